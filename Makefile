@@ -1,0 +1,101 @@
+# cityinv: the platform's build, local stack and tests.  `make help` lists the targets.
+
+CC ?= cc
+V ?= 0
+SANITIZE ?=
+
+WARNINGS = -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wwrite-strings -Wformat-security -Wvla -fno-common
+CPPFLAGS += -D_GNU_SOURCE -Ishared -I/usr/include/mariadb
+CFLAGS ?= -O2 -g
+LIBS_DB = -lmariadb
+LIBS_REDIS = -lhiredis
+LIBS_PW = -largon2
+
+ifeq ($(SANITIZE),)
+O = build
+else
+O = build/san
+CFLAGS += -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+ifeq ($(V),0)
+Q = @
+say = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q =
+say =
+endif
+
+SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o html.o query.o \
+	decimal.o db.o queue.o password.o)
+WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o \
+	page_home.o page_info.o page_healthz.o)
+WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o)
+ADMIN_OBJ = $(O)/worker/admin.o
+
+BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
+UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_html test_query test_config test_strbuf)
+
+.PHONY: all build unit deps run stop test migrate clean help
+all: $(BINS)
+build: all
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
+
+$(O)/cityinv-worker: $(WORKER_OBJ) $(SHARED_OBJ)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
+
+$(O)/cityinv-admin: $(ADMIN_OBJ) $(SHARED_OBJ)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
+
+# Unit tests of the pure modules: each links only what it tests.
+$(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o
+$(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared/strbuf.o $(O)/shared/util.o
+$(O)/tests/test_query: $(O)/tests/unit/test_query.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
+$(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/shared/strbuf.o $(O)/shared/util.o
+$(O)/tests/test_strbuf: $(O)/tests/unit/test_strbuf.o $(O)/shared/strbuf.o $(O)/shared/arena.o $(O)/shared/util.o
+$(UNIT_TESTS):
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^
+
+$(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
+
+unit: $(UNIT_TESTS)
+
+# Installs the Debian packages (and the browser-test npm packages) that are missing.
+deps:
+	@scripts/deps.sh
+
+# The whole stack on http://127.0.0.1:$(PORT)/ with data under var/; Ctrl-C stops it.
+PORT ?= 8080
+run: deps
+	@$(MAKE) --no-print-directory all
+	@PORT=$(PORT) scripts/stack.sh run
+
+# Everything from scratch on private ports, then every test.
+test: deps
+	@tests/run.sh
+
+# Applies the migrations to the database of CONFIG.
+CONFIG ?= $(or $(CITYINV_CONFIG),/etc/cityinv/cityinv.conf)
+migrate: all
+	$(O)/cityinv-admin -c $(CONFIG) migrate
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make run        build and serve http://127.0.0.1:\$$PORT/ (default 8080) with demo data"
+	@echo "make test       build, start a private stack, run every test"
+	@echo "make migrate    apply migrations to the database of CONFIG=file"
+	@echo "make SANITIZE=address,undefined   build with sanitizers (into build/san)"
+	@echo "make V=1        show the commands"
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,35 @@
+#!/bin/sh
+# deps.sh: installs the Debian packages cityinv needs that are missing (and nothing else).
+#   scripts/deps.sh        what `make run` needs
+#   scripts/deps.sh test   what `make test` needs as well
+set -eu
+
+RUN_PKGS="gcc make libc6-dev libfcgi-dev libmariadb-dev libhiredis-dev libxlsxwriter-dev
+libargon2-dev libcsv-dev libutf8proc-dev libcmark-dev libzip-dev libexpat1-dev
+mariadb-server mariadb-client redis-server redis-tools nginx-light curl util-linux procps"
+TEST_PKGS="nodejs npm chromium python3 python3-openpyxl docker-compose wrk clang"
+
+want="$RUN_PKGS"
+[ "${1:-}" = test ] && want="$RUN_PKGS $TEST_PKGS"
+
+missing=""
+for p in $want; do
+	case "$p" in
+	nginx-light) command -v nginx >/dev/null 2>&1 && continue ;;
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	python3) [ -x /usr/bin/python3 ] && continue ;;
+	esac
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,285 @@
+#!/bin/bash
+# stack.sh: the local stack (MariaDB, Redis, the FastCGI processes, the worker, nginx)
+# on loopback, with every file under one directory.
+#
+#   scripts/stack.sh run            init + start, print the URL, stay in the foreground;
+#                                   Ctrl-C or SIGTERM stops everything it started
+#   scripts/stack.sh start | stop   the same in the background (used by the tests)
+#   scripts/stack.sh stop-service NAME | start-service NAME | kill-service NAME [SIGNAL]
+#   scripts/stack.sh pid NAME       the PID of a service (mariadb redis web worker nginx)
+#   scripts/stack.sh sql [ARGS]     a mariadb client on the stack's database
+#   scripts/stack.sh redis-cli [ARGS]
+#
+# Environment: CITYINV_VAR (default ./var), PORT (default 8080),
+# WEB_PROCESSES (default 4).  Every process runs as the user who started it
+# (root included: then MariaDB and nginx are told to stay root).
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VAR=${CITYINV_VAR:-$ROOT/var}
+PORT=${PORT:-8080}
+WEB_PROCESSES=${WEB_PROCESSES:-4}
+BIN=${CITYINV_BIN:-$ROOT/build}
+SERVICES="mariadb redis web worker nginx"
+
+mkdir -p "$VAR"
+VAR=$(cd "$VAR" && pwd)
+RUN=$VAR/run
+LOG=$VAR/log
+CONF=$VAR/cityinv.conf
+ME=$(id -un)
+
+say() { printf 'stack: %s\n' "$*"; }
+fail() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+
+find_bin() { # the first of the names that exists on PATH or in sbin
+	local n
+	for n in "$@"; do
+		command -v "$n" 2>/dev/null && return 0
+		[ -x "/usr/sbin/$n" ] && { echo "/usr/sbin/$n"; return 0; }
+	done
+	return 1
+}
+
+MARIADBD=$(find_bin mariadbd mysqld) || fail "mariadbd not found: run scripts/deps.sh"
+INSTALL_DB=$(find_bin mariadb-install-db mysql_install_db) || fail "mariadb-install-db not found"
+MARIADB=$(find_bin mariadb mysql) || fail "mariadb client not found"
+REDIS=$(find_bin redis-server) || fail "redis-server not found"
+REDIS_CLI=$(find_bin redis-cli) || fail "redis-cli not found"
+NGINX=$(find_bin nginx) || fail "nginx not found"
+
+pidfile() { echo "$RUN/$1.pid"; }
+pid_of() { local f; f=$(pidfile "$1"); [ -s "$f" ] && cat "$f"; }
+alive() { local p; p=$(pid_of "$1") && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+
+# Waits up to $2 tenths of a second for the command in $3... to succeed.
+wait_for() {
+	local what=$1 tenths=$2 i
+	shift 2
+	for ((i = 0; i < tenths; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	fail "$what did not come up (see $LOG)"
+}
+
+secret() { # a random hex secret kept in var/secrets.env
+	local f=$VAR/secrets.env
+	if [ ! -s "$f" ]; then
+		umask 077
+		printf 'CITYINV_DB_PASSWORD=%s\n' "$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')" >"$f"
+	fi
+	# shellcheck disable=SC1090
+	. "$f"
+	export CITYINV_DB_PASSWORD
+}
+
+init() {
+	mkdir -p "$RUN" "$LOG" "$VAR/redis" "$VAR/files" "$VAR/nginx/tmp"
+	secret
+	if [ ! -d "$VAR/mysql/mysql" ]; then
+		say "creating the MariaDB data directory in $VAR/mysql"
+		local as_root=()
+		[ "$(id -u)" -eq 0 ] && as_root=(--user=root)
+		"$INSTALL_DB" --no-defaults --datadir="$VAR/mysql" "${as_root[@]}" \
+			--auth-root-authentication-method=socket --skip-test-db \
+			>"$LOG/mariadb-install.log" 2>&1 || fail "mariadb-install-db failed: see $LOG/mariadb-install.log"
+	fi
+	cat >"$CONF" <<CONF
+# cityinv settings of the local stack (written by scripts/stack.sh; secrets are in secrets.env)
+web_socket = $RUN/web.sock
+web_processes = $WEB_PROCESSES
+db_socket = $RUN/mysql.sock
+db_name = cityinv
+db_user = cityinv
+redis_socket = $RUN/redis.sock
+queue_prefix = cityinv
+files_dir = $VAR/files
+migrations_dir = $ROOT/migrations
+worker_poll_seconds = 5
+worker_heartbeat_seconds = 6
+CONF
+	cat >"$VAR/redis/redis.conf" <<CONF
+port 0
+unixsocket $RUN/redis.sock
+unixsocketperm 700
+dir $VAR/redis
+daemonize no
+save ""
+appendonly no
+logfile $LOG/redis.log
+CONF
+	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" -e "s|@STATIC@|$ROOT/web/static|" \
+	    -e "s|@FILES@|$VAR/files|" -e "s|@FASTCGI@|unix:$RUN/web.sock|" \
+	    "$ROOT/nginx/cityinv-site.conf.in" >"$VAR/nginx/cityinv-site.conf"
+	local user_line=""
+	[ "$(id -u)" -eq 0 ] && user_line="user root root;"
+	cat >"$VAR/nginx/nginx.conf" <<CONF
+# nginx of the local stack (written by scripts/stack.sh)
+$user_line
+worker_processes 2;
+daemon off;
+pid $RUN/nginx.pid;
+error_log $LOG/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+	include /etc/nginx/mime.types;
+	default_type application/octet-stream;
+	access_log $LOG/nginx-access.log;
+	sendfile on;
+	client_body_temp_path $VAR/nginx/tmp/body;
+	fastcgi_temp_path $VAR/nginx/tmp/fastcgi;
+	proxy_temp_path $VAR/nginx/tmp/proxy;
+	uwsgi_temp_path $VAR/nginx/tmp/uwsgi;
+	scgi_temp_path $VAR/nginx/tmp/scgi;
+	include $VAR/nginx/cityinv-site.conf;
+}
+CONF
+}
+
+# Starts "$@" in its own session (so Ctrl-C reaches only this script, which
+# then stops everything in order) and records its PID.
+spawn() {
+	local name=$1
+	shift
+	setsid "$@" </dev/null >>"$LOG/$name.log" 2>&1 &
+	echo $! >"$(pidfile "$name")"
+}
+
+sql_root() { "$MARIADB" --no-defaults --socket="$RUN/mysql.sock" -uroot "$@"; }
+
+start_service() {
+	alive "$1" && return 0
+	case $1 in
+	mariadb)
+		local as_root=()
+		[ "$(id -u)" -eq 0 ] && as_root=(--user=root)
+		spawn mariadb "$MARIADBD" --no-defaults --datadir="$VAR/mysql" "${as_root[@]}" \
+			--socket="$RUN/mysql.sock" --skip-networking --pid-file="$RUN/mariadbd.pid" \
+			--log-error="$LOG/mariadb.log" --character-set-server=utf8mb4 \
+			--collation-server=utf8mb4_unicode_ci --innodb-buffer-pool-size=256M \
+			--innodb-log-file-size=64M --max-connections=500 --skip-name-resolve
+		wait_for MariaDB 600 sql_root -e 'SELECT 1'
+		secret
+		sql_root <<SQL || fail "cannot create the cityinv database and user"
+CREATE DATABASE IF NOT EXISTS cityinv CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'cityinv'@'localhost' IDENTIFIED BY '$CITYINV_DB_PASSWORD';
+ALTER USER 'cityinv'@'localhost' IDENTIFIED BY '$CITYINV_DB_PASSWORD';
+GRANT ALL PRIVILEGES ON cityinv.* TO 'cityinv'@'localhost';
+SQL
+		;;
+	redis)
+		spawn redis "$REDIS" "$VAR/redis/redis.conf"
+		wait_for Redis 100 "$REDIS_CLI" -s "$RUN/redis.sock" ping
+		;;
+	web)
+		[ -x "$BIN/cityinv-web" ] || fail "$BIN/cityinv-web is not built: run make"
+		secret
+		spawn web "$BIN/cityinv-web" -c "$CONF"
+		wait_for "the FastCGI processes" 100 test -S "$RUN/web.sock"
+		;;
+	worker)
+		secret
+		spawn worker "$BIN/cityinv-worker" -c "$CONF"
+		;;
+	nginx)
+		"$NGINX" -t -q -p "$VAR/nginx" -e "$LOG/nginx-error.log" -c "$VAR/nginx/nginx.conf" \
+			>>"$LOG/nginx.log" 2>&1 || fail "nginx -t failed: see $LOG/nginx.log"
+		spawn nginx "$NGINX" -p "$VAR/nginx" -e "$LOG/nginx-error.log" -c "$VAR/nginx/nginx.conf"
+		wait_for "nginx on 127.0.0.1:$PORT" 100 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz"
+		;;
+	*) fail "unknown service $1" ;;
+	esac
+}
+
+stop_service() {
+	local name=$1 sig=${2:-TERM} p i
+	p=$(pid_of "$name") || return 0
+	[ -n "$p" ] || return 0
+	if kill -0 "$p" 2>/dev/null; then
+		kill "-$sig" "$p" 2>/dev/null
+		# MariaDB may take a while to flush; everything else is quick.
+		for ((i = 0; i < 600; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$p" 2>/dev/null; then
+			say "$name ($p) did not stop; killing it"
+			kill -KILL "$p" 2>/dev/null
+		fi
+	fi
+	rm -f "$(pidfile "$name")"
+}
+
+migrate() {
+	secret
+	"$BIN/cityinv-admin" -c "$CONF" migrate >>"$LOG/admin.log" 2>&1 ||
+		fail "migrations failed: see $LOG/admin.log"
+	if [ "${CITYINV_DEMO:-1}" = 1 ]; then
+		"$BIN/cityinv-admin" -c "$CONF" demo >>"$LOG/admin.log" 2>&1 ||
+			fail "demo data failed: see $LOG/admin.log"
+	fi
+}
+
+start_all() {
+	init
+	start_service mariadb
+	start_service redis
+	migrate
+	start_service web
+	start_service worker
+	start_service nginx
+}
+
+stop_all() {
+	local s
+	for s in nginx worker web redis mariadb; do
+		stop_service "$s"
+	done
+}
+
+banner() {
+	cat <<TXT
+
+  cityinv is running: http://127.0.0.1:$PORT/
+
+  Demo accounts (password for every one: cityinv-demo):
+    連江縣 (Z)  371000000A 連江縣政府            371030000A 連江縣政府教育處
+                371040000A 連江縣環境資源局      371036500X 連江縣介壽國中小
+                371036600X 連江縣中正國中小      TEAM       連江縣盤查小組
+    金門縣 (W)  397020000A 金門縣政府            397030000A 金門縣環境保護局
+                TEAM       金門縣盤查小組
+    Choose the county and type the code, or leave 縣市 empty and type
+    the letter first (z371036500X).  Platform admin: admin (no county).
+
+  Data: $VAR    Logs: $LOG
+  Ctrl-C stops everything.
+TXT
+}
+
+cmd=${1:-run}
+case $cmd in
+run)
+	trap 'echo; say "stopping"; stop_all; say "stopped"; exit 0' INT TERM
+	start_all
+	banner
+	while :; do
+		for s in $SERVICES; do
+			alive "$s" || say "warning: $s is not running (see $LOG/$s.log)"
+		done
+		sleep 5 &
+		wait $!
+	done
+	;;
+start) start_all ;;
+stop) stop_all ;;
+init) init ;;
+migrate) migrate ;;
+start-service) init; start_service "$2" ;;
+stop-service) stop_service "$2" ;;
+kill-service) stop_service "$2" "${3:-KILL}" ;;
+pid) pid_of "$2" ;;
+sql) shift; secret; "$MARIADB" --no-defaults --socket="$RUN/mysql.sock" -ucityinv -p"$CITYINV_DB_PASSWORD" cityinv "$@" ;;
+redis-cli) shift; "$REDIS_CLI" -s "$RUN/redis.sock" "$@" ;;
+*) sed -n '2,20p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,248 @@
+/* config.c: the settings file, read once at start against a table of bounds. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "strbuf.h"
+
+enum config_type { CONFIG_INT, CONFIG_STR, CONFIG_BOOL };
+
+struct config_key {
+	const char *name;
+	enum config_type type;
+	size_t offset;
+	size_t size;      /* CONFIG_STR: buffer size */
+	long long min;    /* CONFIG_INT: bounds; CONFIG_STR: minimum length */
+	long long max;
+	const char *def;  /* default, as it would be written in the file */
+};
+
+#define INT_KEY(n, lo, hi, d) { #n, CONFIG_INT, offsetof(struct config, n), 0, lo, hi, d }
+#define STR_KEY(n, minlen, d) { #n, CONFIG_STR, offsetof(struct config, n), \
+	sizeof(((struct config *)0)->n), minlen, 0, d }
+#define BOOL_KEY(n, d) { #n, CONFIG_BOOL, offsetof(struct config, n), 0, 0, 1, d }
+
+static const struct config_key keys[] = {
+	STR_KEY(web_socket, 1, "/run/cityinv/web.sock"),
+	INT_KEY(web_processes, 1, 64, "4"),
+	INT_KEY(web_backlog, 1, 4096, "256"),
+	STR_KEY(db_host, 0, ""),
+	INT_KEY(db_port, 1, 65535, "3306"),
+	STR_KEY(db_socket, 0, ""),
+	STR_KEY(db_name, 1, "cityinv"),
+	STR_KEY(db_user, 1, "cityinv"),
+	STR_KEY(redis_host, 0, ""),
+	INT_KEY(redis_port, 1, 65535, "6379"),
+	STR_KEY(redis_socket, 0, ""),
+	INT_KEY(redis_db, 0, 15, "0"),
+	STR_KEY(queue_prefix, 1, "cityinv"),
+	STR_KEY(files_dir, 1, "/var/lib/cityinv/files"),
+	STR_KEY(migrations_dir, 1, "/usr/share/cityinv/migrations"),
+	INT_KEY(worker_poll_seconds, 1, 300, "5"),
+	INT_KEY(worker_heartbeat_seconds, 2, 3600, "30"),
+	BOOL_KEY(cookie_secure, "no"),
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+__attribute__((format(printf, 5, 6)))
+static int fail(char *err, size_t errlen, const char *name, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (line > 0)
+		n = snprintf(err, errlen, "%s:%d: ", name, line);
+	else
+		n = snprintf(err, errlen, "%s: ", name);
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Stores `val` for key k; returns NULL or a reason. */
+static const char *set_value(struct config *cfg, const struct config_key *k, const char *val)
+{
+	char *base = (char *)cfg;
+
+	switch (k->type) {
+	case CONFIG_INT: {
+		char *end;
+		long long v;
+
+		if (!*val)
+			return "a number is required";
+		errno = 0;
+		v = strtoll(val, &end, 10);
+		if (errno || *end || end == val)
+			return "not a whole number";
+		if (v < k->min || v > k->max) {
+			static char why[96];
+			snprintf(why, sizeof(why), "must be between %lld and %lld", k->min, k->max);
+			return why;
+		}
+		*(int *)(base + k->offset) = (int)v;
+		return NULL;
+	}
+	case CONFIG_BOOL:
+		if (!strcmp(val, "yes") || !strcmp(val, "true") || !strcmp(val, "1"))
+			*(int *)(base + k->offset) = 1;
+		else if (!strcmp(val, "no") || !strcmp(val, "false") || !strcmp(val, "0"))
+			*(int *)(base + k->offset) = 0;
+		else
+			return "must be yes or no";
+		return NULL;
+	case CONFIG_STR: {
+		size_t n = strlen(val);
+
+		if (n >= k->size)
+			return "value too long";
+		if ((long long)n < k->min)
+			return "a value is required";
+		for (const char *p = val; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return "control characters are not allowed";
+		memcpy(base + k->offset, val, n + 1);
+		return NULL;
+	}
+	}
+	return "unknown type";
+}
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < NKEYS; i++)
+		if (set_value(cfg, &keys[i], keys[i].def))
+			abort(); /* a bad default is a programming error */
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static int env_secret(char *dst, size_t size, const char *var, const char *name,
+		      char *err, size_t errlen)
+{
+	const char *v = getenv(var);
+
+	if (!v)
+		return 0;
+	if (strlen(v) >= size)
+		return fail(err, errlen, name, 0, "%s is too long", var);
+	strcpy(dst, v);
+	return 0;
+}
+
+int config_parse(struct config *cfg, const char *name, const char *text,
+		 size_t len, char *err, size_t errlen)
+{
+	unsigned char seen[NKEYS] = { 0 };
+	struct strbuf line = STRBUF_INIT;
+	size_t pos = 0;
+	int lineno = 0, ret = -1;
+
+	config_defaults(cfg);
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		char *s, *eq, *key, *val;
+		size_t i;
+
+		lineno++;
+		strbuf_reset(&line);
+		strbuf_add(&line, text + pos, n);
+		pos += n + (nl ? 1 : 0);
+		if (memchr(line.buf, '\0', line.len)) {
+			fail(err, errlen, name, lineno, "NUL byte in line");
+			goto out;
+		}
+		s = trim(line.buf);
+		if (!*s || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			fail(err, errlen, name, lineno, "expected 'key = value'");
+			goto out;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		for (i = 0; i < NKEYS; i++)
+			if (!strcmp(keys[i].name, key))
+				break;
+		if (i == NKEYS) {
+			fail(err, errlen, name, lineno, "unknown setting '%.64s'", key);
+			goto out;
+		}
+		if (seen[i]) {
+			fail(err, errlen, name, lineno, "'%s' is set twice", key);
+			goto out;
+		}
+		seen[i] = 1;
+		const char *why = set_value(cfg, &keys[i], val);
+		if (why) {
+			fail(err, errlen, name, lineno, "%s: %s", key, why);
+			goto out;
+		}
+	}
+	if (!cfg->db_host[0] && !cfg->db_socket[0]) {
+		fail(err, errlen, name, 0, "set db_host or db_socket");
+		goto out;
+	}
+	if (!cfg->redis_host[0] && !cfg->redis_socket[0]) {
+		fail(err, errlen, name, 0, "set redis_host or redis_socket");
+		goto out;
+	}
+	if (env_secret(cfg->db_password, sizeof(cfg->db_password), "CITYINV_DB_PASSWORD", name, err, errlen) ||
+	    env_secret(cfg->redis_password, sizeof(cfg->redis_password), "CITYINV_REDIS_PASSWORD", name, err, errlen))
+		goto out;
+	ret = 0;
+out:
+	strbuf_release(&line);
+	return ret;
+}
+
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	struct strbuf text = STRBUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	if (!f)
+		return fail(err, errlen, path, 0, "cannot open: %s", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		strbuf_add(&text, chunk, n);
+		if (text.len > 1 << 20) {
+			fclose(f);
+			strbuf_release(&text);
+			return fail(err, errlen, path, 0, "file too large");
+		}
+	}
+	if (ferror(f)) {
+		fclose(f);
+		strbuf_release(&text);
+		return fail(err, errlen, path, 0, "read error");
+	}
+	fclose(f);
+	ret = config_parse(cfg, path, text.buf, text.len, err, errlen);
+	strbuf_release(&text);
+	return ret;
+}

@@ -1,0 +1,79 @@
+/* db.h: the only door to MySQL/MariaDB: prepared statements, typed binds. */
+#ifndef CITYINV_DB_H
+#define CITYINV_DB_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+/*
+ * DESIGN: every statement is a prepared statement; values are bound, never
+ * formatted into SQL.  Statements are cached per connection, keyed by the
+ * SQL text's address (callers pass string literals), so a persistent
+ * process prepares each statement once and reuses it for every request.
+ * Results are fetched row by row; every column is read as text into a
+ * buffer owned by the statement (valid until the next db_step/db_reset), and
+ * db_col_int() converts.  The connection sets utf8mb4 once.
+ *
+ * Errors: functions return -1 and leave the server's message in db->errstr.
+ * When the server has gone away (restart, timeout) the connection is
+ * dropped and every cached statement forgotten; the next call reconnects.
+ * db_step() returns 1 for a row, 0 at the end, -1 on error.
+ */
+struct db_stmt;
+
+struct db {
+	void *conn;                /* MYSQL *, opaque outside db.c */
+	const struct config *cfg;
+	struct db_stmt *stmts;     /* the cache */
+	int in_tx;
+	unsigned err;              /* server error number of the last failure */
+	char errstr[256];
+};
+
+int db_init(struct db *db, const struct config *cfg);
+/* Connects if not connected; 0 or -1. */
+int db_connect(struct db *db);
+/* Round trip to the server (reconnecting once if the link was lost). */
+int db_ping(struct db *db);
+void db_close(struct db *db);
+
+/* A cached prepared statement for `sql`, reset and ready to bind; NULL on error. */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+/* Parameters are numbered from 0; binding beyond the statement's count aborts. */
+void db_bind_int(struct db_stmt *st, int i, long long v);
+void db_bind_text(struct db_stmt *st, int i, const char *s);
+void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t len);
+void db_bind_null(struct db_stmt *st, int i);
+/* Executes; every parameter must have been bound.  0 or -1. */
+int db_exec(struct db_stmt *st);
+/* Next row: 1, 0 at the end, -1 on error. */
+int db_step(struct db_stmt *st);
+int db_col_isnull(struct db_stmt *st, int i);
+/* Column text ("" for NULL); valid until the next db_step or db_reset. */
+const char *db_col_text(struct db_stmt *st, int i, size_t *len);
+long long db_col_int(struct db_stmt *st, int i);
+int db_col_count(struct db_stmt *st);
+unsigned long long db_affected(struct db_stmt *st);
+unsigned long long db_insert_id(struct db_stmt *st);
+/* Frees the result of the last execution (done by db_prepare too). */
+void db_reset(struct db_stmt *st);
+
+/* One-shot helpers: prepare, bind nothing, exec; for fixed SQL only. */
+int db_exec_sql(struct db *db, const char *sql);
+
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+/*
+ * Runs a script of SQL statements separated by ';' at the end of a line
+ * (the migrations).  Only for files shipped with the program, never for
+ * user input.  0 or -1 (with the failing statement's first line logged).
+ */
+int db_run_script(struct db *db, const char *text, size_t len);
+
+/* Did the last failure come from a lost connection (so a retry may work)? */
+int db_err_is_connection(const struct db *db);
+
+#endif

@@ -1,0 +1,95 @@
+/* layout.c: the page frame: header, the menu of the public site, the login box, footer. */
+#include <string.h>
+
+#include "counties.h"
+#include "html.h"
+#include "routes.h"
+
+static const struct {
+	const char *path;
+	const char *label;
+} menu[] = {
+	{ "/", "首頁" },
+	{ "/intl", "國際資訊" },
+	{ "/glossary", "專用名詞" },
+	{ "/cases", "案例分享" },
+	{ "/downloads", "資訊下載" },
+	{ "/faq", "常見問題" },
+	{ "/public", "公開資訊" },
+};
+
+void layout_begin(struct request *req, const char *title, const char *crumb)
+{
+	struct strbuf *o = &req->body;
+
+	html(o, "<!DOCTYPE html>\n<html lang=\"zh-Hant-TW\">\n<head>\n"
+		"<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<title>");
+	if (title) {
+		html_txt(o, title);
+		html(o, " － ");
+	}
+	html(o, "城市層級溫室氣體盤查平台</title>\n"
+		"<link rel=\"stylesheet\" href=\"/static/cityinv.css\">\n"
+		"</head>\n<body>\n"
+		"<a class=\"skip\" href=\"#main\">跳到主要內容</a>\n"
+		"<header class=\"site\"><div class=\"wrap\">"
+		"<a class=\"brand\" href=\"/\"><span class=\"logo\" aria-hidden=\"true\">CO₂</span>"
+		"<span><strong>城市層級溫室氣體盤查平台</strong>"
+		"<small>政府機關溫室氣體盤查 · 填報 · 彙整 · 公開</small></span></a>"
+		"</div></header>\n<nav class=\"menu\" aria-label=\"主選單\"><ul class=\"wrap\">");
+	for (size_t i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
+		html(o, "<li><a href=\"");
+		html_attr(o, menu[i].path);
+		html(o, !strcmp(req->path, menu[i].path) ? "\" aria-current=\"page\">" : "\">");
+		html_txt(o, menu[i].label);
+		html(o, "</a></li>");
+	}
+	html(o, "</ul></nav>\n<div class=\"wrap crumbs\">現在位置：<a href=\"/\">首頁</a>");
+	if (crumb) {
+		html(o, " &gt; ");
+		html_txt(o, crumb);
+	}
+	html(o, "</div>\n<div class=\"wrap columns\">\n<main id=\"main\">\n");
+}
+
+/* The 系統登入 box of seed 001: 縣市, 帳號, 密碼, 登入. */
+static void login_box(struct request *req)
+{
+	struct strbuf *o = &req->body;
+	const struct county *c;
+	int n;
+
+	csrf_ensure(req);
+	c = counties_all(req->app, &n);
+	html(o, "<aside class=\"login\" aria-labelledby=\"login-title\">"
+		"<h2 id=\"login-title\">系統登入</h2>"
+		"<form method=\"post\" action=\"/login\">");
+	html_hidden(o, "csrf", req->csrf);
+	html(o, "<p><label for=\"login-county\">縣市</label>"
+		"<select id=\"login-county\" name=\"county\"><option value=\"\">請選擇</option>");
+	for (int i = 0; i < n; i++)
+		html_option(o, c[i].letter, c[i].name, 0);
+	html(o, "</select></p>"
+		"<p><label for=\"login-account\">帳號</label>"
+		"<input id=\"login-account\" name=\"account\" autocomplete=\"username\" "
+		"maxlength=\"40\" required></p>"
+		"<p><label for=\"login-password\">密碼</label>"
+		"<input id=\"login-password\" name=\"password\" type=\"password\" "
+		"autocomplete=\"current-password\" maxlength=\"200\" required></p>"
+		"<p><button type=\"submit\">登入</button></p>"
+		"<p class=\"hint\">未選縣市時，帳號請在前面加上縣市代碼（例：z371036500X）。</p>"
+		"</form></aside>\n");
+}
+
+void layout_end(struct request *req)
+{
+	struct strbuf *o = &req->body;
+
+	html(o, "</main>\n");
+	login_box(req);
+	html(o, "</div>\n<footer class=\"site\"><div class=\"wrap\">"
+		"<p>城市層級溫室氣體盤查平台（cityinv）· 政府機關溫室氣體盤查資料之填報、彙整與公開</p>"
+		"</div></footer>\n</body>\n</html>\n");
+}

@@ -1,0 +1,235 @@
+/* request.c: parsing a request into its context, and sending the response. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "request.h"
+#include "routes.h"
+#include "util.h"
+
+#define BODY_MAX (4 << 20)  /* nginx refuses larger bodies first */
+
+const char *req_param(struct request *req, const char *name)
+{
+	return req->io->param(req, name);
+}
+
+const char *req_arg(struct request *req, const char *name)
+{
+	const char *v = query_get(&req->form, name);
+
+	return v ? v : query_get(&req->query, name);
+}
+
+void req_header(struct request *req, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
+		die("header injection attempt in %s", name);
+	strbuf_addstr(&req->headers, name);
+	strbuf_addstr(&req->headers, ": ");
+	strbuf_addstr(&req->headers, value);
+	strbuf_addstr(&req->headers, "\r\n");
+}
+
+void req_set_cookie(struct request *req, const char *name, const char *value,
+		    const char *samesite, int max_age)
+{
+	char *v = arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=%s%s%s",
+			       name, value, samesite,
+			       req->app->cfg->cookie_secure || req->https ? "; Secure" : "",
+			       max_age >= 0 ? arena_printf(&req->arena, "; Max-Age=%d", max_age) : "");
+	req_header(req, "Set-Cookie", v);
+}
+
+const char *req_cookie(struct request *req, const char *name)
+{
+	return query_cookie(&req->arena, req->cookie_header, name);
+}
+
+void random_hex(char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[64];
+	size_t got = 0;
+
+	if (n > sizeof(raw))
+		die("random_hex: too many bytes");
+	while (got < n) {
+		ssize_t r = getrandom(raw + got, n - got, 0);
+		if (r < 0)
+			die("getrandom failed");
+		got += (size_t)r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		buf[2 * i] = hex[raw[i] >> 4];
+		buf[2 * i + 1] = hex[raw[i] & 15];
+	}
+	buf[2 * n] = '\0';
+}
+
+int secure_streq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+#define CSRF_COOKIE "cityinv_csrf"
+
+static int token_ok(const char *t)
+{
+	if (!t || strlen(t) != 64)
+		return 0;
+	for (; *t; t++)
+		if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'f')))
+			return 0;
+	return 1;
+}
+
+void csrf_ensure(struct request *req)
+{
+	const char *c;
+	char tok[65];
+
+	if (req->csrf)
+		return;
+	c = req_cookie(req, CSRF_COOKIE);
+	if (token_ok(c)) {
+		req->csrf = c;
+		return;
+	}
+	random_hex(tok, 32);
+	req->csrf = arena_strdup(&req->arena, tok);
+	req_set_cookie(req, CSRF_COOKIE, req->csrf, "Strict", -1);
+}
+
+int csrf_valid(struct request *req)
+{
+	const char *c = req_cookie(req, CSRF_COOKIE);
+	const char *f = query_get(&req->form, "csrf");
+
+	return token_ok(c) && f && secure_streq(c, f);
+}
+
+static enum method parse_method(const char *m)
+{
+	if (!m)
+		return METHOD_OTHER;
+	if (!strcmp(m, "GET"))
+		return METHOD_GET;
+	if (!strcmp(m, "HEAD"))
+		return METHOD_HEAD;
+	if (!strcmp(m, "POST"))
+		return METHOD_POST;
+	return METHOD_OTHER;
+}
+
+/* Reads a urlencoded body into req->form; 0, or -1 with the response set. */
+static int read_body(struct request *req)
+{
+	const char *ct = req_param(req, "CONTENT_TYPE");
+	const char *cl = req_param(req, "CONTENT_LENGTH");
+	long long n = cl && *cl ? strtoll(cl, NULL, 10) : 0;
+	char *buf;
+	size_t got = 0;
+
+	if (n < 0 || n > BODY_MAX) {
+		req->status = 413;
+		return -1;
+	}
+	if (!n)
+		return 0;
+	buf = arena_alloc(&req->arena, (size_t)n + 1);
+	while (got < (size_t)n) {
+		size_t r = req->io->read(req, buf + got, (size_t)n - got);
+		if (!r)
+			break;
+		got += r;
+	}
+	buf[got] = '\0';
+	if (got != (size_t)n) {
+		req->status = 400;
+		return -1;
+	}
+	if (ct && !strncmp(ct, "application/x-www-form-urlencoded", 33)) {
+		if (query_parse(&req->arena, buf, got, &req->form) != QUERY_OK) {
+			req->status = 400;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void send_response(struct request *req)
+{
+	struct strbuf head = STRBUF_INIT;
+	const char *reason;
+
+	switch (req->status) {
+	case 200: reason = "OK"; break;
+	case 302: reason = "Found"; break;
+	case 303: reason = "See Other"; break;
+	case 400: reason = "Bad Request"; break;
+	case 403: reason = "Forbidden"; break;
+	case 404: reason = "Not Found"; break;
+	case 405: reason = "Method Not Allowed"; break;
+	case 413: reason = "Payload Too Large"; break;
+	case 503: reason = "Service Unavailable"; break;
+	default: reason = "Error"; break;
+	}
+	strbuf_addf(&head, "Status: %d %s\r\n", req->status, reason);
+	strbuf_addstr(&head, "Content-Type: ");
+	strbuf_addstr(&head, req->content_type);
+	strbuf_addstr(&head, "\r\nCache-Control: no-store\r\n");
+	strbuf_addf(&head, "Content-Length: %zu\r\n", req->body.len);
+	strbuf_add(&head, req->headers.buf, req->headers.len);
+	strbuf_addstr(&head, "\r\n");
+	req->io->write(req, head.buf, head.len);
+	if (req->method != METHOD_HEAD)
+		req->io->write(req, req->body.buf, req->body.len);
+	strbuf_release(&head);
+}
+
+void request_handle(struct request *req)
+{
+	const char *qs, *uri;
+	size_t plen;
+
+	req->status = 200;
+	req->content_type = "text/html; charset=utf-8";
+	req->method = parse_method(req_param(req, "REQUEST_METHOD"));
+	req->remote_addr = req_param(req, "REMOTE_ADDR");
+	req->cookie_header = req_param(req, "HTTP_COOKIE");
+	req->https = req_param(req, "HTTPS") != NULL;
+	req->query.n = req->form.n = 0;
+	req->csrf = NULL;
+
+	/* The path is DOCUMENT_URI when nginx gives it, else REQUEST_URI up to '?'. */
+	uri = req_param(req, "DOCUMENT_URI");
+	if (!uri)
+		uri = req_param(req, "SCRIPT_NAME");
+	if (!uri || !*uri) {
+		uri = req_param(req, "REQUEST_URI");
+		if (!uri)
+			uri = "/";
+	}
+	plen = strcspn(uri, "?");
+	req->path = arena_strndup(&req->arena, uri, plen);
+
+	qs = req_param(req, "QUERY_STRING");
+	if (qs && query_parse(&req->arena, qs, strlen(qs), &req->query) != QUERY_OK) {
+		req->status = 400;
+		routes_error_page(req);
+		goto send;
+	}
+	if (req->method == METHOD_POST && read_body(req)) {
+		routes_error_page(req);
+		goto send;
+	}
+	routes_dispatch(req);
+send:
+	send_response(req);
+}

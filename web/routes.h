@@ -1,0 +1,49 @@
+/* routes.h: the route table, the pages it names and the shared page frame. */
+#ifndef CITYINV_ROUTES_H
+#define CITYINV_ROUTES_H
+
+#include "request.h"
+
+/* Who may open a route.  Checked by the dispatcher before the handler runs. */
+enum role {
+	ROLE_PUBLIC = 0,   /* anyone */
+};
+
+/* Route flags. */
+#define ROUTE_CSRF 1       /* a POST must carry the form token */
+
+/* The pages; adding one is a change here, in routes.c and a page_<name>.c. */
+enum page {
+	PAGE_HOME,
+	PAGE_INTL,
+	PAGE_GLOSSARY,
+	PAGE_CASES,
+	PAGE_DOWNLOADS,
+	PAGE_FAQ,
+	PAGE_PUBLIC,
+	PAGE_HEALTHZ,
+	PAGE__MAX
+};
+
+struct route {
+	const char *path;
+	unsigned methods;          /* METHOD_* mask */
+	enum role role;
+	unsigned flags;
+	void (*handler)(struct request *req);
+};
+
+void routes_dispatch(struct request *req);
+/* A page for req->status (400, 403, 404, 405, 413, 500, 503). */
+void routes_error_page(struct request *req);
+
+/* The page frame (layout.c): everything around a page's own content. */
+void layout_begin(struct request *req, const char *title, const char *crumb);
+void layout_end(struct request *req);
+
+/* Page handlers. */
+void page_home(struct request *req);
+void page_info(struct request *req);
+void page_healthz(struct request *req);
+
+#endif

@@ -1,0 +1,271 @@
+/* admin.c: cityinv-admin: migrations, demo data and password hashes, from the command line. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "password.h"
+#include "strbuf.h"
+#include "util.h"
+
+/*
+ * migrate: applies every migrations/NNNN_name.sql not yet recorded in
+ * schema_migrations, in order, each once, under a named lock so two hosts
+ * starting together do not race.  demo: loads the files of migrations/demo/
+ * (idempotent inserts) — for local runs and tests only, never production.
+ */
+
+static int read_file(const char *path, struct strbuf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return error("cannot open %s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		strbuf_add(out, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		return error("cannot read %s", path);
+	}
+	fclose(f);
+	return 0;
+}
+
+static int is_migration(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n < 9 || strcmp(name + n - 4, ".sql"))
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+	return name[4] == '_';
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted names of the files in dir that pass `want` into *out, *n set; 0 or -1. */
+static int list_sql(const char *dir, int (*want)(const char *), char ***out, int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	int cap = 0;
+
+	*n = 0;
+	*out = NULL;
+	if (!d)
+		return error("cannot open %s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		if (!want(e->d_name))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			v = xrealloc(v, sizeof(*v) * (size_t)cap);
+		}
+		v[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, (size_t)*n, sizeof(*v), cmp_names);
+	*out = v;
+	return 0;
+}
+
+static void free_list(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int applied(struct db *db, int version, int *yes)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, version);
+	if (db_exec(st))
+		return -1;
+	*yes = db_step(st) == 1;
+	db_reset(st);
+	return 0;
+}
+
+static int lock(struct db *db, int take)
+{
+	struct db_stmt *st = db_prepare(db, take ? "SELECT GET_LOCK('cityinv_migrate', 60)"
+					       : "SELECT RELEASE_LOCK('cityinv_migrate')");
+	int ok;
+
+	if (!st || db_exec(st) || db_step(st) != 1)
+		return error("migrate: lock: %s", db->errstr);
+	ok = db_col_int(st, 0) == 1;
+	db_reset(st);
+	return ok || !take ? 0 : error("migrate: another migration is running");
+}
+
+static int cmd_migrate(struct db *db, const struct config *cfg)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	char **names = NULL;
+	int n = 0, ret = -1, count = 0;
+
+	if (db_exec_sql(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			    " version INT UNSIGNED NOT NULL PRIMARY KEY,"
+			    " name VARCHAR(200) NOT NULL,"
+			    " applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP"
+			    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"))
+		return error("migrate: %s", db->errstr);
+	if (list_sql(cfg->migrations_dir, is_migration, &names, &n))
+		return -1;
+	if (lock(db, 1))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		int version = atoi(names[i]), yes;
+		struct db_stmt *st;
+
+		if (applied(db, version, &yes))
+			goto unlock;
+		if (yes)
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", cfg->migrations_dir, names[i]);
+		strbuf_reset(&text);
+		if (read_file(path.buf, &text))
+			goto unlock;
+		if (db_run_script(db, text.buf, text.len)) {
+			error("migrate: %s failed; fix it and run again", names[i]);
+			goto unlock;
+		}
+		st = db_prepare(db, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
+		if (!st)
+			goto unlock;
+		db_bind_int(st, 0, version);
+		db_bind_text(st, 1, names[i]);
+		if (db_exec(st))
+			goto unlock;
+		printf("applied %s\n", names[i]);
+		count++;
+	}
+	printf("migrations: %d applied, %d in all\n", count, n);
+	ret = 0;
+unlock:
+	lock(db, 0);
+out:
+	free_list(names, n);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return ret;
+}
+
+static int is_sql(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && !strcmp(name + n - 4, ".sql") && name[0] != '.';
+}
+
+static int cmd_demo(struct db *db, const struct config *cfg)
+{
+	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, text = STRBUF_INIT;
+	char **names = NULL;
+	int n = 0, ret = -1;
+
+	strbuf_addf(&dir, "%s/demo", cfg->migrations_dir);
+	if (list_sql(dir.buf, is_sql, &names, &n))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir.buf, names[i]);
+		strbuf_reset(&text);
+		if (read_file(path.buf, &text) || db_run_script(db, text.buf, text.len)) {
+			error("demo: %s failed", names[i]);
+			goto out;
+		}
+		printf("loaded %s\n", names[i]);
+	}
+	ret = 0;
+out:
+	free_list(names, n);
+	strbuf_release(&dir);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return ret;
+}
+
+/* Reads one line (the password) from stdin and prints its argon2id hash. */
+static int cmd_hash_password(void)
+{
+	char line[1024], out[PASSWORD_HASH_MAX];
+	size_t n;
+
+	if (!fgets(line, sizeof(line), stdin))
+		return error("hash-password: no password on standard input");
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (!n)
+		return error("hash-password: empty password");
+	if (password_hash(line, n, out))
+		return -1;
+	printf("%s\n", out);
+	return 0;
+}
+
+__attribute__((noreturn)) static void usage(void)
+{
+	fprintf(stderr, "usage: cityinv-admin [-c FILE] migrate | demo | hash-password\n"
+		"  migrate        apply the migrations not yet applied\n"
+		"  demo           load the demo data (never on a production database)\n"
+		"  hash-password  print the argon2id hash of the password on standard input\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static struct config cfg;
+	const char *path = getenv("CITYINV_CONFIG");
+	const char *cmd;
+	char err[512];
+	struct db db;
+	int opt, rc;
+
+	log_init("admin");
+	while ((opt = getopt(argc, argv, "c:h")) != -1) {
+		switch (opt) {
+		case 'c': path = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc - 1)
+		usage();
+	cmd = argv[optind];
+	if (!strcmp(cmd, "hash-password"))
+		return cmd_hash_password() ? 1 : 0;
+	if (!path)
+		path = "/etc/cityinv/cityinv.conf";
+	if (config_load(&cfg, path, err, sizeof(err)))
+		die("%s", err);
+	db_init(&db, &cfg);
+	if (db_connect(&db))
+		die("cannot connect to the database: %s", db.errstr);
+	if (!strcmp(cmd, "migrate"))
+		rc = cmd_migrate(&db, &cfg);
+	else if (!strcmp(cmd, "demo"))
+		rc = cmd_demo(&db, &cfg);
+	else
+		usage();
+	db_close(&db);
+	return rc ? 1 : 0;
+}

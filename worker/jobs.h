@@ -1,0 +1,34 @@
+/* jobs.h: the kinds of job the worker runs, in one enum-indexed table. */
+#ifndef CITYINV_JOBS_H
+#define CITYINV_JOBS_H
+
+#include "db.h"
+#include "queue.h"
+
+/*
+ * A job is a line of text: "<kind> <arguments>".  Jobs may run more than
+ * once (at-least-once delivery), so each must be idempotent.
+ */
+enum job_kind {
+	JOB_PING,       /* "ping <token> [delay_ms]": records that the path works */
+	JOB__MAX
+};
+
+struct job_ctx {
+	struct db *db;
+	struct queue *queue;
+	const char *worker_id;
+};
+
+struct job_type {
+	const char *name;
+	/* 0 done (ack it), -1 failed (it goes back on the queue). */
+	int (*run)(struct job_ctx *ctx, const char *args);
+};
+
+extern const struct job_type job_types[JOB__MAX];
+
+/* Runs one job line; 0 or -1 as the job's run(). */
+int job_run(struct job_ctx *ctx, const char *line);
+
+#endif
