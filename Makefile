@@ -80,8 +80,10 @@ run: deps
 	@PORT=$(PORT) scripts/stack.sh run
 
 # Everything from scratch on private ports, then every test.
-test: deps
-	@tests/run.sh
+# T= selects tests: make test T="tests/http/foundation.test.mjs test_html"
+test:
+	@scripts/deps.sh test
+	@tests/run.sh $(T)
 
 # Applies the migrations to the database of CONFIG.
 CONFIG ?= $(or $(CITYINV_CONFIG),/etc/cityinv/cityinv.conf)

@@ -1,0 +1,92 @@
+// lib.mjs: what the integration tests share: the stack's address, HTTP with
+// cookies, SQL and Redis on the private stack, bounded waiting.
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BASE = process.env.BASE_URL;
+export const VAR = process.env.CITYINV_VAR;
+export const TMP = process.env.CITYINV_TEST_TMP || '/tmp';
+if (!BASE || !VAR) throw new Error('run through tests/run.sh (BASE_URL and CITYINV_VAR unset)');
+if (!/^http:\/\/(127\.0\.0\.1|\[::1\]|localhost):\d+$/.test(BASE)) throw new Error('tests talk to loopback only');
+
+export const STACK = path.join(ROOT, 'scripts/stack.sh');
+export const BIN = path.join(ROOT, 'build');
+
+// A client that keeps cookies like a browser (one jar per client).
+export class Client {
+  constructor() { this.jar = new Map(); }
+  cookieHeader() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
+  async req(p, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    if (this.jar.size && !headers.Cookie) headers.Cookie = this.cookieHeader();
+    let body = opts.body;
+    if (opts.form) {
+      body = new URLSearchParams(opts.form).toString();
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    }
+    const res = await fetch(BASE + p, {
+      method: opts.method || (body !== undefined ? 'POST' : 'GET'),
+      headers, body, redirect: 'manual', signal: AbortSignal.timeout(opts.timeout || 20000),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      this.jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+    }
+    const text = opts.raw ? null : await res.text();
+    return { status: res.status, headers: res.headers, text, res };
+  }
+  get(p, opts = {}) { return this.req(p, opts); }
+  post(p, form, opts = {}) { return this.req(p, { ...opts, method: 'POST', form }); }
+}
+
+// The hidden csrf field of the first form on a page.
+export function csrfOf(html) {
+  const m = html.match(/name="csrf" value="([0-9a-f]{64})"/);
+  return m ? m[1] : null;
+}
+
+export function stack(...args) {
+  return execFileSync(STACK, args, { env: process.env, encoding: 'utf8', timeout: 120000 });
+}
+
+// Rows of a query on the stack's database, as arrays of strings.
+export function sql(query) {
+  const out = execFileSync(STACK, ['sql', '-N', '-B', '-e', query],
+    { env: process.env, encoding: 'utf8', timeout: 30000 });
+  return out.split('\n').filter((l) => l.length).map((l) => l.split('\t'));
+}
+
+export function redis(...args) {
+  return execFileSync(STACK, ['redis-cli', ...args], { env: process.env, encoding: 'utf8', timeout: 30000 }).trim();
+}
+
+export function pidOf(name) {
+  const r = spawnSync(STACK, ['pid', name], { env: process.env, encoding: 'utf8' });
+  const p = parseInt(r.stdout, 10);
+  return Number.isFinite(p) ? p : null;
+}
+
+export function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls fn() until it returns a truthy value; throws after ms.
+export async function waitFor(what, fn, ms = 15000, step = 100) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    await sleep(step);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
+}
+
+export async function healthz() {
+  const r = await new Client().get('/healthz');
+  return r;
+}

@@ -1,0 +1,154 @@
+#!/bin/bash
+# run.sh: `make test`: build, unit tests (plain and under ASan+UBSan), a private stack
+# from scratch on a free port, then every integration, browser and deployment test.
+# Ends with "N passed, N failed"; exits non-zero on any failure.
+#
+#   tests/run.sh                 everything
+#   tests/run.sh FILE...         only these test files (.c unit tests are named by their
+#                                binary: test_html; .mjs and .sh files by path), with the stack
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+PASS=0
+FAIL=0
+FAILED_SUITES=()
+TMP=$(mktemp -d /tmp/cityinv-test.XXXXXX)
+LOGS=$TMP/logs
+mkdir -p "$LOGS"
+export CITYINV_TEST_TMP=$TMP
+STACK_UP=0
+
+log() { printf '%s\n' "$*"; }
+
+# count NAME LOGFILE EXIT_STATUS: adds the TAP results of one suite to the totals.
+count() {
+	local name=$1 file=$2 rc=$3 p f
+	p=$(grep -c '^ok ' "$file")
+	f=$(grep -c '^not ok ' "$file")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$file"
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name ran no test" >>"$file"
+	fi
+	PASS=$((PASS + p))
+	FAIL=$((FAIL + f))
+	if [ "$f" -gt 0 ]; then
+		FAILED_SUITES+=("$name")
+		printf '  %-44s %4d passed, %d FAILED\n' "$name" "$p" "$f"
+		grep -E -A12 '^not ok ' "$file" | grep -v -E '^\s+(duration_ms|type|\.\.\.|---)' | head -60 | sed 's/^/      /'
+	else
+		printf '  %-44s %4d passed\n' "$name" "$p"
+	fi
+}
+
+# suite NAME COMMAND...: runs a TAP-producing command with a time limit.
+suite() {
+	local name=$1 file rc
+	shift
+	file=$LOGS/$(echo "$name" | tr '/ ' '__').log
+	timeout --kill-after=10 "${SUITE_TIMEOUT:-600}" "$@" >"$file" 2>&1
+	rc=$?
+	count "$name" "$file" "$rc"
+}
+
+free_port() {
+	local p i
+	for ((i = 0; i < 200; i++)); do
+		p=$((20000 + RANDOM % 30000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+cleanup() {
+	if [ "$STACK_UP" = 1 ]; then
+		CITYINV_VAR=$TMP/var scripts/stack.sh stop >>"$LOGS/stack.log" 2>&1
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "== build"
+if ! make -s all unit >"$LOGS/build.log" 2>&1; then
+	cat "$LOGS/build.log"
+	FAIL=$((FAIL + 1))
+	log "build failed"
+	log "$PASS passed, $FAIL failed"
+	exit 1
+fi
+if ! make -s unit SANITIZE=address,undefined >"$LOGS/build-san.log" 2>&1; then
+	cat "$LOGS/build-san.log"
+	FAIL=$((FAIL + 1))
+	log "sanitizer build failed"
+	log "$PASS passed, $FAIL failed"
+	exit 1
+fi
+
+SELECTED=("$@")
+sel() { # is this test selected by the command line?
+	[ ${#SELECTED[@]} -eq 0 ] && return 0
+	local a
+	for a in "${SELECTED[@]}"; do
+		if [ "$a" = "$1" ] || [ "$(basename "$a")" = "$(basename "$1")" ]; then
+			return 0
+		fi
+	done
+	return 1
+}
+
+log "== unit tests (plain, then AddressSanitizer + UndefinedBehaviorSanitizer)"
+for t in build/tests/test_*; do
+	n=$(basename "$t")
+	sel "$n" || continue
+	suite "unit/$n" "$t"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		suite "unit-san/$n" "build/san/tests/$n"
+done
+
+log "== test dependencies"
+if [ ! -d tests/node_modules/playwright-core ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+	if ! (cd tests && npm ci --no-audit --no-fund) >"$LOGS/npm.log" 2>&1; then
+		cat "$LOGS/npm.log"
+		FAIL=$((FAIL + 1))
+	fi
+fi
+
+log "== stack (private, from scratch)"
+PORT=$(free_port) || { log "no free port"; exit 1; }
+export PORT CITYINV_VAR=$TMP/var
+export BASE_URL="http://127.0.0.1:$PORT"
+STACK_UP=1
+if ! scripts/stack.sh start >"$LOGS/stack.log" 2>&1; then
+	cat "$LOGS/stack.log"
+	FAIL=$((FAIL + 1))
+	log "$PASS passed, $FAIL failed"
+	exit 1
+fi
+log "  up on $BASE_URL, data in $CITYINV_VAR"
+
+log "== integration tests"
+for t in tests/http/*.test.mjs tests/browser/*.test.mjs; do
+	[ -e "$t" ] || continue
+	sel "$t" || continue
+	suite "${t#tests/}" node --test-reporter=tap "$t"
+done
+for t in tests/deploy/*_test.sh; do
+	[ -e "$t" ] || continue
+	sel "$t" || continue
+	suite "${t#tests/}" bash "$t"
+done
+
+cleanup
+STACK_UP=0
+if [ "$FAIL" -eq 0 ]; then
+	rm -rf "$TMP"
+else
+	log "logs kept in $LOGS (stack data in $TMP/var)"
+	log "failed: ${FAILED_SUITES[*]}"
+fi
+log "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
