@@ -1,6 +1,7 @@
 // lib.mjs: what the integration tests share: the stack's address, HTTP with
 // cookies, SQL and Redis on the private stack, bounded waiting.
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,6 +47,12 @@ export class Client {
 export function csrfOf(html) {
   const m = html.match(/name="csrf" value="([0-9a-f]{64})"/);
   return m ? m[1] : null;
+}
+
+// The local stack's database password (kept in var/secrets.env, never in the settings file).
+export function dbSecret() {
+  const m = fs.readFileSync(path.join(VAR, 'secrets.env'), 'utf8').match(/CITYINV_DB_PASSWORD=(\S+)/);
+  return m[1];
 }
 
 export function stack(...args) {

@@ -4,15 +4,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, ROOT, VAR, sql } from '../lib.mjs';
+import { BIN, ROOT, VAR, dbSecret, sql } from '../lib.mjs';
 
 const admin = (...args) => spawnSync(path.join(BIN, 'cityinv-admin'), ['-c', path.join(VAR, 'cityinv.conf'), ...args],
-  { encoding: 'utf8', timeout: 60000, env: { ...process.env, CITYINV_DB_PASSWORD: secret() } });
+  { encoding: 'utf8', timeout: 60000, env: { ...process.env, CITYINV_DB_PASSWORD: dbSecret() } });
 
-function secret() {
-  const m = fs.readFileSync(path.join(VAR, 'secrets.env'), 'utf8').match(/CITYINV_DB_PASSWORD=(\S+)/);
-  return m[1];
-}
 
 test('every migration file is recorded once, in order', () => {
   const files = fs.readdirSync(path.join(ROOT, 'migrations')).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();

@@ -2,10 +2,10 @@
 // static files, errors, limits; the CGI mode and the settings check of the binaries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASE, BIN, Client, ROOT, TMP, VAR, csrfOf } from '../lib.mjs';
+import { BIN, Client, ROOT, TMP, VAR, csrfOf, dbSecret } from '../lib.mjs';
 
 const MENU = ['首頁', '國際資訊', '專用名詞', '案例分享', '資訊下載', '常見問題', '公開資訊'];
 const COUNTIES = [['A', '臺北市'], ['B', '臺中市'], ['C', '基隆市'], ['D', '臺南市'], ['E', '高雄市'],
@@ -147,7 +147,7 @@ function cgi(uri, extra = {}) {
   const [p, q = ''] = uri.split('?');
   return spawnSync(path.join(BIN, 'cityinv-web'), ['-c', path.join(VAR, 'cityinv.conf')], {
     encoding: 'utf8', timeout: 20000,
-    env: { ...process.env, GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET', REQUEST_URI: uri,
+    env: { ...process.env, CITYINV_DB_PASSWORD: dbSecret(), GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET', REQUEST_URI: uri,
       DOCUMENT_URI: p, QUERY_STRING: q, REMOTE_ADDR: '127.0.0.1', ...extra },
   });
 }
