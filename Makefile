@@ -77,7 +77,7 @@ deps:
 PORT ?= 8080
 run: deps
 	@$(MAKE) --no-print-directory all
-	@PORT=$(PORT) scripts/stack.sh run
+	@PORT=$(PORT) exec scripts/stack.sh run
 
 # Everything from scratch on private ports, then every test.
 # T= selects tests: make test T="tests/http/foundation.test.mjs test_html"

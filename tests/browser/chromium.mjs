@@ -5,12 +5,12 @@ import { chromium } from 'playwright-core';
 import { TMP } from '../lib.mjs';
 
 export async function launch() {
-  const profile = fs.mkdtempSync(path.join(TMP, 'chromium-'));
+  // playwright-core makes a fresh, empty profile directory for each launch.
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-quic', `--user-data-dir=${profile}`],
+      '--disable-quic'],
     timeout: 60000,
   });
   return browser;
