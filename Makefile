@@ -29,14 +29,14 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o html.o query.o \
-	decimal.o db.o queue.o password.o)
+	decimal.o calc.o db.o queue.o password.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o \
 	page_home.o page_info.o page_healthz.o)
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
-UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_html test_query test_config test_strbuf)
+UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_strbuf)
 
 .PHONY: all build unit deps run stop test migrate clean help
 all: $(BINS)
@@ -53,17 +53,18 @@ $(O)/cityinv-worker: $(WORKER_OBJ) $(SHARED_OBJ)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
 
 $(O)/cityinv-admin: $(ADMIN_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lcsv
 
 # Unit tests of the pure modules: each links only what it tests.
 $(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o
+$(O)/tests/test_calc: $(O)/tests/unit/test_calc.o $(O)/shared/calc.o $(O)/shared/decimal.o
 $(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_query: $(O)/tests/unit/test_query.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_strbuf: $(O)/tests/unit/test_strbuf.o $(O)/shared/strbuf.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lcsv
 
 $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
 

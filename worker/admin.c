@@ -6,8 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <csv.h>
+
 #include "config.h"
 #include "db.h"
+#include "decimal.h"
 #include "password.h"
 #include "strbuf.h"
 #include "util.h"
@@ -116,6 +119,8 @@ static int lock(struct db *db, int take)
 	return ok || !take ? 0 : error("migrate: another migration is running");
 }
 
+static int load_factors(struct db *db, const struct config *cfg);
+
 static int cmd_migrate(struct db *db, const struct config *cfg)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
@@ -160,11 +165,143 @@ static int cmd_migrate(struct db *db, const struct config *cfg)
 		count++;
 	}
 	printf("migrations: %d applied, %d in all\n", count, n);
+	if (load_factors(db, cfg))
+		goto unlock;
 	ret = 0;
 unlock:
 	lock(db, 0);
 out:
 	free_list(names, n);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return ret;
+}
+
+/*
+ * The reference data: migrations/data/emission-factors.csv (key, category,
+ * scope, gas, unit, value, valid_from_year, valid_to_year, source) upserted
+ * into `factors`.  Values are checked as exact decimals; a source starting
+ * with PROVISIONAL, SECONDARY or DERIVED sets the confidence mark.
+ */
+#define CSV_COLS 9
+
+struct csv_load {
+	struct db *db;
+	char *field[CSV_COLS];
+	int col;
+	int row;
+	int loaded;
+	int failed;
+};
+
+static void csv_field(void *data, size_t len, void *ctx)
+{
+	struct csv_load *l = ctx;
+
+	if (l->col < CSV_COLS)
+		l->field[l->col] = xstrndup(data ? data : "", data ? len : 0);
+	l->col++;
+}
+
+static const char *confidence_of(const char *source)
+{
+	if (!strncmp(source, "PROVISIONAL", 11))
+		return "provisional";
+	if (!strncmp(source, "SECONDARY", 9))
+		return "secondary";
+	if (!strncmp(source, "DERIVED", 7))
+		return "derived";
+	return "official";
+}
+
+static void csv_row(int c, void *ctx)
+{
+	struct csv_load *l = ctx;
+	struct db_stmt *st;
+	dec_t v;
+
+	(void)c;
+	l->row++;
+	if (l->failed)
+		goto out;
+	if (l->col != CSV_COLS) {
+		error("factors: row %d has %d fields, not %d", l->row, l->col, CSV_COLS);
+		l->failed = 1;
+		goto out;
+	}
+	if (l->row == 1) {
+		if (strcmp(l->field[0], "key") || strcmp(l->field[5], "value")) {
+			error("factors: unexpected header");
+			l->failed = 1;
+		}
+		goto out;
+	}
+	if (dec_parse(l->field[5], strlen(l->field[5]), DEC_MAX_SCALE,
+		      DEC_ALLOW_NEGATIVE | DEC_ALLOW_EXPONENT, &v) != DEC_OK) {
+		error("factors: row %d (%s): bad value '%s'", l->row, l->field[0], l->field[5]);
+		l->failed = 1;
+		goto out;
+	}
+	st = db_prepare(l->db,
+		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence)"
+		" VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?)"
+		" ON DUPLICATE KEY UPDATE category = VALUES(category), scope = VALUES(scope), gas = VALUES(gas),"
+		" unit = VALUES(unit), value = VALUES(value), valid_from = VALUES(valid_from),"
+		" valid_to = VALUES(valid_to), source = VALUES(source), confidence = VALUES(confidence)");
+	if (!st) {
+		l->failed = 1;
+		goto out;
+	}
+	for (int i = 0; i < CSV_COLS; i++)
+		db_bind_text(st, i, l->field[i]);
+	db_bind_text(st, 9, confidence_of(l->field[8]));
+	if (db_exec(st)) {
+		error("factors: row %d (%s): %s", l->row, l->field[0], l->db->errstr);
+		l->failed = 1;
+		goto out;
+	}
+	l->loaded++;
+out:
+	for (int i = 0; i < CSV_COLS && i < l->col; i++)
+		free(l->field[i]);
+	memset(l->field, 0, sizeof(l->field));
+	l->col = 0;
+}
+
+static int load_factors(struct db *db, const struct config *cfg)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	struct csv_parser p;
+	struct csv_load l = { .db = db };
+	int ret = -1;
+
+	strbuf_addf(&path, "%s/data/emission-factors.csv", cfg->migrations_dir);
+	if (read_file(path.buf, &text))
+		goto out;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+		error("factors: csv_init failed");
+		goto out;
+	}
+	if (db_begin(db))
+		goto fini;
+	if (csv_parse(&p, text.buf, text.len, csv_field, csv_row, &l) != text.len ||
+	    csv_fini(&p, csv_field, csv_row, &l)) {
+		error("factors: %s: %s", path.buf, csv_strerror(csv_error(&p)));
+		l.failed = 1;
+	}
+	if (l.failed) {
+		db_rollback(db);
+		goto fini;
+	}
+	if (db_commit(db))
+		goto fini;
+	printf("factors: %d rows from %s\n", l.loaded, path.buf);
+	ret = 0;
+fini:
+	csv_free(&p);
+out:
+	for (int i = 0; i < CSV_COLS; i++)
+		free(l.field[i]);
 	strbuf_release(&path);
 	strbuf_release(&text);
 	return ret;

@@ -1,0 +1,399 @@
+/* calc.c: the emission calculation of the agency form: activities and factors in, lines out. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calc.h"
+
+const struct calc_item_info calc_items[CALC__MAX] = {
+	[CALC_ELECTRICITY]      = { "electricity", "電力", "度", CALC_CAT_STATIONARY, 2 },
+	[CALC_NATURAL_GAS]      = { "natural_gas", "天然氣", "立方公尺", CALC_CAT_STATIONARY, 1 },
+	[CALC_LPG]              = { "lpg", "瓦斯", "公斤", CALC_CAT_STATIONARY, 1 },
+	[CALC_VEHICLE_GASOLINE] = { "vehicle_gasoline", "公務車用油 汽油", "公升", CALC_CAT_TRANSPORT, 1 },
+	[CALC_VEHICLE_DIESEL]   = { "vehicle_diesel", "公務車用油 柴油", "公升", CALC_CAT_TRANSPORT, 1 },
+	[CALC_GENERATOR_DIESEL] = { "generator_diesel", "其他設施(如發電機) 柴油", "公升", CALC_CAT_STATIONARY, 1 },
+	[CALC_EXT_CO2]          = { "ext_co2", "二氧化碳滅火器", "公斤", CALC_CAT_FUGITIVE, 1 },
+	[CALC_EXT_BC]           = { "ext_bc", "BC乾粉滅火器", "公斤", CALC_CAT_FUGITIVE, 1 },
+	[CALC_EXT_KBC]          = { "ext_kbc", "KBC乾粉滅火器", "公斤", CALC_CAT_FUGITIVE, 1 },
+	[CALC_REFRIGERANT]      = { "refrigerant", "冷媒", "公斤", CALC_CAT_FUGITIVE, 1 },
+};
+
+const char *const calc_category_labels[CALC_CAT__MAX] = { "固定式能源", "交通運輸", "逸散" };
+const char *const calc_category_keys[CALC_CAT__MAX] = { "stationary", "transport", "fugitive" };
+const char *const calc_part_keys[CALC_PART__MAX] = { "own", "outsourced" };
+
+/*
+ * Fuels: the row-name stems in the reference table.  ef604: per-unit factors
+ * of table 6.0.4 (ef604_<stem>_<gas>); ef113: kg/TJ of the 2024 announcement
+ * (ef113_<stem>_<gas>); lhv: the heat-value suffix (lhv*_<lhv>).
+ */
+static const struct fuel_rule {
+	enum calc_item item;
+	const char *ef604;    /* NULL: always the kg/TJ route (LPG per kg) */
+	const char *ef113;
+	const char *lhv;
+	const char *label;
+} fuels[] = {
+	{ CALC_NATURAL_GAS, "natural_gas_stationary", "natural_gas_stationary", "natural_gas_NG1_per_m3", "天然氣（固定源）" },
+	{ CALC_LPG, NULL, "lpg_stationary", "lpg_per_kg", "液化石油氣（固定源，每公斤）" },
+	{ CALC_VEHICLE_GASOLINE, "gasoline_mobile", "gasoline_mobile_oxidation_catalyst", "gasoline_per_L", "車用汽油（移動源，觸媒轉化器）" },
+	{ CALC_VEHICLE_DIESEL, "diesel_mobile", "diesel_mobile", "diesel_per_L", "柴油（移動源）" },
+	{ CALC_GENERATOR_DIESEL, "diesel_stationary", "diesel_stationary", "diesel_per_L", "柴油（固定源）" },
+};
+
+static const char *const gases[3] = { "CO2", "CH4", "N2O" };
+static const char *const gas_labels[3] = { "CO₂", "CH₄", "N₂O" };
+
+static int cmp_factor(const void *a, const void *b)
+{
+	return strcmp(((const struct calc_factor *)a)->key, ((const struct calc_factor *)b)->key);
+}
+
+void calc_sort_factors(struct calc_factor *v, int n)
+{
+	if (n > 1)
+		qsort(v, (size_t)n, sizeof(*v), cmp_factor);
+}
+
+const struct calc_factor *calc_factor_get(const struct calc_table *t, const char *key)
+{
+	int lo = 0, hi = t->nfactors - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->factors[mid].key, key);
+
+		if (!c)
+			return &t->factors[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+const struct calc_refrigerant *calc_refrigerant_get(const struct calc_table *t, const char *code)
+{
+	for (int i = 0; code && i < t->nrefrigerants; i++)
+		if (!strcmp(t->refrigerants[i].code, code))
+			return &t->refrigerants[i];
+	return NULL;
+}
+
+const char *calc_gwp_set(const struct calc_table *t, int year)
+{
+	for (int i = 0; i < t->neras; i++)
+		if (year >= t->eras[i].from && (!t->eras[i].to || year <= t->eras[i].to))
+			return t->eras[i].set;
+	return NULL;
+}
+
+static int valid_for(const struct calc_factor *f, int year)
+{
+	return (!f->valid_from || year >= f->valid_from) && (!f->valid_to || year <= f->valid_to);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Adds a factor's source to the line once, and its marks. */
+static void use(struct calc_line *l, const struct calc_factor *f)
+{
+	if (!strstr(l->sources, f->source)) {
+		if (l->sources[0])
+			append(l->sources, sizeof(l->sources), "；");
+		append(l->sources, sizeof(l->sources), "%s", f->source);
+	}
+	if (f->confidence == CONF_PROVISIONAL)
+		l->provisional = 1;
+	if (f->confidence == CONF_DERIVED || f->confidence == CONF_SECONDARY)
+		l->derived = 1;
+}
+
+static const char *num(dec_t d, char *buf, size_t size)
+{
+	dec_format(d, buf, size);
+	return buf;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The GWP row of `gas` in `set` (gwp_<set>_<gas>). */
+static const struct calc_factor *gwp(const struct calc_table *t, const char *set, const char *gas)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "gwp_%s_%s", set, gas);
+	return calc_factor_get(t, key);
+}
+
+/* The electricity factor of `year`, or of the latest earlier year (provisional). */
+static int electricity(const struct calc_table *t, int year, struct calc_line *l, char *err, size_t errlen)
+{
+	char key[64], b[64];
+
+	for (int y = year; y >= year - 20; y--) {
+		const struct calc_factor *f;
+
+		snprintf(key, sizeof(key), "elec_grid_%d_public_average", y);
+		f = calc_factor_get(t, key);
+		if (!f) {
+			snprintf(key, sizeof(key), "elec_grid_%d", y);
+			f = calc_factor_get(t, key);
+		}
+		if (!f)
+			continue;
+		l->factor = f->value;
+		use(l, f);
+		if (y == year) {
+			snprintf(l->method, sizeof(l->method), "%d 年電力排碳係數 %s kgCO₂e/度（已為二氧化碳當量，不乘 GWP）",
+				 year, num(f->value, b, sizeof(b)));
+		} else {
+			l->provisional = 1;
+			snprintf(l->method, sizeof(l->method),
+				 "暫用：%d 年電力排碳係數尚未公告，暫用 %d 年係數 %s kgCO₂e/度；公告後將重新計算",
+				 year, y, num(f->value, b, sizeof(b)));
+		}
+		return 0;
+	}
+	return fail(err, errlen, "%d 年沒有可用的電力排碳係數", year);
+}
+
+/* Heat value for a fuel in `year`: a row lhv*_<suffix> valid that year. */
+static const struct calc_factor *heat_value(const struct calc_table *t, const char *suffix, int year,
+					    int *fallback)
+{
+	const struct calc_factor *best = NULL, *latest = NULL;
+	size_t sl = strlen(suffix);
+
+	*fallback = 0;
+	for (int i = 0; i < t->nfactors; i++) {
+		const struct calc_factor *f = &t->factors[i];
+		size_t kl = strlen(f->key);
+
+		if (strncmp(f->key, "lhv", 3) || kl <= sl + 1 || strcmp(f->key + kl - sl, suffix) ||
+		    f->key[kl - sl - 1] != '_')
+			continue;
+		if (valid_for(f, year))
+			best = f;
+		if (f->confidence != CONF_PROVISIONAL && (!latest || f->valid_from > latest->valid_from))
+			latest = f;
+	}
+	if (best)
+		return best;
+	*fallback = latest != NULL;
+	return latest;
+}
+
+static int fuel(const struct calc_table *t, int year, const char *set, const struct fuel_rule *r,
+		struct calc_line *l, char *err, size_t errlen)
+{
+	char key[96], b1[64], b2[64], b3[64];
+	const struct calc_factor *f[3], *g[3];
+	dec_t sum = { 0, 0 }, term;
+	const char *unit = calc_items[r->item].unit;
+
+	for (int i = 0; i < 3; i++) {
+		g[i] = gwp(t, set, gases[i]);
+		if (!g[i])
+			return fail(err, errlen, "找不到 %s 的 %s GWP 值", set, gases[i]);
+		use(l, g[i]);
+	}
+	/* Table 6.0.4's per-unit factors while its rows last. */
+	if (r->ef604) {
+		snprintf(key, sizeof(key), "ef604_%s_CO2", r->ef604);
+		f[0] = calc_factor_get(t, key);
+		if (f[0] && (!f[0]->valid_to || year <= f[0]->valid_to)) {
+			snprintf(l->method, sizeof(l->method), "%s，溫室氣體排放係數管理表 6.0.4 版每%s係數 × %s GWP：",
+				 r->label, unit, set);
+			for (int i = 0; i < 3; i++) {
+				snprintf(key, sizeof(key), "ef604_%s_%s", r->ef604, gases[i]);
+				f[i] = calc_factor_get(t, key);
+				if (!f[i])
+					return fail(err, errlen, "找不到排放係數 %s", key);
+				use(l, f[i]);
+				if (dec_mul(f[i]->value, g[i]->value, &term) || dec_add(sum, term, &sum))
+					return fail(err, errlen, "計算溢位");
+				append(l->method, sizeof(l->method), "%s%s %s × %s", i ? " + " : "", gas_labels[i],
+				       num(f[i]->value, b1, sizeof(b1)), num(g[i]->value, b2, sizeof(b2)));
+			}
+			append(l->method, sizeof(l->method), " = %s kgCO₂e/%s", num(sum, b3, sizeof(b3)), unit);
+			if (f[0]->valid_from && year < f[0]->valid_from)
+				append(l->method, sizeof(l->method), "（%d 年以 6.0.3 版起相同之係數代用）", year);
+			l->factor = sum;
+			return 0;
+		}
+	}
+	/* The 2024 announcement: kg/TJ x heat value x kcal_to_TJ. */
+	int fallback;
+	const struct calc_factor *lhv = heat_value(t, r->lhv, year, &fallback);
+	const struct calc_factor *conv = calc_factor_get(t, "kcal_to_TJ");
+	if (!lhv)
+		return fail(err, errlen, "%d 年沒有 %s 的熱值", year, r->label);
+	if (!conv)
+		return fail(err, errlen, "找不到熱值換算係數 kcal_to_TJ");
+	if (fallback && r->ef604)
+		return fail(err, errlen, "%d 年沒有 %s 的熱值", year, r->label);
+	use(l, lhv);
+	use(l, conv);
+	if (fallback)
+		l->derived = 1;
+	dec_t per_tj = { 0, 0 };
+	snprintf(l->method, sizeof(l->method), "%s，熱值 %s %s × %s TJ/kcal × (", r->label,
+		 num(lhv->value, b1, sizeof(b1)), lhv->unit, num(conv->value, b2, sizeof(b2)));
+	for (int i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "ef113_%s_%s", r->ef113, gases[i]);
+		f[i] = calc_factor_get(t, key);
+		if (!f[i])
+			return fail(err, errlen, "找不到排放係數 %s", key);
+		use(l, f[i]);
+		if (dec_mul(f[i]->value, g[i]->value, &term) || dec_add(per_tj, term, &per_tj))
+			return fail(err, errlen, "計算溢位");
+		append(l->method, sizeof(l->method), "%s%s %s × %s", i ? " + " : "", gas_labels[i],
+		       num(f[i]->value, b1, sizeof(b1)), num(g[i]->value, b2, sizeof(b2)));
+	}
+	if (dec_mul(lhv->value, conv->value, &sum) || dec_mul(sum, per_tj, &sum))
+		return fail(err, errlen, "計算溢位");
+	append(l->method, sizeof(l->method), ") kg/TJ，%s GWP = %s kgCO₂e/%s", set, num(sum, b3, sizeof(b3)), unit);
+	if (fallback)
+		append(l->method, sizeof(l->method), "（推估：以 %d 年熱值代用）", lhv->valid_from);
+	if (lhv->confidence == CONF_PROVISIONAL)
+		append(l->method, sizeof(l->method), "（暫用熱值）");
+	l->factor = sum;
+	return 0;
+}
+
+static int extinguisher(const struct calc_table *t, const char *set, const char *fkey, struct calc_line *l,
+			char *err, size_t errlen)
+{
+	const struct calc_factor *f = calc_factor_get(t, fkey), *g = gwp(t, set, "CO2");
+	char b1[64], b2[64];
+
+	if (!f || !g)
+		return fail(err, errlen, "找不到滅火器係數 %s", fkey);
+	use(l, f);
+	use(l, g);
+	if (dec_mul(f->value, g->value, &l->factor))
+		return fail(err, errlen, "計算溢位");
+	snprintf(l->method, sizeof(l->method), "每公斤 %s kgCO₂ × CO₂ GWP %s%s", num(f->value, b1, sizeof(b1)),
+		 num(g->value, b2, sizeof(b2)), f->confidence == CONF_DERIVED ? "（推估：化學計量）" : "");
+	return 0;
+}
+
+static int refrigerant(const struct calc_table *t, const char *set, struct calc_line *l, char *err, size_t errlen)
+{
+	const struct calc_refrigerant *r = calc_refrigerant_get(t, l->refrigerant);
+	const struct calc_factor *ef = calc_factor_get(t, "refrigerant_refill_EF"), *g;
+	char b1[64], b2[64];
+
+	if (!r)
+		return fail(err, errlen, "未知的冷媒型號 %s", l->refrigerant ? l->refrigerant : "");
+	if (!ef)
+		return fail(err, errlen, "找不到冷媒補充排放係數");
+	g = r->counts_zero ? gwp(t, "TW", r->gas) : gwp(t, set, r->gas);
+	if (!g)
+		return fail(err, errlen, "%s 沒有 %s 版本的 GWP 值", r->label, set);
+	use(l, ef);
+	use(l, g);
+	if (dec_mul(ef->value, g->value, &l->factor))
+		return fail(err, errlen, "計算溢位");
+	snprintf(l->method, sizeof(l->method), "%s：補充量 × 排放係數 %s × GWP %s（%s）", r->label,
+		 num(ef->value, b1, sizeof(b1)), num(g->value, b2, sizeof(b2)), r->counts_zero ? "臺灣登錄規定" : set);
+	if (r->counts_zero)
+		snprintf(l->note, sizeof(l->note), "%s", r->note);
+	return 0;
+}
+
+int calc_compute(const struct calc_table *t, int year, const struct calc_input *in, int n,
+		 struct calc_line *out, struct calc_result *res, char *err, size_t errlen)
+{
+	const char *set = calc_gwp_set(t, year);
+	const dec_t zero = { 0, 3 };
+
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		res->total[p] = zero;
+		for (int c = 0; c < CALC_CAT__MAX; c++)
+			res->by_category[p][c] = zero;
+		for (int s = 0; s < 3; s++)
+			res->by_scope[p][s] = zero;
+	}
+	res->provisional = 0;
+	if (!set)
+		return fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
+
+	for (int i = 0; i < n; i++) {
+		struct calc_line *l = &out[i];
+		const struct calc_item_info *info;
+		int rc = -1;
+
+		memset(l, 0, sizeof(*l));
+		if (in[i].item < 0 || in[i].item >= CALC__MAX)
+			return fail(err, errlen, "未知的項目");
+		info = &calc_items[in[i].item];
+		l->item = in[i].item;
+		l->part = in[i].part;
+		l->seq = in[i].seq;
+		l->refrigerant = in[i].refrigerant;
+		l->quantity = in[i].quantity;
+		l->category = info->category;
+		l->scope = info->scope;
+		if (l->item != CALC_ELECTRICITY)
+			snprintf(l->gwp_set, sizeof(l->gwp_set), "%s", set);
+
+		switch (l->item) {
+		case CALC_ELECTRICITY:
+			rc = electricity(t, year, l, err, errlen);
+			break;
+		case CALC_EXT_CO2:
+			rc = extinguisher(t, set, "fire_ext_CO2_refill", l, err, errlen);
+			break;
+		case CALC_EXT_BC:
+			rc = extinguisher(t, set, "fire_ext_BC_NaHCO3", l, err, errlen);
+			break;
+		case CALC_EXT_KBC:
+			rc = extinguisher(t, set, "fire_ext_KBC_KHCO3", l, err, errlen);
+			break;
+		case CALC_REFRIGERANT:
+			rc = refrigerant(t, set, l, err, errlen);
+			break;
+		default:
+			for (size_t k = 0; k < sizeof(fuels) / sizeof(fuels[0]); k++)
+				if (fuels[k].item == l->item)
+					rc = fuel(t, year, set, &fuels[k], l, err, errlen);
+			break;
+		}
+		if (rc)
+			return -1;
+		if (dec_mul(l->quantity, l->factor, &l->kg) || dec_round(l->kg, 3, &l->kg))
+			return fail(err, errlen, "%s 的數量過大，無法計算", info->label);
+		dec_format(l->factor, l->factor_text, sizeof(l->factor_text));
+		if (dec_add(res->total[l->part], l->kg, &res->total[l->part]) ||
+		    dec_add(res->by_category[l->part][l->category], l->kg, &res->by_category[l->part][l->category]) ||
+		    dec_add(res->by_scope[l->part][l->scope], l->kg, &res->by_scope[l->part][l->scope]))
+			return fail(err, errlen, "合計過大，無法計算");
+		if (l->provisional)
+			res->provisional = 1;
+	}
+	return 0;
+}

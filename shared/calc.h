@@ -1,0 +1,149 @@
+/* calc.h: the emission calculation of the agency form: activities and factors in, lines out. */
+#ifndef CITYINV_CALC_H
+#define CITYINV_CALC_H
+
+#include <stddef.h>
+
+#include "decimal.h"
+
+/*
+ * DESIGN: a pure module (no I/O, no allocation): the caller hands it a
+ * factor table (every row of the reference data: key, exact value, unit,
+ * valid years, source, confidence), the GWP eras, the refrigerant list, a
+ * data year and the form's quantities; it returns one line per quantity
+ * with the per-unit CO2e factor, the kgCO2e rounded half-up to 3 decimals,
+ * the category and scope, the GWP set, a readable method and the sources.
+ * Totals are sums of the rounded lines.  The web's 計算 preview and the
+ * stored figures both come from calc_compute(), so they cannot disagree.
+ *
+ * The policy (SPEC 4) is in the rules below; the numbers are all data:
+ *   electricity: kWh x the year's grid factor (already CO2e); a year without
+ *     one uses the latest earlier year's, marked provisional (暫用);
+ *   fuels, data years up to the last year of table 6.0.4's rows: its
+ *     per-unit factors x GWP (years before those rows: the same values,
+ *     marked as 6.0.3 standing in); later years: the 2024 announcement's
+ *     kg/TJ x the year's heat value x kcal_to_TJ (a year without its own
+ *     heat value is an error unless a provisional row covers it);
+ *   LPG per kg in every year: the 2024 kg/TJ x the per-kg heat value (marked derived);
+ *   extinguishers: kg x factor x GWP(CO2); refrigerants: kg x 1 x GWP(gas).
+ */
+
+enum calc_item {
+	CALC_ELECTRICITY,
+	CALC_NATURAL_GAS,
+	CALC_LPG,
+	CALC_VEHICLE_GASOLINE,
+	CALC_VEHICLE_DIESEL,
+	CALC_GENERATOR_DIESEL,
+	CALC_EXT_CO2,
+	CALC_EXT_BC,
+	CALC_EXT_KBC,
+	CALC_REFRIGERANT,
+	CALC__MAX
+};
+
+enum calc_category { CALC_CAT_STATIONARY, CALC_CAT_TRANSPORT, CALC_CAT_FUGITIVE, CALC_CAT__MAX };
+enum calc_part { CALC_OWN, CALC_OUTSOURCED, CALC_PART__MAX };
+enum calc_confidence { CONF_OFFICIAL, CONF_SECONDARY, CONF_DERIVED, CONF_PROVISIONAL };
+
+struct calc_item_info {
+	const char *key;        /* stored name: "electricity" */
+	const char *label;      /* 電力 */
+	const char *unit;       /* 度 */
+	enum calc_category category;
+	int scope;
+};
+extern const struct calc_item_info calc_items[CALC__MAX];
+extern const char *const calc_category_labels[CALC_CAT__MAX];  /* 固定式能源 … */
+extern const char *const calc_category_keys[CALC_CAT__MAX];    /* stationary … */
+extern const char *const calc_part_keys[CALC_PART__MAX];       /* own, outsourced */
+
+/* One row of the reference table.  Strings are borrowed (must outlive the table). */
+struct calc_factor {
+	const char *key;
+	dec_t value;
+	const char *unit;
+	const char *source;
+	int valid_from;   /* 0: no lower bound */
+	int valid_to;     /* 0: no upper bound */
+	enum calc_confidence confidence;
+};
+
+struct calc_era {
+	char set[8];
+	int from, to;     /* to 0: open */
+};
+
+struct calc_refrigerant {
+	char code[16];    /* R134a */
+	char label[48];
+	char gas[16];     /* HFC-134a: the GWP row is gwp_<SET>_<gas> */
+	int counts_zero;  /* counted as 0 (gwp_TW_<gas>), with the note shown */
+	char note[200];
+};
+
+#define CALC_MAX_ERAS 8
+#define CALC_MAX_REFRIGERANTS 32
+
+struct calc_table {
+	const struct calc_factor *factors;   /* sorted by key (calc_table_sort) */
+	int nfactors;
+	struct calc_era eras[CALC_MAX_ERAS];
+	int neras;
+	struct calc_refrigerant refrigerants[CALC_MAX_REFRIGERANTS];
+	int nrefrigerants;
+};
+
+/* Sorts a factor array by key so lookups can bisect. */
+void calc_sort_factors(struct calc_factor *v, int n);
+const struct calc_factor *calc_factor_get(const struct calc_table *t, const char *key);
+const struct calc_refrigerant *calc_refrigerant_get(const struct calc_table *t, const char *code);
+/* The GWP set of a data year, or NULL. */
+const char *calc_gwp_set(const struct calc_table *t, int year);
+
+struct calc_input {
+	enum calc_item item;
+	enum calc_part part;
+	int seq;
+	const char *refrigerant;   /* CALC_REFRIGERANT: the code */
+	dec_t quantity;
+};
+
+#define CALC_METHOD_MAX 600
+#define CALC_SOURCES_MAX 1000
+
+struct calc_line {
+	enum calc_item item;
+	enum calc_part part;
+	int seq;
+	const char *refrigerant;
+	dec_t quantity;
+	dec_t factor;              /* kgCO2e per unit, exact */
+	dec_t kg;                  /* quantity x factor, rounded half-up to 3 decimals */
+	enum calc_category category;
+	int scope;
+	char gwp_set[8];           /* "" for electricity */
+	char factor_text[64];      /* the factor as text */
+	char method[CALC_METHOD_MAX];
+	char sources[CALC_SOURCES_MAX];
+	int provisional;           /* uses a 暫用 value */
+	int derived;               /* uses a derived or secondary value */
+	char note[200];
+};
+
+struct calc_result {
+	dec_t total[CALC_PART__MAX];
+	dec_t by_category[CALC_PART__MAX][CALC_CAT__MAX];
+	dec_t by_scope[CALC_PART__MAX][3];   /* [1] 範疇一, [2] 範疇二 */
+	int provisional;
+};
+
+/*
+ * Computes n lines for data year `year` into out[0..n).  Returns 0, or -1
+ * with a message (in Traditional Chinese, for the page) in err when a
+ * factor is missing or a number would overflow.
+ */
+int calc_compute(const struct calc_table *t, int year, const struct calc_input *in, int n,
+		 struct calc_line *out, struct calc_result *res, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,264 @@
+/* test_calc.c: the calculation against values computed independently (tests/unit/data/
+ * calc_expected.py, Python's decimal module straight from the reference CSV) and SPEC 4's
+ * worked checks, over 2013-2025: every GWP era, the provisional year, each refrigerant,
+ * BC/KBC, LPG in kg, outsourced apart from own. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "calc.h"
+#include "tap.h"
+
+#ifndef FACTORS_CSV
+#define FACTORS_CSV "migrations/data/emission-factors.csv"
+#endif
+
+static struct calc_factor factors[512];
+static int nfactors;
+static char *fields[9];
+static int col, row;
+
+static void on_field(void *s, size_t len, void *data)
+{
+	(void)data;
+	if (col < 9)
+		fields[col] = strndup(s ? s : "", s ? len : 0);
+	col++;
+}
+
+static void on_row(int c, void *data)
+{
+	(void)c;
+	(void)data;
+	if (row++ > 0 && col == 9 && nfactors < 512) {
+		struct calc_factor *f = &factors[nfactors];
+		if (dec_parse(fields[5], strlen(fields[5]), DEC_MAX_SCALE, DEC_ALLOW_NEGATIVE | DEC_ALLOW_EXPONENT, &f->value) == DEC_OK) {
+			f->key = fields[0];
+			f->unit = fields[4];
+			f->source = fields[8];
+			f->valid_from = atoi(fields[6]);
+			f->valid_to = atoi(fields[7]);
+			f->confidence = !strncmp(f->source, "PROVISIONAL", 11) ? CONF_PROVISIONAL :
+					!strncmp(f->source, "SECONDARY", 9) ? CONF_SECONDARY :
+					!strncmp(f->source, "DERIVED", 7) ? CONF_DERIVED : CONF_OFFICIAL;
+			nfactors++;
+			fields[0] = fields[4] = fields[8] = NULL;
+		}
+	}
+	for (int i = 0; i < 9; i++) {
+		free(fields[i]);
+		fields[i] = NULL;
+	}
+	col = 0;
+}
+
+static void load(struct calc_table *t)
+{
+	FILE *f = fopen(FACTORS_CSV, "r");
+	struct csv_parser p;
+	char buf[4096];
+	size_t n;
+
+	if (!f) {
+		printf("Bail out! cannot open %s\n", FACTORS_CSV);
+		exit(1);
+	}
+	csv_init(&p, CSV_STRICT | CSV_APPEND_NULL);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		csv_parse(&p, buf, n, on_field, on_row, NULL);
+	csv_fini(&p, on_field, on_row, NULL);
+	csv_free(&p);
+	fclose(f);
+	calc_sort_factors(factors, nfactors);
+	memset(t, 0, sizeof(*t));
+	t->factors = factors;
+	t->nfactors = nfactors;
+	/* As migrations/0003_reports.sql loads them. */
+	static const struct calc_era eras[] = { { "SAR", 1990, 2015 }, { "AR4", 2016, 2022 }, { "AR5", 2023, 0 } };
+	memcpy(t->eras, eras, sizeof(eras));
+	t->neras = 3;
+	static const struct calc_refrigerant refr[] = {
+		{ "R134a", "R134a", "HFC-134a", 0, "" }, { "R410a", "R410a", "R-410A", 0, "" },
+		{ "R22", "R22", "HCFC-22", 1, "以 0 計" }, { "R32", "R32", "HFC-32", 0, "" },
+		{ "R404A", "R404A", "R-404A", 0, "" }, { "R407C", "R407C", "R-407C", 0, "" },
+		{ "R507A", "R507A", "R-507A", 0, "" }, { "R600a", "R600a", "R-600a", 1, "以 0 計" },
+		{ "R1234yf", "R1234yf", "HFC-1234yf", 1, "以 0 計" },
+	};
+	memcpy(t->refrigerants, refr, sizeof(refr));
+	t->nrefrigerants = 9;
+}
+
+static const struct {
+	const char *item;
+	int year;
+	const char *qty;
+	const char *refrigerant;
+	const char *kg;
+} cases[] = {
+	/* python3 tests/unit/data/calc_expected.py */
+	{ "electricity", 2013, "12345.678", NULL, "6407.407" },
+	{ "electricity", 2015, "1", NULL, "0.525" },
+	{ "electricity", 2016, "98765.4", NULL, "52345.662" },
+	{ "electricity", 2020, "500000", NULL, "251000.000" },
+	{ "electricity", 2023, "10000", NULL, "4940.000" },
+	{ "electricity", 2024, "31415.926", NULL, "14891.149" },
+	{ "electricity", 2025, "250000.5", NULL, "116750.234" },
+	{ "natural_gas", 2013, "1000", NULL, "1880.778" },
+	{ "natural_gas", 2019, "2345.678", NULL, "4411.919" },
+	{ "natural_gas", 2023, "800", NULL, "1504.689" },
+	{ "natural_gas", 2024, "800", NULL, "1517.291" },
+	{ "natural_gas", 2025, "1234.567", NULL, "2341.496" },
+	{ "lpg", 2014, "100", NULL, "290.105" },
+	{ "lpg", 2018, "55.5", NULL, "161.015" },
+	{ "lpg", 2023, "20", NULL, "58.023" },
+	{ "lpg", 2024, "20", NULL, "58.023" },
+	{ "lpg", 2025, "1000", NULL, "2901.164" },
+	{ "vehicle_gasoline", 2013, "100", NULL, "236.127" },
+	{ "vehicle_gasoline", 2017, "4321.5", NULL, "10204.781" },
+	{ "vehicle_gasoline", 2023, "100", NULL, "235.523" },
+	{ "vehicle_gasoline", 2024, "100", NULL, "229.061" },
+	{ "vehicle_gasoline", 2025, "12000", NULL, "27487.296" },
+	{ "vehicle_diesel", 2015, "300", NULL, "795.430" },
+	{ "vehicle_diesel", 2021, "300", NULL, "795.100" },
+	{ "vehicle_diesel", 2025, "300", NULL, "816.170" },
+	{ "generator_diesel", 2016, "100", NULL, "261.496" },
+	{ "generator_diesel", 2022, "77.777", NULL, "203.384" },
+	{ "generator_diesel", 2024, "50", NULL, "134.402" },
+	{ "ext_co2", 2013, "5", NULL, "5.000" },
+	{ "ext_co2", 2023, "5", NULL, "5.000" },
+	{ "ext_bc", 2019, "10", NULL, "2.619" },
+	{ "ext_bc", 2025, "3.333", NULL, "0.873" },
+	{ "ext_kbc", 2016, "10", NULL, "2.198" },
+	{ "ext_kbc", 2024, "7.5", NULL, "1.649" },
+	{ "refrigerant", 2013, "2", "R134a", "2600.000" },
+	{ "refrigerant", 2018, "2", "R134a", "2860.000" },
+	{ "refrigerant", 2023, "2", "R134a", "2600.000" },
+	{ "refrigerant", 2014, "2", "R410a", "3450.000" },
+	{ "refrigerant", 2020, "2", "R410a", "4175.000" },
+	{ "refrigerant", 2023, "2", "R410a", "3847.000" },
+	{ "refrigerant", 2025, "1.25", "R32", "846.250" },
+	{ "refrigerant", 2015, "4", "R404A", "13040.000" },
+	{ "refrigerant", 2019, "0.8", "R407C", "1419.080" },
+	{ "refrigerant", 2024, "3", "R507A", "11955.000" },
+	{ "refrigerant", 2013, "10", "R22", "0.000" },
+	{ "refrigerant", 2023, "10", "R22", "0.000" },
+	{ "refrigerant", 2020, "0.5", "R600a", "0.000" },
+	{ "refrigerant", 2025, "1", "R1234yf", "0.000" },
+};
+
+static enum calc_item item_of(const char *key)
+{
+	for (int i = 0; i < CALC__MAX; i++)
+		if (!strcmp(calc_items[i].key, key))
+			return (enum calc_item)i;
+	return CALC__MAX;
+}
+
+static dec_t Q(const char *s)
+{
+	dec_t d = { 0, 0 };
+
+	dec_parse(s, strlen(s), 3, 0, &d);
+	return d;
+}
+
+static char b[128];
+static const char *fmt(dec_t d)
+{
+	dec_format(d, b, sizeof(b));
+	return b;
+}
+
+int main(void)
+{
+	struct calc_table t;
+	struct calc_line lines[16];
+	struct calc_result res;
+	char err[256];
+
+	load(&t);
+	ok(t.nfactors > 250, "reference table loaded (%d rows)", t.nfactors);
+	is_str(calc_gwp_set(&t, 2015), "SAR", "2015 uses SAR");
+	is_str(calc_gwp_set(&t, 2016), "AR4", "2016 uses AR4");
+	is_str(calc_gwp_set(&t, 2022), "AR4", "2022 uses AR4");
+	is_str(calc_gwp_set(&t, 2023), "AR5", "2023 uses AR5");
+
+	/* The independent cases. */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct calc_input in = { item_of(cases[i].item), CALC_OWN, 0, cases[i].refrigerant, Q(cases[i].qty) };
+		int rc = calc_compute(&t, cases[i].year, &in, 1, lines, &res, err, sizeof(err));
+		if (rc)
+			printf("# %s\n", err);
+		is_str(rc ? err : fmt(lines[0].kg), cases[i].kg, "%d %s %s %s", cases[i].year, cases[i].item,
+		       cases[i].qty, cases[i].refrigerant ? cases[i].refrigerant : "");
+	}
+
+	/* SPEC 4's worked checks together, with subtotals by category and scope. */
+	{
+		struct calc_input in[] = {
+			{ CALC_ELECTRICITY, CALC_OWN, 0, NULL, Q("10000") },
+			{ CALC_VEHICLE_GASOLINE, CALC_OWN, 0, NULL, Q("100") },
+			{ CALC_REFRIGERANT, CALC_OWN, 1, "R410a", Q("2") },
+			{ CALC_EXT_CO2, CALC_OWN, 0, NULL, Q("5") },
+			{ CALC_ELECTRICITY, CALC_OUTSOURCED, 0, NULL, Q("1000") },
+		};
+		ok(calc_compute(&t, 2023, in, 5, lines, &res, err, sizeof(err)) == 0, "2023 worked checks compute");
+		is_str(fmt(lines[0].kg), "4940.000", "10,000 kWh -> 4,940.000");
+		is_str(fmt(lines[1].kg), "235.523", "100 L gasoline in a 公務車 -> 235.523");
+		is_str(fmt(lines[2].kg), "3847.000", "2 kg R410A -> 3,847.000");
+		is_str(fmt(lines[3].kg), "5.000", "5 kg CO2 extinguisher -> 5.000");
+		is_str(fmt(res.total[CALC_OWN]), "9027.523", "own total = sum of the rounded lines");
+		is_str(fmt(res.total[CALC_OUTSOURCED]), "494.000", "outsourced total apart");
+		is_str(fmt(res.by_category[CALC_OWN][CALC_CAT_STATIONARY]), "4940.000", "固定式能源");
+		is_str(fmt(res.by_category[CALC_OWN][CALC_CAT_TRANSPORT]), "235.523", "交通運輸");
+		is_str(fmt(res.by_category[CALC_OWN][CALC_CAT_FUGITIVE]), "3852.000", "逸散");
+		is_str(fmt(res.by_scope[CALC_OWN][1]), "4087.523", "範疇一");
+		is_str(fmt(res.by_scope[CALC_OWN][2]), "4940.000", "範疇二");
+		is_str(fmt(res.by_scope[CALC_OUTSOURCED][2]), "494.000", "outsourced 範疇二 apart");
+		is_str(lines[0].gwp_set, "", "electricity has no GWP set");
+		is_str(lines[1].gwp_set, "AR5", "gasoline shows its GWP set");
+		ok(strstr(lines[1].method, "6.0.4") != NULL, "method names table 6.0.4");
+		ok(strstr(lines[1].method, "0.000816426 × 28") != NULL, "method shows CH4 x 28 (combustion under AR5)");
+		ok(strstr(lines[0].sources, "MOENV") != NULL, "electricity line carries its source");
+		ok(!res.provisional, "nothing provisional in 2023");
+	}
+
+	/* Marks: provisional (2024 heat values), derived (BC, LPG before 2024), 6.0.3 stand-in, zero-counted refrigerants. */
+	{
+		struct calc_input in[] = {
+			{ CALC_VEHICLE_GASOLINE, CALC_OWN, 0, NULL, Q("100") },
+			{ CALC_EXT_BC, CALC_OWN, 0, NULL, Q("10") },
+			{ CALC_LPG, CALC_OWN, 0, NULL, Q("10") },
+		};
+		ok(calc_compute(&t, 2024, in, 3, lines, &res, err, sizeof(err)) == 0, "2024 computes");
+		ok(lines[0].provisional, "2024 gasoline uses a provisional heat value");
+		ok(strstr(lines[0].method, "暫用") != NULL, "and says 暫用");
+		ok(res.provisional, "the result is marked provisional");
+		ok(lines[1].derived && strstr(lines[1].method, "推估"), "BC powder is marked derived");
+		ok(calc_compute(&t, 2019, &in[2], 1, lines, &res, err, sizeof(err)) == 0 && lines[0].derived,
+		   "LPG per kg in 2019 is marked derived");
+		ok(!res.provisional, "2019 is not provisional");
+		ok(calc_compute(&t, 2014, &in[0], 1, lines, &res, err, sizeof(err)) == 0 &&
+		   strstr(lines[0].method, "6.0.3") != NULL, "2014 fuels say 6.0.3 stands in");
+		struct calc_input r22 = { CALC_REFRIGERANT, CALC_OWN, 1, "R22", Q("10") };
+		ok(calc_compute(&t, 2020, &r22, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].note[0],
+		   "R22 counts 0 with its note");
+	}
+
+	/* Refusals. */
+	{
+		struct calc_input bad = { CALC_REFRIGERANT, CALC_OWN, 1, "R999", Q("1") };
+		ok(calc_compute(&t, 2023, &bad, 1, lines, &res, err, sizeof(err)) == -1 && strstr(err, "R999"),
+		   "unknown refrigerant refused: %s", err);
+		struct calc_input old = { CALC_ELECTRICITY, CALC_OWN, 0, NULL, Q("1") };
+		ok(calc_compute(&t, 1980, &old, 1, lines, &res, err, sizeof(err)) == -1, "a year without a GWP set refused");
+		struct calc_input future = { CALC_ELECTRICITY, CALC_OWN, 0, NULL, Q("1000") };
+		ok(calc_compute(&t, 2026, &future, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].provisional &&
+		   !strcmp(fmt(lines[0].kg), "467.000"), "a year without its electricity factor uses the latest, provisional");
+		struct calc_input huge = { CALC_REFRIGERANT, CALC_OWN, 1, "R410a", { (dec_i128)1000000000000000000LL * 100000000000000000LL, 3 } };
+		ok(calc_compute(&t, 2023, &huge, 1, lines, &res, err, sizeof(err)) == -1, "overflow refused, not wrapped");
+	}
+	return tap_done();
+}
