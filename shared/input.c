@@ -1,0 +1,159 @@
+/* input.c: validation of what users type, with the message shown beside the field. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "input.h"
+
+static const char *const messages[INPUT__MAX] = {
+	[INPUT_OK] = "",
+	[INPUT_EMPTY] = "此欄位為必填。",
+	[INPUT_BAD_UTF8] = "含有無法辨識的字元，請重新輸入。",
+	[INPUT_CONTROL] = "含有不允許的控制字元。",
+	[INPUT_TOO_LONG] = "內容過長。",
+	[INPUT_NOT_NUMBER] = "請輸入數字，例如 1234.5 或 1,234.5。",
+	[INPUT_NEGATIVE] = "不可為負數。",
+	[INPUT_TOO_MANY_DECIMALS] = "最多 3 位小數。",
+	[INPUT_TOO_LARGE] = "數值過大（上限 1,000,000,000,000）。",
+	[INPUT_BAD_EMAIL] = "Email 格式不正確，例如 name@example.gov.tw。",
+	[INPUT_BAD_PHONE] = "電話格式不正確，例如 0836-22381 轉 123。",
+};
+
+const char *input_message(enum input_err e)
+{
+	return e >= 0 && e < INPUT__MAX ? messages[e] : "輸入錯誤。";
+}
+
+enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t max_chars,
+			  unsigned flags, const char **out)
+{
+	utf8proc_uint8_t *norm = NULL;
+	utf8proc_ssize_t n;
+	utf8proc_int32_t cp;
+	size_t chars = 0, start, end;
+	enum input_err ret = INPUT_OK;
+
+	*out = "";
+	if (!raw || !len)
+		return INPUT_EMPTY;
+	if (len > 64 * 1024)
+		return INPUT_TOO_LONG;
+	/* utf8proc_map refuses invalid UTF-8 (and NUL inside when not NULLTERM). */
+	n = utf8proc_map((const utf8proc_uint8_t *)raw, (utf8proc_ssize_t)len, &norm,
+			 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+	if (n < 0)
+		return INPUT_BAD_UTF8;
+	/* Control characters: none, but tab and (for text areas) newline. */
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		utf8proc_ssize_t k = utf8proc_iterate(norm + i, n - i, &cp);
+		if (k <= 0) {
+			ret = INPUT_BAD_UTF8;
+			goto out;
+		}
+		if ((cp < 0x20 && cp != '\t' && !(cp == '\n' && (flags & INPUT_MULTILINE)) &&
+		     !(cp == '\r' && (flags & INPUT_MULTILINE))) || (cp >= 0x7f && cp < 0xa0) ||
+		    cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e)) {
+			ret = INPUT_CONTROL;
+			goto out;
+		}
+		i += k;
+	}
+	start = 0;
+	end = (size_t)n;
+	while (start < end && (norm[start] == ' ' || norm[start] == '\t' || norm[start] == '\n' || norm[start] == '\r'))
+		start++;
+	while (end > start && (norm[end - 1] == ' ' || norm[end - 1] == '\t' || norm[end - 1] == '\n' || norm[end - 1] == '\r'))
+		end--;
+	if (start == end) {
+		ret = INPUT_EMPTY;
+		goto out;
+	}
+	for (size_t i = start; i < end; i++)
+		if ((norm[i] & 0xc0) != 0x80)
+			chars++;
+	if (chars > max_chars) {
+		ret = INPUT_TOO_LONG;
+		goto out;
+	}
+	*out = arena_strndup(a, (const char *)norm + start, end - start);
+out:
+	free(norm);
+	return ret;
+}
+
+enum input_err input_quantity(struct arena *a, const char *raw, size_t len, dec_t *out,
+			      const char **normalised)
+{
+	static const dec_t limit = { 1000000000000000LL, 3 };   /* 10^12 */
+	const char *s;
+	enum input_err e = input_text(a, raw, len, 40, 0, &s);
+
+	if (normalised)
+		*normalised = s;
+	if (e)
+		return e == INPUT_TOO_LONG ? INPUT_NOT_NUMBER : e;
+	switch (dec_parse(s, strlen(s), 3, DEC_ALLOW_GROUPING, out)) {
+	case DEC_OK:
+		break;
+	case DEC_NEGATIVE:
+		return INPUT_NEGATIVE;
+	case DEC_TOO_MANY_DECIMALS:
+		return INPUT_TOO_MANY_DECIMALS;
+	case DEC_OVERFLOW:
+		return INPUT_TOO_LARGE;
+	default:
+		return INPUT_NOT_NUMBER;
+	}
+	if (dec_cmp(*out, limit) > 0)
+		return INPUT_TOO_LARGE;
+	return INPUT_OK;
+}
+
+enum input_err input_email(struct arena *a, const char *raw, size_t len, const char **out)
+{
+	enum input_err e = input_text(a, raw, len, 254, 0, out);
+	const char *s = *out, *at, *dot;
+
+	if (e)
+		return e;
+	at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@'))
+		return INPUT_BAD_EMAIL;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c >= 0x7f || strchr("\"(),:;<>[\\]", c))
+			return INPUT_BAD_EMAIL;
+	}
+	dot = strrchr(at, '.');
+	if (!dot || dot == at + 1 || !dot[1] || strlen(dot + 1) < 2 || strstr(at, ".."))
+		return INPUT_BAD_EMAIL;
+	return INPUT_OK;
+}
+
+enum input_err input_phone(struct arena *a, const char *raw, size_t len, size_t max, const char **out)
+{
+	enum input_err e = input_text(a, raw, len, max, 0, out);
+	int digits = 0;
+
+	if (e)
+		return e;
+	for (const char *p = *out; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			digits++;
+			continue;
+		}
+		if (strchr(" ()+-#", *p))
+			continue;
+		if (!strncmp(p, "轉", 3)) {
+			p += 2;
+			continue;
+		}
+		if (!strncmp(p, "ext", 3) || !strncmp(p, "EXT", 3)) {
+			p += 2;
+			continue;
+		}
+		return INPUT_BAD_PHONE;
+	}
+	return digits >= 6 ? INPUT_OK : INPUT_BAD_PHONE;
+}

@@ -1,0 +1,55 @@
+/* input.h: validation of what users type, with the message shown beside the field. */
+#ifndef CITYINV_INPUT_H
+#define CITYINV_INPUT_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "decimal.h"
+
+/*
+ * Every value from a form passes here before a handler sees it.  Text is
+ * checked as UTF-8 and normalised with NFKC (utf8proc), which also turns
+ * full-width digits and punctuation (１２３，．) into ASCII; surrounding white
+ * space (including the ideographic space) is trimmed.  Quantities are then
+ * exact decimals >= 0 with at most 3 decimals and at most 10^12, thousands
+ * separators allowed.  Each error has a Traditional Chinese message.
+ */
+enum input_err {
+	INPUT_OK = 0,
+	INPUT_EMPTY,
+	INPUT_BAD_UTF8,
+	INPUT_CONTROL,
+	INPUT_TOO_LONG,
+	INPUT_NOT_NUMBER,
+	INPUT_NEGATIVE,
+	INPUT_TOO_MANY_DECIMALS,
+	INPUT_TOO_LARGE,
+	INPUT_BAD_EMAIL,
+	INPUT_BAD_PHONE,
+	INPUT__MAX
+};
+
+const char *input_message(enum input_err e);
+
+#define INPUT_MULTILINE 1   /* keep newlines (text areas) */
+
+/*
+ * Normalises raw[0..len) into *out (arena memory).  INPUT_EMPTY when
+ * nothing is left after trimming (*out is "" then); max_chars counts
+ * characters, not bytes.
+ */
+enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t max_chars,
+			  unsigned flags, const char **out);
+
+/* A quantity: INPUT_EMPTY for a blank field (not an error for optional fields). */
+enum input_err input_quantity(struct arena *a, const char *raw, size_t len, dec_t *out,
+			      const char **normalised);
+
+/* An email address (simple, strict shape: local@domain.tld, ASCII). */
+enum input_err input_email(struct arena *a, const char *raw, size_t len, const char **out);
+
+/* A phone or fax number: digits, spaces and ()+-#, optional 轉 / ext extension. */
+enum input_err input_phone(struct arena *a, const char *raw, size_t len, size_t max, const char **out);
+
+#endif
