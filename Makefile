@@ -29,9 +29,9 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o html.o query.o \
-	decimal.o calc.o db.o queue.o password.o)
-WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o \
-	page_home.o page_info.o page_healthz.o)
+	decimal.o calc.o input.o db.o queue.o password.o)
+WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
+	form.o audit.o factors.o report.o page_home.o page_info.o page_healthz.o page_account.o page_report.o)
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 
@@ -47,13 +47,13 @@ $(O)/%.o: %.c
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc
 
 $(O)/cityinv-admin: $(ADMIN_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lcsv
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lcsv -lutf8proc
 
 # Unit tests of the pure modules: each links only what it tests.
 $(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o

@@ -157,3 +157,13 @@ enum input_err input_phone(struct arena *a, const char *raw, size_t len, size_t 
 	}
 	return digits >= 6 ? INPUT_OK : INPUT_BAD_PHONE;
 }
+
+size_t input_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}

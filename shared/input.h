@@ -52,4 +52,7 @@ enum input_err input_email(struct arena *a, const char *raw, size_t len, const c
 /* A phone or fax number: digits, spaces and ()+-#, optional 轉 / ext extension. */
 enum input_err input_phone(struct arena *a, const char *raw, size_t len, size_t max, const char **out);
 
+/* The number of characters (code points) of a UTF-8 string. */
+size_t input_chars(const char *s);
+
 #endif

@@ -4,6 +4,7 @@
 #include "counties.h"
 #include "html.h"
 #include "routes.h"
+#include "session.h"
 
 static const struct {
 	const char *path;
@@ -61,20 +62,51 @@ static void login_box(struct request *req)
 	const struct county *c;
 	int n;
 
+	if (req->session) {
+		const struct session *s = req->session;
+
+		html(o, "<aside class=\"login\" aria-labelledby=\"login-title\">"
+			"<h2 id=\"login-title\">已登入</h2><p class=\"who\">");
+		html_txt(o, s->display_name);
+		if (s->kind != ACCOUNT_ADMIN) {
+			html(o, "<br><span class=\"muted\">");
+			html_txt(o, s->county_name);
+			html(o, "　帳號 ");
+			html_txt(o, s->login);
+			html(o, "</span>");
+		}
+		html(o, "</p><ul class=\"links\">");
+		if (s->kind == ACCOUNT_AGENCY)
+			html(o, "<li><a href=\"/report\">機關單位登錄</a></li>"
+				"<li><a href=\"/account\">帳號維護</a></li>");
+		html(o, "<li><a href=\"/password\">變更密碼</a></li></ul>"
+			"<form method=\"post\" action=\"/logout\">");
+		html_hidden(o, "csrf", req->csrf);
+		html(o, "<button type=\"submit\" class=\"secondary\">登出</button></form></aside>\n");
+		return;
+	}
 	csrf_ensure(req);
 	c = counties_all(req->app, &n);
 	html(o, "<aside class=\"login\" aria-labelledby=\"login-title\">"
 		"<h2 id=\"login-title\">系統登入</h2>"
 		"<form method=\"post\" action=\"/login\">");
 	html_hidden(o, "csrf", req->csrf);
+	if (req->login_error) {
+		html(o, "<p class=\"flash error\" role=\"alert\">");
+		html_txt(o, req->login_error);
+		html(o, "</p>");
+	}
 	html(o, "<p><label for=\"login-county\">縣市</label>"
 		"<select id=\"login-county\" name=\"county\"><option value=\"\">請選擇</option>");
 	for (int i = 0; i < n; i++)
-		html_option(o, c[i].letter, c[i].name, 0);
+		html_option(o, c[i].letter, c[i].name,
+			    req->login_county && !strcmp(req->login_county, c[i].letter));
 	html(o, "</select></p>"
 		"<p><label for=\"login-account\">帳號</label>"
 		"<input id=\"login-account\" name=\"account\" autocomplete=\"username\" "
-		"maxlength=\"40\" required></p>"
+		"maxlength=\"40\" required value=\"");
+	html_attr(o, req->login_account ? req->login_account : "");
+	html(o, "\"></p>"
 		"<p><label for=\"login-password\">密碼</label>"
 		"<input id=\"login-password\" name=\"password\" type=\"password\" "
 		"autocomplete=\"current-password\" maxlength=\"200\" required></p>"

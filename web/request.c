@@ -5,6 +5,7 @@
 
 #include "request.h"
 #include "routes.h"
+#include "session.h"
 #include "util.h"
 
 #define BODY_MAX (4 << 20)  /* nginx refuses larger bodies first */
@@ -108,9 +109,13 @@ void csrf_ensure(struct request *req)
 
 int csrf_valid(struct request *req)
 {
-	const char *c = req_cookie(req, CSRF_COOKIE);
 	const char *f = query_get(&req->form, "csrf");
+	const char *c;
 
+	/* Logged in: the session's own token.  Before login: the cookie's. */
+	if (req->session)
+		return f && secure_streq(req->session->csrf, f);
+	c = req_cookie(req, CSRF_COOKIE);
 	return token_ok(c) && f && secure_streq(c, f);
 }
 
@@ -171,11 +176,13 @@ static void send_response(struct request *req)
 	switch (req->status) {
 	case 200: reason = "OK"; break;
 	case 302: reason = "Found"; break;
+	case 401: reason = "Unauthorized"; break;
 	case 303: reason = "See Other"; break;
 	case 400: reason = "Bad Request"; break;
 	case 403: reason = "Forbidden"; break;
 	case 404: reason = "Not Found"; break;
 	case 405: reason = "Method Not Allowed"; break;
+	case 409: reason = "Conflict"; break;
 	case 413: reason = "Payload Too Large"; break;
 	case 503: reason = "Service Unavailable"; break;
 	default: reason = "Error"; break;
@@ -206,6 +213,8 @@ void request_handle(struct request *req)
 	req->https = req_param(req, "HTTPS") != NULL;
 	req->query.n = req->form.n = 0;
 	req->csrf = NULL;
+	req->session = NULL;
+	req->login_error = req->login_county = req->login_account = NULL;
 
 	/* The path is DOCUMENT_URI when nginx gives it, else REQUEST_URI up to '?'. */
 	uri = req_param(req, "DOCUMENT_URI");

@@ -21,6 +21,7 @@ struct app {
 enum method { METHOD_OTHER = 0, METHOD_GET = 1, METHOD_HEAD = 2, METHOD_POST = 4 };
 
 struct request;
+struct session;
 
 /* How a request reads its body and sends its response (FastCGI or CGI). */
 struct request_io {
@@ -49,6 +50,12 @@ struct request {
 	const char *cookie_header;
 
 	const char *csrf;           /* the token forms must carry */
+	struct session *session;    /* the logged-in account, or NULL */
+
+	/* A failed login shows the home page again with these. */
+	const char *login_error;
+	const char *login_county;
+	const char *login_account;
 
 	int status;
 	const char *content_type;

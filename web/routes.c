@@ -3,6 +3,7 @@
 
 #include "html.h"
 #include "routes.h"
+#include "session.h"
 #include "util.h"
 
 #define GET_HEAD (METHOD_GET | METHOD_HEAD)
@@ -16,7 +17,33 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_FAQ]       = { "/faq",       GET_HEAD, ROLE_PUBLIC, 0, page_info },
 	[PAGE_PUBLIC]    = { "/public",    GET_HEAD, ROLE_PUBLIC, 0, page_info },
 	[PAGE_HEALTHZ]   = { "/healthz",   GET_HEAD, ROLE_PUBLIC, 0, page_healthz },
+	[PAGE_LOGIN]     = { "/login",     METHOD_POST, ROLE_PUBLIC, ROUTE_CSRF, page_login },
+	[PAGE_LOGOUT]    = { "/logout",    METHOD_POST, ROLE_LOGGED_IN, ROUTE_CSRF | ROUTE_PASSWORD_OK, page_logout },
+	[PAGE_ACCOUNT]   = { "/account",   GET_HEAD | METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_account },
+	[PAGE_PASSWORD]  = { "/password",  GET_HEAD | METHOD_POST, ROLE_LOGGED_IN, ROUTE_CSRF | ROUTE_PASSWORD_OK, page_password },
+	[PAGE_REPORT_YEARS]   = { "/report",         GET_HEAD, ROLE_AGENCY, 0, page_report_years },
+	[PAGE_REPORT_EDIT]    = { "/report/edit",    GET_HEAD | METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_report_edit },
+	[PAGE_REPORT_VIEW]    = { "/report/view",    GET_HEAD, ROLE_LOGGED_IN, 0, page_report_view },
+	[PAGE_REPORT_HISTORY] = { "/report/history", GET_HEAD, ROLE_AGENCY, 0, page_report_history },
 };
+
+void redirect(struct request *req, const char *to)
+{
+	req->status = 303;
+	req_header(req, "Location", to);
+}
+
+static int role_allows(const struct route *r, const struct session *s)
+{
+	switch (r->role) {
+	case ROLE_PUBLIC: return 1;
+	case ROLE_LOGGED_IN: return s != NULL;
+	case ROLE_AGENCY: return s && s->kind == ACCOUNT_AGENCY;
+	case ROLE_TEAM: return s && s->kind == ACCOUNT_TEAM;
+	case ROLE_ADMIN: return s && s->kind == ACCOUNT_ADMIN;
+	}
+	return 0;
+}
 
 void routes_error_page(struct request *req)
 {
@@ -24,6 +51,7 @@ void routes_error_page(struct request *req)
 
 	switch (req->status) {
 	case 400: msg = "請求格式錯誤，請回上一頁重新操作。"; break;
+	case 401: msg = "請先登入。若您已登入，可能因閒置超過 30 分鐘而已自動登出。"; break;
 	case 403: msg = "您沒有權限執行此操作，或表單已逾時，請重新整理頁面後再試。"; break;
 	case 404: msg = "找不到您要的頁面。"; break;
 	case 405: msg = "不支援此請求方式。"; break;
@@ -60,6 +88,20 @@ void routes_dispatch(struct request *req)
 		req->status = 405;
 		req_header(req, "Allow", r->methods & METHOD_POST ? "POST" : "GET, HEAD");
 		routes_error_page(req);
+		return;
+	}
+	/* Without a session cookie this costs nothing; public pages show who is logged in. */
+	if (session_load(req)) {
+		routes_error_page(req);
+		return;
+	}
+	if (!role_allows(r, req->session)) {
+		req->status = req->session ? 403 : 401;
+		routes_error_page(req);
+		return;
+	}
+	if (req->session && req->session->must_change_password && !(r->flags & ROUTE_PASSWORD_OK)) {
+		redirect(req, "/password");
 		return;
 	}
 	if (req->method == METHOD_POST && (r->flags & ROUTE_CSRF) && !csrf_valid(req)) {

@@ -7,10 +7,15 @@
 /* Who may open a route.  Checked by the dispatcher before the handler runs. */
 enum role {
 	ROLE_PUBLIC = 0,   /* anyone */
+	ROLE_LOGGED_IN,    /* any account */
+	ROLE_AGENCY,       /* an agency account */
+	ROLE_TEAM,         /* a county inventory team account */
+	ROLE_ADMIN,        /* the platform admin */
 };
 
 /* Route flags. */
 #define ROUTE_CSRF 1       /* a POST must carry the form token */
+#define ROUTE_PASSWORD_OK 2 /* open to an account that must still change its password */
 
 /* The pages; adding one is a change here, in routes.c and a page_<name>.c. */
 enum page {
@@ -22,6 +27,14 @@ enum page {
 	PAGE_FAQ,
 	PAGE_PUBLIC,
 	PAGE_HEALTHZ,
+	PAGE_LOGIN,
+	PAGE_LOGOUT,
+	PAGE_ACCOUNT,
+	PAGE_PASSWORD,
+	PAGE_REPORT_YEARS,
+	PAGE_REPORT_EDIT,
+	PAGE_REPORT_VIEW,
+	PAGE_REPORT_HISTORY,
 	PAGE__MAX
 };
 
@@ -45,5 +58,16 @@ void layout_end(struct request *req);
 void page_home(struct request *req);
 void page_info(struct request *req);
 void page_healthz(struct request *req);
+void page_login(struct request *req);
+void page_logout(struct request *req);
+void page_account(struct request *req);
+void page_password(struct request *req);
+void page_report_years(struct request *req);
+void page_report_edit(struct request *req);
+void page_report_view(struct request *req);
+void page_report_history(struct request *req);
+
+/* Sends the browser elsewhere (303 See Other). */
+void redirect(struct request *req, const char *to);
 
 #endif

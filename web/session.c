@@ -156,12 +156,6 @@ static void login_failed(struct request *req, const char *county, const char *ac
 	page_home(req);
 }
 
-static void redirect(struct request *req, const char *to)
-{
-	req->status = 303;
-	req_header(req, "Location", to);
-}
-
 void page_login(struct request *req)
 {
 	struct db *db = &req->app->db;

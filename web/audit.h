@@ -1,0 +1,11 @@
+/* audit.h: the audit trail: who changed what, when, from where. */
+#ifndef CITYINV_AUDIT_H
+#define CITYINV_AUDIT_H
+
+#include "request.h"
+
+/* Records one change inside the caller's transaction (year 0: none).  0 or -1. */
+int audit_add(struct request *req, long long agency_id, int year, const char *field,
+	      const char *old_value, const char *new_value);
+
+#endif

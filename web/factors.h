@@ -1,0 +1,16 @@
+/* factors.h: the reference table of the calculation, cached per process. */
+#ifndef CITYINV_FACTORS_H
+#define CITYINV_FACTORS_H
+
+#include "calc.h"
+#include "request.h"
+
+/*
+ * The factors, GWP eras and refrigerants as a calc_table.  Read from the
+ * database at first use and again whenever the factors table changes (its
+ * row count or newest update differ), so a corrected factor is used at once.
+ * NULL when the database cannot be read.
+ */
+const struct calc_table *factors_table(struct app *app);
+
+#endif

@@ -1,0 +1,497 @@
+/* report.c: the yearly report of an agency: its values, loading, checking and saving. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "input.h"
+#include "report.h"
+#include "session.h"
+#include "util.h"
+
+#define SEQ_R134A 1
+#define SEQ_R410A 2
+#define SEQ_EXTRA 10
+
+static const char *const part_label[CALC_PART__MAX] = { "不含委外", "委外" };
+
+static const char *qty_text(struct arena *a, long long milli)
+{
+	char buf[64];
+	size_t n = dec_format(dec_from_scaled_i64(milli, 3), buf, sizeof(buf));
+
+	/* 100.000 -> 100, 12.500 -> 12.5: show what a person would have typed. */
+	while (n && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	return arena_strdup(a, buf);
+}
+
+static int item_index(const char *key)
+{
+	for (int i = 0; i < CALC__MAX; i++)
+		if (!strcmp(calc_items[i].key, key))
+			return i;
+	return -1;
+}
+
+int report_load(struct request *req, long long agency_id, int year, struct report *r)
+{
+	struct db *db = &req->app->db;
+	struct db_stmt *st;
+
+	memset(r, 0, sizeof(*r));
+	r->agency_id = agency_id;
+	r->year = year;
+	r->scope_text = r->outsourced_scope_text = "";
+	st = db_prepare(db, "SELECT id, version, confirmed, scope_text, outsourced_scope_text,"
+			    " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i') FROM reports WHERE agency_id = ? AND year = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) != 1)
+		return 0;
+	r->id = db_col_int(st, 0);
+	r->version = db_col_int(st, 1);
+	r->confirmed = (int)db_col_int(st, 2);
+	r->scope_text = arena_strdup(&req->arena, db_col_text(st, 3, NULL));
+	r->outsourced_scope_text = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
+	r->updated_at = arena_strdup(&req->arena, db_col_text(st, 5, NULL));
+	db_reset(st);
+
+	st = db_prepare(db, "SELECT part, item, seq, IFNULL(refrigerant, ''), IFNULL(name, ''), IFNULL(unit, ''),"
+			    " quantity_milli FROM report_items WHERE report_id = ? ORDER BY part, item, seq");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, r->id);
+	if (db_exec(st))
+		return -1;
+	while (db_step(st) == 1) {
+		struct report_part *p = &r->part[!strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED];
+		const char *item = db_col_text(st, 1, NULL);
+		int seq = (int)db_col_int(st, 2);
+		const char *q = db_col_isnull(st, 6) ? NULL : qty_text(&req->arena, db_col_int(st, 6));
+		int k = item_index(item);
+
+		if (!strcmp(item, "other")) {
+			if (p->nother < REPORT_EXTRA) {
+				p->other_name[p->nother] = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
+				p->other_unit[p->nother] = arena_strdup(&req->arena, db_col_text(st, 5, NULL));
+				p->other_qty[p->nother] = q;
+				p->nother++;
+			}
+		} else if (k == CALC_REFRIGERANT) {
+			if (seq == SEQ_R134A)
+				p->r134a = q;
+			else if (seq == SEQ_R410A)
+				p->r410a = q;
+			else if (p->nref < REPORT_EXTRA) {
+				p->ref_type[p->nref] = arena_strdup(&req->arena, db_col_text(st, 3, NULL));
+				p->ref_qty[p->nref] = q;
+				p->nref++;
+			}
+		} else if (k >= 0) {
+			p->qty[k] = q;
+			if (k == CALC_GENERATOR_DIESEL && *db_col_text(st, 4, NULL))
+				p->generator_name = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
+		}
+	}
+	return 0;
+}
+
+/* Checks one posted quantity; keeps the text for the page either way. */
+static const char *field_qty(struct request *req, struct form *f, const char *name, dec_t *out, int *valid)
+{
+	const char *raw = query_get(&req->form, name), *norm;
+	enum input_err e;
+
+	*valid = 0;
+	if (!raw)
+		return NULL;
+	e = input_quantity(&req->arena, raw, strlen(raw), out, &norm);
+	if (e == INPUT_EMPTY)
+		return NULL;
+	if (e) {
+		form_error(f, arena_strdup(&req->arena, name), input_message(e));
+		return raw;
+	}
+	*valid = 1;
+	return norm;
+}
+
+static const char *field_text(struct request *req, struct form *f, const char *name, size_t max, unsigned flags)
+{
+	const char *raw = query_get(&req->form, name), *v;
+	enum input_err e;
+
+	if (!raw)
+		return "";
+	e = input_text(&req->arena, raw, strlen(raw), max, flags, &v);
+	if (e == INPUT_EMPTY)
+		return "";
+	if (e) {
+		form_error(f, arena_strdup(&req->arena, name), input_message(e));
+		return raw;
+	}
+	return v;
+}
+
+static void add_input(struct calc_input *in, int *n, enum calc_item item, enum calc_part part, int seq,
+		      const char *refrigerant, dec_t q)
+{
+	if (*n >= REPORT_MAX_LINES)
+		return;
+	in[*n].item = item;
+	in[*n].part = part;
+	in[*n].seq = seq;
+	in[*n].refrigerant = refrigerant;
+	in[*n].quantity = q;
+	(*n)++;
+}
+
+void report_from_form(struct request *req, struct report *r, struct form *f, struct calc_input *in, int *n)
+{
+	struct arena *a = &req->arena;
+	const char *ver = req_arg(req, "version");
+	dec_t q;
+	int ok;
+
+	*n = 0;
+	r->version = ver ? strtoll(ver, NULL, 10) : -1;
+	r->confirmed = query_get(&req->form, "confirmed") != NULL;
+	r->scope_text = field_text(req, f, "scope_text", 1000, INPUT_MULTILINE);
+	r->outsourced_scope_text = field_text(req, f, "outsourced_scope_text", 1000, INPUT_MULTILINE);
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		struct report_part *rp = &r->part[p];
+		const char *pk = calc_part_keys[p];
+
+		memset(rp, 0, sizeof(*rp));
+		for (int k = 0; k < CALC__MAX; k++) {
+			if (k == CALC_REFRIGERANT)
+				continue;
+			rp->qty[k] = field_qty(req, f, arena_printf(a, "%s_%s", pk, calc_items[k].key), &q, &ok);
+			if (ok)
+				add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
+		}
+		rp->generator_name = field_text(req, f, arena_printf(a, "%s_generator_name", pk), 100, 0);
+		rp->r134a = field_qty(req, f, arena_printf(a, "%s_ref_R134a", pk), &q, &ok);
+		if (ok)
+			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, SEQ_R134A, "R134a", q);
+		rp->r410a = field_qty(req, f, arena_printf(a, "%s_ref_R410a", pk), &q, &ok);
+		if (ok)
+			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, SEQ_R410A, "R410a", q);
+		for (int i = 1; i <= REPORT_EXTRA; i++) {
+			const char *tname = arena_printf(a, "%s_ref_type_%d", pk, i);
+			const char *qname = arena_printf(a, "%s_ref_qty_%d", pk, i);
+			const char *type = field_text(req, f, tname, 16, 0);
+			const char *qty = field_qty(req, f, qname, &q, &ok);
+
+			if (!*type && !qty)
+				continue;
+			if (!*type) {
+				form_error(f, tname, "請選擇冷媒型號。");
+			} else if (ok) {
+				add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, SEQ_EXTRA + rp->nref, type, q);
+			} else if (!qty) {
+				form_error(f, qname, "請填寫補充量（公斤）。");
+			}
+			rp->ref_type[rp->nref] = type;
+			rp->ref_qty[rp->nref] = qty;
+			rp->nref++;
+		}
+		for (int i = 1; i <= REPORT_EXTRA; i++) {
+			const char *nm = field_text(req, f, arena_printf(a, "%s_other_name_%d", pk, i), 100, 0);
+			const char *un = field_text(req, f, arena_printf(a, "%s_other_unit_%d", pk, i), 20, 0);
+			const char *qty = field_qty(req, f, arena_printf(a, "%s_other_qty_%d", pk, i), &q, &ok);
+
+			if (!*nm && !*un && !qty)
+				continue;
+			if (!*nm)
+				form_error(f, arena_printf(a, "%s_other_name_%d", pk, i), "請填寫能源資源名稱。");
+			rp->other_name[rp->nother] = nm;
+			rp->other_unit[rp->nother] = un;
+			rp->other_qty[rp->nother] = qty;
+			rp->nother++;
+		}
+	}
+}
+
+void report_inputs(struct request *req, const struct report *r, struct calc_input *in, int *n)
+{
+	dec_t q;
+
+	(void)req;
+	*n = 0;
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		const struct report_part *rp = &r->part[p];
+
+#define Q(s) ((s) && dec_parse((s), strlen(s), 3, 0, &q) == DEC_OK)
+		for (int k = 0; k < CALC__MAX; k++)
+			if (k != CALC_REFRIGERANT && Q(rp->qty[k]))
+				add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
+		if (Q(rp->r134a))
+			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, SEQ_R134A, "R134a", q);
+		if (Q(rp->r410a))
+			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, SEQ_R410A, "R410a", q);
+		for (int i = 0; i < rp->nref; i++)
+			if (Q(rp->ref_qty[i]))
+				add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, SEQ_EXTRA + i, rp->ref_type[i], q);
+#undef Q
+	}
+}
+
+int report_status(const struct report *r)
+{
+	return !r->id ? 0 : r->confirmed ? 2 : 1;
+}
+
+const char *report_status_label(const struct report *r)
+{
+	static const char *const s[] = { "未登錄", "登錄中", "已登錄完成" };
+
+	return s[report_status(r)];
+}
+
+/* Every field of a report as (key, label, value): what the audit trail compares. */
+struct flat {
+	const char *key[256], *label[256], *value[256];
+	int n;
+};
+
+static void flat_add(struct flat *fl, const char *key, const char *label, const char *value)
+{
+	if (fl->n < 256 && value && *value) {
+		fl->key[fl->n] = key;
+		fl->label[fl->n] = label;
+		fl->value[fl->n] = value;
+		fl->n++;
+	}
+}
+
+static void flatten(struct arena *a, const struct report *r, struct flat *fl)
+{
+	fl->n = 0;
+	flat_add(fl, "scope_text", "盤查範圍", r->scope_text);
+	flat_add(fl, "outsourced_scope_text", "委外操作範圍說明", r->outsourced_scope_text);
+	flat_add(fl, "confirmed", "我已確認完整填報各欄位", r->id || r->version >= 0 ? (r->confirmed ? "是" : "否") : NULL);
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		const struct report_part *rp = &r->part[p];
+		const char *pk = calc_part_keys[p], *pl = part_label[p];
+
+		for (int k = 0; k < CALC__MAX; k++)
+			if (k != CALC_REFRIGERANT)
+				flat_add(fl, arena_printf(a, "%s.%s", pk, calc_items[k].key),
+					 arena_printf(a, "%s %s", pl, calc_items[k].label), rp->qty[k]);
+		flat_add(fl, arena_printf(a, "%s.generator_name", pk), arena_printf(a, "%s 發電機設施名稱", pl), rp->generator_name);
+		flat_add(fl, arena_printf(a, "%s.R134a", pk), arena_printf(a, "%s 冷媒R134a", pl), rp->r134a);
+		flat_add(fl, arena_printf(a, "%s.R410a", pk), arena_printf(a, "%s 冷媒R410a", pl), rp->r410a);
+		for (int i = 0; i < rp->nref; i++)
+			flat_add(fl, arena_printf(a, "%s.ref%d", pk, i + 1), arena_printf(a, "%s 其他冷媒 %d", pl, i + 1),
+				 arena_printf(a, "%s %s 公斤", rp->ref_type[i], rp->ref_qty[i] ? rp->ref_qty[i] : ""));
+		for (int i = 0; i < rp->nother; i++)
+			flat_add(fl, arena_printf(a, "%s.other%d", pk, i + 1), arena_printf(a, "%s 其他能源 %d", pl, i + 1),
+				 arena_printf(a, "%s %s %s", rp->other_name[i], rp->other_qty[i] ? rp->other_qty[i] : "",
+					      rp->other_unit[i]));
+	}
+}
+
+static const char *flat_get(const struct flat *fl, const char *key, const char **label)
+{
+	for (int i = 0; i < fl->n; i++)
+		if (!strcmp(fl->key[i], key)) {
+			if (label)
+				*label = fl->label[i];
+			return fl->value[i];
+		}
+	return NULL;
+}
+
+static long long milli_of(const char *s)
+{
+	dec_t d;
+	long long m = 0;
+
+	if (s && dec_parse(s, strlen(s), 3, 0, &d) == DEC_OK)
+		dec_to_scaled_i64(d, 3, &m);
+	return m;
+}
+
+static int insert_item(struct db *db, long long rid, int part, const char *item, int seq, const char *refrigerant,
+		       const char *name, const char *unit, const char *qty)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO report_items (report_id, part, item, seq, refrigerant, name, unit, quantity_milli)"
+		" VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, rid);
+	db_bind_text(st, 1, calc_part_keys[part]);
+	db_bind_text(st, 2, item);
+	db_bind_int(st, 3, seq);
+	db_bind_text(st, 4, refrigerant ? refrigerant : "");
+	db_bind_text(st, 5, name ? name : "");
+	db_bind_text(st, 6, unit ? unit : "");
+	if (qty)
+		db_bind_int(st, 7, milli_of(qty));
+	else
+		db_bind_null(st, 7);
+	return db_exec(st);
+}
+
+enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
+			     const struct calc_result *res)
+{
+	struct db *db = &req->app->db;
+	struct report old;
+	struct flat *fo = arena_alloc(&req->arena, sizeof(*fo)), *fn = arena_alloc(&req->arena, sizeof(*fn));
+	struct db_stmt *st;
+	long long own = 0, out = 0, rid;
+
+	if (db_begin(db))
+		return REPORT_FAILED;
+	st = db_prepare(db, "SELECT id, version FROM reports WHERE agency_id = ? AND year = ? FOR UPDATE");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, r->agency_id);
+	db_bind_int(st, 1, r->year);
+	if (db_exec(st))
+		goto fail;
+	long long cur = db_step(st) == 1 ? db_col_int(st, 1) : 0;
+	db_reset(st);
+	if (cur != r->version) {
+		db_rollback(db);
+		return REPORT_STALE;
+	}
+	if (report_load(req, r->agency_id, r->year, &old))
+		goto fail;
+	dec_to_scaled_i64(res->total[CALC_OWN], 3, &own);
+	dec_to_scaled_i64(res->total[CALC_OUTSOURCED], 3, &out);
+	if (!old.id) {
+		st = db_prepare(db, "INSERT INTO reports (agency_id, year, version, confirmed, scope_text, outsourced_scope_text,"
+				    " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by)"
+				    " VALUES (?, ?, 1, ?, ?, ?, ?, ?, NOW(), NOW(), ?)");
+		if (!st)
+			goto fail;
+		db_bind_int(st, 0, r->agency_id);
+		db_bind_int(st, 1, r->year);
+		db_bind_int(st, 2, r->confirmed);
+		db_bind_text(st, 3, r->scope_text);
+		db_bind_text(st, 4, r->outsourced_scope_text);
+		db_bind_int(st, 5, own);
+		db_bind_int(st, 6, out);
+		db_bind_int(st, 7, req->session->account_id);
+		if (db_exec(st)) {
+			if (db->err == 1062) {  /* someone else saved the first version meanwhile */
+				db_rollback(db);
+				return REPORT_STALE;
+			}
+			goto fail;
+		}
+		rid = (long long)db_insert_id(st);
+	} else {
+		rid = old.id;
+		st = db_prepare(db, "UPDATE reports SET version = version + 1, confirmed = ?, scope_text = ?,"
+				    " outsourced_scope_text = ?, own_total_milli = ?, outsourced_total_milli = ?,"
+				    " computed_at = NOW(), updated_at = NOW(), updated_by = ? WHERE id = ? AND version = ?");
+		if (!st)
+			goto fail;
+		db_bind_int(st, 0, r->confirmed);
+		db_bind_text(st, 1, r->scope_text);
+		db_bind_text(st, 2, r->outsourced_scope_text);
+		db_bind_int(st, 3, own);
+		db_bind_int(st, 4, out);
+		db_bind_int(st, 5, req->session->account_id);
+		db_bind_int(st, 6, rid);
+		db_bind_int(st, 7, r->version);
+		if (db_exec(st))
+			goto fail;
+	}
+	st = db_prepare(db, "DELETE FROM report_items WHERE report_id = ?");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, rid);
+	if (db_exec(st))
+		goto fail;
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		const struct report_part *rp = &r->part[p];
+
+		for (int k = 0; k < CALC__MAX; k++) {
+			const char *name = k == CALC_GENERATOR_DIESEL ? rp->generator_name : NULL;
+			if (k == CALC_REFRIGERANT || (!rp->qty[k] && !(name && *name)))
+				continue;
+			if (insert_item(db, rid, p, calc_items[k].key, 0, NULL, name, NULL, rp->qty[k]))
+				goto fail;
+		}
+		if ((rp->r134a && insert_item(db, rid, p, "refrigerant", SEQ_R134A, "R134a", NULL, NULL, rp->r134a)) ||
+		    (rp->r410a && insert_item(db, rid, p, "refrigerant", SEQ_R410A, "R410a", NULL, NULL, rp->r410a)))
+			goto fail;
+		for (int i = 0; i < rp->nref; i++)
+			if (insert_item(db, rid, p, "refrigerant", SEQ_EXTRA + i, rp->ref_type[i], NULL, NULL, rp->ref_qty[i]))
+				goto fail;
+		for (int i = 0; i < rp->nother; i++)
+			if (insert_item(db, rid, p, "other", i + 1, NULL, rp->other_name[i], rp->other_unit[i], rp->other_qty[i]))
+				goto fail;
+	}
+	st = db_prepare(db, "DELETE FROM report_lines WHERE report_id = ?");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, rid);
+	if (db_exec(st))
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		const struct calc_line *l = &lines[i];
+		long long qm = 0, km = 0;
+
+		st = db_prepare(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli,"
+				    " kg_milli, factor_text, gwp_set, method, sources, provisional)"
+				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		if (!st)
+			goto fail;
+		dec_to_scaled_i64(l->quantity, 3, &qm);
+		dec_to_scaled_i64(l->kg, 3, &km);
+		db_bind_int(st, 0, rid);
+		db_bind_text(st, 1, calc_part_keys[l->part]);
+		db_bind_text(st, 2, calc_items[l->item].key);
+		db_bind_int(st, 3, l->seq);
+		db_bind_text(st, 4, calc_category_keys[l->category]);
+		db_bind_int(st, 5, l->scope);
+		db_bind_int(st, 6, qm);
+		db_bind_int(st, 7, km);
+		db_bind_text(st, 8, l->factor_text);
+		db_bind_text(st, 9, l->gwp_set);
+		db_bind_text(st, 10, l->method);
+		db_bind_text(st, 11, l->sources);
+		db_bind_int(st, 12, l->provisional);
+		if (db_exec(st))
+			goto fail;
+	}
+	/* The audit trail: every field whose value changed, old -> new. */
+	old.version = old.id ? 0 : -1;
+	r->id = rid;
+	flatten(&req->arena, &old, fo);
+	flatten(&req->arena, r, fn);
+	for (int i = 0; i < fn->n; i++) {
+		const char *ov = flat_get(fo, fn->key[i], NULL);
+		if ((!ov || strcmp(ov, fn->value[i])) &&
+		    audit_add(req, r->agency_id, r->year, fn->label[i], ov, fn->value[i]))
+			goto fail;
+	}
+	for (int i = 0; i < fo->n; i++) {
+		if (!flat_get(fn, fo->key[i], NULL) &&
+		    audit_add(req, r->agency_id, r->year, fo->label[i], fo->value[i], NULL))
+			goto fail;
+	}
+	if (db_commit(db))
+		goto fail;
+	r->version = old.id ? r->version + 1 : 1;
+	return REPORT_SAVED;
+fail:
+	error("report save: %s", db->errstr);
+	db_rollback(db);
+	return REPORT_FAILED;
+}

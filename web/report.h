@@ -1,0 +1,57 @@
+/* report.h: the yearly report of an agency: its values, loading, checking and saving. */
+#ifndef CITYINV_REPORT_H
+#define CITYINV_REPORT_H
+
+#include "calc.h"
+#include "form.h"
+#include "request.h"
+
+#define REPORT_EXTRA 20      /* at most this many extra refrigerant / other rows per part */
+#define REPORT_MAX_LINES (2 * (CALC__MAX + 2 * REPORT_EXTRA + 2))
+
+/* The quantities of one part as text (what was typed, or what is stored). */
+struct report_part {
+	const char *qty[CALC__MAX];          /* fixed items; CALC_REFRIGERANT unused */
+	const char *generator_name;
+	const char *r134a, *r410a;
+	int nref;
+	const char *ref_type[REPORT_EXTRA], *ref_qty[REPORT_EXTRA];
+	int nother;
+	const char *other_name[REPORT_EXTRA], *other_unit[REPORT_EXTRA], *other_qty[REPORT_EXTRA];
+};
+
+struct report {
+	long long agency_id;
+	int year;                 /* CE */
+	long long id;             /* 0: nothing saved yet (未登錄) */
+	long long version;
+	int confirmed;
+	const char *scope_text;
+	const char *outsourced_scope_text;
+	const char *updated_at;
+	struct report_part part[CALC_PART__MAX];
+};
+
+/* Loads the stored report of (agency, year) into r (empty when none).  0 or -1. */
+int report_load(struct request *req, long long agency_id, int year, struct report *r);
+
+/*
+ * Reads the posted form into r and checks every field; errors go to f.
+ * in/n: the calculation inputs of the valid quantities.
+ */
+void report_from_form(struct request *req, struct report *r, struct form *f,
+		      struct calc_input *in, int *n);
+
+/* Calculation inputs of a stored report. */
+void report_inputs(struct request *req, const struct report *r, struct calc_input *in, int *n);
+
+enum report_save { REPORT_SAVED, REPORT_STALE, REPORT_FAILED };
+/* Saves r (one transaction: report, items, computed lines, audit).  */
+enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
+			     const struct calc_result *res);
+
+/* 未登錄 / 登錄中 / 已登錄完成 and its CSS class s0 / s1 / s2. */
+const char *report_status_label(const struct report *r);
+int report_status(const struct report *r);
+
+#endif
