@@ -80,7 +80,7 @@ int secure_streq(const char *a, const char *b)
 
 #define CSRF_COOKIE "cityinv_csrf"
 
-static int token_ok(const char *t)
+int hex_token_ok(const char *t)
 {
 	if (!t || strlen(t) != 64)
 		return 0;
@@ -98,7 +98,7 @@ void csrf_ensure(struct request *req)
 	if (req->csrf)
 		return;
 	c = req_cookie(req, CSRF_COOKIE);
-	if (token_ok(c)) {
+	if (hex_token_ok(c)) {
 		req->csrf = c;
 		return;
 	}
@@ -116,7 +116,7 @@ int csrf_valid(struct request *req)
 	if (req->session)
 		return f && secure_streq(req->session->csrf, f);
 	c = req_cookie(req, CSRF_COOKIE);
-	return token_ok(c) && f && secure_streq(c, f);
+	return hex_token_ok(c) && f && secure_streq(c, f);
 }
 
 static enum method parse_method(const char *m)

@@ -78,6 +78,8 @@ const char *req_cookie(struct request *req, const char *name);
 
 /* Fills buf with 2*n hex characters of n random bytes; aborts if the kernel cannot. */
 void random_hex(char *buf, size_t n);
+/* Is t exactly 64 lower-case hex characters (a token from random_hex(.., 32))? */
+int hex_token_ok(const char *t);
 /* Constant-time string equality. */
 int secure_streq(const char *a, const char *b);
 

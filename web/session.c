@@ -34,16 +34,6 @@ static const char FAILED[] =
 static const char DUMMY_HASH[] =
 	"$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Px7r9i/3g8N4OHhZnSI2N8F5bHaqE5r7GZ7FkDWZ2Q";
 
-static int token_ok(const char *t)
-{
-	if (!t || strlen(t) != 64)
-		return 0;
-	for (; *t; t++)
-		if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'f')))
-			return 0;
-	return 1;
-}
-
 int session_load(struct request *req)
 {
 	struct db *db = &req->app->db;
@@ -53,7 +43,7 @@ int session_load(struct request *req)
 	int rc;
 
 	req->session = NULL;
-	if (!token_ok(tok))
+	if (!hex_token_ok(tok))
 		return 0;
 	st = db_prepare(db,
 		"SELECT a.id, a.kind, IFNULL(a.county_id, 0), IFNULL(a.agency_id, 0), a.login, s.csrf,"
@@ -115,7 +105,7 @@ static int session_delete_current(struct request *req)
 	const char *tok = req_cookie(req, SESSION_COOKIE);
 	struct db_stmt *st;
 
-	if (!token_ok(tok))
+	if (!hex_token_ok(tok))
 		return 0;
 	st = db_prepare(&req->app->db, "DELETE FROM sessions WHERE token_hash = UNHEX(SHA2(?, 256))");
 	if (!st)
