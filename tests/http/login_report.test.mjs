@@ -220,3 +220,26 @@ test('a closed year is read-only', async () => {
   assert.equal(r.status, 403);
   assert.equal(sql("SELECT COUNT(*) FROM reports WHERE year = 2014")[0][0], '0');
 });
+
+test('authorization: another agency\'s id in the URL or the form changes nothing and shows nothing', async () => {
+  const [[victim]] = sql("SELECT id FROM agencies WHERE code = '371036600X'");
+  const [[vversion]] = sql(`SELECT version FROM reports WHERE agency_id = ${victim} AND year = 2023`);
+  sql("UPDATE agencies SET contact_name = '林', contact_phone = '0836-123456', contact_email = 'l@example.gov.tw' WHERE code = '371036500X'");
+  const { c } = await login('Z', '371036500X');
+  const view = await c.get(`/report/view?year=2023&agency=${victim}&agency_id=${victim}`);
+  assert.doesNotMatch(view.text, /校舍及宿舍/, "the other agency's report is not shown");
+  assert.match(view.text, /連江縣介壽國中小/, 'only its own');
+  const f = await form(c, '/report/edit?year=2023');
+  const r = await c.post('/report/edit', { csrf: f.csrf, year: '2023', version: f.version, action: 'save', scope_text: '介壽自己的',
+    agency: victim, agency_id: victim, own_electricity: '1' });
+  assert.equal(r.status, 303);
+  assert.deepEqual(sql(`SELECT version FROM reports WHERE agency_id = ${victim} AND year = 2023`), [[vversion]], 'the victim is untouched');
+  assert.deepEqual(sql("SELECT r.scope_text FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036500X' AND r.year = 2023"), [['介壽自己的']]);
+  // A county-W account never sees county Z's data, whatever it asks for.
+  const w = await login('W', '397020000A');
+  for (const p of [`/report/view?year=2023&agency=${victim}`, '/report/history?year=2023', `/report/edit?year=2023&agency=${victim}`]) {
+    const g = await w.c.get(p);
+    assert.doesNotMatch(g.text, /校舍及宿舍|介壽自己的|371036600X/, p);
+  }
+  sql("DELETE r FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036500X' AND r.year = 2023");
+});

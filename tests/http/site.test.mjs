@@ -162,6 +162,9 @@ test('the web binary serves one request as a plain CGI', () => {
   assert.match(h.stdout, /^Status: 200 OK\r\nContent-Type: text\/plain; charset=utf-8\r\n[\s\S]*\r\n\r\nok\n$/);
   const nf = cgi('/missing');
   assert.match(nf.stdout, /^Status: 404 Not Found/);
+  const tls = cgi('/', { HTTPS: 'on' });
+  assert.match(tls.stdout, /Set-Cookie: cityinv_csrf=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict; Secure\r\n/, 'cookies are Secure over https');
+  assert.doesNotMatch(home.stdout, /; Secure/, 'and not over plain http');
 });
 
 test('a bad settings file stops each program, naming the file, line and reason', () => {
