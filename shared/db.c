@@ -203,9 +203,52 @@ static struct db_stmt *stmt_new(struct db *db, const char *sql)
 	return st;
 }
 
+/*
+ * After the server went away (a restart): a new connection, and st prepared
+ * again on it with its bound parameters kept.  Only outside a transaction:
+ * inside one, the work before the failure is lost and the caller must know.
+ */
+static int reprepare(struct db_stmt *st)
+{
+	struct db *db = st->db;
+	struct db_stmt **pp;
+
+	for (pp = &db->stmts; *pp; pp = &(*pp)->next)
+		if (*pp == st) {
+			*pp = st->next;
+			break;
+		}
+	if (st->stmt)
+		mysql_stmt_close(st->stmt);
+	st->stmt = NULL;
+	st->has_result = 0;
+	db_close(db);
+	st->next = NULL;
+	if (db_connect(db))
+		goto lost;
+	st->stmt = mysql_stmt_init(conn(db));
+	if (!st->stmt || mysql_stmt_prepare(st->stmt, st->sql, (unsigned long)strlen(st->sql))) {
+		if (st->stmt)
+			set_err(db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
+		goto lost;
+	}
+	st->next = db->stmts;
+	db->stmts = st;
+	return 0;
+lost:
+	/* st stays in the cache without a handle; the next db_exec prepares it again. */
+	if (st->stmt) {
+		mysql_stmt_close(st->stmt);
+		st->stmt = NULL;
+	}
+	st->next = db->stmts;
+	db->stmts = st;
+	return -1;
+}
+
 void db_reset(struct db_stmt *st)
 {
-	if (st->has_result) {
+	if (st->has_result && st->stmt) {
 		mysql_stmt_free_result(st->stmt);
 		st->has_result = 0;
 	}
@@ -225,6 +268,12 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 			return st;
 		}
 	st = stmt_new(db, sql);
+	if (!st && db_err_is_connection(db) && !db->in_tx) {
+		/* The link died since the last request (a server restart): once more. */
+		if (db_connect(db))
+			return NULL;
+		st = stmt_new(db, sql);
+	}
 	if (!st)
 		return NULL;
 	st->next = db->stmts;
@@ -284,10 +333,20 @@ int db_exec(struct db_stmt *st)
 	for (int i = 0; i < st->nparams; i++)
 		if (!st->bound[i])
 			die("db: parameter %d not bound: %.80s", i, st->sql);
-	if (st->nparams && mysql_stmt_bind_param(st->stmt, st->params))
-		return fail_conn(db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
-	if (mysql_stmt_execute(st->stmt))
-		return fail_conn(db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
+	for (int attempt = 0;; attempt++) {
+		if (!st->stmt && reprepare(st))
+			return -1;
+		if ((!st->nparams || !mysql_stmt_bind_param(st->stmt, st->params)) && !mysql_stmt_execute(st->stmt))
+			break;
+		set_err(db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
+		/* The server restarted since this statement was prepared: once more, on a new link. */
+		if (attempt == 0 && db_err_is_connection(db) && !db->in_tx) {
+			if (reprepare(st))
+				return -1;
+			continue;
+		}
+		return fail_conn(db, db->err, db->errstr);
+	}
 	if (st->ncols) {
 		for (int i = 0; i < st->ncols; i++) {
 			MYSQL_BIND *b = &st->cols[i];

@@ -44,6 +44,7 @@ async function get(port, p) {
 
 async function upAndMark(port, run) {
   await waitFor('make run to serve /healthz', async () => (await get(port, '/healthz')).status === 200, 240000, 500);
+  await waitFor('the banner', () => run.out.join('').includes('Ctrl-C stops everything'), 10000);
   const text = run.out.join('');
   assert.match(text, new RegExp(`http://127\\.0\\.0\\.1:${port}/`), 'prints the URL');
   assert.match(text, /371036500X/, 'prints the demo accounts');

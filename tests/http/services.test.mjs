@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Client, alive, healthz, pidOf, sleep, stack, waitFor } from '../lib.mjs';
+import { Client, alive, csrfOf, healthz, pidOf, sql, stack, waitFor } from '../lib.mjs';
 
 const children = (pid) => execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
   .split('\n').map((s) => parseInt(s, 10)).filter(Number.isFinite);
@@ -38,6 +38,14 @@ test('/healthz: 503 naming MariaDB while it is down, 200 again when it is back',
   }
   await waitFor('healthz 200 after MariaDB restart', async () => (await healthz()).status === 200, 30000);
   assert.equal((await new Client().get('/')).status, 200, 'pages work again');
+  // Every FastCGI process had a connection to the old server: none may fail its first query.
+  for (let i = 0; i < 16; i++) {
+    const c = new Client();
+    const home = await c.get('/');
+    const r = await c.post('/login', { csrf: csrfOf(home.text), county: 'Z', account: '371040000A', password: 'wrong-on-purpose' });
+    assert.equal(r.status, 200, `request ${i} after the restart`);
+  }
+  sql("UPDATE accounts SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL WHERE login = '371040000A'");
 });
 
 test('several persistent FastCGI processes; a killed one is replaced at once', async () => {
