@@ -345,7 +345,9 @@ int db_exec(struct db_stmt *st)
 				return -1;
 			continue;
 		}
-		return fail_conn(db, db->err, db->errstr);
+		if (db_err_is_connection(db))
+			db_close(db);
+		return -1;
 	}
 	if (st->ncols) {
 		for (int i = 0; i < st->ncols; i++) {

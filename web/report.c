@@ -486,9 +486,23 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 		    audit_add(req, r->agency_id, r->year, fo->label[i], fo->value[i], NULL))
 			goto fail;
 	}
+	/* The recalculation it calls for, in the same transaction (the outbox). */
+	st = db_prepare(db, "INSERT INTO outbox (county_id, year, agency_id, created_at)"
+			    " SELECT county_id, ?, id, NOW(3) FROM agencies WHERE id = ?");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, r->year);
+	db_bind_int(st, 1, r->agency_id);
+	if (db_exec(st))
+		goto fail;
 	if (db_commit(db))
 		goto fail;
 	r->version = old.id ? r->version + 1 : 1;
+	/* Wake a worker; if Redis is down the worker's outbox poll finds the work anyway. */
+	char job[64];
+	int jn = snprintf(job, sizeof(job), "rollup %d %d", req->session->county_id, r->year);
+	if (queue_push(&req->app->queue, job, (size_t)jn))
+		log_warn("rollup job not queued (the worker's outbox poll will find it): %s", req->app->queue.errstr);
 	return REPORT_SAVED;
 fail:
 	error("report save: %s", db->errstr);

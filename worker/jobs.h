@@ -11,6 +11,7 @@
  */
 enum job_kind {
 	JOB_PING,       /* "ping <token> [delay_ms]": records that the path works */
+	JOB_ROLLUP,     /* "rollup <county_id> <year>": recompute the county-year's totals */
 	JOB__MAX
 };
 
@@ -27,6 +28,12 @@ struct job_type {
 };
 
 extern const struct job_type job_types[JOB__MAX];
+
+/* rollup.c */
+int job_rollup(struct job_ctx *ctx, const char *args);
+int rollup_county_year(struct job_ctx *ctx, int county, int year);
+/* Runs the county-years with pending outbox rows; how many, or -1. */
+int rollup_poll(struct job_ctx *ctx);
 
 /* Runs one job line; 0 or -1 as the job's run(). */
 int job_run(struct job_ctx *ctx, const char *line);

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 	struct job_ctx ctx;
 	struct sigaction sa;
 	long backoff = 0;
-	long long last_beat = 0, last_reap = 0;
+	long long last_beat = 0, last_reap = 0, last_poll = 0;
 	int opt, down = 0;
 
 	log_init("worker");
@@ -101,6 +101,11 @@ int main(int argc, char **argv)
 			pause_ms(backoff);
 		if (stopping)
 			break;
+		/* The outbox is the record of pending work: catch up on it, with or without Redis. */
+		if (now_ms() - last_poll >= 1000LL * cfg.worker_poll_seconds) {
+			if (rollup_poll(&ctx) >= 0)
+				last_poll = now_ms();
+		}
 		if (now_ms() - last_beat >= 1000LL * cfg.worker_heartbeat_seconds / 3) {
 			if (queue_heartbeat(&q, id, cfg.worker_heartbeat_seconds)) {
 				if (!down++)

@@ -1,0 +1,153 @@
+/* rollup.c: recomputes the precomputed totals of one county-year from the reports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobs.h"
+#include "util.h"
+
+/*
+ * DESIGN: one transaction per county-year, in READ COMMITTED.  The county's
+ * row in county_rollups is locked first, so two workers on the same
+ * county-year take turns.  The pending outbox rows are then claimed (an
+ * UPDATE, which also waits for a save still committing its row), every
+ * rollup of the county-year is recomputed from the reports with one
+ * aggregate over the closure table, the county total likewise, and the
+ * claimed rows are marked done.  Nothing is added to a stored total, so a
+ * job run twice, or by two workers, computes the same figures; a worker
+ * killed mid-job rolls back and leaves the rows pending for the next one.
+ */
+
+static int fail(struct db *db, const char *what)
+{
+	error("rollup: %s: %s", what, db->errstr);
+	db_rollback(db);
+	return -1;
+}
+
+int rollup_county_year(struct job_ctx *ctx, int county, int year)
+{
+	struct db *db = ctx->db;
+	struct db_stmt *st;
+	char claim[33];
+	static unsigned long seq;
+
+	snprintf(claim, sizeof(claim), "%.20s-%lu", ctx->worker_id, ++seq);
+	st = db_prepare(db, "INSERT IGNORE INTO county_rollups (county_id, year) VALUES (?, ?)");
+	if (!st)
+		return error("rollup: %s", db->errstr);
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return error("rollup: %s", db->errstr);
+	if (db_exec_sql(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") || db_begin(db))
+		return error("rollup: %s", db->errstr);
+
+	st = db_prepare(db, "SELECT county_id FROM county_rollups WHERE county_id = ? AND year = ? FOR UPDATE");
+	if (!st)
+		return fail(db, "lock");
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return fail(db, "lock");
+	db_reset(st);
+
+	st = db_prepare(db, "UPDATE outbox SET claim = ? WHERE county_id = ? AND year = ? AND done_at IS NULL");
+	if (!st)
+		return fail(db, "claim");
+	db_bind_text(st, 0, claim);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, year);
+	if (db_exec(st))
+		return fail(db, "claim");
+
+	/* Every agency of the county: its own report and its subtree's, from scratch. */
+	st = db_prepare(db,
+		"INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
+		" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
+		" SELECT t.ancestor_id, ?,"
+		"  SUM(IF(t.depth = 0, IFNULL(r.own_total_milli, 0), 0)), SUM(IF(t.depth = 0, IFNULL(r.outsourced_total_milli, 0), 0)),"
+		"  SUM(IF(d.active, IFNULL(r.own_total_milli, 0), 0)), SUM(IF(d.active, IFNULL(r.outsourced_total_milli, 0), 0)),"
+		"  SUM(d.active), SUM(d.active AND r.id IS NULL), SUM(d.active AND r.confirmed <=> 0), SUM(d.active AND r.confirmed <=> 1), NOW(3)"
+		" FROM agencies a JOIN agency_tree t ON t.ancestor_id = a.id JOIN agencies d ON d.id = t.descendant_id"
+		" LEFT JOIN reports r ON r.agency_id = d.id AND r.year = ?"
+		" WHERE a.county_id = ? GROUP BY t.ancestor_id"
+		" ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli),"
+		" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli),"
+		" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress),"
+		" n_complete = VALUES(n_complete), computed_at = VALUES(computed_at)");
+	if (!st)
+		return fail(db, "agencies");
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, county);
+	if (db_exec(st))
+		return fail(db, "agencies");
+
+	/* The county: every active agency once. */
+	st = db_prepare(db,
+		"UPDATE county_rollups c JOIN (SELECT IFNULL(SUM(r.own_total_milli), 0) AS total,"
+		"  IFNULL(SUM(r.outsourced_total_milli), 0) AS outsourced, COUNT(*) AS n,"
+		"  SUM(r.id IS NULL) AS n0, SUM(r.confirmed <=> 0) AS n1, SUM(r.confirmed <=> 1) AS n2"
+		"  FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		"  WHERE a.county_id = ? AND a.active = 1) s"
+		" SET c.total_milli = s.total, c.outsourced_milli = s.outsourced, c.n_agencies = s.n,"
+		" c.n_unreported = IFNULL(s.n0, 0), c.n_in_progress = IFNULL(s.n1, 0), c.n_complete = IFNULL(s.n2, 0), c.computed_at = NOW(3)"
+		" WHERE c.county_id = ? AND c.year = ?");
+	if (!st)
+		return fail(db, "county");
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, county);
+	db_bind_int(st, 3, year);
+	if (db_exec(st))
+		return fail(db, "county");
+
+	st = db_prepare(db, "UPDATE outbox SET done_at = NOW(3) WHERE claim = ?");
+	if (!st)
+		return fail(db, "done");
+	db_bind_text(st, 0, claim);
+	if (db_exec(st))
+		return fail(db, "done");
+	if (db_commit(db))
+		return error("rollup: commit: %s", db->errstr);
+	return 0;
+}
+
+/* "rollup <county> <year>" */
+int job_rollup(struct job_ctx *ctx, const char *args)
+{
+	int county = 0, year = 0;
+
+	if (sscanf(args, "%d %d", &county, &year) != 2 || county <= 0 || year < 1990 || year > 2100) {
+		log_warn("rollup: bad arguments dropped: %.40s", args);
+		return 0;
+	}
+	return rollup_county_year(ctx, county, year);
+}
+
+/*
+ * The outbox poll: county-years with work pending for more than a second
+ * (so a job on its way through Redis goes first).  Runs them in turn;
+ * returns how many, or -1 when the database failed.
+ */
+int rollup_poll(struct job_ctx *ctx)
+{
+	struct db_stmt *st = db_prepare(ctx->db,
+		"SELECT DISTINCT county_id, year FROM outbox WHERE done_at IS NULL"
+		" AND created_at < NOW(3) - INTERVAL 1 SECOND LIMIT 200");
+	int pairs[200][2], n = 0;
+
+	if (!st || db_exec(st))
+		return error("rollup poll: %s", ctx->db->errstr);
+	while (n < 200 && db_step(st) == 1) {
+		pairs[n][0] = (int)db_col_int(st, 0);
+		pairs[n][1] = (int)db_col_int(st, 1);
+		n++;
+	}
+	db_reset(st);
+	for (int i = 0; i < n; i++)
+		if (rollup_county_year(ctx, pairs[i][0], pairs[i][1]))
+			return -1;
+	return n;
+}
