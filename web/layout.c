@@ -78,6 +78,7 @@ static void login_box(struct request *req)
 		html(o, "</p><ul class=\"links\">");
 		if (s->kind == ACCOUNT_AGENCY)
 			html(o, "<li><a href=\"/report\">機關單位登錄</a></li>"
+				"<li><a href=\"/review\">所屬機關填報確認</a></li>"
 				"<li><a href=\"/account\">帳號維護</a></li>");
 		html(o, "<li><a href=\"/password\">變更密碼</a></li></ul>"
 			"<form method=\"post\" action=\"/logout\">");

@@ -7,6 +7,7 @@
 #include "form.h"
 #include "html.h"
 #include "report.h"
+#include "review.h"
 #include "routes.h"
 #include "session.h"
 #include "util.h"
@@ -325,7 +326,7 @@ static void render_form(struct request *req, const struct form *f, const struct 
 	snprintf(title, sizeof(title), "民國 %d 年 能資源耗用量登錄", roc_year(r->year));
 	layout_begin(req, title, "機關單位登錄");
 	html(o, "<h1>");
-	html_txt(o, req->session->display_name);
+	html_txt(o, r->agency_name ? r->agency_name : req->session->display_name);
 	strbuf_addf(o, "　民國 %d 年（%d）</h1><p>狀態：<span class=\"status s%d\" id=\"report-status\">", roc_year(r->year), r->year, report_status(r));
 	html_txt(o, report_status_label(r));
 	html(o, "</span>");
@@ -499,13 +500,31 @@ void page_report_view(struct request *req)
 
 	if (!t)
 		return unavailable(req);
-	/* An agency sees its own report; parents and teams come with the hierarchy. */
+	/* An agency sees its own report and, read-only, those of its subtree. */
+	const char *aa = req_arg(req, "agency");
+	long long agency = aa ? strtoll(aa, NULL, 10) : req->session->agency_id;
+	int may = 0;
+
 	if (!year || req->session->kind != ACCOUNT_AGENCY)
+		return not_found(req);
+	if (review_may_see(req, agency, &may))
+		return unavailable(req);
+	if (!may)
 		return not_found(req);
 	if (year_info(req, year, &y))
 		return not_found(req);
-	if (report_load(req, req->session->agency_id, year, r))
+	if (report_load(req, agency, year, r))
 		return unavailable(req);
+	if (agency != req->session->agency_id) {
+		struct db_stmt *st = db_prepare(&req->app->db, "SELECT name FROM agencies WHERE id = ?");
+		if (!st)
+			return unavailable(req);
+		db_bind_int(st, 0, agency);
+		if (db_exec(st) || db_step(st) != 1)
+			return unavailable(req);
+		r->agency_name = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
+		db_reset(st);
+	}
 	report_inputs(req, r, in, &n);
 	int ok = calc_compute(t, year, in, n, lines, &res, err, sizeof(err)) == 0;
 	render_form(req, NULL, t, r, NULL, &y, lines, n, ok ? &res : NULL, ok ? NULL : err, "error", 1);

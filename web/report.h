@@ -22,6 +22,7 @@ struct report_part {
 
 struct report {
 	long long agency_id;
+	const char *agency_name;  /* for the heading when not the viewer's own */
 	int year;                 /* CE */
 	long long id;             /* 0: nothing saved yet (未登錄) */
 	long long version;

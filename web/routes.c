@@ -25,6 +25,7 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_REPORT_EDIT]    = { "/report/edit",    GET_HEAD | METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_report_edit },
 	[PAGE_REPORT_VIEW]    = { "/report/view",    GET_HEAD, ROLE_LOGGED_IN, 0, page_report_view },
 	[PAGE_REPORT_HISTORY] = { "/report/history", GET_HEAD, ROLE_AGENCY, 0, page_report_history },
+	[PAGE_REVIEW]         = { "/review",         GET_HEAD, ROLE_AGENCY, 0, page_review },
 };
 
 void redirect(struct request *req, const char *to)

@@ -35,6 +35,7 @@ enum page {
 	PAGE_REPORT_EDIT,
 	PAGE_REPORT_VIEW,
 	PAGE_REPORT_HISTORY,
+	PAGE_REVIEW,
 	PAGE__MAX
 };
 
@@ -66,6 +67,7 @@ void page_report_years(struct request *req);
 void page_report_edit(struct request *req);
 void page_report_view(struct request *req);
 void page_report_history(struct request *req);
+void page_review(struct request *req);
 
 /* Sends the browser elsewhere (303 See Other). */
 void redirect(struct request *req, const char *to);

@@ -1,0 +1,184 @@
+/* page_review.c: 所屬機關填報確認: a parent's subordinates for a year, with subtree totals, drill-down. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "form.h"
+#include "html.h"
+#include "review.h"
+#include "routes.h"
+#include "session.h"
+#include "util.h"
+
+static void unavailable(struct request *req)
+{
+	error("review: %s", req->app->db.errstr);
+	req->status = 503;
+	strbuf_reset(&req->body);
+	routes_error_page(req);
+}
+
+int review_may_see(struct request *req, long long agency_id, int *yes)
+{
+	const struct session *s = req->session;
+	struct db_stmt *st;
+
+	*yes = 0;
+	if (!s)
+		return 0;
+	if (s->kind == ACCOUNT_AGENCY) {
+		st = db_prepare(&req->app->db, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, s->agency_id);
+		db_bind_int(st, 1, agency_id);
+	} else if (s->kind == ACCOUNT_TEAM) {
+		st = db_prepare(&req->app->db, "SELECT 1 FROM agencies WHERE id = ? AND county_id = ?");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, agency_id);
+		db_bind_int(st, 1, s->county_id);
+	} else {
+		return 0;
+	}
+	if (db_exec(st))
+		return -1;
+	*yes = db_step(st) == 1;
+	db_reset(st);
+	return 0;
+}
+
+static void milli(struct strbuf *o, long long m)
+{
+	char b[64];
+
+	dec_format_grouped(dec_from_scaled_i64(m, 3), b, sizeof(b));
+	html_txt(o, b);
+}
+
+void page_review(struct request *req)
+{
+	struct strbuf *o = &req->body;
+	const struct session *s = req->session;
+	const char *ya = req_arg(req, "year"), *aa = req_arg(req, "agency");
+	int year = ya ? atoi(ya) : 0, may, rows = 0;
+	long long agency = aa ? strtoll(aa, NULL, 10) : s->agency_id;
+	static const char *const status[] = { "未登錄", "登錄中", "已登錄完成" };
+	int counts[3] = { 0, 0, 0 };
+	struct db_stmt *st;
+	char name[256] = "";
+	int level = 0;
+
+	if (!year) {
+		/* 年度選擇 */
+		layout_begin(req, "所屬機關填報確認", "所屬機關填報確認");
+		html(o, "<h1>所屬機關填報確認：選擇年度</h1><ul class=\"years\">");
+		for (int y = 2025; y >= 2013; y--)
+			strbuf_addf(o, "<li><a href=\"/review?year=%d\">民國 %d 年（%d）</a></li>", y, y - 1911, y);
+		html(o, "</ul>");
+		layout_end(req);
+		return;
+	}
+	if (year < 2000 || year > 2100 || review_may_see(req, agency, &may))
+		return year < 2000 || year > 2100 ? (void)(req->status = 404, routes_error_page(req)) : unavailable(req);
+	if (!may) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	st = db_prepare(&req->app->db, "SELECT name, level FROM agencies WHERE id = ?");
+	if (!st)
+		return unavailable(req);
+	db_bind_int(st, 0, agency);
+	if (db_exec(st) || db_step(st) != 1)
+		return unavailable(req);
+	snprintf(name, sizeof(name), "%s", db_col_text(st, 0, NULL));
+	level = (int)db_col_int(st, 1);
+	db_reset(st);
+
+	layout_begin(req, "所屬機關填報確認", "所屬機關填報確認");
+	/* Breadcrumb: from the viewer's own agency (or the county's top) down to this one. */
+	st = db_prepare(&req->app->db,
+		"SELECT a.id, a.name FROM agency_tree t JOIN agencies a ON a.id = t.ancestor_id"
+		" WHERE t.descendant_id = ? AND (? = 0 OR EXISTS (SELECT 1 FROM agency_tree v"
+		"  WHERE v.ancestor_id = ? AND v.descendant_id = a.id)) ORDER BY t.depth DESC");
+	if (!st)
+		return unavailable(req);
+	db_bind_int(st, 0, agency);
+	db_bind_int(st, 1, s->kind == ACCOUNT_AGENCY ? 1 : 0);
+	db_bind_int(st, 2, s->agency_id);
+	if (db_exec(st))
+		return unavailable(req);
+	html(o, "<nav class=\"trail\" aria-label=\"機關層級\">");
+	for (int i = 0; db_step(st) == 1; i++) {
+		if (i)
+			html(o, " › ");
+		strbuf_addf(o, "<a href=\"/review?year=%d&amp;agency=%lld\">", year, db_col_int(st, 0));
+		html_txt(o, db_col_text(st, 1, NULL));
+		html(o, "</a>");
+	}
+	html(o, "</nav>");
+	strbuf_addf(o, "<h1>政府%d級機關：", level);
+	html_txt(o, name);
+	strbuf_addf(o, " 之所屬機關　年度：%d</h1>", year - 1911);
+
+	st = db_prepare(&req->app->db,
+		"SELECT a.id, a.name, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
+		" IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)),"
+		" IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
+		" EXISTS (SELECT 1 FROM outbox o JOIN agency_tree t ON t.descendant_id = o.agency_id"
+		"   WHERE t.ancestor_id = a.id AND o.year = ? AND o.done_at IS NULL)"
+		"  OR EXISTS (SELECT 1 FROM outbox o WHERE o.county_id = a.county_id AND o.year = ?"
+		"   AND o.agency_id IS NULL AND o.done_at IS NULL)"
+		"  OR (r.agency_id IS NULL AND rep.id IS NOT NULL),"
+		" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1)"
+		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
+		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
+		" WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code");
+	if (!st)
+		return unavailable(req);
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, year);
+	db_bind_int(st, 4, agency);
+	if (db_exec(st))
+		return unavailable(req);
+	strbuf_addf(o, "<table class=\"review\"><thead><tr><th>序號</th><th>%d級機關單位名稱</th>"
+		    "<th class=\"num\">排放量小計(KgCO₂e)(包含所屬機關)</th>"
+		    "<th class=\"num\">委外操作排放量小計(KgCO₂e)不納入總量計算</th>"
+		    "<th>登錄狀況</th><th>檢視</th><th>所屬機關列表</th></tr></thead><tbody>", level + 1);
+	while (db_step(st) == 1) {
+		long long id = db_col_int(st, 0);
+		int stt = (int)db_col_int(st, 4), pending = (int)db_col_int(st, 6), kids = (int)db_col_int(st, 7);
+
+		rows++;
+		counts[stt]++;
+		strbuf_addf(o, "<tr data-agency=\"%lld\"><td>%d</td><td>", id, rows);
+		html_txt(o, db_col_text(st, 1, NULL));
+		html(o, "</td><td class=\"num\">");
+		milli(o, db_col_int(st, 2));
+		if (pending)
+			html(o, " <span class=\"status s1 pending\">計算中</span>");
+		html(o, "<br><span class=\"muted computed\">");
+		html_txt(o, *db_col_text(st, 5, NULL) ? db_col_text(st, 5, NULL) : "尚未計算");
+		html(o, "</span></td><td class=\"num\">");
+		milli(o, db_col_int(st, 3));
+		strbuf_addf(o, "</td><td><span class=\"status s%d\">%s</span></td>", stt, status[stt]);
+		if (stt)
+			strbuf_addf(o, "<td><a href=\"/report/view?year=%d&amp;agency=%lld\">檢視</a></td>", year, id);
+		else
+			html(o, "<td>—</td>");
+		if (kids)
+			strbuf_addf(o, "<td><a href=\"/review?year=%d&amp;agency=%lld\">所屬機關列表</a></td></tr>", year, id);
+		else
+			html(o, "<td>—</td></tr>");
+	}
+	if (!rows)
+		html(o, "<tr><td colspan=\"7\" class=\"empty\">目前並沒有下轄機關</td></tr>");
+	html(o, "</tbody></table>");
+	strbuf_addf(o, "<p class=\"counts\">未登錄 <strong id=\"n-s0\">%d</strong>　登錄中 <strong id=\"n-s1\">%d</strong>"
+		    "　已登錄完成 <strong id=\"n-s2\">%d</strong></p>", counts[0], counts[1], counts[2]);
+	html(o, "<p><a class=\"button secondary\" href=\"/review\">返回</a></p>");
+	layout_end(req);
+}
