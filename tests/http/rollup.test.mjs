@@ -1,0 +1,178 @@
+// rollup.test.mjs: the worker's rollups after saves at every level, equal to independent SQL
+// sums; idempotent when run twice or by two workers; nothing lost when a worker is killed
+// mid-job or Redis is down; pages say 計算中 while work is pending; parents see their subtree only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { BIN, Client, VAR, alive, csrfOf, dbSecret, pidOf, redis, sleep, sql, stack, waitFor } from '../lib.mjs';
+
+async function login(county, account) {
+  const c = new Client();
+  const home = await c.get('/');
+  const r = await c.post('/login', { csrf: csrfOf(home.text), county, account, password: 'cityinv-demo' });
+  assert.equal(r.status, 303, `login ${account}`);
+  return c;
+}
+
+async function save(c, year, fields) {
+  const f = await c.get(`/report/edit?year=${year}`);
+  const version = f.text.match(/name="version" value="(\d+)"/)[1];
+  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(year), version, action: 'save', scope_text: '辦公廳舍', ...fields });
+  assert.equal(r.status, 303, `save ${year}`);
+}
+
+const pending = () => Number(sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0]);
+const settled = () => waitFor('the outbox to drain', () => pending() === 0, 30000, 200);
+
+// The expected figures, straight from the reports, independent of the worker's SQL.
+function expected(year) {
+  const agencies = sql('SELECT id, county_id, IFNULL(parent_id, 0), active FROM agencies').map(([id, c, p, a]) => ({ id: +id, c: +c, p: +p, a: +a }));
+  const rep = Object.fromEntries(sql(`SELECT agency_id, own_total_milli, outsourced_total_milli FROM reports WHERE year = ${year}`)
+    .map(([id, o, x]) => [+id, [BigInt(o), BigInt(x)]]));
+  const kids = (id) => agencies.filter((a) => a.p === id);
+  const sub = (id) => {
+    const me = agencies.find((a) => a.id === id);
+    let [o, x] = me.a && rep[id] ? rep[id] : [0n, 0n];
+    for (const k of kids(id)) { const [ko, kx] = sub(k.id); o += ko; x += kx; }
+    return [o, x];
+  };
+  return { agencies, sub };
+}
+
+function checkAll(year) {
+  const { agencies, sub } = expected(year);
+  const got = Object.fromEntries(sql(`SELECT agency_id, subtree_milli, subtree_outsourced_milli FROM rollups WHERE year = ${year}`)
+    .map(([id, s, x]) => [+id, [BigInt(s), BigInt(x)]]));
+  for (const a of agencies) {
+    assert.deepEqual(got[a.id] || [0n, 0n], sub(a.id), `agency ${a.id} ${year}`);
+  }
+  for (const [county, total, out] of sql(`SELECT county_id, total_milli, outsourced_milli FROM county_rollups WHERE year = ${year}`)) {
+    const roots = agencies.filter((a) => a.c === +county && a.p === 0);
+    const t = roots.reduce((s, r) => s + sub(r.id)[0], 0n);
+    const x = roots.reduce((s, r) => s + sub(r.id)[1], 0n);
+    assert.equal(BigInt(total), t, `county ${county} ${year}`);
+    assert.equal(BigInt(out), x, `county ${county} ${year} outsourced`);
+  }
+}
+
+test('saves at every level roll up to every ancestor and the county', async () => {
+  sql("UPDATE agencies SET contact_name = '承辦', contact_phone = '0836-123456', contact_email = 'x@example.gov.tw'");
+  await save(await login('Z', '371036500X'), 2020, { own_electricity: '1000', outsourced_electricity: '10' });
+  await save(await login('Z', '371036600X'), 2020, { own_electricity: '2000.5' });
+  await save(await login('Z', '371030000A'), 2020, { own_vehicle_gasoline: '100' });
+  await save(await login('Z', '371000000A'), 2020, { own_electricity: '3333.333', own_ref_R134a: '1' });
+  await save(await login('W', '397020000A'), 2020, { own_electricity: '999' });
+  await settled();
+  checkAll(2020);
+  const [[county]] = sql("SELECT total_milli FROM county_rollups c JOIN counties k ON k.id = c.county_id WHERE k.letter = 'Z' AND c.year = 2020");
+  // 502 + 1004.251 + 265.0334 (AR4 gasoline 100 L) + 1673.333 + 1430: the lines as stored
+  const [[sum]] = sql("SELECT SUM(own_total_milli) FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = 22 AND r.year = 2020");
+  assert.equal(county, sum);
+});
+
+test('the review page shows the totals, the computed time and the counts', async () => {
+  const c = await login('Z', '371000000A');
+  const r = await c.get('/review?year=2020');
+  assert.equal(r.status, 200);
+  const [[edu]] = sql("SELECT subtree_milli FROM rollups r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371030000A' AND r.year = 2020");
+  const shown = (BigInt(edu) / 1000n).toLocaleString('en-US') + '.' + String(BigInt(edu) % 1000n).padStart(3, '0');
+  assert.match(r.text, new RegExp(`連江縣政府教育處</td><td class="num">${shown.replace(/[.]/g, '\\.')}<br><span class="muted computed">\\d{4}-\\d\\d-\\d\\d `));
+  assert.doesNotMatch(r.text, /計算中/);
+  const edu3 = await c.get(`/review?year=2020&agency=${sql("SELECT id FROM agencies WHERE code = '371030000A'")[0][0]}`);
+  assert.match(edu3.text, /連江縣介壽國中小/);
+  assert.match(edu3.text, /<strong id="n-s1">2<\/strong>/, 'two 三級 agencies 登錄中');
+  assert.match(edu3.text, /連江縣政府<\/a> › <a[^>]*>連江縣政府教育處<\/a>/, 'breadcrumb back up');
+  const leaf = await c.get(`/review?year=2020&agency=${sql("SELECT id FROM agencies WHERE code = '371036500X'")[0][0]}`);
+  assert.match(leaf.text, /目前並沒有下轄機關/);
+});
+
+test('計算中 while work is pending, never a silently stale total', async () => {
+  stack('stop-service', 'worker');
+  try {
+    await save(await login('Z', '371036500X'), 2020, { own_electricity: '1500', outsourced_electricity: '10' });
+    const r = await (await login('Z', '371000000A')).get('/review?year=2020');
+    assert.match(r.text, /連江縣政府教育處<\/td><td class="num">[^<]*<span class="status s1 pending">計算中<\/span>/);
+    assert.match(r.text, /連江縣環境資源局<\/td><td class="num">0\.000<br>/, 'an unaffected branch is not marked');
+  } finally {
+    stack('start-service', 'worker');
+  }
+  await settled();
+  checkAll(2020);
+  const r = await (await login('Z', '371000000A')).get('/review?year=2020');
+  assert.doesNotMatch(r.text, /計算中/);
+});
+
+test('a job run twice, and two workers at once, never double count', async () => {
+  const before = sql('SELECT agency_id, subtree_milli FROM rollups WHERE year = 2020 ORDER BY agency_id');
+  redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020', 'rollup 22 2020', 'rollup 22 2020');
+  await waitFor('the jobs to run', () => redis('LLEN', 'cityinv:jobs') === '0');
+  await sleep(500);
+  assert.deepEqual(sql('SELECT agency_id, subtree_milli FROM rollups WHERE year = 2020 ORDER BY agency_id'), before);
+  // A second worker beside the first, and a burst of saves.
+  const second = spawn(path.join(BIN, 'cityinv-worker'), ['-c', path.join(VAR, 'cityinv.conf'), '-i', 'second'],
+    { env: { ...process.env, CITYINV_DB_PASSWORD: dbSecret() }, stdio: 'ignore' });
+  try {
+    const a = await login('Z', '371036500X');
+    const b = await login('Z', '371036600X');
+    for (let i = 0; i < 10; i++) {
+      await Promise.all([save(a, 2020, { own_electricity: String(1000 + i) }), save(b, 2020, { own_electricity: String(2000 + 7 * i) })]);
+    }
+    await settled();
+    checkAll(2020);
+  } finally {
+    second.kill('SIGTERM');
+    await waitFor('the second worker to stop', () => !alive(second.pid), 15000);
+  }
+});
+
+test('a worker killed mid-job loses nothing', async () => {
+  // Hold the county-year's lock so the worker is caught inside its transaction.
+  const holder = spawn('mariadb', ['--no-defaults', `--socket=${path.join(VAR, 'run/mysql.sock')}`, '-ucityinv', `-p${dbSecret()}`, 'cityinv'],
+    { stdio: ['pipe', 'ignore', 'ignore'] });
+  holder.stdin.write("BEGIN; SELECT * FROM county_rollups WHERE county_id = 22 AND year = 2020 FOR UPDATE; SELECT SLEEP(4); COMMIT;\n");
+  holder.stdin.end();
+  await sleep(500);
+  const c = await login('Z', '371036600X');
+  await save(c, 2020, { own_electricity: '4321' });
+  redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020');
+  await sleep(1000);
+  stack('kill-service', 'worker', 'KILL');
+  await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
+  assert.ok(pending() > 0, 'the killed job left its work pending');
+  stack('start-service', 'worker');
+  await settled();
+  checkAll(2020);
+});
+
+test('with Redis stopped, saves still succeed and the worker catches up from the outbox', async () => {
+  stack('stop-service', 'redis');
+  try {
+    const c = await login('Z', '371036500X');
+    await save(c, 2020, { own_electricity: '7777' });
+    await save(c, 2019, { own_electricity: '555' });
+    await settled();
+    checkAll(2020);
+    checkAll(2019);
+  } finally {
+    stack('start-service', 'redis');
+  }
+});
+
+test('a parent sees its subtree only; siblings, children and other counties see nothing', async () => {
+  const id = (code) => sql(`SELECT id FROM agencies WHERE code = '${code}'`)[0][0];
+  const edu = id('371030000A'), leaf = id('371036500X'), env = id('371040000A'), hall = id('371000000A');
+  const parent = await login('Z', '371030000A');
+  assert.equal((await parent.get(`/report/view?year=2020&agency=${leaf}`)).status, 200, 'parent reads a child report');
+  assert.match((await parent.get(`/report/view?year=2020&agency=${leaf}`)).text, /連江縣介壽國中小/);
+  assert.equal((await parent.get(`/review?year=2020&agency=${hall}`)).status, 404, 'not its own parent');
+  assert.equal((await parent.get(`/review?year=2020&agency=${env}`)).status, 404, 'not a sibling');
+  const sibling = await login('Z', '371040000A');
+  assert.equal((await sibling.get(`/review?year=2020&agency=${edu}`)).status, 404);
+  assert.equal((await sibling.get(`/report/view?year=2020&agency=${leaf}`)).status, 404);
+  const child = await login('Z', '371036500X');
+  assert.equal((await child.get(`/report/view?year=2020&agency=${edu}`)).status, 404, 'a child does not read its parent');
+  const w = await login('W', '397020000A');
+  assert.equal((await w.get(`/review?year=2020&agency=${hall}`)).status, 404, 'another county');
+  assert.equal((await w.get(`/report/view?year=2020&agency=${leaf}`)).status, 404);
+});
