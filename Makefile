@@ -31,8 +31,8 @@ endif
 SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o html.o query.o \
 	decimal.o calc.o input.o db.o queue.o password.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
-	form.o audit.o factors.o report.o page_home.o page_info.o page_healthz.o page_account.o page_report.o page_review.o)
-WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o)
+	form.o audit.o factors.o report.o page_home.o page_info.o page_healthz.o page_account.o page_report.o page_review.o page_export.o)
+WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
@@ -50,7 +50,7 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc -lxlsxwriter
 
 $(O)/cityinv-admin: $(ADMIN_OBJ) $(SHARED_OBJ)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lcsv -lutf8proc

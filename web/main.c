@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -194,6 +195,7 @@ static int serve_fcgi(const struct config *cfg, int sock)
 
 static pid_t spawn(const struct config *cfg, int sock)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 
 	if (pid < 0) {
@@ -201,6 +203,10 @@ static pid_t spawn(const struct config *cfg, int sock)
 		return -1;
 	}
 	if (pid == 0) {
+		/* If the supervisor dies (even by SIGKILL) its children follow. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			exit(0);
 		log_init("web");
 		exit(serve_fcgi(cfg, sock));
 	}

@@ -121,6 +121,11 @@ void page_review(struct request *req)
 	strbuf_addf(o, "<h1>政府%d級機關：", level);
 	html_txt(o, name);
 	strbuf_addf(o, " 之所屬機關　年度：%d</h1>", year - 1911);
+	/* 轉出明細: 轉excel — built by the worker, followed on its own page. */
+	html(o, "<form method=\"post\" action=\"/review/export\" class=\"inline\">轉出明細：");
+	html_hidden(o, "csrf", req->csrf);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><input type=\"hidden\" name=\"agency\" value=\"%lld\">"
+		    "<button type=\"submit\" class=\"secondary\">轉excel</button></form>", year, agency);
 
 	st = db_prepare(&req->app->db,
 		"SELECT a.id, a.name, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"

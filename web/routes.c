@@ -26,6 +26,9 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_REPORT_VIEW]    = { "/report/view",    GET_HEAD, ROLE_LOGGED_IN, 0, page_report_view },
 	[PAGE_REPORT_HISTORY] = { "/report/history", GET_HEAD, ROLE_AGENCY, 0, page_report_history },
 	[PAGE_REVIEW]         = { "/review",         GET_HEAD, ROLE_AGENCY, 0, page_review },
+	[PAGE_REVIEW_EXPORT]  = { "/review/export",  METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_review_export },
+	[PAGE_EXPORT_STATUS]  = { "/exports",        GET_HEAD, ROLE_LOGGED_IN, 0, page_export_status },
+	[PAGE_DOWNLOAD]       = { "/download",       GET_HEAD, ROLE_LOGGED_IN, 0, page_download },
 };
 
 void redirect(struct request *req, const char *to)

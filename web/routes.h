@@ -36,6 +36,9 @@ enum page {
 	PAGE_REPORT_VIEW,
 	PAGE_REPORT_HISTORY,
 	PAGE_REVIEW,
+	PAGE_REVIEW_EXPORT,
+	PAGE_EXPORT_STATUS,
+	PAGE_DOWNLOAD,
 	PAGE__MAX
 };
 
@@ -68,6 +71,9 @@ void page_report_edit(struct request *req);
 void page_report_view(struct request *req);
 void page_report_history(struct request *req);
 void page_review(struct request *req);
+void page_review_export(struct request *req);
+void page_export_status(struct request *req);
+void page_download(struct request *req);
 
 /* Sends the browser elsewhere (303 See Other). */
 void redirect(struct request *req, const char *to);

@@ -49,6 +49,7 @@ static int job_ping(struct job_ctx *ctx, const char *args)
 const struct job_type job_types[JOB__MAX] = {
 	[JOB_PING] = { "ping", job_ping },
 	[JOB_ROLLUP] = { "rollup", job_rollup },
+	[JOB_EXPORT] = { "export", job_export },
 };
 
 int job_run(struct job_ctx *ctx, const char *line)

@@ -2,6 +2,7 @@
 #ifndef CITYINV_JOBS_H
 #define CITYINV_JOBS_H
 
+#include "config.h"
 #include "db.h"
 #include "queue.h"
 
@@ -12,10 +13,12 @@
 enum job_kind {
 	JOB_PING,       /* "ping <token> [delay_ms]": records that the path works */
 	JOB_ROLLUP,     /* "rollup <county_id> <year>": recompute the county-year's totals */
+	JOB_EXPORT,     /* "export <id>": build the workbook of an export request */
 	JOB__MAX
 };
 
 struct job_ctx {
+	const struct config *cfg;
 	struct db *db;
 	struct queue *queue;
 	const char *worker_id;
@@ -28,6 +31,9 @@ struct job_type {
 };
 
 extern const struct job_type job_types[JOB__MAX];
+
+/* export.c */
+int job_export(struct job_ctx *ctx, const char *args);
 
 /* rollup.c */
 int job_rollup(struct job_ctx *ctx, const char *args);

@@ -87,9 +87,11 @@ int main(int argc, char **argv)
 
 	db_init(&db, &cfg);
 	queue_init(&q, &cfg);
+	ctx.cfg = &cfg;
 	ctx.db = &db;
 	ctx.queue = &q;
 	ctx.worker_id = id;
+	srand((unsigned)getpid() ^ (unsigned)now_ms());
 	log_info("worker %s starting", id);
 
 	while (!stopping) {

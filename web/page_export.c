@@ -1,0 +1,144 @@
+/* page_export.c: asking for a workbook, following its progress, downloading it through nginx. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "html.h"
+#include "review.h"
+#include "routes.h"
+#include "session.h"
+#include "util.h"
+
+/*
+ * The worker builds the file; the page shows 排隊中 / 產製中 n% / 完成 / 失敗
+ * (refreshing itself while it waits: a meta refresh, no script), and
+ * /download answers with X-Accel-Redirect so nginx streams the file from
+ * the internal /_files/ location once the right to it has been checked here.
+ */
+
+static void unavailable(struct request *req)
+{
+	error("export: %s", req->app->db.errstr);
+	req->status = 503;
+	strbuf_reset(&req->body);
+	routes_error_page(req);
+}
+
+/* POST /review/export: year, agency. */
+void page_review_export(struct request *req)
+{
+	const char *ya = req_arg(req, "year"), *aa = req_arg(req, "agency");
+	int year = ya ? atoi(ya) : 0, may = 0;
+	long long agency = aa ? strtoll(aa, NULL, 10) : 0;
+	struct db_stmt *st;
+	long long id;
+	char job[48];
+
+	if (year < 2000 || year > 2100 || !agency) {
+		req->status = 400;
+		return routes_error_page(req);
+	}
+	if (review_may_see(req, agency, &may))
+		return unavailable(req);
+	if (!may) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	st = db_prepare(&req->app->db,
+		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at)"
+		" SELECT 'review', county_id, id, ?, ?, CONCAT(CONVERT(code USING utf8mb4), '_', ? - 1911, '_所屬機關.xlsx'), NOW(3) FROM agencies WHERE id = ?");
+	if (!st)
+		return unavailable(req);
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, req->session->account_id);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, agency);
+	if (db_exec(st))
+		return unavailable(req);
+	id = (long long)db_insert_id(st);
+	int n = snprintf(job, sizeof(job), "export %lld", id);
+	if (queue_push(&req->app->queue, job, (size_t)n))
+		log_warn("export %lld not queued (the worker's poll will find it): %s", id, req->app->queue.errstr);
+	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+}
+
+/* The export row if the session asked for it; 1 found, 0 not, -1 error. */
+static int load(struct request *req, long long id, const char **status, int *progress, const char **err,
+		const char **file, const char **filename)
+{
+	struct db_stmt *st = db_prepare(&req->app->db,
+		"SELECT status, progress, IFNULL(error, ''), IFNULL(file, ''), filename FROM exports"
+		" WHERE id = ? AND requested_by = ? AND (expires_at IS NULL OR expires_at > NOW())");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	db_bind_int(st, 1, req->session->account_id);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) != 1)
+		return 0;
+	*status = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
+	*progress = (int)db_col_int(st, 1);
+	*err = arena_strdup(&req->arena, db_col_text(st, 2, NULL));
+	*file = arena_strdup(&req->arena, db_col_text(st, 3, NULL));
+	*filename = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
+	db_reset(st);
+	return 1;
+}
+
+void page_export_status(struct request *req)
+{
+	struct strbuf *o = &req->body;
+	const char *ia = req_arg(req, "id"), *status, *err, *file, *filename;
+	long long id = ia ? strtoll(ia, NULL, 10) : 0;
+	int progress, rc = load(req, id, &status, &progress, &err, &file, &filename);
+
+	if (rc < 0)
+		return unavailable(req);
+	if (!rc) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	if (!strcmp(status, "queued") || !strcmp(status, "running"))
+		req_header(req, "Refresh", "2");
+	layout_begin(req, "轉出明細", "轉出明細");
+	html(o, "<h1>轉出明細：");
+	html_txt(o, filename);
+	html(o, "</h1><p id=\"export-status\" aria-live=\"polite\">");
+	if (!strcmp(status, "queued"))
+		html(o, "<span class=\"status s0\">排隊中</span>（頁面會自動更新）");
+	else if (!strcmp(status, "running"))
+		strbuf_addf(o, "<span class=\"status s1\">產製中 %d%%</span>（頁面會自動更新）", progress);
+	else if (!strcmp(status, "done"))
+		strbuf_addf(o, "<span class=\"status s2\">完成</span>　<a class=\"button\" href=\"/download?id=%lld\">下載</a>", id);
+	else {
+		html(o, "<span class=\"status s0\">失敗</span>　");
+		html_txt(o, err);
+	}
+	html(o, "</p>");
+	layout_end(req);
+}
+
+void page_download(struct request *req)
+{
+	const char *ia = req_arg(req, "id"), *status, *err, *file, *filename;
+	long long id = ia ? strtoll(ia, NULL, 10) : 0;
+	int progress, rc = load(req, id, &status, &progress, &err, &file, &filename);
+	struct strbuf cd = STRBUF_INIT;
+
+	if (rc < 0)
+		return unavailable(req);
+	if (!rc || strcmp(status, "done") || !*file || strstr(file, "..")) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	/* RFC 6266: a plain ASCII fallback and the UTF-8 name. */
+	strbuf_addstr(&cd, "attachment; filename=\"cityinv.xlsx\"; filename*=UTF-8''");
+	html_url_arg(&cd, filename);
+	req_header(req, "Content-Disposition", cd.buf);
+	strbuf_release(&cd);
+	req_header(req, "X-Accel-Redirect", arena_printf(&req->arena, "/_files/%s", file));
+	req->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+}

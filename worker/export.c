@@ -1,0 +1,193 @@
+/* export.c: workbooks built on request (轉出明細: 轉excel of 所屬機關填報確認) with libxlsxwriter. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "jobs.h"
+#include "util.h"
+
+/*
+ * DESIGN: the export row says what to build; the worker marks it running,
+ * writes the workbook under a temporary name in files_dir/exports/, renames
+ * it into place only when libxlsxwriter has closed it without error (so a
+ * full disk gives a failed export with its reason, never a truncated
+ * download), and records the file.  A job for an export already done is a
+ * no-op, so a requeued job does no harm.  Text cells are written as strings,
+ * never as formulas.
+ */
+
+static int set_status(struct db *db, long long id, const char *status, int progress, const char *err,
+		      const char *file)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE exports SET status = ?, progress = ?, error = ?, file = IFNULL(?, file),"
+		" finished_at = IF(? IN ('done', 'failed'), NOW(3), NULL),"
+		" expires_at = IF(? = 'done', NOW() + INTERVAL 30 DAY, NULL) WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, status);
+	db_bind_int(st, 1, progress);
+	db_bind_text(st, 2, err);
+	db_bind_text(st, 3, file);
+	db_bind_text(st, 4, status);
+	db_bind_text(st, 5, status);
+	db_bind_int(st, 6, id);
+	return db_exec(st);
+}
+
+static double milli_to_double(long long m)
+{
+	return (double)m / 1000.0;
+}
+
+/* The review table of one parent agency: what 所屬機關填報確認 shows. */
+static int build_review(struct job_ctx *ctx, long long id, long long agency, int year, const char *path, char *err,
+			size_t errlen)
+{
+	static const char *const status[] = { "未登錄", "登錄中", "已登錄完成" };
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_worksheet *ws;
+	lxw_format *head, *num;
+	struct db_stmt *st;
+	char title[300], name[200] = "";
+	int row = 2, n = 0;
+	lxw_error rc;
+
+	if (!wb) {
+		snprintf(err, errlen, "無法建立檔案");
+		return -1;
+	}
+	ws = workbook_add_worksheet(wb, "所屬機關");
+	head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_bg_color(head, 0xE3F1ED);
+	format_set_border(head, LXW_BORDER_THIN);
+	format_set_text_wrap(head);
+	num = workbook_add_format(wb);
+	format_set_num_format(num, "#,##0.000");
+
+	st = db_prepare(ctx->db, "SELECT name FROM agencies WHERE id = ?");
+	if (!st)
+		goto dberr;
+	db_bind_int(st, 0, agency);
+	if (db_exec(st) || db_step(st) != 1)
+		goto dberr;
+	snprintf(name, sizeof(name), "%s", db_col_text(st, 0, NULL));
+	db_reset(st);
+	snprintf(title, sizeof(title), "%s 之所屬機關　年度：%d（民國 %d 年）", name, year, year - 1911);
+	worksheet_write_string(ws, 0, 0, title, head);
+	static const char *const cols[] = { "序號", "機關單位名稱", "機關代碼", "排放量小計(KgCO₂e)(包含所屬機關)",
+		"委外操作排放量小計(KgCO₂e)不納入總量計算", "登錄狀況", "計算時間" };
+	for (int c = 0; c < 7; c++)
+		worksheet_write_string(ws, 1, (lxw_col_t)c, cols[c], head);
+	worksheet_set_column(ws, 0, 0, 6, NULL);
+	worksheet_set_column(ws, 1, 1, 28, NULL);
+	worksheet_set_column(ws, 2, 2, 14, NULL);
+	worksheet_set_column(ws, 3, 4, 22, NULL);
+	worksheet_set_column(ws, 5, 6, 18, NULL);
+
+	st = db_prepare(ctx->db,
+		"SELECT a.name, a.code, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
+		" IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)), IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), '')"
+		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
+		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
+		" WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code");
+	if (!st)
+		goto dberr;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, agency);
+	if (db_exec(st))
+		goto dberr;
+	while (db_step(st) == 1) {
+		worksheet_write_number(ws, (lxw_row_t)row, 0, ++n, NULL);
+		worksheet_write_string(ws, (lxw_row_t)row, 1, db_col_text(st, 0, NULL), NULL);
+		worksheet_write_string(ws, (lxw_row_t)row, 2, db_col_text(st, 1, NULL), NULL);
+		worksheet_write_number(ws, (lxw_row_t)row, 3, milli_to_double(db_col_int(st, 2)), num);
+		worksheet_write_number(ws, (lxw_row_t)row, 4, milli_to_double(db_col_int(st, 3)), num);
+		worksheet_write_string(ws, (lxw_row_t)row, 5, status[db_col_int(st, 4)], NULL);
+		worksheet_write_string(ws, (lxw_row_t)row, 6, db_col_text(st, 5, NULL), NULL);
+		row++;
+		if (n % 500 == 0)
+			set_status(ctx->db, id, "running", n > 9000 ? 90 : 10 + n / 100, NULL, NULL);
+	}
+	if (!n)
+		worksheet_write_string(ws, 2, 0, "目前並沒有下轄機關", NULL);
+	rc = workbook_close(wb);
+	if (rc != LXW_NO_ERROR) {
+		snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
+		return -1;
+	}
+	return 0;
+dberr:
+	workbook_close(wb);
+	snprintf(err, errlen, "資料庫暫時無法使用");
+	return -2;
+}
+
+/* "export <id>" */
+int job_export(struct job_ctx *ctx, const char *args)
+{
+	long long id = strtoll(args, NULL, 10);
+	struct db_stmt *st;
+	char kind[32], status[16], dir[512], path[600], part[620], rel[200], tok[17], err[300] = "";
+	long long agency;
+	int year, rc;
+
+	st = db_prepare(ctx->db, "SELECT kind, IFNULL(agency_id, 0), year, status FROM exports WHERE id = ?");
+	if (!st)
+		return error("export: %s", ctx->db->errstr);
+	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return error("export: %s", ctx->db->errstr);
+	if (db_step(st) != 1) {
+		log_warn("export %lld: no such export, dropped", id);
+		return 0;
+	}
+	snprintf(kind, sizeof(kind), "%s", db_col_text(st, 0, NULL));
+	agency = db_col_int(st, 1);
+	year = (int)db_col_int(st, 2);
+	snprintf(status, sizeof(status), "%s", db_col_text(st, 3, NULL));
+	db_reset(st);
+	if (!strcmp(status, "done") || !strcmp(status, "failed"))
+		return 0;
+	if (set_status(ctx->db, id, "running", 5, NULL, NULL))
+		return error("export: %s", ctx->db->errstr);
+
+	snprintf(dir, sizeof(dir), "%s/exports", ctx->cfg->files_dir);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		snprintf(err, sizeof(err), "無法建立目錄：%s", strerror(errno));
+	for (int i = 0; i < 8; i++)
+		tok[i * 2] = "0123456789abcdef"[rand() & 15], tok[i * 2 + 1] = "0123456789abcdef"[rand() & 15];
+	tok[16] = '\0';
+	snprintf(rel, sizeof(rel), "exports/%lld-%s.xlsx", id, tok);
+	snprintf(path, sizeof(path), "%s/%s", ctx->cfg->files_dir, rel);
+	snprintf(part, sizeof(part), "%s.part", path);
+	if (err[0])
+		rc = -1;
+	else if (!strcmp(kind, "review"))
+		rc = build_review(ctx, id, agency, year, part, err, sizeof(err));
+	else {
+		snprintf(err, sizeof(err), "未知的匯出種類");
+		rc = -1;
+	}
+	if (rc == 0 && rename(part, path)) {
+		snprintf(err, sizeof(err), "無法完成檔案：%s", strerror(errno));
+		rc = -1;
+	}
+	if (rc) {
+		unlink(part);
+		if (rc == -2)
+			return -1;   /* the database: try again later */
+		log_warn("export %lld failed: %s", id, err);
+		return set_status(ctx->db, id, "failed", 0, err, NULL) ? -1 : 0;
+	}
+	return set_status(ctx->db, id, "done", 100, NULL, rel) ? -1 : 0;
+}
