@@ -80,6 +80,10 @@ static void login_box(struct request *req)
 			html(o, "<li><a href=\"/report\">機關單位登錄</a></li>"
 				"<li><a href=\"/review\">所屬機關填報確認</a></li>"
 				"<li><a href=\"/account\">帳號維護</a></li>");
+		if (s->kind == ACCOUNT_TEAM)
+			html(o, "<li><a href=\"/team\">填報情形總覽</a></li>"
+				"<li><a href=\"/team/years\">年度管理</a></li>"
+				"<li><a href=\"/team/accounts\">機關帳號</a></li>");
 		html(o, "<li><a href=\"/password\">變更密碼</a></li></ul>"
 			"<form method=\"post\" action=\"/logout\">");
 		html_hidden(o, "csrf", req->csrf);

@@ -29,6 +29,9 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_REVIEW_EXPORT]  = { "/review/export",  METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_review_export },
 	[PAGE_EXPORT_STATUS]  = { "/exports",        GET_HEAD, ROLE_LOGGED_IN, 0, page_export_status },
 	[PAGE_DOWNLOAD]       = { "/download",       GET_HEAD, ROLE_LOGGED_IN, 0, page_download },
+	[PAGE_TEAM]           = { "/team",           GET_HEAD, ROLE_TEAM, 0, page_team },
+	[PAGE_TEAM_YEARS]     = { "/team/years",     GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_years },
+	[PAGE_TEAM_ACCOUNTS]  = { "/team/accounts",  GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_accounts },
 };
 
 void redirect(struct request *req, const char *to)

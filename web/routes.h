@@ -39,6 +39,9 @@ enum page {
 	PAGE_REVIEW_EXPORT,
 	PAGE_EXPORT_STATUS,
 	PAGE_DOWNLOAD,
+	PAGE_TEAM,
+	PAGE_TEAM_YEARS,
+	PAGE_TEAM_ACCOUNTS,
 	PAGE__MAX
 };
 
@@ -74,6 +77,9 @@ void page_review(struct request *req);
 void page_review_export(struct request *req);
 void page_export_status(struct request *req);
 void page_download(struct request *req);
+void page_team(struct request *req);
+void page_team_years(struct request *req);
+void page_team_accounts(struct request *req);
 
 /* Sends the browser elsewhere (303 See Other). */
 void redirect(struct request *req, const char *to);
