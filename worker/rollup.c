@@ -31,6 +31,7 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 	struct db_stmt *st;
 	char claim[33];
 	static unsigned long seq;
+	long long started = now_ms(), rows = 0, oldest = -1;
 
 	snprintf(claim, sizeof(claim), "%.20s-%lu", ctx->worker_id, ++seq);
 	st = db_prepare(db, "INSERT IGNORE INTO county_rollups (county_id, year) VALUES (?, ?)");
@@ -109,8 +110,19 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 	db_bind_text(st, 0, claim);
 	if (db_exec(st))
 		return fail(db, "done");
+	rows = (long long)db_affected(st);
+	/* How long the oldest change waited for its totals (the log feeds bench/). */
+	st = db_prepare(db, "SELECT IFNULL(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000, -1) FROM outbox WHERE claim = ?");
+	if (st) {
+		db_bind_text(st, 0, claim);
+		if (!db_exec(st) && db_step(st) == 1)
+			oldest = db_col_int(st, 0);
+		db_reset(st);
+	}
 	if (db_commit(db))
 		return error("rollup: commit: %s", db->errstr);
+	log_info("rollup county %d year %d: %lld change(s), oldest waited %lld ms, took %lld ms",
+		 county, year, rows, oldest, now_ms() - started);
 	return 0;
 }
 

@@ -26,9 +26,11 @@ test('a job pushed to Redis is claimed, run against MariaDB and acknowledged', a
 
 test("a dead worker's claimed jobs are requeued and run", async () => {
   const t = token();
-  // A worker that claimed a job and died: registered, no heartbeat, the job in its list.
-  redis('SADD', 'cityinv:workers', 'ghost-1');
+  // A worker that claimed a job and died: the job in its list, registered, no heartbeat.
+  // (In that order: a real worker registers before it claims, and a reaper running between
+  // the two calls must not find an empty list and forget the worker.)
   redis('LPUSH', 'cityinv:processing:ghost-1', `ping ${t}`);
+  redis('SADD', 'cityinv:workers', 'ghost-1');
   await waitFor('the orphaned job to run', () => runs(t) === 1, 20000);
   assert.equal(redis('LLEN', 'cityinv:processing:ghost-1'), '0');
   assert.equal(redis('SISMEMBER', 'cityinv:workers', 'ghost-1'), '0', 'the dead worker is forgotten');

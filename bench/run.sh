@@ -1,0 +1,77 @@
+#!/bin/bash
+# run.sh: the benchmarks of bench/README.md on a private stack with synthetic data
+# (22 counties x 4,825 agencies x 10 years).  Prints the figures; takes a few minutes.
+#   bench/run.sh            everything
+# Needs: make all, wrk (scripts/deps.sh test installs it).  Traffic goes to 127.0.0.1 only.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+TMP=$(mktemp -d /tmp/cityinv-bench.XXXXXX)
+export CITYINV_VAR=$TMP/var PORT=${PORT:-28080}
+STACK=scripts/stack.sh
+HELLO_PID=
+cleanup() {
+	[ -n "$HELLO_PID" ] && kill "$HELLO_PID" 2>/dev/null
+	pkill -f "$TMP/hello" 2>/dev/null || true
+	$STACK stop >/dev/null 2>&1 || true
+	rm -f web/static/bench-review.html
+}
+trap cleanup EXIT
+sql() { $STACK sql -N -B "$@"; }
+
+make -s all
+cc -O2 -o "$TMP/hello" bench/hello.c -lfcgi
+$STACK start >/dev/null
+echo "== synthetic data"
+t0=$(date +%s.%N)
+sql <bench/synthetic.sql
+t1=$(date +%s.%N)
+printf 'agencies %s, reports %s, loaded in %.1f s\n' "$(sql -e 'SELECT COUNT(*) FROM agencies')" \
+	"$(sql -e 'SELECT COUNT(*) FROM reports')" "$(awk "BEGIN {print $t1 - $t0}")"
+
+echo "== one county-year recomputed from scratch (county B = 臺中市, 2020), worker vs raw SQL"
+county=$(sql -e "SELECT id FROM counties WHERE letter = 'B'")
+for i in 1 2 3 4 5; do
+	sql -e "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES ($county, 2020, NULL, NOW(3))"
+	$STACK redis-cli LPUSH cityinv:jobs "rollup $county 2020" >/dev/null
+	for _ in $(seq 100); do
+		[ "$(sql -e 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')" = 0 ] && break
+		sleep 0.1
+	done
+done
+grep "rollup county $county year 2020" "$CITYINV_VAR/log/worker.log" | tail -5 | sed 's/.*: //'
+# The raw rollup: the same aggregate, straight into a scratch table, timed inside MariaDB.
+for i in 1 2 3; do
+	sql -e "SET @t = NOW(6);
+CREATE TEMPORARY TABLE raw_rollup AS SELECT t.ancestor_id, SUM(IFNULL(r.own_total_milli, 0)) s, SUM(IFNULL(r.outsourced_total_milli, 0)) o,
+  COUNT(*) n, SUM(r.id IS NULL) n0, SUM(r.confirmed <=> 0) n1, SUM(r.confirmed <=> 1) n2
+  FROM agencies a JOIN agency_tree t ON t.ancestor_id = a.id JOIN agencies d ON d.id = t.descendant_id
+  LEFT JOIN reports r ON r.agency_id = d.id AND r.year = 2020 WHERE a.county_id = $county GROUP BY t.ancestor_id;
+SELECT CONCAT('raw SQL rollup: ', TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) DIV 1000, ' ms')"
+done
+
+echo "== save -> county total (1,000 saves, one at a time)"
+before=$(grep -c "rollup county" "$CITYINV_VAR/log/worker.log" || true)
+node bench/saves.mjs 1000
+grep "rollup county" "$CITYINV_VAR/log/worker.log" | tail -n +"$((before + 1))" |
+	sed -n 's/.*oldest waited \([0-9-]*\) ms.*/\1/p' | sort -n |
+	awk '{v[NR]=$1} END {if (NR) printf "jobs %d, median %d ms, p99 %d ms, max %d ms\n", NR, v[int(NR/2)+1], v[int(NR*0.99)+ (NR*0.99>int(NR*0.99))], v[NR]}'
+
+echo "== review page of a parent with 200 subordinates, beside a static file of the same size and a bare libfcgi hello"
+"$TMP/hello" "$CITYINV_VAR/run/hello.sock" &
+HELLO_PID=$!
+sed -i "s|\tlocation / {|\tlocation = /bench-hello {\n\t\tinclude /etc/nginx/fastcgi_params;\n\t\tfastcgi_pass unix:$CITYINV_VAR/run/hello.sock;\n\t}\n\n\tlocation / {|" "$CITYINV_VAR/nginx/cityinv-site.conf"
+nginx -p "$CITYINV_VAR/nginx" -e "$CITYINV_VAR/log/nginx-error.log" -c "$CITYINV_VAR/nginx/nginx.conf" -s reload
+sleep 1
+parent=$(sql -e "SELECT id FROM agencies WHERE code = 'BZ010000'")
+cookie=$(node bench/saves.mjs login BZ010000)
+url="http://127.0.0.1:$PORT/review?year=2020&agency=$parent"
+curl -s -H "Cookie: cityinv_session=$cookie" "$url" >web/static/bench-review.html
+printf 'page size %s bytes, rows %s\n' "$(wc -c <web/static/bench-review.html)" "$(grep -o 'data-agency=' web/static/bench-review.html | wc -l)"
+for target in "review|$url" "static|http://127.0.0.1:$PORT/static/bench-review.html" "hello|http://127.0.0.1:$PORT/bench-hello"; do
+	name=${target%%|*}
+	u=${target#*|}
+	printf '%s: ' "$name"
+	wrk -t2 -c32 -d10s --latency -H "Cookie: cityinv_session=$cookie" "$u" |
+		awk '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s req/s, p50 %s, p99 %s%s\n", rps, p50, p99, bad ? ", non-2xx " bad : ""}'
+done

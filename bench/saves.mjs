@@ -1,0 +1,43 @@
+// saves.mjs: the client side of bench/run.sh (loopback only).
+//   node bench/saves.mjs N          N sequential saves by agencies of county Z (the worker
+//                                   logs how long each change waited for its totals)
+//   node bench/saves.mjs login CODE prints a session token of the agency CODE of county Z
+const BASE = `http://127.0.0.1:${process.env.PORT}`;
+
+async function login(code) {
+  const jar = new Map();
+  const req = async (p, body) => {
+    const r = await fetch(BASE + p, {
+      method: body ? 'POST' : 'GET', redirect: 'manual',
+      headers: { Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+      body: body ? new URLSearchParams(body).toString() : undefined,
+    });
+    for (const c of r.headers.getSetCookie()) { const [kv] = c.split(';'); const i = kv.indexOf('='); jar.set(kv.slice(0, i), kv.slice(i + 1)); }
+    return { status: r.status, text: await r.text() };
+  };
+  const home = await req('/');
+  const csrf = home.text.match(/name="csrf" value="([0-9a-f]{64})"/)[1];
+  const r = await req('/login', { csrf, county: 'Z', account: code, password: 'cityinv-demo' });
+  if (r.status !== 303) throw new Error(`login ${code}: ${r.status}`);
+  return { req, jar };
+}
+
+if (process.argv[2] === 'login') {
+  const { jar } = await login(process.argv[3]);
+  console.log(jar.get('cityinv_session'));
+} else {
+  const n = Number(process.argv[2] || 1000);
+  const codes = ['BZ010001', 'BZ020002', 'BZ030003', 'BZ040004'];
+  const clients = await Promise.all(codes.map(login));
+  const t0 = Date.now();
+  for (let i = 0; i < n; i++) {
+    const { req } = clients[i % clients.length];
+    const f = await req('/report/edit?year=2020');
+    const csrf = f.text.match(/name="csrf" value="([0-9a-f]{64})"/)[1];
+    const version = f.text.match(/name="version" value="(\d+)"/)[1];
+    const r = await req('/report/edit', { csrf, year: '2020', version, action: 'save', scope_text: '測試', own_electricity: String(1000 + i) });
+    if (r.status !== 303) throw new Error(`save ${i}: ${r.status}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  console.log(`${n} saves in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
