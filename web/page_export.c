@@ -63,6 +63,37 @@ void page_review_export(struct request *req)
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
 }
 
+/* POST /team/reminders: the list of agencies not yet 已登錄完成, with contacts, as .xlsx. */
+void page_team_reminders(struct request *req)
+{
+	const char *ya = req_arg(req, "year");
+	int year = ya ? atoi(ya) : 0;
+	struct db_stmt *st;
+	long long id;
+	char job[48];
+
+	if (year < 2000 || year > 2100) {
+		req->status = 400;
+		return routes_error_page(req);
+	}
+	st = db_prepare(&req->app->db,
+		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at)"
+		" VALUES ('reminders', ?, NULL, ?, ?, CONCAT(? - 1911, '年_催報名單.xlsx'), NOW(3))");
+	if (!st)
+		return unavailable(req);
+	db_bind_int(st, 0, req->session->county_id);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, req->session->account_id);
+	db_bind_int(st, 3, year);
+	if (db_exec(st))
+		return unavailable(req);
+	id = (long long)db_insert_id(st);
+	int n = snprintf(job, sizeof(job), "export %lld", id);
+	if (queue_push(&req->app->queue, job, (size_t)n))
+		log_warn("export %lld not queued: %s", id, req->app->queue.errstr);
+	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+}
+
 /* The export row if the session asked for it; 1 found, 0 not, -1 error. */
 static int load(struct request *req, long long id, const char **status, int *progress, const char **err,
 		const char **file, const char **filename)

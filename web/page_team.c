@@ -81,6 +81,11 @@ void page_team(struct request *req)
 	html_txt(o, s->county_name);
 	strbuf_addf(o, "盤查小組：民國 %d 年填報情形</h1>", year - 1911);
 	html(o, "<p class=\"links\"><a href=\"/team/years\">年度管理</a> · <a href=\"/team/accounts\">機關帳號</a></p>");
+	/* The reminder list for a notice (公文): every agency not yet 已登錄完成, with contacts. */
+	html(o, "<form method=\"post\" action=\"/team/reminders\" class=\"inline\">");
+	html_hidden(o, "csrf", req->csrf);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><button type=\"submit\" class=\"secondary\">"
+		    "未登錄／登錄中機關名單（含聯絡人）轉excel</button></form>", year);
 
 	/* The county's total. */
 	st = db_prepare(&req->app->db,

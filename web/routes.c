@@ -32,6 +32,7 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_TEAM]           = { "/team",           GET_HEAD, ROLE_TEAM, 0, page_team },
 	[PAGE_TEAM_YEARS]     = { "/team/years",     GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_years },
 	[PAGE_TEAM_ACCOUNTS]  = { "/team/accounts",  GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_accounts },
+	[PAGE_TEAM_REMINDERS] = { "/team/reminders", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_reminders },
 };
 
 void redirect(struct request *req, const char *to)

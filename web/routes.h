@@ -42,6 +42,7 @@ enum page {
 	PAGE_TEAM,
 	PAGE_TEAM_YEARS,
 	PAGE_TEAM_ACCOUNTS,
+	PAGE_TEAM_REMINDERS,
 	PAGE__MAX
 };
 
@@ -80,6 +81,7 @@ void page_download(struct request *req);
 void page_team(struct request *req);
 void page_team_years(struct request *req);
 void page_team_accounts(struct request *req);
+void page_team_reminders(struct request *req);
 
 /* Sends the browser elsewhere (303 See Other). */
 void redirect(struct request *req, const char *to);

@@ -132,6 +132,70 @@ dberr:
 	return -2;
 }
 
+/* The reminder list of a county-year: agencies 未登錄 / 登錄中, with their contacts. */
+static int build_reminders(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err,
+			   size_t errlen)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_worksheet *ws;
+	lxw_format *head;
+	struct db_stmt *st;
+	char title[200];
+	int row = 2, n = 0;
+	lxw_error rc;
+
+	if (!wb) {
+		snprintf(err, errlen, "無法建立檔案");
+		return -1;
+	}
+	ws = workbook_add_worksheet(wb, "催報名單");
+	head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_bg_color(head, 0xE3F1ED);
+	format_set_border(head, LXW_BORDER_THIN);
+	snprintf(title, sizeof(title), "民國 %d 年（%d）尚未完成登錄之機關", year - 1911, year);
+	worksheet_write_string(ws, 0, 0, title, head);
+	static const char *const cols[] = { "序號", "機關代碼", "機關單位名稱", "上級機關", "登錄狀況", "聯絡人", "連絡電話", "Email" };
+	for (int c = 0; c < 8; c++)
+		worksheet_write_string(ws, 1, (lxw_col_t)c, cols[c], head);
+	worksheet_set_column(ws, 1, 1, 14, NULL);
+	worksheet_set_column(ws, 2, 3, 28, NULL);
+	worksheet_set_column(ws, 4, 7, 18, NULL);
+	st = db_prepare(ctx->db,
+		"SELECT a.code, a.name, IFNULL(p.name, ''), IF(r.id IS NULL, '未登錄', '登錄中'),"
+		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, '')"
+		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
+		" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		" WHERE a.county_id = ? AND a.active = 1 AND (r.id IS NULL OR r.confirmed = 0) ORDER BY a.level, a.code");
+	if (!st)
+		goto dberr;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	if (db_exec(st))
+		goto dberr;
+	while (db_step(st) == 1) {
+		worksheet_write_number(ws, (lxw_row_t)row, 0, ++n, NULL);
+		for (int c = 0; c < 7; c++)
+			worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)(c + 1), db_col_text(st, c, NULL), NULL);
+		row++;
+		if (n % 500 == 0)
+			set_status(ctx->db, id, "running", n > 9000 ? 90 : 10 + n / 100, NULL, NULL);
+	}
+	if (!n)
+		worksheet_write_string(ws, 2, 0, "所有機關皆已登錄完成", NULL);
+	rc = workbook_close(wb);
+	if (rc != LXW_NO_ERROR) {
+		snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
+		return -1;
+	}
+	return 0;
+dberr:
+	workbook_close(wb);
+	snprintf(err, errlen, "資料庫暫時無法使用");
+	return -2;
+}
+
 /* "export <id>" */
 int job_export(struct job_ctx *ctx, const char *args)
 {
@@ -141,7 +205,7 @@ int job_export(struct job_ctx *ctx, const char *args)
 	long long agency;
 	int year, rc;
 
-	st = db_prepare(ctx->db, "SELECT kind, IFNULL(agency_id, 0), year, status FROM exports WHERE id = ?");
+	st = db_prepare(ctx->db, "SELECT kind, IFNULL(agency_id, 0), year, status, county_id FROM exports WHERE id = ?");
 	if (!st)
 		return error("export: %s", ctx->db->errstr);
 	db_bind_int(st, 0, id);
@@ -155,6 +219,7 @@ int job_export(struct job_ctx *ctx, const char *args)
 	agency = db_col_int(st, 1);
 	year = (int)db_col_int(st, 2);
 	snprintf(status, sizeof(status), "%s", db_col_text(st, 3, NULL));
+	int county = (int)db_col_int(st, 4);
 	db_reset(st);
 	if (!strcmp(status, "done") || !strcmp(status, "failed"))
 		return 0;
@@ -174,6 +239,8 @@ int job_export(struct job_ctx *ctx, const char *args)
 		rc = -1;
 	else if (!strcmp(kind, "review"))
 		rc = build_review(ctx, id, agency, year, part, err, sizeof(err));
+	else if (!strcmp(kind, "reminders"))
+		rc = build_reminders(ctx, id, county, year, part, err, sizeof(err));
 	else {
 		snprintf(err, sizeof(err), "未知的匯出種類");
 		rc = -1;

@@ -100,3 +100,31 @@ test("a team sees and changes nothing of another county; agencies cannot use the
   const agency = (await login('Z', '371036500X')).c;
   for (const p of ['/team', '/team/years', '/team/accounts']) assert.equal((await agency.get(p)).status, 403, p);
 });
+
+test('the reminder list (未登錄 / 登錄中 with contacts) as .xlsx, checked with openpyxl', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { TMP } = await import('../lib.mjs');
+  const { c } = await login('Z', 'TEAM');
+  const page = await c.get('/team?year=2020');
+  const r = await c.post('/team/reminders', { csrf: csrfOf(page.text), year: '2020' });
+  assert.equal(r.status, 303);
+  const done = await waitFor('the list', async () => {
+    const s = await c.get(r.headers.get('location'));
+    return /status s2">完成/.test(s.text) ? s : null;
+  }, 30000, 300);
+  const dl = await c.req(done.text.match(/href="(\/download\?id=\d+)"/)[1], { raw: true });
+  assert.equal(dl.status, 200);
+  const file = path.join(TMP, 'reminders.xlsx');
+  fs.writeFileSync(file, Buffer.from(await dl.res.arrayBuffer()));
+  const rows = JSON.parse(execFileSync('/usr/bin/python3', ['-c',
+    'import json,sys,openpyxl; ws=openpyxl.load_workbook(sys.argv[1]).worksheets[0]; print(json.dumps([list(r) for r in ws.iter_rows(values_only=True)], ensure_ascii=False))', file],
+  { encoding: 'utf8' }));
+  const want = sql(`SELECT a.code, IF(r.id IS NULL, '未登錄', '登錄中') FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = 2020
+    WHERE a.county_id = 22 AND a.active = 1 AND (r.id IS NULL OR r.confirmed = 0) ORDER BY a.level, a.code`);
+  assert.deepEqual(rows.slice(2).map((x) => [x[1], x[4]]), want);
+  assert.deepEqual(rows[1], ['序號', '機關代碼', '機關單位名稱', '上級機關', '登錄狀況', '聯絡人', '連絡電話', 'Email']);
+  assert.ok(rows.slice(2).every((x) => x[5] === '承辦' && x[6] === '0836-123456'), 'contacts included');
+  assert.ok(!rows.some((x) => String(x[1]).startsWith('397')), 'nothing of county W');
+});
