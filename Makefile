@@ -31,7 +31,7 @@ endif
 SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o html.o query.o \
 	decimal.o calc.o input.o db.o queue.o password.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
-	form.o audit.o factors.o report.o page_home.o page_info.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o)
+	form.o audit.o factors.o report.o page_home.o page_info.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o)
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 

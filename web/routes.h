@@ -43,6 +43,7 @@ enum page {
 	PAGE_TEAM_YEARS,
 	PAGE_TEAM_ACCOUNTS,
 	PAGE_TEAM_REMINDERS,
+	PAGE_TEAM_AGENCIES,
 	PAGE__MAX
 };
 
@@ -82,6 +83,7 @@ void page_team(struct request *req);
 void page_team_years(struct request *req);
 void page_team_accounts(struct request *req);
 void page_team_reminders(struct request *req);
+void page_team_agencies(struct request *req);
 
 /* Sends the browser elsewhere (303 See Other). */
 void redirect(struct request *req, const char *to);

@@ -1,0 +1,382 @@
+/* page_agencies.c: the county team manages its agencies: create (with a one-time password),
+ * rename, move in the tree (rollups follow), deactivate (history stays). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "audit.h"
+#include "form.h"
+#include "html.h"
+#include "input.h"
+#include "password.h"
+#include "routes.h"
+#include "session.h"
+#include "util.h"
+
+/*
+ * Every change is one transaction that also queues the recalculation of
+ * every year of the county (outbox rows): a new, moved or deactivated agency
+ * changes totals and counts above it.  The closure table follows a move in
+ * the same transaction; a move under the agency's own subtree (a cycle) is
+ * refused.
+ */
+
+static void unavailable(struct request *req)
+{
+	error("agencies: %s", req->app->db.errstr);
+	req->status = 503;
+	strbuf_reset(&req->body);
+	routes_error_page(req);
+}
+
+static int queue_all_years(struct request *req)
+{
+	struct db_stmt *st = db_prepare(&req->app->db,
+		"INSERT INTO outbox (county_id, year, agency_id, created_at)"
+		" SELECT county_id, year, NULL, NOW(3) FROM inventory_years WHERE county_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, req->session->county_id);
+	return db_exec(st);
+}
+
+static void wake_worker(struct request *req)
+{
+	for (int y = 2013; y <= 2025; y++) {
+		char job[48];
+		int n = snprintf(job, sizeof(job), "rollup %d %d", req->session->county_id, y);
+		if (queue_push(&req->app->queue, job, (size_t)n))
+			return;   /* the outbox poll finds the work anyway */
+	}
+}
+
+/* An agency of this county: its level and active flag; 1 found, 0 not, -1 error. */
+static int agency_of_county(struct request *req, long long id, int *level, int *active)
+{
+	struct db_stmt *st = db_prepare(&req->app->db, "SELECT level, active FROM agencies WHERE id = ? AND county_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	db_bind_int(st, 1, req->session->county_id);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) != 1)
+		return 0;
+	*level = (int)db_col_int(st, 0);
+	*active = (int)db_col_int(st, 1);
+	db_reset(st);
+	return 1;
+}
+
+static int valid_code(const char *c)
+{
+	size_t n = strlen(c);
+
+	if (n < 4 || n > 20)
+		return 0;
+	for (; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z')))
+			return 0;
+	return 1;
+}
+
+static void render(struct request *req, const struct form *f, const char *flash, const char *otp, const char *otp_who)
+{
+	struct strbuf *o = &req->body;
+	struct db_stmt *st;
+
+	layout_begin(req, "機關管理", "機關管理");
+	html(o, "<h1>機關管理</h1>");
+	if (flash)
+		form_flash(req, f && f->nerr ? "error" : "ok", flash);
+	if (otp) {
+		html(o, "<div class=\"flash ok\" role=\"status\">已建立 ");
+		html_txt(o, otp_who);
+		html(o, "。一次性密碼（只顯示這一次，首次登入須變更）：<strong id=\"otp\">");
+		html_txt(o, otp);
+		html(o, "</strong></div>");
+	}
+	html(o, "<form method=\"post\" action=\"/team/agencies\"><fieldset><legend>新增機關</legend>");
+	html_hidden(o, "csrf", req->csrf);
+	html_hidden(o, "action", "create");
+	struct field code = { .name = "code", .label = "機關代碼", .value = req_arg(req, "code"), .maxlength = 20, .required = 1 };
+	struct field name = { .name = "name", .label = "機關單位名稱", .value = req_arg(req, "name"), .maxlength = 200, .required = 1 };
+	struct field parent = { .name = "parent", .label = "上級機關代碼（一級機關免填）", .value = req_arg(req, "parent"), .maxlength = 20 };
+	form_field(req, f, &code);
+	form_field(req, f, &name);
+	form_field(req, f, &parent);
+	html(o, "<div class=\"actions\"><button type=\"submit\">新增</button></div></fieldset></form>");
+
+	st = db_prepare(&req->app->db,
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), a.active FROM agencies a"
+		" LEFT JOIN agencies p ON p.id = a.parent_id WHERE a.county_id = ? ORDER BY a.active DESC, a.level, a.code LIMIT 5000");
+	if (!st || (db_bind_int(st, 0, req->session->county_id), db_exec(st)))
+		return unavailable(req);
+	html(o, "<table><thead><tr><th>代碼</th><th>名稱</th><th>層級</th><th>上級</th><th>移動／停用</th></tr></thead><tbody>");
+	while (db_step(st) == 1) {
+		long long id = db_col_int(st, 0);
+		int active = (int)db_col_int(st, 5);
+
+		html(o, "<tr><td>");
+		html_txt(o, db_col_text(st, 1, NULL));
+		html(o, "</td><td>");
+		html_txt(o, db_col_text(st, 2, NULL));
+		if (!active)
+			html(o, " <span class=\"status s0\">已停用</span>");
+		strbuf_addf(o, "</td><td>%lld</td><td>", db_col_int(st, 3));
+		html_txt(o, db_col_text(st, 4, NULL));
+		html(o, "</td><td>");
+		if (active) {
+			html(o, "<form method=\"post\" action=\"/team/agencies\" class=\"inline\">");
+			html_hidden(o, "csrf", req->csrf);
+			html_hidden(o, "action", "move");
+			strbuf_addf(o, "<input type=\"hidden\" name=\"agency\" value=\"%lld\"><label for=\"mv-%lld\">新上級代碼</label> "
+				    "<input id=\"mv-%lld\" name=\"parent\" maxlength=\"20\" size=\"12\"> "
+				    "<button type=\"submit\" class=\"secondary\">移動</button></form> ", id, id, id);
+			html(o, "<form method=\"post\" action=\"/team/agencies\" class=\"inline\">");
+			html_hidden(o, "csrf", req->csrf);
+			html_hidden(o, "action", "deactivate");
+			strbuf_addf(o, "<input type=\"hidden\" name=\"agency\" value=\"%lld\"><button type=\"submit\" class=\"secondary\">停用</button></form>", id);
+		}
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody></table>");
+	layout_end(req);
+}
+
+/* The id and level of the active agency `code` of this county; 1, 0 (none), -1 (error). */
+static int by_code(struct request *req, const char *code, long long *id, int *level)
+{
+	struct db_stmt *st = db_prepare(&req->app->db, "SELECT id, level FROM agencies WHERE county_id = ? AND code = ? AND active = 1");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, req->session->county_id);
+	db_bind_text(st, 1, code);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) != 1)
+		return 0;
+	*id = db_col_int(st, 0);
+	*level = (int)db_col_int(st, 1);
+	db_reset(st);
+	return 1;
+}
+
+static void create(struct request *req)
+{
+	struct db *db = &req->app->db;
+	struct form f = { .nerr = 0 };
+	const char *code = "", *name = "", *pcode = "";
+	const char *rc = req_arg(req, "code"), *rn = req_arg(req, "name"), *rp = req_arg(req, "parent");
+	long long pid = 0, id;
+	int plevel = 0, r;
+	struct db_stmt *st;
+
+	input_text(&req->arena, rc ? rc : "", rc ? strlen(rc) : 0, 20, 0, &code);
+	if (!valid_code(code))
+		form_error(&f, "code", "機關代碼為 4 至 20 個英數字。");
+	if (input_text(&req->arena, rn ? rn : "", rn ? strlen(rn) : 0, 200, 0, &name))
+		form_error(&f, "name", "請填寫機關單位名稱（200 字以內）。");
+	input_text(&req->arena, rp ? rp : "", rp ? strlen(rp) : 0, 20, 0, &pcode);
+	if (*pcode) {
+		r = by_code(req, pcode, &pid, &plevel);
+		if (r < 0)
+			return unavailable(req);
+		if (!r)
+			form_error(&f, "parent", "找不到此上級機關（本縣市、啟用中）。");
+	}
+	if (f.nerr) {
+		req->status = 400;
+		return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL);
+	}
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char raw[12];
+	char pw[13], hash[PASSWORD_HASH_MAX];
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+		return unavailable(req);
+	for (int i = 0; i < 12; i++)
+		pw[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
+	pw[12] = '\0';
+	if (password_hash(pw, 12, hash) || db_begin(db))
+		return unavailable(req);
+	st = db_prepare(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, ?, ?, ?, NULLIF(?, 0))");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, req->session->county_id);
+	db_bind_text(st, 1, code);
+	db_bind_text(st, 2, name);
+	db_bind_int(st, 3, plevel + 1);
+	db_bind_int(st, 4, pid);
+	if (db_exec(st)) {
+		if (db->err == 1062) {
+			db_rollback(db);
+			form_error(&f, "code", "此機關代碼已存在。");
+			req->status = 400;
+			return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL);
+		}
+		goto fail;
+	}
+	id = (long long)db_insert_id(st);
+	st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)"
+			    " VALUES ('agency', ?, ?, ?, ?, 1)");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, req->session->county_id);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, code);
+	db_bind_text(st, 3, hash);
+	if (db_exec(st) || queue_all_years(req) || audit_add(req, id, 0, "新增機關", NULL, arena_printf(&req->arena, "%s %s", code, name)) ||
+	    db_commit(db))
+		goto fail;
+	wake_worker(req);
+	render(req, NULL, NULL, pw, arena_printf(&req->arena, "%s %s", code, name));
+	return;
+fail:
+	db_rollback(db);
+	unavailable(req);
+}
+
+static void move(struct request *req)
+{
+	struct db *db = &req->app->db;
+	const char *aa = req_arg(req, "agency"), *rp = req_arg(req, "parent"), *pcode = "";
+	long long x = aa ? strtoll(aa, NULL, 10) : 0, p = 0;
+	int level, active, plevel = 0, r;
+	struct db_stmt *st;
+	struct form f = { .nerr = 0 };
+
+	r = agency_of_county(req, x, &level, &active);
+	if (r < 0)
+		return unavailable(req);
+	if (!r || !active) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	input_text(&req->arena, rp ? rp : "", rp ? strlen(rp) : 0, 20, 0, &pcode);
+	if (*pcode) {
+		r = by_code(req, pcode, &p, &plevel);
+		if (r < 0)
+			return unavailable(req);
+		if (!r) {
+			req->status = 400;
+			form_error(&f, "parent", "x");
+			return render(req, &f, "找不到新的上級機關。", NULL, NULL);
+		}
+	}
+	if (db_begin(db))
+		return unavailable(req);
+	if (p) {
+		/* A cycle: the new parent inside the agency's own subtree. */
+		st = db_prepare(db, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?");
+		if (!st)
+			goto fail;
+		db_bind_int(st, 0, x);
+		db_bind_int(st, 1, p);
+		if (db_exec(st))
+			goto fail;
+		if (db_step(st) == 1) {
+			db_reset(st);
+			db_rollback(db);
+			req->status = 400;
+			form_error(&f, "parent", "x");
+			return render(req, &f, "無法移動：新的上級機關是這個機關本身或其所屬機關（會形成循環）。", NULL, NULL);
+		}
+	}
+	/* Links from ancestors outside the subtree to the subtree go; new ones come. */
+	st = db_prepare(db,
+		"DELETE t FROM agency_tree t JOIN agency_tree sub ON sub.descendant_id = t.descendant_id AND sub.ancestor_id = ?"
+		" LEFT JOIN agency_tree inside ON inside.ancestor_id = ? AND inside.descendant_id = t.ancestor_id"
+		" WHERE inside.ancestor_id IS NULL");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, x);
+	db_bind_int(st, 1, x);
+	if (db_exec(st))
+		goto fail;
+	st = db_prepare(db,
+		"INSERT INTO agency_tree (ancestor_id, descendant_id, depth)"
+		" SELECT a.ancestor_id, s.descendant_id, a.depth + s.depth + 1 FROM agency_tree a JOIN agency_tree s ON s.ancestor_id = ?"
+		" WHERE a.descendant_id = ?");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, x);
+	db_bind_int(st, 1, p);
+	if (db_exec(st))
+		goto fail;
+	st = db_prepare(db, "UPDATE agencies SET parent_id = NULLIF(?, 0), level = ? WHERE id = ?");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, p);
+	db_bind_int(st, 1, plevel + 1);
+	db_bind_int(st, 2, x);
+	if (db_exec(st))
+		goto fail;
+	st = db_prepare(db, "UPDATE agencies a JOIN agency_tree s ON s.descendant_id = a.id AND s.ancestor_id = ? AND s.depth > 0"
+			    " SET a.level = ? + s.depth");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, x);
+	db_bind_int(st, 1, plevel + 1);
+	if (db_exec(st) || queue_all_years(req) ||
+	    audit_add(req, x, 0, "移動機關", arena_printf(&req->arena, "層級 %d", level), *pcode ? pcode : "（一級）") || db_commit(db))
+		goto fail;
+	wake_worker(req);
+	redirect(req, "/team/agencies?moved=1");
+	return;
+fail:
+	db_rollback(db);
+	unavailable(req);
+}
+
+static void deactivate(struct request *req)
+{
+	struct db *db = &req->app->db;
+	const char *aa = req_arg(req, "agency");
+	long long x = aa ? strtoll(aa, NULL, 10) : 0;
+	int level, active, r = agency_of_county(req, x, &level, &active);
+	struct db_stmt *st;
+
+	if (r < 0)
+		return unavailable(req);
+	if (!r) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	if (db_begin(db))
+		return unavailable(req);
+	st = db_prepare(db, "UPDATE agencies SET active = 0 WHERE id = ?");
+	if (!st || (db_bind_int(st, 0, x), db_exec(st)))
+		goto fail;
+	st = db_prepare(db, "DELETE s FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.agency_id = ?");
+	if (!st || (db_bind_int(st, 0, x), db_exec(st)))
+		goto fail;
+	if (queue_all_years(req) || audit_add(req, x, 0, "停用機關", NULL, "已停用") || db_commit(db))
+		goto fail;
+	wake_worker(req);
+	redirect(req, "/team/agencies?deactivated=1");
+	return;
+fail:
+	db_rollback(db);
+	unavailable(req);
+}
+
+void page_team_agencies(struct request *req)
+{
+	const char *action = req_arg(req, "action");
+
+	if (req->method != METHOD_POST)
+		return render(req, NULL, req_arg(req, "moved") ? "已移動。" : req_arg(req, "deactivated") ? "已停用（歷史資料保留）。" : NULL,
+			      NULL, NULL);
+	if (action && !strcmp(action, "create"))
+		return create(req);
+	if (action && !strcmp(action, "move"))
+		return move(req);
+	if (action && !strcmp(action, "deactivate"))
+		return deactivate(req);
+	req->status = 400;
+	routes_error_page(req);
+}
