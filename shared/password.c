@@ -38,3 +38,16 @@ int password_verify(const char *encoded, const char *pw, size_t len)
 		return 0;
 	return argon2id_verify(encoded, pw, len) == ARGON2_OK;
 }
+
+int password_onetime(char out[13])
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char raw[12];
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+		return error("password: getrandom failed");
+	for (int i = 0; i < 12; i++)
+		out[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
+	out[12] = '\0';
+	return 0;
+}

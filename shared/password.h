@@ -16,4 +16,10 @@ int password_hash(const char *pw, size_t len, char out[PASSWORD_HASH_MAX]);
 /* 1 when `pw` matches the encoded hash, 0 when not (or the hash is malformed). */
 int password_verify(const char *encoded, const char *pw, size_t len);
 
+/*
+ * A one-time password: 12 characters from an alphabet without look-alikes
+ * (no 0/O, 1/l/I), 66 bits of entropy.  0, or -1 when the kernel gives no randomness.
+ */
+int password_onetime(char out[13]);
+
 #endif

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "audit.h"
 #include "form.h"
@@ -24,10 +23,7 @@
 
 static void unavailable(struct request *req)
 {
-	error("agencies: %s", req->app->db.errstr);
-	req->status = 503;
-	strbuf_reset(&req->body);
-	routes_error_page(req);
+	routes_unavailable(req, "agencies");
 }
 
 static int queue_all_years(struct request *req)
@@ -193,15 +189,9 @@ static void create(struct request *req)
 		req->status = 400;
 		return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL);
 	}
-	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	unsigned char raw[12];
 	char pw[13], hash[PASSWORD_HASH_MAX];
-	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
-		return unavailable(req);
-	for (int i = 0; i < 12; i++)
-		pw[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
-	pw[12] = '\0';
-	if (password_hash(pw, 12, hash) || db_begin(db))
+
+	if (password_onetime(pw) || password_hash(pw, 12, hash) || db_begin(db))
 		return unavailable(req);
 	st = db_prepare(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, ?, ?, ?, NULLIF(?, 0))");
 	if (!st)

@@ -19,10 +19,7 @@
 
 static void unavailable(struct request *req)
 {
-	error("export: %s", req->app->db.errstr);
-	req->status = 503;
-	strbuf_reset(&req->body);
-	routes_error_page(req);
+	routes_unavailable(req, "export");
 }
 
 /* POST /review/export: year, agency. */

@@ -42,10 +42,7 @@ static int year_info(struct request *req, int year, struct year_info *y)
 
 static void unavailable(struct request *req)
 {
-	error("report: %s", req->app->db.errstr);
-	req->status = 503;
-	strbuf_reset(&req->body);
-	routes_error_page(req);
+	routes_unavailable(req, "report");
 }
 
 static void not_found(struct request *req)

@@ -13,10 +13,7 @@
 
 static void unavailable(struct request *req)
 {
-	error("review: %s", req->app->db.errstr);
-	req->status = 503;
-	strbuf_reset(&req->body);
-	routes_error_page(req);
+	routes_unavailable(req, "review");
 }
 
 int review_may_see(struct request *req, long long agency_id, int *yes)

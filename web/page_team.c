@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "audit.h"
 #include "decimal.h"
@@ -19,10 +18,7 @@ static const char *const status_label[] = { "未登錄", "登錄中", "已登錄
 
 static void unavailable(struct request *req)
 {
-	error("team: %s", req->app->db.errstr);
-	req->status = 503;
-	strbuf_reset(&req->body);
-	routes_error_page(req);
+	routes_unavailable(req, "team");
 }
 
 static void milli(struct strbuf *o, long long m)
@@ -312,17 +308,9 @@ void page_team_accounts(struct request *req)
 			return;
 		}
 		if (action && !strcmp(action, "reset")) {
-			/* 12 characters without look-alikes (no 0/O, 1/l/I). */
-			static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-			unsigned char raw[12];
 			char pw[13], hash[PASSWORD_HASH_MAX];
 
-			if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
-				return unavailable(req);
-			for (int i = 0; i < 12; i++)
-				pw[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
-			pw[12] = '\0';
-			if (password_hash(pw, 12, hash))
+			if (password_onetime(pw) || password_hash(pw, 12, hash))
 				return unavailable(req);
 			if (db_begin(&req->app->db))
 				return unavailable(req);

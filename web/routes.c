@@ -36,6 +36,15 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_TEAM_AGENCIES]  = { "/team/agencies",  GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_agencies },
 };
 
+void routes_unavailable(struct request *req, const char *what)
+{
+	error("%s: %s", what, req->app->db.errstr);
+	req->status = 503;
+	strbuf_reset(&req->body);
+	strbuf_reset(&req->headers);
+	routes_error_page(req);
+}
+
 void redirect(struct request *req, const char *to)
 {
 	req->status = 303;

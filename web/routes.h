@@ -85,6 +85,9 @@ void page_team_accounts(struct request *req);
 void page_team_reminders(struct request *req);
 void page_team_agencies(struct request *req);
 
+/* 503 after a database failure: logs what failed (with the server's message) and shows the error page. */
+void routes_unavailable(struct request *req, const char *what);
+
 /* Sends the browser elsewhere (303 See Other). */
 void redirect(struct request *req, const char *to);
 
