@@ -131,6 +131,9 @@ int queue_push(struct queue *q, const char *job, size_t len)
 	const char *p = q->cfg->queue_prefix;
 	redisReply *r = command(q, "push", "LPUSH %s:jobs %b", p, job, len);
 
+	/* A connection that died since the last use (a Redis restart): once more on a new one. */
+	if (!r && !q->ctx)
+		r = command(q, "push", "LPUSH %s:jobs %b", p, job, len);
 	if (!r)
 		return -1;
 	freeReplyObject(r);

@@ -258,3 +258,31 @@ int job_export(struct job_ctx *ctx, const char *args)
 	}
 	return set_status(ctx->db, id, "done", 100, NULL, rel) ? -1 : 0;
 }
+
+/*
+ * Exports whose job never reached a worker (Redis down when it was asked
+ * for) or whose worker died while building it: run them here.  How many,
+ * or -1 when the database failed.
+ */
+int export_poll(struct job_ctx *ctx)
+{
+	struct db_stmt *st = db_prepare(ctx->db,
+		"SELECT id FROM exports WHERE (status = 'queued' AND created_at < NOW(3) - INTERVAL 3 SECOND)"
+		" OR (status = 'running' AND created_at < NOW(3) - INTERVAL 10 MINUTE) ORDER BY id LIMIT 20");
+	long long ids[20];
+	int n = 0;
+
+	if (!st || db_exec(st))
+		return error("export poll: %s", ctx->db->errstr);
+	while (n < 20 && db_step(st) == 1)
+		ids[n++] = db_col_int(st, 0);
+	db_reset(st);
+	for (int i = 0; i < n; i++) {
+		char arg[32];
+
+		snprintf(arg, sizeof(arg), "%lld", ids[i]);
+		if (job_export(ctx, arg))
+			return -1;
+	}
+	return n;
+}

@@ -34,6 +34,8 @@ extern const struct job_type job_types[JOB__MAX];
 
 /* export.c */
 int job_export(struct job_ctx *ctx, const char *args);
+/* Runs exports left queued (or stuck running) past their time; how many, or -1. */
+int export_poll(struct job_ctx *ctx);
 
 /* rollup.c */
 int job_rollup(struct job_ctx *ctx, const char *args);

@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 			break;
 		/* The outbox is the record of pending work: catch up on it, with or without Redis. */
 		if (now_ms() - last_poll >= 1000LL * cfg.worker_poll_seconds) {
-			if (rollup_poll(&ctx) >= 0)
+			if (rollup_poll(&ctx) >= 0 && export_poll(&ctx) >= 0)
 				last_poll = now_ms();
 		}
 		if (now_ms() - last_beat >= 1000LL * cfg.worker_heartbeat_seconds / 3) {

@@ -25,6 +25,107 @@ static int fail(struct db *db, const char *what)
 	return -1;
 }
 
+/*
+ * The fast path, inside the caller's transaction: when the claimed changes
+ * name a few agencies (no county-wide row) and every agency of the county
+ * already has its rollup for the year, only the changed agencies' ancestors
+ * are recomputed, deepest first, each from its own report plus its
+ * children's stored subtree sums; then the county row from the 一級
+ * agencies.  Returns 1 when done, 0 when the full recompute is needed, -1 on
+ * error.
+ */
+#define INCREMENTAL_MAX 50
+
+static int incremental(struct job_ctx *ctx, int county, int year, const char *claim)
+{
+	struct db *db = ctx->db;
+	struct db_stmt *st;
+	long long ids[INCREMENTAL_MAX * 8];
+	int n = 0;
+
+	st = db_prepare(db, "SELECT COUNT(*), IFNULL(SUM(agency_id IS NULL), 0) FROM outbox WHERE claim = ?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	long long changes = db_col_int(st, 0), county_wide = db_col_int(st, 1);
+	db_reset(st);
+	if (!changes || county_wide || changes > INCREMENTAL_MAX)
+		return 0;
+	st = db_prepare(db, "SELECT COUNT(*) FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
+			    " WHERE a.county_id = ? AND r.agency_id IS NULL");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	long long missing = db_col_int(st, 0);
+	db_reset(st);
+	if (missing)
+		return 0;
+
+	st = db_prepare(db, "SELECT DISTINCT a.id, a.level FROM outbox o JOIN agency_tree t ON t.descendant_id = o.agency_id"
+			    " JOIN agencies a ON a.id = t.ancestor_id WHERE o.claim = ? ORDER BY a.level DESC, a.id");
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	if (db_exec(st))
+		return -1;
+	while (db_step(st) == 1) {
+		if (n == (int)(sizeof(ids) / sizeof(ids[0]))) {
+			db_reset(st);
+			return 0;
+		}
+		ids[n++] = db_col_int(st, 0);
+	}
+	for (int i = 0; i < n; i++) {
+		st = db_prepare(db,
+			"INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
+			" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
+			" SELECT x.id, ?, IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0),"
+			"  IF(x.active, IFNULL(r.own_total_milli, 0), 0) + IFNULL(c.s, 0),"
+			"  IF(x.active, IFNULL(r.outsourced_total_milli, 0), 0) + IFNULL(c.o, 0),"
+			"  x.active + IFNULL(c.n, 0), (x.active AND r.id IS NULL) + IFNULL(c.n0, 0),"
+			"  (x.active AND r.confirmed <=> 0) + IFNULL(c.n1, 0), (x.active AND r.confirmed <=> 1) + IFNULL(c.n2, 0), NOW(3)"
+			" FROM agencies x LEFT JOIN reports r ON r.agency_id = x.id AND r.year = ?"
+			" LEFT JOIN (SELECT SUM(cr.subtree_milli) s, SUM(cr.subtree_outsourced_milli) o, SUM(cr.n_agencies) n,"
+			"  SUM(cr.n_unreported) n0, SUM(cr.n_in_progress) n1, SUM(cr.n_complete) n2"
+			"  FROM agencies ch JOIN rollups cr ON cr.agency_id = ch.id AND cr.year = ? WHERE ch.parent_id = ?) c ON 1"
+			" WHERE x.id = ?"
+			" ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli),"
+			" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli),"
+			" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress),"
+			" n_complete = VALUES(n_complete), computed_at = VALUES(computed_at)");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, year);
+		db_bind_int(st, 1, year);
+		db_bind_int(st, 2, year);
+		db_bind_int(st, 3, ids[i]);
+		db_bind_int(st, 4, ids[i]);
+		if (db_exec(st))
+			return -1;
+	}
+	st = db_prepare(db,
+		"UPDATE county_rollups c JOIN (SELECT IFNULL(SUM(r.subtree_milli), 0) s, IFNULL(SUM(r.subtree_outsourced_milli), 0) o,"
+		"  IFNULL(SUM(r.n_agencies), 0) n, IFNULL(SUM(r.n_unreported), 0) n0, IFNULL(SUM(r.n_in_progress), 0) n1,"
+		"  IFNULL(SUM(r.n_complete), 0) n2"
+		"  FROM agencies a JOIN rollups r ON r.agency_id = a.id AND r.year = ? WHERE a.county_id = ? AND a.parent_id IS NULL) t"
+		" SET c.total_milli = t.s, c.outsourced_milli = t.o, c.n_agencies = t.n, c.n_unreported = t.n0,"
+		" c.n_in_progress = t.n1, c.n_complete = t.n2, c.computed_at = NOW(3) WHERE c.county_id = ? AND c.year = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, county);
+	db_bind_int(st, 3, year);
+	if (db_exec(st))
+		return -1;
+	return 1;
+}
+
 int rollup_county_year(struct job_ctx *ctx, int county, int year)
 {
 	struct db *db = ctx->db;
@@ -32,6 +133,7 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 	char claim[33];
 	static unsigned long seq;
 	long long started = now_ms(), rows = 0, oldest = -1;
+	int inc;
 
 	snprintf(claim, sizeof(claim), "%.20s-%lu", ctx->worker_id, ++seq);
 	st = db_prepare(db, "INSERT IGNORE INTO county_rollups (county_id, year) VALUES (?, ?)");
@@ -61,6 +163,12 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 	db_bind_int(st, 2, year);
 	if (db_exec(st))
 		return fail(db, "claim");
+
+	inc = incremental(ctx, county, year, claim);
+	if (inc < 0)
+		return fail(db, "incremental");
+	if (inc > 0)
+		goto done;
 
 	/* Every agency of the county: its own report and its subtree's, from scratch. */
 	st = db_prepare(db,
@@ -104,6 +212,7 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 	if (db_exec(st))
 		return fail(db, "county");
 
+done:
 	st = db_prepare(db, "UPDATE outbox SET done_at = NOW(3) WHERE claim = ?");
 	if (!st)
 		return fail(db, "done");
@@ -121,8 +230,8 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 	}
 	if (db_commit(db))
 		return error("rollup: commit: %s", db->errstr);
-	log_info("rollup county %d year %d: %lld change(s), oldest waited %lld ms, took %lld ms",
-		 county, year, rows, oldest, now_ms() - started);
+	log_info("rollup county %d year %d: %lld change(s), %s, oldest waited %lld ms, took %lld ms",
+		 county, year, rows, inc ? "incremental" : "full", oldest, now_ms() - started);
 	return 0;
 }
 

@@ -89,3 +89,17 @@ test('a full disk for generated files fails the export with a reason, never a co
     fs.rmSync(dir, { force: true });
   }
 });
+
+test('an export asked for while Redis is down is built all the same (the worker polls for it)', async () => {
+  const { stack } = await import('../lib.mjs');
+  const hall = sql("SELECT id FROM agencies WHERE code = '371000000A'")[0][0];
+  const c = await login('Z', '371000000A');
+  stack('stop-service', 'redis');
+  let status;
+  try {
+    ({ status } = await requestExport(c, 2020, hall));
+  } finally {
+    stack('start-service', 'redis');
+  }
+  await waitFor('the export to finish', async () => /status s2">完成/.test((await c.get(status)).text), 30000, 300);
+});
