@@ -1,103 +1,134 @@
 /* decimal.c: exact decimal numbers as scaled 128-bit integers. */
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "decimal.h"
 
-#define I128_MAX ((dec_i128)(((unsigned __int128)1 << 127) - 1))
-/* Mantissas are kept below 10^36 so that sums of a few can never overflow. */
-#define MANT_DIGITS 36
+__extension__ typedef unsigned __int128 dec_u128;
 
-static dec_i128 pow10i(int n)
+#define U128_MAX (~(dec_u128)0)
+#define I128_MAX ((dec_i128)(U128_MAX >> 1))
+#define I128_MIN (-I128_MAX - 1)
+
+/* An exponent beyond this is certain to overflow or underflow. */
+#define EXP_CAP 100000
+
+/* 10^n for 0 <= n <= 38. */
+static dec_u128 pow10u(int n)
 {
-	dec_i128 p = 1;
+	dec_u128 p = 1;
 
 	while (n-- > 0)
 		p *= 10;
 	return p;
 }
 
-static dec_i128 mant_limit(void)
+/* 10^DEC_MAX_DIGITS - 1: the largest mantissa a result may have. */
+static dec_u128 mant_max(void)
 {
-	return pow10i(MANT_DIGITS);
+	return pow10u(DEC_MAX_DIGITS) - 1;
 }
 
-static int fits(dec_i128 m)
+/* |m| without overflow, even for the most negative mantissa. */
+static dec_u128 mag(dec_i128 m)
 {
-	dec_i128 lim = mant_limit();
+	return m < 0 ? (dec_u128)0 - (dec_u128)m : (dec_u128)m;
+}
 
-	return m < lim && m > -lim;
+/* The signed mantissa of magnitude u (u <= mant_max()). */
+static dec_i128 with_sign(dec_u128 u, int neg)
+{
+	return neg ? -(dec_i128)u : (dec_i128)u;
+}
+
+static int valid_scale(int scale)
+{
+	return scale >= 0 && scale <= DEC_MAX_SCALE;
+}
+
+int dec_is_valid(dec_t a)
+{
+	return valid_scale(a.scale);
+}
+
+/* Clamps a size_t count into 0..EXP_CAP * 10 for exponent arithmetic. */
+static long long clamp_count(size_t n)
+{
+	return n > (size_t)EXP_CAP * 10 ? (long long)EXP_CAP * 10 : (long long)n;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 enum dec_err dec_parse(const char *s, size_t len, int max_scale, unsigned flags, dec_t *out)
 {
-	size_t i = 0;
-	int neg = 0, digits = 0, decimals = 0, seen_dot = 0, group = -1;
-	long exp = 0;
-	dec_i128 m = 0;
+	size_t i = 0, int_start, int_end, frac_start = 0, frac_end = 0;
+	size_t ndigits = 0, first_nz = 0, last_nz = 0, nfrac = 0, k, pos;
+	int neg = 0, have_exp = 0, any_nz = 0;
+	long long exp = 0;
+	int cap = max_scale < 0 ? 0 : max_scale > DEC_MAX_SCALE ? DEC_MAX_SCALE : max_scale;
+	dec_u128 u = 0;
+	long long scale;
 
 	if (!s || !len)
 		return DEC_EMPTY;
 	if (s[0] == '-') {
 		neg = 1;
 		i++;
-		if (i == len)
+	}
+
+	/* Integer part: digits, or with DEC_ALLOW_GROUPING d{1,3}(,ddd)*. */
+	int_start = i;
+	{
+		size_t run = 0, total = 0;
+		int grouped = 0;
+
+		for (; i < len; i++) {
+			if (is_digit(s[i])) {
+				run++;
+				total++;
+			} else if (s[i] == ',' && (flags & DEC_ALLOW_GROUPING)) {
+				if (!total || (grouped ? run != 3 : run > 3) || s[int_start] == '0')
+					return DEC_SYNTAX;
+				grouped = 1;
+				run = 0;
+			} else {
+				break;
+			}
+		}
+		if (!total || (grouped && run != 3))
 			return DEC_SYNTAX;
 	}
-	/* Integer part, with optional grouping. */
-	int int_digits = 0;
-	for (; i < len; i++) {
-		char c = s[i];
+	int_end = i;
 
-		if (c >= '0' && c <= '9') {
-			if (group >= 0 && ++group > 3)
-				return DEC_SYNTAX;
-			if (m || c != '0') {
-				if (++digits > MANT_DIGITS)
-					return DEC_OVERFLOW;
-			}
-			m = m * 10 + (c - '0');
-			int_digits++;
-		} else if (c == ',' && (flags & DEC_ALLOW_GROUPING)) {
-			/* first group 1-3 digits, each later group exactly 3 */
-			if (!int_digits || (group < 0 && int_digits > 3) || (group >= 0 && group != 3))
-				return DEC_SYNTAX;
-			group = 0;
-		} else {
-			break;
-		}
-	}
-	if (!int_digits || (group >= 0 && group != 3))
-		return DEC_SYNTAX;
+	/* Fraction: '.' and at least one digit. */
 	if (i < len && s[i] == '.') {
-		seen_dot = 1;
-		i++;
-		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-			if (m || s[i] != '0') {
-				if (++digits > MANT_DIGITS)
-					return DEC_OVERFLOW;
-			}
-			m = m * 10 + (s[i] - '0');
-			decimals++;
-		}
-		if (!decimals)
-			return DEC_SYNTAX;
-	}
-	(void)seen_dot;
-	if (i < len && (s[i] == 'e' || s[i] == 'E') && (flags & DEC_ALLOW_EXPONENT)) {
-		int eneg = 0, edigits = 0;
-
-		i++;
-		if (i < len && (s[i] == '-' || s[i] == '+')) {
-			eneg = s[i] == '-';
+		frac_start = ++i;
+		while (i < len && is_digit(s[i]))
 			i++;
-		}
-		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-			exp = exp * 10 + (s[i] - '0');
-			if (exp > 10000)
-				return DEC_OVERFLOW;
-			edigits++;
-		}
-		if (!edigits)
+		frac_end = i;
+		if (frac_end == frac_start)
+			return DEC_SYNTAX;
+		nfrac = frac_end - frac_start;
+	}
+
+	/* Exponent: [eE][+-]?digits, saturated at EXP_CAP. */
+	if (i < len && (s[i] == 'e' || s[i] == 'E') && (flags & DEC_ALLOW_EXPONENT)) {
+		int eneg = 0;
+		size_t estart;
+
+		have_exp = 1;
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		estart = i;
+		for (; i < len && is_digit(s[i]); i++)
+			if (exp < EXP_CAP)
+				exp = exp * 10 + (s[i] - '0');
+		if (i == estart)
 			return DEC_SYNTAX;
 		if (eneg)
 			exp = -exp;
@@ -107,41 +138,70 @@ enum dec_err dec_parse(const char *s, size_t len, int max_scale, unsigned flags,
 	if (neg && !(flags & DEC_ALLOW_NEGATIVE))
 		return DEC_NEGATIVE;
 
-	/* value = m * 10^(exp - decimals) */
-	long scale = (long)decimals - exp;
-	if (scale < 0) {
-		if (m && digits - scale > MANT_DIGITS)
+	/* Where the significant digits are, counting digits only (no ',' or '.'). */
+	for (pos = int_start, k = 0; pos < len && pos < (nfrac ? frac_end : int_end); pos++) {
+		if (!is_digit(s[pos]))
+			continue;
+		if (s[pos] != '0') {
+			if (!any_nz)
+				first_nz = k;
+			any_nz = 1;
+			last_nz = k;
+		}
+		k++;
+	}
+	ndigits = k;
+
+	if (!have_exp) {
+		/* The typed scale, trailing zeros included. */
+		if (nfrac > (size_t)cap)
+			return DEC_TOO_MANY_DECIMALS;
+		if (any_nz && ndigits - first_nz > DEC_MAX_DIGITS)
 			return DEC_OVERFLOW;
-		m *= pow10i((int)-scale);
-		scale = 0;
-	}
-	if (scale > DEC_MAX_SCALE) {
-		/* Drop trailing zeros if that brings it in range; else too precise. */
-		while (scale > DEC_MAX_SCALE && m % 10 == 0 && m) {
-			m /= 10;
-			scale--;
+		scale = (long long)nfrac;
+		for (pos = int_start, k = 0; pos < frac_end || pos < int_end; pos++) {
+			if (!is_digit(s[pos]))
+				continue;
+			if (any_nz && k >= first_nz)
+				u = u * 10 + (dec_u128)(s[pos] - '0');
+			k++;
 		}
-		if (scale > DEC_MAX_SCALE && m)
+	} else if (!any_nz) {
+		/* Zero: the natural scale, as far as it fits. */
+		scale = clamp_count(nfrac) - exp;
+		if (scale < 0)
+			scale = 0;
+		if (scale > cap)
+			scale = cap;
+	} else {
+		/* value = D * 10^e, D the significant digits without trailing zeros. */
+		long long sig = (long long)(last_nz - first_nz + 1);
+		long long e = exp - clamp_count(nfrac) + clamp_count(ndigits - 1 - last_nz);
+		long long need = e < 0 ? -e : 0;
+
+		if (sig + (e > 0 ? e : 0) > DEC_MAX_DIGITS)
+			return DEC_OVERFLOW;
+		if (need > cap)
 			return DEC_TOO_MANY_DECIMALS;
-		if (!m)
-			scale = DEC_MAX_SCALE < max_scale ? DEC_MAX_SCALE : max_scale;
-	}
-	if (flags & DEC_ALLOW_EXPONENT) {
-		/* Exponent forms: judge precision on the value, not on the typed digits. */
-		dec_i128 t = m;
-		long sc = scale;
-		while (sc > max_scale && t % 10 == 0) {
-			t /= 10;
-			sc--;
+		scale = clamp_count(nfrac) - exp;
+		if (scale > cap)
+			scale = cap;
+		if (scale < need)
+			scale = need;
+		if (sig + e + scale > DEC_MAX_DIGITS)
+			scale = DEC_MAX_DIGITS - sig - e;
+		if (scale < need)
+			return DEC_OVERFLOW;
+		for (pos = int_start, k = 0; k <= last_nz; pos++) {
+			if (!is_digit(s[pos]))
+				continue;
+			if (k >= first_nz)
+				u = u * 10 + (dec_u128)(s[pos] - '0');
+			k++;
 		}
-		if (sc > max_scale)
-			return DEC_TOO_MANY_DECIMALS;
-		m = t;
-		scale = sc;
-	} else if (scale > max_scale) {
-		return DEC_TOO_MANY_DECIMALS;
+		u *= pow10u((int)(e + scale));
 	}
-	out->m = neg ? -m : m;
+	out->m = with_sign(u, neg);
 	out->scale = (int)scale;
 	return DEC_OK;
 }
@@ -149,137 +209,211 @@ enum dec_err dec_parse(const char *s, size_t len, int max_scale, unsigned flags,
 const char *dec_strerror(enum dec_err e)
 {
 	switch (e) {
-	case DEC_OK: return "ok";
-	case DEC_EMPTY: return "empty";
-	case DEC_SYNTAX: return "not a decimal number";
-	case DEC_NEGATIVE: return "negative";
-	case DEC_TOO_MANY_DECIMALS: return "too many decimals";
-	case DEC_OVERFLOW: return "too large";
+	case DEC_OK:
+		return "no error";
+	case DEC_EMPTY:
+		return "empty";
+	case DEC_SYNTAX:
+		return "not a decimal number";
+	case DEC_NEGATIVE:
+		return "negative not allowed";
+	case DEC_TOO_MANY_DECIMALS:
+		return "too many decimal places";
+	case DEC_OVERFLOW:
+		return "too many digits to hold exactly";
+	case DEC_TOO_LARGE:
+		return "above the allowed maximum";
 	}
 	return "unknown error";
 }
 
-/* Brings a to scale s (s >= a.scale); -1 on overflow. */
-static int upscale(dec_t a, int s, dec_i128 *m)
+enum dec_err dec_check_max(dec_t a, const char *max)
 {
-	int d = s - a.scale;
-	dec_i128 p;
+	dec_t lim;
+	enum dec_err e;
 
-	if (d < 0 || d > 38)
-		return -1;
-	p = pow10i(d);
-	if (a.m && (a.m > I128_MAX / p || a.m < -(I128_MAX / p)))
-		return -1;
-	*m = a.m * p;
-	return 0;
+	if (!max)
+		return DEC_EMPTY;
+	e = dec_parse(max, strlen(max), DEC_MAX_SCALE, DEC_ALLOW_NEGATIVE | DEC_ALLOW_EXPONENT, &lim);
+	if (e != DEC_OK)
+		return e;
+	if (!dec_is_valid(a))
+		return DEC_SYNTAX;
+	return dec_cmp(a, lim) > 0 ? DEC_TOO_LARGE : DEC_OK;
 }
 
 int dec_cmp(dec_t a, dec_t b)
 {
-	int s = a.scale > b.scale ? a.scale : b.scale;
-	dec_i128 x, y;
+	dec_i128 pa, pb, ia, ib, fa, fb;
+	int s;
 
-	/* Both mantissas are below 10^36 and scales at most 30 apart from each
-	 * other only through upscaling: compare signs first to stay in range. */
-	if (dec_sign(a) != dec_sign(b))
-		return dec_sign(a) < dec_sign(b) ? -1 : 1;
-	if (upscale(a, s, &x) || upscale(b, s, &y)) {
-		/* Too big to align exactly: compare integer parts, then the rest. */
-		dec_i128 ia = a.m / pow10i(a.scale), ib = b.m / pow10i(b.scale);
-		if (ia != ib)
-			return ia < ib ? -1 : 1;
-		dec_t fa = { a.m - ia * pow10i(a.scale), a.scale };
-		dec_t fb = { b.m - ib * pow10i(b.scale), b.scale };
-		return dec_cmp(fa, fb);
-	}
-	return x < y ? -1 : x > y;
+	if (!dec_is_valid(a) || !dec_is_valid(b))
+		return dec_is_valid(a) - dec_is_valid(b);
+	/*
+	 * Aligning the mantissas could need 36 + 30 digits, so compare the
+	 * integer parts (truncated: each value lies in its own interval), then
+	 * the fractions, which are below 10^30 once aligned.
+	 */
+	pa = (dec_i128)pow10u(a.scale);
+	pb = (dec_i128)pow10u(b.scale);
+	ia = a.m / pa;
+	ib = b.m / pb;
+	if (ia != ib)
+		return ia < ib ? -1 : 1;
+	s = a.scale > b.scale ? a.scale : b.scale;
+	fa = (a.m % pa) * (dec_i128)pow10u(s - a.scale);
+	fb = (b.m % pb) * (dec_i128)pow10u(s - b.scale);
+	return fa < fb ? -1 : fa > fb;
 }
 
-int dec_add(dec_t a, dec_t b, dec_t *out)
+/* x * 10^d into *r when it fits in 128 bits (d <= 38); -1 otherwise. */
+static int scale_up(dec_i128 x, int d, dec_i128 *r)
 {
-	int s = a.scale > b.scale ? a.scale : b.scale;
-	dec_i128 x, y;
+	dec_u128 p = pow10u(d), u = mag(x);
 
-	if (upscale(a, s, &x) || upscale(b, s, &y))
+	if (u && u > (dec_u128)I128_MAX / p)
 		return -1;
-	if (!fits(x) || !fits(y) || !fits(x + y))
+	*r = with_sign(u * p, x < 0);
+	return 0;
+}
+
+static int add_or_sub(dec_t a, dec_t b, int sub, dec_t *out)
+{
+	dec_i128 x, y, r;
+	int s;
+
+	if (!dec_is_valid(a) || !dec_is_valid(b))
 		return -1;
-	out->m = x + y;
+	s = a.scale > b.scale ? a.scale : b.scale;
+	if (scale_up(a.m, s - a.scale, &x) || scale_up(b.m, s - b.scale, &y))
+		return -1;
+	/* |x|, |y| < 2^127: x - y and x + y are checked before they are done. */
+	if (sub) {
+		if ((y < 0 && x > I128_MAX + y) || (y > 0 && x < I128_MIN + y))
+			return -1;
+		r = x - y;
+	} else {
+		if ((y > 0 && x > I128_MAX - y) || (y < 0 && x < I128_MIN - y))
+			return -1;
+		r = x + y;
+	}
+	if (mag(r) > mant_max())
+		return -1;
+	out->m = r;
 	out->scale = s;
 	return 0;
 }
 
+int dec_add(dec_t a, dec_t b, dec_t *out)
+{
+	return add_or_sub(a, b, 0, out);
+}
+
 int dec_sub(dec_t a, dec_t b, dec_t *out)
 {
-	dec_t nb = { -b.m, b.scale };
-
-	return dec_add(a, nb, out);
+	return add_or_sub(a, b, 1, out);
 }
 
-static void trim(dec_t *a)
+/* A 256-bit unsigned number, least significant 64-bit limb first. */
+struct u256 {
+	uint64_t l[4];
+};
+
+static struct u256 mul_128(dec_u128 a, dec_u128 b)
 {
-	while (a->scale > 0 && a->m % 10 == 0) {
-		a->m /= 10;
-		a->scale--;
+	uint64_t a0 = (uint64_t)a, a1 = (uint64_t)(a >> 64);
+	uint64_t b0 = (uint64_t)b, b1 = (uint64_t)(b >> 64);
+	dec_u128 p00 = (dec_u128)a0 * b0, p01 = (dec_u128)a0 * b1;
+	dec_u128 p10 = (dec_u128)a1 * b0, p11 = (dec_u128)a1 * b1;
+	dec_u128 mid = (p00 >> 64) + (uint64_t)p01 + (uint64_t)p10;
+	dec_u128 hi = (mid >> 64) + (p01 >> 64) + (p10 >> 64) + (uint64_t)p11;
+	struct u256 r;
+
+	r.l[0] = (uint64_t)p00;
+	r.l[1] = (uint64_t)mid;
+	r.l[2] = (uint64_t)hi;
+	r.l[3] = (uint64_t)((hi >> 64) + (p11 >> 64));
+	return r;
+}
+
+/* Divides *n by 10 if that is exact; returns 1 if it did. */
+static int div10_exact(struct u256 *n)
+{
+	struct u256 q;
+	dec_u128 rem = 0;
+
+	for (int i = 3; i >= 0; i--) {
+		dec_u128 cur = (rem << 64) | n->l[i];
+
+		q.l[i] = (uint64_t)(cur / 10);
+		rem = cur % 10;
 	}
+	if (rem)
+		return 0;
+	*n = q;
+	return 1;
 }
 
-/* |x| * |y| fits below 10^MANT_DIGITS? */
-static int mul_fits(dec_i128 x, dec_i128 y)
+/* The value of n when it is at most mant_max(), via *u; else 0. */
+static int u256_fits(const struct u256 *n, dec_u128 *u)
 {
-	dec_i128 ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
+	dec_u128 lo = ((dec_u128)n->l[1] << 64) | n->l[0];
 
-	if (!ax || !ay)
-		return 1;
-	return ax <= (mant_limit() - 1) / ay;
+	if (n->l[2] || n->l[3] || lo > mant_max())
+		return 0;
+	*u = lo;
+	return 1;
 }
 
 int dec_mul(dec_t a, dec_t b, dec_t *out)
 {
-	if (!mul_fits(a.m, b.m) || a.scale + b.scale > DEC_MAX_SCALE) {
-		trim(&a);
-		trim(&b);
-		if (!mul_fits(a.m, b.m))
-			return -1;
-	}
-	dec_t r = { a.m * b.m, a.scale + b.scale };
-	if (r.scale > DEC_MAX_SCALE) {
-		trim(&r);
-		if (r.scale > DEC_MAX_SCALE)
-			return -1;
-	}
-	*out = r;
+	struct u256 p;
+	dec_u128 u;
+	int scale;
+
+	if (!dec_is_valid(a) || !dec_is_valid(b))
+		return -1;
+	p = mul_128(mag(a.m), mag(b.m));
+	scale = a.scale + b.scale;
+	while (scale > 0 && (scale > DEC_MAX_SCALE || !u256_fits(&p, &u)) && div10_exact(&p))
+		scale--;
+	if (scale > DEC_MAX_SCALE || !u256_fits(&p, &u))
+		return -1;
+	out->m = with_sign(u, (a.m < 0) != (b.m < 0));
+	out->scale = scale;
 	return 0;
 }
 
 int dec_round(dec_t a, int scale, dec_t *out)
 {
-	if (scale < 0 || scale > DEC_MAX_SCALE)
+	dec_u128 u = mag(a.m), p, q, r;
+
+	if (!dec_is_valid(a) || !valid_scale(scale))
 		return -1;
 	if (scale >= a.scale) {
-		dec_i128 m;
-
-		if (upscale(a, scale, &m) || !fits(m))
+		p = pow10u(scale - a.scale);
+		if (u > mant_max() / p)
 			return -1;
-		out->m = m;
-		out->scale = scale;
-		return 0;
+		q = u * p;
+	} else {
+		p = pow10u(a.scale - scale);
+		q = u / p;
+		r = u % p;
+		if (r >= p - r)         /* r >= p / 2, exactly: half goes away from zero */
+			q++;
+		if (q > mant_max())
+			return -1;
 	}
-	dec_i128 p = pow10i(a.scale - scale);
-	dec_i128 q = a.m / p, r = a.m % p;
-	dec_i128 ar = r < 0 ? -r : r;
-	if (2 * ar >= p)
-		q += a.m < 0 ? -1 : 1;
-	out->m = q;
+	out->m = with_sign(q, a.m < 0);
 	out->scale = scale;
 	return 0;
 }
 
-dec_t dec_from_int(long long v)
+int dec_from_int(long long v, dec_t *out)
 {
-	dec_t d = { v, 0 };
-
-	return d;
+	out->m = v;
+	out->scale = 0;
+	return 0;
 }
 
 int dec_is_zero(dec_t a)
@@ -294,35 +428,41 @@ int dec_sign(dec_t a)
 
 static size_t format(dec_t a, char *buf, size_t size, int grouped)
 {
-	char digits[64], tmp[96];
-	size_t nd = 0, n = 0;
-	unsigned __int128 u = a.m < 0 ? (unsigned __int128)(-(a.m + 1)) + 1 : (unsigned __int128)a.m;
+	/* 39 digits + 12 commas + sign + point + 30 decimals + NUL fit in 96. */
+	char digits[48], text[96];
+	size_t nd = 0, n = 0, intd, i;
+	dec_u128 u = mag(a.m);
 
-	do {
-		digits[nd++] = (char)('0' + (int)(u % 10));
-		u /= 10;
-	} while (u);
-	while (nd <= (size_t)a.scale)
-		digits[nd++] = '0';
-	/* digits[] is least significant first; integer part has nd - scale digits. */
-	size_t intd = nd - (size_t)a.scale;
-	if (a.m < 0)
-		tmp[n++] = '-';
-	for (size_t i = 0; i < intd; i++) {
-		tmp[n++] = digits[nd - 1 - i];
-		size_t left = intd - 1 - i;
-		if (grouped && left && left % 3 == 0)
-			tmp[n++] = ',';
+	if (!dec_is_valid(a)) {
+		text[n++] = '?';
+	} else {
+		do {
+			digits[nd++] = (char)('0' + (int)(u % 10));
+			u /= 10;
+		} while (u);
+		while (nd <= (size_t)a.scale)
+			digits[nd++] = '0';
+		/* digits[] is least significant first; the integer part has nd - scale. */
+		intd = nd - (size_t)a.scale;
+		if (a.m < 0)
+			text[n++] = '-';
+		for (i = 0; i < intd; i++) {
+			size_t left = intd - 1 - i;
+
+			text[n++] = digits[nd - 1 - i];
+			if (grouped && left && left % 3 == 0)
+				text[n++] = ',';
+		}
+		if (a.scale) {
+			text[n++] = '.';
+			for (i = (size_t)a.scale; i-- > 0;)
+				text[n++] = digits[i];
+		}
 	}
-	if (a.scale) {
-		tmp[n++] = '.';
-		for (int i = a.scale - 1; i >= 0; i--)
-			tmp[n++] = digits[i];
-	}
-	tmp[n] = '\0';
 	if (size) {
 		size_t c = n < size - 1 ? n : size - 1;
-		memcpy(buf, tmp, c);
+
+		memcpy(buf, text, c);
 		buf[c] = '\0';
 	}
 	return n;
@@ -344,7 +484,7 @@ int dec_to_scaled_i64(dec_t a, int scale, long long *out)
 
 	if (dec_round(a, scale, &r))
 		return -1;
-	if (r.m > (dec_i128)0x7fffffffffffffffLL || r.m < -(dec_i128)0x7fffffffffffffffLL)
+	if (r.m > LLONG_MAX || r.m < LLONG_MIN)
 		return -1;
 	*out = (long long)r.m;
 	return 0;
