@@ -11,6 +11,7 @@ CFLAGS ?= -O2 -g
 LIBS_DB = -lmariadb
 LIBS_REDIS = -lhiredis
 LIBS_PW = -largon2
+LIBS_IMPORT = -lcsv -lzip -lexpat
 
 ifeq ($(SANITIZE),)
 O = build
@@ -29,14 +30,14 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o html.o query.o \
-	decimal.o calc.o input.o db.o queue.o password.o)
+	decimal.o calc.o input.o db.o queue.o password.o multipart.o agency_import.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
-	form.o audit.o factors.o report.o page_home.o page_info.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o)
+	form.o audit.o factors.o report.o page_home.o page_info.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o page_import.o)
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
-UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_strbuf)
+UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_strbuf test_multipart test_import)
 
 .PHONY: all build unit deps run stop test migrate clean help
 all: $(BINS)
@@ -47,13 +48,13 @@ $(O)/%.o: %.c
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT)
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc -lxlsxwriter
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc -lxlsxwriter $(LIBS_IMPORT)
 
 $(O)/cityinv-admin: $(ADMIN_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lcsv -lutf8proc
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT)
 
 # Unit tests of the pure modules: each links only what it tests.
 $(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o
@@ -62,9 +63,11 @@ $(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared
 $(O)/tests/test_query: $(O)/tests/unit/test_query.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_strbuf: $(O)/tests/unit/test_strbuf.o $(O)/shared/strbuf.o $(O)/shared/arena.o $(O)/shared/util.o
+$(O)/tests/test_multipart: $(O)/tests/unit/test_multipart.o $(O)/shared/multipart.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
+$(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lcsv
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_IMPORT) -lutf8proc -lxlsxwriter
 
 $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
 

@@ -257,7 +257,7 @@ banner() {
 TXT
 }
 
-cmd=${1:-run}
+cmd=${1:-help}
 case $cmd in
 run)
 	trap 'echo; say "stopping"; stop_all; say "stopped"; exit 0' INT TERM

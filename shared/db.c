@@ -439,6 +439,11 @@ unsigned long long db_affected(struct db_stmt *st)
 	return (unsigned long long)mysql_stmt_affected_rows(st->stmt);
 }
 
+unsigned long long db_rows(struct db_stmt *st)
+{
+	return st->has_result ? (unsigned long long)mysql_stmt_num_rows(st->stmt) : 0;
+}
+
 unsigned long long db_insert_id(struct db_stmt *st)
 {
 	return (unsigned long long)mysql_stmt_insert_id(st->stmt);

@@ -1,9 +1,11 @@
 /* page_agencies.c: the county team manages its agencies: create (with a one-time password),
- * rename, move in the tree (rollups follow), deactivate (history stays). */
+ * edit (code and name), move in the tree (rollups follow), deactivate (history stays). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agencies.h"
+#include "agency_import.h"
 #include "audit.h"
 #include "form.h"
 #include "html.h"
@@ -26,7 +28,7 @@ static void unavailable(struct request *req)
 	routes_unavailable(req, "agencies");
 }
 
-static int queue_all_years(struct request *req)
+int agencies_queue_all_years(struct request *req)
 {
 	struct db_stmt *st = db_prepare(&req->app->db,
 		"INSERT INTO outbox (county_id, year, agency_id, created_at)"
@@ -38,7 +40,7 @@ static int queue_all_years(struct request *req)
 	return db_exec(st);
 }
 
-static void wake_worker(struct request *req)
+void agencies_wake_worker(struct request *req)
 {
 	for (int y = 2013; y <= 2025; y++) {
 		char job[48];
@@ -67,16 +69,52 @@ static int agency_of_county(struct request *req, long long id, int *level, int *
 	return 1;
 }
 
-static int valid_code(const char *c)
+/*
+ * Moves agency x under p (0: makes it 一級) at `level`, inside the caller's
+ * transaction: the closure rows from ancestors outside x's subtree to the
+ * subtree go, the new ones come, and the subtree's levels follow.  The
+ * caller has made sure p is not inside x's subtree.  0, or -1.
+ */
+int agencies_set_parent(struct db *db, long long x, long long p, int level)
 {
-	size_t n = strlen(c);
+	struct db_stmt *st;
 
-	if (n < 4 || n > 20)
-		return 0;
-	for (; *c; c++)
-		if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z')))
-			return 0;
-	return 1;
+	/* Links from ancestors outside the subtree to the subtree go; new ones come. */
+	st = db_prepare(db,
+		"DELETE t FROM agency_tree t JOIN agency_tree sub ON sub.descendant_id = t.descendant_id AND sub.ancestor_id = ?"
+		" LEFT JOIN agency_tree inside ON inside.ancestor_id = ? AND inside.descendant_id = t.ancestor_id"
+		" WHERE inside.ancestor_id IS NULL");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, x);
+	db_bind_int(st, 1, x);
+	if (db_exec(st))
+		return -1;
+	st = db_prepare(db,
+		"INSERT INTO agency_tree (ancestor_id, descendant_id, depth)"
+		" SELECT a.ancestor_id, s.descendant_id, a.depth + s.depth + 1 FROM agency_tree a JOIN agency_tree s ON s.ancestor_id = ?"
+		" WHERE a.descendant_id = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, x);
+	db_bind_int(st, 1, p);
+	if (db_exec(st))
+		return -1;
+	st = db_prepare(db, "UPDATE agencies SET parent_id = NULLIF(?, 0), level = ? WHERE id = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, p);
+	db_bind_int(st, 1, level);
+	db_bind_int(st, 2, x);
+	if (db_exec(st))
+		return -1;
+	st = db_prepare(db, "UPDATE agencies a JOIN agency_tree s ON s.descendant_id = a.id AND s.ancestor_id = ? AND s.depth > 0"
+			    " SET a.level = ? + s.depth");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, x);
+	db_bind_int(st, 1, level);
+	return db_exec(st);
 }
 
 static void render(struct request *req, const struct form *f, const char *flash, const char *otp, const char *otp_who)
@@ -95,6 +133,7 @@ static void render(struct request *req, const struct form *f, const char *flash,
 		html_txt(o, otp);
 		html(o, "</strong></div>");
 	}
+	html(o, "<p><a class=\"button secondary\" href=\"/team/agencies/import\">批次匯入（CSV／XLSX）</a></p>");
 	html(o, "<form method=\"post\" action=\"/team/agencies\"><fieldset><legend>新增機關</legend>");
 	html_hidden(o, "csrf", req->csrf);
 	html_hidden(o, "action", "create");
@@ -111,7 +150,7 @@ static void render(struct request *req, const struct form *f, const char *flash,
 		" LEFT JOIN agencies p ON p.id = a.parent_id WHERE a.county_id = ? ORDER BY a.active DESC, a.level, a.code LIMIT 5000");
 	if (!st || (db_bind_int(st, 0, req->session->county_id), db_exec(st)))
 		return unavailable(req);
-	html(o, "<table><thead><tr><th>代碼</th><th>名稱</th><th>層級</th><th>上級</th><th>移動／停用</th></tr></thead><tbody>");
+	html(o, "<table><thead><tr><th>代碼</th><th>名稱</th><th>層級</th><th>上級</th><th>編輯／移動／停用</th></tr></thead><tbody>");
 	while (db_step(st) == 1) {
 		long long id = db_col_int(st, 0);
 		int active = (int)db_col_int(st, 5);
@@ -126,6 +165,7 @@ static void render(struct request *req, const struct form *f, const char *flash,
 		html_txt(o, db_col_text(st, 4, NULL));
 		html(o, "</td><td>");
 		if (active) {
+			strbuf_addf(o, "<a href=\"/team/agencies?edit=%lld\">編輯</a> ", id);
 			html(o, "<form method=\"post\" action=\"/team/agencies\" class=\"inline\">");
 			html_hidden(o, "csrf", req->csrf);
 			html_hidden(o, "action", "move");
@@ -173,7 +213,7 @@ static void create(struct request *req)
 	struct db_stmt *st;
 
 	input_text(&req->arena, rc ? rc : "", rc ? strlen(rc) : 0, 20, 0, &code);
-	if (!valid_code(code))
+	if (!import_valid_code(code))
 		form_error(&f, "code", "機關代碼為 4 至 20 個英數字。");
 	if (input_text(&req->arena, rn ? rn : "", rn ? strlen(rn) : 0, 200, 0, &name))
 		form_error(&f, "name", "請填寫機關單位名稱（200 字以內）。");
@@ -219,10 +259,10 @@ static void create(struct request *req)
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, code);
 	db_bind_text(st, 3, hash);
-	if (db_exec(st) || queue_all_years(req) || audit_add(req, id, 0, "新增機關", NULL, arena_printf(&req->arena, "%s %s", code, name)) ||
+	if (db_exec(st) || agencies_queue_all_years(req) || audit_add(req, id, 0, "新增機關", NULL, arena_printf(&req->arena, "%s %s", code, name)) ||
 	    db_commit(db))
 		goto fail;
-	wake_worker(req);
+	agencies_wake_worker(req);
 	render(req, NULL, NULL, pw, arena_printf(&req->arena, "%s %s", code, name));
 	return;
 fail:
@@ -276,46 +316,123 @@ static void move(struct request *req)
 			return render(req, &f, "無法移動：新的上級機關是這個機關本身或其所屬機關（會形成循環）。", NULL, NULL);
 		}
 	}
-	/* Links from ancestors outside the subtree to the subtree go; new ones come. */
-	st = db_prepare(db,
-		"DELETE t FROM agency_tree t JOIN agency_tree sub ON sub.descendant_id = t.descendant_id AND sub.ancestor_id = ?"
-		" LEFT JOIN agency_tree inside ON inside.ancestor_id = ? AND inside.descendant_id = t.ancestor_id"
-		" WHERE inside.ancestor_id IS NULL");
-	if (!st)
+	if (agencies_set_parent(db, x, p, plevel + 1))
 		goto fail;
-	db_bind_int(st, 0, x);
-	db_bind_int(st, 1, x);
-	if (db_exec(st))
-		goto fail;
-	st = db_prepare(db,
-		"INSERT INTO agency_tree (ancestor_id, descendant_id, depth)"
-		" SELECT a.ancestor_id, s.descendant_id, a.depth + s.depth + 1 FROM agency_tree a JOIN agency_tree s ON s.ancestor_id = ?"
-		" WHERE a.descendant_id = ?");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 0, x);
-	db_bind_int(st, 1, p);
-	if (db_exec(st))
-		goto fail;
-	st = db_prepare(db, "UPDATE agencies SET parent_id = NULLIF(?, 0), level = ? WHERE id = ?");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 0, p);
-	db_bind_int(st, 1, plevel + 1);
-	db_bind_int(st, 2, x);
-	if (db_exec(st))
-		goto fail;
-	st = db_prepare(db, "UPDATE agencies a JOIN agency_tree s ON s.descendant_id = a.id AND s.ancestor_id = ? AND s.depth > 0"
-			    " SET a.level = ? + s.depth");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 0, x);
-	db_bind_int(st, 1, plevel + 1);
-	if (db_exec(st) || queue_all_years(req) ||
+	if (agencies_queue_all_years(req) ||
 	    audit_add(req, x, 0, "移動機關", arena_printf(&req->arena, "層級 %d", level), *pcode ? pcode : "（一級）") || db_commit(db))
 		goto fail;
-	wake_worker(req);
+	agencies_wake_worker(req);
 	redirect(req, "/team/agencies?moved=1");
+	return;
+fail:
+	db_rollback(db);
+	unavailable(req);
+}
+
+/* The edit form of agency `id`: its code and name (moving has its own form). */
+static void render_edit(struct request *req, const struct form *f, long long id, const char *code, const char *name)
+{
+	struct strbuf *o = &req->body;
+
+	layout_begin(req, "編輯機關", "機關管理");
+	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/team/agencies\">機關管理</a> › 編輯機關</nav>");
+	html(o, "<h1>編輯機關</h1>");
+	if (f && f->nerr)
+		form_flash(req, "error", "資料未存檔：請修正標示的欄位。");
+	html(o, "<form method=\"post\" action=\"/team/agencies\"><fieldset><legend>機關資料</legend>");
+	html_hidden(o, "csrf", req->csrf);
+	html_hidden(o, "action", "edit");
+	strbuf_addf(o, "<input type=\"hidden\" name=\"agency\" value=\"%lld\">", id);
+	struct field fc = { .name = "code", .label = "機關代碼（亦為登入帳號）", .value = code, .maxlength = 20, .required = 1 };
+	struct field fn = { .name = "name", .label = "機關單位名稱", .value = name, .maxlength = 200, .required = 1 };
+	form_field(req, f, &fc);
+	form_field(req, f, &fn);
+	html(o, "<div class=\"actions\"><button type=\"submit\">存檔</button> <a href=\"/team/agencies\">取消</a></div></fieldset></form>");
+	layout_end(req);
+}
+
+static void edit_form(struct request *req, long long id)
+{
+	struct db_stmt *st = db_prepare(&req->app->db, "SELECT code, name FROM agencies WHERE id = ? AND county_id = ? AND active = 1");
+
+	if (!st)
+		return unavailable(req);
+	db_bind_int(st, 0, id);
+	db_bind_int(st, 1, req->session->county_id);
+	if (db_exec(st))
+		return unavailable(req);
+	if (db_step(st) != 1) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	const char *code = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
+	const char *name = arena_strdup(&req->arena, db_col_text(st, 1, NULL));
+	db_reset(st);
+	render_edit(req, NULL, id, code, name);
+}
+
+static void edit(struct request *req)
+{
+	struct db *db = &req->app->db;
+	struct form f = { .nerr = 0 };
+	const char *aa = req_arg(req, "agency"), *rc = req_arg(req, "code"), *rn = req_arg(req, "name");
+	const char *code = "", *name = "", *old_code, *old_name;
+	long long x = aa ? strtoll(aa, NULL, 10) : 0;
+	struct db_stmt *st;
+
+	if (db_begin(db))
+		return unavailable(req);
+	st = db_prepare(db, "SELECT code, name FROM agencies WHERE id = ? AND county_id = ? AND active = 1 FOR UPDATE");
+	if (!st || (db_bind_int(st, 0, x), db_bind_int(st, 1, req->session->county_id), db_exec(st)))
+		goto fail;
+	if (db_step(st) != 1) {
+		db_rollback(db);
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	old_code = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
+	old_name = arena_strdup(&req->arena, db_col_text(st, 1, NULL));
+	db_reset(st);
+	input_text(&req->arena, rc ? rc : "", rc ? strlen(rc) : 0, 20, 0, &code);
+	if (!import_valid_code(code))
+		form_error(&f, "code", "機關代碼為 4 至 20 個英數字。");
+	if (input_text(&req->arena, rn ? rn : "", rn ? strlen(rn) : 0, 200, 0, &name))
+		form_error(&f, "name", "請填寫機關單位名稱（200 字以內）。");
+	if (f.nerr) {
+		db_rollback(db);
+		req->status = 400;
+		return render_edit(req, &f, x, rc ? rc : "", rn ? rn : "");
+	}
+	st = db_prepare(db, "UPDATE agencies SET code = ?, name = ? WHERE id = ?");
+	if (!st)
+		goto fail;
+	db_bind_text(st, 0, code);
+	db_bind_text(st, 1, name);
+	db_bind_int(st, 2, x);
+	if (db_exec(st)) {
+		if (db->err == 1062) {
+			db_rollback(db);
+			form_error(&f, "code", "此機關代碼已被本縣市另一個機關使用。");
+			req->status = 400;
+			return render_edit(req, &f, x, rc ? rc : "", rn ? rn : "");
+		}
+		goto fail;
+	}
+	/* The agency's account logs in with its code. */
+	st = db_prepare(db, "UPDATE accounts SET login = ? WHERE agency_id = ?");
+	if (!st || (db_bind_text(st, 0, code), db_bind_int(st, 1, x), db_exec(st))) {
+		if (db->err == 1062) {
+			db_rollback(db);
+			form_error(&f, "code", "此代碼已是本縣市另一個帳號的登入帳號。");
+			req->status = 400;
+			return render_edit(req, &f, x, rc ? rc : "", rn ? rn : "");
+		}
+		goto fail;
+	}
+	if (audit_add(req, x, 0, "編輯機關", arena_printf(&req->arena, "%s %s", old_code, old_name),
+		      arena_printf(&req->arena, "%s %s", code, name)) || db_commit(db))
+		goto fail;
+	redirect(req, "/team/agencies?edited=1");
 	return;
 fail:
 	db_rollback(db);
@@ -344,9 +461,9 @@ static void deactivate(struct request *req)
 	st = db_prepare(db, "DELETE s FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.agency_id = ?");
 	if (!st || (db_bind_int(st, 0, x), db_exec(st)))
 		goto fail;
-	if (queue_all_years(req) || audit_add(req, x, 0, "停用機關", NULL, "已停用") || db_commit(db))
+	if (agencies_queue_all_years(req) || audit_add(req, x, 0, "停用機關", NULL, "已停用") || db_commit(db))
 		goto fail;
-	wake_worker(req);
+	agencies_wake_worker(req);
 	redirect(req, "/team/agencies?deactivated=1");
 	return;
 fail:
@@ -358,9 +475,16 @@ void page_team_agencies(struct request *req)
 {
 	const char *action = req_arg(req, "action");
 
-	if (req->method != METHOD_POST)
-		return render(req, NULL, req_arg(req, "moved") ? "已移動。" : req_arg(req, "deactivated") ? "已停用（歷史資料保留）。" : NULL,
-			      NULL, NULL);
+	if (req->method != METHOD_POST) {
+		const char *e = req_arg(req, "edit");
+
+		if (e)
+			return edit_form(req, strtoll(e, NULL, 10));
+		return render(req, NULL, req_arg(req, "moved") ? "已移動。" : req_arg(req, "deactivated") ? "已停用（歷史資料保留）。" :
+			      req_arg(req, "edited") ? "已更新機關資料。" : NULL, NULL, NULL);
+	}
+	if (action && !strcmp(action, "edit"))
+		return edit(req);
 	if (action && !strcmp(action, "create"))
 		return create(req);
 	if (action && !strcmp(action, "move"))

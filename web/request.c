@@ -1,6 +1,7 @@
 /* request.c: parsing a request into its context, and sending the response. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include "request.h"
@@ -161,6 +162,14 @@ static int read_body(struct request *req)
 	}
 	if (ct && !strncmp(ct, "application/x-www-form-urlencoded", 33)) {
 		if (query_parse(&req->arena, buf, got, &req->form) != QUERY_OK) {
+			req->status = 400;
+			return -1;
+		}
+	} else if (ct && !strncasecmp(ct, "multipart/form-data", 19)) {
+		enum multipart_err e = multipart_parse(&req->arena, ct, buf, got, &req->form, req->files, &req->nfiles);
+
+		if (e != MULTIPART_OK) {
+			log_warn("%s: multipart body refused: %s", req->path, multipart_strerror(e));
 			req->status = 400;
 			return -1;
 		}

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "config.h"
 #include "db.h"
+#include "multipart.h"
 #include "query.h"
 #include "queue.h"
 #include "strbuf.h"
@@ -46,7 +47,9 @@ struct request {
 	const char *remote_addr;
 	int https;
 	struct params query;        /* from QUERY_STRING */
-	struct params form;         /* from a urlencoded POST body */
+	struct params form;         /* from a urlencoded or multipart POST body */
+	struct upload files[MULTIPART_MAX_FILES];   /* a multipart body's files */
+	int nfiles;
 	const char *cookie_header;
 
 	const char *csrf;           /* the token forms must carry */

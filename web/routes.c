@@ -34,6 +34,7 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_TEAM_ACCOUNTS]  = { "/team/accounts",  GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_accounts },
 	[PAGE_TEAM_REMINDERS] = { "/team/reminders", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_reminders },
 	[PAGE_TEAM_AGENCIES]  = { "/team/agencies",  GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_agencies },
+	[PAGE_TEAM_IMPORT]    = { "/team/agencies/import", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_import },
 };
 
 void routes_unavailable(struct request *req, const char *what)

@@ -44,6 +44,7 @@ enum page {
 	PAGE_TEAM_ACCOUNTS,
 	PAGE_TEAM_REMINDERS,
 	PAGE_TEAM_AGENCIES,
+	PAGE_TEAM_IMPORT,
 	PAGE__MAX
 };
 
@@ -84,6 +85,7 @@ void page_team_years(struct request *req);
 void page_team_accounts(struct request *req);
 void page_team_reminders(struct request *req);
 void page_team_agencies(struct request *req);
+void page_team_import(struct request *req);
 
 /* 503 after a database failure: logs what failed (with the server's message) and shows the error page. */
 void routes_unavailable(struct request *req, const char *what);

@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "jobs.h"
+#include "password.h"
 #include "util.h"
 
 /*
@@ -25,9 +26,9 @@ static int set_status(struct db *db, long long id, const char *status, int progr
 		      const char *file)
 {
 	struct db_stmt *st = db_prepare(db,
-		"UPDATE exports SET status = ?, progress = ?, error = ?, file = IFNULL(?, file),"
+		"UPDATE exports SET status = ?, progress = ?, error = ?, file = IFNULL(?, file), claimed_at = NOW(3),"
 		" finished_at = IF(? IN ('done', 'failed'), NOW(3), NULL),"
-		" expires_at = IF(? = 'done', NOW() + INTERVAL 30 DAY, NULL) WHERE id = ?");
+		" expires_at = IF(? = 'done', NOW() + INTERVAL IF(kind = 'passwords', 7, 30) DAY, NULL) WHERE id = ?");
 
 	if (!st)
 		return -1;
@@ -196,6 +197,103 @@ dberr:
 	return -2;
 }
 
+/*
+ * The one-time passwords of the accounts an import created and nobody has
+ * used yet: each gets a new one (hashed into the account) and its row in
+ * the workbook, which is the only place the password is written down.  A
+ * rerun (a retried job, a new request) gives new passwords to the same
+ * accounts, so the latest workbook is always the valid one.
+ */
+static int build_passwords(struct job_ctx *ctx, long long id, long long import_id, const char *path, char *err,
+			   size_t errlen)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_worksheet *ws;
+	lxw_format *head, *pwf;
+	struct db_stmt *st, *up;
+	int row = 3, n = 0;
+	lxw_error rc;
+
+	if (!wb) {
+		snprintf(err, errlen, "無法建立檔案");
+		return -1;
+	}
+	ws = workbook_add_worksheet(wb, "一次性密碼");
+	head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_bg_color(head, 0xE3F1ED);
+	format_set_border(head, LXW_BORDER_THIN);
+	pwf = workbook_add_format(wb);
+	format_set_font_name(pwf, "Consolas");
+	worksheet_write_string(ws, 0, 0, "新建機關帳號的一次性密碼（首次登入須變更密碼；請妥善保管，分送後即刪除本檔）", head);
+	static const char *const cols[] = { "序號", "縣市", "機關代碼", "機關單位名稱", "上級機關", "登入帳號", "一次性密碼" };
+	for (int c = 0; c < 7; c++)
+		worksheet_write_string(ws, 2, (lxw_col_t)c, cols[c], head);
+	worksheet_set_column(ws, 1, 2, 14, NULL);
+	worksheet_set_column(ws, 3, 4, 30, NULL);
+	worksheet_set_column(ws, 5, 6, 16, NULL);
+	st = db_prepare(ctx->db,
+		"SELECT ac.id, c.name, ag.code, ag.name, IFNULL(p.name, ''), ac.login FROM accounts ac"
+		" JOIN agencies ag ON ag.id = ac.agency_id JOIN counties c ON c.id = ag.county_id"
+		" LEFT JOIN agencies p ON p.id = ag.parent_id"
+		" WHERE ac.import_id = ? AND ac.active = 1 AND ag.active = 1 AND ac.must_change_password = 1"
+		" AND ac.password_changed_at IS NULL ORDER BY ag.level, ag.code");
+	if (!st)
+		goto dberr;
+	db_bind_int(st, 0, import_id);
+	if (db_exec(st))
+		goto dberr;
+	while (db_step(st) == 1) {
+		char pw[13], hash[PASSWORD_HASH_MAX];
+
+		if (password_onetime(pw) || password_hash(pw, 12, hash)) {
+			snprintf(err, errlen, "無法產生密碼");
+			db_reset(st);
+			workbook_close(wb);
+			return -1;
+		}
+		up = db_prepare(ctx->db, "UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = NULL"
+					 " WHERE id = ? AND must_change_password = 1 AND password_changed_at IS NULL");
+		if (!up)
+			goto dberr;
+		db_bind_text(up, 0, hash);
+		db_bind_int(up, 1, db_col_int(st, 0));
+		if (db_exec(up))
+			goto dberr;
+		if (db_affected(up) != 1)
+			continue;   /* used in the meantime: its owner has a password of their own */
+		worksheet_write_number(ws, (lxw_row_t)row, 0, ++n, NULL);
+		for (int c = 1; c <= 5; c++)
+			worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, db_col_text(st, c, NULL), NULL);
+		worksheet_write_string(ws, (lxw_row_t)row, 6, pw, pwf);
+		explicit_bzero(pw, sizeof(pw));
+		row++;
+		if (n % 20 == 0) {
+			/* argon2 takes a while: keep the lease and the heartbeat fresh. */
+			set_status(ctx->db, id, "running", 5 + n * 90 / (int)(db_rows(st) ? db_rows(st) : 1), NULL, NULL);
+			queue_heartbeat(ctx->queue, ctx->worker_id, ctx->cfg->worker_heartbeat_seconds);
+		}
+	}
+	{
+		char note[120];
+		snprintf(note, sizeof(note), "共 %d 個帳號", n);
+		worksheet_write_string(ws, 1, 0, note, NULL);
+	}
+	if (!n)
+		worksheet_write_string(ws, 3, 0, "此次匯入的帳號都已登入並變更密碼，沒有需要一次性密碼的帳號。", NULL);
+	rc = workbook_close(wb);
+	if (rc != LXW_NO_ERROR) {
+		snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
+		return -1;
+	}
+	return 0;
+dberr:
+	workbook_close(wb);
+	snprintf(err, errlen, "資料庫暫時無法使用");
+	return -2;
+}
+
 /* "export <id>" */
 int job_export(struct job_ctx *ctx, const char *args)
 {
@@ -205,7 +303,7 @@ int job_export(struct job_ctx *ctx, const char *args)
 	long long agency;
 	int year, rc;
 
-	st = db_prepare(ctx->db, "SELECT kind, IFNULL(agency_id, 0), year, status, county_id FROM exports WHERE id = ?");
+	st = db_prepare(ctx->db, "SELECT kind, IFNULL(agency_id, 0), year, status, county_id, IFNULL(import_id, 0) FROM exports WHERE id = ?");
 	if (!st)
 		return error("export: %s", ctx->db->errstr);
 	db_bind_int(st, 0, id);
@@ -220,11 +318,17 @@ int job_export(struct job_ctx *ctx, const char *args)
 	year = (int)db_col_int(st, 2);
 	snprintf(status, sizeof(status), "%s", db_col_text(st, 3, NULL));
 	int county = (int)db_col_int(st, 4);
+	long long import_id = db_col_int(st, 5);
 	db_reset(st);
 	if (!strcmp(status, "done") || !strcmp(status, "failed"))
 		return 0;
-	if (set_status(ctx->db, id, "running", 5, NULL, NULL))
+	/* Claim it: only one worker builds an export (a stale lease is a dead worker's). */
+	st = db_prepare(ctx->db, "UPDATE exports SET status = 'running', progress = 5, claimed_at = NOW(3) WHERE id = ?"
+				 " AND (status = 'queued' OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL 10 MINUTE))");
+	if (!st || (db_bind_int(st, 0, id), db_exec(st)))
 		return error("export: %s", ctx->db->errstr);
+	if (db_affected(st) != 1)
+		return 0;   /* another worker has it */
 
 	snprintf(dir, sizeof(dir), "%s/exports", ctx->cfg->files_dir);
 	if (mkdir(dir, 0755) && errno != EEXIST)
@@ -241,6 +345,8 @@ int job_export(struct job_ctx *ctx, const char *args)
 		rc = build_review(ctx, id, agency, year, part, err, sizeof(err));
 	else if (!strcmp(kind, "reminders"))
 		rc = build_reminders(ctx, id, county, year, part, err, sizeof(err));
+	else if (!strcmp(kind, "passwords"))
+		rc = build_passwords(ctx, id, import_id, part, err, sizeof(err));
 	else {
 		snprintf(err, sizeof(err), "未知的匯出種類");
 		rc = -1;
@@ -268,7 +374,7 @@ int export_poll(struct job_ctx *ctx)
 {
 	struct db_stmt *st = db_prepare(ctx->db,
 		"SELECT id FROM exports WHERE (status = 'queued' AND created_at < NOW(3) - INTERVAL 3 SECOND)"
-		" OR (status = 'running' AND created_at < NOW(3) - INTERVAL 10 MINUTE) ORDER BY id LIMIT 20");
+		" OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL 10 MINUTE) ORDER BY id LIMIT 20");
 	long long ids[20];
 	int n = 0;
 

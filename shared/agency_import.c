@@ -1,0 +1,702 @@
+/* agency_import.c: the county team's list of agencies from a CSV or XLSX file, and its plan. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <csv.h>
+#include <expat.h>
+#include <zip.h>
+
+#include "agency_import.h"
+#include "input.h"
+
+/*
+ * DESIGN: reading collects raw cells (the first three columns of each
+ * row); normalising turns them into codes and names with the same rules as
+ * the forms (input_text: UTF-8, NFKC, trimmed).  The XLSX reader opens the
+ * archive from memory with libzip, finds the first sheet through
+ * workbook.xml and its relationships, and reads shared strings and the
+ * sheet with expat; every entry it inflates is limited in size, so a zip
+ * bomb is refused, not inflated.  Planning builds a hash of every code
+ * (the county's agencies, then the file's rows over them) and walks each
+ * row's parents in the resulting tree, at most as many steps as there are
+ * agencies, to find cycles and depths.
+ */
+
+#define XLSX_ENTRY_MAX (16u << 20)
+#define CELL_MAX 1000   /* bytes kept of one cell */
+
+struct rows {
+	struct arena *a;
+	struct import_file *f;
+	int cap;
+	int line;               /* rows seen, blank ones included */
+	char *cell[3];
+	size_t cell_len[3];
+	int col;
+	int too_many;
+	int last_cr;            /* the last row ended with CR */
+};
+
+static void add_row(struct rows *r)
+{
+	struct import_file *f = r->f;
+	struct import_row *row;
+
+	r->line++;
+	if (!(r->cell[0] || r->cell[1] || r->cell[2]))
+		goto out;
+	if (f->n >= IMPORT_MAX_ROWS) {
+		r->too_many = 1;
+		goto out;
+	}
+	if (f->n >= r->cap) {
+		int ncap = r->cap ? r->cap * 2 : 64;
+		struct import_row *v = arena_alloc(r->a, sizeof(*v) * (size_t)ncap);
+
+		if (f->n)
+			memcpy(v, f->rows, sizeof(*v) * (size_t)f->n);
+		f->rows = v;
+		r->cap = ncap;
+	}
+	row = &f->rows[f->n++];
+	memset(row, 0, sizeof(*row));
+	row->line = r->line;
+	/* Raw for now; import_read() normalises. */
+	row->code = r->cell[0] ? r->cell[0] : "";
+	row->name = r->cell[1] ? r->cell[1] : "";
+	row->parent = r->cell[2] ? r->cell[2] : "";
+out:
+	r->cell[0] = r->cell[1] = r->cell[2] = NULL;
+	r->col = 0;
+}
+
+static void set_cell(struct rows *r, int col, const char *s, size_t len)
+{
+	if (col < 0 || col > 2)
+		return;
+	if (len > CELL_MAX)
+		len = CELL_MAX;
+	r->cell[col] = arena_strndup(r->a, s, len);
+	r->cell_len[col] = len;
+}
+
+/* ---- CSV (libcsv) ---- */
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	struct rows *r = data;
+
+	if (len)
+		set_cell(r, r->col, s, len);
+	r->col++;
+}
+
+/*
+ * With CSV_REPALL_NL libcsv reports every line end, blank lines included,
+ * so line numbers match what a spreadsheet shows; the LF of a CRLF that
+ * ended a row is not a row of its own.
+ */
+static void csv_row(int c, void *data)
+{
+	struct rows *r = data;
+	int blank = !(r->cell[0] || r->cell[1] || r->cell[2]) && !r->col;
+
+	if (c == '\n' && r->last_cr && blank) {
+		r->last_cr = 0;
+		return;
+	}
+	r->last_cr = c == '\r';
+	add_row(r);
+}
+
+static int read_csv(struct rows *r, const char *data, size_t len)
+{
+	struct csv_parser p;
+
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		data += 3, len -= 3;
+	if (csv_init(&p, CSV_REPALL_NL))
+		return -1;
+	if (csv_parse(&p, data, len, csv_field, csv_row, r) != len) {
+		r->f->error = arena_printf(r->a, "CSV 格式錯誤（%s），請確認引號成對。", csv_strerror(csv_error(&p)));
+		csv_free(&p);
+		return -1;
+	}
+	csv_fini(&p, csv_field, csv_row, r);
+	csv_free(&p);
+	return 0;
+}
+
+/* ---- XLSX (libzip + expat) ---- */
+
+/* The entry `name` inflated into the arena (NUL-terminated), or NULL. */
+static char *zip_entry(struct arena *a, zip_t *z, const char *name, size_t *len)
+{
+	zip_stat_t st;
+	zip_file_t *zf;
+	char *buf;
+	zip_int64_t got;
+
+	if (zip_stat(z, name, ZIP_FL_NOCASE, &st) || !(st.valid & ZIP_STAT_SIZE) || st.size > XLSX_ENTRY_MAX)
+		return NULL;
+	zf = zip_fopen(z, name, ZIP_FL_NOCASE);
+	if (!zf)
+		return NULL;
+	buf = arena_alloc(a, (size_t)st.size + 1);
+	got = zip_fread(zf, buf, st.size);
+	zip_fclose(zf);
+	if (got < 0 || (zip_uint64_t)got != st.size)
+		return NULL;
+	buf[got] = '\0';
+	*len = (size_t)got;
+	return buf;
+}
+
+/* The local part of an element name ("x:row" -> "row"). */
+static const char *local(const char *n)
+{
+	const char *c = strrchr(n, ':');
+
+	return c ? c + 1 : n;
+}
+
+static const char *attr(const char **atts, const char *name)
+{
+	for (; atts && *atts; atts += 2)
+		if (!strcmp(local(atts[0]), name))
+			return atts[1];
+	return NULL;
+}
+
+struct xml {
+	struct arena *a;
+	/* workbook.xml and its relationships */
+	char *sheet_rid;
+	char *sheet_target;
+	/* shared strings */
+	char **sst;
+	int nsst, capsst;
+	int in_si, in_t, in_rph;
+	/* the sheet */
+	struct rows *rows;
+	int row_no;             /* the current <row r=...> */
+	int col;                /* the current cell's column (0 = A) */
+	char ctype[16];
+	int in_v, in_is;
+	/* text being collected */
+	char *text;
+	size_t tlen, tcap;
+	int overflow;
+};
+
+static void text_add(struct xml *x, const char *s, int len)
+{
+	if (len <= 0)
+		return;
+	if (x->tlen + (size_t)len > CELL_MAX * 4) {
+		x->overflow = 1;
+		return;
+	}
+	if (x->tlen + (size_t)len + 1 > x->tcap) {
+		size_t ncap = (x->tlen + (size_t)len + 1) * 2;
+		char *t = arena_alloc(x->a, ncap);
+
+		if (x->tlen)
+			memcpy(t, x->text, x->tlen);
+		x->text = t;
+		x->tcap = ncap;
+	}
+	memcpy(x->text + x->tlen, s, (size_t)len);
+	x->tlen += (size_t)len;
+	x->text[x->tlen] = '\0';
+}
+
+static void XMLCALL wb_start(void *data, const char *el, const char **atts)
+{
+	struct xml *x = data;
+	const char *n = local(el);
+
+	if (!strcmp(n, "sheet") && !x->sheet_rid) {
+		const char *id = attr(atts, "id");   /* r:id */
+		if (id)
+			x->sheet_rid = arena_strdup(x->a, id);
+	}
+}
+
+static void XMLCALL rels_start(void *data, const char *el, const char **atts)
+{
+	struct xml *x = data;
+	const char *id, *target;
+
+	if (strcmp(local(el), "Relationship") || x->sheet_target)
+		return;
+	id = attr(atts, "Id");
+	target = attr(atts, "Target");
+	if (id && target && x->sheet_rid && !strcmp(id, x->sheet_rid))
+		x->sheet_target = arena_strdup(x->a, target);
+}
+
+static void XMLCALL sst_start(void *data, const char *el, const char **atts)
+{
+	struct xml *x = data;
+	const char *n = local(el);
+
+	(void)atts;
+	if (!strcmp(n, "si")) {
+		x->in_si = 1;
+		x->tlen = 0;
+		if (x->text)
+			x->text[0] = '\0';
+	} else if (!strcmp(n, "rPh")) {
+		x->in_rph = 1;
+	} else if (!strcmp(n, "t") && x->in_si && !x->in_rph) {
+		x->in_t = 1;
+	}
+}
+
+static void XMLCALL sst_end(void *data, const char *el)
+{
+	struct xml *x = data;
+	const char *n = local(el);
+
+	if (!strcmp(n, "t")) {
+		x->in_t = 0;
+	} else if (!strcmp(n, "rPh")) {
+		x->in_rph = 0;
+	} else if (!strcmp(n, "si")) {
+		if (x->nsst >= x->capsst) {
+			int ncap = x->capsst ? x->capsst * 2 : 256;
+			char **v = arena_alloc(x->a, sizeof(*v) * (size_t)ncap);
+
+			if (x->nsst)
+				memcpy(v, x->sst, sizeof(*v) * (size_t)x->nsst);
+			x->sst = v;
+			x->capsst = ncap;
+		}
+		x->sst[x->nsst++] = arena_strndup(x->a, x->tlen ? x->text : "", x->tlen);
+		x->in_si = 0;
+		x->tlen = 0;
+	}
+}
+
+static void XMLCALL sst_text(void *data, const char *s, int len)
+{
+	struct xml *x = data;
+
+	if (x->in_t)
+		text_add(x, s, len);
+}
+
+/* "BC12" -> column 54 (0-based); -1 when there are no letters. */
+static int column_of(const char *ref)
+{
+	int c = 0, n = 0;
+
+	for (; *ref >= 'A' && *ref <= 'Z' && n < 4; ref++, n++)
+		c = c * 26 + (*ref - 'A' + 1);
+	return n ? c - 1 : -1;
+}
+
+static void XMLCALL sheet_start(void *data, const char *el, const char **atts)
+{
+	struct xml *x = data;
+	const char *n = local(el);
+
+	if (!strcmp(n, "row")) {
+		const char *r = attr(atts, "r");
+		int no = r ? atoi(r) : x->row_no + 1;
+
+		/* Rows the sheet skips are blank rows: count them for the line numbers. */
+		if (no > x->row_no + 1 && no - x->row_no < 1000000)
+			x->rows->line += no - x->row_no - 1;
+		x->row_no = no;
+		x->col = -1;
+	} else if (!strcmp(n, "c")) {
+		const char *r = attr(atts, "r"), *t = attr(atts, "t");
+
+		x->col = r ? column_of(r) : x->col + 1;
+		snprintf(x->ctype, sizeof(x->ctype), "%s", t ? t : "n");
+		x->tlen = 0;
+		if (x->text)
+			x->text[0] = '\0';
+	} else if (!strcmp(n, "v")) {
+		x->in_v = 1;
+	} else if (!strcmp(n, "is")) {
+		x->in_is = 1;
+	} else if (!strcmp(n, "rPh")) {
+		x->in_rph = 1;
+	} else if (!strcmp(n, "t") && x->in_is && !x->in_rph) {
+		x->in_t = 1;
+	}
+}
+
+static void XMLCALL sheet_end(void *data, const char *el)
+{
+	struct xml *x = data;
+	const char *n = local(el);
+
+	if (!strcmp(n, "v")) {
+		x->in_v = 0;
+	} else if (!strcmp(n, "t")) {
+		x->in_t = 0;
+	} else if (!strcmp(n, "rPh")) {
+		x->in_rph = 0;
+	} else if (!strcmp(n, "is")) {
+		x->in_is = 0;
+	} else if (!strcmp(n, "c")) {
+		const char *v = x->tlen ? x->text : "";
+
+		if (!strcmp(x->ctype, "s")) {
+			char *end;
+			long i = strtol(v, &end, 10);
+
+			v = (*v && !*end && i >= 0 && i < x->nsst) ? x->sst[i] : "";
+		}
+		if (*v)
+			set_cell(x->rows, x->col, v, strlen(v));
+	} else if (!strcmp(n, "row")) {
+		add_row(x->rows);
+	}
+}
+
+static void XMLCALL sheet_text(void *data, const char *s, int len)
+{
+	struct xml *x = data;
+
+	if (x->in_v || x->in_t)
+		text_add(x, s, len);
+}
+
+static int parse_xml(struct xml *x, const char *doc, size_t len, XML_StartElementHandler start,
+		     XML_EndElementHandler end, XML_CharacterDataHandler text)
+{
+	XML_Parser p = XML_ParserCreate("UTF-8");
+	int ok;
+
+	if (!p)
+		return -1;
+	XML_SetUserData(p, x);
+	XML_SetElementHandler(p, start, end);
+	if (text)
+		XML_SetCharacterDataHandler(p, text);
+	ok = XML_Parse(p, doc, (int)len, 1) == XML_STATUS_OK;
+	XML_ParserFree(p);
+	return ok ? 0 : -1;
+}
+
+static int read_xlsx(struct rows *r, const char *data, size_t len)
+{
+	struct xml x = { .a = r->a, .rows = r };
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *z;
+	char *doc, path[300];
+	size_t dlen;
+	int rc = -1;
+
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(data, len, 0, &ze);
+	if (!src)
+		goto bad;
+	z = zip_open_from_source(src, ZIP_RDONLY, &ze);
+	if (!z) {
+		zip_source_free(src);
+		goto bad;
+	}
+	/* The first sheet, through the workbook and its relationships. */
+	doc = zip_entry(r->a, z, "xl/workbook.xml", &dlen);
+	if (doc && !parse_xml(&x, doc, dlen, wb_start, NULL, NULL) && x.sheet_rid) {
+		doc = zip_entry(r->a, z, "xl/_rels/workbook.xml.rels", &dlen);
+		if (doc)
+			parse_xml(&x, doc, dlen, rels_start, NULL, NULL);
+	}
+	if (x.sheet_target && x.sheet_target[0] == '/')
+		snprintf(path, sizeof(path), "%s", x.sheet_target + 1);
+	else if (x.sheet_target)
+		snprintf(path, sizeof(path), "xl/%s", x.sheet_target);
+	else
+		snprintf(path, sizeof(path), "xl/worksheets/sheet1.xml");
+	doc = zip_entry(r->a, z, "xl/sharedStrings.xml", &dlen);
+	if (doc && parse_xml(&x, doc, dlen, sst_start, sst_end, sst_text))
+		goto close;
+	doc = zip_entry(r->a, z, path, &dlen);
+	if (!doc || parse_xml(&x, doc, dlen, sheet_start, sheet_end, sheet_text))
+		goto close;
+	rc = 0;
+close:
+	zip_discard(z);
+	if (!rc)
+		return 0;
+bad:
+	zip_error_fini(&ze);
+	r->f->error = "無法讀取此 .xlsx 檔案（檔案損毀或不是 Excel 活頁簿）。請用 Excel 另存為 .xlsx 或 CSV UTF-8 後再上傳。";
+	return -1;
+}
+
+/* ---- normalising and planning ---- */
+
+int import_valid_code(const char *c)
+{
+	size_t n = strlen(c);
+
+	if (n < 4 || n > 20)
+		return 0;
+	for (; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z')))
+			return 0;
+	return 1;
+}
+
+static const char *upper(struct arena *a, const char *s)
+{
+	char *u = arena_strdup(a, s);
+
+	for (char *p = u; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return u;
+}
+
+/* Normalises one cell; 1 when it is not valid UTF-8. */
+static int norm(struct arena *a, const char **s, size_t max)
+{
+	const char *out = "";
+	enum input_err e = input_text(a, *s, strlen(*s), max, 0, &out);
+
+	if (e == INPUT_BAD_UTF8)
+		return 1;
+	/* Too long or with control characters: kept raw for import_plan() to refuse. */
+	if (e == INPUT_OK || e == INPUT_EMPTY)
+		*s = out ? out : "";
+	return 0;
+}
+
+int import_read(struct arena *a, const char *data, size_t len, struct import_file *out)
+{
+	struct rows r = { .a = a, .f = out };
+	int i, bad_utf8 = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!len) {
+		out->error = "檔案是空的。";
+		return -1;
+	}
+	if (len >= 8 && !memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
+		out->error = "不支援舊版 Excel (.xls) 檔案，請另存為 .xlsx 或 CSV UTF-8 後再上傳。";
+		return -1;
+	}
+	out->is_xlsx = len >= 4 && !memcmp(data, "PK\3\4", 4);
+	if (out->is_xlsx ? read_xlsx(&r, data, len) : read_csv(&r, data, len))
+		return -1;
+	if (r.too_many) {
+		out->error = arena_printf(a, "資料超過 %d 列，請分批上傳。", IMPORT_MAX_ROWS);
+		return -1;
+	}
+	for (i = 0; i < out->n; i++) {
+		struct import_row *row = &out->rows[i];
+
+		bad_utf8 |= norm(a, &row->code, 20) | norm(a, &row->name, 200) | norm(a, &row->parent, 20);
+		row->code = upper(a, row->code);
+		row->parent = upper(a, row->parent);
+	}
+	if (bad_utf8) {
+		out->error = "檔案不是 UTF-8 編碼。請在 Excel 選「另存新檔」→「CSV UTF-8（逗號分隔）」，或直接上傳 .xlsx。";
+		return -1;
+	}
+	/* A heading row. */
+	if (out->n && (!strcmp(out->rows[0].code, "機關代碼") || !strcmp(out->rows[0].code, "代碼") ||
+		       !strcasecmp(out->rows[0].code, "CODE"))) {
+		out->rows++;
+		out->n--;
+	}
+	if (!out->n) {
+		out->error = "檔案中沒有任何機關資料列。";
+		return -1;
+	}
+	return 0;
+}
+
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* An open-addressing table from upper-case code to an index. */
+struct codes {
+	const char **key;
+	int *val;
+	size_t mask;
+};
+
+static size_t hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s)) * 1099511628211ull;
+	return h;
+}
+
+static void codes_init(struct arena *a, struct codes *t, int n)
+{
+	size_t size = 16;
+
+	while (size < (size_t)n * 2 + 2)
+		size <<= 1;
+	t->key = arena_alloc(a, sizeof(*t->key) * size);
+	t->val = arena_alloc(a, sizeof(*t->val) * size);
+	memset(t->key, 0, sizeof(*t->key) * size);
+	t->mask = size - 1;
+}
+
+static int *codes_slot(struct codes *t, const char *k, int create)
+{
+	size_t i = hash(k) & t->mask;
+
+	while (t->key[i]) {
+		if (!strcasecmp(t->key[i], k))
+			return &t->val[i];
+		i = (i + 1) & t->mask;
+	}
+	if (!create)
+		return NULL;
+	t->key[i] = k;
+	t->val[i] = -1;
+	return &t->val[i];
+}
+
+/*
+ * Nodes: 0..nex-1 the county's agencies, nex.. the file's new codes.  Each
+ * node's final parent is a node index or -1.
+ */
+int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex)
+{
+	struct codes t;
+	int total = nex + f->n, i, nerr = 0;
+	int *parent = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
+	int *row_of = arena_alloc(a, sizeof(int) * (size_t)(total + 1));   /* node -> row, or -1 */
+	int *node_of = arena_alloc(a, sizeof(int) * (size_t)(f->n + 1));
+	int n = nex;
+
+	codes_init(a, &t, total);
+	for (i = 0; i < nex; i++) {
+		*codes_slot(&t, ex[i].code, 1) = i;
+		row_of[i] = -1;
+	}
+	/* Every row's node; duplicates and bad codes first. */
+	for (i = 0; i < f->n; i++) {
+		struct import_row *r = &f->rows[i];
+		int *slot;
+
+		r->error = NULL;
+		r->depth = 0;
+		r->changes = 0;
+		node_of[i] = -1;
+		if (!*r->code) {
+			r->error = "未填機關代碼。";
+			continue;
+		}
+		if (!import_valid_code(r->code)) {
+			r->error = "機關代碼須為 4 至 20 個英文字母或數字。";
+			continue;
+		}
+		slot = codes_slot(&t, r->code, 1);
+		if (*slot >= 0 && row_of[*slot] >= 0) {
+			struct import_row *first = &f->rows[row_of[*slot]];
+
+			r->error = arena_printf(a, "機關代碼與第 %d 列重複。", first->line);
+			if (!first->error)
+				first->error = arena_printf(a, "機關代碼與第 %d 列重複。", r->line);
+			continue;
+		}
+		if (*slot < 0)
+			*slot = n++;
+		row_of[*slot] = i;
+		node_of[i] = *slot;
+		if (*slot < nex && !ex[*slot].active)
+			r->error = "此代碼屬於已停用的機關，不能再用。";
+		else if (!*r->name)
+			r->error = "未填機關單位名稱。";
+		else if (input_chars(r->name) > 200)
+			r->error = "機關單位名稱超過 200 字。";
+		else if (has_control(r->name))
+			r->error = "機關單位名稱含有不允許的控制字元。";
+	}
+	/* Final parents: the file's word over the database's. */
+	for (i = 0; i < nex; i++) {
+		int *p = *ex[i].parent ? codes_slot(&t, ex[i].parent, 0) : NULL;
+		parent[i] = p ? *p : -1;
+	}
+	for (i = 0; i < f->n; i++) {
+		struct import_row *r = &f->rows[i];
+		int *p;
+
+		if (node_of[i] < 0)
+			continue;
+		parent[node_of[i]] = -1;
+		if (!*r->parent)
+			continue;
+		if (!strcasecmp(r->parent, r->code)) {
+			if (!r->error)
+				r->error = "上級機關不可是自己。";
+			continue;
+		}
+		p = codes_slot(&t, r->parent, 0);
+		if (!p || *p < 0 || (*p < nex && !ex[*p].active && row_of[*p] < 0) ||
+		    (row_of[*p] >= 0 && f->rows[row_of[*p]].error && node_of[row_of[*p]] < 0)) {
+			if (!r->error)
+				r->error = arena_printf(a, "找不到上級機關代碼 %s（須為本縣市啟用中的機關，或列在本檔案中）。", r->parent);
+			continue;
+		}
+		if (*p < nex && !ex[*p].active) {
+			if (!r->error)
+				r->error = "上級機關已停用。";
+			continue;
+		}
+		parent[node_of[i]] = *p;
+	}
+	/* Cycles and depths: walk up at most `n` steps. */
+	for (i = 0; i < f->n; i++) {
+		struct import_row *r = &f->rows[i];
+		int x = node_of[i], depth = 1, steps = 0;
+
+		if (x < 0)
+			continue;
+		for (int p = parent[x]; p >= 0 && steps <= n; p = parent[p], steps++) {
+			if (p == x) {
+				depth = -1;
+				break;
+			}
+			depth++;
+		}
+		if (depth < 0 || steps > n) {
+			if (!r->error)
+				r->error = depth < 0 ? "上級關係形成循環（某機關成為自己的所屬機關）。" :
+					"上級機關的上級關係形成循環，請先修正該列。";
+			continue;
+		}
+		if (depth > IMPORT_MAX_DEPTH && !r->error)
+			r->error = arena_printf(a, "層級超過 %d 級。", IMPORT_MAX_DEPTH);
+		r->depth = depth;
+		if (x < nex) {
+			int rename = strcmp(ex[x].name, r->name) != 0;
+			int move = strcasecmp(ex[x].parent, r->parent) != 0;
+
+			r->old_name = ex[x].name;
+			r->old_parent = ex[x].parent;
+			r->changes = (rename ? IMPORT_RENAME : 0) | (move ? IMPORT_MOVE : 0);
+			r->action = r->changes ? IMPORT_UPDATE : IMPORT_SAME;
+		} else {
+			r->action = IMPORT_CREATE;
+		}
+	}
+	for (i = 0; i < f->n; i++)
+		if (f->rows[i].error)
+			nerr++;
+	return nerr;
+}

@@ -1,0 +1,79 @@
+/* agency_import.h: the county team's list of agencies from a CSV or XLSX file, and its plan. */
+#ifndef CITYINV_AGENCY_IMPORT_H
+#define CITYINV_AGENCY_IMPORT_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+/*
+ * A file holds one agency per row: 機關代碼, 機關單位名稱, 上級機關代碼
+ * (empty for a 一級 agency), in the first three columns of a CSV (UTF-8,
+ * comma-separated, a BOM allowed) or of an .xlsx workbook's first sheet.
+ * A first row whose first cell is 機關代碼 (or "code") is a heading.
+ * Reading never touches the database; planning compares the rows with the
+ * county's agencies and says, row by row, what would change and what is
+ * wrong.  Nothing is written unless no row is wrong.
+ */
+
+#define IMPORT_MAX_ROWS 10000
+#define IMPORT_MAX_DEPTH 20
+
+enum import_action {
+	IMPORT_CREATE,
+	IMPORT_UPDATE,   /* rename and/or move */
+	IMPORT_SAME,     /* already so */
+};
+
+#define IMPORT_RENAME 1
+#define IMPORT_MOVE 2
+
+struct import_row {
+	int line;               /* the row's number in the file (1-based, heading included) */
+	const char *code;       /* normalised (NFKC, trimmed, upper case); "" when empty */
+	const char *name;
+	const char *parent;     /* "" for a 一級 agency */
+	/* Filled in by import_plan(): */
+	enum import_action action;
+	unsigned changes;       /* IMPORT_RENAME | IMPORT_MOVE */
+	int depth;              /* 1 = 一級 (0 when the row is wrong) */
+	const char *error;      /* what is wrong, in Traditional Chinese, or NULL */
+	const char *old_name;   /* for an update */
+	const char *old_parent;
+};
+
+struct import_file {
+	struct import_row *rows;
+	int n;
+	int is_xlsx;
+	const char *error;      /* the file as a whole cannot be read: why, or NULL */
+};
+
+/* One agency already in the county; parent is its parent's code ("" for 一級). */
+struct import_existing {
+	const char *code;
+	const char *name;
+	const char *parent;
+	int active;
+};
+
+/*
+ * Reads data[0..len) (an .xlsx when it is a zip archive, else CSV) into
+ * *out, all memory from the arena.  0, or -1 with out->error set.
+ */
+int import_read(struct arena *a, const char *data, size_t len, struct import_file *out);
+
+/*
+ * Plans f's rows against the county's agencies ex[0..nex): sets each row's
+ * action, changes, depth and error.  Returns the number of rows in error.
+ * Errors: a bad code, a missing or over-long name, a code twice in the
+ * file, a code of a deactivated agency, a parent that is the row itself or
+ * is neither an active agency of the county nor in the file, a cycle, a
+ * tree deeper than IMPORT_MAX_DEPTH.
+ */
+int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex);
+
+/* 1 when code is 4 to 20 ASCII letters and digits. */
+int import_valid_code(const char *code);
+
+#endif

@@ -1,0 +1,248 @@
+/* test_import.c: reading agency lists from CSV and XLSX, and planning them against a county. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "agency_import.h"
+#include "tap.h"
+
+static struct arena a;
+
+static int read_str(const char *s, struct import_file *f)
+{
+	return import_read(&a, s, strlen(s), f);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	*len = fread(buf, 1, (size_t)n, fp);
+	fclose(fp);
+	return buf;
+}
+
+/* The planned error of the row with code `code` ("" when none). */
+static const char *err_of(const struct import_file *f, int line)
+{
+	for (int i = 0; i < f->n; i++)
+		if (f->rows[i].line == line)
+			return f->rows[i].error ? f->rows[i].error : "";
+	return "(no such row)";
+}
+
+static const struct import_row *row_of(const struct import_file *f, int line)
+{
+	for (int i = 0; i < f->n; i++)
+		if (f->rows[i].line == line)
+			return &f->rows[i];
+	return NULL;
+}
+
+static int contains(const char *s, const char *sub)
+{
+	return s && strstr(s, sub) != NULL;
+}
+
+static void test_csv(void)
+{
+	struct import_file f;
+
+	is_int(read_str("\xEF\xBB\xBF機關代碼,機關單位名稱,上級機關代碼\r\n371000000a,　連江縣政府　,\r\n\r\n"
+			"３７１０３００００Ａ,\"教育處, 含逗號\",371000000A\r\n", &f), 0, "CSV with a BOM, a heading and a blank row");
+	is_int(f.n, 2, "two agencies (heading and blank row skipped)");
+	is_str(f.rows[0].code, "371000000A", "codes upper-cased");
+	is_str(f.rows[0].name, "連江縣政府", "names trimmed of ideographic spaces");
+	is_int(f.rows[0].line, 2, "line numbers count the heading");
+	is_str(f.rows[1].code, "371030000A", "full-width code normalised (NFKC)");
+	is_str(f.rows[1].name, "教育處, 含逗號", "a quoted comma");
+	is_int(f.rows[1].line, 4, "and the blank row");
+	is_int(f.is_xlsx, 0, "not an xlsx");
+
+	is_int(read_str("371000000A,x\n", &f), 0, "no heading, two columns");
+	is_str(f.rows[0].parent, "", "a missing column is empty");
+
+	ok(read_str("", &f) && contains(f.error, "空的"), "an empty file");
+	ok(read_str("機關代碼,機關單位名稱\n", &f) && contains(f.error, "沒有任何機關資料列"), "a heading only");
+	ok(read_str("\xBE\xF7\xC3\xF6,A\n", &f) && contains(f.error, "UTF-8"), "Big5 is refused with advice");
+	ok(import_read(&a, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1xxxx", 12, &f) && contains(f.error, ".xls"), "an old .xls");
+	ok(import_read(&a, "PK\x03\x04garbage", 11, &f) && contains(f.error, ".xlsx"), "a broken zip");
+	{
+		/* Too many rows. */
+		size_t cap = (IMPORT_MAX_ROWS + 2) * 20, n = 0;
+		char *big = malloc(cap);
+
+		for (int i = 0; i <= IMPORT_MAX_ROWS; i++)
+			n += (size_t)snprintf(big + n, cap - n, "C%08d,n,\n", i);
+		ok(import_read(&a, big, n, &f) && contains(f.error, "分批"), "more than IMPORT_MAX_ROWS rows");
+		free(big);
+	}
+}
+
+static void test_xlsx_openpyxl(void)
+{
+	struct import_file f;
+	size_t len;
+	char *data = slurp("tests/unit/data/agencies.xlsx", &len);
+
+	ok(data != NULL, "the openpyxl fixture (inline strings, two sheets) is there");
+	if (!data)
+		return;
+	is_int(import_read(&a, data, len, &f), 0, "read");
+	is_int(f.is_xlsx, 1, "as xlsx");
+	is_int(f.n, 3, "three rows from the first sheet only (heading, a blank row and one with a cell beyond C skipped)");
+	is_str(f.rows[0].code, "371000000A", "row 2 code");
+	is_str(f.rows[0].name, "連江縣政府", "row 2 name");
+	is_int(f.rows[1].line, 4, "row 4 after a blank row 3");
+	is_str(f.rows[1].code, "371030000A", "upper-cased");
+	is_str(f.rows[1].name, "連江縣政府教育處", "trimmed");
+	is_str(f.rows[1].parent, "371000000A", "parent");
+	is_str(f.rows[2].code, "371099001", "a number cell as its digits");
+	free(data);
+}
+
+static void test_xlsx_libxlsxwriter(void)
+{
+	const char *path = "/tmp/cityinv-test-import.xlsx";
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "機關");
+	struct import_file f;
+	size_t len;
+	char *data;
+
+	worksheet_write_string(ws, 0, 0, "機關代碼", NULL);
+	worksheet_write_string(ws, 0, 1, "機關單位名稱", NULL);
+	worksheet_write_string(ws, 0, 2, "上級機關代碼", NULL);
+	worksheet_write_string(ws, 1, 0, "371000000A", NULL);
+	worksheet_write_string(ws, 1, 1, "連江縣政府", NULL);
+	worksheet_write_string(ws, 2, 0, "371040000A", NULL);
+	worksheet_write_string(ws, 2, 1, "環境資源局", NULL);
+	worksheet_write_string(ws, 2, 2, "371000000A", NULL);
+	worksheet_write_string(ws, 3, 0, "371040000A", NULL);   /* a repeated shared string */
+	worksheet_write_number(ws, 3, 1, 12.5, NULL);
+	ok(workbook_close(wb) == LXW_NO_ERROR, "libxlsxwriter wrote a workbook (shared strings)");
+	data = slurp(path, &len);
+	is_int(import_read(&a, data, len, &f), 0, "read");
+	is_int(f.n, 3, "three rows");
+	is_str(f.rows[1].name, "環境資源局", "a shared string");
+	is_str(f.rows[2].code, "371040000A", "a repeated shared string");
+	is_str(f.rows[2].name, "12.5", "a number as text");
+	free(data);
+	unlink(path);
+}
+
+static void test_plan(void)
+{
+	/* The county: H (一級) -> E (二級) -> S1, S2 (三級); O inactive. */
+	static const struct import_existing ex[] = {
+		{ "H0000001", "縣政府", "", 1 },
+		{ "E0000001", "教育處", "H0000001", 1 },
+		{ "S0000001", "甲國小", "E0000001", 1 },
+		{ "S0000002", "乙國小", "E0000001", 1 },
+		{ "O0000001", "舊機關", "", 0 },
+	};
+	struct import_file f;
+
+	is_int(read_str("N0000001,新局,H0000001\n"        /* 1 create under H */
+			"N0000002,新局一科,N0000001\n"    /* 2 create under a new one */
+			"S0000001,甲國小,E0000001\n"      /* 3 same */
+			"S0000002,乙國小（改）,N0000001\n" /* 4 rename and move */
+			"E0000001,教育處,\n", &f), 0, "a good file");   /* 5 move to 一級 */
+	is_int(import_plan(&a, &f, ex, 5), 0, "plans without errors");
+	is_int(row_of(&f, 1)->action, IMPORT_CREATE, "new code: create");
+	is_int(row_of(&f, 1)->depth, 2, "under 一級: 二級");
+	is_int(row_of(&f, 2)->depth, 3, "under a new 二級: 三級");
+	is_int(row_of(&f, 3)->action, IMPORT_SAME, "unchanged: same");
+	is_int(row_of(&f, 4)->action, IMPORT_UPDATE, "renamed and moved: update");
+	is_int(row_of(&f, 4)->changes, IMPORT_RENAME | IMPORT_MOVE, "both changes");
+	is_str(row_of(&f, 4)->old_name, "乙國小", "with the old name");
+	is_int(row_of(&f, 5)->changes, IMPORT_MOVE, "a move to the top");
+	is_int(row_of(&f, 5)->depth, 1, "is 一級");
+	is_int(row_of(&f, 3)->depth, 2, "and its school follows (depth from the final tree)");
+
+	is_int(read_str("ab,短,\n"                         /* 1 bad code */
+			"X0000001,甲,NOPE0001\n"           /* 2 unknown parent */
+			"X0000002,乙,H0000001\n"           /* 3 duplicate */
+			"x0000002,乙二,H0000001\n"         /* 4 duplicate (case-insensitive) */
+			"X0000003,丙,X0000004\n"           /* 5 cycle */
+			"X0000004,丁,X0000003\n"           /* 6 cycle */
+			"H0000001,縣政府,S0000001\n"       /* 7 cycle through the database's tree */
+			"O0000001,舊機關復活,\n"           /* 8 a deactivated code */
+			"X0000005,戊,O0000001\n"           /* 9 a deactivated parent */
+			"X0000006,,H0000001\n"             /* 10 no name */
+			"X0000007,自己,X0000007\n"         /* 11 its own parent */
+			"X0000008,己,E0000001\n"           /* 12 fine except that E is under H, now in a cycle */
+			"X000000 9,空白,\n", &f), 0, "a bad file reads");       /* 13 bad code with a space */
+	is_int(import_plan(&a, &f, ex, 5), 13, "every row is wrong");
+	ok(contains(err_of(&f, 1), "4 至 20"), "bad code");
+	ok(contains(err_of(&f, 2), "找不到上級機關代碼 NOPE0001"), "unknown parent");
+	ok(contains(err_of(&f, 3), "第 4 列重複"), "duplicate: the first names the second");
+	ok(contains(err_of(&f, 4), "第 3 列重複"), "duplicate: the second names the first");
+	ok(contains(err_of(&f, 5), "循環"), "cycle in the file");
+	ok(contains(err_of(&f, 6), "循環"), "cycle in the file (other row)");
+	ok(contains(err_of(&f, 7), "循環"), "cycle with the database's tree");
+	ok(contains(err_of(&f, 8), "已停用"), "deactivated code");
+	ok(contains(err_of(&f, 9), "已停用"), "deactivated parent");
+	ok(contains(err_of(&f, 10), "未填機關單位名稱"), "no name");
+	ok(contains(err_of(&f, 11), "自己"), "own parent");
+	ok(contains(err_of(&f, 12), "上級機關的上級關係形成循環"), "parent inside a cycle");
+	ok(contains(err_of(&f, 13), "4 至 20"), "code with a space");
+
+	{
+		/* Depth limit: a chain of IMPORT_MAX_DEPTH + 1. */
+		char buf[4096];
+		size_t n = 0;
+
+		for (int i = 0; i <= IMPORT_MAX_DEPTH; i++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, i ? "D%07d,d,D%07d\n" : "D%07d,d,\n", i, i - 1);
+		is_int(read_str(buf, &f), 0, "a deep chain reads");
+		is_int(import_plan(&a, &f, ex, 5), 1, "only the deepest row is wrong");
+		ok(contains(f.rows[IMPORT_MAX_DEPTH].error, "層級超過"), "too deep");
+	}
+	{
+		/* A large county plans in one pass. */
+		int nex = 5000;
+		struct import_existing *big = malloc(sizeof(*big) * (size_t)nex);
+		char (*codes)[16] = malloc(16 * (size_t)nex);
+		size_t cap = 5000 * 40, n = 0;
+		char *csv = malloc(cap);
+
+		for (int i = 0; i < nex; i++) {
+			snprintf(codes[i], 16, "B%08d", i % 100000000);
+			big[i].code = codes[i];
+			big[i].name = "機關";
+			big[i].parent = i ? codes[(i - 1) / 10] : "";
+			big[i].active = 1;
+		}
+		for (int i = 0; i < 5000; i++)
+			n += (size_t)snprintf(csv + n, cap - n, "B%08d,機關,%s\n", i, i ? codes[i / 3] : "");
+		is_int(import_read(&a, csv, n, &f), 0, "5,000 rows read");
+		is_int(import_plan(&a, &f, big, nex), 0, "and plan (reshaping the whole tree) without errors");
+		is_int(f.rows[4999].depth, 9, "depth of the last row in the new tree");
+		free(csv);
+		free(codes);
+		free(big);
+	}
+}
+
+int main(void)
+{
+	arena_init(&a, 1 << 16);
+	test_csv();
+	test_xlsx_openpyxl();
+	test_xlsx_libxlsxwriter();
+	test_plan();
+	arena_release(&a);
+	return tap_done();
+}

@@ -1,0 +1,593 @@
+/* page_import.c: 批次匯入機關: the county team uploads a CSV or XLSX list of agencies, sees a
+ * preview of every change with each row's problems, and confirms; nothing is written before. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agencies.h"
+#include "agency_import.h"
+#include "audit.h"
+#include "form.h"
+#include "html.h"
+#include "input.h"
+#include "routes.h"
+#include "session.h"
+#include "util.h"
+
+/*
+ * DESIGN: the upload is kept (agency_imports, status preview) so the
+ * preview is a page of its own (POST, redirect, GET) and the confirmation
+ * re-reads the very same bytes.  Confirming re-plans inside the transaction
+ * that applies, with the county locked, against the agencies as they are
+ * then; if the plan is not the one the team saw (its hash differs) or has
+ * errors now, nothing is written and the new preview is shown.  Rows are
+ * applied parents first (by their depth in the final tree), so a move
+ * never passes through a cycle.  New accounts get no password here: the
+ * worker gives each a one-time password and writes them to a workbook only
+ * the importing account can download (argon2 for thousands of accounts is
+ * work for the worker, not for a page).
+ */
+
+static void unavailable(struct request *req)
+{
+	routes_unavailable(req, "import");
+}
+
+struct import {
+	long long id;
+	const char *filename;
+	const char *content;
+	size_t len;
+	const char *status;
+	long long export_id;
+	int created, updated;
+	const char *created_at;
+};
+
+/* The import `id` of the session's county; 1, 0 (none), -1 (error). */
+static int load_import(struct request *req, long long id, int lock, struct import *im)
+{
+	struct db_stmt *st = db_prepare(&req->app->db, lock ?
+		"SELECT filename, content, status, IFNULL(export_id, 0), created_count, updated_count,"
+		" DATE_FORMAT(created_at, '%Y-%m-%d %H:%i') FROM agency_imports WHERE id = ? AND county_id = ? FOR UPDATE" :
+		"SELECT filename, content, status, IFNULL(export_id, 0), created_count, updated_count,"
+		" DATE_FORMAT(created_at, '%Y-%m-%d %H:%i') FROM agency_imports WHERE id = ? AND county_id = ?");
+	size_t len;
+	const char *c;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	db_bind_int(st, 1, req->session->county_id);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) != 1)
+		return 0;
+	im->id = id;
+	im->filename = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
+	c = db_col_text(st, 1, &len);
+	im->content = arena_strndup(&req->arena, c, len);
+	im->len = len;
+	im->status = arena_strdup(&req->arena, db_col_text(st, 2, NULL));
+	im->export_id = db_col_int(st, 3);
+	im->created = (int)db_col_int(st, 4);
+	im->updated = (int)db_col_int(st, 5);
+	im->created_at = arena_strdup(&req->arena, db_col_text(st, 6, NULL));
+	db_reset(st);
+	return 1;
+}
+
+/* The county's agencies, for planning; 0 or -1. */
+static int load_agencies(struct request *req, struct import_existing **out, int *n)
+{
+	struct db_stmt *st = db_prepare(&req->app->db,
+		"SELECT a.code, a.name, IFNULL(p.code, ''), a.active FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
+		" WHERE a.county_id = ?");
+	int cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, req->session->county_id);
+	if (db_exec(st))
+		return -1;
+	while (db_step(st) == 1) {
+		if (*n >= cap) {
+			int ncap = cap ? cap * 2 : 256;
+			struct import_existing *v = arena_alloc(&req->arena, sizeof(*v) * (size_t)ncap);
+
+			if (*n)
+				memcpy(v, *out, sizeof(*v) * (size_t)*n);
+			*out = v;
+			cap = ncap;
+		}
+		(*out)[*n].code = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
+		(*out)[*n].name = arena_strdup(&req->arena, db_col_text(st, 1, NULL));
+		(*out)[*n].parent = arena_strdup(&req->arena, db_col_text(st, 2, NULL));
+		(*out)[*n].active = (int)db_col_int(st, 3);
+		(*n)++;
+	}
+	return 0;
+}
+
+/* The plan as the team saw it: FNV-1a over every row's outcome. */
+static unsigned long long plan_hash(const struct import_file *f)
+{
+	unsigned long long h = 1469598103934665603ull;
+
+	for (int i = 0; i < f->n; i++) {
+		const struct import_row *r = &f->rows[i];
+		const char *parts[3] = { r->code, r->name, r->parent };
+
+		for (int k = 0; k < 3; k++) {
+			for (const char *s = parts[k]; *s; s++)
+				h = (h ^ (unsigned char)*s) * 1099511628211ull;
+			h = (h ^ 0x1f) * 1099511628211ull;
+		}
+		h = (h ^ (unsigned)(r->action * 4 + (int)r->changes)) * 1099511628211ull;
+		h = (h ^ (unsigned)r->depth) * 1099511628211ull;
+	}
+	return h;
+}
+
+static void render_upload(struct request *req, const char *error)
+{
+	struct strbuf *o = &req->body;
+	struct db_stmt *st;
+
+	layout_begin(req, "批次匯入機關", "機關管理");
+	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/team/agencies\">機關管理</a> › 批次匯入</nav>");
+	html(o, "<h1>批次匯入機關</h1>");
+	html(o, "<p>上傳 CSV（UTF-8）或 Excel .xlsx 檔，每列一個機關，前三欄依序為 <strong>機關代碼</strong>、"
+		"<strong>機關單位名稱</strong>、<strong>上級機關代碼</strong>（一級機關留空）；第一列可為標題列。"
+		"代碼已存在者更新名稱或上級機關，不存在者新增機關與帳號。上傳後會先顯示每一列的變更與問題，確認後才寫入。</p>");
+	html(o, "<table class=\"compact\"><caption>範例</caption><thead><tr><th>機關代碼</th><th>機關單位名稱</th><th>上級機關代碼</th></tr></thead>"
+		"<tbody><tr><td>376410000A</td><td>○○縣政府</td><td></td></tr>"
+		"<tr><td>376410100A</td><td>○○縣政府民政處</td><td>376410000A</td></tr></tbody></table>");
+	html(o, "<form method=\"post\" action=\"/team/agencies/import\" enctype=\"multipart/form-data\"><fieldset><legend>上傳檔案</legend>");
+	html_hidden(o, "csrf", req->csrf);
+	html(o, "<div class=\"field\"><label for=\"file\">機關清單檔案（.csv 或 .xlsx，4 MB 以內）</label>"
+		"<input id=\"file\" name=\"file\" type=\"file\" required accept=\".csv,.xlsx,text/csv,"
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"");
+	if (error)
+		html(o, " aria-invalid=\"true\" aria-describedby=\"file-error\"");
+	html(o, ">");
+	if (error) {
+		html(o, "<p class=\"field-error\" id=\"file-error\">");
+		html_txt(o, error);
+		html(o, "</p>");
+	}
+	html(o, "</div><div class=\"actions\"><button type=\"submit\">上傳並預覽</button></div></fieldset></form>");
+
+	st = db_prepare(&req->app->db,
+		"SELECT id, filename, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), status, created_count, updated_count"
+		" FROM agency_imports WHERE county_id = ? ORDER BY id DESC LIMIT 20");
+	if (!st || (db_bind_int(st, 0, req->session->county_id), db_exec(st)))
+		return unavailable(req);
+	html(o, "<h2>最近的匯入</h2><table><thead><tr><th>上傳時間</th><th>檔案</th><th>狀態</th></tr></thead><tbody>");
+	int any = 0;
+	while (db_step(st) == 1) {
+		any = 1;
+		html(o, "<tr><td>");
+		html_txt(o, db_col_text(st, 2, NULL));
+		strbuf_addf(o, "</td><td><a href=\"/team/agencies/import?id=%lld\">", db_col_int(st, 0));
+		html_txt(o, db_col_text(st, 1, NULL));
+		html(o, "</a></td><td>");
+		if (!strcmp(db_col_text(st, 3, NULL), "applied"))
+			strbuf_addf(o, "已匯入（新增 %lld、更新 %lld）", db_col_int(st, 4), db_col_int(st, 5));
+		else
+			html(o, "預覽中（尚未寫入）");
+		html(o, "</td></tr>");
+	}
+	if (!any)
+		html(o, "<tr><td colspan=\"3\" class=\"empty\">尚無匯入紀錄。</td></tr>");
+	html(o, "</tbody></table>");
+	layout_end(req);
+}
+
+static const char *change_text(const struct import_row *r)
+{
+	if (r->error)
+		return "—";
+	switch (r->action) {
+	case IMPORT_CREATE: return "新增";
+	case IMPORT_SAME: return "無變更";
+	case IMPORT_UPDATE:
+		return r->changes == (IMPORT_RENAME | IMPORT_MOVE) ? "更名並移動" : r->changes == IMPORT_RENAME ? "更名" : "移動";
+	}
+	return "";
+}
+
+static void render_preview(struct request *req, const struct import *im, const struct import_file *f, int nerr,
+			   const char *flash)
+{
+	struct strbuf *o = &req->body;
+	int ncreate = 0, nupdate = 0, nsame = 0;
+
+	for (int i = 0; i < f->n; i++) {
+		if (f->rows[i].error)
+			continue;
+		ncreate += f->rows[i].action == IMPORT_CREATE;
+		nupdate += f->rows[i].action == IMPORT_UPDATE;
+		nsame += f->rows[i].action == IMPORT_SAME;
+	}
+	layout_begin(req, "批次匯入預覽", "機關管理");
+	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/team/agencies\">機關管理</a> › "
+		"<a href=\"/team/agencies/import\">批次匯入</a> › 預覽</nav><h1>批次匯入預覽：");
+	html_txt(o, im->filename);
+	html(o, "</h1>");
+	if (flash)
+		form_flash(req, "error", flash);
+	strbuf_addf(o, "<p class=\"counts\" id=\"import-counts\">共 %d 列：新增 <strong>%d</strong>、更新 <strong>%d</strong>、"
+		    "無變更 <strong>%d</strong>、有問題 <strong>%d</strong>。</p>", f->n, ncreate, nupdate, nsame, nerr);
+	if (nerr)
+		html(o, "<div class=\"flash error\" role=\"alert\">有問題的列必須先在檔案中修正後重新上傳；"
+			"在此之前不會寫入任何資料。</div>");
+	html(o, "<table id=\"import-preview\"><thead><tr><th>列</th><th>機關代碼</th><th>機關單位名稱</th><th>上級機關代碼</th>"
+		"<th>層級</th><th>變更</th><th>問題</th></tr></thead><tbody>");
+	for (int i = 0; i < f->n; i++) {
+		const struct import_row *r = &f->rows[i];
+
+		strbuf_addf(o, "<tr%s><td>%d</td><td>", r->error ? " class=\"row-error\"" : "", r->line);
+		html_txt(o, r->code);
+		html(o, "</td><td>");
+		html_txt(o, r->name);
+		if (!r->error && (r->changes & IMPORT_RENAME)) {
+			html(o, "<br><span class=\"muted\">原：");
+			html_txt(o, r->old_name);
+			html(o, "</span>");
+		}
+		html(o, "</td><td>");
+		html_txt(o, r->parent);
+		if (!r->error && (r->changes & IMPORT_MOVE)) {
+			html(o, "<br><span class=\"muted\">原：");
+			html_txt(o, *r->old_parent ? r->old_parent : "（一級）");
+			html(o, "</span>");
+		}
+		if (r->depth)
+			strbuf_addf(o, "</td><td>%d</td><td>", r->depth);
+		else
+			html(o, "</td><td></td><td>");
+		html(o, change_text(r));
+		html(o, "</td><td>");
+		if (r->error) {
+			html(o, "<span class=\"field-error\">");
+			html_txt(o, r->error);
+			html(o, "</span>");
+		}
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody></table>");
+	if (!nerr && (ncreate || nupdate)) {
+		html(o, "<form method=\"post\" action=\"/team/agencies/import\">");
+		html_hidden(o, "csrf", req->csrf);
+		html_hidden(o, "action", "confirm");
+		strbuf_addf(o, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><input type=\"hidden\" name=\"plan\" value=\"%016llx\">",
+			    im->id, plan_hash(f));
+		strbuf_addf(o, "<div class=\"actions\"><button type=\"submit\">確認匯入（新增 %d、更新 %d）</button> "
+			    "<a href=\"/team/agencies/import\">取消，重新上傳</a></div></form>", ncreate, nupdate);
+	} else if (!nerr) {
+		html(o, "<p>檔案內容與目前資料相同，沒有需要寫入的變更。</p>");
+	}
+	layout_end(req);
+}
+
+static void render_applied(struct request *req, const struct import *im)
+{
+	struct strbuf *o = &req->body;
+
+	layout_begin(req, "批次匯入完成", "機關管理");
+	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/team/agencies\">機關管理</a> › "
+		"<a href=\"/team/agencies/import\">批次匯入</a> › 完成</nav><h1>已匯入：");
+	html_txt(o, im->filename);
+	html(o, "</h1>");
+	strbuf_addf(o, "<p id=\"import-result\" class=\"flash ok\" role=\"status\">新增 %d 個機關（含帳號）、更新 %d 個機關；"
+		    "各年度的排放量小計已排入重新計算。</p>", im->created, im->updated);
+	if (im->created) {
+		html(o, "<p>新帳號的一次性密碼只寫在下方的 .xlsx 檔中（首次登入須變更密碼），請妥善保管並分送各機關。</p>");
+		if (im->export_id)
+			strbuf_addf(o, "<p><a class=\"button\" id=\"otp-export\" href=\"/exports?id=%lld\">一次性密碼 .xlsx（產製進度與下載）</a></p>",
+				    im->export_id);
+		html(o, "<form method=\"post\" action=\"/team/agencies/import\" class=\"inline\">");
+		html_hidden(o, "csrf", req->csrf);
+		html_hidden(o, "action", "passwords");
+		strbuf_addf(o, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
+			    "<button type=\"submit\" class=\"secondary\">重新產生尚未使用的一次性密碼</button></form>", im->id);
+	}
+	layout_end(req);
+}
+
+/* The import's rows read and planned against the county as it is now; nerr, or -1 on a database error. */
+static int plan(struct request *req, const struct import *im, struct import_file *f)
+{
+	struct import_existing *ex;
+	int nex;
+
+	if (import_read(&req->arena, im->content, im->len, f))
+		return 0;
+	if (load_agencies(req, &ex, &nex))
+		return -1;
+	return import_plan(&req->arena, f, ex, nex);
+}
+
+static void show(struct request *req, long long id)
+{
+	struct import im;
+	struct import_file f;
+	int r = load_import(req, id, 0, &im), nerr;
+
+	if (r < 0)
+		return unavailable(req);
+	if (!r) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	if (!strcmp(im.status, "applied"))
+		return render_applied(req, &im);
+	nerr = plan(req, &im, &f);
+	if (nerr < 0)
+		return unavailable(req);
+	if (f.error)
+		return render_upload(req, f.error);
+	render_preview(req, &im, &f, nerr, NULL);
+}
+
+static void upload(struct request *req)
+{
+	const struct upload *u = NULL;
+	struct import_file f;
+	struct db_stmt *st;
+	const char *filename;
+
+	for (int i = 0; i < req->nfiles; i++)
+		if (!strcmp(req->files[i].field, "file"))
+			u = &req->files[i];
+	if (!u || !u->len) {
+		req->status = 400;
+		return render_upload(req, "請選擇要上傳的 .csv 或 .xlsx 檔案。");
+	}
+	/* A file that cannot be read at all is refused here, with the reason beside the field. */
+	if (import_read(&req->arena, u->data, u->len, &f)) {
+		req->status = 400;
+		return render_upload(req, f.error);
+	}
+	if (input_text(&req->arena, u->filename, strlen(u->filename), 200, 0, &filename))
+		filename = f.is_xlsx ? "agencies.xlsx" : "agencies.csv";
+	st = db_prepare(&req->app->db,
+		"INSERT INTO agency_imports (county_id, account_id, filename, content, created_at) VALUES (?, ?, ?, ?, NOW(3))");
+	if (!st)
+		return unavailable(req);
+	db_bind_int(st, 0, req->session->county_id);
+	db_bind_int(st, 1, req->session->account_id);
+	db_bind_text(st, 2, filename);
+	db_bind_textn(st, 3, u->data, u->len);
+	if (db_exec(st))
+		return unavailable(req);
+	redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%llu", db_insert_id(st)));
+}
+
+/* The id of the county's active agency `code`; 0 when there is none, -1 on error. */
+static long long agency_id(struct request *req, const char *code)
+{
+	struct db_stmt *st = db_prepare(&req->app->db, "SELECT id FROM agencies WHERE county_id = ? AND code = ? AND active = 1");
+	long long id = 0;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, req->session->county_id);
+	db_bind_text(st, 1, code);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) == 1) {
+		id = db_col_int(st, 0);
+		db_reset(st);
+	}
+	return id;
+}
+
+static int apply_row(struct request *req, long long import_id, const struct import_row *r)
+{
+	struct db *db = &req->app->db;
+	struct db_stmt *st;
+	long long pid = *r->parent ? agency_id(req, r->parent) : 0, id;
+
+	if (pid < 0 || (*r->parent && !pid))
+		return -1;   /* the plan said the parent exists by now */
+	if (r->action == IMPORT_CREATE) {
+		st = db_prepare(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, ?, ?, ?, NULLIF(?, 0))");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, req->session->county_id);
+		db_bind_text(st, 1, r->code);
+		db_bind_text(st, 2, r->name);
+		db_bind_int(st, 3, r->depth);
+		db_bind_int(st, 4, pid);
+		if (db_exec(st))
+			return -1;
+		id = (long long)db_insert_id(st);
+		/* No usable password until the worker gives it a one-time one. */
+		st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password, import_id)"
+				    " VALUES ('agency', ?, ?, ?, '!', 1, ?)");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, req->session->county_id);
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, r->code);
+		db_bind_int(st, 3, import_id);
+		if (db_exec(st))
+			return -1;
+		return audit_add(req, id, 0, "匯入新增機關", NULL, arena_printf(&req->arena, "%s %s", r->code, r->name));
+	}
+	id = agency_id(req, r->code);
+	if (id <= 0)
+		return -1;
+	if (r->changes & IMPORT_RENAME) {
+		st = db_prepare(db, "UPDATE agencies SET name = ? WHERE id = ?");
+		if (!st || (db_bind_text(st, 0, r->name), db_bind_int(st, 1, id), db_exec(st)))
+			return -1;
+		if (audit_add(req, id, 0, "匯入更名", r->old_name, r->name))
+			return -1;
+	}
+	if (r->changes & IMPORT_MOVE) {
+		if (agencies_set_parent(db, id, pid, r->depth))
+			return -1;
+		if (audit_add(req, id, 0, "匯入移動", *r->old_parent ? r->old_parent : "（一級）", *r->parent ? r->parent : "（一級）"))
+			return -1;
+	}
+	return 0;
+}
+
+/* A passwords export for the import's still unused accounts; its id, or -1. */
+static long long queue_passwords(struct request *req, long long import_id)
+{
+	struct db_stmt *st = db_prepare(&req->app->db,
+		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, import_id)"
+		" VALUES ('passwords', ?, NULL, 0, ?, ?, NOW(3), ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, req->session->county_id);
+	db_bind_int(st, 1, req->session->account_id);
+	db_bind_text(st, 2, arena_printf(&req->arena, "一次性密碼-匯入%lld.xlsx", import_id));
+	db_bind_int(st, 3, import_id);
+	if (db_exec(st))
+		return -1;
+	return (long long)db_insert_id(st);
+}
+
+static void push_export(struct request *req, long long export_id)
+{
+	char job[48];
+	int n = snprintf(job, sizeof(job), "export %lld", export_id);
+
+	if (queue_push(&req->app->queue, job, (size_t)n))
+		log_warn("export %lld not queued: %s", export_id, req->app->queue.errstr);
+}
+
+static void confirm(struct request *req)
+{
+	struct db *db = &req->app->db;
+	const char *ia = req_arg(req, "id"), *ph = req_arg(req, "plan");
+	long long id = ia ? strtoll(ia, NULL, 10) : 0, export_id = 0;
+	struct import im;
+	struct import_file f;
+	struct db_stmt *st;
+	int nerr, r, ncreate = 0, nupdate = 0;
+	char want[17];
+
+	if (db_begin(db))
+		return unavailable(req);
+	/* One import (or move) at a time per county. */
+	st = db_prepare(db, "SELECT id FROM counties WHERE id = ? FOR UPDATE");
+	if (!st || (db_bind_int(st, 0, req->session->county_id), db_exec(st)))
+		goto fail;
+	db_reset(st);
+	r = load_import(req, id, 1, &im);
+	if (r < 0)
+		goto fail;
+	if (!r) {
+		db_rollback(db);
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	if (strcmp(im.status, "preview")) {
+		db_rollback(db);
+		return redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
+	}
+	nerr = plan(req, &im, &f);
+	if (nerr < 0)
+		goto fail;
+	if (f.error) {
+		db_rollback(db);
+		req->status = 400;
+		return render_upload(req, f.error);
+	}
+	snprintf(want, sizeof(want), "%016llx", plan_hash(&f));
+	if (nerr || !ph || strcmp(ph, want)) {
+		db_rollback(db);
+		req->status = 409;
+		return render_preview(req, &im, &f, nerr, "資料已在預覽後變動，以下是依目前資料重新比對的結果；請再次確認。");
+	}
+	/* Parents first: by depth in the final tree. */
+	for (int depth = 1; depth <= IMPORT_MAX_DEPTH; depth++)
+		for (int i = 0; i < f.n; i++) {
+			const struct import_row *row = &f.rows[i];
+
+			if (row->depth != depth || row->action == IMPORT_SAME)
+				continue;
+			if (apply_row(req, id, row)) {
+				error("import %lld: row %d (%s) failed", id, row->line, row->code);
+				goto fail;
+			}
+			ncreate += row->action == IMPORT_CREATE;
+			nupdate += row->action == IMPORT_UPDATE;
+		}
+	if (agencies_queue_all_years(req))
+		goto fail;
+	if (ncreate && (export_id = queue_passwords(req, id)) < 0)
+		goto fail;
+	st = db_prepare(db, "UPDATE agency_imports SET status = 'applied', applied_at = NOW(3), created_count = ?, updated_count = ?,"
+			    " export_id = NULLIF(?, 0) WHERE id = ?");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, ncreate);
+	db_bind_int(st, 1, nupdate);
+	db_bind_int(st, 2, export_id);
+	db_bind_int(st, 3, id);
+	if (db_exec(st) || db_commit(db))
+		goto fail;
+	if (export_id)
+		push_export(req, export_id);
+	agencies_wake_worker(req);
+	redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
+	return;
+fail:
+	db_rollback(db);
+	unavailable(req);
+}
+
+/* New one-time passwords for the import's accounts nobody has used yet. */
+static void passwords(struct request *req)
+{
+	const char *ia = req_arg(req, "id");
+	long long id = ia ? strtoll(ia, NULL, 10) : 0, export_id;
+	struct import im;
+	struct db_stmt *st;
+	int r = load_import(req, id, 0, &im);
+
+	if (r < 0)
+		return unavailable(req);
+	if (!r || strcmp(im.status, "applied") || !im.created) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	if (db_begin(&req->app->db))
+		return unavailable(req);
+	export_id = queue_passwords(req, id);
+	st = export_id < 0 ? NULL : db_prepare(&req->app->db, "UPDATE agency_imports SET export_id = ? WHERE id = ?");
+	if (!st || (db_bind_int(st, 0, export_id), db_bind_int(st, 1, id), db_exec(st)) || db_commit(&req->app->db)) {
+		db_rollback(&req->app->db);
+		return unavailable(req);
+	}
+	push_export(req, export_id);
+	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", export_id));
+}
+
+void page_team_import(struct request *req)
+{
+	const char *action = req_arg(req, "action");
+
+	if (req->method != METHOD_POST) {
+		const char *id = req_arg(req, "id");
+
+		if (id)
+			return show(req, strtoll(id, NULL, 10));
+		return render_upload(req, NULL);
+	}
+	if (action && !strcmp(action, "confirm"))
+		return confirm(req);
+	if (action && !strcmp(action, "passwords"))
+		return passwords(req);
+	upload(req);
+}
