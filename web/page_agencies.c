@@ -429,9 +429,12 @@ static void edit(struct request *req)
 		}
 		goto fail;
 	}
-	if (audit_add(req, x, 0, "編輯機關", arena_printf(&req->arena, "%s %s", old_code, old_name),
+	/* Pages that show the name are stamped by the outbox: a rename is a change like any other. */
+	if (agencies_queue_all_years(req) ||
+	    audit_add(req, x, 0, "編輯機關", arena_printf(&req->arena, "%s %s", old_code, old_name),
 		      arena_printf(&req->arena, "%s %s", code, name)) || db_commit(db))
 		goto fail;
+	agencies_wake_worker(req);
 	redirect(req, "/team/agencies?edited=1");
 	return;
 fail:

@@ -42,6 +42,8 @@ int job_rollup(struct job_ctx *ctx, const char *args);
 int rollup_county_year(struct job_ctx *ctx, int county, int year);
 /* Runs the county-years with pending outbox rows; how many, or -1. */
 int rollup_poll(struct job_ctx *ctx);
+/* Queues a full recompute of every county-year where an agency has no rollup; how many, or -1. */
+int rollup_fill_missing(struct job_ctx *ctx);
 
 /* Runs one job line; 0 or -1 as the job's run(). */
 int job_run(struct job_ctx *ctx, const char *line);

@@ -93,6 +93,12 @@ int main(int argc, char **argv)
 	ctx.worker_id = id;
 	srand((unsigned)getpid() ^ (unsigned)now_ms());
 	log_info("worker %s starting", id);
+	{
+		int n = rollup_fill_missing(&ctx);
+
+		if (n > 0)
+			log_info("queued %d county-year(s) whose rollups are incomplete", n);
+	}
 
 	while (!stopping) {
 		char *job = NULL;

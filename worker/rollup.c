@@ -272,3 +272,25 @@ int rollup_poll(struct job_ctx *ctx)
 			return -1;
 	return n;
 }
+
+/*
+ * Data loaded outside the application (a migration, a restore, a bulk load)
+ * may leave agencies without their rollups; the first save in such a
+ * county-year would then wait for a full recompute.  At start the worker
+ * queues a county-wide outbox row for every such county-year that has none
+ * pending, and the outbox poll computes them.  How many, or -1.
+ */
+int rollup_fill_missing(struct job_ctx *ctx)
+{
+	struct db_stmt *st = db_prepare(ctx->db,
+		"INSERT INTO outbox (county_id, year, agency_id, created_at)"
+		" SELECT y.county_id, y.year, NULL, NOW(3) FROM inventory_years y"
+		" WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.county_id = y.county_id AND o.year = y.year"
+		"   AND o.done_at IS NULL AND o.agency_id IS NULL)"
+		" AND EXISTS (SELECT 1 FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = y.year"
+		"   WHERE a.county_id = y.county_id AND r.agency_id IS NULL)");
+
+	if (!st || db_exec(st))
+		return error("rollup fill: %s", ctx->db->errstr);
+	return (int)db_affected(st);
+}
