@@ -1,6 +1,7 @@
--- synthetic.sql: 22 counties x about 5,000 agencies in 3 levels x 10 years of reports, for
+-- synthetic.sql: 22 counties x 5,000 agencies in 3 levels x 10 years of reports, for
 -- the benchmarks only (bench/run.sh loads it into a private stack, never a real database).
--- Per county: 1 county hall (一級) -> 24 bureaus (二級) -> 200 schools each (三級) = 4,825.
+-- Per county: 1 county hall (一級) -> 25 bureaus (二級) -> 200 schools under each of the first 24
+-- and 174 under the 25th (三級) = 5,000.
 -- Codes start with 'B' so they never collide with the demo data.
 
 CREATE TEMPORARY TABLE seq (n INT PRIMARY KEY);
@@ -11,11 +12,11 @@ INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, con
   FROM counties c;
 INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email)
   SELECT p.county_id, CONCAT('B', c.letter, LPAD(s.n, 2, '0'), '0000'), CONCAT(c.name, '局處', s.n, '(測)'), 2, p.id, '承辦', '02-12345678', 'b@example.gov.tw'
-  FROM agencies p JOIN counties c ON c.id = p.county_id JOIN seq s ON s.n <= 24
+  FROM agencies p JOIN counties c ON c.id = p.county_id JOIN seq s ON s.n <= 25
   WHERE p.code = CONCAT('B', c.letter, '000000');
 INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email)
   SELECT p.county_id, CONCAT(LEFT(p.code, 4), LPAD(s.n, 4, '0')), CONCAT(p.name, '學校', s.n), 3, p.id, '承辦', '02-12345678', 'b@example.gov.tw'
-  FROM agencies p JOIN seq s WHERE p.level = 2 AND p.code LIKE 'B%';
+  FROM agencies p JOIN seq s ON s.n <= IF(SUBSTRING(p.code, 3, 2) = '25', 174, 200) WHERE p.level = 2 AND p.code LIKE 'B%';
 
 INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
   SELECT 'agency', a.county_id, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'admin'), 0

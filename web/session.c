@@ -48,7 +48,8 @@ int session_load(struct request *req)
 	st = db_prepare(db,
 		"SELECT a.id, a.kind, IFNULL(a.county_id, 0), IFNULL(a.agency_id, 0), a.login, s.csrf,"
 		" a.must_change_password, IFNULL(g.name, ''), IFNULL(c.name, ''),"
-		" g.contact_name IS NOT NULL AND g.contact_email IS NOT NULL AND g.contact_phone IS NOT NULL"
+		" g.contact_name IS NOT NULL AND g.contact_email IS NOT NULL AND g.contact_phone IS NOT NULL,"
+		" s.last_seen_at < NOW() - INTERVAL 1 MINUTE"
 		" FROM sessions s JOIN accounts a ON a.id = s.account_id"
 		" LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN counties c ON c.id = a.county_id"
 		" WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.expires_at > NOW()"
@@ -75,6 +76,7 @@ int session_load(struct request *req)
 	s->must_change_password = (int)db_col_int(st, 6);
 	s->county_name = arena_strdup(&req->arena, db_col_text(st, 8, NULL));
 	s->has_contact = (int)db_col_int(st, 9);
+	int touch = (int)db_col_int(st, 10);
 	if (s->kind == ACCOUNT_AGENCY)
 		s->display_name = arena_strdup(&req->arena, db_col_text(st, 7, NULL));
 	else if (s->kind == ACCOUNT_TEAM)
@@ -83,14 +85,16 @@ int session_load(struct request *req)
 		s->display_name = "平台管理者";
 	db_reset(st);
 
-	/* Sliding idle expiry; written at most once a minute. */
-	st = db_prepare(db, "UPDATE sessions SET last_seen_at = NOW() WHERE token_hash = UNHEX(SHA2(?, 256))"
-			    " AND last_seen_at < NOW() - INTERVAL 1 MINUTE");
-	if (!st)
-		goto fail;
-	db_bind_text(st, 0, tok);
-	if (db_exec(st))
-		goto fail;
+	/* Sliding idle expiry; written at most once a minute (the SELECT says when). */
+	if (touch) {
+		st = db_prepare(db, "UPDATE sessions SET last_seen_at = NOW() WHERE token_hash = UNHEX(SHA2(?, 256))"
+				    " AND last_seen_at < NOW() - INTERVAL 1 MINUTE");
+		if (!st)
+			goto fail;
+		db_bind_text(st, 0, tok);
+		if (db_exec(st))
+			goto fail;
+	}
 	req->session = s;
 	req->csrf = s->csrf;
 	return 0;
