@@ -1,4 +1,5 @@
 /* agency_import.c: the county team's list of agencies from a CSV or XLSX file, and its plan. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,10 @@
  * agencies, to find cycles and depths.
  */
 
-#define XLSX_ENTRY_MAX (16u << 20)
-#define CELL_MAX 1000   /* bytes kept of one cell */
+#define XLSX_TOTAL_MAX (16u << 20)   /* bytes inflated from one workbook, all entries together */
+#define CELL_MAX 1000                /* bytes kept of one cell (cut at a character boundary) */
+#define KEPT_MAX (8u << 20)          /* bytes of cells kept from one file */
+#define XLSX_ROW_MAX 1048576         /* Excel's last row */
 
 struct rows {
 	struct arena *a;
@@ -36,6 +39,8 @@ struct rows {
 	size_t cell_len[3];
 	int col;
 	int too_many;
+	int too_big;            /* more than KEPT_MAX bytes of cells */
+	size_t kept;
 	int last_cr;            /* the last row ended with CR */
 };
 
@@ -72,12 +77,21 @@ out:
 	r->col = 0;
 }
 
+/* Keeps the first value of a column in the current row (a sheet may repeat a cell). */
 static void set_cell(struct rows *r, int col, const char *s, size_t len)
 {
-	if (col < 0 || col > 2)
+	if (col < 0 || col > 2 || r->cell[col] || r->too_many || r->too_big)
 		return;
-	if (len > CELL_MAX)
+	if (len > CELL_MAX) {
 		len = CELL_MAX;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;   /* not in the middle of a UTF-8 sequence */
+	}
+	r->kept += len + 1;
+	if (r->kept > KEPT_MAX) {
+		r->too_big = 1;
+		return;
+	}
 	r->cell[col] = arena_strndup(r->a, s, len);
 	r->cell_len[col] = len;
 }
@@ -131,16 +145,21 @@ static int read_csv(struct rows *r, const char *data, size_t len)
 
 /* ---- XLSX (libzip + expat) ---- */
 
-/* The entry `name` inflated into the arena (NUL-terminated), or NULL. */
-static char *zip_entry(struct arena *a, zip_t *z, const char *name, size_t *len)
+/*
+ * The entry `name` inflated into the arena (NUL-terminated), or NULL; what
+ * it inflates comes off *budget, so a small archive cannot make us hold
+ * more than XLSX_TOTAL_MAX bytes.
+ */
+static char *zip_entry(struct arena *a, zip_t *z, const char *name, size_t *len, size_t *budget)
 {
 	zip_stat_t st;
 	zip_file_t *zf;
 	char *buf;
 	zip_int64_t got;
 
-	if (zip_stat(z, name, ZIP_FL_NOCASE, &st) || !(st.valid & ZIP_STAT_SIZE) || st.size > XLSX_ENTRY_MAX)
+	if (zip_stat(z, name, ZIP_FL_NOCASE, &st) || !(st.valid & ZIP_STAT_SIZE) || st.size > *budget)
 		return NULL;
+	*budget -= (size_t)st.size;
 	zf = zip_fopen(z, name, ZIP_FL_NOCASE);
 	if (!zf)
 		return NULL;
@@ -185,6 +204,8 @@ struct xml {
 	int col;                /* the current cell's column (0 = A) */
 	char ctype[16];
 	int in_v, in_is;
+	XML_Parser parser;
+	int refused;            /* a DOCTYPE: entity tricks are not for agency lists */
 	/* text being collected */
 	char *text;
 	size_t tlen, tcap;
@@ -193,7 +214,7 @@ struct xml {
 
 static void text_add(struct xml *x, const char *s, int len)
 {
-	if (len <= 0)
+	if (len <= 0 || x->overflow)
 		return;
 	if (x->tlen + (size_t)len > CELL_MAX * 4) {
 		x->overflow = 1;
@@ -306,12 +327,14 @@ static void XMLCALL sheet_start(void *data, const char *el, const char **atts)
 
 	if (!strcmp(n, "row")) {
 		const char *r = attr(atts, "r");
-		int no = r ? atoi(r) : x->row_no + 1;
+		char *end;
+		long no = r ? strtol(r, &end, 10) : 0;
 
+		if (!r || *end || no <= x->row_no || no > XLSX_ROW_MAX)
+			no = x->row_no + 1;
 		/* Rows the sheet skips are blank rows: count them for the line numbers. */
-		if (no > x->row_no + 1 && no - x->row_no < 1000000)
-			x->rows->line += no - x->row_no - 1;
-		x->row_no = no;
+		x->rows->line += (int)(no - x->row_no - 1);
+		x->row_no = (int)no;
 		x->col = -1;
 	} else if (!strcmp(n, "c")) {
 		const char *r = attr(atts, "r"), *t = attr(atts, "t");
@@ -369,20 +392,33 @@ static void XMLCALL sheet_text(void *data, const char *s, int len)
 		text_add(x, s, len);
 }
 
+static void XMLCALL doctype(void *data, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+			    int has_internal_subset)
+{
+	struct xml *x = data;
+
+	(void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
+	x->refused = 1;
+	XML_StopParser(x->parser, XML_FALSE);
+}
+
 static int parse_xml(struct xml *x, const char *doc, size_t len, XML_StartElementHandler start,
 		     XML_EndElementHandler end, XML_CharacterDataHandler text)
 {
 	XML_Parser p = XML_ParserCreate("UTF-8");
 	int ok;
 
-	if (!p)
-		return -1;
+	if (!p || len > INT32_MAX)
+		return p ? (XML_ParserFree(p), -1) : -1;
+	x->parser = p;
 	XML_SetUserData(p, x);
+	XML_SetStartDoctypeDeclHandler(p, doctype);
 	XML_SetElementHandler(p, start, end);
 	if (text)
 		XML_SetCharacterDataHandler(p, text);
-	ok = XML_Parse(p, doc, (int)len, 1) == XML_STATUS_OK;
+	ok = XML_Parse(p, doc, (int)len, 1) == XML_STATUS_OK && !x->refused;
 	XML_ParserFree(p);
+	x->parser = NULL;
 	return ok ? 0 : -1;
 }
 
@@ -393,7 +429,7 @@ static int read_xlsx(struct rows *r, const char *data, size_t len)
 	zip_source_t *src;
 	zip_t *z;
 	char *doc, path[300];
-	size_t dlen;
+	size_t dlen, budget = XLSX_TOTAL_MAX;
 	int rc = -1;
 
 	zip_error_init(&ze);
@@ -406,9 +442,9 @@ static int read_xlsx(struct rows *r, const char *data, size_t len)
 		goto bad;
 	}
 	/* The first sheet, through the workbook and its relationships. */
-	doc = zip_entry(r->a, z, "xl/workbook.xml", &dlen);
+	doc = zip_entry(r->a, z, "xl/workbook.xml", &dlen, &budget);
 	if (doc && !parse_xml(&x, doc, dlen, wb_start, NULL, NULL) && x.sheet_rid) {
-		doc = zip_entry(r->a, z, "xl/_rels/workbook.xml.rels", &dlen);
+		doc = zip_entry(r->a, z, "xl/_rels/workbook.xml.rels", &dlen, &budget);
 		if (doc)
 			parse_xml(&x, doc, dlen, rels_start, NULL, NULL);
 	}
@@ -418,10 +454,10 @@ static int read_xlsx(struct rows *r, const char *data, size_t len)
 		snprintf(path, sizeof(path), "xl/%s", x.sheet_target);
 	else
 		snprintf(path, sizeof(path), "xl/worksheets/sheet1.xml");
-	doc = zip_entry(r->a, z, "xl/sharedStrings.xml", &dlen);
+	doc = zip_entry(r->a, z, "xl/sharedStrings.xml", &dlen, &budget);
 	if (doc && parse_xml(&x, doc, dlen, sst_start, sst_end, sst_text))
 		goto close;
-	doc = zip_entry(r->a, z, path, &dlen);
+	doc = zip_entry(r->a, z, path, &dlen, &budget);
 	if (!doc || parse_xml(&x, doc, dlen, sheet_start, sheet_end, sheet_text))
 		goto close;
 	rc = 0;
@@ -459,18 +495,19 @@ static const char *upper(struct arena *a, const char *s)
 	return u;
 }
 
-/* Normalises one cell; 1 when it is not valid UTF-8. */
-static int norm(struct arena *a, const char **s, size_t max)
+/*
+ * Normalises one cell as the forms do (input_text); returns its verdict.
+ * A cell refused for its length or its characters is kept raw, with the
+ * verdict, for import_plan() to report on its row.
+ */
+static enum input_err norm(struct arena *a, const char **s, size_t max)
 {
 	const char *out = "";
 	enum input_err e = input_text(a, *s, strlen(*s), max, 0, &out);
 
-	if (e == INPUT_BAD_UTF8)
-		return 1;
-	/* Too long or with control characters: kept raw for import_plan() to refuse. */
 	if (e == INPUT_OK || e == INPUT_EMPTY)
 		*s = out ? out : "";
-	return 0;
+	return e;
 }
 
 int import_read(struct arena *a, const char *data, size_t len, struct import_file *out)
@@ -490,6 +527,10 @@ int import_read(struct arena *a, const char *data, size_t len, struct import_fil
 	out->is_xlsx = len >= 4 && !memcmp(data, "PK\3\4", 4);
 	if (out->is_xlsx ? read_xlsx(&r, data, len) : read_csv(&r, data, len))
 		return -1;
+	if (r.too_big) {
+		out->error = "檔案內容過大，請分批上傳。";
+		return -1;
+	}
 	if (r.too_many) {
 		out->error = arena_printf(a, "資料超過 %d 列，請分批上傳。", IMPORT_MAX_ROWS);
 		return -1;
@@ -497,7 +538,10 @@ int import_read(struct arena *a, const char *data, size_t len, struct import_fil
 	for (i = 0; i < out->n; i++) {
 		struct import_row *row = &out->rows[i];
 
-		bad_utf8 |= norm(a, &row->code, 20) | norm(a, &row->name, 200) | norm(a, &row->parent, 20);
+		row->code_err = norm(a, &row->code, 20);
+		row->name_err = norm(a, &row->name, 200);
+		row->parent_err = norm(a, &row->parent, 20);
+		bad_utf8 |= row->code_err == INPUT_BAD_UTF8 || row->name_err == INPUT_BAD_UTF8 || row->parent_err == INPUT_BAD_UTF8;
 		row->code = upper(a, row->code);
 		row->parent = upper(a, row->parent);
 	}
@@ -515,14 +559,6 @@ int import_read(struct arena *a, const char *data, size_t len, struct import_fil
 		out->error = "檔案中沒有任何機關資料列。";
 		return -1;
 	}
-	return 0;
-}
-
-static int has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
 	return 0;
 }
 
@@ -572,18 +608,75 @@ static int *codes_slot(struct codes *t, const char *k, int create)
 
 /*
  * Nodes: 0..nex-1 the county's agencies, nex.. the file's new codes.  Each
- * node's final parent is a node index or -1.
+ * node's final parent is a node index or -1.  Depths come from one pass
+ * over the final tree (each node visited once): DEPTH_CYCLE for a node on
+ * a cycle, DEPTH_BELOW_CYCLE for one whose ancestors reach a cycle.
  */
-int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex)
+#define DEPTH_CYCLE (-1)
+#define DEPTH_BELOW_CYCLE (-2)
+
+static void depths(const int *parent, int n, int *depth, int *state, int *stack)
 {
-	struct codes t;
+	for (int v = 0; v < n; v++) {
+		int sp = 0, u = v, d;
+
+		if (state[v] == 2)
+			continue;
+		while (u >= 0 && state[u] == 0) {
+			state[u] = 1;
+			stack[sp++] = u;
+			u = parent[u];
+		}
+		if (u < 0) {
+			d = 0;
+		} else if (state[u] == 1) {
+			int k = sp - 1;
+
+			while (stack[k] != u)
+				k--;
+			for (int j = k; j < sp; j++) {
+				depth[stack[j]] = DEPTH_CYCLE;
+				state[stack[j]] = 2;
+			}
+			sp = k;
+			d = DEPTH_CYCLE;
+		} else {
+			d = depth[u];
+		}
+		while (sp > 0) {
+			int w = stack[--sp];
+
+			depth[w] = d < 0 ? DEPTH_BELOW_CYCLE : d + 1;
+			d = depth[w];
+			state[w] = 2;
+		}
+	}
+}
+
+static const char *cell_error(struct arena *a, const char *what, unsigned e)
+{
+	if (e == INPUT_TOO_LONG)
+		return arena_printf(a, "%s超過長度上限。", what);
+	return arena_printf(a, "%s%s", what, input_message((enum input_err)e));
+}
+
+int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex,
+		const char *const *reserved, int nreserved)
+{
+	struct codes t, logins;
 	int total = nex + f->n, i, nerr = 0;
 	int *parent = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
 	int *row_of = arena_alloc(a, sizeof(int) * (size_t)(total + 1));   /* node -> row, or -1 */
 	int *node_of = arena_alloc(a, sizeof(int) * (size_t)(f->n + 1));
+	int *depth = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
+	int *state = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
+	int *stack = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
 	int n = nex;
 
 	codes_init(a, &t, total);
+	codes_init(a, &logins, nreserved);
+	for (i = 0; i < nreserved; i++)
+		*codes_slot(&logins, reserved[i], 1) = i;
 	for (i = 0; i < nex; i++) {
 		*codes_slot(&t, ex[i].code, 1) = i;
 		row_of[i] = -1;
@@ -601,7 +694,7 @@ int import_plan(struct arena *a, struct import_file *f, const struct import_exis
 			r->error = "未填機關代碼。";
 			continue;
 		}
-		if (!import_valid_code(r->code)) {
+		if (r->code_err != INPUT_OK || !import_valid_code(r->code)) {
 			r->error = "機關代碼須為 4 至 20 個英文字母或數字。";
 			continue;
 		}
@@ -620,12 +713,12 @@ int import_plan(struct arena *a, struct import_file *f, const struct import_exis
 		node_of[i] = *slot;
 		if (*slot < nex && !ex[*slot].active)
 			r->error = "此代碼屬於已停用的機關，不能再用。";
-		else if (!*r->name)
+		else if (*slot >= nex && codes_slot(&logins, r->code, 0))
+			r->error = "此代碼已是本縣市另一個帳號（例如盤查小組）的登入帳號。";
+		else if (r->name_err == INPUT_EMPTY || !*r->name)
 			r->error = "未填機關單位名稱。";
-		else if (input_chars(r->name) > 200)
-			r->error = "機關單位名稱超過 200 字。";
-		else if (has_control(r->name))
-			r->error = "機關單位名稱含有不允許的控制字元。";
+		else if (r->name_err != INPUT_OK)
+			r->error = cell_error(a, "機關單位名稱", r->name_err);
 	}
 	/* Final parents: the file's word over the database's. */
 	for (i = 0; i < nex; i++) {
@@ -647,8 +740,7 @@ int import_plan(struct arena *a, struct import_file *f, const struct import_exis
 			continue;
 		}
 		p = codes_slot(&t, r->parent, 0);
-		if (!p || *p < 0 || (*p < nex && !ex[*p].active && row_of[*p] < 0) ||
-		    (row_of[*p] >= 0 && f->rows[row_of[*p]].error && node_of[row_of[*p]] < 0)) {
+		if (!p || *p < 0 || r->parent_err != INPUT_OK) {
 			if (!r->error)
 				r->error = arena_printf(a, "找不到上級機關代碼 %s（須為本縣市啟用中的機關，或列在本檔案中）。", r->parent);
 			continue;
@@ -660,29 +752,27 @@ int import_plan(struct arena *a, struct import_file *f, const struct import_exis
 		}
 		parent[node_of[i]] = *p;
 	}
-	/* Cycles and depths: walk up at most `n` steps. */
+	memset(state, 0, sizeof(int) * (size_t)n);
+	depths(parent, n, depth, state, stack);
 	for (i = 0; i < f->n; i++) {
 		struct import_row *r = &f->rows[i];
-		int x = node_of[i], depth = 1, steps = 0;
+		int x = node_of[i];
 
 		if (x < 0)
 			continue;
-		for (int p = parent[x]; p >= 0 && steps <= n; p = parent[p], steps++) {
-			if (p == x) {
-				depth = -1;
-				break;
-			}
-			depth++;
-		}
-		if (depth < 0 || steps > n) {
+		if (depth[x] == DEPTH_CYCLE) {
 			if (!r->error)
-				r->error = depth < 0 ? "上級關係形成循環（某機關成為自己的所屬機關）。" :
-					"上級機關的上級關係形成循環，請先修正該列。";
+				r->error = "上級關係形成循環（某機關成為自己的所屬機關）。";
 			continue;
 		}
-		if (depth > IMPORT_MAX_DEPTH && !r->error)
+		if (depth[x] == DEPTH_BELOW_CYCLE) {
+			if (!r->error)
+				r->error = "上級機關的上級關係形成循環，請先修正該列。";
+			continue;
+		}
+		if (depth[x] > IMPORT_MAX_DEPTH && !r->error)
 			r->error = arena_printf(a, "層級超過 %d 級。", IMPORT_MAX_DEPTH);
-		r->depth = depth;
+		r->depth = depth[x];
 		if (x < nex) {
 			int rename = strcmp(ex[x].name, r->name) != 0;
 			int move = strcasecmp(ex[x].parent, r->parent) != 0;
@@ -694,6 +784,20 @@ int import_plan(struct arena *a, struct import_file *f, const struct import_exis
 		} else {
 			r->action = IMPORT_CREATE;
 		}
+	}
+	/*
+	 * Agencies not in the file move with their ancestors: one that would end
+	 * deeper than allowed blames the nearest row above it that moved.
+	 */
+	for (i = 0; i < nex; i++) {
+		int u = i, steps = 0;
+
+		if (row_of[i] >= 0 || !ex[i].active || depth[i] <= IMPORT_MAX_DEPTH)
+			continue;
+		while (u >= 0 && steps++ <= IMPORT_MAX_DEPTH * 2 && !(row_of[u] >= 0 && (f->rows[row_of[u]].changes & IMPORT_MOVE)))
+			u = parent[u];
+		if (u >= 0 && row_of[u] >= 0 && !f->rows[row_of[u]].error)
+			f->rows[row_of[u]].error = arena_printf(a, "移動後，其所屬機關 %s 的層級會超過 %d 級。", ex[i].code, IMPORT_MAX_DEPTH);
 	}
 	for (i = 0; i < f->n; i++)
 		if (f->rows[i].error)

@@ -33,6 +33,7 @@ struct import_row {
 	const char *code;       /* normalised (NFKC, trimmed, upper case); "" when empty */
 	const char *name;
 	const char *parent;     /* "" for a 一級 agency */
+	unsigned char code_err, name_err, parent_err;   /* input_text()'s verdicts (enum input_err) */
 	/* Filled in by import_plan(): */
 	enum import_action action;
 	unsigned changes;       /* IMPORT_RENAME | IMPORT_MOVE */
@@ -69,9 +70,13 @@ int import_read(struct arena *a, const char *data, size_t len, struct import_fil
  * Errors: a bad code, a missing or over-long name, a code twice in the
  * file, a code of a deactivated agency, a parent that is the row itself or
  * is neither an active agency of the county nor in the file, a cycle, a
- * tree deeper than IMPORT_MAX_DEPTH.
+ * tree deeper than IMPORT_MAX_DEPTH (an agency left out of the file but
+ * moved with its ancestor included: the row that moved it says so), a new
+ * code that is already another account's login (reserved[0..nreserved),
+ * such as the team's).
  */
-int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex);
+int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex,
+		const char *const *reserved, int nreserved);
 
 /* 1 when code is 4 to 20 ASCII letters and digits. */
 int import_valid_code(const char *code);

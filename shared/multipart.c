@@ -15,9 +15,7 @@ static size_t boundary_of(const char *ctype, char *buf, size_t size)
 
 	if (!ctype || strncasecmp(ctype, "multipart/form-data", 19))
 		return 0;
-	for (p = ctype + 19; *p; p++) {
-		if (*p != ';')
-			continue;
+	for (p = strchr(ctype + 19, ';'); p; p = strchr(p, ';')) {
 		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;

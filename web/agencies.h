@@ -4,6 +4,13 @@
 
 #include "request.h"
 
+/*
+ * Locks the session's county row (FOR UPDATE) inside the caller's
+ * transaction: every writer of the county's agencies (create, edit, move,
+ * deactivate, import) takes it first, so checks such as "no cycle" hold
+ * until commit.  0 or -1.
+ */
+int agencies_lock_county(struct request *req);
 /* Queues (outbox rows) the recalculation of every year of the session's county; 0 or -1. */
 int agencies_queue_all_years(struct request *req);
 /* Pushes those jobs to Redis; failures are left to the worker's outbox poll. */

@@ -28,6 +28,19 @@ static void unavailable(struct request *req)
 	routes_unavailable(req, "agencies");
 }
 
+int agencies_lock_county(struct request *req)
+{
+	struct db_stmt *st = db_prepare(&req->app->db, "SELECT id FROM counties WHERE id = ? FOR UPDATE");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, req->session->county_id);
+	if (db_exec(st))
+		return -1;
+	db_reset(st);
+	return 0;
+}
+
 int agencies_queue_all_years(struct request *req)
 {
 	struct db_stmt *st = db_prepare(&req->app->db,
@@ -233,6 +246,8 @@ static void create(struct request *req)
 
 	if (password_onetime(pw) || password_hash(pw, 12, hash) || db_begin(db))
 		return unavailable(req);
+	if (agencies_lock_county(req))
+		goto fail;
 	st = db_prepare(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, ?, ?, ?, NULLIF(?, 0))");
 	if (!st)
 		goto fail;
@@ -259,7 +274,15 @@ static void create(struct request *req)
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, code);
 	db_bind_text(st, 3, hash);
-	if (db_exec(st) || agencies_queue_all_years(req) || audit_add(req, id, 0, "新增機關", NULL, arena_printf(&req->arena, "%s %s", code, name)) ||
+	if (db_exec(st)) {
+		if (db->err != 1062)
+			goto fail;
+		db_rollback(db);
+		form_error(&f, "code", "此代碼已是本縣市另一個帳號（例如盤查小組）的登入帳號。");
+		req->status = 400;
+		return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL);
+	}
+	if (agencies_queue_all_years(req) || audit_add(req, id, 0, "新增機關", NULL, arena_printf(&req->arena, "%s %s", code, name)) ||
 	    db_commit(db))
 		goto fail;
 	agencies_wake_worker(req);
@@ -297,8 +320,8 @@ static void move(struct request *req)
 			return render(req, &f, "找不到新的上級機關。", NULL, NULL);
 		}
 	}
-	if (db_begin(db))
-		return unavailable(req);
+	if (db_begin(db) || agencies_lock_county(req))
+		goto fail;
 	if (p) {
 		/* A cycle: the new parent inside the agency's own subtree. */
 		st = db_prepare(db, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?");
@@ -380,8 +403,8 @@ static void edit(struct request *req)
 	long long x = aa ? strtoll(aa, NULL, 10) : 0;
 	struct db_stmt *st;
 
-	if (db_begin(db))
-		return unavailable(req);
+	if (db_begin(db) || agencies_lock_county(req))
+		goto fail;
 	st = db_prepare(db, "SELECT code, name FROM agencies WHERE id = ? AND county_id = ? AND active = 1 FOR UPDATE");
 	if (!st || (db_bind_int(st, 0, x), db_bind_int(st, 1, req->session->county_id), db_exec(st)))
 		goto fail;
@@ -456,8 +479,8 @@ static void deactivate(struct request *req)
 		req->status = 404;
 		return routes_error_page(req);
 	}
-	if (db_begin(db))
-		return unavailable(req);
+	if (db_begin(db) || agencies_lock_county(req))
+		goto fail;
 	st = db_prepare(db, "UPDATE agencies SET active = 0 WHERE id = ?");
 	if (!st || (db_bind_int(st, 0, x), db_exec(st)))
 		goto fail;

@@ -42,6 +42,7 @@ struct import {
 	long long export_id;
 	int created, updated;
 	const char *created_at;
+	long long account_id;
 };
 
 /* The import `id` of the session's county; 1, 0 (none), -1 (error). */
@@ -49,9 +50,9 @@ static int load_import(struct request *req, long long id, int lock, struct impor
 {
 	struct db_stmt *st = db_prepare(&req->app->db, lock ?
 		"SELECT filename, content, status, IFNULL(export_id, 0), created_count, updated_count,"
-		" DATE_FORMAT(created_at, '%Y-%m-%d %H:%i') FROM agency_imports WHERE id = ? AND county_id = ? FOR UPDATE" :
+		" DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), account_id FROM agency_imports WHERE id = ? AND county_id = ? FOR UPDATE" :
 		"SELECT filename, content, status, IFNULL(export_id, 0), created_count, updated_count,"
-		" DATE_FORMAT(created_at, '%Y-%m-%d %H:%i') FROM agency_imports WHERE id = ? AND county_id = ?");
+		" DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), account_id FROM agency_imports WHERE id = ? AND county_id = ?");
 	size_t len;
 	const char *c;
 
@@ -73,6 +74,7 @@ static int load_import(struct request *req, long long id, int lock, struct impor
 	im->created = (int)db_col_int(st, 4);
 	im->updated = (int)db_col_int(st, 5);
 	im->created_at = arena_strdup(&req->arena, db_col_text(st, 6, NULL));
+	im->account_id = db_col_int(st, 7);
 	db_reset(st);
 	return 1;
 }
@@ -118,9 +120,9 @@ static unsigned long long plan_hash(const struct import_file *f)
 
 	for (int i = 0; i < f->n; i++) {
 		const struct import_row *r = &f->rows[i];
-		const char *parts[3] = { r->code, r->name, r->parent };
+		const char *parts[5] = { r->code, r->name, r->parent, r->old_name ? r->old_name : "", r->old_parent ? r->old_parent : "" };
 
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 5; k++) {
 			for (const char *s = parts[k]; *s; s++)
 				h = (h ^ (unsigned char)*s) * 1099511628211ull;
 			h = (h ^ 0x1f) * 1099511628211ull;
@@ -284,7 +286,9 @@ static void render_applied(struct request *req, const struct import *im)
 	html(o, "</h1>");
 	strbuf_addf(o, "<p id=\"import-result\" class=\"flash ok\" role=\"status\">新增 %d 個機關（含帳號）、更新 %d 個機關；"
 		    "各年度的排放量小計已排入重新計算。</p>", im->created, im->updated);
-	if (im->created) {
+	if (im->created && im->account_id != req->session->account_id) {
+		html(o, "<p>新帳號的一次性密碼由匯入的帳號下載與保管。</p>");
+	} else if (im->created) {
 		html(o, "<p>新帳號的一次性密碼只寫在下方的 .xlsx 檔中（首次登入須變更密碼），請妥善保管並分送各機關。</p>");
 		if (im->export_id)
 			strbuf_addf(o, "<p><a class=\"button\" id=\"otp-export\" href=\"/exports?id=%lld\">一次性密碼 .xlsx（產製進度與下載）</a></p>",
@@ -298,17 +302,37 @@ static void render_applied(struct request *req, const struct import *im)
 	layout_end(req);
 }
 
+/* The logins of the county's accounts that are not agencies' (the team's): no new code may take one. */
+static int load_reserved(struct request *req, const char ***out, int *n)
+{
+	struct db_stmt *st = db_prepare(&req->app->db, "SELECT login FROM accounts WHERE county_id = ? AND kind <> 'agency' LIMIT 1000");
+	const char **v;
+
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, req->session->county_id);
+	if (db_exec(st))
+		return -1;
+	v = arena_alloc(&req->arena, sizeof(*v) * 1000);
+	while (*n < 1000 && db_step(st) == 1)
+		v[(*n)++] = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
+	*out = v;
+	return 0;
+}
+
 /* The import's rows read and planned against the county as it is now; nerr, or -1 on a database error. */
 static int plan(struct request *req, const struct import *im, struct import_file *f)
 {
 	struct import_existing *ex;
-	int nex;
+	const char **reserved;
+	int nex, nreserved;
 
 	if (import_read(&req->arena, im->content, im->len, f))
 		return 0;
-	if (load_agencies(req, &ex, &nex))
+	if (load_agencies(req, &ex, &nex) || load_reserved(req, &reserved, &nreserved))
 		return -1;
-	return import_plan(&req->arena, f, ex, nex);
+	return import_plan(&req->arena, f, ex, nex, reserved, nreserved);
 }
 
 static void show(struct request *req, long long id)
@@ -478,11 +502,9 @@ static void confirm(struct request *req)
 
 	if (db_begin(db))
 		return unavailable(req);
-	/* One import (or move) at a time per county. */
-	st = db_prepare(db, "SELECT id FROM counties WHERE id = ? FOR UPDATE");
-	if (!st || (db_bind_int(st, 0, req->session->county_id), db_exec(st)))
+	/* Every change to the county's agencies takes this lock first: the plan sees what it changes. */
+	if (agencies_lock_county(req))
 		goto fail;
-	db_reset(st);
 	r = load_import(req, id, 1, &im);
 	if (r < 0)
 		goto fail;
@@ -558,7 +580,8 @@ static void passwords(struct request *req)
 
 	if (r < 0)
 		return unavailable(req);
-	if (!r || strcmp(im.status, "applied") || !im.created) {
+	/* Only the account that imported may have the passwords made again (and download them). */
+	if (!r || strcmp(im.status, "applied") || !im.created || im.account_id != req->session->account_id) {
 		req->status = 404;
 		return routes_error_page(req);
 	}

@@ -96,8 +96,8 @@ int main(int argc, char **argv)
 	{
 		int n = rollup_fill_missing(&ctx);
 
-		if (n > 0)
-			log_info("queued %d county-year(s) whose rollups are incomplete", n);
+		if (n >= 0)
+			log_info("startup check: %d county-year(s) with incomplete rollups queued", n);
 	}
 
 	while (!stopping) {

@@ -91,6 +91,9 @@ test('edit an agency: name and code change, the account logs in with the new cod
   assert.equal(dup.status, 400);
   assert.match(dup.text, /此機關代碼已被本縣市另一個機關使用/);
   assert.match(dup.text, /value="新名稱"/, 'the input comes back');
+  const taken = await c.post('/team/agencies', { csrf: csrfOf(form.text), action: 'create', code: 'TEAM', name: '盤查', parent: '' });
+  assert.equal(taken.status, 400, 'a new agency cannot take the team login');
+  assert.match(taken.text, /已是本縣市另一個帳號/);
   const bad = await c.post('/team/agencies', { csrf: csrfOf(form.text), action: 'edit', agency: id, code: 'x y', name: '' });
   assert.equal(bad.status, 400);
   assert.match(bad.text, /機關代碼為 4 至 20 個英數字/);
@@ -127,10 +130,11 @@ test('a file with problems: every row says what is wrong, nothing is written', a
     '397099005A,,397020000A',               // 8: no name
     '397020000A,縣府自己,397030000A',        // 9: a cycle with the database's tree (its child becomes its parent)
     '397099006A,"戊機關, 含逗號",397020000A', // 10: its parent (row 9) is in a cycle
+    'team,盤查小組的代碼,',                    // 11: the team's login
   ].join('\r\n');
   const { page } = await preview(c, 'bad.csv', Buffer.from(csv));
   const rows = previewRows(page.text);
-  assert.equal(rows.length, 9);
+  assert.equal(rows.length, 10);
   const err = Object.fromEntries(rows.map((r) => [r.line, r.error]));
   assert.match(err[2], /機關代碼須為 4 至 20 個英文字母或數字/);
   assert.match(err[3], /找不到上級機關代碼 NOPE0000/);
@@ -142,7 +146,8 @@ test('a file with problems: every row says what is wrong, nothing is written', a
   assert.match(err[9], /循環/);
   assert.match(err[10], /上級機關的上級關係形成循環/, 'its parent is in the cycle of row 9');
   assert.equal(rows.find((r) => r.line === 10).name, '戊機關, 含逗號');
-  assert.match(page.text, /有問題 <strong>9<\/strong>/);
+  assert.match(err[11], /已是本縣市另一個帳號/);
+  assert.match(page.text, /有問題 <strong>10<\/strong>/);
   assert.doesNotMatch(page.text, /name="action" value="confirm"/, 'no confirmation while rows are wrong');
   assert.equal(count(), before);
 });

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include "agency_import.h"
 #include "tap.h"
@@ -142,6 +143,59 @@ static void test_xlsx_libxlsxwriter(void)
 	unlink(path);
 }
 
+/* A workbook of our own XML (stored with libzip), for what no spreadsheet program writes. */
+static char *handmade(const char *sheet, size_t *len)
+{
+	const char *path = "/tmp/cityinv-test-handmade.xlsx";
+	zip_t *z;
+	int err;
+	char *data;
+
+	unlink(path);
+	z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	if (!z)
+		return NULL;
+	zip_file_add(z, "xl/worksheets/sheet1.xml", zip_source_buffer(z, sheet, strlen(sheet), 0), ZIP_FL_OVERWRITE);
+	if (zip_close(z))
+		return NULL;
+	data = slurp(path, len);
+	unlink(path);
+	return data;
+}
+
+static void test_xlsx_hostile(void)
+{
+	struct import_file f;
+	size_t len;
+	char *data;
+
+	data = handmade("<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>"
+			"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&b;</t></is></c></row></sheetData></worksheet>", &len);
+	ok(data && import_read(&a, data, len, &f) && contains(f.error, ".xlsx"), "a DOCTYPE (entity expansion) is refused");
+	free(data);
+	data = handmade("<worksheet><sheetData><row r=\"2147483647\"><c r=\"A1\" t=\"inlineStr\"><is><t>ABCD0001</t></is></c>"
+			"<c r=\"B1\" t=\"inlineStr\"><is><t>x</t></is></c></row><row><c r=\"A2\" t=\"inlineStr\"><is><t>ABCD0002</t></is></c></row>"
+			"<row r=\"-5\"/></sheetData></worksheet>", &len);
+	is_int(data ? import_read(&a, data, len, &f) : -1, 0, "row numbers out of range are taken as the next row (no overflow)");
+	is_int(f.n, 2, "both rows");
+	is_int(f.rows[1].line, 2, "numbered in order");
+	free(data);
+	{
+		/* The same cell a million times keeps one copy (memory stays small). */
+		size_t cap = 40u << 20, n = 0;
+		char *sheet = malloc(cap);
+
+		n += (size_t)snprintf(sheet, cap, "<worksheet><sheetData><row r=\"1\">");
+		while (n + 100 < cap - 40)
+			n += (size_t)snprintf(sheet + n, cap - n, "<c r=\"B1\" t=\"inlineStr\"><is><t>xxxxxxxxxxxxxxxxxxxx</t></is></c>");
+		snprintf(sheet + n, cap - n, "</row></sheetData></worksheet>");
+		data = handmade(sheet, &len);
+		ok(data && import_read(&a, data, len, &f) && contains(f.error, ".xlsx"), "a sheet beyond the 16 MB budget is refused");
+		free(data);
+		free(sheet);
+	}
+}
+
 static void test_plan(void)
 {
 	/* The county: H (一級) -> E (二級) -> S1, S2 (三級); O inactive. */
@@ -152,6 +206,7 @@ static void test_plan(void)
 		{ "S0000002", "乙國小", "E0000001", 1 },
 		{ "O0000001", "舊機關", "", 0 },
 	};
+	static const char *const reserved[] = { "TEAM" };
 	struct import_file f;
 
 	is_int(read_str("N0000001,新局,H0000001\n"        /* 1 create under H */
@@ -159,7 +214,7 @@ static void test_plan(void)
 			"S0000001,甲國小,E0000001\n"      /* 3 same */
 			"S0000002,乙國小（改）,N0000001\n" /* 4 rename and move */
 			"E0000001,教育處,\n", &f), 0, "a good file");   /* 5 move to 一級 */
-	is_int(import_plan(&a, &f, ex, 5), 0, "plans without errors");
+	is_int(import_plan(&a, &f, ex, 5, reserved, 1), 0, "plans without errors");
 	is_int(row_of(&f, 1)->action, IMPORT_CREATE, "new code: create");
 	is_int(row_of(&f, 1)->depth, 2, "under 一級: 二級");
 	is_int(row_of(&f, 2)->depth, 3, "under a new 二級: 三級");
@@ -183,8 +238,11 @@ static void test_plan(void)
 			"X0000006,,H0000001\n"             /* 10 no name */
 			"X0000007,自己,X0000007\n"         /* 11 its own parent */
 			"X0000008,己,E0000001\n"           /* 12 fine except that E is under H, now in a cycle */
-			"X000000 9,空白,\n", &f), 0, "a bad file reads");       /* 13 bad code with a space */
-	is_int(import_plan(&a, &f, ex, 5), 13, "every row is wrong");
+			"X000000 9,空白,\n"               /* 13 bad code with a space */
+			"team,盤查小組的代碼,\n"           /* 14 a code that is the team's login */
+			"X0000010,\xE2\x80\xAE反轉文字,\n"  /* 15 a bidi override (the form refuses it) */
+			"X0000011,\xC2\x85" "C1控制字元,\n", &f), 0, "a bad file reads");   /* 16 a C1 control */
+	is_int(import_plan(&a, &f, ex, 5, reserved, 1), 16, "every row is wrong");
 	ok(contains(err_of(&f, 1), "4 至 20"), "bad code");
 	ok(contains(err_of(&f, 2), "找不到上級機關代碼 NOPE0001"), "unknown parent");
 	ok(contains(err_of(&f, 3), "第 4 列重複"), "duplicate: the first names the second");
@@ -198,6 +256,33 @@ static void test_plan(void)
 	ok(contains(err_of(&f, 11), "自己"), "own parent");
 	ok(contains(err_of(&f, 12), "上級機關的上級關係形成循環"), "parent inside a cycle");
 	ok(contains(err_of(&f, 13), "4 至 20"), "code with a space");
+	ok(contains(err_of(&f, 14), "登入帳號"), "a reserved login, case-insensitively");
+	ok(contains(err_of(&f, 15), "控制字元"), "a bidi override in a name");
+	ok(contains(err_of(&f, 16), "控制字元"), "a C1 control in a name");
+
+	/* Moving H under a new chain of 18 pushes S1 and S2 (not in the file) to level 21. */
+	{
+		char buf[4096];
+		size_t n = 0;
+
+		for (int i = 1; i <= 18; i++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, i == 1 ? "C%07d,c,\n" : "C%07d,c,C%07d\n", i, i - 1);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "H0000001,縣政府,C0000018\n");
+		is_int(read_str(buf, &f), 0, "a chain above the county hall reads");
+		is_int(import_plan(&a, &f, ex, 5, reserved, 1), 1, "one row is wrong");
+		ok(contains(f.rows[18].error, "S000000") && contains(f.rows[18].error, "超過 20 級"),
+		   "the row that moved the hall names the agency pushed too deep");
+	}
+	/* A long name is cut at a character boundary, then refused for its length (not as bad UTF-8). */
+	{
+		char buf[2048] = "AAAA0001,";
+		for (int i = 0; i < 400; i++)
+			strcat(buf, "機");
+		strcat(buf, ",\n");
+		is_int(read_str(buf, &f), 0, "a 1,200-byte name reads");
+		is_int(import_plan(&a, &f, ex, 5, reserved, 1), 1, "and is wrong");
+		ok(contains(f.rows[0].error, "超過"), "for its length");
+	}
 
 	{
 		/* Depth limit: a chain of IMPORT_MAX_DEPTH + 1. */
@@ -207,7 +292,7 @@ static void test_plan(void)
 		for (int i = 0; i <= IMPORT_MAX_DEPTH; i++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, i ? "D%07d,d,D%07d\n" : "D%07d,d,\n", i, i - 1);
 		is_int(read_str(buf, &f), 0, "a deep chain reads");
-		is_int(import_plan(&a, &f, ex, 5), 1, "only the deepest row is wrong");
+		is_int(import_plan(&a, &f, ex, 5, reserved, 1), 1, "only the deepest row is wrong");
 		ok(contains(f.rows[IMPORT_MAX_DEPTH].error, "層級超過"), "too deep");
 	}
 	{
@@ -228,7 +313,7 @@ static void test_plan(void)
 		for (int i = 0; i < 5000; i++)
 			n += (size_t)snprintf(csv + n, cap - n, "B%08d,機關,%s\n", i, i ? codes[i / 3] : "");
 		is_int(import_read(&a, csv, n, &f), 0, "5,000 rows read");
-		is_int(import_plan(&a, &f, big, nex), 0, "and plan (reshaping the whole tree) without errors");
+		is_int(import_plan(&a, &f, big, nex, NULL, 0), 0, "and plan (reshaping the whole tree) without errors");
 		is_int(f.rows[4999].depth, 9, "depth of the last row in the new tree");
 		free(csv);
 		free(codes);
@@ -242,6 +327,7 @@ int main(void)
 	test_csv();
 	test_xlsx_openpyxl();
 	test_xlsx_libxlsxwriter();
+	test_xlsx_hostile();
 	test_plan();
 	arena_release(&a);
 	return tap_done();

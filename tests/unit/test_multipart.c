@@ -48,6 +48,10 @@ int main(void)
 	is_int(parse(&a, "multipart/form-data", "--b--", &p, f, &nf), MULTIPART_NO_BOUNDARY, "no boundary parameter");
 	is_int(parse(&a, "multipart/form-data; boundary=", "--b--", &p, f, &nf), MULTIPART_NO_BOUNDARY, "an empty boundary");
 	is_int(parse(&a, "multipart/form-data; boundary=\"unterminated", "--b--", &p, f, &nf), MULTIPART_NO_BOUNDARY, "an unterminated quote");
+	is_int(parse(&a, "multipart/form-data;", "--b--", &p, f, &nf), MULTIPART_NO_BOUNDARY, "a trailing ';' (read past the end once)");
+	is_int(parse(&a, "multipart/form-data; ", "--b--", &p, f, &nf), MULTIPART_NO_BOUNDARY, "a trailing '; '");
+	is_int(parse(&a, "multipart/form-data;;boundary=b", "--b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--b--", &p, f, &nf),
+	       MULTIPART_OK, "an empty parameter before the boundary");
 	is_int(parse(&a, ct, "", &p, f, &nf), MULTIPART_SYNTAX, "an empty body");
 	is_int(parse(&a, ct, "------XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", &p, f, &nf),
 	       MULTIPART_SYNTAX, "no closing boundary");
