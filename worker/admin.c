@@ -178,7 +178,8 @@ out:
 }
 
 /*
- * The reference data: migrations/data/emission-factors.csv (key, category,
+ * The reference data: migrations/data/emission-factors.csv (a copy of
+ * ../shared/reference) and supplementary-factors.csv (key, category,
  * scope, gas, unit, value, valid_from_year, valid_to_year, source) upserted
  * into `factors`.  Values are checked as exact decimals; a source starting
  * with PROVISIONAL, SECONDARY or DERIVED sets the confidence mark.
@@ -275,30 +276,36 @@ static int load_factors(struct db *db, const struct config *cfg)
 	struct csv_load l = { .db = db };
 	int ret = -1;
 
-	strbuf_addf(&path, "%s/data/emission-factors.csv", cfg->migrations_dir);
-	if (read_file(path.buf, &text))
-		goto out;
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
-		error("factors: csv_init failed");
-		goto out;
-	}
+	/* The reference copy, then rows the reference gives only in its notes (each row says where). */
+	static const char *const files[] = { "emission-factors.csv", "supplementary-factors.csv" };
+
 	if (db_begin(db))
-		goto fini;
-	if (csv_parse(&p, text.buf, text.len, csv_field, csv_row, &l) != text.len ||
-	    csv_fini(&p, csv_field, csv_row, &l)) {
-		error("factors: %s: %s", path.buf, csv_strerror(csv_error(&p)));
-		l.failed = 1;
-	}
-	if (l.failed) {
-		db_rollback(db);
-		goto fini;
+		goto out;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		strbuf_reset(&path);
+		strbuf_reset(&text);
+		strbuf_addf(&path, "%s/data/%s", cfg->migrations_dir, files[f]);
+		if (read_file(path.buf, &text) || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+			db_rollback(db);
+			goto out;
+		}
+		l.row = 0;
+		l.loaded = 0;
+		if (csv_parse(&p, text.buf, text.len, csv_field, csv_row, &l) != text.len ||
+		    csv_fini(&p, csv_field, csv_row, &l)) {
+			error("factors: %s: %s", path.buf, csv_strerror(csv_error(&p)));
+			l.failed = 1;
+		}
+		csv_free(&p);
+		if (l.failed) {
+			db_rollback(db);
+			goto out;
+		}
+		printf("factors: %d rows from %s\n", l.loaded, path.buf);
 	}
 	if (db_commit(db))
-		goto fini;
-	printf("factors: %d rows from %s\n", l.loaded, path.buf);
+		goto out;
 	ret = 0;
-fini:
-	csv_free(&p);
 out:
 	for (int i = 0; i < CSV_COLS; i++)
 		free(l.field[i]);

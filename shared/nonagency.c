@@ -1,0 +1,490 @@
+/* nonagency.c: the county team's non-agency activities (IPCC 2006 Tier 1), lines out. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nonagency.h"
+
+const char *const inv_category_labels[INV_CAT__MAX] = {
+	"固定式能源", "交通運輸", "逸散", "工業製程", "農業", "林業及其他土地利用", "廢棄物",
+};
+const char *const inv_category_keys[INV_CAT__MAX] = {
+	"stationary", "transport", "fugitive", "process", "agriculture", "landuse", "waste",
+};
+
+/* The choices are keys into the factor table (with the prefix of their method). */
+const struct na_method na_methods[] = {
+	{ "elec_street", "街道照明與交通號誌用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } } },
+	{ "elec_water", "自來水供水設施用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } } },
+	{ "elec_waste", "廢棄物及污水處理設施用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } } },
+	{ "fuel_stationary", "供水及廢棄物處理設施燃料", INV_STATIONARY, 1, "用量", "立方公尺／公斤／公升", NULL, NULL, 0, 0,
+	  { { "fuel", "燃料", 1, { { "natural_gas", "天然氣（立方公尺）" }, { "lpg", "液化石油氣（公斤）" },
+				   { "generator_diesel", "柴油（公升）" } } } } },
+	{ "fuel_mobile", "公務車輛及船舶燃料（未由機關填報者）", INV_TRANSPORT, 1, "用量", "公升", NULL, NULL, 0, 0,
+	  { { "fuel", "燃料", 1, { { "vehicle_gasoline", "汽油（公升）" }, { "vehicle_diesel", "柴油（公升）" } } } } },
+	{ "process", "政府所屬工業製程", INV_PROCESS, 1, "排放量", "公噸CO₂e", NULL, NULL, 0, 1, { { 0 } } },
+	{ "rice", "公有水稻田", INV_AGRICULTURE, 1, "面積", "公頃", "栽培日數", "日", 0, 0,
+	  { { "sfw", "水分管理（SFw）", 1,
+	      { { "continuously_flooded", "連續淹灌" }, { "intermittent_single_aeration", "間歇灌溉（單次曬田）" },
+		{ "intermittent_multiple_aeration", "間歇灌溉（多次曬田）" }, { "regular_rainfed", "一般看天田" },
+		{ "drought_prone", "易旱看天田" }, { "deep_water", "深水稻田" }, { "upland", "旱田" } } },
+	    { "sfp", "栽培前水分狀態（SFp，可不填）", 0,
+	      { { "not_flooded_lt180d", "栽培前未淹水少於 180 日" }, { "not_flooded_gt180d", "栽培前未淹水超過 180 日" },
+		{ "flooded_gt30d", "栽培前淹水超過 30 日" } } },
+	    { "cfoa", "有機添加物（SFo，可不填）", 0,
+	      { { "straw_lt30d", "稻草，栽培前 30 日內施用" }, { "straw_gt30d", "稻草，栽培前超過 30 日施用" },
+		{ "compost", "堆肥" }, { "farmyard_manure", "廄肥" }, { "green_manure", "綠肥" } } } } },
+	{ "enteric", "公有牲畜腸胃發酵", INV_AGRICULTURE, 1, "頭數", "頭", NULL, NULL, 0, 0,
+	  { { "animal", "畜種", 1,
+	      { { "dairy_cattle_asia", "乳牛" }, { "other_cattle_asia", "其他牛" }, { "buffalo", "水牛" },
+		{ "swine_developing", "豬" }, { "goats", "山羊" }, { "sheep_developing", "綿羊" }, { "horses", "馬" },
+		{ "mules_asses", "騾與驢" }, { "deer", "鹿" } } } } },
+	{ "manure", "公有牲畜糞尿處理", INV_AGRICULTURE, 1, "頭數", "頭", NULL, NULL, 0, 0,
+	  { { "factor", "畜種與年均溫", 1,
+	      { { "swine_asia_20C", "豬，20°C" }, { "swine_asia_21C", "豬，21°C" }, { "swine_asia_22C", "豬，22°C" },
+		{ "swine_asia_23C", "豬，23°C" }, { "swine_asia_24C", "豬，24°C" }, { "swine_asia_25C", "豬，25°C" },
+		{ "swine_asia_26C", "豬，26°C" }, { "swine_asia_27C", "豬，27°C" }, { "swine_asia_ge28C", "豬，28°C 以上" },
+		{ "dairy_cattle_asia_20C", "乳牛，20°C" }, { "dairy_cattle_asia_21C", "乳牛，21°C" },
+		{ "dairy_cattle_asia_22C", "乳牛，22°C" }, { "dairy_cattle_asia_23C", "乳牛，23°C" },
+		{ "dairy_cattle_asia_24C", "乳牛，24°C" }, { "dairy_cattle_asia_25C", "乳牛，25°C" },
+		{ "dairy_cattle_asia_26C", "乳牛，26°C" }, { "dairy_cattle_asia_27C", "乳牛，27°C" },
+		{ "dairy_cattle_asia_ge28C", "乳牛，28°C 以上" }, { "other_cattle_asia", "其他牛（各溫度）" },
+		{ "buffalo_asia_ge14C", "水牛，14°C 以上" }, { "goats_developing_temperate_15_25C", "山羊，15–25°C" },
+		{ "goats_developing_warm_gt25C", "山羊，25°C 以上" }, { "sheep_developing_temperate_15_25C", "綿羊，15–25°C" },
+		{ "sheep_developing_warm_gt25C", "綿羊，25°C 以上" }, { "poultry_developing_temperate_15_25C", "家禽，15–25°C" },
+		{ "poultry_developing_warm_gt25C", "家禽，25°C 以上" } } } } },
+	{ "landuse", "林地及土地利用變化", INV_LANDUSE, 1, "面積", "公頃", "碳存量變化係數（吸收為負）", "公噸CO₂/公頃/年", 1, 1,
+	  { { 0 } } },
+	{ "landfill", "廢棄物掩埋", INV_WASTE, 1, "掩埋量", "公噸（濕重）", NULL, NULL, 0, 0,
+	  { { "doc", "廢棄物種類（DOC）", 1,
+	      { { "paper", "紙類" }, { "textiles", "纖維布料" }, { "food", "廚餘" }, { "wood", "木竹" },
+		{ "garden", "庭園廢棄物" }, { "nappies", "尿布" }, { "rubber_leather", "橡膠皮革" } } },
+	    { "mcf", "掩埋場型式（MCF）", 1,
+	      { { "managed_anaerobic", "管理式厭氧" }, { "managed_semi_aerobic", "管理式半好氧" },
+		{ "unmanaged_deep_ge5m", "非管理式深層（5 公尺以上）" }, { "unmanaged_shallow_lt5m", "非管理式淺層（未滿 5 公尺）" },
+		{ "uncategorised", "未分類" } } },
+	    { "ox", "覆土氧化（OX，可不填）", 0, { { "default", "一般（0）" }, { "covered", "以氧化性材料覆蓋（0.1）" } } } } },
+	{ "compost", "堆肥", INV_WASTE, 1, "處理量", "公噸（濕重）", NULL, NULL, 0, 0, { { 0 } } },
+	{ "incineration", "焚化", INV_WASTE, 1, "焚化量", "公噸（濕重）", "化石碳比例", "0 至 1", 0, 0, { { 0 } } },
+	{ "septic", "化糞池", INV_WASTE, 1, "使用人日", "人日", NULL, NULL, 0, 0, { { 0 } } },
+	{ "wastewater", "污水處理", INV_WASTE, 1, "處理 BOD 量", "公斤", NULL, NULL, 0, 0,
+	  { { "system", "處理方式（MCF）", 1,
+	      { { "sea_river_lake", "未處理排入海洋河川湖泊" }, { "stagnant_sewer", "停滯下水道" },
+		{ "flowing_sewer", "流動下水道" }, { "aerobic_well_managed", "好氧處理（管理良好）" },
+		{ "aerobic_overloaded", "好氧處理（超負荷）" }, { "anaerobic_digester", "厭氧消化槽" },
+		{ "anaerobic_reactor", "厭氧反應槽" }, { "shallow_lagoon", "淺層氧化塘" }, { "deep_lagoon", "深層氧化塘" },
+		{ "septic_system", "化糞池系統" } } } } },
+};
+const int na_nmethods = (int)(sizeof(na_methods) / sizeof(na_methods[0]));
+
+const struct na_method *na_method_get(const char *key)
+{
+	for (int i = 0; key && i < na_nmethods; i++)
+		if (!strcmp(na_methods[i].key, key))
+			return &na_methods[i];
+	return NULL;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *num(dec_t d, char *buf, size_t size)
+{
+	dec_format(d, buf, size);
+	return buf;
+}
+
+static int valid_for(const struct calc_factor *f, int year)
+{
+	return (!f->valid_from || year >= f->valid_from) && (!f->valid_to || year <= f->valid_to);
+}
+
+/* Factor `key`, its value multiplied into *acc and its source noted; 0 or -1 (missing). */
+struct work {
+	const struct calc_table *t;
+	int year;
+	struct na_line *l;
+	char *err;
+	size_t errlen;
+	dec_t acc;
+};
+
+static const struct calc_factor *need(struct work *w, const char *key)
+{
+	const struct calc_factor *f = calc_factor_get(w->t, key);
+
+	if (!f) {
+		fail(w->err, w->errlen, "參考資料中沒有係數 %s", key);
+		return NULL;
+	}
+	if (!strstr(w->l->sources, f->source)) {
+		if (w->l->sources[0])
+			append(w->l->sources, sizeof(w->l->sources), "；");
+		append(w->l->sources, sizeof(w->l->sources), "%s", f->source);
+	}
+	if (f->confidence == CONF_PROVISIONAL)
+		w->l->provisional = 1;
+	return f;
+}
+
+/* acc *= factor `key` (when key names a row), with "label value" added to the method. */
+static int times(struct work *w, const char *key, const char *label)
+{
+	const struct calc_factor *f = need(w, key);
+	char b[64];
+
+	if (!f)
+		return -1;
+	if (dec_mul(w->acc, f->value, &w->acc))
+		return fail(w->err, w->errlen, "數值過大，無法計算");
+	append(w->l->method, sizeof(w->l->method), " × %s %s", label, num(f->value, b, sizeof(b)));
+	return 0;
+}
+
+static int times_gwp(struct work *w, const char *gas)
+{
+	char key[48], label[48];
+
+	snprintf(key, sizeof(key), "gwp_%s_%s", w->l->gwp_set, gas);
+	snprintf(label, sizeof(label), "GWP(%s, %s)", gas, w->l->gwp_set);
+	return times(w, key, label);
+}
+
+static int times_const(struct work *w, long long v)
+{
+	dec_t d;
+
+	dec_from_int(v, &d);
+	return dec_mul(w->acc, d, &w->acc) ? fail(w->err, w->errlen, "數值過大，無法計算") : 0;
+}
+
+/* round(a / d) to `scale` decimals, half away from zero; 0 or -1. */
+static int div_round(dec_t a, long long d, int scale, dec_t *out)
+{
+	dec_i128 m = a.m, den = d, q, r;
+	int s = a.scale;
+
+	if (d <= 0)
+		return -1;
+	for (; s < scale; s++) {
+		if (m > ((dec_i128)1 << 120) / 10 || m < -((dec_i128)1 << 120) / 10)
+			return -1;
+		m *= 10;
+	}
+	for (; s > scale; s--)
+		den *= 10;
+	q = m / den;
+	r = m % den;
+	if ((r < 0 ? -r : r) * 2 >= den)
+		q += m < 0 ? -1 : 1;
+	out->m = q;
+	out->scale = scale;
+	return 0;
+}
+
+static int electricity(struct work *w, const char *use)
+{
+	struct calc_input in = { .item = CALC_ELECTRICITY, .quantity = { 1, 0 } };
+	struct calc_line line;
+	struct calc_result res;
+
+	if (calc_compute(w->t, w->year, &in, 1, &line, &res, w->err, w->errlen))
+		return -1;
+	w->acc = line.factor;
+	w->l->method[0] = '\0';
+	append(w->l->method, sizeof(w->l->method), "%s：%s", use, line.method);
+	snprintf(w->l->sources, sizeof(w->l->sources), "%s", line.sources);
+	w->l->provisional = line.provisional;
+	w->l->gwp_set[0] = '\0';
+	return 0;
+}
+
+static int fuel(struct work *w, const char *item)
+{
+	struct calc_input in = { .quantity = { 1, 0 } };
+	struct calc_line line;
+	struct calc_result res;
+	int i;
+
+	for (i = 0; i < CALC__MAX; i++)
+		if (!strcmp(calc_items[i].key, item))
+			break;
+	if (i == CALC__MAX)
+		return fail(w->err, w->errlen, "未知的燃料");
+	in.item = (enum calc_item)i;
+	if (calc_compute(w->t, w->year, &in, 1, &line, &res, w->err, w->errlen))
+		return -1;
+	w->acc = line.factor;
+	w->l->method[0] = '\0';
+	append(w->l->method, sizeof(w->l->method), "%s：%s", calc_items[i].label, line.method);
+	snprintf(w->l->sources, sizeof(w->l->sources), "%s", line.sources);
+	snprintf(w->l->unit_text, sizeof(w->l->unit_text), "%s", calc_items[i].unit);
+	w->l->provisional = line.provisional;
+	return 0;
+}
+
+/* The MSW heat value of the year, or of the latest earlier year (provisional). */
+static int msw_heat(struct work *w)
+{
+	char key[48], b[64];
+
+	for (int y = w->year; y >= w->year - 30; y--) {
+		const struct calc_factor *f;
+
+		snprintf(key, sizeof(key), "msw_wet_LHV_%d", y);
+		f = calc_factor_get(w->t, key);
+		if (!f)
+			continue;
+		need(w, key);
+		if (dec_mul(w->acc, f->value, &w->acc))
+			return fail(w->err, w->errlen, "數值過大，無法計算");
+		if (y == w->year) {
+			append(w->l->method, sizeof(w->l->method), " × %d 年垃圾濕基低位發熱量 %s kcal/kg", y, num(f->value, b, sizeof(b)));
+		} else {
+			w->l->provisional = 1;
+			append(w->l->method, sizeof(w->l->method), " × 暫用 %d 年垃圾濕基低位發熱量 %s kcal/kg（%d 年尚無資料）",
+			       y, num(f->value, b, sizeof(b)), w->year);
+		}
+		return 0;
+	}
+	return fail(w->err, w->errlen, "%d 年沒有可用的垃圾低位發熱量", w->year);
+}
+
+/* The row among keys[] valid in the year. */
+static const char *valid_key(struct work *w, const char *const *keys, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct calc_factor *f = calc_factor_get(w->t, keys[i]);
+
+		if (f && valid_for(f, w->year))
+			return keys[i];
+	}
+	return keys[0];
+}
+
+int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
+	       char *err, size_t errlen)
+{
+	const struct na_method *m = na_method_get(in->method);
+	const char *set = calc_gwp_set(t, year);
+	struct work w = { .t = t, .year = year, .l = out, .err = err, .errlen = errlen, .acc = { 1, 0 } };
+	char key[96], b[64], b2[64];
+	dec_t q = in->q, one = { 1, 0 };
+	long long divisor = 1;
+
+	memset(out, 0, sizeof(*out));
+	if (!m)
+		return fail(err, errlen, "未知的活動類別");
+	if (!set)
+		return fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
+	out->category = m->category;
+	out->scope = m->scope;
+	snprintf(out->gwp_set, sizeof(out->gwp_set), "%s", set);
+	snprintf(out->unit_text, sizeof(out->unit_text), "%s", m->q_unit);
+	for (int i = 0; i < NA_MAX_OPTIONS && m->options[i].name; i++) {
+		const struct na_option *o = &m->options[i];
+		const char *v = in->opt[i];
+		int found = 0;
+
+		if (!v || !*v) {
+			if (o->required)
+				return fail(err, errlen, "請選擇%s", o->label);
+			continue;
+		}
+		for (int k = 0; k < NA_MAX_CHOICES && o->choices[k].key; k++)
+			found |= !strcmp(o->choices[k].key, v);
+		if (!found)
+			return fail(err, errlen, "%s的選項不正確", o->label);
+	}
+
+	if (in->has_override) {
+		/* The team's own per-unit factor replaces the method's. */
+		w.acc = in->override;
+		snprintf(out->method, sizeof(out->method), "自訂係數 %s kgCO₂e/%s", num(in->override, b, sizeof(b)), m->q_unit);
+		snprintf(out->sources, sizeof(out->sources), "縣市盤查小組自訂（理由見本筆）");
+		out->gwp_set[0] = '\0';
+		if (m->q2_label && strcmp(m->key, "incineration") && strcmp(m->key, "landuse")) {
+			if (dec_mul(q, in->q2, &q))
+				return fail(err, errlen, "數值過大，無法計算");
+		}
+		goto multiply;
+	}
+
+	if (!strncmp(m->key, "elec_", 5)) {
+		if (electricity(&w, m->label))
+			return -1;
+	} else if (!strncmp(m->key, "fuel_", 5)) {
+		if (fuel(&w, in->opt[0]))
+			return -1;
+	} else if (!strcmp(m->key, "process")) {
+		w.acc = (dec_t){ 1000, 0 };
+		snprintf(out->method, sizeof(out->method), "申報排放量（公噸CO₂e）× 1,000 公斤/公噸");
+		snprintf(out->sources, sizeof(out->sources), "設施申報資料（說明與來源見本筆）");
+		out->gwp_set[0] = '\0';
+	} else if (!strcmp(m->key, "rice")) {
+		/* ha x days x EF x SFw (x SFp x SFo) x GWP(CH4) */
+		if (dec_mul(q, in->q2, &q))
+			return fail(err, errlen, "數值過大，無法計算");
+		snprintf(out->unit_text, sizeof(out->unit_text), "公頃·日");
+		snprintf(out->method, sizeof(out->method), "面積 × 栽培日數");
+		if (times(&w, "ipcc_rice_baseline_EF", "基準排放係數 kg CH₄/公頃/日"))
+			return -1;
+		snprintf(key, sizeof(key), "ipcc_rice_SFw_%s", in->opt[0]);
+		if (times(&w, key, "SFw"))
+			return -1;
+		if (in->opt[1] && *in->opt[1]) {
+			snprintf(key, sizeof(key), "ipcc_rice_SFp_%s", in->opt[1]);
+			if (times(&w, key, "SFp"))
+				return -1;
+		}
+		if (in->opt[2] && *in->opt[2]) {
+			snprintf(key, sizeof(key), "ipcc_rice_CFOA_%s", in->opt[2]);
+			if (times(&w, key, "SFo"))
+				return -1;
+		}
+		if (times_gwp(&w, "CH4"))
+			return -1;
+	} else if (!strcmp(m->key, "enteric") || !strcmp(m->key, "manure")) {
+		snprintf(key, sizeof(key), "ipcc_%s_%s", m->key, in->opt[0]);
+		snprintf(out->method, sizeof(out->method), "頭數");
+		if (times(&w, key, "排放係數 kg CH₄/頭/年") || times_gwp(&w, "CH4"))
+			return -1;
+	} else if (!strcmp(m->key, "landuse")) {
+		/* ha x stock-change factor (tCO2/ha/yr) x 1,000 */
+		w.acc = in->q2;
+		if (times_const(&w, 1000))
+			return -1;
+		snprintf(out->method, sizeof(out->method), "面積 × 碳存量變化係數 %s 公噸CO₂/公頃/年 × 1,000 公斤/公噸",
+			 num(in->q2, b, sizeof(b)));
+		snprintf(out->sources, sizeof(out->sources), "縣市盤查小組所述係數（來源見本筆）");
+		out->gwp_set[0] = '\0';
+	} else if (!strcmp(m->key, "landfill")) {
+		/* t x 1,000 x DOC% / 100 x DOCf x MCF x F x 16/12 x (1 - OX) x GWP(CH4) */
+		const struct calc_factor *ox;
+		dec_t keep;
+
+		snprintf(out->method, sizeof(out->method), "掩埋量 × 1,000 公斤/公噸");
+		snprintf(key, sizeof(key), "ipcc_DOC_wet_%s", in->opt[0]);
+		if (times(&w, key, "DOC %"))
+			return -1;
+		/* x 1,000 kg/t / 100 (DOC is a percentage) = x 10 */
+		if (times_const(&w, 10))
+			return -1;
+		append(out->method, sizeof(out->method), " ÷ 100");
+		snprintf(key, sizeof(key), "ipcc_landfill_MCF_%s", in->opt[1]);
+		if (times(&w, "ipcc_landfill_DOCf", "DOCf") || times(&w, key, "MCF") || times(&w, "ipcc_landfill_F", "F"))
+			return -1;
+		snprintf(key, sizeof(key), "ipcc_landfill_OX_%s", in->opt[2] && *in->opt[2] ? in->opt[2] : "default");
+		ox = need(&w, key);
+		if (!ox || dec_sub(one, ox->value, &keep) || dec_mul(w.acc, keep, &w.acc))
+			return ox ? fail(err, errlen, "數值過大，無法計算") : -1;
+		append(out->method, sizeof(out->method), " × (1 − OX %s) × 16/12", num(ox->value, b, sizeof(b)));
+		if (times_const(&w, 16) || times_gwp(&w, "CH4"))
+			return -1;
+		divisor = 12;
+	} else if (!strcmp(m->key, "compost")) {
+		/* t x (CH4 g/kg x GWP + N2O g/kg x GWP): g/kg wet = kg/t */
+		static const char *const n2o[] = { "ipcc_compost_N2O_wet_113", "ipcc_compost_N2O_wet_604" };
+		struct work w2 = w;
+		dec_t sum;
+
+		snprintf(out->method, sizeof(out->method), "處理量 × (");
+		if (times(&w, "ipcc_compost_CH4_wet", "CH₄ kg/公噸") || times_gwp(&w, "CH4"))
+			return -1;
+		w2.acc = one;
+		w2.l = out;
+		append(out->method, sizeof(out->method), " ＋");
+		if (times(&w2, valid_key(&w2, n2o, 2), "N₂O kg/公噸") || times_gwp(&w2, "N2O"))
+			return -1;
+		append(out->method, sizeof(out->method), " )");
+		if (dec_add(w.acc, w2.acc, &sum))
+			return fail(err, errlen, "數值過大，無法計算");
+		w.acc = sum;
+	} else if (!strcmp(m->key, "incineration")) {
+		/* t x 1,000 x LHV x kcal_to_TJ x fossil share x (CO2 + CH4 x GWP + N2O x GWP) kg/TJ */
+		struct work g = w;
+		dec_t per_tj, part;
+
+		if (dec_cmp(in->q2, one) > 0)
+			return fail(err, errlen, "化石碳比例須介於 0 與 1 之間");
+		snprintf(out->method, sizeof(out->method), "焚化量 × 1,000 公斤/公噸");
+		if (times_const(&w, 1000) || msw_heat(&w) || times(&w, "kcal_to_TJ", "TJ/kcal"))
+			return -1;
+		if (dec_mul(w.acc, in->q2, &w.acc))
+			return fail(err, errlen, "數值過大，無法計算");
+		append(out->method, sizeof(out->method), " × 化石碳比例 %s × (", num(in->q2, b, sizeof(b)));
+		g.acc = one;
+		if (times(&g, "ef113_msw_nonbiomass_combustion_CO2", "CO₂ kg/TJ"))
+			return -1;
+		per_tj = g.acc;
+		g.acc = one;
+		append(out->method, sizeof(out->method), " ＋");
+		if (times(&g, "ef113_msw_nonbiomass_combustion_CH4", "CH₄ kg/TJ") || times_gwp(&g, "CH4"))
+			return -1;
+		part = g.acc;
+		if (dec_add(per_tj, part, &per_tj))
+			return fail(err, errlen, "數值過大，無法計算");
+		g.acc = one;
+		append(out->method, sizeof(out->method), " ＋");
+		if (times(&g, "ef113_msw_nonbiomass_combustion_N2O", "N₂O kg/TJ") || times_gwp(&g, "N2O"))
+			return -1;
+		if (dec_add(per_tj, g.acc, &per_tj) || dec_mul(w.acc, per_tj, &w.acc))
+			return fail(err, errlen, "數值過大，無法計算");
+		append(out->method, sizeof(out->method), " )");
+	} else if (!strcmp(m->key, "septic")) {
+		/* person-days x BOD g/person/day / 1,000 x B0 x MCF(septic) x GWP(CH4) */
+		snprintf(out->method, sizeof(out->method), "人日");
+		if (times(&w, "ipcc_ww_BOD_asia", "BOD g/人/日"))
+			return -1;
+		if (dec_mul(w.acc, (dec_t){ 1, 3 }, &w.acc))
+			return fail(err, errlen, "數值過大，無法計算");
+		append(out->method, sizeof(out->method), " ÷ 1,000");
+		if (times(&w, "ipcc_ww_B0_BOD", "B₀ kg CH₄/kg BOD") || times(&w, "ipcc_ww_MCF_septic_system", "MCF") ||
+		    times_gwp(&w, "CH4"))
+			return -1;
+	} else if (!strcmp(m->key, "wastewater")) {
+		snprintf(out->method, sizeof(out->method), "BOD 公斤");
+		snprintf(key, sizeof(key), "ipcc_ww_MCF_%s", in->opt[0]);
+		if (times(&w, "ipcc_ww_B0_BOD", "B₀ kg CH₄/kg BOD") || times(&w, key, "MCF") || times_gwp(&w, "CH4"))
+			return -1;
+	} else {
+		return fail(err, errlen, "未知的活動類別");
+	}
+
+multiply:
+	{
+		dec_t product;
+
+		if (dec_mul(q, w.acc, &product) || div_round(product, divisor, 3, &out->kg))
+			return fail(err, errlen, "%s的數量過大，無法計算", m->label);
+		if (divisor == 1) {
+			dec_format(w.acc, out->factor_text, sizeof(out->factor_text));
+		} else {
+			dec_t f;
+
+			div_round(w.acc, divisor, 9, &f);
+			out->factor_text[0] = '\0';
+			append(out->factor_text, sizeof(out->factor_text), "≈%s", num(f, b2, sizeof(b2)));
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,88 @@
+/* nonagency.h: the county team's non-agency activities (IPCC 2006 Tier 1), lines out. */
+#ifndef CITYINV_NONAGENCY_H
+#define CITYINV_NONAGENCY_H
+
+#include <stddef.h>
+
+#include "calc.h"
+#include "decimal.h"
+
+/*
+ * DESIGN: like calc.h, a pure module over the same factor table: every
+ * number is a row of the reference data (a missing row is an error, never
+ * a constant here).  A line is quantity x a per-unit factor built from
+ * those rows (and the data year's GWP), computed exactly and rounded once
+ * to 3 decimals; only the landfill's 16/12 divides, once, at that same
+ * rounding.  The team may replace a line's per-unit factor with its own,
+ * with the reason kept; the line then says so.
+ *
+ * The seven categories of the county inventory (seed 000 p. 14): the
+ * agency form's three come first, in calc.h's order.
+ */
+enum inv_category {
+	INV_STATIONARY, INV_TRANSPORT, INV_FUGITIVE, INV_PROCESS, INV_AGRICULTURE, INV_LANDUSE, INV_WASTE,
+	INV_CAT__MAX
+};
+extern const char *const inv_category_labels[INV_CAT__MAX];
+extern const char *const inv_category_keys[INV_CAT__MAX];
+
+#define NA_MAX_OPTIONS 3
+#define NA_MAX_CHOICES 32
+
+/* One choice of a method's option: the stored key and its label. */
+struct na_choice {
+	const char *key;
+	const char *label;
+};
+
+struct na_option {
+	const char *name;        /* form field: "sfw" */
+	const char *label;       /* 水分管理 */
+	int required;
+	struct na_choice choices[NA_MAX_CHOICES];
+};
+
+struct na_method {
+	const char *key;         /* stored: "rice" */
+	const char *label;       /* 公有水稻田 */
+	enum inv_category category;
+	int scope;
+	const char *q_label;     /* 面積 */
+	const char *q_unit;      /* 公頃 */
+	const char *q2_label;    /* NULL: no second quantity */
+	const char *q2_unit;
+	int q2_signed;           /* the second quantity may be negative (a stock-change factor) */
+	int needs_note;          /* a description and source are required (process, land use) */
+	struct na_option options[NA_MAX_OPTIONS];
+};
+
+extern const struct na_method na_methods[];
+extern const int na_nmethods;
+const struct na_method *na_method_get(const char *key);
+
+struct na_input {
+	const char *method;
+	dec_t q;                 /* >= 0 */
+	dec_t q2;                /* when the method has one */
+	const char *opt[NA_MAX_OPTIONS];   /* choice keys, NULL or "" when not given */
+	int has_override;
+	dec_t override;          /* kgCO2e per unit of the line's quantity */
+};
+
+struct na_line {
+	dec_t kg;                /* rounded to 3 decimals; negative for a removal */
+	enum inv_category category;
+	int scope;
+	char gwp_set[8];
+	char factor_text[64];    /* kgCO2e per unit, exact (or to 9 decimals after ÷12, marked ≈) */
+	char unit_text[32];      /* the unit the factor applies to */
+	char method[CALC_METHOD_MAX];
+	char sources[CALC_SOURCES_MAX];
+	int provisional;
+};
+
+/* Computes one line for data year `year`; 0, or -1 with a Traditional Chinese message in err. */
+int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
+	       char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,139 @@
+/* test_nonagency.c: each non-agency method against values computed by hand from the IPCC
+ * defaults of the reference table (the arithmetic is in the comments). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nonagency.h"
+#include "tap.h"
+
+#include "factors.h"
+
+static struct calc_table t;
+
+static dec_t Q(const char *s)
+{
+	dec_t d;
+
+	if (dec_parse(s, strlen(s), 9, DEC_ALLOW_NEGATIVE, &d) != DEC_OK) {
+		printf("Bail out! bad number %s\n", s);
+		exit(1);
+	}
+	return d;
+}
+
+static char buf[128];
+static const char *fmt(dec_t d)
+{
+	dec_format(d, buf, sizeof(buf));
+	return buf;
+}
+
+/* Computes one line; the kg as text, or "error: ..." */
+static const char *kg(int year, const char *method, const char *q, const char *q2, const char *o0, const char *o1,
+		      const char *o2, struct na_line *l)
+{
+	static char out[400];
+	char err[300] = "";
+	struct na_input in = { .method = method, .q = Q(q), .q2 = Q(q2 ? q2 : "0"), .opt = { o0, o1, o2 } };
+
+	if (na_compute(&t, year, &in, l, err, sizeof(err))) {
+		snprintf(out, sizeof(out), "error: %s", err);
+		return out;
+	}
+	return fmt(l->kg);
+}
+
+int main(void)
+{
+	struct na_line l;
+
+	load(&t);
+	ok(t.nfactors > 250, "reference table loaded (%d rows)", t.nfactors);
+
+	/* Electricity (SPEC worked check): 10,000 kWh x 0.494 (2023) = 4,940.000, scope 2, no GWP. */
+	is_str(kg(2023, "elec_street", "10000", NULL, NULL, NULL, NULL, &l), "4940.000", "street lighting 10,000 kWh in 2023");
+	is_int(l.scope, 2, "scope 2");
+	is_int(l.category, INV_STATIONARY, "固定式能源");
+	is_str(l.factor_text, "0.494", "factor shown");
+	ok(strstr(l.method, "街道照明") != NULL, "the method names the use");
+	/* Fuels as on the agency form (SPEC: 100 L gasoline in a 公務車 in 2023 -> 235.523). */
+	is_str(kg(2023, "fuel_mobile", "100", NULL, "vehicle_gasoline", NULL, NULL, &l), "235.523", "100 L gasoline, 2023");
+	is_int(l.category, INV_TRANSPORT, "交通運輸");
+	is_str(kg(2023, "fuel_mobile", "100", NULL, "lpg", NULL, NULL, &l), "error: 燃料的選項不正確", "a stationary fuel is not a mobile choice");
+	/* Process: 12.5 tCO2e reported -> 12,500 kg. */
+	is_str(kg(2023, "process", "12.5", NULL, NULL, NULL, NULL, &l), "12500.000", "industrial process 12.5 t");
+	is_int(l.category, INV_PROCESS, "工業製程");
+	/* Rice: 10 ha x 120 d x 1.30 x SFw 0.60 x GWP 28 (AR5, 2023) = 26,208. */
+	is_str(kg(2023, "rice", "10", "120", "intermittent_single_aeration", NULL, NULL, &l), "26208.000", "rice, single aeration");
+	is_int(l.category, INV_AGRICULTURE, "農業");
+	is_str(l.gwp_set, "AR5", "AR5 in 2023");
+	ok(strstr(l.sources, "Table 5.11") && strstr(l.sources, "Table 5.12"), "sources of both factors listed");
+	/* ... x SFp 0.68 x SFo 0.05 = 10 x 120 x 1.3 x 0.6 x 0.68 x 0.05 x 28 = 891.072. */
+	is_str(kg(2023, "rice", "10", "120", "intermittent_single_aeration", "not_flooded_gt180d", "compost", &l), "891.072",
+	       "rice with SFp and SFo");
+	is_str(kg(2023, "rice", "10", "120", NULL, NULL, NULL, &l), "error: 請選擇水分管理（SFw）", "SFw is required");
+	/* Enteric: 100 dairy cattle x 68 x 28 = 190,400 (2023); x 25 (AR4, 2020) = 170,000. */
+	is_str(kg(2023, "enteric", "100", NULL, "dairy_cattle_asia", NULL, NULL, &l), "190400.000", "100 dairy cattle, 2023");
+	is_str(kg(2020, "enteric", "100", NULL, "dairy_cattle_asia", NULL, NULL, &l), "170000.000", "the same in 2020 (AR4)");
+	/* Manure: 1,000 swine at 24 °C x 5 x 28 = 140,000. */
+	is_str(kg(2023, "manure", "1000", NULL, "swine_asia_24C", NULL, NULL, &l), "140000.000", "1,000 swine, 24 °C");
+	/* Compost 2023: 50 t x (4 x 28 + 0.3 x 265) = 50 x 191.5 = 9,575; 2024: 0.24 N2O -> 50 x 175.6 = 8,780. */
+	is_str(kg(2023, "compost", "50", NULL, NULL, NULL, NULL, &l), "9575.000", "compost 50 t, 2023 (N2O 0.3)");
+	is_int(l.category, INV_WASTE, "廢棄物");
+	is_str(kg(2024, "compost", "50", NULL, NULL, NULL, NULL, &l), "8780.000", "compost 50 t, 2024 (N2O 0.24)");
+	/* Landfill: 100 t food (DOC 15 %) x 1,000 x 0.15 x DOCf 0.5 x MCF 1.0 x F 0.5 x 16/12 x (1 - 0) x 28 = 140,000. */
+	is_str(kg(2023, "landfill", "100", NULL, "food", "managed_anaerobic", NULL, &l), "140000.000", "landfill 100 t food");
+	/* 1.001 t paper: 1,001 x 0.40 x 0.5 x 1.0 x 0.5 x 16/12 x 28 = 3,737.0666... -> 3,737.067 (one rounding). */
+	is_str(kg(2023, "landfill", "1.001", NULL, "paper", "managed_anaerobic", NULL, &l), "3737.067", "landfill 1.001 t paper");
+	ok(l.factor_text[0] != '\0' && strstr(l.factor_text, "≈") != NULL, "the per-tonne factor after ÷12 is marked ≈ (%s)", l.factor_text);
+	/* 7 t paper, semi-aerobic 0.5, covered OX 0.1: 7,000 x 0.4 x 0.5 x 0.5 x 0.5 x 16/12 x 0.9 x 28 = 11,760. */
+	is_str(kg(2023, "landfill", "7", NULL, "paper", "managed_semi_aerobic", "covered", &l), "11760.000", "landfill with OX");
+	/* Incineration 2017 (AR4): 1,000 t x 1,000 x 2,029.61 kcal/kg x 4.1868e-9 x 0.4 x (91,700 + 30 x 25 + 4 x 298)
+	 * = 318,291.8229764064 -> 318,291.823. */
+	is_str(kg(2017, "incineration", "1000", "0.4", NULL, NULL, NULL, &l), "318291.823", "incineration 1,000 t, 2017");
+	ok(!l.provisional, "2017 has its own heat value");
+	/* 2023 has no heat value: 2017's, marked; GWP AR5: (91,700 + 30 x 28 + 4 x 265) -> 318,149.064. */
+	is_str(kg(2023, "incineration", "1000", "0.4", NULL, NULL, NULL, &l), "318149.064", "incineration 2023 (2017 heat value)");
+	ok(l.provisional && strstr(l.method, "暫用 2017"), "marked provisional (暫用 2017)");
+	is_str(kg(2023, "incineration", "1000", "1.5", NULL, NULL, NULL, &l), "error: 化石碳比例須介於 0 與 1 之間", "fossil share above 1");
+	/* Septic: 10,000 person-days x 40 g / 1,000 x 0.6 x 0.5 x 28 = 3,360. */
+	is_str(kg(2023, "septic", "10000", NULL, NULL, NULL, NULL, &l), "3360.000", "septic 10,000 person-days");
+	/* Wastewater: 5,000 kg BOD x 0.6 x MCF 0.8 (anaerobic reactor) x 28 = 67,200. */
+	is_str(kg(2023, "wastewater", "5000", NULL, "anaerobic_reactor", NULL, NULL, &l), "67200.000", "wastewater 5,000 kg BOD");
+	/* Land use: 20 ha x -5.5 tCO2/ha/yr x 1,000 = -110,000 (a removal). */
+	is_str(kg(2023, "landuse", "20", "-5.5", NULL, NULL, NULL, &l), "-110000.000", "forest 20 ha removing 5.5 t/ha");
+	is_int(l.category, INV_LANDUSE, "林業及其他土地利用");
+	/* The team's own factor: 10 ha x 120 d x 2 kgCO2e/(ha·day) = 2,400, said so in the method. */
+	{
+		struct na_input in = { .method = "rice", .q = Q("10"), .q2 = Q("120"), .opt = { "continuously_flooded" },
+				       .has_override = 1, .override = Q("2") };
+		char err[200];
+
+		ok(na_compute(&t, 2023, &in, &l, err, sizeof(err)) == 0, "an override computes");
+		is_str(fmt(l.kg), "2400.000", "with the team's factor");
+		ok(strstr(l.method, "自訂係數") != NULL, "and says so");
+	}
+	is_str(kg(2023, "nonsense", "1", NULL, NULL, NULL, NULL, &l), "error: 未知的活動類別", "an unknown method");
+	/* Every choice of every method names a row of the table (no dangling key). */
+	{
+		int missing = 0;
+
+		for (int i = 0; i < na_nmethods; i++)
+			for (int o = 0; o < NA_MAX_OPTIONS && na_methods[i].options[o].name; o++)
+				for (int c = 0; c < NA_MAX_CHOICES && na_methods[i].options[o].choices[c].key; c++) {
+					struct na_input in = { .method = na_methods[i].key, .q = Q("1"), .q2 = Q("0.5") };
+					char err[300];
+
+					for (int k = 0; k < NA_MAX_OPTIONS && na_methods[i].options[k].name; k++)
+						in.opt[k] = na_methods[i].options[k].required ? na_methods[i].options[k].choices[0].key : NULL;
+					in.opt[o] = na_methods[i].options[o].choices[c].key;
+					if (na_compute(&t, 2023, &in, &l, err, sizeof(err))) {
+						printf("# %s %s: %s\n", na_methods[i].key, in.opt[o], err);
+						missing++;
+					}
+				}
+		is_int(missing, 0, "every choice computes from the table");
+	}
+	return tap_done();
+}
