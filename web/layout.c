@@ -84,6 +84,8 @@ static void login_box(struct request *req)
 			html(o, "<li><a href=\"/team\">填報情形總覽</a></li>"
 				"<li><a href=\"/team/years\">年度管理</a></li>"
 				"<li><a href=\"/team/agencies\">機關管理</a></li>"
+				"<li><a href=\"/team/activities\">非機關活動</a></li>"
+				"<li><a href=\"/team/inventory\">盤查清冊</a></li>"
 				"<li><a href=\"/team/accounts\">機關帳號</a></li>");
 		html(o, "<li><a href=\"/password\">變更密碼</a></li></ul>"
 			"<form method=\"post\" action=\"/logout\">");

@@ -8,6 +8,7 @@
 #include "decimal.h"
 #include "form.h"
 #include "html.h"
+#include "inventory.h"
 #include "input.h"
 #include "password.h"
 #include "routes.h"
@@ -228,6 +229,15 @@ void page_team_years(struct request *req)
 
 		if (dl && *dl && (sscanf(dl, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 2013 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31))
 			form_error(&f, "deadline", "日期格式不正確（例：2016-06-30）。");
+		if (!f.nerr && open) {
+			/* A published year stays closed: its public figures must not move. */
+			int pub = inventory_year_published(req, s->county_id, year);
+
+			if (pub < 0)
+				return unavailable(req);
+			if (pub)
+				form_error(&f, "deadline", "此年度盤查成果已公開，須先於「盤查清冊」撤回公開，才能重新開放填報。");
+		}
 		if (!f.nerr) {
 			st = db_prepare(&req->app->db, "UPDATE inventory_years SET is_open = ?, deadline = NULLIF(?, '') WHERE county_id = ? AND year = ?");
 			if (!st)

@@ -15,7 +15,7 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_CASES]     = { "/cases",     GET_HEAD, ROLE_PUBLIC, 0, page_info },
 	[PAGE_DOWNLOADS] = { "/downloads", GET_HEAD, ROLE_PUBLIC, 0, page_info },
 	[PAGE_FAQ]       = { "/faq",       GET_HEAD, ROLE_PUBLIC, 0, page_info },
-	[PAGE_PUBLIC]    = { "/public",    GET_HEAD, ROLE_PUBLIC, 0, page_info },
+	[PAGE_PUBLIC]    = { "/public",    GET_HEAD, ROLE_PUBLIC, 0, page_public },
 	[PAGE_HEALTHZ]   = { "/healthz",   GET_HEAD, ROLE_PUBLIC, 0, page_healthz },
 	[PAGE_LOGIN]     = { "/login",     METHOD_POST, ROLE_PUBLIC, ROUTE_CSRF, page_login },
 	[PAGE_LOGOUT]    = { "/logout",    METHOD_POST, ROLE_LOGGED_IN, ROUTE_CSRF | ROUTE_PASSWORD_OK, page_logout },
@@ -35,6 +35,8 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_TEAM_REMINDERS] = { "/team/reminders", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_reminders },
 	[PAGE_TEAM_AGENCIES]  = { "/team/agencies",  GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_agencies },
 	[PAGE_TEAM_IMPORT]    = { "/team/agencies/import", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_import },
+	[PAGE_TEAM_ACTIVITIES] = { "/team/activities", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities },
+	[PAGE_TEAM_INVENTORY] = { "/team/inventory", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_inventory },
 };
 
 void routes_unavailable(struct request *req, const char *what)

@@ -45,6 +45,8 @@ enum page {
 	PAGE_TEAM_REMINDERS,
 	PAGE_TEAM_AGENCIES,
 	PAGE_TEAM_IMPORT,
+	PAGE_TEAM_ACTIVITIES,
+	PAGE_TEAM_INVENTORY,
 	PAGE__MAX
 };
 
@@ -86,6 +88,9 @@ void page_team_accounts(struct request *req);
 void page_team_reminders(struct request *req);
 void page_team_agencies(struct request *req);
 void page_team_import(struct request *req);
+void page_team_activities(struct request *req);
+void page_team_inventory(struct request *req);
+void page_public(struct request *req);
 
 /* 503 after a database failure: logs what failed (with the server's message) and shows the error page. */
 void routes_unavailable(struct request *req, const char *what);

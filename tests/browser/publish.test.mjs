@@ -1,0 +1,70 @@
+// publish.test.mjs: in Chromium, the county team closes a year, opens 盤查清冊 and publishes it;
+// a visitor (a fresh browser context) then finds it under 公開資訊 with its charts; after the
+// team withdraws it the visitor no longer can.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, sql } from '../lib.mjs';
+import { launch, newPage, shotPath } from './chromium.mjs';
+
+const Y = 2019;
+let browser;
+before(async () => {
+  browser = await launch();
+  const w = sql("SELECT id FROM counties WHERE letter = 'W'")[0][0];
+  sql(`UPDATE inventory_years SET is_open = 0, published_at = NULL WHERE county_id = ${w} AND year = ${Y};
+       DELETE FROM county_activities WHERE county_id = ${w} AND year = ${Y};
+       INSERT INTO county_activities (county_id, year, method, description, quantity, kg_milli, category, scope, factor_text,
+         unit_text, method_text, sources, created_by, updated_by, created_at, updated_at)
+       SELECT ${w}, ${Y}, 'elec_street', '路燈', 1000, 554000, 0, 2, '0.554', '度', '示例', '示例',
+         (SELECT id FROM accounts WHERE login = 'TEAM' AND county_id = ${w}), (SELECT id FROM accounts WHERE login = 'TEAM' AND county_id = ${w}), NOW(3), NOW(3)`);
+});
+after(async () => {
+  const w = sql("SELECT id FROM counties WHERE letter = 'W'")[0][0];
+  sql(`UPDATE inventory_years SET is_open = 1, published_at = NULL WHERE county_id = ${w} AND year = ${Y};
+       DELETE FROM county_activities WHERE county_id = ${w} AND year = ${Y}`);
+  await browser?.close();
+});
+
+async function loginTeam(page) {
+  await page.goto(BASE + '/');
+  const login = page.getByRole('complementary', { name: '系統登入' });
+  await login.getByLabel('縣市', { exact: true }).selectOption({ label: '金門縣' });
+  await login.getByLabel('帳號', { exact: true }).fill('TEAM');
+  await login.getByLabel('密碼', { exact: true }).fill('cityinv-demo');
+  await login.getByRole('button', { name: '登入' }).click();
+  await page.waitForURL(BASE + '/');
+}
+
+test('the team publishes a year and a visitor sees it; withdrawn, it is gone', async () => {
+  const team = await newPage(browser);
+  await loginTeam(team);
+  await team.getByRole('link', { name: '盤查清冊' }).click();
+  await team.getByRole('link', { name: /民國 108 年/ }).click();
+  assert.match(await team.locator('#published').textContent(), /未公開/);
+  const total = (await team.locator('#inv-total').textContent()).trim();
+  assert.match(total, /^[\d,]+\.\d{3} KgCO₂e$/);
+  await team.getByRole('button', { name: '公開' }).click();
+  await team.waitForURL(/published=1/);
+  assert.match(await team.locator('#published').textContent(), /已公開/);
+
+  const visitor = await newPage(browser);
+  await visitor.goto(BASE + '/');
+  await visitor.getByRole('navigation', { name: '主選單' }).getByRole('link', { name: '公開資訊' }).click();
+  const row = visitor.getByRole('row', { name: /金門縣/ });
+  assert.match(await row.textContent(), /民國 108 年/);
+  await row.getByRole('link', { name: '盤查成果' }).click();
+  assert.match(await visitor.getByRole('heading', { level: 1 }).textContent(), /金門縣 政府機關溫室氣體盤查成果　民國 108 年/);
+  assert.equal((await visitor.locator('#inv-total').textContent()).trim(), total, 'the visitor sees the team\'s total');
+  assert.equal(await visitor.locator('#chart-category rect.bar').count(), 7, 'the category chart, drawn by the server');
+  assert.ok(await visitor.locator('#chart-category').isVisible());
+  await visitor.screenshot({ path: shotPath('public-inventory.png'), fullPage: true });
+  assert.deepEqual(visitor.problems, []);
+
+  await team.getByRole('button', { name: '撤回公開' }).click();
+  await team.waitForURL(/withdrawn=1/);
+  const again = await visitor.goto(BASE + `/public?county=W&year=${Y}`);
+  assert.equal(again.status(), 404);
+  await visitor.goto(BASE + '/public');
+  assert.equal(await visitor.getByRole('row', { name: /金門縣/ }).count(), 0);
+  assert.deepEqual(team.problems, []);
+});

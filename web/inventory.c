@@ -1,0 +1,338 @@
+/* inventory.c: the county inventory (清冊) of a year, loaded in a few grouped queries and drawn
+ * as tables with SVG charts made here (no chart library, no script in the browser). */
+#include <stdio.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "html.h"
+#include "inventory.h"
+#include "routes.h"
+#include "util.h"
+
+/*
+ * DESIGN: every figure is a sum of stored lines: the agencies' report
+ * lines (own; the outsourced apart) of the county's active agencies and
+ * the team's non-agency lines (removals, negative, apart).  So the total
+ * is, by construction, the agencies' part plus the non-agency part, and
+ * each breakdown (category, scope) adds up to it; the tests check that
+ * against independent SQL.  Charts are geometry only: the numbers shown
+ * are the tables' exact decimals.
+ */
+
+static int category_of(const char *key)
+{
+	for (int c = 0; c < INV_CAT__MAX; c++)
+		if (!strcmp(inv_category_keys[c], key))
+			return c;
+	return -1;
+}
+
+int inventory_load(struct request *req, int county_id, int year, struct inventory *inv)
+{
+	struct db *db = &req->app->db;
+	struct db_stmt *st;
+
+	memset(inv, 0, sizeof(*inv));
+	inv->county_id = county_id;
+	inv->year = year;
+	st = db_prepare(db, "SELECT name FROM counties WHERE id = ?");
+	if (!st || (db_bind_int(st, 0, county_id), db_exec(st)))
+		return -1;
+	if (db_step(st) == 1) {
+		snprintf(inv->county_name, sizeof(inv->county_name), "%s", db_col_text(st, 0, NULL));
+		db_reset(st);
+	}
+	/* The agencies' lines by part, category and scope. */
+	st = db_prepare(db,
+		"SELECT l.part, l.category, l.scope, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
+		" GROUP BY l.part, l.category, l.scope");
+	if (!st || (db_bind_int(st, 0, county_id), db_bind_int(st, 1, year), db_exec(st)))
+		return -1;
+	while (db_step(st) == 1) {
+		int c = category_of(db_col_text(st, 1, NULL)), scope = (int)db_col_int(st, 2);
+		long long v = db_col_int(st, 3);
+
+		if (!strcmp(db_col_text(st, 0, NULL), "outsourced")) {
+			inv->outsourced += v;
+			continue;
+		}
+		if (c < 0 || scope < 1 || scope > 2)
+			continue;
+		inv->agencies_total += v;
+		inv->agencies_by_category[c] += v;
+		inv->by_category[c] += v;
+		inv->by_scope[scope] += v;
+	}
+	/* The non-agency lines: emissions by category and scope, removals apart. */
+	st = db_prepare(db,
+		"SELECT category, scope, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0))"
+		" FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope");
+	if (!st || (db_bind_int(st, 0, county_id), db_bind_int(st, 1, year), db_exec(st)))
+		return -1;
+	while (db_step(st) == 1) {
+		int c = (int)db_col_int(st, 0), scope = (int)db_col_int(st, 1);
+		long long v = db_col_int(st, 2);
+
+		inv->removals += db_col_int(st, 3);
+		if (c < 0 || c >= INV_CAT__MAX || scope < 1 || scope > 2)
+			continue;
+		inv->nonagency_total += v;
+		inv->nonagency_by_category[c] += v;
+		inv->by_category[c] += v;
+		inv->by_scope[scope] += v;
+	}
+	inv->total = inv->agencies_total + inv->nonagency_total;
+	/* By agency level, and the filing counts. */
+	st = db_prepare(db,
+		"SELECT LEAST(a.level, ?), COUNT(*), COUNT(r.id), SUM(IFNULL(r.confirmed, 0)), SUM(IFNULL(r.own_total_milli, 0))"
+		" FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		" WHERE a.county_id = ? AND a.active = 1 GROUP BY LEAST(a.level, ?)");
+	if (!st || (db_bind_int(st, 0, INV_LEVELS), db_bind_int(st, 1, year), db_bind_int(st, 2, county_id),
+		    db_bind_int(st, 3, INV_LEVELS), db_exec(st)))
+		return -1;
+	while (db_step(st) == 1) {
+		int lv = (int)db_col_int(st, 0);
+
+		inv->n_agencies += (int)db_col_int(st, 1);
+		inv->n_reported += (int)db_col_int(st, 2);
+		inv->n_complete += (int)db_col_int(st, 3);
+		if (lv >= 1 && lv <= INV_LEVELS)
+			inv->by_level[lv] = db_col_int(st, 4);
+	}
+	/* The largest emitters (each agency's own report, not its subtree). */
+	st = db_prepare(db,
+		"SELECT a.code, a.name, a.level, r.own_total_milli FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		" WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND r.own_total_milli > 0"
+		" ORDER BY r.own_total_milli DESC, a.code LIMIT 20");
+	if (!st || (db_bind_int(st, 0, county_id), db_bind_int(st, 1, year), db_exec(st)))
+		return -1;
+	while (inv->ntop < INV_TOP && db_step(st) == 1) {
+		snprintf(inv->top[inv->ntop].code, sizeof(inv->top[0].code), "%s", db_col_text(st, 0, NULL));
+		snprintf(inv->top[inv->ntop].name, sizeof(inv->top[0].name), "%s", db_col_text(st, 1, NULL));
+		inv->top[inv->ntop].level = (int)db_col_int(st, 2);
+		inv->top[inv->ntop].milli = db_col_int(st, 3);
+		inv->ntop++;
+	}
+	/* The trend: each year's total, the same sums. */
+	st = db_prepare(db,
+		"SELECT y, SUM(v) FROM ("
+		" SELECT r.year y, r.own_total_milli v FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		"  WHERE a.county_id = ? AND a.active = 1"
+		" UNION ALL SELECT year, kg_milli FROM county_activities WHERE county_id = ? AND kg_milli > 0) t"
+		" WHERE y BETWEEN ? AND ? GROUP BY y");
+	if (!st || (db_bind_int(st, 0, county_id), db_bind_int(st, 1, county_id), db_bind_int(st, 2, INV_YEAR_FIRST),
+		    db_bind_int(st, 3, INV_YEAR_LAST), db_exec(st)))
+		return -1;
+	while (db_step(st) == 1) {
+		int y = (int)db_col_int(st, 0) - INV_YEAR_FIRST;
+
+		if (y >= 0 && y < INV_YEARS) {
+			inv->trend[y] = db_col_int(st, 1);
+			inv->trend_has[y] = 1;
+		}
+	}
+	return 0;
+}
+
+static void milli(struct strbuf *o, long long m)
+{
+	char b[64];
+
+	dec_format_grouped(dec_from_scaled_i64(m, 3), b, sizeof(b));
+	html_txt(o, b);
+}
+
+/* kgCO2e milli as 公噸CO2e with one decimal, for chart labels. */
+static void tonnes(struct strbuf *o, long long m)
+{
+	char b[64];
+	dec_t t = dec_from_scaled_i64(m, 6), r;
+
+	if (dec_round(t, 1, &r))
+		r = t;
+	dec_format_grouped(r, b, sizeof(b));
+	html_txt(o, b);
+}
+
+static const char *const palette[] = { "#0b5d4b", "#137a63", "#c8961e", "#3f6e9e", "#7a4f9e", "#2f8f4e", "#a3552a" };
+
+/* A horizontal bar chart: labels[i], values[i] (milli, >= 0). */
+static void svg_bars(struct strbuf *o, const char *id, const char *title, const char *const *labels, const long long *values, int n)
+{
+	long long max = 1;
+	int h = 28 * n + 40;
+
+	for (int i = 0; i < n; i++)
+		if (values[i] > max)
+			max = values[i];
+	strbuf_addf(o, "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" role=\"img\" "
+		    "aria-labelledby=\"%s-t\" viewBox=\"0 0 720 %d\" width=\"720\" height=\"%d\"><title id=\"%s-t\">", id, id, h, h, id);
+	html_txt(o, title);
+	html(o, "（公噸CO₂e）</title>");
+	for (int i = 0; i < n; i++) {
+		double w = values[i] > 0 ? 400.0 * (double)values[i] / (double)max : 0;
+		int y = 20 + 28 * i;
+
+		strbuf_addf(o, "<text x=\"210\" y=\"%d\" text-anchor=\"end\" font-size=\"13\" fill=\"#1a2624\">", y + 15);
+		html_txt(o, labels[i]);
+		strbuf_addf(o, "</text><rect class=\"bar\" x=\"220\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\"/>"
+			    "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" fill=\"#1a2624\">", y, w, palette[i % 7], 226 + w, y + 15);
+		tonnes(o, values[i]);
+		html(o, "</text>");
+	}
+	html(o, "</svg><figcaption>");
+	html_txt(o, title);
+	html(o, "（單位：公噸CO₂e；數值見下表）</figcaption></figure>");
+}
+
+/* The trend: one column per year with data. */
+static void svg_trend(struct strbuf *o, const struct inventory *inv)
+{
+	long long max = 1;
+
+	for (int i = 0; i < INV_YEARS; i++)
+		if (inv->trend_has[i] && inv->trend[i] > max)
+			max = inv->trend[i];
+	html(o, "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart-trend\" role=\"img\" "
+		"aria-labelledby=\"chart-trend-t\" viewBox=\"0 0 720 260\" width=\"720\" height=\"260\">"
+		"<title id=\"chart-trend-t\">歷年排放量趨勢（公噸CO₂e）</title>"
+		"<line x1=\"40\" y1=\"220\" x2=\"700\" y2=\"220\" stroke=\"#52625e\"/>");
+	for (int i = 0; i < INV_YEARS; i++) {
+		double hgt = inv->trend_has[i] && inv->trend[i] > 0 ? 180.0 * (double)inv->trend[i] / (double)max : 0;
+		int x = 48 + i * 50, y = INV_YEAR_FIRST + i;
+
+		if (inv->trend_has[i]) {
+			strbuf_addf(o, "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"34\" height=\"%.1f\" fill=\"%s\"/>", x, 220 - hgt, hgt,
+				    y == inv->year ? "#c8961e" : "#0b5d4b");
+			strbuf_addf(o, "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1a2624\">", x + 17, 214 - hgt);
+			tonnes(o, inv->trend[i]);
+			html(o, "</text>");
+		}
+		strbuf_addf(o, "<text x=\"%d\" y=\"238\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1a2624\">%d</text>", x + 17, y - 1911);
+	}
+	html(o, "</svg><figcaption>歷年排放量趨勢（民國年；單位：公噸CO₂e；數值見下表）</figcaption></figure>");
+}
+
+void inventory_render(struct request *req, const struct inventory *inv)
+{
+	struct strbuf *o = &req->body;
+	const char *labels[INV_TOP];
+	long long values[INV_TOP];
+	static const char *const scope_labels[] = { "範疇一（直接排放）", "範疇二（能源間接排放）" };
+	static const char *const level_labels[] = { "", "一級機關", "二級機關", "三級機關", "四級機關", "五級機關", "六級以下機關" };
+	int n;
+
+	html(o, "<section class=\"inventory\"><dl class=\"totals\"><dt>排放總量</dt><dd id=\"inv-total\">");
+	milli(o, inv->total);
+	html(o, " KgCO₂e</dd><dt>機關填報</dt><dd id=\"inv-agencies\">");
+	milli(o, inv->agencies_total);
+	html(o, " KgCO₂e</dd><dt>非機關單位活動</dt><dd id=\"inv-nonagency\">");
+	milli(o, inv->nonagency_total);
+	html(o, " KgCO₂e</dd><dt>委外操作（不納入總量）</dt><dd id=\"inv-outsourced\">");
+	milli(o, inv->outsourced);
+	html(o, " KgCO₂e</dd><dt>碳吸收（另列）</dt><dd id=\"inv-removals\">");
+	milli(o, inv->removals);
+	strbuf_addf(o, " KgCO₂e</dd><dt>填報情形</dt><dd>機關 %d 個，已登錄 %d 個（其中已登錄完成 %d 個）</dd></dl>",
+		    inv->n_agencies, inv->n_reported, inv->n_complete);
+
+	/* Categories. */
+	for (n = 0; n < INV_CAT__MAX; n++) {
+		labels[n] = inv_category_labels[n];
+		values[n] = inv->by_category[n];
+	}
+	html(o, "<h2>依排放類別</h2>");
+	svg_bars(o, "chart-category", "依排放類別", labels, values, INV_CAT__MAX);
+	html(o, "<table id=\"inv-category\"><thead><tr><th>類別</th><th class=\"num\">機關填報</th><th class=\"num\">非機關單位活動</th>"
+		"<th class=\"num\">合計(KgCO₂e)</th></tr></thead><tbody>");
+	for (int c = 0; c < INV_CAT__MAX; c++) {
+		strbuf_addf(o, "<tr data-category=\"%s\"><th>", inv_category_keys[c]);
+		html_txt(o, inv_category_labels[c]);
+		html(o, "</th><td class=\"num\">");
+		milli(o, inv->agencies_by_category[c]);
+		html(o, "</td><td class=\"num\">");
+		milli(o, inv->nonagency_by_category[c]);
+		html(o, "</td><td class=\"num\">");
+		milli(o, inv->by_category[c]);
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody><tfoot><tr><th>合計</th><td class=\"num\">");
+	milli(o, inv->agencies_total);
+	html(o, "</td><td class=\"num\">");
+	milli(o, inv->nonagency_total);
+	html(o, "</td><td class=\"num\">");
+	milli(o, inv->total);
+	html(o, "</td></tr></tfoot></table>");
+
+	/* Scopes. */
+	labels[0] = scope_labels[0];
+	labels[1] = scope_labels[1];
+	values[0] = inv->by_scope[1];
+	values[1] = inv->by_scope[2];
+	html(o, "<h2>依範疇</h2>");
+	svg_bars(o, "chart-scope", "依範疇", labels, values, 2);
+	html(o, "<table id=\"inv-scope\"><tbody>");
+	for (int s = 1; s <= 2; s++) {
+		strbuf_addf(o, "<tr data-scope=\"%d\"><th>", s);
+		html_txt(o, scope_labels[s - 1]);
+		html(o, "</th><td class=\"num\">");
+		milli(o, inv->by_scope[s]);
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody></table>");
+
+	/* Agency levels. */
+	n = 0;
+	for (int lv = 1; lv <= INV_LEVELS; lv++)
+		if (inv->by_level[lv] || lv <= 3) {
+			labels[n] = level_labels[lv];
+			values[n++] = inv->by_level[lv];
+		}
+	html(o, "<h2>依機關層級（機關自身填報，不含非機關單位活動）</h2>");
+	svg_bars(o, "chart-level", "依機關層級", labels, values, n);
+	html(o, "<table id=\"inv-level\"><tbody>");
+	for (int lv = 1; lv <= INV_LEVELS; lv++) {
+		if (!inv->by_level[lv] && lv > 3)
+			continue;
+		strbuf_addf(o, "<tr data-level=\"%d\"><th>", lv);
+		html_txt(o, level_labels[lv]);
+		html(o, "</th><td class=\"num\">");
+		milli(o, inv->by_level[lv]);
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody></table>");
+
+	/* The largest emitters. */
+	html(o, "<h2>排放量前 20 大機關</h2>");
+	if (inv->ntop) {
+		for (n = 0; n < inv->ntop; n++) {
+			labels[n] = inv->top[n].name;
+			values[n] = inv->top[n].milli;
+		}
+		svg_bars(o, "chart-top", "排放量前 20 大機關", labels, values, inv->ntop);
+	}
+	html(o, "<table id=\"inv-top\"><thead><tr><th>名次</th><th>機關</th><th>層級</th><th class=\"num\">排放量(KgCO₂e)</th></tr></thead><tbody>");
+	for (n = 0; n < inv->ntop; n++) {
+		strbuf_addf(o, "<tr><td>%d</td><td>", n + 1);
+		html_txt(o, inv->top[n].name);
+		strbuf_addf(o, "</td><td>%d</td><td class=\"num\">", inv->top[n].level);
+		milli(o, inv->top[n].milli);
+		html(o, "</td></tr>");
+	}
+	if (!inv->ntop)
+		html(o, "<tr><td colspan=\"4\" class=\"empty\">本年度尚無機關填報排放量。</td></tr>");
+	html(o, "</tbody></table>");
+
+	/* The trend. */
+	html(o, "<h2>歷年趨勢</h2>");
+	svg_trend(o, inv);
+	html(o, "<table id=\"inv-trend\"><thead><tr><th>年度</th><th class=\"num\">排放量(KgCO₂e)</th></tr></thead><tbody>");
+	for (int i = 0; i < INV_YEARS; i++) {
+		if (!inv->trend_has[i])
+			continue;
+		strbuf_addf(o, "<tr data-year=\"%d\"><td>民國 %d 年</td><td class=\"num\">", INV_YEAR_FIRST + i, INV_YEAR_FIRST + i - 1911);
+		milli(o, inv->trend[i]);
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody></table></section>");
+}

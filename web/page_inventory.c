@@ -1,0 +1,252 @@
+/* page_inventory.c: 製作政府機關盤查清冊 for the county team (the inventory of a year, publish and
+ * withdraw), and 公開資訊 for everyone (published county-years only). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "audit.h"
+#include "counties.h"
+#include "form.h"
+#include "html.h"
+#include "inventory.h"
+#include "routes.h"
+#include "session.h"
+#include "util.h"
+
+/*
+ * DESIGN: publishing needs the year closed (agencies can no longer change
+ * it) and, while published, the team's non-agency lines of that year are
+ * read-only too (page_activities.c asks year_locked()), so what the public
+ * sees does not move under it; to correct it the team withdraws, corrects
+ * and publishes again.  The public pages select published county-years in
+ * the same query that reads them, so nothing unpublished can leak.
+ */
+
+static void unavailable(struct request *req)
+{
+	routes_unavailable(req, "inventory");
+}
+
+/* The county-year's state: is_open and published; 1 found, 0 not, -1 error. */
+static int year_state(struct request *req, int county, int year, int *open, int *published, char *when, size_t size)
+{
+	struct db_stmt *st = db_prepare(&req->app->db,
+		"SELECT is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM inventory_years WHERE county_id = ? AND year = ?");
+
+	if (!st || (db_bind_int(st, 0, county), db_bind_int(st, 1, year), db_exec(st)))
+		return -1;
+	if (db_step(st) != 1)
+		return 0;
+	*open = (int)db_col_int(st, 0);
+	*published = (int)db_col_int(st, 1);
+	snprintf(when, size, "%s", db_col_text(st, 2, NULL));
+	db_reset(st);
+	return 1;
+}
+
+int inventory_year_published(struct request *req, int county, int year)
+{
+	int open, published, r;
+	char when[32];
+
+	r = year_state(req, county, year, &open, &published, when, sizeof(when));
+	return r < 0 ? -1 : r && published;
+}
+
+static void publish(struct request *req, int year, int on)
+{
+	struct db *db = &req->app->db;
+	int open, published, r;
+	char when[32];
+	struct db_stmt *st;
+
+	if (db_begin(db))
+		return unavailable(req);
+	st = db_prepare(db, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
+	if (!st || (db_bind_int(st, 0, req->session->county_id), db_bind_int(st, 1, year), db_exec(st)))
+		goto fail;
+	db_reset(st);
+	r = year_state(req, req->session->county_id, year, &open, &published, when, sizeof(when));
+	if (r < 0)
+		goto fail;
+	if (!r) {
+		db_rollback(db);
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	if (on && open) {
+		db_rollback(db);
+		return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&must_close=1", year));
+	}
+	st = db_prepare(db, on ? "UPDATE inventory_years SET published_at = NOW(), published_by = ? WHERE county_id = ? AND year = ?" :
+				 "UPDATE inventory_years SET published_at = NULL, published_by = NULL WHERE county_id = ? AND year = ? AND ? > 0");
+	if (!st)
+		goto fail;
+	if (on) {
+		db_bind_int(st, 0, req->session->account_id);
+		db_bind_int(st, 1, req->session->county_id);
+		db_bind_int(st, 2, year);
+	} else {
+		db_bind_int(st, 0, req->session->county_id);
+		db_bind_int(st, 1, year);
+		db_bind_int(st, 2, 1);
+	}
+	if (db_exec(st) || audit_add_county(req, year, on ? "公開盤查成果" : "撤回公開", NULL, on ? "公開" : "撤回") || db_commit(db))
+		goto fail;
+	redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&%s=1", year, on ? "published" : "withdrawn"));
+	return;
+fail:
+	db_rollback(db);
+	unavailable(req);
+}
+
+void page_team_inventory(struct request *req)
+{
+	struct strbuf *o = &req->body;
+	const char *ya = req_arg(req, "year");
+	int year = ya ? atoi(ya) : 0, open, published, r;
+	char when[32];
+	struct inventory *inv;
+
+	if (!year) {
+		layout_begin(req, "盤查清冊", "盤查清冊");
+		html(o, "<h1>製作政府機關盤查清冊：選擇年度</h1><ul class=\"years\">");
+		for (int y = INV_YEAR_LAST; y >= INV_YEAR_FIRST; y--)
+			strbuf_addf(o, "<li><a href=\"/team/inventory?year=%d\">民國 %d 年（%d）</a></li>", y, y - 1911, y);
+		html(o, "</ul>");
+		layout_end(req);
+		return;
+	}
+	if (year < INV_YEAR_FIRST || year > INV_YEAR_LAST) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	if (req->method == METHOD_POST) {
+		const char *action = req_arg(req, "action");
+
+		if (action && (!strcmp(action, "publish") || !strcmp(action, "withdraw")))
+			return publish(req, year, !strcmp(action, "publish"));
+		req->status = 400;
+		return routes_error_page(req);
+	}
+	r = year_state(req, req->session->county_id, year, &open, &published, when, sizeof(when));
+	if (r < 0)
+		return unavailable(req);
+	if (!r) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	inv = arena_zalloc(&req->arena, sizeof(*inv));
+	if (inventory_load(req, req->session->county_id, year, inv))
+		return unavailable(req);
+	layout_begin(req, "盤查清冊", "盤查清冊");
+	strbuf_addf(o, "<h1>");
+	html_txt(o, inv->county_name);
+	strbuf_addf(o, " 政府機關溫室氣體盤查清冊　民國 %d 年（%d）</h1>", year - 1911, year);
+	if (req_arg(req, "must_close"))
+		form_flash(req, "error", "請先於「年度管理」截止本年度，再公開盤查成果。");
+	else if (req_arg(req, "published"))
+		form_flash(req, "ok", "已公開，民眾可於「公開資訊」查閱。");
+	else if (req_arg(req, "withdrawn"))
+		form_flash(req, "ok", "已撤回公開。");
+	html(o, "<form method=\"post\" class=\"inline\" id=\"publication\">");
+	html_hidden(o, "csrf", req->csrf);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
+	if (published) {
+		html(o, "<p><span class=\"status s2\" id=\"published\">已公開</span>（");
+		html_txt(o, when);
+		html(o, "）公開期間本年度非機關活動資料不可修改。 ");
+		html_hidden(o, "action", "withdraw");
+		html(o, "<button type=\"submit\" class=\"secondary\">撤回公開</button></p>");
+	} else {
+		html(o, "<p><span class=\"status s0\" id=\"published\">未公開</span> ");
+		if (open)
+			html(o, "（本年度仍開放填報，截止後才能公開） ");
+		html_hidden(o, "action", "publish");
+		html(o, open ? "<button type=\"submit\" disabled>公開</button></p>" : "<button type=\"submit\">公開</button></p>");
+	}
+	html(o, "</form>");
+	inventory_render(req, inv);
+	layout_end(req);
+}
+
+/* 公開資訊: the published county-years; one of them with its inventory. */
+void page_public(struct request *req)
+{
+	struct strbuf *o = &req->body;
+	const char *ca = req_arg(req, "county"), *ya = req_arg(req, "year");
+	int year = ya ? atoi(ya) : 0, any = 0;
+	struct db_stmt *st;
+
+	if (ca && year) {
+		const struct county *all, *c = NULL;
+		int nc;
+
+		all = counties_all(req->app, &nc);
+		for (int i = 0; i < nc; i++)
+			if (!strcasecmp(all[i].letter, ca))
+				c = &all[i];
+		struct inventory *inv;
+		int pub;
+
+		if (!c || year < INV_YEAR_FIRST || year > INV_YEAR_LAST) {
+			req->status = 404;
+			return routes_error_page(req);
+		}
+		pub = inventory_year_published(req, c->id, year);
+		if (pub < 0)
+			return unavailable(req);
+		if (!pub) {
+			req->status = 404;
+			return routes_error_page(req);
+		}
+		inv = arena_zalloc(&req->arena, sizeof(*inv));
+		if (inventory_load(req, c->id, year, inv))
+			return unavailable(req);
+		/* The trend of a public page shows published years only. */
+		for (int i = 0; i < INV_YEARS; i++) {
+			if (!inv->trend_has[i])
+				continue;
+			pub = inventory_year_published(req, c->id, INV_YEAR_FIRST + i);
+			if (pub < 0)
+				return unavailable(req);
+			if (!pub)
+				inv->trend_has[i] = 0, inv->trend[i] = 0;
+		}
+		layout_begin(req, "公開資訊", "公開資訊");
+		html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/public\">公開資訊</a> › ");
+		html_txt(o, inv->county_name);
+		strbuf_addf(o, " 民國 %d 年</nav><h1>", year - 1911);
+		html_txt(o, inv->county_name);
+		strbuf_addf(o, " 政府機關溫室氣體盤查成果　民國 %d 年（%d）</h1>", year - 1911, year);
+		inventory_render(req, inv);
+		layout_end(req);
+		return;
+	}
+	st = db_prepare(&req->app->db,
+		"SELECT c.letter, c.name, y.year, DATE_FORMAT(y.published_at, '%Y-%m-%d'), IFNULL(cr.total_milli, 0)"
+		" FROM inventory_years y JOIN counties c ON c.id = y.county_id"
+		" LEFT JOIN county_rollups cr ON cr.county_id = y.county_id AND cr.year = y.year"
+		" WHERE y.published_at IS NOT NULL ORDER BY y.year DESC, c.id");
+	if (!st || db_exec(st))
+		return unavailable(req);
+	layout_begin(req, "公開資訊", "公開資訊");
+	html(o, "<h1>公開資訊</h1><p>各縣市已公開之政府機關溫室氣體盤查成果。</p>"
+		"<table id=\"published\"><thead><tr><th>縣市</th><th>年度</th><th>公開日期</th><th></th></tr></thead><tbody>");
+	while (db_step(st) == 1) {
+		any = 1;
+		html(o, "<tr><td>");
+		html_txt(o, db_col_text(st, 1, NULL));
+		strbuf_addf(o, "</td><td>民國 %lld 年</td><td>", db_col_int(st, 2) - 1911);
+		html_txt(o, db_col_text(st, 3, NULL));
+		html(o, "</td><td><a href=\"/public?county=");
+		html_url_arg(o, db_col_text(st, 0, NULL));
+		strbuf_addf(o, "&amp;year=%lld\">盤查成果</a></td></tr>", db_col_int(st, 2));
+	}
+	if (!any)
+		html(o, "<tr><td colspan=\"4\" class=\"empty\">目前尚無已公開的盤查成果。</td></tr>");
+	html(o, "</tbody></table>");
+	layout_end(req);
+}
