@@ -92,3 +92,23 @@ for target in "review|$url" "static|http://127.0.0.1:$PORT/static/bench-review.h
 	wrk -t2 -c32 -d10s --latency -H "Cookie: cityinv_session=$cookie" "$u" |
 		awk '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s req/s, p50 %s, p99 %s%s\n", rps, p50, p99, bad ? ", non-2xx " bad : ""}'
 done
+
+echo "== the inventory workbooks of one county (臺中市 2020, 5,000 agencies), beside a bare libxlsxwriter program"
+cc -O2 -o "$TMP/xlsx_bare" bench/xlsx_bare.c -lxlsxwriter
+$STACK stop-service worker >/dev/null   # so the running worker does not claim the exports first
+set -a; . "$CITYINV_VAR/secrets.env"; set +a
+admin=$(sql -e "SELECT id FROM accounts WHERE kind = 'admin' LIMIT 1")
+for kind in inventory_detail inventory_charts; do
+	id=$(sql -e "INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at)
+		VALUES ('$kind', $county, NULL, 2020, $admin, 'bench.xlsx', NOW(3)); SELECT LAST_INSERT_ID()")
+	printf '%s: ' "$kind"
+	build/cityinv-worker -c "$CITYINV_VAR/cityinv.conf" -e "$id" 2>>"$CITYINV_VAR/log/worker.log"
+	f=$(sql -e "SELECT file FROM exports WHERE id = $id")
+	printf '  file %s bytes\n' "$(wc -c <"$CITYINV_VAR/files/$f")"
+done
+cells=$(sql -e "SELECT
+	(SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id JOIN agencies a ON a.id = r.agency_id
+	  WHERE a.county_id = $county AND a.active = 1 AND r.year = 2020) * 13
+	+ (SELECT COUNT(*) FROM agencies WHERE county_id = $county AND active = 1) * (13 + 10)
+	+ (SELECT COUNT(*) FROM factors) * 10")
+"$TMP/xlsx_bare" "$TMP/bare.xlsx" "$cells"

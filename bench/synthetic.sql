@@ -28,3 +28,14 @@ INSERT INTO reports (agency_id, year, version, confirmed, scope_text, own_total_
          (a.id * 31 + y.year) % 1000000, NOW()
   FROM agencies a JOIN (SELECT 2016 + n - 1 AS year FROM seq WHERE n <= 10) y
   WHERE a.code LIKE 'B%' AND (a.id + y.year) % 4 <> 0;
+
+-- Form lines for one county-year (臺中市 2020), for the inventory workbooks: eight lines per
+-- report whose kgCO2e add up to the report's own total.
+INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources)
+  SELECT r.id, 'own', ELT(s.n, 'electricity', 'natural_gas', 'lpg', 'vehicle_gasoline', 'vehicle_diesel', 'generator_diesel', 'ext_co2', 'refrigerant'),
+         s.n, ELT(s.n, 'stationary', 'stationary', 'stationary', 'transport', 'transport', 'stationary', 'fugitive', 'fugitive'),
+         IF(s.n = 1, 2, 1), 1000 * s.n,
+         IF(s.n = 8, r.own_total_milli - 7 * (r.own_total_milli DIV 8), r.own_total_milli DIV 8),
+         '0.509', 'AR4', '合成資料的計算說明', '合成資料（bench/synthetic.sql）'
+  FROM reports r JOIN agencies a ON a.id = r.agency_id JOIN counties c ON c.id = a.county_id JOIN seq s ON s.n <= 8
+  WHERE c.letter = 'B' AND r.year = 2020;

@@ -1,36 +1,9 @@
-/* inventory.h: the county inventory (清冊) of a year: totals by category, scope and agency level,
- * the largest emitters and the trend, from the agencies' lines and the non-agency lines. */
+/* inventory.h: the county inventory (清冊) drawn for a page: tables and SVG charts. */
 #ifndef CITYINV_INVENTORY_H
 #define CITYINV_INVENTORY_H
 
-#include "nonagency.h"
+#include "inventory_data.h"
 #include "request.h"
-
-#define INV_TOP 20
-#define INV_LEVELS 6        /* levels 1..5, and 6 for deeper */
-#define INV_YEAR_FIRST 2013
-#define INV_YEAR_LAST 2025
-#define INV_YEARS (INV_YEAR_LAST - INV_YEAR_FIRST + 1)
-
-struct inventory {
-	int county_id, year;
-	char county_name[32];
-	/* kgCO2e x 1,000 (milli); own emissions, the outsourced apart, removals apart (negative) */
-	long long agencies_total, nonagency_total, total, outsourced, removals;
-	long long by_category[INV_CAT__MAX];        /* agencies + non-agency, emissions only */
-	long long agencies_by_category[INV_CAT__MAX];
-	long long nonagency_by_category[INV_CAT__MAX];
-	long long by_scope[3];                      /* [1], [2] */
-	long long by_level[INV_LEVELS + 1];          /* [1..INV_LEVELS]; non-agency apart */
-	int n_agencies, n_reported, n_complete;
-	struct { char code[24]; char name[208]; int level; long long milli; } top[INV_TOP];
-	int ntop;
-	long long trend[INV_YEARS];                 /* total of each year (0 when none) */
-	int trend_has[INV_YEARS];
-};
-
-/* Fills inv for the county-year from the database; 0, or -1 on a database error. */
-int inventory_load(struct request *req, int county_id, int year, struct inventory *inv);
 
 /* 1 when the county-year is published (page_inventory.c), 0 when not, -1 on a database error. */
 int inventory_year_published(struct request *req, int county, int year);

@@ -134,7 +134,10 @@ void page_export_status(struct request *req)
 	layout_begin(req, "轉出明細", "轉出明細");
 	html(o, "<h1>轉出明細：");
 	html_txt(o, filename);
-	html(o, "</h1><p id=\"export-status\" aria-live=\"polite\">");
+	html(o, "</h1>");
+	if (req_arg(req, "reused"))
+		html(o, "<p class=\"flash ok\" role=\"status\">資料自上次產製後沒有變動，沿用先前的檔案。</p>");
+	html(o, "<p id=\"export-status\" aria-live=\"polite\">");
 	if (!strcmp(status, "queued"))
 		html(o, "<span class=\"status s0\">排隊中</span>（頁面會自動更新）");
 	else if (!strcmp(status, "running"))

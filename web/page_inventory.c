@@ -102,6 +102,71 @@ fail:
 	unavailable(req);
 }
 
+/*
+ * 轉出明細 / 轉出圖表: the stamp of the data under the workbooks (the
+ * county's newest outbox row — every agency change makes one —, its
+ * non-agency lines, its agencies' contacts, the factor table); a done,
+ * unexpired workbook of the same kind and stamp is offered again instead of
+ * being rebuilt.
+ */
+static void request_export(struct request *req, int year, const char *kind)
+{
+	struct db *db = &req->app->db;
+	struct db_stmt *st = db_prepare(db,
+		"SELECT CONCAT_WS('/', (SELECT IFNULL(MAX(id), 0) FROM outbox WHERE county_id = ?),"
+		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(id), 0), ':', IFNULL(SUM(kg_milli), 0), ':', IFNULL(MAX(updated_at), ''))"
+		"  FROM county_activities WHERE county_id = ?),"
+		" (SELECT IFNULL(MAX(contact_updated_at), '') FROM agencies WHERE county_id = ?),"
+		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(updated_at), '')) FROM factors))");
+	const char *stamp;
+	long long id = 0;
+	char job[48];
+	int n;
+
+	if (!st)
+		return unavailable(req);
+	for (int i = 0; i < 3; i++)
+		db_bind_int(st, i, req->session->county_id);
+	if (db_exec(st) || db_step(st) != 1)
+		return unavailable(req);
+	stamp = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
+	db_reset(st);
+	st = db_prepare(db, "SELECT id FROM exports WHERE kind = ? AND county_id = ? AND year = ? AND stamp = ? AND requested_by = ?"
+			    " AND status IN ('queued', 'running', 'done') AND (expires_at IS NULL OR expires_at > NOW()) ORDER BY id DESC LIMIT 1");
+	if (!st)
+		return unavailable(req);
+	db_bind_text(st, 0, kind);
+	db_bind_int(st, 1, req->session->county_id);
+	db_bind_int(st, 2, year);
+	db_bind_text(st, 3, stamp);
+	db_bind_int(st, 4, req->session->account_id);
+	if (db_exec(st))
+		return unavailable(req);
+	if (db_step(st) == 1) {
+		id = db_col_int(st, 0);
+		db_reset(st);
+		return redirect(req, arena_printf(&req->arena, "/exports?id=%lld&reused=1", id));
+	}
+	st = db_prepare(db, "INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, stamp)"
+			    " VALUES (?, ?, NULL, ?, ?, ?, NOW(3), ?)");
+	if (!st)
+		return unavailable(req);
+	db_bind_text(st, 0, kind);
+	db_bind_int(st, 1, req->session->county_id);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, req->session->account_id);
+	db_bind_text(st, 4, arena_printf(&req->arena, "%s_%d年_盤查清冊%s.xlsx", req->session->county_name, year - 1911,
+					 !strcmp(kind, "inventory_detail") ? "明細" : "圖表"));
+	db_bind_text(st, 5, stamp);
+	if (db_exec(st))
+		return unavailable(req);
+	id = (long long)db_insert_id(st);
+	n = snprintf(job, sizeof(job), "export %lld", id);
+	if (queue_push(&req->app->queue, job, (size_t)n))
+		log_warn("export %lld not queued: %s", id, req->app->queue.errstr);
+	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+}
+
 void page_team_inventory(struct request *req)
 {
 	struct strbuf *o = &req->body;
@@ -128,6 +193,10 @@ void page_team_inventory(struct request *req)
 
 		if (action && (!strcmp(action, "publish") || !strcmp(action, "withdraw")))
 			return publish(req, year, !strcmp(action, "publish"));
+		if (action && !strcmp(action, "export_detail"))
+			return request_export(req, year, "inventory_detail");
+		if (action && !strcmp(action, "export_charts"))
+			return request_export(req, year, "inventory_charts");
 		req->status = 400;
 		return routes_error_page(req);
 	}
@@ -139,7 +208,7 @@ void page_team_inventory(struct request *req)
 		return routes_error_page(req);
 	}
 	inv = arena_zalloc(&req->arena, sizeof(*inv));
-	if (inventory_load(req, req->session->county_id, year, inv))
+	if (inventory_load(&req->app->db, req->session->county_id, year, inv))
 		return unavailable(req);
 	layout_begin(req, "盤查清冊", "盤查清冊");
 	strbuf_addf(o, "<h1>");
@@ -167,7 +236,11 @@ void page_team_inventory(struct request *req)
 		html_hidden(o, "action", "publish");
 		html(o, open ? "<button type=\"submit\" disabled>公開</button></p>" : "<button type=\"submit\">公開</button></p>");
 	}
-	html(o, "</form>");
+	html(o, "</form><form method=\"post\" class=\"inline\" id=\"exports\">");
+	html_hidden(o, "csrf", req->csrf);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><p>下載清冊："
+		    "<button type=\"submit\" name=\"action\" value=\"export_detail\" class=\"secondary\">轉出明細</button> "
+		    "<button type=\"submit\" name=\"action\" value=\"export_charts\" class=\"secondary\">轉出圖表</button></p></form>", year);
 	inventory_render(req, inv);
 	layout_end(req);
 }
@@ -203,7 +276,7 @@ void page_public(struct request *req)
 			return routes_error_page(req);
 		}
 		inv = arena_zalloc(&req->arena, sizeof(*inv));
-		if (inventory_load(req, c->id, year, inv))
+		if (inventory_load(&req->app->db, c->id, year, inv))
 			return unavailable(req);
 		/* The trend of a public page shows published years only. */
 		for (int i = 0; i < INV_YEARS; i++) {

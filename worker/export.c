@@ -42,6 +42,12 @@ static int set_status(struct db *db, long long id, const char *status, int progr
 	return db_exec(st);
 }
 
+void export_progress(struct job_ctx *ctx, long long id, int pct)
+{
+	/* Also renews the claim's lease; a failure here is not the job's failure. */
+	set_status(ctx->db, id, "running", pct, NULL, NULL);
+}
+
 static double milli_to_double(long long m)
 {
 	return (double)m / 1000.0;
@@ -347,6 +353,10 @@ int job_export(struct job_ctx *ctx, const char *args)
 		rc = build_reminders(ctx, id, county, year, part, err, sizeof(err));
 	else if (!strcmp(kind, "passwords"))
 		rc = build_passwords(ctx, id, import_id, part, err, sizeof(err));
+	else if (!strcmp(kind, "inventory_detail"))
+		rc = build_inventory_detail(ctx, id, county, year, part, err, sizeof(err));
+	else if (!strcmp(kind, "inventory_charts"))
+		rc = build_inventory_charts(ctx, id, county, year, part, err, sizeof(err));
 	else {
 		snprintf(err, sizeof(err), "未知的匯出種類");
 		rc = -1;
@@ -391,4 +401,35 @@ int export_poll(struct job_ctx *ctx)
 			return -1;
 	}
 	return n;
+}
+
+/* Peak resident memory of this process (VmHWM), in KiB; 0 when unknown. */
+static long peak_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6))
+			kib = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kib;
+}
+
+int export_once(struct job_ctx *ctx, long long id)
+{
+	struct db_stmt *st = db_prepare(ctx->db, "UPDATE exports SET status = 'queued', error = NULL WHERE id = ? AND status = 'failed'");
+	char arg[32];
+	long long t0 = now_ms();
+	int rc;
+
+	if (!st || (db_bind_int(st, 0, id), db_exec(st)))
+		return error("export %lld: %s", id, ctx->db->errstr), 1;
+	snprintf(arg, sizeof(arg), "%lld", id);
+	rc = job_export(ctx, arg);
+	printf("export %lld: %s in %lld ms, peak resident %ld KiB\n", id, rc ? "failed" : "done", now_ms() - t0, peak_kib());
+	return rc ? 1 : 0;
 }

@@ -37,6 +37,15 @@ int job_export(struct job_ctx *ctx, const char *args);
 /* Runs exports left queued (or stuck running) past their time; how many, or -1. */
 int export_poll(struct job_ctx *ctx);
 
+/* Builds export `id` now (cityinv-worker -e), printing its time and peak memory; the exit status. */
+int export_once(struct job_ctx *ctx, long long id);
+/* Records an export's progress (and renews its lease). */
+void export_progress(struct job_ctx *ctx, long long id, int pct);
+
+/* export_inventory.c: the county inventory's workbooks; 0, -1 (failed: err says why), -2 (database: retry). */
+int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
+int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
+
 /* rollup.c */
 int job_rollup(struct job_ctx *ctx, const char *args);
 int rollup_county_year(struct job_ctx *ctx, int county, int year);

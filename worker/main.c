@@ -39,7 +39,8 @@ static void pause_ms(long ms)
 
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: cityinv-worker [-c FILE] [-i ID]\n");
+	fprintf(stderr, "usage: cityinv-worker [-c FILE] [-i ID] [-e EXPORT_ID]\n"
+			"  -e  build that export now (again if it failed), print its time and peak memory, exit\n");
 	exit(2);
 }
 
@@ -55,12 +56,14 @@ int main(int argc, char **argv)
 	long backoff = 0;
 	long long last_beat = 0, last_reap = 0, last_poll = 0;
 	int opt, down = 0;
+	long long once = 0;
 
 	log_init("worker");
 	id[0] = '\0';
-	while ((opt = getopt(argc, argv, "c:i:h")) != -1) {
+	while ((opt = getopt(argc, argv, "c:i:e:h")) != -1) {
 		switch (opt) {
 		case 'c': path = optarg; break;
+		case 'e': once = strtoll(optarg, NULL, 10); break;
 		case 'i': snprintf(id, sizeof(id), "%s", optarg); break;
 		default: usage();
 		}
@@ -92,6 +95,8 @@ int main(int argc, char **argv)
 	ctx.queue = &q;
 	ctx.worker_id = id;
 	srand((unsigned)getpid() ^ (unsigned)now_ms());
+	if (once > 0)
+		return export_once(&ctx, once);
 	log_info("worker %s starting", id);
 	{
 		int n = rollup_fill_missing(&ctx);

@@ -3,7 +3,10 @@
 // SVG charts; publication only of a closed year; the public sees published county-years only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, csrfOf, sql, waitFor } from '../lib.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, TMP, csrfOf, sql, waitFor } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -131,4 +134,99 @@ test('publication: only a closed year; the public sees published county-years on
   const agency = await login('W', '397020000A');
   assert.equal((await agency.get(`/team/inventory?year=${Y}`)).status, 403);
   await waitFor('nothing pending', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 30000);
+});
+
+// Reads every sheet of a workbook with openpyxl (an independent reader): values and cell types.
+function readBook(file) {
+  const py = `import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {}
+for ws in wb.worksheets:
+    out[ws.title] = [[[c.value, c.data_type] for c in row] for row in ws.iter_rows()]
+print(json.dumps(out, ensure_ascii=False, default=str))`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
+}
+function chartsOf(file) {
+  const py = `import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+charts = sorted(n for n in z.namelist() if n.startswith('xl/charts/chart'))
+print(json.dumps({n: z.read(n).decode('utf8') for n in charts}, ensure_ascii=False))`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
+}
+
+async function download(c, location, name) {
+  const id = location.match(/id=(\d+)/)[1];
+  const done = await waitFor(`the ${name} workbook`, async () => {
+    const s = await c.get(`/exports?id=${id}`);
+    return /status s2">完成/.test(s.text) ? s : null;
+  }, 60000, 300);
+  assert.ok(done);
+  const dl = await c.req(`/download?id=${id}`, { raw: true });
+  assert.equal(dl.status, 200);
+  const file = path.join(TMP, name);
+  fs.writeFileSync(file, Buffer.from(await dl.res.arrayBuffer()));
+  return { id, file };
+}
+
+test('轉出明細 and 轉出圖表: built by the worker, read back cell by cell, charts present; rebuilt only when the data changed', async () => {
+  const w = W();
+  const team = await login('W', 'TEAM');
+  // A formula-like description must stay text in the workbook.
+  const f = await team.get(`/team/activities?year=${Y}&method=compost`);
+  assert.equal((await team.post('/team/activities', { csrf: csrfOf(f.text), action: 'save', method: 'compost', year: String(Y), id: '0', version: '0',
+    description: '=HYPERLINK("http://example.com","x")', q: '10' })).status, 303);
+  const page = await team.get(`/team/inventory?year=${Y}`);
+  const r = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_detail' });
+  assert.equal(r.status, 303);
+  const detail = await download(team, r.headers.get('location'), 'inventory-detail.xlsx');
+  const book = readBook(detail.file);
+  assert.deepEqual(Object.keys(book), ['摘要', '機關排放明細', '非機關單位活動', '填報情形', '使用係數']);
+  const val = (rows, label) => rows.find((row) => row[0][0] === label)[1][0];
+  const m = (x) => Math.round(x * 1000);
+  assert.equal(m(val(book['摘要'], '排放總量(KgCO₂e)')), m(num(cell(page.text, 'inv-total'))));
+  assert.equal(m(val(book['摘要'], '機關填報(KgCO₂e)')), m(num(cell(page.text, 'inv-agencies'))));
+  assert.equal(m(val(book['摘要'], '非機關單位活動(KgCO₂e)')), m(num(cell(page.text, 'inv-nonagency'))));
+  assert.equal(m(val(book['摘要'], '委外操作(KgCO₂e，不納入總量)')), m(num(cell(page.text, 'inv-outsourced'))));
+  // Categories: the page's table row by row.
+  const pageCats = [...page.text.split('id="inv-category"')[1].split('</tbody>')[0].matchAll(/<th>([^<]+)<\/th><td class="num">([-\d,.]+)<\/td><td class="num">([-\d,.]+)<\/td><td class="num">([-\d,.]+)<\/td>/g)]
+    .map((x) => [x[1], m(num(x[2])), m(num(x[3])), m(num(x[4]))]);
+  const start = book['摘要'].findIndex((row) => row[0][0] === '排放類別') + 1;
+  const sheetCats = book['摘要'].slice(start, start + 7).map((row) => [row[0][0], m(row[1][0]), m(row[2][0]), m(row[3][0])]);
+  assert.deepEqual(sheetCats, pageCats);
+  // Every form line of every agency; every agency at least once.
+  const lines = book['機關排放明細'].slice(1);
+  const [[nLines]] = sql(`SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ${w} AND a.active = 1 AND r.year = ${Y}`);
+  const [[nBare]] = sql(`SELECT COUNT(*) FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ${Y} WHERE a.county_id = ${w} AND a.active = 1 AND (r.id IS NULL OR NOT EXISTS (SELECT 1 FROM report_lines l WHERE l.report_id = r.id))`);
+  assert.equal(lines.length, Number(nLines) + Number(nBare));
+  const own = lines.filter((row) => row[5][0] === '自有').reduce((a, row) => a + m(row[12][0]), 0);
+  assert.equal(own, m(num(cell(page.text, 'inv-agencies'))), 'own lines add up to the agencies\' total');
+  const na = book['非機關單位活動'].slice(1);
+  assert.equal(na.length, Number(sql(`SELECT COUNT(*) FROM county_activities WHERE county_id = ${w} AND year = ${Y}`)[0][0]));
+  const hyper = na.find((row) => String(row[2][0]).startsWith('=HYPERLINK'));
+  assert.ok(hyper, 'the formula-like description is there');
+  assert.equal(hyper[2][1], 's', 'as a string cell, never a formula');
+  assert.equal(book['填報情形'].length - 1, Number(sql(`SELECT COUNT(*) FROM agencies WHERE county_id = ${w} AND active = 1`)[0][0]));
+  assert.ok(book['使用係數'].length > 100, 'the factors in force');
+  // The same request again: the same file (nothing changed).
+  const again = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_detail' });
+  assert.equal(again.headers.get('location'), `/exports?id=${detail.id}&reused=1`);
+  // Charts.
+  const rc = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_charts' });
+  const charts = await download(team, rc.headers.get('location'), 'inventory-charts.xlsx');
+  const xml = chartsOf(charts.file);
+  assert.equal(Object.keys(xml).length, 5, 'categories, scopes, levels, largest emitters, trend');
+  for (const x of Object.values(xml)) assert.match(x, /資料/, 'each chart reads the data sheet');
+  assert.ok(Object.values(xml).some((x) => /<c:pieChart>/.test(x)));
+  assert.ok(Object.values(xml).some((x) => /<c:lineChart>/.test(x)));
+  const data = readBook(charts.file)['資料'];
+  const i = data.findIndex((row) => row[0][0] === '依排放類別');
+  assert.deepEqual(data.slice(i + 1, i + 8).map((row) => [row[0][0], m(row[1][0])]), pageCats.map((x) => [x[0], x[3]]));
+  // A change under it: a new build.
+  const g = await team.get(`/team/activities?year=${Y}&method=septic`);
+  assert.equal((await team.post('/team/activities', { csrf: csrfOf(g.text), action: 'save', method: 'septic', year: String(Y), id: '0', version: '0', q: '100' })).status, 303);
+  const third = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_detail' });
+  assert.doesNotMatch(third.headers.get('location'), new RegExp(`id=${detail.id}\\b`));
+  // Another county's team cannot download it.
+  const z = await login('Z', 'TEAM');
+  assert.equal((await z.get(`/download?id=${detail.id}`)).status, 404);
 });
