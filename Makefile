@@ -32,7 +32,7 @@ endif
 SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o html.o query.o \
 	decimal.o calc.o input.o db.o queue.o password.o multipart.o agency_import.o nonagency.o inventory_data.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
-	form.o audit.o factors.o report.o page_home.o page_info.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o page_import.o page_activities.o page_inventory.o inventory.o)
+	form.o audit.o factors.o report.o page_content.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o page_import.o page_activities.o page_inventory.o inventory.o)
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_inventory.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 
@@ -48,7 +48,7 @@ $(O)/%.o: %.c
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(SHARED_OBJ)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc -lxlsxwriter $(LIBS_IMPORT)

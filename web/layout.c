@@ -87,6 +87,8 @@ static void login_box(struct request *req)
 				"<li><a href=\"/team/activities\">非機關活動</a></li>"
 				"<li><a href=\"/team/inventory\">盤查清冊</a></li>"
 				"<li><a href=\"/team/accounts\">機關帳號</a></li>");
+		if (s->kind == ACCOUNT_ADMIN)
+			html(o, "<li><a href=\"/admin/content\">網站內容管理</a></li>");
 		html(o, "<li><a href=\"/password\">變更密碼</a></li></ul>"
 			"<form method=\"post\" action=\"/logout\">");
 		html_hidden(o, "csrf", req->csrf);

@@ -37,6 +37,9 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_TEAM_IMPORT]    = { "/team/agencies/import", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_import },
 	[PAGE_TEAM_ACTIVITIES] = { "/team/activities", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities },
 	[PAGE_TEAM_INVENTORY] = { "/team/inventory", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_inventory },
+	[PAGE_NEWS]           = { "/news",           GET_HEAD, ROLE_PUBLIC, 0, page_info },
+	[PAGE_DOWNLOAD_FILE]  = { "/downloads/file", GET_HEAD, ROLE_PUBLIC, 0, page_download_file },
+	[PAGE_ADMIN_CONTENT]  = { "/admin/content",  GET_HEAD | METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_content },
 };
 
 void routes_unavailable(struct request *req, const char *what)

@@ -47,6 +47,9 @@ enum page {
 	PAGE_TEAM_IMPORT,
 	PAGE_TEAM_ACTIVITIES,
 	PAGE_TEAM_INVENTORY,
+	PAGE_NEWS,
+	PAGE_DOWNLOAD_FILE,
+	PAGE_ADMIN_CONTENT,
 	PAGE__MAX
 };
 
@@ -91,6 +94,8 @@ void page_team_import(struct request *req);
 void page_team_activities(struct request *req);
 void page_team_inventory(struct request *req);
 void page_public(struct request *req);
+void page_download_file(struct request *req);
+void page_admin_content(struct request *req);
 
 /* 503 after a database failure: logs what failed (with the server's message) and shows the error page. */
 void routes_unavailable(struct request *req, const char *what);
