@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "jobs.h"
+#include "strbuf.h"
 #include "password.h"
 #include "util.h"
 
@@ -376,6 +377,44 @@ int job_export(struct job_ctx *ctx, const char *args)
 }
 
 /*
+ * Workbooks are kept 30 days (one-time passwords 7): past that, the file is
+ * deleted and the row forgets it (the download page already refuses it).
+ */
+static int export_expire(struct job_ctx *ctx)
+{
+	struct db_stmt *st = db_prepare(ctx->db,
+		"SELECT id, file FROM exports WHERE file IS NOT NULL AND expires_at < NOW() ORDER BY id LIMIT 100");
+	long long ids[100];
+	char files[100][200];
+	int n = 0;
+
+	if (!st || db_exec(st))
+		return error("export expiry: %s", ctx->db->errstr);
+	while (n < 100 && db_step(st) == 1) {
+		ids[n] = db_col_int(st, 0);
+		snprintf(files[n], sizeof(files[n]), "%s", db_col_text(st, 1, NULL));
+		n++;
+	}
+	db_reset(st);
+	for (int i = 0; i < n; i++) {
+		struct strbuf path = STRBUF_INIT;
+
+		if (!strstr(files[i], "..")) {
+			strbuf_addf(&path, "%s/%s", ctx->cfg->files_dir, files[i]);
+			if (unlink(path.buf) && errno != ENOENT)
+				log_warn("export %lld: cannot delete %s: %s", ids[i], path.buf, strerror(errno));
+		}
+		strbuf_release(&path);
+		st = db_prepare(ctx->db, "UPDATE exports SET file = NULL WHERE id = ?");
+		if (!st || (db_bind_int(st, 0, ids[i]), db_exec(st)))
+			return error("export expiry: %s", ctx->db->errstr);
+	}
+	if (n)
+		log_info("deleted %d expired workbook(s)", n);
+	return n;
+}
+
+/*
  * Exports whose job never reached a worker (Redis down when it was asked
  * for) or whose worker died while building it: run them here.  How many,
  * or -1 when the database failed.
@@ -388,6 +427,8 @@ int export_poll(struct job_ctx *ctx)
 	long long ids[20];
 	int n = 0;
 
+	if (export_expire(ctx) < 0)
+		return -1;
 	if (!st || db_exec(st))
 		return error("export poll: %s", ctx->db->errstr);
 	while (n < 20 && db_step(st) == 1)

@@ -229,4 +229,13 @@ test('轉出明細 and 轉出圖表: built by the worker, read back cell by cell
   // Another county's team cannot download it.
   const z = await login('Z', 'TEAM');
   assert.equal((await z.get(`/download?id=${detail.id}`)).status, 404);
+  // Kept 30 days: once expired, the worker deletes the file and the row forgets it.
+  const [[file, expires]] = sql(`SELECT file, DATEDIFF(expires_at, NOW()) FROM exports WHERE id = ${detail.id}`);
+  assert.ok(Number(expires) >= 29 && Number(expires) <= 30, `expires in 30 days (${expires})`);
+  const onDisk = path.join(process.env.CITYINV_VAR, 'files', file);
+  assert.ok(fs.existsSync(onDisk));
+  sql(`UPDATE exports SET expires_at = NOW() - INTERVAL 1 SECOND WHERE id = ${detail.id}`);
+  await waitFor('the expired workbook to be deleted', () => !fs.existsSync(onDisk), 30000, 200);
+  assert.equal(sql(`SELECT file IS NULL FROM exports WHERE id = ${detail.id}`)[0][0], '1');
+  assert.equal((await team.get(`/download?id=${detail.id}`)).status, 404);
 });
