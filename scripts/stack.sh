@@ -9,6 +9,9 @@
 #   scripts/stack.sh pid NAME       the PID of a service (mariadb redis web worker nginx)
 #   scripts/stack.sh sql [ARGS]     a mariadb client on the stack's database
 #   scripts/stack.sh redis-cli [ARGS]
+#   scripts/stack.sh backup FILE    a consistent dump of the database (mariadb-dump --single-transaction)
+#   scripts/stack.sh restore FILE [DB]   loads a dump into DB (default cityinv; created if missing)
+#   scripts/stack.sh sql-root [ARGS]     a mariadb client as MariaDB's root (tests: compare databases)
 #
 # Environment: CITYINV_VAR (default ./var), PORT (default 8080),
 # WEB_PROCESSES (default 4).  Every process runs as the user who started it
@@ -281,5 +284,22 @@ kill-service) stop_service "$2" "${3:-KILL}" ;;
 pid) pid_of "$2" ;;
 sql) shift; secret; "$MARIADB" --no-defaults --socket="$RUN/mysql.sock" -ucityinv -p"$CITYINV_DB_PASSWORD" cityinv "$@" ;;
 redis-cli) shift; "$REDIS_CLI" -s "$RUN/redis.sock" "$@" ;;
+backup)
+	[ $# -eq 2 ] || fail "usage: stack.sh backup FILE"
+	secret
+	# One transaction for every InnoDB table: a consistent snapshot while the stack runs.
+	"$(find_bin mariadb-dump mysqldump)" --no-defaults --socket="$RUN/mysql.sock" -ucityinv -p"$CITYINV_DB_PASSWORD" \
+		--single-transaction --routines --triggers --hex-blob --default-character-set=utf8mb4 cityinv >"$2.part" &&
+		mv "$2.part" "$2" || { rm -f "$2.part"; fail "backup failed"; }
+	;;
+restore)
+	[ $# -ge 2 ] || fail "usage: stack.sh restore FILE [DB]"
+	db=${3:-cityinv}
+	case $db in *[!a-z0-9_]*) fail "bad database name: $db" ;; esac
+	sql_root -e "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+		GRANT ALL PRIVILEGES ON \`$db\`.* TO 'cityinv'@'localhost'" || fail "cannot create $db"
+	sql_root "$db" <"$2" || fail "restore into $db failed"
+	;;
+sql-root) shift; sql_root "$@" ;;
 *) sed -n '2,20p' "$0"; exit 2 ;;
 esac
