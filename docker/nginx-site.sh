@@ -12,7 +12,7 @@ template=${1:-/etc/cityinv/cityinv-site.conf.in}
 out=${2:-/etc/nginx/conf.d/default.conf}
 fastcgi=${3:-${CITYINV_FASTCGI:-web:9000}}
 sed -e "s|@LISTEN@|8080|" -e "s|@STATIC@|/usr/share/cityinv/static|" \
-    -e "s|@FILES@|/var/lib/cityinv/files|" -e "s|@FASTCGI@|$fastcgi|" "$template" >"$out.tmp"
+    -e "s|@FILES@|/var/lib/cityinv/files|" -e "s|@FASTCGI@|$fastcgi|" -e "s|@LOGIN_EXEMPT@||" "$template" >"$out.tmp"
 if grep -n '@[A-Z_]*@' "$out.tmp" >&2; then
 	echo "nginx-site.sh: $template has a placeholder this script does not fill" >&2
 	rm -f "$out.tmp"

@@ -204,24 +204,32 @@ void page_login(struct request *req)
 	}
 	db_reset(st);
 
-	ok = password_verify(found ? hash : DUMMY_HASH, pw, pwlen) && found;
-	if (!ok || locked) {
-		if (found && !locked) {
-			/* One statement: the count, the window and the lock move together. */
-			st = db_prepare(db,
-				"UPDATE accounts SET"
-				" failed_logins = IF(first_failed_at IS NOT NULL AND first_failed_at > NOW() - INTERVAL 15 MINUTE, failed_logins + 1, 1),"
-				" first_failed_at = IF(failed_logins = 1, NOW(), first_failed_at),"
-				" locked_until = IF(failed_logins >= ?, NOW() + INTERVAL 30 MINUTE, locked_until)"
-				" WHERE id = ?");
-			if (!st)
-				goto unavailable;
-			db_bind_int(st, 0, LOCK_FAILURES);
-			db_bind_int(st, 1, id);
-			if (db_exec(st))
-				goto unavailable;
-			log_warn("login failed for account %lld from %s", id, req->remote_addr ? req->remote_addr : "?");
-		}
+	/*
+	 * Every attempt counts as a failure before the password is checked, in
+	 * one statement that also refuses a locked account: concurrent attempts
+	 * take turns on the row, so no more than LOCK_FAILURES passwords are ever
+	 * tried per window, however many arrive at once.  A right password then
+	 * clears the count.
+	 */
+	if (found && !locked) {
+		st = db_prepare(db,
+			"UPDATE accounts SET"
+			" failed_logins = IF(first_failed_at IS NOT NULL AND first_failed_at > NOW() - INTERVAL 15 MINUTE, failed_logins + 1, 1),"
+			" first_failed_at = IF(failed_logins = 1, NOW(), first_failed_at),"
+			" locked_until = IF(failed_logins >= ?, NOW() + INTERVAL 30 MINUTE, locked_until)"
+			" WHERE id = ? AND (locked_until IS NULL OR locked_until <= NOW())");
+		if (!st)
+			goto unavailable;
+		db_bind_int(st, 0, LOCK_FAILURES);
+		db_bind_int(st, 1, id);
+		if (db_exec(st))
+			goto unavailable;
+		locked = db_affected(st) != 1;
+	}
+	ok = !locked && password_verify(found ? hash : DUMMY_HASH, pw, pwlen) && found;
+	if (!ok) {
+		if (found)
+			log_warn("login failed for account %lld from %s%s", id, req->remote_addr ? req->remote_addr : "?", locked ? " (locked)" : "");
 		login_failed(req, county, account);
 		return;
 	}
