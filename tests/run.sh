@@ -140,6 +140,12 @@ for t in tests/http/*.test.mjs tests/browser/*.test.mjs; do
 	sel "$t" || continue
 	suite "${t#tests/}" node --test-reporter=tap "$t"
 done
+log "== fault tests"
+for t in tests/faults/*.test.mjs; do
+	[ -e "$t" ] || continue
+	sel "$t" || continue
+	suite "${t#tests/}" node --test-reporter=tap "$t"
+done
 for t in tests/deploy/*_test.sh; do
 	[ -e "$t" ] || continue
 	sel "$t" || continue

@@ -481,6 +481,12 @@ void page_report_edit(struct request *req)
 		return;
 	case REPORT_FAILED:
 		return unavailable(req);
+	case REPORT_UNKNOWN:
+		req->status = 503;
+		render_form(req, f, t, r, prev, &y, lines, n, &res,
+			    "資料庫連線在存檔的最後一刻中斷，無法確認是否已存檔。您輸入的內容保留在下方；"
+			    "請稍候另開新視窗查看本年度報表，若未存檔再重新存檔。", "error", 0);
+		return;
 	}
 }
 

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "input.h"
@@ -343,9 +345,44 @@ static int insert_item(struct db *db, long long rid, int part, const char *item,
 	return db_exec(st);
 }
 
+/*
+ * After a connection lost at COMMIT: was the save with `token` committed?
+ * Asks again for up to 15 s (a restarting server); 1 yes, 0 no, -1 unknown.
+ */
+static int committed(struct db *db, const struct report *r, const char *token)
+{
+	for (int i = 0; i < 30; i++) {
+		struct db_stmt *st;
+
+		db_rollback(db);
+		st = db_prepare(db, "SELECT save_token = ? FROM reports WHERE agency_id = ? AND year = ?");
+		if (st) {
+			db_bind_text(st, 0, token);
+			db_bind_int(st, 1, r->agency_id);
+			db_bind_int(st, 2, r->year);
+			if (!db_exec(st)) {
+				int yes = db_step(st) == 1 && db_col_int(st, 0) == 1;
+
+				db_reset(st);
+				return yes;
+			}
+		}
+		usleep(500000);
+	}
+	return -1;
+}
+
 enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
 			     const struct calc_result *res)
 {
+	unsigned char rnd[16];
+	char token[33];
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return REPORT_FAILED;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(token + i * 2, 3, "%02x", rnd[i]);
+
 	struct db *db = &req->app->db;
 	struct report old;
 	struct flat *fo = arena_alloc(&req->arena, sizeof(*fo)), *fn = arena_alloc(&req->arena, sizeof(*fn));
@@ -373,8 +410,8 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 	dec_to_scaled_i64(res->total[CALC_OUTSOURCED], 3, &out);
 	if (!old.id) {
 		st = db_prepare(db, "INSERT INTO reports (agency_id, year, version, confirmed, scope_text, outsourced_scope_text,"
-				    " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by)"
-				    " VALUES (?, ?, 1, ?, ?, ?, ?, ?, NOW(), NOW(), ?)");
+				    " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by, save_token)"
+				    " VALUES (?, ?, 1, ?, ?, ?, ?, ?, NOW(), NOW(), ?, ?)");
 		if (!st)
 			goto fail;
 		db_bind_int(st, 0, r->agency_id);
@@ -385,6 +422,7 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 		db_bind_int(st, 5, own);
 		db_bind_int(st, 6, out);
 		db_bind_int(st, 7, req->session->account_id);
+		db_bind_text(st, 8, token);
 		if (db_exec(st)) {
 			if (db->err == 1062) {  /* someone else saved the first version meanwhile */
 				db_rollback(db);
@@ -397,7 +435,7 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 		rid = old.id;
 		st = db_prepare(db, "UPDATE reports SET version = version + 1, confirmed = ?, scope_text = ?,"
 				    " outsourced_scope_text = ?, own_total_milli = ?, outsourced_total_milli = ?,"
-				    " computed_at = NOW(), updated_at = NOW(), updated_by = ? WHERE id = ? AND version = ?");
+				    " computed_at = NOW(), updated_at = NOW(), updated_by = ?, save_token = ? WHERE id = ? AND version = ?");
 		if (!st)
 			goto fail;
 		db_bind_int(st, 0, r->confirmed);
@@ -406,8 +444,9 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 		db_bind_int(st, 3, own);
 		db_bind_int(st, 4, out);
 		db_bind_int(st, 5, req->session->account_id);
-		db_bind_int(st, 6, rid);
-		db_bind_int(st, 7, r->version);
+		db_bind_text(st, 6, token);
+		db_bind_int(st, 7, rid);
+		db_bind_int(st, 8, r->version);
 		if (db_exec(st))
 			goto fail;
 	}
@@ -495,8 +534,19 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 	db_bind_int(st, 1, r->agency_id);
 	if (db_exec(st))
 		goto fail;
-	if (db_commit(db))
-		goto fail;
+	if (db_commit(db)) {
+		int c;
+
+		if (!db_err_is_connection(db))
+			goto fail;
+		/* Lost at COMMIT: the server may have committed before it went away. */
+		error("report save: %s at commit; asking whether it was committed", db->errstr);
+		c = committed(db, r, token);
+		if (c == 0)
+			return REPORT_FAILED;
+		if (c < 0)
+			return REPORT_UNKNOWN;
+	}
 	r->version = old.id ? r->version + 1 : 1;
 	/* Wake a worker; if Redis is down the worker's outbox poll finds the work anyway. */
 	char job[64];
