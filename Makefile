@@ -39,7 +39,7 @@ ADMIN_OBJ = $(O)/worker/admin.o
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
 UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_strbuf test_multipart test_import test_nonagency)
 
-.PHONY: all build unit deps run stop test migrate clean help
+.PHONY: all build unit deps run stop test migrate clean help loadtest fuzz
 all: $(BINS)
 build: all
 
@@ -90,6 +90,12 @@ test:
 	@scripts/deps.sh test
 	@tests/run.sh $(T)
 
+# The mixed load of tests/load/load.mjs for LOAD_SECONDS (120) with LOAD_USERS agencies (64),
+# on a private stack; prints throughput, p50/p99 and the checks (figures in bench/README.md).
+loadtest: all
+	@scripts/deps.sh test
+	@bench/loadtest.sh
+
 # Applies the migrations to the database of CONFIG.
 CONFIG ?= $(or $(CITYINV_CONFIG),/etc/cityinv/cityinv.conf)
 migrate: all
@@ -102,6 +108,7 @@ help:
 	@echo "make run        build and serve http://127.0.0.1:\$$PORT/ (default 8080) with demo data"
 	@echo "make test       build, start a private stack, run every test"
 	@echo "make migrate    apply migrations to the database of CONFIG=file"
+	@echo "make loadtest   2 minutes of mixed load on a private stack (LOAD_SECONDS, LOAD_USERS)"
 	@echo "make SANITIZE=address,undefined   build with sanitizers (into build/san)"
 	@echo "make V=1        show the commands"
 

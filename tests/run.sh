@@ -140,8 +140,8 @@ for t in tests/http/*.test.mjs tests/browser/*.test.mjs; do
 	sel "$t" || continue
 	suite "${t#tests/}" node --test-reporter=tap "$t"
 done
-log "== fault tests"
-for t in tests/faults/*.test.mjs; do
+log "== fault and load tests"
+for t in tests/faults/*.test.mjs tests/load/*.test.mjs; do
 	[ -e "$t" ] || continue
 	sel "$t" || continue
 	suite "${t#tests/}" node --test-reporter=tap "$t"
