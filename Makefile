@@ -96,6 +96,13 @@ loadtest: all
 	@scripts/deps.sh test
 	@bench/loadtest.sh
 
+# libFuzzer on the decoders, the importer and the decimal parser (tests/fuzz/): each target's
+# regression inputs, then FUZZ_SECONDS (60) of fuzzing; make test runs them for a few seconds.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/deps.sh test
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 # Applies the migrations to the database of CONFIG.
 CONFIG ?= $(or $(CITYINV_CONFIG),/etc/cityinv/cityinv.conf)
 migrate: all
@@ -109,6 +116,7 @@ help:
 	@echo "make test       build, start a private stack, run every test"
 	@echo "make migrate    apply migrations to the database of CONFIG=file"
 	@echo "make loadtest   2 minutes of mixed load on a private stack (LOAD_SECONDS, LOAD_USERS)"
+	@echo "make fuzz       libFuzzer on the parsers for FUZZ_SECONDS (60) each"
 	@echo "make SANITIZE=address,undefined   build with sanitizers (into build/san)"
 	@echo "make V=1        show the commands"
 

@@ -18,4 +18,4 @@ console.log(JSON.stringify(summary, null, 1));
 const problems = await verify(saved);
 console.log(problems.length ? 'PROBLEMS: ' + problems.join('; ') : 'checks: every save once, reports hold the last save, rollups equal their subtree sums');
 process.exit(problems.length || summary.errors5xx ? 1 : 0);
-"
+" || { echo "errors logged during the run:"; grep -h " error: " "$CITYINV_VAR"/log/web.log "$CITYINV_VAR"/log/worker.log | tail -20; grep -h '" 50[0-9] ' "$CITYINV_VAR"/log/nginx-access.log | tail -5; exit 1; }

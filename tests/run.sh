@@ -113,6 +113,11 @@ for t in build/tests/test_*; do
 		suite "unit-san/$n" "build/san/tests/$n"
 done
 
+log "== fuzzing (each target briefly: its regression inputs, then ${FUZZ_SECONDS:-8} s)"
+if sel fuzz; then
+	suite "fuzz" tests/fuzz/run.sh "${FUZZ_SECONDS:-8}"
+fi
+
 log "== test dependencies"
 if [ ! -d tests/node_modules/playwright-core ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
 	if ! (cd tests && npm ci --no-audit --no-fund) >"$LOGS/npm.log" 2>&1; then

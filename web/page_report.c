@@ -480,6 +480,7 @@ void page_report_edit(struct request *req)
 			    "請另開新視窗檢視目前內容，確認後再重新輸入並存檔。", "error", 0);
 		return;
 	case REPORT_FAILED:
+	case REPORT_RETRY:
 		return unavailable(req);
 	case REPORT_UNKNOWN:
 		req->status = 503;

@@ -372,8 +372,8 @@ static int committed(struct db *db, const struct report *r, const char *token)
 	return -1;
 }
 
-enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
-			     const struct calc_result *res)
+static enum report_save save_once(struct request *req, struct report *r, const struct calc_line *lines, int n,
+				  const struct calc_result *res)
 {
 	unsigned char rnd[16];
 	char token[33];
@@ -555,7 +555,27 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 		log_warn("rollup job not queued (the worker's outbox poll will find it): %s", req->app->queue.errstr);
 	return REPORT_SAVED;
 fail:
+	if (db->err == 1213 || db->err == 1205) {
+		/* A deadlock (or a lock wait) with another save or the worker: InnoDB rolled back; try again. */
+		log_warn("report save: %s; trying again", db->errstr);
+		db_rollback(db);
+		return REPORT_RETRY;
+	}
 	error("report save: %s", db->errstr);
 	db_rollback(db);
+	return REPORT_FAILED;
+}
+
+enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
+			     const struct calc_result *res)
+{
+	enum report_save rc = REPORT_FAILED;
+
+	for (int attempt = 0; attempt < 4; attempt++) {
+		rc = save_once(req, r, lines, n, res);
+		if (rc != REPORT_RETRY)
+			return rc;
+		usleep(10000 * (attempt + 1));
+	}
 	return REPORT_FAILED;
 }

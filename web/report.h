@@ -47,7 +47,8 @@ void report_from_form(struct request *req, struct report *r, struct form *f,
 void report_inputs(struct request *req, const struct report *r, struct calc_input *in, int *n);
 
 /* REPORT_UNKNOWN: the connection was lost at COMMIT and the database could not be asked since. */
-enum report_save { REPORT_SAVED, REPORT_STALE, REPORT_FAILED, REPORT_UNKNOWN };
+/* REPORT_RETRY stays inside report_save(): a deadlock, tried again. */
+enum report_save { REPORT_SAVED, REPORT_STALE, REPORT_FAILED, REPORT_UNKNOWN, REPORT_RETRY };
 /* Saves r (one transaction: report, items, computed lines, audit).  */
 enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
 			     const struct calc_result *res);
