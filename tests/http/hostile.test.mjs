@@ -88,6 +88,7 @@ test('the payload in every shown text field: stored as typed, escaped on pages, 
     assert.ok(hits.length >= 1, `${name}: the payload is there`);
     for (const [, type] of hits) assert.equal(type, 's', `${name}: a string cell, never a formula`);
     assert.ok(!all.some(([, type]) => type === 'f'), `${name}: no formula at all`);
+    assert.ok(!all.some(([v]) => typeof v === 'string' && /\$argon2|cityinv_session/.test(v)), `${name}: no hash or session`);
   }
   assert.equal(sql('SELECT COUNT(*) FROM agencies')[0][0], String(Number(agenciesBefore) + 1), 'the tables are intact');
   // Remove the hostile agency for the suites that follow.
