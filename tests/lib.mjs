@@ -97,3 +97,19 @@ export async function healthz() {
   const r = await new Client().get('/healthz');
   return r;
 }
+
+// The agency tree's invariant: every closure row equals the tree walked from parent_id, and
+// every level is its depth + 1 (used after moves, imports and deletions).
+export function checkTree() {
+  const rows = sql('SELECT id, IFNULL(parent_id, 0), level FROM agencies');
+  const parent = Object.fromEntries(rows.map(([i, p]) => [i, p]));
+  const want = new Set();
+  for (const [i, , level] of rows) {
+    let d = 0, a = i;
+    while (a !== '0') { want.add(`${a}>${i}:${d}`); a = parent[a]; d++; }
+    if (Number(level) !== d) throw new Error(`level of ${i}: ${level}, depth ${d}`);
+  }
+  const got = new Set(sql('SELECT ancestor_id, descendant_id, depth FROM agency_tree').map(([a, b, d]) => `${a}>${b}:${d}`));
+  const missing = [...want].filter((x) => !got.has(x)), extra = [...got].filter((x) => !want.has(x));
+  if (missing.length || extra.length) throw new Error(`closure table: missing ${missing.join(' ')}; extra ${extra.join(' ')}`);
+}

@@ -8,6 +8,7 @@
 
 #include <xlsxwriter.h>
 
+#include "export.h"
 #include "jobs.h"
 #include "strbuf.h"
 #include "password.h"
@@ -43,6 +44,44 @@ static int set_status(struct db *db, long long id, const char *status, int progr
 	return db_exec(st);
 }
 
+lxw_workbook *export_open(const char *path, int constant_memory, char *err, size_t errlen)
+{
+	lxw_workbook_options opt = { .constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE, .tmpdir = NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+
+	if (!wb)
+		snprintf(err, errlen, "無法建立檔案");
+	return wb;
+}
+
+lxw_format *export_head_format(lxw_workbook *wb)
+{
+	lxw_format *head = workbook_add_format(wb);
+
+	format_set_bold(head);
+	format_set_bg_color(head, 0xE3F1ED);
+	format_set_border(head, LXW_BORDER_THIN);
+	format_set_text_wrap(head);
+	return head;
+}
+
+int export_close(lxw_workbook *wb, char *err, size_t errlen)
+{
+	lxw_error rc = workbook_close(wb);
+
+	if (rc == LXW_NO_ERROR)
+		return 0;
+	snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
+	return -1;
+}
+
+int export_dberr(lxw_workbook *wb, char *err, size_t errlen)
+{
+	workbook_close(wb);
+	snprintf(err, errlen, "資料庫暫時無法使用");
+	return -2;
+}
+
 void export_progress(struct job_ctx *ctx, long long id, int pct)
 {
 	/* Also renews the claim's lease; a failure here is not the job's failure. */
@@ -59,25 +98,17 @@ static int build_review(struct job_ctx *ctx, long long id, long long agency, int
 			size_t errlen)
 {
 	static const char *const status[] = { "未登錄", "登錄中", "已登錄完成" };
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_workbook *wb = export_open(path, 1, err, errlen);
 	lxw_worksheet *ws;
 	lxw_format *head, *num;
 	struct db_stmt *st;
 	char title[300], name[200] = "";
 	int row = 2, n = 0;
-	lxw_error rc;
 
-	if (!wb) {
-		snprintf(err, errlen, "無法建立檔案");
+	if (!wb)
 		return -1;
-	}
 	ws = workbook_add_worksheet(wb, "所屬機關");
-	head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_bg_color(head, 0xE3F1ED);
-	format_set_border(head, LXW_BORDER_THIN);
-	format_set_text_wrap(head);
+	head = export_head_format(wb);
 	num = workbook_add_format(wb);
 	format_set_num_format(num, "#,##0.000");
 
@@ -128,40 +159,26 @@ static int build_review(struct job_ctx *ctx, long long id, long long agency, int
 	}
 	if (!n)
 		worksheet_write_string(ws, 2, 0, "目前並沒有下轄機關", NULL);
-	rc = workbook_close(wb);
-	if (rc != LXW_NO_ERROR) {
-		snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
-		return -1;
-	}
-	return 0;
+	return export_close(wb, err, errlen);
 dberr:
-	workbook_close(wb);
-	snprintf(err, errlen, "資料庫暫時無法使用");
-	return -2;
+	return export_dberr(wb, err, errlen);
 }
 
 /* The reminder list of a county-year: agencies 未登錄 / 登錄中, with their contacts. */
 static int build_reminders(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err,
 			   size_t errlen)
 {
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_workbook *wb = export_open(path, 1, err, errlen);
 	lxw_worksheet *ws;
 	lxw_format *head;
 	struct db_stmt *st;
 	char title[200];
 	int row = 2, n = 0;
-	lxw_error rc;
 
-	if (!wb) {
-		snprintf(err, errlen, "無法建立檔案");
+	if (!wb)
 		return -1;
-	}
 	ws = workbook_add_worksheet(wb, "催報名單");
-	head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_bg_color(head, 0xE3F1ED);
-	format_set_border(head, LXW_BORDER_THIN);
+	head = export_head_format(wb);
 	snprintf(title, sizeof(title), "民國 %d 年（%d）尚未完成登錄之機關", year - 1911, year);
 	worksheet_write_string(ws, 0, 0, title, head);
 	static const char *const cols[] = { "序號", "機關代碼", "機關單位名稱", "上級機關", "登錄狀況", "聯絡人", "連絡電話", "Email" };
@@ -192,16 +209,9 @@ static int build_reminders(struct job_ctx *ctx, long long id, int county, int ye
 	}
 	if (!n)
 		worksheet_write_string(ws, 2, 0, "所有機關皆已登錄完成", NULL);
-	rc = workbook_close(wb);
-	if (rc != LXW_NO_ERROR) {
-		snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
-		return -1;
-	}
-	return 0;
+	return export_close(wb, err, errlen);
 dberr:
-	workbook_close(wb);
-	snprintf(err, errlen, "資料庫暫時無法使用");
-	return -2;
+	return export_dberr(wb, err, errlen);
 }
 
 /*
@@ -214,23 +224,16 @@ dberr:
 static int build_passwords(struct job_ctx *ctx, long long id, long long import_id, const char *path, char *err,
 			   size_t errlen)
 {
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_workbook *wb = export_open(path, 1, err, errlen);
 	lxw_worksheet *ws;
 	lxw_format *head, *pwf;
 	struct db_stmt *st, *up;
 	int row = 3, n = 0;
-	lxw_error rc;
 
-	if (!wb) {
-		snprintf(err, errlen, "無法建立檔案");
+	if (!wb)
 		return -1;
-	}
 	ws = workbook_add_worksheet(wb, "一次性密碼");
-	head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_bg_color(head, 0xE3F1ED);
-	format_set_border(head, LXW_BORDER_THIN);
+	head = export_head_format(wb);
 	pwf = workbook_add_format(wb);
 	format_set_font_name(pwf, "Consolas");
 	worksheet_write_string(ws, 0, 0, "新建機關帳號的一次性密碼（首次登入須變更密碼；請妥善保管，分送後即刪除本檔）", head);
@@ -289,16 +292,9 @@ static int build_passwords(struct job_ctx *ctx, long long id, long long import_i
 	}
 	if (!n)
 		worksheet_write_string(ws, 3, 0, "此次匯入的帳號都已登入並變更密碼，沒有需要一次性密碼的帳號。", NULL);
-	rc = workbook_close(wb);
-	if (rc != LXW_NO_ERROR) {
-		snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
-		return -1;
-	}
-	return 0;
+	return export_close(wb, err, errlen);
 dberr:
-	workbook_close(wb);
-	snprintf(err, errlen, "資料庫暫時無法使用");
-	return -2;
+	return export_dberr(wb, err, errlen);
 }
 
 /* "export <id>" */

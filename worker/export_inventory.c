@@ -7,6 +7,7 @@
 #include <xlsxwriter.h>
 
 #include "inventory_data.h"
+#include "export.h"
 #include "jobs.h"
 #include "nonagency.h"
 #include "util.h"
@@ -29,11 +30,7 @@ struct fmt {
 
 static void formats(lxw_workbook *wb, struct fmt *f)
 {
-	f->head = workbook_add_format(wb);
-	format_set_bold(f->head);
-	format_set_bg_color(f->head, 0xE3F1ED);
-	format_set_border(f->head, LXW_BORDER_THIN);
-	format_set_text_wrap(f->head);
+	f->head = export_head_format(wb);
 	f->num = workbook_add_format(wb);
 	format_set_num_format(f->num, "#,##0.000");
 	f->title = workbook_add_format(wb);
@@ -281,16 +278,12 @@ static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int year, const 
 
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_workbook *wb = export_open(path, 1, err, errlen);
 	struct inventory inv;
 	struct fmt f;
-	lxw_error rc;
 
-	if (!wb) {
-		snprintf(err, errlen, "無法建立檔案");
+	if (!wb)
 		return -1;
-	}
 	formats(wb, &f);
 	if (inventory_load(ctx->db, county, year, &inv))
 		goto dberr;
@@ -306,16 +299,9 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	export_progress(ctx, id, 90);
 	if (factors_used(ctx, workbook_add_worksheet(wb, "使用係數"), year, &f))
 		goto dberr;
-	rc = workbook_close(wb);
-	if (rc != LXW_NO_ERROR) {
-		snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
-		return -1;
-	}
-	return 0;
+	return export_close(wb, err, errlen);
 dberr:
-	workbook_close(wb);
-	snprintf(err, errlen, "資料庫暫時無法使用");
-	return -2;
+	return export_dberr(wb, err, errlen);
 }
 
 /* A chart of rows first..last of column `col` (labels in column 0) of sheet `sheet`. */
@@ -335,26 +321,20 @@ static lxw_chart *chart(lxw_workbook *wb, uint8_t type, const char *title, const
 int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
 	/* Charts need the data in memory: the tables here are small (categories, levels, top 20, years). */
-	lxw_workbook *wb = workbook_new(path);
+	lxw_workbook *wb = export_open(path, 0, err, errlen);
 	static const char *const scope_labels[] = { "範疇一", "範疇二" };
 	static const char *const level_labels[] = { "", "一級機關", "二級機關", "三級機關", "四級機關", "五級機關", "六級以下機關" };
 	struct inventory inv;
 	struct fmt f;
 	lxw_worksheet *ch, *data;
 	int r, first;
-	lxw_error rc;
 	char title[200];
 
-	if (!wb) {
-		snprintf(err, errlen, "無法建立檔案");
+	if (!wb)
 		return -1;
-	}
 	formats(wb, &f);
-	if (inventory_load(ctx->db, county, year, &inv)) {
-		workbook_close(wb);
-		snprintf(err, errlen, "資料庫暫時無法使用");
-		return -2;
-	}
+	if (inventory_load(ctx->db, county, year, &inv))
+		return export_dberr(wb, err, errlen);
 	export_progress(ctx, id, 40);
 	ch = workbook_add_worksheet(wb, "圖表");
 	data = workbook_add_worksheet(wb, "資料");
@@ -418,10 +398,5 @@ int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int ye
 	if (r > first)
 		worksheet_insert_chart(ch, 34, 0, chart(wb, LXW_CHART_LINE, "歷年趨勢", "資料", first, r - 1, 1));
 	export_progress(ctx, id, 80);
-	rc = workbook_close(wb);
-	if (rc != LXW_NO_ERROR) {
-		snprintf(err, errlen, "無法寫入檔案（%s）", lxw_strerror(rc));
-		return -1;
-	}
-	return 0;
+	return export_close(wb, err, errlen);
 }

@@ -2,7 +2,7 @@
 // the closure table, the levels and the rollups follow; a cycle is refused; history stays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, csrfOf, sql, waitFor } from '../lib.mjs';
+import { Client, csrfOf, sql, waitFor, checkTree } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -13,19 +13,6 @@ async function login(county, account, password = 'cityinv-demo') {
 const settled = () => waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
 const id = (code) => sql(`SELECT id FROM agencies WHERE code = '${code}'`)[0][0];
 
-// Every closure row must equal the tree walked from parent_id, and every level its depth + 1.
-function checkTree() {
-  const rows = sql('SELECT id, IFNULL(parent_id, 0), level FROM agencies');
-  const parent = Object.fromEntries(rows.map(([i, p]) => [i, p]));
-  const want = new Set();
-  for (const [i, , level] of rows) {
-    let d = 0, a = i;
-    while (a !== '0') { want.add(`${a}>${i}:${d}`); a = parent[a]; d++; }
-    assert.equal(Number(level), d, `level of ${i}`);
-  }
-  const got = new Set(sql('SELECT ancestor_id, descendant_id, depth FROM agency_tree').map(([a, b, d]) => `${a}>${b}:${d}`));
-  assert.deepEqual([...got].sort(), [...want].sort());
-}
 
 test('create an agency: its account logs in with the one-time password and must change it', async () => {
   const { c } = await login('Z', 'TEAM');

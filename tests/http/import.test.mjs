@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, csrfOf, sql, waitFor } from '../lib.mjs';
+import { Client, TMP, csrfOf, sql, waitFor, checkTree } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -67,19 +67,6 @@ wb.save(sys.argv[1])`;
   return fs.readFileSync(file);
 }
 
-// Every closure row must equal the tree walked from parent_id, and every level its depth + 1.
-function checkTree() {
-  const rows = sql('SELECT id, IFNULL(parent_id, 0), level FROM agencies');
-  const parent = Object.fromEntries(rows.map(([i, p]) => [i, p]));
-  const want = new Set();
-  for (const [i, , level] of rows) {
-    let d = 0, a = i;
-    while (a !== '0') { want.add(`${a}>${i}:${d}`); a = parent[a]; d++; }
-    assert.equal(Number(level), d, `level of ${i}`);
-  }
-  const got = new Set(sql('SELECT ancestor_id, descendant_id, depth FROM agency_tree').map(([a, b, d]) => `${a}>${b}:${d}`));
-  assert.deepEqual([...got].sort(), [...want].sort());
-}
 
 test('edit an agency: name and code change, the account logs in with the new code; duplicates and other counties refused', async () => {
   const c = await team('W');

@@ -1,0 +1,18 @@
+/* export.h: what every workbook builder of the worker shares. */
+#ifndef CITYINV_EXPORT_H
+#define CITYINV_EXPORT_H
+
+#include <stddef.h>
+
+#include <xlsxwriter.h>
+
+/* A new workbook at path (constant-memory mode when asked); NULL with err set. */
+lxw_workbook *export_open(const char *path, int constant_memory, char *err, size_t errlen);
+/* The heading format of every sheet: bold, shaded, bordered, wrapped. */
+lxw_format *export_head_format(lxw_workbook *wb);
+/* Closes wb: 0, or -1 with err set (a full disk says so here). */
+int export_close(lxw_workbook *wb, char *err, size_t errlen);
+/* Closes wb after a database failure: -2 (try again later) with err set. */
+int export_dberr(lxw_workbook *wb, char *err, size_t errlen);
+
+#endif
