@@ -504,12 +504,13 @@ void page_report_view(struct request *req)
 
 	if (!t)
 		return unavailable(req);
-	/* An agency sees its own report and, read-only, those of its subtree. */
+	/* An agency sees its own report and, read-only, those of its subtree; the team, those of its county. */
 	const char *aa = req_arg(req, "agency");
 	long long agency = aa ? strtoll(aa, NULL, 10) : req->session->agency_id;
 	int may = 0;
 
-	if (!year || req->session->kind != ACCOUNT_AGENCY)
+	/* The county team sees, read-only, any report of its county (it names the agency). */
+	if (!year || (req->session->kind != ACCOUNT_AGENCY && !(req->session->kind == ACCOUNT_TEAM && aa)))
 		return not_found(req);
 	if (review_may_see(req, agency, &may))
 		return unavailable(req);

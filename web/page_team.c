@@ -193,7 +193,11 @@ void page_team(struct request *req)
 		html(o, "<tr><td>");
 		html_txt(o, db_col_text(st, 1, NULL));
 		html(o, "</td><td>");
+		if (stt)
+			strbuf_addf(o, "<a href=\"/report/view?year=%d&amp;agency=%lld\">", year, db_col_int(st, 0));
 		html_txt(o, db_col_text(st, 2, NULL));
+		if (stt)
+			html(o, "</a>");
 		if (db_col_int(st, 11))
 			html(o, " <span class=\"status s0\">已鎖定</span>");
 		strbuf_addf(o, "</td><td>%lld</td><td>", db_col_int(st, 3));

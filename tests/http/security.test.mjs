@@ -67,6 +67,10 @@ test('another county: its agencies, reports, reviews and imports are not found',
     const r = await w.get(p);
     assert.equal(r.status, 404, `${p} as W's team`);
   }
+  // W's team reads W's reports (linked from its console), never Z's.
+  const own = sql("SELECT id FROM agencies WHERE code = '397020000A'")[0][0];
+  assert.equal((await w.get(`/report/view?year=2023&agency=${own}`)).status, 200);
+  assert.equal((await w.get('/report/view?year=2023')).status, 404, 'the team names the agency');
   const wa = (await login('W', '397020000A')).c;
   assert.equal((await wa.get(`/review?year=2023&agency=${z}`)).status, 404);
   assert.equal((await wa.get(`/report/view?year=2023&agency=${z}`)).status, 404);

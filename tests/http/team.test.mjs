@@ -33,6 +33,12 @@ test('the console lists every agency of the county with status, totals and conta
   assert.match(r.text, new RegExp(`id="county-total">${shown.replace(/[.]/g, '\\.')}`));
   assert.match(rowOf(r.text, '371036500X'), /承辦<\/td><td>0836-123456<\/td><td>x@example\.gov\.tw/);
   assert.match(r.text, /<caption>各一級機關（含所屬機關）填報狀況<\/caption>/);
+  // 檢視: the team opens the agency's report, read-only.
+  const link = rowOf(r.text, '371036500X').match(/href="(\/report\/view\?year=2020&amp;agency=\d+)"/)[1].replace(/&amp;/g, '&');
+  const view = await c.get(link);
+  assert.equal(view.status, 200);
+  assert.match(view.text, /連江縣介壽國中小/);
+  assert.doesNotMatch(view.text, /name="action" value="save"/, 'read-only');
 });
 
 test('filters by level and status, and search by name or code (literal, not a pattern)', async () => {
