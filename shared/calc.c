@@ -95,8 +95,7 @@ static int valid_for(const struct calc_factor *f, int year)
 	return (!f->valid_from || year >= f->valid_from) && (!f->valid_to || year <= f->valid_to);
 }
 
-__attribute__((format(printf, 3, 4)))
-static void append(char *buf, size_t size, const char *fmt, ...)
+void calc_append(char *buf, size_t size, const char *fmt, ...)
 {
 	size_t n = strlen(buf);
 	va_list ap;
@@ -113,8 +112,8 @@ static void use(struct calc_line *l, const struct calc_factor *f)
 {
 	if (!strstr(l->sources, f->source)) {
 		if (l->sources[0])
-			append(l->sources, sizeof(l->sources), "；");
-		append(l->sources, sizeof(l->sources), "%s", f->source);
+			calc_append(l->sources, sizeof(l->sources), "；");
+		calc_append(l->sources, sizeof(l->sources), "%s", f->source);
 	}
 	if (f->confidence == CONF_PROVISIONAL)
 		l->provisional = 1;
@@ -128,8 +127,7 @@ static const char *num(dec_t d, char *buf, size_t size)
 	return buf;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int calc_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -177,7 +175,7 @@ static int electricity(const struct calc_table *t, int year, struct calc_line *l
 		}
 		return 0;
 	}
-	return fail(err, errlen, "%d 年沒有可用的電力排碳係數", year);
+	return calc_fail(err, errlen, "%d 年沒有可用的電力排碳係數", year);
 }
 
 /* Heat value for a fuel in `year`: a row lhv*_<suffix> valid that year. */
@@ -217,7 +215,7 @@ static int fuel(const struct calc_table *t, int year, const char *set, const str
 	for (int i = 0; i < 3; i++) {
 		g[i] = gwp(t, set, gases[i]);
 		if (!g[i])
-			return fail(err, errlen, "找不到 %s 的 %s GWP 值", set, gases[i]);
+			return calc_fail(err, errlen, "找不到 %s 的 %s GWP 值", set, gases[i]);
 		use(l, g[i]);
 	}
 	/* Table 6.0.4's per-unit factors while its rows last. */
@@ -231,16 +229,16 @@ static int fuel(const struct calc_table *t, int year, const char *set, const str
 				snprintf(key, sizeof(key), "ef604_%s_%s", r->ef604, gases[i]);
 				f[i] = calc_factor_get(t, key);
 				if (!f[i])
-					return fail(err, errlen, "找不到排放係數 %s", key);
+					return calc_fail(err, errlen, "找不到排放係數 %s", key);
 				use(l, f[i]);
 				if (dec_mul(f[i]->value, g[i]->value, &term) || dec_add(sum, term, &sum))
-					return fail(err, errlen, "計算溢位");
-				append(l->method, sizeof(l->method), "%s%s %s × %s", i ? " + " : "", gas_labels[i],
+					return calc_fail(err, errlen, "計算溢位");
+				calc_append(l->method, sizeof(l->method), "%s%s %s × %s", i ? " + " : "", gas_labels[i],
 				       num(f[i]->value, b1, sizeof(b1)), num(g[i]->value, b2, sizeof(b2)));
 			}
-			append(l->method, sizeof(l->method), " = %s kgCO₂e/%s", num(sum, b3, sizeof(b3)), unit);
+			calc_append(l->method, sizeof(l->method), " = %s kgCO₂e/%s", num(sum, b3, sizeof(b3)), unit);
 			if (f[0]->valid_from && year < f[0]->valid_from)
-				append(l->method, sizeof(l->method), "（%d 年以 6.0.3 版起相同之係數代用）", year);
+				calc_append(l->method, sizeof(l->method), "（%d 年以 6.0.3 版起相同之係數代用）", year);
 			l->factor = sum;
 			return 0;
 		}
@@ -250,11 +248,11 @@ static int fuel(const struct calc_table *t, int year, const char *set, const str
 	const struct calc_factor *lhv = heat_value(t, r->lhv, year, &fallback);
 	const struct calc_factor *conv = calc_factor_get(t, "kcal_to_TJ");
 	if (!lhv)
-		return fail(err, errlen, "%d 年沒有 %s 的熱值", year, r->label);
+		return calc_fail(err, errlen, "%d 年沒有 %s 的熱值", year, r->label);
 	if (!conv)
-		return fail(err, errlen, "找不到熱值換算係數 kcal_to_TJ");
+		return calc_fail(err, errlen, "找不到熱值換算係數 kcal_to_TJ");
 	if (fallback && r->ef604)
-		return fail(err, errlen, "%d 年沒有 %s 的熱值", year, r->label);
+		return calc_fail(err, errlen, "%d 年沒有 %s 的熱值", year, r->label);
 	use(l, lhv);
 	use(l, conv);
 	if (fallback)
@@ -266,20 +264,20 @@ static int fuel(const struct calc_table *t, int year, const char *set, const str
 		snprintf(key, sizeof(key), "ef113_%s_%s", r->ef113, gases[i]);
 		f[i] = calc_factor_get(t, key);
 		if (!f[i])
-			return fail(err, errlen, "找不到排放係數 %s", key);
+			return calc_fail(err, errlen, "找不到排放係數 %s", key);
 		use(l, f[i]);
 		if (dec_mul(f[i]->value, g[i]->value, &term) || dec_add(per_tj, term, &per_tj))
-			return fail(err, errlen, "計算溢位");
-		append(l->method, sizeof(l->method), "%s%s %s × %s", i ? " + " : "", gas_labels[i],
+			return calc_fail(err, errlen, "計算溢位");
+		calc_append(l->method, sizeof(l->method), "%s%s %s × %s", i ? " + " : "", gas_labels[i],
 		       num(f[i]->value, b1, sizeof(b1)), num(g[i]->value, b2, sizeof(b2)));
 	}
 	if (dec_mul(lhv->value, conv->value, &sum) || dec_mul(sum, per_tj, &sum))
-		return fail(err, errlen, "計算溢位");
-	append(l->method, sizeof(l->method), ") kg/TJ，%s GWP = %s kgCO₂e/%s", set, num(sum, b3, sizeof(b3)), unit);
+		return calc_fail(err, errlen, "計算溢位");
+	calc_append(l->method, sizeof(l->method), ") kg/TJ，%s GWP = %s kgCO₂e/%s", set, num(sum, b3, sizeof(b3)), unit);
 	if (fallback)
-		append(l->method, sizeof(l->method), "（推估：以 %d 年熱值代用）", lhv->valid_from);
+		calc_append(l->method, sizeof(l->method), "（推估：以 %d 年熱值代用）", lhv->valid_from);
 	if (lhv->confidence == CONF_PROVISIONAL)
-		append(l->method, sizeof(l->method), "（暫用熱值）");
+		calc_append(l->method, sizeof(l->method), "（暫用熱值）");
 	l->factor = sum;
 	return 0;
 }
@@ -291,11 +289,11 @@ static int extinguisher(const struct calc_table *t, const char *set, const char 
 	char b1[64], b2[64];
 
 	if (!f || !g)
-		return fail(err, errlen, "找不到滅火器係數 %s", fkey);
+		return calc_fail(err, errlen, "找不到滅火器係數 %s", fkey);
 	use(l, f);
 	use(l, g);
 	if (dec_mul(f->value, g->value, &l->factor))
-		return fail(err, errlen, "計算溢位");
+		return calc_fail(err, errlen, "計算溢位");
 	snprintf(l->method, sizeof(l->method), "每公斤 %s kgCO₂ × CO₂ GWP %s%s", num(f->value, b1, sizeof(b1)),
 		 num(g->value, b2, sizeof(b2)), f->confidence == CONF_DERIVED ? "（推估：化學計量）" : "");
 	return 0;
@@ -308,16 +306,16 @@ static int refrigerant(const struct calc_table *t, const char *set, struct calc_
 	char b1[64], b2[64];
 
 	if (!r)
-		return fail(err, errlen, "未知的冷媒型號 %s", l->refrigerant ? l->refrigerant : "");
+		return calc_fail(err, errlen, "未知的冷媒型號 %s", l->refrigerant ? l->refrigerant : "");
 	if (!ef)
-		return fail(err, errlen, "找不到冷媒補充排放係數");
+		return calc_fail(err, errlen, "找不到冷媒補充排放係數");
 	g = r->counts_zero ? gwp(t, "TW", r->gas) : gwp(t, set, r->gas);
 	if (!g)
-		return fail(err, errlen, "%s 沒有 %s 版本的 GWP 值", r->label, set);
+		return calc_fail(err, errlen, "%s 沒有 %s 版本的 GWP 值", r->label, set);
 	use(l, ef);
 	use(l, g);
 	if (dec_mul(ef->value, g->value, &l->factor))
-		return fail(err, errlen, "計算溢位");
+		return calc_fail(err, errlen, "計算溢位");
 	snprintf(l->method, sizeof(l->method), "%s：補充量 × 排放係數 %s × GWP %s（%s）", r->label,
 		 num(ef->value, b1, sizeof(b1)), num(g->value, b2, sizeof(b2)), r->counts_zero ? "臺灣登錄規定" : set);
 	if (r->counts_zero)
@@ -340,7 +338,7 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 	}
 	res->provisional = 0;
 	if (!set)
-		return fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
+		return calc_fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
 
 	for (int i = 0; i < n; i++) {
 		struct calc_line *l = &out[i];
@@ -349,7 +347,7 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 
 		memset(l, 0, sizeof(*l));
 		if (in[i].item < 0 || in[i].item >= CALC__MAX)
-			return fail(err, errlen, "未知的項目");
+			return calc_fail(err, errlen, "未知的項目");
 		info = &calc_items[in[i].item];
 		l->item = in[i].item;
 		l->part = in[i].part;
@@ -386,12 +384,12 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 		if (rc)
 			return -1;
 		if (dec_mul(l->quantity, l->factor, &l->kg) || dec_round(l->kg, 3, &l->kg))
-			return fail(err, errlen, "%s 的數量過大，無法計算", info->label);
+			return calc_fail(err, errlen, "%s 的數量過大，無法計算", info->label);
 		dec_format(l->factor, l->factor_text, sizeof(l->factor_text));
 		if (dec_add(res->total[l->part], l->kg, &res->total[l->part]) ||
 		    dec_add(res->by_category[l->part][l->category], l->kg, &res->by_category[l->part][l->category]) ||
 		    dec_add(res->by_scope[l->part][l->scope], l->kg, &res->by_scope[l->part][l->scope]))
-			return fail(err, errlen, "合計過大，無法計算");
+			return calc_fail(err, errlen, "合計過大，無法計算");
 		if (l->provisional)
 			res->provisional = 1;
 	}

@@ -138,6 +138,13 @@ struct calc_result {
 	int provisional;
 };
 
+/* Appends formatted text to the NUL-terminated buf of `size` bytes, cut to fit. */
+__attribute__((format(printf, 3, 4)))
+void calc_append(char *buf, size_t size, const char *fmt, ...);
+/* Writes the formatted message into err; returns -1 (for `return calc_fail(...)`). */
+__attribute__((format(printf, 3, 4)))
+int calc_fail(char *err, size_t errlen, const char *fmt, ...);
+
 /*
  * Computes n lines for data year `year` into out[0..n).  Returns 0, or -1
  * with a message (in Traditional Chinese, for the page) in err when a

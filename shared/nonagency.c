@@ -1,5 +1,4 @@
 /* nonagency.c: the county team's non-agency activities (IPCC 2006 Tier 1), lines out. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,28 +84,6 @@ const struct na_method *na_method_get(const char *key)
 	return NULL;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, size - n, fmt, ap);
-	va_end(ap);
-}
-
 static const char *num(dec_t d, char *buf, size_t size)
 {
 	dec_format(d, buf, size);
@@ -133,13 +110,13 @@ static const struct calc_factor *need(struct work *w, const char *key)
 	const struct calc_factor *f = calc_factor_get(w->t, key);
 
 	if (!f) {
-		fail(w->err, w->errlen, "參考資料中沒有係數 %s", key);
+		calc_fail(w->err, w->errlen, "參考資料中沒有係數 %s", key);
 		return NULL;
 	}
 	if (!strstr(w->l->sources, f->source)) {
 		if (w->l->sources[0])
-			append(w->l->sources, sizeof(w->l->sources), "；");
-		append(w->l->sources, sizeof(w->l->sources), "%s", f->source);
+			calc_append(w->l->sources, sizeof(w->l->sources), "；");
+		calc_append(w->l->sources, sizeof(w->l->sources), "%s", f->source);
 	}
 	if (f->confidence == CONF_PROVISIONAL)
 		w->l->provisional = 1;
@@ -155,8 +132,8 @@ static int times(struct work *w, const char *key, const char *label)
 	if (!f)
 		return -1;
 	if (dec_mul(w->acc, f->value, &w->acc))
-		return fail(w->err, w->errlen, "數值過大，無法計算");
-	append(w->l->method, sizeof(w->l->method), " × %s %s", label, num(f->value, b, sizeof(b)));
+		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	calc_append(w->l->method, sizeof(w->l->method), " × %s %s", label, num(f->value, b, sizeof(b)));
 	return 0;
 }
 
@@ -174,7 +151,7 @@ static int times_const(struct work *w, long long v)
 	dec_t d;
 
 	dec_from_int(v, &d);
-	return dec_mul(w->acc, d, &w->acc) ? fail(w->err, w->errlen, "數值過大，無法計算") : 0;
+	return dec_mul(w->acc, d, &w->acc) ? calc_fail(w->err, w->errlen, "數值過大，無法計算") : 0;
 }
 
 /* round(a / d) to `scale` decimals, half away from zero; 0 or -1. */
@@ -211,7 +188,7 @@ static int electricity(struct work *w, const char *use)
 		return -1;
 	w->acc = line.factor;
 	w->l->method[0] = '\0';
-	append(w->l->method, sizeof(w->l->method), "%s：%s", use, line.method);
+	calc_append(w->l->method, sizeof(w->l->method), "%s：%s", use, line.method);
 	snprintf(w->l->sources, sizeof(w->l->sources), "%s", line.sources);
 	w->l->provisional = line.provisional;
 	w->l->gwp_set[0] = '\0';
@@ -229,13 +206,13 @@ static int fuel(struct work *w, const char *item)
 		if (!strcmp(calc_items[i].key, item))
 			break;
 	if (i == CALC__MAX)
-		return fail(w->err, w->errlen, "未知的燃料");
+		return calc_fail(w->err, w->errlen, "未知的燃料");
 	in.item = (enum calc_item)i;
 	if (calc_compute(w->t, w->year, &in, 1, &line, &res, w->err, w->errlen))
 		return -1;
 	w->acc = line.factor;
 	w->l->method[0] = '\0';
-	append(w->l->method, sizeof(w->l->method), "%s：%s", calc_items[i].label, line.method);
+	calc_append(w->l->method, sizeof(w->l->method), "%s：%s", calc_items[i].label, line.method);
 	snprintf(w->l->sources, sizeof(w->l->sources), "%s", line.sources);
 	snprintf(w->l->unit_text, sizeof(w->l->unit_text), "%s", calc_items[i].unit);
 	w->l->provisional = line.provisional;
@@ -256,17 +233,17 @@ static int msw_heat(struct work *w)
 			continue;
 		need(w, key);
 		if (dec_mul(w->acc, f->value, &w->acc))
-			return fail(w->err, w->errlen, "數值過大，無法計算");
+			return calc_fail(w->err, w->errlen, "數值過大，無法計算");
 		if (y == w->year) {
-			append(w->l->method, sizeof(w->l->method), " × %d 年垃圾濕基低位發熱量 %s kcal/kg", y, num(f->value, b, sizeof(b)));
+			calc_append(w->l->method, sizeof(w->l->method), " × %d 年垃圾濕基低位發熱量 %s kcal/kg", y, num(f->value, b, sizeof(b)));
 		} else {
 			w->l->provisional = 1;
-			append(w->l->method, sizeof(w->l->method), " × 暫用 %d 年垃圾濕基低位發熱量 %s kcal/kg（%d 年尚無資料）",
+			calc_append(w->l->method, sizeof(w->l->method), " × 暫用 %d 年垃圾濕基低位發熱量 %s kcal/kg（%d 年尚無資料）",
 			       y, num(f->value, b, sizeof(b)), w->year);
 		}
 		return 0;
 	}
-	return fail(w->err, w->errlen, "%d 年沒有可用的垃圾低位發熱量", w->year);
+	return calc_fail(w->err, w->errlen, "%d 年沒有可用的垃圾低位發熱量", w->year);
 }
 
 /* The row among keys[] valid in the year. */
@@ -293,9 +270,9 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 
 	memset(out, 0, sizeof(*out));
 	if (!m)
-		return fail(err, errlen, "未知的活動類別");
+		return calc_fail(err, errlen, "未知的活動類別");
 	if (!set)
-		return fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
+		return calc_fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
 	out->category = m->category;
 	out->scope = m->scope;
 	snprintf(out->gwp_set, sizeof(out->gwp_set), "%s", set);
@@ -307,13 +284,13 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 
 		if (!v || !*v) {
 			if (o->required)
-				return fail(err, errlen, "請選擇%s", o->label);
+				return calc_fail(err, errlen, "請選擇%s", o->label);
 			continue;
 		}
 		for (int k = 0; k < NA_MAX_CHOICES && o->choices[k].key; k++)
 			found |= !strcmp(o->choices[k].key, v);
 		if (!found)
-			return fail(err, errlen, "%s的選項不正確", o->label);
+			return calc_fail(err, errlen, "%s的選項不正確", o->label);
 	}
 
 	if (in->has_override) {
@@ -324,7 +301,7 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 		out->gwp_set[0] = '\0';
 		if (m->q2_label && strcmp(m->key, "incineration") && strcmp(m->key, "landuse")) {
 			if (dec_mul(q, in->q2, &q))
-				return fail(err, errlen, "數值過大，無法計算");
+				return calc_fail(err, errlen, "數值過大，無法計算");
 		}
 		goto multiply;
 	}
@@ -343,7 +320,7 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 	} else if (!strcmp(m->key, "rice")) {
 		/* ha x days x EF x SFw (x SFp x SFo) x GWP(CH4) */
 		if (dec_mul(q, in->q2, &q))
-			return fail(err, errlen, "數值過大，無法計算");
+			return calc_fail(err, errlen, "數值過大，無法計算");
 		snprintf(out->unit_text, sizeof(out->unit_text), "公頃·日");
 		snprintf(out->method, sizeof(out->method), "面積 × 栽培日數");
 		if (times(&w, "ipcc_rice_baseline_EF", "基準排放係數 kg CH₄/公頃/日"))
@@ -389,15 +366,15 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 		/* x 1,000 kg/t / 100 (DOC is a percentage) = x 10 */
 		if (times_const(&w, 10))
 			return -1;
-		append(out->method, sizeof(out->method), " ÷ 100");
+		calc_append(out->method, sizeof(out->method), " ÷ 100");
 		snprintf(key, sizeof(key), "ipcc_landfill_MCF_%s", in->opt[1]);
 		if (times(&w, "ipcc_landfill_DOCf", "DOCf") || times(&w, key, "MCF") || times(&w, "ipcc_landfill_F", "F"))
 			return -1;
 		snprintf(key, sizeof(key), "ipcc_landfill_OX_%s", in->opt[2] && *in->opt[2] ? in->opt[2] : "default");
 		ox = need(&w, key);
 		if (!ox || dec_sub(one, ox->value, &keep) || dec_mul(w.acc, keep, &w.acc))
-			return ox ? fail(err, errlen, "數值過大，無法計算") : -1;
-		append(out->method, sizeof(out->method), " × (1 − OX %s) × 16/12", num(ox->value, b, sizeof(b)));
+			return ox ? calc_fail(err, errlen, "數值過大，無法計算") : -1;
+		calc_append(out->method, sizeof(out->method), " × (1 − OX %s) × 16/12", num(ox->value, b, sizeof(b)));
 		if (times_const(&w, 16) || times_gwp(&w, "CH4"))
 			return -1;
 		divisor = 12;
@@ -412,12 +389,12 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 			return -1;
 		w2.acc = one;
 		w2.l = out;
-		append(out->method, sizeof(out->method), " ＋");
+		calc_append(out->method, sizeof(out->method), " ＋");
 		if (times(&w2, valid_key(&w2, n2o, 2), "N₂O kg/公噸") || times_gwp(&w2, "N2O"))
 			return -1;
-		append(out->method, sizeof(out->method), " )");
+		calc_append(out->method, sizeof(out->method), " )");
 		if (dec_add(w.acc, w2.acc, &sum))
-			return fail(err, errlen, "數值過大，無法計算");
+			return calc_fail(err, errlen, "數值過大，無法計算");
 		w.acc = sum;
 	} else if (!strcmp(m->key, "incineration")) {
 		/* t x 1,000 x LHV x kcal_to_TJ x fossil share x (CO2 + CH4 x GWP + N2O x GWP) kg/TJ */
@@ -425,39 +402,39 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 		dec_t per_tj, part;
 
 		if (dec_cmp(in->q2, one) > 0)
-			return fail(err, errlen, "化石碳比例須介於 0 與 1 之間");
+			return calc_fail(err, errlen, "化石碳比例須介於 0 與 1 之間");
 		snprintf(out->method, sizeof(out->method), "焚化量 × 1,000 公斤/公噸");
 		if (times_const(&w, 1000) || msw_heat(&w) || times(&w, "kcal_to_TJ", "TJ/kcal"))
 			return -1;
 		if (dec_mul(w.acc, in->q2, &w.acc))
-			return fail(err, errlen, "數值過大，無法計算");
-		append(out->method, sizeof(out->method), " × 化石碳比例 %s × (", num(in->q2, b, sizeof(b)));
+			return calc_fail(err, errlen, "數值過大，無法計算");
+		calc_append(out->method, sizeof(out->method), " × 化石碳比例 %s × (", num(in->q2, b, sizeof(b)));
 		g.acc = one;
 		if (times(&g, "ef113_msw_nonbiomass_combustion_CO2", "CO₂ kg/TJ"))
 			return -1;
 		per_tj = g.acc;
 		g.acc = one;
-		append(out->method, sizeof(out->method), " ＋");
+		calc_append(out->method, sizeof(out->method), " ＋");
 		if (times(&g, "ef113_msw_nonbiomass_combustion_CH4", "CH₄ kg/TJ") || times_gwp(&g, "CH4"))
 			return -1;
 		part = g.acc;
 		if (dec_add(per_tj, part, &per_tj))
-			return fail(err, errlen, "數值過大，無法計算");
+			return calc_fail(err, errlen, "數值過大，無法計算");
 		g.acc = one;
-		append(out->method, sizeof(out->method), " ＋");
+		calc_append(out->method, sizeof(out->method), " ＋");
 		if (times(&g, "ef113_msw_nonbiomass_combustion_N2O", "N₂O kg/TJ") || times_gwp(&g, "N2O"))
 			return -1;
 		if (dec_add(per_tj, g.acc, &per_tj) || dec_mul(w.acc, per_tj, &w.acc))
-			return fail(err, errlen, "數值過大，無法計算");
-		append(out->method, sizeof(out->method), " )");
+			return calc_fail(err, errlen, "數值過大，無法計算");
+		calc_append(out->method, sizeof(out->method), " )");
 	} else if (!strcmp(m->key, "septic")) {
 		/* person-days x BOD g/person/day / 1,000 x B0 x MCF(septic) x GWP(CH4) */
 		snprintf(out->method, sizeof(out->method), "人日");
 		if (times(&w, "ipcc_ww_BOD_asia", "BOD g/人/日"))
 			return -1;
 		if (dec_mul(w.acc, (dec_t){ 1, 3 }, &w.acc))
-			return fail(err, errlen, "數值過大，無法計算");
-		append(out->method, sizeof(out->method), " ÷ 1,000");
+			return calc_fail(err, errlen, "數值過大，無法計算");
+		calc_append(out->method, sizeof(out->method), " ÷ 1,000");
 		if (times(&w, "ipcc_ww_B0_BOD", "B₀ kg CH₄/kg BOD") || times(&w, "ipcc_ww_MCF_septic_system", "MCF") ||
 		    times_gwp(&w, "CH4"))
 			return -1;
@@ -467,7 +444,7 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 		if (times(&w, "ipcc_ww_B0_BOD", "B₀ kg CH₄/kg BOD") || times(&w, key, "MCF") || times_gwp(&w, "CH4"))
 			return -1;
 	} else {
-		return fail(err, errlen, "未知的活動類別");
+		return calc_fail(err, errlen, "未知的活動類別");
 	}
 
 multiply:
@@ -475,7 +452,7 @@ multiply:
 		dec_t product;
 
 		if (dec_mul(q, w.acc, &product) || div_round(product, divisor, 3, &out->kg))
-			return fail(err, errlen, "%s的數量過大，無法計算", m->label);
+			return calc_fail(err, errlen, "%s的數量過大，無法計算", m->label);
 		if (divisor == 1) {
 			dec_format(w.acc, out->factor_text, sizeof(out->factor_text));
 		} else {
@@ -483,7 +460,7 @@ multiply:
 
 			div_round(w.acc, divisor, 9, &f);
 			out->factor_text[0] = '\0';
-			append(out->factor_text, sizeof(out->factor_text), "≈%s", num(f, b2, sizeof(b2)));
+			calc_append(out->factor_text, sizeof(out->factor_text), "≈%s", num(f, b2, sizeof(b2)));
 		}
 	}
 	return 0;
