@@ -118,6 +118,16 @@ test('SQL metacharacters in parameters change nothing; malformed cookies and mul
     const r = await new Client().get('/', { headers: { Cookie: cookie } });
     assert.equal(r.status, 200, `cookie ${cookie.slice(0, 30)}`);
   }
+  // The import preview shows a file's names escaped too (nothing is written by a preview).
+  const up = await team.get('/team/agencies/import');
+  const fd = new FormData();
+  fd.append('csrf', csrfOf(up.text));
+  fd.append('file', new Blob([Buffer.from(`HOSTILEIMP1,"${P.replace(/"/g, '""')}",371000000A\n`)]), '<img src=x onerror=alert(1)>.csv');
+  const sent = await team.req('/team/agencies/import', { method: 'POST', body: fd });
+  assert.equal(sent.status, 303);
+  const preview = await team.get(sent.headers.get('location'));
+  assert.match(preview.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  clean(preview.text, 'import preview');
   const imp = await team.get('/team/agencies/import');
   for (const [ctype, body] of [['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + csrfOf(imp.text) + '\r\n--x\r\nbroken'],
     ['multipart/form-data;', 'anything'], ['multipart/form-data; boundary=' + 'b'.repeat(200), '--b--']]) {
