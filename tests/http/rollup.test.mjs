@@ -87,20 +87,53 @@ test('the review page shows the totals, the computed time and the counts', async
   assert.match(leaf.text, /目前並沒有下轄機關/);
 });
 
-test('計算中 while work is pending, never a silently stale total', async () => {
+// Each FastCGI process keeps the pages it rendered: ask often enough that every process has
+// the page before the change, then every answer after it must be fresh.
+const EVERY_PROCESS = 12;
+async function everyAnswer(c, path) {
+  const texts = [];
+  for (let i = 0; i < EVERY_PROCESS; i++) texts.push((await c.get(path)).text);
+  return texts;
+}
+
+test('計算中 while work is pending, never a silently stale total (in every process)', async () => {
+  const hall = await login('Z', '371000000A');
+  await settled();
+  for (const t of await everyAnswer(hall, '/review?year=2020')) assert.doesNotMatch(t, /計算中/);
   stack('stop-service', 'worker');
   try {
     await save(await login('Z', '371036500X'), 2020, { own_electricity: '1500', outsourced_electricity: '10' });
-    const r = await (await login('Z', '371000000A')).get('/review?year=2020');
-    assert.match(r.text, /連江縣政府教育處<\/td><td class="num">[^<]*<span class="status s1 pending">計算中<\/span>/);
-    assert.match(r.text, /連江縣環境資源局<\/td><td class="num">0\.000<br>/, 'an unaffected branch is not marked');
+    for (const t of await everyAnswer(hall, '/review?year=2020')) {
+      assert.match(t, /連江縣政府教育處<\/td><td class="num">[^<]*<span class="status s1 pending">計算中<\/span>/);
+      assert.match(t, /連江縣環境資源局<\/td><td class="num">0\.000<br>/, 'an unaffected branch is not marked');
+    }
   } finally {
     stack('start-service', 'worker');
   }
   await settled();
   checkAll(2020);
-  const r = await (await login('Z', '371000000A')).get('/review?year=2020');
-  assert.doesNotMatch(r.text, /計算中/);
+  const [[edu]] = sql("SELECT subtree_milli FROM rollups r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371030000A' AND r.year = 2020");
+  const shown = (BigInt(edu) / 1000n).toLocaleString('en-US') + '.' + String(BigInt(edu) % 1000n).padStart(3, '0');
+  for (const t of await everyAnswer(hall, '/review?year=2020')) {
+    assert.doesNotMatch(t, /計算中/);
+    assert.ok(t.includes(`連江縣政府教育處</td><td class="num">${shown}<br>`), 'the new total everywhere');
+  }
+});
+
+test('a rename shows at once on every process\'s review page', async () => {
+  const hall = await login('Z', '371000000A');
+  await everyAnswer(hall, '/review?year=2020');
+  const team = await login('Z', 'TEAM');
+  const id = sql("SELECT id FROM agencies WHERE code = '371040000A'")[0][0];
+  const form = await team.get(`/team/agencies?edit=${id}`);
+  const rename = (name) => team.post('/team/agencies', { csrf: csrfOf(form.text), action: 'edit', agency: id, code: '371040000A', name });
+  assert.equal((await rename('連江縣環境資源局改名後')).status, 303);
+  try {
+    for (const t of await everyAnswer(hall, '/review?year=2020')) assert.match(t, /連江縣環境資源局改名後/);
+  } finally {
+    assert.equal((await rename('連江縣環境資源局')).status, 303);
+  }
+  await settled();
 });
 
 test('a job run twice, and two workers at once, never double count', async () => {
