@@ -60,7 +60,7 @@ $(O)/cityinv-admin: $(ADMIN_OBJ) $(SHARED_OBJ)
 $(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o
 $(O)/tests/test_calc: $(O)/tests/unit/test_calc.o $(O)/shared/calc.o $(O)/shared/decimal.o
 $(O)/tests/test_nonagency: $(O)/tests/unit/test_nonagency.o $(O)/shared/nonagency.o $(O)/shared/calc.o $(O)/shared/decimal.o
-$(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared/strbuf.o $(O)/shared/util.o
+$(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared/decimal.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_query: $(O)/tests/unit/test_query.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_strbuf: $(O)/tests/unit/test_strbuf.o $(O)/shared/strbuf.o $(O)/shared/arena.o $(O)/shared/util.o

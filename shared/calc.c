@@ -90,7 +90,7 @@ const char *calc_gwp_set(const struct calc_table *t, int year)
 	return NULL;
 }
 
-static int valid_for(const struct calc_factor *f, int year)
+int calc_factor_valid(const struct calc_factor *f, int year)
 {
 	return (!f->valid_from || year >= f->valid_from) && (!f->valid_to || year <= f->valid_to);
 }
@@ -193,7 +193,7 @@ static const struct calc_factor *heat_value(const struct calc_table *t, const ch
 		if (strncmp(f->key, "lhv", 3) || kl <= sl + 1 || strcmp(f->key + kl - sl, suffix) ||
 		    f->key[kl - sl - 1] != '_')
 			continue;
-		if (valid_for(f, year))
+		if (calc_factor_valid(f, year))
 			best = f;
 		if (f->confidence != CONF_PROVISIONAL && (!latest || f->valid_from > latest->valid_from))
 			latest = f;

@@ -97,6 +97,8 @@ struct calc_table {
 /* Sorts a factor array by key so lookups can bisect. */
 void calc_sort_factors(struct calc_factor *v, int n);
 const struct calc_factor *calc_factor_get(const struct calc_table *t, const char *key);
+/* 1 when the row applies to data year `year` (its valid_from..valid_to, either open). */
+int calc_factor_valid(const struct calc_factor *f, int year);
 const struct calc_refrigerant *calc_refrigerant_get(const struct calc_table *t, const char *code);
 /* The GWP set of a data year, or NULL. */
 const char *calc_gwp_set(const struct calc_table *t, int year);

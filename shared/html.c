@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "html.h"
 
 /*
@@ -113,6 +114,14 @@ void html_url_arg(struct strbuf *out, const char *s)
 			strbuf_addch(out, hex[c & 15]);
 		}
 	}
+}
+
+void html_milli(struct strbuf *out, long long m)
+{
+	char b[64];
+
+	dec_format_grouped(dec_from_scaled_i64(m, 3), b, sizeof(b));
+	html_txt(out, b);
 }
 
 void html_int(struct strbuf *out, long long v)

@@ -20,6 +20,8 @@ void html_txtn(struct strbuf *out, const char *s, size_t len);
 void html_attr(struct strbuf *out, const char *s);
 void html_url_arg(struct strbuf *out, const char *s);
 void html_int(struct strbuf *out, long long v);
+/* A kgCO2e figure kept in thousandths (milli) as "1,234.500". */
+void html_milli(struct strbuf *out, long long m);
 
 /* <option value="v"[ selected]>label</option> */
 void html_option(struct strbuf *out, const char *value, const char *label, int selected);

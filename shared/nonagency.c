@@ -90,11 +90,6 @@ static const char *num(dec_t d, char *buf, size_t size)
 	return buf;
 }
 
-static int valid_for(const struct calc_factor *f, int year)
-{
-	return (!f->valid_from || year >= f->valid_from) && (!f->valid_to || year <= f->valid_to);
-}
-
 /* Factor `key`, its value multiplied into *acc and its source noted; 0 or -1 (missing). */
 struct work {
 	const struct calc_table *t;
@@ -252,7 +247,7 @@ static const char *valid_key(struct work *w, const char *const *keys, int n)
 	for (int i = 0; i < n; i++) {
 		const struct calc_factor *f = calc_factor_get(w->t, keys[i]);
 
-		if (f && valid_for(f, w->year))
+		if (f && calc_factor_valid(f, w->year))
 			return keys[i];
 	}
 	return keys[0];

@@ -9,14 +9,6 @@
 #include "routes.h"
 #include "util.h"
 
-static void milli(struct strbuf *o, long long m)
-{
-	char b[64];
-
-	dec_format_grouped(dec_from_scaled_i64(m, 3), b, sizeof(b));
-	html_txt(o, b);
-}
-
 /* kgCO2e milli as 公噸CO2e with one decimal, for chart labels. */
 static void tonnes(struct strbuf *o, long long m)
 {
@@ -98,15 +90,15 @@ void inventory_render(struct request *req, const struct inventory *inv)
 	int n;
 
 	html(o, "<section class=\"inventory\"><dl class=\"totals\"><dt>排放總量</dt><dd id=\"inv-total\">");
-	milli(o, inv->total);
+	html_milli(o, inv->total);
 	html(o, " KgCO₂e</dd><dt>機關填報</dt><dd id=\"inv-agencies\">");
-	milli(o, inv->agencies_total);
+	html_milli(o, inv->agencies_total);
 	html(o, " KgCO₂e</dd><dt>非機關單位活動</dt><dd id=\"inv-nonagency\">");
-	milli(o, inv->nonagency_total);
+	html_milli(o, inv->nonagency_total);
 	html(o, " KgCO₂e</dd><dt>委外操作（不納入總量）</dt><dd id=\"inv-outsourced\">");
-	milli(o, inv->outsourced);
+	html_milli(o, inv->outsourced);
 	html(o, " KgCO₂e</dd><dt>碳吸收（另列）</dt><dd id=\"inv-removals\">");
-	milli(o, inv->removals);
+	html_milli(o, inv->removals);
 	strbuf_addf(o, " KgCO₂e</dd><dt>填報情形</dt><dd>機關 %d 個，已登錄 %d 個（其中已登錄完成 %d 個）</dd></dl>",
 		    inv->n_agencies, inv->n_reported, inv->n_complete);
 
@@ -123,19 +115,19 @@ void inventory_render(struct request *req, const struct inventory *inv)
 		strbuf_addf(o, "<tr data-category=\"%s\"><th>", inv_category_keys[c]);
 		html_txt(o, inv_category_labels[c]);
 		html(o, "</th><td class=\"num\">");
-		milli(o, inv->agencies_by_category[c]);
+		html_milli(o, inv->agencies_by_category[c]);
 		html(o, "</td><td class=\"num\">");
-		milli(o, inv->nonagency_by_category[c]);
+		html_milli(o, inv->nonagency_by_category[c]);
 		html(o, "</td><td class=\"num\">");
-		milli(o, inv->by_category[c]);
+		html_milli(o, inv->by_category[c]);
 		html(o, "</td></tr>");
 	}
 	html(o, "</tbody><tfoot><tr><th>合計</th><td class=\"num\">");
-	milli(o, inv->agencies_total);
+	html_milli(o, inv->agencies_total);
 	html(o, "</td><td class=\"num\">");
-	milli(o, inv->nonagency_total);
+	html_milli(o, inv->nonagency_total);
 	html(o, "</td><td class=\"num\">");
-	milli(o, inv->total);
+	html_milli(o, inv->total);
 	html(o, "</td></tr></tfoot></table>");
 
 	/* Scopes. */
@@ -150,7 +142,7 @@ void inventory_render(struct request *req, const struct inventory *inv)
 		strbuf_addf(o, "<tr data-scope=\"%d\"><th>", s);
 		html_txt(o, scope_labels[s - 1]);
 		html(o, "</th><td class=\"num\">");
-		milli(o, inv->by_scope[s]);
+		html_milli(o, inv->by_scope[s]);
 		html(o, "</td></tr>");
 	}
 	html(o, "</tbody></table>");
@@ -171,7 +163,7 @@ void inventory_render(struct request *req, const struct inventory *inv)
 		strbuf_addf(o, "<tr data-level=\"%d\"><th>", lv);
 		html_txt(o, level_labels[lv]);
 		html(o, "</th><td class=\"num\">");
-		milli(o, inv->by_level[lv]);
+		html_milli(o, inv->by_level[lv]);
 		html(o, "</td></tr>");
 	}
 	html(o, "</tbody></table>");
@@ -190,7 +182,7 @@ void inventory_render(struct request *req, const struct inventory *inv)
 		strbuf_addf(o, "<tr><td>%d</td><td>", n + 1);
 		html_txt(o, inv->top[n].name);
 		strbuf_addf(o, "</td><td>%d</td><td class=\"num\">", inv->top[n].level);
-		milli(o, inv->top[n].milli);
+		html_milli(o, inv->top[n].milli);
 		html(o, "</td></tr>");
 	}
 	if (!inv->ntop)
@@ -205,7 +197,7 @@ void inventory_render(struct request *req, const struct inventory *inv)
 		if (!inv->trend_has[i])
 			continue;
 		strbuf_addf(o, "<tr data-year=\"%d\"><td>民國 %d 年</td><td class=\"num\">", INV_YEAR_FIRST + i, INV_YEAR_FIRST + i - 1911);
-		milli(o, inv->trend[i]);
+		html_milli(o, inv->trend[i]);
 		html(o, "</td></tr>");
 	}
 	html(o, "</tbody></table></section>");

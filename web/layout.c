@@ -135,3 +135,20 @@ void layout_end(struct request *req)
 		"<p>城市層級溫室氣體盤查平台（cityinv）· 政府機關溫室氣體盤查資料之填報、彙整與公開</p>"
 		"</div></footer>\n</body>\n</html>\n");
 }
+
+void layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path)
+{
+	struct strbuf *o = &req->body;
+
+	layout_begin(req, title, crumb);
+	html(o, "<h1>");
+	html_txt(o, heading);
+	html(o, "：選擇年度</h1><ul class=\"years\">");
+	for (int y = 2025; y >= 2013; y--) {
+		html(o, "<li><a href=\"");
+		html_attr(o, path);
+		strbuf_addf(o, "?year=%d\">民國 %d 年（%d）</a></li>", y, y - 1911, y);
+	}
+	html(o, "</ul>");
+	layout_end(req);
+}

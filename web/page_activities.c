@@ -30,23 +30,9 @@ static void unavailable(struct request *req)
 	routes_unavailable(req, "activities");
 }
 
-static void milli(struct strbuf *o, long long m)
-{
-	char b[64];
-
-	dec_format_grouped(dec_from_scaled_i64(m, 3), b, sizeof(b));
-	html_txt(o, b);
-}
-
 static int year_ok(int y)
 {
 	return y >= 2013 && y <= 2025;
-}
-
-static const char *arg(struct request *req, const char *name)
-{
-	const char *v = req_arg(req, name);
-	return v ? v : "";
 }
 
 /* The label of choice `key` of option `o`, or the key. */
@@ -216,7 +202,7 @@ static void render(struct request *req, int year, const struct na_method *m, con
 		html(o, "</span><br><span class=\"muted source\">來源：");
 		html_txt(o, db_col_text(st, 16, NULL));
 		strbuf_addf(o, "</span></td><td>範疇%s</td><td class=\"num kg\">", db_col_int(st, 11) == 2 ? "二" : "一");
-		milli(o, kgm);
+		html_milli(o, kgm);
 		strbuf_addf(o, "</td><td><a href=\"/team/activities?year=%d&amp;edit=%lld\">修改</a> "
 			    "<form method=\"post\" action=\"/team/activities\" class=\"inline\">", year, id);
 		html_hidden(o, "csrf", req->csrf);
@@ -234,13 +220,13 @@ static void render(struct request *req, int year, const struct na_method *m, con
 		strbuf_addf(o, "<tr class=\"subtotal\" data-category=\"%s\"><th colspan=\"6\">", inv_category_keys[c]);
 		html_txt(o, inv_category_labels[c]);
 		html(o, " 小計</th><td class=\"num\">");
-		milli(o, cat_total[c]);
+		html_milli(o, cat_total[c]);
 		html(o, "</td><td></td></tr>");
 	}
 	html(o, "<tr><th colspan=\"6\">排放量合計</th><td class=\"num\" id=\"na-emissions\">");
-	milli(o, emissions);
+	html_milli(o, emissions);
 	html(o, "</td><td></td></tr><tr><th colspan=\"6\">吸收量合計（另列，不與排放量相抵）</th><td class=\"num\" id=\"na-removals\">");
-	milli(o, removals);
+	html_milli(o, removals);
 	html(o, "</td><td></td></tr></tfoot></table>");
 	layout_end(req);
 }
@@ -282,10 +268,10 @@ static void save(struct request *req, int year)
 	struct db *db = &req->app->db;
 	const struct na_method *m = na_method_get(req_arg(req, "method"));
 	const struct calc_table *t = factors_table(req->app);
-	struct values v = { .description = arg(req, "description"), .note = arg(req, "note"), .q = arg(req, "q"), .q2 = arg(req, "q2"),
-			    .opt = { arg(req, "opt1"), arg(req, "opt2"), arg(req, "opt3") }, .override = arg(req, "override"),
-			    .reason = arg(req, "reason"), .id = strtoll(arg(req, "id"), NULL, 10),
-			    .version = strtoll(arg(req, "version"), NULL, 10) };
+	struct values v = { .description = req_str(req, "description"), .note = req_str(req, "note"), .q = req_str(req, "q"), .q2 = req_str(req, "q2"),
+			    .opt = { req_str(req, "opt1"), req_str(req, "opt2"), req_str(req, "opt3") }, .override = req_str(req, "override"),
+			    .reason = req_str(req, "reason"), .id = strtoll(req_str(req, "id"), NULL, 10),
+			    .version = strtoll(req_str(req, "version"), NULL, 10) };
 	struct na_input in = { 0 };
 	struct na_line line;
 	struct form f = { .nerr = 0 };
@@ -427,7 +413,7 @@ fail:
 static void delete_line(struct request *req, int year)
 {
 	struct db *db = &req->app->db;
-	long long id = strtoll(arg(req, "id"), NULL, 10), version = strtoll(arg(req, "version"), NULL, 10);
+	long long id = strtoll(req_str(req, "id"), NULL, 10), version = strtoll(req_str(req, "version"), NULL, 10);
 	struct db_stmt *st;
 	char *what;
 
@@ -495,19 +481,11 @@ static void edit_form(struct request *req, int year, long long id)
 
 void page_team_activities(struct request *req)
 {
-	struct strbuf *o = &req->body;
-	int year = atoi(arg(req, "year"));
+	int year = atoi(req_str(req, "year"));
 	const char *action = req_arg(req, "action");
 
-	if (!year) {
-		layout_begin(req, "填報非機關單位耗用之活動", "非機關活動");
-		html(o, "<h1>填報非機關單位耗用之活動：選擇年度</h1><ul class=\"years\">");
-		for (int y = 2025; y >= 2013; y--)
-			strbuf_addf(o, "<li><a href=\"/team/activities?year=%d\">民國 %d 年（%d）</a></li>", y, y - 1911, y);
-		html(o, "</ul>");
-		layout_end(req);
-		return;
-	}
+	if (!year)
+		return layout_year_page(req, "填報非機關單位耗用之活動", "非機關活動", "填報非機關單位耗用之活動", "/team/activities");
 	if (!year_ok(year)) {
 		req->status = 404;
 		return routes_error_page(req);
@@ -532,9 +510,9 @@ void page_team_activities(struct request *req)
 		return routes_error_page(req);
 	}
 	if (req_arg(req, "edit"))
-		return edit_form(req, year, strtoll(arg(req, "edit"), NULL, 10));
+		return edit_form(req, year, strtoll(req_str(req, "edit"), NULL, 10));
 	{
-		const struct na_method *m = req_arg(req, "method") ? na_method_get(arg(req, "method")) : NULL;
+		const struct na_method *m = req_arg(req, "method") ? na_method_get(req_str(req, "method")) : NULL;
 		struct values v = { .description = "", .note = "", .q = "", .q2 = "", .opt = { "", "", "" }, .override = "", .reason = "" };
 
 		if (req_arg(req, "method") && !m) {

@@ -373,18 +373,12 @@ static void render_admin(struct request *req, const struct kind *k, const struct
 	layout_end(req);
 }
 
-static const char *arg(struct request *req, const char *name)
-{
-	const char *v = req_arg(req, name);
-	return v ? v : "";
-}
-
 static void admin_save(struct request *req, const struct kind *k)
 {
 	struct db *db = &req->app->db;
-	struct cvalues v = { .title = arg(req, "title"), .title_en = arg(req, "title_en"), .body = arg(req, "body"),
-			     .posted_on = arg(req, "posted_on"), .id = strtoll(arg(req, "id"), NULL, 10),
-			     .version = strtoll(arg(req, "version"), NULL, 10) };
+	struct cvalues v = { .title = req_str(req, "title"), .title_en = req_str(req, "title_en"), .body = req_str(req, "body"),
+			     .posted_on = req_str(req, "posted_on"), .id = strtoll(req_str(req, "id"), NULL, 10),
+			     .version = strtoll(req_str(req, "version"), NULL, 10) };
 	struct form f = { .nerr = 0 };
 	const char *title = "", *title_en = "", *body = "", *file = NULL, *why = NULL, *fname = "";
 	const struct upload *u = NULL;
@@ -471,7 +465,7 @@ fail:
 static void admin_delete(struct request *req, const struct kind *k)
 {
 	struct db *db = &req->app->db;
-	long long id = strtoll(arg(req, "id"), NULL, 10), version = strtoll(arg(req, "version"), NULL, 10);
+	long long id = strtoll(req_str(req, "id"), NULL, 10), version = strtoll(req_str(req, "version"), NULL, 10);
 	struct db_stmt *st = db_prepare(db, "DELETE FROM site_content WHERE id = ? AND kind = ? AND version = ?");
 
 	if (!st || (db_bind_int(st, 0, id), db_bind_text(st, 1, k->key), db_bind_int(st, 2, version), db_exec(st)))
@@ -483,7 +477,7 @@ static void admin_delete(struct request *req, const struct kind *k)
 
 void page_admin_content(struct request *req)
 {
-	const struct kind *k = kind_by_key(req_arg(req, "kind") ? arg(req, "kind") : "news");
+	const struct kind *k = kind_by_key(req_arg(req, "kind") ? req_str(req, "kind") : "news");
 	struct cvalues v = { .title = "", .title_en = "", .body = "", .posted_on = "" };
 	const char *action = req_arg(req, "action");
 	static char today[16];
@@ -504,7 +498,7 @@ void page_admin_content(struct request *req)
 		struct db_stmt *st = db_prepare(&req->app->db, "SELECT id, title, title_en, body_md, DATE_FORMAT(posted_on, '%Y-%m-%d'), version"
 							      " FROM site_content WHERE id = ? AND kind = ?");
 
-		if (!st || (db_bind_int(st, 0, strtoll(arg(req, "edit"), NULL, 10)), db_bind_text(st, 1, k->key), db_exec(st)))
+		if (!st || (db_bind_int(st, 0, strtoll(req_str(req, "edit"), NULL, 10)), db_bind_text(st, 1, k->key), db_exec(st)))
 			return unavailable(req);
 		if (db_step(st) != 1) {
 			req->status = 404;

@@ -30,7 +30,6 @@ void page_review_export(struct request *req)
 	long long agency = aa ? strtoll(aa, NULL, 10) : 0;
 	struct db_stmt *st;
 	long long id;
-	char job[48];
 
 	if (year < 2000 || year > 2100 || !agency) {
 		req->status = 400;
@@ -54,10 +53,17 @@ void page_review_export(struct request *req)
 	if (db_exec(st))
 		return unavailable(req);
 	id = (long long)db_insert_id(st);
+	export_push(req, id);
+	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+}
+
+void export_push(struct request *req, long long id)
+{
+	char job[48];
 	int n = snprintf(job, sizeof(job), "export %lld", id);
+
 	if (queue_push(&req->app->queue, job, (size_t)n))
 		log_warn("export %lld not queued (the worker's poll will find it): %s", id, req->app->queue.errstr);
-	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
 }
 
 /* POST /team/reminders: the list of agencies not yet 已登錄完成, with contacts, as .xlsx. */
@@ -67,7 +73,6 @@ void page_team_reminders(struct request *req)
 	int year = ya ? atoi(ya) : 0;
 	struct db_stmt *st;
 	long long id;
-	char job[48];
 
 	if (year < 2000 || year > 2100) {
 		req->status = 400;
@@ -85,9 +90,7 @@ void page_team_reminders(struct request *req)
 	if (db_exec(st))
 		return unavailable(req);
 	id = (long long)db_insert_id(st);
-	int n = snprintf(job, sizeof(job), "export %lld", id);
-	if (queue_push(&req->app->queue, job, (size_t)n))
-		log_warn("export %lld not queued: %s", id, req->app->queue.errstr);
+	export_push(req, id);
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
 }
 

@@ -480,15 +480,6 @@ static long long queue_passwords(struct request *req, long long import_id)
 	return (long long)db_insert_id(st);
 }
 
-static void push_export(struct request *req, long long export_id)
-{
-	char job[48];
-	int n = snprintf(job, sizeof(job), "export %lld", export_id);
-
-	if (queue_push(&req->app->queue, job, (size_t)n))
-		log_warn("export %lld not queued: %s", export_id, req->app->queue.errstr);
-}
-
 static void confirm(struct request *req)
 {
 	struct db *db = &req->app->db;
@@ -560,7 +551,7 @@ static void confirm(struct request *req)
 	if (db_exec(st) || db_commit(db))
 		goto fail;
 	if (export_id)
-		push_export(req, export_id);
+		export_push(req, export_id);
 	agencies_wake_worker(req);
 	redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
 	return;
@@ -593,7 +584,7 @@ static void passwords(struct request *req)
 		db_rollback(&req->app->db);
 		return unavailable(req);
 	}
-	push_export(req, export_id);
+	export_push(req, export_id);
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", export_id));
 }
 

@@ -120,8 +120,6 @@ static void request_export(struct request *req, int year, const char *kind)
 		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(updated_at), '')) FROM factors))");
 	const char *stamp;
 	long long id = 0;
-	char job[48];
-	int n;
 
 	if (!st)
 		return unavailable(req);
@@ -161,9 +159,7 @@ static void request_export(struct request *req, int year, const char *kind)
 	if (db_exec(st))
 		return unavailable(req);
 	id = (long long)db_insert_id(st);
-	n = snprintf(job, sizeof(job), "export %lld", id);
-	if (queue_push(&req->app->queue, job, (size_t)n))
-		log_warn("export %lld not queued: %s", id, req->app->queue.errstr);
+	export_push(req, id);
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
 }
 
@@ -175,15 +171,8 @@ void page_team_inventory(struct request *req)
 	char when[32];
 	struct inventory *inv;
 
-	if (!year) {
-		layout_begin(req, "盤查清冊", "盤查清冊");
-		html(o, "<h1>製作政府機關盤查清冊：選擇年度</h1><ul class=\"years\">");
-		for (int y = INV_YEAR_LAST; y >= INV_YEAR_FIRST; y--)
-			strbuf_addf(o, "<li><a href=\"/team/inventory?year=%d\">民國 %d 年（%d）</a></li>", y, y - 1911, y);
-		html(o, "</ul>");
-		layout_end(req);
-		return;
-	}
+	if (!year)
+		return layout_year_page(req, "盤查清冊", "盤查清冊", "製作政府機關盤查清冊", "/team/inventory");
 	if (year < INV_YEAR_FIRST || year > INV_YEAR_LAST) {
 		req->status = 404;
 		return routes_error_page(req);
@@ -278,15 +267,22 @@ void page_public(struct request *req)
 		inv = arena_zalloc(&req->arena, sizeof(*inv));
 		if (inventory_load(&req->app->db, c->id, year, inv))
 			return unavailable(req);
-		/* The trend of a public page shows published years only. */
-		for (int i = 0; i < INV_YEARS; i++) {
-			if (!inv->trend_has[i])
-				continue;
-			pub = inventory_year_published(req, c->id, INV_YEAR_FIRST + i);
-			if (pub < 0)
+		/* The trend of a public page shows published years only (one query for them all). */
+		{
+			int published[INV_YEARS] = { 0 };
+			struct db_stmt *yq = db_prepare(&req->app->db,
+				"SELECT year FROM inventory_years WHERE county_id = ? AND published_at IS NOT NULL");
+
+			if (!yq || (db_bind_int(yq, 0, c->id), db_exec(yq)))
 				return unavailable(req);
-			if (!pub)
-				inv->trend_has[i] = 0, inv->trend[i] = 0;
+			while (db_step(yq) == 1) {
+				int y = (int)db_col_int(yq, 0) - INV_YEAR_FIRST;
+				if (y >= 0 && y < INV_YEARS)
+					published[y] = 1;
+			}
+			for (int i = 0; i < INV_YEARS; i++)
+				if (!published[i])
+					inv->trend_has[i] = 0, inv->trend[i] = 0;
 		}
 		layout_begin(req, "公開資訊", "公開資訊");
 		html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/public\">公開資訊</a> › ");

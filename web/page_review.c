@@ -46,14 +46,6 @@ int review_may_see(struct request *req, long long agency_id, int *yes)
 	return 0;
 }
 
-static void milli(struct strbuf *o, long long m)
-{
-	char b[64];
-
-	dec_format_grouped(dec_from_scaled_i64(m, 3), b, sizeof(b));
-	html_txt(o, b);
-}
-
 /*
  * DESIGN: the page is the same for every viewer with the same right until
  * something under the county-year changes, and every change (a save, a
@@ -237,13 +229,13 @@ static int render_table(struct request *req, long long agency, int year, int lev
 		strbuf_addf(o, "<tr data-agency=\"%lld\"><td>%d</td><td>", id, rows);
 		html_txt(o, db_col_text(st, 1, NULL));
 		html(o, "</td><td class=\"num\">");
-		milli(o, db_col_int(st, 2));
+		html_milli(o, db_col_int(st, 2));
 		if (pending)
 			html(o, " <span class=\"status s1 pending\">計算中</span>");
 		html(o, "<br><span class=\"muted computed\">");
 		html_txt(o, *db_col_text(st, 5, NULL) ? db_col_text(st, 5, NULL) : "尚未計算");
 		html(o, "</span></td><td class=\"num\">");
-		milli(o, db_col_int(st, 3));
+		html_milli(o, db_col_int(st, 3));
 		strbuf_addf(o, "</td><td><span class=\"status s%d\">%s</span></td>", stt, status[stt]);
 		if (stt)
 			strbuf_addf(o, "<td><a href=\"/report/view?year=%d&amp;agency=%lld\">檢視</a></td>", year, id);
@@ -273,16 +265,8 @@ void page_review(struct request *req)
 	char stamp[80];
 	struct cached *c;
 
-	if (!year) {
-		/* 年度選擇 */
-		layout_begin(req, "所屬機關填報確認", "所屬機關填報確認");
-		html(o, "<h1>所屬機關填報確認：選擇年度</h1><ul class=\"years\">");
-		for (int y = 2025; y >= 2013; y--)
-			strbuf_addf(o, "<li><a href=\"/review?year=%d\">民國 %d 年（%d）</a></li>", y, y - 1911, y);
-		html(o, "</ul>");
-		layout_end(req);
-		return;
-	}
+	if (!year)
+		return layout_year_page(req, "所屬機關填報確認", "所屬機關填報確認", "所屬機關填報確認", "/review");
 	if (year < 2000 || year > 2100) {
 		req->status = 404;
 		return routes_error_page(req);

@@ -22,14 +22,6 @@ static void unavailable(struct request *req)
 	routes_unavailable(req, "team");
 }
 
-static void milli(struct strbuf *o, long long m)
-{
-	char b[64];
-
-	dec_format_grouped(dec_from_scaled_i64(m, 3), b, sizeof(b));
-	html_txt(o, b);
-}
-
 static int arg_int(struct request *req, const char *name, int def)
 {
 	const char *v = req_arg(req, name);
@@ -98,11 +90,11 @@ void page_team(struct request *req)
 	if (db_exec(st) || db_step(st) != 1)
 		return unavailable(req);
 	html(o, "<table class=\"totals\"><tbody><tr><th>縣市合計 (KgCO₂e)</th><td class=\"num\" id=\"county-total\">");
-	milli(o, db_col_int(st, 0));
+	html_milli(o, db_col_int(st, 0));
 	if (db_col_int(st, 3))
 		html(o, " <span class=\"status s1 pending\">計算中</span>");
 	html(o, "</td></tr><tr><th>委外部分（不納入總量計算）</th><td class=\"num\">");
-	milli(o, db_col_int(st, 1));
+	html_milli(o, db_col_int(st, 1));
 	html(o, "</td></tr><tr><th>計算時間</th><td class=\"num\">");
 	html_txt(o, *db_col_text(st, 2, NULL) ? db_col_text(st, 2, NULL) : "尚未計算");
 	html(o, "</td></tr></tbody></table>");
@@ -203,9 +195,9 @@ void page_team(struct request *req)
 		strbuf_addf(o, "</td><td>%lld</td><td>", db_col_int(st, 3));
 		html_txt(o, db_col_text(st, 4, NULL));
 		strbuf_addf(o, "</td><td><span class=\"status s%d\">%s</span></td><td class=\"num\">", stt, status_label[stt]);
-		milli(o, db_col_int(st, 6));
+		html_milli(o, db_col_int(st, 6));
 		html(o, "</td><td class=\"num\">");
-		milli(o, db_col_int(st, 7));
+		html_milli(o, db_col_int(st, 7));
 		for (int c = 8; c <= 10; c++) {
 			html(o, "</td><td>");
 			html_txt(o, db_col_text(st, c, NULL));

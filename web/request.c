@@ -23,6 +23,13 @@ const char *req_arg(struct request *req, const char *name)
 	return v ? v : query_get(&req->query, name);
 }
 
+const char *req_str(struct request *req, const char *name)
+{
+	const char *v = req_arg(req, name);
+
+	return v ? v : "";
+}
+
 void req_header(struct request *req, const char *name, const char *value)
 {
 	if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))

@@ -70,6 +70,8 @@ struct request {
 const char *req_param(struct request *req, const char *name);
 /* A query-string or form value, or NULL. */
 const char *req_arg(struct request *req, const char *name);
+/* The same, "" when absent. */
+const char *req_str(struct request *req, const char *name);
 
 /* Adds "Name: value\r\n"; value must not contain CR or LF (aborts if it does). */
 void req_header(struct request *req, const char *name, const char *value);

@@ -68,6 +68,8 @@ void routes_error_page(struct request *req);
 /* The page frame (layout.c): everything around a page's own content. */
 void layout_begin(struct request *req, const char *title, const char *crumb);
 void layout_end(struct request *req);
+/* A whole page choosing the inventory year (2025 down to 2013), each linking to path?year=Y. */
+void layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path);
 
 /* Page handlers. */
 void page_home(struct request *req);
@@ -96,6 +98,9 @@ void page_team_inventory(struct request *req);
 void page_public(struct request *req);
 void page_download_file(struct request *req);
 void page_admin_content(struct request *req);
+
+/* Pushes "export <id>" to the queue; when Redis is down the worker's poll finds the row anyway. */
+void export_push(struct request *req, long long id);
 
 /* 503 after a database failure: logs what failed (with the server's message) and shows the error page. */
 void routes_unavailable(struct request *req, const char *what);

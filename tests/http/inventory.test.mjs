@@ -111,6 +111,14 @@ test('publication: only a closed year; the public sees published county-years on
   assert.equal(pub.status, 200);
   assert.equal(cell(pub.text, 'inv-total'), cell(teamPage.text, 'inv-total'), 'the public sees the team\'s figures');
   assert.match(pub.text, /id="chart-category"/);
+  // The public trend shows published years only, though the county has data in others.
+  sql(`INSERT INTO county_activities (county_id, year, method, description, quantity, kg_milli, category, scope, factor_text, unit_text,
+    method_text, sources, created_by, updated_by, created_at, updated_at) SELECT ${W()}, 2018, 'septic', '未公開年度', 1, 1000, 6, 1, '1', '人日', 'x', 'x',
+    id, id, NOW(3), NOW(3) FROM accounts WHERE kind = 'admin'`);
+  const again = await anon.get(`/public?county=W&year=${Y}`);
+  assert.deepEqual([...again.text.matchAll(/<tr data-year="(\d+)">/g)].map((x) => x[1]), [String(Y)]);
+  assert.match((await team.get(`/team/inventory?year=${Y}`)).text, /<tr data-year="2018">/, 'the team sees every year');
+  sql(`DELETE FROM county_activities WHERE county_id = ${W()} AND year = 2018`);
   assert.doesNotMatch(pub.text, /name="csrf"[^>]*>[^<]*<input type="hidden" name="action" value="withdraw"/);
   // Another county's year is not published: not found; nor is a year never opened.
   assert.equal((await anon.get(`/public?county=Z&year=${Y}`)).status, 404);

@@ -5,8 +5,8 @@ import { Client, csrfOf, sql, waitFor } from '../lib.mjs';
 
 const YEAR = 2022;
 
-// Agencies LA0001..LAnnnn in county L (臺中市? no: the letter below), 3 levels, with accounts
-// sharing the demo password; idempotent.
+// Agencies LQ…… of 嘉義縣 (letter Q) in 3 levels — a county hall, 10 bureaus, the schools under
+// them — with accounts sharing the demo password; idempotent.  The schools' codes, n of them.
 export function seed(n) {
   const county = sql("SELECT id FROM counties WHERE letter = 'Q'")[0][0];
   sql(`INSERT IGNORE INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email)
