@@ -773,6 +773,9 @@ int import_plan(struct arena *a, struct import_file *f, const struct import_exis
 		if (depth[x] > IMPORT_MAX_DEPTH && !r->error)
 			r->error = arena_printf(a, "層級超過 %d 級。", IMPORT_MAX_DEPTH);
 		r->depth = depth[x];
+		r->existing = x < nex ? x : -1;
+		r->parent_existing = parent[x] >= 0 && parent[x] < nex ? parent[x] : -1;
+		r->parent_row = parent[x] >= nex ? row_of[parent[x]] : -1;
 		if (x < nex) {
 			int rename = strcmp(ex[x].name, r->name) != 0;
 			int move = strcasecmp(ex[x].parent, r->parent) != 0;

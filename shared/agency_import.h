@@ -41,6 +41,9 @@ struct import_row {
 	const char *error;      /* what is wrong, in Traditional Chinese, or NULL */
 	const char *old_name;   /* for an update */
 	const char *old_parent;
+	int existing;           /* the row's agency: its index in the county's agencies, or -1 when new */
+	int parent_existing;    /* its final parent there, or -1 */
+	int parent_row;         /* or the index of the row that creates the parent, or -1 (一級) */
 };
 
 struct import_file {

@@ -79,15 +79,16 @@ static int load_import(struct request *req, long long id, int lock, struct impor
 	return 1;
 }
 
-/* The county's agencies, for planning; 0 or -1. */
-static int load_agencies(struct request *req, struct import_existing **out, int *n)
+/* The county's agencies for planning, and their ids (same order); 0 or -1. */
+static int load_agencies(struct request *req, struct import_existing **out, long long **ids, int *n)
 {
 	struct db_stmt *st = db_prepare(&req->app->db,
-		"SELECT a.code, a.name, IFNULL(p.code, ''), a.active FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
+		"SELECT a.code, a.name, IFNULL(p.code, ''), a.active, a.id FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
 		" WHERE a.county_id = ?");
 	int cap = 0;
 
 	*out = NULL;
+	*ids = NULL;
 	*n = 0;
 	if (!st)
 		return -1;
@@ -98,16 +99,21 @@ static int load_agencies(struct request *req, struct import_existing **out, int 
 		if (*n >= cap) {
 			int ncap = cap ? cap * 2 : 256;
 			struct import_existing *v = arena_alloc(&req->arena, sizeof(*v) * (size_t)ncap);
+			long long *w = arena_alloc(&req->arena, sizeof(*w) * (size_t)ncap);
 
-			if (*n)
+			if (*n) {
 				memcpy(v, *out, sizeof(*v) * (size_t)*n);
+				memcpy(w, *ids, sizeof(*w) * (size_t)*n);
+			}
 			*out = v;
+			*ids = w;
 			cap = ncap;
 		}
 		(*out)[*n].code = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
 		(*out)[*n].name = arena_strdup(&req->arena, db_col_text(st, 1, NULL));
 		(*out)[*n].parent = arena_strdup(&req->arena, db_col_text(st, 2, NULL));
 		(*out)[*n].active = (int)db_col_int(st, 3);
+		(*ids)[*n] = db_col_int(st, 4);
 		(*n)++;
 	}
 	return 0;
@@ -321,17 +327,26 @@ static int load_reserved(struct request *req, const char ***out, int *n)
 	return 0;
 }
 
-/* The import's rows read and planned against the county as it is now; nerr, or -1 on a database error. */
-static int plan(struct request *req, const struct import *im, struct import_file *f)
+/*
+ * The import's rows read and planned against the county as it is now;
+ * nerr, or -1 on a database error.  *ids (when asked) gets the ids of the
+ * agencies the plan's row->existing and row->parent_existing index.
+ */
+static int plan(struct request *req, const struct import *im, struct import_file *f, long long **ids)
 {
 	struct import_existing *ex;
 	const char **reserved;
+	long long *idv;
 	int nex, nreserved;
 
 	if (import_read(&req->arena, im->content, im->len, f))
 		return 0;
-	if (load_agencies(req, &ex, &nex) || load_reserved(req, &reserved, &nreserved))
+	if (ids)
+		*ids = NULL;
+	if (load_agencies(req, &ex, &idv, &nex) || load_reserved(req, &reserved, &nreserved))
 		return -1;
+	if (ids)
+		*ids = idv;
 	return import_plan(&req->arena, f, ex, nex, reserved, nreserved);
 }
 
@@ -349,7 +364,7 @@ static void show(struct request *req, long long id)
 	}
 	if (!strcmp(im.status, "applied"))
 		return render_applied(req, &im);
-	nerr = plan(req, &im, &f);
+	nerr = plan(req, &im, &f, NULL);
 	if (nerr < 0)
 		return unavailable(req);
 	if (f.error)
@@ -391,32 +406,19 @@ static void upload(struct request *req)
 	redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%llu", db_insert_id(st)));
 }
 
-/* The id of the county's active agency `code`; 0 when there is none, -1 on error. */
-static long long agency_id(struct request *req, const char *code)
-{
-	struct db_stmt *st = db_prepare(&req->app->db, "SELECT id FROM agencies WHERE county_id = ? AND code = ? AND active = 1");
-	long long id = 0;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, req->session->county_id);
-	db_bind_text(st, 1, code);
-	if (db_exec(st))
-		return -1;
-	if (db_step(st) == 1) {
-		id = db_col_int(st, 0);
-		db_reset(st);
-	}
-	return id;
-}
-
-static int apply_row(struct request *req, long long import_id, const struct import_row *r)
+/*
+ * Applies one planned row; ids are the county's agencies' (the plan's
+ * indexes), created[] the ids of the rows created so far (parents come
+ * first, so a new parent's id is there).  0 or -1.
+ */
+static int apply_row(struct request *req, long long import_id, const struct import_row *r, int idx, const long long *ids,
+		     long long *created)
 {
 	struct db *db = &req->app->db;
 	struct db_stmt *st;
-	long long pid = *r->parent ? agency_id(req, r->parent) : 0, id;
+	long long pid = r->parent_existing >= 0 ? ids[r->parent_existing] : r->parent_row >= 0 ? created[r->parent_row] : 0, id;
 
-	if (pid < 0 || (*r->parent && !pid))
+	if (*r->parent && pid <= 0)
 		return -1;   /* the plan said the parent exists by now */
 	if (r->action == IMPORT_CREATE) {
 		st = db_prepare(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, ?, ?, ?, NULLIF(?, 0))");
@@ -430,6 +432,7 @@ static int apply_row(struct request *req, long long import_id, const struct impo
 		if (db_exec(st))
 			return -1;
 		id = (long long)db_insert_id(st);
+		created[idx] = id;
 		/* No usable password until the worker gives it a one-time one. */
 		st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password, import_id)"
 				    " VALUES ('agency', ?, ?, ?, '!', 1, ?)");
@@ -443,9 +446,9 @@ static int apply_row(struct request *req, long long import_id, const struct impo
 			return -1;
 		return audit_add(req, id, 0, "匯入新增機關", NULL, arena_printf(&req->arena, "%s %s", r->code, r->name));
 	}
-	id = agency_id(req, r->code);
-	if (id <= 0)
+	if (r->existing < 0)
 		return -1;
+	id = ids[r->existing];
 	if (r->changes & IMPORT_RENAME) {
 		st = db_prepare(db, "UPDATE agencies SET name = ? WHERE id = ?");
 		if (!st || (db_bind_text(st, 0, r->name), db_bind_int(st, 1, id), db_exec(st)))
@@ -484,7 +487,7 @@ static void confirm(struct request *req)
 {
 	struct db *db = &req->app->db;
 	const char *ia = req_arg(req, "id"), *ph = req_arg(req, "plan");
-	long long id = ia ? strtoll(ia, NULL, 10) : 0, export_id = 0;
+	long long id = ia ? strtoll(ia, NULL, 10) : 0, export_id = 0, *ids = NULL, *created;
 	struct import im;
 	struct import_file f;
 	struct db_stmt *st;
@@ -508,7 +511,7 @@ static void confirm(struct request *req)
 		db_rollback(db);
 		return redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
 	}
-	nerr = plan(req, &im, &f);
+	nerr = plan(req, &im, &f, &ids);
 	if (nerr < 0)
 		goto fail;
 	if (f.error) {
@@ -522,14 +525,15 @@ static void confirm(struct request *req)
 		req->status = 409;
 		return render_preview(req, &im, &f, nerr, "資料已在預覽後變動，以下是依目前資料重新比對的結果；請再次確認。");
 	}
-	/* Parents first: by depth in the final tree. */
+	/* Parents first: by depth in the final tree (so a new parent's id is in created[]). */
+	created = arena_zalloc(&req->arena, sizeof(*created) * (size_t)(f.n + 1));
 	for (int depth = 1; depth <= IMPORT_MAX_DEPTH; depth++)
 		for (int i = 0; i < f.n; i++) {
 			const struct import_row *row = &f.rows[i];
 
 			if (row->depth != depth || row->action == IMPORT_SAME)
 				continue;
-			if (apply_row(req, id, row)) {
+			if (apply_row(req, id, row, i, ids, created)) {
 				error("import %lld: row %d (%s) failed", id, row->line, row->code);
 				goto fail;
 			}

@@ -225,6 +225,15 @@ static void test_plan(void)
 	is_int(row_of(&f, 5)->changes, IMPORT_MOVE, "a move to the top");
 	is_int(row_of(&f, 5)->depth, 1, "is 一級");
 	is_int(row_of(&f, 3)->depth, 2, "and its school follows (depth from the final tree)");
+	/* Where each row's agency and parent are, for applying without looking codes up again. */
+	is_int(row_of(&f, 1)->existing, -1, "a new agency is not in the county");
+	is_int(row_of(&f, 1)->parent_existing, 0, "its parent is the county's agency 0 (H)");
+	is_int(row_of(&f, 2)->parent_row, 0, "a parent created by the file: the row index that creates it");
+	is_int(row_of(&f, 2)->parent_existing, -1, "and not an existing agency");
+	is_int(row_of(&f, 4)->existing, 3, "an update names its agency (S0000002, index 3)");
+	is_int(row_of(&f, 4)->parent_row, 0, "moved under the new agency of row index 0");
+	is_int(row_of(&f, 5)->parent_existing, -1, "一級: no parent");
+	is_int(row_of(&f, 5)->parent_row, -1, "一級: no parent row");
 
 	is_int(read_str("ab,短,\n"                         /* 1 bad code */
 			"X0000001,甲,NOPE0001\n"           /* 2 unknown parent */
