@@ -42,5 +42,5 @@ USER cityinv
 WORKDIR /var/lib/cityinv
 ENV CITYINV_CONFIG=/etc/cityinv/cityinv.conf
 # The FastCGI port of cityinv-web (web_socket in docker/cityinv.conf); never publish it.
-EXPOSE 9000
+EXPOSE 9000 9001
 CMD ["cityinv-web", "-c", "/etc/cityinv/cityinv.conf"]

@@ -113,7 +113,7 @@ appendonly no
 logfile $LOG/redis.log
 CONF
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" -e "s|@STATIC@|$ROOT/web/static|" \
-	    -e "s|@FILES@|$VAR/files|" -e "s|@FASTCGI@|unix:$RUN/web.sock|" -e "s|@LOGIN_EXEMPT@|127.0.0.1 1;|" \
+	    -e "s|@FILES@|$VAR/files|" -e "s|@FASTCGI@|unix:$RUN/web.sock|" -e "s|@HEALTH@|unix:$RUN/web.sock.health|" -e "s|@LOGIN_EXEMPT@|127.0.0.1 1;|" \
 	    "$ROOT/nginx/cityinv-site.conf.in" >"$VAR/nginx/cityinv-site.conf"
 	local user_line=""
 	[ "$(id -u)" -eq 0 ] && user_line="user root root;"

@@ -28,6 +28,7 @@ struct config_key {
 
 static const struct config_key keys[] = {
 	STR_KEY(web_socket, 1, "/run/cityinv/web.sock"),
+	STR_KEY(health_socket, 0, ""),
 	INT_KEY(web_processes, 1, 64, "4"),
 	INT_KEY(web_backlog, 1, 4096, "256"),
 	STR_KEY(db_host, 0, ""),
@@ -40,6 +41,10 @@ static const struct config_key keys[] = {
 	STR_KEY(redis_socket, 0, ""),
 	INT_KEY(redis_db, 0, 15, "0"),
 	STR_KEY(queue_prefix, 1, "cityinv"),
+	INT_KEY(redis_timeout_ms, 10, 10000, "200"),
+	INT_KEY(db_connect_timeout, 1, 60, "1"),
+	INT_KEY(db_timeout, 1, 600, "2"),
+	INT_KEY(worker_db_timeout, 1, 3600, "60"),
 	STR_KEY(files_dir, 1, "/var/lib/cityinv/files"),
 	STR_KEY(migrations_dir, 1, "/usr/share/cityinv/migrations"),
 	INT_KEY(worker_poll_seconds, 1, 300, "5"),
@@ -200,6 +205,21 @@ int config_parse(struct config *cfg, const char *name, const char *text,
 			fail(err, errlen, name, lineno, "%s: %s", key, why);
 			goto out;
 		}
+	}
+	if (!cfg->health_socket[0]) {
+		if (cfg->web_socket[0] != '/') {
+			fail(err, errlen, name, 0, "set health_socket (web_socket is not a path)");
+			goto out;
+		}
+		if (strlen(cfg->web_socket) + 7 >= sizeof(cfg->health_socket)) {
+			fail(err, errlen, name, 0, "web_socket too long to derive health_socket");
+			goto out;
+		}
+		snprintf(cfg->health_socket, sizeof(cfg->health_socket), "%s.health", cfg->web_socket);
+	}
+	if (!strcmp(cfg->health_socket, cfg->web_socket)) {
+		fail(err, errlen, name, 0, "health_socket must differ from web_socket");
+		goto out;
 	}
 	if (!cfg->db_host[0] && !cfg->db_socket[0]) {
 		fail(err, errlen, name, 0, "set db_host or db_socket");

@@ -16,6 +16,7 @@
 
 struct config {
 	char web_socket[CONFIG_STR_MAX];   /* unix socket of the FastCGI processes */
+	char health_socket[CONFIG_STR_MAX]; /* /healthz's own process; "" = web_socket + ".health" */
 	int web_processes;                 /* how many FastCGI processes */
 	int web_backlog;
 
@@ -32,6 +33,11 @@ struct config {
 	int redis_db;
 	char redis_password[CONFIG_STR_MAX]; /* from CITYINV_REDIS_PASSWORD */
 	char queue_prefix[64];             /* key prefix of every Redis key */
+	int redis_timeout_ms;              /* connect and command timeout (not a claim's wait) */
+
+	int db_connect_timeout;            /* seconds (the client counts whole seconds) */
+	int db_timeout;                    /* read/write timeout of the web processes, seconds */
+	int worker_db_timeout;             /* the same for the worker and admin, seconds */
 
 	char files_dir[CONFIG_STR_MAX];    /* generated files, served by nginx */
 	char migrations_dir[CONFIG_STR_MAX];

@@ -84,12 +84,30 @@ int db_err_is_connection(const struct db *db)
 	       db->err == 1053 /* ER_SERVER_SHUTDOWN */;
 }
 
+/* Did the call in hand wait out a timeout (the server hangs, not gone)? */
+static int timed_out(const struct db *db, int seconds)
+{
+	return db->op_start && now_ms() - db->op_start >= 1000LL * seconds - 250;
+}
+
+/* The server hangs: no call tries again before the pause is over. */
+static void pause_calls(struct db *db)
+{
+	if (now_ms() >= db->paused_until)
+		error("db: no answer from the server within the timeout (%s); failing at once for %d ms",
+		      db->errstr, DB_PAUSE_MS);
+	db->paused_until = now_ms() + DB_PAUSE_MS;
+}
+
 /* After a failure: drop the link if it is dead, so the next call reconnects. */
 static int fail_conn(struct db *db, unsigned err, const char *msg)
 {
 	set_err(db, err, msg);
-	if (db_err_is_connection(db))
+	if (db_err_is_connection(db)) {
+		if (timed_out(db, db->timeout))
+			pause_calls(db);
 		db_close(db);
+	}
 	return -1;
 }
 
@@ -97,7 +115,13 @@ int db_init(struct db *db, const struct config *cfg)
 {
 	memset(db, 0, sizeof(*db));
 	db->cfg = cfg;
+	db->timeout = cfg->db_timeout > 0 ? cfg->db_timeout : 2;
 	return 0;
+}
+
+int db_paused(const struct db *db)
+{
+	return now_ms() < db->paused_until;
 }
 
 void db_close(struct db *db)
@@ -107,35 +131,50 @@ void db_close(struct db *db)
 		mysql_close(conn(db));
 	db->conn = NULL;
 	db->in_tx = 0;
+	db->op_start = 0;
 }
 
 int db_connect(struct db *db)
 {
 	const struct config *cfg = db->cfg;
-	unsigned int timeout = 5;
+	unsigned int connect_timeout = cfg->db_connect_timeout > 0 ? (unsigned)cfg->db_connect_timeout : 1;
+	unsigned int rw = (unsigned)db->timeout;
+	char init[320];
+	long long t0;
 	my_bool off = 0;
 	MYSQL *m;
 
 	if (db->conn)
 		return 0;
+	if (db_paused(db)) {
+		set_err(db, CR_SERVER_GONE_ERROR, "the database did not answer a moment ago; not trying again yet");
+		return -1;
+	}
 	m = mysql_init(NULL);
 	if (!m) {
 		set_err(db, 0, "mysql_init failed");
 		return -1;
 	}
-	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &(unsigned int){ 60 });
-	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &(unsigned int){ 60 });
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(m, MYSQL_INIT_COMMAND,
-		      "SET time_zone = '+08:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	int n = snprintf(init, sizeof(init), "SET time_zone = '+08:00', sql_mode = "
+			 "'STRICT_ALL_TABLES,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	if (db->lock_wait > 0)
+		snprintf(init + n, sizeof(init) - (size_t)n, ", innodb_lock_wait_timeout = %d", db->lock_wait);
+	mysql_options(m, MYSQL_INIT_COMMAND, init);
+	t0 = now_ms();
 	if (!mysql_real_connect(m, cfg->db_host[0] ? cfg->db_host : NULL, cfg->db_user,
 				cfg->db_password, cfg->db_name,
 				cfg->db_host[0] ? (unsigned)cfg->db_port : 0,
 				cfg->db_host[0] ? NULL : cfg->db_socket, 0)) {
 		set_err(db, mysql_errno(m), mysql_error(m));
 		mysql_close(m);
+		/* The handshake waited out its timeout: the server accepts but does not answer. */
+		if (now_ms() - t0 >= 1000LL * connect_timeout - 250)
+			pause_calls(db);
 		return -1;
 	}
 	db->conn = m;
@@ -147,13 +186,20 @@ int db_ping(struct db *db)
 {
 	if (db_connect(db))
 		return -1;
+	db->op_start = now_ms();
 	if (mysql_ping(conn(db)) == 0)
 		return 0;
 	set_err(db, mysql_errno(conn(db)), mysql_error(conn(db)));
+	if (timed_out(db, db->timeout)) {
+		pause_calls(db);
+		db_close(db);
+		return -1;
+	}
 	db_close(db);
 	/* One more try: the server may have restarted since the last request. */
 	if (db_connect(db))
 		return -1;
+	db->op_start = now_ms();
 	if (mysql_ping(conn(db)) == 0)
 		return 0;
 	return fail_conn(db, mysql_errno(conn(db)), mysql_error(conn(db)));
@@ -166,6 +212,7 @@ static struct db_stmt *stmt_new(struct db *db, const char *sql)
 
 	st->db = db;
 	st->sql = sql;
+	db->op_start = now_ms();
 	st->stmt = mysql_stmt_init(conn(db));
 	if (!st->stmt) {
 		fail_conn(db, mysql_errno(conn(db)), mysql_error(conn(db)));
@@ -268,7 +315,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 			return st;
 		}
 	st = stmt_new(db, sql);
-	if (!st && db_err_is_connection(db) && !db->in_tx) {
+	if (!st && db_err_is_connection(db) && !db->in_tx && !db_paused(db)) {
 		/* The link died since the last request (a server restart): once more. */
 		if (db_connect(db))
 			return NULL;
@@ -336,9 +383,16 @@ int db_exec(struct db_stmt *st)
 	for (int attempt = 0;; attempt++) {
 		if (!st->stmt && reprepare(st))
 			return -1;
+		db->op_start = now_ms();
 		if ((!st->nparams || !mysql_stmt_bind_param(st->stmt, st->params)) && !mysql_stmt_execute(st->stmt))
 			break;
 		set_err(db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
+		if (db_err_is_connection(db) && timed_out(db, db->timeout)) {
+			/* The server hangs: neither again nor elsewhere for a while. */
+			pause_calls(db);
+			db_close(db);
+			return -1;
+		}
 		/* The server restarted since this statement was prepared: once more, on a new link. */
 		if (attempt == 0 && db_err_is_connection(db) && !db->in_tx) {
 			if (reprepare(st))
@@ -455,6 +509,7 @@ static int query(struct db *db, const char *sql, size_t len)
 
 	if (db_connect(db))
 		return -1;
+	db->op_start = now_ms();
 	if (mysql_real_query(conn(db), sql, (unsigned long)len))
 		return fail_conn(db, mysql_errno(conn(db)), mysql_error(conn(db)));
 	res = mysql_store_result(conn(db));

@@ -19,6 +19,18 @@
  * When the server has gone away (restart, timeout) the connection is
  * dropped and every cached statement forgotten; the next call reconnects.
  * db_step() returns 1 for a row, 0 at the end, -1 on error.
+ *
+ * Fail fast: the client library's connect, read and write timeouts are set
+ * (cfg->db_connect_timeout, and db->timeout: cfg->db_timeout for the web,
+ * cfg->worker_db_timeout for the worker; whole seconds, as the client counts
+ * them).  A call that fails on a connection error after waiting that long
+ * means the server hangs (a stopped process, a partition): the link is
+ * dropped and, for DB_PAUSE_MS, every call fails at once without trying, so
+ * a request that met the hang answers 503 within one timeout, and the ones
+ * after it at once, instead of each waiting again.  A link found closed at
+ * once (a restarted server) is reopened and the call tried again, as before.
+ * The web sets `innodb_lock_wait_timeout` below its read timeout, so a lock
+ * wait ends as an error the server reports (1205), never as a dropped link.
  */
 struct db_stmt;
 
@@ -27,11 +39,20 @@ struct db {
 	const struct config *cfg;
 	struct db_stmt *stmts;     /* the cache */
 	int in_tx;
+	int timeout;               /* read/write timeout, seconds (db_init: cfg->db_timeout) */
+	int lock_wait;             /* innodb_lock_wait_timeout of the session, seconds; 0: server's */
+	long long paused_until;    /* now_ms() before which calls fail without trying */
+	long long op_start;        /* now_ms() when the call in hand began */
 	unsigned err;              /* server error number of the last failure */
 	char errstr[256];
 };
 
+#define DB_PAUSE_MS 2000
+
+/* Sets the timeouts of the web (cfg->db_timeout); the worker sets db->timeout after it. */
 int db_init(struct db *db, const struct config *cfg);
+/* Is the server known to hang just now (calls fail without trying)? */
+int db_paused(const struct db *db);
 /* Connects if not connected; 0 or -1. */
 int db_connect(struct db *db);
 /* Round trip to the server (reconnecting once if the link was lost). */

@@ -14,6 +14,14 @@ static redisContext *ctx(struct queue *q)
 	return q->ctx;
 }
 
+static struct timeval tv_ms(long ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	return tv;
+}
+
+/* The connection is dead or hung: drop it, and pause before the next try. */
 static int fail(struct queue *q, const char *what)
 {
 	redisContext *c = ctx(q);
@@ -21,6 +29,7 @@ static int fail(struct queue *q, const char *what)
 	snprintf(q->errstr, sizeof(q->errstr), "%s: %.160s", what,
 		 c && c->err ? c->errstr : "connection lost");
 	queue_close(q);
+	q->paused_until = now_ms() + QUEUE_PAUSE_MS;
 	return -1;
 }
 
@@ -28,6 +37,7 @@ int queue_init(struct queue *q, const struct config *cfg)
 {
 	memset(q, 0, sizeof(*q));
 	q->cfg = cfg;
+	q->timeout_ms = cfg->redis_timeout_ms > 0 ? cfg->redis_timeout_ms : 200;
 	return 0;
 }
 
@@ -52,10 +62,10 @@ static int simple(struct queue *q, redisReply *r, const char *what)
 	return 0;
 }
 
-int queue_connect(struct queue *q)
+static int do_connect(struct queue *q)
 {
 	const struct config *cfg = q->cfg;
-	struct timeval tv = { 5, 0 };
+	struct timeval tv = tv_ms(q->timeout_ms);
 	redisContext *c;
 
 	if (q->ctx)
@@ -71,12 +81,15 @@ int queue_connect(struct queue *q)
 	if (c->err) {
 		snprintf(q->errstr, sizeof(q->errstr), "connect: %.160s", c->errstr);
 		redisFree(c);
+		q->paused_until = now_ms() + QUEUE_PAUSE_MS;
 		return -1;
 	}
 	q->ctx = c;
-	/* Commands may block up to the claim timeout; allow for it. */
-	struct timeval rw = { cfg->worker_poll_seconds + 10, 0 };
-	redisSetTimeout(c, rw);
+	/* A command that hangs (a stopped server accepts, then never answers) fails after this. */
+	if (redisSetTimeout(c, tv) != REDIS_OK) {
+		fail(q, "timeout");
+		return -1;
+	}
 	if (cfg->redis_password[0] &&
 	    simple(q, redisCommand(c, "AUTH %s", cfg->redis_password), "auth"))
 		goto bad;
@@ -86,6 +99,16 @@ int queue_connect(struct queue *q)
 bad:
 	queue_close(q);
 	return -1;
+}
+
+int queue_connect(struct queue *q)
+{
+	if (!q->ctx && now_ms() < q->paused_until) {
+		snprintf(q->errstr, sizeof(q->errstr), "redis unavailable (last failure: retrying in %lld ms)",
+			 q->paused_until - now_ms());
+		return -1;
+	}
+	return do_connect(q);
 }
 
 /* A reply to a command, or NULL (with the connection closed) on error. */
@@ -114,14 +137,22 @@ static redisReply *command(struct queue *q, const char *what, const char *fmt, .
 
 int queue_ping(struct queue *q)
 {
-	redisReply *r = command(q, "ping", "PING");
+	long long t0 = now_ms();
+	redisReply *r;
 
-	if (!r) {
-		/* One reconnect: the server may have restarted since last time. */
+	/* The truth, not the pause: a health check tries even right after a failure. */
+	q->paused_until = 0;
+	r = command(q, "ping", "PING");
+	/*
+	 * One reconnect when the old link was found closed at once (the server
+	 * restarted since last time); not after a timeout, which would double it.
+	 */
+	if (!r && !q->ctx && now_ms() - t0 < q->timeout_ms / 2) {
+		q->paused_until = 0;
 		r = command(q, "ping", "PING");
-		if (!r)
-			return -1;
 	}
+	if (!r)
+		return -1;
 	freeReplyObject(r);
 	return 0;
 }
@@ -129,11 +160,18 @@ int queue_ping(struct queue *q)
 int queue_push(struct queue *q, const char *job, size_t len)
 {
 	const char *p = q->cfg->queue_prefix;
+	int had_ctx = q->ctx != NULL;
+	long long t0 = now_ms();
 	redisReply *r = command(q, "push", "LPUSH %s:jobs %b", p, job, len);
 
-	/* A connection that died since the last use (a Redis restart): once more on a new one. */
-	if (!r && !q->ctx)
+	/*
+	 * A connection found closed at once (a Redis restart since its last
+	 * use): once more on a new one.  Not after a timeout: Redis hangs.
+	 */
+	if (!r && had_ctx && !q->ctx && now_ms() - t0 < q->timeout_ms / 2) {
+		q->paused_until = 0;
 		r = command(q, "push", "LPUSH %s:jobs %b", p, job, len);
+	}
 	if (!r)
 		return -1;
 	freeReplyObject(r);
@@ -143,9 +181,20 @@ int queue_push(struct queue *q, const char *job, size_t len)
 int queue_claim(struct queue *q, const char *worker_id, int timeout_s, char **job, size_t *len)
 {
 	const char *p = q->cfg->queue_prefix;
-	redisReply *r = command(q, "claim", "BLMOVE %s:jobs %s:processing:%s RIGHT LEFT %d",
-				p, p, worker_id, timeout_s);
+	redisReply *r;
 
+	if (queue_connect(q))
+		return -1;
+	/* The claim may block for timeout_s: for it alone, allow that plus the usual margin. */
+	if (redisSetTimeout(ctx(q), tv_ms(1000L * timeout_s + q->timeout_ms)) != REDIS_OK)
+		return fail(q, "claim");
+	r = command(q, "claim", "BLMOVE %s:jobs %s:processing:%s RIGHT LEFT %d",
+		    p, p, worker_id, timeout_s);
+	if (q->ctx && redisSetTimeout(ctx(q), tv_ms(q->timeout_ms)) != REDIS_OK) {
+		if (r)
+			freeReplyObject(r);
+		return fail(q, "claim");
+	}
 	if (!r)
 		return -1;
 	if (r->type == REDIS_REPLY_NIL) {

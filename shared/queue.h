@@ -22,17 +22,30 @@
  * we log, free the context and reconnect at the next call.  Payloads are
  * passed with %b, never formatted into a command.
  *
+ * Fail fast: connecting and every command time out after redis_timeout_ms
+ * (200 ms by default; a claim waits its own timeout plus that), so a Redis
+ * that hangs (a network partition, a stopped process) never holds a request.
+ * After a failure the module refuses at once, without trying, for a short
+ * pause (QUEUE_PAUSE_MS): a save during a hang pays for one timeout per
+ * process per pause, not one per request.  A refused push costs nothing but
+ * latency: the outbox in MySQL is the record and the worker polls it.
+ *
  * Every function returns 0 on success and -1 on error (q->errstr says why).
  */
 struct queue {
 	void *ctx;                /* redisContext *, opaque outside queue.c */
 	const struct config *cfg;
+	int timeout_ms;           /* connect and command timeout */
+	long long paused_until;   /* now_ms() before which calls fail without trying */
 	char errstr[256];
 };
+
+#define QUEUE_PAUSE_MS 1000
 
 int queue_init(struct queue *q, const struct config *cfg);
 int queue_connect(struct queue *q);
 void queue_close(struct queue *q);
+/* Asks Redis for PONG, ignoring the pause (so /healthz tells the truth at once). */
 int queue_ping(struct queue *q);
 
 /* LPUSH a job onto <prefix>:jobs. */

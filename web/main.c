@@ -21,6 +21,9 @@
  * prepared statements are reused across requests).  The parent only
  * supervises: a child that dies (a crash, a SIGKILL) is replaced at once;
  * SIGTERM or SIGINT stops the children, which finish the request in hand.
+ * One more child serves /healthz alone, on health_socket (nginx sends it
+ * there): whatever the other children wait on, the health check is never
+ * queued behind them.
  * Started with fd 0 already a FastCGI socket (spawn-fcgi), it serves as a
  * single process; started with GATEWAY_INTERFACE set, it serves one request
  * as a plain CGI (used by tests).
@@ -135,13 +138,22 @@ static void app_init(struct app *app, const struct config *cfg)
 	memset(app, 0, sizeof(*app));
 	app->cfg = cfg;
 	db_init(&app->db, cfg);
+	/* A lock wait ends as the server's error 1205 before the read timeout drops the link. */
+	app->db.lock_wait = cfg->db_timeout > 1 ? cfg->db_timeout - 1 : 1;
+	db_init(&app->health, cfg);
+	app->health.timeout = 1;
 	queue_init(&app->queue, cfg);
+	queue_init(&app->health_queue, cfg);
+	if (app->health_queue.timeout_ms > 100)
+		app->health_queue.timeout_ms = 100;
 }
 
 static void app_free(struct app *app)
 {
 	db_close(&app->db);
+	db_close(&app->health);
 	queue_close(&app->queue);
+	queue_close(&app->health_queue);
 }
 
 static int serve_cgi(const struct config *cfg)
@@ -160,7 +172,7 @@ static int serve_cgi(const struct config *cfg)
 }
 
 /* One FastCGI process: accept and handle until told to stop. */
-static int serve_fcgi(const struct config *cfg, int sock)
+static int serve_fcgi(const struct config *cfg, int sock, int health_only)
 {
 	FCGX_Request fr;
 	struct app app;
@@ -172,6 +184,7 @@ static int serve_fcgi(const struct config *cfg, int sock)
 	if (FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR))
 		die("FCGX_InitRequest failed");
 	app_init(&app, cfg);
+	app.health_only = health_only;
 	request_init(&req, &app);
 	while (!stopping) {
 		if (FCGX_Accept_r(&fr) < 0) {
@@ -193,7 +206,7 @@ static int serve_fcgi(const struct config *cfg, int sock)
 	return 0;
 }
 
-static pid_t spawn(const struct config *cfg, int sock)
+static pid_t spawn(const struct config *cfg, int sock, int health_only)
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -207,33 +220,47 @@ static pid_t spawn(const struct config *cfg, int sock)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent)
 			exit(0);
-		log_init("web");
-		exit(serve_fcgi(cfg, sock));
+		log_init(health_only ? "web-health" : "web");
+		if (health_only)
+			prctl(PR_SET_NAME, "cityinv-health");   /* tells it apart in ps */
+		exit(serve_fcgi(cfg, sock, health_only));
 	}
 	return pid;
 }
 
-static int supervise(const struct config *cfg)
+/* A FastCGI socket for path (a unix path, or host:port), for its owner and group. */
+static int open_socket(const struct config *cfg, const char *path)
 {
-	int n = cfg->web_processes, sock, live = 0;
-	pid_t *kids = xcalloc((size_t)n, sizeof(pid_t));
-	long long window = now_ms();
-	int deaths = 0;
 	mode_t old;
+	int sock;
 
-	if (cfg->web_socket[0] == '/')
-		unlink(cfg->web_socket);
+	if (path[0] == '/')
+		unlink(path);
 	/* The socket is for its owner and group (nginx runs as one of them). */
 	old = umask(0117);
-	sock = FCGX_OpenSocket(cfg->web_socket, cfg->web_backlog);
+	sock = FCGX_OpenSocket(path, cfg->web_backlog);
 	umask(old);
 	if (sock < 0)
-		die("cannot open FastCGI socket %s: %s", cfg->web_socket, strerror(errno));
+		die("cannot open FastCGI socket %s: %s", path, strerror(errno));
+	return sock;
+}
+
+static int supervise(const struct config *cfg)
+{
+	/* Children 0..n-1 serve the site; child n serves /healthz. */
+	int n = cfg->web_processes, sock, hsock, live = 0;
+	pid_t *kids = xcalloc((size_t)n + 1, sizeof(pid_t));
+	long long window = now_ms();
+	int deaths = 0;
+
+	hsock = open_socket(cfg, cfg->health_socket);
+	sock = open_socket(cfg, cfg->web_socket);
 	install_signals();
-	for (int i = 0; i < n; i++)
-		if ((kids[i] = spawn(cfg, sock)) > 0)
+	for (int i = 0; i <= n; i++)
+		if ((kids[i] = spawn(cfg, i < n ? sock : hsock, i == n)) > 0)
 			live++;
-	log_info("listening on %s with %d processes", cfg->web_socket, live);
+	log_info("listening on %s with %d processes, and on %s for /healthz", cfg->web_socket, live - 1,
+		 cfg->health_socket);
 
 	while (!stopping) {
 		int status;
@@ -246,7 +273,7 @@ static int supervise(const struct config *cfg)
 				sleep(1);
 			continue;
 		}
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i <= n; i++) {
 			if (kids[i] != pid)
 				continue;
 			kids[i] = 0;
@@ -263,19 +290,19 @@ static int supervise(const struct config *cfg)
 			}
 			if (++deaths > 10)
 				sleep(1);
-			kids[i] = spawn(cfg, sock);
+			kids[i] = spawn(cfg, i < n ? sock : hsock, i == n);
 		}
 	}
 
 	log_info("stopping");
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i <= n; i++)
 		if (kids[i] > 0)
 			kill(kids[i], SIGTERM);
 	long long deadline = now_ms() + 10000;
 	for (;;) {
 		int left = 0;
 
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i <= n; i++) {
 			if (kids[i] <= 0)
 				continue;
 			if (waitpid(kids[i], NULL, WNOHANG) == kids[i])
@@ -286,7 +313,7 @@ static int supervise(const struct config *cfg)
 		if (!left)
 			break;
 		if (now_ms() > deadline) {
-			for (int i = 0; i < n; i++)
+			for (int i = 0; i <= n; i++)
 				if (kids[i] > 0) {
 					kill(kids[i], SIGKILL);
 					waitpid(kids[i], NULL, 0);
@@ -297,6 +324,8 @@ static int supervise(const struct config *cfg)
 	}
 	if (cfg->web_socket[0] == '/')
 		unlink(cfg->web_socket);
+	if (cfg->health_socket[0] == '/')
+		unlink(cfg->health_socket);
 	free(kids);
 	return 0;
 }
@@ -332,6 +361,6 @@ int main(int argc, char **argv)
 	if (getenv("GATEWAY_INTERFACE"))
 		return serve_cgi(&cfg);
 	if (!FCGX_IsCGI())
-		return serve_fcgi(&cfg, 0);   /* fd 0 is a FastCGI socket */
+		return serve_fcgi(&cfg, 0, 0);   /* fd 0 is a FastCGI socket */
 	return supervise(&cfg);
 }

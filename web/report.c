@@ -354,6 +354,9 @@ static int committed(struct db *db, const struct report *r, const char *token)
 	for (int i = 0; i < 30; i++) {
 		struct db_stmt *st;
 
+		/* A server that hangs (not one restarting) gets no more of the user's time. */
+		if (db_paused(db))
+			return -1;
 		db_rollback(db);
 		st = db_prepare(db, "SELECT save_token = ? FROM reports WHERE agency_id = ? AND year = ?");
 		if (st) {
@@ -570,8 +573,10 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 			     const struct calc_result *res)
 {
 	enum report_save rc = REPORT_FAILED;
+	long long t0 = now_ms();
 
-	for (int attempt = 0; attempt < 4; attempt++) {
+	/* Deadlocks are retried at once; lock waits only while the request is young. */
+	for (int attempt = 0; attempt < 4 && now_ms() - t0 < 1500; attempt++) {
 		rc = save_once(req, r, lines, n, res);
 		if (rc != REPORT_RETRY)
 			return rc;

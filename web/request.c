@@ -254,7 +254,17 @@ void request_handle(struct request *req)
 		routes_error_page(req);
 		goto send;
 	}
+	if (req->app->health_only && strcmp(req->path, "/healthz")) {
+		req->status = 404;
+		routes_error_page(req);
+		goto send;
+	}
 	routes_dispatch(req);
+	/* A handler that returned inside a transaction: nothing of it may outlive the request. */
+	if (req->app->db.in_tx) {
+		error("%s: transaction left open at the end of the request; rolled back", req->path);
+		db_rollback(&req->app->db);
+	}
 send:
 	send_response(req);
 }

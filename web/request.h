@@ -16,7 +16,10 @@
 struct app {
 	const struct config *cfg;
 	struct db db;
+	struct db health;           /* /healthz's own link: 1 s timeouts, never paused */
 	struct queue queue;
+	struct queue health_queue;  /* /healthz's own: 100 ms, so both checks fit in 1.5 s */
+	int health_only;            /* the process of health_socket: /healthz and nothing else */
 };
 
 enum method { METHOD_OTHER = 0, METHOD_GET = 1, METHOD_HEAD = 2, METHOD_POST = 4 };

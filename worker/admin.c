@@ -402,6 +402,7 @@ int main(int argc, char **argv)
 	if (config_load(&cfg, path, err, sizeof(err)))
 		die("%s", err);
 	db_init(&db, &cfg);
+	db.timeout = cfg.worker_db_timeout;   /* migrations and demo data run long statements */
 	if (db_connect(&db))
 		die("cannot connect to the database: %s", db.errstr);
 	if (!strcmp(cmd, "migrate"))

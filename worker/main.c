@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	db_init(&db, &cfg);
+	db.timeout = cfg.worker_db_timeout;   /* rollups and exports may run long statements */
 	queue_init(&q, &cfg);
 	ctx.cfg = &cfg;
 	ctx.db = &db;

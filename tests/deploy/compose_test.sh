@@ -236,10 +236,10 @@ fi
 t "docker/nginx-site.sh is executable (the nginx image skips scripts that are not)" \
   test -x docker/nginx-site.sh
 t "docker/nginx-site.sh renders the template as the container would" \
-  env -u CITYINV_FASTCGI sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/site-default.conf"
+  env -u CITYINV_FASTCGI -u CITYINV_HEALTH_FASTCGI sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/site-default.conf"
 mkdir -p "$TMP/nginx/logs" "$TMP/nginx/tmp"
 t "docker/nginx-site.sh renders it with a local upstream for nginx -t" \
-  sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/nginx/site.conf" 127.0.0.1:9000
+  sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/nginx/site.conf" 127.0.0.1:9000 127.0.0.1:9001
 # A throwaway main config like the nginx image's own: the site file is included in http {}.
 cat >"$TMP/nginx/nginx.conf" <<CONF
 pid $TMP/nginx/nginx.pid;

@@ -5,8 +5,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { Client, alive, csrfOf, healthz, pidOf, sql, stack, waitFor } from '../lib.mjs';
 
-const children = (pid) => execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-  .split('\n').map((s) => parseInt(s, 10)).filter(Number.isFinite);
+// The FastCGI processes of the site under a supervisor (the /healthz one, named
+// cityinv-health, apart: healthChild).
+const ps = (pid) => execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+  .split('\n').map((l) => l.trim().split(/\s+/)).filter(([p]) => Number.isFinite(parseInt(p, 10)));
+const children = (pid) => ps(pid).filter(([, c]) => c !== 'cityinv-health').map(([p]) => parseInt(p, 10));
+const healthChild = (pid) => ps(pid).filter(([, c]) => c === 'cityinv-health').map(([p]) => parseInt(p, 10));
 
 test('/healthz: 200 ok when MariaDB and Redis answer', async () => {
   const r = await healthz();
@@ -63,6 +67,18 @@ test('several persistent FastCGI processes; a killed one is replaced at once', a
   });
   assert.ok(now.includes(kids[1]) && now.includes(kids[2]) && now.includes(kids[3]), 'the others kept running');
   for (let i = 0; i < 10; i++) assert.equal((await new Client().get('/healthz')).status, 200);
+});
+
+test('/healthz has a process of its own, replaced when killed', async () => {
+  const master = pidOf('web');
+  const [h] = healthChild(master);
+  assert.ok(h && alive(h), 'the health process runs');
+  assert.equal((await new Client().get('/healthz')).text, 'ok\n');
+  process.kill(h, 'SIGKILL');
+  const h2 = await waitFor('a new health process', () => { const k = healthChild(master); return k.length === 1 && k[0] !== h ? k[0] : null; });
+  assert.ok(alive(h2));
+  await waitFor('healthz 200 again', async () => (await new Client().get('/healthz')).status === 200);
+  assert.equal(children(master).length, 4, 'the site processes were not touched');
 });
 
 test('static files come from nginx directly: they work with every FastCGI process stopped', async () => {

@@ -51,6 +51,22 @@ int main(void)
 	is_int(parse("db_socket = /s\nredis_socket = /r\ncookie_secure = maybe\n"), -1, "bad boolean refused");
 	is_str(err, "test.conf:3: cookie_secure: must be yes or no", "boolean message");
 
+	is_int(parse("db_socket = /s\nredis_socket = /r\n"), 0, "minimal file again");
+	is_str(cfg.health_socket, "/run/cityinv/web.sock.health", "health_socket derived from web_socket");
+	is_int(cfg.redis_timeout_ms, 200, "default redis_timeout_ms");
+	is_int(cfg.db_connect_timeout, 1, "default db_connect_timeout");
+	is_int(cfg.db_timeout, 2, "default db_timeout");
+	is_int(cfg.worker_db_timeout, 60, "default worker_db_timeout");
+	is_int(parse("db_socket = /s\nredis_socket = /r\nredis_timeout_ms = 5\n"), -1, "redis timeout below 10 ms refused");
+	is_int(parse("db_socket = /s\nredis_socket = /r\ndb_timeout = 0\n"), -1, "db timeout of 0 (no timeout) refused");
+	is_int(parse("db_socket = /s\nredis_socket = /r\nweb_socket = 0.0.0.0:9000\n"), -1,
+	       "a TCP web_socket without health_socket refused");
+	is_str(err, "test.conf: set health_socket (web_socket is not a path)", "health_socket message");
+	is_int(parse("db_socket = /s\nredis_socket = /r\nweb_socket = 0.0.0.0:9000\nhealth_socket = 0.0.0.0:9001\n"), 0,
+	       "TCP web_socket and health_socket");
+	is_int(parse("db_socket = /s\nredis_socket = /r\nweb_socket = /w\nhealth_socket = /w\n"), -1,
+	       "health_socket equal to web_socket refused");
+
 	is_int(parse("redis_socket = /r\n"), -1, "no database location refused");
 	is_str(err, "test.conf: set db_host or db_socket", "missing database message");
 	is_int(parse("db_socket = /s\n"), -1, "no redis location refused");
