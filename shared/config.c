@@ -211,11 +211,14 @@ int config_parse(struct config *cfg, const char *name, const char *text,
 			fail(err, errlen, name, 0, "set health_socket (web_socket is not a path)");
 			goto out;
 		}
-		if (strlen(cfg->web_socket) + 7 >= sizeof(cfg->health_socket)) {
+		size_t n = strlen(cfg->web_socket);
+
+		if (n + sizeof(".health") > sizeof(cfg->health_socket)) {
 			fail(err, errlen, name, 0, "web_socket too long to derive health_socket");
 			goto out;
 		}
-		snprintf(cfg->health_socket, sizeof(cfg->health_socket), "%s.health", cfg->web_socket);
+		memcpy(cfg->health_socket, cfg->web_socket, n);
+		memcpy(cfg->health_socket + n, ".health", sizeof(".health"));
 	}
 	if (!strcmp(cfg->health_socket, cfg->web_socket)) {
 		fail(err, errlen, name, 0, "health_socket must differ from web_socket");

@@ -140,7 +140,9 @@ test('a job run twice, and two workers at once, never double count', async () =>
   const before = sql('SELECT agency_id, subtree_milli FROM rollups WHERE year = 2020 ORDER BY agency_id');
   redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020', 'rollup 22 2020', 'rollup 22 2020');
   await waitFor('the jobs to run', () => redis('LLEN', 'cityinv:jobs') === '0');
-  await sleep(500);
+  // Claimed is not finished: wait until no worker holds one either.
+  await waitFor('the jobs to finish', () => redis('KEYS', 'cityinv:processing:*').split('\n').filter(Boolean)
+    .every((k) => redis('LLEN', k) === '0'));
   assert.deepEqual(sql('SELECT agency_id, subtree_milli FROM rollups WHERE year = 2020 ORDER BY agency_id'), before);
   // A second worker beside the first, and a burst of saves.
   const second = spawn(path.join(BIN, 'cityinv-worker'), ['-c', path.join(VAR, 'cityinv.conf'), '-i', 'second'],
@@ -160,18 +162,27 @@ test('a job run twice, and two workers at once, never double count', async () =>
 });
 
 test('a worker killed mid-job loses nothing', async () => {
-  // Hold the county-year's lock so the worker is caught inside its transaction.
+  // Hold the county-year's lock so the worker is caught inside its transaction.  Every step
+  // waits for its condition (the lock held, the worker waiting for it), never for a time, so
+  // a busy machine only makes it slower.
   const holder = spawn('mariadb', ['--no-defaults', `--socket=${path.join(VAR, 'run/mysql.sock')}`, '-ucityinv', `-p${dbSecret()}`, 'cityinv'],
     { stdio: ['pipe', 'ignore', 'ignore'] });
-  holder.stdin.write("BEGIN; SELECT * FROM county_rollups WHERE county_id = 22 AND year = 2020 FOR UPDATE; SELECT SLEEP(4); COMMIT;\n");
+  holder.stdin.write("BEGIN; SELECT * FROM county_rollups WHERE county_id = 22 AND year = 2020 FOR UPDATE; SELECT SLEEP(120); COMMIT;\n");
   holder.stdin.end();
-  await sleep(500);
-  const c = await login('Z', '371036600X');
-  await save(c, 2020, { own_electricity: '4321' });
-  redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020');
-  await sleep(1000);
-  stack('kill-service', 'worker', 'KILL');
-  await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
+  try {
+    // As MariaDB's root: other sessions' transactions need the PROCESS privilege.
+    const root = (q) => stack('sql-root', '-N', '-B', '-e', q).trim();
+    const hid = await waitFor('the lock to be held', () => root("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(120)%'"));
+    const c = await login('Z', '371036600X');
+    await save(c, 2020, { own_electricity: '4321' });
+    redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020');
+    await waitFor('the worker to wait for the lock', () => root("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'") !== '0', 30000);
+    stack('kill-service', 'worker', 'KILL');
+    root(`KILL ${hid}`);
+    await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
+  } finally {
+    if (holder.exitCode === null) holder.kill('SIGKILL');
+  }
   assert.ok(pending() > 0, 'the killed job left its work pending');
   stack('start-service', 'worker');
   await settled();
