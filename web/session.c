@@ -17,10 +17,11 @@
  * (a token planted before login is worthless) and ends the old session.
  * Each session has its own CSRF token, which every form carries.
  *
- * Lockout: 5 failures within 15 minutes lock the account for 30 minutes.
- * The count is kept by one UPDATE per failure, so concurrent attempts cannot
- * slip past it.  Every failure gets the same message, and an unknown
- * account costs the same argon2 time as a known one.
+ * Lockout: 5 failures within 15 minutes lock the account for 30 minutes
+ * (wrong current passwords on 變更密碼 count too: session.h).  The count is
+ * kept by one UPDATE per failure, so concurrent attempts cannot slip past
+ * it.  Every failure gets the same message and costs the same argon2id
+ * verification, whether the account is unknown, deactivated or locked.
  */
 
 #define SESSION_COOKIE "cityinv_session"
