@@ -364,7 +364,8 @@ static void move_refused(struct request *req, long long x, const char *typed, co
 
 	form_error(&f, "move", msg);
 	req->status = 400;
-	render(req, &f, "未移動：請修正標示的欄位。", NULL, NULL, &mv);
+	/* The flash names the agency's row too: in a long table the field may be far down. */
+	render(req, &f, "未移動：請修正標示的欄位（見該機關列的「新上級代碼」）。", NULL, NULL, &mv);
 }
 
 static void move(struct request *req)
