@@ -37,7 +37,7 @@ WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_in
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
-UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_strbuf test_multipart test_import test_nonagency)
+UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_strbuf test_multipart test_import test_nonagency test_input)
 
 .PHONY: all build unit deps run stop test migrate clean help loadtest fuzz
 all: $(BINS)
@@ -66,6 +66,7 @@ $(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/
 $(O)/tests/test_strbuf: $(O)/tests/unit/test_strbuf.o $(O)/shared/strbuf.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_multipart: $(O)/tests/unit/test_multipart.o $(O)/shared/multipart.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
+$(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_IMPORT) -lutf8proc -lxlsxwriter

@@ -18,6 +18,8 @@ static const char *const messages[INPUT__MAX] = {
 	[INPUT_TOO_LARGE] = "數值過大（上限 1,000,000,000,000）。",
 	[INPUT_BAD_EMAIL] = "Email 格式不正確，例如 name@example.gov.tw。",
 	[INPUT_BAD_PHONE] = "電話格式不正確，例如 0836-22381 轉 123。",
+	[INPUT_BAD_DATE] = "日期不正確：請依「年-月-日」格式輸入實際存在的日期，例如 2024-06-30。",
+	[INPUT_DATE_RANGE] = "日期的年份超出可接受的範圍。",
 };
 
 const char *input_message(enum input_err e)
@@ -156,6 +158,32 @@ enum input_err input_phone(struct arena *a, const char *raw, size_t len, size_t 
 		return INPUT_BAD_PHONE;
 	}
 	return digits >= 6 ? INPUT_OK : INPUT_BAD_PHONE;
+}
+
+enum input_err input_date(struct arena *a, const char *raw, size_t len, int min_year, int max_year, const char **out)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	enum input_err e = input_text(a, raw, len, 10, 0, out);
+	const char *s = *out;
+	int y, m, d, leap;
+
+	if (e)
+		return e == INPUT_EMPTY ? e : INPUT_BAD_DATE;
+	/* Exactly ten characters: four digits, '-', two digits, '-', two digits. */
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return INPUT_BAD_DATE;
+	if (s[10])
+		return INPUT_BAD_DATE;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+		return INPUT_BAD_DATE;
+	if (y < min_year || y > max_year)
+		return INPUT_DATE_RANGE;
+	return INPUT_OK;
 }
 
 size_t input_chars(const char *s)

@@ -27,6 +27,8 @@ enum input_err {
 	INPUT_TOO_LARGE,
 	INPUT_BAD_EMAIL,
 	INPUT_BAD_PHONE,
+	INPUT_BAD_DATE,
+	INPUT_DATE_RANGE,
 	INPUT__MAX
 };
 
@@ -51,6 +53,15 @@ enum input_err input_email(struct arena *a, const char *raw, size_t len, const c
 
 /* A phone or fax number: digits, spaces and ()+-#, optional 轉 / ext extension. */
 enum input_err input_phone(struct arena *a, const char *raw, size_t len, size_t max, const char **out);
+
+/*
+ * A calendar date typed as YYYY-MM-DD (what <input type=date> sends; full-width
+ * digits are accepted through NFKC): INPUT_BAD_DATE for any other shape or a
+ * day the month does not have (2024-02-30, 2023-02-29), INPUT_DATE_RANGE for
+ * a year outside [min_year, max_year].  *out is the normalised text, always
+ * exactly what MySQL's DATE accepts when INPUT_OK.
+ */
+enum input_err input_date(struct arena *a, const char *raw, size_t len, int min_year, int max_year, const char **out);
 
 /* The number of characters (code points) of a UTF-8 string. */
 size_t input_chars(const char *s);

@@ -138,12 +138,24 @@ void layout_end(struct request *req)
 
 void layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path)
 {
+	layout_year_page_notice(req, title, crumb, heading, path, NULL);
+}
+
+void layout_year_page_notice(struct request *req, const char *title, const char *crumb, const char *heading, const char *path,
+			     const char *notice)
+{
 	struct strbuf *o = &req->body;
 
 	layout_begin(req, title, crumb);
 	html(o, "<h1>");
 	html_txt(o, heading);
-	html(o, "：選擇年度</h1><ul class=\"years\">");
+	html(o, "：選擇年度</h1>");
+	if (notice) {
+		html(o, "<p class=\"flash error\" role=\"status\">");
+		html_txt(o, notice);
+		html(o, "</p>");
+	}
+	html(o, "<ul class=\"years\">");
 	for (int y = 2025; y >= 2013; y--) {
 		html(o, "<li><a href=\"");
 		html_attr(o, path);

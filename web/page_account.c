@@ -161,6 +161,50 @@ static void render_password(struct request *req, const struct form *f)
 	layout_end(req);
 }
 
+/*
+ * 變更密碼 shares login's lockout (session.h): a wrong current password is a
+ * failed login, so a stolen session cannot be used to guess the password
+ * faster than the login form allows, and five wrong in 15 minutes (login
+ * and this page together) lock the account for 30 minutes.  While locked
+ * the current password is not checked at all.  The session itself goes on.
+ * Every wrong current password, and the lock, are in the audit trail.
+ */
+static const char OLD_LOCKED[] =
+	"目前密碼連續輸入錯誤，帳號已暫時鎖定 30 分鐘，期間無法變更密碼，也無法重新登入"
+	"（30 分鐘後自動解除，或請洽縣市盤查小組解鎖）。";
+
+/* Checks the current password under the lockout; sets the field's error.  0, or -1 on a database error. */
+static int check_old_password(struct request *req, struct form *f, const char *hash, const char *old, size_t ol)
+{
+	struct db *db = &req->app->db;
+	long long account = req->session->account_id, agency = req->session->agency_id;
+	int locked, failures;
+
+	if (!old || !ol) {
+		form_error(f, "old", "請輸入目前密碼。");
+		return 0;
+	}
+	if (session_count_failure(db, account, &locked))
+		return -1;
+	if (locked) {
+		form_error(f, "old", OLD_LOCKED);
+		return audit_add(req, agency, 0, "變更密碼", NULL, "帳號鎖定中，未檢查目前密碼");
+	}
+	if (ol <= 200 && password_verify(hash, old, ol))
+		return session_clear_failures(db, account);
+	if (session_account_locked(db, account, &locked, &failures))
+		return -1;
+	log_warn("password change: wrong current password for account %lld from %s%s", account,
+		 req->remote_addr ? req->remote_addr : "?", locked ? " (now locked)" : "");
+	if (locked) {
+		form_error(f, "old", OLD_LOCKED);
+		return audit_add(req, agency, 0, "變更密碼", NULL,
+				 arena_printf(&req->arena, "目前密碼錯誤，連續 %d 次，帳號鎖定 30 分鐘", LOCK_FAILURES));
+	}
+	form_error(f, "old", arena_printf(&req->arena, "目前密碼不正確。再錯 %d 次，帳號將鎖定 30 分鐘。", LOCK_FAILURES - failures));
+	return audit_add(req, agency, 0, "變更密碼", NULL, arena_printf(&req->arena, "目前密碼錯誤（15 分鐘內第 %d 次）", failures));
+}
+
 void page_password(struct request *req)
 {
 	struct db *db = &req->app->db;
@@ -186,8 +230,8 @@ void page_password(struct request *req)
 	snprintf(hash, sizeof(hash), "%s", db_col_text(st, 0, NULL));
 	db_reset(st);
 
-	if (!old || !ol || !password_verify(hash, old, ol))
-		form_error(&f, "old", "目前密碼不正確。");
+	if (check_old_password(req, &f, hash, old, ol))
+		goto unavailable;
 	const char *norm = NULL;
 	if (!nw || nl < 10 || input_text(&req->arena, nw, nl, 200, 0, &norm) || strlen(norm) != nl ||
 	    input_chars(nw) < 10)

@@ -280,6 +280,7 @@ static void save(struct request *req, int year)
 	long long kgm;
 	enum input_err e;
 	struct db_stmt *st;
+	int foreign = 0;
 
 	if (!m) {
 		req->status = 400;
@@ -305,8 +306,14 @@ static void save(struct request *req, int year)
 		else if (e)
 			decimals_message(&f, "q2", e, 6);
 	}
-	for (int i = 0; i < NA_MAX_OPTIONS; i++)
+	for (int i = 0; i < NA_MAX_OPTIONS; i++) {
 		in.opt[i] = *v.opt[i] ? v.opt[i] : NULL;
+		/* An option this method does not have: the form never sends one, and nothing is stored unchecked. */
+		if (in.opt[i] && !m->options[i].name) {
+			form_error(&f, i == 0 ? "opt1" : i == 1 ? "opt2" : "opt3", "此活動類別沒有這個選項。");
+			foreign = i + 1;
+		}
+	}
 	if (*v.override) {
 		e = number(req, v.override, 9, 0, &in.override);
 		if (e)
@@ -327,7 +334,9 @@ static void save(struct request *req, int year)
 		form_error(&f, "q", "數量過大，無法計算。");
 	if (f.nerr) {
 		req->status = 400;
-		return render(req, year, m, &v, &f, "資料未存檔：請修正標示的欄位。");
+		return render(req, year, m, &v, &f, foreign ?
+			      arena_printf(&req->arena, "資料未存檔：「%s」沒有第 %d 個選項，送出的選項值不屬於此表單。", m->label, foreign) :
+			      "資料未存檔：請修正標示的欄位。");
 	}
 	if (db_begin(db))
 		return unavailable(req);

@@ -130,10 +130,19 @@ int agencies_set_parent(struct db *db, long long x, long long p, int level)
 	return db_exec(st);
 }
 
-static void render(struct request *req, const struct form *f, const char *flash, const char *otp, const char *otp_who)
+/* A refused move: the row's new-parent field shows what was typed and why. */
+struct move_error {
+	long long agency;
+	const char *parent;
+	const char *msg;
+};
+
+static void render(struct request *req, const struct form *f, const char *flash, const char *otp, const char *otp_who,
+		   const struct move_error *mv)
 {
 	struct strbuf *o = &req->body;
 	struct db_stmt *st;
+	int creating = !mv;
 
 	layout_begin(req, "機關管理", "機關管理");
 	html(o, "<h1>機關管理</h1>");
@@ -150,9 +159,10 @@ static void render(struct request *req, const struct form *f, const char *flash,
 	html(o, "<form method=\"post\" action=\"/team/agencies\"><fieldset><legend>新增機關</legend>");
 	html_hidden(o, "csrf", req->csrf);
 	html_hidden(o, "action", "create");
-	struct field code = { .name = "code", .label = "機關代碼", .value = req_arg(req, "code"), .maxlength = 20, .required = 1 };
-	struct field name = { .name = "name", .label = "機關單位名稱", .value = req_arg(req, "name"), .maxlength = 200, .required = 1 };
-	struct field parent = { .name = "parent", .label = "上級機關代碼（一級機關免填）", .value = req_arg(req, "parent"), .maxlength = 20 };
+	struct field code = { .name = "code", .label = "機關代碼", .value = creating ? req_arg(req, "code") : NULL, .maxlength = 20, .required = 1 };
+	struct field name = { .name = "name", .label = "機關單位名稱", .value = creating ? req_arg(req, "name") : NULL, .maxlength = 200, .required = 1 };
+	struct field parent = { .name = "parent", .label = "上級機關代碼（一級機關免填）", .value = creating ? req_arg(req, "parent") : NULL,
+				.maxlength = 20 };
 	form_field(req, f, &code);
 	form_field(req, f, &name);
 	form_field(req, f, &parent);
@@ -182,9 +192,22 @@ static void render(struct request *req, const struct form *f, const char *flash,
 			html(o, "<form method=\"post\" action=\"/team/agencies\" class=\"inline\">");
 			html_hidden(o, "csrf", req->csrf);
 			html_hidden(o, "action", "move");
+			int bad = mv && mv->agency == id;
+
 			strbuf_addf(o, "<input type=\"hidden\" name=\"agency\" value=\"%lld\"><label for=\"mv-%lld\">新上級代碼</label> "
-				    "<input id=\"mv-%lld\" name=\"parent\" maxlength=\"20\" size=\"12\"> "
-				    "<button type=\"submit\" class=\"secondary\">移動</button></form> ", id, id, id);
+				    "<input id=\"mv-%lld\" name=\"parent\" maxlength=\"20\" size=\"12\"", id, id, id);
+			if (bad) {
+				html(o, " value=\"");
+				html_attr(o, mv->parent);
+				strbuf_addf(o, "\" aria-invalid=\"true\" aria-describedby=\"e-mv-%lld\"", id);
+			}
+			html(o, "> <button type=\"submit\" class=\"secondary\">移動</button>");
+			if (bad) {
+				strbuf_addf(o, "<p class=\"field-error\" id=\"e-mv-%lld\">", id);
+				html_txt(o, mv->msg);
+				html(o, "</p>");
+			}
+			html(o, "</form> ");
 			html(o, "<form method=\"post\" action=\"/team/agencies\" class=\"inline\">");
 			html_hidden(o, "csrf", req->csrf);
 			html_hidden(o, "action", "deactivate");
@@ -215,11 +238,37 @@ static int by_code(struct request *req, const char *code, long long *id, int *le
 	return 1;
 }
 
+#define PARENT_CODE_BAD "上級機關代碼為 4 至 20 個英數字（一級機關免填）。"
+
+/*
+ * The typed parent code into *out ("" for none: a 一級 agency).  -1 when
+ * something was typed that cannot be a code (too long, other characters):
+ * never read as "no parent", which would make the agency 一級.
+ */
+static int parent_code(struct request *req, const char *raw, const char **out)
+{
+	enum input_err e = input_text(&req->arena, raw ? raw : "", raw ? strlen(raw) : 0, 20, 0, out);
+
+	if (e == INPUT_EMPTY)
+		return 0;
+	return e || !import_valid_code(*out) ? -1 : 0;
+}
+
+/* Why a new agency cannot go under the parent by_code() found (r) at plevel, or NULL. */
+static const char *parent_refused(struct request *req, int r, int plevel)
+{
+	if (!r)
+		return "找不到此上級機關（本縣市、啟用中）。";
+	if (plevel >= IMPORT_MAX_DEPTH)
+		return arena_printf(&req->arena, "此上級機關已是第 %d 級，機關最多 %d 級，其下不能再新增機關。", plevel, IMPORT_MAX_DEPTH);
+	return NULL;
+}
+
 static void create(struct request *req)
 {
 	struct db *db = &req->app->db;
 	struct form f = { .nerr = 0 };
-	const char *code = "", *name = "", *pcode = "";
+	const char *code = "", *name = "", *pcode = "", *why;
 	const char *rc = req_arg(req, "code"), *rn = req_arg(req, "name"), *rp = req_arg(req, "parent");
 	long long pid = 0, id;
 	int plevel = 0, r;
@@ -230,17 +279,19 @@ static void create(struct request *req)
 		form_error(&f, "code", "機關代碼為 4 至 20 個英數字。");
 	if (input_text(&req->arena, rn ? rn : "", rn ? strlen(rn) : 0, 200, 0, &name))
 		form_error(&f, "name", "請填寫機關單位名稱（200 字以內）。");
-	input_text(&req->arena, rp ? rp : "", rp ? strlen(rp) : 0, 20, 0, &pcode);
-	if (*pcode) {
+	if (parent_code(req, rp, &pcode))
+		form_error(&f, "parent", PARENT_CODE_BAD);
+	else if (*pcode) {
 		r = by_code(req, pcode, &pid, &plevel);
 		if (r < 0)
 			return unavailable(req);
-		if (!r)
-			form_error(&f, "parent", "找不到此上級機關（本縣市、啟用中）。");
+		why = parent_refused(req, r, plevel);
+		if (why)
+			form_error(&f, "parent", why);
 	}
 	if (f.nerr) {
 		req->status = 400;
-		return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL);
+		return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL, NULL);
 	}
 	char pw[13], hash[PASSWORD_HASH_MAX];
 
@@ -248,6 +299,19 @@ static void create(struct request *req)
 		return unavailable(req);
 	if (agencies_lock_county(req))
 		goto fail;
+	/* The parent again, under the county's lock: a move in between changes its level. */
+	if (*pcode) {
+		r = by_code(req, pcode, &pid, &plevel);
+		if (r < 0)
+			goto fail;
+		why = parent_refused(req, r, plevel);
+		if (why) {
+			db_rollback(db);
+			form_error(&f, "parent", why);
+			req->status = 400;
+			return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL, NULL);
+		}
+	}
 	st = db_prepare(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, ?, ?, ?, NULLIF(?, 0))");
 	if (!st)
 		goto fail;
@@ -261,7 +325,7 @@ static void create(struct request *req)
 			db_rollback(db);
 			form_error(&f, "code", "此機關代碼已存在。");
 			req->status = 400;
-			return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL);
+			return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL, NULL);
 		}
 		goto fail;
 	}
@@ -280,17 +344,28 @@ static void create(struct request *req)
 		db_rollback(db);
 		form_error(&f, "code", "此代碼已是本縣市另一個帳號（例如盤查小組）的登入帳號。");
 		req->status = 400;
-		return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL);
+		return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL, NULL);
 	}
 	if (agencies_queue_all_years(req) || audit_add(req, id, 0, "新增機關", NULL, arena_printf(&req->arena, "%s %s", code, name)) ||
 	    db_commit(db))
 		goto fail;
 	agencies_wake_worker(req);
-	render(req, NULL, NULL, pw, arena_printf(&req->arena, "%s %s", code, name));
+	render(req, NULL, NULL, pw, arena_printf(&req->arena, "%s %s", code, name), NULL);
 	return;
 fail:
 	db_rollback(db);
 	unavailable(req);
+}
+
+static void move_refused(struct request *req, long long x, const char *typed, const char *msg)
+{
+	struct move_error mv = { .agency = x, .parent = typed ? typed : "", .msg = msg };
+	struct form f = { .nerr = 0 };
+
+	form_error(&f, "move", msg);
+	req->status = 400;
+	/* The flash names the agency's row too: in a long table the field may be far down. */
+	render(req, &f, "未移動：請修正標示的欄位（見該機關列的「新上級代碼」）。", NULL, NULL, &mv);
 }
 
 static void move(struct request *req)
@@ -298,9 +373,8 @@ static void move(struct request *req)
 	struct db *db = &req->app->db;
 	const char *aa = req_arg(req, "agency"), *rp = req_arg(req, "parent"), *pcode = "";
 	long long x = aa ? strtoll(aa, NULL, 10) : 0, p = 0;
-	int level, active, plevel = 0, r;
+	int level, active, plevel = 0, r, height;
 	struct db_stmt *st;
-	struct form f = { .nerr = 0 };
 
 	r = agency_of_county(req, x, &level, &active);
 	if (r < 0)
@@ -309,19 +383,20 @@ static void move(struct request *req)
 		req->status = 404;
 		return routes_error_page(req);
 	}
-	input_text(&req->arena, rp ? rp : "", rp ? strlen(rp) : 0, 20, 0, &pcode);
+	if (parent_code(req, rp, &pcode))
+		return move_refused(req, x, rp, PARENT_CODE_BAD);
+	/* The new parent and its level are read under the county's lock: no move or import in between. */
+	if (db_begin(db) || agencies_lock_county(req))
+		goto fail;
 	if (*pcode) {
 		r = by_code(req, pcode, &p, &plevel);
 		if (r < 0)
-			return unavailable(req);
+			goto fail;
 		if (!r) {
-			req->status = 400;
-			form_error(&f, "parent", "x");
-			return render(req, &f, "找不到新的上級機關。", NULL, NULL);
+			db_rollback(db);
+			return move_refused(req, x, rp, "找不到新的上級機關（本縣市、啟用中）。");
 		}
 	}
-	if (db_begin(db) || agencies_lock_county(req))
-		goto fail;
 	if (p) {
 		/* A cycle: the new parent inside the agency's own subtree. */
 		st = db_prepare(db, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?");
@@ -334,10 +409,20 @@ static void move(struct request *req)
 		if (db_step(st) == 1) {
 			db_reset(st);
 			db_rollback(db);
-			req->status = 400;
-			form_error(&f, "parent", "x");
-			return render(req, &f, "無法移動：新的上級機關是這個機關本身或其所屬機關（會形成循環）。", NULL, NULL);
+			return move_refused(req, x, rp, "無法移動：新的上級機關是這個機關本身或其所屬機關（會形成循環）。");
 		}
+	}
+	/* The subtree's deepest agency must stay within IMPORT_MAX_DEPTH levels (read under the county's lock). */
+	st = db_prepare(db, "SELECT IFNULL(MAX(depth), 0) FROM agency_tree WHERE ancestor_id = ?");
+	if (!st || (db_bind_int(st, 0, x), db_exec(st)) || db_step(st) != 1)
+		goto fail;
+	height = (int)db_col_int(st, 0);
+	db_reset(st);
+	if (plevel + 1 + height > IMPORT_MAX_DEPTH) {
+		db_rollback(db);
+		return move_refused(req, x, rp, arena_printf(&req->arena,
+			"無法移動：移到此上級機關之下，最下層的所屬機關將成為第 %d 級，超過 %d 級的上限。",
+			plevel + 1 + height, IMPORT_MAX_DEPTH));
 	}
 	if (agencies_set_parent(db, x, p, plevel + 1))
 		goto fail;
@@ -507,7 +592,7 @@ void page_team_agencies(struct request *req)
 		if (e)
 			return edit_form(req, strtoll(e, NULL, 10));
 		return render(req, NULL, req_arg(req, "moved") ? "已移動。" : req_arg(req, "deactivated") ? "已停用（歷史資料保留）。" :
-			      req_arg(req, "edited") ? "已更新機關資料。" : NULL, NULL, NULL);
+			      req_arg(req, "edited") ? "已更新機關資料。" : NULL, NULL, NULL, NULL);
 	}
 	if (action && !strcmp(action, "edit"))
 		return edit(req);

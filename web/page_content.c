@@ -281,6 +281,9 @@ static const char *store_file(struct request *req, const struct upload *u, const
 	return name;
 }
 
+/* site_content.body_md is a TEXT: 65,535 bytes, fewer than 20,000 four-byte characters. */
+#define BODY_MAX_BYTES 65535
+
 struct cvalues {
 	const char *title, *title_en, *body, *posted_on;
 	long long id, version;
@@ -381,8 +384,9 @@ static void admin_save(struct request *req, const struct kind *k)
 			     .version = strtoll(req_str(req, "version"), NULL, 10) };
 	struct form f = { .nerr = 0 };
 	const char *title = "", *title_en = "", *body = "", *file = NULL, *why = NULL, *fname = "";
+	const char *posted_on = "";
 	const struct upload *u = NULL;
-	int y = 0, mo = 0, d = 0;
+	enum input_err e;
 	struct db_stmt *st;
 
 	if (input_text(&req->arena, v.title, strlen(v.title), 200, 0, &title))
@@ -391,9 +395,13 @@ static void admin_save(struct request *req, const struct kind *k)
 		form_error(&f, "title_en", "請填寫英文名詞（200 字以內）。");
 	if (input_text(&req->arena, v.body, strlen(v.body), 20000, INPUT_MULTILINE, &body) > INPUT_EMPTY)
 		form_error(&f, "body", "內容過長（20,000 字以內）或含有不允許的字元。");
-	if (sscanf(v.posted_on, "%4d-%2d-%2d", &y, &mo, &d) != 3 || strlen(v.posted_on) != 10 || y < 2000 || y > 2100 || mo < 1 ||
-	    mo > 12 || d < 1 || d > 31)
-		form_error(&f, "posted_on", "日期格式不正確（例：2026-01-05）。");
+	else if (strlen(body) > BODY_MAX_BYTES)
+		form_error(&f, "body", "內容過長：超過可儲存的 65,535 位元組（罕用字及表情符號每字佔 4 位元組），請縮短內容。");
+	e = input_date(&req->arena, v.posted_on, strlen(v.posted_on), 2000, 2100, &posted_on);
+	if (e == INPUT_DATE_RANGE)
+		form_error(&f, "posted_on", "日期的年份須在 2000 至 2100 年之間。");
+	else if (e)
+		form_error(&f, "posted_on", e == INPUT_EMPTY ? "請填寫日期（例：2026-01-05）。" : input_message(e));
 	for (int i = 0; i < req->nfiles; i++)
 		if (!strcmp(req->files[i].field, "file") && req->files[i].len)
 			u = &req->files[i];
@@ -427,7 +435,7 @@ static void admin_save(struct request *req, const struct kind *k)
 	db_bind_text(st, 0, title);
 	db_bind_text(st, 1, title_en);
 	db_bind_text(st, 2, body);
-	db_bind_text(st, 3, v.posted_on);
+	db_bind_text(st, 3, posted_on);
 	db_bind_text(st, 4, file);
 	if (file) {
 		db_bind_text(st, 5, fname);
@@ -470,7 +478,16 @@ static void admin_delete(struct request *req, const struct kind *k)
 
 	if (!st || (db_bind_int(st, 0, id), db_bind_text(st, 1, k->key), db_bind_int(st, 2, version), db_exec(st)))
 		return unavailable(req);
-	if (db_affected(st) == 1 && audit_add(req, 0, 0, "網站內容刪除", arena_printf(&req->arena, "%s #%lld", k->title, id), NULL))
+	if (db_affected(st) != 1) {
+		/* Changed or deleted meanwhile (or never there): say so instead of "已刪除". */
+		struct cvalues v = { .title = "", .title_en = "", .body = "", .posted_on = "" };
+		struct form f = { .nerr = 0 };
+
+		form_error(&f, "_", "conflict");
+		req->status = 409;
+		return render_admin(req, k, &v, &f, "此筆內容已被修改或刪除，未刪除；請重新整理後再試。");
+	}
+	if (audit_add(req, 0, 0, "網站內容刪除", arena_printf(&req->arena, "%s #%lld", k->title, id), NULL))
 		return unavailable(req);
 	redirect(req, arena_printf(&req->arena, "/admin/content?kind=%s&deleted=1", k->key));
 }

@@ -72,30 +72,42 @@ struct cached {
 static struct cached cache[CACHE_SLOTS];
 static unsigned long long cache_clock;
 
-/* The county-year stamp of `agency`'s county; 1 found, 0 no such agency, -1 error. */
-static int stamp_of(struct request *req, long long agency, int year, char *out, size_t size)
+/*
+ * The county-year stamp of `agency`'s county; 1 found, 0 no such agency, -1
+ * error.  *served is set when the year is one of the viewer's county's
+ * inventory years (whether or not the agency exists, so a refused year says
+ * nothing about agencies): only those have their stamp moved by every change
+ * (a move or a rename queues outbox rows for each of them), so only those
+ * may be shown and cached.
+ */
+static int stamp_of(struct request *req, long long agency, int year, char *out, size_t size, int *served)
 {
 	struct db_stmt *st = db_prepare(&req->app->db,
-		"SELECT a.county_id,"
+		"SELECT y.served, a.county_id IS NOT NULL, IFNULL(a.county_id, 0),"
 		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ?),"
 		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ? AND o.done_at IS NULL),"
-		" (SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
-		"  WHERE c.county_id = a.county_id AND c.year = ?)"
-		" FROM agencies a WHERE a.id = ?");
+		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
+		"  WHERE c.county_id = a.county_id AND c.year = ?), '-')"
+		" FROM (SELECT EXISTS (SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?) AS served) y"
+		" LEFT JOIN agencies a ON a.id = ?");
+	int found;
 
+	*served = 0;
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, year);
 	db_bind_int(st, 1, year);
 	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, agency);
-	if (db_exec(st))
+	db_bind_int(st, 3, req->session->county_id);
+	db_bind_int(st, 4, year);
+	db_bind_int(st, 5, agency);
+	if (db_exec(st) || db_step(st) != 1)
 		return -1;
-	if (db_step(st) != 1)
-		return 0;
-	snprintf(out, size, "%lld/%lld/%lld/%s", db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2), db_col_text(st, 3, NULL));
+	*served = (int)db_col_int(st, 0);
+	found = (int)db_col_int(st, 1);
+	snprintf(out, size, "%lld/%lld/%lld/%s", db_col_int(st, 2), db_col_int(st, 3), db_col_int(st, 4), db_col_text(st, 5, NULL));
 	db_reset(st);
-	return 1;
+	return found;
 }
 
 static struct cached *cache_find(int kind, long long viewer, long long agency, int year)
@@ -259,7 +271,7 @@ void page_review(struct request *req)
 	struct strbuf *o = &req->body;
 	const struct session *s = req->session;
 	const char *ya = req_arg(req, "year"), *aa = req_arg(req, "agency");
-	int year = ya ? atoi(ya) : 0, may, r;
+	int year = ya ? atoi(ya) : 0, may, r, served;
 	long long agency = aa ? strtoll(aa, NULL, 10) : s->agency_id;
 	long long viewer = s->kind == ACCOUNT_AGENCY ? s->agency_id : s->county_id;
 	char stamp[80];
@@ -271,9 +283,14 @@ void page_review(struct request *req)
 		req->status = 404;
 		return routes_error_page(req);
 	}
-	r = stamp_of(req, agency, year, stamp, sizeof(stamp));
+	r = stamp_of(req, agency, year, stamp, sizeof(stamp), &served);
 	if (r < 0)
 		return unavailable(req);
+	if (!served) {
+		req->status = 404;
+		return layout_year_page_notice(req, "所屬機關填報確認", "所屬機關填報確認", "所屬機關填報確認", "/review",
+			arena_printf(&req->arena, "民國 %d 年（%d）不是盤查年度，請從下列年度中選擇。", year - 1911, year));
+	}
 	if (!r) {
 		req->status = 404;
 		return routes_error_page(req);

@@ -217,14 +217,32 @@ void page_team_years(struct request *req)
 	const struct session *s = req->session;
 	struct form f = { .nerr = 0 };
 	struct db_stmt *st;
+	int year = 0, open = 0;
+	const char *dl_raw = NULL;
 
 	if (req->method == METHOD_POST) {
-		int year = arg_int(req, "year", 0), open = query_get(&req->form, "is_open") != NULL;
-		const char *dl = req_arg(req, "deadline");
-		int y = 0, m = 0, d = 0;
+		const char *dl = "";
+		enum input_err e;
+		int known;
 
-		if (dl && *dl && (sscanf(dl, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 2013 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31))
-			form_error(&f, "deadline", "日期格式不正確（例：2016-06-30）。");
+		year = arg_int(req, "year", 0);
+		open = query_get(&req->form, "is_open") != NULL;
+		dl_raw = req_arg(req, "deadline");
+		/* Only a year of this county's list (an unknown one would silently change nothing). */
+		st = db_prepare(&req->app->db, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?");
+		if (!st || (db_bind_int(st, 0, s->county_id), db_bind_int(st, 1, year), db_exec(st)))
+			return unavailable(req);
+		known = db_step(st) == 1;
+		db_reset(st);
+		if (!known) {
+			req->status = 404;
+			return routes_error_page(req);
+		}
+		e = input_date(&req->arena, dl_raw, dl_raw ? strlen(dl_raw) : 0, 2013, 2100, &dl);
+		if (e == INPUT_DATE_RANGE)
+			form_error(&f, "deadline", "期限的年份須在 2013 至 2100 年之間。");
+		else if (e && e != INPUT_EMPTY)
+			form_error(&f, "deadline", input_message(e));
 		if (!f.nerr && open) {
 			/* A published year stays closed: its public figures must not move. */
 			int pub = inventory_year_published(req, s->county_id, year);
@@ -239,12 +257,12 @@ void page_team_years(struct request *req)
 			if (!st)
 				return unavailable(req);
 			db_bind_int(st, 0, open);
-			db_bind_text(st, 1, dl ? dl : "");
+			db_bind_text(st, 1, dl);
 			db_bind_int(st, 2, s->county_id);
 			db_bind_int(st, 3, year);
 			if (db_exec(st))
 				return unavailable(req);
-			if (db_affected(st) && audit_add(req, 0, year, open ? "年度開放" : "年度關閉", NULL, dl && *dl ? dl : "（無期限）"))
+			if (db_affected(st) && audit_add(req, 0, year, open ? "年度開放" : "年度關閉", NULL, *dl ? dl : "（無期限）"))
 				return unavailable(req);
 			redirect(req, "/team/years?saved=1");
 			return;
@@ -260,19 +278,30 @@ void page_team_years(struct request *req)
 	if (req_arg(req, "saved"))
 		form_flash(req, "ok", "已存檔。");
 	if (f.nerr)
-		form_flash(req, "error", form_error_of(&f, "deadline"));
+		strbuf_addf(o, "<p class=\"flash error\" role=\"status\">民國 %d 年未存檔：請修正標示的欄位。</p>\n", year - 1911);
 	html(o, "<table><thead><tr><th>年度</th><th>開放填報</th><th>填報期限</th><th></th></tr></thead><tbody>");
 	while (db_step(st) == 1) {
 		int y = (int)db_col_int(st, 0);
+		/* The refused row shows what was typed and why, beside its field. */
+		const char *err = y == year ? form_error_of(&f, "deadline") : NULL;
 
 		strbuf_addf(o, "<tr><td>民國 %d 年（%d）</td><td colspan=\"3\"><form method=\"post\" action=\"/team/years\" class=\"inline\">", y - 1911, y);
 		html_hidden(o, "csrf", req->csrf);
 		strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
 			    "<input type=\"checkbox\" id=\"open-%d\" name=\"is_open\" value=\"1\"%s> <label for=\"open-%d\">開放</label> "
 			    "<label for=\"dl-%d\">期限</label> <input type=\"date\" id=\"dl-%d\" name=\"deadline\" value=\"",
-			    y, y, db_col_int(st, 1) ? " checked" : "", y, y, y);
-		html_attr(o, db_col_text(st, 2, NULL));
-		html(o, "\"> <button type=\"submit\" class=\"secondary\">存檔</button></form></td></tr>");
+			    y, y, (err ? open : db_col_int(st, 1)) ? " checked" : "", y, y, y);
+		html_attr(o, err ? (dl_raw ? dl_raw : "") : db_col_text(st, 2, NULL));
+		html(o, "\"");
+		if (err)
+			strbuf_addf(o, " aria-invalid=\"true\" aria-describedby=\"e-dl-%d\"", y);
+		html(o, "> <button type=\"submit\" class=\"secondary\">存檔</button>");
+		if (err) {
+			strbuf_addf(o, "<p class=\"field-error\" id=\"e-dl-%d\">", y);
+			html_txt(o, err);
+			html(o, "</p>");
+		}
+		html(o, "</form></td></tr>");
 	}
 	html(o, "</tbody></table>");
 	layout_end(req);

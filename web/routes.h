@@ -70,6 +70,9 @@ void layout_begin(struct request *req, const char *title, const char *crumb);
 void layout_end(struct request *req);
 /* A whole page choosing the inventory year (2025 down to 2013), each linking to path?year=Y. */
 void layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path);
+/* The same with a notice above the list (e.g. why the year asked for was refused); notice is plain text. */
+void layout_year_page_notice(struct request *req, const char *title, const char *crumb, const char *heading, const char *path,
+			     const char *notice);
 
 /* Page handlers. */
 void page_home(struct request *req);

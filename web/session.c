@@ -17,14 +17,15 @@
  * (a token planted before login is worthless) and ends the old session.
  * Each session has its own CSRF token, which every form carries.
  *
- * Lockout: 5 failures within 15 minutes lock the account for 30 minutes.
- * The count is kept by one UPDATE per failure, so concurrent attempts cannot
- * slip past it.  Every failure gets the same message, and an unknown
- * account costs the same argon2 time as a known one.
+ * Lockout: 5 failures within 15 minutes lock the account for 30 minutes
+ * (wrong current passwords on 變更密碼 count too: session.h).  The count is
+ * kept by one UPDATE per failure, so concurrent attempts cannot slip past
+ * it.  Every failure gets the same message and costs the same argon2id
+ * verification, whether the account is unknown, deactivated or locked.
  */
 
 #define SESSION_COOKIE "cityinv_session"
-#define LOCK_FAILURES 5
+#define PASSWORD_MAX 200   /* longer passwords are refused (and hashed only this far when refused) */
 
 static const char FAILED[] =
 	"登入失敗：縣市、帳號或密碼不正確，或帳號因連續登入失敗已暫時鎖定"
@@ -150,6 +151,65 @@ static void login_failed(struct request *req, const char *county, const char *ac
 	page_home(req);
 }
 
+int session_count_failure(struct db *db, long long account_id, int *locked)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE accounts SET"
+		" failed_logins = IF(first_failed_at IS NOT NULL AND first_failed_at > NOW() - INTERVAL 15 MINUTE, failed_logins + 1, 1),"
+		" first_failed_at = IF(failed_logins = 1, NOW(), first_failed_at),"
+		" locked_until = IF(failed_logins >= ?, NOW() + INTERVAL 30 MINUTE, locked_until)"
+		" WHERE id = ? AND (locked_until IS NULL OR locked_until <= NOW())");
+
+	*locked = 1;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, LOCK_FAILURES);
+	db_bind_int(st, 1, account_id);
+	if (db_exec(st))
+		return -1;
+	*locked = db_affected(st) != 1;
+	return 0;
+}
+
+int session_clear_failures(struct db *db, long long account_id)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE accounts SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, account_id);
+	return db_exec(st);
+}
+
+int session_account_locked(struct db *db, long long account_id, int *locked, int *failures)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT locked_until IS NOT NULL AND locked_until > NOW(),"
+		" IF(first_failed_at IS NOT NULL AND first_failed_at > NOW() - INTERVAL 15 MINUTE, failed_logins, 0)"
+		" FROM accounts WHERE id = ?");
+
+	*locked = 0;
+	*failures = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, account_id);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	*locked = (int)db_col_int(st, 0);
+	*failures = (int)db_col_int(st, 1);
+	db_reset(st);
+	return 0;
+}
+
+/* Printable ASCII only: logins and county letters are ASCII columns (anything else matches nothing). */
+static int ascii_printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
 void page_login(struct request *req)
 {
 	struct db *db = &req->app->db;
@@ -161,48 +221,51 @@ void page_login(struct request *req)
 	char letter[2] = "";
 	struct db_stmt *st;
 	long long id = 0;
-	int found = 0, locked = 0, ok, must_change = 0;
+	int found = 0, locked = 0, ok, match, must_change = 0, well_formed;
 	char hash[PASSWORD_HASH_MAX] = "";
 
 	if (!county)
 		county = "";
+	if (!pw)
+		pw = "";
 	if (account_raw)
 		input_text(&req->arena, account_raw, strlen(account_raw), 40, 0, &account);
-	if (!*account || !pw || !pwlen || pwlen > 200 || strlen(county) > 1) {
-		login_failed(req, county, account);
-		return;
-	}
+	well_formed = *account && pwlen && pwlen <= PASSWORD_MAX && strlen(county) <= 1;
 	/* With a county chosen the account is the code; without, the letter comes first. */
 	const char *login = account;
 	if (county[0]) {
 		letter[0] = county[0];
 	} else if (strcmp(account, "admin")) {
 		letter[0] = account[0];
-		login = account + 1;
+		login = *account ? account + 1 : account;
 	}
 	if (letter[0] >= 'a' && letter[0] <= 'z')
 		letter[0] = (char)(letter[0] - 'a' + 'A');
+	if (!ascii_printable(login) || !ascii_printable(letter))
+		well_formed = 0;
 
-	st = db_prepare(db,
-		"SELECT a.id, a.password_hash, a.locked_until IS NOT NULL AND a.locked_until > NOW(), a.must_change_password"
-		" FROM accounts a LEFT JOIN counties c ON c.id = a.county_id LEFT JOIN agencies g ON g.id = a.agency_id"
-		" WHERE a.login = ? AND a.active = 1 AND (g.id IS NULL OR g.active = 1)"
-		" AND ((? = '' AND a.kind = 'admin') OR c.letter = ?)");
-	if (!st)
-		goto unavailable;
-	db_bind_text(st, 0, login);
-	db_bind_text(st, 1, letter);
-	db_bind_text(st, 2, letter);
-	if (db_exec(st))
-		goto unavailable;
-	if (db_step(st) == 1) {
-		found = 1;
-		id = db_col_int(st, 0);
-		snprintf(hash, sizeof(hash), "%s", db_col_text(st, 1, NULL));
-		locked = (int)db_col_int(st, 2);
-		must_change = (int)db_col_int(st, 3);
+	if (well_formed) {
+		st = db_prepare(db,
+			"SELECT a.id, a.password_hash, a.locked_until IS NOT NULL AND a.locked_until > NOW(), a.must_change_password"
+			" FROM accounts a LEFT JOIN counties c ON c.id = a.county_id LEFT JOIN agencies g ON g.id = a.agency_id"
+			" WHERE a.login = ? AND a.active = 1 AND (g.id IS NULL OR g.active = 1)"
+			" AND ((? = '' AND a.kind = 'admin') OR c.letter = ?)");
+		if (!st)
+			goto unavailable;
+		db_bind_text(st, 0, login);
+		db_bind_text(st, 1, letter);
+		db_bind_text(st, 2, letter);
+		if (db_exec(st))
+			goto unavailable;
+		if (db_step(st) == 1) {
+			found = 1;
+			id = db_col_int(st, 0);
+			snprintf(hash, sizeof(hash), "%s", db_col_text(st, 1, NULL));
+			locked = (int)db_col_int(st, 2);
+			must_change = (int)db_col_int(st, 3);
+		}
+		db_reset(st);
 	}
-	db_reset(st);
 
 	/*
 	 * Every attempt counts as a failure before the password is checked, in
@@ -211,33 +274,23 @@ void page_login(struct request *req)
 	 * tried per window, however many arrive at once.  A right password then
 	 * clears the count.
 	 */
-	if (found && !locked) {
-		st = db_prepare(db,
-			"UPDATE accounts SET"
-			" failed_logins = IF(first_failed_at IS NOT NULL AND first_failed_at > NOW() - INTERVAL 15 MINUTE, failed_logins + 1, 1),"
-			" first_failed_at = IF(failed_logins = 1, NOW(), first_failed_at),"
-			" locked_until = IF(failed_logins >= ?, NOW() + INTERVAL 30 MINUTE, locked_until)"
-			" WHERE id = ? AND (locked_until IS NULL OR locked_until <= NOW())");
-		if (!st)
-			goto unavailable;
-		db_bind_int(st, 0, LOCK_FAILURES);
-		db_bind_int(st, 1, id);
-		if (db_exec(st))
-			goto unavailable;
-		locked = db_affected(st) != 1;
-	}
-	ok = !locked && password_verify(found ? hash : DUMMY_HASH, pw, pwlen) && found;
+	if (found && !locked && session_count_failure(db, id, &locked))
+		goto unavailable;
+	/*
+	 * Exactly one argon2id verification on every path (a locked, unknown or
+	 * deactivated account, a wrong county, a malformed form): what answers
+	 * quickly would tell which accounts exist.  Only an unlocked account's
+	 * own hash can match.
+	 */
+	match = password_verify(found && !locked ? hash : DUMMY_HASH, pw, pwlen <= PASSWORD_MAX ? pwlen : PASSWORD_MAX);
+	ok = found && !locked && match;
 	if (!ok) {
 		if (found)
 			log_warn("login failed for account %lld from %s%s", id, req->remote_addr ? req->remote_addr : "?", locked ? " (locked)" : "");
 		login_failed(req, county, account);
 		return;
 	}
-	st = db_prepare(db, "UPDATE accounts SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL WHERE id = ?");
-	if (!st)
-		goto unavailable;
-	db_bind_int(st, 0, id);
-	if (db_exec(st) || session_create(req, id))
+	if (session_clear_failures(db, id) || session_create(req, id))
 		goto unavailable;
 	redirect(req, must_change ? "/password" : "/");
 	return;

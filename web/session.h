@@ -27,6 +27,23 @@ struct session {
  */
 int session_load(struct request *req);
 
+/*
+ * The lockout shared by login and 變更密碼: LOCK_FAILURES wrong passwords
+ * within 15 minutes lock the account for 30 minutes.
+ *
+ * session_count_failure() counts one attempt as a failure before its password
+ * is checked, in one statement that refuses a locked account (so concurrent
+ * attempts cannot slip past the limit); *locked is set when the account is
+ * locked, now or already, and the password must then not be tried.
+ * session_clear_failures() resets the count after a right password.
+ * session_account_locked() reads the state: *locked, and the failures of the
+ * current window.  Each returns 0, or -1 on a database error.
+ */
+#define LOCK_FAILURES 5
+int session_count_failure(struct db *db, long long account_id, int *locked);
+int session_clear_failures(struct db *db, long long account_id);
+int session_account_locked(struct db *db, long long account_id, int *locked, int *failures);
+
 /* Login and logout (POST /login, POST /logout). */
 void page_login(struct request *req);
 void page_logout(struct request *req);

@@ -44,7 +44,7 @@ test('news in Markdown: rendered, never script; validation beside the field; edi
   const bad = await save(c, 'news', { title: '', posted_on: '2026-13-01', body: '內容' });
   assert.equal(bad.status, 400);
   assert.match(bad.text, /請填寫標題/);
-  assert.match(bad.text, /日期格式不正確/);
+  assert.match(bad.text, /日期不正確：請依「年-月-日」格式/);
   const body = '**重要** 通知\n\n<script>alert(1)</script>\n\n[點我](javascript:alert(1)) 與 [指引](https://example.gov.tw/guide)\n\n<img src=x onerror=alert(1)>';
   assert.equal((await save(c, 'news', { title: '<b>系統維護</b>', posted_on: '2026-11-20', body })).status, 303);
   const [id, version] = sql("SELECT id, version FROM site_content WHERE title = '<b>系統維護</b>'")[0];

@@ -136,6 +136,36 @@ test('a rename shows at once on every process\'s review page', async () => {
   await settled();
 });
 
+// Only the county's inventory years have their stamp moved by every change (a rename queues an
+// outbox row for each of them), so a year outside them must never be served from a cache.
+test('a year outside the inventory years is refused on every process, before and after a change', async () => {
+  const hall = await login('Z', '371000000A');
+  const answers = async (path) => {
+    const out = [];
+    for (let i = 0; i < EVERY_PROCESS; i++) out.push(await hall.get(path));
+    return out;
+  };
+  const refused = (r, y) => r.status === 404 && r.text.includes(`民國 ${y - 1911} 年（${y}）不是盤查年度，請從下列年度中選擇。`)
+    && r.text.includes('<a href="/review?year=2025">民國 114 年（2025）</a>');
+  for (const y of [2030, 2012])
+    for (const r of await answers(`/review?year=${y}`)) assert.ok(refused(r, y), `${y}: ${r.status}`);
+  const team = await login('Z', 'TEAM');
+  const id = sql("SELECT id FROM agencies WHERE code = '371040000A'")[0][0];
+  const form = await team.get(`/team/agencies?edit=${id}`);
+  const rename = (name) => team.post('/team/agencies', { csrf: csrfOf(form.text), action: 'edit', agency: id, code: '371040000A', name });
+  assert.equal((await rename('連江縣環境資源局改名後')).status, 303);
+  try {
+    for (const r of await answers('/review?year=2030')) {
+      assert.ok(refused(r, 2030) || r.text.includes('連江縣環境資源局改名後'), 'refused, or (if ever served) with the change');
+      assert.ok(!r.text.includes('連江縣環境資源局</td>'), 'never the old name');
+    }
+    for (const r of await answers('/review?year=2025')) assert.match(r.text, /連江縣環境資源局改名後/, 'a served year shows it');
+  } finally {
+    assert.equal((await rename('連江縣環境資源局')).status, 303);
+  }
+  await settled();
+});
+
 test('a job run twice, and two workers at once, never double count', async () => {
   const before = sql('SELECT agency_id, subtree_milli FROM rollups WHERE year = 2020 ORDER BY agency_id');
   redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020', 'rollup 22 2020', 'rollup 22 2020');

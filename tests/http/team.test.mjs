@@ -73,7 +73,7 @@ test('a year closed by the team is read-only for agencies; the deadline shows in
   assert.match((await agency.get('/report')).text, /105年6月30日<\/td><td>開放填報/);
   const bad = await c.post('/team/years', { csrf: csrfOf(page.text), year: '2015', is_open: '1', deadline: '2016-13-45' });
   assert.equal(bad.status, 400);
-  assert.match(bad.text, /日期格式不正確/);
+  assert.match(bad.text, /日期不正確：請依「年-月-日」格式/);
 });
 
 test('解鎖機關帳號, and a reset gives a one-time password that must be changed', async () => {

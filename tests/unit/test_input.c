@@ -1,0 +1,52 @@
+/* test_input.c: the validators of typed input that guard the database's column types. */
+#include <string.h>
+
+#include "input.h"
+#include "tap.h"
+
+static struct arena a;
+
+static enum input_err date(const char *s, const char **out)
+{
+	return input_date(&a, s, strlen(s), 2000, 2100, out);
+}
+
+int main(void)
+{
+	const char *out;
+
+	arena_init(&a, 4096);
+	is_int(date("2024-06-30", &out), INPUT_OK, "a plain date");
+	is_str(out, "2024-06-30", "given back as typed");
+	is_int(date(" 2024-06-30　", &out), INPUT_OK, "surrounding spaces (ideographic too) trimmed");
+	is_str(out, "2024-06-30", "trimmed");
+	is_int(date("２０２４－０６－３０", &out), INPUT_OK, "full-width digits and hyphen (NFKC)");
+	is_str(out, "2024-06-30", "normalised to ASCII");
+	is_int(date("2024-02-29", &out), INPUT_OK, "29 February of a leap year");
+	is_int(date("2000-02-29", &out), INPUT_OK, "2000 is a leap year (divisible by 400)");
+	is_int(date("2100-02-29", &out), INPUT_BAD_DATE, "2100 is not (divisible by 100)");
+	is_int(date("2023-02-29", &out), INPUT_BAD_DATE, "29 February of a common year");
+	is_int(date("2024-02-31", &out), INPUT_BAD_DATE, "31 February");
+	is_int(date("2024-04-31", &out), INPUT_BAD_DATE, "31 April");
+	is_int(date("2024-12-31", &out), INPUT_OK, "31 December");
+	is_int(date("2024-13-01", &out), INPUT_BAD_DATE, "month 13");
+	is_int(date("2024-00-10", &out), INPUT_BAD_DATE, "month 0");
+	is_int(date("2024-06-00", &out), INPUT_BAD_DATE, "day 0");
+	is_int(date("2024-06-30junk", &out), INPUT_BAD_DATE, "trailing text");
+	is_int(date("2024-06-3", &out), INPUT_BAD_DATE, "one-digit day");
+	is_int(date("2024-6-30", &out), INPUT_BAD_DATE, "one-digit month");
+	is_int(date("2024/06/30", &out), INPUT_BAD_DATE, "slashes");
+	is_int(date("+024-06-30", &out), INPUT_BAD_DATE, "a sign");
+	is_int(date("20240630", &out), INPUT_BAD_DATE, "no separators");
+	is_int(date("2024-06-30\n", &out), INPUT_BAD_DATE, "a newline (a control character in a one-line field)");
+	is_int(date("2024-06-\x01" "0", &out), INPUT_BAD_DATE, "a control character");
+	is_int(date("\xff\xfe", &out), INPUT_BAD_DATE, "invalid UTF-8");
+	is_int(date("", &out), INPUT_EMPTY, "empty");
+	is_int(date("   ", &out), INPUT_EMPTY, "blank");
+	is_int(date("1999-12-31", &out), INPUT_DATE_RANGE, "before the range");
+	is_int(date("2101-01-01", &out), INPUT_DATE_RANGE, "after the range");
+	is_int(date("9999-12-31", &out), INPUT_DATE_RANGE, "far after the range");
+	ok(strlen(input_message(INPUT_BAD_DATE)) > 0 && strlen(input_message(INPUT_DATE_RANGE)) > 0, "each error has a message");
+	arena_release(&a);
+	return tap_done();
+}
