@@ -20,14 +20,14 @@
  * archive from memory with libzip, finds the first sheet through
  * workbook.xml and its relationships, and reads shared strings and the
  * sheet with expat, streaming each part through the parser in small
- * chunks; each part's inflated size (declared and counted), nesting,
+ * chunks.  Each part's inflated size (declared and counted), nesting,
  * element count and expat's own memory are bounded, and so are the shared
- * strings kept, so a zip bomb or a hostile XML part is refused after a
- * bounded amount of work and memory (the IMPORT_XLSX_ and IMPORT_XML_
- * bounds of agency_import.h).  Any XML error in any part read refuses the
- * file.  Planning builds a hash of every code
- * (the county's agencies, then the file's rows over them) and walks each
- * row's parents in the resulting tree, at most as many steps as there are
+ * strings kept (the IMPORT_XLSX_ and IMPORT_XML_ bounds of
+ * agency_import.h), so a zip bomb or a hostile part is refused after a
+ * bounded amount of work and memory; any XML error in any part read
+ * refuses the file too.  Planning builds a hash of every code (the
+ * county's agencies, then the file's rows over them) and walks each row's
+ * parents in the resulting tree, at most as many steps as there are
  * agencies, to find cycles and depths.
  */
 

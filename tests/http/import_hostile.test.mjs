@@ -10,8 +10,10 @@ import path from 'node:path';
 import { Client, TMP, csrfOf, sql, pidOf } from '../lib.mjs';
 
 // The bound asserted on every FastCGI process, peak (VmHWM) and after (VmRSS). Measured on the
-// test stack: a process serving these uploads peaks at about 16 MB (12-13 MB before them); the
-// old reader took 756 MB for one of them.
+// test stack: a process serving these uploads peaks at 10-14 MB (2-6 MB before) and holds 6 MB
+// after; one that served a 3.2 MB workbook (28 MB of sheet XML), its preview and a login (argon2
+// takes 19 MB) peaked at 40 MB and held 21 MB after. The old reader held 737-756 MB after one
+// of these files.
 const RSS_BOUND_KB = 64 * 1024;
 
 async function team() {
