@@ -367,8 +367,11 @@ static void show(struct request *req, long long id)
 	nerr = plan(req, &im, &f, NULL);
 	if (nerr < 0)
 		return unavailable(req);
-	if (f.error)
+	if (f.error) {
+		/* Stored before its kind of file was refused at upload. */
+		req->status = 400;
 		return render_upload(req, f.error);
+	}
 	render_preview(req, &im, &f, nerr, NULL);
 }
 

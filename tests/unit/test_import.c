@@ -8,6 +8,7 @@
 #include <zip.h>
 
 #include "agency_import.h"
+#include "input.h"
 #include "tap.h"
 
 static struct arena a;
@@ -49,6 +50,14 @@ static const struct import_row *row_of(const struct import_file *f, int line)
 		if (f->rows[i].line == line)
 			return &f->rows[i];
 	return NULL;
+}
+
+/* Row i of f, or an empty row when f has fewer (a failed read leaves none). */
+static const struct import_row *row_at(const struct import_file *f, int i)
+{
+	static const struct import_row none = { .code = "(no row)", .name = "(no row)", .parent = "(no row)", .code_err = 255 };
+
+	return i < f->n ? &f->rows[i] : &none;
 }
 
 static int contains(const char *s, const char *sub)
@@ -143,8 +152,11 @@ static void test_xlsx_libxlsxwriter(void)
 	unlink(path);
 }
 
-/* A workbook of our own XML (stored with libzip), for what no spreadsheet program writes. */
-static char *handmade(const char *sheet, size_t *len)
+/*
+ * A workbook of our own parts (name, content pairs; NULL ends them), deflated
+ * with libzip, for what no spreadsheet program writes.  Freed by the caller.
+ */
+static char *zip_parts(const char *const *parts, size_t *len)
 {
 	const char *path = "/tmp/cityinv-test-handmade.xlsx";
 	zip_t *z;
@@ -155,7 +167,8 @@ static char *handmade(const char *sheet, size_t *len)
 	z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
 	if (!z)
 		return NULL;
-	zip_file_add(z, "xl/worksheets/sheet1.xml", zip_source_buffer(z, sheet, strlen(sheet), 0), ZIP_FL_OVERWRITE);
+	for (; parts[0]; parts += 2)
+		zip_file_add(z, parts[0], zip_source_buffer(z, parts[1], strlen(parts[1]), 0), ZIP_FL_OVERWRITE);
 	if (zip_close(z))
 		return NULL;
 	data = slurp(path, len);
@@ -163,37 +176,272 @@ static char *handmade(const char *sheet, size_t *len)
 	return data;
 }
 
+static char *handmade(const char *sheet, size_t *len)
+{
+	const char *parts[] = { "xl/worksheets/sheet1.xml", sheet, NULL };
+
+	return zip_parts(parts, len);
+}
+
+#define WORKBOOK "<workbook xmlns:r=\"r\"><sheets><sheet name=\"機關\" sheetId=\"1\" r:id=\"rId7\"/></sheets></workbook>"
+#define RELS "<Relationships><Relationship Id=\"rId7\" Target=\"worksheets/data.xml\"/></Relationships>"
+#define SHEET "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"inlineStr\"><is><t>甲</t></is></c></row></sheetData></worksheet>"
+#define SST "<sst><si><t>ABCD0001</t></si></sst>"
+
+/* A complete workbook (workbook, its relationships, shared strings, the sheet they name), one part replaced. */
+static char *workbook_with(const char *name, const char *content, size_t *len)
+{
+	const char *parts[] = {
+		"xl/workbook.xml", WORKBOOK,
+		"xl/_rels/workbook.xml.rels", RELS,
+		"xl/sharedStrings.xml", SST,
+		"xl/worksheets/data.xml", SHEET,
+		NULL, NULL,
+	};
+
+	for (int i = 0; parts[i]; i += 2)
+		if (!strcmp(parts[i], name))
+			parts[i + 1] = content;
+	return zip_parts(parts, len);
+}
+
+/* Reads data[0..*len) (then frees it); the error, or "" when the file was read. */
+static const char *read_zip(char *data, const size_t *len, struct import_file *f)
+{
+	int r;
+
+	if (!data)
+		return "(could not write the test workbook)";
+	r = import_read(&a, data, *len, f);
+	free(data);
+	return r ? (f->error ? f->error : "(no error)") : "";
+}
+
+/* s then n copies of unit then e, in a malloc'd string. */
+static char *repeat(const char *s, const char *unit, size_t n, const char *e)
+{
+	size_t ls = strlen(s), lu = strlen(unit), le = strlen(e);
+	char *buf = malloc(ls + lu * n + le + 1), *p = buf;
+
+	memcpy(p, s, ls);
+	p += ls;
+	for (size_t i = 0; i < n; i++, p += lu)
+		memcpy(p, unit, lu);
+	memcpy(p, e, le + 1);
+	return buf;
+}
+
+static void put32(char *p, unsigned v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (char)(v >> (8 * i));
+}
+
+/* A one-part archive whose headers say the part inflates to `declared` bytes. */
+static char *lying(const char *name, const char *content, unsigned declared, size_t *len)
+{
+	const char *parts[] = { name, content, NULL };
+	char *data = zip_parts(parts, len);
+	unsigned cd;
+
+	if (!data || *len < 22)
+		return data;
+	cd = (unsigned char)data[*len - 6] | (unsigned char)data[*len - 5] << 8 | (unsigned char)data[*len - 4] << 16 |
+	     (unsigned)(unsigned char)data[*len - 3] << 24;   /* the end record's central directory offset */
+	put32(data + 22, declared);        /* the local header's uncompressed size */
+	put32(data + cd + 24, declared);   /* the central directory's */
+	return data;
+}
+
 static void test_xlsx_hostile(void)
 {
 	struct import_file f;
 	size_t len;
-	char *data;
+	char *data, *big;
+	const char *e;
 
-	data = handmade("<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>"
-			"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&b;</t></is></c></row></sheetData></worksheet>", &len);
-	ok(data && import_read(&a, data, len, &f) && contains(f.error, ".xlsx"), "a DOCTYPE (entity expansion) is refused");
-	free(data);
+	is_str(read_zip(workbook_with("", "", &len), &len, &f), "", "the complete handmade workbook reads");
+	is_str(row_at(&f, 0)->code, "ABCD0001", "its sheet found through workbook.xml and the relationships");
+
+	e = read_zip(handmade("<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>"
+			      "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&b;</t></is></c></row></sheetData></worksheet>", &len), &len, &f);
+	ok(contains(e, "xl/worksheets/sheet1.xml 含有 DOCTYPE"), "a DOCTYPE (entity expansion) in the sheet is refused: %s", e);
+	e = read_zip(workbook_with("xl/workbook.xml", "<!DOCTYPE w [<!ENTITY a \"a\">]><workbook/>", &len), &len, &f);
+	ok(contains(e, "xl/workbook.xml 含有 DOCTYPE"), "and in workbook.xml");
+	e = read_zip(workbook_with("xl/sharedStrings.xml", "<!DOCTYPE s><sst/>", &len), &len, &f);
+	ok(contains(e, "xl/sharedStrings.xml 含有 DOCTYPE"), "and in the shared strings (even without entities)");
+	e = read_zip(handmade("<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&undeclared;</t></is></c></row></sheetData></worksheet>", &len), &len, &f);
+	ok(contains(e, "不是正確的 XML"), "an entity never declared is an XML error");
+
+	/* Malformed XML in every part read refuses the file, with the part and line. */
+	{
+		static const char *const names[] = { "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/worksheets/data.xml" };
+		char want[200];
+
+		for (int i = 0; i < 4; i++) {
+			e = read_zip(workbook_with(names[i], "<x>\n<y></x>", &len), &len, &f);
+			snprintf(want, sizeof(want), "%s 第 2 行不是正確的 XML", names[i]);
+			ok(contains(e, want), "malformed %s refused: %s", names[i], e);
+		}
+		e = read_zip(workbook_with("xl/workbook.xml", "<workbook><sheets><sheet r:id=\"rId7\"/></sheets></workbook><workbook/>", &len), &len, &f);
+		ok(contains(e, "xl/workbook.xml 第 1 行不是正確的 XML"), "junk after workbook.xml's root element too");
+		e = read_zip(workbook_with("xl/worksheets/data.xml", "<worksheet><sheetData>", &len), &len, &f);
+		ok(contains(e, "不是正確的 XML"), "a sheet cut short");
+	}
+
+	/* Depth. */
+	big = repeat("<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>ABCD0001</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData><extLst>",
+		     "<x>", IMPORT_XML_DEPTH_MAX - 2, "");
+	{
+		char *doc = repeat(big, "</x>", IMPORT_XML_DEPTH_MAX - 2, "</extLst></worksheet>");
+
+		is_str(read_zip(handmade(doc, &len), &len, &f), "", "elements nested IMPORT_XML_DEPTH_MAX deep are read");
+		free(doc);
+	}
+	free(big);
+	big = repeat("<worksheet><extLst>", "<x>", IMPORT_XML_DEPTH_MAX - 1, "");
+	e = read_zip(handmade(big, &len), &len, &f);
+	ok(contains(e, "xl/worksheets/sheet1.xml 的 XML 巢狀超過 64 層"), "one deeper is refused: %s", e);
+	free(big);
+	big = repeat("<workbook>", "<a>", 5200000, "");   /* the 16 KB workbook of the report */
+	e = read_zip(workbook_with("xl/workbook.xml", big, &len), &len, &f);
+	ok(contains(e, "xl/workbook.xml 的 XML 巢狀超過"), "5.2 million elements nested in workbook.xml are refused");
+	free(big);
+
+	/* Elements. */
+	big = repeat("<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>ABCD0001</t></is></c><c><v>1</v></c></row></sheetData>",
+		     "<x/>", IMPORT_XML_ELEMENTS_MAX - 9, "</worksheet>");
+	is_str(read_zip(handmade(big, &len), &len, &f), "", "IMPORT_XML_ELEMENTS_MAX elements in a part are read");
+	free(big);
+	big = repeat("<worksheet>", "<x/>", IMPORT_XML_ELEMENTS_MAX, "</worksheet>");
+	e = read_zip(handmade(big, &len), &len, &f);
+	ok(contains(e, "含有超過 1000000 個 XML 元素"), "one more is refused: %s", e);
+	free(big);
+
+	/* Shared strings. */
+	big = repeat("<sst><si><t>ABCD0001</t></si>", "<si/>", IMPORT_XLSX_SST_MAX - 1, "</sst>");
+	is_str(read_zip(workbook_with("xl/sharedStrings.xml", big, &len), &len, &f), "", "IMPORT_XLSX_SST_MAX shared strings are read");
+	free(big);
+	big = repeat("<sst>", "<si/>", 3100000, "</sst>");   /* the 24 KB file of the report */
+	e = read_zip(workbook_with("xl/sharedStrings.xml", big, &len), &len, &f);
+	ok(contains(e, "共用字串超過 200000 個"), "3.1 million are refused: %s", e);
+	free(big);
+	{
+		char si[4100];
+
+		memcpy(si, "<si><t>", 7);
+		memset(si + 7, 'x', 4000);
+		memcpy(si + 4007, "</t></si>", 10);
+		big = repeat("<sst><si><t>ABCD0001</t></si>", si, (IMPORT_XLSX_SST_BYTES_MAX / 4000) + 1, "</sst>");
+		e = read_zip(workbook_with("xl/sharedStrings.xml", big, &len), &len, &f);
+		ok(contains(e, "共用字串超過 8 MB"), "more than IMPORT_XLSX_SST_BYTES_MAX bytes of them are refused: %s", e);
+		free(big);
+	}
+
+	/* expat's memory: distinct names, a huge start tag. */
+	{
+		size_t cap = 8u << 20, n = 0;
+
+		big = malloc(cap);
+		n += (size_t)snprintf(big, cap, "<worksheet>");
+		for (int i = 0; n + 40 < cap; i++)
+			n += (size_t)snprintf(big + n, cap - n, "<n%d/>", i);
+		snprintf(big + n, cap - n, "</worksheet>");
+		e = read_zip(handmade(big, &len), &len, &f);
+		ok(contains(e, "XML 結構過於複雜"), "a million distinct element names are refused: %s", e);
+		free(big);
+	}
+	big = repeat("<worksheet><sheetData><row><c r=\"", "A", 6u << 20, "\"/></row></sheetData></worksheet>");
+	e = read_zip(handmade(big, &len), &len, &f);
+	ok(contains(e, "XML 結構過於複雜"), "a 6 MB attribute is refused: %s", e);
+	free(big);
+
+	/* Inflated size: declared honestly, declared falsely, several parts together. */
+	big = repeat("<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>", "x", IMPORT_XLSX_PART_MAX, "</t></is></c></row></sheetData></worksheet>");
+	e = read_zip(handmade(big, &len), &len, &f);
+	ok(contains(e, "xl/worksheets/sheet1.xml 解壓縮後超過 64 MB"), "a part over IMPORT_XLSX_PART_MAX is refused: %s", e);
+	e = read_zip(lying("xl/worksheets/sheet1.xml", big, 1000, &len), &len, &f);
+	ok(contains(e, "xl/worksheets/sheet1.xml 解壓縮後超過 64 MB"), "and when its headers say 1000 bytes (the bytes are counted): %s", e);
+	free(big);
+	{
+		/* 60 + 40 MB: each part within IMPORT_XLSX_PART_MAX, together over IMPORT_XLSX_TOTAL_MAX. */
+		char *sst = repeat("<sst><si><t>ABCD0001", "y", 60u << 20, "</t></si></sst>");
+		char *sheet = repeat("<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>", "x", 40u << 20,
+				     "</t></is></c><c t=\"inlineStr\"><is><t>乙</t></is></c></row></sheetData></worksheet>");
+		const char *parts[] = { "xl/sharedStrings.xml", sst, "xl/worksheets/sheet1.xml", sheet, NULL };
+
+		e = read_zip(workbook_with("xl/sharedStrings.xml", sst, &len), &len, &f);
+		ok(!*e, "a 60 MB shared string is read (cut): %s", e);
+		is_int(f.n, 1, "one row");
+		is_int(row_at(&f, 0)->code_err, INPUT_TOO_LONG, "its code, cut, is too long");
+		is_str(row_at(&f, 0)->name, "甲", "its name kept");
+		e = read_zip(handmade(sheet, &len), &len, &f);
+		ok(!*e, "a 40 MB cell is read (cut): %s", e);
+		is_str(row_at(&f, 0)->name, "乙", "and the cell after it");
+		e = read_zip(zip_parts(parts, &len), &len, &f);
+		ok(contains(e, "解壓縮後超過 96 MB"), "both in one workbook are refused: %s", e);
+		free(sst);
+		free(sheet);
+	}
+	{
+		/* A wrong CRC. */
+		const char *parts[] = { "xl/worksheets/sheet1.xml", SHEET, NULL };
+		char *d = zip_parts(parts, &len);
+
+		if (d)
+			d[14] ^= 1;   /* the local header's CRC-32 (libzip checks the central directory's, so both) */
+		if (d) {
+			unsigned cd = (unsigned char)d[len - 6] | (unsigned char)d[len - 5] << 8 | (unsigned char)d[len - 4] << 16 |
+				      (unsigned)(unsigned char)d[len - 3] << 24;
+			d[cd + 16] ^= 1;
+		}
+		e = read_zip(d, &len, &f);
+		ok(contains(e, "檔案損毀"), "a part whose CRC does not match is refused: %s", e);
+	}
+
+	/* A long text no longer empties the texts after it. */
+	big = repeat("<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>", "長", 5000,
+		     "</t></is></c><c t=\"inlineStr\"><is><t>名稱</t></is></c></row>"
+		     "<row><c t=\"inlineStr\"><is><t>ABCD0002</t></is></c><c t=\"inlineStr\"><is><t>乙</t></is></c></row></sheetData></worksheet>");
+	is_str(read_zip(handmade(big, &len), &len, &f), "", "a sheet with a 15,000-byte cell");
+	free(big);
+	is_int(f.n, 2, "both rows");
+	is_int(row_at(&f, 0)->code_err, INPUT_TOO_LONG, "the long cell cut, kept as too long");
+	is_str(row_at(&f, 0)->name, "名稱", "the cell after it kept");
+	is_str(row_at(&f, 1)->code, "ABCD0002", "and the next row");
+
 	data = handmade("<worksheet><sheetData><row r=\"2147483647\"><c r=\"A1\" t=\"inlineStr\"><is><t>ABCD0001</t></is></c>"
 			"<c r=\"B1\" t=\"inlineStr\"><is><t>x</t></is></c></row><row><c r=\"A2\" t=\"inlineStr\"><is><t>ABCD0002</t></is></c></row>"
 			"<row r=\"-5\"/></sheetData></worksheet>", &len);
 	is_int(data ? import_read(&a, data, len, &f) : -1, 0, "row numbers out of range are taken as the next row (no overflow)");
 	is_int(f.n, 2, "both rows");
-	is_int(f.rows[1].line, 2, "numbered in order");
+	is_int(row_at(&f, 1)->line, 2, "numbered in order");
 	free(data);
-	{
-		/* The same cell a million times keeps one copy (memory stays small). */
-		size_t cap = 40u << 20, n = 0;
-		char *sheet = malloc(cap);
+	/* The same cell 300,000 times (900,000 elements) keeps one copy (memory stays small). */
+	big = repeat("<worksheet><sheetData><row r=\"1\">", "<c r=\"B1\" t=\"inlineStr\"><is><t>xxxxxxxxxxxxxxxxxxxx</t></is></c>", 300000,
+		     "<c r=\"A1\" t=\"inlineStr\"><is><t>ABCD0001</t></is></c></row></sheetData></worksheet>");
+	is_str(read_zip(handmade(big, &len), &len, &f), "", "the same cell 300,000 times (20 MB)");
+	is_str(row_at(&f, 0)->name, "xxxxxxxxxxxxxxxxxxxx", "its first value kept");
+	free(big);
+	arena_reset(&a);
+}
 
-		n += (size_t)snprintf(sheet, cap, "<worksheet><sheetData><row r=\"1\">");
-		while (n + 100 < cap - 40)
-			n += (size_t)snprintf(sheet + n, cap - n, "<c r=\"B1\" t=\"inlineStr\"><is><t>xxxxxxxxxxxxxxxxxxxx</t></is></c>");
-		snprintf(sheet + n, cap - n, "</row></sheetData></worksheet>");
-		data = handmade(sheet, &len);
-		ok(data && import_read(&a, data, len, &f) && contains(f.error, ".xlsx"), "a sheet beyond the 16 MB budget is refused");
-		free(data);
-		free(sheet);
-	}
+/* 10,000 agencies and a heading are read; one more is refused. */
+static void test_rows(void)
+{
+	struct import_file f;
+	size_t cap = (IMPORT_MAX_ROWS + 3) * 24, n = 0;
+	char *csv = malloc(cap);
+
+	n += (size_t)snprintf(csv, cap, "機關代碼,機關單位名稱,上級機關代碼\n");
+	for (int i = 0; i < IMPORT_MAX_ROWS; i++)
+		n += (size_t)snprintf(csv + n, cap - n, "C%08d,n,\n", i);
+	is_int(import_read(&a, csv, n, &f), 0, "IMPORT_MAX_ROWS agencies after a heading are read");
+	is_int(f.n, IMPORT_MAX_ROWS, "all of them");
+	snprintf(csv + n, cap - n, "C%08d,n,\n", IMPORT_MAX_ROWS);
+	ok(import_read(&a, csv, strlen(csv), &f) && contains(f.error, "資料超過 10000 列"), "one more is refused");
+	free(csv);
+	arena_reset(&a);
 }
 
 static void test_plan(void)
@@ -337,6 +585,7 @@ int main(void)
 	test_xlsx_openpyxl();
 	test_xlsx_libxlsxwriter();
 	test_xlsx_hostile();
+	test_rows();
 	test_plan();
 	arena_release(&a);
 	return tap_done();
