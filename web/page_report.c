@@ -458,6 +458,8 @@ void page_report_edit(struct request *req)
 		return;
 	}
 	rc = calc_compute(t, year, in, n, lines, &res, err, sizeof(err));
+	if (!rc)
+		report_check_total(req, f, lines, n, &res);   /* the report bound: refused beside the field */
 	if (f->nerr || rc) {
 		req->status = 400;
 		render_form(req, f, t, r, prev, &y, lines, rc ? 0 : n, rc ? NULL : &res, rc ? err : NULL, "error", 0);
