@@ -269,7 +269,7 @@ void report_inputs(struct request *req, const struct report *r, struct calc_inpu
 	for (int p = 0; p < CALC_PART__MAX; p++) {
 		const struct report_part *rp = &r->part[p];
 
-#define Q(s) ((s) && dec_parse((s), strlen(s), 3, 0, &q) == DEC_OK)
+#define Q(s) ((s) && dec_parse((s), strlen(s), 3, DEC_ALLOW_GROUPING, &q) == DEC_OK)
 		for (int k = 0; k < CALC__MAX; k++)
 			if (k != CALC_REFRIGERANT && Q(rp->qty[k]))
 				add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
@@ -355,7 +355,7 @@ static int milli_of(const char *s, long long *m)
 {
 	dec_t d;
 
-	if (!s || dec_parse(s, strlen(s), 3, 0, &d) != DEC_OK || dec_to_scaled_i64(d, 3, m))
+	if (!s || dec_parse(s, strlen(s), 3, DEC_ALLOW_GROUPING, &d) != DEC_OK || dec_to_scaled_i64(d, 3, m))
 		return error("report save: quantity %.40s does not fit", s ? s : "(null)");
 	return 0;
 }

@@ -65,7 +65,11 @@ const kgE = lineMilli(E, `elec_grid_${Y}`);
 const R134 = (BOUND - kgE) / lineMilli(1n, 'gwp_AR4_HFC-134a');
 const kgR = lineMilli(R134, 'gwp_AR4_HFC-134a');
 const CO2 = (BOUND - kgE - kgR) / lineMilli(1n, 'fire_ext_CO2_refill');
-const atBound = (p) => ({ [`${p}_electricity`]: String(E), [`${p}_ref_R134a`]: String(R134), [`${p}_ext_co2`]: String(CO2) });
+// grouped: typed with thousands separators ("10,000,000,000"), as people do.
+const atBound = (p, grouped = false) => {
+  const t = (v) => (grouped ? BigInt(v).toLocaleString('en-US') : String(v));
+  return { [`${p}_electricity`]: t(E), [`${p}_ref_R134a`]: t(R134), [`${p}_ext_co2`]: t(CO2) };
+};
 
 const agencies = [];                               // [code, id, client]
 let team;
@@ -142,8 +146,21 @@ test('reports at the bound in three agencies and non-agency lines at theirs: eve
 
   for (const [code, , c] of agencies.slice(1)) {
     const f = await form(c);
-    const r = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), version: f.version, action: 'save', scope_text: '辦公廳舍', ...atBound('own'), ...atBound('outsourced') });
+    const grouped = code.endsWith('3');
+    const r = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), version: f.version, action: 'save', scope_text: '辦公廳舍',
+      ...atBound('own', grouped), ...atBound('outsourced', grouped) });
     assert.equal(r.status, 303, `${code}: ${r.text.slice(0, 300)}`);
+  }
+  // The third typed "10,000,000,000": its quantities are stored as typed (the old save stored 0 for text
+  // it could not convert), so the form shows them again and the view recomputes the same total.
+  {
+    const [, id, c] = agencies[2];
+    assert.deepEqual(sql(`SELECT i.quantity_milli FROM report_items i JOIN reports r ON r.id = i.report_id
+      WHERE r.agency_id = ${id} AND r.year = ${Y} AND i.part = 'own' AND i.item IN ('electricity', 'ext_co2') ORDER BY i.item`).map((x) => x[0]),
+    [String(E * 1000n), String(BigInt(CO2) * 1000n)]);
+    const again = (await c.get(`/report/edit?year=${Y}`)).text;
+    assert.match(again, new RegExp(`name="own_electricity" type="text" value="${E}"`));
+    assert.equal(milli(cell((await c.get(`/report/view?year=${Y}`)).text, 'total-own')), BOUND, 'the stored quantities give the same total');
   }
   // Non-agency lines: 10^8 t of process emissions (10^11 kg, the line bound), 10^11 kWh of street lighting (its
   // field bound), a 10^7 ha forest removing 10 t/ha (-10^11 kg); beyond: 0.001 t more, a landfill over the line bound.
