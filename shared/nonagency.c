@@ -477,9 +477,11 @@ multiply:
 
 		if (dec_mul(q, w.acc, &product) || div_round(product, divisor, 3, &out->kg))
 			return calc_fail(err, errlen, "%s的數量過大，無法計算", m->label);
-		if (!within(out->kg, NA_LINE_MAX_KG))
+		if (!within(out->kg, NA_LINE_MAX_KG)) {
+			dec_format_grouped(out->kg, b2, sizeof(b2));
 			return calc_fail(err, errlen, "此筆排放量 %s kgCO₂e 超過單筆上限 %s kgCO₂e（1 億公噸），請確認數量與單位",
-					 num(out->kg, b2, sizeof(b2)), grouped(NA_LINE_MAX_KG, b, sizeof(b)));
+					 b2, grouped(NA_LINE_MAX_KG, b, sizeof(b)));
+		}
 		if (divisor == 1) {
 			dec_format(w.acc, out->factor_text, sizeof(out->factor_text));
 		} else {

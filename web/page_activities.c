@@ -324,9 +324,9 @@ static void save(struct request *req, int year)
 		decimals_message(req, &f, "q", e, 3, m->q_max, m->q_unit);
 	if (m->q2_label) {
 		e = number(req, v.q2, 6, m->q2_signed, m->q2_max, &in.q2);
-		if (e == INPUT_EMPTY)
+		if (e == INPUT_EMPTY) {
 			form_error(&f, "q2", "此欄位為必填。");
-		else if (e == INPUT_TOO_LARGE) {
+		} else if (e == INPUT_TOO_LARGE) {
 			char b[64];
 			dec_t d;
 
@@ -334,9 +334,9 @@ static void save(struct request *req, int year)
 			dec_format_grouped(d, b, sizeof(b));
 			form_error(&f, "q2", arena_printf(&req->arena, "%s須介於 %s%s 與 %s 之間。", m->q2_label,
 							  m->q2_signed ? "-" : "", m->q2_signed ? b : "0", b));
-		}
-		else if (e)
+		} else if (e) {
 			decimals_message(req, &f, "q2", e, 6, m->q2_max, m->q2_unit);
+		}
 	}
 	for (int i = 0; i < NA_MAX_OPTIONS; i++)
 		in.opt[i] = *v.opt[i] ? v.opt[i] : NULL;

@@ -175,7 +175,7 @@ test('reports at the bound in three agencies and non-agency lines at theirs: eve
   assert.match(r.text, /id="e-q">數值過大（上限 100,000,000 公噸CO₂e）。/);
   r = await na('landfill', { q: '1000000000', opt1: 'food', opt2: 'managed_anaerobic' });
   assert.equal(r.status, 400, 'a landfill line of 1.25 x 10^12 kg');
-  assert.match(r.text, /id="e-q">此筆排放量 1250000000000\.000 kgCO₂e 超過單筆上限 100,000,000,000 kgCO₂e/);
+  assert.match(r.text, /id="e-q">此筆排放量 1,250,000,000,000\.000 kgCO₂e 超過單筆上限 100,000,000,000 kgCO₂e/);
   assert.equal(sql(`SELECT COUNT(*) FROM county_activities WHERE description = '${TAG}'`)[0][0], linesBefore, 'nothing written');
   for (const [method, fields] of [['process', { q: '100000000', note: '上限測試' }], ['elec_street', { q: '100000000000' }],
     ['landuse', { q: '10000000', q2: '-10', note: '上限測試' }]]) {
