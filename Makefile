@@ -58,7 +58,7 @@ $(O)/cityinv-admin: $(ADMIN_OBJ) $(SHARED_OBJ)
 
 # Unit tests of the pure modules: each links only what it tests.
 $(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o
-$(O)/tests/test_calc: $(O)/tests/unit/test_calc.o $(O)/shared/calc.o $(O)/shared/decimal.o
+$(O)/tests/test_calc: $(O)/tests/unit/test_calc.o $(O)/shared/calc.o $(O)/shared/decimal.o $(O)/shared/input.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_nonagency: $(O)/tests/unit/test_nonagency.o $(O)/shared/nonagency.o $(O)/shared/calc.o $(O)/shared/decimal.o
 $(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared/decimal.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_query: $(O)/tests/unit/test_query.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o

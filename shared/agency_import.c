@@ -1027,6 +1027,15 @@ int import_plan(struct arena *a, struct import_file *f, const struct import_exis
 		if (u >= 0 && row_of[u] >= 0 && !f->rows[row_of[u]].error)
 			f->rows[row_of[u]].error = arena_printf(a, "移動後，其所屬機關 %s 的層級會超過 %d 級。", ex[i].code, IMPORT_MAX_DEPTH);
 	}
+	/* The county's bound on agencies: the new ones beyond it say so. */
+	for (i = 0, n = nex; i < f->n; i++) {
+		struct import_row *r = &f->rows[i];
+
+		if (r->error || node_of[i] < nex || r->action != IMPORT_CREATE)
+			continue;
+		if (++n > AGENCY_MAX_PER_COUNTY)
+			r->error = arena_printf(a, "本縣市的機關（含已停用）將超過上限 %d 個，不能再新增。", AGENCY_MAX_PER_COUNTY);
+	}
 	for (i = 0; i < f->n; i++)
 		if (f->rows[i].error)
 			nerr++;

@@ -18,6 +18,13 @@
 
 #define IMPORT_MAX_ROWS 10000   /* agencies in one file (a heading row besides) */
 #define IMPORT_MAX_DEPTH 20
+/*
+ * Agencies a county may have, active or not (creation and import refuse
+ * more): the largest county has a few thousand (its hall, bureaus, schools,
+ * health stations), and this bound is part of the proof that a county's
+ * sums fit (inventory_data.h BOUNDS).
+ */
+#define AGENCY_MAX_PER_COUNTY 20000
 
 /*
  * The bounds of an .xlsx, each far beyond a real agency list.  Measured on
@@ -97,7 +104,8 @@ int import_read(struct arena *a, const char *data, size_t len, struct import_fil
  * tree deeper than IMPORT_MAX_DEPTH (an agency left out of the file but
  * moved with its ancestor included: the row that moved it says so), a new
  * code that is already another account's login (reserved[0..nreserved),
- * such as the team's).
+ * such as the team's), a new agency beyond AGENCY_MAX_PER_COUNTY (nex
+ * counts the county's agencies, active or not).
  */
 int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex,
 		const char *const *reserved, int nreserved);

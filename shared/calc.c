@@ -7,17 +7,30 @@
 #include "calc.h"
 
 const struct calc_item_info calc_items[CALC__MAX] = {
-	[CALC_ELECTRICITY]      = { "electricity", "電力", "度", CALC_CAT_STATIONARY, 2 },
-	[CALC_NATURAL_GAS]      = { "natural_gas", "天然氣", "立方公尺", CALC_CAT_STATIONARY, 1 },
-	[CALC_LPG]              = { "lpg", "瓦斯", "公斤", CALC_CAT_STATIONARY, 1 },
-	[CALC_VEHICLE_GASOLINE] = { "vehicle_gasoline", "公務車用油 汽油", "公升", CALC_CAT_TRANSPORT, 1 },
-	[CALC_VEHICLE_DIESEL]   = { "vehicle_diesel", "公務車用油 柴油", "公升", CALC_CAT_TRANSPORT, 1 },
-	[CALC_GENERATOR_DIESEL] = { "generator_diesel", "其他設施(如發電機) 柴油", "公升", CALC_CAT_STATIONARY, 1 },
-	[CALC_EXT_CO2]          = { "ext_co2", "二氧化碳滅火器", "公斤", CALC_CAT_FUGITIVE, 1 },
-	[CALC_EXT_BC]           = { "ext_bc", "BC乾粉滅火器", "公斤", CALC_CAT_FUGITIVE, 1 },
-	[CALC_EXT_KBC]          = { "ext_kbc", "KBC乾粉滅火器", "公斤", CALC_CAT_FUGITIVE, 1 },
-	[CALC_REFRIGERANT]      = { "refrigerant", "冷媒", "公斤", CALC_CAT_FUGITIVE, 1 },
+	[CALC_ELECTRICITY]      = { "electricity", "電力", "度", CALC_CAT_STATIONARY, 2, CALC_MAX_ELECTRICITY },
+	[CALC_NATURAL_GAS]      = { "natural_gas", "天然氣", "立方公尺", CALC_CAT_STATIONARY, 1, CALC_MAX_FUEL },
+	[CALC_LPG]              = { "lpg", "瓦斯", "公斤", CALC_CAT_STATIONARY, 1, CALC_MAX_FUEL },
+	[CALC_VEHICLE_GASOLINE] = { "vehicle_gasoline", "公務車用油 汽油", "公升", CALC_CAT_TRANSPORT, 1, CALC_MAX_FUEL },
+	[CALC_VEHICLE_DIESEL]   = { "vehicle_diesel", "公務車用油 柴油", "公升", CALC_CAT_TRANSPORT, 1, CALC_MAX_FUEL },
+	[CALC_GENERATOR_DIESEL] = { "generator_diesel", "其他設施(如發電機) 柴油", "公升", CALC_CAT_STATIONARY, 1, CALC_MAX_FUEL },
+	[CALC_EXT_CO2]          = { "ext_co2", "二氧化碳滅火器", "公斤", CALC_CAT_FUGITIVE, 1, CALC_MAX_EXTINGUISHER },
+	[CALC_EXT_BC]           = { "ext_bc", "BC乾粉滅火器", "公斤", CALC_CAT_FUGITIVE, 1, CALC_MAX_EXTINGUISHER },
+	[CALC_EXT_KBC]          = { "ext_kbc", "KBC乾粉滅火器", "公斤", CALC_CAT_FUGITIVE, 1, CALC_MAX_EXTINGUISHER },
+	[CALC_REFRIGERANT]      = { "refrigerant", "冷媒", "公斤", CALC_CAT_FUGITIVE, 1, CALC_MAX_REFRIGERANT },
 };
+
+/*
+ * The proof of BOUNDS (calc.h): both parts with every item at its maximum
+ * (one electricity line, five fuels, three extinguishers and
+ * CALC_MAX_REFRIGERANT_ROWS refrigerants each) and every factor at
+ * CALC_FACTOR_MAX, in thousandths of a kgCO2e, fit in int64.  Counted in
+ * 128 bits so the check itself cannot wrap.
+ */
+_Static_assert((dec_i128)2 * 1000 * CALC_FACTOR_MAX *
+	       ((dec_i128)CALC_MAX_ELECTRICITY + 5 * (dec_i128)CALC_MAX_FUEL + 3 * (dec_i128)CALC_MAX_EXTINGUISHER +
+		(dec_i128)CALC_MAX_REFRIGERANT_ROWS * CALC_MAX_REFRIGERANT) <= (dec_i128)9223372036854775807LL,
+	       "the largest report at the field bounds must fit BIGINT thousandths");
+_Static_assert((dec_i128)CALC_REPORT_MAX_KG * 1000 <= (dec_i128)9223372036854775807LL, "the report bound fits BIGINT");
 
 const char *const calc_category_labels[CALC_CAT__MAX] = { "固定式能源", "交通運輸", "逸散" };
 const char *const calc_category_keys[CALC_CAT__MAX] = { "stationary", "transport", "fugitive" };
@@ -323,11 +336,19 @@ static int refrigerant(const struct calc_table *t, const char *set, struct calc_
 	return 0;
 }
 
+/* 1 when d's thousandths (rounded) fit a BIGINT column, else 0. */
+static int fits_milli(dec_t d)
+{
+	long long m;
+
+	return dec_to_scaled_i64(d, 3, &m) == 0;
+}
+
 int calc_compute(const struct calc_table *t, int year, const struct calc_input *in, int n,
 		 struct calc_line *out, struct calc_result *res, char *err, size_t errlen)
 {
 	const char *set = calc_gwp_set(t, year);
-	const dec_t zero = { 0, 3 };
+	const dec_t zero = { 0, 3 }, factor_max = { CALC_FACTOR_MAX, 0 };
 
 	for (int p = 0; p < CALC_PART__MAX; p++) {
 		res->total[p] = zero;
@@ -383,15 +404,44 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 		}
 		if (rc)
 			return -1;
-		if (dec_mul(l->quantity, l->factor, &l->kg) || dec_round(l->kg, 3, &l->kg))
+		if (dec_sign(l->factor) < 0 || dec_cmp(l->factor, factor_max) > 0) {
+			char b[64], bm[64];
+
+			dec_format_grouped(factor_max, bm, sizeof(bm));
+			return calc_fail(err, errlen, "%s 的係數 %s 不在 0 至 %s kgCO₂e／單位之間，參考資料可能有誤",
+					 info->label, num(l->factor, b, sizeof(b)), bm);
+		}
+		if (dec_sign(l->quantity) < 0 || dec_mul(l->quantity, l->factor, &l->kg) || dec_round(l->kg, 3, &l->kg) ||
+		    !fits_milli(l->kg))
 			return calc_fail(err, errlen, "%s 的數量過大，無法計算", info->label);
 		dec_format(l->factor, l->factor_text, sizeof(l->factor_text));
+		if (l->part < 0 || l->part >= CALC_PART__MAX || l->scope < 1 || l->scope > 2)
+			return calc_fail(err, errlen, "未知的項目");
 		if (dec_add(res->total[l->part], l->kg, &res->total[l->part]) ||
 		    dec_add(res->by_category[l->part][l->category], l->kg, &res->by_category[l->part][l->category]) ||
-		    dec_add(res->by_scope[l->part][l->scope], l->kg, &res->by_scope[l->part][l->scope]))
+		    dec_add(res->by_scope[l->part][l->scope], l->kg, &res->by_scope[l->part][l->scope]) ||
+		    !fits_milli(res->total[l->part]))
 			return calc_fail(err, errlen, "合計過大，無法計算");
 		if (l->provisional)
 			res->provisional = 1;
+	}
+	return 0;
+}
+
+int calc_over_limit(const struct calc_result *res, const struct calc_line *lines, int n, int *part, int *line)
+{
+	dec_t max;
+
+	dec_from_int(CALC_REPORT_MAX_KG, &max);
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		if (dec_cmp(res->total[p], max) <= 0)
+			continue;
+		*part = p;
+		*line = -1;
+		for (int i = 0; i < n; i++)
+			if (lines[i].part == (enum calc_part)p && (*line < 0 || dec_cmp(lines[i].kg, lines[*line].kg) > 0))
+				*line = i;
+		return -1;
 	}
 	return 0;
 }

@@ -26,6 +26,21 @@
  *     heat value is an error unless a provisional row covers it);
  *   LPG per kg in every year: the 2024 kg/TJ x the per-kg heat value (marked derived);
  *   extinguishers: kg x factor x GWP(CO2); refrigerants: kg x 1 x GWP(gas).
+ *
+ * BOUNDS: nothing here can wrap or be stored wrong.  Every step is exact
+ * decimal arithmetic that refuses (-1) instead of rounding or wrapping
+ * (decimal.h), and calc_compute() also refuses a line or a total whose
+ * thousandths do not fit the BIGINT *_milli columns.  The form accepts at
+ * most calc_items[].max of each quantity (far above any agency, e.g.
+ * electricity 10^10 kWh where all of Taiwan uses about 2.8 x 10^11 kWh a
+ * year; the reasoning is in docs/operations.md, "Bounds"), and a line's
+ * per-unit factor must lie in 0..CALC_FACTOR_MAX (the largest GWP of the
+ * table, SF6 in AR6, is 25,200), so at those bounds, with every field of
+ * both parts filled and CALC_MAX_REFRIGERANT_ROWS refrigerant rows per
+ * part, the largest possible report is about 3.05 x 10^15 kgCO2e: its
+ * thousandths fit in int64 (checked at compile time in calc.c).  A report
+ * must moreover stay within CALC_REPORT_MAX_KG per part (calc_over_limit()),
+ * which is what makes a county's sum provably fit (inventory_data.h).
  */
 
 enum calc_item {
@@ -46,12 +61,22 @@ enum calc_category { CALC_CAT_STATIONARY, CALC_CAT_TRANSPORT, CALC_CAT_FUGITIVE,
 enum calc_part { CALC_OWN, CALC_OUTSOURCED, CALC_PART__MAX };
 enum calc_confidence { CONF_OFFICIAL, CONF_SECONDARY, CONF_DERIVED, CONF_PROVISIONAL };
 
+/* The largest quantities the agency form accepts, in each item's unit (see BOUNDS). */
+#define CALC_MAX_ELECTRICITY 10000000000LL    /* 10^10 kWh */
+#define CALC_MAX_FUEL 1000000000LL            /* 10^9 m3, kg or L of a fuel */
+#define CALC_MAX_EXTINGUISHER 10000000LL      /* 10^7 kg refilled */
+#define CALC_MAX_REFRIGERANT 10000000LL       /* 10^7 kg refilled, per refrigerant row */
+#define CALC_MAX_REFRIGERANT_ROWS 22          /* per part: R134a, R410a and 20 others */
+#define CALC_FACTOR_MAX 100000LL              /* kgCO2e per unit: a larger factor is a data error */
+#define CALC_REPORT_MAX_KG 10000000000LL      /* one part of one report: 10^10 kgCO2e (10 Mt) */
+
 struct calc_item_info {
 	const char *key;        /* stored name: "electricity" */
 	const char *label;      /* 電力 */
 	const char *unit;       /* 度 */
 	enum calc_category category;
 	int scope;
+	long long max;          /* the largest quantity the form accepts, in `unit` */
 };
 extern const struct calc_item_info calc_items[CALC__MAX];
 extern const char *const calc_category_labels[CALC_CAT__MAX];  /* 固定式能源 … */
@@ -150,9 +175,20 @@ int calc_fail(char *err, size_t errlen, const char *fmt, ...);
 /*
  * Computes n lines for data year `year` into out[0..n).  Returns 0, or -1
  * with a message (in Traditional Chinese, for the page) in err when a
- * factor is missing or a number would overflow.
+ * factor is missing or outside 0..CALC_FACTOR_MAX, or a number would
+ * overflow (a line or total whose thousandths do not fit in int64 is
+ * refused: on success dec_to_scaled_i64(x, 3) succeeds for every kg and
+ * total).
  */
 int calc_compute(const struct calc_table *t, int year, const struct calc_input *in, int n,
 		 struct calc_line *out, struct calc_result *res, char *err, size_t errlen);
+
+/*
+ * The report bound: 0 when each part's total is at most CALC_REPORT_MAX_KG;
+ * else -1 with *part the first part above it and *line the index in
+ * lines[0..n) of that part's largest line (where the form shows the
+ * message), or -1 when the part has no line.
+ */
+int calc_over_limit(const struct calc_result *res, const struct calc_line *lines, int n, int *part, int *line);
 
 #endif

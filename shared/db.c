@@ -8,6 +8,7 @@
 #include <errmsg.h>
 
 #include "db.h"
+#include "decimal.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -486,6 +487,18 @@ const char *db_col_text(struct db_stmt *st, int i, size_t *len)
 long long db_col_int(struct db_stmt *st, int i)
 {
 	return strtoll(db_col_text(st, i, NULL), NULL, 10);
+}
+
+int db_col_i64(struct db_stmt *st, int i, long long *out)
+{
+	size_t len;
+	const char *s = db_col_text(st, i, &len);
+
+	if (st->colv[i].is_null) {
+		*out = 0;
+		return 0;
+	}
+	return dec_parse_i64(s, len, out);
 }
 
 unsigned long long db_affected(struct db_stmt *st)

@@ -74,6 +74,13 @@ int db_col_isnull(struct db_stmt *st, int i);
 /* Column text ("" for NULL); valid until the next db_step or db_reset. */
 const char *db_col_text(struct db_stmt *st, int i, size_t *len);
 long long db_col_int(struct db_stmt *st, int i);
+/*
+ * A column that may not fit a long long (a SUM() of BIGINT columns, which
+ * MySQL returns as DECIMAL), read checked: 0 with *out set (NULL reads as
+ * 0), or -1 with *out unchanged when it is not an integer or does not fit.
+ * db_col_int() would saturate such a value silently.
+ */
+int db_col_i64(struct db_stmt *st, int i, long long *out) __attribute__((warn_unused_result));
 int db_col_count(struct db_stmt *st);
 unsigned long long db_affected(struct db_stmt *st);
 /* The number of rows of an executed SELECT (its whole result is buffered). */

@@ -490,6 +490,25 @@ int dec_to_scaled_i64(dec_t a, int scale, long long *out)
 	return 0;
 }
 
+int dec_add_i64(long long a, long long b, long long *out)
+{
+	long long r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return -1;
+	*out = r;
+	return 0;
+}
+
+int dec_parse_i64(const char *s, size_t len, long long *out)
+{
+	dec_t d;
+
+	if (dec_parse(s, len, 0, DEC_ALLOW_NEGATIVE, &d) != DEC_OK)
+		return -1;
+	return dec_to_scaled_i64(d, 0, out);
+}
+
 dec_t dec_from_scaled_i64(long long m, int scale)
 {
 	dec_t d = { m, scale };

@@ -23,6 +23,17 @@
  */
 __extension__ typedef __int128 dec_i128;
 
+/*
+ * A result that says whether the value fits must be looked at: GCC and
+ * clang warn (an error under -Werror) when a caller drops it, and a cast
+ * to void does not silence them.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define DEC_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define DEC_MUST_CHECK
+#endif
+
 #define DEC_MAX_SCALE 30
 #define DEC_MAX_DIGITS 36   /* mantissas of results stay below 10^36 */
 
@@ -88,21 +99,21 @@ int dec_is_valid(dec_t a);
 /* -1, 0 or 1, exactly, whatever the scales and mantissas (an invalid value sorts first). */
 int dec_cmp(dec_t a, dec_t b);
 /* 0, or -1 on overflow or an invalid operand.  The result's scale is the larger one. */
-int dec_add(dec_t a, dec_t b, dec_t *out);
-int dec_sub(dec_t a, dec_t b, dec_t *out);
+DEC_MUST_CHECK int dec_add(dec_t a, dec_t b, dec_t *out);
+DEC_MUST_CHECK int dec_sub(dec_t a, dec_t b, dec_t *out);
 /*
  * The exact product: 0, or -1 with *out unchanged.  The scales add; when
  * that exceeds DEC_MAX_SCALE or the mantissa reaches 10^DEC_MAX_DIGITS,
  * trailing zero digits are dropped first; if it still cannot be held
  * exactly, -1 (never a rounding).
  */
-int dec_mul(dec_t a, dec_t b, dec_t *out);
+DEC_MUST_CHECK int dec_mul(dec_t a, dec_t b, dec_t *out);
 /*
  * Rounds half away from zero (2.0045 -> 2.005, -2.5 -> -3) to exactly
  * `scale` decimals, padding with zeros when scale > a.scale.  0, or -1 when
  * scale is outside 0..DEC_MAX_SCALE, a is invalid or the result overflows.
  */
-int dec_round(dec_t a, int scale, dec_t *out);
+DEC_MUST_CHECK int dec_round(dec_t a, int scale, dec_t *out);
 
 /* v at scale 0; always 0 (every long long fits). */
 int dec_from_int(long long v, dec_t *out);
@@ -123,9 +134,22 @@ size_t dec_format_grouped(dec_t a, char *buf, size_t size);
 /*
  * a rounded half up to `scale` (dec_round), as an int64 mantissa for
  * DECIMAL/BIGINT columns: 0, or -1 (with *out unchanged) when it does not
- * fit or dec_round() fails.
+ * fit or dec_round() fails.  Never ignore the result: a value that does
+ * not fit must be refused, not stored as whatever *out held.
  */
-int dec_to_scaled_i64(dec_t a, int scale, long long *out);
+DEC_MUST_CHECK int dec_to_scaled_i64(dec_t a, int scale, long long *out);
+/*
+ * *out = a + b for int64 sums of stored figures (BIGINT milli columns):
+ * 0, or -1 with *out unchanged when the sum does not fit (never a wrap).
+ */
+DEC_MUST_CHECK int dec_add_i64(long long a, long long b, long long *out);
+/*
+ * An integer written as decimal text (what MySQL returns for SUM() of a
+ * BIGINT column, a DECIMAL that may exceed int64) into *out: 0, or -1 with
+ * *out unchanged when s is not a plain integer ("-" allowed, no decimals)
+ * or does not fit in a long long.
+ */
+DEC_MUST_CHECK int dec_parse_i64(const char *s, size_t len, long long *out);
 /* m / 10^scale; invalid (see above) when scale is outside 0..DEC_MAX_SCALE. */
 dec_t dec_from_scaled_i64(long long m, int scale);
 

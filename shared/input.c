@@ -15,7 +15,7 @@ static const char *const messages[INPUT__MAX] = {
 	[INPUT_NOT_NUMBER] = "請輸入數字，例如 1234.5 或 1,234.5。",
 	[INPUT_NEGATIVE] = "不可為負數。",
 	[INPUT_TOO_MANY_DECIMALS] = "最多 3 位小數。",
-	[INPUT_TOO_LARGE] = "數值過大（上限 1,000,000,000,000）。",
+	[INPUT_TOO_LARGE] = "數值過大。",
 	[INPUT_BAD_EMAIL] = "Email 格式不正確，例如 name@example.gov.tw。",
 	[INPUT_BAD_PHONE] = "電話格式不正確，例如 0836-22381 轉 123。",
 	[INPUT_BAD_DATE] = "日期不正確：請依「年-月-日」格式輸入實際存在的日期，例如 2024-06-30。",
@@ -84,10 +84,20 @@ out:
 	return ret;
 }
 
-enum input_err input_quantity(struct arena *a, const char *raw, size_t len, dec_t *out,
+const char *input_max_message(struct arena *a, long long max, const char *unit)
+{
+	char b[64];
+	dec_t d;
+
+	dec_from_int(max, &d);
+	dec_format_grouped(d, b, sizeof(b));
+	return arena_printf(a, "數值過大（上限 %s%s%s）。", b, unit && *unit ? " " : "", unit ? unit : "");
+}
+
+enum input_err input_quantity(struct arena *a, const char *raw, size_t len, long long max, dec_t *out,
 			      const char **normalised)
 {
-	static const dec_t limit = { 1000000000000000LL, 3 };   /* 10^12 */
+	dec_t limit;
 	const char *s;
 	enum input_err e = input_text(a, raw, len, 40, 0, &s);
 
@@ -107,6 +117,7 @@ enum input_err input_quantity(struct arena *a, const char *raw, size_t len, dec_
 	default:
 		return INPUT_NOT_NUMBER;
 	}
+	dec_from_int(max, &limit);
 	if (dec_cmp(*out, limit) > 0)
 		return INPUT_TOO_LARGE;
 	return INPUT_OK;

@@ -12,8 +12,10 @@
  * checked as UTF-8 and normalised with NFKC (utf8proc), which also turns
  * full-width digits and punctuation (１２３，．) into ASCII; surrounding white
  * space (including the ideographic space) is trimmed.  Quantities are then
- * exact decimals >= 0 with at most 3 decimals and at most 10^12, thousands
- * separators allowed.  Each error has a Traditional Chinese message.
+ * exact decimals >= 0 with at most 3 decimals and at most the field's
+ * declared maximum, thousands separators allowed.  Each error has a
+ * Traditional Chinese message (INPUT_TOO_LARGE's names the maximum:
+ * input_max_message()).
  */
 enum input_err {
 	INPUT_OK = 0,
@@ -44,9 +46,18 @@ const char *input_message(enum input_err e);
 enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t max_chars,
 			  unsigned flags, const char **out);
 
-/* A quantity: INPUT_EMPTY for a blank field (not an error for optional fields). */
-enum input_err input_quantity(struct arena *a, const char *raw, size_t len, dec_t *out,
+/*
+ * A quantity of at most `max` (whole units; INPUT_TOO_LARGE above it):
+ * INPUT_EMPTY for a blank field (not an error for optional fields).
+ */
+enum input_err input_quantity(struct arena *a, const char *raw, size_t len, long long max, dec_t *out,
 			      const char **normalised);
+
+/*
+ * "數值過大（上限 10,000,000,000 度）。": the message of INPUT_TOO_LARGE for a
+ * field whose maximum is `max` `unit` (unit may be NULL or ""), in arena memory.
+ */
+const char *input_max_message(struct arena *a, long long max, const char *unit);
 
 /* An email address (simple, strict shape: local@domain.tld, ASCII). */
 enum input_err input_email(struct arena *a, const char *raw, size_t len, const char **out);

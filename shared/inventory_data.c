@@ -12,7 +12,39 @@
  * each breakdown (category, scope) adds up to it; the tests check that
  * against independent SQL.  Charts are geometry only: the numbers shown
  * are the tables' exact decimals.
+ *
+ * No sum can wrap: MySQL's SUM() of a BIGINT is a DECIMAL, read back with
+ * db_col_i64() (refused when it does not fit, never saturated), and every
+ * sum here is a checked add (dec_add_i64()).  Within the bounds of
+ * inventory_data.h nothing is refused; beyond them (rows written around the
+ * application) the load fails with INVENTORY_RANGE instead of a wrong figure.
  */
+
+#include "agency_import.h"
+#include "decimal.h"
+#include "util.h"
+
+/* The proof of BOUNDS (inventory_data.h), in 128 bits so the check itself cannot wrap. */
+_Static_assert(1000 * ((dec_i128)AGENCY_MAX_PER_COUNTY * CALC_REPORT_MAX_KG + (dec_i128)NA_MAX_LINES * NA_LINE_MAX_KG) * 30 <=
+	       (dec_i128)9223372036854775807LL, "a county-year's sums must fit int64 thousandths with a margin of 30");
+
+/* *acc += v for each of the n accumulators; 0 or -1 (nothing beyond the first failing one is added). */
+static int add(long long v, long long *a, long long *b, long long *c, long long *d)
+{
+	long long *acc[4] = { a, b, c, d };
+
+	for (int i = 0; i < 4; i++)
+		if (acc[i] && dec_add_i64(*acc[i], v, acc[i]))
+			return -1;
+	return 0;
+}
+
+static int out_of_range(int county_id, int year, const char *what)
+{
+	error("inventory county %d year %d: the sum of %s does not fit in 64 bits (rows beyond the bounds?)",
+	      county_id, year, what);
+	return INVENTORY_RANGE;
+}
 
 static int category_of(const char *key)
 {
@@ -45,18 +77,25 @@ int inventory_load(struct db *db, int county_id, int year, struct inventory *inv
 		return -1;
 	while (db_step(st) == 1) {
 		int c = category_of(db_col_text(st, 1, NULL)), scope = (int)db_col_int(st, 2);
-		long long v = db_col_int(st, 3);
+		long long v;
 
+		if (db_col_i64(st, 3, &v)) {
+			db_reset(st);
+			return out_of_range(county_id, year, "agency lines");
+		}
 		if (!strcmp(db_col_text(st, 0, NULL), "outsourced")) {
-			inv->outsourced += v;
+			if (add(v, &inv->outsourced, NULL, NULL, NULL)) {
+				db_reset(st);
+				return out_of_range(county_id, year, "outsourced lines");
+			}
 			continue;
 		}
 		if (c < 0 || scope < 1 || scope > 2)
 			continue;
-		inv->agencies_total += v;
-		inv->agencies_by_category[c] += v;
-		inv->by_category[c] += v;
-		inv->by_scope[scope] += v;
+		if (add(v, &inv->agencies_total, &inv->agencies_by_category[c], &inv->by_category[c], &inv->by_scope[scope])) {
+			db_reset(st);
+			return out_of_range(county_id, year, "agency lines");
+		}
 	}
 	/* The non-agency lines: emissions by category and scope, removals apart. */
 	st = db_prepare(db,
@@ -66,17 +105,21 @@ int inventory_load(struct db *db, int county_id, int year, struct inventory *inv
 		return -1;
 	while (db_step(st) == 1) {
 		int c = (int)db_col_int(st, 0), scope = (int)db_col_int(st, 1);
-		long long v = db_col_int(st, 2);
+		long long v, r;
 
-		inv->removals += db_col_int(st, 3);
+		if (db_col_i64(st, 2, &v) || db_col_i64(st, 3, &r) || add(r, &inv->removals, NULL, NULL, NULL)) {
+			db_reset(st);
+			return out_of_range(county_id, year, "non-agency lines");
+		}
 		if (c < 0 || c >= INV_CAT__MAX || scope < 1 || scope > 2)
 			continue;
-		inv->nonagency_total += v;
-		inv->nonagency_by_category[c] += v;
-		inv->by_category[c] += v;
-		inv->by_scope[scope] += v;
+		if (add(v, &inv->nonagency_total, &inv->nonagency_by_category[c], &inv->by_category[c], &inv->by_scope[scope])) {
+			db_reset(st);
+			return out_of_range(county_id, year, "non-agency lines");
+		}
 	}
-	inv->total = inv->agencies_total + inv->nonagency_total;
+	if (dec_add_i64(inv->agencies_total, inv->nonagency_total, &inv->total))
+		return out_of_range(county_id, year, "the total");
 	/* By agency level, and the filing counts. */
 	st = db_prepare(db,
 		"SELECT LEAST(a.level, ?), COUNT(*), COUNT(r.id), SUM(IFNULL(r.confirmed, 0)), SUM(IFNULL(r.own_total_milli, 0))"
@@ -88,11 +131,17 @@ int inventory_load(struct db *db, int county_id, int year, struct inventory *inv
 	while (db_step(st) == 1) {
 		int lv = (int)db_col_int(st, 0);
 
+		long long v;
+
 		inv->n_agencies += (int)db_col_int(st, 1);
 		inv->n_reported += (int)db_col_int(st, 2);
 		inv->n_complete += (int)db_col_int(st, 3);
+		if (db_col_i64(st, 4, &v)) {
+			db_reset(st);
+			return out_of_range(county_id, year, "a level");
+		}
 		if (lv >= 1 && lv <= INV_LEVELS)
-			inv->by_level[lv] = db_col_int(st, 4);
+			inv->by_level[lv] = v;
 	}
 	/* The largest emitters (each agency's own report, not its subtree). */
 	st = db_prepare(db,
@@ -122,7 +171,10 @@ int inventory_load(struct db *db, int county_id, int year, struct inventory *inv
 		int y = (int)db_col_int(st, 0) - INV_YEAR_FIRST;
 
 		if (y >= 0 && y < INV_YEARS) {
-			inv->trend[y] = db_col_int(st, 1);
+			if (db_col_i64(st, 1, &inv->trend[y])) {
+				db_reset(st);
+				return out_of_range(county_id, INV_YEAR_FIRST + y, "the trend");
+			}
 			inv->trend_has[y] = 1;
 		}
 	}

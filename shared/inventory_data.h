@@ -30,7 +30,24 @@ struct inventory {
 	int trend_has[INV_YEARS];
 };
 
-/* Fills inv for the county-year from the database; 0, or -1 on a database error. */
+/*
+ * BOUNDS: why a county's sums fit the int64 thousandths used here and in
+ * the BIGINT rollup columns.  An agency's report is at most
+ * CALC_REPORT_MAX_KG per part (calc.h), a county has at most
+ * AGENCY_MAX_PER_COUNTY agencies (agency_import.h: creation and import
+ * refuse more), a non-agency line is at most NA_LINE_MAX_KG either way and a
+ * county-year has at most NA_MAX_LINES of them (nonagency.h).  So every
+ * figure of a county-year (own or outsourced, by category, scope, level, a
+ * subtree, the trend's year) lies within 3 x 10^17 thousandths, 30 times
+ * below the int64 limit (checked at compile time in inventory_data.c).
+ */
+#define INVENTORY_RANGE (-2)
+
+/*
+ * Fills inv for the county-year from the database; 0, -1 on a database
+ * error, or INVENTORY_RANGE (logged) when a sum does not fit in int64,
+ * which rows within the bounds above cannot cause: never a wrapped figure.
+ */
 int inventory_load(struct db *db, int county_id, int year, struct inventory *inv);
 
 #endif

@@ -13,15 +13,15 @@ const char *const inv_category_keys[INV_CAT__MAX] = {
 
 /* The choices are keys into the factor table (with the prefix of their method). */
 const struct na_method na_methods[] = {
-	{ "elec_street", "街道照明與交通號誌用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } } },
-	{ "elec_water", "自來水供水設施用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } } },
-	{ "elec_waste", "廢棄物及污水處理設施用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } } },
+	{ "elec_street", "街道照明與交通號誌用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } }, 100000000000LL, 0 },
+	{ "elec_water", "自來水供水設施用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } }, 100000000000LL, 0 },
+	{ "elec_waste", "廢棄物及污水處理設施用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } }, 100000000000LL, 0 },
 	{ "fuel_stationary", "供水及廢棄物處理設施燃料", INV_STATIONARY, 1, "用量", "立方公尺／公斤／公升", NULL, NULL, 0, 0,
 	  { { "fuel", "燃料", 1, { { "natural_gas", "天然氣（立方公尺）" }, { "lpg", "液化石油氣（公斤）" },
-				   { "generator_diesel", "柴油（公升）" } } } } },
+				   { "generator_diesel", "柴油（公升）" } } } }, 10000000000LL, 0 },
 	{ "fuel_mobile", "公務車輛及船舶燃料（未由機關填報者）", INV_TRANSPORT, 1, "用量", "公升", NULL, NULL, 0, 0,
-	  { { "fuel", "燃料", 1, { { "vehicle_gasoline", "汽油（公升）" }, { "vehicle_diesel", "柴油（公升）" } } } } },
-	{ "process", "政府所屬工業製程", INV_PROCESS, 1, "排放量", "公噸CO₂e", NULL, NULL, 0, 1, { { 0 } } },
+	  { { "fuel", "燃料", 1, { { "vehicle_gasoline", "汽油（公升）" }, { "vehicle_diesel", "柴油（公升）" } } } }, 10000000000LL, 0 },
+	{ "process", "政府所屬工業製程", INV_PROCESS, 1, "排放量", "公噸CO₂e", NULL, NULL, 0, 1, { { 0 } }, 100000000LL, 0 },
 	{ "rice", "公有水稻田", INV_AGRICULTURE, 1, "面積", "公頃", "栽培日數", "日", 0, 0,
 	  { { "sfw", "水分管理（SFw）", 1,
 	      { { "continuously_flooded", "連續淹灌" }, { "intermittent_single_aeration", "間歇灌溉（單次曬田）" },
@@ -32,12 +32,12 @@ const struct na_method na_methods[] = {
 		{ "flooded_gt30d", "栽培前淹水超過 30 日" } } },
 	    { "cfoa", "有機添加物（SFo，可不填）", 0,
 	      { { "straw_lt30d", "稻草，栽培前 30 日內施用" }, { "straw_gt30d", "稻草，栽培前超過 30 日施用" },
-		{ "compost", "堆肥" }, { "farmyard_manure", "廄肥" }, { "green_manure", "綠肥" } } } } },
+		{ "compost", "堆肥" }, { "farmyard_manure", "廄肥" }, { "green_manure", "綠肥" } } } }, 1000000LL, 366 },
 	{ "enteric", "公有牲畜腸胃發酵", INV_AGRICULTURE, 1, "頭數", "頭", NULL, NULL, 0, 0,
 	  { { "animal", "畜種", 1,
 	      { { "dairy_cattle_asia", "乳牛" }, { "other_cattle_asia", "其他牛" }, { "buffalo", "水牛" },
 		{ "swine_developing", "豬" }, { "goats", "山羊" }, { "sheep_developing", "綿羊" }, { "horses", "馬" },
-		{ "mules_asses", "騾與驢" }, { "deer", "鹿" } } } } },
+		{ "mules_asses", "騾與驢" }, { "deer", "鹿" } } } }, 1000000000LL, 0 },
 	{ "manure", "公有牲畜糞尿處理", INV_AGRICULTURE, 1, "頭數", "頭", NULL, NULL, 0, 0,
 	  { { "factor", "畜種與年均溫", 1,
 	      { { "swine_asia_20C", "豬，20°C" }, { "swine_asia_21C", "豬，21°C" }, { "swine_asia_22C", "豬，22°C" },
@@ -51,9 +51,9 @@ const struct na_method na_methods[] = {
 		{ "buffalo_asia_ge14C", "水牛，14°C 以上" }, { "goats_developing_temperate_15_25C", "山羊，15–25°C" },
 		{ "goats_developing_warm_gt25C", "山羊，25°C 以上" }, { "sheep_developing_temperate_15_25C", "綿羊，15–25°C" },
 		{ "sheep_developing_warm_gt25C", "綿羊，25°C 以上" }, { "poultry_developing_temperate_15_25C", "家禽，15–25°C" },
-		{ "poultry_developing_warm_gt25C", "家禽，25°C 以上" } } } } },
+		{ "poultry_developing_warm_gt25C", "家禽，25°C 以上" } } } }, 1000000000LL, 0 },
 	{ "landuse", "林地及土地利用變化", INV_LANDUSE, 1, "面積", "公頃", "碳存量變化係數（吸收為負）", "公噸CO₂/公頃/年", 1, 1,
-	  { { 0 } } },
+	  { { 0 } }, 10000000LL, 1000 },
 	{ "landfill", "廢棄物掩埋", INV_WASTE, 1, "掩埋量", "公噸（濕重）", NULL, NULL, 0, 0,
 	  { { "doc", "廢棄物種類（DOC）", 1,
 	      { { "paper", "紙類" }, { "textiles", "纖維布料" }, { "food", "廚餘" }, { "wood", "木竹" },
@@ -62,17 +62,17 @@ const struct na_method na_methods[] = {
 	      { { "managed_anaerobic", "管理式厭氧" }, { "managed_semi_aerobic", "管理式半好氧" },
 		{ "unmanaged_deep_ge5m", "非管理式深層（5 公尺以上）" }, { "unmanaged_shallow_lt5m", "非管理式淺層（未滿 5 公尺）" },
 		{ "uncategorised", "未分類" } } },
-	    { "ox", "覆土氧化（OX，可不填）", 0, { { "default", "一般（0）" }, { "covered", "以氧化性材料覆蓋（0.1）" } } } } },
-	{ "compost", "堆肥", INV_WASTE, 1, "處理量", "公噸（濕重）", NULL, NULL, 0, 0, { { 0 } } },
-	{ "incineration", "焚化", INV_WASTE, 1, "焚化量", "公噸（濕重）", "化石碳比例", "0 至 1", 0, 0, { { 0 } } },
-	{ "septic", "化糞池", INV_WASTE, 1, "使用人日", "人日", NULL, NULL, 0, 0, { { 0 } } },
+	    { "ox", "覆土氧化（OX，可不填）", 0, { { "default", "一般（0）" }, { "covered", "以氧化性材料覆蓋（0.1）" } } } }, 1000000000LL, 0 },
+	{ "compost", "堆肥", INV_WASTE, 1, "處理量", "公噸（濕重）", NULL, NULL, 0, 0, { { 0 } }, 1000000000LL, 0 },
+	{ "incineration", "焚化", INV_WASTE, 1, "焚化量", "公噸（濕重）", "化石碳比例", "0 至 1", 0, 0, { { 0 } }, 1000000000LL, 1 },
+	{ "septic", "化糞池", INV_WASTE, 1, "使用人日", "人日", NULL, NULL, 0, 0, { { 0 } }, 100000000000LL, 0 },
 	{ "wastewater", "污水處理", INV_WASTE, 1, "處理 BOD 量", "公斤", NULL, NULL, 0, 0,
 	  { { "system", "處理方式（MCF）", 1,
 	      { { "sea_river_lake", "未處理排入海洋河川湖泊" }, { "stagnant_sewer", "停滯下水道" },
 		{ "flowing_sewer", "流動下水道" }, { "aerobic_well_managed", "好氧處理（管理良好）" },
 		{ "aerobic_overloaded", "好氧處理（超負荷）" }, { "anaerobic_digester", "厭氧消化槽" },
 		{ "anaerobic_reactor", "厭氧反應槽" }, { "shallow_lagoon", "淺層氧化塘" }, { "deep_lagoon", "深層氧化塘" },
-		{ "septic_system", "化糞池系統" } } } } },
+		{ "septic_system", "化糞池系統" } } } }, 100000000000LL, 0 },
 };
 const int na_nmethods = (int)(sizeof(na_methods) / sizeof(na_methods[0]));
 
@@ -253,6 +253,27 @@ static const char *valid_key(struct work *w, const char *const *keys, int n)
 	return keys[0];
 }
 
+/* v with thousands separators, for messages. */
+static const char *grouped(long long v, char *buf, size_t size)
+{
+	dec_t d;
+
+	dec_from_int(v, &d);
+	dec_format_grouped(d, buf, size);
+	return buf;
+}
+
+/* 1 when |d| <= max, else 0. */
+static int within(dec_t d, long long max)
+{
+	dec_t lim;
+
+	dec_from_int(max, &lim);
+	if (d.m < 0)
+		d.m = -d.m;
+	return dec_cmp(d, lim) <= 0;
+}
+
 int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
 	       char *err, size_t errlen)
 {
@@ -268,6 +289,14 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 		return calc_fail(err, errlen, "未知的活動類別");
 	if (!set)
 		return calc_fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
+	/* The declared bounds (the form checks them first; a caller that does not is refused here). */
+	if (dec_sign(in->q) < 0 || !within(in->q, m->q_max))
+		return calc_fail(err, errlen, "%s須介於 0 與 %s %s之間", m->q_label, grouped(m->q_max, b, sizeof(b)), m->q_unit);
+	if (m->q2_label && ((!m->q2_signed && dec_sign(in->q2) < 0) || !within(in->q2, m->q2_max)))
+		return calc_fail(err, errlen, "%s須介於 %s%s 與 %s 之間", m->q2_label, m->q2_signed ? "-" : "",
+				 m->q2_signed ? grouped(m->q2_max, b, sizeof(b)) : "0", grouped(m->q2_max, b2, sizeof(b2)));
+	if (in->has_override && (dec_sign(in->override) < 0 || !within(in->override, NA_OVERRIDE_MAX)))
+		return calc_fail(err, errlen, "自訂係數須介於 0 與 %s kgCO₂e 之間", grouped(NA_OVERRIDE_MAX, b, sizeof(b)));
 	out->category = m->category;
 	out->scope = m->scope;
 	snprintf(out->gwp_set, sizeof(out->gwp_set), "%s", set);
@@ -448,12 +477,18 @@ multiply:
 
 		if (dec_mul(q, w.acc, &product) || div_round(product, divisor, 3, &out->kg))
 			return calc_fail(err, errlen, "%s的數量過大，無法計算", m->label);
+		if (!within(out->kg, NA_LINE_MAX_KG)) {
+			dec_format_grouped(out->kg, b2, sizeof(b2));
+			return calc_fail(err, errlen, "此筆排放量 %s kgCO₂e 超過單筆上限 %s kgCO₂e（1 億公噸），請確認數量與單位",
+					 b2, grouped(NA_LINE_MAX_KG, b, sizeof(b)));
+		}
 		if (divisor == 1) {
 			dec_format(w.acc, out->factor_text, sizeof(out->factor_text));
 		} else {
 			dec_t f;
 
-			div_round(w.acc, divisor, 9, &f);
+			if (div_round(w.acc, divisor, 9, &f))
+				return calc_fail(err, errlen, "%s的係數無法計算", m->label);
 			out->factor_text[0] = '\0';
 			calc_append(out->factor_text, sizeof(out->factor_text), "≈%s", num(f, b2, sizeof(b2)));
 		}

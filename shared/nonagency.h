@@ -18,7 +18,20 @@
  *
  * The seven categories of the county inventory (seed 000 p. 14): the
  * agency form's three come first, in calc.h's order.
+ *
+ * BOUNDS: each method declares the largest quantities its form accepts
+ * (q_max, q2_max: above anything a county has, e.g. 10^11 kWh of street
+ * lighting where all of Taiwan uses about 2.8 x 10^11 kWh a year; the
+ * reasoning is in docs/operations.md, "Bounds"), the team's own factor is
+ * at most NA_OVERRIDE_MAX, and na_compute() refuses a line beyond
+ * NA_LINE_MAX_KG either way (10^11 kgCO2e, 100 Mt: ten times an agency's
+ * report bound, above the largest single emitter in Taiwan).  A county-year
+ * holds at most NA_MAX_LINES lines, so its non-agency sum stays within
+ * 10^14 kgCO2e (inventory_data.h adds it up).
  */
+#define NA_LINE_MAX_KG 100000000000LL     /* |kgCO2e| of one line */
+#define NA_OVERRIDE_MAX 1000000LL         /* kgCO2e per unit of the team's own factor */
+#define NA_MAX_LINES 1000                 /* lines per county-year */
 enum inv_category {
 	INV_STATIONARY, INV_TRANSPORT, INV_FUGITIVE, INV_PROCESS, INV_AGRICULTURE, INV_LANDUSE, INV_WASTE,
 	INV_CAT__MAX
@@ -54,6 +67,8 @@ struct na_method {
 	int q2_signed;           /* the second quantity may be negative (a stock-change factor) */
 	int needs_note;          /* a description and source are required (process, land use) */
 	struct na_option options[NA_MAX_OPTIONS];
+	long long q_max;         /* the largest quantity accepted, in q_unit */
+	long long q2_max;        /* the largest second quantity (its magnitude when q2_signed) */
 };
 
 extern const struct na_method na_methods[];
@@ -81,7 +96,11 @@ struct na_line {
 	int provisional;
 };
 
-/* Computes one line for data year `year`; 0, or -1 with a Traditional Chinese message in err. */
+/*
+ * Computes one line for data year `year`; 0, or -1 with a Traditional
+ * Chinese message in err (a quantity outside the method's bounds, or a line
+ * beyond NA_LINE_MAX_KG, included: on success the line's thousandths fit).
+ */
 int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
 	       char *err, size_t errlen);
 

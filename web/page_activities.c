@@ -1,5 +1,6 @@
 /* page_activities.c: 填報非機關單位耗用之活動: the county team's lines of non-agency activity
  * for a year, each computed by nonagency.c with its factor, method and sources shown. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,24 @@ static void render_form(struct request *req, int year, const struct na_method *m
 	strbuf_addf(o, "<a href=\"/team/activities?year=%d\">取消</a></div></fieldset></form>", year);
 }
 
+/*
+ * *acc += v, checked: LLONG_MIN marks a sum that did not fit (lines written
+ * around the application, beyond nonagency.h's bounds) and stays so.
+ */
+static void add_checked(long long *acc, long long v)
+{
+	if (*acc != LLONG_MIN && dec_add_i64(*acc, v, acc))
+		*acc = LLONG_MIN;
+}
+
+static void sum_cell(struct strbuf *o, long long v)
+{
+	if (v == LLONG_MIN)
+		html(o, "超出可計算範圍");
+	else
+		html_milli(o, v);
+}
+
 static void render(struct request *req, int year, const struct na_method *m, const struct values *v, const struct form *f,
 		   const char *flash)
 {
@@ -148,11 +167,8 @@ static void render(struct request *req, int year, const struct na_method *m, con
 
 		n++;
 		if (cat >= 0 && cat < INV_CAT__MAX)
-			cat_total[cat] += kgm;
-		if (kgm < 0)
-			removals += kgm;
-		else
-			emissions += kgm;
+			add_checked(&cat_total[cat], kgm);
+		add_checked(kgm < 0 ? &removals : &emissions, kgm);
 		strbuf_addf(o, "<tr data-activity=\"%lld\"><td>", id);
 		html_txt(o, cat >= 0 && cat < INV_CAT__MAX ? inv_category_labels[cat] : "?");
 		html(o, "</td><td>");
@@ -220,20 +236,25 @@ static void render(struct request *req, int year, const struct na_method *m, con
 		strbuf_addf(o, "<tr class=\"subtotal\" data-category=\"%s\"><th colspan=\"6\">", inv_category_keys[c]);
 		html_txt(o, inv_category_labels[c]);
 		html(o, " 小計</th><td class=\"num\">");
-		html_milli(o, cat_total[c]);
+		sum_cell(o, cat_total[c]);
 		html(o, "</td><td></td></tr>");
 	}
 	html(o, "<tr><th colspan=\"6\">排放量合計</th><td class=\"num\" id=\"na-emissions\">");
-	html_milli(o, emissions);
+	sum_cell(o, emissions);
 	html(o, "</td><td></td></tr><tr><th colspan=\"6\">吸收量合計（另列，不與排放量相抵）</th><td class=\"num\" id=\"na-removals\">");
-	html_milli(o, removals);
+	sum_cell(o, removals);
 	html(o, "</td><td></td></tr></tfoot></table>");
 	layout_end(req);
 }
 
-/* A signed or unsigned decimal typed by the team (NFKC, thousands separators allowed). */
-static enum input_err number(struct request *req, const char *raw, int max_scale, int allow_negative, dec_t *out)
+/*
+ * A signed or unsigned decimal typed by the team (NFKC, thousands separators
+ * allowed), at most `max` in magnitude.
+ */
+static enum input_err number(struct request *req, const char *raw, int max_scale, int allow_negative, long long max,
+			     dec_t *out)
 {
+	dec_t lim, mag;
 	const char *s;
 	enum input_err e = input_text(&req->arena, raw, strlen(raw), 40, 0, &s);
 	enum dec_err d;
@@ -248,19 +269,22 @@ static enum input_err number(struct request *req, const char *raw, int max_scale
 	case DEC_OVERFLOW: return INPUT_TOO_LARGE;
 	default: return INPUT_NOT_NUMBER;
 	}
-	return dec_check_max(*out, "1e12") == DEC_OK && dec_check_max((dec_t){ -out->m, out->scale }, "1e12") == DEC_OK ?
-		INPUT_OK : INPUT_TOO_LARGE;
+	dec_from_int(max, &lim);
+	mag = *out;
+	if (mag.m < 0)
+		mag.m = -mag.m;
+	return dec_cmp(mag, lim) <= 0 ? INPUT_OK : INPUT_TOO_LARGE;
 }
 
-static void decimals_message(struct form *f, const char *field, enum input_err e, int scale)
+static void decimals_message(struct request *req, struct form *f, const char *field, enum input_err e, int scale,
+			     long long max, const char *unit)
 {
-	if (e == INPUT_TOO_MANY_DECIMALS) {
-		static char msg[3][48];
-		snprintf(msg[scale % 3], sizeof(msg[0]), "最多 %d 位小數。", scale);
-		form_error(f, field, msg[scale % 3]);
-	} else {
+	if (e == INPUT_TOO_MANY_DECIMALS)
+		form_error(f, field, arena_printf(&req->arena, "最多 %d 位小數。", scale));
+	else if (e == INPUT_TOO_LARGE)
+		form_error(f, field, input_max_message(&req->arena, max, unit));
+	else
 		form_error(f, field, input_message(e));
-	}
 }
 
 static void save(struct request *req, int year)
@@ -294,17 +318,26 @@ static void save(struct request *req, int year)
 	e = input_text(&req->arena, v.note, strlen(v.note), 300, 0, &note);
 	if (e > INPUT_EMPTY || (m->needs_note && e == INPUT_EMPTY))
 		form_error(&f, "note", m->needs_note && e == INPUT_EMPTY ? "請說明資料內容與來源。" : "備註過長（300 字以內）或含有不允許的字元。");
-	e = input_quantity(&req->arena, v.q, strlen(v.q), &in.q, NULL);
+	e = input_quantity(&req->arena, v.q, strlen(v.q), m->q_max, &in.q, NULL);
 	if (e == INPUT_EMPTY)
 		form_error(&f, "q", "請填寫數量。");
 	else if (e)
-		form_error(&f, "q", input_message(e));
+		decimals_message(req, &f, "q", e, 3, m->q_max, m->q_unit);
 	if (m->q2_label) {
-		e = number(req, v.q2, 6, m->q2_signed, &in.q2);
-		if (e == INPUT_EMPTY)
+		e = number(req, v.q2, 6, m->q2_signed, m->q2_max, &in.q2);
+		if (e == INPUT_EMPTY) {
 			form_error(&f, "q2", "此欄位為必填。");
-		else if (e)
-			decimals_message(&f, "q2", e, 6);
+		} else if (e == INPUT_TOO_LARGE) {
+			char b[64];
+			dec_t d;
+
+			dec_from_int(m->q2_max, &d);
+			dec_format_grouped(d, b, sizeof(b));
+			form_error(&f, "q2", arena_printf(&req->arena, "%s須介於 %s%s 與 %s 之間。", m->q2_label,
+							  m->q2_signed ? "-" : "", m->q2_signed ? b : "0", b));
+		} else if (e) {
+			decimals_message(req, &f, "q2", e, 6, m->q2_max, m->q2_unit);
+		}
 	}
 	for (int i = 0; i < NA_MAX_OPTIONS; i++) {
 		in.opt[i] = *v.opt[i] ? v.opt[i] : NULL;
@@ -315,9 +348,9 @@ static void save(struct request *req, int year)
 		}
 	}
 	if (*v.override) {
-		e = number(req, v.override, 9, 0, &in.override);
+		e = number(req, v.override, 9, 0, NA_OVERRIDE_MAX, &in.override);
 		if (e)
-			decimals_message(&f, "override", e, 9);
+			decimals_message(req, &f, "override", e, 9, NA_OVERRIDE_MAX, "kgCO₂e／每單位數量");
 		in.has_override = 1;
 		if (input_text(&req->arena, v.reason, strlen(v.reason), 300, 0, &reason))
 			form_error(&f, "reason", "採用自訂係數時，請說明理由（300 字以內）。");
@@ -340,6 +373,31 @@ static void save(struct request *req, int year)
 	}
 	if (db_begin(db))
 		return unavailable(req);
+	if (!v.id) {
+		/*
+		 * At most NA_MAX_LINES lines a county-year (nonagency.h BOUNDS):
+		 * counted under the county-year's row lock, so two saves cannot
+		 * both take the last place.
+		 */
+		st = db_prepare(db, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
+		if (!st || (db_bind_int(st, 0, req->session->county_id), db_bind_int(st, 1, year), db_exec(st)))
+			goto fail;
+		db_reset(st);
+		/* A locking read: the newest committed lines, not this transaction's snapshot. */
+		st = db_prepare(db, "SELECT COUNT(*) FROM county_activities WHERE county_id = ? AND year = ? FOR UPDATE");
+		if (!st || (db_bind_int(st, 0, req->session->county_id), db_bind_int(st, 1, year), db_exec(st)))
+			goto fail;
+		long long lines = db_step(st) == 1 ? db_col_int(st, 0) : 0;
+		db_reset(st);
+		if (lines >= NA_MAX_LINES) {
+			db_rollback(db);
+			req->status = 409;
+			form_error(&f, "_", "full");   /* no field of its own: the flash says it */
+			return render(req, year, m, &v, &f,
+				      arena_printf(&req->arena, "本年度非機關活動已有 %lld 筆，已達上限 %d 筆，未存檔；請合併或刪除部分資料後再新增。",
+						   lines, NA_MAX_LINES));
+		}
+	}
 	if (v.id) {
 		st = db_prepare(db,
 			"UPDATE county_activities SET description = ?, note = ?, quantity = ?, quantity2 = NULLIF(?, ''),"

@@ -312,6 +312,19 @@ static void create(struct request *req)
 			return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL, NULL);
 		}
 	}
+	/* The bound on a county's agencies (agency_import.h), counted under the county's lock. */
+	st = db_prepare(db, "SELECT COUNT(*) FROM agencies WHERE county_id = ?");
+	if (!st || (db_bind_int(st, 0, req->session->county_id), db_exec(st)) || db_step(st) != 1)
+		goto fail;
+	long long count = db_col_int(st, 0);
+	db_reset(st);
+	if (count >= AGENCY_MAX_PER_COUNTY) {
+		db_rollback(db);
+		form_error(&f, "code", arena_printf(&req->arena, "本縣市已有 %lld 個機關（含已停用），已達上限 %d 個，不能再新增。",
+						    count, AGENCY_MAX_PER_COUNTY));
+		req->status = 409;
+		return render(req, &f, "資料未存檔：請修正標示的欄位。", NULL, NULL, NULL);
+	}
 	st = db_prepare(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, ?, ?, ?, NULLIF(?, 0))");
 	if (!st)
 		goto fail;

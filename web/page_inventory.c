@@ -28,6 +28,23 @@ static void unavailable(struct request *req)
 	routes_unavailable(req, "inventory");
 }
 
+/*
+ * A sum beyond int64 (inventory_load()'s INVENTORY_RANGE): rows outside the
+ * bounds, written around the application.  No figure is shown rather than
+ * a wrapped one.
+ */
+static void out_of_range(struct request *req, const char *title)
+{
+	req->status = 500;
+	layout_begin(req, title, title);
+	html(&req->body, "<h1>");
+	html_txt(&req->body, title);
+	html(&req->body, "</h1>");
+	form_flash(req, "error", "本年度的排放量合計超出系統可計算的範圍：資料庫中有超出上限的資料（例如設定上限之前存入的填報）。"
+		   "為免顯示錯誤的數字，本頁不顯示合計；請聯絡系統管理者檢查資料。");
+	layout_end(req);
+}
+
 /* The county-year's state: is_open and published; 1 found, 0 not, -1 error. */
 static int year_state(struct request *req, int county, int year, int *open, int *published, char *when, size_t size)
 {
@@ -197,7 +214,10 @@ void page_team_inventory(struct request *req)
 		return routes_error_page(req);
 	}
 	inv = arena_zalloc(&req->arena, sizeof(*inv));
-	if (inventory_load(&req->app->db, req->session->county_id, year, inv))
+	r = inventory_load(&req->app->db, req->session->county_id, year, inv);
+	if (r == INVENTORY_RANGE)
+		return out_of_range(req, "盤查清冊");
+	if (r)
 		return unavailable(req);
 	layout_begin(req, "盤查清冊", "盤查清冊");
 	strbuf_addf(o, "<h1>");
@@ -265,7 +285,10 @@ void page_public(struct request *req)
 			return routes_error_page(req);
 		}
 		inv = arena_zalloc(&req->arena, sizeof(*inv));
-		if (inventory_load(&req->app->db, c->id, year, inv))
+		pub = inventory_load(&req->app->db, c->id, year, inv);
+		if (pub == INVENTORY_RANGE)
+			return out_of_range(req, "公開資訊");
+		if (pub)
 			return unavailable(req);
 		/* The trend of a public page shows published years only (one query for them all). */
 		{

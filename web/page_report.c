@@ -112,7 +112,8 @@ static const char *jump_warning(struct request *req, const char *now, const char
 {
 	dec_t a, b, diff, half;
 
-	if (!now || !last || dec_parse(now, strlen(now), 3, 0, &a) || dec_parse(last, strlen(last), 3, 0, &b))
+	if (!now || !last || dec_parse(now, strlen(now), 3, DEC_ALLOW_GROUPING, &a) ||
+	    dec_parse(last, strlen(last), 3, DEC_ALLOW_GROUPING, &b))
 		return NULL;
 	if (dec_is_zero(b))
 		return dec_is_zero(a) ? NULL : arena_strdup(&req->arena, "去年為 0，請確認數值。");
@@ -403,7 +404,7 @@ static const char *form_warning(const struct report *r)
 	if (!other)
 		return NULL;
 	if (!p->qty[CALC_ELECTRICITY] ||
-	    (dec_parse(p->qty[CALC_ELECTRICITY], strlen(p->qty[CALC_ELECTRICITY]), 3, 0, &e) == DEC_OK && dec_is_zero(e)))
+	    (dec_parse(p->qty[CALC_ELECTRICITY], strlen(p->qty[CALC_ELECTRICITY]), 3, DEC_ALLOW_GROUPING, &e) == DEC_OK && dec_is_zero(e)))
 		return "提醒：已填寫其他耗用量，但電力為空白或 0，請確認是否漏填。";
 	return NULL;
 }
@@ -458,6 +459,8 @@ void page_report_edit(struct request *req)
 		return;
 	}
 	rc = calc_compute(t, year, in, n, lines, &res, err, sizeof(err));
+	if (!rc)
+		report_check_total(req, f, lines, n, &res);   /* the report bound: refused beside the field */
 	if (f->nerr || rc) {
 		req->status = 400;
 		render_form(req, f, t, r, prev, &y, lines, rc ? 0 : n, rc ? NULL : &res, rc ? err : NULL, "error", 0);

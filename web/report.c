@@ -105,8 +105,12 @@ int report_load(struct request *req, long long agency_id, int year, struct repor
 	return 0;
 }
 
-/* Checks one posted quantity; keeps the text for the page either way. */
-static const char *field_qty(struct request *req, struct form *f, const char *name, dec_t *out, int *valid)
+/*
+ * Checks one posted quantity against its declared maximum (`max` `unit`);
+ * keeps the text for the page either way.
+ */
+static const char *field_qty(struct request *req, struct form *f, const char *name, long long max, const char *unit,
+			     dec_t *out, int *valid)
 {
 	const char *raw = query_get(&req->form, name), *norm;
 	enum input_err e;
@@ -114,11 +118,12 @@ static const char *field_qty(struct request *req, struct form *f, const char *na
 	*valid = 0;
 	if (!raw)
 		return NULL;
-	e = input_quantity(&req->arena, raw, strlen(raw), out, &norm);
+	e = input_quantity(&req->arena, raw, strlen(raw), max, out, &norm);
 	if (e == INPUT_EMPTY)
 		return NULL;
 	if (e) {
-		form_error(f, arena_strdup(&req->arena, name), input_message(e));
+		form_error(f, arena_strdup(&req->arena, name),
+			   e == INPUT_TOO_LARGE ? input_max_message(&req->arena, max, unit) : input_message(e));
 		return raw;
 	}
 	*valid = 1;
@@ -175,22 +180,23 @@ void report_from_form(struct request *req, struct report *r, struct form *f, str
 		for (int k = 0; k < CALC__MAX; k++) {
 			if (k == CALC_REFRIGERANT)
 				continue;
-			rp->qty[k] = field_qty(req, f, arena_printf(a, "%s_%s", pk, calc_items[k].key), &q, &ok);
+			rp->qty[k] = field_qty(req, f, arena_printf(a, "%s_%s", pk, calc_items[k].key), calc_items[k].max,
+					       calc_items[k].unit, &q, &ok);
 			if (ok)
 				add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
 		}
 		rp->generator_name = field_text(req, f, arena_printf(a, "%s_generator_name", pk), 100, 0);
-		rp->r134a = field_qty(req, f, arena_printf(a, "%s_ref_R134a", pk), &q, &ok);
+		rp->r134a = field_qty(req, f, arena_printf(a, "%s_ref_R134a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
 		if (ok)
 			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, SEQ_R134A, "R134a", q);
-		rp->r410a = field_qty(req, f, arena_printf(a, "%s_ref_R410a", pk), &q, &ok);
+		rp->r410a = field_qty(req, f, arena_printf(a, "%s_ref_R410a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
 		if (ok)
 			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, SEQ_R410A, "R410a", q);
 		for (int i = 1; i <= REPORT_EXTRA; i++) {
 			const char *tname = arena_printf(a, "%s_ref_type_%d", pk, i);
 			const char *qname = arena_printf(a, "%s_ref_qty_%d", pk, i);
 			const char *type = field_text(req, f, tname, 16, 0);
-			const char *qty = field_qty(req, f, qname, &q, &ok);
+			const char *qty = field_qty(req, f, qname, CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
 
 			if (!*type && !qty)
 				continue;
@@ -208,7 +214,7 @@ void report_from_form(struct request *req, struct report *r, struct form *f, str
 		for (int i = 1; i <= REPORT_EXTRA; i++) {
 			const char *nm = field_text(req, f, arena_printf(a, "%s_other_name_%d", pk, i), 100, 0);
 			const char *un = field_text(req, f, arena_printf(a, "%s_other_unit_%d", pk, i), 20, 0);
-			const char *qty = field_qty(req, f, arena_printf(a, "%s_other_qty_%d", pk, i), &q, &ok);
+			const char *qty = field_qty(req, f, arena_printf(a, "%s_other_qty_%d", pk, i), REPORT_OTHER_MAX, NULL, &q, &ok);
 
 			if (!*nm && !*un && !qty)
 				continue;
@@ -222,6 +228,38 @@ void report_from_form(struct request *req, struct report *r, struct form *f, str
 	}
 }
 
+/* The form field a line was computed from (as render_part names it). */
+static const char *field_of(struct arena *a, const struct calc_line *l)
+{
+	const char *pk = calc_part_keys[l->part];
+
+	if (l->item != CALC_REFRIGERANT)
+		return arena_printf(a, "%s_%s", pk, calc_items[l->item].key);
+	if (l->seq == SEQ_R134A)
+		return arena_printf(a, "%s_ref_R134a", pk);
+	if (l->seq == SEQ_R410A)
+		return arena_printf(a, "%s_ref_R410a", pk);
+	return arena_printf(a, "%s_ref_qty_%d", pk, l->seq - SEQ_EXTRA + 1);
+}
+
+int report_check_total(struct request *req, struct form *f, const struct calc_line *lines, int n,
+		       const struct calc_result *res)
+{
+	int part, line;
+	char total[96], max[64];
+	dec_t m;
+
+	if (!calc_over_limit(res, lines, n, &part, &line))
+		return 0;
+	dec_format_grouped(res->total[part], total, sizeof(total));
+	dec_from_int(CALC_REPORT_MAX_KG, &m);
+	dec_format_grouped(m, max, sizeof(max));
+	form_error(f, line >= 0 ? field_of(&req->arena, &lines[line]) : arena_printf(&req->arena, "%s_electricity", calc_part_keys[part]),
+		   arena_printf(&req->arena, "%s部分的排放量合計 %s kgCO₂e，超過一個機關一年的上限 %s kgCO₂e（1,000 萬公噸）；"
+				"此欄的排放量最大，請確認數值與單位。", part_label[part], total, max));
+	return 1;
+}
+
 void report_inputs(struct request *req, const struct report *r, struct calc_input *in, int *n)
 {
 	dec_t q;
@@ -231,7 +269,7 @@ void report_inputs(struct request *req, const struct report *r, struct calc_inpu
 	for (int p = 0; p < CALC_PART__MAX; p++) {
 		const struct report_part *rp = &r->part[p];
 
-#define Q(s) ((s) && dec_parse((s), strlen(s), 3, 0, &q) == DEC_OK)
+#define Q(s) ((s) && dec_parse((s), strlen(s), 3, DEC_ALLOW_GROUPING, &q) == DEC_OK)
 		for (int k = 0; k < CALC__MAX; k++)
 			if (k != CALC_REFRIGERANT && Q(rp->qty[k]))
 				add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
@@ -312,14 +350,14 @@ static const char *flat_get(const struct flat *fl, const char *key, const char *
 	return NULL;
 }
 
-static long long milli_of(const char *s)
+/* The thousandths of a checked quantity's text into *m: 0, or -1 (logged) when it is not one. */
+static int milli_of(const char *s, long long *m)
 {
 	dec_t d;
-	long long m = 0;
 
-	if (s && dec_parse(s, strlen(s), 3, 0, &d) == DEC_OK)
-		dec_to_scaled_i64(d, 3, &m);
-	return m;
+	if (!s || dec_parse(s, strlen(s), 3, DEC_ALLOW_GROUPING, &d) != DEC_OK || dec_to_scaled_i64(d, 3, m))
+		return error("report save: quantity %.40s does not fit", s ? s : "(null)");
+	return 0;
 }
 
 static int insert_item(struct db *db, long long rid, int part, const char *item, int seq, const char *refrigerant,
@@ -328,8 +366,9 @@ static int insert_item(struct db *db, long long rid, int part, const char *item,
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO report_items (report_id, part, item, seq, refrigerant, name, unit, quantity_milli)"
 		" VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?)");
+	long long m = 0;
 
-	if (!st)
+	if (!st || (qty && milli_of(qty, &m)))
 		return -1;
 	db_bind_int(st, 0, rid);
 	db_bind_text(st, 1, calc_part_keys[part]);
@@ -339,7 +378,7 @@ static int insert_item(struct db *db, long long rid, int part, const char *item,
 	db_bind_text(st, 5, name ? name : "");
 	db_bind_text(st, 6, unit ? unit : "");
 	if (qty)
-		db_bind_int(st, 7, milli_of(qty));
+		db_bind_int(st, 7, m);
 	else
 		db_bind_null(st, 7);
 	return db_exec(st);
@@ -409,8 +448,12 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 	}
 	if (report_load(req, r->agency_id, r->year, &old))
 		goto fail;
-	dec_to_scaled_i64(res->total[CALC_OWN], 3, &own);
-	dec_to_scaled_i64(res->total[CALC_OUTSOURCED], 3, &out);
+	if (dec_to_scaled_i64(res->total[CALC_OWN], 3, &own) || dec_to_scaled_i64(res->total[CALC_OUTSOURCED], 3, &out)) {
+		/* calc_compute() and the report bound exclude it; never store a stand-in. */
+		error("report save: a total does not fit");
+		db_rollback(db);
+		return REPORT_FAILED;
+	}
 	if (!old.id) {
 		st = db_prepare(db, "INSERT INTO reports (agency_id, year, version, confirmed, scope_text, outsourced_scope_text,"
 				    " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by, save_token)"
@@ -494,8 +537,11 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 		if (!st)
 			goto fail;
-		dec_to_scaled_i64(l->quantity, 3, &qm);
-		dec_to_scaled_i64(l->kg, 3, &km);
+		if (dec_to_scaled_i64(l->quantity, 3, &qm) || dec_to_scaled_i64(l->kg, 3, &km)) {
+			error("report save: line %d does not fit", i);
+			db_rollback(db);
+			return REPORT_FAILED;
+		}
 		db_bind_int(st, 0, rid);
 		db_bind_text(st, 1, calc_part_keys[l->part]);
 		db_bind_text(st, 2, calc_items[l->item].key);

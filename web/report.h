@@ -8,6 +8,11 @@
 
 #define REPORT_EXTRA 20      /* at most this many extra refrigerant / other rows per part */
 #define REPORT_MAX_LINES (2 * (CALC__MAX + 2 * REPORT_EXTRA + 2))
+/* An 其他能源 row's quantity (no factor, any unit): its thousandths still fit the BIGINT column. */
+#define REPORT_OTHER_MAX 1000000000000LL
+
+/* calc.h's proof of the bounds counts this many refrigerant rows per part. */
+_Static_assert(2 + REPORT_EXTRA <= CALC_MAX_REFRIGERANT_ROWS, "refrigerant rows beyond calc.h's bound");
 
 /* The quantities of one part as text (what was typed, or what is stored). */
 struct report_part {
@@ -42,6 +47,14 @@ int report_load(struct request *req, long long agency_id, int year, struct repor
  */
 void report_from_form(struct request *req, struct report *r, struct form *f,
 		      struct calc_input *in, int *n);
+
+/*
+ * The report bound (calc_over_limit()): when a part's total is above
+ * CALC_REPORT_MAX_KG, puts the message beside the field of that part's
+ * largest line and returns 1; else 0.
+ */
+int report_check_total(struct request *req, struct form *f, const struct calc_line *lines, int n,
+		       const struct calc_result *res);
 
 /* Calculation inputs of a stored report. */
 void report_inputs(struct request *req, const struct report *r, struct calc_input *in, int *n);

@@ -276,17 +276,33 @@ static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int year, const 
 	return 0;
 }
 
+/* The inventory of the county-year; 0, or an export status: -2 (the database) or -1 (sums beyond the bounds). */
+static int load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struct inventory *inv, char *err, size_t errlen)
+{
+	int rc = inventory_load(ctx->db, county, year, inv);
+
+	if (!rc)
+		return 0;
+	if (rc != INVENTORY_RANGE)
+		return export_dberr(wb, err, errlen);
+	/* Never a workbook of wrapped figures: the job fails with the reason. */
+	workbook_close(wb);
+	snprintf(err, errlen, "合計超出系統可計算的範圍（資料庫中有超出上限的資料），無法產製；請聯絡系統管理者");
+	return -1;
+}
+
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
 	lxw_workbook *wb = export_open(path, 1, err, errlen);
 	struct inventory inv;
 	struct fmt f;
+	int rc;
 
 	if (!wb)
 		return -1;
 	formats(wb, &f);
-	if (inventory_load(ctx->db, county, year, &inv))
-		goto dberr;
+	if ((rc = load(ctx, wb, county, year, &inv, err, errlen)))
+		return rc;
 	summary(workbook_add_worksheet(wb, "摘要"), &inv, &f);
 	export_progress(ctx, id, 10);
 	if (agency_lines(ctx, id, workbook_add_worksheet(wb, "機關排放明細"), county, year, &f, inv.n_agencies))
@@ -333,8 +349,8 @@ int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int ye
 	if (!wb)
 		return -1;
 	formats(wb, &f);
-	if (inventory_load(ctx->db, county, year, &inv))
-		return export_dberr(wb, err, errlen);
+	if ((r = load(ctx, wb, county, year, &inv, err, errlen)))
+		return r;
 	export_progress(ctx, id, 40);
 	ch = workbook_add_worksheet(wb, "圖表");
 	data = workbook_add_worksheet(wb, "資料");

@@ -16,6 +16,13 @@
  * claimed rows are marked done.  Nothing is added to a stored total, so a
  * job run twice, or by two workers, computes the same figures; a worker
  * killed mid-job rolls back and leaves the rows pending for the next one.
+ *
+ * No total can wrap: SUM() of the BIGINT columns is a DECIMAL, and storing
+ * a value beyond BIGINT is an error under the connection's STRICT_ALL_TABLES
+ * (as is BIGINT arithmetic beyond it), so such a job fails, is logged and
+ * stays pending (the pages keep showing 計算中) instead of storing a wrong
+ * figure.  Within the bounds of inventory_data.h no county-year can get
+ * there: every figure stays below 3 x 10^17 thousandths.
  */
 
 static int fail(struct db *db, const char *what)

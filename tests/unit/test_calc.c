@@ -1,13 +1,17 @@
 /* test_calc.c: the calculation against values computed independently (tests/unit/data/
  * calc_expected.py, Python's decimal module straight from the reference CSV) and SPEC 4's
  * worked checks, over 2013-2025: every GWP era, the provisional year, each refrigerant,
- * BC/KBC, LPG in kg, outsourced apart from own. */
+ * BC/KBC, LPG in kg, outsourced apart from own; and the bounds (calc.h BOUNDS): every field at
+ * its maximum with the largest factor of every year, the form's validators, the factor ceiling
+ * and the report bound, each at the limit and one step beyond. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 
 #include "calc.h"
+#include "input.h"
 #include "tap.h"
 
 #include "factors.h"
@@ -91,6 +95,189 @@ static const char *fmt(dec_t d)
 {
 	dec_format(d, b, sizeof(b));
 	return b;
+}
+
+/* The largest per-unit factor a refrigerant row can have in `year`, and which refrigerant. */
+static const char *largest_refrigerant(const struct calc_table *t, int year, dec_t *factor)
+{
+	const char *best = NULL;
+	struct calc_line l;
+	struct calc_result res;
+	char err[256];
+
+	for (int i = 0; i < t->nrefrigerants; i++) {
+		struct calc_input in = { CALC_REFRIGERANT, CALC_OWN, 10, t->refrigerants[i].code, { 1, 0 } };
+
+		if (calc_compute(t, year, &in, 1, &l, &res, err, sizeof(err)) == 0 && (!best || dec_cmp(l.factor, *factor) > 0)) {
+			best = t->refrigerants[i].code;
+			*factor = l.factor;
+		}
+	}
+	return best;
+}
+
+/*
+ * Every field of both parts at its maximum, CALC_MAX_REFRIGERANT_ROWS rows
+ * of the year's largest-GWP refrigerant, for every year of the table:
+ * computes exactly (each line is its exact product rounded once; the total
+ * is the sum of the lines), its thousandths fit int64 within the bound
+ * calc.c proves at compile time, and the report bound refuses it, naming
+ * its largest line.  Also the largest factor the table can produce.
+ */
+static void test_bounds_all_fields(const struct calc_table *t)
+{
+	static struct calc_input in[2 * (CALC__MAX + CALC_MAX_REFRIGERANT_ROWS)];
+	static struct calc_line lines[2 * (CALC__MAX + CALC_MAX_REFRIGERANT_ROWS)];
+	struct calc_result res;
+	char err[256];
+	dec_t largest = { 0, 0 }, bound;
+	int bad_exact = 0, bad_fit = 0, bad_limit = 0, computed = 0;
+
+	/* 3.05 x 10^15 kg: the compile-time bound of calc.c, at the field maxima and CALC_FACTOR_MAX. */
+	dec_from_int(2 * CALC_FACTOR_MAX * (CALC_MAX_ELECTRICITY + 5 * CALC_MAX_FUEL + 3 * CALC_MAX_EXTINGUISHER +
+					    CALC_MAX_REFRIGERANT_ROWS * CALC_MAX_REFRIGERANT), &bound);
+	for (int year = 2013; year <= 2025; year++) {
+		dec_t rf = { 0, 0 }, sum = { 0, 3 }, both;
+		const char *ref = largest_refrigerant(t, year, &rf);
+		int n = 0, part, line;
+		long long m;
+
+		for (int p = 0; p < CALC_PART__MAX; p++) {
+			for (int k = 0; k < CALC__MAX; k++)
+				if (k != CALC_REFRIGERANT)
+					in[n++] = (struct calc_input){ (enum calc_item)k, (enum calc_part)p, 0, NULL, { calc_items[k].max, 0 } };
+			for (int i = 0; i < CALC_MAX_REFRIGERANT_ROWS; i++)
+				in[n++] = (struct calc_input){ CALC_REFRIGERANT, (enum calc_part)p, 10 + i, ref, { CALC_MAX_REFRIGERANT, 0 } };
+		}
+		if (!ok(ref && calc_compute(t, year, in, n, lines, &res, err, sizeof(err)) == 0,
+			"%d: every field at its maximum, %d rows of %s, computes", year, CALC_MAX_REFRIGERANT_ROWS, ref ? ref : "?")) {
+			printf("# %s\n", err);
+			continue;
+		}
+		computed++;
+		for (int i = 0; i < n; i++) {
+			dec_t exact, rounded;
+
+			if (dec_mul(lines[i].quantity, lines[i].factor, &exact) || dec_round(exact, 3, &rounded) ||
+			    dec_cmp(rounded, lines[i].kg) || dec_add(sum, lines[i].kg, &sum))
+				bad_exact++;
+			if (dec_cmp(lines[i].factor, largest) > 0)
+				largest = lines[i].factor;
+		}
+		if (dec_add(res.total[CALC_OWN], res.total[CALC_OUTSOURCED], &both) || dec_cmp(both, sum))
+			bad_exact++;
+		if (dec_to_scaled_i64(both, 3, &m) || dec_cmp(both, bound) > 0)
+			bad_fit++;
+		if (calc_over_limit(&res, lines, n, &part, &line) != -1 || part != CALC_OWN || line < 0 ||
+		    lines[line].item != CALC_REFRIGERANT)
+			bad_limit++;
+	}
+	is_int(computed, 13, "all 13 years compute at the bounds");
+	is_int(bad_exact, 0, "each line is its exact product rounded once; both totals are the sum of the lines");
+	is_int(bad_fit, 0, "both parts together fit int64 thousandths, within calc.c's bound of %s kg", fmt(bound));
+	is_int(bad_limit, 0, "and the report bound refuses them, beside the largest line (a refrigerant row)");
+	ok(dec_sign(largest) > 0 && dec_cmp(largest, (dec_t){ CALC_FACTOR_MAX, 0 }) <= 0,
+	   "the largest per-unit factor the table produces, %s, is within CALC_FACTOR_MAX", fmt(largest));
+}
+
+/* The factor ceiling, on a one-row table: 100,000 is accepted, 100,000.001 and -0.001 are not. */
+static void test_factor_ceiling(void)
+{
+	struct calc_factor f = { "elec_grid_2023", { 100000, 0 }, "kgCO2e/kWh", "test", 2023, 2023, CONF_OFFICIAL };
+	struct calc_table small = { .factors = &f, .nfactors = 1, .eras = { { "AR5", 2023, 0 } }, .neras = 1 };
+	struct calc_input in = { CALC_ELECTRICITY, CALC_OWN, 0, NULL, { CALC_MAX_ELECTRICITY, 0 } };
+	struct calc_line l;
+	struct calc_result res;
+	char err[256];
+	long long m;
+
+	ok(calc_compute(&small, 2023, &in, 1, &l, &res, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), "1000000000000000.000") &&
+	   dec_to_scaled_i64(l.kg, 3, &m) == 0, "factor 100,000 x 10^10 kWh: 10^15 kg, fits");
+	f.value = (dec_t){ 100000001, 3 };
+	ok(calc_compute(&small, 2023, &in, 1, &l, &res, err, sizeof(err)) == -1 && strstr(err, "100,000"),
+	   "factor 100,000.001 refused as a data error: %s", err);
+	f.value = (dec_t){ -1, 3 };
+	ok(calc_compute(&small, 2023, &in, 1, &l, &res, err, sizeof(err)) == -1, "a negative factor refused");
+	f.value = (dec_t){ 494, 3 };
+	in.quantity = (dec_t){ -1, 0 };
+	ok(calc_compute(&small, 2023, &in, 1, &l, &res, err, sizeof(err)) == -1, "a negative quantity refused");
+}
+
+/*
+ * The report bound, exactly: in 2023, 10^10 kWh x 0.494 + 1,269,761 kg R507A
+ * x 3,985 + 2,415 kg CO2 extinguishers = 4,940,000,000 + 5,059,997,585 +
+ * 2,415 = 10,000,000,000.000 kg is accepted; 0.001 kg more is not, and the
+ * message goes beside the largest line (R507A).  Each part on its own.
+ */
+static void test_report_bound(const struct calc_table *t)
+{
+	struct calc_input in[] = {
+		{ CALC_ELECTRICITY, CALC_OWN, 0, NULL, { CALC_MAX_ELECTRICITY, 0 } },
+		{ CALC_REFRIGERANT, CALC_OWN, 10, "R507A", { 1269761, 0 } },
+		{ CALC_EXT_CO2, CALC_OWN, 0, NULL, { 2415, 0 } },
+		{ CALC_ELECTRICITY, CALC_OUTSOURCED, 0, NULL, { CALC_MAX_ELECTRICITY, 0 } },
+		{ CALC_REFRIGERANT, CALC_OUTSOURCED, 10, "R507A", { 1269761, 0 } },
+		{ CALC_EXT_CO2, CALC_OUTSOURCED, 0, NULL, { 2415, 0 } },
+	};
+	struct calc_line lines[6];
+	struct calc_result res;
+	char err[256];
+	int part = 9, line = 9;
+
+	ok(calc_compute(t, 2023, in, 6, lines, &res, err, sizeof(err)) == 0, "the report at its bound computes");
+	is_str(fmt(res.total[CALC_OWN]), "10000000000.000", "own: exactly 10^10 kg");
+	is_str(fmt(res.total[CALC_OUTSOURCED]), "10000000000.000", "outsourced: exactly 10^10 kg");
+	is_int(calc_over_limit(&res, lines, 6, &part, &line), 0, "both at the bound: accepted");
+	in[5].quantity = (dec_t){ 2415001, 3 };
+	ok(calc_compute(t, 2023, in, 6, lines, &res, err, sizeof(err)) == 0 &&
+	   !strcmp(fmt(res.total[CALC_OUTSOURCED]), "10000000000.001"), "outsourced 0.001 kg above");
+	ok(calc_over_limit(&res, lines, 6, &part, &line) == -1 && part == CALC_OUTSOURCED && line == 4,
+	   "refused: the outsourced part, beside its R507A line");
+	in[5].quantity = (dec_t){ 2415, 0 };
+	in[2].quantity = (dec_t){ 2415001, 3 };
+	ok(calc_compute(t, 2023, in, 6, lines, &res, err, sizeof(err)) == 0 &&
+	   calc_over_limit(&res, lines, 6, &part, &line) == -1 && part == CALC_OWN && line == 1,
+	   "own 0.001 kg above: refused beside its R507A line");
+
+	/* Issue 10: twenty rows of 10^12 kg R404A: the form refuses each (below); the calculation itself refuses the total. */
+	struct calc_input r404[20];
+	struct calc_line l20[20];
+
+	for (int i = 0; i < 20; i++)
+		r404[i] = (struct calc_input){ CALC_REFRIGERANT, CALC_OWN, 10 + i, "R404A", { 1000000000000LL, 0 } };
+	ok(calc_compute(t, 2023, r404, 20, l20, &res, err, sizeof(err)) == -1 && strstr(err, "合計過大"),
+	   "twenty 10^12 kg R404A rows: the total's thousandths do not fit, refused (%s)", err);
+}
+
+/* The form's validators (input_quantity with each field's maximum): the limit passes, 0.001 more does not. */
+static void test_validators(void)
+{
+	struct arena a;
+	dec_t q;
+	const char *norm;
+	int bad = 0;
+
+	arena_init(&a, 1 << 14);
+	for (int k = 0; k < CALC__MAX; k++) {
+		char at[64], beyond[64];
+
+		snprintf(at, sizeof(at), "%lld", calc_items[k].max);
+		snprintf(beyond, sizeof(beyond), "%lld.001", calc_items[k].max);
+		if (input_quantity(&a, at, strlen(at), calc_items[k].max, &q, &norm) != INPUT_OK ||
+		    input_quantity(&a, beyond, strlen(beyond), calc_items[k].max, &q, &norm) != INPUT_TOO_LARGE) {
+			printf("# %s: %s / %s\n", calc_items[k].key, at, beyond);
+			bad++;
+		}
+	}
+	is_int(bad, 0, "every item: its maximum accepted, 0.001 more refused");
+	is_int(input_quantity(&a, "10,000,000,000", 14, CALC_MAX_ELECTRICITY, &q, &norm), INPUT_OK, "10,000,000,000 kWh (grouped) accepted");
+	is_int(input_quantity(&a, "１０，０００，０００，００１", strlen("１０，０００，０００，００１"), CALC_MAX_ELECTRICITY, &q, &norm), INPUT_TOO_LARGE,
+	       "10,000,000,001 kWh in full-width digits refused");
+	is_int(input_quantity(&a, "1000000000000", 13, CALC_MAX_REFRIGERANT, &q, &norm), INPUT_TOO_LARGE,
+	       "issue 10: 10^12 kg of refrigerant refused by the field");
+	is_str(input_max_message(&a, CALC_MAX_REFRIGERANT, "公斤"), "數值過大（上限 10,000,000 公斤）。", "the message names the limit");
+	is_str(input_max_message(&a, 1000000000000LL, NULL), "數值過大（上限 1,000,000,000,000）。", "... with or without a unit");
+	arena_release(&a);
 }
 
 int main(void)
@@ -182,5 +369,9 @@ int main(void)
 		struct calc_input huge = { CALC_REFRIGERANT, CALC_OWN, 1, "R410a", { (dec_i128)1000000000000000000LL * 100000000000000000LL, 3 } };
 		ok(calc_compute(&t, 2023, &huge, 1, lines, &res, err, sizeof(err)) == -1, "overflow refused, not wrapped");
 	}
+	test_bounds_all_fields(&t);
+	test_factor_ceiling();
+	test_report_bound(&t);
+	test_validators();
 	return tap_done();
 }

@@ -457,6 +457,57 @@ static void test_worked(void)
 	}
 }
 
+/*
+ * The int64 edge (BIGINT *_milli columns): conversions, checked sums and
+ * MySQL's SUM() text, each at the limit and one step beyond; and issue 10's
+ * case, which the old save stored as 0 because it ignored a refusal here.
+ */
+static void test_int64_edge(void)
+{
+	long long m;
+	dec_t sum = { 0, 3 }, line;
+
+	m = 7;
+	ok(dec_to_scaled_i64(D("-9223372036854775.808"), 3, &m) == 0 && m == LLONG_MIN, "LLONG_MIN thousandths fit");
+	m = 7;
+	ok(dec_to_scaled_i64(D("-9223372036854775.809"), 3, &m) == -1 && m == 7, "one below does not, *out kept");
+	ok(dec_to_scaled_i64(D("9223372036854775.8074"), 3, &m) == 0 && m == LLONG_MAX, "rounds down onto LLONG_MAX");
+	m = 7;
+	ok(dec_to_scaled_i64(D("9223372036854775.8075"), 3, &m) == -1 && m == 7, "rounds up past LLONG_MAX: refused");
+
+	m = 7;
+	ok(dec_add_i64(LLONG_MAX - 1, 1, &m) == 0 && m == LLONG_MAX, "LLONG_MAX - 1 + 1 fits");
+	m = 7;
+	ok(dec_add_i64(LLONG_MAX, 1, &m) == -1 && m == 7, "LLONG_MAX + 1 refused, *out kept");
+	ok(dec_add_i64(LLONG_MIN, -1, &m) == -1 && m == 7, "LLONG_MIN - 1 refused");
+	ok(dec_add_i64(LLONG_MIN, LLONG_MAX, &m) == 0 && m == -1, "LLONG_MIN + LLONG_MAX = -1");
+	ok(dec_add_i64(-5, 3, &m) == 0 && m == -2, "small sums");
+
+	ok(dec_parse_i64("9223372036854775807", 19, &m) == 0 && m == LLONG_MAX, "SUM() text at LLONG_MAX");
+	ok(dec_parse_i64("-9223372036854775808", 20, &m) == 0 && m == LLONG_MIN, "SUM() text at LLONG_MIN");
+	m = 7;
+	ok(dec_parse_i64("9223372036854775808", 19, &m) == -1 && m == 7, "one more refused, *out kept");
+	ok(dec_parse_i64("-9223372036854775809", 20, &m) == -1, "one less refused");
+	ok(dec_parse_i64("78856000000000000467", 20, &m) == -1, "a 20-digit SUM() refused (strtoll would saturate)");
+	ok(dec_parse_i64("12.5", 4, &m) == -1 && dec_parse_i64("", 0, &m) == -1 && dec_parse_i64("1e3", 3, &m) == -1 &&
+	   dec_parse_i64("abc", 3, &m) == -1 && m == 7, "not an integer: refused");
+	ok(dec_parse_i64("0", 1, &m) == 0 && m == 0 && dec_parse_i64("-42", 3, &m) == 0 && m == -42, "0 and -42");
+
+	/*
+	 * Issue 10: twenty rows of 10^12 kg R404A x GWP 3942.8 (AR5).  Each line
+	 * fits, their exact sum is fine in 128 bits, but its thousandths do not
+	 * fit int64: the conversion must say so (the old save ignored it).
+	 */
+	ok(dec_mul(D("1000000000000"), D("3942.8"), &line) == 0 && dec_to_scaled_i64(line, 3, &m) == 0 &&
+	   m == 3942800000000000000LL, "one 10^12 kg R404A line: 3,942,800,000,000,000 kg fits");
+	for (int i = 0; i < 20; i++)
+		if (dec_add(sum, line, &sum))
+			break;
+	is_str(gfmt(sum), "78,856,000,000,000,000.000", "twenty of them, exactly");
+	m = 7;
+	ok(dec_to_scaled_i64(sum, 3, &m) == -1 && m == 7, "... whose thousandths do not fit int64: refused, nothing stored");
+}
+
 int main(void)
 {
 	test_parse();
@@ -465,5 +516,6 @@ int main(void)
 	test_format();
 	test_strerror();
 	test_worked();
+	test_int64_edge();
 	return tap_done();
 }

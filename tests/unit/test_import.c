@@ -576,6 +576,31 @@ static void test_plan(void)
 		free(codes);
 		free(big);
 	}
+	{
+		/*
+		 * The county's bound (AGENCY_MAX_PER_COUNTY, inactive ones counted):
+		 * with one place left, the first new row fits and the next is refused;
+		 * renaming an existing agency still works.
+		 */
+		int nex = AGENCY_MAX_PER_COUNTY - 1;
+		struct import_existing *big = malloc(sizeof(*big) * (size_t)nex);
+		char (*codes)[16] = malloc(16 * (size_t)nex);
+
+		for (int i = 0; i < nex; i++) {
+			snprintf(codes[i], 16, "C%08d", i);
+			big[i].code = codes[i];
+			big[i].name = "機關";
+			big[i].parent = "";
+			big[i].active = i % 2;   /* half of them deactivated: they count too */
+		}
+		is_int(read_str("N0000001,新局,\nN0000002,新局二,\nC00000001,改名,\n", &f), 0, "two new agencies and a rename");
+		is_int(import_plan(&a, &f, big, nex, NULL, 0), 1, "one row is wrong");
+		ok(!row_of(&f, 1)->error, "the first new agency takes the last place");
+		ok(contains(err_of(&f, 2), "上限 20000"), "the second is beyond the county's bound: %s", err_of(&f, 2));
+		ok(!row_of(&f, 3)->error && row_of(&f, 3)->action == IMPORT_UPDATE, "a rename needs no place");
+		free(codes);
+		free(big);
+	}
 }
 
 int main(void)

@@ -1,5 +1,6 @@
 /* test_nonagency.c: each non-agency method against values computed by hand from the IPCC
  * defaults of the reference table (the arithmetic is in the comments). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,129 @@ static const char *kg(int year, const char *method, const char *q, const char *q
 		return out;
 	}
 	return fmt(l->kg);
+}
+
+/* The decimal text of v (+ extra, e.g. ".001"), for quantities at and beyond a bound. */
+static const char *text(long long v, const char *extra)
+{
+	static char b[4][64];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(b[k], sizeof(b[k]), "%s%lld%s", v < 0 ? "-" : "", v < 0 ? -v : v, extra);
+	return b[k];
+}
+
+struct tally {
+	int computed, by_bound, other;
+	dec_t largest;
+};
+
+/* One line of method m at its maxima with choices idx[] (-1: left out) and the second quantity's sign. */
+static void at_maxima(int year, const struct na_method *m, const int *idx, int negative, struct tally *ty)
+{
+	struct na_input in = { .method = m->key, .q = Q(text(m->q_max, "")),
+			       .q2 = Q(text(negative ? -m->q2_max : m->q2_max, "")) };
+	struct na_line l;
+	char err[300];
+	long long km;
+
+	for (int o = 0; o < NA_MAX_OPTIONS && m->options[o].name; o++)
+		in.opt[o] = idx[o] >= 0 ? m->options[o].choices[idx[o]].key : NULL;
+	if (na_compute(&t, year, &in, &l, err, sizeof(err)) == 0) {
+		dec_t mag = l.kg;
+
+		if (mag.m < 0)
+			mag.m = -mag.m;
+		if (dec_to_scaled_i64(l.kg, 3, &km) || dec_cmp(mag, Q(text(NA_LINE_MAX_KG, ""))) > 0)
+			ty->other++;
+		if (dec_cmp(mag, ty->largest) > 0)
+			ty->largest = mag;
+		ty->computed++;
+	} else if (strstr(err, "超過單筆上限")) {
+		ty->by_bound++;
+	} else {
+		printf("# %d %s %s %s %s: %s\n", year, m->key, in.opt[0] ? in.opt[0] : "-", in.opt[1] ? in.opt[1] : "-",
+		       in.opt[2] ? in.opt[2] : "-", err);
+		ty->other++;
+	}
+}
+
+/*
+ * Every method with every combination of its choices (each optional one also
+ * left out), its quantities at their maxima (a signed second quantity at
+ * both ends), in every year 2013-2025: each line either computes exactly
+ * within NA_LINE_MAX_KG or is refused by that bound, never by an arithmetic
+ * overflow; the largest line that computes is reported.
+ */
+static void test_bounds_all_methods(void)
+{
+	struct tally ty = { 0, 0, 0, { 0, 0 } };
+
+	for (int year = 2013; year <= 2025; year++) {
+		for (int i = 0; i < na_nmethods; i++) {
+			const struct na_method *m = &na_methods[i];
+			int first[NA_MAX_OPTIONS] = { 0 }, last[NA_MAX_OPTIONS] = { 0 }, idx[NA_MAX_OPTIONS];
+
+			for (int o = 0; o < NA_MAX_OPTIONS && m->options[o].name; o++) {
+				first[o] = m->options[o].required ? 0 : -1;
+				while (last[o] + 1 < NA_MAX_CHOICES && m->options[o].choices[last[o] + 1].key)
+					last[o]++;
+			}
+			for (idx[0] = first[0]; idx[0] <= last[0]; idx[0]++)
+				for (idx[1] = first[1]; idx[1] <= last[1]; idx[1]++)
+					for (idx[2] = first[2]; idx[2] <= last[2]; idx[2]++)
+						for (int neg = 0; neg <= m->q2_signed; neg++)
+							at_maxima(year, m, idx, neg, &ty);
+		}
+	}
+	ok(ty.computed > 0 && ty.by_bound > 0, "at the maxima: %d lines compute, %d are refused by the line bound",
+	   ty.computed, ty.by_bound);
+	is_int(ty.other, 0, "no line at the maxima overflows or exceeds the bound unnoticed");
+	ok(dec_cmp(ty.largest, Q(text(NA_LINE_MAX_KG, ""))) <= 0, "the largest that computes: %s kg", fmt(ty.largest));
+}
+
+/* Each bound at its limit and one step beyond. */
+static void test_bounds_edges(void)
+{
+	struct na_line l;
+	char err[300];
+	struct na_input ov = { .method = "process", .q = Q("100000"), .has_override = 1, .override = Q("1000000") };
+
+	/* The line bound: 10^8 t of process emissions is exactly 10^11 kg. */
+	is_str(kg(2023, "process", "100000000", NULL, NULL, NULL, NULL, &l), "100000000000.000", "process at 10^8 t: the line bound, accepted");
+	ok(!strncmp(kg(2023, "process", "100000000.001", NULL, NULL, NULL, NULL, &l), "error: 排放量須介於 0 與 100,000,000", 40),
+	   "0.001 t more: refused (%s)", kg(2023, "process", "100000000.001", NULL, NULL, NULL, NULL, &l));
+	is_str(kg(2023, "landuse", "10000000", "-10", NULL, NULL, NULL, &l), "-100000000000.000", "a removal of exactly 10^11 kg accepted");
+	ok(strstr(kg(2023, "landuse", "10000000", "-10.000001", NULL, NULL, NULL, &l), "超過單筆上限") != NULL,
+	   "a removal 10 kg beyond: refused by the line bound");
+	ok(strstr(kg(2023, "landuse", "10000000", "1000.000001", NULL, NULL, NULL, &l), "須介於 -1,000 與 1,000 之間") != NULL,
+	   "a stock-change factor beyond 1,000 refused");
+	ok(strstr(kg(2023, "landuse", "10000000.001", "1", NULL, NULL, NULL, &l), "須介於 0 與 10,000,000") != NULL,
+	   "an area beyond 10^7 ha refused");
+	ok(strstr(kg(2023, "rice", "1", "367", "upland", NULL, NULL, &l), "須介於 0 與 366 之間") != NULL, "367 days a year refused");
+	is_str(kg(2023, "rice", "1", "366", "continuously_flooded", NULL, NULL, &l), "13322.400", "366 days accepted (1 x 366 x 1.3 x 1 x 28)");
+	/* The team's own factor: 10^5 t x 10^6 kg/t = 10^11 kg, at both limits. */
+	ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), "100000000000.000"),
+	   "an override of 10^6 kgCO2e per unit accepted");
+	ov.override = Q("1000000.000000001");
+	ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == -1 && strstr(err, "自訂係數"), "10^-9 more refused: %s", err);
+	ov.override = Q("1000000");
+	ov.q = Q("100000.001");
+	ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == -1 && strstr(err, "超過單筆上限"), "0.001 t more: the line bound");
+	/* A street-lighting line at its maximum, 10^11 kWh x 0.494 = 4.94 x 10^10 kg, fits. */
+	is_str(kg(2023, "elec_street", "100000000000", NULL, NULL, NULL, NULL, &l), "49400000000.000", "10^11 kWh of street lighting");
+	ok(strstr(kg(2023, "elec_street", "100000000000.001", NULL, NULL, NULL, NULL, &l), "須介於 0 與 100,000,000,000 度") != NULL,
+	   "0.001 kWh more refused");
+	/* NA_MAX_LINES lines at the bound, added up as inventory_data.c does, fit int64 thousandths 30 times over. */
+	{
+		long long sum = 0, v = NA_LINE_MAX_KG * 1000;
+		int fine = 1;
+
+		for (int i = 0; i < NA_MAX_LINES; i++)
+			fine &= dec_add_i64(sum, v, &sum) == 0;
+		ok(fine && sum == 100000000000000000LL && sum <= LLONG_MAX / 30, "%d lines of 10^11 kg: %lld thousandths", NA_MAX_LINES, sum);
+	}
 }
 
 int main(void)
@@ -135,5 +259,7 @@ int main(void)
 				}
 		is_int(missing, 0, "every choice computes from the table");
 	}
+	test_bounds_all_methods();
+	test_bounds_edges();
 	return tap_done();
 }
