@@ -14,6 +14,7 @@
 
 #define DB_MAX_PARAMS 128
 #define DB_COL_INIT 256
+#define DB_BUF_KEEP (64 << 10)
 
 struct db_col {
 	char *buf;
@@ -302,6 +303,20 @@ void db_reset(struct db_stmt *st)
 	}
 	if (st->nparams)
 		memset(st->bound, 0, (size_t)st->nparams);
+	/*
+	 * A large value once (an uploaded workbook bound or fetched) should not
+	 * pin its memory for the process's life: buffers beyond DB_BUF_KEEP go
+	 * back to their first size.  Both are bound again at the next execution.
+	 */
+	for (int i = 0; i < st->ncols; i++)
+		if (st->colv[i].alloc > DB_BUF_KEEP) {
+			free(st->colv[i].buf);
+			st->colv[i].alloc = DB_COL_INIT;
+			st->colv[i].buf = xmalloc(DB_COL_INIT);
+		}
+	for (int i = 0; i < st->nparams; i++)
+		if (st->pvals[i].alloc > DB_BUF_KEEP)
+			strbuf_release(&st->pvals[i]);
 }
 
 struct db_stmt *db_prepare(struct db *db, const char *sql)

@@ -124,7 +124,10 @@ static void test_xlsx_openpyxl(void)
 
 static void test_xlsx_libxlsxwriter(void)
 {
-	const char *path = "/tmp/cityinv-test-import.xlsx";
+	char path[96];
+
+	/* One file per process: two runs of the suite on one machine must not share it. */
+	snprintf(path, sizeof(path), "/tmp/cityinv-test-import-%d.xlsx", (int)getpid());
 	lxw_workbook *wb = workbook_new(path);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "機關");
 	struct import_file f;
@@ -158,7 +161,9 @@ static void test_xlsx_libxlsxwriter(void)
  */
 static char *zip_parts(const char *const *parts, size_t *len)
 {
-	const char *path = "/tmp/cityinv-test-handmade.xlsx";
+	char path[96];
+
+	snprintf(path, sizeof(path), "/tmp/cityinv-test-handmade-%d.xlsx", (int)getpid());
 	zip_t *z;
 	int err;
 	char *data;
