@@ -43,6 +43,28 @@ export class Client {
   post(p, form, opts = {}) { return this.req(p, { ...opts, method: 'POST', form }); }
 }
 
+// A client logged in as a demo account (every demo account has the same password).
+export async function loginAs(county, account, password = 'cityinv-demo') {
+  const c = new Client();
+  const home = await c.get('/');
+  const r = await c.post('/login', { csrf: csrfOf(home.text), county, account, password });
+  if (r.status !== 303) throw new Error(`login ${account}: ${r.status}`);
+  return c;
+}
+
+// The rollups and county totals of a year that differ from an independent SQL sum of the
+// active agencies' own totals in their subtree: [] when every one is exact.
+export function rollupMismatches(year) {
+  const agencies = sql(`SELECT ro.agency_id, ro.subtree_milli, IFNULL(s.t, 0) FROM rollups ro JOIN agencies a ON a.id = ro.agency_id
+    LEFT JOIN (SELECT t.ancestor_id, SUM(r.own_total_milli) t FROM agency_tree t JOIN agencies d ON d.id = t.descendant_id AND d.active = 1
+      JOIN reports r ON r.agency_id = d.id AND r.year = ${year} GROUP BY t.ancestor_id) s ON s.ancestor_id = ro.agency_id
+    WHERE ro.year = ${year} AND a.active = 1 AND ro.subtree_milli <> IFNULL(s.t, 0)`);
+  const counties = sql(`SELECT c.county_id FROM county_rollups c LEFT JOIN (SELECT a.county_id, SUM(r.own_total_milli) t FROM reports r
+    JOIN agencies a ON a.id = r.agency_id AND a.active = 1 WHERE r.year = ${year} GROUP BY a.county_id) s ON s.county_id = c.county_id
+    WHERE c.year = ${year} AND c.total_milli <> IFNULL(s.t, 0)`).map(([c]) => ['county', c]);
+  return [...agencies, ...counties];
+}
+
 // The hidden csrf field of the first form on a page.
 export function csrfOf(html) {
   const m = html.match(/name="csrf" value="([0-9a-f]{64})"/);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Client, STACK, csrfOf, healthz, pidOf, alive, sql, sleep, waitFor } from '../lib.mjs';
+import { Client, STACK, csrfOf, healthz, pidOf, alive, sql, sleep, waitFor, rollupMismatches } from '../lib.mjs';
 
 const run = promisify(execFile);
 const stackAsync = (...args) => run(STACK, args, { env: process.env, timeout: 180000 });
@@ -102,15 +102,7 @@ test('saves under faults: nothing lost, nothing doubled, rollups exact, services
   }
   assert.ok(total >= 20, `${total} successful saves during the faults`);
   // Every rollup equals an independent SQL sum of its subtree (active agencies, own totals).
-  const bad = sql(`SELECT ro.agency_id, ro.subtree_milli, IFNULL(s.t, 0) FROM rollups ro JOIN agencies a ON a.id = ro.agency_id
-    LEFT JOIN (SELECT t.ancestor_id, SUM(r.own_total_milli) t FROM agency_tree t JOIN agencies d ON d.id = t.descendant_id AND d.active = 1
-      JOIN reports r ON r.agency_id = d.id AND r.year = ${Y} GROUP BY t.ancestor_id) s ON s.ancestor_id = ro.agency_id
-    WHERE ro.year = ${Y} AND a.active = 1 AND ro.subtree_milli <> IFNULL(s.t, 0)`);
-  assert.deepEqual(bad, [], 'rollups that differ from their subtree sums');
-  const badCounty = sql(`SELECT c.county_id FROM county_rollups c LEFT JOIN (SELECT a.county_id, SUM(r.own_total_milli) t FROM reports r
-    JOIN agencies a ON a.id = r.agency_id AND a.active = 1 WHERE r.year = ${Y} GROUP BY a.county_id) s ON s.county_id = c.county_id
-    WHERE c.year = ${Y} AND c.total_milli <> IFNULL(s.t, 0)`);
-  assert.deepEqual(badCounty, [], 'county totals that differ from their sums');
+  assert.deepEqual(rollupMismatches(Y), [], 'rollups and county totals that differ from their sums');
   // And a save after it all works end to end.
   const c = await login('W', '397020000A');
   const f = await c.get(`/report/edit?year=${Y}`);

@@ -7,7 +7,7 @@
 // bounds are the one place where the suite asserts a time (SPEC-2 §7), with those margins.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, csrfOf, sql, pidOf, alive, waitFor, healthz } from '../lib.mjs';
+import { Client, csrfOf, sql, pidOf, alive, waitFor, healthz, loginAs as login, rollupMismatches } from '../lib.mjs';
 
 const Y = 2019;
 const AGENCIES = [['W', '397020000A'], ['W', '397030000A'], ['Z', '371036500X'], ['Z', '371036600X']];
@@ -37,14 +37,6 @@ async function timed(fn, kind = 'request') {
 }
 after(() => console.log(`# slowest answers (ms): ${Object.entries(slowest).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`));
 
-async function login(county, account) {
-  const c = new Client();
-  const home = await c.get('/');
-  const r = await c.post('/login', { csrf: csrfOf(home.text), county, account, password: 'cityinv-demo' });
-  assert.equal(r.status, 303, `login ${account}`);
-  return c;
-}
-
 // The form's version and token, read while everything answers.
 async function form(c) {
   const f = await c.get(`/report/edit?year=${Y}`);
@@ -63,17 +55,7 @@ function auditValues(code, since) {
 }
 
 // Every rollup and county total of the year equals an independent SQL sum of its subtree.
-function assertRollupsExact() {
-  const bad = sql(`SELECT ro.agency_id, ro.subtree_milli, IFNULL(s.t, 0) FROM rollups ro JOIN agencies a ON a.id = ro.agency_id
-    LEFT JOIN (SELECT t.ancestor_id, SUM(r.own_total_milli) t FROM agency_tree t JOIN agencies d ON d.id = t.descendant_id AND d.active = 1
-      JOIN reports r ON r.agency_id = d.id AND r.year = ${Y} GROUP BY t.ancestor_id) s ON s.ancestor_id = ro.agency_id
-    WHERE ro.year = ${Y} AND a.active = 1 AND ro.subtree_milli <> IFNULL(s.t, 0)`);
-  assert.deepEqual(bad, [], 'rollups that differ from their subtree sums');
-  const badCounty = sql(`SELECT c.county_id FROM county_rollups c LEFT JOIN (SELECT a.county_id, SUM(r.own_total_milli) t FROM reports r
-    JOIN agencies a ON a.id = r.agency_id AND a.active = 1 WHERE r.year = ${Y} GROUP BY a.county_id) s ON s.county_id = c.county_id
-    WHERE c.year = ${Y} AND c.total_milli <> IFNULL(s.t, 0)`);
-  assert.deepEqual(badCounty, [], 'county totals that differ from their sums');
-}
+const assertRollupsExact = () => assert.deepEqual(rollupMismatches(Y), [], 'rollups and county totals that differ from their sums');
 
 const pending = () => Number(sql(`SELECT COUNT(*) FROM outbox WHERE done_at IS NULL AND year = ${Y}`)[0][0]);
 

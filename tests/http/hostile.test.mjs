@@ -7,19 +7,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, csrfOf, sql, waitFor } from '../lib.mjs';
+import { Client, TMP, csrfOf, sql, waitFor, loginAs as login } from '../lib.mjs';
 
 const P = `<script>alert(1)</script>"'><img src=x onerror=alert(1)>'; DROP TABLE agencies; -- =HYPERLINK("http://e.example","x")`;
 const CODE = `HOSTILE${Date.now() % 10000000}`;   // unique: a rerun on the same stack still works
 const SHORT = `<b onmouseover=alert(1)>'--=1+1`;   // fits the 50-character fields
 
-async function login(county, account) {
-  const c = new Client();
-  const home = await c.get('/');
-  const r = await c.post('/login', { csrf: csrfOf(home.text), county, account, password: 'cityinv-demo' });
-  assert.equal(r.status, 303, `login ${account}`);
-  return c;
-}
 function clean(html, where) {
   assert.doesNotMatch(html, /<script>alert|<img src=x|<b onmouseover/, `${where}: raw markup came back`);
 }

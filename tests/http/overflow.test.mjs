@@ -11,20 +11,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, ROOT, TMP, csrfOf, sql, waitFor } from '../lib.mjs';
+import { Client, ROOT, TMP, csrfOf, sql, waitFor, loginAs as login } from '../lib.mjs';
 
 const Y = 2017;                                   // a year no other suite writes in 連江縣 (Z)
 const TAG = `OVF${Date.now() % 1000000}`;         // unique codes: a rerun on the same stack still works
 const X = 21;                                     // 澎湖縣: no demo data; the destructive cases live there
 const XTEAM = `${TAG}TEAM`;
-
-async function login(county, account) {
-  const c = new Client();
-  const home = await c.get('/');
-  const r = await c.post('/login', { csrf: csrfOf(home.text), county, account, password: 'cityinv-demo' });
-  assert.equal(r.status, 303, `login ${account}`);
-  return c;
-}
 
 // "10,000,000,000.000" (html_milli: always three decimals) -> 10000000000000n thousandths.
 function milli(text) {

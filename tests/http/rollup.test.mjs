@@ -5,15 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { BIN, Client, VAR, alive, csrfOf, dbSecret, pidOf, redis, sleep, sql, stack, waitFor } from '../lib.mjs';
-
-async function login(county, account) {
-  const c = new Client();
-  const home = await c.get('/');
-  const r = await c.post('/login', { csrf: csrfOf(home.text), county, account, password: 'cityinv-demo' });
-  assert.equal(r.status, 303, `login ${account}`);
-  return c;
-}
+import { BIN, Client, VAR, alive, csrfOf, dbSecret, pidOf, redis, sql, stack, waitFor, loginAs as login } from '../lib.mjs';
 
 async function save(c, year, fields) {
   const f = await c.get(`/report/edit?year=${year}`);
