@@ -381,5 +381,5 @@ restore)
 	sql_root "$db" <"$2" || fail "restore into $db failed"
 	;;
 sql-root) shift; sql_root "$@" ;;
-*) sed -n '2,20p' "$0"; exit 2 ;;
+*) sed -n '2,/^set -u$/{/^#/p}' "$0"; exit 2 ;;
 esac

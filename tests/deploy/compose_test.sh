@@ -2,7 +2,12 @@
 # compose_test.sh: the deployment files (Dockerfile, docker-compose.yml, .dockerignore,
 # docker/), checked without a Docker engine:
 #   - docker-compose config resolves docker-compose.yml (services, volumes, waits, mounts),
-#     and refuses to when a secret is missing;
+#     and refuses to when a secret is missing; web, worker and nginx share the files volume at
+#     files_dir; the FastCGI port is bound to web's alias on an internal network of web and
+#     nginx alone (and cityinv-web binds NAME:PORT to NAME's address only);
+#   - trusted_proxies of docker/cityinv.conf reaches the nginx container's real_ip (nginx
+#     mounts the same file) and the app's parser; anything but addresses is refused;
+#   - the app's cookies are Secure with docker/cityinv.conf (cookie_secure = yes);
 #   - the nginx container's site config, rendered by the container's own script from the
 #     shared template, passes nginx -t and keeps the template's headers and locations;
 #   - docker/cityinv.conf passes the programs' own settings parser (cityinv-admin then
