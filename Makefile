@@ -29,7 +29,7 @@ Q =
 say =
 endif
 
-SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o html.o query.o \
+SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
 	decimal.o calc.o input.o db.o queue.o password.o multipart.o agency_import.o nonagency.o inventory_data.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
 	form.o audit.o factors.o report.o page_content.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o page_import.o page_activities.o page_inventory.o inventory.o)
@@ -37,9 +37,9 @@ WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_in
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
-UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_strbuf test_multipart test_import test_nonagency test_input)
+UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input)
 
-.PHONY: all build unit deps run stop test migrate clean help loadtest fuzz
+.PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
 build: all
 
@@ -62,7 +62,8 @@ $(O)/tests/test_calc: $(O)/tests/unit/test_calc.o $(O)/shared/calc.o $(O)/shared
 $(O)/tests/test_nonagency: $(O)/tests/unit/test_nonagency.o $(O)/shared/nonagency.o $(O)/shared/calc.o $(O)/shared/decimal.o
 $(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared/decimal.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_query: $(O)/tests/unit/test_query.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
-$(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/shared/strbuf.o $(O)/shared/util.o
+$(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/shared/ipnet.o $(O)/shared/strbuf.o $(O)/shared/util.o
+$(O)/tests/test_ipnet: $(O)/tests/unit/test_ipnet.o $(O)/shared/ipnet.o
 $(O)/tests/test_strbuf: $(O)/tests/unit/test_strbuf.o $(O)/shared/strbuf.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_multipart: $(O)/tests/unit/test_multipart.o $(O)/shared/multipart.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
@@ -109,6 +110,49 @@ CONFIG ?= $(or $(CITYINV_CONFIG),/etc/cityinv/cityinv.conf)
 migrate: all
 	$(O)/cityinv-admin -c $(CONFIG) migrate
 
+# A host without Docker: the programs, the schema (never the demo data), the static files, the
+# nginx site template with its renderer, the systemd units (cityinv-web, cityinv-worker), the
+# system user (sysusers.d) and a settings file, written only when there is none.
+#   make install [PREFIX=/usr/local] [DESTDIR=staging root] [SYSCONFDIR=/etc]
+# PREFIX is where the files go and what the units and settings name; DESTDIR only stages the
+# whole tree under another root (packaging, tests/deploy/install_test.sh).  The settings stay
+# in SYSCONFDIR/cityinv (/etc/cityinv, as the programs' default and `make migrate`), whatever
+# PREFIX: one host, one configuration.  Without DESTDIR, as root, on a host run by systemd,
+# the user is created (systemd-sysusers) and systemd reloaded; nothing is enabled or started.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/cityinv
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+SYSCONFDIR ?= /etc
+INSTALL_SUBST = -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
+install: all
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX))install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/migrations/data \
+		$(DESTDIR)$(DATADIR)/static $(DESTDIR)$(DATADIR)/nginx $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/cityinv
+	$(Q)install -m 0755 $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin $(DESTDIR)$(BINDIR)/
+	$(Q)install -m 0644 migrations/*.sql $(DESTDIR)$(DATADIR)/migrations/
+	$(Q)install -m 0644 migrations/data/* $(DESTDIR)$(DATADIR)/migrations/data/
+	$(Q)install -m 0644 web/static/* $(DESTDIR)$(DATADIR)/static/
+	$(Q)install -m 0644 nginx/cityinv-site.conf.in $(DESTDIR)$(DATADIR)/nginx/
+	$(Q)install -m 0755 docker/nginx-site.sh $(DESTDIR)$(DATADIR)/nginx/
+	$(Q)for u in cityinv-web cityinv-worker; do \
+		sed $(INSTALL_SUBST) systemd/$$u.service.in >$(DESTDIR)$(UNITDIR)/$$u.service.tmp && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.service.tmp && \
+		mv $(DESTDIR)$(UNITDIR)/$$u.service.tmp $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
+	done
+	$(Q)install -m 0644 systemd/cityinv.sysusers $(DESTDIR)$(SYSUSERSDIR)/cityinv.conf
+	$(Q)if [ -e $(DESTDIR)$(SYSCONFDIR)/cityinv/cityinv.conf ]; then \
+		echo "install: keeping $(DESTDIR)$(SYSCONFDIR)/cityinv/cityinv.conf"; \
+	else \
+		sed $(INSTALL_SUBST) systemd/cityinv.conf.in >$(DESTDIR)$(SYSCONFDIR)/cityinv/cityinv.conf && \
+		chmod 0644 $(DESTDIR)$(SYSCONFDIR)/cityinv/cityinv.conf; \
+	fi
+	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && [ -d /run/systemd/system ]; then \
+		systemd-sysusers $(SYSUSERSDIR)/cityinv.conf && systemctl daemon-reload; \
+	fi
+
 clean:
 	rm -rf build
 
@@ -116,6 +160,7 @@ help:
 	@echo "make run        build and serve http://127.0.0.1:\$$PORT/ (default 8080) with demo data"
 	@echo "make test       build, start a private stack, run every test"
 	@echo "make migrate    apply migrations to the database of CONFIG=file"
+	@echo "make install    programs, schema, systemd units and settings (PREFIX=/usr/local, DESTDIR=)"
 	@echo "make loadtest   2 minutes of mixed load on a private stack (LOAD_SECONDS, LOAD_USERS)"
 	@echo "make fuzz       libFuzzer on the parsers for FUZZ_SECONDS (60) each"
 	@echo "make SANITIZE=address,undefined   build with sanitizers (into build/san)"

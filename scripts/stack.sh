@@ -2,7 +2,9 @@
 # stack.sh: the local stack (MariaDB, Redis, the FastCGI processes, the worker, nginx)
 # on loopback, with every file under one directory.
 #
-#   scripts/stack.sh run            init + start, print the URL, stay in the foreground;
+#   scripts/stack.sh run            init + start, print the URL, stay in the foreground
+#                                   restarting any service that dies (with backoff, logged
+#                                   to the terminal and var/log/supervise.log);
 #                                   Ctrl-C or SIGTERM stops everything it started
 #   scripts/stack.sh start | stop   the same in the background (used by the tests)
 #   scripts/stack.sh stop-service NAME | start-service NAME | kill-service NAME [SIGNAL]
@@ -14,7 +16,9 @@
 #   scripts/stack.sh sql-root [ARGS]     a mariadb client as MariaDB's root (tests: compare databases)
 #
 # Environment: CITYINV_VAR (default ./var), PORT (default 8080),
-# WEB_PROCESSES (default 4).  Every process runs as the user who started it
+# WEB_PROCESSES (default 4), TRUSTED_PROXIES (the trusted_proxies setting, rendered into
+# nginx's real_ip too: addresses or CIDRs whose X-Forwarded-For is believed; default none).
+# Every process runs as the user who started it
 # (root included: then MariaDB and nginx are told to stay root).
 set -u
 
@@ -22,6 +26,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VAR=${CITYINV_VAR:-$ROOT/var}
 PORT=${PORT:-8080}
 WEB_PROCESSES=${WEB_PROCESSES:-4}
+TRUSTED_PROXIES=${TRUSTED_PROXIES:-}
 BIN=${CITYINV_BIN:-$ROOT/build}
 SERVICES="mariadb redis web worker nginx"
 
@@ -33,7 +38,12 @@ CONF=$VAR/cityinv.conf
 ME=$(id -un)
 
 say() { printf 'stack: %s\n' "$*"; }
-fail() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+# Exits, except while the run loop restarts a service (SOFT_FAIL=1): then returns 1.
+fail() {
+	printf 'stack: error: %s\n' "$*" >&2
+	[ "${SOFT_FAIL:-0}" = 1 ] && return 1
+	exit 1
+}
 
 find_bin() { # the first of the names that exists on PATH or in sbin
 	local n
@@ -101,6 +111,9 @@ files_dir = $VAR/files
 migrations_dir = $ROOT/migrations
 worker_poll_seconds = 5
 worker_heartbeat_seconds = 6
+# Served over http on loopback: cookies without Secure (the built-in default is yes).
+cookie_secure = no
+trusted_proxies = $TRUSTED_PROXIES
 CONF
 	cat >"$VAR/redis/redis.conf" <<CONF
 port 0
@@ -112,9 +125,11 @@ save ""
 appendonly no
 logfile $LOG/redis.log
 CONF
-	sed -e "s|@LISTEN@|127.0.0.1:$PORT|" -e "s|@STATIC@|$ROOT/web/static|" \
-	    -e "s|@FILES@|$VAR/files|" -e "s|@FASTCGI@|unix:$RUN/web.sock|" -e "s|@HEALTH@|unix:$RUN/web.sock.health|" -e "s|@LOGIN_EXEMPT@|127.0.0.1 1;|" \
-	    "$ROOT/nginx/cityinv-site.conf.in" >"$VAR/nginx/cityinv-site.conf"
+	# The one renderer of the template (the nginx container's too); trusted_proxies from $CONF.
+	CITYINV_SETTINGS=$CONF CITYINV_LISTEN=127.0.0.1:$PORT CITYINV_STATIC=$ROOT/web/static \
+	CITYINV_FILES=$VAR/files CITYINV_LOGIN_EXEMPT="127.0.0.1 1;" \
+		sh "$ROOT/docker/nginx-site.sh" "$ROOT/nginx/cityinv-site.conf.in" "$VAR/nginx/cityinv-site.conf" \
+		"unix:$RUN/web.sock" "unix:$RUN/web.sock.health" >/dev/null || fail "cannot write the nginx site config"
 	local user_line=""
 	[ "$(id -u)" -eq 0 ] && user_line="user root root;"
 	cat >"$VAR/nginx/nginx.conf" <<CONF
@@ -162,7 +177,7 @@ start_service() {
 			--log-error="$LOG/mariadb.log" --character-set-server=utf8mb4 \
 			--collation-server=utf8mb4_unicode_ci --default-time-zone=+08:00 --innodb-buffer-pool-size=256M \
 			--innodb-log-file-size=64M --max-connections=500 --skip-name-resolve
-		wait_for MariaDB 600 sql_root -e 'SELECT 1'
+		wait_for MariaDB 600 sql_root -e 'SELECT 1' || return 1
 		secret
 		sql_root <<SQL || fail "cannot create the cityinv database and user"
 CREATE DATABASE IF NOT EXISTS cityinv CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
@@ -173,10 +188,10 @@ SQL
 		;;
 	redis)
 		spawn redis "$REDIS" "$VAR/redis/redis.conf"
-		wait_for Redis 100 "$REDIS_CLI" -s "$RUN/redis.sock" ping
+		wait_for Redis 100 "$REDIS_CLI" -s "$RUN/redis.sock" ping || return 1
 		;;
 	web)
-		[ -x "$BIN/cityinv-web" ] || fail "$BIN/cityinv-web is not built: run make"
+		[ -x "$BIN/cityinv-web" ] || fail "$BIN/cityinv-web is not built: run make" || return 1
 		secret
 		spawn web "$BIN/cityinv-web" -c "$CONF"
 		wait_for "the FastCGI processes" 100 test -S "$RUN/web.sock"
@@ -187,7 +202,7 @@ SQL
 		;;
 	nginx)
 		"$NGINX" -t -q -p "$VAR/nginx" -e "$LOG/nginx-error.log" -c "$VAR/nginx/nginx.conf" \
-			>>"$LOG/nginx.log" 2>&1 || fail "nginx -t failed: see $LOG/nginx.log"
+			>>"$LOG/nginx.log" 2>&1 || fail "nginx -t failed: see $LOG/nginx.log" || return 1
 		spawn nginx "$NGINX" -p "$VAR/nginx" -e "$LOG/nginx-error.log" -c "$VAR/nginx/nginx.conf"
 		wait_for "nginx on 127.0.0.1:$PORT" 100 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz"
 		;;
@@ -241,6 +256,69 @@ stop_all() {
 	done
 }
 
+# Supervision by the run loop, the same for every service of SERVICES: a service found not
+# running is started again at once; one that dies again within STABLE_SECONDS of its start
+# waits 1, 2, 4 ... BACKOFF_MAX seconds before each further attempt, so a program that dies
+# at once is not restarted in a tight loop.  Every death, wait and restart is logged.
+STABLE_SECONDS=30
+BACKOFF_MAX=60
+declare -A sv_fails=() sv_next=() sv_started=() sv_down=()
+
+sv_log() {
+	say "$*"
+	printf '%s stack: %s\n' "$(date '+%F %T')" "$*" >>"$LOG/supervise.log"
+}
+
+# Sets sv_why to how the process $1 ended, when this shell started it (bash keeps the
+# status of its children; run in this shell, not in $(...), whose wait would not know them).
+sv_ended() {
+	local rc
+	sv_why="is not running"
+	[ -n "${1:-}" ] || return 0
+	wait "$1" 2>/dev/null
+	rc=$?
+	if [ "$rc" -eq 127 ]; then
+		sv_why="($1) is not running"
+	elif [ "$rc" -gt 128 ]; then
+		sv_why="($1) was killed by signal $((rc - 128))"
+	else
+		sv_why="($1) exited with status $rc"
+	fi
+}
+
+supervise() {
+	local s now up f delay
+	for s in $SERVICES; do
+		alive "$s" && continue
+		now=$EPOCHSECONDS
+		if [ -z "${sv_down[$s]:-}" ]; then
+			up=$((now - ${sv_started[$s]:-0}))
+			[ "$up" -ge "$STABLE_SECONDS" ] && sv_fails[$s]=0
+			f=${sv_fails[$s]:-0}
+			delay=0
+			[ "$f" -gt 0 ] && delay=$((1 << (f > 7 ? 7 : f - 1)))
+			[ "$delay" -gt "$BACKOFF_MAX" ] && delay=$BACKOFF_MAX
+			sv_next[$s]=$((now + delay))
+			sv_down[$s]=1
+			sv_ended "$(pid_of "$s")"
+			if [ "$delay" -eq 0 ]; then
+				sv_log "$s $sv_why after ${up}s; restarting it"
+			else
+				sv_log "$s $sv_why after ${up}s (died within ${STABLE_SECONDS}s of its start, $f in a row); restarting it in ${delay}s"
+			fi
+		fi
+		[ "$now" -ge "${sv_next[$s]}" ] || continue
+		sv_fails[$s]=$((${sv_fails[$s]:-0} + 1))
+		sv_started[$s]=$now
+		unset "sv_down[$s]"
+		if SOFT_FAIL=1 start_service "$s"; then
+			sv_log "$s restarted (pid $(pid_of "$s"))"
+		else
+			sv_log "$s did not start (see $LOG/$s.log)"
+		fi
+	done
+}
+
 banner() {
 	cat <<TXT
 
@@ -256,6 +334,7 @@ banner() {
     the letter first (z371036500X).  Platform admin: admin (no county).
 
   Data: $VAR    Logs: $LOG
+  A service that dies is started again (logged in $LOG/supervise.log).
   Ctrl-C stops everything.
 TXT
 }
@@ -265,12 +344,13 @@ case $cmd in
 run)
 	trap 'echo; say "stopping"; stop_all; say "stopped"; exit 0' INT TERM
 	start_all
+	for s in $SERVICES; do
+		sv_started[$s]=$EPOCHSECONDS
+	done
 	banner
 	while :; do
-		for s in $SERVICES; do
-			alive "$s" || say "warning: $s is not running (see $LOG/$s.log)"
-		done
-		sleep 5 &
+		supervise
+		sleep 1 &
 		wait $!
 	done
 	;;
@@ -301,5 +381,5 @@ restore)
 	sql_root "$db" <"$2" || fail "restore into $db failed"
 	;;
 sql-root) shift; sql_root "$@" ;;
-*) sed -n '2,20p' "$0"; exit 2 ;;
+*) sed -n '2,/^set -u$/{/^#/p}' "$0"; exit 2 ;;
 esac

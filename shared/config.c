@@ -9,7 +9,7 @@
 #include "config.h"
 #include "strbuf.h"
 
-enum config_type { CONFIG_INT, CONFIG_STR, CONFIG_BOOL };
+enum config_type { CONFIG_INT, CONFIG_STR, CONFIG_BOOL, CONFIG_NETS };
 
 struct config_key {
 	const char *name;
@@ -17,7 +17,7 @@ struct config_key {
 	size_t offset;
 	size_t size;      /* CONFIG_STR: buffer size */
 	long long min;    /* CONFIG_INT: bounds; CONFIG_STR: minimum length */
-	long long max;
+	long long max;    /* CONFIG_NETS: most networks */
 	const char *def;  /* default, as it would be written in the file */
 };
 
@@ -25,6 +25,7 @@ struct config_key {
 #define STR_KEY(n, minlen, d) { #n, CONFIG_STR, offsetof(struct config, n), \
 	sizeof(((struct config *)0)->n), minlen, 0, d }
 #define BOOL_KEY(n, d) { #n, CONFIG_BOOL, offsetof(struct config, n), 0, 0, 1, d }
+#define NETS_KEY(n, most, d) { #n, CONFIG_NETS, offsetof(struct config, n), 0, 0, most, d }
 
 static const struct config_key keys[] = {
 	STR_KEY(web_socket, 1, "/run/cityinv/web.sock"),
@@ -49,7 +50,9 @@ static const struct config_key keys[] = {
 	STR_KEY(migrations_dir, 1, "/usr/share/cityinv/migrations"),
 	INT_KEY(worker_poll_seconds, 1, 300, "5"),
 	INT_KEY(worker_heartbeat_seconds, 2, 3600, "30"),
-	BOOL_KEY(cookie_secure, "no"),
+	/* Secure unless a settings file says otherwise: a deployment is served over https. */
+	BOOL_KEY(cookie_secure, "yes"),
+	NETS_KEY(trusted_proxies, CONFIG_NETS_MAX, ""),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -116,6 +119,36 @@ static const char *set_value(struct config *cfg, const struct config_key *k, con
 				return "control characters are not allowed";
 		memcpy(base + k->offset, val, n + 1);
 		return NULL;
+	}
+	case CONFIG_NETS: {
+		struct config_nets *nets = (struct config_nets *)(base + k->offset);
+		const char *p = val;
+
+		if (strlen(val) >= sizeof(nets->text))
+			return "value too long";
+		memset(nets, 0, sizeof(*nets));
+		strcpy(nets->text, val);
+		for (;;) {
+			static char why[CONFIG_STR_MAX + 96];
+			size_t len;
+			const char *bad;
+
+			p += strspn(p, ", \t");
+			if (!*p)
+				return NULL;
+			len = strcspn(p, ", \t");
+			if (nets->n == k->max) {
+				snprintf(why, sizeof(why), "more than %lld networks", k->max);
+				return why;
+			}
+			bad = ipnet_parse(&nets->net[nets->n], p, len);
+			if (bad) {
+				snprintf(why, sizeof(why), "'%.*s' %s", (int)len, p, bad);
+				return why;
+			}
+			nets->n++;
+			p += len;
+		}
 	}
 	}
 	return "unknown type";

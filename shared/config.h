@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "ipnet.h"
+
 /*
  * The file is lines of `key = value`; '#' starts a comment line; blank lines
  * are ignored.  Every key is declared in one table (config.c) with its type
@@ -13,6 +15,14 @@
  * CITYINV_REDIS_PASSWORD).
  */
 #define CONFIG_STR_MAX 256
+#define CONFIG_NETS_MAX 16
+
+/* A list of networks as written (CIDRs separated by commas or spaces) and parsed. */
+struct config_nets {
+	char text[CONFIG_STR_MAX];
+	struct ipnet net[CONFIG_NETS_MAX];
+	int n;
+};
 
 struct config {
 	char web_socket[CONFIG_STR_MAX];   /* unix socket of the FastCGI processes */
@@ -44,7 +54,13 @@ struct config {
 
 	int worker_poll_seconds;           /* outbox poll and claim timeout */
 	int worker_heartbeat_seconds;      /* a worker silent this long is dead */
-	int cookie_secure;                 /* add Secure to cookies (https) */
+	int cookie_secure;                 /* add Secure to cookies (default yes: https) */
+	/*
+	 * Proxies whose X-Forwarded-For is believed (nginx's set_real_ip_from,
+	 * rendered from this same setting): the client address of the login limit,
+	 * the sessions and the audit trail.  Empty: the connecting address.
+	 */
+	struct config_nets trusted_proxies;
 };
 
 /*

@@ -15,19 +15,20 @@ if (!/^http:\/\/(127\.0\.0\.1|\[::1\]|localhost):\d+$/.test(BASE)) throw new Err
 export const STACK = path.join(ROOT, 'scripts/stack.sh');
 export const BIN = path.join(ROOT, 'build');
 
-// A client that keeps cookies like a browser (one jar per client).
+// A client that keeps cookies like a browser (one jar per client); `base` for another stack,
+// `headers` sent with every request (X-Forwarded-For of a client behind a proxy).
 export class Client {
-  constructor() { this.jar = new Map(); }
+  constructor(base = BASE, headers = {}) { this.jar = new Map(); this.base = base; this.headers = headers; }
   cookieHeader() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
   async req(p, opts = {}) {
-    const headers = { ...(opts.headers || {}) };
+    const headers = { ...this.headers, ...(opts.headers || {}) };
     if (this.jar.size && !headers.Cookie) headers.Cookie = this.cookieHeader();
     let body = opts.body;
     if (opts.form) {
       body = new URLSearchParams(opts.form).toString();
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
     }
-    const res = await fetch(BASE + p, {
+    const res = await fetch(this.base + p, {
       method: opts.method || (body !== undefined ? 'POST' : 'GET'),
       headers, body, redirect: 'manual', signal: AbortSignal.timeout(opts.timeout || 20000),
     });

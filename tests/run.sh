@@ -129,6 +129,9 @@ fi
 log "== stack (private, from scratch)"
 PORT=$(free_port) || { log "no free port"; exit 1; }
 export PORT CITYINV_VAR=$TMP/var
+# 127.0.0.1 plays a TLS proxy in front of nginx (tests/http/security.test.mjs): its
+# X-Forwarded-For is believed; requests without one are its own, as before.
+export TRUSTED_PROXIES=127.0.0.1
 export BASE_URL="http://127.0.0.1:$PORT"
 STACK_UP=1
 if ! scripts/stack.sh start >"$LOGS/stack.log" 2>&1; then

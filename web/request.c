@@ -216,6 +216,21 @@ static void send_response(struct request *req)
 	strbuf_release(&head);
 }
 
+/*
+ * The client's address for the login log, the sessions and the audit trail:
+ * REMOTE_ADDR as nginx resolved it (real_ip from the same trusted_proxies
+ * setting), walked again in case the front end passed a trusted proxy's own
+ * address.  Allocated from the request's arena.
+ */
+static const char *client_addr(struct request *req)
+{
+	const struct config_nets *proxies = &req->app->cfg->trusted_proxies;
+	char *out = arena_alloc(&req->arena, IPNET_ADDR_MAX);
+
+	return ipnet_client(proxies->net, proxies->n, req_param(req, "REMOTE_ADDR"),
+			    req_param(req, "HTTP_X_FORWARDED_FOR"), out);
+}
+
 void request_handle(struct request *req)
 {
 	const char *qs, *uri;
@@ -224,7 +239,7 @@ void request_handle(struct request *req)
 	req->status = 200;
 	req->content_type = "text/html; charset=utf-8";
 	req->method = parse_method(req_param(req, "REQUEST_METHOD"));
-	req->remote_addr = req_param(req, "REMOTE_ADDR");
+	req->remote_addr = client_addr(req);
 	req->cookie_header = req_param(req, "HTTP_COOKIE");
 	req->https = req_param(req, "HTTPS") != NULL;
 	req->query.n = req->form.n = 0;

@@ -2,7 +2,12 @@
 # compose_test.sh: the deployment files (Dockerfile, docker-compose.yml, .dockerignore,
 # docker/), checked without a Docker engine:
 #   - docker-compose config resolves docker-compose.yml (services, volumes, waits, mounts),
-#     and refuses to when a secret is missing;
+#     and refuses to when a secret is missing; web, worker and nginx share the files volume at
+#     files_dir; the FastCGI port is bound to web's alias on an internal network of web and
+#     nginx alone (and cityinv-web binds NAME:PORT to NAME's address only);
+#   - trusted_proxies of docker/cityinv.conf reaches the nginx container's real_ip (nginx
+#     mounts the same file) and the app's parser; anything but addresses is refused;
+#   - the app's cookies are Secure with docker/cityinv.conf (cookie_secure = yes);
 #   - the nginx container's site config, rendered by the container's own script from the
 #     shared template, passes nginx -t and keeps the template's headers and locations;
 #   - docker/cityinv.conf passes the programs' own settings parser (cityinv-admin then
@@ -58,7 +63,7 @@ ALL_SECRETS=("CITYINV_DB_PASSWORD=$DB_PW" "CITYINV_REDIS_PASSWORD=$REDIS_PW" "MY
 #   site     the rendered container site config's lines (default upstream)
 #   df       the Dockerfile's lines (continuations joined), stages: a list of their lists
 #   vols(svc) -> [(source, target, mode)];  env(svc) -> dict;  dep(svc, on) -> condition
-#   cmd(svc) -> the command as a list
+#   cmd(svc) -> the command as a list;  nets(svc) -> {network: [aliases]};  members(net) -> {svc}
 q() {
 	local d=$1 out
 	if out=$(python3 - "$2" "$TMP" 2>&1 <<'PY'
@@ -113,6 +118,13 @@ def dep(svc, on):
 def cmd(svc):
     x = (s.get(svc) or {}).get("command")
     return x.split() if isinstance(x, str) else (x or [])
+def nets(svc):
+    n = (s.get(svc) or {}).get("networks") or {"default": None}
+    if isinstance(n, list):
+        n = {k: None for k in n}
+    return {k: list((v or {}).get("aliases") or []) for k, v in n.items()}
+def members(net):
+    return {x for x in s if net in nets(x)}
 ok = eval("(" + expr + "\n)")
 if not ok:
     print("false: " + expr)
@@ -186,6 +198,11 @@ q "migrate, web and worker run the one app image with docker/cityinv.conf mounte
        for x in ('migrate', 'web', 'worker'))"
 q "the worker writes the files volume at files_dir" \
   "('files', conf['files_dir'], 'rw') in vols('worker')"
+q "web writes the files volume at files_dir too (the files of 資訊下載 go to files_dir/downloads)" \
+  "('files', conf['files_dir'], 'rw') in vols('web')"
+q "web, worker and nginx mount the one files volume at the same path, files_dir" \
+  "{tgt for x in ('web', 'worker', 'nginx') for src, tgt, m in vols(x) if src == 'files'} == {conf['files_dir']}
+   and all(any(src == 'files' for src, tgt, m in vols(x)) for x in ('web', 'worker', 'nginx'))"
 q "nginx mounts the files volume and the static files read-only" \
   "('files', conf['files_dir'], 'ro') in vols('nginx')
    and any(src.endswith('/web/static') and m == 'ro' for src, tgt, m in vols('nginx'))"
@@ -235,11 +252,13 @@ fi
 # name when it loads the config and "web" exists only inside the compose network.
 t "docker/nginx-site.sh is executable (the nginx image skips scripts that are not)" \
   test -x docker/nginx-site.sh
+# (The container reads the settings at /etc/cityinv/cityinv.conf, where compose mounts
+# docker/cityinv.conf: CITYINV_SETTINGS points the script at the file itself.)
 t "docker/nginx-site.sh renders the template as the container would" \
-  env -u CITYINV_FASTCGI -u CITYINV_HEALTH_FASTCGI sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/site-default.conf"
+  env -u CITYINV_FASTCGI -u CITYINV_HEALTH_FASTCGI CITYINV_SETTINGS=docker/cityinv.conf sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/site-default.conf"
 mkdir -p "$TMP/nginx/logs" "$TMP/nginx/tmp"
 t "docker/nginx-site.sh renders it with a local upstream for nginx -t" \
-  sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/nginx/site.conf" 127.0.0.1:9000 127.0.0.1:9001
+  env CITYINV_SETTINGS=docker/cityinv.conf sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/nginx/site.conf" 127.0.0.1:9000 127.0.0.1:9001
 # A throwaway main config like the nginx image's own: the site file is included in http {}.
 cat >"$TMP/nginx/nginx.conf" <<CONF
 pid $TMP/nginx/nginx.pid;
@@ -263,6 +282,32 @@ if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
 else
 	fail "the container's site config passes nginx -t" "nginx is not installed (scripts/deps.sh)"
 fi
+
+# Trusted proxies: one setting in docker/cityinv.conf, read by the app and rendered by the
+# nginx container into real_ip (it mounts the same file where the script reads it).
+q "nginx mounts the app's settings file where docker/nginx-site.sh reads it" \
+  "all(any(src == '$ROOT/docker/cityinv.conf' and tgt == '/etc/cityinv/cityinv.conf' and m == 'ro' for src, tgt, m in vols(x))
+       for x in ('nginx', 'web', 'worker'))
+   and 'CITYINV_SETTINGS:-/etc/cityinv/cityinv.conf}' in open('docker/nginx-site.sh').read()"
+q "docker/cityinv.conf ships trusted_proxies empty, and then nginx trusts nobody's X-Forwarded-For" \
+  "'trusted_proxies' in conf and conf['trusted_proxies'] == ''
+   and not any('set_real_ip_from' in l or 'real_ip_header' in l for l in site if not l.lstrip().startswith('#'))"
+sed 's|^trusted_proxies =.*|trusted_proxies = 10.0.0.0/8, 192.0.2.7|' docker/cityinv.conf >"$TMP/proxied.conf"
+t "a trusted_proxies value is rendered into the container's nginx" \
+  env CITYINV_SETTINGS="$TMP/proxied.conf" sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/nginx/site.conf" 127.0.0.1:9000 127.0.0.1:9001
+t "as set_real_ip_from for each, X-Forwarded-For, recursive" \
+  grep -qx 'set_real_ip_from 10.0.0.0/8; set_real_ip_from 192.0.2.7; real_ip_header X-Forwarded-For; real_ip_recursive on;' "$TMP/nginx/site.conf"
+if [ -n "${NGINX:-}" ]; then
+	t "that config passes nginx -t (nginx's real_ip module)" \
+	  "$NGINX" -t -q -p "$TMP/nginx" -e "$TMP/nginx/logs/error.log" -c "$TMP/nginx/nginx.conf"
+fi
+sed 's|^trusted_proxies =.*|trusted_proxies = 10.0.0.0/8; include /etc/passwd|' docker/cityinv.conf >"$TMP/evil.conf"
+if env CITYINV_SETTINGS="$TMP/evil.conf" sh docker/nginx-site.sh nginx/cityinv-site.conf.in "$TMP/evil-site.conf" >/dev/null 2>&1 ||
+   [ -e "$TMP/evil-site.conf" ]; then
+	fail "a trusted_proxies value that is not addresses never reaches nginx's config"
+else
+	pass "a trusted_proxies value that is not addresses never reaches nginx's config"
+fi
 q "it is the template with only the placeholder lines filled in (headers, limits, locations kept)" \
   "len(site) == len(tmpl) and site != tmpl
    and all(a == b or '@' in a for a, b in zip(tmpl, site))
@@ -278,9 +323,10 @@ q "/_files/ is internal (X-Accel-Redirect only) and aliased to files_dir" \
        ' '.join(l.strip() for l in site[[i for i, l in enumerate(site) if 'location /_files/' in l][0]:][:6]))"
 q "/static/ is aliased to where nginx mounts web/static" \
   "any(l.strip() == 'alias ' + tgt + '/;' for l in site for src, tgt, m in vols('nginx') if src.endswith('/web/static'))"
-q "nginx listens on 8080 and passes to web on web_socket's port" \
+q "nginx listens on 8080 and passes to web at web_socket (the script's default and compose's setting)" \
   "'listen 8080;' in [l.strip() for l in site]
-   and 'fastcgi_pass web:' + conf['web_socket'].rsplit(':', 1)[1] + ';' in [l.strip() for l in site]
+   and 'fastcgi_pass ' + conf['web_socket'] + ';' in [l.strip() for l in site]
+   and env('nginx').get('CITYINV_FASTCGI') == conf['web_socket']
    and conf['web_socket'].rsplit(':', 1)[1] in [str(p) for p in s['web'].get('expose', [])]"
 q "compose mounts the shared template itself (not a copy) and the script into /docker-entrypoint.d/" \
   "any(src == '$ROOT/nginx/cityinv-site.conf.in' and tgt == '/etc/cityinv/cityinv-site.conf.in' for src, tgt, m in vols('nginx'))
@@ -315,15 +361,77 @@ if [ -x build/cityinv-admin ]; then
 	else
 		fail "a settings error is told apart (an unknown key stops it before connecting)" "$out"
 	fi
+	out=$(env -u CITYINV_CONFIG -u CITYINV_REDIS_PASSWORD CITYINV_DB_PASSWORD=x \
+		timeout 30 build/cityinv-admin -c "$TMP/proxied.conf" migrate 2>&1)
+	if [[ $out == *"cannot connect to the database"* ]] && [[ $out != *"fatal: $TMP/proxied.conf"* ]]; then
+		pass "the app reads the same trusted_proxies value (it passes the settings parser)"
+	else
+		fail "the app reads the same trusted_proxies value (it passes the settings parser)" "$out"
+	fi
+	# One request of the web binary as a CGI with these settings (no database: an error page,
+	# but the CSRF cookie is set all the same): over plain http behind the TLS proxy, Secure.
+	out=$(env -u HTTPS CITYINV_DB_PASSWORD=x GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET REQUEST_URI=/ \
+		DOCUMENT_URI=/ REMOTE_ADDR=192.0.2.1 timeout 30 build/cityinv-web -c docker/cityinv.conf 2>/dev/null | tr -d '\r')
+	if grep -Eq '^Set-Cookie: cityinv_csrf=[0-9a-f]{64};.*; Secure(;|$)' <<<"$out"; then
+		pass "with docker/cityinv.conf the app's cookies are Secure"
+	else
+		fail "with docker/cityinv.conf the app's cookies are Secure" "$(grep -i '^set-cookie' <<<"$out")"
+	fi
+	grep -v '^cookie_secure' docker/cityinv.conf >"$TMP/nosecure.conf"
+	out=$(env -u HTTPS CITYINV_DB_PASSWORD=x GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET REQUEST_URI=/ \
+		DOCUMENT_URI=/ REMOTE_ADDR=192.0.2.1 timeout 30 build/cityinv-web -c "$TMP/nosecure.conf" 2>/dev/null | tr -d '\r')
+	if grep -Eq '^Set-Cookie: cityinv_csrf=[0-9a-f]{64};.*; Secure(;|$)' <<<"$out"; then
+		pass "without a cookie_secure line too (the built-in default is yes)"
+	else
+		fail "without a cookie_secure line too (the built-in default is yes)" "$(grep -i '^set-cookie' <<<"$out")"
+	fi
 else
 	fail "build/cityinv-admin is built" "$(tail -20 "$TMP/make.log" 2>/dev/null)"
 fi
+q "docker/cityinv.conf: cookie_secure = yes (the deployment is behind TLS)" \
+  "conf.get('cookie_secure') == 'yes'"
 q "the settings name the compose services and their ports" \
   "conf.get('db_host') in s and conf.get('db_port', '3306') == '3306'
    and conf.get('redis_host') in s and conf.get('redis_port', '6379') == '6379'
    and not conf.get('db_socket') and not conf.get('redis_socket')"
-q "web_socket is TCP on every address of the container" \
-  "conf['web_socket'].rsplit(':', 1)[0] in ('', '0.0.0.0', '*') and conf['web_socket'].rsplit(':', 1)[1].isdigit()"
+q "web_socket is TCP on a named address, not on every address of the container" \
+  "conf['web_socket'].rsplit(':', 1)[1].isdigit()
+   and conf['web_socket'].rsplit(':', 1)[0] not in ('', '0.0.0.0', '*', '::', '[::]')"
+q "that name is web's alias on an internal network that only web and nginx are on" \
+  "[n for n, al in nets('web').items() if conf['web_socket'].rsplit(':', 1)[0] in al] == ['fastcgi']
+   and (c.get('networks') or {}).get('fastcgi', {}).get('internal') is True
+   and members('fastcgi') == {'web', 'nginx'}"
+q "nginx is not on the network of MySQL and Redis; only nginx is on the published one" \
+  "'default' not in nets('nginx') and members('front') == {'nginx'}
+   and {'mysql', 'redis'} <= members('default') and not ({'mysql', 'redis'} & (members('fastcgi') | members('front')))"
+# libfcgi binds a host:port web_socket to that host's address (in the container: web's address
+# on the fastcgi network), never to every address: shown with localhost here.
+if [ -x build/cityinv-web ] && command -v ss >/dev/null 2>&1; then
+	fport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	printf 'web_socket = localhost:%s\nhealth_socket = localhost:%s\nweb_processes = 1\ndb_socket = /nonexistent\nredis_socket = /nonexistent\n' "$fport" "$hport" >"$TMP/bind.conf"
+	build/cityinv-web -c "$TMP/bind.conf" >"$TMP/bind.log" 2>&1 &
+	wpid=$!
+	listen=""
+	for _ in $(seq 1 100); do
+		listen=$(ss -Hltn "sport = :$fport" | awk '{print $4}')
+		[ -n "$listen" ] && break
+		sleep 0.1
+	done
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+	if [ "$listen" = "127.0.0.1:$fport" ]; then
+		pass "cityinv-web with web_socket = NAME:PORT listens on NAME's address only"
+	else
+		fail "cityinv-web with web_socket = NAME:PORT listens on NAME's address only" "listening on: ${listen:-nothing} ($(cat "$TMP/bind.log"))"
+	fi
+else
+	fail "cityinv-web with web_socket = NAME:PORT listens on NAME's address only" "no build/cityinv-web or no ss"
+fi
+q "/healthz goes to health_socket, a port of the same alias that web exposes" \
+  "conf['health_socket'].rsplit(':', 1)[0] == conf['web_socket'].rsplit(':', 1)[0]
+   and conf['health_socket'].rsplit(':', 1)[1] in [str(p) for p in s['web'].get('expose', [])]
+   and any(l.strip() == 'fastcgi_pass ' + conf['health_socket'] + ';' for l in site)"
 q "migrations_dir is where the image has the migrations" \
   "any(l.split()[0] == 'COPY' and l.split()[1] == 'migrations/*.sql' and l.split()[-1].rstrip('/') == conf['migrations_dir']
        for l in stages[-1])

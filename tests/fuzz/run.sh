@@ -8,10 +8,10 @@
 # build/fuzz/logs/.  Prints TAP: one line per target and phase, then the plan; exits 1
 # when anything failed, 2 on a usage error.  Run it from the repository root.
 #
-# TARGET: query cookie multipart import decimal (default: all; "fuzz_query" works too).
+# TARGET: query cookie multipart import decimal xff (default: all; "fuzz_query" works too).
 set -u
 
-ALL_TARGETS="query cookie multipart import decimal"
+ALL_TARGETS="query cookie multipart import decimal xff"
 CFLAGS_FUZZ="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -Ishared -I/usr/include/mariadb"
 FUZZ_FLAGS="-max_len=65536 -rss_limit_mb=2048 -timeout=60"
 OUT=build/fuzz
@@ -57,6 +57,7 @@ sources_of() {
 	multipart) echo shared/multipart.c shared/query.c shared/arena.c shared/util.c ;;
 	import) echo shared/agency_import.c shared/input.c shared/decimal.c shared/arena.c shared/util.c ;;
 	decimal) echo shared/decimal.c ;;
+	xff) echo shared/ipnet.c ;;
 	esac
 }
 libs_of() {

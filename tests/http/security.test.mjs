@@ -1,11 +1,14 @@
 // security.test.mjs: the route table's authorization for every role and another county, CSRF on
 // every form route, session fixation refused, a password change ending the other sessions,
-// concurrent login attempts held to the lockout threshold, no hash or secret in pages or logs.
+// concurrent login attempts held to the lockout threshold, no hash or secret in pages or logs,
+// nginx's login limit per client, and the client's address behind a trusted proxy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import { Client, ROOT, VAR, csrfOf, dbSecret, sql } from '../lib.mjs';
+import { BIN, Client, ROOT, VAR, csrfOf, dbSecret, sql } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo', c = new Client()) {
   const home = await c.get('/');
@@ -133,23 +136,116 @@ test('no password hash, database password or session token in any page or log', 
   }
 });
 
-test('nginx limits login attempts per client address (429 with a Chinese page); the app never sees the excess', async () => {
-  const http = await import('node:http');
-  const post = () => new Promise((resolve, reject) => {
-    const body = 'csrf=x&county=Z&account=371036500X&password=wrong';
-    const req = http.request(`${process.env.BASE_URL}/login`, {
-      method: 'POST', localAddress: '127.0.0.2', timeout: 20000,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => { let text = ''; res.setEncoding('utf8'); res.on('data', (d) => { text += d; }); res.on('end', () => resolve({ status: res.statusCode, text })); });
+// A client of the stack connecting from a loopback address of its choice, sending headers of
+// its own with every request (a proxy's X-Forwarded-For); cookies kept like a browser.
+function from(localAddress, headers = {}) {
+  const jar = new Map();
+  const send = (method, p, form) => new Promise((resolve, reject) => {
+    const body = form ? new URLSearchParams(form).toString() : undefined;
+    const h = { ...headers };
+    if (jar.size) h.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (body !== undefined) Object.assign(h, { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) });
+    const req = http.request(`${process.env.BASE_URL}${p}`, { method, localAddress, headers: h, timeout: 20000 }, (res) => {
+      for (const c of res.headers['set-cookie'] || []) {
+        const [pair] = c.split(';');
+        jar.set(pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim());
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
     req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`${method} ${p}: no answer`)));
     req.end(body);
   });
+  return { jar, get: (p) => send('GET', p), post: (p, form) => send('POST', p, form) };
+}
+
+// n login attempts (refused by the app's CSRF check when they get through, so no account locks).
+async function attempts(c, n) {
   const answers = [];
-  for (let i = 0; i < 40; i++) answers.push(await post());
+  for (let i = 0; i < n; i++) answers.push(await c.post('/login', { csrf: 'x', county: 'Z', account: '371036500X', password: 'wrong' }));
+  return answers;
+}
+
+test('nginx limits login attempts per client address (429 with a Chinese page); the app never sees the excess', async () => {
+  const answers = await attempts(from('127.0.0.2'), 40);
   const limited = answers.filter((r) => r.status === 429);
   assert.ok(limited.length >= 15, `${limited.length} of 40 refused by nginx`);
   assert.match(limited[0].text, /登入嘗試過於頻繁/);
   assert.ok(answers.every((r) => r.status === 403 || r.status === 429), 'the rest reach the app (and its CSRF check)');
   // Another address (the suite's own 127.0.0.1) is not affected.
   assert.equal((await login('Z', '371036500X')).r.status, 303);
+});
+
+// The test stack trusts 127.0.0.1 as a proxy (TRUSTED_PROXIES in tests/run.sh): nginx's real_ip
+// and the application take the client's address from its X-Forwarded-For, nobody else's.
+function trustsLoopbackProxy() {
+  assert.match(fs.readFileSync(path.join(VAR, 'cityinv.conf'), 'utf8'), /^trusted_proxies = 127\.0\.0\.1$/m, 'the test stack trusts 127.0.0.1');
+  assert.match(fs.readFileSync(path.join(VAR, 'nginx/cityinv-site.conf'), 'utf8'),
+    /^set_real_ip_from 127\.0\.0\.1; real_ip_header X-Forwarded-For; real_ip_recursive on;$/m, 'rendered into nginx');
+}
+
+test('behind a trusted proxy each client has its own login limit; a forged X-Forwarded-For from elsewhere is ignored', async () => {
+  trustsLoopbackProxy();
+  // Client A behind the proxy: limited as itself (the proxy's own 127.0.0.1 is exempt in the test stack).
+  const a = (await attempts(from('127.0.0.1', { 'X-Forwarded-For': '203.0.113.10' }), 40)).filter((r) => r.status === 429).length;
+  assert.ok(a >= 15, `client A behind the proxy: ${a} of 40 refused`);
+  // Client B behind the same proxy, right after: A's attempts are not counted against it.
+  const b = (await attempts(from('127.0.0.1', { 'X-Forwarded-For': '198.51.100.9, 203.0.113.20' }), 10)).filter((r) => r.status === 429).length;
+  assert.equal(b, 0, 'client B has a limit of its own');
+  // An untrusted address claiming a new client each time shares one limit: the header is ignored.
+  const forged = [];
+  for (let i = 0; i < 40; i++) forged.push(...await attempts(from('127.0.0.3', { 'X-Forwarded-For': `192.0.2.${i + 1}` }), 1));
+  const f = forged.filter((r) => r.status === 429).length;
+  assert.ok(f >= 15, `forged X-Forwarded-For from 127.0.0.3: ${f} of 40 refused`);
+});
+
+test('the audit trail and the session record the client behind a trusted proxy, never a forged address', async () => {
+  trustsLoopbackProxy();
+  const Y = 2018;
+  sql("UPDATE agencies SET contact_name = '承辦', contact_phone = '0836-123456', contact_email = 'x@example.gov.tw' WHERE code IN ('371030000A', '371000000A')");
+  sql(`UPDATE inventory_years SET is_open = 1, published_at = NULL WHERE year = ${Y}`);
+  const saveAs = async (c, code) => {
+    const home = await c.get('/');
+    assert.equal((await c.post('/login', { csrf: csrfOf(home.text), county: 'Z', account: code, password: 'cityinv-demo' })).status, 303, `login ${code}`);
+    const before = sql('SELECT IFNULL(MAX(id), 0) FROM audit_log')[0][0];
+    const form = await c.get(`/report/edit?year=${Y}`);
+    const version = form.text.match(/name="version" value="(\d+)"/)[1];
+    const r = await c.post('/report/edit', { csrf: csrfOf(form.text), year: String(Y), version, action: 'save', scope_text: '辦公廳舍', own_electricity: String(1000 + (Date.now() % 100000)) });
+    assert.equal(r.status, 303, `save by ${code}`);
+    const agency = sql(`SELECT id FROM agencies WHERE code = '${code}'`)[0][0];
+    return {
+      audit: sql(`SELECT DISTINCT client_addr FROM audit_log WHERE id > ${before} AND agency_id = ${agency}`).map((x) => x[0]),
+      session: sql(`SELECT client_addr FROM sessions WHERE token_hash = UNHEX(SHA2('${c.jar.get('cityinv_session')}', 256))`)[0][0],
+    };
+  };
+  const proxied = await saveAs(from('127.0.0.1', { 'X-Forwarded-For': '198.51.100.77' }), '371030000A');
+  assert.deepEqual(proxied.audit, ['198.51.100.77'], 'the audit trail names the client behind the proxy');
+  assert.equal(proxied.session, '198.51.100.77');
+  const forged = await saveAs(from('127.0.0.4', { 'X-Forwarded-For': '198.51.100.88' }), '371000000A');
+  assert.deepEqual(forged.audit, ['127.0.0.4'], 'a header from an untrusted address is not believed');
+  assert.equal(forged.session, '127.0.0.4');
+});
+
+// The application's own reading, without nginx in between: a front end that passes the proxy's
+// address as REMOTE_ADDR (one CGI request of the web binary with the stack's settings).
+test('the application itself takes the client from X-Forwarded-For only when REMOTE_ADDR is a trusted proxy', () => {
+  trustsLoopbackProxy();
+  const loginAs = (remote, xff) => {
+    const csrf = 'c'.repeat(64);
+    const body = `csrf=${csrf}&county=Z&account=371036600X&password=cityinv-demo`;
+    const r = spawnSync(path.join(BIN, 'cityinv-web'), ['-c', path.join(VAR, 'cityinv.conf')], {
+      input: body, encoding: 'utf8', timeout: 20000,
+      env: { ...process.env, CITYINV_DB_PASSWORD: dbSecret(), GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'POST',
+        REQUEST_URI: '/login', DOCUMENT_URI: '/login', CONTENT_TYPE: 'application/x-www-form-urlencoded',
+        CONTENT_LENGTH: String(Buffer.byteLength(body)), HTTP_COOKIE: `cityinv_csrf=${csrf}`, REMOTE_ADDR: remote, HTTP_X_FORWARDED_FOR: xff },
+    });
+    assert.match(r.stdout, /^Status: 303/, r.stderr);
+    const token = r.stdout.match(/Set-Cookie: cityinv_session=([0-9a-f]{64});/)[1];
+    return sql(`SELECT client_addr FROM sessions WHERE token_hash = UNHEX(SHA2('${token}', 256))`)[0][0];
+  };
+  assert.equal(loginAs('127.0.0.1', '203.0.113.9, 127.0.0.1'), '203.0.113.9', 'through the trusted proxy: the client');
+  assert.equal(loginAs('127.0.0.6', '203.0.113.9'), '127.0.0.6', 'from anyone else: the header is ignored');
 });

@@ -1,4 +1,5 @@
 /* test_config.c: the settings file: bounds, unknown keys, messages with file and line. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,8 @@ int main(void)
 	is_int(parse("db_socket = /s\nredis_socket = /r\n"), 0, "minimal file");
 	is_int(cfg.web_processes, 4, "default web_processes");
 	is_str(cfg.db_name, "cityinv", "default db_name");
-	is_int(cfg.cookie_secure, 0, "default cookie_secure");
+	is_int(cfg.cookie_secure, 1, "default cookie_secure: yes (a deployment is served over https)");
+	is_int(cfg.trusted_proxies.n, 0, "default trusted_proxies: none");
 
 	is_int(parse("# comment\n\n  db_socket=/s  \nredis_socket = /r\nweb_processes = 8\r\n"), 0,
 	       "comments, blank lines, spaces and CRLF");
@@ -66,6 +68,35 @@ int main(void)
 	       "TCP web_socket and health_socket");
 	is_int(parse("db_socket = /s\nredis_socket = /r\nweb_socket = /w\nhealth_socket = /w\n"), -1,
 	       "health_socket equal to web_socket refused");
+
+	is_int(parse("db_socket = /s\nredis_socket = /r\ncookie_secure = no\n"), 0, "boolean no");
+	is_int(cfg.cookie_secure, 0, "cookie_secure off (the local stack over http)");
+
+	is_int(parse("db_socket = /s\nredis_socket = /r\ntrusted_proxies = 10.0.0.0/8, 192.0.2.7 2001:db8::/32\n"), 0,
+	       "trusted_proxies: networks separated by commas or spaces");
+	is_int(cfg.trusted_proxies.n, 3, "three networks");
+	is_str(cfg.trusted_proxies.text, "10.0.0.0/8, 192.0.2.7 2001:db8::/32", "the text kept as written");
+	is_int(cfg.trusted_proxies.net[1].prefix, 32, "a bare address is one address");
+	is_int(parse("db_socket = /s\nredis_socket = /r\ntrusted_proxies =\n"), 0, "trusted_proxies may be empty");
+	is_int(cfg.trusted_proxies.n, 0, "none then");
+	is_int(parse("db_socket = /s\nredis_socket = /r\ntrusted_proxies = 10.0.0.0/8, proxy.example\n"), -1,
+	       "a name in trusted_proxies refused");
+	is_str(err, "test.conf:3: trusted_proxies: 'proxy.example' is not an IPv4 or IPv6 address or network",
+	       "the message names the entry");
+	is_int(parse("db_socket = /s\nredis_socket = /r\ntrusted_proxies = 10.1.0.0/8\n"), -1, "host bits refused");
+	is_str(err, "test.conf:3: trusted_proxies: '10.1.0.0/8' has address bits set beyond its prefix length", "host bits message");
+	is_int(parse("db_socket = /s\nredis_socket = /r\ntrusted_proxies = 0.0.0.0/0\n"), -1, "trusting everyone refused");
+	{
+		char text[400] = "db_socket = /s\nredis_socket = /r\ntrusted_proxies =";
+
+		for (int i = 1; i <= 16; i++)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), " 10.0.0.%d", i);
+		is_int(parse(text), 0, "16 networks accepted");
+		is_int(cfg.trusted_proxies.n, 16, "all 16 read");
+		strcat(text, " 10.0.0.17");
+		is_int(parse(text), -1, "a 17th refused");
+		is_str(err, "test.conf:3: trusted_proxies: more than 16 networks", "the bound named");
+	}
 
 	is_int(parse("redis_socket = /r\n"), -1, "no database location refused");
 	is_str(err, "test.conf: set db_host or db_socket", "missing database message");
