@@ -159,6 +159,10 @@ for t in tests/deploy/*_test.sh; do
 	sel "$t" || continue
 	suite "${t#tests/}" bash "$t"
 done
+# Last: what the stack's logs say of the whole run.
+if sel tests/logs/logs_test.sh; then
+	suite "logs/logs_test.sh" bash tests/logs/logs_test.sh
+fi
 
 cleanup
 STACK_UP=0
