@@ -68,8 +68,25 @@ static void stmt_free(struct db_stmt *st)
 	free(st);
 }
 
-static void forget_statements(struct db *db)
+/*
+ * The connection is going: every cached statement loses its server handle
+ * but stays in the cache, so a caller still holding one (to db_reset it, or
+ * to step on after a failure) holds valid memory.  The next db_prepare or
+ * db_exec of it prepares it again on the new connection.
+ */
+static void detach_statements(struct db *db)
 {
+	for (struct db_stmt *st = db->stmts; st; st = st->next) {
+		if (st->stmt)
+			mysql_stmt_close(st->stmt);
+		st->stmt = NULL;
+		st->has_result = 0;
+	}
+}
+
+void db_release(struct db *db)
+{
+	db_close(db);
 	while (db->stmts) {
 		struct db_stmt *st = db->stmts;
 
@@ -101,16 +118,21 @@ static void pause_calls(struct db *db)
 	db->paused_until = now_ms() + DB_PAUSE_MS;
 }
 
-/* After a failure: drop the link if it is dead, so the next call reconnects. */
-static int fail_conn(struct db *db, unsigned err, const char *msg)
+/* After a failure (db->err set): drop the link if it is dead, so the next call reconnects. */
+static int drop_if_dead(struct db *db)
 {
-	set_err(db, err, msg);
 	if (db_err_is_connection(db)) {
 		if (timed_out(db, db->timeout))
 			pause_calls(db);
 		db_close(db);
 	}
 	return -1;
+}
+
+static int fail_conn(struct db *db, unsigned err, const char *msg)
+{
+	set_err(db, err, msg);
+	return drop_if_dead(db);
 }
 
 int db_init(struct db *db, const struct config *cfg)
@@ -128,7 +150,7 @@ int db_paused(const struct db *db)
 
 void db_close(struct db *db)
 {
-	forget_statements(db);
+	detach_statements(db);
 	if (db->conn)
 		mysql_close(conn(db));
 	db->conn = NULL;
@@ -207,6 +229,27 @@ int db_ping(struct db *db)
 	return fail_conn(db, mysql_errno(conn(db)), mysql_error(conn(db)));
 }
 
+/* A server handle for st on the current connection; 0, or -1 with the error set. */
+static int handle(struct db_stmt *st)
+{
+	struct db *db = st->db;
+
+	db->op_start = now_ms();
+	st->stmt = mysql_stmt_init(conn(db));
+	if (!st->stmt)
+		return fail_conn(db, mysql_errno(conn(db)), mysql_error(conn(db)));
+	if (mysql_stmt_prepare(st->stmt, st->sql, (unsigned long)strlen(st->sql))) {
+		MYSQL_STMT *h = st->stmt;
+
+		st->stmt = NULL;
+		set_err(db, mysql_stmt_errno(h), mysql_stmt_error(h));
+		mysql_stmt_close(h);
+		error("db: prepare failed: %s [%.80s]", db->errstr, st->sql);
+		return drop_if_dead(db);
+	}
+	return 0;
+}
+
 static struct db_stmt *stmt_new(struct db *db, const char *sql)
 {
 	struct db_stmt *st = xcalloc(1, sizeof(*st));
@@ -214,17 +257,8 @@ static struct db_stmt *stmt_new(struct db *db, const char *sql)
 
 	st->db = db;
 	st->sql = sql;
-	db->op_start = now_ms();
-	st->stmt = mysql_stmt_init(conn(db));
-	if (!st->stmt) {
-		fail_conn(db, mysql_errno(conn(db)), mysql_error(conn(db)));
+	if (handle(st)) {
 		free(st);
-		return NULL;
-	}
-	if (mysql_stmt_prepare(st->stmt, sql, (unsigned long)strlen(sql))) {
-		fail_conn(db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
-		error("db: prepare failed: %s [%.80s]", db->errstr, sql);
-		stmt_free(st);
 		return NULL;
 	}
 	st->nparams = (int)mysql_stmt_param_count(st->stmt);
@@ -256,43 +290,16 @@ static struct db_stmt *stmt_new(struct db *db, const char *sql)
  * After the server went away (a restart): a new connection, and st prepared
  * again on it with its bound parameters kept.  Only outside a transaction:
  * inside one, the work before the failure is lost and the caller must know.
+ * On failure st stays in the cache without a handle, prepared again later.
  */
 static int reprepare(struct db_stmt *st)
 {
 	struct db *db = st->db;
-	struct db_stmt **pp;
 
-	for (pp = &db->stmts; *pp; pp = &(*pp)->next)
-		if (*pp == st) {
-			*pp = st->next;
-			break;
-		}
-	if (st->stmt)
-		mysql_stmt_close(st->stmt);
-	st->stmt = NULL;
-	st->has_result = 0;
 	db_close(db);
-	st->next = NULL;
 	if (db_connect(db))
-		goto lost;
-	st->stmt = mysql_stmt_init(conn(db));
-	if (!st->stmt || mysql_stmt_prepare(st->stmt, st->sql, (unsigned long)strlen(st->sql))) {
-		if (st->stmt)
-			set_err(db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
-		goto lost;
-	}
-	st->next = db->stmts;
-	db->stmts = st;
-	return 0;
-lost:
-	/* st stays in the cache without a handle; the next db_exec prepares it again. */
-	if (st->stmt) {
-		mysql_stmt_close(st->stmt);
-		st->stmt = NULL;
-	}
-	st->next = db->stmts;
-	db->stmts = st;
-	return -1;
+		return -1;
+	return handle(st);
 }
 
 void db_reset(struct db_stmt *st)
@@ -328,6 +335,9 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 	for (st = db->stmts; st; st = st->next)
 		if (st->sql == sql) {
 			db_reset(st);
+			/* Cached from an earlier connection: prepared again on this one. */
+			if (!st->stmt && handle(st))
+				return NULL;
 			return st;
 		}
 	st = stmt_new(db, sql);

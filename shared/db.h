@@ -17,7 +17,8 @@
  *
  * Errors: functions return -1 and leave the server's message in db->errstr.
  * When the server has gone away (restart, timeout) the connection is
- * dropped and every cached statement forgotten; the next call reconnects.
+ * dropped and every cached statement loses its handle, not its memory (a
+ * caller may still hold it); the next call reconnects and prepares again.
  * db_step() returns 1 for a row, 0 at the end, -1 on error.
  *
  * Fail fast: the client library's connect, read and write timeouts are set
@@ -57,7 +58,13 @@ int db_paused(const struct db *db);
 int db_connect(struct db *db);
 /* Round trip to the server (reconnecting once if the link was lost). */
 int db_ping(struct db *db);
+/*
+ * Closes the connection.  Cached statements stay valid (a caller may still
+ * db_reset one) and are prepared again on the next connection.
+ */
 void db_close(struct db *db);
+/* db_close, and frees the statement cache: at the end of the process. */
+void db_release(struct db *db);
 
 /* A cached prepared statement for `sql`, reset and ready to bind; NULL on error. */
 struct db_stmt *db_prepare(struct db *db, const char *sql);

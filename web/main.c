@@ -169,8 +169,8 @@ static void app_init(struct app *app, const struct config *cfg)
 
 static void app_free(struct app *app)
 {
-	db_close(&app->db);
-	db_close(&app->health);
+	db_release(&app->db);
+	db_release(&app->health);
 	queue_close(&app->queue);
 	queue_close(&app->health_queue);
 }

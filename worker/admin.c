@@ -411,6 +411,6 @@ int main(int argc, char **argv)
 		rc = cmd_demo(&db, &cfg);
 	else
 		usage();
-	db_close(&db);
+	db_release(&db);
 	return rc ? 1 : 0;
 }

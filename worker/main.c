@@ -169,6 +169,6 @@ int main(int argc, char **argv)
 	if (queue_unregister(&q, id))
 		error("unregister: %s", q.errstr);
 	queue_close(&q);
-	db_close(&db);
+	db_release(&db);
 	return 0;
 }
