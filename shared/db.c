@@ -38,6 +38,7 @@ struct db_stmt {
 	MYSQL_BIND *cols;
 	struct db_col *colv;
 	int has_result;
+	int lost;                 /* its result went with the connection: db_step fails */
 };
 
 static MYSQL *conn(struct db *db)
@@ -80,6 +81,7 @@ static void detach_statements(struct db *db)
 		if (st->stmt)
 			mysql_stmt_close(st->stmt);
 		st->stmt = NULL;
+		st->lost = st->has_result;
 		st->has_result = 0;
 	}
 }
@@ -304,6 +306,7 @@ static int reprepare(struct db_stmt *st)
 
 void db_reset(struct db_stmt *st)
 {
+	st->lost = 0;
 	if (st->has_result && st->stmt) {
 		mysql_stmt_free_result(st->stmt);
 		st->has_result = 0;
@@ -406,6 +409,7 @@ int db_exec(struct db_stmt *st)
 	for (int i = 0; i < st->nparams; i++)
 		if (!st->bound[i])
 			die("db: parameter %d not bound: %.80s", i, st->sql);
+	st->lost = 0;
 	for (int attempt = 0;; attempt++) {
 		if (!st->stmt && reprepare(st))
 			return -1;
@@ -455,6 +459,11 @@ int db_step(struct db_stmt *st)
 {
 	int rc;
 
+	/* Its rows went with a connection lost meanwhile: an error, never a short result. */
+	if (st->lost) {
+		set_err(st->db, CR_SERVER_LOST, "connection lost while the result was being read");
+		return -1;
+	}
 	if (!st->has_result)
 		return 0;
 	rc = mysql_stmt_fetch(st->stmt);
