@@ -274,3 +274,46 @@ int queue_requeue_dead(struct queue *q, int *moved)
 	freeReplyObject(ids);
 	return ret;
 }
+
+/*
+ * The lists besides <prefix>:jobs (queue_push_to, queue_pop): a wake-up per
+ * job, without a processing list, for work whose record and claim are rows
+ * in MySQL (an export's row and its lease).  A job lost with its worker, or
+ * never pushed, is found again by that worker's poll of the table.
+ */
+int queue_push_to(struct queue *q, const char *list, const char *job, size_t len)
+{
+	const char *p = q->cfg->queue_prefix;
+	redisReply *r = command(q, "push", "LPUSH %s:%s %b", p, list, job, len);
+
+	/* A connection that died since the last use (a Redis restart): once more on a new one. */
+	if (!r && !q->ctx)
+		r = command(q, "push", "LPUSH %s:%s %b", p, list, job, len);
+	if (!r)
+		return -1;
+	freeReplyObject(r);
+	return 0;
+}
+
+int queue_pop(struct queue *q, const char *list, int timeout_s, char **job, size_t *len)
+{
+	const char *p = q->cfg->queue_prefix;
+	redisReply *r = command(q, "pop", "BRPOP %s:%s %d", p, list, timeout_s);
+
+	if (!r)
+		return -1;
+	if (r->type == REDIS_REPLY_NIL) {
+		freeReplyObject(r);
+		return 0;
+	}
+	/* BRPOP answers [list, job]. */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[1]->type != REDIS_REPLY_STRING) {
+		freeReplyObject(r);
+		snprintf(q->errstr, sizeof(q->errstr), "pop: unexpected reply");
+		return -1;
+	}
+	*job = xstrndup(r->element[1]->str, (size_t)r->element[1]->len);
+	*len = (size_t)r->element[1]->len;
+	freeReplyObject(r);
+	return 1;
+}
