@@ -107,7 +107,7 @@ void export_push(struct request *req, long long id);
  * requester) asked for again while one is queued or running is that one
  * (the unique pending_key of migration 0015), and db_insert_id() gives its id.
  */
-#define EXPORT_COALESCE " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"
+#define EXPORT_COALESCE " ON DUPLICATE KEY UPDATE exports.id = LAST_INSERT_ID(exports.id)"
 
 /* 503 after a database failure: logs what failed (with the server's message) and shows the error page. */
 void routes_unavailable(struct request *req, const char *what);

@@ -402,6 +402,7 @@ test('(remove this run\'s agencies, for the suites that follow)', async () => {
   if (ids.length) {
     const list = ids.join(',');
     sql(`DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${list}));
+         DELETE FROM audit_log WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${list}));
          DELETE FROM accounts WHERE agency_id IN (${list}); DELETE FROM rollups WHERE agency_id IN (${list});
          DELETE FROM reports WHERE agency_id IN (${list});
          DELETE FROM agency_tree WHERE descendant_id IN (${list});
