@@ -63,6 +63,7 @@ int queue_requeue_dead(struct queue *q, int *moved);
  * up to timeout_s seconds: 1 with *job (malloc'd, NUL-terminated; free it)
  * and *len set, 0 when nothing came, -1 on error.
  */
+#define QUEUE_LIST_EXPORTS "exports"   /* the export workers' wake-ups */
 int queue_push_to(struct queue *q, const char *list, const char *job, size_t len);
 int queue_pop(struct queue *q, const char *list, int timeout_s, char **job, size_t *len);
 

@@ -64,7 +64,7 @@ void export_push(struct request *req, long long id)
 	int n = snprintf(job, sizeof(job), "export %lld", id);
 
 	/* Wakes an export worker (a job for an export already claimed or done is a no-op there). */
-	if (queue_push_to(&req->app->queue, "exports", job, (size_t)n))
+	if (queue_push_to(&req->app->queue, QUEUE_LIST_EXPORTS, job, (size_t)n))
 		log_warn("export %lld not queued (the export worker's poll will find it): %s", id, req->app->queue.errstr);
 }
 

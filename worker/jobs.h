@@ -24,7 +24,7 @@ enum job_kind {
 
 /* The Redis lists (under queue_prefix) of the two kinds of worker. */
 #define JOBS_LIST_ROLLUPS "jobs"
-#define JOBS_LIST_EXPORTS "exports"
+#define JOBS_LIST_EXPORTS QUEUE_LIST_EXPORTS
 
 struct job_ctx {
 	const struct config *cfg;

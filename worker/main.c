@@ -31,8 +31,9 @@
  *
  * SIGTERM/SIGINT only set a flag: the job in hand is finished (a password
  * workbook, which may take minutes, stops early and is left queued) before
- * the worker unregisters and exits.  A lost Redis or MySQL connection is
- * logged and retried with a growing pause (at most 5 s).
+ * the worker exits (a rollup worker unregisters first).  A lost Redis or
+ * MySQL connection is logged and retried with a growing pause (at most 5 s;
+ * meanwhile an export worker polls the table at that pace).
  */
 
 static volatile sig_atomic_t stopping;
