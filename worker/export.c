@@ -116,18 +116,24 @@ int export_dberr(lxw_workbook *wb, char *err, size_t errlen)
 	return -2;
 }
 
-void export_progress(struct job_ctx *ctx, long long id, int pct)
+int export_progress(struct job_ctx *ctx, long long id, int pct)
 {
 	struct db_stmt *st = db_prepare(ctx->db,
 		"UPDATE exports SET progress = ?, claimed_at = NOW(3) WHERE id = ? AND claim = ? AND status = 'running'");
 
-	/* A failure here is not the job's failure: the commit at the end checks the claim. */
-	if (!st)
-		return;
-	db_bind_int(st, 0, pct);
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, ctx->claim);
-	db_exec(st);
+	/*
+	 * Any other failure is not the job's failure (the commit at the end
+	 * checks the claim); a lost connection is, for db.c has then freed every
+	 * statement, the caller's result in hand included.
+	 */
+	if (st) {
+		db_bind_int(st, 0, pct);
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, ctx->claim);
+		if (!db_exec(st))
+			return 0;
+	}
+	return db_err_is_connection(ctx->db) ? -1 : 0;
 }
 
 static double milli_to_double(long long m)
@@ -196,8 +202,8 @@ static int build_review(struct job_ctx *ctx, long long id, long long agency, int
 		worksheet_write_string(ws, (lxw_row_t)row, 5, status[db_col_int(st, 4)], NULL);
 		worksheet_write_string(ws, (lxw_row_t)row, 6, db_col_text(st, 5, NULL), NULL);
 		row++;
-		if (n % 500 == 0)
-			export_progress(ctx, id, n > 9000 ? 90 : 10 + n / 100);
+		if (n % 500 == 0 && export_progress(ctx, id, n > 9000 ? 90 : 10 + n / 100))
+			goto dberr;
 	}
 	if (!n)
 		worksheet_write_string(ws, 2, 0, "目前並沒有下轄機關", NULL);
@@ -246,8 +252,8 @@ static int build_reminders(struct job_ctx *ctx, long long id, int county, int ye
 		for (int c = 0; c < 7; c++)
 			worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)(c + 1), db_col_text(st, c, NULL), NULL);
 		row++;
-		if (n % 500 == 0)
-			export_progress(ctx, id, n > 9000 ? 90 : 10 + n / 100);
+		if (n % 500 == 0 && export_progress(ctx, id, n > 9000 ? 90 : 10 + n / 100))
+			goto dberr;
 	}
 	if (!n)
 		worksheet_write_string(ws, 2, 0, "所有機關皆已登錄完成", NULL);
@@ -341,7 +347,8 @@ static int build_passwords(struct job_ctx *ctx, long long id, long long import_i
 		row++;
 		/* argon2 takes a while: show the progress and keep the lease fresh. */
 		if (n % 20 == 0 || now_ms() - last >= 1000) {
-			export_progress(ctx, id, 5 + n * 85 / total);
+			if (export_progress(ctx, id, 5 + n * 85 / total))
+				goto dberr;
 			last = now_ms();
 		}
 	}
@@ -642,15 +649,17 @@ int export_expire(struct job_ctx *ctx)
 		"SELECT id, file FROM exports WHERE file IS NOT NULL AND expires_at < NOW() ORDER BY id LIMIT 100");
 	long long ids[100];
 	char files[100][200];
-	int n = 0;
+	int n = 0, rc = 0;
 
 	if (!st || db_exec(st))
 		return error("export expiry: %s", ctx->db->errstr);
-	while (n < 100 && db_step(st) == 1) {
+	while (n < 100 && (rc = db_step(st)) == 1) {
 		ids[n] = db_col_int(st, 0);
 		snprintf(files[n], sizeof(files[n]), "%s", db_col_text(st, 1, NULL));
 		n++;
 	}
+	if (rc < 0)   /* st may be gone with the connection */
+		return error("export expiry: %s", ctx->db->errstr);
 	db_reset(st);
 	for (int i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
@@ -680,15 +689,17 @@ int export_poll(struct job_ctx *ctx)
 		"SELECT id FROM exports WHERE (status = 'queued' AND created_at < NOW(3) - INTERVAL 3 SECOND)"
 		" OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL ? SECOND) ORDER BY id LIMIT 20");
 	long long ids[20];
-	int n = 0;
+	int n = 0, rc = 0;
 
 	if (!st)
 		return error("export poll: %s", ctx->db->errstr);
 	db_bind_int(st, 0, ctx->cfg->worker_heartbeat_seconds);
 	if (db_exec(st))
 		return error("export poll: %s", ctx->db->errstr);
-	while (n < 20 && db_step(st) == 1)
+	while (n < 20 && (rc = db_step(st)) == 1)
 		ids[n++] = db_col_int(st, 0);
+	if (rc < 0)   /* st may be gone with the connection */
+		return error("export poll: %s", ctx->db->errstr);
 	db_reset(st);
 	for (int i = 0; i < n && !*ctx->stopping; i++) {
 		char arg[32];

@@ -57,8 +57,12 @@ int export_expire(struct job_ctx *ctx);
 
 /* Builds export `id` now (cityinv-worker -e), printing its time and peak memory; the exit status. */
 int export_once(struct job_ctx *ctx, long long id);
-/* Records an export's progress and renews its lease (while the claim in hand is still this worker's). */
-void export_progress(struct job_ctx *ctx, long long id, int pct);
+/*
+ * Records an export's progress and renews its lease (while the claim in
+ * hand is still this worker's).  0, or -1 when the connection to the
+ * database was lost: every statement in hand is then gone, so stop (-2).
+ */
+int export_progress(struct job_ctx *ctx, long long id, int pct);
 
 /* export_inventory.c: the county inventory's workbooks; 0, -1 (failed: err says why), -2 (database: retry). */
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
