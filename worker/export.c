@@ -180,6 +180,9 @@ static int build_review(struct job_ctx *ctx, long long id, long long agency, int
 	worksheet_set_column(ws, 3, 4, 22, NULL);
 	worksheet_set_column(ws, 5, 6, 18, NULL);
 
+	/* Before the rows, not among them: no statement runs while a result is iterated (see build_passwords). */
+	if (export_progress(ctx, id, 10))
+		goto dberr;
 	st = db_prepare(ctx->db,
 		"SELECT a.name, a.code, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
 		" IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)), IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), '')"
@@ -202,8 +205,6 @@ static int build_review(struct job_ctx *ctx, long long id, long long agency, int
 		worksheet_write_string(ws, (lxw_row_t)row, 5, status[db_col_int(st, 4)], NULL);
 		worksheet_write_string(ws, (lxw_row_t)row, 6, db_col_text(st, 5, NULL), NULL);
 		row++;
-		if (n % 500 == 0 && export_progress(ctx, id, n > 9000 ? 90 : 10 + n / 100))
-			goto dberr;
 	}
 	if (!n)
 		worksheet_write_string(ws, 2, 0, "目前並沒有下轄機關", NULL);
@@ -235,6 +236,8 @@ static int build_reminders(struct job_ctx *ctx, long long id, int county, int ye
 	worksheet_set_column(ws, 1, 1, 14, NULL);
 	worksheet_set_column(ws, 2, 3, 28, NULL);
 	worksheet_set_column(ws, 4, 7, 18, NULL);
+	if (export_progress(ctx, id, 10))
+		goto dberr;
 	st = db_prepare(ctx->db,
 		"SELECT a.code, a.name, IFNULL(p.name, ''), IF(r.id IS NULL, '未登錄', '登錄中'),"
 		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, '')"
@@ -252,14 +255,29 @@ static int build_reminders(struct job_ctx *ctx, long long id, int county, int ye
 		for (int c = 0; c < 7; c++)
 			worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)(c + 1), db_col_text(st, c, NULL), NULL);
 		row++;
-		if (n % 500 == 0 && export_progress(ctx, id, n > 9000 ? 90 : 10 + n / 100))
-			goto dberr;
 	}
 	if (!n)
 		worksheet_write_string(ws, 2, 0, "所有機關皆已登錄完成", NULL);
 	return export_close(wb, err, errlen);
 dberr:
 	return export_dberr(wb, err, errlen);
+}
+
+/* An account of a password workbook, read before any password is made. */
+struct otp_account {
+	long long id;
+	char *cell[5];            /* 縣市, 機關代碼, 機關單位名稱, 上級機關, 登入帳號 */
+	char *hash;               /* its password hash when read */
+};
+
+static void otp_free(struct otp_account *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		for (int c = 0; c < 5; c++)
+			free(v[i].cell[c]);
+		free(v[i].hash);
+	}
+	free(v);
 }
 
 /*
@@ -269,26 +287,59 @@ dberr:
  * password is written down.  *staged counts them.  A rerun (an interrupted
  * build, a new request) starts over with new passwords; an account keeps
  * its password until the transaction that records a finished workbook.
+ *
+ * The accounts are read in full before the first INSERT: db.c frees every
+ * cached statement when one of them has to be prepared again on a new
+ * connection, so no result may be iterated while other statements run.
  */
 static int build_passwords(struct job_ctx *ctx, long long id, long long import_id, const char *path, char *err,
 			   size_t errlen, long long *staged)
 {
-	lxw_workbook *wb;
+	lxw_workbook *wb = NULL;
 	lxw_worksheet *ws;
 	lxw_format *head, *pwf;
-	struct db_stmt *st, *ins;
-	int row = 3, n = 0, total;
+	struct db_stmt *st;
+	struct otp_account *acc = NULL;
+	int n = 0, cap = 0, rc = EXPORT_DBERR, step = 0;
 	long long last = now_ms();
+	char pw[13], hash[PASSWORD_HASH_MAX];
 
 	*staged = 0;
+	snprintf(err, errlen, "資料庫暫時無法使用");
 	st = db_prepare(ctx->db, "DELETE FROM export_passwords WHERE export_id = ?");
-	if (!st || (db_bind_int(st, 0, id), db_exec(st))) {
-		snprintf(err, errlen, "資料庫暫時無法使用");
-		return EXPORT_DBERR;
+	if (!st || (db_bind_int(st, 0, id), db_exec(st)))
+		goto out;
+	st = db_prepare(ctx->db,
+		"SELECT ac.id, c.name, ag.code, ag.name, IFNULL(p.name, ''), ac.login, ac.password_hash FROM accounts ac"
+		" JOIN agencies ag ON ag.id = ac.agency_id JOIN counties c ON c.id = ag.county_id"
+		" LEFT JOIN agencies p ON p.id = ag.parent_id"
+		" WHERE ac.import_id = ? AND ac.active = 1 AND ag.active = 1 AND ac.must_change_password = 1"
+		" AND ac.password_changed_at IS NULL ORDER BY ag.level, ag.code");
+	if (!st)
+		goto out;
+	db_bind_int(st, 0, import_id);
+	if (db_exec(st))
+		goto out;
+	while ((step = db_step(st)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			acc = xrealloc(acc, sizeof(*acc) * (size_t)cap);
+		}
+		acc[n].id = db_col_int(st, 0);
+		for (int c = 0; c < 5; c++)
+			acc[n].cell[c] = xstrdup(db_col_text(st, c + 1, NULL));
+		acc[n].hash = xstrdup(db_col_text(st, 6, NULL));
+		n++;
 	}
+	if (step < 0)
+		goto out;   /* st may be gone with the connection: no reset */
+	db_reset(st);
+
 	wb = export_open(path, 1, err, errlen);
-	if (!wb)
-		return -1;
+	if (!wb) {
+		rc = -1;
+		goto out;
+	}
 	ws = workbook_add_worksheet(wb, "一次性密碼");
 	head = export_head_format(wb);
 	pwf = workbook_add_format(wb);
@@ -300,59 +351,39 @@ static int build_passwords(struct job_ctx *ctx, long long id, long long import_i
 	worksheet_set_column(ws, 1, 2, 14, NULL);
 	worksheet_set_column(ws, 3, 4, 30, NULL);
 	worksheet_set_column(ws, 5, 6, 16, NULL);
-	st = db_prepare(ctx->db,
-		"SELECT ac.id, c.name, ag.code, ag.name, IFNULL(p.name, ''), ac.login, ac.password_hash FROM accounts ac"
-		" JOIN agencies ag ON ag.id = ac.agency_id JOIN counties c ON c.id = ag.county_id"
-		" LEFT JOIN agencies p ON p.id = ag.parent_id"
-		" WHERE ac.import_id = ? AND ac.active = 1 AND ag.active = 1 AND ac.must_change_password = 1"
-		" AND ac.password_changed_at IS NULL ORDER BY ag.level, ag.code");
-	if (!st)
-		goto dberr;
-	db_bind_int(st, 0, import_id);
-	if (db_exec(st))
-		goto dberr;
-	total = (int)db_rows(st);
-	while (db_step(st) == 1) {
-		char pw[13], hash[PASSWORD_HASH_MAX];
-
+	for (int i = 0; i < n; i++) {
 		if (*ctx->stopping) {
 			/* Minutes of argon2 may remain: give the export back rather than hold up the stop. */
-			workbook_close(wb);
 			snprintf(err, errlen, "工作程序停止");
-			return EXPORT_STOPPED;
+			rc = EXPORT_STOPPED;
+			goto out;
 		}
 		if (password_onetime(pw) || password_hash(pw, 12, hash)) {
 			snprintf(err, errlen, "無法產生密碼");
-			workbook_close(wb);
-			return -1;
+			rc = -1;
+			goto out;
 		}
-		ins = db_prepare(ctx->db, "INSERT INTO export_passwords (export_id, account_id, old_hash, new_hash) VALUES (?, ?, ?, ?)");
-		if (!ins) {
-			explicit_bzero(pw, sizeof(pw));
-			goto dberr;
-		}
-		db_bind_int(ins, 0, id);
-		db_bind_int(ins, 1, db_col_int(st, 0));
-		db_bind_text(ins, 2, db_col_text(st, 6, NULL));
-		db_bind_text(ins, 3, hash);
-		if (db_exec(ins)) {
-			explicit_bzero(pw, sizeof(pw));
-			goto dberr;
-		}
-		worksheet_write_number(ws, (lxw_row_t)row, 0, ++n, NULL);
-		for (int c = 1; c <= 5; c++)
-			worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, db_col_text(st, c, NULL), NULL);
-		worksheet_write_string(ws, (lxw_row_t)row, 6, pw, pwf);
+		st = db_prepare(ctx->db, "INSERT INTO export_passwords (export_id, account_id, old_hash, new_hash) VALUES (?, ?, ?, ?)");
+		if (!st)
+			goto out;
+		db_bind_int(st, 0, id);
+		db_bind_int(st, 1, acc[i].id);
+		db_bind_text(st, 2, acc[i].hash);
+		db_bind_text(st, 3, hash);
+		if (db_exec(st))
+			goto out;
+		worksheet_write_number(ws, (lxw_row_t)(3 + i), 0, i + 1, NULL);
+		for (int c = 0; c < 5; c++)
+			worksheet_write_string(ws, (lxw_row_t)(3 + i), (lxw_col_t)(c + 1), acc[i].cell[c], NULL);
+		worksheet_write_string(ws, (lxw_row_t)(3 + i), 6, pw, pwf);
 		explicit_bzero(pw, sizeof(pw));
-		row++;
 		/* argon2 takes a while: show the progress and keep the lease fresh. */
-		if (n % 20 == 0 || now_ms() - last >= 1000) {
-			if (export_progress(ctx, id, 5 + n * 85 / total))
-				goto dberr;
+		if ((i + 1) % 20 == 0 || now_ms() - last >= 1000) {
+			if (export_progress(ctx, id, 5 + (i + 1) * 85 / n))
+				goto out;
 			last = now_ms();
 		}
 	}
-	*staged = n;
 	{
 		char note[120];
 		snprintf(note, sizeof(note), "共 %d 個帳號", n);
@@ -360,9 +391,16 @@ static int build_passwords(struct job_ctx *ctx, long long id, long long import_i
 	}
 	if (!n)
 		worksheet_write_string(ws, 3, 0, "此次匯入的帳號都已登入並變更密碼，沒有需要一次性密碼的帳號。", NULL);
-	return export_close(wb, err, errlen);
-dberr:
-	return export_dberr(wb, err, errlen);
+	rc = export_close(wb, err, errlen);
+	wb = NULL;
+	if (!rc)
+		*staged = n;
+out:
+	explicit_bzero(pw, sizeof(pw));
+	if (wb)
+		workbook_close(wb);   /* the part file it writes is deleted by the caller */
+	otp_free(acc, n);
+	return rc;
 }
 
 /* The staged passwords of an export that will not be finished (or not by this attempt). */
@@ -447,6 +485,23 @@ static void remove_files(const char *dir, long long id)
 	closedir(d);
 }
 
+/* The statements of finish(), prepared before its transaction begins (see there). */
+static const char SQL_FINISH_CLAIM[] =
+	"SELECT 1 FROM exports WHERE id = ? AND claim = ? AND status = 'running' FOR UPDATE";
+static const char SQL_FINISH_SWAP[] =
+	"UPDATE accounts a JOIN export_passwords p ON p.account_id = a.id JOIN agencies g ON g.id = a.agency_id"
+	" SET a.password_hash = p.new_hash, a.failed_logins = 0, a.locked_until = NULL"
+	" WHERE p.export_id = ? AND a.password_hash = p.old_hash AND a.active = 1 AND g.active = 1"
+	" AND a.must_change_password = 1 AND a.password_changed_at IS NULL";
+static const char SQL_FINISH_UNSTAGE[] = "DELETE FROM export_passwords WHERE export_id = ?";
+/* Their passwords no longer work: no longer offered (export_expire deletes the files). */
+static const char SQL_FINISH_SUPERSEDE[] =
+	"UPDATE exports SET superseded_by = ?, expires_at = NOW() WHERE kind = 'passwords'"
+	" AND import_id = ? AND id < ? AND status = 'done' AND superseded_by IS NULL";
+static const char SQL_FINISH_DONE[] =
+	"UPDATE exports SET status = 'done', progress = 100, error = NULL, file = ?, claim = NULL, finished_at = NOW(3),"
+	" expires_at = NOW() + INTERVAL IF(kind = 'passwords', 7, 30) DAY WHERE id = ?";
+
 /*
  * Records the finished workbook (rel) in one transaction: with a password
  * workbook, its staged passwords replace the accounts' and the import's
@@ -454,16 +509,26 @@ static void remove_files(const char *dir, long long id)
  * workbook was built (nothing recorded: build it again); -1 the claim is no
  * longer this worker's; -2 the database failed (rolled back); -3 the
  * commit's outcome is unknown (the connection was lost at COMMIT).
+ *
+ * Every statement is prepared before START TRANSACTION: db_prepare() of a
+ * statement not yet cached, on a connection lost inside the transaction,
+ * reconnects and would run it (and the rest) outside any transaction.  A
+ * cached statement's db_exec() on a lost connection just fails.
  */
 static int finish(struct job_ctx *ctx, long long id, int passwords, long long import_id, long long staged,
 		  const char *rel)
 {
+	static const char *const all[] = { SQL_FINISH_CLAIM, SQL_FINISH_SWAP, SQL_FINISH_UNSTAGE,
+					   SQL_FINISH_SUPERSEDE, SQL_FINISH_DONE };
 	struct db *db = ctx->db;
 	struct db_stmt *st;
 
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!db_prepare(db, all[i]))
+			return -2;
 	if (db_begin(db))
 		return -2;
-	st = db_prepare(db, "SELECT 1 FROM exports WHERE id = ? AND claim = ? AND status = 'running' FOR UPDATE");
+	st = db_prepare(db, SQL_FINISH_CLAIM);
 	if (!st)
 		goto dberr;
 	db_bind_int(st, 0, id);
@@ -476,11 +541,7 @@ static int finish(struct job_ctx *ctx, long long id, int passwords, long long im
 	}
 	db_reset(st);
 	if (passwords) {
-		st = db_prepare(db,
-			"UPDATE accounts a JOIN export_passwords p ON p.account_id = a.id JOIN agencies g ON g.id = a.agency_id"
-			" SET a.password_hash = p.new_hash, a.failed_logins = 0, a.locked_until = NULL"
-			" WHERE p.export_id = ? AND a.password_hash = p.old_hash AND a.active = 1 AND g.active = 1"
-			" AND a.must_change_password = 1 AND a.password_changed_at IS NULL");
+		st = db_prepare(db, SQL_FINISH_SWAP);
 		if (!st)
 			goto dberr;
 		db_bind_int(st, 0, id);
@@ -490,12 +551,10 @@ static int finish(struct job_ctx *ctx, long long id, int passwords, long long im
 			db_rollback(db);
 			return 1;
 		}
-		st = db_prepare(db, "DELETE FROM export_passwords WHERE export_id = ?");
+		st = db_prepare(db, SQL_FINISH_UNSTAGE);
 		if (!st || (db_bind_int(st, 0, id), db_exec(st)))
 			goto dberr;
-		/* Their passwords no longer work: no longer offered (export_expire deletes the files). */
-		st = db_prepare(db, "UPDATE exports SET superseded_by = ?, expires_at = NOW() WHERE kind = 'passwords'"
-				    " AND import_id = ? AND id < ? AND status = 'done' AND superseded_by IS NULL");
+		st = db_prepare(db, SQL_FINISH_SUPERSEDE);
 		if (!st)
 			goto dberr;
 		db_bind_int(st, 0, id);
@@ -504,9 +563,7 @@ static int finish(struct job_ctx *ctx, long long id, int passwords, long long im
 		if (db_exec(st))
 			goto dberr;
 	}
-	st = db_prepare(db,
-		"UPDATE exports SET status = 'done', progress = 100, error = NULL, file = ?, claim = NULL, finished_at = NOW(3),"
-		" expires_at = NOW() + INTERVAL IF(kind = 'passwords', 7, 30) DAY WHERE id = ?");
+	st = db_prepare(db, SQL_FINISH_DONE);
 	if (!st)
 		goto dberr;
 	db_bind_text(st, 0, rel);

@@ -163,3 +163,37 @@ test('password workbooks: killed half-way, no half-set passwords, retried prompt
        DELETE FROM agency_tree WHERE descendant_id IN (${ids}); DELETE FROM agencies WHERE id IN (${ids})`);
   await waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
 });
+
+test('MariaDB restarted while a password workbook is made: nothing half-set, the workbook is finished afterwards and logs in', { timeout: 300000 }, async () => {
+  const c = (await login('W', 'TEAM')).c;
+  const Q = `${P}E`;
+  const csv = '機關代碼,機關單位名稱,上級機關代碼\n' +
+    Array.from({ length: 60 }, (_, i) => `${Q}${String(i).padStart(3, '0')},資料庫重啟機關${i},397020000A`).join('\n') + '\n';
+  const page = await c.get('/team/agencies/import');
+  const fd = new FormData();
+  fd.append('csrf', csrfOf(page.text));
+  fd.append('file', new Blob([Buffer.from(csv)]), 'restart.csv');
+  const up = await c.req('/team/agencies/import', { method: 'POST', body: fd });
+  const importId = up.headers.get('location').split('=')[1];
+  const pv = await c.get(up.headers.get('location'));
+  const plan = pv.text.match(/name="plan" value="([0-9a-f]{16})"/)[1];
+  const conf = await c.post('/team/agencies/import', { csrf: csrfOf(pv.text), action: 'confirm', id: importId, plan });
+  const exportId = (await c.get(conf.headers.get('location'))).text.match(/href="\/exports\?id=(\d+)"/)[1];
+  await waitFor(`export ${exportId} under way`, () => {
+    const e = exportRow(exportId);
+    return e.status === 'running' && e.progress >= 20;
+  }, 120000, 50);
+  stack('stop-service', 'mariadb');
+  stack('start-service', 'mariadb');
+  assert.equal(Object.values(hashes(importId)).filter((h) => h !== '!').length, 0, 'no account has a password yet');
+  await waitFor('the workbook after the restart', () => exportRow(exportId).status === 'done', 120000, 200);
+  const rows = await passwordRows(c, exportId);
+  assert.equal(rows.length, 60);
+  await sampleLogsIn(rows, 'workbook made across a MariaDB restart');
+  assert.equal(Object.values(hashes(importId)).filter((h) => h === '!').length, 0, 'every account has its password');
+  const ids = sql(`SELECT id FROM agencies WHERE code LIKE '${Q}%'`).map((r) => r[0]).join(',');
+  sql(`DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${ids}));
+       DELETE FROM accounts WHERE agency_id IN (${ids}); DELETE FROM rollups WHERE agency_id IN (${ids});
+       DELETE FROM agency_tree WHERE descendant_id IN (${ids}); DELETE FROM agencies WHERE id IN (${ids})`);
+  await waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+});
