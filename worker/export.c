@@ -583,7 +583,7 @@ int job_export(struct job_ctx *ctx, const char *args)
 {
 	long long id = strtoll(args, NULL, 10), agency, import_id, staged = 0, t0 = now_ms();
 	struct db_stmt *st;
-	char kind[32], status[16], dir[512], path[600], part[620], rel[200], tok[17], err[300] = "";
+	char kind[32], status[16], dir[512], path[600], part[620], rel[200], tok[17], err[300], direrr[300] = "";
 	int year, county, rc, attempt = 0, passwords;
 
 	st = db_prepare(ctx->db, "SELECT kind, IFNULL(agency_id, 0), year, status, county_id, IFNULL(import_id, 0) FROM exports WHERE id = ?");
@@ -617,10 +617,11 @@ int job_export(struct job_ctx *ctx, const char *args)
 
 	snprintf(dir, sizeof(dir), "%s/exports", ctx->cfg->files_dir);
 	if (mkdir(dir, 0755) && errno != EEXIST)
-		snprintf(err, sizeof(err), "無法建立目錄：%s", strerror(errno));
+		snprintf(direrr, sizeof(direrr), "無法建立目錄：%s", strerror(errno));
 	else
 		remove_files(dir, id);
 	for (int round = 1;; round++) {
+		snprintf(err, sizeof(err), "%s", direrr);
 		for (int i = 0; i < 8; i++)
 			tok[i * 2] = "0123456789abcdef"[rand() & 15], tok[i * 2 + 1] = "0123456789abcdef"[rand() & 15];
 		tok[16] = '\0';

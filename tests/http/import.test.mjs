@@ -281,12 +281,14 @@ const exportRow = (id) => {
   return { status, progress: Number(progress) };
 };
 
-async function waitDone(c, exportId, ms = 300000) {
-  return waitFor(`export ${exportId} to finish`, async () => {
-    const s = await c.get(`/exports?id=${exportId}`);
-    assert.doesNotMatch(s.text, /status s0">失敗/);
-    return /status s2">完成/.test(s.text) ? s : null;
+// Waits for the export to finish (or to fail, which fails the test at once).
+async function waitDone(c, exportId, ms = 120000) {
+  const s = await waitFor(`export ${exportId} to finish`, async () => {
+    const p = await c.get(`/exports?id=${exportId}`);
+    return /status s2">完成|status s0">失敗/.test(p.text) ? p : null;
   }, ms, 300);
+  assert.doesNotMatch(s.text, /status s0">失敗/, `export ${exportId} failed`);
+  return s;
 }
 
 // The account rows of a downloaded password workbook: [序號, 縣市, 機關代碼, 機關單位名稱, 上級機關, 登入帳號, 一次性密碼].
