@@ -156,6 +156,8 @@ void db_close(struct db *db)
 	if (db->conn)
 		mysql_close(conn(db));
 	db->conn = NULL;
+	if (db->in_tx)
+		db->tx_lost = 1;
 	db->in_tx = 0;
 	db->op_start = 0;
 }
@@ -172,6 +174,10 @@ int db_connect(struct db *db)
 
 	if (db->conn)
 		return 0;
+	if (db->tx_lost) {
+		set_err(db, CR_SERVER_LOST, "the transaction was lost with its connection (roll it back first)");
+		return -1;
+	}
 	if (db_paused(db)) {
 		set_err(db, CR_SERVER_GONE_ERROR, "the database did not answer a moment ago; not trying again yet");
 		return -1;
@@ -574,6 +580,7 @@ int db_exec_sql(struct db *db, const char *sql)
 
 int db_begin(struct db *db)
 {
+	db->tx_lost = 0;
 	if (query(db, "START TRANSACTION", 17))
 		return -1;
 	db->in_tx = 1;
@@ -592,10 +599,20 @@ int db_rollback(struct db *db)
 {
 	int rc = 0;
 
+	db->tx_lost = 0;
 	if (db->conn)
 		rc = query(db, "ROLLBACK", 8);
 	db->in_tx = 0;
 	return rc;
+}
+
+int db_settle(struct db *db)
+{
+	int open = db->in_tx && db->conn;
+
+	if (db->in_tx || db->tx_lost)
+		db_rollback(db);
+	return open;
 }
 
 int db_run_script(struct db *db, const char *text, size_t len)

@@ -40,6 +40,7 @@ struct db {
 	const struct config *cfg;
 	struct db_stmt *stmts;     /* the cache */
 	int in_tx;
+	int tx_lost;               /* a transaction went with its connection: nothing runs until db_rollback */
 	int timeout;               /* read/write timeout, seconds (db_init: cfg->db_timeout) */
 	int lock_wait;             /* innodb_lock_wait_timeout of the session, seconds; 0: server's */
 	long long paused_until;    /* now_ms() before which calls fail without trying */
@@ -99,9 +100,20 @@ void db_reset(struct db_stmt *st);
 /* One-shot helpers: prepare, bind nothing, exec; for fixed SQL only. */
 int db_exec_sql(struct db *db, const char *sql);
 
+/*
+ * Transactions.  A connection lost inside one takes the transaction with
+ * it: every later call fails (it would otherwise run on a new connection,
+ * outside the transaction) until db_rollback() or db_begin().
+ */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
+/*
+ * At the end of a request or a job: rolls back whatever transaction is
+ * still open.  Returns 1 when one was open on a live connection (a caller
+ * forgot it: log it), 0 otherwise.
+ */
+int db_settle(struct db *db);
 
 /*
  * Runs a script of SQL statements separated by ';' at the end of a line

@@ -159,42 +159,50 @@ int queue_ping(struct queue *q)
 
 int queue_push(struct queue *q, const char *job, size_t len)
 {
-	const char *p = q->cfg->queue_prefix;
-	int had_ctx = q->ctx != NULL;
-	long long t0 = now_ms();
-	redisReply *r = command(q, "push", "LPUSH %s:jobs %b", p, job, len);
+	return queue_push_to(q, "jobs", job, len);
+}
 
-	/*
-	 * A connection found closed at once (a Redis restart since its last
-	 * use): once more on a new one.  Not after a timeout: Redis hangs.
-	 */
-	if (!r && had_ctx && !q->ctx && now_ms() - t0 < q->timeout_ms / 2) {
-		q->paused_until = 0;
-		r = command(q, "push", "LPUSH %s:jobs %b", p, job, len);
+/*
+ * A command that may block up to timeout_s (BLMOVE, BRPOP): for it alone the
+ * socket timeout is that plus the usual margin, then back to the usual.
+ */
+static redisReply *blocking(struct queue *q, int timeout_s, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	redisReply *r;
+
+	if (queue_connect(q))
+		return NULL;
+	if (redisSetTimeout(ctx(q), tv_ms(1000L * timeout_s + q->timeout_ms)) != REDIS_OK) {
+		fail(q, what);
+		return NULL;
 	}
-	if (!r)
-		return -1;
-	freeReplyObject(r);
-	return 0;
+	va_start(ap, fmt);
+	r = redisvCommand(ctx(q), fmt, ap);
+	va_end(ap);
+	if (!r) {
+		fail(q, what);
+		return NULL;
+	}
+	if (redisSetTimeout(ctx(q), tv_ms(q->timeout_ms)) != REDIS_OK) {
+		freeReplyObject(r);
+		fail(q, what);
+		return NULL;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		snprintf(q->errstr, sizeof(q->errstr), "%s: %.160s", what, r->str);
+		freeReplyObject(r);
+		return NULL;
+	}
+	return r;
 }
 
 int queue_claim(struct queue *q, const char *worker_id, int timeout_s, char **job, size_t *len)
 {
 	const char *p = q->cfg->queue_prefix;
-	redisReply *r;
+	redisReply *r = blocking(q, timeout_s, "claim", "BLMOVE %s:jobs %s:processing:%s RIGHT LEFT %d",
+				 p, p, worker_id, timeout_s);
 
-	if (queue_connect(q))
-		return -1;
-	/* The claim may block for timeout_s: for it alone, allow that plus the usual margin. */
-	if (redisSetTimeout(ctx(q), tv_ms(1000L * timeout_s + q->timeout_ms)) != REDIS_OK)
-		return fail(q, "claim");
-	r = command(q, "claim", "BLMOVE %s:jobs %s:processing:%s RIGHT LEFT %d",
-		    p, p, worker_id, timeout_s);
-	if (q->ctx && redisSetTimeout(ctx(q), tv_ms(q->timeout_ms)) != REDIS_OK) {
-		if (r)
-			freeReplyObject(r);
-		return fail(q, "claim");
-	}
 	if (!r)
 		return -1;
 	if (r->type == REDIS_REPLY_NIL) {
@@ -322,4 +330,54 @@ int queue_requeue_dead(struct queue *q, int *moved)
 	}
 	freeReplyObject(ids);
 	return ret;
+}
+
+/*
+ * The lists besides <prefix>:jobs (queue_push_to, queue_pop): a wake-up per
+ * job, without a processing list, for work whose record and claim are rows
+ * in MySQL (an export's row and its lease).  A job lost with its worker, or
+ * never pushed, is found again by that worker's poll of the table.
+ */
+int queue_push_to(struct queue *q, const char *list, const char *job, size_t len)
+{
+	const char *p = q->cfg->queue_prefix;
+	int had_ctx = q->ctx != NULL;
+	long long t0 = now_ms();
+	redisReply *r = command(q, "push", "LPUSH %s:%s %b", p, list, job, len);
+
+	/*
+	 * A connection found closed at once (a Redis restart since its last
+	 * use): once more on a new one.  Not after a timeout: Redis hangs.
+	 */
+	if (!r && had_ctx && !q->ctx && now_ms() - t0 < q->timeout_ms / 2) {
+		q->paused_until = 0;
+		r = command(q, "push", "LPUSH %s:%s %b", p, list, job, len);
+	}
+	if (!r)
+		return -1;
+	freeReplyObject(r);
+	return 0;
+}
+
+int queue_pop(struct queue *q, const char *list, int timeout_s, char **job, size_t *len)
+{
+	const char *p = q->cfg->queue_prefix;
+	redisReply *r = blocking(q, timeout_s, "pop", "BRPOP %s:%s %d", p, list, timeout_s);
+
+	if (!r)
+		return -1;
+	if (r->type == REDIS_REPLY_NIL) {
+		freeReplyObject(r);
+		return 0;
+	}
+	/* BRPOP answers [list, job]. */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[1]->type != REDIS_REPLY_STRING) {
+		freeReplyObject(r);
+		snprintf(q->errstr, sizeof(q->errstr), "pop: unexpected reply");
+		return -1;
+	}
+	*job = xstrndup(r->element[1]->str, (size_t)r->element[1]->len);
+	*len = (size_t)r->element[1]->len;
+	freeReplyObject(r);
+	return 1;
 }

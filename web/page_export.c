@@ -43,7 +43,8 @@ void page_review_export(struct request *req)
 	}
 	st = db_prepare(&req->app->db,
 		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at)"
-		" SELECT 'review', county_id, id, ?, ?, CONCAT(CONVERT(code USING utf8mb4), '_', ? - 1911, '_所屬機關.xlsx'), NOW(3) FROM agencies WHERE id = ?");
+		" SELECT 'review', county_id, id, ?, ?, CONCAT(CONVERT(code USING utf8mb4), '_', ? - 1911, '_所屬機關.xlsx'), NOW(3) FROM agencies WHERE id = ?"
+		EXPORT_COALESCE);
 	if (!st)
 		return unavailable(req);
 	db_bind_int(st, 0, year);
@@ -62,8 +63,9 @@ void export_push(struct request *req, long long id)
 	char job[48];
 	int n = snprintf(job, sizeof(job), "export %lld", id);
 
-	if (queue_push(&req->app->queue, job, (size_t)n))
-		log_warn("export %lld not queued (the worker's poll will find it): %s", id, req->app->queue.errstr);
+	/* Wakes an export worker (a job for an export already claimed or done is a no-op there). */
+	if (queue_push_to(&req->app->queue, QUEUE_LIST_EXPORTS, job, (size_t)n))
+		log_warn("export %lld not queued (the export worker's poll will find it): %s", id, req->app->queue.errstr);
 }
 
 /* POST /team/reminders: the list of agencies not yet 已登錄完成, with contacts, as .xlsx. */
@@ -80,7 +82,7 @@ void page_team_reminders(struct request *req)
 	}
 	st = db_prepare(&req->app->db,
 		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at)"
-		" VALUES ('reminders', ?, NULL, ?, ?, CONCAT(? - 1911, '年_催報名單.xlsx'), NOW(3))");
+		" VALUES ('reminders', ?, NULL, ?, ?, CONCAT(? - 1911, '年_催報名單.xlsx'), NOW(3))" EXPORT_COALESCE);
 	if (!st)
 		return unavailable(req);
 	db_bind_int(st, 0, req->session->county_id);
@@ -94,13 +96,18 @@ void page_team_reminders(struct request *req)
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
 }
 
-/* The export row if the session asked for it; 1 found, 0 not, -1 error. */
+/*
+ * The export row if the session asked for it (a workbook past its time is
+ * gone; one replaced by a newer workbook still says so, with no file);
+ * 1 found, 0 not, -1 error.
+ */
 static int load(struct request *req, long long id, const char **status, int *progress, const char **err,
-		const char **file, const char **filename)
+		const char **file, const char **filename, long long *superseded_by)
 {
 	struct db_stmt *st = db_prepare(&req->app->db,
-		"SELECT status, progress, IFNULL(error, ''), IFNULL(file, ''), filename FROM exports"
-		" WHERE id = ? AND requested_by = ? AND (expires_at IS NULL OR expires_at > NOW())");
+		"SELECT status, progress, IFNULL(error, ''), IF(superseded_by IS NULL, IFNULL(file, ''), ''), filename,"
+		" IFNULL(superseded_by, 0) FROM exports"
+		" WHERE id = ? AND requested_by = ? AND (expires_at IS NULL OR expires_at > NOW() OR superseded_by IS NOT NULL)");
 
 	if (!st)
 		return -1;
@@ -115,6 +122,7 @@ static int load(struct request *req, long long id, const char **status, int *pro
 	*err = arena_strdup(&req->arena, db_col_text(st, 2, NULL));
 	*file = arena_strdup(&req->arena, db_col_text(st, 3, NULL));
 	*filename = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
+	*superseded_by = db_col_int(st, 5);
 	db_reset(st);
 	return 1;
 }
@@ -123,8 +131,8 @@ void page_export_status(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const char *ia = req_arg(req, "id"), *status, *err, *file, *filename;
-	long long id = ia ? strtoll(ia, NULL, 10) : 0;
-	int progress, rc = load(req, id, &status, &progress, &err, &file, &filename);
+	long long id = ia ? strtoll(ia, NULL, 10) : 0, newer;
+	int progress, rc = load(req, id, &status, &progress, &err, &file, &filename, &newer);
 
 	if (rc < 0)
 		return unavailable(req);
@@ -145,6 +153,9 @@ void page_export_status(struct request *req)
 		html(o, "<span class=\"status s0\">排隊中</span>（頁面會自動更新）");
 	else if (!strcmp(status, "running"))
 		strbuf_addf(o, "<span class=\"status s1\">產製中 %d%%</span>（頁面會自動更新）", progress);
+	else if (!strcmp(status, "done") && newer)
+		strbuf_addf(o, "<span class=\"status s0\">已失效</span>　此檔案的一次性密碼已由較新的檔案取代，不再提供下載："
+			    "<a href=\"/exports?id=%lld\">較新的檔案</a>", newer);
 	else if (!strcmp(status, "done"))
 		strbuf_addf(o, "<span class=\"status s2\">完成</span>　<a class=\"button\" href=\"/download?id=%lld\">下載</a>", id);
 	else {
@@ -158,13 +169,13 @@ void page_export_status(struct request *req)
 void page_download(struct request *req)
 {
 	const char *ia = req_arg(req, "id"), *status, *err, *file, *filename;
-	long long id = ia ? strtoll(ia, NULL, 10) : 0;
-	int progress, rc = load(req, id, &status, &progress, &err, &file, &filename);
+	long long id = ia ? strtoll(ia, NULL, 10) : 0, newer;
+	int progress, rc = load(req, id, &status, &progress, &err, &file, &filename, &newer);
 	struct strbuf cd = STRBUF_INIT;
 
 	if (rc < 0)
 		return unavailable(req);
-	if (!rc || strcmp(status, "done") || !*file || strstr(file, "..")) {
+	if (!rc || strcmp(status, "done") || newer || !*file || strstr(file, "..")) {
 		req->status = 404;
 		return routes_error_page(req);
 	}

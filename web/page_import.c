@@ -295,7 +295,8 @@ static void render_applied(struct request *req, const struct import *im)
 	if (im->created && im->account_id != req->session->account_id) {
 		html(o, "<p>新帳號的一次性密碼由匯入的帳號下載與保管。</p>");
 	} else if (im->created) {
-		html(o, "<p>新帳號的一次性密碼只寫在下方的 .xlsx 檔中（首次登入須變更密碼），請妥善保管並分送各機關。</p>");
+		html(o, "<p>新帳號的一次性密碼只寫在下方的 .xlsx 檔中（首次登入須變更密碼），請妥善保管並分送各機關。"
+			"檔案完成前，新帳號還沒有密碼、無法登入。</p>");
 		if (im->export_id)
 			strbuf_addf(o, "<p><a class=\"button\" id=\"otp-export\" href=\"/exports?id=%lld\">一次性密碼 .xlsx（產製進度與下載）</a></p>",
 				    im->export_id);
@@ -303,7 +304,8 @@ static void render_applied(struct request *req, const struct import *im)
 		html_hidden(o, "csrf", req->csrf);
 		html_hidden(o, "action", "passwords");
 		strbuf_addf(o, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
-			    "<button type=\"submit\" class=\"secondary\">重新產生尚未使用的一次性密碼</button></form>", im->id);
+			    "<button type=\"submit\" class=\"secondary\">重新產生尚未使用的一次性密碼</button></form>"
+			    "<p class=\"muted\">新檔案完成時，先前檔案中尚未使用的密碼隨即失效；完成前仍可使用。</p>", im->id);
 	}
 	layout_end(req);
 }
@@ -468,12 +470,12 @@ static int apply_row(struct request *req, long long import_id, const struct impo
 	return 0;
 }
 
-/* A passwords export for the import's still unused accounts; its id, or -1. */
+/* A passwords export for the import's still unused accounts (the one already queued or running, if any); its id, or -1. */
 static long long queue_passwords(struct request *req, long long import_id)
 {
 	struct db_stmt *st = db_prepare(&req->app->db,
 		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, import_id)"
-		" VALUES ('passwords', ?, NULL, 0, ?, ?, NOW(3), ?)");
+		" VALUES ('passwords', ?, NULL, 0, ?, ?, NOW(3), ?)" EXPORT_COALESCE);
 
 	if (!st)
 		return -1;

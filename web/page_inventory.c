@@ -163,7 +163,7 @@ static void request_export(struct request *req, int year, const char *kind)
 		return redirect(req, arena_printf(&req->arena, "/exports?id=%lld&reused=1", id));
 	}
 	st = db_prepare(db, "INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, stamp)"
-			    " VALUES (?, ?, NULL, ?, ?, ?, NOW(3), ?)");
+			    " VALUES (?, ?, NULL, ?, ?, ?, NOW(3), ?)" EXPORT_COALESCE);
 	if (!st)
 		return unavailable(req);
 	db_bind_text(st, 0, kind);

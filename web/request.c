@@ -276,10 +276,8 @@ void request_handle(struct request *req)
 	}
 	routes_dispatch(req);
 	/* A handler that returned inside a transaction: nothing of it may outlive the request. */
-	if (req->app->db.in_tx) {
+	if (db_settle(&req->app->db))
 		error("%s: transaction left open at the end of the request; rolled back", req->path);
-		db_rollback(&req->app->db);
-	}
 send:
 	send_response(req);
 }

@@ -1,4 +1,5 @@
 /* export.c: workbooks built on request (轉出明細: 轉excel of 所屬機關填報確認) with libxlsxwriter. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,32 +16,65 @@
 #include "util.h"
 
 /*
- * DESIGN: the export row says what to build; the worker marks it running,
- * writes the workbook under a temporary name in files_dir/exports/, renames
- * it into place only when libxlsxwriter has closed it without error (so a
- * full disk gives a failed export with its reason, never a truncated
- * download), and records the file.  A job for an export already done is a
- * no-op, so a requeued job does no harm.  Text cells are written as strings,
- * never as formulas.
+ * DESIGN: the export row says what to build and is the record of the work;
+ * the Redis job only wakes an export worker.  A worker claims the row with
+ * one conditional UPDATE (queued, or running with a lease not renewed for
+ * worker_heartbeat_seconds: its worker died), which counts the attempt and
+ * sets a claim token; only the token's holder records progress (which
+ * renews the lease) or finishes.  An export interrupted EXPORT_ATTEMPTS
+ * times is failed rather than taken up again.  The workbook is written
+ * under a temporary name in files_dir/exports/, renamed into place only
+ * when libxlsxwriter has closed it without error (so a full disk gives a
+ * failed export with its reason, never a truncated download), and then
+ * recorded in one transaction — the only thing that offers it.  A crash
+ * between the rename and the commit leaves a file no row names: the next
+ * attempt deletes every file of that export before it builds.  A job for an
+ * export already done, or claimed by a live worker, is a no-op.  Text cells
+ * are written as strings, never as formulas.
+ *
+ * One-time passwords (build_passwords) take effect only with their
+ * workbook: the new hashes are staged in export_passwords beside the hash
+ * each account had when it was read, and the transaction that records the
+ * finished workbook swaps them in (only if no account changed meanwhile;
+ * otherwise the workbook is built again) and retires the import's older
+ * workbooks, whose passwords no longer work.  Until then every account
+ * keeps the password of the last finished workbook; an account whose first
+ * workbook is not finished has no password at all ('!', which nothing
+ * matches) and cannot log in.
  */
 
-static int set_status(struct db *db, long long id, const char *status, int progress, const char *err,
-		      const char *file)
+#define EXPORT_ATTEMPTS 3
+
+/* What a builder returns besides 0 (done) and -1 (failed: err says why). */
+#define EXPORT_DBERR   -2      /* the database failed: release the claim, try again later */
+#define EXPORT_STOPPED -3      /* the worker is stopping: release the claim, not counted */
+
+/* The claim in hand is given back: the export is queued again (the poll takes it up). */
+static void release(struct job_ctx *ctx, long long id, int counted)
 {
-	struct db_stmt *st = db_prepare(db,
-		"UPDATE exports SET status = ?, progress = ?, error = ?, file = IFNULL(?, file), claimed_at = NOW(3),"
-		" finished_at = IF(? IN ('done', 'failed'), NOW(3), NULL),"
-		" expires_at = IF(? = 'done', NOW() + INTERVAL IF(kind = 'passwords', 7, 30) DAY, NULL) WHERE id = ?");
+	struct db_stmt *st = db_prepare(ctx->db,
+		"UPDATE exports SET status = 'queued', progress = 0, claim = NULL, attempts = attempts - ?"
+		" WHERE id = ? AND claim = ? AND status = 'running'");
+
+	if (!st)
+		return;   /* the lease runs out instead */
+	db_bind_int(st, 0, counted ? 0 : 1);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, ctx->claim);
+	db_exec(st);
+}
+
+static int set_failed(struct job_ctx *ctx, long long id, const char *err)
+{
+	struct db_stmt *st = db_prepare(ctx->db,
+		"UPDATE exports SET status = 'failed', progress = 0, error = ?, claim = NULL, finished_at = NOW(3)"
+		" WHERE id = ? AND claim = ? AND status = 'running'");
 
 	if (!st)
 		return -1;
-	db_bind_text(st, 0, status);
-	db_bind_int(st, 1, progress);
-	db_bind_text(st, 2, err);
-	db_bind_text(st, 3, file);
-	db_bind_text(st, 4, status);
-	db_bind_text(st, 5, status);
-	db_bind_int(st, 6, id);
+	db_bind_text(st, 0, err);
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, ctx->claim);
 	return db_exec(st);
 }
 
@@ -82,10 +116,24 @@ int export_dberr(lxw_workbook *wb, char *err, size_t errlen)
 	return -2;
 }
 
-void export_progress(struct job_ctx *ctx, long long id, int pct)
+int export_progress(struct job_ctx *ctx, long long id, int pct)
 {
-	/* Also renews the claim's lease; a failure here is not the job's failure. */
-	set_status(ctx->db, id, "running", pct, NULL, NULL);
+	struct db_stmt *st = db_prepare(ctx->db,
+		"UPDATE exports SET progress = ?, claimed_at = NOW(3) WHERE id = ? AND claim = ? AND status = 'running'");
+
+	/*
+	 * Any other failure is not the job's failure (the commit at the end
+	 * checks the claim); a lost connection is, for db.c has then freed every
+	 * statement, the caller's result in hand included.
+	 */
+	if (st) {
+		db_bind_int(st, 0, pct);
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, ctx->claim);
+		if (!db_exec(st))
+			return 0;
+	}
+	return db_err_is_connection(ctx->db) ? -1 : 0;
 }
 
 static double milli_to_double(long long m)
@@ -132,6 +180,9 @@ static int build_review(struct job_ctx *ctx, long long id, long long agency, int
 	worksheet_set_column(ws, 3, 4, 22, NULL);
 	worksheet_set_column(ws, 5, 6, 18, NULL);
 
+	/* Before the rows, not among them: no statement runs while a result is iterated (see build_passwords). */
+	if (export_progress(ctx, id, 10))
+		goto dberr;
 	st = db_prepare(ctx->db,
 		"SELECT a.name, a.code, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
 		" IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)), IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), '')"
@@ -154,8 +205,6 @@ static int build_review(struct job_ctx *ctx, long long id, long long agency, int
 		worksheet_write_string(ws, (lxw_row_t)row, 5, status[db_col_int(st, 4)], NULL);
 		worksheet_write_string(ws, (lxw_row_t)row, 6, db_col_text(st, 5, NULL), NULL);
 		row++;
-		if (n % 500 == 0)
-			set_status(ctx->db, id, "running", n > 9000 ? 90 : 10 + n / 100, NULL, NULL);
 	}
 	if (!n)
 		worksheet_write_string(ws, 2, 0, "目前並沒有下轄機關", NULL);
@@ -187,6 +236,8 @@ static int build_reminders(struct job_ctx *ctx, long long id, int county, int ye
 	worksheet_set_column(ws, 1, 1, 14, NULL);
 	worksheet_set_column(ws, 2, 3, 28, NULL);
 	worksheet_set_column(ws, 4, 7, 18, NULL);
+	if (export_progress(ctx, id, 10))
+		goto dberr;
 	st = db_prepare(ctx->db,
 		"SELECT a.code, a.name, IFNULL(p.name, ''), IF(r.id IS NULL, '未登錄', '登錄中'),"
 		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, '')"
@@ -204,8 +255,6 @@ static int build_reminders(struct job_ctx *ctx, long long id, int county, int ye
 		for (int c = 0; c < 7; c++)
 			worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)(c + 1), db_col_text(st, c, NULL), NULL);
 		row++;
-		if (n % 500 == 0)
-			set_status(ctx->db, id, "running", n > 9000 ? 90 : 10 + n / 100, NULL, NULL);
 	}
 	if (!n)
 		worksheet_write_string(ws, 2, 0, "所有機關皆已登錄完成", NULL);
@@ -214,24 +263,83 @@ dberr:
 	return export_dberr(wb, err, errlen);
 }
 
+/* An account of a password workbook, read before any password is made. */
+struct otp_account {
+	long long id;
+	char *cell[5];            /* 縣市, 機關代碼, 機關單位名稱, 上級機關, 登入帳號 */
+	char *hash;               /* its password hash when read */
+};
+
+static void otp_free(struct otp_account *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		for (int c = 0; c < 5; c++)
+			free(v[i].cell[c]);
+		free(v[i].hash);
+	}
+	free(v);
+}
+
 /*
  * The one-time passwords of the accounts an import created and nobody has
- * used yet: each gets a new one (hashed into the account) and its row in
- * the workbook, which is the only place the password is written down.  A
- * rerun (a retried job, a new request) gives new passwords to the same
- * accounts, so the latest workbook is always the valid one.
+ * used yet: each gets a new one, staged beside the hash the account has now
+ * (see DESIGN), and its row in the workbook, which is the only place the
+ * password is written down.  *staged counts them.  A rerun (an interrupted
+ * build, a new request) starts over with new passwords; an account keeps
+ * its password until the transaction that records a finished workbook.
+ *
+ * The accounts are read in full before the first INSERT: db.c frees every
+ * cached statement when one of them has to be prepared again on a new
+ * connection, so no result may be iterated while other statements run.
  */
 static int build_passwords(struct job_ctx *ctx, long long id, long long import_id, const char *path, char *err,
-			   size_t errlen)
+			   size_t errlen, long long *staged)
 {
-	lxw_workbook *wb = export_open(path, 1, err, errlen);
+	lxw_workbook *wb = NULL;
 	lxw_worksheet *ws;
 	lxw_format *head, *pwf;
-	struct db_stmt *st, *up;
-	int row = 3, n = 0;
+	struct db_stmt *st;
+	struct otp_account *acc = NULL;
+	int n = 0, cap = 0, rc = EXPORT_DBERR, step = 0;
+	long long last = now_ms();
+	char pw[13], hash[PASSWORD_HASH_MAX];
 
-	if (!wb)
-		return -1;
+	*staged = 0;
+	snprintf(err, errlen, "資料庫暫時無法使用");
+	st = db_prepare(ctx->db, "DELETE FROM export_passwords WHERE export_id = ?");
+	if (!st || (db_bind_int(st, 0, id), db_exec(st)))
+		goto out;
+	st = db_prepare(ctx->db,
+		"SELECT ac.id, c.name, ag.code, ag.name, IFNULL(p.name, ''), ac.login, ac.password_hash FROM accounts ac"
+		" JOIN agencies ag ON ag.id = ac.agency_id JOIN counties c ON c.id = ag.county_id"
+		" LEFT JOIN agencies p ON p.id = ag.parent_id"
+		" WHERE ac.import_id = ? AND ac.active = 1 AND ag.active = 1 AND ac.must_change_password = 1"
+		" AND ac.password_changed_at IS NULL ORDER BY ag.level, ag.code");
+	if (!st)
+		goto out;
+	db_bind_int(st, 0, import_id);
+	if (db_exec(st))
+		goto out;
+	while ((step = db_step(st)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			acc = xrealloc(acc, sizeof(*acc) * (size_t)cap);
+		}
+		acc[n].id = db_col_int(st, 0);
+		for (int c = 0; c < 5; c++)
+			acc[n].cell[c] = xstrdup(db_col_text(st, c + 1, NULL));
+		acc[n].hash = xstrdup(db_col_text(st, 6, NULL));
+		n++;
+	}
+	if (step < 0)
+		goto out;   /* st may be gone with the connection: no reset */
+	db_reset(st);
+
+	wb = export_open(path, 1, err, errlen);
+	if (!wb) {
+		rc = -1;
+		goto out;
+	}
 	ws = workbook_add_worksheet(wb, "一次性密碼");
 	head = export_head_format(wb);
 	pwf = workbook_add_format(wb);
@@ -243,46 +351,37 @@ static int build_passwords(struct job_ctx *ctx, long long id, long long import_i
 	worksheet_set_column(ws, 1, 2, 14, NULL);
 	worksheet_set_column(ws, 3, 4, 30, NULL);
 	worksheet_set_column(ws, 5, 6, 16, NULL);
-	st = db_prepare(ctx->db,
-		"SELECT ac.id, c.name, ag.code, ag.name, IFNULL(p.name, ''), ac.login FROM accounts ac"
-		" JOIN agencies ag ON ag.id = ac.agency_id JOIN counties c ON c.id = ag.county_id"
-		" LEFT JOIN agencies p ON p.id = ag.parent_id"
-		" WHERE ac.import_id = ? AND ac.active = 1 AND ag.active = 1 AND ac.must_change_password = 1"
-		" AND ac.password_changed_at IS NULL ORDER BY ag.level, ag.code");
-	if (!st)
-		goto dberr;
-	db_bind_int(st, 0, import_id);
-	if (db_exec(st))
-		goto dberr;
-	while (db_step(st) == 1) {
-		char pw[13], hash[PASSWORD_HASH_MAX];
-
+	for (int i = 0; i < n; i++) {
+		if (*ctx->stopping) {
+			/* Minutes of argon2 may remain: give the export back rather than hold up the stop. */
+			snprintf(err, errlen, "工作程序停止");
+			rc = EXPORT_STOPPED;
+			goto out;
+		}
 		if (password_onetime(pw) || password_hash(pw, 12, hash)) {
 			snprintf(err, errlen, "無法產生密碼");
-			db_reset(st);
-			workbook_close(wb);
-			return -1;
+			rc = -1;
+			goto out;
 		}
-		up = db_prepare(ctx->db, "UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = NULL"
-					 " WHERE id = ? AND must_change_password = 1 AND password_changed_at IS NULL");
-		if (!up)
-			goto dberr;
-		db_bind_text(up, 0, hash);
-		db_bind_int(up, 1, db_col_int(st, 0));
-		if (db_exec(up))
-			goto dberr;
-		if (db_affected(up) != 1)
-			continue;   /* used in the meantime: its owner has a password of their own */
-		worksheet_write_number(ws, (lxw_row_t)row, 0, ++n, NULL);
-		for (int c = 1; c <= 5; c++)
-			worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, db_col_text(st, c, NULL), NULL);
-		worksheet_write_string(ws, (lxw_row_t)row, 6, pw, pwf);
+		st = db_prepare(ctx->db, "INSERT INTO export_passwords (export_id, account_id, old_hash, new_hash) VALUES (?, ?, ?, ?)");
+		if (!st)
+			goto out;
+		db_bind_int(st, 0, id);
+		db_bind_int(st, 1, acc[i].id);
+		db_bind_text(st, 2, acc[i].hash);
+		db_bind_text(st, 3, hash);
+		if (db_exec(st))
+			goto out;
+		worksheet_write_number(ws, (lxw_row_t)(3 + i), 0, i + 1, NULL);
+		for (int c = 0; c < 5; c++)
+			worksheet_write_string(ws, (lxw_row_t)(3 + i), (lxw_col_t)(c + 1), acc[i].cell[c], NULL);
+		worksheet_write_string(ws, (lxw_row_t)(3 + i), 6, pw, pwf);
 		explicit_bzero(pw, sizeof(pw));
-		row++;
-		if (n % 20 == 0) {
-			/* argon2 takes a while: keep the lease and the heartbeat fresh. */
-			set_status(ctx->db, id, "running", 5 + n * 90 / (int)(db_rows(st) ? db_rows(st) : 1), NULL, NULL);
-			queue_heartbeat(ctx->queue, ctx->worker_id, ctx->cfg->worker_heartbeat_seconds);
+		/* argon2 takes a while: show the progress and keep the lease fresh. */
+		if ((i + 1) % 20 == 0 || now_ms() - last >= 1000) {
+			if (export_progress(ctx, id, 5 + (i + 1) * 85 / n))
+				goto out;
+			last = now_ms();
 		}
 	}
 	{
@@ -292,19 +391,200 @@ static int build_passwords(struct job_ctx *ctx, long long id, long long import_i
 	}
 	if (!n)
 		worksheet_write_string(ws, 3, 0, "此次匯入的帳號都已登入並變更密碼，沒有需要一次性密碼的帳號。", NULL);
-	return export_close(wb, err, errlen);
+	rc = export_close(wb, err, errlen);
+	wb = NULL;
+	if (!rc)
+		*staged = n;
+out:
+	explicit_bzero(pw, sizeof(pw));
+	if (wb)
+		workbook_close(wb);   /* the part file it writes is deleted by the caller */
+	otp_free(acc, n);
+	return rc;
+}
+
+/* The staged passwords of an export that will not be finished (or not by this attempt). */
+static void unstage(struct job_ctx *ctx, long long id)
+{
+	struct db_stmt *st = db_prepare(ctx->db, "DELETE FROM export_passwords WHERE export_id = ?");
+
+	if (st) {
+		db_bind_int(st, 0, id);
+		db_exec(st);
+	}
+}
+
+/*
+ * Claims export id for this worker: 1 claimed (ctx->claim set), 0 not
+ * (done, failed, or another live worker has it; an export interrupted
+ * EXPORT_ATTEMPTS times is failed here instead), -1 on a database error.
+ */
+static int claim(struct job_ctx *ctx, long long id, int *attempt)
+{
+	struct db_stmt *st;
+	static unsigned seq;
+
+	snprintf(ctx->claim, sizeof(ctx->claim), "%.50s-%u-%d", ctx->worker_id, ++seq, rand() & 0xffff);
+	st = db_prepare(ctx->db,
+		"UPDATE exports SET status = 'running', progress = 5, error = NULL, claimed_at = NOW(3), claim = ?,"
+		" attempts = attempts + 1 WHERE id = ? AND attempts < ?"
+		" AND (status = 'queued' OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL ? SECOND))");
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, ctx->claim);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, EXPORT_ATTEMPTS);
+	db_bind_int(st, 3, ctx->cfg->worker_heartbeat_seconds);
+	if (db_exec(st))
+		return -1;
+	if (db_affected(st) == 1) {
+		st = db_prepare(ctx->db, "SELECT attempts FROM exports WHERE id = ?");
+		if (!st || (db_bind_int(st, 0, id), db_exec(st)) || db_step(st) != 1)
+			return -1;
+		*attempt = (int)db_col_int(st, 0);
+		db_reset(st);
+		return 1;
+	}
+	st = db_prepare(ctx->db,
+		"UPDATE exports SET status = 'failed', progress = 0, claim = NULL, finished_at = NOW(3),"
+		" error = CONCAT('產製過程中斷 ', attempts, ' 次（工作程序中止），已停止；請重新產生')"
+		" WHERE id = ? AND attempts >= ?"
+		" AND (status = 'queued' OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL ? SECOND))");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	db_bind_int(st, 1, EXPORT_ATTEMPTS);
+	db_bind_int(st, 2, ctx->cfg->worker_heartbeat_seconds);
+	if (db_exec(st))
+		return -1;
+	if (db_affected(st) == 1) {
+		log_warn("export %lld failed: interrupted %d times", id, EXPORT_ATTEMPTS);
+		unstage(ctx, id);
+	}
+	return 0;
+}
+
+/* Deletes what an interrupted attempt left of export id in dir (a part file, a file never recorded). */
+static void remove_files(const char *dir, long long id)
+{
+	char prefix[32], path[800];
+	size_t n = (size_t)snprintf(prefix, sizeof(prefix), "%lld-", id);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, n)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (unlink(path) && errno != ENOENT)
+				log_warn("export %lld: cannot delete %s: %s", id, path, strerror(errno));
+			else
+				log_info("export %lld: deleted %s, left by an interrupted attempt", id, e->d_name);
+		}
+	closedir(d);
+}
+
+/* The statements of finish(), prepared before its transaction begins (see there). */
+static const char SQL_FINISH_CLAIM[] =
+	"SELECT 1 FROM exports WHERE id = ? AND claim = ? AND status = 'running' FOR UPDATE";
+static const char SQL_FINISH_SWAP[] =
+	"UPDATE accounts a JOIN export_passwords p ON p.account_id = a.id JOIN agencies g ON g.id = a.agency_id"
+	" SET a.password_hash = p.new_hash, a.failed_logins = 0, a.locked_until = NULL"
+	" WHERE p.export_id = ? AND a.password_hash = p.old_hash AND a.active = 1 AND g.active = 1"
+	" AND a.must_change_password = 1 AND a.password_changed_at IS NULL";
+static const char SQL_FINISH_UNSTAGE[] = "DELETE FROM export_passwords WHERE export_id = ?";
+/* Their passwords no longer work: no longer offered (export_expire deletes the files). */
+static const char SQL_FINISH_SUPERSEDE[] =
+	"UPDATE exports SET superseded_by = ?, expires_at = NOW() WHERE kind = 'passwords'"
+	" AND import_id = ? AND id < ? AND status = 'done' AND superseded_by IS NULL";
+static const char SQL_FINISH_DONE[] =
+	"UPDATE exports SET status = 'done', progress = 100, error = NULL, file = ?, claim = NULL, finished_at = NOW(3),"
+	" expires_at = NOW() + INTERVAL IF(kind = 'passwords', 7, 30) DAY WHERE id = ?";
+
+/*
+ * Records the finished workbook (rel) in one transaction: with a password
+ * workbook, its staged passwords replace the accounts' and the import's
+ * older workbooks are retired.  0 done; 1 an account changed while the
+ * workbook was built (nothing recorded: build it again); -1 the claim is no
+ * longer this worker's; -2 the database failed (rolled back); -3 the
+ * commit's outcome is unknown (the connection was lost at COMMIT).
+ *
+ * Every statement is prepared before START TRANSACTION: db_prepare() of a
+ * statement not yet cached, on a connection lost inside the transaction,
+ * reconnects and would run it (and the rest) outside any transaction.  A
+ * cached statement's db_exec() on a lost connection just fails.
+ */
+static int finish(struct job_ctx *ctx, long long id, int passwords, long long import_id, long long staged,
+		  const char *rel)
+{
+	static const char *const all[] = { SQL_FINISH_CLAIM, SQL_FINISH_SWAP, SQL_FINISH_UNSTAGE,
+					   SQL_FINISH_SUPERSEDE, SQL_FINISH_DONE };
+	struct db *db = ctx->db;
+	struct db_stmt *st;
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!db_prepare(db, all[i]))
+			return -2;
+	if (db_begin(db))
+		return -2;
+	st = db_prepare(db, SQL_FINISH_CLAIM);
+	if (!st)
+		goto dberr;
+	db_bind_int(st, 0, id);
+	db_bind_text(st, 1, ctx->claim);
+	if (db_exec(st))
+		goto dberr;
+	if (db_step(st) != 1) {
+		db_rollback(db);
+		return -1;
+	}
+	db_reset(st);
+	if (passwords) {
+		st = db_prepare(db, SQL_FINISH_SWAP);
+		if (!st)
+			goto dberr;
+		db_bind_int(st, 0, id);
+		if (db_exec(st))
+			goto dberr;
+		if ((long long)db_affected(st) != staged) {
+			db_rollback(db);
+			return 1;
+		}
+		st = db_prepare(db, SQL_FINISH_UNSTAGE);
+		if (!st || (db_bind_int(st, 0, id), db_exec(st)))
+			goto dberr;
+		st = db_prepare(db, SQL_FINISH_SUPERSEDE);
+		if (!st)
+			goto dberr;
+		db_bind_int(st, 0, id);
+		db_bind_int(st, 1, import_id);
+		db_bind_int(st, 2, id);
+		if (db_exec(st))
+			goto dberr;
+	}
+	st = db_prepare(db, SQL_FINISH_DONE);
+	if (!st)
+		goto dberr;
+	db_bind_text(st, 0, rel);
+	db_bind_int(st, 1, id);
+	if (db_exec(st))
+		goto dberr;
+	if (db_commit(db))
+		return db_err_is_connection(db) ? -3 : -2;
+	return 0;
 dberr:
-	return export_dberr(wb, err, errlen);
+	db_rollback(db);
+	return -2;
 }
 
 /* "export <id>" */
 int job_export(struct job_ctx *ctx, const char *args)
 {
-	long long id = strtoll(args, NULL, 10);
+	long long id = strtoll(args, NULL, 10), agency, import_id, staged = 0, t0 = now_ms();
 	struct db_stmt *st;
-	char kind[32], status[16], dir[512], path[600], part[620], rel[200], tok[17], err[300] = "";
-	long long agency;
-	int year, rc;
+	char kind[32], status[16], dir[512], path[600], part[620], rel[200], tok[17], err[300], direrr[300] = "";
+	int year, county, rc, attempt = 0, passwords;
 
 	st = db_prepare(ctx->db, "SELECT kind, IFNULL(agency_id, 0), year, status, county_id, IFNULL(import_id, 0) FROM exports WHERE id = ?");
 	if (!st)
@@ -320,77 +600,124 @@ int job_export(struct job_ctx *ctx, const char *args)
 	agency = db_col_int(st, 1);
 	year = (int)db_col_int(st, 2);
 	snprintf(status, sizeof(status), "%s", db_col_text(st, 3, NULL));
-	int county = (int)db_col_int(st, 4);
-	long long import_id = db_col_int(st, 5);
+	county = (int)db_col_int(st, 4);
+	import_id = db_col_int(st, 5);
 	db_reset(st);
 	if (!strcmp(status, "done") || !strcmp(status, "failed"))
 		return 0;
 	/* Claim it: only one worker builds an export (a stale lease is a dead worker's). */
-	st = db_prepare(ctx->db, "UPDATE exports SET status = 'running', progress = 5, claimed_at = NOW(3) WHERE id = ?"
-				 " AND (status = 'queued' OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL 10 MINUTE))");
-	if (!st || (db_bind_int(st, 0, id), db_exec(st)))
+	rc = claim(ctx, id, &attempt);
+	if (rc < 0)
 		return error("export: %s", ctx->db->errstr);
-	if (db_affected(st) != 1)
-		return 0;   /* another worker has it */
+	if (rc == 0)
+		return 0;
+	if (attempt > 1)
+		log_info("export %lld (%s) taken up again: attempt %d of %d", id, kind, attempt, EXPORT_ATTEMPTS);
+	passwords = !strcmp(kind, "passwords");
 
 	snprintf(dir, sizeof(dir), "%s/exports", ctx->cfg->files_dir);
 	if (mkdir(dir, 0755) && errno != EEXIST)
-		snprintf(err, sizeof(err), "無法建立目錄：%s", strerror(errno));
-	for (int i = 0; i < 8; i++)
-		tok[i * 2] = "0123456789abcdef"[rand() & 15], tok[i * 2 + 1] = "0123456789abcdef"[rand() & 15];
-	tok[16] = '\0';
-	snprintf(rel, sizeof(rel), "exports/%lld-%s.xlsx", id, tok);
-	snprintf(path, sizeof(path), "%s/%s", ctx->cfg->files_dir, rel);
-	snprintf(part, sizeof(part), "%s.part", path);
-	if (err[0])
-		rc = -1;
-	else if (!strcmp(kind, "review"))
-		rc = build_review(ctx, id, agency, year, part, err, sizeof(err));
-	else if (!strcmp(kind, "reminders"))
-		rc = build_reminders(ctx, id, county, year, part, err, sizeof(err));
-	else if (!strcmp(kind, "passwords"))
-		rc = build_passwords(ctx, id, import_id, part, err, sizeof(err));
-	else if (!strcmp(kind, "inventory_detail"))
-		rc = build_inventory_detail(ctx, id, county, year, part, err, sizeof(err));
-	else if (!strcmp(kind, "inventory_charts"))
-		rc = build_inventory_charts(ctx, id, county, year, part, err, sizeof(err));
-	else {
-		snprintf(err, sizeof(err), "未知的匯出種類");
-		rc = -1;
+		snprintf(direrr, sizeof(direrr), "無法建立目錄：%s", strerror(errno));
+	else
+		remove_files(dir, id);
+	for (int round = 1;; round++) {
+		snprintf(err, sizeof(err), "%s", direrr);
+		for (int i = 0; i < 8; i++)
+			tok[i * 2] = "0123456789abcdef"[rand() & 15], tok[i * 2 + 1] = "0123456789abcdef"[rand() & 15];
+		tok[16] = '\0';
+		snprintf(rel, sizeof(rel), "exports/%lld-%s.xlsx", id, tok);
+		snprintf(path, sizeof(path), "%s/%s", ctx->cfg->files_dir, rel);
+		snprintf(part, sizeof(part), "%s.part", path);
+		if (err[0])
+			rc = -1;
+		else if (!strcmp(kind, "review"))
+			rc = build_review(ctx, id, agency, year, part, err, sizeof(err));
+		else if (!strcmp(kind, "reminders"))
+			rc = build_reminders(ctx, id, county, year, part, err, sizeof(err));
+		else if (passwords)
+			rc = build_passwords(ctx, id, import_id, part, err, sizeof(err), &staged);
+		else if (!strcmp(kind, "inventory_detail"))
+			rc = build_inventory_detail(ctx, id, county, year, part, err, sizeof(err));
+		else if (!strcmp(kind, "inventory_charts"))
+			rc = build_inventory_charts(ctx, id, county, year, part, err, sizeof(err));
+		else {
+			snprintf(err, sizeof(err), "未知的匯出種類");
+			rc = -1;
+		}
+		if (rc == 0 && rename(part, path)) {
+			snprintf(err, sizeof(err), "無法完成檔案：%s", strerror(errno));
+			rc = -1;
+		}
+		if (rc) {
+			unlink(part);
+			break;
+		}
+		rc = finish(ctx, id, passwords, import_id, staged, rel);
+		if (rc == 0) {
+			log_info("export %lld (%s) built in %lld ms, attempt %d", id, kind, now_ms() - t0, attempt);
+			return 0;
+		}
+		if (rc == -3) {
+			/* Committed or not: keep the file.  If not, the lease runs out and the next attempt deletes it. */
+			return error("export %lld: the outcome of the commit is unknown: %s", id, ctx->db->errstr);
+		}
+		unlink(path);
+		if (rc == -1) {
+			log_warn("export %lld: another worker took it over; this copy is discarded", id);
+			return 0;
+		}
+		if (rc == -2) {
+			rc = EXPORT_DBERR;
+			break;
+		}
+		if (round == EXPORT_ATTEMPTS) {
+			snprintf(err, sizeof(err), "帳號在產製期間一再變動，請重新產生");
+			rc = -1;
+			break;
+		}
+		log_info("export %lld: accounts changed while it was built; building it again", id);
 	}
-	if (rc == 0 && rename(part, path)) {
-		snprintf(err, sizeof(err), "無法完成檔案：%s", strerror(errno));
-		rc = -1;
+	if (passwords)
+		unstage(ctx, id);
+	if (rc == EXPORT_STOPPED) {
+		release(ctx, id, 0);
+		log_info("export %lld left queued: the worker is stopping", id);
+		return 0;
 	}
-	if (rc) {
-		unlink(part);
-		if (rc == -2)
-			return -1;   /* the database: try again later */
-		log_warn("export %lld failed: %s", id, err);
-		return set_status(ctx->db, id, "failed", 0, err, NULL) ? -1 : 0;
+	if (rc == EXPORT_DBERR) {
+		/* A lost connection is not the export's fault; any other database error counts as an attempt. */
+		int lost = db_err_is_connection(ctx->db);
+
+		error("export %lld: the database failed, it will be retried: %s", id, ctx->db->errstr);
+		release(ctx, id, !lost);
+		return -1;
 	}
-	return set_status(ctx->db, id, "done", 100, NULL, rel) ? -1 : 0;
+	log_warn("export %lld failed: %s", id, err);
+	return set_failed(ctx, id, err) ? -1 : 0;
 }
 
-/*
- * Workbooks are kept 30 days (one-time passwords 7): past that, the file is
- * deleted and the row forgets it (the download page already refuses it).
- */
-static int export_expire(struct job_ctx *ctx)
+int export_expire(struct job_ctx *ctx)
 {
+	/*
+	 * Workbooks are kept 30 days (one-time passwords 7, or until a newer
+	 * workbook replaces their passwords): past that, the file is deleted and
+	 * the row forgets it (the download page already refuses it).
+	 */
 	struct db_stmt *st = db_prepare(ctx->db,
 		"SELECT id, file FROM exports WHERE file IS NOT NULL AND expires_at < NOW() ORDER BY id LIMIT 100");
 	long long ids[100];
 	char files[100][200];
-	int n = 0;
+	int n = 0, rc = 0;
 
 	if (!st || db_exec(st))
 		return error("export expiry: %s", ctx->db->errstr);
-	while (n < 100 && db_step(st) == 1) {
+	while (n < 100 && (rc = db_step(st)) == 1) {
 		ids[n] = db_col_int(st, 0);
 		snprintf(files[n], sizeof(files[n]), "%s", db_col_text(st, 1, NULL));
 		n++;
 	}
+	if (rc < 0)   /* st may be gone with the connection */
+		return error("export expiry: %s", ctx->db->errstr);
 	db_reset(st);
 	for (int i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
@@ -410,27 +737,29 @@ static int export_expire(struct job_ctx *ctx)
 	return n;
 }
 
-/*
- * Exports whose job never reached a worker (Redis down when it was asked
- * for) or whose worker died while building it: run them here.  How many,
- * or -1 when the database failed.
- */
 int export_poll(struct job_ctx *ctx)
 {
+	/*
+	 * Exports whose wake-up never reached a worker (Redis down when they
+	 * were asked for) or whose worker died while building them: run them here.
+	 */
 	struct db_stmt *st = db_prepare(ctx->db,
 		"SELECT id FROM exports WHERE (status = 'queued' AND created_at < NOW(3) - INTERVAL 3 SECOND)"
-		" OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL 10 MINUTE) ORDER BY id LIMIT 20");
+		" OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL ? SECOND) ORDER BY id LIMIT 20");
 	long long ids[20];
-	int n = 0;
+	int n = 0, rc = 0;
 
-	if (export_expire(ctx) < 0)
-		return -1;
-	if (!st || db_exec(st))
+	if (!st)
 		return error("export poll: %s", ctx->db->errstr);
-	while (n < 20 && db_step(st) == 1)
+	db_bind_int(st, 0, ctx->cfg->worker_heartbeat_seconds);
+	if (db_exec(st))
+		return error("export poll: %s", ctx->db->errstr);
+	while (n < 20 && (rc = db_step(st)) == 1)
 		ids[n++] = db_col_int(st, 0);
+	if (rc < 0)   /* st may be gone with the connection */
+		return error("export poll: %s", ctx->db->errstr);
 	db_reset(st);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !*ctx->stopping; i++) {
 		char arg[32];
 
 		snprintf(arg, sizeof(arg), "%lld", ids[i]);
@@ -458,8 +787,9 @@ static long peak_kib(void)
 
 int export_once(struct job_ctx *ctx, long long id)
 {
-	struct db_stmt *st = db_prepare(ctx->db, "UPDATE exports SET status = 'queued', error = NULL WHERE id = ? AND status = 'failed'");
-	char arg[32];
+	struct db_stmt *st = db_prepare(ctx->db,
+		"UPDATE exports SET status = 'queued', error = NULL, attempts = 0 WHERE id = ? AND status = 'failed'");
+	char arg[32], status[16] = "?";
 	long long t0 = now_ms();
 	int rc;
 
@@ -467,6 +797,12 @@ int export_once(struct job_ctx *ctx, long long id)
 		return error("export %lld: %s", id, ctx->db->errstr), 1;
 	snprintf(arg, sizeof(arg), "%lld", id);
 	rc = job_export(ctx, arg);
-	printf("export %lld: %s in %lld ms, peak resident %ld KiB\n", id, rc ? "failed" : "done", now_ms() - t0, peak_kib());
-	return rc ? 1 : 0;
+	st = db_prepare(ctx->db, "SELECT status FROM exports WHERE id = ?");
+	if (st && (db_bind_int(st, 0, id), !db_exec(st)) && db_step(st) == 1) {
+		snprintf(status, sizeof(status), "%s", db_col_text(st, 0, NULL));
+		db_reset(st);
+	}
+	/* "running": another worker has it; "queued": the database failed, try again. */
+	printf("export %lld: %s in %lld ms, peak resident %ld KiB\n", id, status, now_ms() - t0, peak_kib());
+	return rc || strcmp(status, "done") ? 1 : 0;
 }

@@ -47,9 +47,9 @@ static int job_ping(struct job_ctx *ctx, const char *args)
 }
 
 const struct job_type job_types[JOB__MAX] = {
-	[JOB_PING] = { "ping", job_ping },
-	[JOB_ROLLUP] = { "rollup", job_rollup },
-	[JOB_EXPORT] = { "export", job_export },
+	[JOB_PING] = { "ping", JOBS_LIST_ROLLUPS, job_ping },
+	[JOB_ROLLUP] = { "rollup", JOBS_LIST_ROLLUPS, job_rollup },
+	[JOB_EXPORT] = { "export", JOBS_LIST_EXPORTS, job_export },
 };
 
 int job_run(struct job_ctx *ctx, const char *line)
@@ -57,9 +57,24 @@ int job_run(struct job_ctx *ctx, const char *line)
 	size_t n = strcspn(line, " ");
 	const char *args = line[n] ? line + n + 1 : "";
 
-	for (int i = 0; i < JOB__MAX; i++)
-		if (strlen(job_types[i].name) == n && !strncmp(job_types[i].name, line, n))
-			return job_types[i].run(ctx, args);
+	for (int i = 0; i < JOB__MAX; i++) {
+		const struct job_type *t = &job_types[i];
+
+		if (strlen(t->name) != n || strncmp(t->name, line, n))
+			continue;
+		if (strcmp(t->list, ctx->list)) {
+			/* Pushed by an older web process (or by hand) onto the other list: pass it on. */
+			if (queue_push_to(ctx->queue, t->list, line, strlen(line)))
+				log_warn("job for %s dropped (its worker's poll will find the work): %.80s", t->list, line);
+			return 0;
+		}
+		int rc = t->run(ctx, args);
+
+		/* Whatever the job did, nothing of it stays open into the next one. */
+		if (db_settle(ctx->db))
+			error("%s job left a transaction open; rolled back", t->name);
+		return rc;
+	}
 	/* An unknown job can never succeed: drop it rather than loop on it. */
 	log_warn("unknown job dropped: %.80s", line);
 	return 0;

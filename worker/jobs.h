@@ -2,13 +2,18 @@
 #ifndef CITYINV_JOBS_H
 #define CITYINV_JOBS_H
 
+#include <signal.h>
+
 #include "config.h"
 #include "db.h"
 #include "queue.h"
 
 /*
  * A job is a line of text: "<kind> <arguments>".  Jobs may run more than
- * once (at-least-once delivery), so each must be idempotent.
+ * once (at-least-once delivery), so each must be idempotent.  Each kind
+ * belongs to one Redis list, served by its own worker processes: rollups
+ * (and pings) on <prefix>:jobs, exports on <prefix>:exports, so a rollup
+ * never waits behind a workbook.  A job found on the other list is passed on.
  */
 enum job_kind {
 	JOB_PING,       /* "ping <token> [delay_ms]": records that the path works */
@@ -17,15 +22,23 @@ enum job_kind {
 	JOB__MAX
 };
 
+/* The Redis lists (under queue_prefix) of the two kinds of worker. */
+#define JOBS_LIST_ROLLUPS "jobs"
+#define JOBS_LIST_EXPORTS QUEUE_LIST_EXPORTS
+
 struct job_ctx {
 	const struct config *cfg;
 	struct db *db;
 	struct queue *queue;
 	const char *worker_id;
+	const char *list;                       /* the list this worker serves */
+	volatile sig_atomic_t *stopping;        /* set by SIGTERM/SIGINT: a long job may stop early */
+	char claim[80];                         /* the export claim in hand (export.c) */
 };
 
 struct job_type {
 	const char *name;
+	const char *list;
 	/* 0 done (ack it), -1 failed (it goes back on the queue). */
 	int (*run)(struct job_ctx *ctx, const char *args);
 };
@@ -34,13 +47,22 @@ extern const struct job_type job_types[JOB__MAX];
 
 /* export.c */
 int job_export(struct job_ctx *ctx, const char *args);
-/* Runs exports left queued (or stuck running) past their time; how many, or -1. */
+/*
+ * Runs exports left queued (their wake-up lost) or abandoned by a dead
+ * worker (a lease not renewed for worker_heartbeat_seconds); how many, or -1.
+ */
 int export_poll(struct job_ctx *ctx);
+/* Deletes the workbooks past their time (and those replaced); how many, or -1. */
+int export_expire(struct job_ctx *ctx);
 
 /* Builds export `id` now (cityinv-worker -e), printing its time and peak memory; the exit status. */
 int export_once(struct job_ctx *ctx, long long id);
-/* Records an export's progress (and renews its lease). */
-void export_progress(struct job_ctx *ctx, long long id, int pct);
+/*
+ * Records an export's progress and renews its lease (while the claim in
+ * hand is still this worker's).  0, or -1 when the connection to the
+ * database was lost: every statement in hand is then gone, so stop (-2).
+ */
+int export_progress(struct job_ctx *ctx, long long id, int pct);
 
 /* export_inventory.c: the county inventory's workbooks; 0, -1 (failed: err says why), -2 (database: retry). */
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
@@ -54,7 +76,7 @@ int rollup_poll(struct job_ctx *ctx);
 /* Queues a full recompute of every county-year where an agency has no rollup; how many, or -1. */
 int rollup_fill_missing(struct job_ctx *ctx);
 
-/* Runs one job line; 0 or -1 as the job's run(). */
+/* Runs one job line (or passes it on to its own list); 0 or -1 as the job's run(). */
 int job_run(struct job_ctx *ctx, const char *line);
 
 #endif

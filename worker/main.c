@@ -12,14 +12,28 @@
 #include "util.h"
 
 /*
- * DESIGN: one loop.  Each turn refreshes the heartbeat (and, every few
- * turns, requeues the jobs of workers whose heartbeat expired), claims one
- * job with a short blocking wait, runs it and acknowledges it.  A failed job
- * goes back on the queue after a pause.  SIGTERM/SIGINT only set a flag: the
- * job in hand is finished and acknowledged before the worker unregisters and
- * exits.  A lost Redis or MySQL connection is logged and retried with a
- * growing pause (at most 5 s); nothing is lost meanwhile because a claimed
- * job stays in this worker's processing list until acknowledged.
+ * DESIGN: two kinds of worker process, each with one loop, so that a
+ * rollup never waits behind a workbook.
+ *
+ * The rollup worker (-q rollups, the default) serves <prefix>:jobs.  Each
+ * turn refreshes the heartbeat (and, every few turns, requeues the jobs of
+ * workers whose heartbeat expired), claims one job with a short blocking
+ * wait, runs it and acknowledges it.  A failed job goes back on the queue
+ * after a pause.  Every worker_poll_seconds it also runs the county-years
+ * with outbox rows pending (the outbox, not Redis, is the record).
+ *
+ * The export worker (-q exports) serves <prefix>:exports, whose jobs only
+ * wake it: an export is claimed in MySQL (a conditional UPDATE with a lease
+ * that progress renews), so every second it also takes up exports whose
+ * wake-up was lost or whose worker died (a lease older than
+ * worker_heartbeat_seconds), and every worker_poll_seconds deletes expired
+ * workbooks.  Any number of either may run.
+ *
+ * SIGTERM/SIGINT only set a flag: the job in hand is finished (a password
+ * workbook, which may take minutes, stops early and is left queued) before
+ * the worker exits (a rollup worker unregisters first).  A lost Redis or
+ * MySQL connection is logged and retried with a growing pause (at most 5 s;
+ * meanwhile an export worker polls the table at that pace).
  */
 
 static volatile sig_atomic_t stopping;
@@ -37,11 +51,153 @@ static void pause_ms(long ms)
 		usleep(100000);
 }
 
+static long grow(long backoff)
+{
+	return backoff ? (backoff * 2 > 5000 ? 5000 : backoff * 2) : 200;
+}
+
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: cityinv-worker [-c FILE] [-i ID] [-e EXPORT_ID]\n"
+	fprintf(stderr, "usage: cityinv-worker [-c FILE] [-i ID] [-q rollups|exports] [-e EXPORT_ID]\n"
+			"  -q  the jobs to run: rollups (the default) or exports (workbooks); run one worker of each\n"
 			"  -e  build that export now (again if it failed), print its time and peak memory, exit\n");
 	exit(2);
+}
+
+static void run_rollups(struct job_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+	struct queue *q = ctx->queue;
+	const char *id = ctx->worker_id;
+	long backoff = 0;
+	long long last_beat = 0, last_reap = 0, last_poll = 0;
+	int down = 0;
+	int n = rollup_fill_missing(ctx);
+
+	if (n >= 0)
+		log_info("startup check: %d county-year(s) with incomplete rollups queued", n);
+	while (!stopping) {
+		char *job = NULL;
+		size_t len = 0;
+		int rc;
+
+		if (backoff)
+			pause_ms(backoff);
+		if (stopping)
+			break;
+		/* The outbox is the record of pending work: catch up on it, with or without Redis. */
+		if (now_ms() - last_poll >= 1000LL * cfg->worker_poll_seconds) {
+			int ok = rollup_poll(ctx) >= 0;
+
+			if (db_settle(ctx->db))
+				error("rollup_poll left a transaction open; rolled back");
+			if (ok)
+				last_poll = now_ms();
+		}
+		if (now_ms() - last_beat >= 1000LL * cfg->worker_heartbeat_seconds / 3) {
+			if (queue_heartbeat(q, id, cfg->worker_heartbeat_seconds)) {
+				if (!down++)
+					error("redis: %s", q->errstr);
+				backoff = grow(backoff);
+				continue;
+			}
+			last_beat = now_ms();
+		}
+		if (now_ms() - last_reap >= 1000LL * cfg->worker_heartbeat_seconds / 2) {
+			int moved = 0;
+
+			if (queue_requeue_dead(q, &moved) == 0) {
+				if (moved)
+					log_info("requeued %d job(s) of dead workers", moved);
+				last_reap = now_ms();
+			}
+		}
+		rc = queue_claim(q, id, 1, &job, &len);
+		if (rc < 0) {
+			if (!down++)
+				error("redis: %s", q->errstr);
+			backoff = grow(backoff);
+			continue;
+		}
+		if (down) {
+			log_info("redis is back");
+			down = 0;
+			last_beat = 0;
+		}
+		backoff = 0;
+		if (rc == 0)
+			continue;
+		if (job_run(ctx, job) == 0) {
+			if (queue_ack(q, id, job, len))
+				error("ack failed (the job may run again): %s", q->errstr);
+		} else {
+			/* Back on the queue after a pause; MySQL may be restarting. */
+			error("job failed, will retry: %.80s", job);
+			pause_ms(1000);
+			if (queue_requeue_own(q, id))
+				error("requeue failed (a reaper will requeue it): %s", q->errstr);
+		}
+		free(job);
+	}
+	if (queue_unregister(q, id))
+		error("unregister: %s", q->errstr);
+}
+
+static void run_exports(struct job_ctx *ctx)
+{
+	const struct config *cfg = ctx->cfg;
+	struct queue *q = ctx->queue;
+	long backoff = 0;
+	long long last_poll = 0, last_expire = 0;
+	int down = 0;
+
+	while (!stopping) {
+		char *job = NULL;
+		size_t len = 0;
+		int rc;
+
+		if (backoff)
+			pause_ms(backoff);
+		if (stopping)
+			break;
+		/* The exports table is the record: lost wake-ups and dead workers' exports, with or without Redis. */
+		if (now_ms() - last_poll >= 1000) {
+			int ok = export_poll(ctx) >= 0;
+
+			if (db_settle(ctx->db))
+				error("export_poll left a transaction open; rolled back");
+			if (ok)
+				last_poll = now_ms();
+		}
+		if (stopping)
+			break;
+		if (now_ms() - last_expire >= 1000LL * cfg->worker_poll_seconds) {
+			int ok = export_expire(ctx) >= 0;
+
+			if (db_settle(ctx->db))
+				error("export_expire left a transaction open; rolled back");
+			if (ok)
+				last_expire = now_ms();
+		}
+		rc = queue_pop(q, JOBS_LIST_EXPORTS, 1, &job, &len);
+		if (rc < 0) {
+			if (!down++)
+				error("redis: %s", q->errstr);
+			backoff = grow(backoff);
+			continue;
+		}
+		if (down) {
+			log_info("redis is back");
+			down = 0;
+		}
+		backoff = 0;
+		if (rc == 0)
+			continue;
+		/* A failure leaves the export queued or leased: the poll takes it up again. */
+		if (job_run(ctx, job))
+			error("job failed, the poll will retry it: %.80s", job);
+		free(job);
+	}
 }
 
 int main(int argc, char **argv)
@@ -53,22 +209,22 @@ int main(int argc, char **argv)
 	struct queue q;
 	struct job_ctx ctx;
 	struct sigaction sa;
-	long backoff = 0;
-	long long last_beat = 0, last_reap = 0, last_poll = 0;
-	int opt, down = 0;
+	const char *role = "rollups";
+	int opt;
 	long long once = 0;
 
 	log_init("worker");
 	id[0] = '\0';
-	while ((opt = getopt(argc, argv, "c:i:e:h")) != -1) {
+	while ((opt = getopt(argc, argv, "c:i:e:q:h")) != -1) {
 		switch (opt) {
 		case 'c': path = optarg; break;
 		case 'e': once = strtoll(optarg, NULL, 10); break;
 		case 'i': snprintf(id, sizeof(id), "%s", optarg); break;
+		case 'q': role = optarg; break;
 		default: usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (strcmp(role, "rollups") && strcmp(role, "exports")))
 		usage();
 	if (!path)
 		path = "/etc/cityinv/cityinv.conf";
@@ -91,83 +247,24 @@ int main(int argc, char **argv)
 	db_init(&db, &cfg);
 	db.timeout = cfg.worker_db_timeout;   /* rollups and exports may run long statements */
 	queue_init(&q, &cfg);
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;
 	ctx.db = &db;
 	ctx.queue = &q;
 	ctx.worker_id = id;
+	ctx.stopping = &stopping;
+	ctx.list = strcmp(role, "exports") ? JOBS_LIST_ROLLUPS : JOBS_LIST_EXPORTS;
 	srand((unsigned)getpid() ^ (unsigned)now_ms());
-	if (once > 0)
+	if (once > 0) {
+		ctx.list = JOBS_LIST_EXPORTS;
 		return export_once(&ctx, once);
-	log_info("worker %s starting", id);
-	{
-		int n = rollup_fill_missing(&ctx);
-
-		if (n >= 0)
-			log_info("startup check: %d county-year(s) with incomplete rollups queued", n);
 	}
-
-	while (!stopping) {
-		char *job = NULL;
-		size_t len = 0;
-		int rc;
-
-		if (backoff)
-			pause_ms(backoff);
-		if (stopping)
-			break;
-		/* The outbox is the record of pending work: catch up on it, with or without Redis. */
-		if (now_ms() - last_poll >= 1000LL * cfg.worker_poll_seconds) {
-			if (rollup_poll(&ctx) >= 0 && export_poll(&ctx) >= 0)
-				last_poll = now_ms();
-		}
-		if (now_ms() - last_beat >= 1000LL * cfg.worker_heartbeat_seconds / 3) {
-			if (queue_heartbeat(&q, id, cfg.worker_heartbeat_seconds)) {
-				if (!down++)
-					error("redis: %s", q.errstr);
-				backoff = backoff ? (backoff * 2 > 5000 ? 5000 : backoff * 2) : 200;
-				continue;
-			}
-			last_beat = now_ms();
-		}
-		if (now_ms() - last_reap >= 1000LL * cfg.worker_heartbeat_seconds / 2) {
-			int moved = 0;
-
-			if (queue_requeue_dead(&q, &moved) == 0) {
-				if (moved)
-					log_info("requeued %d job(s) of dead workers", moved);
-				last_reap = now_ms();
-			}
-		}
-		rc = queue_claim(&q, id, 1, &job, &len);
-		if (rc < 0) {
-			if (!down++)
-				error("redis: %s", q.errstr);
-			backoff = backoff ? (backoff * 2 > 5000 ? 5000 : backoff * 2) : 200;
-			continue;
-		}
-		if (down) {
-			log_info("redis is back");
-			down = 0;
-			last_beat = 0;
-		}
-		backoff = 0;
-		if (rc == 0)
-			continue;
-		if (job_run(&ctx, job) == 0) {
-			if (queue_ack(&q, id, job, len))
-				error("ack failed (the job may run again): %s", q.errstr);
-		} else {
-			/* Back on the queue after a pause; MySQL may be restarting. */
-			error("job failed, will retry: %.80s", job);
-			pause_ms(1000);
-			if (queue_requeue_own(&q, id))
-				error("requeue failed (a reaper will requeue it): %s", q.errstr);
-		}
-		free(job);
-	}
+	log_info("worker %s starting (%s)", id, role);
+	if (!strcmp(role, "exports"))
+		run_exports(&ctx);
+	else
+		run_rollups(&ctx);
 	log_info("worker %s stopping", id);
-	if (queue_unregister(&q, id))
-		error("unregister: %s", q.errstr);
 	queue_close(&q);
 	db_release(&db);
 	return 0;

@@ -231,9 +231,11 @@ done:
 	st = db_prepare(db, "SELECT IFNULL(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000, -1) FROM outbox WHERE claim = ?");
 	if (st) {
 		db_bind_text(st, 0, claim);
-		if (!db_exec(st) && db_step(st) == 1)
+		/* After a failure st may be gone with the connection (db.c frees every statement): no reset then. */
+		if (!db_exec(st) && db_step(st) == 1) {
 			oldest = db_col_int(st, 0);
-		db_reset(st);
+			db_reset(st);
+		}
 	}
 	if (db_commit(db))
 		return error("rollup: commit: %s", db->errstr);
@@ -264,15 +266,17 @@ int rollup_poll(struct job_ctx *ctx)
 	struct db_stmt *st = db_prepare(ctx->db,
 		"SELECT DISTINCT county_id, year FROM outbox WHERE done_at IS NULL"
 		" AND created_at < NOW(3) - INTERVAL 1 SECOND LIMIT 200");
-	int pairs[200][2], n = 0;
+	int pairs[200][2], n = 0, rc = 0;
 
 	if (!st || db_exec(st))
 		return error("rollup poll: %s", ctx->db->errstr);
-	while (n < 200 && db_step(st) == 1) {
+	while (n < 200 && (rc = db_step(st)) == 1) {
 		pairs[n][0] = (int)db_col_int(st, 0);
 		pairs[n][1] = (int)db_col_int(st, 1);
 		n++;
 	}
+	if (rc < 0)   /* st may be gone with the connection */
+		return error("rollup poll: %s", ctx->db->errstr);
 	db_reset(st);
 	for (int i = 0; i < n; i++)
 		if (rollup_county_year(ctx, pairs[i][0], pairs[i][1]))

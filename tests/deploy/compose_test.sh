@@ -154,10 +154,10 @@ for src, dst in ((tmp + "/config.yml", tmp + "/config.json"), ("docker-compose.y
         data = {}
     json.dump(data, open(dst, "w"))
 PY
-for svc in mysql redis migrate web worker nginx; do
+for svc in mysql redis migrate web worker exporter nginx; do
 	q "service $svc is defined" "'$svc' in s"
 done
-q "no other service" "set(s) == {'mysql', 'redis', 'migrate', 'web', 'worker', 'nginx'}"
+q "no other service" "set(s) == {'mysql', 'redis', 'migrate', 'web', 'worker', 'exporter', 'nginx'}"
 for vol in db files; do
 	q "named volume $vol is declared" "'$vol' in (c.get('volumes') or {})"
 done
@@ -191,18 +191,22 @@ q "worker: cityinv-worker, after the migrations succeeded and redis is healthy" 
   "cmd('worker') == ['cityinv-worker', '-c', '/etc/cityinv/cityinv.conf']
    and dep('worker', 'migrate') == 'service_completed_successfully'
    and dep('worker', 'redis') == 'service_healthy'"
-q "migrate, web and worker run the one app image with docker/cityinv.conf mounted read-only" \
+q "exporter: cityinv-worker -q exports, after the migrations succeeded and redis is healthy" \
+  "cmd('exporter') == ['cityinv-worker', '-c', '/etc/cityinv/cityinv.conf', '-q', 'exports']
+   and dep('exporter', 'migrate') == 'service_completed_successfully'
+   and dep('exporter', 'redis') == 'service_healthy'"
+q "migrate, web and the workers run the one app image with docker/cityinv.conf mounted read-only" \
   "all(s[x].get('image') == s['web'].get('image') and s[x].get('build')
        and any(src.endswith('/docker/cityinv.conf') and tgt == '/etc/cityinv/cityinv.conf' and m == 'ro'
                for src, tgt, m in vols(x))
-       for x in ('migrate', 'web', 'worker'))"
-q "the worker writes the files volume at files_dir" \
-  "('files', conf['files_dir'], 'rw') in vols('worker')"
+       for x in ('migrate', 'web', 'worker', 'exporter'))"
+q "the workers write the files volume at files_dir (cityinv-worker -e builds an export in either)" \
+  "all(('files', conf['files_dir'], 'rw') in vols(x) for x in ('worker', 'exporter'))"
 q "web writes the files volume at files_dir too (the files of 資訊下載 go to files_dir/downloads)" \
   "('files', conf['files_dir'], 'rw') in vols('web')"
-q "web, worker and nginx mount the one files volume at the same path, files_dir" \
-  "{tgt for x in ('web', 'worker', 'nginx') for src, tgt, m in vols(x) if src == 'files'} == {conf['files_dir']}
-   and all(any(src == 'files' for src, tgt, m in vols(x)) for x in ('web', 'worker', 'nginx'))"
+q "web, the workers and nginx mount the one files volume at the same path, files_dir" \
+  "{tgt for x in ('web', 'worker', 'exporter', 'nginx') for src, tgt, m in vols(x) if src == 'files'} == {conf['files_dir']}
+   and all(any(src == 'files' for src, tgt, m in vols(x)) for x in ('web', 'worker', 'exporter', 'nginx'))"
 q "nginx mounts the files volume and the static files read-only" \
   "('files', conf['files_dir'], 'ro') in vols('nginx')
    and any(src.endswith('/web/static') and m == 'ro' for src, tgt, m in vols('nginx'))"
@@ -213,7 +217,7 @@ q "only nginx publishes a port (MySQL, Redis and FastCGI stay inside the network
   "[x for x in s if s[x].get('ports')] == ['nginx']"
 q "the app gets its secrets from the environment" \
   "all(env(x).get('CITYINV_DB_PASSWORD') == '$DB_PW' and env(x).get('CITYINV_REDIS_PASSWORD') == '$REDIS_PW'
-       for x in ('migrate', 'web', 'worker'))"
+       for x in ('migrate', 'web', 'worker', 'exporter'))"
 q "docker-compose.yml holds no secret: each one is \${VAR:?message}" \
   "all(str(v).startswith('\${') and ':?' in str(v)
        for svc in raw['services'].values() for k, v in (svc.get('environment') or {}).items()

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, VAR, csrfOf, sql, stack, waitFor } from '../lib.mjs';
+import { Client, TMP, VAR, csrfOf, pidOf, sql, stack, waitFor } from '../lib.mjs';
 
 async function login(county, account) {
   const c = new Client();
@@ -102,4 +102,28 @@ test('an export asked for while Redis is down is built all the same (the worker 
     stack('start-service', 'redis');
   }
   await waitFor('the export to finish', async () => /status s2">完成/.test((await c.get(status)).text), 30000, 300);
+});
+
+test('轉excel pressed twice while the first is still queued: one export, built once', async () => {
+  const hall = sql("SELECT id FROM agencies WHERE code = '371000000A'")[0][0];
+  const c = await login('Z', '371000000A');
+  // No export worker for a moment, so the first request is certainly still queued.
+  const builder = pidOf('exporter') ? 'exporter' : 'worker';
+  stack('stop-service', builder);
+  let first, second;
+  try {
+    ({ status: first } = await requestExport(c, 2020, hall));
+    ({ status: second } = await requestExport(c, 2020, hall));
+    assert.match((await c.get(first)).text, /排隊中/);
+  } finally {
+    stack('start-service', builder);
+  }
+  assert.equal(second, first, 'the second request follows the first');
+  const id = first.split('=')[1];
+  await waitFor('the export to finish', async () => /status s2">完成/.test((await c.get(first)).text), 30000, 300);
+  assert.deepEqual(sql(`SELECT COUNT(*) FROM exports WHERE kind = 'review' AND agency_id = ${hall} AND id >= ${id}`), [['1']]);
+  assert.deepEqual(sql(`SELECT attempts FROM exports WHERE id = ${id}`), [['1']], 'built once');
+  // Once it is done, asking again makes a new one.
+  const { status: third } = await requestExport(c, 2020, hall);
+  assert.notEqual(third, first);
 });

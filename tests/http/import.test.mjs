@@ -263,11 +263,148 @@ test('only the county team may import; CSRF is required', async () => {
   assert.equal(count("code = '397099301A'"), 0);
 });
 
+// Uploads rows as CSV, confirms the preview; returns the import id, the page after it and the passwords export's id.
+async function importRows(c, name, rows) {
+  const csv = '機關代碼,機關單位名稱,上級機關代碼\n' + rows.map((r) => r.join(',')).join('\n') + '\n';
+  const { page, id } = await preview(c, name, Buffer.from(csv));
+  assert.match(page.text, new RegExp(`新增 <strong>${rows.length}</strong>`));
+  const plan = page.text.match(/name="plan" value="([0-9a-f]{16})"/)[1];
+  const r = await c.post('/team/agencies/import', { csrf: csrfOf(page.text), action: 'confirm', id, plan });
+  assert.equal(r.status, 303, r.text);
+  const done = await c.get(r.headers.get('location'));
+  assert.match(done.text, new RegExp(`新增 ${rows.length} 個機關（含帳號）`));
+  return { id, done, exportId: done.text.match(/href="\/exports\?id=(\d+)"/)[1] };
+}
+
+const exportRow = (id) => {
+  const [[status, progress]] = sql(`SELECT status, progress FROM exports WHERE id = ${id}`);
+  return { status, progress: Number(progress) };
+};
+
+// Waits for the export to finish (or to fail, which fails the test at once).
+async function waitDone(c, exportId, ms = 120000) {
+  const s = await waitFor(`export ${exportId} to finish`, async () => {
+    const p = await c.get(`/exports?id=${exportId}`);
+    return /status s2">完成|status s0">失敗/.test(p.text) ? p : null;
+  }, ms, 300);
+  assert.doesNotMatch(s.text, /status s0">失敗/, `export ${exportId} failed`);
+  return s;
+}
+
+// The account rows of a downloaded password workbook: [序號, 縣市, 機關代碼, 機關單位名稱, 上級機關, 登入帳號, 一次性密碼].
+async function passwordRows(c, exportId) {
+  const dl = await c.req(`/download?id=${exportId}`, { raw: true });
+  assert.equal(dl.status, 200);
+  const file = path.join(TMP, `otp-${exportId}.xlsx`);
+  fs.writeFileSync(file, Buffer.from(await dl.res.arrayBuffer()));
+  return readXlsx(file).slice(3).filter((x) => typeof x[0] === 'number');
+}
+
+// The first, the last and every step-th row log in with their one-time password.
+async function sampleLogsIn(rows, step) {
+  const sample = rows.filter((_, i) => i === 0 || i === rows.length - 1 || i % step === 0);
+  for (const row of sample) {
+    const r = (await login('W', row[5], row[6])).r;
+    assert.equal(r.status, 303, `row ${row[0]} (${row[5]}) logs in with its one-time password`);
+    assert.equal(r.headers.get('location'), '/password');
+  }
+  return sample.length;
+}
+
+test('a 1,000-agency import: another county\'s total is computed within 2 s of its save while the passwords are made', { timeout: 900000 }, async () => {
+  sql("UPDATE agencies SET contact_name = '承辦', contact_phone = '0836-123456', contact_email = 'x@example.gov.tw' WHERE code = '371036500X'");
+  sql('UPDATE inventory_years SET is_open = 1 WHERE county_id = 22 AND year = 2020');
+  const c = await team('W');
+  const rows = [];
+  for (let i = 0; i < 1000; i++) rows.push([`${P}B${String(i).padStart(4, '0')}`, `大量匯入機關${i}`, '397020000A']);
+  const { exportId } = await importRows(c, '一千個機關.csv', rows);
+  // The one-time passwords are under way (1,000 argon2id hashes).
+  await waitFor('the password export to be running', () => {
+    const e = exportRow(exportId);
+    return e.status === 'running' && e.progress > 5;
+  }, 120000, 100);
+  // Meanwhile a school of 連江縣 saves its report; its county's total follows within 2 s.
+  const school = (await login('Z', '371036500X')).c;
+  const teamZ = await team('Z');
+  const f = await school.get('/report/edit?year=2020');
+  const version = f.text.match(/name="version" value="(\d+)"/)[1];
+  const value = String(500000 + (Date.now() % 100000));
+  const t0 = Date.now();
+  const saved = await school.post('/report/edit', { csrf: csrfOf(f.text), year: '2020', version, action: 'save', scope_text: '辦公廳舍', own_electricity: value });
+  assert.equal(saved.status, 303);
+  const [[want]] = sql('SELECT SUM(r.own_total_milli) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1 WHERE a.county_id = 22 AND r.year = 2020');
+  const shownWant = (BigInt(want) / 1000n).toLocaleString('en-US') + '.' + String(BigInt(want) % 1000n).padStart(3, '0');
+  let seen = '';
+  const t1 = await waitFor('連江縣 total computed', async () => {
+    const p = await teamZ.get('/team?year=2020');
+    seen = (p.text.match(/id="county-total">([^]*?)<\/td>/) || [])[1];
+    return seen && !/計算中/.test(seen) && seen === shownWant ? Date.now() : null;
+  }, 120000, 50);
+  const e = exportRow(exportId);
+  console.log(`# 連江縣 total computed ${t1 - t0} ms after the save, the password export then ${e.status} at ${e.progress} %`);
+  assert.ok(t1 - t0 <= 2000, `the county total took ${t1 - t0} ms after the save (at most 2000)`);
+  assert.ok(e.status === 'running' || e.status === 'queued', `the password export is still being made (${e.status}), so the save did overlap it`);
+  // The workbook is finished all the same: 1,000 rows, and its first and last rows log in.
+  await waitDone(c, exportId, 600000);
+  const sheet = await passwordRows(c, exportId);
+  assert.equal(sheet.length, 1000);
+  await sampleLogsIn(sheet, 500);
+  await settled();
+});
+
+test('重新產生 pressed again and again while the passwords are being made: one build, one workbook', { timeout: 300000 }, async () => {
+  const c = await team('W');
+  const rows = [];
+  for (let i = 0; i < 60; i++) rows.push([`${P}C${String(i).padStart(3, '0')}`, `重複按鈕機關${i}`, '397020000A']);
+  const { id, done, exportId } = await importRows(c, '重新產生.csv', rows);
+  const press = async () => {
+    const r = await c.post('/team/agencies/import', { csrf: csrfOf(done.text), action: 'passwords', id });
+    assert.equal(r.status, 303);
+    return r.headers.get('location');
+  };
+  const presses = [];
+  for (let i = 0; i < 5; i++) presses.push(await press());
+  const during = exportRow(exportId);
+  assert.ok(during.status === 'queued' || during.status === 'running', `the first workbook was still being made during the presses (${during.status})`);
+  assert.deepEqual(presses, Array(5).fill(`/exports?id=${exportId}`), 'every press follows the workbook already under way');
+  await waitDone(c, exportId);
+  assert.deepEqual(sql(`SELECT id FROM exports WHERE import_id = ${id}`), [[exportId]], 'one export for the import');
+  const log = fs.readFileSync(path.join(process.env.CITYINV_VAR, 'log', 'worker.log'), 'utf8') +
+    (fs.existsSync(path.join(process.env.CITYINV_VAR, 'log', 'exporter.log')) ? fs.readFileSync(path.join(process.env.CITYINV_VAR, 'log', 'exporter.log'), 'utf8') : '');
+  assert.deepEqual(sql(`SELECT attempts FROM exports WHERE id = ${exportId}`), [['1']], 'claimed and built once');
+  assert.equal(log.split('\n').filter((l) => l.includes(`export ${exportId} `) && /built|done/.test(l)).length, 1, 'one build in the log');
+  const first = await passwordRows(c, exportId);
+  assert.equal(first.length, 60);
+  await sampleLogsIn(first, 20);
+  // Asked again once it is done: a new workbook, which replaces the first (no longer offered: its passwords are gone).
+  const again = await press();
+  assert.notEqual(again, `/exports?id=${exportId}`);
+  const second = again.split('=')[1];
+  // While it is being made, one agency logs in with the first workbook's password and sets its own.
+  await waitFor('the second workbook under way', () => exportRow(second).progress > 5, 60000, 50);
+  const [, , , , , used, otp] = first[30];
+  const u = await login('W', used, otp);
+  assert.equal(u.r.status, 303);
+  const pw = await u.c.get('/password');
+  assert.equal((await u.c.post('/password', { csrf: csrfOf(pw.text), old: otp, new: '自己的新密碼-2026', new2: '自己的新密碼-2026' })).status, 303);
+  assert.notEqual(exportRow(second).status, 'done', 'changed while the second workbook was being made');
+  await waitDone(c, second);
+  const rows2 = await passwordRows(c, second);
+  assert.equal(rows2.length, 59, 'every unused account, and not the one used meanwhile');
+  assert.ok(!rows2.some((r) => r[5] === used));
+  assert.equal((await login('W', used, '自己的新密碼-2026')).r.headers.get('location'), '/', 'its own password still works');
+  await sampleLogsIn(rows2, 20);
+  assert.equal((await c.get(`/download?id=${exportId}`)).status, 404, 'the replaced workbook is not offered');
+  assert.match((await c.get(`/exports?id=${exportId}`)).text, /已由較新的檔案取代/);
+  await settled();
+});
+
 test('(remove this run\'s agencies, for the suites that follow)', async () => {
   const ids = sql("SELECT id FROM agencies WHERE code LIKE '3979%'").map((r) => r[0]);
   if (ids.length) {
     const list = ids.join(',');
     sql(`DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${list}));
+         DELETE FROM audit_log WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${list}));
          DELETE FROM accounts WHERE agency_id IN (${list}); DELETE FROM rollups WHERE agency_id IN (${list});
          DELETE FROM reports WHERE agency_id IN (${list});
          DELETE FROM agency_tree WHERE descendant_id IN (${list});
