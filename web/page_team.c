@@ -125,7 +125,7 @@ void page_team(struct request *req)
 	strbuf_addf(o, "<form method=\"get\" action=\"/team\" class=\"filters\"><label for=\"f-year\">年度</label>"
 		    "<select id=\"f-year\" name=\"year\">");
 	for (int y = 2025; y >= 2013; y--) {
-		char v[8], l[24];
+		char v[12], l[32];
 		snprintf(v, sizeof(v), "%d", y);
 		snprintf(l, sizeof(l), "民國 %d 年", y - 1911);
 		html_option(o, v, l, y == year);
@@ -139,7 +139,7 @@ void page_team(struct request *req)
 	html(o, "</select> <label for=\"f-status\">登錄狀況</label><select id=\"f-status\" name=\"status\">");
 	html_option(o, "", "全部", stf < 0);
 	for (int i = 0; i < 3; i++) {
-		char v[4];
+		char v[12];
 		snprintf(v, sizeof(v), "%d", i);
 		html_option(o, v, status_label[i], stf == i);
 	}
