@@ -111,19 +111,29 @@ int queue_connect(struct queue *q)
 	return do_connect(q);
 }
 
-/* A reply to a command, or NULL (with the connection closed) on error. */
-/* Not printf-checked: hiredis adds %b (binary-safe pointer + length). */
-static redisReply *command(struct queue *q, const char *what, const char *fmt, ...)
+/*
+ * A reply to a command, or NULL (with the connection closed on a dead link)
+ * on error.  block_ms > 0: a command that may block that long (BLMOVE,
+ * BRPOP); for it alone the socket timeout is that plus the usual margin.
+ * Not printf-checked: hiredis adds %b (binary-safe pointer + length).
+ */
+static redisReply *vcommand(struct queue *q, long block_ms, const char *what, const char *fmt, va_list ap)
 {
-	va_list ap;
 	redisReply *r;
 
 	if (queue_connect(q))
 		return NULL;
-	va_start(ap, fmt);
+	if (block_ms && redisSetTimeout(ctx(q), tv_ms(block_ms + q->timeout_ms)) != REDIS_OK) {
+		fail(q, what);
+		return NULL;
+	}
 	r = redisvCommand(ctx(q), fmt, ap);
-	va_end(ap);
 	if (!r) {
+		fail(q, what);
+		return NULL;
+	}
+	if (block_ms && redisSetTimeout(ctx(q), tv_ms(q->timeout_ms)) != REDIS_OK) {
+		freeReplyObject(r);
 		fail(q, what);
 		return NULL;
 	}
@@ -132,6 +142,28 @@ static redisReply *command(struct queue *q, const char *what, const char *fmt, .
 		freeReplyObject(r);
 		return NULL;
 	}
+	return r;
+}
+
+static redisReply *command(struct queue *q, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	redisReply *r;
+
+	va_start(ap, fmt);
+	r = vcommand(q, 0, what, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static redisReply *blocking(struct queue *q, int timeout_s, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	redisReply *r;
+
+	va_start(ap, fmt);
+	r = vcommand(q, 1000L * timeout_s, what, fmt, ap);
+	va_end(ap);
 	return r;
 }
 
@@ -160,41 +192,6 @@ int queue_ping(struct queue *q)
 int queue_push(struct queue *q, const char *job, size_t len)
 {
 	return queue_push_to(q, "jobs", job, len);
-}
-
-/*
- * A command that may block up to timeout_s (BLMOVE, BRPOP): for it alone the
- * socket timeout is that plus the usual margin, then back to the usual.
- */
-static redisReply *blocking(struct queue *q, int timeout_s, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-	redisReply *r;
-
-	if (queue_connect(q))
-		return NULL;
-	if (redisSetTimeout(ctx(q), tv_ms(1000L * timeout_s + q->timeout_ms)) != REDIS_OK) {
-		fail(q, what);
-		return NULL;
-	}
-	va_start(ap, fmt);
-	r = redisvCommand(ctx(q), fmt, ap);
-	va_end(ap);
-	if (!r) {
-		fail(q, what);
-		return NULL;
-	}
-	if (redisSetTimeout(ctx(q), tv_ms(q->timeout_ms)) != REDIS_OK) {
-		freeReplyObject(r);
-		fail(q, what);
-		return NULL;
-	}
-	if (r->type == REDIS_REPLY_ERROR) {
-		snprintf(q->errstr, sizeof(q->errstr), "%s: %.160s", what, r->str);
-		freeReplyObject(r);
-		return NULL;
-	}
-	return r;
 }
 
 int queue_claim(struct queue *q, const char *worker_id, int timeout_s, char **job, size_t *len)

@@ -56,6 +56,37 @@ static long grow(long backoff)
 	return backoff ? (backoff * 2 > 5000 ? 5000 : backoff * 2) : 200;
 }
 
+/* After a poll that returned rc: nothing of it stays open; did it succeed? */
+static int poll_done(struct job_ctx *ctx, int rc, const char *what)
+{
+	if (db_settle(ctx->db))
+		error("%s left a transaction open; rolled back", what);
+	return rc >= 0;
+}
+
+/* Redis's state, as a loop sees it: logged once when it goes and once when it is back. */
+struct redis_state {
+	int down;
+	long backoff;
+};
+
+/* After a Redis call that returned rc: 1 when it failed (pause, then try again), else 0. */
+static int redis_failed(struct redis_state *rs, int rc, const struct queue *q)
+{
+	if (rc < 0) {
+		if (!rs->down++)
+			error("redis: %s", q->errstr);
+		rs->backoff = grow(rs->backoff);
+		return 1;
+	}
+	if (rs->down) {
+		log_info("redis is back");
+		rs->down = 0;
+	}
+	rs->backoff = 0;
+	return 0;
+}
+
 __attribute__((noreturn)) static void usage(void)
 {
 	fprintf(stderr, "usage: cityinv-worker [-c FILE] [-i ID] [-q rollups|exports] [-e EXPORT_ID]\n"
@@ -69,9 +100,8 @@ static void run_rollups(struct job_ctx *ctx)
 	const struct config *cfg = ctx->cfg;
 	struct queue *q = ctx->queue;
 	const char *id = ctx->worker_id;
-	long backoff = 0;
+	struct redis_state rs = { 0, 0 };
 	long long last_beat = 0, last_reap = 0, last_poll = 0;
-	int down = 0;
 	int n = rollup_fill_missing(ctx);
 
 	if (n >= 0)
@@ -79,28 +109,20 @@ static void run_rollups(struct job_ctx *ctx)
 	while (!stopping) {
 		char *job = NULL;
 		size_t len = 0;
-		int rc;
+		int rc, was_down;
 
-		if (backoff)
-			pause_ms(backoff);
+		if (rs.backoff)
+			pause_ms(rs.backoff);
 		if (stopping)
 			break;
 		/* The outbox is the record of pending work: catch up on it, with or without Redis. */
 		if (now_ms() - last_poll >= 1000LL * cfg->worker_poll_seconds) {
-			int ok = rollup_poll(ctx) >= 0;
-
-			if (db_settle(ctx->db))
-				error("rollup_poll left a transaction open; rolled back");
-			if (ok)
+			if (poll_done(ctx, rollup_poll(ctx), "the outbox poll"))
 				last_poll = now_ms();
 		}
 		if (now_ms() - last_beat >= 1000LL * cfg->worker_heartbeat_seconds / 3) {
-			if (queue_heartbeat(q, id, cfg->worker_heartbeat_seconds)) {
-				if (!down++)
-					error("redis: %s", q->errstr);
-				backoff = grow(backoff);
+			if (redis_failed(&rs, queue_heartbeat(q, id, cfg->worker_heartbeat_seconds), q))
 				continue;
-			}
 			last_beat = now_ms();
 		}
 		if (now_ms() - last_reap >= 1000LL * cfg->worker_heartbeat_seconds / 2) {
@@ -112,19 +134,12 @@ static void run_rollups(struct job_ctx *ctx)
 				last_reap = now_ms();
 			}
 		}
+		was_down = rs.down;
 		rc = queue_claim(q, id, 1, &job, &len);
-		if (rc < 0) {
-			if (!down++)
-				error("redis: %s", q->errstr);
-			backoff = grow(backoff);
+		if (redis_failed(&rs, rc, q))
 			continue;
-		}
-		if (down) {
-			log_info("redis is back");
-			down = 0;
-			last_beat = 0;
-		}
-		backoff = 0;
+		if (was_down)
+			last_beat = 0;   /* register again at once: the heartbeat may have expired */
 		if (rc == 0)
 			continue;
 		if (job_run(ctx, job) == 0) {
@@ -147,50 +162,32 @@ static void run_exports(struct job_ctx *ctx)
 {
 	const struct config *cfg = ctx->cfg;
 	struct queue *q = ctx->queue;
-	long backoff = 0;
+	struct redis_state rs = { 0, 0 };
 	long long last_poll = 0, last_expire = 0;
-	int down = 0;
 
 	while (!stopping) {
 		char *job = NULL;
 		size_t len = 0;
 		int rc;
 
-		if (backoff)
-			pause_ms(backoff);
+		if (rs.backoff)
+			pause_ms(rs.backoff);
 		if (stopping)
 			break;
 		/* The exports table is the record: lost wake-ups and dead workers' exports, with or without Redis. */
 		if (now_ms() - last_poll >= 1000) {
-			int ok = export_poll(ctx) >= 0;
-
-			if (db_settle(ctx->db))
-				error("export_poll left a transaction open; rolled back");
-			if (ok)
+			if (poll_done(ctx, export_poll(ctx), "the exports poll"))
 				last_poll = now_ms();
 		}
 		if (stopping)
 			break;
 		if (now_ms() - last_expire >= 1000LL * cfg->worker_poll_seconds) {
-			int ok = export_expire(ctx) >= 0;
-
-			if (db_settle(ctx->db))
-				error("export_expire left a transaction open; rolled back");
-			if (ok)
+			if (poll_done(ctx, export_expire(ctx), "the lease check"))
 				last_expire = now_ms();
 		}
 		rc = queue_pop(q, JOBS_LIST_EXPORTS, 1, &job, &len);
-		if (rc < 0) {
-			if (!down++)
-				error("redis: %s", q->errstr);
-			backoff = grow(backoff);
+		if (redis_failed(&rs, rc, q))
 			continue;
-		}
-		if (down) {
-			log_info("redis is back");
-			down = 0;
-		}
-		backoff = 0;
 		if (rc == 0)
 			continue;
 		/* A failure leaves the export queued or leased: the poll takes it up again. */
