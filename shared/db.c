@@ -105,6 +105,16 @@ int db_err_is_connection(const struct db *db)
 	       db->err == 1053 /* ER_SERVER_SHUTDOWN */;
 }
 
+int db_err_duplicate(const struct db *db)
+{
+	return db->err == 1062;   /* ER_DUP_ENTRY */
+}
+
+int db_err_contention(const struct db *db)
+{
+	return db->err == 1213 /* ER_LOCK_DEADLOCK */ || db->err == 1205 /* ER_LOCK_WAIT_TIMEOUT */;
+}
+
 /* Did the call in hand wait out a timeout (the server hangs, not gone)? */
 static int timed_out(const struct db *db, int seconds)
 {

@@ -122,7 +122,16 @@ int db_settle(struct db *db);
  */
 int db_run_script(struct db *db, const char *text, size_t len);
 
-/* Did the last failure come from a lost connection (so a retry may work)? */
+/*
+ * What the last failure was, so that no caller knows a server error number.
+ * db_err_is_connection: the connection was lost (a retry may work).
+ * db_err_duplicate: a unique key refused the row (ER_DUP_ENTRY).
+ * db_err_contention: a deadlock or a lock wait that ran out; InnoDB rolled
+ * back the statement (a lock wait) or the transaction (a deadlock): try the
+ * whole transaction again.
+ */
 int db_err_is_connection(const struct db *db);
+int db_err_duplicate(const struct db *db);
+int db_err_contention(const struct db *db);
 
 #endif

@@ -157,7 +157,7 @@ static void app_init(struct app *app, const struct config *cfg)
 	memset(app, 0, sizeof(*app));
 	app->cfg = cfg;
 	db_init(&app->db, cfg);
-	/* A lock wait ends as the server's error 1205 before the read timeout drops the link. */
+	/* A lock wait ends as an error the server reports (db_err_contention) before the read timeout drops the link. */
 	app->db.lock_wait = cfg->db_timeout > 1 ? cfg->db_timeout - 1 : 1;
 	db_init(&app->health, cfg);
 	app->health.timeout = 1;

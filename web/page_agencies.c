@@ -10,6 +10,8 @@
 #include "form.h"
 #include "html.h"
 #include "input.h"
+#include "inventory_data.h"
+#include "job.h"
 #include "password.h"
 #include "routes.h"
 #include "session.h"
@@ -55,12 +57,9 @@ int agencies_queue_all_years(struct request *req)
 
 void agencies_wake_worker(struct request *req)
 {
-	for (int y = 2013; y <= 2025; y++) {
-		char job[48];
-		int n = snprintf(job, sizeof(job), "rollup %d %d", req->session->county_id, y);
-		if (queue_push(&req->app->queue, job, (size_t)n))
+	for (int y = INV_YEAR_FIRST; y <= INV_YEAR_LAST; y++)
+		if (job_push_rollup(&req->app->queue, req->session->county_id, y))
 			return;   /* the outbox poll finds the work anyway */
-	}
 }
 
 /* An agency of this county: its level and active flag; 1 found, 0 not, -1 error. */
@@ -334,7 +333,7 @@ static void create(struct request *req)
 	db_bind_int(st, 3, plevel + 1);
 	db_bind_int(st, 4, pid);
 	if (db_exec(st)) {
-		if (db->err == 1062) {
+		if (db_err_duplicate(db)) {
 			db_rollback(db);
 			form_error(&f, "code", "此機關代碼已存在。");
 			req->status = 400;
@@ -352,7 +351,7 @@ static void create(struct request *req)
 	db_bind_text(st, 2, code);
 	db_bind_text(st, 3, hash);
 	if (db_exec(st)) {
-		if (db->err != 1062)
+		if (!db_err_duplicate(db))
 			goto fail;
 		db_rollback(db);
 		form_error(&f, "code", "此代碼已是本縣市另一個帳號（例如盤查小組）的登入帳號。");
@@ -531,7 +530,7 @@ static void edit(struct request *req)
 	db_bind_text(st, 1, name);
 	db_bind_int(st, 2, x);
 	if (db_exec(st)) {
-		if (db->err == 1062) {
+		if (db_err_duplicate(db)) {
 			db_rollback(db);
 			form_error(&f, "code", "此機關代碼已被本縣市另一個機關使用。");
 			req->status = 400;
@@ -542,7 +541,7 @@ static void edit(struct request *req)
 	/* The agency's account logs in with its code. */
 	st = db_prepare(db, "UPDATE accounts SET login = ? WHERE agency_id = ?");
 	if (!st || (db_bind_text(st, 0, code), db_bind_int(st, 1, x), db_exec(st))) {
-		if (db->err == 1062) {
+		if (db_err_duplicate(db)) {
 			db_rollback(db);
 			form_error(&f, "code", "此代碼已是本縣市另一個帳號的登入帳號。");
 			req->status = 400;

@@ -5,6 +5,7 @@
 
 #include "form.h"
 #include "html.h"
+#include "job.h"
 #include "review.h"
 #include "routes.h"
 #include "session.h"
@@ -60,12 +61,8 @@ void page_review_export(struct request *req)
 
 void export_push(struct request *req, long long id)
 {
-	char job[48];
-	int n = snprintf(job, sizeof(job), "export %lld", id);
-
 	/* Wakes an export worker (a job for an export already claimed or done is a no-op there). */
-	if (queue_push_to(&req->app->queue, QUEUE_LIST_EXPORTS, job, (size_t)n))
-		log_warn("export %lld not queued (the export worker's poll will find it): %s", id, req->app->queue.errstr);
+	job_push_export(&req->app->queue, id);
 }
 
 /* POST /team/reminders: the list of agencies not yet 已登錄完成, with contacts, as .xlsx. */

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "input.h"
+#include "job.h"
 #include "report.h"
 #include "session.h"
 #include "util.h"
@@ -470,7 +471,7 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 		db_bind_int(st, 7, req->session->account_id);
 		db_bind_text(st, 8, token);
 		if (db_exec(st)) {
-			if (db->err == 1062) {  /* someone else saved the first version meanwhile */
+			if (db_err_duplicate(db)) {  /* someone else saved the first version meanwhile */
 				db_rollback(db);
 				return REPORT_STALE;
 			}
@@ -598,13 +599,10 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 	}
 	r->version = old.id ? r->version + 1 : 1;
 	/* Wake a worker; if Redis is down the worker's outbox poll finds the work anyway. */
-	char job[64];
-	int jn = snprintf(job, sizeof(job), "rollup %d %d", req->session->county_id, r->year);
-	if (queue_push(&req->app->queue, job, (size_t)jn))
-		log_warn("rollup job not queued (the worker's outbox poll will find it): %s", req->app->queue.errstr);
+	job_push_rollup(&req->app->queue, req->session->county_id, r->year);
 	return REPORT_SAVED;
 fail:
-	if (db->err == 1213 || db->err == 1205) {
+	if (db_err_contention(db)) {
 		/* A deadlock (or a lock wait) with another save or the worker: InnoDB rolled back; try again. */
 		log_warn("report save: %s; trying again", db->errstr);
 		db_rollback(db);

@@ -578,10 +578,10 @@ dberr:
 	return -2;
 }
 
-/* "export <id>" */
-int job_export(struct job_ctx *ctx, const char *args)
+/* "export <id>" (checked by job_parse) */
+int job_export(struct job_ctx *ctx, const struct job *j)
 {
-	long long id = strtoll(args, NULL, 10), agency, import_id, staged = 0, t0 = now_ms();
+	long long id = j->id, agency, import_id, staged = 0, t0 = now_ms();
 	struct db_stmt *st;
 	char kind[32], status[16], dir[512], path[600], part[620], rel[200], tok[17], err[300], direrr[300] = "";
 	int year, county, rc, attempt = 0, passwords;
@@ -760,10 +760,9 @@ int export_poll(struct job_ctx *ctx)
 		return error("export poll: %s", ctx->db->errstr);
 	db_reset(st);
 	for (int i = 0; i < n && !*ctx->stopping; i++) {
-		char arg[32];
+		struct job j = { .kind = JOB_EXPORT, .id = ids[i] };
 
-		snprintf(arg, sizeof(arg), "%lld", ids[i]);
-		if (job_export(ctx, arg))
+		if (job_export(ctx, &j))
 			return -1;
 	}
 	return n;
@@ -789,14 +788,14 @@ int export_once(struct job_ctx *ctx, long long id)
 {
 	struct db_stmt *st = db_prepare(ctx->db,
 		"UPDATE exports SET status = 'queued', error = NULL, attempts = 0 WHERE id = ? AND status = 'failed'");
-	char arg[32], status[16] = "?";
+	struct job j = { .kind = JOB_EXPORT, .id = id };
+	char status[16] = "?";
 	long long t0 = now_ms();
 	int rc;
 
 	if (!st || (db_bind_int(st, 0, id), db_exec(st)))
 		return error("export %lld: %s", id, ctx->db->errstr), 1;
-	snprintf(arg, sizeof(arg), "%lld", id);
-	rc = job_export(ctx, arg);
+	rc = job_export(ctx, &j);
 	st = db_prepare(ctx->db, "SELECT status FROM exports WHERE id = ?");
 	if (st && (db_bind_int(st, 0, id), !db_exec(st)) && db_step(st) == 1) {
 		snprintf(status, sizeof(status), "%s", db_col_text(st, 0, NULL));

@@ -6,26 +6,16 @@
 
 #include "config.h"
 #include "db.h"
+#include "job.h"
 #include "queue.h"
 
 /*
- * A job is a line of text: "<kind> <arguments>".  Jobs may run more than
- * once (at-least-once delivery), so each must be idempotent.  Each kind
- * belongs to one Redis list, served by its own worker processes: rollups
- * (and pings) on <prefix>:jobs, exports on <prefix>:exports, so a rollup
- * never waits behind a workbook.  A job found on the other list is passed on.
+ * The kinds, their lines and their lists are shared/job.h's (the web
+ * produces them with job_push_*).  Each kind is served by its own worker
+ * processes: rollups (and pings) on <prefix>:jobs, exports on
+ * <prefix>:exports, so a rollup never waits behind a workbook.  A job found
+ * on the other list is passed on.
  */
-enum job_kind {
-	JOB_PING,       /* "ping <token> [delay_ms]": records that the path works */
-	JOB_ROLLUP,     /* "rollup <county_id> <year>": recompute the county-year's totals */
-	JOB_EXPORT,     /* "export <id>": build the workbook of an export request */
-	JOB__MAX
-};
-
-/* The Redis lists (under queue_prefix) of the two kinds of worker. */
-#define JOBS_LIST_ROLLUPS "jobs"
-#define JOBS_LIST_EXPORTS QUEUE_LIST_EXPORTS
-
 struct job_ctx {
 	const struct config *cfg;
 	struct db *db;
@@ -36,17 +26,12 @@ struct job_ctx {
 	char claim[80];                         /* the export claim in hand (export.c) */
 };
 
-struct job_type {
-	const char *name;
-	const char *list;
-	/* 0 done (ack it), -1 failed (it goes back on the queue). */
-	int (*run)(struct job_ctx *ctx, const char *args);
-};
-
-extern const struct job_type job_types[JOB__MAX];
+/* A kind's run: 0 done (ack it), -1 failed (it goes back on the queue). */
+typedef int job_run_fn(struct job_ctx *ctx, const struct job *j);
+extern job_run_fn *const job_runs[JOB__MAX];
 
 /* export.c */
-int job_export(struct job_ctx *ctx, const char *args);
+int job_export(struct job_ctx *ctx, const struct job *j);
 /*
  * Runs exports left queued (their wake-up lost) or abandoned by a dead
  * worker (a lease not renewed for worker_heartbeat_seconds); how many, or -1.
@@ -69,14 +54,18 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
 
 /* rollup.c */
-int job_rollup(struct job_ctx *ctx, const char *args);
+int job_rollup(struct job_ctx *ctx, const struct job *j);
 int rollup_county_year(struct job_ctx *ctx, int county, int year);
 /* Runs the county-years with pending outbox rows; how many, or -1. */
 int rollup_poll(struct job_ctx *ctx);
 /* Queues a full recompute of every county-year where an agency has no rollup; how many, or -1. */
 int rollup_fill_missing(struct job_ctx *ctx);
 
-/* Runs one job line (or passes it on to its own list); 0 or -1 as the job's run(). */
-int job_run(struct job_ctx *ctx, const char *line);
+/*
+ * Runs one job line (or passes it on to its own list); 0 or -1 as the
+ * kind's run.  A line that can never run (unknown, bad arguments) is
+ * dropped with a warning: 0.
+ */
+int job_run(struct job_ctx *ctx, const char *line, size_t len);
 
 #endif

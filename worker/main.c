@@ -142,7 +142,7 @@ static void run_rollups(struct job_ctx *ctx)
 			last_beat = 0;   /* register again at once: the heartbeat may have expired */
 		if (rc == 0)
 			continue;
-		if (job_run(ctx, job) == 0) {
+		if (job_run(ctx, job, len) == 0) {
 			if (queue_ack(q, id, job, len))
 				error("ack failed (the job may run again): %s", q->errstr);
 		} else {
@@ -185,13 +185,13 @@ static void run_exports(struct job_ctx *ctx)
 			if (poll_done(ctx, export_expire(ctx), "the lease check"))
 				last_expire = now_ms();
 		}
-		rc = queue_pop(q, JOBS_LIST_EXPORTS, 1, &job, &len);
+		rc = queue_pop(q, job_list(JOB_EXPORT), 1, &job, &len);
 		if (redis_failed(&rs, rc, q))
 			continue;
 		if (rc == 0)
 			continue;
 		/* A failure leaves the export queued or leased: the poll takes it up again. */
-		if (job_run(ctx, job))
+		if (job_run(ctx, job, len))
 			error("job failed, the poll will retry it: %.80s", job);
 		free(job);
 	}
@@ -250,10 +250,10 @@ int main(int argc, char **argv)
 	ctx.queue = &q;
 	ctx.worker_id = id;
 	ctx.stopping = &stopping;
-	ctx.list = strcmp(role, "exports") ? JOBS_LIST_ROLLUPS : JOBS_LIST_EXPORTS;
+	ctx.list = strcmp(role, "exports") ? job_list(JOB_ROLLUP) : job_list(JOB_EXPORT);
 	srand((unsigned)getpid() ^ (unsigned)now_ms());
 	if (once > 0) {
-		ctx.list = JOBS_LIST_EXPORTS;
+		ctx.list = job_list(JOB_EXPORT);
 		return export_once(&ctx, once);
 	}
 	log_info("worker %s starting (%s)", id, role);

@@ -254,16 +254,10 @@ done:
 	return 0;
 }
 
-/* "rollup <county> <year>" */
-int job_rollup(struct job_ctx *ctx, const char *args)
+/* "rollup <county> <year>" (checked by job_parse) */
+int job_rollup(struct job_ctx *ctx, const struct job *j)
 {
-	int county = 0, year = 0;
-
-	if (sscanf(args, "%d %d", &county, &year) != 2 || county <= 0 || year < 1990 || year > 2100) {
-		log_warn("rollup: bad arguments dropped: %.40s", args);
-		return 0;
-	}
-	return rollup_county_year(ctx, county, year);
+	return rollup_county_year(ctx, j->county, j->year);
 }
 
 /*
