@@ -50,11 +50,17 @@ $(O)/%.o: %.c
 $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark
 
-$(O)/cityinv-worker: $(WORKER_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc -lxlsxwriter $(LIBS_IMPORT)
+# The worker and the admin link only the shared modules they use (not the web's request
+# parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
+WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o \
+	db.o queue.o job.o password.o inventory_data.o)
+ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o password.o)
 
-$(O)/cityinv-admin: $(ADMIN_OBJ) $(SHARED_OBJ)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT)
+$(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter
+
+$(O)/cityinv-admin: $(ADMIN_OBJ) $(ADMIN_SHARED_OBJ)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_PW) -lcsv
 
 # Unit tests of the pure modules: each links only what it tests.
 $(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o
