@@ -30,7 +30,7 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
-	decimal.o calc.o input.o db.o queue.o job.o password.o multipart.o agency_import.o nonagency.o inventory_data.o)
+	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o agency_import.o nonagency.o inventory_data.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
 	form.o audit.o factors.o report.o page_content.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o page_import.o page_activities.o page_inventory.o inventory.o)
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_inventory.o)
@@ -53,8 +53,8 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ)
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o \
-	db.o queue.o job.o password.o inventory_data.o)
-ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o password.o)
+	db.o db_stmt.o queue.o job.o password.o inventory_data.o)
+ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter
