@@ -14,6 +14,14 @@
 /* calc.h's proof of the bounds counts this many refrigerant rows per part. */
 _Static_assert(2 + REPORT_EXTRA <= CALC_MAX_REFRIGERANT_ROWS, "refrigerant rows beyond calc.h's bound");
 
+/* The stored line numbers (seq) of the named refrigerants and the first extra row. */
+#define REPORT_SEQ_R134A 1
+#define REPORT_SEQ_R410A 2
+#define REPORT_SEQ_EXTRA 10
+
+/* 不含委外, 委外: how the audit trail names each part. */
+extern const char *const report_part_label[CALC_PART__MAX];
+
 /* The quantities of one part as text (what was typed, or what is stored). */
 struct report_part {
 	const char *qty[CALC__MAX];          /* fixed items; CALC_REFRIGERANT unused */
