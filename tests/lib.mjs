@@ -66,6 +66,25 @@ export function rollupMismatches(year) {
   return [...agencies, ...counties];
 }
 
+// The first sheet of an .xlsx, read by an independent reader (openpyxl), as rows of values.
+export function readXlsx(file) {
+  const py = `import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+print(json.dumps([[c for c in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False))`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
+}
+
+// Uploads a file to 批次匯入機關 as the logged-in team client c (multipart, with the page's token).
+export async function uploadImport(c, name, bytes, timeout = 20000) {
+  const page = await c.get('/team/agencies/import');
+  if (page.status !== 200) throw new Error(`the import page: ${page.status}`);
+  const fd = new FormData();
+  fd.append('csrf', csrfOf(page.text));
+  fd.append('file', new Blob([bytes]), name);
+  return c.req('/team/agencies/import', { method: 'POST', body: fd, timeout });
+}
+
 // The hidden csrf field of the first form on a page.
 export function csrfOf(html) {
   const m = html.match(/name="csrf" value="([0-9a-f]{64})"/);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, VAR, alive, csrfOf, pidOf, sql, stack, waitFor } from '../lib.mjs';
+import { Client, TMP, VAR, alive, csrfOf, pidOf, sql, stack, waitFor, readXlsx } from '../lib.mjs';
 
 const N = 100;
 const P = `3978${String(Date.now() % 10000).padStart(4, '0')}`;
@@ -23,14 +23,6 @@ async function login(county, account, password = 'cityinv-demo') {
   const home = await c.get('/');
   const r = await c.post('/login', { csrf: csrfOf(home.text), county, account, password });
   return { c, r };
-}
-
-function readXlsx(file) {
-  const py = `import json, sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb.worksheets[0]
-print(json.dumps([[c for c in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False))`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
 }
 
 const exportRow = (id) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, VAR, csrfOf, pidOf, sql, stack, waitFor } from '../lib.mjs';
+import { Client, TMP, VAR, csrfOf, pidOf, sql, stack, waitFor, readXlsx } from '../lib.mjs';
 
 async function login(county, account) {
   const c = new Client();
@@ -21,14 +21,6 @@ async function requestExport(c, year, agency) {
   const r = await c.post('/review/export', { csrf: csrfOf(page.text), year: String(year), agency: String(agency) });
   assert.equal(r.status, 303);
   return { page, status: r.headers.get('location') };
-}
-
-function readXlsx(file) {
-  const py = `import json, sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb.worksheets[0]
-print(json.dumps([[c for c in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False))`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
 }
 
 test('轉excel: queued, built by the worker, downloaded through nginx, cells equal to the page', async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, csrfOf, sql, waitFor, checkTree } from '../lib.mjs';
+import { Client, TMP, csrfOf, sql, waitFor, checkTree, readXlsx, uploadImport } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -21,14 +21,7 @@ const team = async (county = 'W') => (await login(county, 'TEAM')).c;
 const count = (where = '1') => Number(sql(`SELECT COUNT(*) FROM agencies WHERE ${where}`)[0][0]);
 const settled = () => waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
 
-async function upload(c, name, bytes) {
-  const page = await c.get('/team/agencies/import');
-  assert.equal(page.status, 200);
-  const fd = new FormData();
-  fd.append('csrf', csrfOf(page.text));
-  fd.append('file', new Blob([bytes]), name);
-  return c.req('/team/agencies/import', { method: 'POST', body: fd });
-}
+const upload = (c, name, bytes) => uploadImport(c, name, bytes);
 
 // Uploads, follows the redirect to the preview; returns the preview page.
 async function preview(c, name, bytes) {
@@ -45,14 +38,6 @@ function previewRows(html) {
   const body = html.split('<tbody>')[1].split('</tbody>')[0];
   return [...body.matchAll(/<tr[^>]*><td>(\d+)<\/td><td>([^<]*)<\/td><td>([^<]*)(?:<br>[^]*?)?<\/td><td>([^<]*)(?:<br>[^]*?)?<\/td><td>(\d*)<\/td><td>([^<]*)<\/td><td>(?:<span class="field-error">([^<]*)<\/span>)?<\/td><\/tr>/g)]
     .map((m) => ({ line: Number(m[1]), code: m[2], name: m[3], parent: m[4], depth: m[5], change: m[6], error: m[7] || '' }));
-}
-
-function readXlsx(file) {
-  const py = `import json, sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb.worksheets[0]
-print(json.dumps([[c for c in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False))`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
 }
 
 function writeXlsx(file, rows) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, csrfOf, sql, pidOf } from '../lib.mjs';
+import { Client, TMP, csrfOf, sql, pidOf, uploadImport, loginAs } from '../lib.mjs';
 
 // The bound asserted on every FastCGI process, peak (VmHWM) and after (VmRSS). Measured on the
 // test stack: a process serving these uploads peaks at 10-14 MB (2-6 MB before) and holds 6 MB
@@ -16,22 +16,9 @@ import { Client, TMP, csrfOf, sql, pidOf } from '../lib.mjs';
 // of these files.
 const RSS_BOUND_KB = 64 * 1024;
 
-async function team() {
-  const c = new Client();
-  const home = await c.get('/');
-  const r = await c.post('/login', { csrf: csrfOf(home.text), county: 'W', account: 'TEAM', password: 'cityinv-demo' });
-  assert.equal(r.status, 303);
-  return c;
-}
+const team = () => loginAs('W', 'TEAM');
 
-async function upload(c, name, bytes) {
-  const page = await c.get('/team/agencies/import');
-  assert.equal(page.status, 200);
-  const fd = new FormData();
-  fd.append('csrf', csrfOf(page.text));
-  fd.append('file', new Blob([bytes]), name);
-  return c.req('/team/agencies/import', { method: 'POST', body: fd, timeout: 60000 });
-}
+const upload = (c, name, bytes) => uploadImport(c, name, bytes, 60000);
 
 // A workbook: the parts of a minimal valid one, some replaced. A part is a string or
 // [prefix, unit, count, suffix] (built in Python: 80 MB are no JSON to pass).

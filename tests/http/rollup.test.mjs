@@ -112,13 +112,18 @@ test('計算中 while work is pending, never a silently stale total (in every pr
   }
 });
 
-test('a rename shows at once on every process\'s review page', async () => {
-  const hall = await login('Z', '371000000A');
-  await everyAnswer(hall, '/review?year=2020');
+// Renames 371040000A (連江縣環境資源局) as the county team: rename(name) answers the POST.
+async function renamer() {
   const team = await login('Z', 'TEAM');
   const id = sql("SELECT id FROM agencies WHERE code = '371040000A'")[0][0];
   const form = await team.get(`/team/agencies?edit=${id}`);
-  const rename = (name) => team.post('/team/agencies', { csrf: csrfOf(form.text), action: 'edit', agency: id, code: '371040000A', name });
+  return (name) => team.post('/team/agencies', { csrf: csrfOf(form.text), action: 'edit', agency: id, code: '371040000A', name });
+}
+
+test('a rename shows at once on every process\'s review page', async () => {
+  const hall = await login('Z', '371000000A');
+  await everyAnswer(hall, '/review?year=2020');
+  const rename = await renamer();
   assert.equal((await rename('連江縣環境資源局改名後')).status, 303);
   try {
     for (const t of await everyAnswer(hall, '/review?year=2020')) assert.match(t, /連江縣環境資源局改名後/);
@@ -141,10 +146,7 @@ test('a year outside the inventory years is refused on every process, before and
     && r.text.includes('<a href="/review?year=2025">民國 114 年（2025）</a>');
   for (const y of [2030, 2012])
     for (const r of await answers(`/review?year=${y}`)) assert.ok(refused(r, y), `${y}: ${r.status}`);
-  const team = await login('Z', 'TEAM');
-  const id = sql("SELECT id FROM agencies WHERE code = '371040000A'")[0][0];
-  const form = await team.get(`/team/agencies?edit=${id}`);
-  const rename = (name) => team.post('/team/agencies', { csrf: csrfOf(form.text), action: 'edit', agency: id, code: '371040000A', name });
+  const rename = await renamer();
   assert.equal((await rename('連江縣環境資源局改名後')).status, 303);
   try {
     for (const r of await answers('/review?year=2030')) {
