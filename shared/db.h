@@ -89,10 +89,7 @@ long long db_col_int(struct db_stmt *st, int i);
  * db_col_int() would saturate such a value silently.
  */
 int db_col_i64(struct db_stmt *st, int i, long long *out) __attribute__((warn_unused_result));
-int db_col_count(struct db_stmt *st);
 unsigned long long db_affected(struct db_stmt *st);
-/* The number of rows of an executed SELECT (its whole result is buffered). */
-unsigned long long db_rows(struct db_stmt *st);
 unsigned long long db_insert_id(struct db_stmt *st);
 /* Frees the result of the last execution (done by db_prepare too). */
 void db_reset(struct db_stmt *st);

@@ -311,11 +311,6 @@ int db_step(struct db_stmt *st)
 	return 1;
 }
 
-int db_col_count(struct db_stmt *st)
-{
-	return st->ncols;
-}
-
 int db_col_isnull(struct db_stmt *st, int i)
 {
 	assert(i >= 0 && i < st->ncols);
@@ -351,11 +346,6 @@ int db_col_i64(struct db_stmt *st, int i, long long *out)
 unsigned long long db_affected(struct db_stmt *st)
 {
 	return (unsigned long long)mysql_stmt_affected_rows(st->stmt);
-}
-
-unsigned long long db_rows(struct db_stmt *st)
-{
-	return st->has_result ? (unsigned long long)mysql_stmt_num_rows(st->stmt) : 0;
 }
 
 unsigned long long db_insert_id(struct db_stmt *st)

@@ -189,11 +189,6 @@ int queue_ping(struct queue *q)
 	return 0;
 }
 
-int queue_push(struct queue *q, const char *job, size_t len)
-{
-	return queue_push_to(q, "jobs", job, len);
-}
-
 int queue_claim(struct queue *q, const char *worker_id, int timeout_s, char **job, size_t *len)
 {
 	const char *p = q->cfg->queue_prefix;

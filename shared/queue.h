@@ -48,8 +48,6 @@ void queue_close(struct queue *q);
 /* Asks Redis for PONG, ignoring the pause (so /healthz tells the truth at once). */
 int queue_ping(struct queue *q);
 
-/* LPUSH a job onto <prefix>:jobs. */
-int queue_push(struct queue *q, const char *job, size_t len);
 
 /*
  * Claims one job into this worker's processing list, waiting up to
