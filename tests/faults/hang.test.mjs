@@ -90,6 +90,17 @@ test('Redis frozen: every save answers 303 within 1 s, healthz names redis withi
     assert.ok(h.ms < 1500, `healthz took ${h.ms.toFixed(0)} ms with Redis frozen (bound 1500)`);
     // Nobody wakes the worker through Redis now; its poll of the outbox finds the work.
     await waitFor('the totals computed while Redis is still frozen', () => pending() === 0, 60000, 250);
+    // A workbook asked for now: nobody wakes the exporter either; its poll of the exports table
+    // finds the request and builds it.
+    const hall = await login('Z', '371000000A');
+    const hallId = sql("SELECT id FROM agencies WHERE code = '371000000A'")[0][0];
+    const review = await hall.get(`/review?year=${Y}&agency=${hallId}`);
+    const ask = await timed(() => hall.post('/review/export', { csrf: csrfOf(review.text), year: String(Y), agency: hallId }), 'export request, Redis frozen');
+    assert.equal(ask.status, 303);
+    assert.ok(ask.ms < 1000, `the export request took ${ask.ms.toFixed(0)} ms with Redis frozen (bound 1000)`);
+    const exportId = ask.headers.get('location').match(/id=(\d+)/)[1];
+    await waitFor('the workbook built while Redis is still frozen',
+      () => sql(`SELECT status FROM exports WHERE id = ${exportId}`)[0][0] === 'done', 60000, 250);
     assert.ok(alive(pid), 'redis is still there (frozen)');
   } finally {
     thaw(pid);
