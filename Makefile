@@ -30,7 +30,7 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
-	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o agency_import.o nonagency.o inventory_data.o)
+	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
 	form.o audit.o factors.o report.o report_save.o page_content.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_inventory.o)
@@ -72,7 +72,7 @@ $(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/
 $(O)/tests/test_ipnet: $(O)/tests/unit/test_ipnet.o $(O)/shared/ipnet.o
 $(O)/tests/test_strbuf: $(O)/tests/unit/test_strbuf.o $(O)/shared/strbuf.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_multipart: $(O)/tests/unit/test_multipart.o $(O)/shared/multipart.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
-$(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
+$(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.o $(O)/shared/sheet.o $(O)/shared/sheet_csv.o $(O)/shared/sheet_xlsx.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_job: $(O)/tests/unit/test_job.o $(O)/shared/job.o $(O)/shared/queue.o $(O)/shared/util.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):

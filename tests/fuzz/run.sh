@@ -55,7 +55,7 @@ sources_of() {
 	case $1 in
 	query | cookie) echo shared/query.c shared/arena.c shared/util.c ;;
 	multipart) echo shared/multipart.c shared/query.c shared/arena.c shared/util.c ;;
-	import) echo shared/agency_import.c shared/input.c shared/decimal.c shared/arena.c shared/util.c ;;
+	import) echo shared/agency_import.c shared/sheet.c shared/sheet_csv.c shared/sheet_xlsx.c shared/input.c shared/decimal.c shared/arena.c shared/util.c ;;
 	decimal) echo shared/decimal.c ;;
 	xff) echo shared/ipnet.c ;;
 	esac

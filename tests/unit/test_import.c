@@ -9,6 +9,7 @@
 
 #include "agency_import.h"
 #include "input.h"
+#include "sheet.h"
 #include "tap.h"
 
 static struct arena a;

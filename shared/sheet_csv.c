@@ -1,0 +1,53 @@
+/* sheet_csv.c: the CSV reader (libcsv) of agency lists. */
+#include <stddef.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "agency_import.h"
+#include "sheet.h"
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	struct rows *r = data;
+
+	if (len)
+		sheet_set_cell(r, r->col, s, len);
+	r->col++;
+}
+
+/*
+ * With CSV_REPALL_NL libcsv reports every line end, blank lines included,
+ * so line numbers match what a spreadsheet shows; the LF of a CRLF that
+ * ended a row is not a row of its own.
+ */
+static void csv_row(int c, void *data)
+{
+	struct rows *r = data;
+	int blank = !(r->cell[0] || r->cell[1] || r->cell[2]) && !r->col;
+
+	if (c == '\n' && r->last_cr && blank) {
+		r->last_cr = 0;
+		return;
+	}
+	r->last_cr = c == '\r';
+	sheet_add_row(r);
+}
+
+int sheet_csv_read(struct rows *r, const char *data, size_t len)
+{
+	struct csv_parser p;
+
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		data += 3, len -= 3;
+	if (csv_init(&p, CSV_REPALL_NL))
+		return -1;
+	if (csv_parse(&p, data, len, csv_field, csv_row, r) != len) {
+		r->f->error = arena_printf(r->a, "CSV 格式錯誤（%s），請確認引號成對。", csv_strerror(csv_error(&p)));
+		csv_free(&p);
+		return -1;
+	}
+	csv_fini(&p, csv_field, csv_row, r);
+	csv_free(&p);
+	return 0;
+}
