@@ -33,7 +33,7 @@ SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o ipnet.o 
 	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
 	form.o audit.o factors.o report.o report_save.o page_content.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
-WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_inventory.o)
+WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin

@@ -6,6 +6,10 @@
 
 #include <xlsxwriter.h>
 
+/* What a builder returns besides 0 (done) and -1 (failed: err says why). */
+#define EXPORT_DBERR   -2      /* the database failed: release the claim, try again later */
+#define EXPORT_STOPPED -3      /* the worker is stopping: release the claim, not counted */
+
 /* A new workbook at path (constant-memory mode when asked); NULL with err set. */
 lxw_workbook *export_open(const char *path, int constant_memory, char *err, size_t errlen);
 /* The heading format of every sheet: bold, shaded, bordered, wrapped. */

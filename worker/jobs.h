@@ -49,6 +49,15 @@ int export_once(struct job_ctx *ctx, long long id);
  */
 int export_progress(struct job_ctx *ctx, long long id, int pct);
 
+/* export_review.c: the review table of a parent agency, the reminder list of a county-year; 0, -1 (failed: err says why), -2 (database: retry). */
+int build_review(struct job_ctx *ctx, long long id, long long agency, int year, const char *path, char *err, size_t errlen);
+int build_reminders(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
+/*
+ * export_passwords.c: the one-time-password workbook of import_id, its passwords staged in
+ * export_passwords (*staged counts them); 0, -1 (failed: err says why), EXPORT_DBERR, EXPORT_STOPPED (export.h).
+ */
+int build_passwords(struct job_ctx *ctx, long long id, long long import_id, const char *path, char *err, size_t errlen,
+		    long long *staged);
 /* export_inventory.c: the county inventory's workbooks; 0, -1 (failed: err says why), -2 (database: retry). */
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
 int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
