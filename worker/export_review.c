@@ -51,7 +51,7 @@ int build_review(struct job_ctx *ctx, long long id, long long agency, int year, 
 	worksheet_set_column(ws, 3, 4, 22, NULL);
 	worksheet_set_column(ws, 5, 6, 18, NULL);
 
-	/* Before the rows, not among them: no statement runs while a result is iterated (see build_passwords). */
+	/* Before the rows, not among them: no statement runs while a result is iterated (see build_passwords in export_passwords.c). */
 	if (export_progress(ctx, id, 10))
 		goto dberr;
 	st = db_prepare(ctx->db,
