@@ -5,7 +5,7 @@ V ?= 0
 SANITIZE ?=
 
 WARNINGS = -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
-	-Wshadow -Wwrite-strings -Wformat-security -Wvla -fno-common
+	-Wshadow -Wwrite-strings -Wformat-security -Wvla -fno-common -Wpedantic
 CPPFLAGS += -D_GNU_SOURCE -Ishared -I/usr/include/mariadb
 CFLAGS ?= -O2 -g
 LIBS_DB = -lmariadb

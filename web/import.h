@@ -22,11 +22,11 @@ struct import {
 /* What the preview showed, as a hash: confirming refuses a plan that differs from it. */
 unsigned long long import_plan_hash(const struct import_file *f);
 /* The upload form, with an error beside the file field when there is one. */
-void render_upload(struct request *req, const char *error);
+int render_upload(struct request *req, const char *error);
 /* The preview of every row of f (nerr rows with problems), with a notice when given. */
-void render_preview(struct request *req, const struct import *im, const struct import_file *f, int nerr,
+int render_preview(struct request *req, const struct import *im, const struct import_file *f, int nerr,
 		    const char *flash);
 /* What a confirmed import did, and its one-time-password workbook. */
-void render_applied(struct request *req, const struct import *im);
+int render_applied(struct request *req, const struct import *im);
 
 #endif

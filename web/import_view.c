@@ -11,12 +11,13 @@
 #include "session.h"
 #include "util.h"
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "import");
+	return req->status;
 }
 
-void render_upload(struct request *req, const char *error)
+int render_upload(struct request *req, const char *error)
 {
 	struct strbuf *o = &req->body;
 	struct db_stmt *st;
@@ -69,6 +70,7 @@ void render_upload(struct request *req, const char *error)
 		html(o, "<tr><td colspan=\"3\" class=\"empty\">尚無匯入紀錄。</td></tr>");
 	html(o, "</tbody></table>");
 	layout_end(req);
+	return req->status;
 }
 
 static const char *change_text(const struct import_row *r)
@@ -84,7 +86,7 @@ static const char *change_text(const struct import_row *r)
 	return "";
 }
 
-void render_preview(struct request *req, const struct import *im, const struct import_file *f, int nerr,
+int render_preview(struct request *req, const struct import *im, const struct import_file *f, int nerr,
 			   const char *flash)
 {
 	struct strbuf *o = &req->body;
@@ -156,9 +158,10 @@ void render_preview(struct request *req, const struct import *im, const struct i
 		html(o, "<p>檔案內容與目前資料相同，沒有需要寫入的變更。</p>");
 	}
 	layout_end(req);
+	return req->status;
 }
 
-void render_applied(struct request *req, const struct import *im)
+int render_applied(struct request *req, const struct import *im)
 {
 	struct strbuf *o = &req->body;
 
@@ -185,4 +188,5 @@ void render_applied(struct request *req, const struct import *im)
 			    "<p class=\"muted\">新檔案完成時，先前檔案中尚未使用的密碼隨即失效；完成前仍可使用。</p>", im->id);
 	}
 	layout_end(req);
+	return req->status;
 }

@@ -136,12 +136,13 @@ void layout_end(struct request *req)
 		"</div></footer>\n</body>\n</html>\n");
 }
 
-void layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path)
+int layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path)
 {
 	layout_year_page_notice(req, title, crumb, heading, path, NULL);
+	return req->status;
 }
 
-void layout_year_page_notice(struct request *req, const char *title, const char *crumb, const char *heading, const char *path,
+int layout_year_page_notice(struct request *req, const char *title, const char *crumb, const char *heading, const char *path,
 			     const char *notice)
 {
 	struct strbuf *o = &req->body;
@@ -163,4 +164,5 @@ void layout_year_page_notice(struct request *req, const char *title, const char 
 	}
 	html(o, "</ul>");
 	layout_end(req);
+	return req->status;
 }

@@ -74,7 +74,7 @@ static void render_account(struct request *req, const struct form *f, const char
 	layout_end(req);
 }
 
-void page_account(struct request *req)
+int page_account(struct request *req)
 {
 	struct db *db = &req->app->db;
 	const char *old[C__MAX], *v[C__MAX];
@@ -85,7 +85,7 @@ void page_account(struct request *req)
 		goto unavailable;
 	if (req->method != METHOD_POST) {
 		render_account(req, NULL, old, req_arg(req, "saved") ? "已存檔。" : NULL);
-		return;
+		return req->status;
 	}
 	for (int i = 0; i < C__MAX; i++) {
 		const char *raw = query_get(&req->form, contact[i].name);
@@ -109,7 +109,7 @@ void page_account(struct request *req)
 	if (f.nerr) {
 		req->status = 400;
 		render_account(req, &f, v, NULL);
-		return;
+		return req->status;
 	}
 	if (db_begin(db))
 		goto unavailable;
@@ -129,13 +129,14 @@ void page_account(struct request *req)
 	if (db_commit(db))
 		goto unavailable;
 	redirect(req, "/account?saved=1");
-	return;
+	return req->status;
 rollback:
 	db_rollback(db);
 unavailable:
 	error("account: %s", db->errstr);
 	req->status = 503;
 	routes_error_page(req);
+	return req->status;
 }
 
 static void render_password(struct request *req, const struct form *f)
@@ -205,7 +206,7 @@ static int check_old_password(struct request *req, struct form *f, const char *h
 	return audit_add(req, agency, 0, "變更密碼", NULL, arena_printf(&req->arena, "目前密碼錯誤（15 分鐘內第 %d 次）", failures));
 }
 
-void page_password(struct request *req)
+int page_password(struct request *req)
 {
 	struct db *db = &req->app->db;
 	struct form f = { .nerr = 0 };
@@ -216,7 +217,7 @@ void page_password(struct request *req)
 
 	if (req->method != METHOD_POST) {
 		render_password(req, NULL);
-		return;
+		return req->status;
 	}
 	old = query_getn(&req->form, "old", &ol);
 	nw = query_getn(&req->form, "new", &nl);
@@ -243,7 +244,7 @@ void page_password(struct request *req)
 	if (f.nerr) {
 		req->status = 400;
 		render_password(req, &f);
-		return;
+		return req->status;
 	}
 	if (password_hash(nw, nl, newhash))
 		goto unavailable;
@@ -269,11 +270,12 @@ void page_password(struct request *req)
 	if (db_commit(db))
 		goto unavailable;
 	redirect(req, "/password?saved=1");
-	return;
+	return req->status;
 rollback:
 	db_rollback(db);
 unavailable:
 	error("password: %s", db->errstr);
 	req->status = 503;
 	routes_error_page(req);
+	return req->status;
 }

@@ -26,9 +26,10 @@
  * overwritten.
  */
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "activities");
+	return req->status;
 }
 
 static int year_ok(int y)
@@ -129,7 +130,7 @@ static void sum_cell(struct strbuf *o, long long v)
 		html_milli(o, v);
 }
 
-static void render(struct request *req, int year, const struct na_method *m, const struct values *v, const struct form *f,
+static int render(struct request *req, int year, const struct na_method *m, const struct values *v, const struct form *f,
 		   const char *flash)
 {
 	struct strbuf *o = &req->body;
@@ -245,6 +246,7 @@ static void render(struct request *req, int year, const struct na_method *m, con
 	sum_cell(o, removals);
 	html(o, "</td><td></td></tr></tfoot></table>");
 	layout_end(req);
+	return req->status;
 }
 
 /*
@@ -287,7 +289,7 @@ static void decimals_message(struct request *req, struct form *f, const char *fi
 		form_error(f, field, input_message(e));
 }
 
-static void save(struct request *req, int year)
+static int save(struct request *req, int year)
 {
 	struct db *db = &req->app->db;
 	const struct na_method *m = na_method_get(req_arg(req, "method"));
@@ -471,13 +473,14 @@ static void save(struct request *req, int year)
 			goto fail;
 	}
 	redirect(req, arena_printf(&req->arena, "/team/activities?year=%d&saved=1", year));
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
-static void delete_line(struct request *req, int year)
+static int delete_line(struct request *req, int year)
 {
 	struct db *db = &req->app->db;
 	long long id = strtoll(req_str(req, "id"), NULL, 10), version = strtoll(req_str(req, "version"), NULL, 10);
@@ -506,14 +509,15 @@ static void delete_line(struct request *req, int year)
 	    db_commit(db))
 		goto fail;
 	redirect(req, arena_printf(&req->arena, "/team/activities?year=%d&deleted=1", year));
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
 /* The form of line `id` filled with what it holds. */
-static void edit_form(struct request *req, int year, long long id)
+static int edit_form(struct request *req, int year, long long id)
 {
 	struct db_stmt *st = db_prepare(&req->app->db,
 		"SELECT method, description, note, quantity, IFNULL(quantity2, ''), IFNULL(opt1, ''), IFNULL(opt2, ''), IFNULL(opt3, ''),"
@@ -544,9 +548,10 @@ static void edit_form(struct request *req, int year, long long id)
 		return routes_error_page(req);
 	}
 	render(req, year, m, &v, NULL, NULL);
+	return req->status;
 }
 
-void page_team_activities(struct request *req)
+int page_team_activities(struct request *req)
 {
 	int year = atoi(req_str(req, "year"));
 	const char *action = req_arg(req, "action");
@@ -588,4 +593,5 @@ void page_team_activities(struct request *req)
 		}
 		render(req, year, m, &v, NULL, req_arg(req, "saved") ? "已計算並存檔。" : req_arg(req, "deleted") ? "已刪除。" : NULL);
 	}
+	return req->status;
 }

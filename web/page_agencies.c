@@ -23,9 +23,10 @@
  * refused.
  */
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "agencies");
+	return req->status;
 }
 
 /* An agency of this county: its level and active flag; 1 found, 0 not, -1 error. */
@@ -54,7 +55,7 @@ struct move_error {
 	const char *msg;
 };
 
-static void render(struct request *req, const struct form *f, const char *flash, const char *otp, const char *otp_who,
+static int render(struct request *req, const struct form *f, const char *flash, const char *otp, const char *otp_who,
 		   const struct move_error *mv)
 {
 	struct strbuf *o = &req->body;
@@ -134,6 +135,7 @@ static void render(struct request *req, const struct form *f, const char *flash,
 	}
 	html(o, "</tbody></table>");
 	layout_end(req);
+	return req->status;
 }
 
 /* The id and level of the active agency `code` of this county; 1, 0 (none), -1 (error). */
@@ -181,7 +183,7 @@ static const char *parent_refused(struct request *req, int r, int plevel)
 	return NULL;
 }
 
-static void create(struct request *req)
+static int create(struct request *req)
 {
 	struct db *db = &req->app->db;
 	struct form f = { .nerr = 0 };
@@ -281,13 +283,14 @@ static void create(struct request *req)
 		goto fail;
 	agencies_wake_worker(req);
 	render(req, NULL, NULL, pw, arena_printf(&req->arena, "%s %s", code, name), NULL);
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
-static void move_refused(struct request *req, long long x, const char *typed, const char *msg)
+static int move_refused(struct request *req, long long x, const char *typed, const char *msg)
 {
 	struct move_error mv = { .agency = x, .parent = typed ? typed : "", .msg = msg };
 	struct form f = { .nerr = 0 };
@@ -296,9 +299,10 @@ static void move_refused(struct request *req, long long x, const char *typed, co
 	req->status = 400;
 	/* The flash names the agency's row too: in a long table the field may be far down. */
 	render(req, &f, "未移動：請修正標示的欄位（見該機關列的「新上級代碼」）。", NULL, NULL, &mv);
+	return req->status;
 }
 
-static void move(struct request *req)
+static int move(struct request *req)
 {
 	struct db *db = &req->app->db;
 	const char *aa = req_arg(req, "agency"), *rp = req_arg(req, "parent"), *pcode = "";
@@ -361,14 +365,15 @@ static void move(struct request *req)
 		goto fail;
 	agencies_wake_worker(req);
 	redirect(req, "/team/agencies?moved=1");
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
 /* The edit form of agency `id`: its code and name (moving has its own form). */
-static void render_edit(struct request *req, const struct form *f, long long id, const char *code, const char *name)
+static int render_edit(struct request *req, const struct form *f, long long id, const char *code, const char *name)
 {
 	struct strbuf *o = &req->body;
 
@@ -387,9 +392,10 @@ static void render_edit(struct request *req, const struct form *f, long long id,
 	form_field(req, f, &fn);
 	html(o, "<div class=\"actions\"><button type=\"submit\">存檔</button> <a href=\"/team/agencies\">取消</a></div></fieldset></form>");
 	layout_end(req);
+	return req->status;
 }
 
-static void edit_form(struct request *req, long long id)
+static int edit_form(struct request *req, long long id)
 {
 	struct db_stmt *st = db_prepare(&req->app->db, "SELECT code, name FROM agencies WHERE id = ? AND county_id = ? AND active = 1");
 
@@ -407,9 +413,10 @@ static void edit_form(struct request *req, long long id)
 	const char *name = arena_strdup(&req->arena, db_col_text(st, 1, NULL));
 	db_reset(st);
 	render_edit(req, NULL, id, code, name);
+	return req->status;
 }
 
-static void edit(struct request *req)
+static int edit(struct request *req)
 {
 	struct db *db = &req->app->db;
 	struct form f = { .nerr = 0 };
@@ -474,13 +481,14 @@ static void edit(struct request *req)
 		goto fail;
 	agencies_wake_worker(req);
 	redirect(req, "/team/agencies?edited=1");
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
-static void deactivate(struct request *req)
+static int deactivate(struct request *req)
 {
 	struct db *db = &req->app->db;
 	const char *aa = req_arg(req, "agency");
@@ -506,13 +514,14 @@ static void deactivate(struct request *req)
 		goto fail;
 	agencies_wake_worker(req);
 	redirect(req, "/team/agencies?deactivated=1");
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
-void page_team_agencies(struct request *req)
+int page_team_agencies(struct request *req)
 {
 	const char *action = req_arg(req, "action");
 
@@ -534,4 +543,5 @@ void page_team_agencies(struct request *req)
 		return deactivate(req);
 	req->status = 400;
 	routes_error_page(req);
+	return req->status;
 }

@@ -57,9 +57,10 @@ static const struct kind *kind_by_key(const char *key)
 	return NULL;
 }
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "content");
+	return req->status;
 }
 
 /* Markdown to HTML, safely (cmark's default options: no raw HTML, no script URLs). */
@@ -128,7 +129,7 @@ static int list(struct request *req, const struct kind *k, int limit)
 	return 0;
 }
 
-void page_info(struct request *req)
+int page_info(struct request *req)
 {
 	struct strbuf *o = &req->body;
 
@@ -144,13 +145,14 @@ void page_info(struct request *req)
 		if (list(req, &kinds[i], 500))
 			return unavailable(req);
 		layout_end(req);
-		return;
+		return req->status;
 	}
 	req->status = 404;
 	routes_error_page(req);
+	return req->status;
 }
 
-void page_home(struct request *req)
+int page_home(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	struct db_stmt *st;
@@ -200,10 +202,11 @@ void page_home(struct request *req)
 		html(o, "<p class=\"empty\">目前尚無已公開的縣市盤查成果。</p>");
 	html(o, "</section>\n");
 	layout_end(req);
+	return req->status;
 }
 
 /* 資訊下載: a file, through nginx, after the row says it exists. */
-void page_download_file(struct request *req)
+int page_download_file(struct request *req)
 {
 	const char *ia = req_arg(req, "id");
 	struct db_stmt *st = db_prepare(&req->app->db, "SELECT file, file_name FROM site_content WHERE id = ? AND kind = 'download' AND file IS NOT NULL");
@@ -225,6 +228,7 @@ void page_download_file(struct request *req)
 	req_header(req, "X-Accel-Redirect", arena_printf(&req->arena, "/_files/downloads/%s", file));
 	ext = strrchr(file, '.');
 	req->content_type = ext && !strcmp(ext, ".pdf") ? "application/pdf" : "application/octet-stream";
+	return req->status;
 }
 
 /* ---- the admin's page ---- */
@@ -289,7 +293,7 @@ struct cvalues {
 	long long id, version;
 };
 
-static void render_admin(struct request *req, const struct kind *k, const struct cvalues *v, const struct form *f, const char *flash)
+static int render_admin(struct request *req, const struct kind *k, const struct cvalues *v, const struct form *f, const char *flash)
 {
 	struct strbuf *o = &req->body;
 	struct db_stmt *st;
@@ -374,9 +378,10 @@ static void render_admin(struct request *req, const struct kind *k, const struct
 		html(o, "<tr><td colspan=\"4\" class=\"empty\">尚無內容。</td></tr>");
 	html(o, "</tbody></table>");
 	layout_end(req);
+	return req->status;
 }
 
-static void admin_save(struct request *req, const struct kind *k)
+static int admin_save(struct request *req, const struct kind *k)
 {
 	struct db *db = &req->app->db;
 	struct cvalues v = { .title = req_str(req, "title"), .title_en = req_str(req, "title_en"), .body = req_str(req, "body"),
@@ -464,13 +469,14 @@ static void admin_save(struct request *req, const struct kind *k)
 	    db_commit(db))
 		goto fail;
 	redirect(req, arena_printf(&req->arena, "/admin/content?kind=%s&saved=1", k->key));
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
-static void admin_delete(struct request *req, const struct kind *k)
+static int admin_delete(struct request *req, const struct kind *k)
 {
 	struct db *db = &req->app->db;
 	long long id = strtoll(req_str(req, "id"), NULL, 10), version = strtoll(req_str(req, "version"), NULL, 10);
@@ -490,9 +496,10 @@ static void admin_delete(struct request *req, const struct kind *k)
 	if (audit_add(req, 0, 0, "網站內容刪除", arena_printf(&req->arena, "%s #%lld", k->title, id), NULL))
 		return unavailable(req);
 	redirect(req, arena_printf(&req->arena, "/admin/content?kind=%s&deleted=1", k->key));
+	return req->status;
 }
 
-void page_admin_content(struct request *req)
+int page_admin_content(struct request *req)
 {
 	const struct kind *k = kind_by_key(req_arg(req, "kind") ? req_str(req, "kind") : "news");
 	struct cvalues v = { .title = "", .title_en = "", .body = "", .posted_on = "" };
@@ -537,4 +544,5 @@ void page_admin_content(struct request *req)
 		v.posted_on = today;
 	}
 	render_admin(req, k, &v, NULL, req_arg(req, "saved") ? "已存檔。" : req_arg(req, "deleted") ? "已刪除。" : NULL);
+	return req->status;
 }

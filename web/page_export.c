@@ -18,13 +18,14 @@
  * the internal /_files/ location once the right to it has been checked here.
  */
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "export");
+	return req->status;
 }
 
 /* POST /review/export: year, agency. */
-void page_review_export(struct request *req)
+int page_review_export(struct request *req)
 {
 	const char *ya = req_arg(req, "year"), *aa = req_arg(req, "agency");
 	int year = ya ? atoi(ya) : 0, may = 0;
@@ -57,6 +58,7 @@ void page_review_export(struct request *req)
 	id = (long long)db_insert_id(st);
 	export_push(req, id);
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+	return req->status;
 }
 
 void export_push(struct request *req, long long id)
@@ -66,7 +68,7 @@ void export_push(struct request *req, long long id)
 }
 
 /* POST /team/reminders: the list of agencies not yet 已登錄完成, with contacts, as .xlsx. */
-void page_team_reminders(struct request *req)
+int page_team_reminders(struct request *req)
 {
 	const char *ya = req_arg(req, "year");
 	int year = ya ? atoi(ya) : 0;
@@ -91,6 +93,7 @@ void page_team_reminders(struct request *req)
 	id = (long long)db_insert_id(st);
 	export_push(req, id);
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+	return req->status;
 }
 
 /*
@@ -124,7 +127,7 @@ static int load(struct request *req, long long id, const char **status, int *pro
 	return 1;
 }
 
-void page_export_status(struct request *req)
+int page_export_status(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const char *ia = req_arg(req, "id"), *status, *err, *file, *filename;
@@ -161,9 +164,10 @@ void page_export_status(struct request *req)
 	}
 	html(o, "</p>");
 	layout_end(req);
+	return req->status;
 }
 
-void page_download(struct request *req)
+int page_download(struct request *req)
 {
 	const char *ia = req_arg(req, "id"), *status, *err, *file, *filename;
 	long long id = ia ? strtoll(ia, NULL, 10) : 0, newer;
@@ -183,4 +187,5 @@ void page_download(struct request *req)
 	strbuf_release(&cd);
 	req_header(req, "X-Accel-Redirect", arena_printf(&req->arena, "/_files/%s", file));
 	req->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	return req->status;
 }

@@ -11,7 +11,7 @@
  * after a hang; these are not, so the answer is the truth of this moment,
  * not of the last request.
  */
-void page_healthz(struct request *req)
+int page_healthz(struct request *req)
 {
 	struct db *h = &req->app->health;
 	int redis_ok = queue_ping(&req->app->health_queue) == 0;
@@ -26,11 +26,12 @@ void page_healthz(struct request *req)
 	req->content_type = "text/plain; charset=utf-8";
 	if (db_ok && redis_ok) {
 		html(&req->body, "ok\n");
-		return;
+		return req->status;
 	}
 	req->status = 503;
 	if (!db_ok)
 		html(&req->body, "mariadb: unavailable\n");
 	if (!redis_ok)
 		html(&req->body, "redis: unavailable\n");
+	return req->status;
 }

@@ -29,9 +29,10 @@
  * work for the worker, not for a page).
  */
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "import");
+	return req->status;
 }
 
 /* The import `id` of the session's county; 1, 0 (none), -1 (error). */
@@ -170,7 +171,7 @@ static int plan(struct request *req, const struct import *im, struct import_file
 	return import_plan(&req->arena, f, ex, nex, reserved, nreserved);
 }
 
-static void show(struct request *req, long long id)
+static int show(struct request *req, long long id)
 {
 	struct import im;
 	struct import_file f;
@@ -193,9 +194,10 @@ static void show(struct request *req, long long id)
 		return render_upload(req, f.error);
 	}
 	render_preview(req, &im, &f, nerr, NULL);
+	return req->status;
 }
 
-static void upload(struct request *req)
+static int upload(struct request *req)
 {
 	const struct upload *u = NULL;
 	struct import_file f;
@@ -227,6 +229,7 @@ static void upload(struct request *req)
 	if (db_exec(st))
 		return unavailable(req);
 	redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%llu", db_insert_id(st)));
+	return req->status;
 }
 
 /*
@@ -306,7 +309,7 @@ static long long queue_passwords(struct request *req, long long import_id)
 	return (long long)db_insert_id(st);
 }
 
-static void confirm(struct request *req)
+static int confirm(struct request *req)
 {
 	struct db *db = &req->app->db;
 	const char *ia = req_arg(req, "id"), *ph = req_arg(req, "plan");
@@ -381,14 +384,15 @@ static void confirm(struct request *req)
 		export_push(req, export_id);
 	agencies_wake_worker(req);
 	redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
 /* New one-time passwords for the import's accounts nobody has used yet. */
-static void passwords(struct request *req)
+static int passwords(struct request *req)
 {
 	const char *ia = req_arg(req, "id");
 	long long id = ia ? strtoll(ia, NULL, 10) : 0, export_id;
@@ -413,9 +417,10 @@ static void passwords(struct request *req)
 	}
 	export_push(req, export_id);
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", export_id));
+	return req->status;
 }
 
-void page_team_import(struct request *req)
+int page_team_import(struct request *req)
 {
 	const char *action = req_arg(req, "action");
 
@@ -431,4 +436,5 @@ void page_team_import(struct request *req)
 	if (action && !strcmp(action, "passwords"))
 		return passwords(req);
 	upload(req);
+	return req->status;
 }

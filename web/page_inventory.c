@@ -23,9 +23,10 @@
  * the same query that reads them, so nothing unpublished can leak.
  */
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "inventory");
+	return req->status;
 }
 
 /*
@@ -33,7 +34,7 @@ static void unavailable(struct request *req)
  * bounds, written around the application.  No figure is shown rather than
  * a wrapped one.
  */
-static void out_of_range(struct request *req, const char *title)
+static int out_of_range(struct request *req, const char *title)
 {
 	req->status = 500;
 	layout_begin(req, title, title);
@@ -43,6 +44,7 @@ static void out_of_range(struct request *req, const char *title)
 	form_flash(req, "error", "本年度的排放量合計超出系統可計算的範圍：資料庫中有超出上限的資料（例如設定上限之前存入的填報）。"
 		   "為免顯示錯誤的數字，本頁不顯示合計；請聯絡系統管理者檢查資料。");
 	layout_end(req);
+	return req->status;
 }
 
 /* The county-year's state: is_open and published; 1 found, 0 not, -1 error. */
@@ -72,7 +74,7 @@ int inventory_year_published(struct request *req, int county, int year)
 	return r < 0 ? -1 : r && published;
 }
 
-static void publish(struct request *req, int year, int on)
+static int publish(struct request *req, int year, int on)
 {
 	struct db *db = &req->app->db;
 	int open, published, r;
@@ -113,10 +115,11 @@ static void publish(struct request *req, int year, int on)
 	if (db_exec(st) || audit_add_county(req, year, on ? "公開盤查成果" : "撤回公開", NULL, on ? "公開" : "撤回") || db_commit(db))
 		goto fail;
 	redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&%s=1", year, on ? "published" : "withdrawn"));
-	return;
+	return req->status;
 fail:
 	db_rollback(db);
 	unavailable(req);
+	return req->status;
 }
 
 /*
@@ -126,7 +129,7 @@ fail:
  * unexpired workbook of the same kind and stamp is offered again instead of
  * being rebuilt.
  */
-static void request_export(struct request *req, int year, const char *kind)
+static int request_export(struct request *req, int year, const char *kind)
 {
 	struct db *db = &req->app->db;
 	struct db_stmt *st = db_prepare(db,
@@ -178,9 +181,10 @@ static void request_export(struct request *req, int year, const char *kind)
 	id = (long long)db_insert_id(st);
 	export_push(req, id);
 	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+	return req->status;
 }
 
-void page_team_inventory(struct request *req)
+int page_team_inventory(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const char *ya = req_arg(req, "year");
@@ -252,10 +256,11 @@ void page_team_inventory(struct request *req)
 		    "<button type=\"submit\" name=\"action\" value=\"export_charts\" class=\"secondary\">轉出圖表</button></p></form>", year);
 	inventory_render(req, inv);
 	layout_end(req);
+	return req->status;
 }
 
 /* 公開資訊: the published county-years; one of them with its inventory. */
-void page_public(struct request *req)
+int page_public(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const char *ca = req_arg(req, "county"), *ya = req_arg(req, "year");
@@ -315,7 +320,7 @@ void page_public(struct request *req)
 		strbuf_addf(o, " 政府機關溫室氣體盤查成果　民國 %d 年（%d）</h1>", year - 1911, year);
 		inventory_render(req, inv);
 		layout_end(req);
-		return;
+		return req->status;
 	}
 	st = db_prepare(&req->app->db,
 		"SELECT c.letter, c.name, y.year, DATE_FORMAT(y.published_at, '%Y-%m-%d'), IFNULL(cr.total_milli, 0)"
@@ -341,4 +346,5 @@ void page_public(struct request *req)
 		html(o, "<tr><td colspan=\"4\" class=\"empty\">目前尚無已公開的盤查成果。</td></tr>");
 	html(o, "</tbody></table>");
 	layout_end(req);
+	return req->status;
 }

@@ -40,15 +40,17 @@ static int year_info(struct request *req, int year, struct year_info *y)
 	return 0;
 }
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "report");
+	return req->status;
 }
 
-static void not_found(struct request *req)
+static int not_found(struct request *req)
 {
 	req->status = 404;
 	routes_error_page(req);
+	return req->status;
 }
 
 static int arg_year(struct request *req)
@@ -63,7 +65,7 @@ static int arg_year(struct request *req)
 	return *end || v < 2000 || v > 2100 ? 0 : (int)v;
 }
 
-void page_report_years(struct request *req)
+int page_report_years(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	struct db_stmt *st = db_prepare(&req->app->db,
@@ -99,6 +101,7 @@ void page_report_years(struct request *req)
 	}
 	html(o, "</tbody></table>");
 	layout_end(req);
+	return req->status;
 }
 
 /* Last year's value of a field, for the hint beside it. */
@@ -409,7 +412,7 @@ static const char *form_warning(const struct report *r)
 	return NULL;
 }
 
-void page_report_edit(struct request *req)
+int page_report_edit(struct request *req)
 {
 	const struct calc_table *t = factors_table(req->app);
 	struct report *r = arena_zalloc(&req->arena, sizeof(*r)), *prev = arena_zalloc(&req->arena, sizeof(*prev));
@@ -441,7 +444,7 @@ void page_report_edit(struct request *req)
 		render_form(req, NULL, t, r, prev, &y, lines, n, ok ? &res : NULL,
 			    req_arg(req, "saved") ? "已存檔。" : ok ? form_warning(r) : err,
 			    req_arg(req, "saved") ? "ok" : "error", !y.is_open);
-		return;
+		return req->status;
 	}
 	if (!y.is_open) {
 		req->status = 403;
@@ -456,7 +459,7 @@ void page_report_edit(struct request *req)
 	if (saving && !req->session->has_contact) {
 		req->status = 400;
 		render_form(req, f, t, r, prev, &y, NULL, 0, NULL, "請先至「帳號維護」填寫業務承辦聯絡資訊（必填），才能存檔。", "error", 0);
-		return;
+		return req->status;
 	}
 	rc = calc_compute(t, year, in, n, lines, &res, err, sizeof(err));
 	if (!rc)
@@ -464,24 +467,24 @@ void page_report_edit(struct request *req)
 	if (f->nerr || rc) {
 		req->status = 400;
 		render_form(req, f, t, r, prev, &y, lines, rc ? 0 : n, rc ? NULL : &res, rc ? err : NULL, "error", 0);
-		return;
+		return req->status;
 	}
 	if (!saving) {
 		/* 計算: show the figures, store nothing. */
 		const char *w = form_warning(r);
 		render_form(req, f, t, r, prev, &y, lines, n, &res, w ? w : "計算完成（尚未存檔）。", w ? "error" : "ok", 0);
-		return;
+		return req->status;
 	}
 	switch (report_save(req, r, lines, n, &res)) {
 	case REPORT_SAVED:
 		redirect(req, arena_printf(&req->arena, "/report/edit?year=%d&saved=1", year));
-		return;
+		return req->status;
 	case REPORT_STALE:
 		req->status = 409;
 		render_form(req, f, t, r, prev, &y, lines, n, &res,
 			    "未存檔：這份報表在您開啟之後已被他人（或另一個視窗）修改並存檔。您輸入的內容保留在下方；"
 			    "請另開新視窗檢視目前內容，確認後再重新輸入並存檔。", "error", 0);
-		return;
+		return req->status;
 	case REPORT_FAILED:
 	case REPORT_RETRY:
 		return unavailable(req);
@@ -490,11 +493,12 @@ void page_report_edit(struct request *req)
 		render_form(req, f, t, r, prev, &y, lines, n, &res,
 			    "資料庫連線在存檔的最後一刻中斷，無法確認是否已存檔。您輸入的內容保留在下方；"
 			    "請稍候另開新視窗查看本年度報表，若未存檔再重新存檔。", "error", 0);
-		return;
+		return req->status;
 	}
+	return req->status;
 }
 
-void page_report_view(struct request *req)
+int page_report_view(struct request *req)
 {
 	const struct calc_table *t = factors_table(req->app);
 	struct report *r = arena_zalloc(&req->arena, sizeof(*r));
@@ -536,9 +540,10 @@ void page_report_view(struct request *req)
 	report_inputs(req, r, in, &n);
 	int ok = calc_compute(t, year, in, n, lines, &res, err, sizeof(err)) == 0;
 	render_form(req, NULL, t, r, NULL, &y, lines, n, ok ? &res : NULL, ok ? NULL : err, "error", 1);
+	return req->status;
 }
 
-void page_report_history(struct request *req)
+int page_report_history(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	int year = arg_year(req);
@@ -574,4 +579,5 @@ void page_report_history(struct request *req)
 		html(o, "<tr><td colspan=\"6\" class=\"empty\">尚無修改紀錄。</td></tr>");
 	strbuf_addf(o, "</tbody></table><p><a href=\"/report/edit?year=%d\">回填報頁</a></p>", year);
 	layout_end(req);
+	return req->status;
 }

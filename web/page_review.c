@@ -11,9 +11,10 @@
 #include "session.h"
 #include "util.h"
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "review");
+	return req->status;
 }
 
 int review_may_see(struct request *req, long long agency_id, int *yes)
@@ -266,7 +267,7 @@ static int render_table(struct request *req, long long agency, int year, int lev
 	return 0;
 }
 
-void page_review(struct request *req)
+int page_review(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const struct session *s = req->session;
@@ -337,4 +338,5 @@ void page_review(struct request *req)
 	strbuf_add(o, c->table.buf, c->table.len);
 	html(o, "<p><a class=\"button secondary\" href=\"/review\">返回</a></p>");
 	layout_end(req);
+	return req->status;
 }

@@ -17,9 +17,10 @@
 
 static const char *const status_label[] = { "未登錄", "登錄中", "已登錄完成" };
 
-static void unavailable(struct request *req)
+static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "team");
+	return req->status;
 }
 
 static int arg_int(struct request *req, const char *name, int def)
@@ -52,7 +53,7 @@ static const char *like_pattern(struct arena *a, const char *q)
 	return out;
 }
 
-void page_team(struct request *req)
+int page_team(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const struct session *s = req->session;
@@ -208,10 +209,11 @@ void page_team(struct request *req)
 		html(o, "<tr><td colspan=\"10\" class=\"empty\">沒有符合條件的機關。</td></tr>");
 	strbuf_addf(o, "</tbody></table><p class=\"muted\">共 %d 個機關。</p>", rows);
 	layout_end(req);
+	return req->status;
 }
 
 /* 年度管理: open or close a year, set its deadline. */
-void page_team_years(struct request *req)
+int page_team_years(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const struct session *s = req->session;
@@ -265,7 +267,7 @@ void page_team_years(struct request *req)
 			if (db_affected(st) && audit_add(req, 0, year, open ? "年度開放" : "年度關閉", NULL, *dl ? dl : "（無期限）"))
 				return unavailable(req);
 			redirect(req, "/team/years?saved=1");
-			return;
+			return req->status;
 		}
 		req->status = 400;
 	}
@@ -305,10 +307,11 @@ void page_team_years(struct request *req)
 	}
 	html(o, "</tbody></table>");
 	layout_end(req);
+	return req->status;
 }
 
 /* 機關帳號: unlock (解鎖機關帳號) and reset passwords with a one-time password shown once. */
-void page_team_accounts(struct request *req)
+int page_team_accounts(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const struct session *s = req->session;
@@ -340,7 +343,7 @@ void page_team_accounts(struct request *req)
 			if (!st || (db_bind_int(st, 0, acc), db_exec(st)) || audit_add(req, agency, 0, "解鎖機關帳號", NULL, who))
 				return unavailable(req);
 			redirect(req, "/team/accounts?unlocked=1");
-			return;
+			return req->status;
 		}
 		if (action && !strcmp(action, "reset")) {
 			char pw[13], hash[PASSWORD_HASH_MAX];
@@ -403,8 +406,9 @@ void page_team_accounts(struct request *req)
 	}
 	html(o, "</tbody></table>");
 	layout_end(req);
-	return;
+	return req->status;
 rollback:
 	db_rollback(&req->app->db);
 	unavailable(req);
+	return req->status;
 }

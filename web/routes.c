@@ -42,19 +42,21 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_ADMIN_CONTENT]  = { "/admin/content",  GET_HEAD | METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_content },
 };
 
-void routes_unavailable(struct request *req, const char *what)
+int routes_unavailable(struct request *req, const char *what)
 {
 	error("%s: %s", what, req->app->db.errstr);
 	req->status = 503;
 	strbuf_reset(&req->body);
 	strbuf_reset(&req->headers);
 	routes_error_page(req);
+	return req->status;
 }
 
-void redirect(struct request *req, const char *to)
+int redirect(struct request *req, const char *to)
 {
 	req->status = 303;
 	req_header(req, "Location", to);
+	return req->status;
 }
 
 static int role_allows(const struct route *r, const struct session *s)
@@ -69,7 +71,7 @@ static int role_allows(const struct route *r, const struct session *s)
 	return 0;
 }
 
-void routes_error_page(struct request *req)
+int routes_error_page(struct request *req)
 {
 	const char *msg;
 
@@ -92,6 +94,7 @@ void routes_error_page(struct request *req)
 	html_txt(&req->body, msg);
 	html(&req->body, "</p><p><a href=\"/\">回首頁</a></p></section>");
 	layout_end(req);
+	return req->status;
 }
 
 void routes_dispatch(struct request *req)
@@ -133,5 +136,5 @@ void routes_dispatch(struct request *req)
 		routes_error_page(req);
 		return;
 	}
-	r->handler(req);
+	req->status = r->handler(req);
 }

@@ -58,49 +58,50 @@ struct route {
 	unsigned methods;          /* METHOD_* mask */
 	enum role role;
 	unsigned flags;
-	void (*handler)(struct request *req);
+	/* Writes the response and returns its HTTP status (req->status). */
+	int (*handler)(struct request *req);
 };
 
 void routes_dispatch(struct request *req);
-/* A page for req->status (400, 403, 404, 405, 413, 500, 503). */
-void routes_error_page(struct request *req);
+/* A page for req->status (400, 403, 404, 405, 413, 500, 503); returns req->status. */
+int routes_error_page(struct request *req);
 
 /* The page frame (layout.c): everything around a page's own content. */
 void layout_begin(struct request *req, const char *title, const char *crumb);
 void layout_end(struct request *req);
 /* A whole page choosing the inventory year (2025 down to 2013), each linking to path?year=Y. */
-void layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path);
+int layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path);
 /* The same with a notice above the list (e.g. why the year asked for was refused); notice is plain text. */
-void layout_year_page_notice(struct request *req, const char *title, const char *crumb, const char *heading, const char *path,
+int layout_year_page_notice(struct request *req, const char *title, const char *crumb, const char *heading, const char *path,
 			     const char *notice);
 
 /* Page handlers. */
-void page_home(struct request *req);
-void page_info(struct request *req);
-void page_healthz(struct request *req);
-void page_login(struct request *req);
-void page_logout(struct request *req);
-void page_account(struct request *req);
-void page_password(struct request *req);
-void page_report_years(struct request *req);
-void page_report_edit(struct request *req);
-void page_report_view(struct request *req);
-void page_report_history(struct request *req);
-void page_review(struct request *req);
-void page_review_export(struct request *req);
-void page_export_status(struct request *req);
-void page_download(struct request *req);
-void page_team(struct request *req);
-void page_team_years(struct request *req);
-void page_team_accounts(struct request *req);
-void page_team_reminders(struct request *req);
-void page_team_agencies(struct request *req);
-void page_team_import(struct request *req);
-void page_team_activities(struct request *req);
-void page_team_inventory(struct request *req);
-void page_public(struct request *req);
-void page_download_file(struct request *req);
-void page_admin_content(struct request *req);
+int page_home(struct request *req);
+int page_info(struct request *req);
+int page_healthz(struct request *req);
+int page_login(struct request *req);
+int page_logout(struct request *req);
+int page_account(struct request *req);
+int page_password(struct request *req);
+int page_report_years(struct request *req);
+int page_report_edit(struct request *req);
+int page_report_view(struct request *req);
+int page_report_history(struct request *req);
+int page_review(struct request *req);
+int page_review_export(struct request *req);
+int page_export_status(struct request *req);
+int page_download(struct request *req);
+int page_team(struct request *req);
+int page_team_years(struct request *req);
+int page_team_accounts(struct request *req);
+int page_team_reminders(struct request *req);
+int page_team_agencies(struct request *req);
+int page_team_import(struct request *req);
+int page_team_activities(struct request *req);
+int page_team_inventory(struct request *req);
+int page_public(struct request *req);
+int page_download_file(struct request *req);
+int page_admin_content(struct request *req);
 
 /* Wakes an export worker for export <id>; when Redis is down the export worker's poll finds the row anyway. */
 void export_push(struct request *req, long long id);
@@ -112,10 +113,10 @@ void export_push(struct request *req, long long id);
  */
 #define EXPORT_COALESCE " ON DUPLICATE KEY UPDATE exports.id = LAST_INSERT_ID(exports.id)"
 
-/* 503 after a database failure: logs what failed (with the server's message) and shows the error page. */
-void routes_unavailable(struct request *req, const char *what);
+/* 503 after a database failure: logs what failed (with the server's message) and shows the error page; returns 503. */
+int routes_unavailable(struct request *req, const char *what);
 
-/* Sends the browser elsewhere (303 See Other). */
-void redirect(struct request *req, const char *to);
+/* Sends the browser elsewhere (303 See Other); returns 303. */
+int redirect(struct request *req, const char *to);
 
 #endif

@@ -210,7 +210,7 @@ static int ascii_printable(const char *s)
 	return 1;
 }
 
-void page_login(struct request *req)
+int page_login(struct request *req)
 {
 	struct db *db = &req->app->db;
 	const char *county = req_arg(req, "county");
@@ -288,26 +288,28 @@ void page_login(struct request *req)
 		if (found)
 			log_warn("login failed for account %lld from %s%s", id, req->remote_addr ? req->remote_addr : "?", locked ? " (locked)" : "");
 		login_failed(req, county, account);
-		return;
+		return req->status;
 	}
 	if (session_clear_failures(db, id) || session_create(req, id))
 		goto unavailable;
 	redirect(req, must_change ? "/password" : "/");
-	return;
+	return req->status;
 unavailable:
 	error("login: %s", db->errstr);
 	req->status = 503;
 	routes_error_page(req);
+	return req->status;
 }
 
-void page_logout(struct request *req)
+int page_logout(struct request *req)
 {
 	if (session_delete_current(req)) {
 		req->status = 503;
 		routes_error_page(req);
-		return;
+		return req->status;
 	}
 	req_set_cookie(req, SESSION_COOKIE, "", "Lax", 0);
 	req->session = NULL;
 	redirect(req, "/");
+	return req->status;
 }

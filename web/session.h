@@ -45,8 +45,8 @@ int session_clear_failures(struct db *db, long long account_id);
 int session_account_locked(struct db *db, long long account_id, int *locked, int *failures);
 
 /* Login and logout (POST /login, POST /logout). */
-void page_login(struct request *req);
-void page_logout(struct request *req);
+int page_login(struct request *req);
+int page_logout(struct request *req);
 
 /* ROC year helpers used by several pages. */
 static inline int roc_year(int ce) { return ce - 1911; }
