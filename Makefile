@@ -29,7 +29,7 @@ Q =
 say =
 endif
 
-SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
+SHARED_OBJ = $(addprefix $(O)/shared/, years.o store_year.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
 	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o)
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
 	form.o audit.o factors.o report.o report_save.o page_content.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
@@ -81,7 +81,17 @@ $(UNIT_TESTS):
 
 $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
 
-unit: $(UNIT_TESTS)
+# Store tests: the SQL of shared/store_*.c against the test stack's MariaDB (tests/run.sh
+# runs them once the stack is up).  Each links the stores and what they need.
+STORE_OBJ = $(addprefix $(O)/shared/, $(patsubst shared/%.c,%.o,$(wildcard shared/store_*.c)) years.o)
+STORE_TESTS = $(patsubst tests/store/%_test.c,$(O)/tests/%_test,$(wildcard tests/store/*_test.c))
+$(O)/tests/%_test: $(O)/tests/store/%_test.o $(STORE_OBJ) $(WORKER_SHARED_OBJ) $(O)/shared/arena.o
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
+
+$(O)/tests/store/%.o: CPPFLAGS += -Itests/unit -Itests/store
+
+unit: $(UNIT_TESTS) $(STORE_TESTS)
 
 # Installs the Debian packages (and the browser-test npm packages) that are missing.
 deps:

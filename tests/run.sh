@@ -142,6 +142,15 @@ if ! scripts/stack.sh start >"$LOGS/stack.log" 2>&1; then
 fi
 log "  up on $BASE_URL, data in $CITYINV_VAR"
 
+log "== store tests (shared/store_*.c against the stack's MariaDB)"
+for t in build/tests/*_test; do
+	[ -x "$t" ] || continue
+	n=$(basename "$t")
+	sel "$n" || continue
+	# The programs' secrets, as the stack gives them to its services.
+	suite "store/$n" env $(cat "$CITYINV_VAR/secrets.env") "$t"
+done
+
 log "== integration tests"
 for t in tests/http/*.test.mjs tests/browser/*.test.mjs; do
 	[ -e "$t" ] || continue

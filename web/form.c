@@ -1,8 +1,11 @@
-/* form.c: field errors and the labelled inputs that show them. */
+/* form.c: declared input read into typed values, field errors, and the labelled inputs that show them. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "form.h"
 #include "html.h"
+#include "input.h"
+#include "years.h"
 
 void form_error(struct form *f, const char *name, const char *msg)
 {
@@ -89,4 +92,173 @@ void form_flash(struct request *req, const char *kind, const char *msg)
 	html(&req->body, "\" role=\"status\">");
 	html_txt(&req->body, msg);
 	html(&req->body, "</p>\n");
+}
+
+static const char *const kind_messages[FORM__MAX] = {
+	[FORM_YEAR] = "年度不正確。",
+	[FORM_ID] = "編號不正確。",
+	[FORM_INT] = "數值不正確。",
+	[FORM_QUANTITY] = NULL,   /* input_message() of the error */
+	[FORM_TEXT] = NULL,
+	[FORM_ENUM] = "請從選項中選擇。",
+	[FORM_DATE] = NULL,
+	[FORM_FLAG] = NULL,
+	[FORM_EMAIL] = NULL,
+	[FORM_PHONE] = NULL,
+	[FORM_TOKEN] = "表單已逾時，請重新整理頁面後再試。",
+};
+
+/* Digits only (ASCII, no sign, no space), at most 18 of them, into *v. */
+static int parse_digits(const char *s, long long *v)
+{
+	long long n = 0;
+	size_t len = strlen(s);
+
+	if (!len || len > 18)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		n = n * 10 + (s[i] - '0');
+	}
+	*v = n;
+	return 0;
+}
+
+/* An optional minus sign and digits, within [min, max]. */
+static int parse_int(const char *s, long long min, long long max, long long *v)
+{
+	long long n;
+
+	if (*s == '-') {
+		if (parse_digits(s + 1, &n))
+			return -1;
+		n = -n;
+	} else if (parse_digits(s, &n)) {
+		return -1;
+	}
+	if (n < min || n > max)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* Checks v->raw against k; 0 when valid (v->set), else the message. */
+static const char *check(struct request *req, const struct form_key *k, struct form_val *v, int *bad)
+{
+	struct arena *a = &req->arena;
+	const char *raw = v->raw;
+	size_t len = strlen(raw);
+	enum input_err e = INPUT_OK;
+	struct years y;
+
+	*bad = 0;
+	switch (k->kind) {
+	case FORM_YEAR:
+		if (years_get(&req->app->db, &y))
+			return (*bad = -1), NULL;
+		if (parse_int(raw, y.first, y.last, &v->i))
+			return k->msg ? k->msg : kind_messages[k->kind];
+		break;
+	case FORM_ID:
+		if (parse_digits(raw, &v->i) || v->i < 1 || v->i > (1LL << 53))
+			return k->msg ? k->msg : kind_messages[k->kind];
+		break;
+	case FORM_INT:
+		if (parse_int(raw, k->min, k->max, &v->i))
+			return k->msg ? k->msg : kind_messages[k->kind];
+		break;
+	case FORM_ENUM:
+		for (v->i = 0; k->choices[v->i]; v->i++)
+			if (!strcmp(k->choices[v->i], raw))
+				break;
+		if (!k->choices[v->i])
+			return k->msg ? k->msg : kind_messages[k->kind];
+		break;
+	case FORM_FLAG:
+		v->i = 1;
+		break;
+	case FORM_TOKEN:
+		if (!hex_token_ok(raw))
+			return k->msg ? k->msg : kind_messages[k->kind];
+		v->s = raw;
+		break;
+	case FORM_QUANTITY:
+		e = input_quantity(a, raw, len, k->max, &v->q, &v->s);
+		if (e == INPUT_TOO_LARGE && !k->msg)
+			return input_max_message(a, k->max, k->unit);
+		break;
+	case FORM_TEXT:
+		e = input_text(a, raw, len, (size_t)k->max, k->flags & FORM_MULTILINE ? INPUT_MULTILINE : 0, &v->s);
+		break;
+	case FORM_DATE:
+		e = input_date(a, raw, len, (int)k->min, (int)k->max, &v->s);
+		break;
+	case FORM_EMAIL:
+		e = input_email(a, raw, len, &v->s);
+		break;
+	case FORM_PHONE:
+		e = input_phone(a, raw, len, (size_t)k->max, &v->s);
+		break;
+	case FORM__MAX:
+		abort();
+	}
+	if (e == INPUT_EMPTY)
+		return NULL;
+	if (e)
+		return k->msg ? k->msg : input_message(e);
+	v->set = 1;
+	return NULL;
+}
+
+int form_read_one(struct request *req, const struct form_key *k, struct form_val *v, struct form *f)
+{
+	const char *msg;
+	int bad;
+
+	memset(v, 0, sizeof(*v));
+	v->raw = req_arg(req, k->name);
+	if (v->raw && k->kind != FORM_FLAG) {
+		/* Blank is absent: only text fields trim, so look past white space here. */
+		const char *p = v->raw;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (!*p) {
+			if (k->flags & FORM_REQUIRED)
+				goto required;
+			return 0;
+		}
+	}
+	if (!v->raw) {
+		if (k->flags & FORM_REQUIRED && k->kind != FORM_FLAG)
+			goto required;
+		return 0;
+	}
+	msg = check(req, k, v, &bad);
+	if (bad < 0)
+		return -1;
+	if (msg) {
+		form_error(f, k->name, msg);
+		return 1;
+	}
+	if (!v->set && k->flags & FORM_REQUIRED)
+		goto required;
+	return 0;
+required:
+	form_error(f, k->name, k->msg ? k->msg : input_message(INPUT_EMPTY));
+	return 1;
+}
+
+int form_read(struct request *req, const struct form_key *keys, int n, struct form_val *out, struct form *f)
+{
+	int nbad = 0;
+
+	for (int i = 0; i < n; i++) {
+		int r = form_read_one(req, &keys[i], &out[i], f);
+
+		if (r < 0)
+			return -1;
+		nbad += r;
+	}
+	return nbad;
 }

@@ -26,6 +26,8 @@ enum method { METHOD_OTHER = 0, METHOD_GET = 1, METHOD_HEAD = 2, METHOD_POST = 4
 
 struct request;
 struct session;
+struct form;
+struct form_val;
 
 /* How a request reads its body and sends its response (FastCGI or CGI). */
 struct request_io {
@@ -54,6 +56,10 @@ struct request {
 	struct upload files[MULTIPART_MAX_FILES];   /* a multipart body's files */
 	int nfiles;
 	const char *cookie_header;
+
+	/* The route's declared fields, validated before its handler runs (form.h). */
+	struct form_val *in;        /* indexed by the page's key enum; NULL when it declares none */
+	struct form *in_err;        /* one message per bad field (never NULL when in is set) */
 
 	const char *csrf;           /* the token forms must carry */
 	struct session *session;    /* the logged-in account, or NULL */

@@ -1,6 +1,7 @@
 /* routes.c: the one table of routes, and the dispatcher that enforces its flags. */
 #include <string.h>
 
+#include "form.h"
 #include "html.h"
 #include "routes.h"
 #include "session.h"
@@ -97,17 +98,57 @@ int routes_error_page(struct request *req)
 	return req->status;
 }
 
+/*
+ * The route for req: the path's route for the POSTed action when the path
+ * has such routes, else its route without an action.  NULL with *status
+ * 404 (no such path) or 400 (an action the path does not have).
+ */
+static const struct route *route_find(struct request *req, int *status)
+{
+	const char *action = req->method == METHOD_POST ? query_get(&req->form, "action") : NULL;
+	const struct route *plain = NULL;
+	int split = 0;
+
+	*status = 404;
+	for (int i = 0; i < PAGE__MAX; i++) {
+		const struct route *r = &routes[i];
+
+		if (!r->path || strcmp(r->path, req->path))
+			continue;
+		if (!r->action) {
+			if (!plain)
+				plain = r;
+			continue;
+		}
+		split = 1;
+		if (action && !strcmp(r->action, action))
+			return r;
+	}
+	if (split && req->method == METHOD_POST) {
+		*status = 400;
+		return NULL;
+	}
+	return plain;
+}
+
+/* Reads the route's declared fields into req->in; -1 when the years could not be read. */
+static int route_input(struct request *req, const struct route *r)
+{
+	if (!r->in)
+		return 0;
+	req->in = arena_zalloc(&req->arena, sizeof(*req->in) * (size_t)r->in->n);
+	req->in_err = arena_zalloc(&req->arena, sizeof(*req->in_err));
+	return form_read(req, r->in->keys, r->in->n, req->in, req->in_err) < 0 ? -1 : 0;
+}
+
 void routes_dispatch(struct request *req)
 {
-	const struct route *r = NULL;
+	const struct route *r;
+	int status;
 
-	for (int i = 0; i < PAGE__MAX; i++)
-		if (!strcmp(routes[i].path, req->path)) {
-			r = &routes[i];
-			break;
-		}
+	r = route_find(req, &status);
 	if (!r) {
-		req->status = 404;
+		req->status = status;
 		routes_error_page(req);
 		return;
 	}
@@ -134,6 +175,10 @@ void routes_dispatch(struct request *req)
 	if (req->method == METHOD_POST && (r->flags & ROUTE_CSRF) && !csrf_valid(req)) {
 		req->status = 403;
 		routes_error_page(req);
+		return;
+	}
+	if (route_input(req, r)) {
+		routes_unavailable(req, "the years served");
 		return;
 	}
 	req->status = r->handler(req);

@@ -53,6 +53,14 @@ enum page {
 	PAGE__MAX
 };
 
+struct form_decl;
+
+/*
+ * A route: a path and, for a POST that carries an `action` field, the
+ * action (NULL: a route for the path's other requests).  A path whose POSTs are split by action has
+ * one route per action; a POST naming no action of that path is answered
+ * 400.  `in` declares the fields the handler reads (form.h).
+ */
 struct route {
 	const char *path;
 	unsigned methods;          /* METHOD_* mask */
@@ -60,6 +68,8 @@ struct route {
 	unsigned flags;
 	/* Writes the response and returns its HTTP status (req->status). */
 	int (*handler)(struct request *req);
+	const struct form_decl *in;
+	const char *action;
 };
 
 void routes_dispatch(struct request *req);
