@@ -29,8 +29,12 @@ Q =
 say =
 endif
 
-SHARED_OBJ = $(addprefix $(O)/shared/, years.o store_year.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
+SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
 	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o)
+# The stores (shared/store_*.c: all the SQL there is, by entity) as an archive, so that
+# each program links only the stores it calls.
+STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
+STORE_LIB = $(O)/libstore.a
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
 	form.o audit.o factors.o report.o report_save.o page_content.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
@@ -47,19 +51,22 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ)
+$(STORE_LIB): $(STORE_OBJ)
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark
 
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o \
-	db.o db_stmt.o queue.o job.o password.o inventory_data.o)
+	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o)
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
 
-$(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ)
+$(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter
 
-$(O)/cityinv-admin: $(ADMIN_OBJ) $(ADMIN_SHARED_OBJ)
+$(O)/cityinv-admin: $(ADMIN_OBJ) $(ADMIN_SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_PW) -lcsv
 
 # Unit tests of the pure modules: each links only what it tests.
@@ -83,9 +90,8 @@ $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
 
 # Store tests: the SQL of shared/store_*.c against the test stack's MariaDB (tests/run.sh
 # runs them once the stack is up).  Each links the stores and what they need.
-STORE_OBJ = $(addprefix $(O)/shared/, $(patsubst shared/%.c,%.o,$(wildcard shared/store_*.c)) years.o)
 STORE_TESTS = $(patsubst tests/store/%_test.c,$(O)/tests/%_test,$(wildcard tests/store/*_test.c))
-$(O)/tests/%_test: $(O)/tests/store/%_test.o $(STORE_OBJ) $(WORKER_SHARED_OBJ) $(O)/shared/arena.o
+$(O)/tests/%_test: $(O)/tests/store/%_test.o $(WORKER_SHARED_OBJ) $(O)/shared/arena.o $(STORE_LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
 
