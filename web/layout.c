@@ -5,6 +5,7 @@
 #include "html.h"
 #include "routes.h"
 #include "session.h"
+#include "years.h"
 
 static const struct {
 	const char *path;
@@ -138,15 +139,17 @@ void layout_end(struct request *req)
 
 int layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path)
 {
-	layout_year_page_notice(req, title, crumb, heading, path, NULL);
-	return req->status;
+	return layout_year_page_notice(req, title, crumb, heading, path, NULL);
 }
 
 int layout_year_page_notice(struct request *req, const char *title, const char *crumb, const char *heading, const char *path,
 			     const char *notice)
 {
 	struct strbuf *o = &req->body;
+	struct years ys;
 
+	if (years_get(&req->app->db, &ys))
+		return routes_unavailable(req, "the years served");
 	layout_begin(req, title, crumb);
 	html(o, "<h1>");
 	html_txt(o, heading);
@@ -157,7 +160,7 @@ int layout_year_page_notice(struct request *req, const char *title, const char *
 		html(o, "</p>");
 	}
 	html(o, "<ul class=\"years\">");
-	for (int y = 2025; y >= 2013; y--) {
+	for (int y = ys.last; y >= ys.first; y--) {
 		html(o, "<li><a href=\"");
 		html_attr(o, path);
 		strbuf_addf(o, "?year=%d\">民國 %d 年（%d）</a></li>", y, y - 1911, y);

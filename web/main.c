@@ -274,6 +274,39 @@ static int open_socket(const struct config *cfg, const char *path)
 	return sock;
 }
 
+/* SIGTERM to the children kids[0..count), then 10 s for them to finish their request before SIGKILL. */
+static void stop_children(pid_t *kids, int count)
+{
+	long long deadline = now_ms() + 10000;
+
+	for (int i = 0; i < count; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
+	for (;;) {
+		int left = 0;
+
+		for (int i = 0; i < count; i++) {
+			if (kids[i] <= 0)
+				continue;
+			if (waitpid(kids[i], NULL, WNOHANG) == kids[i])
+				kids[i] = 0;
+			else
+				left++;
+		}
+		if (!left)
+			break;
+		if (now_ms() > deadline) {
+			for (int i = 0; i < count; i++)
+				if (kids[i] > 0) {
+					kill(kids[i], SIGKILL);
+					waitpid(kids[i], NULL, 0);
+				}
+			break;
+		}
+		usleep(20000);
+	}
+}
+
 static int supervise(const struct config *cfg)
 {
 	/* Children 0..n-1 serve the site; child n serves /healthz. */
@@ -324,33 +357,7 @@ static int supervise(const struct config *cfg)
 	}
 
 	log_info("stopping");
-	for (int i = 0; i <= n; i++)
-		if (kids[i] > 0)
-			kill(kids[i], SIGTERM);
-	long long deadline = now_ms() + 10000;
-	for (;;) {
-		int left = 0;
-
-		for (int i = 0; i <= n; i++) {
-			if (kids[i] <= 0)
-				continue;
-			if (waitpid(kids[i], NULL, WNOHANG) == kids[i])
-				kids[i] = 0;
-			else
-				left++;
-		}
-		if (!left)
-			break;
-		if (now_ms() > deadline) {
-			for (int i = 0; i <= n; i++)
-				if (kids[i] > 0) {
-					kill(kids[i], SIGKILL);
-					waitpid(kids[i], NULL, 0);
-				}
-			break;
-		}
-		usleep(20000);
-	}
+	stop_children(kids, n + 1);
 	if (cfg->web_socket[0] == '/')
 		unlink(cfg->web_socket);
 	if (cfg->health_socket[0] == '/')

@@ -79,7 +79,7 @@ int routes_error_page(struct request *req);
 /* The page frame (layout.c): everything around a page's own content. */
 void layout_begin(struct request *req, const char *title, const char *crumb);
 void layout_end(struct request *req);
-/* A whole page choosing the inventory year (2025 down to 2013), each linking to path?year=Y. */
+/* A whole page choosing the inventory year (the years served, newest first), each linking to path?year=Y. */
 int layout_year_page(struct request *req, const char *title, const char *crumb, const char *heading, const char *path);
 /* The same with a notice above the list (e.g. why the year asked for was refused); notice is plain text. */
 int layout_year_page_notice(struct request *req, const char *title, const char *crumb, const char *heading, const char *path,

@@ -39,7 +39,7 @@ static void store_test_open(struct db *db)
 }
 
 /* Runs one statement of the test's own (setting up rows, reading what a store wrote). */
-static long long store_test_int(struct db *db, const char *sql)
+__attribute__((unused)) static long long store_test_int(struct db *db, const char *sql)
 {
 	struct db_stmt *st = db_prepare(db, sql);
 	long long v = -1;
