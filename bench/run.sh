@@ -19,6 +19,7 @@ cleanup() {
 trap cleanup EXIT
 sql() { $STACK sql -N -B "$@"; }
 
+exec > >(tee "$TMP/out")
 make -s all
 cc -O2 -o "$TMP/hello" bench/hello.c -lfcgi
 $STACK start >/dev/null
@@ -112,3 +113,22 @@ cells=$(sql -e "SELECT
 	+ (SELECT COUNT(*) FROM agencies WHERE county_id = $county AND active = 1) * (13 + 10)
 	+ (SELECT COUNT(*) FROM factors) * 10")
 "$TMP/xlsx_bare" "$TMP/bare.xlsx" "$cells"
+
+# The three ratios issue 11 compares across commits (each within this one run, so the
+# machine's speed cancels out): the review page against hello (req/s, higher is better), the
+# full recompute against the raw aggregate and the detail workbook against the bare program
+# (time, lower is better).  Medians of the runs above.
+median() { sort -n | awk '{v[NR]=$1} END {print NR ? v[int((NR+1)/2)] : 0}'; }
+out=$TMP/out
+recompute=$(sed -n "s/.*rollup county $county year 2020:.*took \([0-9]*\) ms.*/\1/p" "$out" | median)
+raw=$(sed -n 's/^raw SQL rollup: \([0-9]*\) ms/\1/p' "$out" | median)
+review=$(sed -n 's/^review: \([0-9.]*\) req.*/\1/p' "$out")
+hello=$(sed -n 's/^hello: \([0-9.]*\) req.*/\1/p' "$out")
+detail=$(sed -n 's/^inventory_detail: export [0-9]*: done in \([0-9]*\) ms.*/\1/p' "$out")
+bare=$(sed -n 's/^bare libxlsxwriter: .* in \([0-9]*\) ms.*/\1/p' "$out")
+echo "== ratios"
+awk -v rv="$review" -v he="$hello" -v rc="$recompute" -v rw="$raw" -v de="$detail" -v ba="$bare" 'BEGIN {
+	printf "review / hello %.3f (%s / %s req/s)\n", he ? rv / he : 0, rv, he
+	printf "recompute / raw SQL %.2f (%s / %s ms)\n", rw ? rc / rw : 0, rc, rw
+	printf "detail workbook / bare %.2f (%s / %s ms)\n", ba ? de / ba : 0, de, ba
+}'

@@ -172,8 +172,10 @@ start_service() {
 	mariadb)
 		local as_root=()
 		[ "$(id -u)" -eq 0 ] && as_root=(--user=root)
+		# Its temporary tables under var/ too: what others do in /tmp is not its concern.
+		mkdir -p "$VAR/tmp"
 		spawn mariadb "$MARIADBD" --no-defaults --datadir="$VAR/mysql" "${as_root[@]}" \
-			--socket="$RUN/mysql.sock" --skip-networking --pid-file="$RUN/mariadbd.pid" \
+			--tmpdir="$VAR/tmp" --socket="$RUN/mysql.sock" --skip-networking --pid-file="$RUN/mariadbd.pid" \
 			--log-error="$LOG/mariadb.log" --character-set-server=utf8mb4 \
 			--collation-server=utf8mb4_unicode_ci --default-time-zone=+08:00 --innodb-buffer-pool-size=256M \
 			--innodb-log-file-size=64M --max-connections=500 --skip-name-resolve
