@@ -120,7 +120,7 @@ cells=$(sql -e "SELECT
 # (time, lower is better).  Medians of the runs above.
 median() { sort -n | awk '{v[NR]=$1} END {print NR ? v[int((NR+1)/2)] : 0}'; }
 out=$TMP/out
-recompute=$(sed -n "s/.*rollup county $county year 2020:.*took \([0-9]*\) ms.*/\1/p" "$out" | median)
+recompute=$(sed -n "s/.*, full, oldest waited .* ms, took \([0-9]*\) ms.*/\1/p" "$out" | median)
 raw=$(sed -n 's/^raw SQL rollup: \([0-9]*\) ms/\1/p' "$out" | median)
 review=$(sed -n 's/^review: \([0-9.]*\) req.*/\1/p' "$out")
 hello=$(sed -n 's/^hello: \([0-9.]*\) req.*/\1/p' "$out")
