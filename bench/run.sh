@@ -17,6 +17,7 @@ cleanup() {
 	rm -f web/static/bench-review.html
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 sql() { $STACK sql -N -B "$@"; }
 
 exec > >(tee "$TMP/out")
