@@ -100,16 +100,19 @@ int routes_error_page(struct request *req)
 
 /*
  * The route for req: the path's route for the POSTed action when the path
- * has such routes, else its route without an action.  NULL with *status
- * 404 (no such path) or 400 (an action the path does not have).
+ * has routes by action, else its route without one (or, for a GET of a
+ * path that has only those, one of them: the method check answers 405);
+ * NULL: no such path.
+ * A POST naming no action of such a path (and that no route without an
+ * action takes) sets *bad_action and returns one of the path's routes, so
+ * that its role and token are checked as for any of them before the 400.
  */
-static const struct route *route_find(struct request *req, int *status)
+static const struct route *route_find(struct request *req, int *bad_action)
 {
 	const char *action = req->method == METHOD_POST ? query_get(&req->form, "action") : NULL;
-	const struct route *plain = NULL;
-	int split = 0;
+	const struct route *plain = NULL, *split = NULL;
 
-	*status = 404;
+	*bad_action = 0;
 	for (int i = 0; i < PAGE__MAX; i++) {
 		const struct route *r = &routes[i];
 
@@ -120,15 +123,16 @@ static const struct route *route_find(struct request *req, int *status)
 				plain = r;
 			continue;
 		}
-		split = 1;
+		if (!split)
+			split = r;
 		if (action && !strcmp(r->action, action))
 			return r;
 	}
-	if (split && req->method == METHOD_POST) {
-		*status = 400;
-		return NULL;
+	if (split && req->method == METHOD_POST && !(plain && plain->methods & METHOD_POST)) {
+		*bad_action = 1;
+		return split;
 	}
-	return plain;
+	return plain ? plain : split;   /* a GET of a path only POSTed to: 405 */
 }
 
 /* Reads the route's declared fields into req->in; -1 when the years could not be read. */
@@ -144,11 +148,11 @@ static int route_input(struct request *req, const struct route *r)
 void routes_dispatch(struct request *req)
 {
 	const struct route *r;
-	int status;
+	int bad_action;
 
-	r = route_find(req, &status);
+	r = route_find(req, &bad_action);
 	if (!r) {
-		req->status = status;
+		req->status = 404;
 		routes_error_page(req);
 		return;
 	}
@@ -174,6 +178,11 @@ void routes_dispatch(struct request *req)
 	}
 	if (req->method == METHOD_POST && (r->flags & ROUTE_CSRF) && !csrf_valid(req)) {
 		req->status = 403;
+		routes_error_page(req);
+		return;
+	}
+	if (bad_action) {
+		req->status = 400;
 		routes_error_page(req);
 		return;
 	}

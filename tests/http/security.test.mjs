@@ -19,7 +19,7 @@ async function login(county, account, password = 'cityinv-demo', c = new Client(
 // The route table, read from web/routes.c: path, methods, role, flags.
 function routeTable() {
   const src = fs.readFileSync(path.join(ROOT, 'web/routes.c'), 'utf8');
-  return [...src.matchAll(/\[PAGE_\w+\]\s*=\s*\{\s*"([^"]+)",\s*([^,]+),\s*(ROLE_\w+),\s*([^,]+),\s*\w+\s*\}/g)]
+  return [...src.matchAll(/\[PAGE_\w+\]\s*=\s*\{\s*"([^"]+)",\s*([^,]+),\s*(ROLE_\w+),\s*([^,]+),\s*\w+\s*(?:,[^}]*)?\}/g)]
     .map((m) => ({ path: m[1], get: /GET_HEAD/.test(m[2]), post: /METHOD_POST/.test(m[2]), role: m[3], csrf: /ROUTE_CSRF/.test(m[4]) }));
 }
 
