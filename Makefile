@@ -47,7 +47,9 @@ UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_quer
 all: $(BINS)
 build: all
 
-$(O)/%.o: %.c
+# Every object depends on the Makefile: a new warning flag rebuilds everything, so what a fresh
+# clone would refuse is refused here too.
+$(O)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
