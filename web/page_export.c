@@ -1,6 +1,4 @@
 /* page_export.c: asking for a workbook, following its progress, downloading it through nginx. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "form.h"
@@ -9,6 +7,7 @@
 #include "review.h"
 #include "routes.h"
 #include "session.h"
+#include "store_export.h"
 #include "util.h"
 
 /*
@@ -16,7 +15,38 @@
  * (refreshing itself while it waits: a meta refresh, no script), and
  * /download answers with X-Accel-Redirect so nginx streams the file from
  * the internal /_files/ location once the right to it has been checked here.
+ *
+ * Their input comes from the buttons of other pages and from links, never
+ * typed: a bad value answers with the error page (400 for a request to
+ * build, 404 for an export to show), as before the forms were declared.
  */
+
+enum review_export_key { REVIEW_EXPORT_YEAR, REVIEW_EXPORT_AGENCY, REVIEW_EXPORT__MAX };
+static const struct form_key review_export_keys[REVIEW_EXPORT__MAX] = {
+	[REVIEW_EXPORT_YEAR] = { "year", FORM_YEAR, FORM_REQUIRED, 0, 0, NULL, NULL, NULL },
+	[REVIEW_EXPORT_AGENCY] = { "agency", FORM_ID, FORM_REQUIRED, 0, 0, NULL, NULL, NULL },
+};
+const struct form_decl review_export_in = FORM_DECL(review_export_keys);
+
+enum team_reminders_key { TEAM_REMINDERS_YEAR, TEAM_REMINDERS__MAX };
+static const struct form_key team_reminders_keys[TEAM_REMINDERS__MAX] = {
+	[TEAM_REMINDERS_YEAR] = { "year", FORM_YEAR, FORM_REQUIRED, 0, 0, NULL, NULL, NULL },
+};
+const struct form_decl team_reminders_in = FORM_DECL(team_reminders_keys);
+
+enum export_status_key { EXPORT_STATUS_ID, EXPORT_STATUS_REUSED, EXPORT_STATUS__MAX };
+static const struct form_key export_status_keys[EXPORT_STATUS__MAX] = {
+	[EXPORT_STATUS_ID] = { "id", FORM_ID, 0, 0, 0, NULL, NULL, NULL },
+	/* Set by the inventory page when the data had not changed since the last workbook. */
+	[EXPORT_STATUS_REUSED] = { "reused", FORM_FLAG, 0, 0, 0, NULL, NULL, NULL },
+};
+const struct form_decl export_status_in = FORM_DECL(export_status_keys);
+
+enum download_key { DOWNLOAD_ID, DOWNLOAD__MAX };
+static const struct form_key download_keys[DOWNLOAD__MAX] = {
+	[DOWNLOAD_ID] = { "id", FORM_ID, 0, 0, 0, NULL, NULL, NULL },
+};
+const struct form_decl download_in = FORM_DECL(download_keys);
 
 static int unavailable(struct request *req)
 {
@@ -24,41 +54,39 @@ static int unavailable(struct request *req)
 	return req->status;
 }
 
+static int refuse(struct request *req, int status)
+{
+	req->status = status;
+	return routes_error_page(req);
+}
+
+/* Wakes a worker for export id and sends the browser to its status page. */
+static int follow(struct request *req, long long id)
+{
+	export_push(req, id);
+	return redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+}
+
 /* POST /review/export: year, agency. */
 int page_review_export(struct request *req)
 {
-	const char *ya = req_arg(req, "year"), *aa = req_arg(req, "agency");
-	int year = ya ? atoi(ya) : 0, may = 0;
-	long long agency = aa ? strtoll(aa, NULL, 10) : 0;
-	struct db_stmt *st;
-	long long id;
+	const struct form_val *in = req->in;
+	long long agency = in[REVIEW_EXPORT_AGENCY].i, id;
+	int may = 0, rc;
 
-	if (year < 2000 || year > 2100 || !agency) {
-		req->status = 400;
-		return routes_error_page(req);
-	}
+	if (req->in_err->nerr)
+		return refuse(req, 400);
 	if (review_may_see(req, agency, &may))
 		return unavailable(req);
-	if (!may) {
-		req->status = 404;
-		return routes_error_page(req);
-	}
-	st = db_prepare(&req->app->db,
-		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at)"
-		" SELECT 'review', county_id, id, ?, ?, CONCAT(CONVERT(code USING utf8mb4), '_', ? - 1911, '_所屬機關.xlsx'), NOW(3) FROM agencies WHERE id = ?"
-		EXPORT_COALESCE);
-	if (!st)
+	if (!may)
+		return refuse(req, 404);
+	rc = store_export_request_review(&req->app->db, agency, (int)in[REVIEW_EXPORT_YEAR].i,
+					 req->session->account_id, &id);
+	if (rc < 0)
 		return unavailable(req);
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, req->session->account_id);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, agency);
-	if (db_exec(st))
-		return unavailable(req);
-	id = (long long)db_insert_id(st);
-	export_push(req, id);
-	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
-	return req->status;
+	if (!rc)
+		return refuse(req, 404);
+	return follow(req, id);
 }
 
 void export_push(struct request *req, long long id)
@@ -70,122 +98,92 @@ void export_push(struct request *req, long long id)
 /* POST /team/reminders: the list of agencies not yet 已登錄完成, with contacts, as .xlsx. */
 int page_team_reminders(struct request *req)
 {
-	const char *ya = req_arg(req, "year");
-	int year = ya ? atoi(ya) : 0;
-	struct db_stmt *st;
 	long long id;
 
-	if (year < 2000 || year > 2100) {
-		req->status = 400;
-		return routes_error_page(req);
-	}
-	st = db_prepare(&req->app->db,
-		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at)"
-		" VALUES ('reminders', ?, NULL, ?, ?, CONCAT(? - 1911, '年_催報名單.xlsx'), NOW(3))" EXPORT_COALESCE);
-	if (!st)
+	if (req->in_err->nerr)
+		return refuse(req, 400);
+	if (store_export_request_reminders(&req->app->db, req->session->county_id, (int)req->in[TEAM_REMINDERS_YEAR].i,
+					   req->session->account_id, &id))
 		return unavailable(req);
-	db_bind_int(st, 0, req->session->county_id);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, req->session->account_id);
-	db_bind_int(st, 3, year);
-	if (db_exec(st))
-		return unavailable(req);
-	id = (long long)db_insert_id(st);
-	export_push(req, id);
-	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
-	return req->status;
+	return follow(req, id);
 }
 
-/*
- * The export row if the session asked for it (a workbook past its time is
- * gone; one replaced by a newer workbook still says so, with no file);
- * 1 found, 0 not, -1 error.
- */
-static int load(struct request *req, long long id, const char **status, int *progress, const char **err,
-		const char **file, const char **filename, long long *superseded_by)
+/* The export named by a valid id, if the session asked for it: 1, 0 (answer 404), -1 (answer 503). */
+static int load(struct request *req, const struct form_val *id, struct store_export_view *e)
 {
-	struct db_stmt *st = db_prepare(&req->app->db,
-		"SELECT status, progress, IFNULL(error, ''), IF(superseded_by IS NULL, IFNULL(file, ''), ''), filename,"
-		" IFNULL(superseded_by, 0) FROM exports"
-		" WHERE id = ? AND requested_by = ? AND (expires_at IS NULL OR expires_at > NOW() OR superseded_by IS NOT NULL)");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, id);
-	db_bind_int(st, 1, req->session->account_id);
-	if (db_exec(st))
-		return -1;
-	if (db_step(st) != 1)
+	if (!id->set)
 		return 0;
-	*status = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
-	*progress = (int)db_col_int(st, 1);
-	*err = arena_strdup(&req->arena, db_col_text(st, 2, NULL));
-	*file = arena_strdup(&req->arena, db_col_text(st, 3, NULL));
-	*filename = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
-	*superseded_by = db_col_int(st, 5);
-	db_reset(st);
-	return 1;
+	return store_export_read(&req->app->db, id->i, req->session->account_id, e);
 }
 
+/* The status line of export id. */
+static void status_line(struct strbuf *o, long long id, const struct store_export_view *e)
+{
+	switch (e->status) {
+	case STORE_EXPORT_QUEUED:
+		html(o, "<span class=\"status s0\">排隊中</span>（頁面會自動更新）");
+		return;
+	case STORE_EXPORT_RUNNING:
+		strbuf_addf(o, "<span class=\"status s1\">產製中 %d%%</span>（頁面會自動更新）", e->progress);
+		return;
+	case STORE_EXPORT_DONE:
+		if (e->superseded_by)
+			strbuf_addf(o, "<span class=\"status s0\">已失效</span>　此檔案的一次性密碼已由較新的檔案取代，不再提供下載："
+				    "<a href=\"/exports?id=%lld\">較新的檔案</a>", e->superseded_by);
+		else
+			strbuf_addf(o, "<span class=\"status s2\">完成</span>　<a class=\"button\" href=\"/download?id=%lld\">下載</a>", id);
+		return;
+	case STORE_EXPORT_FAILED:
+	case STORE_EXPORT_STATUS__MAX:
+		break;
+	}
+	html(o, "<span class=\"status s0\">失敗</span>　");
+	html_txt(o, e->error);
+}
+
+/* GET /exports?id=: the export's status, refreshing itself while it waits. */
 int page_export_status(struct request *req)
 {
 	struct strbuf *o = &req->body;
-	const char *ia = req_arg(req, "id"), *status, *err, *file, *filename;
-	long long id = ia ? strtoll(ia, NULL, 10) : 0, newer;
-	int progress, rc = load(req, id, &status, &progress, &err, &file, &filename, &newer);
+	struct store_export_view e;
+	int rc = load(req, &req->in[EXPORT_STATUS_ID], &e);
 
 	if (rc < 0)
 		return unavailable(req);
-	if (!rc) {
-		req->status = 404;
-		return routes_error_page(req);
-	}
-	if (!strcmp(status, "queued") || !strcmp(status, "running"))
+	if (!rc)
+		return refuse(req, 404);
+	if (e.status == STORE_EXPORT_QUEUED || e.status == STORE_EXPORT_RUNNING)
 		req_header(req, "Refresh", "2");
 	layout_begin(req, "轉出明細", "轉出明細");
 	html(o, "<h1>轉出明細：");
-	html_txt(o, filename);
+	html_txt(o, e.filename);
 	html(o, "</h1>");
-	if (req_arg(req, "reused"))
+	if (req->in[EXPORT_STATUS_REUSED].set)
 		html(o, "<p class=\"flash ok\" role=\"status\">資料自上次產製後沒有變動，沿用先前的檔案。</p>");
 	html(o, "<p id=\"export-status\" aria-live=\"polite\">");
-	if (!strcmp(status, "queued"))
-		html(o, "<span class=\"status s0\">排隊中</span>（頁面會自動更新）");
-	else if (!strcmp(status, "running"))
-		strbuf_addf(o, "<span class=\"status s1\">產製中 %d%%</span>（頁面會自動更新）", progress);
-	else if (!strcmp(status, "done") && newer)
-		strbuf_addf(o, "<span class=\"status s0\">已失效</span>　此檔案的一次性密碼已由較新的檔案取代，不再提供下載："
-			    "<a href=\"/exports?id=%lld\">較新的檔案</a>", newer);
-	else if (!strcmp(status, "done"))
-		strbuf_addf(o, "<span class=\"status s2\">完成</span>　<a class=\"button\" href=\"/download?id=%lld\">下載</a>", id);
-	else {
-		html(o, "<span class=\"status s0\">失敗</span>　");
-		html_txt(o, err);
-	}
+	status_line(o, req->in[EXPORT_STATUS_ID].i, &e);
 	html(o, "</p>");
 	layout_end(req);
 	return req->status;
 }
 
+/* GET /download?id=: the workbook, streamed by nginx, to the account that asked for it. */
 int page_download(struct request *req)
 {
-	const char *ia = req_arg(req, "id"), *status, *err, *file, *filename;
-	long long id = ia ? strtoll(ia, NULL, 10) : 0, newer;
-	int progress, rc = load(req, id, &status, &progress, &err, &file, &filename, &newer);
+	struct store_export_view e;
+	int rc = load(req, &req->in[DOWNLOAD_ID], &e);
 	struct strbuf cd = STRBUF_INIT;
 
 	if (rc < 0)
 		return unavailable(req);
-	if (!rc || strcmp(status, "done") || newer || !*file || strstr(file, "..")) {
-		req->status = 404;
-		return routes_error_page(req);
-	}
+	if (!rc || e.status != STORE_EXPORT_DONE || e.superseded_by || !*e.file || strstr(e.file, ".."))
+		return refuse(req, 404);
 	/* RFC 6266: a plain ASCII fallback and the UTF-8 name. */
 	strbuf_addstr(&cd, "attachment; filename=\"cityinv.xlsx\"; filename*=UTF-8''");
-	html_url_arg(&cd, filename);
+	html_url_arg(&cd, e.filename);
 	req_header(req, "Content-Disposition", cd.buf);
 	strbuf_release(&cd);
-	req_header(req, "X-Accel-Redirect", arena_printf(&req->arena, "/_files/%s", file));
+	req_header(req, "X-Accel-Redirect", arena_printf(&req->arena, "/_files/%s", e.file));
 	req->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	return req->status;
 }

@@ -11,6 +11,7 @@
 
 #include "export.h"
 #include "jobs.h"
+#include "store_export.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -32,38 +33,18 @@
  * are written as strings, never as formulas.
  *
  * The builders are export_review.c, export_passwords.c (whose passwords the
- * transaction of finish() swaps in) and export_inventory.c.
+ * transaction of store_export_finish() swaps in) and export_inventory.c; the
+ * SQL of all this is shared/store_export.c's.
  */
 
 #define EXPORT_ATTEMPTS 3
+/* build_and_record(): the connection was lost at COMMIT, so whether the workbook is recorded is not known. */
+#define EXPORT_UNKNOWN 1
 
 /* The claim in hand is given back: the export is queued again (the poll takes it up). */
 static void release(struct job_ctx *ctx, long long id, int counted)
 {
-	struct db_stmt *st = db_prepare(ctx->db,
-		"UPDATE exports SET status = 'queued', progress = 0, claim = NULL, attempts = attempts - ?"
-		" WHERE id = ? AND claim = ? AND status = 'running'");
-
-	if (!st)
-		return;   /* the lease runs out instead */
-	db_bind_int(st, 0, counted ? 0 : 1);
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, ctx->claim);
-	db_exec(st);
-}
-
-static int set_failed(struct job_ctx *ctx, long long id, const char *err)
-{
-	struct db_stmt *st = db_prepare(ctx->db,
-		"UPDATE exports SET status = 'failed', progress = 0, error = ?, claim = NULL, finished_at = NOW(3)"
-		" WHERE id = ? AND claim = ? AND status = 'running'");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, err);
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, ctx->claim);
-	return db_exec(st);
+	store_export_release(ctx->db, id, ctx->claim, counted);   /* failing, the lease runs out instead */
 }
 
 lxw_workbook *export_open(const char *path, int constant_memory, char *err, size_t errlen)
@@ -106,33 +87,20 @@ int export_dberr(lxw_workbook *wb, char *err, size_t errlen)
 
 int export_progress(struct job_ctx *ctx, long long id, int pct)
 {
-	struct db_stmt *st = db_prepare(ctx->db,
-		"UPDATE exports SET progress = ?, claimed_at = NOW(3) WHERE id = ? AND claim = ? AND status = 'running'");
-
 	/*
 	 * Any other failure is not the job's failure (the commit at the end
 	 * checks the claim); a lost connection is, for db.c has then freed every
 	 * statement, the caller's result in hand included.
 	 */
-	if (st) {
-		db_bind_int(st, 0, pct);
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, ctx->claim);
-		if (!db_exec(st))
-			return 0;
-	}
+	if (!store_export_progress(ctx->db, id, ctx->claim, pct))
+		return 0;
 	return db_err_is_connection(ctx->db) ? -1 : 0;
 }
 
 /* The staged passwords of an export that will not be finished (or not by this attempt). */
 static void unstage(struct job_ctx *ctx, long long id)
 {
-	struct db_stmt *st = db_prepare(ctx->db, "DELETE FROM export_passwords WHERE export_id = ?");
-
-	if (st) {
-		db_bind_int(st, 0, id);
-		db_exec(st);
-	}
+	store_export_unstage(ctx->db, id);
 }
 
 /*
@@ -142,43 +110,17 @@ static void unstage(struct job_ctx *ctx, long long id)
  */
 static int claim(struct job_ctx *ctx, long long id, int *attempt)
 {
-	struct db_stmt *st;
 	static unsigned seq;
+	int lease = ctx->cfg->worker_heartbeat_seconds, rc;
 
 	snprintf(ctx->claim, sizeof(ctx->claim), "%.50s-%u-%d", ctx->worker_id, ++seq, rand() & 0xffff);
-	st = db_prepare(ctx->db,
-		"UPDATE exports SET status = 'running', progress = 5, error = NULL, claimed_at = NOW(3), claim = ?,"
-		" attempts = attempts + 1 WHERE id = ? AND attempts < ?"
-		" AND (status = 'queued' OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL ? SECOND))");
-	if (!st)
+	rc = store_export_claim(ctx->db, id, ctx->claim, EXPORT_ATTEMPTS, lease, attempt);
+	if (rc)
+		return rc;
+	rc = store_export_fail_exhausted(ctx->db, id, EXPORT_ATTEMPTS, lease);
+	if (rc < 0)
 		return -1;
-	db_bind_text(st, 0, ctx->claim);
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, EXPORT_ATTEMPTS);
-	db_bind_int(st, 3, ctx->cfg->worker_heartbeat_seconds);
-	if (db_exec(st))
-		return -1;
-	if (db_affected(st) == 1) {
-		st = db_prepare(ctx->db, "SELECT attempts FROM exports WHERE id = ?");
-		if (!st || (db_bind_int(st, 0, id), db_exec(st)) || db_step(st) != 1)
-			return -1;
-		*attempt = (int)db_col_int(st, 0);
-		db_reset(st);
-		return 1;
-	}
-	st = db_prepare(ctx->db,
-		"UPDATE exports SET status = 'failed', progress = 0, claim = NULL, finished_at = NOW(3),"
-		" error = CONCAT('產製過程中斷 ', attempts, ' 次（工作程序中止），已停止；請重新產生')"
-		" WHERE id = ? AND attempts >= ?"
-		" AND (status = 'queued' OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL ? SECOND))");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, id);
-	db_bind_int(st, 1, EXPORT_ATTEMPTS);
-	db_bind_int(st, 2, ctx->cfg->worker_heartbeat_seconds);
-	if (db_exec(st))
-		return -1;
-	if (db_affected(st) == 1) {
+	if (rc == 1) {
 		log_warn("export %lld failed: interrupted %d times", id, EXPORT_ATTEMPTS);
 		unstage(ctx, id);
 	}
@@ -206,215 +148,171 @@ static void remove_files(const char *dir, long long id)
 	closedir(d);
 }
 
-/* The statements of finish(), prepared before its transaction begins (see there). */
-static const char SQL_FINISH_CLAIM[] =
-	"SELECT 1 FROM exports WHERE id = ? AND claim = ? AND status = 'running' FOR UPDATE";
-static const char SQL_FINISH_SWAP[] =
-	"UPDATE accounts a JOIN export_passwords p ON p.account_id = a.id JOIN agencies g ON g.id = a.agency_id"
-	" SET a.password_hash = p.new_hash, a.failed_logins = 0, a.locked_until = NULL"
-	" WHERE p.export_id = ? AND a.password_hash = p.old_hash AND a.active = 1 AND g.active = 1"
-	" AND a.must_change_password = 1 AND a.password_changed_at IS NULL";
-static const char SQL_FINISH_UNSTAGE[] = "DELETE FROM export_passwords WHERE export_id = ?";
-/* Their passwords no longer work: no longer offered (export_expire deletes the files). */
-static const char SQL_FINISH_SUPERSEDE[] =
-	"UPDATE exports SET superseded_by = ?, expires_at = NOW() WHERE kind = 'passwords'"
-	" AND import_id = ? AND id < ? AND status = 'done' AND superseded_by IS NULL";
-static const char SQL_FINISH_DONE[] =
-	"UPDATE exports SET status = 'done', progress = 100, error = NULL, file = ?, claim = NULL, finished_at = NOW(3),"
-	" expires_at = NOW() + INTERVAL IF(kind = 'passwords', 7, 30) DAY WHERE id = ?";
+/* One attempt in hand: what it builds, where, and what it has to say. */
+struct attempt {
+	long long id;
+	const struct store_export_job *job;
+	char direrr[300];          /* the directory could not be made: every round fails with this */
+	char rel[200];             /* the workbook's path under files_dir */
+	char path[600];
+	char part[620];            /* written here, renamed to path once closed without error */
+	char err[300];
+	long long staged;          /* the passwords staged by build_passwords */
+};
 
-/*
- * Records the finished workbook (rel) in one transaction: with a password
- * workbook, its staged passwords replace the accounts' and the import's
- * older workbooks are retired.  0 done; 1 an account changed while the
- * workbook was built (nothing recorded: build it again); -1 the claim is no
- * longer this worker's; -2 the database failed (rolled back); -3 the
- * commit's outcome is unknown (the connection was lost at COMMIT).
- *
- * Every statement is prepared before START TRANSACTION: db_prepare() of a
- * statement not yet cached, on a connection lost inside the transaction,
- * reconnects and would run it (and the rest) outside any transaction.  A
- * cached statement's db_exec() on a lost connection just fails.
- */
-static int finish(struct job_ctx *ctx, long long id, int passwords, long long import_id, long long staged,
-		  const char *rel)
+/* Makes files_dir/exports (or says why not in a->direrr) and clears what an interrupted attempt left. */
+static void prepare_dir(struct job_ctx *ctx, struct attempt *a)
 {
-	static const char *const all[] = { SQL_FINISH_CLAIM, SQL_FINISH_SWAP, SQL_FINISH_UNSTAGE,
-					   SQL_FINISH_SUPERSEDE, SQL_FINISH_DONE };
-	struct db *db = ctx->db;
-	struct db_stmt *st;
-
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (!db_prepare(db, all[i]))
-			return -2;
-	if (db_begin(db))
-		return -2;
-	st = db_prepare(db, SQL_FINISH_CLAIM);
-	if (!st)
-		goto dberr;
-	db_bind_int(st, 0, id);
-	db_bind_text(st, 1, ctx->claim);
-	if (db_exec(st))
-		goto dberr;
-	if (db_step(st) != 1) {
-		db_rollback(db);
-		return -1;
-	}
-	db_reset(st);
-	if (passwords) {
-		st = db_prepare(db, SQL_FINISH_SWAP);
-		if (!st)
-			goto dberr;
-		db_bind_int(st, 0, id);
-		if (db_exec(st))
-			goto dberr;
-		if ((long long)db_affected(st) != staged) {
-			db_rollback(db);
-			return 1;
-		}
-		st = db_prepare(db, SQL_FINISH_UNSTAGE);
-		if (!st || (db_bind_int(st, 0, id), db_exec(st)))
-			goto dberr;
-		st = db_prepare(db, SQL_FINISH_SUPERSEDE);
-		if (!st)
-			goto dberr;
-		db_bind_int(st, 0, id);
-		db_bind_int(st, 1, import_id);
-		db_bind_int(st, 2, id);
-		if (db_exec(st))
-			goto dberr;
-	}
-	st = db_prepare(db, SQL_FINISH_DONE);
-	if (!st)
-		goto dberr;
-	db_bind_text(st, 0, rel);
-	db_bind_int(st, 1, id);
-	if (db_exec(st))
-		goto dberr;
-	if (db_commit(db))
-		return db_err_is_connection(db) ? -3 : -2;
-	return 0;
-dberr:
-	db_rollback(db);
-	return -2;
-}
-
-/* "export <id>" (checked by job_parse) */
-int job_export(struct job_ctx *ctx, const struct job *j)
-{
-	long long id = j->id, agency, import_id, staged = 0, t0 = now_ms();
-	struct db_stmt *st;
-	char kind[32], status[16], dir[512], path[600], part[620], rel[200], tok[17], err[300], direrr[300] = "";
-	int year, county, rc, attempt = 0, passwords;
-
-	st = db_prepare(ctx->db, "SELECT kind, IFNULL(agency_id, 0), year, status, county_id, IFNULL(import_id, 0) FROM exports WHERE id = ?");
-	if (!st)
-		return error("export: %s", ctx->db->errstr);
-	db_bind_int(st, 0, id);
-	if (db_exec(st))
-		return error("export: %s", ctx->db->errstr);
-	if (db_step(st) != 1) {
-		log_warn("export %lld: no such export, dropped", id);
-		return 0;
-	}
-	snprintf(kind, sizeof(kind), "%s", db_col_text(st, 0, NULL));
-	agency = db_col_int(st, 1);
-	year = (int)db_col_int(st, 2);
-	snprintf(status, sizeof(status), "%s", db_col_text(st, 3, NULL));
-	county = (int)db_col_int(st, 4);
-	import_id = db_col_int(st, 5);
-	db_reset(st);
-	if (!strcmp(status, "done") || !strcmp(status, "failed"))
-		return 0;
-	/* Claim it: only one worker builds an export (a stale lease is a dead worker's). */
-	rc = claim(ctx, id, &attempt);
-	if (rc < 0)
-		return error("export: %s", ctx->db->errstr);
-	if (rc == 0)
-		return 0;
-	if (attempt > 1)
-		log_info("export %lld (%s) taken up again: attempt %d of %d", id, kind, attempt, EXPORT_ATTEMPTS);
-	passwords = !strcmp(kind, "passwords");
+	char dir[512];
 
 	snprintf(dir, sizeof(dir), "%s/exports", ctx->cfg->files_dir);
 	if (mkdir(dir, 0755) && errno != EEXIST)
-		snprintf(direrr, sizeof(direrr), "無法建立目錄：%s", strerror(errno));
+		snprintf(a->direrr, sizeof(a->direrr), "無法建立目錄：%s", strerror(errno));
 	else
-		remove_files(dir, id);
+		remove_files(dir, a->id);
+}
+
+/* A new random file name for this round (a->rel, a->path, a->part). */
+static void name_file(struct job_ctx *ctx, struct attempt *a)
+{
+	char tok[17];
+
+	for (int i = 0; i < 8; i++)
+		tok[i * 2] = "0123456789abcdef"[rand() & 15], tok[i * 2 + 1] = "0123456789abcdef"[rand() & 15];
+	tok[16] = '\0';
+	snprintf(a->rel, sizeof(a->rel), "exports/%lld-%s.xlsx", a->id, tok);
+	snprintf(a->path, sizeof(a->path), "%s/%s", ctx->cfg->files_dir, a->rel);
+	snprintf(a->part, sizeof(a->part), "%s.part", a->path);
+}
+
+/* Builds the workbook of the job's kind into a->part; the builder's result (0, -1, EXPORT_DBERR, EXPORT_STOPPED). */
+static int build(struct job_ctx *ctx, struct attempt *a)
+{
+	const struct store_export_job *j = a->job;
+	char *err = a->err;
+	size_t errlen = sizeof(a->err);
+
+	switch (j->kind) {
+	case STORE_EXPORT_REVIEW:
+		return build_review(ctx, a->id, j->agency, j->year, a->part, err, errlen);
+	case STORE_EXPORT_REMINDERS:
+		return build_reminders(ctx, a->id, j->county, j->year, a->part, err, errlen);
+	case STORE_EXPORT_PASSWORDS:
+		return build_passwords(ctx, a->id, j->import_id, a->part, err, errlen, &a->staged);
+	case STORE_EXPORT_INVENTORY_DETAIL:
+		return build_inventory_detail(ctx, a->id, j->county, j->year, a->part, err, errlen);
+	case STORE_EXPORT_INVENTORY_CHARTS:
+		return build_inventory_charts(ctx, a->id, j->county, j->year, a->part, err, errlen);
+	case STORE_EXPORT_KIND__MAX:
+		break;
+	}
+	snprintf(err, errlen, "未知的匯出種類");
+	return -1;
+}
+
+/*
+ * Builds and records the workbook, building it again (up to EXPORT_ATTEMPTS
+ * rounds) while accounts change under a password workbook.  0 recorded, or
+ * offered by another worker, or not known to be (the caller is done); else
+ * what the caller concludes with: -1 (failed: a->err), EXPORT_DBERR,
+ * EXPORT_STOPPED, or EXPORT_UNKNOWN.
+ */
+static int build_and_record(struct job_ctx *ctx, struct attempt *a, int attempt, long long t0)
+{
+	int passwords = a->job->kind == STORE_EXPORT_PASSWORDS, rc;
+
 	for (int round = 1;; round++) {
-		snprintf(err, sizeof(err), "%s", direrr);
-		for (int i = 0; i < 8; i++)
-			tok[i * 2] = "0123456789abcdef"[rand() & 15], tok[i * 2 + 1] = "0123456789abcdef"[rand() & 15];
-		tok[16] = '\0';
-		snprintf(rel, sizeof(rel), "exports/%lld-%s.xlsx", id, tok);
-		snprintf(path, sizeof(path), "%s/%s", ctx->cfg->files_dir, rel);
-		snprintf(part, sizeof(part), "%s.part", path);
-		if (err[0])
-			rc = -1;
-		else if (!strcmp(kind, "review"))
-			rc = build_review(ctx, id, agency, year, part, err, sizeof(err));
-		else if (!strcmp(kind, "reminders"))
-			rc = build_reminders(ctx, id, county, year, part, err, sizeof(err));
-		else if (passwords)
-			rc = build_passwords(ctx, id, import_id, part, err, sizeof(err), &staged);
-		else if (!strcmp(kind, "inventory_detail"))
-			rc = build_inventory_detail(ctx, id, county, year, part, err, sizeof(err));
-		else if (!strcmp(kind, "inventory_charts"))
-			rc = build_inventory_charts(ctx, id, county, year, part, err, sizeof(err));
-		else {
-			snprintf(err, sizeof(err), "未知的匯出種類");
-			rc = -1;
-		}
-		if (rc == 0 && rename(part, path)) {
-			snprintf(err, sizeof(err), "無法完成檔案：%s", strerror(errno));
+		snprintf(a->err, sizeof(a->err), "%s", a->direrr);
+		name_file(ctx, a);
+		rc = a->err[0] ? -1 : build(ctx, a);
+		if (rc == 0 && rename(a->part, a->path)) {
+			snprintf(a->err, sizeof(a->err), "無法完成檔案：%s", strerror(errno));
 			rc = -1;
 		}
 		if (rc) {
-			unlink(part);
-			break;
+			unlink(a->part);
+			return rc;
 		}
-		rc = finish(ctx, id, passwords, import_id, staged, rel);
-		if (rc == 0) {
-			log_info("export %lld (%s) built in %lld ms, attempt %d", id, kind, now_ms() - t0, attempt);
+		switch (store_export_finish(ctx->db, a->id, ctx->claim, passwords, a->job->import_id, a->staged, a->rel)) {
+		case STORE_EXPORT_FINISHED:
+			log_info("export %lld (%s) built in %lld ms, attempt %d", a->id, a->job->kind_name, now_ms() - t0, attempt);
 			return 0;
-		}
-		if (rc == -3) {
+		case STORE_EXPORT_UNKNOWN:
 			/* Committed or not: keep the file.  If not, the lease runs out and the next attempt deletes it. */
-			return error("export %lld: the outcome of the commit is unknown: %s", id, ctx->db->errstr);
-		}
-		unlink(path);
-		if (rc == -1) {
-			log_warn("export %lld: another worker took it over; this copy is discarded", id);
+			return EXPORT_UNKNOWN;
+		case STORE_EXPORT_NOT_OURS:
+			unlink(a->path);
+			log_warn("export %lld: another worker took it over; this copy is discarded", a->id);
 			return 0;
-		}
-		if (rc == -2) {
-			rc = EXPORT_DBERR;
+		case STORE_EXPORT_FINISH_DBERR:
+			unlink(a->path);
+			return EXPORT_DBERR;
+		case STORE_EXPORT_CHANGED:
+			unlink(a->path);
 			break;
 		}
 		if (round == EXPORT_ATTEMPTS) {
-			snprintf(err, sizeof(err), "帳號在產製期間一再變動，請重新產生");
-			rc = -1;
-			break;
+			snprintf(a->err, sizeof(a->err), "帳號在產製期間一再變動，請重新產生");
+			return -1;
 		}
-		log_info("export %lld: accounts changed while it was built; building it again", id);
+		log_info("export %lld: accounts changed while it was built; building it again", a->id);
 	}
-	if (passwords)
-		unstage(ctx, id);
+}
+
+/* The end of an attempt that did not record the workbook: 0 or -1, as job_export. */
+static int conclude(struct job_ctx *ctx, struct attempt *a, int rc)
+{
+	if (a->job->kind == STORE_EXPORT_PASSWORDS)
+		unstage(ctx, a->id);
 	if (rc == EXPORT_STOPPED) {
-		release(ctx, id, 0);
-		log_info("export %lld left queued: the worker is stopping", id);
+		release(ctx, a->id, 0);
+		log_info("export %lld left queued: the worker is stopping", a->id);
 		return 0;
 	}
 	if (rc == EXPORT_DBERR) {
 		/* A lost connection is not the export's fault; any other database error counts as an attempt. */
 		int lost = db_err_is_connection(ctx->db);
 
-		error("export %lld: the database failed, it will be retried: %s", id, ctx->db->errstr);
-		release(ctx, id, !lost);
+		error("export %lld: the database failed, it will be retried: %s", a->id, ctx->db->errstr);
+		release(ctx, a->id, !lost);
 		return -1;
 	}
-	log_warn("export %lld failed: %s", id, err);
-	return set_failed(ctx, id, err) ? -1 : 0;
+	log_warn("export %lld failed: %s", a->id, a->err);
+	return store_export_fail(ctx->db, a->id, ctx->claim, a->err) ? -1 : 0;
+}
+
+/* "export <id>" (checked by job_parse) */
+int job_export(struct job_ctx *ctx, const struct job *j)
+{
+	struct store_export_job job;
+	struct attempt a = { .id = j->id, .job = &job };
+	long long t0 = now_ms();
+	int rc, attempt = 0;
+
+	rc = store_export_get(ctx->db, a.id, &job);
+	if (rc < 0)
+		return error("export: %s", ctx->db->errstr);
+	if (rc == 0) {
+		log_warn("export %lld: no such export, dropped", a.id);
+		return 0;
+	}
+	if (job.status == STORE_EXPORT_DONE || job.status == STORE_EXPORT_FAILED)
+		return 0;
+	/* Claim it: only one worker builds an export (a stale lease is a dead worker's). */
+	rc = claim(ctx, a.id, &attempt);
+	if (rc < 0)
+		return error("export: %s", ctx->db->errstr);
+	if (rc == 0)
+		return 0;
+	if (attempt > 1)
+		log_info("export %lld (%s) taken up again: attempt %d of %d", a.id, job.kind_name, attempt, EXPORT_ATTEMPTS);
+	prepare_dir(ctx, &a);
+	rc = build_and_record(ctx, &a, attempt, t0);
+	if (rc == 0)
+		return 0;
+	if (rc == EXPORT_UNKNOWN)
+		return error("export %lld: the outcome of the commit is unknown: %s", a.id, ctx->db->errstr);
+	return conclude(ctx, &a, rc);
 }
 
 int export_expire(struct job_ctx *ctx)
@@ -424,33 +322,21 @@ int export_expire(struct job_ctx *ctx)
 	 * workbook replaces their passwords): past that, the file is deleted and
 	 * the row forgets it (the download page already refuses it).
 	 */
-	struct db_stmt *st = db_prepare(ctx->db,
-		"SELECT id, file FROM exports WHERE file IS NOT NULL AND expires_at < NOW() ORDER BY id LIMIT 100");
-	long long ids[100];
-	char files[100][200];
-	int n = 0, rc = 0;
+	struct store_export_file files[STORE_EXPORT_EXPIRED_MAX];
+	int n = store_export_expired(ctx->db, files);
 
-	if (!st || db_exec(st))
+	if (n < 0)
 		return error("export expiry: %s", ctx->db->errstr);
-	while (n < 100 && (rc = db_step(st)) == 1) {
-		ids[n] = db_col_int(st, 0);
-		snprintf(files[n], sizeof(files[n]), "%s", db_col_text(st, 1, NULL));
-		n++;
-	}
-	if (rc < 0)   /* st may be gone with the connection */
-		return error("export expiry: %s", ctx->db->errstr);
-	db_reset(st);
 	for (int i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
 
-		if (!strstr(files[i], "..")) {
-			strbuf_addf(&path, "%s/%s", ctx->cfg->files_dir, files[i]);
+		if (!strstr(files[i].file, "..")) {
+			strbuf_addf(&path, "%s/%s", ctx->cfg->files_dir, files[i].file);
 			if (unlink(path.buf) && errno != ENOENT)
-				log_warn("export %lld: cannot delete %s: %s", ids[i], path.buf, strerror(errno));
+				log_warn("export %lld: cannot delete %s: %s", files[i].id, path.buf, strerror(errno));
 		}
 		strbuf_release(&path);
-		st = db_prepare(ctx->db, "UPDATE exports SET file = NULL WHERE id = ?");
-		if (!st || (db_bind_int(st, 0, ids[i]), db_exec(st)))
+		if (store_export_forget_file(ctx->db, files[i].id))
 			return error("export expiry: %s", ctx->db->errstr);
 	}
 	if (n)
@@ -464,22 +350,11 @@ int export_poll(struct job_ctx *ctx)
 	 * Exports whose wake-up never reached a worker (Redis down when they
 	 * were asked for) or whose worker died while building them: run them here.
 	 */
-	struct db_stmt *st = db_prepare(ctx->db,
-		"SELECT id FROM exports WHERE (status = 'queued' AND created_at < NOW(3) - INTERVAL 3 SECOND)"
-		" OR (status = 'running' AND claimed_at < NOW(3) - INTERVAL ? SECOND) ORDER BY id LIMIT 20");
-	long long ids[20];
-	int n = 0, rc = 0;
+	long long ids[STORE_EXPORT_DUE_MAX];
+	int n = store_export_due(ctx->db, ctx->cfg->worker_heartbeat_seconds, ids);
 
-	if (!st)
+	if (n < 0)
 		return error("export poll: %s", ctx->db->errstr);
-	db_bind_int(st, 0, ctx->cfg->worker_heartbeat_seconds);
-	if (db_exec(st))
-		return error("export poll: %s", ctx->db->errstr);
-	while (n < 20 && (rc = db_step(st)) == 1)
-		ids[n++] = db_col_int(st, 0);
-	if (rc < 0)   /* st may be gone with the connection */
-		return error("export poll: %s", ctx->db->errstr);
-	db_reset(st);
 	for (int i = 0; i < n && !*ctx->stopping; i++) {
 		struct job j = { .kind = JOB_EXPORT, .id = ids[i] };
 
@@ -507,21 +382,17 @@ static long peak_kib(void)
 
 int export_once(struct job_ctx *ctx, long long id)
 {
-	struct db_stmt *st = db_prepare(ctx->db,
-		"UPDATE exports SET status = 'queued', error = NULL, attempts = 0 WHERE id = ? AND status = 'failed'");
 	struct job j = { .kind = JOB_EXPORT, .id = id };
-	char status[16] = "?";
+	enum store_export_status s;
+	const char *status = "?";
 	long long t0 = now_ms();
 	int rc;
 
-	if (!st || (db_bind_int(st, 0, id), db_exec(st)))
+	if (store_export_requeue_failed(ctx->db, id))
 		return error("export %lld: %s", id, ctx->db->errstr), 1;
 	rc = job_export(ctx, &j);
-	st = db_prepare(ctx->db, "SELECT status FROM exports WHERE id = ?");
-	if (st && (db_bind_int(st, 0, id), !db_exec(st)) && db_step(st) == 1) {
-		snprintf(status, sizeof(status), "%s", db_col_text(st, 0, NULL));
-		db_reset(st);
-	}
+	if (store_export_status_of(ctx->db, id, &s) == 1)
+		status = store_export_status_name(s);
 	/* "running": another worker has it; "queued": the database failed, try again. */
 	printf("export %lld: %s in %lld ms, peak resident %ld KiB\n", id, status, now_ms() - t0, peak_kib());
 	return rc || strcmp(status, "done") ? 1 : 0;
