@@ -99,8 +99,9 @@ $(O)/tests/%_test: $(O)/tests/store/%_test.o $(WORKER_SHARED_OBJ) $(O)/shared/ar
 
 $(O)/tests/store/%.o: CPPFLAGS += -Itests/unit -Itests/store -Iweb
 # The declared forms are the web's: their test links the web's objects but its main.
-$(O)/tests/form_test: $(filter-out $(O)/web/main.o,$(WEB_OBJ)) $(SHARED_OBJ)
-$(O)/tests/form_test: LIBS_DB += -lfcgi -lutf8proc $(LIBS_IMPORT) -lcmark
+$(O)/tests/form_test: $(O)/tests/store/form_test.o $(filter-out $(O)/web/main.o,$(WEB_OBJ)) $(SHARED_OBJ) $(STORE_LIB)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark
 
 unit: $(UNIT_TESTS) $(STORE_TESTS)
 
