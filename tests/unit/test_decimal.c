@@ -377,7 +377,7 @@ static void test_format(void)
 	is_str(fmt(D("0.000000000000000000000000000001")), "0.000000000000000000000000000001", "scale 30");
 	is_str(gfmt(D("999999999999999999999999999999999999")), "999,999,999,999,999,999,999,999,999,999,999,999",
 	       "36 digits grouped");
-	min.m = -(dec_i128)(((unsigned __int128)1 << 127) - 1) - 1;
+	min.m = __extension__(-(dec_i128)(((unsigned __int128)1 << 127) - 1) - 1);
 	is_str(gfmt(min), "-170,141,183,460,469,231,731,687,303,715,884,105,728", "the most negative mantissa");
 	n = dec_format(D("123456"), small, sizeof(small));
 	ok(n == 6 && !strcmp(small, "1234"), "cut to fit, returns the full length");
