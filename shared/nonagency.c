@@ -76,6 +76,13 @@ const struct na_method na_methods[] = {
 };
 const int na_nmethods = (int)(sizeof(na_methods) / sizeof(na_methods[0]));
 
+const char *const na_method_keys[] = {
+	"elec_street", "elec_water", "elec_waste", "fuel_stationary", "fuel_mobile", "process", "rice", "enteric", "manure",
+	"landuse", "landfill", "compost", "incineration", "septic", "wastewater", NULL,
+};
+_Static_assert(sizeof(na_method_keys) / sizeof(na_method_keys[0]) == sizeof(na_methods) / sizeof(na_methods[0]) + 1,
+	       "na_method_keys names every method of na_methods, in order (test_nonagency checks the order)");
+
 const struct na_method *na_method_get(const char *key)
 {
 	for (int i = 0; key && i < na_nmethods; i++)
