@@ -200,10 +200,9 @@ static void read_override(struct request *req, struct saving *s)
 	if (!o->raw || !*o->raw)
 		return;
 	s->in.has_override = 1;
-	e = err ? INPUT_OK : o->set ? number(o->s, 9, 0, NA_OVERRIDE_MAX, &s->in.override) : INPUT_EMPTY;
 	if (err)
 		form_error(&s->f, "override", err);
-	else if (e)
+	else if ((e = o->set ? number(o->s, 9, 0, NA_OVERRIDE_MAX, &s->in.override) : INPUT_EMPTY))
 		decimals_message(req, &s->f, "override", e, 9, NA_OVERRIDE_MAX, "kgCO₂e／每單位數量");
 	if (!req->in[SAVE_REASON].set)
 		form_error(&s->f, "reason", team_activities_save_keys[SAVE_REASON].msg);
