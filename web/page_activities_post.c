@@ -5,12 +5,10 @@
 #include "activities.h"
 #include "audit.h"
 #include "factors.h"
-#include "html.h"
 #include "input.h"
 #include "routes.h"
 #include "session.h"
 #include "store_activity.h"
-#include "util.h"
 
 /* Row ids and versions: what FORM_ID accepts, and 0 (a new line's). */
 #define ROW_MAX (1LL << 53)
