@@ -344,11 +344,69 @@ static int fits_milli(dec_t d)
 	return dec_to_scaled_i64(d, 3, &m) == 0;
 }
 
+/* The factor (and method, sources) of line l by its item's rule; 0 or -1 with err. */
+static int line_factor(const struct calc_table *t, int year, const char *set, struct calc_line *l, char *err, size_t errlen)
+{
+	int rc = -1;
+
+	switch (l->item) {
+	case CALC_ELECTRICITY:
+		rc = electricity(t, year, l, err, errlen);
+		break;
+	case CALC_EXT_CO2:
+		rc = extinguisher(t, set, "fire_ext_CO2_refill", l, err, errlen);
+		break;
+	case CALC_EXT_BC:
+		rc = extinguisher(t, set, "fire_ext_BC_NaHCO3", l, err, errlen);
+		break;
+	case CALC_EXT_KBC:
+		rc = extinguisher(t, set, "fire_ext_KBC_KHCO3", l, err, errlen);
+		break;
+	case CALC_REFRIGERANT:
+		rc = refrigerant(t, set, l, err, errlen);
+		break;
+	default:
+		for (size_t k = 0; k < sizeof(fuels) / sizeof(fuels[0]); k++)
+			if (fuels[k].item == l->item)
+				rc = fuel(t, year, set, &fuels[k], l, err, errlen);
+		break;
+	}
+	return rc;
+}
+
+/* Line l's factor checked against CALC_FACTOR_MAX, its kgCO2e, and its share of *res; 0 or -1 with err. */
+static int line_total(const struct calc_item_info *info, struct calc_line *l, struct calc_result *res, char *err, size_t errlen)
+{
+	const dec_t factor_max = { CALC_FACTOR_MAX, 0 };
+
+	if (dec_sign(l->factor) < 0 || dec_cmp(l->factor, factor_max) > 0) {
+		char b[64], bm[64];
+
+		dec_format_grouped(factor_max, bm, sizeof(bm));
+		return calc_fail(err, errlen, "%s 的係數 %s 不在 0 至 %s kgCO₂e／單位之間，參考資料可能有誤",
+				 info->label, num(l->factor, b, sizeof(b)), bm);
+	}
+	if (dec_sign(l->quantity) < 0 || dec_mul(l->quantity, l->factor, &l->kg) || dec_round(l->kg, 3, &l->kg) ||
+	    !fits_milli(l->kg))
+		return calc_fail(err, errlen, "%s 的數量過大，無法計算", info->label);
+	dec_format(l->factor, l->factor_text, sizeof(l->factor_text));
+	if (l->part < 0 || l->part >= CALC_PART__MAX || l->scope < 1 || l->scope > 2)
+		return calc_fail(err, errlen, "未知的項目");
+	if (dec_add(res->total[l->part], l->kg, &res->total[l->part]) ||
+	    dec_add(res->by_category[l->part][l->category], l->kg, &res->by_category[l->part][l->category]) ||
+	    dec_add(res->by_scope[l->part][l->scope], l->kg, &res->by_scope[l->part][l->scope]) ||
+	    !fits_milli(res->total[l->part]))
+		return calc_fail(err, errlen, "合計過大，無法計算");
+	if (l->provisional)
+		res->provisional = 1;
+	return 0;
+}
+
 int calc_compute(const struct calc_table *t, int year, const struct calc_input *in, int n,
 		 struct calc_line *out, struct calc_result *res, char *err, size_t errlen)
 {
 	const char *set = calc_gwp_set(t, year);
-	const dec_t zero = { 0, 3 }, factor_max = { CALC_FACTOR_MAX, 0 };
+	const dec_t zero = { 0, 3 };
 
 	for (int p = 0; p < CALC_PART__MAX; p++) {
 		res->total[p] = zero;
@@ -364,7 +422,6 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 	for (int i = 0; i < n; i++) {
 		struct calc_line *l = &out[i];
 		const struct calc_item_info *info;
-		int rc = -1;
 
 		memset(l, 0, sizeof(*l));
 		if (in[i].item < 0 || in[i].item >= CALC__MAX)
@@ -379,51 +436,8 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 		l->scope = info->scope;
 		if (l->item != CALC_ELECTRICITY)
 			snprintf(l->gwp_set, sizeof(l->gwp_set), "%s", set);
-
-		switch (l->item) {
-		case CALC_ELECTRICITY:
-			rc = electricity(t, year, l, err, errlen);
-			break;
-		case CALC_EXT_CO2:
-			rc = extinguisher(t, set, "fire_ext_CO2_refill", l, err, errlen);
-			break;
-		case CALC_EXT_BC:
-			rc = extinguisher(t, set, "fire_ext_BC_NaHCO3", l, err, errlen);
-			break;
-		case CALC_EXT_KBC:
-			rc = extinguisher(t, set, "fire_ext_KBC_KHCO3", l, err, errlen);
-			break;
-		case CALC_REFRIGERANT:
-			rc = refrigerant(t, set, l, err, errlen);
-			break;
-		default:
-			for (size_t k = 0; k < sizeof(fuels) / sizeof(fuels[0]); k++)
-				if (fuels[k].item == l->item)
-					rc = fuel(t, year, set, &fuels[k], l, err, errlen);
-			break;
-		}
-		if (rc)
+		if (line_factor(t, year, set, l, err, errlen) || line_total(info, l, res, err, errlen))
 			return -1;
-		if (dec_sign(l->factor) < 0 || dec_cmp(l->factor, factor_max) > 0) {
-			char b[64], bm[64];
-
-			dec_format_grouped(factor_max, bm, sizeof(bm));
-			return calc_fail(err, errlen, "%s 的係數 %s 不在 0 至 %s kgCO₂e／單位之間，參考資料可能有誤",
-					 info->label, num(l->factor, b, sizeof(b)), bm);
-		}
-		if (dec_sign(l->quantity) < 0 || dec_mul(l->quantity, l->factor, &l->kg) || dec_round(l->kg, 3, &l->kg) ||
-		    !fits_milli(l->kg))
-			return calc_fail(err, errlen, "%s 的數量過大，無法計算", info->label);
-		dec_format(l->factor, l->factor_text, sizeof(l->factor_text));
-		if (l->part < 0 || l->part >= CALC_PART__MAX || l->scope < 1 || l->scope > 2)
-			return calc_fail(err, errlen, "未知的項目");
-		if (dec_add(res->total[l->part], l->kg, &res->total[l->part]) ||
-		    dec_add(res->by_category[l->part][l->category], l->kg, &res->by_category[l->part][l->category]) ||
-		    dec_add(res->by_scope[l->part][l->scope], l->kg, &res->by_scope[l->part][l->scope]) ||
-		    !fits_milli(res->total[l->part]))
-			return calc_fail(err, errlen, "合計過大，無法計算");
-		if (l->provisional)
-			res->provisional = 1;
 	}
 	return 0;
 }

@@ -187,6 +187,61 @@ static int env_secret(char *dst, size_t size, const char *var, const char *name,
 	return 0;
 }
 
+/* One line of the file (NUL-free): a comment, a blank, or 'key = value' stored in cfg; 0 or -1 with err. */
+static int parse_line(struct config *cfg, unsigned char *seen, char *buf, const char *name, int lineno,
+		      char *err, size_t errlen)
+{
+	char *s = trim(buf), *eq, *key, *val;
+	const char *why;
+	size_t i;
+
+	if (!*s || *s == '#')
+		return 0;
+	eq = strchr(s, '=');
+	if (!eq)
+		return fail(err, errlen, name, lineno, "expected 'key = value'");
+	*eq = '\0';
+	key = trim(s);
+	val = trim(eq + 1);
+	for (i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].name, key))
+			break;
+	if (i == NKEYS)
+		return fail(err, errlen, name, lineno, "unknown setting '%.64s'", key);
+	if (seen[i])
+		return fail(err, errlen, name, lineno, "'%s' is set twice", key);
+	seen[i] = 1;
+	why = set_value(cfg, &keys[i], val);
+	if (why)
+		return fail(err, errlen, name, lineno, "%s: %s", key, why);
+	return 0;
+}
+
+/* What the settings must say together, once every line is read, and the secrets from the environment. */
+static int check_whole(struct config *cfg, const char *name, char *err, size_t errlen)
+{
+	if (!cfg->health_socket[0]) {
+		size_t n = strlen(cfg->web_socket);
+
+		if (cfg->web_socket[0] != '/')
+			return fail(err, errlen, name, 0, "set health_socket (web_socket is not a path)");
+		if (n + sizeof(".health") > sizeof(cfg->health_socket))
+			return fail(err, errlen, name, 0, "web_socket too long to derive health_socket");
+		memcpy(cfg->health_socket, cfg->web_socket, n);
+		memcpy(cfg->health_socket + n, ".health", sizeof(".health"));
+	}
+	if (!strcmp(cfg->health_socket, cfg->web_socket))
+		return fail(err, errlen, name, 0, "health_socket must differ from web_socket");
+	if (!cfg->db_host[0] && !cfg->db_socket[0])
+		return fail(err, errlen, name, 0, "set db_host or db_socket");
+	if (!cfg->redis_host[0] && !cfg->redis_socket[0])
+		return fail(err, errlen, name, 0, "set redis_host or redis_socket");
+	if (env_secret(cfg->db_password, sizeof(cfg->db_password), "CITYINV_DB_PASSWORD", name, err, errlen) ||
+	    env_secret(cfg->redis_password, sizeof(cfg->redis_password), "CITYINV_REDIS_PASSWORD", name, err, errlen))
+		return -1;
+	return 0;
+}
+
 int config_parse(struct config *cfg, const char *name, const char *text,
 		 size_t len, char *err, size_t errlen)
 {
@@ -199,8 +254,6 @@ int config_parse(struct config *cfg, const char *name, const char *text,
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		char *s, *eq, *key, *val;
-		size_t i;
 
 		lineno++;
 		strbuf_reset(&line);
@@ -210,65 +263,10 @@ int config_parse(struct config *cfg, const char *name, const char *text,
 			fail(err, errlen, name, lineno, "NUL byte in line");
 			goto out;
 		}
-		s = trim(line.buf);
-		if (!*s || *s == '#')
-			continue;
-		eq = strchr(s, '=');
-		if (!eq) {
-			fail(err, errlen, name, lineno, "expected 'key = value'");
+		if (parse_line(cfg, seen, line.buf, name, lineno, err, errlen))
 			goto out;
-		}
-		*eq = '\0';
-		key = trim(s);
-		val = trim(eq + 1);
-		for (i = 0; i < NKEYS; i++)
-			if (!strcmp(keys[i].name, key))
-				break;
-		if (i == NKEYS) {
-			fail(err, errlen, name, lineno, "unknown setting '%.64s'", key);
-			goto out;
-		}
-		if (seen[i]) {
-			fail(err, errlen, name, lineno, "'%s' is set twice", key);
-			goto out;
-		}
-		seen[i] = 1;
-		const char *why = set_value(cfg, &keys[i], val);
-		if (why) {
-			fail(err, errlen, name, lineno, "%s: %s", key, why);
-			goto out;
-		}
 	}
-	if (!cfg->health_socket[0]) {
-		if (cfg->web_socket[0] != '/') {
-			fail(err, errlen, name, 0, "set health_socket (web_socket is not a path)");
-			goto out;
-		}
-		size_t n = strlen(cfg->web_socket);
-
-		if (n + sizeof(".health") > sizeof(cfg->health_socket)) {
-			fail(err, errlen, name, 0, "web_socket too long to derive health_socket");
-			goto out;
-		}
-		memcpy(cfg->health_socket, cfg->web_socket, n);
-		memcpy(cfg->health_socket + n, ".health", sizeof(".health"));
-	}
-	if (!strcmp(cfg->health_socket, cfg->web_socket)) {
-		fail(err, errlen, name, 0, "health_socket must differ from web_socket");
-		goto out;
-	}
-	if (!cfg->db_host[0] && !cfg->db_socket[0]) {
-		fail(err, errlen, name, 0, "set db_host or db_socket");
-		goto out;
-	}
-	if (!cfg->redis_host[0] && !cfg->redis_socket[0]) {
-		fail(err, errlen, name, 0, "set redis_host or redis_socket");
-		goto out;
-	}
-	if (env_secret(cfg->db_password, sizeof(cfg->db_password), "CITYINV_DB_PASSWORD", name, err, errlen) ||
-	    env_secret(cfg->redis_password, sizeof(cfg->redis_password), "CITYINV_REDIS_PASSWORD", name, err, errlen))
-		goto out;
-	ret = 0;
+	ret = check_whole(cfg, name, err, errlen);
 out:
 	strbuf_release(&line);
 	return ret;

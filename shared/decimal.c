@@ -63,145 +63,187 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-enum dec_err dec_parse(const char *s, size_t len, int max_scale, unsigned flags, dec_t *out)
-{
-	size_t i = 0, int_start, int_end, frac_start = 0, frac_end = 0;
-	size_t ndigits = 0, first_nz = 0, last_nz = 0, nfrac = 0, k, pos;
-	int neg = 0, have_exp = 0, any_nz = 0;
-	long long exp = 0;
-	int cap = max_scale < 0 ? 0 : max_scale > DEC_MAX_SCALE ? DEC_MAX_SCALE : max_scale;
-	dec_u128 u = 0;
-	long long scale;
+/* What dec_parse() reads of its text: where each part is, before any value is built. */
+struct dec_scan {
+	size_t int_start, int_end, frac_end, nfrac;
+	int neg, have_exp;
+	long long exp;
+	/* The significant digits, counting digits only (no ',' or '.'). */
+	size_t ndigits, first_nz, last_nz;
+	int any_nz;
+};
 
-	if (!s || !len)
-		return DEC_EMPTY;
+/* The integer part from s[*i]: digits, or with DEC_ALLOW_GROUPING d{1,3}(,ddd)*. */
+static enum dec_err scan_integer(const char *s, size_t len, unsigned flags, size_t *i, struct dec_scan *sc)
+{
+	size_t run = 0, total = 0;
+	int grouped = 0;
+
+	sc->int_start = *i;
+	for (; *i < len; (*i)++) {
+		if (is_digit(s[*i])) {
+			run++;
+			total++;
+		} else if (s[*i] == ',' && (flags & DEC_ALLOW_GROUPING)) {
+			if (!total || (grouped ? run != 3 : run > 3) || s[sc->int_start] == '0')
+				return DEC_SYNTAX;
+			grouped = 1;
+			run = 0;
+		} else {
+			break;
+		}
+	}
+	if (!total || (grouped && run != 3))
+		return DEC_SYNTAX;
+	sc->int_end = *i;
+	return DEC_OK;
+}
+
+/* The exponent from s[*i] (past the 'e'): [+-]?digits, saturated at EXP_CAP. */
+static enum dec_err scan_exponent(const char *s, size_t len, size_t *i, struct dec_scan *sc)
+{
+	int eneg = 0;
+	size_t estart;
+
+	sc->have_exp = 1;
+	if (*i < len && (s[*i] == '+' || s[*i] == '-'))
+		eneg = s[(*i)++] == '-';
+	estart = *i;
+	for (; *i < len && is_digit(s[*i]); (*i)++)
+		if (sc->exp < EXP_CAP)
+			sc->exp = sc->exp * 10 + (s[*i] - '0');
+	if (*i == estart)
+		return DEC_SYNTAX;
+	if (eneg)
+		sc->exp = -sc->exp;
+	return DEC_OK;
+}
+
+/* The syntax of the whole text into *sc: sign, integer part, fraction, exponent. */
+static enum dec_err scan(const char *s, size_t len, unsigned flags, struct dec_scan *sc)
+{
+	size_t i = 0, frac_start, pos, k;
+
 	if (s[0] == '-') {
-		neg = 1;
+		sc->neg = 1;
 		i++;
 	}
-
-	/* Integer part: digits, or with DEC_ALLOW_GROUPING d{1,3}(,ddd)*. */
-	int_start = i;
-	{
-		size_t run = 0, total = 0;
-		int grouped = 0;
-
-		for (; i < len; i++) {
-			if (is_digit(s[i])) {
-				run++;
-				total++;
-			} else if (s[i] == ',' && (flags & DEC_ALLOW_GROUPING)) {
-				if (!total || (grouped ? run != 3 : run > 3) || s[int_start] == '0')
-					return DEC_SYNTAX;
-				grouped = 1;
-				run = 0;
-			} else {
-				break;
-			}
-		}
-		if (!total || (grouped && run != 3))
-			return DEC_SYNTAX;
-	}
-	int_end = i;
-
+	if (scan_integer(s, len, flags, &i, sc))
+		return DEC_SYNTAX;
 	/* Fraction: '.' and at least one digit. */
 	if (i < len && s[i] == '.') {
 		frac_start = ++i;
 		while (i < len && is_digit(s[i]))
 			i++;
-		frac_end = i;
-		if (frac_end == frac_start)
+		sc->frac_end = i;
+		if (sc->frac_end == frac_start)
 			return DEC_SYNTAX;
-		nfrac = frac_end - frac_start;
+		sc->nfrac = sc->frac_end - frac_start;
 	}
-
-	/* Exponent: [eE][+-]?digits, saturated at EXP_CAP. */
 	if (i < len && (s[i] == 'e' || s[i] == 'E') && (flags & DEC_ALLOW_EXPONENT)) {
-		int eneg = 0;
-		size_t estart;
-
-		have_exp = 1;
 		i++;
-		if (i < len && (s[i] == '+' || s[i] == '-'))
-			eneg = s[i++] == '-';
-		estart = i;
-		for (; i < len && is_digit(s[i]); i++)
-			if (exp < EXP_CAP)
-				exp = exp * 10 + (s[i] - '0');
-		if (i == estart)
+		if (scan_exponent(s, len, &i, sc))
 			return DEC_SYNTAX;
-		if (eneg)
-			exp = -exp;
 	}
 	if (i != len)
 		return DEC_SYNTAX;
-	if (neg && !(flags & DEC_ALLOW_NEGATIVE))
+	if (sc->neg && !(flags & DEC_ALLOW_NEGATIVE))
 		return DEC_NEGATIVE;
-
-	/* Where the significant digits are, counting digits only (no ',' or '.'). */
-	for (pos = int_start, k = 0; pos < len && pos < (nfrac ? frac_end : int_end); pos++) {
+	for (pos = sc->int_start, k = 0; pos < len && pos < (sc->nfrac ? sc->frac_end : sc->int_end); pos++) {
 		if (!is_digit(s[pos]))
 			continue;
 		if (s[pos] != '0') {
-			if (!any_nz)
-				first_nz = k;
-			any_nz = 1;
-			last_nz = k;
+			if (!sc->any_nz)
+				sc->first_nz = k;
+			sc->any_nz = 1;
+			sc->last_nz = k;
 		}
 		k++;
 	}
-	ndigits = k;
+	sc->ndigits = k;
+	return DEC_OK;
+}
 
-	if (!have_exp) {
-		/* The typed scale, trailing zeros included. */
-		if (nfrac > (size_t)cap)
-			return DEC_TOO_MANY_DECIMALS;
-		if (any_nz && ndigits - first_nz > DEC_MAX_DIGITS)
-			return DEC_OVERFLOW;
-		scale = (long long)nfrac;
-		for (pos = int_start, k = 0; pos < frac_end || pos < int_end; pos++) {
-			if (!is_digit(s[pos]))
-				continue;
-			if (any_nz && k >= first_nz)
-				u = u * 10 + (dec_u128)(s[pos] - '0');
-			k++;
-		}
-	} else if (!any_nz) {
+/* Without an exponent: the typed scale, trailing zeros included. */
+static enum dec_err value_plain(const char *s, const struct dec_scan *sc, int cap, dec_u128 *u, long long *scale)
+{
+	size_t pos, k;
+
+	if (sc->nfrac > (size_t)cap)
+		return DEC_TOO_MANY_DECIMALS;
+	if (sc->any_nz && sc->ndigits - sc->first_nz > DEC_MAX_DIGITS)
+		return DEC_OVERFLOW;
+	*scale = (long long)sc->nfrac;
+	for (pos = sc->int_start, k = 0; pos < sc->frac_end || pos < sc->int_end; pos++) {
+		if (!is_digit(s[pos]))
+			continue;
+		if (sc->any_nz && k >= sc->first_nz)
+			*u = *u * 10 + (dec_u128)(s[pos] - '0');
+		k++;
+	}
+	return DEC_OK;
+}
+
+/* With an exponent and a digit other than 0: value = D * 10^e, D the significant digits without trailing zeros. */
+static enum dec_err value_exp(const char *s, const struct dec_scan *sc, int cap, dec_u128 *u, long long *scale)
+{
+	long long sig = (long long)(sc->last_nz - sc->first_nz + 1);
+	long long e = sc->exp - clamp_count(sc->nfrac) + clamp_count(sc->ndigits - 1 - sc->last_nz);
+	long long need = e < 0 ? -e : 0;
+	size_t pos, k;
+
+	if (sig + (e > 0 ? e : 0) > DEC_MAX_DIGITS)
+		return DEC_OVERFLOW;
+	if (need > cap)
+		return DEC_TOO_MANY_DECIMALS;
+	*scale = clamp_count(sc->nfrac) - sc->exp;
+	if (*scale > cap)
+		*scale = cap;
+	if (*scale < need)
+		*scale = need;
+	if (sig + e + *scale > DEC_MAX_DIGITS)
+		*scale = DEC_MAX_DIGITS - sig - e;
+	if (*scale < need)
+		return DEC_OVERFLOW;
+	for (pos = sc->int_start, k = 0; k <= sc->last_nz; pos++) {
+		if (!is_digit(s[pos]))
+			continue;
+		if (k >= sc->first_nz)
+			*u = *u * 10 + (dec_u128)(s[pos] - '0');
+		k++;
+	}
+	*u *= pow10u((int)(e + *scale));
+	return DEC_OK;
+}
+
+enum dec_err dec_parse(const char *s, size_t len, int max_scale, unsigned flags, dec_t *out)
+{
+	struct dec_scan sc = { 0 };
+	int cap = max_scale < 0 ? 0 : max_scale > DEC_MAX_SCALE ? DEC_MAX_SCALE : max_scale;
+	dec_u128 u = 0;
+	long long scale;
+	enum dec_err e;
+
+	if (!s || !len)
+		return DEC_EMPTY;
+	e = scan(s, len, flags, &sc);
+	if (e)
+		return e;
+	if (!sc.have_exp) {
+		e = value_plain(s, &sc, cap, &u, &scale);
+	} else if (!sc.any_nz) {
 		/* Zero: the natural scale, as far as it fits. */
-		scale = clamp_count(nfrac) - exp;
+		scale = clamp_count(sc.nfrac) - sc.exp;
 		if (scale < 0)
 			scale = 0;
 		if (scale > cap)
 			scale = cap;
 	} else {
-		/* value = D * 10^e, D the significant digits without trailing zeros. */
-		long long sig = (long long)(last_nz - first_nz + 1);
-		long long e = exp - clamp_count(nfrac) + clamp_count(ndigits - 1 - last_nz);
-		long long need = e < 0 ? -e : 0;
-
-		if (sig + (e > 0 ? e : 0) > DEC_MAX_DIGITS)
-			return DEC_OVERFLOW;
-		if (need > cap)
-			return DEC_TOO_MANY_DECIMALS;
-		scale = clamp_count(nfrac) - exp;
-		if (scale > cap)
-			scale = cap;
-		if (scale < need)
-			scale = need;
-		if (sig + e + scale > DEC_MAX_DIGITS)
-			scale = DEC_MAX_DIGITS - sig - e;
-		if (scale < need)
-			return DEC_OVERFLOW;
-		for (pos = int_start, k = 0; k <= last_nz; pos++) {
-			if (!is_digit(s[pos]))
-				continue;
-			if (k >= first_nz)
-				u = u * 10 + (dec_u128)(s[pos] - '0');
-			k++;
-		}
-		u *= pow10u((int)(e + scale));
+		e = value_exp(s, &sc, cap, &u, &scale);
 	}
-	out->m = with_sign(u, neg);
+	if (e)
+		return e;
+	out->m = with_sign(u, sc.neg);
 	out->scale = (int)scale;
 	return DEC_OK;
 }

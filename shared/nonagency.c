@@ -76,6 +76,13 @@ const struct na_method na_methods[] = {
 };
 const int na_nmethods = (int)(sizeof(na_methods) / sizeof(na_methods[0]));
 
+const char *const na_method_keys[] = {
+	"elec_street", "elec_water", "elec_waste", "fuel_stationary", "fuel_mobile", "process", "rice", "enteric", "manure",
+	"landuse", "landfill", "compost", "incineration", "septic", "wastewater", NULL,
+};
+_Static_assert(sizeof(na_method_keys) / sizeof(na_method_keys[0]) == sizeof(na_methods) / sizeof(na_methods[0]) + 1,
+	       "na_method_keys names every method of na_methods, in order (test_nonagency checks the order)");
+
 const struct na_method *na_method_get(const char *key)
 {
 	for (int i = 0; key && i < na_nmethods; i++)
@@ -274,22 +281,14 @@ static int within(dec_t d, long long max)
 	return dec_cmp(d, lim) <= 0;
 }
 
-int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
-	       char *err, size_t errlen)
+/*
+ * The declared bounds and the options of in (the form checks them first; a
+ * caller that does not is refused here); 0 or -1 with err.
+ */
+static int check_input(const struct na_method *m, const struct na_input *in, char *err, size_t errlen)
 {
-	const struct na_method *m = na_method_get(in->method);
-	const char *set = calc_gwp_set(t, year);
-	struct work w = { .t = t, .year = year, .l = out, .err = err, .errlen = errlen, .acc = { 1, 0 } };
-	char key[96], b[64], b2[64];
-	dec_t q = in->q, one = { 1, 0 };
-	long long divisor = 1;
+	char b[64], b2[64];
 
-	memset(out, 0, sizeof(*out));
-	if (!m)
-		return calc_fail(err, errlen, "未知的活動類別");
-	if (!set)
-		return calc_fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
-	/* The declared bounds (the form checks them first; a caller that does not is refused here). */
 	if (dec_sign(in->q) < 0 || !within(in->q, m->q_max))
 		return calc_fail(err, errlen, "%s須介於 0 與 %s %s之間", m->q_label, grouped(m->q_max, b, sizeof(b)), m->q_unit);
 	if (m->q2_label && ((!m->q2_signed && dec_sign(in->q2) < 0) || !within(in->q2, m->q2_max)))
@@ -297,10 +296,6 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 				 m->q2_signed ? grouped(m->q2_max, b, sizeof(b)) : "0", grouped(m->q2_max, b2, sizeof(b2)));
 	if (in->has_override && (dec_sign(in->override) < 0 || !within(in->override, NA_OVERRIDE_MAX)))
 		return calc_fail(err, errlen, "自訂係數須介於 0 與 %s kgCO₂e 之間", grouped(NA_OVERRIDE_MAX, b, sizeof(b)));
-	out->category = m->category;
-	out->scope = m->scope;
-	snprintf(out->gwp_set, sizeof(out->gwp_set), "%s", set);
-	snprintf(out->unit_text, sizeof(out->unit_text), "%s", m->q_unit);
 	for (int i = 0; i < NA_MAX_OPTIONS && m->options[i].name; i++) {
 		const struct na_option *o = &m->options[i];
 		const char *v = in->opt[i];
@@ -316,182 +311,257 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 		if (!found)
 			return calc_fail(err, errlen, "%s的選項不正確", o->label);
 	}
+	return 0;
+}
 
-	if (in->has_override) {
-		/* The team's own per-unit factor replaces the method's. */
-		w.acc = in->override;
-		snprintf(out->method, sizeof(out->method), "自訂係數 %s kgCO₂e/%s", num(in->override, b, sizeof(b)), m->q_unit);
-		snprintf(out->sources, sizeof(out->sources), "縣市盤查小組自訂（理由見本筆）");
-		out->gwp_set[0] = '\0';
-		if (m->q2_label && strcmp(m->key, "incineration") && strcmp(m->key, "landuse")) {
-			if (dec_mul(q, in->q2, &q))
-				return calc_fail(err, errlen, "數值過大，無法計算");
-		}
-		goto multiply;
-	}
+/* The team's own per-unit factor replaces the method's. */
+static int own_factor(struct work *w, const struct na_method *m, const struct na_input *in, dec_t *q)
+{
+	char b[64];
 
-	if (!strncmp(m->key, "elec_", 5)) {
-		if (electricity(&w, m->label))
-			return -1;
-	} else if (!strncmp(m->key, "fuel_", 5)) {
-		if (fuel(&w, in->opt[0]))
-			return -1;
-	} else if (!strcmp(m->key, "process")) {
-		w.acc = (dec_t){ 1000, 0 };
-		snprintf(out->method, sizeof(out->method), "申報排放量（公噸CO₂e）× 1,000 公斤/公噸");
-		snprintf(out->sources, sizeof(out->sources), "設施申報資料（說明與來源見本筆）");
-		out->gwp_set[0] = '\0';
-	} else if (!strcmp(m->key, "rice")) {
-		/* ha x days x EF x SFw (x SFp x SFo) x GWP(CH4) */
-		if (dec_mul(q, in->q2, &q))
-			return calc_fail(err, errlen, "數值過大，無法計算");
-		snprintf(out->unit_text, sizeof(out->unit_text), "公頃·日");
-		snprintf(out->method, sizeof(out->method), "面積 × 栽培日數");
-		if (times(&w, "ipcc_rice_baseline_EF", "基準排放係數 kg CH₄/公頃/日"))
-			return -1;
-		snprintf(key, sizeof(key), "ipcc_rice_SFw_%s", in->opt[0]);
-		if (times(&w, key, "SFw"))
-			return -1;
-		if (in->opt[1] && *in->opt[1]) {
-			snprintf(key, sizeof(key), "ipcc_rice_SFp_%s", in->opt[1]);
-			if (times(&w, key, "SFp"))
-				return -1;
-		}
-		if (in->opt[2] && *in->opt[2]) {
-			snprintf(key, sizeof(key), "ipcc_rice_CFOA_%s", in->opt[2]);
-			if (times(&w, key, "SFo"))
-				return -1;
-		}
-		if (times_gwp(&w, "CH4"))
-			return -1;
-	} else if (!strcmp(m->key, "enteric") || !strcmp(m->key, "manure")) {
-		snprintf(key, sizeof(key), "ipcc_%s_%s", m->key, in->opt[0]);
-		snprintf(out->method, sizeof(out->method), "頭數");
-		if (times(&w, key, "排放係數 kg CH₄/頭/年") || times_gwp(&w, "CH4"))
-			return -1;
-	} else if (!strcmp(m->key, "landuse")) {
-		/* ha x stock-change factor (tCO2/ha/yr) x 1,000 */
-		w.acc = in->q2;
-		if (times_const(&w, 1000))
-			return -1;
-		snprintf(out->method, sizeof(out->method), "面積 × 碳存量變化係數 %s 公噸CO₂/公頃/年 × 1,000 公斤/公噸",
-			 num(in->q2, b, sizeof(b)));
-		snprintf(out->sources, sizeof(out->sources), "縣市盤查小組所述係數（來源見本筆）");
-		out->gwp_set[0] = '\0';
-	} else if (!strcmp(m->key, "landfill")) {
-		/* t x 1,000 x DOC% / 100 x DOCf x MCF x F x 16/12 x (1 - OX) x GWP(CH4) */
-		const struct calc_factor *ox;
-		dec_t keep;
-
-		snprintf(out->method, sizeof(out->method), "掩埋量 × 1,000 公斤/公噸");
-		snprintf(key, sizeof(key), "ipcc_DOC_wet_%s", in->opt[0]);
-		if (times(&w, key, "DOC %"))
-			return -1;
-		/* x 1,000 kg/t / 100 (DOC is a percentage) = x 10 */
-		if (times_const(&w, 10))
-			return -1;
-		calc_append(out->method, sizeof(out->method), " ÷ 100");
-		snprintf(key, sizeof(key), "ipcc_landfill_MCF_%s", in->opt[1]);
-		if (times(&w, "ipcc_landfill_DOCf", "DOCf") || times(&w, key, "MCF") || times(&w, "ipcc_landfill_F", "F"))
-			return -1;
-		snprintf(key, sizeof(key), "ipcc_landfill_OX_%s", in->opt[2] && *in->opt[2] ? in->opt[2] : "default");
-		ox = need(&w, key);
-		if (!ox || dec_sub(one, ox->value, &keep) || dec_mul(w.acc, keep, &w.acc))
-			return ox ? calc_fail(err, errlen, "數值過大，無法計算") : -1;
-		calc_append(out->method, sizeof(out->method), " × (1 − OX %s) × 16/12", num(ox->value, b, sizeof(b)));
-		if (times_const(&w, 16) || times_gwp(&w, "CH4"))
-			return -1;
-		divisor = 12;
-	} else if (!strcmp(m->key, "compost")) {
-		/* t x (CH4 g/kg x GWP + N2O g/kg x GWP): g/kg wet = kg/t */
-		static const char *const n2o[] = { "ipcc_compost_N2O_wet_113", "ipcc_compost_N2O_wet_604" };
-		struct work w2 = w;
-		dec_t sum;
-
-		snprintf(out->method, sizeof(out->method), "處理量 × (");
-		if (times(&w, "ipcc_compost_CH4_wet", "CH₄ kg/公噸") || times_gwp(&w, "CH4"))
-			return -1;
-		w2.acc = one;
-		w2.l = out;
-		calc_append(out->method, sizeof(out->method), " ＋");
-		if (times(&w2, valid_key(&w2, n2o, 2), "N₂O kg/公噸") || times_gwp(&w2, "N2O"))
-			return -1;
-		calc_append(out->method, sizeof(out->method), " )");
-		if (dec_add(w.acc, w2.acc, &sum))
-			return calc_fail(err, errlen, "數值過大，無法計算");
-		w.acc = sum;
-	} else if (!strcmp(m->key, "incineration")) {
-		/* t x 1,000 x LHV x kcal_to_TJ x fossil share x (CO2 + CH4 x GWP + N2O x GWP) kg/TJ */
-		struct work g = w;
-		dec_t per_tj, part;
-
-		if (dec_cmp(in->q2, one) > 0)
-			return calc_fail(err, errlen, "化石碳比例須介於 0 與 1 之間");
-		snprintf(out->method, sizeof(out->method), "焚化量 × 1,000 公斤/公噸");
-		if (times_const(&w, 1000) || msw_heat(&w) || times(&w, "kcal_to_TJ", "TJ/kcal"))
-			return -1;
-		if (dec_mul(w.acc, in->q2, &w.acc))
-			return calc_fail(err, errlen, "數值過大，無法計算");
-		calc_append(out->method, sizeof(out->method), " × 化石碳比例 %s × (", num(in->q2, b, sizeof(b)));
-		g.acc = one;
-		if (times(&g, "ef113_msw_nonbiomass_combustion_CO2", "CO₂ kg/TJ"))
-			return -1;
-		per_tj = g.acc;
-		g.acc = one;
-		calc_append(out->method, sizeof(out->method), " ＋");
-		if (times(&g, "ef113_msw_nonbiomass_combustion_CH4", "CH₄ kg/TJ") || times_gwp(&g, "CH4"))
-			return -1;
-		part = g.acc;
-		if (dec_add(per_tj, part, &per_tj))
-			return calc_fail(err, errlen, "數值過大，無法計算");
-		g.acc = one;
-		calc_append(out->method, sizeof(out->method), " ＋");
-		if (times(&g, "ef113_msw_nonbiomass_combustion_N2O", "N₂O kg/TJ") || times_gwp(&g, "N2O"))
-			return -1;
-		if (dec_add(per_tj, g.acc, &per_tj) || dec_mul(w.acc, per_tj, &w.acc))
-			return calc_fail(err, errlen, "數值過大，無法計算");
-		calc_append(out->method, sizeof(out->method), " )");
-	} else if (!strcmp(m->key, "septic")) {
-		/* person-days x BOD g/person/day / 1,000 x B0 x MCF(septic) x GWP(CH4) */
-		snprintf(out->method, sizeof(out->method), "人日");
-		if (times(&w, "ipcc_ww_BOD_asia", "BOD g/人/日"))
-			return -1;
-		if (dec_mul(w.acc, (dec_t){ 1, 3 }, &w.acc))
-			return calc_fail(err, errlen, "數值過大，無法計算");
-		calc_append(out->method, sizeof(out->method), " ÷ 1,000");
-		if (times(&w, "ipcc_ww_B0_BOD", "B₀ kg CH₄/kg BOD") || times(&w, "ipcc_ww_MCF_septic_system", "MCF") ||
-		    times_gwp(&w, "CH4"))
-			return -1;
-	} else if (!strcmp(m->key, "wastewater")) {
-		snprintf(out->method, sizeof(out->method), "BOD 公斤");
-		snprintf(key, sizeof(key), "ipcc_ww_MCF_%s", in->opt[0]);
-		if (times(&w, "ipcc_ww_B0_BOD", "B₀ kg CH₄/kg BOD") || times(&w, key, "MCF") || times_gwp(&w, "CH4"))
-			return -1;
-	} else {
-		return calc_fail(err, errlen, "未知的活動類別");
-	}
-
-multiply:
-	{
-		dec_t product;
-
-		if (dec_mul(q, w.acc, &product) || div_round(product, divisor, 3, &out->kg))
-			return calc_fail(err, errlen, "%s的數量過大，無法計算", m->label);
-		if (!within(out->kg, NA_LINE_MAX_KG)) {
-			dec_format_grouped(out->kg, b2, sizeof(b2));
-			return calc_fail(err, errlen, "此筆排放量 %s kgCO₂e 超過單筆上限 %s kgCO₂e（1 億公噸），請確認數量與單位",
-					 b2, grouped(NA_LINE_MAX_KG, b, sizeof(b)));
-		}
-		if (divisor == 1) {
-			dec_format(w.acc, out->factor_text, sizeof(out->factor_text));
-		} else {
-			dec_t f;
-
-			if (div_round(w.acc, divisor, 9, &f))
-				return calc_fail(err, errlen, "%s的係數無法計算", m->label);
-			out->factor_text[0] = '\0';
-			calc_append(out->factor_text, sizeof(out->factor_text), "≈%s", num(f, b2, sizeof(b2)));
-		}
+	w->acc = in->override;
+	snprintf(w->l->method, sizeof(w->l->method), "自訂係數 %s kgCO₂e/%s", num(in->override, b, sizeof(b)), m->q_unit);
+	snprintf(w->l->sources, sizeof(w->l->sources), "縣市盤查小組自訂（理由見本筆）");
+	w->l->gwp_set[0] = '\0';
+	if (m->q2_label && strcmp(m->key, "incineration") && strcmp(m->key, "landuse")) {
+		if (dec_mul(*q, in->q2, q))
+			return calc_fail(w->err, w->errlen, "數值過大，無法計算");
 	}
 	return 0;
+}
+
+/* ha x days x EF x SFw (x SFp x SFo) x GWP(CH4) */
+static int rice(struct work *w, const struct na_input *in, dec_t *q)
+{
+	char key[96];
+
+	if (dec_mul(*q, in->q2, q))
+		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	snprintf(w->l->unit_text, sizeof(w->l->unit_text), "公頃·日");
+	snprintf(w->l->method, sizeof(w->l->method), "面積 × 栽培日數");
+	if (times(w, "ipcc_rice_baseline_EF", "基準排放係數 kg CH₄/公頃/日"))
+		return -1;
+	snprintf(key, sizeof(key), "ipcc_rice_SFw_%s", in->opt[0]);
+	if (times(w, key, "SFw"))
+		return -1;
+	if (in->opt[1] && *in->opt[1]) {
+		snprintf(key, sizeof(key), "ipcc_rice_SFp_%s", in->opt[1]);
+		if (times(w, key, "SFp"))
+			return -1;
+	}
+	if (in->opt[2] && *in->opt[2]) {
+		snprintf(key, sizeof(key), "ipcc_rice_CFOA_%s", in->opt[2]);
+		if (times(w, key, "SFo"))
+			return -1;
+	}
+	return times_gwp(w, "CH4");
+}
+
+/* ha x stock-change factor (tCO2/ha/yr) x 1,000 */
+static int landuse(struct work *w, const struct na_input *in)
+{
+	char b[64];
+
+	w->acc = in->q2;
+	if (times_const(w, 1000))
+		return -1;
+	snprintf(w->l->method, sizeof(w->l->method), "面積 × 碳存量變化係數 %s 公噸CO₂/公頃/年 × 1,000 公斤/公噸",
+		 num(in->q2, b, sizeof(b)));
+	snprintf(w->l->sources, sizeof(w->l->sources), "縣市盤查小組所述係數（來源見本筆）");
+	w->l->gwp_set[0] = '\0';
+	return 0;
+}
+
+/* t x 1,000 x DOC% / 100 x DOCf x MCF x F x 16/12 x (1 - OX) x GWP(CH4); the 16/12 divides at the rounding (*divisor). */
+static int landfill(struct work *w, const struct na_input *in, long long *divisor)
+{
+	const struct calc_factor *ox;
+	const dec_t one = { 1, 0 };
+	dec_t keep;
+	char key[96], b[64];
+
+	snprintf(w->l->method, sizeof(w->l->method), "掩埋量 × 1,000 公斤/公噸");
+	snprintf(key, sizeof(key), "ipcc_DOC_wet_%s", in->opt[0]);
+	if (times(w, key, "DOC %"))
+		return -1;
+	/* x 1,000 kg/t / 100 (DOC is a percentage) = x 10 */
+	if (times_const(w, 10))
+		return -1;
+	calc_append(w->l->method, sizeof(w->l->method), " ÷ 100");
+	snprintf(key, sizeof(key), "ipcc_landfill_MCF_%s", in->opt[1]);
+	if (times(w, "ipcc_landfill_DOCf", "DOCf") || times(w, key, "MCF") || times(w, "ipcc_landfill_F", "F"))
+		return -1;
+	snprintf(key, sizeof(key), "ipcc_landfill_OX_%s", in->opt[2] && *in->opt[2] ? in->opt[2] : "default");
+	ox = need(w, key);
+	if (!ox || dec_sub(one, ox->value, &keep) || dec_mul(w->acc, keep, &w->acc))
+		return ox ? calc_fail(w->err, w->errlen, "數值過大，無法計算") : -1;
+	calc_append(w->l->method, sizeof(w->l->method), " × (1 − OX %s) × 16/12", num(ox->value, b, sizeof(b)));
+	if (times_const(w, 16) || times_gwp(w, "CH4"))
+		return -1;
+	*divisor = 12;
+	return 0;
+}
+
+/* t x (CH4 g/kg x GWP + N2O g/kg x GWP): g/kg wet = kg/t */
+static int compost(struct work *w)
+{
+	static const char *const n2o[] = { "ipcc_compost_N2O_wet_113", "ipcc_compost_N2O_wet_604" };
+	struct work w2 = *w;
+	dec_t sum;
+
+	snprintf(w->l->method, sizeof(w->l->method), "處理量 × (");
+	if (times(w, "ipcc_compost_CH4_wet", "CH₄ kg/公噸") || times_gwp(w, "CH4"))
+		return -1;
+	w2.acc = (dec_t){ 1, 0 };
+	calc_append(w->l->method, sizeof(w->l->method), " ＋");
+	if (times(&w2, valid_key(&w2, n2o, 2), "N₂O kg/公噸") || times_gwp(&w2, "N2O"))
+		return -1;
+	calc_append(w->l->method, sizeof(w->l->method), " )");
+	if (dec_add(w->acc, w2.acc, &sum))
+		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	w->acc = sum;
+	return 0;
+}
+
+/* t x 1,000 x LHV x kcal_to_TJ x fossil share x (CO2 + CH4 x GWP + N2O x GWP) kg/TJ */
+static int incineration(struct work *w, const struct na_input *in)
+{
+	const dec_t one = { 1, 0 };
+	struct work g = *w;
+	dec_t per_tj, part;
+	char b[64];
+
+	if (dec_cmp(in->q2, one) > 0)
+		return calc_fail(w->err, w->errlen, "化石碳比例須介於 0 與 1 之間");
+	snprintf(w->l->method, sizeof(w->l->method), "焚化量 × 1,000 公斤/公噸");
+	if (times_const(w, 1000) || msw_heat(w) || times(w, "kcal_to_TJ", "TJ/kcal"))
+		return -1;
+	if (dec_mul(w->acc, in->q2, &w->acc))
+		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	calc_append(w->l->method, sizeof(w->l->method), " × 化石碳比例 %s × (", num(in->q2, b, sizeof(b)));
+	g.acc = one;
+	if (times(&g, "ef113_msw_nonbiomass_combustion_CO2", "CO₂ kg/TJ"))
+		return -1;
+	per_tj = g.acc;
+	g.acc = one;
+	calc_append(w->l->method, sizeof(w->l->method), " ＋");
+	if (times(&g, "ef113_msw_nonbiomass_combustion_CH4", "CH₄ kg/TJ") || times_gwp(&g, "CH4"))
+		return -1;
+	part = g.acc;
+	if (dec_add(per_tj, part, &per_tj))
+		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	g.acc = one;
+	calc_append(w->l->method, sizeof(w->l->method), " ＋");
+	if (times(&g, "ef113_msw_nonbiomass_combustion_N2O", "N₂O kg/TJ") || times_gwp(&g, "N2O"))
+		return -1;
+	if (dec_add(per_tj, g.acc, &per_tj) || dec_mul(w->acc, per_tj, &w->acc))
+		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	calc_append(w->l->method, sizeof(w->l->method), " )");
+	return 0;
+}
+
+/* person-days x BOD g/person/day / 1,000 x B0 x MCF(septic) x GWP(CH4) */
+static int septic(struct work *w)
+{
+	snprintf(w->l->method, sizeof(w->l->method), "人日");
+	if (times(w, "ipcc_ww_BOD_asia", "BOD g/人/日"))
+		return -1;
+	if (dec_mul(w->acc, (dec_t){ 1, 3 }, &w->acc))
+		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	calc_append(w->l->method, sizeof(w->l->method), " ÷ 1,000");
+	return times(w, "ipcc_ww_B0_BOD", "B₀ kg CH₄/kg BOD") || times(w, "ipcc_ww_MCF_septic_system", "MCF") ||
+	       times_gwp(w, "CH4") ? -1 : 0;
+}
+
+/* The per-unit factor of method m into w->acc (with its method text and sources), q and *divisor adjusted; 0 or -1. */
+static int method_factor(struct work *w, const struct na_method *m, const struct na_input *in, dec_t *q, long long *divisor)
+{
+	char key[96];
+
+	if (!strncmp(m->key, "elec_", 5))
+		return electricity(w, m->label);
+	if (!strncmp(m->key, "fuel_", 5))
+		return fuel(w, in->opt[0]);
+	if (!strcmp(m->key, "process")) {
+		w->acc = (dec_t){ 1000, 0 };
+		snprintf(w->l->method, sizeof(w->l->method), "申報排放量（公噸CO₂e）× 1,000 公斤/公噸");
+		snprintf(w->l->sources, sizeof(w->l->sources), "設施申報資料（說明與來源見本筆）");
+		w->l->gwp_set[0] = '\0';
+		return 0;
+	}
+	if (!strcmp(m->key, "rice"))
+		return rice(w, in, q);
+	if (!strcmp(m->key, "enteric") || !strcmp(m->key, "manure")) {
+		snprintf(key, sizeof(key), "ipcc_%s_%s", m->key, in->opt[0]);
+		snprintf(w->l->method, sizeof(w->l->method), "頭數");
+		return times(w, key, "排放係數 kg CH₄/頭/年") || times_gwp(w, "CH4") ? -1 : 0;
+	}
+	if (!strcmp(m->key, "landuse"))
+		return landuse(w, in);
+	if (!strcmp(m->key, "landfill"))
+		return landfill(w, in, divisor);
+	if (!strcmp(m->key, "compost"))
+		return compost(w);
+	if (!strcmp(m->key, "incineration"))
+		return incineration(w, in);
+	if (!strcmp(m->key, "septic"))
+		return septic(w);
+	if (!strcmp(m->key, "wastewater")) {
+		snprintf(w->l->method, sizeof(w->l->method), "BOD 公斤");
+		snprintf(key, sizeof(key), "ipcc_ww_MCF_%s", in->opt[0]);
+		return times(w, "ipcc_ww_B0_BOD", "B₀ kg CH₄/kg BOD") || times(w, key, "MCF") || times_gwp(w, "CH4") ? -1 : 0;
+	}
+	return calc_fail(w->err, w->errlen, "未知的活動類別");
+}
+
+/* q x w->acc (÷ divisor) rounded into the line, within NA_LINE_MAX_KG, and the factor's text; 0 or -1. */
+static int line_kg(struct work *w, const struct na_method *m, dec_t q, long long divisor)
+{
+	struct na_line *out = w->l;
+	dec_t product;
+	char b[64], b2[64];
+
+	if (dec_mul(q, w->acc, &product) || div_round(product, divisor, 3, &out->kg))
+		return calc_fail(w->err, w->errlen, "%s的數量過大，無法計算", m->label);
+	if (!within(out->kg, NA_LINE_MAX_KG)) {
+		dec_format_grouped(out->kg, b2, sizeof(b2));
+		return calc_fail(w->err, w->errlen, "此筆排放量 %s kgCO₂e 超過單筆上限 %s kgCO₂e（1 億公噸），請確認數量與單位",
+				 b2, grouped(NA_LINE_MAX_KG, b, sizeof(b)));
+	}
+	if (divisor == 1) {
+		dec_format(w->acc, out->factor_text, sizeof(out->factor_text));
+	} else {
+		dec_t f;
+
+		if (div_round(w->acc, divisor, 9, &f))
+			return calc_fail(w->err, w->errlen, "%s的係數無法計算", m->label);
+		out->factor_text[0] = '\0';
+		calc_append(out->factor_text, sizeof(out->factor_text), "≈%s", num(f, b2, sizeof(b2)));
+	}
+	return 0;
+}
+
+int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
+	       char *err, size_t errlen)
+{
+	const struct na_method *m = na_method_get(in->method);
+	const char *set = calc_gwp_set(t, year);
+	struct work w = { .t = t, .year = year, .l = out, .err = err, .errlen = errlen, .acc = { 1, 0 } };
+	dec_t q = in->q;
+	long long divisor = 1;
+
+	memset(out, 0, sizeof(*out));
+	if (!m)
+		return calc_fail(err, errlen, "未知的活動類別");
+	if (!set)
+		return calc_fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
+	if (check_input(m, in, err, errlen))
+		return -1;
+	out->category = m->category;
+	out->scope = m->scope;
+	snprintf(out->gwp_set, sizeof(out->gwp_set), "%s", set);
+	snprintf(out->unit_text, sizeof(out->unit_text), "%s", m->q_unit);
+	if (in->has_override ? own_factor(&w, m, in, &q) : method_factor(&w, m, in, &q, &divisor))
+		return -1;
+	return line_kg(&w, m, q, divisor);
 }

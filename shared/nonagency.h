@@ -73,6 +73,8 @@ struct na_method {
 
 extern const struct na_method na_methods[];
 extern const int na_nmethods;
+/* The methods' keys in the order of na_methods[], NULL-terminated: a form's choices, whose index is the method's. */
+extern const char *const na_method_keys[];
 const struct na_method *na_method_get(const char *key);
 
 struct na_input {

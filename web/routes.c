@@ -36,11 +36,15 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_TEAM_REMINDERS] = { "/team/reminders", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_reminders, &team_reminders_in },
 	[PAGE_TEAM_AGENCIES]  = { "/team/agencies",  GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_agencies },
 	[PAGE_TEAM_IMPORT]    = { "/team/agencies/import", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_import },
-	[PAGE_TEAM_ACTIVITIES] = { "/team/activities", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities },
+	[PAGE_TEAM_ACTIVITIES] = { "/team/activities", GET_HEAD, ROLE_TEAM, ROUTE_CSRF, page_team_activities, &team_activities_in },
+	[PAGE_TEAM_ACTIVITIES_SAVE] = { "/team/activities", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities_save, &team_activities_save_in, "save" },
+	[PAGE_TEAM_ACTIVITIES_DELETE] = { "/team/activities", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities_delete, &team_activities_delete_in, "delete" },
 	[PAGE_TEAM_INVENTORY] = { "/team/inventory", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_inventory },
 	[PAGE_NEWS]           = { "/news",           GET_HEAD, ROLE_PUBLIC, 0, page_info },
-	[PAGE_DOWNLOAD_FILE]  = { "/downloads/file", GET_HEAD, ROLE_PUBLIC, 0, page_download_file },
-	[PAGE_ADMIN_CONTENT]  = { "/admin/content",  GET_HEAD | METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_content },
+	[PAGE_DOWNLOAD_FILE]  = { "/downloads/file", GET_HEAD, ROLE_PUBLIC, 0, page_download_file, &download_file_in },
+	[PAGE_ADMIN_CONTENT]  = { "/admin/content",  GET_HEAD, ROLE_ADMIN, ROUTE_CSRF, page_admin_content, &admin_content_in },
+	[PAGE_ADMIN_CONTENT_SAVE] = { "/admin/content", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_content_save, &admin_content_save_in, "save" },
+	[PAGE_ADMIN_CONTENT_DELETE] = { "/admin/content", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_content_delete, &admin_content_delete_in, "delete" },
 };
 
 int routes_unavailable(struct request *req, const char *what)

@@ -46,10 +46,14 @@ enum page {
 	PAGE_TEAM_AGENCIES,
 	PAGE_TEAM_IMPORT,
 	PAGE_TEAM_ACTIVITIES,
+	PAGE_TEAM_ACTIVITIES_SAVE,
+	PAGE_TEAM_ACTIVITIES_DELETE,
 	PAGE_TEAM_INVENTORY,
 	PAGE_NEWS,
 	PAGE_DOWNLOAD_FILE,
 	PAGE_ADMIN_CONTENT,
+	PAGE_ADMIN_CONTENT_SAVE,
+	PAGE_ADMIN_CONTENT_DELETE,
 	PAGE__MAX
 };
 
@@ -112,10 +116,17 @@ extern const struct form_decl team_reminders_in;
 int page_team_agencies(struct request *req);
 int page_team_import(struct request *req);
 int page_team_activities(struct request *req);
+int page_team_activities_save(struct request *req);
+int page_team_activities_delete(struct request *req);
+extern const struct form_decl team_activities_in, team_activities_save_in, team_activities_delete_in;
 int page_team_inventory(struct request *req);
 int page_public(struct request *req);
 int page_download_file(struct request *req);
+extern const struct form_decl download_file_in;
 int page_admin_content(struct request *req);
+int page_admin_content_save(struct request *req);
+int page_admin_content_delete(struct request *req);
+extern const struct form_decl admin_content_in, admin_content_save_in, admin_content_delete_in;
 
 /* Wakes an export worker for export <id>; when Redis is down the export worker's poll finds the row anyway. */
 void export_push(struct request *req, long long id);

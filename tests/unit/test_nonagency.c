@@ -261,5 +261,13 @@ int main(void)
 	}
 	test_bounds_all_methods();
 	test_bounds_edges();
+	{
+		/* The keys a form chooses from: every method's, in order, so a choice's index is its method. */
+		int same = 1;
+
+		for (int i = 0; i < na_nmethods; i++)
+			same &= na_method_keys[i] && !strcmp(na_method_keys[i], na_methods[i].key) && na_method_get(na_method_keys[i]) == &na_methods[i];
+		ok(same && !na_method_keys[na_nmethods], "na_method_keys lists the %d methods in order, NULL after them", na_nmethods);
+	}
 	return tap_done();
 }

@@ -1,0 +1,402 @@
+/* page_activities_post.c: 填報非機關單位耗用之活動's saves and deletes (POST /team/activities, action save or delete). */
+#include <stdio.h>
+#include <string.h>
+
+#include "activities.h"
+#include "audit.h"
+#include "factors.h"
+#include "input.h"
+#include "routes.h"
+#include "session.h"
+#include "store_activity.h"
+
+/* Row ids and versions: what FORM_ID accepts, and 0 (a new line's). */
+#define ROW_MAX (1LL << 53)
+
+enum { SAVE_YEAR, SAVE_METHOD, SAVE_ID, SAVE_VERSION, SAVE_DESCRIPTION, SAVE_NOTE, SAVE_Q2, SAVE_OVERRIDE, SAVE_REASON, SAVE__MAX };
+static const struct form_key team_activities_save_keys[SAVE__MAX] = {
+	[SAVE_YEAR] = { "year", FORM_YEAR, 0, 0, 0, NULL, NULL, NULL },
+	[SAVE_METHOD] = { "method", FORM_ENUM, FORM_REQUIRED, 0, 0, na_method_keys, NULL, NULL },
+	[SAVE_ID] = { "id", FORM_INT, 0, 0, ROW_MAX, NULL, NULL, NULL },
+	[SAVE_VERSION] = { "version", FORM_INT, 0, 0, ROW_MAX, NULL, NULL, NULL },
+	[SAVE_DESCRIPTION] = { "description", FORM_TEXT, 0, 0, 200, NULL, NULL, "說明過長（200 字以內）或含有不允許的字元。" },
+	[SAVE_NOTE] = { "note", FORM_TEXT, 0, 0, 300, NULL, NULL, "備註過長（300 字以內）或含有不允許的字元。" },
+	/* Signed, 6 or 9 places: read as text here, its number checked by number() below. */
+	[SAVE_Q2] = { "q2", FORM_TEXT, 0, 0, 40, NULL, NULL, NULL },
+	[SAVE_OVERRIDE] = { "override", FORM_TEXT, 0, 0, 40, NULL, NULL, NULL },
+	[SAVE_REASON] = { "reason", FORM_TEXT, 0, 0, 300, NULL, NULL, "採用自訂係數時，請說明理由（300 字以內）。" },
+};
+const struct form_decl team_activities_save_in = FORM_DECL(team_activities_save_keys);
+
+enum { DEL_YEAR, DEL_ID, DEL_VERSION, DEL__MAX };
+static const struct form_key team_activities_delete_keys[DEL__MAX] = {
+	[DEL_YEAR] = { "year", FORM_YEAR, 0, 0, 0, NULL, NULL, NULL },
+	[DEL_ID] = { "id", FORM_ID, FORM_REQUIRED, 0, 0, NULL, NULL, NULL },
+	[DEL_VERSION] = { "version", FORM_INT, FORM_REQUIRED, 0, ROW_MAX, NULL, NULL, NULL },
+};
+const struct form_decl team_activities_delete_in = FORM_DECL(team_activities_delete_keys);
+
+static const char *const opt_names[NA_MAX_OPTIONS] = { "opt1", "opt2", "opt3" };
+
+/*
+ * Before a change: no year (the year page, as a GET), a year the platform
+ * does not serve (404), or the year published (409); else 0 with *year.
+ * Returns the status of the page it wrote, or 0.
+ */
+static int year_gate(struct request *req, const struct form_val *y, int *year)
+{
+	int pub;
+
+	if (!y->set && !form_error_of(req->in_err, "year"))
+		return layout_year_page(req, "填報非機關單位耗用之活動", "非機關活動", "填報非機關單位耗用之活動", "/team/activities");
+	if (!y->set) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	*year = (int)y->i;
+	pub = store_activity_published(&req->app->db, req->session->county_id, *year);
+	if (pub < 0)
+		return activities_unavailable(req);
+	return pub ? activities_published(req, *year) : 0;
+}
+
+/* A malformed hidden field (an id, a version): the form was not the page's. */
+static int bad_request(struct request *req)
+{
+	req->status = 400;
+	return routes_error_page(req);
+}
+
+/*
+ * A signed or unsigned decimal typed by the team (already NFKC text, at
+ * most 40 characters; thousands separators allowed), at most `max` in
+ * magnitude.
+ */
+static enum input_err number(const char *s, int max_scale, int allow_negative, long long max, dec_t *out)
+{
+	dec_t lim, mag;
+	enum dec_err d = dec_parse(s, strlen(s), max_scale, DEC_ALLOW_GROUPING | (allow_negative ? DEC_ALLOW_NEGATIVE : 0), out);
+
+	switch (d) {
+	case DEC_OK: break;
+	case DEC_NEGATIVE: return INPUT_NEGATIVE;
+	case DEC_TOO_MANY_DECIMALS: return INPUT_TOO_MANY_DECIMALS;
+	case DEC_OVERFLOW: return INPUT_TOO_LARGE;
+	default: return INPUT_NOT_NUMBER;
+	}
+	dec_from_int(max, &lim);
+	mag = *out;
+	if (mag.m < 0)
+		mag.m = -mag.m;
+	return dec_cmp(mag, lim) <= 0 ? INPUT_OK : INPUT_TOO_LARGE;
+}
+
+static void decimals_message(struct request *req, struct form *f, const char *field, enum input_err e, int scale,
+			     long long max, const char *unit)
+{
+	if (e == INPUT_TOO_MANY_DECIMALS)
+		form_error(f, field, arena_printf(&req->arena, "最多 %d 位小數。", scale));
+	else if (e == INPUT_TOO_LARGE)
+		form_error(f, field, input_max_message(&req->arena, max, unit));
+	else
+		form_error(f, field, input_message(e));
+}
+
+/* What a save reads and writes. */
+struct saving {
+	const struct na_method *m;
+	int year;
+	struct activity_values v;       /* as sent, for the form again */
+	struct na_input in;
+	struct activity_text text;      /* as stored */
+	struct na_line line;
+	long long kg_milli;
+	int foreign;                    /* the last option sent that the method does not have (1..3), or 0 */
+	struct form f;
+};
+
+/* The quantity, against the method's own bound (a field whose declaration depends on the method). */
+static void read_q(struct request *req, struct saving *s)
+{
+	const struct form_key k = { "q", FORM_QUANTITY, 0, 0, s->m->q_max, NULL, s->m->q_unit, NULL };
+	struct form_val q;
+
+	if (form_read_one(req, &k, &q, &s->f) == 0 && !q.set)
+		form_error(&s->f, "q", "請填寫數量。");
+	s->v.q = q.raw ? q.raw : "";
+	s->in.q = q.q;
+}
+
+/* The second quantity, when the method has one. */
+static void read_q2(struct request *req, struct saving *s)
+{
+	const struct na_method *m = s->m;
+	const struct form_val *q2 = &req->in[SAVE_Q2];
+	const char *err = form_error_of(req->in_err, "q2");
+	enum input_err e;
+
+	if (!m->q2_label)
+		return;
+	if (err) {
+		form_error(&s->f, "q2", err);
+		return;
+	}
+	e = q2->set ? number(q2->s, 6, m->q2_signed, m->q2_max, &s->in.q2) : INPUT_EMPTY;
+	if (e == INPUT_EMPTY) {
+		form_error(&s->f, "q2", "此欄位為必填。");
+	} else if (e == INPUT_TOO_LARGE) {
+		char b[64];
+		dec_t d;
+
+		dec_from_int(m->q2_max, &d);
+		dec_format_grouped(d, b, sizeof(b));
+		form_error(&s->f, "q2", arena_printf(&req->arena, "%s須介於 %s%s 與 %s 之間。", m->q2_label,
+						     m->q2_signed ? "-" : "", m->q2_signed ? b : "0", b));
+	} else if (e) {
+		decimals_message(req, &s->f, "q2", e, 6, m->q2_max, m->q2_unit);
+	}
+}
+
+/*
+ * The options: each the method has is one of its choices (its own
+ * declaration, built from the method); one it does not have must not be
+ * sent (nothing is stored unchecked).
+ */
+static void read_options(struct request *req, struct saving *s)
+{
+	for (int i = 0; i < NA_MAX_OPTIONS; i++) {
+		const struct na_option *op = &s->m->options[i];
+		struct form_key k = { opt_names[i], FORM_FLAG, 0, 0, 0, NULL, NULL, NULL };
+		struct form_val val;
+
+		if (op->name) {
+			const char **choices = arena_zalloc(&req->arena, sizeof(*choices) * (NA_MAX_CHOICES + 1));
+
+			for (int c = 0; c < NA_MAX_CHOICES && op->choices[c].key; c++)
+				choices[c] = op->choices[c].key;
+			k.kind = FORM_ENUM;
+			k.choices = choices;
+			k.msg = arena_printf(&req->arena, "%s的選項不正確", op->label);
+		}
+		form_read_one(req, &k, &val, &s->f);
+		s->v.opt[i] = val.raw ? val.raw : "";
+		s->in.opt[i] = op->name && val.set ? op->choices[val.i].key : NULL;
+		if (!op->name && *s->v.opt[i]) {
+			form_error(&s->f, opt_names[i], "此活動類別沒有這個選項。");
+			s->foreign = i + 1;
+		}
+	}
+}
+
+/* The team's own factor and its reason, when a factor was typed. */
+static void read_override(struct request *req, struct saving *s)
+{
+	const struct form_val *o = &req->in[SAVE_OVERRIDE];
+	const char *err = form_error_of(req->in_err, "override");
+	enum input_err e;
+
+	if (!o->raw || !*o->raw)
+		return;
+	s->in.has_override = 1;
+	if (err)
+		form_error(&s->f, "override", err);
+	else if ((e = o->set ? number(o->s, 9, 0, NA_OVERRIDE_MAX, &s->in.override) : INPUT_EMPTY))
+		decimals_message(req, &s->f, "override", e, 9, NA_OVERRIDE_MAX, "kgCO₂e／每單位數量");
+	if (!req->in[SAVE_REASON].set)
+		form_error(&s->f, "reason", team_activities_save_keys[SAVE_REASON].msg);
+}
+
+/* The fields into s (what was typed kept in s->v), each refusal beside its field in s->f. */
+static void read_fields(struct request *req, struct saving *s)
+{
+	const struct form_val *in = req->in;
+	const char *err;
+
+	s->v.id = in[SAVE_ID].i;
+	s->v.version = in[SAVE_VERSION].i;
+	s->v.description = in[SAVE_DESCRIPTION].raw ? in[SAVE_DESCRIPTION].raw : "";
+	s->v.note = in[SAVE_NOTE].raw ? in[SAVE_NOTE].raw : "";
+	s->v.q2 = in[SAVE_Q2].raw ? in[SAVE_Q2].raw : "";
+	s->v.override = in[SAVE_OVERRIDE].raw ? in[SAVE_OVERRIDE].raw : "";
+	s->v.reason = in[SAVE_REASON].raw ? in[SAVE_REASON].raw : "";
+	s->in.method = s->m->key;
+	if ((err = form_error_of(req->in_err, "description")))
+		form_error(&s->f, "description", err);
+	if ((err = form_error_of(req->in_err, "note")))
+		form_error(&s->f, "note", err);
+	else if (s->m->needs_note && !in[SAVE_NOTE].set)
+		form_error(&s->f, "note", "請說明資料內容與來源。");
+	read_q(req, s);
+	read_q2(req, s);
+	read_options(req, s);
+	read_override(req, s);
+}
+
+/* The line computed, a refusal of the method beside the field it concerns. */
+static void compute(struct request *req, const struct calc_table *t, struct saving *s)
+{
+	const struct na_method *m = s->m;
+	char err[300] = "";
+
+	if (na_compute(t, s->year, &s->in, &s->line, err, sizeof(err))) {
+		const char *field = strstr(err, "選") ? "opt1" : strstr(err, "比例") ? "q2" : "q";
+
+		for (int i = 0; i < NA_MAX_OPTIONS && m->options[i].name; i++)
+			if (strstr(err, m->options[i].label))
+				field = opt_names[i];
+		form_error(&s->f, field, arena_strdup(&req->arena, err));
+		return;
+	}
+	if (dec_to_scaled_i64(s->line.kg, 3, &s->kg_milli))
+		form_error(&s->f, "q", "數量過大，無法計算。");
+}
+
+/* What is stored of what was typed: the decimals as the form read them. */
+static void stored_text(struct request *req, struct saving *s)
+{
+	char b[64];
+
+	s->text.method = s->m->key;
+	s->text.description = req->in[SAVE_DESCRIPTION].set ? req->in[SAVE_DESCRIPTION].s : "";
+	s->text.note = req->in[SAVE_NOTE].set ? req->in[SAVE_NOTE].s : "";
+	dec_format(s->in.q, b, sizeof(b));
+	s->text.quantity = arena_strdup(&req->arena, b);
+	s->text.quantity2 = "";
+	if (s->m->q2_label) {
+		dec_format(s->in.q2, b, sizeof(b));
+		s->text.quantity2 = arena_strdup(&req->arena, b);
+	}
+	for (int i = 0; i < NA_MAX_OPTIONS; i++)
+		s->text.opt[i] = s->in.opt[i];
+	s->text.override_factor = "";
+	s->text.override_reason = "";
+	if (s->in.has_override) {
+		dec_format(s->in.override, b, sizeof(b));
+		s->text.override_factor = arena_strdup(&req->arena, b);
+		s->text.override_reason = req->in[SAVE_REASON].s;
+	}
+}
+
+/* The form again with the reason in the flash (status already set); rolls back. */
+static int refused(struct request *req, struct saving *s, const char *why, const char *flash)
+{
+	db_rollback(&req->app->db);
+	form_error(&s->f, "_", why);   /* no field of its own: the flash says it */
+	return activities_render(req, s->year, s->m, &s->v, &s->f, flash);
+}
+
+/*
+ * Writes the line with its audit row in one transaction, under the
+ * county-year's lock (published meanwhile: refused), a new line only below
+ * NA_MAX_LINES (nonagency.h BOUNDS), an edit only at the version it read.
+ */
+static int write_line(struct request *req, struct saving *s)
+{
+	struct db *db = &req->app->db;
+	const struct session *ses = req->session;
+	long long lines = 0;
+	char kgtext[64];
+	int pub, r;
+
+	if (db_begin(db) || store_activity_lock_year(db, ses->county_id, s->year, &pub) < 0)
+		goto fail;
+	if (pub) {
+		db_rollback(db);
+		return activities_published(req, s->year);
+	}
+	if (!s->v.id) {
+		/* Counted under the county-year's row lock, so two saves cannot both take the last place. */
+		if (store_activity_count(db, ses->county_id, s->year, &lines))
+			goto fail;
+		if (lines >= NA_MAX_LINES) {
+			req->status = 409;
+			return refused(req, s, "full", arena_printf(&req->arena,
+				"本年度非機關活動已有 %lld 筆，已達上限 %d 筆，未存檔；請合併或刪除部分資料後再新增。", lines, NA_MAX_LINES));
+		}
+		r = store_activity_insert(db, ses->county_id, s->year, &s->text, &s->line, s->kg_milli, ses->account_id, NULL);
+	} else {
+		r = store_activity_update(db, s->v.id, s->v.version, ses->county_id, s->year, &s->text, &s->line, s->kg_milli,
+					  ses->account_id);
+	}
+	if (r < 0)
+		goto fail;
+	if (s->v.id && !r) {
+		req->status = 409;
+		return refused(req, s, "conflict", "此筆資料已被他人修改或刪除，未存檔；以下保留您輸入的內容，請重新整理後再修改。");
+	}
+	dec_format(s->line.kg, kgtext, sizeof(kgtext));
+	if (audit_add_county(req, s->year, arena_printf(&req->arena, "非機關活動 %s%s", s->m->label, s->v.id ? "（修改）" : ""), NULL,
+			     arena_printf(&req->arena, "%s %s %s → %s kgCO2e", s->text.description, s->text.quantity, s->m->q_unit,
+					  kgtext)) ||
+	    db_commit(db))
+		goto fail;
+	return redirect(req, arena_printf(&req->arena, "/team/activities?year=%d&saved=1", s->year));
+fail:
+	db_rollback(db);
+	return activities_unavailable(req);
+}
+
+int page_team_activities_save(struct request *req)
+{
+	const struct calc_table *t;
+	struct saving *s = arena_zalloc(&req->arena, sizeof(*s));
+	int st = year_gate(req, &req->in[SAVE_YEAR], &s->year);
+
+	if (st)
+		return st;
+	if (!req->in[SAVE_METHOD].set || form_error_of(req->in_err, "id") || form_error_of(req->in_err, "version"))
+		return bad_request(req);
+	s->m = &na_methods[req->in[SAVE_METHOD].i];
+	t = factors_table(req->app);
+	if (!t)
+		return activities_unavailable(req);
+	read_fields(req, s);
+	if (!s->f.nerr)
+		compute(req, t, s);
+	if (s->f.nerr) {
+		req->status = 400;
+		return activities_render(req, s->year, s->m, &s->v, &s->f, s->foreign ?
+			arena_printf(&req->arena, "資料未存檔：「%s」沒有第 %d 個選項，送出的選項值不屬於此表單。", s->m->label, s->foreign) :
+			"資料未存檔：請修正標示的欄位。");
+	}
+	stored_text(req, s);
+	return write_line(req, s);
+}
+
+int page_team_activities_delete(struct request *req)
+{
+	struct db *db = &req->app->db;
+	const struct form_val *in = req->in;
+	struct activity_gone gone;
+	int year, pub, r, st = year_gate(req, &in[DEL_YEAR], &year);
+
+	if (st)
+		return st;
+	if (req->in_err->nerr)
+		return bad_request(req);
+	if (db_begin(db) || store_activity_lock_year(db, req->session->county_id, year, &pub) < 0)
+		goto fail;
+	if (pub) {
+		db_rollback(db);
+		return activities_published(req, year);
+	}
+	r = store_activity_delete(db, in[DEL_ID].i, in[DEL_VERSION].i, req->session->county_id, year, &gone);
+	if (r < 0)
+		goto fail;
+	if (!r) {
+		struct form f = { .nerr = 0 };
+
+		db_rollback(db);
+		req->status = 409;
+		form_error(&f, "_", "conflict");
+		return activities_render(req, year, NULL, NULL, &f, "此筆資料已被他人修改或刪除，未刪除。");
+	}
+	if (audit_add_county(req, year, "非機關活動（刪除）", arena_printf(&req->arena, "%s %s %lld", gone.method, gone.description,
+									   gone.kg_milli), NULL) ||
+	    db_commit(db))
+		goto fail;
+	return redirect(req, arena_printf(&req->arena, "/team/activities?year=%d&deleted=1", year));
+fail:
+	db_rollback(db);
+	return activities_unavailable(req);
+}
