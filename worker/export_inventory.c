@@ -318,11 +318,7 @@ static lxw_chart *chart(lxw_workbook *wb, uint8_t type, const char *title, const
 	return c;
 }
 
-/*
- * 資料: small tables one under the other, each with its chart on 圖表.  A
- * table's rows are written from `r` on; returns the row after it and a
- * blank one.
- */
+/* 資料: small tables one under the other, each with its chart on 圖表; r is 資料's next row. */
 struct charts {
 	lxw_workbook *wb;
 	lxw_worksheet *ch, *data;
