@@ -1,4 +1,4 @@
-/* inventory_data.c: the county inventory (清冊) of a year, loaded in a few grouped queries. */
+/* inventory_data.c: the county inventory (清冊) of a year, added up from a few grouped queries (store_inventory). */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,15 +13,16 @@
  * against independent SQL.  Charts are geometry only: the numbers shown
  * are the tables' exact decimals.
  *
- * No sum can wrap: MySQL's SUM() of a BIGINT is a DECIMAL, read back with
- * db_col_i64() (refused when it does not fit, never saturated), and every
- * sum here is a checked add (dec_add_i64()).  Within the bounds of
+ * No sum can wrap: MySQL's SUM() of a BIGINT is a DECIMAL, read back
+ * checked by the store (a row's `fits`: refused when it does not fit, never
+ * saturated), and every sum here is a checked add (dec_add_i64()).  Within the bounds of
  * inventory_data.h nothing is refused; beyond them (rows written around the
  * application) the load fails with INVENTORY_RANGE instead of a wrong figure.
  */
 
 #include "agency_import.h"
 #include "decimal.h"
+#include "store_inventory.h"
 #include "util.h"
 
 /* The proof of BOUNDS (inventory_data.h), in 128 bits so the check itself cannot wrap. */
@@ -39,11 +40,19 @@ static int add(long long v, long long *a, long long *b, long long *c, long long 
 	return 0;
 }
 
-static int out_of_range(int county_id, int year, const char *what)
+/* What a load is filling, and what did not fit when a callback stops it (1). */
+struct load {
+	struct inventory *inv;
+	const char *what;
+	int year;
+};
+
+/* Stops the load: `what` of `year` does not fit. */
+static int range(struct load *ld, const char *what, int year)
 {
-	error("inventory county %d year %d: the sum of %s does not fit in 64 bits (rows beyond the bounds?)",
-	      county_id, year, what);
-	return INVENTORY_RANGE;
+	ld->what = what;
+	ld->year = year;
+	return 1;
 }
 
 static int category_of(const char *key)
@@ -54,130 +63,122 @@ static int category_of(const char *key)
 	return -1;
 }
 
+/* The agencies' lines: own by category and scope; the outsourced apart. */
+static int agency_sum(void *ctx, const struct store_inventory_agency_sum *row)
+{
+	struct load *ld = ctx;
+	struct inventory *inv = ld->inv;
+	int c = category_of(row->category);
+
+	if (!row->fits)
+		return range(ld, "agency lines", inv->year);
+	if (!strcmp(row->part, "outsourced"))
+		return add(row->milli, &inv->outsourced, NULL, NULL, NULL) ? range(ld, "outsourced lines", inv->year) : 0;
+	if (c < 0 || row->scope < 1 || row->scope > 2)
+		return 0;
+	if (add(row->milli, &inv->agencies_total, &inv->agencies_by_category[c], &inv->by_category[c], &inv->by_scope[row->scope]))
+		return range(ld, "agency lines", inv->year);
+	return 0;
+}
+
+/* The non-agency lines: emissions by category and scope, removals apart. */
+static int nonagency_sum(void *ctx, const struct store_inventory_nonagency_sum *row)
+{
+	struct load *ld = ctx;
+	struct inventory *inv = ld->inv;
+	int c = row->category;
+
+	if (!row->fits || add(row->removals, &inv->removals, NULL, NULL, NULL))
+		return range(ld, "non-agency lines", inv->year);
+	if (c < 0 || c >= INV_CAT__MAX || row->scope < 1 || row->scope > 2)
+		return 0;
+	if (add(row->emissions, &inv->nonagency_total, &inv->nonagency_by_category[c], &inv->by_category[c], &inv->by_scope[row->scope]))
+		return range(ld, "non-agency lines", inv->year);
+	return 0;
+}
+
+/* By agency level, and the filing counts. */
+static int level(void *ctx, const struct store_inventory_level *row)
+{
+	struct load *ld = ctx;
+	struct inventory *inv = ld->inv;
+
+	inv->n_agencies += row->n_agencies;
+	inv->n_reported += row->n_reported;
+	inv->n_complete += row->n_complete;
+	if (!row->fits)
+		return range(ld, "a level", inv->year);
+	if (row->level >= 1 && row->level <= INV_LEVELS)
+		inv->by_level[row->level] = row->milli;
+	return 0;
+}
+
+/* The largest emitters (each agency's own report, not its subtree). */
+static int top(void *ctx, const struct store_inventory_top *row)
+{
+	struct inventory *inv = ((struct load *)ctx)->inv;
+
+	if (inv->ntop == INV_TOP)
+		return 0;
+	snprintf(inv->top[inv->ntop].code, sizeof(inv->top[0].code), "%s", row->code);
+	snprintf(inv->top[inv->ntop].name, sizeof(inv->top[0].name), "%s", row->name);
+	inv->top[inv->ntop].level = row->level;
+	inv->top[inv->ntop].milli = row->milli;
+	inv->ntop++;
+	return 0;
+}
+
+/* The trend: each year's total, the same sums. */
+static int trend(void *ctx, const struct store_inventory_trend *row)
+{
+	struct load *ld = ctx;
+	struct inventory *inv = ld->inv;
+	int i = row->year - inv->trend_first;
+
+	if (i < 0 || i >= inv->trend_n)
+		return 0;
+	if (!row->fits)
+		return range(ld, "the trend", row->year);
+	inv->trend[i] = row->milli;
+	inv->trend_has[i] = 1;
+	return 0;
+}
+
+/* A store's answer as the load's: 0 (go on), -1 (database), or INVENTORY_RANGE (logged) when a callback found a sum too large. */
+static int loaded(const struct load *ld, int r)
+{
+	if (r > 0) {
+		error("inventory county %d year %d: the sum of %s does not fit in 64 bits (rows beyond the bounds?)",
+		      ld->inv->county_id, ld->year, ld->what);
+		return INVENTORY_RANGE;
+	}
+	return r;
+}
+
 int inventory_load(struct db *db, int county_id, int year, struct inventory *inv)
 {
-	struct db_stmt *st;
+	struct load ld = { inv, NULL, year };
+	struct years y;
+	int r;
 
 	memset(inv, 0, sizeof(*inv));
 	inv->county_id = county_id;
 	inv->year = year;
-	st = db_prepare(db, "SELECT name FROM counties WHERE id = ?");
-	if (!st || (db_bind_int(st, 0, county_id), db_exec(st)))
+	if (years_get(db, &y))
 		return -1;
-	if (db_step(st) == 1) {
-		snprintf(inv->county_name, sizeof(inv->county_name), "%s", db_col_text(st, 0, NULL));
-		db_reset(st);
-	}
-	/* The agencies' lines by part, category and scope. */
-	st = db_prepare(db,
-		"SELECT l.part, l.category, l.scope, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
-		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
-		" GROUP BY l.part, l.category, l.scope");
-	if (!st || (db_bind_int(st, 0, county_id), db_bind_int(st, 1, year), db_exec(st)))
+	inv->trend_first = y.first;
+	inv->trend_n = years_count(&y);
+	if (store_inventory_county_name(db, county_id, inv->county_name, sizeof(inv->county_name)) < 0)
 		return -1;
-	while (db_step(st) == 1) {
-		int c = category_of(db_col_text(st, 1, NULL)), scope = (int)db_col_int(st, 2);
-		long long v;
-
-		if (db_col_i64(st, 3, &v)) {
-			db_reset(st);
-			return out_of_range(county_id, year, "agency lines");
-		}
-		if (!strcmp(db_col_text(st, 0, NULL), "outsourced")) {
-			if (add(v, &inv->outsourced, NULL, NULL, NULL)) {
-				db_reset(st);
-				return out_of_range(county_id, year, "outsourced lines");
-			}
-			continue;
-		}
-		if (c < 0 || scope < 1 || scope > 2)
-			continue;
-		if (add(v, &inv->agencies_total, &inv->agencies_by_category[c], &inv->by_category[c], &inv->by_scope[scope])) {
-			db_reset(st);
-			return out_of_range(county_id, year, "agency lines");
-		}
-	}
-	/* The non-agency lines: emissions by category and scope, removals apart. */
-	st = db_prepare(db,
-		"SELECT category, scope, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0))"
-		" FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope");
-	if (!st || (db_bind_int(st, 0, county_id), db_bind_int(st, 1, year), db_exec(st)))
-		return -1;
-	while (db_step(st) == 1) {
-		int c = (int)db_col_int(st, 0), scope = (int)db_col_int(st, 1);
-		long long v, r;
-
-		if (db_col_i64(st, 2, &v) || db_col_i64(st, 3, &r) || add(r, &inv->removals, NULL, NULL, NULL)) {
-			db_reset(st);
-			return out_of_range(county_id, year, "non-agency lines");
-		}
-		if (c < 0 || c >= INV_CAT__MAX || scope < 1 || scope > 2)
-			continue;
-		if (add(v, &inv->nonagency_total, &inv->nonagency_by_category[c], &inv->by_category[c], &inv->by_scope[scope])) {
-			db_reset(st);
-			return out_of_range(county_id, year, "non-agency lines");
-		}
-	}
+	if ((r = loaded(&ld, store_inventory_each_agency_sum(db, county_id, year, agency_sum, &ld))))
+		return r;
+	if ((r = loaded(&ld, store_inventory_each_nonagency_sum(db, county_id, year, nonagency_sum, &ld))))
+		return r;
 	if (dec_add_i64(inv->agencies_total, inv->nonagency_total, &inv->total))
-		return out_of_range(county_id, year, "the total");
-	/* By agency level, and the filing counts. */
-	st = db_prepare(db,
-		"SELECT LEAST(a.level, ?), COUNT(*), COUNT(r.id), SUM(IFNULL(r.confirmed, 0)), SUM(IFNULL(r.own_total_milli, 0))"
-		" FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-		" WHERE a.county_id = ? AND a.active = 1 GROUP BY LEAST(a.level, ?)");
-	if (!st || (db_bind_int(st, 0, INV_LEVELS), db_bind_int(st, 1, year), db_bind_int(st, 2, county_id),
-		    db_bind_int(st, 3, INV_LEVELS), db_exec(st)))
-		return -1;
-	while (db_step(st) == 1) {
-		int lv = (int)db_col_int(st, 0);
-
-		long long v;
-
-		inv->n_agencies += (int)db_col_int(st, 1);
-		inv->n_reported += (int)db_col_int(st, 2);
-		inv->n_complete += (int)db_col_int(st, 3);
-		if (db_col_i64(st, 4, &v)) {
-			db_reset(st);
-			return out_of_range(county_id, year, "a level");
-		}
-		if (lv >= 1 && lv <= INV_LEVELS)
-			inv->by_level[lv] = v;
-	}
-	/* The largest emitters (each agency's own report, not its subtree). */
-	st = db_prepare(db,
-		"SELECT a.code, a.name, a.level, r.own_total_milli FROM reports r JOIN agencies a ON a.id = r.agency_id"
-		" WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND r.own_total_milli > 0"
-		" ORDER BY r.own_total_milli DESC, a.code LIMIT 20");
-	if (!st || (db_bind_int(st, 0, county_id), db_bind_int(st, 1, year), db_exec(st)))
-		return -1;
-	while (inv->ntop < INV_TOP && db_step(st) == 1) {
-		snprintf(inv->top[inv->ntop].code, sizeof(inv->top[0].code), "%s", db_col_text(st, 0, NULL));
-		snprintf(inv->top[inv->ntop].name, sizeof(inv->top[0].name), "%s", db_col_text(st, 1, NULL));
-		inv->top[inv->ntop].level = (int)db_col_int(st, 2);
-		inv->top[inv->ntop].milli = db_col_int(st, 3);
-		inv->ntop++;
-	}
-	/* The trend: each year's total, the same sums. */
-	st = db_prepare(db,
-		"SELECT y, SUM(v) FROM ("
-		" SELECT r.year y, r.own_total_milli v FROM reports r JOIN agencies a ON a.id = r.agency_id"
-		"  WHERE a.county_id = ? AND a.active = 1"
-		" UNION ALL SELECT year, kg_milli FROM county_activities WHERE county_id = ? AND kg_milli > 0) t"
-		" WHERE y BETWEEN ? AND ? GROUP BY y");
-	if (!st || (db_bind_int(st, 0, county_id), db_bind_int(st, 1, county_id), db_bind_int(st, 2, INV_YEAR_FIRST),
-		    db_bind_int(st, 3, INV_YEAR_LAST), db_exec(st)))
-		return -1;
-	while (db_step(st) == 1) {
-		int y = (int)db_col_int(st, 0) - INV_YEAR_FIRST;
-
-		if (y >= 0 && y < INV_YEARS) {
-			if (db_col_i64(st, 1, &inv->trend[y])) {
-				db_reset(st);
-				return out_of_range(county_id, INV_YEAR_FIRST + y, "the trend");
-			}
-			inv->trend_has[y] = 1;
-		}
-	}
-	return 0;
+		return loaded(&ld, range(&ld, "the total", year));
+	if ((r = loaded(&ld, store_inventory_each_level(db, county_id, year, INV_LEVELS, level, &ld))))
+		return r;
+	if ((r = loaded(&ld, store_inventory_each_top(db, county_id, year, top, &ld))))
+		return r;
+	return loaded(&ld, store_inventory_each_trend(db, county_id, y.first, y.last, trend, &ld));
 }
-

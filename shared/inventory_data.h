@@ -6,12 +6,17 @@
 
 #include "db.h"
 #include "nonagency.h"
+#include "years.h"
 
 #define INV_TOP 20
 #define INV_LEVELS 6        /* levels 1..5, and 6 for deeper */
+
+/*
+ * Left only for web/agencies.c (another branch of issue 11 moves it to
+ * years_get()); nothing here uses them.  Delete them with that change.
+ */
 #define INV_YEAR_FIRST 2013
 #define INV_YEAR_LAST 2025
-#define INV_YEARS (INV_YEAR_LAST - INV_YEAR_FIRST + 1)
 
 struct inventory {
 	int county_id, year;
@@ -26,8 +31,10 @@ struct inventory {
 	int n_agencies, n_reported, n_complete;
 	struct { char code[24]; char name[208]; int level; long long milli; } top[INV_TOP];
 	int ntop;
-	long long trend[INV_YEARS];                 /* total of each year (0 when none) */
-	int trend_has[INV_YEARS];
+	/* The trend over the years served (years.h) when it was loaded: [i] is year trend_first + i. */
+	int trend_first, trend_n;
+	long long trend[YEARS_MAX];                 /* total of each year (0 when none) */
+	int trend_has[YEARS_MAX];
 };
 
 /*
@@ -45,8 +52,9 @@ struct inventory {
 
 /*
  * Fills inv for the county-year from the database; 0, -1 on a database
- * error, or INVENTORY_RANGE (logged) when a sum does not fit in int64,
- * which rows within the bounds above cannot cause: never a wrapped figure.
+ * error (or the years served could not be read), or INVENTORY_RANGE
+ * (logged) when a sum does not fit in int64, which rows within the bounds
+ * above cannot cause: never a wrapped figure.
  */
 int inventory_load(struct db *db, int county_id, int year, struct inventory *inv);
 

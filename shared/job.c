@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inventory_data.h"
 #include "job.h"
 #include "util.h"
 
@@ -38,9 +37,10 @@ static int token_ok(const char *t, size_t n)
 	return 1;
 }
 
-static int rollup_ok(int county, int year)
+/* The form only: whether the data serves the year is the worker's to check (job_rollup). */
+static int rollup_ok(long long county, long long year)
 {
-	return county > 0 && year >= INV_YEAR_FIRST && year <= INV_YEAR_LAST;
+	return county > 0 && year >= JOB_YEAR_MIN && year <= JOB_YEAR_MAX;
 }
 
 size_t job_format(const struct job *j, char *buf, size_t size)
@@ -134,7 +134,7 @@ enum job_parse job_parse(const char *line, size_t len, struct job *j)
 		break;
 	}
 	case JOB_ROLLUP:
-		if (arg(&p, end, &a) || arg(&p, end, &b) || a > 2147483647 || !rollup_ok((int)a, (int)b))
+		if (arg(&p, end, &a) || arg(&p, end, &b) || a > 2147483647 || !rollup_ok(a, b))
 			return JOB_BAD_ARGS;
 		j->county = (int)a;
 		j->year = (int)b;

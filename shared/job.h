@@ -27,6 +27,13 @@ enum job_kind {
 #define JOB_TOKEN_MAX 64          /* a ping's token, in bytes */
 #define JOB_PING_DELAY_MAX 10000  /* ms */
 #define JOB_LINE_MAX 96
+/*
+ * A rollup's year is only checked for sanity here (the year columns are
+ * SMALLINT UNSIGNED); the worker drops a job for a year inventory_years
+ * does not serve (years.h), so a year the data adds needs no new code.
+ */
+#define JOB_YEAR_MIN 1
+#define JOB_YEAR_MAX 65535
 
 struct job {
 	enum job_kind kind;

@@ -52,44 +52,45 @@ static void svg_bars(struct strbuf *o, const char *id, const char *title, const 
 	html(o, "（單位：公噸CO₂e；數值見下表）</figcaption></figure>");
 }
 
-/* The trend: one column per year with data. */
+/*
+ * The trend: one column per year served, drawn for years with data.  The
+ * columns are 50 wide while the years fit the 650 of the axis (thirteen of
+ * them), narrower beyond.
+ */
 static void svg_trend(struct strbuf *o, const struct inventory *inv)
 {
 	long long max = 1;
+	int step = inv->trend_n > 13 ? 650 / inv->trend_n : 50;
 
-	for (int i = 0; i < INV_YEARS; i++)
+	for (int i = 0; i < inv->trend_n; i++)
 		if (inv->trend_has[i] && inv->trend[i] > max)
 			max = inv->trend[i];
 	html(o, "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart-trend\" role=\"img\" "
 		"aria-labelledby=\"chart-trend-t\" viewBox=\"0 0 720 260\" width=\"720\" height=\"260\">"
 		"<title id=\"chart-trend-t\">歷年排放量趨勢（公噸CO₂e）</title>"
 		"<line x1=\"40\" y1=\"220\" x2=\"700\" y2=\"220\" stroke=\"#52625e\"/>");
-	for (int i = 0; i < INV_YEARS; i++) {
+	for (int i = 0; i < inv->trend_n; i++) {
 		double hgt = inv->trend_has[i] && inv->trend[i] > 0 ? 180.0 * (double)inv->trend[i] / (double)max : 0;
-		int x = 48 + i * 50, y = INV_YEAR_FIRST + i;
+		int x = 48 + i * step, y = inv->trend_first + i, w = step * 34 / 50;
 
 		if (inv->trend_has[i]) {
-			strbuf_addf(o, "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"34\" height=\"%.1f\" fill=\"%s\"/>", x, 220 - hgt, hgt,
+			strbuf_addf(o, "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"/>", x, 220 - hgt, w, hgt,
 				    y == inv->year ? "#c8961e" : "#0b5d4b");
-			strbuf_addf(o, "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1a2624\">", x + 17, 214 - hgt);
+			strbuf_addf(o, "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1a2624\">", x + w / 2, 214 - hgt);
 			tonnes(o, inv->trend[i]);
 			html(o, "</text>");
 		}
-		strbuf_addf(o, "<text x=\"%d\" y=\"238\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1a2624\">%d</text>", x + 17, y - 1911);
+		strbuf_addf(o, "<text x=\"%d\" y=\"238\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1a2624\">%d</text>", x + w / 2, y - 1911);
 	}
 	html(o, "</svg><figcaption>歷年排放量趨勢（民國年；單位：公噸CO₂e；數值見下表）</figcaption></figure>");
 }
 
-void inventory_render(struct request *req, const struct inventory *inv)
-{
-	struct strbuf *o = &req->body;
-	const char *labels[INV_TOP];
-	long long values[INV_TOP];
-	static const char *const scope_labels[] = { "範疇一（直接排放）", "範疇二（能源間接排放）" };
-	static const char *const level_labels[] = { "", "一級機關", "二級機關", "三級機關", "四級機關", "五級機關", "六級以下機關" };
-	int n;
+static const char *const scope_labels[] = { "範疇一（直接排放）", "範疇二（能源間接排放）" };
+static const char *const level_labels[] = { "", "一級機關", "二級機關", "三級機關", "四級機關", "五級機關", "六級以下機關" };
 
-	html(o, "<section class=\"inventory\"><dl class=\"totals\"><dt>排放總量</dt><dd id=\"inv-total\">");
+static void totals(struct strbuf *o, const struct inventory *inv)
+{
+	html(o, "<dl class=\"totals\"><dt>排放總量</dt><dd id=\"inv-total\">");
 	html_milli(o, inv->total);
 	html(o, " KgCO₂e</dd><dt>機關填報</dt><dd id=\"inv-agencies\">");
 	html_milli(o, inv->agencies_total);
@@ -101,14 +102,12 @@ void inventory_render(struct request *req, const struct inventory *inv)
 	html_milli(o, inv->removals);
 	strbuf_addf(o, " KgCO₂e</dd><dt>填報情形</dt><dd>機關 %d 個，已登錄 %d 個（其中已登錄完成 %d 個）</dd></dl>",
 		    inv->n_agencies, inv->n_reported, inv->n_complete);
+}
 
-	/* Categories. */
-	for (n = 0; n < INV_CAT__MAX; n++) {
-		labels[n] = inv_category_labels[n];
-		values[n] = inv->by_category[n];
-	}
+static void categories(struct strbuf *o, const struct inventory *inv)
+{
 	html(o, "<h2>依排放類別</h2>");
-	svg_bars(o, "chart-category", "依排放類別", labels, values, INV_CAT__MAX);
+	svg_bars(o, "chart-category", "依排放類別", inv_category_labels, inv->by_category, INV_CAT__MAX);
 	html(o, "<table id=\"inv-category\"><thead><tr><th>類別</th><th class=\"num\">機關填報</th><th class=\"num\">非機關單位活動</th>"
 		"<th class=\"num\">合計(KgCO₂e)</th></tr></thead><tbody>");
 	for (int c = 0; c < INV_CAT__MAX; c++) {
@@ -129,14 +128,12 @@ void inventory_render(struct request *req, const struct inventory *inv)
 	html(o, "</td><td class=\"num\">");
 	html_milli(o, inv->total);
 	html(o, "</td></tr></tfoot></table>");
+}
 
-	/* Scopes. */
-	labels[0] = scope_labels[0];
-	labels[1] = scope_labels[1];
-	values[0] = inv->by_scope[1];
-	values[1] = inv->by_scope[2];
+static void scopes(struct strbuf *o, const struct inventory *inv)
+{
 	html(o, "<h2>依範疇</h2>");
-	svg_bars(o, "chart-scope", "依範疇", labels, values, 2);
+	svg_bars(o, "chart-scope", "依範疇", scope_labels, &inv->by_scope[1], 2);
 	html(o, "<table id=\"inv-scope\"><tbody>");
 	for (int s = 1; s <= 2; s++) {
 		strbuf_addf(o, "<tr data-scope=\"%d\"><th>", s);
@@ -146,11 +143,22 @@ void inventory_render(struct request *req, const struct inventory *inv)
 		html(o, "</td></tr>");
 	}
 	html(o, "</tbody></table>");
+}
 
-	/* Agency levels. */
-	n = 0;
+/* Levels 1 to 3 always, deeper ones when they have emissions. */
+static int level_shown(const struct inventory *inv, int lv)
+{
+	return inv->by_level[lv] || lv <= 3;
+}
+
+static void levels(struct strbuf *o, const struct inventory *inv)
+{
+	const char *labels[INV_LEVELS];
+	long long values[INV_LEVELS];
+	int n = 0;
+
 	for (int lv = 1; lv <= INV_LEVELS; lv++)
-		if (inv->by_level[lv] || lv <= 3) {
+		if (level_shown(inv, lv)) {
 			labels[n] = level_labels[lv];
 			values[n++] = inv->by_level[lv];
 		}
@@ -158,7 +166,7 @@ void inventory_render(struct request *req, const struct inventory *inv)
 	svg_bars(o, "chart-level", "依機關層級", labels, values, n);
 	html(o, "<table id=\"inv-level\"><tbody>");
 	for (int lv = 1; lv <= INV_LEVELS; lv++) {
-		if (!inv->by_level[lv] && lv > 3)
+		if (!level_shown(inv, lv))
 			continue;
 		strbuf_addf(o, "<tr data-level=\"%d\"><th>", lv);
 		html_txt(o, level_labels[lv]);
@@ -167,18 +175,23 @@ void inventory_render(struct request *req, const struct inventory *inv)
 		html(o, "</td></tr>");
 	}
 	html(o, "</tbody></table>");
+}
 
-	/* The largest emitters. */
+static void largest(struct strbuf *o, const struct inventory *inv)
+{
+	const char *labels[INV_TOP];
+	long long values[INV_TOP];
+
 	html(o, "<h2>排放量前 20 大機關</h2>");
 	if (inv->ntop) {
-		for (n = 0; n < inv->ntop; n++) {
+		for (int n = 0; n < inv->ntop; n++) {
 			labels[n] = inv->top[n].name;
 			values[n] = inv->top[n].milli;
 		}
 		svg_bars(o, "chart-top", "排放量前 20 大機關", labels, values, inv->ntop);
 	}
 	html(o, "<table id=\"inv-top\"><thead><tr><th>名次</th><th>機關</th><th>層級</th><th class=\"num\">排放量(KgCO₂e)</th></tr></thead><tbody>");
-	for (n = 0; n < inv->ntop; n++) {
+	for (int n = 0; n < inv->ntop; n++) {
 		strbuf_addf(o, "<tr><td>%d</td><td>", n + 1);
 		html_txt(o, inv->top[n].name);
 		strbuf_addf(o, "</td><td>%d</td><td class=\"num\">", inv->top[n].level);
@@ -188,17 +201,35 @@ void inventory_render(struct request *req, const struct inventory *inv)
 	if (!inv->ntop)
 		html(o, "<tr><td colspan=\"4\" class=\"empty\">本年度尚無機關填報排放量。</td></tr>");
 	html(o, "</tbody></table>");
+}
 
-	/* The trend. */
+static void trend(struct strbuf *o, const struct inventory *inv)
+{
 	html(o, "<h2>歷年趨勢</h2>");
 	svg_trend(o, inv);
 	html(o, "<table id=\"inv-trend\"><thead><tr><th>年度</th><th class=\"num\">排放量(KgCO₂e)</th></tr></thead><tbody>");
-	for (int i = 0; i < INV_YEARS; i++) {
+	for (int i = 0; i < inv->trend_n; i++) {
+		int y = inv->trend_first + i;
+
 		if (!inv->trend_has[i])
 			continue;
-		strbuf_addf(o, "<tr data-year=\"%d\"><td>民國 %d 年</td><td class=\"num\">", INV_YEAR_FIRST + i, INV_YEAR_FIRST + i - 1911);
+		strbuf_addf(o, "<tr data-year=\"%d\"><td>民國 %d 年</td><td class=\"num\">", y, y - 1911);
 		html_milli(o, inv->trend[i]);
 		html(o, "</td></tr>");
 	}
-	html(o, "</tbody></table></section>");
+	html(o, "</tbody></table>");
+}
+
+void inventory_render(struct request *req, const struct inventory *inv)
+{
+	struct strbuf *o = &req->body;
+
+	html(o, "<section class=\"inventory\">");
+	totals(o, inv);
+	categories(o, inv);
+	scopes(o, inv);
+	levels(o, inv);
+	largest(o, inv);
+	trend(o, inv);
+	html(o, "</section>");
 }

@@ -1,7 +1,5 @@
 /* page_inventory.c: 製作政府機關盤查清冊 for the county team (the inventory of a year, publish and
  * withdraw), and 公開資訊 for everyone (published county-years only). */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,6 +10,7 @@
 #include "inventory.h"
 #include "routes.h"
 #include "session.h"
+#include "store_inventory.h"
 #include "util.h"
 
 /*
@@ -23,10 +22,60 @@
  * the same query that reads them, so nothing unpublished can leak.
  */
 
+/* 盤查清冊: a year (none: the year list), and the notice of the action that led here. */
+enum team_inventory_key {
+	TEAM_INVENTORY_YEAR,
+	TEAM_INVENTORY_MUST_CLOSE,
+	TEAM_INVENTORY_PUBLISHED,
+	TEAM_INVENTORY_WITHDRAWN,
+	TEAM_INVENTORY__MAX
+};
+static const struct form_key team_inventory_keys[TEAM_INVENTORY__MAX] = {
+	[TEAM_INVENTORY_YEAR] = { .name = "year", .kind = FORM_YEAR },
+	[TEAM_INVENTORY_MUST_CLOSE] = { .name = "must_close", .kind = FORM_FLAG },
+	[TEAM_INVENTORY_PUBLISHED] = { .name = "published", .kind = FORM_FLAG },
+	[TEAM_INVENTORY_WITHDRAWN] = { .name = "withdrawn", .kind = FORM_FLAG },
+};
+const struct form_decl team_inventory_in = FORM_DECL(team_inventory_keys);
+
+/* The POSTs of 盤查清冊 (公開, 撤回公開, 轉出明細, 轉出圖表): the year only. */
+enum team_inventory_post_key {
+	TEAM_INVENTORY_POST_YEAR,
+	TEAM_INVENTORY_POST__MAX
+};
+static const struct form_key team_inventory_post_keys[TEAM_INVENTORY_POST__MAX] = {
+	[TEAM_INVENTORY_POST_YEAR] = { .name = "year", .kind = FORM_YEAR },
+};
+const struct form_decl team_inventory_post_in = FORM_DECL(team_inventory_post_keys);
+
+/* 公開資訊: a county (its letter) and a year; both, or the list. */
+enum public_key {
+	PUBLIC_COUNTY,
+	PUBLIC_YEAR,
+	PUBLIC__MAX
+};
+static const struct form_key public_keys[PUBLIC__MAX] = {
+	[PUBLIC_COUNTY] = { .name = "county", .kind = FORM_TEXT, .max = 1 },
+	[PUBLIC_YEAR] = { .name = "year", .kind = FORM_YEAR },
+};
+const struct form_decl public_in = FORM_DECL(public_keys);
+
 static int unavailable(struct request *req)
 {
 	routes_unavailable(req, "inventory");
 	return req->status;
+}
+
+static int not_found(struct request *req)
+{
+	req->status = 404;
+	return routes_error_page(req);
+}
+
+/* Was field `name` sent with something in it (valid or not)? */
+static int given(const struct request *req, const struct form_val *v, const char *name)
+{
+	return v->set || form_error_of(req->in_err, name);
 }
 
 /*
@@ -47,176 +96,167 @@ static int out_of_range(struct request *req, const char *title)
 	return req->status;
 }
 
-/* The county-year's state: is_open and published; 1 found, 0 not, -1 error. */
-static int year_state(struct request *req, int county, int year, int *open, int *published, char *when, size_t size)
-{
-	struct db_stmt *st = db_prepare(&req->app->db,
-		"SELECT is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), '')"
-		" FROM inventory_years WHERE county_id = ? AND year = ?");
-
-	if (!st || (db_bind_int(st, 0, county), db_bind_int(st, 1, year), db_exec(st)))
-		return -1;
-	if (db_step(st) != 1)
-		return 0;
-	*open = (int)db_col_int(st, 0);
-	*published = (int)db_col_int(st, 1);
-	snprintf(when, size, "%s", db_col_text(st, 2, NULL));
-	db_reset(st);
-	return 1;
-}
-
 int inventory_year_published(struct request *req, int county, int year)
 {
-	int open, published, r;
-	char when[32];
+	struct store_inventory_year ys;
+	int r = store_inventory_year_state(&req->app->db, county, year, &ys);
 
-	r = year_state(req, county, year, &open, &published, when, sizeof(when));
-	return r < 0 ? -1 : r && published;
-}
-
-static int publish(struct request *req, int year, int on)
-{
-	struct db *db = &req->app->db;
-	int open, published, r;
-	char when[32];
-	struct db_stmt *st;
-
-	if (db_begin(db))
-		return unavailable(req);
-	st = db_prepare(db, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
-	if (!st || (db_bind_int(st, 0, req->session->county_id), db_bind_int(st, 1, year), db_exec(st)))
-		goto fail;
-	db_reset(st);
-	r = year_state(req, req->session->county_id, year, &open, &published, when, sizeof(when));
-	if (r < 0)
-		goto fail;
-	if (!r) {
-		db_rollback(db);
-		req->status = 404;
-		return routes_error_page(req);
-	}
-	if (on && open) {
-		db_rollback(db);
-		return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&must_close=1", year));
-	}
-	st = db_prepare(db, on ? "UPDATE inventory_years SET published_at = NOW(), published_by = ? WHERE county_id = ? AND year = ?" :
-				 "UPDATE inventory_years SET published_at = NULL, published_by = NULL WHERE county_id = ? AND year = ? AND ? > 0");
-	if (!st)
-		goto fail;
-	if (on) {
-		db_bind_int(st, 0, req->session->account_id);
-		db_bind_int(st, 1, req->session->county_id);
-		db_bind_int(st, 2, year);
-	} else {
-		db_bind_int(st, 0, req->session->county_id);
-		db_bind_int(st, 1, year);
-		db_bind_int(st, 2, 1);
-	}
-	if (db_exec(st) || audit_add_county(req, year, on ? "公開盤查成果" : "撤回公開", NULL, on ? "公開" : "撤回") || db_commit(db))
-		goto fail;
-	redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&%s=1", year, on ? "published" : "withdrawn"));
-	return req->status;
-fail:
-	db_rollback(db);
-	unavailable(req);
-	return req->status;
+	return r < 0 ? -1 : r && ys.published;
 }
 
 /*
- * 轉出明細 / 轉出圖表: the stamp of the data under the workbooks (the
- * county's newest outbox row — every agency change makes one —, its
- * non-agency lines, its agencies' contacts, the factor table); a done,
- * unexpired workbook of the same kind and stamp is offered again instead of
- * being rebuilt.
+ * The year a POST of 盤查清冊 names: 1 with *year, or 0 when the page was
+ * answered: the year list when none was sent (as the page without one),
+ * 404 for one the platform does not serve (or not a year at all).
  */
-static int request_export(struct request *req, int year, const char *kind)
+static int post_year(struct request *req, int *year)
 {
-	struct db *db = &req->app->db;
-	struct db_stmt *st = db_prepare(db,
-		"SELECT CONCAT_WS('/', (SELECT IFNULL(MAX(id), 0) FROM outbox WHERE county_id = ?),"
-		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(id), 0), ':', IFNULL(SUM(kg_milli), 0), ':', IFNULL(MAX(updated_at), ''))"
-		"  FROM county_activities WHERE county_id = ?),"
-		" (SELECT IFNULL(MAX(contact_updated_at), '') FROM agencies WHERE county_id = ?),"
-		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(updated_at), '')) FROM factors))");
-	const char *stamp;
-	long long id = 0;
+	const struct form_val *v = &req->in[TEAM_INVENTORY_POST_YEAR];
 
-	if (!st)
-		return unavailable(req);
-	for (int i = 0; i < 3; i++)
-		db_bind_int(st, i, req->session->county_id);
-	if (db_exec(st) || db_step(st) != 1)
-		return unavailable(req);
-	stamp = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
-	db_reset(st);
-	st = db_prepare(db, "SELECT id FROM exports WHERE kind = ? AND county_id = ? AND year = ? AND stamp = ? AND requested_by = ?"
-			    " AND status IN ('queued', 'running', 'done') AND (expires_at IS NULL OR expires_at > NOW()) ORDER BY id DESC LIMIT 1");
-	if (!st)
-		return unavailable(req);
-	db_bind_text(st, 0, kind);
-	db_bind_int(st, 1, req->session->county_id);
-	db_bind_int(st, 2, year);
-	db_bind_text(st, 3, stamp);
-	db_bind_int(st, 4, req->session->account_id);
-	if (db_exec(st))
-		return unavailable(req);
-	if (db_step(st) == 1) {
-		id = db_col_int(st, 0);
-		db_reset(st);
-		return redirect(req, arena_printf(&req->arena, "/exports?id=%lld&reused=1", id));
+	if (v->set) {
+		*year = (int)v->i;
+		return 1;
 	}
-	st = db_prepare(db, "INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, stamp)"
-			    " VALUES (?, ?, NULL, ?, ?, ?, NOW(3), ?)" EXPORT_COALESCE);
-	if (!st)
-		return unavailable(req);
-	db_bind_text(st, 0, kind);
-	db_bind_int(st, 1, req->session->county_id);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, req->session->account_id);
-	db_bind_text(st, 4, arena_printf(&req->arena, "%s_%d年_盤查清冊%s.xlsx", req->session->county_name, year - 1911,
-					 !strcmp(kind, "inventory_detail") ? "明細" : "圖表"));
-	db_bind_text(st, 5, stamp);
-	if (db_exec(st))
-		return unavailable(req);
-	id = (long long)db_insert_id(st);
-	export_push(req, id);
-	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
-	return req->status;
+	if (given(req, v, "year"))
+		not_found(req);
+	else
+		layout_year_page(req, "盤查清冊", "盤查清冊", "製作政府機關盤查清冊", "/team/inventory");
+	return 0;
 }
 
+static int publish(struct request *req, int on)
+{
+	struct db *db = &req->app->db;
+	struct store_inventory_year ys;
+	int county = req->session->county_id, year, r;
+
+	if (!post_year(req, &year))
+		return req->status;
+	if (db_begin(db))
+		return unavailable(req);
+	if (store_inventory_lock_year(db, county, year))
+		goto fail;
+	r = store_inventory_year_state(db, county, year, &ys);
+	if (r < 0)
+		goto fail;
+	if (!r) {
+		db_rollback(db);
+		return not_found(req);
+	}
+	if (on && ys.is_open) {
+		db_rollback(db);
+		return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&must_close=1", year));
+	}
+	if ((on ? store_inventory_publish(db, county, year, req->session->account_id) : store_inventory_withdraw(db, county, year)) ||
+	    audit_add_county(req, year, on ? "公開盤查成果" : "撤回公開", NULL, on ? "公開" : "撤回") || db_commit(db))
+		goto fail;
+	return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&%s=1", year, on ? "published" : "withdrawn"));
+fail:
+	db_rollback(db);
+	return unavailable(req);
+}
+
+/* POST /team/inventory action=publish: 公開 (a closed year only). */
+int page_team_inventory_publish(struct request *req)
+{
+	return publish(req, 1);
+}
+
+/* POST /team/inventory action=withdraw: 撤回公開. */
+int page_team_inventory_withdraw(struct request *req)
+{
+	return publish(req, 0);
+}
+
+/*
+ * 轉出明細 / 轉出圖表: a done, unexpired workbook of the same kind and the
+ * same data (store_inventory_stamp) is offered again instead of being
+ * rebuilt.  `what` names it in the file name.
+ */
+static int request_export(struct request *req, const char *kind, const char *what)
+{
+	struct db *db = &req->app->db;
+	const struct session *s = req->session;
+	char stamp[STORE_INVENTORY_STAMP_MAX + 1];
+	long long id = 0;
+	int year, r;
+
+	if (!post_year(req, &year))
+		return req->status;
+	if (store_inventory_stamp(db, s->county_id, stamp))
+		return unavailable(req);
+	r = store_inventory_find_export(db, kind, s->county_id, year, stamp, s->account_id, &id);
+	if (r < 0)
+		return unavailable(req);
+	if (r)
+		return redirect(req, arena_printf(&req->arena, "/exports?id=%lld&reused=1", id));
+	if (store_inventory_request_export(db, kind, s->county_id, year, s->account_id,
+					   arena_printf(&req->arena, "%s_%d年_盤查清冊%s.xlsx", s->county_name, year - 1911, what), stamp, &id))
+		return unavailable(req);
+	export_push(req, id);
+	return redirect(req, arena_printf(&req->arena, "/exports?id=%lld", id));
+}
+
+/* POST /team/inventory action=export_detail: 轉出明細. */
+int page_team_inventory_export_detail(struct request *req)
+{
+	return request_export(req, "inventory_detail", "明細");
+}
+
+/* POST /team/inventory action=export_charts: 轉出圖表. */
+int page_team_inventory_export_charts(struct request *req)
+{
+	return request_export(req, "inventory_charts", "圖表");
+}
+
+/* The publication form (公開 or 撤回公開) and the two workbook buttons. */
+static void team_forms(struct request *req, int year, const struct store_inventory_year *ys)
+{
+	struct strbuf *o = &req->body;
+
+	html(o, "<form method=\"post\" class=\"inline\" id=\"publication\">");
+	html_hidden(o, "csrf", req->csrf);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
+	if (ys->published) {
+		html(o, "<p><span class=\"status s2\" id=\"published\">已公開</span>（");
+		html_txt(o, ys->published_at);
+		html(o, "）公開期間本年度非機關活動資料不可修改。 ");
+		html_hidden(o, "action", "withdraw");
+		html(o, "<button type=\"submit\" class=\"secondary\">撤回公開</button></p>");
+	} else {
+		html(o, "<p><span class=\"status s0\" id=\"published\">未公開</span> ");
+		if (ys->is_open)
+			html(o, "（本年度仍開放填報，截止後才能公開） ");
+		html_hidden(o, "action", "publish");
+		html(o, ys->is_open ? "<button type=\"submit\" disabled>公開</button></p>" : "<button type=\"submit\">公開</button></p>");
+	}
+	html(o, "</form><form method=\"post\" class=\"inline\" id=\"exports\">");
+	html_hidden(o, "csrf", req->csrf);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><p>下載清冊："
+		    "<button type=\"submit\" name=\"action\" value=\"export_detail\" class=\"secondary\">轉出明細</button> "
+		    "<button type=\"submit\" name=\"action\" value=\"export_charts\" class=\"secondary\">轉出圖表</button></p></form>", year);
+}
+
+/* GET /team/inventory: the year list, or a year's inventory with its publication and workbooks. */
 int page_team_inventory(struct request *req)
 {
 	struct strbuf *o = &req->body;
-	const char *ya = req_arg(req, "year");
-	int year = ya ? atoi(ya) : 0, open, published, r;
-	char when[32];
+	const struct form_val *in = req->in;
+	struct store_inventory_year ys;
 	struct inventory *inv;
+	int year, r;
 
-	if (!year)
+	if (!in[TEAM_INVENTORY_YEAR].set) {
+		if (given(req, &in[TEAM_INVENTORY_YEAR], "year"))
+			return not_found(req);
 		return layout_year_page(req, "盤查清冊", "盤查清冊", "製作政府機關盤查清冊", "/team/inventory");
-	if (year < INV_YEAR_FIRST || year > INV_YEAR_LAST) {
-		req->status = 404;
-		return routes_error_page(req);
 	}
-	if (req->method == METHOD_POST) {
-		const char *action = req_arg(req, "action");
-
-		if (action && (!strcmp(action, "publish") || !strcmp(action, "withdraw")))
-			return publish(req, year, !strcmp(action, "publish"));
-		if (action && !strcmp(action, "export_detail"))
-			return request_export(req, year, "inventory_detail");
-		if (action && !strcmp(action, "export_charts"))
-			return request_export(req, year, "inventory_charts");
-		req->status = 400;
-		return routes_error_page(req);
-	}
-	r = year_state(req, req->session->county_id, year, &open, &published, when, sizeof(when));
+	year = (int)in[TEAM_INVENTORY_YEAR].i;
+	r = store_inventory_year_state(&req->app->db, req->session->county_id, year, &ys);
 	if (r < 0)
 		return unavailable(req);
-	if (!r) {
-		req->status = 404;
-		return routes_error_page(req);
-	}
+	if (!r)
+		return not_found(req);
 	inv = arena_zalloc(&req->arena, sizeof(*inv));
 	r = inventory_load(&req->app->db, req->session->county_id, year, inv);
 	if (r == INVENTORY_RANGE)
@@ -227,122 +267,126 @@ int page_team_inventory(struct request *req)
 	strbuf_addf(o, "<h1>");
 	html_txt(o, inv->county_name);
 	strbuf_addf(o, " 政府機關溫室氣體盤查清冊　民國 %d 年（%d）</h1>", year - 1911, year);
-	if (req_arg(req, "must_close"))
+	if (in[TEAM_INVENTORY_MUST_CLOSE].set)
 		form_flash(req, "error", "請先於「年度管理」截止本年度，再公開盤查成果。");
-	else if (req_arg(req, "published"))
+	else if (in[TEAM_INVENTORY_PUBLISHED].set)
 		form_flash(req, "ok", "已公開，民眾可於「公開資訊」查閱。");
-	else if (req_arg(req, "withdrawn"))
+	else if (in[TEAM_INVENTORY_WITHDRAWN].set)
 		form_flash(req, "ok", "已撤回公開。");
-	html(o, "<form method=\"post\" class=\"inline\" id=\"publication\">");
-	html_hidden(o, "csrf", req->csrf);
-	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
-	if (published) {
-		html(o, "<p><span class=\"status s2\" id=\"published\">已公開</span>（");
-		html_txt(o, when);
-		html(o, "）公開期間本年度非機關活動資料不可修改。 ");
-		html_hidden(o, "action", "withdraw");
-		html(o, "<button type=\"submit\" class=\"secondary\">撤回公開</button></p>");
-	} else {
-		html(o, "<p><span class=\"status s0\" id=\"published\">未公開</span> ");
-		if (open)
-			html(o, "（本年度仍開放填報，截止後才能公開） ");
-		html_hidden(o, "action", "publish");
-		html(o, open ? "<button type=\"submit\" disabled>公開</button></p>" : "<button type=\"submit\">公開</button></p>");
-	}
-	html(o, "</form><form method=\"post\" class=\"inline\" id=\"exports\">");
-	html_hidden(o, "csrf", req->csrf);
-	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><p>下載清冊："
-		    "<button type=\"submit\" name=\"action\" value=\"export_detail\" class=\"secondary\">轉出明細</button> "
-		    "<button type=\"submit\" name=\"action\" value=\"export_charts\" class=\"secondary\">轉出圖表</button></p></form>", year);
+	team_forms(req, year, &ys);
 	inventory_render(req, inv);
 	layout_end(req);
 	return req->status;
 }
 
-/* 公開資訊: the published county-years; one of them with its inventory. */
+/* The trend of a public page shows published years only: the county's published years, by trend index. */
+struct published_years {
+	const struct inventory *inv;
+	char on[YEARS_MAX];
+};
+
+static int mark_published(void *ctx, int year)
+{
+	struct published_years *p = ctx;
+	int i = year - p->inv->trend_first;
+
+	if (i >= 0 && i < p->inv->trend_n)
+		p->on[i] = 1;
+	return 0;
+}
+
+static int published_trend_only(struct request *req, int county, struct inventory *inv)
+{
+	struct published_years p = { .inv = inv };
+
+	if (store_inventory_each_published_year(&req->app->db, county, mark_published, &p))
+		return -1;
+	for (int i = 0; i < inv->trend_n; i++)
+		if (!p.on[i])
+			inv->trend_has[i] = 0, inv->trend[i] = 0;
+	return 0;
+}
+
+/* 公開資訊 of one county-year: 404 unless the county has published it. */
+static int public_one(struct request *req, const char *letter, int year)
+{
+	struct strbuf *o = &req->body;
+	const struct county *all, *c = NULL;
+	struct inventory *inv;
+	int nc, r;
+
+	all = counties_all(req->app, &nc);
+	for (int i = 0; i < nc; i++)
+		if (!strcasecmp(all[i].letter, letter))
+			c = &all[i];
+	if (!c)
+		return not_found(req);
+	r = inventory_year_published(req, c->id, year);
+	if (r < 0)
+		return unavailable(req);
+	if (!r)
+		return not_found(req);
+	inv = arena_zalloc(&req->arena, sizeof(*inv));
+	r = inventory_load(&req->app->db, c->id, year, inv);
+	if (r == INVENTORY_RANGE)
+		return out_of_range(req, "公開資訊");
+	if (r || published_trend_only(req, c->id, inv))
+		return unavailable(req);
+	layout_begin(req, "公開資訊", "公開資訊");
+	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/public\">公開資訊</a> › ");
+	html_txt(o, inv->county_name);
+	strbuf_addf(o, " 民國 %d 年</nav><h1>", year - 1911);
+	html_txt(o, inv->county_name);
+	strbuf_addf(o, " 政府機關溫室氣體盤查成果　民國 %d 年（%d）</h1>", year - 1911, year);
+	inventory_render(req, inv);
+	layout_end(req);
+	return req->status;
+}
+
+/* 公開資訊's list as it is written: the request, and whether a row was. */
+struct public_list {
+	struct request *req;
+	int any;
+};
+
+static int public_row(void *ctx, const struct store_inventory_published *row)
+{
+	struct public_list *l = ctx;
+	struct strbuf *o = &l->req->body;
+
+	l->any = 1;
+	html(o, "<tr><td>");
+	html_txt(o, row->county_name);
+	strbuf_addf(o, "</td><td>民國 %d 年</td><td>", row->year - 1911);
+	html_txt(o, row->published_on);
+	html(o, "</td><td><a href=\"/public?county=");
+	html_url_arg(o, row->letter);
+	strbuf_addf(o, "&amp;year=%d\">盤查成果</a></td></tr>", row->year);
+	return 0;
+}
+
+/*
+ * 公開資訊: the published county-years; one of them with its inventory when
+ * a county is named (even blank: not found) and a year given (a bad one,
+ * or a county's letter that is not one: 404).
+ */
 int page_public(struct request *req)
 {
 	struct strbuf *o = &req->body;
-	const char *ca = req_arg(req, "county"), *ya = req_arg(req, "year");
-	int year = ya ? atoi(ya) : 0, any = 0;
-	struct db_stmt *st;
+	const struct form_val *county = &req->in[PUBLIC_COUNTY], *year = &req->in[PUBLIC_YEAR];
+	struct public_list l = { req, 0 };
 
-	if (ca && year) {
-		const struct county *all, *c = NULL;
-		int nc;
-
-		all = counties_all(req->app, &nc);
-		for (int i = 0; i < nc; i++)
-			if (!strcasecmp(all[i].letter, ca))
-				c = &all[i];
-		struct inventory *inv;
-		int pub;
-
-		if (!c || year < INV_YEAR_FIRST || year > INV_YEAR_LAST) {
-			req->status = 404;
-			return routes_error_page(req);
-		}
-		pub = inventory_year_published(req, c->id, year);
-		if (pub < 0)
-			return unavailable(req);
-		if (!pub) {
-			req->status = 404;
-			return routes_error_page(req);
-		}
-		inv = arena_zalloc(&req->arena, sizeof(*inv));
-		pub = inventory_load(&req->app->db, c->id, year, inv);
-		if (pub == INVENTORY_RANGE)
-			return out_of_range(req, "公開資訊");
-		if (pub)
-			return unavailable(req);
-		/* The trend of a public page shows published years only (one query for them all). */
-		{
-			int published[INV_YEARS] = { 0 };
-			struct db_stmt *yq = db_prepare(&req->app->db,
-				"SELECT year FROM inventory_years WHERE county_id = ? AND published_at IS NOT NULL");
-
-			if (!yq || (db_bind_int(yq, 0, c->id), db_exec(yq)))
-				return unavailable(req);
-			while (db_step(yq) == 1) {
-				int y = (int)db_col_int(yq, 0) - INV_YEAR_FIRST;
-				if (y >= 0 && y < INV_YEARS)
-					published[y] = 1;
-			}
-			for (int i = 0; i < INV_YEARS; i++)
-				if (!published[i])
-					inv->trend_has[i] = 0, inv->trend[i] = 0;
-		}
-		layout_begin(req, "公開資訊", "公開資訊");
-		html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/public\">公開資訊</a> › ");
-		html_txt(o, inv->county_name);
-		strbuf_addf(o, " 民國 %d 年</nav><h1>", year - 1911);
-		html_txt(o, inv->county_name);
-		strbuf_addf(o, " 政府機關溫室氣體盤查成果　民國 %d 年（%d）</h1>", year - 1911, year);
-		inventory_render(req, inv);
-		layout_end(req);
-		return req->status;
+	if (county->raw && given(req, year, "year")) {
+		if (!county->set || !year->set)
+			return not_found(req);
+		return public_one(req, county->s, (int)year->i);
 	}
-	st = db_prepare(&req->app->db,
-		"SELECT c.letter, c.name, y.year, DATE_FORMAT(y.published_at, '%Y-%m-%d'), IFNULL(cr.total_milli, 0)"
-		" FROM inventory_years y JOIN counties c ON c.id = y.county_id"
-		" LEFT JOIN county_rollups cr ON cr.county_id = y.county_id AND cr.year = y.year"
-		" WHERE y.published_at IS NOT NULL ORDER BY y.year DESC, c.id");
-	if (!st || db_exec(st))
-		return unavailable(req);
 	layout_begin(req, "公開資訊", "公開資訊");
 	html(o, "<h1>公開資訊</h1><p>各縣市已公開之政府機關溫室氣體盤查成果。</p>"
 		"<table id=\"published\"><thead><tr><th>縣市</th><th>年度</th><th>公開日期</th><th></th></tr></thead><tbody>");
-	while (db_step(st) == 1) {
-		any = 1;
-		html(o, "<tr><td>");
-		html_txt(o, db_col_text(st, 1, NULL));
-		strbuf_addf(o, "</td><td>民國 %lld 年</td><td>", db_col_int(st, 2) - 1911);
-		html_txt(o, db_col_text(st, 3, NULL));
-		html(o, "</td><td><a href=\"/public?county=");
-		html_url_arg(o, db_col_text(st, 0, NULL));
-		strbuf_addf(o, "&amp;year=%lld\">盤查成果</a></td></tr>", db_col_int(st, 2));
-	}
-	if (!any)
+	if (store_inventory_each_published(&req->app->db, public_row, &l))
+		return unavailable(req);
+	if (!l.any)
 		html(o, "<tr><td colspan=\"4\" class=\"empty\">目前尚無已公開的盤查成果。</td></tr>");
 	html(o, "</tbody></table>");
 	layout_end(req);

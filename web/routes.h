@@ -49,6 +49,10 @@ enum page {
 	PAGE_TEAM_ACTIVITIES_SAVE,
 	PAGE_TEAM_ACTIVITIES_DELETE,
 	PAGE_TEAM_INVENTORY,
+	PAGE_TEAM_INVENTORY_PUBLISH,
+	PAGE_TEAM_INVENTORY_WITHDRAW,
+	PAGE_TEAM_INVENTORY_EXPORT_DETAIL,
+	PAGE_TEAM_INVENTORY_EXPORT_CHARTS,
 	PAGE_NEWS,
 	PAGE_DOWNLOAD_FILE,
 	PAGE_ADMIN_CONTENT,
@@ -120,7 +124,13 @@ int page_team_activities_save(struct request *req);
 int page_team_activities_delete(struct request *req);
 extern const struct form_decl team_activities_in, team_activities_save_in, team_activities_delete_in;
 int page_team_inventory(struct request *req);
+int page_team_inventory_publish(struct request *req);
+int page_team_inventory_withdraw(struct request *req);
+int page_team_inventory_export_detail(struct request *req);
+int page_team_inventory_export_charts(struct request *req);
+extern const struct form_decl team_inventory_in, team_inventory_post_in;
 int page_public(struct request *req);
+extern const struct form_decl public_in;
 int page_download_file(struct request *req);
 extern const struct form_decl download_file_in;
 int page_admin_content(struct request *req);

@@ -10,6 +10,7 @@
 #include "export.h"
 #include "jobs.h"
 #include "nonagency.h"
+#include "store_inventory.h"
 #include "util.h"
 
 /*
@@ -96,15 +97,59 @@ static const char *status_of(int s)
 	return s == 2 ? "已登錄完成" : s == 1 ? "登錄中" : "未登錄";
 }
 
+/* A chunk of rows being written: the sheet, its next row, and what the chunk saw. */
+struct sheet_rows {
+	lxw_worksheet *ws;
+	const struct fmt *f;
+	lxw_row_t r;
+	long long last;   /* the last agency id written */
+	int rows;         /* rows in this chunk */
+	int agencies;     /* agencies seen in all */
+};
+
+static const char *item_label(const char *item)
+{
+	for (int i = 0; i < CALC__MAX; i++)
+		if (!strcmp(calc_items[i].key, item))
+			return calc_items[i].label;
+	return item;
+}
+
+static int line_row(void *ctx, const struct store_inventory_line *l)
+{
+	struct sheet_rows *s = ctx;
+	lxw_worksheet *ws = s->ws;
+	lxw_row_t r = s->r++;
+
+	s->rows++;
+	if (l->agency != s->last)
+		s->agencies++;
+	s->last = l->agency;
+	worksheet_write_string(ws, r, 0, l->code, NULL);
+	worksheet_write_string(ws, r, 1, l->name, NULL);
+	worksheet_write_number(ws, r, 2, (double)l->level, NULL);
+	worksheet_write_string(ws, r, 3, l->parent_code, NULL);
+	worksheet_write_string(ws, r, 4, status_of(l->status), NULL);
+	if (!l->has_line)
+		return 0;
+	worksheet_write_string(ws, r, 5, !strcmp(l->part, "own") ? "自有" : "委外", NULL);
+	worksheet_write_string(ws, r, 6, item_label(l->item), NULL);
+	worksheet_write_number(ws, r, 7, kg(l->quantity_milli), s->f->num);
+	worksheet_write_string(ws, r, 8, l->factor_text, NULL);
+	worksheet_write_string(ws, r, 9, l->gwp_set, NULL);
+	worksheet_write_string(ws, r, 10, l->method, NULL);
+	worksheet_write_string(ws, r, 11, l->sources, NULL);
+	worksheet_write_number(ws, r, 12, kg(l->kg_milli), s->f->num);
+	return 0;
+}
+
 /* Every agency and every line of its report, CHUNK agencies at a time. */
 static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, int county, int year, const struct fmt *f,
 			int n_agencies)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關代碼", "登錄狀況", "部分", "項目",
 		"數量", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)" };
-	long long after = 0;
-	lxw_row_t r = 1;
-	int done = 0;
+	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
 	heads(ws, 0, cols, 13, f->head);
 	worksheet_set_column(ws, 0, 0, 14, NULL);
@@ -113,61 +158,32 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, in
 	worksheet_set_column(ws, 10, 11, 40, NULL);
 	worksheet_set_column(ws, 12, 12, 18, NULL);
 	for (;;) {
-		struct db_stmt *st = db_prepare(ctx->db,
-			"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), IF(r.id IS NULL, 0, IF(r.confirmed, 2, 1)),"
-			" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, ''),"
-			" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL"
-			" FROM (SELECT id FROM agencies WHERE county_id = ? AND active = 1 AND id > ? ORDER BY id LIMIT ?) ch"
-			" JOIN agencies a ON a.id = ch.id LEFT JOIN agencies p ON p.id = a.parent_id"
-			" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-			" LEFT JOIN report_lines l ON l.report_id = r.id"
-			" ORDER BY a.id, l.part DESC, l.item, l.seq");
-		long long last = after;
-		int rows = 0;
+		long long after = s.last;
 
-		if (!st)
+		s.rows = 0;
+		if (store_inventory_each_line(ctx->db, county, year, after, CHUNK, line_row, &s))
 			return -1;
-		db_bind_int(st, 0, county);
-		db_bind_int(st, 1, after);
-		db_bind_int(st, 2, CHUNK);
-		db_bind_int(st, 3, year);
-		if (db_exec(st))
-			return -1;
-		while (db_step(st) == 1) {
-			long long aid = db_col_int(st, 0);
-
-			rows++;
-			if (aid != last)
-				done++;
-			last = aid;
-			worksheet_write_string(ws, r, 0, db_col_text(st, 1, NULL), NULL);
-			worksheet_write_string(ws, r, 1, db_col_text(st, 2, NULL), NULL);
-			worksheet_write_number(ws, r, 2, (double)db_col_int(st, 3), NULL);
-			worksheet_write_string(ws, r, 3, db_col_text(st, 4, NULL), NULL);
-			worksheet_write_string(ws, r, 4, status_of((int)db_col_int(st, 5)), NULL);
-			if (!db_col_int(st, 14)) {
-				const char *item = db_col_text(st, 7, NULL);
-				const char *label = item;
-
-				for (int i = 0; i < CALC__MAX; i++)
-					if (!strcmp(calc_items[i].key, item))
-						label = calc_items[i].label;
-				worksheet_write_string(ws, r, 5, !strcmp(db_col_text(st, 6, NULL), "own") ? "自有" : "委外", NULL);
-				worksheet_write_string(ws, r, 6, label, NULL);
-				worksheet_write_number(ws, r, 7, kg(db_col_int(st, 8)), f->num);
-				worksheet_write_string(ws, r, 8, db_col_text(st, 9, NULL), NULL);
-				worksheet_write_string(ws, r, 9, db_col_text(st, 10, NULL), NULL);
-				worksheet_write_string(ws, r, 10, db_col_text(st, 11, NULL), NULL);
-				worksheet_write_string(ws, r, 11, db_col_text(st, 12, NULL), NULL);
-				worksheet_write_number(ws, r, 12, kg(db_col_int(st, 13)), f->num);
-			}
-			r++;
-		}
-		if (!rows)
+		if (!s.rows)
 			break;
-		after = last;
-		export_progress(ctx, id, 10 + (n_agencies ? 60 * done / n_agencies : 0));
+		export_progress(ctx, id, 10 + (n_agencies ? 60 * s.agencies / n_agencies : 0));
 	}
+	return 0;
+}
+
+static int activity_row(void *ctx, const struct store_inventory_activity *a)
+{
+	struct sheet_rows *s = ctx;
+	lxw_worksheet *ws = s->ws;
+	lxw_row_t r = s->r++;
+	const struct na_method *m = na_method_get(a->method);
+	const char *text[] = { a->description, a->note, a->quantity, a->unit, a->quantity2, a->options, a->factor_text,
+		a->gwp_set, a->method_text, a->sources, a->override_reason };
+
+	worksheet_write_string(ws, r, 0, a->category >= 0 && a->category < INV_CAT__MAX ? inv_category_labels[a->category] : "", NULL);
+	worksheet_write_string(ws, r, 1, m ? m->label : a->method, NULL);
+	for (int c = 0; c < (int)(sizeof(text) / sizeof(text[0])); c++)
+		worksheet_write_string(ws, r, (lxw_col_t)(2 + c), text[c], NULL);
+	worksheet_write_number(ws, r, 13, kg(a->kg_milli), s->f->num);
 	return 0;
 }
 
@@ -175,37 +191,32 @@ static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, i
 {
 	static const char *const cols[] = { "排放類別", "活動", "說明", "資料說明與來源", "數量", "單位", "第二數量", "選項",
 		"係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "自訂係數理由", "排放量(KgCO₂e)" };
-	struct db_stmt *st = db_prepare(ctx->db,
-		"SELECT category, method, description, note, quantity, unit_text, IFNULL(quantity2, ''),"
-		" CONCAT_WS(' / ', opt1, opt2, opt3), factor_text, gwp_set, method_text, sources, IFNULL(override_reason, ''), kg_milli"
-		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
-	lxw_row_t r = 1;
+	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
 	heads(ws, 0, cols, 14, f->head);
 	worksheet_set_column(ws, 1, 3, 24, NULL);
 	worksheet_set_column(ws, 10, 11, 40, NULL);
-	if (!st || (db_bind_int(st, 0, county), db_bind_int(st, 1, year), db_exec(st)))
-		return -1;
-	while (db_step(st) == 1) {
-		int cat = (int)db_col_int(st, 0);
-		const struct na_method *m = na_method_get(db_col_text(st, 1, NULL));
+	return store_inventory_each_activity(ctx->db, county, year, activity_row, &s) ? -1 : 0;
+}
 
-		worksheet_write_string(ws, r, 0, cat >= 0 && cat < INV_CAT__MAX ? inv_category_labels[cat] : "", NULL);
-		worksheet_write_string(ws, r, 1, m ? m->label : db_col_text(st, 1, NULL), NULL);
-		worksheet_write_string(ws, r, 2, db_col_text(st, 2, NULL), NULL);
-		worksheet_write_string(ws, r, 3, db_col_text(st, 3, NULL), NULL);
-		worksheet_write_string(ws, r, 4, db_col_text(st, 4, NULL), NULL);
-		worksheet_write_string(ws, r, 5, db_col_text(st, 5, NULL), NULL);
-		worksheet_write_string(ws, r, 6, db_col_text(st, 6, NULL), NULL);
-		worksheet_write_string(ws, r, 7, db_col_text(st, 7, NULL), NULL);
-		worksheet_write_string(ws, r, 8, db_col_text(st, 8, NULL), NULL);
-		worksheet_write_string(ws, r, 9, db_col_text(st, 9, NULL), NULL);
-		worksheet_write_string(ws, r, 10, db_col_text(st, 10, NULL), NULL);
-		worksheet_write_string(ws, r, 11, db_col_text(st, 11, NULL), NULL);
-		worksheet_write_string(ws, r, 12, db_col_text(st, 12, NULL), NULL);
-		worksheet_write_number(ws, r, 13, kg(db_col_int(st, 13)), f->num);
-		r++;
-	}
+static int filing_row(void *ctx, const struct store_inventory_filing *a)
+{
+	struct sheet_rows *s = ctx;
+	lxw_worksheet *ws = s->ws;
+	lxw_row_t r = s->r++;
+
+	s->rows++;
+	s->last = a->agency;
+	worksheet_write_string(ws, r, 0, a->code, NULL);
+	worksheet_write_string(ws, r, 1, a->name, NULL);
+	worksheet_write_number(ws, r, 2, (double)a->level, NULL);
+	worksheet_write_string(ws, r, 3, a->parent_name, NULL);
+	worksheet_write_string(ws, r, 4, status_of(a->status), NULL);
+	worksheet_write_string(ws, r, 5, a->contact_name, NULL);
+	worksheet_write_string(ws, r, 6, a->contact_phone, NULL);
+	worksheet_write_string(ws, r, 7, a->contact_email, NULL);
+	worksheet_write_number(ws, r, 8, kg(a->own_milli), s->f->num);
+	worksheet_write_number(ws, r, 9, kg(a->outsourced_milli), s->f->num);
 	return 0;
 }
 
@@ -213,43 +224,27 @@ static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, 
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關", "登錄狀況", "聯絡人", "連絡電話", "Email",
 		"本身排放量(KgCO₂e)", "委外(KgCO₂e)" };
-	long long after = 0;
-	lxw_row_t r = 1;
+	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
 	heads(ws, 0, cols, 10, f->head);
 	worksheet_set_column(ws, 1, 1, 30, NULL);
 	worksheet_set_column(ws, 3, 3, 24, NULL);
 	worksheet_set_column(ws, 5, 9, 16, NULL);
-	for (;;) {
-		struct db_stmt *st = db_prepare(ctx->db,
-			"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), IF(r.id IS NULL, 0, IF(r.confirmed, 2, 1)),"
-			" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, ''),"
-			" IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0)"
-			" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-			" WHERE a.county_id = ? AND a.active = 1 AND a.id > ? ORDER BY a.id LIMIT ?");
-		int rows = 0;
-
-		if (!st || (db_bind_int(st, 0, year), db_bind_int(st, 1, county), db_bind_int(st, 2, after), db_bind_int(st, 3, CHUNK),
-			    db_exec(st)))
+	do {
+		s.rows = 0;
+		if (store_inventory_each_filing(ctx->db, county, year, s.last, CHUNK, filing_row, &s))
 			return -1;
-		while (db_step(st) == 1) {
-			rows++;
-			after = db_col_int(st, 0);
-			worksheet_write_string(ws, r, 0, db_col_text(st, 1, NULL), NULL);
-			worksheet_write_string(ws, r, 1, db_col_text(st, 2, NULL), NULL);
-			worksheet_write_number(ws, r, 2, (double)db_col_int(st, 3), NULL);
-			worksheet_write_string(ws, r, 3, db_col_text(st, 4, NULL), NULL);
-			worksheet_write_string(ws, r, 4, status_of((int)db_col_int(st, 5)), NULL);
-			worksheet_write_string(ws, r, 5, db_col_text(st, 6, NULL), NULL);
-			worksheet_write_string(ws, r, 6, db_col_text(st, 7, NULL), NULL);
-			worksheet_write_string(ws, r, 7, db_col_text(st, 8, NULL), NULL);
-			worksheet_write_number(ws, r, 8, kg(db_col_int(st, 9)), f->num);
-			worksheet_write_number(ws, r, 9, kg(db_col_int(st, 10)), f->num);
-			r++;
-		}
-		if (rows < CHUNK)
-			break;
-	}
+	} while (s.rows == CHUNK);
+	return 0;
+}
+
+static int factor_row(void *ctx, const struct store_inventory_factor *row)
+{
+	struct sheet_rows *s = ctx;
+
+	for (int c = 0; c < 10; c++)
+		worksheet_write_string(s->ws, s->r, (lxw_col_t)c, row->col[c], NULL);
+	s->r++;
 	return 0;
 }
 
@@ -257,23 +252,12 @@ static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, 
 static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int year, const struct fmt *f)
 {
 	static const char *const cols[] = { "係數代碼", "類別", "範疇", "氣體", "單位", "數值", "適用起年", "適用迄年", "來源", "可信度" };
-	struct db_stmt *st = db_prepare(ctx->db,
-		"SELECT fkey, category, IFNULL(scope, ''), IFNULL(gas, ''), unit, value, IFNULL(valid_from, ''), IFNULL(valid_to, ''),"
-		" source, confidence FROM factors WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)"
-		" ORDER BY category, fkey");
-	lxw_row_t r = 1;
+	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
 	heads(ws, 0, cols, 10, f->head);
 	worksheet_set_column(ws, 0, 0, 40, NULL);
 	worksheet_set_column(ws, 8, 8, 60, NULL);
-	if (!st || (db_bind_int(st, 0, year), db_bind_int(st, 1, year), db_exec(st)))
-		return -1;
-	while (db_step(st) == 1) {
-		for (int c = 0; c < 10; c++)
-			worksheet_write_string(ws, r, (lxw_col_t)c, db_col_text(st, c, NULL), NULL);
-		r++;
-	}
-	return 0;
+	return store_inventory_each_factor(ctx->db, year, factor_row, &s) ? -1 : 0;
 }
 
 /* The inventory of the county-year; 0, or an export status: -2 (the database) or -1 (sums beyond the bounds). */
@@ -334,16 +318,94 @@ static lxw_chart *chart(lxw_workbook *wb, uint8_t type, const char *title, const
 	return c;
 }
 
+/* 資料: small tables one under the other, each with its chart on 圖表; r is 資料's next row. */
+struct charts {
+	lxw_workbook *wb;
+	lxw_worksheet *ch, *data;
+	const struct fmt *f;
+	int r;
+};
+
+/* A table's heading; the first row of its data. */
+static int table_head(struct charts *c, const char *title)
+{
+	worksheet_write_string(c->data, (lxw_row_t)c->r++, 0, title, c->f->head);
+	return c->r;
+}
+
+static void table_row(struct charts *c, const char *label, long long milli)
+{
+	worksheet_write_string(c->data, (lxw_row_t)c->r, 0, label, NULL);
+	worksheet_write_number(c->data, (lxw_row_t)c->r, 1, kg(milli), c->f->num);
+	c->r++;
+}
+
+/* The chart of the table whose data began at `first`, at row, col of 圖表; then a blank row. */
+static void table_chart(struct charts *c, uint8_t type, const char *title, int first, lxw_row_t row, lxw_col_t col)
+{
+	worksheet_insert_chart(c->ch, row, col, chart(c->wb, type, title, "資料", first, c->r - 1, 1));
+	c->r++;
+}
+
+static void by_category_and_scope(struct charts *c, const struct inventory *inv)
+{
+	static const char *const scope_labels[] = { "範疇一", "範疇二" };
+	int first = table_head(c, "依排放類別");
+
+	for (int k = 0; k < INV_CAT__MAX; k++)
+		table_row(c, inv_category_labels[k], inv->by_category[k]);
+	table_chart(c, LXW_CHART_BAR, "依排放類別", first, 2, 0);
+	first = table_head(c, "依範疇");
+	for (int s = 1; s <= 2; s++)
+		table_row(c, scope_labels[s - 1], inv->by_scope[s]);
+	table_chart(c, LXW_CHART_PIE, "依範疇", first, 2, 9);
+}
+
+static void by_level_and_top(struct charts *c, const struct inventory *inv)
+{
+	static const char *const level_labels[] = { "", "一級機關", "二級機關", "三級機關", "四級機關", "五級機關", "六級以下機關" };
+	int first = table_head(c, "依機關層級");
+
+	for (int lv = 1; lv <= INV_LEVELS; lv++)
+		if (inv->by_level[lv] || lv <= 3)
+			table_row(c, level_labels[lv], inv->by_level[lv]);
+	table_chart(c, LXW_CHART_COLUMN, "依機關層級", first, 18, 0);
+	first = table_head(c, "排放量前 20 大機關");
+	for (int i = 0; i < inv->ntop; i++)
+		table_row(c, inv->top[i].name, inv->top[i].milli);
+	if (inv->ntop) {
+		table_chart(c, LXW_CHART_BAR, "排放量前 20 大機關", first, 18, 9);
+	} else {
+		worksheet_write_string(c->data, (lxw_row_t)c->r++, 0, "本年度尚無機關填報排放量", NULL);
+		c->r++;
+	}
+}
+
+/* The trend: the years served that have a total. */
+static void trend(struct charts *c, const struct inventory *inv)
+{
+	int first = table_head(c, "歷年趨勢");
+
+	for (int i = 0; i < inv->trend_n; i++) {
+		char y[32];
+
+		if (!inv->trend_has[i])
+			continue;
+		snprintf(y, sizeof(y), "民國 %d 年", inv->trend_first + i - 1911);
+		table_row(c, y, inv->trend[i]);
+	}
+	if (c->r > first)
+		worksheet_insert_chart(c->ch, 34, 0, chart(c->wb, LXW_CHART_LINE, "歷年趨勢", "資料", first, c->r - 1, 1));
+}
+
 int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
 	/* Charts need the data in memory: the tables here are small (categories, levels, top 20, years). */
 	lxw_workbook *wb = export_open(path, 0, err, errlen);
-	static const char *const scope_labels[] = { "範疇一", "範疇二" };
-	static const char *const level_labels[] = { "", "一級機關", "二級機關", "三級機關", "四級機關", "五級機關", "六級以下機關" };
 	struct inventory inv;
 	struct fmt f;
-	lxw_worksheet *ch, *data;
-	int r, first;
+	struct charts c = { .f = &f };
+	int r;
 	char title[200];
 
 	if (!wb)
@@ -352,67 +414,16 @@ int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int ye
 	if ((r = load(ctx, wb, county, year, &inv, err, errlen)))
 		return r;
 	export_progress(ctx, id, 40);
-	ch = workbook_add_worksheet(wb, "圖表");
-	data = workbook_add_worksheet(wb, "資料");
+	c.wb = wb;
+	c.ch = workbook_add_worksheet(wb, "圖表");
+	c.data = workbook_add_worksheet(wb, "資料");
 	snprintf(title, sizeof(title), "%s 政府機關溫室氣體盤查　民國 %d 年（%d）（單位：KgCO₂e）", inv.county_name, year - 1911, year);
-	worksheet_write_string(ch, 0, 0, title, f.title);
-	worksheet_set_column(data, 0, 0, 30, NULL);
-	worksheet_set_column(data, 1, 1, 20, NULL);
-
-	/* 資料: five small tables, one under the other; each chart points at its own. */
-	r = 0;
-	worksheet_write_string(data, (lxw_row_t)r++, 0, "依排放類別", f.head);
-	first = r;
-	for (int c = 0; c < INV_CAT__MAX; c++, r++) {
-		worksheet_write_string(data, (lxw_row_t)r, 0, inv_category_labels[c], NULL);
-		worksheet_write_number(data, (lxw_row_t)r, 1, kg(inv.by_category[c]), f.num);
-	}
-	worksheet_insert_chart(ch, 2, 0, chart(wb, LXW_CHART_BAR, "依排放類別", "資料", first, r - 1, 1));
-	r++;
-	worksheet_write_string(data, (lxw_row_t)r++, 0, "依範疇", f.head);
-	first = r;
-	for (int s = 1; s <= 2; s++, r++) {
-		worksheet_write_string(data, (lxw_row_t)r, 0, scope_labels[s - 1], NULL);
-		worksheet_write_number(data, (lxw_row_t)r, 1, kg(inv.by_scope[s]), f.num);
-	}
-	worksheet_insert_chart(ch, 2, 9, chart(wb, LXW_CHART_PIE, "依範疇", "資料", first, r - 1, 1));
-	r++;
-	worksheet_write_string(data, (lxw_row_t)r++, 0, "依機關層級", f.head);
-	first = r;
-	for (int lv = 1; lv <= INV_LEVELS; lv++) {
-		if (!inv.by_level[lv] && lv > 3)
-			continue;
-		worksheet_write_string(data, (lxw_row_t)r, 0, level_labels[lv], NULL);
-		worksheet_write_number(data, (lxw_row_t)r, 1, kg(inv.by_level[lv]), f.num);
-		r++;
-	}
-	worksheet_insert_chart(ch, 18, 0, chart(wb, LXW_CHART_COLUMN, "依機關層級", "資料", first, r - 1, 1));
-	r++;
-	worksheet_write_string(data, (lxw_row_t)r++, 0, "排放量前 20 大機關", f.head);
-	first = r;
-	for (int i = 0; i < inv.ntop; i++, r++) {
-		worksheet_write_string(data, (lxw_row_t)r, 0, inv.top[i].name, NULL);
-		worksheet_write_number(data, (lxw_row_t)r, 1, kg(inv.top[i].milli), f.num);
-	}
-	if (inv.ntop)
-		worksheet_insert_chart(ch, 18, 9, chart(wb, LXW_CHART_BAR, "排放量前 20 大機關", "資料", first, r - 1, 1));
-	else
-		worksheet_write_string(data, (lxw_row_t)r++, 0, "本年度尚無機關填報排放量", NULL);
-	r++;
-	worksheet_write_string(data, (lxw_row_t)r++, 0, "歷年趨勢", f.head);
-	first = r;
-	for (int i = 0; i < INV_YEARS; i++) {
-		char y[32];
-
-		if (!inv.trend_has[i])
-			continue;
-		snprintf(y, sizeof(y), "民國 %d 年", INV_YEAR_FIRST + i - 1911);
-		worksheet_write_string(data, (lxw_row_t)r, 0, y, NULL);
-		worksheet_write_number(data, (lxw_row_t)r, 1, kg(inv.trend[i]), f.num);
-		r++;
-	}
-	if (r > first)
-		worksheet_insert_chart(ch, 34, 0, chart(wb, LXW_CHART_LINE, "歷年趨勢", "資料", first, r - 1, 1));
+	worksheet_write_string(c.ch, 0, 0, title, f.title);
+	worksheet_set_column(c.data, 0, 0, 30, NULL);
+	worksheet_set_column(c.data, 1, 1, 20, NULL);
+	by_category_and_scope(&c, &inv);
+	by_level_and_top(&c, &inv);
+	trend(&c, &inv);
 	export_progress(ctx, id, 80);
 	return export_close(wb, err, errlen);
 }

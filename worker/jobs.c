@@ -1,9 +1,9 @@
 /* jobs.c: the job table and the trivial ping job that proves the queue path. */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "jobs.h"
+#include "store_rollup.h"
 #include "util.h"
 
 /*
@@ -14,7 +14,6 @@
 static int job_ping(struct job_ctx *ctx, const struct job *j)
 {
 	long delay = j->delay_ms;
-	struct db_stmt *st;
 
 	if (delay > 0) {
 		struct timespec ts;
@@ -24,14 +23,7 @@ static int job_ping(struct job_ctx *ctx, const struct job *j)
 		while (nanosleep(&ts, &ts))
 			;
 	}
-	st = db_prepare(ctx->db,
-		"INSERT INTO worker_pings (token, runs, worker, processed_at) VALUES (?, 1, ?, NOW(6)) "
-		"ON DUPLICATE KEY UPDATE runs = runs + 1, worker = VALUES(worker), processed_at = NOW(6)");
-	if (!st)
-		return error("ping: %s", ctx->db->errstr);
-	db_bind_text(st, 0, j->token);
-	db_bind_text(st, 1, ctx->worker_id);
-	if (db_exec(st))
+	if (store_rollup_ping(ctx->db, j->token, ctx->worker_id))
 		return error("ping: %s", ctx->db->errstr);
 	return 0;
 }

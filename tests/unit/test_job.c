@@ -39,8 +39,9 @@ int main(void)
 
 	/* Out of range: nothing is written. */
 	ok(!job_format(&(struct job){ .kind = JOB_ROLLUP, .county = 0, .year = 2020 }, buf, sizeof(buf)), "county 0 not written");
-	ok(!job_format(&(struct job){ .kind = JOB_ROLLUP, .county = 5, .year = 2012 }, buf, sizeof(buf)), "a year before the served ones not written");
-	ok(!job_format(&(struct job){ .kind = JOB_ROLLUP, .county = 5, .year = 2026 }, buf, sizeof(buf)), "a year after them not written");
+	ok(!job_format(&(struct job){ .kind = JOB_ROLLUP, .county = 5, .year = JOB_YEAR_MIN - 1 }, buf, sizeof(buf)), "year 0 not written");
+	ok(!job_format(&(struct job){ .kind = JOB_ROLLUP, .county = 5, .year = JOB_YEAR_MAX + 1 }, buf, sizeof(buf)),
+	   "a year beyond the year columns not written");
 	ok(!job_format(&(struct job){ .kind = JOB_EXPORT, .id = 0 }, buf, sizeof(buf)), "export 0 not written");
 	ok(!job_format(&(struct job){ .kind = JOB_PING, .token = "a b" }, buf, sizeof(buf)), "a token with a space not written");
 	ok(!job_format(&(struct job){ .kind = JOB_PING, .token = "t", .delay_ms = 10001 }, buf, sizeof(buf)), "a delay over 10 s not written");
@@ -65,7 +66,12 @@ int main(void)
 	is_int(parse("rollup -1 2020", &j), JOB_BAD_ARGS, "a negative county");
 	is_int(parse("rollup 0 2020", &j), JOB_BAD_ARGS, "county 0");
 	is_int(parse("rollup 2147483648 2020", &j), JOB_BAD_ARGS, "a county beyond int");
-	is_int(parse("rollup 22 1990", &j), JOB_BAD_ARGS, "a year not served");
+	/* Whether the data serves a year is the worker's to check (job_rollup): the line only needs a sane one. */
+	is_int(parse("rollup 22 1990", &j), JOB_OK, "a year of any inventory is a rollup line");
+	is_int(parse("rollup 22 65535", &j), JOB_OK, "the largest year the columns hold");
+	is_int(parse("rollup 22 65536", &j), JOB_BAD_ARGS, "one beyond it");
+	is_int(parse("rollup 22 0", &j), JOB_BAD_ARGS, "year 0");
+	is_int(parse("rollup 22 4294969316", &j), JOB_BAD_ARGS, "a year beyond int is not cut to 2^32 less (2020)");
 	is_int(parse("rollup 22 20x0", &j), JOB_BAD_ARGS, "a year with a letter");
 	is_int(parse("rollup 22 99999999999999999999", &j), JOB_BAD_ARGS, "a number too long");
 	is_int(parse("export 0", &j), JOB_BAD_ARGS, "export 0");

@@ -1,0 +1,502 @@
+/* store_inventory.c: the county inventory (清冊): its sums and trend, its publication, the
+ * requests for its workbooks and the rows they list. */
+#include <stdio.h>
+
+#include "store_inventory.h"
+
+/* After a callback asked to stop at a row: the rest of the result goes. */
+static int stopped(struct db_stmt *st, int r)
+{
+	db_reset(st);
+	return r;
+}
+
+int store_inventory_county_name(struct db *db, int county, char *name, size_t size)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT name FROM counties WHERE id = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		return -1;
+	if (r)
+		snprintf(name, size, "%s", db_col_text(st, 0, NULL));
+	db_reset(st);
+	return r;
+}
+
+int store_inventory_each_agency_sum(struct db *db, int county, int year,
+				    int (*each)(void *ctx, const struct store_inventory_agency_sum *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT l.part, l.category, l.scope, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
+		" GROUP BY l.part, l.category, l.scope");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_agency_sum row = {
+			.part = db_col_text(st, 0, NULL),
+			.category = db_col_text(st, 1, NULL),
+			.scope = (int)db_col_int(st, 2),
+		};
+
+		row.fits = !db_col_i64(st, 3, &row.milli);
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
+				       int (*each)(void *ctx, const struct store_inventory_nonagency_sum *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT category, scope, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0))"
+		" FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_nonagency_sum row = { .category = (int)db_col_int(st, 0), .scope = (int)db_col_int(st, 1) };
+
+		row.fits = !db_col_i64(st, 2, &row.emissions) && !db_col_i64(st, 3, &row.removals);
+		if (!row.fits)
+			row.emissions = row.removals = 0;
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_level(struct db *db, int county, int year, int max_level,
+			       int (*each)(void *ctx, const struct store_inventory_level *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT LEAST(a.level, ?), COUNT(*), COUNT(r.id), SUM(IFNULL(r.confirmed, 0)), SUM(IFNULL(r.own_total_milli, 0))"
+		" FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		" WHERE a.county_id = ? AND a.active = 1 GROUP BY LEAST(a.level, ?)");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, max_level);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, county);
+	db_bind_int(st, 3, max_level);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_level row = {
+			.level = (int)db_col_int(st, 0),
+			.n_agencies = (int)db_col_int(st, 1),
+			.n_reported = (int)db_col_int(st, 2),
+			.n_complete = (int)db_col_int(st, 3),
+		};
+
+		row.fits = !db_col_i64(st, 4, &row.milli);
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_top(struct db *db, int county, int year,
+			     int (*each)(void *ctx, const struct store_inventory_top *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT a.code, a.name, a.level, r.own_total_milli FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		" WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND r.own_total_milli > 0"
+		" ORDER BY r.own_total_milli DESC, a.code LIMIT 20");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_top row = {
+			.code = db_col_text(st, 0, NULL),
+			.name = db_col_text(st, 1, NULL),
+			.level = (int)db_col_int(st, 2),
+			.milli = db_col_int(st, 3),
+		};
+
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_trend(struct db *db, int county, int first, int last,
+			       int (*each)(void *ctx, const struct store_inventory_trend *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT y, SUM(v) FROM ("
+		" SELECT r.year y, r.own_total_milli v FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		"  WHERE a.county_id = ? AND a.active = 1"
+		" UNION ALL SELECT year, kg_milli FROM county_activities WHERE county_id = ? AND kg_milli > 0) t"
+		" WHERE y BETWEEN ? AND ? GROUP BY y");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, first);
+	db_bind_int(st, 3, last);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_trend row = { .year = (int)db_col_int(st, 0) };
+
+		row.fits = !db_col_i64(st, 1, &row.milli);
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_year_state(struct db *db, int county, int year, struct store_inventory_year *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM inventory_years WHERE county_id = ? AND year = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		return -1;
+	if (r) {
+		out->is_open = (int)db_col_int(st, 0);
+		out->published = (int)db_col_int(st, 1);
+		snprintf(out->published_at, sizeof(out->published_at), "%s", db_col_text(st, 2, NULL));
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_inventory_lock_year(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	db_reset(st);
+	return 0;
+}
+
+int store_inventory_publish(struct db *db, int county, int year, long long account)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE inventory_years SET published_at = NOW(), published_by = ? WHERE county_id = ? AND year = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, account);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, year);
+	return db_exec(st);
+}
+
+int store_inventory_withdraw(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE inventory_years SET published_at = NULL, published_by = NULL WHERE county_id = ? AND year = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	return db_exec(st);
+}
+
+int store_inventory_each_published_year(struct db *db, int county, int (*each)(void *ctx, int year), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT year FROM inventory_years WHERE county_id = ? AND published_at IS NOT NULL");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1)
+		if ((r = each(ctx, (int)db_col_int(st, 0))))
+			return stopped(st, r);
+	return r;
+}
+
+int store_inventory_each_published(struct db *db, int (*each)(void *ctx, const struct store_inventory_published *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT c.letter, c.name, y.year, DATE_FORMAT(y.published_at, '%Y-%m-%d'), IFNULL(cr.total_milli, 0)"
+		" FROM inventory_years y JOIN counties c ON c.id = y.county_id"
+		" LEFT JOIN county_rollups cr ON cr.county_id = y.county_id AND cr.year = y.year"
+		" WHERE y.published_at IS NOT NULL ORDER BY y.year DESC, c.id");
+	int r;
+
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_published row = {
+			.letter = db_col_text(st, 0, NULL),
+			.county_name = db_col_text(st, 1, NULL),
+			.year = (int)db_col_int(st, 2),
+			.published_on = db_col_text(st, 3, NULL),
+			.total_milli = db_col_int(st, 4),
+		};
+
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_STAMP_MAX + 1])
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT CONCAT_WS('/', (SELECT IFNULL(MAX(id), 0) FROM outbox WHERE county_id = ?),"
+		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(id), 0), ':', IFNULL(SUM(kg_milli), 0), ':', IFNULL(MAX(updated_at), ''))"
+		"  FROM county_activities WHERE county_id = ?),"
+		" (SELECT IFNULL(MAX(contact_updated_at), '') FROM agencies WHERE county_id = ?),"
+		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(updated_at), '')) FROM factors))");
+	size_t n;
+
+	if (!st)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		db_bind_int(st, i, county);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	n = (size_t)snprintf(stamp, STORE_INVENTORY_STAMP_MAX + 1, "%s", db_col_text(st, 0, NULL));
+	db_reset(st);
+	if (n > STORE_INVENTORY_STAMP_MAX) {
+		snprintf(db->errstr, sizeof(db->errstr), "the workbooks' stamp is longer than exports.stamp holds");
+		return -1;
+	}
+	return 0;
+}
+
+int store_inventory_find_export(struct db *db, const char *kind, int county, int year, const char *stamp, long long account,
+				long long *id)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT id FROM exports WHERE kind = ? AND county_id = ? AND year = ? AND stamp = ? AND requested_by = ?"
+		" AND status IN ('queued', 'running', 'done') AND (expires_at IS NULL OR expires_at > NOW()) ORDER BY id DESC LIMIT 1");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, kind);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, year);
+	db_bind_text(st, 3, stamp);
+	db_bind_int(st, 4, account);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		return -1;
+	if (r)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return r;
+}
+
+/*
+ * The tail is EXPORT_COALESCE of web/routes.h, which a store cannot include:
+ * the same workbook asked for again while one is pending is that one, and
+ * db_insert_id() gives its id.
+ */
+int store_inventory_request_export(struct db *db, const char *kind, int county, int year, long long account,
+				   const char *filename, const char *stamp, long long *id)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, stamp)"
+		" VALUES (?, ?, NULL, ?, ?, ?, NOW(3), ?)"
+		" ON DUPLICATE KEY UPDATE exports.id = LAST_INSERT_ID(exports.id)");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, kind);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, account);
+	db_bind_text(st, 4, filename);
+	db_bind_text(st, 5, stamp);
+	if (db_exec(st))
+		return -1;
+	*id = (long long)db_insert_id(st);
+	return 0;
+}
+
+/* The workbooks' rows (worker/export_inventory.c). */
+
+int store_inventory_each_line(struct db *db, int county, int year, long long after, int limit,
+			      int (*each)(void *ctx, const struct store_inventory_line *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), IF(r.id IS NULL, 0, IF(r.confirmed, 2, 1)),"
+		" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, ''),"
+		" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL"
+		" FROM (SELECT id FROM agencies WHERE county_id = ? AND active = 1 AND id > ? ORDER BY id LIMIT ?) ch"
+		" JOIN agencies a ON a.id = ch.id LEFT JOIN agencies p ON p.id = a.parent_id"
+		" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		" LEFT JOIN report_lines l ON l.report_id = r.id"
+		" ORDER BY a.id, l.part DESC, l.item, l.seq");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, after);
+	db_bind_int(st, 2, limit);
+	db_bind_int(st, 3, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_line row = {
+			.agency = db_col_int(st, 0),
+			.code = db_col_text(st, 1, NULL),
+			.name = db_col_text(st, 2, NULL),
+			.level = (int)db_col_int(st, 3),
+			.parent_code = db_col_text(st, 4, NULL),
+			.status = (int)db_col_int(st, 5),
+			.part = db_col_text(st, 6, NULL),
+			.item = db_col_text(st, 7, NULL),
+			.quantity_milli = db_col_int(st, 8),
+			.factor_text = db_col_text(st, 9, NULL),
+			.gwp_set = db_col_text(st, 10, NULL),
+			.method = db_col_text(st, 11, NULL),
+			.sources = db_col_text(st, 12, NULL),
+			.kg_milli = db_col_int(st, 13),
+			.has_line = !db_col_int(st, 14),
+		};
+
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_activity(struct db *db, int county, int year,
+				  int (*each)(void *ctx, const struct store_inventory_activity *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT category, method, description, note, quantity, unit_text, IFNULL(quantity2, ''),"
+		" CONCAT_WS(' / ', opt1, opt2, opt3), factor_text, gwp_set, method_text, sources, IFNULL(override_reason, ''), kg_milli"
+		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_activity row = {
+			.category = (int)db_col_int(st, 0),
+			.method = db_col_text(st, 1, NULL),
+			.description = db_col_text(st, 2, NULL),
+			.note = db_col_text(st, 3, NULL),
+			.quantity = db_col_text(st, 4, NULL),
+			.unit = db_col_text(st, 5, NULL),
+			.quantity2 = db_col_text(st, 6, NULL),
+			.options = db_col_text(st, 7, NULL),
+			.factor_text = db_col_text(st, 8, NULL),
+			.gwp_set = db_col_text(st, 9, NULL),
+			.method_text = db_col_text(st, 10, NULL),
+			.sources = db_col_text(st, 11, NULL),
+			.override_reason = db_col_text(st, 12, NULL),
+			.kg_milli = db_col_int(st, 13),
+		};
+
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_filing(struct db *db, int county, int year, long long after, int limit,
+				int (*each)(void *ctx, const struct store_inventory_filing *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), IF(r.id IS NULL, 0, IF(r.confirmed, 2, 1)),"
+		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, ''),"
+		" IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0)"
+		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		" WHERE a.county_id = ? AND a.active = 1 AND a.id > ? ORDER BY a.id LIMIT ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, after);
+	db_bind_int(st, 3, limit);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_filing row = {
+			.agency = db_col_int(st, 0),
+			.code = db_col_text(st, 1, NULL),
+			.name = db_col_text(st, 2, NULL),
+			.level = (int)db_col_int(st, 3),
+			.parent_name = db_col_text(st, 4, NULL),
+			.status = (int)db_col_int(st, 5),
+			.contact_name = db_col_text(st, 6, NULL),
+			.contact_phone = db_col_text(st, 7, NULL),
+			.contact_email = db_col_text(st, 8, NULL),
+			.own_milli = db_col_int(st, 9),
+			.outsourced_milli = db_col_int(st, 10),
+		};
+
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_factor(struct db *db, int year, int (*each)(void *ctx, const struct store_inventory_factor *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT fkey, category, IFNULL(scope, ''), IFNULL(gas, ''), unit, value, IFNULL(valid_from, ''), IFNULL(valid_to, ''),"
+		" source, confidence FROM factors WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)"
+		" ORDER BY category, fkey");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_factor row;
+
+		for (int c = 0; c < 10; c++)
+			row.col[c] = db_col_text(st, c, NULL);
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}

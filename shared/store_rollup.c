@@ -1,0 +1,281 @@
+/* store_rollup.c: the precomputed totals (rollups, county_rollups), the agency closure
+ * (agency_tree) they are summed over, the outbox that asks for them, and worker_pings. */
+#include "store_rollup.h"
+
+/*
+ * No total can wrap: SUM() of the BIGINT columns is a DECIMAL, and storing
+ * a value beyond BIGINT is an error under the connection's STRICT_ALL_TABLES
+ * (as is BIGINT arithmetic beyond it), so such a statement fails instead of
+ * storing a wrong figure (worker/rollup.c says what follows).
+ */
+
+int store_rollup_county_row(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT IGNORE INTO county_rollups (county_id, year) VALUES (?, ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	return db_exec(st);
+}
+
+int store_rollup_read_committed(struct db *db)
+{
+	return db_exec_sql(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+}
+
+int store_rollup_lock(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT county_id FROM county_rollups WHERE county_id = ? AND year = ? FOR UPDATE");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	db_reset(st);
+	return 0;
+}
+
+int store_rollup_claim(struct db *db, int county, int year, const char *claim, long long *n)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE outbox SET claim = ? WHERE county_id = ? AND year = ? AND done_at IS NULL");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, year);
+	if (db_exec(st))
+		return -1;
+	*n = (long long)db_affected(st);
+	return 0;
+}
+
+int store_rollup_claimed(struct db *db, const char *claim, long long *changes, long long *county_wide)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*), IFNULL(SUM(agency_id IS NULL), 0) FROM outbox WHERE claim = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	*changes = db_col_int(st, 0);
+	*county_wide = db_col_int(st, 1);
+	db_reset(st);
+	return 0;
+}
+
+int store_rollup_missing(struct db *db, int county, int year, long long *missing)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
+					    " WHERE a.county_id = ? AND r.agency_id IS NULL");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	*missing = db_col_int(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+int store_rollup_claimed_ancestors(struct db *db, const char *claim, long long *ids, int max, int *n)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT DISTINCT a.id, a.level FROM outbox o JOIN agency_tree t ON t.descendant_id = o.agency_id"
+					    " JOIN agencies a ON a.id = t.ancestor_id WHERE o.claim = ? ORDER BY a.level DESC, a.id");
+	int r;
+
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		if (*n == max) {
+			db_reset(st);
+			return 1;
+		}
+		ids[(*n)++] = db_col_int(st, 0);
+	}
+	return r < 0 ? -1 : 0;
+}
+
+int store_rollup_agency(struct db *db, long long agency, int year)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
+		" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
+		" SELECT x.id, ?, IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0),"
+		"  IF(x.active, IFNULL(r.own_total_milli, 0), 0) + IFNULL(c.s, 0),"
+		"  IF(x.active, IFNULL(r.outsourced_total_milli, 0), 0) + IFNULL(c.o, 0),"
+		"  x.active + IFNULL(c.n, 0), (x.active AND r.id IS NULL) + IFNULL(c.n0, 0),"
+		"  (x.active AND r.confirmed <=> 0) + IFNULL(c.n1, 0), (x.active AND r.confirmed <=> 1) + IFNULL(c.n2, 0), NOW(3)"
+		" FROM agencies x LEFT JOIN reports r ON r.agency_id = x.id AND r.year = ?"
+		" LEFT JOIN (SELECT SUM(cr.subtree_milli) s, SUM(cr.subtree_outsourced_milli) o, SUM(cr.n_agencies) n,"
+		"  SUM(cr.n_unreported) n0, SUM(cr.n_in_progress) n1, SUM(cr.n_complete) n2"
+		"  FROM agencies ch JOIN rollups cr ON cr.agency_id = ch.id AND cr.year = ? WHERE ch.parent_id = ?) c ON 1"
+		" WHERE x.id = ?"
+		" ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli),"
+		" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli),"
+		" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress),"
+		" n_complete = VALUES(n_complete), computed_at = VALUES(computed_at)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, agency);
+	db_bind_int(st, 4, agency);
+	return db_exec(st);
+}
+
+int store_rollup_county_from_roots(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE county_rollups c JOIN (SELECT IFNULL(SUM(r.subtree_milli), 0) s, IFNULL(SUM(r.subtree_outsourced_milli), 0) o,"
+		"  IFNULL(SUM(r.n_agencies), 0) n, IFNULL(SUM(r.n_unreported), 0) n0, IFNULL(SUM(r.n_in_progress), 0) n1,"
+		"  IFNULL(SUM(r.n_complete), 0) n2"
+		"  FROM agencies a JOIN rollups r ON r.agency_id = a.id AND r.year = ? WHERE a.county_id = ? AND a.parent_id IS NULL) t"
+		" SET c.total_milli = t.s, c.outsourced_milli = t.o, c.n_agencies = t.n, c.n_unreported = t.n0,"
+		" c.n_in_progress = t.n1, c.n_complete = t.n2, c.computed_at = NOW(3) WHERE c.county_id = ? AND c.year = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, county);
+	db_bind_int(st, 3, year);
+	return db_exec(st);
+}
+
+int store_rollup_agencies_all(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
+		" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
+		" SELECT t.ancestor_id, ?,"
+		"  SUM(IF(t.depth = 0, IFNULL(r.own_total_milli, 0), 0)), SUM(IF(t.depth = 0, IFNULL(r.outsourced_total_milli, 0), 0)),"
+		"  SUM(IF(d.active, IFNULL(r.own_total_milli, 0), 0)), SUM(IF(d.active, IFNULL(r.outsourced_total_milli, 0), 0)),"
+		"  SUM(d.active), SUM(d.active AND r.id IS NULL), SUM(d.active AND r.confirmed <=> 0), SUM(d.active AND r.confirmed <=> 1), NOW(3)"
+		" FROM agencies a JOIN agency_tree t ON t.ancestor_id = a.id JOIN agencies d ON d.id = t.descendant_id"
+		" LEFT JOIN reports r ON r.agency_id = d.id AND r.year = ?"
+		" WHERE a.county_id = ? GROUP BY t.ancestor_id"
+		" ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli),"
+		" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli),"
+		" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress),"
+		" n_complete = VALUES(n_complete), computed_at = VALUES(computed_at)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, county);
+	return db_exec(st);
+}
+
+int store_rollup_county_all(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE county_rollups c JOIN (SELECT IFNULL(SUM(r.own_total_milli), 0) AS total,"
+		"  IFNULL(SUM(r.outsourced_total_milli), 0) AS outsourced, COUNT(*) AS n,"
+		"  SUM(r.id IS NULL) AS n0, SUM(r.confirmed <=> 0) AS n1, SUM(r.confirmed <=> 1) AS n2"
+		"  FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		"  WHERE a.county_id = ? AND a.active = 1) s"
+		" SET c.total_milli = s.total, c.outsourced_milli = s.outsourced, c.n_agencies = s.n,"
+		" c.n_unreported = IFNULL(s.n0, 0), c.n_in_progress = IFNULL(s.n1, 0), c.n_complete = IFNULL(s.n2, 0), c.computed_at = NOW(3)"
+		" WHERE c.county_id = ? AND c.year = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, county);
+	db_bind_int(st, 3, year);
+	return db_exec(st);
+}
+
+int store_rollup_done(struct db *db, const char *claim, long long *n)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE outbox SET done_at = NOW(3) WHERE claim = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	if (db_exec(st))
+		return -1;
+	*n = (long long)db_affected(st);
+	return 0;
+}
+
+int store_rollup_oldest_wait(struct db *db, const char *claim, long long *ms)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT IFNULL(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000, -1) FROM outbox WHERE claim = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	*ms = db_col_int(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int *n)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT DISTINCT county_id, year FROM outbox WHERE done_at IS NULL"
+		" AND created_at < NOW(3) - INTERVAL 1 SECOND LIMIT 200");
+	int rc = 0;
+
+	*n = 0;
+	if (!st || db_exec(st))
+		return -1;
+	while (*n < max && (rc = db_step(st)) == 1) {
+		out[*n].county = (int)db_col_int(st, 0);
+		out[*n].year = (int)db_col_int(st, 1);
+		(*n)++;
+	}
+	if (rc < 0)
+		return -1;
+	db_reset(st);
+	return 0;
+}
+
+int store_rollup_fill_missing(struct db *db, long long *n)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO outbox (county_id, year, agency_id, created_at)"
+		" SELECT y.county_id, y.year, NULL, NOW(3) FROM inventory_years y"
+		" WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.county_id = y.county_id AND o.year = y.year"
+		"   AND o.done_at IS NULL AND o.agency_id IS NULL)"
+		" AND EXISTS (SELECT 1 FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = y.year"
+		"   WHERE a.county_id = y.county_id AND r.agency_id IS NULL)");
+
+	if (!st || db_exec(st))
+		return -1;
+	*n = (long long)db_affected(st);
+	return 0;
+}
+
+int store_rollup_ping(struct db *db, const char *token, const char *worker)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO worker_pings (token, runs, worker, processed_at) VALUES (?, 1, ?, NOW(6)) "
+		"ON DUPLICATE KEY UPDATE runs = runs + 1, worker = VALUES(worker), processed_at = NOW(6)");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, token);
+	db_bind_text(st, 1, worker);
+	return db_exec(st);
+}

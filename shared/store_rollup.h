@@ -1,0 +1,71 @@
+/* store_rollup.h: the precomputed totals (rollups, county_rollups), the agency closure
+ * (agency_tree) they are summed over, the outbox that asks for them, and worker_pings. */
+#ifndef CITYINV_STORE_ROLLUP_H
+#define CITYINV_STORE_ROLLUP_H
+
+#include "db.h"
+
+/*
+ * Unless said otherwise a function returns 0, or -1 on a database error
+ * (db->errstr set).  None of them begins or ends a transaction: the
+ * worker's recompute of a county-year (worker/rollup.c) is one transaction
+ * that spans many of them, in READ COMMITTED (store_rollup_read_committed).
+ * After a failure a statement may be gone with its connection, so a failed
+ * call leaves nothing to reset.
+ */
+
+/* The county-year's row in county_rollups, created (all zero) when missing. */
+int store_rollup_county_row(struct db *db, int county, int year);
+/* The isolation level of the next transactions of this session: READ COMMITTED. */
+int store_rollup_read_committed(struct db *db);
+/* Locks the county-year's county_rollups row until the transaction ends (two workers take turns). */
+int store_rollup_lock(struct db *db, int county, int year);
+
+/*
+ * Claims the county-year's pending outbox rows under `claim` (waiting for a
+ * save still committing its row); *n is how many (0: nothing pending).
+ */
+int store_rollup_claim(struct db *db, int county, int year, const char *claim, long long *n);
+/* How many rows `claim` holds, and how many of them are county-wide (no agency). */
+int store_rollup_claimed(struct db *db, const char *claim, long long *changes, long long *county_wide);
+/* How many agencies of the county have no rollup for the year. */
+int store_rollup_missing(struct db *db, int county, int year, long long *missing);
+/*
+ * Every ancestor (and the agency itself) of the agencies `claim` names,
+ * deepest first, into ids[0..*n): 0, 1 when there are more than max (ids
+ * then holds the first max, and the caller recomputes everything), or -1.
+ */
+int store_rollup_claimed_ancestors(struct db *db, const char *claim, long long *ids, int max, int *n);
+/* One agency's rollup from its own report and its children's stored rollups. */
+int store_rollup_agency(struct db *db, long long agency, int year);
+/* The county's row from its 一級 agencies' stored rollups. */
+int store_rollup_county_from_roots(struct db *db, int county, int year);
+/* Every agency's rollup of the county-year from the reports, from scratch (one statement). */
+int store_rollup_agencies_all(struct db *db, int county, int year);
+/* The county's row from the reports of its active agencies, from scratch. */
+int store_rollup_county_all(struct db *db, int county, int year);
+/* Marks the rows `claim` holds done; *n is how many. */
+int store_rollup_done(struct db *db, const char *claim, long long *n);
+/* How long, in ms, the oldest row `claim` holds has waited (-1 when it holds none). */
+int store_rollup_oldest_wait(struct db *db, const char *claim, long long *ms);
+
+/* A county-year with work pending. */
+struct store_rollup_pending {
+	int county, year;
+};
+/*
+ * The county-years with outbox rows pending for more than a second (a job
+ * on its way through Redis goes first), at most 200 and at most max, into
+ * out[0..*n).
+ */
+int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int *n);
+/*
+ * Queues a county-wide outbox row for every county-year (of inventory_years)
+ * where an agency has no rollup and none is pending; *n is how many.
+ */
+int store_rollup_fill_missing(struct db *db, long long *n);
+
+/* Counts one run of the ping `token` (worker_pings) by `worker`. */
+int store_rollup_ping(struct db *db, const char *token, const char *worker);
+
+#endif

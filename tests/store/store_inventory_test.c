@@ -1,0 +1,386 @@
+/* store_inventory_test.c: the county inventory's sums, publication, workbook requests and rows
+ * (store_inventory), on a county of the test's own (id 99, letter Y) inside a transaction rolled back. */
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_inventory.h"
+#include "store_test.h"
+
+#define TC 99   /* the test's county: no other has this id, and the letter Y is no longer in use */
+#define LL(x) ((long long)(x))
+#define HUGE_KG "5000000000000000000"   /* two of these sum beyond int64 */
+
+/* One statement of the test's own with n integer parameters: its first column (or, with no result, the insert id); -1 on error. */
+static long long q(struct db *db, const char *sql, int n, ...)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	long long v = -1;
+	va_list ap;
+
+	if (!st)
+		return -1;
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		db_bind_int(st, i, va_arg(ap, long long));
+	va_end(ap);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) == 1)
+		v = db_col_int(st, 0);
+	else
+		v = (long long)db_insert_id(st);
+	db_reset(st);
+	return v;
+}
+
+static int y;                  /* the first year served */
+static long long r, c, g, d;   /* 一級, 二級 under it, 三級 under that, an inactive 二級 */
+static long long admin;
+
+/* What the callbacks saw. */
+static struct {
+	int rows, fits_all;
+	long long own, outsourced, emissions, removals;
+	long long sum[8];
+	char text[512];
+	long long last;
+} seen;
+
+static void reset(void)
+{
+	memset(&seen, 0, sizeof(seen));
+	seen.fits_all = 1;
+}
+
+static void setup(struct db *db)
+{
+	admin = store_test_int(db, "SELECT MIN(id) FROM accounts WHERE kind = 'admin'");
+	ok(q(db, "INSERT INTO counties (id, letter, name) VALUES (?, 'Y', '儲存測試縣')", 1, LL(TC)) >= 0 &&
+	   q(db, "INSERT INTO inventory_years (county_id, year, is_open) VALUES (?, ?, 0), (?, ? + 1, 1)", 4, LL(TC), LL(y), LL(TC), LL(y)) >= 0,
+	   "a county of the test's own: a closed year and an open one");
+	r = q(db, "INSERT INTO agencies (county_id, code, name, level) VALUES (?, 'STIN1', '一級機關', 1)", 1, LL(TC));
+	c = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name) VALUES (?, 'STIN2', '二級機關', 2, ?, '承辦')",
+	      2, LL(TC), r);
+	g = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, 'STIN3', '三級機關', 3, ?)", 2, LL(TC), c);
+	d = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id, active) VALUES (?, 'STIN4', '停用', 2, ?, 0)", 2, LL(TC), r);
+	ok(r > 0 && c > 0 && g > 0 && d > 0, "four agencies, one inactive");
+	ok(q(db, "INSERT INTO reports (agency_id, year, confirmed, own_total_milli, outsourced_total_milli) VALUES"
+		 " (?, ?, 1, 1300, 50), (?, ?, 0, 700, 0), (?, ?, 1, 9999, 0), (?, ? + 1, 0, " HUGE_KG ", 0), (?, ? + 1, 0, " HUGE_KG ", 0)",
+		 10, r, LL(y), c, LL(y), d, LL(y), r, LL(y), c, LL(y)) >= 0, "reports (the next year's beyond int64 together)");
+	ok(q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources)"
+		 " SELECT p.id, x.part, x.item, x.seq, x.cat, x.scope, 1000, x.kg, '1', 'AR5', 'm', 's' FROM reports p JOIN ("
+		 "  SELECT ? a, 'own' part, 'electricity' item, 0 seq, 'stationary' cat, 2 scope, 1000 kg"
+		 "  UNION ALL SELECT ?, 'own', 'vehicle_gasoline', 0, 'transport', 1, 300"
+		 "  UNION ALL SELECT ?, 'outsourced', 'electricity', 0, 'stationary', 2, 50"
+		 "  UNION ALL SELECT ?, 'own', 'refrigerant', 0, 'fugitive', 1, 700"
+		 "  UNION ALL SELECT ?, 'own', 'electricity', 0, 'stationary', 2, 9999) x ON x.a = p.agency_id WHERE p.year = ?",
+		 6, r, r, r, c, d, LL(y)) >= 0, "their lines");
+	ok(q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources)"
+		 " SELECT id, 'own', 'refrigerant', s.n, 'fugitive', 1, 1, " HUGE_KG ", '1', 'AR5', 'm', 's' FROM reports"
+		 " JOIN (SELECT 0 n UNION ALL SELECT 1) s WHERE agency_id = ? AND year = ? + 1", 2, r, LL(y)) >= 0,
+	   "two lines the next year whose sum is beyond int64");
+	ok(q(db, "INSERT INTO county_activities (county_id, year, method, description, quantity, opt1, opt2, kg_milli, category, scope,"
+		 " factor_text, unit_text, method_text, sources, created_by, updated_by, created_at, updated_at) VALUES"
+		 " (?, ?, 'elec_street', '路燈', 1, NULL, NULL, 500, 0, 2, 'f', 'u', 'm', 's', ?, ?, NOW(3), NOW(3)),"
+		 " (?, ?, 'elec_street', '號誌', 1, 'a', 'b', 250, 0, 2, 'f', 'u', 'm', 's', ?, ?, NOW(3), NOW(3)),"
+		 " (?, ?, 'landuse', '林地', 1, NULL, NULL, -400, 5, 1, 'f', 'u', 'm', 's', ?, ?, NOW(3), NOW(3))",
+		 12, LL(TC), LL(y), admin, admin, LL(TC), LL(y), admin, admin, LL(TC), LL(y), admin, admin) > 0,
+	   "non-agency lines: two emissions, one removal");
+}
+
+static int agency_sum(void *ctx, const struct store_inventory_agency_sum *row)
+{
+	(void)ctx;
+	seen.rows++;
+	seen.fits_all &= row->fits;
+	if (!strcmp(row->part, "own"))
+		seen.own += row->milli;
+	else
+		seen.outsourced += row->milli;
+	if (!strcmp(row->category, "transport") && row->scope == 1)
+		seen.sum[0] = row->milli;
+	return 0;
+}
+
+static int nonagency_sum(void *ctx, const struct store_inventory_nonagency_sum *row)
+{
+	(void)ctx;
+	seen.rows++;
+	seen.fits_all &= row->fits;
+	seen.emissions += row->emissions;
+	seen.removals += row->removals;
+	return 0;
+}
+
+static int level(void *ctx, const struct store_inventory_level *row)
+{
+	(void)ctx;
+	seen.rows++;
+	seen.fits_all &= row->fits;
+	if (row->level >= 0 && row->level < 8)
+		seen.sum[row->level] = row->n_agencies * 1000000LL + row->n_reported * 10000 + row->n_complete * 100;
+	seen.own += row->milli;
+	return 0;
+}
+
+static int top(void *ctx, const struct store_inventory_top *row)
+{
+	(void)ctx;
+	snprintf(seen.text + strlen(seen.text), sizeof(seen.text) - strlen(seen.text), "%s:%lld;", row->code, row->milli);
+	return 0;
+}
+
+static int trend(void *ctx, const struct store_inventory_trend *row)
+{
+	(void)ctx;
+	seen.rows++;
+	seen.fits_all &= row->fits;
+	seen.last = row->year;
+	seen.own = row->milli;
+	return 0;
+}
+
+static void test_sums(struct db *db)
+{
+	char name[32] = "";
+
+	ok(store_inventory_county_name(db, TC, name, sizeof(name)) == 1 && !strcmp(name, "儲存測試縣"), "the county's name");
+	is_int(store_inventory_county_name(db, TC - 1, name, sizeof(name)), 0, "no such county");
+
+	reset();
+	ok(store_inventory_each_agency_sum(db, TC, y, agency_sum, NULL) == 0 && seen.fits_all, "the agencies' sums");
+	is_int(seen.own, q(db, "SELECT SUM(l.kg_milli) FROM report_lines l JOIN reports p ON p.id = l.report_id JOIN agencies a ON a.id = p.agency_id"
+			       " WHERE a.county_id = ? AND a.active = 1 AND p.year = ? AND l.part = 'own'", 2, LL(TC), LL(y)),
+	       "own: the active agencies' lines (%lld)", seen.own);
+	is_int(seen.outsourced, 50, "outsourced apart");
+	is_int(seen.sum[0], 300, "transport, scope 1 on its own row");
+	reset();
+	ok(store_inventory_each_agency_sum(db, TC, y + 1, agency_sum, NULL) == 0 && seen.rows == 1 && !seen.fits_all && seen.own == 0,
+	   "a sum beyond int64: read as not fitting, never wrapped");
+
+	reset();
+	ok(store_inventory_each_nonagency_sum(db, TC, y, nonagency_sum, NULL) == 0 && seen.fits_all && seen.rows == 2, "the non-agency sums");
+	ok(seen.emissions == 750 && seen.removals == -400, "emissions %lld, removals %lld apart", seen.emissions, seen.removals);
+	reset();
+	ok(store_inventory_each_nonagency_sum(db, TC, y + 1, nonagency_sum, NULL) == 0 && seen.rows == 0, "none the next year");
+
+	reset();
+	ok(store_inventory_each_level(db, TC, y, 2, level, NULL) == 0 && seen.rows == 2 && seen.fits_all, "two levels when deeper ones count as 2");
+	is_int(seen.sum[1], 1010100, "level 1: one agency, reported, complete");
+	is_int(seen.sum[2], 2010000, "level 2: the 二級 and the 三級 agency, one reported, none complete");
+	is_int(seen.own, 2000, "their own reports, the inactive one's not");
+	reset();
+	ok(store_inventory_each_level(db, TC, y, 6, level, NULL) == 0 && seen.rows == 3, "three levels otherwise");
+
+	reset();
+	ok(store_inventory_each_top(db, TC, y, top, NULL) == 0, "the largest emitters");
+	is_str(seen.text, "STIN1:1300;STIN2:700;", "largest first; neither a zero report nor an inactive agency");
+
+	reset();
+	ok(store_inventory_each_trend(db, TC, y, y, trend, NULL) == 0 && seen.rows == 1 && seen.last == y, "the trend of one year");
+	is_int(seen.own, 2000 + 750, "the active agencies' reports and the non-agency emissions");
+	reset();
+	ok(store_inventory_each_trend(db, TC, y + 1, y + 1, trend, NULL) == 0 && seen.rows == 1 && !seen.fits_all, "beyond int64: not fitting");
+	reset();
+	ok(store_inventory_each_trend(db, TC, y + 2, y + 9, trend, NULL) == 0 && seen.rows == 0, "years without data: none");
+}
+
+/* Another connection's try at the year's row lock, without waiting: 0 taken (and let go), -1 refused. */
+static int lock_from_elsewhere(int county, int year)
+{
+	struct db other;
+	int rc;
+
+	if (db_init(&other, &store_test_cfg) || db_connect(&other))
+		return -2;
+	rc = db_begin(&other) ? -2
+	     : q(&other, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE NOWAIT", 2, LL(county), LL(year)) < 0
+		? -1 : 0;
+	db_rollback(&other);
+	db_release(&other);
+	return rc;
+}
+
+static void test_lock(struct db *db)
+{
+	int z = (int)store_test_int(db, "SELECT id FROM counties WHERE letter = 'Z'");
+
+	ok(db_begin(db) == 0 && store_inventory_lock_year(db, z, y) == 0, "a real county-year locked");
+	is_int(lock_from_elsewhere(z, y), -1, "another connection cannot lock it meanwhile");
+	is_int(lock_from_elsewhere(z, y + 1), 0, "but may lock the next year");
+	ok(db_rollback(db) == 0, "let go");
+	is_int(lock_from_elsewhere(z, y), 0, "then it may lock it too");
+}
+
+static int published_year(void *ctx, int year)
+{
+	(void)ctx;
+	seen.rows++;
+	seen.sum[0] |= 1LL << (year - y);
+	return 0;
+}
+
+static int published(void *ctx, const struct store_inventory_published *row)
+{
+	(void)ctx;
+	seen.rows++;
+	if (!strcmp(row->letter, "Y")) {
+		snprintf(seen.text, sizeof(seen.text), "%s %d %lld %d", row->county_name, row->year - y, row->total_milli,
+			 (int)strlen(row->published_on));
+		seen.last = seen.rows;
+	}
+	return 0;
+}
+
+static void test_publication(struct db *db)
+{
+	struct store_inventory_year ys;
+
+	ok(store_inventory_year_state(db, TC, y, &ys) == 1 && !ys.is_open && !ys.published && !ys.published_at[0], "closed, not published");
+	ok(store_inventory_year_state(db, TC, y + 1, &ys) == 1 && ys.is_open, "the next year open");
+	is_int(store_inventory_year_state(db, TC, y + 2, &ys), 0, "a year the county does not have");
+
+	ok(store_inventory_publish(db, TC, y, admin) == 0 && store_inventory_publish(db, TC, y + 1, admin) == 0, "both published");
+	ok(store_inventory_year_state(db, TC, y, &ys) == 1 && ys.published && strlen(ys.published_at) == 16, "published, with its time");
+	is_int(q(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ? AND published_by = ?", 2, LL(TC), admin), 2, "by the account");
+	reset();
+	ok(store_inventory_each_published_year(db, TC, published_year, NULL) == 0 && seen.sum[0] == 3, "the county's published years");
+	ok(store_inventory_withdraw(db, TC, y) == 0, "the first withdrawn");
+	ok(store_inventory_year_state(db, TC, y, &ys) == 1 && !ys.published && !ys.published_at[0], "not published again");
+	is_int(q(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ? AND year = ? AND published_by IS NULL", 2, LL(TC), LL(y)), 1,
+	       "nor by anyone");
+	reset();
+	ok(store_inventory_each_published_year(db, TC, published_year, NULL) == 0 && seen.sum[0] == 2, "only the second now");
+
+	ok(q(db, "INSERT INTO county_rollups (county_id, year, total_milli) VALUES (?, ? + 1, 12345)", 2, LL(TC), LL(y)) >= 0, "its total");
+	reset();
+	ok(store_inventory_each_published(db, published, NULL) == 0, "every published county-year");
+	is_int(seen.rows, q(db, "SELECT COUNT(*) FROM inventory_years WHERE published_at IS NOT NULL", 0), "as many as the table has");
+	is_str(seen.text, "儲存測試縣 1 12345 10", "the test county's second year: its name, its total, its date");
+}
+
+static void test_exports(struct db *db)
+{
+	char stamp[STORE_INVENTORY_STAMP_MAX + 1] = "", again[STORE_INVENTORY_STAMP_MAX + 1] = "";
+	long long id = 0, id2 = 0, box;
+
+	ok(store_inventory_stamp(db, TC, stamp) == 0, "the stamp");
+	ok(!strncmp(stamp, "0/3:", 4), "no outbox row yet, three non-agency lines (%s)", stamp);
+	box = q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, ?, NOW(3) + INTERVAL 1 MINUTE)", 3, LL(TC),
+		LL(y), c);
+	ok(store_inventory_stamp(db, TC, again) == 0, "the stamp again");
+	ok(strcmp(stamp, again) && atoll(again) == box, "a change moves it: it names the newest outbox row (%s)", again);
+
+	is_int(store_inventory_find_export(db, "inventory_detail", TC, y, again, admin, &id), 0, "no workbook yet");
+	ok(store_inventory_request_export(db, "inventory_detail", TC, y, admin, "測試.xlsx", again, &id) == 0 && id > 0, "asked for");
+	is_int(q(db, "SELECT COUNT(*) FROM exports WHERE id = ? AND status = 'queued' AND county_id = ? AND year = ? AND requested_by = ?"
+		    " AND kind = 'inventory_detail' AND filename = '測試.xlsx' AND agency_id IS NULL", 4, id, LL(TC), LL(y), admin), 1, "queued as asked");
+	ok(store_inventory_request_export(db, "inventory_detail", TC, y, admin, "測試.xlsx", again, &id2) == 0 && id2 == id,
+	   "asked again while queued: the same one");
+	ok(store_inventory_find_export(db, "inventory_detail", TC, y, again, admin, &id2) == 1 && id2 == id, "found");
+	is_int(store_inventory_find_export(db, "inventory_detail", TC, y, stamp, admin, &id2), 0, "not for another stamp");
+	is_int(store_inventory_find_export(db, "inventory_charts", TC, y, again, admin, &id2), 0, "nor another kind");
+	ok(q(db, "UPDATE exports SET status = 'done', expires_at = NOW() - INTERVAL 1 SECOND WHERE id = ?", 1, id) >= 0, "done and expired");
+	is_int(store_inventory_find_export(db, "inventory_detail", TC, y, again, admin, &id2), 0, "an expired one is not offered");
+}
+
+static int line(void *ctx, const struct store_inventory_line *row)
+{
+	seen.rows++;
+	if (row->agency != seen.last)
+		seen.sum[0]++;
+	seen.last = row->agency;
+	seen.sum[1] += row->has_line;
+	seen.sum[2] += row->kg_milli;
+	if (!row->has_line)
+		snprintf(seen.text, sizeof(seen.text), "%s %s %d", row->code, row->parent_code, row->status);
+	return ctx ? *(int *)ctx : 0;
+}
+
+static int activity(void *ctx, const struct store_inventory_activity *row)
+{
+	(void)ctx;
+	seen.rows++;
+	seen.sum[0] += row->kg_milli;
+	if (row->options[0])
+		snprintf(seen.text, sizeof(seen.text), "%d %s %s", row->category, row->description, row->options);
+	return 0;
+}
+
+static int filing(void *ctx, const struct store_inventory_filing *row)
+{
+	(void)ctx;
+	seen.rows++;
+	seen.last = row->agency;
+	snprintf(seen.text + strlen(seen.text), sizeof(seen.text) - strlen(seen.text), "%s<%s>%d%s;", row->code, row->parent_name, row->status,
+		 row->contact_name);
+	return 0;
+}
+
+static int factor(void *ctx, const struct store_inventory_factor *row)
+{
+	(void)ctx;
+	seen.rows++;
+	seen.sum[0] += row->col[0][0] != '\0';
+	return 0;
+}
+
+static void test_rows(struct db *db)
+{
+	int stop = 7;
+
+	reset();
+	ok(store_inventory_each_line(db, TC, y, 0, 1, line, NULL) == 0 && seen.sum[0] == 1 && seen.last == r && seen.rows == 3,
+	   "one agency a chunk: the first, with its three lines");
+	reset();
+	ok(store_inventory_each_line(db, TC, y, r, 400, line, NULL) == 0 && seen.sum[0] == 2 && seen.rows == 2 && seen.sum[1] == 1,
+	   "after it: the 二級 agency's line and the 三級 one without any; not the inactive one");
+	is_str(seen.text, "STIN3 STIN2 0", "the agency without a report: its parent's code, no status");
+	is_int(seen.sum[2], 700, "the lines' kgCO2e");
+	reset();
+	ok(store_inventory_each_line(db, TC, y, g, 400, line, NULL) == 0 && seen.rows == 0, "after the last: nothing");
+	reset();
+	is_int(store_inventory_each_line(db, TC, y, 0, 400, line, &stop), 7, "a callback that stops: its value");
+	is_int(seen.rows, 1, "after one row");
+	reset();
+	ok(store_inventory_each_line(db, TC, y, 0, 400, line, NULL) == 0 && seen.rows == 5, "the statement is whole again after a stop");
+
+	reset();
+	ok(store_inventory_each_activity(db, TC, y, activity, NULL) == 0 && seen.rows == 3 && seen.sum[0] == 350, "the non-agency lines");
+	is_str(seen.text, "0 號誌 a / b", "their options joined");
+
+	reset();
+	ok(store_inventory_each_filing(db, TC, y, 0, 2, filing, NULL) == 0 && seen.rows == 2 && seen.last == c, "the filing, two at a time");
+	ok(store_inventory_each_filing(db, TC, y, c, 2, filing, NULL) == 0 && seen.rows == 3 && seen.last == g, "then the rest");
+	is_str(seen.text, "STIN1<>2;STIN2<一級機關>1承辦;STIN3<二級機關>0;", "codes, parents, status and contacts");
+
+	reset();
+	ok(store_inventory_each_factor(db, y, factor, NULL) == 0 && seen.rows == seen.sum[0], "the factors in force");
+	is_int(seen.rows, q(db, "SELECT COUNT(*) FROM factors WHERE IFNULL(valid_from, ?) <= ? AND IFNULL(valid_to, ?) >= ?", 4, LL(y), LL(y),
+			    LL(y), LL(y)),
+	       "as many as in force that year (%d)", seen.rows);
+	reset();
+	ok(store_inventory_each_factor(db, 1, factor, NULL) == 0, "in year 1");
+	is_int(seen.rows, q(db, "SELECT COUNT(*) FROM factors WHERE valid_from IS NULL", 0), "only those without a first year");
+}
+
+int main(void)
+{
+	struct db db;
+
+	store_test_open(&db);
+	y = (int)store_test_int(&db, "SELECT MIN(year) FROM inventory_years");
+	test_lock(&db);
+	ok(db_begin(&db) == 0, "a transaction");
+	setup(&db);
+	test_sums(&db);
+	test_publication(&db);
+	test_exports(&db);
+	test_rows(&db);
+	ok(db_rollback(&db) == 0, "rolled back");
+	is_int(q(&db, "SELECT COUNT(*) FROM counties WHERE id = ?", 1, LL(TC)), 0, "nothing of it is left");
+	db_release(&db);
+	printf("1..%d\n", tap_count);
+	return tap_failed ? 1 : 0;
+}

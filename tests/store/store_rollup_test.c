@@ -1,0 +1,224 @@
+/* store_rollup_test.c: the rollups, the county rollups, the outbox and worker_pings (store_rollup),
+ * on a county of the test's own (id 99, letter Y) inside a transaction rolled back. */
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_rollup.h"
+#include "store_test.h"
+
+#define TC 99   /* the test's county: no other has this id, and the letter Y is no longer in use */
+
+/* One statement of the test's own with n integer parameters: its first column (or, with no result, the insert id); -1 on error. */
+static long long q(struct db *db, const char *sql, int n, ...)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	long long v = -1;
+	va_list ap;
+
+	if (!st)
+		return -1;
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		db_bind_int(st, i, va_arg(ap, long long));
+	va_end(ap);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) == 1)
+		v = db_col_int(st, 0);
+	else
+		v = (long long)db_insert_id(st);
+	db_reset(st);
+	return v;
+}
+
+#define LL(x) ((long long)(x))
+
+static int y;                  /* the first year served */
+static long long r, c, d;      /* 一級, 二級 under it, an inactive 二級 under it */
+
+/* Another connection's try at a row lock, without waiting: 0 taken (and let go), -1 refused. */
+static int lock_from_elsewhere(int county, int year)
+{
+	struct db other;
+	int rc;
+
+	if (db_init(&other, &store_test_cfg) || db_connect(&other))
+		return -2;
+	rc = db_begin(&other) ? -2
+	    : q(&other, "SELECT COUNT(*) FROM county_rollups WHERE county_id = ? AND year = ? FOR UPDATE NOWAIT", 2, LL(county), LL(year)) < 0
+		? -1 : 0;
+	db_rollback(&other);
+	db_release(&other);
+	return rc;
+}
+
+/* county_rollups' row lock: held by the transaction that took it, and only on its row. */
+static void test_lock(struct db *db)
+{
+	int z = (int)store_test_int(db, "SELECT id FROM counties WHERE letter = 'Z'");
+	long long until = now_ms() + 60000;
+
+	/* The worker's own locks come and go while it has work (its startup check): wait until it has none. */
+	while (store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE done_at IS NULL") != 0 && now_ms() < until)
+		usleep(100000);
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE done_at IS NULL"), 0, "the worker has nothing pending");
+
+	/* The worker keeps this row in any case (its startup check fills every county-year with agencies). */
+	ok(store_rollup_county_row(db, z, y) == 0, "a real county-year's row (kept: the worker makes it anyway)");
+	ok(db_begin(db) == 0 && store_rollup_lock(db, z, y) == 0, "locked");
+	is_int(lock_from_elsewhere(z, y), -1, "another connection cannot lock it meanwhile");
+	is_int(lock_from_elsewhere(z, y + 1), 0, "but may lock the next year's");
+	ok(db_rollback(db) == 0, "let go");
+	is_int(lock_from_elsewhere(z, y), 0, "then it may lock it too");
+}
+
+/* The test county: two years, three agencies (one inactive) and their reports; READ COMMITTED, in a transaction. */
+static void setup(struct db *db)
+{
+	ok(store_rollup_read_committed(db) == 0, "READ COMMITTED asked for");
+	is_int(store_test_int(db, "SELECT @@SESSION.tx_isolation = 'READ-COMMITTED'"), 1, "and in force for the session");
+	ok(db_begin(db) == 0, "a transaction");
+	ok(q(db, "INSERT INTO counties (id, letter, name) VALUES (?, 'Y', '儲存測試縣')", 1, LL(TC)) >= 0 &&
+	   q(db, "INSERT INTO inventory_years (county_id, year) VALUES (?, ?), (?, ? + 1)", 4, LL(TC), LL(y), LL(TC), LL(y)) >= 0,
+	   "a county of the test's own with two years");
+	r = q(db, "INSERT INTO agencies (county_id, code, name, level) VALUES (?, 'STRU1', '一級', 1)", 1, LL(TC));
+	c = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, 'STRU2', '二級', 2, ?)", 2, LL(TC), r);
+	d = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id, active) VALUES (?, 'STRU3', '停用', 2, ?, 0)", 2, LL(TC), r);
+	ok(r > 0 && c > 0 && d > 0, "a 一級 agency, an active 二級 one and an inactive one under it");
+	ok(q(db, "INSERT INTO reports (agency_id, year, confirmed, own_total_milli, outsourced_total_milli) VALUES"
+		  " (?, ?, 1, 1000, 10), (?, ?, 0, 2000, 20), (?, ?, 1, 5000, 50)", 6, r, LL(y), c, LL(y), d, LL(y)) >= 0,
+	   "their reports: complete, in progress, and the inactive one's");
+}
+
+/* The county's row, and a change claimed. */
+static void test_claim(struct db *db)
+{
+	long long n = -1, m = -1;
+
+	ok(store_rollup_county_row(db, TC, y) == 0 && store_rollup_county_row(db, TC, y) == 0, "the county row, twice");
+	is_int(q(db, "SELECT COUNT(*) FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)), 1, "one row");
+
+	/* The claim. */
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, ?, NOW(3) - INTERVAL 5 SECOND)", 3, LL(TC),
+	     LL(y), c) > 0, "a change of the 二級 agency, five seconds old");
+	ok(store_rollup_claim(db, TC, y, "store-test-1", &n) == 0, "claimed");
+	is_int(n, 1, "one row");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-1' AND done_at IS NULL"), 1, "under the claim");
+	ok(store_rollup_claim(db, TC, y + 1, "store-test-0", &n) == 0 && n == 0, "another year: nothing to claim");
+	ok(store_rollup_claimed(db, "store-test-1", &n, &m) == 0 && n == 1 && m == 0, "one change, none county-wide");
+	ok(store_rollup_claimed(db, "store-test-none", &n, &m) == 0 && n == 0 && m == 0, "an unknown claim holds none");
+}
+
+/* Every rollup of the county-year from scratch. */
+static void test_full(struct db *db)
+{
+	long long n = -1;
+
+	ok(store_rollup_missing(db, TC, y, &n) == 0, "the agencies without their rollup");
+	is_int(n, 3, "all three");
+	ok(store_rollup_agencies_all(db, TC, y) == 0, "every agency's rollup");
+	ok(store_rollup_missing(db, TC, y, &n) == 0 && n == 0, "none missing now");
+	ok(store_rollup_missing(db, TC, y + 1, &n) == 0 && n == 3, "but all three in the next year");
+	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)),
+	       q(db, "SELECT SUM(own_total_milli) FROM reports p JOIN agencies a ON a.id = p.agency_id"
+		      " WHERE a.county_id = ? AND a.active = 1 AND p.year = ?", 2, LL(TC), LL(y)),
+	       "the 一級 agency's subtree: the active agencies' reports");
+	is_int(q(db, "SELECT n_agencies * 100 + n_in_progress * 10 + n_complete FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)),
+	       211, "two agencies, one in progress, one complete");
+	is_int(q(db, "SELECT own_milli * 1000 + subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, d, LL(y)), 5000000,
+	       "the inactive agency: its own report, nothing in its subtree");
+	ok(store_rollup_county_all(db, TC, y) == 0, "the county row from scratch");
+	is_int(q(db, "SELECT total_milli FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)), 3000, "its total");
+	is_int(q(db, "SELECT outsourced_milli FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)), 30, "its outsourced");
+}
+
+/* Only the changed agency's ancestors, then the county from its 一級 agencies. */
+static void test_incremental(struct db *db)
+{
+	long long ids[4];
+	int k = -1;
+
+	ok(store_rollup_claimed_ancestors(db, "store-test-1", ids, 4, &k) == 0 && k == 2 && ids[0] == c && ids[1] == r,
+	   "the changed agency and its ancestor, deepest first");
+	is_int(store_rollup_claimed_ancestors(db, "store-test-1", ids, 1, &k), 1, "more than max: 1");
+	ok(store_rollup_claimed_ancestors(db, "store-test-none", ids, 4, &k) == 0 && k == 0, "an unknown claim: none");
+	ok(q(db, "UPDATE reports SET own_total_milli = 2500 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0, "the change itself");
+	ok(store_rollup_agency(db, c, y) == 0 && store_rollup_agency(db, r, y) == 0, "both recomputed");
+	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 3500, "from the stored child");
+	ok(store_rollup_county_from_roots(db, TC, y) == 0, "the county from its 一級 agencies");
+	is_int(q(db, "SELECT total_milli * 10 + n_agencies FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)),
+	       35002, "3,500 over two agencies");
+}
+
+/* How long the claimed change waited; the claim marked done. */
+static void test_done(struct db *db)
+{
+	long long n = -1;
+
+	ok(store_rollup_oldest_wait(db, "store-test-1", &n) == 0, "how long the oldest change waited");
+	ok(n >= 5000 && n < 600000, "its five seconds and the test's time (%lld ms)", n);
+	ok(store_rollup_oldest_wait(db, "store-test-none", &n) == 0 && n == -1, "an unknown claim: -1");
+	ok(store_rollup_done(db, "store-test-1", &n) == 0 && n == 1, "marked done");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-1' AND done_at IS NOT NULL"), 1, "done_at set");
+	ok(store_rollup_claim(db, TC, y, "store-test-2", &n) == 0 && n == 0, "nothing pending any more");
+}
+
+/* The startup check (county-years whose agencies lack rollups, unless one is pending), then the poll's list (older than a second only). */
+static void test_fill_and_pending(struct db *db)
+{
+	struct store_rollup_pending pend[200];
+	long long n = -1;
+	int k = -1, found;
+
+	ok(store_rollup_fill_missing(db, &n) == 0, "filled");
+	ok(n >= 1, "at least the test county's year (%lld)", n);
+	is_int(q(db, "SELECT COUNT(*) FROM outbox WHERE county_id = ? AND year = ? + 1 AND agency_id IS NULL AND done_at IS NULL",
+		 2, LL(TC), LL(y)), 1, "the year without rollups is queued, county-wide");
+	is_int(q(db, "SELECT COUNT(*) FROM outbox WHERE county_id = ? AND year = ? AND done_at IS NULL", 2, LL(TC), LL(y)), 0,
+	       "the year with every rollup is not");
+	ok(store_rollup_fill_missing(db, &n) == 0, "filled again");
+	is_int(q(db, "SELECT COUNT(*) FROM outbox WHERE county_id = ? AND year = ? + 1", 2, LL(TC), LL(y)), 1,
+	       "nothing more while that one is pending");
+
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 5, NULL, NOW(3) - INTERVAL 2 SECOND),"
+		  " (?, ? + 6, NULL, NOW(3) + INTERVAL 1 MINUTE)", 4, LL(TC), LL(y), LL(TC), LL(y)) > 0,
+	   "a change two seconds old, and one (dated ahead so a slow machine cannot age it) not yet a second old");
+	ok(store_rollup_pending(db, pend, 200, &k) == 0, "the pending county-years");
+	found = 0;
+	for (int i = 0; i < k; i++)
+		if (pend[i].county == TC)
+			found |= 1 << (pend[i].year - y);
+	is_int(found & (3 << 5), 1 << 5, "the old one is pending, the new one not yet");
+	ok(store_rollup_pending(db, pend, 0, &k) == 0 && k == 0, "max 0: none");
+}
+
+/* Pings counted per token. */
+static void test_ping(struct db *db)
+{
+	ok(store_rollup_ping(db, "store-test-ping", "w1") == 0 && store_rollup_ping(db, "store-test-ping", "w2") == 0, "pinged twice");
+	is_int(store_test_int(db, "SELECT runs FROM worker_pings WHERE token = 'store-test-ping' AND worker = 'w2'"), 2,
+	       "two runs, the last worker's name");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM worker_pings WHERE token = 'store-test-nope'"), 0, "no other token");
+}
+
+int main(void)
+{
+	struct db db;
+
+	store_test_open(&db);
+	y = (int)store_test_int(&db, "SELECT MIN(year) FROM inventory_years");
+	test_lock(&db);
+	setup(&db);
+	test_claim(&db);
+	test_full(&db);
+	test_incremental(&db);
+	test_done(&db);
+	test_fill_and_pending(&db);
+	test_ping(&db);
+	ok(db_rollback(&db) == 0, "rolled back");
+	is_int(q(&db, "SELECT COUNT(*) FROM counties WHERE id = ?", 1, LL(TC)), 0, "nothing of it is left");
+	db_release(&db);
+	printf("1..%d\n", tap_count);
+	return tap_failed ? 1 : 0;
+}
