@@ -150,8 +150,9 @@ static void test_update(struct db *db, int county, long long root, long long chi
 	ok(store_agency_set_login(db, child, "TEAM") < 0 && db_err_duplicate(db), "set_login to the team's: a duplicate");
 }
 
-static void test_tree(struct db *db, long long root, long long child, long long grand)
+static void test_tree(struct db *db, int county, long long root, long long child, long long grand)
 {
+	long long top;
 	int h = -1;
 
 	ok(store_agency_in_subtree(db, root, grand) == 1, "in_subtree: a grandchild");
@@ -169,9 +170,20 @@ static void test_tree(struct db *db, long long root, long long child, long long 
 	is_int(sql1(db, "SELECT level FROM agencies WHERE id = ?", grand), 3, "the grandchild at level 3 again");
 	is_int(sql1(db, "SELECT depth FROM agency_tree WHERE descendant_id = ? ORDER BY depth DESC LIMIT 1", grand), 2,
 	       "its closure reaches the root again");
+	/* The whole tree of three under another 一級 agency: every level below follows, two deep too. */
+	ok(store_agency_create(db, county, "STA0004", "另一個一級", 1, 0, &top) == 0, "another 一級 agency");
+	ok(store_agency_set_parent(db, root, top, 2) == 0, "the root moved under it");
+	is_int(sql1(db, "SELECT level FROM agencies WHERE id = ?", child), 3, "its child at level 3");
+	is_int(sql1(db, "SELECT level FROM agencies WHERE id = ?", grand), 4, "its grandchild at level 4");
+	is_int(sql1(db, "SELECT depth FROM agency_tree WHERE ancestor_id = ? AND descendant_id = (SELECT id FROM agencies WHERE code = 'STA0003')",
+		    top), 3, "the new ancestor reaches the grandchild");
+	ok(store_agency_set_parent(db, root, 0, 1) == 0, "and 一級 again");
+	is_int(sql1(db, "SELECT level FROM agencies WHERE id = ?", grand), 3, "the grandchild at level 3");
+	is_int(sql1(db, "SELECT COUNT(*) FROM agency_tree WHERE ancestor_id = ? AND descendant_id <> ancestor_id", top), 0,
+	       "the other 一級 agency has no descendant left");
 	/* The closure table equals the one the parents give (what tests/lib.mjs checkTree() checks). */
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM agency_tree t WHERE t.descendant_id IN (SELECT id FROM agencies WHERE code LIKE 'STA%')"),
-	       6, "six closure rows for three agencies in a line");
+	       7, "seven closure rows: three agencies in a line and one alone");
 }
 
 static void test_deactivate(struct db *db, int county, long long child)
@@ -211,7 +223,7 @@ int main(void)
 	test_create(&db, county, &root, &child, &grand);
 	test_read(&db, county, root, child, grand);
 	test_update(&db, county, root, child);
-	test_tree(&db, root, child, grand);
+	test_tree(&db, county, root, child, grand);
 	test_deactivate(&db, county, child);
 	ok(db_rollback(&db) == 0, "rolled back");
 	is_int(store_test_int(&db, "SELECT COUNT(*) FROM agencies WHERE code LIKE 'STA%'"), 0, "nothing is left");
