@@ -33,16 +33,18 @@ typedef int (*store_agency_each_fn)(void *ctx, const struct store_agency *a);
 
 /*
  * Locks the county's row (SELECT ... FOR UPDATE) inside the caller's
- * transaction: the first statement of every writer of its agencies.
+ * transaction: the first statement of every writer of its agencies.  0 or
+ * -1.
  */
 int store_agency_lock_county(struct db *db, int county_id);
 
 /*
  * The county's agencies for 機關管理: active first, by level and code, at
- * most 5000.  Fills id, code, name, level, parent_code, active.
+ * most 5000.  Fills id, code, name, level, parent_code, active.  0 (each
+ * may have stopped it) or -1.
  */
 int store_agency_list(struct db *db, int county_id, store_agency_each_fn each, void *ctx);
-/* Every agency of the county, in no order (the import's plan): id, code, name, parent_code, active. */
+/* Every agency of the county, in no order (the import's plan): id, code, name, parent_code, active.  0 or -1. */
 int store_agency_each(struct db *db, int county_id, store_agency_each_fn each, void *ctx);
 
 /* Agency `id` of the county, active or not: fills level and active (and id).  1, 0, -1. */
@@ -55,13 +57,13 @@ int store_agency_state(struct db *db, int county_id, long long id, struct store_
 int store_agency_get_active(struct db *db, int county_id, long long id, int for_update, struct store_agency *out);
 /* The active agency whose code is `code` in the county: *id and *level.  1, 0, -1. */
 int store_agency_by_code(struct db *db, int county_id, const char *code, long long *id, int *level);
-/* How many agencies the county has, active or not, into *n. */
+/* How many agencies the county has, active or not, into *n.  0 or -1. */
 int store_agency_count(struct db *db, int county_id, long long *n);
 
 /*
  * A new agency (the agency_tree trigger adds its closure rows): *id is its
  * id.  parent_id 0 makes it 一級; level must then be 1.  A code the county
- * already has: -1 with db_err_duplicate().
+ * already has: -1 with db_err_duplicate().  0 or -1.
  */
 int store_agency_create(struct db *db, int county_id, const char *code, const char *name, int level, long long parent_id,
 			long long *id);
@@ -69,27 +71,29 @@ int store_agency_create(struct db *db, int county_id, const char *code, const ch
  * The account of a new agency: it logs in with `login` (its code) and the
  * password whose hash is `hash`, which must be changed at first login.  A
  * login the county's accounts already have: -1 with db_err_duplicate().
+ * 0 or -1.
  */
 int store_agency_add_account(struct db *db, int county_id, long long agency_id, const char *login, const char *hash);
-/* Sets agency `id`'s code and name; a code another agency of its county has: -1 with db_err_duplicate(). */
+/* Sets agency `id`'s code and name: 0, or -1 (a code another agency of its county has: db_err_duplicate()). */
 int store_agency_rename(struct db *db, long long id, const char *code, const char *name);
-/* Sets agency `id`'s name only (the import, which never changes a code). */
+/* Sets agency `id`'s name only (the import, which never changes a code).  0 or -1. */
 int store_agency_set_name(struct db *db, long long id, const char *name);
-/* The agency's account logs in with `login` from now on; a login taken: -1 with db_err_duplicate(). */
+/* The agency's account logs in with `login` from now on: 0, or -1 (a login taken: db_err_duplicate()). */
 int store_agency_set_login(struct db *db, long long agency_id, const char *login);
 
 /* Is agency `descendant` inside `ancestor`'s subtree (itself included)?  1, 0, -1. */
 int store_agency_in_subtree(struct db *db, long long ancestor, long long descendant);
-/* The depth of agency x's subtree below it (0 for a leaf) into *height. */
+/* The depth of agency x's subtree below it (0 for a leaf or no agency) into *height.  0 or -1. */
 int store_agency_height(struct db *db, long long x, int *height);
 /*
  * Moves agency x under p (0: makes it 一級) at `level`: the closure rows
  * from ancestors outside x's subtree to the subtree go, the new ones come,
  * and the subtree's levels follow.  The caller has made sure p is not
  * inside x's subtree and that the deepest agency stays within the bound.
+ * 0 or -1.
  */
 int store_agency_set_parent(struct db *db, long long x, long long p, int level);
-/* Agency `id` inactive (its history stays) and its account's sessions ended. */
+/* Agency `id` inactive (its history stays) and its account's sessions ended.  0 or -1. */
 int store_agency_deactivate(struct db *db, long long id);
 
 /*
@@ -97,6 +101,7 @@ int store_agency_deactivate(struct db *db, long long id);
  * inventory_years: a new, moved, renamed or deactivated agency changes the
  * totals, counts and names above it.  (The outbox is the rollups' table:
  * this is here because only the agency writers queue a whole county.)
+ * 0 or -1.
  */
 int store_agency_queue_county_years(struct db *db, int county_id);
 

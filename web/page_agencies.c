@@ -27,29 +27,29 @@
 #define NOT_SAVED "資料未存檔：請修正標示的欄位。"
 
 enum agencies_key { AGENCIES_EDIT, AGENCIES_MOVED, AGENCIES_DEACTIVATED, AGENCIES_EDITED, AGENCIES__MAX };
-static const struct form_key agencies_keys[AGENCIES__MAX] = {
+static const struct form_key team_agencies_keys[AGENCIES__MAX] = {
 	[AGENCIES_EDIT] = { .name = "edit", .kind = FORM_ID },
 	[AGENCIES_MOVED] = { .name = "moved", .kind = FORM_FLAG },
 	[AGENCIES_DEACTIVATED] = { .name = "deactivated", .kind = FORM_FLAG },
 	[AGENCIES_EDITED] = { .name = "edited", .kind = FORM_FLAG },
 };
-const struct form_decl team_agencies_in = FORM_DECL(agencies_keys);
+const struct form_decl team_agencies_in = FORM_DECL(team_agencies_keys);
 
 enum create_key { CREATE_CODE, CREATE_NAME, CREATE_PARENT, CREATE__MAX };
-static const struct form_key create_keys[CREATE__MAX] = {
+static const struct form_key team_agencies_create_keys[CREATE__MAX] = {
 	[CREATE_CODE] = { .name = "code", .kind = FORM_TEXT, .flags = FORM_REQUIRED, .max = AGENCY_CODE_MAX_CHARS, .msg = AGENCY_CODE_BAD },
 	[CREATE_NAME] = { .name = "name", .kind = FORM_TEXT, .flags = FORM_REQUIRED, .max = AGENCY_NAME_MAX_CHARS, .msg = AGENCY_NAME_BAD },
 	[CREATE_PARENT] = { .name = "parent", .kind = FORM_TEXT, .max = AGENCY_CODE_MAX_CHARS, .msg = AGENCY_PARENT_BAD },
 };
-const struct form_decl team_agencies_create_in = FORM_DECL(create_keys);
+const struct form_decl team_agencies_create_in = FORM_DECL(team_agencies_create_keys);
 
 enum edit_key { EDIT_AGENCY, EDIT_CODE, EDIT_NAME, EDIT__MAX };
-static const struct form_key edit_keys[EDIT__MAX] = {
+static const struct form_key team_agencies_edit_keys[EDIT__MAX] = {
 	[EDIT_AGENCY] = { .name = "agency", .kind = FORM_ID },
 	[EDIT_CODE] = { .name = "code", .kind = FORM_TEXT, .flags = FORM_REQUIRED, .max = AGENCY_CODE_MAX_CHARS, .msg = AGENCY_CODE_BAD },
 	[EDIT_NAME] = { .name = "name", .kind = FORM_TEXT, .flags = FORM_REQUIRED, .max = AGENCY_NAME_MAX_CHARS, .msg = AGENCY_NAME_BAD },
 };
-const struct form_decl team_agencies_edit_in = FORM_DECL(edit_keys);
+const struct form_decl team_agencies_edit_in = FORM_DECL(team_agencies_edit_keys);
 
 static int agencies_unavailable(struct request *req)
 {
@@ -423,11 +423,11 @@ fail:
 }
 
 enum move_key { MOVE_AGENCY, MOVE_PARENT, MOVE__MAX };
-static const struct form_key move_keys[MOVE__MAX] = {
+static const struct form_key team_agencies_move_keys[MOVE__MAX] = {
 	[MOVE_AGENCY] = { .name = "agency", .kind = FORM_ID },
 	[MOVE_PARENT] = { .name = "parent", .kind = FORM_TEXT, .max = AGENCY_CODE_MAX_CHARS, .msg = AGENCY_PARENT_BAD },
 };
-const struct form_decl team_agencies_move_in = FORM_DECL(move_keys);
+const struct form_decl team_agencies_move_in = FORM_DECL(team_agencies_move_keys);
 
 /* The list again with msg beside the refused row's new-parent field; returns 400. */
 static int move_refused(struct request *req, const char *msg)
@@ -521,10 +521,10 @@ fail:
 }
 
 enum deactivate_key { DEACTIVATE_AGENCY, DEACTIVATE__MAX };
-static const struct form_key deactivate_keys[DEACTIVATE__MAX] = {
+static const struct form_key team_agencies_deactivate_keys[DEACTIVATE__MAX] = {
 	[DEACTIVATE_AGENCY] = { .name = "agency", .kind = FORM_ID },
 };
-const struct form_decl team_agencies_deactivate_in = FORM_DECL(deactivate_keys);
+const struct form_decl team_agencies_deactivate_in = FORM_DECL(team_agencies_deactivate_keys);
 
 int page_team_agencies_deactivate(struct request *req)
 {

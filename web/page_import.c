@@ -38,12 +38,12 @@
 enum import_key { IMP_ACTION, IMP_ID, IMP_PLAN, IMP__MAX };
 enum import_do { DO_CONFIRM, DO_PASSWORDS };
 static const char *const import_actions[] = { [DO_CONFIRM] = "confirm", [DO_PASSWORDS] = "passwords", NULL };
-static const struct form_key import_keys[IMP__MAX] = {
+static const struct form_key team_import_keys[IMP__MAX] = {
 	[IMP_ACTION] = { .name = "action", .kind = FORM_ENUM, .choices = import_actions },
 	[IMP_ID] = { .name = "id", .kind = FORM_ID },
 	[IMP_PLAN] = { .name = "plan", .kind = FORM_TEXT, .max = 16 },   /* import_plan_hash() as %016llx */
 };
-const struct form_decl team_import_in = FORM_DECL(import_keys);
+const struct form_decl team_import_in = FORM_DECL(team_import_keys);
 
 static int unavailable(struct request *req)
 {
