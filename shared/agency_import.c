@@ -209,78 +209,102 @@ static const char *cell_error(struct arena *a, const char *what, unsigned e)
 	return arena_printf(a, "%s%s", what, input_message((enum input_err)e));
 }
 
-int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex,
-		const char *const *reserved, int nreserved)
+/* What planning works on: nodes 0..nex-1 the county's agencies, nex..n-1 the file's new codes. */
+struct plan {
+	struct arena *a;
+	struct import_file *f;
+	const struct import_existing *ex;
+	int nex;
+	int n;              /* nodes so far */
+	struct codes t;     /* code -> node */
+	struct codes logins;   /* the reserved logins */
+	int *parent;        /* node -> its final parent node, or -1 */
+	int *row_of;        /* node -> the row that names it, or -1 */
+	int *node_of;       /* row -> its node, or -1 when the row is wrong before that */
+	int *depth;         /* node -> depth in the final tree, or DEPTH_CYCLE / DEPTH_BELOW_CYCLE */
+};
+
+static void plan_init(struct plan *p, struct arena *a, struct import_file *f, const struct import_existing *ex, int nex,
+		      const char *const *reserved, int nreserved)
 {
-	struct codes t, logins;
-	int total = nex + f->n, i, nerr = 0;
-	int *parent = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
-	int *row_of = arena_alloc(a, sizeof(int) * (size_t)(total + 1));   /* node -> row, or -1 */
-	int *node_of = arena_alloc(a, sizeof(int) * (size_t)(f->n + 1));
-	int *depth = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
-	int *state = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
-	int *stack = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
-	int n = nex;
+	int total = nex + f->n;
 
-	codes_init(a, &t, total);
-	codes_init(a, &logins, nreserved);
-	for (i = 0; i < nreserved; i++)
-		*codes_slot(&logins, reserved[i], 1) = i;
-	for (i = 0; i < nex; i++) {
-		*codes_slot(&t, ex[i].code, 1) = i;
-		row_of[i] = -1;
+	p->a = a;
+	p->f = f;
+	p->ex = ex;
+	p->nex = nex;
+	p->n = nex;
+	p->parent = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
+	p->row_of = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
+	p->node_of = arena_alloc(a, sizeof(int) * (size_t)(f->n + 1));
+	p->depth = arena_alloc(a, sizeof(int) * (size_t)(total + 1));
+	codes_init(a, &p->t, total);
+	codes_init(a, &p->logins, nreserved);
+	for (int i = 0; i < nreserved; i++)
+		*codes_slot(&p->logins, reserved[i], 1) = i;
+	for (int i = 0; i < nex; i++) {
+		*codes_slot(&p->t, ex[i].code, 1) = i;
+		p->row_of[i] = -1;
 	}
-	/* Every row's node; duplicates and bad codes first. */
-	for (i = 0; i < f->n; i++) {
-		struct import_row *r = &f->rows[i];
-		int *slot;
+}
 
-		r->error = NULL;
-		r->depth = 0;
-		r->changes = 0;
-		node_of[i] = -1;
-		if (!*r->code) {
-			r->error = "未填機關代碼。";
-			continue;
-		}
-		if (r->code_err != INPUT_OK || !import_valid_code(r->code)) {
-			r->error = "機關代碼須為 4 至 20 個英文字母或數字。";
-			continue;
-		}
-		slot = codes_slot(&t, r->code, 1);
-		if (*slot >= 0 && row_of[*slot] >= 0) {
-			struct import_row *first = &f->rows[row_of[*slot]];
+/* Row i's node (a new one for a new code); a bad code or a code twice in the file is wrong first. */
+static void plan_node(struct plan *p, int i)
+{
+	struct import_row *r = &p->f->rows[i];
+	int *slot;
 
-			r->error = arena_printf(a, "機關代碼與第 %d 列重複。", first->line);
-			if (!first->error)
-				first->error = arena_printf(a, "機關代碼與第 %d 列重複。", r->line);
-			continue;
-		}
-		if (*slot < 0)
-			*slot = n++;
-		row_of[*slot] = i;
-		node_of[i] = *slot;
-		if (*slot < nex && !ex[*slot].active)
-			r->error = "此代碼屬於已停用的機關，不能再用。";
-		else if (*slot >= nex && codes_slot(&logins, r->code, 0))
-			r->error = "此代碼已是本縣市另一個帳號（例如盤查小組）的登入帳號。";
-		else if (r->name_err == INPUT_EMPTY || !*r->name)
-			r->error = "未填機關單位名稱。";
-		else if (r->name_err != INPUT_OK)
-			r->error = cell_error(a, "機關單位名稱", r->name_err);
+	r->error = NULL;
+	r->depth = 0;
+	r->changes = 0;
+	p->node_of[i] = -1;
+	if (!*r->code) {
+		r->error = "未填機關代碼。";
+		return;
 	}
-	/* Final parents: the file's word over the database's. */
-	for (i = 0; i < nex; i++) {
-		int *p = *ex[i].parent ? codes_slot(&t, ex[i].parent, 0) : NULL;
-		parent[i] = p ? *p : -1;
+	if (r->code_err != INPUT_OK || !import_valid_code(r->code)) {
+		r->error = "機關代碼須為 4 至 20 個英文字母或數字。";
+		return;
 	}
-	for (i = 0; i < f->n; i++) {
-		struct import_row *r = &f->rows[i];
-		int *p;
+	slot = codes_slot(&p->t, r->code, 1);
+	if (*slot >= 0 && p->row_of[*slot] >= 0) {
+		struct import_row *first = &p->f->rows[p->row_of[*slot]];
 
-		if (node_of[i] < 0)
+		r->error = arena_printf(p->a, "機關代碼與第 %d 列重複。", first->line);
+		if (!first->error)
+			first->error = arena_printf(p->a, "機關代碼與第 %d 列重複。", r->line);
+		return;
+	}
+	if (*slot < 0)
+		*slot = p->n++;
+	p->row_of[*slot] = i;
+	p->node_of[i] = *slot;
+	if (*slot < p->nex && !p->ex[*slot].active)
+		r->error = "此代碼屬於已停用的機關，不能再用。";
+	else if (*slot >= p->nex && codes_slot(&p->logins, r->code, 0))
+		r->error = "此代碼已是本縣市另一個帳號（例如盤查小組）的登入帳號。";
+	else if (r->name_err == INPUT_EMPTY || !*r->name)
+		r->error = "未填機關單位名稱。";
+	else if (r->name_err != INPUT_OK)
+		r->error = cell_error(p->a, "機關單位名稱", r->name_err);
+}
+
+/* Final parents: the file's word over the database's. */
+static void plan_parents(struct plan *p)
+{
+	int i;
+
+	for (i = 0; i < p->nex; i++) {
+		int *q = *p->ex[i].parent ? codes_slot(&p->t, p->ex[i].parent, 0) : NULL;
+		p->parent[i] = q ? *q : -1;
+	}
+	for (i = 0; i < p->f->n; i++) {
+		struct import_row *r = &p->f->rows[i];
+		int *q;
+
+		if (p->node_of[i] < 0)
 			continue;
-		parent[node_of[i]] = -1;
+		p->parent[p->node_of[i]] = -1;
 		if (!*r->parent)
 			continue;
 		if (!strcasecmp(r->parent, r->code)) {
@@ -288,78 +312,111 @@ int import_plan(struct arena *a, struct import_file *f, const struct import_exis
 				r->error = "上級機關不可是自己。";
 			continue;
 		}
-		p = codes_slot(&t, r->parent, 0);
-		if (!p || *p < 0 || r->parent_err != INPUT_OK) {
+		q = codes_slot(&p->t, r->parent, 0);
+		if (!q || *q < 0 || r->parent_err != INPUT_OK) {
 			if (!r->error)
-				r->error = arena_printf(a, "找不到上級機關代碼 %s（須為本縣市啟用中的機關，或列在本檔案中）。", r->parent);
+				r->error = arena_printf(p->a, "找不到上級機關代碼 %s（須為本縣市啟用中的機關，或列在本檔案中）。", r->parent);
 			continue;
 		}
-		if (*p < nex && !ex[*p].active) {
+		if (*q < p->nex && !p->ex[*q].active) {
 			if (!r->error)
 				r->error = "上級機關已停用。";
 			continue;
 		}
-		parent[node_of[i]] = *p;
+		p->parent[p->node_of[i]] = *q;
 	}
-	memset(state, 0, sizeof(int) * (size_t)n);
-	depths(parent, n, depth, state, stack);
-	for (i = 0; i < f->n; i++) {
-		struct import_row *r = &f->rows[i];
-		int x = node_of[i];
+}
 
-		if (x < 0)
-			continue;
-		if (depth[x] == DEPTH_CYCLE) {
-			if (!r->error)
-				r->error = "上級關係形成循環（某機關成為自己的所屬機關）。";
-			continue;
-		}
-		if (depth[x] == DEPTH_BELOW_CYCLE) {
-			if (!r->error)
-				r->error = "上級機關的上級關係形成循環，請先修正該列。";
-			continue;
-		}
-		if (depth[x] > IMPORT_MAX_DEPTH && !r->error)
-			r->error = arena_printf(a, "層級超過 %d 級。", IMPORT_MAX_DEPTH);
-		r->depth = depth[x];
-		r->existing = x < nex ? x : -1;
-		r->parent_existing = parent[x] >= 0 && parent[x] < nex ? parent[x] : -1;
-		r->parent_row = parent[x] >= nex ? row_of[parent[x]] : -1;
-		if (x < nex) {
-			int rename = strcmp(ex[x].name, r->name) != 0;
-			int move = strcasecmp(ex[x].parent, r->parent) != 0;
+/* Row i's place in the final tree (its depth, its agency and parent) and what it changes. */
+static void plan_outcome(struct plan *p, int i)
+{
+	struct import_row *r = &p->f->rows[i];
+	const struct import_existing *ex = p->ex;
+	int x = p->node_of[i], nex = p->nex;
 
-			r->old_name = ex[x].name;
-			r->old_parent = ex[x].parent;
-			r->changes = (rename ? IMPORT_RENAME : 0) | (move ? IMPORT_MOVE : 0);
-			r->action = r->changes ? IMPORT_UPDATE : IMPORT_SAME;
-		} else {
-			r->action = IMPORT_CREATE;
-		}
+	if (x < 0)
+		return;
+	if (p->depth[x] == DEPTH_CYCLE) {
+		if (!r->error)
+			r->error = "上級關係形成循環（某機關成為自己的所屬機關）。";
+		return;
 	}
-	/*
-	 * Agencies not in the file move with their ancestors: one that would end
-	 * deeper than allowed blames the nearest row above it that moved.
-	 */
-	for (i = 0; i < nex; i++) {
+	if (p->depth[x] == DEPTH_BELOW_CYCLE) {
+		if (!r->error)
+			r->error = "上級機關的上級關係形成循環，請先修正該列。";
+		return;
+	}
+	if (p->depth[x] > IMPORT_MAX_DEPTH && !r->error)
+		r->error = arena_printf(p->a, "層級超過 %d 級。", IMPORT_MAX_DEPTH);
+	r->depth = p->depth[x];
+	r->existing = x < nex ? x : -1;
+	r->parent_existing = p->parent[x] >= 0 && p->parent[x] < nex ? p->parent[x] : -1;
+	r->parent_row = p->parent[x] >= nex ? p->row_of[p->parent[x]] : -1;
+	if (x < nex) {
+		int rename = strcmp(ex[x].name, r->name) != 0;
+		int move = strcasecmp(ex[x].parent, r->parent) != 0;
+
+		r->old_name = ex[x].name;
+		r->old_parent = ex[x].parent;
+		r->changes = (rename ? IMPORT_RENAME : 0) | (move ? IMPORT_MOVE : 0);
+		r->action = r->changes ? IMPORT_UPDATE : IMPORT_SAME;
+	} else {
+		r->action = IMPORT_CREATE;
+	}
+}
+
+/*
+ * Agencies not in the file move with their ancestors: one that would end
+ * deeper than allowed blames the nearest row above it that moved.
+ */
+static void plan_blame_deep(struct plan *p)
+{
+	struct import_row *rows = p->f->rows;
+
+	for (int i = 0; i < p->nex; i++) {
 		int u = i, steps = 0;
 
-		if (row_of[i] >= 0 || !ex[i].active || depth[i] <= IMPORT_MAX_DEPTH)
+		if (p->row_of[i] >= 0 || !p->ex[i].active || p->depth[i] <= IMPORT_MAX_DEPTH)
 			continue;
-		while (u >= 0 && steps++ <= IMPORT_MAX_DEPTH * 2 && !(row_of[u] >= 0 && (f->rows[row_of[u]].changes & IMPORT_MOVE)))
-			u = parent[u];
-		if (u >= 0 && row_of[u] >= 0 && !f->rows[row_of[u]].error)
-			f->rows[row_of[u]].error = arena_printf(a, "移動後，其所屬機關 %s 的層級會超過 %d 級。", ex[i].code, IMPORT_MAX_DEPTH);
+		while (u >= 0 && steps++ <= IMPORT_MAX_DEPTH * 2 && !(p->row_of[u] >= 0 && (rows[p->row_of[u]].changes & IMPORT_MOVE)))
+			u = p->parent[u];
+		if (u >= 0 && p->row_of[u] >= 0 && !rows[p->row_of[u]].error)
+			rows[p->row_of[u]].error = arena_printf(p->a, "移動後，其所屬機關 %s 的層級會超過 %d 級。", p->ex[i].code,
+							       IMPORT_MAX_DEPTH);
 	}
-	/* The county's bound on agencies: the new ones beyond it say so. */
-	for (i = 0, n = nex; i < f->n; i++) {
-		struct import_row *r = &f->rows[i];
+}
 
-		if (r->error || node_of[i] < nex || r->action != IMPORT_CREATE)
+/* The county's bound on agencies: the new ones beyond it say so. */
+static void plan_bound(struct plan *p)
+{
+	for (int i = 0, n = p->nex; i < p->f->n; i++) {
+		struct import_row *r = &p->f->rows[i];
+
+		if (r->error || p->node_of[i] < p->nex || r->action != IMPORT_CREATE)
 			continue;
 		if (++n > AGENCY_MAX_PER_COUNTY)
-			r->error = arena_printf(a, "本縣市的機關（含已停用）將超過上限 %d 個，不能再新增。", AGENCY_MAX_PER_COUNTY);
+			r->error = arena_printf(p->a, "本縣市的機關（含已停用）將超過上限 %d 個，不能再新增。", AGENCY_MAX_PER_COUNTY);
 	}
+}
+
+int import_plan(struct arena *a, struct import_file *f, const struct import_existing *ex, int nex,
+		const char *const *reserved, int nreserved)
+{
+	struct plan p;
+	int *state = arena_alloc(a, sizeof(int) * (size_t)(nex + f->n + 1));
+	int *stack = arena_alloc(a, sizeof(int) * (size_t)(nex + f->n + 1));
+	int i, nerr = 0;
+
+	plan_init(&p, a, f, ex, nex, reserved, nreserved);
+	for (i = 0; i < f->n; i++)
+		plan_node(&p, i);
+	plan_parents(&p);
+	memset(state, 0, sizeof(int) * (size_t)p.n);
+	depths(p.parent, p.n, p.depth, state, stack);
+	for (i = 0; i < f->n; i++)
+		plan_outcome(&p, i);
+	plan_blame_deep(&p);
+	plan_bound(&p);
 	for (i = 0; i < f->n; i++)
 		if (f->rows[i].error)
 			nerr++;

@@ -1,14 +1,11 @@
 /* import_view.c: the pages of 批次匯入機關: the upload form, the preview of every row, the result. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "agency_import.h"
 #include "form.h"
 #include "html.h"
 #include "import.h"
 #include "routes.h"
 #include "session.h"
+#include "store_import.h"
 #include "util.h"
 
 static int unavailable(struct request *req)
@@ -17,10 +14,35 @@ static int unavailable(struct request *req)
 	return req->status;
 }
 
+struct recent_ctx {
+	struct strbuf *o;
+	int any;
+};
+
+/* One row of 最近的匯入. */
+static int recent_row(void *ctx, const struct store_import *im)
+{
+	struct recent_ctx *c = ctx;
+	struct strbuf *o = c->o;
+
+	c->any = 1;
+	html(o, "<tr><td>");
+	html_txt(o, im->created_at);
+	strbuf_addf(o, "</td><td><a href=\"/team/agencies/import?id=%lld\">", im->id);
+	html_txt(o, im->filename);
+	html(o, "</a></td><td>");
+	if (im->applied)
+		strbuf_addf(o, "已匯入（新增 %d、更新 %d）", im->created, im->updated);
+	else
+		html(o, "預覽中（尚未寫入）");
+	html(o, "</td></tr>");
+	return 0;
+}
+
 int render_upload(struct request *req, const char *error)
 {
 	struct strbuf *o = &req->body;
-	struct db_stmt *st;
+	struct recent_ctx c = { .o = o, .any = 0 };
 
 	layout_begin(req, "批次匯入機關", "機關管理");
 	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/team/agencies\">機關管理</a> › 批次匯入</nav>");
@@ -45,28 +67,10 @@ int render_upload(struct request *req, const char *error)
 		html(o, "</p>");
 	}
 	html(o, "</div><div class=\"actions\"><button type=\"submit\">上傳並預覽</button></div></fieldset></form>");
-
-	st = db_prepare(&req->app->db,
-		"SELECT id, filename, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), status, created_count, updated_count"
-		" FROM agency_imports WHERE county_id = ? ORDER BY id DESC LIMIT 20");
-	if (!st || (db_bind_int(st, 0, req->session->county_id), db_exec(st)))
-		return unavailable(req);
 	html(o, "<h2>最近的匯入</h2><table><thead><tr><th>上傳時間</th><th>檔案</th><th>狀態</th></tr></thead><tbody>");
-	int any = 0;
-	while (db_step(st) == 1) {
-		any = 1;
-		html(o, "<tr><td>");
-		html_txt(o, db_col_text(st, 2, NULL));
-		strbuf_addf(o, "</td><td><a href=\"/team/agencies/import?id=%lld\">", db_col_int(st, 0));
-		html_txt(o, db_col_text(st, 1, NULL));
-		html(o, "</a></td><td>");
-		if (!strcmp(db_col_text(st, 3, NULL), "applied"))
-			strbuf_addf(o, "已匯入（新增 %lld、更新 %lld）", db_col_int(st, 4), db_col_int(st, 5));
-		else
-			html(o, "預覽中（尚未寫入）");
-		html(o, "</td></tr>");
-	}
-	if (!any)
+	if (store_import_recent(&req->app->db, req->session->county_id, recent_row, &c))
+		return unavailable(req);
+	if (!c.any)
 		html(o, "<tr><td colspan=\"3\" class=\"empty\">尚無匯入紀錄。</td></tr>");
 	html(o, "</tbody></table>");
 	layout_end(req);
@@ -86,7 +90,7 @@ static const char *change_text(const struct import_row *r)
 	return "";
 }
 
-int render_preview(struct request *req, const struct import *im, const struct import_file *f, int nerr,
+int render_preview(struct request *req, const struct store_import *im, const struct import_file *f, int nerr,
 			   const char *flash)
 {
 	struct strbuf *o = &req->body;
@@ -161,7 +165,7 @@ int render_preview(struct request *req, const struct import *im, const struct im
 	return req->status;
 }
 
-int render_applied(struct request *req, const struct import *im)
+int render_applied(struct request *req, const struct store_import *im)
 {
 	struct strbuf *o = &req->body;
 

@@ -1,7 +1,6 @@
 /* page_import.c: 批次匯入機關: the county team uploads a CSV or XLSX list of agencies, sees a
  * preview of every change with each row's problems, and confirms; nothing is written before. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "agencies.h"
@@ -13,6 +12,8 @@
 #include "input.h"
 #include "routes.h"
 #include "session.h"
+#include "store_agency.h"
+#include "store_import.h"
 #include "util.h"
 
 /*
@@ -29,83 +30,63 @@
  * work for the worker, not for a page).
  */
 
+/*
+ * One route: a POST without an action is the upload (a multipart form with
+ * its file), so the confirmation and the passwords are a declared choice
+ * of `action` rather than routes of their own.
+ */
+enum import_key { IMP_ACTION, IMP_ID, IMP_PLAN, IMP__MAX };
+enum import_do { DO_CONFIRM, DO_PASSWORDS };
+static const char *const import_actions[] = { [DO_CONFIRM] = "confirm", [DO_PASSWORDS] = "passwords", NULL };
+static const struct form_key team_import_keys[IMP__MAX] = {
+	[IMP_ACTION] = { .name = "action", .kind = FORM_ENUM, .choices = import_actions },
+	[IMP_ID] = { .name = "id", .kind = FORM_ID },
+	[IMP_PLAN] = { .name = "plan", .kind = FORM_TEXT, .max = 16 },   /* import_plan_hash() as %016llx */
+};
+const struct form_decl team_import_in = FORM_DECL(team_import_keys);
+
 static int unavailable(struct request *req)
 {
-	routes_unavailable(req, "import");
-	return req->status;
+	return routes_unavailable(req, "import");
 }
 
-/* The import `id` of the session's county; 1, 0 (none), -1 (error). */
-static int load_import(struct request *req, long long id, int lock, struct import *im)
+static int not_found(struct request *req)
 {
-	struct db_stmt *st = db_prepare(&req->app->db, lock ?
-		"SELECT filename, content, status, IFNULL(export_id, 0), created_count, updated_count,"
-		" DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), account_id FROM agency_imports WHERE id = ? AND county_id = ? FOR UPDATE" :
-		"SELECT filename, content, status, IFNULL(export_id, 0), created_count, updated_count,"
-		" DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), account_id FROM agency_imports WHERE id = ? AND county_id = ?");
-	size_t len;
-	const char *c;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, id);
-	db_bind_int(st, 1, req->session->county_id);
-	if (db_exec(st))
-		return -1;
-	if (db_step(st) != 1)
-		return 0;
-	im->id = id;
-	im->filename = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
-	c = db_col_text(st, 1, &len);
-	im->content = arena_strndup(&req->arena, c, len);
-	im->len = len;
-	im->status = arena_strdup(&req->arena, db_col_text(st, 2, NULL));
-	im->export_id = db_col_int(st, 3);
-	im->created = (int)db_col_int(st, 4);
-	im->updated = (int)db_col_int(st, 5);
-	im->created_at = arena_strdup(&req->arena, db_col_text(st, 6, NULL));
-	im->account_id = db_col_int(st, 7);
-	db_reset(st);
-	return 1;
+	req->status = 404;
+	return routes_error_page(req);
 }
 
-/* The county's agencies for planning, and their ids (same order); 0 or -1. */
-static int load_agencies(struct request *req, struct import_existing **out, long long **ids, int *n)
+/* The county's agencies for planning, and their ids (same order), grown in the request's arena. */
+struct existing {
+	struct arena *a;
+	struct import_existing *v;
+	long long *ids;
+	int n, cap;
+};
+
+static int add_existing(void *ctx, const struct store_agency *ag)
 {
-	struct db_stmt *st = db_prepare(&req->app->db,
-		"SELECT a.code, a.name, IFNULL(p.code, ''), a.active, a.id FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
-		" WHERE a.county_id = ?");
-	int cap = 0;
+	struct existing *e = ctx;
 
-	*out = NULL;
-	*ids = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, req->session->county_id);
-	if (db_exec(st))
-		return -1;
-	while (db_step(st) == 1) {
-		if (*n >= cap) {
-			int ncap = cap ? cap * 2 : 256;
-			struct import_existing *v = arena_alloc(&req->arena, sizeof(*v) * (size_t)ncap);
-			long long *w = arena_alloc(&req->arena, sizeof(*w) * (size_t)ncap);
+	if (e->n >= e->cap) {
+		int ncap = e->cap ? e->cap * 2 : 256;
+		struct import_existing *v = arena_alloc(e->a, sizeof(*v) * (size_t)ncap);
+		long long *w = arena_alloc(e->a, sizeof(*w) * (size_t)ncap);
 
-			if (*n) {
-				memcpy(v, *out, sizeof(*v) * (size_t)*n);
-				memcpy(w, *ids, sizeof(*w) * (size_t)*n);
-			}
-			*out = v;
-			*ids = w;
-			cap = ncap;
+		if (e->n) {
+			memcpy(v, e->v, sizeof(*v) * (size_t)e->n);
+			memcpy(w, e->ids, sizeof(*w) * (size_t)e->n);
 		}
-		(*out)[*n].code = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
-		(*out)[*n].name = arena_strdup(&req->arena, db_col_text(st, 1, NULL));
-		(*out)[*n].parent = arena_strdup(&req->arena, db_col_text(st, 2, NULL));
-		(*out)[*n].active = (int)db_col_int(st, 3);
-		(*ids)[*n] = db_col_int(st, 4);
-		(*n)++;
+		e->v = v;
+		e->ids = w;
+		e->cap = ncap;
 	}
+	e->v[e->n].code = arena_strdup(e->a, ag->code);
+	e->v[e->n].name = arena_strdup(e->a, ag->name);
+	e->v[e->n].parent = arena_strdup(e->a, ag->parent_code);
+	e->v[e->n].active = ag->active;
+	e->ids[e->n] = ag->id;
+	e->n++;
 	return 0;
 }
 
@@ -129,61 +110,41 @@ unsigned long long import_plan_hash(const struct import_file *f)
 	return h;
 }
 
-/* The logins of the county's accounts that are not agencies' (the team's): no new code may take one. */
-static int load_reserved(struct request *req, const char ***out, int *n)
-{
-	struct db_stmt *st = db_prepare(&req->app->db, "SELECT login FROM accounts WHERE county_id = ? AND kind <> 'agency' LIMIT 1000");
-	const char **v;
-
-	*n = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, req->session->county_id);
-	if (db_exec(st))
-		return -1;
-	v = arena_alloc(&req->arena, sizeof(*v) * 1000);
-	while (*n < 1000 && db_step(st) == 1)
-		v[(*n)++] = arena_strdup(&req->arena, db_col_text(st, 0, NULL));
-	*out = v;
-	return 0;
-}
-
 /*
  * The import's rows read and planned against the county as it is now;
  * nerr, or -1 on a database error.  *ids (when asked) gets the ids of the
  * agencies the plan's row->existing and row->parent_existing index.
  */
-static int plan(struct request *req, const struct import *im, struct import_file *f, long long **ids)
+static int plan(struct request *req, const struct store_import *im, struct import_file *f, long long **ids)
 {
-	struct import_existing *ex;
+	struct db *db = &req->app->db;
+	struct existing ex = { .a = &req->arena };
 	const char **reserved;
-	long long *idv;
-	int nex, nreserved;
+	int nreserved;
 
 	if (import_read(&req->arena, im->content, im->len, f))
 		return 0;
 	if (ids)
 		*ids = NULL;
-	if (load_agencies(req, &ex, &idv, &nex) || load_reserved(req, &reserved, &nreserved))
+	if (store_agency_each(db, req->session->county_id, add_existing, &ex) ||
+	    store_import_reserved_logins(db, req->session->county_id, &req->arena, &reserved, &nreserved))
 		return -1;
 	if (ids)
-		*ids = idv;
-	return import_plan(&req->arena, f, ex, nex, reserved, nreserved);
+		*ids = ex.ids;
+	return import_plan(&req->arena, f, ex.v, ex.n, reserved, nreserved);
 }
 
 static int show(struct request *req, long long id)
 {
-	struct import im;
+	struct store_import im;
 	struct import_file f;
-	int r = load_import(req, id, 0, &im), nerr;
+	int r = store_import_get(&req->app->db, req->session->county_id, id, 0, &req->arena, &im), nerr;
 
 	if (r < 0)
 		return unavailable(req);
-	if (!r) {
-		req->status = 404;
-		return routes_error_page(req);
-	}
-	if (!strcmp(im.status, "applied"))
+	if (!r)
+		return not_found(req);
+	if (im.applied)
 		return render_applied(req, &im);
 	nerr = plan(req, &im, &f, NULL);
 	if (nerr < 0)
@@ -193,16 +154,15 @@ static int show(struct request *req, long long id)
 		req->status = 400;
 		return render_upload(req, f.error);
 	}
-	render_preview(req, &im, &f, nerr, NULL);
-	return req->status;
+	return render_preview(req, &im, &f, nerr, NULL);
 }
 
 static int upload(struct request *req)
 {
 	const struct upload *u = NULL;
 	struct import_file f;
-	struct db_stmt *st;
 	const char *filename;
+	long long id;
 
 	for (int i = 0; i < req->nfiles; i++)
 		if (!strcmp(req->files[i].field, "file"))
@@ -218,18 +178,21 @@ static int upload(struct request *req)
 	}
 	if (input_text(&req->arena, u->filename, strlen(u->filename), 200, 0, &filename))
 		filename = f.is_xlsx ? "agencies.xlsx" : "agencies.csv";
-	st = db_prepare(&req->app->db,
-		"INSERT INTO agency_imports (county_id, account_id, filename, content, created_at) VALUES (?, ?, ?, ?, NOW(3))");
-	if (!st)
+	if (store_import_add(&req->app->db, req->session->county_id, req->session->account_id, filename, u->data, u->len, &id))
 		return unavailable(req);
-	db_bind_int(st, 0, req->session->county_id);
-	db_bind_int(st, 1, req->session->account_id);
-	db_bind_text(st, 2, filename);
-	db_bind_textn(st, 3, u->data, u->len);
-	if (db_exec(st))
-		return unavailable(req);
-	redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%llu", db_insert_id(st)));
-	return req->status;
+	return redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
+}
+
+/* Applies a new row: the agency under its parent's id, and its account without a password yet.  0 or -1. */
+static int apply_create(struct request *req, long long import_id, const struct import_row *r, long long pid, long long *id)
+{
+	struct db *db = &req->app->db;
+	int county = req->session->county_id;
+
+	if (store_agency_create(db, county, r->code, r->name, r->depth, pid, id) ||
+	    store_import_add_account(db, county, *id, r->code, import_id))
+		return -1;
+	return audit_add(req, *id, 0, "匯入新增機關", NULL, arena_printf(&req->arena, "%s %s", r->code, r->name));
 }
 
 /*
@@ -241,99 +204,85 @@ static int apply_row(struct request *req, long long import_id, const struct impo
 		     long long *created)
 {
 	struct db *db = &req->app->db;
-	struct db_stmt *st;
 	long long pid = r->parent_existing >= 0 ? ids[r->parent_existing] : r->parent_row >= 0 ? created[r->parent_row] : 0, id;
 
 	if (*r->parent && pid <= 0)
 		return -1;   /* the plan said the parent exists by now */
-	if (r->action == IMPORT_CREATE) {
-		st = db_prepare(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, ?, ?, ?, NULLIF(?, 0))");
-		if (!st)
-			return -1;
-		db_bind_int(st, 0, req->session->county_id);
-		db_bind_text(st, 1, r->code);
-		db_bind_text(st, 2, r->name);
-		db_bind_int(st, 3, r->depth);
-		db_bind_int(st, 4, pid);
-		if (db_exec(st))
-			return -1;
-		id = (long long)db_insert_id(st);
-		created[idx] = id;
-		/* No usable password until the worker gives it a one-time one. */
-		st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password, import_id)"
-				    " VALUES ('agency', ?, ?, ?, '!', 1, ?)");
-		if (!st)
-			return -1;
-		db_bind_int(st, 0, req->session->county_id);
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, r->code);
-		db_bind_int(st, 3, import_id);
-		if (db_exec(st))
-			return -1;
-		return audit_add(req, id, 0, "匯入新增機關", NULL, arena_printf(&req->arena, "%s %s", r->code, r->name));
-	}
+	if (r->action == IMPORT_CREATE)
+		return apply_create(req, import_id, r, pid, &created[idx]);
 	if (r->existing < 0)
 		return -1;
 	id = ids[r->existing];
 	if (r->changes & IMPORT_RENAME) {
-		st = db_prepare(db, "UPDATE agencies SET name = ? WHERE id = ?");
-		if (!st || (db_bind_text(st, 0, r->name), db_bind_int(st, 1, id), db_exec(st)))
-			return -1;
-		if (audit_add(req, id, 0, "匯入更名", r->old_name, r->name))
+		if (store_agency_set_name(db, id, r->name) || audit_add(req, id, 0, "匯入更名", r->old_name, r->name))
 			return -1;
 	}
 	if (r->changes & IMPORT_MOVE) {
-		if (agencies_set_parent(db, id, pid, r->depth))
-			return -1;
-		if (audit_add(req, id, 0, "匯入移動", *r->old_parent ? r->old_parent : "（一級）", *r->parent ? r->parent : "（一級）"))
+		if (store_agency_set_parent(db, id, pid, r->depth) ||
+		    audit_add(req, id, 0, "匯入移動", *r->old_parent ? r->old_parent : "（一級）", *r->parent ? r->parent : "（一級）"))
 			return -1;
 	}
 	return 0;
 }
 
-/* A passwords export for the import's still unused accounts (the one already queued or running, if any); its id, or -1. */
-static long long queue_passwords(struct request *req, long long import_id)
+/*
+ * Inside the transaction, the plan checked: every row parents first (by
+ * depth in the final tree, so a new parent's id is in created[]), the
+ * queued recalculation, the passwords workbook of the new accounts and
+ * the import marked applied.  *export_id: that workbook (0: none).  0 or -1.
+ */
+static int apply(struct request *req, long long id, const struct import_file *f, const long long *ids, long long *export_id)
 {
-	struct db_stmt *st = db_prepare(&req->app->db,
-		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, import_id)"
-		" VALUES ('passwords', ?, NULL, 0, ?, ?, NOW(3), ?)" EXPORT_COALESCE);
+	struct db *db = &req->app->db;
+	long long *created = arena_zalloc(&req->arena, sizeof(*created) * (size_t)(f->n + 1));
+	int ncreate = 0, nupdate = 0;
 
-	if (!st)
+	*export_id = 0;
+	for (int depth = 1; depth <= IMPORT_MAX_DEPTH; depth++)
+		for (int i = 0; i < f->n; i++) {
+			const struct import_row *row = &f->rows[i];
+
+			if (row->depth != depth || row->action == IMPORT_SAME)
+				continue;
+			if (apply_row(req, id, row, i, ids, created)) {
+				error("import %lld: row %d (%s) failed", id, row->line, row->code);
+				return -1;
+			}
+			ncreate += row->action == IMPORT_CREATE;
+			nupdate += row->action == IMPORT_UPDATE;
+		}
+	if (store_agency_queue_county_years(db, req->session->county_id))
 		return -1;
-	db_bind_int(st, 0, req->session->county_id);
-	db_bind_int(st, 1, req->session->account_id);
-	db_bind_text(st, 2, arena_printf(&req->arena, "一次性密碼-匯入%lld.xlsx", import_id));
-	db_bind_int(st, 3, import_id);
-	if (db_exec(st))
+	if (ncreate && store_import_request_passwords(db, req->session->county_id, req->session->account_id, id, export_id))
 		return -1;
-	return (long long)db_insert_id(st);
+	return store_import_mark_applied(db, id, ncreate, nupdate, *export_id);
 }
 
 static int confirm(struct request *req)
 {
 	struct db *db = &req->app->db;
-	const char *ia = req_arg(req, "id"), *ph = req_arg(req, "plan");
-	long long id = ia ? strtoll(ia, NULL, 10) : 0, export_id = 0, *ids = NULL, *created;
-	struct import im;
+	const struct form_val *ph = &req->in[IMP_PLAN];
+	long long id = req->in[IMP_ID].i, export_id = 0, *ids = NULL;
+	struct store_import im;
 	struct import_file f;
-	struct db_stmt *st;
-	int nerr, r, ncreate = 0, nupdate = 0;
+	int nerr, r;
 	char want[17];
 
+	if (!req->in[IMP_ID].set)
+		return not_found(req);
 	if (db_begin(db))
 		return unavailable(req);
 	/* Every change to the county's agencies takes this lock first: the plan sees what it changes. */
-	if (agencies_lock_county(req))
+	if (store_agency_lock_county(db, req->session->county_id))
 		goto fail;
-	r = load_import(req, id, 1, &im);
+	r = store_import_get(db, req->session->county_id, id, 1, &req->arena, &im);
 	if (r < 0)
 		goto fail;
 	if (!r) {
 		db_rollback(db);
-		req->status = 404;
-		return routes_error_page(req);
+		return not_found(req);
 	}
-	if (strcmp(im.status, "preview")) {
+	if (im.applied) {
 		db_rollback(db);
 		return redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
 	}
@@ -346,95 +295,64 @@ static int confirm(struct request *req)
 		return render_upload(req, f.error);
 	}
 	snprintf(want, sizeof(want), "%016llx", import_plan_hash(&f));
-	if (nerr || !ph || strcmp(ph, want)) {
+	if (nerr || !ph->set || strcmp(ph->s, want)) {
 		db_rollback(db);
 		req->status = 409;
 		return render_preview(req, &im, &f, nerr, "資料已在預覽後變動，以下是依目前資料重新比對的結果；請再次確認。");
 	}
-	/* Parents first: by depth in the final tree (so a new parent's id is in created[]). */
-	created = arena_zalloc(&req->arena, sizeof(*created) * (size_t)(f.n + 1));
-	for (int depth = 1; depth <= IMPORT_MAX_DEPTH; depth++)
-		for (int i = 0; i < f.n; i++) {
-			const struct import_row *row = &f.rows[i];
-
-			if (row->depth != depth || row->action == IMPORT_SAME)
-				continue;
-			if (apply_row(req, id, row, i, ids, created)) {
-				error("import %lld: row %d (%s) failed", id, row->line, row->code);
-				goto fail;
-			}
-			ncreate += row->action == IMPORT_CREATE;
-			nupdate += row->action == IMPORT_UPDATE;
-		}
-	if (agencies_queue_all_years(req))
-		goto fail;
-	if (ncreate && (export_id = queue_passwords(req, id)) < 0)
-		goto fail;
-	st = db_prepare(db, "UPDATE agency_imports SET status = 'applied', applied_at = NOW(3), created_count = ?, updated_count = ?,"
-			    " export_id = NULLIF(?, 0) WHERE id = ?");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 0, ncreate);
-	db_bind_int(st, 1, nupdate);
-	db_bind_int(st, 2, export_id);
-	db_bind_int(st, 3, id);
-	if (db_exec(st) || db_commit(db))
+	if (apply(req, id, &f, ids, &export_id) || db_commit(db))
 		goto fail;
 	if (export_id)
 		export_push(req, export_id);
 	agencies_wake_worker(req);
-	redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
-	return req->status;
+	return redirect(req, arena_printf(&req->arena, "/team/agencies/import?id=%lld", id));
 fail:
 	db_rollback(db);
-	unavailable(req);
-	return req->status;
+	return unavailable(req);
 }
 
 /* New one-time passwords for the import's accounts nobody has used yet. */
 static int passwords(struct request *req)
 {
-	const char *ia = req_arg(req, "id");
-	long long id = ia ? strtoll(ia, NULL, 10) : 0, export_id;
-	struct import im;
-	struct db_stmt *st;
-	int r = load_import(req, id, 0, &im);
+	struct db *db = &req->app->db;
+	long long id = req->in[IMP_ID].i, export_id;
+	struct store_import im;
+	int r = req->in[IMP_ID].set ? store_import_get(db, req->session->county_id, id, 0, &req->arena, &im) : 0;
 
 	if (r < 0)
 		return unavailable(req);
 	/* Only the account that imported may have the passwords made again (and download them). */
-	if (!r || strcmp(im.status, "applied") || !im.created || im.account_id != req->session->account_id) {
-		req->status = 404;
-		return routes_error_page(req);
-	}
-	if (db_begin(&req->app->db))
-		return unavailable(req);
-	export_id = queue_passwords(req, id);
-	st = export_id < 0 ? NULL : db_prepare(&req->app->db, "UPDATE agency_imports SET export_id = ? WHERE id = ?");
-	if (!st || (db_bind_int(st, 0, export_id), db_bind_int(st, 1, id), db_exec(st)) || db_commit(&req->app->db)) {
-		db_rollback(&req->app->db);
+	if (!r || !im.applied || !im.created || im.account_id != req->session->account_id)
+		return not_found(req);
+	if (db_begin(db) || store_import_request_passwords(db, req->session->county_id, req->session->account_id, id, &export_id) ||
+	    store_import_set_export(db, id, export_id) || db_commit(db)) {
+		db_rollback(db);
 		return unavailable(req);
 	}
 	export_push(req, export_id);
-	redirect(req, arena_printf(&req->arena, "/exports?id=%lld", export_id));
-	return req->status;
+	return redirect(req, arena_printf(&req->arena, "/exports?id=%lld", export_id));
 }
 
 int page_team_import(struct request *req)
 {
-	const char *action = req_arg(req, "action");
+	const struct form_val *action = &req->in[IMP_ACTION], *id = &req->in[IMP_ID];
 
 	if (req->method != METHOD_POST) {
-		const char *id = req_arg(req, "id");
-
-		if (id)
-			return show(req, strtoll(id, NULL, 10));
-		return render_upload(req, NULL);
+		if (id->set)
+			return show(req, id->i);
+		return id->raw ? not_found(req) : render_upload(req, NULL);
 	}
-	if (action && !strcmp(action, "confirm"))
-		return confirm(req);
-	if (action && !strcmp(action, "passwords"))
-		return passwords(req);
-	upload(req);
-	return req->status;
+	if (!action->set) {
+		if (!form_error_of(req->in_err, "action"))
+			return upload(req);
+		/* An action this path does not have, as for the paths split by action. */
+		req->status = 400;
+		return routes_error_page(req);
+	}
+	switch ((enum import_do)action->i) {
+	case DO_CONFIRM: return confirm(req);
+	case DO_PASSWORDS: return passwords(req);
+	}
+	req->status = 400;
+	return routes_error_page(req);
 }

@@ -44,6 +44,10 @@ enum page {
 	PAGE_TEAM_ACCOUNTS,
 	PAGE_TEAM_REMINDERS,
 	PAGE_TEAM_AGENCIES,
+	PAGE_TEAM_AGENCIES_CREATE,
+	PAGE_TEAM_AGENCIES_EDIT,
+	PAGE_TEAM_AGENCIES_MOVE,
+	PAGE_TEAM_AGENCIES_DEACTIVATE,
 	PAGE_TEAM_IMPORT,
 	PAGE_TEAM_ACTIVITIES,
 	PAGE_TEAM_ACTIVITIES_SAVE,
@@ -118,7 +122,13 @@ int page_team_accounts(struct request *req);
 int page_team_reminders(struct request *req);
 extern const struct form_decl team_reminders_in;
 int page_team_agencies(struct request *req);
+int page_team_agencies_create(struct request *req);
+int page_team_agencies_edit(struct request *req);
+int page_team_agencies_move(struct request *req);
+int page_team_agencies_deactivate(struct request *req);
 int page_team_import(struct request *req);
+extern const struct form_decl team_agencies_in, team_agencies_create_in, team_agencies_edit_in, team_agencies_move_in,
+	team_agencies_deactivate_in, team_import_in;
 int page_team_activities(struct request *req);
 int page_team_activities_save(struct request *req);
 int page_team_activities_delete(struct request *req);
