@@ -19,8 +19,9 @@ async function login(county, account, password = 'cityinv-demo', c = new Client(
 // The route table, read from web/routes.c: path, methods, role, flags.
 function routeTable() {
   const src = fs.readFileSync(path.join(ROOT, 'web/routes.c'), 'utf8');
-  return [...src.matchAll(/\[PAGE_\w+\]\s*=\s*\{\s*"([^"]+)",\s*([^,]+),\s*(ROLE_\w+),\s*([^,]+),\s*\w+\s*\}/g)]
-    .map((m) => ({ path: m[1], get: /GET_HEAD/.test(m[2]), post: /METHOD_POST/.test(m[2]), role: m[3], csrf: /ROUTE_CSRF/.test(m[4]) }));
+  // { path, methods, role, flags, handler[, &in[, "action"]] }: a POST split by action is posted with it.
+  return [...src.matchAll(/\[PAGE_\w+\]\s*=\s*\{\s*"([^"]+)",\s*([^,]+),\s*(ROLE_\w+),\s*([^,]+),\s*\w+(?:,\s*(?:&\w+|NULL))?(?:,\s*"([^"]+)")?\s*\}/g)]
+    .map((m) => ({ path: m[1], get: /GET_HEAD/.test(m[2]), post: /METHOD_POST/.test(m[2]), role: m[3], csrf: /ROUTE_CSRF/.test(m[4]), action: m[5] }));
 }
 
 test('the route table: every POST route demands a CSRF token', () => {
@@ -50,9 +51,9 @@ test('every route answers each role as the table says: 401 without a session, 40
       if (r.post && r.path !== '/logout') {
         // A valid token of this client, so only the role decides.
         const page = await c.get('/');
-        const res = await c.post(r.path, { csrf: csrfOf(page.text) || '', probe: '1' });
+        const res = await c.post(r.path, { csrf: csrfOf(page.text) || '', probe: '1', ...(r.action && { action: r.action }) });
         if (!allowed(r.role, who)) assert.equal(res.status, who === 'anonymous' ? 401 : 403, `POST ${r.path} as ${who}`);
-        const forged = await c.post(r.path, { csrf: 'f'.repeat(64), probe: '1' });
+        const forged = await c.post(r.path, { csrf: 'f'.repeat(64), probe: '1', ...(r.action && { action: r.action }) });
         assert.ok([401, 403].includes(forged.status), `POST ${r.path} as ${who} with a forged token: ${forged.status}`);
         checked++;
       } else if (!r.get) {
