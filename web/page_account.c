@@ -7,7 +7,6 @@
 #include "routes.h"
 #include "session.h"
 #include "store_account.h"
-#include "util.h"
 
 enum { ACC_FULL_NAME, ACC_NAME, ACC_PHONE, ACC_FAX, ACC_EMAIL, ACC_SAVED, ACC__MAX };
 #define ACC_FIELDS ACC_SAVED   /* the fields of the form (before the flag of the page after a save) */

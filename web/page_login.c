@@ -148,10 +148,8 @@ int page_login(struct request *req)
 
 int page_logout(struct request *req)
 {
-	if (session_end(req)) {
-		req->status = 503;
-		return routes_error_page(req);
-	}
+	if (session_end(req))
+		return routes_unavailable(req, "logout");
 	return redirect(req, "/");
 }
 

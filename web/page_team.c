@@ -7,7 +7,6 @@
 #include "routes.h"
 #include "session.h"
 #include "store_county.h"
-#include "util.h"
 #include "years.h"
 
 static const char *const status_label[] = { "未登錄", "登錄中", "已登錄完成" };

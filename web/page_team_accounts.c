@@ -8,7 +8,6 @@
 #include "session.h"
 #include "store_account.h"
 #include "store_session.h"
-#include "util.h"
 
 enum { ACCOUNTS_UNLOCKED, ACCOUNTS__MAX };
 static const struct form_key team_accounts_keys[ACCOUNTS__MAX] = {

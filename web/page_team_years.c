@@ -8,7 +8,6 @@
 #include "routes.h"
 #include "session.h"
 #include "store_year.h"
-#include "util.h"
 #include "years.h"
 
 /*

@@ -1,6 +1,4 @@
 /* session.c: server-side sessions: the request's logged-in account, and starting and ending one. */
-#include <string.h>
-
 #include "session.h"
 #include "store_session.h"
 #include "util.h"
