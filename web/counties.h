@@ -3,12 +3,7 @@
 #define CITYINV_COUNTIES_H
 
 #include "request.h"
-
-struct county {
-	int id;
-	char letter[2];   /* the ROC letter, upper case: "Z" */
-	char name[32];    /* 連江縣 */
-};
+#include "store_county.h"   /* struct county */
 
 /*
  * The counties in their letter order.  Loaded from the database at first

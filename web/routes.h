@@ -42,6 +42,8 @@ enum page {
 	PAGE_TEAM,
 	PAGE_TEAM_YEARS,
 	PAGE_TEAM_ACCOUNTS,
+	PAGE_TEAM_UNLOCK,
+	PAGE_TEAM_RESET,
 	PAGE_TEAM_REMINDERS,
 	PAGE_TEAM_AGENCIES,
 	PAGE_TEAM_AGENCIES_CREATE,
@@ -105,6 +107,9 @@ int page_login(struct request *req);
 int page_logout(struct request *req);
 int page_account(struct request *req);
 int page_password(struct request *req);
+/* Their declared fields (form.h), and those of the team's console, years and accounts. */
+extern const struct form_decl login_in, password_in, account_in;
+extern const struct form_decl team_in, team_years_in, team_accounts_in, team_account_in;
 int page_report_years(struct request *req);
 int page_report_edit(struct request *req);
 int page_report_view(struct request *req);
@@ -119,6 +124,8 @@ extern const struct form_decl download_in;
 int page_team(struct request *req);
 int page_team_years(struct request *req);
 int page_team_accounts(struct request *req);
+int page_team_unlock(struct request *req);
+int page_team_reset(struct request *req);
 int page_team_reminders(struct request *req);
 extern const struct form_decl team_reminders_in;
 int page_team_agencies(struct request *req);

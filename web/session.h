@@ -1,10 +1,9 @@
-/* session.h: server-side sessions, login and logout. */
+/* session.h: server-side sessions: the request's logged-in account, and starting and ending one. */
 #ifndef CITYINV_SESSION_H
 #define CITYINV_SESSION_H
 
 #include "request.h"
-
-enum account_kind { ACCOUNT_AGENCY, ACCOUNT_TEAM, ACCOUNT_ADMIN };
+#include "store_account.h"
 
 /* The logged-in account of a request (arena memory). */
 struct session {
@@ -28,25 +27,16 @@ struct session {
 int session_load(struct request *req);
 
 /*
- * The lockout shared by login and 變更密碼: LOCK_FAILURES wrong passwords
- * within 15 minutes lock the account for 30 minutes.
- *
- * session_count_failure() counts one attempt as a failure before its password
- * is checked, in one statement that refuses a locked account (so concurrent
- * attempts cannot slip past the limit); *locked is set when the account is
- * locked, now or already, and the password must then not be tried.
- * session_clear_failures() resets the count after a right password.
- * session_account_locked() reads the state: *locked, and the failures of the
- * current window.  Each returns 0, or -1 on a database error.
+ * Starts a session of account_id for req: a new token in the cookie, the
+ * request's old session (if any) ended.  0, or -1 on a database error.
  */
-#define LOCK_FAILURES 5
-int session_count_failure(struct db *db, long long account_id, int *locked);
-int session_clear_failures(struct db *db, long long account_id);
-int session_account_locked(struct db *db, long long account_id, int *locked, int *failures);
+int session_start(struct request *req, long long account_id);
 
-/* Login and logout (POST /login, POST /logout). */
-int page_login(struct request *req);
-int page_logout(struct request *req);
+/* Ends the request's session and clears its cookie.  0, or -1 on a database error. */
+int session_end(struct request *req);
+
+/* The request's session token as its cookie carries it, or NULL. */
+const char *session_token(struct request *req);
 
 /* ROC year helpers used by several pages. */
 static inline int roc_year(int ce) { return ce - 1911; }

@@ -1,0 +1,171 @@
+/* store_account.c: the accounts (accounts): login lookup, passwords, the team's agency accounts, the agency's contact data. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_account.h"
+
+enum account_kind store_account_kind(const char *kind)
+{
+	if (!strcmp(kind, "agency"))
+		return ACCOUNT_AGENCY;
+	if (!strcmp(kind, "team"))
+		return ACCOUNT_TEAM;
+	return ACCOUNT_ADMIN;
+}
+
+int store_account_find_login(struct db *db, const char *login, const char *letter, struct store_account_login *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT a.id, a.password_hash, a.locked_until IS NOT NULL AND a.locked_until > NOW(), a.must_change_password"
+		" FROM accounts a LEFT JOIN counties c ON c.id = a.county_id LEFT JOIN agencies g ON g.id = a.agency_id"
+		" WHERE a.login = ? AND a.active = 1 AND (g.id IS NULL OR g.active = 1)"
+		" AND ((? = '' AND a.kind = 'admin') OR c.letter = ?)");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, login);
+	db_bind_text(st, 1, letter);
+	db_bind_text(st, 2, letter);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->id = db_col_int(st, 0);
+		snprintf(out->password_hash, sizeof(out->password_hash), "%s", db_col_text(st, 1, NULL));
+		out->locked = (int)db_col_int(st, 2);
+		out->must_change_password = (int)db_col_int(st, 3);
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_account_password_hash(struct db *db, long long id, char hash[129])
+{
+	struct db_stmt *st = db_prepare(db, "SELECT password_hash FROM accounts WHERE id = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		snprintf(hash, 129, "%s", db_col_text(st, 0, NULL));
+	db_reset(st);
+	return r;
+}
+
+int store_account_set_password(struct db *db, long long id, const char *hash)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE accounts SET password_hash = ?, must_change_password = 0, password_changed_at = NOW() WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, hash);
+	db_bind_int(st, 1, id);
+	return db_exec(st);
+}
+
+int store_account_reset_password(struct db *db, long long id, const char *hash)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE accounts SET password_hash = ?, must_change_password = 1, failed_logins = 0,"
+				       " first_failed_at = NULL, locked_until = NULL WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, hash);
+	db_bind_int(st, 1, id);
+	return db_exec(st);
+}
+
+int store_account_of_county(struct db *db, long long id, int county_id, struct store_account_ref *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT a.agency_id, a.login FROM accounts a WHERE a.id = ? AND a.kind = 'agency' AND a.county_id = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	db_bind_int(st, 1, county_id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->agency_id = db_col_int(st, 0);
+		snprintf(out->login, sizeof(out->login), "%s", db_col_text(st, 1, NULL));
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_account_each_of_county(struct db *db, int county_id,
+				 int (*each)(void *ctx, const struct store_account_row *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT ac.id, g.code, g.name, ac.locked_until IS NOT NULL AND ac.locked_until > NOW(), ac.must_change_password"
+		" FROM accounts ac JOIN agencies g ON g.id = ac.agency_id WHERE ac.county_id = ? AND ac.kind = 'agency'"
+		" AND g.active = 1 ORDER BY g.level, g.code LIMIT 5000");
+	struct store_account_row row;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		row.id = db_col_int(st, 0);
+		row.code = db_col_text(st, 1, NULL);
+		row.name = db_col_text(st, 2, NULL);
+		row.locked = (int)db_col_int(st, 3);
+		row.must_change_password = (int)db_col_int(st, 4);
+		if (each(ctx, &row))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_account_contact_get(struct db *db, long long agency_id, struct arena *a, struct store_account_contact *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT IFNULL(full_name, name), IFNULL(contact_name, ''), IFNULL(contact_phone, ''),"
+		" IFNULL(contact_fax, ''), IFNULL(contact_email, '') FROM agencies WHERE id = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->full_name = arena_strdup(a, db_col_text(st, 0, NULL));
+		out->contact_name = arena_strdup(a, db_col_text(st, 1, NULL));
+		out->contact_phone = arena_strdup(a, db_col_text(st, 2, NULL));
+		out->contact_fax = arena_strdup(a, db_col_text(st, 3, NULL));
+		out->contact_email = arena_strdup(a, db_col_text(st, 4, NULL));
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_account_contact_set(struct db *db, long long agency_id, const struct store_account_contact *c)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE agencies SET full_name = ?, contact_name = ?, contact_phone = ?,"
+				       " contact_fax = NULLIF(?, ''), contact_email = ?, contact_updated_at = NOW() WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, c->full_name);
+	db_bind_text(st, 1, c->contact_name);
+	db_bind_text(st, 2, c->contact_phone);
+	db_bind_text(st, 3, c->contact_fax);
+	db_bind_text(st, 4, c->contact_email);
+	db_bind_int(st, 5, agency_id);
+	return db_exec(st);
+}

@@ -1,0 +1,71 @@
+/* store_county.h: the counties (counties), and what the county team's console reads of one county. */
+#ifndef CITYINV_STORE_COUNTY_H
+#define CITYINV_STORE_COUNTY_H
+
+#include "db.h"
+
+/*
+ * Return conventions: a lookup returns 1 found / 0 not found / -1 on a
+ * database error (db->errstr set); anything else 0 / -1.  Lists are passed
+ * row by row to a callback (a non-zero return stops them); a row's strings
+ * are valid only during the call.
+ */
+
+/* One county (counties.letter is CHAR(1), counties.name VARCHAR(16)). */
+struct county {
+	int id;
+	char letter[2];   /* the ROC letter, upper case: "Z" */
+	char name[65];    /* 連江縣 */
+};
+
+/* The counties in letter order, at most `max` of them, into out[0..*n).  0 / -1. */
+int store_county_list(struct db *db, struct county *out, int max, int *n);
+
+/* A county's total for a year, as the worker last computed it (county_rollups). */
+struct store_county_total {
+	long long total_milli;        /* 0 before any computation */
+	long long outsourced_milli;
+	char computed_at[20];         /* YYYY-MM-DD HH:MM:SS, "" when never computed */
+	int pending;                  /* work for this county and year is still in the outbox */
+};
+
+/* The total of county_id in `year`: 1 / 0 (no such county) / -1. */
+int store_county_total(struct db *db, int county_id, int year, struct store_county_total *out);
+
+/* A 一級 agency with the filing counts of its subtree (rollups; 0 before any computation). */
+struct store_county_first_level {
+	const char *name;
+	long long n_unreported, n_in_progress, n_complete, n_agencies;
+};
+
+/* county_id's active 一級 agencies in code order, with their counts of `year`.  0 / -1. */
+int store_county_each_first_level(struct db *db, int county_id, int year,
+				  int (*each)(void *ctx, const struct store_county_first_level *row), void *ctx);
+
+/* Which of a county's agencies the team console lists. */
+struct store_county_filter {
+	int county_id;
+	int year;
+	int level;          /* 0: every level; 1 to 3: that level; 4: level 4 and below */
+	int status;         /* -1: any; 0 未登錄, 1 登錄中, 2 已登錄完成 */
+	const char *q;      /* "": no search; else part of the name or code, taken literally */
+};
+
+/* One agency of the console with its filing of the year and its contact. */
+struct store_county_agency {
+	long long id;
+	const char *code, *name;
+	int level;
+	const char *parent_name;        /* "" for a 一級 agency */
+	int status;                     /* 0 未登錄, 1 登錄中, 2 已登錄完成 */
+	long long own_total_milli;      /* its own report's total (0 without one) */
+	long long subtree_milli;        /* with its subordinates (rollups) */
+	const char *contact_name, *contact_phone, *contact_email;   /* "" when absent */
+	int locked;                     /* its account is locked */
+};
+
+/* The active agencies of f->county_id that pass the filter, by level and code, at most 2000.  0 / -1. */
+int store_county_each_agency(struct db *db, const struct store_county_filter *f,
+			     int (*each)(void *ctx, const struct store_county_agency *row), void *ctx);
+
+#endif
