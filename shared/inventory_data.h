@@ -11,13 +11,6 @@
 #define INV_TOP 20
 #define INV_LEVELS 6        /* levels 1..5, and 6 for deeper */
 
-/*
- * Left only for web/agencies.c (another branch of issue 11 moves it to
- * years_get()); nothing here uses them.  Delete them with that change.
- */
-#define INV_YEAR_FIRST 2013
-#define INV_YEAR_LAST 2025
-
 struct inventory {
 	int county_id, year;
 	char county_name[32];
