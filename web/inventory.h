@@ -8,6 +8,13 @@
 /* 1 when the county-year is published (page_inventory.c), 0 when not, -1 on a database error. */
 int inventory_year_published(struct request *req, int county, int year);
 
+/*
+ * A sum beyond int64 (inventory_load()'s INVENTORY_RANGE): rows outside the
+ * bounds, written around the application.  A 500 page saying so, rather
+ * than a wrapped figure; returns 500.
+ */
+int inventory_out_of_range(struct request *req, const char *title);
+
 /* The inventory's tables and SVG charts (server-drawn, no script) into the page body. */
 void inventory_render(struct request *req, const struct inventory *inv);
 

@@ -1,5 +1,4 @@
-/* page_inventory.c: 製作政府機關盤查清冊 for the county team (the inventory of a year, publish and
- * withdraw), and 公開資訊 for everyone (published county-years only). */
+/* page_inventory.c: 製作政府機關盤查清冊 for the county team: the inventory of a year, publish and withdraw. */
 #include <string.h>
 #include <strings.h>
 
@@ -16,10 +15,11 @@
 /*
  * DESIGN: publishing needs the year closed (agencies can no longer change
  * it) and, while published, the team's non-agency lines of that year are
- * read-only too (page_activities.c asks year_locked()), so what the public
+ * read-only too (page_activities_post.c locks and reads the year's row), so what the public
  * sees does not move under it; to correct it the team withdraws, corrects
- * and publishes again.  The public pages select published county-years in
- * the same query that reads them, so nothing unpublished can leak.
+ * and publishes again.  The public pages (page_public.c) select published
+ * county-years in the same query that reads them, so nothing unpublished
+ * can leak.
  */
 
 /* 盤查清冊: a year (none: the year list), and the notice of the action that led here. */
@@ -48,17 +48,6 @@ static const struct form_key team_inventory_post_keys[TEAM_INVENTORY_POST__MAX] 
 };
 const struct form_decl team_inventory_post_in = FORM_DECL(team_inventory_post_keys);
 
-/* 公開資訊: a county (its letter) and a year; both, or the list. */
-enum public_key {
-	PUBLIC_COUNTY,
-	PUBLIC_YEAR,
-	PUBLIC__MAX
-};
-static const struct form_key public_keys[PUBLIC__MAX] = {
-	[PUBLIC_COUNTY] = { .name = "county", .kind = FORM_TEXT, .max = 1 },
-	[PUBLIC_YEAR] = { .name = "year", .kind = FORM_YEAR },
-};
-const struct form_decl public_in = FORM_DECL(public_keys);
 
 static int unavailable(struct request *req)
 {
@@ -83,7 +72,7 @@ static int given(const struct request *req, const struct form_val *v, const char
  * bounds, written around the application.  No figure is shown rather than
  * a wrapped one.
  */
-static int out_of_range(struct request *req, const char *title)
+int inventory_out_of_range(struct request *req, const char *title)
 {
 	req->status = 500;
 	layout_begin(req, title, title);
@@ -260,7 +249,7 @@ int page_team_inventory(struct request *req)
 	inv = arena_zalloc(&req->arena, sizeof(*inv));
 	r = inventory_load(&req->app->db, req->session->county_id, year, inv);
 	if (r == INVENTORY_RANGE)
-		return out_of_range(req, "盤查清冊");
+		return inventory_out_of_range(req, "盤查清冊");
 	if (r)
 		return unavailable(req);
 	layout_begin(req, "盤查清冊", "盤查清冊");
@@ -275,120 +264,6 @@ int page_team_inventory(struct request *req)
 		form_flash(req, "ok", "已撤回公開。");
 	team_forms(req, year, &ys);
 	inventory_render(req, inv);
-	layout_end(req);
-	return req->status;
-}
-
-/* The trend of a public page shows published years only: the county's published years, by trend index. */
-struct published_years {
-	const struct inventory *inv;
-	char on[YEARS_MAX];
-};
-
-static int mark_published(void *ctx, int year)
-{
-	struct published_years *p = ctx;
-	int i = year - p->inv->trend_first;
-
-	if (i >= 0 && i < p->inv->trend_n)
-		p->on[i] = 1;
-	return 0;
-}
-
-static int published_trend_only(struct request *req, int county, struct inventory *inv)
-{
-	struct published_years p = { .inv = inv };
-
-	if (store_inventory_each_published_year(&req->app->db, county, mark_published, &p))
-		return -1;
-	for (int i = 0; i < inv->trend_n; i++)
-		if (!p.on[i])
-			inv->trend_has[i] = 0, inv->trend[i] = 0;
-	return 0;
-}
-
-/* 公開資訊 of one county-year: 404 unless the county has published it. */
-static int public_one(struct request *req, const char *letter, int year)
-{
-	struct strbuf *o = &req->body;
-	const struct county *all, *c = NULL;
-	struct inventory *inv;
-	int nc, r;
-
-	all = counties_all(req->app, &nc);
-	for (int i = 0; i < nc; i++)
-		if (!strcasecmp(all[i].letter, letter))
-			c = &all[i];
-	if (!c)
-		return not_found(req);
-	r = inventory_year_published(req, c->id, year);
-	if (r < 0)
-		return unavailable(req);
-	if (!r)
-		return not_found(req);
-	inv = arena_zalloc(&req->arena, sizeof(*inv));
-	r = inventory_load(&req->app->db, c->id, year, inv);
-	if (r == INVENTORY_RANGE)
-		return out_of_range(req, "公開資訊");
-	if (r || published_trend_only(req, c->id, inv))
-		return unavailable(req);
-	layout_begin(req, "公開資訊", "公開資訊");
-	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/public\">公開資訊</a> › ");
-	html_txt(o, inv->county_name);
-	strbuf_addf(o, " 民國 %d 年</nav><h1>", year - 1911);
-	html_txt(o, inv->county_name);
-	strbuf_addf(o, " 政府機關溫室氣體盤查成果　民國 %d 年（%d）</h1>", year - 1911, year);
-	inventory_render(req, inv);
-	layout_end(req);
-	return req->status;
-}
-
-/* 公開資訊's list as it is written: the request, and whether a row was. */
-struct public_list {
-	struct request *req;
-	int any;
-};
-
-static int public_row(void *ctx, const struct store_inventory_published *row)
-{
-	struct public_list *l = ctx;
-	struct strbuf *o = &l->req->body;
-
-	l->any = 1;
-	html(o, "<tr><td>");
-	html_txt(o, row->county_name);
-	strbuf_addf(o, "</td><td>民國 %d 年</td><td>", row->year - 1911);
-	html_txt(o, row->published_on);
-	html(o, "</td><td><a href=\"/public?county=");
-	html_url_arg(o, row->letter);
-	strbuf_addf(o, "&amp;year=%d\">盤查成果</a></td></tr>", row->year);
-	return 0;
-}
-
-/*
- * 公開資訊: the published county-years; one of them with its inventory when
- * a county is named (even blank: not found) and a year given (a bad one,
- * or a county's letter that is not one: 404).
- */
-int page_public(struct request *req)
-{
-	struct strbuf *o = &req->body;
-	const struct form_val *county = &req->in[PUBLIC_COUNTY], *year = &req->in[PUBLIC_YEAR];
-	struct public_list l = { req, 0 };
-
-	if (county->raw && given(req, year, "year")) {
-		if (!county->set || !year->set)
-			return not_found(req);
-		return public_one(req, county->s, (int)year->i);
-	}
-	layout_begin(req, "公開資訊", "公開資訊");
-	html(o, "<h1>公開資訊</h1><p>各縣市已公開之政府機關溫室氣體盤查成果。</p>"
-		"<table id=\"published\"><thead><tr><th>縣市</th><th>年度</th><th>公開日期</th><th></th></tr></thead><tbody>");
-	if (store_inventory_each_published(&req->app->db, public_row, &l))
-		return unavailable(req);
-	if (!l.any)
-		html(o, "<tr><td colspan=\"4\" class=\"empty\">目前尚無已公開的盤查成果。</td></tr>");
-	html(o, "</tbody></table>");
 	layout_end(req);
 	return req->status;
 }
