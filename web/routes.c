@@ -122,8 +122,8 @@ int routes_error_page(struct request *req)
  * has routes by action, else its route without one (or, for a GET of a
  * path that has only those, one of them: the method check answers 405);
  * NULL: no such path.
- * A POST naming no action of such a path (and that no route without an
- * action takes) sets *bad_action and returns one of the path's routes, so
+ * A POST to such a path naming an action it does not have, or none when
+ * no route without an action takes a POST, sets *bad_action and returns one of the path's routes, so
  * that its role and token are checked as for any of them before the 400.
  */
 static const struct route *route_find(struct request *req, int *bad_action)
@@ -147,7 +147,7 @@ static const struct route *route_find(struct request *req, int *bad_action)
 		if (action && !strcmp(r->action, action))
 			return r;
 	}
-	if (split && req->method == METHOD_POST && !(plain && plain->methods & METHOD_POST)) {
+	if (split && req->method == METHOD_POST && (action || !(plain && plain->methods & METHOD_POST))) {
 		*bad_action = 1;
 		return split;
 	}
