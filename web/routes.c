@@ -123,8 +123,9 @@ int routes_error_page(struct request *req)
  * path that has only those, one of them: the method check answers 405);
  * NULL: no such path.
  * A POST to such a path naming an action it does not have, or none when
- * no route without an action takes a POST, sets *bad_action and returns one of the path's routes, so
- * that its role and token are checked as for any of them before the 400.
+ * no route without an action takes a POST, sets *bad_action and returns
+ * one of the path's routes, so that its role and token are checked as for
+ * any of them before the 400.
  */
 static const struct route *route_find(struct request *req, int *bad_action)
 {
