@@ -37,6 +37,8 @@ STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
 STORE_LIB = $(O)/libstore.a
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
 	form.o audit.o factors.o report.o report_save.o page_content.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
+# The report form's page (issue 11: split from page_report.c).
+WEB_OBJ += $(O)/web/report_form.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 
