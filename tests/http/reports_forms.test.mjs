@@ -59,6 +59,15 @@ test('an action no button sends is a 400; a closed year still answers 403 first'
   const none = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), version: '0', own_electricity: '1' });
   assert.equal(none.status, 200);
   assert.match(none.text, /計算完成（尚未存檔）/);
+  const W = "(SELECT id FROM counties WHERE letter = 'W')";
+  const [[open]] = sql(`SELECT is_open FROM inventory_years WHERE county_id = ${W} AND year = ${Y}`);
+  sql(`UPDATE inventory_years SET is_open = 0 WHERE county_id = ${W} AND year = ${Y}`);
+  try {
+    const closed = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), version: 'abc', action: 'delete', own_electricity: '1' });
+    assert.equal(closed.status, 403, 'a closed year: 403 whatever the action and version');
+  } finally {
+    sql(`UPDATE inventory_years SET is_open = ${open} WHERE county_id = ${W} AND year = ${Y}`);
+  }
   assert.equal(written(), '0/0/0');
 });
 
