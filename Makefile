@@ -41,6 +41,8 @@ WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o s
 WEB_OBJ += $(addprefix $(O)/web/, page_home.o page_info.o page_public.o page_admin_content.o page_activities_post.o)
 # The login pages, and the team's years and accounts pages.
 WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_team_accounts.o)
+# The report form's page (issue 11: split from page_report.c).
+WEB_OBJ += $(O)/web/report_form.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 

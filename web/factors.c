@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "factors.h"
+#include "store_factor.h"
 #include "util.h"
 
 static struct calc_table table;
@@ -24,75 +25,69 @@ static void drop(void)
 	memset(&table, 0, sizeof(table));
 }
 
+static int add_factor(void *ctx, const struct store_factor *row)
+{
+	int *cap = ctx;
+	struct calc_factor *f;
+
+	if (nrows == *cap) {
+		*cap = *cap ? *cap * 2 : 512;
+		rows = xrealloc(rows, sizeof(*rows) * (size_t)*cap);
+	}
+	f = &rows[nrows];
+	if (dec_parse(row->value, strlen(row->value), DEC_MAX_SCALE, DEC_ALLOW_NEGATIVE | DEC_ALLOW_EXPONENT, &f->value) != DEC_OK) {
+		error("factors: bad value %s", row->value);
+		return 0;
+	}
+	f->key = xstrdup(row->key);
+	f->unit = xstrdup(row->unit);
+	f->source = xstrdup(row->source);
+	f->valid_from = row->valid_from;
+	f->valid_to = row->valid_to;
+	f->confidence = row->confidence;
+	nrows++;
+	return 0;
+}
+
+static int add_era(void *ctx, const struct calc_era *e)
+{
+	(void)ctx;
+	if (table.neras >= CALC_MAX_ERAS)
+		return 1;
+	table.eras[table.neras++] = *e;
+	return 0;
+}
+
+static int add_refrigerant(void *ctx, const struct calc_refrigerant *r)
+{
+	(void)ctx;
+	if (table.nrefrigerants >= CALC_MAX_REFRIGERANTS)
+		return 1;
+	table.refrigerants[table.nrefrigerants++] = *r;
+	return 0;
+}
+
 static int load(struct db *db)
 {
-	struct db_stmt *st;
 	int cap = 0;
 
 	drop();
-	st = db_prepare(db, "SELECT fkey, value, unit, source, IFNULL(valid_from, 0), IFNULL(valid_to, 0), confidence FROM factors");
-	if (!st || db_exec(st))
+	if (store_factor_each(db, add_factor, &cap))
 		return -1;
-	while (db_step(st) == 1) {
-		struct calc_factor *f;
-		const char *v = db_col_text(st, 1, NULL), *conf = db_col_text(st, 6, NULL);
-
-		if (nrows == cap) {
-			cap = cap ? cap * 2 : 512;
-			rows = xrealloc(rows, sizeof(*rows) * (size_t)cap);
-		}
-		f = &rows[nrows];
-		if (dec_parse(v, strlen(v), DEC_MAX_SCALE, DEC_ALLOW_NEGATIVE | DEC_ALLOW_EXPONENT, &f->value) != DEC_OK) {
-			error("factors: bad value %s", v);
-			continue;
-		}
-		f->key = xstrdup(db_col_text(st, 0, NULL));
-		f->unit = xstrdup(db_col_text(st, 2, NULL));
-		f->source = xstrdup(db_col_text(st, 3, NULL));
-		f->valid_from = (int)db_col_int(st, 4);
-		f->valid_to = (int)db_col_int(st, 5);
-		f->confidence = !strcmp(conf, "provisional") ? CONF_PROVISIONAL : !strcmp(conf, "secondary") ? CONF_SECONDARY :
-				!strcmp(conf, "derived") ? CONF_DERIVED : CONF_OFFICIAL;
-		nrows++;
-	}
 	calc_sort_factors(rows, nrows);
 	table.factors = rows;
 	table.nfactors = nrows;
-
-	st = db_prepare(db, "SELECT gwp_set, from_year, IFNULL(to_year, 0) FROM gwp_eras ORDER BY from_year");
-	if (!st || db_exec(st))
+	if (store_factor_eras(db, add_era, NULL) || store_factor_refrigerants(db, add_refrigerant, NULL))
 		return -1;
-	while (table.neras < CALC_MAX_ERAS && db_step(st) == 1) {
-		struct calc_era *e = &table.eras[table.neras++];
-
-		snprintf(e->set, sizeof(e->set), "%s", db_col_text(st, 0, NULL));
-		e->from = (int)db_col_int(st, 1);
-		e->to = (int)db_col_int(st, 2);
-	}
-	st = db_prepare(db, "SELECT code, label, gas, counts_zero, note FROM refrigerants ORDER BY sort");
-	if (!st || db_exec(st))
-		return -1;
-	while (table.nrefrigerants < CALC_MAX_REFRIGERANTS && db_step(st) == 1) {
-		struct calc_refrigerant *r = &table.refrigerants[table.nrefrigerants++];
-
-		snprintf(r->code, sizeof(r->code), "%s", db_col_text(st, 0, NULL));
-		snprintf(r->label, sizeof(r->label), "%s", db_col_text(st, 1, NULL));
-		snprintf(r->gas, sizeof(r->gas), "%s", db_col_text(st, 2, NULL));
-		r->counts_zero = (int)db_col_int(st, 3);
-		snprintf(r->note, sizeof(r->note), "%s", db_col_text(st, 4, NULL));
-	}
 	return 0;
 }
 
 const struct calc_table *factors_table(struct app *app)
 {
-	struct db_stmt *st = db_prepare(&app->db, "SELECT CONCAT(COUNT(*), '/', IFNULL(MAX(updated_at), '')) FROM factors");
 	char now[64];
 
-	if (!st || db_exec(st) || db_step(st) != 1)
+	if (store_factor_stamp(&app->db, now, sizeof(now)))
 		return NULL;
-	snprintf(now, sizeof(now), "%s", db_col_text(st, 0, NULL));
-	db_reset(st);
 	if (nrows && !strcmp(now, stamp))
 		return &table;
 	if (load(&app->db)) {

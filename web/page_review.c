@@ -1,6 +1,5 @@
 /* page_review.c: 所屬機關填報確認: a parent's subordinates for a year, with subtree totals, drill-down. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "decimal.h"
@@ -9,41 +8,45 @@
 #include "review.h"
 #include "routes.h"
 #include "session.h"
+#include "store_review.h"
 #include "util.h"
+#include "years.h"
+
+enum review_key { REVIEW_YEAR, REVIEW_AGENCY, REVIEW__MAX };
+static const struct form_key review_keys[REVIEW__MAX] = {
+	[REVIEW_YEAR] = { .name = "year", .kind = FORM_YEAR },
+	[REVIEW_AGENCY] = { .name = "agency", .kind = FORM_ID },
+};
+const struct form_decl review_in = FORM_DECL(review_keys);
 
 static int unavailable(struct request *req)
 {
-	routes_unavailable(req, "review");
-	return req->status;
+	return routes_unavailable(req, "review");
+}
+
+static int not_found(struct request *req)
+{
+	req->status = 404;
+	return routes_error_page(req);
 }
 
 int review_may_see(struct request *req, long long agency_id, int *yes)
 {
 	const struct session *s = req->session;
-	struct db_stmt *st;
+	int r;
 
 	*yes = 0;
 	if (!s)
 		return 0;
-	if (s->kind == ACCOUNT_AGENCY) {
-		st = db_prepare(&req->app->db, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?");
-		if (!st)
-			return -1;
-		db_bind_int(st, 0, s->agency_id);
-		db_bind_int(st, 1, agency_id);
-	} else if (s->kind == ACCOUNT_TEAM) {
-		st = db_prepare(&req->app->db, "SELECT 1 FROM agencies WHERE id = ? AND county_id = ?");
-		if (!st)
-			return -1;
-		db_bind_int(st, 0, agency_id);
-		db_bind_int(st, 1, s->county_id);
-	} else {
+	if (s->kind == ACCOUNT_AGENCY)
+		r = store_review_is_ancestor(&req->app->db, s->agency_id, agency_id);
+	else if (s->kind == ACCOUNT_TEAM)
+		r = store_review_in_county(&req->app->db, agency_id, s->county_id);
+	else
 		return 0;
-	}
-	if (db_exec(st))
+	if (r < 0)
 		return -1;
-	*yes = db_step(st) == 1;
-	db_reset(st);
+	*yes = r;
 	return 0;
 }
 
@@ -83,31 +86,13 @@ static unsigned long long cache_clock;
  */
 static int stamp_of(struct request *req, long long agency, int year, char *out, size_t size, int *served)
 {
-	struct db_stmt *st = db_prepare(&req->app->db,
-		"SELECT y.served, a.county_id IS NOT NULL, IFNULL(a.county_id, 0),"
-		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ?),"
-		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ? AND o.done_at IS NULL),"
-		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
-		"  WHERE c.county_id = a.county_id AND c.year = ?), '-')"
-		" FROM (SELECT EXISTS (SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?) AS served) y"
-		" LEFT JOIN agencies a ON a.id = ?");
-	int found;
+	struct store_review_stamp st;
+	int found = store_review_stamp(&req->app->db, req->session->county_id, agency, year, &st);
 
-	*served = 0;
-	if (!st)
+	*served = found < 0 ? 0 : st.served;
+	if (found < 0)
 		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, req->session->county_id);
-	db_bind_int(st, 4, year);
-	db_bind_int(st, 5, agency);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	*served = (int)db_col_int(st, 0);
-	found = (int)db_col_int(st, 1);
-	snprintf(out, size, "%lld/%lld/%lld/%s", db_col_int(st, 2), db_col_int(st, 3), db_col_int(st, 4), db_col_text(st, 5, NULL));
-	db_reset(st);
+	snprintf(out, size, "%lld/%lld/%lld/%s", st.county_id, st.last_outbox, st.pending, st.computed_at);
 	return found;
 }
 
@@ -135,198 +120,209 @@ static struct cached *cache_slot(void)
 	return lru;
 }
 
+struct trail {
+	struct strbuf *h;
+	int year;
+	int n;
+};
+
+static int trail_step(void *ctx, const struct store_review_crumb *c)
+{
+	struct trail *t = ctx;
+
+	if (t->n++)
+		html(t->h, " › ");
+	strbuf_addf(t->h, "<a href=\"/review?year=%d&amp;agency=%lld\">", t->year, c->id);
+	html_txt(t->h, c->name);
+	html(t->h, "</a>");
+	return 0;
+}
+
 /* Breadcrumb and title into h; the agency's level, or -1 on a database error. */
 static int render_head(struct request *req, long long agency, int year, struct strbuf *h)
 {
 	const struct session *s = req->session;
-	struct db_stmt *st = db_prepare(&req->app->db, "SELECT name, level FROM agencies WHERE id = ?");
-	char name[256];
-	int level;
+	struct store_review_agency *a = arena_alloc(&req->arena, sizeof(*a));
+	struct trail t = { h, year, 0 };
 
-	if (!st)
+	if (store_review_agency(&req->app->db, agency, a) != 1)
 		return -1;
-	db_bind_int(st, 0, agency);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	snprintf(name, sizeof(name), "%s", db_col_text(st, 0, NULL));
-	level = (int)db_col_int(st, 1);
-	db_reset(st);
 	/* Breadcrumb: from the viewer's own agency (or the county's top) down to this one. */
-	st = db_prepare(&req->app->db,
-		"SELECT a.id, a.name FROM agency_tree t JOIN agencies a ON a.id = t.ancestor_id"
-		" WHERE t.descendant_id = ? AND (? = 0 OR EXISTS (SELECT 1 FROM agency_tree v"
-		"  WHERE v.ancestor_id = ? AND v.descendant_id = a.id)) ORDER BY t.depth DESC");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, agency);
-	db_bind_int(st, 1, s->kind == ACCOUNT_AGENCY ? 1 : 0);
-	db_bind_int(st, 2, s->agency_id);
-	if (db_exec(st))
-		return -1;
 	html(h, "<nav class=\"trail\" aria-label=\"機關層級\">");
-	for (int i = 0; db_step(st) == 1; i++) {
-		if (i)
-			html(h, " › ");
-		strbuf_addf(h, "<a href=\"/review?year=%d&amp;agency=%lld\">", year, db_col_int(st, 0));
-		html_txt(h, db_col_text(st, 1, NULL));
-		html(h, "</a>");
-	}
+	if (store_review_trail(&req->app->db, agency, s->kind == ACCOUNT_AGENCY ? s->agency_id : 0, trail_step, &t))
+		return -1;
 	html(h, "</nav>");
-	strbuf_addf(h, "<h1>政府%d級機關：", level);
-	html_txt(h, name);
-	strbuf_addf(h, " 之所屬機關　年度：%d</h1>", year - 1911);
-	return level;
+	strbuf_addf(h, "<h1>政府%d級機關：", a->level);
+	html_txt(h, a->name);
+	strbuf_addf(h, " 之所屬機關　年度：%d</h1>", roc_year(year));
+	return a->level;
+}
+
+/* The rows of the table of subordinates, with the counts per status. */
+struct table {
+	struct strbuf *o;
+	int year;
+	const long long *pend;      /* agencies whose subtree total waits for the worker */
+	int npend;
+	int all_pending;            /* the whole county-year does */
+	int counts[3];
+	int rows;
+};
+
+static int table_row(void *ctx, const struct store_review_child *c)
+{
+	static const char *const status[] = { "未登錄", "登錄中", "已登錄完成" };
+	struct table *t = ctx;
+	struct strbuf *o = t->o;
+	int stt = c->status >= 0 && c->status <= 2 ? c->status : 0, pending = t->all_pending || c->uncounted;
+
+	for (int i = 0; !pending && i < t->npend; i++)
+		pending = t->pend[i] == c->id;
+	t->rows++;
+	t->counts[stt]++;
+	strbuf_addf(o, "<tr data-agency=\"%lld\"><td>%d</td><td>", c->id, t->rows);
+	html_txt(o, c->name);
+	html(o, "</td><td class=\"num\">");
+	html_milli(o, c->subtree_milli);
+	if (pending)
+		html(o, " <span class=\"status s1 pending\">計算中</span>");
+	html(o, "<br><span class=\"muted computed\">");
+	html_txt(o, *c->computed_at ? c->computed_at : "尚未計算");
+	html(o, "</span></td><td class=\"num\">");
+	html_milli(o, c->subtree_outsourced_milli);
+	strbuf_addf(o, "</td><td><span class=\"status s%d\">%s</span></td>", stt, status[stt]);
+	if (stt)
+		strbuf_addf(o, "<td><a href=\"/report/view?year=%d&amp;agency=%lld\">檢視</a></td>", t->year, c->id);
+	else
+		html(o, "<td>—</td>");
+	if (c->has_children)
+		strbuf_addf(o, "<td><a href=\"/review?year=%d&amp;agency=%lld\">所屬機關列表</a></td></tr>", t->year, c->id);
+	else
+		html(o, "<td>—</td></tr>");
+	return 0;
 }
 
 /* The table of subordinates and the counts per status into o; 0 or -1. */
 static int render_table(struct request *req, long long agency, int year, int level, struct strbuf *o)
 {
-	static const char *const status[] = { "未登錄", "登錄中", "已登錄完成" };
-	int counts[3] = { 0, 0, 0 }, rows = 0;
-	struct db_stmt *st;
+	struct table t = { .o = o, .year = year };
+	long long *pend;
+	int n;
 
 	/*
 	 * Pending work, in one indexed query instead of a check per row: the
 	 * agencies with unfinished outbox rows and all their ancestors (a row
 	 * without an agency stands for the whole county-year).
 	 */
-	long long *pend = NULL;
-	int npend = 0, all_pending = 0;
-	st = db_prepare(&req->app->db,
-		"SELECT DISTINCT IFNULL(t.ancestor_id, 0) FROM outbox o LEFT JOIN agency_tree t ON t.descendant_id = o.agency_id"
-		" WHERE o.county_id = (SELECT county_id FROM agencies WHERE id = ?) AND o.year = ? AND o.done_at IS NULL LIMIT 20001");
-	if (!st)
+	if (store_review_pending(&req->app->db, agency, year, &req->arena, &pend, &n))
 		return -1;
-	db_bind_int(st, 0, agency);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	pend = arena_alloc(&req->arena, sizeof(*pend) * 20001);
-	while (db_step(st) == 1) {
-		long long a = db_col_int(st, 0);
-		if (!a || npend == 20000)
-			all_pending = 1;
-		else
-			pend[npend++] = a;
-	}
-
-	st = db_prepare(&req->app->db,
-		"SELECT a.id, a.name, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
-		" IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)),"
-		" IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
-		" r.agency_id IS NULL AND rep.id IS NOT NULL,"
-		" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1)"
-		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
-		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
-		" WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, agency);
-	if (db_exec(st))
-		return -1;
+	t.pend = pend;
+	t.npend = n > STORE_REVIEW_PENDING_MAX ? STORE_REVIEW_PENDING_MAX : n;
+	t.all_pending = n > STORE_REVIEW_PENDING_MAX;
+	for (int i = 0; i < t.npend; i++)
+		if (!pend[i])
+			t.all_pending = 1;
 	strbuf_addf(o, "<table class=\"review\"><thead><tr><th>序號</th><th>%d級機關單位名稱</th>"
 		    "<th class=\"num\">排放量小計(KgCO₂e)(包含所屬機關)</th>"
 		    "<th class=\"num\">委外操作排放量小計(KgCO₂e)不納入總量計算</th>"
 		    "<th>登錄狀況</th><th>檢視</th><th>所屬機關列表</th></tr></thead><tbody>", level + 1);
-	while (db_step(st) == 1) {
-		long long id = db_col_int(st, 0);
-		int stt = (int)db_col_int(st, 4), pending = all_pending || (int)db_col_int(st, 6), kids = (int)db_col_int(st, 7);
-
-		for (int i = 0; !pending && i < npend; i++)
-			pending = pend[i] == id;
-
-		rows++;
-		counts[stt]++;
-		strbuf_addf(o, "<tr data-agency=\"%lld\"><td>%d</td><td>", id, rows);
-		html_txt(o, db_col_text(st, 1, NULL));
-		html(o, "</td><td class=\"num\">");
-		html_milli(o, db_col_int(st, 2));
-		if (pending)
-			html(o, " <span class=\"status s1 pending\">計算中</span>");
-		html(o, "<br><span class=\"muted computed\">");
-		html_txt(o, *db_col_text(st, 5, NULL) ? db_col_text(st, 5, NULL) : "尚未計算");
-		html(o, "</span></td><td class=\"num\">");
-		html_milli(o, db_col_int(st, 3));
-		strbuf_addf(o, "</td><td><span class=\"status s%d\">%s</span></td>", stt, status[stt]);
-		if (stt)
-			strbuf_addf(o, "<td><a href=\"/report/view?year=%d&amp;agency=%lld\">檢視</a></td>", year, id);
-		else
-			html(o, "<td>—</td>");
-		if (kids)
-			strbuf_addf(o, "<td><a href=\"/review?year=%d&amp;agency=%lld\">所屬機關列表</a></td></tr>", year, id);
-		else
-			html(o, "<td>—</td></tr>");
-	}
-	if (!rows)
+	if (store_review_children(&req->app->db, agency, year, table_row, &t))
+		return -1;
+	if (!t.rows)
 		html(o, "<tr><td colspan=\"7\" class=\"empty\">目前並沒有下轄機關</td></tr>");
 	html(o, "</tbody></table>");
 	strbuf_addf(o, "<p class=\"counts\">未登錄 <strong id=\"n-s0\">%d</strong>　登錄中 <strong id=\"n-s1\">%d</strong>"
-		    "　已登錄完成 <strong id=\"n-s2\">%d</strong></p>", counts[0], counts[1], counts[2]);
+		    "　已登錄完成 <strong id=\"n-s2\">%d</strong></p>", t.counts[0], t.counts[1], t.counts[2]);
 	return 0;
+}
+
+/*
+ * A year asked for that is not one of the viewer's county's: 404 with the
+ * list of years, naming the year when it is a number near the years served
+ * (within YEARS_MAX of them), else the plain 404.
+ */
+static int year_refused(struct request *req, long long year)
+{
+	struct years y;
+	struct form_key k = { .name = "year", .kind = FORM_INT };
+	struct form_val v = { 0 };
+	struct form scratch = { .nerr = 0 };
+
+	req->status = 404;
+	if (!year) {
+		if (years_get(&req->app->db, &y))
+			return unavailable(req);
+		k.min = y.first - YEARS_MAX;
+		k.max = y.last + YEARS_MAX;
+		if (form_read_one(req, &k, &v, &scratch) || !v.set)
+			return routes_error_page(req);
+		year = v.i;
+	}
+	return layout_year_page_notice(req, "所屬機關填報確認", "所屬機關填報確認", "所屬機關填報確認", "/review",
+		arena_printf(&req->arena, "民國 %d 年（%d）不是盤查年度，請從下列年度中選擇。", roc_year((int)year), (int)year));
+}
+
+/* The cached breadcrumb and table of (viewer, agency, year), rendered again when its stamp moved; NULL with the page written. */
+static struct cached *review_cached(struct request *req, long long agency, int year, const char *stamp)
+{
+	const struct session *s = req->session;
+	long long viewer = s->kind == ACCOUNT_AGENCY ? s->agency_id : s->county_id;
+	struct cached *c = cache_find(s->kind, viewer, agency, year);
+	int may, level;
+
+	if (c && !strcmp(c->stamp, stamp))
+		return c;
+	/* The right to see it is checked with the render: the stamp covers the tree too. */
+	if (review_may_see(req, agency, &may))
+		return unavailable(req), NULL;
+	if (!may)
+		return not_found(req), NULL;
+	if (!c) {
+		c = cache_slot();
+		if (!c->used) {
+			strbuf_init(&c->head, 1024);
+			strbuf_init(&c->table, 64 * 1024);
+		}
+		c->kind = s->kind;
+		c->viewer = viewer;
+		c->agency = agency;
+		c->year = year;
+	}
+	c->stamp[0] = '\0';   /* invalid until both parts are rendered */
+	c->used = 1;
+	strbuf_reset(&c->head);
+	strbuf_reset(&c->table);
+	level = render_head(req, agency, year, &c->head);
+	if (level < 0 || render_table(req, agency, year, level, &c->table))
+		return unavailable(req), NULL;
+	snprintf(c->stamp, sizeof(c->stamp), "%s", stamp);
+	return c;
 }
 
 int page_review(struct request *req)
 {
 	struct strbuf *o = &req->body;
-	const struct session *s = req->session;
-	const char *ya = req_arg(req, "year"), *aa = req_arg(req, "agency");
-	int year = ya ? atoi(ya) : 0, may, r, served;
-	long long agency = aa ? strtoll(aa, NULL, 10) : s->agency_id;
-	long long viewer = s->kind == ACCOUNT_AGENCY ? s->agency_id : s->county_id;
+	const struct form_val *ya = &req->in[REVIEW_YEAR], *aa = &req->in[REVIEW_AGENCY];
+	int year = (int)ya->i, r, served;
+	long long agency = aa->set ? aa->i : req->session->agency_id;
 	char stamp[80];
 	struct cached *c;
 
-	if (!year)
+	if (!ya->set && !form_error_of(req->in_err, "year"))
 		return layout_year_page(req, "所屬機關填報確認", "所屬機關填報確認", "所屬機關填報確認", "/review");
-	if (year < 2000 || year > 2100) {
-		req->status = 404;
-		return routes_error_page(req);
-	}
-	r = stamp_of(req, agency, year, stamp, sizeof(stamp), &served);
+	if (!ya->set)
+		return year_refused(req, 0);
+	/* An agency id that is not one (not digits, 0, too long) is no agency: the year is still checked first. */
+	r = stamp_of(req, aa->raw && !aa->set ? 0 : agency, year, stamp, sizeof(stamp), &served);
 	if (r < 0)
 		return unavailable(req);
-	if (!served) {
-		req->status = 404;
-		return layout_year_page_notice(req, "所屬機關填報確認", "所屬機關填報確認", "所屬機關填報確認", "/review",
-			arena_printf(&req->arena, "民國 %d 年（%d）不是盤查年度，請從下列年度中選擇。", year - 1911, year));
-	}
-	if (!r) {
-		req->status = 404;
-		return routes_error_page(req);
-	}
-	c = cache_find(s->kind, viewer, agency, year);
-	if (!c || strcmp(c->stamp, stamp)) {
-		/* The right to see it is checked with the render: the stamp covers the tree too. */
-		int level;
-
-		if (review_may_see(req, agency, &may))
-			return unavailable(req);
-		if (!may) {
-			req->status = 404;
-			return routes_error_page(req);
-		}
-		if (!c) {
-			c = cache_slot();
-			if (!c->used) {
-				strbuf_init(&c->head, 1024);
-				strbuf_init(&c->table, 64 * 1024);
-			}
-			c->kind = s->kind;
-			c->viewer = viewer;
-			c->agency = agency;
-			c->year = year;
-		}
-		c->stamp[0] = '\0';   /* invalid until both parts are rendered */
-		c->used = 1;
-		strbuf_reset(&c->head);
-		strbuf_reset(&c->table);
-		level = render_head(req, agency, year, &c->head);
-		if (level < 0 || render_table(req, agency, year, level, &c->table))
-			return unavailable(req);
-		snprintf(c->stamp, sizeof(c->stamp), "%s", stamp);
-	}
+	if (!served)
+		return year_refused(req, year);
+	if (!r)
+		return not_found(req);
+	c = review_cached(req, agency, year, stamp);
+	if (!c)
+		return req->status;
 	c->used = ++cache_clock;
 	layout_begin(req, "所屬機關填報確認", "所屬機關填報確認");
 	strbuf_add(o, c->head.buf, c->head.len);

@@ -5,9 +5,12 @@
 
 #include "input.h"
 #include "report.h"
+#include "routes.h"
+#include "store_report.h"
 #include "util.h"
 
 const char *const report_part_label[CALC_PART__MAX] = { "不含委外", "委外" };
+const char *const report_action_names[REPORT_ACTION__MAX + 1] = { "calc", "save", NULL };
 
 static const char *qty_text(struct arena *a, long long milli)
 {
@@ -30,113 +33,110 @@ static int item_index(const char *key)
 	return -1;
 }
 
+struct load_ctx {
+	struct arena *a;
+	struct report *r;
+};
+
+/* One stored item into its part of the report. */
+static int load_item(void *ctx, const struct store_report_item *it)
+{
+	struct load_ctx *c = ctx;
+	struct report_part *p = &c->r->part[it->part];
+	const char *q = it->has_quantity ? qty_text(c->a, it->quantity_milli) : NULL;
+	int k = item_index(it->item);
+
+	if (!strcmp(it->item, "other")) {
+		if (p->nother < REPORT_EXTRA) {
+			p->other_name[p->nother] = arena_strdup(c->a, it->name);
+			p->other_unit[p->nother] = arena_strdup(c->a, it->unit);
+			p->other_qty[p->nother] = q;
+			p->nother++;
+		}
+	} else if (k == CALC_REFRIGERANT) {
+		if (it->seq == REPORT_SEQ_R134A)
+			p->r134a = q;
+		else if (it->seq == REPORT_SEQ_R410A)
+			p->r410a = q;
+		else if (p->nref < REPORT_EXTRA) {
+			p->ref_type[p->nref] = arena_strdup(c->a, it->refrigerant);
+			p->ref_qty[p->nref] = q;
+			p->nref++;
+		}
+	} else if (k >= 0) {
+		p->qty[k] = q;
+		if (k == CALC_GENERATOR_DIESEL && *it->name)
+			p->generator_name = arena_strdup(c->a, it->name);
+	}
+	return 0;
+}
+
 int report_load(struct request *req, long long agency_id, int year, struct report *r)
 {
-	struct db *db = &req->app->db;
-	struct db_stmt *st;
+	struct store_report *row = arena_alloc(&req->arena, sizeof(*row));
+	struct load_ctx ctx = { &req->arena, r };
+	int found;
 
 	memset(r, 0, sizeof(*r));
 	r->agency_id = agency_id;
 	r->year = year;
 	r->scope_text = r->outsourced_scope_text = "";
-	st = db_prepare(db, "SELECT id, version, confirmed, scope_text, outsourced_scope_text,"
-			    " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i') FROM reports WHERE agency_id = ? AND year = ?");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, agency_id);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	if (db_step(st) != 1)
-		return 0;
-	r->id = db_col_int(st, 0);
-	r->version = db_col_int(st, 1);
-	r->confirmed = (int)db_col_int(st, 2);
-	r->scope_text = arena_strdup(&req->arena, db_col_text(st, 3, NULL));
-	r->outsourced_scope_text = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
-	r->updated_at = arena_strdup(&req->arena, db_col_text(st, 5, NULL));
-	db_reset(st);
-
-	st = db_prepare(db, "SELECT part, item, seq, IFNULL(refrigerant, ''), IFNULL(name, ''), IFNULL(unit, ''),"
-			    " quantity_milli FROM report_items WHERE report_id = ? ORDER BY part, item, seq");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, r->id);
-	if (db_exec(st))
-		return -1;
-	while (db_step(st) == 1) {
-		struct report_part *p = &r->part[!strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED];
-		const char *item = db_col_text(st, 1, NULL);
-		int seq = (int)db_col_int(st, 2);
-		const char *q = db_col_isnull(st, 6) ? NULL : qty_text(&req->arena, db_col_int(st, 6));
-		int k = item_index(item);
-
-		if (!strcmp(item, "other")) {
-			if (p->nother < REPORT_EXTRA) {
-				p->other_name[p->nother] = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
-				p->other_unit[p->nother] = arena_strdup(&req->arena, db_col_text(st, 5, NULL));
-				p->other_qty[p->nother] = q;
-				p->nother++;
-			}
-		} else if (k == CALC_REFRIGERANT) {
-			if (seq == REPORT_SEQ_R134A)
-				p->r134a = q;
-			else if (seq == REPORT_SEQ_R410A)
-				p->r410a = q;
-			else if (p->nref < REPORT_EXTRA) {
-				p->ref_type[p->nref] = arena_strdup(&req->arena, db_col_text(st, 3, NULL));
-				p->ref_qty[p->nref] = q;
-				p->nref++;
-			}
-		} else if (k >= 0) {
-			p->qty[k] = q;
-			if (k == CALC_GENERATOR_DIESEL && *db_col_text(st, 4, NULL))
-				p->generator_name = arena_strdup(&req->arena, db_col_text(st, 4, NULL));
-		}
-	}
-	return 0;
+	found = store_report_get(&req->app->db, agency_id, year, row);
+	if (found <= 0)
+		return found;
+	r->id = row->id;
+	r->version = row->version;
+	r->confirmed = row->confirmed;
+	r->scope_text = arena_strdup(&req->arena, row->scope_text);
+	r->outsourced_scope_text = arena_strdup(&req->arena, row->outsourced_scope_text);
+	r->updated_at = arena_strdup(&req->arena, row->updated_at);
+	return store_report_items(&req->app->db, r->id, load_item, &ctx);
 }
 
 /*
- * Checks one posted quantity against its declared maximum (`max` `unit`);
- * keeps the text for the page either way.
+ * One quantity of a part's family (form_read_one with a key built from its
+ * item: its maximum and unit): the text for the page (normalised when
+ * valid, as sent when not, NULL when blank); *valid and *q when valid.
  */
 static const char *field_qty(struct request *req, struct form *f, const char *name, long long max, const char *unit,
-			     dec_t *out, int *valid)
+			     dec_t *q, int *valid)
 {
-	const char *raw = query_get(&req->form, name), *norm;
-	enum input_err e;
+	const struct form_key k = { .name = name, .kind = FORM_QUANTITY, .max = max, .unit = unit };
+	struct form_val v;
 
-	*valid = 0;
-	if (!raw)
-		return NULL;
-	e = input_quantity(&req->arena, raw, strlen(raw), max, out, &norm);
-	if (e == INPUT_EMPTY)
-		return NULL;
-	if (e) {
-		form_error(f, arena_strdup(&req->arena, name),
-			   e == INPUT_TOO_LARGE ? input_max_message(&req->arena, max, unit) : input_message(e));
-		return raw;
+	if (form_read_one(req, &k, &v, f)) {
+		*valid = 0;
+		return v.raw;
 	}
-	*valid = 1;
-	return norm;
+	*valid = v.set;
+	if (!v.set)
+		return NULL;
+	*q = v.q;
+	return v.s;
 }
 
-static const char *field_text(struct request *req, struct form *f, const char *name, size_t max, unsigned flags)
+/* One text of a part's family: normalised, as sent when bad, "" when blank. */
+static const char *field_text(struct request *req, struct form *f, const char *name, long long max)
 {
-	const char *raw = query_get(&req->form, name), *v;
-	enum input_err e;
+	const struct form_key k = { .name = name, .kind = FORM_TEXT, .max = max };
+	struct form_val v;
 
-	if (!raw)
-		return "";
-	e = input_text(&req->arena, raw, strlen(raw), max, flags, &v);
-	if (e == INPUT_EMPTY)
-		return "";
-	if (e) {
-		form_error(f, arena_strdup(&req->arena, name), input_message(e));
-		return raw;
+	if (form_read_one(req, &k, &v, f))
+		return v.raw;
+	return v.set ? v.s : "";
+}
+
+/* A declared text field: the same, with its message (if any) copied into f. */
+static const char *declared_text(struct request *req, struct form *f, enum report_key key)
+{
+	const struct form_val *v = &req->in[key];
+	const char *name = report_edit_in.keys[key].name, *msg = form_error_of(req->in_err, name);
+
+	if (msg) {
+		form_error(f, name, msg);
+		return v->raw;
 	}
-	return v;
+	return v->set ? v->s : "";
 }
 
 static void add_input(struct calc_input *in, int *n, enum calc_item item, enum calc_part part, int seq,
@@ -152,71 +152,91 @@ static void add_input(struct calc_input *in, int *n, enum calc_item item, enum c
 	(*n)++;
 }
 
-void report_from_form(struct request *req, struct report *r, struct form *f, struct calc_input *in, int *n)
+/* The fixed items, the generator's name and the two named refrigerants of part p. */
+static void fixed_from_form(struct request *req, struct report_part *rp, int p, struct form *f,
+			    struct calc_input *in, int *n)
 {
 	struct arena *a = &req->arena;
-	const char *ver = req_arg(req, "version");
+	const char *pk = calc_part_keys[p];
 	dec_t q;
 	int ok;
 
+	for (int k = 0; k < CALC__MAX; k++) {
+		if (k == CALC_REFRIGERANT)
+			continue;
+		rp->qty[k] = field_qty(req, f, arena_printf(a, "%s_%s", pk, calc_items[k].key), calc_items[k].max,
+				       calc_items[k].unit, &q, &ok);
+		if (ok)
+			add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
+	}
+	rp->generator_name = field_text(req, f, arena_printf(a, "%s_generator_name", pk), 100);
+	rp->r134a = field_qty(req, f, arena_printf(a, "%s_ref_R134a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
+	if (ok)
+		add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_R134A, "R134a", q);
+	rp->r410a = field_qty(req, f, arena_printf(a, "%s_ref_R410a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
+	if (ok)
+		add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_R410A, "R410a", q);
+}
+
+/* The extra refrigerant rows and the 其他能源 rows of part p (blank rows dropped). */
+static void rows_from_form(struct request *req, struct report_part *rp, int p, struct form *f,
+			   struct calc_input *in, int *n)
+{
+	struct arena *a = &req->arena;
+	const char *pk = calc_part_keys[p];
+	dec_t q;
+	int ok;
+
+	for (int i = 1; i <= REPORT_EXTRA; i++) {
+		const char *tname = arena_printf(a, "%s_ref_type_%d", pk, i);
+		const char *qname = arena_printf(a, "%s_ref_qty_%d", pk, i);
+		const char *type = field_text(req, f, tname, 16);
+		const char *qty = field_qty(req, f, qname, CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
+
+		if (!*type && !qty)
+			continue;
+		if (!*type) {
+			form_error(f, tname, "請選擇冷媒型號。");
+		} else if (ok) {
+			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_EXTRA + rp->nref, type, q);
+		} else if (!qty) {
+			form_error(f, qname, "請填寫補充量（公斤）。");
+		}
+		rp->ref_type[rp->nref] = type;
+		rp->ref_qty[rp->nref] = qty;
+		rp->nref++;
+	}
+	for (int i = 1; i <= REPORT_EXTRA; i++) {
+		const char *nm = field_text(req, f, arena_printf(a, "%s_other_name_%d", pk, i), 100);
+		const char *un = field_text(req, f, arena_printf(a, "%s_other_unit_%d", pk, i), 20);
+		const char *qty = field_qty(req, f, arena_printf(a, "%s_other_qty_%d", pk, i), REPORT_OTHER_MAX, NULL, &q, &ok);
+
+		if (!*nm && !*un && !qty)
+			continue;
+		if (!*nm)
+			form_error(f, arena_printf(a, "%s_other_name_%d", pk, i), "請填寫能源資源名稱。");
+		rp->other_name[rp->nother] = nm;
+		rp->other_unit[rp->nother] = un;
+		rp->other_qty[rp->nother] = qty;
+		rp->nother++;
+	}
+}
+
+void report_from_form(struct request *req, struct report *r, struct form *f, struct calc_input *in, int *n)
+{
+	const struct form_val *ver = &req->in[REPORT_KEY_VERSION];
+
 	*n = 0;
-	r->version = ver ? strtoll(ver, NULL, 10) : -1;
-	r->confirmed = query_get(&req->form, "confirmed") != NULL;
-	r->scope_text = field_text(req, f, "scope_text", 1000, INPUT_MULTILINE);
-	r->outsourced_scope_text = field_text(req, f, "outsourced_scope_text", 1000, INPUT_MULTILINE);
+	r->version = ver->set ? ver->i : -1;
+	r->confirmed = (int)req->in[REPORT_KEY_CONFIRMED].i;
+	r->scope_text = declared_text(req, f, REPORT_KEY_SCOPE);
+	r->outsourced_scope_text = declared_text(req, f, REPORT_KEY_OUTSOURCED_SCOPE);
 	for (int p = 0; p < CALC_PART__MAX; p++) {
 		struct report_part *rp = &r->part[p];
-		const char *pk = calc_part_keys[p];
 
 		memset(rp, 0, sizeof(*rp));
-		for (int k = 0; k < CALC__MAX; k++) {
-			if (k == CALC_REFRIGERANT)
-				continue;
-			rp->qty[k] = field_qty(req, f, arena_printf(a, "%s_%s", pk, calc_items[k].key), calc_items[k].max,
-					       calc_items[k].unit, &q, &ok);
-			if (ok)
-				add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
-		}
-		rp->generator_name = field_text(req, f, arena_printf(a, "%s_generator_name", pk), 100, 0);
-		rp->r134a = field_qty(req, f, arena_printf(a, "%s_ref_R134a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
-		if (ok)
-			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_R134A, "R134a", q);
-		rp->r410a = field_qty(req, f, arena_printf(a, "%s_ref_R410a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
-		if (ok)
-			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_R410A, "R410a", q);
-		for (int i = 1; i <= REPORT_EXTRA; i++) {
-			const char *tname = arena_printf(a, "%s_ref_type_%d", pk, i);
-			const char *qname = arena_printf(a, "%s_ref_qty_%d", pk, i);
-			const char *type = field_text(req, f, tname, 16, 0);
-			const char *qty = field_qty(req, f, qname, CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
-
-			if (!*type && !qty)
-				continue;
-			if (!*type) {
-				form_error(f, tname, "請選擇冷媒型號。");
-			} else if (ok) {
-				add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_EXTRA + rp->nref, type, q);
-			} else if (!qty) {
-				form_error(f, qname, "請填寫補充量（公斤）。");
-			}
-			rp->ref_type[rp->nref] = type;
-			rp->ref_qty[rp->nref] = qty;
-			rp->nref++;
-		}
-		for (int i = 1; i <= REPORT_EXTRA; i++) {
-			const char *nm = field_text(req, f, arena_printf(a, "%s_other_name_%d", pk, i), 100, 0);
-			const char *un = field_text(req, f, arena_printf(a, "%s_other_unit_%d", pk, i), 20, 0);
-			const char *qty = field_qty(req, f, arena_printf(a, "%s_other_qty_%d", pk, i), REPORT_OTHER_MAX, NULL, &q, &ok);
-
-			if (!*nm && !*un && !qty)
-				continue;
-			if (!*nm)
-				form_error(f, arena_printf(a, "%s_other_name_%d", pk, i), "請填寫能源資源名稱。");
-			rp->other_name[rp->nother] = nm;
-			rp->other_unit[rp->nother] = un;
-			rp->other_qty[rp->nother] = qty;
-			rp->nother++;
-		}
+		fixed_from_form(req, rp, p, f, in, n);
+		rows_from_form(req, rp, p, f, in, n);
 	}
 }
 

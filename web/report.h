@@ -11,6 +11,9 @@
 /* An 其他能源 row's quantity (no factor, any unit): its thousandths still fit the BIGINT column. */
 #define REPORT_OTHER_MAX 1000000000000LL
 
+/* The largest version a report can have (reports.version is an INT UNSIGNED). */
+#define REPORT_VERSION_MAX 4294967295LL
+
 /* calc.h's proof of the bounds counts this many refrigerant rows per part. */
 _Static_assert(2 + REPORT_EXTRA <= CALC_MAX_REFRIGERANT_ROWS, "refrigerant rows beyond calc.h's bound");
 
@@ -46,11 +49,34 @@ struct report {
 	struct report_part part[CALC_PART__MAX];
 };
 
+/*
+ * The declared fields of the report form (page_report.c's report_edit_keys,
+ * read into req->in).  The quantities and the rows of each part are a
+ * family built from calc_items: report_from_form() reads them one by one.
+ */
+enum report_key {
+	REPORT_KEY_YEAR,
+	REPORT_KEY_VERSION,      /* the version the form was opened at */
+	REPORT_KEY_ACTION,       /* report_action_names */
+	REPORT_KEY_CONFIRMED,
+	REPORT_KEY_SCOPE,
+	REPORT_KEY_OUTSOURCED_SCOPE,
+	REPORT_KEY_SAVED,        /* the page after a save */
+	REPORT_KEY__MAX
+};
+
+/* The form's buttons: 計算 (shows the figures, stores nothing) and 存檔. */
+enum report_action { REPORT_ACTION_CALC, REPORT_ACTION_SAVE, REPORT_ACTION__MAX };
+extern const char *const report_action_names[REPORT_ACTION__MAX + 1];
+
 /* Loads the stored report of (agency, year) into r (empty when none).  0 or -1. */
 int report_load(struct request *req, long long agency_id, int year, struct report *r);
 
 /*
- * Reads the posted form into r and checks every field; errors go to f.
+ * Reads the posted form into r: the declared fields from req->in (the
+ * messages of the text fields copied from req->in_err into f), the family
+ * of each part with form_read_one(), and the rules across fields; errors go
+ * to f.  r->version is -1 when the form's version is missing or bad.
  * in/n: the calculation inputs of the valid quantities.
  */
 void report_from_form(struct request *req, struct report *r, struct form *f,
@@ -73,6 +99,27 @@ enum report_save { REPORT_SAVED, REPORT_STALE, REPORT_FAILED, REPORT_UNKNOWN, RE
 /* Saves r (one transaction: report, items, computed lines, audit).  */
 enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
 			     const struct calc_result *res);
+
+/* What the report's page shows (report_form.c). */
+struct report_page {
+	const struct form *f;              /* the messages beside the fields, or NULL */
+	const struct calc_table *t;
+	const struct report *r;
+	const struct report *prev;         /* last year's report, for the hints; NULL: none shown */
+	const char *deadline;              /* 民國 text, or "" */
+	const struct calc_line *lines;
+	int n;
+	const struct calc_result *res;     /* NULL: no 四、排放量小計 */
+	const char *flash, *flash_kind;    /* a message above the form ("ok" or "error"), or NULL */
+	int readonly;                      /* a closed year, or another agency's report */
+	const char *version;               /* the version field as posted; NULL: r->version */
+};
+
+/* The whole page of the report form (or its read-only view). */
+void report_render(struct request *req, const struct report_page *pg);
+
+/* A warning on the whole form (electricity missing while other fields are filled), or NULL. */
+const char *report_form_warning(const struct report *r);
 
 /* 未登錄 / 登錄中 / 已登錄完成 and its CSS class s0 / s1 / s2. */
 const char *report_status_label(const struct report *r);

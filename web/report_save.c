@@ -9,6 +9,7 @@
 #include "job.h"
 #include "report.h"
 #include "session.h"
+#include "store_report.h"
 #include "util.h"
 
 /*
@@ -24,7 +25,11 @@
  * restarting, never while it hangs) and the page says "not saved", "saved"
  * or, honestly, that it cannot tell (REPORT_UNKNOWN).  A deadlock or a lock
  * wait with another save or the worker is retried, while the request is
- * young.  Redis is told after the commit, only to wake the worker.
+ * young.  Redis is told after the commit, only to wake the worker.  The
+ * statements are store_report's; this file keeps the transaction, the
+ * order of its steps, the retries and what each outcome means.  A form
+ * whose version is missing or not a number never gets here (page_report.c
+ * refuses it with a 400): read as 0, it would pass for a new report's.
  */
 
 /* Every field of a report as (key, label, value): what the audit trail compares. */
@@ -91,28 +96,133 @@ static int milli_of(const char *s, long long *m)
 	return 0;
 }
 
+/*
+ * What a step of the save returns besides 0: SAVE_DB, a database error
+ * (db->errstr: a deadlock is tried again); SAVE_UNFIT, a number that does
+ * not fit a column (calc_compute() and the form's bounds exclude it:
+ * logged, never stored as a stand-in, never retried); SAVE_STALE, another
+ * save came first.
+ */
+enum { SAVE_DB = -1, SAVE_UNFIT = -2, SAVE_STALE = -3 };
+
 static int insert_item(struct db *db, long long rid, int part, const char *item, int seq, const char *refrigerant,
 		       const char *name, const char *unit, const char *qty)
 {
-	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO report_items (report_id, part, item, seq, refrigerant, name, unit, quantity_milli)"
-		" VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?)");
 	long long m = 0;
 
-	if (!st || (qty && milli_of(qty, &m)))
-		return -1;
-	db_bind_int(st, 0, rid);
-	db_bind_text(st, 1, calc_part_keys[part]);
-	db_bind_text(st, 2, item);
-	db_bind_int(st, 3, seq);
-	db_bind_text(st, 4, refrigerant ? refrigerant : "");
-	db_bind_text(st, 5, name ? name : "");
-	db_bind_text(st, 6, unit ? unit : "");
-	if (qty)
-		db_bind_int(st, 7, m);
-	else
-		db_bind_null(st, 7);
-	return db_exec(st);
+	if (qty && milli_of(qty, &m))
+		return SAVE_UNFIT;
+	return store_report_item_add(db, rid, (enum calc_part)part, item, seq, refrigerant, name, unit, qty ? &m : NULL);
+}
+
+/* What was typed, as report_items rows (all of them again). */
+static int write_items(struct db *db, long long rid, const struct report *r)
+{
+	int rc = 0;
+
+	if (store_report_items_clear(db, rid))
+		return SAVE_DB;
+	for (int p = 0; p < CALC_PART__MAX && !rc; p++) {
+		const struct report_part *rp = &r->part[p];
+
+		for (int k = 0; k < CALC__MAX && !rc; k++) {
+			const char *name = k == CALC_GENERATOR_DIESEL ? rp->generator_name : NULL;
+			if (k == CALC_REFRIGERANT || (!rp->qty[k] && !(name && *name)))
+				continue;
+			rc = insert_item(db, rid, p, calc_items[k].key, 0, NULL, name, NULL, rp->qty[k]);
+		}
+		if (!rc && rp->r134a)
+			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R134A, "R134a", NULL, NULL, rp->r134a);
+		if (!rc && rp->r410a)
+			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R410A, "R410a", NULL, NULL, rp->r410a);
+		for (int i = 0; i < rp->nref && !rc; i++)
+			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_EXTRA + i, rp->ref_type[i], NULL, NULL, rp->ref_qty[i]);
+		for (int i = 0; i < rp->nother && !rc; i++)
+			rc = insert_item(db, rid, p, "other", i + 1, NULL, rp->other_name[i], rp->other_unit[i], rp->other_qty[i]);
+	}
+	return rc;
+}
+
+/* The computed lines, as report_lines rows (all of them again). */
+static int write_lines(struct db *db, long long rid, const struct calc_line *lines, int n)
+{
+	if (store_report_lines_clear(db, rid))
+		return SAVE_DB;
+	for (int i = 0; i < n; i++) {
+		long long qm = 0, km = 0;
+
+		if (dec_to_scaled_i64(lines[i].quantity, 3, &qm) || dec_to_scaled_i64(lines[i].kg, 3, &km)) {
+			error("report save: line %d does not fit", i);
+			return SAVE_UNFIT;
+		}
+		if (store_report_line_add(db, rid, &lines[i], qm, km))
+			return SAVE_DB;
+	}
+	return 0;
+}
+
+/* The audit trail: every field whose value changed, old -> new. */
+static int write_audit(struct request *req, const struct report *old, const struct report *r)
+{
+	struct flat *fo = arena_alloc(&req->arena, sizeof(*fo)), *fn = arena_alloc(&req->arena, sizeof(*fn));
+
+	flatten(&req->arena, old, fo);
+	flatten(&req->arena, r, fn);
+	for (int i = 0; i < fn->n; i++) {
+		const char *ov = flat_get(fo, fn->key[i], NULL);
+		if ((!ov || strcmp(ov, fn->value[i])) &&
+		    audit_add(req, r->agency_id, r->year, fn->label[i], ov, fn->value[i]))
+			return SAVE_DB;
+	}
+	for (int i = 0; i < fo->n; i++) {
+		if (!flat_get(fn, fo->key[i], NULL) &&
+		    audit_add(req, r->agency_id, r->year, fo->label[i], fo->value[i], NULL))
+			return SAVE_DB;
+	}
+	return 0;
+}
+
+/*
+ * Locks the report row and compares its version with the form's, then
+ * loads what is stored (the audit trail's old values) into *old.
+ */
+static int check_version(struct request *req, const struct report *r, struct report *old)
+{
+	long long id = 0, cur = 0;
+	int found = store_report_lock(&req->app->db, r->agency_id, r->year, &id, &cur);
+
+	if (found < 0)
+		return SAVE_DB;
+	if (cur != r->version)
+		return SAVE_STALE;
+	return report_load(req, r->agency_id, r->year, old) ? SAVE_DB : 0;
+}
+
+/* The reports row: its first version, or the next one; *rid set. */
+static int write_report(struct request *req, const struct report *r, const struct report *old,
+			const struct calc_result *res, const char *token, long long *rid)
+{
+	struct db *db = &req->app->db;
+	struct store_report_write w = {
+		.agency_id = r->agency_id, .year = r->year, .confirmed = r->confirmed,
+		.scope_text = r->scope_text, .outsourced_scope_text = r->outsourced_scope_text,
+		.account_id = req->session->account_id, .save_token = token,
+	};
+
+	if (dec_to_scaled_i64(res->total[CALC_OWN], 3, &w.own_total_milli) ||
+	    dec_to_scaled_i64(res->total[CALC_OUTSOURCED], 3, &w.outsourced_total_milli)) {
+		/* calc_compute() and the report bound exclude it; never store a stand-in. */
+		error("report save: a total does not fit");
+		return SAVE_UNFIT;
+	}
+	if (old->id) {
+		*rid = old->id;
+		return store_report_update(db, old->id, r->version, &w) ? SAVE_DB : 0;
+	}
+	if (!store_report_insert(db, &w, rid))
+		return 0;
+	/* someone else saved the first version meanwhile */
+	return db_err_duplicate(db) ? SAVE_STALE : SAVE_DB;
 }
 
 /*
@@ -122,216 +232,104 @@ static int insert_item(struct db *db, long long rid, int part, const char *item,
 static int committed(struct db *db, const struct report *r, const char *token)
 {
 	for (int i = 0; i < 30; i++) {
-		struct db_stmt *st;
+		int yes;
 
 		/* A server that hangs (not one restarting) gets no more of the user's time. */
 		if (db_paused(db))
 			return -1;
 		db_rollback(db);
-		st = db_prepare(db, "SELECT save_token = ? FROM reports WHERE agency_id = ? AND year = ?");
-		if (st) {
-			db_bind_text(st, 0, token);
-			db_bind_int(st, 1, r->agency_id);
-			db_bind_int(st, 2, r->year);
-			if (!db_exec(st)) {
-				int yes = db_step(st) == 1 && db_col_int(st, 0) == 1;
-
-				db_reset(st);
-				return yes;
-			}
-		}
+		yes = store_report_token_is(db, r->agency_id, r->year, token);
+		if (yes >= 0)
+			return yes;
 		usleep(500000);
 	}
 	return -1;
 }
 
+/*
+ * Commits: 0 with *out REPORT_SAVED, or, after a connection lost at COMMIT,
+ * what the database says of it (REPORT_SAVED, REPORT_FAILED, REPORT_UNKNOWN);
+ * SAVE_DB on another error.
+ */
+static int commit(struct db *db, const struct report *r, const char *token, enum report_save *out)
+{
+	int c;
+
+	*out = REPORT_SAVED;
+	if (!db_commit(db))
+		return 0;
+	if (!db_err_is_connection(db))
+		return SAVE_DB;
+	/* Lost at COMMIT: the server may have committed before it went away. */
+	error("report save: %s at commit; asking whether it was committed", db->errstr);
+	c = committed(db, r, token);
+	*out = c > 0 ? REPORT_SAVED : c == 0 ? REPORT_FAILED : REPORT_UNKNOWN;
+	return 0;
+}
+
+/* A random save token: 32 hex characters.  0, or -1 when the kernel gives no randomness. */
+static int new_token(char token[33])
+{
+	unsigned char rnd[16];
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -1;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(token + i * 2, 3, "%02x", rnd[i]);
+	return 0;
+}
+
+/* The writes of one save, in the open transaction: 0, or a SAVE_ value. */
+static int save_writes(struct request *req, struct report *r, const struct calc_line *lines, int n,
+		       const struct calc_result *res, const char *token)
+{
+	struct db *db = &req->app->db;
+	struct report *old = arena_alloc(&req->arena, sizeof(*old));
+	long long rid = 0;
+	int rc;
+
+	rc = check_version(req, r, old);
+	if (!rc)
+		rc = write_report(req, r, old, res, token, &rid);
+	if (!rc)
+		rc = write_items(db, rid, r);
+	if (!rc)
+		rc = write_lines(db, rid, lines, n);
+	if (rc)
+		return rc;
+	old->version = old->id ? 0 : -1;
+	r->id = rid;
+	rc = write_audit(req, old, r);
+	if (!rc && store_report_queue_rollup(db, r->agency_id, r->year))   /* the outbox, in the same transaction */
+		rc = SAVE_DB;
+	return rc;
+}
+
 static enum report_save save_once(struct request *req, struct report *r, const struct calc_line *lines, int n,
 				  const struct calc_result *res)
 {
-	unsigned char rnd[16];
-	char token[33];
-
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return REPORT_FAILED;
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		snprintf(token + i * 2, 3, "%02x", rnd[i]);
-
 	struct db *db = &req->app->db;
-	struct report old;
-	struct flat *fo = arena_alloc(&req->arena, sizeof(*fo)), *fn = arena_alloc(&req->arena, sizeof(*fn));
-	struct db_stmt *st;
-	long long own = 0, out = 0, rid;
+	enum report_save out;
+	char token[33];
+	int rc;
 
-	if (db_begin(db))
+	if (new_token(token) || db_begin(db))
 		return REPORT_FAILED;
-	st = db_prepare(db, "SELECT id, version FROM reports WHERE agency_id = ? AND year = ? FOR UPDATE");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 0, r->agency_id);
-	db_bind_int(st, 1, r->year);
-	if (db_exec(st))
-		goto fail;
-	long long cur = db_step(st) == 1 ? db_col_int(st, 1) : 0;
-	db_reset(st);
-	if (cur != r->version) {
+	rc = save_writes(req, r, lines, n, res, token);
+	if (!rc)
+		rc = commit(db, r, token, &out);
+	if (!rc) {
+		if (out == REPORT_SAVED) {
+			r->version++;   /* the row's version was r->version (check_version) */
+			/* Wake a worker; if Redis is down the worker's outbox poll finds the work anyway. */
+			job_push_rollup(&req->app->queue, req->session->county_id, r->year);
+		}
+		return out;
+	}
+	if (rc == SAVE_STALE || rc == SAVE_UNFIT) {
 		db_rollback(db);
-		return REPORT_STALE;
+		return rc == SAVE_STALE ? REPORT_STALE : REPORT_FAILED;
 	}
-	if (report_load(req, r->agency_id, r->year, &old))
-		goto fail;
-	if (dec_to_scaled_i64(res->total[CALC_OWN], 3, &own) || dec_to_scaled_i64(res->total[CALC_OUTSOURCED], 3, &out)) {
-		/* calc_compute() and the report bound exclude it; never store a stand-in. */
-		error("report save: a total does not fit");
-		db_rollback(db);
-		return REPORT_FAILED;
-	}
-	if (!old.id) {
-		st = db_prepare(db, "INSERT INTO reports (agency_id, year, version, confirmed, scope_text, outsourced_scope_text,"
-				    " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by, save_token)"
-				    " VALUES (?, ?, 1, ?, ?, ?, ?, ?, NOW(), NOW(), ?, ?)");
-		if (!st)
-			goto fail;
-		db_bind_int(st, 0, r->agency_id);
-		db_bind_int(st, 1, r->year);
-		db_bind_int(st, 2, r->confirmed);
-		db_bind_text(st, 3, r->scope_text);
-		db_bind_text(st, 4, r->outsourced_scope_text);
-		db_bind_int(st, 5, own);
-		db_bind_int(st, 6, out);
-		db_bind_int(st, 7, req->session->account_id);
-		db_bind_text(st, 8, token);
-		if (db_exec(st)) {
-			if (db_err_duplicate(db)) {  /* someone else saved the first version meanwhile */
-				db_rollback(db);
-				return REPORT_STALE;
-			}
-			goto fail;
-		}
-		rid = (long long)db_insert_id(st);
-	} else {
-		rid = old.id;
-		st = db_prepare(db, "UPDATE reports SET version = version + 1, confirmed = ?, scope_text = ?,"
-				    " outsourced_scope_text = ?, own_total_milli = ?, outsourced_total_milli = ?,"
-				    " computed_at = NOW(), updated_at = NOW(), updated_by = ?, save_token = ? WHERE id = ? AND version = ?");
-		if (!st)
-			goto fail;
-		db_bind_int(st, 0, r->confirmed);
-		db_bind_text(st, 1, r->scope_text);
-		db_bind_text(st, 2, r->outsourced_scope_text);
-		db_bind_int(st, 3, own);
-		db_bind_int(st, 4, out);
-		db_bind_int(st, 5, req->session->account_id);
-		db_bind_text(st, 6, token);
-		db_bind_int(st, 7, rid);
-		db_bind_int(st, 8, r->version);
-		if (db_exec(st))
-			goto fail;
-	}
-	st = db_prepare(db, "DELETE FROM report_items WHERE report_id = ?");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 0, rid);
-	if (db_exec(st))
-		goto fail;
-	for (int p = 0; p < CALC_PART__MAX; p++) {
-		const struct report_part *rp = &r->part[p];
-
-		for (int k = 0; k < CALC__MAX; k++) {
-			const char *name = k == CALC_GENERATOR_DIESEL ? rp->generator_name : NULL;
-			if (k == CALC_REFRIGERANT || (!rp->qty[k] && !(name && *name)))
-				continue;
-			if (insert_item(db, rid, p, calc_items[k].key, 0, NULL, name, NULL, rp->qty[k]))
-				goto fail;
-		}
-		if ((rp->r134a && insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R134A, "R134a", NULL, NULL, rp->r134a)) ||
-		    (rp->r410a && insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R410A, "R410a", NULL, NULL, rp->r410a)))
-			goto fail;
-		for (int i = 0; i < rp->nref; i++)
-			if (insert_item(db, rid, p, "refrigerant", REPORT_SEQ_EXTRA + i, rp->ref_type[i], NULL, NULL, rp->ref_qty[i]))
-				goto fail;
-		for (int i = 0; i < rp->nother; i++)
-			if (insert_item(db, rid, p, "other", i + 1, NULL, rp->other_name[i], rp->other_unit[i], rp->other_qty[i]))
-				goto fail;
-	}
-	st = db_prepare(db, "DELETE FROM report_lines WHERE report_id = ?");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 0, rid);
-	if (db_exec(st))
-		goto fail;
-	for (int i = 0; i < n; i++) {
-		const struct calc_line *l = &lines[i];
-		long long qm = 0, km = 0;
-
-		st = db_prepare(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli,"
-				    " kg_milli, factor_text, gwp_set, method, sources, provisional)"
-				    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-		if (!st)
-			goto fail;
-		if (dec_to_scaled_i64(l->quantity, 3, &qm) || dec_to_scaled_i64(l->kg, 3, &km)) {
-			error("report save: line %d does not fit", i);
-			db_rollback(db);
-			return REPORT_FAILED;
-		}
-		db_bind_int(st, 0, rid);
-		db_bind_text(st, 1, calc_part_keys[l->part]);
-		db_bind_text(st, 2, calc_items[l->item].key);
-		db_bind_int(st, 3, l->seq);
-		db_bind_text(st, 4, calc_category_keys[l->category]);
-		db_bind_int(st, 5, l->scope);
-		db_bind_int(st, 6, qm);
-		db_bind_int(st, 7, km);
-		db_bind_text(st, 8, l->factor_text);
-		db_bind_text(st, 9, l->gwp_set);
-		db_bind_text(st, 10, l->method);
-		db_bind_text(st, 11, l->sources);
-		db_bind_int(st, 12, l->provisional);
-		if (db_exec(st))
-			goto fail;
-	}
-	/* The audit trail: every field whose value changed, old -> new. */
-	old.version = old.id ? 0 : -1;
-	r->id = rid;
-	flatten(&req->arena, &old, fo);
-	flatten(&req->arena, r, fn);
-	for (int i = 0; i < fn->n; i++) {
-		const char *ov = flat_get(fo, fn->key[i], NULL);
-		if ((!ov || strcmp(ov, fn->value[i])) &&
-		    audit_add(req, r->agency_id, r->year, fn->label[i], ov, fn->value[i]))
-			goto fail;
-	}
-	for (int i = 0; i < fo->n; i++) {
-		if (!flat_get(fn, fo->key[i], NULL) &&
-		    audit_add(req, r->agency_id, r->year, fo->label[i], fo->value[i], NULL))
-			goto fail;
-	}
-	/* The recalculation it calls for, in the same transaction (the outbox). */
-	st = db_prepare(db, "INSERT INTO outbox (county_id, year, agency_id, created_at)"
-			    " SELECT county_id, ?, id, NOW(3) FROM agencies WHERE id = ?");
-	if (!st)
-		goto fail;
-	db_bind_int(st, 0, r->year);
-	db_bind_int(st, 1, r->agency_id);
-	if (db_exec(st))
-		goto fail;
-	if (db_commit(db)) {
-		int c;
-
-		if (!db_err_is_connection(db))
-			goto fail;
-		/* Lost at COMMIT: the server may have committed before it went away. */
-		error("report save: %s at commit; asking whether it was committed", db->errstr);
-		c = committed(db, r, token);
-		if (c == 0)
-			return REPORT_FAILED;
-		if (c < 0)
-			return REPORT_UNKNOWN;
-	}
-	r->version = old.id ? r->version + 1 : 1;
-	/* Wake a worker; if Redis is down the worker's outbox poll finds the work anyway. */
-	job_push_rollup(&req->app->queue, req->session->county_id, r->year);
-	return REPORT_SAVED;
-fail:
 	if (db_err_contention(db)) {
 		/* A deadlock (or a lock wait) with another save or the worker: InnoDB rolled back; try again. */
 		log_warn("report save: %s; trying again", db->errstr);

@@ -115,6 +115,7 @@ int page_report_edit(struct request *req);
 int page_report_view(struct request *req);
 int page_report_history(struct request *req);
 int page_review(struct request *req);
+extern const struct form_decl report_edit_in, report_view_in, report_history_in, review_in;
 int page_review_export(struct request *req);
 extern const struct form_decl review_export_in;
 int page_export_status(struct request *req);

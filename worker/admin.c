@@ -12,6 +12,8 @@
 #include "db.h"
 #include "decimal.h"
 #include "password.h"
+#include "store_factor.h"
+#include "store_schema.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -92,56 +94,31 @@ static void free_list(char **v, int n)
 	free(v);
 }
 
-static int applied(struct db *db, int version, int *yes)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, version);
-	if (db_exec(st))
-		return -1;
-	*yes = db_step(st) == 1;
-	db_reset(st);
-	return 0;
-}
-
-static int lock(struct db *db, int take)
-{
-	struct db_stmt *st = db_prepare(db, take ? "SELECT GET_LOCK('cityinv_migrate', 60)"
-					       : "SELECT RELEASE_LOCK('cityinv_migrate')");
-	int ok;
-
-	if (!st || db_exec(st) || db_step(st) != 1)
-		return error("migrate: lock: %s", db->errstr);
-	ok = db_col_int(st, 0) == 1;
-	db_reset(st);
-	return ok || !take ? 0 : error("migrate: another migration is running");
-}
-
 static int load_factors(struct db *db, const struct config *cfg);
 
 static int cmd_migrate(struct db *db, const struct config *cfg)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	char **names = NULL;
-	int n = 0, ret = -1, count = 0;
+	int n = 0, ret = -1, count = 0, locked;
 
-	if (db_exec_sql(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			    " version INT UNSIGNED NOT NULL PRIMARY KEY,"
-			    " name VARCHAR(200) NOT NULL,"
-			    " applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP"
-			    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"))
+	if (store_schema_init(db))
 		return error("migrate: %s", db->errstr);
 	if (list_sql(cfg->migrations_dir, is_migration, &names, &n))
 		return -1;
-	if (lock(db, 1))
+	locked = store_schema_lock(db);
+	if (locked < 0) {
+		error("migrate: lock: %s", db->errstr);
 		goto out;
+	}
+	if (!locked) {
+		error("migrate: another migration is running");
+		goto out;
+	}
 	for (int i = 0; i < n; i++) {
-		int version = atoi(names[i]), yes;
-		struct db_stmt *st;
+		int version = atoi(names[i]), yes = store_schema_applied(db, version);
 
-		if (applied(db, version, &yes))
+		if (yes < 0)
 			goto unlock;
 		if (yes)
 			continue;
@@ -154,12 +131,7 @@ static int cmd_migrate(struct db *db, const struct config *cfg)
 			error("migrate: %s failed; fix it and run again", names[i]);
 			goto unlock;
 		}
-		st = db_prepare(db, "INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
-		if (!st)
-			goto unlock;
-		db_bind_int(st, 0, version);
-		db_bind_text(st, 1, names[i]);
-		if (db_exec(st))
+		if (store_schema_record(db, version, names[i]))
 			goto unlock;
 		printf("applied %s\n", names[i]);
 		count++;
@@ -169,7 +141,8 @@ static int cmd_migrate(struct db *db, const struct config *cfg)
 		goto unlock;
 	ret = 0;
 unlock:
-	lock(db, 0);
+	if (store_schema_unlock(db))
+		error("migrate: unlock: %s", db->errstr);
 out:
 	free_list(names, n);
 	strbuf_release(&path);
@@ -204,21 +177,21 @@ static void csv_field(void *data, size_t len, void *ctx)
 	l->col++;
 }
 
-static const char *confidence_of(const char *source)
+static enum calc_confidence confidence_of(const char *source)
 {
 	if (!strncmp(source, "PROVISIONAL", 11))
-		return "provisional";
+		return CONF_PROVISIONAL;
 	if (!strncmp(source, "SECONDARY", 9))
-		return "secondary";
+		return CONF_SECONDARY;
 	if (!strncmp(source, "DERIVED", 7))
-		return "derived";
-	return "official";
+		return CONF_DERIVED;
+	return CONF_OFFICIAL;
 }
 
 static void csv_row(int c, void *ctx)
 {
 	struct csv_load *l = ctx;
-	struct db_stmt *st;
+	struct store_factor_load row;
 	dec_t v;
 
 	(void)c;
@@ -243,20 +216,12 @@ static void csv_row(int c, void *ctx)
 		l->failed = 1;
 		goto out;
 	}
-	st = db_prepare(l->db,
-		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence)"
-		" VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?)"
-		" ON DUPLICATE KEY UPDATE category = VALUES(category), scope = VALUES(scope), gas = VALUES(gas),"
-		" unit = VALUES(unit), value = VALUES(value), valid_from = VALUES(valid_from),"
-		" valid_to = VALUES(valid_to), source = VALUES(source), confidence = VALUES(confidence)");
-	if (!st) {
-		l->failed = 1;
-		goto out;
-	}
-	for (int i = 0; i < CSV_COLS; i++)
-		db_bind_text(st, i, l->field[i]);
-	db_bind_text(st, 9, confidence_of(l->field[8]));
-	if (db_exec(st)) {
+	row = (struct store_factor_load){
+		.key = l->field[0], .category = l->field[1], .scope = l->field[2], .gas = l->field[3], .unit = l->field[4],
+		.value = l->field[5], .valid_from = l->field[6], .valid_to = l->field[7], .source = l->field[8],
+		.confidence = confidence_of(l->field[8]),
+	};
+	if (store_factor_upsert(l->db, &row)) {
 		error("factors: row %d (%s): %s", l->row, l->field[0], l->db->errstr);
 		l->failed = 1;
 		goto out;

@@ -1,0 +1,132 @@
+/* store_factor.c: the calculation's reference data: factors, GWP eras, refrigerants. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_factor.h"
+
+/* The factors.confidence ENUM's values, by enum calc_confidence. */
+static const char *const confidence_names[] = {
+	[CONF_OFFICIAL] = "official",
+	[CONF_SECONDARY] = "secondary",
+	[CONF_DERIVED] = "derived",
+	[CONF_PROVISIONAL] = "provisional",
+};
+
+static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
+{
+	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
+}
+
+static enum calc_confidence confidence_of(const char *s)
+{
+	if (!strcmp(s, "provisional"))
+		return CONF_PROVISIONAL;
+	if (!strcmp(s, "secondary"))
+		return CONF_SECONDARY;
+	if (!strcmp(s, "derived"))
+		return CONF_DERIVED;
+	return CONF_OFFICIAL;
+}
+
+int store_factor_stamp(struct db *db, char *out, size_t size)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT CONCAT(COUNT(*), '/', IFNULL(MAX(updated_at), '')) FROM factors");
+
+	if (!st || db_exec(st))
+		return -1;
+	if (db_step(st) != 1) {
+		db_reset(st);
+		return -1;
+	}
+	col_copy(st, 0, out, size);
+	db_reset(st);
+	return 0;
+}
+
+int store_factor_each(struct db *db, int (*each)(void *ctx, const struct store_factor *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT fkey, value, unit, source, IFNULL(valid_from, 0), IFNULL(valid_to, 0), confidence FROM factors");
+	struct store_factor f;
+	int r;
+
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		col_copy(st, 0, f.key, sizeof(f.key));
+		col_copy(st, 1, f.value, sizeof(f.value));
+		col_copy(st, 2, f.unit, sizeof(f.unit));
+		col_copy(st, 3, f.source, sizeof(f.source));
+		f.valid_from = (int)db_col_int(st, 4);
+		f.valid_to = (int)db_col_int(st, 5);
+		f.confidence = confidence_of(db_col_text(st, 6, NULL));
+		if (each(ctx, &f))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_factor_eras(struct db *db, int (*each)(void *ctx, const struct calc_era *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT gwp_set, from_year, IFNULL(to_year, 0) FROM gwp_eras ORDER BY from_year");
+	struct calc_era e;
+	int r;
+
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		col_copy(st, 0, e.set, sizeof(e.set));
+		e.from = (int)db_col_int(st, 1);
+		e.to = (int)db_col_int(st, 2);
+		if (each(ctx, &e))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_factor_refrigerants(struct db *db, int (*each)(void *ctx, const struct calc_refrigerant *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT code, label, gas, counts_zero, note FROM refrigerants ORDER BY sort");
+	struct calc_refrigerant c;
+	int r;
+
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		col_copy(st, 0, c.code, sizeof(c.code));
+		col_copy(st, 1, c.label, sizeof(c.label));
+		col_copy(st, 2, c.gas, sizeof(c.gas));
+		c.counts_zero = (int)db_col_int(st, 3);
+		col_copy(st, 4, c.note, sizeof(c.note));
+		if (each(ctx, &c))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_factor_upsert(struct db *db, const struct store_factor_load *row)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence)"
+		" VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?)"
+		" ON DUPLICATE KEY UPDATE category = VALUES(category), scope = VALUES(scope), gas = VALUES(gas),"
+		" unit = VALUES(unit), value = VALUES(value), valid_from = VALUES(valid_from),"
+		" valid_to = VALUES(valid_to), source = VALUES(source), confidence = VALUES(confidence)");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, row->key);
+	db_bind_text(st, 1, row->category);
+	db_bind_text(st, 2, row->scope);
+	db_bind_text(st, 3, row->gas);
+	db_bind_text(st, 4, row->unit);
+	db_bind_text(st, 5, row->value);
+	db_bind_text(st, 6, row->valid_from);
+	db_bind_text(st, 7, row->valid_to);
+	db_bind_text(st, 8, row->source);
+	db_bind_text(st, 9, confidence_names[row->confidence]);
+	return db_exec(st);
+}

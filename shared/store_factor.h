@@ -1,0 +1,52 @@
+/* store_factor.h: the calculation's reference data: factors, GWP eras, refrigerants. */
+#ifndef CITYINV_STORE_FACTOR_H
+#define CITYINV_STORE_FACTOR_H
+
+#include <stddef.h>
+
+#include "calc.h"
+#include "db.h"
+
+/*
+ * Return conventions: 0 / -1 (database error, db->errstr set).  A list
+ * calls each(ctx, row) per row (valid during the call only); a non-zero
+ * return stops it, and the list returns 0.
+ */
+
+/*
+ * What changes when the factors do: their count and newest update, as
+ * "N/YYYY-MM-DD HH:MM:SS" into out (cut to size).  0 or -1.
+ */
+int store_factor_stamp(struct db *db, char *out, size_t size);
+
+/* A factors row as the calculation reads it; value is the exact decimal text. */
+struct store_factor {
+	char key[65];
+	char value[41];
+	char unit[161];                     /* VARCHAR(40) utf8mb4 */
+	char source[2401];                  /* VARCHAR(600) utf8mb4 */
+	int valid_from;                     /* 0: NULL */
+	int valid_to;
+	enum calc_confidence confidence;
+};
+
+/* Every factor: 0 or -1. */
+int store_factor_each(struct db *db, int (*each)(void *ctx, const struct store_factor *row), void *ctx);
+/* The GWP eras by from_year (to 0: open): 0 or -1. */
+int store_factor_eras(struct db *db, int (*each)(void *ctx, const struct calc_era *row), void *ctx);
+/* The refrigerants in the form's order (cut to calc_refrigerant's sizes): 0 or -1. */
+int store_factor_refrigerants(struct db *db, int (*each)(void *ctx, const struct calc_refrigerant *row), void *ctx);
+
+/*
+ * One row of the reference CSV files, as text (valid_from and valid_to ""
+ * store NULL; the database checks the rest).
+ */
+struct store_factor_load {
+	const char *key, *category, *scope, *gas, *unit, *value, *valid_from, *valid_to, *source;
+	enum calc_confidence confidence;
+};
+
+/* Inserts the factor, or updates the one of that key: 0 or -1. */
+int store_factor_upsert(struct db *db, const struct store_factor_load *row);
+
+#endif

@@ -1,0 +1,310 @@
+/* store_report.c: an agency's yearly report (reports, report_items, report_lines), what its pages list, and its save's writes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_report.h"
+
+/* Column i of the current row into dst (cut to size, "" for NULL). */
+static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
+{
+	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
+}
+
+int store_report_get(struct db *db, long long agency_id, int year, struct store_report *out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id, version, confirmed, scope_text, outsourced_scope_text,"
+				       " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i') FROM reports WHERE agency_id = ? AND year = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->id = db_col_int(st, 0);
+		out->version = db_col_int(st, 1);
+		out->confirmed = (int)db_col_int(st, 2);
+		col_copy(st, 3, out->scope_text, sizeof(out->scope_text));
+		col_copy(st, 4, out->outsourced_scope_text, sizeof(out->outsourced_scope_text));
+		col_copy(st, 5, out->updated_at, sizeof(out->updated_at));
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_report_items(struct db *db, long long report_id,
+		       int (*each)(void *ctx, const struct store_report_item *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT part, item, seq, IFNULL(refrigerant, ''), IFNULL(name, ''), IFNULL(unit, ''),"
+				       " quantity_milli FROM report_items WHERE report_id = ? ORDER BY part, item, seq");
+	struct store_report_item it;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		it.part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
+		col_copy(st, 1, it.item, sizeof(it.item));
+		it.seq = (int)db_col_int(st, 2);
+		col_copy(st, 3, it.refrigerant, sizeof(it.refrigerant));
+		col_copy(st, 4, it.name, sizeof(it.name));
+		col_copy(st, 5, it.unit, sizeof(it.unit));
+		it.has_quantity = !db_col_isnull(st, 6);
+		it.quantity_milli = it.has_quantity ? db_col_int(st, 6) : 0;
+		if (each(ctx, &it))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_report_year_get(struct db *db, int county_id, int year, struct store_report_year *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT is_open, IFNULL(CONCAT(YEAR(deadline) - 1911, '年', MONTH(deadline), '月', DAY(deadline), '日'), '')"
+		" FROM inventory_years WHERE county_id = ? AND year = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->year = year;
+		out->is_open = (int)db_col_int(st, 0);
+		col_copy(st, 1, out->deadline, sizeof(out->deadline));
+		out->status = 0;
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_report_years(struct db *db, long long agency_id, int county_id,
+		       int (*each)(void *ctx, const struct store_report_year *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT y.year, y.is_open, IFNULL(CONCAT(YEAR(y.deadline) - 1911, '年', MONTH(y.deadline), '月', DAY(y.deadline), '日'), ''),"
+		" IFNULL(r.confirmed + 1, 0) FROM inventory_years y"
+		" LEFT JOIN reports r ON r.agency_id = ? AND r.year = y.year"
+		" WHERE y.county_id = ? ORDER BY y.year DESC");
+	struct store_report_year y;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, county_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		y.year = (int)db_col_int(st, 0);
+		y.is_open = (int)db_col_int(st, 1);
+		col_copy(st, 2, y.deadline, sizeof(y.deadline));
+		y.status = (int)db_col_int(st, 3);
+		if (each(ctx, &y))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_report_history(struct db *db, long long agency_id, int year,
+			 int (*each)(void *ctx, const struct store_report_change *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT DATE_FORMAT(l.at, '%Y-%m-%d %H:%i:%s'), IFNULL(a.login, ''), l.field, IFNULL(l.old_value, ''),"
+		" IFNULL(l.new_value, ''), l.client_addr FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id"
+		" WHERE l.agency_id = ? AND l.year = ? ORDER BY l.id DESC LIMIT 500");
+	struct store_report_change c;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		col_copy(st, 0, c.at, sizeof(c.at));
+		col_copy(st, 1, c.login, sizeof(c.login));
+		col_copy(st, 2, c.field, sizeof(c.field));
+		col_copy(st, 3, c.old_value, sizeof(c.old_value));
+		col_copy(st, 4, c.new_value, sizeof(c.new_value));
+		col_copy(st, 5, c.client_addr, sizeof(c.client_addr));
+		if (each(ctx, &c))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *version)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id, version FROM reports WHERE agency_id = ? AND year = ? FOR UPDATE");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		*id = db_col_int(st, 0);
+		*version = db_col_int(st, 1);
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_report_insert(struct db *db, const struct store_report_write *w, long long *id)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO reports (agency_id, year, version, confirmed, scope_text, outsourced_scope_text,"
+				       " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by, save_token)"
+				       " VALUES (?, ?, 1, ?, ?, ?, ?, ?, NOW(), NOW(), ?, ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, w->agency_id);
+	db_bind_int(st, 1, w->year);
+	db_bind_int(st, 2, w->confirmed);
+	db_bind_text(st, 3, w->scope_text);
+	db_bind_text(st, 4, w->outsourced_scope_text);
+	db_bind_int(st, 5, w->own_total_milli);
+	db_bind_int(st, 6, w->outsourced_total_milli);
+	db_bind_int(st, 7, w->account_id);
+	db_bind_text(st, 8, w->save_token);
+	if (db_exec(st))
+		return -1;
+	*id = (long long)db_insert_id(st);
+	return 0;
+}
+
+int store_report_update(struct db *db, long long id, long long version, const struct store_report_write *w)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE reports SET version = version + 1, confirmed = ?, scope_text = ?,"
+				       " outsourced_scope_text = ?, own_total_milli = ?, outsourced_total_milli = ?,"
+				       " computed_at = NOW(), updated_at = NOW(), updated_by = ?, save_token = ? WHERE id = ? AND version = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, w->confirmed);
+	db_bind_text(st, 1, w->scope_text);
+	db_bind_text(st, 2, w->outsourced_scope_text);
+	db_bind_int(st, 3, w->own_total_milli);
+	db_bind_int(st, 4, w->outsourced_total_milli);
+	db_bind_int(st, 5, w->account_id);
+	db_bind_text(st, 6, w->save_token);
+	db_bind_int(st, 7, id);
+	db_bind_int(st, 8, version);
+	return db_exec(st);
+}
+
+int store_report_items_clear(struct db *db, long long report_id)
+{
+	struct db_stmt *st = db_prepare(db, "DELETE FROM report_items WHERE report_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	return db_exec(st);
+}
+
+int store_report_item_add(struct db *db, long long report_id, enum calc_part part, const char *item, int seq,
+			  const char *refrigerant, const char *name, const char *unit, const long long *quantity_milli)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO report_items (report_id, part, item, seq, refrigerant, name, unit, quantity_milli)"
+		" VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	db_bind_text(st, 1, calc_part_keys[part]);
+	db_bind_text(st, 2, item);
+	db_bind_int(st, 3, seq);
+	db_bind_text(st, 4, refrigerant ? refrigerant : "");
+	db_bind_text(st, 5, name ? name : "");
+	db_bind_text(st, 6, unit ? unit : "");
+	if (quantity_milli)
+		db_bind_int(st, 7, *quantity_milli);
+	else
+		db_bind_null(st, 7);
+	return db_exec(st);
+}
+
+int store_report_lines_clear(struct db *db, long long report_id)
+{
+	struct db_stmt *st = db_prepare(db, "DELETE FROM report_lines WHERE report_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	return db_exec(st);
+}
+
+int store_report_line_add(struct db *db, long long report_id, const struct calc_line *l,
+			  long long quantity_milli, long long kg_milli)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli,"
+				       " kg_milli, factor_text, gwp_set, method, sources, provisional)"
+				       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	db_bind_text(st, 1, calc_part_keys[l->part]);
+	db_bind_text(st, 2, calc_items[l->item].key);
+	db_bind_int(st, 3, l->seq);
+	db_bind_text(st, 4, calc_category_keys[l->category]);
+	db_bind_int(st, 5, l->scope);
+	db_bind_int(st, 6, quantity_milli);
+	db_bind_int(st, 7, kg_milli);
+	db_bind_text(st, 8, l->factor_text);
+	db_bind_text(st, 9, l->gwp_set);
+	db_bind_text(st, 10, l->method);
+	db_bind_text(st, 11, l->sources);
+	db_bind_int(st, 12, l->provisional);
+	return db_exec(st);
+}
+
+int store_report_token_is(struct db *db, long long agency_id, int year, const char *token)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT save_token = ? FROM reports WHERE agency_id = ? AND year = ?");
+	int r, yes = 0;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, token);
+	db_bind_int(st, 1, agency_id);
+	db_bind_int(st, 2, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		yes = db_col_int(st, 0) == 1;
+	db_reset(st);
+	return r < 0 ? -1 : yes;
+}
+
+int store_report_queue_rollup(struct db *db, long long agency_id, int year)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO outbox (county_id, year, agency_id, created_at)"
+				       " SELECT county_id, ?, id, NOW(3) FROM agencies WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, agency_id);
+	return db_exec(st);
+}

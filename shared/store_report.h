@@ -1,0 +1,132 @@
+/* store_report.h: an agency's yearly report (reports, report_items, report_lines), what its pages list, and its save's writes. */
+#ifndef CITYINV_STORE_REPORT_H
+#define CITYINV_STORE_REPORT_H
+
+#include "calc.h"
+#include "db.h"
+
+/*
+ * Return conventions: 0 / -1 (database error, db->errstr set); a lookup
+ * 1 found / 0 not found / -1.  A list calls each(ctx, row) per row (the row
+ * is valid during the call only); a non-zero return stops it, and the list
+ * returns 0.  Strings are fixed arrays sized by the schema's columns
+ * (utf8mb4: four bytes a character).  The save's functions run inside the
+ * caller's transaction (report_save.c owns it, its retries and its errors).
+ */
+
+/* A reports row, as the form shows it. */
+struct store_report {
+	long long id;
+	long long version;
+	int confirmed;
+	char scope_text[4001];              /* VARCHAR(1000) */
+	char outsourced_scope_text[4001];
+	char updated_at[24];                /* YYYY-MM-DD HH:MM */
+};
+
+/* The report of (agency_id, year): 1 found, 0 none, -1. */
+int store_report_get(struct db *db, long long agency_id, int year, struct store_report *out);
+
+/* A report_items row: one filled field of the form. */
+struct store_report_item {
+	enum calc_part part;
+	char item[25];                      /* calc_items[].key, or "other" */
+	int seq;
+	char refrigerant[17];               /* "" when NULL */
+	char name[401];                     /* "" when NULL */
+	char unit[81];                      /* "" when NULL */
+	int has_quantity;                   /* quantity_milli is not NULL */
+	long long quantity_milli;
+};
+
+/* The items of report_id by part, item, seq: 0 or -1 (also when the rows could not all be read). */
+int store_report_items(struct db *db, long long report_id,
+		       int (*each)(void *ctx, const struct store_report_item *row), void *ctx);
+
+/*
+ * The county's inventory year as the report pages show it (inventory_years,
+ * whose store is store_year's: the lead may move it there).  status: in
+ * store_report_years only, the agency's report of that year: 0 none, 1
+ * 登錄中, 2 已登錄完成.
+ */
+struct store_report_year {
+	int year;
+	int is_open;
+	char deadline[40];                  /* "114年6月30日", or "" */
+	int status;
+};
+
+/* The county's year row: 1 found, 0 not one of its years, -1. */
+int store_report_year_get(struct db *db, int county_id, int year, struct store_report_year *out);
+/* The county's years, newest first, each with the agency's report status: 0 or -1. */
+int store_report_years(struct db *db, long long agency_id, int county_id,
+		       int (*each)(void *ctx, const struct store_report_year *row), void *ctx);
+
+/* One line of the audit trail of an agency's year (audit_log, joined with the account's login). */
+struct store_report_change {
+	char at[24];                        /* YYYY-MM-DD HH:MM:SS */
+	char login[41];                     /* ascii */
+	char field[257];
+	char old_value[4001];               /* "" when NULL */
+	char new_value[4001];
+	char client_addr[46];
+};
+
+/* The newest 500 changes of (agency_id, year), newest first: 0 or -1. */
+int store_report_history(struct db *db, long long agency_id, int year,
+			 int (*each)(void *ctx, const struct store_report_change *row), void *ctx);
+
+/* ---- The save (inside the caller's transaction) ---- */
+
+/* Locks the report row of (agency_id, year) FOR UPDATE: 1 with *id and *version, 0 none yet, -1. */
+int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *version);
+
+/* What a save writes into the reports row. */
+struct store_report_write {
+	long long agency_id;
+	int year;
+	int confirmed;
+	const char *scope_text;
+	const char *outsourced_scope_text;
+	long long own_total_milli;
+	long long outsourced_total_milli;
+	long long account_id;               /* updated_by */
+	const char *save_token;             /* 32 hex characters (report_save.c) */
+};
+
+/*
+ * The first version of a report: 0 with *id set, or -1; db_err_duplicate()
+ * then says another save created it meanwhile.
+ */
+int store_report_insert(struct db *db, const struct store_report_write *w, long long *id);
+/* The next version of report `id`, whose version is now `version`: 0 or -1. */
+int store_report_update(struct db *db, long long id, long long version, const struct store_report_write *w);
+
+/* Removes the items of report_id (the save writes them all again): 0 or -1. */
+int store_report_items_clear(struct db *db, long long report_id);
+/*
+ * One item; refrigerant, name, unit NULL or "" store NULL; quantity_milli
+ * NULL stores NULL.  0 or -1.
+ */
+int store_report_item_add(struct db *db, long long report_id, enum calc_part part, const char *item, int seq,
+			  const char *refrigerant, const char *name, const char *unit, const long long *quantity_milli);
+
+/* Removes the computed lines of report_id: 0 or -1. */
+int store_report_lines_clear(struct db *db, long long report_id);
+/* One computed line, with its quantity and kgCO2e in thousandths (the caller checked they fit): 0 or -1. */
+int store_report_line_add(struct db *db, long long report_id, const struct calc_line *l,
+			  long long quantity_milli, long long kg_milli);
+
+/*
+ * After a connection lost at COMMIT: does the report of (agency_id, year)
+ * carry `token` (so that save was committed)?  1 yes, 0 no (or no report), -1.
+ */
+int store_report_token_is(struct db *db, long long agency_id, int year, const char *token);
+
+/*
+ * The outbox row asking the worker to recompute the agency's county-year
+ * (the outbox is store_rollup's table: the lead may move this there).  0 or -1.
+ */
+int store_report_queue_rollup(struct db *db, long long agency_id, int year);
+
+#endif

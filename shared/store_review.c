@@ -1,0 +1,192 @@
+/* store_review.c: what 所屬機關填報確認 reads: who may see an agency, the county-year stamp, the subtree and its totals. */
+#include <stdio.h>
+
+#include "store_review.h"
+
+static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
+{
+	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
+}
+
+/* Runs a prepared one-row existence check: 1 a row, 0 none, -1. */
+static int exists(struct db_stmt *st)
+{
+	int r;
+
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	db_reset(st);
+	return r;
+}
+
+int store_review_is_ancestor(struct db *db, long long ancestor_id, long long descendant_id)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM agency_tree WHERE ancestor_id = ? AND descendant_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, ancestor_id);
+	db_bind_int(st, 1, descendant_id);
+	return exists(st);
+}
+
+int store_review_in_county(struct db *db, long long agency_id, int county_id)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM agencies WHERE id = ? AND county_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, county_id);
+	return exists(st);
+}
+
+int store_review_agency(struct db *db, long long agency_id, struct store_review_agency *out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT name, level FROM agencies WHERE id = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		col_copy(st, 0, out->name, sizeof(out->name));
+		out->level = (int)db_col_int(st, 1);
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_review_stamp(struct db *db, int county_id, long long agency_id, int year, struct store_review_stamp *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT y.served, a.county_id IS NOT NULL, IFNULL(a.county_id, 0),"
+		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ?),"
+		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ? AND o.done_at IS NULL),"
+		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
+		"  WHERE c.county_id = a.county_id AND c.year = ?), '-')"
+		" FROM (SELECT EXISTS (SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?) AS served) y"
+		" LEFT JOIN agencies a ON a.id = ?");
+	int found;
+
+	out->served = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, county_id);
+	db_bind_int(st, 4, year);
+	db_bind_int(st, 5, agency_id);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) != 1) {
+		/* The query always gives one row: none is an error (a lost result). */
+		db_reset(st);
+		return -1;
+	}
+	out->served = (int)db_col_int(st, 0);
+	found = (int)db_col_int(st, 1);
+	out->county_id = db_col_int(st, 2);
+	out->last_outbox = db_col_int(st, 3);
+	out->pending = db_col_int(st, 4);
+	col_copy(st, 5, out->computed_at, sizeof(out->computed_at));
+	db_reset(st);
+	return found;
+}
+
+int store_review_trail(struct db *db, long long agency_id, long long viewer_agency_id,
+		       int (*each)(void *ctx, const struct store_review_crumb *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT a.id, a.name FROM agency_tree t JOIN agencies a ON a.id = t.ancestor_id"
+		" WHERE t.descendant_id = ? AND (? = 0 OR EXISTS (SELECT 1 FROM agency_tree v"
+		"  WHERE v.ancestor_id = ? AND v.descendant_id = a.id)) ORDER BY t.depth DESC");
+	struct store_review_crumb c;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, viewer_agency_id ? 1 : 0);
+	db_bind_int(st, 2, viewer_agency_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		c.id = db_col_int(st, 0);
+		col_copy(st, 1, c.name, sizeof(c.name));
+		if (each(ctx, &c))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_review_pending(struct db *db, long long agency_id, int year, struct arena *a, long long **ids, int *n)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT DISTINCT IFNULL(t.ancestor_id, 0) FROM outbox o LEFT JOIN agency_tree t ON t.descendant_id = o.agency_id"
+		" WHERE o.county_id = (SELECT county_id FROM agencies WHERE id = ?) AND o.year = ? AND o.done_at IS NULL LIMIT 20001");
+	long long *v;
+	int r = 0;
+
+	_Static_assert(STORE_REVIEW_PENDING_MAX + 1 == 20001, "the LIMIT of store_review_pending");
+	*ids = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	v = arena_alloc(a, sizeof(*v) * (STORE_REVIEW_PENDING_MAX + 1));
+	while (*n <= STORE_REVIEW_PENDING_MAX && (r = db_step(st)) == 1)
+		v[(*n)++] = db_col_int(st, 0);
+	db_reset(st);
+	if (r < 0)
+		return -1;
+	*ids = v;
+	return 0;
+}
+
+int store_review_children(struct db *db, long long agency_id, int year,
+			  int (*each)(void *ctx, const struct store_review_child *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT a.id, a.name, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
+		" IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)),"
+		" IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
+		" r.agency_id IS NULL AND rep.id IS NOT NULL,"
+		" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1)"
+		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
+		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
+		" WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code");
+	struct store_review_child c;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, agency_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		c.id = db_col_int(st, 0);
+		col_copy(st, 1, c.name, sizeof(c.name));
+		c.subtree_milli = db_col_int(st, 2);
+		c.subtree_outsourced_milli = db_col_int(st, 3);
+		c.status = (int)db_col_int(st, 4);
+		col_copy(st, 5, c.computed_at, sizeof(c.computed_at));
+		c.uncounted = (int)db_col_int(st, 6);
+		c.has_children = (int)db_col_int(st, 7);
+		if (each(ctx, &c))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}

@@ -1,0 +1,218 @@
+/* store_report_test.c: the report's store (store_report) against the test stack's MariaDB, inside a transaction rolled back. */
+#include <limits.h>
+
+#include "store_report.h"
+#include "store_test.h"
+
+struct items {
+	struct store_report_item row[8];
+	int n;
+	int stop_after;    /* 0: read them all */
+};
+
+static int take_item(void *ctx, const struct store_report_item *it)
+{
+	struct items *v = ctx;
+
+	if (v->n < 8)
+		v->row[v->n++] = *it;
+	return v->stop_after && v->n >= v->stop_after;
+}
+
+struct years_seen {
+	int n, first, status_of_test_year, test_year;
+};
+
+static int take_year(void *ctx, const struct store_report_year *y)
+{
+	struct years_seen *v = ctx;
+
+	if (!v->n++)
+		v->first = y->year;
+	if (y->year == v->test_year)
+		v->status_of_test_year = y->status;
+	return 0;
+}
+
+struct changes {
+	int n;
+	char first_field[257], first_old[4001], first_login[41];
+};
+
+static int take_change(void *ctx, const struct store_report_change *c)
+{
+	struct changes *v = ctx;
+
+	if (!v->n++) {
+		snprintf(v->first_field, sizeof(v->first_field), "%s", c->field);
+		snprintf(v->first_old, sizeof(v->first_old), "%s", c->old_value);
+		snprintf(v->first_login, sizeof(v->first_login), "%s", c->login);
+	}
+	return 0;
+}
+
+static void test_report_row(struct db *db, long long agency, int year, long long account, long long *rid)
+{
+	struct store_report got;
+	struct store_report_write w = {
+		.agency_id = agency, .year = year, .confirmed = 0, .scope_text = "校舍及宿舍", .outsourced_scope_text = "",
+		.own_total_milli = 9027523, .outsourced_total_milli = LLONG_MAX, .account_id = account,
+		.save_token = "0123456789abcdef0123456789abcdef",
+	};
+	long long id = 0, version = 0, dup = 0;
+
+	is_int(store_report_get(db, agency, year, &got), 0, "no report yet: not found");
+	is_int(store_report_lock(db, agency, year, &id, &version), 0, "nothing to lock yet");
+	ok(store_report_insert(db, &w, rid) == 0 && *rid > 0, "the first version is inserted (id %lld)", *rid);
+	is_int(*rid, store_test_int(db, "SELECT id FROM reports WHERE agency_id = @a AND year = @y"), "its id is the row's");
+	ok(store_report_insert(db, &w, &dup) == -1 && db_err_duplicate(db), "a second first version is a duplicate");
+	is_int(store_report_get(db, agency, year, &got), 1, "found now");
+	ok(got.id == *rid && got.version == 1 && got.confirmed == 0, "id, version 1, not confirmed");
+	is_str(got.scope_text, "校舍及宿舍", "the scope text as written");
+	is_str(got.outsourced_scope_text, "", "an empty text stays empty");
+	is_int(strlen(got.updated_at), 16, "updated_at as YYYY-MM-DD HH:MM (%s)", got.updated_at);
+	is_int(store_test_int(db, "SELECT outsourced_total_milli = 9223372036854775807 FROM reports WHERE agency_id = @a AND year = @y"), 1,
+	       "the largest BIGINT total is stored exactly");
+
+	ok(store_report_lock(db, agency, year, &id, &version) == 1 && id == *rid && version == 1, "locked: its id and version 1");
+	w.confirmed = 1;
+	w.scope_text = "辦公廳舍";
+	ok(store_report_update(db, *rid, 1, &w) == 0, "the next version is written");
+	ok(store_report_get(db, agency, year, &got) == 1 && got.version == 2 && got.confirmed == 1, "version 2, confirmed");
+	is_str(got.scope_text, "辦公廳舍", "the new scope text");
+	w.scope_text = "舊版本";
+	ok(store_report_update(db, *rid, 1, &w) == 0, "an update from version 1 again runs");
+	ok(store_report_get(db, agency, year, &got) == 1 && got.version == 2, "and changes nothing: still version 2");
+	is_str(got.scope_text, "辦公廳舍", "nor the text");
+}
+
+static void test_items(struct db *db, long long rid)
+{
+	struct items v = { .n = 0 };
+	long long big = LLONG_MAX, q = 12345;
+
+	ok(store_report_items_clear(db, rid) == 0, "items cleared");
+	ok(store_report_items(db, rid, take_item, &v) == 0 && v.n == 0, "no items: none listed");
+	ok(store_report_item_add(db, rid, CALC_OWN, "electricity", 0, NULL, NULL, NULL, &q) == 0 &&
+	   store_report_item_add(db, rid, CALC_OUTSOURCED, "other", 1, "", "太陽能", "度", NULL) == 0 &&
+	   store_report_item_add(db, rid, CALC_OWN, "refrigerant", 10, "R404A", NULL, NULL, &big) == 0, "three items added");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_items i JOIN reports r ON r.id = i.report_id"
+				  " WHERE r.agency_id = @a AND r.year = @y"), 3, "three rows in report_items");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_items i JOIN reports r ON r.id = i.report_id"
+				  " WHERE r.agency_id = @a AND r.year = @y AND refrigerant IS NULL AND name IS NULL AND unit IS NULL"), 1,
+	       "empty texts stored as NULL");
+	ok(store_report_items(db, rid, take_item, &v) == 0 && v.n == 3, "three listed");
+	ok(v.row[0].part == CALC_OWN && !strcmp(v.row[0].item, "electricity") && v.row[0].has_quantity && v.row[0].quantity_milli == 12345,
+	   "by part, item, seq: own electricity 12.345 first");
+	ok(v.row[1].part == CALC_OWN && !strcmp(v.row[1].item, "refrigerant") && v.row[1].seq == 10 &&
+	   !strcmp(v.row[1].refrigerant, "R404A") && v.row[1].quantity_milli == LLONG_MAX, "then the refrigerant, its largest quantity exact");
+	ok(v.row[2].part == CALC_OUTSOURCED && !strcmp(v.row[2].name, "太陽能") && !strcmp(v.row[2].unit, "度") &&
+	   !v.row[2].has_quantity && !*v.row[2].refrigerant, "then the outsourced 其他能源 row, without a quantity");
+	v = (struct items){ .stop_after = 1 };
+	ok(store_report_items(db, rid, take_item, &v) == 0 && v.n == 1, "a non-zero return stops the list");
+	v = (struct items){ .n = 0 };
+	ok(store_report_items(db, 0, take_item, &v) == 0 && v.n == 0, "no such report: no items");
+	ok(store_report_items_clear(db, rid) == 0, "cleared again");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_items i JOIN reports r ON r.id = i.report_id"
+				  " WHERE r.agency_id = @a AND r.year = @y"), 0, "none left");
+}
+
+static void test_lines(struct db *db, long long rid)
+{
+	struct calc_line l;
+
+	memset(&l, 0, sizeof(l));
+	l.item = CALC_ELECTRICITY;
+	l.part = CALC_OWN;
+	l.category = CALC_CAT_STATIONARY;
+	l.scope = 2;
+	snprintf(l.factor_text, sizeof(l.factor_text), "0.474");
+	snprintf(l.method, sizeof(l.method), "度 × 係數");
+	snprintf(l.sources, sizeof(l.sources), "能源署");
+	l.provisional = 1;
+	ok(store_report_lines_clear(db, rid) == 0, "lines cleared");
+	ok(store_report_line_add(db, rid, &l, 10000000, 4740000) == 0, "a line added");
+	is_int(store_test_int(db, "SELECT kg_milli FROM report_lines l JOIN reports r ON r.id = l.report_id"
+				  " WHERE r.agency_id = @a AND r.year = @y AND l.part = 'own' AND l.item = 'electricity'"
+				  " AND l.category = 'stationary' AND l.scope = 2 AND l.quantity_milli = 10000000"
+				  " AND l.factor_text = '0.474' AND l.gwp_set = '' AND l.provisional = 1"), 4740000, "read back as written");
+	ok(store_report_line_add(db, rid, &l, 1, 1) == -1 && db_err_duplicate(db), "the same line twice is a duplicate");
+	ok(store_report_lines_clear(db, rid) == 0, "cleared again");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+				  " WHERE r.agency_id = @a AND r.year = @y"), 0, "none left");
+}
+
+static void test_save_checks(struct db *db, long long agency, int year)
+{
+	long long before = store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE agency_id = @a AND year = @y AND done_at IS NULL");
+
+	is_int(store_report_token_is(db, agency, year, "0123456789abcdef0123456789abcdef"), 1, "the save token is the row's");
+	is_int(store_report_token_is(db, agency, year, "ffffffffffffffffffffffffffffffff"), 0, "another token is not");
+	is_int(store_report_token_is(db, agency, year + 1, "0123456789abcdef0123456789abcdef"), 0, "another year's row: not this save");
+	ok(store_report_queue_rollup(db, agency, year) == 0, "the rollup queued");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE agency_id = @a AND year = @y AND done_at IS NULL"), before + 1,
+	       "one more pending outbox row");
+	is_int(store_test_int(db, "SELECT county_id = (SELECT county_id FROM agencies WHERE id = @a) FROM outbox"
+				  " WHERE agency_id = @a AND year = @y ORDER BY id DESC LIMIT 1"), 1, "for the agency's county");
+	ok(store_report_queue_rollup(db, 0, year) == 0, "no such agency: nothing to queue, no error");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE agency_id = 0"), 0, "and no row");
+}
+
+static void test_pages(struct db *db, long long agency, int county, int year)
+{
+	struct store_report_year y;
+	struct years_seen seen = { .test_year = year, .status_of_test_year = -1 };
+	struct changes ch = { 0 };
+
+	ok(db_exec_sql(db, "UPDATE inventory_years SET deadline = '2025-06-30', is_open = 0 WHERE county_id = @c AND year = @y") == 0,
+	   "a deadline set, the year closed");
+	ok(store_report_year_get(db, county, year, &y) == 1 && y.year == year && !y.is_open, "the county's year: found, closed");
+	is_str(y.deadline, "114年6月30日", "its deadline in 民國");
+	is_int(store_report_year_get(db, county, 1999, &y), 0, "a year the county does not have: not found");
+	ok(store_report_years(db, agency, county, take_year, &seen) == 0, "the county's years listed");
+	is_int(seen.n, store_test_int(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = @c"), "every one of them");
+	is_int(seen.first, store_test_int(db, "SELECT MAX(year) FROM inventory_years WHERE county_id = @c"), "newest first");
+	is_int(seen.status_of_test_year, 2, "the test year: 已登錄完成 (confirmed)");
+
+	ok(db_exec_sql(db, "INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
+			   " WITH RECURSIVE s (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 501)"
+			   " SELECT NOW(3), @acct, @a, @y, CONCAT('欄位 ', n), 'x', 'y', '127.0.0.1' FROM s") == 0 &&
+	   db_exec_sql(db, "INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
+			   " VALUES (NOW(3), @acct, @a, @y, '最新', NULL, 'z', '127.0.0.1')") == 0,
+	   "502 changes recorded");
+	ok(store_report_history(db, agency, year, take_change, &ch) == 0, "the history listed");
+	is_int(ch.n, 500, "the newest 500 only");
+	is_str(ch.first_field, "最新", "newest first");
+	is_str(ch.first_old, "", "a NULL old value reads as empty");
+	ok(*ch.first_login, "with the account's login (%s)", ch.first_login);
+	ch = (struct changes){ 0 };
+	ok(store_report_history(db, agency, 1999, take_change, &ch) == 0 && ch.n == 0, "no changes in a year without any");
+}
+
+int main(void)
+{
+	struct db db;
+	long long agency, account, rid = 0;
+	int county, year;
+
+	store_test_open(&db);
+	ok(db_begin(&db) == 0, "a transaction");
+	agency = store_test_int(&db, "SELECT @a := a.id FROM agencies a JOIN counties c ON c.id = a.county_id"
+				     " WHERE c.letter = 'Z' AND a.code = '371036500X'");
+	county = (int)store_test_int(&db, "SELECT @c := county_id FROM agencies WHERE id = @a");
+	account = store_test_int(&db, "SELECT @acct := id FROM accounts WHERE agency_id = @a");
+	year = (int)store_test_int(&db, "SELECT @y := MIN(y.year) FROM inventory_years y WHERE y.county_id = @c"
+				       " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.agency_id = @a AND r.year = y.year)");
+	ok(agency > 0 && county > 0 && account > 0 && year > 0, "a demo agency (%lld) and a year it has no report of (%d)", agency, year);
+
+	test_report_row(&db, agency, year, account, &rid);
+	test_items(&db, rid);
+	test_lines(&db, rid);
+	test_save_checks(&db, agency, year);
+	test_pages(&db, agency, county, year);
+
+	ok(db_rollback(&db) == 0, "rolled back");
+	is_int(store_test_int(&db, "SELECT COUNT(*) FROM reports WHERE agency_id = @a AND year = @y"), 0, "nothing of it is left");
+	db_release(&db);
+	return tap_done();
+}

@@ -1,0 +1,341 @@
+/* report_form.c: the report form's page: its fields with last year's hints, 四、排放量小計, and the whole page around them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "form.h"
+#include "html.h"
+#include "report.h"
+#include "routes.h"
+#include "session.h"
+#include "util.h"
+
+/* Last year's value of a field, for the hint beside it. */
+static const char *last_of(const struct report *prev, int part, int k)
+{
+	return prev && prev->id ? prev->part[part].qty[k] : NULL;
+}
+
+/* A warning when a value moved by more than 50% from last year. */
+static const char *jump_warning(struct request *req, const char *now, const char *last)
+{
+	dec_t a, b, diff, half;
+
+	if (!now || !last || dec_parse(now, strlen(now), 3, DEC_ALLOW_GROUPING, &a) ||
+	    dec_parse(last, strlen(last), 3, DEC_ALLOW_GROUPING, &b))
+		return NULL;
+	if (dec_is_zero(b))
+		return dec_is_zero(a) ? NULL : arena_strdup(&req->arena, "去年為 0，請確認數值。");
+	if (dec_sub(a, b, &diff) || dec_mul(b, (dec_t){ 5, 1 }, &half))
+		return NULL;
+	if (diff.m < 0)
+		diff.m = -diff.m;
+	if (dec_cmp(diff, half) > 0)
+		return arena_strdup(&req->arena, "與去年相差超過 ±50%，請確認數值是否正確。");
+	return NULL;
+}
+
+static void qty_field(struct request *req, const struct form *f, const char *name, const char *label,
+		      const char *value, const char *unit, const char *last, int readonly)
+{
+	struct strbuf extra = STRBUF_INIT;
+	const char *w = jump_warning(req, value, last);
+
+	if (last) {
+		html(&extra, "<span class=\"last muted\">去年：");
+		html_txt(&extra, last);
+		html(&extra, "</span>");
+	}
+	if (w) {
+		html(&extra, " <span class=\"warn\">");
+		html_txt(&extra, w);
+		html(&extra, "</span>");
+	}
+	struct field fd = { .name = name, .label = label, .value = value, .unit = unit, .decimal = 1,
+			    .maxlength = 40, .extra = extra.len ? arena_strdup(&req->arena, extra.buf) : NULL,
+			    .readonly = readonly };
+	form_field(req, f, &fd);
+	strbuf_release(&extra);
+}
+
+static void text_field(struct request *req, const struct form *f, const char *name, const char *label,
+		       const char *value, int max, int readonly)
+{
+	struct field fd = { .name = name, .label = label, .value = value, .maxlength = max, .readonly = readonly };
+	form_field(req, f, &fd);
+}
+
+static void refrigerant_select(struct request *req, const struct calc_table *t, const char *name, const char *value)
+{
+	struct strbuf *o = &req->body;
+
+	html(o, "<select id=\"f-");
+	html_attr(o, name);
+	html(o, "\" name=\"");
+	html_attr(o, name);
+	html(o, "\"><option value=\"\">請選擇</option>");
+	for (int i = 0; t && i < t->nrefrigerants; i++) {
+		const char *c = t->refrigerants[i].code;
+		if (!strcmp(c, "R134a") || !strcmp(c, "R410a"))
+			continue;
+		html_option(o, c, t->refrigerants[i].label, value && !strcmp(value, c));
+	}
+	html(o, "</select>");
+}
+
+static void render_part(struct request *req, const struct form *f, const struct calc_table *t,
+			const struct report *r, const struct report *prev, int p, int ro)
+{
+	struct strbuf *o = &req->body;
+	const struct report_part *rp = &r->part[p];
+	const char *pk = calc_part_keys[p];
+	struct arena *a = &req->arena;
+#define N(fmt, ...) arena_printf(a, fmt, __VA_ARGS__)
+
+	qty_field(req, f, N("%s_electricity", pk), "電力", rp->qty[CALC_ELECTRICITY], "度", last_of(prev, p, CALC_ELECTRICITY), ro);
+	html(o, "<h3>天然氣/瓦斯</h3>");
+	qty_field(req, f, N("%s_natural_gas", pk), "天然氣", rp->qty[CALC_NATURAL_GAS], "立方公尺", last_of(prev, p, CALC_NATURAL_GAS), ro);
+	qty_field(req, f, N("%s_lpg", pk), "瓦斯", rp->qty[CALC_LPG], "公斤", last_of(prev, p, CALC_LPG), ro);
+	html(o, "<h3>公務車用油</h3>");
+	qty_field(req, f, N("%s_vehicle_gasoline", pk), "汽油", rp->qty[CALC_VEHICLE_GASOLINE], "公升", last_of(prev, p, CALC_VEHICLE_GASOLINE), ro);
+	qty_field(req, f, N("%s_vehicle_diesel", pk), "柴油", rp->qty[CALC_VEHICLE_DIESEL], "公升", last_of(prev, p, CALC_VEHICLE_DIESEL), ro);
+	html(o, "<h3>其他設施(如發電機)</h3>");
+	text_field(req, f, N("%s_generator_name", pk), "設施名稱", rp->generator_name, 100, ro);
+	qty_field(req, f, N("%s_generator_diesel", pk), "發電機柴油", rp->qty[CALC_GENERATOR_DIESEL], "公升", last_of(prev, p, CALC_GENERATOR_DIESEL), ro);
+	html(o, "<h3>滅火器補充量</h3>");
+	qty_field(req, f, N("%s_ext_co2", pk), "二氧化碳滅火器補充", rp->qty[CALC_EXT_CO2], "公斤", last_of(prev, p, CALC_EXT_CO2), ro);
+	qty_field(req, f, N("%s_ext_bc", pk), "BC乾粉滅火器補充", rp->qty[CALC_EXT_BC], "公斤", last_of(prev, p, CALC_EXT_BC), ro);
+	qty_field(req, f, N("%s_ext_kbc", pk), "KBC乾粉滅火器補充", rp->qty[CALC_EXT_KBC], "公斤", last_of(prev, p, CALC_EXT_KBC), ro);
+	html(o, "<h3>冷媒補充量(含大樓冷氣、中央空調冰水主機、車用冷媒等)</h3>");
+	qty_field(req, f, N("%s_ref_R134a", pk), "冷媒型號R134a，補充", rp->r134a, "公斤", prev && prev->id ? prev->part[p].r134a : NULL, ro);
+	qty_field(req, f, N("%s_ref_R410a", pk), "冷媒型號R410a，補充", rp->r410a, "公斤", prev && prev->id ? prev->part[p].r410a : NULL, ro);
+	int rows = rp->nref + (ro ? 0 : 2);
+	if (rows > REPORT_EXTRA)
+		rows = REPORT_EXTRA;
+	for (int i = 0; i < rows; i++) {
+		const char *tn = N("%s_ref_type_%d", pk, i + 1), *qn = N("%s_ref_qty_%d", pk, i + 1);
+		const char *err = form_error_of(f, tn);
+
+		html(o, "<div class=\"field\"><label for=\"f-");
+		html_attr(o, tn);
+		strbuf_addf(o, "\">其他冷媒型號 %d</label><div class=\"control\">", i + 1);
+		refrigerant_select(req, t, tn, i < rp->nref ? rp->ref_type[i] : NULL);
+		if (err) {
+			html(o, "<p class=\"field-error\">");
+			html_txt(o, err);
+			html(o, "</p>");
+		}
+		html(o, "</div></div>");
+		qty_field(req, f, qn, arena_printf(a, "其他冷媒 %d 補充", i + 1), i < rp->nref ? rp->ref_qty[i] : NULL, "公斤", NULL, ro);
+	}
+	html(o, "<h3>其他能源資源耗用量</h3><p class=\"muted\">未列於上方的能資源（例如化學滅火器補充量）。有公告係數者才換算排放量。</p>");
+	rows = rp->nother + (ro ? 0 : 2);
+	if (rows > REPORT_EXTRA)
+		rows = REPORT_EXTRA;
+	for (int i = 0; i < rows; i++) {
+		text_field(req, f, N("%s_other_name_%d", pk, i + 1), arena_printf(a, "其他能源 %d 名稱", i + 1), i < rp->nother ? rp->other_name[i] : NULL, 100, ro);
+		text_field(req, f, N("%s_other_unit_%d", pk, i + 1), arena_printf(a, "其他能源 %d 單位", i + 1), i < rp->nother ? rp->other_unit[i] : NULL, 20, ro);
+		qty_field(req, f, N("%s_other_qty_%d", pk, i + 1), arena_printf(a, "其他能源 %d 數量", i + 1), i < rp->nother ? rp->other_qty[i] : NULL, NULL, NULL, ro);
+	}
+#undef N
+}
+
+static void fmt_dec(struct strbuf *o, dec_t d)
+{
+	char b[96];
+
+	dec_format_grouped(d, b, sizeof(b));
+	html_txt(o, b);
+}
+
+/* 四、排放量小計, with every line's factor, GWP set and source, and the subtotals. */
+static void render_results(struct request *req, const struct calc_table *t, const struct calc_line *lines, int n,
+			   const struct calc_result *res)
+{
+	struct strbuf *o = &req->body;
+	char b[96];
+
+	html(o, "<section class=\"results\" aria-labelledby=\"results-h\"><h2 id=\"results-h\">四、排放量小計</h2>"
+		"<table class=\"totals\"><tbody><tr><th>CO₂排放量(KgCO₂e)-不含委外部分</th><td class=\"num\" id=\"total-own\">");
+	fmt_dec(o, res->total[CALC_OWN]);
+	html(o, "</td></tr><tr><th>CO₂排放量(KgCO₂e)-委外部分（不納入總量計算）</th><td class=\"num\" id=\"total-outsourced\">");
+	fmt_dec(o, res->total[CALC_OUTSOURCED]);
+	html(o, "</td></tr></tbody></table>");
+	if (res->provisional)
+		form_flash(req, "error", "部分係數為暫用值（標示「暫用」），正式公告後系統將重新計算。");
+	html(o, "<table class=\"breakdown\"><caption>依類別與範疇</caption><thead><tr><th>部分</th>"
+		"<th class=\"num\">固定式能源</th><th class=\"num\">交通運輸</th><th class=\"num\">逸散</th>"
+		"<th class=\"num\">範疇一</th><th class=\"num\">範疇二</th></tr></thead><tbody>");
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		strbuf_addf(o, "<tr id=\"sub-%s\"><th>%s</th>", calc_part_keys[p], p ? "委外部分" : "不含委外部分");
+		for (int c = 0; c < CALC_CAT__MAX; c++) {
+			html(o, "<td class=\"num\">");
+			fmt_dec(o, res->by_category[p][c]);
+			html(o, "</td>");
+		}
+		for (int s = 1; s <= 2; s++) {
+			html(o, "<td class=\"num\">");
+			fmt_dec(o, res->by_scope[p][s]);
+			html(o, "</td>");
+		}
+		html(o, "</tr>");
+	}
+	html(o, "</tbody></table><table class=\"lines\"><caption>各項排放量、係數與來源</caption><thead><tr>"
+		"<th>部分</th><th>項目</th><th>類別／範疇</th><th class=\"num\">數量</th><th class=\"num\">係數 (kgCO₂e/單位)</th>"
+		"<th>GWP</th><th class=\"num\">排放量 (kgCO₂e)</th><th>計算方式與來源</th></tr></thead><tbody>");
+	for (int i = 0; i < n; i++) {
+		const struct calc_line *l = &lines[i];
+		const struct calc_refrigerant *rf = l->refrigerant ? calc_refrigerant_get(t, l->refrigerant) : NULL;
+
+		strbuf_addf(o, "<tr><td>%s</td><td>", l->part ? "委外" : "不含委外");
+		if (l->item == CALC_REFRIGERANT) {
+			html(o, "冷媒 ");
+			html_txt(o, rf ? rf->code : l->refrigerant);
+		} else {
+			html_txt(o, calc_items[l->item].label);
+		}
+		if (l->provisional)
+			html(o, " <span class=\"status s1\">暫用</span>");
+		strbuf_addf(o, "</td><td>%s／範疇%s</td><td class=\"num\">", calc_category_labels[l->category], l->scope == 2 ? "二" : "一");
+		fmt_dec(o, l->quantity);
+		html(o, " ");
+		html_txt(o, calc_items[l->item].unit);
+		html(o, "</td><td class=\"num\">");
+		dec_format(l->factor, b, sizeof(b));
+		html_txt(o, b);
+		html(o, "</td><td>");
+		html_txt(o, l->gwp_set[0] ? l->gwp_set : "—");
+		html(o, "</td><td class=\"num\">");
+		fmt_dec(o, l->kg);
+		html(o, "</td><td class=\"method\">");
+		html_txt(o, l->method);
+		if (l->note[0]) {
+			html(o, "<br><span class=\"warn\">");
+			html_txt(o, l->note);
+			html(o, "</span>");
+		}
+		html(o, "<br><span class=\"muted\">來源：");
+		html_txt(o, l->sources);
+		html(o, "</span></td></tr>");
+	}
+	if (!n)
+		html(o, "<tr><td colspan=\"8\" class=\"empty\">尚未填寫任何耗用量。</td></tr>");
+	html(o, "</tbody></table></section>");
+}
+
+/* The heading: whose report, which year, its status, deadline and last save. */
+static void render_heading(struct request *req, const struct report_page *pg)
+{
+	struct strbuf *o = &req->body;
+	const struct report *r = pg->r;
+
+	html(o, "<h1>");
+	html_txt(o, r->agency_name ? r->agency_name : req->session->display_name);
+	strbuf_addf(o, "　民國 %d 年（%d）</h1><p>狀態：<span class=\"status s%d\" id=\"report-status\">", roc_year(r->year), r->year, report_status(r));
+	html_txt(o, report_status_label(r));
+	html(o, "</span>");
+	if (pg->deadline && *pg->deadline) {
+		html(o, "　填報期限：");
+		html_txt(o, pg->deadline);
+	}
+	if (r->updated_at) {
+		html(o, "　最後存檔：");
+		html_txt(o, r->updated_at);
+	}
+	html(o, "</p>");
+	if (pg->flash)
+		form_flash(req, pg->flash_kind, pg->flash);
+	if (pg->f && pg->f->nerr)
+		form_flash(req, "error", "有欄位需要修正，資料尚未存檔；您輸入的內容都保留在下方。");
+	if (pg->readonly)
+		form_flash(req, "error", "此年度已關閉，資料僅供檢視。");
+}
+
+/* 一、盤查範圍 (with the form's hidden fields before it). */
+static void render_scope(struct request *req, const struct report_page *pg)
+{
+	struct strbuf *o = &req->body;
+	const struct report *r = pg->r;
+	const char *err = form_error_of(pg->f, "scope_text");
+
+	html_hidden(o, "csrf", req->csrf);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">", r->year);
+	if (pg->version) {
+		html_hidden(o, "version", pg->version);
+	} else {
+		strbuf_addf(o, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", r->version);
+	}
+	html(o, "<fieldset><legend>一、盤查範圍</legend><div class=\"field\"><label for=\"f-scope_text\">盤查範圍 <span class=\"req\" aria-hidden=\"true\">*</span></label><div class=\"control\">"
+		"<textarea id=\"f-scope_text\" name=\"scope_text\" rows=\"3\" maxlength=\"1000\"");
+	if (err)
+		html(o, " aria-invalid=\"true\"");
+	html(o, pg->readonly ? " readonly>" : ">");
+	html_txt(o, r->scope_text);
+	html(o, "</textarea>");
+	if (err) {
+		html(o, "<p class=\"field-error\">");
+		html_txt(o, err);
+		html(o, "</p>");
+	}
+	html(o, "</div></div></fieldset>");
+}
+
+void report_render(struct request *req, const struct report_page *pg)
+{
+	struct strbuf *o = &req->body;
+	const struct report *r = pg->r;
+	int ro = pg->readonly;
+	char title[64];
+
+	snprintf(title, sizeof(title), "民國 %d 年 能資源耗用量登錄", roc_year(r->year));
+	layout_begin(req, title, "機關單位登錄");
+	render_heading(req, pg);
+	html(o, "<form method=\"post\" action=\"/report/edit\" novalidate>");
+	render_scope(req, pg);
+	html(o, "<fieldset><legend>二、能資源耗用量</legend>");
+	render_part(req, pg->f, pg->t, r, pg->prev, CALC_OWN, ro);
+	html(o, "</fieldset><fieldset><legend>三、委外操作/營運活動數據</legend>"
+		"<p class=\"muted\">該單位自行負擔費用之委外部分，另行計算，不納入總量。</p>"
+		"<div class=\"field\"><label for=\"f-outsourced_scope_text\">委外操作範圍說明</label><div class=\"control\">"
+		"<textarea id=\"f-outsourced_scope_text\" name=\"outsourced_scope_text\" rows=\"2\" maxlength=\"1000\"");
+	html(o, ro ? " readonly>" : ">");
+	html_txt(o, r->outsourced_scope_text);
+	html(o, "</textarea></div></div>");
+	render_part(req, pg->f, pg->t, r, pg->prev, CALC_OUTSOURCED, ro);
+	html(o, "</fieldset>");
+	if (pg->res)
+		render_results(req, pg->t, pg->lines, pg->n, pg->res);
+	if (!ro) {
+		html(o, "<p class=\"confirm\"><input type=\"checkbox\" id=\"f-confirmed\" name=\"confirmed\" value=\"1\"");
+		if (r->confirmed)
+			html(o, " checked");
+		html(o, "> <label for=\"f-confirmed\">我已確認完整填報各欄位</label></p>"
+			"<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"calc\" class=\"secondary\">計算</button>"
+			"<button type=\"submit\" name=\"action\" value=\"save\">存檔</button>"
+			"<a class=\"button secondary\" href=\"/report\">回上一頁</a></div>");
+	} else {
+		html(o, "<div class=\"actions\"><a class=\"button secondary\" href=\"/report\">回上一頁</a></div>");
+	}
+	html(o, "</form>");
+	layout_end(req);
+}
+
+/* Warnings on the whole form: electricity missing while other fields are filled. */
+const char *report_form_warning(const struct report *r)
+{
+	const struct report_part *p = &r->part[CALC_OWN];
+	int other = 0;
+	dec_t e;
+
+	for (int k = 0; k < CALC__MAX; k++)
+		if (k != CALC_ELECTRICITY && k != CALC_REFRIGERANT && p->qty[k])
+			other = 1;
+	if (p->r134a || p->r410a || p->nref)
+		other = 1;
+	if (!other)
+		return NULL;
+	if (!p->qty[CALC_ELECTRICITY] ||
+	    (dec_parse(p->qty[CALC_ELECTRICITY], strlen(p->qty[CALC_ELECTRICITY]), 3, DEC_ALLOW_GROUPING, &e) == DEC_OK && dec_is_zero(e)))
+		return "提醒：已填寫其他耗用量，但電力為空白或 0，請確認是否漏填。";
+	return NULL;
+}
+
