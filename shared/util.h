@@ -27,6 +27,14 @@ __attribute__((format(printf, 1, 2))) int error(const char *fmt, ...);
 /* Logs "fatal: ..." and exits with status 1. */
 __attribute__((format(printf, 1, 2), noreturn)) void die(const char *fmt, ...);
 
+/*
+ * s[0..len) read as a whole number: ASCII digits only (no sign, no space),
+ * 1 to 18 of them, so it cannot overflow.  0 with *out set, or -1.  For
+ * numbers from outside (a header, a command line, a file name); what users
+ * type goes through input.h and form.h.
+ */
+int parse_digits(const char *s, size_t len, long long *out);
+
 /* Milliseconds of a monotonic clock. */
 long long now_ms(void);
 

@@ -108,33 +108,16 @@ static const char *const kind_messages[FORM__MAX] = {
 	[FORM_TOKEN] = "表單已逾時，請重新整理頁面後再試。",
 };
 
-/* Digits only (ASCII, no sign, no space), at most 18 of them, into *v. */
-static int parse_digits(const char *s, long long *v)
-{
-	long long n = 0;
-	size_t len = strlen(s);
-
-	if (!len || len > 18)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		n = n * 10 + (s[i] - '0');
-	}
-	*v = n;
-	return 0;
-}
-
 /* An optional minus sign and digits, within [min, max]. */
 static int parse_int(const char *s, long long min, long long max, long long *v)
 {
 	long long n;
 
 	if (*s == '-') {
-		if (parse_digits(s + 1, &n))
+		if (parse_digits(s + 1, strlen(s + 1), &n))
 			return -1;
 		n = -n;
-	} else if (parse_digits(s, &n)) {
+	} else if (parse_digits(s, strlen(s), &n)) {
 		return -1;
 	}
 	if (n < min || n > max)
@@ -161,7 +144,7 @@ static const char *check(struct request *req, const struct form_key *k, struct f
 			return k->msg ? k->msg : kind_messages[k->kind];
 		break;
 	case FORM_ID:
-		if (parse_digits(raw, &v->i) || v->i < 1 || v->i > (1LL << 53))
+		if (parse_digits(raw, strlen(raw), &v->i) || v->i < 1 || v->i > (1LL << 53))
 			return k->msg ? k->msg : kind_messages[k->kind];
 		break;
 	case FORM_INT:

@@ -145,11 +145,16 @@ static int read_body(struct request *req)
 {
 	const char *ct = req_param(req, "CONTENT_TYPE");
 	const char *cl = req_param(req, "CONTENT_LENGTH");
-	long long n = cl && *cl ? strtoll(cl, NULL, 10) : 0;
+	long long n = 0;
 	char *buf;
 	size_t got = 0;
 
-	if (n < 0 || n > BODY_MAX) {
+	/* nginx sends what the client said; anything but digits is not a length. */
+	if (cl && *cl && parse_digits(cl, strlen(cl), &n)) {
+		req->status = 400;
+		return -1;
+	}
+	if (n > BODY_MAX) {
 		req->status = 413;
 		return -1;
 	}

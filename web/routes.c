@@ -46,7 +46,7 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_TEAM_ACTIVITIES] = { "/team/activities", GET_HEAD, ROLE_TEAM, ROUTE_CSRF, page_team_activities, &team_activities_in },
 	[PAGE_TEAM_ACTIVITIES_SAVE] = { "/team/activities", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities_save, &team_activities_save_in, "save" },
 	[PAGE_TEAM_ACTIVITIES_DELETE] = { "/team/activities", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities_delete, &team_activities_delete_in, "delete" },
-	[PAGE_TEAM_INVENTORY] = { "/team/inventory", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_inventory, &team_inventory_in },
+	[PAGE_TEAM_INVENTORY] = { "/team/inventory", GET_HEAD, ROLE_TEAM, 0, page_team_inventory, &team_inventory_in },
 	[PAGE_TEAM_INVENTORY_PUBLISH] = { "/team/inventory", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_inventory_publish,
 		&team_inventory_post_in, "publish" },
 	[PAGE_TEAM_INVENTORY_WITHDRAW] = { "/team/inventory", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_inventory_withdraw,
@@ -155,6 +155,19 @@ static const struct route *route_find(struct request *req, int *bad_action)
 	return plain ? plain : split;   /* a GET of a path only POSTed to: 405 */
 }
 
+/* The Allow header of a 405: the methods of every route of the path. */
+static const char *route_allow(const char *path)
+{
+	unsigned m = 0;
+
+	for (int i = 0; i < PAGE__MAX; i++)
+		if (routes[i].path && !strcmp(routes[i].path, path))
+			m |= routes[i].methods;
+	if (m & METHOD_POST)
+		return m & METHOD_GET ? "GET, HEAD, POST" : "POST";
+	return "GET, HEAD";
+}
+
 /* Reads the route's declared fields into req->in; -1 when the years could not be read. */
 static int route_input(struct request *req, const struct route *r)
 {
@@ -178,7 +191,7 @@ void routes_dispatch(struct request *req)
 	}
 	if (!(r->methods & req->method)) {
 		req->status = 405;
-		req_header(req, "Allow", r->methods & METHOD_POST ? "POST" : "GET, HEAD");
+		req_header(req, "Allow", route_allow(r->path));
 		routes_error_page(req);
 		return;
 	}

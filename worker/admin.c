@@ -116,7 +116,11 @@ static int cmd_migrate(struct db *db, const struct config *cfg)
 		goto out;
 	}
 	for (int i = 0; i < n; i++) {
-		int version = atoi(names[i]), yes = store_schema_applied(db, version);
+		long long version = 0;
+		int yes;
+
+		parse_digits(names[i], 4, &version);   /* is_migration() lets only NNNN_ names through */
+		yes = store_schema_applied(db, (int)version);
 
 		if (yes < 0)
 			goto unlock;

@@ -215,7 +215,10 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "c:i:e:q:h")) != -1) {
 		switch (opt) {
 		case 'c': path = optarg; break;
-		case 'e': once = strtoll(optarg, NULL, 10); break;
+		case 'e':
+			if (parse_digits(optarg, strlen(optarg), &once) || once < 1)
+				usage();
+			break;
 		case 'i': snprintf(id, sizeof(id), "%s", optarg); break;
 		case 'q': role = optarg; break;
 		default: usage();
