@@ -5,6 +5,7 @@
 #include "form.h"
 #include "html.h"
 #include "input.h"
+#include "util.h"
 #include "years.h"
 
 void form_error(struct form *f, const char *name, const char *msg)
