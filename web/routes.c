@@ -9,6 +9,14 @@
 
 #define GET_HEAD (METHOD_GET | METHOD_HEAD)
 
+/*
+ * Each handler is in the page file its path names (/team/years:
+ * page_team_years.c, / : page_home.c, /login, /logout, /password:
+ * page_login.c), but for the workbooks: asking for one (/review/export,
+ * /team/reminders), its progress (/exports) and its download (/download)
+ * are together in page_export.c; 盤查清冊's own workbooks are actions of
+ * /team/inventory (page_inventory.c).
+ */
 static const struct route routes[PAGE__MAX] = {
 	[PAGE_HOME]      = { "/",          GET_HEAD, ROLE_PUBLIC, 0, page_home },
 	[PAGE_INTL]      = { "/intl",      GET_HEAD, ROLE_PUBLIC, 0, page_info },
