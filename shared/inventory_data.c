@@ -22,6 +22,7 @@
 
 #include "agency_import.h"
 #include "decimal.h"
+#include "store_county.h"
 #include "store_inventory.h"
 #include "util.h"
 
@@ -168,7 +169,7 @@ int inventory_load(struct db *db, int county_id, int year, struct inventory *inv
 		return -1;
 	inv->trend_first = y.first;
 	inv->trend_n = years_count(&y);
-	if (store_inventory_county_name(db, county_id, inv->county_name, sizeof(inv->county_name)) < 0)
+	if (store_county_name(db, county_id, inv->county_name, sizeof(inv->county_name)) < 0)
 		return -1;
 	if ((r = loaded(&ld, store_inventory_each_agency_sum(db, county_id, year, agency_sum, &ld))))
 		return r;

@@ -1,4 +1,4 @@
-/* store_account.c: the accounts (accounts): login lookup, passwords, the team's agency accounts, the agency's contact data. */
+/* store_account.c: the accounts (accounts): login lookup, passwords, the team's agency accounts. */
 #include <stdio.h>
 #include <string.h>
 
@@ -81,6 +81,68 @@ int store_account_reset_password(struct db *db, long long id, const char *hash)
 	return db_exec(st);
 }
 
+int store_account_add_agency(struct db *db, int county_id, long long agency_id, const char *login, const char *hash)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)"
+					" VALUES ('agency', ?, ?, ?, ?, 1)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, agency_id);
+	db_bind_text(st, 2, login);
+	db_bind_text(st, 3, hash);
+	return db_exec(st);
+}
+
+int store_account_add_imported(struct db *db, int county_id, long long agency_id, const char *login, long long import_id)
+{
+	/* No usable password ('!') until the worker gives it a one-time one. */
+	struct db_stmt *st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password, import_id)"
+					" VALUES ('agency', ?, ?, ?, '!', 1, ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, agency_id);
+	db_bind_text(st, 2, login);
+	db_bind_int(st, 3, import_id);
+	return db_exec(st);
+}
+
+int store_account_set_agency_login(struct db *db, long long agency_id, const char *login)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE accounts SET login = ? WHERE agency_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, login);
+	db_bind_int(st, 1, agency_id);
+	return db_exec(st);
+}
+
+#define RESERVED_MAX 1000
+
+int store_account_reserved_logins(struct db *db, int county_id, struct arena *a, const char ***out, int *n)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT login FROM accounts WHERE county_id = ? AND kind <> 'agency' LIMIT 1000");
+	const char **v;
+	int r = 0;
+
+	*n = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	if (db_exec(st))
+		return -1;
+	v = arena_alloc(a, sizeof(*v) * RESERVED_MAX);
+	while (*n < RESERVED_MAX && (r = db_step(st)) == 1)
+		v[(*n)++] = arena_strdup(a, db_col_text(st, 0, NULL));
+	db_reset(st);
+	*out = v;
+	return r < 0 ? -1 : 0;
+}
+
 int store_account_of_county(struct db *db, long long id, int county_id, struct store_account_ref *out)
 {
 	struct db_stmt *st = db_prepare(db,
@@ -128,44 +190,4 @@ int store_account_each_of_county(struct db *db, int county_id,
 	}
 	db_reset(st);
 	return r < 0 ? -1 : 0;
-}
-
-int store_account_contact_get(struct db *db, long long agency_id, struct arena *a, struct store_account_contact *out)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT IFNULL(full_name, name), IFNULL(contact_name, ''), IFNULL(contact_phone, ''),"
-		" IFNULL(contact_fax, ''), IFNULL(contact_email, '') FROM agencies WHERE id = ?");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, agency_id);
-	if (db_exec(st))
-		return -1;
-	r = db_step(st);
-	if (r == 1) {
-		out->full_name = arena_strdup(a, db_col_text(st, 0, NULL));
-		out->contact_name = arena_strdup(a, db_col_text(st, 1, NULL));
-		out->contact_phone = arena_strdup(a, db_col_text(st, 2, NULL));
-		out->contact_fax = arena_strdup(a, db_col_text(st, 3, NULL));
-		out->contact_email = arena_strdup(a, db_col_text(st, 4, NULL));
-	}
-	db_reset(st);
-	return r;
-}
-
-int store_account_contact_set(struct db *db, long long agency_id, const struct store_account_contact *c)
-{
-	struct db_stmt *st = db_prepare(db, "UPDATE agencies SET full_name = ?, contact_name = ?, contact_phone = ?,"
-				       " contact_fax = NULLIF(?, ''), contact_email = ?, contact_updated_at = NOW() WHERE id = ?");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, c->full_name);
-	db_bind_text(st, 1, c->contact_name);
-	db_bind_text(st, 2, c->contact_phone);
-	db_bind_text(st, 3, c->contact_fax);
-	db_bind_text(st, 4, c->contact_email);
-	db_bind_int(st, 5, agency_id);
-	return db_exec(st);
 }

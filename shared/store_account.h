@@ -1,4 +1,4 @@
-/* store_account.h: the accounts (accounts): login lookup, passwords, the team's agency accounts, the agency's contact data. */
+/* store_account.h: the accounts (accounts): login lookup, passwords, the team's agency accounts. */
 #ifndef CITYINV_STORE_ACCOUNT_H
 #define CITYINV_STORE_ACCOUNT_H
 
@@ -68,22 +68,30 @@ int store_account_each_of_county(struct db *db, int county_id,
 				 int (*each)(void *ctx, const struct store_account_row *row), void *ctx);
 
 /*
- * 帳號維護: the agency's full name and its contact (columns of agencies:
- * full_name falls back to name; absent values are "").  Strings in the
- * caller's arena.
+ * The agency accounts the team's writers make (inside their transactions:
+ * 機關管理 and the import, which hold the county's lock).  A login the
+ * county's accounts already have: -1 with db_err_duplicate().
  */
-struct store_account_contact {
-	const char *full_name;
-	const char *contact_name;
-	const char *contact_phone;
-	const char *contact_fax;
-	const char *contact_email;
-};
 
-/* The contact of agency `agency_id`: 1 / 0 / -1. */
-int store_account_contact_get(struct db *db, long long agency_id, struct arena *a, struct store_account_contact *out);
-
-/* Writes it (an empty fax is NULL) and stamps contact_updated_at.  0 / -1. */
-int store_account_contact_set(struct db *db, long long agency_id, const struct store_account_contact *c);
+/*
+ * The account of a new agency: it logs in with `login` (its code) and the
+ * password whose hash is `hash`, which must be changed at first login.
+ * 0 / -1.
+ */
+int store_account_add_agency(struct db *db, int county_id, long long agency_id, const char *login, const char *hash);
+/*
+ * The account of an agency the import created: it logs in with `login`
+ * (its code) and has no usable password ('!') until the passwords workbook
+ * of import_id gives it a one-time one.  0 / -1.
+ */
+int store_account_add_imported(struct db *db, int county_id, long long agency_id, const char *login, long long import_id);
+/* The account of agency `agency_id` logs in with `login` from now on (its code changed).  0 / -1. */
+int store_account_set_agency_login(struct db *db, long long agency_id, const char *login);
+/*
+ * The logins of the county's accounts that are not agencies' (the team's),
+ * at most 1000, into an array in a (*out, *n): no new agency code may take
+ * one.  0 / -1.
+ */
+int store_account_reserved_logins(struct db *db, int county_id, struct arena *a, const char ***out, int *n);
 
 #endif

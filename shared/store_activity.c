@@ -9,6 +9,13 @@ static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
 	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
 }
 
+/* After a callback asked to stop at a row: the rest of the result goes. */
+static int stopped(struct db_stmt *st, int r)
+{
+	db_reset(st);
+	return r;
+}
+
 /* The current row of store_activity_list's statement into *row. */
 static void read_row(struct db_stmt *st, struct arena *a, struct activity_row *row)
 {
@@ -90,43 +97,6 @@ int store_activity_get(struct db *db, long long id, int county_id, int year, str
 		col_copy(st, 9, out->override_reason, sizeof(out->override_reason));
 		out->version = db_col_int(st, 10);
 	}
-	db_reset(st);
-	return r;
-}
-
-int store_activity_published(struct db *db, int county_id, int year)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT published_at IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ?");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	r = db_step(st);
-	if (r == 1)
-		r = db_col_int(st, 0) != 0;
-	db_reset(st);
-	return r;
-}
-
-int store_activity_lock_year(struct db *db, int county_id, int year, int *published)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT published_at IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
-	int r;
-
-	*published = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	r = db_step(st);
-	if (r == 1)
-		*published = db_col_int(st, 0) != 0;
 	db_reset(st);
 	return r;
 }
@@ -256,4 +226,43 @@ int store_activity_delete(struct db *db, long long id, long long version, int co
 		return -1;
 	db_bind_int(st, 0, id);
 	return db_exec(st) ? -1 : 1;
+}
+
+int store_activity_each_workbook_row(struct db *db, int county, int year,
+				     int (*each)(void *ctx, const struct store_activity_workbook_row *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT category, method, description, note, quantity, unit_text, IFNULL(quantity2, ''),"
+		" CONCAT_WS(' / ', opt1, opt2, opt3), factor_text, gwp_set, method_text, sources, IFNULL(override_reason, ''), kg_milli"
+		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_activity_workbook_row row = {
+			.category = (int)db_col_int(st, 0),
+			.method = db_col_text(st, 1, NULL),
+			.description = db_col_text(st, 2, NULL),
+			.note = db_col_text(st, 3, NULL),
+			.quantity = db_col_text(st, 4, NULL),
+			.unit = db_col_text(st, 5, NULL),
+			.quantity2 = db_col_text(st, 6, NULL),
+			.options = db_col_text(st, 7, NULL),
+			.factor_text = db_col_text(st, 8, NULL),
+			.gwp_set = db_col_text(st, 9, NULL),
+			.method_text = db_col_text(st, 10, NULL),
+			.sources = db_col_text(st, 11, NULL),
+			.override_reason = db_col_text(st, 12, NULL),
+			.kg_milli = db_col_int(st, 13),
+		};
+
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
 }

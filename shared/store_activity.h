@@ -12,7 +12,7 @@
  * another's lines by id.  A change names the version it read; a line changed
  * meanwhile is left alone and the caller is told (0).  While a county-year
  * is published its lines are read-only: a change takes the county-year's
- * row (inventory_years) FOR UPDATE first (store_activity_lock_year), the
+ * row (inventory_years) FOR UPDATE first (store_year_lock_published), the
  * row publishing locks too, so a publication cannot slip in between the
  * check and the write.  Transactions are the caller's.  Strings bounded by
  * their column are arrays here (VARCHAR(n) of utf8mb4: 4n bytes and the
@@ -74,22 +74,6 @@ struct activity_form {
 /* Line `id` of the county-year into *out: 1 found, 0 not found, -1 error. */
 int store_activity_get(struct db *db, long long id, int county_id, int year, struct activity_form *out);
 
-/*
- * Is the county-year published?  1 published, 0 not (or no such
- * county-year), -1 error.  A plain read: the answer may change at once;
- * store_activity_lock_year() is the one a change relies on.
- */
-int store_activity_published(struct db *db, int county_id, int year);
-
-/*
- * Inside the caller's transaction: locks the county-year's row (FOR
- * UPDATE, as publishing does) and reads whether it is published into
- * *published.  1 found, 0 no such county-year (*published 0), -1 error.
- * (It reads inventory_years for the lock its lines respect: the
- * publication state belongs to the inventory's store.)
- */
-int store_activity_lock_year(struct db *db, int county_id, int year, int *published);
-
 /* The number of lines of the county-year, a locking read (the newest committed lines), into *n.  0 or -1. */
 int store_activity_count(struct db *db, int county_id, int year, long long *n);
 
@@ -131,5 +115,21 @@ struct activity_gone {
  * no such line is at that version, -1 error.
  */
 int store_activity_delete(struct db *db, long long id, long long version, int county_id, int year, struct activity_gone *out);
+
+/*
+ * The lines of a county-year as the inventory's workbook lists them
+ * (worker/export_inventory.c), by category, method and id: text as stored,
+ * the options joined with " / ".  Each row (and its strings) is valid only
+ * during the call; a non-zero return stops the list, and the function
+ * returns that value.  0 or -1 otherwise.
+ */
+struct store_activity_workbook_row {
+	int category;
+	const char *method, *description, *note, *quantity, *unit, *quantity2, *options;
+	const char *factor_text, *gwp_set, *method_text, *sources, *override_reason;
+	long long kg_milli;
+};
+int store_activity_each_workbook_row(struct db *db, int county, int year,
+				     int (*each)(void *ctx, const struct store_activity_workbook_row *row), void *ctx);
 
 #endif

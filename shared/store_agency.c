@@ -1,4 +1,4 @@
-/* store_agency.c: a county's agencies and their tree (agencies, agency_tree) as 機關管理 and the import need them. */
+/* store_agency.c: a county's agencies and their tree (agencies, agency_tree) as 機關管理 and the import need them, and their contacts. */
 #include <string.h>
 
 #include "store_agency.h"
@@ -196,20 +196,6 @@ int store_agency_create(struct db *db, int county_id, const char *code, const ch
 	return 0;
 }
 
-int store_agency_add_account(struct db *db, int county_id, long long agency_id, const char *login, const char *hash)
-{
-	struct db_stmt *st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)"
-					" VALUES ('agency', ?, ?, ?, ?, 1)");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, agency_id);
-	db_bind_text(st, 2, login);
-	db_bind_text(st, 3, hash);
-	return db_exec(st);
-}
-
 int store_agency_rename(struct db *db, long long id, const char *code, const char *name)
 {
 	struct db_stmt *st = db_prepare(db, "UPDATE agencies SET code = ?, name = ? WHERE id = ?");
@@ -230,17 +216,6 @@ int store_agency_set_name(struct db *db, long long id, const char *name)
 		return -1;
 	db_bind_text(st, 0, name);
 	db_bind_int(st, 1, id);
-	return db_exec(st);
-}
-
-int store_agency_set_login(struct db *db, long long agency_id, const char *login)
-{
-	struct db_stmt *st = db_prepare(db, "UPDATE accounts SET login = ? WHERE agency_id = ?");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, login);
-	db_bind_int(st, 1, agency_id);
 	return db_exec(st);
 }
 
@@ -323,23 +298,45 @@ int store_agency_deactivate(struct db *db, long long id)
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, id);
-	if (db_exec(st))
-		return -1;
-	st = db_prepare(db, "DELETE s FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.agency_id = ?");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, id);
 	return db_exec(st);
 }
 
-int store_agency_queue_county_years(struct db *db, int county_id)
+int store_agency_contact_get(struct db *db, long long agency_id, struct arena *a, struct store_agency_contact *out)
 {
 	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO outbox (county_id, year, agency_id, created_at)"
-		" SELECT county_id, year, NULL, NOW(3) FROM inventory_years WHERE county_id = ?");
+		"SELECT IFNULL(full_name, name), IFNULL(contact_name, ''), IFNULL(contact_phone, ''),"
+		" IFNULL(contact_fax, ''), IFNULL(contact_email, '') FROM agencies WHERE id = ?");
+	int r;
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 0, agency_id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->full_name = arena_strdup(a, db_col_text(st, 0, NULL));
+		out->contact_name = arena_strdup(a, db_col_text(st, 1, NULL));
+		out->contact_phone = arena_strdup(a, db_col_text(st, 2, NULL));
+		out->contact_fax = arena_strdup(a, db_col_text(st, 3, NULL));
+		out->contact_email = arena_strdup(a, db_col_text(st, 4, NULL));
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_agency_contact_set(struct db *db, long long agency_id, const struct store_agency_contact *c)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE agencies SET full_name = ?, contact_name = ?, contact_phone = ?,"
+				       " contact_fax = NULLIF(?, ''), contact_email = ?, contact_updated_at = NOW() WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, c->full_name);
+	db_bind_text(st, 1, c->contact_name);
+	db_bind_text(st, 2, c->contact_phone);
+	db_bind_text(st, 3, c->contact_fax);
+	db_bind_text(st, 4, c->contact_email);
+	db_bind_int(st, 5, agency_id);
 	return db_exec(st);
 }

@@ -1,7 +1,8 @@
-/* store_agency.h: a county's agencies and their tree (agencies, agency_tree) as 機關管理 and the import need them. */
+/* store_agency.h: a county's agencies and their tree (agencies, agency_tree) as 機關管理 and the import need them, and their contacts. */
 #ifndef CITYINV_STORE_AGENCY_H
 #define CITYINV_STORE_AGENCY_H
 
+#include "arena.h"
 #include "db.h"
 
 /*
@@ -67,19 +68,10 @@ int store_agency_count(struct db *db, int county_id, long long *n);
  */
 int store_agency_create(struct db *db, int county_id, const char *code, const char *name, int level, long long parent_id,
 			long long *id);
-/*
- * The account of a new agency: it logs in with `login` (its code) and the
- * password whose hash is `hash`, which must be changed at first login.  A
- * login the county's accounts already have: -1 with db_err_duplicate().
- * 0 or -1.
- */
-int store_agency_add_account(struct db *db, int county_id, long long agency_id, const char *login, const char *hash);
 /* Sets agency `id`'s code and name: 0, or -1 (a code another agency of its county has: db_err_duplicate()). */
 int store_agency_rename(struct db *db, long long id, const char *code, const char *name);
 /* Sets agency `id`'s name only (the import, which never changes a code).  0 or -1. */
 int store_agency_set_name(struct db *db, long long id, const char *name);
-/* The agency's account logs in with `login` from now on: 0, or -1 (a login taken: db_err_duplicate()). */
-int store_agency_set_login(struct db *db, long long agency_id, const char *login);
 
 /* Is agency `descendant` inside `ancestor`'s subtree (itself included)?  1, 0, -1. */
 int store_agency_in_subtree(struct db *db, long long ancestor, long long descendant);
@@ -93,16 +85,25 @@ int store_agency_height(struct db *db, long long x, int *height);
  * 0 or -1.
  */
 int store_agency_set_parent(struct db *db, long long x, long long p, int level);
-/* Agency `id` inactive (its history stays) and its account's sessions ended.  0 or -1. */
+/* Agency `id` inactive (its history stays; store_session_delete_agency() ends its account's sessions).  0 or -1. */
 int store_agency_deactivate(struct db *db, long long id);
 
 /*
- * Queues (outbox rows) the recalculation of every year the county has in
- * inventory_years: a new, moved, renamed or deactivated agency changes the
- * totals, counts and names above it.  (The outbox is the rollups' table:
- * this is here because only the agency writers queue a whole county.)
- * 0 or -1.
+ * 帳號維護: the agency's full name and its contact (full_name falls back to
+ * name; absent values are "").  Strings in the caller's arena.
  */
-int store_agency_queue_county_years(struct db *db, int county_id);
+struct store_agency_contact {
+	const char *full_name;
+	const char *contact_name;
+	const char *contact_phone;
+	const char *contact_fax;
+	const char *contact_email;
+};
+
+/* The contact of agency `agency_id`: 1 / 0 / -1. */
+int store_agency_contact_get(struct db *db, long long agency_id, struct arena *a, struct store_agency_contact *out);
+
+/* Writes it (an empty fax is NULL) and stamps contact_updated_at.  0 / -1. */
+int store_agency_contact_set(struct db *db, long long agency_id, const struct store_agency_contact *c);
 
 #endif

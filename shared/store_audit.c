@@ -1,5 +1,13 @@
-/* store_audit.c: the audit trail (audit_log): who changed what, when, from where. */
+/* store_audit.c: the audit trail (audit_log): who changed what, when, from where; and an agency's year read back. */
+#include <stdio.h>
+
 #include "store_audit.h"
+
+/* Column i of the current row into dst (cut to size, "" for NULL). */
+static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
+{
+	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
+}
 
 static const char *value(const char *v)
 {
@@ -43,4 +51,34 @@ int store_audit_add_county(struct db *db, const struct store_audit_entry *e)
 	db_bind_text(st, 5, value(e->new_value));
 	db_bind_text(st, 6, e->client_addr ? e->client_addr : "");
 	return db_exec(st);
+}
+
+int store_audit_history(struct db *db, long long agency_id, int year,
+			int (*each)(void *ctx, const struct store_audit_change *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT DATE_FORMAT(l.at, '%Y-%m-%d %H:%i:%s'), IFNULL(a.login, ''), l.field, IFNULL(l.old_value, ''),"
+		" IFNULL(l.new_value, ''), l.client_addr FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id"
+		" WHERE l.agency_id = ? AND l.year = ? ORDER BY l.id DESC LIMIT 500");
+	struct store_audit_change c;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		col_copy(st, 0, c.at, sizeof(c.at));
+		col_copy(st, 1, c.login, sizeof(c.login));
+		col_copy(st, 2, c.field, sizeof(c.field));
+		col_copy(st, 3, c.old_value, sizeof(c.old_value));
+		col_copy(st, 4, c.new_value, sizeof(c.new_value));
+		col_copy(st, 5, c.client_addr, sizeof(c.client_addr));
+		if (each(ctx, &c))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
 }

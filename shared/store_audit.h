@@ -1,4 +1,4 @@
-/* store_audit.h: the audit trail (audit_log): who changed what, when, from where. */
+/* store_audit.h: the audit trail (audit_log): who changed what, when, from where; and an agency's year read back. */
 #ifndef CITYINV_STORE_AUDIT_H
 #define CITYINV_STORE_AUDIT_H
 
@@ -25,5 +25,22 @@ int store_audit_add(struct db *db, const struct store_audit_entry *e);
 
 /* A change of a county as a whole (the team's non-agency lines, publication): agency_id is not used.  0 / -1. */
 int store_audit_add_county(struct db *db, const struct store_audit_entry *e);
+
+/* One line of the trail of an agency's year as 修改紀錄 shows it (joined with the account's login). */
+struct store_audit_change {
+	char at[24];                        /* YYYY-MM-DD HH:MM:SS */
+	char login[41];                     /* ascii; "" when nobody was logged in */
+	char field[257];
+	char old_value[4001];               /* "" when NULL */
+	char new_value[4001];
+	char client_addr[46];
+};
+
+/*
+ * The newest 500 changes of (agency_id, year), newest first, each passed
+ * to each(ctx, row) (valid during the call; non-zero stops): 0 or -1.
+ */
+int store_audit_history(struct db *db, long long agency_id, int year,
+			int (*each)(void *ctx, const struct store_audit_change *row), void *ctx);
 
 #endif

@@ -69,26 +69,6 @@ int store_content_headlines(struct db *db, int (*each)(void *ctx, const struct c
 	return r < 0 ? -1 : 0;
 }
 
-int store_content_published_years(struct db *db, int (*each)(void *ctx, const struct content_published *p), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT c.letter, c.name, y.year FROM inventory_years y JOIN counties c ON c.id = y.county_id"
-		" WHERE y.published_at IS NOT NULL ORDER BY y.year DESC, c.id LIMIT 12");
-	struct content_published p;
-	int r = 0, stop = 0;
-
-	if (!st || db_exec(st))
-		return -1;
-	while (!stop && (r = db_step(st)) == 1) {
-		col_copy(st, 0, p.letter, sizeof(p.letter));
-		col_copy(st, 1, p.county, sizeof(p.county));
-		p.year = (int)db_col_int(st, 2);
-		stop = each(ctx, &p);
-	}
-	db_reset(st);
-	return r < 0 ? -1 : 0;
-}
-
 int store_content_entries(struct db *db, const char *kind, int (*each)(void *ctx, const struct content_entry *e), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT id, title, DATE_FORMAT(posted_on, '%Y-%m-%d'), version, IFNULL(file_name, '')"

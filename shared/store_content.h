@@ -17,7 +17,6 @@
 #define CONTENT_TEXT_SIZE (200 * 4 + 1)   /* title, title_en, file_name: VARCHAR(200) */
 #define CONTENT_FILE_SIZE (200 + 1)       /* file: VARCHAR(200) of ASCII */
 #define CONTENT_DATE_SIZE 11              /* posted_on as YYYY-MM-DD */
-#define COUNTY_NAME_SIZE (16 * 4 + 1)     /* counties.name: VARCHAR(16) */
 
 /* An item of a public page. */
 struct content_item {
@@ -48,21 +47,6 @@ struct content_headline {
 
 /* The five newest news items, newest first, each passed to each(ctx, h) as above.  0 or -1. */
 int store_content_headlines(struct db *db, int (*each)(void *ctx, const struct content_headline *h), void *ctx);
-
-/* A county-year whose inventory is published (the home page's 縣市成果展現). */
-struct content_published {
-	char letter[2];
-	char county[COUNTY_NAME_SIZE];
-	int year;
-};
-
-/*
- * The twelve latest published county-years (latest year first, then by
- * county), each passed to each(ctx, p) as above.  0 or -1.  (It reads
- * inventory_years and counties for the home page: it belongs with the
- * inventory's store.)
- */
-int store_content_published_years(struct db *db, int (*each)(void *ctx, const struct content_published *p), void *ctx);
 
 /* A row of the admin's list. */
 struct content_entry {

@@ -23,6 +23,22 @@ int store_county_list(struct db *db, struct county *out, int max, int *n)
 	return r < 0 ? -1 : 0;
 }
 
+int store_county_name(struct db *db, int county, char *name, size_t size)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT name FROM counties WHERE id = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		return -1;
+	if (r)
+		snprintf(name, size, "%s", db_col_text(st, 0, NULL));
+	db_reset(st);
+	return r;
+}
+
 int store_county_total(struct db *db, int county_id, int year, struct store_county_total *out)
 {
 	struct db_stmt *st = db_prepare(db,

@@ -2,6 +2,8 @@
 #ifndef CITYINV_STORE_COUNTY_H
 #define CITYINV_STORE_COUNTY_H
 
+#include <stddef.h>
+
 #include "db.h"
 
 /*
@@ -20,6 +22,9 @@ struct county {
 
 /* The counties in letter order, at most `max` of them, into out[0..*n).  0 / -1. */
 int store_county_list(struct db *db, struct county *out, int max, int *n);
+
+/* The name of county `county` into name[size] (cut to fit): 1 / 0 / -1. */
+int store_county_name(struct db *db, int county, char *name, size_t size);
 
 /* A county's total for a year, as the worker last computed it (county_rollups). */
 struct store_county_total {

@@ -87,6 +87,70 @@ int store_export_request_reminders(struct db *db, int county, int year, long lon
 	return 0;
 }
 
+int store_export_request_inventory(struct db *db, const char *kind, int county, int year, long long account,
+				   const char *filename, const char *stamp, long long *id)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, stamp)"
+		" VALUES (?, ?, NULL, ?, ?, ?, NOW(3), ?)" EXPORT_COALESCE);
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, kind);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, account);
+	db_bind_text(st, 4, filename);
+	db_bind_text(st, 5, stamp);
+	if (db_exec(st))
+		return -1;
+	*id = (long long)db_insert_id(st);
+	return 0;
+}
+
+int store_export_find_inventory(struct db *db, const char *kind, int county, int year, const char *stamp, long long account,
+				long long *id)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT id FROM exports WHERE kind = ? AND county_id = ? AND year = ? AND stamp = ? AND requested_by = ?"
+		" AND status IN ('queued', 'running', 'done') AND (expires_at IS NULL OR expires_at > NOW()) ORDER BY id DESC LIMIT 1");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, kind);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, year);
+	db_bind_text(st, 3, stamp);
+	db_bind_int(st, 4, account);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		return -1;
+	if (r)
+		*id = db_col_int(st, 0);
+	db_reset(st);
+	return r;
+}
+
+int store_export_request_passwords(struct db *db, int county, long long account, long long import_id, long long *id)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, import_id)"
+		" VALUES ('passwords', ?, NULL, 0, ?, ?, NOW(3), ?)" EXPORT_COALESCE);
+	char filename[64];
+
+	if (!st)
+		return -1;
+	snprintf(filename, sizeof(filename), "一次性密碼-匯入%lld.xlsx", import_id);
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, account);
+	db_bind_text(st, 2, filename);
+	db_bind_int(st, 3, import_id);
+	if (db_exec(st))
+		return -1;
+	*id = (long long)db_insert_id(st);
+	return 0;
+}
+
 int store_export_read(struct db *db, long long id, long long account, struct store_export_view *out)
 {
 	struct db_stmt *st = db_prepare(db,

@@ -21,7 +21,7 @@
  * character, and the terminating NUL).
  */
 
-/* Appended to every INSERT INTO exports (web/routes.h keeps a copy while pages outside this store still build theirs). */
+/* Appended to every INSERT INTO exports (all of them are in this store). */
 #define EXPORT_COALESCE " ON DUPLICATE KEY UPDATE exports.id = LAST_INSERT_ID(exports.id)"
 
 enum store_export_status {
@@ -56,6 +56,27 @@ const char *store_export_status_name(enum store_export_status s);
 int store_export_request_review(struct db *db, long long agency, int year, long long account, long long *id);
 /* The reminder list of county's year, asked for by account (filename <ROC year>年_催報名單.xlsx): 0 with *id, or -1. */
 int store_export_request_reminders(struct db *db, int county, int year, long long account, long long *id);
+/*
+ * A workbook of the county inventory (kind "inventory_detail" or
+ * "inventory_charts") of county's year, asked for by account under
+ * filename, for the data whose stamp is `stamp` (store_inventory_stamp):
+ * 0 with *id, or -1.
+ */
+int store_export_request_inventory(struct db *db, const char *kind, int county, int year, long long account,
+				   const char *filename, const char *stamp, long long *id);
+/*
+ * A workbook of `kind` the account asked for, of the same county-year and
+ * stamp, queued, running or done and not expired (the newest): 1 with *id,
+ * 0 none, -1.  (The inventory offers it again instead of building another.)
+ */
+int store_export_find_inventory(struct db *db, const char *kind, int county, int year, const char *stamp, long long account,
+				long long *id);
+/*
+ * The workbook of one-time passwords of import_id's accounts nobody has
+ * used yet (kind passwords, year 0, filename 一次性密碼-匯入<import_id>.xlsx),
+ * asked for by account of county: 0 with *id, or -1.
+ */
+int store_export_request_passwords(struct db *db, int county, long long account, long long import_id, long long *id);
 
 /* An export as its requester sees it (the status page, and the download's right to the file). */
 struct store_export_view {

@@ -17,6 +17,13 @@ static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
 	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
 }
 
+/* After a callback asked to stop at a row: the rest of the result goes. */
+static int stopped(struct db_stmt *st, int r)
+{
+	db_reset(st);
+	return r;
+}
+
 static enum calc_confidence confidence_of(const char *s)
 {
 	if (!strcmp(s, "provisional"))
@@ -129,4 +136,29 @@ int store_factor_upsert(struct db *db, const struct store_factor_load *row)
 	db_bind_text(st, 8, row->source);
 	db_bind_text(st, 9, confidence_names[row->confidence]);
 	return db_exec(st);
+}
+
+int store_factor_each_in_force(struct db *db, int year, int (*each)(void *ctx, const struct store_factor_text *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT fkey, category, IFNULL(scope, ''), IFNULL(gas, ''), unit, value, IFNULL(valid_from, ''), IFNULL(valid_to, ''),"
+		" source, confidence FROM factors WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)"
+		" ORDER BY category, fkey");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_factor_text row;
+
+		for (int c = 0; c < 10; c++)
+			row.col[c] = db_col_text(st, c, NULL);
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
 }

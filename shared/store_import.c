@@ -1,5 +1,4 @@
 /* store_import.c: the county team's uploads of agency lists (agency_imports) and what applying one writes. */
-#include <stdio.h>
 #include <string.h>
 
 #include "store_import.h"
@@ -96,69 +95,6 @@ int store_import_add(struct db *db, int county_id, long long account_id, const c
 	if (db_exec(st))
 		return -1;
 	*id = (long long)db_insert_id(st);
-	return 0;
-}
-
-#define RESERVED_MAX 1000
-
-int store_import_reserved_logins(struct db *db, int county_id, struct arena *a, const char ***out, int *n)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT login FROM accounts WHERE county_id = ? AND kind <> 'agency' LIMIT 1000");
-	const char **v;
-	int r = 0;
-
-	*n = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county_id);
-	if (db_exec(st))
-		return -1;
-	v = arena_alloc(a, sizeof(*v) * RESERVED_MAX);
-	while (*n < RESERVED_MAX && (r = db_step(st)) == 1)
-		v[(*n)++] = arena_strdup(a, db_col_text(st, 0, NULL));
-	db_reset(st);
-	*out = v;
-	return r < 0 ? -1 : 0;
-}
-
-int store_import_add_account(struct db *db, int county_id, long long agency_id, const char *login, long long import_id)
-{
-	/* No usable password ('!') until the worker gives it a one-time one. */
-	struct db_stmt *st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password, import_id)"
-					" VALUES ('agency', ?, ?, ?, '!', 1, ?)");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, agency_id);
-	db_bind_text(st, 2, login);
-	db_bind_int(st, 3, import_id);
-	return db_exec(st);
-}
-
-int store_import_request_passwords(struct db *db, int county_id, long long account_id, long long import_id, long long *export_id)
-{
-	/*
-	 * The tail is EXPORT_COALESCE (web/routes.h): the same workbook asked for
-	 * again while one is queued or running is that one (the unique
-	 * pending_key of migration 0015), and db_insert_id() gives its id.
-	 */
-	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, import_id)"
-		" VALUES ('passwords', ?, NULL, 0, ?, ?, NOW(3), ?)"
-		" ON DUPLICATE KEY UPDATE exports.id = LAST_INSERT_ID(exports.id)");
-	char filename[64];
-
-	if (!st)
-		return -1;
-	snprintf(filename, sizeof(filename), "一次性密碼-匯入%lld.xlsx", import_id);
-	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, account_id);
-	db_bind_text(st, 2, filename);
-	db_bind_int(st, 3, import_id);
-	if (db_exec(st))
-		return -1;
-	*export_id = (long long)db_insert_id(st);
 	return 0;
 }
 

@@ -12,7 +12,7 @@
  * preview and the confirmation read the very same bytes; applying it
  * (status applied) happens in one transaction of the caller, which takes
  * store_agency_lock_county() first and writes the agencies through
- * store_agency.h and the accounts here.  The functions never begin,
+ * store_agency.h and the accounts through store_account.h.  The functions never begin,
  * commit or roll back.  Returns: 0 / -1 (database error, db->errstr set);
  * a lookup 1 found / 0 not found / -1.
  */
@@ -43,27 +43,6 @@ int store_import_recent(struct db *db, int county_id, int (*each)(void *ctx, con
 int store_import_add(struct db *db, int county_id, long long account_id, const char *filename, const char *data, size_t len,
 		     long long *id);
 
-/*
- * The logins of the county's accounts that are not agencies' (the team's),
- * at most 1000, into an array in a (*out, *n): no new agency code may take
- * one.  0 or -1.
- */
-int store_import_reserved_logins(struct db *db, int county_id, struct arena *a, const char ***out, int *n);
-/*
- * The account of an agency the import created: it logs in with `login`
- * (its code) and has no usable password until the passwords workbook of
- * import_id gives it a one-time one.  0, or -1 (a login taken:
- * db_err_duplicate()).
- */
-int store_import_add_account(struct db *db, int county_id, long long agency_id, const char *login, long long import_id);
-
-/*
- * Asks for the workbook of one-time passwords of the import's accounts
- * nobody has used yet (an export of kind passwords, requested by
- * account_id); the same one, already queued or running, is that one
- * (exports' pending key).  *export_id is its id.  0 or -1.
- */
-int store_import_request_passwords(struct db *db, int county_id, long long account_id, long long import_id, long long *export_id);
 /* The import's passwords workbook is export_id from now on.  0 or -1. */
 int store_import_set_export(struct db *db, long long import_id, long long export_id);
 /* Upload `id` applied now: created and updated agencies, its passwords workbook (0: none).  0 or -1. */

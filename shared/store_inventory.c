@@ -1,5 +1,5 @@
-/* store_inventory.c: the county inventory (清冊): its sums and trend, its publication, the
- * requests for its workbooks and the rows they list. */
+/* store_inventory.c: the county inventory (清冊): its sums and trend, the stamp of the data
+ * under its workbooks, and the rows they list. */
 #include <stdio.h>
 
 #include "store_inventory.h"
@@ -7,22 +7,6 @@
 /* After a callback asked to stop at a row: the rest of the result goes. */
 static int stopped(struct db_stmt *st, int r)
 {
-	db_reset(st);
-	return r;
-}
-
-int store_inventory_county_name(struct db *db, int county, char *name, size_t size)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT name FROM counties WHERE id = ?");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	if (db_exec(st) || (r = db_step(st)) < 0)
-		return -1;
-	if (r)
-		snprintf(name, size, "%s", db_col_text(st, 0, NULL));
 	db_reset(st);
 	return r;
 }
@@ -172,107 +156,6 @@ int store_inventory_each_trend(struct db *db, int county, int first, int last,
 	return r;
 }
 
-int store_inventory_year_state(struct db *db, int county, int year, struct store_inventory_year *out)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), '')"
-		" FROM inventory_years WHERE county_id = ? AND year = ?");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	db_bind_int(st, 1, year);
-	if (db_exec(st) || (r = db_step(st)) < 0)
-		return -1;
-	if (r) {
-		out->is_open = (int)db_col_int(st, 0);
-		out->published = (int)db_col_int(st, 1);
-		snprintf(out->published_at, sizeof(out->published_at), "%s", db_col_text(st, 2, NULL));
-	}
-	db_reset(st);
-	return r;
-}
-
-int store_inventory_lock_year(struct db *db, int county, int year)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	db_reset(st);
-	return 0;
-}
-
-int store_inventory_publish(struct db *db, int county, int year, long long account)
-{
-	struct db_stmt *st = db_prepare(db, "UPDATE inventory_years SET published_at = NOW(), published_by = ? WHERE county_id = ? AND year = ?");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, account);
-	db_bind_int(st, 1, county);
-	db_bind_int(st, 2, year);
-	return db_exec(st);
-}
-
-int store_inventory_withdraw(struct db *db, int county, int year)
-{
-	struct db_stmt *st = db_prepare(db, "UPDATE inventory_years SET published_at = NULL, published_by = NULL WHERE county_id = ? AND year = ?");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	db_bind_int(st, 1, year);
-	return db_exec(st);
-}
-
-int store_inventory_each_published_year(struct db *db, int county, int (*each)(void *ctx, int year), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT year FROM inventory_years WHERE county_id = ? AND published_at IS NOT NULL");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	if (db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1)
-		if ((r = each(ctx, (int)db_col_int(st, 0))))
-			return stopped(st, r);
-	return r;
-}
-
-int store_inventory_each_published(struct db *db, int (*each)(void *ctx, const struct store_inventory_published *row), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT c.letter, c.name, y.year, DATE_FORMAT(y.published_at, '%Y-%m-%d'), IFNULL(cr.total_milli, 0)"
-		" FROM inventory_years y JOIN counties c ON c.id = y.county_id"
-		" LEFT JOIN county_rollups cr ON cr.county_id = y.county_id AND cr.year = y.year"
-		" WHERE y.published_at IS NOT NULL ORDER BY y.year DESC, c.id");
-	int r;
-
-	if (!st || db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1) {
-		struct store_inventory_published row = {
-			.letter = db_col_text(st, 0, NULL),
-			.county_name = db_col_text(st, 1, NULL),
-			.year = (int)db_col_int(st, 2),
-			.published_on = db_col_text(st, 3, NULL),
-			.total_milli = db_col_int(st, 4),
-		};
-
-		if ((r = each(ctx, &row)))
-			return stopped(st, r);
-	}
-	return r;
-}
-
 int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_STAMP_MAX + 1])
 {
 	struct db_stmt *st = db_prepare(db,
@@ -295,56 +178,6 @@ int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_
 		snprintf(db->errstr, sizeof(db->errstr), "the workbooks' stamp is longer than exports.stamp holds");
 		return -1;
 	}
-	return 0;
-}
-
-int store_inventory_find_export(struct db *db, const char *kind, int county, int year, const char *stamp, long long account,
-				long long *id)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT id FROM exports WHERE kind = ? AND county_id = ? AND year = ? AND stamp = ? AND requested_by = ?"
-		" AND status IN ('queued', 'running', 'done') AND (expires_at IS NULL OR expires_at > NOW()) ORDER BY id DESC LIMIT 1");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, kind);
-	db_bind_int(st, 1, county);
-	db_bind_int(st, 2, year);
-	db_bind_text(st, 3, stamp);
-	db_bind_int(st, 4, account);
-	if (db_exec(st) || (r = db_step(st)) < 0)
-		return -1;
-	if (r)
-		*id = db_col_int(st, 0);
-	db_reset(st);
-	return r;
-}
-
-/*
- * The tail is EXPORT_COALESCE of web/routes.h, which a store cannot include:
- * the same workbook asked for again while one is pending is that one, and
- * db_insert_id() gives its id.
- */
-int store_inventory_request_export(struct db *db, const char *kind, int county, int year, long long account,
-				   const char *filename, const char *stamp, long long *id)
-{
-	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO exports (kind, county_id, agency_id, year, requested_by, filename, created_at, stamp)"
-		" VALUES (?, ?, NULL, ?, ?, ?, NOW(3), ?)"
-		" ON DUPLICATE KEY UPDATE exports.id = LAST_INSERT_ID(exports.id)");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, kind);
-	db_bind_int(st, 1, county);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, account);
-	db_bind_text(st, 4, filename);
-	db_bind_text(st, 5, stamp);
-	if (db_exec(st))
-		return -1;
-	*id = (long long)db_insert_id(st);
 	return 0;
 }
 
@@ -397,45 +230,6 @@ int store_inventory_each_line(struct db *db, int county, int year, long long aft
 	return r;
 }
 
-int store_inventory_each_activity(struct db *db, int county, int year,
-				  int (*each)(void *ctx, const struct store_inventory_activity *row), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT category, method, description, note, quantity, unit_text, IFNULL(quantity2, ''),"
-		" CONCAT_WS(' / ', opt1, opt2, opt3), factor_text, gwp_set, method_text, sources, IFNULL(override_reason, ''), kg_milli"
-		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1) {
-		struct store_inventory_activity row = {
-			.category = (int)db_col_int(st, 0),
-			.method = db_col_text(st, 1, NULL),
-			.description = db_col_text(st, 2, NULL),
-			.note = db_col_text(st, 3, NULL),
-			.quantity = db_col_text(st, 4, NULL),
-			.unit = db_col_text(st, 5, NULL),
-			.quantity2 = db_col_text(st, 6, NULL),
-			.options = db_col_text(st, 7, NULL),
-			.factor_text = db_col_text(st, 8, NULL),
-			.gwp_set = db_col_text(st, 9, NULL),
-			.method_text = db_col_text(st, 10, NULL),
-			.sources = db_col_text(st, 11, NULL),
-			.override_reason = db_col_text(st, 12, NULL),
-			.kg_milli = db_col_int(st, 13),
-		};
-
-		if ((r = each(ctx, &row)))
-			return stopped(st, r);
-	}
-	return r;
-}
-
 int store_inventory_each_filing(struct db *db, int county, int year, long long after, int limit,
 				int (*each)(void *ctx, const struct store_inventory_filing *row), void *ctx)
 {
@@ -470,31 +264,6 @@ int store_inventory_each_filing(struct db *db, int county, int year, long long a
 			.outsourced_milli = db_col_int(st, 10),
 		};
 
-		if ((r = each(ctx, &row)))
-			return stopped(st, r);
-	}
-	return r;
-}
-
-int store_inventory_each_factor(struct db *db, int year, int (*each)(void *ctx, const struct store_inventory_factor *row), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT fkey, category, IFNULL(scope, ''), IFNULL(gas, ''), unit, value, IFNULL(valid_from, ''), IFNULL(valid_to, ''),"
-		" source, confidence FROM factors WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)"
-		" ORDER BY category, fkey");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1) {
-		struct store_inventory_factor row;
-
-		for (int c = 0; c < 10; c++)
-			row.col[c] = db_col_text(st, c, NULL);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}

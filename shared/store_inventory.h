@@ -1,9 +1,7 @@
-/* store_inventory.h: the county inventory (清冊): its sums and trend, its publication, the
- * requests for its workbooks and the rows they list. */
+/* store_inventory.h: the county inventory (清冊): its sums and trend, the stamp of the data
+ * under its workbooks, and the rows they list. */
 #ifndef CITYINV_STORE_INVENTORY_H
 #define CITYINV_STORE_INVENTORY_H
-
-#include <stddef.h>
 
 #include "db.h"
 
@@ -16,9 +14,6 @@
  * value.  A sum that may not fit in 64 bits (a SUM() is a DECIMAL) is read
  * checked: `fits` is 0 when it did not, and the figure is then 0.
  */
-
-/* The county's name into name[size] (counties). */
-int store_inventory_county_name(struct db *db, int county, char *name, size_t size);
 
 /* The agencies' report lines of the county-year, summed by part, category and scope. */
 struct store_inventory_agency_sum {
@@ -68,33 +63,6 @@ struct store_inventory_trend {
 int store_inventory_each_trend(struct db *db, int county, int first, int last,
 			       int (*each)(void *ctx, const struct store_inventory_trend *row), void *ctx);
 
-/* The county-year's state in inventory_years. */
-struct store_inventory_year {
-	int is_open;
-	int published;
-	char published_at[20];  /* "YYYY-MM-DD HH:MM", "" when not published */
-};
-/* 1 found, 0 the county has no such year, -1. */
-int store_inventory_year_state(struct db *db, int county, int year, struct store_inventory_year *out);
-/* Locks the county-year's row until the transaction ends (publication). */
-int store_inventory_lock_year(struct db *db, int county, int year);
-/* Publishes the county-year now, by `account`. */
-int store_inventory_publish(struct db *db, int county, int year, long long account);
-/* Withdraws the county-year's publication. */
-int store_inventory_withdraw(struct db *db, int county, int year);
-/* The county's published years, in no order. */
-int store_inventory_each_published_year(struct db *db, int county, int (*each)(void *ctx, int year), void *ctx);
-
-/* A published county-year, for 公開資訊's list. */
-struct store_inventory_published {
-	const char *letter, *county_name;
-	int year;
-	const char *published_on;   /* "YYYY-MM-DD" */
-	long long total_milli;      /* the county's stored rollup (0 before the first) */
-};
-/* Every published county-year, the latest year first. */
-int store_inventory_each_published(struct db *db, int (*each)(void *ctx, const struct store_inventory_published *row), void *ctx);
-
 /*
  * The stamp of the data under the county's workbooks (its newest outbox row
  * — every agency change makes one —, its non-agency lines, its agencies'
@@ -103,20 +71,6 @@ int store_inventory_each_published(struct db *db, int (*each)(void *ctx, const s
  */
 #define STORE_INVENTORY_STAMP_MAX 200
 int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_STAMP_MAX + 1]);
-/*
- * A workbook of `kind` the account asked for, of the same county-year and
- * stamp, queued, running or done and not expired (the newest): 1 with *id,
- * 0 none, -1.
- */
-int store_inventory_find_export(struct db *db, const char *kind, int county, int year, const char *stamp, long long account,
-				long long *id);
-/*
- * Queues a workbook of `kind` (exports), or finds the same one already
- * queued or running (the unique pending_key of migration 0015): *id is
- * its id either way.
- */
-int store_inventory_request_export(struct db *db, const char *kind, int county, int year, long long account,
-				   const char *filename, const char *stamp, long long *id);
 
 /* The workbooks' rows (worker/export_inventory.c). */
 
@@ -141,16 +95,6 @@ struct store_inventory_line {
 int store_inventory_each_line(struct db *db, int county, int year, long long after, int limit,
 			      int (*each)(void *ctx, const struct store_inventory_line *row), void *ctx);
 
-/* One non-agency line of the county-year (county_activities), by category and method. */
-struct store_inventory_activity {
-	int category;
-	const char *method, *description, *note, *quantity, *unit, *quantity2, *options;
-	const char *factor_text, *gwp_set, *method_text, *sources, *override_reason;
-	long long kg_milli;
-};
-int store_inventory_each_activity(struct db *db, int county, int year,
-				  int (*each)(void *ctx, const struct store_inventory_activity *row), void *ctx);
-
 /* An active agency of the county with its filing of the year (its contacts and its report's totals). */
 struct store_inventory_filing {
 	long long agency;
@@ -164,11 +108,5 @@ struct store_inventory_filing {
 /* The next `limit` agencies whose id is above `after`, by id. */
 int store_inventory_each_filing(struct db *db, int county, int year, long long after, int limit,
 				int (*each)(void *ctx, const struct store_inventory_filing *row), void *ctx);
-
-/* The factors in force in `year`: the table's ten columns as text, by category and key. */
-struct store_inventory_factor {
-	const char *col[10];   /* fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence */
-};
-int store_inventory_each_factor(struct db *db, int year, int (*each)(void *ctx, const struct store_inventory_factor *row), void *ctx);
 
 #endif

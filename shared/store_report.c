@@ -64,89 +64,6 @@ int store_report_items(struct db *db, long long report_id,
 	return r < 0 ? -1 : 0;
 }
 
-int store_report_year_get(struct db *db, int county_id, int year, struct store_report_year *out)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT is_open, IFNULL(CONCAT(YEAR(deadline) - 1911, '年', MONTH(deadline), '月', DAY(deadline), '日'), '')"
-		" FROM inventory_years WHERE county_id = ? AND year = ?");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	r = db_step(st);
-	if (r == 1) {
-		out->year = year;
-		out->is_open = (int)db_col_int(st, 0);
-		col_copy(st, 1, out->deadline, sizeof(out->deadline));
-		out->status = 0;
-	}
-	db_reset(st);
-	return r;
-}
-
-int store_report_years(struct db *db, long long agency_id, int county_id,
-		       int (*each)(void *ctx, const struct store_report_year *row), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT y.year, y.is_open, IFNULL(CONCAT(YEAR(y.deadline) - 1911, '年', MONTH(y.deadline), '月', DAY(y.deadline), '日'), ''),"
-		" IFNULL(r.confirmed + 1, 0) FROM inventory_years y"
-		" LEFT JOIN reports r ON r.agency_id = ? AND r.year = y.year"
-		" WHERE y.county_id = ? ORDER BY y.year DESC");
-	struct store_report_year y;
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, agency_id);
-	db_bind_int(st, 1, county_id);
-	if (db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1) {
-		y.year = (int)db_col_int(st, 0);
-		y.is_open = (int)db_col_int(st, 1);
-		col_copy(st, 2, y.deadline, sizeof(y.deadline));
-		y.status = (int)db_col_int(st, 3);
-		if (each(ctx, &y))
-			break;
-	}
-	db_reset(st);
-	return r < 0 ? -1 : 0;
-}
-
-int store_report_history(struct db *db, long long agency_id, int year,
-			 int (*each)(void *ctx, const struct store_report_change *row), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT DATE_FORMAT(l.at, '%Y-%m-%d %H:%i:%s'), IFNULL(a.login, ''), l.field, IFNULL(l.old_value, ''),"
-		" IFNULL(l.new_value, ''), l.client_addr FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id"
-		" WHERE l.agency_id = ? AND l.year = ? ORDER BY l.id DESC LIMIT 500");
-	struct store_report_change c;
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, agency_id);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1) {
-		col_copy(st, 0, c.at, sizeof(c.at));
-		col_copy(st, 1, c.login, sizeof(c.login));
-		col_copy(st, 2, c.field, sizeof(c.field));
-		col_copy(st, 3, c.old_value, sizeof(c.old_value));
-		col_copy(st, 4, c.new_value, sizeof(c.new_value));
-		col_copy(st, 5, c.client_addr, sizeof(c.client_addr));
-		if (each(ctx, &c))
-			break;
-	}
-	db_reset(st);
-	return r < 0 ? -1 : 0;
-}
-
 int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *version)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT id, version FROM reports WHERE agency_id = ? AND year = ? FOR UPDATE");
@@ -295,16 +212,4 @@ int store_report_token_is(struct db *db, long long agency_id, int year, const ch
 		yes = db_col_int(st, 0) == 1;
 	db_reset(st);
 	return r < 0 ? -1 : yes;
-}
-
-int store_report_queue_rollup(struct db *db, long long agency_id, int year)
-{
-	struct db_stmt *st = db_prepare(db, "INSERT INTO outbox (county_id, year, agency_id, created_at)"
-				       " SELECT county_id, ?, id, NOW(3) FROM agencies WHERE id = ?");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, agency_id);
-	return db_exec(st);
 }

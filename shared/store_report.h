@@ -43,39 +43,6 @@ struct store_report_item {
 int store_report_items(struct db *db, long long report_id,
 		       int (*each)(void *ctx, const struct store_report_item *row), void *ctx);
 
-/*
- * The county's inventory year as the report pages show it (inventory_years,
- * whose store is store_year's: the lead may move it there).  status: in
- * store_report_years only, the agency's report of that year: 0 none, 1
- * 登錄中, 2 已登錄完成.
- */
-struct store_report_year {
-	int year;
-	int is_open;
-	char deadline[40];                  /* "114年6月30日", or "" */
-	int status;
-};
-
-/* The county's year row: 1 found, 0 not one of its years, -1. */
-int store_report_year_get(struct db *db, int county_id, int year, struct store_report_year *out);
-/* The county's years, newest first, each with the agency's report status: 0 or -1. */
-int store_report_years(struct db *db, long long agency_id, int county_id,
-		       int (*each)(void *ctx, const struct store_report_year *row), void *ctx);
-
-/* One line of the audit trail of an agency's year (audit_log, joined with the account's login). */
-struct store_report_change {
-	char at[24];                        /* YYYY-MM-DD HH:MM:SS */
-	char login[41];                     /* ascii */
-	char field[257];
-	char old_value[4001];               /* "" when NULL */
-	char new_value[4001];
-	char client_addr[46];
-};
-
-/* The newest 500 changes of (agency_id, year), newest first: 0 or -1. */
-int store_report_history(struct db *db, long long agency_id, int year,
-			 int (*each)(void *ctx, const struct store_report_change *row), void *ctx);
-
 /* ---- The save (inside the caller's transaction) ---- */
 
 /* Locks the report row of (agency_id, year) FOR UPDATE: 1 with *id and *version, 0 none yet, -1. */
@@ -122,11 +89,5 @@ int store_report_line_add(struct db *db, long long report_id, const struct calc_
  * carry `token` (so that save was committed)?  1 yes, 0 no (or no report), -1.
  */
 int store_report_token_is(struct db *db, long long agency_id, int year, const char *token);
-
-/*
- * The outbox row asking the worker to recompute the agency's county-year
- * (the outbox is store_rollup's table: the lead may move this there).  0 or -1.
- */
-int store_report_queue_rollup(struct db *db, long long agency_id, int year);
 
 #endif

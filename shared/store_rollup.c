@@ -267,6 +267,30 @@ int store_rollup_fill_missing(struct db *db, long long *n)
 	return 0;
 }
 
+int store_rollup_queue_agency(struct db *db, long long agency_id, int year)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO outbox (county_id, year, agency_id, created_at)"
+				       " SELECT county_id, ?, id, NOW(3) FROM agencies WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, agency_id);
+	return db_exec(st);
+}
+
+int store_rollup_queue_county(struct db *db, int county_id)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO outbox (county_id, year, agency_id, created_at)"
+		" SELECT county_id, year, NULL, NOW(3) FROM inventory_years WHERE county_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	return db_exec(st);
+}
+
 int store_rollup_ping(struct db *db, const char *token, const char *worker)
 {
 	struct db_stmt *st = db_prepare(db,

@@ -65,6 +65,20 @@ int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int ma
  */
 int store_rollup_fill_missing(struct db *db, long long *n);
 
+/*
+ * Asking for work (the web's writers, inside their transactions; the
+ * worker's poll finds the rows even when Redis does not wake it).
+ */
+
+/* The outbox row asking for the recomputation of agency_id's county-year (a report saved); none when there is no such agency. */
+int store_rollup_queue_agency(struct db *db, long long agency_id, int year);
+/*
+ * An outbox row for every year the county has in inventory_years: a new,
+ * moved, renamed or deactivated agency changes the totals, counts and
+ * names above it.
+ */
+int store_rollup_queue_county(struct db *db, int county_id);
+
 /* Counts one run of the ping `token` (worker_pings) by `worker`. */
 int store_rollup_ping(struct db *db, const char *token, const char *worker);
 

@@ -50,6 +50,9 @@ int store_session_delete_others(struct db *db, long long account_id, const char 
 /* Ends every session of account_id (its password reset).  0 / -1. */
 int store_session_delete_account(struct db *db, long long account_id);
 
+/* Ends every session of agency_id's account (the agency deactivated).  0 / -1. */
+int store_session_delete_agency(struct db *db, long long agency_id);
+
 /*
  * The lockout shared by login and 變更密碼: LOCK_FAILURES failed attempts
  * within 15 minutes lock the account for 30 minutes.

@@ -1,7 +1,20 @@
-/* store_year.c: the inventory years (inventory_years), per county and for the platform. */
+/* store_year.c: the inventory years (inventory_years), per county and for the platform: open, deadline, publication. */
 #include <stdio.h>
 
 #include "store_year.h"
+
+/* After a callback asked to stop at a row: the rest of the result goes. */
+static int stopped(struct db_stmt *st, int r)
+{
+	db_reset(st);
+	return r;
+}
+
+/* Column i of the current row into dst (cut to size, "" for NULL). */
+static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
+{
+	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
+}
 
 int store_year_span(struct db *db, int *first, int *last)
 {
@@ -74,6 +87,221 @@ int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ct
 		snprintf(row.deadline, sizeof(row.deadline), "%s", db_col_text(st, 2, NULL));
 		if (each(ctx, &row))
 			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+/* The agency's years (its report pages). */
+
+int store_year_report_get(struct db *db, int county_id, int year, struct store_year_report *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT is_open, IFNULL(CONCAT(YEAR(deadline) - 1911, '年', MONTH(deadline), '月', DAY(deadline), '日'), '')"
+		" FROM inventory_years WHERE county_id = ? AND year = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->year = year;
+		out->is_open = (int)db_col_int(st, 0);
+		col_copy(st, 1, out->deadline, sizeof(out->deadline));
+		out->status = 0;
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_year_report_each(struct db *db, long long agency_id, int county_id,
+			   int (*each)(void *ctx, const struct store_year_report *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT y.year, y.is_open, IFNULL(CONCAT(YEAR(y.deadline) - 1911, '年', MONTH(y.deadline), '月', DAY(y.deadline), '日'), ''),"
+		" IFNULL(r.confirmed + 1, 0) FROM inventory_years y"
+		" LEFT JOIN reports r ON r.agency_id = ? AND r.year = y.year"
+		" WHERE y.county_id = ? ORDER BY y.year DESC");
+	struct store_year_report y;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, county_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		y.year = (int)db_col_int(st, 0);
+		y.is_open = (int)db_col_int(st, 1);
+		col_copy(st, 2, y.deadline, sizeof(y.deadline));
+		y.status = (int)db_col_int(st, 3);
+		if (each(ctx, &y))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+/* Publication (盤查清冊, 公開資訊, the home page, and the non-agency lines it freezes). */
+
+int store_year_get_state(struct db *db, int county, int year, struct store_year_state *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), '')"
+		" FROM inventory_years WHERE county_id = ? AND year = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		return -1;
+	if (r) {
+		out->is_open = (int)db_col_int(st, 0);
+		out->published = (int)db_col_int(st, 1);
+		snprintf(out->published_at, sizeof(out->published_at), "%s", db_col_text(st, 2, NULL));
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_year_lock(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	db_reset(st);
+	return 0;
+}
+
+int store_year_publish(struct db *db, int county, int year, long long account)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE inventory_years SET published_at = NOW(), published_by = ? WHERE county_id = ? AND year = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, account);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, year);
+	return db_exec(st);
+}
+
+int store_year_withdraw(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE inventory_years SET published_at = NULL, published_by = NULL WHERE county_id = ? AND year = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	return db_exec(st);
+}
+
+int store_year_is_published(struct db *db, int county_id, int year)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT published_at IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		r = db_col_int(st, 0) != 0;
+	db_reset(st);
+	return r;
+}
+
+int store_year_lock_published(struct db *db, int county_id, int year, int *published)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT published_at IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
+	int r;
+
+	*published = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		*published = db_col_int(st, 0) != 0;
+	db_reset(st);
+	return r;
+}
+
+int store_year_each_published_of_county(struct db *db, int county, int (*each)(void *ctx, int year), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT year FROM inventory_years WHERE county_id = ? AND published_at IS NOT NULL");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1)
+		if ((r = each(ctx, (int)db_col_int(st, 0))))
+			return stopped(st, r);
+	return r;
+}
+
+int store_year_each_published(struct db *db, int (*each)(void *ctx, const struct store_year_published *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT c.letter, c.name, y.year, DATE_FORMAT(y.published_at, '%Y-%m-%d'), IFNULL(cr.total_milli, 0)"
+		" FROM inventory_years y JOIN counties c ON c.id = y.county_id"
+		" LEFT JOIN county_rollups cr ON cr.county_id = y.county_id AND cr.year = y.year"
+		" WHERE y.published_at IS NOT NULL ORDER BY y.year DESC, c.id");
+	int r;
+
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_year_published row = {
+			.letter = db_col_text(st, 0, NULL),
+			.county_name = db_col_text(st, 1, NULL),
+			.year = (int)db_col_int(st, 2),
+			.published_on = db_col_text(st, 3, NULL),
+			.total_milli = db_col_int(st, 4),
+		};
+
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_year_latest_published(struct db *db, int (*each)(void *ctx, const struct store_year_latest *p), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT c.letter, c.name, y.year FROM inventory_years y JOIN counties c ON c.id = y.county_id"
+		" WHERE y.published_at IS NOT NULL ORDER BY y.year DESC, c.id LIMIT 12");
+	struct store_year_latest p;
+	int r = 0, stop = 0;
+
+	if (!st || db_exec(st))
+		return -1;
+	while (!stop && (r = db_step(st)) == 1) {
+		col_copy(st, 0, p.letter, sizeof(p.letter));
+		col_copy(st, 1, p.county, sizeof(p.county));
+		p.year = (int)db_col_int(st, 2);
+		stop = each(ctx, &p);
 	}
 	db_reset(st);
 	return r < 0 ? -1 : 0;

@@ -1,4 +1,4 @@
-/* store_year.h: the inventory years (inventory_years), per county and for the platform. */
+/* store_year.h: the inventory years (inventory_years), per county and for the platform: open, deadline, publication. */
 #ifndef CITYINV_STORE_YEAR_H
 #define CITYINV_STORE_YEAR_H
 
@@ -34,5 +34,86 @@ struct store_year_row {
 
 /* county_id's years, latest first, each passed to each(ctx, row) (non-zero stops).  0 / -1. */
 int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ctx, const struct store_year_row *row), void *ctx);
+
+/*
+ * The county's inventory year as an agency's report pages show it.
+ * status: in store_year_report_each only, the agency's report of that
+ * year: 0 none, 1 登錄中, 2 已登錄完成.
+ */
+struct store_year_report {
+	int year;
+	int is_open;
+	char deadline[40];                  /* "114年6月30日", or "" */
+	int status;
+};
+
+/* The county's year row: 1 found, 0 not one of its years, -1. */
+int store_year_report_get(struct db *db, int county_id, int year, struct store_year_report *out);
+/* The county's years, newest first, each with the agency's report status (non-zero stops): 0 or -1. */
+int store_year_report_each(struct db *db, long long agency_id, int county_id,
+			   int (*each)(void *ctx, const struct store_year_report *row), void *ctx);
+
+/*
+ * Publication: a county-year's inventory is published (published_at) by
+ * the team once the year is closed, and withdrawn again; while it is
+ * published its non-agency lines are read-only.  A writer of either takes
+ * the county-year's row FOR UPDATE first (store_year_lock,
+ * store_year_lock_published), inside the caller's transaction, so neither
+ * slips in between the other's check and its write.
+ */
+
+/* The county-year's state in inventory_years. */
+struct store_year_state {
+	int is_open;
+	int published;
+	char published_at[20];  /* "YYYY-MM-DD HH:MM", "" when not published */
+};
+/* 1 found, 0 the county has no such year, -1. */
+int store_year_get_state(struct db *db, int county, int year, struct store_year_state *out);
+/* Locks the county-year's row until the transaction ends (publication).  0 / -1. */
+int store_year_lock(struct db *db, int county, int year);
+/* Publishes the county-year now, by `account`.  0 / -1. */
+int store_year_publish(struct db *db, int county, int year, long long account);
+/* Withdraws the county-year's publication.  0 / -1. */
+int store_year_withdraw(struct db *db, int county, int year);
+
+/*
+ * Is the county-year published?  1 published, 0 not (or no such
+ * county-year), -1 error.  A plain read: the answer may change at once;
+ * store_year_lock_published() is the one a change relies on.
+ */
+int store_year_is_published(struct db *db, int county_id, int year);
+/*
+ * Inside the caller's transaction: locks the county-year's row (FOR
+ * UPDATE, as publishing does) and reads whether it is published into
+ * *published.  1 found, 0 no such county-year (*published 0), -1 error.
+ */
+int store_year_lock_published(struct db *db, int county_id, int year, int *published);
+
+/* The county's published years, in no order: 0, -1, or the non-zero value of an each() that stopped it. */
+int store_year_each_published_of_county(struct db *db, int county, int (*each)(void *ctx, int year), void *ctx);
+
+/* A published county-year, for 公開資訊's list. */
+struct store_year_published {
+	const char *letter, *county_name;
+	int year;
+	const char *published_on;   /* "YYYY-MM-DD" */
+	long long total_milli;      /* the county's stored rollup (0 before the first) */
+};
+/* Every published county-year, the latest year first: 0, -1, or the non-zero value of an each() that stopped it. */
+int store_year_each_published(struct db *db, int (*each)(void *ctx, const struct store_year_published *row), void *ctx);
+
+/* A county-year whose inventory is published (the home page's 縣市成果展現). */
+struct store_year_latest {
+	char letter[2];
+	char county[16 * 4 + 1];            /* counties.name: VARCHAR(16) */
+	int year;
+};
+/*
+ * The twelve latest published county-years (latest year first, then by
+ * county), each passed to each(ctx, p) (valid during the call; non-zero
+ * stops).  0 or -1.
+ */
+int store_year_latest_published(struct db *db, int (*each)(void *ctx, const struct store_year_latest *p), void *ctx);
 
 #endif

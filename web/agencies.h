@@ -8,7 +8,7 @@
  * Every writer of a county's agencies (create, edit, move, deactivate,
  * import) runs one transaction that first locks the county
  * (store_agency_lock_county) and ends by queueing the recalculation of every
- * year of the county (store_agency_queue_county_years); after its commit
+ * year of the county (store_rollup_queue_county); after its commit
  * it wakes the worker with this.  Failures are left to the worker's outbox
  * poll, which finds the work anyway.
  */

@@ -6,7 +6,7 @@
 #include "html.h"
 #include "routes.h"
 #include "session.h"
-#include "store_account.h"
+#include "store_agency.h"
 
 enum { ACC_FULL_NAME, ACC_NAME, ACC_PHONE, ACC_FAX, ACC_EMAIL, ACC_SAVED, ACC__MAX };
 #define ACC_FIELDS ACC_SAVED   /* the fields of the form (before the flag of the page after a save) */
@@ -34,7 +34,7 @@ static const struct {
 	[ACC_EMAIL] = { "Email", "email", "email" },
 };
 
-static void contact_to_values(const struct store_account_contact *c, const char *v[ACC_FIELDS])
+static void contact_to_values(const struct store_agency_contact *c, const char *v[ACC_FIELDS])
 {
 	v[ACC_FULL_NAME] = c->full_name;
 	v[ACC_NAME] = c->contact_name;
@@ -76,11 +76,11 @@ static int account_save(struct request *req, const char *old[ACC_FIELDS], const 
 {
 	struct db *db = &req->app->db;
 	long long agency = req->session->agency_id;
-	struct store_account_contact c = { v[ACC_FULL_NAME], v[ACC_NAME], v[ACC_PHONE], v[ACC_FAX], v[ACC_EMAIL] };
+	struct store_agency_contact c = { v[ACC_FULL_NAME], v[ACC_NAME], v[ACC_PHONE], v[ACC_FAX], v[ACC_EMAIL] };
 
 	if (db_begin(db))
 		return -1;
-	if (store_account_contact_set(db, agency, &c))
+	if (store_agency_contact_set(db, agency, &c))
 		goto rollback;
 	for (int i = 0; i < ACC_FIELDS; i++)
 		if (strcmp(old[i], v[i]) &&
@@ -98,10 +98,10 @@ int page_account(struct request *req)
 {
 	const struct form_val *in = req->in;
 	const struct form *f = req->in_err;
-	struct store_account_contact saved;
+	struct store_agency_contact saved;
 	const char *old[ACC_FIELDS], *v[ACC_FIELDS];
 
-	if (store_account_contact_get(&req->app->db, req->session->agency_id, &req->arena, &saved) != 1)
+	if (store_agency_contact_get(&req->app->db, req->session->agency_id, &req->arena, &saved) != 1)
 		return routes_unavailable(req, "account");
 	contact_to_values(&saved, old);
 	if (req->method != METHOD_POST) {

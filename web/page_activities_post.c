@@ -9,6 +9,7 @@
 #include "routes.h"
 #include "session.h"
 #include "store_activity.h"
+#include "store_year.h"
 
 /* Row ids and versions: what FORM_ID accepts, and 0 (a new line's). */
 #define ROW_MAX (1LL << 53)
@@ -54,7 +55,7 @@ static int year_gate(struct request *req, const struct form_val *y, int *year)
 		return routes_error_page(req);
 	}
 	*year = (int)y->i;
-	pub = store_activity_published(&req->app->db, req->session->county_id, *year);
+	pub = store_year_is_published(&req->app->db, req->session->county_id, *year);
 	if (pub < 0)
 		return activities_unavailable(req);
 	return pub ? activities_published(req, *year) : 0;
@@ -298,7 +299,7 @@ static int write_line(struct request *req, struct saving *s)
 	char kgtext[64];
 	int pub, r;
 
-	if (db_begin(db) || store_activity_lock_year(db, ses->county_id, s->year, &pub) < 0)
+	if (db_begin(db) || store_year_lock_published(db, ses->county_id, s->year, &pub) < 0)
 		goto fail;
 	if (pub) {
 		db_rollback(db);
@@ -374,7 +375,7 @@ int page_team_activities_delete(struct request *req)
 		return st;
 	if (req->in_err->nerr)
 		return bad_request(req);
-	if (db_begin(db) || store_activity_lock_year(db, req->session->county_id, year, &pub) < 0)
+	if (db_begin(db) || store_year_lock_published(db, req->session->county_id, year, &pub) < 0)
 		goto fail;
 	if (pub) {
 		db_rollback(db);

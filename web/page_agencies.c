@@ -8,7 +8,10 @@
 #include "password.h"
 #include "routes.h"
 #include "session.h"
+#include "store_account.h"
 #include "store_agency.h"
+#include "store_rollup.h"
+#include "store_session.h"
 #include "util.h"
 
 /*
@@ -257,13 +260,13 @@ static int create_write(struct request *req, const char *hash, long long *id)
 		form_error(req->in_err, "code", "此機關代碼已存在。");
 		return 400;
 	}
-	if (store_agency_add_account(db, county, *id, code, hash)) {
+	if (store_account_add_agency(db, county, *id, code, hash)) {
 		if (!db_err_duplicate(db))
 			return -1;
 		form_error(req->in_err, "code", "此代碼已是本縣市另一個帳號（例如盤查小組）的登入帳號。");
 		return 400;
 	}
-	if (store_agency_queue_county_years(db, county) ||
+	if (store_rollup_queue_county(db, county) ||
 	    audit_add(req, *id, 0, "新增機關", NULL, arena_printf(&req->arena, "%s %s", code, name)))
 		return -1;
 	return 0;
@@ -373,11 +376,11 @@ static int edit_write(struct request *req, const struct store_agency *old, const
 		return db_err_duplicate(db) ? 400 : -1;
 	}
 	/* The agency's account logs in with its code. */
-	if (store_agency_set_login(db, old->id, code)) {
+	if (store_account_set_agency_login(db, old->id, code)) {
 		*why = "此代碼已是本縣市另一個帳號的登入帳號。";
 		return db_err_duplicate(db) ? 400 : -1;
 	}
-	if (store_agency_queue_county_years(db, req->session->county_id) ||
+	if (store_rollup_queue_county(db, req->session->county_id) ||
 	    audit_add(req, old->id, 0, "編輯機關", arena_printf(&req->arena, "%s %s", old->code, old->name),
 		      arena_printf(&req->arena, "%s %s", code, name)))
 		return -1;
@@ -481,7 +484,7 @@ static int move_write(struct request *req, long long x, int level, const char **
 				    plevel + 1 + height, IMPORT_MAX_DEPTH);
 		return 400;
 	}
-	if (store_agency_set_parent(db, x, p, plevel + 1) || store_agency_queue_county_years(db, req->session->county_id) ||
+	if (store_agency_set_parent(db, x, p, plevel + 1) || store_rollup_queue_county(db, req->session->county_id) ||
 	    audit_add(req, x, 0, "移動機關", arena_printf(&req->arena, "層級 %d", level), *pcode ? pcode : "（一級）"))
 		return -1;
 	return 0;
@@ -539,7 +542,8 @@ int page_team_agencies_deactivate(struct request *req)
 	if (!r)
 		return agencies_not_found(req);
 	if (db_begin(db) || store_agency_lock_county(db, county) || store_agency_deactivate(db, x->i) ||
-	    store_agency_queue_county_years(db, county) || audit_add(req, x->i, 0, "停用機關", NULL, "已停用") || db_commit(db)) {
+	    store_session_delete_agency(db, x->i) || store_rollup_queue_county(db, county) ||
+	    audit_add(req, x->i, 0, "停用機關", NULL, "已停用") || db_commit(db)) {
 		db_rollback(db);
 		return agencies_unavailable(req);
 	}

@@ -2,6 +2,7 @@
 #include "html.h"
 #include "routes.h"
 #include "store_content.h"
+#include "store_year.h"
 
 /* A list of the page as it is written: how many items so far. */
 struct tally {
@@ -24,8 +25,8 @@ static int headline(void *ctx, const struct content_headline *h)
 	return 0;
 }
 
-/* One published county-year of 縣市成果展現 (store_content_published_years' callback). */
-static int result(void *ctx, const struct content_published *p)
+/* One published county-year of 縣市成果展現 (store_year_latest_published()'s callback). */
+static int result(void *ctx, const struct store_year_latest *p)
 {
 	struct tally *t = ctx;
 	struct strbuf *o = &t->req->body;
@@ -60,7 +61,7 @@ int page_home(struct request *req)
 	html(o, "</section>\n<section aria-labelledby=\"results-title\" id=\"results\"><h2 id=\"results-title\">縣市成果展現</h2>");
 	t.n = 0;
 	html(o, "<ul class=\"results\">");
-	if (store_content_published_years(&req->app->db, result, &t))
+	if (store_year_latest_published(&req->app->db, result, &t))
 		return routes_unavailable(req, "content");
 	html(o, "</ul>");
 	if (!t.n)

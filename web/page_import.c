@@ -12,8 +12,11 @@
 #include "input.h"
 #include "routes.h"
 #include "session.h"
+#include "store_account.h"
 #include "store_agency.h"
+#include "store_export.h"
 #include "store_import.h"
+#include "store_rollup.h"
 #include "util.h"
 
 /*
@@ -127,7 +130,7 @@ static int plan(struct request *req, const struct store_import *im, struct impor
 	if (ids)
 		*ids = NULL;
 	if (store_agency_each(db, req->session->county_id, add_existing, &ex) ||
-	    store_import_reserved_logins(db, req->session->county_id, &req->arena, &reserved, &nreserved))
+	    store_account_reserved_logins(db, req->session->county_id, &req->arena, &reserved, &nreserved))
 		return -1;
 	if (ids)
 		*ids = ex.ids;
@@ -190,7 +193,7 @@ static int apply_create(struct request *req, long long import_id, const struct i
 	int county = req->session->county_id;
 
 	if (store_agency_create(db, county, r->code, r->name, r->depth, pid, id) ||
-	    store_import_add_account(db, county, *id, r->code, import_id))
+	    store_account_add_imported(db, county, *id, r->code, import_id))
 		return -1;
 	return audit_add(req, *id, 0, "匯入新增機關", NULL, arena_printf(&req->arena, "%s %s", r->code, r->name));
 }
@@ -251,9 +254,9 @@ static int apply(struct request *req, long long id, const struct import_file *f,
 			ncreate += row->action == IMPORT_CREATE;
 			nupdate += row->action == IMPORT_UPDATE;
 		}
-	if (store_agency_queue_county_years(db, req->session->county_id))
+	if (store_rollup_queue_county(db, req->session->county_id))
 		return -1;
-	if (ncreate && store_import_request_passwords(db, req->session->county_id, req->session->account_id, id, export_id))
+	if (ncreate && store_export_request_passwords(db, req->session->county_id, req->session->account_id, id, export_id))
 		return -1;
 	return store_import_mark_applied(db, id, ncreate, nupdate, *export_id);
 }
@@ -324,7 +327,7 @@ static int passwords(struct request *req)
 	/* Only the account that imported may have the passwords made again (and download them). */
 	if (!r || !im.applied || !im.created || im.account_id != req->session->account_id)
 		return not_found(req);
-	if (db_begin(db) || store_import_request_passwords(db, req->session->county_id, req->session->account_id, id, &export_id) ||
+	if (db_begin(db) || store_export_request_passwords(db, req->session->county_id, req->session->account_id, id, &export_id) ||
 	    store_import_set_export(db, id, export_id) || db_commit(db)) {
 		db_rollback(db);
 		return unavailable(req);

@@ -9,7 +9,9 @@
 #include "inventory.h"
 #include "routes.h"
 #include "session.h"
+#include "store_export.h"
 #include "store_inventory.h"
+#include "store_year.h"
 #include "util.h"
 
 /*
@@ -87,8 +89,8 @@ int inventory_out_of_range(struct request *req, const char *title)
 
 int inventory_year_published(struct request *req, int county, int year)
 {
-	struct store_inventory_year ys;
-	int r = store_inventory_year_state(&req->app->db, county, year, &ys);
+	struct store_year_state ys;
+	int r = store_year_get_state(&req->app->db, county, year, &ys);
 
 	return r < 0 ? -1 : r && ys.published;
 }
@@ -116,16 +118,16 @@ static int post_year(struct request *req, int *year)
 static int publish(struct request *req, int on)
 {
 	struct db *db = &req->app->db;
-	struct store_inventory_year ys;
+	struct store_year_state ys;
 	int county = req->session->county_id, year, r;
 
 	if (!post_year(req, &year))
 		return req->status;
 	if (db_begin(db))
 		return unavailable(req);
-	if (store_inventory_lock_year(db, county, year))
+	if (store_year_lock(db, county, year))
 		goto fail;
-	r = store_inventory_year_state(db, county, year, &ys);
+	r = store_year_get_state(db, county, year, &ys);
 	if (r < 0)
 		goto fail;
 	if (!r) {
@@ -136,7 +138,7 @@ static int publish(struct request *req, int on)
 		db_rollback(db);
 		return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&must_close=1", year));
 	}
-	if ((on ? store_inventory_publish(db, county, year, req->session->account_id) : store_inventory_withdraw(db, county, year)) ||
+	if ((on ? store_year_publish(db, county, year, req->session->account_id) : store_year_withdraw(db, county, year)) ||
 	    audit_add_county(req, year, on ? "公開盤查成果" : "撤回公開", NULL, on ? "公開" : "撤回") || db_commit(db))
 		goto fail;
 	return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&%s=1", year, on ? "published" : "withdrawn"));
@@ -174,12 +176,12 @@ static int request_export(struct request *req, const char *kind, const char *wha
 		return req->status;
 	if (store_inventory_stamp(db, s->county_id, stamp))
 		return unavailable(req);
-	r = store_inventory_find_export(db, kind, s->county_id, year, stamp, s->account_id, &id);
+	r = store_export_find_inventory(db, kind, s->county_id, year, stamp, s->account_id, &id);
 	if (r < 0)
 		return unavailable(req);
 	if (r)
 		return redirect(req, arena_printf(&req->arena, "/exports?id=%lld&reused=1", id));
-	if (store_inventory_request_export(db, kind, s->county_id, year, s->account_id,
+	if (store_export_request_inventory(db, kind, s->county_id, year, s->account_id,
 					   arena_printf(&req->arena, "%s_%d年_盤查清冊%s.xlsx", s->county_name, year - 1911, what), stamp, &id))
 		return unavailable(req);
 	export_push(req, id);
@@ -199,7 +201,7 @@ int page_team_inventory_export_charts(struct request *req)
 }
 
 /* The publication form (公開 or 撤回公開) and the two workbook buttons. */
-static void team_forms(struct request *req, int year, const struct store_inventory_year *ys)
+static void team_forms(struct request *req, int year, const struct store_year_state *ys)
 {
 	struct strbuf *o = &req->body;
 
@@ -231,7 +233,7 @@ int page_team_inventory(struct request *req)
 {
 	struct strbuf *o = &req->body;
 	const struct form_val *in = req->in;
-	struct store_inventory_year ys;
+	struct store_year_state ys;
 	struct inventory *inv;
 	int year, r;
 
@@ -241,7 +243,7 @@ int page_team_inventory(struct request *req)
 		return layout_year_page(req, "盤查清冊", "盤查清冊", "製作政府機關盤查清冊", "/team/inventory");
 	}
 	year = (int)in[TEAM_INVENTORY_YEAR].i;
-	r = store_inventory_year_state(&req->app->db, req->session->county_id, year, &ys);
+	r = store_year_get_state(&req->app->db, req->session->county_id, year, &ys);
 	if (r < 0)
 		return unavailable(req);
 	if (!r)

@@ -7,7 +7,7 @@
 #include "html.h"
 #include "inventory.h"
 #include "routes.h"
-#include "store_inventory.h"
+#include "store_year.h"
 #include "years.h"
 
 /* 公開資訊: a county (its letter) and a year; both, or the list. */
@@ -59,7 +59,7 @@ static int published_trend_only(struct request *req, int county, struct inventor
 {
 	struct published_years p = { .inv = inv };
 
-	if (store_inventory_each_published_year(&req->app->db, county, mark_published, &p))
+	if (store_year_each_published_of_county(&req->app->db, county, mark_published, &p))
 		return -1;
 	for (int i = 0; i < inv->trend_n; i++)
 		if (!p.on[i])
@@ -109,7 +109,7 @@ struct public_list {
 	int any;
 };
 
-static int public_row(void *ctx, const struct store_inventory_published *row)
+static int public_row(void *ctx, const struct store_year_published *row)
 {
 	struct public_list *l = ctx;
 	struct strbuf *o = &l->req->body;
@@ -144,7 +144,7 @@ int page_public(struct request *req)
 	layout_begin(req, "公開資訊", "公開資訊");
 	html(o, "<h1>公開資訊</h1><p>各縣市已公開之政府機關溫室氣體盤查成果。</p>"
 		"<table id=\"published\"><thead><tr><th>縣市</th><th>年度</th><th>公開日期</th><th></th></tr></thead><tbody>");
-	if (store_inventory_each_published(&req->app->db, public_row, &l))
+	if (store_year_each_published(&req->app->db, public_row, &l))
 		return unavailable(req);
 	if (!l.any)
 		html(o, "<tr><td colspan=\"4\" class=\"empty\">目前尚無已公開的盤查成果。</td></tr>");

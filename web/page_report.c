@@ -8,8 +8,9 @@
 #include "review.h"
 #include "routes.h"
 #include "session.h"
-#include "store_report.h"
+#include "store_audit.h"
 #include "store_review.h"
+#include "store_year.h"
 #include "util.h"
 
 static const struct form_key report_edit_keys[REPORT_KEY__MAX] = {
@@ -47,7 +48,7 @@ static int not_found(struct request *req)
 	return routes_error_page(req);
 }
 
-static int year_row(void *ctx, const struct store_report_year *y)
+static int year_row(void *ctx, const struct store_year_report *y)
 {
 	static const char *const status[] = { "未登錄", "登錄中", "已登錄完成" };
 	struct strbuf *o = ctx;
@@ -74,7 +75,7 @@ int page_report_years(struct request *req)
 	if (!req->session->has_contact)
 		form_flash(req, "error", "請先至「帳號維護」填寫業務承辦聯絡資訊（必填），才能登錄資料。");
 	html(o, "<table><thead><tr><th>年度</th><th>狀態</th><th>填報期限</th><th>開放</th><th>操作</th></tr></thead><tbody>");
-	if (store_report_years(&req->app->db, req->session->agency_id, req->session->county_id, year_row, o))
+	if (store_year_report_each(&req->app->db, req->session->agency_id, req->session->county_id, year_row, o))
 		return unavailable(req);
 	html(o, "</tbody></table>");
 	layout_end(req);
@@ -84,7 +85,7 @@ int page_report_years(struct request *req)
 /* What the form's handlers share: the year, the report as typed or stored, and its figures. */
 struct edit {
 	const struct calc_table *t;
-	struct store_report_year y;
+	struct store_year_report y;
 	struct report r, prev;
 	struct calc_input in[REPORT_MAX_LINES];
 	struct calc_line lines[REPORT_MAX_LINES];
@@ -191,7 +192,7 @@ int page_report_edit(struct request *req)
 		return unavailable(req);
 	if (!req->in[REPORT_KEY_YEAR].set)
 		return not_found(req);
-	rc = store_report_year_get(&req->app->db, req->session->county_id, (int)req->in[REPORT_KEY_YEAR].i, &e->y);
+	rc = store_year_report_get(&req->app->db, req->session->county_id, (int)req->in[REPORT_KEY_YEAR].i, &e->y);
 	if (rc < 0)
 		return unavailable(req);
 	if (!rc)
@@ -244,7 +245,7 @@ int page_report_view(struct request *req)
 	rc = view_agency(req, &agency);
 	if (rc <= 0)
 		return rc < 0 ? unavailable(req) : not_found(req);
-	rc = store_report_year_get(&req->app->db, req->session->county_id, (int)req->in[REPORT_VIEW_YEAR].i, &e->y);
+	rc = store_year_report_get(&req->app->db, req->session->county_id, (int)req->in[REPORT_VIEW_YEAR].i, &e->y);
 	if (rc <= 0)
 		return rc < 0 ? unavailable(req) : not_found(req);
 	if (report_load(req, agency, e->y.year, &e->r))
@@ -271,7 +272,7 @@ struct history {
 	int rows;
 };
 
-static int history_row(void *ctx, const struct store_report_change *c)
+static int history_row(void *ctx, const struct store_audit_change *c)
 {
 	struct history *h = ctx;
 	const char *cells[] = { c->at, c->login, c->field, c->old_value, c->new_value, c->client_addr };
@@ -298,7 +299,7 @@ int page_report_history(struct request *req)
 	layout_begin(req, "修改紀錄", "修改紀錄");
 	strbuf_addf(o, "<h1>民國 %d 年 修改紀錄</h1><table><thead><tr><th>時間</th><th>帳號</th><th>欄位</th>"
 		    "<th>原值</th><th>新值</th><th>來源位址</th></tr></thead><tbody>", roc_year(year));
-	if (store_report_history(&req->app->db, req->session->agency_id, year, history_row, &h))
+	if (store_audit_history(&req->app->db, req->session->agency_id, year, history_row, &h))
 		return unavailable(req);
 	if (!h.rows)
 		html(o, "<tr><td colspan=\"6\" class=\"empty\">尚無修改紀錄。</td></tr>");

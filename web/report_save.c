@@ -10,6 +10,7 @@
 #include "report.h"
 #include "session.h"
 #include "store_report.h"
+#include "store_rollup.h"
 #include "util.h"
 
 /*
@@ -300,7 +301,7 @@ static int save_writes(struct request *req, struct report *r, const struct calc_
 	old->version = old->id ? 0 : -1;
 	r->id = rid;
 	rc = write_audit(req, old, r);
-	if (!rc && store_report_queue_rollup(db, r->agency_id, r->year))   /* the outbox, in the same transaction */
+	if (!rc && store_rollup_queue_agency(db, r->agency_id, r->year))   /* the outbox, in the same transaction */
 		rc = SAVE_DB;
 	return rc;
 }

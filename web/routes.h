@@ -159,13 +159,6 @@ extern const struct form_decl admin_content_in, admin_content_save_in, admin_con
 /* Wakes an export worker for export <id>; when Redis is down the export worker's poll finds the row anyway. */
 void export_push(struct request *req, long long id);
 
-/*
- * Appended to every INSERT INTO exports: the same workbook (kind, subject,
- * requester) asked for again while one is queued or running is that one
- * (the unique pending_key of migration 0015), and db_insert_id() gives its id.
- */
-#define EXPORT_COALESCE " ON DUPLICATE KEY UPDATE exports.id = LAST_INSERT_ID(exports.id)"
-
 /* 503 after a database failure: logs what failed (with the server's message) and shows the error page; returns 503. */
 int routes_unavailable(struct request *req, const char *what);
 

@@ -10,6 +10,8 @@
 #include "export.h"
 #include "jobs.h"
 #include "nonagency.h"
+#include "store_activity.h"
+#include "store_factor.h"
 #include "store_inventory.h"
 #include "util.h"
 
@@ -170,7 +172,7 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, in
 	return 0;
 }
 
-static int activity_row(void *ctx, const struct store_inventory_activity *a)
+static int activity_row(void *ctx, const struct store_activity_workbook_row *a)
 {
 	struct sheet_rows *s = ctx;
 	lxw_worksheet *ws = s->ws;
@@ -196,7 +198,7 @@ static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, i
 	heads(ws, 0, cols, 14, f->head);
 	worksheet_set_column(ws, 1, 3, 24, NULL);
 	worksheet_set_column(ws, 10, 11, 40, NULL);
-	return store_inventory_each_activity(ctx->db, county, year, activity_row, &s) ? -1 : 0;
+	return store_activity_each_workbook_row(ctx->db, county, year, activity_row, &s) ? -1 : 0;
 }
 
 static int filing_row(void *ctx, const struct store_inventory_filing *a)
@@ -238,7 +240,7 @@ static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, 
 	return 0;
 }
 
-static int factor_row(void *ctx, const struct store_inventory_factor *row)
+static int factor_row(void *ctx, const struct store_factor_text *row)
 {
 	struct sheet_rows *s = ctx;
 
@@ -257,7 +259,7 @@ static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int year, const 
 	heads(ws, 0, cols, 10, f->head);
 	worksheet_set_column(ws, 0, 0, 40, NULL);
 	worksheet_set_column(ws, 8, 8, 60, NULL);
-	return store_inventory_each_factor(ctx->db, year, factor_row, &s) ? -1 : 0;
+	return store_factor_each_in_force(ctx->db, year, factor_row, &s) ? -1 : 0;
 }
 
 /* The inventory of the county-year; 0, or an export status: -2 (the database) or -1 (sums beyond the bounds). */

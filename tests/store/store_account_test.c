@@ -1,4 +1,4 @@
-/* store_account_test.c: accounts and the agency's contact (store_account) against the stack's MariaDB, in a rolled-back transaction. */
+/* store_account_test.c: accounts (store_account) against the stack's MariaDB, in a rolled-back transaction. */
 #include <string.h>
 
 #include "store_account.h"
@@ -107,39 +107,63 @@ static void test_team(struct db *db, long long school)
 	ok(store_account_each_of_county(db, 99, count_rows, &n) == 0 && n == 0, "no such county: none");
 }
 
-static void test_contact(struct db *db, long long agency)
+/* The accounts 機關管理 and the import make, on agencies of the test's own (STAC...), and the logins no agency may take. */
+static void test_writers(struct db *db)
 {
-	struct store_account_contact c, w = { "連江縣介壽國中小（全名）", "承辦人", "0836-22381", "", "x@example.gov.tw" };
-	char buf[256];
+	const char *hash = "$argon2id$v=19$m=8,t=1,p=1$c3RvcmV0ZXN0$c3RvcmV0ZXN0";
+	const char **logins = NULL;
+	long long root, child, imp;
+	int n = -1, team = 0, agency = 0;
 
-	ok(store_account_contact_get(db, agency, &arena, &c) == 1, "a contact read");
-	is_str(c.full_name, store_test_text(db, "SELECT IFNULL(full_name, name) FROM agencies WHERE county_id = 22 AND code = '371036500X'", buf, sizeof(buf)),
-	       "the full name (or the name)");
-	is_str(c.contact_email, store_test_text(db, "SELECT IFNULL(contact_email, '') FROM agencies WHERE county_id = 22 AND code = '371036500X'",
-						buf, sizeof(buf)), "the email");
-	ok(store_account_contact_get(db, 0, &arena, &c) == 0, "no such agency: not found");
+	ok(db_exec_sql(db, "INSERT INTO agencies (county_id, code, name, level) VALUES (22, 'STAC0001', '帳號測試一級', 1)") == 0 &&
+	   db_exec_sql(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) SELECT 22, 'STAC0002', '帳號測試二級', 2, id"
+			   " FROM agencies WHERE county_id = 22 AND code = 'STAC0001'") == 0, "two agencies of the test's own");
+	root = store_test_int(db, "SELECT id FROM agencies WHERE county_id = 22 AND code = 'STAC0001'");
+	child = store_test_int(db, "SELECT id FROM agencies WHERE county_id = 22 AND code = 'STAC0002'");
 
-	ok(store_account_contact_set(db, agency, &w) == 0, "a contact written");
-	ok(store_account_contact_get(db, agency, &arena, &c) == 1 && !strcmp(c.full_name, w.full_name) && !strcmp(c.contact_name, w.contact_name) &&
-	   !strcmp(c.contact_phone, w.contact_phone) && !strcmp(c.contact_fax, "") && !strcmp(c.contact_email, w.contact_email), "read back");
-	is_int(store_test_int(db, "SELECT contact_fax IS NULL AND contact_updated_at > NOW() - INTERVAL 1 MINUTE FROM agencies"
-			      " WHERE county_id = 22 AND code = '371036500X'"), 1, "an empty fax is NULL; stamped now");
-	ok(db_exec_sql(db, "UPDATE agencies SET full_name = NULL WHERE county_id = 22 AND code = '371036500X'") == 0, "no full name");
-	ok(store_account_contact_get(db, agency, &arena, &c) == 1 &&
-	   !strcmp(c.full_name, store_test_text(db, "SELECT name FROM agencies WHERE county_id = 22 AND code = '371036500X'", buf, sizeof(buf))),
-	   "the name stands for it");
+	ok(store_account_add_agency(db, 22, child, "STAC0002", hash) == 0, "an account for the child");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM accounts a JOIN agencies g ON g.id = a.agency_id WHERE g.code = 'STAC0002'"
+			      " AND a.county_id = 22 AND a.kind = 'agency' AND a.login = 'STAC0002' AND a.must_change_password = 1 AND a.import_id IS NULL"
+			      " AND a.password_hash = '$argon2id$v=19$m=8,t=1,p=1$c3RvcmV0ZXN0$c3RvcmV0ZXN0'"), 1,
+	       "read back: the agency's, its login, the hash given, to be changed");
+	ok(store_account_add_agency(db, 22, root, "TEAM", hash) < 0 && db_err_duplicate(db), "the team's login: a duplicate");
+	ok(store_account_set_agency_login(db, child, "STAC0012") == 0, "the child's login changed");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM accounts a JOIN agencies g ON g.id = a.agency_id WHERE g.code = 'STAC0002'"
+			      " AND a.login = 'STAC0012'"), 1, "read back");
+	ok(store_account_set_agency_login(db, child, "TEAM") < 0 && db_err_duplicate(db), "to the team's: a duplicate");
+	ok(store_account_set_agency_login(db, 0, "STAC0099") == 0 &&
+	   store_test_int(db, "SELECT COUNT(*) FROM accounts WHERE login = 'STAC0099'") == 0, "no such agency: nothing changed");
+
+	ok(db_exec_sql(db, "INSERT INTO agency_imports (county_id, account_id, filename, content, created_at)"
+			   " SELECT 22, id, 'store-account-test', '', NOW(3) FROM accounts WHERE county_id = 22 AND login = 'TEAM'") == 0,
+	   "an import of the test's own");
+	imp = store_test_int(db, "SELECT MAX(id) FROM agency_imports WHERE filename = 'store-account-test'");
+	ok(store_account_add_imported(db, 22, root, "TEAM", imp) < 0 && db_err_duplicate(db), "an imported account with the team's login: a duplicate");
+	ok(store_account_add_imported(db, 22, root, "STAC0001", imp) == 0, "the account of an agency the import created");
+	is_int(store_test_int(db, "SELECT password_hash = '!' AND must_change_password = 1 AND kind = 'agency' FROM accounts"
+			      " WHERE county_id = 22 AND login = 'STAC0001'"), 1, "no usable password, to be changed");
+	is_int(store_test_int(db, "SELECT import_id FROM accounts WHERE county_id = 22 AND login = 'STAC0001'"), imp, "the import it came from");
+
+	ok(store_account_reserved_logins(db, 22, &arena, &logins, &n) == 0, "the reserved logins");
+	is_int(n, store_test_int(db, "SELECT LEAST(COUNT(*), 1000) FROM accounts WHERE county_id = 22 AND kind <> 'agency'"),
+	       "the county's accounts that are not agencies'");
+	for (int i = 0; i < n; i++) {
+		team |= !strcmp(logins[i], "TEAM");
+		agency |= !strcmp(logins[i], "STAC0012") || !strcmp(logins[i], "371036500X");
+	}
+	ok(team && !agency, "the team's among them, no agency's");
+	ok(store_account_reserved_logins(db, 250, &arena, &logins, &n) == 0 && n == 0, "none in a county without accounts");
 }
 
 int main(void)
 {
 	struct db db;
-	long long school, agency;
+	long long school;
 
 	store_test_open(&db);
 	arena_init(&arena, 4096);
 	school = store_test_int(&db, "SELECT id FROM accounts WHERE county_id = 22 AND login = '371036500X'");
-	agency = store_test_int(&db, "SELECT id FROM agencies WHERE county_id = 22 AND code = '371036500X'");
-	ok(school > 0 && agency > 0, "the demo agency and its account");
+	ok(school > 0, "the demo agency's account");
 
 	ok(db_begin(&db) == 0, "a transaction");
 	test_login(&db, school);
@@ -149,8 +173,11 @@ int main(void)
 	ok(db_rollback(&db) == 0, "rolled back");
 	ok(db_begin(&db) == 0, "a transaction");
 	test_team(&db, school);
-	test_contact(&db, agency);
 	ok(db_rollback(&db) == 0, "rolled back");
+	ok(db_begin(&db) == 0, "a transaction");
+	test_writers(&db);
+	ok(db_rollback(&db) == 0, "rolled back");
+	is_int(store_test_int(&db, "SELECT COUNT(*) FROM agencies WHERE code LIKE 'STAC%'"), 0, "nothing of it is left");
 
 	arena_release(&arena);
 	db_release(&db);

@@ -4,11 +4,13 @@
 
 #include "store_agency.h"
 #include "store_test.h"
+#include "store_text.h"
 
 /*
  * Everything happens inside one transaction that is rolled back, in the
- * county of 連江縣 (Z) under codes no other test uses (STA...), except the
- * lock check, which needs a second connection.
+ * county of 連江縣 (Z) under codes no other test uses (STA...) and on its
+ * demo school's contact, except the lock check, which needs a second
+ * connection.
  */
 
 /* One statement of the test's own with one bound integer: its first column, or -1. */
@@ -131,23 +133,13 @@ static void test_read(struct db *db, int county, long long root, long long child
 	(void)root;
 }
 
-static void test_update(struct db *db, int county, long long root, long long child)
+static void test_update(struct db *db, long long child)
 {
-	const char *hash = "$argon2id$v=19$m=8,t=1,p=1$c3RvcmV0ZXN0$c3RvcmV0ZXN0";
-
-	ok(store_agency_add_account(db, county, child, "STA0002", hash) == 0, "an account for the child");
-	is_int(sql1(db, "SELECT must_change_password FROM accounts WHERE agency_id = ?", child), 1, "its password must be changed");
-	is_int(sql1(db, "SELECT password_hash = '$argon2id$v=19$m=8,t=1,p=1$c3RvcmV0ZXN0$c3RvcmV0ZXN0' FROM accounts WHERE agency_id = ?",
-		    child), 1, "with the hash given");
-	ok(store_agency_add_account(db, county, root, "TEAM", hash) < 0 && db_err_duplicate(db), "the team's login: a duplicate");
 	ok(store_agency_rename(db, child, "STA0012", "改名測試") == 0, "rename");
 	is_int(sql1(db, "SELECT code = 'STA0012' AND name = '改名測試' FROM agencies WHERE id = ?", child), 1, "rename: read back");
 	ok(store_agency_rename(db, child, "STA0001", "x") < 0 && db_err_duplicate(db), "rename to another agency's code: a duplicate");
 	ok(store_agency_set_name(db, child, "只改名稱") == 0, "set_name");
 	is_int(sql1(db, "SELECT code = 'STA0012' AND name = '只改名稱' FROM agencies WHERE id = ?", child), 1, "set_name keeps the code");
-	ok(store_agency_set_login(db, child, "STA0012") == 0, "set_login");
-	is_int(sql1(db, "SELECT login = 'STA0012' FROM accounts WHERE agency_id = ?", child), 1, "set_login: read back");
-	ok(store_agency_set_login(db, child, "TEAM") < 0 && db_err_duplicate(db), "set_login to the team's: a duplicate");
 }
 
 static void test_tree(struct db *db, int county, long long root, long long child, long long grand)
@@ -190,43 +182,63 @@ static void test_deactivate(struct db *db, int county, long long child)
 {
 	struct store_agency a;
 	long long id;
-	int level, before = (int)store_test_int(db, "SELECT COUNT(*) FROM outbox");
+	int level;
 
-	ok(db_exec_sql(db, "INSERT INTO sessions (token_hash, account_id, csrf, created_at, last_seen_at, expires_at)"
-		       " SELECT UNHEX(SHA2('store_agency_test', 256)), id, REPEAT('0', 64), NOW(), NOW(), NOW() + INTERVAL 1 HOUR"
-		       " FROM accounts WHERE login = 'STA0012'") == 0, "a session of the child's account");
 	ok(store_agency_deactivate(db, child) == 0, "deactivate");
 	is_int(sql1(db, "SELECT active FROM agencies WHERE id = ?", child), 0, "inactive");
-	is_int(store_test_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('store_agency_test', 256))"), 0,
-	       "its account's session ended");
 	ok(store_agency_state(db, county, child, &a) == 1 && a.active == 0, "state still finds it, inactive");
 	ok(store_agency_get_active(db, county, child, 0, &a) == 0, "get_active does not");
 	ok(store_agency_by_code(db, county, "STA0012", &id, &level) == 0, "nor by_code");
-	ok(store_agency_queue_county_years(db, county) == 0, "queue the county's years");
-	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox") - before,
-	       sql1(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ?", county), "one outbox row per inventory year");
-	ok(store_agency_queue_county_years(db, 250) == 0 && store_test_int(db, "SELECT COUNT(*) FROM outbox") - before ==
-	   sql1(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ?", county), "none for a county without years");
+}
+
+/* 帳號維護's contact of the demo school (371036500X). */
+static void test_contact(struct db *db, struct arena *arena)
+{
+	struct store_agency_contact c, w = { "連江縣介壽國中小（全名）", "承辦人", "0836-22381", "", "x@example.gov.tw" };
+	long long agency = store_test_int(db, "SELECT id FROM agencies WHERE county_id = 22 AND code = '371036500X'");
+	char buf[256];
+
+	ok(agency > 0, "the demo school");
+	ok(store_agency_contact_get(db, agency, arena, &c) == 1, "a contact read");
+	is_str(c.full_name, store_test_text(db, "SELECT IFNULL(full_name, name) FROM agencies WHERE county_id = 22 AND code = '371036500X'", buf, sizeof(buf)),
+	       "the full name (or the name)");
+	is_str(c.contact_email, store_test_text(db, "SELECT IFNULL(contact_email, '') FROM agencies WHERE county_id = 22 AND code = '371036500X'",
+						buf, sizeof(buf)), "the email");
+	ok(store_agency_contact_get(db, 0, arena, &c) == 0, "no such agency: not found");
+
+	ok(store_agency_contact_set(db, agency, &w) == 0, "a contact written");
+	ok(store_agency_contact_get(db, agency, arena, &c) == 1 && !strcmp(c.full_name, w.full_name) && !strcmp(c.contact_name, w.contact_name) &&
+	   !strcmp(c.contact_phone, w.contact_phone) && !strcmp(c.contact_fax, "") && !strcmp(c.contact_email, w.contact_email), "read back");
+	is_int(store_test_int(db, "SELECT contact_fax IS NULL AND contact_updated_at > NOW() - INTERVAL 1 MINUTE FROM agencies"
+			      " WHERE county_id = 22 AND code = '371036500X'"), 1, "an empty fax is NULL; stamped now");
+	ok(db_exec_sql(db, "UPDATE agencies SET full_name = NULL WHERE county_id = 22 AND code = '371036500X'") == 0, "no full name");
+	ok(store_agency_contact_get(db, agency, arena, &c) == 1 &&
+	   !strcmp(c.full_name, store_test_text(db, "SELECT name FROM agencies WHERE county_id = 22 AND code = '371036500X'", buf, sizeof(buf))),
+	   "the name stands for it");
 }
 
 int main(void)
 {
 	struct db db;
+	struct arena arena;
 	long long root, child, grand;
 	int county;
 
 	store_test_open(&db);
+	arena_init(&arena, 4096);
 	county = (int)store_test_int(&db, "SELECT id FROM counties WHERE letter = 'Z'");
 	ok(county == 22, "連江縣 is county 22 (the SQL above names it)");
 	test_lock(&db, county);
 	ok(db_begin(&db) == 0, "a transaction for the rest");
 	test_create(&db, county, &root, &child, &grand);
 	test_read(&db, county, root, child, grand);
-	test_update(&db, county, root, child);
+	test_update(&db, child);
 	test_tree(&db, county, root, child, grand);
 	test_deactivate(&db, county, child);
+	test_contact(&db, &arena);
 	ok(db_rollback(&db) == 0, "rolled back");
 	is_int(store_test_int(&db, "SELECT COUNT(*) FROM agencies WHERE code LIKE 'STA%'"), 0, "nothing is left");
+	arena_release(&arena);
 	db_release(&db);
 	printf("1..%d\n", tap_count);
 	return tap_failed ? 1 : 0;

@@ -24,21 +24,6 @@ static long long q(struct db *db, const char *fmt, ...)
 	return store_test_int(db, sql);
 }
 
-/* The same, a statement without a result. */
-__attribute__((format(printf, 2, 3)))
-static int x(struct db *db, const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-
-	va_start(ap, fmt);
-	if (vasprintf(&sql, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	arena_cleanup(&arena, free, sql);
-	return db_exec_sql(db, sql);
-}
-
 /* What the callbacks saw. */
 struct seen {
 	int n, stop_after;
@@ -46,7 +31,6 @@ struct seen {
 	int found;
 	char title[CONTENT_TEXT_SIZE], body[70000], posted_on[CONTENT_DATE_SIZE], file_name[CONTENT_TEXT_SIZE];
 	long long version, file_size;
-	int year;
 };
 
 static int on_item(void *ctx, const struct content_item *it)
@@ -75,17 +59,6 @@ static int on_headline(void *ctx, const struct content_headline *h)
 	if (h->id == s->want_id) {
 		s->found = 1;
 		snprintf(s->posted_on, sizeof(s->posted_on), "%s", h->posted_on);
-	}
-	return 0;
-}
-
-static int on_published(void *ctx, const struct content_published *p)
-{
-	struct seen *s = ctx;
-
-	if (!s->n++) {
-		s->year = p->year;
-		snprintf(s->title, sizeof(s->title), "%s%s", p->letter, p->county);
 	}
 	return 0;
 }
@@ -131,20 +104,6 @@ static void test_lists(struct db *db, long long faq, long long news)
 	ok(store_content_entries(db, "faq", on_entry, &s) == 0 && s.found, "the admin's list has the new item");
 	is_int(s.n, q(db, "SELECT COUNT(*) FROM site_content WHERE kind = 'faq'"), "and every other of its kind");
 	is_int(s.version, 1, "at version 1");
-}
-
-static void test_published(struct db *db)
-{
-	struct seen s = { .n = 0 };
-	long long county = q(db, "SELECT MIN(county_id) FROM inventory_years WHERE year = (SELECT MAX(year) FROM inventory_years)");
-	long long last = q(db, "SELECT MAX(year) FROM inventory_years");
-
-	ok(store_content_published_years(db, on_published, &s) == 0, "the published county-years read");
-	is_int(s.n, q(db, "SELECT LEAST(12, COUNT(*)) FROM inventory_years WHERE published_at IS NOT NULL"), "at most twelve, as the table says");
-	ok(x(db, "UPDATE inventory_years SET published_at = NOW() WHERE county_id = %lld AND year = %lld", county, last) == 0,
-	   "the last year published for one county (rolled back)");
-	s = (struct seen){ .n = 0 };
-	ok(store_content_published_years(db, on_published, &s) == 0 && s.year == last, "the latest year comes first (%d)", s.year);
 }
 
 static void test_get_file(struct db *db, long long faq, long long dl, long long dl_nofile)
@@ -219,7 +178,6 @@ int main(void)
 	ok(store_content_insert(&db, "download", &v, by, &dl_nofile) == 0, "a download without a file");
 
 	test_lists(&db, faq, news);
-	test_published(&db);
 	test_get_file(&db, faq, dl, dl_nofile);
 	test_update_delete(&db, faq, dl);
 

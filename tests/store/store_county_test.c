@@ -57,6 +57,18 @@ static void test_list(struct db *db)
 	ok(store_county_list(db, c, 1, &n) == 0 && n == 1, "no more than asked for");
 }
 
+static void test_name(struct db *db)
+{
+	char name[65] = "", cut[4] = "", buf[64];
+
+	ok(store_county_name(db, 22, name, sizeof(name)) == 1, "a county's name");
+	is_str(name, store_test_text(db, "SELECT name FROM counties WHERE id = 22", buf, sizeof(buf)), "the table's");
+	ok(store_county_name(db, 22, cut, sizeof(cut)) == 1 && strlen(cut) == 3 && !strncmp(cut, name, 3), "cut to the size given");
+	strcpy(name, "unchanged");
+	is_int(store_county_name(db, 99, name, sizeof(name)), 0, "no such county: not found");
+	is_str(name, "unchanged", "and nothing written");
+}
+
 static void test_total(struct db *db)
 {
 	struct store_county_total t;
@@ -120,6 +132,7 @@ int main(void)
 
 	store_test_open(&db);
 	test_list(&db);
+	test_name(&db);
 	test_total(&db);
 	test_lists(&db);
 	db_release(&db);

@@ -149,6 +149,60 @@ static void asking(struct db *db)
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM exports"), before, "and nothing written");
 }
 
+/* 盤查清冊's workbooks: asked for under the stamp of their data, and found again while they are good. */
+static void asking_inventory(struct db *db)
+{
+	long long id = 0, again = 0, found = 0;
+
+	is_int(store_export_find_inventory(db, "inventory_detail", county, year, "st-stamp-1", team, &found), 0, "no inventory workbook yet");
+	ok(store_export_request_inventory(db, "inventory_detail", county, year, team, "st-inventory.xlsx", "st-stamp-1", &id) == 0 && id > 0,
+	   "an inventory workbook asked for (%lld)", id);
+	is_int(q2(db, "SELECT COUNT(*) FROM exports WHERE id = ? AND status = 'queued' AND kind = 'inventory_detail' AND year = ?"
+		  " AND agency_id IS NULL AND import_id IS NULL AND filename = 'st-inventory.xlsx' AND stamp = 'st-stamp-1'", id, year), 1,
+	       "queued as asked: kind, year, file name, stamp");
+	is_int(q2(db, "SELECT COUNT(*) FROM exports WHERE id = ? AND requested_by = ? AND county_id = 22", id, team), 1,
+	       "by the team, of its county");
+	ok(store_export_request_inventory(db, "inventory_detail", county, year, team, "st-inventory.xlsx", "st-stamp-1", &again) == 0 &&
+	   again == id, "asked again while queued: the same one");
+	ok(store_export_find_inventory(db, "inventory_detail", county, year, "st-stamp-1", team, &found) == 1 && found == id, "found");
+	is_int(store_export_find_inventory(db, "inventory_detail", county, year, "st-stamp-2", team, &found), 0, "not for another stamp");
+	is_int(store_export_find_inventory(db, "inventory_charts", county, year, "st-stamp-1", team, &found), 0, "nor another kind");
+	is_int(store_export_find_inventory(db, "inventory_detail", county, year - 1, "st-stamp-1", team, &found), 0, "nor another year");
+	is_int(store_export_find_inventory(db, "inventory_detail", county, year, "st-stamp-1", hall_account, &found), 0,
+	       "nor for another account");
+	ok(exec1(db, "UPDATE exports SET status = 'done', expires_at = NOW() + INTERVAL 1 DAY WHERE id = ?", id) == 0, "(done)");
+	ok(store_export_find_inventory(db, "inventory_detail", county, year, "st-stamp-1", team, &found) == 1 && found == id,
+	   "a done one is offered again");
+	ok(store_export_request_inventory(db, "inventory_detail", county, year, team, "st-inventory.xlsx", "st-stamp-1", &again) == 0 &&
+	   again > id, "asked for once done: a new one (%lld)", again);
+	ok(exec1(db, "UPDATE exports SET status = 'failed' WHERE id = ?", again) == 0 &&
+	   store_export_find_inventory(db, "inventory_detail", county, year, "st-stamp-1", team, &found) == 1 && found == id,
+	   "a failed one is not offered: the newest good one is");
+	ok(exec1(db, "UPDATE exports SET expires_at = NOW() - INTERVAL 1 SECOND WHERE id = ?", id) == 0, "(past its time)");
+	is_int(store_export_find_inventory(db, "inventory_detail", county, year, "st-stamp-1", team, &found), 0, "an expired one is not offered");
+}
+
+/* The one-time passwords of an import: one workbook while it is pending. */
+static void asking_passwords(struct db *db)
+{
+	long long imp, e1 = 0, e2 = 0, e3 = 0;
+
+	imp = add_export(db, "INSERT INTO agency_imports (county_id, account_id, filename, content, created_at)"
+			 " VALUES (?, ?, 'store-export-test', '', NOW(3))", county, team);
+	ok(imp > 0, "(an import)");
+	ok(store_export_request_passwords(db, county, team, imp, &e1) == 0 && e1 > 0, "passwords asked for (%lld)", e1);
+	is_int(q1(db, "SELECT kind = 'passwords' AND status = 'queued' AND year = 0 AND agency_id IS NULL FROM exports WHERE id = ?", e1), 1,
+	       "a queued passwords export");
+	is_int(q1(db, "SELECT import_id FROM exports WHERE id = ?", e1), imp, "of the import");
+	is_int(q1(db, "SELECT requested_by FROM exports WHERE id = ?", e1), team, "for who asked");
+	is_int(q2(db, "SELECT county_id = ? FROM exports WHERE id = ?", county, e1), 1, "of the county");
+	is_int(q1(db, "SELECT filename = CONCAT('一次性密碼-匯入', import_id, '.xlsx') FROM exports WHERE id = ?", e1), 1,
+	       "named for the import");
+	ok(store_export_request_passwords(db, county, team, imp, &e2) == 0 && e2 == e1, "asked again while queued: the same one");
+	ok(exec1(db, "UPDATE exports SET status = 'done' WHERE id = ?", e1) == 0, "(done)");
+	ok(store_export_request_passwords(db, county, team, imp, &e3) == 0 && e3 > e1, "asked again once done: a new one (%lld)", e3);
+}
+
 static void review_file_name(struct db *db)
 {
 	long long id = 0;
@@ -485,6 +539,8 @@ int main(void)
 
 	ok(db_begin(&db) == 0, "a transaction");
 	asking(&db);
+	asking_inventory(&db);
+	asking_passwords(&db);
 	review_file_name(&db);
 	reading(&db);
 	jobs(&db);

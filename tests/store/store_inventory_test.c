@@ -1,4 +1,4 @@
-/* store_inventory_test.c: the county inventory's sums, publication, workbook requests and rows
+/* store_inventory_test.c: the county inventory's sums, the stamp of its workbooks and their rows
  * (store_inventory), on a county of the test's own (id 99, letter Y) inside a transaction rolled back. */
 #include <stdarg.h>
 #include <string.h>
@@ -143,11 +143,6 @@ static int trend(void *ctx, const struct store_inventory_trend *row)
 
 static void test_sums(struct db *db)
 {
-	char name[32] = "";
-
-	ok(store_inventory_county_name(db, TC, name, sizeof(name)) == 1 && !strcmp(name, "儲存測試縣"), "the county's name");
-	is_int(store_inventory_county_name(db, TC - 1, name, sizeof(name)), 0, "no such county");
-
 	reset();
 	ok(store_inventory_each_agency_sum(db, TC, y, agency_sum, NULL) == 0 && seen.fits_all, "the agencies' sums");
 	is_int(seen.own, q(db, "SELECT SUM(l.kg_milli) FROM report_lines l JOIN reports p ON p.id = l.report_id JOIN agencies a ON a.id = p.agency_id"
@@ -186,84 +181,10 @@ static void test_sums(struct db *db)
 	ok(store_inventory_each_trend(db, TC, y + 2, y + 9, trend, NULL) == 0 && seen.rows == 0, "years without data: none");
 }
 
-/* Another connection's try at the year's row lock, without waiting: 0 taken (and let go), -1 refused. */
-static int lock_from_elsewhere(int county, int year)
-{
-	struct db other;
-	int rc;
-
-	if (db_init(&other, &store_test_cfg) || db_connect(&other))
-		return -2;
-	rc = db_begin(&other) ? -2
-	     : q(&other, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE NOWAIT", 2, LL(county), LL(year)) < 0
-		? -1 : 0;
-	db_rollback(&other);
-	db_release(&other);
-	return rc;
-}
-
-static void test_lock(struct db *db)
-{
-	int z = (int)store_test_int(db, "SELECT id FROM counties WHERE letter = 'Z'");
-
-	ok(db_begin(db) == 0 && store_inventory_lock_year(db, z, y) == 0, "a real county-year locked");
-	is_int(lock_from_elsewhere(z, y), -1, "another connection cannot lock it meanwhile");
-	is_int(lock_from_elsewhere(z, y + 1), 0, "but may lock the next year");
-	ok(db_rollback(db) == 0, "let go");
-	is_int(lock_from_elsewhere(z, y), 0, "then it may lock it too");
-}
-
-static int published_year(void *ctx, int year)
-{
-	(void)ctx;
-	seen.rows++;
-	seen.sum[0] |= 1LL << (year - y);
-	return 0;
-}
-
-static int published(void *ctx, const struct store_inventory_published *row)
-{
-	(void)ctx;
-	seen.rows++;
-	if (!strcmp(row->letter, "Y")) {
-		snprintf(seen.text, sizeof(seen.text), "%s %d %lld %d", row->county_name, row->year - y, row->total_milli,
-			 (int)strlen(row->published_on));
-		seen.last = seen.rows;
-	}
-	return 0;
-}
-
-static void test_publication(struct db *db)
-{
-	struct store_inventory_year ys;
-
-	ok(store_inventory_year_state(db, TC, y, &ys) == 1 && !ys.is_open && !ys.published && !ys.published_at[0], "closed, not published");
-	ok(store_inventory_year_state(db, TC, y + 1, &ys) == 1 && ys.is_open, "the next year open");
-	is_int(store_inventory_year_state(db, TC, y + 2, &ys), 0, "a year the county does not have");
-
-	ok(store_inventory_publish(db, TC, y, admin) == 0 && store_inventory_publish(db, TC, y + 1, admin) == 0, "both published");
-	ok(store_inventory_year_state(db, TC, y, &ys) == 1 && ys.published && strlen(ys.published_at) == 16, "published, with its time");
-	is_int(q(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ? AND published_by = ?", 2, LL(TC), admin), 2, "by the account");
-	reset();
-	ok(store_inventory_each_published_year(db, TC, published_year, NULL) == 0 && seen.sum[0] == 3, "the county's published years");
-	ok(store_inventory_withdraw(db, TC, y) == 0, "the first withdrawn");
-	ok(store_inventory_year_state(db, TC, y, &ys) == 1 && !ys.published && !ys.published_at[0], "not published again");
-	is_int(q(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ? AND year = ? AND published_by IS NULL", 2, LL(TC), LL(y)), 1,
-	       "nor by anyone");
-	reset();
-	ok(store_inventory_each_published_year(db, TC, published_year, NULL) == 0 && seen.sum[0] == 2, "only the second now");
-
-	ok(q(db, "INSERT INTO county_rollups (county_id, year, total_milli) VALUES (?, ? + 1, 12345)", 2, LL(TC), LL(y)) >= 0, "its total");
-	reset();
-	ok(store_inventory_each_published(db, published, NULL) == 0, "every published county-year");
-	is_int(seen.rows, q(db, "SELECT COUNT(*) FROM inventory_years WHERE published_at IS NOT NULL", 0), "as many as the table has");
-	is_str(seen.text, "儲存測試縣 1 12345 10", "the test county's second year: its name, its total, its date");
-}
-
-static void test_exports(struct db *db)
+static void test_stamp(struct db *db)
 {
 	char stamp[STORE_INVENTORY_STAMP_MAX + 1] = "", again[STORE_INVENTORY_STAMP_MAX + 1] = "";
-	long long id = 0, id2 = 0, box;
+	long long box;
 
 	ok(store_inventory_stamp(db, TC, stamp) == 0, "the stamp");
 	ok(!strncmp(stamp, "0/3:", 4), "no outbox row yet, three non-agency lines (%s)", stamp);
@@ -271,18 +192,6 @@ static void test_exports(struct db *db)
 		LL(y), c);
 	ok(store_inventory_stamp(db, TC, again) == 0, "the stamp again");
 	ok(strcmp(stamp, again) && atoll(again) == box, "a change moves it: it names the newest outbox row (%s)", again);
-
-	is_int(store_inventory_find_export(db, "inventory_detail", TC, y, again, admin, &id), 0, "no workbook yet");
-	ok(store_inventory_request_export(db, "inventory_detail", TC, y, admin, "測試.xlsx", again, &id) == 0 && id > 0, "asked for");
-	is_int(q(db, "SELECT COUNT(*) FROM exports WHERE id = ? AND status = 'queued' AND county_id = ? AND year = ? AND requested_by = ?"
-		    " AND kind = 'inventory_detail' AND filename = '測試.xlsx' AND agency_id IS NULL", 4, id, LL(TC), LL(y), admin), 1, "queued as asked");
-	ok(store_inventory_request_export(db, "inventory_detail", TC, y, admin, "測試.xlsx", again, &id2) == 0 && id2 == id,
-	   "asked again while queued: the same one");
-	ok(store_inventory_find_export(db, "inventory_detail", TC, y, again, admin, &id2) == 1 && id2 == id, "found");
-	is_int(store_inventory_find_export(db, "inventory_detail", TC, y, stamp, admin, &id2), 0, "not for another stamp");
-	is_int(store_inventory_find_export(db, "inventory_charts", TC, y, again, admin, &id2), 0, "nor another kind");
-	ok(q(db, "UPDATE exports SET status = 'done', expires_at = NOW() - INTERVAL 1 SECOND WHERE id = ?", 1, id) >= 0, "done and expired");
-	is_int(store_inventory_find_export(db, "inventory_detail", TC, y, again, admin, &id2), 0, "an expired one is not offered");
 }
 
 static int line(void *ctx, const struct store_inventory_line *row)
@@ -298,16 +207,6 @@ static int line(void *ctx, const struct store_inventory_line *row)
 	return ctx ? *(int *)ctx : 0;
 }
 
-static int activity(void *ctx, const struct store_inventory_activity *row)
-{
-	(void)ctx;
-	seen.rows++;
-	seen.sum[0] += row->kg_milli;
-	if (row->options[0])
-		snprintf(seen.text, sizeof(seen.text), "%d %s %s", row->category, row->description, row->options);
-	return 0;
-}
-
 static int filing(void *ctx, const struct store_inventory_filing *row)
 {
 	(void)ctx;
@@ -315,14 +214,6 @@ static int filing(void *ctx, const struct store_inventory_filing *row)
 	seen.last = row->agency;
 	snprintf(seen.text + strlen(seen.text), sizeof(seen.text) - strlen(seen.text), "%s<%s>%d%s;", row->code, row->parent_name, row->status,
 		 row->contact_name);
-	return 0;
-}
-
-static int factor(void *ctx, const struct store_inventory_factor *row)
-{
-	(void)ctx;
-	seen.rows++;
-	seen.sum[0] += row->col[0][0] != '\0';
 	return 0;
 }
 
@@ -347,22 +238,9 @@ static void test_rows(struct db *db)
 	ok(store_inventory_each_line(db, TC, y, 0, 400, line, NULL) == 0 && seen.rows == 5, "the statement is whole again after a stop");
 
 	reset();
-	ok(store_inventory_each_activity(db, TC, y, activity, NULL) == 0 && seen.rows == 3 && seen.sum[0] == 350, "the non-agency lines");
-	is_str(seen.text, "0 號誌 a / b", "their options joined");
-
-	reset();
 	ok(store_inventory_each_filing(db, TC, y, 0, 2, filing, NULL) == 0 && seen.rows == 2 && seen.last == c, "the filing, two at a time");
 	ok(store_inventory_each_filing(db, TC, y, c, 2, filing, NULL) == 0 && seen.rows == 3 && seen.last == g, "then the rest");
 	is_str(seen.text, "STIN1<>2;STIN2<一級機關>1承辦;STIN3<二級機關>0;", "codes, parents, status and contacts");
-
-	reset();
-	ok(store_inventory_each_factor(db, y, factor, NULL) == 0 && seen.rows == seen.sum[0], "the factors in force");
-	is_int(seen.rows, q(db, "SELECT COUNT(*) FROM factors WHERE IFNULL(valid_from, ?) <= ? AND IFNULL(valid_to, ?) >= ?", 4, LL(y), LL(y),
-			    LL(y), LL(y)),
-	       "as many as in force that year (%d)", seen.rows);
-	reset();
-	ok(store_inventory_each_factor(db, 1, factor, NULL) == 0, "in year 1");
-	is_int(seen.rows, q(db, "SELECT COUNT(*) FROM factors WHERE valid_from IS NULL", 0), "only those without a first year");
 }
 
 int main(void)
@@ -371,12 +249,10 @@ int main(void)
 
 	store_test_open(&db);
 	y = (int)store_test_int(&db, "SELECT MIN(year) FROM inventory_years");
-	test_lock(&db);
 	ok(db_begin(&db) == 0, "a transaction");
 	setup(&db);
 	test_sums(&db);
-	test_publication(&db);
-	test_exports(&db);
+	test_stamp(&db);
 	test_rows(&db);
 	ok(db_rollback(&db) == 0, "rolled back");
 	is_int(q(&db, "SELECT COUNT(*) FROM counties WHERE id = ?", 1, LL(TC)), 0, "nothing of it is left");

@@ -19,38 +19,6 @@ static int take_item(void *ctx, const struct store_report_item *it)
 	return v->stop_after && v->n >= v->stop_after;
 }
 
-struct years_seen {
-	int n, first, status_of_test_year, test_year;
-};
-
-static int take_year(void *ctx, const struct store_report_year *y)
-{
-	struct years_seen *v = ctx;
-
-	if (!v->n++)
-		v->first = y->year;
-	if (y->year == v->test_year)
-		v->status_of_test_year = y->status;
-	return 0;
-}
-
-struct changes {
-	int n;
-	char first_field[257], first_old[4001], first_login[41];
-};
-
-static int take_change(void *ctx, const struct store_report_change *c)
-{
-	struct changes *v = ctx;
-
-	if (!v->n++) {
-		snprintf(v->first_field, sizeof(v->first_field), "%s", c->field);
-		snprintf(v->first_old, sizeof(v->first_old), "%s", c->old_value);
-		snprintf(v->first_login, sizeof(v->first_login), "%s", c->login);
-	}
-	return 0;
-}
-
 static void test_report_row(struct db *db, long long agency, int year, long long account, long long *rid)
 {
 	struct store_report got;
@@ -144,49 +112,9 @@ static void test_lines(struct db *db, long long rid)
 
 static void test_save_checks(struct db *db, long long agency, int year)
 {
-	long long before = store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE agency_id = @a AND year = @y AND done_at IS NULL");
-
 	is_int(store_report_token_is(db, agency, year, "0123456789abcdef0123456789abcdef"), 1, "the save token is the row's");
 	is_int(store_report_token_is(db, agency, year, "ffffffffffffffffffffffffffffffff"), 0, "another token is not");
 	is_int(store_report_token_is(db, agency, year + 1, "0123456789abcdef0123456789abcdef"), 0, "another year's row: not this save");
-	ok(store_report_queue_rollup(db, agency, year) == 0, "the rollup queued");
-	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE agency_id = @a AND year = @y AND done_at IS NULL"), before + 1,
-	       "one more pending outbox row");
-	is_int(store_test_int(db, "SELECT county_id = (SELECT county_id FROM agencies WHERE id = @a) FROM outbox"
-				  " WHERE agency_id = @a AND year = @y ORDER BY id DESC LIMIT 1"), 1, "for the agency's county");
-	ok(store_report_queue_rollup(db, 0, year) == 0, "no such agency: nothing to queue, no error");
-	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE agency_id = 0"), 0, "and no row");
-}
-
-static void test_pages(struct db *db, long long agency, int county, int year)
-{
-	struct store_report_year y;
-	struct years_seen seen = { .test_year = year, .status_of_test_year = -1 };
-	struct changes ch = { 0 };
-
-	ok(db_exec_sql(db, "UPDATE inventory_years SET deadline = '2025-06-30', is_open = 0 WHERE county_id = @c AND year = @y") == 0,
-	   "a deadline set, the year closed");
-	ok(store_report_year_get(db, county, year, &y) == 1 && y.year == year && !y.is_open, "the county's year: found, closed");
-	is_str(y.deadline, "114年6月30日", "its deadline in 民國");
-	is_int(store_report_year_get(db, county, 1999, &y), 0, "a year the county does not have: not found");
-	ok(store_report_years(db, agency, county, take_year, &seen) == 0, "the county's years listed");
-	is_int(seen.n, store_test_int(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = @c"), "every one of them");
-	is_int(seen.first, store_test_int(db, "SELECT MAX(year) FROM inventory_years WHERE county_id = @c"), "newest first");
-	is_int(seen.status_of_test_year, 2, "the test year: 已登錄完成 (confirmed)");
-
-	ok(db_exec_sql(db, "INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
-			   " WITH RECURSIVE s (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 501)"
-			   " SELECT NOW(3), @acct, @a, @y, CONCAT('欄位 ', n), 'x', 'y', '127.0.0.1' FROM s") == 0 &&
-	   db_exec_sql(db, "INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
-			   " VALUES (NOW(3), @acct, @a, @y, '最新', NULL, 'z', '127.0.0.1')") == 0,
-	   "502 changes recorded");
-	ok(store_report_history(db, agency, year, take_change, &ch) == 0, "the history listed");
-	is_int(ch.n, 500, "the newest 500 only");
-	is_str(ch.first_field, "最新", "newest first");
-	is_str(ch.first_old, "", "a NULL old value reads as empty");
-	ok(*ch.first_login, "with the account's login (%s)", ch.first_login);
-	ch = (struct changes){ 0 };
-	ok(store_report_history(db, agency, 1999, take_change, &ch) == 0 && ch.n == 0, "no changes in a year without any");
 }
 
 int main(void)
@@ -209,7 +137,6 @@ int main(void)
 	test_items(&db, rid);
 	test_lines(&db, rid);
 	test_save_checks(&db, agency, year);
-	test_pages(&db, agency, county, year);
 
 	ok(db_rollback(&db) == 0, "rolled back");
 	is_int(store_test_int(&db, "SELECT COUNT(*) FROM reports WHERE agency_id = @a AND year = @y"), 0, "nothing of it is left");

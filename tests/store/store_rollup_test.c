@@ -202,6 +202,30 @@ static void test_ping(struct db *db)
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM worker_pings WHERE token = 'store-test-nope'"), 0, "no other token");
 }
 
+/*
+ * Work asked for by the web's writers: a report saved, a county's agencies
+ * changed.  Counted on the test county and on rows after the newest one
+ * before (the worker may queue other counties' work meanwhile, always
+ * county-wide).
+ */
+static void test_queue(struct db *db)
+{
+	long long last = store_test_int(db, "SELECT IFNULL(MAX(id), 0) FROM outbox");
+
+	ok(store_rollup_queue_agency(db, c, y) == 0, "a report of the 二級 agency saved");
+	is_int(q(db, "SELECT COUNT(*) FROM outbox WHERE id > ? AND county_id = ? AND year = ? AND agency_id = ? AND done_at IS NULL"
+		 " AND claim IS NULL", 4, last, LL(TC), LL(y), c), 1, "one pending row: its county, the year, the agency");
+	ok(store_rollup_queue_agency(db, 0, y) == 0, "no such agency: no error");
+	is_int(q(db, "SELECT COUNT(*) FROM outbox WHERE id > ? AND agency_id IS NOT NULL", 1, last), 1, "and no row");
+	last = store_test_int(db, "SELECT MAX(id) FROM outbox");
+	ok(store_rollup_queue_county(db, TC) == 0, "the county's agencies changed");
+	is_int(q(db, "SELECT COUNT(*) FROM outbox WHERE id > ? AND county_id = ?", 2, last, LL(TC)), 2, "two rows");
+	is_int(q(db, "SELECT COUNT(DISTINCT year) FROM outbox WHERE id > ? AND county_id = ? AND agency_id IS NULL AND done_at IS NULL"
+		 " AND year IN (?, ? + 1)", 4, last, LL(TC), LL(y), LL(y)), 2, "county-wide, one for each of its two years");
+	ok(store_rollup_queue_county(db, 250) == 0, "a county without years: no error");
+	is_int(q(db, "SELECT COUNT(*) FROM outbox WHERE id > ? AND county_id = 250", 1, last), 0, "and no row");
+}
+
 int main(void)
 {
 	struct db db;
@@ -216,6 +240,7 @@ int main(void)
 	test_done(&db);
 	test_fill_and_pending(&db);
 	test_ping(&db);
+	test_queue(&db);
 	ok(db_rollback(&db) == 0, "rolled back");
 	is_int(q(&db, "SELECT COUNT(*) FROM counties WHERE id = ?", 1, LL(TC)), 0, "nothing of it is left");
 	db_release(&db);

@@ -79,6 +79,21 @@ static void test_delete(struct db *db, long long school)
 			      " WHERE a.county_id = 22 AND a.login = '371036500X'"), 0, "none left");
 }
 
+/* An agency deactivated: its account's sessions end, no one else's. */
+static void test_delete_agency(struct db *db, long long school, long long team)
+{
+	long long agency = store_test_int(db, "SELECT agency_id FROM accounts WHERE county_id = 22 AND login = '371036500X'");
+
+	ok(store_session_create(db, TOK1, school, "c1", "") == 0 && store_session_create(db, TOK2, school, "c2", "") == 0 &&
+	   store_session_create(db, TOK3, team, "c3", "") == 0, "two sessions of the agency's account, one of the team's");
+	ok(store_session_delete_agency(db, agency) == 0, "the agency's ended");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id"
+			      " WHERE a.county_id = 22 AND a.login = '371036500X'"), 0, "none of its account left");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('" TOK3 "', 256))"), 1, "the team's kept");
+	ok(store_session_delete_agency(db, 0) == 0, "no such agency: nothing to end, no error");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('" TOK3 "', 256))"), 1, "the team's still kept");
+}
+
 static void test_lockout(struct db *db, long long school)
 {
 	int locked = -1, failures = -1;
@@ -126,6 +141,10 @@ int main(void)
 
 	ok(db_begin(&db) == 0, "a transaction");
 	test_delete(&db, school);
+	ok(db_rollback(&db) == 0, "rolled back");
+
+	ok(db_begin(&db) == 0, "a transaction");
+	test_delete_agency(&db, school, team);
 	ok(db_rollback(&db) == 0, "rolled back");
 
 	ok(db_begin(&db) == 0, "a transaction");
