@@ -63,7 +63,7 @@ grep "rollup county $county year 2020" "$CITYINV_VAR/log/worker.log" | tail -5 |
 for i in 1 2 3; do
 	sql -e "SET @t = NOW(6);
 CREATE TEMPORARY TABLE raw_rollup AS SELECT t.ancestor_id, SUM(IFNULL(r.own_total_milli, 0)) s, SUM(IFNULL(r.outsourced_total_milli, 0)) o,
-  COUNT(*) n, SUM(r.id IS NULL) n0, SUM(r.confirmed <=> 0) n1, SUM(r.confirmed <=> 1) n2
+  COUNT(*) n, SUM(r.id IS NULL) n0, SUM(r.filed <=> 0) n1, SUM(r.filed <=> 1) n2
   FROM agencies a JOIN agency_tree t ON t.ancestor_id = a.id JOIN agencies d ON d.id = t.descendant_id
   LEFT JOIN reports r ON r.agency_id = d.id AND r.year = 2020 WHERE a.county_id = $county GROUP BY t.ancestor_id;
 SELECT CONCAT('raw SQL rollup: ', TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) DIV 1000, ' ms')"

@@ -34,8 +34,8 @@ if (process.argv[2] === 'login') {
     const { req } = clients[i % clients.length];
     const f = await req('/report/edit?year=2020');
     const csrf = f.text.match(/name="csrf" value="([0-9a-f]{64})"/)[1];
-    const version = f.text.match(/name="version" value="(\d+)"/)[1];
-    const r = await req('/report/edit', { csrf, year: '2020', version, action: 'save', scope_text: '測試', own_electricity: String(1000 + i) });
+    const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+    const r = await req('/report/edit', { csrf, year: '2020', revision, action: 'save', scope_text: '測試', own_electricity: String(1000 + i) });
     if (r.status !== 303) throw new Error(`save ${i}: ${r.status}`);
     await new Promise((res) => setTimeout(res, 20));
   }

@@ -22,8 +22,8 @@ INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_cha
   SELECT 'agency', a.county_id, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'admin'), 0
   FROM agencies a WHERE a.code LIKE 'B%';
 
--- Ten years of reports: three in four agencies filed, two in three of those confirmed.
-INSERT INTO reports (agency_id, year, version, confirmed, scope_text, own_total_milli, outsourced_total_milli, computed_at)
+-- Ten years of reports: three in four agencies have one, two in three of those ticked 已登錄完成 (filed).
+INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, computed_at)
   SELECT a.id, y.year, 1, (a.id + y.year) % 3 <> 0, '測試', 1000000 + (a.id * 7919 + y.year * 104729) % 50000000,
          (a.id * 31 + y.year) % 1000000, NOW()
   FROM agencies a JOIN (SELECT 2016 + n - 1 AS year FROM seq WHERE n <= 10) y

@@ -131,7 +131,7 @@ int store_county_each_agency(struct db *db, const struct store_county_filter *f,
 			     int (*each)(void *ctx, const struct store_county_agency *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)) AS stt,"
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), IF(rep.id IS NULL, 0, IF(rep.filed, 2, 1)) AS stt,"
 		" IFNULL(rep.own_total_milli, 0), IFNULL(r.subtree_milli, 0), IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''),"
 		" IFNULL(a.contact_email, ''), ac.locked_until IS NOT NULL AND ac.locked_until > NOW()"
 		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
@@ -139,7 +139,7 @@ int store_county_each_agency(struct db *db, const struct store_county_filter *f,
 		" LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
 		" LEFT JOIN accounts ac ON ac.agency_id = a.id"
 		" WHERE a.county_id = ? AND a.active = 1 AND (? = 0 OR a.level = ? OR (? = 4 AND a.level >= 4))"
-		" AND (? < 0 OR IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)) = ?)"
+		" AND (? < 0 OR IF(rep.id IS NULL, 0, IF(rep.filed, 2, 1)) = ?)"
 		" AND (? = '' OR a.name LIKE ? OR CONVERT(a.code USING utf8mb4) LIKE ?)"
 		" ORDER BY a.level, a.code LIMIT 2000");
 	struct store_county_agency row;

@@ -198,7 +198,7 @@ int store_export_review_agency(struct db *db, long long agency, char name[801]);
 int store_export_review_rows(struct db *db, long long parent, int year,
 			     int (*each)(void *ctx, const struct store_export_review_row *row), void *ctx);
 
-/* 催報名單: an active agency of the county whose report for the year is missing or not confirmed. */
+/* 催報名單: an active agency of the county whose report for the year is missing or not filed (已登錄完成). */
 struct store_export_reminder_row {
 	char code[21];
 	char name[801];

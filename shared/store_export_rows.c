@@ -39,7 +39,7 @@ int store_export_review_rows(struct db *db, long long parent, int year,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.name, a.code, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
-		" IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)), IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), '')"
+		" IF(rep.id IS NULL, 0, IF(rep.filed, 2, 1)), IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), '')"
 		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
 		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
 		" WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code");
@@ -77,7 +77,7 @@ int store_export_reminder_rows(struct db *db, int county, int year,
 		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, '')"
 		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
 		" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-		" WHERE a.county_id = ? AND a.active = 1 AND (r.id IS NULL OR r.confirmed = 0) ORDER BY a.level, a.code");
+		" WHERE a.county_id = ? AND a.active = 1 AND (r.id IS NULL OR r.filed = 0) ORDER BY a.level, a.code");
 	struct store_export_reminder_row row;
 	int r;
 

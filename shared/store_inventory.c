@@ -70,7 +70,7 @@ int store_inventory_each_level(struct db *db, int county, int year, int max_leve
 			       int (*each)(void *ctx, const struct store_inventory_level *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT LEAST(a.level, ?), COUNT(*), COUNT(r.id), SUM(IFNULL(r.confirmed, 0)), SUM(IFNULL(r.own_total_milli, 0))"
+		"SELECT LEAST(a.level, ?), COUNT(*), COUNT(r.id), SUM(IFNULL(r.filed, 0)), SUM(IFNULL(r.own_total_milli, 0))"
 		" FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
 		" WHERE a.county_id = ? AND a.active = 1 GROUP BY LEAST(a.level, ?)");
 	int r;
@@ -187,7 +187,7 @@ int store_inventory_each_line(struct db *db, int county, int year, long long aft
 			      int (*each)(void *ctx, const struct store_inventory_line *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), IF(r.id IS NULL, 0, IF(r.confirmed, 2, 1)),"
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), IF(r.id IS NULL, 0, IF(r.filed, 2, 1)),"
 		" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, ''),"
 		" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL"
 		" FROM (SELECT id FROM agencies WHERE county_id = ? AND active = 1 AND id > ? ORDER BY id LIMIT ?) ch"
@@ -234,7 +234,7 @@ int store_inventory_each_filing(struct db *db, int county, int year, long long a
 				int (*each)(void *ctx, const struct store_inventory_filing *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), IF(r.id IS NULL, 0, IF(r.confirmed, 2, 1)),"
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), IF(r.id IS NULL, 0, IF(r.filed, 2, 1)),"
 		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, ''),"
 		" IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0)"
 		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"

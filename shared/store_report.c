@@ -12,7 +12,7 @@ static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
 
 int store_report_get(struct db *db, long long agency_id, int year, struct store_report *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, version, confirmed, scope_text, outsourced_scope_text,"
+	struct db_stmt *st = db_prepare(db, "SELECT id, revision, filed, scope_text, outsourced_scope_text,"
 				       " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i') FROM reports WHERE agency_id = ? AND year = ?");
 	int r;
 
@@ -25,8 +25,8 @@ int store_report_get(struct db *db, long long agency_id, int year, struct store_
 	r = db_step(st);
 	if (r == 1) {
 		out->id = db_col_int(st, 0);
-		out->version = db_col_int(st, 1);
-		out->confirmed = (int)db_col_int(st, 2);
+		out->revision = db_col_int(st, 1);
+		out->filed = (int)db_col_int(st, 2);
 		col_copy(st, 3, out->scope_text, sizeof(out->scope_text));
 		col_copy(st, 4, out->outsourced_scope_text, sizeof(out->outsourced_scope_text));
 		col_copy(st, 5, out->updated_at, sizeof(out->updated_at));
@@ -64,9 +64,9 @@ int store_report_items(struct db *db, long long report_id,
 	return r < 0 ? -1 : 0;
 }
 
-int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *version)
+int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *revision)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, version FROM reports WHERE agency_id = ? AND year = ? FOR UPDATE");
+	struct db_stmt *st = db_prepare(db, "SELECT id, revision FROM reports WHERE agency_id = ? AND year = ? FOR UPDATE");
 	int r;
 
 	if (!st)
@@ -78,7 +78,7 @@ int store_report_lock(struct db *db, long long agency_id, int year, long long *i
 	r = db_step(st);
 	if (r == 1) {
 		*id = db_col_int(st, 0);
-		*version = db_col_int(st, 1);
+		*revision = db_col_int(st, 1);
 	}
 	db_reset(st);
 	return r;
@@ -86,7 +86,7 @@ int store_report_lock(struct db *db, long long agency_id, int year, long long *i
 
 int store_report_insert(struct db *db, const struct store_report_write *w, long long *id)
 {
-	struct db_stmt *st = db_prepare(db, "INSERT INTO reports (agency_id, year, version, confirmed, scope_text, outsourced_scope_text,"
+	struct db_stmt *st = db_prepare(db, "INSERT INTO reports (agency_id, year, revision, filed, scope_text, outsourced_scope_text,"
 				       " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by, save_token)"
 				       " VALUES (?, ?, 1, ?, ?, ?, ?, ?, NOW(), NOW(), ?, ?)");
 
@@ -94,7 +94,7 @@ int store_report_insert(struct db *db, const struct store_report_write *w, long 
 		return -1;
 	db_bind_int(st, 0, w->agency_id);
 	db_bind_int(st, 1, w->year);
-	db_bind_int(st, 2, w->confirmed);
+	db_bind_int(st, 2, w->filed);
 	db_bind_text(st, 3, w->scope_text);
 	db_bind_text(st, 4, w->outsourced_scope_text);
 	db_bind_int(st, 5, w->own_total_milli);
@@ -107,15 +107,15 @@ int store_report_insert(struct db *db, const struct store_report_write *w, long 
 	return 0;
 }
 
-int store_report_update(struct db *db, long long id, long long version, const struct store_report_write *w)
+int store_report_update(struct db *db, long long id, long long revision, const struct store_report_write *w)
 {
-	struct db_stmt *st = db_prepare(db, "UPDATE reports SET version = version + 1, confirmed = ?, scope_text = ?,"
+	struct db_stmt *st = db_prepare(db, "UPDATE reports SET revision = revision + 1, filed = ?, scope_text = ?,"
 				       " outsourced_scope_text = ?, own_total_milli = ?, outsourced_total_milli = ?,"
-				       " computed_at = NOW(), updated_at = NOW(), updated_by = ?, save_token = ? WHERE id = ? AND version = ?");
+				       " computed_at = NOW(), updated_at = NOW(), updated_by = ?, save_token = ? WHERE id = ? AND revision = ?");
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, w->confirmed);
+	db_bind_int(st, 0, w->filed);
 	db_bind_text(st, 1, w->scope_text);
 	db_bind_text(st, 2, w->outsourced_scope_text);
 	db_bind_int(st, 3, w->own_total_milli);
@@ -123,7 +123,7 @@ int store_report_update(struct db *db, long long id, long long version, const st
 	db_bind_int(st, 5, w->account_id);
 	db_bind_text(st, 6, w->save_token);
 	db_bind_int(st, 7, id);
-	db_bind_int(st, 8, version);
+	db_bind_int(st, 8, revision);
 	return db_exec(st);
 }
 

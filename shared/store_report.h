@@ -17,8 +17,8 @@
 /* A reports row, as the form shows it. */
 struct store_report {
 	long long id;
-	long long version;
-	int confirmed;
+	long long revision;                 /* the save counter (optimistic locking) */
+	int filed;                          /* the agency's 已登錄完成 tick */
 	char scope_text[4001];              /* VARCHAR(1000) */
 	char outsourced_scope_text[4001];
 	char updated_at[24];                /* YYYY-MM-DD HH:MM */
@@ -45,14 +45,14 @@ int store_report_items(struct db *db, long long report_id,
 
 /* ---- The save (inside the caller's transaction) ---- */
 
-/* Locks the report row of (agency_id, year) FOR UPDATE: 1 with *id and *version, 0 none yet, -1. */
-int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *version);
+/* Locks the report row of (agency_id, year) FOR UPDATE: 1 with *id and *revision, 0 none yet, -1. */
+int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *revision);
 
 /* What a save writes into the reports row. */
 struct store_report_write {
 	long long agency_id;
 	int year;
-	int confirmed;
+	int filed;
 	const char *scope_text;
 	const char *outsourced_scope_text;
 	long long own_total_milli;
@@ -62,12 +62,15 @@ struct store_report_write {
 };
 
 /*
- * The first version of a report: 0 with *id set, or -1; db_err_duplicate()
- * then says another save created it meanwhile.
+ * The first revision of a report (revision 1): 0 with *id set, or -1;
+ * db_err_duplicate() then says another save created it meanwhile.
  */
 int store_report_insert(struct db *db, const struct store_report_write *w, long long *id);
-/* The next version of report `id`, whose version is now `version`: 0 or -1. */
-int store_report_update(struct db *db, long long id, long long version, const struct store_report_write *w);
+/*
+ * The next revision of report `id`, whose revision is now `revision`: 0 or -1.
+ * A row at another revision is left as it is (0): the save holds its lock.
+ */
+int store_report_update(struct db *db, long long id, long long revision, const struct store_report_write *w);
 
 /* Removes the items of report_id (the save writes them all again): 0 or -1. */
 int store_report_items_clear(struct db *db, long long report_id);

@@ -158,7 +158,7 @@ int store_review_children(struct db *db, long long agency_id, int year,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.id, a.name, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
-		" IF(rep.id IS NULL, 0, IF(rep.confirmed, 2, 1)),"
+		" IF(rep.id IS NULL, 0, IF(rep.filed, 2, 1)),"
 		" IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
 		" r.agency_id IS NULL AND rep.id IS NOT NULL,"
 		" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1)"

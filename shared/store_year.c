@@ -123,7 +123,7 @@ int store_year_report_each(struct db *db, long long agency_id, int county_id,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT y.year, y.is_open, IFNULL(CONCAT(YEAR(y.deadline) - 1911, '年', MONTH(y.deadline), '月', DAY(y.deadline), '日'), ''),"
-		" IFNULL(r.confirmed + 1, 0) FROM inventory_years y"
+		" IFNULL(r.filed + 1, 0) FROM inventory_years y"
 		" LEFT JOIN reports r ON r.agency_id = ? AND r.year = y.year"
 		" WHERE y.county_id = ? ORDER BY y.year DESC");
 	struct store_year_report y;

@@ -15,9 +15,9 @@
 
 static const struct form_key report_edit_keys[REPORT_KEY__MAX] = {
 	[REPORT_KEY_YEAR] = { .name = "year", .kind = FORM_YEAR },
-	[REPORT_KEY_VERSION] = { .name = "version", .kind = FORM_INT, .min = 0, .max = REPORT_VERSION_MAX },
+	[REPORT_KEY_REVISION] = { .name = "revision", .kind = FORM_INT, .min = 0, .max = REPORT_REVISION_MAX },
 	[REPORT_KEY_ACTION] = { .name = "action", .kind = FORM_ENUM, .choices = report_action_names },
-	[REPORT_KEY_CONFIRMED] = { .name = "confirmed", .kind = FORM_FLAG },
+	[REPORT_KEY_FILED] = { .name = "filed", .kind = FORM_FLAG },
 	[REPORT_KEY_SCOPE] = { .name = "scope_text", .kind = FORM_TEXT, .flags = FORM_MULTILINE, .max = 1000 },
 	[REPORT_KEY_OUTSOURCED_SCOPE] = { .name = "outsourced_scope_text", .kind = FORM_TEXT, .flags = FORM_MULTILINE, .max = 1000 },
 	[REPORT_KEY_SAVED] = { .name = "saved", .kind = FORM_FLAG },
@@ -99,12 +99,12 @@ struct edit {
 static int edit_page(struct request *req, struct edit *e, int status, const struct calc_result *res,
 		     const char *flash, const char *kind)
 {
-	const struct form_val *ver = &req->in[REPORT_KEY_VERSION];
+	const struct form_val *rev = &req->in[REPORT_KEY_REVISION];
 	struct report_page pg = {
 		.f = &e->f, .t = e->t, .r = &e->r, .prev = &e->prev, .deadline = e->y.deadline,
 		.lines = e->lines, .n = res ? e->n : 0, .res = res, .flash = flash, .flash_kind = kind,
-		/* A bad version goes back as sent: the next 存檔 is refused again, never taken as another. */
-		.version = ver->set ? NULL : ver->raw ? ver->raw : "",
+		/* A bad revision goes back as sent: the next 存檔 is refused again, never taken as another. */
+		.revision = rev->set ? NULL : rev->raw ? rev->raw : "",
 	};
 
 	req->status = status;
@@ -166,7 +166,7 @@ static int edit_post(struct request *req, struct edit *e)
 		form_error(&e->f, "scope_text", "請填寫盤查範圍（必填）。");
 	if (saving && !req->session->has_contact)
 		return edit_page(req, e, 400, NULL, "請先至「帳號維護」填寫業務承辦聯絡資訊（必填），才能存檔。", "error");
-	if (saving && e->r.version < 0)
+	if (saving && e->r.revision < 0)
 		return edit_page(req, e, 400, NULL,
 				 "未存檔：表單缺少版本資訊或版本不正確（頁面可能不完整或已被改動）。您輸入的內容保留在下方；"
 				 "請另開新視窗重新開啟本年度報表，確認後再重新輸入並存檔。", "error");

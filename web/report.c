@@ -85,8 +85,8 @@ int report_load(struct request *req, long long agency_id, int year, struct repor
 	if (found <= 0)
 		return found;
 	r->id = row->id;
-	r->version = row->version;
-	r->confirmed = row->confirmed;
+	r->revision = row->revision;
+	r->filed = row->filed;
 	r->scope_text = arena_strdup(&req->arena, row->scope_text);
 	r->outsourced_scope_text = arena_strdup(&req->arena, row->outsourced_scope_text);
 	r->updated_at = arena_strdup(&req->arena, row->updated_at);
@@ -224,11 +224,11 @@ static void rows_from_form(struct request *req, struct report_part *rp, int p, s
 
 void report_from_form(struct request *req, struct report *r, struct form *f, struct calc_input *in, int *n)
 {
-	const struct form_val *ver = &req->in[REPORT_KEY_VERSION];
+	const struct form_val *rev = &req->in[REPORT_KEY_REVISION];
 
 	*n = 0;
-	r->version = ver->set ? ver->i : -1;
-	r->confirmed = (int)req->in[REPORT_KEY_CONFIRMED].i;
+	r->revision = rev->set ? rev->i : -1;
+	r->filed = (int)req->in[REPORT_KEY_FILED].i;
 	r->scope_text = declared_text(req, f, REPORT_KEY_SCOPE);
 	r->outsourced_scope_text = declared_text(req, f, REPORT_KEY_OUTSOURCED_SCOPE);
 	for (int p = 0; p < CALC_PART__MAX; p++) {
@@ -298,7 +298,7 @@ void report_inputs(struct request *req, const struct report *r, struct calc_inpu
 
 int report_status(const struct report *r)
 {
-	return !r->id ? 0 : r->confirmed ? 2 : 1;
+	return !r->id ? 0 : r->filed ? 2 : 1;
 }
 
 const char *report_status_label(const struct report *r)

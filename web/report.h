@@ -11,8 +11,8 @@
 /* An 其他能源 row's quantity (no factor, any unit): its thousandths still fit the BIGINT column. */
 #define REPORT_OTHER_MAX 1000000000000LL
 
-/* The largest version a report can have (reports.version is an INT UNSIGNED). */
-#define REPORT_VERSION_MAX 4294967295LL
+/* The largest revision a report can have (reports.revision is an INT UNSIGNED). */
+#define REPORT_REVISION_MAX 4294967295LL
 
 /* calc.h's proof of the bounds counts this many refrigerant rows per part. */
 _Static_assert(2 + REPORT_EXTRA <= CALC_MAX_REFRIGERANT_ROWS, "refrigerant rows beyond calc.h's bound");
@@ -41,8 +41,8 @@ struct report {
 	const char *agency_name;  /* for the heading when not the viewer's own */
 	int year;                 /* CE */
 	long long id;             /* 0: nothing saved yet (未登錄) */
-	long long version;
-	int confirmed;
+	long long revision;       /* the save counter: a save based on an older one is refused */
+	int filed;                /* the 已登錄完成 tick */
 	const char *scope_text;
 	const char *outsourced_scope_text;
 	const char *updated_at;
@@ -56,9 +56,9 @@ struct report {
  */
 enum report_key {
 	REPORT_KEY_YEAR,
-	REPORT_KEY_VERSION,      /* the version the form was opened at */
+	REPORT_KEY_REVISION,     /* the revision the form was opened at */
 	REPORT_KEY_ACTION,       /* report_action_names */
-	REPORT_KEY_CONFIRMED,
+	REPORT_KEY_FILED,        /* 我已確認完整填報各欄位 */
 	REPORT_KEY_SCOPE,
 	REPORT_KEY_OUTSOURCED_SCOPE,
 	REPORT_KEY_SAVED,        /* the page after a save */
@@ -76,7 +76,7 @@ int report_load(struct request *req, long long agency_id, int year, struct repor
  * Reads the posted form into r: the declared fields from req->in (the
  * messages of the text fields copied from req->in_err into f), the family
  * of each part with form_read_one(), and the rules across fields; errors go
- * to f.  r->version is -1 when the form's version is missing or bad.
+ * to f.  r->revision is -1 when the form's revision is missing or bad.
  * in/n: the calculation inputs of the valid quantities.
  */
 void report_from_form(struct request *req, struct report *r, struct form *f,
@@ -112,7 +112,7 @@ struct report_page {
 	const struct calc_result *res;     /* NULL: no 四、排放量小計 */
 	const char *flash, *flash_kind;    /* a message above the form ("ok" or "error"), or NULL */
 	int readonly;                      /* a closed year, or another agency's report */
-	const char *version;               /* the version field as posted; NULL: r->version */
+	const char *revision;              /* the revision field as posted; NULL: r->revision */
 };
 
 /* The whole page of the report form (or its read-only view). */

@@ -259,10 +259,10 @@ static void render_scope(struct request *req, const struct report_page *pg)
 
 	html_hidden(o, "csrf", req->csrf);
 	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">", r->year);
-	if (pg->version) {
-		html_hidden(o, "version", pg->version);
+	if (pg->revision) {
+		html_hidden(o, "revision", pg->revision);
 	} else {
-		strbuf_addf(o, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", r->version);
+		strbuf_addf(o, "<input type=\"hidden\" name=\"revision\" value=\"%lld\">", r->revision);
 	}
 	html(o, "<fieldset><legend>一、盤查範圍</legend><div class=\"field\"><label for=\"f-scope_text\">盤查範圍 <span class=\"req\" aria-hidden=\"true\">*</span></label><div class=\"control\">"
 		"<textarea id=\"f-scope_text\" name=\"scope_text\" rows=\"3\" maxlength=\"1000\"");
@@ -305,10 +305,10 @@ void report_render(struct request *req, const struct report_page *pg)
 	if (pg->res)
 		render_results(req, pg->t, pg->lines, pg->n, pg->res);
 	if (!ro) {
-		html(o, "<p class=\"confirm\"><input type=\"checkbox\" id=\"f-confirmed\" name=\"confirmed\" value=\"1\"");
-		if (r->confirmed)
+		html(o, "<p class=\"filed\"><input type=\"checkbox\" id=\"f-filed\" name=\"filed\" value=\"1\"");
+		if (r->filed)
 			html(o, " checked");
-		html(o, "> <label for=\"f-confirmed\">我已確認完整填報各欄位</label></p>"
+		html(o, "> <label for=\"f-filed\">我已確認完整填報各欄位</label></p>"
 			"<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"calc\" class=\"secondary\">計算</button>"
 			"<button type=\"submit\" name=\"action\" value=\"save\">存檔</button>"
 			"<a class=\"button secondary\" href=\"/report\">回上一頁</a></div>");

@@ -15,7 +15,7 @@
 
 /*
  * DESIGN: a save is one transaction.  The report row is locked (FOR UPDATE)
- * and its version compared with the one the form was opened at: another
+ * and its revision compared with the one the form was opened at: another
  * save in between makes this one REPORT_STALE (409, the input kept).  The
  * lines are written again, every changed field goes to the audit trail
  * (old -> new), and an outbox row asks the worker for the rollup, all in
@@ -29,7 +29,7 @@
  * young.  Redis is told after the commit, only to wake the worker.  The
  * statements are store_report's; this file keeps the transaction, the
  * order of its steps, the retries and what each outcome means.  A form
- * whose version is missing or not a number never gets here (page_report.c
+ * whose revision is missing or not a number never gets here (page_report.c
  * refuses it with a 400): read as 0, it would pass for a new report's.
  */
 
@@ -54,7 +54,7 @@ static void flatten(struct arena *a, const struct report *r, struct flat *fl)
 	fl->n = 0;
 	flat_add(fl, "scope_text", "盤查範圍", r->scope_text);
 	flat_add(fl, "outsourced_scope_text", "委外操作範圍說明", r->outsourced_scope_text);
-	flat_add(fl, "confirmed", "我已確認完整填報各欄位", r->id || r->version >= 0 ? (r->confirmed ? "是" : "否") : NULL);
+	flat_add(fl, "filed", "我已確認完整填報各欄位", r->id || r->revision >= 0 ? (r->filed ? "是" : "否") : NULL);
 	for (int p = 0; p < CALC_PART__MAX; p++) {
 		const struct report_part *rp = &r->part[p];
 		const char *pk = calc_part_keys[p], *pl = report_part_label[p];
@@ -184,28 +184,28 @@ static int write_audit(struct request *req, const struct report *old, const stru
 }
 
 /*
- * Locks the report row and compares its version with the form's, then
+ * Locks the report row and compares its revision with the form's, then
  * loads what is stored (the audit trail's old values) into *old.
  */
-static int check_version(struct request *req, const struct report *r, struct report *old)
+static int check_revision(struct request *req, const struct report *r, struct report *old)
 {
 	long long id = 0, cur = 0;
 	int found = store_report_lock(&req->app->db, r->agency_id, r->year, &id, &cur);
 
 	if (found < 0)
 		return SAVE_DB;
-	if (cur != r->version)
+	if (cur != r->revision)
 		return SAVE_STALE;
 	return report_load(req, r->agency_id, r->year, old) ? SAVE_DB : 0;
 }
 
-/* The reports row: its first version, or the next one; *rid set. */
+/* The reports row: its first revision, or the next one; *rid set. */
 static int write_report(struct request *req, const struct report *r, const struct report *old,
 			const struct calc_result *res, const char *token, long long *rid)
 {
 	struct db *db = &req->app->db;
 	struct store_report_write w = {
-		.agency_id = r->agency_id, .year = r->year, .confirmed = r->confirmed,
+		.agency_id = r->agency_id, .year = r->year, .filed = r->filed,
 		.scope_text = r->scope_text, .outsourced_scope_text = r->outsourced_scope_text,
 		.account_id = req->session->account_id, .save_token = token,
 	};
@@ -218,11 +218,11 @@ static int write_report(struct request *req, const struct report *r, const struc
 	}
 	if (old->id) {
 		*rid = old->id;
-		return store_report_update(db, old->id, r->version, &w) ? SAVE_DB : 0;
+		return store_report_update(db, old->id, r->revision, &w) ? SAVE_DB : 0;
 	}
 	if (!store_report_insert(db, &w, rid))
 		return 0;
-	/* someone else saved the first version meanwhile */
+	/* someone else saved the first revision meanwhile */
 	return db_err_duplicate(db) ? SAVE_STALE : SAVE_DB;
 }
 
@@ -289,7 +289,7 @@ static int save_writes(struct request *req, struct report *r, const struct calc_
 	long long rid = 0;
 	int rc;
 
-	rc = check_version(req, r, old);
+	rc = check_revision(req, r, old);
 	if (!rc)
 		rc = write_report(req, r, old, res, token, &rid);
 	if (!rc)
@@ -298,7 +298,7 @@ static int save_writes(struct request *req, struct report *r, const struct calc_
 		rc = write_lines(db, rid, lines, n);
 	if (rc)
 		return rc;
-	old->version = old->id ? 0 : -1;
+	old->revision = old->id ? 0 : -1;
 	r->id = rid;
 	rc = write_audit(req, old, r);
 	if (!rc && store_rollup_queue_agency(db, r->agency_id, r->year))   /* the outbox, in the same transaction */
@@ -321,7 +321,7 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 		rc = commit(db, r, token, &out);
 	if (!rc) {
 		if (out == REPORT_SAVED) {
-			r->version++;   /* the row's version was r->version (check_version) */
+			r->revision++;   /* the row's revision was r->revision (check_revision) */
 			/* Wake a worker; if Redis is down the worker's outbox poll finds the work anyway. */
 			job_push_rollup(&req->app->queue, req->session->county_id, r->year);
 		}

@@ -14,8 +14,8 @@ before(async () => {
   const home = await c.get('/');
   await c.post('/login', { csrf: csrfOf(home.text), county: 'Z', account: '371036600X', password: 'cityinv-demo' });
   const f = await c.get('/report/edit?year=2022');
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: '2022', version, action: 'save', scope_text: '校舍', own_electricity: '2000' });
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: '2022', revision, action: 'save', scope_text: '校舍', own_electricity: '2000' });
   assert.equal(r.status, 303);
   await waitFor('the totals', () => sql("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL")[0][0] === '0', 30000);
 });

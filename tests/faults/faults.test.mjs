@@ -44,9 +44,9 @@ test('saves under faults: nothing lost, nothing doubled, rollups exact, services
       try {
         const f = await c.get(`/report/edit?year=${Y}`, { timeout: 15000 });
         if (f.status === 401) { c = await login(county, code); continue; }
-        const version = (f.text.match(/name="version" value="(\d+)"/) || [])[1];
-        if (f.status !== 200 || !version) { await sleep(100); continue; }
-        const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), version, action: 'save', scope_text: '辦公廳舍', own_electricity: value }, { timeout: 15000 });
+        const revision = (f.text.match(/name="revision" value="(\d+)"/) || [])[1];
+        if (f.status !== 200 || !revision) { await sleep(100); continue; }
+        const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', own_electricity: value }, { timeout: 15000 });
         if (r.status === 303) outcomes[code].ok.push(value);
         else if (r.status === 502 || r.status === 504) outcomes[code].unknown.push(value);   // the process died mid-request
         else if (r.status === 503 && /無法確認是否已存檔/.test(r.text)) outcomes[code].unknown.push(value);   // lost at COMMIT, said so
@@ -106,8 +106,8 @@ test('saves under faults: nothing lost, nothing doubled, rollups exact, services
   // And a save after it all works end to end.
   const c = await login('W', '397020000A');
   const f = await c.get(`/report/edit?year=${Y}`);
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  assert.equal((await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), version, action: 'save', scope_text: '辦公廳舍', own_electricity: '1234' })).status, 303);
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  assert.equal((await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', own_electricity: '1234' })).status, 303);
   await waitFor('its rollup', () => sql(`SELECT COUNT(*) FROM outbox WHERE done_at IS NULL`)[0][0] === '0', 30000, 200);
   console.log(`# ${total} successful saves; refused ${AGENCIES.reduce((a, [, code]) => a + outcomes[code].refused.length, 0)}; unanswered ${AGENCIES.reduce((a, [, code]) => a + outcomes[code].unknown.length, 0)}`);
 });

@@ -37,15 +37,15 @@ async function timed(fn, kind = 'request') {
 }
 after(() => console.log(`# slowest answers (ms): ${Object.entries(slowest).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`));
 
-// The form's version and token, read while everything answers.
+// The form's revision and token, read while everything answers.
 async function form(c) {
   const f = await c.get(`/report/edit?year=${Y}`);
   assert.equal(f.status, 200);
-  return { csrf: csrfOf(f.text), version: f.text.match(/name="version" value="(\d+)"/)[1] };
+  return { csrf: csrfOf(f.text), revision: f.text.match(/name="revision" value="(\d+)"/)[1] };
 }
 
-function save(c, csrf, version, value) {
-  return c.post('/report/edit', { csrf, year: String(Y), version, action: 'save', scope_text: '辦公廳舍', own_electricity: value }, { timeout: 20000 });
+function save(c, csrf, revision, value) {
+  return c.post('/report/edit', { csrf, year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', own_electricity: value }, { timeout: 20000 });
 }
 
 const ids = {};
@@ -75,9 +75,9 @@ test('Redis frozen: every save answers 303 within 1 s, healthz names redis withi
     // process meets the hang, and each one again after its pause.
     await Promise.all(AGENCIES.map(async ([, code], k) => {
       for (let i = 0; i < 5; i++) {
-        const { csrf, version } = await form(clients[k]);
+        const { csrf, revision } = await form(clients[k]);
         const value = String(50000 + k * 1000 + i);
-        const r = await timed(() => save(clients[k], csrf, version, value), 'save, Redis frozen');
+        const r = await timed(() => save(clients[k], csrf, revision, value), 'save, Redis frozen');
         assert.equal(r.status, 303, `${code}: save ${value} with Redis frozen answered ${r.status}`);
         assert.ok(r.ms < 1000, `${code}: save ${value} took ${r.ms.toFixed(0)} ms with Redis frozen (bound 1000)`);
         saved[code].push(Number(value));
@@ -118,7 +118,7 @@ test('MariaDB frozen: every request answers 503 in Chinese within 3 s, healthz w
   const clients = await Promise.all(AGENCIES.map(([county, code]) => login(county, code)));
   const forms = await Promise.all(clients.map((c) => form(c)));
   const since = Number(sql('SELECT IFNULL(MAX(id), 0) FROM audit_log')[0][0]);
-  const before = sql(`SELECT r.agency_id, r.version, r.own_total_milli FROM reports r WHERE r.year = ${Y} ORDER BY r.agency_id`);
+  const before = sql(`SELECT r.agency_id, r.revision, r.own_total_milli FROM reports r WHERE r.year = ${Y} ORDER BY r.agency_id`);
   const refused = [];
   const pid = freeze('mariadb');
   try {
@@ -127,7 +127,7 @@ test('MariaDB frozen: every request answers 503 in Chinese within 3 s, healthz w
     await Promise.all(AGENCIES.map(async ([, code], k) => {
       for (let i = 0; i < 3; i++) {
         const value = String(70000 + k * 1000 + i);
-        const r = await timed(() => save(clients[k], forms[k].csrf, forms[k].version, value), 'save, MariaDB frozen');
+        const r = await timed(() => save(clients[k], forms[k].csrf, forms[k].revision, value), 'save, MariaDB frozen');
         assert.equal(r.status, 503, `${code}: save ${value} with MariaDB frozen answered ${r.status}`);
         assert.match(r.text, /系統暫時無法服務|無法確認是否已存檔/, 'the Chinese page');
         assert.ok(r.ms < 3000, `${code}: save ${value} took ${r.ms.toFixed(0)} ms with MariaDB frozen (bound 3000)`);
@@ -153,11 +153,11 @@ test('MariaDB frozen: every request answers 503 in Chinese within 3 s, healthz w
   await waitFor('healthz 200 after SIGCONT', async () => (await healthz()).status === 200, 30000, 100);
   // Nothing of the refused saves is there, and the reports are as they were.
   for (const [code, v] of refused) assert.equal(auditValues(code, since).filter((x) => x === v).length, 0, `${code}: refused save ${v} left nothing`);
-  assert.deepEqual(sql(`SELECT r.agency_id, r.version, r.own_total_milli FROM reports r WHERE r.year = ${Y} ORDER BY r.agency_id`), before, 'the reports are as before the freeze');
+  assert.deepEqual(sql(`SELECT r.agency_id, r.revision, r.own_total_milli FROM reports r WHERE r.year = ${Y} ORDER BY r.agency_id`), before, 'the reports are as before the freeze');
   // And the same clients work again at once (their sessions are intact).
   for (const [k, [, code]] of AGENCIES.entries()) {
-    const { csrf, version } = await form(clients[k]);
-    assert.equal((await save(clients[k], csrf, version, String(90000 + k))).status, 303, `${code} saves again`);
+    const { csrf, revision } = await form(clients[k]);
+    assert.equal((await save(clients[k], csrf, revision, String(90000 + k))).status, 303, `${code} saves again`);
   }
   await waitFor('every outbox row done', () => pending() === 0, 60000, 250);
   assertRollupsExact();
@@ -170,20 +170,20 @@ test('MariaDB frozen in the middle of saves: each answered within 3 s; each succ
   let stop = false, n = 0, pid = null;
   // Each agency saves again and again (a new value each time), so the freeze lands inside
   // some transactions: between statements, at COMMIT, or before the first.  While the form
-  // cannot be read (503), the save is sent with the last form's version all the same.
+  // cannot be read (503), the save is sent with the last form's revision all the same.
   const loops = AGENCIES.map(async ([, code], k) => {
     let last = null;
     while (!stop) {
       const f = await timed(() => clients[k].get(`/report/edit?year=${Y}`), 'page, MariaDB freezing');
       assert.ok(f.ms < 3000, `${code}: the form took ${f.ms.toFixed(0)} ms (bound 3000)`);
-      if (f.status === 200) last = { csrf: csrfOf(f.text), version: f.text.match(/name="version" value="(\d+)"/)[1] };
+      if (f.status === 200) last = { csrf: csrfOf(f.text), revision: f.text.match(/name="revision" value="(\d+)"/)[1] };
       else assert.equal(f.status, 503, `${code}: the form`);
       const value = 200000 + k * 10000 + (n++);
-      const r = await timed(() => save(clients[k], last.csrf, last.version, String(value)), 'save, MariaDB freezing');
+      const r = await timed(() => save(clients[k], last.csrf, last.revision, String(value)), 'save, MariaDB freezing');
       assert.ok(r.ms < 3000, `${code}: save ${value} took ${r.ms.toFixed(0)} ms (bound 3000)`);
       if (r.status === 303) out[code].ok.push(value);
       else if (r.status === 503 && /無法確認是否已存檔/.test(r.text)) out[code].unknown.push(value);
-      else if (r.status === 409) out[code].refused.push(value);   // a version read before an unknown outcome
+      else if (r.status === 409) out[code].refused.push(value);   // a revision read before an unknown outcome
       else { assert.equal(r.status, 503, `${code}: save ${value}`); assert.match(r.text, /系統暫時無法服務/); out[code].refused.push(value); }
     }
   });

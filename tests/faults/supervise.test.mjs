@@ -60,8 +60,8 @@ async function login(base, county, account) {
 // Saves a value never used before and waits (bounded) for the worker's rollup to show it.
 async function saveAndWaitForTotal(c, agencyId, value, what) {
   const f = await c.get(`/report/edit?year=${Y}`);
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), version, action: 'save', scope_text: '辦公廳舍', own_electricity: String(value) });
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', own_electricity: String(value) });
   assert.equal(r.status, 303, 'saved');
   const [[own]] = sqlIn(`SELECT own_total_milli FROM reports WHERE agency_id = ${agencyId} AND year = ${Y}`);
   assert.notEqual(own, '0');

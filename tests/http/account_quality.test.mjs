@@ -50,8 +50,8 @@ test('an account flagged so must change its password first; the rules are enforc
 
 async function fill(c, year, fields) {
   const f = await c.get(`/report/edit?year=${year}`);
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  return c.post('/report/edit', { csrf: csrfOf(f.text), year: String(year), version, ...fields });
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  return c.post('/report/edit', { csrf: csrfOf(f.text), year: String(year), revision, ...fields });
 }
 
 test("last year's value beside each field; warnings on a ±50% jump and on missing electricity", async () => {
@@ -97,8 +97,8 @@ test('text is bounded and must be valid UTF-8; nothing is saved on refusal', asy
   assert.equal(long.status, 400);
   assert.match(long.text, /內容過長/);
   const f = await c.get('/report/edit?year=2021');
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  const body = `csrf=${csrfOf(f.text)}&year=2021&version=${version}&action=save&scope_text=%FF%FEbad&own_electricity=1`;
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  const body = `csrf=${csrfOf(f.text)}&year=2021&revision=${revision}&action=save&scope_text=%FF%FEbad&own_electricity=1`;
   const bad = await c.req('/report/edit', { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(bad.status, 400);
   assert.match(bad.text, /無法辨識的字元/);

@@ -36,8 +36,8 @@ test('move: the subtree follows, levels change, rollups follow; a cycle is refus
   sql("UPDATE agencies SET contact_name = '承辦', contact_phone = '0836-123456', contact_email = 'x@example.gov.tw' WHERE county_id = 22");
   const a = (await login('Z', '371036600X')).c;
   const f = await a.get('/report/edit?year=2018');
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  assert.equal((await a.post('/report/edit', { csrf: csrfOf(f.text), year: '2018', version, action: 'save', scope_text: '校舍', own_electricity: '1000' })).status, 303);
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  assert.equal((await a.post('/report/edit', { csrf: csrfOf(f.text), year: '2018', revision, action: 'save', scope_text: '校舍', own_electricity: '1000' })).status, 303);
   await settled();
   const sub = (code) => sql(`SELECT subtree_milli FROM rollups WHERE year = 2018 AND agency_id = ${id(code)}`)[0][0];
   assert.equal(sub('371030000A'), '533000', '2018: 1000 kWh x 0.533 under 教育處');

@@ -50,8 +50,8 @@ test('the payload in every shown text field: stored as typed, escaped on pages, 
   const saved = await a.post('/account', { csrf: csrfOf(acc.text), full_name: P, contact_name: SHORT, contact_phone: '0836-22381', contact_email: 'h@example.gov.tw' });
   assert.equal(saved.status, 303, saved.text);
   const f = await a.get('/report/edit?year=2023');
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  assert.equal((await a.post('/report/edit', { csrf: csrfOf(f.text), year: '2023', version, action: 'save', scope_text: P, own_electricity: '100' })).status, 303);
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  assert.equal((await a.post('/report/edit', { csrf: csrfOf(f.text), year: '2023', revision, action: 'save', scope_text: P, own_electricity: '100' })).status, 303);
   // Non-agency line and site content.
   const act = await team.get('/team/activities?year=2023&method=septic');
   assert.equal((await team.post('/team/activities', { csrf: csrfOf(act.text), action: 'save', method: 'septic', year: '2023', id: '0', version: '0', description: P.slice(0, 200), note: P.slice(0, 300), q: '10' })).status, 303);

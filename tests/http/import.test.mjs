@@ -312,10 +312,10 @@ test('a 1,000-agency import: another county\'s total is computed within 2 s of i
   const school = (await login('Z', '371036500X')).c;
   const teamZ = await team('Z');
   const f = await school.get('/report/edit?year=2020');
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
   const value = String(500000 + (Date.now() % 100000));
   const t0 = Date.now();
-  const saved = await school.post('/report/edit', { csrf: csrfOf(f.text), year: '2020', version, action: 'save', scope_text: '辦公廳舍', own_electricity: value });
+  const saved = await school.post('/report/edit', { csrf: csrfOf(f.text), year: '2020', revision, action: 'save', scope_text: '辦公廳舍', own_electricity: value });
   assert.equal(saved.status, 303);
   const [[want]] = sql('SELECT SUM(r.own_total_milli) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1 WHERE a.county_id = 22 AND r.year = 2020');
   const shownWant = (BigInt(want) / 1000n).toLocaleString('en-US') + '.' + String(BigInt(want) % 1000n).padStart(3, '0');

@@ -204,7 +204,7 @@ test('every POST field with a value its column cannot hold: a 4xx (the login pag
     [school, '/report/edit?year=2024', '/report/edit', { ...report, own_ref_qty_1: '1' }, 'own_ref_type_1', L(17)],
     [school, '/report/edit?year=2024', '/report/edit', { ...report, own_other_qty_1: '1', own_other_unit_1: '度' }, 'own_other_name_1', L(101, E)],
     [school, '/report/edit?year=2024', '/report/edit', { ...report, own_other_qty_1: '1', own_other_name_1: '能源' }, 'own_other_unit_1', L(21, E)],
-    [school, '/report/edit?year=2024', '/report/edit', report, 'version', huge],
+    [school, '/report/edit?year=2024', '/report/edit', report, 'revision', huge],
     [school, '/report/edit?year=2024', '/report/edit', report, 'year', '99999'],
     [school, '/report/edit?year=2024', '/report/edit', report, 'year', '2030'],
     [hall, '/review?year=2024', '/review/export', { year: '2024', agency: hallId }, 'year', '99999'],
@@ -255,7 +255,7 @@ test('every POST field with a value its column cannot hold: a 4xx (the login pag
   for (const [who, formPage, route, valid, field, value, isMultipart] of cases) {
     const page = await who.get(formPage);
     const fields = { csrf: csrfOf(page.text), ...valid, [field]: value };
-    if (route === '/report/edit' && field !== 'version') fields.version = page.text.match(/name="version" value="(-?\d+)"/)[1];
+    if (route === '/report/edit' && field !== 'revision') fields.revision = page.text.match(/name="revision" value="(-?\d+)"/)[1];
     const before = checksum();
     const r = isMultipart ? await who.req(route, { method: 'POST', body: multipart(fields) }) : await who.post(route, fields);
     const what = `${route} ${valid.action || ''} ${field}=${value.length > 24 ? `${[...value][0]}×${[...value].length}` : value}`;

@@ -34,8 +34,8 @@ test('the inventory of a year: totals equal independent sums of its parts; chart
   for (const [code, kwh] of [['397020000A', '12000'], ['397030000A', '3000']]) {
     const c = await login('W', code);
     const f = await c.get(`/report/edit?year=${Y}`);
-    const version = f.text.match(/name="version" value="(\d+)"/)[1];
-    const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), version, action: 'save', scope_text: '辦公廳舍',
+    const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+    const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍',
       own_electricity: kwh, own_vehicle_gasoline: '250', outsourced_electricity: '500' });
     assert.equal(r.status, 303, r.text);
   }

@@ -1,6 +1,6 @@
 // login_report.test.mjs: both login forms, lockout, CSRF refusal, logout, authorization by
 // role and county, 帳號維護 gating, the report's 計算 / 存檔 with exact totals, full-width
-// input, field errors with the input kept, the stale-version refusal and the audit trail.
+// input, field errors with the input kept, the stale-revision refusal and the audit trail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, csrfOf, sql } from '../lib.mjs';
@@ -14,7 +14,7 @@ async function login(county, account, password = 'cityinv-demo') {
 
 async function form(c, path) {
   const r = await c.get(path);
-  return { page: r, csrf: csrfOf(r.text), version: (r.text.match(/name="version" value="(\d+)"/) || [])[1] };
+  return { page: r, csrf: csrfOf(r.text), revision: (r.text.match(/name="revision" value="(\d+)"/) || [])[1] };
 }
 
 test('login with the county chosen, and with the letter typed instead (any case)', async () => {
@@ -121,7 +121,7 @@ test('authorization: pages by role; an agency works on its own report only', asy
   const [[wid]] = sql("SELECT id FROM agencies WHERE code = '397020000A'");
   const [[zid]] = sql("SELECT id FROM agencies WHERE code = '371036500X'");
   const f = await form(c, '/report/edit?year=2022');
-  await c.post('/report/edit', { csrf: f.csrf, year: '2022', version: f.version, action: 'calc', agency: zid, agency_id: zid, own_electricity: '1' });
+  await c.post('/report/edit', { csrf: f.csrf, year: '2022', revision: f.revision, action: 'calc', agency: zid, agency_id: zid, own_electricity: '1' });
   const view = await c.get(`/report/view?year=2022&agency=${zid}`);
   assert.doesNotMatch(view.text, /連江縣/, 'county W sees nothing of county Z');
   assert.equal(Number(wid) > 0, true);
@@ -133,7 +133,7 @@ test('contact data first; 計算 shows exact totals and saves nothing; 存檔 sa
   const { c } = await login('Z', '371036600X');
   let f = await form(c, '/report/edit?year=2023');
   assert.match(f.page.text, /id="report-status">未登錄/);
-  const calc = await c.post('/report/edit', { csrf: f.csrf, year: '2023', version: f.version, action: 'calc',
+  const calc = await c.post('/report/edit', { csrf: f.csrf, year: '2023', revision: f.revision, action: 'calc',
     own_electricity: '10000', own_vehicle_gasoline: '100', own_ref_R410a: '2', own_ext_co2: '5', outsourced_electricity: '１，０００' });
   assert.equal(calc.status, 200);
   assert.match(calc.text, /id="total-own">9,027\.523</);
@@ -142,7 +142,7 @@ test('contact data first; 計算 shows exact totals and saves nothing; 存檔 sa
   assert.match(calc.text, /AR5/);
   assert.equal(sql("SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036600X'")[0][0], '0', '計算 stored nothing');
 
-  const refused = await c.post('/report/edit', { csrf: f.csrf, year: '2023', version: f.version, action: 'save', scope_text: '校舍', own_electricity: '10000' });
+  const refused = await c.post('/report/edit', { csrf: f.csrf, year: '2023', revision: f.revision, action: 'save', scope_text: '校舍', own_electricity: '10000' });
   assert.equal(refused.status, 400);
   assert.match(refused.text, /帳號維護/, 'contact data is required before saving');
 
@@ -156,12 +156,12 @@ test('contact data first; 計算 shows exact totals and saves nothing; 存檔 sa
   assert.equal(good.status, 303);
 
   f = await form(c, '/report/edit?year=2023');
-  const saved = await c.post('/report/edit', { csrf: f.csrf, year: '2023', version: f.version, action: 'save', scope_text: '校舍及宿舍',
+  const saved = await c.post('/report/edit', { csrf: f.csrf, year: '2023', revision: f.revision, action: 'save', scope_text: '校舍及宿舍',
     own_electricity: '10000', own_vehicle_gasoline: '100', own_ref_R410a: '2', own_ext_co2: '5', outsourced_electricity: '1000' });
   assert.equal(saved.status, 303);
   f = await form(c, '/report/edit?year=2023');
   assert.match(f.page.text, /id="report-status">登錄中/);
-  assert.equal(f.version, '1');
+  assert.equal(f.revision, '1');
   const [[own, out]] = sql("SELECT own_total_milli, outsourced_total_milli FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036600X' AND r.year = 2023");
   assert.equal(own, '9027523');
   assert.equal(out, '494000');
@@ -169,7 +169,7 @@ test('contact data first; 計算 shows exact totals and saves nothing; 存檔 sa
   assert.equal(lines, '4');
   assert.equal(sum, '9027523', 'the total is the sum of the stored lines');
 
-  const done = await c.post('/report/edit', { csrf: f.csrf, year: '2023', version: f.version, action: 'save', scope_text: '校舍及宿舍', confirmed: '1',
+  const done = await c.post('/report/edit', { csrf: f.csrf, year: '2023', revision: f.revision, action: 'save', scope_text: '校舍及宿舍', filed: '1',
     own_electricity: '10000', own_vehicle_gasoline: '100', own_ref_R410a: '2', own_ext_co2: '5', outsourced_electricity: '1000' });
   assert.equal(done.status, 303);
   assert.match((await c.get('/report/edit?year=2023')).text, /id="report-status">已登錄完成/);
@@ -178,9 +178,9 @@ test('contact data first; 計算 shows exact totals and saves nothing; 存檔 sa
 test('bad numbers: a message beside each field, everything typed comes back, nothing saved', async () => {
   const { c } = await login('Z', '371036600X');
   const f = await form(c, '/report/edit?year=2023');
-  const before = sql("SELECT version FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036600X' AND r.year = 2023")[0][0];
+  const before = sql("SELECT revision FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036600X' AND r.year = 2023")[0][0];
   const cases = { own_electricity: '-5', own_natural_gas: '1.2345', own_lpg: '1e309', own_vehicle_gasoline: 'NaN', own_vehicle_diesel: '10000000000000', own_ext_co2: '0x10' };
-  const r = await c.post('/report/edit', { csrf: f.csrf, year: '2023', version: f.version, action: 'save', scope_text: '校舍', ...cases });
+  const r = await c.post('/report/edit', { csrf: f.csrf, year: '2023', revision: f.revision, action: 'save', scope_text: '校舍', ...cases });
   assert.equal(r.status, 400);
   assert.match(r.text, /不可為負數/);
   assert.match(r.text, /最多 3 位小數/);
@@ -189,18 +189,18 @@ test('bad numbers: a message beside each field, everything typed comes back, not
   for (const [name, v] of Object.entries(cases)) {
     assert.match(r.text, new RegExp(`name="${name}" type="text" value="${v.replace(/[.+]/g, '\\$&')}"[^>]*aria-invalid="true"`), name);
   }
-  assert.equal(sql("SELECT version FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036600X' AND r.year = 2023")[0][0], before);
+  assert.equal(sql("SELECT revision FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036600X' AND r.year = 2023")[0][0], before);
 });
 
-test('a save based on an older version is refused, the values kept; the audit trail shows old -> new', async () => {
+test('a save based on an older revision is refused, the values kept; the audit trail shows old -> new', async () => {
   const a = await login('Z', '371036600X');
   const b = await login('Z', '371036600X');
   const fa = await form(a.c, '/report/edit?year=2023');
   const fb = await form(b.c, '/report/edit?year=2023');
-  const base = { year: '2023', action: 'save', scope_text: '校舍及宿舍', confirmed: '1', own_vehicle_gasoline: '100', own_ref_R410a: '2', own_ext_co2: '5', outsourced_electricity: '1000' };
-  const first = await a.c.post('/report/edit', { ...base, csrf: fa.csrf, version: fa.version, own_electricity: '12000' });
+  const base = { year: '2023', action: 'save', scope_text: '校舍及宿舍', filed: '1', own_vehicle_gasoline: '100', own_ref_R410a: '2', own_ext_co2: '5', outsourced_electricity: '1000' };
+  const first = await a.c.post('/report/edit', { ...base, csrf: fa.csrf, revision: fa.revision, own_electricity: '12000' });
   assert.equal(first.status, 303);
-  const second = await b.c.post('/report/edit', { ...base, csrf: fb.csrf, version: fb.version, own_electricity: '13579' });
+  const second = await b.c.post('/report/edit', { ...base, csrf: fb.csrf, revision: fb.revision, own_electricity: '13579' });
   assert.equal(second.status, 409);
   assert.match(second.text, /已被他人/);
   assert.match(second.text, /value="13579"/, 'the second writer loses nothing typed');
@@ -216,24 +216,24 @@ test('a closed year is read-only', async () => {
   const { c } = await login('Z', '371036600X');
   const f = await form(c, '/report/edit?year=2014');
   assert.match(f.page.text, /此年度已關閉/);
-  const r = await c.post('/report/edit', { csrf: f.csrf, year: '2014', version: '0', action: 'save', scope_text: 'x', own_electricity: '1' });
+  const r = await c.post('/report/edit', { csrf: f.csrf, year: '2014', revision: '0', action: 'save', scope_text: 'x', own_electricity: '1' });
   assert.equal(r.status, 403);
   assert.equal(sql("SELECT COUNT(*) FROM reports WHERE year = 2014")[0][0], '0');
 });
 
 test('authorization: another agency\'s id in the URL or the form changes nothing and shows nothing', async () => {
   const [[victim]] = sql("SELECT id FROM agencies WHERE code = '371036600X'");
-  const [[vversion]] = sql(`SELECT version FROM reports WHERE agency_id = ${victim} AND year = 2023`);
+  const [[vrevision]] = sql(`SELECT revision FROM reports WHERE agency_id = ${victim} AND year = 2023`);
   sql("UPDATE agencies SET contact_name = '林', contact_phone = '0836-123456', contact_email = 'l@example.gov.tw' WHERE code = '371036500X'");
   const { c } = await login('Z', '371036500X');
   const view = await c.get(`/report/view?year=2023&agency=${victim}&agency_id=${victim}`);
   assert.doesNotMatch(view.text, /校舍及宿舍/, "the other agency's report is not shown");
   assert.match(view.text, /連江縣介壽國中小/, 'only its own');
   const f = await form(c, '/report/edit?year=2023');
-  const r = await c.post('/report/edit', { csrf: f.csrf, year: '2023', version: f.version, action: 'save', scope_text: '介壽自己的',
+  const r = await c.post('/report/edit', { csrf: f.csrf, year: '2023', revision: f.revision, action: 'save', scope_text: '介壽自己的',
     agency: victim, agency_id: victim, own_electricity: '1' });
   assert.equal(r.status, 303);
-  assert.deepEqual(sql(`SELECT version FROM reports WHERE agency_id = ${victim} AND year = 2023`), [[vversion]], 'the victim is untouched');
+  assert.deepEqual(sql(`SELECT revision FROM reports WHERE agency_id = ${victim} AND year = 2023`), [[vrevision]], 'the victim is untouched');
   assert.deepEqual(sql("SELECT r.scope_text FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '371036500X' AND r.year = 2023"), [['介壽自己的']]);
   // A county-W account never sees county Z's data, whatever it asks for.
   const w = await login('W', '397020000A');

@@ -69,7 +69,7 @@ let team;
 async function form(c) {
   const f = await c.get(`/report/edit?year=${Y}`);
   assert.equal(f.status, 200);
-  return { csrf: csrfOf(f.text), version: f.text.match(/name="version" value="(-?\d+)"/)[1] };
+  return { csrf: csrfOf(f.text), revision: f.text.match(/name="revision" value="(-?\d+)"/)[1] };
 }
 const reportCount = (id) => sql(`SELECT COUNT(*) FROM reports WHERE agency_id = ${id} AND year = ${Y}`)[0][0];
 const pendingZ = () => sql(`SELECT COUNT(*) FROM outbox o JOIN counties c ON c.id = o.county_id WHERE c.letter = 'Z' AND o.done_at IS NULL`)[0][0] === '0';
@@ -95,7 +95,7 @@ test('issue 10: twenty R404A rows of 10^12 kg — refused beside each field (400
   for (let i = 1; i <= 20; i++) Object.assign(rows, { [`own_ref_type_${i}`]: 'R404A', [`own_ref_qty_${i}`]: '1000000000000' });
   for (const action of ['calc', 'save']) {
     const f = await form(c);
-    const r = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), version: f.version, action, scope_text: '辦公廳舍', ...rows });
+    const r = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), revision: f.revision, action, scope_text: '辦公廳舍', ...rows });
     assert.equal(r.status, 400, `${action}: refused as the user's mistake`);
     for (let i = 1; i <= 20; i++) {
       assert.match(r.text, new RegExp(`name="own_ref_qty_${i}" type="text" value="1000000000000"[^>]*aria-invalid="true"`), `${action}: row ${i} comes back, marked`);
@@ -113,7 +113,7 @@ test('the report bound: 0.001 kg above 10^10 kgCO2e is refused beside the larges
   let f = await form(c);
   const over = { ...atBound('own'), own_ext_co2: `${CO2}.001` };
   for (const action of ['calc', 'save']) {
-    const r = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), version: f.version, action, scope_text: '辦公廳舍', ...over });
+    const r = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), revision: f.revision, action, scope_text: '辦公廳舍', ...over });
     assert.equal(r.status, 400, `${action}: refused`);
     // Electricity (5,540,000,000 kg) is the largest line: the message is beside it.
     assert.match(r.text, /id="e-own_electricity">不含委外部分的排放量合計 10,000,000,000\.001 kgCO₂e，超過一個機關一年的上限 10,000,000,000 kgCO₂e/);
@@ -121,7 +121,7 @@ test('the report bound: 0.001 kg above 10^10 kgCO2e is refused beside the larges
   }
   assert.equal(reportCount(id), '0', 'nothing written');
   f = await form(c);
-  const ok = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), version: f.version, action: 'save', scope_text: '辦公廳舍', ...atBound('own'), ...atBound('outsourced') });
+  const ok = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), revision: f.revision, action: 'save', scope_text: '辦公廳舍', ...atBound('own'), ...atBound('outsourced') });
   assert.equal(ok.status, 303, ok.text.slice(0, 400));
   const page = await c.get(`/report/edit?year=${Y}`);
   assert.equal(milli(cell(page.text, 'total-own')), BOUND);
@@ -139,7 +139,7 @@ test('reports at the bound in three agencies and non-agency lines at theirs: eve
   for (const [code, , c] of agencies.slice(1)) {
     const f = await form(c);
     const grouped = code.endsWith('3');
-    const r = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), version: f.version, action: 'save', scope_text: '辦公廳舍',
+    const r = await c.post('/report/edit', { csrf: f.csrf, year: String(Y), revision: f.revision, action: 'save', scope_text: '辦公廳舍',
       ...atBound('own', grouped), ...atBound('outsourced', grouped) });
     assert.equal(r.status, 303, `${code}: ${r.text.slice(0, 300)}`);
   }
@@ -230,7 +230,7 @@ function xteam() {
 test('rows stored before the bounds (twenty 3.9 x 10^18 lines, the total stored as 0) make the inventory refuse, never wrap', async () => {
   const t = await xteam();
   sql(`INSERT INTO agencies (county_id, code, name, level) VALUES (${X}, '${TAG}L', '舊資料機關', 1);
-       INSERT INTO reports (agency_id, year, version, confirmed, own_total_milli, outsourced_total_milli)
+       INSERT INTO reports (agency_id, year, revision, filed, own_total_milli, outsourced_total_milli)
          SELECT id, 2020, 1, 0, 0, 0 FROM agencies WHERE code = '${TAG}L' AND county_id = ${X};
        INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources)
          SELECT r.id, 'own', 'refrigerant', 10 + s.n, 'fugitive', 1, 1000000000000000, 3942800000000000000, '3942.8', 'AR5', 'x', 'x'

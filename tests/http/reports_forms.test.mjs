@@ -1,6 +1,6 @@
 // reports_forms.test.mjs: issue 11 — the declared input of the report pages and the review page.
-// A bad form version is refused with a message (never taken as 0 or -1: the old code saved a new
-// report posted with version=abc), an action no button sends is a 400, a year outside the inventory
+// A bad form revision is refused with a message (never taken as 0 or -1: the old code saved a new
+// report posted with revision=abc), an action no button sends is a 400, a year outside the inventory
 // years is a 404 on every report page (the old history page served 2030), an agency id that is not
 // one is a 404, and a review year that is not a number is refused (the old page read "2023x" as 2023).
 // The per-item quantities keep their messages beside their fields.
@@ -23,27 +23,27 @@ after(() => {
   sql(`UPDATE agencies SET contact_name = ${v(contact[0])}, contact_phone = ${v(contact[1])}, contact_email = ${v(contact[2])} WHERE code = '${CODE}'`);
 });
 
-test('存檔 with a version that is missing or not one is refused: 400, the message, the input back, nothing written', async () => {
+test('存檔 with a revision that is missing or not one is refused: 400, the message, the input back, nothing written', async () => {
   assert.equal(written(), '0/0/0', 'no report of that year yet');
   const c = await login('W', CODE);
   const page = await c.get(`/report/edit?year=${Y}`);
   assert.equal(page.status, 200);
-  assert.match(page.text, /name="version" value="0"/, 'a new report is at version 0');
-  for (const version of ['abc', '', '-1', HUGE, '4294967296', '1.0', undefined]) {
+  assert.match(page.text, /name="revision" value="0"/, 'a new report is at revision 0');
+  for (const revision of ['abc', '', '-1', HUGE, '4294967296', '1.0', undefined]) {
     const form = { csrf: csrfOf(page.text), year: String(Y), action: 'save', scope_text: '辦公廳舍', own_electricity: '321' };
-    if (version !== undefined) form.version = version;
+    if (revision !== undefined) form.revision = revision;
     const r = await c.post('/report/edit', form);
-    assert.equal(r.status, 400, `version ${version}`);
-    assert.match(r.text, /未存檔：表單缺少版本資訊或版本不正確/, `version ${version}: the message`);
-    assert.match(r.text, /name="own_electricity" type="text" value="321"/, `version ${version}: the input back`);
-    assert.ok(r.text.includes(`name="version" value="${version ?? ''}"`), `version ${version}: sent back as it came`);
-    assert.equal(written(), '0/0/0', `version ${version}: nothing written`);
+    assert.equal(r.status, 400, `revision ${revision}`);
+    assert.match(r.text, /未存檔：表單缺少版本資訊或版本不正確/, `revision ${revision}: the message`);
+    assert.match(r.text, /name="own_electricity" type="text" value="321"/, `revision ${revision}: the input back`);
+    assert.ok(r.text.includes(`name="revision" value="${revision ?? ''}"`), `revision ${revision}: sent back as it came`);
+    assert.equal(written(), '0/0/0', `revision ${revision}: nothing written`);
   }
-  // 計算 stores nothing and needs no version; the one sent goes back as it came (escaped).
-  const calc = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), version: '<b>', action: 'calc', own_electricity: '321' });
+  // 計算 stores nothing and needs no revision; the one sent goes back as it came (escaped).
+  const calc = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), revision: '<b>', action: 'calc', own_electricity: '321' });
   assert.equal(calc.status, 200);
   assert.match(calc.text, /計算完成（尚未存檔）/);
-  assert.ok(calc.text.includes('name="version" value="&lt;b&gt;"'), 'the version as sent, escaped');
+  assert.ok(calc.text.includes('name="revision" value="&lt;b&gt;"'), 'the revision as sent, escaped');
   assert.equal(written(), '0/0/0');
 });
 
@@ -51,20 +51,20 @@ test('an action no button sends is a 400; a closed year still answers 403 first'
   const c = await login('W', CODE);
   const page = await c.get(`/report/edit?year=${Y}`);
   for (const action of ['delete', 'SAVE', 'save ']) {
-    const r = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), version: '0', action, scope_text: '辦公廳舍', own_electricity: '1' });
+    const r = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), revision: '0', action, scope_text: '辦公廳舍', own_electricity: '1' });
     assert.equal(r.status, 400, action);
     assert.match(r.text, /請求格式錯誤/, action);
   }
   // Without an action (Enter in a field of an old browser) the form is computed, as before.
-  const none = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), version: '0', own_electricity: '1' });
+  const none = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), revision: '0', own_electricity: '1' });
   assert.equal(none.status, 200);
   assert.match(none.text, /計算完成（尚未存檔）/);
   const W = "(SELECT id FROM counties WHERE letter = 'W')";
   const [[open]] = sql(`SELECT is_open FROM inventory_years WHERE county_id = ${W} AND year = ${Y}`);
   sql(`UPDATE inventory_years SET is_open = 0 WHERE county_id = ${W} AND year = ${Y}`);
   try {
-    const closed = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), version: 'abc', action: 'delete', own_electricity: '1' });
-    assert.equal(closed.status, 403, 'a closed year: 403 whatever the action and version');
+    const closed = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), revision: 'abc', action: 'delete', own_electricity: '1' });
+    assert.equal(closed.status, 403, 'a closed year: 403 whatever the action and revision');
   } finally {
     sql(`UPDATE inventory_years SET is_open = ${open} WHERE county_id = ${W} AND year = ${Y}`);
   }
@@ -129,7 +129,7 @@ test('/review: a year that is not a number is refused, a number outside the year
 test('the quantities, rows and texts of the form keep their messages beside their fields', async () => {
   const c = await login('W', CODE);
   const page = await c.get(`/report/edit?year=${Y}`);
-  const r = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), version: '0', action: 'save',
+  const r = await c.post('/report/edit', { csrf: csrfOf(page.text), year: String(Y), revision: '0', action: 'save',
     scope_text: '字'.repeat(1001), own_electricity: '10000000001', outsourced_lpg: '１，０００，０００，００１',
     own_ref_type_1: 'R32', own_ref_qty_1: '12ab', own_ref_qty_2: '3', outsourced_ref_type_1: 'R404A',
     own_other_name_1: '蒸汽', own_other_qty_1: '1000000000001', outsourced_other_unit_1: '噸' });

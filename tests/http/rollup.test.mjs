@@ -9,8 +9,8 @@ import { BIN, Client, VAR, alive, csrfOf, dbSecret, pidOf, redis, sql, stack, wa
 
 async function save(c, year, fields) {
   const f = await c.get(`/report/edit?year=${year}`);
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(year), version, action: 'save', scope_text: '辦公廳舍', ...fields });
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(year), revision, action: 'save', scope_text: '辦公廳舍', ...fields });
   assert.equal(r.status, 303, `save ${year}`);
 }
 

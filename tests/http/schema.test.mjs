@@ -60,6 +60,23 @@ test('every table is InnoDB in utf8mb4', () => {
   assert.deepEqual(cols, [], 'text columns are utf8mb4 (codes and hashes: ascii)');
 });
 
+// SPEC-2 §1: "version" is a confirmed snapshot and "confirmed" a parent's 已確認, so the report's
+// save counter is `revision` and the agency's 已登錄完成 tick is `filed` (0016_report_revision.sql).
+test('reports: the save counter is revision, the 已登錄完成 tick is filed; no version or confirmed column', () => {
+  const cols = sql(`SELECT column_name, column_type, is_nullable, column_default FROM information_schema.columns
+    WHERE table_schema = 'cityinv' AND table_name = 'reports' ORDER BY ordinal_position`);
+  const named = Object.fromEntries(cols.map(([n, ...rest]) => [n, rest]));
+  assert.deepEqual(named.revision, ['int(10) unsigned', 'NO', '1'], 'revision: INT UNSIGNED NOT NULL DEFAULT 1');
+  assert.deepEqual(named.filed, ['tinyint(1)', 'NO', '0'], 'filed: TINYINT(1) NOT NULL DEFAULT 0');
+  assert.deepEqual(cols.map(([n]) => n).filter((n) => /^(version|confirmed)$/i.test(n)), [], 'no version, no confirmed');
+  assert.deepEqual(cols.slice(3, 5).map(([n]) => n), ['revision', 'filed'], 'in the place of the old columns');
+  // The rename kept the keys: one report per agency and year, and the agency it belongs to.
+  const keys = sql(`SELECT constraint_name, constraint_type FROM information_schema.table_constraints
+    WHERE table_schema = 'cityinv' AND table_name = 'reports' ORDER BY constraint_name`);
+  assert.deepEqual(keys, [['PRIMARY', 'PRIMARY KEY'], ['reports_agency', 'FOREIGN KEY'], ['reports_agency_year', 'UNIQUE'],
+    ['reports_updated_by', 'FOREIGN KEY']]);
+});
+
 test('all 22 counties with their ROC letters', () => {
   const rows = sql('SELECT letter, name FROM counties ORDER BY letter');
   assert.equal(rows.length, 22);

@@ -214,8 +214,8 @@ test('the audit trail and the session record the client behind a trusted proxy, 
     assert.equal((await c.post('/login', { csrf: csrfOf(home.text), county: 'Z', account: code, password: 'cityinv-demo' })).status, 303, `login ${code}`);
     const before = sql('SELECT IFNULL(MAX(id), 0) FROM audit_log')[0][0];
     const form = await c.get(`/report/edit?year=${Y}`);
-    const version = form.text.match(/name="version" value="(\d+)"/)[1];
-    const r = await c.post('/report/edit', { csrf: csrfOf(form.text), year: String(Y), version, action: 'save', scope_text: '辦公廳舍', own_electricity: String(1000 + (Date.now() % 100000)) });
+    const revision = form.text.match(/name="revision" value="(\d+)"/)[1];
+    const r = await c.post('/report/edit', { csrf: csrfOf(form.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', own_electricity: String(1000 + (Date.now() % 100000)) });
     assert.equal(r.status, 303, `save by ${code}`);
     const agency = sql(`SELECT id FROM agencies WHERE code = '${code}'`)[0][0];
     return {

@@ -19,8 +19,8 @@ test('the console lists every agency of the county with status, totals and conta
   // A report to count: 介壽 files 2020.
   const a = (await login('Z', '371036500X')).c;
   const f = await a.get('/report/edit?year=2020');
-  const version = f.text.match(/name="version" value="(\d+)"/)[1];
-  const saved = await a.post('/report/edit', { csrf: csrfOf(f.text), year: '2020', version, action: 'save', scope_text: '校舍', own_electricity: '1234.5' });
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  const saved = await a.post('/report/edit', { csrf: csrfOf(f.text), year: '2020', revision, action: 'save', scope_text: '校舍', own_electricity: '1234.5' });
   assert.equal(saved.status, 303);
   await waitFor('no pending work', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 30000);
   const { c } = await login('Z', 'TEAM');
@@ -128,7 +128,7 @@ test('the reminder list (未登錄 / 登錄中 with contacts) as .xlsx, checked 
     'import json,sys,openpyxl; ws=openpyxl.load_workbook(sys.argv[1]).worksheets[0]; print(json.dumps([list(r) for r in ws.iter_rows(values_only=True)], ensure_ascii=False))', file],
   { encoding: 'utf8' }));
   const want = sql(`SELECT a.code, IF(r.id IS NULL, '未登錄', '登錄中') FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = 2020
-    WHERE a.county_id = 22 AND a.active = 1 AND (r.id IS NULL OR r.confirmed = 0) ORDER BY a.level, a.code`);
+    WHERE a.county_id = 22 AND a.active = 1 AND (r.id IS NULL OR r.filed = 0) ORDER BY a.level, a.code`);
   assert.deepEqual(rows.slice(2).map((x) => [x[1], x[4]]), want);
   assert.deepEqual(rows[1], ['序號', '機關代碼', '機關單位名稱', '上級機關', '登錄狀況', '聯絡人', '連絡電話', 'Email']);
   assert.ok(rows.slice(2).every((x) => x[5] === '承辦' && x[6] === '0836-123456'), 'contacts included');

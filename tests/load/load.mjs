@@ -57,10 +57,10 @@ export async function run({ seconds, users, codes }) {
       } else {
         const f = await c.get(`/report/edit?year=${YEAR}`);
         if (f.status >= 500) stats.errors5xx++;
-        const version = (f.text.match(/name="version" value="(\d+)"/) || [])[1];
+        const revision = (f.text.match(/name="revision" value="(\d+)"/) || [])[1];
         const value = String(1000 + (counter++));
         kind = dice < 0.75 ? 'calc' : 'save';
-        res = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(YEAR), version: version || '0', action: kind,
+        res = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(YEAR), revision: revision || '0', action: kind,
           scope_text: '負載測試', own_electricity: value, own_vehicle_gasoline: '12.5' });
         if (kind === 'save' && res.status === 303) saved[code].push(value);
       }

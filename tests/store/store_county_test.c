@@ -106,7 +106,7 @@ static void test_lists(struct db *db)
 	is_int(s.n, store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND active = 1"), "every active one");
 	is_str(s.first, store_test_text(db, "SELECT code FROM agencies WHERE county_id = 22 AND active = 1 ORDER BY level, code LIMIT 1", buf, sizeof(buf)),
 	       "by level and code");
-	is_int(s.sum, store_test_int(db, "SELECT IFNULL(SUM(IF(r.confirmed, 2, 1)), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
+	is_int(s.sum, store_test_int(db, "SELECT IFNULL(SUM(IF(r.filed, 2, 1)), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
 				     " WHERE a.county_id = 22 AND a.active = 1 AND r.year = 2020"), "each with its status");
 	ok(agencies(db, 3, -1, "", &s) == 0 && s.n == store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND active = 1 AND level = 3"),
 	   "level 3: %d", s.n);

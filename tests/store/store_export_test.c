@@ -422,7 +422,7 @@ static void workbook_rows(struct db *db)
 	exec1(db, "UPDATE agencies SET contact_email = CONCAT(code, '@example.gov.tw') WHERE county_id = ?", county);
 	ok(store_export_reminder_rows(db, county, year, count_reminder, &c) == 0, "the reminder rows read");
 	is_int(c.n, q2(db, "SELECT COUNT(*) FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-		       " WHERE a.county_id = ? AND a.active = 1 AND (r.id IS NULL OR r.confirmed = 0)", year, county),
+		       " WHERE a.county_id = ? AND a.active = 1 AND (r.id IS NULL OR r.filed = 0)", year, county),
 	       "one an agency not yet 已登錄完成");
 	ok(strstr(c.first, "@example.gov.tw") && (strstr(c.first, "|未登錄|") || strstr(c.first, "|登錄中|")),
 	   "with its status and contact (%s)", c.first);

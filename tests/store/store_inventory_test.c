@@ -65,7 +65,7 @@ static void setup(struct db *db)
 	g = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, 'STIN3', '三級機關', 3, ?)", 2, LL(TC), c);
 	d = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id, active) VALUES (?, 'STIN4', '停用', 2, ?, 0)", 2, LL(TC), r);
 	ok(r > 0 && c > 0 && g > 0 && d > 0, "four agencies, one inactive");
-	ok(q(db, "INSERT INTO reports (agency_id, year, confirmed, own_total_milli, outsourced_total_milli) VALUES"
+	ok(q(db, "INSERT INTO reports (agency_id, year, filed, own_total_milli, outsourced_total_milli) VALUES"
 		 " (?, ?, 1, 1300, 50), (?, ?, 0, 700, 0), (?, ?, 1, 9999, 0), (?, ? + 1, 0, " HUGE_KG ", 0), (?, ? + 1, 0, " HUGE_KG ", 0)",
 		 10, r, LL(y), c, LL(y), d, LL(y), r, LL(y), c, LL(y)) >= 0, "reports (the next year's beyond int64 together)");
 	ok(q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources)"

@@ -23,34 +23,34 @@ static void test_report_row(struct db *db, long long agency, int year, long long
 {
 	struct store_report got;
 	struct store_report_write w = {
-		.agency_id = agency, .year = year, .confirmed = 0, .scope_text = "校舍及宿舍", .outsourced_scope_text = "",
+		.agency_id = agency, .year = year, .filed = 0, .scope_text = "校舍及宿舍", .outsourced_scope_text = "",
 		.own_total_milli = 9027523, .outsourced_total_milli = LLONG_MAX, .account_id = account,
 		.save_token = "0123456789abcdef0123456789abcdef",
 	};
-	long long id = 0, version = 0, dup = 0;
+	long long id = 0, revision = 0, dup = 0;
 
 	is_int(store_report_get(db, agency, year, &got), 0, "no report yet: not found");
-	is_int(store_report_lock(db, agency, year, &id, &version), 0, "nothing to lock yet");
-	ok(store_report_insert(db, &w, rid) == 0 && *rid > 0, "the first version is inserted (id %lld)", *rid);
+	is_int(store_report_lock(db, agency, year, &id, &revision), 0, "nothing to lock yet");
+	ok(store_report_insert(db, &w, rid) == 0 && *rid > 0, "the first revision is inserted (id %lld)", *rid);
 	is_int(*rid, store_test_int(db, "SELECT id FROM reports WHERE agency_id = @a AND year = @y"), "its id is the row's");
-	ok(store_report_insert(db, &w, &dup) == -1 && db_err_duplicate(db), "a second first version is a duplicate");
+	ok(store_report_insert(db, &w, &dup) == -1 && db_err_duplicate(db), "a second first revision is a duplicate");
 	is_int(store_report_get(db, agency, year, &got), 1, "found now");
-	ok(got.id == *rid && got.version == 1 && got.confirmed == 0, "id, version 1, not confirmed");
+	ok(got.id == *rid && got.revision == 1 && got.filed == 0, "id, revision 1, not filed");
 	is_str(got.scope_text, "校舍及宿舍", "the scope text as written");
 	is_str(got.outsourced_scope_text, "", "an empty text stays empty");
 	is_int(strlen(got.updated_at), 16, "updated_at as YYYY-MM-DD HH:MM (%s)", got.updated_at);
 	is_int(store_test_int(db, "SELECT outsourced_total_milli = 9223372036854775807 FROM reports WHERE agency_id = @a AND year = @y"), 1,
 	       "the largest BIGINT total is stored exactly");
 
-	ok(store_report_lock(db, agency, year, &id, &version) == 1 && id == *rid && version == 1, "locked: its id and version 1");
-	w.confirmed = 1;
+	ok(store_report_lock(db, agency, year, &id, &revision) == 1 && id == *rid && revision == 1, "locked: its id and revision 1");
+	w.filed = 1;
 	w.scope_text = "辦公廳舍";
-	ok(store_report_update(db, *rid, 1, &w) == 0, "the next version is written");
-	ok(store_report_get(db, agency, year, &got) == 1 && got.version == 2 && got.confirmed == 1, "version 2, confirmed");
+	ok(store_report_update(db, *rid, 1, &w) == 0, "the next revision is written");
+	ok(store_report_get(db, agency, year, &got) == 1 && got.revision == 2 && got.filed == 1, "revision 2, filed");
 	is_str(got.scope_text, "辦公廳舍", "the new scope text");
 	w.scope_text = "舊版本";
-	ok(store_report_update(db, *rid, 1, &w) == 0, "an update from version 1 again runs");
-	ok(store_report_get(db, agency, year, &got) == 1 && got.version == 2, "and changes nothing: still version 2");
+	ok(store_report_update(db, *rid, 1, &w) == 0, "an update from revision 1 again runs");
+	ok(store_report_get(db, agency, year, &got) == 1 && got.revision == 2, "and changes nothing: still revision 2");
 	is_str(got.scope_text, "辦公廳舍", "nor the text");
 }
 

@@ -124,8 +124,8 @@ static void test_children(struct db *db, long long hall, long long edu, long lon
 	struct children v = { .school = school };
 
 	ok(db_exec_sql(db, "DELETE FROM rollups WHERE agency_id = @s AND year = @y") == 0 &&
-	   db_exec_sql(db, "INSERT INTO reports (agency_id, year, version, confirmed) VALUES (@s, @y, 1, 1)"
-			   " ON DUPLICATE KEY UPDATE confirmed = 1") == 0, "the school's report confirmed, its rollup not yet computed");
+	   db_exec_sql(db, "INSERT INTO reports (agency_id, year, revision, filed) VALUES (@s, @y, 1, 1)"
+			   " ON DUPLICATE KEY UPDATE filed = 1") == 0, "the school's report filed, its rollup not yet computed");
 	ok(store_review_children(db, edu, year, take_child, &v) == 0, "the children of the education department");
 	is_int(v.n, store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE parent_id = @e AND active = 1"), "every active one");
 	is_int(v.status_of_school, 2, "the school: 已登錄完成");

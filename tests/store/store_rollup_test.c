@@ -86,7 +86,7 @@ static void setup(struct db *db)
 	c = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, 'STRU2', '二級', 2, ?)", 2, LL(TC), r);
 	d = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id, active) VALUES (?, 'STRU3', '停用', 2, ?, 0)", 2, LL(TC), r);
 	ok(r > 0 && c > 0 && d > 0, "a 一級 agency, an active 二級 one and an inactive one under it");
-	ok(q(db, "INSERT INTO reports (agency_id, year, confirmed, own_total_milli, outsourced_total_milli) VALUES"
+	ok(q(db, "INSERT INTO reports (agency_id, year, filed, own_total_milli, outsourced_total_milli) VALUES"
 		  " (?, ?, 1, 1000, 10), (?, ?, 0, 2000, 20), (?, ?, 1, 5000, 50)", 6, r, LL(y), c, LL(y), d, LL(y)) >= 0,
 	   "their reports: complete, in progress, and the inactive one's");
 }

@@ -114,8 +114,8 @@ static void test_report_years(struct db *db)
 				       " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.agency_id = @a AND r.year = y.year)");
 	ok(agency > 0 && year > 0, "the demo school and a year it has no report of (%d)", year);
 	ok(db_exec_sql(db, "UPDATE inventory_years SET deadline = '2025-06-30', is_open = 0 WHERE county_id = 22 AND year = @y") == 0 &&
-	   db_exec_sql(db, "INSERT INTO reports (agency_id, year, confirmed) VALUES (@a, @y, 1)") == 0,
-	   "that year closed with a deadline, a confirmed report of it");
+	   db_exec_sql(db, "INSERT INTO reports (agency_id, year, filed) VALUES (@a, @y, 1)") == 0,
+	   "that year closed with a deadline, a filed report of it");
 	memset(&yr, 0, sizeof(yr));
 	ok(store_year_report_get(db, 22, year, &yr) == 1 && yr.year == year && !yr.is_open && yr.status == 0, "the county's year: found, closed");
 	is_str(yr.deadline, "114年6月30日", "its deadline in 民國");
@@ -130,8 +130,8 @@ static void test_report_years(struct db *db)
 	ok(store_year_report_each(db, agency, 22, report_year, NULL) == 0, "the county's years listed");
 	is_int(got.n, store_test_int(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = 22"), "every one of them");
 	is_int(got.first, store_test_int(db, "SELECT MAX(year) FROM inventory_years WHERE county_id = 22"), "newest first");
-	is_int(got.status_of, 2, "the test year: 已登錄完成 (confirmed)");
-	ok(db_exec_sql(db, "UPDATE reports SET confirmed = 0 WHERE agency_id = @a AND year = @y") == 0, "(not confirmed)");
+	is_int(got.status_of, 2, "the test year: 已登錄完成 (filed)");
+	ok(db_exec_sql(db, "UPDATE reports SET filed = 0 WHERE agency_id = @a AND year = @y") == 0, "(not filed)");
 	memset(&got, 0, sizeof(got));
 	got.test_year = year;
 	ok(store_year_report_each(db, agency, 22, report_year, NULL) == 0 && got.status_of == 1, "登錄中");
