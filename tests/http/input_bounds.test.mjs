@@ -177,6 +177,9 @@ test('every POST field with a value its column cannot hold: a 4xx (the login pag
   // Nothing else may be writing meanwhile: the worker idle (no pending rollup, no export being built).
   await settled();
   await waitFor('no export queued or running', () => sql("SELECT COUNT(*) FROM exports WHERE status IN ('queued', 'running')")[0][0] === '0', 60000, 200);
+  // Nor the exporter's sweep of expired workbooks (a superseded one expires at once): none due now or during the test.
+  await waitFor('no workbook due for the sweep', () =>
+    sql("SELECT COUNT(*) FROM exports WHERE file IS NOT NULL AND expires_at < NOW() + INTERVAL 30 SECOND")[0][0] === '0', 60000, 200);
   const team = await login('Z', 'TEAM'), admin = await login('', 'admin'), school = await login('Z', '371036500X'), hall = await login('Z', '371000000A');
   const anon = new Client();
   const A = (code) => sql(`SELECT id FROM agencies WHERE county_id = 22 AND code = '${code}'`)[0][0];
