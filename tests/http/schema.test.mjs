@@ -74,7 +74,50 @@ test('reports: the save counter is revision, the 已登錄完成 tick is filed; 
   const keys = sql(`SELECT constraint_name, constraint_type FROM information_schema.table_constraints
     WHERE table_schema = 'cityinv' AND table_name = 'reports' ORDER BY constraint_name`);
   assert.deepEqual(keys, [['PRIMARY', 'PRIMARY KEY'], ['reports_agency', 'FOREIGN KEY'], ['reports_agency_year', 'UNIQUE'],
-    ['reports_updated_by', 'FOREIGN KEY']]);
+    ['reports_reopened_by', 'FOREIGN KEY'], ['reports_returned_by', 'FOREIGN KEY'], ['reports_updated_by', 'FOREIGN KEY']]);
+});
+
+// docs/workflow.md (0017_confirmation.sql): the state columns of a report, its versions, and the
+// triggers that make the versions immutable.
+test('reports: the confirmation columns; the version tables; a trigger refuses UPDATE and DELETE on each', () => {
+  const cols = (t) => Object.fromEntries(sql(`SELECT column_name, column_type, is_nullable, IFNULL(column_default, 'NULL')
+    FROM information_schema.columns WHERE table_schema = 'cityinv' AND table_name = '${t}' ORDER BY ordinal_position`)
+    .map(([n, ...rest]) => [n, rest]));
+  const r = cols('reports');
+  assert.deepEqual(r.confirmed_version, ['smallint(5) unsigned', 'YES', 'NULL']);
+  assert.deepEqual(r.last_version, ['smallint(5) unsigned', 'NO', '0']);
+  assert.deepEqual(r.returned, ['tinyint(1)', 'NO', '0']);
+  for (const c of ['return_comment', 'correction_reason', 'reopen_reason']) assert.deepEqual(r[c], ['varchar(500)', 'YES', 'NULL'], c);
+  for (const c of ['returned_at', 'filed_at', 'correction_at', 'reopened_at']) assert.deepEqual(r[c], ['datetime', 'YES', 'NULL'], c);
+  for (const c of ['returned_by', 'reopened_by']) assert.deepEqual(r[c], ['int(10) unsigned', 'YES', 'NULL'], c);
+  const v = cols('report_versions');
+  assert.deepEqual(Object.keys(v), ['report_id', 'version_no', 'agency_id', 'year', 'revision', 'own_total_milli',
+    'outsourced_total_milli', 'scope_text', 'outsourced_scope_text', 'confirmed_by', 'confirmed_at', 'reopen_reason',
+    'reopened_by', 'reopened_at']);
+  // The copies have the live tables' columns, with version_no after report_id, of the same types.
+  for (const [copy, live] of [['report_version_items', 'report_items'], ['report_version_lines', 'report_lines']]) {
+    const c = cols(copy);
+    const l = cols(live);
+    assert.deepEqual(Object.keys(c), ['report_id', 'version_no', ...Object.keys(l).slice(1)], copy);
+    for (const k of Object.keys(l)) assert.deepEqual(c[k], l[k], `${copy}.${k}`);
+  }
+  const pk = (t) => sql(`SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index) FROM information_schema.statistics
+    WHERE table_schema = 'cityinv' AND table_name = '${t}' AND index_name = 'PRIMARY'`)[0][0];
+  assert.equal(pk('report_versions'), 'report_id,version_no');
+  assert.equal(pk('report_version_items'), 'report_id,version_no,part,item,seq');
+  assert.equal(pk('report_version_lines'), 'report_id,version_no,part,item,seq');
+  const triggers = sql(`SELECT event_object_table, action_timing, event_manipulation, action_statement
+    FROM information_schema.triggers WHERE trigger_schema = 'cityinv' AND event_object_table LIKE 'report_version%'
+    `).sort((a, b) => (`${a[0]} ${a[2]}` < `${b[0]} ${b[2]}` ? -1 : 1));
+  assert.deepEqual(triggers.map((t) => t.slice(0, 3)), [
+    ['report_version_items', 'BEFORE', 'DELETE'], ['report_version_items', 'BEFORE', 'UPDATE'],
+    ['report_version_lines', 'BEFORE', 'DELETE'], ['report_version_lines', 'BEFORE', 'UPDATE'],
+    ['report_versions', 'BEFORE', 'DELETE'], ['report_versions', 'BEFORE', 'UPDATE'],
+  ]);
+  for (const t of triggers) assert.match(t[3], /^SIGNAL SQLSTATE '45000'/, t.join(' '));
+  // No cascade would delete a version without its trigger: the foreign keys restrict.
+  assert.deepEqual(sql(`SELECT constraint_name FROM information_schema.referential_constraints
+    WHERE constraint_schema = 'cityinv' AND table_name LIKE 'report_version%' AND delete_rule <> 'RESTRICT'`), []);
 });
 
 test('all 22 counties with their ROC letters', () => {

@@ -1,0 +1,279 @@
+/* store_workflow.c: a report's 確認 / 退回 / 重新開放 / 申請更正 and its immutable versions (docs/workflow.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_workflow.h"
+
+static const char *const result_words[STORE_WORKFLOW__MAX] = {
+	[STORE_WORKFLOW_OK] = "ok",
+	[STORE_WORKFLOW_NOT_FOUND] = "no such report",
+	[STORE_WORKFLOW_STALE] = "the report changed since the page showed it",
+	[STORE_WORKFLOW_NOT_FILED] = "the report is not filed",
+	[STORE_WORKFLOW_ALREADY_CONFIRMED] = "the report is confirmed",
+	[STORE_WORKFLOW_NOT_CONFIRMED] = "the report is not confirmed",
+};
+
+const char *store_workflow_strerror(enum store_workflow_result r)
+{
+	if (r == STORE_WORKFLOW_ERROR)
+		return "database error";
+	if (r < 0 || r >= STORE_WORKFLOW__MAX || !result_words[r])
+		return "unknown";
+	return result_words[r];
+}
+
+/* Column i of the current row into dst (cut to size, "" for NULL). */
+static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
+{
+	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
+}
+
+/* The locked state of a report row. */
+struct locked {
+	long long revision;
+	int filed;
+	int confirmed;                      /* confirmed_version IS NOT NULL */
+	int last_version;
+};
+
+/* Locks the reports row FOR UPDATE: 1 with *out, 0 no such report, -1. */
+static int lock_report(struct db *db, long long report_id, struct locked *out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT revision, filed, confirmed_version IS NOT NULL, last_version"
+				       " FROM reports WHERE id = ? FOR UPDATE");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->revision = db_col_int(st, 0);
+		out->filed = (int)db_col_int(st, 1);
+		out->confirmed = (int)db_col_int(st, 2);
+		out->last_version = (int)db_col_int(st, 3);
+	}
+	db_reset(st);
+	return r;
+}
+
+/* The checks 確認 and 退回 share, on the locked row. */
+static enum store_workflow_result check_filed(struct db *db, long long report_id, long long expected_revision,
+					      struct locked *l)
+{
+	int r = lock_report(db, report_id, l);
+
+	if (r < 0)
+		return STORE_WORKFLOW_ERROR;
+	if (!r)
+		return STORE_WORKFLOW_NOT_FOUND;
+	if (l->revision != expected_revision)
+		return STORE_WORKFLOW_STALE;
+	if (l->confirmed)
+		return STORE_WORKFLOW_ALREADY_CONFIRMED;
+	if (!l->filed)
+		return STORE_WORKFLOW_NOT_FILED;
+	return STORE_WORKFLOW_OK;
+}
+
+static int exec_id_version(struct db_stmt *st, long long report_id, int version_no)
+{
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, version_no);
+	db_bind_int(st, 1, report_id);
+	return db_exec(st);
+}
+
+enum store_workflow_result store_workflow_confirm(struct db *db, long long report_id, long long expected_revision,
+						  long long account_id, int *version_no)
+{
+	struct locked l;
+	enum store_workflow_result res = check_filed(db, report_id, expected_revision, &l);
+	struct db_stmt *st;
+	int v;
+
+	if (res != STORE_WORKFLOW_OK)
+		return res;
+	v = l.last_version + 1;
+	st = db_prepare(db, "INSERT INTO report_versions (report_id, version_no, agency_id, year, revision, own_total_milli,"
+			" outsourced_total_milli, scope_text, outsourced_scope_text, confirmed_by, confirmed_at,"
+			" reopen_reason, reopened_by, reopened_at)"
+			" SELECT id, ?, agency_id, year, revision, own_total_milli, outsourced_total_milli, scope_text,"
+			" outsourced_scope_text, ?, NOW(), reopen_reason, reopened_by, reopened_at FROM reports WHERE id = ?");
+	if (!st)
+		return STORE_WORKFLOW_ERROR;
+	db_bind_int(st, 0, v);
+	db_bind_int(st, 1, account_id);
+	db_bind_int(st, 2, report_id);
+	if (db_exec(st))
+		return STORE_WORKFLOW_ERROR;
+	if (exec_id_version(db_prepare(db, "INSERT INTO report_version_items (report_id, version_no, part, item, seq,"
+				       " refrigerant, name, unit, quantity_milli)"
+				       " SELECT report_id, ?, part, item, seq, refrigerant, name, unit, quantity_milli"
+				       " FROM report_items WHERE report_id = ?"), report_id, v) ||
+	    exec_id_version(db_prepare(db, "INSERT INTO report_version_lines (report_id, version_no, part, item, seq,"
+				       " category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources, provisional)"
+				       " SELECT report_id, ?, part, item, seq, category, scope, quantity_milli, kg_milli,"
+				       " factor_text, gwp_set, method, sources, provisional FROM report_lines WHERE report_id = ?"),
+			    report_id, v))
+		return STORE_WORKFLOW_ERROR;
+	st = db_prepare(db, "UPDATE reports SET confirmed_version = ?, last_version = ?,"
+			" reopen_reason = NULL, reopened_by = NULL, reopened_at = NULL WHERE id = ?");
+	if (!st)
+		return STORE_WORKFLOW_ERROR;
+	db_bind_int(st, 0, v);
+	db_bind_int(st, 1, v);
+	db_bind_int(st, 2, report_id);
+	if (db_exec(st))
+		return STORE_WORKFLOW_ERROR;
+	*version_no = v;
+	return STORE_WORKFLOW_OK;
+}
+
+enum store_workflow_result store_workflow_return(struct db *db, long long report_id, long long expected_revision,
+						 long long account_id, const char *comment)
+{
+	struct locked l;
+	enum store_workflow_result res = check_filed(db, report_id, expected_revision, &l);
+	struct db_stmt *st;
+
+	if (res != STORE_WORKFLOW_OK)
+		return res;
+	st = db_prepare(db, "UPDATE reports SET filed = 0, returned = 1, return_comment = ?, returned_at = NOW(),"
+			" returned_by = ? WHERE id = ?");
+	if (!st)
+		return STORE_WORKFLOW_ERROR;
+	db_bind_text(st, 0, comment);
+	db_bind_int(st, 1, account_id);
+	db_bind_int(st, 2, report_id);
+	return db_exec(st) ? STORE_WORKFLOW_ERROR : STORE_WORKFLOW_OK;
+}
+
+/* Locks report_id and requires it confirmed. */
+static enum store_workflow_result check_confirmed(struct db *db, long long report_id)
+{
+	struct locked l;
+	int r = lock_report(db, report_id, &l);
+
+	if (r < 0)
+		return STORE_WORKFLOW_ERROR;
+	if (!r)
+		return STORE_WORKFLOW_NOT_FOUND;
+	return l.confirmed ? STORE_WORKFLOW_OK : STORE_WORKFLOW_NOT_CONFIRMED;
+}
+
+enum store_workflow_result store_workflow_reopen(struct db *db, long long report_id, long long account_id,
+						 const char *reason)
+{
+	enum store_workflow_result res = check_confirmed(db, report_id);
+	struct db_stmt *st;
+
+	if (res != STORE_WORKFLOW_OK)
+		return res;
+	st = db_prepare(db, "UPDATE reports SET confirmed_version = NULL, filed = 0, reopen_reason = ?, reopened_by = ?,"
+			" reopened_at = NOW(), correction_reason = NULL, correction_at = NULL WHERE id = ?");
+	if (!st)
+		return STORE_WORKFLOW_ERROR;
+	db_bind_text(st, 0, reason);
+	db_bind_int(st, 1, account_id);
+	db_bind_int(st, 2, report_id);
+	return db_exec(st) ? STORE_WORKFLOW_ERROR : STORE_WORKFLOW_OK;
+}
+
+enum store_workflow_result store_workflow_request_correction(struct db *db, long long report_id, const char *reason)
+{
+	enum store_workflow_result res = check_confirmed(db, report_id);
+	struct db_stmt *st;
+
+	if (res != STORE_WORKFLOW_OK)
+		return res;
+	st = db_prepare(db, "UPDATE reports SET correction_reason = ?, correction_at = NOW() WHERE id = ?");
+	if (!st)
+		return STORE_WORKFLOW_ERROR;
+	db_bind_text(st, 0, reason);
+	db_bind_int(st, 1, report_id);
+	return db_exec(st) ? STORE_WORKFLOW_ERROR : STORE_WORKFLOW_OK;
+}
+
+int store_workflow_clear_return(struct db *db, long long report_id)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE reports SET returned = 0 WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	return db_exec(st);
+}
+
+int store_workflow_versions(struct db *db, long long report_id,
+			    int (*each)(void *ctx, const struct store_workflow_version *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT v.version_no, v.revision, v.own_total_milli, v.outsourced_total_milli,"
+				       " v.confirmed_by, a.login, DATE_FORMAT(v.confirmed_at, '%Y-%m-%d %H:%i:%s'),"
+				       " IFNULL(v.reopen_reason, ''), IFNULL(v.reopened_by, 0),"
+				       " IFNULL(DATE_FORMAT(v.reopened_at, '%Y-%m-%d %H:%i:%s'), '')"
+				       " FROM report_versions v JOIN accounts a ON a.id = v.confirmed_by"
+				       " WHERE v.report_id = ? ORDER BY v.version_no");
+	struct store_workflow_version v;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		v.version_no = (int)db_col_int(st, 0);
+		v.revision = db_col_int(st, 1);
+		v.own_total_milli = db_col_int(st, 2);
+		v.outsourced_total_milli = db_col_int(st, 3);
+		v.confirmed_by = db_col_int(st, 4);
+		col_copy(st, 5, v.confirmed_by_login, sizeof(v.confirmed_by_login));
+		col_copy(st, 6, v.confirmed_at, sizeof(v.confirmed_at));
+		col_copy(st, 7, v.reopen_reason, sizeof(v.reopen_reason));
+		v.reopened_by = db_col_int(st, 8);
+		col_copy(st, 9, v.reopened_at, sizeof(v.reopened_at));
+		if (each(ctx, &v))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_workflow_version_lines(struct db *db, long long report_id, int version_no,
+				 int (*each)(void *ctx, const struct store_workflow_line *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT part, item, seq, category, scope, quantity_milli, kg_milli, factor_text,"
+				       " gwp_set, method, sources, provisional FROM report_version_lines"
+				       " WHERE report_id = ? AND version_no = ? ORDER BY part, item, seq");
+	struct store_workflow_line l;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	db_bind_int(st, 1, version_no);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		l.part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
+		col_copy(st, 1, l.item, sizeof(l.item));
+		l.seq = (int)db_col_int(st, 2);
+		col_copy(st, 3, l.category, sizeof(l.category));
+		l.scope = (int)db_col_int(st, 4);
+		l.quantity_milli = db_col_int(st, 5);
+		l.kg_milli = db_col_int(st, 6);
+		col_copy(st, 7, l.factor_text, sizeof(l.factor_text));
+		col_copy(st, 8, l.gwp_set, sizeof(l.gwp_set));
+		col_copy(st, 9, l.method, sizeof(l.method));
+		col_copy(st, 10, l.sources, sizeof(l.sources));
+		l.provisional = (int)db_col_int(st, 11);
+		if (each(ctx, &l))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
