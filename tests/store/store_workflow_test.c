@@ -192,6 +192,39 @@ static void test_reopen(struct db *db, long long rid, long long account)
 	   vs.row[1].reopened_by == account && strlen(vs.row[1].reopened_at) == 19, "version 2: why it was reopened, by whom, when");
 }
 
+/*
+ * The check is made on the locked row, not on the transaction's snapshot:
+ * a save committed after the confirming transaction first read the report
+ * makes the confirm stale (a plain SELECT would still see the old revision
+ * and confirm contents the page never showed).  On committed rows of its
+ * own (a second connection commits), removed at the end.
+ */
+static void test_locking_read(struct db *db, long long account)
+{
+	struct db other;
+	long long rid;
+	int v = 0;
+
+	if (db_init(&other, &store_test_cfg) || db_connect(&other)) {
+		ok(0, "a second connection: %s", other.errstr);
+		return;
+	}
+	ok(db_exec_sql(&other, "INSERT INTO reports (agency_id, year, revision, filed)"
+			       " SELECT id, @y2 := (SELECT MIN(y.year) FROM inventory_years y WHERE y.county_id = a.county_id"
+			       " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.agency_id = a.id AND r.year = y.year)), 1, 1"
+			       " FROM agencies a WHERE a.code = '371036600X' AND a.county_id = (SELECT id FROM counties WHERE letter = 'Z')") == 0,
+	   "another connection commits a filed report at revision 1");
+	rid = store_test_int(&other, "SELECT @r2 := LAST_INSERT_ID()");
+	ok(rid > 0 && db_begin(db) == 0, "the confirming transaction begins");
+	ok(store_test_int(db, "SELECT COUNT(*) FROM reports") > 0, "and reads the reports (its snapshot)");
+	ok(db_exec_sql(&other, "UPDATE reports SET revision = 2 WHERE id = @r2") == 0, "the agency's save commits revision 2 meanwhile");
+	is_int(store_workflow_confirm(db, rid, 1, account, &v), STORE_WORKFLOW_STALE, "confirm from revision 1: stale, seen on the locked row");
+	ok(db_rollback(db) == 0, "rolled back");
+	is_int(store_test_int(&other, "SELECT COUNT(*) FROM report_versions WHERE report_id = @r2"), 0, "no version written");
+	ok(db_exec_sql(&other, "DELETE FROM reports WHERE id = @r2") == 0, "its report removed");
+	db_release(&other);
+}
+
 int main(void)
 {
 	struct db db;
@@ -227,6 +260,7 @@ int main(void)
 	ok(db_rollback(&db) == 0, "rolled back");
 	is_int(store_test_int(&db, "SELECT COUNT(*) FROM reports WHERE agency_id = @a AND year = @y"), 0, "nothing of it is left");
 	is_int(store_test_int(&db, "SELECT COUNT(*) FROM report_versions WHERE report_id = @r"), 0, "no version left");
+	test_locking_read(&db, account);
 	db_release(&db);
 	return tap_done();
 }
