@@ -83,6 +83,12 @@ int db_col_isnull(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i, size_t *len);
 long long db_col_int(struct db_stmt *st, int i);
 /*
+ * Column text copied into dst[size] ("" for NULL), cut at a character
+ * boundary when it does not fit (never half a UTF-8 sequence).  The
+ * stores' way to fill the fixed arrays of their structs.
+ */
+void db_col_copy(struct db_stmt *st, int i, char *dst, size_t size);
+/*
  * A column that may not fit a long long (a SUM() of BIGINT columns, which
  * MySQL returns as DECIMAL), read checked: 0 with *out set (NULL reads as
  * 0), or -1 with *out unchanged when it is not an integer or does not fit.

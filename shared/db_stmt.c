@@ -352,3 +352,18 @@ unsigned long long db_insert_id(struct db_stmt *st)
 {
 	return (unsigned long long)mysql_stmt_insert_id(st->stmt);
 }
+
+void db_col_copy(struct db_stmt *st, int i, char *dst, size_t size)
+{
+	size_t len, n;
+	const char *s = db_col_text(st, i, &len);
+
+	if (!size)
+		return;
+	n = len < size ? len : size - 1;
+	if (n < len)   /* cut: step back over continuation bytes to a character's start */
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}

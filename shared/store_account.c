@@ -32,7 +32,7 @@ int store_account_find_login(struct db *db, const char *login, const char *lette
 	r = db_step(st);
 	if (r == 1) {
 		out->id = db_col_int(st, 0);
-		snprintf(out->password_hash, sizeof(out->password_hash), "%s", db_col_text(st, 1, NULL));
+		db_col_copy(st, 1, out->password_hash, sizeof(out->password_hash));
 		out->locked = (int)db_col_int(st, 2);
 		out->must_change_password = (int)db_col_int(st, 3);
 	}
@@ -158,7 +158,7 @@ int store_account_of_county(struct db *db, long long id, int county_id, struct s
 	r = db_step(st);
 	if (r == 1) {
 		out->agency_id = db_col_int(st, 0);
-		snprintf(out->login, sizeof(out->login), "%s", db_col_text(st, 1, NULL));
+		db_col_copy(st, 1, out->login, sizeof(out->login));
 	}
 	db_reset(st);
 	return r;

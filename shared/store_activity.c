@@ -4,11 +4,6 @@
 #include "store_activity.h"
 
 /* Column i of the current row into dst[size] (cut to fit: each caller's size holds its column). */
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
-}
-
 /* After a callback asked to stop at a row: the rest of the result goes. */
 static int stopped(struct db_stmt *st, int r)
 {
@@ -23,24 +18,24 @@ static void read_row(struct db_stmt *st, struct arena *a, struct activity_row *r
 	const char *s;
 
 	row->id = db_col_int(st, 0);
-	col_copy(st, 1, row->method, sizeof(row->method));
-	col_copy(st, 2, row->description, sizeof(row->description));
-	col_copy(st, 3, row->note, sizeof(row->note));
-	col_copy(st, 4, row->quantity, sizeof(row->quantity));
-	col_copy(st, 5, row->quantity2, sizeof(row->quantity2));
+	db_col_copy(st, 1, row->method, sizeof(row->method));
+	db_col_copy(st, 2, row->description, sizeof(row->description));
+	db_col_copy(st, 3, row->note, sizeof(row->note));
+	db_col_copy(st, 4, row->quantity, sizeof(row->quantity));
+	db_col_copy(st, 5, row->quantity2, sizeof(row->quantity2));
 	for (int i = 0; i < NA_MAX_OPTIONS; i++)
-		col_copy(st, 6 + i, row->opt[i], sizeof(row->opt[i]));
+		db_col_copy(st, 6 + i, row->opt[i], sizeof(row->opt[i]));
 	row->kg_milli = db_col_int(st, 9);
 	row->category = (int)db_col_int(st, 10);
 	row->scope = (int)db_col_int(st, 11);
-	col_copy(st, 12, row->gwp_set, sizeof(row->gwp_set));
-	col_copy(st, 13, row->factor_text, sizeof(row->factor_text));
-	col_copy(st, 14, row->unit_text, sizeof(row->unit_text));
-	col_copy(st, 15, row->method_text, sizeof(row->method_text));
+	db_col_copy(st, 12, row->gwp_set, sizeof(row->gwp_set));
+	db_col_copy(st, 13, row->factor_text, sizeof(row->factor_text));
+	db_col_copy(st, 14, row->unit_text, sizeof(row->unit_text));
+	db_col_copy(st, 15, row->method_text, sizeof(row->method_text));
 	s = db_col_text(st, 16, &n);
 	row->sources = arena_strndup(a, s, n);
 	row->provisional = (int)db_col_int(st, 17);
-	col_copy(st, 18, row->override_reason, sizeof(row->override_reason));
+	db_col_copy(st, 18, row->override_reason, sizeof(row->override_reason));
 	row->version = db_col_int(st, 19);
 }
 
@@ -86,15 +81,15 @@ int store_activity_get(struct db *db, long long id, int county_id, int year, str
 		return -1;
 	r = db_step(st);
 	if (r == 1) {
-		col_copy(st, 0, out->method, sizeof(out->method));
-		col_copy(st, 1, out->description, sizeof(out->description));
-		col_copy(st, 2, out->note, sizeof(out->note));
-		col_copy(st, 3, out->quantity, sizeof(out->quantity));
-		col_copy(st, 4, out->quantity2, sizeof(out->quantity2));
+		db_col_copy(st, 0, out->method, sizeof(out->method));
+		db_col_copy(st, 1, out->description, sizeof(out->description));
+		db_col_copy(st, 2, out->note, sizeof(out->note));
+		db_col_copy(st, 3, out->quantity, sizeof(out->quantity));
+		db_col_copy(st, 4, out->quantity2, sizeof(out->quantity2));
 		for (int i = 0; i < NA_MAX_OPTIONS; i++)
-			col_copy(st, 5 + i, out->opt[i], sizeof(out->opt[i]));
-		col_copy(st, 8, out->override_factor, sizeof(out->override_factor));
-		col_copy(st, 9, out->override_reason, sizeof(out->override_reason));
+			db_col_copy(st, 5 + i, out->opt[i], sizeof(out->opt[i]));
+		db_col_copy(st, 8, out->override_factor, sizeof(out->override_factor));
+		db_col_copy(st, 9, out->override_reason, sizeof(out->override_reason));
 		out->version = db_col_int(st, 10);
 	}
 	db_reset(st);
@@ -214,8 +209,8 @@ int store_activity_delete(struct db *db, long long id, long long version, int co
 		return -1;
 	r = db_step(st);
 	if (r == 1) {
-		col_copy(st, 0, out->method, sizeof(out->method));
-		col_copy(st, 1, out->description, sizeof(out->description));
+		db_col_copy(st, 0, out->method, sizeof(out->method));
+		db_col_copy(st, 1, out->description, sizeof(out->description));
 		out->kg_milli = db_col_int(st, 2);
 	}
 	db_reset(st);

@@ -3,18 +3,6 @@
 
 #include "store_agency.h"
 
-/* Copies a column into a fixed field, cut to its size (the schema bounds it). */
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	size_t len;
-	const char *s = db_col_text(st, i, &len);
-
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-}
-
 /* Steps a one-row lookup: 1 with the row there (the caller reads it, then db_reset), 0 none, -1 error. */
 static int step_one(struct db_stmt *st)
 {
@@ -47,10 +35,10 @@ static int list_rows(struct db_stmt *st, store_agency_each_fn each, void *ctx)
 	while ((r = db_step(st)) == 1) {
 		memset(&a, 0, sizeof(a));
 		a.id = db_col_int(st, 0);
-		col_copy(st, 1, a.code, sizeof(a.code));
-		col_copy(st, 2, a.name, sizeof(a.name));
+		db_col_copy(st, 1, a.code, sizeof(a.code));
+		db_col_copy(st, 2, a.name, sizeof(a.name));
 		a.level = (int)db_col_int(st, 3);
-		col_copy(st, 4, a.parent_code, sizeof(a.parent_code));
+		db_col_copy(st, 4, a.parent_code, sizeof(a.parent_code));
 		a.active = (int)db_col_int(st, 5);
 		if (each(ctx, &a))
 			break;
@@ -88,9 +76,9 @@ int store_agency_each(struct db *db, int county_id, store_agency_each_fn each, v
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		memset(&a, 0, sizeof(a));
-		col_copy(st, 0, a.code, sizeof(a.code));
-		col_copy(st, 1, a.name, sizeof(a.name));
-		col_copy(st, 2, a.parent_code, sizeof(a.parent_code));
+		db_col_copy(st, 0, a.code, sizeof(a.code));
+		db_col_copy(st, 1, a.name, sizeof(a.name));
+		db_col_copy(st, 2, a.parent_code, sizeof(a.parent_code));
 		a.active = (int)db_col_int(st, 3);
 		a.id = db_col_int(st, 4);
 		if (each(ctx, &a))
@@ -139,8 +127,8 @@ int store_agency_get_active(struct db *db, int county_id, long long id, int for_
 	memset(out, 0, sizeof(*out));
 	out->id = id;
 	out->active = 1;
-	col_copy(st, 0, out->code, sizeof(out->code));
-	col_copy(st, 1, out->name, sizeof(out->name));
+	db_col_copy(st, 0, out->code, sizeof(out->code));
+	db_col_copy(st, 1, out->name, sizeof(out->name));
 	db_reset(st);
 	return 1;
 }

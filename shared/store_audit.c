@@ -4,11 +4,6 @@
 #include "store_audit.h"
 
 /* Column i of the current row into dst (cut to size, "" for NULL). */
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
-}
-
 static const char *value(const char *v)
 {
 	return v && *v ? v : NULL;
@@ -70,12 +65,12 @@ int store_audit_history(struct db *db, long long agency_id, int year,
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		col_copy(st, 0, c.at, sizeof(c.at));
-		col_copy(st, 1, c.login, sizeof(c.login));
-		col_copy(st, 2, c.field, sizeof(c.field));
-		col_copy(st, 3, c.old_value, sizeof(c.old_value));
-		col_copy(st, 4, c.new_value, sizeof(c.new_value));
-		col_copy(st, 5, c.client_addr, sizeof(c.client_addr));
+		db_col_copy(st, 0, c.at, sizeof(c.at));
+		db_col_copy(st, 1, c.login, sizeof(c.login));
+		db_col_copy(st, 2, c.field, sizeof(c.field));
+		db_col_copy(st, 3, c.old_value, sizeof(c.old_value));
+		db_col_copy(st, 4, c.new_value, sizeof(c.new_value));
+		db_col_copy(st, 5, c.client_addr, sizeof(c.client_addr));
 		if (each(ctx, &c))
 			break;
 	}

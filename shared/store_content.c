@@ -5,11 +5,6 @@
 #include "store_content.h"
 
 /* Column i of the current row into dst[size] (cut to fit: each caller's size holds its column). */
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
-}
-
 /* Column i of the current row copied into a. */
 static const char *col_arena(struct db_stmt *st, int i, struct arena *a, size_t *len)
 {
@@ -38,11 +33,11 @@ int store_content_list(struct db *db, const char *kind, int limit, struct arena 
 		return -1;
 	while (!stop && (r = db_step(st)) == 1) {
 		it.id = db_col_int(st, 0);
-		col_copy(st, 1, it.title, sizeof(it.title));
-		col_copy(st, 2, it.title_en, sizeof(it.title_en));
+		db_col_copy(st, 1, it.title, sizeof(it.title));
+		db_col_copy(st, 2, it.title_en, sizeof(it.title_en));
 		it.body_md = col_arena(st, 3, a, &it.body_len);
-		col_copy(st, 4, it.posted_on, sizeof(it.posted_on));
-		col_copy(st, 5, it.file_name, sizeof(it.file_name));
+		db_col_copy(st, 4, it.posted_on, sizeof(it.posted_on));
+		db_col_copy(st, 5, it.file_name, sizeof(it.file_name));
 		it.file_size = db_col_int(st, 6);
 		stop = each(ctx, &it);
 	}
@@ -61,8 +56,8 @@ int store_content_headlines(struct db *db, int (*each)(void *ctx, const struct c
 		return -1;
 	while (!stop && (r = db_step(st)) == 1) {
 		h.id = db_col_int(st, 0);
-		col_copy(st, 1, h.title, sizeof(h.title));
-		col_copy(st, 2, h.posted_on, sizeof(h.posted_on));
+		db_col_copy(st, 1, h.title, sizeof(h.title));
+		db_col_copy(st, 2, h.posted_on, sizeof(h.posted_on));
 		stop = each(ctx, &h);
 	}
 	db_reset(st);
@@ -83,10 +78,10 @@ int store_content_entries(struct db *db, const char *kind, int (*each)(void *ctx
 		return -1;
 	while (!stop && (r = db_step(st)) == 1) {
 		e.id = db_col_int(st, 0);
-		col_copy(st, 1, e.title, sizeof(e.title));
-		col_copy(st, 2, e.posted_on, sizeof(e.posted_on));
+		db_col_copy(st, 1, e.title, sizeof(e.title));
+		db_col_copy(st, 2, e.posted_on, sizeof(e.posted_on));
 		e.version = db_col_int(st, 3);
-		col_copy(st, 4, e.file_name, sizeof(e.file_name));
+		db_col_copy(st, 4, e.file_name, sizeof(e.file_name));
 		stop = each(ctx, &e);
 	}
 	db_reset(st);
@@ -108,10 +103,10 @@ int store_content_get(struct db *db, long long id, const char *kind, struct aren
 	r = db_step(st);
 	if (r == 1) {
 		out->id = db_col_int(st, 0);
-		col_copy(st, 1, out->title, sizeof(out->title));
-		col_copy(st, 2, out->title_en, sizeof(out->title_en));
+		db_col_copy(st, 1, out->title, sizeof(out->title));
+		db_col_copy(st, 2, out->title_en, sizeof(out->title_en));
 		out->body_md = col_arena(st, 3, a, NULL);
-		col_copy(st, 4, out->posted_on, sizeof(out->posted_on));
+		db_col_copy(st, 4, out->posted_on, sizeof(out->posted_on));
 		out->version = db_col_int(st, 5);
 	}
 	db_reset(st);
@@ -130,8 +125,8 @@ int store_content_file(struct db *db, long long id, struct content_file *out)
 		return -1;
 	r = db_step(st);
 	if (r == 1) {
-		col_copy(st, 0, out->file, sizeof(out->file));
-		col_copy(st, 1, out->file_name, sizeof(out->file_name));
+		db_col_copy(st, 0, out->file, sizeof(out->file));
+		db_col_copy(st, 1, out->file_name, sizeof(out->file_name));
 	}
 	db_reset(st);
 	return r;

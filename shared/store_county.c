@@ -16,8 +16,8 @@ int store_county_list(struct db *db, struct county *out, int max, int *n)
 		struct county *c = &out[(*n)++];
 
 		c->id = (int)db_col_int(st, 0);
-		snprintf(c->letter, sizeof(c->letter), "%s", db_col_text(st, 1, NULL));
-		snprintf(c->name, sizeof(c->name), "%s", db_col_text(st, 2, NULL));
+		db_col_copy(st, 1, c->letter, sizeof(c->letter));
+		db_col_copy(st, 2, c->name, sizeof(c->name));
 	}
 	db_reset(st);
 	return r < 0 ? -1 : 0;
@@ -59,7 +59,7 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 	if (r == 1) {
 		out->total_milli = db_col_int(st, 0);
 		out->outsourced_milli = db_col_int(st, 1);
-		snprintf(out->computed_at, sizeof(out->computed_at), "%s", db_col_text(st, 2, NULL));
+		db_col_copy(st, 2, out->computed_at, sizeof(out->computed_at));
 		out->pending = (int)db_col_int(st, 3);
 	}
 	db_reset(st);

@@ -44,11 +44,6 @@ static enum store_export_kind kind_of(const char *s)
 }
 
 /* Column i's text into dst (of size n; the schema bounds it). */
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t n)
-{
-	snprintf(dst, n, "%s", db_col_text(st, i, NULL));
-}
-
 int store_export_request_review(struct db *db, long long agency, int year, long long account, long long *id)
 {
 	struct db_stmt *st = db_prepare(db,
@@ -172,9 +167,9 @@ int store_export_read(struct db *db, long long id, long long account, struct sto
 		return r;   /* on an error st may be gone with the connection: no reset */
 	out->status = status_of(db_col_text(st, 0, NULL));
 	out->progress = (int)db_col_int(st, 1);
-	col_copy(st, 2, out->error, sizeof(out->error));
-	col_copy(st, 3, out->file, sizeof(out->file));
-	col_copy(st, 4, out->filename, sizeof(out->filename));
+	db_col_copy(st, 2, out->error, sizeof(out->error));
+	db_col_copy(st, 3, out->file, sizeof(out->file));
+	db_col_copy(st, 4, out->filename, sizeof(out->filename));
 	out->superseded_by = db_col_int(st, 5);
 	db_reset(st);
 	return 1;
@@ -196,7 +191,7 @@ int store_export_get(struct db *db, long long id, struct store_export_job *out)
 		db_reset(st);
 	if (r != 1)
 		return r;   /* on an error st may be gone with the connection: no reset */
-	col_copy(st, 0, out->kind_name, sizeof(out->kind_name));
+	db_col_copy(st, 0, out->kind_name, sizeof(out->kind_name));
 	out->kind = kind_of(out->kind_name);
 	out->agency = db_col_int(st, 1);
 	out->year = (int)db_col_int(st, 2);
@@ -428,7 +423,7 @@ int store_export_expired(struct db *db, struct store_export_file out[STORE_EXPOR
 		return -1;
 	while (n < STORE_EXPORT_EXPIRED_MAX && (r = db_step(st)) == 1) {
 		out[n].id = db_col_int(st, 0);
-		col_copy(st, 1, out[n].file, sizeof(out[n].file));
+		db_col_copy(st, 1, out[n].file, sizeof(out[n].file));
 		n++;
 	}
 	if (r < 0)   /* st may be gone with the connection: no reset */

@@ -9,11 +9,6 @@
  * worker/export_passwords.c) ask for them in this shape.
  */
 
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t n)
-{
-	snprintf(dst, n, "%s", db_col_text(st, i, NULL));
-}
-
 int store_export_review_agency(struct db *db, long long agency, char name[801])
 {
 	struct db_stmt *st = db_prepare(db, "SELECT name FROM agencies WHERE id = ?");
@@ -29,7 +24,7 @@ int store_export_review_agency(struct db *db, long long agency, char name[801])
 		db_reset(st);
 	if (r != 1)
 		return r;
-	col_copy(st, 0, name, 801);
+	db_col_copy(st, 0, name, 801);
 	db_reset(st);
 	return 1;
 }
@@ -54,12 +49,12 @@ int store_export_review_rows(struct db *db, long long parent, int year,
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		col_copy(st, 0, row.name, sizeof(row.name));
-		col_copy(st, 1, row.code, sizeof(row.code));
+		db_col_copy(st, 0, row.name, sizeof(row.name));
+		db_col_copy(st, 1, row.code, sizeof(row.code));
 		row.subtree_milli = db_col_int(st, 2);
 		row.outsourced_milli = db_col_int(st, 3);
 		row.status = (int)db_col_int(st, 4);
-		col_copy(st, 5, row.computed_at, sizeof(row.computed_at));
+		db_col_copy(st, 5, row.computed_at, sizeof(row.computed_at));
 		if (each(ctx, &row))
 			break;
 	}
@@ -88,13 +83,13 @@ int store_export_reminder_rows(struct db *db, int county, int year,
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		col_copy(st, 0, row.code, sizeof(row.code));
-		col_copy(st, 1, row.name, sizeof(row.name));
-		col_copy(st, 2, row.parent, sizeof(row.parent));
-		col_copy(st, 3, row.status, sizeof(row.status));
-		col_copy(st, 4, row.contact_name, sizeof(row.contact_name));
-		col_copy(st, 5, row.contact_phone, sizeof(row.contact_phone));
-		col_copy(st, 6, row.contact_email, sizeof(row.contact_email));
+		db_col_copy(st, 0, row.code, sizeof(row.code));
+		db_col_copy(st, 1, row.name, sizeof(row.name));
+		db_col_copy(st, 2, row.parent, sizeof(row.parent));
+		db_col_copy(st, 3, row.status, sizeof(row.status));
+		db_col_copy(st, 4, row.contact_name, sizeof(row.contact_name));
+		db_col_copy(st, 5, row.contact_phone, sizeof(row.contact_phone));
+		db_col_copy(st, 6, row.contact_email, sizeof(row.contact_email));
 		if (each(ctx, &row))
 			break;
 	}
@@ -123,12 +118,12 @@ int store_export_otp_accounts(struct db *db, long long import_id,
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		row.id = db_col_int(st, 0);
-		col_copy(st, 1, row.county, sizeof(row.county));
-		col_copy(st, 2, row.code, sizeof(row.code));
-		col_copy(st, 3, row.name, sizeof(row.name));
-		col_copy(st, 4, row.parent, sizeof(row.parent));
-		col_copy(st, 5, row.login, sizeof(row.login));
-		col_copy(st, 6, row.hash, sizeof(row.hash));
+		db_col_copy(st, 1, row.county, sizeof(row.county));
+		db_col_copy(st, 2, row.code, sizeof(row.code));
+		db_col_copy(st, 3, row.name, sizeof(row.name));
+		db_col_copy(st, 4, row.parent, sizeof(row.parent));
+		db_col_copy(st, 5, row.login, sizeof(row.login));
+		db_col_copy(st, 6, row.hash, sizeof(row.hash));
 		if (each(ctx, &row))
 			break;
 	}

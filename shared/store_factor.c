@@ -12,11 +12,6 @@ static const char *const confidence_names[] = {
 	[CONF_PROVISIONAL] = "provisional",
 };
 
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
-}
-
 /* After a callback asked to stop at a row: the rest of the result goes. */
 static int stopped(struct db_stmt *st, int r)
 {
@@ -45,7 +40,7 @@ int store_factor_stamp(struct db *db, char *out, size_t size)
 		db_reset(st);
 		return -1;
 	}
-	col_copy(st, 0, out, size);
+	db_col_copy(st, 0, out, size);
 	db_reset(st);
 	return 0;
 }
@@ -60,10 +55,10 @@ int store_factor_each(struct db *db, int (*each)(void *ctx, const struct store_f
 	if (!st || db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		col_copy(st, 0, f.key, sizeof(f.key));
-		col_copy(st, 1, f.value, sizeof(f.value));
-		col_copy(st, 2, f.unit, sizeof(f.unit));
-		col_copy(st, 3, f.source, sizeof(f.source));
+		db_col_copy(st, 0, f.key, sizeof(f.key));
+		db_col_copy(st, 1, f.value, sizeof(f.value));
+		db_col_copy(st, 2, f.unit, sizeof(f.unit));
+		db_col_copy(st, 3, f.source, sizeof(f.source));
 		f.valid_from = (int)db_col_int(st, 4);
 		f.valid_to = (int)db_col_int(st, 5);
 		f.confidence = confidence_of(db_col_text(st, 6, NULL));
@@ -83,7 +78,7 @@ int store_factor_eras(struct db *db, int (*each)(void *ctx, const struct calc_er
 	if (!st || db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		col_copy(st, 0, e.set, sizeof(e.set));
+		db_col_copy(st, 0, e.set, sizeof(e.set));
 		e.from = (int)db_col_int(st, 1);
 		e.to = (int)db_col_int(st, 2);
 		if (each(ctx, &e))
@@ -102,11 +97,11 @@ int store_factor_refrigerants(struct db *db, int (*each)(void *ctx, const struct
 	if (!st || db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		col_copy(st, 0, c.code, sizeof(c.code));
-		col_copy(st, 1, c.label, sizeof(c.label));
-		col_copy(st, 2, c.gas, sizeof(c.gas));
+		db_col_copy(st, 0, c.code, sizeof(c.code));
+		db_col_copy(st, 1, c.label, sizeof(c.label));
+		db_col_copy(st, 2, c.gas, sizeof(c.gas));
 		c.counts_zero = (int)db_col_int(st, 3);
-		col_copy(st, 4, c.note, sizeof(c.note));
+		db_col_copy(st, 4, c.note, sizeof(c.note));
 		if (each(ctx, &c))
 			break;
 	}

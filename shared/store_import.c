@@ -3,17 +3,6 @@
 
 #include "store_import.h"
 
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	size_t len;
-	const char *s = db_col_text(st, i, &len);
-
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-}
-
 int store_import_get(struct db *db, int county_id, long long id, int for_update, struct arena *a, struct store_import *out)
 {
 	struct db_stmt *st = db_prepare(db, for_update ?
@@ -38,7 +27,7 @@ int store_import_get(struct db *db, int county_id, long long id, int for_update,
 	}
 	memset(out, 0, sizeof(*out));
 	out->id = id;
-	col_copy(st, 0, out->filename, sizeof(out->filename));
+	db_col_copy(st, 0, out->filename, sizeof(out->filename));
 	c = db_col_text(st, 1, &len);
 	out->content = arena_strndup(a, c, len);
 	out->len = len;
@@ -46,7 +35,7 @@ int store_import_get(struct db *db, int county_id, long long id, int for_update,
 	out->export_id = db_col_int(st, 3);
 	out->created = (int)db_col_int(st, 4);
 	out->updated = (int)db_col_int(st, 5);
-	col_copy(st, 6, out->created_at, sizeof(out->created_at));
+	db_col_copy(st, 6, out->created_at, sizeof(out->created_at));
 	out->account_id = db_col_int(st, 7);
 	db_reset(st);
 	return 1;
@@ -68,8 +57,8 @@ int store_import_recent(struct db *db, int county_id, int (*each)(void *ctx, con
 	while ((r = db_step(st)) == 1) {
 		memset(&im, 0, sizeof(im));
 		im.id = db_col_int(st, 0);
-		col_copy(st, 1, im.filename, sizeof(im.filename));
-		col_copy(st, 2, im.created_at, sizeof(im.created_at));
+		db_col_copy(st, 1, im.filename, sizeof(im.filename));
+		db_col_copy(st, 2, im.created_at, sizeof(im.created_at));
 		im.applied = !strcmp(db_col_text(st, 3, NULL), "applied");
 		im.created = (int)db_col_int(st, 4);
 		im.updated = (int)db_col_int(st, 5);

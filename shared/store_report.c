@@ -5,11 +5,6 @@
 #include "store_report.h"
 
 /* Column i of the current row into dst (cut to size, "" for NULL). */
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
-}
-
 int store_report_get(struct db *db, long long agency_id, int year, struct store_report *out)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT id, revision, filed, scope_text, outsourced_scope_text,"
@@ -27,9 +22,9 @@ int store_report_get(struct db *db, long long agency_id, int year, struct store_
 		out->id = db_col_int(st, 0);
 		out->revision = db_col_int(st, 1);
 		out->filed = (int)db_col_int(st, 2);
-		col_copy(st, 3, out->scope_text, sizeof(out->scope_text));
-		col_copy(st, 4, out->outsourced_scope_text, sizeof(out->outsourced_scope_text));
-		col_copy(st, 5, out->updated_at, sizeof(out->updated_at));
+		db_col_copy(st, 3, out->scope_text, sizeof(out->scope_text));
+		db_col_copy(st, 4, out->outsourced_scope_text, sizeof(out->outsourced_scope_text));
+		db_col_copy(st, 5, out->updated_at, sizeof(out->updated_at));
 	}
 	db_reset(st);
 	return r;
@@ -50,11 +45,11 @@ int store_report_items(struct db *db, long long report_id,
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		it.part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
-		col_copy(st, 1, it.item, sizeof(it.item));
+		db_col_copy(st, 1, it.item, sizeof(it.item));
 		it.seq = (int)db_col_int(st, 2);
-		col_copy(st, 3, it.refrigerant, sizeof(it.refrigerant));
-		col_copy(st, 4, it.name, sizeof(it.name));
-		col_copy(st, 5, it.unit, sizeof(it.unit));
+		db_col_copy(st, 3, it.refrigerant, sizeof(it.refrigerant));
+		db_col_copy(st, 4, it.name, sizeof(it.name));
+		db_col_copy(st, 5, it.unit, sizeof(it.unit));
 		it.has_quantity = !db_col_isnull(st, 6);
 		it.quantity_milli = it.has_quantity ? db_col_int(st, 6) : 0;
 		if (each(ctx, &it))

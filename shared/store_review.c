@@ -3,11 +3,6 @@
 
 #include "store_review.h"
 
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
-}
-
 /* Runs a prepared one-row existence check: 1 a row, 0 none, -1. */
 static int exists(struct db_stmt *st)
 {
@@ -54,7 +49,7 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
 		return -1;
 	r = db_step(st);
 	if (r == 1) {
-		col_copy(st, 0, out->name, sizeof(out->name));
+		db_col_copy(st, 0, out->name, sizeof(out->name));
 		out->level = (int)db_col_int(st, 1);
 	}
 	db_reset(st);
@@ -94,7 +89,7 @@ int store_review_stamp(struct db *db, int county_id, long long agency_id, int ye
 	out->county_id = db_col_int(st, 2);
 	out->last_outbox = db_col_int(st, 3);
 	out->pending = db_col_int(st, 4);
-	col_copy(st, 5, out->computed_at, sizeof(out->computed_at));
+	db_col_copy(st, 5, out->computed_at, sizeof(out->computed_at));
 	db_reset(st);
 	return found;
 }
@@ -118,7 +113,7 @@ int store_review_trail(struct db *db, long long agency_id, long long viewer_agen
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		c.id = db_col_int(st, 0);
-		col_copy(st, 1, c.name, sizeof(c.name));
+		db_col_copy(st, 1, c.name, sizeof(c.name));
 		if (each(ctx, &c))
 			break;
 	}
@@ -177,11 +172,11 @@ int store_review_children(struct db *db, long long agency_id, int year,
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		c.id = db_col_int(st, 0);
-		col_copy(st, 1, c.name, sizeof(c.name));
+		db_col_copy(st, 1, c.name, sizeof(c.name));
 		c.subtree_milli = db_col_int(st, 2);
 		c.subtree_outsourced_milli = db_col_int(st, 3);
 		c.status = (int)db_col_int(st, 4);
-		col_copy(st, 5, c.computed_at, sizeof(c.computed_at));
+		db_col_copy(st, 5, c.computed_at, sizeof(c.computed_at));
 		c.uncounted = (int)db_col_int(st, 6);
 		c.has_children = (int)db_col_int(st, 7);
 		if (each(ctx, &c))

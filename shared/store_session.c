@@ -28,11 +28,11 @@ int store_session_find(struct db *db, const char *token, struct arena *a, struct
 		out->kind = store_account_kind(db_col_text(st, 1, NULL));
 		out->county_id = (int)db_col_int(st, 2);
 		out->agency_id = db_col_int(st, 3);
-		snprintf(out->login, sizeof(out->login), "%s", db_col_text(st, 4, NULL));
-		snprintf(out->csrf, sizeof(out->csrf), "%s", db_col_text(st, 5, NULL));
+		db_col_copy(st, 4, out->login, sizeof(out->login));
+		db_col_copy(st, 5, out->csrf, sizeof(out->csrf));
 		out->must_change_password = (int)db_col_int(st, 6);
 		out->agency_name = arena_strdup(a, db_col_text(st, 7, NULL));
-		snprintf(out->county_name, sizeof(out->county_name), "%s", db_col_text(st, 8, NULL));
+		db_col_copy(st, 8, out->county_name, sizeof(out->county_name));
 		out->has_contact = (int)db_col_int(st, 9);
 		out->stale = (int)db_col_int(st, 10);
 	}

@@ -23,11 +23,6 @@ const char *store_workflow_strerror(enum store_workflow_result r)
 }
 
 /* Column i of the current row into dst (cut to size, "" for NULL). */
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
-}
-
 /* The locked state of a report row. */
 struct locked {
 	long long revision;
@@ -231,11 +226,11 @@ int store_workflow_versions(struct db *db, long long report_id,
 		v.own_total_milli = db_col_int(st, 2);
 		v.outsourced_total_milli = db_col_int(st, 3);
 		v.confirmed_by = db_col_int(st, 4);
-		col_copy(st, 5, v.confirmed_by_login, sizeof(v.confirmed_by_login));
-		col_copy(st, 6, v.confirmed_at, sizeof(v.confirmed_at));
-		col_copy(st, 7, v.reopen_reason, sizeof(v.reopen_reason));
+		db_col_copy(st, 5, v.confirmed_by_login, sizeof(v.confirmed_by_login));
+		db_col_copy(st, 6, v.confirmed_at, sizeof(v.confirmed_at));
+		db_col_copy(st, 7, v.reopen_reason, sizeof(v.reopen_reason));
 		v.reopened_by = db_col_int(st, 8);
-		col_copy(st, 9, v.reopened_at, sizeof(v.reopened_at));
+		db_col_copy(st, 9, v.reopened_at, sizeof(v.reopened_at));
 		if (each(ctx, &v))
 			break;
 	}
@@ -260,16 +255,16 @@ int store_workflow_version_lines(struct db *db, long long report_id, int version
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		l.part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
-		col_copy(st, 1, l.item, sizeof(l.item));
+		db_col_copy(st, 1, l.item, sizeof(l.item));
 		l.seq = (int)db_col_int(st, 2);
-		col_copy(st, 3, l.category, sizeof(l.category));
+		db_col_copy(st, 3, l.category, sizeof(l.category));
 		l.scope = (int)db_col_int(st, 4);
 		l.quantity_milli = db_col_int(st, 5);
 		l.kg_milli = db_col_int(st, 6);
-		col_copy(st, 7, l.factor_text, sizeof(l.factor_text));
-		col_copy(st, 8, l.gwp_set, sizeof(l.gwp_set));
-		col_copy(st, 9, l.method, sizeof(l.method));
-		col_copy(st, 10, l.sources, sizeof(l.sources));
+		db_col_copy(st, 7, l.factor_text, sizeof(l.factor_text));
+		db_col_copy(st, 8, l.gwp_set, sizeof(l.gwp_set));
+		db_col_copy(st, 9, l.method, sizeof(l.method));
+		db_col_copy(st, 10, l.sources, sizeof(l.sources));
 		l.provisional = (int)db_col_int(st, 11);
 		if (each(ctx, &l))
 			break;

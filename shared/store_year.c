@@ -11,11 +11,6 @@ static int stopped(struct db_stmt *st, int r)
 }
 
 /* Column i of the current row into dst (cut to size, "" for NULL). */
-static void col_copy(struct db_stmt *st, int i, char *dst, size_t size)
-{
-	snprintf(dst, size, "%s", db_col_text(st, i, NULL));
-}
-
 int store_year_span(struct db *db, int *first, int *last)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT MIN(year), MAX(year) FROM inventory_years");
@@ -84,7 +79,7 @@ int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ct
 	while ((r = db_step(st)) == 1) {
 		row.year = (int)db_col_int(st, 0);
 		row.is_open = (int)db_col_int(st, 1);
-		snprintf(row.deadline, sizeof(row.deadline), "%s", db_col_text(st, 2, NULL));
+		db_col_copy(st, 2, row.deadline, sizeof(row.deadline));
 		if (each(ctx, &row))
 			break;
 	}
@@ -111,7 +106,7 @@ int store_year_report_get(struct db *db, int county_id, int year, struct store_y
 	if (r == 1) {
 		out->year = year;
 		out->is_open = (int)db_col_int(st, 0);
-		col_copy(st, 1, out->deadline, sizeof(out->deadline));
+		db_col_copy(st, 1, out->deadline, sizeof(out->deadline));
 		out->status = 0;
 	}
 	db_reset(st);
@@ -138,7 +133,7 @@ int store_year_report_each(struct db *db, long long agency_id, int county_id,
 	while ((r = db_step(st)) == 1) {
 		y.year = (int)db_col_int(st, 0);
 		y.is_open = (int)db_col_int(st, 1);
-		col_copy(st, 2, y.deadline, sizeof(y.deadline));
+		db_col_copy(st, 2, y.deadline, sizeof(y.deadline));
 		y.status = (int)db_col_int(st, 3);
 		if (each(ctx, &y))
 			break;
@@ -165,7 +160,7 @@ int store_year_get_state(struct db *db, int county, int year, struct store_year_
 	if (r) {
 		out->is_open = (int)db_col_int(st, 0);
 		out->published = (int)db_col_int(st, 1);
-		snprintf(out->published_at, sizeof(out->published_at), "%s", db_col_text(st, 2, NULL));
+		db_col_copy(st, 2, out->published_at, sizeof(out->published_at));
 	}
 	db_reset(st);
 	return r;
@@ -298,8 +293,8 @@ int store_year_latest_published(struct db *db, int (*each)(void *ctx, const stru
 	if (!st || db_exec(st))
 		return -1;
 	while (!stop && (r = db_step(st)) == 1) {
-		col_copy(st, 0, p.letter, sizeof(p.letter));
-		col_copy(st, 1, p.county, sizeof(p.county));
+		db_col_copy(st, 0, p.letter, sizeof(p.letter));
+		db_col_copy(st, 1, p.county, sizeof(p.county));
 		p.year = (int)db_col_int(st, 2);
 		stop = each(ctx, &p);
 	}

@@ -345,6 +345,21 @@ int main(void)
 	test_latest(&db);
 	test_lock_published(&db);
 
+	/* db_col_copy (the stores' copy into fixed arrays) never cuts a character in half. */
+	{
+		struct db_stmt *st = db_prepare(&db, "SELECT '機關名稱', NULL");
+		char small[5], fits[13], none[4] = "x";
+
+		ok(st && !db_exec(st) && db_step(st) == 1, "a row of text");
+		db_col_copy(st, 0, small, sizeof(small));
+		is_str(small, "機", "cut to 4 bytes: one whole character, not a character and a half");
+		db_col_copy(st, 0, fits, sizeof(fits));
+		is_str(fits, "機關名稱", "12 bytes in 13: whole");
+		db_col_copy(st, 1, none, sizeof(none));
+		is_str(none, "", "NULL: empty");
+		db_reset(st);
+	}
+
 	/* A process that never read the span and cannot reach the database fails. */
 	years_forget();
 	db_close(&db);
