@@ -240,6 +240,25 @@ int store_year_lock_published(struct db *db, int county_id, int year, int *publi
 	return r;
 }
 
+int store_year_lock_state(struct db *db, int county_id, int year, int *locked)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT lock_id IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ? LOCK IN SHARE MODE");
+	int r;
+
+	*locked = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		*locked = db_col_int(st, 0) != 0;
+	db_reset(st);
+	return r;
+}
+
 int store_year_each_published_of_county(struct db *db, int county, int (*each)(void *ctx, int year), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT year FROM inventory_years WHERE county_id = ? AND published_at IS NOT NULL");

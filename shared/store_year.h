@@ -90,6 +90,16 @@ int store_year_is_published(struct db *db, int county_id, int year);
  */
 int store_year_lock_published(struct db *db, int county_id, int year, int *published);
 
+/*
+ * 年度鎖定 (docs/workflow.md): inside the caller's transaction, takes the
+ * county-year's row in share mode (so a 年度鎖定, which takes it FOR
+ * UPDATE, waits for the transaction and is waited for) and reads whether
+ * it is locked into *locked.  Every change the lock forbids (a save, 確認,
+ * 退回, 重新開放, 申請更正) calls this first, before it locks the report.
+ * 1 found, 0 no such county-year (*locked 0), -1 error.
+ */
+int store_year_lock_state(struct db *db, int county_id, int year, int *locked);
+
 /* The county's published years, in no order: 0, -1, or the non-zero value of an each() that stopped it. */
 int store_year_each_published_of_county(struct db *db, int county, int (*each)(void *ctx, int year), void *ctx);
 

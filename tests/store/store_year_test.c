@@ -275,6 +275,37 @@ static void test_lock_published(struct db *db)
 	db_release(&other);
 }
 
+/*
+ * 年度鎖定's read (store_year_lock_state): 0 unlocked, 1 with a lock in
+ * force; it holds the row in share mode, so a 年度鎖定 (FOR UPDATE) by
+ * another connection waits for it, while another share lock does not.
+ */
+static void test_lock_state(struct db *db)
+{
+	struct db other;
+	int county = (int)store_test_int(db, "SELECT MIN(id) FROM counties");
+	int year = (int)q(db, "SELECT MAX(year) FROM inventory_years WHERE county_id = ?", 1, LL(county)), locked = -1;
+	long long account = store_test_int(db, "SELECT MIN(id) FROM accounts"), lock;
+
+	store_test_open(&other);
+	ok(db_exec_sql(&other, "SET SESSION innodb_lock_wait_timeout = 1") == 0, "the other connection waits 1 s for a lock");
+	ok(db_begin(db) == 0 && store_year_lock_state(db, county, year, &locked) == 1 && locked == 0, "not locked: found, 0");
+	ok(db_begin(&other) == 0 && store_year_lock_state(&other, county, year, &locked) == 1,
+	   "another change shares the row meanwhile");
+	db_rollback(&other);
+	ok(q(&other, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE", 2, LL(county), LL(year)) == -1 &&
+	   db_err_contention(&other), "but a 年度鎖定 waits for it");
+	db_rollback(db);
+	ok(db_begin(db) == 0, "a transaction (rolled back)");
+	lock = q(db, "INSERT INTO year_locks (county_id, year, locked_at, locked_by) VALUES (?, ?, NOW(), ?)", 3, LL(county), LL(year), account);
+	ok(lock > 0 && q(db, "UPDATE inventory_years SET lock_id = ? WHERE county_id = ? AND year = ?", 3, lock, LL(county), LL(year)) >= 0,
+	   "the county-year locked");
+	ok(store_year_lock_state(db, county, year, &locked) == 1 && locked == 1, "locked: found, 1");
+	ok(store_year_lock_state(db, county, 1800, &locked) == 0 && locked == 0, "no such county-year: 0, not locked");
+	ok(db_rollback(db) == 0 && store_year_lock_state(db, county, year, &locked) == 1 && locked == 0, "rolled back: unlocked");
+	db_release(&other);
+}
+
 static int latest(void *ctx, const struct store_year_latest *p)
 {
 	(void)ctx;
@@ -344,6 +375,7 @@ int main(void)
 	test_publication(&db, first);
 	test_latest(&db);
 	test_lock_published(&db);
+	test_lock_state(&db);
 
 	/* db_col_copy (the stores' copy into fixed arrays) never cuts a character in half. */
 	{
