@@ -30,7 +30,7 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
-	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o)
+	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o report_status.o)
 # The stores (shared/store_*.c: all the SQL there is, by entity) as an archive, so that
 # each program links only the stores it calls.
 STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
@@ -47,7 +47,7 @@ WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_re
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
-UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input test_job)
+UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input test_job test_report_status)
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -68,7 +68,7 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o \
-	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o)
+	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
@@ -89,6 +89,7 @@ $(O)/tests/test_strbuf: $(O)/tests/unit/test_strbuf.o $(O)/shared/strbuf.o $(O)/
 $(O)/tests/test_multipart: $(O)/tests/unit/test_multipart.o $(O)/shared/multipart.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.o $(O)/shared/sheet.o $(O)/shared/sheet_csv.o $(O)/shared/sheet_xlsx.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_job: $(O)/tests/unit/test_job.o $(O)/shared/job.o $(O)/shared/queue.o $(O)/shared/util.o
+$(O)/tests/test_report_status: $(O)/tests/unit/test_report_status.o $(O)/shared/report_status.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)

@@ -14,6 +14,13 @@
  * caller's transaction (report_save.c owns it, its retries and its errors).
  */
 
+/*
+ * The enum report_status (report_status.h) of a reports row aliased `r`
+ * in a LEFT JOIN (NULL id: 未登錄), as an SQL expression for the stores.
+ */
+#define STORE_REPORT_STATUS_SQL(r) \
+	"IF(" r ".id IS NULL, 0, IF(" r ".confirmed_version IS NOT NULL, 3, IF(" r ".filed, 2, 1)))"
+
 /* A reports row, as the form shows it. */
 struct store_report {
 	long long id;
