@@ -43,6 +43,8 @@ WEB_OBJ += $(addprefix $(O)/web/, page_home.o page_info.o page_public.o page_adm
 WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_team_accounts.o)
 # The report form's page (issue 11: split from page_report.c).
 WEB_OBJ += $(O)/web/report_form.o
+# A report's confirmed versions and their diff (issue 12).
+WEB_OBJ += $(O)/web/page_versions.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
 ADMIN_OBJ = $(O)/worker/admin.o
 

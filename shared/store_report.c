@@ -4,11 +4,35 @@
 
 #include "store_report.h"
 
-/* Column i of the current row into dst (cut to size, "" for NULL). */
+/*
+ * Who acted (store_report_actor) from an accounts row aliased a, its
+ * agency g and its county c (LEFT JOINs: NULL when nobody): the name, the
+ * login.  An admin has neither agency nor team: its login names it.
+ */
+#define ACTOR_COLS(a, g, c) \
+	" IFNULL(IF(" a ".kind = 'team', CONCAT(" c ".name, '盤查小組'), " g ".name), IFNULL(" a ".login, '')), IFNULL(" a ".login, '')"
+#define ACTOR_JOIN(col, a, g, c) \
+	" LEFT JOIN accounts " a " ON " a ".id = " col " LEFT JOIN agencies " g " ON " g ".id = " a ".agency_id" \
+	" LEFT JOIN counties " c " ON " c ".id = " a ".county_id"
+#define AT_COL(col) " IFNULL(DATE_FORMAT(" col ", '%Y-%m-%d %H:%i'), '')"
+
+static void actor_copy(struct db_stmt *st, int col, struct store_report_actor *out)
+{
+	db_col_copy(st, col, out->name, sizeof(out->name));
+	db_col_copy(st, col + 1, out->login, sizeof(out->login));
+	db_col_copy(st, col + 2, out->at, sizeof(out->at));
+}
+
 int store_report_get(struct db *db, long long agency_id, int year, struct store_report *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, revision, filed, scope_text, outsourced_scope_text,"
-				       " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i') FROM reports WHERE agency_id = ? AND year = ?");
+	struct db_stmt *st = db_prepare(db, "SELECT r.id, r.revision, r.filed, r.scope_text, r.outsourced_scope_text,"
+				       " DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i'), r.own_total_milli, r.outsourced_total_milli,"
+				       " IFNULL(r.confirmed_version, 0), r.last_version, r.returned, IFNULL(r.return_comment, ''),"
+				       ACTOR_COLS("ra", "rg", "rc") "," AT_COL("r.returned_at") ","
+				       " IFNULL(r.correction_reason, '')," AT_COL("r.correction_at") ", IFNULL(r.reopen_reason, ''),"
+				       ACTOR_COLS("oa", "og", "oc") "," AT_COL("r.reopened_at")
+				       " FROM reports r" ACTOR_JOIN("r.returned_by", "ra", "rg", "rc") ACTOR_JOIN("r.reopened_by", "oa", "og", "oc")
+				       " WHERE r.agency_id = ? AND r.year = ?");
 	int r;
 
 	if (!st)
@@ -25,9 +49,46 @@ int store_report_get(struct db *db, long long agency_id, int year, struct store_
 		db_col_copy(st, 3, out->scope_text, sizeof(out->scope_text));
 		db_col_copy(st, 4, out->outsourced_scope_text, sizeof(out->outsourced_scope_text));
 		db_col_copy(st, 5, out->updated_at, sizeof(out->updated_at));
+		out->own_total_milli = db_col_int(st, 6);
+		out->outsourced_total_milli = db_col_int(st, 7);
+		out->confirmed_version = (int)db_col_int(st, 8);
+		out->last_version = (int)db_col_int(st, 9);
+		out->returned = (int)db_col_int(st, 10);
+		db_col_copy(st, 11, out->return_comment, sizeof(out->return_comment));
+		actor_copy(st, 12, &out->returned_by);
+		db_col_copy(st, 15, out->correction_reason, sizeof(out->correction_reason));
+		db_col_copy(st, 16, out->correction_at, sizeof(out->correction_at));
+		db_col_copy(st, 17, out->reopen_reason, sizeof(out->reopen_reason));
+		actor_copy(st, 18, &out->reopened_by);
 	}
 	db_reset(st);
 	return r;
+}
+
+int store_report_returned_each(struct db *db, long long agency_id,
+			       int (*each)(void *ctx, const struct store_report_returned *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT r.year, IFNULL(r.return_comment, ''),"
+				       ACTOR_COLS("ra", "rg", "rc") "," AT_COL("r.returned_at")
+				       " FROM reports r" ACTOR_JOIN("r.returned_by", "ra", "rg", "rc")
+				       " WHERE r.agency_id = ? AND r.returned = 1 ORDER BY r.year DESC");
+	struct store_report_returned row;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		row.year = (int)db_col_int(st, 0);
+		db_col_copy(st, 1, row.comment, sizeof(row.comment));
+		actor_copy(st, 2, &row.by);
+		if (each(ctx, &row))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
 }
 
 int store_report_items(struct db *db, long long report_id,
@@ -59,11 +120,13 @@ int store_report_items(struct db *db, long long report_id,
 	return r < 0 ? -1 : 0;
 }
 
-int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *revision)
+int store_report_lock(struct db *db, long long agency_id, int year, struct store_report_locked *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id, revision FROM reports WHERE agency_id = ? AND year = ? FOR UPDATE");
+	struct db_stmt *st = db_prepare(db, "SELECT id, revision, filed, IFNULL(confirmed_version, 0) FROM reports"
+				       " WHERE agency_id = ? AND year = ? FOR UPDATE");
 	int r;
 
+	memset(out, 0, sizeof(*out));
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, agency_id);
@@ -72,8 +135,10 @@ int store_report_lock(struct db *db, long long agency_id, int year, long long *i
 		return -1;
 	r = db_step(st);
 	if (r == 1) {
-		*id = db_col_int(st, 0);
-		*revision = db_col_int(st, 1);
+		out->id = db_col_int(st, 0);
+		out->revision = db_col_int(st, 1);
+		out->filed = (int)db_col_int(st, 2);
+		out->confirmed_version = (int)db_col_int(st, 3);
 	}
 	db_reset(st);
 	return r;
@@ -82,8 +147,8 @@ int store_report_lock(struct db *db, long long agency_id, int year, long long *i
 int store_report_insert(struct db *db, const struct store_report_write *w, long long *id)
 {
 	struct db_stmt *st = db_prepare(db, "INSERT INTO reports (agency_id, year, revision, filed, scope_text, outsourced_scope_text,"
-				       " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by, save_token)"
-				       " VALUES (?, ?, 1, ?, ?, ?, ?, ?, NOW(), NOW(), ?, ?)");
+				       " own_total_milli, outsourced_total_milli, computed_at, updated_at, updated_by, save_token, filed_at)"
+				       " VALUES (?, ?, 1, ?, ?, ?, ?, ?, NOW(), NOW(), ?, ?, IF(? <> 0, NOW(), NULL))");
 
 	if (!st)
 		return -1;
@@ -96,6 +161,7 @@ int store_report_insert(struct db *db, const struct store_report_write *w, long 
 	db_bind_int(st, 6, w->outsourced_total_milli);
 	db_bind_int(st, 7, w->account_id);
 	db_bind_text(st, 8, w->save_token);
+	db_bind_int(st, 9, w->filed);
 	if (db_exec(st))
 		return -1;
 	*id = (long long)db_insert_id(st);
@@ -104,21 +170,24 @@ int store_report_insert(struct db *db, const struct store_report_write *w, long 
 
 int store_report_update(struct db *db, long long id, long long revision, const struct store_report_write *w)
 {
-	struct db_stmt *st = db_prepare(db, "UPDATE reports SET revision = revision + 1, filed = ?, scope_text = ?,"
+	/* filed_at first: an assignment sees the columns assigned before it (the old filed here). */
+	struct db_stmt *st = db_prepare(db, "UPDATE reports SET filed_at = IF(? <> 0 AND filed = 0, NOW(), filed_at),"
+				       " revision = revision + 1, filed = ?, scope_text = ?,"
 				       " outsourced_scope_text = ?, own_total_milli = ?, outsourced_total_milli = ?,"
 				       " computed_at = NOW(), updated_at = NOW(), updated_by = ?, save_token = ? WHERE id = ? AND revision = ?");
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, w->filed);
-	db_bind_text(st, 1, w->scope_text);
-	db_bind_text(st, 2, w->outsourced_scope_text);
-	db_bind_int(st, 3, w->own_total_milli);
-	db_bind_int(st, 4, w->outsourced_total_milli);
-	db_bind_int(st, 5, w->account_id);
-	db_bind_text(st, 6, w->save_token);
-	db_bind_int(st, 7, id);
-	db_bind_int(st, 8, revision);
+	db_bind_int(st, 1, w->filed);
+	db_bind_text(st, 2, w->scope_text);
+	db_bind_text(st, 3, w->outsourced_scope_text);
+	db_bind_int(st, 4, w->own_total_milli);
+	db_bind_int(st, 5, w->outsourced_total_milli);
+	db_bind_int(st, 6, w->account_id);
+	db_bind_text(st, 7, w->save_token);
+	db_bind_int(st, 8, id);
+	db_bind_int(st, 9, revision);
 	return db_exec(st);
 }
 

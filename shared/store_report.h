@@ -21,7 +21,18 @@
 #define STORE_REPORT_STATUS_SQL(r) \
 	"IF(" r ".id IS NULL, 0, IF(" r ".confirmed_version IS NOT NULL, 3, IF(" r ".filed, 2, 1)))"
 
-/* A reports row, as the form shows it. */
+/*
+ * Who acted on a report (returned_by, reopened_by: accounts), as the
+ * agency's pages name them: the account's agency, or the county's team
+ * ("連江縣盤查小組"), with its login.
+ */
+struct store_report_actor {
+	char name[801];                     /* agencies.name VARCHAR(200); "" when nobody */
+	char login[41];
+	char at[20];                        /* YYYY-MM-DD HH:MM; "" when never */
+};
+
+/* A reports row, as the form shows it, with its state (docs/workflow.md). */
 struct store_report {
 	long long id;
 	long long revision;                 /* the save counter (optimistic locking) */
@@ -29,10 +40,32 @@ struct store_report {
 	char scope_text[4001];              /* VARCHAR(1000) */
 	char outsourced_scope_text[4001];
 	char updated_at[24];                /* YYYY-MM-DD HH:MM */
+	long long own_total_milli;          /* as the last save computed them */
+	long long outsourced_total_milli;
+	int confirmed_version;              /* the version in force (已確認); 0: not confirmed */
+	int last_version;                   /* the newest version written; 0: none */
+	int returned;                       /* the 退回 flag (登錄中（退回）) */
+	char return_comment[2001];          /* VARCHAR(500): the last 退回's, kept after the flag is cleared */
+	struct store_report_actor returned_by;
+	char correction_reason[2001];       /* the agency's pending 申請更正; "" when none */
+	char correction_at[20];
+	char reopen_reason[2001];           /* why it was reopened, until the next 確認; "" when not */
+	struct store_report_actor reopened_by;
 };
 
 /* The report of (agency_id, year): 1 found, 0 none, -1. */
 int store_report_get(struct db *db, long long agency_id, int year, struct store_report *out);
+
+/* A report of the agency waiting for it after a 退回 (its home page). */
+struct store_report_returned {
+	int year;
+	char comment[2001];
+	struct store_report_actor by;
+};
+
+/* The agency's returned reports (the flag set), newest year first: 0 or -1. */
+int store_report_returned_each(struct db *db, long long agency_id,
+			       int (*each)(void *ctx, const struct store_report_returned *row), void *ctx);
 
 /* A report_items row: one filled field of the form. */
 struct store_report_item {
@@ -52,8 +85,20 @@ int store_report_items(struct db *db, long long report_id,
 
 /* ---- The save (inside the caller's transaction) ---- */
 
-/* Locks the report row of (agency_id, year) FOR UPDATE: 1 with *id and *revision, 0 none yet, -1. */
-int store_report_lock(struct db *db, long long agency_id, int year, long long *id, long long *revision);
+/* The state of a locked report row, as the save checks it. */
+struct store_report_locked {
+	long long id;
+	long long revision;
+	int filed;
+	int confirmed_version;              /* 0: not confirmed */
+};
+
+/*
+ * Locks the report row of (agency_id, year) FOR UPDATE: 1 with *out, 0 none
+ * yet (*out zeroed), -1.  The save calls it after store_year_lock_state()
+ * (the lock order of docs/workflow.md: inventory_years row, then reports row).
+ */
+int store_report_lock(struct db *db, long long agency_id, int year, struct store_report_locked *out);
 
 /* What a save writes into the reports row. */
 struct store_report_write {
@@ -71,11 +116,14 @@ struct store_report_write {
 /*
  * The first revision of a report (revision 1): 0 with *id set, or -1;
  * db_err_duplicate() then says another save created it meanwhile.
+ * filed_at is now when it is filed.
  */
 int store_report_insert(struct db *db, const struct store_report_write *w, long long *id);
 /*
  * The next revision of report `id`, whose revision is now `revision`: 0 or -1.
  * A row at another revision is left as it is (0): the save holds its lock.
+ * filed_at becomes now when filed goes from 0 to 1, and is kept otherwise
+ * (it is when the report was last filed: the wait for 確認 counts from it).
  */
 int store_report_update(struct db *db, long long id, long long revision, const struct store_report_write *w);
 

@@ -22,7 +22,6 @@ const char *store_workflow_strerror(enum store_workflow_result r)
 	return result_words[r];
 }
 
-/* Column i of the current row into dst (cut to size, "" for NULL). */
 /* The locked state of a report row. */
 struct locked {
 	long long revision;
@@ -137,8 +136,8 @@ enum store_workflow_result store_workflow_return(struct db *db, long long report
 
 	if (res != STORE_WORKFLOW_OK)
 		return res;
-	st = db_prepare(db, "UPDATE reports SET filed = 0, returned = 1, return_comment = ?, returned_at = NOW(),"
-			" returned_by = ? WHERE id = ?");
+	st = db_prepare(db, "UPDATE reports SET revision = revision + 1, filed = 0, returned = 1, return_comment = ?,"
+			" returned_at = NOW(), returned_by = ? WHERE id = ?");
 	if (!st)
 		return STORE_WORKFLOW_ERROR;
 	db_bind_text(st, 0, comment);
@@ -168,8 +167,8 @@ enum store_workflow_result store_workflow_reopen(struct db *db, long long report
 
 	if (res != STORE_WORKFLOW_OK)
 		return res;
-	st = db_prepare(db, "UPDATE reports SET confirmed_version = NULL, filed = 0, reopen_reason = ?, reopened_by = ?,"
-			" reopened_at = NOW(), correction_reason = NULL, correction_at = NULL WHERE id = ?");
+	st = db_prepare(db, "UPDATE reports SET revision = revision + 1, confirmed_version = NULL, filed = 0, reopen_reason = ?,"
+			" reopened_by = ?, reopened_at = NOW(), correction_reason = NULL, correction_at = NULL WHERE id = ?");
 	if (!st)
 		return STORE_WORKFLOW_ERROR;
 	db_bind_text(st, 0, reason);
@@ -203,14 +202,39 @@ int store_workflow_clear_return(struct db *db, long long report_id)
 	return db_exec(st);
 }
 
+/* Who acted, from an accounts row aliased a with its agency g and county c (as store_report.c names them). */
+#define ACTOR_NAME(a, g, c) "IFNULL(IF(" a ".kind = 'team', CONCAT(" c ".name, '盤查小組'), " g ".name), IFNULL(" a ".login, ''))"
+#define ACTOR_JOIN(col, a, g, c) \
+	" LEFT JOIN accounts " a " ON " a ".id = " col " LEFT JOIN agencies " g " ON " g ".id = " a ".agency_id" \
+	" LEFT JOIN counties " c " ON " c ".id = " a ".county_id"
+
+static void version_row(struct db_stmt *st, struct store_workflow_version *v)
+{
+	v->version_no = (int)db_col_int(st, 0);
+	v->revision = db_col_int(st, 1);
+	v->own_total_milli = db_col_int(st, 2);
+	v->outsourced_total_milli = db_col_int(st, 3);
+	v->confirmed_by = db_col_int(st, 4);
+	db_col_copy(st, 5, v->confirmed_by_login, sizeof(v->confirmed_by_login));
+	db_col_copy(st, 6, v->confirmed_at, sizeof(v->confirmed_at));
+	db_col_copy(st, 7, v->reopen_reason, sizeof(v->reopen_reason));
+	v->reopened_by = db_col_int(st, 8);
+	db_col_copy(st, 9, v->reopened_at, sizeof(v->reopened_at));
+	db_col_copy(st, 10, v->confirmed_by_name, sizeof(v->confirmed_by_name));
+	db_col_copy(st, 11, v->reopened_by_login, sizeof(v->reopened_by_login));
+	db_col_copy(st, 12, v->reopened_by_name, sizeof(v->reopened_by_name));
+}
+
 int store_workflow_versions(struct db *db, long long report_id,
 			    int (*each)(void *ctx, const struct store_workflow_version *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT v.version_no, v.revision, v.own_total_milli, v.outsourced_total_milli,"
-				       " v.confirmed_by, a.login, DATE_FORMAT(v.confirmed_at, '%Y-%m-%d %H:%i:%s'),"
+				       " v.confirmed_by, ca.login, DATE_FORMAT(v.confirmed_at, '%Y-%m-%d %H:%i:%s'),"
 				       " IFNULL(v.reopen_reason, ''), IFNULL(v.reopened_by, 0),"
-				       " IFNULL(DATE_FORMAT(v.reopened_at, '%Y-%m-%d %H:%i:%s'), '')"
-				       " FROM report_versions v JOIN accounts a ON a.id = v.confirmed_by"
+				       " IFNULL(DATE_FORMAT(v.reopened_at, '%Y-%m-%d %H:%i:%s'), ''), " ACTOR_NAME("ca", "cg", "cc") ","
+				       " IFNULL(oa.login, ''), IF(oa.id IS NULL, '', " ACTOR_NAME("oa", "og", "oc") ")"
+				       " FROM report_versions v" ACTOR_JOIN("v.confirmed_by", "ca", "cg", "cc")
+				       ACTOR_JOIN("v.reopened_by", "oa", "og", "oc")
 				       " WHERE v.report_id = ? ORDER BY v.version_no");
 	struct store_workflow_version v;
 	int r;
@@ -221,16 +245,7 @@ int store_workflow_versions(struct db *db, long long report_id,
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		v.version_no = (int)db_col_int(st, 0);
-		v.revision = db_col_int(st, 1);
-		v.own_total_milli = db_col_int(st, 2);
-		v.outsourced_total_milli = db_col_int(st, 3);
-		v.confirmed_by = db_col_int(st, 4);
-		db_col_copy(st, 5, v.confirmed_by_login, sizeof(v.confirmed_by_login));
-		db_col_copy(st, 6, v.confirmed_at, sizeof(v.confirmed_at));
-		db_col_copy(st, 7, v.reopen_reason, sizeof(v.reopen_reason));
-		v.reopened_by = db_col_int(st, 8);
-		db_col_copy(st, 9, v.reopened_at, sizeof(v.reopened_at));
+		version_row(st, &v);
 		if (each(ctx, &v))
 			break;
 	}
@@ -241,9 +256,11 @@ int store_workflow_versions(struct db *db, long long report_id,
 int store_workflow_version_lines(struct db *db, long long report_id, int version_no,
 				 int (*each)(void *ctx, const struct store_workflow_line *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT part, item, seq, category, scope, quantity_milli, kg_milli, factor_text,"
-				       " gwp_set, method, sources, provisional FROM report_version_lines"
-				       " WHERE report_id = ? AND version_no = ? ORDER BY part, item, seq");
+	struct db_stmt *st = db_prepare(db, "SELECT l.part, l.item, l.seq, l.category, l.scope, l.quantity_milli, l.kg_milli,"
+				       " l.factor_text, l.gwp_set, l.method, l.sources, l.provisional, IFNULL(i.refrigerant, '')"
+				       " FROM report_version_lines l LEFT JOIN report_version_items i ON i.report_id = l.report_id"
+				       " AND i.version_no = l.version_no AND i.part = l.part AND i.item = l.item AND i.seq = l.seq"
+				       " WHERE l.report_id = ? AND l.version_no = ? ORDER BY l.part, l.item, l.seq");
 	struct store_workflow_line l;
 	int r;
 
@@ -266,6 +283,7 @@ int store_workflow_version_lines(struct db *db, long long report_id, int version
 		db_col_copy(st, 9, l.method, sizeof(l.method));
 		db_col_copy(st, 10, l.sources, sizeof(l.sources));
 		l.provisional = (int)db_col_int(st, 11);
+		db_col_copy(st, 12, l.refrigerant, sizeof(l.refrigerant));
 		if (each(ctx, &l))
 			break;
 	}

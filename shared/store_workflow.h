@@ -51,8 +51,10 @@ enum store_workflow_result store_workflow_confirm(struct db *db, long long repor
 /*
  * 退回: report_id must be filed, not confirmed, at expected_revision.
  * Sets filed = 0, returned = 1, return_comment (the page checked it is
- * not empty and at most 500 characters), returned_at and returned_by.
- * The revision is left as it is (it counts the agency's saves).
+ * not empty and at most 500 characters), returned_at and returned_by,
+ * and moves the revision on: a form the agency opened before the 退回 is
+ * stale (409), so its next save is made from a page that shows the
+ * comment, never one that files the report again without it being seen.
  */
 enum store_workflow_result store_workflow_return(struct db *db, long long report_id, long long expected_revision,
 						 long long account_id, const char *comment);
@@ -62,7 +64,9 @@ enum store_workflow_result store_workflow_return(struct db *db, long long report
  * filed = 0, keeps last_version (the version shown beside the live total),
  * records reason, account and time in reopen_* (the next 確認 copies them
  * into its version) and clears a pending correction_reason (the parent
- * has acted on it).
+ * has acted on it).  Moves the revision on, as 退回 does: a form opened
+ * before the report was confirmed (confirming keeps the revision) must
+ * not be saved over the reopened report as if nothing had happened.
  */
 enum store_workflow_result store_workflow_reopen(struct db *db, long long report_id, long long account_id,
 						 const char *reason);
@@ -78,7 +82,7 @@ enum store_workflow_result store_workflow_request_correction(struct db *db, long
  * For the agency's save, once its write is done, in its transaction: the
  * save clears the 退回 flag (returned = 0).  The comment, returned_at and
  * returned_by are kept as the record of the last 退回.  0 or -1.
- * (Not yet called by report_save.c; nor is filed_at set by the save yet.)
+ * (report_save.c calls it; store_report_update() sets filed_at.)
  */
 int store_workflow_clear_return(struct db *db, long long report_id);
 
@@ -90,9 +94,12 @@ struct store_workflow_version {
 	long long outsourced_total_milli;
 	long long confirmed_by;
 	char confirmed_by_login[41];        /* accounts.login */
+	char confirmed_by_name[801];        /* its agency's name, or "<county>盤查小組" (its login for an admin) */
 	char confirmed_at[20];              /* YYYY-MM-DD HH:MM:SS */
 	char reopen_reason[2001];           /* VARCHAR(500); "" for version 1 */
 	long long reopened_by;              /* 0 when none */
+	char reopened_by_login[41];         /* "" when none */
+	char reopened_by_name[801];         /* as confirmed_by_name; "" when none */
 	char reopened_at[20];               /* "" when none */
 };
 
@@ -114,6 +121,7 @@ struct store_workflow_line {
 	char method[2401];                  /* VARCHAR(600) */
 	char sources[4001];                 /* VARCHAR(1000) */
 	int provisional;
+	char refrigerant[17];               /* the version's item's refrigerant code; "" for other items */
 };
 
 /* The lines of version_no of report_id by part, item, seq (none when there is no such version): 0 or -1. */

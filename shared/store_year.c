@@ -1,6 +1,7 @@
 /* store_year.c: the inventory years (inventory_years), per county and for the platform: open, deadline, publication. */
 #include <stdio.h>
 
+#include "store_report.h"   /* STORE_REPORT_STATUS_SQL (store_year_report_each) */
 #include "store_year.h"
 
 /* After a callback asked to stop at a row: the rest of the result goes. */
@@ -92,8 +93,8 @@ int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ct
 int store_year_report_get(struct db *db, int county_id, int year, struct store_year_report *out)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT is_open, IFNULL(CONCAT(YEAR(deadline) - 1911, '年', MONTH(deadline), '月', DAY(deadline), '日'), '')"
-		" FROM inventory_years WHERE county_id = ? AND year = ?");
+		"SELECT is_open, IFNULL(CONCAT(YEAR(deadline) - 1911, '年', MONTH(deadline), '月', DAY(deadline), '日'), ''),"
+		" lock_id IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ?");
 	int r;
 
 	if (!st)
@@ -107,7 +108,10 @@ int store_year_report_get(struct db *db, int county_id, int year, struct store_y
 		out->year = year;
 		out->is_open = (int)db_col_int(st, 0);
 		db_col_copy(st, 1, out->deadline, sizeof(out->deadline));
+		out->locked = (int)db_col_int(st, 2);
 		out->status = 0;
+		out->returned = 0;
+		out->return_comment[0] = '\0';
 	}
 	db_reset(st);
 	return r;
@@ -118,7 +122,8 @@ int store_year_report_each(struct db *db, long long agency_id, int county_id,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT y.year, y.is_open, IFNULL(CONCAT(YEAR(y.deadline) - 1911, '年', MONTH(y.deadline), '月', DAY(y.deadline), '日'), ''),"
-		" IFNULL(r.filed + 1, 0) FROM inventory_years y"
+		" y.lock_id IS NOT NULL, " STORE_REPORT_STATUS_SQL("r") ", IFNULL(r.returned, 0),"
+		" IF(r.returned = 1, IFNULL(r.return_comment, ''), '') FROM inventory_years y"
 		" LEFT JOIN reports r ON r.agency_id = ? AND r.year = y.year"
 		" WHERE y.county_id = ? ORDER BY y.year DESC");
 	struct store_year_report y;
@@ -134,7 +139,10 @@ int store_year_report_each(struct db *db, long long agency_id, int county_id,
 		y.year = (int)db_col_int(st, 0);
 		y.is_open = (int)db_col_int(st, 1);
 		db_col_copy(st, 2, y.deadline, sizeof(y.deadline));
-		y.status = (int)db_col_int(st, 3);
+		y.locked = (int)db_col_int(st, 3);
+		y.status = (int)db_col_int(st, 4);
+		y.returned = (int)db_col_int(st, 5);
+		db_col_copy(st, 6, y.return_comment, sizeof(y.return_comment));
 		if (each(ctx, &y))
 			break;
 	}

@@ -37,14 +37,21 @@ int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ct
 
 /*
  * The county's inventory year as an agency's report pages show it.
- * status: in store_year_report_each only, the agency's report of that
- * year: 0 none, 1 登錄中, 2 已登錄完成.
+ * locked: the county-year is locked (年度鎖定; a plain read for the page:
+ * a change asks store_year_lock_state() in its transaction).
+ * status, returned, return_comment: in store_year_report_each only, the
+ * agency's report of that year: its enum report_status (report_status.h:
+ * 0 未登錄, 1 登錄中, 2 已登錄完成, 3 已確認), its 退回 flag and the comment
+ * of that 退回 ("" when the flag is not set).
  */
 struct store_year_report {
 	int year;
 	int is_open;
 	char deadline[40];                  /* "114年6月30日", or "" */
+	int locked;
 	int status;
+	int returned;
+	char return_comment[2001];          /* reports.return_comment VARCHAR(500) */
 };
 
 /* The county's year row: 1 found, 0 not one of its years, -1. */

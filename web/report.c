@@ -5,7 +5,10 @@
 
 #include "input.h"
 #include "report.h"
+#include "report_status.h"
+#include "review.h"
 #include "routes.h"
+#include "session.h"
 #include "store_report.h"
 #include "util.h"
 
@@ -71,26 +74,50 @@ static int load_item(void *ctx, const struct store_report_item *it)
 	return 0;
 }
 
-int report_load(struct request *req, long long agency_id, int year, struct report *r)
+int report_state(struct request *req, long long agency_id, int year, const struct store_report **st)
 {
 	struct store_report *row = arena_alloc(&req->arena, sizeof(*row));
+	int found = store_report_get(&req->app->db, agency_id, year, row);
+
+	*st = found == 1 ? row : NULL;
+	return found < 0 ? -1 : 0;
+}
+
+int report_load(struct request *req, long long agency_id, int year, struct report *r)
+{
 	struct load_ctx ctx = { &req->arena, r };
-	int found;
+	const struct store_report *row;
 
 	memset(r, 0, sizeof(*r));
 	r->agency_id = agency_id;
 	r->year = year;
 	r->scope_text = r->outsourced_scope_text = "";
-	found = store_report_get(&req->app->db, agency_id, year, row);
-	if (found <= 0)
-		return found;
+	if (report_state(req, agency_id, year, &row))
+		return -1;
+	if (!row)
+		return 0;
+	r->st = row;
 	r->id = row->id;
 	r->revision = row->revision;
 	r->filed = row->filed;
-	r->scope_text = arena_strdup(&req->arena, row->scope_text);
-	r->outsourced_scope_text = arena_strdup(&req->arena, row->outsourced_scope_text);
-	r->updated_at = arena_strdup(&req->arena, row->updated_at);
+	r->scope_text = row->scope_text;
+	r->outsourced_scope_text = row->outsourced_scope_text;
+	r->updated_at = row->updated_at;
 	return store_report_items(&req->app->db, r->id, load_item, &ctx);
+}
+
+int report_viewable(struct request *req, const struct form_val *a, long long *agency)
+{
+	int may = 0;
+
+	if (a->raw && !a->set)
+		return 0;
+	*agency = a->set ? a->i : req->session->agency_id;
+	if (req->session->kind != ACCOUNT_AGENCY && !(req->session->kind == ACCOUNT_TEAM && a->set))
+		return 0;
+	if (review_may_see(req, *agency, &may))
+		return -1;
+	return may;
 }
 
 /*
@@ -298,12 +325,12 @@ void report_inputs(struct request *req, const struct report *r, struct calc_inpu
 
 int report_status(const struct report *r)
 {
-	return !r->id ? 0 : r->filed ? 2 : 1;
+	if (r->st)
+		return r->st->confirmed_version ? REPORT_CONFIRMED : r->st->filed ? REPORT_FILED : REPORT_DRAFT;
+	return !r->id ? REPORT_NONE : r->filed ? REPORT_FILED : REPORT_DRAFT;
 }
 
 const char *report_status_label(const struct report *r)
 {
-	static const char *const s[] = { "未登錄", "登錄中", "已登錄完成" };
-
-	return s[report_status(r)];
+	return report_status_text(report_status(r), r->st && r->st->returned);
 }

@@ -5,6 +5,8 @@
 #include "calc.h"
 #include "form.h"
 #include "request.h"
+#include "store_report.h"
+#include "store_workflow.h"
 
 #define REPORT_EXTRA 20      /* at most this many extra refrigerant / other rows per part */
 #define REPORT_MAX_LINES (2 * (CALC__MAX + 2 * REPORT_EXTRA + 2))
@@ -46,6 +48,8 @@ struct report {
 	const char *scope_text;
 	const char *outsourced_scope_text;
 	const char *updated_at;
+	/* The stored row with its state (confirmed, returned, reopened, a correction asked): NULL when none. */
+	const struct store_report *st;
 	struct report_part part[CALC_PART__MAX];
 };
 
@@ -62,6 +66,7 @@ enum report_key {
 	REPORT_KEY_SCOPE,
 	REPORT_KEY_OUTSOURCED_SCOPE,
 	REPORT_KEY_SAVED,        /* the page after a save */
+	REPORT_KEY_REQUESTED,    /* the page after a 申請更正 */
 	REPORT_KEY__MAX
 };
 
@@ -71,6 +76,17 @@ extern const char *const report_action_names[REPORT_ACTION__MAX + 1];
 
 /* Loads the stored report of (agency, year) into r (empty when none).  0 or -1. */
 int report_load(struct request *req, long long agency_id, int year, struct report *r);
+
+/* The stored row of (agency, year) with its state, in the arena: *st NULL when none.  0 or -1. */
+int report_state(struct request *req, long long agency_id, int year, const struct store_report **st);
+
+/*
+ * Whose report the viewer asks for with `agency` (the field as read; not
+ * sent: the viewer's own): an agency sees its own and those of its
+ * subtree, the team one of its county (named), nobody else any.  1 with
+ * *agency_id, 0 none it may see (404), -1 error.
+ */
+int report_viewable(struct request *req, const struct form_val *agency, long long *agency_id);
 
 /*
  * Reads the posted form into r: the declared fields from req->in (the
@@ -93,10 +109,16 @@ int report_check_total(struct request *req, struct form *f, const struct calc_li
 /* Calculation inputs of a stored report. */
 void report_inputs(struct request *req, const struct report *r, struct calc_input *in, int *n);
 
-/* REPORT_UNKNOWN: the connection was lost at COMMIT and the database could not be asked since. */
-/* REPORT_RETRY stays inside report_save(): a deadlock, tried again. */
-enum report_save { REPORT_SAVED, REPORT_STALE, REPORT_FAILED, REPORT_UNKNOWN, REPORT_RETRY };
-/* Saves r (one transaction: report, items, computed lines, audit).  */
+/*
+ * REPORT_UNKNOWN: the connection was lost at COMMIT and the database could not be asked since.
+ * REPORT_YEAR_LOCKED: the county-year is locked (年度鎖定); REPORT_ALREADY_CONFIRMED: the report is 已確認.
+ * Both write nothing.  REPORT_RETRY stays inside report_save(): a deadlock, tried again.
+ */
+enum report_save { REPORT_SAVED, REPORT_STALE, REPORT_FAILED, REPORT_UNKNOWN, REPORT_YEAR_LOCKED, REPORT_ALREADY_CONFIRMED, REPORT_RETRY };
+/*
+ * Saves r (one transaction: the county-year's lock state, the report row
+ * locked, report, items, computed lines, the 退回 flag cleared, audit).
+ */
 enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
 			     const struct calc_result *res);
 
@@ -111,8 +133,13 @@ struct report_page {
 	int n;
 	const struct calc_result *res;     /* NULL: no 四、排放量小計 */
 	const char *flash, *flash_kind;    /* a message above the form ("ok" or "error"), or NULL */
-	int readonly;                      /* a closed year, or another agency's report */
+	int readonly;                      /* no form: a closed or locked year, a confirmed report, another agency's */
+	const char *readonly_why;          /* why, shown above it; NULL: nothing said */
 	const char *revision;              /* the revision field as posted; NULL: r->revision */
+	const struct store_workflow_version *versions;   /* the report's versions, oldest first */
+	int nversions;
+	int correction;                    /* show the 申請更正 form */
+	const char *correction_reason;     /* its reason as typed (a refused request), or NULL */
 };
 
 /* The whole page of the report form (or its read-only view). */
@@ -121,8 +148,17 @@ void report_render(struct request *req, const struct report_page *pg);
 /* A warning on the whole form (electricity missing while other fields are filled), or NULL. */
 const char *report_form_warning(const struct report *r);
 
-/* 未登錄 / 登錄中 / 已登錄完成 and its CSS class s0 / s1 / s2. */
+/* The enum report_status of r (its stored state when r->st is set), and its name (登錄中（退回） included). */
 const char *report_status_label(const struct report *r);
 int report_status(const struct report *r);
+
+/* ---- Versions (page_versions.c) ---- */
+
+/* The versions of report_id (0: none), oldest first, in the arena: *v and *n.  0 or -1. */
+int report_versions_load(struct request *req, long long report_id, struct store_workflow_version **v, int *n);
+
+/* The list of the versions (第 n 版, who, when, why reopened) with the chooser of two to compare. */
+void report_versions_render(struct request *req, long long agency_id, int year,
+			    const struct store_workflow_version *v, int n);
 
 #endif

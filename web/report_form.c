@@ -1,4 +1,4 @@
-/* report_form.c: the report form's page: its fields with last year's hints, 四、排放量小計, and the whole page around them. */
+/* report_form.c: the report form's page: its fields with last year's hints, 四、排放量小計, its state (退回, 已確認, 申請更正), and the whole page around them. */
 #include <stdio.h>
 #include <string.h>
 
@@ -64,7 +64,7 @@ static void text_field(struct request *req, const struct form *f, const char *na
 	form_field(req, f, &fd);
 }
 
-static void refrigerant_select(struct request *req, const struct calc_table *t, const char *name, const char *value)
+static void refrigerant_select(struct request *req, const struct calc_table *t, const char *name, const char *value, int ro)
 {
 	struct strbuf *o = &req->body;
 
@@ -72,7 +72,7 @@ static void refrigerant_select(struct request *req, const struct calc_table *t, 
 	html_attr(o, name);
 	html(o, "\" name=\"");
 	html_attr(o, name);
-	html(o, "\"><option value=\"\">請選擇</option>");
+	html(o, ro ? "\" disabled><option value=\"\">請選擇</option>" : "\"><option value=\"\">請選擇</option>");
 	for (int i = 0; t && i < t->nrefrigerants; i++) {
 		const char *c = t->refrigerants[i].code;
 		if (!strcmp(c, "R134a") || !strcmp(c, "R410a"))
@@ -118,7 +118,7 @@ static void render_part(struct request *req, const struct form *f, const struct 
 		html(o, "<div class=\"field\"><label for=\"f-");
 		html_attr(o, tn);
 		strbuf_addf(o, "\">其他冷媒型號 %d</label><div class=\"control\">", i + 1);
-		refrigerant_select(req, t, tn, i < rp->nref ? rp->ref_type[i] : NULL);
+		refrigerant_select(req, t, tn, i < rp->nref ? rp->ref_type[i] : NULL, ro);
 		if (err) {
 			html(o, "<p class=\"field-error\">");
 			html_txt(o, err);
@@ -222,7 +222,95 @@ static void render_results(struct request *req, const struct calc_table *t, cons
 	html(o, "</tbody></table></section>");
 }
 
-/* The heading: whose report, which year, its status, deadline and last save. */
+/* Who acted and when: "連江縣政府教育處（371030000A），2026-12-01 10:00". */
+static void actor(struct strbuf *o, const char *name, const char *login, const char *at)
+{
+	html_txt(o, name);
+	if (*login) {
+		html(o, "（");
+		html_txt(o, login);
+		html(o, "）");
+	}
+	if (*at) {
+		html(o, "，");
+		html_txt(o, at);
+	}
+}
+
+static const struct store_workflow_version *version_of(const struct report_page *pg, int no)
+{
+	for (int i = 0; i < pg->nversions; i++)
+		if (pg->versions[i].version_no == no)
+			return &pg->versions[i];
+	return NULL;
+}
+
+/* The confirmed version in force, or the last one beside the live total of a reopened report. */
+static void render_version_totals(struct request *req, const struct report_page *pg)
+{
+	struct strbuf *o = &req->body;
+	const struct store_report *st = pg->r->st;
+	const struct store_workflow_version *v = version_of(pg, st->confirmed_version ? st->confirmed_version : st->last_version);
+
+	if (!v)
+		return;
+	if (st->confirmed_version) {
+		strbuf_addf(o, "<div class=\"flash ok\" id=\"confirmed\"><p>已確認：第 %d 版，排放量 <strong id=\"confirmed-total\">", v->version_no);
+		html_milli(o, v->own_total_milli);
+		html(o, "</strong> kgCO₂e（委外 ");
+		html_milli(o, v->outsourced_total_milli);
+		html(o, " kgCO₂e）。確認者：");
+		actor(o, v->confirmed_by_name, v->confirmed_by_login, v->confirmed_at);
+		html(o, "</p></div>");
+		return;
+	}
+	strbuf_addf(o, "<div class=\"warn\" id=\"last-version\"><p>最近一次確認：第 %d 版，排放量 <strong id=\"last-version-total\">",
+		    v->version_no);
+	html_milli(o, v->own_total_milli);
+	html(o, "</strong> kgCO₂e（委外 ");
+	html_milli(o, v->outsourced_total_milli);
+	html(o, " kgCO₂e）；目前存檔（尚未確認）：排放量 <strong id=\"live-total\">");
+	html_milli(o, st->own_total_milli);
+	html(o, "</strong> kgCO₂e（委外 ");
+	html_milli(o, st->outsourced_total_milli);
+	html(o, " kgCO₂e）。</p></div>");
+}
+
+/* The stored state: a 退回 and its comment, a reopening and its reason, the versions' totals, a pending 申請更正. */
+static void render_state(struct request *req, const struct report_page *pg)
+{
+	struct strbuf *o = &req->body;
+	const struct store_report *st = pg->r->st;
+
+	if (!st)
+		return;
+	if (st->returned) {
+		html(o, "<div class=\"flash error\" id=\"returned\" role=\"status\"><p><strong>退回：</strong>上級機關已退回此報表，"
+			"請依意見修正後存檔（存檔後此通知即解除）。</p><p>意見：<span id=\"return-comment\">");
+		html_txt(o, st->return_comment);
+		html(o, "</span></p><p class=\"muted\">退回者：");
+		actor(o, st->returned_by.name, st->returned_by.login, st->returned_by.at);
+		html(o, "</p></div>");
+	}
+	if (!st->confirmed_version && *st->reopen_reason) {
+		html(o, "<div class=\"warn\" id=\"reopened\"><p>此報表已重新開放，原因：<span id=\"reopen-reason\">");
+		html_txt(o, st->reopen_reason);
+		html(o, "</span></p><p class=\"muted\">重新開放者：");
+		actor(o, st->reopened_by.name, st->reopened_by.login, st->reopened_by.at);
+		html(o, "</p></div>");
+	}
+	if (st->last_version > 0)
+		render_version_totals(req, pg);
+	if (st->confirmed_version && *st->correction_reason) {
+		html(o, "<div class=\"warn\" id=\"correction-pending\"><p>已申請更正（");
+		html_txt(o, st->correction_at);
+		html(o, "），待上級機關（一級機關為縣市盤查小組）重新開放：<span id=\"correction-reason\">");
+		html_txt(o, st->correction_reason);
+		html(o, "</span></p></div>");
+	}
+}
+
+/* The heading: whose report, which year, its status, deadline and last save, then its state. */
 static void render_heading(struct request *req, const struct report_page *pg)
 {
 	struct strbuf *o = &req->body;
@@ -244,10 +332,14 @@ static void render_heading(struct request *req, const struct report_page *pg)
 	html(o, "</p>");
 	if (pg->flash)
 		form_flash(req, pg->flash_kind, pg->flash);
-	if (pg->f && pg->f->nerr)
+	if (pg->f && pg->f->nerr && !form_error_of(pg->f, "reason"))
 		form_flash(req, "error", "有欄位需要修正，資料尚未存檔；您輸入的內容都保留在下方。");
-	if (pg->readonly)
-		form_flash(req, "error", "此年度已關閉，資料僅供檢視。");
+	if (pg->readonly_why) {
+		html(o, "<p class=\"flash error\" role=\"status\" id=\"readonly\">");
+		html_txt(o, pg->readonly_why);
+		html(o, "</p>");
+	}
+	render_state(req, pg);
 }
 
 /* 一、盤查範圍 (with the form's hidden fields before it). */
@@ -257,12 +349,13 @@ static void render_scope(struct request *req, const struct report_page *pg)
 	const struct report *r = pg->r;
 	const char *err = form_error_of(pg->f, "scope_text");
 
-	html_hidden(o, "csrf", req->csrf);
-	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">", r->year);
-	if (pg->revision) {
-		html_hidden(o, "revision", pg->revision);
-	} else {
-		strbuf_addf(o, "<input type=\"hidden\" name=\"revision\" value=\"%lld\">", r->revision);
+	if (!pg->readonly) {
+		html_hidden(o, "csrf", req->csrf);
+		strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">", r->year);
+		if (pg->revision)
+			html_hidden(o, "revision", pg->revision);
+		else
+			strbuf_addf(o, "<input type=\"hidden\" name=\"revision\" value=\"%lld\">", r->revision);
 	}
 	html(o, "<fieldset><legend>一、盤查範圍</legend><div class=\"field\"><label for=\"f-scope_text\">盤查範圍 <span class=\"req\" aria-hidden=\"true\">*</span></label><div class=\"control\">"
 		"<textarea id=\"f-scope_text\" name=\"scope_text\" rows=\"3\" maxlength=\"1000\"");
@@ -279,6 +372,32 @@ static void render_scope(struct request *req, const struct report_page *pg)
 	html(o, "</div></div></fieldset>");
 }
 
+/* 申請更正: the reason (required, at most 500 characters), its message beside it, what was typed. */
+static void render_correction(struct request *req, const struct report_page *pg)
+{
+	struct strbuf *o = &req->body;
+	const char *err = form_error_of(pg->f, "reason");
+
+	html(o, "<section id=\"correction\" aria-labelledby=\"correction-h\"><h2 id=\"correction-h\">申請更正</h2>"
+		"<p class=\"muted\">已確認的報表不能修改。請說明需要更正的內容，由上級機關（一級機關為縣市盤查小組）重新開放後再修改存檔。</p>"
+		"<form method=\"post\" action=\"/report/correction\" novalidate>");
+	html_hidden(o, "csrf", req->csrf);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">", pg->r->year);
+	html(o, "<div class=\"field\"><label for=\"f-reason\">更正原因 <span class=\"req\" aria-hidden=\"true\">*</span></label>"
+		"<div class=\"control\"><textarea id=\"f-reason\" name=\"reason\" rows=\"3\" maxlength=\"500\" required");
+	if (err)
+		html(o, " aria-invalid=\"true\" aria-describedby=\"e-reason\"");
+	html(o, ">");
+	html_txt(o, pg->correction_reason ? pg->correction_reason : "");
+	html(o, "</textarea>");
+	if (err) {
+		html(o, "<p class=\"field-error\" id=\"e-reason\">");
+		html_txt(o, err);
+		html(o, "</p>");
+	}
+	html(o, "</div></div><div class=\"actions\"><button type=\"submit\">申請更正</button></div></form></section>");
+}
+
 void report_render(struct request *req, const struct report_page *pg)
 {
 	struct strbuf *o = &req->body;
@@ -289,7 +408,8 @@ void report_render(struct request *req, const struct report_page *pg)
 	snprintf(title, sizeof(title), "民國 %d 年 能資源耗用量登錄", roc_year(r->year));
 	layout_begin(req, title, "機關單位登錄");
 	render_heading(req, pg);
-	html(o, "<form method=\"post\" action=\"/report/edit\" novalidate>");
+	/* Read-only: the values in read-only fields, outside any form (nothing on the page posts them). */
+	html(o, ro ? "<div class=\"report-readonly\">" : "<form method=\"post\" action=\"/report/edit\" novalidate>");
 	render_scope(req, pg);
 	html(o, "<fieldset><legend>二、能資源耗用量</legend>");
 	render_part(req, pg->f, pg->t, r, pg->prev, CALC_OWN, ro);
@@ -311,11 +431,14 @@ void report_render(struct request *req, const struct report_page *pg)
 		html(o, "> <label for=\"f-filed\">我已確認完整填報各欄位</label></p>"
 			"<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"calc\" class=\"secondary\">計算</button>"
 			"<button type=\"submit\" name=\"action\" value=\"save\">存檔</button>"
-			"<a class=\"button secondary\" href=\"/report\">回上一頁</a></div>");
+			"<a class=\"button secondary\" href=\"/report\">回上一頁</a></div></form>");
 	} else {
-		html(o, "<div class=\"actions\"><a class=\"button secondary\" href=\"/report\">回上一頁</a></div>");
+		html(o, "<div class=\"actions\"><a class=\"button secondary\" href=\"/report\">回上一頁</a></div></div>");
 	}
-	html(o, "</form>");
+	if (pg->correction)
+		render_correction(req, pg);
+	if (pg->nversions)
+		report_versions_render(req, r->agency_id, r->year, pg->versions, pg->nversions);
 	layout_end(req);
 }
 

@@ -11,15 +11,23 @@
 #include "session.h"
 #include "store_report.h"
 #include "store_rollup.h"
+#include "store_workflow.h"
+#include "store_year.h"
 #include "util.h"
 
 /*
- * DESIGN: a save is one transaction.  The report row is locked (FOR UPDATE)
- * and its revision compared with the one the form was opened at: another
- * save in between makes this one REPORT_STALE (409, the input kept).  The
- * lines are written again, every changed field goes to the audit trail
- * (old -> new), and an outbox row asks the worker for the rollup, all in
- * the same transaction, so a total is never recomputed for a save that did
+ * DESIGN: a save is one transaction.  It first reads the county-year's
+ * lock (store_year_lock_state, share mode: a 年度鎖定 waits for the save or
+ * the save for it) and writes nothing in a locked year (REPORT_LOCKED).
+ * Then the report row is locked (FOR UPDATE): a 已確認 report is refused
+ * (REPORT_CONFIRMED: the agency asks 申請更正 instead), and its revision is
+ * compared with the one the form was opened at: another save, a 退回 or a
+ * 重新開放 in between makes this one REPORT_STALE (409, the input kept).
+ * 確認 locks the same row and checks the revision, so a save and a 確認
+ * end in one order or the other, never a confirmed report whose rows are
+ * not its version's.  The lines are written again, the 退回 flag cleared,
+ * every changed field goes to the audit trail (old -> new), and an outbox
+ * row asks the worker for the rollup, all in the same transaction, so a total is never recomputed for a save that did
  * not happen, nor missed for one that did.  A random save token is written
  * with the report: when the connection is lost at COMMIT the server may
  * have committed, so committed() asks for the token (while the server is
@@ -102,9 +110,10 @@ static int milli_of(const char *s, long long *m)
  * (db->errstr: a deadlock is tried again); SAVE_UNFIT, a number that does
  * not fit a column (calc_compute() and the form's bounds exclude it:
  * logged, never stored as a stand-in, never retried); SAVE_STALE, another
- * save came first.
+ * save (or a 退回, a 重新開放) came first; SAVE_LOCKED, the county-year is
+ * locked; SAVE_CONFIRMED, the report is 已確認.
  */
-enum { SAVE_DB = -1, SAVE_UNFIT = -2, SAVE_STALE = -3 };
+enum { SAVE_DB = -1, SAVE_UNFIT = -2, SAVE_STALE = -3, SAVE_LOCKED = -4, SAVE_CONFIRMED = -5 };
 
 static int insert_item(struct db *db, long long rid, int part, const char *item, int seq, const char *refrigerant,
 		       const char *name, const char *unit, const char *qty)
@@ -184,19 +193,39 @@ static int write_audit(struct request *req, const struct report *old, const stru
 }
 
 /*
- * Locks the report row and compares its revision with the form's, then
- * loads what is stored (the audit trail's old values) into *old.
+ * The county-year's lock first, then the report row locked (the lock order
+ * of docs/workflow.md); a confirmed report refused, its revision compared
+ * with the form's; then what is stored (the audit trail's old values) into
+ * *old.
  */
-static int check_revision(struct request *req, const struct report *r, struct report *old)
+static int check_state(struct request *req, const struct report *r, struct report *old)
 {
-	long long id = 0, cur = 0;
-	int found = store_report_lock(&req->app->db, r->agency_id, r->year, &id, &cur);
+	struct db *db = &req->app->db;
+	struct store_report_locked l;
+	int locked = 0;
 
-	if (found < 0)
+	if (store_year_lock_state(db, req->session->county_id, r->year, &locked) < 0)
 		return SAVE_DB;
-	if (cur != r->revision)
+	if (locked)
+		return SAVE_LOCKED;
+	if (store_report_lock(db, r->agency_id, r->year, &l) < 0)
+		return SAVE_DB;
+	if (l.confirmed_version)
+		return SAVE_CONFIRMED;
+	if (l.revision != r->revision)
 		return SAVE_STALE;
 	return report_load(req, r->agency_id, r->year, old) ? SAVE_DB : 0;
+}
+
+/* The agency's save answers a 退回: the flag goes (the comment stays on record), and the trail says so. */
+static int clear_return(struct request *req, const struct report *old, const struct report *r)
+{
+	if (!old->st || !old->st->returned)
+		return 0;
+	if (store_workflow_clear_return(&req->app->db, r->id) ||
+	    audit_add(req, r->agency_id, r->year, "退回", old->st->return_comment, "已重新存檔（退回標記解除）"))
+		return SAVE_DB;
+	return 0;
 }
 
 /* The reports row: its first revision, or the next one; *rid set. */
@@ -289,7 +318,7 @@ static int save_writes(struct request *req, struct report *r, const struct calc_
 	long long rid = 0;
 	int rc;
 
-	rc = check_revision(req, r, old);
+	rc = check_state(req, r, old);
 	if (!rc)
 		rc = write_report(req, r, old, res, token, &rid);
 	if (!rc)
@@ -300,7 +329,9 @@ static int save_writes(struct request *req, struct report *r, const struct calc_
 		return rc;
 	old->revision = old->id ? 0 : -1;
 	r->id = rid;
-	rc = write_audit(req, old, r);
+	rc = clear_return(req, old, r);
+	if (!rc)
+		rc = write_audit(req, old, r);
 	if (!rc && store_rollup_queue_agency(db, r->agency_id, r->year))   /* the outbox, in the same transaction */
 		rc = SAVE_DB;
 	return rc;
@@ -321,15 +352,16 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 		rc = commit(db, r, token, &out);
 	if (!rc) {
 		if (out == REPORT_SAVED) {
-			r->revision++;   /* the row's revision was r->revision (check_revision) */
+			r->revision++;   /* the row's revision was r->revision (check_state) */
 			/* Wake a worker; if Redis is down the worker's outbox poll finds the work anyway. */
 			job_push_rollup(&req->app->queue, req->session->county_id, r->year);
 		}
 		return out;
 	}
-	if (rc == SAVE_STALE || rc == SAVE_UNFIT) {
+	if (rc == SAVE_STALE || rc == SAVE_UNFIT || rc == SAVE_LOCKED || rc == SAVE_CONFIRMED) {
 		db_rollback(db);
-		return rc == SAVE_STALE ? REPORT_STALE : REPORT_FAILED;
+		return rc == SAVE_STALE ? REPORT_STALE : rc == SAVE_LOCKED ? REPORT_YEAR_LOCKED
+			: rc == SAVE_CONFIRMED ? REPORT_ALREADY_CONFIRMED : REPORT_FAILED;
 	}
 	if (db_err_contention(db)) {
 		/* A deadlock (or a lock wait) with another save or the worker: InnoDB rolled back; try again. */

@@ -15,7 +15,8 @@
  * page_login.c), but for the workbooks: asking for one (/review/export,
  * /team/reminders), its progress (/exports) and its download (/download)
  * are together in page_export.c; 盤查清冊's own workbooks are actions of
- * /team/inventory (page_inventory.c).
+ * /team/inventory (page_inventory.c); /report/correction (申請更正) is with
+ * the report form in page_report.c, /report/versions in page_versions.c.
  */
 static const struct route routes[PAGE__MAX] = {
 	[PAGE_HOME]      = { "/",          GET_HEAD, ROLE_PUBLIC, 0, page_home },
@@ -34,6 +35,8 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_REPORT_EDIT]    = { "/report/edit",    GET_HEAD | METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_report_edit, &report_edit_in },
 	[PAGE_REPORT_VIEW]    = { "/report/view",    GET_HEAD, ROLE_LOGGED_IN, 0, page_report_view, &report_view_in },
 	[PAGE_REPORT_HISTORY] = { "/report/history", GET_HEAD, ROLE_AGENCY, 0, page_report_history, &report_history_in },
+	[PAGE_REPORT_CORRECTION] = { "/report/correction", METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_report_correction, &report_correction_in },
+	[PAGE_REPORT_VERSIONS] = { "/report/versions", GET_HEAD, ROLE_LOGGED_IN, 0, page_report_versions, &report_versions_in },
 	[PAGE_REVIEW]         = { "/review",         GET_HEAD, ROLE_AGENCY, 0, page_review, &review_in },
 	[PAGE_REVIEW_EXPORT]  = { "/review/export",  METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_review_export, &review_export_in },
 	[PAGE_EXPORT_STATUS]  = { "/exports",        GET_HEAD, ROLE_LOGGED_IN, 0, page_export_status, &export_status_in },

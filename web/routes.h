@@ -35,6 +35,8 @@ enum page {
 	PAGE_REPORT_EDIT,
 	PAGE_REPORT_VIEW,
 	PAGE_REPORT_HISTORY,
+	PAGE_REPORT_CORRECTION,
+	PAGE_REPORT_VERSIONS,
 	PAGE_REVIEW,
 	PAGE_REVIEW_EXPORT,
 	PAGE_EXPORT_STATUS,
@@ -114,8 +116,11 @@ int page_report_years(struct request *req);
 int page_report_edit(struct request *req);
 int page_report_view(struct request *req);
 int page_report_history(struct request *req);
+int page_report_correction(struct request *req);
+int page_report_versions(struct request *req);
 int page_review(struct request *req);
 extern const struct form_decl report_edit_in, report_view_in, report_history_in, review_in;
+extern const struct form_decl report_correction_in, report_versions_in;
 int page_review_export(struct request *req);
 extern const struct form_decl review_export_in;
 int page_export_status(struct request *req);

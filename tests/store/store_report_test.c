@@ -1,8 +1,10 @@
-/* store_report_test.c: the report's store (store_report) against the test stack's MariaDB, inside a transaction rolled back. */
+/* store_report_test.c: the report's store (store_report, and the agency's years of store_year) against the test stack's MariaDB, inside a transaction rolled back. */
 #include <limits.h>
 
+#include "report_status.h"
 #include "store_report.h"
 #include "store_test.h"
+#include "store_year.h"
 
 struct items {
 	struct store_report_item row[8];
@@ -27,10 +29,11 @@ static void test_report_row(struct db *db, long long agency, int year, long long
 		.own_total_milli = 9027523, .outsourced_total_milli = LLONG_MAX, .account_id = account,
 		.save_token = "0123456789abcdef0123456789abcdef",
 	};
-	long long id = 0, revision = 0, dup = 0;
+	struct store_report_locked l;
+	long long dup = 0;
 
 	is_int(store_report_get(db, agency, year, &got), 0, "no report yet: not found");
-	is_int(store_report_lock(db, agency, year, &id, &revision), 0, "nothing to lock yet");
+	is_int(store_report_lock(db, agency, year, &l), 0, "nothing to lock yet");
 	ok(store_report_insert(db, &w, rid) == 0 && *rid > 0, "the first revision is inserted (id %lld)", *rid);
 	is_int(*rid, store_test_int(db, "SELECT id FROM reports WHERE agency_id = @a AND year = @y"), "its id is the row's");
 	ok(store_report_insert(db, &w, &dup) == -1 && db_err_duplicate(db), "a second first revision is a duplicate");
@@ -42,16 +45,44 @@ static void test_report_row(struct db *db, long long agency, int year, long long
 	is_int(store_test_int(db, "SELECT outsourced_total_milli = 9223372036854775807 FROM reports WHERE agency_id = @a AND year = @y"), 1,
 	       "the largest BIGINT total is stored exactly");
 
-	ok(store_report_lock(db, agency, year, &id, &revision) == 1 && id == *rid && revision == 1, "locked: its id and revision 1");
+	ok(store_report_lock(db, agency, year, &l) == 1 && l.id == *rid && l.revision == 1 && !l.filed && !l.confirmed_version,
+	   "locked: its id, revision 1, not filed, not confirmed");
 	w.filed = 1;
 	w.scope_text = "辦公廳舍";
+	ok(got.own_total_milli == 9027523 && got.outsourced_total_milli == LLONG_MAX && !got.confirmed_version && !got.last_version &&
+	   !got.returned && !*got.return_comment && !*got.returned_by.name && !*got.returned_by.login && !*got.returned_by.at &&
+	   !*got.correction_reason && !*got.reopen_reason && !*got.reopened_by.name, "its totals; no state: not confirmed, no version, not returned");
+	is_int(store_test_int(db, "SELECT filed_at IS NULL FROM reports WHERE agency_id = @a AND year = @y"), 1, "not filed: no filed_at");
 	ok(store_report_update(db, *rid, 1, &w) == 0, "the next revision is written");
 	ok(store_report_get(db, agency, year, &got) == 1 && got.revision == 2 && got.filed == 1, "revision 2, filed");
+	is_int(store_test_int(db, "SELECT filed_at >= NOW() - INTERVAL 1 MINUTE FROM reports WHERE agency_id = @a AND year = @y"), 1, "filed 0 -> 1: filed_at is now");
 	is_str(got.scope_text, "辦公廳舍", "the new scope text");
 	w.scope_text = "舊版本";
 	ok(store_report_update(db, *rid, 1, &w) == 0, "an update from revision 1 again runs");
 	ok(store_report_get(db, agency, year, &got) == 1 && got.revision == 2, "and changes nothing: still revision 2");
 	is_str(got.scope_text, "辦公廳舍", "nor the text");
+}
+
+/* filed_at: set when filed goes 0 -> 1, kept while it stays 1 and when it goes back to 0. */
+static void test_filed_at(struct db *db, long long rid, long long agency, int year, long long account)
+{
+	struct store_report_write w = {
+		.agency_id = agency, .year = year, .filed = 1, .scope_text = "辦公廳舍", .outsourced_scope_text = "",
+		.account_id = account, .save_token = "0123456789abcdef0123456789abcdef",
+	};
+
+	ok(db_exec_sql(db, "UPDATE reports SET filed_at = '2020-01-02 03:04:05' WHERE id = @r") == 0, "(filed_at set back to 2020)");
+	ok(store_report_update(db, rid, 2, &w) == 0, "saved again, still filed (revision 3)");
+	is_int(store_test_int(db, "SELECT filed_at = '2020-01-02 03:04:05' FROM reports WHERE id = @r"), 1, "filed 1 -> 1: filed_at kept");
+	w.filed = 0;
+	ok(store_report_update(db, rid, 3, &w) == 0, "saved not filed (revision 4)");
+	is_int(store_test_int(db, "SELECT filed = 0 AND filed_at = '2020-01-02 03:04:05' FROM reports WHERE id = @r"), 1,
+	       "filed 1 -> 0: filed_at kept (when it was last filed)");
+	w.filed = 1;
+	ok(store_report_update(db, rid, 4, &w) == 0, "filed again (revision 5)");
+	is_int(store_test_int(db, "SELECT filed = 1 AND filed_at >= NOW() - INTERVAL 1 MINUTE FROM reports WHERE id = @r"), 1,
+	       "filed 0 -> 1 again: filed_at is now");
+	is_int(store_test_int(db, "SELECT revision FROM reports WHERE id = @r"), 5, "revision 5");
 }
 
 static void test_items(struct db *db, long long rid)
@@ -110,6 +141,123 @@ static void test_lines(struct db *db, long long rid)
 				  " WHERE r.agency_id = @a AND r.year = @y"), 0, "none left");
 }
 
+struct returned {
+	struct store_report_returned row[4];
+	int n;
+};
+
+static int take_returned(void *ctx, const struct store_report_returned *r)
+{
+	struct returned *v = ctx;
+
+	if (v->n < 4)
+		v->row[v->n++] = *r;
+	return 0;
+}
+
+/* The state columns as store_report_get and store_report_lock read them; the agency's returned reports. */
+static void test_state(struct db *db, long long agency, int year, long long rid)
+{
+	struct store_report got;
+	struct store_report_locked l;
+	struct returned v = { .n = 0 };
+
+	ok(store_test_int(db, "SELECT @team := id FROM accounts WHERE kind = 'team' AND county_id = @c AND login = 'TEAM'") > 0 &&
+	   store_test_int(db, "SELECT @parent := s.id FROM accounts s JOIN agencies a ON a.id = s.agency_id"
+			      " WHERE a.county_id = @c AND a.code = '371030000A'") > 0, "the county's team and the parent's account");
+	ok(db_exec_sql(db, "UPDATE reports SET filed = 0, returned = 1, return_comment = '請補附電費單', returned_at = '2026-01-02 03:04:59',"
+			   " returned_by = @team, correction_reason = '電費單位填錯', correction_at = '2026-01-03 04:05:00',"
+			   " reopen_reason = '依申請更正', reopened_by = @parent, reopened_at = '2026-01-04 05:06:00', last_version = 3"
+			   " WHERE id = @r") == 0, "(returned by the team, reopened by the parent, a correction asked, version 3 the last)");
+	ok(store_report_get(db, agency, year, &got) == 1 && got.returned == 1 && !got.confirmed_version && got.last_version == 3,
+	   "returned, not confirmed, last version 3");
+	is_str(got.return_comment, "請補附電費單", "the comment");
+	is_str(got.returned_by.name, "連江縣盤查小組", "returned by the county's team, named as such");
+	is_str(got.returned_by.login, "TEAM", "its login");
+	is_str(got.returned_by.at, "2026-01-02 03:04", "when, to the minute");
+	is_str(got.correction_reason, "電費單位填錯", "the correction asked");
+	is_str(got.correction_at, "2026-01-03 04:05", "and when");
+	is_str(got.reopen_reason, "依申請更正", "why it was reopened");
+	is_str(got.reopened_by.name, "連江縣政府教育處", "by the parent agency, named");
+	is_str(got.reopened_by.login, "371030000A", "its login");
+	is_str(got.reopened_by.at, "2026-01-04 05:06", "when");
+	ok(store_report_returned_each(db, agency, take_returned, &v) == 0 && v.n == 1 && v.row[0].year == year &&
+	   !strcmp(v.row[0].comment, "請補附電費單") && !strcmp(v.row[0].by.name, "連江縣盤查小組") &&
+	   !strcmp(v.row[0].by.at, "2026-01-02 03:04"), "the agency's returned reports: this one, with the comment and who");
+	v.n = 0;
+	ok(store_report_returned_each(db, agency + 1000000, take_returned, &v) == 0 && v.n == 0, "another agency: none");
+	ok(db_exec_sql(db, "UPDATE reports SET returned = 0, confirmed_version = 3, filed = 1 WHERE id = @r") == 0, "(saved, then confirmed as version 3)");
+	v.n = 0;
+	ok(store_report_returned_each(db, agency, take_returned, &v) == 0 && v.n == 0, "flag cleared: not listed any more");
+	ok(store_report_get(db, agency, year, &got) == 1 && got.confirmed_version == 3 && !got.returned &&
+	   !strcmp(got.return_comment, "請補附電費單"), "confirmed_version 3; the last comment kept on record");
+	ok(store_report_lock(db, agency, year, &l) == 1 && l.id == rid && l.confirmed_version == 3 && l.filed == 1,
+	   "the locked row says it is confirmed");
+}
+
+/* Another report inserted filed: filed_at set at once. */
+static void test_insert_filed(struct db *db, long long account)
+{
+	struct store_report_write w = {
+		.year = 0, .filed = 1, .scope_text = "x", .outsourced_scope_text = "", .account_id = account,
+		.save_token = "0123456789abcdef0123456789abcdef",
+	};
+	long long id = 0;
+
+	w.agency_id = store_test_int(db, "SELECT @a2 := id FROM agencies WHERE county_id = @c AND code = '371036600X'");
+	w.year = (int)store_test_int(db, "SELECT @y2 := MIN(y.year) FROM inventory_years y WHERE y.county_id = @c"
+				      " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.agency_id = @a2 AND r.year = y.year)");
+	ok(w.agency_id > 0 && w.year > 0 && store_report_insert(db, &w, &id) == 0, "a filed first revision of another agency");
+	is_int(store_test_int(db, "SELECT filed_at >= NOW() - INTERVAL 1 MINUTE FROM reports WHERE agency_id = @a2 AND year = @y2"), 1,
+	       "filed_at is now");
+}
+
+struct years {
+	int year, status, returned, locked, others_locked;
+	char comment[2001];
+};
+
+static int take_year(void *ctx, const struct store_year_report *y)
+{
+	struct years *v = ctx;
+
+	if (y->year == v->year) {
+		v->status = y->status;
+		v->returned = y->returned;
+		v->locked = y->locked;
+		snprintf(v->comment, sizeof(v->comment), "%s", y->return_comment);
+	} else if (y->locked) {
+		v->others_locked++;
+	}
+	return 0;
+}
+
+/* The agency's years (store_year_report_get / _each): the four states, 退回 and its comment, the county's lock. */
+static void test_years(struct db *db, long long agency, int county, int year)
+{
+	struct years v = { .year = year };
+	struct store_year_report y;
+
+	ok(store_year_report_each(db, agency, county, take_year, &v) == 0 && v.status == REPORT_CONFIRMED && !v.returned &&
+	   !*v.comment && !v.locked, "a confirmed report: 已確認 (3), no 退回 shown");
+	ok(db_exec_sql(db, "UPDATE reports SET confirmed_version = NULL, filed = 0, returned = 1 WHERE id = @r") == 0 &&
+	   store_year_report_each(db, agency, county, take_year, &v) == 0 && v.status == REPORT_DRAFT && v.returned &&
+	   !strcmp(v.comment, "請補附電費單"), "returned: 登錄中 with the flag and its comment");
+	ok(db_exec_sql(db, "UPDATE reports SET returned = 0 WHERE id = @r") == 0 &&
+	   store_year_report_each(db, agency, county, take_year, &v) == 0 && v.status == REPORT_DRAFT && !v.returned && !*v.comment,
+	   "flag cleared: the comment is not shown any more");
+	ok(db_exec_sql(db, "UPDATE reports SET filed = 1 WHERE id = @r") == 0 &&
+	   store_year_report_each(db, agency, county, take_year, &v) == 0 && v.status == REPORT_FILED, "filed: 已登錄完成 (2)");
+	ok(store_year_report_get(db, county, year, &y) == 1 && !y.locked, "the year is not locked");
+	ok(db_exec_sql(db, "INSERT INTO year_locks (county_id, year, locked_at, locked_by) VALUES (@c, @y, NOW(), @team)") == 0 &&
+	   db_exec_sql(db, "UPDATE inventory_years SET lock_id = LAST_INSERT_ID() WHERE county_id = @c AND year = @y") == 0,
+	   "(the team locks the year)");
+	ok(store_year_report_get(db, county, year, &y) == 1 && y.locked, "store_year_report_get: locked");
+	v.others_locked = 0;
+	ok(store_year_report_each(db, agency, county, take_year, &v) == 0 && v.locked && !v.others_locked,
+	   "store_year_report_each: that year locked, no other");
+}
+
 static void test_save_checks(struct db *db, long long agency, int year)
 {
 	is_int(store_report_token_is(db, agency, year, "0123456789abcdef0123456789abcdef"), 1, "the save token is the row's");
@@ -134,6 +282,11 @@ int main(void)
 	ok(agency > 0 && county > 0 && account > 0 && year > 0, "a demo agency (%lld) and a year it has no report of (%d)", agency, year);
 
 	test_report_row(&db, agency, year, account, &rid);
+	ok(store_test_int(&db, "SELECT @r := id FROM reports WHERE agency_id = @a AND year = @y") == rid, "(@r)");
+	test_filed_at(&db, rid, agency, year, account);
+	test_state(&db, agency, year, rid);
+	test_insert_filed(&db, account);
+	test_years(&db, agency, county, year);
 	test_items(&db, rid);
 	test_lines(&db, rid);
 	test_save_checks(&db, agency, year);

@@ -81,13 +81,16 @@ static void test_return(struct db *db, long long rid, long long account)
 {
 	is_int(store_workflow_return(db, rid, 4, account, "請補附電費單"), STORE_WORKFLOW_OK, "return at revision 4: ok");
 	is_int(store_test_int(db, "SELECT filed = 0 AND returned = 1 AND return_comment = '請補附電費單' AND returned_by = @acct"
-				  " AND returned_at IS NOT NULL AND revision = 4 AND confirmed_version IS NULL FROM reports WHERE id = @r"), 1,
-	       "filed 0, the flag, the comment, who and when; the revision unchanged");
-	is_int(store_workflow_return(db, rid, 4, account, "again"), STORE_WORKFLOW_NOT_FILED, "returned again: not filed any more");
+				  " AND returned_at IS NOT NULL AND confirmed_version IS NULL FROM reports WHERE id = @r"), 1,
+	       "filed 0, the flag, the comment, who and when");
+	is_int(store_test_int(db, "SELECT revision FROM reports WHERE id = @r"), 5,
+	       "the revision moved on (5): a form opened before the 退回 is stale");
+	is_int(store_workflow_return(db, rid, 4, account, "again"), STORE_WORKFLOW_STALE, "returned again from the page of revision 4: stale");
+	is_int(store_workflow_return(db, rid, 5, account, "again"), STORE_WORKFLOW_NOT_FILED, "from revision 5: not filed any more");
 	ok(store_workflow_clear_return(db, rid) == 0, "the save clears the flag");
-	is_int(store_test_int(db, "SELECT returned = 0 AND return_comment = '請補附電費單' FROM reports WHERE id = @r"), 1,
-	       "flag cleared, the last comment kept");
-	ok(q(db, "UPDATE reports SET filed = 1, revision = revision + 1 WHERE id = @r") == 0, "filed again (revision 5)");
+	is_int(store_test_int(db, "SELECT returned = 0 AND return_comment = '請補附電費單' AND revision = 5 FROM reports WHERE id = @r"), 1,
+	       "flag cleared, the last comment kept (the revision is the save's to move)");
+	ok(q(db, "UPDATE reports SET filed = 1, revision = revision + 1 WHERE id = @r") == 0, "filed again (revision 6)");
 }
 
 static void test_confirm(struct db *db, long long rid, long long account)
@@ -95,13 +98,13 @@ static void test_confirm(struct db *db, long long rid, long long account)
 	struct lines ls = { .n = 0 };
 	int v = 0;
 
-	is_int(store_workflow_confirm(db, rid, 5, account, &v), STORE_WORKFLOW_OK, "confirm at revision 5: ok");
+	is_int(store_workflow_confirm(db, rid, 6, account, &v), STORE_WORKFLOW_OK, "confirm at revision 6: ok");
 	is_int(v, 1, "version 1");
-	is_int(store_test_int(db, "SELECT confirmed_version = 1 AND last_version = 1 AND filed = 1 AND revision = 5"
+	is_int(store_test_int(db, "SELECT confirmed_version = 1 AND last_version = 1 AND filed = 1 AND revision = 6"
 				  " FROM reports WHERE id = @r"), 1, "confirmed_version 1, last_version 1, revision unchanged");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_versions v JOIN reports r ON r.id = v.report_id"
 				  " WHERE v.report_id = @r AND v.version_no = 1 AND v.agency_id = r.agency_id AND v.year = r.year"
-				  " AND v.revision = 5 AND v.own_total_milli = r.own_total_milli"
+				  " AND v.revision = 6 AND v.own_total_milli = r.own_total_milli"
 				  " AND v.outsourced_total_milli = 9223372036854775807 AND BINARY v.scope_text = BINARY r.scope_text"
 				  " AND v.outsourced_scope_text = '' AND v.confirmed_by = @acct AND v.confirmed_at IS NOT NULL"
 				  " AND v.reopen_reason IS NULL AND v.reopened_by IS NULL AND v.reopened_at IS NULL"), 1,
@@ -111,16 +114,17 @@ static void test_confirm(struct db *db, long long rid, long long account)
 	is_int(store_test_int(db, SAME_ITEMS), 3, "each equal to its live item, NULLs included");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_lines WHERE report_id = @r AND version_no = 1"), 2, "two lines copied");
 	is_int(store_test_int(db, SAME_LINES), 2, "each equal to its live line, every column");
-	is_int(store_workflow_confirm(db, rid, 5, account, &v), STORE_WORKFLOW_ALREADY_CONFIRMED, "confirmed twice: already_confirmed");
-	is_int(store_workflow_return(db, rid, 5, account, "x"), STORE_WORKFLOW_ALREADY_CONFIRMED, "return of a confirmed report: refused");
+	is_int(store_workflow_confirm(db, rid, 6, account, &v), STORE_WORKFLOW_ALREADY_CONFIRMED, "confirmed twice: already_confirmed");
+	is_int(store_workflow_return(db, rid, 6, account, "x"), STORE_WORKFLOW_ALREADY_CONFIRMED, "return of a confirmed report: refused");
 
 	ok(store_workflow_version_lines(db, rid, 1, take_line, &ls) == 0 && ls.n == 2, "the version's lines listed");
 	ok(ls.row[0].part == CALC_OWN && !strcmp(ls.row[0].item, "electricity") && !strcmp(ls.row[0].category, "stationary") &&
 	   ls.row[0].scope == 2 && ls.row[0].quantity_milli == 1000 && ls.row[0].kg_milli == 474 &&
 	   !strcmp(ls.row[0].factor_text, "0.474") && !strcmp(ls.row[0].gwp_set, "") && !strcmp(ls.row[0].method, "度 × 係數") &&
-	   !strcmp(ls.row[0].sources, "能源署") && ls.row[0].provisional == 1, "electricity first, as written");
+	   !strcmp(ls.row[0].sources, "能源署") && ls.row[0].provisional == 1 && !*ls.row[0].refrigerant, "electricity first, as written");
 	ok(!strcmp(ls.row[1].item, "refrigerant") && ls.row[1].seq == 2 && ls.row[1].kg_milli == 19610000 &&
 	   !strcmp(ls.row[1].gwp_set, "AR5") && ls.row[1].provisional == 0, "then the refrigerant");
+	is_str(ls.row[1].refrigerant, "R404A", "with its type, from the version's item");
 	ls.n = 0;
 	ok(store_workflow_version_lines(db, rid, 2, take_line, &ls) == 0 && ls.n == 0, "no version 2 yet: no lines");
 }
@@ -159,6 +163,8 @@ static void test_reopen(struct db *db, long long rid, long long account)
 				  " AND reopened_by = @acct AND reopened_at IS NOT NULL AND correction_reason IS NULL AND correction_at IS NULL"
 				  " FROM reports WHERE id = @r"), 1,
 	       "登錄中: not confirmed, not filed, last_version kept, the reason recorded, the correction request answered");
+	is_int(store_test_int(db, "SELECT revision FROM reports WHERE id = @r"), 7,
+	       "the revision moved on (7): a form opened before the 確認 is stale now");
 	is_int(store_workflow_reopen(db, rid, account, "x"), STORE_WORKFLOW_NOT_CONFIRMED, "reopened twice: not confirmed");
 
 	/* The agency's corrected save: one line changed, one removed, one added; filed again. */
@@ -167,12 +173,13 @@ static void test_reopen(struct db *db, long long rid, long long account)
 	   q(db, "INSERT INTO report_lines VALUES (@r, 'outsourced', 'natural_gas', 0, 'stationary', 1, 300, 570, '1.9', 'AR5', 'm', 's', 0)") == 0 &&
 	   q(db, "UPDATE report_items SET quantity_milli = 2000 WHERE report_id = @r AND item = 'electricity'") == 0 &&
 	   q(db, "UPDATE reports SET filed = 1, revision = revision + 1, own_total_milli = 948 WHERE id = @r") == 0,
-	   "the corrected save (revision 6)");
-	is_int(store_workflow_confirm(db, rid, 6, account, &v), STORE_WORKFLOW_OK, "confirmed again");
+	   "the corrected save (revision 8)");
+	is_int(store_workflow_confirm(db, rid, 7, account, &v), STORE_WORKFLOW_STALE, "confirm from the page of revision 7: stale");
+	is_int(store_workflow_confirm(db, rid, 8, account, &v), STORE_WORKFLOW_OK, "confirmed again");
 	is_int(v, 2, "version 2");
 	is_int(store_test_int(db, "SELECT confirmed_version = 2 AND last_version = 2 AND reopen_reason IS NULL AND reopened_by IS NULL"
 				  " AND reopened_at IS NULL FROM reports WHERE id = @r"), 1, "confirmed_version 2; the reopen_* moved to the version");
-	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_versions WHERE report_id = @r AND version_no = 2 AND revision = 6"
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_versions WHERE report_id = @r AND version_no = 2 AND revision = 8"
 				  " AND own_total_milli = 948 AND reopen_reason = '依申請更正電費' AND reopened_by = @acct AND reopened_at IS NOT NULL"), 1,
 	       "version 2 carries the reason of the reopening before it");
 	store_test_int(db, "SELECT @v := 2");
@@ -184,12 +191,16 @@ static void test_reopen(struct db *db, long long rid, long long account)
 				  " AND item = 'refrigerant' AND kg_milli = 19610000"), 1, "its removed line still there");
 
 	ok(store_workflow_versions(db, rid, take_version, &vs) == 0 && vs.n == 2, "two versions listed");
-	ok(vs.row[0].version_no == 1 && vs.row[0].revision == 5 && vs.row[0].own_total_milli == 12345 &&
+	ok(vs.row[0].version_no == 1 && vs.row[0].revision == 6 && vs.row[0].own_total_milli == 12345 &&
 	   vs.row[0].outsourced_total_milli == 9223372036854775807LL && vs.row[0].confirmed_by == account &&
 	   !strcmp(vs.row[0].confirmed_by_login, "371036500X") && strlen(vs.row[0].confirmed_at) == 19 &&
-	   !*vs.row[0].reopen_reason && !vs.row[0].reopened_by && !*vs.row[0].reopened_at, "version 1: who, when, no reason");
-	ok(vs.row[1].version_no == 2 && vs.row[1].revision == 6 && !strcmp(vs.row[1].reopen_reason, "依申請更正電費") &&
+	   !*vs.row[0].reopen_reason && !vs.row[0].reopened_by && !*vs.row[0].reopened_at && !*vs.row[0].reopened_by_login &&
+	   !*vs.row[0].reopened_by_name, "version 1: who, when, no reason");
+	is_str(vs.row[0].confirmed_by_name, "連江縣介壽國中小", "who confirmed, by its agency's name");
+	ok(vs.row[1].version_no == 2 && vs.row[1].revision == 8 && !strcmp(vs.row[1].reopen_reason, "依申請更正電費") &&
 	   vs.row[1].reopened_by == account && strlen(vs.row[1].reopened_at) == 19, "version 2: why it was reopened, by whom, when");
+	ok(!strcmp(vs.row[1].reopened_by_login, "371036500X") && !strcmp(vs.row[1].reopened_by_name, "連江縣介壽國中小"),
+	   "who reopened it, by login and name");
 }
 
 /*
