@@ -187,6 +187,7 @@ test('a locked county-year: the form is read-only and says so; a save is refused
 });
 
 test('filed_at: set when the report is filed, kept while it stays filed', async () => {
+  sql(`UPDATE reports SET filed = 0, filed_at = NULL WHERE id = ${rid('S')}`);   // TEST SETUP: a report never filed
   await saveOk('S', { own_electricity: '1000' });
   assert.equal(state('S').filedAt, '', 'not filed: no filed_at');
   await saveOk('S', { own_electricity: '1000', filed: '1' });
@@ -503,4 +504,6 @@ test('a save racing a 確認: refused after it, or the 確認 stale; never a con
   }
   t.diagnostic(`race: ${seen.confirmFirst} rounds confirmed first, ${seen.saveFirst} saved first (the 確認's client: ${latency} ms)`);
   assert.equal(seen.confirmFirst + seen.saveFirst, ROUNDS);
+  // The first rounds send the save long before the 確認 arrives, the last ones after it committed: both orders ran.
+  assert.ok(seen.confirmFirst > 0 && seen.saveFirst > 0, `both orders (${JSON.stringify(seen)})`);
 });
