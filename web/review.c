@@ -185,7 +185,7 @@ static int table_row(void *ctx, const struct store_review_child *c)
 	else
 		html(o, "<td>—</td>");
 	if (t->v->acts) {
-		html(o, "<td class=\"actions\">");
+		html(o, "<td class=\"acts\">");
 		review_actions(o, t->v, c->id, &c->st);
 		html(o, "</td>");
 		if (stt == REPORT_FILED) {
