@@ -290,7 +290,7 @@ static int review_write(struct request *req, const struct review_view *v, const 
 
 int review_page(struct request *req, long long at, int year, const char *flash, const struct review_err *err)
 {
-	struct review_view v = { .agency = at ? at : req->session->agency_id, .at = at, .county = req->session->county_id,
+	struct review_view v = { .agency = at ? at : req->session->agency_id, .county = req->session->county_id,
 				 .year = year, .err = err };
 	struct strbuf head, table;
 	char stamp[96];

@@ -89,8 +89,8 @@ static void form_head(struct strbuf *o, const struct review_view *v, const char 
 	strbuf_addf(o, "<input type=\"hidden\" name=\"action\" value=\"%s\"><input type=\"hidden\" name=\"year\" value=\"%d\">"
 		    "<input type=\"hidden\" name=\"agency\" value=\"%lld\"><input type=\"hidden\" name=\"revision\" value=\"%lld\">",
 		    action, v->year, agency, revision);
-	if (v->at)
-		strbuf_addf(o, "<input type=\"hidden\" name=\"at\" value=\"%lld\">", v->at);
+	if (v->agency)
+		strbuf_addf(o, "<input type=\"hidden\" name=\"at\" value=\"%lld\">", v->agency);
 }
 
 /* 退回 (a comment) or 重新開放 (a reason): a disclosed form; open, with the text and the message, when it was refused. */
@@ -217,8 +217,8 @@ static void table_bulk(struct strbuf *o, const struct table *t)
 	html(o, "<input type=\"hidden\" name=\"csrf\" value=\"" REVIEW_CSRF_MARK "\">");
 	strbuf_addf(o, "<input type=\"hidden\" name=\"action\" value=\"confirm_all\"><input type=\"hidden\" name=\"year\" value=\"%d\">",
 		    v->year);
-	if (v->at)
-		strbuf_addf(o, "<input type=\"hidden\" name=\"at\" value=\"%lld\">", v->at);
+	if (v->agency)
+		strbuf_addf(o, "<input type=\"hidden\" name=\"at\" value=\"%lld\">", v->agency);
 	strbuf_add(o, t->bulk.buf, t->bulk.len);
 	strbuf_addf(o, "<button type=\"submit\">全部確認（本頁 %d 個已登錄完成的機關）</button></form>", t->nbulk);
 }

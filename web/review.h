@@ -46,8 +46,7 @@ int review_page(struct request *req, long long at, int year, const char *flash, 
 
 /* What one rendering of the subordinates' table is for. */
 struct review_view {
-	long long agency;       /* the agency listed; 0: the county's 一級 agencies (the team) */
-	long long at;           /* the page's agency as its address names it (0: none), for the forms' way back */
+	long long agency;       /* the agency listed (the forms' way back); 0: the county's 一級 agencies (the team) */
 	int county;
 	int year;
 	int level;              /* the listed agency's level; 0 for the county */

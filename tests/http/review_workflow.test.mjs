@@ -133,12 +133,13 @@ test('P\'s list: each state by its name, the counts, and the forms only where P 
   assert.match(rowOf(html, 'E'), /<span class="status s1">登錄中<\/span><\/td>/);
   assert.deepEqual(['s0', 's1', 'ret', 's2', 's3'].map((k) => count(html, k)), ['1', '2', '1', '1', '1'],
     '未登錄 1, 登錄中 2 of which 退回 1, 已登錄完成 1, 已確認 1');
-  assert.deepEqual(formOf(rowOf(html, 'A'), 'confirm'), { csrf: csrfOf(html), action: 'confirm', year: String(Y), agency: id('A'), revision: '3' },
-    '確認 carries the revision shown');
+  assert.deepEqual(formOf(rowOf(html, 'A'), 'confirm'),
+    { csrf: csrfOf(html), action: 'confirm', year: String(Y), agency: id('A'), revision: '3', at: id('P') },
+    '確認 carries the revision shown (and the list to go back to)');
   assert.equal(formOf(rowOf(html, 'A'), 'return').revision, '3', '退回 too');
   assert.equal(formOf(rowOf(html, 'C'), 'reopen').agency, id('C'), '重新開放 on the confirmed row');
   for (const k of ['B', 'D', 'E']) assert.doesNotMatch(rowOf(html, k), /name="action"/, `no form on ${k}`);
-  assert.deepEqual(formOf(html, 'confirm_all'), { csrf: csrfOf(html), action: 'confirm_all', year: String(Y), [`rev-${id('A')}`]: '3' },
+  assert.deepEqual(formOf(html, 'confirm_all'), { csrf: csrfOf(html), action: 'confirm_all', year: String(Y), at: id('P'), [`rev-${id('A')}`]: '3' },
     '全部確認: the one 已登錄完成 row, at its revision');
 
   // The grandparent and the team see the states, and no form.
@@ -273,7 +274,7 @@ test('全部確認: every 已登錄完成 child shown, each at its revision; one
   assert.match(r.text, new RegExp(`<ul class="bulk-left"><li>審核測試學校B${TAG}：在您開啟頁面之後已有變更`), 'B named, and why');
   assert.match(r.text, /已確認 3 個機關的填報資料。/);
   for (const k of ['A', 'C', 'E']) assert.match(r.text, new RegExp(`<li>審核測試學校${k}${TAG}（第 \\d 版）</li>`), `${k} listed as confirmed`);
-  assert.ok(r.text.includes(`<a href="/review?year=${Y}">回所屬機關填報確認</a>`), 'a link back');
+  assert.ok(r.text.includes(`<a href="/review?year=${Y}&amp;agency=${id('P')}">回所屬機關填報確認</a>`), 'a link back');
   assert.deepEqual(['A', 'B', 'C', 'E'].map((k) => sql(`SELECT IFNULL(confirmed_version, 0) FROM reports WHERE agency_id = ${id(k)} AND year = ${Y}`)[0][0]),
     ['1', '0', '2', '1'], 'A and E version 1, C version 2 (after its reopening), B not');
   for (const k of ['A', 'E']) assert.deepEqual(audits(k).at(-1), ['確認', '已登錄完成', '已確認（第 1 版）', code('P')], `${k}'s audit line`);
@@ -283,7 +284,7 @@ test('全部確認: every 已登錄完成 child shown, each at its revision; one
     WHERE r.agency_id = ${id('C')} AND r.year = ${Y} AND v.version_no = 2`)[0][0], '機關申請更正第二季電費', 'version 2 keeps why it was reopened');
   const html = await page(parent);
   assert.deepEqual(['s0', 's1', 'ret', 's2', 's3'].map((k) => count(html, k)), ['0', '0', '0', '1', '4'], 'B 已登錄完成; A, C, D, E 已確認');
-  assert.deepEqual(formOf(html, 'confirm_all'), { csrf: csrfOf(html), action: 'confirm_all', year: String(Y), [`rev-${id('B')}`]: '8' });
+  assert.deepEqual(formOf(html, 'confirm_all'), { csrf: csrfOf(html), action: 'confirm_all', year: String(Y), at: id('P'), [`rev-${id('B')}`]: '8' });
 });
 
 // A lock of Z's 2013 as 年度鎖定 leaves it (a year_locks row named by inventory_years.lock_id); fn runs under it.
