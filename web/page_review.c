@@ -340,12 +340,6 @@ static const char *done_flash(struct request *req)
 int page_review(struct request *req)
 {
 	const struct form_val *ya = &req->in[REVIEW_YEAR], *aa = &req->in[REVIEW_AGENCY];
-	const struct session *s = req->session;
-
-	if (s->kind != ACCOUNT_AGENCY && s->kind != ACCOUNT_TEAM) {
-		req->status = 403;
-		return routes_error_page(req);
-	}
 	if (!ya->set && !form_error_of(req->in_err, "year"))
 		return layout_year_page(req, "所屬機關填報確認", "所屬機關填報確認", "所屬機關填報確認", "/review");
 	if (!ya->set)

@@ -173,7 +173,7 @@ static int table_row(void *ctx, const struct store_review_child *c)
 	html_txt(o, *c->computed_at ? c->computed_at : "尚未計算");
 	html(o, "</span></td><td class=\"num\">");
 	html_milli(o, c->subtree_outsourced_milli);
-	html(o, "</td><td class=\"state\">");
+	html(o, "</td><td>");
 	review_state(o, &c->st);
 	html(o, "</td>");
 	if (stt)
@@ -244,7 +244,7 @@ int review_table(struct request *req, const struct review_view *v, struct strbuf
 			t.all_pending = 1;
 	if (v->locked)
 		strbuf_addf(o, "<p class=\"flash error locked\" role=\"status\">民國 %d 年已年度鎖定：不能確認、退回或重新開放。"
-			    "需要變更時，請洽縣市盤查小組解除鎖定。</p>", v->year - 1911);
+			    "需要變更時，請洽縣市盤查小組解除鎖定。</p>", roc_year(v->year));
 	strbuf_addf(o, "<table class=\"review\"><thead><tr><th>序號</th><th>%d級機關單位名稱</th>"
 		    "<th class=\"num\">排放量小計(KgCO₂e)(包含所屬機關)</th>"
 		    "<th class=\"num\">委外操作排放量小計(KgCO₂e)不納入總量計算</th>"

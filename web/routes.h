@@ -11,6 +11,7 @@ enum role {
 	ROLE_AGENCY,       /* an agency account */
 	ROLE_TEAM,         /* a county inventory team account */
 	ROLE_ADMIN,        /* the platform admin */
+	ROLE_COUNTY,       /* an agency or a county team account: a county's, not the admin */
 };
 
 /* Route flags. */
