@@ -36,7 +36,7 @@ SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o 
 STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
 STORE_LIB = $(O)/libstore.a
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
-	form.o audit.o factors.o report.o report_save.o page_healthz.o page_account.o page_report.o page_review.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
+	form.o audit.o factors.o report.o report_save.o page_healthz.o page_account.o page_report.o page_review.o review.o page_review_act.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
 # The public site's pages (and 公開資訊), the admin's content page, and the non-agency activities' saves.
 WEB_OBJ += $(addprefix $(O)/web/, page_home.o page_info.o page_public.o page_admin_content.o page_activities_post.o)
 # The login pages, and the team's years and accounts pages.

@@ -1,6 +1,7 @@
-/* store_review.c: what 所屬機關填報確認 reads: who may see an agency, the county-year stamp, the subtree and its totals. */
+/* store_review.c: what 所屬機關填報確認 reads and locks: who may see or act on an agency, the county-year stamp, the subtree, its totals and its reports' states. */
 #include <stdio.h>
 
+#include "store_report.h"
 #include "store_review.h"
 
 /* Runs a prepared one-row existence check: 1 a row, 0 none, -1. */
@@ -39,7 +40,7 @@ int store_review_in_county(struct db *db, long long agency_id, int county_id)
 
 int store_review_agency(struct db *db, long long agency_id, struct store_review_agency *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT name, level FROM agencies WHERE id = ?");
+	struct db_stmt *st = db_prepare(db, "SELECT name, level, IFNULL(parent_id, 0), county_id FROM agencies WHERE id = ?");
 	int r;
 
 	if (!st)
@@ -51,32 +52,18 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
 	if (r == 1) {
 		db_col_copy(st, 0, out->name, sizeof(out->name));
 		out->level = (int)db_col_int(st, 1);
+		out->parent_id = db_col_int(st, 2);
+		out->county_id = (int)db_col_int(st, 3);
 	}
 	db_reset(st);
 	return r;
 }
 
-int store_review_stamp(struct db *db, int county_id, long long agency_id, int year, struct store_review_stamp *out)
+/* Reads the stamp's row (columns: served, found, county, last outbox, pending, computed_at, lock): found, or -1. */
+static int stamp_read(struct db_stmt *st, struct store_review_stamp *out)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT y.served, a.county_id IS NOT NULL, IFNULL(a.county_id, 0),"
-		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ?),"
-		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ? AND o.done_at IS NULL),"
-		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
-		"  WHERE c.county_id = a.county_id AND c.year = ?), '-')"
-		" FROM (SELECT EXISTS (SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?) AS served) y"
-		" LEFT JOIN agencies a ON a.id = ?");
 	int found;
 
-	out->served = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, county_id);
-	db_bind_int(st, 4, year);
-	db_bind_int(st, 5, agency_id);
 	if (db_exec(st))
 		return -1;
 	if (db_step(st) != 1) {
@@ -90,8 +77,56 @@ int store_review_stamp(struct db *db, int county_id, long long agency_id, int ye
 	out->last_outbox = db_col_int(st, 3);
 	out->pending = db_col_int(st, 4);
 	db_col_copy(st, 5, out->computed_at, sizeof(out->computed_at));
+	out->lock_id = db_col_int(st, 6);
 	db_reset(st);
 	return found;
+}
+
+int store_review_stamp(struct db *db, int county_id, long long agency_id, int year, struct store_review_stamp *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT y.served, a.county_id IS NOT NULL, IFNULL(a.county_id, 0),"
+		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ?),"
+		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ? AND o.done_at IS NULL),"
+		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
+		"  WHERE c.county_id = a.county_id AND c.year = ?), '-'),"
+		" IFNULL((SELECT i.lock_id FROM inventory_years i WHERE i.county_id = a.county_id AND i.year = ?), 0)"
+		" FROM (SELECT EXISTS (SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?) AS served) y"
+		" LEFT JOIN agencies a ON a.id = ?");
+
+	out->served = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, year);
+	db_bind_int(st, 4, county_id);
+	db_bind_int(st, 5, year);
+	db_bind_int(st, 6, agency_id);
+	return stamp_read(st, out);
+}
+
+int store_review_stamp_county(struct db *db, int county_id, int year, struct store_review_stamp *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT i.county_id IS NOT NULL, 1, ?,"
+		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = ? AND o.year = ?),"
+		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = ? AND o.year = ? AND o.done_at IS NULL),"
+		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
+		"  WHERE c.county_id = ? AND c.year = ?), '-'),"
+		" IFNULL(i.lock_id, 0)"
+		" FROM (SELECT 1) one LEFT JOIN inventory_years i ON i.county_id = ? AND i.year = ?");
+
+	out->served = 0;
+	if (!st)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		db_bind_int(st, 1 + 2 * i, county_id);
+		db_bind_int(st, 2 + 2 * i, year);
+	}
+	db_bind_int(st, 0, county_id);
+	return stamp_read(st, out) < 0 ? -1 : 0;
 }
 
 int store_review_trail(struct db *db, long long agency_id, long long viewer_agency_id,
@@ -121,11 +156,11 @@ int store_review_trail(struct db *db, long long agency_id, long long viewer_agen
 	return r < 0 ? -1 : 0;
 }
 
-int store_review_pending(struct db *db, long long agency_id, int year, struct arena *a, long long **ids, int *n)
+int store_review_pending(struct db *db, int county_id, int year, struct arena *a, long long **ids, int *n)
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT DISTINCT IFNULL(t.ancestor_id, 0) FROM outbox o LEFT JOIN agency_tree t ON t.descendant_id = o.agency_id"
-		" WHERE o.county_id = (SELECT county_id FROM agencies WHERE id = ?) AND o.year = ? AND o.done_at IS NULL LIMIT 20001");
+		" WHERE o.county_id = ? AND o.year = ? AND o.done_at IS NULL LIMIT 20001");
 	long long *v;
 	int r = 0;
 
@@ -134,7 +169,7 @@ int store_review_pending(struct db *db, long long agency_id, int year, struct ar
 	*n = 0;
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 0, county_id);
 	db_bind_int(st, 1, year);
 	if (db_exec(st))
 		return -1;
@@ -148,18 +183,58 @@ int store_review_pending(struct db *db, long long agency_id, int year, struct ar
 	return 0;
 }
 
-int store_review_children(struct db *db, long long agency_id, int year,
+/*
+ * The columns of a report's state (rep: reports LEFT JOINed, NULL for none),
+ * read by state_read() from column i on.
+ */
+#define STATE_COLS STORE_REPORT_STATUS_SQL("rep") ", IFNULL(rep.returned, 0), IFNULL(rep.revision, 0)," \
+	" IFNULL(rep.confirmed_version, 0), IFNULL(rep.return_comment, ''), IFNULL(rep.correction_reason, '')," \
+	" IFNULL(DATE_FORMAT(rep.correction_at, '%Y-%m-%d %H:%i:%s'), '')"
+
+static void state_read(struct db_stmt *st, int i, struct store_review_state *out)
+{
+	out->status = (int)db_col_int(st, i);
+	out->returned = (int)db_col_int(st, i + 1);
+	out->revision = db_col_int(st, i + 2);
+	out->confirmed_version = (int)db_col_int(st, i + 3);
+	db_col_copy(st, i + 4, out->return_comment, sizeof(out->return_comment));
+	db_col_copy(st, i + 5, out->correction_reason, sizeof(out->correction_reason));
+	db_col_copy(st, i + 6, out->correction_at, sizeof(out->correction_at));
+}
+
+int store_review_report_state(struct db *db, long long agency_id, int year, struct store_review_state *out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT " STATE_COLS " FROM agencies a"
+				       " LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ? WHERE a.id = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, agency_id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		state_read(st, 0, out);
+	db_reset(st);
+	return r;
+}
+
+/* The children's columns; the two lists differ in their WHERE only. */
+#define CHILD_COLS "SELECT a.id, a.name, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0)," \
+	" IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), '')," \
+	" r.agency_id IS NULL AND rep.id IS NOT NULL," \
+	" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1), " STATE_COLS \
+	" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?" \
+	" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
+
+int store_review_children(struct db *db, int county_id, long long agency_id, int year,
 			  int (*each)(void *ctx, const struct store_review_child *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.name, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
-		" IF(rep.id IS NULL, 0, IF(rep.filed, 2, 1)),"
-		" IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
-		" r.agency_id IS NULL AND rep.id IS NOT NULL,"
-		" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1)"
-		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
-		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
-		" WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code");
+	struct db_stmt *st = agency_id
+		? db_prepare(db, CHILD_COLS " WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code")
+		: db_prepare(db, CHILD_COLS " WHERE a.county_id = ? AND a.parent_id IS NULL AND a.active = 1 ORDER BY a.code");
 	struct store_review_child c;
 	int r;
 
@@ -167,7 +242,7 @@ int store_review_children(struct db *db, long long agency_id, int year,
 		return -1;
 	db_bind_int(st, 0, year);
 	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, agency_id);
+	db_bind_int(st, 2, agency_id ? agency_id : county_id);
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
@@ -175,13 +250,54 @@ int store_review_children(struct db *db, long long agency_id, int year,
 		db_col_copy(st, 1, c.name, sizeof(c.name));
 		c.subtree_milli = db_col_int(st, 2);
 		c.subtree_outsourced_milli = db_col_int(st, 3);
-		c.status = (int)db_col_int(st, 4);
-		db_col_copy(st, 5, c.computed_at, sizeof(c.computed_at));
-		c.uncounted = (int)db_col_int(st, 6);
-		c.has_children = (int)db_col_int(st, 7);
+		db_col_copy(st, 4, c.computed_at, sizeof(c.computed_at));
+		c.uncounted = (int)db_col_int(st, 5);
+		c.has_children = (int)db_col_int(st, 6);
+		state_read(st, 7, &c.st);
 		if (each(ctx, &c))
 			break;
 	}
 	db_reset(st);
 	return r < 0 ? -1 : 0;
+}
+
+int store_review_subject(struct db *db, long long agency_id, struct store_review_subject *out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT county_id, IFNULL(parent_id, 0), active FROM agencies WHERE id = ?"
+				       " LOCK IN SHARE MODE");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->county_id = (int)db_col_int(st, 0);
+		out->parent_id = db_col_int(st, 1);
+		out->active = (int)db_col_int(st, 2);
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_review_lock_report(struct db *db, long long agency_id, int year, long long *report_id, long long *revision)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id, revision FROM reports WHERE agency_id = ? AND year = ? FOR UPDATE");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		*report_id = db_col_int(st, 0);
+		*revision = db_col_int(st, 1);
+	}
+	db_reset(st);
+	return r;
 }

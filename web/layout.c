@@ -83,6 +83,7 @@ static void login_box(struct request *req)
 				"<li><a href=\"/account\">帳號維護</a></li>");
 		if (s->kind == ACCOUNT_TEAM)
 			html(o, "<li><a href=\"/team\">填報情形總覽</a></li>"
+				"<li><a href=\"/review\">所屬機關填報確認</a></li>"
 				"<li><a href=\"/team/years\">年度管理</a></li>"
 				"<li><a href=\"/team/agencies\">機關管理</a></li>"
 				"<li><a href=\"/team/activities\">非機關活動</a></li>"

@@ -12,10 +12,14 @@
 #include "util.h"
 #include "years.h"
 
-enum review_key { REVIEW_YEAR, REVIEW_AGENCY, REVIEW__MAX };
+enum review_key { REVIEW_YEAR, REVIEW_AGENCY, REVIEW_DONE, REVIEW_OF, REVIEW__MAX };
+/* done and of: what the action before this page did (a redirect after it), and to whose report. */
+static const char *const done_choices[] = { "confirm", "return", "reopen", NULL };
 static const struct form_key review_keys[REVIEW__MAX] = {
 	[REVIEW_YEAR] = { .name = "year", .kind = FORM_YEAR },
 	[REVIEW_AGENCY] = { .name = "agency", .kind = FORM_ID },
+	[REVIEW_DONE] = { .name = "done", .kind = FORM_ENUM, .choices = done_choices },
+	[REVIEW_OF] = { .name = "of", .kind = FORM_ID },
 };
 const struct form_decl review_in = FORM_DECL(review_keys);
 
@@ -30,35 +34,19 @@ static int not_found(struct request *req)
 	return routes_error_page(req);
 }
 
-int review_may_see(struct request *req, long long agency_id, int *yes)
-{
-	const struct session *s = req->session;
-	int r;
-
-	*yes = 0;
-	if (!s)
-		return 0;
-	if (s->kind == ACCOUNT_AGENCY)
-		r = store_review_is_ancestor(&req->app->db, s->agency_id, agency_id);
-	else if (s->kind == ACCOUNT_TEAM)
-		r = store_review_in_county(&req->app->db, agency_id, s->county_id);
-	else
-		return 0;
-	if (r < 0)
-		return -1;
-	*yes = r;
-	return 0;
-}
-
 /*
  * DESIGN: the page is the same for every viewer with the same right until
  * something under the county-year changes, and every change (a save, a
- * move, a rename, a worker's rollup) moves the county-year's stamp: the
- * newest outbox row, the number still pending and the county total's
- * computed_at.  So each process keeps the rendered breadcrumb and table of
- * the last few (viewer, agency, year) it served, reads the stamp first (one
- * indexed query), and renders again only when it moved.  Reading the stamp
- * before rendering means a cached table is never older than its stamp.
+ * move, a rename, a worker's rollup, a 確認 / 退回 / 重新開放 / 申請更正,
+ * which queue an outbox row by the trigger of migration 0022, a 年度鎖定)
+ * moves the county-year's stamp: the newest outbox row, the number still
+ * pending, the county total's computed_at and the lock in force.  So each
+ * process keeps the rendered breadcrumb and table of the last few (viewer,
+ * agency, year) it served, reads the stamp first (one indexed query), and
+ * renders again only when it moved.  Reading the stamp before rendering
+ * means a cached table is never older than its stamp.  The forms in it are
+ * the viewer's (who acts depends on the viewer and the lock only), their
+ * token a mark filled in per session (review_emit).
  */
 #define CACHE_SLOTS 32
 
@@ -67,32 +55,39 @@ struct cached {
 	long long viewer;
 	long long agency;
 	int year;
-	char stamp[80];
+	char stamp[96];
 	unsigned long long used;    /* 0: never used (the strbufs are not initialised yet) */
-	struct strbuf head;     /* breadcrumb and title */
-	struct strbuf table;    /* the table and the counts */
+	struct strbuf head;     /* breadcrumb, title and the agency's own report when the viewer acts on it */
+	struct strbuf table;    /* the table, the counts and the bulk form */
 };
 
 static struct cached cache[CACHE_SLOTS];
 static unsigned long long cache_clock;
 
 /*
- * The county-year stamp of `agency`'s county; 1 found, 0 no such agency, -1
- * error.  *served is set when the year is one of the viewer's county's
- * inventory years (whether or not the agency exists, so a refused year says
- * nothing about agencies): only those have their stamp moved by every change
- * (a move or a rename queues outbox rows for each of them), so only those
- * may be shown and cached.
+ * The county-year stamp of `agency`'s county (0: the team's own county as a
+ * whole); 1 found, 0 no such agency, -1 error.  *served is set when the
+ * year is one of the viewer's county's inventory years (whether or not the
+ * agency exists, so a refused year says nothing about agencies): only those
+ * have their stamp moved by every change (a move or a rename queues outbox
+ * rows for each of them), so only those may be shown and cached.
  */
-static int stamp_of(struct request *req, long long agency, int year, char *out, size_t size, int *served)
+static int stamp_of(struct request *req, long long agency, int year, char *out, size_t size, int *served, int *locked)
 {
 	struct store_review_stamp st;
-	int found = store_review_stamp(&req->app->db, req->session->county_id, agency, year, &st);
+	int found;
 
+	if (agency)
+		found = store_review_stamp(&req->app->db, req->session->county_id, agency, year, &st);
+	else if (req->session->kind == ACCOUNT_TEAM)
+		found = store_review_stamp_county(&req->app->db, req->session->county_id, year, &st) ? -1 : 1;
+	else
+		found = store_review_stamp(&req->app->db, req->session->county_id, 0, year, &st);
 	*served = found < 0 ? 0 : st.served;
 	if (found < 0)
 		return -1;
-	snprintf(out, size, "%lld/%lld/%lld/%s", st.county_id, st.last_outbox, st.pending, st.computed_at);
+	*locked = st.lock_id != 0;
+	snprintf(out, size, "%lld/%lld/%lld/%s/%lld", st.county_id, st.last_outbox, st.pending, st.computed_at, st.lock_id);
 	return found;
 }
 
@@ -138,102 +133,62 @@ static int trail_step(void *ctx, const struct store_review_crumb *c)
 	return 0;
 }
 
-/* Breadcrumb and title into h; the agency's level, or -1 on a database error. */
-static int render_head(struct request *req, long long agency, int year, struct strbuf *h)
+/*
+ * The agency's own report, on the page listing its subordinates, when the
+ * viewer is the one who confirms it (its direct parent, or the team for a
+ * 一級 agency): a drill-down keeps 確認 / 退回 / 重新開放 at hand.  0 or -1.
+ */
+static int render_own(struct request *req, struct review_view *v, const struct store_review_agency *a, struct strbuf *h)
+{
+	const struct session *s = req->session;
+	struct store_review_state *st;
+	struct review_view own = *v;
+
+	if (s->kind == ACCOUNT_AGENCY ? a->parent_id != s->agency_id : a->parent_id != 0)
+		return 0;
+	st = arena_alloc(&req->arena, sizeof(*st));
+	if (store_review_report_state(&req->app->db, v->agency, v->year, st) != 1)
+		return -1;
+	own.acts = !v->locked;
+	html(h, "<section class=\"own-report\" aria-label=\"本機關填報狀況\"><p>本機關填報狀況：");
+	review_state(h, st);
+	if (st->status)
+		strbuf_addf(h, " <a href=\"/report/view?year=%d&amp;agency=%lld\">檢視</a>", v->year, v->agency);
+	html(h, "</p>");
+	review_actions(h, &own, v->agency, st);
+	html(h, "</section>");
+	return 0;
+}
+
+/* Breadcrumb, title and the agency's own report into h; sets v->level.  0, or -1 on a database error. */
+static int render_head(struct request *req, struct review_view *v, struct strbuf *h)
 {
 	const struct session *s = req->session;
 	struct store_review_agency *a = arena_alloc(&req->arena, sizeof(*a));
-	struct trail t = { h, year, 0 };
+	struct trail t = { h, v->year, 0 };
 
-	if (store_review_agency(&req->app->db, agency, a) != 1)
+	if (!v->agency) {
+		/* The team's page: its county's 一級 agencies, whose reports it confirms. */
+		v->level = 0;
+		html(h, "<h1>");
+		html_txt(h, s->county_name);
+		strbuf_addf(h, " 之一級機關　年度：%d</h1>", roc_year(v->year));
+		return 0;
+	}
+	if (store_review_agency(&req->app->db, v->agency, a) != 1)
 		return -1;
+	v->level = a->level;
 	/* Breadcrumb: from the viewer's own agency (or the county's top) down to this one. */
 	html(h, "<nav class=\"trail\" aria-label=\"機關層級\">");
-	if (store_review_trail(&req->app->db, agency, s->kind == ACCOUNT_AGENCY ? s->agency_id : 0, trail_step, &t))
+	if (s->kind == ACCOUNT_TEAM)
+		strbuf_addf(h, "<a href=\"/review?year=%d\">一級機關</a> › ", v->year);
+	if (store_review_trail(&req->app->db, v->agency, s->kind == ACCOUNT_AGENCY ? s->agency_id : 0, trail_step, &t))
 		return -1;
 	html(h, "</nav>");
 	strbuf_addf(h, "<h1>政府%d級機關：", a->level);
 	html_txt(h, a->name);
-	strbuf_addf(h, " 之所屬機關　年度：%d</h1>", roc_year(year));
-	return a->level;
-}
-
-/* The rows of the table of subordinates, with the counts per status. */
-struct table {
-	struct strbuf *o;
-	int year;
-	const long long *pend;      /* agencies whose subtree total waits for the worker */
-	int npend;
-	int all_pending;            /* the whole county-year does */
-	int counts[3];
-	int rows;
-};
-
-static int table_row(void *ctx, const struct store_review_child *c)
-{
-	static const char *const status[] = { "未登錄", "登錄中", "已登錄完成" };
-	struct table *t = ctx;
-	struct strbuf *o = t->o;
-	int stt = c->status >= 0 && c->status <= 2 ? c->status : 0, pending = t->all_pending || c->uncounted;
-
-	for (int i = 0; !pending && i < t->npend; i++)
-		pending = t->pend[i] == c->id;
-	t->rows++;
-	t->counts[stt]++;
-	strbuf_addf(o, "<tr data-agency=\"%lld\"><td>%d</td><td>", c->id, t->rows);
-	html_txt(o, c->name);
-	html(o, "</td><td class=\"num\">");
-	html_milli(o, c->subtree_milli);
-	if (pending)
-		html(o, " <span class=\"status s1 pending\">計算中</span>");
-	html(o, "<br><span class=\"muted computed\">");
-	html_txt(o, *c->computed_at ? c->computed_at : "尚未計算");
-	html(o, "</span></td><td class=\"num\">");
-	html_milli(o, c->subtree_outsourced_milli);
-	strbuf_addf(o, "</td><td><span class=\"status s%d\">%s</span></td>", stt, status[stt]);
-	if (stt)
-		strbuf_addf(o, "<td><a href=\"/report/view?year=%d&amp;agency=%lld\">檢視</a></td>", t->year, c->id);
-	else
-		html(o, "<td>—</td>");
-	if (c->has_children)
-		strbuf_addf(o, "<td><a href=\"/review?year=%d&amp;agency=%lld\">所屬機關列表</a></td></tr>", t->year, c->id);
-	else
-		html(o, "<td>—</td></tr>");
-	return 0;
-}
-
-/* The table of subordinates and the counts per status into o; 0 or -1. */
-static int render_table(struct request *req, long long agency, int year, int level, struct strbuf *o)
-{
-	struct table t = { .o = o, .year = year };
-	long long *pend;
-	int n;
-
-	/*
-	 * Pending work, in one indexed query instead of a check per row: the
-	 * agencies with unfinished outbox rows and all their ancestors (a row
-	 * without an agency stands for the whole county-year).
-	 */
-	if (store_review_pending(&req->app->db, agency, year, &req->arena, &pend, &n))
-		return -1;
-	t.pend = pend;
-	t.npend = n > STORE_REVIEW_PENDING_MAX ? STORE_REVIEW_PENDING_MAX : n;
-	t.all_pending = n > STORE_REVIEW_PENDING_MAX;
-	for (int i = 0; i < t.npend; i++)
-		if (!pend[i])
-			t.all_pending = 1;
-	strbuf_addf(o, "<table class=\"review\"><thead><tr><th>序號</th><th>%d級機關單位名稱</th>"
-		    "<th class=\"num\">排放量小計(KgCO₂e)(包含所屬機關)</th>"
-		    "<th class=\"num\">委外操作排放量小計(KgCO₂e)不納入總量計算</th>"
-		    "<th>登錄狀況</th><th>檢視</th><th>所屬機關列表</th></tr></thead><tbody>", level + 1);
-	if (store_review_children(&req->app->db, agency, year, table_row, &t))
-		return -1;
-	if (!t.rows)
-		html(o, "<tr><td colspan=\"7\" class=\"empty\">目前並沒有下轄機關</td></tr>");
-	html(o, "</tbody></table>");
-	strbuf_addf(o, "<p class=\"counts\">未登錄 <strong id=\"n-s0\">%d</strong>　登錄中 <strong id=\"n-s1\">%d</strong>"
-		    "　已登錄完成 <strong id=\"n-s2\">%d</strong></p>", t.counts[0], t.counts[1], t.counts[2]);
-	return 0;
+	strbuf_addf(h, " 之所屬機關　年度：%d</h1>", roc_year(v->year));
+	return render_own(req, v, a, h);
 }
 
 /*
@@ -262,21 +217,33 @@ static int year_refused(struct request *req, long long year)
 		arena_printf(&req->arena, "民國 %d 年（%d）不是盤查年度，請從下列年度中選擇。", roc_year((int)year), (int)year));
 }
 
+/* Renders head and table of v into the two buffers; 0, or -1 with the page written (404 or 503). */
+static int render(struct request *req, struct review_view *v, struct strbuf *head, struct strbuf *table)
+{
+	const struct session *s = req->session;
+	int may;
+
+	/* The right to see it is checked with the render: the stamp covers the tree too. */
+	if (v->agency && review_may_see(req, v->agency, &may))
+		return unavailable(req), -1;
+	if (v->agency && !may)
+		return not_found(req), -1;
+	/* The viewer acts on the rows when it is their direct parent: its own list, or the team's top. */
+	v->acts = !v->locked && (s->kind == ACCOUNT_AGENCY ? v->agency == s->agency_id : !v->agency);
+	if (render_head(req, v, head) || review_table(req, v, table))
+		return unavailable(req), -1;
+	return 0;
+}
+
 /* The cached breadcrumb and table of (viewer, agency, year), rendered again when its stamp moved; NULL with the page written. */
-static struct cached *review_cached(struct request *req, long long agency, int year, const char *stamp)
+static struct cached *review_cached(struct request *req, struct review_view *v, const char *stamp)
 {
 	const struct session *s = req->session;
 	long long viewer = s->kind == ACCOUNT_AGENCY ? s->agency_id : s->county_id;
-	struct cached *c = cache_find(s->kind, viewer, agency, year);
-	int may, level;
+	struct cached *c = cache_find(s->kind, viewer, v->agency, v->year);
 
 	if (c && !strcmp(c->stamp, stamp))
 		return c;
-	/* The right to see it is checked with the render: the stamp covers the tree too. */
-	if (review_may_see(req, agency, &may))
-		return unavailable(req), NULL;
-	if (!may)
-		return not_found(req), NULL;
 	if (!c) {
 		c = cache_slot();
 		if (!c->used) {
@@ -285,54 +252,107 @@ static struct cached *review_cached(struct request *req, long long agency, int y
 		}
 		c->kind = s->kind;
 		c->viewer = viewer;
-		c->agency = agency;
-		c->year = year;
+		c->agency = v->agency;
+		c->year = v->year;
 	}
 	c->stamp[0] = '\0';   /* invalid until both parts are rendered */
 	c->used = 1;
 	strbuf_reset(&c->head);
 	strbuf_reset(&c->table);
-	level = render_head(req, agency, year, &c->head);
-	if (level < 0 || render_table(req, agency, year, level, &c->table))
-		return unavailable(req), NULL;
+	if (render(req, v, &c->head, &c->table))
+		return NULL;
 	snprintf(c->stamp, sizeof(c->stamp), "%s", stamp);
 	return c;
 }
 
-int page_review(struct request *req)
+/* The page around head and table. */
+static int review_write(struct request *req, const struct review_view *v, const struct strbuf *head, const struct strbuf *table,
+			const char *flash)
 {
 	struct strbuf *o = &req->body;
-	const struct form_val *ya = &req->in[REVIEW_YEAR], *aa = &req->in[REVIEW_AGENCY];
-	int year = (int)ya->i, r, served;
-	long long agency = aa->set ? aa->i : req->session->agency_id;
-	char stamp[80];
+
+	layout_begin(req, "所屬機關填報確認", "所屬機關填報確認");
+	review_emit(req, head);
+	if (flash)
+		form_flash(req, "ok", flash);
+	if (req->session->kind == ACCOUNT_AGENCY) {
+		/* 轉出明細: 轉excel — built by the worker, followed on its own page (the form carries this session's token). */
+		html(o, "<form method=\"post\" action=\"/review/export\" class=\"inline\">轉出明細：");
+		html_hidden(o, "csrf", req->csrf);
+		strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><input type=\"hidden\" name=\"agency\" value=\"%lld\">"
+			    "<button type=\"submit\" class=\"secondary\">轉excel</button></form>", v->year, v->agency);
+	}
+	review_emit(req, table);
+	html(o, "<p><a class=\"button secondary\" href=\"/review\">返回</a></p>");
+	layout_end(req);
+	return req->status;
+}
+
+int review_page(struct request *req, long long at, int year, const char *flash, const struct review_err *err)
+{
+	struct review_view v = { .agency = at ? at : req->session->agency_id, .county = req->session->county_id,
+				 .year = year, .err = err };
+	struct strbuf head, table;
+	char stamp[96];
+	int r, served, rc;
 	struct cached *c;
 
-	if (!ya->set && !form_error_of(req->in_err, "year"))
-		return layout_year_page(req, "所屬機關填報確認", "所屬機關填報確認", "所屬機關填報確認", "/review");
-	if (!ya->set)
-		return year_refused(req, 0);
-	/* An agency id that is not one (not digits, 0, too long) is no agency: the year is still checked first. */
-	r = stamp_of(req, aa->raw && !aa->set ? 0 : agency, year, stamp, sizeof(stamp), &served);
+	r = stamp_of(req, v.agency, year, stamp, sizeof(stamp), &served, &v.locked);
 	if (r < 0)
 		return unavailable(req);
 	if (!served)
 		return year_refused(req, year);
 	if (!r)
 		return not_found(req);
-	c = review_cached(req, agency, year, stamp);
-	if (!c)
-		return req->status;
-	c->used = ++cache_clock;
-	layout_begin(req, "所屬機關填報確認", "所屬機關填報確認");
-	strbuf_add(o, c->head.buf, c->head.len);
-	/* 轉出明細: 轉excel — built by the worker, followed on its own page (the form carries this session's token). */
-	html(o, "<form method=\"post\" action=\"/review/export\" class=\"inline\">轉出明細：");
-	html_hidden(o, "csrf", req->csrf);
-	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><input type=\"hidden\" name=\"agency\" value=\"%lld\">"
-		    "<button type=\"submit\" class=\"secondary\">轉excel</button></form>", year, agency);
-	strbuf_add(o, c->table.buf, c->table.len);
-	html(o, "<p><a class=\"button secondary\" href=\"/review\">返回</a></p>");
-	layout_end(req);
-	return req->status;
+	if (!err) {
+		c = review_cached(req, &v, stamp);
+		if (!c)
+			return req->status;
+		c->used = ++cache_clock;
+		return review_write(req, &v, &c->head, &c->table, flash);
+	}
+	/* A refused form: rendered afresh with what was typed, never kept. */
+	strbuf_init(&head, 1024);
+	strbuf_init(&table, 16 * 1024);
+	rc = render(req, &v, &head, &table) ? req->status : review_write(req, &v, &head, &table, flash);
+	strbuf_release(&head);
+	strbuf_release(&table);
+	return rc;
+}
+
+/* What the action before this page did, named for the flash (an agency the viewer may not see is not named). */
+static const char *done_flash(struct request *req)
+{
+	static const char *const verbs[] = { "已確認", "已退回", "已重新開放" };
+	const struct form_val *d = &req->in[REVIEW_DONE], *of = &req->in[REVIEW_OF];
+	struct store_review_agency *a = arena_alloc(&req->arena, sizeof(*a));
+	int may = 0;
+
+	if (!d->set)
+		return NULL;
+	if (of->set && (review_may_see(req, of->i, &may) || (may && store_review_agency(&req->app->db, of->i, a) != 1)))
+		may = 0;
+	if (!may)
+		return arena_printf(&req->arena, "%s。", verbs[d->i]);
+	return arena_printf(&req->arena, "%s「%s」的填報資料。", verbs[d->i], a->name);
+}
+
+int page_review(struct request *req)
+{
+	const struct form_val *ya = &req->in[REVIEW_YEAR], *aa = &req->in[REVIEW_AGENCY];
+	if (!ya->set && !form_error_of(req->in_err, "year"))
+		return layout_year_page(req, "所屬機關填報確認", "所屬機關填報確認", "所屬機關填報確認", "/review");
+	if (!ya->set)
+		return year_refused(req, 0);
+	/* An agency id that is not one (not digits, 0, too long) is no agency: the year is still checked first. */
+	if (aa->raw && !aa->set) {
+		int served, locked;
+		char stamp[96];
+		int r = stamp_of(req, 0, (int)ya->i, stamp, sizeof(stamp), &served, &locked);
+
+		if (r < 0)
+			return unavailable(req);
+		return served ? not_found(req) : year_refused(req, ya->i);
+	}
+	return review_page(req, aa->set ? aa->i : 0, (int)ya->i, done_flash(req), NULL);
 }

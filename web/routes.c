@@ -37,7 +37,13 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_REPORT_HISTORY] = { "/report/history", GET_HEAD, ROLE_AGENCY, 0, page_report_history, &report_history_in },
 	[PAGE_REPORT_CORRECTION] = { "/report/correction", METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_report_correction, &report_correction_in },
 	[PAGE_REPORT_VERSIONS] = { "/report/versions", GET_HEAD, ROLE_LOGGED_IN, 0, page_report_versions, &report_versions_in },
-	[PAGE_REVIEW]         = { "/review",         GET_HEAD, ROLE_AGENCY, 0, page_review, &review_in },
+	/* /review: an agency's subordinates, or the team's 一級 agencies; 確認 / 退回 / 重新開放 of them (page_review_act.c). */
+	[PAGE_REVIEW]         = { "/review",         GET_HEAD, ROLE_COUNTY, 0, page_review, &review_in },
+	[PAGE_REVIEW_CONFIRM] = { "/review", METHOD_POST, ROLE_COUNTY, ROUTE_CSRF, page_review_confirm, &review_confirm_in, "confirm" },
+	[PAGE_REVIEW_RETURN]  = { "/review", METHOD_POST, ROLE_COUNTY, ROUTE_CSRF, page_review_return, &review_return_in, "return" },
+	[PAGE_REVIEW_REOPEN]  = { "/review", METHOD_POST, ROLE_COUNTY, ROUTE_CSRF, page_review_reopen, &review_reopen_in, "reopen" },
+	[PAGE_REVIEW_CONFIRM_ALL] = { "/review", METHOD_POST, ROLE_COUNTY, ROUTE_CSRF, page_review_confirm_all,
+		&review_confirm_all_in, "confirm_all" },
 	[PAGE_REVIEW_EXPORT]  = { "/review/export",  METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_review_export, &review_export_in },
 	[PAGE_EXPORT_STATUS]  = { "/exports",        GET_HEAD, ROLE_LOGGED_IN, 0, page_export_status, &export_status_in },
 	[PAGE_DOWNLOAD]       = { "/download",       GET_HEAD, ROLE_LOGGED_IN, 0, page_download, &download_in },
@@ -98,6 +104,7 @@ static int role_allows(const struct route *r, const struct session *s)
 	case ROLE_AGENCY: return s && s->kind == ACCOUNT_AGENCY;
 	case ROLE_TEAM: return s && s->kind == ACCOUNT_TEAM;
 	case ROLE_ADMIN: return s && s->kind == ACCOUNT_ADMIN;
+	case ROLE_COUNTY: return s && (s->kind == ACCOUNT_AGENCY || s->kind == ACCOUNT_TEAM);
 	}
 	return 0;
 }

@@ -11,6 +11,7 @@ enum role {
 	ROLE_AGENCY,       /* an agency account */
 	ROLE_TEAM,         /* a county inventory team account */
 	ROLE_ADMIN,        /* the platform admin */
+	ROLE_COUNTY,       /* an agency or a county team account: a county's, not the admin */
 };
 
 /* Route flags. */
@@ -38,6 +39,10 @@ enum page {
 	PAGE_REPORT_CORRECTION,
 	PAGE_REPORT_VERSIONS,
 	PAGE_REVIEW,
+	PAGE_REVIEW_CONFIRM,
+	PAGE_REVIEW_RETURN,
+	PAGE_REVIEW_REOPEN,
+	PAGE_REVIEW_CONFIRM_ALL,
 	PAGE_REVIEW_EXPORT,
 	PAGE_EXPORT_STATUS,
 	PAGE_DOWNLOAD,
@@ -121,6 +126,12 @@ int page_report_versions(struct request *req);
 int page_review(struct request *req);
 extern const struct form_decl report_edit_in, report_view_in, report_history_in, review_in;
 extern const struct form_decl report_correction_in, report_versions_in;
+/* 所屬機關填報確認's actions (page_review_act.c). */
+int page_review_confirm(struct request *req);
+int page_review_return(struct request *req);
+int page_review_reopen(struct request *req);
+int page_review_confirm_all(struct request *req);
+extern const struct form_decl review_confirm_in, review_return_in, review_reopen_in, review_confirm_all_in;
 int page_review_export(struct request *req);
 extern const struct form_decl review_export_in;
 int page_export_status(struct request *req);

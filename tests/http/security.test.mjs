@@ -39,7 +39,8 @@ test('every route answers each role as the table says: 401 without a session, 40
     admin: (await login('', 'admin')).c,
   };
   const allowed = (role, who) => role === 'ROLE_PUBLIC' || (role === 'ROLE_LOGGED_IN' && who !== 'anonymous') ||
-    (role === 'ROLE_AGENCY' && who === 'agency') || (role === 'ROLE_TEAM' && who === 'team') || (role === 'ROLE_ADMIN' && who === 'admin');
+    (role === 'ROLE_AGENCY' && who === 'agency') || (role === 'ROLE_TEAM' && who === 'team') || (role === 'ROLE_ADMIN' && who === 'admin') ||
+    (role === 'ROLE_COUNTY' && (who === 'agency' || who === 'team'));
   let checked = 0;
   for (const r of routeTable()) {
     for (const [who, c] of Object.entries(roles)) {

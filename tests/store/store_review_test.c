@@ -1,4 +1,6 @@
-/* store_review_test.c: what the review page reads (store_review) against the test stack's MariaDB, inside a transaction rolled back. */
+/* store_review_test.c: what the review page reads and locks (store_review), and migration 0022's trigger, against the test stack's MariaDB, inside a transaction rolled back. */
+#include <string.h>
+
 #include "arena.h"
 #include "store_review.h"
 #include "store_test.h"
@@ -32,7 +34,7 @@ static int take_child(void *ctx, const struct store_review_child *c)
 	if (!v->n++)
 		snprintf(v->first_name, sizeof(v->first_name), "%s", c->name);
 	if (c->id == v->school) {
-		v->status_of_school = c->status;
+		v->status_of_school = c->st.status;
 		v->school_uncounted = c->uncounted;
 	}
 	v->hall_kids += c->has_children;
@@ -53,7 +55,33 @@ static void test_rights(struct db *db, long long hall, long long edu, long long 
 	ok(store_review_agency(db, edu, &a) == 1 && a.level == (int)store_test_int(db, "SELECT level FROM agencies WHERE id = @e"),
 	   "an agency's level (%d)", a.level);
 	is_str(a.name, "連江縣政府教育處", "and its name");
+	ok(a.parent_id == hall && a.county_id == county, "its parent and county");
+	ok(store_review_agency(db, hall, &a) == 1 && a.parent_id == 0, "a 一級 agency has no parent (0)");
 	is_int(store_review_agency(db, 0, &a), 0, "no agency 0");
+}
+
+/* The county's own stamp (the team's list) equals an agency's of that county; a 年度鎖定 moves both. */
+static void test_stamp_county(struct db *db, long long school, int county, int year)
+{
+	struct store_review_stamp a, c;
+
+	ok(store_review_stamp(db, county, school, year, &a) == 1 && store_review_stamp_county(db, county, year, &c) == 0,
+	   "both stamps read");
+	ok(c.served && c.county_id == county && c.last_outbox == a.last_outbox && c.pending == a.pending &&
+	   !strcmp(c.computed_at, a.computed_at) && c.lock_id == a.lock_id, "the same stamp");
+	is_int(a.lock_id, store_test_int(db, "SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = @c AND year = @y"),
+	       "the lock in force (%lld)", a.lock_id);
+	ok(db_exec_sql(db, "INSERT INTO year_locks (county_id, year, locked_at, locked_by)"
+			   " SELECT @c, @y, NOW(), MIN(id) FROM accounts WHERE kind = 'team' AND county_id = @c") == 0 &&
+	   db_exec_sql(db, "UPDATE inventory_years SET lock_id = LAST_INSERT_ID() WHERE county_id = @c AND year = @y") == 0,
+	   "the county-year locked");
+	ok(store_review_stamp(db, county, school, year, &a) == 1 && a.lock_id > 0 &&
+	   a.lock_id == store_test_int(db, "SELECT lock_id FROM inventory_years WHERE county_id = @c AND year = @y"),
+	   "the agency's stamp names the lock");
+	ok(store_review_stamp_county(db, county, year, &c) == 0 && c.lock_id == a.lock_id, "and the county's");
+	ok(db_exec_sql(db, "UPDATE inventory_years SET lock_id = NULL WHERE county_id = @c AND year = @y") == 0 &&
+	   store_review_stamp_county(db, county, year, &c) == 0 && c.lock_id == 0, "unlocked: 0 again");
+	ok(store_review_stamp_county(db, county, 1999, &c) == 0 && !c.served && c.lock_id == 0, "a year the county does not have");
 }
 
 static void test_stamp(struct db *db, long long school, int county, int year)
@@ -73,6 +101,7 @@ static void test_stamp(struct db *db, long long school, int county, int year)
 	ok(*st.computed_at, "a computed_at or '-' (%s)", st.computed_at);
 	ok(store_review_stamp(db, county, school, 1999, &st) == 1 && !st.served, "a year the county does not have: not served");
 	ok(store_review_stamp(db, county, 0, year, &st) == 0 && st.served, "no such agency: 0, the year still served");
+	test_stamp_county(db, school, county, year);
 }
 
 static void test_trail(struct db *db, long long hall, long long edu, long long school)
@@ -89,7 +118,7 @@ static void test_trail(struct db *db, long long hall, long long edu, long long s
 	ok(store_review_trail(db, 0, 0, take_crumb, &v) == 0 && v.n == 0, "no such agency: no breadcrumb");
 }
 
-static void test_pending(struct db *db, long long hall, long long school, int year)
+static void test_pending(struct db *db, long long hall, long long school, int county, int year)
 {
 	struct arena a;
 	long long *ids;
@@ -97,7 +126,7 @@ static void test_pending(struct db *db, long long hall, long long school, int ye
 
 	arena_init(&a, 4096);
 	/* test_stamp left one pending row of the school (in this transaction). */
-	ok(store_review_pending(db, hall, year, &a, &ids, &n) == 0, "the pending agencies");
+	ok(store_review_pending(db, county, year, &a, &ids, &n) == 0, "the pending agencies");
 	for (int i = 0; i < n; i++) {
 		has_hall |= ids[i] == hall;
 		has_school |= ids[i] == school;
@@ -110,35 +139,180 @@ static void test_pending(struct db *db, long long hall, long long school, int ye
 	if (!has_zero) {
 		ok(db_exec_sql(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (@c, @y, NULL, NOW(3))") == 0,
 		   "a county-wide row");
-		ok(store_review_pending(db, hall, year, &a, &ids, &n) == 0, "listed again");
+		ok(store_review_pending(db, county, year, &a, &ids, &n) == 0, "listed again");
 		for (int i = 0; i < n; i++)
 			has_zero |= !ids[i];
 	}
 	ok(has_zero, "a row naming no agency is 0: the whole county");
-	ok(store_review_pending(db, 0, year, &a, &ids, &n) == 0 && n == 0, "no such agency: nothing pending");
+	ok(store_review_pending(db, 0, year, &a, &ids, &n) == 0 && n == 0, "no such county: nothing pending");
 	arena_release(&a);
 }
 
-static void test_children(struct db *db, long long hall, long long edu, long long school, int year)
+static void test_children(struct db *db, long long hall, long long edu, long long school, int county, int year)
 {
 	struct children v = { .school = school };
 
 	ok(db_exec_sql(db, "DELETE FROM rollups WHERE agency_id = @s AND year = @y") == 0 &&
 	   db_exec_sql(db, "INSERT INTO reports (agency_id, year, revision, filed) VALUES (@s, @y, 1, 1)"
 			   " ON DUPLICATE KEY UPDATE filed = 1") == 0, "the school's report filed, its rollup not yet computed");
-	ok(store_review_children(db, edu, year, take_child, &v) == 0, "the children of the education department");
+	ok(store_review_children(db, county, edu, year, take_child, &v) == 0, "the children of the education department");
 	is_int(v.n, store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE parent_id = @e AND active = 1"), "every active one");
 	is_int(v.status_of_school, 2, "the school: 已登錄完成");
 	is_int(v.school_uncounted, 1, "a report without its rollup is not counted yet");
 	is_str(v.first_name, "連江縣介壽國中小", "by code: 371036500X first");
 	v = (struct children){ .school = school };
-	ok(store_review_children(db, hall, year, take_child, &v) == 0 && v.hall_kids >= 1, "the hall's children: some have their own");
+	ok(store_review_children(db, county, hall, year, take_child, &v) == 0 && v.hall_kids >= 1, "the hall's children: some have their own");
 	is_int(v.sum, store_test_int(db, "SELECT IFNULL(SUM(r.subtree_milli), 0) FROM agencies a JOIN rollups r ON r.agency_id = a.id"
 				     " AND r.year = @y WHERE a.parent_id = @h AND a.active = 1"), "their subtree totals");
 	v = (struct children){ .stop_after = 1 };
-	ok(store_review_children(db, hall, year, take_child, &v) == 0 && v.n == 1, "a non-zero return stops the list");
+	ok(store_review_children(db, county, hall, year, take_child, &v) == 0 && v.n == 1, "a non-zero return stops the list");
 	v = (struct children){ 0 };
-	ok(store_review_children(db, school, year, take_child, &v) == 0 && v.n == 0, "a school has no children");
+	ok(store_review_children(db, county, school, year, take_child, &v) == 0 && v.n == 0, "a school has no children");
+	v = (struct children){ .school = hall };
+	ok(store_review_children(db, county, 0, year, take_child, &v) == 0, "agency 0: the county's 一級 agencies");
+	is_int(v.n, store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = @c AND parent_id IS NULL AND active = 1"),
+	       "every active one without a parent");
+	ok(v.status_of_school == store_test_int(db, "SELECT IFNULL((SELECT IF(confirmed_version IS NOT NULL, 3, IF(filed, 2, 1))"
+						    " FROM reports WHERE agency_id = @h AND year = @y), 0)"), "the hall among them, its state");
+	ok(db_exec_sql(db, "UPDATE reports SET confirmed_version = 1, last_version = 1 WHERE agency_id = @s AND year = @y") == 0,
+	   "the school's report confirmed (as store_workflow leaves it)");
+	v = (struct children){ .school = school };
+	ok(store_review_children(db, county, edu, year, take_child, &v) == 0 && v.status_of_school == 3, "the school: 已確認");
+}
+
+struct one_state {
+	long long id;
+	struct store_review_state st;
+};
+
+static int take_state(void *ctx, const struct store_review_child *c)
+{
+	struct one_state *o = ctx;
+
+	if (c->id == o->id)
+		o->st = c->st;
+	return 0;
+}
+
+/* A report's state as the list reads it and as the page's own box reads it: the same. */
+static void same_state(struct db *db, long long edu, long long school, int county, int year, int status, const char *what)
+{
+	struct one_state o = { .id = school };
+	struct store_review_state st;
+
+	ok(store_review_children(db, county, edu, year, take_state, &o) == 0 && store_review_report_state(db, school, year, &st) == 1,
+	   "%s: read", what);
+	ok(o.st.status == status && st.status == status, "%s: status %d (list %d, own %d)", what, status, o.st.status, st.status);
+	ok(o.st.returned == st.returned && o.st.revision == st.revision && o.st.confirmed_version == st.confirmed_version &&
+	   !strcmp(o.st.return_comment, st.return_comment) && !strcmp(o.st.correction_reason, st.correction_reason) &&
+	   !strcmp(o.st.correction_at, st.correction_at), "%s: the list and the box agree", what);
+}
+
+/* The states of docs/workflow.md as the review reads them, and migration 0022's outbox rows. */
+static void test_states(struct db *db, long long edu, long long school, int county, int year)
+{
+	struct store_review_state st;
+#define ROWS "SELECT COUNT(*) FROM outbox WHERE county_id = @c AND year = @y AND agency_id = @s"
+	long long rows = store_test_int(db, ROWS);
+
+	ok(db_exec_sql(db, "UPDATE reports SET confirmed_version = NULL, last_version = 0, filed = 0, revision = 7,"
+			   " returned = 0, correction_reason = NULL, correction_at = NULL WHERE agency_id = @s AND year = @y") == 0,
+	   "the school's report 登錄中 at revision 7");
+	is_int(store_test_int(db, ROWS), rows + 1, "un-confirming it queued an outbox row (the trigger)");
+	same_state(db, edu, school, county, year, 1, "登錄中");
+	ok(store_review_report_state(db, school, year, &st) == 1 && st.revision == 7 && !st.returned && !st.confirmed_version,
+	   "its revision, no flag, no version");
+	rows = store_test_int(db, ROWS);
+	ok(db_exec_sql(db, "UPDATE reports SET filed = 1, revision = 8 WHERE agency_id = @s AND year = @y") == 0 &&
+	   store_test_int(db, ROWS) == rows, "a save (filed, revision) queues no row of the trigger's");
+	same_state(db, edu, school, county, year, 2, "已登錄完成");
+	ok(db_exec_sql(db, "UPDATE reports SET filed = 0, returned = 1, return_comment = '請補電費單', returned_at = NOW()"
+			   " WHERE agency_id = @s AND year = @y") == 0 && store_test_int(db, ROWS) == rows + 1, "退回: a row");
+	same_state(db, edu, school, county, year, 1, "登錄中（退回）");
+	ok(store_review_report_state(db, school, year, &st) == 1 && st.returned && !strcmp(st.return_comment, "請補電費單"),
+	   "the flag and the comment");
+	ok(db_exec_sql(db, "UPDATE reports SET filed = 1, confirmed_version = 1, last_version = 1 WHERE agency_id = @s AND year = @y") == 0 &&
+	   store_test_int(db, ROWS) == rows + 2, "確認: a row");
+	same_state(db, edu, school, county, year, 3, "已確認");
+	ok(db_exec_sql(db, "UPDATE reports SET correction_reason = 'abc', correction_at = '2026-01-02 03:04:05'"
+			   " WHERE agency_id = @s AND year = @y") == 0 && store_test_int(db, ROWS) == rows + 3, "申請更正: a row");
+	ok(store_review_report_state(db, school, year, &st) == 1 && !strcmp(st.correction_reason, "abc") &&
+	   !strcmp(st.correction_at, "2026-01-02 03:04:05") && st.confirmed_version == 1, "the correction and its time");
+	ok(db_exec_sql(db, "UPDATE reports SET correction_reason = 'ABC' WHERE agency_id = @s AND year = @y") == 0 &&
+	   store_test_int(db, ROWS) == rows + 4, "the reason changed in letter case only, the same second: a row");
+	ok(db_exec_sql(db, "UPDATE reports SET correction_reason = 'ABC', revision = revision WHERE agency_id = @s AND year = @y") == 0 &&
+	   store_test_int(db, ROWS) == rows + 4, "nothing of the state changed: no row");
+	ok(store_review_report_state(db, 0, year, &st) == 0, "no such agency: 0");
+	ok(store_review_report_state(db, edu, 1999, &st) == 1 && st.status == 0 && st.revision == 0 && !*st.correction_reason,
+	   "no report: 未登錄, revision 0");
+#undef ROWS
+}
+
+/* Another connection's try at a row, without waiting: 0 taken (and let go), -1 refused, -2 no connection. */
+static int try_elsewhere(const char *sql, long long id)
+{
+	struct db other;
+	struct db_stmt *st;
+	int rc = -2;
+
+	if (db_init(&other, &store_test_cfg) || db_connect(&other))
+		return -2;
+	if (!db_begin(&other) && (st = db_prepare(&other, sql))) {
+		db_bind_int(st, 0, id);
+		rc = db_exec(st) ? -1 : 0;
+		db_reset(st);
+	}
+	db_rollback(&other);
+	db_release(&other);
+	return rc;
+}
+
+/*
+ * The two locking reads of an action, each in a transaction of its own
+ * (rolled back), on committed rows: the demo school and a report of its
+ * own in 2000 (a year no county has; deleted at the end).
+ */
+static void test_locks(struct db *db)
+{
+	long long school = store_test_int(db, "SELECT @s := a.id FROM agencies a JOIN counties c ON c.id = a.county_id"
+					       " WHERE c.letter = 'Z' AND a.code = '371036500X'");
+	long long rid, id = 0, rev = -1;
+	struct store_review_subject sub;
+
+	ok(db_exec_sql(db, "INSERT INTO reports (agency_id, year, revision, filed) VALUES (@s, 2000, 5, 1)") == 0,
+	   "a committed report of the test's own");
+	rid = store_test_int(db, "SELECT id FROM reports WHERE agency_id = @s AND year = 2000");
+	ok(db_begin(db) == 0 && store_review_lock_report(db, school, 2000, &id, &rev) == 1, "its row locked");
+	ok(id == rid && rev == 5, "its id and revision");
+	is_int(try_elsewhere("SELECT id FROM reports WHERE id = ? LOCK IN SHARE MODE NOWAIT", rid), -1,
+	       "another transaction cannot even read it in share mode meanwhile (FOR UPDATE)");
+	ok(db_rollback(db) == 0 && try_elsewhere("SELECT id FROM reports WHERE id = ? FOR UPDATE NOWAIT", rid) == 0, "let go");
+	ok(db_begin(db) == 0 && store_review_lock_report(db, school, 1999, &id, &rev) == 0 && db_rollback(db) == 0, "no report: 0");
+	ok(db_exec_sql(db, "DELETE FROM reports WHERE agency_id = @s AND year = 2000") == 0, "the report removed");
+
+	ok(db_begin(db) == 0 && store_review_subject(db, school, &sub) == 1, "the school read in share mode");
+	is_int(try_elsewhere("SELECT id FROM agencies WHERE id = ? FOR UPDATE NOWAIT", school), -1,
+	       "a move (FOR UPDATE) waits meanwhile");
+	is_int(try_elsewhere("SELECT id FROM agencies WHERE id = ? LOCK IN SHARE MODE NOWAIT", school), 0,
+	       "another action's share-mode read does not");
+	ok(db_rollback(db) == 0, "let go");
+}
+
+/* Where an agency is, as an action decides who may act. */
+static void test_subject(struct db *db, long long hall, long long edu, long long school, int county, int year)
+{
+	struct store_review_subject sub;
+	long long id = 0, rev = -1;
+
+	ok(store_review_subject(db, school, &sub) == 1 && sub.county_id == county && sub.parent_id == edu && sub.active == 1,
+	   "the school: its county, its parent, active");
+	ok(store_review_subject(db, hall, &sub) == 1 && sub.parent_id == 0, "the hall: no parent (0)");
+	ok(db_exec_sql(db, "UPDATE agencies SET active = 0 WHERE id = @s") == 0 && store_review_subject(db, school, &sub) == 1 &&
+	   sub.active == 0, "a deactivated agency: active 0");
+	is_int(store_review_subject(db, 0, &sub), 0, "no such agency: 0");
+	ok(store_review_lock_report(db, school, year, &id, &rev) == 1 &&
+	   id == store_test_int(db, "SELECT id FROM reports WHERE agency_id = @s AND year = @y") && rev == 8,
+	   "the test's report: its id and revision 8");
 }
 
 int main(void)
@@ -148,6 +322,7 @@ int main(void)
 	int county, year;
 
 	store_test_open(&db);
+	test_locks(&db);
 	ok(db_begin(&db) == 0, "a transaction");
 	hall = store_test_int(&db, "SELECT @h := a.id FROM agencies a JOIN counties c ON c.id = a.county_id"
 				   " WHERE c.letter = 'Z' AND a.code = '371000000A'");
@@ -162,8 +337,10 @@ int main(void)
 	test_rights(&db, hall, edu, school, county);
 	test_stamp(&db, school, county, year);
 	test_trail(&db, hall, edu, school);
-	test_pending(&db, hall, school, year);
-	test_children(&db, hall, edu, school, year);
+	test_pending(&db, hall, school, county, year);
+	test_children(&db, hall, edu, school, county, year);
+	test_states(&db, edu, school, county, year);
+	test_subject(&db, hall, edu, school, county, year);
 
 	ok(db_rollback(&db) == 0, "rolled back");
 	db_release(&db);
