@@ -6,7 +6,8 @@
 // On 連江縣 (Z) 2013, which no other suite writes; everything is put back at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, csrfOf, loginAs, sql } from '../lib.mjs';
+import { spawn } from 'node:child_process';
+import { Client, STACK, csrfOf, loginAs, sql, waitFor } from '../lib.mjs';
 
 const Y = 2013;
 const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
@@ -265,6 +266,81 @@ test('unlocking needs a reason (beside the field, typed back); a stale lock is 4
   const version = f.text.match(/name="version" value="(\d+)"/)[1];
   const edit = await team.post('/team/activities', { csrf: csrfOf(f.text), action: 'save', method: 'elec_street', year: String(Y), id: lineId, version, description: TAG, q: '2000' });
   assert.equal(edit.status, 303, 'unlocked: the line changes');
+});
+
+/*
+ * Another transaction holding the county-year's row (`mode`: FOR UPDATE as 年度鎖定 does, or in share
+ * mode as a save or a 確認 does) and making `change` in it, as MariaDB's root (who reads InnoDB's lock
+ * waits); it commits as soon as another transaction waits for a lock on inventory_years (at most 10 s),
+ * so a request that meets it waits and then goes on.  held: resolves once the row is held; done: the
+ * client's output and exit.  It looks every 150 ms: InnoDB refreshes what information_schema shows of
+ * its locks only when it was last read more than 100 ms before.
+ */
+function holder(mode, change) {
+  const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const held = new Promise((resolve, reject) => {
+    p.stdout.on('data', (d) => { out += d; if (out.includes('held')) resolve(); });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('exit', () => reject(new Error(`the holder ended before holding the row: ${out}`)));
+  });
+  held.catch(() => {});
+  const done = new Promise((resolve) => p.on('exit', (code) => resolve({ code, out })));
+  p.stdin.end(`BEGIN;
+SELECT lock_id FROM inventory_years WHERE county_id = ${Z} AND year = ${Y} ${mode};
+${change}
+SELECT 'held';
+DELIMITER //
+BEGIN NOT ATOMIC
+  DECLARE i INT DEFAULT 0;
+  WHILE i < 70 AND NOT EXISTS (SELECT 1 FROM information_schema.INNODB_LOCK_WAITS w
+    JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id WHERE l.lock_table LIKE '%\`inventory_years\`') DO
+    DO SLEEP(0.15);
+    SET i = i + 1;
+  END WHILE;
+END //
+DELIMITER ;
+SELECT 'waiters', COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w
+  JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id WHERE l.lock_table LIKE '%\`inventory_years\`';
+COMMIT;
+`);
+  return { held, done };
+}
+
+test('concurrency: a line\'s save that waited for a lock being taken is refused once it is; a lock that waited for a filing sees it (409)', async () => {
+  const [[teamId]] = sql(`SELECT id FROM accounts WHERE county_id = ${Z} AND login = 'TEAM'`);
+  // A save of a line meets a 年度鎖定 in progress: its first look saw the year unlocked; under the row lock it is locked.
+  const f = await team.get(`/team/activities?year=${Y}&edit=${lineId}`);
+  const version = f.text.match(/name="version" value="(\d+)"/)[1];
+  const line = () => sql(`SELECT kg_milli, version FROM county_activities WHERE id = ${lineId}`)[0].join('/');
+  const before = line();
+  let h = holder('FOR UPDATE', `INSERT INTO year_locks (county_id, year, locked_at, locked_by) VALUES (${Z}, ${Y}, NOW(), ${teamId});
+UPDATE inventory_years SET lock_id = LAST_INSERT_ID() WHERE county_id = ${Z} AND year = ${Y};`);
+  await h.held;
+  const r = await team.post('/team/activities', { csrf: csrfOf(f.text), action: 'save', method: 'elec_street', year: String(Y), id: lineId, version, description: TAG, q: '3000' });
+  let { code, out } = await h.done;
+  assert.equal(code, 0, out);
+  assert.match(out, /waiters\t1/, 'the save waited for the lock being taken');
+  assert.equal(r.status, 409, 'then found the year locked');
+  assert.match(r.text, /本年度已鎖定/);
+  assert.equal(line(), before, 'nothing written');
+  sql(`UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${Z} AND year = ${Y};
+       DELETE FROM year_locks WHERE county_id = ${Z} AND year = ${Y} AND id > ${lockId}`);
+
+  // A lock meets a filing in progress (holding the row in share mode, as a save does): it waits, then sees it.
+  sql(`UPDATE reports SET filed = 0, confirmed_version = NULL, last_version = 0 WHERE agency_id = ${SCHOOL} AND year = ${Y}`);
+  const page = await team.get(`/team/years/lock?year=${Y}`);
+  assert.equal(listed(page.text)[SCHOOL], '1', 'the page shows the school 登錄中');
+  const counts = [yearRow(), locks(), audits()].join(' ');
+  h = holder('LOCK IN SHARE MODE', `UPDATE reports SET filed = 1, filed_at = NOW() WHERE agency_id = ${SCHOOL} AND year = ${Y};`);
+  await h.held;
+  const lock = await team.post('/team/years/lock', lockForm(page.text));
+  ({ code, out } = await h.done);
+  assert.equal(code, 0, out);
+  assert.match(out, /waiters\t1/, 'the lock waited for the filing');
+  assert.equal(lock.status, 409, 'then found the school filed');
+  assert.match(lock.text, /<li>371036500X 連江縣介壽國中小：頁面顯示為登錄中，現為已登錄完成<\/li>/);
+  assert.equal([yearRow(), locks(), audits()].join(' '), counts, 'nothing written');
 });
 
 test('年度管理: 確認期限 from 1 to 365, refused beside the field with the value typed back; not sent, left as it is', async () => {
