@@ -39,8 +39,8 @@ WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o s
 	form.o audit.o factors.o report.o report_save.o page_healthz.o page_account.o page_report.o page_review.o review.o page_review_act.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
 # The public site's pages (and 公開資訊), the admin's content page, and the non-agency activities' saves.
 WEB_OBJ += $(addprefix $(O)/web/, page_home.o page_info.o page_public.o page_admin_content.o page_activities_post.o)
-# The login pages, and the team's years and accounts pages.
-WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_team_accounts.o)
+# The login pages, and the team's years (and their 年度鎖定) and accounts pages.
+WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_year_lock.o page_team_accounts.o)
 # The report form's page (issue 11: split from page_report.c).
 WEB_OBJ += $(O)/web/report_form.o
 # A report's confirmed versions and their diff (issue 12).

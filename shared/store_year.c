@@ -1,5 +1,6 @@
-/* store_year.c: the inventory years (inventory_years), per county and for the platform: open, deadline, publication. */
+/* store_year.c: the inventory years (inventory_years), per county and for the platform: open, deadline, publication, lock. */
 #include <stdio.h>
+#include <string.h>
 
 #include "store_report.h"   /* STORE_REPORT_STATUS_SQL (store_year_report_each) */
 #include "store_year.h"
@@ -11,7 +12,7 @@ static int stopped(struct db_stmt *st, int r)
 	return r;
 }
 
-/* Column i of the current row into dst (cut to size, "" for NULL). */
+/* The platform's years: the first and last of any county. */
 int store_year_span(struct db *db, int *first, int *last)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT MIN(year), MAX(year) FROM inventory_years");
@@ -65,10 +66,30 @@ int store_year_set(struct db *db, int county_id, int year, int is_open, const ch
 	return 0;
 }
 
+int store_year_set_confirm_within(struct db *db, int county_id, int year, int days, int *changed)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE inventory_years SET confirm_within_days = ? WHERE county_id = ? AND year = ?");
+
+	*changed = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, days);
+	db_bind_int(st, 1, county_id);
+	db_bind_int(st, 2, year);
+	if (db_exec(st))
+		return -1;
+	*changed = db_affected(st) != 0;
+	return 0;
+}
+
 int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ctx, const struct store_year_row *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT year, is_open, IFNULL(DATE_FORMAT(deadline, '%Y-%m-%d'), '') FROM inventory_years"
-				       " WHERE county_id = ? ORDER BY year DESC");
+	struct db_stmt *st = db_prepare(db,
+		"SELECT y.year, y.is_open, IFNULL(DATE_FORMAT(y.deadline, '%Y-%m-%d'), ''), y.confirm_within_days, y.published_at IS NOT NULL,"
+		" IFNULL(y.lock_id, 0), IFNULL(DATE_FORMAT(l.locked_at, '%Y-%m-%d %H:%i'), ''), IFNULL(a.login, ''),"
+		" (SELECT COUNT(*) FROM year_lock_exceptions e WHERE e.lock_id = y.lock_id)"
+		" FROM inventory_years y LEFT JOIN year_locks l ON l.id = y.lock_id LEFT JOIN accounts a ON a.id = l.locked_by"
+		" WHERE y.county_id = ? ORDER BY y.year DESC");
 	struct store_year_row row;
 	int r;
 
@@ -81,6 +102,12 @@ int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ct
 		row.year = (int)db_col_int(st, 0);
 		row.is_open = (int)db_col_int(st, 1);
 		db_col_copy(st, 2, row.deadline, sizeof(row.deadline));
+		row.confirm_within_days = (int)db_col_int(st, 3);
+		row.published = (int)db_col_int(st, 4);
+		row.lock_id = db_col_int(st, 5);
+		db_col_copy(st, 6, row.locked_at, sizeof(row.locked_at));
+		db_col_copy(st, 7, row.locked_by, sizeof(row.locked_by));
+		row.exceptions = (int)db_col_int(st, 8);
 		if (each(ctx, &row))
 			break;
 	}
@@ -152,13 +179,15 @@ int store_year_report_each(struct db *db, long long agency_id, int county_id,
 
 /* Publication (盤查清冊, 公開資訊, the home page, and the non-agency lines it freezes). */
 
-int store_year_get_state(struct db *db, int county, int year, struct store_year_state *out)
+/* The state's columns (read_state reads them in this order). */
+#define STATE_COLUMNS "is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), ''), IFNULL(lock_id, 0)"
+
+/* Runs st (the county-year's state, plain or locked): 1 with *out, 0 none (*out zeroed), -1. */
+static int read_state(struct db_stmt *st, int county, int year, struct store_year_state *out)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), '')"
-		" FROM inventory_years WHERE county_id = ? AND year = ?");
 	int r;
 
+	memset(out, 0, sizeof(*out));
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county);
@@ -169,23 +198,22 @@ int store_year_get_state(struct db *db, int county, int year, struct store_year_
 		out->is_open = (int)db_col_int(st, 0);
 		out->published = (int)db_col_int(st, 1);
 		db_col_copy(st, 2, out->published_at, sizeof(out->published_at));
+		out->lock_id = db_col_int(st, 3);
+		out->locked = out->lock_id != 0;
 	}
 	db_reset(st);
 	return r;
 }
 
-int store_year_lock(struct db *db, int county, int year)
+int store_year_get_state(struct db *db, int county, int year, struct store_year_state *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
+	return read_state(db_prepare(db, "SELECT " STATE_COLUMNS " FROM inventory_years WHERE county_id = ? AND year = ?"), county, year, out);
+}
 
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	db_reset(st);
-	return 0;
+int store_year_lock_row(struct db *db, int county, int year, struct store_year_state *out)
+{
+	return read_state(db_prepare(db, "SELECT " STATE_COLUMNS " FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE"),
+			  county, year, out);
 }
 
 int store_year_publish(struct db *db, int county, int year, long long account)
@@ -225,25 +253,6 @@ int store_year_is_published(struct db *db, int county_id, int year)
 	r = db_step(st);
 	if (r == 1)
 		r = db_col_int(st, 0) != 0;
-	db_reset(st);
-	return r;
-}
-
-int store_year_lock_published(struct db *db, int county_id, int year, int *published)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT published_at IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
-	int r;
-
-	*published = 0;
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	r = db_step(st);
-	if (r == 1)
-		*published = db_col_int(st, 0) != 0;
 	db_reset(st);
 	return r;
 }

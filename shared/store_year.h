@@ -1,4 +1,4 @@
-/* store_year.h: the inventory years (inventory_years), per county and for the platform: open, deadline, publication. */
+/* store_year.h: the inventory years (inventory_years), per county and for the platform: open, deadline, publication, lock. */
 #ifndef CITYINV_STORE_YEAR_H
 #define CITYINV_STORE_YEAR_H
 
@@ -25,11 +25,24 @@ int store_year_exists(struct db *db, int county_id, int year);
  */
 int store_year_set(struct db *db, int county_id, int year, int is_open, const char *deadline, int *changed);
 
-/* One of a county's years. */
+/*
+ * Sets N of the team's waiting list (confirm_within_days, 1 to 365: the
+ * caller checked it) of county_id's `year`; *changed tells whether it was
+ * different before.  0 / -1.
+ */
+int store_year_set_confirm_within(struct db *db, int county_id, int year, int days, int *changed);
+
+/* One of a county's years, as 年度管理 lists it. */
 struct store_year_row {
 	int year;
 	int is_open;
-	char deadline[11];   /* YYYY-MM-DD, "" when none */
+	char deadline[11];          /* YYYY-MM-DD, "" when none */
+	int confirm_within_days;
+	int published;
+	long long lock_id;          /* the 年度鎖定 in force, 0 when not locked; then: */
+	char locked_at[17];         /* YYYY-MM-DD HH:MM */
+	char locked_by[41];         /* the account's login */
+	int exceptions;             /* agencies locked without being 已確認 */
 };
 
 /* county_id's years, latest first, each passed to each(ctx, row) (non-zero stops).  0 / -1. */
@@ -61,12 +74,14 @@ int store_year_report_each(struct db *db, long long agency_id, int county_id,
 			   int (*each)(void *ctx, const struct store_year_report *row), void *ctx);
 
 /*
- * Publication: a county-year's inventory is published (published_at) by
- * the team once the year is closed, and withdrawn again; while it is
- * published its non-agency lines are read-only.  A writer of either takes
- * the county-year's row FOR UPDATE first (store_year_lock,
- * store_year_lock_published), inside the caller's transaction, so neither
- * slips in between the other's check and its write.
+ * Publication and 年度鎖定: a county-year's inventory is published
+ * (published_at) by the team once the year is locked (lock_id), and
+ * withdrawn again; while it is locked or published its non-agency lines
+ * are read-only, and a published year cannot be unlocked.  Whoever writes
+ * one of these, or a non-agency line, takes the county-year's row FOR
+ * UPDATE first and reads its state under that lock (store_year_lock_row),
+ * inside the caller's transaction, so none slips in between another's
+ * check and its write.
  */
 
 /* The county-year's state in inventory_years. */
@@ -74,11 +89,17 @@ struct store_year_state {
 	int is_open;
 	int published;
 	char published_at[20];  /* "YYYY-MM-DD HH:MM", "" when not published */
+	int locked;             /* 年度鎖定 in force */
+	long long lock_id;      /* its year_locks.id, 0 when not locked */
 };
-/* 1 found, 0 the county has no such year, -1. */
+/* A plain read (a page's): 1 found, 0 the county has no such year, -1. */
 int store_year_get_state(struct db *db, int county, int year, struct store_year_state *out);
-/* Locks the county-year's row until the transaction ends (publication).  0 / -1. */
-int store_year_lock(struct db *db, int county, int year);
+/*
+ * Inside the caller's transaction: locks the county-year's row FOR UPDATE
+ * until the transaction ends and reads its state under that lock (the one
+ * a change relies on).  1 found, 0 no such county-year (*out zeroed), -1.
+ */
+int store_year_lock_row(struct db *db, int county, int year, struct store_year_state *out);
 /* Publishes the county-year now, by `account`.  0 / -1. */
 int store_year_publish(struct db *db, int county, int year, long long account);
 /* Withdraws the county-year's publication.  0 / -1. */
@@ -87,15 +108,9 @@ int store_year_withdraw(struct db *db, int county, int year);
 /*
  * Is the county-year published?  1 published, 0 not (or no such
  * county-year), -1 error.  A plain read: the answer may change at once;
- * store_year_lock_published() is the one a change relies on.
+ * store_year_lock_row() is the one a change relies on.
  */
 int store_year_is_published(struct db *db, int county_id, int year);
-/*
- * Inside the caller's transaction: locks the county-year's row (FOR
- * UPDATE, as publishing does) and reads whether it is published into
- * *published.  1 found, 0 no such county-year (*published 0), -1 error.
- */
-int store_year_lock_published(struct db *db, int county_id, int year, int *published);
 
 /*
  * 年度鎖定 (docs/workflow.md): inside the caller's transaction, takes the

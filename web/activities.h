@@ -20,8 +20,8 @@ struct activity_values {
 int activities_render(struct request *req, int year, const struct na_method *m, const struct activity_values *v,
 		      const struct form *f, const char *flash);
 
-/* The year's page refused with flash: nothing of the year may change while it is published (409). */
-int activities_published(struct request *req, int year);
+/* The year's page refused (409): nothing of the year may change while it is locked (年度鎖定) or published. */
+int activities_frozen(struct request *req, int year);
 
 /* 503 after a database failure; returns req->status. */
 int activities_unavailable(struct request *req);

@@ -9,6 +9,7 @@
 #include "routes.h"
 #include "session.h"
 #include "store_activity.h"
+#include "store_year.h"
 #include "util.h"
 
 /*
@@ -18,7 +19,8 @@
  * form is one method at a time (?method=), without scripts; a refused
  * form comes back with what was typed and the reason beside the field
  * (page_activities_post.c saves and deletes).  An edit carries the line's
- * version: a line changed meanwhile is not overwritten.
+ * version: a line changed meanwhile is not overwritten.  While the year is
+ * locked (年度鎖定) or published its lines are shown read-only, with why.
  */
 
 enum { ACT_YEAR, ACT_METHOD, ACT_EDIT, ACT_SAVED, ACT_DELETED, ACT__MAX };
@@ -37,13 +39,26 @@ int activities_unavailable(struct request *req)
 	return req->status;
 }
 
-int activities_published(struct request *req, int year)
+int activities_frozen(struct request *req, int year)
 {
-	struct form f = { .nerr = 0 };
+	req->status = 409;   /* the page reads the state again and says why */
+	return activities_render(req, year, NULL, NULL, NULL, NULL);
+}
 
-	form_error(&f, "_", "published");
-	req->status = 409;
-	return activities_render(req, year, NULL, NULL, &f, "本年度盤查成果已公開，非機關活動資料不可修改；請先於「盤查清冊」撤回公開。");
+/* Why the year's lines cannot change (ys: locked or published), above them; the refused change's page (409) as an error. */
+static void frozen_notice(struct request *req, int year, const struct store_year_state *ys)
+{
+	struct strbuf *o = &req->body;
+
+	html(o, req->status == 409 ? "<p class=\"flash error\" role=\"status\" id=\"frozen\">未變更：" : "<p class=\"notice\" id=\"frozen\">");
+	if (ys->locked && ys->published)
+		html(o, "本年度已鎖定且盤查成果已公開，非機關活動資料不可修改；須先於「盤查清冊」撤回公開，再解除");
+	else if (ys->locked)
+		html(o, "本年度已鎖定，非機關活動資料不可修改；須先解除");
+	else
+		html(o, "本年度盤查成果已公開，非機關活動資料不可修改；請先於「盤查清冊」撤回公開。</p>");
+	if (ys->locked)
+		strbuf_addf(o, "<a href=\"/team/years/lock?year=%d\">年度鎖定</a>。</p>", year);
 }
 
 /* The label of choice `key` of option `o`, or the key. */
@@ -145,6 +160,7 @@ static void sum_cell(struct strbuf *o, long long v)
 struct listing {
 	struct request *req;
 	int year;
+	int frozen;             /* locked or published: no 修改 or 刪除 */
 	int n;
 	long long cat_total[INV_CAT__MAX], emissions, removals;
 };
@@ -223,6 +239,10 @@ static int list_row(void *ctx, const struct activity_row *r)
 	row_method(o, r);
 	strbuf_addf(o, "</span></td><td>範疇%s</td><td class=\"num kg\">", r->scope == 2 ? "二" : "一");
 	html_milli(o, r->kg_milli);
+	if (l->frozen) {
+		html(o, "</td><td></td></tr>");
+		return 0;
+	}
 	strbuf_addf(o, "</td><td><a href=\"/team/activities?year=%d&amp;edit=%lld\">修改</a> "
 		    "<form method=\"post\" action=\"/team/activities\" class=\"inline\">", l->year, r->id);
 	html_hidden(o, "csrf", req->csrf);
@@ -252,16 +272,9 @@ static void list_totals(struct strbuf *o, const struct listing *l)
 	html(o, "</td><td></td></tr></tfoot></table>");
 }
 
-int activities_render(struct request *req, int year, const struct na_method *m, const struct activity_values *v,
-		      const struct form *f, const char *flash)
+/* The links to each method's form. */
+static void methods_nav(struct strbuf *o, int year)
 {
-	struct strbuf *o = &req->body;
-	struct listing l = { .req = req, .year = year };
-
-	layout_begin(req, "填報非機關單位耗用之活動", "非機關活動");
-	strbuf_addf(o, "<h1>填報非機關單位耗用之活動　民國 %d 年（%d）</h1>", year - 1911, year);
-	if (flash)
-		form_flash(req, f && f->nerr ? "error" : "ok", flash);
 	html(o, "<nav class=\"methods\" aria-label=\"新增活動\"><p>新增：");
 	for (int i = 0; i < na_nmethods; i++) {
 		strbuf_addf(o, "%s<a href=\"/team/activities?year=%d&amp;method=%s\">", i ? "｜" : "", year, na_methods[i].key);
@@ -269,7 +282,28 @@ int activities_render(struct request *req, int year, const struct na_method *m, 
 		html(o, "</a>");
 	}
 	html(o, "</p></nav>");
-	if (m)
+}
+
+int activities_render(struct request *req, int year, const struct na_method *m, const struct activity_values *v,
+		      const struct form *f, const char *flash)
+{
+	struct strbuf *o = &req->body;
+	struct listing l = { .req = req, .year = year };
+	struct store_year_state ys;
+	int r = store_year_get_state(&req->app->db, req->session->county_id, year, &ys);
+
+	if (r < 0)
+		return activities_unavailable(req);
+	l.frozen = r && (ys.locked || ys.published);
+	layout_begin(req, "填報非機關單位耗用之活動", "非機關活動");
+	strbuf_addf(o, "<h1>填報非機關單位耗用之活動　民國 %d 年（%d）</h1>", year - 1911, year);
+	if (l.frozen)
+		frozen_notice(req, year, &ys);
+	else if (flash)
+		form_flash(req, f && f->nerr ? "error" : "ok", flash);
+	if (!l.frozen)
+		methods_nav(o, year);
+	if (m && !l.frozen)
 		render_form(req, year, m, v, f);
 	html(o, "<table id=\"activities\"><thead><tr><th>類別</th><th>活動</th><th>說明</th><th class=\"num\">數量</th>"
 		"<th>係數與方法</th><th>範疇</th><th class=\"num\">排放量(KgCO₂e)</th><th></th></tr></thead><tbody>");

@@ -41,12 +41,15 @@ static const char *const opt_names[NA_MAX_OPTIONS] = { "opt1", "opt2", "opt3" };
 
 /*
  * Before a change: no year (the year page, as a GET), a year the platform
- * does not serve (404), or the year published (409); else 0 with *year.
- * Returns the status of the page it wrote, or 0.
+ * does not serve (404), or the year locked or published (409); else 0 with
+ * *year.  Returns the status of the page it wrote, or 0.  A plain read, so
+ * that a refused change says so before its fields: the write checks again
+ * under the county-year's row lock.
  */
 static int year_gate(struct request *req, const struct form_val *y, int *year)
 {
-	int pub;
+	struct store_year_state ys;
+	int r;
 
 	if (!y->set && !form_error_of(req->in_err, "year"))
 		return layout_year_page(req, "填報非機關單位耗用之活動", "非機關活動", "填報非機關單位耗用之活動", "/team/activities");
@@ -55,10 +58,10 @@ static int year_gate(struct request *req, const struct form_val *y, int *year)
 		return routes_error_page(req);
 	}
 	*year = (int)y->i;
-	pub = store_year_is_published(&req->app->db, req->session->county_id, *year);
-	if (pub < 0)
+	r = store_year_get_state(&req->app->db, req->session->county_id, *year, &ys);
+	if (r < 0)
 		return activities_unavailable(req);
-	return pub ? activities_published(req, *year) : 0;
+	return r && (ys.locked || ys.published) ? activities_frozen(req, *year) : 0;
 }
 
 /* A malformed hidden field (an id, a version): the form was not the page's. */
@@ -288,22 +291,24 @@ static int refused(struct request *req, struct saving *s, const char *why, const
 
 /*
  * Writes the line with its audit row in one transaction, under the
- * county-year's lock (published meanwhile: refused), a new line only below
- * NA_MAX_LINES (nonagency.h BOUNDS), an edit only at the version it read.
+ * county-year's row lock (locked or published meanwhile: refused), a new
+ * line only below NA_MAX_LINES (nonagency.h BOUNDS), an edit only at the
+ * version it read.
  */
 static int write_line(struct request *req, struct saving *s)
 {
 	struct db *db = &req->app->db;
 	const struct session *ses = req->session;
+	struct store_year_state ys;
 	long long lines = 0;
 	char kgtext[64];
-	int pub, r;
+	int r;
 
-	if (db_begin(db) || store_year_lock_published(db, ses->county_id, s->year, &pub) < 0)
+	if (db_begin(db) || store_year_lock_row(db, ses->county_id, s->year, &ys) < 0)
 		goto fail;
-	if (pub) {
+	if (ys.locked || ys.published) {
 		db_rollback(db);
-		return activities_published(req, s->year);
+		return activities_frozen(req, s->year);
 	}
 	if (!s->v.id) {
 		/* Counted under the county-year's row lock, so two saves cannot both take the last place. */
@@ -369,17 +374,18 @@ int page_team_activities_delete(struct request *req)
 	struct db *db = &req->app->db;
 	const struct form_val *in = req->in;
 	struct activity_gone gone;
-	int year, pub, r, st = year_gate(req, &in[DEL_YEAR], &year);
+	struct store_year_state ys;
+	int year, r, st = year_gate(req, &in[DEL_YEAR], &year);
 
 	if (st)
 		return st;
 	if (req->in_err->nerr)
 		return bad_request(req);
-	if (db_begin(db) || store_year_lock_published(db, req->session->county_id, year, &pub) < 0)
+	if (db_begin(db) || store_year_lock_row(db, req->session->county_id, year, &ys) < 0)
 		goto fail;
-	if (pub) {
+	if (ys.locked || ys.published) {
 		db_rollback(db);
-		return activities_published(req, year);
+		return activities_frozen(req, year);
 	}
 	r = store_activity_delete(db, in[DEL_ID].i, in[DEL_VERSION].i, req->session->county_id, year, &gone);
 	if (r < 0)

@@ -15,11 +15,13 @@
 #include "util.h"
 
 /*
- * DESIGN: publishing needs the year closed (agencies can no longer change
- * it) and, while published, the team's non-agency lines of that year are
- * read-only too (page_activities_post.c locks and reads the year's row), so what the public
- * sees does not move under it; to correct it the team withdraws, corrects
- * and publishes again.  The public pages (page_public.c) select published
+ * DESIGN: publishing needs the year locked (年度鎖定, page_year_lock.c:
+ * nothing of it can change, neither the agencies' reports nor the team's
+ * non-agency lines), and a published year cannot be unlocked, so what the
+ * public sees does not move under it; to correct it the team withdraws,
+ * unlocks, corrects, locks and publishes again.  Publishing, withdrawing,
+ * locking and unlocking each take the county-year's row FOR UPDATE and
+ * read its state under that lock (store_year_lock_row).  The public pages (page_public.c) select published
  * county-years in the same query that reads them, so nothing unpublished
  * can leak.
  */
@@ -27,14 +29,14 @@
 /* 盤查清冊: a year (none: the year list), and the notice of the action that led here. */
 enum team_inventory_key {
 	TEAM_INVENTORY_YEAR,
-	TEAM_INVENTORY_MUST_CLOSE,
+	TEAM_INVENTORY_MUST_LOCK,
 	TEAM_INVENTORY_PUBLISHED,
 	TEAM_INVENTORY_WITHDRAWN,
 	TEAM_INVENTORY__MAX
 };
 static const struct form_key team_inventory_keys[TEAM_INVENTORY__MAX] = {
 	[TEAM_INVENTORY_YEAR] = { .name = "year", .kind = FORM_YEAR },
-	[TEAM_INVENTORY_MUST_CLOSE] = { .name = "must_close", .kind = FORM_FLAG },
+	[TEAM_INVENTORY_MUST_LOCK] = { .name = "must_lock", .kind = FORM_FLAG },
 	[TEAM_INVENTORY_PUBLISHED] = { .name = "published", .kind = FORM_FLAG },
 	[TEAM_INVENTORY_WITHDRAWN] = { .name = "withdrawn", .kind = FORM_FLAG },
 };
@@ -125,18 +127,16 @@ static int publish(struct request *req, int on)
 		return req->status;
 	if (db_begin(db))
 		return unavailable(req);
-	if (store_year_lock(db, county, year))
-		goto fail;
-	r = store_year_get_state(db, county, year, &ys);
+	r = store_year_lock_row(db, county, year, &ys);
 	if (r < 0)
 		goto fail;
 	if (!r) {
 		db_rollback(db);
 		return not_found(req);
 	}
-	if (on && ys.is_open) {
+	if (on && !ys.locked) {
 		db_rollback(db);
-		return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&must_close=1", year));
+		return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&must_lock=1", year));
 	}
 	if ((on ? store_year_publish(db, county, year, req->session->account_id) : store_year_withdraw(db, county, year)) ||
 	    audit_add_county(req, year, on ? "公開盤查成果" : "撤回公開", NULL, on ? "公開" : "撤回") || db_commit(db))
@@ -147,7 +147,7 @@ fail:
 	return unavailable(req);
 }
 
-/* POST /team/inventory action=publish: 公開 (a closed year only). */
+/* POST /team/inventory action=publish: 公開 (a locked year only). */
 int page_team_inventory_publish(struct request *req)
 {
 	return publish(req, 1);
@@ -216,10 +216,10 @@ static void team_forms(struct request *req, int year, const struct store_year_st
 		html(o, "<button type=\"submit\" class=\"secondary\">撤回公開</button></p>");
 	} else {
 		html(o, "<p><span class=\"status s0\" id=\"published\">未公開</span> ");
-		if (ys->is_open)
-			html(o, "（本年度仍開放填報，截止後才能公開） ");
+		if (!ys->locked)
+			strbuf_addf(o, "（本年度尚未鎖定：請先完成<a href=\"/team/years/lock?year=%d\">年度鎖定</a>，才能公開） ", year);
 		html_hidden(o, "action", "publish");
-		html(o, ys->is_open ? "<button type=\"submit\" disabled>公開</button></p>" : "<button type=\"submit\">公開</button></p>");
+		html(o, ys->locked ? "<button type=\"submit\">公開</button></p>" : "<button type=\"submit\" disabled>公開</button></p>");
 	}
 	html(o, "</form><form method=\"post\" class=\"inline\" id=\"exports\">");
 	html_hidden(o, "csrf", req->csrf);
@@ -258,8 +258,9 @@ int page_team_inventory(struct request *req)
 	strbuf_addf(o, "<h1>");
 	html_txt(o, inv->county_name);
 	strbuf_addf(o, " 政府機關溫室氣體盤查清冊　民國 %d 年（%d）</h1>", year - 1911, year);
-	if (in[TEAM_INVENTORY_MUST_CLOSE].set)
-		form_flash(req, "error", "請先於「年度管理」截止本年度，再公開盤查成果。");
+	if (in[TEAM_INVENTORY_MUST_LOCK].set)
+		strbuf_addf(o, "<p class=\"flash error\" role=\"status\">未公開：請先完成年度鎖定，再公開盤查成果。"
+			    "<a href=\"/team/years/lock?year=%d\">前往年度鎖定</a></p>\n", year);
 	else if (in[TEAM_INVENTORY_PUBLISHED].set)
 		form_flash(req, "ok", "已公開，民眾可於「公開資訊」查閱。");
 	else if (in[TEAM_INVENTORY_WITHDRAWN].set)

@@ -16,7 +16,8 @@
  * /team/reminders), its progress (/exports) and its download (/download)
  * are together in page_export.c; 盤查清冊's own workbooks are actions of
  * /team/inventory (page_inventory.c); /report/correction (申請更正) is with
- * the report form in page_report.c, /report/versions in page_versions.c.
+ * the report form in page_report.c, /report/versions in page_versions.c;
+ * 年度鎖定 (/team/years/lock) is in page_year_lock.c.
  */
 static const struct route routes[PAGE__MAX] = {
 	[PAGE_HOME]      = { "/",          GET_HEAD, ROLE_PUBLIC, 0, page_home },
@@ -49,6 +50,9 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_DOWNLOAD]       = { "/download",       GET_HEAD, ROLE_LOGGED_IN, 0, page_download, &download_in },
 	[PAGE_TEAM]           = { "/team",           GET_HEAD, ROLE_TEAM, 0, page_team, &team_in },
 	[PAGE_TEAM_YEARS]     = { "/team/years",     GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_years, &team_years_in },
+	[PAGE_TEAM_YEAR_LOCK] = { "/team/years/lock", GET_HEAD, ROLE_TEAM, 0, page_team_year_lock, &team_year_lock_in },
+	[PAGE_TEAM_YEAR_LOCK_TAKE] = { "/team/years/lock", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_year_lock_take, &team_year_lock_take_in, "lock" },
+	[PAGE_TEAM_YEAR_UNLOCK] = { "/team/years/lock", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_year_unlock, &team_year_unlock_in, "unlock" },
 	[PAGE_TEAM_ACCOUNTS]  = { "/team/accounts",  GET_HEAD, ROLE_TEAM, 0, page_team_accounts, &team_accounts_in },
 	[PAGE_TEAM_UNLOCK]    = { "/team/accounts",  METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_unlock, &team_account_in, "unlock" },
 	[PAGE_TEAM_RESET]     = { "/team/accounts",  METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_reset, &team_account_in, "reset" },

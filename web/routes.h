@@ -48,6 +48,9 @@ enum page {
 	PAGE_DOWNLOAD,
 	PAGE_TEAM,
 	PAGE_TEAM_YEARS,
+	PAGE_TEAM_YEAR_LOCK,
+	PAGE_TEAM_YEAR_LOCK_TAKE,
+	PAGE_TEAM_YEAR_UNLOCK,
 	PAGE_TEAM_ACCOUNTS,
 	PAGE_TEAM_UNLOCK,
 	PAGE_TEAM_RESET,
@@ -140,6 +143,10 @@ int page_download(struct request *req);
 extern const struct form_decl download_in;
 int page_team(struct request *req);
 int page_team_years(struct request *req);
+int page_team_year_lock(struct request *req);
+int page_team_year_lock_take(struct request *req);
+int page_team_year_unlock(struct request *req);
+extern const struct form_decl team_year_lock_in, team_year_lock_take_in, team_year_unlock_in;
 int page_team_accounts(struct request *req);
 int page_team_unlock(struct request *req);
 int page_team_reset(struct request *req);

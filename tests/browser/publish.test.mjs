@@ -1,6 +1,7 @@
-// publish.test.mjs: in Chromium, the county team closes a year, opens 盤查清冊 and publishes it;
+// publish.test.mjs: in Chromium, the county team finds 公開 refused until the year is locked, locks
+// it from 年度管理 (年度鎖定, a reason for each agency not 已確認), opens 盤查清冊 and publishes it;
 // a visitor (a fresh browser context) then finds it under 公開資訊 with its charts; after the
-// team withdraws it the visitor no longer can.
+// team withdraws it the visitor no longer can, and the team unlocks the year with a reason.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, sql } from '../lib.mjs';
@@ -11,7 +12,7 @@ let browser;
 before(async () => {
   browser = await launch();
   const w = sql("SELECT id FROM counties WHERE letter = 'W'")[0][0];
-  sql(`UPDATE inventory_years SET is_open = 0, published_at = NULL WHERE county_id = ${w} AND year = ${Y};
+  sql(`UPDATE inventory_years SET is_open = 0, published_at = NULL, lock_id = NULL WHERE county_id = ${w} AND year = ${Y};
        DELETE FROM county_activities WHERE county_id = ${w} AND year = ${Y};
        INSERT INTO county_activities (county_id, year, method, description, quantity, kg_milli, category, scope, factor_text,
          unit_text, method_text, sources, created_by, updated_by, created_at, updated_at)
@@ -20,7 +21,9 @@ before(async () => {
 });
 after(async () => {
   const w = sql("SELECT id FROM counties WHERE letter = 'W'")[0][0];
-  sql(`UPDATE inventory_years SET is_open = 1, published_at = NULL WHERE county_id = ${w} AND year = ${Y};
+  sql(`UPDATE inventory_years SET is_open = 1, published_at = NULL, lock_id = NULL WHERE county_id = ${w} AND year = ${Y};
+       DELETE x FROM year_lock_exceptions x JOIN year_locks l ON l.id = x.lock_id WHERE l.county_id = ${w} AND l.year = ${Y};
+       DELETE FROM year_locks WHERE county_id = ${w} AND year = ${Y};
        DELETE FROM county_activities WHERE county_id = ${w} AND year = ${Y}`);
   await browser?.close();
 });
@@ -35,9 +38,31 @@ async function loginTeam(page) {
   await page.waitForURL(BASE + '/');
 }
 
-test('the team publishes a year and a visitor sees it; withdrawn, it is gone', async () => {
+test('the team locks a year and publishes it, and a visitor sees it; withdrawn, it is gone; then unlocked', async () => {
   const team = await newPage(browser);
   await loginTeam(team);
+  await team.getByRole('link', { name: '盤查清冊' }).click();
+  await team.getByRole('link', { name: /民國 108 年/ }).click();
+  assert.match(await team.locator('#published').textContent(), /未公開/);
+  assert.match(await team.locator('#publication').textContent(), /本年度尚未鎖定：請先完成年度鎖定/);
+  assert.ok(await team.getByRole('button', { name: '公開' }).isDisabled(), 'not locked: 公開 cannot be pressed');
+
+  // 年度管理 → 年度鎖定 of 108: every agency not 已確認 listed, each with its reason.
+  await team.goto(BASE + '/team/years');
+  const yearRow = team.locator(`tr[data-year="${Y}"]`);
+  assert.match(await yearRow.locator('td.lock').textContent(), /未鎖定/);
+  await yearRow.getByRole('link', { name: '年度鎖定' }).click();
+  await team.waitForURL(new RegExp(`/team/years/lock\\?year=${Y}$`));
+  const agencies = sql(`SELECT a.name FROM agencies a JOIN counties c ON c.id = a.county_id AND c.letter = 'W'
+    LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ${Y} WHERE a.active = 1 AND r.confirmed_version IS NULL ORDER BY a.level, a.code`).map(([n]) => n);
+  assert.ok(agencies.includes('金門縣政府'));
+  assert.deepEqual(await team.locator('#exceptions tbody tr td:nth-child(2)').allTextContents(), agencies, 'the agencies not 已確認 in 108');
+  for (const name of agencies) await team.getByRole('textbox', { name: `${name}的例外理由` }).fill(`${name} 108 年未辦理確認`);
+  await team.getByRole('button', { name: '鎖定本年度' }).click();
+  await team.waitForURL(/locked=1/);
+  assert.match(await team.locator('#lock-state').textContent(), /已鎖定/);
+  assert.match(await team.locator('#lock-history').textContent(), /397020000A 金門縣政府：金門縣政府 108 年未辦理確認/);
+
   await team.getByRole('link', { name: '盤查清冊' }).click();
   await team.getByRole('link', { name: /民國 108 年/ }).click();
   assert.match(await team.locator('#published').textContent(), /未公開/);
@@ -66,5 +91,14 @@ test('the team publishes a year and a visitor sees it; withdrawn, it is gone', a
   assert.equal(again.status(), 404);
   await visitor.goto(BASE + '/public');
   assert.equal(await visitor.getByRole('row', { name: /金門縣/ }).count(), 0);
+
+  // Withdrawn, the year may be unlocked again, with a reason.
+  await team.goto(BASE + `/team/years/lock?year=${Y}`);
+  await team.getByRole('textbox', { name: /解除鎖定的理由/ }).fill('更正路燈用電量');
+  await team.getByRole('button', { name: '解除鎖定' }).click();
+  await team.waitForURL(/unlocked=1/);
+  assert.match(await team.locator('#lock-state').textContent(), /未鎖定/);
+  assert.match(await team.locator('#lock-history').textContent(), /理由：更正路燈用電量/);
+  await team.screenshot({ path: shotPath('year-lock.png'), fullPage: true });
   assert.deepEqual(team.problems, []);
 });

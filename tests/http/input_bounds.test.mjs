@@ -40,7 +40,7 @@ test('年度管理: an impossible or malformed deadline is refused beside the ye
   for (const deadline of ['2024-02-31', '2024-06-30junk', '2023-02-29', '2024-13-01', '2024-6-30']) {
     const r = await team.post('/team/years', { csrf: csrfOf(page.text), year: '2024', deadline, is_open: '1' });
     assert.equal(r.status, 400, deadline);
-    const tr = r.text.match(/<tr><td>民國 113 年（2024）<\/td>[\s\S]*?<\/tr>/)[0];
+    const tr = r.text.match(/<tr[^>]*><td>民國 113 年（2024）<\/td>[\s\S]*?<\/tr>/)[0];
     assert.ok(tr.includes(`<input type="date" id="dl-2024" name="deadline" value="${deadline}" aria-invalid="true" aria-describedby="e-dl-2024">`),
       `${deadline}: the typed value back in 2024's field`);
     assert.match(tr, /<p class="field-error" id="e-dl-2024">日期不正確：請依「年-月-日」格式輸入實際存在的日期/, `${deadline}: the reason beside it`);

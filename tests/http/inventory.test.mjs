@@ -1,6 +1,6 @@
 // inventory.test.mjs: 盤查清冊 — totals by category, scope and level equal to independent SQL sums
 // of the agencies' lines and the non-agency lines (outsourced and removals apart); server-drawn
-// SVG charts; publication only of a closed year; the public sees published county-years only.
+// SVG charts; publication only of a locked year (年度鎖定); the public sees published county-years only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +19,23 @@ const Y = 2021;
 const W = () => sql("SELECT id FROM counties WHERE letter = 'W'")[0][0];
 const num = (s) => Number(s.replace(/,/g, ''));
 const cell = (html, id) => html.match(new RegExp(`id="${id}">([-\\d,.]+)`))[1];
+
+// 年度鎖定 of W's year, every agency not 已確認 listed as an exception; and its unlocking.
+async function lockYear(team) {
+  const p = await team.get(`/team/years/lock?year=${Y}`);
+  const form = { csrf: csrfOf(p.text), action: 'lock', year: String(Y) };
+  for (const [, id, st] of p.text.matchAll(/name="st_(\d+)" value="(\d)"/g)) Object.assign(form, { [`st_${id}`]: st, [`reason_${id}`]: '測試：尚未確認' });
+  const r = await team.post('/team/years/lock', form);
+  assert.equal(r.status, 303, r.text);
+}
+async function unlockYear(team) {
+  const p = await team.get(`/team/years/lock?year=${Y}`);
+  const lock = p.text.match(/name="lock" value="(\d+)"/)[1];
+  const r = await team.post('/team/years/lock', { csrf: csrfOf(p.text), action: 'unlock', year: String(Y), lock, reason: '測試結束' });
+  assert.equal(r.status, 303, r.text);
+  sql(`DELETE x FROM year_lock_exceptions x JOIN year_locks l ON l.id = x.lock_id WHERE l.county_id = ${W()} AND l.year = ${Y};
+       DELETE FROM year_locks WHERE county_id = ${W()} AND year = ${Y}`);
+}
 
 async function setYearOpen(team, open) {
   const p = await team.get('/team/years');
@@ -86,22 +103,24 @@ test('the inventory of a year: totals equal independent sums of its parts; chart
   assert.doesNotMatch(page.text, /<script/);
 });
 
-test('publication: only a closed year; the public sees published county-years only; withdrawal hides it again', async () => {
+test('publication: only a locked year; the public sees published county-years only; withdrawal hides it again', async () => {
   const team = await login('W', 'TEAM');
   const anon = new Client();
   assert.equal((await anon.get(`/public?county=W&year=${Y}`)).status, 404, 'unpublished: not found');
   assert.doesNotMatch((await anon.get('/public')).text, /county=W&amp;year=/);
-  // Open year: publishing is refused.
-  assert.equal((await setYearOpen(team, true)).status, 303);
-  let inv = await team.get(`/team/inventory?year=${Y}`);
+  // Not locked, whether open or closed: publishing is refused.
+  for (const open of [true, false]) {
+    assert.equal((await setYearOpen(team, open)).status, 303);
+    const inv = await team.get(`/team/inventory?year=${Y}`);
+    const r = await team.post('/team/inventory', { csrf: csrfOf(inv.text), year: String(Y), action: 'publish' });
+    assert.equal(r.status, 303);
+    assert.match(r.headers.get('location'), /must_lock=1/, `open ${open}`);
+    assert.equal(sql(`SELECT published_at IS NULL FROM inventory_years WHERE county_id = ${W()} AND year = ${Y}`)[0][0], '1');
+  }
+  // Locked: published.
+  await lockYear(team);
+  const inv = await team.get(`/team/inventory?year=${Y}`);
   let r = await team.post('/team/inventory', { csrf: csrfOf(inv.text), year: String(Y), action: 'publish' });
-  assert.equal(r.status, 303);
-  assert.match(r.headers.get('location'), /must_close=1/);
-  assert.equal(sql(`SELECT published_at IS NULL FROM inventory_years WHERE county_id = ${W()} AND year = ${Y}`)[0][0], '1');
-  // Closed: published.
-  assert.equal((await setYearOpen(team, false)).status, 303);
-  inv = await team.get(`/team/inventory?year=${Y}`);
-  r = await team.post('/team/inventory', { csrf: csrfOf(inv.text), year: String(Y), action: 'publish' });
   assert.equal(r.status, 303);
   const teamPage = await team.get(`/team/inventory?year=${Y}`);
   assert.match(teamPage.text, /id="published">已公開/);
@@ -136,7 +155,8 @@ test('publication: only a closed year; the public sees published county-years on
   assert.equal(r.status, 303);
   assert.equal((await anon.get(`/public?county=W&year=${Y}`)).status, 404);
   assert.doesNotMatch((await anon.get('/public')).text, new RegExp(`county=W&amp;year=${Y}`));
-  // Leave the year open again for the suites that follow.
+  // Leave the year unlocked and open again for the suites that follow.
+  await unlockYear(team);
   assert.equal((await setYearOpen(team, true)).status, 303);
   // Only the team may publish; an agency is refused.
   const agency = await login('W', '397020000A');

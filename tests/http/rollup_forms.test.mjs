@@ -32,9 +32,9 @@ test('GET /team/inventory: a year outside the data, or not a year, is 404; none 
     assert.match(r.text, new RegExp(`民國 ${y - 1911} 年（${y}）</h1>`));
   }
   // The notices are flags: sent at all (even blank) is on.
-  assert.match((await team.get(`/team/inventory?year=${FIRST}&must_close=`)).text, /請先於「年度管理」截止本年度/);
+  assert.match((await team.get(`/team/inventory?year=${FIRST}&must_lock=`)).text, /請先完成年度鎖定/);
   assert.match((await team.get(`/team/inventory?year=${FIRST}&withdrawn=1`)).text, /已撤回公開。/);
-  assert.doesNotMatch((await team.get(`/team/inventory?year=${FIRST}`)).text, /已撤回公開。|請先於「年度管理」/);
+  assert.doesNotMatch((await team.get(`/team/inventory?year=${FIRST}`)).text, /已撤回公開。|請先完成年度鎖定/);
 });
 
 test('POST /team/inventory: each action its own route; a bad year is 404, a bad action 400, and nothing is written', async () => {
@@ -80,11 +80,11 @@ test('GET /public: a county and a year, both valid and published, or 404; either
     assert.equal(r.status, 200, q);
     assert.match(r.text, /<table id="published">/, q);
   }
-  // A published year, its county's letter in either case.
+  // A published year, its county's letter in either case (locked first, as publishing needs: set up here, tested in year_lock.test.mjs).
   const team = await login('W', 'TEAM');
   const w = W();
-  const [[wasOpen]] = sql(`SELECT is_open FROM inventory_years WHERE county_id = ${w} AND year = ${LAST}`);
-  sql(`UPDATE inventory_years SET is_open = 0 WHERE county_id = ${w} AND year = ${LAST}`);
+  sql(`INSERT INTO year_locks (county_id, year, locked_at, locked_by) SELECT ${w}, ${LAST}, NOW(), id FROM accounts WHERE county_id = ${w} AND login = 'TEAM';
+       UPDATE inventory_years SET lock_id = LAST_INSERT_ID() WHERE county_id = ${w} AND year = ${LAST}`);
   try {
     const inv = await team.get(`/team/inventory?year=${LAST}`);
     assert.equal((await team.post('/team/inventory', { csrf: csrfOf(inv.text), year: String(LAST), action: 'publish' })).status, 303);
@@ -96,7 +96,8 @@ test('GET /public: a county and a year, both valid and published, or 404; either
     assert.equal((await team.post('/team/inventory', { csrf: csrfOf(inv.text), year: String(LAST), action: 'withdraw' })).status, 303);
     assert.equal((await anon.get(`/public?county=W&year=${LAST}`)).status, 404, 'withdrawn');
   } finally {
-    sql(`UPDATE inventory_years SET is_open = ${wasOpen}, published_at = NULL, published_by = NULL WHERE county_id = ${w} AND year = ${LAST}`);
+    sql(`UPDATE inventory_years SET lock_id = NULL, published_at = NULL, published_by = NULL WHERE county_id = ${w} AND year = ${LAST};
+         DELETE FROM year_locks WHERE county_id = ${w} AND year = ${LAST}`);
   }
 });
 

@@ -1,4 +1,4 @@
-/* store_year_test.c: the years the platform serves, as inventory_years says (store_year, years): open, deadlines, publication. */
+/* store_year_test.c: the years the platform serves, as inventory_years says (store_year, years): open, deadlines, 確認期限, publication, lock. */
 #include <stdarg.h>
 #include <string.h>
 
@@ -73,9 +73,24 @@ static void test_county_years(struct db *db)
 	ok(store_year_set(db, 22, last + 1, 1, "", &changed) == 0 && changed == 0, "a year the county does not have: nothing changed");
 	ok(store_year_set(db, 22, last, 0, "2026-01-31", &changed) == 0, "the last closed with a deadline");
 
+	ok(store_year_set_confirm_within(db, 22, last, 14, &changed) == 0 && changed == 0, "確認期限 14 again (the default): not changed");
+	ok(store_year_set_confirm_within(db, 22, last, 30, &changed) == 0 && changed == 1, "確認期限 30: changed");
+	ok(store_year_set_confirm_within(db, 22, last + 1, 30, &changed) == 0 && changed == 0, "a year the county does not have: nothing");
+	ok(db_exec_sql(db, "INSERT INTO year_locks (county_id, year, locked_at, locked_by) SELECT 22, MAX(y.year), '2026-01-02 03:04:05',"
+			   " (SELECT id FROM accounts WHERE county_id = 22 AND login = 'TEAM') FROM inventory_years y WHERE y.county_id = 22") == 0 &&
+	   db_exec_sql(db, "INSERT INTO year_lock_exceptions (lock_id, agency_id, reason) SELECT LAST_INSERT_ID(), id, '測試'"
+			   " FROM agencies WHERE county_id = 22 AND code IN ('371036500X', '371036600X')") == 0 &&
+	   db_exec_sql(db, "UPDATE inventory_years SET lock_id = (SELECT MAX(id) FROM year_locks) WHERE county_id = 22"
+			   " AND year = (SELECT y FROM (SELECT MAX(year) y FROM inventory_years WHERE county_id = 22) m)") == 0,
+	   "the last year locked by the team, two exceptions");
+
 	ok(store_year_each_of_county(db, 22, year_row, &s) == 0, "the county's years listed");
 	is_int(s.n, store_test_int(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = 22"), "every one");
 	ok(s.first.year == last && s.first.is_open == 0 && !strcmp(s.first.deadline, "2026-01-31"), "latest first, as written");
+	is_int(s.first.confirm_within_days, 30, "its 確認期限");
+	ok(s.first.lock_id > 0 && !strcmp(s.first.locked_at, "2026-01-02 03:04") && !strcmp(s.first.locked_by, "TEAM") &&
+	   s.first.exceptions == 2, "its lock: when, by whom, two exceptions (%s %s %d)", s.first.locked_at, s.first.locked_by,
+	   s.first.exceptions);
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 1;
 	ok(store_year_each_of_county(db, 22, year_row, &s) == 0 && s.n == 1, "stopped after one");
@@ -164,10 +179,12 @@ static int lock_from_elsewhere(int county, int year)
 	return rc;
 }
 
-/* The lock publication takes: on its county-year's row only. */
+/* The row lock publication, 年度鎖定 and the non-agency lines take: on its county-year's row only. */
 static void test_lock(struct db *db, int y)
 {
-	ok(db_begin(db) == 0 && store_year_lock(db, 22, y) == 0, "a real county-year locked");
+	struct store_year_state ys;
+
+	ok(db_begin(db) == 0 && store_year_lock_row(db, 22, y, &ys) == 1, "a real county-year locked");
 	is_int(lock_from_elsewhere(22, y), -1, "another connection cannot lock it meanwhile");
 	is_int(lock_from_elsewhere(22, y + 1), 0, "but may lock the next year");
 	ok(db_rollback(db) == 0, "let go");
@@ -204,7 +221,8 @@ static void test_publication(struct db *db, int y)
 	ok(q(db, "INSERT INTO counties (id, letter, name) VALUES (?, 'Y', '儲存測試縣')", 1, LL(TC)) >= 0 &&
 	   q(db, "INSERT INTO inventory_years (county_id, year, is_open) VALUES (?, ?, 0), (?, ? + 1, 1)", 4, LL(TC), LL(y), LL(TC), LL(y)) >= 0,
 	   "a county of the test's own: a closed year and an open one");
-	ok(store_year_get_state(db, TC, y, &ys) == 1 && !ys.is_open && !ys.published && !ys.published_at[0], "closed, not published");
+	ok(store_year_get_state(db, TC, y, &ys) == 1 && !ys.is_open && !ys.published && !ys.published_at[0] && !ys.locked && !ys.lock_id,
+	   "closed, not published, not locked");
 	ok(store_year_get_state(db, TC, y + 1, &ys) == 1 && ys.is_open, "the next year open");
 	is_int(store_year_get_state(db, TC, y + 2, &ys), 0, "a year the county does not have");
 
@@ -234,43 +252,61 @@ static void test_publication(struct db *db, int y)
 }
 
 /*
- * The non-agency lines' lock: a second connection cannot publish while the
- * first holds the year's row, nor the first take it while a publication
- * holds it.  On the first county's first year, published for a moment
- * (committed) and withdrawn again.
+ * store_year_lock_row, the check every change of the non-agency lines,
+ * publication and 年度鎖定 make: a second connection cannot publish while
+ * the first holds the year's row, nor the first take it while a
+ * publication holds it; it reads published and locked under the lock.  On
+ * the first county's first year, published for a moment (committed) and
+ * withdrawn again.
  */
-static void test_lock_published(struct db *db)
+static void test_lock_row(struct db *db)
 {
 	struct db other;
+	struct store_year_state ys;
 	int county = (int)store_test_int(db, "SELECT MIN(id) FROM counties");
-	int year = (int)q(db, "SELECT MIN(year) FROM inventory_years WHERE county_id = ?", 1, LL(county)), pub = -1;
+	int year = (int)q(db, "SELECT MIN(year) FROM inventory_years WHERE county_id = ?", 1, LL(county));
+	long long account = store_test_int(db, "SELECT MIN(id) FROM accounts"), lock;
 
 	store_test_open(&other);
 	ok(db_exec_sql(&other, "SET SESSION innodb_lock_wait_timeout = 1") == 0, "the other connection waits 1 s for a lock");
-	is_int(q(db, "SELECT published_at IS NULL FROM inventory_years WHERE county_id = ? AND year = ?", 2, LL(county), LL(year)), 1,
-	       "county %d's %d is not published", county, year);
+	is_int(q(db, "SELECT published_at IS NULL AND lock_id IS NULL FROM inventory_years WHERE county_id = ? AND year = ?", 2, LL(county),
+		 LL(year)), 1, "county %d's %d is neither published nor locked", county, year);
 	is_int(store_year_is_published(db, county, year), 0, "not published: 0");
 	is_int(store_year_is_published(db, county, 1800), 0, "a county-year that is not there: 0");
 	ok(db_begin(db) == 0, "a transaction");
-	is_int(store_year_lock_published(db, county, year, &pub), 1, "the county-year locked");
-	is_int(pub, 0, "not published");
+	is_int(store_year_lock_row(db, county, year, &ys), 1, "the county-year locked");
+	ok(!ys.published && !ys.locked, "neither published nor locked");
 	ok(q(&other, "UPDATE inventory_years SET published_at = NOW() WHERE county_id = ? AND year = ?", 2, LL(county), LL(year)) == -1 &&
 	   db_err_contention(&other), "another connection cannot publish it meanwhile (a lock wait)");
 	ok(db_rollback(db) == 0, "released");
 	ok(db_begin(&other) == 0 && q(&other, "UPDATE inventory_years SET published_at = NOW() WHERE county_id = ? AND year = ?", 2,
 				      LL(county), LL(year)) >= 0, "then it can (its transaction kept open)");
 	ok(db_begin(db) == 0, "a transaction");
-	ok(db_exec_sql(db, "SET SESSION innodb_lock_wait_timeout = 1") == 0 && store_year_lock_published(db, county, year, &pub) == -1 &&
+	ok(db_exec_sql(db, "SET SESSION innodb_lock_wait_timeout = 1") == 0 && store_year_lock_row(db, county, year, &ys) == -1 &&
 	   db_err_contention(db), "a change waits for the publication's lock in turn");
 	db_rollback(db);
 	ok(db_rollback(&other) == 0, "the publication rolled back");
 	ok(q(&other, "UPDATE inventory_years SET published_at = NOW() WHERE county_id = ? AND year = ?", 2, LL(county), LL(year)) >= 0 &&
 	   store_year_is_published(db, county, year) == 1, "published (autocommit): 1");
-	ok(db_begin(db) == 0 && store_year_lock_published(db, county, year, &pub) == 1 && pub == 1, "and locked, published");
+	ok(db_begin(db) == 0 && store_year_lock_row(db, county, year, &ys) == 1 && ys.published && !ys.locked, "and read so under the lock");
 	db_rollback(db);
 	ok(q(&other, "UPDATE inventory_years SET published_at = NULL, published_by = NULL WHERE county_id = ? AND year = ?", 2,
 	     LL(county), LL(year)) >= 0 && store_year_is_published(db, county, year) == 0, "withdrawn again as it was");
-	ok(db_begin(db) == 0 && store_year_lock_published(db, county, 1800, &pub) == 0 && pub == 0, "no such county-year: 0");
+	/* Locked by another connection, committed: the lock is what a change reads under the row lock. */
+	ok(db_begin(&other) == 0, "another connection locks the year (年度鎖定)");
+	lock = q(&other, "INSERT INTO year_locks (county_id, year, locked_at, locked_by) VALUES (?, ?, NOW(), ?)", 3, LL(county), LL(year), account);
+	ok(lock > 0 && q(&other, "UPDATE inventory_years SET lock_id = ? WHERE county_id = ? AND year = ?", 3, lock, LL(county), LL(year)) >= 0,
+	   "its lock written, not yet committed");
+	ok(db_begin(db) == 0 && store_year_lock_row(db, county, year, &ys) == -1 && db_err_contention(db), "a change waits for it");
+	db_rollback(db);
+	ok(db_commit(&other) == 0, "the lock committed");
+	ok(db_begin(db) == 0 && store_year_lock_row(db, county, year, &ys) == 1 && ys.locked && ys.lock_id == lock && !ys.published,
+	   "then read locked, with its id");
+	db_rollback(db);
+	ok(store_year_get_state(db, county, year, &ys) == 1 && ys.locked && ys.lock_id == lock, "a plain read says so too");
+	ok(q(&other, "UPDATE inventory_years SET lock_id = NULL WHERE county_id = ? AND year = ?", 2, LL(county), LL(year)) >= 0 &&
+	   q(&other, "DELETE FROM year_locks WHERE id = ?", 1, lock) >= 0, "unlocked and its row gone again");
+	ok(db_begin(db) == 0 && store_year_lock_row(db, county, 1800, &ys) == 0 && !ys.published && !ys.locked, "no such county-year: 0");
 	db_rollback(db);
 	db_release(&other);
 }
@@ -374,7 +410,7 @@ int main(void)
 	test_lock(&db, first);
 	test_publication(&db, first);
 	test_latest(&db);
-	test_lock_published(&db);
+	test_lock_row(&db);
 	test_lock_state(&db);
 
 	/* db_col_copy (the stores' copy into fixed arrays) never cuts a character in half. */
