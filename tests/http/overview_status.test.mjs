@@ -25,6 +25,7 @@ const AGENCIES = [
   ['OVS6', '總覽測試所', 2, 'OVS1', null],                             // 未登錄
   ['OVS7', '總覽測試一級機關', 1, null, { filed: 1, ago: 30, kg: 1000 }],
   ['OVS8', '總覽測試中心', 2, 'OVS1', { filed: 1, cv: 1, lv: 1, ago: 50, kg: 500 }],
+  ['OVS9', '總覽測試學校丙', 3, 'OVS2', { filed: 0, kg: 800 }],
 ];
 const id = {};
 
@@ -114,15 +115,15 @@ test('填報情形總覽: the counts per state equal an independent SQL count, w
   assert.match(page.text, /<h2>填報情形總覽<\/h2>/);
   const want = sqlCounts(V, Y);
   assert.deepEqual(pageCounts(page.text, 'n'), want);
-  assert.ok(want.all >= 8 && want.s1 >= 2 && want.returned >= 1 && want.s3 >= 2, `the test's states are there (${JSON.stringify(want)})`);
+  assert.ok(want.all >= 9 && want.s1 >= 3 && want.returned >= 1 && want.s3 >= 2, `the test's states are there (${JSON.stringify(want)})`);
   assert.match(page.text, /登錄中<\/dt><dd><span id="n-s1">\d+<\/span>（其中退回 <span id="n-s1-returned">\d+<\/span>）/);
   // Each agency with its state as report_status_text names it.
   for (const [code, label] of [['OVS1', '已確認'], ['OVS2', '已登錄完成'], ['OVS4', '登錄中（退回）'], ['OVS5', '登錄中'], ['OVS6', '未登錄']]) {
     assert.match(rowOf(page.text, code), new RegExp(`<span class="status s\\d">${label}</span>`), code);
   }
-  // Under the 一級 agency: its subtree of seven.
-  assert.match(page.text, new RegExp(`<tr><td>${HALL_NAME}</td><td class="num">1</td><td class="num">2（其中退回 1）</td>`
-    + '<td class="num">2</td><td class="num">2</td><td class="num">7</td></tr>'));
+  // Under the 一級 agency: its subtree of eight.
+  assert.match(page.text, new RegExp(`<tr><td>${HALL_NAME}</td><td class="num">1</td><td class="num">3（其中退回 1）</td>`
+    + '<td class="num">2</td><td class="num">2</td><td class="num">8</td></tr>'));
   // The filter 登錄中（退回）: only the returned one.
   const returned = await team.get(`/team?year=${Y}&status=4`);
   assert.ok(rowOf(returned.text, 'OVS4') && !rowOf(returned.text, 'OVS5') && !rowOf(returned.text, 'OVS2'));
@@ -181,7 +182,7 @@ test('the reminder workbook: 未登錄 / 登錄中 / 登錄中（退回） on �
     FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ${Y}
     WHERE a.county_id = ${V} AND a.active = 1 AND (r.id IS NULL OR (r.filed = 0 AND r.confirmed_version IS NULL)) ORDER BY a.level, a.code`);
   assert.deepEqual(first.slice(2).map((x) => [x[1], x[4]]), want);
-  for (const [code, label] of [['OVS4', '登錄中（退回）'], ['OVS5', '登錄中'], ['OVS6', '未登錄']]) {
+  for (const [code, label] of [['OVS4', '登錄中（退回）'], ['OVS5', '登錄中'], ['OVS6', '未登錄'], ['OVS9', '登錄中']]) {
     assert.ok(want.some(([c, l]) => c === code && l === label), `${code} ${label}`);
   }
   const second = readXlsx(file, '逾期待確認');
@@ -211,7 +212,8 @@ test('the review workbook states each agency\'s state and the version its figure
   const bureau = await loginAs('V', 'OVS2');
   const b = await bureau.post('/review/export', { csrf: csrfOf((await bureau.get('/account')).text), year: String(Y), agency: id.OVS2 });
   const rowsB = readXlsx((await download(bureau, b.headers.get('location'), 'overview-review-2.xlsx')).file);
-  assert.deepEqual(rowsB.slice(2).map((x) => [x[2], x[5], x[6]]), [['OVS3', '已登錄完成', '未確認'], ['OVS4', '登錄中（退回）', '未確認']]);
+  assert.deepEqual(rowsB.slice(2).map((x) => [x[2], x[5], x[6]]),
+    [['OVS3', '已登錄完成', '未確認'], ['OVS4', '登錄中（退回）', '未確認'], ['OVS9', '登錄中', '未確認']]);
 });
 
 // Each agency of the test in a sheet: code (or name) -> [status, version].
@@ -229,6 +231,7 @@ test('the inventory workbooks state each agency\'s state and version; a 退回 m
   const want = {
     OVS1: ['已確認', '第 2 版'], OVS2: ['已登錄完成', '未確認'], OVS3: ['已登錄完成', '未確認'], OVS4: ['登錄中（退回）', '未確認'],
     OVS5: ['登錄中', '未確認（前次第 1 版）'], OVS6: ['未登錄', '無填報資料'], OVS7: ['已登錄完成', '未確認'], OVS8: ['已確認', '第 1 版'],
+    OVS9: ['登錄中', '未確認'],
   };
   assert.deepEqual(statesOf(filing, 0, 4, 10), want);
   const lines = readXlsx(detail.file, '機關排放明細');
