@@ -3,13 +3,14 @@
 // than N = inventory_years.confirm_within_days since filed_at, longest first, with the parent that
 // confirms), and the workbooks — read back with openpyxl — stating each agency's state and the
 // version its figures come from (第 n 版 / 未確認 / 未確認（前次第 n 版）).  The states are set up with
-// SQL on agencies of the test's own in 臺東縣 (V), which has no demo data: their confirmed versions
-// can never be deleted, so they stay (a rerun resets their reports).
+// SQL on agencies of the test's own in 臺東縣 (V), which has no demo data.  The workbooks and pages
+// read only the reports' state columns, so no version row is written (one could never be deleted):
+// everything the test made is deleted at the end (its rollups and workbooks too).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TMP, csrfOf, loginAs, readXlsx, sql, waitFor } from '../lib.mjs';
+import { TMP, VAR, csrfOf, loginAs, readXlsx, sql, waitFor } from '../lib.mjs';
 
 const [[V]] = sql("SELECT id FROM counties WHERE letter = 'V'");
 const [[Y]] = sql('SELECT MAX(year) FROM inventory_years').map((r) => r.map(Number));
@@ -35,25 +36,22 @@ function setReport(code, s) {
       ${s.filed ? `NOW() - INTERVAL ${s.ago} DAY` : 'NULL'}, ${s.kg * 1000}, NOW() FROM agencies WHERE county_id = ${V} AND code = '${code}'
     ON DUPLICATE KEY UPDATE filed = VALUES(filed), returned = VALUES(returned), confirmed_version = VALUES(confirmed_version),
       last_version = VALUES(last_version), filed_at = VALUES(filed_at), own_total_milli = VALUES(own_total_milli), updated_at = NOW()`);
-  // The versions its state names (immutable: written once, kept by a rerun).
-  for (let n = 1; n <= (s.lv || 0); n++) {
-    sql(`INSERT IGNORE INTO report_versions (report_id, version_no, agency_id, year, revision, own_total_milli, outsourced_total_milli,
-        scope_text, outsourced_scope_text, confirmed_by, confirmed_at)
-      SELECT r.id, ${n}, r.agency_id, r.year, 1, r.own_total_milli, 0, '', '', (SELECT id FROM accounts WHERE kind = 'team' AND county_id = ${V} AND login = 'TEAM'),
-        NOW() FROM reports r WHERE r.agency_id = ${id[code]} AND r.year = ${Y}`);
-  }
 }
 
+const pending = () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0';
+
 before(() => {
-  sql(`INSERT IGNORE INTO accounts (kind, county_id, login, password_hash, must_change_password)
+  assert.deepEqual(sql(`SELECT (SELECT COUNT(*) FROM agencies WHERE county_id = ${V}), (SELECT COUNT(*) FROM accounts WHERE county_id = ${V})`),
+    [['0', '0']], 'the county is the test\'s own (it deletes everything of it at the end)');
+  sql(`INSERT INTO accounts (kind, county_id, login, password_hash, must_change_password)
        SELECT 'team', ${V}, 'TEAM', password_hash, 0 FROM accounts WHERE kind = 'admin'`);
   for (const [code, name, level, parent] of AGENCIES) {
-    sql(`INSERT IGNORE INTO agencies (county_id, code, name, level, parent_id)
+    sql(`INSERT INTO agencies (county_id, code, name, level, parent_id)
       SELECT ${V}, '${code}', '${name}', ${level}, ${parent ? `(SELECT id FROM agencies p WHERE p.county_id = ${V} AND p.code = '${parent}')` : 'NULL'}`);
     id[code] = sql(`SELECT id FROM agencies WHERE county_id = ${V} AND code = '${code}'`)[0][0];
   }
   for (const code of ['OVS1', 'OVS2']) {
-    sql(`INSERT IGNORE INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
+    sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
       SELECT 'agency', ${V}, ${id[code]}, '${code}', password_hash, 0 FROM accounts WHERE kind = 'admin'`);
   }
   sql(`UPDATE agencies SET contact_name = '林承辦', contact_phone = '089-123456', contact_email = 'ovs1@example.gov.tw' WHERE id = ${id.OVS1}`);
@@ -63,9 +61,24 @@ before(() => {
   sql(`INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${V}, ${Y}, NULL, NOW(3))`);
 });
 
+// Deletes what the test made (its workbooks' files too) once the worker is done with the county.
 after(async () => {
   sql(`UPDATE inventory_years SET confirm_within_days = 14 WHERE county_id = ${V} AND year = ${Y}`);
-  await waitFor('no pending work', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 30000);
+  await waitFor('no pending work', pending, 30000);
+  const mine = `SELECT id FROM accounts WHERE county_id = ${V}`;
+  for (const [file] of sql(`SELECT file FROM exports WHERE requested_by IN (${mine}) AND file IS NOT NULL`)) {
+    fs.rmSync(path.join(VAR, 'files', file), { force: true });
+  }
+  sql(`DELETE FROM exports WHERE requested_by IN (${mine}) OR agency_id IN (SELECT id FROM agencies WHERE county_id = ${V});
+    DELETE FROM audit_log WHERE account_id IN (${mine}) OR agency_id IN (SELECT id FROM agencies WHERE county_id = ${V});
+    DELETE FROM reports WHERE agency_id IN (SELECT id FROM agencies WHERE county_id = ${V});
+    DELETE FROM rollups WHERE agency_id IN (SELECT id FROM agencies WHERE county_id = ${V});
+    DELETE FROM accounts WHERE county_id = ${V};
+    DELETE FROM agency_tree WHERE descendant_id IN (SELECT id FROM agencies WHERE county_id = ${V});
+    DELETE FROM agencies WHERE county_id = ${V} ORDER BY level DESC;
+    DELETE FROM county_rollups WHERE county_id = ${V}`);
+  assert.deepEqual(sql(`SELECT (SELECT COUNT(*) FROM agencies WHERE county_id = ${V}), (SELECT COUNT(*) FROM accounts WHERE county_id = ${V}),
+    (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ${V})`), [['0', '0', '0']], 'nothing of it is left');
 });
 
 // The county-year's counts by an independent statement (the states spelled out from the columns).
