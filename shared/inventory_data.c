@@ -105,8 +105,9 @@ static int level(void *ctx, const struct store_inventory_level *row)
 	struct inventory *inv = ld->inv;
 
 	inv->n_agencies += row->n_agencies;
-	inv->n_reported += row->n_reported;
-	inv->n_complete += row->n_complete;
+	for (int s = 0; s < REPORT_STATUS__MAX; s++)
+		inv->n_status[s] += row->n_status[s];
+	inv->n_returned += row->n_returned;
 	if (!row->fits)
 		return range(ld, "a level", inv->year);
 	if (row->level >= 1 && row->level <= INV_LEVELS)
@@ -125,6 +126,7 @@ static int top(void *ctx, const struct store_inventory_top *row)
 	snprintf(inv->top[inv->ntop].name, sizeof(inv->top[0].name), "%s", row->name);
 	inv->top[inv->ntop].level = row->level;
 	inv->top[inv->ntop].milli = row->milli;
+	inv->top[inv->ntop].state = row->state;
 	inv->ntop++;
 	return 0;
 }

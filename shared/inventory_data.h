@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "nonagency.h"
+#include "store_inventory.h"
 #include "years.h"
 
 #define INV_TOP 20
@@ -21,8 +22,13 @@ struct inventory {
 	long long nonagency_by_category[INV_CAT__MAX];
 	long long by_scope[3];                      /* [1], [2] */
 	long long by_level[INV_LEVELS + 1];          /* [1..INV_LEVELS]; non-agency apart */
-	int n_agencies, n_reported, n_complete;
-	struct { char code[24]; char name[208]; int level; long long milli; } top[INV_TOP];
+	int n_agencies;                             /* the active agencies, */
+	int n_status[REPORT_STATUS__MAX];           /* by the state of their report (enum report_status), */
+	int n_returned;                             /* of them 登錄中（退回） */
+	struct {
+		char code[24]; char name[208]; int level; long long milli;
+		struct store_inventory_state state;     /* the version its figure comes from */
+	} top[INV_TOP];
 	int ntop;
 	/* The trend over the years served (years.h) when it was loaded: [i] is year trend_first + i. */
 	int trend_first, trend_n;

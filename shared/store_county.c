@@ -2,7 +2,25 @@
 #include <stdio.h>
 
 #include "store_county.h"
+#include "store_report.h"
 #include "strbuf.h"
+
+/* The state of the reports row `r` and its 退回 flag, for the counts below. */
+#define STATE STORE_REPORT_STATUS_SQL("r")
+/* The counts' six columns over rows of agencies `d` LEFT JOIN reports `r`. */
+#define COUNTS "COUNT(*), IFNULL(SUM(" STATE " = 0), 0), IFNULL(SUM(" STATE " = 1), 0)," \
+	" IFNULL(SUM(" STATE " = 1 AND r.returned = 1), 0), IFNULL(SUM(" STATE " = 2), 0), IFNULL(SUM(" STATE " = 3), 0)"
+
+/* Reads COUNTS from column i on. */
+static void counts_of(struct db_stmt *st, int i, struct store_county_counts *c)
+{
+	c->n_agencies = db_col_int(st, i);
+	c->n[REPORT_NONE] = db_col_int(st, i + 1);
+	c->n[REPORT_DRAFT] = db_col_int(st, i + 2);
+	c->n_returned = db_col_int(st, i + 3);
+	c->n[REPORT_FILED] = db_col_int(st, i + 4);
+	c->n[REPORT_CONFIRMED] = db_col_int(st, i + 5);
+}
 
 int store_county_list(struct db *db, struct county *out, int max, int *n)
 {
@@ -66,13 +84,31 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 	return r;
 }
 
+int store_county_status_counts(struct db *db, int county_id, int year, struct store_county_counts *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT " COUNTS " FROM agencies d LEFT JOIN reports r ON r.agency_id = d.id AND r.year = ?"
+		" WHERE d.county_id = ? AND d.active = 1");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county_id);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	counts_of(st, 0, out);
+	db_reset(st);
+	return 0;
+}
+
 int store_county_each_first_level(struct db *db, int county_id, int year,
 				  int (*each)(void *ctx, const struct store_county_first_level *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.name, IFNULL(r.n_unreported, 0), IFNULL(r.n_in_progress, 0), IFNULL(r.n_complete, 0), IFNULL(r.n_agencies, 0)"
-		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
-		" WHERE a.county_id = ? AND a.parent_id IS NULL AND a.active = 1 ORDER BY a.code");
+		"SELECT a.name, " COUNTS " FROM agencies a JOIN agency_tree t ON t.ancestor_id = a.id"
+		" JOIN agencies d ON d.id = t.descendant_id AND d.active = 1"
+		" LEFT JOIN reports r ON r.agency_id = d.id AND r.year = ?"
+		" WHERE a.county_id = ? AND a.parent_id IS NULL AND a.active = 1 GROUP BY a.id, a.name, a.code ORDER BY a.code");
 	struct store_county_first_level row;
 	int r;
 
@@ -84,15 +120,14 @@ int store_county_each_first_level(struct db *db, int county_id, int year,
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		row.name = db_col_text(st, 0, NULL);
-		row.n_unreported = db_col_int(st, 1);
-		row.n_in_progress = db_col_int(st, 2);
-		row.n_complete = db_col_int(st, 3);
-		row.n_agencies = db_col_int(st, 4);
+		counts_of(st, 1, &row.counts);
 		if (each(ctx, &row))
 			break;
 	}
+	if (r < 0)
+		return -1;
 	db_reset(st);
-	return r < 0 ? -1 : 0;
+	return 0;
 }
 
 /* Binds q as a LIKE pattern matching it anywhere, with % and _ and \ taken literally. */
@@ -125,21 +160,23 @@ static void agency_row(struct db_stmt *st, struct store_county_agency *row)
 	row->contact_phone = db_col_text(st, 9, NULL);
 	row->contact_email = db_col_text(st, 10, NULL);
 	row->locked = (int)db_col_int(st, 11);
+	row->returned = (int)db_col_int(st, 12);
 }
 
 int store_county_each_agency(struct db *db, const struct store_county_filter *f,
 			     int (*each)(void *ctx, const struct store_county_agency *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), IF(rep.id IS NULL, 0, IF(rep.filed, 2, 1)) AS stt,"
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), " STORE_REPORT_STATUS_SQL("rep") ","
 		" IFNULL(rep.own_total_milli, 0), IFNULL(r.subtree_milli, 0), IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''),"
-		" IFNULL(a.contact_email, ''), ac.locked_until IS NOT NULL AND ac.locked_until > NOW()"
+		" IFNULL(a.contact_email, ''), ac.locked_until IS NOT NULL AND ac.locked_until > NOW(), IFNULL(rep.returned, 0)"
 		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
 		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
 		" LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
 		" LEFT JOIN accounts ac ON ac.agency_id = a.id"
 		" WHERE a.county_id = ? AND a.active = 1 AND (? = 0 OR a.level = ? OR (? = 4 AND a.level >= 4))"
-		" AND (? < 0 OR IF(rep.id IS NULL, 0, IF(rep.filed, 2, 1)) = ?)"
+		" AND (? < 0 OR " STORE_REPORT_STATUS_SQL("rep") " = ?)"
+		" AND (? = 0 OR (" STORE_REPORT_STATUS_SQL("rep") " = 1 AND rep.returned = 1))"
 		" AND (? = '' OR a.name LIKE ? OR CONVERT(a.code USING utf8mb4) LIKE ?)"
 		" ORDER BY a.level, a.code LIMIT 2000");
 	struct store_county_agency row;
@@ -155,9 +192,10 @@ int store_county_each_agency(struct db *db, const struct store_county_filter *f,
 	db_bind_int(st, 5, f->level);
 	db_bind_int(st, 6, f->status);
 	db_bind_int(st, 7, f->status);
-	db_bind_text(st, 8, f->q);
-	bind_like(st, 9, f->q);
+	db_bind_int(st, 8, f->returned);
+	db_bind_text(st, 9, f->q);
 	bind_like(st, 10, f->q);
+	bind_like(st, 11, f->q);
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
@@ -167,4 +205,67 @@ int store_county_each_agency(struct db *db, const struct store_county_filter *f,
 	}
 	db_reset(st);
 	return r < 0 ? -1 : 0;
+}
+
+int store_county_confirm_within(struct db *db, int county_id, int year, int *days)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT confirm_within_days FROM inventory_years WHERE county_id = ? AND year = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		return -1;
+	if (r)
+		*days = (int)db_col_int(st, 0);
+	db_reset(st);
+	return r;
+}
+
+/* When a report was filed: filed_at, or its last save for one filed before the save recorded it. */
+#define FILED_AT "IFNULL(r.filed_at, r.updated_at)"
+
+int store_county_each_waiting(struct db *db, int county_id, int year,
+			      int (*each)(void *ctx, const struct store_county_waiting *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT a.id, a.code, a.name, TIMESTAMPDIFF(DAY, " FILED_AT ", NOW()), DATE_FORMAT(" FILED_AT ", '%Y-%m-%d %H:%i'),"
+		" a.parent_id IS NULL, IFNULL(p.name, ''), IFNULL(pa.login, ''), IFNULL(p.contact_name, ''), IFNULL(p.contact_phone, ''),"
+		" IFNULL(p.contact_email, '')"
+		" FROM inventory_years y JOIN agencies a ON a.county_id = y.county_id AND a.active = 1"
+		" JOIN reports r ON r.agency_id = a.id AND r.year = y.year"
+		" LEFT JOIN agencies p ON p.id = a.parent_id LEFT JOIN accounts pa ON pa.agency_id = p.id"
+		" WHERE y.county_id = ? AND y.year = ? AND " STORE_REPORT_STATUS_SQL("r") " = 2"
+		" AND " FILED_AT " < NOW() - INTERVAL y.confirm_within_days DAY"
+		" ORDER BY " FILED_AT ", a.code");
+	struct store_county_waiting row;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		row.agency_id = db_col_int(st, 0);
+		row.code = db_col_text(st, 1, NULL);
+		row.name = db_col_text(st, 2, NULL);
+		row.days = db_col_int(st, 3);
+		row.filed_at = db_col_text(st, 4, NULL);
+		row.by_team = (int)db_col_int(st, 5);
+		row.parent_name = db_col_text(st, 6, NULL);
+		row.parent_login = db_col_text(st, 7, NULL);
+		row.contact_name = db_col_text(st, 8, NULL);
+		row.contact_phone = db_col_text(st, 9, NULL);
+		row.contact_email = db_col_text(st, 10, NULL);
+		if (each(ctx, &row))
+			break;
+	}
+	if (r < 0)
+		return -1;
+	db_reset(st);
+	return 0;
 }

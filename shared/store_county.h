@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "db.h"
+#include "report_status.h"
 
 /*
  * Return conventions: a lookup returns 1 found / 0 not found / -1 on a
@@ -37,10 +38,24 @@ struct store_county_total {
 /* The total of county_id in `year`: 1 / 0 (no such county) / -1. */
 int store_county_total(struct db *db, int county_id, int year, struct store_county_total *out);
 
-/* A 一級 agency with the filing counts of its subtree (rollups; 0 before any computation). */
+/*
+ * How many active agencies are in each state (docs/workflow.md), counted
+ * from the reports as they are now (not from the rollups: 確認 and 退回
+ * queue no recomputation).
+ */
+struct store_county_counts {
+	long long n_agencies;
+	long long n[REPORT_STATUS__MAX];   /* by enum report_status; they add up to n_agencies */
+	long long n_returned;              /* of n[REPORT_DRAFT], those 登錄中（退回） */
+};
+
+/* The counts of county_id's active agencies for `year` (all zero for a county without any).  0 / -1. */
+int store_county_status_counts(struct db *db, int county_id, int year, struct store_county_counts *out);
+
+/* A 一級 agency with the counts of its subtree's active agencies (itself included). */
 struct store_county_first_level {
 	const char *name;
-	long long n_unreported, n_in_progress, n_complete, n_agencies;
+	struct store_county_counts counts;
 };
 
 /* county_id's active 一級 agencies in code order, with their counts of `year`.  0 / -1. */
@@ -52,7 +67,8 @@ struct store_county_filter {
 	int county_id;
 	int year;
 	int level;          /* 0: every level; 1 to 3: that level; 4: level 4 and below */
-	int status;         /* -1: any; 0 未登錄, 1 登錄中, 2 已登錄完成 */
+	int status;         /* -1: any; else an enum report_status */
+	int returned;       /* 1: only 登錄中（退回） (whatever status says) */
 	const char *q;      /* "": no search; else part of the name or code, taken literally */
 };
 
@@ -62,7 +78,8 @@ struct store_county_agency {
 	const char *code, *name;
 	int level;
 	const char *parent_name;        /* "" for a 一級 agency */
-	int status;                     /* 0 未登錄, 1 登錄中, 2 已登錄完成 */
+	int status;                     /* enum report_status */
+	int returned;                   /* 退回: shown 登錄中（退回） (report_status_text) */
 	long long own_total_milli;      /* its own report's total (0 without one) */
 	long long subtree_milli;        /* with its subordinates (rollups) */
 	const char *contact_name, *contact_phone, *contact_email;   /* "" when absent */
@@ -72,5 +89,33 @@ struct store_county_agency {
 /* The active agencies of f->county_id that pass the filter, by level and code, at most 2000.  0 / -1. */
 int store_county_each_agency(struct db *db, const struct store_county_filter *f,
 			     int (*each)(void *ctx, const struct store_county_agency *row), void *ctx);
+
+/*
+ * 待確認: the waiting list.  N is inventory_years.confirm_within_days of the
+ * county-year: 1 with *days, 0 when the county does not serve that year, -1.
+ */
+int store_county_confirm_within(struct db *db, int county_id, int year, int *days);
+
+/*
+ * An active agency whose report of the year is 已登錄完成 and has waited for
+ * 確認 more than N days since filed_at (since its last save for a report
+ * filed while the save did not record filed_at yet), with the party that
+ * confirms it: its parent agency and that agency's account and contact, or
+ * the county team for a 一級 agency.
+ */
+struct store_county_waiting {
+	long long agency_id;
+	const char *code, *name;
+	long long days;                 /* whole days waited */
+	const char *filed_at;           /* YYYY-MM-DD HH:MM */
+	int by_team;                    /* no parent: the county team confirms (the parent_* are "") */
+	const char *parent_name;
+	const char *parent_login;       /* the parent's account; "" when it has none */
+	const char *contact_name, *contact_phone, *contact_email;   /* the parent's; "" when absent */
+};
+
+/* The waiting list of county_id's `year`, longest wait first (then by code).  0 / -1. */
+int store_county_each_waiting(struct db *db, int county_id, int year,
+			      int (*each)(void *ctx, const struct store_county_waiting *row), void *ctx);
 
 #endif

@@ -189,7 +189,10 @@ struct store_export_review_row {
 	char code[21];
 	long long subtree_milli;      /* kg CO2e × 1000, its subtree's; 0 without a rollup */
 	long long outsourced_milli;   /* the same, outsourced (not in the total) */
-	int status;                   /* 0 未登錄 (no report), 1 登錄中, 2 已登錄完成 */
+	int status;                   /* enum report_status (report_status.h) of its own report */
+	int returned;                 /* 登錄中（退回） */
+	int confirmed_version;        /* the version in force while 已確認; 0 */
+	int last_version;             /* the newest version written; 0 for none */
 	char computed_at[20];         /* "YYYY-MM-DD HH:MM:SS", or "" without a rollup */
 };
 /* The review workbook's title: agency's name (1), 0 no such agency, -1. */
@@ -203,7 +206,8 @@ struct store_export_reminder_row {
 	char code[21];
 	char name[801];
 	char parent[801];             /* its parent's name; "" */
-	char status[16];              /* 未登錄 or 登錄中 */
+	int status;                   /* REPORT_NONE (未登錄) or REPORT_DRAFT (登錄中) */
+	int returned;                 /* 登錄中（退回） */
 	char contact_name[201];
 	char contact_phone[121];
 	char contact_email[1017];

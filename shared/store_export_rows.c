@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "store_export.h"
+#include "store_report.h"
 
 /*
  * These read agencies, reports, rollups and accounts, not exports: they are
@@ -34,7 +35,8 @@ int store_export_review_rows(struct db *db, long long parent, int year,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.name, a.code, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
-		" IF(rep.id IS NULL, 0, IF(rep.filed, 2, 1)), IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), '')"
+		" " STORE_REPORT_STATUS_SQL("rep") ", IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
+		" IFNULL(rep.returned, 0), IFNULL(rep.confirmed_version, 0), IFNULL(rep.last_version, 0)"
 		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
 		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
 		" WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code");
@@ -55,6 +57,9 @@ int store_export_review_rows(struct db *db, long long parent, int year,
 		row.outsourced_milli = db_col_int(st, 3);
 		row.status = (int)db_col_int(st, 4);
 		db_col_copy(st, 5, row.computed_at, sizeof(row.computed_at));
+		row.returned = (int)db_col_int(st, 6);
+		row.confirmed_version = (int)db_col_int(st, 7);
+		row.last_version = (int)db_col_int(st, 8);
 		if (each(ctx, &row))
 			break;
 	}
@@ -68,11 +73,11 @@ int store_export_reminder_rows(struct db *db, int county, int year,
 			       int (*each)(void *ctx, const struct store_export_reminder_row *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.code, a.name, IFNULL(p.name, ''), IF(r.id IS NULL, '未登錄', '登錄中'),"
+		"SELECT a.code, a.name, IFNULL(p.name, ''), " STORE_REPORT_STATUS_SQL("r") ", IFNULL(r.returned, 0),"
 		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, '')"
 		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
 		" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-		" WHERE a.county_id = ? AND a.active = 1 AND (r.id IS NULL OR r.filed = 0) ORDER BY a.level, a.code");
+		" WHERE a.county_id = ? AND a.active = 1 AND " STORE_REPORT_STATUS_SQL("r") " IN (0, 1) ORDER BY a.level, a.code");
 	struct store_export_reminder_row row;
 	int r;
 
@@ -86,10 +91,11 @@ int store_export_reminder_rows(struct db *db, int county, int year,
 		db_col_copy(st, 0, row.code, sizeof(row.code));
 		db_col_copy(st, 1, row.name, sizeof(row.name));
 		db_col_copy(st, 2, row.parent, sizeof(row.parent));
-		db_col_copy(st, 3, row.status, sizeof(row.status));
-		db_col_copy(st, 4, row.contact_name, sizeof(row.contact_name));
-		db_col_copy(st, 5, row.contact_phone, sizeof(row.contact_phone));
-		db_col_copy(st, 6, row.contact_email, sizeof(row.contact_email));
+		row.status = (int)db_col_int(st, 3);
+		row.returned = (int)db_col_int(st, 4);
+		db_col_copy(st, 5, row.contact_name, sizeof(row.contact_name));
+		db_col_copy(st, 6, row.contact_phone, sizeof(row.contact_phone));
+		db_col_copy(st, 7, row.contact_email, sizeof(row.contact_email));
 		if (each(ctx, &row))
 			break;
 	}

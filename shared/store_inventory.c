@@ -3,6 +3,18 @@
 #include <stdio.h>
 
 #include "store_inventory.h"
+#include "store_report.h"
+
+/* The four columns of struct store_inventory_state of the reports row `r` (none: 未登錄). */
+#define STATE_COLS STORE_REPORT_STATUS_SQL("r") ", IFNULL(r.returned, 0), IFNULL(r.confirmed_version, 0), IFNULL(r.last_version, 0)"
+
+static void state_of(struct db_stmt *st, int i, struct store_inventory_state *s)
+{
+	s->status = (int)db_col_int(st, i);
+	s->returned = (int)db_col_int(st, i + 1);
+	s->confirmed_version = (int)db_col_int(st, i + 2);
+	s->last_version = (int)db_col_int(st, i + 3);
+}
 
 /* After a callback asked to stop at a row: the rest of the result goes. */
 static int stopped(struct db_stmt *st, int r)
@@ -70,7 +82,9 @@ int store_inventory_each_level(struct db *db, int county, int year, int max_leve
 			       int (*each)(void *ctx, const struct store_inventory_level *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT LEAST(a.level, ?), COUNT(*), COUNT(r.id), SUM(IFNULL(r.filed, 0)), SUM(IFNULL(r.own_total_milli, 0))"
+		"SELECT LEAST(a.level, ?), COUNT(*), SUM(" STORE_REPORT_STATUS_SQL("r") " = 0), SUM(" STORE_REPORT_STATUS_SQL("r") " = 1),"
+		" SUM(" STORE_REPORT_STATUS_SQL("r") " = 2), SUM(" STORE_REPORT_STATUS_SQL("r") " = 3),"
+		" SUM(" STORE_REPORT_STATUS_SQL("r") " = 1 AND r.returned = 1), SUM(IFNULL(r.own_total_milli, 0))"
 		" FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
 		" WHERE a.county_id = ? AND a.active = 1 GROUP BY LEAST(a.level, ?)");
 	int r;
@@ -87,11 +101,12 @@ int store_inventory_each_level(struct db *db, int county, int year, int max_leve
 		struct store_inventory_level row = {
 			.level = (int)db_col_int(st, 0),
 			.n_agencies = (int)db_col_int(st, 1),
-			.n_reported = (int)db_col_int(st, 2),
-			.n_complete = (int)db_col_int(st, 3),
+			.n_returned = (int)db_col_int(st, 6),
 		};
 
-		row.fits = !db_col_i64(st, 4, &row.milli);
+		for (int s = 0; s < REPORT_STATUS__MAX; s++)
+			row.n_status[s] = (int)db_col_int(st, 2 + s);
+		row.fits = !db_col_i64(st, 7, &row.milli);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
@@ -102,7 +117,7 @@ int store_inventory_each_top(struct db *db, int county, int year,
 			     int (*each)(void *ctx, const struct store_inventory_top *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.code, a.name, a.level, r.own_total_milli FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		"SELECT a.code, a.name, a.level, r.own_total_milli, " STATE_COLS " FROM reports r JOIN agencies a ON a.id = r.agency_id"
 		" WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND r.own_total_milli > 0"
 		" ORDER BY r.own_total_milli DESC, a.code LIMIT 20");
 	int r;
@@ -121,6 +136,7 @@ int store_inventory_each_top(struct db *db, int county, int year,
 			.milli = db_col_int(st, 3),
 		};
 
+		state_of(st, 4, &row.state);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
@@ -163,12 +179,14 @@ int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_
 		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(id), 0), ':', IFNULL(SUM(kg_milli), 0), ':', IFNULL(MAX(updated_at), ''))"
 		"  FROM county_activities WHERE county_id = ?),"
 		" (SELECT IFNULL(MAX(contact_updated_at), '') FROM agencies WHERE county_id = ?),"
-		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(updated_at), '')) FROM factors))");
+		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(updated_at), '')) FROM factors),"
+		" (SELECT CONCAT(IFNULL(SUM(r.last_version), 0), ':', IFNULL(SUM(r.filed), 0), ':', IFNULL(SUM(r.returned), 0), ':',"
+		"  IFNULL(SUM(r.confirmed_version IS NOT NULL), 0)) FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ?))");
 	size_t n;
 
 	if (!st)
 		return -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		db_bind_int(st, i, county);
 	if (db_exec(st) || db_step(st) != 1)
 		return -1;
@@ -187,7 +205,7 @@ int store_inventory_each_line(struct db *db, int county, int year, long long aft
 			      int (*each)(void *ctx, const struct store_inventory_line *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), IF(r.id IS NULL, 0, IF(r.filed, 2, 1)),"
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), " STATE_COLS ","
 		" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, ''),"
 		" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL"
 		" FROM (SELECT id FROM agencies WHERE county_id = ? AND active = 1 AND id > ? ORDER BY id LIMIT ?) ch"
@@ -212,18 +230,18 @@ int store_inventory_each_line(struct db *db, int county, int year, long long aft
 			.name = db_col_text(st, 2, NULL),
 			.level = (int)db_col_int(st, 3),
 			.parent_code = db_col_text(st, 4, NULL),
-			.status = (int)db_col_int(st, 5),
-			.part = db_col_text(st, 6, NULL),
-			.item = db_col_text(st, 7, NULL),
-			.quantity_milli = db_col_int(st, 8),
-			.factor_text = db_col_text(st, 9, NULL),
-			.gwp_set = db_col_text(st, 10, NULL),
-			.method = db_col_text(st, 11, NULL),
-			.sources = db_col_text(st, 12, NULL),
-			.kg_milli = db_col_int(st, 13),
-			.has_line = !db_col_int(st, 14),
+			.part = db_col_text(st, 9, NULL),
+			.item = db_col_text(st, 10, NULL),
+			.quantity_milli = db_col_int(st, 11),
+			.factor_text = db_col_text(st, 12, NULL),
+			.gwp_set = db_col_text(st, 13, NULL),
+			.method = db_col_text(st, 14, NULL),
+			.sources = db_col_text(st, 15, NULL),
+			.kg_milli = db_col_int(st, 16),
+			.has_line = !db_col_int(st, 17),
 		};
 
+		state_of(st, 5, &row.state);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
@@ -234,7 +252,7 @@ int store_inventory_each_filing(struct db *db, int county, int year, long long a
 				int (*each)(void *ctx, const struct store_inventory_filing *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), IF(r.id IS NULL, 0, IF(r.filed, 2, 1)),"
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), " STATE_COLS ","
 		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, ''),"
 		" IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0)"
 		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
@@ -256,14 +274,14 @@ int store_inventory_each_filing(struct db *db, int county, int year, long long a
 			.name = db_col_text(st, 2, NULL),
 			.level = (int)db_col_int(st, 3),
 			.parent_name = db_col_text(st, 4, NULL),
-			.status = (int)db_col_int(st, 5),
-			.contact_name = db_col_text(st, 6, NULL),
-			.contact_phone = db_col_text(st, 7, NULL),
-			.contact_email = db_col_text(st, 8, NULL),
-			.own_milli = db_col_int(st, 9),
-			.outsourced_milli = db_col_int(st, 10),
+			.contact_name = db_col_text(st, 9, NULL),
+			.contact_phone = db_col_text(st, 10, NULL),
+			.contact_email = db_col_text(st, 11, NULL),
+			.own_milli = db_col_int(st, 12),
+			.outsourced_milli = db_col_int(st, 13),
 		};
 
+		state_of(st, 5, &row.state);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}

@@ -4,6 +4,7 @@
 #define CITYINV_STORE_INVENTORY_H
 
 #include "db.h"
+#include "report_status.h"
 
 /*
  * Conventions.  A function returns 0, or -1 on a database error (db->errstr
@@ -38,18 +39,32 @@ int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 /* The county's active agencies by level (levels beyond max_level counted as max_level). */
 struct store_inventory_level {
 	int level;
-	int n_agencies, n_reported, n_complete;
+	int n_agencies;
+	int n_status[REPORT_STATUS__MAX];   /* by enum report_status */
+	int n_returned;                     /* of n_status[REPORT_DRAFT], those 登錄中（退回） */
 	long long milli;        /* their own reports */
 	int fits;
 };
 int store_inventory_each_level(struct db *db, int county, int year, int max_level,
 			       int (*each)(void *ctx, const struct store_inventory_level *row), void *ctx);
 
+/*
+ * The state of an agency's report and the version its figures come from
+ * (docs/workflow.md): confirmed_version while 已確認 (0 otherwise), and
+ * last_version, the newest version written (0: none).
+ */
+struct store_inventory_state {
+	int status;                /* enum report_status */
+	int returned;              /* 登錄中（退回） */
+	int confirmed_version, last_version;
+};
+
 /* The largest emitters of the county-year (each agency's own report), largest first, at most 20. */
 struct store_inventory_top {
 	const char *code, *name;
 	int level;
 	long long milli;
+	struct store_inventory_state state;
 };
 int store_inventory_each_top(struct db *db, int county, int year,
 			     int (*each)(void *ctx, const struct store_inventory_top *row), void *ctx);
@@ -66,8 +81,11 @@ int store_inventory_each_trend(struct db *db, int county, int first, int last,
 /*
  * The stamp of the data under the county's workbooks (its newest outbox row
  * — every agency change makes one —, its non-agency lines, its agencies'
- * contacts, the factor table), as exports.stamp holds it (VARCHAR(200)):
- * -1 also when it would not fit there.
+ * contacts, the factor table, and the states of its reports: 確認, 退回 and
+ * 重新開放 make no outbox row but move the sum of last_version (a 確認
+ * raises it) or of filed (the others lower it; only a save raises it
+ * again)), as exports.stamp holds it (VARCHAR(200)): -1 also when it would
+ * not fit there.
  */
 #define STORE_INVENTORY_STAMP_MAX 200
 int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_STAMP_MAX + 1]);
@@ -80,7 +98,7 @@ struct store_inventory_line {
 	const char *code, *name;
 	int level;
 	const char *parent_code;   /* "" for a 一級 agency */
-	int status;                /* 0 no report, 1 登錄中, 2 已登錄完成 */
+	struct store_inventory_state state;
 	int has_line;
 	const char *part, *item;
 	long long quantity_milli;
@@ -101,7 +119,7 @@ struct store_inventory_filing {
 	const char *code, *name;
 	int level;
 	const char *parent_name;
-	int status;                /* as store_inventory_line */
+	struct store_inventory_state state;
 	const char *contact_name, *contact_phone, *contact_email;
 	long long own_milli, outsourced_milli;
 };

@@ -66,13 +66,14 @@ export function rollupMismatches(year) {
   return [...agencies, ...counties];
 }
 
-// The first sheet of an .xlsx, read by an independent reader (openpyxl), as rows of values.
-export function readXlsx(file) {
+// The first sheet of an .xlsx (or the sheet named `sheet`), read by an independent reader
+// (openpyxl), as rows of values.
+export function readXlsx(file, sheet) {
   const py = `import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb.worksheets[0]
-print(json.dumps([[c for c in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False))`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
+ws = wb[sys.argv[2]] if len(sys.argv) > 2 else wb.worksheets[0]
+print(json.dumps([[c for c in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False, default=str))`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file, ...(sheet ? [sheet] : [])], { encoding: 'utf8' }));
 }
 
 // Uploads a file to 批次匯入機關 as the logged-in team client c (multipart, with the page's token).

@@ -6,6 +6,7 @@
 #include "decimal.h"
 #include "html.h"
 #include "inventory.h"
+#include "report_status.h"
 #include "routes.h"
 #include "util.h"
 
@@ -100,8 +101,16 @@ static void totals(struct strbuf *o, const struct inventory *inv)
 	html_milli(o, inv->outsourced);
 	html(o, " KgCO₂e</dd><dt>碳吸收（另列）</dt><dd id=\"inv-removals\">");
 	html_milli(o, inv->removals);
-	strbuf_addf(o, " KgCO₂e</dd><dt>填報情形</dt><dd>機關 %d 個，已登錄 %d 個（其中已登錄完成 %d 個）</dd></dl>",
-		    inv->n_agencies, inv->n_reported, inv->n_complete);
+	strbuf_addf(o, " KgCO₂e</dd><dt>填報情形</dt><dd id=\"inv-filing\">機關 %d 個：", inv->n_agencies);
+	for (int s = 0; s < REPORT_STATUS__MAX; s++) {
+		if (s)
+			html(o, "、");
+		html_txt(o, report_status_names[s]);
+		strbuf_addf(o, " <span id=\"inv-s%d\">%d</span> 個", s, inv->n_status[s]);
+		if (s == REPORT_DRAFT)
+			strbuf_addf(o, "（其中退回 <span id=\"inv-returned\">%d</span> 個）", inv->n_returned);
+	}
+	html(o, "</dd></dl>");
 }
 
 static void categories(struct strbuf *o, const struct inventory *inv)

@@ -1,15 +1,18 @@
-/* page_team.c: the county inventory team's console (/team): every agency of the county with
- * its filing of a year, filters and search, the county's total and the reminder list. */
+/* page_team.c: the county inventory team's console (/team): 填報情形總覽 (the counts per state and
+ * the reports waiting for 確認 too long), every agency of the county with its filing of a year,
+ * filters and search, the county's total and the reminder list. */
 #include <stdio.h>
 
 #include "form.h"
 #include "html.h"
+#include "report_status.h"
 #include "routes.h"
 #include "session.h"
 #include "store_county.h"
 #include "years.h"
 
-static const char *const status_label[] = { "未登錄", "登錄中", "已登錄完成" };
+/* The status filter's value for 登錄中（退回）; 0 to 3 are an enum report_status. */
+#define STATUS_RETURNED REPORT_STATUS__MAX
 
 /*
  * The filters: a year the platform serves (else the last one), a level of
@@ -20,7 +23,7 @@ enum { TEAM_YEAR, TEAM_LEVEL, TEAM_STATUS, TEAM_Q, TEAM__MAX };
 static const struct form_key team_keys[TEAM__MAX] = {
 	[TEAM_YEAR] = { "year", FORM_YEAR },
 	[TEAM_LEVEL] = { "level", FORM_INT, 0, 1, 4 },     /* 4: 四級以下 */
-	[TEAM_STATUS] = { "status", FORM_INT, 0, 0, 2 },   /* an index of status_label */
+	[TEAM_STATUS] = { "status", FORM_INT, 0, 0, STATUS_RETURNED },
 	[TEAM_Q] = { "q", FORM_TEXT, 0, .max = 100 },
 };
 const struct form_decl team_in = FORM_DECL(team_keys);
@@ -45,27 +48,130 @@ static int team_total(struct request *req, int year)
 	return 0;
 }
 
-static int first_level_row(void *ctx, const struct store_county_first_level *row)
+/*
+ * 登錄中 n（其中退回 m): the 退回 inside 登錄中.  With an id (the overview)
+ * always, its figures in spans id and id-returned; without (a table row)
+ * only when there are some.
+ */
+static void draft_count(struct strbuf *o, const struct store_county_counts *c, const char *id)
 {
-	struct strbuf *o = ctx;
+	if (!id) {
+		strbuf_addf(o, "%lld", c->n[REPORT_DRAFT]);
+		if (c->n_returned)
+			strbuf_addf(o, "（其中退回 %lld）", c->n_returned);
+		return;
+	}
+	strbuf_addf(o, "<span id=\"%s\">%lld</span>（其中退回 <span id=\"%s-returned\">%lld</span>）",
+		    id, c->n[REPORT_DRAFT], id, c->n_returned);
+}
 
-	html(o, "<tr><td>");
-	html_txt(o, row->name);
-	strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
-		    row->n_unreported, row->n_in_progress, row->n_complete, row->n_agencies);
+/* 填報情形總覽: the county-year's active agencies counted by state.  0 / -1. */
+static int team_overview(struct request *req, int year)
+{
+	struct strbuf *o = &req->body;
+	struct store_county_counts c;
+
+	if (store_county_status_counts(&req->app->db, req->session->county_id, year, &c))
+		return -1;
+	strbuf_addf(o, "<h2>填報情形總覽</h2><dl class=\"totals\" id=\"overview\"><dt>機關數</dt><dd id=\"n-all\">%lld</dd>",
+		    c.n_agencies);
+	for (int s = 0; s < REPORT_STATUS__MAX; s++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "n-s%d", s);
+		html(o, "<dt>");
+		html_txt(o, report_status_names[s]);
+		html(o, "</dt><dd>");
+		if (s == REPORT_DRAFT)
+			draft_count(o, &c, id);
+		else
+			strbuf_addf(o, "<span id=\"%s\">%lld</span>", id, c.n[s]);
+		html(o, "</dd>");
+	}
+	html(o, "</dl>");
 	return 0;
 }
 
-/* Counts per status under each 一級 agency.  0 / -1. */
+static int first_level_row(void *ctx, const struct store_county_first_level *row)
+{
+	struct strbuf *o = ctx;
+	const struct store_county_counts *c = &row->counts;
+
+	html(o, "<tr><td>");
+	html_txt(o, row->name);
+	strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">", c->n[REPORT_NONE]);
+	draft_count(o, c, NULL);
+	strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
+		    c->n[REPORT_FILED], c->n[REPORT_CONFIRMED], c->n_agencies);
+	return 0;
+}
+
+/* Counts per state under each 一級 agency.  0 / -1. */
 static int team_first_levels(struct request *req, int year)
 {
 	struct strbuf *o = &req->body;
 
-	html(o, "<table class=\"levels\"><caption>各一級機關（含所屬機關）填報狀況</caption><thead><tr><th>一級機關</th>"
-		"<th class=\"num\">未登錄</th><th class=\"num\">登錄中</th><th class=\"num\">已登錄完成</th><th class=\"num\">機關數</th></tr></thead><tbody>");
+	html(o, "<table class=\"levels\"><caption>各一級機關（含所屬機關）填報狀況</caption><thead><tr><th>一級機關</th>");
+	for (int s = 0; s < REPORT_STATUS__MAX; s++) {
+		html(o, "<th class=\"num\">");
+		html_txt(o, report_status_names[s]);
+		html(o, "</th>");
+	}
+	html(o, "<th class=\"num\">機關數</th></tr></thead><tbody>");
 	if (store_county_each_first_level(&req->app->db, req->session->county_id, year, first_level_row, o))
 		return -1;
 	html(o, "</tbody></table>");
+	return 0;
+}
+
+struct waiting_rows {
+	struct strbuf *o;
+	int year;
+	int rows;
+};
+
+static int waiting_row(void *ctx, const struct store_county_waiting *w)
+{
+	struct waiting_rows *c = ctx;
+	struct strbuf *o = c->o;
+	const char *cells[] = { w->parent_login, w->contact_name, w->contact_phone, w->contact_email };
+
+	c->rows++;
+	strbuf_addf(o, "<tr data-agency=\"%lld\"><td>", w->agency_id);
+	html_txt(o, w->code);
+	strbuf_addf(o, "</td><td><a href=\"/report/view?year=%d&amp;agency=%lld\">", c->year, w->agency_id);
+	html_txt(o, w->name);
+	strbuf_addf(o, "</a></td><td class=\"num\">%lld</td><td>", w->days);
+	html_txt(o, w->filed_at);
+	html(o, "</td><td>");
+	html_txt(o, w->by_team ? "縣市盤查團隊" : w->parent_name);
+	for (int i = 0; i < 4; i++) {
+		html(o, "</td><td>");
+		html_txt(o, cells[i]);
+	}
+	html(o, "</td></tr>");
+	return 0;
+}
+
+/* 待確認逾期: the 已登錄完成 reports waiting for 確認 more than N days, longest first.  0 / -1. */
+static int team_waiting(struct request *req, int year)
+{
+	struct waiting_rows c = { &req->body, year, 0 };
+	int days = 0, r = store_county_confirm_within(&req->app->db, req->session->county_id, year, &days);
+
+	if (r < 0)
+		return -1;
+	if (!r)   /* the county does not serve the year: nobody waits for it */
+		return 0;
+	strbuf_addf(c.o, "<h2>逾期待確認</h2><p>已登錄完成超過 <strong id=\"confirm-within\">%d</strong> 天（自登錄完成時起算）"
+		    "仍未經上級機關確認的機關，等待最久者在前。</p>", days);
+	html(c.o, "<table class=\"agencies\" id=\"waiting\"><thead><tr><th>代碼</th><th>機關單位名稱</th><th class=\"num\">已等待天數</th>"
+		"<th>登錄完成時間</th><th>負責確認</th><th>其帳號</th><th>聯絡人</th><th>電話</th><th>Email</th></tr></thead><tbody>");
+	if (store_county_each_waiting(&req->app->db, req->session->county_id, year, waiting_row, &c))
+		return -1;
+	if (!c.rows)
+		html(c.o, "<tr><td colspan=\"9\" class=\"empty\">沒有逾期待確認的機關。</td></tr>");
+	strbuf_addf(c.o, "</tbody></table><p class=\"muted\">共 <span id=\"n-waiting\">%d</span> 個機關。</p>", c.rows);
 	return 0;
 }
 
@@ -89,11 +195,15 @@ static void team_filters(struct request *req, const struct years *span, const st
 	html_option(o, "3", "三級", f->level == 3);
 	html_option(o, "4", "四級以下", f->level == 4);
 	html(o, "</select> <label for=\"f-status\">登錄狀況</label><select id=\"f-status\" name=\"status\">");
-	html_option(o, "", "全部", f->status < 0);
-	for (int i = 0; i < 3; i++) {
+	html_option(o, "", "全部", f->status < 0 && !f->returned);
+	for (int i = 0; i < REPORT_STATUS__MAX; i++) {
 		char v[12];
 		snprintf(v, sizeof(v), "%d", i);
-		html_option(o, v, status_label[i], f->status == i);
+		html_option(o, v, report_status_names[i], f->status == i);
+		if (i == REPORT_DRAFT) {
+			snprintf(v, sizeof(v), "%d", STATUS_RETURNED);
+			html_option(o, v, report_status_text(REPORT_DRAFT, 1), f->returned);
+		}
 	}
 	html(o, "</select> <label for=\"f-q\">名稱或代碼</label><input id=\"f-q\" name=\"q\" maxlength=\"100\" value=\"");
 	html_attr(o, f->q);
@@ -124,7 +234,9 @@ static int agency_row(void *ctx, const struct store_county_agency *a)
 		html(o, " <span class=\"status s0\">已鎖定</span>");
 	strbuf_addf(o, "</td><td>%d</td><td>", a->level);
 	html_txt(o, a->parent_name);
-	strbuf_addf(o, "</td><td><span class=\"status s%d\">%s</span></td><td class=\"num\">", a->status, status_label[a->status]);
+	strbuf_addf(o, "</td><td><span class=\"status s%d\">", a->status);
+	html_txt(o, report_status_text(a->status, a->returned));
+	html(o, "</span></td><td class=\"num\">");
 	html_milli(o, a->own_total_milli);
 	html(o, "</td><td class=\"num\">");
 	html_milli(o, a->subtree_milli);
@@ -164,6 +276,10 @@ int page_team(struct request *req)
 	f.year = in[TEAM_YEAR].set ? (int)in[TEAM_YEAR].i : span.last;
 	f.level = in[TEAM_LEVEL].set ? (int)in[TEAM_LEVEL].i : 0;
 	f.status = in[TEAM_STATUS].set ? (int)in[TEAM_STATUS].i : -1;
+	if (f.status == STATUS_RETURNED) {
+		f.status = -1;
+		f.returned = 1;
+	}
 	f.q = in[TEAM_Q].set ? in[TEAM_Q].s : "";
 
 	layout_begin(req, "盤查小組", "盤查小組");
@@ -171,12 +287,15 @@ int page_team(struct request *req)
 	html_txt(o, req->session->county_name);
 	strbuf_addf(o, "盤查小組：民國 %d 年填報情形</h1>", roc_year(f.year));
 	html(o, "<p class=\"links\"><a href=\"/team/years\">年度管理</a> · <a href=\"/team/accounts\">機關帳號</a></p>");
-	/* The reminder list for a notice (公文): every agency not yet 已登錄完成, with contacts. */
+	/*
+	 * The reminder list for a notice (公文): every agency not yet 已登錄完成,
+	 * with contacts, and on a second sheet the waiting list below.
+	 */
 	html(o, "<form method=\"post\" action=\"/team/reminders\" class=\"inline\">");
 	html_hidden(o, "csrf", req->csrf);
 	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><button type=\"submit\" class=\"secondary\">"
-		    "未登錄／登錄中機關名單（含聯絡人）轉excel</button></form>", f.year);
-	if (team_total(req, f.year) || team_first_levels(req, f.year))
+		    "未登錄／登錄中機關名單（含聯絡人）及逾期待確認名單轉excel</button></form>", f.year);
+	if (team_overview(req, f.year) || team_waiting(req, f.year) || team_total(req, f.year) || team_first_levels(req, f.year))
 		return routes_unavailable(req, "team");
 	team_filters(req, &span, &f);
 	if (team_agencies(req, &f))

@@ -11,6 +11,7 @@
 
 #include "export.h"
 #include "jobs.h"
+#include "report_status.h"
 #include "store_export.h"
 #include "strbuf.h"
 #include "util.h"
@@ -66,6 +67,19 @@ lxw_format *export_head_format(lxw_workbook *wb)
 	format_set_border(head, LXW_BORDER_THIN);
 	format_set_text_wrap(head);
 	return head;
+}
+
+const char *export_version_text(char *buf, size_t size, int status, int confirmed_version, int last_version)
+{
+	if (status == REPORT_NONE)
+		snprintf(buf, size, "無填報資料");
+	else if (status == REPORT_CONFIRMED)
+		snprintf(buf, size, "第 %d 版", confirmed_version);
+	else if (last_version > 0)
+		snprintf(buf, size, "未確認（前次第 %d 版）", last_version);
+	else
+		snprintf(buf, size, "未確認");
+	return buf;
 }
 
 int export_close(lxw_workbook *wb, char *err, size_t errlen)

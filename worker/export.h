@@ -16,6 +16,15 @@ lxw_workbook *export_open(const char *path, int constant_memory, char *err, size
 lxw_format *export_head_format(lxw_workbook *wb);
 /* Closes wb: 0, or -1 with err set (a full disk says so here). */
 int export_close(lxw_workbook *wb, char *err, size_t errlen);
+/*
+ * The version an agency's figures come from, as every workbook that lists
+ * agencies states it (docs/workflow.md): 第 n 版 while 已確認 (a confirmed
+ * report cannot change, so its figures are version n's); 未確認 otherwise,
+ * 未確認（前次第 n 版） for one reopened after version n (its figures are the
+ * live ones); 無填報資料 for 未登錄.  status is an enum report_status.
+ * Written into buf[size]; returns buf.
+ */
+const char *export_version_text(char *buf, size_t size, int status, int confirmed_version, int last_version);
 /* Closes wb after a database failure: -2 (try again later) with err set. */
 int export_dberr(lxw_workbook *wb, char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 #include "export.h"
 #include "jobs.h"
 #include "nonagency.h"
+#include "report_status.h"
 #include "store_activity.h"
 #include "store_factor.h"
 #include "store_inventory.h"
@@ -52,6 +53,22 @@ static void heads(lxw_worksheet *ws, lxw_row_t row, const char *const *cols, int
 		worksheet_write_string(ws, row, (lxw_col_t)c, cols[c], f);
 }
 
+/* 填報情形 on the summary sheet from row r: the agencies, by state; the row after it. */
+static lxw_row_t filing_counts(lxw_worksheet *ws, lxw_row_t r, const struct inventory *inv, const struct fmt *f)
+{
+	worksheet_write_string(ws, r, 0, "機關數", f->head);
+	worksheet_write_number(ws, r++, 1, inv->n_agencies, NULL);
+	for (int s = 0; s < REPORT_STATUS__MAX; s++) {
+		worksheet_write_string(ws, r, 0, report_status_names[s], f->head);
+		worksheet_write_number(ws, r++, 1, inv->n_status[s], NULL);
+		if (s == REPORT_DRAFT) {
+			worksheet_write_string(ws, r, 0, "　其中退回", f->head);
+			worksheet_write_number(ws, r++, 1, inv->n_returned, NULL);
+		}
+	}
+	return r;
+}
+
 /* The summary sheet; the row after it. */
 static void summary(lxw_worksheet *ws, const struct inventory *inv, const struct fmt *f)
 {
@@ -74,11 +91,7 @@ static void summary(lxw_worksheet *ws, const struct inventory *inv, const struct
 		worksheet_write_string(ws, r, 0, totals[i].label, f->head);
 		worksheet_write_number(ws, r, 1, kg(*(const long long *)((const char *)inv + totals[i].off)), f->num);
 	}
-	worksheet_write_string(ws, r, 0, "機關數／已登錄／已登錄完成", f->head);
-	worksheet_write_number(ws, r, 1, inv->n_agencies, NULL);
-	worksheet_write_number(ws, r, 2, inv->n_reported, NULL);
-	worksheet_write_number(ws, r, 3, inv->n_complete, NULL);
-	r += 2;
+	r = filing_counts(ws, r, inv, f) + 1;
 	static const char *const cols[] = { "排放類別", "機關填報(KgCO₂e)", "非機關單位活動(KgCO₂e)", "合計(KgCO₂e)" };
 	heads(ws, r++, cols, 4, f->head);
 	for (int c = 0; c < INV_CAT__MAX; c++, r++) {
@@ -94,9 +107,17 @@ static void summary(lxw_worksheet *ws, const struct inventory *inv, const struct
 	}
 }
 
-static const char *status_of(int s)
+/* The heading of the column that states the version an agency's figures come from. */
+#define VERSION_HEAD "數據版本（已確認：第 n 版；未確認：最新存檔資料）"
+
+/* An agency's state and the version its figures come from, in columns status_col and version_col of row r. */
+static void state_cells(lxw_worksheet *ws, lxw_row_t r, int status_col, int version_col, const struct store_inventory_state *st)
 {
-	return s == 2 ? "已登錄完成" : s == 1 ? "登錄中" : "未登錄";
+	char v[64];
+
+	worksheet_write_string(ws, r, (lxw_col_t)status_col, report_status_text(st->status, st->returned), NULL);
+	worksheet_write_string(ws, r, (lxw_col_t)version_col,
+			       export_version_text(v, sizeof(v), st->status, st->confirmed_version, st->last_version), NULL);
 }
 
 /* A chunk of rows being written: the sheet, its next row, and what the chunk saw. */
@@ -131,7 +152,7 @@ static int line_row(void *ctx, const struct store_inventory_line *l)
 	worksheet_write_string(ws, r, 1, l->name, NULL);
 	worksheet_write_number(ws, r, 2, (double)l->level, NULL);
 	worksheet_write_string(ws, r, 3, l->parent_code, NULL);
-	worksheet_write_string(ws, r, 4, status_of(l->status), NULL);
+	state_cells(ws, r, 4, 13, &l->state);
 	if (!l->has_line)
 		return 0;
 	worksheet_write_string(ws, r, 5, !strcmp(l->part, "own") ? "自有" : "委外", NULL);
@@ -150,15 +171,16 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, in
 			int n_agencies)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關代碼", "登錄狀況", "部分", "項目",
-		"數量", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)" };
+		"數量", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)", VERSION_HEAD };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, 13, f->head);
+	heads(ws, 0, cols, 14, f->head);
 	worksheet_set_column(ws, 0, 0, 14, NULL);
 	worksheet_set_column(ws, 1, 1, 30, NULL);
 	worksheet_set_column(ws, 6, 6, 22, NULL);
 	worksheet_set_column(ws, 10, 11, 40, NULL);
 	worksheet_set_column(ws, 12, 12, 18, NULL);
+	worksheet_set_column(ws, 13, 13, 24, NULL);
 	for (;;) {
 		long long after = s.last;
 
@@ -213,7 +235,7 @@ static int filing_row(void *ctx, const struct store_inventory_filing *a)
 	worksheet_write_string(ws, r, 1, a->name, NULL);
 	worksheet_write_number(ws, r, 2, (double)a->level, NULL);
 	worksheet_write_string(ws, r, 3, a->parent_name, NULL);
-	worksheet_write_string(ws, r, 4, status_of(a->status), NULL);
+	state_cells(ws, r, 4, 10, &a->state);
 	worksheet_write_string(ws, r, 5, a->contact_name, NULL);
 	worksheet_write_string(ws, r, 6, a->contact_phone, NULL);
 	worksheet_write_string(ws, r, 7, a->contact_email, NULL);
@@ -225,13 +247,14 @@ static int filing_row(void *ctx, const struct store_inventory_filing *a)
 static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct fmt *f)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關", "登錄狀況", "聯絡人", "連絡電話", "Email",
-		"本身排放量(KgCO₂e)", "委外(KgCO₂e)" };
+		"本身排放量(KgCO₂e)", "委外(KgCO₂e)", VERSION_HEAD };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, 10, f->head);
+	heads(ws, 0, cols, 11, f->head);
 	worksheet_set_column(ws, 1, 1, 30, NULL);
 	worksheet_set_column(ws, 3, 3, 24, NULL);
 	worksheet_set_column(ws, 5, 9, 16, NULL);
+	worksheet_set_column(ws, 10, 10, 24, NULL);
 	do {
 		s.rows = 0;
 		if (store_inventory_each_filing(ctx->db, county, year, s.last, CHUNK, filing_row, &s))
@@ -373,8 +396,13 @@ static void by_level_and_top(struct charts *c, const struct inventory *inv)
 			table_row(c, level_labels[lv], inv->by_level[lv]);
 	table_chart(c, LXW_CHART_COLUMN, "依機關層級", first, 18, 0);
 	first = table_head(c, "排放量前 20 大機關");
-	for (int i = 0; i < inv->ntop; i++)
+	worksheet_write_string(c->data, (lxw_row_t)(first - 1), 1, "排放量(KgCO₂e)", c->f->head);
+	worksheet_write_string(c->data, (lxw_row_t)(first - 1), 2, "登錄狀況", c->f->head);
+	worksheet_write_string(c->data, (lxw_row_t)(first - 1), 3, VERSION_HEAD, c->f->head);
+	for (int i = 0; i < inv->ntop; i++) {
+		state_cells(c->data, (lxw_row_t)c->r, 2, 3, &inv->top[i].state);
 		table_row(c, inv->top[i].name, inv->top[i].milli);
+	}
 	if (inv->ntop) {
 		table_chart(c, LXW_CHART_BAR, "排放量前 20 大機關", first, 18, 9);
 	} else {
@@ -423,6 +451,7 @@ int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int ye
 	worksheet_write_string(c.ch, 0, 0, title, f.title);
 	worksheet_set_column(c.data, 0, 0, 30, NULL);
 	worksheet_set_column(c.data, 1, 1, 20, NULL);
+	worksheet_set_column(c.data, 2, 3, 24, NULL);
 	by_category_and_scope(&c, &inv);
 	by_level_and_top(&c, &inv);
 	trend(&c, &inv);

@@ -26,7 +26,7 @@ test('/team: a year outside the data\'s span, or not a year, shows the last year
   assert.deepEqual(years, Array.from({ length: last - first + 1 }, (_, i) => last - i), 'the list is the years served, latest first');
 
   const all = sql('SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND active = 1')[0][0];
-  for (const [q, field] of [['level=9', 'level'], ['level=0', 'level'], ['level=x', 'level'], ['status=3', 'status'], ['status=-1', 'status'], ['status=', 'status']]) {
+  for (const [q, field] of [['level=9', 'level'], ['level=0', 'level'], ['level=x', 'level'], ['status=5', 'status'], ['status=-1', 'status'], ['status=', 'status']]) {
     const r = await team.get(`/team?year=2020&${q}`);
     assert.equal(r.status, 200, q);
     assert.equal(selected(r.text, field), '', `${q}: 全部 selected`);

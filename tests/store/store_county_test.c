@@ -18,7 +18,7 @@ static int first_level(void *ctx, const struct store_county_first_level *row)
 
 	if (!s->n++)
 		snprintf(s->first, sizeof(s->first), "%s", row->name);
-	s->sum += row->n_agencies;
+	s->sum += row->counts.n_agencies;
 	return s->stop_after && s->n >= s->stop_after;
 }
 
@@ -96,8 +96,9 @@ static void test_lists(struct db *db)
 	is_int(s.n, store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND parent_id IS NULL AND active = 1"), "each active one");
 	is_str(s.first, store_test_text(db, "SELECT name FROM agencies WHERE county_id = 22 AND parent_id IS NULL AND active = 1 ORDER BY code LIMIT 1",
 					buf, sizeof(buf)), "in code order");
-	is_int(s.sum, store_test_int(db, "SELECT IFNULL(SUM(r.n_agencies), 0) FROM agencies a JOIN rollups r ON r.agency_id = a.id AND r.year = 2020"
-				     " WHERE a.county_id = 22 AND a.parent_id IS NULL AND a.active = 1"), "with the counts of its subtree");
+	is_int(s.sum, store_test_int(db, "SELECT COUNT(*) FROM agencies a JOIN agency_tree t ON t.ancestor_id = a.id"
+				     " JOIN agencies d ON d.id = t.descendant_id AND d.active = 1"
+				     " WHERE a.county_id = 22 AND a.parent_id IS NULL AND a.active = 1"), "with the counts of its subtree's active agencies");
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 1;
 	ok(store_county_each_first_level(db, 22, 2020, first_level, &s) == 0 && s.n == 1, "stopped after one");
@@ -106,8 +107,8 @@ static void test_lists(struct db *db)
 	is_int(s.n, store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND active = 1"), "every active one");
 	is_str(s.first, store_test_text(db, "SELECT code FROM agencies WHERE county_id = 22 AND active = 1 ORDER BY level, code LIMIT 1", buf, sizeof(buf)),
 	       "by level and code");
-	is_int(s.sum, store_test_int(db, "SELECT IFNULL(SUM(IF(r.filed, 2, 1)), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
-				     " WHERE a.county_id = 22 AND a.active = 1 AND r.year = 2020"), "each with its status");
+	is_int(s.sum, store_test_int(db, "SELECT IFNULL(SUM(IF(r.confirmed_version IS NOT NULL, 3, IF(r.filed, 2, 1))), 0) FROM reports r"
+				     " JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = 22 AND a.active = 1 AND r.year = 2020"), "each with its status");
 	ok(agencies(db, 3, -1, "", &s) == 0 && s.n == store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND active = 1 AND level = 3"),
 	   "level 3: %d", s.n);
 	ok(agencies(db, 4, -1, "", &s) == 0 && s.n == store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND active = 1 AND level >= 4"),
@@ -126,6 +127,93 @@ static void test_lists(struct db *db)
 	ok(store_county_each_agency(db, &f, agency, &s) == 0 && s.n == 2, "stopped after two");
 }
 
+/*
+ * The states of 1900 (a year of the test's own, inside a transaction rolled
+ * back): the hall 已登錄完成 20 days ago (no filed_at: its last save counts),
+ * 教育處 30 days ago, 環境資源局 3 days ago, 介壽 已確認, 中正 登錄中（退回）.
+ */
+static void setup_states(struct db *db)
+{
+	ok(db_exec_sql(db, "INSERT INTO inventory_years (county_id, year, confirm_within_days) VALUES (22, 1900, 14)") == 0 &&
+	   db_exec_sql(db, "INSERT INTO reports (agency_id, year, filed, returned, confirmed_version, last_version, filed_at, updated_at)"
+		       " SELECT id, 1900, code <> '371036600X', code = '371036600X', IF(code = '371036500X', 1, NULL), code = '371036500X',"
+		       " CASE code WHEN '371030000A' THEN NOW() - INTERVAL 30 DAY WHEN '371040000A' THEN NOW() - INTERVAL 3 DAY"
+		       "  WHEN '371036500X' THEN NOW() - INTERVAL 40 DAY END,"
+		       " IF(code = '371000000A', NOW() - INTERVAL 20 DAY, NOW())"
+		       " FROM agencies WHERE county_id = 22 AND code IN ('371000000A', '371030000A', '371040000A', '371036500X', '371036600X')") == 0 &&
+	   db_exec_sql(db, "UPDATE agencies SET contact_name = '總務', contact_phone = '0836-1', contact_email = 'hall@example.gov.tw'"
+		       " WHERE county_id = 22 AND code = '371000000A'") == 0,
+	   "(the year 1900 and five reports in every state)");
+}
+
+static void test_counts(struct db *db)
+{
+	struct store_county_counts c;
+	struct seen s = { 0 };
+
+	ok(store_county_status_counts(db, 22, 1900, &c) == 0, "the counts of 1900");
+	is_int(c.n_agencies, store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND active = 1"), "every active agency");
+	is_int(c.n[REPORT_NONE], c.n_agencies - 5, "未登錄: all but the five");
+	ok(c.n[REPORT_DRAFT] == 1 && c.n_returned == 1, "登錄中 1, of which 退回 1");
+	is_int(c.n[REPORT_FILED], 3, "已登錄完成 3");
+	is_int(c.n[REPORT_CONFIRMED], 1, "已確認 1");
+	ok(store_county_status_counts(db, 99, 1900, &c) == 0 && c.n_agencies == 0 && c.n[REPORT_FILED] == 0, "no such county: all zero");
+	ok(store_county_each_first_level(db, 22, 1900, first_level, &s) == 0, "the 一級 agencies of 1900");
+	is_int(s.sum, store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE county_id = 22 AND active = 1"), "their subtrees cover the county");
+
+	struct store_county_filter f = { .county_id = 22, .year = 1900, .level = 0, .status = -1, .returned = 1, .q = "" };
+	memset(&s, 0, sizeof(s));
+	ok(store_county_each_agency(db, &f, agency, &s) == 0 && s.n == 1 && !strcmp(s.first, "371036600X"), "only 登錄中（退回）");
+	f.returned = 0;
+	f.status = REPORT_CONFIRMED;
+	memset(&s, 0, sizeof(s));
+	ok(store_county_each_agency(db, &f, agency, &s) == 0 && s.n == 1 && !strcmp(s.first, "371036500X") && s.sum == 3, "only 已確認");
+	f.status = REPORT_FILED;
+	memset(&s, 0, sizeof(s));
+	ok(store_county_each_agency(db, &f, agency, &s) == 0 && s.n == 3 && s.sum == 6, "only 已登錄完成");
+}
+
+struct waits {
+	int n;
+	char text[1024];
+};
+
+static int waiting(void *ctx, const struct store_county_waiting *w)
+{
+	struct waits *l = ctx;
+	size_t n = strlen(l->text);
+
+	l->n++;
+	snprintf(l->text + n, sizeof(l->text) - n, "%s:%lld:%d:%s:%s:%s:%s;", w->code, w->days, w->by_team, w->parent_name,
+		 w->parent_login, w->contact_name, w->contact_email);
+	return 0;
+}
+
+static void test_waiting(struct db *db)
+{
+	struct waits l = { 0 };
+	char want[512], buf[256];
+	int days = -1;
+
+	ok(store_county_confirm_within(db, 22, 1900, &days) == 1 && days == 14, "N of 1900: 14");
+	ok(store_county_confirm_within(db, 22, 1899, &days) == 0, "a year the county does not serve: not found");
+	ok(store_county_each_waiting(db, 22, 1900, waiting, &l) == 0, "the waiting list");
+	snprintf(want, sizeof(want), "371030000A:30:0:%s:371000000A:總務:hall@example.gov.tw;371000000A:20:1::::;",
+		 store_test_text(db, "SELECT name FROM agencies WHERE county_id = 22 AND code = '371000000A'", buf, sizeof(buf)));
+	is_str(l.text, want, "over 14 days, longest first: 教育處 with the hall (its account, its contact), the hall with the team");
+	ok(db_exec_sql(db, "UPDATE inventory_years SET confirm_within_days = 25 WHERE county_id = 22 AND year = 1900") == 0, "(N = 25)");
+	memset(&l, 0, sizeof(l));
+	ok(store_county_each_waiting(db, 22, 1900, waiting, &l) == 0 && l.n == 1 && !strncmp(l.text, "371030000A:30:", 14),
+	   "N = 25: only the one of 30 days");
+	ok(db_exec_sql(db, "UPDATE inventory_years SET confirm_within_days = 2 WHERE county_id = 22 AND year = 1900") == 0, "(N = 2)");
+	memset(&l, 0, sizeof(l));
+	ok(store_county_each_waiting(db, 22, 1900, waiting, &l) == 0 && l.n == 3 && strstr(l.text, ";371040000A:3:0:"),
+	   "N = 2: the one of 3 days too, last (%s)", l.text);
+	ok(!strstr(l.text, "371036500X") && !strstr(l.text, "371036600X"), "never 已確認 nor 登錄中");
+	memset(&l, 0, sizeof(l));
+	ok(store_county_each_waiting(db, 20, 1900, waiting, &l) == 0 && l.n == 0, "another county: none");
+}
+
 int main(void)
 {
 	struct db db;
@@ -135,6 +223,12 @@ int main(void)
 	test_name(&db);
 	test_total(&db);
 	test_lists(&db);
+	ok(db_begin(&db) == 0, "a transaction");
+	setup_states(&db);
+	test_counts(&db);
+	test_waiting(&db);
+	ok(db_rollback(&db) == 0, "rolled back");
+	is_int(store_test_int(&db, "SELECT COUNT(*) FROM reports WHERE year = 1900"), 0, "nothing of it left");
 	db_release(&db);
 	return tap_done();
 }

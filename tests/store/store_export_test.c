@@ -107,13 +107,36 @@ static int count_review(void *ctx, const struct store_export_review_row *r)
 	return c->stop_after && c->n >= c->stop_after;
 }
 
+/* Every row as code:status/returned/confirmed_version/last_version; */
+static int state_review(void *ctx, const struct store_export_review_row *r)
+{
+	struct counted *c = ctx;
+	size_t n = strlen(c->first);
+
+	c->n++;
+	snprintf(c->first + n, sizeof(c->first) - n, "%s:%d/%d/%d/%d;", r->code, r->status, r->returned, r->confirmed_version,
+		 r->last_version);
+	return 0;
+}
+
 static int count_reminder(void *ctx, const struct store_export_reminder_row *r)
 {
 	struct counted *c = ctx;
 
 	if (!c->n++)
-		snprintf(c->first, sizeof(c->first), "%s|%s|%s", r->code, r->status, r->contact_email);
+		snprintf(c->first, sizeof(c->first), "%s|%d|%s", r->code, r->status, r->contact_email);
 	return c->stop_after && c->n >= c->stop_after;
+}
+
+/* Every row as code:status/returned; */
+static int state_reminder(void *ctx, const struct store_export_reminder_row *r)
+{
+	struct counted *c = ctx;
+	size_t n = strlen(c->first);
+
+	c->n++;
+	snprintf(c->first + n, sizeof(c->first) - n, "%s:%d/%d;", r->code, r->status, r->returned);
+	return 0;
 }
 
 static int count_otp(void *ctx, const struct store_export_otp_account *r)
@@ -394,6 +417,30 @@ static void staging(struct db *db)
 	ok(store_export_unstage(db, 4000000000LL) == 0, "unstaging nothing is no error");
 }
 
+/*
+ * The states the workbooks state, in 1900 (no report there): the hall's
+ * two subordinates 已確認 at version 2 and 登錄中（退回） reopened after
+ * version 1; their schools 已登錄完成 and 登錄中; the hall itself none.
+ */
+static void workbook_states(struct db *db)
+{
+	struct counted c = { 0 };
+
+	ok(db_exec_sql(db, "INSERT INTO reports (agency_id, year, filed, returned, confirmed_version, last_version)"
+			   " SELECT id, 1900, code IN ('371030000A', '371036500X'), code = '371040000A', IF(code = '371030000A', 2, NULL),"
+			   " CASE code WHEN '371030000A' THEN 2 WHEN '371040000A' THEN 1 ELSE 0 END FROM agencies"
+			   " WHERE code IN ('371030000A', '371040000A', '371036500X', '371036600X') AND county_id = 22") == 0,
+	   "(reports of 1900 in four states)");
+	ok(store_export_review_rows(db, hall, 1900, state_review, &c) == 0, "the review rows of 1900");
+	ok(strstr(c.first, "371030000A:3/0/2/2;") && strstr(c.first, "371040000A:1/1/0/1;"),
+	   "已確認 in version 2; 登錄中（退回） reopened after version 1 (%s)", c.first);
+	c = (struct counted){ 0 };
+	ok(store_export_reminder_rows(db, county, 1900, state_reminder, &c) == 0, "the reminder rows of 1900");
+	ok(strstr(c.first, "371000000A:0/0;") && strstr(c.first, "371040000A:1/1;") && strstr(c.first, "371036600X:1/0;"),
+	   "未登錄, 登錄中（退回） and 登錄中 (%s)", c.first);
+	ok(!strstr(c.first, "371030000A") && !strstr(c.first, "371036500X"), "neither 已確認 nor 已登錄完成");
+}
+
 static void workbook_rows(struct db *db)
 {
 	struct counted c = { 0 };
@@ -424,12 +471,13 @@ static void workbook_rows(struct db *db)
 	is_int(c.n, q2(db, "SELECT COUNT(*) FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
 		       " WHERE a.county_id = ? AND a.active = 1 AND (r.id IS NULL OR r.filed = 0)", year, county),
 	       "one an agency not yet 已登錄完成");
-	ok(strstr(c.first, "@example.gov.tw") && (strstr(c.first, "|未登錄|") || strstr(c.first, "|登錄中|")),
-	   "with its status and contact (%s)", c.first);
+	ok(strstr(c.first, "@example.gov.tw") && (strstr(c.first, "|0|") || strstr(c.first, "|1|")),
+	   "with its status (未登錄 or 登錄中) and contact (%s)", c.first);
 	c = (struct counted){ 0 };
 	ok(store_export_reminder_rows(db, county, 1900, count_reminder, &c) == 0 &&
 	   c.n == q1(db, "SELECT COUNT(*) FROM agencies WHERE county_id = ? AND active = 1", county),
 	   "a year with no report: every active agency");
+	workbook_states(db);
 }
 
 static void otp_rows(struct db *db)

@@ -119,7 +119,8 @@ static int level(void *ctx, const struct store_inventory_level *row)
 	seen.rows++;
 	seen.fits_all &= row->fits;
 	if (row->level >= 0 && row->level < 8)
-		seen.sum[row->level] = row->n_agencies * 1000000LL + row->n_reported * 10000 + row->n_complete * 100;
+		seen.sum[row->level] = row->n_agencies * 1000000LL + row->n_status[REPORT_NONE] * 100000 + row->n_status[REPORT_DRAFT] * 10000
+			+ row->n_returned * 1000 + row->n_status[REPORT_FILED] * 100 + row->n_status[REPORT_CONFIRMED] * 10;
 	seen.own += row->milli;
 	return 0;
 }
@@ -127,7 +128,8 @@ static int level(void *ctx, const struct store_inventory_level *row)
 static int top(void *ctx, const struct store_inventory_top *row)
 {
 	(void)ctx;
-	snprintf(seen.text + strlen(seen.text), sizeof(seen.text) - strlen(seen.text), "%s:%lld;", row->code, row->milli);
+	snprintf(seen.text + strlen(seen.text), sizeof(seen.text) - strlen(seen.text), "%s:%lld:%d/%d/%d/%d;", row->code, row->milli,
+		 row->state.status, row->state.returned, row->state.confirmed_version, row->state.last_version);
 	return 0;
 }
 
@@ -162,15 +164,15 @@ static void test_sums(struct db *db)
 
 	reset();
 	ok(store_inventory_each_level(db, TC, y, 2, level, NULL) == 0 && seen.rows == 2 && seen.fits_all, "two levels when deeper ones count as 2");
-	is_int(seen.sum[1], 1010100, "level 1: one agency, reported, complete");
-	is_int(seen.sum[2], 2010000, "level 2: the 二級 and the 三級 agency, one reported, none complete");
+	is_int(seen.sum[1], 1000100, "level 1: one agency, 已登錄完成");
+	is_int(seen.sum[2], 2110000, "level 2: the 二級 and the 三級 agency, one 登錄中 and one 未登錄");
 	is_int(seen.own, 2000, "their own reports, the inactive one's not");
 	reset();
 	ok(store_inventory_each_level(db, TC, y, 6, level, NULL) == 0 && seen.rows == 3, "three levels otherwise");
 
 	reset();
 	ok(store_inventory_each_top(db, TC, y, top, NULL) == 0, "the largest emitters");
-	is_str(seen.text, "STIN1:1300;STIN2:700;", "largest first; neither a zero report nor an inactive agency");
+	is_str(seen.text, "STIN1:1300:2/0/0/0;STIN2:700:1/0/0/0;", "largest first, with their states; neither a zero report nor an inactive agency");
 
 	reset();
 	ok(store_inventory_each_trend(db, TC, y, y, trend, NULL) == 0 && seen.rows == 1 && seen.last == y, "the trend of one year");
@@ -192,6 +194,16 @@ static void test_stamp(struct db *db)
 		LL(y), c);
 	ok(store_inventory_stamp(db, TC, again) == 0, "the stamp again");
 	ok(strcmp(stamp, again) && atoll(again) == box, "a change moves it: it names the newest outbox row (%s)", again);
+	/* 確認, 退回 and 重新開放 make no outbox row: the reports' states move it. */
+	ok(q(db, "UPDATE reports SET confirmed_version = 1, last_version = 1 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 0, "(確認)");
+	ok(store_inventory_stamp(db, TC, stamp) == 0 && strcmp(stamp, again), "確認 moves it (%s)", stamp);
+	ok(q(db, "UPDATE reports SET confirmed_version = NULL, filed = 0 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 0, "(重新開放)");
+	ok(store_inventory_stamp(db, TC, again) == 0 && strcmp(stamp, again), "重新開放 moves it (%s)", again);
+	ok(q(db, "UPDATE reports SET filed = 1, last_version = 0 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 0 &&
+	   store_inventory_stamp(db, TC, stamp) == 0, "(as it was)");
+	ok(q(db, "UPDATE reports SET filed = 0, returned = 1 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 0 &&
+	   store_inventory_stamp(db, TC, again) == 0 && strcmp(stamp, again), "退回 moves it (%s)", again);
+	ok(q(db, "UPDATE reports SET filed = 1, returned = 0 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 0, "(as it was)");
 }
 
 static int line(void *ctx, const struct store_inventory_line *row)
@@ -202,8 +214,9 @@ static int line(void *ctx, const struct store_inventory_line *row)
 	seen.last = row->agency;
 	seen.sum[1] += row->has_line;
 	seen.sum[2] += row->kg_milli;
+	seen.sum[3] += row->state.status * 1000 + row->state.returned * 100 + row->state.confirmed_version * 10 + row->state.last_version;
 	if (!row->has_line)
-		snprintf(seen.text, sizeof(seen.text), "%s %s %d", row->code, row->parent_code, row->status);
+		snprintf(seen.text, sizeof(seen.text), "%s %s %d", row->code, row->parent_code, row->state.status);
 	return ctx ? *(int *)ctx : 0;
 }
 
@@ -212,9 +225,32 @@ static int filing(void *ctx, const struct store_inventory_filing *row)
 	(void)ctx;
 	seen.rows++;
 	seen.last = row->agency;
-	snprintf(seen.text + strlen(seen.text), sizeof(seen.text) - strlen(seen.text), "%s<%s>%d%s;", row->code, row->parent_name, row->status,
-		 row->contact_name);
+	snprintf(seen.text + strlen(seen.text), sizeof(seen.text) - strlen(seen.text), "%s<%s>%d/%d/%d/%d%s;", row->code, row->parent_name,
+		 row->state.status, row->state.returned, row->state.confirmed_version, row->state.last_version, row->contact_name);
 	return 0;
+}
+
+/* The states and versions the workbooks state: 已確認 in version 2, then 登錄中（退回） reopened after version 1. */
+static void test_states(struct db *db)
+{
+	ok(q(db, "UPDATE reports SET confirmed_version = 2, last_version = 2 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 0 &&
+	   q(db, "UPDATE reports SET returned = 1, last_version = 1 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) == 0,
+	   "(the 一級 agency 已確認 in version 2, the 二級 one 登錄中（退回） after version 1)");
+	reset();
+	ok(store_inventory_each_filing(db, TC, y, 0, 400, filing, NULL) == 0, "the filing again");
+	is_str(seen.text, "STIN1<>3/0/2/2;STIN2<一級機關>1/1/0/1承辦;STIN3<二級機關>0/0/0/0;", "their states and versions");
+	reset();
+	ok(store_inventory_each_line(db, TC, y, 0, 400, line, NULL) == 0 && seen.sum[3] == 3 * 3022 + 1101 && !strcmp(seen.text, "STIN3 STIN2 0"),
+	   "each line with its agency's state (%lld)", seen.sum[3]);
+	reset();
+	ok(store_inventory_each_top(db, TC, y, top, NULL) == 0, "the largest emitters");
+	is_str(seen.text, "STIN1:1300:3/0/2/2;STIN2:700:1/1/0/1;", "with their versions");
+	reset();
+	ok(store_inventory_each_level(db, TC, y, 2, level, NULL) == 0, "the levels");
+	ok(seen.sum[1] == 1000010 && seen.sum[2] == 2111000, "已確認 at level 1; 登錄中 of which 退回 at level 2 (%lld, %lld)",
+	   seen.sum[1], seen.sum[2]);
+	ok(q(db, "UPDATE reports SET confirmed_version = NULL, last_version = 0 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 0 &&
+	   q(db, "UPDATE reports SET returned = 0, last_version = 0 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) == 0, "(as they were)");
 }
 
 static void test_rows(struct db *db)
@@ -240,7 +276,8 @@ static void test_rows(struct db *db)
 	reset();
 	ok(store_inventory_each_filing(db, TC, y, 0, 2, filing, NULL) == 0 && seen.rows == 2 && seen.last == c, "the filing, two at a time");
 	ok(store_inventory_each_filing(db, TC, y, c, 2, filing, NULL) == 0 && seen.rows == 3 && seen.last == g, "then the rest");
-	is_str(seen.text, "STIN1<>2;STIN2<一級機關>1承辦;STIN3<二級機關>0;", "codes, parents, status and contacts");
+	is_str(seen.text, "STIN1<>2/0/0/0;STIN2<一級機關>1/0/0/0承辦;STIN3<二級機關>0/0/0/0;", "codes, parents, states and contacts");
+	test_states(db);
 }
 
 int main(void)
