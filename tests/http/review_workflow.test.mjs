@@ -218,7 +218,8 @@ test('退回: the comment is required and at most 500 characters; a bad one come
   const r = await post(parent, { action: 'return', agency: id('E'), revision: '2', comment: good });
   assert.equal(r.status, 303, '500 characters are accepted');
   assert.deepEqual(sql(`SELECT filed, returned, return_comment = ${q(good)}, revision, IFNULL(confirmed_version, 0)
-    FROM reports WHERE agency_id = ${id('E')} AND year = ${Y}`)[0], ['0', '1', '1', '2', '0'], '登錄中（退回） with the comment');
+    FROM reports WHERE agency_id = ${id('E')} AND year = ${Y}`)[0], ['0', '1', '1', '3', '0'],
+    '登錄中（退回） with the comment; the revision moved on (a form opened before the 退回 is stale)');
   assert.deepEqual(audits('E').slice(lines), [['退回', '已登錄完成', `登錄中（退回）；退回原因：${good}`, code('P')]]);
   const html = await page(parent);
   assert.match(rowOf(html, 'E'), /登錄中（退回）<\/span><p class="muted return-comment">退回原因：電費單&lt;b&gt;&amp;&quot;2月&quot;&lt;\/b&gt;補/);
