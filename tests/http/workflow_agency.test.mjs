@@ -3,7 +3,7 @@
 // year list and the home page until the next save, filed_at, 申請更正 (its checks, its audit line, the
 // lock), a reopened report's last confirmed total beside its live one, the versions and their diff,
 // who may do and see each of it, and a save racing a 確認 (never a confirmed report whose rows are not
-// its version's).
+// its version's), first against a 確認 on a second connection, then against the parent's real POST /review.
 //
 // Rows of its own: agencies of county U (花蓮縣, which no other suite uses) under codes made for this
 // run: G 一級, P 二級 under G, S and T 三級 under P (S the agency under test, T its sibling), R under P
@@ -505,5 +505,57 @@ test('a save racing a 確認: refused after it, or the 確認 stale; never a con
   t.diagnostic(`race: ${seen.confirmFirst} rounds confirmed first, ${seen.saveFirst} saved first (the 確認's client: ${latency} ms)`);
   assert.equal(seen.confirmFirst + seen.saveFirst, ROUNDS);
   // The first rounds send the save long before the 確認 arrives, the last ones after it committed: both orders ran.
+  assert.ok(seen.confirmFirst > 0 && seen.saveFirst > 0, `both orders (${JSON.stringify(seen)})`);
+});
+
+// The same race through the real pages: the agency's 存檔 against the parent's 確認 (POST /review,
+// action=confirm, with the revision its page showed), sent at offsets from 40 ms apart one way to
+// 40 ms the other.  Each round ends in one order: the 確認 first (303) and the save refused (409) with
+// the live rows the version's, or the save first (303) and the 確認 stale (409) with nothing written.
+test('a save racing the parent\'s 確認 on /review: exactly one of the two orders, every round', async (t) => {
+  const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+  const ROUNDS = 12, SPREAD = 40;
+  const seen = { confirmFirst: 0, saveFirst: 0 };
+  const report = () => rid('R');
+  for (let i = 0; i < ROUNDS; i++) {
+    const s0 = state('R');
+    if (s0.confirmed) assert.equal(reopen('R', `HTTP 第 ${i} 輪`), '1');
+    if (!state('R').filed) await saveOk('R', { own_electricity: String(200 + i), filed: '1' });
+    const f = await form(client.R);
+    const token = csrfOf((await client.P.get('/')).text);
+    const versions = q1(`SELECT COUNT(*) FROM report_versions WHERE report_id = ${report()}`);
+    const offset = Math.round(-SPREAD + (2 * SPREAD * i) / (ROUNDS - 1));   // < 0: the save waits; > 0: the 確認 waits
+    const [saved, confirmed] = await Promise.all([
+      (async () => { if (offset < 0) await sleep(-offset); return save(client.R, f, { own_electricity: String(7000 + i), filed: '1' }); })(),
+      (async () => {
+        if (offset > 0) await sleep(offset);
+        return client.P.post('/review', { csrf: token, year: String(YEAR), agency: String(id.R), revision: f.revision, action: 'confirm' });
+      })(),
+    ]);
+    const s = state('R');
+    const nowVersions = q1(`SELECT COUNT(*) FROM report_versions WHERE report_id = ${report()}`);
+    if (s.confirmed) {
+      assert.equal(confirmed.status, 303, `round ${i}: confirmed first`);
+      assert.equal(saved.status, 409, `round ${i}: then the save is refused`);
+      assert.equal(+nowVersions, +versions + 1, `round ${i}: one version written`);
+      const differ = q1(`SELECT COUNT(*) FROM report_lines l LEFT JOIN report_version_lines v ON v.report_id = l.report_id
+        AND v.version_no = ${s.confirmed} AND v.part = l.part AND v.item = l.item AND v.seq = l.seq AND v.quantity_milli = l.quantity_milli
+        AND v.kg_milli = l.kg_milli WHERE l.report_id = ${report()} AND v.report_id IS NULL`);
+      assert.equal(differ, '0', `round ${i}: every live line is the version's`);
+      assert.equal(q1(`SELECT quantity_milli FROM report_items WHERE report_id = ${report()} AND item = 'electricity'`),
+        q1(`SELECT quantity_milli FROM report_version_items WHERE report_id = ${report()} AND version_no = ${s.confirmed} AND item = 'electricity'`),
+        `round ${i}: and the version holds what was confirmed, not the refused save`);
+      seen.confirmFirst++;
+    } else {
+      assert.equal(saved.status, 303, `round ${i}: saved first`);
+      assert.equal(confirmed.status, 409, `round ${i}: then the 確認 from the older page is stale`);
+      assert.equal(nowVersions, versions, `round ${i}: no version written`);
+      assert.equal(q1(`SELECT quantity_milli FROM report_items WHERE report_id = ${report()} AND item = 'electricity'`), String((7000 + i) * 1000));
+      seen.saveFirst++;
+    }
+  }
+  t.diagnostic(`HTTP race: ${seen.confirmFirst} rounds confirmed first, ${seen.saveFirst} saved first`);
+  assert.equal(seen.confirmFirst + seen.saveFirst, ROUNDS);
+  // The first rounds send the save 40 ms ahead, the last ones the 確認: both orders ran.
   assert.ok(seen.confirmFirst > 0 && seen.saveFirst > 0, `both orders (${JSON.stringify(seen)})`);
 });
