@@ -35,6 +35,9 @@ _Static_assert((dec_i128)CALC_REPORT_MAX_KG * 1000 <= (dec_i128)9223372036854775
 const char *const calc_category_labels[CALC_CAT__MAX] = { "固定式能源", "交通運輸", "逸散" };
 const char *const calc_category_keys[CALC_CAT__MAX] = { "stationary", "transport", "fugitive" };
 const char *const calc_part_keys[CALC_PART__MAX] = { "own", "outsourced" };
+const char *const calc_gas_keys[CALC_GAS__MAX] = { "CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3" };
+const char *const calc_gas_labels[CALC_GAS__MAX] = { "CO₂", "CH₄", "N₂O", "HFCs", "PFCs", "SF₆", "NF₃" };
+const char *const calc_iso_labels[CALC_ISO_MAX + 1] = { "", "類別一", "類別二", "類別三", "類別四", "類別五", "類別六" };
 
 /*
  * Fuels: the row-name stems in the reference table.  ef604: per-unit factors
@@ -412,7 +415,7 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 		res->total[p] = zero;
 		for (int c = 0; c < CALC_CAT__MAX; c++)
 			res->by_category[p][c] = zero;
-		for (int s = 0; s < 3; s++)
+		for (int s = 0; s < 4; s++)
 			res->by_scope[p][s] = zero;
 	}
 	res->provisional = 0;

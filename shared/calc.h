@@ -61,6 +61,24 @@ enum calc_category { CALC_CAT_STATIONARY, CALC_CAT_TRANSPORT, CALC_CAT_FUGITIVE,
 enum calc_part { CALC_OWN, CALC_OUTSOURCED, CALC_PART__MAX };
 enum calc_confidence { CONF_OFFICIAL, CONF_SECONDARY, CONF_DERIVED, CONF_PROVISIONAL };
 
+/*
+ * The gases of a line (SPEC-2 §2a), in the order of the registry's 七大溫室氣體
+ * table; the keys are report_line_gases.gas.  Electricity counts as CO2.
+ */
+enum calc_gas { CALC_GAS_CO2, CALC_GAS_CH4, CALC_GAS_N2O, CALC_GAS_HFC, CALC_GAS_PFC, CALC_GAS_SF6,
+		CALC_GAS_NF3, CALC_GAS__MAX };
+extern const char *const calc_gas_keys[CALC_GAS__MAX];     /* "CO2", "CH4", "N2O", "HFCs", … */
+extern const char *const calc_gas_labels[CALC_GAS__MAX];   /* CO₂, CH₄, N₂O, HFCs, … */
+
+/*
+ * ISO 14064-1:2018 類別 of a line (SPEC-2 §2a): own fuels, refrigerants and
+ * extinguishers 1, purchased electricity 2; outsourced (委外) vehicle fuels 3,
+ * every other outsourced line 4.  0 is "not computed" (a line stored before
+ * the 類別 existed).
+ */
+#define CALC_ISO_MAX 6
+extern const char *const calc_iso_labels[CALC_ISO_MAX + 1];   /* [1] 類別一 … [6] 類別六 */
+
 /* The largest quantities the agency form accepts, in each item's unit (see BOUNDS). */
 #define CALC_MAX_ELECTRICITY 10000000000LL    /* 10^10 kWh */
 #define CALC_MAX_FUEL 1000000000LL            /* 10^9 m3, kg or L of a fuel */
@@ -92,6 +110,10 @@ struct calc_factor {
 	int valid_from;   /* 0: no lower bound */
 	int valid_to;     /* 0: no upper bound */
 	enum calc_confidence confidence;
+	/* The 95 % interval in percent of the value, as magnitudes in thousandths of a
+	 * percent (7.0 % -> 7000); has_ci 0: none known (未評估). */
+	int has_ci;
+	int ci_lower_milli, ci_upper_milli;
 };
 
 struct calc_era {
@@ -156,12 +178,27 @@ struct calc_line {
 	int provisional;           /* uses a 暫用 value */
 	int derived;               /* uses a derived or secondary value */
 	char note[200];
+	int iso_category;          /* 類別 1..6 */
+	/*
+	 * The line per gas: kg rounded half-up to 3 decimals, the rounding residue
+	 * (kg - the sum of the rounded gases) added to the largest gas, so the gases
+	 * add up to kg exactly; present 1 for every gas the line's factors have
+	 * (even at 0 kg); the interval of that gas's factor (has_ci 0: 未評估).
+	 */
+	struct calc_gas_amount {
+		int present;
+		dec_t kg;
+		int has_ci;
+		int ci_lower_milli, ci_upper_milli;
+	} gas[CALC_GAS__MAX];
 };
 
 struct calc_result {
 	dec_t total[CALC_PART__MAX];
 	dec_t by_category[CALC_PART__MAX][CALC_CAT__MAX];
-	dec_t by_scope[CALC_PART__MAX][3];   /* [1] 範疇一, [2] 範疇二 */
+	dec_t by_scope[CALC_PART__MAX][4];   /* [1] 範疇一, [2] 範疇二, [3] 範疇三 */
+	dec_t by_iso[CALC_PART__MAX][CALC_ISO_MAX + 1];   /* [1] 類別一 … */
+	dec_t by_gas[CALC_PART__MAX][CALC_GAS__MAX];
 	int provisional;
 };
 
