@@ -183,7 +183,7 @@ static void test_bounds_all_fields(const struct calc_table *t)
 /* The factor ceiling, on a one-row table: 100,000 is accepted, 100,000.001 and -0.001 are not. */
 static void test_factor_ceiling(void)
 {
-	struct calc_factor f = { "elec_grid_2023", { 100000, 0 }, "kgCO2e/kWh", "test", 2023, 2023, CONF_OFFICIAL };
+	struct calc_factor f = { "elec_grid_2023", { 100000, 0 }, "kgCO2e/kWh", "test", 2023, 2023, CONF_OFFICIAL, 0, 0, 0 };
 	struct calc_table small = { .factors = &f, .nfactors = 1, .eras = { { "AR5", 2023, 0 } }, .neras = 1 };
 	struct calc_input in = { CALC_ELECTRICITY, CALC_OWN, 0, NULL, { CALC_MAX_ELECTRICITY, 0 } };
 	struct calc_line l;
