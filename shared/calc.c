@@ -137,6 +137,33 @@ static void use(struct calc_line *l, const struct calc_factor *f)
 		l->derived = 1;
 }
 
+/*
+ * The per-unit kgCO2e of gas g in line l (pu[g]) and the interval of the
+ * factor row that gives it (the fuel's EF_g row, the grid factor row, the
+ * extinguisher's or refrigerant's emission factor): the line's split by gas
+ * (split_gases) multiplies them by the quantity.
+ */
+static void gas_unit(struct calc_line *l, dec_t *pu, enum calc_gas g, dec_t v, const struct calc_factor *f)
+{
+	pu[g] = v;
+	l->gas[g].present = 1;
+	l->gas[g].has_ci = f->has_ci;
+	l->gas[g].ci_lower_milli = f->has_ci ? f->ci_lower_milli : 0;
+	l->gas[g].ci_upper_milli = f->has_ci ? f->ci_upper_milli : 0;
+}
+
+/* A refrigerant's gas by its name's prefix (HFC-134a, R-410A: HFCs; PFC-14: PFCs; SF6; NF3). */
+static enum calc_gas refrigerant_gas(const char *name)
+{
+	if (!strncmp(name, "PFC", 3))
+		return CALC_GAS_PFC;
+	if (!strncmp(name, "SF6", 3))
+		return CALC_GAS_SF6;
+	if (!strncmp(name, "NF3", 3))
+		return CALC_GAS_NF3;
+	return CALC_GAS_HFC;
+}
+
 static const char *num(dec_t d, char *buf, size_t size)
 {
 	dec_format(d, buf, size);
@@ -163,7 +190,7 @@ static const struct calc_factor *gwp(const struct calc_table *t, const char *set
 }
 
 /* The electricity factor of `year`, or of the latest earlier year (provisional). */
-static int electricity(const struct calc_table *t, int year, struct calc_line *l, char *err, size_t errlen)
+static int electricity(const struct calc_table *t, int year, struct calc_line *l, dec_t *pu, char *err, size_t errlen)
 {
 	char key[64], b[64];
 
@@ -180,6 +207,7 @@ static int electricity(const struct calc_table *t, int year, struct calc_line *l
 			continue;
 		l->factor = f->value;
 		use(l, f);
+		gas_unit(l, pu, CALC_GAS_CO2, f->value, f);
 		if (y == year) {
 			snprintf(l->method, sizeof(l->method), "%d 年電力排碳係數 %s kgCO₂e/度（已為二氧化碳當量，不乘 GWP）",
 				 year, num(f->value, b, sizeof(b)));
@@ -221,7 +249,7 @@ static const struct calc_factor *heat_value(const struct calc_table *t, const ch
 }
 
 static int fuel(const struct calc_table *t, int year, const char *set, const struct fuel_rule *r,
-		struct calc_line *l, char *err, size_t errlen)
+		struct calc_line *l, dec_t *pu, char *err, size_t errlen)
 {
 	char key[96], b1[64], b2[64], b3[64];
 	const struct calc_factor *f[3], *g[3];
@@ -249,6 +277,7 @@ static int fuel(const struct calc_table *t, int year, const char *set, const str
 				use(l, f[i]);
 				if (dec_mul(f[i]->value, g[i]->value, &term) || dec_add(sum, term, &sum))
 					return calc_fail(err, errlen, "計算溢位");
+				gas_unit(l, pu, (enum calc_gas)i, term, f[i]);
 				calc_append(l->method, sizeof(l->method), "%s%s %s × %s", i ? " + " : "", gas_labels[i],
 				       num(f[i]->value, b1, sizeof(b1)), num(g[i]->value, b2, sizeof(b2)));
 			}
@@ -284,10 +313,16 @@ static int fuel(const struct calc_table *t, int year, const char *set, const str
 		use(l, f[i]);
 		if (dec_mul(f[i]->value, g[i]->value, &term) || dec_add(per_tj, term, &per_tj))
 			return calc_fail(err, errlen, "計算溢位");
+		gas_unit(l, pu, (enum calc_gas)i, term, f[i]);   /* per TJ: scaled to per unit below */
 		calc_append(l->method, sizeof(l->method), "%s%s %s × %s", i ? " + " : "", gas_labels[i],
 		       num(f[i]->value, b1, sizeof(b1)), num(g[i]->value, b2, sizeof(b2)));
 	}
-	if (dec_mul(lhv->value, conv->value, &sum) || dec_mul(sum, per_tj, &sum))
+	if (dec_mul(lhv->value, conv->value, &sum))
+		return calc_fail(err, errlen, "計算溢位");
+	for (int i = 0; i < 3; i++)
+		if (dec_mul(sum, pu[i], &pu[i]))
+			return calc_fail(err, errlen, "計算溢位");
+	if (dec_mul(sum, per_tj, &sum))
 		return calc_fail(err, errlen, "計算溢位");
 	calc_append(l->method, sizeof(l->method), ") kg/TJ，%s GWP = %s kgCO₂e/%s", set, num(sum, b3, sizeof(b3)), unit);
 	if (fallback)
@@ -299,7 +334,7 @@ static int fuel(const struct calc_table *t, int year, const char *set, const str
 }
 
 static int extinguisher(const struct calc_table *t, const char *set, const char *fkey, struct calc_line *l,
-			char *err, size_t errlen)
+			dec_t *pu, char *err, size_t errlen)
 {
 	const struct calc_factor *f = calc_factor_get(t, fkey), *g = gwp(t, set, "CO2");
 	char b1[64], b2[64];
@@ -310,12 +345,13 @@ static int extinguisher(const struct calc_table *t, const char *set, const char 
 	use(l, g);
 	if (dec_mul(f->value, g->value, &l->factor))
 		return calc_fail(err, errlen, "計算溢位");
+	gas_unit(l, pu, CALC_GAS_CO2, l->factor, f);
 	snprintf(l->method, sizeof(l->method), "每公斤 %s kgCO₂ × CO₂ GWP %s%s", num(f->value, b1, sizeof(b1)),
 		 num(g->value, b2, sizeof(b2)), f->confidence == CONF_DERIVED ? "（推估：化學計量）" : "");
 	return 0;
 }
 
-static int refrigerant(const struct calc_table *t, const char *set, struct calc_line *l, char *err, size_t errlen)
+static int refrigerant(const struct calc_table *t, const char *set, struct calc_line *l, dec_t *pu, char *err, size_t errlen)
 {
 	const struct calc_refrigerant *r = calc_refrigerant_get(t, l->refrigerant);
 	const struct calc_factor *ef = calc_factor_get(t, "refrigerant_refill_EF"), *g;
@@ -332,6 +368,7 @@ static int refrigerant(const struct calc_table *t, const char *set, struct calc_
 	use(l, g);
 	if (dec_mul(ef->value, g->value, &l->factor))
 		return calc_fail(err, errlen, "計算溢位");
+	gas_unit(l, pu, refrigerant_gas(r->gas), l->factor, ef);
 	snprintf(l->method, sizeof(l->method), "%s：補充量 × 排放係數 %s × GWP %s（%s）", r->label,
 		 num(ef->value, b1, sizeof(b1)), num(g->value, b2, sizeof(b2)), r->counts_zero ? "臺灣登錄規定" : set);
 	if (r->counts_zero)
@@ -348,37 +385,83 @@ static int fits_milli(dec_t d)
 }
 
 /* The factor (and method, sources) of line l by its item's rule; 0 or -1 with err. */
-static int line_factor(const struct calc_table *t, int year, const char *set, struct calc_line *l, char *err, size_t errlen)
+static int line_factor(const struct calc_table *t, int year, const char *set, struct calc_line *l, dec_t *pu,
+		       char *err, size_t errlen)
 {
 	int rc = -1;
 
 	switch (l->item) {
 	case CALC_ELECTRICITY:
-		rc = electricity(t, year, l, err, errlen);
+		rc = electricity(t, year, l, pu, err, errlen);
 		break;
 	case CALC_EXT_CO2:
-		rc = extinguisher(t, set, "fire_ext_CO2_refill", l, err, errlen);
+		rc = extinguisher(t, set, "fire_ext_CO2_refill", l, pu, err, errlen);
 		break;
 	case CALC_EXT_BC:
-		rc = extinguisher(t, set, "fire_ext_BC_NaHCO3", l, err, errlen);
+		rc = extinguisher(t, set, "fire_ext_BC_NaHCO3", l, pu, err, errlen);
 		break;
 	case CALC_EXT_KBC:
-		rc = extinguisher(t, set, "fire_ext_KBC_KHCO3", l, err, errlen);
+		rc = extinguisher(t, set, "fire_ext_KBC_KHCO3", l, pu, err, errlen);
 		break;
 	case CALC_REFRIGERANT:
-		rc = refrigerant(t, set, l, err, errlen);
+		rc = refrigerant(t, set, l, pu, err, errlen);
 		break;
 	default:
 		for (size_t k = 0; k < sizeof(fuels) / sizeof(fuels[0]); k++)
 			if (fuels[k].item == l->item)
-				rc = fuel(t, year, set, &fuels[k], l, err, errlen);
+				rc = fuel(t, year, set, &fuels[k], l, pu, err, errlen);
 		break;
 	}
 	return rc;
 }
 
+/*
+ * Line l's gases (SPEC-2 §2a): each q x pu[g] rounded half-up to 3 decimals,
+ * the residue (kg - their sum, a few thousandths at most) added to the
+ * largest gas (the first of equals), so the gases add up to kg exactly.
+ * 0, or -1 when a number does not fit.
+ */
+static int split_gases(struct calc_line *l, const dec_t *pu)
+{
+	dec_t sum = { 0, 3 }, residue;
+	int largest = -1;
+
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		if (!l->gas[g].present)
+			continue;
+		if (dec_mul(l->quantity, pu[g], &l->gas[g].kg) || dec_round(l->gas[g].kg, 3, &l->gas[g].kg) ||
+		    dec_add(sum, l->gas[g].kg, &sum))
+			return -1;
+		if (largest < 0 || dec_cmp(l->gas[g].kg, l->gas[largest].kg) > 0)
+			largest = g;
+	}
+	if (largest < 0)
+		return -1;   /* every rule names its gases */
+	if (dec_sub(l->kg, sum, &residue) || dec_add(l->gas[largest].kg, residue, &l->gas[largest].kg) ||
+	    dec_round(l->gas[largest].kg, 3, &l->gas[largest].kg))
+		return -1;
+	return 0;
+}
+
+/*
+ * 類別 and 範疇 of a line (SPEC-2 §2a): own lines by their item (範疇一 /
+ * 類別一, electricity 範疇二 / 類別二); outsourced (委外) lines are other
+ * indirect emissions, 範疇三, 類別三 for the 公務車 fuels and 類別四 for the rest.
+ */
+static void classify(const struct calc_item_info *info, struct calc_line *l)
+{
+	if (l->part == CALC_OUTSOURCED) {
+		l->scope = 3;
+		l->iso_category = l->item == CALC_VEHICLE_GASOLINE || l->item == CALC_VEHICLE_DIESEL ? 3 : 4;
+	} else {
+		l->scope = info->scope;
+		l->iso_category = info->scope;   /* 範疇一 -> 類別一, 範疇二 -> 類別二 */
+	}
+}
+
 /* Line l's factor checked against CALC_FACTOR_MAX, its kgCO2e, and its share of *res; 0 or -1 with err. */
-static int line_total(const struct calc_item_info *info, struct calc_line *l, struct calc_result *res, char *err, size_t errlen)
+static int line_total(const struct calc_item_info *info, struct calc_line *l, const dec_t *pu, struct calc_result *res,
+		      char *err, size_t errlen)
 {
 	const dec_t factor_max = { CALC_FACTOR_MAX, 0 };
 
@@ -393,13 +476,20 @@ static int line_total(const struct calc_item_info *info, struct calc_line *l, st
 	    !fits_milli(l->kg))
 		return calc_fail(err, errlen, "%s 的數量過大，無法計算", info->label);
 	dec_format(l->factor, l->factor_text, sizeof(l->factor_text));
-	if (l->part < 0 || l->part >= CALC_PART__MAX || l->scope < 1 || l->scope > 2)
+	if (l->part < 0 || l->part >= CALC_PART__MAX || l->scope < 1 || l->scope > 3 || l->iso_category < 1 ||
+	    l->iso_category > CALC_ISO_MAX)
 		return calc_fail(err, errlen, "未知的項目");
+	if (split_gases(l, pu))
+		return calc_fail(err, errlen, "%s 的數量過大，無法計算", info->label);
 	if (dec_add(res->total[l->part], l->kg, &res->total[l->part]) ||
 	    dec_add(res->by_category[l->part][l->category], l->kg, &res->by_category[l->part][l->category]) ||
 	    dec_add(res->by_scope[l->part][l->scope], l->kg, &res->by_scope[l->part][l->scope]) ||
+	    dec_add(res->by_iso[l->part][l->iso_category], l->kg, &res->by_iso[l->part][l->iso_category]) ||
 	    !fits_milli(res->total[l->part]))
 		return calc_fail(err, errlen, "合計過大，無法計算");
+	for (int g = 0; g < CALC_GAS__MAX; g++)
+		if (l->gas[g].present && dec_add(res->by_gas[l->part][g], l->gas[g].kg, &res->by_gas[l->part][g]))
+			return calc_fail(err, errlen, "合計過大，無法計算");
 	if (l->provisional)
 		res->provisional = 1;
 	return 0;
@@ -417,6 +507,10 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 			res->by_category[p][c] = zero;
 		for (int s = 0; s < 4; s++)
 			res->by_scope[p][s] = zero;
+		for (int c = 0; c <= CALC_ISO_MAX; c++)
+			res->by_iso[p][c] = zero;
+		for (int g = 0; g < CALC_GAS__MAX; g++)
+			res->by_gas[p][g] = zero;
 	}
 	res->provisional = 0;
 	if (!set)
@@ -425,6 +519,7 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 	for (int i = 0; i < n; i++) {
 		struct calc_line *l = &out[i];
 		const struct calc_item_info *info;
+		dec_t pu[CALC_GAS__MAX];
 
 		memset(l, 0, sizeof(*l));
 		if (in[i].item < 0 || in[i].item >= CALC__MAX)
@@ -436,10 +531,10 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 		l->refrigerant = in[i].refrigerant;
 		l->quantity = in[i].quantity;
 		l->category = info->category;
-		l->scope = info->scope;
+		classify(info, l);
 		if (l->item != CALC_ELECTRICITY)
 			snprintf(l->gwp_set, sizeof(l->gwp_set), "%s", set);
-		if (line_factor(t, year, set, l, err, errlen) || line_total(info, l, res, err, errlen))
+		if (line_factor(t, year, set, l, pu, err, errlen) || line_total(info, l, pu, res, err, errlen))
 			return -1;
 	}
 	return 0;

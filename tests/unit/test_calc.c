@@ -280,6 +280,171 @@ static void test_validators(void)
 	arena_release(&a);
 }
 
+/* The sum of a line's present gases. */
+static dec_t gas_sum(const struct calc_line *l)
+{
+	dec_t s = { 0, 3 };
+
+	for (int g = 0; g < CALC_GAS__MAX; g++)
+		if (l->gas[g].present && dec_add(s, l->gas[g].kg, &s))
+			s.m = -1;
+	return s;
+}
+
+/* q x a x b rounded half-up to 3 decimals, computed here (not by calc.c). */
+static dec_t round3(dec_t q, dec_t a, dec_t gwpv)
+{
+	dec_t x = { 0, 0 };
+
+	if (dec_mul(q, a, &x) || dec_mul(x, gwpv, &x) || dec_round(x, 3, &x))
+		x.m = -1;
+	return x;
+}
+
+/*
+ * SPEC-2 §2a: every line's gases add up to its kg; the rounding residue goes
+ * to the largest gas.  Natural gas in 2023 (table 6.0.4, AR5): each gas is
+ * q x EF_g x GWP_g rounded on its own, computed here from the table's rows;
+ * among many quantities some leave a residue, and it is CO2's.
+ */
+static void test_gases(const struct calc_table *t)
+{
+	struct calc_line l;
+	struct calc_result res;
+	char err[256];
+	const char *g3[3] = { "CO2", "CH4", "N2O" };
+	const struct calc_factor *ef[3], *gw[3];
+	int residues = 0, bad = 0, largest_bad = 0;
+
+	for (int i = 0; i < 3; i++) {
+		char k[96];
+
+		snprintf(k, sizeof(k), "ef604_natural_gas_stationary_%s", g3[i]);
+		ef[i] = calc_factor_get(t, k);
+		snprintf(k, sizeof(k), "gwp_AR5_%s", g3[i]);
+		gw[i] = calc_factor_get(t, k);
+	}
+	ok(ef[0] && ef[1] && ef[2] && gw[0] && gw[1] && gw[2], "natural gas 2023 rows found");
+	for (int i = 1; i <= 3000 && ef[2] && gw[2]; i++) {
+		struct calc_input in = { CALC_NATURAL_GAS, CALC_OWN, 0, NULL, { (dec_i128)i * 7919, 3 } };
+		dec_t r[3], sum = { 0, 3 }, co2;
+
+		if (calc_compute(t, 2023, &in, 1, &l, &res, err, sizeof(err))) {
+			bad++;
+			continue;
+		}
+		for (int g = 0; g < 3; g++) {
+			r[g] = round3(in.quantity, ef[g]->value, gw[g]->value);
+			if (dec_add(sum, r[g], &sum))
+				bad++;
+		}
+		if (dec_cmp(gas_sum(&l), l.kg))
+			bad++;
+		if (!l.gas[CALC_GAS_CO2].present || !l.gas[CALC_GAS_CH4].present || !l.gas[CALC_GAS_N2O].present ||
+		    l.gas[CALC_GAS_HFC].present)
+			bad++;
+		/* CH4 and N2O are their own rounding; CO2 (the largest) takes kg - the others. */
+		if (dec_cmp(l.gas[CALC_GAS_CH4].kg, r[1]) || dec_cmp(l.gas[CALC_GAS_N2O].kg, r[2]))
+			largest_bad++;
+		if (dec_sub(l.kg, r[1], &co2) || dec_sub(co2, r[2], &co2) || dec_cmp(l.gas[CALC_GAS_CO2].kg, co2))
+			largest_bad++;
+		if (dec_cmp(sum, l.kg))
+			residues++;
+	}
+	ok(!bad, "3000 natural gas lines: every one's gases add up to its kg (%d wrong)", bad);
+	ok(!largest_bad, "the residue always goes to CO2, the largest gas (%d wrong)", largest_bad);
+	ok(residues > 0, "%d of them have a rounding residue (q x EF x GWP of the gases rounded apart)", residues);
+
+	/* The 2025 route (kg/TJ x heat value) splits too. */
+	{
+		struct calc_input in = { CALC_VEHICLE_DIESEL, CALC_OWN, 0, NULL, Q("12345.678") };
+
+		ok(calc_compute(t, 2025, &in, 1, &l, &res, err, sizeof(err)) == 0 && !dec_cmp(gas_sum(&l), l.kg) &&
+		   l.gas[CALC_GAS_CH4].present && dec_sign(l.gas[CALC_GAS_N2O].kg) > 0, "2025 diesel: gases add up to %s", fmt(l.kg));
+	}
+}
+
+/* Every item in both parts, several years: 類別, 範疇, the gases present, Σ gases = kg, and the tables by 類別 and gas. */
+static void test_iso_every_item(struct calc_table *t)
+{
+	static const int years[] = { 2015, 2019, 2023, 2024, 2025 };
+	static const int own_iso[CALC__MAX] = { 2, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	static const int out_iso[CALC__MAX] = { 4, 4, 4, 3, 3, 4, 4, 4, 4, 4 };
+	struct calc_input in[2 * CALC__MAX];
+	struct calc_line lines[2 * CALC__MAX];
+	struct calc_result res;
+	char err[256];
+
+	for (int p = 0; p < CALC_PART__MAX; p++)
+		for (int k = 0; k < CALC__MAX; k++) {
+			struct calc_input *x = &in[p * CALC__MAX + k];
+
+			x->item = (enum calc_item)k;
+			x->part = (enum calc_part)p;
+			x->seq = k == CALC_REFRIGERANT ? 1 : 0;
+			x->refrigerant = k == CALC_REFRIGERANT ? "R410a" : NULL;
+			x->quantity = Q("1234.567");
+		}
+	/* The grid factor's interval travels with electricity's CO2 (as i13-core loads it from 附表一). */
+	for (int i = 0; i < nfactors; i++)
+		if (!strcmp(factors[i].key, "elec_grid_2023")) {
+			factors[i].has_ci = 1;
+			factors[i].ci_lower_milli = factors[i].ci_upper_milli = 7000;
+		}
+	for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++) {
+		int bad = 0;
+		dec_t iso_sum[CALC_PART__MAX] = { { 0, 3 }, { 0, 3 } }, gas_tot[CALC_PART__MAX] = { { 0, 3 }, { 0, 3 } };
+
+		if (calc_compute(t, years[y], in, 2 * CALC__MAX, lines, &res, err, sizeof(err))) {
+			ok(0, "%d: every item computes: %s", years[y], err);
+			continue;
+		}
+		for (int i = 0; i < 2 * CALC__MAX; i++) {
+			const struct calc_line *l = &lines[i];
+			int want = l->part == CALC_OWN ? own_iso[l->item] : out_iso[l->item];
+			int wscope = l->part == CALC_OWN ? calc_items[l->item].scope : 3;
+
+			if (l->iso_category != want || l->scope != wscope) {
+				printf("# %d %s %s: 類別 %d 範疇 %d\n", years[y], calc_part_keys[l->part], calc_items[l->item].key,
+				     l->iso_category, l->scope), fflush(stdout);
+				bad++;
+			}
+			if (dec_cmp(gas_sum(l), l->kg))
+				bad++;
+			if (l->item == CALC_ELECTRICITY &&
+			    (!l->gas[CALC_GAS_CO2].present || l->gas[CALC_GAS_CH4].present || dec_cmp(l->gas[CALC_GAS_CO2].kg, l->kg)))
+				bad++;
+			if (l->item >= CALC_EXT_CO2 && l->item <= CALC_EXT_KBC && !l->gas[CALC_GAS_CO2].present)
+				bad++;
+			if (l->item == CALC_REFRIGERANT && (!l->gas[CALC_GAS_HFC].present || l->gas[CALC_GAS_CO2].present))
+				bad++;
+		}
+		for (int p = 0; p < CALC_PART__MAX; p++) {
+			for (int c = 1; c <= CALC_ISO_MAX; c++)
+				if (dec_add(iso_sum[p], res.by_iso[p][c], &iso_sum[p]))
+					bad++;
+			for (int g = 0; g < CALC_GAS__MAX; g++)
+				if (dec_add(gas_tot[p], res.by_gas[p][g], &gas_tot[p]))
+					bad++;
+			if (dec_cmp(iso_sum[p], res.total[p]) || dec_cmp(gas_tot[p], res.total[p]))
+				bad++;
+		}
+		if (dec_sign(res.by_scope[CALC_OUTSOURCED][1]) || dec_sign(res.by_scope[CALC_OUTSOURCED][2]) ||
+		    dec_cmp(res.by_scope[CALC_OUTSOURCED][3], res.total[CALC_OUTSOURCED]) || dec_sign(res.by_scope[CALC_OWN][3]))
+			bad++;
+		ok(!bad, "%d: 類別/範疇 of every item x part, Σ gases = kg, by 類別 and by gas add up to the totals", years[y]);
+		if (years[y] == 2023)
+			ok(lines[0].gas[CALC_GAS_CO2].has_ci && lines[0].gas[CALC_GAS_CO2].ci_lower_milli == 7000 &&
+			   !lines[CALC_REFRIGERANT].gas[CALC_GAS_HFC].has_ci, "electricity's CO2 carries the grid factor's ±7.0 %%; R410a 未評估");
+	}
+	{
+		struct calc_input r22 = { CALC_REFRIGERANT, CALC_OWN, 1, "R22", Q("10") };
+
+		ok(calc_compute(t, 2023, &r22, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].gas[CALC_GAS_HFC].present &&
+		   dec_is_zero(lines[0].gas[CALC_GAS_HFC].kg), "R22 (counted 0): its gas present at 0 kg");
+	}
+}
+
 int main(void)
 {
 	struct calc_table t;
@@ -325,7 +490,7 @@ int main(void)
 		is_str(fmt(res.by_category[CALC_OWN][CALC_CAT_FUGITIVE]), "3852.000", "逸散");
 		is_str(fmt(res.by_scope[CALC_OWN][1]), "4087.523", "範疇一");
 		is_str(fmt(res.by_scope[CALC_OWN][2]), "4940.000", "範疇二");
-		is_str(fmt(res.by_scope[CALC_OUTSOURCED][2]), "494.000", "outsourced 範疇二 apart");
+		is_str(fmt(res.by_scope[CALC_OUTSOURCED][3]), "494.000", "outsourced 範疇三 apart");
 		is_str(lines[0].gwp_set, "", "electricity has no GWP set");
 		is_str(lines[1].gwp_set, "AR5", "gasoline shows its GWP set");
 		ok(strstr(lines[1].method, "6.0.4") != NULL, "method names table 6.0.4");
@@ -369,6 +534,8 @@ int main(void)
 		struct calc_input huge = { CALC_REFRIGERANT, CALC_OWN, 1, "R410a", { (dec_i128)1000000000000000000LL * 100000000000000000LL, 3 } };
 		ok(calc_compute(&t, 2023, &huge, 1, lines, &res, err, sizeof(err)) == -1, "overflow refused, not wrapped");
 	}
+	test_gases(&t);
+	test_iso_every_item(&t);
 	test_bounds_all_fields(&t);
 	test_factor_ceiling();
 	test_report_bound(&t);
