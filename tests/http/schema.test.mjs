@@ -95,7 +95,8 @@ test('reports: the confirmation columns; the version tables; a trigger refuses U
     'outsourced_total_milli', 'scope_text', 'outsourced_scope_text', 'confirmed_by', 'confirmed_at', 'reopen_reason',
     'reopened_by', 'reopened_at']);
   // The copies have the live tables' columns, with version_no after report_id, of the same types.
-  for (const [copy, live] of [['report_version_items', 'report_items'], ['report_version_lines', 'report_lines']]) {
+  for (const [copy, live] of [['report_version_items', 'report_items'], ['report_version_lines', 'report_lines'],
+    ['report_version_line_gases', 'report_line_gases']]) {
     const c = cols(copy);
     const l = cols(live);
     assert.deepEqual(Object.keys(c), ['report_id', 'version_no', ...Object.keys(l).slice(1)], copy);
@@ -106,11 +107,13 @@ test('reports: the confirmation columns; the version tables; a trigger refuses U
   assert.equal(pk('report_versions'), 'report_id,version_no');
   assert.equal(pk('report_version_items'), 'report_id,version_no,part,item,seq');
   assert.equal(pk('report_version_lines'), 'report_id,version_no,part,item,seq');
+  assert.equal(pk('report_version_line_gases'), 'report_id,version_no,part,item,seq,gas');
   const triggers = sql(`SELECT event_object_table, action_timing, event_manipulation, action_statement
     FROM information_schema.triggers WHERE trigger_schema = 'cityinv' AND event_object_table LIKE 'report_version%'
     `).sort((a, b) => (`${a[0]} ${a[2]}` < `${b[0]} ${b[2]}` ? -1 : 1));
   assert.deepEqual(triggers.map((t) => t.slice(0, 3)), [
     ['report_version_items', 'BEFORE', 'DELETE'], ['report_version_items', 'BEFORE', 'UPDATE'],
+    ['report_version_line_gases', 'BEFORE', 'DELETE'], ['report_version_line_gases', 'BEFORE', 'UPDATE'],
     ['report_version_lines', 'BEFORE', 'DELETE'], ['report_version_lines', 'BEFORE', 'UPDATE'],
     ['report_versions', 'BEFORE', 'DELETE'], ['report_versions', 'BEFORE', 'UPDATE'],
   ]);
