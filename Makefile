@@ -50,6 +50,8 @@ ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
 UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input test_job test_report_status)
+# The validation board's rules (issue 13).
+UNIT_TESTS += $(O)/tests/test_board_rules
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -92,6 +94,7 @@ $(O)/tests/test_multipart: $(O)/tests/unit/test_multipart.o $(O)/shared/multipar
 $(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.o $(O)/shared/sheet.o $(O)/shared/sheet_csv.o $(O)/shared/sheet_xlsx.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_job: $(O)/tests/unit/test_job.o $(O)/shared/job.o $(O)/shared/queue.o $(O)/shared/util.o
 $(O)/tests/test_report_status: $(O)/tests/unit/test_report_status.o $(O)/shared/report_status.o
+$(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/board_rules.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
