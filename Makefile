@@ -31,6 +31,8 @@ endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
 	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o report_status.o)
+# The validation board's rules (issue 13).
+SHARED_OBJ += $(O)/shared/board_rules.o
 # The stores (shared/store_*.c: all the SQL there is, by entity) as an archive, so that
 # each program links only the stores it calls.
 STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
@@ -45,7 +47,11 @@ WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_year_lock.
 WEB_OBJ += $(O)/web/report_form.o
 # A report's confirmed versions and their diff (issue 12).
 WEB_OBJ += $(O)/web/page_versions.o
+# The team's validation board (issue 13).
+WEB_OBJ += $(O)/web/page_board.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
+# The validation board's run and its workbook (issue 13).
+WORKER_OBJ += $(O)/worker/board.o $(O)/worker/export_board.o
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
@@ -73,6 +79,7 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o \
 	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
+WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
@@ -110,6 +117,9 @@ $(O)/tests/%_test: $(O)/tests/store/%_test.o $(WORKER_SHARED_OBJ) $(O)/shared/ar
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
 
 $(O)/tests/store/%.o: CPPFLAGS += -Itests/unit -Itests/store -Iweb
+# The board's store test runs the board too (worker/board.c).
+$(O)/tests/store/store_board_test.o: CPPFLAGS += -Iworker
+$(O)/tests/store_board_test: $(O)/worker/board.o
 # The declared forms are the web's: their test links the web's objects but its main.
 $(O)/tests/form_test: $(O)/tests/store/form_test.o $(filter-out $(O)/web/main.o,$(WEB_OBJ)) $(SHARED_OBJ) $(STORE_LIB)
 	@mkdir -p $(dir $@)
