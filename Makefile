@@ -34,6 +34,8 @@ SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o 
 # The data-quality grade and uncertainty (issue 13; sqrtl needs libm).
 SHARED_OBJ += $(O)/shared/quality.o
 LIBS_M = -lm
+# The validation board's rules (issue 13).
+SHARED_OBJ += $(O)/shared/board_rules.o
 # The stores (shared/store_*.c: all the SQL there is, by entity) as an archive, so that
 # each program links only the stores it calls.
 STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
@@ -48,11 +50,17 @@ WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_year_lock.
 WEB_OBJ += $(O)/web/report_form.o
 # A report's confirmed versions and their diff (issue 12).
 WEB_OBJ += $(O)/web/page_versions.o
+# The team's validation board (issue 13).
+WEB_OBJ += $(O)/web/page_board.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
+# The validation board's run and its workbook (issue 13).
+WORKER_OBJ += $(O)/worker/board.o $(O)/worker/export_board.o
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
 UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input test_job test_report_status test_quality)
+# The validation board's rules (issue 13).
+UNIT_TESTS += $(O)/tests/test_board_rules
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -75,6 +83,7 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o \
 	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
 WORKER_SHARED_OBJ += $(O)/shared/quality.o
+WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
 # The loader checks quality-defaults.csv's items against calc_items.
 ADMIN_SHARED_OBJ += $(O)/shared/calc.o
@@ -99,6 +108,7 @@ $(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.
 $(O)/tests/test_job: $(O)/tests/unit/test_job.o $(O)/shared/job.o $(O)/shared/queue.o $(O)/shared/util.o
 $(O)/tests/test_report_status: $(O)/tests/unit/test_report_status.o $(O)/shared/report_status.o
 $(O)/tests/test_quality: $(O)/tests/unit/test_quality.o $(O)/shared/quality.o
+$(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/board_rules.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
@@ -114,6 +124,9 @@ $(O)/tests/%_test: $(O)/tests/store/%_test.o $(WORKER_SHARED_OBJ) $(O)/shared/ar
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) $(LIBS_M)
 
 $(O)/tests/store/%.o: CPPFLAGS += -Itests/unit -Itests/store -Iweb
+# The board's store test runs the board too (worker/board.c).
+$(O)/tests/store/store_board_test.o: CPPFLAGS += -Iworker
+$(O)/tests/store_board_test: $(O)/worker/board.o
 # The declared forms are the web's: their test links the web's objects but its main.
 $(O)/tests/form_test: $(O)/tests/store/form_test.o $(filter-out $(O)/web/main.o,$(WEB_OBJ)) $(SHARED_OBJ) $(STORE_LIB)
 	@mkdir -p $(dir $@)

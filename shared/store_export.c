@@ -17,6 +17,7 @@ static const char *const kind_names[STORE_EXPORT_KIND__MAX] = {
 	[STORE_EXPORT_PASSWORDS] = "passwords",
 	[STORE_EXPORT_INVENTORY_DETAIL] = "inventory_detail",
 	[STORE_EXPORT_INVENTORY_CHARTS] = "inventory_charts",
+	[STORE_EXPORT_BOARD] = "board",
 };
 
 const char *store_export_status_name(enum store_export_status s)

@@ -39,6 +39,7 @@ enum store_export_kind {
 	STORE_EXPORT_PASSWORDS,
 	STORE_EXPORT_INVENTORY_DETAIL,
 	STORE_EXPORT_INVENTORY_CHARTS,
+	STORE_EXPORT_BOARD,            /* 檢核看板 (asked for through store_export_request_inventory) */
 	STORE_EXPORT_KIND__MAX
 };
 

@@ -76,6 +76,12 @@ static const struct route routes[PAGE__MAX] = {
 		&team_inventory_post_in, "export_detail" },
 	[PAGE_TEAM_INVENTORY_EXPORT_CHARTS] = { "/team/inventory", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_inventory_export_charts,
 		&team_inventory_post_in, "export_charts" },
+	/* 檢核看板: the county team's own (its county is the session's). */
+	[PAGE_TEAM_BOARD] = { "/team/board", GET_HEAD, ROLE_TEAM, 0, page_team_board, &team_board_in },
+	[PAGE_TEAM_BOARD_CHECK] = { "/team/board", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_board_check, &team_board_check_in, "check" },
+	[PAGE_TEAM_BOARD_THRESHOLDS] = { "/team/board", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_board_thresholds,
+		&team_board_thresholds_in, "thresholds" },
+	[PAGE_TEAM_BOARD_EXPORT] = { "/team/board", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_board_export, &team_board_export_in, "export" },
 	[PAGE_NEWS]           = { "/news",           GET_HEAD, ROLE_PUBLIC, 0, page_info },
 	[PAGE_DOWNLOAD_FILE]  = { "/downloads/file", GET_HEAD, ROLE_PUBLIC, 0, page_download_file, &download_file_in },
 	[PAGE_ADMIN_CONTENT]  = { "/admin/content",  GET_HEAD, ROLE_ADMIN, ROUTE_CSRF, page_admin_content, &admin_content_in },

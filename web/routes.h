@@ -69,6 +69,10 @@ enum page {
 	PAGE_TEAM_INVENTORY_WITHDRAW,
 	PAGE_TEAM_INVENTORY_EXPORT_DETAIL,
 	PAGE_TEAM_INVENTORY_EXPORT_CHARTS,
+	PAGE_TEAM_BOARD,
+	PAGE_TEAM_BOARD_CHECK,
+	PAGE_TEAM_BOARD_THRESHOLDS,
+	PAGE_TEAM_BOARD_EXPORT,
 	PAGE_NEWS,
 	PAGE_DOWNLOAD_FILE,
 	PAGE_ADMIN_CONTENT,
@@ -170,6 +174,12 @@ int page_team_inventory_withdraw(struct request *req);
 int page_team_inventory_export_detail(struct request *req);
 int page_team_inventory_export_charts(struct request *req);
 extern const struct form_decl team_inventory_in, team_inventory_post_in;
+/* 檢核看板 (page_board.c). */
+int page_team_board(struct request *req);
+int page_team_board_check(struct request *req);
+int page_team_board_thresholds(struct request *req);
+int page_team_board_export(struct request *req);
+extern const struct form_decl team_board_in, team_board_check_in, team_board_thresholds_in, team_board_export_in;
 int page_public(struct request *req);
 extern const struct form_decl public_in;
 int page_download_file(struct request *req);

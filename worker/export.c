@@ -217,6 +217,8 @@ static int build(struct job_ctx *ctx, struct attempt *a)
 		return build_inventory_detail(ctx, a->id, j->county, j->year, a->part, err, errlen);
 	case STORE_EXPORT_INVENTORY_CHARTS:
 		return build_inventory_charts(ctx, a->id, j->county, j->year, a->part, err, errlen);
+	case STORE_EXPORT_BOARD:
+		return build_board(ctx, a->id, j->county, j->year, a->part, err, errlen);
 	case STORE_EXPORT_KIND__MAX:
 		break;
 	}

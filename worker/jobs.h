@@ -62,6 +62,9 @@ int build_passwords(struct job_ctx *ctx, long long id, long long import_id, cons
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
 int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
 
+/* export_board.c: 檢核看板's workbook of a county-year; 0, -1 (failed: err says why), -2 (database: retry). */
+int build_board(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen);
+
 /* rollup.c */
 int job_rollup(struct job_ctx *ctx, const struct job *j);
 int rollup_county_year(struct job_ctx *ctx, int county, int year);

@@ -1,0 +1,169 @@
+/* store_board_test.c: the validation board's store (store_board) and its run (worker/board.c) on a county of the test's own. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "board.h"
+#include "store_board.h"
+#include "store_test.h"
+
+/*
+ * board_run commits, so the test's rows are committed too: a county of its
+ * own (id 97, the letter L no longer in use) with two 一級 agencies, their
+ * reports of 2023 and 2024, deleted at the end (and at the start, after a
+ * run that died).
+ */
+#define TC 97
+#define Y 2024
+
+static struct db db;
+
+/* One statement of the test's own with n integer parameters: its first column, or the insert id; -1 on error. */
+static long long q(const char *sql, int n, ...)
+{
+	struct db_stmt *st = db_prepare(&db, sql);
+	long long v = -1;
+	va_list ap;
+
+	if (!st)
+		return -1;
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		db_bind_int(st, i, va_arg(ap, long long));
+	va_end(ap);
+	if (db_exec(st))
+		return -1;
+	if (db_step(st) == 1)
+		v = db_col_int(st, 0);
+	else
+		v = (long long)db_insert_id(st);
+	db_reset(st);
+	return v;
+}
+
+static void cleanup(void)
+{
+	q("DELETE FROM board_findings WHERE county_id = ?", 1, (long long)TC);
+	q("DELETE FROM board_runs WHERE county_id = ?", 1, (long long)TC);
+	q("DELETE FROM board_thresholds WHERE county_id = ?", 1, (long long)TC);
+	q("DELETE r FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ?", 1, (long long)TC);
+	q("DELETE t FROM agency_tree t JOIN agencies a ON a.id = t.descendant_id WHERE a.county_id = ?", 1, (long long)TC);
+	q("DELETE FROM agencies WHERE county_id = ?", 1, (long long)TC);
+	q("DELETE FROM inventory_years WHERE county_id = ?", 1, (long long)TC);
+	q("DELETE FROM counties WHERE id = ?", 1, (long long)TC);
+}
+
+static long long report(long long agency, int year, long long kwh_milli, long long kg_milli)
+{
+	long long id = q("INSERT INTO reports (agency_id, year, own_total_milli) VALUES (?, ?, ?)", 3, agency, (long long)year, kg_milli);
+
+	q("INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set,"
+	  " method, sources) VALUES (?, 'own', 'electricity', 0, 'stationary', 2, ?, ?, '0.5', '', '', '')", 3, id, kwh_milli, kg_milli);
+	return id;
+}
+
+/* What a list showed: "rule:agency:Δ:checked:changed:closed" of each row. */
+static struct {
+	int n;
+	char text[1024];
+	struct store_board_row first;
+} got;
+
+static int seen(void *ctx, const struct store_board_row *r)
+{
+	size_t len = strlen(got.text);
+
+	(void)ctx;
+	if (!got.n++)
+		got.first = *r;
+	snprintf(got.text + len, sizeof(got.text) - len, "%s%s:%lld:%lld:%d:%d:%d", len ? " " : "", board_rule_keys[r->rule],
+		 r->agency, r->delta_milli, r->checked, r->changed_after_check, r->closed_at[0] != 0);
+	return 0;
+}
+
+static const char *list(int history)
+{
+	memset(&got, 0, sizeof(got));
+	if (store_board_each(&db, TC, Y, history, seen, NULL))
+		return "(error)";
+	return got.text;
+}
+
+int main(void)
+{
+	struct board_thresholds t;
+	char stamp[STORE_BOARD_STAMP_MAX + 1], now[STORE_BOARD_STAMP_MAX + 1], newest[20], ran[20], want[256];
+	long long a, b, ra, rev, agency = 0;
+
+	store_test_open(&db);
+	cleanup();
+	ok(q("INSERT INTO counties (id, letter, name) VALUES (?, 'L', '檢核測試縣')", 1, (long long)TC) >= 0, "a county of the test's own");
+	q("INSERT INTO inventory_years (county_id, year) VALUES (?, 2023), (?, 2024)", 2, (long long)TC, (long long)TC);
+	a = q("INSERT INTO agencies (county_id, code, name, level) VALUES (?, 'BT1', '檢核甲', 1)", 1, (long long)TC);
+	b = q("INSERT INTO agencies (county_id, code, name, level) VALUES (?, 'BT2', '檢核乙', 1)", 1, (long long)TC);
+	ok(a > 0 && b > 0, "two agencies");
+	report(a, 2023, 2000000, 1000000);
+	ra = report(a, 2024, 10000000, 5000000);   /* +400 % */
+	report(b, 2023, 6000000, 3000000);
+	report(b, 2024, 6000001, 3000000);
+
+	is_int(store_board_thresholds(&db, TC, Y, &t), 0, "a year added after the migration has no thresholds yet");
+	ok(!store_board_thresholds_ensure(&db, TC, Y) && store_board_thresholds(&db, TC, Y, &t) == 1, "ensured, they read");
+	ok(t.change_pct == 50 && t.mad_tenths == 30 && t.refrigerant_milli == 50000 && t.uncertainty_milli == 30000 && t.confirm_days == 14,
+	   "the defaults of SPEC-2 §2e (and 確認期限's 14 days)");
+	is_int(store_board_last_run(&db, TC, Y, stamp, ran), 0, "never run");
+
+	ok(!board_run(&db, TC, Y), "the board runs");
+	snprintf(want, sizeof(want), "item_change:%lld:4000000:0:0:0", a);
+	is_str(list(0), want, "the +400 %% electricity jump is the open finding, Δ 4,000 kgCO2e");
+	rev = got.first.rev;
+	ok(!got.first.report_changed, "its report is as the run read it");
+	is_str(list(1), "", "no history yet");
+	ok(store_board_last_run(&db, TC, Y, stamp, ran) == 1 && !store_board_stamp(&db, TC, Y, now, newest), "the run and the data now");
+	is_str(stamp, now, "the run's stamp is the data's: the board is current");
+
+	ok(!board_run(&db, TC, Y), "run again");
+	list(0);
+	is_int(got.first.rev, rev, "nothing changed: the finding's rev stays (a page open is not stale)");
+
+	ok(!db_begin(&db), "begin");
+	is_int(store_board_check(&db, got.first.id, TC, Y, rev + 1, 1, "x", &agency), STORE_BOARD_STALE, "a stale rev is refused");
+	is_int(store_board_check(&db, got.first.id, TC + 1, Y, rev, 1, "x", &agency), STORE_BOARD_NOT_FOUND, "another county's: not found");
+	is_int(store_board_check(&db, got.first.id, TC, Y, rev, 1, "用電大樓新啟用，已電話確認", &agency), STORE_BOARD_CHECKED, "已查核");
+	ok(!db_commit(&db), "commit");
+	is_int(agency, a, "the finding's agency, for the audit line");
+	is_str(list(0), "", "已查核 removes it from the open list");
+	snprintf(want, sizeof(want), "item_change:%lld:4000000:1:0:0", a);
+	is_str(list(1), want, "and keeps it in the history, checked");
+	is_str(got.first.check_note, "用電大樓新啟用，已電話確認", "with its note");
+
+	ok(!board_run(&db, TC, Y), "a rerun on the same data");
+	is_str(list(0), "", "keeps 已查核");
+
+	/* The agency saves again: its electricity is now +500 %. */
+	q("UPDATE reports SET revision = revision + 1, own_total_milli = 6000000, updated_at = NOW() + INTERVAL 1 SECOND WHERE id = ?", 1, ra);
+	q("UPDATE report_lines SET kg_milli = 6000000 WHERE report_id = ?", 1, ra);
+	ok(!store_board_stamp(&db, TC, Y, now, newest) && strcmp(stamp, now), "the data moved past the run (the page says so)");
+	list(0);
+	ok(!board_run(&db, TC, Y), "the run after the save");
+	snprintf(want, sizeof(want), "item_change:%lld:5000000:0:1:0", a);
+	is_str(list(0), want, "open again, Δ 5,000, 已查核後資料已變更");
+
+	/* Back to last year's figure: the finding no longer holds. */
+	q("UPDATE reports SET revision = revision + 1, own_total_milli = 1000000 WHERE id = ?", 1, ra);
+	q("UPDATE report_lines SET kg_milli = 1000000, quantity_milli = 2000000 WHERE report_id = ?", 1, ra);
+	ok(!board_run(&db, TC, Y), "the run after the correction");
+	is_str(list(0), "", "nothing open");
+	snprintf(want, sizeof(want), "item_change:%lld:5000000:0:1:1", a);
+	is_str(list(1), want, "the finding closed, kept in the history");
+
+	ok(store_board_last_run(&db, TC, Y, stamp, ran) == 1, "the last run");
+	t.change_pct = 10;
+	t.refrigerant_milli = 20000;
+	ok(!store_board_thresholds_set(&db, TC, Y, &t, 1), "thresholds set");
+	ok(store_board_thresholds(&db, TC, Y, &t) == 1 && t.change_pct == 10 && t.refrigerant_milli == 20000, "and read back");
+	ok(!store_board_stamp(&db, TC, Y, now, newest) && strcmp(stamp, now), "a threshold changed moves the stamp");
+
+	cleanup();
+	db_release(&db);
+	return tap_done();
+}
