@@ -55,6 +55,8 @@ WEB_OBJ += $(O)/web/page_board.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
 # The validation board's run and its workbook (issue 13).
 WORKER_OBJ += $(O)/worker/board.o $(O)/worker/export_board.o
+# The quality job (issue 13): grade and uncertainty up the tree, then the board.
+WORKER_OBJ += $(O)/worker/quality_job.o
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
@@ -127,6 +129,11 @@ $(O)/tests/store/%.o: CPPFLAGS += -Itests/unit -Itests/store -Iweb
 # The board's store test runs the board too (worker/board.c).
 $(O)/tests/store/store_board_test.o: CPPFLAGS += -Iworker
 $(O)/tests/store_board_test: $(O)/worker/board.o
+# The quality job's figures are tested on a planted tree: its test links the job itself.
+$(O)/tests/store/store_quality_test.o: CPPFLAGS += -Iworker
+$(O)/tests/store_quality_test: $(O)/tests/store/store_quality_test.o $(O)/worker/quality_job.o $(O)/worker/board.o $(WORKER_SHARED_OBJ) $(O)/shared/arena.o $(STORE_LIB)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) $(LIBS_M)
 # The declared forms are the web's: their test links the web's objects but its main.
 $(O)/tests/form_test: $(O)/tests/store/form_test.o $(filter-out $(O)/web/main.o,$(WEB_OBJ)) $(SHARED_OBJ) $(STORE_LIB)
 	@mkdir -p $(dir $@)

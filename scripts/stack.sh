@@ -8,7 +8,7 @@
 #                                   Ctrl-C or SIGTERM stops everything it started
 #   scripts/stack.sh start | stop   the same in the background (used by the tests)
 #   scripts/stack.sh stop-service NAME | start-service NAME | kill-service NAME [SIGNAL]
-#   scripts/stack.sh pid NAME       the PID of a service (mariadb redis web worker exporter nginx)
+#   scripts/stack.sh pid NAME       the PID of a service (mariadb redis web worker exporter quality nginx)
 #   scripts/stack.sh sql [ARGS]     a mariadb client on the stack's database
 #   scripts/stack.sh redis-cli [ARGS]
 #   scripts/stack.sh backup FILE    a consistent dump of the database (mariadb-dump --single-transaction)
@@ -28,7 +28,7 @@ PORT=${PORT:-8080}
 WEB_PROCESSES=${WEB_PROCESSES:-4}
 TRUSTED_PROXIES=${TRUSTED_PROXIES:-}
 BIN=${CITYINV_BIN:-$ROOT/build}
-SERVICES="mariadb redis web worker exporter nginx"
+SERVICES="mariadb redis web worker exporter quality nginx"
 
 mkdir -p "$VAR"
 VAR=$(cd "$VAR" && pwd)
@@ -206,6 +206,10 @@ SQL
 		secret
 		spawn exporter "$BIN/cityinv-worker" -c "$CONF" -q exports
 		;;
+	quality) # the worker that computes the grade, uncertainty and board, so that rollups never wait for it
+		secret
+		spawn quality "$BIN/cityinv-worker" -c "$CONF" -q quality
+		;;
 	nginx)
 		"$NGINX" -t -q -p "$VAR/nginx" -e "$LOG/nginx-error.log" -c "$VAR/nginx/nginx.conf" \
 			>>"$LOG/nginx.log" 2>&1 || fail "nginx -t failed: see $LOG/nginx.log" || return 1
@@ -253,12 +257,13 @@ start_all() {
 	start_service web
 	start_service worker
 	start_service exporter
+	start_service quality
 	start_service nginx
 }
 
 stop_all() {
 	local s
-	for s in nginx exporter worker web redis mariadb; do
+	for s in nginx quality exporter worker web redis mariadb; do
 		stop_service "$s"
 	done
 }

@@ -12,6 +12,7 @@ static const struct {
 	[JOB_PING] = { "ping", "jobs" },
 	[JOB_ROLLUP] = { "rollup", "jobs" },
 	[JOB_EXPORT] = { "export", QUEUE_LIST_EXPORTS },
+	[JOB_QUALITY] = { "quality", JOB_LIST_QUALITY },
 };
 
 const char *job_name(enum job_kind kind)
@@ -58,6 +59,11 @@ size_t job_format(const struct job *j, char *buf, size_t size)
 		if (!rollup_ok(j->county, j->year))
 			return 0;
 		n = snprintf(buf, size, "rollup %d %d", j->county, j->year);
+		break;
+	case JOB_QUALITY:
+		if (!rollup_ok(j->county, j->year))
+			return 0;
+		n = snprintf(buf, size, "quality %d %d", j->county, j->year);
 		break;
 	case JOB_EXPORT:
 		if (j->id <= 0)
@@ -134,6 +140,7 @@ enum job_parse job_parse(const char *line, size_t len, struct job *j)
 		break;
 	}
 	case JOB_ROLLUP:
+	case JOB_QUALITY:
 		if (arg(&p, end, &a) || arg(&p, end, &b) || a > 2147483647 || !rollup_ok(a, b))
 			return JOB_BAD_ARGS;
 		j->county = (int)a;
@@ -174,6 +181,13 @@ int job_push_rollup(struct queue *q, int county, int year)
 int job_push_export(struct queue *q, long long id)
 {
 	struct job j = { .kind = JOB_EXPORT, .id = id };
+
+	return job_push(q, &j);
+}
+
+int job_push_quality(struct queue *q, int county, int year)
+{
+	struct job j = { .kind = JOB_QUALITY, .county = county, .year = year };
 
 	return job_push(q, &j);
 }

@@ -9,9 +9,11 @@
 /*
  * DESIGN: a job is one line of text, "<kind> <arguments>", pushed onto the
  * Redis list of the workers that run its kind: rollups (and pings) on
- * <prefix>:jobs, exports on <prefix>:exports, so a rollup never waits
- * behind a workbook.  Redis only wakes a worker: the record of the work is
- * in MySQL (the outbox for rollups, the exports table for workbooks), which
+ * <prefix>:jobs, exports on <prefix>:exports, quality runs on
+ * <prefix>:quality, so a rollup never waits behind a workbook or a long
+ * quality run.  Redis only wakes a worker: the record of the work is
+ * in MySQL (the outbox for rollups, the exports table for workbooks,
+ * quality_queue for the quality figures), which
  * the workers poll, so a push that fails is logged and forgotten.  This
  * module is the only place a job line is written or read: producers call
  * job_push_*(), the worker job_parse().  Jobs may run more than once
@@ -21,12 +23,14 @@ enum job_kind {
 	JOB_PING,       /* "ping <token> [delay_ms]": records that the queue path works (tests) */
 	JOB_ROLLUP,     /* "rollup <county_id> <year>": recompute the county-year's totals */
 	JOB_EXPORT,     /* "export <id>": build the workbook of an export request */
+	JOB_QUALITY,    /* "quality <county_id> <year>": grade, uncertainty and board of the county-year */
 	JOB__MAX
 };
 
 #define JOB_TOKEN_MAX 64          /* a ping's token, in bytes */
 #define JOB_PING_DELAY_MAX 10000  /* ms */
 #define JOB_LINE_MAX 96
+#define JOB_LIST_QUALITY "quality"   /* the quality workers' wake-ups (cityinv-worker -q quality) */
 /*
  * A rollup's year is only checked for sanity here (the year columns are
  * SMALLINT UNSIGNED); the worker drops a job for a year inventory_years
@@ -37,14 +41,14 @@ enum job_kind {
 
 struct job {
 	enum job_kind kind;
-	int county;                    /* rollup */
-	int year;                      /* rollup */
+	int county;                    /* rollup, quality */
+	int year;                      /* rollup, quality */
 	long long id;                  /* export */
 	char token[JOB_TOKEN_MAX + 1]; /* ping: [A-Za-z0-9_-] */
 	long delay_ms;                 /* ping: 0..JOB_PING_DELAY_MAX */
 };
 
-/* The kind's name ("rollup") and the Redis list it goes to ("jobs" or "exports"). */
+/* The kind's name ("rollup") and the Redis list it goes to ("jobs", "exports" or "quality"). */
 const char *job_name(enum job_kind kind);
 const char *job_list(enum job_kind kind);
 
@@ -69,5 +73,6 @@ enum job_parse job_parse(const char *line, size_t len, struct job *j);
 int job_push(struct queue *q, const struct job *j);
 int job_push_rollup(struct queue *q, int county, int year);
 int job_push_export(struct queue *q, long long id);
+int job_push_quality(struct queue *q, int county, int year);
 
 #endif

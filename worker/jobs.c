@@ -32,6 +32,7 @@ job_run_fn *const job_runs[JOB__MAX] = {
 	[JOB_PING] = job_ping,
 	[JOB_ROLLUP] = job_rollup,
 	[JOB_EXPORT] = job_export,
+	[JOB_QUALITY] = job_quality,
 };
 
 int job_run(struct job_ctx *ctx, const char *line, size_t len)

@@ -13,7 +13,8 @@
  * The kinds, their lines and their lists are shared/job.h's (the web
  * produces them with job_push_*).  Each kind is served by its own worker
  * processes: rollups (and pings) on <prefix>:jobs, exports on
- * <prefix>:exports, so a rollup never waits behind a workbook.  A job found
+ * <prefix>:exports, quality runs on <prefix>:quality, so a rollup never
+ * waits behind a workbook or a quality run.  A job found
  * on the other list is passed on.
  */
 struct job_ctx {
@@ -72,6 +73,15 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year);
 int rollup_poll(struct job_ctx *ctx);
 /* Queues a full recompute of every county-year where an agency has no rollup; how many, or -1. */
 int rollup_fill_missing(struct job_ctx *ctx);
+
+/* quality_job.c: the grade and uncertainty of a county-year's agencies, subtrees and county, then the board. */
+int job_quality(struct job_ctx *ctx, const struct job *j);
+/* Computes the county-year's figures when a request is pending (they coalesce): 0 (done or nothing to do), -1. */
+int quality_county_year(struct job_ctx *ctx, int county, int year);
+/* Runs the county-years with requests pending (a lost wake-up, a killed worker); how many, or -1. */
+int quality_poll(struct job_ctx *ctx);
+/* Requests the figures of every county-year with rollups and no quality_queue row; how many, or -1. */
+int quality_fill_missing(struct job_ctx *ctx);
 
 /*
  * Runs one job line (or passes it on to its own list); 0 or -1 as the

@@ -27,7 +27,13 @@
  * that progress renews), so every second it also takes up exports whose
  * wake-up was lost or whose worker died (a lease older than
  * worker_heartbeat_seconds), and every worker_poll_seconds deletes expired
- * workbooks.  Any number of either may run.
+ * workbooks.
+ *
+ * The quality worker (-q quality) serves <prefix>:quality, whose jobs only
+ * wake it: quality_queue in MySQL is the record, so every second it also
+ * runs the county-years with requests pending (worker/quality_job.c), and
+ * at start asks for the figures of every county-year that has none.  Any
+ * number of each kind may run.
  *
  * SIGTERM/SIGINT only set a flag: the job in hand is finished (a password
  * workbook, which may take minutes, stops early and is left queued) before
@@ -89,8 +95,9 @@ static int redis_failed(struct redis_state *rs, int rc, const struct queue *q)
 
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: cityinv-worker [-c FILE] [-i ID] [-q rollups|exports] [-e EXPORT_ID]\n"
-			"  -q  the jobs to run: rollups (the default) or exports (workbooks); run one worker of each\n"
+	fprintf(stderr, "usage: cityinv-worker [-c FILE] [-i ID] [-q rollups|exports|quality] [-e EXPORT_ID]\n"
+			"  -q  the jobs to run: rollups (the default), exports (workbooks) or quality (grade, uncertainty,\n"
+			"      the board); run one worker of each\n"
 			"  -e  build that export now (again if it failed), print its time and peak memory, exit\n");
 	exit(2);
 }
@@ -197,6 +204,44 @@ static void run_exports(struct job_ctx *ctx)
 	}
 }
 
+static void run_quality(struct job_ctx *ctx)
+{
+	struct queue *q = ctx->queue;
+	struct redis_state rs = { 0, 0 };
+	long long last_poll = 0;
+	int n = quality_fill_missing(ctx);
+
+	if (n >= 0)
+		log_info("startup check: %d county-year(s) without quality figures queued", n);
+	poll_done(ctx, n, "the startup check");
+	while (!stopping) {
+		char *job = NULL;
+		size_t len = 0;
+		int rc;
+
+		if (rs.backoff)
+			pause_ms(rs.backoff);
+		if (stopping)
+			break;
+		/* quality_queue is the record: lost wake-ups and killed runs, with or without Redis. */
+		if (now_ms() - last_poll >= 1000) {
+			if (poll_done(ctx, quality_poll(ctx), "the quality poll"))
+				last_poll = now_ms();
+		}
+		if (stopping)
+			break;
+		rc = queue_pop(q, JOB_LIST_QUALITY, 1, &job, &len);
+		if (redis_failed(&rs, rc, q))
+			continue;
+		if (rc == 0)
+			continue;
+		/* A failure leaves the request pending: the poll takes it up again. */
+		if (job_run(ctx, job, len))
+			error("job failed, the poll will retry it: %.80s", job);
+		free(job);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct config cfg;
@@ -224,7 +269,7 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc || (strcmp(role, "rollups") && strcmp(role, "exports")))
+	if (optind != argc || (strcmp(role, "rollups") && strcmp(role, "exports") && strcmp(role, "quality")))
 		usage();
 	if (!path)
 		path = "/etc/cityinv/cityinv.conf";
@@ -253,7 +298,8 @@ int main(int argc, char **argv)
 	ctx.queue = &q;
 	ctx.worker_id = id;
 	ctx.stopping = &stopping;
-	ctx.list = strcmp(role, "exports") ? job_list(JOB_ROLLUP) : job_list(JOB_EXPORT);
+	ctx.list = !strcmp(role, "exports") ? job_list(JOB_EXPORT) : !strcmp(role, "quality") ? JOB_LIST_QUALITY
+									       : job_list(JOB_ROLLUP);
 	srand((unsigned)getpid() ^ (unsigned)now_ms());
 	if (once > 0) {
 		ctx.list = job_list(JOB_EXPORT);
@@ -262,6 +308,8 @@ int main(int argc, char **argv)
 	log_info("worker %s starting (%s)", id, role);
 	if (!strcmp(role, "exports"))
 		run_exports(&ctx);
+	else if (!strcmp(role, "quality"))
+		run_quality(&ctx);
 	else
 		run_rollups(&ctx);
 	log_info("worker %s stopping", id);

@@ -1,8 +1,8 @@
 /* rollup.c: recomputes the precomputed totals of one county-year from the reports. */
 #include <stdio.h>
 
-#include "board.h"
 #include "jobs.h"
+#include "store_quality.h"
 #include "store_rollup.h"
 #include "util.h"
 #include "years.h"
@@ -14,7 +14,8 @@
  * UPDATE, which also waits for a save still committing its row), every
  * rollup of the county-year is recomputed from the reports with one
  * aggregate over the closure table, the county total likewise, and the
- * claimed rows are marked done.  Nothing is added to a stored total, so a
+ * claimed rows are marked done, and the county-year's quality figures are
+ * asked for (quality_queue; a separate job computes them).  Nothing is added to a stored total, so a
  * job run twice, or by two workers, computes the same figures; a worker
  * killed mid-job rolls back and leaves the rows pending for the next one.
  *
@@ -119,14 +120,18 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 		return fail(db, "county");
 	if (store_rollup_done(db, claim, &rows))
 		return fail(db, "done");
+	/* The quality figures of the county-year are to be computed again (worker/quality_job.c): recorded with the change. */
+	if (store_quality_request(db, county, year))
+		return fail(db, "quality request");
 	/* How long the oldest change waited for its totals (the log feeds bench/); not worth failing the job for. */
 	if (store_rollup_oldest_wait(db, claim, &oldest))
 		oldest = -1;
 	if (db_commit(db))
 		return error("rollup: commit: %s", db->errstr);
+	/* Only wakes the quality worker: the request is in quality_queue, which it polls. */
+	job_push_quality(ctx->queue, county, year);
 	log_info("rollup county %d year %d: %lld change(s), %s, oldest waited %lld ms, took %lld ms",
 		 county, year, rows, inc ? "incremental" : "full", oldest, now_ms() - started);
-	board_run(db, county, year);   /* TEMPORARY (i13-board): until the quality job of i13-agg runs the board */
 	return 0;
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ROOT, TMP, alive, sleep, waitFor } from '../lib.mjs';
 
 const VAR2 = path.join(TMP, 'run-var');
-const SERVICES = ['mariadb', 'redis', 'web', 'worker', 'exporter', 'nginx'];
+const SERVICES = ['mariadb', 'redis', 'web', 'worker', 'exporter', 'quality', 'nginx'];
 
 function freePort() {
   return new Promise((resolve, reject) => {

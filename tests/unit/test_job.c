@@ -36,6 +36,11 @@ int main(void)
 	is_str(job_list(JOB_ROLLUP), "jobs", "rollups go to <prefix>:jobs");
 	is_str(job_list(JOB_PING), "jobs", "pings too");
 	is_str(job_list(JOB_EXPORT), QUEUE_LIST_EXPORTS, "exports to the exporters' list");
+	round_trip(&(struct job){ .kind = JOB_QUALITY, .county = 3, .year = 2024 }, "quality 3 2024");
+	is_str(job_list(JOB_QUALITY), "quality", "quality runs to their own list, never behind a rollup");
+	ok(!job_format(&(struct job){ .kind = JOB_QUALITY, .county = 0, .year = 2024 }, buf, sizeof(buf)), "quality for county 0 not written");
+	is_int(parse("quality 3", &j), JOB_BAD_ARGS, "quality without its year");
+	is_int(parse("quality 3 2024 1", &j), JOB_BAD_ARGS, "quality with more after it");
 
 	/* Out of range: nothing is written. */
 	ok(!job_format(&(struct job){ .kind = JOB_ROLLUP, .county = 0, .year = 2020 }, buf, sizeof(buf)), "county 0 not written");

@@ -1,0 +1,117 @@
+/* store_quality.h: the quality job's record (quality_queue), what it reads (the county-year's
+ * own-operation lines and their gases) and what it writes (quality_rollups, county_quality). */
+#ifndef CITYINV_STORE_QUALITY_H
+#define CITYINV_STORE_QUALITY_H
+
+#include "db.h"
+
+/*
+ * DESIGN: quality_queue (migration 0025) is the record of the work, one row
+ * per county-year: a request adds one to `requests`; a run reads `requests`
+ * first (store_quality_begin), writes the figures and sets `figures_for`
+ * in one transaction (store_quality_lock_figures says whether newer figures
+ * are already there), then sets `done_for` (store_quality_done).  Pending
+ * means done_for < requests.  Redis only wakes the quality worker.
+ *
+ * Unless said otherwise a function returns 0, or -1 on a database error
+ * (db->errstr set); none begins or ends a transaction.
+ */
+
+/* Asks for the county-year's quality run (the rollup job, inside its transaction). */
+int store_quality_request(struct db *db, int county, int year);
+
+struct store_quality_pending {
+	int county, year;
+};
+/* The county-years with a request not yet done, oldest first, at most max, into out[0..*n). */
+int store_quality_pending(struct db *db, struct store_quality_pending *out, int max, int *n);
+/* A request for every county-year with rollups (county_rollups) but no quality_queue row; *n is how many. */
+int store_quality_fill_missing(struct db *db, long long *n);
+/*
+ * The start of a run: *requests is the count the run serves; 1 when there is
+ * work (done_for < requests), 0 when nothing is pending (or no row), -1.
+ */
+int store_quality_begin(struct db *db, int county, int year, long long *requests);
+/*
+ * Inside the figures' transaction: locks the queue row and says whether the
+ * figures of `requests` are still to be written: 1 yes, 0 when a run that
+ * served as many or more requests already wrote its own (nothing to write), -1.
+ */
+int store_quality_lock_figures(struct db *db, int county, int year, long long requests);
+/* In the same transaction: the figures of `requests` are written (figures_for, runs + 1). */
+int store_quality_figures_written(struct db *db, int county, int year, long long requests);
+/* After everything of the run (figures, board): done_for = at least `requests`. */
+int store_quality_done(struct db *db, int county, int year, long long requests);
+
+/* The queue row of a county-year, for tests and the pages' 計算中. 1 found, 0 none, -1. */
+struct store_quality_queue {
+	long long requests, figures_for, done_for;
+	int runs;
+};
+int store_quality_queue_get(struct db *db, int county, int year, struct store_quality_queue *out);
+
+/*
+ * What a run reads: every agency of the county (active or not: an agency's
+ * own figures are kept like its rollup; a subtree counts only its active
+ * agencies, as rollups do) with its report's last save of the year ...
+ */
+struct store_quality_agency {
+	long long id, parent_id;      /* parent_id 0 for a 一級 agency */
+	int active;
+	char saved_at[24];            /* reports.updated_at, "" when the agency has no report */
+};
+typedef int (*store_quality_agency_fn)(void *ctx, const struct store_quality_agency *a);
+int store_quality_agencies(struct db *db, int county, int year, store_quality_agency_fn each, void *ctx);
+
+/*
+ * ... and, in one query, every own-operation line of their reports of the
+ * year with each of its gases: one call per gas, lines in order (agency,
+ * item, seq); a line with no gas rows (saved before migration 0023) comes
+ * once with has_gas 0.  Intervals are -1 where NULL (未評估).
+ */
+struct store_quality_row {
+	long long agency_id;
+	char item[25];
+	int seq;
+	long long kg_milli;            /* the line's */
+	int a1, a2, a3;                /* 0: saved before 0023 (not covered) */
+	int ad_lower, ad_upper;        /* thousandths of a percent, -1 NULL */
+	int has_gas;
+	char gas[8];
+	long long gas_kg_milli;
+	int ef_lower, ef_upper;        /* thousandths of a percent, -1 NULL */
+};
+typedef int (*store_quality_row_fn)(void *ctx, const struct store_quality_row *r);
+int store_quality_lines(struct db *db, int county, int year, store_quality_row_fn each, void *ctx);
+
+/* The figures of a set (an agency's own report, its subtree, the county). */
+struct store_quality_figures {
+	long long covered_milli;       /* Σ|E| of the covered lines */
+	int has_grade;                 /* 0: nothing covered (grade_hundredths NULL) */
+	long long grade_hundredths;
+	int grade;                     /* 1..3, 0 none */
+	int assessed;                  /* 0: no interval (未評估) */
+	int unc_lower_milli, unc_upper_milli;
+	int assessed_bp;
+	int uncovered_lines;           /* lines saved before 0023 (a1 = 0): in no grade */
+	long long uncovered_milli;
+	char data_at[24];              /* the newest save included, "" none */
+	char computed_at[24];          /* when written (reads only) */
+};
+
+/*
+ * The stored figures of the county's agencies for the year, scope "own" or
+ * "subtree", one call each (writers compare before writing).
+ */
+typedef int (*store_quality_stored_fn)(void *ctx, long long agency_id, int subtree, const struct store_quality_figures *f);
+int store_quality_stored(struct db *db, int county, int year, store_quality_stored_fn each, void *ctx);
+/* Writes one agency's figures (scope own or subtree). */
+int store_quality_put_agency(struct db *db, long long agency_id, int year, int subtree, const struct store_quality_figures *f);
+/* Writes the county's figures (always: its computed_at is the pages' stamp). */
+int store_quality_put_county(struct db *db, int county, int year, const struct store_quality_figures *f);
+
+/* Reads: 1 found, 0 none, -1. */
+int store_quality_get_agency(struct db *db, long long agency_id, int year, int subtree, struct store_quality_figures *out);
+int store_quality_get_county(struct db *db, int county, int year, struct store_quality_figures *out);
+
+#endif
