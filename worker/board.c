@@ -132,15 +132,19 @@ static int run_once(struct db *db, int county, int year, int *found)
 	*found = 1;
 	if (store_board_thresholds_ensure(db, county, year) || db_begin(db))
 		return -1;
-	if (store_board_lock(db, county, year) || store_board_run_no(db, county, year, &run_no))
-		goto out;
-	if (store_board_stamp(db, county, year, stamp, newest))
-		goto out;
+	/* First whether the year is served (a county-year without inventory_years has no board). */
 	r = store_board_thresholds(db, county, year, &t);
 	if (r <= 0) {
 		*found = r == 0 ? 0 : 1;
 		goto out;
 	}
+	if (store_board_lock(db, county, year) || store_board_run_no(db, county, year, &run_no))
+		goto out;
+	if (store_board_stamp(db, county, year, stamp, newest))
+		goto out;
+	/* Read again under the lock: a change of thresholds committed meanwhile is seen. */
+	if (store_board_thresholds(db, county, year, &t) != 1)
+		goto out;
 	if (store_board_each_agency(db, county, year, got_agency, &d) || store_board_each_line(db, county, year, got_line, &d))
 		goto out;
 	build_input(&d, &in);
