@@ -120,6 +120,9 @@ test('a quality worker killed with SIGKILL mid-run: the restarted worker complet
     setLevels('371036500X', 1, 1, 1);
     await save(bureau, { own_vehicle_gasoline: '12' });
     await waitFor('the quality run to wait for the lock', () => root("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'INSERT INTO county_quality%'") !== '0', 30000);
+    // The page meanwhile (and so in every process's cache that serves it): the old figure, 計算中.
+    // Asked many times, so every web process keeps it in its cache: the quality job's end must move the stamp.
+    for (let i = 0; i < 16; i++) assert.match((await rowGrade(hall)).grade, /計算中/, 'the row says its grade is being computed');
     stack('kill-service', 'quality', 'KILL');
     root(`KILL ${hid}`);
     await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
