@@ -59,6 +59,16 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
 	return r;
 }
 
+/*
+ * The quality job's part of the stamp (issue 13): when the county's figures
+ * were last written, and whether a run is still to come (requests not yet
+ * in the figures), so a cached page moves when the job finishes.  `c` names
+ * the county in the query; two parameters, the year each.
+ */
+#define QUALITY_STAMP(c) " IFNULL((SELECT DATE_FORMAT(cq.computed_at, '%Y%m%d%H%i%s%f') FROM county_quality cq" \
+	"  WHERE cq.county_id = " c " AND cq.year = ?), '-')," \
+	" IFNULL((SELECT qq.requests - qq.figures_for FROM quality_queue qq WHERE qq.county_id = " c " AND qq.year = ?), 0)"
+
 /* Reads the stamp's row (columns: served, found, county, last outbox, pending, computed_at, lock): found, or -1. */
 static int stamp_read(struct db_stmt *st, struct store_review_stamp *out)
 {
@@ -78,6 +88,8 @@ static int stamp_read(struct db_stmt *st, struct store_review_stamp *out)
 	out->pending = db_col_int(st, 4);
 	db_col_copy(st, 5, out->computed_at, sizeof(out->computed_at));
 	out->lock_id = db_col_int(st, 6);
+	db_col_copy(st, 7, out->quality_at, sizeof(out->quality_at));
+	out->quality_pending = db_col_int(st, 8) > 0;
 	db_reset(st);
 	return found;
 }
@@ -90,7 +102,8 @@ int store_review_stamp(struct db *db, int county_id, long long agency_id, int ye
 		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ? AND o.done_at IS NULL),"
 		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
 		"  WHERE c.county_id = a.county_id AND c.year = ?), '-'),"
-		" IFNULL((SELECT i.lock_id FROM inventory_years i WHERE i.county_id = a.county_id AND i.year = ?), 0)"
+		" IFNULL((SELECT i.lock_id FROM inventory_years i WHERE i.county_id = a.county_id AND i.year = ?), 0),"
+		QUALITY_STAMP("a.county_id")
 		" FROM (SELECT EXISTS (SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?) AS served) y"
 		" LEFT JOIN agencies a ON a.id = ?");
 
@@ -101,9 +114,11 @@ int store_review_stamp(struct db *db, int county_id, long long agency_id, int ye
 	db_bind_int(st, 1, year);
 	db_bind_int(st, 2, year);
 	db_bind_int(st, 3, year);
-	db_bind_int(st, 4, county_id);
+	db_bind_int(st, 4, year);
 	db_bind_int(st, 5, year);
-	db_bind_int(st, 6, agency_id);
+	db_bind_int(st, 6, county_id);
+	db_bind_int(st, 7, year);
+	db_bind_int(st, 8, agency_id);
 	return stamp_read(st, out);
 }
 
@@ -115,17 +130,23 @@ int store_review_stamp_county(struct db *db, int county_id, int year, struct sto
 		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = ? AND o.year = ? AND o.done_at IS NULL),"
 		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
 		"  WHERE c.county_id = ? AND c.year = ?), '-'),"
-		" IFNULL(i.lock_id, 0)"
+		" IFNULL(i.lock_id, 0),"
+		QUALITY_STAMP("i.county_id")
 		" FROM (SELECT 1) one LEFT JOIN inventory_years i ON i.county_id = ? AND i.year = ?");
 
 	out->served = 0;
 	if (!st)
 		return -1;
-	for (int i = 0; i < 4; i++) {
+	/* county, then (county, year) for the outbox twice and the rollup; the quality's two years; the lock's (county, year). */
+	db_bind_int(st, 0, county_id);
+	for (int i = 0; i < 3; i++) {
 		db_bind_int(st, 1 + 2 * i, county_id);
 		db_bind_int(st, 2 + 2 * i, year);
 	}
-	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 7, year);
+	db_bind_int(st, 8, year);
+	db_bind_int(st, 9, county_id);
+	db_bind_int(st, 10, year);
 	return stamp_read(st, out) < 0 ? -1 : 0;
 }
 
@@ -225,9 +246,12 @@ int store_review_report_state(struct db *db, long long agency_id, int year, stru
 #define CHILD_COLS "SELECT a.id, a.name, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0)," \
 	" IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), '')," \
 	" r.agency_id IS NULL AND rep.id IS NOT NULL," \
-	" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1), " STATE_COLS \
+	" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1), " STATE_COLS "," \
+	" qr.agency_id IS NOT NULL, qr.grade_hundredths, IFNULL(qr.grade, 0), qr.unc_lower_milli, qr.unc_upper_milli," \
+	" IFNULL(qr.assessed_bp, 0), IFNULL(qr.uncovered_lines, 0)" \
 	" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?" \
-	" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
+	" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?" \
+	" LEFT JOIN quality_rollups qr ON qr.agency_id = a.id AND qr.year = ? AND qr.scope = 'subtree'"
 
 int store_review_children(struct db *db, int county_id, long long agency_id, int year,
 			  int (*each)(void *ctx, const struct store_review_child *row), void *ctx)
@@ -242,7 +266,8 @@ int store_review_children(struct db *db, int county_id, long long agency_id, int
 		return -1;
 	db_bind_int(st, 0, year);
 	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, agency_id ? agency_id : county_id);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, agency_id ? agency_id : county_id);
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
@@ -254,6 +279,15 @@ int store_review_children(struct db *db, int county_id, long long agency_id, int
 		c.uncounted = (int)db_col_int(st, 5);
 		c.has_children = (int)db_col_int(st, 6);
 		state_read(st, 7, &c.st);
+		c.q.has = (int)db_col_int(st, 14);
+		c.q.has_grade = !db_col_isnull(st, 15);
+		c.q.grade_hundredths = db_col_int(st, 15);
+		c.q.grade = (int)db_col_int(st, 16);
+		c.q.assessed = !db_col_isnull(st, 17);
+		c.q.lower_milli = (int)db_col_int(st, 17);
+		c.q.upper_milli = (int)db_col_int(st, 18);
+		c.q.assessed_bp = (int)db_col_int(st, 19);
+		c.q.uncovered_lines = (int)db_col_int(st, 20);
 		if (each(ctx, &c))
 			break;
 	}

@@ -46,6 +46,8 @@ struct store_review_stamp {
 	long long pending;
 	char computed_at[32];               /* YYYYMMDDHHMMSSffffff, or "-" */
 	long long lock_id;                  /* 0: the county-year is not locked */
+	char quality_at[32];                /* county_quality.computed_at, YYYYMMDDHHMMSSffffff, or "-" */
+	int quality_pending;                /* the quality job has requests not yet in the figures */
 };
 
 /* 1 with *out set, 0 no such agency (out->served still set), -1. */
@@ -92,6 +94,18 @@ struct store_review_state {
 /* agency_id's report of `year` into *out (status 0 when it has none): 1, 0 no such agency, -1. */
 int store_review_report_state(struct db *db, long long agency_id, int year, struct store_review_state *out);
 
+/* The data-quality grade and uncertainty of a subtree as the quality job last wrote them (quality_rollups). */
+struct store_review_quality {
+	int has;                            /* 0: not computed yet */
+	int has_grade;                      /* 0: nothing covered */
+	long long grade_hundredths;
+	int grade;                          /* 1..3 */
+	int assessed;                       /* 0: 未評估 */
+	int lower_milli, upper_milli;       /* thousandths of a percent */
+	int assessed_bp;
+	int uncovered_lines;                /* saved before 0023: in no grade */
+};
+
 /* One active child of the agency, with its subtree totals and its report's state. */
 struct store_review_child {
 	long long id;
@@ -102,6 +116,7 @@ struct store_review_child {
 	int uncounted;                      /* a report with no rollup row yet */
 	int has_children;                   /* active children of its own */
 	struct store_review_state st;
+	struct store_review_quality q;      /* the subtree's grade and uncertainty */
 };
 
 /*

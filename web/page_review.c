@@ -40,7 +40,9 @@ static int not_found(struct request *req)
  * move, a rename, a worker's rollup, a 確認 / 退回 / 重新開放 / 申請更正,
  * which queue an outbox row by the trigger of migration 0022, a 年度鎖定)
  * moves the county-year's stamp: the newest outbox row, the number still
- * pending, the county total's computed_at and the lock in force.  So each
+ * pending, the county total's computed_at, the lock in force, and the
+ * quality job's (the county's figures' computed_at and whether a run is
+ * still to come: the grades move when that job finishes).  So each
  * process keeps the rendered breadcrumb and table of the last few (viewer,
  * agency, year) it served, reads the stamp first (one indexed query), and
  * renders again only when it moved.  Reading the stamp before rendering
@@ -55,7 +57,7 @@ struct cached {
 	long long viewer;
 	long long agency;
 	int year;
-	char stamp[96];
+	char stamp[160];
 	unsigned long long used;    /* 0: never used (the strbufs are not initialised yet) */
 	struct strbuf head;     /* breadcrumb, title and the agency's own report when the viewer acts on it */
 	struct strbuf table;    /* the table, the counts and the bulk form */
@@ -72,7 +74,8 @@ static unsigned long long cache_clock;
  * have their stamp moved by every change (a move or a rename queues outbox
  * rows for each of them), so only those may be shown and cached.
  */
-static int stamp_of(struct request *req, long long agency, int year, char *out, size_t size, int *served, int *locked)
+static int stamp_of(struct request *req, long long agency, int year, char *out, size_t size, int *served, int *locked,
+		    int *quality_pending)
 {
 	struct store_review_stamp st;
 	int found;
@@ -87,7 +90,10 @@ static int stamp_of(struct request *req, long long agency, int year, char *out, 
 	if (found < 0)
 		return -1;
 	*locked = st.lock_id != 0;
-	snprintf(out, size, "%lld/%lld/%lld/%s/%lld", st.county_id, st.last_outbox, st.pending, st.computed_at, st.lock_id);
+	if (quality_pending)
+		*quality_pending = st.quality_pending;
+	snprintf(out, size, "%lld/%lld/%lld/%s/%lld/%s/%d", st.county_id, st.last_outbox, st.pending, st.computed_at, st.lock_id,
+		 st.quality_at, st.quality_pending);
 	return found;
 }
 
@@ -293,11 +299,11 @@ int review_page(struct request *req, long long at, int year, const char *flash, 
 	struct review_view v = { .agency = at ? at : req->session->agency_id, .county = req->session->county_id,
 				 .year = year, .err = err };
 	struct strbuf head, table;
-	char stamp[96];
+	char stamp[160];
 	int r, served, rc;
 	struct cached *c;
 
-	r = stamp_of(req, v.agency, year, stamp, sizeof(stamp), &served, &v.locked);
+	r = stamp_of(req, v.agency, year, stamp, sizeof(stamp), &served, &v.locked, &v.quality_pending);
 	if (r < 0)
 		return unavailable(req);
 	if (!served)
@@ -347,8 +353,8 @@ int page_review(struct request *req)
 	/* An agency id that is not one (not digits, 0, too long) is no agency: the year is still checked first. */
 	if (aa->raw && !aa->set) {
 		int served, locked;
-		char stamp[96];
-		int r = stamp_of(req, 0, (int)ya->i, stamp, sizeof(stamp), &served, &locked);
+		char stamp[160];
+		int r = stamp_of(req, 0, (int)ya->i, stamp, sizeof(stamp), &served, &locked, NULL);
 
 		if (r < 0)
 			return unavailable(req);

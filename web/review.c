@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "quality.h"
 #include "report_status.h"
 #include "review.h"
 #include "session.h"
@@ -137,6 +138,42 @@ void review_actions(struct strbuf *o, const struct review_view *v, long long age
 	}
 }
 
+/*
+ * The subtree's data-quality grade (8.46 第一級) and uncertainty (±7.159 %,
+ * with the share assessed), as the quality job last wrote them; 計算中
+ * while a save is not in them yet.
+ */
+static void quality_cells(struct strbuf *o, const struct store_review_quality *q, int pending)
+{
+	struct quality_uncertainty u = { q->assessed, { q->lower_milli, q->upper_milli }, q->assessed_bp };
+	char buf[64];
+
+	html(o, "<td class=\"num grade\">");
+	if (!q->has) {
+		html(o, "<span class=\"muted\">尚未計算</span>");
+	} else if (!q->has_grade) {
+		html(o, "—");
+	} else {
+		quality_grade_text(q->grade_hundredths, buf, sizeof(buf));
+		strbuf_addf(o, "<span class=\"grade-value\">%s</span> ", buf);
+		html_txt(o, quality_class_label(q->grade));
+	}
+	if (q->has && q->uncovered_lines)
+		strbuf_addf(o, "<br><span class=\"muted uncovered\">%d 筆明細未設定 A1–A3，未納入</span>", q->uncovered_lines);
+	if (pending)
+		html(o, " <span class=\"status s1 pending\">計算中</span>");
+	html(o, "</td><td class=\"num uncertainty\">");
+	if (q->has) {
+		quality_interval_text(&u, buf, sizeof(buf));
+		html_txt(o, buf);
+		if (u.assessed)
+			strbuf_addf(o, "<br><span class=\"muted\">評估占比 %d.%02d %%</span>", q->assessed_bp / 100, q->assessed_bp % 100);
+	} else {
+		html(o, "—");
+	}
+	html(o, "</td>");
+}
+
 /* The rows of the table of subordinates, with the counts per state and the bulk form's fields. */
 struct table {
 	struct strbuf *o;
@@ -173,7 +210,9 @@ static int table_row(void *ctx, const struct store_review_child *c)
 	html_txt(o, *c->computed_at ? c->computed_at : "尚未計算");
 	html(o, "</span></td><td class=\"num\">");
 	html_milli(o, c->subtree_outsourced_milli);
-	html(o, "</td><td>");
+	html(o, "</td>");
+	quality_cells(o, &c->q, pending || t->v->quality_pending);
+	html(o, "<td>");
 	review_state(o, &c->st);
 	html(o, "</td>");
 	if (stt)
@@ -248,13 +287,14 @@ int review_table(struct request *req, const struct review_view *v, struct strbuf
 	strbuf_addf(o, "<table class=\"review\"><thead><tr><th>序號</th><th>%d級機關單位名稱</th>"
 		    "<th class=\"num\">排放量小計(KgCO₂e)(包含所屬機關)</th>"
 		    "<th class=\"num\">委外操作排放量小計(KgCO₂e)不納入總量計算</th>"
+		    "<th class=\"num\">數據品質等級(包含所屬機關)</th><th class=\"num\">不確定性(95%%信賴區間)</th>"
 		    "<th>登錄狀況</th><th>檢視</th><th>所屬機關列表</th>%s</tr></thead><tbody>",
 		    v->level + 1, v->acts ? "<th>確認作業</th>" : "");
 	strbuf_init(&t.bulk, 1024);
 	if (store_review_children(&req->app->db, v->county, v->agency, v->year, table_row, &t))
 		goto out;
 	if (!t.rows)
-		strbuf_addf(o, "<tr><td colspan=\"%d\" class=\"empty\">目前並沒有下轄機關</td></tr>", v->acts ? 8 : 7);
+		strbuf_addf(o, "<tr><td colspan=\"%d\" class=\"empty\">目前並沒有下轄機關</td></tr>", v->acts ? 10 : 9);
 	html(o, "</tbody></table>");
 	table_counts(o, &t);
 	table_bulk(o, &t);

@@ -52,6 +52,7 @@ struct review_view {
 	int level;              /* the listed agency's level; 0 for the county */
 	int acts;               /* the viewer is the rows' direct parent and the year is not locked */
 	int locked;             /* the county-year is locked (年度鎖定) */
+	int quality_pending;    /* the quality job has work not yet in the grades (計算中) */
 	const struct review_err *err;
 };
 
