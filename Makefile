@@ -31,6 +31,9 @@ endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
 	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o report_status.o)
+# The data-quality grade and uncertainty (issue 13; sqrtl needs libm).
+SHARED_OBJ += $(O)/shared/quality.o
+LIBS_M = -lm
 # The stores (shared/store_*.c: all the SQL there is, by entity) as an archive, so that
 # each program links only the stores it calls.
 STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
@@ -49,7 +52,7 @@ WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_re
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
-UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input test_job test_report_status)
+UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input test_job test_report_status test_quality)
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -65,16 +68,17 @@ $(STORE_LIB): $(STORE_OBJ)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark $(LIBS_M)
 
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o \
 	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
+WORKER_SHARED_OBJ += $(O)/shared/quality.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter $(LIBS_M)
 
 $(O)/cityinv-admin: $(ADMIN_OBJ) $(ADMIN_SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_PW) -lcsv
@@ -92,10 +96,11 @@ $(O)/tests/test_multipart: $(O)/tests/unit/test_multipart.o $(O)/shared/multipar
 $(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.o $(O)/shared/sheet.o $(O)/shared/sheet_csv.o $(O)/shared/sheet_xlsx.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_job: $(O)/tests/unit/test_job.o $(O)/shared/job.o $(O)/shared/queue.o $(O)/shared/util.o
 $(O)/tests/test_report_status: $(O)/tests/unit/test_report_status.o $(O)/shared/report_status.o
+$(O)/tests/test_quality: $(O)/tests/unit/test_quality.o $(O)/shared/quality.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_IMPORT) -lutf8proc -lxlsxwriter $(LIBS_REDIS)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_IMPORT) -lutf8proc -lxlsxwriter $(LIBS_REDIS) $(LIBS_M)
 
 $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
 
@@ -104,13 +109,13 @@ $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
 STORE_TESTS = $(patsubst tests/store/%_test.c,$(O)/tests/%_test,$(wildcard tests/store/*_test.c))
 $(O)/tests/%_test: $(O)/tests/store/%_test.o $(WORKER_SHARED_OBJ) $(O)/shared/arena.o $(STORE_LIB)
 	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) $(LIBS_M)
 
 $(O)/tests/store/%.o: CPPFLAGS += -Itests/unit -Itests/store -Iweb
 # The declared forms are the web's: their test links the web's objects but its main.
 $(O)/tests/form_test: $(O)/tests/store/form_test.o $(filter-out $(O)/web/main.o,$(WEB_OBJ)) $(SHARED_OBJ) $(STORE_LIB)
 	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark $(LIBS_M)
 
 unit: $(UNIT_TESTS) $(STORE_TESTS)
 
