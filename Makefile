@@ -76,6 +76,8 @@ WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o d
 	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
 WORKER_SHARED_OBJ += $(O)/shared/quality.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
+# The loader checks quality-defaults.csv's items against calc_items.
+ADMIN_SHARED_OBJ += $(O)/shared/calc.o
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter $(LIBS_M)

@@ -105,6 +105,8 @@ struct work {
 	char *err;
 	size_t errlen;
 	dec_t acc;
+	int has_part[CALC_GAS__MAX];   /* compost, incineration: acc as the sum of its gases' terms */
+	dec_t part[CALC_GAS__MAX];
 };
 
 static const struct calc_factor *need(struct work *w, const char *key)
@@ -419,6 +421,9 @@ static int compost(struct work *w)
 	calc_append(w->l->method, sizeof(w->l->method), " )");
 	if (dec_add(w->acc, w2.acc, &sum))
 		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	w->has_part[CALC_GAS_CH4] = w->has_part[CALC_GAS_N2O] = 1;
+	w->part[CALC_GAS_CH4] = w->acc;
+	w->part[CALC_GAS_N2O] = w2.acc;
 	w->acc = sum;
 	return 0;
 }
@@ -428,7 +433,11 @@ static int incineration(struct work *w, const struct na_input *in)
 {
 	const dec_t one = { 1, 0 };
 	struct work g = *w;
-	dec_t per_tj, part;
+	dec_t per_gas[3];
+	static const enum calc_gas gases[3] = { CALC_GAS_CO2, CALC_GAS_CH4, CALC_GAS_N2O };
+	static const char *const keys[3] = { "ef113_msw_nonbiomass_combustion_CO2", "ef113_msw_nonbiomass_combustion_CH4",
+					     "ef113_msw_nonbiomass_combustion_N2O" };
+	static const char *const labels[3] = { "CO₂ kg/TJ", "CH₄ kg/TJ", "N₂O kg/TJ" };
 	char b[64];
 
 	if (dec_cmp(in->q2, one) > 0)
@@ -439,24 +448,23 @@ static int incineration(struct work *w, const struct na_input *in)
 	if (dec_mul(w->acc, in->q2, &w->acc))
 		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
 	calc_append(w->l->method, sizeof(w->l->method), " × 化石碳比例 %s × (", num(in->q2, b, sizeof(b)));
-	g.acc = one;
-	if (times(&g, "ef113_msw_nonbiomass_combustion_CO2", "CO₂ kg/TJ"))
-		return -1;
-	per_tj = g.acc;
-	g.acc = one;
-	calc_append(w->l->method, sizeof(w->l->method), " ＋");
-	if (times(&g, "ef113_msw_nonbiomass_combustion_CH4", "CH₄ kg/TJ") || times_gwp(&g, "CH4"))
-		return -1;
-	part = g.acc;
-	if (dec_add(per_tj, part, &per_tj))
-		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
-	g.acc = one;
-	calc_append(w->l->method, sizeof(w->l->method), " ＋");
-	if (times(&g, "ef113_msw_nonbiomass_combustion_N2O", "N₂O kg/TJ") || times_gwp(&g, "N2O"))
-		return -1;
-	if (dec_add(per_tj, g.acc, &per_tj) || dec_mul(w->acc, per_tj, &w->acc))
-		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+	for (int i = 0; i < 3; i++) {
+		if (i)
+			calc_append(w->l->method, sizeof(w->l->method), " ＋");
+		g.acc = one;
+		if (times(&g, keys[i], labels[i]) || (i && times_gwp(&g, i == 1 ? "CH4" : "N2O")))
+			return -1;
+		per_gas[i] = g.acc;
+	}
 	calc_append(w->l->method, sizeof(w->l->method), " )");
+	/* acc x (CO2 + CH4 + N2O) = the sum of acc x each: exact decimals, so the parts add up to the factor. */
+	for (int i = 0; i < 3; i++) {
+		if (dec_mul(w->acc, per_gas[i], &w->part[gases[i]]))
+			return calc_fail(w->err, w->errlen, "數值過大，無法計算");
+		w->has_part[gases[i]] = 1;
+	}
+	if (dec_add(w->part[CALC_GAS_CO2], w->part[CALC_GAS_CH4], &w->acc) || dec_add(w->acc, w->part[CALC_GAS_N2O], &w->acc))
+		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
 	return 0;
 }
 
@@ -541,6 +549,78 @@ static int line_kg(struct work *w, const struct na_method *m, dec_t q, long long
 	return 0;
 }
 
+enum calc_gas na_main_gas(const struct na_method *m)
+{
+	static const char *const methane[] = { "rice", "enteric", "manure", "landfill", "compost", "septic", "wastewater" };
+
+	for (size_t i = 0; m && i < sizeof(methane) / sizeof(methane[0]); i++)
+		if (!strcmp(m->key, methane[i]))
+			return CALC_GAS_CH4;
+	return CALC_GAS_CO2;
+}
+
+/* |a| > |b| */
+static int larger(dec_t a, dec_t b)
+{
+	if (a.m < 0)
+		a.m = -a.m;
+	if (b.m < 0)
+		b.m = -b.m;
+	return dec_cmp(a, b) > 0;
+}
+
+/* Electricity and fuels: the agency form's split of the same quantity (its kg is the line's: same factor, same rounding). */
+static int split_as_form(struct work *w, const struct na_method *m, const struct na_input *in, dec_t q)
+{
+	struct calc_input ci = { .item = CALC_ELECTRICITY, .quantity = q };
+	struct calc_line line;
+	struct calc_result res;
+
+	if (!strncmp(m->key, "fuel_", 5)) {
+		int i;
+
+		for (i = 0; i < CALC__MAX && strcmp(calc_items[i].key, in->opt[0]); i++)
+			;
+		ci.item = (enum calc_item)i;   /* fuel() has found it */
+	}
+	if (calc_compute(w->t, w->year, &ci, 1, &line, &res, w->err, w->errlen))
+		return -1;
+	if (dec_cmp(line.kg, w->l->kg))
+		return calc_fail(w->err, w->errlen, "%s的各溫室氣體排放量無法計算", m->label);
+	memcpy(w->l->gas, line.gas, sizeof(w->l->gas));
+	return 0;
+}
+
+/* The line's gases (nonagency.h); 0 or -1 with err. */
+static int split_gases(struct work *w, const struct na_method *m, const struct na_input *in, dec_t q, long long divisor)
+{
+	struct na_line *out = w->l;
+	dec_t sum = { 0, 3 }, residue;
+	int largest = -1;
+
+	if (!in->has_override && (!strncmp(m->key, "elec_", 5) || !strncmp(m->key, "fuel_", 5)))
+		return split_as_form(w, m, in, q);
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		if (in->has_override || !w->has_part[g])
+			continue;
+		out->gas[g].present = 1;
+		if (dec_mul(q, w->part[g], &out->gas[g].kg) || div_round(out->gas[g].kg, divisor, 3, &out->gas[g].kg) ||
+		    dec_add(sum, out->gas[g].kg, &sum))
+			return calc_fail(w->err, w->errlen, "%s的數量過大，無法計算", m->label);
+		if (largest < 0 || larger(out->gas[g].kg, out->gas[largest].kg))
+			largest = g;
+	}
+	if (largest < 0) {
+		largest = na_main_gas(m);
+		out->gas[largest].present = 1;
+		out->gas[largest].kg = out->kg;
+		return 0;
+	}
+	if (dec_sub(out->kg, sum, &residue) || dec_add(out->gas[largest].kg, residue, &out->gas[largest].kg))
+		return calc_fail(w->err, w->errlen, "%s的數量過大，無法計算", m->label);
+	return 0;
+}
+
 int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
 	       char *err, size_t errlen)
 {
@@ -561,7 +641,10 @@ int na_compute(const struct calc_table *t, int year, const struct na_input *in, 
 	out->scope = m->scope;
 	snprintf(out->gwp_set, sizeof(out->gwp_set), "%s", set);
 	snprintf(out->unit_text, sizeof(out->unit_text), "%s", m->q_unit);
+	out->iso_category = m->scope == 2 ? 2 : 1;
 	if (in->has_override ? own_factor(&w, m, in, &q) : method_factor(&w, m, in, &q, &divisor))
 		return -1;
-	return line_kg(&w, m, q, divisor);
+	if (line_kg(&w, m, q, divisor))
+		return -1;
+	return split_gases(&w, m, in, q, divisor);
 }

@@ -96,7 +96,22 @@ struct na_line {
 	char method[CALC_METHOD_MAX];
 	char sources[CALC_SOURCES_MAX];
 	int provisional;
+	/*
+	 * SPEC-2 §2a: the line's ISO 14064-1 類別 (its direct sources 類別一,
+	 * electricity 類別二: na_methods[].scope decides) and its amount per gas
+	 * (calc.h's struct: present, kg rounded to 3 decimals, the factor's
+	 * interval where known), the rounding residue given to the gas of the
+	 * largest magnitude so the gases add up to kg exactly.  Electricity and
+	 * fuels are split as the agency form splits them (calc_compute); compost
+	 * and incineration by their CH4 / N2O (and CO2) terms; every other method,
+	 * and a line on the team's own factor, is one gas: na_main_gas().
+	 */
+	int iso_category;
+	struct calc_gas_amount gas[CALC_GAS__MAX];
 };
+
+/* The gas a method's line counts as when it is not split: CH4 for the methane methods, else CO2. */
+enum calc_gas na_main_gas(const struct na_method *m);
 
 /*
  * Computes one line for data year `year`; 0, or -1 with a Traditional

@@ -37,6 +37,11 @@ static void read_row(struct db_stmt *st, struct arena *a, struct activity_row *r
 	row->provisional = (int)db_col_int(st, 17);
 	db_col_copy(st, 18, row->override_reason, sizeof(row->override_reason));
 	row->version = db_col_int(st, 19);
+	row->iso_category = (int)db_col_int(st, 20);
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		row->has_gas[g] = !db_col_isnull(st, 21 + g);
+		row->gas_milli[g] = row->has_gas[g] ? db_col_int(st, 21 + g) : 0;
+	}
 }
 
 int store_activity_list(struct db *db, int county_id, int year, struct arena *a,
@@ -45,7 +50,8 @@ int store_activity_list(struct db *db, int county_id, int year, struct arena *a,
 	struct db_stmt *st = db_prepare(db,
 		"SELECT id, method, description, note, quantity, IFNULL(quantity2, ''), IFNULL(opt1, ''), IFNULL(opt2, ''),"
 		" IFNULL(opt3, ''), kg_milli, category, scope, gwp_set, factor_text, unit_text, method_text, sources, provisional,"
-		" IFNULL(override_reason, ''), version"
+		" IFNULL(override_reason, ''), version, iso_category, co2_milli, ch4_milli, n2o_milli, hfcs_milli, pfcs_milli,"
+		" sf6_milli, nf3_milli"
 		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
 	struct activity_row row;
 	int r = 0, stop = 0;
@@ -115,7 +121,7 @@ int store_activity_count(struct db *db, int county_id, int year, long long *n)
 }
 
 /*
- * Binds what every write stores (t, line, kg_milli: parameters 0..17, in
+ * Binds what every write stores (t, line, kg_milli: parameters 0..25, in
  * the order of both statements' column lists); returns the next parameter.
  */
 static int bind_line(struct db_stmt *st, const struct activity_text *t, const struct na_line *line, long long kg_milli)
@@ -139,6 +145,16 @@ static int bind_line(struct db_stmt *st, const struct activity_text *t, const st
 	db_bind_text(st, i++, line->method);
 	db_bind_text(st, i++, line->sources);
 	db_bind_int(st, i++, line->provisional);
+	db_bind_int(st, i++, line->iso_category);
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		long long m;
+
+		/* A gas that does not fit is not stored (nonagency.h bounds the line, so it cannot happen). */
+		if (line->gas[g].present && !dec_to_scaled_i64(line->gas[g].kg, 3, &m))
+			db_bind_int(st, i++, m);
+		else
+			db_bind_null(st, i++);
+	}
 	return i;
 }
 
@@ -148,9 +164,10 @@ int store_activity_insert(struct db *db, int county_id, int year, const struct a
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO county_activities (description, note, quantity, quantity2, opt1, opt2, opt3, override_factor,"
 		" override_reason, kg_milli, category, scope, gwp_set, factor_text, unit_text, method_text, sources, provisional,"
+		" iso_category, co2_milli, ch4_milli, n2o_milli, hfcs_milli, pfcs_milli, sf6_milli, nf3_milli,"
 		" created_by, updated_by, created_at, updated_at, county_id, year, method)"
 		" VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''),"
-		" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3), ?, ?, ?)");
+		" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3), ?, ?, ?)");
 	int i;
 
 	if (!st)
@@ -175,7 +192,8 @@ int store_activity_update(struct db *db, long long id, long long version, int co
 		"UPDATE county_activities SET description = ?, note = ?, quantity = ?, quantity2 = NULLIF(?, ''),"
 		" opt1 = NULLIF(?, ''), opt2 = NULLIF(?, ''), opt3 = NULLIF(?, ''), override_factor = NULLIF(?, ''),"
 		" override_reason = NULLIF(?, ''), kg_milli = ?, category = ?, scope = ?, gwp_set = ?, factor_text = ?,"
-		" unit_text = ?, method_text = ?, sources = ?, provisional = ?, version = version + 1, updated_by = ?,"
+		" unit_text = ?, method_text = ?, sources = ?, provisional = ?, iso_category = ?, co2_milli = ?, ch4_milli = ?,"
+		" n2o_milli = ?, hfcs_milli = ?, pfcs_milli = ?, sf6_milli = ?, nf3_milli = ?, version = version + 1, updated_by = ?,"
 		" updated_at = NOW(3) WHERE id = ? AND county_id = ? AND year = ? AND method = ? AND version = ?");
 	int i;
 

@@ -48,6 +48,9 @@ struct activity_row {
 	const char *sources;                    /* arena */
 	int provisional;
 	char override_reason[ACTIVITY_NOTE_SIZE];   /* "" when none */
+	int iso_category;                       /* 類別 1..6; 0: saved before it existed */
+	int has_gas[CALC_GAS__MAX];             /* 0: the line has not that gas (or is not split yet) */
+	long long gas_milli[CALC_GAS__MAX];     /* kgCO2e thousandths, by calc_gas_keys */
 };
 
 /*
@@ -88,7 +91,8 @@ struct activity_text {
 
 /*
  * A new line of the county-year: what was typed (t), what was computed
- * (line, with its kgCO2e in thousandths: kg_milli), by account `by`.  0
+ * (line, with its kgCO2e in thousandths: kg_milli; its 類別 and gases from
+ * line->iso_category and line->gas), by account `by`.  0
  * with *id set (when id is not NULL), or -1.
  */
 int store_activity_insert(struct db *db, int county_id, int year, const struct activity_text *t, const struct na_line *line,

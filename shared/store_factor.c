@@ -48,7 +48,9 @@ int store_factor_stamp(struct db *db, char *out, size_t size)
 int store_factor_each(struct db *db, int (*each)(void *ctx, const struct store_factor *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT fkey, value, unit, source, IFNULL(valid_from, 0), IFNULL(valid_to, 0), confidence FROM factors");
+		"SELECT fkey, value, unit, source, IFNULL(valid_from, 0), IFNULL(valid_to, 0), confidence,"
+		" ci_lower_milli IS NOT NULL AND ci_upper_milli IS NOT NULL, IFNULL(ci_lower_milli, 0), IFNULL(ci_upper_milli, 0)"
+		" FROM factors");
 	struct store_factor f;
 	int r;
 
@@ -62,6 +64,9 @@ int store_factor_each(struct db *db, int (*each)(void *ctx, const struct store_f
 		f.valid_from = (int)db_col_int(st, 4);
 		f.valid_to = (int)db_col_int(st, 5);
 		f.confidence = confidence_of(db_col_text(st, 6, NULL));
+		f.has_ci = (int)db_col_int(st, 7);
+		f.ci_lower_milli = (int)db_col_int(st, 8);
+		f.ci_upper_milli = (int)db_col_int(st, 9);
 		if (each(ctx, &f))
 			break;
 	}
@@ -156,4 +161,92 @@ int store_factor_each_in_force(struct db *db, int year, int (*each)(void *ctx, c
 			return stopped(st, r);
 	}
 	return r;
+}
+
+int store_factor_set_ci(struct db *db, const char *key, int lower_milli, int upper_milli, const char *source)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE factors SET ci_lower_milli = ?, ci_upper_milli = ?, ci_source = ? WHERE fkey = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, lower_milli);
+	db_bind_int(st, 1, upper_milli);
+	db_bind_text(st, 2, source);
+	db_bind_text(st, 3, key);
+	if (db_exec(st))
+		return -1;
+	if (db_affected(st))
+		return 0;
+	/* Nothing changed: the same values again, or no such factor. */
+	st = db_prepare(db, "SELECT COUNT(*) FROM factors WHERE fkey = ?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, key);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		r = db_col_int(st, 0) ? 0 : 1;
+	else
+		r = -1;
+	db_reset(st);
+	return r;
+}
+
+int store_factor_item_defaults(struct db *db, int (*each)(void *ctx, const struct store_item_quality *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT item, a1, a2, a3, dq_note, ad_lower_milli IS NOT NULL AND ad_upper_milli IS NOT NULL,"
+		" IFNULL(ad_lower_milli, 0), IFNULL(ad_upper_milli, 0), ad_basis, source FROM item_quality_defaults ORDER BY item");
+	struct store_item_quality q;
+	int r;
+
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		db_col_copy(st, 0, q.item, sizeof(q.item));
+		q.a1 = (int)db_col_int(st, 1);
+		q.a2 = (int)db_col_int(st, 2);
+		q.a3 = (int)db_col_int(st, 3);
+		db_col_copy(st, 4, q.dq_note, sizeof(q.dq_note));
+		q.has_ad = (int)db_col_int(st, 5);
+		q.ad_lower_milli = (int)db_col_int(st, 6);
+		q.ad_upper_milli = (int)db_col_int(st, 7);
+		db_col_copy(st, 8, q.ad_basis, sizeof(q.ad_basis));
+		db_col_copy(st, 9, q.source, sizeof(q.source));
+		if (each(ctx, &q))
+			return stopped(st, 0);
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_factor_item_default_upsert(struct db *db, const struct store_item_quality *row)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO item_quality_defaults (item, a1, a2, a3, dq_note, ad_lower_milli, ad_upper_milli, ad_basis, source)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON DUPLICATE KEY UPDATE a1 = VALUES(a1), a2 = VALUES(a2), a3 = VALUES(a3), dq_note = VALUES(dq_note),"
+		" ad_lower_milli = VALUES(ad_lower_milli), ad_upper_milli = VALUES(ad_upper_milli),"
+		" ad_basis = VALUES(ad_basis), source = VALUES(source)");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, row->item);
+	db_bind_int(st, 1, row->a1);
+	db_bind_int(st, 2, row->a2);
+	db_bind_int(st, 3, row->a3);
+	db_bind_text(st, 4, row->dq_note);
+	if (row->has_ad) {
+		db_bind_int(st, 5, row->ad_lower_milli);
+		db_bind_int(st, 6, row->ad_upper_milli);
+	} else {
+		db_bind_null(st, 5);
+		db_bind_null(st, 6);
+	}
+	db_bind_text(st, 7, row->ad_basis);
+	db_bind_text(st, 8, row->source);
+	return db_exec(st);
 }

@@ -28,6 +28,10 @@ struct store_factor {
 	int valid_from;                     /* 0: NULL */
 	int valid_to;
 	enum calc_confidence confidence;
+	/* The factor's 95 % interval (SPEC-2 §2c): magnitudes in thousandths of a
+	 * percent; has_ci 0 when none is known (未評估). */
+	int has_ci;
+	int ci_lower_milli, ci_upper_milli;
 };
 
 /* Every factor: 0 or -1. */
@@ -59,5 +63,33 @@ struct store_factor_text {
 	const char *col[10];   /* fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence */
 };
 int store_factor_each_in_force(struct db *db, int year, int (*each)(void *ctx, const struct store_factor_text *row), void *ctx);
+
+/*
+ * Sets the interval of the factor `key` (factor-uncertainty.csv): bounds in
+ * thousandths of a percent, with where they come from.  0, 1 when there is
+ * no factor of that key (nothing changed), or -1.
+ */
+int store_factor_set_ci(struct db *db, const char *key, int lower_milli, int upper_milli, const char *source);
+
+/*
+ * The data-quality defaults of a form item (item_quality_defaults, loaded
+ * from quality-defaults.csv): A1-A3, the note, and the activity data's
+ * interval with its basis (has_ad 0: none, the line is 未評估 until the
+ * agency gives one).
+ */
+struct store_item_quality {
+	char item[25];                      /* calc_items[].key */
+	int a1, a2, a3;
+	char dq_note[801];                  /* VARCHAR(200) utf8mb4 */
+	int has_ad;
+	int ad_lower_milli, ad_upper_milli;
+	char ad_basis[801];
+	char source[2401];
+};
+
+/* Every item's defaults, by item: 0 or -1 (a non-zero return from each stops the list). */
+int store_factor_item_defaults(struct db *db, int (*each)(void *ctx, const struct store_item_quality *row), void *ctx);
+/* Inserts or replaces the defaults of row->item (has_ad 0 stores NULL bounds): 0 or -1. */
+int store_factor_item_default_upsert(struct db *db, const struct store_item_quality *row);
 
 #endif

@@ -45,6 +45,9 @@ static int add_factor(void *ctx, const struct store_factor *row)
 	f->valid_from = row->valid_from;
 	f->valid_to = row->valid_to;
 	f->confidence = row->confidence;
+	f->has_ci = row->has_ci;
+	f->ci_lower_milli = row->ci_lower_milli;
+	f->ci_upper_milli = row->ci_upper_milli;
 	nrows++;
 	return 0;
 }

@@ -219,6 +219,26 @@ static void row_method(struct strbuf *o, const struct activity_row *r)
 	html_txt(o, r->sources);
 }
 
+/* The line's kgCO2e per gas (SPEC-2 §2a), or why there are none: a line saved before they existed. */
+static void row_gases(struct strbuf *o, const struct activity_row *r)
+{
+	int n = 0;
+
+	html(o, "<td class=\"num gases\">");
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		if (!r->has_gas[g])
+			continue;
+		strbuf_addf(o, "%s<span data-gas=\"%s\">", n++ ? "<br>" : "", calc_gas_keys[g]);
+		html_txt(o, calc_gas_labels[g]);
+		html(o, " ");
+		html_milli(o, r->gas_milli[g]);
+		html(o, "</span>");
+	}
+	if (!n)
+		html(o, "<span class=\"muted\">未分氣體（重新存檔後計算）</span>");
+	html(o, "</td>");
+}
+
 /* One line of the year's table (store_activity_list's callback). */
 static int list_row(void *ctx, const struct activity_row *r)
 {
@@ -237,13 +257,21 @@ static int list_row(void *ctx, const struct activity_row *r)
 	html(o, "</td><td>");
 	row_activity(o, lm, r);
 	row_method(o, r);
-	strbuf_addf(o, "</span></td><td>範疇%s</td><td class=\"num kg\">", r->scope == 2 ? "二" : "一");
+	strbuf_addf(o, "</span></td><td>範疇%s", r->scope == 2 ? "二" : "一");
+	if (r->iso_category >= 1 && r->iso_category <= CALC_ISO_MAX) {
+		html(o, "<br><span class=\"iso\">");
+		html_txt(o, calc_iso_labels[r->iso_category]);
+		html(o, "</span>");
+	}
+	html(o, "</td><td class=\"num kg\">");
 	html_milli(o, r->kg_milli);
+	html(o, "</td>");
+	row_gases(o, r);
 	if (l->frozen) {
-		html(o, "</td><td></td></tr>");
+		html(o, "<td></td></tr>");
 		return 0;
 	}
-	strbuf_addf(o, "</td><td><a href=\"/team/activities?year=%d&amp;edit=%lld\">修改</a> "
+	strbuf_addf(o, "<td><a href=\"/team/activities?year=%d&amp;edit=%lld\">修改</a> "
 		    "<form method=\"post\" action=\"/team/activities\" class=\"inline\">", l->year, r->id);
 	html_hidden(o, "csrf", req->csrf);
 	html_hidden(o, "action", "delete");
@@ -263,13 +291,13 @@ static void list_totals(struct strbuf *o, const struct listing *l)
 		html_txt(o, inv_category_labels[c]);
 		html(o, " 小計</th><td class=\"num\">");
 		sum_cell(o, l->cat_total[c]);
-		html(o, "</td><td></td></tr>");
+		html(o, "</td><td></td><td></td></tr>");
 	}
 	html(o, "<tr><th colspan=\"6\">排放量合計</th><td class=\"num\" id=\"na-emissions\">");
 	sum_cell(o, l->emissions);
-	html(o, "</td><td></td></tr><tr><th colspan=\"6\">吸收量合計（另列，不與排放量相抵）</th><td class=\"num\" id=\"na-removals\">");
+	html(o, "</td><td></td><td></td></tr><tr><th colspan=\"6\">吸收量合計（另列，不與排放量相抵）</th><td class=\"num\" id=\"na-removals\">");
 	sum_cell(o, l->removals);
-	html(o, "</td><td></td></tr></tfoot></table>");
+	html(o, "</td><td></td><td></td></tr></tfoot></table>");
 }
 
 /* The links to each method's form. */
@@ -306,11 +334,12 @@ int activities_render(struct request *req, int year, const struct na_method *m, 
 	if (m && !l.frozen)
 		render_form(req, year, m, v, f);
 	html(o, "<table id=\"activities\"><thead><tr><th>類別</th><th>活動</th><th>說明</th><th class=\"num\">數量</th>"
-		"<th>係數與方法</th><th>範疇</th><th class=\"num\">排放量(KgCO₂e)</th><th></th></tr></thead><tbody>");
+		"<th>係數與方法</th><th>範疇／ISO 類別</th><th class=\"num\">排放量(KgCO₂e)</th><th class=\"num\">各溫室氣體(KgCO₂e)</th>"
+		"<th></th></tr></thead><tbody>");
 	if (store_activity_list(&req->app->db, req->session->county_id, year, &req->arena, list_row, &l))
 		return activities_unavailable(req);
 	if (!l.n)
-		html(o, "<tr><td colspan=\"8\" class=\"empty\">本年度尚未填報非機關單位活動。</td></tr>");
+		html(o, "<tr><td colspan=\"9\" class=\"empty\">本年度尚未填報非機關單位活動。</td></tr>");
 	html(o, "</tbody><tfoot>");
 	list_totals(o, &l);
 	layout_end(req);

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "decimal.h"
 #include "password.h"
+#include "quality.h"
 #include "store_factor.h"
 #include "store_schema.h"
 #include "strbuf.h"
@@ -155,17 +156,37 @@ out:
 }
 
 /*
- * The reference data: migrations/data/emission-factors.csv (a copy of
- * ../shared/reference) and supplementary-factors.csv (key, category,
- * scope, gas, unit, value, valid_from_year, valid_to_year, source) upserted
- * into `factors`.  Values are checked as exact decimals; a source starting
- * with PROVISIONAL, SECONDARY or DERIVED sets the confidence mark.
+ * The reference data, upserted at every migrate (idempotent; one
+ * transaction, so a bad row leaves the tables as they were):
+ *   emission-factors.csv (a copy of ../shared/reference) and
+ *   supplementary-factors.csv (key, category, scope, gas, unit, value,
+ *   valid_from_year, valid_to_year, source) into `factors`.  Values are
+ *   checked as exact decimals; a source starting with PROVISIONAL,
+ *   SECONDARY or DERIVED sets the confidence mark.
+ *   factor-uncertainty.csv (fkey, ci_lower_percent, ci_upper_percent,
+ *   source; scripts/factor_uncertainty.py derives it from the official
+ *   form's 附表一) into the factors' ci_* columns: every key must exist.
+ *   quality-defaults.csv (item, a1, a2, a3, dq_note, ad_lower_percent,
+ *   ad_upper_percent, ad_basis, source) into item_quality_defaults: item a
+ *   calc_items key, A1-A3 1..3, both bounds or neither.
+ * Percents are magnitudes with at most 3 decimals (1.5, 66.667), stored in
+ * thousandths of a percent.
  */
-#define CSV_COLS 9
+#define CSV_MAX_COLS 9
+
+struct csv_load;
+
+struct csv_file {
+	const char *name;
+	int ncols;
+	const char *first, *last;   /* the header's first and last column names */
+	int (*take)(struct csv_load *l);   /* one data row: 0 or -1 (message logged) */
+};
 
 struct csv_load {
 	struct db *db;
-	char *field[CSV_COLS];
+	const struct csv_file *file;
+	char *field[CSV_MAX_COLS];
 	int col;
 	int row;
 	int loaded;
@@ -176,7 +197,7 @@ static void csv_field(void *data, size_t len, void *ctx)
 {
 	struct csv_load *l = ctx;
 
-	if (l->col < CSV_COLS)
+	if (l->col < CSV_MAX_COLS)
 		l->field[l->col] = xstrndup(data ? data : "", data ? len : 0);
 	l->col++;
 }
@@ -192,47 +213,143 @@ static enum calc_confidence confidence_of(const char *source)
 	return CONF_OFFICIAL;
 }
 
-static void csv_row(int c, void *ctx)
+static int take_factor(struct csv_load *l)
 {
-	struct csv_load *l = ctx;
 	struct store_factor_load row;
 	dec_t v;
 
-	(void)c;
-	l->row++;
-	if (l->failed)
-		goto out;
-	if (l->col != CSV_COLS) {
-		error("factors: row %d has %d fields, not %d", l->row, l->col, CSV_COLS);
-		l->failed = 1;
-		goto out;
-	}
-	if (l->row == 1) {
-		if (strcmp(l->field[0], "key") || strcmp(l->field[5], "value")) {
-			error("factors: unexpected header");
-			l->failed = 1;
-		}
-		goto out;
-	}
 	if (dec_parse(l->field[5], strlen(l->field[5]), DEC_MAX_SCALE,
-		      DEC_ALLOW_NEGATIVE | DEC_ALLOW_EXPONENT, &v) != DEC_OK) {
-		error("factors: row %d (%s): bad value '%s'", l->row, l->field[0], l->field[5]);
-		l->failed = 1;
-		goto out;
-	}
+		      DEC_ALLOW_NEGATIVE | DEC_ALLOW_EXPONENT, &v) != DEC_OK)
+		return error("factors: row %d (%s): bad value '%s'", l->row, l->field[0], l->field[5]);
 	row = (struct store_factor_load){
 		.key = l->field[0], .category = l->field[1], .scope = l->field[2], .gas = l->field[3], .unit = l->field[4],
 		.value = l->field[5], .valid_from = l->field[6], .valid_to = l->field[7], .source = l->field[8],
 		.confidence = confidence_of(l->field[8]),
 	};
-	if (store_factor_upsert(l->db, &row)) {
-		error("factors: row %d (%s): %s", l->row, l->field[0], l->db->errstr);
+	if (store_factor_upsert(l->db, &row))
+		return error("factors: row %d (%s): %s", l->row, l->field[0], l->db->errstr);
+	return 0;
+}
+
+/*
+ * A magnitude in percent with at most 3 decimals ("7", "1.5", "66.667")
+ * into thousandths of a percent in 0..QUALITY_INTERVAL_MAX: 0, 1 when s is
+ * empty, -1 when it is anything else.
+ */
+static int percent_milli(const char *s, int *out)
+{
+	long long v = 0;
+	int digits = 0, decimals = -1;
+
+	if (!*s)
+		return 1;
+	for (; *s; s++) {
+		if (*s == '.' && decimals < 0 && digits) {
+			decimals = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || digits >= 9 || decimals >= 3)
+			return -1;
+		v = v * 10 + (*s - '0');
+		digits++;
+		if (decimals >= 0)
+			decimals++;
+	}
+	if (!digits || decimals == 0)
+		return -1;
+	for (int d = decimals < 0 ? 0 : decimals; d < 3; d++)
+		v *= 10;
+	if (v > QUALITY_INTERVAL_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int take_factor_ci(struct csv_load *l)
+{
+	int lo, up, r;
+
+	if (percent_milli(l->field[1], &lo) || percent_milli(l->field[2], &up))
+		return error("%s: row %d (%s): the bounds must be percents with at most 3 decimals, both given: '%s', '%s'",
+			     l->file->name, l->row, l->field[0], l->field[1], l->field[2]);
+	if (!*l->field[3])
+		return error("%s: row %d (%s): no source", l->file->name, l->row, l->field[0]);
+	r = store_factor_set_ci(l->db, l->field[0], lo, up, l->field[3]);
+	if (r > 0)
+		return error("%s: row %d: no factor '%s'", l->file->name, l->row, l->field[0]);
+	if (r < 0)
+		return error("%s: row %d (%s): %s", l->file->name, l->row, l->field[0], l->db->errstr);
+	return 0;
+}
+
+/* "1".."3" into 1..3, or 0. */
+static int grade_digit(const char *s)
+{
+	return s[0] >= '1' && s[0] <= '3' && !s[1] ? s[0] - '0' : 0;
+}
+
+static int take_item_quality(struct csv_load *l)
+{
+	struct store_item_quality q = { 0 };
+	int known = 0, rl, ru;
+
+	for (int i = 0; i < CALC__MAX; i++)
+		known |= !strcmp(calc_items[i].key, l->field[0]);
+	if (!known)
+		return error("%s: row %d: '%s' is not a form item", l->file->name, l->row, l->field[0]);
+	q.a1 = grade_digit(l->field[1]);
+	q.a2 = grade_digit(l->field[2]);
+	q.a3 = grade_digit(l->field[3]);
+	if (!q.a1 || !q.a2 || !q.a3)
+		return error("%s: row %d (%s): A1, A2 and A3 must be 1, 2 or 3", l->file->name, l->row, l->field[0]);
+	rl = percent_milli(l->field[5], &q.ad_lower_milli);
+	ru = percent_milli(l->field[6], &q.ad_upper_milli);
+	if (rl < 0 || ru < 0 || rl != ru)
+		return error("%s: row %d (%s): the activity data's bounds must be percents with at most 3 decimals,"
+			     " both or neither: '%s', '%s'", l->file->name, l->row, l->field[0], l->field[5], l->field[6]);
+	q.has_ad = rl == 0;
+	if (q.has_ad && !*l->field[7])
+		return error("%s: row %d (%s): an interval needs its basis", l->file->name, l->row, l->field[0]);
+	snprintf(q.item, sizeof(q.item), "%s", l->field[0]);
+	snprintf(q.dq_note, sizeof(q.dq_note), "%s", l->field[4]);
+	snprintf(q.ad_basis, sizeof(q.ad_basis), "%s", l->field[7]);
+	snprintf(q.source, sizeof(q.source), "%s", l->field[8]);
+	if (strlen(l->field[4]) >= sizeof(q.dq_note) || strlen(l->field[7]) >= sizeof(q.ad_basis) ||
+	    strlen(l->field[8]) >= sizeof(q.source))
+		return error("%s: row %d (%s): a text is too long", l->file->name, l->row, l->field[0]);
+	if (store_factor_item_default_upsert(l->db, &q))
+		return error("%s: row %d (%s): %s", l->file->name, l->row, l->field[0], l->db->errstr);
+	return 0;
+}
+
+static void csv_row(int c, void *ctx)
+{
+	struct csv_load *l = ctx;
+	const struct csv_file *f = l->file;
+
+	(void)c;
+	l->row++;
+	if (l->failed)
+		goto out;
+	if (l->col != f->ncols) {
+		error("%s: row %d has %d fields, not %d", f->name, l->row, l->col, f->ncols);
+		l->failed = 1;
+		goto out;
+	}
+	if (l->row == 1) {
+		if (strcmp(l->field[0], f->first) || strcmp(l->field[f->ncols - 1], f->last)) {
+			error("%s: unexpected header", f->name);
+			l->failed = 1;
+		}
+		goto out;
+	}
+	if (f->take(l)) {
 		l->failed = 1;
 		goto out;
 	}
 	l->loaded++;
 out:
-	for (int i = 0; i < CSV_COLS && i < l->col; i++)
+	for (int i = 0; i < CSV_MAX_COLS && i < l->col; i++)
 		free(l->field[i]);
 	memset(l->field, 0, sizeof(l->field));
 	l->col = 0;
@@ -245,24 +362,31 @@ static int load_factors(struct db *db, const struct config *cfg)
 	struct csv_load l = { .db = db };
 	int ret = -1;
 
-	/* The reference copy, then rows the reference gives only in its notes (each row says where). */
-	static const char *const files[] = { "emission-factors.csv", "supplementary-factors.csv" };
+	/* The reference copy, then rows the reference gives only in its notes (each row says where),
+	 * then the factors' intervals (on the rows just loaded) and the items' quality defaults. */
+	static const struct csv_file files[] = {
+		{ "emission-factors.csv", 9, "key", "source", take_factor },
+		{ "supplementary-factors.csv", 9, "key", "source", take_factor },
+		{ "factor-uncertainty.csv", 4, "fkey", "source", take_factor_ci },
+		{ "quality-defaults.csv", 9, "item", "source", take_item_quality },
+	};
 
 	if (db_begin(db))
 		goto out;
 	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
 		strbuf_reset(&path);
 		strbuf_reset(&text);
-		strbuf_addf(&path, "%s/data/%s", cfg->migrations_dir, files[f]);
+		strbuf_addf(&path, "%s/data/%s", cfg->migrations_dir, files[f].name);
 		if (read_file(path.buf, &text) || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
 			db_rollback(db);
 			goto out;
 		}
+		l.file = &files[f];
 		l.row = 0;
 		l.loaded = 0;
 		if (csv_parse(&p, text.buf, text.len, csv_field, csv_row, &l) != text.len ||
 		    csv_fini(&p, csv_field, csv_row, &l)) {
-			error("factors: %s: %s", path.buf, csv_strerror(csv_error(&p)));
+			error("%s: %s", path.buf, csv_strerror(csv_error(&p)));
 			l.failed = 1;
 		}
 		csv_free(&p);
@@ -270,13 +394,13 @@ static int load_factors(struct db *db, const struct config *cfg)
 			db_rollback(db);
 			goto out;
 		}
-		printf("factors: %d rows from %s\n", l.loaded, path.buf);
+		printf("%s: %d rows from %s\n", f < 2 ? "factors" : "quality", l.loaded, path.buf);
 	}
 	if (db_commit(db))
 		goto out;
 	ret = 0;
 out:
-	for (int i = 0; i < CSV_COLS; i++)
+	for (int i = 0; i < CSV_MAX_COLS; i++)
 		free(l.field[i]);
 	strbuf_release(&path);
 	strbuf_release(&text);

@@ -103,3 +103,33 @@ test('edit with its version, a stale edit refused, delete; another county cannot
   assert.equal(sql(`SELECT COUNT(*) FROM county_activities WHERE id = ${id}`)[0][0], '0');
   assert.match(sql(`SELECT old_value FROM audit_log WHERE county_id = 22 AND field = '非機關活動（刪除）' ORDER BY id DESC LIMIT 1`)[0][0], /septic 公廁 6720000/);
 });
+
+test('類別 and the amount of each gas of every line, stored and shown; the gases add up to the line', async () => {
+  const { c } = await login('Z', 'TEAM');
+  assert.equal((await add(c, 'compost', { description: '堆肥場（氣體）', q: '50' })).status, 303);
+  assert.equal((await add(c, 'elec_water', { description: '抽水站（氣體）', q: '10000' })).status, 303);
+  assert.equal((await add(c, 'fuel_mobile', { description: '清潔車（氣體）', q: '1000', opt1: 'vehicle_diesel' })).status, 303);
+  const db = (d) => sql(`SELECT id, iso_category, kg_milli, IFNULL(co2_milli, 'N'), IFNULL(ch4_milli, 'N'), IFNULL(n2o_milli, 'N'),
+    IFNULL(hfcs_milli, 'N') FROM county_activities WHERE county_id = 22 AND year = ${Y} AND description = '${d}' ORDER BY id DESC LIMIT 1`)[0];
+  const compost = db('堆肥場（氣體）');
+  // 2023 (AR5): CH4 50 t x 4 kg/t x 28 = 5,600; N2O 50 x 0.3 x 265 = 3,975.
+  assert.deepEqual(compost.slice(1), ['1', '9575000', 'N', '5600000', '3975000', 'N']);
+  const elec = db('抽水站（氣體）');
+  assert.deepEqual(elec.slice(1), ['2', '4940000', '4940000', 'N', 'N', 'N'], 'electricity: 類別二, all CO2');
+  const diesel = db('清潔車（氣體）');
+  assert.equal(diesel[1], '1');
+  assert.equal(Number(diesel[3]) + Number(diesel[4]) + Number(diesel[5]), Number(diesel[2]), 'diesel: CO2 + CH4 + N2O = the line');
+  const page = await c.get(`/team/activities?year=${Y}`);
+  const row = rows(page.text).find((r) => r.id === compost[0]);
+  assert.match(row.html, /<span class="iso">類別一<\/span>/);
+  assert.match(row.html, /<span data-gas="CH4">CH₄ 5,600\.000<\/span><br><span data-gas="N2O">N₂O 3,975\.000<\/span>/);
+  assert.match(rows(page.text).find((r) => r.id === elec[0]).html, /類別二[\s\S]*data-gas="CO2">CO₂ 4,940\.000/);
+  // A line saved before 0024 (gases NULL) says so instead of showing nothing.
+  sql(`UPDATE county_activities SET co2_milli = NULL, ch4_milli = NULL, n2o_milli = NULL, iso_category = 0 WHERE id = ${diesel[0]}`);
+  const again = await c.get(`/team/activities?year=${Y}`);
+  assert.match(rows(again.text).find((r) => r.id === diesel[0]).html, /未分氣體（重新存檔後計算）/);
+  // Every line the page saved adds up.
+  assert.deepEqual(sql(`SELECT COUNT(*) FROM county_activities WHERE (co2_milli IS NOT NULL OR ch4_milli IS NOT NULL OR n2o_milli IS NOT NULL)
+    AND IFNULL(co2_milli, 0) + IFNULL(ch4_milli, 0) + IFNULL(n2o_milli, 0) + IFNULL(hfcs_milli, 0) + IFNULL(pfcs_milli, 0)
+      + IFNULL(sf6_milli, 0) + IFNULL(nf3_milli, 0) <> kg_milli`), [['0']]);
+});

@@ -7,6 +7,7 @@
 struct seen {
 	int n, stop_after;
 	int provisional_ok, open_ok;
+	int elec_ci_ok, lpg_mobile_ch4_none, test_ci;
 	char first[64];
 };
 
@@ -20,6 +21,12 @@ static int take_factor(void *ctx, const struct store_factor *f)
 				    !strcmp(f->value, "7586") && !strncmp(f->source, "PROVISIONAL", 11);
 	if (!strcmp(f->key, "store_factor_test_key"))
 		v->open_ok = f->valid_from == 0 && f->valid_to == 0 && f->confidence == CONF_DERIVED && !strcmp(f->unit, "公斤");
+	if (!strcmp(f->key, "elec_grid_2024"))
+		v->elec_ci_ok = f->has_ci && f->ci_lower_milli == 7000 && f->ci_upper_milli == 7000;
+	if (!strcmp(f->key, "ef113_lpg_mobile_CH4"))
+		v->lpg_mobile_ch4_none = !f->has_ci && !f->ci_lower_milli && !f->ci_upper_milli;
+	if (!strcmp(f->key, "store_factor_test_key"))
+		v->test_ci = f->has_ci ? f->ci_lower_milli * 1000 + f->ci_upper_milli % 1000 : -1;
 	return v->stop_after && v->n >= v->stop_after;
 }
 
@@ -62,6 +69,73 @@ static int take_in_force(void *ctx, const struct store_factor_text *f)
 			snprintf(v->row + strlen(v->row), sizeof(v->row) - strlen(v->row), "%s|", f->col[c]);
 	}
 	return v->stop_after && v->n >= v->stop_after ? 5 : 0;
+}
+
+/* The items' data-quality defaults as read. */
+struct defaults {
+	int n, stop_after;
+	struct store_item_quality electricity, lpg, test;
+};
+
+static int take_default(void *ctx, const struct store_item_quality *q)
+{
+	struct defaults *d = ctx;
+
+	d->n++;
+	if (!strcmp(q->item, "electricity"))
+		d->electricity = *q;
+	if (!strcmp(q->item, "lpg"))
+		d->lpg = *q;
+	if (!strcmp(q->item, "zz_store_test"))
+		d->test = *q;
+	return d->stop_after && d->n >= d->stop_after;
+}
+
+/* The factors' intervals and the items' defaults (inside main's transaction, after the test row exists). */
+static void test_quality_data(struct db *db)
+{
+	struct seen v = { 0 };
+	struct defaults d = { 0 };
+	struct store_item_quality q = { .item = "zz_store_test", .a1 = 3, .a2 = 2, .a3 = 1, .dq_note = "說明",
+					.has_ad = 1, .ad_lower_milli = 2500, .ad_upper_milli = 1750, .ad_basis = "錶級 1.5",
+					.source = "a test row" };
+
+	ok(store_factor_each(db, take_factor, &v) == 0, "factors with their intervals");
+	ok(v.elec_ci_ok, "elec_grid_2024: ±7.000 %% (附表一's fraction normalised)");
+	ok(v.lpg_mobile_ch4_none, "ef113_lpg_mobile_CH4: none (附表一 NULL): has_ci 0");
+	is_int(v.test_ci, -1, "the test row has none yet");
+	is_int(store_factor_set_ci(db, "store_factor_test_key", 3209, 3922, "a test source"), 0, "an interval set");
+	is_int(store_factor_set_ci(db, "store_factor_test_key", 3209, 3922, "a test source"), 0,
+	       "the same again: 0 (the row exists, nothing changed)");
+	is_int(store_factor_set_ci(db, "store_factor_test_no_such_key", 1, 1, "x"), 1, "an unknown key: 1");
+	v = (struct seen){ 0 };
+	ok(store_factor_each(db, take_factor, &v) == 0, "read again");
+	is_int(v.test_ci, 3209 * 1000 + 922, "3.209 %% below, 3.922 %% above");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM factors WHERE fkey = 'store_factor_test_key' AND ci_source = 'a test source'"),
+	       1, "with its source");
+
+	ok(store_factor_item_defaults(db, take_default, &d) == 0, "the items' defaults");
+	is_int(d.n, store_test_int(db, "SELECT COUNT(*) FROM item_quality_defaults"), "every row");
+	is_int(d.n, CALC__MAX, "one per form item (quality-defaults.csv)");
+	ok(d.electricity.a1 == 2 && d.electricity.a2 == 1 && d.electricity.a3 == 3, "電力: A1 2, A2 1, A3 3");
+	ok(d.electricity.has_ad && d.electricity.ad_lower_milli == 1500 && d.electricity.ad_upper_milli == 1500,
+	   "電力: AD ±1.5 %%");
+	ok(strstr(d.electricity.ad_basis, "台電") != NULL, "with its basis (%s)", d.electricity.ad_basis);
+	ok(!d.lpg.has_ad && !d.lpg.ad_lower_milli, "LPG: no AD interval (未評估 until given)");
+	ok(store_factor_item_default_upsert(db, &q) == 0, "a test item upserted");
+	q.a1 = 1;
+	q.has_ad = 0;
+	ok(store_factor_item_default_upsert(db, &q) == 0, "and again, without an interval");
+	d = (struct defaults){ 0 };
+	ok(store_factor_item_defaults(db, take_default, &d) == 0, "read back");
+	ok(d.test.a1 == 1 && d.test.a2 == 2 && d.test.a3 == 1 && !d.test.has_ad && !strcmp(d.test.dq_note, "說明") &&
+	   !strcmp(d.test.ad_basis, "錶級 1.5"), "the second upsert replaced the first (NULL bounds: has_ad 0)");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM item_quality_defaults WHERE item = 'zz_store_test' AND ad_lower_milli IS NULL"),
+	       1, "stored as NULL");
+	q.a1 = 4;
+	ok(store_factor_item_default_upsert(db, &q) == -1, "A1 4 refused by the table's CHECK (%s)", db->errstr);
+	d = (struct defaults){ .stop_after = 2 };
+	ok(store_factor_item_defaults(db, take_default, &d) == 0 && d.n == 2, "a non-zero return stops the list");
 }
 
 /* The factors in force in a year, as the inventory's workbook lists them (inside main's transaction). */
@@ -135,6 +209,7 @@ int main(void)
 	row.value = "1234567890123456789012345678901234567890x";
 	ok(store_factor_upsert(&db, &row) == -1, "a value longer than its column is refused (%s)", db.errstr);
 	test_in_force(&db);
+	test_quality_data(&db);
 
 	v = (struct seen){ 0 };
 	ok(store_factor_eras(&db, take_era, &v) == 0, "the GWP eras");

@@ -57,9 +57,98 @@ static const char *text(long long v, const char *extra)
 }
 
 struct tally {
-	int computed, by_bound, other;
+	int computed, by_bound, other, gases_off;
 	dec_t largest;
 };
+
+/* 1 when the gases of l add up to its kg exactly and only present gases carry an amount. */
+static int gases_add_up(const struct na_line *l)
+{
+	dec_t sum = { 0, 3 };
+	int n = 0;
+
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		if (!l->gas[g].present) {
+			if (dec_sign(l->gas[g].kg))
+				return 0;
+			continue;
+		}
+		n++;
+		if (dec_add(sum, l->gas[g].kg, &sum))
+			return 0;
+	}
+	return n > 0 && dec_cmp(sum, l->kg) == 0;
+}
+
+/* The kg of gas g of l as text, or "-" when the line has not that gas. */
+static const char *gas_kg(const struct na_line *l, enum calc_gas g)
+{
+	static char b[4][64];
+	static int k;
+
+	k = (k + 1) % 4;
+	if (!l->gas[g].present)
+		return "-";
+	dec_format(l->gas[g].kg, b[k], sizeof(b[k]));
+	return b[k];
+}
+
+/* 類別 and the gases of each kind of line (SPEC-2 §2a). */
+static void test_gases(void)
+{
+	struct na_line l;
+	char err[300];
+	struct na_input ov = { .method = "compost", .q = Q("50"), .has_override = 1, .override = Q("2") };
+
+	kg(2023, "elec_street", "10000", NULL, NULL, NULL, NULL, &l);
+	is_int(l.iso_category, 2, "electricity: 類別二");
+	ok(!strcmp(gas_kg(&l, CALC_GAS_CO2), "4940.000") && !strcmp(gas_kg(&l, CALC_GAS_CH4), "-"),
+	   "electricity counts as CO2 (%s)", gas_kg(&l, CALC_GAS_CO2));
+	kg(2023, "fuel_mobile", "100", NULL, "vehicle_gasoline", NULL, NULL, &l);
+	is_int(l.iso_category, 1, "vehicle fuel: 類別一");
+	ok(l.gas[CALC_GAS_CO2].present && l.gas[CALC_GAS_CH4].present && l.gas[CALC_GAS_N2O].present && gases_add_up(&l),
+	   "fuel: CO2 %s + CH4 %s + N2O %s = %s", gas_kg(&l, CALC_GAS_CO2), gas_kg(&l, CALC_GAS_CH4),
+	   gas_kg(&l, CALC_GAS_N2O), fmt(l.kg));
+	/* Compost 50 t in 2023: CH4 50 x 4 kg/t x 28 = 5,600; N2O 50 x 0.3 x 265 = 3,975. */
+	kg(2023, "compost", "50", NULL, NULL, NULL, NULL, &l);
+	is_str(gas_kg(&l, CALC_GAS_CH4), "5600.000", "compost CH4 5,600");
+	is_str(gas_kg(&l, CALC_GAS_N2O), "3975.000", "compost N2O 3,975");
+	is_int(l.iso_category, 1, "compost: 類別一");
+	kg(2017, "incineration", "1000", "0.4", NULL, NULL, NULL, &l);
+	is_str(fmt(l.kg), "318291.823", "incineration's kg unchanged by the split");
+	ok(gases_add_up(&l) && l.gas[CALC_GAS_CH4].present && l.gas[CALC_GAS_N2O].present &&
+	   dec_cmp(l.gas[CALC_GAS_CO2].kg, l.gas[CALC_GAS_N2O].kg) > 0,
+	   "incineration: CO2 %s + CH4 %s + N2O %s add up", gas_kg(&l, CALC_GAS_CO2), gas_kg(&l, CALC_GAS_CH4),
+	   gas_kg(&l, CALC_GAS_N2O));
+	kg(2023, "landuse", "20", "-5.5", NULL, NULL, NULL, &l);
+	is_str(gas_kg(&l, CALC_GAS_CO2), "-110000.000", "a removal: CO2, negative");
+	is_int(l.iso_category, 1, "removals: 類別一");
+	kg(2023, "rice", "10", "120", "intermittent_single_aeration", NULL, NULL, &l);
+	ok(!strcmp(gas_kg(&l, CALC_GAS_CH4), "26208.000") && !strcmp(gas_kg(&l, CALC_GAS_CO2), "-"), "rice: CH4 only");
+	kg(2023, "landfill", "100", NULL, "food", "managed_anaerobic", NULL, &l);
+	is_str(gas_kg(&l, CALC_GAS_CH4), "140000.000", "landfill (÷12 at the rounding): CH4");
+	ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == 0, "compost on the team's own factor");
+	ok(!strcmp(gas_kg(&l, CALC_GAS_CH4), "100.000") && !l.gas[CALC_GAS_N2O].present, "the own factor: one gas, CH4 (%s)",
+	   gas_kg(&l, CALC_GAS_CH4));
+	is_int(na_main_gas(na_method_get("process")), CALC_GAS_CO2, "process emissions count as CO2");
+	/* Residues: 0.0005 kg of each of three gases would round to 0.001 three times. */
+	{
+		int bad = 0;
+
+		for (int i = 1; i <= 2000; i++) {
+			char q[32];
+
+			snprintf(q, sizeof(q), "%d.%03d", i / 7, (i * 37) % 1000);
+			kg(2023, "compost", q, NULL, NULL, NULL, NULL, &l);
+			bad += !gases_add_up(&l);
+			kg(2019, "incineration", q, "0.37", NULL, NULL, NULL, &l);
+			bad += !gases_add_up(&l);
+			kg(2023, "fuel_stationary", q, NULL, "natural_gas", NULL, NULL, &l);
+			bad += !gases_add_up(&l);
+		}
+		is_int(bad, 0, "over 6,000 lines of split methods the gases add up to the line");
+	}
+}
 
 /* One line of method m at its maxima with choices idx[] (-1: left out) and the second quantity's sign. */
 static void at_maxima(int year, const struct na_method *m, const int *idx, int negative, struct tally *ty)
@@ -81,6 +170,7 @@ static void at_maxima(int year, const struct na_method *m, const int *idx, int n
 			ty->other++;
 		if (dec_cmp(mag, ty->largest) > 0)
 			ty->largest = mag;
+		ty->gases_off += !gases_add_up(&l);
 		ty->computed++;
 	} else if (strstr(err, "超過單筆上限")) {
 		ty->by_bound++;
@@ -100,7 +190,7 @@ static void at_maxima(int year, const struct na_method *m, const int *idx, int n
  */
 static void test_bounds_all_methods(void)
 {
-	struct tally ty = { 0, 0, 0, { 0, 0 } };
+	struct tally ty = { 0, 0, 0, 0, { 0, 0 } };
 
 	for (int year = 2013; year <= 2025; year++) {
 		for (int i = 0; i < na_nmethods; i++) {
@@ -122,6 +212,7 @@ static void test_bounds_all_methods(void)
 	ok(ty.computed > 0 && ty.by_bound > 0, "at the maxima: %d lines compute, %d are refused by the line bound",
 	   ty.computed, ty.by_bound);
 	is_int(ty.other, 0, "no line at the maxima overflows or exceeds the bound unnoticed");
+	is_int(ty.gases_off, 0, "at the maxima every line's gases add up to it");
 	ok(dec_cmp(ty.largest, Q(text(NA_LINE_MAX_KG, ""))) <= 0, "the largest that computes: %s kg", fmt(ty.largest));
 }
 
@@ -261,6 +352,7 @@ int main(void)
 	}
 	test_bounds_all_methods();
 	test_bounds_edges();
+	test_gases();
 	{
 		/* The keys a form chooses from: every method's, in order, so a choice's index is its method. */
 		int same = 1;
