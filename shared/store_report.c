@@ -437,29 +437,6 @@ int store_report_lines(struct db *db, long long report_id,
 	return r < 0 ? -1 : 0;
 }
 
-int store_report_quality_defaults(struct db *db, int (*each)(void *ctx, const char *item, const struct store_quality *q),
-				  void *ctx)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT item, a1, a2, a3, dq_note, '', IFNULL(ad_lower_milli, -1),"
-				       " IFNULL(ad_upper_milli, -1), ad_basis FROM item_quality_defaults ORDER BY item");
-	struct store_quality q;
-	char item[25];
-	int r;
-
-	if (!st)
-		return -1;
-	if (db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1) {
-		db_col_copy(st, 0, item, sizeof(item));
-		quality_cols(st, 1, &q);
-		if (each(ctx, item, &q))
-			break;
-	}
-	db_reset(st);
-	return r < 0 ? -1 : 0;
-}
-
 int store_report_token_is(struct db *db, long long agency_id, int year, const char *token)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT save_token = ? FROM reports WHERE agency_id = ? AND year = ?");

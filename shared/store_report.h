@@ -199,12 +199,6 @@ struct store_report_line {
 int store_report_lines(struct db *db, long long report_id,
 		       int (*each)(void *ctx, const struct store_report_line *row), void *ctx);
 
-/*
- * The default quality values of each form item (item_quality_defaults, loaded
- * from migrations/data by cityinv-admin migrate), each(ctx, item, q).  0 or -1.
- */
-int store_report_quality_defaults(struct db *db, int (*each)(void *ctx, const char *item, const struct store_quality *q),
-				  void *ctx);
 
 /*
  * After a connection lost at COMMIT: does the report of (agency_id, year)

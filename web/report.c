@@ -10,6 +10,7 @@
 #include "review.h"
 #include "routes.h"
 #include "session.h"
+#include "store_factor.h"
 #include "store_report.h"
 #include "util.h"
 
@@ -102,14 +103,23 @@ int report_state(struct request *req, long long agency_id, int year, const struc
 	return found < 0 ? -1 : 0;
 }
 
-static int take_default(void *ctx, const char *item, const struct store_quality *q)
+static int take_default(void *ctx, const struct store_item_quality *row)
 {
 	struct report_defaults *d = ctx;
-	int k = item_index(item);
+	int k = item_index(row->item);
 
 	if (k >= 0) {
+		struct store_quality *q = &d->q[k];
+
 		d->has[k] = 1;
-		d->q[k] = *q;
+		memset(q, 0, sizeof(*q));
+		q->a1 = row->a1;
+		q->a2 = row->a2;
+		q->a3 = row->a3;
+		snprintf(q->dq_note, sizeof(q->dq_note), "%s", row->dq_note);
+		q->ad_lower_milli = row->has_ad ? row->ad_lower_milli : -1;
+		q->ad_upper_milli = row->has_ad ? row->ad_upper_milli : -1;
+		snprintf(q->ad_basis, sizeof(q->ad_basis), "%s", row->ad_basis);
 	}
 	return 0;
 }
@@ -119,7 +129,7 @@ static const struct report_defaults *defaults_load(struct request *req)
 {
 	struct report_defaults *d = arena_zalloc(&req->arena, sizeof(*d));
 
-	return store_report_quality_defaults(&req->app->db, take_default, d) ? NULL : d;
+	return store_factor_item_defaults(&req->app->db, take_default, d) ? NULL : d;
 }
 
 int report_load(struct request *req, long long agency_id, int year, struct report *r)
