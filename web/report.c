@@ -236,6 +236,18 @@ static const char *field_bound(struct request *req, struct form *f, const char *
 	return v.s;
 }
 
+/* 1 when typed text t is default d as the form normalises text (NFKC: the default's full-width （） come back as ()). */
+static int same_text(struct arena *a, const char *t, const char *d)
+{
+	const char *n = NULL;
+
+	if (!d)
+		return 0;
+	if (!strcmp(t, d))
+		return 1;
+	return input_text(a, d, strlen(d), 1000, 0, &n) == INPUT_OK && n && !strcmp(t, n);
+}
+
 /*
  * The 數據品質與不確定性 fields of the line whose quantity is field `fld`
  * (fld_a1 … fld_ad_basis) for item k into q: a value equal to the item's
@@ -267,7 +279,7 @@ static void quality_from_form(struct request *req, struct form *f, const char *f
 	q->ad_lower = field_bound(req, f, arena_printf(a, "%s_ad_lower", fld), d ? d->ad_lower_milli : -1);
 	q->ad_upper = field_bound(req, f, arena_printf(a, "%s_ad_upper", fld), d ? d->ad_upper_milli : -1);
 	basis = field_text(req, f, arena_printf(a, "%s_ad_basis", fld), 200);
-	q->basis = *basis && !(d && !strcmp(basis, d->ad_basis)) ? basis : NULL;
+	q->basis = *basis && !same_text(a, basis, d ? d->ad_basis : NULL) ? basis : NULL;
 	if (!*q->note)
 		q->note = NULL;
 	if (!*q->keeper)
