@@ -389,7 +389,7 @@ static void render_quality(struct request *req, const struct report *r, const st
 
 		report_line_quality(r, l, &q);
 		level = quality_level(q.a1, q.a2, q.a3);
-		html(o, "<tr id=\"dq-");
+		html(o, "<tr id=\"dq-line-");
 		html_attr(o, report_line_field(&req->arena, l));
 		strbuf_addf(o, "\"><td>%s</td><td>", l->part ? "委外" : "不含委外");
 		if (l->item == CALC_REFRIGERANT) {

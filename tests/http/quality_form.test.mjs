@@ -37,7 +37,7 @@ test('計算 with the defaults: electricity alone (AD ±1.5 %, EF ±7.0 %) is ±
   assert.equal(cell(r.text, 'dq-uncertainty'), '±7.159 %');
   assert.equal(cell(r.text, 'dq-assessed'), '100.00 %');
   assert.equal(cell(r.text, 'dq-grade'), '6.00 第一級', 'level 2 × 1 × 3 = 6 on the whole total');
-  assert.match(r.text, /<tr id="dq-own_electricity">.*?類別二／範疇二.*?<td class="num">2<\/td><td class="num">1<\/td><td class="num">3<\/td><td class="num">6<\/td><td class="num">1<\/td><td>CO₂ ±7\.159 %<\/td>/s,
+  assert.match(r.text, /<tr id="dq-line-own_electricity">.*?類別二／範疇二.*?<td class="num">2<\/td><td class="num">1<\/td><td class="num">3<\/td><td class="num">6<\/td><td class="num">1<\/td><td>CO₂ ±7\.159 %<\/td>/s,
     'the line: 類別二, A1-A3 2/1/3, level 6, score 1, CO₂ ±7.159 %');
   assert.match(r.text, /<details class="dq" id="dq-own_electricity">/, 'the block beside the filled quantity (closed: nothing typed)');
   assert.match(r.text, /<option value="2" selected>2 定期量測或帳單／財務紀錄（預設）<\/option>/, 'A1 shows the default');
@@ -69,7 +69,7 @@ test('委外 is 範疇三 (類別三 for 公務車 fuels, 類別四 else), besid
   assert.equal(gas.reduce((a, b) => a + m(b), 0), m(own), 'the gases of the own part add up to its total');
   assert.match(r.text, /<th class="num">CO₂<\/th><th class="num">CH₄<\/th><th class="num">N₂O<\/th><th class="num">HFCs<\/th><\/tr>/,
     'only the gases present (no PFCs, SF₆, NF₃)');
-  const elec = m((r.text.match(/<tr id="dq-own_electricity">.*?<td class="num">([\d,.]+)<\/td>/s) || [])[1]);
+  const elec = m((r.text.match(/<tr id="dq-line-own_electricity">.*?<td class="num">([\d,.]+)<\/td>/s) || [])[1]);
   assert.equal(cell(r.text, 'dq-assessed'), `${(elec / m(own) * 100).toFixed(2)} %`, 'only electricity assessed (no AD default for the others)');
 });
 
@@ -114,7 +114,7 @@ test('save with A1–A3 and an interval on two lines: items keep what was typed,
   assert.match(page.page.text, /name="own_vehicle_gasoline_ad_upper" type="text" value="3"/, 'the typed interval comes back');
   // electricity 1×1×3 = 3; gasoline 2×2×3 = 12; the CO2 extinguisher 2×2×1 = 4
   assert.match(page.page.text, /id="dq-grade">3\.\d\d 第一級</);
-  assert.match(page.page.text, /<tr id="dq-own_vehicle_gasoline">.*?<td class="num">12<\/td><td class="num">2<\/td><td>CO₂ −3\.605 % \/ \+6\.124 %；CH₄ −66\.\d{3} % \/ \+244\.\d{3} %；N₂O −/s,
+  assert.match(page.page.text, /<tr id="dq-line-own_vehicle_gasoline">.*?<td class="num">12<\/td><td class="num">2<\/td><td>CO₂ −3\.605 % \/ \+6\.124 %；CH₄ −66\.\d{3} % \/ \+244\.\d{3} %；N₂O −/s,
     'gasoline: level 12, score 2, each gas from its AD (2.5 / 3) and 附表一 (CO₂ √(2.5² + 2.597²), √(3² + 5.339²))');
 });
 
