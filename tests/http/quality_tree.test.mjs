@@ -2,8 +2,9 @@
 // shows a subtree's grade computed independently from its lines within 5 s of a save; a quality
 // worker killed with SIGKILL mid-run loses nothing and counts nothing twice.
 //
-// The lines' A1–A3 and gases are set in SQL on the schools' lines (the clerk's inputs come with
-// the form's branch); a save of their parent (教育處) then asks for the run, which reads them.
+// The saves write every line's A1–A3 (the item's defaults) and its gases with the factors' intervals;
+// the schools' lines are then given other levels and an activity-data interval in SQL, and a save of
+// their parent (教育處) asks for the run, which reads them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -80,14 +81,25 @@ test('a save: the parent sees its child\'s subtree grade, equal to an independen
   assert.ok(want !== null && want > 0n, 'the schools\' lines are covered');
   await waitFor('the review page to show the grade', async () => (await rowGrade(hall)).grade.includes(`${text(want)} 第一級`), 5000, 100);
   const first = Date.now() - t0;
-  // Every assessed gas at ROUND(√(1.5² + 7²), 5) = 7.159 %: U = √Σ(E·0.07159)² / ΣE; the 教育處's own line (no A1–A3 here) not assessed.
-  const gases = sql(`SELECT g.kg_milli FROM agency_tree t JOIN reports r ON r.agency_id = t.descendant_id AND r.year = ${Y}
+  // Each gas with both intervals known is assessed at U = ROUND(√(AD² + EF²), 5) (fractions), lower and
+  // upper apart; U = √Σ(E·U)² / ΣE over them; the share is Σ|E| assessed over Σ|E| of every own line.
+  const gases = sql(`SELECT g.kg_milli, l.ad_lower_milli, l.ad_upper_milli, g.ef_lower_milli, g.ef_upper_milli
+    FROM agency_tree t JOIN agencies a ON a.id = t.descendant_id AND a.active = 1
+    JOIN reports r ON r.agency_id = a.id AND r.year = ${Y}
     JOIN report_line_gases g ON g.report_id = r.id AND g.part = 'own' JOIN report_lines l USING (report_id, part, item, seq)
-    WHERE t.ancestor_id = ${idOf('371030000A')} AND l.a1 > 0`).map(([e]) => Number(e) / 1000);
-  const all = +sql(`SELECT SUM(ABS(l.kg_milli)) FROM agency_tree t JOIN reports r ON r.agency_id = t.descendant_id AND r.year = ${Y}
+    WHERE t.ancestor_id = ${idOf('371030000A')} AND l.a1 > 0`)
+    .filter((r) => r.slice(1).every((v) => v !== null && v !== 'NULL'))
+    .map(([e, adl, adu, efl, efu]) => ({ e: Number(e) / 1000,
+      lo: Math.round(Math.hypot(adl / 1e5, efl / 1e5) * 1e5) / 1e5, up: Math.round(Math.hypot(adu / 1e5, efu / 1e5) * 1e5) / 1e5 }));
+  const all = +sql(`SELECT SUM(ABS(l.kg_milli)) FROM agency_tree t JOIN agencies a ON a.id = t.descendant_id AND a.active = 1
+    JOIN reports r ON r.agency_id = a.id AND r.year = ${Y}
     JOIN report_lines l ON l.report_id = r.id AND l.part = 'own' WHERE t.ancestor_id = ${idOf('371030000A')}`)[0][0] / 1000;
-  const sum = gases.reduce((a, b) => a + b, 0);
-  const u = Math.sqrt(gases.reduce((a, e) => a + (e * 0.07159) ** 2, 0)) / sum * 100;
+  const sum = gases.reduce((a, g) => a + g.e, 0);
+  assert.ok(gases.length > 0 && sum > 0, 'some gases are assessed');
+  const lo = Math.sqrt(gases.reduce((a, g) => a + (g.e * g.lo) ** 2, 0)) / sum * 100;
+  const up = Math.sqrt(gases.reduce((a, g) => a + (g.e * g.up) ** 2, 0)) / sum * 100;
+  assert.equal(lo.toFixed(3), up.toFixed(3), 'this tree\'s intervals are symmetric');
+  const u = lo;
   const { unc } = await rowGrade(hall);
   assert.ok(unc.includes(`±${u.toFixed(3)} %`), `the interval ±${u.toFixed(3)} %: ${unc}`);
   assert.ok(unc.includes(`評估占比 ${(sum / all * 100).toFixed(2)} %`), `the share assessed: ${unc}`);
