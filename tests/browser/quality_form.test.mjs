@@ -4,15 +4,13 @@
 // stored lines (the official form's rounding: shares to 4 decimals, products to 2; per gas
 // √(AD² + EF²) to thousandths of a percent, combined √Σ(E·U)² / ΣE); the read-only view shows the
 // same; axe-core finds no WCAG 2.1 A/AA violation with the blocks open.
-import fs from 'node:fs';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, ROOT, sql } from '../lib.mjs';
-import { launch, newPage, shotPath } from './chromium.mjs';
+import { BASE, sql } from '../lib.mjs';
+import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 const Y = 2019;                // a year no other suite writes for 連江縣中正國民中小學
 const CODE = '371036600X';
-const AXE_FILE = `${ROOT}/tests/node_modules/axe-core/axe.min.js`;
 let browser, contact;
 before(async () => {
   browser = await launch();
@@ -55,18 +53,6 @@ function expected() {
   };
 }
 
-async function axeClean(page, label) {
-  if (!fs.existsSync(AXE_FILE)) {
-    // tests/package.json gains axe-core with the accessibility work; until then: npm install --no-save axe-core
-    assert.fail(`axe-core is not installed (${AXE_FILE})`);
-  }
-  await page.evaluate(fs.readFileSync(AXE_FILE, 'utf8'));
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-  assert.deepEqual(found, [], `axe-core on ${label}`);
-}
 
 test('a clerk sets A1–A3 and an uncertainty on two lines, saves, and sees the grade and the interval', async () => {
   const page = await newPage(browser);
@@ -123,13 +109,13 @@ test('a clerk sets A1–A3 and an uncertainty on two lines, saves, and sees the 
     [['electricity', '1', '1', '3', '2000'], ['vehicle_gasoline', '2', '1', '3', '2500']]);
   assert.ok(await page.locator('#dq-own_electricity').evaluate((d) => d.open), 'a customised block stays open');
   await page.screenshot({ path: shotPath('quality-form.png'), fullPage: true });
-  await axeClean(page, 'the form with its quality blocks open');
+  await checkA11y(page, 'the form with its quality blocks open');
 
   await page.goto(`${BASE}/report/view?year=${Y}`);
   assert.equal(await page.locator('#dq-grade').textContent(), want.grade, 'the read-only view: the same grade');
   assert.equal(await page.locator('#dq-uncertainty').textContent(), want.unc, 'and interval');
   assert.ok(await page.locator('#f-own_electricity_a1').isDisabled(), 'its selects are read-only');
-  await axeClean(page, 'the read-only view');
+  await checkA11y(page, 'the read-only view');
   assert.deepEqual(page.problems.filter((p) => !/status of 400/.test(p)), [], 'no console errors or failed requests (but the refused save\'s 400)');
   assert.equal(page.problems.length, 1, 'the refused save was the one 400');
 });
