@@ -91,6 +91,7 @@ static void login_box(struct request *req)
 				"<li><a href=\"/team/years\">年度管理</a></li>"
 				"<li><a href=\"/team/agencies\">機關管理</a></li>"
 				"<li><a href=\"/team/activities\">非機關活動</a></li>"
+				"<li><a href=\"/team/board\">檢核看板</a></li>"
 				"<li><a href=\"/team/inventory\">盤查清冊</a></li>"
 				"<li><a href=\"/team/accounts\">機關帳號</a></li>");
 		if (s->kind == ACCOUNT_ADMIN)
