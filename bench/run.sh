@@ -47,6 +47,17 @@ done
 t1=$(date +%s.%N)
 grep 'startup check' "$CITYINV_VAR/log/worker.log" | tail -1 | sed 's/.*: //'
 printf 'all computed in %.1f s\n' "$(awk "BEGIN {print $t1 - $t0}")"
+# The quality job (grade and uncertainty up the tree, then the validation board) follows the
+# rollups on its own worker: the figures below are measured once it has caught up.
+if sql -e "SHOW TABLES LIKE 'quality_queue'" | grep -q quality_queue; then
+	for _ in $(seq 2400); do
+		[ "$(sql -e 'SELECT COUNT(*) FROM quality_queue WHERE done_for < requests')" = 0 ] && break
+		sleep 0.5
+	done
+	t2=$(date +%s.%N)
+	printf 'quality figures and board of every county-year done %.1f s after the rollups (%s run(s))\n' \
+		"$(awk "BEGIN {print $t2 - $t1}")" "$(sql -e 'SELECT IFNULL(SUM(runs), 0) FROM quality_queue')"
+fi
 
 echo "== one county-year recomputed from scratch (county B = 臺中市, 2020), worker vs raw SQL"
 county=$(sql -e "SELECT id FROM counties WHERE letter = 'B'")
