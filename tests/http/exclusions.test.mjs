@@ -89,17 +89,17 @@ test('exclusions and marks saved, audited, shown on the view; a row without its 
   assert.equal(r.status, 400, 'a reason of 301 characters');
   assert.equal(sql(`SELECT COUNT(*) FROM reports WHERE agency_id = ${AG} AND year = ${Y}`)[0][0], '0', 'nothing saved yet');
 
-  const fields = { own_electricity: '20000', own_lpg_mark: 'NE', own_lpg_mark_text: '瓦斯由房東代付，無帳單',
+  const fields = { own_electricity: '20000', own_lpg_mark: 'NE', own_lpg_mark_text: '瓦斯由房東代付、無帳單',
     outsourced_electricity_mark: 'IE', outsourced_electricity_mark_text: '包含於縣府大樓電費', excl_name_1: '宿舍瓦斯', excl_reason_1: '住宿者自付',
-    excl_name_3: '員工通勤', excl_reason_3: '類別三，本年度不盤查', excl_name_21: '第二十一項', excl_reason_21: '表單只有 20 列' };
+    excl_name_3: '員工通勤', excl_reason_3: '類別三、本年度不盤查', excl_name_21: '第二十一項', excl_reason_21: '表單只有 20 列' };
   r = await post(c, fields);
   assert.equal(r.status, 303, errors(r.text));
   assert.deepEqual(sql(`SELECT seq, name, reason FROM report_exclusions WHERE report_id = ${report()} ORDER BY seq`),
-    [['1', '宿舍瓦斯', '住宿者自付'], ['2', '員工通勤', '類別三，本年度不盤查']], 'two exclusions (blank rows dropped, the 21st never read)');
+    [['1', '宿舍瓦斯', '住宿者自付'], ['2', '員工通勤', '類別三、本年度不盤查']], 'two exclusions (blank rows dropped, the 21st never read)');
   assert.deepEqual(sql(`SELECT part, item, IFNULL(quantity_milli, '-'), IFNULL(notation, '-'), IFNULL(notation_text, '-') FROM report_items
       WHERE report_id = ${report()} ORDER BY part, item`), [
     ['own', 'electricity', '20000000', '-', '-'],
-    ['own', 'lpg', '-', 'NE', '瓦斯由房東代付，無帳單'],
+    ['own', 'lpg', '-', 'NE', '瓦斯由房東代付、無帳單'],
     ['outsourced', 'electricity', '-', 'IE', '包含於縣府大樓電費'],
   ], 'the marks on their items, without quantity');
   assert.equal(sql(`SELECT COUNT(*) FROM report_lines WHERE report_id = ${report()}`)[0][0], '1', 'a marked line has no kg: one line');
@@ -107,21 +107,21 @@ test('exclusions and marks saved, audited, shown on the view; a row without its 
   const v = await c.get(`/report/view?year=${Y}`);
   assert.equal(v.status, 200);
   assert.match(v.text, /<tr id="excl-1"><td>宿舍瓦斯<\/td><td>住宿者自付<\/td><\/tr><tr id="excl-2"><td>員工通勤<\/td>/);
-  assert.match(v.text, /id="mark-own_lpg"><span class="status s1">NE<\/span> 未估算，原因：瓦斯由房東代付，無帳單<\/p>/);
+  assert.match(v.text, /id="mark-own_lpg"><span class="status s1">NE<\/span> 未估算，原因：瓦斯由房東代付、無帳單<\/p>/);
   assert.match(v.text, /id="mark-outsourced_electricity"><span class="status s1">IE<\/span> 已包含於：包含於縣府大樓電費<\/p>/);
   const parent = await login('Z', '371000000A');
   const pv = await parent.get(`/report/view?year=${Y}&agency=${sql(`SELECT id FROM agencies WHERE code = '${CODE}'`)[0][0]}`);
   assert.match(pv.text, /<td>宿舍瓦斯<\/td><td>住宿者自付<\/td>/, 'the parent sees them too');
 
   const h = await c.get(`/report/history?year=${Y}`);
-  assert.match(h.text, /<td>不含委外 瓦斯 註記<\/td><td><\/td><td>NE：瓦斯由房東代付，無帳單<\/td>/, 'the mark in the trail');
-  assert.match(h.text, /<td>排除之排放源 2<\/td><td><\/td><td>員工通勤：類別三，本年度不盤查<\/td>/, 'the exclusion in the trail');
+  assert.match(h.text, /<td>不含委外 瓦斯 註記<\/td><td><\/td><td>NE：瓦斯由房東代付、無帳單<\/td>/, 'the mark in the trail');
+  assert.match(h.text, /<td>排除之排放源 2<\/td><td><\/td><td>員工通勤：類別三、本年度不盤查<\/td>/, 'the exclusion in the trail');
 
   // Taking a mark off: the quantity alone, the trail says so.
   r = await post(c, { ...fields, own_lpg_mark: '', own_lpg_mark_text: '', own_lpg: '12' });
   assert.equal(r.status, 303, errors(r.text));
   assert.equal(sql(`SELECT IFNULL(notation, '-') FROM report_items WHERE report_id = ${report()} AND item = 'lpg'`)[0][0], '-');
-  assert.match((await c.get(`/report/history?year=${Y}`)).text, /註記<\/td><td>NE：瓦斯由房東代付，無帳單<\/td><td><\/td>/, 'old -> none');
+  assert.match((await c.get(`/report/history?year=${Y}`)).text, /註記<\/td><td>NE：瓦斯由房東代付、無帳單<\/td><td><\/td>/, 'old -> none');
 });
 
 test('沿用 in its first year: the form offers the year before\'s figure; saved with the year it came from, computed as any line', async () => {
