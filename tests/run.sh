@@ -119,7 +119,7 @@ if sel fuzz; then
 fi
 
 log "== test dependencies"
-if [ ! -d tests/node_modules/playwright-core ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+if [ ! -d tests/node_modules/playwright-core ] || [ ! -f tests/node_modules/axe-core/axe.min.js ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
 	if ! (cd tests && npm ci --no-audit --no-fund) >"$LOGS/npm.log" 2>&1; then
 		cat "$LOGS/npm.log"
 		FAIL=$((FAIL + 1))

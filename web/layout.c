@@ -1,4 +1,8 @@
-/* layout.c: the page frame: header, the menu of the public site, the login box, footer. */
+/* layout.c: the page frame: header, the menu of the public site, the login box, footer.
+ *
+ * DESIGN: every piece of the frame sits in a landmark (banner, the two navigations 主選單
+ * and 現在位置, main, the login box's complementary, contentinfo), so a screen reader's
+ * list of regions covers the whole page; tests/browser/ checks each page with axe-core. */
 #include <string.h>
 
 #include "counties.h"
@@ -48,12 +52,12 @@ void layout_begin(struct request *req, const char *title, const char *crumb)
 		html_txt(o, menu[i].label);
 		html(o, "</a></li>");
 	}
-	html(o, "</ul></nav>\n<div class=\"wrap crumbs\">現在位置：<a href=\"/\">首頁</a>");
+	html(o, "</ul></nav>\n<nav class=\"wrap crumbs\" aria-label=\"現在位置\">現在位置：<a href=\"/\">首頁</a>");
 	if (crumb) {
 		html(o, " &gt; ");
 		html_txt(o, crumb);
 	}
-	html(o, "</div>\n<div class=\"wrap columns\">\n<main id=\"main\">\n");
+	html(o, "</nav>\n<div class=\"wrap columns\">\n<main id=\"main\">\n");
 }
 
 /* The 系統登入 box of seed 001: 縣市, 帳號, 密碼, 登入. */

@@ -335,7 +335,7 @@ int activities_render(struct request *req, int year, const struct na_method *m, 
 		render_form(req, year, m, v, f);
 	html(o, "<table id=\"activities\"><thead><tr><th>類別</th><th>活動</th><th>說明</th><th class=\"num\">數量</th>"
 		"<th>係數與方法</th><th>範疇／ISO 類別</th><th class=\"num\">排放量(KgCO₂e)</th><th class=\"num\">各溫室氣體(KgCO₂e)</th>"
-		"<th></th></tr></thead><tbody>");
+		"<th><span class=\"visually-hidden\">操作</span></th></tr></thead><tbody>");
 	if (store_activity_list(&req->app->db, req->session->county_id, year, &req->arena, list_row, &l))
 		return activities_unavailable(req);
 	if (!l.n)

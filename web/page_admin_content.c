@@ -243,7 +243,7 @@ static int render_admin(struct request *req, const struct content_kind *k, const
 	if (flash)
 		form_flash(req, f && f->nerr ? "error" : "ok", flash);
 	content_form(req, k, v, f);
-	html(o, "<table id=\"content-list\"><thead><tr><th>日期</th><th>標題</th><th>檔案</th><th></th></tr></thead><tbody>");
+	html(o, "<table id=\"content-list\"><thead><tr><th>日期</th><th>標題</th><th>檔案</th><th><span class=\"visually-hidden\">操作</span></th></tr></thead><tbody>");
 	if (store_content_entries(&req->app->db, k->key, entry, &l))
 		return unavailable(req);
 	if (!l.n)

@@ -143,7 +143,7 @@ int page_public(struct request *req)
 	}
 	layout_begin(req, "公開資訊", "公開資訊");
 	html(o, "<h1>公開資訊</h1><p>各縣市已公開之政府機關溫室氣體盤查成果。</p>"
-		"<table id=\"published\"><thead><tr><th>縣市</th><th>年度</th><th>公開日期</th><th></th></tr></thead><tbody>");
+		"<table id=\"published\"><thead><tr><th>縣市</th><th>年度</th><th>公開日期</th><th><span class=\"visually-hidden\">盤查成果</span></th></tr></thead><tbody>");
 	if (store_year_each_published(&req->app->db, public_row, &l))
 		return unavailable(req);
 	if (!l.any)

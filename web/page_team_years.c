@@ -138,7 +138,7 @@ static int years_page(struct request *req, const struct years_refused *bad)
 		form_flash(req, "ok", "已存檔。");
 	if (bad)
 		strbuf_addf(o, "<p class=\"flash error\" role=\"status\">民國 %d 年未存檔：請修正標示的欄位。</p>\n", roc_year(bad->year));
-	html(o, "<table id=\"years\"><thead><tr><th>年度</th><th>開放填報</th><th>填報期限</th><th>確認期限</th><th></th><th>年度鎖定</th></tr></thead><tbody>");
+	html(o, "<table id=\"years\"><thead><tr><th>年度</th><th>開放填報</th><th>填報期限</th><th>確認期限</th><th><span class=\"visually-hidden\">存檔</span></th><th>年度鎖定</th></tr></thead><tbody>");
 	if (store_year_each_of_county(&req->app->db, req->session->county_id, year_row, &c))
 		return routes_unavailable(req, "team years");
 	html(o, "</tbody></table>");

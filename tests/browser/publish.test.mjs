@@ -5,7 +5,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, sql } from '../lib.mjs';
-import { launch, newPage, shotPath } from './chromium.mjs';
+import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 const Y = 2019;
 let browser;
@@ -41,26 +41,37 @@ async function loginTeam(page) {
 test('the team locks a year and publishes it, and a visitor sees it; withdrawn, it is gone; then unlocked', async () => {
   const team = await newPage(browser);
   await loginTeam(team);
+  // The team's other pages, each checked by axe-core as it first opens.
+  for (const [name, label] of [['填報情形總覽', '填報情形總覽'], ['機關管理', '機關管理'], ['非機關活動', '非機關活動 (the years)'], ['機關帳號', '機關帳號'], ['盤查清冊', '盤查清冊 (the years)']]) {
+    await team.getByRole('link', { name, exact: true }).click();
+    await checkA11y(team, label);
+  }
+  await team.goto(BASE + `/team/activities?year=${Y}`);
+  await checkA11y(team, '非機關活動 of 108');
   await team.getByRole('link', { name: '盤查清冊' }).click();
   await team.getByRole('link', { name: /民國 108 年/ }).click();
   assert.match(await team.locator('#published').textContent(), /未公開/);
   assert.match(await team.locator('#publication').textContent(), /本年度尚未鎖定：請先完成年度鎖定/);
   assert.ok(await team.getByRole('button', { name: '公開' }).isDisabled(), 'not locked: 公開 cannot be pressed');
+  await checkA11y(team, '盤查清冊, not locked');
 
   // 年度管理 → 年度鎖定 of 108: every agency not 已確認 listed, each with its reason.
   await team.goto(BASE + '/team/years');
   const yearRow = team.locator(`tr[data-year="${Y}"]`);
   assert.match(await yearRow.locator('td.lock').textContent(), /未鎖定/);
+  await checkA11y(team, '年度管理');
   await yearRow.getByRole('link', { name: '年度鎖定' }).click();
   await team.waitForURL(new RegExp(`/team/years/lock\\?year=${Y}$`));
   const agencies = sql(`SELECT a.name FROM agencies a JOIN counties c ON c.id = a.county_id AND c.letter = 'W'
     LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ${Y} WHERE a.active = 1 AND r.confirmed_version IS NULL ORDER BY a.level, a.code`).map(([n]) => n);
   assert.ok(agencies.includes('金門縣政府'));
   assert.deepEqual(await team.locator('#exceptions tbody tr td:nth-child(2)').allTextContents(), agencies, 'the agencies not 已確認 in 108');
+  await checkA11y(team, '年度鎖定');
   for (const name of agencies) await team.getByRole('textbox', { name: `${name}的例外理由` }).fill(`${name} 108 年未辦理確認`);
   await team.getByRole('button', { name: '鎖定本年度' }).click();
   await team.waitForURL(/locked=1/);
   assert.match(await team.locator('#lock-state').textContent(), /已鎖定/);
+  await checkA11y(team, '年度鎖定, locked');
   assert.match(await team.locator('#lock-history').textContent(), /397020000A 金門縣政府：金門縣政府 108 年未辦理確認/);
 
   await team.getByRole('link', { name: '盤查清冊' }).click();
@@ -71,18 +82,21 @@ test('the team locks a year and publishes it, and a visitor sees it; withdrawn, 
   await team.getByRole('button', { name: '公開' }).click();
   await team.waitForURL(/published=1/);
   assert.match(await team.locator('#published').textContent(), /已公開/);
+  await checkA11y(team, '盤查清冊, published');
 
   const visitor = await newPage(browser);
   await visitor.goto(BASE + '/');
   await visitor.getByRole('navigation', { name: '主選單' }).getByRole('link', { name: '公開資訊' }).click();
   const row = visitor.getByRole('row', { name: /金門縣/ });
   assert.match(await row.textContent(), /民國 108 年/);
+  await checkA11y(visitor, '公開資訊');
   await row.getByRole('link', { name: '盤查成果' }).click();
   assert.match(await visitor.getByRole('heading', { level: 1 }).textContent(), /金門縣 政府機關溫室氣體盤查成果　民國 108 年/);
   assert.equal((await visitor.locator('#inv-total').textContent()).trim(), total, 'the visitor sees the team\'s total');
   assert.equal(await visitor.locator('#chart-category rect.bar').count(), 7, 'the category chart, drawn by the server');
   assert.ok(await visitor.locator('#chart-category').isVisible());
   await visitor.screenshot({ path: shotPath('public-inventory.png'), fullPage: true });
+  await checkA11y(visitor, 'the public 盤查成果 with its charts');
   assert.deepEqual(visitor.problems, []);
 
   await team.getByRole('button', { name: '撤回公開' }).click();
@@ -100,5 +114,6 @@ test('the team locks a year and publishes it, and a visitor sees it; withdrawn, 
   assert.match(await team.locator('#lock-state').textContent(), /未鎖定/);
   assert.match(await team.locator('#lock-history').textContent(), /理由：更正路燈用電量/);
   await team.screenshot({ path: shotPath('year-lock.png'), fullPage: true });
+  await checkA11y(team, '年度鎖定, unlocked');
   assert.deepEqual(team.problems, []);
 });

@@ -1,10 +1,10 @@
 // report.test.mjs: the agency's whole flow in Chromium, by the labels a person reads:
 // log in as 371036500X of 連江縣, fill 帳號維護, open the 2023 form, fill it, 計算 and check
-// the subtotals, 存檔, tick 我已確認完整填報各欄位, 存檔 again and see 已登錄完成.
+// the subtotals, 存檔, tick 我已確認完整填報各欄位, 存檔 again and see 已登錄完成; axe-core on each page.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, sql } from '../lib.mjs';
-import { launch, newPage, shotPath } from './chromium.mjs';
+import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 let browser;
 before(async () => {
@@ -23,18 +23,23 @@ test('an agency logs in, files its 2023 report and completes it', async () => {
   await login.getByRole('button', { name: '登入' }).click();
   await page.waitForURL(BASE + '/');
   assert.ok(await page.getByText('連江縣介壽國中小').first().isVisible());
+  await checkA11y(page, 'the home page, logged in');
 
   // 帳號維護 first: contact data is required before data entry.
   await page.getByRole('link', { name: '帳號維護' }).click();
+  await checkA11y(page, '帳號維護');
   await page.getByLabel('機關/單位名稱(全名)').fill('連江縣立介壽國民中小學');
   await page.getByLabel('姓名').fill('林承辦');
   await page.getByLabel('連絡電話').fill('0836-22381');
   await page.getByLabel('Email').fill('lin@example.gov.tw');
   await page.getByRole('button', { name: '存檔' }).click();
   assert.ok(await page.getByText('已存檔。').isVisible());
+  await checkA11y(page, '帳號維護, saved');
 
   await page.getByRole('link', { name: '機關單位登錄' }).click();
+  await checkA11y(page, '機關單位登錄 (the years)');
   await page.getByRole('row', { name: /民國 112 年/ }).getByRole('link', { name: '填報' }).click();
+  await checkA11y(page, 'the report form, empty');
   await page.getByRole('textbox', { name: '盤查範圍', exact: true }).fill('校本部與宿舍');
   const own = page.getByRole('group', { name: '二、能資源耗用量' });
   await own.getByLabel('電力', { exact: true }).fill('10,000');
@@ -54,16 +59,19 @@ test('an agency logs in, files its 2023 report and completes it', async () => {
   assert.deepEqual(await page.locator('#iso-own td').allTextContents(), ['4,087.523', '4,940.000', '0.000', '0.000'], '類別一, 類別二');
   assert.equal(await page.locator('#report-status').textContent(), '未登錄', '計算 saved nothing');
   await page.screenshot({ path: shotPath('report-calc.png'), fullPage: true });
+  await checkA11y(page, 'the report form with its 計算 result');
 
   await page.getByRole('button', { name: '存檔' }).click();
   await page.waitForURL(/saved=1/);
   assert.equal(await page.locator('#report-status').textContent(), '登錄中');
   assert.equal(await own.getByLabel('汽油', { exact: true }).inputValue(), '100', 'full-width digits stored as a number');
+  await checkA11y(page, 'the report form, saved');
 
   await page.getByLabel('我已確認完整填報各欄位').check();
   await page.getByRole('button', { name: '存檔' }).click();
   await page.waitForURL(/saved=1/);
   assert.equal(await page.locator('#report-status').textContent(), '已登錄完成');
+  await checkA11y(page, 'the report form, 已登錄完成');
   await page.getByRole('link', { name: '回上一頁' }).click();
   assert.ok(await page.getByRole('row', { name: /民國 112 年/ }).getByText('已登錄完成').isVisible());
   assert.deepEqual(page.problems, [], 'no console errors or failed requests');
@@ -83,4 +91,22 @@ test('every visible input of the report form has a real label', async () => {
   assert.deepEqual(unlabelled, []);
   const count = await page.locator('main input:not([type=hidden]), main select, main textarea').count();
   assert.ok(count > 40, `the form has its fields (${count})`);
+  await checkA11y(page, 'the 2024 report form');
+});
+
+test('a bad value on the report form: its message beside the field, the input back, still accessible', async () => {
+  const page = await newPage(browser);
+  await page.goto(BASE + '/');
+  const login = page.getByRole('complementary', { name: '系統登入' });
+  await login.getByLabel('帳號', { exact: true }).fill('z371036500X');
+  await login.getByLabel('密碼', { exact: true }).fill('cityinv-demo');
+  await login.getByRole('button', { name: '登入' }).click();
+  await page.waitForURL(BASE + '/');
+  await page.goto(BASE + '/report/edit?year=2024');
+  const own = page.getByRole('group', { name: '二、能資源耗用量' });
+  await own.getByLabel('電力', { exact: true }).fill('十度');
+  await page.getByRole('button', { name: '計算' }).click();
+  assert.equal(await own.getByLabel('電力', { exact: true }).inputValue(), '十度', 'the input comes back');
+  assert.ok(await page.locator('.field-error').first().isVisible(), 'a message beside the field');
+  await checkA11y(page, 'the report form with a bad value');
 });

@@ -5,7 +5,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, csrfOf, Client, sql, waitFor } from '../lib.mjs';
-import { launch, newPage, shotPath } from './chromium.mjs';
+import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 let browser;
 before(async () => {
@@ -61,7 +61,9 @@ test('drill down from 一級 to 三級 and back', async () => {
   await login.getByRole('button', { name: '登入' }).click();
   await page.waitForURL(BASE + '/');
   await page.getByRole('link', { name: '所屬機關填報確認' }).click();
+  await checkA11y(page, '所屬機關填報確認 (the years)');
   await page.getByRole('link', { name: /民國 111 年/ }).click();
+  await checkA11y(page, '所屬機關填報確認, 一級');
   assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /政府1級機關：連江縣政府 之所屬機關/);
   const edu = page.getByRole('row', { name: /連江縣政府教育處/ });
   assert.match(await edu.textContent(), /990\.000/, '2000 kWh x 0.495 (the 2022 factor) rolled up to the 二級 parent');
@@ -69,9 +71,11 @@ test('drill down from 一級 to 三級 and back', async () => {
   assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /政府2級機關：連江縣政府教育處/);
   const school = page.getByRole('row', { name: /連江縣中正國中小/ });
   assert.match(await school.textContent(), /登錄中/);
+  await checkA11y(page, '所屬機關填報確認, 二級');
   await school.getByRole('link', { name: '檢視' }).click();
   assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /連江縣中正國中小/);
   assert.equal(await page.locator('#total-own').textContent(), '990.000');
+  await checkA11y(page, 'a child\'s report, read-only (檢視)');
   await page.goBack();
   await page.screenshot({ path: shotPath('review-level2.png'), fullPage: true });
   await page.getByRole('navigation', { name: '機關層級' }).getByRole('link', { name: '連江縣政府', exact: true }).click();
@@ -93,12 +97,14 @@ test('a parent confirms, returns with a comment, confirms the rest at once and r
     await page.getByRole('link', { name: '所屬機關填報確認' }).click();
     await page.getByRole('link', { name: /民國 102 年/ }).click();
     assert.equal(await page.locator('#n-s2').textContent(), '3', 'three 已登錄完成');
+    await checkA11y(page, '所屬機關填報確認 with buttons');
 
     const a = page.getByRole('row', { name: /瀏覽器測試甲校/ });
     await a.getByRole('button', { name: '確認', exact: true }).click();
     await page.waitForURL(/done=confirm/);
     assert.match(await page.locator('.flash.ok').textContent(), /已確認「瀏覽器測試甲校」的填報資料。/);
     assert.match(await page.getByRole('row', { name: /瀏覽器測試甲校/ }).textContent(), /已確認 第 1 版/);
+    await checkA11y(page, '所屬機關填報確認 after 確認');
 
     const b = page.getByRole('row', { name: /瀏覽器測試乙校/ });
     await b.getByText('退回', { exact: true }).click();
@@ -106,6 +112,7 @@ test('a parent confirms, returns with a comment, confirms the rest at once and r
     await b.getByRole('button', { name: '送出退回' }).click();
     assert.equal(await comment.evaluate((el) => el.validity.valueMissing), true, 'an empty comment is not sent');
     assert.doesNotMatch(page.url(), /done=return/, 'not sent');
+    await checkA11y(page, '所屬機關填報確認 with the 退回 box open');
     await comment.fill('用電量與帳單不符 請再確認');
     await b.getByRole('button', { name: '送出退回' }).click();
     await page.waitForURL(/done=return/);
@@ -115,6 +122,7 @@ test('a parent confirms, returns with a comment, confirms the rest at once and r
     await page.getByRole('button', { name: '全部確認（本頁 1 個已登錄完成的機關）' }).click();
     assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /全部確認：民國 102 年/);
     assert.match(await page.locator('ul.bulk-done').textContent(), /瀏覽器測試丙校（第 1 版）/);
+    await checkA11y(page, '全部確認');
     await page.getByRole('link', { name: '回所屬機關填報確認' }).click();
     assert.deepEqual(await Promise.all(['n-s1', 'n-ret', 'n-s2', 'n-s3'].map((i) => page.locator(`#${i}`).textContent())), ['1', '1', '0', '2']);
 
@@ -124,6 +132,7 @@ test('a parent confirms, returns with a comment, confirms the rest at once and r
     await again.getByRole('button', { name: '送出重新開放' }).click();
     await page.waitForURL(/done=reopen/);
     assert.match(await page.getByRole('row', { name: /瀏覽器測試甲校/ }).textContent(), /登錄中/);
+    await checkA11y(page, '所屬機關填報確認 after 重新開放');
     await page.screenshot({ path: shotPath('review-confirm.png'), fullPage: true });
     assert.deepEqual(page.problems, []);
   } finally {

@@ -5,10 +5,12 @@
 // 連江縣政府 sees the school without buttons and confirms 教育處; the team confirms 連江縣政府,
 // locks the year (the others as exceptions with reasons), publishes it, withdraws and unlocks.
 // The school's two versions stay (they are immutable); the year is left unlocked and unpublished.
+// axe-core checks each distinct page on the way (the home page's notice, the read-only form and
+// its 申請更正, the versions, the team's pages).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, sql, waitFor } from '../lib.mjs';
-import { launch, newPage, shotPath } from './chromium.mjs';
+import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 const Y = 2017;
 const ROC = Y - 1911;
@@ -83,9 +85,11 @@ test('school → 教育處 → 連江縣政府 → team: 退回, 確認, 申請�
   await edu.waitForURL(/done=return/);
   await school.goto(BASE + '/');
   assert.match(await school.locator('#returned-title').locator('..').textContent(), /電費單金額與度數不符 請再核對/);
+  await checkA11y(school, 'the home page with the 退回 notice');
   await school.goto(BASE + `/report/edit?year=${Y}`);
   assert.equal(await school.locator('#return-comment').textContent(), '電費單金額與度數不符 請再核對');
   assert.match(await school.locator('#report-status').textContent(), /登錄中（退回）/);
+  await checkA11y(school, 'the report form with the 退回 comment');
   await file(school, '1200');
   assert.equal(await school.locator('#returned').count(), 0, 'the notice is gone once saved');
 
@@ -95,14 +99,17 @@ test('school → 教育處 → 連江縣政府 → team: 退回, 確認, 申請�
   await school.goto(BASE + `/report/edit?year=${Y}`);
   assert.match(await school.locator('#report-status').textContent(), /已確認/);
   assert.equal(await school.getByRole('button', { name: '存檔' }).count(), 0, 'no save button on a confirmed report');
+  await checkA11y(school, 'the confirmed report, read-only, with 申請更正');
   await school.getByLabel('更正原因').fill('電力度數應為 1500 度');
   await school.getByRole('button', { name: '申請更正' }).click();
   await school.waitForURL(/\/report/);
   assert.match(await school.locator('#correction-reason').textContent(), /電力度數應為 1500 度/);
+  await checkA11y(school, 'the report after 申請更正');
 
   // 教育處 sees the request and reopens; the school corrects and 教育處 confirms 第 2 版.
   row = await reviewRow(edu, '連江縣中正國中小');
   assert.match(await row.textContent(), /申請更正/);
+  await checkA11y(edu, '所屬機關填報確認 with a 申請更正');
   await row.getByText('重新開放', { exact: true }).click();
   await row.getByLabel('重新開放原因（必填，500 字以內）').fill('同意更正電力度數');
   await row.getByRole('button', { name: '送出重新開放' }).click();
@@ -120,6 +127,7 @@ test('school → 教育處 → 連江縣政府 → team: 退回, 確認, 申請�
   assert.match(diff, /664\.800831\.000\+166\.200/, '1200 and 1500 kWh at the 2017 factor 0.554, and the difference');
   assert.match(await school.locator('#version-2').textContent(), /同意更正電力度數/, 'why it was reopened before 第 2 版');
   await school.screenshot({ path: shotPath('workflow-diff.png'), fullPage: true });
+  await checkA11y(school, 'the versions and their diff');
 
   // 教育處 files its own; 連江縣政府 sees the school under it without buttons, and confirms 教育處.
   await file(edu, '3000');
@@ -128,18 +136,21 @@ test('school → 教育處 → 連江縣政府 → team: 退回, 確認, 申請�
   const schoolRow = county.getByRole('row', { name: /連江縣中正國中小/ });
   assert.match(await schoolRow.textContent(), /已確認 第 2 版/);
   assert.equal(await schoolRow.getByRole('button').count(), 0, 'a grandparent sees, never acts');
+  await checkA11y(county, '所屬機關填報確認, a grandparent\'s view');
   await confirm(county, '連江縣政府教育處');
 
   // 連江縣政府 files; the team confirms it (a 一級 agency), locks the year and publishes it.
   await file(county, '5000');
   await confirm(team, '連江縣政府');
   assert.match(await team.getByRole('row', { name: /連江縣政府/ }).first().textContent(), /已確認 第 1 版/);
+  await checkA11y(team, 'the team\'s 所屬機關填報確認');
 
   await team.goto(BASE + `/team/years/lock?year=${Y}`);
   const reasons = await team.getByRole('textbox', { name: /的例外理由$/ }).all();
   const listed = sql(`SELECT COUNT(*) FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ${Y}
     WHERE a.county_id = ${z} AND a.active = 1 AND r.confirmed_version IS NULL`)[0][0];
   assert.equal(String(reasons.length), listed, 'every agency not 已確認 is listed for a reason');
+  await checkA11y(team, '年度鎖定 with its exceptions');
   for (const r of reasons) await r.fill('本年度未申報（示範）');
   await team.getByRole('button', { name: '鎖定本年度' }).click();
   await team.waitForURL(/locked=1/);
@@ -149,6 +160,7 @@ test('school → 教育處 → 連江縣政府 → team: 退回, 確認, 申請�
 
   await team.getByRole('link', { name: '盤查清冊' }).click();
   await team.getByRole('link', { name: new RegExp(`民國 ${ROC} 年`) }).click();
+  await checkA11y(team, '盤查清冊, locked');
   await team.getByRole('button', { name: '公開' }).click();
   await team.waitForURL(/published=1/);
   await waitFor('published', () => sql(`SELECT published_at IS NOT NULL FROM inventory_years WHERE county_id = ${z} AND year = ${Y}`)[0][0] === '1');
