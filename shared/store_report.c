@@ -4,6 +4,8 @@
 
 #include "store_report.h"
 
+const char *const store_notation_names[3] = { "", "NE", "IE" };
+
 /*
  * Who acted (store_report_actor) from an accounts row aliased a, its
  * agency g and its county c (LEFT JOINs: NULL when nobody): the name, the
@@ -113,12 +115,23 @@ static void bind_bound(struct db_stmt *st, int i, int milli)
 		db_bind_int(st, i, milli);
 }
 
+/* struct store_notation from 3 columns from col: notation + 0 (0 NULL, 1 NE, 2 IE), its text, carried_from (0 NULL). */
+static void notation_cols(struct db_stmt *st, int col, struct store_notation *n)
+{
+	int k = (int)db_col_int(st, col);
+
+	n->key = k == 1 ? STORE_NOTATION_NE : k == 2 ? STORE_NOTATION_IE : STORE_NOTATION_NONE;
+	db_col_copy(st, col + 1, n->text, sizeof(n->text));
+	n->carried_from = (int)db_col_int(st, col + 2);
+}
+
 int store_report_items(struct db *db, long long report_id,
 		       int (*each)(void *ctx, const struct store_report_item *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT part, item, seq, IFNULL(refrigerant, ''), IFNULL(name, ''), IFNULL(unit, ''),"
 				       " quantity_milli, IFNULL(a1, 0), IFNULL(a2, 0), IFNULL(a3, 0), IFNULL(dq_note, ''),"
-				       " IFNULL(dq_keeper, ''), IFNULL(ad_lower_milli, -1), IFNULL(ad_upper_milli, -1), IFNULL(ad_basis, '')"
+				       " IFNULL(dq_keeper, ''), IFNULL(ad_lower_milli, -1), IFNULL(ad_upper_milli, -1), IFNULL(ad_basis, ''),"
+				       " IFNULL(notation + 0, 0), IFNULL(notation_text, ''), IFNULL(carried_from, 0)"
 				       " FROM report_items WHERE report_id = ? ORDER BY part, item, seq");
 	struct store_report_item it;
 	int r;
@@ -138,6 +151,7 @@ int store_report_items(struct db *db, long long report_id,
 		it.has_quantity = !db_col_isnull(st, 6);
 		it.quantity_milli = it.has_quantity ? db_col_int(st, 6) : 0;
 		quality_cols(st, 7, &it.q);
+		notation_cols(st, 15, &it.n);
 		if (each(ctx, &it))
 			break;
 	}
@@ -262,6 +276,129 @@ int store_report_item_add(struct db *db, long long report_id, enum calc_part par
 	bind_bound(st, 14, q->ad_upper_milli);
 	db_bind_text(st, 15, q->ad_basis);
 	return db_exec(st);
+}
+
+int store_report_item_notation(struct db *db, long long report_id, enum calc_part part, const char *item, int seq,
+			       const struct store_notation *nt)
+{
+	struct db_stmt *st;
+
+	if (!nt || (nt->key == STORE_NOTATION_NONE && !nt->carried_from))
+		return 0;
+	st = db_prepare(db, "UPDATE report_items SET notation = NULLIF(?, ''), notation_text = NULLIF(?, ''),"
+			" carried_from = NULLIF(?, 0) WHERE report_id = ? AND part = ? AND item = ? AND seq = ?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, store_notation_names[nt->key]);
+	db_bind_text(st, 1, nt->key == STORE_NOTATION_NONE ? "" : nt->text);
+	db_bind_int(st, 2, nt->carried_from);
+	db_bind_int(st, 3, report_id);
+	db_bind_text(st, 4, calc_part_keys[part]);
+	db_bind_text(st, 5, item);
+	db_bind_int(st, 6, seq);
+	return db_exec(st);
+}
+
+int store_report_exclusions_clear(struct db *db, long long report_id)
+{
+	struct db_stmt *st = db_prepare(db, "DELETE FROM report_exclusions WHERE report_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	return db_exec(st);
+}
+
+int store_report_exclusion_add(struct db *db, long long report_id, int seq, const char *name, const char *reason)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO report_exclusions (report_id, seq, name, reason) VALUES (?, ?, ?, ?)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	db_bind_int(st, 1, seq);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, reason);
+	return db_exec(st);
+}
+
+/* Runs st (bound) and gives each row (agency_id, seq, name, reason) to each. */
+static int exclusion_rows(struct db_stmt *st, int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx)
+{
+	struct store_report_exclusion row;
+	int r;
+
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		row.agency_id = db_col_int(st, 0);
+		row.seq = (int)db_col_int(st, 1);
+		db_col_copy(st, 2, row.name, sizeof(row.name));
+		db_col_copy(st, 3, row.reason, sizeof(row.reason));
+		if (each(ctx, &row))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_report_exclusions(struct db *db, long long report_id,
+			    int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, e.seq, e.name, e.reason FROM report_exclusions e"
+				       " JOIN reports r ON r.id = e.report_id WHERE e.report_id = ? ORDER BY e.seq");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	return exclusion_rows(st, each, ctx);
+}
+
+int store_report_exclusions_county(struct db *db, int county_id, int year,
+				   int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, e.seq, e.name, e.reason FROM report_exclusions e"
+				       " JOIN reports r ON r.id = e.report_id JOIN agencies a ON a.id = r.agency_id"
+				       " WHERE a.county_id = ? AND a.active = 1 AND r.year = ? ORDER BY a.code, e.seq");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	return exclusion_rows(st, each, ctx);
+}
+
+int store_report_noted_county(struct db *db, int county_id, int year,
+			      int (*each)(void *ctx, const struct store_report_noted *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, i.part, i.item, i.seq, IFNULL(i.refrigerant, ''), i.quantity_milli,"
+				       " IFNULL(i.notation + 0, 0), IFNULL(i.notation_text, ''), IFNULL(i.carried_from, 0)"
+				       " FROM report_items i JOIN reports r ON r.id = i.report_id JOIN agencies a ON a.id = r.agency_id"
+				       " WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
+				       " AND (i.notation IS NOT NULL OR i.carried_from IS NOT NULL) ORDER BY a.code, i.part, i.item, i.seq");
+	struct store_report_noted row;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		row.agency_id = db_col_int(st, 0);
+		row.part = !strcmp(db_col_text(st, 1, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
+		db_col_copy(st, 2, row.item, sizeof(row.item));
+		row.seq = (int)db_col_int(st, 3);
+		db_col_copy(st, 4, row.refrigerant, sizeof(row.refrigerant));
+		row.has_quantity = !db_col_isnull(st, 5);
+		row.quantity_milli = row.has_quantity ? db_col_int(st, 5) : 0;
+		notation_cols(st, 6, &row.n);
+		if (each(ctx, &row))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
 }
 
 int store_report_lines_clear(struct db *db, long long report_id)

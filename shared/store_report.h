@@ -82,6 +82,22 @@ struct store_quality {
 	char ad_basis[801];                 /* 依據, VARCHAR(200) */
 };
 
+/*
+ * A line's notation key and 沿用 (SPEC-2 §2d, 0027_exclusions.sql): NE (not
+ * estimated, text the reason) or IE (included elsewhere, text naming
+ * where), with no quantity; or carried_from, the year whose real quantity
+ * the line reuses (de minimis).  All empty: a plain line.
+ */
+enum store_notation_key { STORE_NOTATION_NONE, STORE_NOTATION_NE, STORE_NOTATION_IE };
+struct store_notation {
+	enum store_notation_key key;
+	char text[1201];                    /* VARCHAR(300); "" when none */
+	int carried_from;                   /* a year; 0: not carried */
+};
+
+/* "NE", "IE" ("" for none). */
+extern const char *const store_notation_names[3];
+
 /* A report_items row: one filled field of the form. */
 struct store_report_item {
 	enum calc_part part;
@@ -93,6 +109,7 @@ struct store_report_item {
 	int has_quantity;                   /* quantity_milli is not NULL */
 	long long quantity_milli;
 	struct store_quality q;             /* as typed: 0, "" and -1 where NULL */
+	struct store_notation n;            /* NE / IE, 沿用 (0027) */
 };
 
 /* The items of report_id by part, item, seq: 0 or -1 (also when the rows could not all be read). */
@@ -153,6 +170,55 @@ int store_report_items_clear(struct db *db, long long report_id);
 int store_report_item_add(struct db *db, long long report_id, enum calc_part part, const char *item, int seq,
 			  const char *refrigerant, const char *name, const char *unit, const long long *quantity_milli,
 			  const struct store_quality *q);
+/*
+ * Sets the notation of an item written by store_report_item_add (nt NULL
+ * or all empty: nothing to do).  An item with a notation key has no
+ * quantity; a carried one has one (the schema's checks).  0 or -1.
+ */
+int store_report_item_notation(struct db *db, long long report_id, enum calc_part part, const char *item, int seq,
+			       const struct store_notation *nt);
+
+/* ---- Exclusions (report_exclusions) ---- */
+
+/* An excluded source of a report, with its reason. */
+struct store_report_exclusion {
+	long long agency_id;                /* in the county-wide list; the report's otherwise */
+	int seq;                            /* 1.. in the form's order */
+	char name[401];                     /* VARCHAR(100) */
+	char reason[1201];                  /* VARCHAR(300) */
+};
+
+/* Removes the exclusions of report_id (the save writes them all again): 0 or -1. */
+int store_report_exclusions_clear(struct db *db, long long report_id);
+/* One exclusion (name and reason not empty: the form checks): 0 or -1. */
+int store_report_exclusion_add(struct db *db, long long report_id, int seq, const char *name, const char *reason);
+/* The exclusions of report_id by seq: 0 or -1. */
+int store_report_exclusions(struct db *db, long long report_id,
+			    int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx);
+
+/*
+ * For the inventory and the 報告書 (SPEC-2 §2d: "shown in the inventory and
+ * 報告書"): every exclusion of the county-year's agency reports (the latest
+ * saved data, as the rollups), by agency code then seq, agency_id set.  0 or -1.
+ */
+int store_report_exclusions_county(struct db *db, int county_id, int year,
+				   int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx);
+
+/* A marked or carried line of an agency's report, for the inventory and the 報告書. */
+struct store_report_noted {
+	long long agency_id;
+	enum calc_part part;
+	char item[25];                      /* calc_items[].key */
+	int seq;
+	char refrigerant[17];               /* "" when not a refrigerant */
+	int has_quantity;
+	long long quantity_milli;           /* the carried quantity (沿用) */
+	struct store_notation n;
+};
+
+/* Every NE / IE / 沿用 line of the county-year's agency reports, by agency code, part, item, seq: 0 or -1. */
+int store_report_noted_county(struct db *db, int county_id, int year,
+			      int (*each)(void *ctx, const struct store_report_noted *row), void *ctx);
 
 /* Removes the computed lines of report_id: 0 or -1. */
 int store_report_lines_clear(struct db *db, long long report_id);

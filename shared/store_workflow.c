@@ -106,10 +106,13 @@ enum store_workflow_result store_workflow_confirm(struct db *db, long long repor
 		return STORE_WORKFLOW_ERROR;
 	if (exec_id_version(db_prepare(db, "INSERT INTO report_version_items (report_id, version_no, part, item, seq,"
 				       " refrigerant, name, unit, quantity_milli, a1, a2, a3, dq_note, dq_keeper, ad_lower_milli,"
-				       " ad_upper_milli, ad_basis)"
+				       " ad_upper_milli, ad_basis, notation, notation_text, carried_from)"
 				       " SELECT report_id, ?, part, item, seq, refrigerant, name, unit, quantity_milli, a1, a2, a3,"
-				       " dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis"
+				       " dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis, notation, notation_text, carried_from"
 				       " FROM report_items WHERE report_id = ?"), report_id, v) ||
+	    exec_id_version(db_prepare(db, "INSERT INTO report_version_exclusions (report_id, version_no, seq, name, reason)"
+				       " SELECT report_id, ?, seq, name, reason FROM report_exclusions WHERE report_id = ?"),
+			    report_id, v) ||
 	    exec_id_version(db_prepare(db, "INSERT INTO report_version_lines (report_id, version_no, part, item, seq,"
 				       " category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources, provisional,"
 				       " iso_category, a1, a2, a3, dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis)"
@@ -308,6 +311,66 @@ int store_workflow_version_lines(struct db *db, long long report_id, int version
 		db_col_copy(st, 20, l.dq_note, sizeof(l.dq_note));
 		db_col_copy(st, 21, l.gases, sizeof(l.gases));
 		if (each(ctx, &l))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_workflow_version_exclusions(struct db *db, long long report_id, int version_no,
+				      int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT seq, name, reason FROM report_version_exclusions"
+				       " WHERE report_id = ? AND version_no = ? ORDER BY seq");
+	struct store_report_exclusion row = { 0 };
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	db_bind_int(st, 1, version_no);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		row.seq = (int)db_col_int(st, 0);
+		db_col_copy(st, 1, row.name, sizeof(row.name));
+		db_col_copy(st, 2, row.reason, sizeof(row.reason));
+		if (each(ctx, &row))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_workflow_version_noted(struct db *db, long long report_id, int version_no,
+				 int (*each)(void *ctx, const struct store_report_noted *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT part, item, seq, IFNULL(refrigerant, ''), quantity_milli, IFNULL(notation + 0, 0),"
+				       " IFNULL(notation_text, ''), IFNULL(carried_from, 0) FROM report_version_items"
+				       " WHERE report_id = ? AND version_no = ? AND (notation IS NOT NULL OR carried_from IS NOT NULL)"
+				       " ORDER BY part, item, seq");
+	struct store_report_noted row = { 0 };
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	db_bind_int(st, 1, version_no);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		int k = (int)db_col_int(st, 5);
+
+		row.part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
+		db_col_copy(st, 1, row.item, sizeof(row.item));
+		row.seq = (int)db_col_int(st, 2);
+		db_col_copy(st, 3, row.refrigerant, sizeof(row.refrigerant));
+		row.has_quantity = !db_col_isnull(st, 4);
+		row.quantity_milli = row.has_quantity ? db_col_int(st, 4) : 0;
+		row.n.key = k == 1 ? STORE_NOTATION_NE : k == 2 ? STORE_NOTATION_IE : STORE_NOTATION_NONE;
+		db_col_copy(st, 6, row.n.text, sizeof(row.n.text));
+		row.n.carried_from = (int)db_col_int(st, 7);
+		if (each(ctx, &row))
 			break;
 	}
 	db_reset(st);

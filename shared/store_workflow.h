@@ -4,6 +4,7 @@
 
 #include "calc.h"
 #include "db.h"
+#include "store_report.h"
 
 /*
  * DESIGN: each transition runs inside the caller's transaction (the page
@@ -138,5 +139,12 @@ struct store_workflow_line {
 /* The lines of version_no of report_id by part, item, seq (none when there is no such version): 0 or -1. */
 int store_workflow_version_lines(struct db *db, long long report_id, int version_no,
 				 int (*each)(void *ctx, const struct store_workflow_line *row), void *ctx);
+
+/* The exclusions of version_no of report_id by seq (agency_id 0): 0 or -1. */
+int store_workflow_version_exclusions(struct db *db, long long report_id, int version_no,
+				      int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx);
+/* The NE / IE / 沿用 items of version_no of report_id by part, item, seq (agency_id 0): 0 or -1. */
+int store_workflow_version_noted(struct db *db, long long report_id, int version_no,
+				 int (*each)(void *ctx, const struct store_report_noted *row), void *ctx);
 
 #endif

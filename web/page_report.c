@@ -173,6 +173,7 @@ static int edit_stored(struct request *req, struct edit *e, int status, const ch
 
 	if (report_load(req, req->session->agency_id, e->y.year, &e->r) || edit_state(req, e))
 		return unavailable(req);
+	e->r.prev = &e->prev;
 	report_inputs(req, &e->r, e->in, &e->n);
 	ok = calc_compute(e->t, e->y.year, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err)) == 0;
 	if (!flash) {
@@ -231,6 +232,7 @@ static int edit_post(struct request *req, struct edit *e)
 
 	e->r.agency_id = req->session->agency_id;
 	e->r.year = e->y.year;
+	e->r.prev = &e->prev;   /* what 沿用 reuses */
 	if (report_from_form(req, &e->r, &e->f, e->in, &e->n) || edit_state(req, e))
 		return unavailable(req);
 	if (saving && !*e->r.scope_text)
@@ -242,8 +244,8 @@ static int edit_post(struct request *req, struct edit *e)
 				 "未存檔：表單缺少版本資訊或版本不正確（頁面可能不完整或已被改動）。您輸入的內容保留在下方；"
 				 "請另開新視窗重新開啟本年度報表，確認後再重新輸入並存檔。", "error", 1, NULL);
 	rc = calc_compute(e->t, e->y.year, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err));
-	if (!rc)
-		report_check_total(req, &e->f, e->lines, e->n, &e->res);   /* the report bound: refused beside the field */
+	if (!rc && !report_check_total(req, &e->f, e->lines, e->n, &e->res))   /* the report bound: refused beside the field */
+		report_check_carry(req, &e->f, &e->r, e->lines, e->n, &e->res);   /* 沿用's thresholds, with this year's total */
 	if (e->f.nerr || rc)
 		return edit_page(req, e, 400, rc ? NULL : &e->res, rc ? e->err : NULL, "error", 1, NULL);
 	if (saving)

@@ -57,6 +57,15 @@ static void quality_text(struct arena *a, const struct store_quality *q, struct 
 	out->basis = *q->ad_basis ? arena_strdup(a, q->ad_basis) : NULL;
 }
 
+/* A stored notation as a mark. */
+static void mark_text(struct arena *a, const struct store_notation *n, struct report_mark *m)
+{
+	m->key = n->key == STORE_NOTATION_NONE ? NULL : store_notation_names[n->key];
+	m->text = *n->text ? arena_strdup(a, n->text) : NULL;
+	m->carried_from = n->carried_from;
+	m->carry = n->carried_from != 0;
+}
+
 /* One stored item into its part of the report. */
 static int load_item(void *ctx, const struct store_report_item *it)
 {
@@ -76,9 +85,11 @@ static int load_item(void *ctx, const struct store_report_item *it)
 		if (it->seq == REPORT_SEQ_R134A) {
 			p->r134a = q;
 			quality_text(c->a, &it->q, &p->q134a);
+			mark_text(c->a, &it->n, &p->mk134a);
 		} else if (it->seq == REPORT_SEQ_R410A) {
 			p->r410a = q;
 			quality_text(c->a, &it->q, &p->q410a);
+			mark_text(c->a, &it->n, &p->mk410a);
 		} else if (p->nref < REPORT_EXTRA) {
 			p->ref_type[p->nref] = arena_strdup(c->a, it->refrigerant);
 			p->ref_qty[p->nref] = q;
@@ -88,8 +99,22 @@ static int load_item(void *ctx, const struct store_report_item *it)
 	} else if (k >= 0) {
 		p->qty[k] = q;
 		quality_text(c->a, &it->q, &p->qk[k]);
+		mark_text(c->a, &it->n, &p->mk[k]);
 		if (k == CALC_GENERATOR_DIESEL && *it->name)
 			p->generator_name = arena_strdup(c->a, it->name);
+	}
+	return 0;
+}
+
+static int load_exclusion(void *ctx, const struct store_report_exclusion *e)
+{
+	struct load_ctx *c = ctx;
+	struct report *r = c->r;
+
+	if (r->nexcl < REPORT_EXCLUSIONS) {
+		r->excl_name[r->nexcl] = arena_strdup(c->a, e->name);
+		r->excl_reason[r->nexcl] = arena_strdup(c->a, e->reason);
+		r->nexcl++;
 	}
 	return 0;
 }
@@ -153,7 +178,9 @@ int report_load(struct request *req, long long agency_id, int year, struct repor
 	r->scope_text = row->scope_text;
 	r->outsourced_scope_text = row->outsourced_scope_text;
 	r->updated_at = row->updated_at;
-	return store_report_items(&req->app->db, r->id, load_item, &ctx);
+	if (store_report_items(&req->app->db, r->id, load_item, &ctx))
+		return -1;
+	return store_report_exclusions(&req->app->db, r->id, load_exclusion, &ctx);
 }
 
 int report_viewable(struct request *req, const struct form_val *a, long long *agency)
@@ -288,6 +315,114 @@ static void quality_from_form(struct request *req, struct form *f, const char *f
 		form_error(f, note, "A1–A3 與預設值不同時，請填寫數據可信度資訊說明（例如電表校正紀錄、收據）。");
 }
 
+const struct report_mark *report_mark_of(const struct report *r, int part, int item, int seq)
+{
+	const struct report_part *rp = &r->part[part];
+
+	if (item != CALC_REFRIGERANT)
+		return item >= 0 && item < CALC__MAX ? &rp->mk[item] : NULL;
+	return seq == REPORT_SEQ_R134A ? &rp->mk134a : seq == REPORT_SEQ_R410A ? &rp->mk410a : NULL;
+}
+
+/* The quantity text of a fixed item or named refrigerant of part p, or NULL. */
+static const char *qty_of(const struct report *r, int p, int item, int seq)
+{
+	const struct report_part *rp = &r->part[p];
+
+	if (item != CALC_REFRIGERANT)
+		return rp->qty[item];
+	return seq == REPORT_SEQ_R134A ? rp->r134a : seq == REPORT_SEQ_R410A ? rp->r410a : NULL;
+}
+
+/* A fugitive line 沿用 may reuse: one extinguisher type or one named refrigerant, of the own part. */
+static int carriable(int part, int item, int seq)
+{
+	if (part != CALC_OWN)
+		return 0;
+	return item == CALC_EXT_CO2 || item == CALC_EXT_BC || item == CALC_EXT_KBC ||
+	       (item == CALC_REFRIGERANT && (seq == REPORT_SEQ_R134A || seq == REPORT_SEQ_R410A));
+}
+
+int report_carry_source(const struct report *r, int part, int item, int seq, const char **qty, int *from)
+{
+	const struct report *pv = r->prev;
+	const struct report_mark *m;
+
+	*qty = NULL;
+	*from = 0;
+	if (!carriable(part, item, seq) || !pv || !pv->id || pv->year != r->year - 1)
+		return 0;
+	*qty = qty_of(pv, part, item, seq);
+	m = report_mark_of(pv, part, item, seq);
+	if (!*qty || !m || m->key)
+		return 0;
+	/* The last real quantity: the year before's own, or the one it carried itself. */
+	*from = m->carried_from ? m->carried_from : pv->year;
+	return r->year - *from > REPORT_CARRY_YEARS ? 2 : 1;
+}
+
+static const char *const mark_names[] = { "NE", "IE", NULL };
+
+/*
+ * The NE / IE mark and the 沿用 box of the line whose quantity is field fld
+ * (before the quantity goes to the calculation): a mark with a quantity,
+ * a mark without its text, a 沿用 with nothing to reuse or in a third year,
+ * or with another quantity typed, each get a message beside their field.
+ * A valid 沿用 makes the quantity the reused one (*qty, *q, *ok).
+ */
+static void mark_from_form(struct request *req, struct form *f, struct report *r, int p, const char *fld, int item, int seq,
+			   const char **qty, dec_t *q, int *ok, struct report_mark *m)
+{
+	struct arena *a = &req->arena;
+	const char *mname = arena_printf(a, "%s_mark", fld), *tname = arena_printf(a, "%s_mark_text", fld);
+	const struct form_key mk = { .name = mname, .kind = FORM_ENUM, .choices = mark_names, .msg = "請選擇 NE 或 IE。" };
+	const struct form_key ck = { .name = arena_printf(a, "%s_carry", fld), .kind = FORM_FLAG };
+	struct form_val v, c;
+	const char *src;
+	int from, rc;
+
+	memset(m, 0, sizeof(*m));
+	if (form_read_one(req, &mk, &v, f))
+		m->key = v.raw;
+	else if (v.set)
+		m->key = mark_names[v.i];
+	m->text = field_text(req, f, tname, 300);
+	if (!*m->text)
+		m->text = NULL;
+	if (m->key && !form_error_of(f, mname)) {
+		if (*qty)
+			form_error(f, fld, "已填寫數量的項目不可同時標示 NE 或 IE：請清除數量，或取消標示。");
+		if (!m->text && !form_error_of(f, tname))
+			form_error(f, tname, !strcmp(m->key, "NE") ? "標示 NE（未估算）時，請填寫未估算的原因。"
+								 : "標示 IE（已包含於他處）時，請註明包含於何處。");
+	}
+	if (!carriable(p, item, seq) || form_read_one(req, &ck, &c, f) || !c.i)
+		return;
+	m->carry = 1;
+	rc = report_carry_source(r, p, item, seq, &src, &from);
+	if (m->key) {
+		form_error(f, fld, "沿用的項目不可同時標示 NE 或 IE。");
+	} else if (rc == 0) {
+		form_error(f, fld, "前一年度沒有此項的實際數量可沿用，請填寫數量。");
+	} else if (rc == 2) {
+		form_error(f, fld, arena_printf(a, "此項已連續沿用兩年（%d 年的數量），本年度須填寫實際數量"
+					       "（環境部 114 年 12 月 19 日環部氣字第1149114687號）。", from));
+	} else {
+		dec_t d;
+
+		if (dec_parse(src, strlen(src), 3, DEC_ALLOW_GROUPING, &d) != DEC_OK)
+			return;   /* a stored quantity always parses */
+		if (*qty && (!*ok || dec_cmp(*q, d) != 0)) {
+			form_error(f, fld, arena_printf(a, "勾選沿用時，數量即為 %d 年的 %s；請清除此欄，或取消沿用。", from, src));
+			return;
+		}
+		*qty = src;
+		*q = d;
+		*ok = 1;
+		m->carried_from = from;
+	}
+}
+
 static void add_input(struct calc_input *in, int *n, enum calc_item item, enum calc_part part, int seq,
 		      const char *refrigerant, dec_t q)
 {
@@ -302,7 +437,7 @@ static void add_input(struct calc_input *in, int *n, enum calc_item item, enum c
 }
 
 /* The fixed items, the generator's name and the two named refrigerants of part p. */
-static void fixed_from_form(struct request *req, struct report_part *rp, int p, struct form *f,
+static void fixed_from_form(struct request *req, struct report *r, struct report_part *rp, int p, struct form *f,
 			    const struct report_defaults *dq, struct calc_input *in, int *n)
 {
 	struct arena *a = &req->arena;
@@ -316,6 +451,7 @@ static void fixed_from_form(struct request *req, struct report_part *rp, int p, 
 		const char *fld = arena_printf(a, "%s_%s", pk, calc_items[k].key);
 
 		rp->qty[k] = field_qty(req, f, fld, calc_items[k].max, calc_items[k].unit, &q, &ok);
+		mark_from_form(req, f, r, p, fld, k, 0, &rp->qty[k], &q, &ok, &rp->mk[k]);
 		if (ok)
 			add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
 		if (rp->qty[k])
@@ -323,11 +459,13 @@ static void fixed_from_form(struct request *req, struct report_part *rp, int p, 
 	}
 	rp->generator_name = field_text(req, f, arena_printf(a, "%s_generator_name", pk), 100);
 	rp->r134a = field_qty(req, f, arena_printf(a, "%s_ref_R134a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
+	mark_from_form(req, f, r, p, arena_printf(a, "%s_ref_R134a", pk), CALC_REFRIGERANT, REPORT_SEQ_R134A, &rp->r134a, &q, &ok, &rp->mk134a);
 	if (ok)
 		add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_R134A, "R134a", q);
 	if (rp->r134a)
 		quality_from_form(req, f, arena_printf(a, "%s_ref_R134a", pk), dq, CALC_REFRIGERANT, &rp->q134a);
 	rp->r410a = field_qty(req, f, arena_printf(a, "%s_ref_R410a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
+	mark_from_form(req, f, r, p, arena_printf(a, "%s_ref_R410a", pk), CALC_REFRIGERANT, REPORT_SEQ_R410A, &rp->r410a, &q, &ok, &rp->mk410a);
 	if (ok)
 		add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_R410A, "R410a", q);
 	if (rp->r410a)
@@ -380,6 +518,80 @@ static void rows_from_form(struct request *req, struct report_part *rp, int p, s
 	}
 }
 
+/* "One source type": at most one carried line a report; a second (and any after it) gets the message. */
+static void one_carry(struct request *req, const struct report *r, struct form *f)
+{
+	int seen = 0;
+
+	for (int p = 0; p < CALC_PART__MAX; p++)
+		for (int k = 0; k < CALC__MAX; k++)
+			for (int seq = 0; seq <= (k == CALC_REFRIGERANT ? REPORT_SEQ_R410A : 0); seq++) {
+				const struct report_mark *m = report_mark_of(r, p, k, seq);
+				const struct calc_line l = { .part = (enum calc_part)p, .item = (enum calc_item)k, .seq = seq };
+
+				if (k == CALC_REFRIGERANT && seq == 0)
+					continue;
+				if (!m || !m->carried_from || seen++ == 0)
+					continue;
+				form_error(f, report_line_field(&req->arena, &l),
+					   "每份報表僅能有一項排放源沿用（一種冷媒或一種滅火器）；此項請填寫實際數量。");
+			}
+}
+
+/* 排除之排放源: name and reason, both required on a row that has either (blank rows dropped). */
+static void exclusions_from_form(struct request *req, struct report *r, struct form *f)
+{
+	struct arena *a = &req->arena;
+
+	r->nexcl = 0;
+	for (int i = 1; i <= REPORT_EXCLUSIONS; i++) {
+		const char *nn = arena_printf(a, "excl_name_%d", i), *rn = arena_printf(a, "excl_reason_%d", i);
+		const char *nm = field_text(req, f, nn, 100), *why = field_text(req, f, rn, 300);
+
+		if (!*nm && !*why)
+			continue;
+		if (!*nm && !form_error_of(f, nn))
+			form_error(f, nn, "請填寫排除的排放源名稱。");
+		if (!*why && !form_error_of(f, rn))
+			form_error(f, rn, "請填寫排除的原因（必填）。");
+		r->excl_name[r->nexcl] = nm;
+		r->excl_reason[r->nexcl] = why;
+		r->nexcl++;
+	}
+}
+
+int report_check_carry(struct request *req, struct form *f, const struct report *r, const struct calc_line *lines, int n,
+		       const struct calc_result *res)
+{
+	long long own, kg;
+	char b[96], t[96];
+
+	if (dec_to_scaled_i64(res->total[CALC_OWN], 3, &own))
+		return 0;   /* report_check_total refuses it */
+	for (int i = 0; i < n; i++) {
+		const struct calc_line *l = &lines[i];
+		const struct report_mark *m = report_mark_of(r, l->part, l->item, l->seq);
+
+		if (!m || !m->carried_from || dec_to_scaled_i64(l->kg, 3, &kg))
+			continue;
+		dec_format_grouped(l->kg, b, sizeof(b));
+		dec_format_grouped(res->total[CALC_OWN], t, sizeof(t));
+		/* Exact integers: kg < 5 t, and kg / own < 0.05 % i.e. kg × 10000 < own × 5 (kg < 5e6 milli first: no overflow). */
+		if (kg >= REPORT_CARRY_MAX_MILLI) {
+			form_error(f, report_line_field(&req->arena, l),
+				   arena_printf(&req->arena, "沿用僅限排放量未達 5 公噸 CO₂e 的排放源：此項 %s kgCO₂e，請填寫實際數量。", b));
+			return 1;
+		}
+		if (kg * 10000 >= own * 5) {
+			form_error(f, report_line_field(&req->arena, l),
+				   arena_printf(&req->arena, "沿用僅限排放量未達本年度總排放量 0.05 %% 的排放源：此項 %s kgCO₂e，"
+						"總排放量（不含委外）%s kgCO₂e，請填寫實際數量。", b, t));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int report_from_form(struct request *req, struct report *r, struct form *f, struct calc_input *in, int *n)
 {
 	const struct form_val *rev = &req->in[REPORT_KEY_REVISION];
@@ -396,9 +608,11 @@ int report_from_form(struct request *req, struct report *r, struct form *f, stru
 		struct report_part *rp = &r->part[p];
 
 		memset(rp, 0, sizeof(*rp));
-		fixed_from_form(req, rp, p, f, r->dq, in, n);
+		fixed_from_form(req, r, rp, p, f, r->dq, in, n);
 		rows_from_form(req, rp, p, f, r->dq, in, n);
 	}
+	one_carry(req, r, f);
+	exclusions_from_form(req, r, f);
 	return 0;
 }
 

@@ -13,6 +13,16 @@
 /* An 其他能源 row's quantity (no factor, any unit): its thousandths still fit the BIGINT column. */
 #define REPORT_OTHER_MAX 1000000000000LL
 
+#define REPORT_EXCLUSIONS 20 /* at most this many excluded sources a report (SPEC-2 §2d) */
+
+/*
+ * The de minimis 沿用 (SPEC-2 §2d): a carried line's kgCO2e must be under
+ * 5 tCO2e and under 0.05 % of the agency's own total of the year, exactly:
+ * kg_milli < REPORT_CARRY_MAX_MILLI and kg_milli * 10000 < own_total_milli * 5.
+ */
+#define REPORT_CARRY_MAX_MILLI 5000000LL
+#define REPORT_CARRY_YEARS 2  /* carried for at most this many consecutive years */
+
 /* The largest revision a report can have (reports.revision is an INT UNSIGNED). */
 #define REPORT_REVISION_MAX 4294967295LL
 
@@ -46,6 +56,19 @@ struct report_defaults {
 	struct store_quality q[CALC__MAX];
 };
 
+/*
+ * A line's notation key or 沿用 (SPEC-2 §2d) as typed or stored: key "NE"
+ * or "IE" (or the bad value as sent), NULL for none (an empty quantity is
+ * NO); text its reason or place; carried_from the year whose real quantity
+ * the line reuses (0: none), carry 1 when the form's 沿用 box was ticked.
+ */
+struct report_mark {
+	const char *key;
+	const char *text;
+	int carried_from;
+	int carry;
+};
+
 /* The quantities of one part as text (what was typed, or what is stored). */
 struct report_part {
 	const char *qty[CALC__MAX];          /* fixed items; CALC_REFRIGERANT unused */
@@ -55,6 +78,8 @@ struct report_part {
 	const char *ref_type[REPORT_EXTRA], *ref_qty[REPORT_EXTRA];
 	/* The quality of each line: fixed items, R134a, R410a, the extra refrigerant rows. */
 	struct report_quality qk[CALC__MAX], q134a, q410a, qref[REPORT_EXTRA];
+	/* NE / IE / 沿用 of the fixed items and the two named refrigerants. */
+	struct report_mark mk[CALC__MAX], mk134a, mk410a;
 	int nother;
 	const char *other_name[REPORT_EXTRA], *other_unit[REPORT_EXTRA], *other_qty[REPORT_EXTRA];
 };
@@ -73,6 +98,11 @@ struct report {
 	const struct store_report *st;
 	const struct report_defaults *dq;    /* the items' default quality values (report_load, report_from_form) */
 	struct report_part part[CALC_PART__MAX];
+	/* 排除之排放源: name and reason of each (as typed or stored). */
+	int nexcl;
+	const char *excl_name[REPORT_EXCLUSIONS], *excl_reason[REPORT_EXCLUSIONS];
+	/* The agency's report of the year before (what 沿用 reuses), or NULL; set by the page before report_from_form(). */
+	const struct report *prev;
 };
 
 /*
@@ -129,6 +159,25 @@ int report_from_form(struct request *req, struct report *r, struct form *f,
  */
 int report_check_total(struct request *req, struct form *f, const struct calc_line *lines, int n,
 		       const struct calc_result *res);
+
+/*
+ * The de minimis thresholds of the carried line (at most one: report_from_form
+ * refuses a second), with the year's own total: when over, the message
+ * beside its field and 1; else 0.
+ */
+int report_check_carry(struct request *req, struct form *f, const struct report *r, const struct calc_line *lines, int n,
+		       const struct calc_result *res);
+
+/*
+ * What 沿用 could reuse for the line (part, item, seq) of r, from r->prev:
+ * 1 with *qty (text) and *from (the year of the real figure), 2 when that
+ * would be a third consecutive year (*from set), 0 none (not a fugitive
+ * line of the own part, or no figure the year before).
+ */
+int report_carry_source(const struct report *r, int part, int item, int seq, const char **qty, int *from);
+
+/* The mark of a fixed item or named refrigerant (part, item, seq) of r, or NULL for other lines. */
+const struct report_mark *report_mark_of(const struct report *r, int part, int item, int seq);
 
 /* The quality values typed for line l (by part, item, seq), or NULL. */
 const struct report_quality *report_typed_quality(const struct report *r, const struct calc_line *l);

@@ -214,6 +214,100 @@ static void quality_block(struct request *req, const struct form *f, const struc
 	html(o, "</details>");
 }
 
+/* The message of field name, if any, as a paragraph with its id (aria-describedby points at it). */
+static void field_error_p(struct strbuf *o, const char *name, const char *err)
+{
+	if (!err)
+		return;
+	html(o, "<p class=\"field-error\" id=\"e-");
+	html_attr(o, name);
+	html(o, "\">");
+	html_txt(o, err);
+	html(o, "</p>");
+}
+
+/*
+ * Beside a fixed item's or named refrigerant's quantity (field fld): the
+ * 沿用 box when the year before has a real figure to reuse (or why not, in
+ * a third year), and the NE / IE mark with its reason or place.  Read-only:
+ * what is stored, as text.
+ */
+static void mark_block(struct request *req, const struct form *f, const struct report *r, int p, const char *fld, int item,
+		       int seq, const struct report_mark *m, int ro)
+{
+	struct strbuf *o = &req->body;
+	struct arena *a = &req->arena;
+	const char *mname = arena_printf(a, "%s_mark", fld), *tname = arena_printf(a, "%s_mark_text", fld);
+	const char *cname = arena_printf(a, "%s_carry", fld), *src = NULL, *merr = form_error_of(f, mname);
+	const char *unit = item == CALC_REFRIGERANT ? "公斤" : calc_items[item].unit;
+	int from = 0, rc = ro ? 0 : report_carry_source(r, p, item, seq, &src, &from);
+
+	if (ro) {
+		if (m->carried_from) {
+			html(o, "<p class=\"carried\" id=\"carried-");
+			html_attr(o, fld);
+			strbuf_addf(o, "\"><span class=\"status s2\">沿用</span> 沿用 %d 年數量（微量排放源，環部氣字第1149114687號）</p>",
+				    m->carried_from);
+		}
+		if (m->key) {
+			html(o, "<p class=\"notation\" id=\"mark-");
+			html_attr(o, fld);
+			html(o, "\"><span class=\"status s1\">");
+			html_txt(o, m->key);
+			html(o, "</span> ");
+			html(o, !strcmp(m->key, "NE") ? "未估算，原因：" : "已包含於：");
+			html_txt(o, m->text ? m->text : "");
+			html(o, "</p>");
+		}
+		return;
+	}
+	if (rc == 1) {
+		html(o, "<p class=\"carry\"><input type=\"checkbox\" id=\"f-");
+		html_attr(o, cname);
+		html(o, "\" name=\"");
+		html_attr(o, cname);
+		html(o, "\" value=\"1\"");
+		if (m->carry)
+			html(o, " checked");
+		html(o, "> <label for=\"f-");
+		html_attr(o, cname);
+		strbuf_addf(o, "\">沿用 %d 年數量（", from);
+		html_txt(o, src);
+		html(o, " ");
+		html_txt(o, unit);
+		html(o, "；微量排放源，限一項、最多連續兩年）</label></p>");
+	} else if (rc == 2) {
+		strbuf_addf(o, "<p class=\"muted carry-ended\">此項已連續沿用兩年（%d 年的數量），本年度須填寫實際數量。</p>", from);
+	}
+	html(o, "<details class=\"mark\" id=\"mark-");
+	html_attr(o, fld);
+	html(o, "\"");
+	if (m->key || m->text || merr || form_error_of(f, tname))
+		html(o, " open");
+	html(o, "><summary>未填數量時的註記（NE／IE）</summary><div class=\"field\"><label for=\"f-");
+	html_attr(o, mname);
+	html(o, "\">註記</label><div class=\"control\"><select id=\"f-");
+	html_attr(o, mname);
+	html(o, "\" name=\"");
+	html_attr(o, mname);
+	html(o, "\"");
+	if (merr) {
+		html(o, " aria-invalid=\"true\" aria-describedby=\"e-");
+		html_attr(o, mname);
+		html(o, "\"");
+	}
+	html(o, ">");
+	html_option(o, "", "無（空白即未發生 NO）", !m->key);
+	html_option(o, "NE", "NE 未估算", m->key && !strcmp(m->key, "NE"));
+	html_option(o, "IE", "IE 已包含於他處", m->key && !strcmp(m->key, "IE"));
+	html(o, "</select>");
+	field_error_p(o, mname, merr);
+	html(o, "</div></div>");
+	struct field t = { .name = tname, .label = "NE 的原因／IE 包含於何處", .value = m->text, .maxlength = 300 };
+	form_field(req, f, &t);
+	html(o, "</details>");
+}
+
 static void render_part(struct request *req, const struct form *f, const struct calc_table *t,
 			const struct report *r, const struct report *prev, int p, int ro)
 {
@@ -226,6 +320,7 @@ static void render_part(struct request *req, const struct form *f, const struct 
 #define ITEM(k, lbl) do { \
 		const char *fld_ = N("%s_%s", pk, calc_items[k].key); \
 		qty_field(req, f, fld_, lbl, rp->qty[k], calc_items[k].unit, last_of(prev, p, k), ro); \
+		mark_block(req, f, r, p, fld_, k, 0, &rp->mk[k], ro); \
 		if (rp->qty[k]) \
 			quality_block(req, f, r, fld_, k, &rp->qk[k], lbl, ro); \
 	} while (0)
@@ -246,9 +341,11 @@ static void render_part(struct request *req, const struct form *f, const struct 
 	ITEM(CALC_EXT_KBC, "KBC乾粉滅火器補充");
 	html(o, "<h3>冷媒補充量(含大樓冷氣、中央空調冰水主機、車用冷媒等)</h3>");
 	qty_field(req, f, N("%s_ref_R134a", pk), "冷媒型號R134a，補充", rp->r134a, "公斤", prev && prev->id ? prev->part[p].r134a : NULL, ro);
+	mark_block(req, f, r, p, N("%s_ref_R134a", pk), CALC_REFRIGERANT, REPORT_SEQ_R134A, &rp->mk134a, ro);
 	if (rp->r134a)
 		quality_block(req, f, r, N("%s_ref_R134a", pk), CALC_REFRIGERANT, &rp->q134a, "冷媒R134a", ro);
 	qty_field(req, f, N("%s_ref_R410a", pk), "冷媒型號R410a，補充", rp->r410a, "公斤", prev && prev->id ? prev->part[p].r410a : NULL, ro);
+	mark_block(req, f, r, p, N("%s_ref_R410a", pk), CALC_REFRIGERANT, REPORT_SEQ_R410A, &rp->mk410a, ro);
 	if (rp->r410a)
 		quality_block(req, f, r, N("%s_ref_R410a", pk), CALC_REFRIGERANT, &rp->q410a, "冷媒R410a", ro);
 	int rows = rp->nref + (ro ? 0 : 2);
@@ -283,6 +380,40 @@ static void render_part(struct request *req, const struct form *f, const struct 
 	}
 #undef ITEM
 #undef N
+}
+
+/* 排除之排放源: rows of name and reason (the stored ones and two blank, at most REPORT_EXCLUSIONS); read-only, a table. */
+static void render_exclusions(struct request *req, const struct form *f, const struct report *r, int ro)
+{
+	struct strbuf *o = &req->body;
+	struct arena *a = &req->arena;
+	int rows = r->nexcl + 2;
+
+	html(o, "<fieldset id=\"exclusions\"><legend>排除之排放源</legend><p class=\"muted\">未納入本報表的排放源，"
+		"請逐項說明排除原因（最多 20 項）。</p>");
+	if (ro) {
+		html(o, "<table id=\"exclusions-table\"><thead><tr><th>排放源</th><th>排除原因</th></tr></thead><tbody>");
+		for (int i = 0; i < r->nexcl; i++) {
+			strbuf_addf(o, "<tr id=\"excl-%d\"><td>", i + 1);
+			html_txt(o, r->excl_name[i]);
+			html(o, "</td><td>");
+			html_txt(o, r->excl_reason[i]);
+			html(o, "</td></tr>");
+		}
+		if (!r->nexcl)
+			html(o, "<tr><td colspan=\"2\" class=\"empty\">無排除之排放源。</td></tr>");
+		html(o, "</tbody></table></fieldset>");
+		return;
+	}
+	if (rows > REPORT_EXCLUSIONS)
+		rows = REPORT_EXCLUSIONS;
+	for (int i = 0; i < rows; i++) {
+		text_field(req, f, arena_printf(a, "excl_name_%d", i + 1), arena_printf(a, "排除之排放源 %d", i + 1),
+			   i < r->nexcl ? r->excl_name[i] : NULL, 100, 0);
+		text_field(req, f, arena_printf(a, "excl_reason_%d", i + 1), arena_printf(a, "排除原因 %d", i + 1),
+			   i < r->nexcl ? r->excl_reason[i] : NULL, 300, 0);
+	}
+	html(o, "</fieldset>");
 }
 
 static void fmt_dec(struct strbuf *o, dec_t d)
@@ -502,6 +633,13 @@ static void render_results(struct request *req, const struct calc_table *t, cons
 		}
 		if (l->provisional)
 			html(o, " <span class=\"status s1\">暫用</span>");
+		{
+			const struct report_mark *m = report_mark_of(r, l->part, l->item, l->seq);
+
+			if (m && m->carried_from)
+				strbuf_addf(o, " <span class=\"status s2\" id=\"carried-line-%s\">沿用 %d 年</span>",
+					    report_line_field(&req->arena, l), m->carried_from);
+		}
 		strbuf_addf(o, "</td><td>%s／%s／範疇%s</td><td class=\"num\">", calc_category_labels[l->category],
 			    calc_iso_labels[l->iso_category], l->scope == 1 ? "一" : l->scope == 2 ? "二" : "三");
 		fmt_dec(o, l->quantity);
@@ -732,6 +870,7 @@ void report_render(struct request *req, const struct report_page *pg)
 	html(o, "</textarea></div></div>");
 	render_part(req, pg->f, pg->t, r, pg->prev, CALC_OUTSOURCED, ro);
 	html(o, "</fieldset>");
+	render_exclusions(req, pg->f, r, ro);
 	if (pg->res)
 		render_results(req, pg->t, r, pg->lines, pg->n, pg->res);
 	if (!ro) {

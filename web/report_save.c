@@ -71,6 +71,17 @@ static void flat_quality(struct arena *a, struct flat *fl, const char *key, cons
 	flat_add(fl, arena_printf(a, "%s.ad_basis", key), arena_printf(a, "%s 不確定性依據", label), q->basis);
 }
 
+/* A line's NE / IE mark and its 沿用 as audit entries (a mark's text alone is not kept: nothing is stored). */
+static void flat_mark(struct arena *a, struct flat *fl, const char *key, const char *label, const struct report_mark *m)
+{
+	if (m->key)
+		flat_add(fl, arena_printf(a, "%s.mark", key), arena_printf(a, "%s 註記", label),
+			 arena_printf(a, "%s：%s", m->key, m->text ? m->text : ""));
+	if (m->carried_from)
+		flat_add(fl, arena_printf(a, "%s.carried", key), arena_printf(a, "%s 沿用", label),
+			 arena_printf(a, "沿用 %d 年數量", m->carried_from));
+}
+
 static void flatten(struct arena *a, const struct report *r, struct flat *fl)
 {
 	fl->n = 0;
@@ -88,12 +99,15 @@ static void flatten(struct arena *a, const struct report *r, struct flat *fl)
 
 				flat_add(fl, key, label, rp->qty[k]);
 				flat_quality(a, fl, key, label, &rp->qk[k]);
+				flat_mark(a, fl, key, label, &rp->mk[k]);
 			}
 		flat_add(fl, arena_printf(a, "%s.generator_name", pk), arena_printf(a, "%s 發電機設施名稱", pl), rp->generator_name);
 		flat_add(fl, arena_printf(a, "%s.R134a", pk), arena_printf(a, "%s 冷媒R134a", pl), rp->r134a);
 		flat_quality(a, fl, arena_printf(a, "%s.R134a", pk), arena_printf(a, "%s 冷媒R134a", pl), &rp->q134a);
+		flat_mark(a, fl, arena_printf(a, "%s.R134a", pk), arena_printf(a, "%s 冷媒R134a", pl), &rp->mk134a);
 		flat_add(fl, arena_printf(a, "%s.R410a", pk), arena_printf(a, "%s 冷媒R410a", pl), rp->r410a);
 		flat_quality(a, fl, arena_printf(a, "%s.R410a", pk), arena_printf(a, "%s 冷媒R410a", pl), &rp->q410a);
+		flat_mark(a, fl, arena_printf(a, "%s.R410a", pk), arena_printf(a, "%s 冷媒R410a", pl), &rp->mk410a);
 		for (int i = 0; i < rp->nref; i++) {
 			flat_add(fl, arena_printf(a, "%s.ref%d", pk, i + 1), arena_printf(a, "%s 其他冷媒 %d", pl, i + 1),
 				 arena_printf(a, "%s %s 公斤", rp->ref_type[i], rp->ref_qty[i] ? rp->ref_qty[i] : ""));
@@ -105,6 +119,9 @@ static void flatten(struct arena *a, const struct report *r, struct flat *fl)
 				 arena_printf(a, "%s %s %s", rp->other_name[i], rp->other_qty[i] ? rp->other_qty[i] : "",
 					      rp->other_unit[i]));
 	}
+	for (int i = 0; i < r->nexcl; i++)
+		flat_add(fl, arena_printf(a, "excl%d", i + 1), arena_printf(a, "排除之排放源 %d", i + 1),
+			 arena_printf(a, "%s：%s", r->excl_name[i], r->excl_reason[i]));
 }
 
 static const char *flat_get(const struct flat *fl, const char *key, const char **label)
@@ -139,15 +156,28 @@ static int milli_of(const char *s, long long *m)
 enum { SAVE_DB = -1, SAVE_UNFIT = -2, SAVE_STALE = -3, SAVE_LOCKED = -4, SAVE_CONFIRMED = -5 };
 
 static int insert_item(struct db *db, long long rid, int part, const char *item, int seq, const char *refrigerant,
-		       const char *name, const char *unit, const char *qty, const struct report_quality *typed)
+		       const char *name, const char *unit, const char *qty, const struct report_quality *typed,
+		       const struct report_mark *mk)
 {
 	struct store_quality q;
+	struct store_notation nt = { 0 };
 	long long m = 0;
 
 	if (qty && milli_of(qty, &m))
 		return SAVE_UNFIT;
 	report_item_quality(qty ? typed : NULL, &q);
-	return store_report_item_add(db, rid, (enum calc_part)part, item, seq, refrigerant, name, unit, qty ? &m : NULL, &q);
+	if (store_report_item_add(db, rid, (enum calc_part)part, item, seq, refrigerant, name, unit, qty ? &m : NULL, &q))
+		return SAVE_DB;
+	if (!mk)
+		return 0;
+	/* The form checked it: a mark has its text and no quantity, a carried line its quantity. */
+	if (mk->key && !qty) {
+		nt.key = !strcmp(mk->key, "NE") ? STORE_NOTATION_NE : STORE_NOTATION_IE;
+		snprintf(nt.text, sizeof(nt.text), "%s", mk->text ? mk->text : "");
+	} else if (mk->carried_from && qty) {
+		nt.carried_from = mk->carried_from;
+	}
+	return store_report_item_notation(db, rid, (enum calc_part)part, item, seq, &nt) ? SAVE_DB : 0;
 }
 
 /* What was typed, as report_items rows (all of them again). */
@@ -162,21 +192,32 @@ static int write_items(struct db *db, long long rid, const struct report *r)
 
 		for (int k = 0; k < CALC__MAX && !rc; k++) {
 			const char *name = k == CALC_GENERATOR_DIESEL ? rp->generator_name : NULL;
-			if (k == CALC_REFRIGERANT || (!rp->qty[k] && !(name && *name)))
+			if (k == CALC_REFRIGERANT || (!rp->qty[k] && !(name && *name) && !rp->mk[k].key))
 				continue;
-			rc = insert_item(db, rid, p, calc_items[k].key, 0, NULL, name, NULL, rp->qty[k], &rp->qk[k]);
+			rc = insert_item(db, rid, p, calc_items[k].key, 0, NULL, name, NULL, rp->qty[k], &rp->qk[k], &rp->mk[k]);
 		}
-		if (!rc && rp->r134a)
-			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R134A, "R134a", NULL, NULL, rp->r134a, &rp->q134a);
-		if (!rc && rp->r410a)
-			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R410A, "R410a", NULL, NULL, rp->r410a, &rp->q410a);
+		if (!rc && (rp->r134a || rp->mk134a.key))
+			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R134A, "R134a", NULL, NULL, rp->r134a, &rp->q134a,
+					 &rp->mk134a);
+		if (!rc && (rp->r410a || rp->mk410a.key))
+			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R410A, "R410a", NULL, NULL, rp->r410a, &rp->q410a,
+					 &rp->mk410a);
 		for (int i = 0; i < rp->nref && !rc; i++)
 			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_EXTRA + i, rp->ref_type[i], NULL, NULL, rp->ref_qty[i],
-					 &rp->qref[i]);
+					 &rp->qref[i], NULL);
 		for (int i = 0; i < rp->nother && !rc; i++)
-			rc = insert_item(db, rid, p, "other", i + 1, NULL, rp->other_name[i], rp->other_unit[i], rp->other_qty[i], NULL);
+			rc = insert_item(db, rid, p, "other", i + 1, NULL, rp->other_name[i], rp->other_unit[i], rp->other_qty[i], NULL,
+					 NULL);
 	}
-	return rc;
+	if (rc)
+		return rc;
+	/* 排除之排放源, all of them again. */
+	if (store_report_exclusions_clear(db, rid))
+		return SAVE_DB;
+	for (int i = 0; i < r->nexcl; i++)
+		if (store_report_exclusion_add(db, rid, i + 1, r->excl_name[i], r->excl_reason[i]))
+			return SAVE_DB;
+	return 0;
 }
 
 /* The computed lines, as report_lines rows with the quality values in force, and their gases (all of them again). */

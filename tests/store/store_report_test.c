@@ -1,5 +1,7 @@
 /* store_report_test.c: the report's store (store_report, and the agency's years of store_year) against the test stack's MariaDB, inside a transaction rolled back. */
 #include <limits.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "report_status.h"
 #include "store_report.h"
@@ -377,6 +379,88 @@ static void test_years(struct db *db, long long agency, int county, int year)
 	   "store_year_report_each: that year locked, no other");
 }
 
+struct excls {
+	struct store_report_exclusion row[4];
+	int n;
+};
+
+static int take_excl(void *ctx, const struct store_report_exclusion *e)
+{
+	struct excls *v = ctx;
+
+	if (v->n < 4)
+		v->row[v->n++] = *e;
+	return 0;
+}
+
+struct noted {
+	struct store_report_noted row[4];
+	int n;
+};
+
+static int take_noted(void *ctx, const struct store_report_noted *r)
+{
+	struct noted *v = ctx;
+
+	if (v->n < 4)
+		v->row[v->n++] = *r;
+	return 0;
+}
+
+/* SPEC-2 §2d: NE / IE on an item without quantity, 沿用 on one with; exclusions; the county-wide lists. */
+static void test_notation(struct db *db, long long rid, long long agency, int county, int year)
+{
+	const long long three = 3000;
+	struct store_notation ne = { .key = STORE_NOTATION_NE }, ie = { .key = STORE_NOTATION_IE }, carried = { .carried_from = 2019 };
+	struct items v = { .n = 0 };
+	struct excls e = { .n = 0 };
+	struct noted nd = { .n = 0 };
+
+	snprintf(ne.text, sizeof(ne.text), "%s", "無法取得補充紀錄");
+	snprintf(ie.text, sizeof(ie.text), "%s", "併入總務處電費");
+	ok(store_report_items_clear(db, rid) == 0, "(items cleared)");
+	ok(store_report_item_add(db, rid, CALC_OWN, "lpg", 0, NULL, NULL, NULL, NULL, NULL) == 0 &&
+	   store_report_item_notation(db, rid, CALC_OWN, "lpg", 0, &ne) == 0, "an NE item with its reason");
+	ok(store_report_item_add(db, rid, CALC_OUTSOURCED, "electricity", 0, NULL, NULL, NULL, NULL, NULL) == 0 &&
+	   store_report_item_notation(db, rid, CALC_OUTSOURCED, "electricity", 0, &ie) == 0, "an IE item naming where");
+	ok(store_report_item_add(db, rid, CALC_OWN, "ext_co2", 0, NULL, NULL, NULL, &three, NULL) == 0 &&
+	   store_report_item_notation(db, rid, CALC_OWN, "ext_co2", 0, &carried) == 0, "a carried item with its quantity");
+	ok(store_report_item_add(db, rid, CALC_OWN, "natural_gas", 0, NULL, NULL, NULL, &three, NULL) == 0 &&
+	   store_report_item_notation(db, rid, CALC_OWN, "natural_gas", 0, NULL) == 0, "a plain item: nothing to set");
+	ok(store_report_items(db, rid, take_item, &v) == 0 && v.n == 4, "four items read back (%d)", v.n);
+	ok(v.n == 4 && !strcmp(v.row[0].item, "ext_co2") && v.row[0].n.carried_from == 2019 && v.row[0].n.key == STORE_NOTATION_NONE &&
+	   v.row[0].has_quantity && v.row[0].quantity_milli == 3000, "ext_co2: 沿用 2019, quantity 3");
+	ok(v.n == 4 && !strcmp(v.row[1].item, "lpg") && v.row[1].n.key == STORE_NOTATION_NE && !v.row[1].has_quantity &&
+	   !strcmp(v.row[1].n.text, "無法取得補充紀錄") && !v.row[1].n.carried_from, "lpg: NE with its reason, no quantity");
+	ok(v.n == 4 && !strcmp(v.row[2].item, "natural_gas") && v.row[2].n.key == STORE_NOTATION_NONE && !*v.row[2].n.text &&
+	   !v.row[2].n.carried_from, "natural_gas: no notation");
+	ok(v.n == 4 && v.row[3].part == CALC_OUTSOURCED && v.row[3].n.key == STORE_NOTATION_IE && !strcmp(v.row[3].n.text, "併入總務處電費"),
+	   "outsourced electricity: IE naming where");
+	/* The schema's own checks: a notation with a quantity, a carried line without one. */
+	ok(db_exec_sql(db, "UPDATE report_items SET quantity_milli = 1 WHERE report_id = @r AND item = 'lpg'") != 0,
+	   "the schema refuses a quantity on an NE item");
+	ok(db_exec_sql(db, "UPDATE report_items SET quantity_milli = NULL WHERE report_id = @r AND item = 'ext_co2'") != 0,
+	   "the schema refuses a carried item without a quantity");
+
+	ok(store_report_exclusions_clear(db, rid) == 0 && store_report_exclusion_add(db, rid, 1, "宿舍瓦斯", "由住宿者自付，非機關控制") == 0 &&
+	   store_report_exclusion_add(db, rid, 2, "員工通勤", "類別三，本年度不盤查") == 0, "two exclusions");
+	ok(store_report_exclusions(db, rid, take_excl, &e) == 0 && e.n == 2 && e.row[0].seq == 1 && !strcmp(e.row[0].name, "宿舍瓦斯") &&
+	   !strcmp(e.row[1].reason, "類別三，本年度不盤查") && e.row[0].agency_id == agency, "read back by seq, with the agency");
+	e.n = 0;
+	ok(store_report_exclusions_county(db, county, year, take_excl, &e) == 0 && e.n >= 2, "the county-year's list has them");
+	ok(store_report_noted_county(db, county, year, take_noted, &nd) == 0, "the county-year's marked and carried lines");
+	{
+		int mine = 0;
+
+		for (int i = 0; i < nd.n; i++)
+			mine += nd.row[i].agency_id == agency;
+		is_int(mine, 3, "three of this agency: NE, IE and 沿用, not the plain one");
+	}
+	ok(store_report_exclusions_clear(db, rid) == 0 && store_report_exclusions(db, rid, take_excl, &(struct excls){ .n = 0 }) == 0 &&
+	   store_test_int(db, "SELECT COUNT(*) FROM report_exclusions WHERE report_id = @r") == 0, "cleared");
+	ok(store_report_exclusion_add(db, rid, 1, "宿舍瓦斯", "x") == 0, "(one again, for the cascade)");
+}
+
 static void test_save_checks(struct db *db, long long agency, int year)
 {
 	is_int(store_report_token_is(db, agency, year, "0123456789abcdef0123456789abcdef"), 1, "the save token is the row's");
@@ -410,6 +494,7 @@ int main(void)
 	test_lines(&db, rid);
 	test_gases(&db, rid);
 	test_save_checks(&db, agency, year);
+	test_notation(&db, rid, agency, county, year);
 
 	ok(db_rollback(&db) == 0, "rolled back");
 	is_int(store_test_int(&db, "SELECT COUNT(*) FROM reports WHERE agency_id = @a AND year = @y"), 0, "nothing of it is left");

@@ -37,7 +37,8 @@ static int take_line(void *ctx, const struct store_workflow_line *v)
 	" AND v.version_no = @v AND v.part = i.part AND v.item = i.item AND v.seq = i.seq AND v.refrigerant <=> i.refrigerant" \
 	" AND v.name <=> i.name AND v.unit <=> i.unit AND v.quantity_milli <=> i.quantity_milli AND v.a1 <=> i.a1 AND v.a2 <=> i.a2" \
 	" AND v.a3 <=> i.a3 AND v.dq_note <=> i.dq_note AND v.dq_keeper <=> i.dq_keeper AND v.ad_lower_milli <=> i.ad_lower_milli" \
-	" AND v.ad_upper_milli <=> i.ad_upper_milli AND v.ad_basis <=> i.ad_basis WHERE i.report_id = @r"
+	" AND v.ad_upper_milli <=> i.ad_upper_milli AND v.ad_basis <=> i.ad_basis AND v.notation <=> i.notation" \
+	" AND v.notation_text <=> i.notation_text AND v.carried_from <=> i.carried_from WHERE i.report_id = @r"
 #define SAME_LINES "SELECT COUNT(*) FROM report_lines l JOIN report_version_lines v ON v.report_id = l.report_id" \
 	" AND v.version_no = @v AND v.part = l.part AND v.item = l.item AND v.seq = l.seq AND v.category = l.category" \
 	" AND v.scope = l.scope AND v.quantity_milli = l.quantity_milli AND v.kg_milli = l.kg_milli" \
@@ -104,6 +105,26 @@ static void test_return(struct db *db, long long rid, long long account)
 	ok(q(db, "UPDATE reports SET filed = 1, revision = revision + 1 WHERE id = @r") == 0, "filed again (revision 6)");
 }
 
+static int version_noted(void *ctx, const struct store_report_noted *r)
+{
+	struct vnoted { int n, carried, ie, excl; } *c = ctx;
+
+	c->n++;
+	if (r->n.carried_from && r->has_quantity)
+		c->carried = r->n.carried_from;
+	if (r->n.key == STORE_NOTATION_IE && !strcmp(r->n.text, "併入總務處"))
+		c->ie++;
+	return 0;
+}
+
+static int version_excl(void *ctx, const struct store_report_exclusion *e)
+{
+	struct vnoted { int n, carried, ie, excl; } *c = ctx;
+
+	c->excl += (e->seq == 1 && !strcmp(e->name, "宿舍瓦斯")) || (e->seq == 2 && !strcmp(e->reason, "本年度不盤查"));
+	return 0;
+}
+
 static void test_confirm(struct db *db, long long rid, long long account)
 {
 	struct lines ls = { .n = 0 };
@@ -128,6 +149,16 @@ static void test_confirm(struct db *db, long long rid, long long account)
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_line_gases WHERE report_id = @r AND version_no = 1"), 2,
 	       "two gases copied");
 	is_int(store_test_int(db, SAME_GASES), 2, "each equal to its live gas, its interval (or NULL) included");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_exclusions v JOIN report_exclusions e USING (report_id, seq)"
+				  " WHERE v.report_id = @r AND v.version_no = 1 AND BINARY v.name = BINARY e.name AND BINARY v.reason = BINARY e.reason"), 2,
+	       "the two exclusions copied");
+	{
+		struct vnoted { int n, carried, ie, excl; } c = { 0, 0, 0, 0 };
+
+		ok(store_workflow_version_noted(db, rid, 1, version_noted, &c) == 0 && c.n == 2 && c.carried == 2019 && c.ie == 1,
+		   "the version's noted items: 沿用 2019 and the IE with its place");
+		ok(store_workflow_version_exclusions(db, rid, 1, version_excl, &c) == 0 && c.excl == 2, "the version's exclusions listed");
+	}
 	is_int(store_workflow_confirm(db, rid, 6, account, &v), STORE_WORKFLOW_ALREADY_CONFIRMED, "confirmed twice: already_confirmed");
 	is_int(store_workflow_return(db, rid, 6, account, "x"), STORE_WORKFLOW_ALREADY_CONFIRMED, "return of a confirmed report: refused");
 
@@ -158,6 +189,8 @@ static void test_immutable(struct db *db)
 		"DELETE FROM report_version_lines WHERE report_id = @r",
 		"UPDATE report_version_line_gases SET kg_milli = 1 WHERE report_id = @r",
 		"DELETE FROM report_version_line_gases WHERE report_id = @r",
+		"UPDATE report_version_exclusions SET reason = 'x' WHERE report_id = @r",
+		"DELETE FROM report_version_exclusions WHERE report_id = @r",
 	};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
@@ -298,6 +331,10 @@ int main(void)
 	   q(&db, "INSERT INTO report_line_gases VALUES (@r, 'own', 'electricity', 0, 'CO2', 474, 7000, 7000),"
 		  " (@r, 'own', 'refrigerant', 2, 'HFCs', 19610000, NULL, NULL)") == 0,
 	   "three items, two lines and their gases");
+	ok(q(&db, "UPDATE report_items SET carried_from = 2019 WHERE report_id = @r AND item = 'electricity'") == 0 &&
+	   q(&db, "UPDATE report_items SET notation = 'IE', notation_text = '併入總務處' WHERE report_id = @r AND item = 'other'") == 0 &&
+	   q(&db, "INSERT INTO report_exclusions (report_id, seq, name, reason) VALUES (@r, 1, '宿舍瓦斯', '住宿者自付'),"
+		  " (@r, 2, '員工通勤', '本年度不盤查')") == 0, "an item 沿用 2019, one IE, two exclusions (SPEC-2 §2d)");
 
 	test_refusals(&db, rid, account);
 	test_return(&db, rid, account);

@@ -1,0 +1,202 @@
+// exclusions.test.mjs: issue 13 item 4 (SPEC-2 §2d) on the agency form — 排除之排放源 with their reasons,
+// the NE / IE notation keys with their reason or place, and the de minimis 沿用 of one fugitive line
+// (MOENV 2025-12-19): allowed in its first and second year, refused in the third, over 0.05 % of the
+// year's own total or over 5 tCO₂e, for a second line, or with another quantity typed.  Every refusal:
+// 400, the message beside the field, the input back, nothing written.  The year before (2018) is
+// seeded in SQL so that each case is one save of 2019.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { csrfOf, sql, loginAs as login } from '../lib.mjs';
+
+const Y = 2019;               // a year no other suite writes for 連江縣環境資源局
+const CODE = '371040000A';
+const AG = `(SELECT id FROM agencies WHERE code = '${CODE}')`;
+const report = (y = Y) => `(SELECT id FROM reports WHERE agency_id = ${AG} AND year = ${y})`;
+const contact = sql(`SELECT IFNULL(contact_name, ''), IFNULL(contact_phone, ''), IFNULL(contact_email, '') FROM agencies WHERE code = '${CODE}'`)[0];
+const wipe = () => sql(`DELETE FROM reports WHERE agency_id = ${AG} AND year IN (${Y - 1}, ${Y})`);
+sql(`UPDATE agencies SET contact_name = '承辦', contact_phone = '0836-22381', contact_email = 'x@example.gov.tw' WHERE code = '${CODE}'`);
+wipe();
+after(() => {
+  const v = (s) => (s === '' ? 'NULL' : `'${s}'`);
+  wipe();
+  sql(`UPDATE agencies SET contact_name = ${v(contact[0])}, contact_phone = ${v(contact[1])}, contact_email = ${v(contact[2])} WHERE code = '${CODE}'`);
+});
+
+// The year before: electricity and a real 3 kg CO₂ extinguisher refill (and 1 kg R134a), as saved then.
+function seedPrev({ ext = 3000, carriedFrom = null, r134a = 1000 } = {}) {
+  sql(`DELETE FROM reports WHERE agency_id = ${AG} AND year = ${Y - 1}`);
+  sql(`INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, updated_by)
+       SELECT ${AG}, ${Y - 1}, 1, 1, '辦公廳舍', 0, 0, id FROM accounts WHERE agency_id = ${AG} LIMIT 1`);
+  sql(`INSERT INTO report_items (report_id, part, item, seq, refrigerant, quantity_milli, carried_from) VALUES
+       (${report(Y - 1)}, 'own', 'electricity', 0, NULL, 20000000, NULL),
+       (${report(Y - 1)}, 'own', 'ext_co2', 0, NULL, ${ext}, ${carriedFrom ?? 'NULL'}),
+       (${report(Y - 1)}, 'own', 'refrigerant', 1, 'R134a', ${r134a}, NULL)`);
+}
+
+async function form(c) {
+  const r = await c.get(`/report/edit?year=${Y}`);
+  return { page: r, csrf: csrfOf(r.text), revision: (r.text.match(/name="revision" value="(\d+)"/) || [])[1] };
+}
+async function post(c, fields) {
+  const f = await form(c);
+  return c.post('/report/edit', { csrf: f.csrf, year: String(Y), revision: f.revision, action: 'save', scope_text: '辦公廳舍', ...fields });
+}
+const errorOf = (html, name) => (html.match(new RegExp(`id="e-${name}">([^<]*)<`)) || [])[1];
+const errors = (html) => (html.match(/class="field-error"[^>]*>[^<]*/g) || []).join(' | ');
+// Everything this agency's 2019 report has: a refused save must leave it exactly as it was.
+const snapshot = () => JSON.stringify([
+  sql(`SELECT revision, own_total_milli FROM reports WHERE id = ${report()}`),
+  sql(`SELECT part, item, seq, IFNULL(quantity_milli, '-'), IFNULL(notation, '-'), IFNULL(notation_text, '-'), IFNULL(carried_from, '-')
+       FROM report_items WHERE report_id = ${report()} ORDER BY part, item, seq`),
+  sql(`SELECT seq, name, reason FROM report_exclusions WHERE report_id = ${report()} ORDER BY seq`),
+  sql(`SELECT COUNT(*) FROM audit_log WHERE agency_id = ${AG} AND year = ${Y}`),
+]);
+
+test('NE without a reason, IE without a place, a quantity with a mark: refused beside the field, the input back, nothing written', async () => {
+  seedPrev();
+  const c = await login('Z', CODE);
+  const before = snapshot();
+  let r = await post(c, { own_electricity: '20000', own_lpg_mark: 'NE' });
+  assert.equal(r.status, 400);
+  assert.match(errorOf(r.text, 'own_lpg_mark_text') || '', /標示 NE（未估算）時，請填寫未估算的原因/);
+  assert.match(r.text, /<option value="NE" selected>NE 未估算<\/option>/, 'the mark comes back');
+  assert.match(r.text, /name="own_electricity" type="text" value="20000"/, 'the quantity comes back');
+
+  r = await post(c, { own_electricity: '20000', outsourced_electricity_mark: 'IE', outsourced_electricity_mark_text: '' });
+  assert.equal(r.status, 400);
+  assert.match(errorOf(r.text, 'outsourced_electricity_mark_text') || '', /標示 IE（已包含於他處）時，請註明包含於何處/);
+
+  r = await post(c, { own_electricity: '20000', own_natural_gas: '5', own_natural_gas_mark: 'IE', own_natural_gas_mark_text: '併入縣府' });
+  assert.equal(r.status, 400);
+  assert.match(errorOf(r.text, 'own_natural_gas') || r.text.match(/已填寫數量的項目不可同時標示 NE 或 IE/)?.[0] || '', /不可同時標示/);
+  assert.match(r.text, /name="own_natural_gas_mark_text" type="text" value="併入縣府"/, 'the place comes back');
+
+  r = await post(c, { own_electricity: '20000', own_lpg_mark: 'XX', own_lpg_mark_text: 'x' });
+  assert.equal(r.status, 400, 'a mark no option sends');
+  assert.equal(snapshot(), before, 'nothing written by any of them');
+});
+
+test('exclusions and marks saved, audited, shown on the view; a row without its reason refused; bounded to 20 and 100 / 300 characters', async () => {
+  seedPrev();
+  const c = await login('Z', CODE);
+  let r = await post(c, { own_electricity: '20000', excl_name_1: '宿舍瓦斯', excl_reason_1: '' });
+  assert.equal(r.status, 400);
+  assert.match(errorOf(r.text, 'excl_reason_1') || '', /請填寫排除的原因/, r.text.match(/field-error[^<]*/g)?.join());
+  assert.match(r.text, /name="excl_name_1" type="text" value="宿舍瓦斯"/, 'the name comes back');
+  r = await post(c, { own_electricity: '20000', excl_name_1: '長'.repeat(101), excl_reason_1: 'x' });
+  assert.equal(r.status, 400, 'a name of 101 characters');
+  r = await post(c, { own_electricity: '20000', excl_name_1: 'x', excl_reason_1: '長'.repeat(301) });
+  assert.equal(r.status, 400, 'a reason of 301 characters');
+  assert.equal(sql(`SELECT COUNT(*) FROM reports WHERE agency_id = ${AG} AND year = ${Y}`)[0][0], '0', 'nothing saved yet');
+
+  const fields = { own_electricity: '20000', own_lpg_mark: 'NE', own_lpg_mark_text: '瓦斯由房東代付、無帳單',
+    outsourced_electricity_mark: 'IE', outsourced_electricity_mark_text: '包含於縣府大樓電費', excl_name_1: '宿舍瓦斯', excl_reason_1: '住宿者自付',
+    excl_name_3: '員工通勤', excl_reason_3: '類別三、本年度不盤查', excl_name_21: '第二十一項', excl_reason_21: '表單只有 20 列' };
+  r = await post(c, fields);
+  assert.equal(r.status, 303, errors(r.text));
+  assert.deepEqual(sql(`SELECT seq, name, reason FROM report_exclusions WHERE report_id = ${report()} ORDER BY seq`),
+    [['1', '宿舍瓦斯', '住宿者自付'], ['2', '員工通勤', '類別三、本年度不盤查']], 'two exclusions (blank rows dropped, the 21st never read)');
+  assert.deepEqual(sql(`SELECT part, item, IFNULL(quantity_milli, '-'), IFNULL(notation, '-'), IFNULL(notation_text, '-') FROM report_items
+      WHERE report_id = ${report()} ORDER BY part, item`), [
+    ['own', 'electricity', '20000000', '-', '-'],
+    ['own', 'lpg', '-', 'NE', '瓦斯由房東代付、無帳單'],
+    ['outsourced', 'electricity', '-', 'IE', '包含於縣府大樓電費'],
+  ], 'the marks on their items, without quantity');
+  assert.equal(sql(`SELECT COUNT(*) FROM report_lines WHERE report_id = ${report()}`)[0][0], '1', 'a marked line has no kg: one line');
+
+  const v = await c.get(`/report/view?year=${Y}`);
+  assert.equal(v.status, 200);
+  assert.match(v.text, /<tr id="excl-1"><td>宿舍瓦斯<\/td><td>住宿者自付<\/td><\/tr><tr id="excl-2"><td>員工通勤<\/td>/);
+  assert.match(v.text, /id="mark-own_lpg"><span class="status s1">NE<\/span> 未估算，原因：瓦斯由房東代付、無帳單<\/p>/);
+  assert.match(v.text, /id="mark-outsourced_electricity"><span class="status s1">IE<\/span> 已包含於：包含於縣府大樓電費<\/p>/);
+  const parent = await login('Z', '371000000A');
+  const pv = await parent.get(`/report/view?year=${Y}&agency=${sql(`SELECT id FROM agencies WHERE code = '${CODE}'`)[0][0]}`);
+  assert.match(pv.text, /<td>宿舍瓦斯<\/td><td>住宿者自付<\/td>/, 'the parent sees them too');
+
+  const h = await c.get(`/report/history?year=${Y}`);
+  assert.match(h.text, /<td>不含委外 瓦斯 註記<\/td><td><\/td><td>NE：瓦斯由房東代付、無帳單<\/td>/, 'the mark in the trail');
+  assert.match(h.text, /<td>排除之排放源 2<\/td><td><\/td><td>員工通勤：類別三、本年度不盤查<\/td>/, 'the exclusion in the trail');
+
+  // Taking a mark off: the quantity alone, the trail says so.
+  r = await post(c, { ...fields, own_lpg_mark: '', own_lpg_mark_text: '', own_lpg: '12' });
+  assert.equal(r.status, 303, errors(r.text));
+  assert.equal(sql(`SELECT IFNULL(notation, '-') FROM report_items WHERE report_id = ${report()} AND item = 'lpg'`)[0][0], '-');
+  assert.match((await c.get(`/report/history?year=${Y}`)).text, /註記<\/td><td>NE：瓦斯由房東代付、無帳單<\/td><td><\/td>/, 'old -> none');
+});
+
+test('沿用 in its first year: the form offers the year before\'s figure; saved with the year it came from, computed as any line', async () => {
+  seedPrev();
+  const c = await login('Z', CODE);
+  const f = await form(c);
+  assert.match(f.page.text, /<label for="f-own_ext_co2_carry">沿用 2018 年數量（3 公斤/, 'the offer beside the CO₂ extinguisher');
+  assert.doesNotMatch(f.page.text, /f-own_electricity_carry/, 'not beside electricity (not fugitive)');
+  assert.doesNotMatch(f.page.text, /f-outsourced_ext_co2_carry/, 'nor in the outsourced part');
+  const r = await post(c, { own_electricity: '20000', own_ext_co2_carry: '1' });
+  assert.equal(r.status, 303, errors(r.text));
+  assert.deepEqual(sql(`SELECT quantity_milli, carried_from FROM report_items WHERE report_id = ${report()} AND item = 'ext_co2'`), [['3000', '2018']]);
+  assert.deepEqual(sql(`SELECT quantity_milli, kg_milli FROM report_lines WHERE report_id = ${report()} AND item = 'ext_co2'`), [['3000', '3000']],
+    'the line computed from the carried quantity');
+  const v = await c.get(`/report/view?year=${Y}`);
+  assert.match(v.text, /id="carried-own_ext_co2"><span class="status s2">沿用<\/span> 沿用 2018 年數量/);
+  assert.match(v.text, /id="carried-line-own_ext_co2">沿用 2018 年<\/span>/, 'flagged in the lines table');
+  assert.match((await c.get(`/report/history?year=${Y}`)).text, /沿用<\/td><td><\/td><td>沿用 2018 年數量<\/td>/, 'in the trail');
+});
+
+test('沿用 in its second year keeps the year of the real figure; the third year is refused beside the field', async () => {
+  seedPrev({ carriedFrom: 2017 });
+  const c = await login('Z', CODE);
+  assert.match((await form(c)).page.text, /<label for="f-own_ext_co2_carry">沿用 2017 年數量/, 'the offer names the real figure\'s year');
+  let r = await post(c, { own_electricity: '20000', own_ext_co2_carry: '1' });
+  assert.equal(r.status, 303, errors(r.text));
+  assert.equal(sql(`SELECT carried_from FROM report_items WHERE report_id = ${report()} AND item = 'ext_co2'`)[0][0], '2017');
+
+  seedPrev({ carriedFrom: 2016 });
+  const f = await form(c);
+  assert.doesNotMatch(f.page.text, /f-own_ext_co2_carry/, 'no offer in a third year');
+  assert.match(f.page.text, /此項已連續沿用兩年（2016 年的數量），本年度須填寫實際數量/);
+  const before = snapshot();
+  r = await post(c, { own_electricity: '20001', own_ext_co2_carry: '1' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /此項已連續沿用兩年（2016 年的數量），本年度須填寫實際數量（環境部 114 年 12 月 19 日環部氣字第1149114687號）/);
+  assert.match(r.text, /name="own_electricity" type="text" value="20001"/, 'the input comes back');
+  assert.equal(snapshot(), before, 'nothing written');
+  r = await post(c, { own_electricity: '20000', own_ext_co2: '2.5' });
+  assert.equal(r.status, 303, 'a real figure is accepted');
+});
+
+test('沿用 refused at or over 0.05 % of the year\'s own total, at or over 5 tCO₂e, twice in a report, or with another quantity', async () => {
+  seedPrev();
+  const c = await login('Z', CODE);
+  const before = snapshot();
+  // 3 kgCO₂e against 10,000 kWh × 0.509 = 5,090 + 3: 3 × 10000 = 30,000 ≥ 5,093 × 5 = 25,465.
+  let r = await post(c, { own_electricity: '10000', own_ext_co2_carry: '1' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /沿用僅限排放量未達本年度總排放量 0\.05 % 的排放源：此項 3\.000 kgCO₂e，總排放量（不含委外）5,093\.000 kgCO₂e/);
+  // The edge: 11,781 kWh → 5,996.529 + 3 = 5,999.529 (3 × 10000 ≥ × 5): refused; 11,782 → 6,000.038: allowed.
+  r = await post(c, { own_electricity: '11781', own_ext_co2_carry: '1' });
+  assert.equal(r.status, 400, 'just at 0.05 %');
+  assert.equal(snapshot(), before, 'nothing written');
+  r = await post(c, { own_electricity: '11782', own_ext_co2_carry: '1' });
+  assert.equal(r.status, 303, `just under 0.05 % (${errors(r.text)})`);
+
+  seedPrev({ ext: 5000000 });
+  r = await post(c, { own_electricity: '30000000', own_ext_co2_carry: '1' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /沿用僅限排放量未達 5 公噸 CO₂e 的排放源：此項 5,000\.000 kgCO₂e/);
+  seedPrev({ ext: 4999999 });
+  r = await post(c, { own_electricity: '30000000', own_ext_co2_carry: '1' });
+  assert.equal(r.status, 303, `4,999.999 kgCO₂e: under 5 t (${errors(r.text)})`);
+
+  seedPrev();
+  const b2 = snapshot();
+  r = await post(c, { own_electricity: '20000', own_ext_co2_carry: '1', own_ref_R134a_carry: '1' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /每份報表僅能有一項排放源沿用（一種冷媒或一種滅火器）/);
+  r = await post(c, { own_electricity: '20000', own_ext_co2_carry: '1', own_ext_co2: '4' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /勾選沿用時，數量即為 2018 年的 3；請清除此欄，或取消沿用/);
+  r = await post(c, { own_electricity: '20000', own_ext_bc_carry: '1' });
+  assert.equal(r.status, 400, 'nothing to reuse for the BC extinguisher');
+  assert.match(r.text, /前一年度沒有此項的實際數量可沿用，請填寫數量/);
+  assert.equal(snapshot(), b2, 'nothing written by any of them');
+});
