@@ -339,12 +339,168 @@ static void total_row(struct strbuf *o, const char *id, const char *label, long 
 	html(o, "</td><td></td><td></td></tr>");
 }
 
+/* A version's exclusions and NE / IE / 沿用 items, as loaded for the diff. */
+struct notes {
+	struct rows ex, noted;
+};
+
+static int take_exclusion(void *ctx, const struct store_report_exclusion *e)
+{
+	memcpy(rows_push(ctx), e, sizeof(*e));
+	return 0;
+}
+
+static int take_noted(void *ctx, const struct store_report_noted *n)
+{
+	memcpy(rows_push(ctx), n, sizeof(*n));
+	return 0;
+}
+
+static int notes_load(struct request *req, long long report_id, int no, struct notes *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->ex.a = n->noted.a = &req->arena;
+	n->ex.size = sizeof(struct store_report_exclusion);
+	n->noted.size = sizeof(struct store_report_noted);
+	return store_workflow_version_exclusions(&req->app->db, report_id, no, take_exclusion, &n->ex) ||
+	       store_workflow_version_noted(&req->app->db, report_id, no, take_noted, &n->noted) ? -1 : 0;
+}
+
+/* "NE：理由", "IE：位置" or "沿用 2023 年數量 12.000" of a noted item, into o. */
+static void noted_text(struct strbuf *o, const struct store_report_noted *n)
+{
+	if (n->n.carried_from) {
+		strbuf_addf(o, "沿用 %d 年數量 ", n->n.carried_from);
+		html_milli(o, n->quantity_milli);
+		return;
+	}
+	html_txt(o, store_notation_names[n->n.key]);
+	html(o, "：");
+	html_txt(o, n->n.text);
+}
+
+static void noted_label(struct strbuf *o, const struct store_report_noted *n)
+{
+	for (int k = 0; k < CALC__MAX; k++) {
+		if (strcmp(calc_items[k].key, n->item))
+			continue;
+		html_txt(o, n->part == CALC_OUTSOURCED ? "委外 " : "");
+		if (k == CALC_REFRIGERANT) {
+			html(o, "冷媒 ");
+			html_txt(o, *n->refrigerant ? n->refrigerant : "（型號不明）");
+		} else {
+			html_txt(o, calc_items[k].label);
+		}
+		return;
+	}
+	html_txt(o, n->item);
+}
+
+static const struct store_report_noted *noted_find(const struct rows *r, const struct store_report_noted *key)
+{
+	const struct store_report_noted *v = r->v;
+
+	for (int i = 0; i < r->n; i++)
+		if (v[i].part == key->part && v[i].seq == key->seq && !strcmp(v[i].item, key->item))
+			return &v[i];
+	return NULL;
+}
+
+static int noted_same(const struct store_report_noted *a, const struct store_report_noted *b)
+{
+	return a->n.key == b->n.key && a->n.carried_from == b->n.carried_from && !strcmp(a->n.text, b->n.text) &&
+	       a->quantity_milli == b->quantity_milli;
+}
+
+static const struct store_report_exclusion *ex_find(const struct rows *r, const char *name)
+{
+	const struct store_report_exclusion *v = r->v;
+
+	for (int i = 0; i < r->n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * The notation keys and the exclusions of versions a and b side by side: every
+ * item or source either has, marked 新增 / 刪除 / 變更 / 未變更 (an exclusion is
+ * matched by its name, an item by part, item and row).
+ */
+static void render_notes(struct strbuf *o, int na, int nb, const struct notes *a, const struct notes *b)
+{
+	static const char *const what[] = { "新增", "刪除", "變更", "未變更" };
+	const struct store_report_noted *an = a->noted.v, *bn = b->noted.v;
+	const struct store_report_exclusion *ae = a->ex.v, *be = b->ex.v;
+
+	strbuf_addf(o, "<section id=\"notes-diff\" aria-labelledby=\"notes-h\"><h2 id=\"notes-h\">註記（NE、IE、沿用）與排除之排放源："
+		    "第 %d 版 → 第 %d 版</h2>", na, nb);
+	if (!a->noted.n && !b->noted.n) {
+		html(o, "<p class=\"muted\" id=\"no-notes\">兩個版本皆無 NE、IE 或沿用之項目。</p>");
+	} else {
+		strbuf_addf(o, "<table id=\"notes-table\"><thead><tr><th scope=\"col\">異動</th><th scope=\"col\">項目</th>"
+			    "<th scope=\"col\">第 %d 版</th><th scope=\"col\">第 %d 版</th></tr></thead><tbody>", na, nb);
+		for (int i = 0; i < a->noted.n; i++) {
+			const struct store_report_noted *m = noted_find(&b->noted, &an[i]);
+
+			strbuf_addf(o, "<tr><td>%s</td><td>", what[!m ? 1 : noted_same(&an[i], m) ? 3 : 2]);
+			noted_label(o, &an[i]);
+			html(o, "</td><td>");
+			noted_text(o, &an[i]);
+			html(o, "</td><td>");
+			if (m)
+				noted_text(o, m);
+			else
+				html(o, "—");
+			html(o, "</td></tr>");
+		}
+		for (int i = 0; i < b->noted.n; i++) {
+			if (noted_find(&a->noted, &bn[i]))
+				continue;
+			strbuf_addf(o, "<tr><td>%s</td><td>", what[0]);
+			noted_label(o, &bn[i]);
+			html(o, "</td><td>—</td><td>");
+			noted_text(o, &bn[i]);
+			html(o, "</td></tr>");
+		}
+		html(o, "</tbody></table>");
+	}
+	if (!a->ex.n && !b->ex.n) {
+		html(o, "<p class=\"muted\" id=\"no-exclusions\">兩個版本皆未列排除之排放源。</p></section>");
+		return;
+	}
+	strbuf_addf(o, "<table id=\"exclusions-table\"><thead><tr><th scope=\"col\">異動</th><th scope=\"col\">排除之排放源</th>"
+		    "<th scope=\"col\">理由（第 %d 版）</th><th scope=\"col\">理由（第 %d 版）</th></tr></thead><tbody>", na, nb);
+	for (int i = 0; i < a->ex.n; i++) {
+		const struct store_report_exclusion *m = ex_find(&b->ex, ae[i].name);
+
+		strbuf_addf(o, "<tr><td>%s</td><td>", what[!m ? 1 : strcmp(m->reason, ae[i].reason) ? 2 : 3]);
+		html_txt(o, ae[i].name);
+		html(o, "</td><td>");
+		html_txt(o, ae[i].reason);
+		html(o, "</td><td>");
+		html_txt(o, m ? m->reason : "—");
+		html(o, "</td></tr>");
+	}
+	for (int i = 0; i < b->ex.n; i++) {
+		if (ex_find(&a->ex, be[i].name))
+			continue;
+		strbuf_addf(o, "<tr><td>%s</td><td>", what[0]);
+		html_txt(o, be[i].name);
+		html(o, "</td><td>—</td><td>");
+		html_txt(o, be[i].reason);
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody></table></section>");
+}
+
 /* The diff table of versions va and vb of report_id.  0 or -1. */
 static int render_diff(struct request *req, long long report_id, const struct store_workflow_version *va,
 		       const struct store_workflow_version *vb)
 {
 	struct strbuf *o = &req->body;
 	struct rows ra, rb;
+	struct notes na, nb;
 	int same;
 
 	if (lines_load(req, report_id, va->version_no, &ra) || lines_load(req, report_id, vb->version_no, &rb))
@@ -360,6 +516,9 @@ static int render_diff(struct request *req, long long report_id, const struct st
 	total_row(o, "total-own", "合計（不含委外）", va->own_total_milli, vb->own_total_milli);
 	total_row(o, "total-outsourced", "合計（委外，不納入總量）", va->outsourced_total_milli, vb->outsourced_total_milli);
 	strbuf_addf(o, "</tfoot></table><p class=\"muted\" id=\"unchanged\">其餘 %d 項未變更。</p></section>", same);
+	if (notes_load(req, report_id, va->version_no, &na) || notes_load(req, report_id, vb->version_no, &nb))
+		return -1;
+	render_notes(o, va->version_no, vb->version_no, &na, &nb);
 	return 0;
 }
 
