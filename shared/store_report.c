@@ -91,11 +91,35 @@ int store_report_returned_each(struct db *db, long long agency_id,
 	return r < 0 ? -1 : 0;
 }
 
+/* struct store_quality from 8 columns from col: a1, a2, a3, dq_note, dq_keeper, ad_lower, ad_upper (-1 for NULL), ad_basis. */
+static void quality_cols(struct db_stmt *st, int col, struct store_quality *q)
+{
+	q->a1 = (int)db_col_int(st, col);
+	q->a2 = (int)db_col_int(st, col + 1);
+	q->a3 = (int)db_col_int(st, col + 2);
+	db_col_copy(st, col + 3, q->dq_note, sizeof(q->dq_note));
+	db_col_copy(st, col + 4, q->dq_keeper, sizeof(q->dq_keeper));
+	q->ad_lower_milli = (int)db_col_int(st, col + 5);
+	q->ad_upper_milli = (int)db_col_int(st, col + 6);
+	db_col_copy(st, col + 7, q->ad_basis, sizeof(q->ad_basis));
+}
+
+/* An interval bound: NULL when -1. */
+static void bind_bound(struct db_stmt *st, int i, int milli)
+{
+	if (milli < 0)
+		db_bind_null(st, i);
+	else
+		db_bind_int(st, i, milli);
+}
+
 int store_report_items(struct db *db, long long report_id,
 		       int (*each)(void *ctx, const struct store_report_item *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT part, item, seq, IFNULL(refrigerant, ''), IFNULL(name, ''), IFNULL(unit, ''),"
-				       " quantity_milli FROM report_items WHERE report_id = ? ORDER BY part, item, seq");
+				       " quantity_milli, IFNULL(a1, 0), IFNULL(a2, 0), IFNULL(a3, 0), IFNULL(dq_note, ''),"
+				       " IFNULL(dq_keeper, ''), IFNULL(ad_lower_milli, -1), IFNULL(ad_upper_milli, -1), IFNULL(ad_basis, '')"
+				       " FROM report_items WHERE report_id = ? ORDER BY part, item, seq");
 	struct store_report_item it;
 	int r;
 
@@ -113,6 +137,7 @@ int store_report_items(struct db *db, long long report_id,
 		db_col_copy(st, 5, it.unit, sizeof(it.unit));
 		it.has_quantity = !db_col_isnull(st, 6);
 		it.quantity_milli = it.has_quantity ? db_col_int(st, 6) : 0;
+		quality_cols(st, 7, &it.q);
 		if (each(ctx, &it))
 			break;
 	}
@@ -202,11 +227,18 @@ int store_report_items_clear(struct db *db, long long report_id)
 }
 
 int store_report_item_add(struct db *db, long long report_id, enum calc_part part, const char *item, int seq,
-			  const char *refrigerant, const char *name, const char *unit, const long long *quantity_milli)
+			  const char *refrigerant, const char *name, const char *unit, const long long *quantity_milli,
+			  const struct store_quality *q)
 {
+	static const struct store_quality none = { .ad_lower_milli = -1, .ad_upper_milli = -1 };
 	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO report_items (report_id, part, item, seq, refrigerant, name, unit, quantity_milli)"
-		" VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?)");
+		"INSERT INTO report_items (report_id, part, item, seq, refrigerant, name, unit, quantity_milli,"
+		" a1, a2, a3, dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis)"
+		" VALUES (?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?,"
+		" NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, ''), NULLIF(?, ''), ?, ?, NULLIF(?, ''))");
+
+	if (!q)
+		q = &none;
 
 	if (!st)
 		return -1;
@@ -221,6 +253,14 @@ int store_report_item_add(struct db *db, long long report_id, enum calc_part par
 		db_bind_int(st, 7, *quantity_milli);
 	else
 		db_bind_null(st, 7);
+	db_bind_int(st, 8, q->a1);
+	db_bind_int(st, 9, q->a2);
+	db_bind_int(st, 10, q->a3);
+	db_bind_text(st, 11, q->dq_note);
+	db_bind_text(st, 12, q->dq_keeper);
+	bind_bound(st, 13, q->ad_lower_milli);
+	bind_bound(st, 14, q->ad_upper_milli);
+	db_bind_text(st, 15, q->ad_basis);
 	return db_exec(st);
 }
 
@@ -235,11 +275,12 @@ int store_report_lines_clear(struct db *db, long long report_id)
 }
 
 int store_report_line_add(struct db *db, long long report_id, const struct calc_line *l,
-			  long long quantity_milli, long long kg_milli)
+			  long long quantity_milli, long long kg_milli, const struct store_quality *q)
 {
 	struct db_stmt *st = db_prepare(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli,"
-				       " kg_milli, factor_text, gwp_set, method, sources, provisional)"
-				       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+				       " kg_milli, factor_text, gwp_set, method, sources, provisional, iso_category, a1, a2, a3,"
+				       " dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis)"
+				       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 
 	if (!st)
 		return -1;
@@ -256,7 +297,144 @@ int store_report_line_add(struct db *db, long long report_id, const struct calc_
 	db_bind_text(st, 10, l->method);
 	db_bind_text(st, 11, l->sources);
 	db_bind_int(st, 12, l->provisional);
+	db_bind_int(st, 13, l->iso_category);
+	db_bind_int(st, 14, q->a1);
+	db_bind_int(st, 15, q->a2);
+	db_bind_int(st, 16, q->a3);
+	db_bind_text(st, 17, q->dq_note);
+	db_bind_text(st, 18, q->dq_keeper);
+	bind_bound(st, 19, q->ad_lower_milli);
+	bind_bound(st, 20, q->ad_upper_milli);
+	db_bind_text(st, 21, q->ad_basis);
 	return db_exec(st);
+}
+
+/*
+ * The gases of a report: GAS_ROWS rows per statement (a report has a few
+ * dozen at most), the rest one by one, so a save sends a handful of
+ * statements rather than one per gas.  Both are literals: the statement
+ * cache is keyed by the text's address.
+ */
+#define GAS_ROWS 8
+#define GAS_ROW "(?, ?, ?, ?, ?, ?, ?, ?)"
+#define GAS_INSERT "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli) VALUES "
+
+struct gas_row {
+	const struct calc_line *l;
+	int g;
+	long long kg_milli;
+};
+
+static void bind_gas(struct db_stmt *st, int base, long long report_id, const struct gas_row *r)
+{
+	const struct calc_gas_amount *a = &r->l->gas[r->g];
+
+	db_bind_int(st, base, report_id);
+	db_bind_text(st, base + 1, calc_part_keys[r->l->part]);
+	db_bind_text(st, base + 2, calc_items[r->l->item].key);
+	db_bind_int(st, base + 3, r->l->seq);
+	db_bind_text(st, base + 4, calc_gas_keys[r->g]);
+	db_bind_int(st, base + 5, r->kg_milli);
+	bind_bound(st, base + 6, a->has_ci ? a->ci_lower_milli : -1);
+	bind_bound(st, base + 7, a->has_ci ? a->ci_upper_milli : -1);
+}
+
+int store_report_line_gases_add(struct db *db, long long report_id, const struct calc_line *lines, int n)
+{
+	struct gas_row rows[GAS_ROWS];
+	int nr = 0;
+
+	for (int i = 0; i < n; i++) {
+		for (int g = 0; g < CALC_GAS__MAX; g++) {
+			if (!lines[i].gas[g].present)
+				continue;
+			rows[nr].l = &lines[i];
+			rows[nr].g = g;
+			if (dec_to_scaled_i64(lines[i].gas[g].kg, 3, &rows[nr].kg_milli))
+				return -2;
+			if (++nr < GAS_ROWS)
+				continue;
+			struct db_stmt *st = db_prepare(db, GAS_INSERT GAS_ROW "," GAS_ROW "," GAS_ROW "," GAS_ROW ","
+							GAS_ROW "," GAS_ROW "," GAS_ROW "," GAS_ROW);
+			if (!st)
+				return -1;
+			for (int k = 0; k < GAS_ROWS; k++)
+				bind_gas(st, 8 * k, report_id, &rows[k]);
+			if (db_exec(st))
+				return -1;
+			nr = 0;
+		}
+	}
+	for (int k = 0; k < nr; k++) {
+		struct db_stmt *st = db_prepare(db, GAS_INSERT GAS_ROW);
+
+		if (!st)
+			return -1;
+		bind_gas(st, 0, report_id, &rows[k]);
+		if (db_exec(st))
+			return -1;
+	}
+	return 0;
+}
+
+int store_report_gases(struct db *db, long long report_id,
+		       int (*each)(void *ctx, const struct store_report_gas *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT part, item, seq, gas + 0, kg_milli, IFNULL(ef_lower_milli, -1),"
+				       " IFNULL(ef_upper_milli, -1) FROM report_line_gases WHERE report_id = ?"
+				       " ORDER BY part, item, seq, gas");
+	struct store_report_gas row;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		int g = (int)db_col_int(st, 3) - 1;   /* the ENUM's index, 1-based, in calc_gas order */
+
+		row.part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
+		db_col_copy(st, 1, row.item, sizeof(row.item));
+		row.seq = (int)db_col_int(st, 2);
+		row.gas = g >= 0 && g < CALC_GAS__MAX ? (enum calc_gas)g : CALC_GAS_CO2;
+		row.kg_milli = db_col_int(st, 4);
+		row.ef_lower_milli = (int)db_col_int(st, 5);
+		row.ef_upper_milli = (int)db_col_int(st, 6);
+		if (each(ctx, &row))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_report_lines(struct db *db, long long report_id,
+		       int (*each)(void *ctx, const struct store_report_line *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT part, item, seq, scope, iso_category, kg_milli, a1, a2, a3, dq_note, dq_keeper,"
+				       " IFNULL(ad_lower_milli, -1), IFNULL(ad_upper_milli, -1), ad_basis"
+				       " FROM report_lines WHERE report_id = ? ORDER BY part, item, seq");
+	struct store_report_line row;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		row.part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
+		db_col_copy(st, 1, row.item, sizeof(row.item));
+		row.seq = (int)db_col_int(st, 2);
+		row.scope = (int)db_col_int(st, 3);
+		row.iso_category = (int)db_col_int(st, 4);
+		row.kg_milli = db_col_int(st, 5);
+		quality_cols(st, 6, &row.q);
+		if (each(ctx, &row))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
 }
 
 int store_report_token_is(struct db *db, long long agency_id, int year, const char *token)

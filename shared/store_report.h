@@ -67,6 +67,21 @@ struct store_report_returned {
 int store_report_returned_each(struct db *db, long long agency_id,
 			       int (*each)(void *ctx, const struct store_report_returned *row), void *ctx);
 
+/*
+ * The data-quality values of a line (SPEC-2 §2b, §2c; 0023_quality.sql).  In
+ * a report_items row they are what the agency typed, NULL (a 0, "", -1
+ * here) keeping the item's default; in a report_lines row and a default
+ * they are the values in force, -1 being no interval (未評估).  Intervals are
+ * magnitudes in thousandths of a percent (1.5 % -> 1500).
+ */
+struct store_quality {
+	int a1, a2, a3;                     /* 1..3; 0: none (the default) */
+	char dq_note[801];                  /* 數據可信度資訊說明, VARCHAR(200) */
+	char dq_keeper[401];                /* 保存單位, VARCHAR(100) */
+	int ad_lower_milli, ad_upper_milli; /* -1: none */
+	char ad_basis[801];                 /* 依據, VARCHAR(200) */
+};
+
 /* A report_items row: one filled field of the form. */
 struct store_report_item {
 	enum calc_part part;
@@ -77,6 +92,7 @@ struct store_report_item {
 	char unit[81];                      /* "" when NULL */
 	int has_quantity;                   /* quantity_milli is not NULL */
 	long long quantity_milli;
+	struct store_quality q;             /* as typed: 0, "" and -1 where NULL */
 };
 
 /* The items of report_id by part, item, seq: 0 or -1 (also when the rows could not all be read). */
@@ -131,16 +147,58 @@ int store_report_update(struct db *db, long long id, long long revision, const s
 int store_report_items_clear(struct db *db, long long report_id);
 /*
  * One item; refrigerant, name, unit NULL or "" store NULL; quantity_milli
- * NULL stores NULL.  0 or -1.
+ * NULL stores NULL; q NULL stores no quality values (0, "", -1 in q: NULL
+ * each).  0 or -1.
  */
 int store_report_item_add(struct db *db, long long report_id, enum calc_part part, const char *item, int seq,
-			  const char *refrigerant, const char *name, const char *unit, const long long *quantity_milli);
+			  const char *refrigerant, const char *name, const char *unit, const long long *quantity_milli,
+			  const struct store_quality *q);
 
 /* Removes the computed lines of report_id: 0 or -1. */
 int store_report_lines_clear(struct db *db, long long report_id);
-/* One computed line, with its quantity and kgCO2e in thousandths (the caller checked they fit): 0 or -1. */
+/*
+ * One computed line, with its quantity and kgCO2e in thousandths (the caller
+ * checked they fit), its 類別 and the quality values in force q: 0 or -1.
+ */
 int store_report_line_add(struct db *db, long long report_id, const struct calc_line *l,
-			  long long quantity_milli, long long kg_milli);
+			  long long quantity_milli, long long kg_milli, const struct store_quality *q);
+/*
+ * The report_line_gases rows of lines[0..n) (after their report_lines rows):
+ * one per present gas, its kgCO2e and its factor's interval (NULL when none),
+ * a few rows per statement.  0, -1, or -2 when an amount does not fit (the
+ * caller's calc_compute() excludes it; nothing is written in its place).
+ * The rows go with their lines (ON DELETE CASCADE).
+ */
+int store_report_line_gases_add(struct db *db, long long report_id, const struct calc_line *lines, int n);
+
+/* A report_line_gases row. */
+struct store_report_gas {
+	enum calc_part part;
+	char item[25];
+	int seq;
+	enum calc_gas gas;
+	long long kg_milli;
+	int ef_lower_milli, ef_upper_milli; /* -1: NULL (未評估) */
+};
+
+/* The gases of report_id's lines by part, item, seq, gas: 0 or -1. */
+int store_report_gases(struct db *db, long long report_id,
+		       int (*each)(void *ctx, const struct store_report_gas *row), void *ctx);
+
+/* A computed line as stored (report_lines), for the checks of what a save wrote. */
+struct store_report_line {
+	enum calc_part part;
+	char item[25];
+	int seq;
+	int scope, iso_category;
+	long long kg_milli;
+	struct store_quality q;             /* the values in force */
+};
+
+/* The lines of report_id by part, item, seq: 0 or -1. */
+int store_report_lines(struct db *db, long long report_id,
+		       int (*each)(void *ctx, const struct store_report_line *row), void *ctx);
+
 
 /*
  * After a connection lost at COMMIT: does the report of (agency_id, year)

@@ -105,14 +105,22 @@ enum store_workflow_result store_workflow_confirm(struct db *db, long long repor
 	if (db_exec(st))
 		return STORE_WORKFLOW_ERROR;
 	if (exec_id_version(db_prepare(db, "INSERT INTO report_version_items (report_id, version_no, part, item, seq,"
-				       " refrigerant, name, unit, quantity_milli)"
-				       " SELECT report_id, ?, part, item, seq, refrigerant, name, unit, quantity_milli"
+				       " refrigerant, name, unit, quantity_milli, a1, a2, a3, dq_note, dq_keeper, ad_lower_milli,"
+				       " ad_upper_milli, ad_basis)"
+				       " SELECT report_id, ?, part, item, seq, refrigerant, name, unit, quantity_milli, a1, a2, a3,"
+				       " dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis"
 				       " FROM report_items WHERE report_id = ?"), report_id, v) ||
 	    exec_id_version(db_prepare(db, "INSERT INTO report_version_lines (report_id, version_no, part, item, seq,"
-				       " category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources, provisional)"
+				       " category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources, provisional,"
+				       " iso_category, a1, a2, a3, dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis)"
 				       " SELECT report_id, ?, part, item, seq, category, scope, quantity_milli, kg_milli,"
-				       " factor_text, gwp_set, method, sources, provisional FROM report_lines WHERE report_id = ?"),
-			    report_id, v))
+				       " factor_text, gwp_set, method, sources, provisional, iso_category, a1, a2, a3, dq_note,"
+				       " dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis FROM report_lines WHERE report_id = ?"),
+			    report_id, v) ||
+	    exec_id_version(db_prepare(db, "INSERT INTO report_version_line_gases (report_id, version_no, part, item, seq, gas,"
+				       " kg_milli, ef_lower_milli, ef_upper_milli)"
+				       " SELECT report_id, ?, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli"
+				       " FROM report_line_gases WHERE report_id = ?"), report_id, v))
 		return STORE_WORKFLOW_ERROR;
 	st = db_prepare(db, "UPDATE reports SET confirmed_version = ?, last_version = ?,"
 			" reopen_reason = NULL, reopened_by = NULL, reopened_at = NULL WHERE id = ?");
@@ -257,7 +265,13 @@ int store_workflow_version_lines(struct db *db, long long report_id, int version
 				 int (*each)(void *ctx, const struct store_workflow_line *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT l.part, l.item, l.seq, l.category, l.scope, l.quantity_milli, l.kg_milli,"
-				       " l.factor_text, l.gwp_set, l.method, l.sources, l.provisional, IFNULL(i.refrigerant, '')"
+				       " l.factor_text, l.gwp_set, l.method, l.sources, l.provisional, IFNULL(i.refrigerant, ''),"
+				       " l.iso_category, l.a1, l.a2, l.a3, IFNULL(l.ad_lower_milli, -1), IFNULL(l.ad_upper_milli, -1),"
+				       " l.ad_basis, l.dq_note,"
+				       " IFNULL((SELECT GROUP_CONCAT(g.gas, ':', g.kg_milli, ':', IFNULL(g.ef_lower_milli, '-'), '/',"
+				       " IFNULL(g.ef_upper_milli, '-') ORDER BY g.gas SEPARATOR ' ') FROM report_version_line_gases g"
+				       " WHERE g.report_id = l.report_id AND g.version_no = l.version_no AND g.part = l.part"
+				       " AND g.item = l.item AND g.seq = l.seq), '')"
 				       " FROM report_version_lines l LEFT JOIN report_version_items i ON i.report_id = l.report_id"
 				       " AND i.version_no = l.version_no AND i.part = l.part AND i.item = l.item AND i.seq = l.seq"
 				       " WHERE l.report_id = ? AND l.version_no = ? ORDER BY l.part, l.item, l.seq");
@@ -284,6 +298,15 @@ int store_workflow_version_lines(struct db *db, long long report_id, int version
 		db_col_copy(st, 10, l.sources, sizeof(l.sources));
 		l.provisional = (int)db_col_int(st, 11);
 		db_col_copy(st, 12, l.refrigerant, sizeof(l.refrigerant));
+		l.iso_category = (int)db_col_int(st, 13);
+		l.a1 = (int)db_col_int(st, 14);
+		l.a2 = (int)db_col_int(st, 15);
+		l.a3 = (int)db_col_int(st, 16);
+		l.ad_lower_milli = (int)db_col_int(st, 17);
+		l.ad_upper_milli = (int)db_col_int(st, 18);
+		db_col_copy(st, 19, l.ad_basis, sizeof(l.ad_basis));
+		db_col_copy(st, 20, l.dq_note, sizeof(l.dq_note));
+		db_col_copy(st, 21, l.gases, sizeof(l.gases));
 		if (each(ctx, &l))
 			break;
 	}

@@ -40,7 +40,8 @@ const char *store_workflow_strerror(enum store_workflow_result r);
 
 /*
  * 確認: report_id must be filed, not confirmed, at expected_revision.
- * Writes version last_version + 1 (the report, its items, its lines, who
+ * Writes version last_version + 1 (the report, its items with their typed
+ * quality values, its lines with their 類別, quality values and gases, who
  * and when, and the reopen_* of the reopening before it), sets
  * confirmed_version and last_version to it and clears reopen_*.
  * *version_no is set on STORE_WORKFLOW_OK only.
@@ -122,6 +123,16 @@ struct store_workflow_line {
 	char sources[4001];                 /* VARCHAR(1000) */
 	int provisional;
 	char refrigerant[17];               /* the version's item's refrigerant code; "" for other items */
+	int iso_category;                   /* 類別 1..6; 0: a line stored before 類別 existed */
+	int a1, a2, a3;                     /* in force at the save; 0: none */
+	int ad_lower_milli, ad_upper_milli; /* the activity data's interval; -1: none */
+	char ad_basis[801];
+	char dq_note[801];
+	/*
+	 * Its gases (report_version_line_gases) as one comparable text, by gas:
+	 * "CO2:4940000:7000/7000 CH4:1400:-/-" (kg_milli, the factor's interval or -).
+	 */
+	char gases[512];
 };
 
 /* The lines of version_no of report_id by part, item, seq (none when there is no such version): 0 or -1. */

@@ -231,8 +231,7 @@ static int edit_post(struct request *req, struct edit *e)
 
 	e->r.agency_id = req->session->agency_id;
 	e->r.year = e->y.year;
-	report_from_form(req, &e->r, &e->f, e->in, &e->n);
-	if (edit_state(req, e))
+	if (report_from_form(req, &e->r, &e->f, e->in, &e->n) || edit_state(req, e))
 		return unavailable(req);
 	if (saving && !*e->r.scope_text)
 		form_error(&e->f, "scope_text", "請填寫盤查範圍（必填）。");

@@ -17,7 +17,8 @@
  * is computed from two lists of stored lines (store_workflow_version_lines)
  * keyed by (part, item, seq), the key of report_lines: a line only in the
  * second is added, only in the first removed, in both with another
- * quantity, kgCO2e, factor or GWP set changed.  Who may read them is who
+ * quantity, kgCO2e, factor, GWP set, 類別, A1-A3, activity-data interval
+ * or amount (or interval) of a gas changed.  Who may read them is who
  * may read the report (report_viewable(): the agency, its ancestors, its
  * county's team); anyone else gets the 404 an unknown agency gets.
  */
@@ -201,8 +202,59 @@ static void html_delta(struct strbuf *o, long long d)
 	html_milli(o, d);
 }
 
+/* An interval as text: "±1.5 %", "−1 % / +2 %", or "未評估". */
+static const char *interval_text(struct arena *ar, int lo, int hi)
+{
+	if (lo < 0 || hi < 0)
+		return "未評估";
+	if (lo == hi)
+		return arena_printf(ar, "±%d.%03d %%", lo / 1000, lo % 1000);
+	return arena_printf(ar, "−%d.%03d %% / +%d.%03d %%", lo / 1000, lo % 1000, hi / 1000, hi % 1000);
+}
+
+/* What changed besides the figures: 類別, A1-A3, the activity data's interval, the gases. */
+static void quality_changes(struct request *req, struct strbuf *o, const struct store_workflow_line *a,
+			    const struct store_workflow_line *b)
+{
+	struct arena *ar = &req->arena;
+	const char *sep = "";
+
+	if (!a || !b)
+		return;
+	if (a->iso_category != b->iso_category && a->iso_category >= 0 && a->iso_category <= CALC_ISO_MAX &&
+	    b->iso_category >= 0 && b->iso_category <= CALC_ISO_MAX) {
+		strbuf_addf(o, "%s<span class=\"chg-iso\">類別 %s → %s</span>", sep, *calc_iso_labels[a->iso_category] ? calc_iso_labels[a->iso_category] : "—",
+			    calc_iso_labels[b->iso_category]);
+		sep = "<br>";
+	}
+	if (a->a1 != b->a1 || a->a2 != b->a2 || a->a3 != b->a3) {
+		strbuf_addf(o, "%s<span class=\"chg-a\">A1/A2/A3 %d/%d/%d → %d/%d/%d</span>", sep, a->a1, a->a2, a->a3, b->a1, b->a2, b->a3);
+		sep = "<br>";
+	}
+	if (a->ad_lower_milli != b->ad_lower_milli || a->ad_upper_milli != b->ad_upper_milli || strcmp(a->ad_basis, b->ad_basis)) {
+		strbuf_addf(o, "%s<span class=\"chg-ad\">活動數據不確定性 ", sep);
+		html_txt(o, interval_text(ar, a->ad_lower_milli, a->ad_upper_milli));
+		html(o, " → ");
+		html_txt(o, interval_text(ar, b->ad_lower_milli, b->ad_upper_milli));
+		if (*b->ad_basis) {
+			html(o, "（");
+			html_txt(o, b->ad_basis);
+			html(o, "）");
+		}
+		html(o, "</span>");
+		sep = "<br>";
+	}
+	if (strcmp(a->gases, b->gases)) {
+		strbuf_addf(o, "%s<span class=\"chg-gas\">各氣體：", sep);
+		html_txt(o, *a->gases ? a->gases : "—");
+		html(o, " → ");
+		html_txt(o, *b->gases ? b->gases : "—");
+		html(o, "</span>");
+	}
+}
+
 /* One row of the diff: a the line of the first version (NULL: added), b of the second (NULL: removed). */
-static void diff_row(struct strbuf *o, const struct store_workflow_line *a, const struct store_workflow_line *b)
+static void diff_row(struct request *req, struct strbuf *o, const struct store_workflow_line *a, const struct store_workflow_line *b)
 {
 	static const char *const what[] = { "added", "removed", "changed" };
 	static const char *const label[] = { "新增", "刪除", "變更" };
@@ -235,17 +287,21 @@ static void diff_row(struct strbuf *o, const struct store_workflow_line *a, cons
 		html(o, " → ");
 	}
 	html_txt(o, b ? b->factor_text : a->factor_text);
+	html(o, "</td><td class=\"quality\">");
+	quality_changes(req, o, a, b);
 	html(o, "</td></tr>");
 }
 
 static int line_changed(const struct store_workflow_line *a, const struct store_workflow_line *b)
 {
 	return a->quantity_milli != b->quantity_milli || a->kg_milli != b->kg_milli || strcmp(a->factor_text, b->factor_text) ||
-	       strcmp(a->gwp_set, b->gwp_set);
+	       strcmp(a->gwp_set, b->gwp_set) || a->iso_category != b->iso_category || a->a1 != b->a1 || a->a2 != b->a2 ||
+	       a->a3 != b->a3 || a->ad_lower_milli != b->ad_lower_milli || a->ad_upper_milli != b->ad_upper_milli ||
+	       strcmp(a->ad_basis, b->ad_basis) || strcmp(a->gases, b->gases);
 }
 
 /* The rows of the diff of two sorted lists (merged on their key); the number of unchanged lines. */
-static int diff_rows(struct strbuf *o, const struct rows *ra, const struct rows *rb)
+static int diff_rows(struct request *req, struct strbuf *o, const struct rows *ra, const struct rows *rb)
 {
 	const struct store_workflow_line *a = ra->v, *b = rb->v;
 	int i = 0, j = 0, same = 0, shown = 0;
@@ -254,20 +310,20 @@ static int diff_rows(struct strbuf *o, const struct rows *ra, const struct rows 
 		int c = i == ra->n ? 1 : j == rb->n ? -1 : line_cmp(&a[i], &b[j]);
 
 		if (c < 0) {
-			diff_row(o, &a[i++], NULL);
+			diff_row(req, o, &a[i++], NULL);
 			shown++;
 		} else if (c > 0) {
-			diff_row(o, NULL, &b[j++]);
+			diff_row(req, o, NULL, &b[j++]);
 			shown++;
 		} else if (line_changed(&a[i], &b[j])) {
-			diff_row(o, &a[i++], &b[j++]);
+			diff_row(req, o, &a[i++], &b[j++]);
 			shown++;
 		} else {
 			i++, j++, same++;
 		}
 	}
 	if (!shown)
-		html(o, "<tr><td colspan=\"10\" class=\"empty\" id=\"no-diff\">兩個版本的排放明細相同。</td></tr>");
+		html(o, "<tr><td colspan=\"11\" class=\"empty\" id=\"no-diff\">兩個版本的排放明細相同。</td></tr>");
 	return same;
 }
 
@@ -280,7 +336,7 @@ static void total_row(struct strbuf *o, const char *id, const char *label, long 
 	html_milli(o, b);
 	html(o, "</td><td class=\"num\">");
 	html_delta(o, b - a);
-	html(o, "</td><td></td></tr>");
+	html(o, "</td><td></td><td></td></tr>");
 }
 
 /* The diff table of versions va and vb of report_id.  0 or -1. */
@@ -297,9 +353,9 @@ static int render_diff(struct request *req, long long report_id, const struct st
 		    "<table class=\"diff\"><thead><tr><th>異動</th><th>部分</th><th>項目</th><th>單位</th>"
 		    "<th class=\"num\">數量（第 %d 版）</th><th class=\"num\">數量（第 %d 版）</th>"
 		    "<th class=\"num\">排放量 kgCO₂e（第 %d 版）</th><th class=\"num\">排放量 kgCO₂e（第 %d 版）</th>"
-		    "<th class=\"num\">差異 kgCO₂e</th><th>係數</th></tr></thead><tbody>",
+		    "<th class=\"num\">差異 kgCO₂e</th><th>係數</th><th>類別、數據品質、氣體</th></tr></thead><tbody>",
 		    va->version_no, vb->version_no, va->version_no, vb->version_no, va->version_no, vb->version_no);
-	same = diff_rows(o, &ra, &rb);
+	same = diff_rows(req, o, &ra, &rb);
 	html(o, "</tbody><tfoot>");
 	total_row(o, "total-own", "合計（不含委外）", va->own_total_milli, vb->own_total_milli);
 	total_row(o, "total-outsourced", "合計（委外，不納入總量）", va->outsourced_total_milli, vb->outsourced_total_milli);

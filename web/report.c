@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "input.h"
+#include "quality.h"
 #include "report.h"
 #include "report_status.h"
 #include "review.h"
 #include "routes.h"
 #include "session.h"
+#include "store_factor.h"
 #include "store_report.h"
 #include "util.h"
 
@@ -41,6 +43,20 @@ struct load_ctx {
 	struct report *r;
 };
 
+/* Stored typed quality values (0, "", -1: NULL) as the form's text. */
+static void quality_text(struct arena *a, const struct store_quality *q, struct report_quality *out)
+{
+	const int v[3] = { q->a1, q->a2, q->a3 };
+
+	for (int i = 0; i < 3; i++)
+		out->a[i] = v[i] ? arena_printf(a, "%d", v[i]) : NULL;
+	out->note = *q->dq_note ? arena_strdup(a, q->dq_note) : NULL;
+	out->keeper = *q->dq_keeper ? arena_strdup(a, q->dq_keeper) : NULL;
+	out->ad_lower = q->ad_lower_milli >= 0 ? qty_text(a, q->ad_lower_milli) : NULL;
+	out->ad_upper = q->ad_upper_milli >= 0 ? qty_text(a, q->ad_upper_milli) : NULL;
+	out->basis = *q->ad_basis ? arena_strdup(a, q->ad_basis) : NULL;
+}
+
 /* One stored item into its part of the report. */
 static int load_item(void *ctx, const struct store_report_item *it)
 {
@@ -57,17 +73,21 @@ static int load_item(void *ctx, const struct store_report_item *it)
 			p->nother++;
 		}
 	} else if (k == CALC_REFRIGERANT) {
-		if (it->seq == REPORT_SEQ_R134A)
+		if (it->seq == REPORT_SEQ_R134A) {
 			p->r134a = q;
-		else if (it->seq == REPORT_SEQ_R410A)
+			quality_text(c->a, &it->q, &p->q134a);
+		} else if (it->seq == REPORT_SEQ_R410A) {
 			p->r410a = q;
-		else if (p->nref < REPORT_EXTRA) {
+			quality_text(c->a, &it->q, &p->q410a);
+		} else if (p->nref < REPORT_EXTRA) {
 			p->ref_type[p->nref] = arena_strdup(c->a, it->refrigerant);
 			p->ref_qty[p->nref] = q;
+			quality_text(c->a, &it->q, &p->qref[p->nref]);
 			p->nref++;
 		}
 	} else if (k >= 0) {
 		p->qty[k] = q;
+		quality_text(c->a, &it->q, &p->qk[k]);
 		if (k == CALC_GENERATOR_DIESEL && *it->name)
 			p->generator_name = arena_strdup(c->a, it->name);
 	}
@@ -83,6 +103,35 @@ int report_state(struct request *req, long long agency_id, int year, const struc
 	return found < 0 ? -1 : 0;
 }
 
+static int take_default(void *ctx, const struct store_item_quality *row)
+{
+	struct report_defaults *d = ctx;
+	int k = item_index(row->item);
+
+	if (k >= 0) {
+		struct store_quality *q = &d->q[k];
+
+		d->has[k] = 1;
+		memset(q, 0, sizeof(*q));
+		q->a1 = row->a1;
+		q->a2 = row->a2;
+		q->a3 = row->a3;
+		snprintf(q->dq_note, sizeof(q->dq_note), "%s", row->dq_note);
+		q->ad_lower_milli = row->has_ad ? row->ad_lower_milli : -1;
+		q->ad_upper_milli = row->has_ad ? row->ad_upper_milli : -1;
+		snprintf(q->ad_basis, sizeof(q->ad_basis), "%s", row->ad_basis);
+	}
+	return 0;
+}
+
+/* The items' default quality values, in the arena: NULL on a database error. */
+static const struct report_defaults *defaults_load(struct request *req)
+{
+	struct report_defaults *d = arena_zalloc(&req->arena, sizeof(*d));
+
+	return store_factor_item_defaults(&req->app->db, take_default, d) ? NULL : d;
+}
+
 int report_load(struct request *req, long long agency_id, int year, struct report *r)
 {
 	struct load_ctx ctx = { &req->arena, r };
@@ -92,7 +141,8 @@ int report_load(struct request *req, long long agency_id, int year, struct repor
 	r->agency_id = agency_id;
 	r->year = year;
 	r->scope_text = r->outsourced_scope_text = "";
-	if (report_state(req, agency_id, year, &row))
+	r->dq = defaults_load(req);
+	if (!r->dq || report_state(req, agency_id, year, &row))
 		return -1;
 	if (!row)
 		return 0;
@@ -166,6 +216,78 @@ static const char *declared_text(struct request *req, struct form *f, enum repor
 	return v->set ? v->s : "";
 }
 
+/* A default's A1, A2 or A3 (i 0..2); 0 when none. */
+static int default_a(const struct store_quality *d, int i)
+{
+	return !d ? 0 : i == 0 ? d->a1 : i == 1 ? d->a2 : d->a3;
+}
+
+/* A bound of the interval typed in field `name` into q's text: NULL when blank or the default's. */
+static const char *field_bound(struct request *req, struct form *f, const char *name, int def_milli)
+{
+	const struct form_key k = { .name = name, .kind = FORM_QUANTITY, .max = QUALITY_INTERVAL_MAX / 1000, .unit = "%" };
+	struct form_val v;
+	long long m;
+
+	if (form_read_one(req, &k, &v, f))
+		return v.raw;
+	if (!v.set || dec_to_scaled_i64(v.q, 3, &m) || m == def_milli)
+		return NULL;
+	return v.s;
+}
+
+/* 1 when typed text t is default d as the form normalises text (NFKC: the default's full-width （） come back as ()). */
+static int same_text(struct arena *a, const char *t, const char *d)
+{
+	const char *n = NULL;
+
+	if (!d)
+		return 0;
+	if (!strcmp(t, d))
+		return 1;
+	return input_text(a, d, strlen(d), 1000, 0, &n) == INPUT_OK && n && !strcmp(t, n);
+}
+
+/*
+ * The 數據品質與不確定性 fields of the line whose quantity is field `fld`
+ * (fld_a1 … fld_ad_basis) for item k into q: a value equal to the item's
+ * default is kept as NULL; an A1-A3 away from the default needs the note.
+ */
+static void quality_from_form(struct request *req, struct form *f, const char *fld, const struct report_defaults *dq, int k,
+			      struct report_quality *q)
+{
+	struct arena *a = &req->arena;
+	const struct store_quality *d = dq && dq->has[k] ? &dq->q[k] : NULL;
+	const char *note = arena_printf(a, "%s_dq_note", fld), *basis;
+	int changed = 0;
+
+	memset(q, 0, sizeof(*q));
+	for (int i = 0; i < 3; i++) {
+		const struct form_key key = { .name = arena_printf(a, "%s_a%d", fld, i + 1), .kind = FORM_INT, .min = 1, .max = 3,
+					      .msg = "請選擇 1、2 或 3。" };
+		struct form_val v;
+
+		if (form_read_one(req, &key, &v, f)) {
+			q->a[i] = v.raw;
+		} else if (v.set && v.i != default_a(d, i)) {
+			q->a[i] = arena_printf(a, "%lld", v.i);
+			changed = 1;
+		}
+	}
+	q->note = field_text(req, f, note, 200);
+	q->keeper = field_text(req, f, arena_printf(a, "%s_dq_keeper", fld), 100);
+	q->ad_lower = field_bound(req, f, arena_printf(a, "%s_ad_lower", fld), d ? d->ad_lower_milli : -1);
+	q->ad_upper = field_bound(req, f, arena_printf(a, "%s_ad_upper", fld), d ? d->ad_upper_milli : -1);
+	basis = field_text(req, f, arena_printf(a, "%s_ad_basis", fld), 200);
+	q->basis = *basis && !same_text(a, basis, d ? d->ad_basis : NULL) ? basis : NULL;
+	if (!*q->note)
+		q->note = NULL;
+	if (!*q->keeper)
+		q->keeper = NULL;
+	if (changed && !q->note && !form_error_of(f, note))
+		form_error(f, note, "A1–A3 與預設值不同時，請填寫數據可信度資訊說明（例如電表校正紀錄、收據）。");
+}
+
 static void add_input(struct calc_input *in, int *n, enum calc_item item, enum calc_part part, int seq,
 		      const char *refrigerant, dec_t q)
 {
@@ -181,7 +303,7 @@ static void add_input(struct calc_input *in, int *n, enum calc_item item, enum c
 
 /* The fixed items, the generator's name and the two named refrigerants of part p. */
 static void fixed_from_form(struct request *req, struct report_part *rp, int p, struct form *f,
-			    struct calc_input *in, int *n)
+			    const struct report_defaults *dq, struct calc_input *in, int *n)
 {
 	struct arena *a = &req->arena;
 	const char *pk = calc_part_keys[p];
@@ -191,23 +313,30 @@ static void fixed_from_form(struct request *req, struct report_part *rp, int p, 
 	for (int k = 0; k < CALC__MAX; k++) {
 		if (k == CALC_REFRIGERANT)
 			continue;
-		rp->qty[k] = field_qty(req, f, arena_printf(a, "%s_%s", pk, calc_items[k].key), calc_items[k].max,
-				       calc_items[k].unit, &q, &ok);
+		const char *fld = arena_printf(a, "%s_%s", pk, calc_items[k].key);
+
+		rp->qty[k] = field_qty(req, f, fld, calc_items[k].max, calc_items[k].unit, &q, &ok);
 		if (ok)
 			add_input(in, n, (enum calc_item)k, (enum calc_part)p, 0, NULL, q);
+		if (rp->qty[k])
+			quality_from_form(req, f, fld, dq, k, &rp->qk[k]);
 	}
 	rp->generator_name = field_text(req, f, arena_printf(a, "%s_generator_name", pk), 100);
 	rp->r134a = field_qty(req, f, arena_printf(a, "%s_ref_R134a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
 	if (ok)
 		add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_R134A, "R134a", q);
+	if (rp->r134a)
+		quality_from_form(req, f, arena_printf(a, "%s_ref_R134a", pk), dq, CALC_REFRIGERANT, &rp->q134a);
 	rp->r410a = field_qty(req, f, arena_printf(a, "%s_ref_R410a", pk), CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
 	if (ok)
 		add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_R410A, "R410a", q);
+	if (rp->r410a)
+		quality_from_form(req, f, arena_printf(a, "%s_ref_R410a", pk), dq, CALC_REFRIGERANT, &rp->q410a);
 }
 
 /* The extra refrigerant rows and the 其他能源 rows of part p (blank rows dropped). */
 static void rows_from_form(struct request *req, struct report_part *rp, int p, struct form *f,
-			   struct calc_input *in, int *n)
+			   const struct report_defaults *dq, struct calc_input *in, int *n)
 {
 	struct arena *a = &req->arena;
 	const char *pk = calc_part_keys[p];
@@ -229,6 +358,8 @@ static void rows_from_form(struct request *req, struct report_part *rp, int p, s
 		} else if (!qty) {
 			form_error(f, qname, "請填寫補充量（公斤）。");
 		}
+		if (qty)
+			quality_from_form(req, f, qname, dq, CALC_REFRIGERANT, &rp->qref[rp->nref]);
 		rp->ref_type[rp->nref] = type;
 		rp->ref_qty[rp->nref] = qty;
 		rp->nref++;
@@ -249,11 +380,14 @@ static void rows_from_form(struct request *req, struct report_part *rp, int p, s
 	}
 }
 
-void report_from_form(struct request *req, struct report *r, struct form *f, struct calc_input *in, int *n)
+int report_from_form(struct request *req, struct report *r, struct form *f, struct calc_input *in, int *n)
 {
 	const struct form_val *rev = &req->in[REPORT_KEY_REVISION];
 
 	*n = 0;
+	r->dq = defaults_load(req);
+	if (!r->dq)
+		return -1;
 	r->revision = rev->set ? rev->i : -1;
 	r->filed = (int)req->in[REPORT_KEY_FILED].i;
 	r->scope_text = declared_text(req, f, REPORT_KEY_SCOPE);
@@ -262,13 +396,84 @@ void report_from_form(struct request *req, struct report *r, struct form *f, str
 		struct report_part *rp = &r->part[p];
 
 		memset(rp, 0, sizeof(*rp));
-		fixed_from_form(req, rp, p, f, in, n);
-		rows_from_form(req, rp, p, f, in, n);
+		fixed_from_form(req, rp, p, f, r->dq, in, n);
+		rows_from_form(req, rp, p, f, r->dq, in, n);
 	}
+	return 0;
+}
+
+const struct report_quality *report_typed_quality(const struct report *r, const struct calc_line *l)
+{
+	const struct report_part *rp = &r->part[l->part];
+
+	if (l->item != CALC_REFRIGERANT)
+		return &rp->qk[l->item];
+	if (l->seq == REPORT_SEQ_R134A)
+		return &rp->q134a;
+	if (l->seq == REPORT_SEQ_R410A)
+		return &rp->q410a;
+	if (l->seq >= REPORT_SEQ_EXTRA && l->seq < REPORT_SEQ_EXTRA + REPORT_EXTRA)
+		return &rp->qref[l->seq - REPORT_SEQ_EXTRA];
+	return NULL;
+}
+
+/* A checked interval text into thousandths of a percent; -1 when NULL (or, never, not a number). */
+static int bound_milli(const char *s)
+{
+	dec_t d;
+	long long m;
+
+	if (!s || dec_parse(s, strlen(s), 3, DEC_ALLOW_GROUPING, &d) != DEC_OK || dec_to_scaled_i64(d, 3, &m) || m < 0 ||
+	    m > QUALITY_INTERVAL_MAX)
+		return -1;
+	return (int)m;
+}
+
+void report_item_quality(const struct report_quality *t, struct store_quality *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ad_lower_milli = out->ad_upper_milli = -1;
+	if (!t)
+		return;
+	out->a1 = t->a[0] ? atoi(t->a[0]) : 0;
+	out->a2 = t->a[1] ? atoi(t->a[1]) : 0;
+	out->a3 = t->a[2] ? atoi(t->a[2]) : 0;
+	snprintf(out->dq_note, sizeof(out->dq_note), "%s", t->note ? t->note : "");
+	snprintf(out->dq_keeper, sizeof(out->dq_keeper), "%s", t->keeper ? t->keeper : "");
+	out->ad_lower_milli = bound_milli(t->ad_lower);
+	out->ad_upper_milli = bound_milli(t->ad_upper);
+	snprintf(out->ad_basis, sizeof(out->ad_basis), "%s", t->basis ? t->basis : "");
+}
+
+void report_line_quality(const struct report *r, const struct calc_line *l, struct store_quality *out)
+{
+	struct store_quality t;
+
+	memset(out, 0, sizeof(*out));
+	out->ad_lower_milli = out->ad_upper_milli = -1;
+	if (r->dq && r->dq->has[l->item])
+		*out = r->dq->q[l->item];
+	report_item_quality(report_typed_quality(r, l), &t);
+	if (t.a1)
+		out->a1 = t.a1;
+	if (t.a2)
+		out->a2 = t.a2;
+	if (t.a3)
+		out->a3 = t.a3;
+	if (*t.dq_note)
+		memcpy(out->dq_note, t.dq_note, sizeof(t.dq_note));
+	if (*t.dq_keeper)
+		memcpy(out->dq_keeper, t.dq_keeper, sizeof(t.dq_keeper));
+	if (t.ad_lower_milli >= 0)
+		out->ad_lower_milli = t.ad_lower_milli;
+	if (t.ad_upper_milli >= 0)
+		out->ad_upper_milli = t.ad_upper_milli;
+	if (*t.ad_basis)
+		memcpy(out->ad_basis, t.ad_basis, sizeof(t.ad_basis));
 }
 
 /* The form field a line was computed from (as render_part names it). */
-static const char *field_of(struct arena *a, const struct calc_line *l)
+const char *report_line_field(struct arena *a, const struct calc_line *l)
 {
 	const char *pk = calc_part_keys[l->part];
 
@@ -293,7 +498,7 @@ int report_check_total(struct request *req, struct form *f, const struct calc_li
 	dec_format_grouped(res->total[part], total, sizeof(total));
 	dec_from_int(CALC_REPORT_MAX_KG, &m);
 	dec_format_grouped(m, max, sizeof(max));
-	form_error(f, line >= 0 ? field_of(&req->arena, &lines[line]) : arena_printf(&req->arena, "%s_electricity", calc_part_keys[part]),
+	form_error(f, line >= 0 ? report_line_field(&req->arena, &lines[line]) : arena_printf(&req->arena, "%s_electricity", calc_part_keys[part]),
 		   arena_printf(&req->arena, "%s部分的排放量合計 %s kgCO₂e，超過一個機關一年的上限 %s kgCO₂e（1,000 萬公噸）；"
 				"此欄的排放量最大，請確認數值與單位。", report_part_label[part], total, max));
 	return 1;

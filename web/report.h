@@ -27,6 +27,25 @@ _Static_assert(2 + REPORT_EXTRA <= CALC_MAX_REFRIGERANT_ROWS, "refrigerant rows 
 /* 不含委外, 委外: how the audit trail names each part. */
 extern const char *const report_part_label[CALC_PART__MAX];
 
+/*
+ * 數據品質與不確定性 beside a quantity (SPEC-2 §2b, §2c), as text (typed or
+ * stored): NULL keeps the item's default (a value equal to the default is
+ * kept as NULL too, so the line follows the default).
+ */
+struct report_quality {
+	const char *a[3];                    /* A1, A2, A3: "1".."3" */
+	const char *note;                    /* 數據可信度資訊說明 */
+	const char *keeper;                  /* 保存單位 */
+	const char *ad_lower, *ad_upper;     /* the activity data's 95 % interval, percent ("1.5") */
+	const char *basis;                   /* its 依據 (meter class, receipt number) */
+};
+
+/* The default quality values of each item (item_quality_defaults): has[k] 0 when the data has none. */
+struct report_defaults {
+	int has[CALC__MAX];
+	struct store_quality q[CALC__MAX];
+};
+
 /* The quantities of one part as text (what was typed, or what is stored). */
 struct report_part {
 	const char *qty[CALC__MAX];          /* fixed items; CALC_REFRIGERANT unused */
@@ -34,6 +53,8 @@ struct report_part {
 	const char *r134a, *r410a;
 	int nref;
 	const char *ref_type[REPORT_EXTRA], *ref_qty[REPORT_EXTRA];
+	/* The quality of each line: fixed items, R134a, R410a, the extra refrigerant rows. */
+	struct report_quality qk[CALC__MAX], q134a, q410a, qref[REPORT_EXTRA];
 	int nother;
 	const char *other_name[REPORT_EXTRA], *other_unit[REPORT_EXTRA], *other_qty[REPORT_EXTRA];
 };
@@ -50,6 +71,7 @@ struct report {
 	const char *updated_at;
 	/* The stored row with its state (confirmed, returned, reopened, a correction asked): NULL when none. */
 	const struct store_report *st;
+	const struct report_defaults *dq;    /* the items' default quality values (report_load, report_from_form) */
 	struct report_part part[CALC_PART__MAX];
 };
 
@@ -93,10 +115,12 @@ int report_viewable(struct request *req, const struct form_val *agency, long lon
  * messages of the text fields copied from req->in_err into f), the family
  * of each part with form_read_one(), and the rules across fields; errors go
  * to f.  r->revision is -1 when the form's revision is missing or bad.
- * in/n: the calculation inputs of the valid quantities.
+ * in/n: the calculation inputs of the valid quantities.  The quality
+ * fields of each filled quantity (report_quality) are read beside it.
+ * 0, or -1 when the items' defaults could not be read (503).
  */
-void report_from_form(struct request *req, struct report *r, struct form *f,
-		      struct calc_input *in, int *n);
+int report_from_form(struct request *req, struct report *r, struct form *f,
+		     struct calc_input *in, int *n);
 
 /*
  * The report bound (calc_over_limit()): when a part's total is above
@@ -105,6 +129,15 @@ void report_from_form(struct request *req, struct report *r, struct form *f,
  */
 int report_check_total(struct request *req, struct form *f, const struct calc_line *lines, int n,
 		       const struct calc_result *res);
+
+/* The quality values typed for line l (by part, item, seq), or NULL. */
+const struct report_quality *report_typed_quality(const struct report *r, const struct calc_line *l);
+/* Typed values as report_items columns (0, "", -1: NULL, the default). */
+void report_item_quality(const struct report_quality *typed, struct store_quality *out);
+/* The values in force for line l: the typed ones, else its item's defaults (0 and -1 where none). */
+void report_line_quality(const struct report *r, const struct calc_line *l, struct store_quality *out);
+/* The form field of line l's quantity (the prefix of its quality fields): "own_electricity", "own_ref_qty_1". */
+const char *report_line_field(struct arena *a, const struct calc_line *l);
 
 /* Calculation inputs of a stored report. */
 void report_inputs(struct request *req, const struct report *r, struct calc_input *in, int *n);

@@ -1,9 +1,11 @@
 /* report_form.c: the report form's page: its fields with last year's hints, 四、排放量小計, its state (退回, 已確認, 申請更正), and the whole page around them. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "form.h"
 #include "html.h"
+#include "quality.h"
 #include "report.h"
 #include "routes.h"
 #include "session.h"
@@ -82,6 +84,136 @@ static void refrigerant_select(struct request *req, const struct calc_table *t, 
 	html(o, "</select>");
 }
 
+/* The choices of A1, A2, A3 (SPEC-2 §2b; the official form's 表六). */
+static const char *const a_names[3] = { "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類" };
+static const char *const a_choices[3][3] = {
+	{ "連續量測", "定期量測或帳單／財務紀錄", "推估" },
+	{ "外部校正或多種佐證", "內部校正或會計簽證", "未校正／無佐證" },
+	{ "自廠／質量平衡", "製造廠或區域", "國家或國際" },
+};
+
+/* A default bound (thousandths of a percent) as a person would type it ("1.5"), or NULL when none. */
+static const char *bound_text(struct arena *a, int milli)
+{
+	char buf[64];
+	size_t n;
+
+	if (milli < 0)
+		return NULL;
+	n = dec_format(dec_from_scaled_i64(milli, 3), buf, sizeof(buf));
+	while (n && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	return arena_strdup(a, buf);
+}
+
+static void a_select(struct request *req, const struct form *f, const char *name, int i, const char *value, int def, int ro)
+{
+	struct strbuf *o = &req->body;
+	const char *err = form_error_of(f, name);
+	int sel = value ? atoi(value) : def;
+
+	html(o, "<div class=\"field\"><label for=\"f-");
+	html_attr(o, name);
+	html(o, "\">");
+	html_txt(o, a_names[i]);
+	html(o, "</label><div class=\"control\"><select id=\"f-");
+	html_attr(o, name);
+	html(o, "\" name=\"");
+	html_attr(o, name);
+	html(o, "\"");
+	if (ro)
+		html(o, " disabled");
+	if (err) {
+		html(o, " aria-invalid=\"true\" aria-describedby=\"e-");
+		html_attr(o, name);
+		html(o, "\"");
+	}
+	html(o, ">");
+	if (sel < 1 || sel > 3)
+		html(o, "<option value=\"\">請選擇</option>");
+	for (int c = 1; c <= 3; c++) {
+		char v[2] = { (char)('0' + c), 0 };
+		const char *label = arena_printf(&req->arena, "%d %s%s", c, a_choices[i][c - 1], c == def ? "（預設）" : "");
+
+		html_option(o, v, label, c == sel);
+	}
+	html(o, "</select>");
+	if (err) {
+		html(o, "<p class=\"field-error\" id=\"e-");
+		html_attr(o, name);
+		html(o, "\">");
+		html_txt(o, err);
+		html(o, "</p>");
+	}
+	html(o, "</div></div>");
+}
+
+/* Any of the block's fields has a message (the block opens to show it). */
+static int quality_has_error(struct request *req, const struct form *f, const char *fld)
+{
+	static const char *const sfx[] = { "a1", "a2", "a3", "dq_note", "dq_keeper", "ad_lower", "ad_upper", "ad_basis" };
+
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+		if (form_error_of(f, arena_printf(&req->arena, "%s_%s", fld, sfx[i])))
+			return 1;
+	return 0;
+}
+
+/*
+ * 數據品質與不確定性 of the line whose quantity is field fld (item k): A1-A3
+ * with the item's default selected unless another was typed, the note and
+ * keeper, the activity data's interval and its basis (the default's shown).
+ */
+static void quality_block(struct request *req, const struct form *f, const struct report *r, const char *fld, int k,
+			  const struct report_quality *q, const char *label, int ro)
+{
+	struct strbuf *o = &req->body;
+	struct arena *a = &req->arena;
+	const struct store_quality *d = r->dq && r->dq->has[k] ? &r->dq->q[k] : NULL;
+	const int def[3] = { d ? d->a1 : 0, d ? d->a2 : 0, d ? d->a3 : 0 };
+	int typed = q->a[0] || q->a[1] || q->a[2] || q->note || q->keeper || q->ad_lower || q->ad_upper || q->basis;
+	struct strbuf hint = STRBUF_INIT;
+
+	html(o, "<details class=\"dq\" id=\"dq-");
+	html_attr(o, fld);
+	html(o, "\"");
+	if (typed || quality_has_error(req, f, fld))
+		html(o, " open");
+	html(o, "><summary>數據品質與不確定性：");
+	html_txt(o, label);
+	if (typed)
+		html(o, "（已自訂）");
+	html(o, "</summary>");
+	for (int i = 0; i < 3; i++)
+		a_select(req, f, arena_printf(a, "%s_a%d", fld, i + 1), i, q->a[i], def[i], ro);
+	if (d && *d->dq_note) {
+		html(&hint, "<span class=\"muted\">預設說明：");
+		html_txt(&hint, d->dq_note);
+		html(&hint, "</span>");
+	}
+	struct field note = { .name = arena_printf(a, "%s_dq_note", fld), .label = "數據可信度資訊說明", .value = q->note,
+			      .maxlength = 200, .readonly = ro, .extra = hint.len ? arena_strdup(a, hint.buf) : NULL };
+	form_field(req, f, &note);
+	strbuf_release(&hint);
+	struct field keeper = { .name = arena_printf(a, "%s_dq_keeper", fld), .label = "保存單位", .value = q->keeper,
+				.maxlength = 100, .readonly = ro };
+	form_field(req, f, &keeper);
+	struct field lo = { .name = arena_printf(a, "%s_ad_lower", fld), .label = "活動數據不確定性下限（95 %）",
+			    .value = q->ad_lower ? q->ad_lower : bound_text(a, d ? d->ad_lower_milli : -1), .unit = "%",
+			    .decimal = 1, .maxlength = 20, .readonly = ro };
+	form_field(req, f, &lo);
+	struct field hi = { .name = arena_printf(a, "%s_ad_upper", fld), .label = "活動數據不確定性上限（95 %）",
+			    .value = q->ad_upper ? q->ad_upper : bound_text(a, d ? d->ad_upper_milli : -1), .unit = "%",
+			    .decimal = 1, .maxlength = 20, .readonly = ro };
+	form_field(req, f, &hi);
+	struct field basis = { .name = arena_printf(a, "%s_ad_basis", fld), .label = "不確定性依據（如電表精度等級、收據編號）",
+			       .value = q->basis ? q->basis : d ? d->ad_basis : NULL, .maxlength = 200, .readonly = ro };
+	form_field(req, f, &basis);
+	html(o, "</details>");
+}
+
 static void render_part(struct request *req, const struct form *f, const struct calc_table *t,
 			const struct report *r, const struct report *prev, int p, int ro)
 {
@@ -90,24 +222,35 @@ static void render_part(struct request *req, const struct form *f, const struct 
 	const char *pk = calc_part_keys[p];
 	struct arena *a = &req->arena;
 #define N(fmt, ...) arena_printf(a, fmt, __VA_ARGS__)
+/* A fixed item's quantity and, when filled, its quality block. */
+#define ITEM(k, lbl) do { \
+		const char *fld_ = N("%s_%s", pk, calc_items[k].key); \
+		qty_field(req, f, fld_, lbl, rp->qty[k], calc_items[k].unit, last_of(prev, p, k), ro); \
+		if (rp->qty[k]) \
+			quality_block(req, f, r, fld_, k, &rp->qk[k], lbl, ro); \
+	} while (0)
 
-	qty_field(req, f, N("%s_electricity", pk), "電力", rp->qty[CALC_ELECTRICITY], "度", last_of(prev, p, CALC_ELECTRICITY), ro);
+	ITEM(CALC_ELECTRICITY, "電力");
 	html(o, "<h3>天然氣/瓦斯</h3>");
-	qty_field(req, f, N("%s_natural_gas", pk), "天然氣", rp->qty[CALC_NATURAL_GAS], "立方公尺", last_of(prev, p, CALC_NATURAL_GAS), ro);
-	qty_field(req, f, N("%s_lpg", pk), "瓦斯", rp->qty[CALC_LPG], "公斤", last_of(prev, p, CALC_LPG), ro);
+	ITEM(CALC_NATURAL_GAS, "天然氣");
+	ITEM(CALC_LPG, "瓦斯");
 	html(o, "<h3>公務車用油</h3>");
-	qty_field(req, f, N("%s_vehicle_gasoline", pk), "汽油", rp->qty[CALC_VEHICLE_GASOLINE], "公升", last_of(prev, p, CALC_VEHICLE_GASOLINE), ro);
-	qty_field(req, f, N("%s_vehicle_diesel", pk), "柴油", rp->qty[CALC_VEHICLE_DIESEL], "公升", last_of(prev, p, CALC_VEHICLE_DIESEL), ro);
+	ITEM(CALC_VEHICLE_GASOLINE, "汽油");
+	ITEM(CALC_VEHICLE_DIESEL, "柴油");
 	html(o, "<h3>其他設施(如發電機)</h3>");
 	text_field(req, f, N("%s_generator_name", pk), "設施名稱", rp->generator_name, 100, ro);
-	qty_field(req, f, N("%s_generator_diesel", pk), "發電機柴油", rp->qty[CALC_GENERATOR_DIESEL], "公升", last_of(prev, p, CALC_GENERATOR_DIESEL), ro);
+	ITEM(CALC_GENERATOR_DIESEL, "發電機柴油");
 	html(o, "<h3>滅火器補充量</h3>");
-	qty_field(req, f, N("%s_ext_co2", pk), "二氧化碳滅火器補充", rp->qty[CALC_EXT_CO2], "公斤", last_of(prev, p, CALC_EXT_CO2), ro);
-	qty_field(req, f, N("%s_ext_bc", pk), "BC乾粉滅火器補充", rp->qty[CALC_EXT_BC], "公斤", last_of(prev, p, CALC_EXT_BC), ro);
-	qty_field(req, f, N("%s_ext_kbc", pk), "KBC乾粉滅火器補充", rp->qty[CALC_EXT_KBC], "公斤", last_of(prev, p, CALC_EXT_KBC), ro);
+	ITEM(CALC_EXT_CO2, "二氧化碳滅火器補充");
+	ITEM(CALC_EXT_BC, "BC乾粉滅火器補充");
+	ITEM(CALC_EXT_KBC, "KBC乾粉滅火器補充");
 	html(o, "<h3>冷媒補充量(含大樓冷氣、中央空調冰水主機、車用冷媒等)</h3>");
 	qty_field(req, f, N("%s_ref_R134a", pk), "冷媒型號R134a，補充", rp->r134a, "公斤", prev && prev->id ? prev->part[p].r134a : NULL, ro);
+	if (rp->r134a)
+		quality_block(req, f, r, N("%s_ref_R134a", pk), CALC_REFRIGERANT, &rp->q134a, "冷媒R134a", ro);
 	qty_field(req, f, N("%s_ref_R410a", pk), "冷媒型號R410a，補充", rp->r410a, "公斤", prev && prev->id ? prev->part[p].r410a : NULL, ro);
+	if (rp->r410a)
+		quality_block(req, f, r, N("%s_ref_R410a", pk), CALC_REFRIGERANT, &rp->q410a, "冷媒R410a", ro);
 	int rows = rp->nref + (ro ? 0 : 2);
 	if (rows > REPORT_EXTRA)
 		rows = REPORT_EXTRA;
@@ -126,6 +269,8 @@ static void render_part(struct request *req, const struct form *f, const struct 
 		}
 		html(o, "</div></div>");
 		qty_field(req, f, qn, arena_printf(a, "其他冷媒 %d 補充", i + 1), i < rp->nref ? rp->ref_qty[i] : NULL, "公斤", NULL, ro);
+		if (i < rp->nref && rp->ref_qty[i])
+			quality_block(req, f, r, qn, CALC_REFRIGERANT, &rp->qref[i], arena_printf(a, "其他冷媒 %d", i + 1), ro);
 	}
 	html(o, "<h3>其他能源資源耗用量</h3><p class=\"muted\">未列於上方的能資源（例如化學滅火器補充量）。有公告係數者才換算排放量。</p>");
 	rows = rp->nother + (ro ? 0 : 2);
@@ -136,6 +281,7 @@ static void render_part(struct request *req, const struct form *f, const struct 
 		text_field(req, f, N("%s_other_unit_%d", pk, i + 1), arena_printf(a, "其他能源 %d 單位", i + 1), i < rp->nother ? rp->other_unit[i] : NULL, 20, ro);
 		qty_field(req, f, N("%s_other_qty_%d", pk, i + 1), arena_printf(a, "其他能源 %d 數量", i + 1), i < rp->nother ? rp->other_qty[i] : NULL, NULL, NULL, ro);
 	}
+#undef ITEM
 #undef N
 }
 
@@ -147,39 +293,200 @@ static void fmt_dec(struct strbuf *o, dec_t d)
 	html_txt(o, b);
 }
 
-/* 四、排放量小計, with every line's factor, GWP set and source, and the subtotals. */
-static void render_results(struct request *req, const struct calc_table *t, const struct calc_line *lines, int n,
-			   const struct calc_result *res)
+/* 四、排放量小計's tables by category and 範疇, by 類別 and by gas (own and outsourced apart). */
+static void render_breakdowns(struct request *req, const struct calc_result *res, const int *gas_used)
 {
 	struct strbuf *o = &req->body;
-	char b[96];
 
-	html(o, "<section class=\"results\" aria-labelledby=\"results-h\"><h2 id=\"results-h\">四、排放量小計</h2>"
-		"<table class=\"totals\"><tbody><tr><th>CO₂排放量(KgCO₂e)-不含委外部分</th><td class=\"num\" id=\"total-own\">");
-	fmt_dec(o, res->total[CALC_OWN]);
-	html(o, "</td></tr><tr><th>CO₂排放量(KgCO₂e)-委外部分（不納入總量計算）</th><td class=\"num\" id=\"total-outsourced\">");
-	fmt_dec(o, res->total[CALC_OUTSOURCED]);
-	html(o, "</td></tr></tbody></table>");
-	if (res->provisional)
-		form_flash(req, "error", "部分係數為暫用值（標示「暫用」），正式公告後系統將重新計算。");
-	html(o, "<table class=\"breakdown\"><caption>依類別與範疇</caption><thead><tr><th>部分</th>"
+	html(o, "<table class=\"breakdown\"><caption>依排放源類型與範疇</caption><thead><tr><th>部分</th>"
 		"<th class=\"num\">固定式能源</th><th class=\"num\">交通運輸</th><th class=\"num\">逸散</th>"
-		"<th class=\"num\">範疇一</th><th class=\"num\">範疇二</th></tr></thead><tbody>");
+		"<th class=\"num\">範疇一</th><th class=\"num\">範疇二</th><th class=\"num\">範疇三</th></tr></thead><tbody>");
 	for (int p = 0; p < CALC_PART__MAX; p++) {
-		strbuf_addf(o, "<tr id=\"sub-%s\"><th>%s</th>", calc_part_keys[p], p ? "委外部分" : "不含委外部分");
+		strbuf_addf(o, "<tr id=\"sub-%s\"><th>%s</th>", calc_part_keys[p], p ? "委外部分（範疇三，不納入總量）" : "不含委外部分");
 		for (int c = 0; c < CALC_CAT__MAX; c++) {
 			html(o, "<td class=\"num\">");
 			fmt_dec(o, res->by_category[p][c]);
 			html(o, "</td>");
 		}
-		for (int s = 1; s <= 2; s++) {
+		for (int sc = 1; sc <= 3; sc++) {
 			html(o, "<td class=\"num\">");
-			fmt_dec(o, res->by_scope[p][s]);
+			fmt_dec(o, res->by_scope[p][sc]);
 			html(o, "</td>");
 		}
 		html(o, "</tr>");
 	}
-	html(o, "</tbody></table><table class=\"lines\"><caption>各項排放量、係數與來源</caption><thead><tr>"
+	html(o, "</tbody></table><table class=\"breakdown\" id=\"by-iso\"><caption>依 ISO 14064-1:2018 類別</caption><thead><tr><th>部分</th>");
+	for (int c = 1; c <= 4; c++)
+		strbuf_addf(o, "<th class=\"num\">%s</th>", calc_iso_labels[c]);
+	html(o, "</tr></thead><tbody>");
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		strbuf_addf(o, "<tr id=\"iso-%s\"><th>%s</th>", calc_part_keys[p], p ? "委外部分（不納入總量）" : "不含委外部分");
+		for (int c = 1; c <= 4; c++) {
+			html(o, "<td class=\"num\">");
+			fmt_dec(o, res->by_iso[p][c]);
+			html(o, "</td>");
+		}
+		html(o, "</tr>");
+	}
+	html(o, "</tbody></table><table class=\"breakdown\" id=\"by-gas\"><caption>依溫室氣體 (kgCO₂e)</caption><thead><tr><th>部分</th>");
+	for (int g = 0; g < CALC_GAS__MAX; g++)
+		if (gas_used[g])
+			strbuf_addf(o, "<th class=\"num\">%s</th>", calc_gas_labels[g]);
+	html(o, "</tr></thead><tbody>");
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		strbuf_addf(o, "<tr id=\"gas-%s\"><th>%s</th>", calc_part_keys[p], p ? "委外部分（不納入總量）" : "不含委外部分");
+		for (int g = 0; g < CALC_GAS__MAX; g++)
+			if (gas_used[g]) {
+				html(o, "<td class=\"num\">");
+				fmt_dec(o, res->by_gas[p][g]);
+				html(o, "</td>");
+			}
+		html(o, "</tr>");
+	}
+	html(o, "</tbody></table>");
+}
+
+/* The interval of gas g of line l with the line's activity-data interval q: 1 with *u, 0 未評估. */
+static int gas_interval(const struct calc_line *l, int g, const struct store_quality *q, struct quality_interval *u)
+{
+	struct quality_interval ad = { q->ad_lower_milli, q->ad_upper_milli };
+	struct quality_interval ef = { l->gas[g].ci_lower_milli, l->gas[g].ci_upper_milli };
+
+	if (q->ad_lower_milli < 0 || q->ad_upper_milli < 0 || !l->gas[g].has_ci)
+		return 0;
+	return quality_gas_interval(ad, ef, u) == 0;
+}
+
+/*
+ * Each line's gases, A1-A3, error level, score and the interval of each of
+ * its gases; then the agency's grade and combined uncertainty over its own
+ * operations (quality.h: the official form's 表六 and 表七).
+ */
+static void render_quality(struct request *req, const struct report *r, const struct calc_line *lines, int n,
+			   const int *gas_used)
+{
+	struct strbuf *o = &req->body;
+	struct quality_line *ql = arena_alloc(&req->arena, sizeof(*ql) * (size_t)(n ? n : 1));
+	struct quality_acc acc;
+	struct quality_grade grade;
+	struct quality_uncertainty unc;
+	int nq = 0, missing = 0;
+	char b[96];
+
+	quality_acc_init(&acc);
+	html(o, "<table class=\"lines\" id=\"dq-lines\"><caption>各項溫室氣體排放量 (kgCO₂e) 與數據品質、不確定性</caption><thead><tr>"
+		"<th>部分</th><th>項目</th><th>類別／範疇</th>");
+	for (int g = 0; g < CALC_GAS__MAX; g++)
+		if (gas_used[g])
+			strbuf_addf(o, "<th class=\"num\">%s</th>", calc_gas_labels[g]);
+	html(o, "<th class=\"num\">A1</th><th class=\"num\">A2</th><th class=\"num\">A3</th><th class=\"num\">誤差等級</th>"
+		"<th class=\"num\">評分</th><th>不確定性（95 %）</th></tr></thead><tbody>");
+	for (int i = 0; i < n; i++) {
+		const struct calc_line *l = &lines[i];
+		struct store_quality q;
+		int level;
+		long long e;
+
+		report_line_quality(r, l, &q);
+		level = quality_level(q.a1, q.a2, q.a3);
+		html(o, "<tr id=\"dq-line-");
+		html_attr(o, report_line_field(&req->arena, l));
+		strbuf_addf(o, "\"><td>%s</td><td>", l->part ? "委外" : "不含委外");
+		if (l->item == CALC_REFRIGERANT) {
+			html(o, "冷媒 ");
+			html_txt(o, l->refrigerant ? l->refrigerant : "");
+		} else {
+			html_txt(o, calc_items[l->item].label);
+		}
+		strbuf_addf(o, "</td><td>%s／範疇%s</td>", calc_iso_labels[l->iso_category],
+			    l->scope == 1 ? "一" : l->scope == 2 ? "二" : "三");
+		for (int g = 0; g < CALC_GAS__MAX; g++)
+			if (gas_used[g]) {
+				html(o, "<td class=\"num\">");
+				if (l->gas[g].present)
+					fmt_dec(o, l->gas[g].kg);
+				else
+					html(o, "—");
+				html(o, "</td>");
+			}
+		if (level)
+			strbuf_addf(o, "<td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%d</td>"
+				    "<td class=\"num\">%d</td><td>", q.a1, q.a2, q.a3, level, quality_score(level));
+		else
+			html(o, "<td class=\"num\">—</td><td class=\"num\">—</td><td class=\"num\">—</td><td class=\"num\">—</td>"
+				"<td class=\"num\">—</td><td>");
+		for (int g = 0, first = 1; g < CALC_GAS__MAX; g++) {
+			struct quality_interval u;
+			struct quality_uncertainty one = { 0 };
+
+			if (!l->gas[g].present)
+				continue;
+			one.assessed = gas_interval(l, g, &q, &u);
+			one.u = u;
+			if (!one.assessed)
+				one.u = (struct quality_interval){ 0, 0 };
+			quality_interval_text(&one, b, sizeof(b));
+			strbuf_addf(o, "%s%s ", first ? "" : "；", calc_gas_labels[g]);
+			html_txt(o, b);
+			first = 0;
+			if (l->part == CALC_OWN && !dec_to_scaled_i64(l->gas[g].kg, 3, &e))
+				quality_acc_add(&acc, e, one.assessed ? &u : NULL);
+		}
+		html(o, "</td></tr>");
+		if (l->part != CALC_OWN)
+			continue;
+		if (!level || dec_to_scaled_i64(l->kg, 3, &e))
+			missing++;
+		else
+			ql[nq++] = (struct quality_line){ e, level };
+	}
+	if (!n)
+		html(o, "<tr><td colspan=\"9\" class=\"empty\">尚未填寫任何耗用量。</td></tr>");
+	html(o, "</tbody></table><table class=\"totals\" id=\"dq-summary\"><caption>數據品質等級與不確定性（不含委外部分）</caption><tbody>"
+		"<tr><th>數據品質等級（清冊表單 表六）</th><td id=\"dq-grade\">");
+	if (quality_grade(ql, nq, &grade) == 0 && grade.cls) {
+		quality_grade_text(grade.grade_hundredths, b, sizeof(b));
+		html_txt(o, b);
+		html(o, " ");
+		html_txt(o, quality_class_label(grade.cls));
+	} else {
+		html(o, "—");
+	}
+	html(o, "</td></tr><tr><th>不確定性（95 % 信賴區間，清冊表單 表七）</th><td id=\"dq-uncertainty\">");
+	if (quality_uncertainty(&acc, &unc) == 0) {
+		quality_interval_text(&unc, b, sizeof(b));
+		html_txt(o, b);
+		strbuf_addf(o, "</td></tr><tr><th>評估涵蓋率</th><td id=\"dq-assessed\">%d.%02d %%", unc.assessed_bp / 100,
+			    unc.assessed_bp % 100);
+	} else {
+		html(o, "未評估</td></tr><tr><th>評估涵蓋率</th><td id=\"dq-assessed\">—");
+	}
+	html(o, "</td></tr></tbody></table>");
+	if (missing)
+		strbuf_addf(o, "<p class=\"muted\" id=\"dq-missing\">%d 項缺少 A1–A3，未計入數據品質等級。</p>", missing);
+}
+
+/* 四、排放量小計, with every line's factor, GWP set and source, the subtotals, the gases and the data quality. */
+static void render_results(struct request *req, const struct calc_table *t, const struct report *r,
+			   const struct calc_line *lines, int n, const struct calc_result *res)
+{
+	struct strbuf *o = &req->body;
+	int gas_used[CALC_GAS__MAX] = { 0 };
+	char b[96];
+
+	for (int i = 0; i < n; i++)
+		for (int g = 0; g < CALC_GAS__MAX; g++)
+			gas_used[g] |= lines[i].gas[g].present;
+	html(o, "<section class=\"results\" aria-labelledby=\"results-h\"><h2 id=\"results-h\">四、排放量小計</h2>"
+		"<table class=\"totals\"><tbody><tr><th>CO₂排放量(KgCO₂e)-不含委外部分</th><td class=\"num\" id=\"total-own\">");
+	fmt_dec(o, res->total[CALC_OWN]);
+	html(o, "</td></tr><tr><th>CO₂排放量(KgCO₂e)-委外部分（範疇三，不納入總量計算）</th><td class=\"num\" id=\"total-outsourced\">");
+	fmt_dec(o, res->total[CALC_OUTSOURCED]);
+	html(o, "</td></tr></tbody></table>");
+	if (res->provisional)
+		form_flash(req, "error", "部分係數為暫用值（標示「暫用」），正式公告後系統將重新計算。");
+	render_breakdowns(req, res, gas_used);
+	html(o, "<table class=\"lines\"><caption>各項排放量、係數與來源</caption><thead><tr>"
 		"<th>部分</th><th>項目</th><th>類別／範疇</th><th class=\"num\">數量</th><th class=\"num\">係數 (kgCO₂e/單位)</th>"
 		"<th>GWP</th><th class=\"num\">排放量 (kgCO₂e)</th><th>計算方式與來源</th></tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
@@ -195,7 +502,8 @@ static void render_results(struct request *req, const struct calc_table *t, cons
 		}
 		if (l->provisional)
 			html(o, " <span class=\"status s1\">暫用</span>");
-		strbuf_addf(o, "</td><td>%s／範疇%s</td><td class=\"num\">", calc_category_labels[l->category], l->scope == 2 ? "二" : "一");
+		strbuf_addf(o, "</td><td>%s／%s／範疇%s</td><td class=\"num\">", calc_category_labels[l->category],
+			    calc_iso_labels[l->iso_category], l->scope == 1 ? "一" : l->scope == 2 ? "二" : "三");
 		fmt_dec(o, l->quantity);
 		html(o, " ");
 		html_txt(o, calc_items[l->item].unit);
@@ -219,7 +527,9 @@ static void render_results(struct request *req, const struct calc_table *t, cons
 	}
 	if (!n)
 		html(o, "<tr><td colspan=\"8\" class=\"empty\">尚未填寫任何耗用量。</td></tr>");
-	html(o, "</tbody></table></section>");
+	html(o, "</tbody></table>");
+	render_quality(req, r, lines, n, gas_used);
+	html(o, "</section>");
 }
 
 /* Who acted and when: "連江縣政府教育處（371030000A），2026-12-01 10:00". */
@@ -423,7 +733,7 @@ void report_render(struct request *req, const struct report_page *pg)
 	render_part(req, pg->f, pg->t, r, pg->prev, CALC_OUTSOURCED, ro);
 	html(o, "</fieldset>");
 	if (pg->res)
-		render_results(req, pg->t, pg->lines, pg->n, pg->res);
+		render_results(req, pg->t, r, pg->lines, pg->n, pg->res);
 	if (!ro) {
 		html(o, "<p class=\"filed\"><input type=\"checkbox\" id=\"f-filed\" name=\"filed\" value=\"1\"");
 		if (r->filed)

@@ -43,18 +43,32 @@
 
 /* Every field of a report as (key, label, value): what the audit trail compares. */
 struct flat {
-	const char *key[256], *label[256], *value[256];
+	const char *key[1024], *label[1024], *value[1024];
 	int n;
 };
 
 static void flat_add(struct flat *fl, const char *key, const char *label, const char *value)
 {
-	if (fl->n < 256 && value && *value) {
+	if (fl->n < 1024 && value && *value) {
 		fl->key[fl->n] = key;
 		fl->label[fl->n] = label;
 		fl->value[fl->n] = value;
 		fl->n++;
 	}
+}
+
+/* The quality fields of a line as audit entries (only what was typed: the defaults are NULL). */
+static void flat_quality(struct arena *a, struct flat *fl, const char *key, const char *label, const struct report_quality *q)
+{
+	static const char *const names[3] = { "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類" };
+
+	for (int i = 0; i < 3; i++)
+		flat_add(fl, arena_printf(a, "%s.a%d", key, i + 1), arena_printf(a, "%s %s", label, names[i]), q->a[i]);
+	flat_add(fl, arena_printf(a, "%s.dq_note", key), arena_printf(a, "%s 數據可信度資訊說明", label), q->note);
+	flat_add(fl, arena_printf(a, "%s.dq_keeper", key), arena_printf(a, "%s 保存單位", label), q->keeper);
+	flat_add(fl, arena_printf(a, "%s.ad_lower", key), arena_printf(a, "%s 活動數據不確定性下限 %%", label), q->ad_lower);
+	flat_add(fl, arena_printf(a, "%s.ad_upper", key), arena_printf(a, "%s 活動數據不確定性上限 %%", label), q->ad_upper);
+	flat_add(fl, arena_printf(a, "%s.ad_basis", key), arena_printf(a, "%s 不確定性依據", label), q->basis);
 }
 
 static void flatten(struct arena *a, const struct report *r, struct flat *fl)
@@ -68,15 +82,24 @@ static void flatten(struct arena *a, const struct report *r, struct flat *fl)
 		const char *pk = calc_part_keys[p], *pl = report_part_label[p];
 
 		for (int k = 0; k < CALC__MAX; k++)
-			if (k != CALC_REFRIGERANT)
-				flat_add(fl, arena_printf(a, "%s.%s", pk, calc_items[k].key),
-					 arena_printf(a, "%s %s", pl, calc_items[k].label), rp->qty[k]);
+			if (k != CALC_REFRIGERANT) {
+				const char *key = arena_printf(a, "%s.%s", pk, calc_items[k].key);
+				const char *label = arena_printf(a, "%s %s", pl, calc_items[k].label);
+
+				flat_add(fl, key, label, rp->qty[k]);
+				flat_quality(a, fl, key, label, &rp->qk[k]);
+			}
 		flat_add(fl, arena_printf(a, "%s.generator_name", pk), arena_printf(a, "%s 發電機設施名稱", pl), rp->generator_name);
 		flat_add(fl, arena_printf(a, "%s.R134a", pk), arena_printf(a, "%s 冷媒R134a", pl), rp->r134a);
+		flat_quality(a, fl, arena_printf(a, "%s.R134a", pk), arena_printf(a, "%s 冷媒R134a", pl), &rp->q134a);
 		flat_add(fl, arena_printf(a, "%s.R410a", pk), arena_printf(a, "%s 冷媒R410a", pl), rp->r410a);
-		for (int i = 0; i < rp->nref; i++)
+		flat_quality(a, fl, arena_printf(a, "%s.R410a", pk), arena_printf(a, "%s 冷媒R410a", pl), &rp->q410a);
+		for (int i = 0; i < rp->nref; i++) {
 			flat_add(fl, arena_printf(a, "%s.ref%d", pk, i + 1), arena_printf(a, "%s 其他冷媒 %d", pl, i + 1),
 				 arena_printf(a, "%s %s 公斤", rp->ref_type[i], rp->ref_qty[i] ? rp->ref_qty[i] : ""));
+			flat_quality(a, fl, arena_printf(a, "%s.ref%d", pk, i + 1), arena_printf(a, "%s 其他冷媒 %d", pl, i + 1),
+				     &rp->qref[i]);
+		}
 		for (int i = 0; i < rp->nother; i++)
 			flat_add(fl, arena_printf(a, "%s.other%d", pk, i + 1), arena_printf(a, "%s 其他能源 %d", pl, i + 1),
 				 arena_printf(a, "%s %s %s", rp->other_name[i], rp->other_qty[i] ? rp->other_qty[i] : "",
@@ -116,13 +139,15 @@ static int milli_of(const char *s, long long *m)
 enum { SAVE_DB = -1, SAVE_UNFIT = -2, SAVE_STALE = -3, SAVE_LOCKED = -4, SAVE_CONFIRMED = -5 };
 
 static int insert_item(struct db *db, long long rid, int part, const char *item, int seq, const char *refrigerant,
-		       const char *name, const char *unit, const char *qty)
+		       const char *name, const char *unit, const char *qty, const struct report_quality *typed)
 {
+	struct store_quality q;
 	long long m = 0;
 
 	if (qty && milli_of(qty, &m))
 		return SAVE_UNFIT;
-	return store_report_item_add(db, rid, (enum calc_part)part, item, seq, refrigerant, name, unit, qty ? &m : NULL);
+	report_item_quality(qty ? typed : NULL, &q);
+	return store_report_item_add(db, rid, (enum calc_part)part, item, seq, refrigerant, name, unit, qty ? &m : NULL, &q);
 }
 
 /* What was typed, as report_items rows (all of them again). */
@@ -139,36 +164,46 @@ static int write_items(struct db *db, long long rid, const struct report *r)
 			const char *name = k == CALC_GENERATOR_DIESEL ? rp->generator_name : NULL;
 			if (k == CALC_REFRIGERANT || (!rp->qty[k] && !(name && *name)))
 				continue;
-			rc = insert_item(db, rid, p, calc_items[k].key, 0, NULL, name, NULL, rp->qty[k]);
+			rc = insert_item(db, rid, p, calc_items[k].key, 0, NULL, name, NULL, rp->qty[k], &rp->qk[k]);
 		}
 		if (!rc && rp->r134a)
-			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R134A, "R134a", NULL, NULL, rp->r134a);
+			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R134A, "R134a", NULL, NULL, rp->r134a, &rp->q134a);
 		if (!rc && rp->r410a)
-			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R410A, "R410a", NULL, NULL, rp->r410a);
+			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_R410A, "R410a", NULL, NULL, rp->r410a, &rp->q410a);
 		for (int i = 0; i < rp->nref && !rc; i++)
-			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_EXTRA + i, rp->ref_type[i], NULL, NULL, rp->ref_qty[i]);
+			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_EXTRA + i, rp->ref_type[i], NULL, NULL, rp->ref_qty[i],
+					 &rp->qref[i]);
 		for (int i = 0; i < rp->nother && !rc; i++)
-			rc = insert_item(db, rid, p, "other", i + 1, NULL, rp->other_name[i], rp->other_unit[i], rp->other_qty[i]);
+			rc = insert_item(db, rid, p, "other", i + 1, NULL, rp->other_name[i], rp->other_unit[i], rp->other_qty[i], NULL);
 	}
 	return rc;
 }
 
-/* The computed lines, as report_lines rows (all of them again). */
-static int write_lines(struct db *db, long long rid, const struct calc_line *lines, int n)
+/* The computed lines, as report_lines rows with the quality values in force, and their gases (all of them again). */
+static int write_lines(struct db *db, long long rid, const struct report *r, const struct calc_line *lines, int n)
 {
-	if (store_report_lines_clear(db, rid))
+	int rc;
+
+	if (store_report_lines_clear(db, rid))   /* their gases go with them (ON DELETE CASCADE) */
 		return SAVE_DB;
 	for (int i = 0; i < n; i++) {
 		long long qm = 0, km = 0;
+		struct store_quality q;
 
 		if (dec_to_scaled_i64(lines[i].quantity, 3, &qm) || dec_to_scaled_i64(lines[i].kg, 3, &km)) {
 			error("report save: line %d does not fit", i);
 			return SAVE_UNFIT;
 		}
-		if (store_report_line_add(db, rid, &lines[i], qm, km))
+		report_line_quality(r, &lines[i], &q);
+		if (store_report_line_add(db, rid, &lines[i], qm, km, &q))
 			return SAVE_DB;
 	}
-	return 0;
+	rc = store_report_line_gases_add(db, rid, lines, n);
+	if (rc == -2) {
+		error("report save: a gas amount does not fit");
+		return SAVE_UNFIT;
+	}
+	return rc ? SAVE_DB : 0;
 }
 
 /* The audit trail: every field whose value changed, old -> new. */
@@ -324,7 +359,7 @@ static int save_writes(struct request *req, struct report *r, const struct calc_
 	if (!rc)
 		rc = write_items(db, rid, r);
 	if (!rc)
-		rc = write_lines(db, rid, lines, n);
+		rc = write_lines(db, rid, r, lines, n);
 	if (rc)
 		return rc;
 	old->revision = old->id ? 0 : -1;

@@ -49,7 +49,9 @@ test('an agency logs in, files its 2023 report and completes it', async () => {
   assert.equal(await page.locator('#total-own').textContent(), '9,027.523');
   assert.equal(await page.locator('#total-outsourced').textContent(), '494.000');
   const sub = page.locator('#sub-own td');
-  assert.deepEqual(await sub.allTextContents(), ['4,940.000', '235.523', '3,852.000', '4,087.523', '4,940.000']);
+  assert.deepEqual(await sub.allTextContents(), ['4,940.000', '235.523', '3,852.000', '4,087.523', '4,940.000', '0.000'], 'categories, 範疇一, 範疇二, no 範疇三 (委外 only)');
+  assert.deepEqual(await page.locator('#sub-outsourced td').allTextContents(), ['494.000', '0.000', '0.000', '0.000', '0.000', '494.000'], '委外 is 範疇三');
+  assert.deepEqual(await page.locator('#iso-own td').allTextContents(), ['4,087.523', '4,940.000', '0.000', '0.000'], '類別一, 類別二');
   assert.equal(await page.locator('#report-status').textContent(), '未登錄', '計算 saved nothing');
   await page.screenshot({ path: shotPath('report-calc.png'), fullPage: true });
 

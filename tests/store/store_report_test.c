@@ -92,9 +92,21 @@ static void test_items(struct db *db, long long rid)
 
 	ok(store_report_items_clear(db, rid) == 0, "items cleared");
 	ok(store_report_items(db, rid, take_item, &v) == 0 && v.n == 0, "no items: none listed");
-	ok(store_report_item_add(db, rid, CALC_OWN, "electricity", 0, NULL, NULL, NULL, &q) == 0 &&
-	   store_report_item_add(db, rid, CALC_OUTSOURCED, "other", 1, "", "太陽能", "度", NULL) == 0 &&
-	   store_report_item_add(db, rid, CALC_OWN, "refrigerant", 10, "R404A", NULL, NULL, &big) == 0, "three items added");
+	struct store_quality typed = { .a1 = 1, .a2 = 0, .a3 = 2, .dq_note = "電表經外部校正", .dq_keeper = "總務處",
+				       .ad_lower_milli = 2000, .ad_upper_milli = -1, .ad_basis = "" };
+
+	ok(store_report_item_add(db, rid, CALC_OWN, "electricity", 0, NULL, NULL, NULL, &q, &typed) == 0 &&
+	   store_report_item_add(db, rid, CALC_OUTSOURCED, "other", 1, "", "太陽能", "度", NULL, NULL) == 0 &&
+	   store_report_item_add(db, rid, CALC_OWN, "refrigerant", 10, "R404A", NULL, NULL, &big, NULL) == 0, "three items added");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_items i JOIN reports r ON r.id = i.report_id"
+				  " WHERE r.agency_id = @a AND r.year = @y AND i.item = 'electricity' AND i.a1 = 1 AND i.a2 IS NULL"
+				  " AND i.a3 = 2 AND i.dq_note = '電表經外部校正' AND i.dq_keeper = '總務處' AND i.ad_lower_milli = 2000"
+				  " AND i.ad_upper_milli IS NULL AND i.ad_basis IS NULL"), 1,
+	       "typed quality values stored, the ones not typed NULL (the default)");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_items i JOIN reports r ON r.id = i.report_id"
+				  " WHERE r.agency_id = @a AND r.year = @y AND i.item = 'refrigerant' AND i.a1 IS NULL AND i.a2 IS NULL"
+				  " AND i.a3 IS NULL AND i.dq_note IS NULL AND i.ad_lower_milli IS NULL AND i.ad_basis IS NULL"), 1,
+	       "no quality given: every column NULL");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_items i JOIN reports r ON r.id = i.report_id"
 				  " WHERE r.agency_id = @a AND r.year = @y"), 3, "three rows in report_items");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_items i JOIN reports r ON r.id = i.report_id"
@@ -103,6 +115,11 @@ static void test_items(struct db *db, long long rid)
 	ok(store_report_items(db, rid, take_item, &v) == 0 && v.n == 3, "three listed");
 	ok(v.row[0].part == CALC_OWN && !strcmp(v.row[0].item, "electricity") && v.row[0].has_quantity && v.row[0].quantity_milli == 12345,
 	   "by part, item, seq: own electricity 12.345 first");
+	ok(v.row[0].q.a1 == 1 && v.row[0].q.a2 == 0 && v.row[0].q.a3 == 2 && !strcmp(v.row[0].q.dq_note, "電表經外部校正") &&
+	   !strcmp(v.row[0].q.dq_keeper, "總務處") && v.row[0].q.ad_lower_milli == 2000 && v.row[0].q.ad_upper_milli == -1 &&
+	   !*v.row[0].q.ad_basis, "its quality values read back (NULL as 0, \"\", -1)");
+	ok(!v.row[1].q.a1 && !v.row[1].q.a2 && !v.row[1].q.a3 && v.row[1].q.ad_lower_milli == -1 && !*v.row[1].q.dq_note,
+	   "the refrigerant's: none");
 	ok(v.row[1].part == CALC_OWN && !strcmp(v.row[1].item, "refrigerant") && v.row[1].seq == 10 &&
 	   !strcmp(v.row[1].refrigerant, "R404A") && v.row[1].quantity_milli == LLONG_MAX, "then the refrigerant, its largest quantity exact");
 	ok(v.row[2].part == CALC_OUTSOURCED && !strcmp(v.row[2].name, "太陽能") && !strcmp(v.row[2].unit, "度") &&
@@ -129,16 +146,118 @@ static void test_lines(struct db *db, long long rid)
 	snprintf(l.method, sizeof(l.method), "度 × 係數");
 	snprintf(l.sources, sizeof(l.sources), "能源署");
 	l.provisional = 1;
+	struct store_quality q = { .a1 = 2, .a2 = 1, .a3 = 3, .dq_note = "台電帳單", .dq_keeper = "",
+				   .ad_lower_milli = 1500, .ad_upper_milli = 1500, .ad_basis = "台電帳單（電表經台電校正）" };
+
+	l.iso_category = 2;
 	ok(store_report_lines_clear(db, rid) == 0, "lines cleared");
-	ok(store_report_line_add(db, rid, &l, 10000000, 4740000) == 0, "a line added");
+	ok(store_report_line_add(db, rid, &l, 10000000, 4740000, &q) == 0, "a line added");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+				  " WHERE r.agency_id = @a AND r.year = @y AND l.iso_category = 2 AND l.a1 = 2 AND l.a2 = 1 AND l.a3 = 3"
+				  " AND l.dq_note = '台電帳單' AND l.dq_keeper = '' AND l.ad_lower_milli = 1500 AND l.ad_upper_milli = 1500"
+				  " AND l.ad_basis = '台電帳單（電表經台電校正）'"), 1, "its 類別 and the quality values in force");
 	is_int(store_test_int(db, "SELECT kg_milli FROM report_lines l JOIN reports r ON r.id = l.report_id"
 				  " WHERE r.agency_id = @a AND r.year = @y AND l.part = 'own' AND l.item = 'electricity'"
 				  " AND l.category = 'stationary' AND l.scope = 2 AND l.quantity_milli = 10000000"
 				  " AND l.factor_text = '0.474' AND l.gwp_set = '' AND l.provisional = 1"), 4740000, "read back as written");
-	ok(store_report_line_add(db, rid, &l, 1, 1) == -1 && db_err_duplicate(db), "the same line twice is a duplicate");
+	ok(store_report_line_add(db, rid, &l, 1, 1, &q) == -1 && db_err_duplicate(db), "the same line twice is a duplicate");
 	ok(store_report_lines_clear(db, rid) == 0, "cleared again");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id"
 				  " WHERE r.agency_id = @a AND r.year = @y"), 0, "none left");
+}
+
+
+struct gases {
+	struct store_report_gas row[64];
+	int n;
+};
+
+static int take_gas(void *ctx, const struct store_report_gas *g)
+{
+	struct gases *v = ctx;
+
+	if (v->n < 64)
+		v->row[v->n++] = *g;
+	return 0;
+}
+
+struct lines {
+	struct store_report_line row[16];
+	int n;
+};
+
+static int take_line(void *ctx, const struct store_report_line *l)
+{
+	struct lines *v = ctx;
+
+	if (v->n < 16)
+		v->row[v->n++] = *l;
+	return 0;
+}
+
+/*
+ * Computed lines with their gases as a save writes them: more gases than
+ * one statement holds (8), a gas without an interval, the rows read back,
+ * Σ gases = kg_milli of each line, and gone with their lines.
+ */
+static void test_gases(struct db *db, long long rid)
+{
+	static const struct store_quality none = { .ad_lower_milli = -1, .ad_upper_milli = -1 };
+	struct calc_line l[5];
+	struct gases v = { .n = 0 };
+	struct lines lv = { .n = 0 };
+	/* kg of each line, and of each gas: CO2, CH4, N2O (fuels), CO2 (electricity), HFCs (refrigerants) */
+	static const long long kg[5] = { 2341496, 4940000, 235523, 3847000, 0 };
+	static const long long gas[5][3] = { { 2339000, 1400, 1096 }, { 4940000, 0, 0 }, { 230000, 5000, 523 }, { 3847000, 0, 0 }, { 0, 0, 0 } };
+	static const enum calc_item item[5] = { CALC_NATURAL_GAS, CALC_ELECTRICITY, CALC_VEHICLE_GASOLINE, CALC_REFRIGERANT, CALC_REFRIGERANT };
+	int bad = 0;
+
+	memset(l, 0, sizeof(l));
+	ok(store_report_lines_clear(db, rid) == 0, "lines cleared");
+	for (int i = 0; i < 5; i++) {
+		l[i].item = item[i];
+		l[i].part = i == 2 ? CALC_OUTSOURCED : CALC_OWN;
+		l[i].seq = i == 4 ? 3 : i == 3 ? 2 : 0;
+		l[i].category = CALC_CAT_STATIONARY;
+		l[i].scope = i == 2 ? 3 : i == 1 ? 2 : 1;
+		l[i].iso_category = i == 2 ? 3 : i == 1 ? 2 : 1;
+		l[i].kg = dec_from_scaled_i64(kg[i], 3);
+		if (item[i] == CALC_ELECTRICITY || item[i] == CALC_REFRIGERANT) {
+			int g = item[i] == CALC_ELECTRICITY ? CALC_GAS_CO2 : CALC_GAS_HFC;
+
+			l[i].gas[g] = (struct calc_gas_amount){ 1, dec_from_scaled_i64(gas[i][0], 3), item[i] == CALC_ELECTRICITY, 7000, 7000 };
+		} else {
+			for (int g = 0; g < 3; g++)
+				l[i].gas[g] = (struct calc_gas_amount){ 1, dec_from_scaled_i64(gas[i][g], 3), g == 0, 3209, 3922 };
+		}
+		if (store_report_line_add(db, rid, &l[i], 1000, kg[i], &none))
+			bad++;
+	}
+	ok(!bad, "five lines added");
+	/* nine gases: one statement of 8, then 1 alone */
+	ok(store_report_line_gases_add(db, rid, l, 5) == 0, "their gases added");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = @r"), 9, "one row per present gas (9)");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_lines l LEFT JOIN (SELECT part, item, seq, SUM(kg_milli) s"
+				  " FROM report_line_gases WHERE report_id = @r GROUP BY part, item, seq) g USING (part, item, seq)"
+				  " WHERE l.report_id = @r AND (g.s IS NULL OR g.s <> l.kg_milli)"), 0, "Σ gases = kg_milli of every line");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = @r AND gas = 'CO2' AND item = 'electricity'"
+				  " AND ef_lower_milli = 7000 AND ef_upper_milli = 7000"), 1, "electricity's CO2 with the factor's interval");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = @r AND gas = 'CH4'"
+				  " AND ef_lower_milli IS NULL AND ef_upper_milli IS NULL"), 2, "a gas without an interval: NULL (未評估)");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = @r AND gas = 'HFCs' AND kg_milli = 0"), 1,
+	       "a refrigerant counted 0: its gas present at 0");
+	ok(store_report_gases(db, rid, take_gas, &v) == 0 && v.n == 9, "read back: 9 rows");
+	ok(v.row[0].part == CALC_OWN && !strcmp(v.row[0].item, "electricity") && v.row[0].gas == CALC_GAS_CO2 &&
+	   v.row[0].kg_milli == 4940000 && v.row[0].ef_lower_milli == 7000, "own electricity's CO2 first");
+	ok(v.row[1].gas == CALC_GAS_CO2 && v.row[2].gas == CALC_GAS_CH4 && v.row[2].ef_lower_milli == -1 && v.row[3].gas == CALC_GAS_N2O &&
+	   v.row[3].kg_milli == 1096, "natural gas: CO2, CH4 (未評估), N2O");
+	ok(v.row[8].part == CALC_OUTSOURCED && v.row[8].gas == CALC_GAS_N2O, "the outsourced line last");
+	ok(store_report_lines(db, rid, take_line, &lv) == 0 && lv.n == 5 && lv.row[0].iso_category == 2 && lv.row[0].scope == 2 &&
+	   lv.row[4].iso_category == 3 && lv.row[4].scope == 3 && lv.row[0].q.ad_lower_milli == -1, "lines read back with 類別 and 範疇");
+	ok(store_report_lines_clear(db, rid) == 0, "lines cleared");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = @r"), 0, "their gases went with them");
+	l[0].gas[0].kg = (dec_t){ (dec_i128)1 << 100, 3 };
+	ok(store_report_line_gases_add(db, rid, l, 1) == -2, "a gas amount that does not fit: -2, nothing stored in its place");
 }
 
 struct returned {
@@ -289,6 +408,7 @@ int main(void)
 	test_years(&db, agency, county, year);
 	test_items(&db, rid);
 	test_lines(&db, rid);
+	test_gases(&db, rid);
 	test_save_checks(&db, agency, year);
 
 	ok(db_rollback(&db) == 0, "rolled back");

@@ -35,17 +35,28 @@ static int take_line(void *ctx, const struct store_workflow_line *v)
 /* Rows of version 1 or 2 (@v) of the test's report that equal the live rows, column by column (NULL-safe). */
 #define SAME_ITEMS "SELECT COUNT(*) FROM report_items i JOIN report_version_items v ON v.report_id = i.report_id" \
 	" AND v.version_no = @v AND v.part = i.part AND v.item = i.item AND v.seq = i.seq AND v.refrigerant <=> i.refrigerant" \
-	" AND v.name <=> i.name AND v.unit <=> i.unit AND v.quantity_milli <=> i.quantity_milli WHERE i.report_id = @r"
+	" AND v.name <=> i.name AND v.unit <=> i.unit AND v.quantity_milli <=> i.quantity_milli AND v.a1 <=> i.a1 AND v.a2 <=> i.a2" \
+	" AND v.a3 <=> i.a3 AND v.dq_note <=> i.dq_note AND v.dq_keeper <=> i.dq_keeper AND v.ad_lower_milli <=> i.ad_lower_milli" \
+	" AND v.ad_upper_milli <=> i.ad_upper_milli AND v.ad_basis <=> i.ad_basis WHERE i.report_id = @r"
 #define SAME_LINES "SELECT COUNT(*) FROM report_lines l JOIN report_version_lines v ON v.report_id = l.report_id" \
 	" AND v.version_no = @v AND v.part = l.part AND v.item = l.item AND v.seq = l.seq AND v.category = l.category" \
 	" AND v.scope = l.scope AND v.quantity_milli = l.quantity_milli AND v.kg_milli = l.kg_milli" \
 	" AND BINARY v.factor_text = BINARY l.factor_text AND BINARY v.gwp_set = BINARY l.gwp_set" \
 	" AND BINARY v.method = BINARY l.method AND BINARY v.sources = BINARY l.sources AND v.provisional = l.provisional" \
-	" WHERE l.report_id = @r"
+	" AND v.iso_category = l.iso_category AND v.a1 = l.a1 AND v.a2 = l.a2 AND v.a3 = l.a3 AND BINARY v.dq_note = BINARY l.dq_note" \
+	" AND BINARY v.dq_keeper = BINARY l.dq_keeper AND v.ad_lower_milli <=> l.ad_lower_milli" \
+	" AND v.ad_upper_milli <=> l.ad_upper_milli AND BINARY v.ad_basis = BINARY l.ad_basis WHERE l.report_id = @r"
+#define SAME_GASES "SELECT COUNT(*) FROM report_line_gases g JOIN report_version_line_gases v ON v.report_id = g.report_id" \
+	" AND v.version_no = @v AND v.part = g.part AND v.item = g.item AND v.seq = g.seq AND v.gas = g.gas" \
+	" AND v.kg_milli = g.kg_milli AND v.ef_lower_milli <=> g.ef_lower_milli AND v.ef_upper_milli <=> g.ef_upper_milli" \
+	" WHERE g.report_id = @r"
 /* A digest of version 1 as written, to see it unchanged later. */
 #define V1_DIGEST "SELECT CRC32(CONCAT_WS('|', (SELECT GROUP_CONCAT(CONCAT_WS(',', part, item, seq, category, scope, quantity_milli," \
-	" kg_milli, factor_text, gwp_set, method, sources, provisional) ORDER BY part, item, seq SEPARATOR ';')" \
+	" kg_milli, factor_text, gwp_set, method, sources, provisional, iso_category, a1, a2, a3, dq_note, IFNULL(ad_lower_milli, '-')," \
+	" IFNULL(ad_upper_milli, '-'), ad_basis) ORDER BY part, item, seq SEPARATOR ';')" \
 	" FROM report_version_lines WHERE report_id = @r AND version_no = 1)," \
+	" (SELECT GROUP_CONCAT(CONCAT_WS(',', part, item, seq, gas, kg_milli, IFNULL(ef_lower_milli, '-')) ORDER BY part, item, seq, gas" \
+	" SEPARATOR ';') FROM report_version_line_gases WHERE report_id = @r AND version_no = 1)," \
 	" (SELECT GROUP_CONCAT(CONCAT_WS(',', part, item, seq, IFNULL(refrigerant, '-'), IFNULL(name, '-'), IFNULL(unit, '-')," \
 	" IFNULL(quantity_milli, '-')) ORDER BY part, item, seq SEPARATOR ';') FROM report_version_items WHERE report_id = @r AND version_no = 1)," \
 	" (SELECT CONCAT_WS(',', revision, own_total_milli, outsourced_total_milli, scope_text, confirmed_by, confirmed_at," \
@@ -113,7 +124,10 @@ static void test_confirm(struct db *db, long long rid, long long account)
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_items WHERE report_id = @r AND version_no = 1"), 3, "three items copied");
 	is_int(store_test_int(db, SAME_ITEMS), 3, "each equal to its live item, NULLs included");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_lines WHERE report_id = @r AND version_no = 1"), 2, "two lines copied");
-	is_int(store_test_int(db, SAME_LINES), 2, "each equal to its live line, every column");
+	is_int(store_test_int(db, SAME_LINES), 2, "each equal to its live line, every column (類別, A1-A3, intervals included)");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_line_gases WHERE report_id = @r AND version_no = 1"), 2,
+	       "two gases copied");
+	is_int(store_test_int(db, SAME_GASES), 2, "each equal to its live gas, its interval (or NULL) included");
 	is_int(store_workflow_confirm(db, rid, 6, account, &v), STORE_WORKFLOW_ALREADY_CONFIRMED, "confirmed twice: already_confirmed");
 	is_int(store_workflow_return(db, rid, 6, account, "x"), STORE_WORKFLOW_ALREADY_CONFIRMED, "return of a confirmed report: refused");
 
@@ -122,6 +136,10 @@ static void test_confirm(struct db *db, long long rid, long long account)
 	   ls.row[0].scope == 2 && ls.row[0].quantity_milli == 1000 && ls.row[0].kg_milli == 474 &&
 	   !strcmp(ls.row[0].factor_text, "0.474") && !strcmp(ls.row[0].gwp_set, "") && !strcmp(ls.row[0].method, "度 × 係數") &&
 	   !strcmp(ls.row[0].sources, "能源署") && ls.row[0].provisional == 1 && !*ls.row[0].refrigerant, "electricity first, as written");
+	ok(ls.row[0].iso_category == 2 && ls.row[0].a1 == 2 && ls.row[0].a2 == 1 && ls.row[0].a3 == 3 && ls.row[0].ad_lower_milli == 1500 &&
+	   ls.row[0].ad_upper_milli == 1500 && !strcmp(ls.row[0].ad_basis, "台電帳單") && !strcmp(ls.row[0].gases, "CO2:474:7000/7000"),
+	   "with its 類別, A1-A3, interval and gases (%s)", ls.row[0].gases);
+	is_str(ls.row[1].gases, "HFCs:19610000:-/-", "the refrigerant's gas, 未評估");
 	ok(!strcmp(ls.row[1].item, "refrigerant") && ls.row[1].seq == 2 && ls.row[1].kg_milli == 19610000 &&
 	   !strcmp(ls.row[1].gwp_set, "AR5") && ls.row[1].provisional == 0, "then the refrigerant");
 	is_str(ls.row[1].refrigerant, "R404A", "with its type, from the version's item");
@@ -138,13 +156,16 @@ static void test_immutable(struct db *db)
 		"DELETE FROM report_version_items WHERE report_id = @r",
 		"UPDATE report_version_lines SET kg_milli = 1 WHERE report_id = @r",
 		"DELETE FROM report_version_lines WHERE report_id = @r",
+		"UPDATE report_version_line_gases SET kg_milli = 1 WHERE report_id = @r",
+		"DELETE FROM report_version_line_gases WHERE report_id = @r",
 	};
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
 		ok(q(db, sql[i]) == -1 && strstr(db->errstr, "immutable"), "refused by its trigger: %s (%s)", sql[i], db->errstr);
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_versions WHERE report_id = @r AND own_total_milli = 12345")
 	       + store_test_int(db, "SELECT COUNT(*) FROM report_version_items WHERE report_id = @r")
-	       + store_test_int(db, "SELECT COUNT(*) FROM report_version_lines WHERE report_id = @r AND kg_milli > 1"), 6,
+	       + store_test_int(db, "SELECT COUNT(*) FROM report_version_lines WHERE report_id = @r AND kg_milli > 1")
+	       + store_test_int(db, "SELECT COUNT(*) FROM report_version_line_gases WHERE report_id = @r AND kg_milli > 1"), 8,
 	       "every row as it was");
 	ok(q(db, "DELETE FROM reports WHERE id = @r") == -1, "a report with a version cannot be deleted");
 }
@@ -170,7 +191,13 @@ static void test_reopen(struct db *db, long long rid, long long account)
 	/* The agency's corrected save: one line changed, one removed, one added; filed again. */
 	ok(q(db, "UPDATE report_lines SET quantity_milli = 2000, kg_milli = 948 WHERE report_id = @r AND item = 'electricity'") == 0 &&
 	   q(db, "DELETE FROM report_lines WHERE report_id = @r AND item = 'refrigerant'") == 0 &&
-	   q(db, "INSERT INTO report_lines VALUES (@r, 'outsourced', 'natural_gas', 0, 'stationary', 1, 300, 570, '1.9', 'AR5', 'm', 's', 0)") == 0 &&
+	   q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set,"
+		 " method, sources, provisional, iso_category) VALUES (@r, 'outsourced', 'natural_gas', 0, 'stationary', 3, 300, 570, '1.9',"
+		 " 'AR5', 'm', 's', 0, 4)") == 0 &&
+	   q(db, "INSERT INTO report_line_gases VALUES (@r, 'outsourced', 'natural_gas', 0, 'CO2', 569, NULL, NULL),"
+		 " (@r, 'outsourced', 'natural_gas', 0, 'CH4', 1, NULL, NULL)") == 0 &&
+	   q(db, "UPDATE report_lines SET a1 = 1, ad_lower_milli = 2000 WHERE report_id = @r AND item = 'electricity'") == 0 &&
+	   q(db, "UPDATE report_line_gases SET kg_milli = 948 WHERE report_id = @r AND item = 'electricity'") == 0 &&
 	   q(db, "UPDATE report_items SET quantity_milli = 2000 WHERE report_id = @r AND item = 'electricity'") == 0 &&
 	   q(db, "UPDATE reports SET filed = 1, revision = revision + 1, own_total_milli = 948 WHERE id = @r") == 0,
 	   "the corrected save (revision 8)");
@@ -186,6 +213,9 @@ static void test_reopen(struct db *db, long long rid, long long account)
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_lines WHERE report_id = @r AND version_no = 2"), 2, "two lines in version 2");
 	is_int(store_test_int(db, SAME_LINES), 2, "equal to the live lines");
 	is_int(store_test_int(db, SAME_ITEMS), 3, "and its items to the live items");
+	is_int(store_test_int(db, SAME_GASES), 3, "and its gases to the live gases");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_lines WHERE report_id = @r AND version_no = 1 AND item = 'electricity'"
+				  " AND a1 = 2 AND ad_lower_milli = 1500"), 1, "version 1 keeps the A1 and interval it was confirmed with");
 	is_int(store_test_int(db, V1_DIGEST), digest, "version 1 unchanged, every column of its row, items and lines");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM report_version_lines WHERE report_id = @r AND version_no = 1"
 				  " AND item = 'refrigerant' AND kg_milli = 19610000"), 1, "its removed line still there");
@@ -255,12 +285,19 @@ int main(void)
 	ok(q(&db, "INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, updated_by)"
 		  " VALUES (@a, @y, 3, 0, '校舍及宿舍', 12345, 9223372036854775807, @acct)") == 0, "a report at revision 3, not filed");
 	rid = store_test_int(&db, "SELECT @r := id FROM reports WHERE agency_id = @a AND year = @y");
-	ok(q(&db, "INSERT INTO report_items VALUES (@r, 'own', 'electricity', 0, NULL, NULL, NULL, 1000),"
-		  " (@r, 'outsourced', 'other', 1, NULL, '太陽能', '度', NULL),"
-		  " (@r, 'own', 'refrigerant', 2, 'R404A', NULL, NULL, 9223372036854775807)") == 0 &&
-	   q(&db, "INSERT INTO report_lines VALUES (@r, 'own', 'electricity', 0, 'stationary', 2, 1000, 474, '0.474', '', '度 × 係數', '能源署', 1),"
-		  " (@r, 'own', 'refrigerant', 2, 'fugitive', 1, 5000, 19610000, '3922', 'AR5', '冷媒 × GWP', 'IPCC AR5', 0)") == 0,
-	   "three items and two lines");
+	ok(q(&db, "INSERT INTO report_items (report_id, part, item, seq, refrigerant, name, unit, quantity_milli, a1, dq_note, ad_lower_milli)"
+		  " VALUES (@r, 'own', 'electricity', 0, NULL, NULL, NULL, 1000, 2, '台電帳單', 1500),"
+		  " (@r, 'outsourced', 'other', 1, NULL, '太陽能', '度', NULL, NULL, NULL, NULL),"
+		  " (@r, 'own', 'refrigerant', 2, 'R404A', NULL, NULL, 9223372036854775807, NULL, NULL, NULL)") == 0 &&
+	   q(&db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set,"
+		  " method, sources, provisional, iso_category, a1, a2, a3, dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis)"
+		  " VALUES (@r, 'own', 'electricity', 0, 'stationary', 2, 1000, 474, '0.474', '', '度 × 係數', '能源署', 1, 2, 2, 1, 3,"
+		  " '台電帳單', '總務處', 1500, 1500, '台電帳單'),"
+		  " (@r, 'own', 'refrigerant', 2, 'fugitive', 1, 5000, 19610000, '3922', 'AR5', '冷媒 × GWP', 'IPCC AR5', 0, 1, 3, 3, 3,"
+		  " '', '', NULL, NULL, '')") == 0 &&
+	   q(&db, "INSERT INTO report_line_gases VALUES (@r, 'own', 'electricity', 0, 'CO2', 474, 7000, 7000),"
+		  " (@r, 'own', 'refrigerant', 2, 'HFCs', 19610000, NULL, NULL)") == 0,
+	   "three items, two lines and their gases");
 
 	test_refusals(&db, rid, account);
 	test_return(&db, rid, account);
