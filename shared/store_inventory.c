@@ -27,9 +27,9 @@ int store_inventory_each_agency_sum(struct db *db, int county, int year,
 				    int (*each)(void *ctx, const struct store_inventory_agency_sum *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT l.part, l.category, l.scope, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		"SELECT l.part, l.category, l.scope, l.iso_category, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
 		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
-		" GROUP BY l.part, l.category, l.scope");
+		" GROUP BY l.part, l.category, l.scope, l.iso_category");
 	int r;
 
 	if (!st)
@@ -43,9 +43,10 @@ int store_inventory_each_agency_sum(struct db *db, int county, int year,
 			.part = db_col_text(st, 0, NULL),
 			.category = db_col_text(st, 1, NULL),
 			.scope = (int)db_col_int(st, 2),
+			.iso = (int)db_col_int(st, 3),
 		};
 
-		row.fits = !db_col_i64(st, 3, &row.milli);
+		row.fits = !db_col_i64(st, 4, &row.milli);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
@@ -56,8 +57,8 @@ int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 				       int (*each)(void *ctx, const struct store_inventory_nonagency_sum *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT category, scope, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0))"
-		" FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope");
+		"SELECT category, scope, iso_category, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0))"
+		" FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope, iso_category");
 	int r;
 
 	if (!st)
@@ -67,15 +68,73 @@ int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		struct store_inventory_nonagency_sum row = { .category = (int)db_col_int(st, 0), .scope = (int)db_col_int(st, 1) };
+		struct store_inventory_nonagency_sum row = {
+			.category = (int)db_col_int(st, 0), .scope = (int)db_col_int(st, 1), .iso = (int)db_col_int(st, 2),
+		};
 
-		row.fits = !db_col_i64(st, 2, &row.emissions) && !db_col_i64(st, 3, &row.removals);
+		row.fits = !db_col_i64(st, 3, &row.emissions) && !db_col_i64(st, 4, &row.removals);
 		if (!row.fits)
 			row.emissions = row.removals = 0;
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
 	return r;
+}
+
+/* The rows of a gas query bound to (county, year) `nbind` times over. */
+static int gas_rows(struct db_stmt *st, int nbind, int county, int year,
+		    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx)
+{
+	int r;
+
+	if (!st)
+		return -1;
+	for (int i = 0; i < nbind; i++) {
+		db_bind_int(st, 2 * i, county);
+		db_bind_int(st, 2 * i + 1, year);
+	}
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_gas_sum row = { .gas = db_col_isnull(st, 0) ? NULL : db_col_text(st, 0, NULL) };
+
+		row.fits = db_col_isnull(st, 1) ? (row.milli = 0, 1) : !db_col_i64(st, 1, &row.milli);
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_agency_gas(struct db *db, int county, int year,
+				    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx)
+{
+	/* The lines without gas rows by NOT EXISTS on report_line_gases' primary key. */
+	struct db_stmt *st = db_prepare(db,
+		"SELECT CAST(g.gas AS CHAR), SUM(g.kg_milli) FROM report_line_gases g JOIN reports r ON r.id = g.report_id"
+		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND g.part = 'own'"
+		" GROUP BY g.gas"
+		" UNION ALL SELECT NULL, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND l.part = 'own'"
+		" AND NOT EXISTS (SELECT 1 FROM report_line_gases g WHERE g.report_id = l.report_id AND g.part = l.part"
+		" AND g.item = l.item AND g.seq = l.seq)");
+
+	return gas_rows(st, 2, county, year, each, ctx);
+}
+
+int store_inventory_each_nonagency_gas(struct db *db, int county, int year,
+				       int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx)
+{
+#define NA_GAS(key, col) "SELECT '" key "', SUM(IF(kg_milli > 0, IFNULL(" col ", 0), 0)) FROM county_activities" \
+	" WHERE county_id = ? AND year = ? UNION ALL "
+	struct db_stmt *st = db_prepare(db,
+		NA_GAS("CO2", "co2_milli") NA_GAS("CH4", "ch4_milli") NA_GAS("N2O", "n2o_milli") NA_GAS("HFCs", "hfcs_milli")
+		NA_GAS("PFCs", "pfcs_milli") NA_GAS("SF6", "sf6_milli") NA_GAS("NF3", "nf3_milli")
+		"SELECT NULL, SUM(kg_milli) FROM county_activities WHERE county_id = ? AND year = ? AND kg_milli > 0"
+		" AND co2_milli IS NULL AND ch4_milli IS NULL AND n2o_milli IS NULL AND hfcs_milli IS NULL"
+		" AND pfcs_milli IS NULL AND sf6_milli IS NULL AND nf3_milli IS NULL");
+#undef NA_GAS
+
+	return gas_rows(st, 8, county, year, each, ctx);
 }
 
 int store_inventory_each_level(struct db *db, int county, int year, int max_level,

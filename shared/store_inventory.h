@@ -16,25 +16,49 @@
  * checked: `fits` is 0 when it did not, and the figure is then 0.
  */
 
-/* The agencies' report lines of the county-year, summed by part, category and scope. */
+/* The agencies' report lines of the county-year, summed by part, category, scope and 類別. */
 struct store_inventory_agency_sum {
 	const char *part;       /* "own", "outsourced" */
 	const char *category;   /* a key of inv_category_keys (nonagency.h) */
 	int scope;
+	int iso;                /* ISO 14064-1 類別 1..6; 0 a line saved before 類別 existed (未分類) */
 	long long milli;
 	int fits;
 };
 int store_inventory_each_agency_sum(struct db *db, int county, int year,
 				    int (*each)(void *ctx, const struct store_inventory_agency_sum *row), void *ctx);
 
-/* The county's non-agency lines of the year, by category (an index) and scope: emissions and removals apart. */
+/* The county's non-agency lines of the year, by category (an index), scope and 類別: emissions and removals apart. */
 struct store_inventory_nonagency_sum {
 	int category, scope;
+	int iso;                         /* 類別 1..6, 0 not computed (未分類) */
 	long long emissions, removals;   /* removals <= 0 */
 	int fits;
 };
 int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 				       int (*each)(void *ctx, const struct store_inventory_nonagency_sum *row), void *ctx);
+
+/*
+ * The own lines of the county's active agencies summed per gas
+ * (report_line_gases): one row per gas present; then one row with gas NULL,
+ * the own lines that have no gas rows (saved before the gases existed:
+ * 未分氣體).  The rows add up to the own lines' sum.
+ */
+struct store_inventory_gas_sum {
+	const char *gas;        /* a key of calc_gas_keys, or NULL: not split */
+	long long milli;
+	int fits;
+};
+int store_inventory_each_agency_gas(struct db *db, int county, int year,
+				    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx);
+
+/*
+ * The emissions of the county's non-agency lines (kg_milli > 0: removals
+ * apart) per gas of county_activities (co2_milli ...), then the lines not yet
+ * split (every gas NULL) as gas NULL; rows as above.
+ */
+int store_inventory_each_nonagency_gas(struct db *db, int county, int year,
+				       int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx);
 
 /* The county's active agencies by level (levels beyond max_level counted as max_level). */
 struct store_inventory_level {
