@@ -30,6 +30,8 @@
 _Static_assert(1000 * ((dec_i128)AGENCY_MAX_PER_COUNTY * CALC_REPORT_MAX_KG + (dec_i128)NA_MAX_LINES * NA_LINE_MAX_KG) * 30 <=
 	       (dec_i128)9223372036854775807LL, "a county-year's sums must fit int64 thousandths with a margin of 30");
 
+_Static_assert(STORE_INVENTORY_GASES == CALC_GAS__MAX, "the workbook's line reads every gas of calc.h");
+
 /* *acc += v for each of the n accumulators; 0 or -1 (nothing beyond the first failing one is added). */
 static int add(long long v, long long *a, long long *b, long long *c, long long *d)
 {

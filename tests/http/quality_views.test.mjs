@@ -10,7 +10,10 @@
 // no gases), as a county upgraded mid-year has.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfOf, sql, stack, waitFor, loginAs as login } from '../lib.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TMP, csrfOf, sql, stack, waitFor, loginAs as login } from '../lib.mjs';
 
 const Y = 2015;   // a year no other suite writes lines for in 連江縣 (Z)
 const Z = () => +sql("SELECT id FROM counties WHERE letter = 'Z'")[0][0];
@@ -151,4 +154,91 @@ test('the team overview and the inventory: grade, uncertainty, 類別 and gases 
   await quiet();
   page = await team.get(`/team?year=${Y}`);
   assert.doesNotMatch(page.text, /id="team-pending"/, 'the run done: no 計算中');
+});
+
+// Reads every sheet of a workbook with openpyxl (an independent reader): values.
+function readBook(file) {
+  const py = `import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print(json.dumps({ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}, ensure_ascii=False, default=str))`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
+}
+const chartsOf = (file) => JSON.parse(execFileSync('/usr/bin/python3', ['-c', `import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+print(json.dumps([z.read(n).decode('utf8') for n in sorted(z.namelist()) if n.startswith('xl/charts/chart')], ensure_ascii=False))`, file], { encoding: 'utf8' }));
+
+async function download(c, location, name) {
+  const id = location.match(/id=(\d+)/)[1];
+  await waitFor(`the ${name} workbook`, async () => /status s2">完成/.test((await c.get(`/exports?id=${id}`)).text), 60000, 300);
+  const dl = await c.req(`/download?id=${id}`, { raw: true });
+  assert.equal(dl.status, 200);
+  const file = path.join(TMP, name);
+  fs.writeFileSync(file, Buffer.from(await dl.res.arrayBuffer()));
+  return file;
+}
+
+test('轉出明細 and 轉出圖表 read by openpyxl: 類別, gases, A1-A3, intervals, grades equal the pages', async () => {
+  await quiet();
+  const team = await login('Z', 'TEAM');
+  const page = await team.get(`/team/inventory?year=${Y}`);
+  const r = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_detail' });
+  assert.equal(r.status, 303);
+  const book = readBook(await download(team, r.headers.get('location'), 'quality-views-detail.xlsx'));
+  const m = (x) => BigInt(Math.round(x * 1000));
+  const sum = book['摘要'];
+  const at = (label) => sum.findIndex((row) => row[0] === label);
+  // The county's grade and interval: the page's text.
+  assert.deepEqual(sum[at('數據品質等級')].slice(1, 3), [byId(page.text, 'inv-grade'), byId(page.text, 'inv-class')]);
+  assert.deepEqual(sum[at('不確定性（95% 信賴區間）／已評估排放量占比')].slice(1, 3), [byId(page.text, 'inv-uncertainty'), byId(page.text, 'inv-assessed')]);
+  // By 類別 and by gas: the page's tables.
+  const pageRows = (id, key) => [...page.text.split(`id="${id}"`)[1].split('</tbody>')[0].matchAll(new RegExp(`<tr data-${key}="\\w+"><th>([^<]+)</th>(.*?)</tr>`, 'gs'))]
+    .map(([, label, cells]) => [label, ...[...cells.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((x) => milli(x[1]))]);
+  const isoPage = pageRows('inv-iso', 'iso');
+  const i0 = at('類別（ISO 14064-1:2018）') + 1;
+  const isoBook = sum.slice(i0, i0 + isoPage.length).map((row) => [row[0].replace(/（.*/, ''), ...row.slice(1, 5).map(m)]);
+  assert.deepEqual(isoBook, isoPage, 'the 類別 block = the page\'s table (未分類 included)');
+  const g0 = at('溫室氣體') + 1;
+  const gasBook = sum.slice(g0, g0 + 9).map((row) => [row[0], ...row.slice(1, 4).map(m)]);
+  const gasPage = pageRows('inv-gas', 'row');   // rows: agencies, nonagency, total; columns: gases, 未分氣體, total
+  const heads = [...page.text.split('id="inv-gas"')[1].split('</thead>')[0].matchAll(/<th class="num"[^>]*>([^<]+)<\/th>/g)].map((x) => x[1]);
+  assert.deepEqual(gasBook.map((row) => row[0].replace(/（.*/, '')), heads.map((h) => (h === '合計' ? '合計' : h)), 'the gases, 未分氣體, 合計');
+  heads.forEach((h, j) => assert.deepEqual(gasBook[j].slice(1), gasPage.map((row) => row[1 + j]), `${h}: the page's column`));
+
+  // Per line: 範疇, 類別, gases adding up, A1-A3, level, intervals as stored.
+  const lines = book['機關排放明細'];
+  const col = (name) => lines[0].indexOf(name);
+  const rows = lines.slice(1).filter((row) => ['371036500X', '371030000A'].includes(row[0]) && row[5]);
+  const elec = rows.find((row) => row[0] === '371036500X' && row[6] === '電力');
+  assert.equal(elec[col('範疇')], '範疇二');
+  assert.equal(elec[col('類別')], '類別二');
+  assert.deepEqual([elec[col('A1 活動數據種類')], elec[col('A2 活動數據可信度')], elec[col('A3 係數種類')], elec[col('誤差等級(A1×A2×A3)')]], [1, 1, 3, 3]);
+  assert.equal(elec[col('活動數據不確定性（95%）')], '±2.000 %');
+  assert.equal(elec[col('各氣體不確定性（95%）')], 'CO₂ ±7.280 %', '√(2² + 7²)');
+  for (const row of rows) {
+    const gases = ['CO₂(KgCO₂e)', 'CH₄(KgCO₂e)', 'N₂O(KgCO₂e)', 'HFCs(KgCO₂e)', 'PFCs(KgCO₂e)', 'SF₆(KgCO₂e)', 'NF₃(KgCO₂e)', '未分氣體(KgCO₂e)'];
+    assert.equal(gases.reduce((s, g) => s + m(row[col(g)] || 0), 0n), m(row[12]), `${row[0]} ${row[6]}: the gases add up to the line`);
+  }
+  const planted = rows.find((row) => row[0] === '371030000A' && row[6] === '天然氣');
+  assert.equal(planted[col('類別')], '未分類');
+  assert.match(planted[col('A1 活動數據種類')], /^未設定/);
+  assert.equal(m(planted[col('未分氣體(KgCO₂e)')]), m(planted[12]));
+  const diesel = lines.slice(1).find((row) => row[0] === '371036600X' && row[5] === '委外');
+  assert.deepEqual([diesel[col('範疇')], diesel[col('類別')]], ['範疇三', '類別三'], '委外 公務車 diesel');
+  // 填報情形: each agency's and subtree's grade as quality_rollups hold it, as the review page writes it.
+  const filing = book['填報情形'];
+  const bureau = filing.find((row) => row[0] === '371030000A');
+  const [[gh, g]] = sql(`SELECT grade_hundredths, grade FROM quality_rollups WHERE agency_id = ${idOf('371030000A')} AND year = ${Y} AND scope = 'subtree'`);
+  assert.equal(bureau[filing[0].indexOf('含所屬機關數據品質等級')], (Number(gh) / 100).toFixed(2));
+  assert.equal(bureau[filing[0].indexOf('含所屬機關數據品質等級') + 1], ['', '第一級', '第二級', '第三級'][+g]);
+
+  // 轉出圖表: a chart by 類別 reading its table on 資料.
+  const rc = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_charts' });
+  const file = await download(team, rc.headers.get('location'), 'quality-views-charts.xlsx');
+  const xml = chartsOf(file);
+  assert.ok(xml.some((x) => /依類別/.test(x) && /資料/.test(x)), 'a chart by 類別 on 資料');
+  const data = readBook(file)['資料'];
+  const k = data.findIndex((row) => row[0] === '依類別');
+  assert.deepEqual(data.slice(k + 1, k + 1 + isoPage.length).map((row) => [row[0], m(row[1])]),
+    [...isoPage.filter((x) => x[0] !== '未分類'), ...isoPage.filter((x) => x[0] === '未分類')].map((x) => [x[0], x[3] + x[4]]),
+    'its table: own and 委外 by 類別, as the page\'s chart');
 });
