@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TMP, csrfOf, sql, stack, waitFor, loginAs as login } from '../lib.mjs';
+import { TMP, csrfOf, readXlsx, sql, stack, waitFor, loginAs as login } from '../lib.mjs';
 
 const Y = 2015;   // a year no other suite writes lines for in 連江縣 (Z)
 const Z = () => +sql("SELECT id FROM counties WHERE letter = 'Z'")[0][0];
@@ -241,4 +241,28 @@ test('轉出明細 and 轉出圖表 read by openpyxl: 類別, gases, A1-A3, inte
   assert.deepEqual(data.slice(k + 1, k + 1 + isoPage.length).map((row) => [row[0], m(row[1])]),
     [...isoPage.filter((x) => x[0] !== '未分類'), ...isoPage.filter((x) => x[0] === '未分類')].map((x) => [x[0], x[3] + x[4]]),
     'its table: own and 委外 by 類別, as the page\'s chart');
+});
+
+test('the review workbook (所屬機關 轉excel): each subtree\'s grade and uncertainty as the review page shows them', async () => {
+  await quiet();
+  const bureau = await login('Z', '371030000A');
+  const id = idOf('371030000A');
+  const page = await bureau.get(`/review?year=${Y}&agency=${id}`);
+  assert.equal(page.status, 200);
+  const r = await bureau.post('/review/export', { csrf: csrfOf(page.text), year: String(Y), agency: String(id) });
+  assert.equal(r.status, 303);
+  const rows = readXlsx(await download(bureau, r.headers.get('location'), 'quality-views-review.xlsx'));
+  assert.equal(rows[1][8], '數據品質等級(包含所屬機關)');
+  let n = 0;
+  for (const code of ['371036500X', '371036600X']) {
+    const cells = page.text.match(new RegExp(`<tr data-agency="${idOf(code)}">.*?<td class="num grade">(.*?)</td><td class="num uncertainty">(.*?)</td>`, 's'));
+    const grade = plain(cells[1].replace(/<br>.*/s, '')), unc = cells[2].split('<br>').map(plain);
+    const row = rows.find((x) => x[2] === code);
+    assert.equal(`${row[8]} ${row[9]}`, grade, `${code}: the grade as on the page`);
+    assert.equal(row[10], unc[0], `${code}: the interval as on the page`);
+    assert.equal(`評估占比 ${row[11]}`, unc[1], `${code}: the share assessed`);
+    assert.match(grade, /^\d+\.\d\d 第[一二三]級$/);
+    n++;
+  }
+  assert.equal(n, 2);
 });
