@@ -176,8 +176,9 @@ migrate: all
 	$(O)/cityinv-admin -c $(CONFIG) migrate
 
 # A host without Docker: the programs, the schema (never the demo data), the static files, the
-# nginx site template with its renderer, the systemd units (cityinv-web, cityinv-worker), the
-# system user (sysusers.d) and a settings file, written only when there is none.
+# nginx site template with its renderer, the systemd units (cityinv-web, cityinv-worker,
+# cityinv-worker-quality), the system user (sysusers.d) and a settings file, written only
+# when there is none.
 #   make install [PREFIX=/usr/local] [DESTDIR=staging root] [SYSCONFDIR=/etc]
 # PREFIX is where the files go and what the units and settings name; DESTDIR only stages the
 # whole tree under another root (packaging, tests/deploy/install_test.sh).  The settings stay
@@ -202,7 +203,7 @@ install: all
 	$(Q)install -m 0644 web/static/* $(DESTDIR)$(DATADIR)/static/
 	$(Q)install -m 0644 nginx/cityinv-site.conf.in $(DESTDIR)$(DATADIR)/nginx/
 	$(Q)install -m 0755 docker/nginx-site.sh $(DESTDIR)$(DATADIR)/nginx/
-	$(Q)for u in cityinv-web cityinv-worker; do \
+	$(Q)for u in cityinv-web cityinv-worker cityinv-worker-quality; do \
 		sed $(INSTALL_SUBST) systemd/$$u.service.in >$(DESTDIR)$(UNITDIR)/$$u.service.tmp && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.service.tmp && \
 		mv $(DESTDIR)$(UNITDIR)/$$u.service.tmp $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \

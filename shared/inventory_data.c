@@ -9,7 +9,7 @@
  * lines (own; the outsourced apart) of the county's active agencies and
  * the team's non-agency lines (removals, negative, apart).  So the total
  * is, by construction, the agencies' part plus the non-agency part, and
- * each breakdown (category, scope) adds up to it; the tests check that
+ * each breakdown (category, scope, 類別, gas) adds up to it; the tests check that
  * against independent SQL.  Charts are geometry only: the numbers shown
  * are the tables' exact decimals.
  *
@@ -29,6 +29,8 @@
 /* The proof of BOUNDS (inventory_data.h), in 128 bits so the check itself cannot wrap. */
 _Static_assert(1000 * ((dec_i128)AGENCY_MAX_PER_COUNTY * CALC_REPORT_MAX_KG + (dec_i128)NA_MAX_LINES * NA_LINE_MAX_KG) * 30 <=
 	       (dec_i128)9223372036854775807LL, "a county-year's sums must fit int64 thousandths with a margin of 30");
+
+_Static_assert(STORE_INVENTORY_GASES == CALC_GAS__MAX, "the workbook's line reads every gas of calc.h");
 
 /* *acc += v for each of the n accumulators; 0 or -1 (nothing beyond the first failing one is added). */
 static int add(long long v, long long *a, long long *b, long long *c, long long *d)
@@ -70,14 +72,17 @@ static int agency_sum(void *ctx, const struct store_inventory_agency_sum *row)
 	struct load *ld = ctx;
 	struct inventory *inv = ld->inv;
 	int c = category_of(row->category);
+	int iso = row->iso >= 1 && row->iso <= CALC_ISO_MAX ? row->iso : 0;
 
 	if (!row->fits)
 		return range(ld, "agency lines", inv->year);
 	if (!strcmp(row->part, "outsourced"))
-		return add(row->milli, &inv->outsourced, NULL, NULL, NULL) ? range(ld, "outsourced lines", inv->year) : 0;
+		return add(row->milli, &inv->outsourced, &inv->outsourced_by_iso[iso], NULL, NULL) ? range(ld, "outsourced lines", inv->year) : 0;
 	if (c < 0 || row->scope < 1 || row->scope > 2)
 		return 0;
 	if (add(row->milli, &inv->agencies_total, &inv->agencies_by_category[c], &inv->by_category[c], &inv->by_scope[row->scope]))
+		return range(ld, "agency lines", inv->year);
+	if (add(row->milli, &inv->agencies_by_iso[iso], &inv->by_iso[iso], NULL, NULL))
 		return range(ld, "agency lines", inv->year);
 	return 0;
 }
@@ -88,6 +93,7 @@ static int nonagency_sum(void *ctx, const struct store_inventory_nonagency_sum *
 	struct load *ld = ctx;
 	struct inventory *inv = ld->inv;
 	int c = row->category;
+	int iso = row->iso >= 1 && row->iso <= CALC_ISO_MAX ? row->iso : 0;
 
 	if (!row->fits || add(row->removals, &inv->removals, NULL, NULL, NULL))
 		return range(ld, "non-agency lines", inv->year);
@@ -95,6 +101,39 @@ static int nonagency_sum(void *ctx, const struct store_inventory_nonagency_sum *
 		return 0;
 	if (add(row->emissions, &inv->nonagency_total, &inv->nonagency_by_category[c], &inv->by_category[c], &inv->by_scope[row->scope]))
 		return range(ld, "non-agency lines", inv->year);
+	if (add(row->emissions, &inv->nonagency_by_iso[iso], &inv->by_iso[iso], NULL, NULL))
+		return range(ld, "non-agency lines", inv->year);
+	return 0;
+}
+
+/* The index of a gas key in calc_gas_keys; CALC_GAS__MAX (未分氣體) for NULL or an unknown key. */
+static int gas_of(const char *key)
+{
+	for (int g = 0; key && g < CALC_GAS__MAX; g++)
+		if (!strcmp(calc_gas_keys[g], key))
+			return g;
+	return CALC_GAS__MAX;
+}
+
+static int agency_gas(void *ctx, const struct store_inventory_gas_sum *row)
+{
+	struct load *ld = ctx;
+	struct inventory *inv = ld->inv;
+	int g = gas_of(row->gas);
+
+	if (!row->fits || add(row->milli, &inv->agencies_by_gas[g], &inv->by_gas[g], NULL, NULL))
+		return range(ld, "agency gases", inv->year);
+	return 0;
+}
+
+static int nonagency_gas(void *ctx, const struct store_inventory_gas_sum *row)
+{
+	struct load *ld = ctx;
+	struct inventory *inv = ld->inv;
+	int g = gas_of(row->gas);
+
+	if (!row->fits || add(row->milli, &inv->nonagency_by_gas[g], &inv->by_gas[g], NULL, NULL))
+		return range(ld, "non-agency gases", inv->year);
 	return 0;
 }
 
@@ -179,6 +218,12 @@ int inventory_load(struct db *db, int county_id, int year, struct inventory *inv
 		return r;
 	if (dec_add_i64(inv->agencies_total, inv->nonagency_total, &inv->total))
 		return loaded(&ld, range(&ld, "the total", year));
+	if ((r = loaded(&ld, store_inventory_each_agency_gas(db, county_id, year, agency_gas, &ld))))
+		return r;
+	if ((r = loaded(&ld, store_inventory_each_nonagency_gas(db, county_id, year, nonagency_gas, &ld))))
+		return r;
+	if (store_county_quality(db, county_id, year, &inv->quality) < 0)
+		return -1;
 	if ((r = loaded(&ld, store_inventory_each_level(db, county_id, year, INV_LEVELS, level, &ld))))
 		return r;
 	if ((r = loaded(&ld, store_inventory_each_top(db, county_id, year, top, &ld))))

@@ -4,8 +4,10 @@
 #ifndef CITYINV_INVENTORY_DATA_H
 #define CITYINV_INVENTORY_DATA_H
 
+#include "calc.h"
 #include "db.h"
 #include "nonagency.h"
+#include "store_county.h"
 #include "store_inventory.h"
 #include "years.h"
 
@@ -21,6 +23,20 @@ struct inventory {
 	long long agencies_by_category[INV_CAT__MAX];
 	long long nonagency_by_category[INV_CAT__MAX];
 	long long by_scope[3];                      /* [1], [2] */
+	/*
+	 * By ISO 14064-1 類別 (SPEC-2 §2a): [1..CALC_ISO_MAX], [0] the lines saved
+	 * before 類別 existed (未分類, not guessed).  Own emissions as by_scope;
+	 * the outsourced (範疇三: 類別三, 四) apart, beside the total.
+	 */
+	long long by_iso[CALC_ISO_MAX + 1], agencies_by_iso[CALC_ISO_MAX + 1], nonagency_by_iso[CALC_ISO_MAX + 1];
+	long long outsourced_by_iso[CALC_ISO_MAX + 1];
+	/*
+	 * Per gas (七大溫室氣體, enum calc_gas), [CALC_GAS__MAX] the lines not
+	 * split into gases yet (未分氣體); each row adds up to its total.
+	 */
+	long long by_gas[CALC_GAS__MAX + 1], agencies_by_gas[CALC_GAS__MAX + 1], nonagency_by_gas[CALC_GAS__MAX + 1];
+	/* The county-year's data-quality grade and uncertainty (county_quality), 計算中 in quality.pending. */
+	struct store_county_quality quality;
 	long long by_level[INV_LEVELS + 1];          /* [1..INV_LEVELS]; non-agency apart */
 	int n_agencies;                             /* the active agencies, */
 	int n_status[REPORT_STATUS__MAX];           /* by the state of their report (enum report_status), */

@@ -1,5 +1,6 @@
 /* store_county.c: the counties (counties), and what the county team's console reads of one county. */
 #include <stdio.h>
+#include <string.h>
 
 #include "store_county.h"
 #include "store_report.h"
@@ -79,6 +80,47 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 		out->outsourced_milli = db_col_int(st, 1);
 		db_col_copy(st, 2, out->computed_at, sizeof(out->computed_at));
 		out->pending = (int)db_col_int(st, 3);
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_county_quality(struct db *db, int county_id, int year, struct store_county_quality *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT q.county_id IS NOT NULL, q.grade_hundredths IS NOT NULL, IFNULL(q.grade_hundredths, 0), IFNULL(q.grade, 0),"
+		" q.unc_lower_milli IS NOT NULL AND q.unc_upper_milli IS NOT NULL, IFNULL(q.unc_lower_milli, 0),"
+		" IFNULL(q.unc_upper_milli, 0), IFNULL(q.assessed_bp, 0), IFNULL(q.covered_milli, 0), IFNULL(q.uncovered_lines, 0),"
+		" IFNULL(q.uncovered_milli, 0), IFNULL(DATE_FORMAT(q.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
+		" EXISTS (SELECT 1 FROM outbox o WHERE o.county_id = k.id AND o.year = ? AND o.done_at IS NULL)"
+		" OR EXISTS (SELECT 1 FROM quality_queue qq WHERE qq.county_id = k.id AND qq.year = ? AND qq.requests > qq.figures_for)"
+		" FROM counties k LEFT JOIN county_quality q ON q.county_id = k.id AND q.year = ? WHERE k.id = ?");
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, county_id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->has = (int)db_col_int(st, 0);
+		out->has_grade = (int)db_col_int(st, 1);
+		out->grade_hundredths = db_col_int(st, 2);
+		out->grade = (int)db_col_int(st, 3);
+		out->assessed = (int)db_col_int(st, 4);
+		out->lower_milli = (int)db_col_int(st, 5);
+		out->upper_milli = (int)db_col_int(st, 6);
+		out->assessed_bp = (int)db_col_int(st, 7);
+		out->covered_milli = db_col_int(st, 8);
+		out->uncovered_lines = (int)db_col_int(st, 9);
+		out->uncovered_milli = db_col_int(st, 10);
+		db_col_copy(st, 11, out->computed_at, sizeof(out->computed_at));
+		out->pending = (int)db_col_int(st, 12);
 	}
 	db_reset(st);
 	return r;

@@ -39,6 +39,30 @@ struct store_county_total {
 int store_county_total(struct db *db, int county_id, int year, struct store_county_total *out);
 
 /*
+ * A county-year's data-quality grade and uncertainty as the quality job last
+ * wrote them (county_quality; SPEC-2 §2b, §2c), and whether they are older
+ * than the data: work still in the outbox (the rollup that requests the
+ * quality run has not run) or quality_queue requests not yet in the figures.
+ */
+struct store_county_quality {
+	int has;                       /* 0: never computed */
+	int has_grade;                 /* 0: nothing covered */
+	long long grade_hundredths;    /* 8.46 -> 846 */
+	int grade;                     /* 1..3 (第一/二/三級), 0 none */
+	int assessed;                  /* 0: 未評估 */
+	int lower_milli, upper_milli;  /* thousandths of a percent */
+	int assessed_bp;               /* hundredths of a percent */
+	long long covered_milli;
+	int uncovered_lines;           /* lines saved before 0023: in no grade */
+	long long uncovered_milli;
+	char computed_at[20];          /* YYYY-MM-DD HH:MM:SS, "" */
+	int pending;                   /* 計算中 */
+};
+
+/* The figures of county_id in `year` (has 0 when none yet): 1 / 0 (no such county) / -1. */
+int store_county_quality(struct db *db, int county_id, int year, struct store_county_quality *out);
+
+/*
  * How many active agencies are in each state (docs/workflow.md), counted
  * from the reports as they are now (not from the rollups: 確認 and 退回
  * queue no recomputation).

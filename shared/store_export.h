@@ -195,6 +195,9 @@ struct store_export_review_row {
 	int confirmed_version;        /* the version in force while 已確認; 0 */
 	int last_version;             /* the newest version written; 0 for none */
 	char computed_at[20];         /* "YYYY-MM-DD HH:MM:SS", or "" without a rollup */
+	/* Its subtree's data-quality grade and uncertainty (quality_rollups), as the review page shows them. */
+	int q_has, q_has_grade, q_grade, q_assessed, q_lower_milli, q_upper_milli, q_assessed_bp;
+	long long q_grade_hundredths;
 };
 /* The review workbook's title: agency's name (1), 0 no such agency, -1. */
 int store_export_review_agency(struct db *db, long long agency, char name[801]);

@@ -36,9 +36,13 @@ int store_export_review_rows(struct db *db, long long parent, int year,
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.name, a.code, IFNULL(r.subtree_milli, 0), IFNULL(r.subtree_outsourced_milli, 0),"
 		" " STORE_REPORT_STATUS_SQL("rep") ", IFNULL(DATE_FORMAT(r.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
-		" IFNULL(rep.returned, 0), IFNULL(rep.confirmed_version, 0), IFNULL(rep.last_version, 0)"
+		" IFNULL(rep.returned, 0), IFNULL(rep.confirmed_version, 0), IFNULL(rep.last_version, 0),"
+		" q.agency_id IS NOT NULL, q.grade_hundredths IS NOT NULL, IFNULL(q.grade_hundredths, 0), IFNULL(q.grade, 0),"
+		" q.unc_lower_milli IS NOT NULL AND q.unc_upper_milli IS NOT NULL, IFNULL(q.unc_lower_milli, 0),"
+		" IFNULL(q.unc_upper_milli, 0), IFNULL(q.assessed_bp, 0)"
 		" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
 		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
+		" LEFT JOIN quality_rollups q ON q.agency_id = a.id AND q.year = ? AND q.scope = 'subtree'"
 		" WHERE a.parent_id = ? AND a.active = 1 ORDER BY a.code");
 	struct store_export_review_row row;
 	int r;
@@ -47,10 +51,19 @@ int store_export_review_rows(struct db *db, long long parent, int year,
 		return -1;
 	db_bind_int(st, 0, year);
 	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, parent);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, parent);
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
+		row.q_has = (int)db_col_int(st, 9);
+		row.q_has_grade = (int)db_col_int(st, 10);
+		row.q_grade_hundredths = db_col_int(st, 11);
+		row.q_grade = (int)db_col_int(st, 12);
+		row.q_assessed = (int)db_col_int(st, 13);
+		row.q_lower_milli = (int)db_col_int(st, 14);
+		row.q_upper_milli = (int)db_col_int(st, 15);
+		row.q_assessed_bp = (int)db_col_int(st, 16);
 		db_col_copy(st, 0, row.name, sizeof(row.name));
 		db_col_copy(st, 1, row.code, sizeof(row.code));
 		row.subtree_milli = db_col_int(st, 2);

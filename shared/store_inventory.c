@@ -27,9 +27,9 @@ int store_inventory_each_agency_sum(struct db *db, int county, int year,
 				    int (*each)(void *ctx, const struct store_inventory_agency_sum *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT l.part, l.category, l.scope, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		"SELECT l.part, l.category, l.scope, l.iso_category, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
 		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
-		" GROUP BY l.part, l.category, l.scope");
+		" GROUP BY l.part, l.category, l.scope, l.iso_category");
 	int r;
 
 	if (!st)
@@ -43,9 +43,10 @@ int store_inventory_each_agency_sum(struct db *db, int county, int year,
 			.part = db_col_text(st, 0, NULL),
 			.category = db_col_text(st, 1, NULL),
 			.scope = (int)db_col_int(st, 2),
+			.iso = (int)db_col_int(st, 3),
 		};
 
-		row.fits = !db_col_i64(st, 3, &row.milli);
+		row.fits = !db_col_i64(st, 4, &row.milli);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
@@ -56,8 +57,8 @@ int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 				       int (*each)(void *ctx, const struct store_inventory_nonagency_sum *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT category, scope, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0))"
-		" FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope");
+		"SELECT category, scope, iso_category, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0))"
+		" FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope, iso_category");
 	int r;
 
 	if (!st)
@@ -67,15 +68,73 @@ int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		struct store_inventory_nonagency_sum row = { .category = (int)db_col_int(st, 0), .scope = (int)db_col_int(st, 1) };
+		struct store_inventory_nonagency_sum row = {
+			.category = (int)db_col_int(st, 0), .scope = (int)db_col_int(st, 1), .iso = (int)db_col_int(st, 2),
+		};
 
-		row.fits = !db_col_i64(st, 2, &row.emissions) && !db_col_i64(st, 3, &row.removals);
+		row.fits = !db_col_i64(st, 3, &row.emissions) && !db_col_i64(st, 4, &row.removals);
 		if (!row.fits)
 			row.emissions = row.removals = 0;
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
 	return r;
+}
+
+/* The rows of a gas query bound to (county, year) `nbind` times over. */
+static int gas_rows(struct db_stmt *st, int nbind, int county, int year,
+		    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx)
+{
+	int r;
+
+	if (!st)
+		return -1;
+	for (int i = 0; i < nbind; i++) {
+		db_bind_int(st, 2 * i, county);
+		db_bind_int(st, 2 * i + 1, year);
+	}
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_inventory_gas_sum row = { .gas = db_col_isnull(st, 0) ? NULL : db_col_text(st, 0, NULL) };
+
+		row.fits = db_col_isnull(st, 1) ? (row.milli = 0, 1) : !db_col_i64(st, 1, &row.milli);
+		if ((r = each(ctx, &row)))
+			return stopped(st, r);
+	}
+	return r;
+}
+
+int store_inventory_each_agency_gas(struct db *db, int county, int year,
+				    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx)
+{
+	/* The lines without gas rows by NOT EXISTS on report_line_gases' primary key. */
+	struct db_stmt *st = db_prepare(db,
+		"SELECT CAST(g.gas AS CHAR), SUM(g.kg_milli) FROM report_line_gases g JOIN reports r ON r.id = g.report_id"
+		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND g.part = 'own'"
+		" GROUP BY g.gas"
+		" UNION ALL SELECT NULL, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND l.part = 'own'"
+		" AND NOT EXISTS (SELECT 1 FROM report_line_gases g WHERE g.report_id = l.report_id AND g.part = l.part"
+		" AND g.item = l.item AND g.seq = l.seq)");
+
+	return gas_rows(st, 2, county, year, each, ctx);
+}
+
+int store_inventory_each_nonagency_gas(struct db *db, int county, int year,
+				       int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx)
+{
+#define NA_GAS(key, col) "SELECT '" key "', SUM(IF(kg_milli > 0, IFNULL(" col ", 0), 0)) FROM county_activities" \
+	" WHERE county_id = ? AND year = ? UNION ALL "
+	struct db_stmt *st = db_prepare(db,
+		NA_GAS("CO2", "co2_milli") NA_GAS("CH4", "ch4_milli") NA_GAS("N2O", "n2o_milli") NA_GAS("HFCs", "hfcs_milli")
+		NA_GAS("PFCs", "pfcs_milli") NA_GAS("SF6", "sf6_milli") NA_GAS("NF3", "nf3_milli")
+		"SELECT NULL, SUM(kg_milli) FROM county_activities WHERE county_id = ? AND year = ? AND kg_milli > 0"
+		" AND co2_milli IS NULL AND ch4_milli IS NULL AND n2o_milli IS NULL AND hfcs_milli IS NULL"
+		" AND pfcs_milli IS NULL AND sf6_milli IS NULL AND nf3_milli IS NULL");
+#undef NA_GAS
+
+	return gas_rows(st, 8, county, year, each, ctx);
 }
 
 int store_inventory_each_level(struct db *db, int county, int year, int max_level,
@@ -181,12 +240,14 @@ int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_
 		" (SELECT IFNULL(MAX(contact_updated_at), '') FROM agencies WHERE county_id = ?),"
 		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(updated_at), '')) FROM factors),"
 		" (SELECT CONCAT(IFNULL(SUM(r.last_version), 0), ':', IFNULL(SUM(r.filed), 0), ':', IFNULL(SUM(r.returned), 0), ':',"
-		"  IFNULL(SUM(r.confirmed_version IS NOT NULL), 0)) FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ?))");
+		"  IFNULL(SUM(r.confirmed_version IS NOT NULL), 0)) FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ?),"
+		/* The quality job's last run (the grades and intervals the workbooks show), written after the save's rollup. */
+		" (SELECT IFNULL(DATE_FORMAT(MAX(computed_at), '%Y%m%d%H%i%s%f'), '') FROM county_quality WHERE county_id = ?))");
 	size_t n;
 
 	if (!st)
 		return -1;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		db_bind_int(st, i, county);
 	if (db_exec(st) || db_step(st) != 1)
 		return -1;
@@ -201,17 +262,28 @@ int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_
 
 /* The workbooks' rows (worker/export_inventory.c). */
 
+/* A line's row of one gas (report_line_gases by its primary key): present, kg, the factor's interval (-1 未評估). */
+#define LINE_GAS_COLS(g) g ".gas IS NOT NULL, IFNULL(" g ".kg_milli, 0), IFNULL(" g ".ef_lower_milli, -1), IFNULL(" g ".ef_upper_milli, -1)"
+#define LINE_GAS_JOIN(g, gas) " LEFT JOIN report_line_gases " g " ON " g ".report_id = l.report_id AND " g ".part = l.part" \
+	" AND " g ".item = l.item AND " g ".seq = l.seq AND " g ".gas = '" gas "'"
+
 int store_inventory_each_line(struct db *db, int county, int year, long long after, int limit,
 			      int (*each)(void *ctx, const struct store_inventory_line *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), " STATE_COLS ","
 		" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, ''),"
-		" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL"
+		" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL,"
+		" IFNULL(l.scope, 0), IFNULL(l.iso_category, 0), IFNULL(l.a1, 0), IFNULL(l.a2, 0), IFNULL(l.a3, 0),"
+		" IFNULL(l.ad_lower_milli, -1), IFNULL(l.ad_upper_milli, -1),"
+		" " LINE_GAS_COLS("g0") ", " LINE_GAS_COLS("g1") ", " LINE_GAS_COLS("g2") ", " LINE_GAS_COLS("g3") ","
+		" " LINE_GAS_COLS("g4") ", " LINE_GAS_COLS("g5") ", " LINE_GAS_COLS("g6")
 		" FROM (SELECT id FROM agencies WHERE county_id = ? AND active = 1 AND id > ? ORDER BY id LIMIT ?) ch"
 		" JOIN agencies a ON a.id = ch.id LEFT JOIN agencies p ON p.id = a.parent_id"
 		" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
 		" LEFT JOIN report_lines l ON l.report_id = r.id"
+		LINE_GAS_JOIN("g0", "CO2") LINE_GAS_JOIN("g1", "CH4") LINE_GAS_JOIN("g2", "N2O") LINE_GAS_JOIN("g3", "HFCs")
+		LINE_GAS_JOIN("g4", "PFCs") LINE_GAS_JOIN("g5", "SF6") LINE_GAS_JOIN("g6", "NF3")
 		" ORDER BY a.id, l.part DESC, l.item, l.seq");
 	int r;
 
@@ -242,10 +314,42 @@ int store_inventory_each_line(struct db *db, int county, int year, long long aft
 		};
 
 		state_of(st, 5, &row.state);
+		row.scope = (int)db_col_int(st, 18);
+		row.iso = (int)db_col_int(st, 19);
+		row.a1 = (int)db_col_int(st, 20);
+		row.a2 = (int)db_col_int(st, 21);
+		row.a3 = (int)db_col_int(st, 22);
+		row.ad_lower = (int)db_col_int(st, 23);
+		row.ad_upper = (int)db_col_int(st, 24);
+		for (int g = 0; g < STORE_INVENTORY_GASES; g++) {
+			int c = 25 + 4 * g;
+
+			row.gas[g].present = (int)db_col_int(st, c);
+			row.gas[g].milli = db_col_int(st, c + 1);
+			row.gas[g].ef_lower = (int)db_col_int(st, c + 2);
+			row.gas[g].ef_upper = (int)db_col_int(st, c + 3);
+		}
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
 	return r;
+}
+
+/* The eight columns of struct store_inventory_quality of the quality_rollups row `q` (none: has 0). */
+#define QUALITY_COLS(q) q ".agency_id IS NOT NULL, " q ".grade_hundredths IS NOT NULL, IFNULL(" q ".grade_hundredths, 0)," \
+	" IFNULL(" q ".grade, 0), " q ".unc_lower_milli IS NOT NULL AND " q ".unc_upper_milli IS NOT NULL," \
+	" IFNULL(" q ".unc_lower_milli, 0), IFNULL(" q ".unc_upper_milli, 0), IFNULL(" q ".assessed_bp, 0)"
+
+static void quality_of(struct db_stmt *st, int i, struct store_inventory_quality *q)
+{
+	q->has = (int)db_col_int(st, i);
+	q->has_grade = (int)db_col_int(st, i + 1);
+	q->grade_hundredths = db_col_int(st, i + 2);
+	q->grade = (int)db_col_int(st, i + 3);
+	q->assessed = (int)db_col_int(st, i + 4);
+	q->lower_milli = (int)db_col_int(st, i + 5);
+	q->upper_milli = (int)db_col_int(st, i + 6);
+	q->assessed_bp = (int)db_col_int(st, i + 7);
 }
 
 int store_inventory_each_filing(struct db *db, int county, int year, long long after, int limit,
@@ -254,17 +358,21 @@ int store_inventory_each_filing(struct db *db, int county, int year, long long a
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), " STATE_COLS ","
 		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, ''),"
-		" IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0)"
+		" IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0), " QUALITY_COLS("qo") ", " QUALITY_COLS("qs")
 		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		" LEFT JOIN quality_rollups qo ON qo.agency_id = a.id AND qo.year = ? AND qo.scope = 'own'"
+		" LEFT JOIN quality_rollups qs ON qs.agency_id = a.id AND qs.year = ? AND qs.scope = 'subtree'"
 		" WHERE a.county_id = ? AND a.active = 1 AND a.id > ? ORDER BY a.id LIMIT ?");
 	int r;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, county);
-	db_bind_int(st, 2, after);
-	db_bind_int(st, 3, limit);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, county);
+	db_bind_int(st, 4, after);
+	db_bind_int(st, 5, limit);
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
@@ -282,6 +390,8 @@ int store_inventory_each_filing(struct db *db, int county, int year, long long a
 		};
 
 		state_of(st, 5, &row.state);
+		quality_of(st, 14, &row.own_q);
+		quality_of(st, 22, &row.subtree_q);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}

@@ -16,25 +16,49 @@
  * checked: `fits` is 0 when it did not, and the figure is then 0.
  */
 
-/* The agencies' report lines of the county-year, summed by part, category and scope. */
+/* The agencies' report lines of the county-year, summed by part, category, scope and 類別. */
 struct store_inventory_agency_sum {
 	const char *part;       /* "own", "outsourced" */
 	const char *category;   /* a key of inv_category_keys (nonagency.h) */
 	int scope;
+	int iso;                /* ISO 14064-1 類別 1..6; 0 a line saved before 類別 existed (未分類) */
 	long long milli;
 	int fits;
 };
 int store_inventory_each_agency_sum(struct db *db, int county, int year,
 				    int (*each)(void *ctx, const struct store_inventory_agency_sum *row), void *ctx);
 
-/* The county's non-agency lines of the year, by category (an index) and scope: emissions and removals apart. */
+/* The county's non-agency lines of the year, by category (an index), scope and 類別: emissions and removals apart. */
 struct store_inventory_nonagency_sum {
 	int category, scope;
+	int iso;                         /* 類別 1..6, 0 not computed (未分類) */
 	long long emissions, removals;   /* removals <= 0 */
 	int fits;
 };
 int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 				       int (*each)(void *ctx, const struct store_inventory_nonagency_sum *row), void *ctx);
+
+/*
+ * The own lines of the county's active agencies summed per gas
+ * (report_line_gases): one row per gas present; then one row with gas NULL,
+ * the own lines that have no gas rows (saved before the gases existed:
+ * 未分氣體).  The rows add up to the own lines' sum.
+ */
+struct store_inventory_gas_sum {
+	const char *gas;        /* a key of calc_gas_keys, or NULL: not split */
+	long long milli;
+	int fits;
+};
+int store_inventory_each_agency_gas(struct db *db, int county, int year,
+				    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx);
+
+/*
+ * The emissions of the county's non-agency lines (kg_milli > 0: removals
+ * apart) per gas of county_activities (co2_milli ...), then the lines not yet
+ * split (every gas NULL) as gas NULL; rows as above.
+ */
+int store_inventory_each_nonagency_gas(struct db *db, int county, int year,
+				       int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx);
 
 /* The county's active agencies by level (levels beyond max_level counted as max_level). */
 struct store_inventory_level {
@@ -84,13 +108,16 @@ int store_inventory_each_trend(struct db *db, int county, int first, int last,
  * contacts, the factor table, and the states of its reports: 確認, 退回 and
  * 重新開放 make no outbox row but move the sum of last_version (a 確認
  * raises it) or of filed (the others lower it; only a save raises it
- * again)), as exports.stamp holds it (VARCHAR(200)): -1 also when it would
+ * again)) and the quality job's last run (county_quality), as exports.stamp holds it (VARCHAR(200)): -1 also when it would
  * not fit there.
  */
 #define STORE_INVENTORY_STAMP_MAX 200
 int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_STAMP_MAX + 1]);
 
 /* The workbooks' rows (worker/export_inventory.c). */
+
+/* The gases of report_line_gases, CO2 CH4 N2O HFCs PFCs SF6 NF3 (calc.h's CALC_GAS__MAX, checked in inventory_data.c). */
+#define STORE_INVENTORY_GASES 7
 
 /* An agency of the county and one line of its report (has_line 0: an agency without lines). */
 struct store_inventory_line {
@@ -104,6 +131,16 @@ struct store_inventory_line {
 	long long quantity_milli;
 	const char *factor_text, *gwp_set, *method, *sources;
 	long long kg_milli;
+	/* Issue 13 (SPEC-2 §2a-2c): 0s and -1s for a line saved before migration 0023. */
+	int scope;                 /* report_lines.scope: 1, 2 (an outsourced line is 範疇三 whatever it holds) */
+	int iso;                   /* 類別 1..6, 0 未分類 */
+	int a1, a2, a3;            /* 1..3, 0 not set */
+	int ad_lower, ad_upper;    /* the activity data's interval, thousandths of a percent; -1 none */
+	struct {
+		int present;                  /* a report_line_gases row */
+		long long milli;
+		int ef_lower, ef_upper;       /* the factor's interval; -1 未評估 */
+	} gas[STORE_INVENTORY_GASES];     /* in the order of calc_gas_keys */
 };
 /*
  * The lines of the next `limit` active agencies of the county whose id is
@@ -112,6 +149,16 @@ struct store_inventory_line {
  */
 int store_inventory_each_line(struct db *db, int county, int year, long long after, int limit,
 			      int (*each)(void *ctx, const struct store_inventory_line *row), void *ctx);
+
+/* An agency's (or subtree's) grade and uncertainty as the quality job last wrote them (quality_rollups). */
+struct store_inventory_quality {
+	int has;                       /* 0: not computed */
+	int has_grade;                 /* 0: nothing covered */
+	long long grade_hundredths;
+	int grade;                     /* 1..3 */
+	int assessed;                  /* 0: 未評估 */
+	int lower_milli, upper_milli, assessed_bp;
+};
 
 /* An active agency of the county with its filing of the year (its contacts and its report's totals). */
 struct store_inventory_filing {
@@ -122,6 +169,7 @@ struct store_inventory_filing {
 	struct store_inventory_state state;
 	const char *contact_name, *contact_phone, *contact_email;
 	long long own_milli, outsourced_milli;
+	struct store_inventory_quality own_q, subtree_q;   /* quality_rollups of its report, of its subtree */
 };
 /* The next `limit` agencies whose id is above `after`, by id. */
 int store_inventory_each_filing(struct db *db, int county, int year, long long after, int limit,

@@ -6,6 +6,7 @@
 #include "decimal.h"
 #include "html.h"
 #include "inventory.h"
+#include "quality.h"
 #include "report_status.h"
 #include "routes.h"
 #include "util.h"
@@ -111,6 +112,145 @@ static void totals(struct strbuf *o, const struct inventory *inv)
 			strbuf_addf(o, "（其中退回 <span id=\"inv-returned\">%d</span> 個）", inv->n_returned);
 	}
 	html(o, "</dd></dl>");
+}
+
+void inventory_quality_html(struct strbuf *o, const struct store_county_quality *q, const char *id)
+{
+	struct quality_uncertainty u = { q->assessed, { q->lower_milli, q->upper_milli }, q->assessed_bp };
+	char buf[64];
+
+	strbuf_addf(o, "<dl class=\"totals quality\" id=\"%s-quality\"><dt>數據品質等級</dt><dd>", id);
+	if (!q->has) {
+		strbuf_addf(o, "<span id=\"%s-grade\" class=\"muted\">尚未計算</span>", id);
+	} else if (!q->has_grade) {
+		strbuf_addf(o, "<span id=\"%s-grade\">—</span>（尚無設定 A1–A3 之明細）", id);
+	} else {
+		quality_grade_text(q->grade_hundredths, buf, sizeof(buf));
+		strbuf_addf(o, "<span id=\"%s-grade\">%s</span> <span id=\"%s-class\">", id, buf, id);
+		html_txt(o, quality_class_label(q->grade));
+		html(o, "</span>");
+	}
+	if (q->pending)
+		strbuf_addf(o, " <span class=\"status s1 pending\" id=\"%s-pending\">計算中</span>", id);
+	strbuf_addf(o, "</dd><dt>不確定性（95%% 信賴區間）</dt><dd><span id=\"%s-uncertainty\">", id);
+	if (q->has) {
+		quality_interval_text(&u, buf, sizeof(buf));
+		html_txt(o, buf);
+	} else {
+		html(o, "—");
+	}
+	html(o, "</span>");
+	if (q->has && u.assessed)
+		strbuf_addf(o, "（已評估排放量占 <span id=\"%s-assessed\">%d.%02d %%</span>）", id, q->assessed_bp / 100, q->assessed_bp % 100);
+	html(o, "</dd>");
+	if (q->has && q->uncovered_lines) {
+		strbuf_addf(o, "<dt>未納入等級之明細</dt><dd id=\"%s-uncovered\">%d 筆（", id, q->uncovered_lines);
+		html_milli(o, q->uncovered_milli);
+		html(o, " KgCO₂e）於數據品質欄位啟用前存檔，未設定 A1–A3，未納入等級與不確定性；機關重新存檔後納入。</dd>");
+	}
+	if (q->has) {
+		html(o, "<dt>品質計算時間</dt><dd>");
+		html_txt(o, q->computed_at);
+		html(o, "</dd>");
+	}
+	html(o, "</dl>");
+}
+
+/* 類別 [0] is 未分類: lines saved before 類別 existed. */
+static const char *iso_label(int i)
+{
+	return i ? calc_iso_labels[i] : "未分類";
+}
+
+/* By ISO 14064-1 類別, beside the table by 範疇; 未分類 only when there are such lines. */
+static void isos(struct strbuf *o, const struct inventory *inv)
+{
+	const char *labels[CALC_ISO_MAX + 1];
+	long long values[CALC_ISO_MAX + 1];
+	int n = 0;
+
+	for (int i = 1; i <= CALC_ISO_MAX; i++) {
+		labels[n] = calc_iso_labels[i];
+		values[n++] = inv->by_iso[i] + inv->outsourced_by_iso[i];
+	}
+	if (inv->by_iso[0] || inv->outsourced_by_iso[0]) {
+		labels[n] = "未分類";
+		values[n++] = inv->by_iso[0] + inv->outsourced_by_iso[0];
+	}
+	html(o, "<h2>依類別（ISO 14064-1:2018）</h2>");
+	svg_bars(o, "chart-iso", "依類別", labels, values, n);
+	html(o, "<table id=\"inv-iso\"><thead><tr><th>類別</th><th class=\"num\">機關填報</th><th class=\"num\">非機關單位活動</th>"
+		"<th class=\"num\">合計(KgCO₂e)</th><th class=\"num\">委外操作（範疇三，不納入總量）</th></tr></thead><tbody>");
+	for (int k = 1; k <= CALC_ISO_MAX + 1; k++) {
+		int i = k % (CALC_ISO_MAX + 1);   /* 類別一 … 類別六, then 未分類 */
+
+		if (!i && !inv->by_iso[0] && !inv->outsourced_by_iso[0])
+			continue;
+		strbuf_addf(o, "<tr data-iso=\"%d\"><th>", i);
+		html_txt(o, iso_label(i));
+		html(o, "</th><td class=\"num\">");
+		html_milli(o, inv->agencies_by_iso[i]);
+		html(o, "</td><td class=\"num\">");
+		html_milli(o, inv->nonagency_by_iso[i]);
+		html(o, "</td><td class=\"num\">");
+		html_milli(o, inv->by_iso[i]);
+		html(o, "</td><td class=\"num\">");
+		html_milli(o, inv->outsourced_by_iso[i]);
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody><tfoot><tr><th>合計</th><td class=\"num\">");
+	html_milli(o, inv->agencies_total);
+	html(o, "</td><td class=\"num\">");
+	html_milli(o, inv->nonagency_total);
+	html(o, "</td><td class=\"num\">");
+	html_milli(o, inv->total);
+	html(o, "</td><td class=\"num\">");
+	html_milli(o, inv->outsourced);
+	html(o, "</td></tr></tfoot></table>");
+	if (inv->by_iso[0] || inv->outsourced_by_iso[0])
+		html(o, "<p class=\"muted\" id=\"inv-iso-note\">「未分類」為類別欄位啟用前存檔之明細，於重新存檔後依其項目歸入類別，此處不予推定。</p>");
+	html(o, "<p class=\"muted\">委外操作屬範疇三（公務車用油為類別三，其餘為類別四），列於總量之外。</p>");
+}
+
+/* The registry's 七大溫室氣體 table: each row adds up to its total. */
+static void gases(struct strbuf *o, const struct inventory *inv)
+{
+	const long long *rows[3] = { inv->agencies_by_gas, inv->nonagency_by_gas, inv->by_gas };
+	const long long totals_of[3] = { inv->agencies_total, inv->nonagency_total, inv->total };
+	static const char *const row_labels[3] = { "機關填報", "非機關單位活動", "合計" };
+	static const char *const row_keys[3] = { "agencies", "nonagency", "total" };
+	int unsplit = inv->by_gas[CALC_GAS__MAX] != 0;
+
+	html(o, "<h2>依溫室氣體（七大溫室氣體）</h2><table id=\"inv-gas\"><thead><tr><th>單位：KgCO₂e</th>");
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		strbuf_addf(o, "<th class=\"num\" data-gas=\"%s\">", calc_gas_keys[g]);
+		html_txt(o, calc_gas_labels[g]);
+		html(o, "</th>");
+	}
+	if (unsplit)
+		html(o, "<th class=\"num\" data-gas=\"none\">未分氣體</th>");
+	html(o, "<th class=\"num\">合計</th></tr></thead><tbody>");
+	for (int r = 0; r < 3; r++) {
+		strbuf_addf(o, "<tr data-row=\"%s\"><th>", row_keys[r]);
+		html_txt(o, row_labels[r]);
+		html(o, "</th>");
+		for (int g = 0; g <= CALC_GAS__MAX; g++) {
+			if (g == CALC_GAS__MAX && !unsplit)
+				continue;
+			html(o, "<td class=\"num\">");
+			html_milli(o, rows[r][g]);
+			html(o, "</td>");
+		}
+		html(o, "<td class=\"num\">");
+		html_milli(o, totals_of[r]);
+		html(o, "</td></tr>");
+	}
+	html(o, "</tbody></table>");
+	if (unsplit)
+		html(o, "<p class=\"muted\" id=\"inv-gas-note\">「未分氣體」為尚未依氣體拆分之明細（氣體欄位啟用前存檔之機關明細，或尚未重新存檔之非機關單位活動），"
+			"重新存檔後依其係數拆分；電力以 CO₂ 計。</p>");
+	else
+		html(o, "<p class=\"muted\">電力以 CO₂ 計（同官方清冊表單）。</p>");
 }
 
 static void categories(struct strbuf *o, const struct inventory *inv)
@@ -235,8 +375,12 @@ void inventory_render(struct request *req, const struct inventory *inv)
 
 	html(o, "<section class=\"inventory\">");
 	totals(o, inv);
+	html(o, "<h2>數據品質與不確定性</h2>");
+	inventory_quality_html(o, &inv->quality, "inv");
 	categories(o, inv);
 	scopes(o, inv);
+	isos(o, inv);
+	gases(o, inv);
 	levels(o, inv);
 	largest(o, inv);
 	trend(o, inv);

@@ -1,10 +1,12 @@
 /* page_team.c: the county inventory team's console (/team): 填報情形總覽 (the counts per state and
  * the reports waiting for 確認 too long), every agency of the county with its filing of a year,
- * filters and search, the county's total and the reminder list. */
+ * filters and search, the county's total with its data-quality grade and uncertainty, and the
+ * reminder list. */
 #include <stdio.h>
 
 #include "form.h"
 #include "html.h"
+#include "inventory.h"
 #include "report_status.h"
 #include "routes.h"
 #include "session.h"
@@ -45,6 +47,21 @@ static int team_total(struct request *req, int year)
 	html(o, "</td></tr><tr><th>計算時間</th><td class=\"num\">");
 	html_txt(o, *t.computed_at ? t.computed_at : "尚未計算");
 	html(o, "</td></tr></tbody></table>");
+	return 0;
+}
+
+/*
+ * The county-year's data-quality grade and uncertainty (county_quality, as
+ * the quality job last wrote them), with 計算中 while a save is not in them.  0 / -1.
+ */
+static int team_quality(struct request *req, int year)
+{
+	struct store_county_quality q;
+
+	if (store_county_quality(&req->app->db, req->session->county_id, year, &q) != 1)
+		return -1;
+	html(&req->body, "<h2>數據品質與不確定性</h2>");
+	inventory_quality_html(&req->body, &q, "team");
 	return 0;
 }
 
@@ -295,7 +312,8 @@ int page_team(struct request *req)
 	html_hidden(o, "csrf", req->csrf);
 	strbuf_addf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\"><button type=\"submit\" class=\"secondary\">"
 		    "未登錄／登錄中機關名單（含聯絡人）及逾期待確認名單轉excel</button></form>", f.year);
-	if (team_overview(req, f.year) || team_waiting(req, f.year) || team_total(req, f.year) || team_first_levels(req, f.year))
+	if (team_overview(req, f.year) || team_waiting(req, f.year) || team_total(req, f.year) || team_quality(req, f.year) ||
+	    team_first_levels(req, f.year))
 		return routes_unavailable(req, "team");
 	team_filters(req, &span, &f);
 	if (team_agencies(req, &f))

@@ -10,10 +10,12 @@
 #include "export.h"
 #include "jobs.h"
 #include "nonagency.h"
+#include "quality.h"
 #include "report_status.h"
 #include "store_activity.h"
 #include "store_factor.h"
 #include "store_inventory.h"
+#include "strbuf.h"
 #include "util.h"
 
 /*
@@ -47,6 +49,39 @@ static double kg(long long milli)
 	return (double)milli / 1000.0;
 }
 
+/* The figures as the pages write them (two decimals, three; web/inventory.c): "8.46", "±7.159 %", "71.87 %". */
+static void grade_cells(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int has, int has_grade, long long hundredths, int cls)
+{
+	char b[32];
+
+	if (!has) {
+		worksheet_write_string(ws, r, c, "尚未計算", NULL);
+		return;
+	}
+	if (!has_grade) {
+		worksheet_write_string(ws, r, c, "—", NULL);
+		return;
+	}
+	quality_grade_text(hundredths, b, sizeof(b));
+	worksheet_write_string(ws, r, c, b, NULL);
+	worksheet_write_string(ws, r, c + 1, quality_class_label(cls), NULL);
+}
+
+static void interval_cells(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int has, int assessed, int lower, int upper, int bp)
+{
+	struct quality_uncertainty u = { assessed, { lower, upper }, bp };
+	char b[64];
+
+	if (!has)
+		return;
+	quality_interval_text(&u, b, sizeof(b));
+	worksheet_write_string(ws, r, c, b, NULL);
+	if (assessed) {
+		snprintf(b, sizeof(b), "%d.%02d %%", bp / 100, bp % 100);
+		worksheet_write_string(ws, r, c + 1, b, NULL);
+	}
+}
+
 static void heads(lxw_worksheet *ws, lxw_row_t row, const char *const *cols, int n, lxw_format *f)
 {
 	for (int c = 0; c < n; c++)
@@ -67,6 +102,61 @@ static lxw_row_t filing_counts(lxw_worksheet *ws, lxw_row_t r, const struct inve
 		}
 	}
 	return r;
+}
+
+/*
+ * Issue 13 on the summary sheet from row r (below what it held before): the
+ * table by 類別 (未分類: lines saved before 類別, not guessed), the
+ * 七大溫室氣體 table (未分氣體: lines not split yet) and the county's grade
+ * and uncertainty; each as the 盤查清冊 page shows it.
+ */
+static void summary_quality(lxw_worksheet *ws, lxw_row_t r, const struct inventory *inv, const struct fmt *f)
+{
+	static const char *const iso_cols[] = { "類別（ISO 14064-1:2018）", "機關填報(KgCO₂e)", "非機關單位活動(KgCO₂e)", "合計(KgCO₂e)",
+		"委外操作(KgCO₂e，範疇三，不納入總量)" };
+	static const char *const gas_cols[] = { "溫室氣體", "機關填報(KgCO₂e)", "非機關單位活動(KgCO₂e)", "合計(KgCO₂e)" };
+	const struct store_county_quality *q = &inv->quality;
+
+	heads(ws, r++, iso_cols, 5, f->head);
+	for (int k = 1; k <= CALC_ISO_MAX + 1; k++) {
+		int i = k % (CALC_ISO_MAX + 1);
+
+		if (!i && !inv->by_iso[0] && !inv->outsourced_by_iso[0])
+			continue;
+		worksheet_write_string(ws, r, 0, i ? calc_iso_labels[i] : "未分類（類別欄位啟用前存檔之明細）", NULL);
+		worksheet_write_number(ws, r, 1, kg(inv->agencies_by_iso[i]), f->num);
+		worksheet_write_number(ws, r, 2, kg(inv->nonagency_by_iso[i]), f->num);
+		worksheet_write_number(ws, r, 3, kg(inv->by_iso[i]), f->num);
+		worksheet_write_number(ws, r++, 4, kg(inv->outsourced_by_iso[i]), f->num);
+	}
+	r++;
+	heads(ws, r++, gas_cols, 4, f->head);
+	for (int g = 0; g <= CALC_GAS__MAX; g++) {
+		if (g == CALC_GAS__MAX && !inv->by_gas[g])
+			continue;
+		worksheet_write_string(ws, r, 0, g < CALC_GAS__MAX ? calc_gas_labels[g] : "未分氣體（尚未依氣體拆分之明細）", NULL);
+		worksheet_write_number(ws, r, 1, kg(inv->agencies_by_gas[g]), f->num);
+		worksheet_write_number(ws, r, 2, kg(inv->nonagency_by_gas[g]), f->num);
+		worksheet_write_number(ws, r++, 3, kg(inv->by_gas[g]), f->num);
+	}
+	worksheet_write_string(ws, r, 0, "合計", f->head);
+	worksheet_write_number(ws, r, 1, kg(inv->agencies_total), f->num);
+	worksheet_write_number(ws, r, 2, kg(inv->nonagency_total), f->num);
+	worksheet_write_number(ws, r++, 3, kg(inv->total), f->num);
+	r++;
+	worksheet_write_string(ws, r, 0, "數據品質等級", f->head);
+	grade_cells(ws, r++, 1, q->has, q->has_grade, q->grade_hundredths, q->grade);
+	worksheet_write_string(ws, r, 0, "不確定性（95% 信賴區間）／已評估排放量占比", f->head);
+	interval_cells(ws, r++, 1, q->has, q->assessed, q->lower_milli, q->upper_milli, q->assessed_bp);
+	if (q->has && q->uncovered_lines) {
+		char b[160];
+
+		snprintf(b, sizeof(b), "%d 筆明細於數據品質欄位啟用前存檔，未設定 A1–A3，未納入等級與不確定性", q->uncovered_lines);
+		worksheet_write_string(ws, r, 0, "未納入等級之明細", f->head);
+		worksheet_write_string(ws, r++, 1, b, NULL);
+	}
+	if (q->pending)
+		worksheet_write_string(ws, r, 0, "計算中：數據品質等級與不確定性尚未納入最新存檔", NULL);
 }
 
 /* The summary sheet; the row after it. */
@@ -105,6 +195,7 @@ static void summary(lxw_worksheet *ws, const struct inventory *inv, const struct
 		worksheet_write_string(ws, r, 0, scope_labels[s - 1], f->head);
 		worksheet_write_number(ws, r, 1, kg(inv->by_scope[s]), f->num);
 	}
+	summary_quality(ws, r + 1, inv, f);
 }
 
 /* The heading of the column that states the version an agency's figures come from. */
@@ -138,6 +229,60 @@ static const char *item_label(const char *item)
 	return item;
 }
 
+/*
+ * A line's 範疇, 類別, gases, A1-A3, level, activity-data interval and the
+ * interval of each gas, columns 14 on (after the columns it had before).
+ * A line saved before migration 0023 says so rather than guess.
+ */
+static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inventory_line *l, const struct fmt *f)
+{
+	static const char *const scopes[] = { "", "範疇一", "範疇二", "範疇三" };
+	int outsourced = !strcmp(l->part, "outsourced"), split = 0, level = quality_level(l->a1, l->a2, l->a3);
+	struct strbuf iv = STRBUF_INIT;
+	char b[64];
+
+	worksheet_write_string(ws, r, 14, outsourced ? scopes[3] : l->scope >= 1 && l->scope <= 2 ? scopes[l->scope] : "", NULL);
+	worksheet_write_string(ws, r, 15, l->iso >= 1 && l->iso <= CALC_ISO_MAX ? calc_iso_labels[l->iso] : "未分類", NULL);
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		struct quality_interval u;
+
+		if (!l->gas[g].present)
+			continue;
+		split = 1;
+		worksheet_write_number(ws, r, (lxw_col_t)(16 + g), kg(l->gas[g].milli), f->num);
+		strbuf_addf(&iv, "%s%s ", iv.len ? "；" : "", calc_gas_labels[g]);
+		if (l->ad_lower < 0 || l->ad_upper < 0 || l->gas[g].ef_lower < 0 || l->gas[g].ef_upper < 0 ||
+		    quality_gas_interval((struct quality_interval){ l->ad_lower, l->ad_upper },
+					 (struct quality_interval){ l->gas[g].ef_lower, l->gas[g].ef_upper }, &u)) {
+			strbuf_addstr(&iv, "未評估");
+		} else {
+			struct quality_uncertainty q = { 1, u, 10000 };
+
+			quality_interval_text(&q, b, sizeof(b));
+			strbuf_addstr(&iv, b);
+		}
+	}
+	if (!split)
+		worksheet_write_number(ws, r, 23, kg(l->kg_milli), f->num);
+	if (level) {
+		worksheet_write_number(ws, r, 24, l->a1, NULL);
+		worksheet_write_number(ws, r, 25, l->a2, NULL);
+		worksheet_write_number(ws, r, 26, l->a3, NULL);
+		worksheet_write_number(ws, r, 27, level, NULL);
+		worksheet_write_number(ws, r, 28, quality_score(level), NULL);
+	} else {
+		worksheet_write_string(ws, r, 24, "未設定（數據品質欄位啟用前存檔）", NULL);
+	}
+	if (l->ad_lower >= 0 && l->ad_upper >= 0) {
+		struct quality_uncertainty q = { 1, { l->ad_lower, l->ad_upper }, 10000 };
+
+		quality_interval_text(&q, b, sizeof(b));
+		worksheet_write_string(ws, r, 29, b, NULL);
+	}
+	worksheet_write_string(ws, r, 30, iv.len ? iv.buf : "", NULL);
+	strbuf_release(&iv);
+}
+
 static int line_row(void *ctx, const struct store_inventory_line *l)
 {
 	struct sheet_rows *s = ctx;
@@ -163,6 +308,7 @@ static int line_row(void *ctx, const struct store_inventory_line *l)
 	worksheet_write_string(ws, r, 10, l->method, NULL);
 	worksheet_write_string(ws, r, 11, l->sources, NULL);
 	worksheet_write_number(ws, r, 12, kg(l->kg_milli), s->f->num);
+	line_quality(ws, r, l, s->f);
 	return 0;
 }
 
@@ -171,10 +317,15 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, in
 			int n_agencies)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關代碼", "登錄狀況", "部分", "項目",
-		"數量", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)", VERSION_HEAD };
+		"數量", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)", VERSION_HEAD,
+		"範疇", "類別", "CO₂(KgCO₂e)", "CH₄(KgCO₂e)", "N₂O(KgCO₂e)", "HFCs(KgCO₂e)", "PFCs(KgCO₂e)", "SF₆(KgCO₂e)", "NF₃(KgCO₂e)",
+		"未分氣體(KgCO₂e)", "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類", "誤差等級(A1×A2×A3)", "評分",
+		"活動數據不確定性（95%）", "各氣體不確定性（95%）" };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, 14, f->head);
+	heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
+	worksheet_set_column(ws, 16, 23, 14, NULL);
+	worksheet_set_column(ws, 29, 30, 30, NULL);
 	worksheet_set_column(ws, 0, 0, 14, NULL);
 	worksheet_set_column(ws, 1, 1, 30, NULL);
 	worksheet_set_column(ws, 6, 6, 22, NULL);
@@ -241,16 +392,23 @@ static int filing_row(void *ctx, const struct store_inventory_filing *a)
 	worksheet_write_string(ws, r, 7, a->contact_email, NULL);
 	worksheet_write_number(ws, r, 8, kg(a->own_milli), s->f->num);
 	worksheet_write_number(ws, r, 9, kg(a->outsourced_milli), s->f->num);
+	grade_cells(ws, r, 11, a->own_q.has, a->own_q.has_grade, a->own_q.grade_hundredths, a->own_q.grade);
+	interval_cells(ws, r, 13, a->own_q.has, a->own_q.assessed, a->own_q.lower_milli, a->own_q.upper_milli, a->own_q.assessed_bp);
+	grade_cells(ws, r, 15, a->subtree_q.has, a->subtree_q.has_grade, a->subtree_q.grade_hundredths, a->subtree_q.grade);
+	interval_cells(ws, r, 17, a->subtree_q.has, a->subtree_q.assessed, a->subtree_q.lower_milli, a->subtree_q.upper_milli,
+		       a->subtree_q.assessed_bp);
 	return 0;
 }
 
 static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct fmt *f)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關", "登錄狀況", "聯絡人", "連絡電話", "Email",
-		"本身排放量(KgCO₂e)", "委外(KgCO₂e)", VERSION_HEAD };
+		"本身排放量(KgCO₂e)", "委外(KgCO₂e)", VERSION_HEAD, "本機關數據品質等級", "等級", "本機關不確定性（95%）", "已評估占比",
+		"含所屬機關數據品質等級", "等級", "含所屬機關不確定性（95%）", "已評估占比" };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, 11, f->head);
+	heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
+	worksheet_set_column(ws, 11, 18, 18, NULL);
 	worksheet_set_column(ws, 1, 1, 30, NULL);
 	worksheet_set_column(ws, 3, 3, 24, NULL);
 	worksheet_set_column(ws, 5, 9, 16, NULL);
@@ -428,6 +586,25 @@ static void trend(struct charts *c, const struct inventory *inv)
 		worksheet_insert_chart(c->ch, 34, 0, chart(c->wb, LXW_CHART_LINE, "歷年趨勢", "資料", first, c->r - 1, 1));
 }
 
+/*
+ * By 類別 (ISO 14064-1:2018), after the tables that were there before: own
+ * emissions and the outsourced (範疇三) together, as the page's chart; 未分類
+ * only when lines saved before 類別 exist.  Its chart beside the trend's.
+ */
+static void by_iso(struct charts *c, const struct inventory *inv)
+{
+	int first;
+
+	c->r++;
+	first = table_head(c, "依類別");
+	for (int i = 1; i <= CALC_ISO_MAX; i++)
+		table_row(c, calc_iso_labels[i], inv->by_iso[i] + inv->outsourced_by_iso[i]);
+	if (inv->by_iso[0] || inv->outsourced_by_iso[0])
+		table_row(c, "未分類", inv->by_iso[0] + inv->outsourced_by_iso[0]);
+	worksheet_insert_chart(c->ch, 34, 9, chart(c->wb, LXW_CHART_BAR, "依類別", "資料", first, c->r - 1, 1));
+	c->r++;
+}
+
 int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
 	/* Charts need the data in memory: the tables here are small (categories, levels, top 20, years). */
@@ -455,6 +632,7 @@ int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int ye
 	by_category_and_scope(&c, &inv);
 	by_level_and_top(&c, &inv);
 	trend(&c, &inv);
+	by_iso(&c, &inv);
 	export_progress(ctx, id, 80);
 	return export_close(wb, err, errlen);
 }

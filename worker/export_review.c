@@ -7,6 +7,7 @@
 
 #include "export.h"
 #include "jobs.h"
+#include "quality.h"
 #include "report_status.h"
 #include "store_county.h"
 #include "store_export.h"
@@ -23,6 +24,31 @@ struct sheet_rows {
 	int row, n;
 };
 
+/* The subtree's grade (two decimals) and class, uncertainty (three) and share assessed, as the review page writes them. */
+static void quality_cells(lxw_worksheet *ws, lxw_row_t row, const struct store_export_review_row *r)
+{
+	struct quality_uncertainty u = { r->q_assessed, { r->q_lower_milli, r->q_upper_milli }, r->q_assessed_bp };
+	char b[64];
+
+	if (!r->q_has) {
+		worksheet_write_string(ws, row, 8, "尚未計算", NULL);
+		return;
+	}
+	if (r->q_has_grade) {
+		quality_grade_text(r->q_grade_hundredths, b, sizeof(b));
+		worksheet_write_string(ws, row, 8, b, NULL);
+		worksheet_write_string(ws, row, 9, quality_class_label(r->q_grade), NULL);
+	} else {
+		worksheet_write_string(ws, row, 8, "—", NULL);
+	}
+	quality_interval_text(&u, b, sizeof(b));
+	worksheet_write_string(ws, row, 10, b, NULL);
+	if (u.assessed) {
+		snprintf(b, sizeof(b), "%d.%02d %%", r->q_assessed_bp / 100, r->q_assessed_bp % 100);
+		worksheet_write_string(ws, row, 11, b, NULL);
+	}
+}
+
 static int review_row(void *ctx, const struct store_export_review_row *r)
 {
 	struct sheet_rows *s = ctx;
@@ -38,6 +64,7 @@ static int review_row(void *ctx, const struct store_export_review_row *r)
 	worksheet_write_string(s->ws, row, 6, export_version_text(version, sizeof(version), r->status, r->confirmed_version,
 								  r->last_version), NULL);
 	worksheet_write_string(s->ws, row, 7, r->computed_at, NULL);
+	quality_cells(s->ws, row, r);
 	return 0;
 }
 
@@ -63,8 +90,10 @@ int build_review(struct job_ctx *ctx, long long id, long long agency, int year, 
 	worksheet_write_string(s.ws, 0, 0, title, head);
 	/* The version is the agency's own report's; the subtotal also sums its subordinates' latest saved data. */
 	static const char *const cols[] = { "序號", "機關單位名稱", "機關代碼", "排放量小計(KgCO₂e)(包含所屬機關)",
-		"委外操作排放量小計(KgCO₂e)不納入總量計算", "登錄狀況", "本機關數據版本（已確認：第 n 版；未確認：最新存檔資料）", "計算時間" };
-	for (int c = 0; c < 8; c++)
+		"委外操作排放量小計(KgCO₂e)不納入總量計算", "登錄狀況", "本機關數據版本（已確認：第 n 版；未確認：最新存檔資料）", "計算時間",
+		"數據品質等級(包含所屬機關)", "等級", "不確定性（95%）(包含所屬機關)", "已評估排放量占比" };
+	worksheet_set_column(s.ws, 8, 11, 20, NULL);
+	for (int c = 0; c < 12; c++)
 		worksheet_write_string(s.ws, 1, (lxw_col_t)c, cols[c], head);
 	worksheet_set_column(s.ws, 0, 0, 6, NULL);
 	worksheet_set_column(s.ws, 1, 1, 28, NULL);

@@ -140,10 +140,10 @@ for src, dst in ((tmp + "/config.yml", tmp + "/config.json"), ("docker-compose.y
         data = {}
     json.dump(data, open(dst, "w"))
 PY
-for svc in mysql redis migrate web worker exporter nginx; do
+for svc in mysql redis migrate web worker exporter quality nginx; do
 	q "service $svc is defined" "'$svc' in s"
 done
-q "no other service" "set(s) == {'mysql', 'redis', 'migrate', 'web', 'worker', 'exporter', 'nginx'}"
+q "no other service" "set(s) == {'mysql', 'redis', 'migrate', 'web', 'worker', 'exporter', 'quality', 'nginx'}"
 for vol in db files; do
 	q "named volume $vol is declared" "'$vol' in (c.get('volumes') or {})"
 done
@@ -181,11 +181,15 @@ q "exporter: cityinv-worker -q exports, after the migrations succeeded and redis
   "cmd('exporter') == ['cityinv-worker', '-c', '/etc/cityinv/cityinv.conf', '-q', 'exports']
    and dep('exporter', 'migrate') == 'service_completed_successfully'
    and dep('exporter', 'redis') == 'service_healthy'"
+q "quality: cityinv-worker -q quality, after the migrations succeeded and redis is healthy" \
+  "cmd('quality') == ['cityinv-worker', '-c', '/etc/cityinv/cityinv.conf', '-q', 'quality']
+   and dep('quality', 'migrate') == 'service_completed_successfully'
+   and dep('quality', 'redis') == 'service_healthy'"
 q "migrate, web and the workers run the one app image with docker/cityinv.conf mounted read-only" \
   "all(s[x].get('image') == s['web'].get('image') and s[x].get('build')
        and any(src.endswith('/docker/cityinv.conf') and tgt == '/etc/cityinv/cityinv.conf' and m == 'ro'
                for src, tgt, m in vols(x))
-       for x in ('migrate', 'web', 'worker', 'exporter'))"
+       for x in ('migrate', 'web', 'worker', 'exporter', 'quality'))"
 q "the workers write the files volume at files_dir (cityinv-worker -e builds an export in either)" \
   "all(('files', conf['files_dir'], 'rw') in vols(x) for x in ('worker', 'exporter'))"
 q "web writes the files volume at files_dir too (the files of 資訊下載 go to files_dir/downloads)" \

@@ -45,11 +45,13 @@ test('轉excel: queued, built by the worker, downloaded through nginx, cells equ
   const rows = readXlsx(file);
   assert.match(rows[0][0], /連江縣政府 之所屬機關/);
   assert.deepEqual(rows[1].slice(0, 6), ['序號', '機關單位名稱', '機關代碼', '排放量小計(KgCO₂e)(包含所屬機關)', '委外操作排放量小計(KgCO₂e)不納入總量計算', '登錄狀況']);
-  // The page's rows: name, total, outsourced, status.
-  const pageRows = [...page.text.matchAll(/<tr data-agency="\d+"><td>(\d+)<\/td><td>([^<]+)<\/td><td class="num">([\d,.]+)[\s\S]*?<td class="num">([\d,.]+)<\/td><td><span class="status s\d">([^<]+)<\/span>/g)]
-    .map((m) => [Number(m[1]), m[2], Number(m[3].replace(/,/g, '')), Number(m[4].replace(/,/g, '')), m[5]]);
+  // The page's rows: name, total, outsourced, the subtree's grade (issue 13), status.
+  const plain = (h) => h.replace(/<br>.*/s, '').replace(/<[^>]*>/g, '').replace(/計算中/, '').trim();
+  const pageRows = [...page.text.matchAll(/<tr data-agency="\d+"><td>(\d+)<\/td><td>([^<]+)<\/td><td class="num">([\d,.]+)[\s\S]*?<td class="num">([\d,.]+)<\/td><td class="num grade">([\s\S]*?)<\/td><td class="num uncertainty">[\s\S]*?<\/td><td><span class="status s\d">([^<]+)<\/span>/g)]
+    .map((m) => [Number(m[1]), m[2], Number(m[3].replace(/,/g, '')), Number(m[4].replace(/,/g, '')), plain(m[5]), m[6]]);
   assert.ok(pageRows.length >= 2);
-  const sheetRows = rows.slice(2).map((r) => [r[0], r[1], r[3], r[4], r[5]]);
+  assert.equal(rows[1][8], '數據品質等級(包含所屬機關)');
+  const sheetRows = rows.slice(2).map((r) => [r[0], r[1], r[3], r[4], [r[8], r[9]].filter((x) => x !== null && x !== undefined).join(' '), r[5]]);
   assert.deepEqual(sheetRows, pageRows);
 });
 

@@ -242,7 +242,7 @@ test('轉出明細 and 轉出圖表: built by the worker, read back cell by cell
   const rc = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_charts' });
   const charts = await download(team, rc.headers.get('location'), 'inventory-charts.xlsx');
   const xml = chartsOf(charts.file);
-  assert.equal(Object.keys(xml).length, 5, 'categories, scopes, levels, largest emitters, trend');
+  assert.equal(Object.keys(xml).length, 6, 'categories, scopes, levels, largest emitters, trend, 類別');
   for (const x of Object.values(xml)) assert.match(x, /資料/, 'each chart reads the data sheet');
   assert.ok(Object.values(xml).some((x) => /<c:pieChart>/.test(x)));
   assert.ok(Object.values(xml).some((x) => /<c:lineChart>/.test(x)));
