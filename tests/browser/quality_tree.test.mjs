@@ -3,15 +3,13 @@
 // 數據品質與不確定性, web/report_form.c) and saves again; its parent (連江縣政府教育處) opens
 // 所屬機關填報確認 and sees the school's subtree grade change to the figure computed here from
 // the stored lines, within 10 s (polled, bounded); axe-core finds no WCAG 2.1 A/AA violation.
-import fs from 'node:fs';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, ROOT, sql } from '../lib.mjs';
-import { launch, newPage, shotPath } from './chromium.mjs';
+import { BASE, sql } from '../lib.mjs';
+import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 const Y = 2022;                 // a year no other suite saves lines for in 連江縣 (Z)
 const SCHOOL = '371036500X', PARENT = '371030000A';
-const AXE_FILE = `${ROOT}/tests/node_modules/axe-core/axe.min.js`;
 const rid = `(SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.code = '${SCHOOL}' AND r.year = ${Y})`;
 let browser, contacts;
 
@@ -41,15 +39,6 @@ function expectedGrade() {
   return `${h / 100n}.${String(h % 100n).padStart(2, '0')} ${h < 1000n ? '第一級' : h < 1900n ? '第二級' : '第三級'}`;
 }
 
-async function axeClean(page, label) {
-  assert.ok(fs.existsSync(AXE_FILE), `axe-core is installed (${AXE_FILE})`);
-  await page.evaluate(fs.readFileSync(AXE_FILE, 'utf8'));
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-  assert.deepEqual(found, [], `axe-core on ${label}`);
-}
 
 async function loginAs(page, account) {
   await page.goto(BASE + '/');
@@ -126,6 +115,6 @@ test('a school\'s clerk sets A1–A3 and an uncertainty on two lines; its parent
   console.log(`# save -> the parent's page shows the new grade: ${now.ms} ms`);
   assert.match(await parent.locator(`tr[data-agency] td.uncertainty`).first().textContent(), /%|未評估|—/);
   await parent.screenshot({ path: shotPath('quality-tree-review.png'), fullPage: true });
-  await axeClean(parent, '所屬機關填報確認 with the grades');
+  await checkA11y(parent, '所屬機關填報確認 with the grades');
   for (const p of [clerk, parent]) assert.deepEqual(p.problems, [], 'no console errors or failed requests');
 });
