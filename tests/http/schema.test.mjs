@@ -112,6 +112,7 @@ test('reports: the confirmation columns; the version tables; a trigger refuses U
     FROM information_schema.triggers WHERE trigger_schema = 'cityinv' AND event_object_table LIKE 'report_version%'
     `).sort((a, b) => (`${a[0]} ${a[2]}` < `${b[0]} ${b[2]}` ? -1 : 1));
   assert.deepEqual(triggers.map((t) => t.slice(0, 3)), [
+    ['report_version_exclusions', 'BEFORE', 'DELETE'], ['report_version_exclusions', 'BEFORE', 'UPDATE'],
     ['report_version_items', 'BEFORE', 'DELETE'], ['report_version_items', 'BEFORE', 'UPDATE'],
     ['report_version_line_gases', 'BEFORE', 'DELETE'], ['report_version_line_gases', 'BEFORE', 'UPDATE'],
     ['report_version_lines', 'BEFORE', 'DELETE'], ['report_version_lines', 'BEFORE', 'UPDATE'],

@@ -76,7 +76,7 @@ test('two confirmed versions: the diff lists their NE / IE marks and exclusions,
   assert.equal(page.status, 200);
   assert.match(page.text, /id="notes-diff"/, 'the notes section');
   const noted = rowsOf(page.text, 'notes-table');
-  assert.deepEqual(noted, [['刪除', '液化石油氣', 'NE：瓦斯由房東代付無帳單', '—']], 'the NE mark removed in 第 2 版');
+  assert.deepEqual(noted, [['刪除', '瓦斯', 'NE：瓦斯由房東代付無帳單', '—']], 'the NE mark removed in 第 2 版');
   const ex = rowsOf(page.text, 'exclusions-table');
   assert.deepEqual(ex, [['變更', '宿舍瓦斯', '非機關使用', '宿舍非機關辦公使用'], ['新增', '員工餐廳', '—', '委外經營自行申報']]);
 
