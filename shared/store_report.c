@@ -335,6 +335,7 @@ static int exclusion_rows(struct db_stmt *st, int (*each)(void *ctx, const struc
 		row.seq = (int)db_col_int(st, 1);
 		db_col_copy(st, 2, row.name, sizeof(row.name));
 		db_col_copy(st, 3, row.reason, sizeof(row.reason));
+		db_col_copy(st, 4, row.agency_name, sizeof(row.agency_name));
 		if (each(ctx, &row))
 			break;
 	}
@@ -345,7 +346,7 @@ static int exclusion_rows(struct db_stmt *st, int (*each)(void *ctx, const struc
 int store_report_exclusions(struct db *db, long long report_id,
 			    int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, e.seq, e.name, e.reason FROM report_exclusions e"
+	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, e.seq, e.name, e.reason, '' FROM report_exclusions e"
 				       " JOIN reports r ON r.id = e.report_id WHERE e.report_id = ? ORDER BY e.seq");
 
 	if (!st)
@@ -357,7 +358,7 @@ int store_report_exclusions(struct db *db, long long report_id,
 int store_report_exclusions_county(struct db *db, int county_id, int year,
 				   int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, e.seq, e.name, e.reason FROM report_exclusions e"
+	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, e.seq, e.name, e.reason, a.name FROM report_exclusions e"
 				       " JOIN reports r ON r.id = e.report_id JOIN agencies a ON a.id = r.agency_id"
 				       " WHERE a.county_id = ? AND a.active = 1 AND r.year = ? ORDER BY a.code, e.seq");
 
@@ -372,7 +373,7 @@ int store_report_noted_county(struct db *db, int county_id, int year,
 			      int (*each)(void *ctx, const struct store_report_noted *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, i.part, i.item, i.seq, IFNULL(i.refrigerant, ''), i.quantity_milli,"
-				       " IFNULL(i.notation + 0, 0), IFNULL(i.notation_text, ''), IFNULL(i.carried_from, 0)"
+				       " IFNULL(i.notation + 0, 0), IFNULL(i.notation_text, ''), IFNULL(i.carried_from, 0), a.name"
 				       " FROM report_items i JOIN reports r ON r.id = i.report_id JOIN agencies a ON a.id = r.agency_id"
 				       " WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
 				       " AND (i.notation IS NOT NULL OR i.carried_from IS NOT NULL) ORDER BY a.code, i.part, i.item, i.seq");
@@ -394,6 +395,7 @@ int store_report_noted_county(struct db *db, int county_id, int year,
 		row.has_quantity = !db_col_isnull(st, 5);
 		row.quantity_milli = row.has_quantity ? db_col_int(st, 5) : 0;
 		notation_cols(st, 6, &row.n);
+		db_col_copy(st, 9, row.agency_name, sizeof(row.agency_name));
 		if (each(ctx, &row))
 			break;
 	}

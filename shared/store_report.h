@@ -186,6 +186,7 @@ struct store_report_exclusion {
 	int seq;                            /* 1.. in the form's order */
 	char name[401];                     /* VARCHAR(100) */
 	char reason[1201];                  /* VARCHAR(300) */
+	char agency_name[801];              /* in the county-wide list; "" otherwise */
 };
 
 /* Removes the exclusions of report_id (the save writes them all again): 0 or -1. */
@@ -214,6 +215,7 @@ struct store_report_noted {
 	int has_quantity;
 	long long quantity_milli;           /* the carried quantity (沿用) */
 	struct store_notation n;
+	char agency_name[801];              /* in the county-wide list; "" otherwise */
 };
 
 /* Every NE / IE / 沿用 line of the county-year's agency reports, by agency code, part, item, seq: 0 or -1. */

@@ -7,6 +7,7 @@
 #include "html.h"
 #include "inventory.h"
 #include "quality.h"
+#include "report.h"
 #include "report_status.h"
 #include "routes.h"
 #include "util.h"
@@ -384,5 +385,87 @@ void inventory_render(struct request *req, const struct inventory *inv)
 	levels(o, inv);
 	largest(o, inv);
 	trend(o, inv);
+	html(o, "</section>");
+}
+
+static int take_exclusion(void *ctx, const struct store_report_exclusion *e)
+{
+	struct inventory_notes *n = ctx;
+
+	if (n->nex == INVENTORY_NOTES_MAX) {
+		n->more_ex++;
+		return 0;
+	}
+	if (!n->ex)
+		n->ex = arena_alloc(n->a, sizeof(*n->ex) * INVENTORY_NOTES_MAX);
+	n->ex[n->nex++] = *e;
+	return 0;
+}
+
+static int take_noted(void *ctx, const struct store_report_noted *r)
+{
+	struct inventory_notes *n = ctx;
+
+	if (n->nnoted == INVENTORY_NOTES_MAX) {
+		n->more_noted++;
+		return 0;
+	}
+	if (!n->noted)
+		n->noted = arena_alloc(n->a, sizeof(*n->noted) * INVENTORY_NOTES_MAX);
+	n->noted[n->nnoted++] = *r;
+	return 0;
+}
+
+int inventory_notes_load(struct request *req, int county, int year, struct inventory_notes *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->a = &req->arena;
+	if (store_report_exclusions_county(&req->app->db, county, year, take_exclusion, n) ||
+	    store_report_noted_county(&req->app->db, county, year, take_noted, n))
+		return -1;
+	return 0;
+}
+
+void inventory_notes_render(struct request *req, const struct inventory_notes *n)
+{
+	struct strbuf *o = &req->body;
+
+	html(o, "<section class=\"inventory-notes\" aria-labelledby=\"notes-h\"><h2 id=\"notes-h\">排除之排放源與註記</h2>");
+	if (!n->nex) {
+		html(o, "<p class=\"muted\" id=\"no-exclusions\">本年度各機關未列排除之排放源。</p>");
+	} else {
+		html(o, "<table id=\"inv-exclusions\"><caption>排除之排放源</caption><thead><tr><th scope=\"col\">機關</th>"
+			"<th scope=\"col\">排放源</th><th scope=\"col\">排除理由</th></tr></thead><tbody>");
+		for (int i = 0; i < n->nex; i++) {
+			html(o, "<tr><td>");
+			html_txt(o, n->ex[i].agency_name);
+			html(o, "</td><td>");
+			html_txt(o, n->ex[i].name);
+			html(o, "</td><td>");
+			html_txt(o, n->ex[i].reason);
+			html(o, "</td></tr>");
+		}
+		html(o, "</tbody></table>");
+		if (n->more_ex)
+			strbuf_addf(o, "<p class=\"muted\">另有 %d 筆未列出。</p>", n->more_ex);
+	}
+	if (!n->nnoted) {
+		html(o, "<p class=\"muted\" id=\"no-noted\">本年度各機關無標示 NE（未估算）、IE（已計入他處）或沿用之項目。</p>");
+	} else {
+		html(o, "<table id=\"inv-noted\"><caption>註記：NE（未估算）、IE（已計入他處）、沿用</caption><thead><tr>"
+			"<th scope=\"col\">機關</th><th scope=\"col\">項目</th><th scope=\"col\">註記</th></tr></thead><tbody>");
+		for (int i = 0; i < n->nnoted; i++) {
+			html(o, "<tr><td>");
+			html_txt(o, n->noted[i].agency_name);
+			html(o, "</td><td>");
+			report_noted_label(o, &n->noted[i]);
+			html(o, "</td><td>");
+			report_noted_text(o, &n->noted[i]);
+			html(o, "</td></tr>");
+		}
+		html(o, "</tbody></table>");
+		if (n->more_noted)
+			strbuf_addf(o, "<p class=\"muted\">另有 %d 筆未列出。</p>", n->more_noted);
+	}
 	html(o, "</section>");
 }

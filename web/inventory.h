@@ -4,6 +4,7 @@
 
 #include "inventory_data.h"
 #include "request.h"
+#include "store_report.h"
 
 /* 1 when the county-year is published (page_inventory.c), 0 when not, -1 on a database error. */
 int inventory_year_published(struct request *req, int county, int year);
@@ -25,5 +26,20 @@ void inventory_quality_html(struct strbuf *o, const struct store_county_quality 
 
 /* The inventory's tables and SVG charts (server-drawn, no script) into the page body. */
 void inventory_render(struct request *req, const struct inventory *inv);
+
+/*
+ * The county-year's 排除之排放源 and NE / IE / 沿用 items (SPEC-2 §2d), by agency, loaded before the
+ * page begins (so a database failure is a 503, never half a page) and shown after the tables; at
+ * most INVENTORY_NOTES_MAX of each, the rest counted.
+ */
+#define INVENTORY_NOTES_MAX 1000
+struct inventory_notes {
+	struct store_report_exclusion *ex;
+	struct store_report_noted *noted;
+	int nex, nnoted, more_ex, more_noted;
+	struct arena *a;
+};
+int inventory_notes_load(struct request *req, int county, int year, struct inventory_notes *n);
+void inventory_notes_render(struct request *req, const struct inventory_notes *n);
 
 #endif

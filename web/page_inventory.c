@@ -235,6 +235,7 @@ int page_team_inventory(struct request *req)
 	const struct form_val *in = req->in;
 	struct store_year_state ys;
 	struct inventory *inv;
+	struct inventory_notes *notes;
 	int year, r;
 
 	if (!in[TEAM_INVENTORY_YEAR].set) {
@@ -254,6 +255,9 @@ int page_team_inventory(struct request *req)
 		return inventory_out_of_range(req, "盤查清冊");
 	if (r)
 		return unavailable(req);
+	notes = arena_alloc(&req->arena, sizeof(*notes));
+	if (inventory_notes_load(req, req->session->county_id, year, notes))
+		return unavailable(req);
 	layout_begin(req, "盤查清冊", "盤查清冊");
 	strbuf_addf(o, "<h1>");
 	html_txt(o, inv->county_name);
@@ -267,6 +271,7 @@ int page_team_inventory(struct request *req)
 		form_flash(req, "ok", "已撤回公開。");
 	team_forms(req, year, &ys);
 	inventory_render(req, inv);
+	inventory_notes_render(req, notes);
 	layout_end(req);
 	return req->status;
 }

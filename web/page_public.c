@@ -73,6 +73,7 @@ static int public_one(struct request *req, const char *letter, int year)
 	struct strbuf *o = &req->body;
 	const struct county *all, *c = NULL;
 	struct inventory *inv;
+	struct inventory_notes *notes;
 	int nc, r;
 
 	all = counties_all(req->app, &nc);
@@ -92,6 +93,9 @@ static int public_one(struct request *req, const char *letter, int year)
 		return inventory_out_of_range(req, "公開資訊");
 	if (r || published_trend_only(req, c->id, inv))
 		return unavailable(req);
+	notes = arena_alloc(&req->arena, sizeof(*notes));
+	if (inventory_notes_load(req, c->id, year, notes))
+		return unavailable(req);
 	layout_begin(req, "公開資訊", "公開資訊");
 	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/public\">公開資訊</a> › ");
 	html_txt(o, inv->county_name);
@@ -99,6 +103,7 @@ static int public_one(struct request *req, const char *letter, int year)
 	html_txt(o, inv->county_name);
 	strbuf_addf(o, " 政府機關溫室氣體盤查成果　民國 %d 年（%d）</h1>", year - 1911, year);
 	inventory_render(req, inv);
+	inventory_notes_render(req, notes);
 	layout_end(req);
 	return req->status;
 }

@@ -366,36 +366,6 @@ static int notes_load(struct request *req, long long report_id, int no, struct n
 	       store_workflow_version_noted(&req->app->db, report_id, no, take_noted, &n->noted) ? -1 : 0;
 }
 
-/* "NE：理由", "IE：位置" or "沿用 2023 年數量 12.000" of a noted item, into o. */
-static void noted_text(struct strbuf *o, const struct store_report_noted *n)
-{
-	if (n->n.carried_from) {
-		strbuf_addf(o, "沿用 %d 年數量 ", n->n.carried_from);
-		html_milli(o, n->quantity_milli);
-		return;
-	}
-	html_txt(o, store_notation_names[n->n.key]);
-	html(o, "：");
-	html_txt(o, n->n.text);
-}
-
-static void noted_label(struct strbuf *o, const struct store_report_noted *n)
-{
-	for (int k = 0; k < CALC__MAX; k++) {
-		if (strcmp(calc_items[k].key, n->item))
-			continue;
-		html_txt(o, n->part == CALC_OUTSOURCED ? "委外 " : "");
-		if (k == CALC_REFRIGERANT) {
-			html(o, "冷媒 ");
-			html_txt(o, *n->refrigerant ? n->refrigerant : "（型號不明）");
-		} else {
-			html_txt(o, calc_items[k].label);
-		}
-		return;
-	}
-	html_txt(o, n->item);
-}
-
 static const struct store_report_noted *noted_find(const struct rows *r, const struct store_report_noted *key)
 {
 	const struct store_report_noted *v = r->v;
@@ -444,12 +414,12 @@ static void render_notes(struct strbuf *o, int na, int nb, const struct notes *a
 			const struct store_report_noted *m = noted_find(&b->noted, &an[i]);
 
 			strbuf_addf(o, "<tr><td>%s</td><td>", what[!m ? 1 : noted_same(&an[i], m) ? 3 : 2]);
-			noted_label(o, &an[i]);
+			report_noted_label(o, &an[i]);
 			html(o, "</td><td>");
-			noted_text(o, &an[i]);
+			report_noted_text(o, &an[i]);
 			html(o, "</td><td>");
 			if (m)
-				noted_text(o, m);
+				report_noted_text(o, m);
 			else
 				html(o, "—");
 			html(o, "</td></tr>");
@@ -458,9 +428,9 @@ static void render_notes(struct strbuf *o, int na, int nb, const struct notes *a
 			if (noted_find(&a->noted, &bn[i]))
 				continue;
 			strbuf_addf(o, "<tr><td>%s</td><td>", what[0]);
-			noted_label(o, &bn[i]);
+			report_noted_label(o, &bn[i]);
 			html(o, "</td><td>—</td><td>");
-			noted_text(o, &bn[i]);
+			report_noted_text(o, &bn[i]);
 			html(o, "</td></tr>");
 		}
 		html(o, "</tbody></table>");

@@ -5,6 +5,7 @@
 
 #include "input.h"
 #include "quality.h"
+#include "html.h"
 #include "report.h"
 #include "report_status.h"
 #include "review.h"
@@ -752,4 +753,34 @@ int report_status(const struct report *r)
 const char *report_status_label(const struct report *r)
 {
 	return report_status_text(report_status(r), r->st && r->st->returned);
+}
+
+/* "NE：理由", "IE：位置" or "沿用 2023 年數量 12.000" of a noted item, into o. */
+void report_noted_text(struct strbuf *o, const struct store_report_noted *n)
+{
+	if (n->n.carried_from) {
+		strbuf_addf(o, "沿用 %d 年數量 ", n->n.carried_from);
+		html_milli(o, n->quantity_milli);
+		return;
+	}
+	html_txt(o, store_notation_names[n->n.key]);
+	html(o, "：");
+	html_txt(o, n->n.text);
+}
+
+void report_noted_label(struct strbuf *o, const struct store_report_noted *n)
+{
+	for (int k = 0; k < CALC__MAX; k++) {
+		if (strcmp(calc_items[k].key, n->item))
+			continue;
+		html_txt(o, n->part == CALC_OUTSOURCED ? "委外 " : "");
+		if (k == CALC_REFRIGERANT) {
+			html(o, "冷媒 ");
+			html_txt(o, *n->refrigerant ? n->refrigerant : "（型號不明）");
+		} else {
+			html_txt(o, calc_items[k].label);
+		}
+		return;
+	}
+	html_txt(o, n->item);
 }

@@ -243,4 +243,9 @@ int report_versions_load(struct request *req, long long report_id, struct store_
 void report_versions_render(struct request *req, long long agency_id, int year,
 			    const struct store_workflow_version *v, int n);
 
+/* A noted item (NE / IE / 沿用) of store_report_noted: its label ("委外 冷媒 R134a") and its note
+ * ("NE：理由", "沿用 2023 年數量 12.000"), escaped, into o. */
+void report_noted_label(struct strbuf *o, const struct store_report_noted *n);
+void report_noted_text(struct strbuf *o, const struct store_report_noted *n);
+
 #endif

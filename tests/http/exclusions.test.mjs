@@ -113,6 +113,15 @@ test('exclusions and marks saved, audited, shown on the view; a row without its 
   const pv = await parent.get(`/report/view?year=${Y}&agency=${sql(`SELECT id FROM agencies WHERE code = '${CODE}'`)[0][0]}`);
   assert.match(pv.text, /<td>宿舍瓦斯<\/td><td>住宿者自付<\/td>/, 'the parent sees them too');
 
+  // The team's 盤查清冊 lists them by agency (SPEC-2 §2d: shown in the inventory).
+  const team = await login('Z', 'TEAM');
+  const inv = await team.get(`/team/inventory?year=${Y}`);
+  assert.equal(inv.status, 200);
+  const name = sql(`SELECT name FROM agencies WHERE code = '${CODE}'`)[0][0];
+  assert.match(inv.text, new RegExp(`<tr><td>${name}</td><td>宿舍瓦斯</td><td>住宿者自付</td></tr><tr><td>${name}</td><td>員工通勤</td>`), 'the exclusions');
+  assert.match(inv.text, new RegExp(`<tr><td>${name}</td><td>瓦斯</td><td>NE：瓦斯由房東代付、無帳單</td></tr>`), 'the NE mark');
+  assert.match(inv.text, new RegExp(`<tr><td>${name}</td><td>委外 電力</td><td>IE：包含於縣府大樓電費</td></tr>`), 'the IE mark');
+
   const h = await c.get(`/report/history?year=${Y}`);
   assert.match(h.text, /<td>不含委外 瓦斯 註記<\/td><td><\/td><td>NE：瓦斯由房東代付、無帳單<\/td>/, 'the mark in the trail');
   assert.match(h.text, /<td>排除之排放源 2<\/td><td><\/td><td>員工通勤：類別三、本年度不盤查<\/td>/, 'the exclusion in the trail');
