@@ -125,7 +125,8 @@ CREATE TRIGGER report_version_line_gases_no_delete BEFORE DELETE ON report_versi
 -- x level, 2), in hundredths (8.46 -> 846); grade 1..3 (第一/二/三級); NULL and 0 when nothing is
 -- covered.  unc_*_milli: the combined interval in thousandths of a percent (7.159 % -> 7159),
 -- NULL when nothing is assessed; assessed_bp: the share of |E| assessed in hundredths of a
--- percent (71.87 % -> 7187).  data_at: the newest save the figures include.
+-- percent (71.87 % -> 7187).  data_at: the newest save the figures include.  Figures, recomputed
+-- from the lines: an agency that may be deleted (one without reports) takes its rows with it.
 CREATE TABLE quality_rollups (
   agency_id INT UNSIGNED NOT NULL,
   year SMALLINT UNSIGNED NOT NULL,
@@ -139,7 +140,7 @@ CREATE TABLE quality_rollups (
   data_at DATETIME(3) NULL,
   computed_at DATETIME(3) NOT NULL,
   PRIMARY KEY (agency_id, year, scope),
-  CONSTRAINT quality_rollups_agency FOREIGN KEY (agency_id) REFERENCES agencies (id)
+  CONSTRAINT quality_rollups_agency FOREIGN KEY (agency_id) REFERENCES agencies (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE county_quality (

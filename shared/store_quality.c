@@ -372,3 +372,18 @@ int store_quality_get_county(struct db *db, int county, int year, struct store_q
 	db_reset(st);
 	return r;
 }
+
+int store_quality_share_county(struct db *db, int county)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id FROM counties WHERE id = ? LOCK IN SHARE MODE");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	if (db_exec(st))
+		return -1;
+	while (db_step(st) == 1)
+		;
+	db_reset(st);
+	return 0;
+}

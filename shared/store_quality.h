@@ -33,6 +33,14 @@ int store_quality_fill_missing(struct db *db, long long *n);
  */
 int store_quality_begin(struct db *db, int county, int year, long long *requests);
 /*
+ * The county's row in share mode, before the run writes anything: the web's agency edits lock it
+ * FOR UPDATE before they touch agencies (store_agency_lock_county), and the figures' rows take
+ * shared locks on their agencies (the foreign keys), so taking it first keeps the two orders the
+ * same (no deadlock; one waits for the other).  0 or -1.
+ */
+int store_quality_share_county(struct db *db, int county);
+
+/*
  * Inside the figures' transaction: locks the queue row and says whether the
  * figures of `requests` are still to be written: 1 yes, 0 when a run that
  * served as many or more requests already wrote its own (nothing to write), -1.

@@ -348,6 +348,8 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 			if (strcmp(r.a[i].sub_at, county_at) > 0)
 				memcpy(county_at, r.a[i].sub_at, sizeof(county_at));
 		}
+		if (store_quality_share_county(db, county))
+			return fail(db, &r, "county lock");
 		todo = store_quality_lock_figures(db, county, year, requests);
 		if (todo < 0)
 			return fail(db, &r, "lock");

@@ -110,6 +110,14 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 	inc = begin_claim(db, county, year, claim);
 	if (inc <= 0)
 		return inc;
+	/*
+	 * The quality figures of the county-year are to be computed again (worker/quality_job.c):
+	 * recorded with the change, and first, before any rollups row: its row's foreign key takes a
+	 * shared lock on the county, which the web's agency edits lock before their agencies, while
+	 * the rollups rows lock their agencies; taken in that same order, the two cannot deadlock.
+	 */
+	if (store_quality_request(db, county, year))
+		return fail(db, "quality request");
 	inc = incremental(db, county, year, claim);
 	if (inc < 0)
 		return fail(db, "incremental");
@@ -120,9 +128,6 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 		return fail(db, "county");
 	if (store_rollup_done(db, claim, &rows))
 		return fail(db, "done");
-	/* The quality figures of the county-year are to be computed again (worker/quality_job.c): recorded with the change. */
-	if (store_quality_request(db, county, year))
-		return fail(db, "quality request");
 	/* How long the oldest change waited for its totals (the log feeds bench/); not worth failing the job for. */
 	if (store_rollup_oldest_wait(db, claim, &oldest))
 		oldest = -1;

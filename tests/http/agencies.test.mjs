@@ -83,6 +83,7 @@ test('(restore the demo tree for the suites that follow)', async () => {
   const page = await c.get('/team/agencies');
   assert.equal((await c.post('/team/agencies', { csrf: csrfOf(page.text), action: 'move', agency: id('371036600X'), parent: '371030000A' })).status, 303);
   const x = id('371036700X');
+  await settled();   // the move's rollup done first: it would write x's rollup row again after the DELETE
   sql(`DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE agency_id = ${x});
        DELETE FROM accounts WHERE agency_id = ${x}; DELETE FROM rollups WHERE agency_id = ${x};
        DELETE FROM agency_tree WHERE descendant_id = ${x}; DELETE FROM agencies WHERE id = ${x};

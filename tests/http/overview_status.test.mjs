@@ -235,6 +235,11 @@ const statesOf = (rows, key, status, version) => Object.fromEntries(rows.filter(
 
 test('the inventory workbooks state each agency\'s state and version; a 退回 makes a new workbook, never the old one again', async () => {
   const team = await loginAs('V', 'TEAM');
+  // The workbooks' stamp carries the quality job's last run (a workbook built before it would show
+  // older grades): let the rollups and the quality job catch up with this suite's changes first.
+  await waitFor('the rollups and the quality job to catch up', () =>
+    sql(`SELECT (SELECT COUNT(*) FROM outbox WHERE done_at IS NULL)
+      + (SELECT COUNT(*) FROM quality_queue WHERE done_for < requests)`)[0][0] === '0', 30000, 100);
   const page = await team.get(`/team/inventory?year=${Y}`);
   const ask = (action) => team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action });
   const detail = await download(team, (await ask('export_detail')).headers.get('location'), 'overview-detail.xlsx');
