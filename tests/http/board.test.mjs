@@ -61,6 +61,11 @@ after(async () => {
          updated_at = NULL, updated_by = NULL WHERE county_id = ${W} AND year = ${Y}`);
   kick();
   await waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+  // Then the agencies themselves (they have no reports, accounts or versions left): a suite that
+  // follows compares W's whole tree.
+  const ids = sql(`SELECT id FROM agencies WHERE county_id = ${W} AND code LIKE '${TAG}%'`).map((r) => r[0]).join(',');
+  if (ids) sql(`DELETE FROM rollups WHERE agency_id IN (${ids}); DELETE FROM agency_tree WHERE descendant_id IN (${ids});
+       DELETE FROM agencies WHERE id IN (${ids})`);
 });
 
 test('the planted +400 % electricity jump is listed first, linked to the report, within seconds of the save', async () => {
