@@ -15,6 +15,7 @@
 #include "store_activity.h"
 #include "store_factor.h"
 #include "store_inventory.h"
+#include "store_report.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -374,6 +375,73 @@ static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, i
 	return store_activity_each_workbook_row(ctx->db, county, year, activity_row, &s) ? -1 : 0;
 }
 
+/*
+ * 排除與註記 (SPEC-2 §2d: "shown in the inventory"): every 排除之排放源 of the
+ * county-year's agency reports with its reason, then every NE / IE / 沿用
+ * line, all of them (the page shows the first 1,000 of each).
+ */
+static int exclusion_row(void *ctx, const struct store_report_exclusion *e)
+{
+	struct sheet_rows *s = ctx;
+	lxw_row_t r = s->r++;
+
+	s->rows++;
+	worksheet_write_string(s->ws, r, 0, e->agency_name, NULL);
+	worksheet_write_string(s->ws, r, 1, e->name, NULL);
+	worksheet_write_string(s->ws, r, 2, e->reason, NULL);
+	return 0;
+}
+
+static int noted_row(void *ctx, const struct store_report_noted *n)
+{
+	struct sheet_rows *s = ctx;
+	lxw_row_t r = s->r++;
+	int refrigerant = !strcmp(n->item, "refrigerant");
+
+	s->rows++;
+	worksheet_write_string(s->ws, r, 0, n->agency_name, NULL);
+	worksheet_write_string(s->ws, r, 1, n->part == CALC_OUTSOURCED ? "委外" : "本身", NULL);
+	worksheet_write_string(s->ws, r, 2, item_label(n->item), NULL);
+	worksheet_write_string(s->ws, r, 3, refrigerant ? (*n->refrigerant ? n->refrigerant : "（型號不明）") : "", NULL);
+	if (n->n.carried_from) {
+		worksheet_write_string(s->ws, r, 4, "沿用", NULL);
+		worksheet_write_number(s->ws, r, 5, (double)n->n.carried_from, NULL);
+		if (n->has_quantity)
+			worksheet_write_number(s->ws, r, 6, kg(n->quantity_milli), s->f->num);
+	} else {
+		worksheet_write_string(s->ws, r, 4, store_notation_names[n->n.key], NULL);
+		worksheet_write_string(s->ws, r, 7, n->n.text, NULL);
+	}
+	return 0;
+}
+
+static int exclusions_and_notes(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct fmt *f)
+{
+	static const char *const ex_cols[] = { "機關單位名稱", "排除之排放源", "排除理由" };
+	static const char *const nt_cols[] = { "機關單位名稱", "範圍", "項目", "冷媒型號", "註記", "沿用數量之年度", "沿用數量",
+		"原因或計入處（NE：未估算之原因；IE：已計入何處）" };
+	struct sheet_rows s = { .ws = ws, .f = f };
+
+	worksheet_set_column(ws, 0, 0, 30, NULL);
+	worksheet_set_column(ws, 1, 2, 24, NULL);
+	worksheet_set_column(ws, 7, 7, 50, NULL);
+	worksheet_write_string(ws, s.r++, 0, "排除之排放源", f->title);
+	heads(ws, s.r++, ex_cols, 3, f->head);
+	if (store_report_exclusions_county(ctx->db, county, year, exclusion_row, &s))
+		return -1;
+	if (!s.rows)
+		worksheet_write_string(ws, s.r++, 0, "本年度各機關未列排除之排放源。", NULL);
+	s.r++;
+	worksheet_write_string(ws, s.r++, 0, "註記：NE（未估算）、IE（已計入他處）、沿用", f->title);
+	heads(ws, s.r++, nt_cols, 8, f->head);
+	s.rows = 0;
+	if (store_report_noted_county(ctx->db, county, year, noted_row, &s))
+		return -1;
+	if (!s.rows)
+		worksheet_write_string(ws, s.r++, 0, "本年度各機關無標示 NE、IE 或沿用之項目。", NULL);
+	return 0;
+}
+
 static int filing_row(void *ctx, const struct store_inventory_filing *a)
 {
 	struct sheet_rows *s = ctx;
@@ -475,6 +543,8 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	if (agency_lines(ctx, id, workbook_add_worksheet(wb, "機關排放明細"), county, year, &f, inv.n_agencies))
 		goto dberr;
 	if (nonagency_lines(ctx, workbook_add_worksheet(wb, "非機關單位活動"), county, year, &f))
+		goto dberr;
+	if (exclusions_and_notes(ctx, workbook_add_worksheet(wb, "排除與註記"), county, year, &f))
 		goto dberr;
 	export_progress(ctx, id, 75);
 	if (filing(ctx, workbook_add_worksheet(wb, "填報情形"), county, year, &f))

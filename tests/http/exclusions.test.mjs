@@ -6,7 +6,9 @@
 // seeded in SQL so that each case is one save of 2019.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfOf, sql, loginAs as login } from '../lib.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TMP, csrfOf, readXlsx, sql, waitFor, loginAs as login } from '../lib.mjs';
 
 const Y = 2019;               // a year no other suite writes for 連江縣環境資源局
 const CODE = '371040000A';
@@ -40,6 +42,19 @@ async function form(c) {
 async function post(c, fields) {
   const f = await form(c);
   return c.post('/report/edit', { csrf: f.csrf, year: String(Y), revision: f.revision, action: 'save', scope_text: '辦公廳舍', ...fields });
+}
+// The 排除與註記 sheet of the team's 轉出明細 for the year, read by openpyxl (an independent reader).
+async function notesSheet(team, name) {
+  const page = await team.get(`/team/inventory?year=${Y}`);
+  const r = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_detail' });
+  assert.equal(r.status, 303);
+  const id = r.headers.get('location').match(/id=(\d+)/)[1];
+  await waitFor('the 轉出明細 workbook', async () => /status s2">完成/.test((await team.get(`/exports?id=${id}`)).text), 60000, 300);
+  const dl = await team.req(`/download?id=${id}`, { raw: true });
+  assert.equal(dl.status, 200);
+  const file = path.join(TMP, name);
+  fs.writeFileSync(file, Buffer.from(await dl.res.arrayBuffer()));
+  return readXlsx(file, '排除與註記');
 }
 const errorOf = (html, name) => (html.match(new RegExp(`id="e-${name}">([^<]*)<`)) || [])[1];
 const errors = (html) => (html.match(/class="field-error"[^>]*>[^<]*/g) || []).join(' | ');
@@ -121,6 +136,16 @@ test('exclusions and marks saved, audited, shown on the view; a row without its 
   assert.match(inv.text, new RegExp(`<tr><td>${name}</td><td>宿舍瓦斯</td><td>住宿者自付</td></tr><tr><td>${name}</td><td>員工通勤</td>`), 'the exclusions');
   assert.match(inv.text, new RegExp(`<tr><td>${name}</td><td>瓦斯</td><td>NE：瓦斯由房東代付、無帳單</td></tr>`), 'the NE mark');
   assert.match(inv.text, new RegExp(`<tr><td>${name}</td><td>委外 電力</td><td>IE：包含於縣府大樓電費</td></tr>`), 'the IE mark');
+  // 轉出明細 lists the same, in its own sheet: exclusions, then the marks.
+  const rows = (await notesSheet(team, 'exclusions-detail.xlsx')).map((row) => row.slice(0, 8).map((x) => x ?? ''));
+  const mine = (from) => rows.slice(from).filter((row) => row[0] === name);
+  const ex = rows.findIndex((row) => row[0] === '排除之排放源'), nt = rows.findIndex((row) => row[0].startsWith('註記：NE'));
+  assert.ok(ex === 0 && nt > ex, 'both tables, titled');
+  assert.deepEqual(rows[ex + 1].slice(0, 3), ['機關單位名稱', '排除之排放源', '排除理由']);
+  assert.deepEqual(mine(ex + 2).slice(0, 2).map((row) => row.slice(0, 3)),
+    [[name, '宿舍瓦斯', '住宿者自付'], [name, '員工通勤', '類別三、本年度不盤查']], 'the exclusions, in the form\'s order');
+  assert.deepEqual(mine(nt + 2), [[name, '本身', '瓦斯', '', 'NE', '', '', '瓦斯由房東代付、無帳單'],
+    [name, '委外', '電力', '', 'IE', '', '', '包含於縣府大樓電費']], 'the NE and IE marks, with their reason and place');
 
   const h = await c.get(`/report/history?year=${Y}`);
   assert.match(h.text, /<td>不含委外 瓦斯 註記<\/td><td><\/td><td>NE：瓦斯由房東代付、無帳單<\/td>/, 'the mark in the trail');
@@ -149,6 +174,11 @@ test('沿用 in its first year: the form offers the year before\'s figure; saved
   assert.match(v.text, /id="carried-own_ext_co2"><span class="status s2">沿用<\/span> 沿用 2018 年數量/);
   assert.match(v.text, /id="carried-line-own_ext_co2">沿用 2018 年<\/span>/, 'flagged in the lines table');
   assert.match((await c.get(`/report/history?year=${Y}`)).text, /沿用<\/td><td><\/td><td>沿用 2018 年數量<\/td>/, 'in the trail');
+  const rows = await notesSheet(await login('Z', 'TEAM'), 'carried-detail.xlsx');
+  const name = sql(`SELECT name FROM agencies WHERE code = '${CODE}'`)[0][0];
+  const nt = rows.findIndex((row) => String(row[0]).startsWith('註記：NE'));
+  assert.deepEqual(rows.slice(nt + 2).filter((row) => row[0] === name).map((row) => row.slice(0, 7)),
+    [[name, '本身', '二氧化碳滅火器', null, '沿用', 2018, 3]], '沿用 in 轉出明細: the year of the real figure and the quantity');
 });
 
 test('沿用 in its second year keeps the year of the real figure; the third year is refused beside the field', async () => {
