@@ -215,23 +215,109 @@ int store_board_each_line(struct db *db, int county, int year,
 	return r < 0 ? -1 : 0;
 }
 
-int store_board_put(struct db *db, int county, int year, long long run_no, const struct board_finding *f)
+/*
+ * rev first: the assignments of ON DUPLICATE KEY UPDATE see the ones before
+ * them, so it compares the old values with the new.  A finding that held
+ * again after being closed is open again (closed_at cleared).
+ */
+#define PUT_INSERT "INSERT INTO board_findings (county_id, year, rule, agency_id, item, seq, other_agency_id, delta_milli," \
+	" detail, sig, agency_rev, seen_run, first_seen_at, updated_at) VALUES "
+#define PUT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))"
+#define PUT_UPDATE " ON DUPLICATE KEY UPDATE" \
+	" rev = rev + IF(holds = 0 OR delta_milli <> VALUES(delta_milli) OR detail <> VALUES(detail) OR sig <> VALUES(sig)" \
+	"   OR agency_rev <> VALUES(agency_rev), 1, 0)," \
+	" updated_at = IF(holds = 0 OR delta_milli <> VALUES(delta_milli) OR detail <> VALUES(detail) OR sig <> VALUES(sig)" \
+	"   OR agency_rev <> VALUES(agency_rev), NOW(3), updated_at)," \
+	" delta_milli = VALUES(delta_milli), detail = VALUES(detail), sig = VALUES(sig), agency_rev = VALUES(agency_rev)," \
+	" holds = 1, closed_at = NULL, seen_run = VALUES(seen_run)"
+#define PUT_ROW4 PUT_ROW "," PUT_ROW "," PUT_ROW "," PUT_ROW
+#define PUT_ROWS 8   /* findings a statement writes (a county's first run writes thousands; DB_MAX_PARAMS 128) */
+
+static void bind_put(struct db_stmt *st, int at, int county, int year, long long run_no, const struct board_finding *f)
 {
-	/*
-	 * rev first: the assignments of ON DUPLICATE KEY UPDATE see the ones
-	 * before them, so it compares the old values with the new.  A finding
-	 * that held again after being closed is open again (closed_at cleared).
-	 */
+	db_bind_int(st, at, county);
+	db_bind_int(st, at + 1, year);
+	db_bind_text(st, at + 2, board_rule_keys[f->rule]);
+	db_bind_int(st, at + 3, f->agency);
+	db_bind_text(st, at + 4, f->item);
+	db_bind_int(st, at + 5, f->seq);
+	db_bind_int(st, at + 6, f->other);
+	db_bind_int(st, at + 7, f->delta_milli);
+	db_bind_text(st, at + 8, f->detail);
+	db_bind_text(st, at + 9, f->sig);
+	db_bind_int(st, at + 10, f->agency_rev);
+	db_bind_int(st, at + 11, run_no);
+}
+
+int store_board_put(struct db *db, int county, int year, long long run_no, const struct board_finding *const *f, int n)
+{
+	int i = 0;
+
+	for (; n - i >= PUT_ROWS; i += PUT_ROWS) {
+		struct db_stmt *st = db_prepare(db, PUT_INSERT PUT_ROW4 "," PUT_ROW4 PUT_UPDATE);
+
+		if (!st)
+			return -1;
+		for (int k = 0; k < PUT_ROWS; k++)
+			bind_put(st, 12 * k, county, year, run_no, f[i + k]);
+		if (db_exec(st))
+			return -1;
+	}
+	for (; i < n; i++) {
+		struct db_stmt *st = db_prepare(db, PUT_INSERT PUT_ROW PUT_UPDATE);
+
+		if (!st)
+			return -1;
+		bind_put(st, 0, county, year, run_no, f[i]);
+		if (db_exec(st))
+			return -1;
+	}
+	return 0;
+}
+
+int store_board_each_holding(struct db *db, int county, int year,
+			     int (*each)(void *ctx, const struct board_finding *f), void *ctx)
+{
 	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO board_findings (county_id, year, rule, agency_id, item, seq, other_agency_id, delta_milli, detail, sig,"
-		" agency_rev, seen_run, first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))"
-		" ON DUPLICATE KEY UPDATE"
-		" rev = rev + IF(holds = 0 OR delta_milli <> VALUES(delta_milli) OR detail <> VALUES(detail) OR sig <> VALUES(sig)"
-		"   OR agency_rev <> VALUES(agency_rev), 1, 0),"
-		" updated_at = IF(holds = 0 OR delta_milli <> VALUES(delta_milli) OR detail <> VALUES(detail) OR sig <> VALUES(sig)"
-		"   OR agency_rev <> VALUES(agency_rev), NOW(3), updated_at),"
-		" delta_milli = VALUES(delta_milli), detail = VALUES(detail), sig = VALUES(sig), agency_rev = VALUES(agency_rev),"
-		" holds = 1, closed_at = NULL, seen_run = VALUES(seen_run)");
+		"SELECT rule, agency_id, item, seq, other_agency_id, delta_milli, detail, sig, agency_rev FROM board_findings"
+		" WHERE county_id = ? AND year = ? AND holds = 1");
+	struct board_finding f;
+	char rule[25];
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		memset(&f, 0, sizeof(f));
+		db_col_copy(st, 0, rule, sizeof(rule));
+		f.rule = board_rule_of(rule);
+		f.agency = db_col_int(st, 1);
+		db_col_copy(st, 2, f.item, sizeof(f.item));
+		f.seq = (int)db_col_int(st, 3);
+		f.other = db_col_int(st, 4);
+		f.delta_milli = db_col_int(st, 5);
+		db_col_copy(st, 6, f.detail, sizeof(f.detail));
+		db_col_copy(st, 7, f.sig, sizeof(f.sig));
+		f.agency_rev = db_col_int(st, 8);
+		if (f.rule == BOARD_RULE__MAX)
+			continue;   /* a newer program's rule: its own runs keep it */
+		if (each(ctx, &f))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_board_close(struct db *db, int county, int year, const struct board_finding *f)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE board_findings SET holds = 0, closed_at = NOW(3), updated_at = NOW(3), rev = rev + 1"
+		" WHERE county_id = ? AND year = ? AND rule = ? AND agency_id = ? AND item = ? AND seq = ? AND other_agency_id = ?"
+		" AND holds = 1");
 
 	if (!st)
 		return -1;
@@ -242,28 +328,12 @@ int store_board_put(struct db *db, int county, int year, long long run_no, const
 	db_bind_text(st, 4, f->item);
 	db_bind_int(st, 5, f->seq);
 	db_bind_int(st, 6, f->other);
-	db_bind_int(st, 7, f->delta_milli);
-	db_bind_text(st, 8, f->detail);
-	db_bind_text(st, 9, f->sig);
-	db_bind_int(st, 10, f->agency_rev);
-	db_bind_int(st, 11, run_no);
 	return db_exec(st);
 }
 
 int store_board_finish(struct db *db, int county, int year, long long run_no, const char *stamp, const char *newest)
 {
-	struct db_stmt *st = db_prepare(db,
-		"UPDATE board_findings SET holds = 0, closed_at = NOW(3), updated_at = NOW(3), rev = rev + 1"
-		" WHERE county_id = ? AND year = ? AND holds = 1 AND seen_run <> ?");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, run_no);
-	if (db_exec(st))
-		return -1;
-	st = db_prepare(db, "UPDATE board_runs SET run_no = ?, stamp = ?, data_at = NULLIF(?, ''), ran_at = NOW(3)"
+	struct db_stmt *st = db_prepare(db, "UPDATE board_runs SET run_no = ?, stamp = ?, data_at = NULLIF(?, ''), ran_at = NOW(3)"
 			    " WHERE county_id = ? AND year = ?");
 	if (!st)
 		return -1;

@@ -70,11 +70,24 @@ struct store_board_line {
 int store_board_each_line(struct db *db, int county, int year,
 			  int (*each)(void *ctx, const struct store_board_line *l), void *ctx);
 
-/* One finding of run number run_no, written on its identity (see the DESIGN). */
-int store_board_put(struct db *db, int county, int year, long long run_no, const struct board_finding *f);
+/*
+ * The findings of the county-year that hold, as the last run wrote them
+ * (identity, Δ, detail, sig, agency_rev; rules this program does not know
+ * are left out): 0 or -1.  each returning non-zero stops.
+ */
+int store_board_each_holding(struct db *db, int county, int year,
+			     int (*each)(void *ctx, const struct board_finding *f), void *ctx);
+/*
+ * The findings f[0..n) of run number run_no, each written on its identity
+ * (see the DESIGN): new, changed, or holding again; several to a statement.
+ * seen_run is the run that last wrote the row.  0 or -1.
+ */
+int store_board_put(struct db *db, int county, int year, long long run_no, const struct board_finding *const *f, int n);
+/* Closes a holding finding the run did not find again (kept, with its 已查核): 0 or -1. */
+int store_board_close(struct db *db, int county, int year, const struct board_finding *f);
 /* The next run's number (board_runs.run_no + 1), after store_board_lock: 0 or -1. */
 int store_board_run_no(struct db *db, int county, int year, long long *run_no);
-/* Closes what run_no did not see again, records the run (stamp, newest save). */
+/* Records the run (its number, stamp, newest save). */
 int store_board_finish(struct db *db, int county, int year, long long run_no, const char *stamp, const char *newest);
 
 /* The last run of the county-year: 1 with stamp and ran_at ("YYYY-MM-DD HH:MM:SS"), 0 never run, -1. */

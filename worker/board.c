@@ -16,9 +16,12 @@
  * the stamp, the thresholds, the agencies and the lines are read in one
  * snapshot, so the findings and the stamp they are recorded with describe
  * the same data: the page that finds the stamp moved knows the board is
- * behind.  Each finding is written on its identity, then the ones this run
- * did not see again are closed (kept, with their 已查核), and the run is
- * recorded.  A failure rolls everything back: the board stays as the last
+ * behind.  The findings that hold are read too, and only the differences
+ * are written, each on its identity: a new or changed finding, and the
+ * closing of one this run did not find again (kept, with its 已查核); then
+ * the run is recorded.  A run after one save writes a few rows, not the
+ * thousands a county's board may hold (the quality job runs after every
+ * burst of saves, on the same machine as the saves).  A failure rolls everything back: the board stays as the last
  * run left it, and its stamp says it is behind.
  */
 
@@ -118,6 +121,86 @@ static void data_release(struct data *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* The identity of a finding (board_findings_identity): rule, agency, item, seq, other agency. */
+static int identity_cmp(const void *x, const void *y)
+{
+	const struct board_finding *a = x, *b = y;
+	int c;
+
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	if (a->agency != b->agency)
+		return a->agency < b->agency ? -1 : 1;
+	if ((c = strcmp(a->item, b->item)))
+		return c;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return a->other < b->other ? -1 : a->other > b->other;
+}
+
+static int same_finding(const struct board_finding *a, const struct board_finding *b)
+{
+	return a->delta_milli == b->delta_milli && a->agency_rev == b->agency_rev && !strcmp(a->sig, b->sig) &&
+	       !strcmp(a->detail, b->detail);
+}
+
+static int got_holding(void *ctx, const struct board_finding *f)
+{
+	struct board_findings *h = ctx;
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 256;
+		h->v = xrealloc(h->v, (size_t)h->cap * sizeof(*h->v));
+	}
+	h->v[h->n++] = *f;
+	return 0;
+}
+
+/*
+ * Writes what differs between the findings f of this run and those that
+ * hold (both sorted by identity, a merge): *written new or changed, *closed
+ * no longer found.  0 or -1.
+ */
+static int write_changes(struct db *db, int county, int year, long long run_no, struct board_findings *f, int *written,
+			 int *closed)
+{
+	struct board_findings h = { 0 };
+	const struct board_finding **put = NULL;
+	int i = 0, j = 0, n = 0, rc = -1;
+
+	if (store_board_each_holding(db, county, year, got_holding, &h))
+		goto out;
+	if (f->n)
+		qsort(f->v, (size_t)f->n, sizeof(*f->v), identity_cmp);
+	if (h.n)
+		qsort(h.v, (size_t)h.n, sizeof(*h.v), identity_cmp);
+	while (i < f->n || j < h.n) {
+		int c = i == f->n ? 1 : j == h.n ? -1 : identity_cmp(&f->v[i], &h.v[j]);
+
+		if (c > 0) {
+			if (store_board_close(db, county, year, &h.v[j++]))
+				goto out;
+			(*closed)++;
+			continue;
+		}
+		if (c == 0 && same_finding(&f->v[i], &h.v[j++])) {
+			i++;
+			continue;
+		}
+		if (!put)
+			put = xmalloc((size_t)f->n * sizeof(*put));
+		put[n++] = &f->v[i++];
+	}
+	if (store_board_put(db, county, year, run_no, put, n))
+		goto out;
+	*written = n;
+	rc = 0;
+out:
+	free(put);
+	board_findings_release(&h);
+	return rc;
+}
+
 /* One attempt inside a transaction begun here: 0 committed, -1 failed (rolled back). */
 static int run_once(struct db *db, int county, int year, int *found)
 {
@@ -127,7 +210,7 @@ static int run_once(struct db *db, int county, int year, int *found)
 	struct board_findings f = { 0 };
 	struct data d = { 0 };
 	long long run_no;
-	int rc = -1, r;
+	int rc = -1, r, written = 0, closed = 0;
 
 	*found = 1;
 	if (store_board_thresholds_ensure(db, county, year) || db_begin(db))
@@ -150,12 +233,11 @@ static int run_once(struct db *db, int county, int year, int *found)
 	build_input(&d, &in);
 	if (board_rules_run(&in, &t, &f))
 		goto out;
-	for (int i = 0; i < f.n; i++)
-		if (store_board_put(db, county, year, run_no, &f.v[i]))
-			goto out;
+	if (write_changes(db, county, year, run_no, &f, &written, &closed))
+		goto out;
 	if (store_board_finish(db, county, year, run_no, stamp, newest) || db_commit(db))
 		goto out;
-	log_info("board county %d year %d: %d finding(s)", county, year, f.n);
+	log_info("board county %d year %d: %d finding(s), %d written, %d closed", county, year, f.n, written, closed);
 	rc = 0;
 out:
 	if (rc)
