@@ -36,6 +36,8 @@ SHARED_OBJ += $(O)/shared/quality.o
 LIBS_M = -lm
 # The validation board's rules (issue 13).
 SHARED_OBJ += $(O)/shared/board_rules.o
+# The de minimis 沿用 rule (issue 13, SPEC-2 §2d).
+SHARED_OBJ += $(O)/shared/carry.o
 # The stores (shared/store_*.c: all the SQL there is, by entity) as an archive, so that
 # each program links only the stores it calls.
 STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
@@ -63,6 +65,8 @@ BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
 UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input test_job test_report_status test_quality)
 # The validation board's rules (issue 13).
 UNIT_TESTS += $(O)/tests/test_board_rules
+# The de minimis 沿用 rule (issue 13).
+UNIT_TESTS += $(O)/tests/test_carry
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -111,6 +115,7 @@ $(O)/tests/test_job: $(O)/tests/unit/test_job.o $(O)/shared/job.o $(O)/shared/qu
 $(O)/tests/test_report_status: $(O)/tests/unit/test_report_status.o $(O)/shared/report_status.o
 $(O)/tests/test_quality: $(O)/tests/unit/test_quality.o $(O)/shared/quality.o
 $(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/board_rules.o $(O)/shared/decimal.o $(O)/shared/util.o
+$(O)/tests/test_carry: $(O)/tests/unit/test_carry.o $(O)/shared/carry.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)

@@ -235,6 +235,7 @@ static int edit_post(struct request *req, struct edit *e)
 	e->r.prev = &e->prev;   /* what 沿用 reuses */
 	if (report_from_form(req, &e->r, &e->f, e->in, &e->n) || edit_state(req, e))
 		return unavailable(req);
+	report_check_refrigerants(req, &e->f, &e->r, e->t);
 	if (saving && !*e->r.scope_text)
 		form_error(&e->f, "scope_text", "請填寫盤查範圍（必填）。");
 	if (saving && !req->session->has_contact)

@@ -366,12 +366,26 @@ static int notes_load(struct request *req, long long report_id, int no, struct n
 	       store_workflow_version_noted(&req->app->db, report_id, no, take_noted, &n->noted) ? -1 : 0;
 }
 
-static const struct store_report_noted *noted_find(const struct rows *r, const struct store_report_noted *key)
+/* The same source: part and item, and for a refrigerant its code (named field or extra row alike). */
+static int noted_source(const struct store_report_noted *a, const struct store_report_noted *b)
 {
-	const struct store_report_noted *v = r->v;
+	return a->part == b->part && !strcmp(a->item, b->item) && !strcmp(a->refrigerant, b->refrigerant);
+}
 
+/*
+ * Item `at` of list `from` in list r: the one of the same source, the k-th
+ * of its source in r for the k-th in `from` (an extra refrigerant row's
+ * line number moves when rows above it come or go; its code does not).
+ */
+static const struct store_report_noted *noted_find(const struct rows *r, const struct rows *from, int at)
+{
+	const struct store_report_noted *v = r->v, *f = from->v;
+	int k = 0;
+
+	for (int i = 0; i < at; i++)
+		k += noted_source(&f[i], &f[at]);
 	for (int i = 0; i < r->n; i++)
-		if (v[i].part == key->part && v[i].seq == key->seq && !strcmp(v[i].item, key->item))
+		if (noted_source(&v[i], &f[at]) && k-- == 0)
 			return &v[i];
 	return NULL;
 }
@@ -395,7 +409,7 @@ static const struct store_report_exclusion *ex_find(const struct rows *r, const 
 /*
  * The notation keys and the exclusions of versions a and b side by side: every
  * item or source either has, marked 新增 / 刪除 / 變更 / 未變更 (an exclusion is
- * matched by its name, an item by part, item and row).
+ * matched by its name, an item by part, item and refrigerant: noted_find).
  */
 static void render_notes(struct strbuf *o, int na, int nb, const struct notes *a, const struct notes *b)
 {
@@ -411,7 +425,7 @@ static void render_notes(struct strbuf *o, int na, int nb, const struct notes *a
 		strbuf_addf(o, "<table id=\"notes-table\"><thead><tr><th scope=\"col\">異動</th><th scope=\"col\">項目</th>"
 			    "<th scope=\"col\">第 %d 版</th><th scope=\"col\">第 %d 版</th></tr></thead><tbody>", na, nb);
 		for (int i = 0; i < a->noted.n; i++) {
-			const struct store_report_noted *m = noted_find(&b->noted, &an[i]);
+			const struct store_report_noted *m = noted_find(&b->noted, &a->noted, i);
 
 			strbuf_addf(o, "<tr><td>%s</td><td>", what[!m ? 1 : noted_same(&an[i], m) ? 3 : 2]);
 			report_noted_label(o, &an[i]);
@@ -425,7 +439,7 @@ static void render_notes(struct strbuf *o, int na, int nb, const struct notes *a
 			html(o, "</td></tr>");
 		}
 		for (int i = 0; i < b->noted.n; i++) {
-			if (noted_find(&a->noted, &bn[i]))
+			if (noted_find(&a->noted, &b->noted, i))
 				continue;
 			strbuf_addf(o, "<tr><td>%s</td><td>", what[0]);
 			report_noted_label(o, &bn[i]);

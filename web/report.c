@@ -95,6 +95,7 @@ static int load_item(void *ctx, const struct store_report_item *it)
 			p->ref_type[p->nref] = arena_strdup(c->a, it->refrigerant);
 			p->ref_qty[p->nref] = q;
 			quality_text(c->a, &it->q, &p->qref[p->nref]);
+			mark_text(c->a, &it->n, &p->mkref[p->nref]);
 			p->nref++;
 		}
 	} else if (k >= 0) {
@@ -322,44 +323,98 @@ const struct report_mark *report_mark_of(const struct report *r, int part, int i
 
 	if (item != CALC_REFRIGERANT)
 		return item >= 0 && item < CALC__MAX ? &rp->mk[item] : NULL;
+	if (seq >= REPORT_SEQ_EXTRA && seq < REPORT_SEQ_EXTRA + REPORT_EXTRA)
+		return &rp->mkref[seq - REPORT_SEQ_EXTRA];
 	return seq == REPORT_SEQ_R134A ? &rp->mk134a : seq == REPORT_SEQ_R410A ? &rp->mk410a : NULL;
 }
 
-/* The quantity text of a fixed item or named refrigerant of part p, or NULL. */
-static const char *qty_of(const struct report *r, int p, int item, int seq)
+const char *report_line_type(const struct report *r, int p, int item, int seq)
 {
 	const struct report_part *rp = &r->part[p];
 
 	if (item != CALC_REFRIGERANT)
-		return rp->qty[item];
-	return seq == REPORT_SEQ_R134A ? rp->r134a : seq == REPORT_SEQ_R410A ? rp->r410a : NULL;
+		return NULL;
+	if (seq == REPORT_SEQ_R134A)
+		return "R134a";
+	if (seq == REPORT_SEQ_R410A)
+		return "R410a";
+	if (seq >= REPORT_SEQ_EXTRA && seq < REPORT_SEQ_EXTRA + REPORT_EXTRA) {
+		const char *t = rp->ref_type[seq - REPORT_SEQ_EXTRA];
+
+		return t && *t ? t : NULL;
+	}
+	return NULL;
 }
 
-/* A fugitive line 沿用 may reuse: one extinguisher type or one named refrigerant, of the own part. */
-static int carriable(int part, int item, int seq)
+/* The fugitive items: an extinguisher type, or a refrigerant. */
+static int fugitive(int item)
 {
-	if (part != CALC_OWN)
-		return 0;
-	return item == CALC_EXT_CO2 || item == CALC_EXT_BC || item == CALC_EXT_KBC ||
-	       (item == CALC_REFRIGERANT && (seq == REPORT_SEQ_R134A || seq == REPORT_SEQ_R410A));
+	return item == CALC_EXT_CO2 || item == CALC_EXT_BC || item == CALC_EXT_KBC || item == CALC_REFRIGERANT;
 }
 
-int report_carry_source(const struct report *r, int part, int item, int seq, const char **qty, int *from)
+/* A line 沿用 may reuse: a fugitive line of the own part (a refrigerant row with its type). */
+static int carriable(const struct report *r, int part, int item, int seq)
+{
+	return part == CALC_OWN && fugitive(item) && (item != CALC_REFRIGERANT || report_line_type(r, part, item, seq));
+}
+
+/* The own part's fugitive lines of pv as the rule reads them (carry.h), with their quantity texts: how many. */
+#define CARRY_ROWS (3 + 2 + REPORT_EXTRA)
+static int carry_rows(const struct report *pv, struct carry_row *rows, const char **qty)
+{
+	const struct report_part *rp = &pv->part[CALC_OWN];
+	static const int ext[] = { CALC_EXT_CO2, CALC_EXT_BC, CALC_EXT_KBC };
+	int n = 0;
+
+#define ROW(it, ty, q, m) do { \
+		rows[n] = (struct carry_row){ .item = (it), .type = (ty), .has_quantity = (q) != NULL, .carried_from = (m).carried_from }; \
+		qty[n++] = (q); \
+	} while (0)
+	for (int i = 0; i < 3; i++)
+		ROW(ext[i], NULL, rp->qty[ext[i]], rp->mk[ext[i]]);
+	ROW(CALC_REFRIGERANT, "R134a", rp->r134a, rp->mk134a);
+	ROW(CALC_REFRIGERANT, "R410a", rp->r410a, rp->mk410a);
+	for (int i = 0; i < rp->nref; i++)
+		ROW(CALC_REFRIGERANT, rp->ref_type[i], rp->ref_qty[i], rp->mkref[i]);
+#undef ROW
+	return n;
+}
+
+/* What the own part's source (item, type) of r could reuse from r->prev. */
+static enum carry_source carry_of(const struct report *r, int item, const char *type, const char **qty, int *from)
 {
 	const struct report *pv = r->prev;
-	const struct report_mark *m;
+	struct carry_row rows[CARRY_ROWS];
+	const char *q[CARRY_ROWS];
+	enum carry_source rc;
+	int i;
 
 	*qty = NULL;
 	*from = 0;
-	if (!carriable(part, item, seq) || !pv || !pv->id || pv->year != r->year - 1)
-		return 0;
-	*qty = qty_of(pv, part, item, seq);
-	m = report_mark_of(pv, part, item, seq);
-	if (!*qty || !m || m->key)
-		return 0;
-	/* The last real quantity: the year before's own, or the one it carried itself. */
-	*from = m->carried_from ? m->carried_from : pv->year;
-	return r->year - *from > REPORT_CARRY_YEARS ? 2 : 1;
+	if (!pv || !pv->id)
+		return CARRY_NONE;
+	rc = carry_find(rows, carry_rows(pv, rows, q), item, type, pv->year, r->year, &i, from);
+	if (i >= 0)
+		*qty = q[i];
+	return rc;
+}
+
+enum carry_source report_carry_source(const struct report *r, int part, int item, int seq, const char **qty, int *from)
+{
+	*qty = NULL;
+	*from = 0;
+	if (!carriable(r, part, item, seq))
+		return CARRY_NONE;
+	return carry_of(r, item, report_line_type(r, part, item, seq), qty, from);
+}
+
+enum carry_source report_carry_refrigerant(const struct report *r, const char *type, const char **qty, int *from)
+{
+	*qty = NULL;
+	*from = 0;
+	if (!type || !*type)
+		return CARRY_NONE;
+	return carry_of(r, CALC_REFRIGERANT, type, qty, from);
 }
 
 static const char *const mark_names[] = { "NE", "IE", NULL };
@@ -397,17 +452,22 @@ static void mark_from_form(struct request *req, struct form *f, struct report *r
 			form_error(f, tname, !strcmp(m->key, "NE") ? "標示 NE（未估算）時，請填寫未估算的原因。"
 								 : "標示 IE（已包含於他處）時，請註明包含於何處。");
 	}
-	if (!carriable(p, item, seq) || form_read_one(req, &ck, &c, f) || !c.i)
+	if (p != CALC_OWN || !fugitive(item) || form_read_one(req, &ck, &c, f) || !c.i)
 		return;
 	m->carry = 1;
+	if (!carriable(r, p, item, seq))
+		return;   /* an extra row without its type: rows_from_form says so beside the type */
 	rc = report_carry_source(r, p, item, seq, &src, &from);
 	if (m->key) {
 		form_error(f, fld, "沿用的項目不可同時標示 NE 或 IE。");
-	} else if (rc == 0) {
+	} else if (rc == CARRY_NONE) {
 		form_error(f, fld, "前一年度沒有此項的實際數量可沿用，請填寫數量。");
-	} else if (rc == 2) {
+	} else if (rc == CARRY_THIRD_YEAR) {
 		form_error(f, fld, arena_printf(a, "此項已連續沿用兩年（%d 年的數量），本年度須填寫實際數量"
 					       "（環境部 114 年 12 月 19 日環部氣字第1149114687號）。", from));
+	} else if (rc == CARRY_AMBIGUOUS) {
+		form_error(f, fld, arena_printf(a, "前一年度有多列冷媒 %s 的數量，無法判定沿用哪一列，請填寫實際數量。",
+					       report_line_type(r, p, item, seq)));
 	} else {
 		dec_t d;
 
@@ -473,8 +533,13 @@ static void fixed_from_form(struct request *req, struct report *r, struct report
 		quality_from_form(req, f, arena_printf(a, "%s_ref_R410a", pk), dq, CALC_REFRIGERANT, &rp->q410a);
 }
 
-/* The extra refrigerant rows and the 其他能源 rows of part p (blank rows dropped). */
-static void rows_from_form(struct request *req, struct report_part *rp, int p, struct form *f,
+/*
+ * The extra refrigerant rows and the 其他能源 rows of part p (blank rows
+ * dropped).  A refrigerant row is its type with a quantity, with NE / IE
+ * and its text (no quantity), or with 沿用 (the year before's quantity of
+ * the same refrigerant).
+ */
+static void rows_from_form(struct request *req, struct report *r, struct report_part *rp, int p, struct form *f,
 			   const struct report_defaults *dq, struct calc_input *in, int *n)
 {
 	struct arena *a = &req->arena;
@@ -487,20 +552,28 @@ static void rows_from_form(struct request *req, struct report_part *rp, int p, s
 		const char *qname = arena_printf(a, "%s_ref_qty_%d", pk, i);
 		const char *type = field_text(req, f, tname, 16);
 		const char *qty = field_qty(req, f, qname, CALC_MAX_REFRIGERANT, "公斤", &q, &ok);
+		int j = rp->nref;
+		struct report_mark *m = &rp->mkref[j];
 
-		if (!*type && !qty)
+		/* The type first: 沿用 reuses the year before's row of the same refrigerant. */
+		rp->ref_type[j] = type;
+		mark_from_form(req, f, r, p, qname, CALC_REFRIGERANT, REPORT_SEQ_EXTRA + j, &qty, &q, &ok, m);
+		if (!*type && !qty && !m->key && !m->text && !m->carry) {
+			rp->ref_type[j] = NULL;
 			continue;
+		}
 		if (!*type) {
-			form_error(f, tname, "請選擇冷媒型號。");
+			if (!form_error_of(f, tname))
+				form_error(f, tname, "請選擇冷媒型號。");
 		} else if (ok) {
-			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_EXTRA + rp->nref, type, q);
-		} else if (!qty) {
-			form_error(f, qname, "請填寫補充量（公斤）。");
+			add_input(in, n, CALC_REFRIGERANT, (enum calc_part)p, REPORT_SEQ_EXTRA + j, type, q);
+		} else if (!qty && !m->key && !form_error_of(f, qname)) {
+			/* A type alone: NO would be a blank row; a line not estimated or included elsewhere says so. */
+			form_error(f, qname, "請填寫補充量（公斤）；未估算或已包含於他處時，請於下方標示 NE／IE。");
 		}
 		if (qty)
-			quality_from_form(req, f, qname, dq, CALC_REFRIGERANT, &rp->qref[rp->nref]);
-		rp->ref_type[rp->nref] = type;
-		rp->ref_qty[rp->nref] = qty;
+			quality_from_form(req, f, qname, dq, CALC_REFRIGERANT, &rp->qref[j]);
+		rp->ref_qty[j] = qty;
 		rp->nref++;
 	}
 	for (int i = 1; i <= REPORT_EXTRA; i++) {
@@ -519,24 +592,54 @@ static void rows_from_form(struct request *req, struct report_part *rp, int p, s
 	}
 }
 
-/* "One source type": at most one carried line a report; a second (and any after it) gets the message. */
+/* How many rows of the own part of r are refrigerant `type` (named fields and extra rows, filled or marked). */
+static int rows_of_type(const struct report *r, const char *type)
+{
+	const struct report_part *rp = &r->part[CALC_OWN];
+	int n = 0;
+
+	if (!strcmp(type, "R134a") && (rp->r134a || rp->mk134a.key))
+		n++;
+	if (!strcmp(type, "R410a") && (rp->r410a || rp->mk410a.key))
+		n++;
+	for (int i = 0; i < rp->nref; i++)
+		if (rp->ref_type[i] && !strcmp(rp->ref_type[i], type))
+			n++;
+	return n;
+}
+
+/*
+ * "One source type": at most one carried line a report (named fields and
+ * extra rows alike); a second (and any after it) gets the message.  A
+ * carried refrigerant is its type's only row: another row of it (a real
+ * figure, an NE) would leave the type half carried.
+ */
 static void one_carry(struct request *req, const struct report *r, struct form *f)
 {
 	int seen = 0;
 
 	for (int p = 0; p < CALC_PART__MAX; p++)
-		for (int k = 0; k < CALC__MAX; k++)
-			for (int seq = 0; seq <= (k == CALC_REFRIGERANT ? REPORT_SEQ_R410A : 0); seq++) {
+		for (int k = 0; k < CALC__MAX; k++) {
+			int nseq = k == CALC_REFRIGERANT ? REPORT_SEQ_EXTRA + r->part[p].nref : 1;
+
+			for (int seq = 0; seq < nseq; seq++) {
 				const struct report_mark *m = report_mark_of(r, p, k, seq);
 				const struct calc_line l = { .part = (enum calc_part)p, .item = (enum calc_item)k, .seq = seq };
+				const char *type = report_line_type(r, p, k, seq);
 
-				if (k == CALC_REFRIGERANT && seq == 0)
+				if (!m || !m->carried_from)
 					continue;
-				if (!m || !m->carried_from || seen++ == 0)
+				if (seen++ == 0) {
+					if (type && rows_of_type(r, type) > 1)
+						form_error(f, report_line_field(&req->arena, &l),
+							   arena_printf(&req->arena, "沿用的冷媒 %s 在本報表僅能有一列：請合併為一列，"
+									"或取消沿用並填寫實際數量。", type));
 					continue;
+				}
 				form_error(f, report_line_field(&req->arena, &l),
 					   "每份報表僅能有一項排放源沿用（一種冷媒或一種滅火器）；此項請填寫實際數量。");
 			}
+		}
 }
 
 /* 排除之排放源: name and reason, both required on a row that has either (blank rows dropped). */
@@ -577,13 +680,14 @@ int report_check_carry(struct request *req, struct form *f, const struct report 
 			continue;
 		dec_format_grouped(l->kg, b, sizeof(b));
 		dec_format_grouped(res->total[CALC_OWN], t, sizeof(t));
-		/* Exact integers: kg < 5 t, and kg / own < 0.05 % i.e. kg × 10000 < own × 5 (kg < 5e6 milli first: no overflow). */
-		if (kg >= REPORT_CARRY_MAX_MILLI) {
+		switch (carry_check(kg, own)) {
+		case CARRY_UNDER:
+			continue;
+		case CARRY_OVER_TONNES:
 			form_error(f, report_line_field(&req->arena, l),
 				   arena_printf(&req->arena, "沿用僅限排放量未達 5 公噸 CO₂e 的排放源：此項 %s kgCO₂e，請填寫實際數量。", b));
 			return 1;
-		}
-		if (kg * 10000 >= own * 5) {
+		case CARRY_OVER_SHARE:
 			form_error(f, report_line_field(&req->arena, l),
 				   arena_printf(&req->arena, "沿用僅限排放量未達本年度總排放量 0.05 %% 的排放源：此項 %s kgCO₂e，"
 						"總排放量（不含委外）%s kgCO₂e，請填寫實際數量。", b, t));
@@ -591,6 +695,18 @@ int report_check_carry(struct request *req, struct form *f, const struct report 
 		}
 	}
 	return 0;
+}
+
+void report_check_refrigerants(struct request *req, struct form *f, const struct report *r, const struct calc_table *t)
+{
+	for (int p = 0; p < CALC_PART__MAX; p++)
+		for (int i = 0; i < r->part[p].nref; i++) {
+			const char *type = r->part[p].ref_type[i];
+			const char *tname = arena_printf(&req->arena, "%s_ref_type_%d", calc_part_keys[p], i + 1);
+
+			if (type && *type && !calc_refrigerant_get(t, type) && !form_error_of(f, tname))
+				form_error(f, tname, "請從清單選擇冷媒型號。");
+		}
 }
 
 int report_from_form(struct request *req, struct report *r, struct form *f, struct calc_input *in, int *n)
@@ -610,7 +726,7 @@ int report_from_form(struct request *req, struct report *r, struct form *f, stru
 
 		memset(rp, 0, sizeof(*rp));
 		fixed_from_form(req, r, rp, p, f, r->dq, in, n);
-		rows_from_form(req, rp, p, f, r->dq, in, n);
+		rows_from_form(req, r, rp, p, f, r->dq, in, n);
 	}
 	one_carry(req, r, f);
 	exclusions_from_form(req, r, f);

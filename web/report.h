@@ -3,6 +3,7 @@
 #define CITYINV_REPORT_H
 
 #include "calc.h"
+#include "carry.h"
 #include "form.h"
 #include "request.h"
 #include "store_report.h"
@@ -15,13 +16,6 @@
 
 #define REPORT_EXCLUSIONS 20 /* at most this many excluded sources a report (SPEC-2 §2d) */
 
-/*
- * The de minimis 沿用 (SPEC-2 §2d): a carried line's kgCO2e must be under
- * 5 tCO2e and under 0.05 % of the agency's own total of the year, exactly:
- * kg_milli < REPORT_CARRY_MAX_MILLI and kg_milli * 10000 < own_total_milli * 5.
- */
-#define REPORT_CARRY_MAX_MILLI 5000000LL
-#define REPORT_CARRY_YEARS 2  /* carried for at most this many consecutive years */
 
 /* The largest revision a report can have (reports.revision is an INT UNSIGNED). */
 #define REPORT_REVISION_MAX 4294967295LL
@@ -78,8 +72,8 @@ struct report_part {
 	const char *ref_type[REPORT_EXTRA], *ref_qty[REPORT_EXTRA];
 	/* The quality of each line: fixed items, R134a, R410a, the extra refrigerant rows. */
 	struct report_quality qk[CALC__MAX], q134a, q410a, qref[REPORT_EXTRA];
-	/* NE / IE / 沿用 of the fixed items and the two named refrigerants. */
-	struct report_mark mk[CALC__MAX], mk134a, mk410a;
+	/* NE / IE / 沿用 of the fixed items, the two named refrigerants and the extra refrigerant rows. */
+	struct report_mark mk[CALC__MAX], mk134a, mk410a, mkref[REPORT_EXTRA];
 	int nother;
 	const char *other_name[REPORT_EXTRA], *other_unit[REPORT_EXTRA], *other_qty[REPORT_EXTRA];
 };
@@ -153,6 +147,13 @@ int report_from_form(struct request *req, struct report *r, struct form *f,
 		     struct calc_input *in, int *n);
 
 /*
+ * The extra refrigerant rows' types against the factor table t (a marked
+ * row has no line for calc_compute() to refuse): a code t does not know
+ * gets its message beside the row's type.
+ */
+void report_check_refrigerants(struct request *req, struct form *f, const struct report *r, const struct calc_table *t);
+
+/*
  * The report bound (calc_over_limit()): when a part's total is above
  * CALC_REPORT_MAX_KG, puts the message beside the field of that part's
  * largest line and returns 1; else 0.
@@ -169,14 +170,25 @@ int report_check_carry(struct request *req, struct form *f, const struct report 
 		       const struct calc_result *res);
 
 /*
- * What 沿用 could reuse for the line (part, item, seq) of r, from r->prev:
- * 1 with *qty (text) and *from (the year of the real figure), 2 when that
- * would be a third consecutive year (*from set), 0 none (not a fugitive
- * line of the own part, or no figure the year before).
+ * What 沿用 could reuse for the line (part, item, seq) of r, from r->prev
+ * (carry.h: a refrigerant by its code, named field or extra row alike):
+ * CARRY_OK with *qty (text) and *from (the year of the real figure),
+ * CARRY_THIRD_YEAR (*from set), CARRY_AMBIGUOUS (two rows of that
+ * refrigerant the year before), CARRY_NONE (not a fugitive line of the own
+ * part, an extra row without a type, or no figure the year before).
  */
-int report_carry_source(const struct report *r, int part, int item, int seq, const char **qty, int *from);
+enum carry_source report_carry_source(const struct report *r, int part, int item, int seq, const char **qty, int *from);
+/* The same for a refrigerant of code `type` in the own part of r. */
+enum carry_source report_carry_refrigerant(const struct report *r, const char *type, const char **qty, int *from);
 
-/* The mark of a fixed item or named refrigerant (part, item, seq) of r, or NULL for other lines. */
+/*
+ * The refrigerant code of line (part, item, seq) of r: "R134a", "R410a", an
+ * extra row's type (report_from_form sets it before the row's mark is read);
+ * NULL when not a refrigerant or the row has no type.
+ */
+const char *report_line_type(const struct report *r, int part, int item, int seq);
+
+/* The mark of a fixed item, named refrigerant or extra refrigerant row (part, item, seq) of r, or NULL for other lines. */
 const struct report_mark *report_mark_of(const struct report *r, int part, int item, int seq);
 
 /* The quality values typed for line l (by part, item, seq), or NULL. */

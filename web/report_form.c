@@ -227,10 +227,55 @@ static void field_error_p(struct strbuf *o, const char *name, const char *err)
 }
 
 /*
- * Beside a fixed item's or named refrigerant's quantity (field fld): the
- * 沿用 box when the year before has a real figure to reuse (or why not, in
- * a third year), and the NE / IE mark with its reason or place.  Read-only:
- * what is stored, as text.
+ * For an extra refrigerant row with no type yet (the own part): what the
+ * year before's extra rows could give, "R22 2 公斤（2018 年）、…", or NULL.
+ * Without a script the box cannot follow the type chosen, so the row offers
+ * 沿用 of the type it will be given; report_from_form checks it then.
+ */
+static const char *carry_offers(struct request *req, const struct report *r)
+{
+	const struct report *pv = r->prev;
+	struct strbuf o = STRBUF_INIT;
+	const char *out = NULL;
+
+	for (int i = 0; pv && pv->id && i < pv->part[CALC_OWN].nref; i++) {
+		const char *type = pv->part[CALC_OWN].ref_type[i], *qty;
+		int from, seen = 0;
+
+		for (int j = 0; j < i; j++)
+			seen |= !strcmp(pv->part[CALC_OWN].ref_type[j], type);
+		if (seen || report_carry_refrigerant(r, type, &qty, &from) != CARRY_OK)
+			continue;
+		strbuf_addf(&o, "%s%s %s 公斤（%d 年）", o.len ? "、" : "", type, qty, from);
+	}
+	if (o.len)
+		out = arena_strdup(&req->arena, o.buf);
+	strbuf_release(&o);
+	return out;
+}
+
+/* The 沿用 box (id and name cname) with its label's text. */
+static void carry_box(struct strbuf *o, const char *cname, int checked, const char *label)
+{
+	html(o, "<p class=\"carry\"><input type=\"checkbox\" id=\"f-");
+	html_attr(o, cname);
+	html(o, "\" name=\"");
+	html_attr(o, cname);
+	html(o, "\" value=\"1\"");
+	if (checked)
+		html(o, " checked");
+	html(o, "> <label for=\"f-");
+	html_attr(o, cname);
+	html(o, "\">");
+	html_txt(o, label);
+	html(o, "</label></p>");
+}
+
+/*
+ * Beside a fixed item's, named refrigerant's or extra refrigerant row's
+ * quantity (field fld): the 沿用 box when the year before has a real figure
+ * to reuse (or why not, in a third year), and the NE / IE mark with its
+ * reason or place.  Read-only: what is stored, as text.
  */
 static void mark_block(struct request *req, const struct form *f, const struct report *r, int p, const char *fld, int item,
 		       int seq, const struct report_mark *m, int ro)
@@ -239,7 +284,7 @@ static void mark_block(struct request *req, const struct form *f, const struct r
 	struct arena *a = &req->arena;
 	const char *mname = arena_printf(a, "%s_mark", fld), *tname = arena_printf(a, "%s_mark_text", fld);
 	const char *cname = arena_printf(a, "%s_carry", fld), *src = NULL, *merr = form_error_of(f, mname);
-	const char *unit = item == CALC_REFRIGERANT ? "公斤" : calc_items[item].unit;
+	const char *unit = item == CALC_REFRIGERANT ? "公斤" : calc_items[item].unit, *offers;
 	int from = 0, rc = ro ? 0 : report_carry_source(r, p, item, seq, &src, &from);
 
 	if (ro) {
@@ -261,23 +306,18 @@ static void mark_block(struct request *req, const struct form *f, const struct r
 		}
 		return;
 	}
-	if (rc == 1) {
-		html(o, "<p class=\"carry\"><input type=\"checkbox\" id=\"f-");
-		html_attr(o, cname);
-		html(o, "\" name=\"");
-		html_attr(o, cname);
-		html(o, "\" value=\"1\"");
-		if (m->carry)
-			html(o, " checked");
-		html(o, "> <label for=\"f-");
-		html_attr(o, cname);
-		strbuf_addf(o, "\">沿用 %d 年數量（", from);
-		html_txt(o, src);
-		html(o, " ");
-		html_txt(o, unit);
-		html(o, "；微量排放源，限一項、最多連續兩年）</label></p>");
-	} else if (rc == 2) {
+	if (rc == CARRY_OK) {
+		carry_box(o, cname, m->carry, arena_printf(a, "沿用 %d 年數量（%s %s；微量排放源，限一項、最多連續兩年）", from, src, unit));
+	} else if (rc == CARRY_THIRD_YEAR) {
 		strbuf_addf(o, "<p class=\"muted carry-ended\">此項已連續沿用兩年（%d 年的數量），本年度須填寫實際數量。</p>", from);
+	} else if (rc == CARRY_AMBIGUOUS) {
+		html(o, "<p class=\"muted carry-ended\">前一年度有多列冷媒 ");
+		html_txt(o, report_line_type(r, p, item, seq));
+		html(o, " 的數量，無法判定沿用哪一列，本年度須填寫實際數量。</p>");
+	} else if (p == CALC_OWN && item == CALC_REFRIGERANT && seq >= REPORT_SEQ_EXTRA && !report_line_type(r, p, item, seq) &&
+		   (offers = carry_offers(req, r)) != NULL) {
+		carry_box(o, cname, m->carry, arena_printf(a, "沿用前一年度同型號冷媒的數量（請於上方選擇型號；可沿用：%s；"
+							   "微量排放源，限一項、最多連續兩年）", offers));
 	}
 	html(o, "<details class=\"mark\" id=\"mark-");
 	html_attr(o, fld);
@@ -366,6 +406,7 @@ static void render_part(struct request *req, const struct form *f, const struct 
 		}
 		html(o, "</div></div>");
 		qty_field(req, f, qn, arena_printf(a, "其他冷媒 %d 補充", i + 1), i < rp->nref ? rp->ref_qty[i] : NULL, "公斤", NULL, ro);
+		mark_block(req, f, r, p, qn, CALC_REFRIGERANT, REPORT_SEQ_EXTRA + i, &rp->mkref[i], ro);
 		if (i < rp->nref && rp->ref_qty[i])
 			quality_block(req, f, r, qn, CALC_REFRIGERANT, &rp->qref[i], arena_printf(a, "其他冷媒 %d", i + 1), ro);
 	}
@@ -901,8 +942,11 @@ const char *report_form_warning(const struct report *r)
 	for (int k = 0; k < CALC__MAX; k++)
 		if (k != CALC_ELECTRICITY && k != CALC_REFRIGERANT && p->qty[k])
 			other = 1;
-	if (p->r134a || p->r410a || p->nref)
+	if (p->r134a || p->r410a)
 		other = 1;
+	for (int i = 0; i < p->nref; i++)
+		if (p->ref_qty[i])   /* an NE / IE row is not a figure */
+			other = 1;
 	if (!other)
 		return NULL;
 	if (!p->qty[CALC_ELECTRICITY] ||

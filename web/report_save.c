@@ -109,10 +109,14 @@ static void flatten(struct arena *a, const struct report *r, struct flat *fl)
 		flat_quality(a, fl, arena_printf(a, "%s.R410a", pk), arena_printf(a, "%s 冷媒R410a", pl), &rp->q410a);
 		flat_mark(a, fl, arena_printf(a, "%s.R410a", pk), arena_printf(a, "%s 冷媒R410a", pl), &rp->mk410a);
 		for (int i = 0; i < rp->nref; i++) {
-			flat_add(fl, arena_printf(a, "%s.ref%d", pk, i + 1), arena_printf(a, "%s 其他冷媒 %d", pl, i + 1),
-				 arena_printf(a, "%s %s 公斤", rp->ref_type[i], rp->ref_qty[i] ? rp->ref_qty[i] : ""));
-			flat_quality(a, fl, arena_printf(a, "%s.ref%d", pk, i + 1), arena_printf(a, "%s 其他冷媒 %d", pl, i + 1),
-				     &rp->qref[i]);
+			const char *key = arena_printf(a, "%s.ref%d", pk, i + 1), *label = arena_printf(a, "%s 其他冷媒 %d", pl, i + 1);
+
+			/* An NE / IE row is its type alone. */
+			flat_add(fl, key, label, rp->ref_qty[i] ? arena_printf(a, "%s %s 公斤", rp->ref_type[i], rp->ref_qty[i])
+							       : rp->ref_type[i]);
+			flat_quality(a, fl, key, label, &rp->qref[i]);
+			/* The mark's label names the type: the trail reads "不含委外 其他冷媒 1（R22） 註記". */
+			flat_mark(a, fl, key, arena_printf(a, "%s（%s）", label, rp->ref_type[i]), &rp->mkref[i]);
 		}
 		for (int i = 0; i < rp->nother; i++)
 			flat_add(fl, arena_printf(a, "%s.other%d", pk, i + 1), arena_printf(a, "%s 其他能源 %d", pl, i + 1),
@@ -204,7 +208,7 @@ static int write_items(struct db *db, long long rid, const struct report *r)
 					 &rp->mk410a);
 		for (int i = 0; i < rp->nref && !rc; i++)
 			rc = insert_item(db, rid, p, "refrigerant", REPORT_SEQ_EXTRA + i, rp->ref_type[i], NULL, NULL, rp->ref_qty[i],
-					 &rp->qref[i], NULL);
+					 &rp->qref[i], &rp->mkref[i]);
 		for (int i = 0; i < rp->nother && !rc; i++)
 			rc = insert_item(db, rid, p, "other", i + 1, NULL, rp->other_name[i], rp->other_unit[i], rp->other_qty[i], NULL,
 					 NULL);

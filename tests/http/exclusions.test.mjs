@@ -24,15 +24,17 @@ after(() => {
   sql(`UPDATE agencies SET contact_name = ${v(contact[0])}, contact_phone = ${v(contact[1])}, contact_email = ${v(contact[2])} WHERE code = '${CODE}'`);
 });
 
-// The year before: electricity and a real 3 kg CO₂ extinguisher refill (and 1 kg R134a), as saved then.
-function seedPrev({ ext = 3000, carriedFrom = null, r134a = 1000 } = {}) {
+// The year before: electricity and a real 3 kg CO₂ extinguisher refill (and 1 kg R134a), as saved then;
+// extra: its extra refrigerant rows, [type, quantity in thousandths, carried_from or null] each (seq 10, 11, …).
+function seedPrev({ ext = 3000, carriedFrom = null, r134a = 1000, extra = [] } = {}) {
   sql(`DELETE FROM reports WHERE agency_id = ${AG} AND year = ${Y - 1}`);
   sql(`INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, updated_by)
        SELECT ${AG}, ${Y - 1}, 1, 1, '辦公廳舍', 0, 0, id FROM accounts WHERE agency_id = ${AG} LIMIT 1`);
+  const rows = extra.map(([type, q, from], i) => `, (${report(Y - 1)}, 'own', 'refrigerant', ${10 + i}, '${type}', ${q}, ${from ?? 'NULL'})`);
   sql(`INSERT INTO report_items (report_id, part, item, seq, refrigerant, quantity_milli, carried_from) VALUES
        (${report(Y - 1)}, 'own', 'electricity', 0, NULL, 20000000, NULL),
        (${report(Y - 1)}, 'own', 'ext_co2', 0, NULL, ${ext}, ${carriedFrom ?? 'NULL'}),
-       (${report(Y - 1)}, 'own', 'refrigerant', 1, 'R134a', ${r134a}, NULL)`);
+       (${report(Y - 1)}, 'own', 'refrigerant', 1, 'R134a', ${r134a}, NULL)${rows.join('')}`);
 }
 
 async function form(c) {
@@ -238,4 +240,175 @@ test('沿用 refused at or over 0.05 % of the year\'s own total, at or over 5 tC
   assert.equal(r.status, 400, 'nothing to reuse for the BC extinguisher');
   assert.match(r.text, /前一年度沒有此項的實際數量可沿用，請填寫數量/);
   assert.equal(snapshot(), b2, 'nothing written by any of them');
+});
+
+// ---- The extra refrigerant rows (其他冷媒型號 n): NE / IE and 沿用 as on the named fields. ----
+
+// The type selected in the select of extra row `name` (own_ref_type_1), or undefined.
+const typeOf = (html, name) => (html.split(`id="f-${name}"`)[1]?.split('</select>')[0].match(/<option value="([^"]*)" selected>/) || [])[1];
+
+test('NE / IE on an extra refrigerant row: its type with the mark and no quantity is a row; stored, shown, audited, listed; refusals beside the field', async () => {
+  seedPrev();
+  const c = await login('Z', CODE);
+  const before = snapshot();
+  let r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1_mark: 'IE', own_ref_qty_1_mark_text: '' });
+  assert.equal(r.status, 400);
+  assert.match(errorOf(r.text, 'own_ref_qty_1_mark_text') || '', /標示 IE（已包含於他處）時，請註明包含於何處/, errors(r.text));
+  assert.equal(typeOf(r.text, 'own_ref_type_1'), 'R22', 'the type comes back');
+  assert.match(r.text.split('id="mark-own_ref_qty_1"')[1] || '', /^ open>[\s\S]*?<option value="IE" selected>IE 已包含於他處<\/option>/, 'the mark comes back, open');
+
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R404A', own_ref_qty_1: '2', own_ref_qty_1_mark: 'NE', own_ref_qty_1_mark_text: '未查得' });
+  assert.equal(r.status, 400, 'a mark with a quantity');
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /已填寫數量的項目不可同時標示 NE 或 IE/);
+  assert.match(r.text, /name="own_ref_qty_1_mark_text" type="text" value="未查得"/, 'the reason comes back');
+
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R32' });
+  assert.equal(r.status, 400, 'a type alone (neither quantity nor mark)');
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /請填寫補充量（公斤）；未估算或已包含於他處時，請於下方標示 NE／IE/);
+  r = await post(c, { own_electricity: '20000', own_ref_qty_1_mark: 'NE', own_ref_qty_1_mark_text: '未查得' });
+  assert.equal(r.status, 400, 'a mark without a type');
+  assert.match(r.text, /請選擇冷媒型號。/);
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R999', own_ref_qty_1_mark: 'NE', own_ref_qty_1_mark_text: '未查得' });
+  assert.equal(r.status, 400, 'a type the list does not have (no line for the calculation to refuse)');
+  assert.match(r.text, /請從清單選擇冷媒型號。/);
+  assert.equal(snapshot(), before, 'nothing written by any of them');
+
+  const fields = { own_electricity: '20000', own_ref_type_1: 'R404A', own_ref_qty_1: '2',
+    own_ref_type_2: 'R22', own_ref_qty_2_mark: 'NE', own_ref_qty_2_mark_text: '冰水主機停用、未查得補充紀錄',
+    outsourced_ref_type_1: 'R32', outsourced_ref_qty_1_mark: 'IE', outsourced_ref_qty_1_mark_text: '併入縣府大樓冷媒' };
+  r = await post(c, fields);
+  assert.equal(r.status, 303, errors(r.text));
+  assert.deepEqual(sql(`SELECT part, seq, refrigerant, IFNULL(quantity_milli, '-'), IFNULL(notation, '-'), IFNULL(notation_text, '-')
+      FROM report_items WHERE report_id = ${report()} AND item = 'refrigerant' ORDER BY part, seq`), [
+    ['own', '10', 'R404A', '2000', '-', '-'],
+    ['own', '11', 'R22', '-', 'NE', '冰水主機停用、未查得補充紀錄'],
+    ['outsourced', '10', 'R32', '-', 'IE', '併入縣府大樓冷媒'],
+  ], 'the marked rows stored with their type, without quantity');
+  assert.equal(sql(`SELECT COUNT(*) FROM report_lines WHERE report_id = ${report()}`)[0][0], '2', 'electricity and R404A: a marked row has no line');
+
+  const v = await c.get(`/report/view?year=${Y}`);
+  assert.match(v.text, /id="mark-own_ref_qty_2"><span class="status s1">NE<\/span> 未估算，原因：冰水主機停用、未查得補充紀錄<\/p>/, 'the view');
+  assert.match(v.text, /id="mark-outsourced_ref_qty_1"><span class="status s1">IE<\/span> 已包含於：併入縣府大樓冷媒<\/p>/);
+  const f = await form(c);
+  assert.equal(typeOf(f.page.text, 'own_ref_type_2'), 'R22', 'the form loads the row back with its type');
+  assert.match(f.page.text.split('id="mark-own_ref_qty_2"')[1] || '', /^ open>[\s\S]*?<option value="NE" selected>[\s\S]*?value="冰水主機停用、未查得補充紀錄"/,
+    'and its mark, open');
+
+  const h = (await c.get(`/report/history?year=${Y}`)).text;
+  assert.match(h, /<td>不含委外 其他冷媒 2<\/td><td><\/td><td>R22<\/td>/, 'the row in the trail: its type alone');
+  assert.match(h, /<td>不含委外 其他冷媒 2（R22） 註記<\/td><td><\/td><td>NE：冰水主機停用、未查得補充紀錄<\/td>/, 'its mark, named by its type');
+  assert.match(h, /<td>委外 其他冷媒 1（R32） 註記<\/td><td><\/td><td>IE：併入縣府大樓冷媒<\/td>/);
+
+  const inv = (await (await login('Z', 'TEAM')).get(`/team/inventory?year=${Y}`)).text;
+  const name = sql(`SELECT name FROM agencies WHERE code = '${CODE}'`)[0][0];
+  assert.match(inv, new RegExp(`<tr><td>${name}</td><td>冷媒 R22</td><td>NE：冰水主機停用、未查得補充紀錄</td></tr>`), 'the team\'s list names the type');
+  assert.match(inv, new RegExp(`<tr><td>${name}</td><td>委外 冷媒 R32</td><td>IE：併入縣府大樓冷媒</td></tr>`));
+});
+
+test('沿用 on an extra row: the year before\'s row of the same refrigerant, wherever it was; saved, flagged, shown with its year', async () => {
+  seedPrev({ extra: [['R404A', 500, null], ['R22', 2000, null]] });
+  const c = await login('Z', CODE);
+  let f = await form(c);
+  // This year's stored rows (the test before): R404A on row 1, R22 (NE) on row 2; rows 3 and 4 are blank.
+  assert.match(f.page.text, /<label for="f-own_ref_qty_1_carry">沿用 2018 年數量（0\.5 公斤；/, 'a row with its type offers its own');
+  assert.match(f.page.text, /<label for="f-own_ref_qty_3_carry">沿用前一年度同型號冷媒的數量（請於上方選擇型號；可沿用：R404A 0\.5 公斤（2018 年）、R22 2 公斤（2018 年）；/,
+    'a row without its type yet offers the types the year before can give');
+  assert.doesNotMatch(f.page.text, /f-outsourced_ref_qty_1_carry/, 'not in the outsourced part');
+  // R22 on the first row this year: the year before's second extra row.
+  let r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 303, errors(r.text));
+  assert.deepEqual(sql(`SELECT seq, refrigerant, quantity_milli, carried_from FROM report_items WHERE report_id = ${report()} AND item = 'refrigerant'`),
+    [['10', 'R22', '2000', '2018']], 'the quantity reused, with the year it came from');
+  assert.deepEqual(sql(`SELECT seq, quantity_milli FROM report_lines WHERE report_id = ${report()} AND item = 'refrigerant'`), [['10', '2000']],
+    'computed as any line');
+  const v = await c.get(`/report/view?year=${Y}`);
+  assert.match(v.text, /id="carried-own_ref_qty_1"><span class="status s2">沿用<\/span> 沿用 2018 年數量/);
+  assert.match(v.text, /id="carried-line-own_ref_qty_1">沿用 2018 年<\/span>/, 'flagged in the lines table');
+  f = await form(c);
+  assert.match(f.page.text, /<input type="checkbox" id="f-own_ref_qty_1_carry" name="own_ref_qty_1_carry" value="1" checked> <label for="f-own_ref_qty_1_carry">沿用 2018 年數量（2 公斤；/,
+    'the form: the row\'s own offer, ticked');
+  assert.match((await c.get(`/report/history?year=${Y}`)).text, /<td>不含委外 其他冷媒 1（R22） 沿用<\/td><td><\/td><td>沿用 2018 年數量<\/td>/, 'in the trail');
+  const inv = (await (await login('Z', 'TEAM')).get(`/team/inventory?year=${Y}`)).text;
+  assert.match(inv, /<td>冷媒 R22<\/td><td>沿用 2018 年數量 2\.000<\/td>/, 'the team\'s list');
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1: '2', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 303, `saved again with the reused quantity in the field (${errors(r.text)})`);
+
+  // The named field and the extra rows are one source: an extra R410a row the year before is what R410a reuses.
+  seedPrev({ extra: [['R410a', 1500, null]] });
+  assert.match((await form(c)).page.text, /<label for="f-own_ref_R410a_carry">沿用 2018 年數量（1\.5 公斤；/);
+  r = await post(c, { own_electricity: '30000000', own_ref_R410a_carry: '1' });   // 1.5 kg × 2,088: under 0.05 % of this total
+  assert.equal(r.status, 303, errors(r.text));
+  assert.deepEqual(sql(`SELECT seq, quantity_milli, carried_from FROM report_items WHERE report_id = ${report()} AND item = 'refrigerant'`),
+    [['2', '1500', '2018']]);
+});
+
+test('沿用 on an extra row: the second year keeps the real figure\'s year; refused in the third, with nothing to reuse, twice, or with another row of its type', async () => {
+  seedPrev({ extra: [['R22', 2000, 2017]] });
+  const c = await login('Z', CODE);
+  let r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 303, errors(r.text));
+  assert.equal(sql(`SELECT carried_from FROM report_items WHERE report_id = ${report()} AND seq = 10`)[0][0], '2017', 'second year');
+
+  seedPrev({ extra: [['R22', 2000, 2016]] });
+  const f = await form(c);
+  assert.doesNotMatch(f.page.text, /f-own_ref_qty_\d+_carry/, 'nothing offered: R22 would be a third year');
+  assert.match(f.page.text, /此項已連續沿用兩年（2016 年的數量），本年度須填寫實際數量。/, 'the stored R22 row says why');
+  const before = snapshot();
+  r = await post(c, { own_electricity: '20001', own_ref_type_1: 'R22', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 400);
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /此項已連續沿用兩年（2016 年的數量），本年度須填寫實際數量（環境部 114 年 12 月 19 日環部氣字第1149114687號）/);
+  assert.equal(typeOf(r.text, 'own_ref_type_1'), 'R22', 'the type comes back');
+  assert.match(r.text, /name="own_electricity" type="text" value="20001"/, 'the input comes back');
+  assert.equal(snapshot(), before, 'nothing written');
+
+  seedPrev({ extra: [['R404A', 500, null]] });
+  const b2 = snapshot();
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 400, 'no R22 the year before (R404A is another type)');
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /前一年度沒有此項的實際數量可沿用，請填寫數量/);
+  r = await post(c, { own_electricity: '20000', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 400, '沿用 ticked on a row without its type');
+  assert.match(r.text, /請選擇冷媒型號。/);
+  assert.match(r.text, /id="f-own_ref_qty_1_carry" name="own_ref_qty_1_carry" value="1" checked>/, 'the tick comes back');
+
+  seedPrev({ extra: [['R22', 2000, null], ['R22', 1000, null]] });
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 400, 'two R22 rows the year before');
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /前一年度有多列冷媒 R22 的數量，無法判定沿用哪一列，請填寫實際數量/);
+
+  seedPrev({ extra: [['R22', 2000, null]] });
+  r = await post(c, { own_electricity: '20000', own_ext_co2_carry: '1', own_ref_type_1: 'R22', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 400, 'a second carried line (an extinguisher and a refrigerant)');
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /每份報表僅能有一項排放源沿用（一種冷媒或一種滅火器）/);
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1_carry: '1', own_ref_type_2: 'R22', own_ref_qty_2: '1' });
+  assert.equal(r.status, 400, 'the carried type on another row too');
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /沿用的冷媒 R22 在本報表僅能有一列/);
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1: '3', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 400, 'another quantity typed');
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /勾選沿用時，數量即為 2018 年的 2；請清除此欄，或取消沿用/);
+  r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R22', own_ref_qty_1_carry: '1', own_ref_qty_1_mark: 'NE', own_ref_qty_1_mark_text: 'x' });
+  assert.equal(r.status, 400, '沿用 and a mark');
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /沿用的項目不可同時標示 NE 或 IE/);
+  assert.equal(snapshot(), b2, 'nothing written by any of them');
+});
+
+test('沿用 on an extra row: the thresholds with the year\'s total (report_check_carry on the row\'s line)', async () => {
+  // R404A (AR4 GWP 3,922): 1 kg is far over 0.05 % of 20,000 kWh's emissions; 2 kg over 5 t whatever the total.
+  seedPrev({ extra: [['R404A', 1000, null]] });
+  const c = await login('Z', CODE);
+  const before = snapshot();
+  let r = await post(c, { own_electricity: '20000', own_ref_type_1: 'R404A', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 400);
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /沿用僅限排放量未達本年度總排放量 0\.05 % 的排放源：此項 [\d,]+\.\d{3} kgCO₂e，總排放量（不含委外）[\d,]+\.\d{3} kgCO₂e/,
+    errors(r.text));
+  seedPrev({ extra: [['R404A', 2000, null]] });
+  r = await post(c, { own_electricity: '30000000', own_ref_type_1: 'R404A', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 400);
+  assert.match(errorOf(r.text, 'own_ref_qty_1') || '', /沿用僅限排放量未達 5 公噸 CO₂e 的排放源：此項 [\d,]+\.\d{3} kgCO₂e/, errors(r.text));
+  assert.equal(snapshot(), before, 'nothing written');
+  // Under both: 0.1 kg of R404A (≈ 392 kgCO₂e) against 30,000,000 kWh.
+  seedPrev({ extra: [['R404A', 100, null]] });
+  r = await post(c, { own_electricity: '30000000', own_ref_type_1: 'R404A', own_ref_qty_1_carry: '1' });
+  assert.equal(r.status, 303, errors(r.text));
+  assert.equal(sql(`SELECT carried_from FROM report_items WHERE report_id = ${report()} AND item = 'refrigerant'`)[0][0], '2018');
 });

@@ -142,7 +142,7 @@ test('the quantities, rows and texts of the form keep their messages beside thei
   assert.ok(r.text.includes('<textarea id="f-scope_text" name="scope_text" rows="3" maxlength="1000" aria-invalid="true">'), 'scope_text marked');
   assert.ok(r.text.includes('</textarea><p class="field-error">內容過長。</p>'), 'scope_text: its message');
   assert.match(r.text, /請選擇冷媒型號。/, 'a quantity without its type');
-  assert.match(r.text, /請填寫補充量（公斤）。/, 'a type without its quantity');
+  assert.match(r.text, /請填寫補充量（公斤）；/, 'a type without its quantity');
   assert.match(r.text, /請填寫能源資源名稱。/, 'an 其他能源 row without its name');
   assert.match(r.text, /name="outsourced_lpg" type="text" value="１，０００，０００，００１"/, 'the input back as typed');
   assert.equal(written(), '0/0/0');

@@ -2,7 +2,8 @@
 // and an exclusion, its parent confirms (第 1 版), reopens with a reason; the school replaces the mark by
 // a quantity, changes the exclusion's reason and adds one, files again; the parent confirms (第 2 版).
 // The versions page's diff lists the notation keys and the exclusions of both versions, each marked
-// 刪除 / 變更 / 新增, and version 1 still holds what it held (immutable).
+// 刪除 / 變更 / 新增 (an extra refrigerant row's mark matched by its type, wherever its row moved), and
+// version 1 still holds what it held (immutable).
 //
 // Rows of its own in county U (花蓮縣): a 一級 parent and a school under it, with accounts, under codes
 // made for this run; confirmed versions cannot be deleted, so at the end the agencies and accounts are
@@ -63,12 +64,16 @@ const rowsOf = (html, table) => [...(html.split(`id="${table}"`)[1]?.split('</ta
 
 test('two confirmed versions: the diff lists their NE / IE marks and exclusions, 刪除 / 變更 / 新增', async () => {
   await save({ own_electricity: '1000', own_lpg_mark: 'NE', own_lpg_mark_text: '瓦斯由房東代付無帳單',
+    own_ref_type_1: 'R22', own_ref_qty_1_mark: 'NE', own_ref_qty_1_mark_text: '冰水主機停用',
     excl_name_1: '宿舍瓦斯', excl_reason_1: '非機關使用' });
   await review('confirm');
   assert.equal(q1(`SELECT confirmed_version FROM reports WHERE agency_id = ${id.S} AND year = ${YEAR}`), '1', '第 1 版');
   await review('reopen', { reason: '瓦斯已取得帳單' });
-  await save({ own_electricity: '1000', own_lpg: '12', excl_name_1: '宿舍瓦斯', excl_reason_1: '宿舍非機關辦公使用',
-    excl_name_2: '員工餐廳', excl_reason_2: '委外經營自行申報' });
+  // The R22 row moves down a row (an R404A row above it): the diff follows its type, not its line number.
+  await save({ own_electricity: '1000', own_lpg: '12', own_ref_type_1: 'R404A', own_ref_qty_1: '0.1',
+    own_ref_type_2: 'R22', own_ref_qty_2_mark: 'NE', own_ref_qty_2_mark_text: '冰水主機已拆除',
+    outsourced_ref_type_1: 'R32', outsourced_ref_qty_1_mark: 'IE', outsourced_ref_qty_1_mark_text: '併入縣府大樓',
+    excl_name_1: '宿舍瓦斯', excl_reason_1: '宿舍非機關辦公使用', excl_name_2: '員工餐廳', excl_reason_2: '委外經營自行申報' });
   await review('confirm');
   assert.equal(q1(`SELECT confirmed_version FROM reports WHERE agency_id = ${id.S} AND year = ${YEAR}`), '2', '第 2 版');
 
@@ -76,7 +81,11 @@ test('two confirmed versions: the diff lists their NE / IE marks and exclusions,
   assert.equal(page.status, 200);
   assert.match(page.text, /id="notes-diff"/, 'the notes section');
   const noted = rowsOf(page.text, 'notes-table');
-  assert.deepEqual(noted, [['刪除', '瓦斯', 'NE：瓦斯由房東代付無帳單', '—']], 'the NE mark removed in 第 2 版');
+  assert.deepEqual(noted, [
+    ['刪除', '瓦斯', 'NE：瓦斯由房東代付無帳單', '—'],
+    ['變更', '冷媒 R22', 'NE：冰水主機停用', 'NE：冰水主機已拆除'],
+    ['新增', '委外 冷媒 R32', '—', 'IE：併入縣府大樓'],
+  ], 'the NE mark removed in 第 2 版; the extra rows\' marks by their type');
   const ex = rowsOf(page.text, 'exclusions-table');
   assert.deepEqual(ex, [['變更', '宿舍瓦斯', '非機關使用', '宿舍非機關辦公使用'], ['新增', '員工餐廳', '—', '委外經營自行申報']]);
 
@@ -84,6 +93,10 @@ test('two confirmed versions: the diff lists their NE / IE marks and exclusions,
   const rid = q1(`SELECT id FROM reports WHERE agency_id = ${id.S} AND year = ${YEAR}`);
   assert.equal(q1(`SELECT CONCAT(notation, ':', notation_text) FROM report_version_items WHERE report_id = ${rid} AND version_no = 1 AND item = 'lpg'`),
     'NE:瓦斯由房東代付無帳單');
+  assert.equal(q1(`SELECT CONCAT(refrigerant, ' ', notation, ':', notation_text) FROM report_version_items WHERE report_id = ${rid} AND version_no = 1
+      AND item = 'refrigerant'`), 'R22 NE:冰水主機停用', 'the extra row\'s mark in 第 1 版');
+  assert.equal(q1(`SELECT GROUP_CONCAT(CONCAT(seq, ' ', refrigerant, ' ', IFNULL(notation, '-')) ORDER BY seq) FROM report_version_items
+      WHERE report_id = ${rid} AND version_no = 2 AND item = 'refrigerant' AND part = 'own'`), '10 R404A -,11 R22 NE', 'and in 第 2 版');
   assert.equal(q1(`SELECT GROUP_CONCAT(reason ORDER BY seq) FROM report_version_exclusions WHERE report_id = ${rid} AND version_no = 1`), '非機關使用');
   assert.throws(() => sql(`UPDATE report_version_exclusions SET reason = 'x' WHERE report_id = ${rid}`), /immutable/);
 });
