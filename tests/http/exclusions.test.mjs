@@ -303,6 +303,12 @@ test('NE / IE on an extra refrigerant row: its type with the mark and no quantit
   const name = sql(`SELECT name FROM agencies WHERE code = '${CODE}'`)[0][0];
   assert.match(inv, new RegExp(`<tr><td>${name}</td><td>冷媒 R22</td><td>NE：冰水主機停用、未查得補充紀錄</td></tr>`), 'the team\'s list names the type');
   assert.match(inv, new RegExp(`<tr><td>${name}</td><td>委外 冷媒 R32</td><td>IE：併入縣府大樓冷媒</td></tr>`));
+  // 轉出明細's 排除與註記 names the extra rows by their type too.
+  const rows = await notesSheet(await login('Z', 'TEAM'), 'extra-rows-detail.xlsx');
+  const nt = rows.findIndex((row) => String(row[0]).startsWith('註記：NE'));
+  assert.deepEqual(rows.slice(nt + 2).filter((row) => row[0] === name).map((row) => row.slice(0, 8)),
+    [[name, '本身', '冷媒', 'R22', 'NE', null, null, '冰水主機停用、未查得補充紀錄'],
+     [name, '委外', '冷媒', 'R32', 'IE', null, null, '併入縣府大樓冷媒']], 'the extra rows\' marks, by type');
 });
 
 test('沿用 on an extra row: the year before\'s row of the same refrigerant, wherever it was; saved, flagged, shown with its year', async () => {
