@@ -87,8 +87,9 @@ WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o d
 WORKER_SHARED_OBJ += $(O)/shared/quality.o
 WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
-# The loader checks quality-defaults.csv's items against calc_items.
-ADMIN_SHARED_OBJ += $(O)/shared/calc.o
+# The loader checks quality-defaults.csv's items against calc_items, and
+# nonagency-quality-defaults.csv's methods against na_methods.
+ADMIN_SHARED_OBJ += $(O)/shared/calc.o $(O)/shared/nonagency.o
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter $(LIBS_M)
