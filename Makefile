@@ -48,6 +48,8 @@ WEB_OBJ += $(addprefix $(O)/web/, page_home.o page_info.o page_public.o page_adm
 WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_year_lock.o page_team_accounts.o)
 # The report form's page (issue 11: split from page_report.c).
 WEB_OBJ += $(O)/web/report_form.o
+# The 數據品質與不確定性 fields the agency form and the non-agency lines share (issue 13).
+WEB_OBJ += $(O)/web/dq.o
 # A report's confirmed versions and their diff (issue 12).
 WEB_OBJ += $(O)/web/page_versions.o
 # The team's validation board (issue 13).
