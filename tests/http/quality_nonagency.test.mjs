@@ -193,6 +193,29 @@ test('saved with A1–A3 and intervals: stored, requested in MySQL (計算中 wh
   assert.notEqual(want.total, agenciesOnly, 'the covered total includes the non-agency lines');
 });
 
+test('a fuel line changed to another fuel with the form: what the form showed as defaults follows the new fuel\'s', async () => {
+  const team = await login('Z', 'TEAM');
+  assert.equal((await save(team, 'fuel_stationary', { description: `${TAG}鍋爐`, q: '100', opt1: 'natural_gas' })).status, 303);
+  const [id, version] = mine().find((x) => x[2] === 'fuel_stationary');
+  assert.deepEqual(sql(`SELECT IFNULL(a2, 'N'), used_a1, used_a2, used_a3 FROM county_activities WHERE id = ${id}`), [['N', '2', '1', '3']],
+    'natural gas: the agency form\'s 2/1/3');
+  const edit = await team.get(`/team/activities?year=${Y}&edit=${id}`);
+  assert.match(edit.text, /<input type="hidden" name="dq_for" value="natural_gas">/, 'the form names whose defaults it shows');
+  assert.match(edit.text, /<select id="f-q_a2" name="q_a2">.*?<option value="1" selected>1 外部校正或多種佐證（預設）<\/option>/s);
+  // As a browser sends it: the selects as shown (natural gas's 2/1/3), the fuel changed to LPG (2/2/3).
+  const fields = { csrf: csrfOf(edit.text), action: 'save', method: 'fuel_stationary', year: String(Y), id, description: `${TAG}鍋爐`,
+    q: '100', opt1: 'lpg', dq_for: 'natural_gas', q_a1: '2', q_a2: '1', q_a3: '3', q_dq_note: '', q_dq_keeper: '', q_ad_lower: '',
+    q_ad_upper: '', q_ad_basis: '' };
+  let r = await team.post('/team/activities', { ...fields, version });
+  assert.equal(r.status, 303, r.text.slice(0, 3000));
+  assert.deepEqual(sql(`SELECT IFNULL(a1, 'N'), IFNULL(a2, 'N'), IFNULL(a3, 'N'), used_a1, used_a2, used_a3 FROM county_activities WHERE id = ${id}`),
+    [['N', 'N', 'N', '2', '2', '3']], 'nothing typed: LPG\'s defaults in force');
+  // A value away from both the shown and the new defaults is the team's: it needs its note.
+  r = await team.post('/team/activities', { ...fields, version: String(+version + 1), dq_for: 'lpg', q_a2: '3' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /id="e-q_dq_note">A1–A3 與預設值不同時/);
+});
+
 test('the pages and the workbooks show the county figure, say it covers 非機關單位活動, and list each line\'s A1–A3, level and uncertainty', async () => {
   await quiet();
   const team = await login('Z', 'TEAM');
