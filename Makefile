@@ -50,6 +50,8 @@ WEB_OBJ += $(addprefix $(O)/web/, page_home.o page_info.o page_public.o page_adm
 WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_year_lock.o page_team_accounts.o)
 # The report form's page (issue 11: split from page_report.c).
 WEB_OBJ += $(O)/web/report_form.o
+# The 數據品質與不確定性 fields the agency form and the non-agency lines share (issue 13).
+WEB_OBJ += $(O)/web/dq.o
 # A report's confirmed versions and their diff (issue 12).
 WEB_OBJ += $(O)/web/page_versions.o
 # The team's validation board (issue 13).
@@ -91,8 +93,9 @@ WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o d
 WORKER_SHARED_OBJ += $(O)/shared/quality.o
 WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
-# The loader checks quality-defaults.csv's items against calc_items.
-ADMIN_SHARED_OBJ += $(O)/shared/calc.o
+# The loader checks quality-defaults.csv's items against calc_items, and
+# nonagency-quality-defaults.csv's methods against na_methods.
+ADMIN_SHARED_OBJ += $(O)/shared/calc.o $(O)/shared/nonagency.o
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter $(LIBS_M)

@@ -12,7 +12,7 @@ const char *const inv_category_keys[INV_CAT__MAX] = {
 };
 
 /* The choices are keys into the factor table (with the prefix of their method). */
-const struct na_method na_methods[] = {
+const struct na_method na_methods[NA_METHODS] = {
 	{ "elec_street", "街道照明與交通號誌用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } }, 100000000000LL, 0 },
 	{ "elec_water", "自來水供水設施用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } }, 100000000000LL, 0 },
 	{ "elec_waste", "廢棄物及污水處理設施用電", INV_STATIONARY, 2, "用電量", "度", NULL, NULL, 0, 0, { { 0 } }, 100000000000LL, 0 },
@@ -74,7 +74,7 @@ const struct na_method na_methods[] = {
 		{ "anaerobic_reactor", "厭氧反應槽" }, { "shallow_lagoon", "淺層氧化塘" }, { "deep_lagoon", "深層氧化塘" },
 		{ "septic_system", "化糞池系統" } } } }, 100000000000LL, 0 },
 };
-const int na_nmethods = (int)(sizeof(na_methods) / sizeof(na_methods[0]));
+const int na_nmethods = NA_METHODS;
 
 const char *const na_method_keys[] = {
 	"elec_street", "elec_water", "elec_waste", "fuel_stationary", "fuel_mobile", "process", "rice", "enteric", "manure",
@@ -449,12 +449,19 @@ static int incineration(struct work *w, const struct na_input *in)
 		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
 	calc_append(w->l->method, sizeof(w->l->method), " × 化石碳比例 %s × (", num(in->q2, b, sizeof(b)));
 	for (int i = 0; i < 3; i++) {
+		const struct calc_factor *f;
+
 		if (i)
 			calc_append(w->l->method, sizeof(w->l->method), " ＋");
 		g.acc = one;
 		if (times(&g, keys[i], labels[i]) || (i && times_gwp(&g, i == 1 ? "CH4" : "N2O")))
 			return -1;
 		per_gas[i] = g.acc;
+		/* The gas's interval is its per-TJ factor's, as calc.c gives the fuels' (times() found the row). */
+		f = calc_factor_get(w->t, keys[i]);
+		w->l->gas[gases[i]].has_ci = f->has_ci;
+		w->l->gas[gases[i]].ci_lower_milli = f->has_ci ? f->ci_lower_milli : 0;
+		w->l->gas[gases[i]].ci_upper_milli = f->has_ci ? f->ci_upper_milli : 0;
 	}
 	calc_append(w->l->method, sizeof(w->l->method), " )");
 	/* acc x (CO2 + CH4 + N2O) = the sum of acc x each: exact decimals, so the parts add up to the factor. */
@@ -547,6 +554,23 @@ static int line_kg(struct work *w, const struct na_method *m, dec_t q, long long
 		calc_append(out->factor_text, sizeof(out->factor_text), "≈%s", num(f, b2, sizeof(b2)));
 	}
 	return 0;
+}
+
+int na_quality_own(const struct na_method *m)
+{
+	return m && strncmp(m->key, "elec_", 5) && strncmp(m->key, "fuel_", 5);
+}
+
+const char *na_quality_item(const struct na_method *m, const char *fuel)
+{
+	if (!m || na_quality_own(m))
+		return NULL;
+	if (!strncmp(m->key, "elec_", 5))
+		return calc_items[CALC_ELECTRICITY].key;
+	for (int k = 0; fuel && k < NA_MAX_CHOICES && m->options[0].choices[k].key; k++)
+		if (!strcmp(m->options[0].choices[k].key, fuel))
+			return m->options[0].choices[k].key;
+	return NULL;
 }
 
 enum calc_gas na_main_gas(const struct na_method *m)

@@ -71,7 +71,8 @@ struct na_method {
 	long long q2_max;        /* the largest second quantity (its magnitude when q2_signed) */
 };
 
-extern const struct na_method na_methods[];
+#define NA_METHODS 15     /* the methods of na_methods[] (checked in nonagency.c) */
+extern const struct na_method na_methods[NA_METHODS];
 extern const int na_nmethods;
 /* The methods' keys in the order of na_methods[], NULL-terminated: a form's choices, whose index is the method's. */
 extern const char *const na_method_keys[];
@@ -104,11 +105,28 @@ struct na_line {
 	 * largest magnitude so the gases add up to kg exactly.  Electricity and
 	 * fuels are split as the agency form splits them (calc_compute); compost
 	 * and incineration by their CH4 / N2O (and CO2) terms; every other method,
-	 * and a line on the team's own factor, is one gas: na_main_gas().
+	 * and a line on the team's own factor, is one gas: na_main_gas().  The
+	 * factor's interval of a gas is known where the agency lines know it:
+	 * electricity and fuels (calc_compute's), and incineration, whose gases are
+	 * the per-TJ factors of table 113 as the agency form's fuels after 6.0.4;
+	 * every other method's factors have none in the table (未評估).
 	 */
 	int iso_category;
 	struct calc_gas_amount gas[CALC_GAS__MAX];
 };
+
+/*
+ * The data-quality defaults of a line (SPEC-2 §2b, §2c; docs/quality.md).  A line
+ * of electricity or of a fuel is the agency form's line of the same bills and
+ * receipts: it takes that item's defaults (quality-defaults.csv), so each
+ * number has one home.  na_quality_own() is 1 for a method with defaults of its
+ * own (nonagency-quality-defaults.csv: process and the IPCC Tier 1 estimates),
+ * 0 for one that takes an item's; na_quality_item() is that item's key
+ * ("electricity", or the fuel chosen: one of the method's choices), or NULL
+ * (a method with its own, or a fuel not chosen yet).
+ */
+int na_quality_own(const struct na_method *m);
+const char *na_quality_item(const struct na_method *m, const char *fuel);
 
 /* The gas a method's line counts as when it is not split: CH4 for the methane methods, else CO2. */
 enum calc_gas na_main_gas(const struct na_method *m);

@@ -149,6 +149,16 @@ void quality_acc_add(struct quality_acc *a, long long e_milli, const struct qual
 	a->abs_assessed += ae;
 }
 
+void quality_acc_add_gas(struct quality_acc *a, long long e_milli, int ad_lower, int ad_upper, int ef_lower, int ef_upper)
+{
+	struct quality_interval u;
+	int ok = ad_lower >= 0 && ad_upper >= 0 && ef_lower >= 0 && ef_upper >= 0 &&
+		 quality_gas_interval((struct quality_interval){ ad_lower, ad_upper },
+				      (struct quality_interval){ ef_lower, ef_upper }, &u) == 0;
+
+	quality_acc_add(a, e_milli, ok ? &u : NULL);
+}
+
 void quality_acc_merge(struct quality_acc *a, const struct quality_acc *b)
 {
 	a->sq_lower += b->sq_lower;

@@ -84,6 +84,12 @@ void quality_acc_init(struct quality_acc *a);
 /* One gas of a line: u NULL when the gas is not assessed (未評估). */
 void quality_acc_add(struct quality_acc *a, long long e_milli, const struct quality_interval *u);
 void quality_acc_merge(struct quality_acc *a, const struct quality_acc *b);
+/*
+ * One gas of a line from the stored bounds (thousandths of a percent, -1 for
+ * none): assessed with quality_gas_interval(ad, ef) when all four are known
+ * and valid, else not assessed (未評估).
+ */
+void quality_acc_add_gas(struct quality_acc *a, long long e_milli, int ad_lower, int ad_upper, int ef_lower, int ef_upper);
 
 struct quality_uncertainty {
 	int assessed;                /* 0: nothing assessed (the interval is 未評估) */
@@ -98,5 +104,12 @@ int quality_uncertainty(const struct quality_acc *a, struct quality_uncertainty 
 void quality_interval_text(const struct quality_uncertainty *u, char *buf, int size);
 /* "8.46" from 846, into buf. */
 void quality_grade_text(long long grade_hundredths, char *buf, int size);
+
+/*
+ * What a county's grade and uncertainty cover (worker/quality_job.c), as the
+ * pages and workbooks that show them say it: the agencies' own operations
+ * and the county team's non-agency lines, removals by their magnitude.
+ */
+#define QUALITY_COUNTY_COVERS "各機關自身營運之明細及非機關單位活動（碳吸收以絕對值計入）；委外操作不納入"
 
 #endif

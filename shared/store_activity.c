@@ -1,14 +1,50 @@
 /* store_activity.c: the county team's non-agency activity lines (county_activities). */
 #include <stdio.h>
+#include <string.h>
 
 #include "store_activity.h"
 
-/* Column i of the current row into dst[size] (cut to fit: each caller's size holds its column). */
 /* After a callback asked to stop at a row: the rest of the result goes. */
 static int stopped(struct db_stmt *st, int r)
 {
 	db_reset(st);
 	return r;
+}
+
+/*
+ * A line's data quality (struct activity_quality), 6 + 3 x 7 columns: in
+ * force, whether anything was typed, then each gas with its factor's interval
+ * in the order of calc_gas_keys.
+ */
+#define GAS_COLS(g) " " g "_milli, " g "_ef_lower_milli, " g "_ef_upper_milli"
+#define QUALITY_COLS "used_a1, used_a2, used_a3, a1 IS NOT NULL OR a2 IS NOT NULL OR a3 IS NOT NULL OR dq_note IS NOT NULL" \
+	" OR dq_keeper IS NOT NULL OR ad_lower_milli IS NOT NULL OR ad_upper_milli IS NOT NULL OR ad_basis IS NOT NULL," \
+	" used_ad_lower_milli, used_ad_upper_milli," GAS_COLS("co2") "," GAS_COLS("ch4") "," GAS_COLS("n2o") "," \
+	GAS_COLS("hfcs") "," GAS_COLS("pfcs") "," GAS_COLS("sf6") "," GAS_COLS("nf3")
+_Static_assert(CALC_GAS__MAX == 7, "QUALITY_COLS names the seven gases of calc_gas_keys");
+
+/* An interval's bound: -1 for NULL. */
+static int bound_col(struct db_stmt *st, int i)
+{
+	return db_col_isnull(st, i) ? -1 : (int)db_col_int(st, i);
+}
+
+static void read_quality(struct db_stmt *st, int c, struct activity_quality *q)
+{
+	q->a1 = (int)db_col_int(st, c);
+	q->a2 = (int)db_col_int(st, c + 1);
+	q->a3 = (int)db_col_int(st, c + 2);
+	q->typed = (int)db_col_int(st, c + 3);
+	q->ad_lower = bound_col(st, c + 4);
+	q->ad_upper = bound_col(st, c + 5);
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		int k = c + 6 + 3 * g;
+
+		q->has_gas[g] = !db_col_isnull(st, k);
+		q->gas_milli[g] = q->has_gas[g] ? db_col_int(st, k) : 0;
+		q->ef_lower[g] = bound_col(st, k + 1);
+		q->ef_upper[g] = bound_col(st, k + 2);
+	}
 }
 
 /* The current row of store_activity_list's statement into *row. */
@@ -38,10 +74,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct activity_row *r
 	db_col_copy(st, 18, row->override_reason, sizeof(row->override_reason));
 	row->version = db_col_int(st, 19);
 	row->iso_category = (int)db_col_int(st, 20);
-	for (int g = 0; g < CALC_GAS__MAX; g++) {
-		row->has_gas[g] = !db_col_isnull(st, 21 + g);
-		row->gas_milli[g] = row->has_gas[g] ? db_col_int(st, 21 + g) : 0;
-	}
+	read_quality(st, 21, &row->q);
 }
 
 int store_activity_list(struct db *db, int county_id, int year, struct arena *a,
@@ -50,8 +83,7 @@ int store_activity_list(struct db *db, int county_id, int year, struct arena *a,
 	struct db_stmt *st = db_prepare(db,
 		"SELECT id, method, description, note, quantity, IFNULL(quantity2, ''), IFNULL(opt1, ''), IFNULL(opt2, ''),"
 		" IFNULL(opt3, ''), kg_milli, category, scope, gwp_set, factor_text, unit_text, method_text, sources, provisional,"
-		" IFNULL(override_reason, ''), version, iso_category, co2_milli, ch4_milli, n2o_milli, hfcs_milli, pfcs_milli,"
-		" sf6_milli, nf3_milli"
+		" IFNULL(override_reason, ''), version, iso_category, " QUALITY_COLS
 		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
 	struct activity_row row;
 	int r = 0, stop = 0;
@@ -74,7 +106,10 @@ int store_activity_get(struct db *db, long long id, int county_id, int year, str
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT method, description, note, quantity, IFNULL(quantity2, ''), IFNULL(opt1, ''), IFNULL(opt2, ''), IFNULL(opt3, ''),"
-		" IFNULL(override_factor, ''), IFNULL(override_reason, ''), version"
+		" IFNULL(override_factor, ''), IFNULL(override_reason, ''), version,"
+		" IFNULL(a1, 0), IFNULL(a2, 0), IFNULL(a3, 0), IFNULL(dq_note, ''), IFNULL(dq_keeper, ''), IFNULL(ad_lower_milli, -1),"
+		" IFNULL(ad_upper_milli, -1), IFNULL(ad_basis, ''), used_a1, used_a2, used_a3, IFNULL(used_ad_lower_milli, -1),"
+		" IFNULL(used_ad_upper_milli, -1)"
 		" FROM county_activities WHERE id = ? AND county_id = ? AND year = ?");
 	int r;
 
@@ -97,6 +132,21 @@ int store_activity_get(struct db *db, long long id, int county_id, int year, str
 		db_col_copy(st, 8, out->override_factor, sizeof(out->override_factor));
 		db_col_copy(st, 9, out->override_reason, sizeof(out->override_reason));
 		out->version = db_col_int(st, 10);
+		memset(&out->typed, 0, sizeof(out->typed));
+		out->typed.a1 = (int)db_col_int(st, 11);
+		out->typed.a2 = (int)db_col_int(st, 12);
+		out->typed.a3 = (int)db_col_int(st, 13);
+		db_col_copy(st, 14, out->typed.dq_note, sizeof(out->typed.dq_note));
+		db_col_copy(st, 15, out->typed.dq_keeper, sizeof(out->typed.dq_keeper));
+		out->typed.ad_lower_milli = (int)db_col_int(st, 16);
+		out->typed.ad_upper_milli = (int)db_col_int(st, 17);
+		db_col_copy(st, 18, out->typed.ad_basis, sizeof(out->typed.ad_basis));
+		memset(&out->used, 0, sizeof(out->used));
+		out->used.a1 = (int)db_col_int(st, 19);
+		out->used.a2 = (int)db_col_int(st, 20);
+		out->used.a3 = (int)db_col_int(st, 21);
+		out->used.ad_lower_milli = (int)db_col_int(st, 22);
+		out->used.ad_upper_milli = (int)db_col_int(st, 23);
 	}
 	db_reset(st);
 	return r;
@@ -120,9 +170,26 @@ int store_activity_count(struct db *db, int county_id, int year, long long *n)
 	return r < 0 ? -1 : 0;
 }
 
+/* v, or NULL when it is `none` (a default kept, or no interval). */
+static void bind_int_or_null(struct db_stmt *st, int i, long long v, long long none)
+{
+	if (v == none)
+		db_bind_null(st, i);
+	else
+		db_bind_int(st, i, v);
+}
+
+static void bind_text_or_null(struct db_stmt *st, int i, const char *v)
+{
+	if (!v || !*v)
+		db_bind_null(st, i);
+	else
+		db_bind_text(st, i, v);
+}
+
 /*
- * Binds what every write stores (t, line, kg_milli: parameters 0..25, in
- * the order of both statements' column lists); returns the next parameter.
+ * Binds what every write stores (t, line, kg_milli: parameters 0..WRITE_NPARAMS-1,
+ * in the order of both statements' column lists); returns the next parameter.
  */
 static int bind_line(struct db_stmt *st, const struct activity_text *t, const struct na_line *line, long long kg_milli)
 {
@@ -147,16 +214,50 @@ static int bind_line(struct db_stmt *st, const struct activity_text *t, const st
 	db_bind_int(st, i++, line->provisional);
 	db_bind_int(st, i++, line->iso_category);
 	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		const struct calc_gas_amount *ga = &line->gas[g];
 		long long m;
 
 		/* A gas that does not fit is not stored (nonagency.h bounds the line, so it cannot happen). */
-		if (line->gas[g].present && !dec_to_scaled_i64(line->gas[g].kg, 3, &m))
+		if (ga->present && !dec_to_scaled_i64(ga->kg, 3, &m))
 			db_bind_int(st, i++, m);
 		else
 			db_bind_null(st, i++);
+		bind_int_or_null(st, i++, ga->present && ga->has_ci ? ga->ci_lower_milli : -1, -1);
+		bind_int_or_null(st, i++, ga->present && ga->has_ci ? ga->ci_upper_milli : -1, -1);
+	}
+	/* The quality: typed (NULL keeps the default), then in force. */
+	{
+		const struct store_quality *q = t->typed, *u = t->used;
+
+		bind_int_or_null(st, i++, q ? q->a1 : 0, 0);
+		bind_int_or_null(st, i++, q ? q->a2 : 0, 0);
+		bind_int_or_null(st, i++, q ? q->a3 : 0, 0);
+		bind_text_or_null(st, i++, q ? q->dq_note : NULL);
+		bind_text_or_null(st, i++, q ? q->dq_keeper : NULL);
+		bind_int_or_null(st, i++, q ? q->ad_lower_milli : -1, -1);
+		bind_int_or_null(st, i++, q ? q->ad_upper_milli : -1, -1);
+		bind_text_or_null(st, i++, q ? q->ad_basis : NULL);
+		db_bind_int(st, i++, u ? u->a1 : 0);
+		db_bind_int(st, i++, u ? u->a2 : 0);
+		db_bind_int(st, i++, u ? u->a3 : 0);
+		bind_int_or_null(st, i++, u ? u->ad_lower_milli : -1, -1);
+		bind_int_or_null(st, i++, u ? u->ad_upper_milli : -1, -1);
 	}
 	return i;
 }
+
+/* The columns bind_line binds after iso_category: each gas with its factor's interval, then the quality. */
+#define WRITE_GAS(g) g "_milli, " g "_ef_lower_milli, " g "_ef_upper_milli, "
+#define WRITE_COLS WRITE_GAS("co2") WRITE_GAS("ch4") WRITE_GAS("n2o") WRITE_GAS("hfcs") WRITE_GAS("pfcs") WRITE_GAS("sf6") \
+	WRITE_GAS("nf3") "a1, a2, a3, dq_note, dq_keeper, ad_lower_milli, ad_upper_milli, ad_basis, used_a1, used_a2, used_a3," \
+	" used_ad_lower_milli, used_ad_upper_milli"
+#define SET_GAS(g) g "_milli = ?, " g "_ef_lower_milli = ?, " g "_ef_upper_milli = ?, "
+#define SET_COLS SET_GAS("co2") SET_GAS("ch4") SET_GAS("n2o") SET_GAS("hfcs") SET_GAS("pfcs") SET_GAS("sf6") SET_GAS("nf3") \
+	"a1 = ?, a2 = ?, a3 = ?, dq_note = ?, dq_keeper = ?, ad_lower_milli = ?, ad_upper_milli = ?, ad_basis = ?," \
+	" used_a1 = ?, used_a2 = ?, used_a3 = ?, used_ad_lower_milli = ?, used_ad_upper_milli = ?"
+/* 3 x 7 gas columns and 13 of quality. */
+#define Q21 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+#define Q13 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 
 int store_activity_insert(struct db *db, int county_id, int year, const struct activity_text *t, const struct na_line *line,
 			  long long kg_milli, long long by, long long *id)
@@ -164,10 +265,10 @@ int store_activity_insert(struct db *db, int county_id, int year, const struct a
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO county_activities (description, note, quantity, quantity2, opt1, opt2, opt3, override_factor,"
 		" override_reason, kg_milli, category, scope, gwp_set, factor_text, unit_text, method_text, sources, provisional,"
-		" iso_category, co2_milli, ch4_milli, n2o_milli, hfcs_milli, pfcs_milli, sf6_milli, nf3_milli,"
+		" iso_category, " WRITE_COLS ","
 		" created_by, updated_by, created_at, updated_at, county_id, year, method)"
 		" VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''),"
-		" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3), ?, ?, ?)");
+		" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " Q21 Q13 ", ?, ?, NOW(3), NOW(3), ?, ?, ?)");
 	int i;
 
 	if (!st)
@@ -192,8 +293,8 @@ int store_activity_update(struct db *db, long long id, long long version, int co
 		"UPDATE county_activities SET description = ?, note = ?, quantity = ?, quantity2 = NULLIF(?, ''),"
 		" opt1 = NULLIF(?, ''), opt2 = NULLIF(?, ''), opt3 = NULLIF(?, ''), override_factor = NULLIF(?, ''),"
 		" override_reason = NULLIF(?, ''), kg_milli = ?, category = ?, scope = ?, gwp_set = ?, factor_text = ?,"
-		" unit_text = ?, method_text = ?, sources = ?, provisional = ?, iso_category = ?, co2_milli = ?, ch4_milli = ?,"
-		" n2o_milli = ?, hfcs_milli = ?, pfcs_milli = ?, sf6_milli = ?, nf3_milli = ?, version = version + 1, updated_by = ?,"
+		" unit_text = ?, method_text = ?, sources = ?, provisional = ?, iso_category = ?, " SET_COLS ","
+		" version = version + 1, updated_by = ?,"
 		" updated_at = NOW(3) WHERE id = ? AND county_id = ? AND year = ? AND method = ? AND version = ?");
 	int i;
 
@@ -246,7 +347,8 @@ int store_activity_each_workbook_row(struct db *db, int county, int year,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT category, method, description, note, quantity, unit_text, IFNULL(quantity2, ''),"
-		" CONCAT_WS(' / ', opt1, opt2, opt3), factor_text, gwp_set, method_text, sources, IFNULL(override_reason, ''), kg_milli"
+		" CONCAT_WS(' / ', opt1, opt2, opt3), factor_text, gwp_set, method_text, sources, IFNULL(override_reason, ''), kg_milli,"
+		" " QUALITY_COLS
 		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
 	int r;
 
@@ -273,6 +375,8 @@ int store_activity_each_workbook_row(struct db *db, int county, int year,
 			.override_reason = db_col_text(st, 12, NULL),
 			.kg_milli = db_col_int(st, 13),
 		};
+
+		read_quality(st, 14, &row.q);
 
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);

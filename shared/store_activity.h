@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "db.h"
 #include "nonagency.h"
+#include "store_report.h"
 
 /*
  * DESIGN: a line belongs to a county-year and is only ever found, changed
@@ -28,6 +29,22 @@
 #define ACTIVITY_UNIT_SIZE (32 * 4 + 1)
 #define ACTIVITY_METHOD_TEXT_SIZE (600 * 4 + 1)
 
+/*
+ * A line's data quality as stored at its save (SPEC-2 §2b, §2c; migrations
+ * 0024, 0028): the A1-A3 and activity-data interval in force (the typed
+ * values, else the defaults), whether anything was typed, and each gas with
+ * its factor's interval.  Intervals in thousandths of a percent, -1 none
+ * (未評估).
+ */
+struct activity_quality {
+	int a1, a2, a3;                         /* 1..3; 0: saved before they existed (in no grade) */
+	int typed;                              /* the team typed a quality value (its defaults changed) */
+	int ad_lower, ad_upper;
+	int has_gas[CALC_GAS__MAX];             /* 0: the line has not that gas (or is not split yet) */
+	long long gas_milli[CALC_GAS__MAX];     /* kgCO2e thousandths, by calc_gas_keys */
+	int ef_lower[CALC_GAS__MAX], ef_upper[CALC_GAS__MAX];
+};
+
 /* A line as the team's list shows it. */
 struct activity_row {
 	long long id;
@@ -49,8 +66,7 @@ struct activity_row {
 	int provisional;
 	char override_reason[ACTIVITY_NOTE_SIZE];   /* "" when none */
 	int iso_category;                       /* 類別 1..6; 0: saved before it existed */
-	int has_gas[CALC_GAS__MAX];             /* 0: the line has not that gas (or is not split yet) */
-	long long gas_milli[CALC_GAS__MAX];     /* kgCO2e thousandths, by calc_gas_keys */
+	struct activity_quality q;              /* its gases, A1-A3 and intervals */
 };
 
 /*
@@ -72,6 +88,8 @@ struct activity_form {
 	char opt[NA_MAX_OPTIONS][ACTIVITY_OPT_SIZE]; /* "" when none */
 	char override_factor[ACTIVITY_NUMBER_SIZE];  /* "" when none */
 	char override_reason[ACTIVITY_NOTE_SIZE];    /* "" when none */
+	struct store_quality typed;                  /* what was typed: 0, "" and -1 keep the default */
+	struct store_quality used;                   /* A1-A3 and AD in force at the save (0 / -1 none) */
 };
 
 /* Line `id` of the county-year into *out: 1 found, 0 not found, -1 error. */
@@ -87,6 +105,14 @@ struct activity_text {
 	const char *quantity, *quantity2;
 	const char *opt[NA_MAX_OPTIONS];
 	const char *override_factor, *override_reason;
+	/*
+	 * The data quality (NULL: none): typed, what the team typed beside the
+	 * line (0, "" and -1 stored as NULL: the default); used, the A1-A3 and
+	 * the activity data's interval in force (the typed values, else the
+	 * defaults; its texts are not stored).  Each gas's factor interval comes
+	 * with the line (na_line.gas).
+	 */
+	const struct store_quality *typed, *used;
 };
 
 /*
@@ -132,6 +158,7 @@ struct store_activity_workbook_row {
 	const char *method, *description, *note, *quantity, *unit, *quantity2, *options;
 	const char *factor_text, *gwp_set, *method_text, *sources, *override_reason;
 	long long kg_milli;
+	struct activity_quality q;
 };
 int store_activity_each_workbook_row(struct db *db, int county, int year,
 				     int (*each)(void *ctx, const struct store_activity_workbook_row *row), void *ctx);

@@ -195,11 +195,9 @@ int store_factor_set_ci(struct db *db, const char *key, int lower_milli, int upp
 	return r;
 }
 
-int store_factor_item_defaults(struct db *db, int (*each)(void *ctx, const struct store_item_quality *row), void *ctx)
+/* The rows of a defaults table's statement (its key first, then the columns of item_quality_defaults). */
+static int defaults_each(struct db_stmt *st, int (*each)(void *ctx, const struct store_item_quality *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT item, a1, a2, a3, dq_note, ad_lower_milli IS NOT NULL AND ad_upper_milli IS NOT NULL,"
-		" IFNULL(ad_lower_milli, 0), IFNULL(ad_upper_milli, 0), ad_basis, source FROM item_quality_defaults ORDER BY item");
 	struct store_item_quality q;
 	int r;
 
@@ -223,15 +221,23 @@ int store_factor_item_defaults(struct db *db, int (*each)(void *ctx, const struc
 	return r < 0 ? -1 : 0;
 }
 
-int store_factor_item_default_upsert(struct db *db, const struct store_item_quality *row)
-{
-	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO item_quality_defaults (item, a1, a2, a3, dq_note, ad_lower_milli, ad_upper_milli, ad_basis, source)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON DUPLICATE KEY UPDATE a1 = VALUES(a1), a2 = VALUES(a2), a3 = VALUES(a3), dq_note = VALUES(dq_note),"
-		" ad_lower_milli = VALUES(ad_lower_milli), ad_upper_milli = VALUES(ad_upper_milli),"
-		" ad_basis = VALUES(ad_basis), source = VALUES(source)");
+#define DEFAULTS_COLS "a1, a2, a3, dq_note, ad_lower_milli IS NOT NULL AND ad_upper_milli IS NOT NULL," \
+	" IFNULL(ad_lower_milli, 0), IFNULL(ad_upper_milli, 0), ad_basis, source"
 
+int store_factor_item_defaults(struct db *db, int (*each)(void *ctx, const struct store_item_quality *row), void *ctx)
+{
+	return defaults_each(db_prepare(db, "SELECT item, " DEFAULTS_COLS " FROM item_quality_defaults ORDER BY item"), each, ctx);
+}
+
+int store_factor_method_defaults(struct db *db, int (*each)(void *ctx, const struct store_item_quality *row), void *ctx)
+{
+	return defaults_each(db_prepare(db, "SELECT method, " DEFAULTS_COLS " FROM nonagency_quality_defaults ORDER BY method"),
+			     each, ctx);
+}
+
+/* Binds row to a defaults table's upsert (its key first, then the columns of item_quality_defaults) and runs it. */
+static int default_upsert(struct db_stmt *st, const struct store_item_quality *row)
+{
 	if (!st)
 		return -1;
 	db_bind_text(st, 0, row->item);
@@ -249,4 +255,20 @@ int store_factor_item_default_upsert(struct db *db, const struct store_item_qual
 	db_bind_text(st, 7, row->ad_basis);
 	db_bind_text(st, 8, row->source);
 	return db_exec(st);
+}
+
+#define DEFAULTS_UPSERT " a1, a2, a3, dq_note, ad_lower_milli, ad_upper_milli, ad_basis, source)" \
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" \
+	" ON DUPLICATE KEY UPDATE a1 = VALUES(a1), a2 = VALUES(a2), a3 = VALUES(a3), dq_note = VALUES(dq_note)," \
+	" ad_lower_milli = VALUES(ad_lower_milli), ad_upper_milli = VALUES(ad_upper_milli)," \
+	" ad_basis = VALUES(ad_basis), source = VALUES(source)"
+
+int store_factor_item_default_upsert(struct db *db, const struct store_item_quality *row)
+{
+	return default_upsert(db_prepare(db, "INSERT INTO item_quality_defaults (item," DEFAULTS_UPSERT), row);
+}
+
+int store_factor_method_default_upsert(struct db *db, const struct store_item_quality *row)
+{
+	return default_upsert(db_prepare(db, "INSERT INTO nonagency_quality_defaults (method," DEFAULTS_UPSERT), row);
 }

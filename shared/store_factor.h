@@ -78,7 +78,7 @@ int store_factor_set_ci(struct db *db, const char *key, int lower_milli, int upp
  * agency gives one).
  */
 struct store_item_quality {
-	char item[25];                      /* calc_items[].key */
+	char item[25];                      /* calc_items[].key (a method's key: store_factor_method_defaults) */
 	int a1, a2, a3;
 	char dq_note[801];                  /* VARCHAR(200) utf8mb4 */
 	int has_ad;
@@ -91,5 +91,13 @@ struct store_item_quality {
 int store_factor_item_defaults(struct db *db, int (*each)(void *ctx, const struct store_item_quality *row), void *ctx);
 /* Inserts or replaces the defaults of row->item (has_ad 0 stores NULL bounds): 0 or -1. */
 int store_factor_item_default_upsert(struct db *db, const struct store_item_quality *row);
+
+/*
+ * The same of the non-agency methods with defaults of their own
+ * (nonagency_quality_defaults, loaded from nonagency-quality-defaults.csv;
+ * na_quality_own()): row->item is the method's key.
+ */
+int store_factor_method_defaults(struct db *db, int (*each)(void *ctx, const struct store_item_quality *row), void *ctx);
+int store_factor_method_default_upsert(struct db *db, const struct store_item_quality *row);
 
 #endif

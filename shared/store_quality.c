@@ -218,6 +218,50 @@ int store_quality_lines(struct db *db, int county, int year, store_quality_row_f
 	return r < 0 ? -1 : 0;
 }
 
+int store_quality_nonagency(struct db *db, int county, int year, store_quality_nonagency_fn each, void *ctx)
+{
+#define GAS(g) ", " g "_milli, " g "_ef_lower_milli, " g "_ef_upper_milli"
+	struct db_stmt *st = db_prepare(db,
+		"SELECT id, kg_milli, used_a1, used_a2, used_a3, used_ad_lower_milli, used_ad_upper_milli,"
+		" DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.000')" GAS("co2") GAS("ch4") GAS("n2o") GAS("hfcs") GAS("pfcs")
+		GAS("sf6") GAS("nf3") " FROM county_activities WHERE county_id = ? AND year = ? ORDER BY id");
+#undef GAS
+	struct store_quality_nonagency l;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		memset(&l, 0, sizeof(l));
+		l.id = db_col_int(st, 0);
+		l.kg_milli = db_col_int(st, 1);
+		l.a1 = (int)db_col_int(st, 2);
+		l.a2 = (int)db_col_int(st, 3);
+		l.a3 = (int)db_col_int(st, 4);
+		l.ad_lower = interval_col(st, 5);
+		l.ad_upper = interval_col(st, 6);
+		db_col_copy(st, 7, l.saved_at, sizeof(l.saved_at));
+		for (int g = 0; g < STORE_QUALITY_GASES; g++) {
+			int c = 8 + 3 * g;
+
+			l.has_gas[g] = !db_col_isnull(st, c);
+			l.gas_milli[g] = db_col_int(st, c);
+			l.ef_lower[g] = interval_col(st, c + 1);
+			l.ef_upper[g] = interval_col(st, c + 2);
+		}
+		if (each(ctx, &l)) {
+			r = -1;
+			break;
+		}
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
 /* The figures' columns, in this order, in every read below. */
 #define FIGURES_COLS "covered_milli, grade_hundredths, grade, unc_lower_milli, unc_upper_milli, assessed_bp," \
 	" uncovered_lines, uncovered_milli, IFNULL(DATE_FORMAT(data_at, '%Y-%m-%d %H:%i:%s.%f'), '')," \

@@ -92,6 +92,26 @@ struct store_quality_row {
 typedef int (*store_quality_row_fn)(void *ctx, const struct store_quality_row *r);
 int store_quality_lines(struct db *db, int county, int year, store_quality_row_fn each, void *ctx);
 
+/*
+ * ... and the county team's non-agency lines of the year (county_activities,
+ * which only the county's figures count: SPEC-2 §2b, §2c), one call per line
+ * in id order, with what was in force at its save.  Intervals are -1 where
+ * NULL (未評估).
+ */
+#define STORE_QUALITY_GASES 7          /* calc_gas_keys' order: CO2 CH4 N2O HFCs PFCs SF6 NF3 */
+struct store_quality_nonagency {
+	long long id;
+	long long kg_milli;            /* negative for a removal */
+	int a1, a2, a3;                /* 0: saved before migration 0028 (not covered) */
+	int ad_lower, ad_upper;
+	int has_gas[STORE_QUALITY_GASES];      /* 0: not that gas (none at all: saved before 0024) */
+	long long gas_milli[STORE_QUALITY_GASES];
+	int ef_lower[STORE_QUALITY_GASES], ef_upper[STORE_QUALITY_GASES];
+	char saved_at[24];             /* updated_at, as store_quality_agencies' */
+};
+typedef int (*store_quality_nonagency_fn)(void *ctx, const struct store_quality_nonagency *l);
+int store_quality_nonagency(struct db *db, int county, int year, store_quality_nonagency_fn each, void *ctx);
+
 /* The figures of a set (an agency's own report, its subtree, the county). */
 struct store_quality_figures {
 	long long covered_milli;       /* Σ|E| of the covered lines */

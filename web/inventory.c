@@ -144,10 +144,13 @@ void inventory_quality_html(struct strbuf *o, const struct store_county_quality 
 	if (q->has && u.assessed)
 		strbuf_addf(o, "（已評估排放量占 <span id=\"%s-assessed\">%d.%02d %%</span>）", id, q->assessed_bp / 100, q->assessed_bp % 100);
 	html(o, "</dd>");
+	/* What the county's figures cover (SPEC-2 §2b: own operations; the non-agency lines are the county's own). */
+	strbuf_addf(o, "<dt>涵蓋範圍</dt><dd id=\"%s-covers\">" QUALITY_COUNTY_COVERS "</dd>", id);
 	if (q->has && q->uncovered_lines) {
 		strbuf_addf(o, "<dt>未納入等級之明細</dt><dd id=\"%s-uncovered\">%d 筆（", id, q->uncovered_lines);
 		html_milli(o, q->uncovered_milli);
-		html(o, " KgCO₂e）於數據品質欄位啟用前存檔，未設定 A1–A3，未納入等級與不確定性；機關重新存檔後納入。</dd>");
+		html(o, " KgCO₂e）於數據品質欄位啟用前存檔，未設定 A1–A3，未納入等級與不確定性；"
+			"機關（或盤查小組之非機關單位活動）重新存檔後納入。</dd>");
 	}
 	if (q->has) {
 		html(o, "<dt>品質計算時間</dt><dd>");

@@ -18,9 +18,10 @@ int inventory_out_of_range(struct request *req, const char *title);
 
 /*
  * The county-year's data-quality grade (8.46 第一級) and uncertainty
- * (±7.159 %, with the share assessed), the lines in no grade and 計算中,
- * as a <dl> whose figures carry ids prefixed by `id` (q-grade, q-class,
- * q-uncertainty, q-assessed, q-uncovered, q-pending with "q").
+ * (±7.159 %, with the share assessed), what they cover (the agencies' own
+ * lines and the non-agency lines), the lines in no grade and 計算中, as a
+ * <dl> whose figures carry ids prefixed by `id` (q-grade, q-class,
+ * q-uncertainty, q-assessed, q-covers, q-uncovered, q-pending with "q").
  */
 void inventory_quality_html(struct strbuf *o, const struct store_county_quality *q, const char *id);
 

@@ -6,9 +6,11 @@
 
 #include "activities.h"
 #include "html.h"
+#include "quality.h"
 #include "routes.h"
 #include "session.h"
 #include "store_activity.h"
+#include "store_factor.h"
 #include "store_year.h"
 #include "util.h"
 
@@ -21,6 +23,12 @@
  * (page_activities_post.c saves and deletes).  An edit carries the line's
  * version: a line changed meanwhile is not overwritten.  While the year is
  * locked (年度鎖定) or published its lines are shown read-only, with why.
+ *
+ * Each line has the agency form's 數據品質與不確定性 block (dq.c: the same
+ * fields, labels and messages), its defaults the method's own or, for
+ * electricity and fuels, the agency form's item's (activities_default); the
+ * table shows each line's A1-A3, level and uncertainty as stored at its
+ * save, which the quality job counts in the county's figures.
  */
 
 enum { ACT_YEAR, ACT_METHOD, ACT_EDIT, ACT_SAVED, ACT_DELETED, ACT__MAX };
@@ -32,6 +40,70 @@ static const struct form_key team_activities_keys[ACT__MAX] = {
 	[ACT_DELETED] = { "deleted", FORM_FLAG, 0, 0, 0, NULL, NULL, NULL },
 };
 const struct form_decl team_activities_in = FORM_DECL(team_activities_keys);
+
+static int take_item(void *ctx, const struct store_item_quality *row)
+{
+	struct activity_defaults *d = ctx;
+
+	for (int k = 0; k < CALC__MAX; k++) {
+		if (strcmp(calc_items[k].key, row->item))
+			continue;
+		d->has_item[k] = 1;
+		memset(&d->item[k], 0, sizeof(d->item[k]));
+		d->item[k].a1 = row->a1;
+		d->item[k].a2 = row->a2;
+		d->item[k].a3 = row->a3;
+		snprintf(d->item[k].dq_note, sizeof(d->item[k].dq_note), "%s", row->dq_note);
+		d->item[k].ad_lower_milli = row->has_ad ? row->ad_lower_milli : -1;
+		d->item[k].ad_upper_milli = row->has_ad ? row->ad_upper_milli : -1;
+		snprintf(d->item[k].ad_basis, sizeof(d->item[k].ad_basis), "%s", row->ad_basis);
+	}
+	return 0;
+}
+
+static int take_method(void *ctx, const struct store_item_quality *row)
+{
+	struct activity_defaults *d = ctx;
+	const struct na_method *m = na_method_get(row->item);
+	struct store_quality *q;
+
+	if (!m)
+		return 0;
+	q = &d->method[m - na_methods];
+	d->has_method[m - na_methods] = 1;
+	memset(q, 0, sizeof(*q));
+	q->a1 = row->a1;
+	q->a2 = row->a2;
+	q->a3 = row->a3;
+	snprintf(q->dq_note, sizeof(q->dq_note), "%s", row->dq_note);
+	q->ad_lower_milli = row->has_ad ? row->ad_lower_milli : -1;
+	q->ad_upper_milli = row->has_ad ? row->ad_upper_milli : -1;
+	snprintf(q->ad_basis, sizeof(q->ad_basis), "%s", row->ad_basis);
+	return 0;
+}
+
+const struct activity_defaults *activities_defaults(struct request *req)
+{
+	struct activity_defaults *d = arena_zalloc(&req->arena, sizeof(*d));
+
+	if (store_factor_item_defaults(&req->app->db, take_item, d) || store_factor_method_defaults(&req->app->db, take_method, d))
+		return NULL;
+	return d;
+}
+
+const struct store_quality *activities_default(const struct activity_defaults *d, const struct na_method *m, const char *fuel)
+{
+	const char *item = na_quality_item(m, fuel);
+
+	if (!d || !m)
+		return NULL;
+	if (na_quality_own(m))
+		return d->has_method[m - na_methods] ? &d->method[m - na_methods] : NULL;
+	for (int k = 0; item && k < CALC__MAX; k++)
+		if (!strcmp(calc_items[k].key, item))
+			return d->has_item[k] ? &d->item[k] : NULL;
+	return NULL;
+}
 
 int activities_unavailable(struct request *req)
 {
@@ -102,8 +174,37 @@ static void option_field(struct request *req, const struct na_method *m, int i, 
 	html(o, "</div></div>");
 }
 
+/*
+ * Whose defaults a line of electricity or fuel takes, above its block: the
+ * agency form's same item (for fuels, each choice's, the page having no
+ * script to follow the select).
+ */
+static void defaults_hint(struct request *req, const struct na_method *m, const struct activity_defaults *d)
+{
+	struct strbuf *o = &req->body;
+
+	if (na_quality_own(m))
+		return;
+	html(o, "<p class=\"muted dq-defaults\" id=\"dq-defaults\">");
+	if (!strncmp(m->key, "elec_", 5)) {
+		html(o, "數據品質預設值與機關填報表單之「電力」相同（台電帳單）。</p>");
+		return;
+	}
+	html(o, "數據品質預設值與機關填報表單之同一燃料相同，依所選燃料而定：");
+	for (int k = 0; k < NA_MAX_CHOICES && m->options[0].choices[k].key; k++) {
+		const struct store_quality *q = activities_default(d, m, m->options[0].choices[k].key);
+
+		if (k)
+			html(o, "、");
+		html_txt(o, m->options[0].choices[k].label);
+		if (q)
+			strbuf_addf(o, " A1 %d／A2 %d／A3 %d", q->a1, q->a2, q->a3);
+	}
+	html(o, "。</p>");
+}
+
 static void render_form(struct request *req, int year, const struct na_method *m, const struct activity_values *v,
-			const struct form *f)
+			const struct form *f, const struct activity_defaults *d)
 {
 	struct strbuf *o = &req->body;
 
@@ -129,6 +230,11 @@ static void render_form(struct request *req, int year, const struct na_method *m
 	struct field fn = { .name = "note", .label = m->needs_note ? "資料說明與來源" : "備註", .value = v->note, .maxlength = 300,
 			    .required = m->needs_note };
 	form_field(req, f, &fn);
+	/* A fuel line's block shows the defaults of the fuel it holds: the save tells them from what was typed. */
+	if (!na_quality_own(m))
+		html_hidden(o, "dq_for", na_quality_item(m, v->opt[0]) ? v->opt[0] : "");
+	defaults_hint(req, m, d);
+	dq_render(req, f, "q", activities_default(d, m, v->opt[0]), &v->dq, m->label, 0);
 	html(o, "<details><summary>以自訂係數取代預設值</summary>");
 	struct field fo = { .name = "override", .label = "自訂係數（kgCO₂e／每單位數量）", .value = v->override, .decimal = 1 };
 	struct field fr = { .name = "reason", .label = "採用自訂係數的理由", .value = v->reason, .maxlength = 300 };
@@ -226,17 +332,53 @@ static void row_gases(struct strbuf *o, const struct activity_row *r)
 
 	html(o, "<td class=\"num gases\">");
 	for (int g = 0; g < CALC_GAS__MAX; g++) {
-		if (!r->has_gas[g])
+		if (!r->q.has_gas[g])
 			continue;
 		strbuf_addf(o, "%s<span data-gas=\"%s\">", n++ ? "<br>" : "", calc_gas_keys[g]);
 		html_txt(o, calc_gas_labels[g]);
 		html(o, " ");
-		html_milli(o, r->gas_milli[g]);
+		html_milli(o, r->q.gas_milli[g]);
 		html(o, "</span>");
 	}
 	if (!n)
 		html(o, "<span class=\"muted\">未分氣體（重新存檔後計算）</span>");
 	html(o, "</td>");
+}
+
+/*
+ * The line's A1-A3, level and score, and its uncertainty over its gases
+ * (SPEC-2 §2c, a line alone), as stored at its save; a line saved before
+ * the quality fields says so.
+ */
+static void row_quality(struct strbuf *o, const struct activity_row *r)
+{
+	const struct activity_quality *q = &r->q;
+	int level = quality_level(q->a1, q->a2, q->a3), split = 0;
+	struct quality_acc acc;
+	struct quality_uncertainty u;
+	char b[64];
+
+	if (!level) {
+		html(o, "<td class=\"dq\"><span class=\"muted\">未設定 A1–A3（數據品質欄位啟用前存檔，重新存檔後計算）</span></td>");
+		return;
+	}
+	quality_acc_init(&acc);
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		if (!q->has_gas[g])
+			continue;
+		split = 1;
+		quality_acc_add_gas(&acc, q->gas_milli[g], q->ad_lower, q->ad_upper, q->ef_lower[g], q->ef_upper[g]);
+	}
+	if (!split)
+		quality_acc_add(&acc, r->kg_milli, NULL);
+	if (quality_uncertainty(&acc, &u))
+		u.assessed = 0;
+	quality_interval_text(&u, b, sizeof(b));
+	strbuf_addf(o, "<td class=\"dq\" data-level=\"%d\"><span class=\"dq-a\">A1 %d／A2 %d／A3 %d</span>%s<br>"
+		    "等級 <span class=\"dq-level\">%d</span>（評分 %d）<br>不確定性 <span class=\"dq-unc\">",
+		    level, q->a1, q->a2, q->a3, q->typed ? "（已自訂）" : "", level, quality_score(level));
+	html_txt(o, b);
+	html(o, "</span></td>");
 }
 
 /* One line of the year's table (store_activity_list's callback). */
@@ -267,6 +409,7 @@ static int list_row(void *ctx, const struct activity_row *r)
 	html_milli(o, r->kg_milli);
 	html(o, "</td>");
 	row_gases(o, r);
+	row_quality(o, r);
 	if (l->frozen) {
 		html(o, "<td></td></tr>");
 		return 0;
@@ -291,13 +434,14 @@ static void list_totals(struct strbuf *o, const struct listing *l)
 		html_txt(o, inv_category_labels[c]);
 		html(o, " 小計</th><td class=\"num\">");
 		sum_cell(o, l->cat_total[c]);
-		html(o, "</td><td></td><td></td></tr>");
+		html(o, "</td><td></td><td></td><td></td></tr>");
 	}
 	html(o, "<tr><th colspan=\"6\">排放量合計</th><td class=\"num\" id=\"na-emissions\">");
 	sum_cell(o, l->emissions);
-	html(o, "</td><td></td><td></td></tr><tr><th colspan=\"6\">吸收量合計（另列，不與排放量相抵）</th><td class=\"num\" id=\"na-removals\">");
+	html(o, "</td><td></td><td></td><td></td></tr><tr><th colspan=\"6\">吸收量合計（另列，不與排放量相抵）</th>"
+		"<td class=\"num\" id=\"na-removals\">");
 	sum_cell(o, l->removals);
-	html(o, "</td><td></td><td></td></tr></tfoot></table>");
+	html(o, "</td><td></td><td></td><td></td></tr></tfoot></table>");
 }
 
 /* The links to each method's form. */
@@ -318,11 +462,14 @@ int activities_render(struct request *req, int year, const struct na_method *m, 
 	struct strbuf *o = &req->body;
 	struct listing l = { .req = req, .year = year };
 	struct store_year_state ys;
+	const struct activity_defaults *d = NULL;
 	int r = store_year_get_state(&req->app->db, req->session->county_id, year, &ys);
 
 	if (r < 0)
 		return activities_unavailable(req);
 	l.frozen = r && (ys.locked || ys.published);
+	if (m && !l.frozen && !(d = activities_defaults(req)))
+		return activities_unavailable(req);
 	layout_begin(req, "填報非機關單位耗用之活動", "非機關活動");
 	strbuf_addf(o, "<h1>填報非機關單位耗用之活動　民國 %d 年（%d）</h1>", year - 1911, year);
 	if (l.frozen)
@@ -332,14 +479,14 @@ int activities_render(struct request *req, int year, const struct na_method *m, 
 	if (!l.frozen)
 		methods_nav(o, year);
 	if (m && !l.frozen)
-		render_form(req, year, m, v, f);
+		render_form(req, year, m, v, f, d);
 	html(o, "<table id=\"activities\"><thead><tr><th>類別</th><th>活動</th><th>說明</th><th class=\"num\">數量</th>"
 		"<th>係數與方法</th><th>範疇／ISO 類別</th><th class=\"num\">排放量(KgCO₂e)</th><th class=\"num\">各溫室氣體(KgCO₂e)</th>"
-		"<th><span class=\"visually-hidden\">操作</span></th></tr></thead><tbody>");
+		"<th>數據品質（A1–A3、誤差等級、不確定性）</th><th><span class=\"visually-hidden\">操作</span></th></tr></thead><tbody>");
 	if (store_activity_list(&req->app->db, req->session->county_id, year, &req->arena, list_row, &l))
 		return activities_unavailable(req);
 	if (!l.n)
-		html(o, "<tr><td colspan=\"9\" class=\"empty\">本年度尚未填報非機關單位活動。</td></tr>");
+		html(o, "<tr><td colspan=\"10\" class=\"empty\">本年度尚未填報非機關單位活動。</td></tr>");
 	html(o, "</tbody><tfoot>");
 	list_totals(o, &l);
 	layout_end(req);
@@ -370,6 +517,7 @@ static int edit_form(struct request *req, int year, long long id)
 	v.override = row->override_factor;
 	v.reason = row->override_reason;
 	v.version = row->version;
+	dq_from_stored(&req->arena, &row->typed, &v.dq);
 	return activities_render(req, year, m, &v, NULL, NULL);
 }
 

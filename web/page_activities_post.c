@@ -6,10 +6,26 @@
 #include "audit.h"
 #include "factors.h"
 #include "input.h"
+#include "job.h"
+#include "quality.h"
 #include "routes.h"
 #include "session.h"
 #include "store_activity.h"
+#include "store_quality.h"
 #include "store_year.h"
+
+/*
+ * DESIGN: a save or a delete changes the county's grade and uncertainty
+ * (county_quality counts the non-agency lines, worker/quality_job.c): its
+ * transaction records a quality request (quality_queue, the record; the
+ * pages show 計算中 until a run has served it) and, once committed, wakes
+ * the quality worker through Redis (a lost wake-up is found by its poll).
+ * The request's row shares the county's row (its foreign key), which the
+ * web's agency edits lock before the county-year's rows (their outbox rows
+ * read inventory_years); so the county is shared first, before the
+ * county-year's row is locked, and the two orders cannot cross.  The
+ * non-agency lines are in no rollup: no outbox row.
+ */
 
 /* Row ids and versions: what FORM_ID accepts, and 0 (a new line's). */
 #define ROW_MAX (1LL << 53)
@@ -116,6 +132,9 @@ struct saving {
 	struct na_line line;
 	long long kg_milli;
 	int foreign;                    /* the last option sent that the method does not have (1..3), or 0 */
+	const struct activity_defaults *defaults;
+	const struct store_quality *def;   /* the line's defaults (NULL: none) */
+	struct store_quality typed, used;  /* the quality as typed (stored form) and in force */
 	struct form f;
 };
 
@@ -210,6 +229,29 @@ static void read_override(struct request *req, struct saving *s)
 		form_error(&s->f, "reason", team_activities_save_keys[SAVE_REASON].msg);
 }
 
+/*
+ * 數據品質與不確定性 (dq.c), against the line's defaults: the method's own,
+ * or the agency form's item (electricity, the fuel chosen).  A fuel line's
+ * form names the fuel whose defaults it showed (dq_for): a value it showed
+ * as the default stays the default when the fuel is changed with the form.
+ */
+static void read_quality(struct request *req, struct saving *s)
+{
+	const struct store_quality *shown = NULL;
+
+	s->def = activities_default(s->defaults, s->m, s->in.opt[0]);
+	if (!na_quality_own(s->m)) {
+		/* A hidden field: anything but one of the method's fuels names no defaults (a scratch form: no message). */
+		const struct form_key k = { "dq_for", FORM_TEXT, 0, 0, 48, NULL, NULL, NULL };
+		struct form scratch = { .nerr = 0 };
+		struct form_val v;
+
+		if (form_read_one(req, &k, &v, &scratch) == 0 && v.set && (!s->in.opt[0] || strcmp(v.s, s->in.opt[0])))
+			shown = activities_default(s->defaults, s->m, v.s);
+	}
+	dq_read(req, &s->f, "q", s->def, shown, &s->v.dq);
+}
+
 /* The fields into s (what was typed kept in s->v), each refusal beside its field in s->f. */
 static void read_fields(struct request *req, struct saving *s)
 {
@@ -234,6 +276,7 @@ static void read_fields(struct request *req, struct saving *s)
 	read_q2(req, s);
 	read_options(req, s);
 	read_override(req, s);
+	read_quality(req, s);
 }
 
 /* The line computed, a refusal of the method beside the field it concerns. */
@@ -279,6 +322,35 @@ static void stored_text(struct request *req, struct saving *s)
 		s->text.override_factor = arena_strdup(&req->arena, b);
 		s->text.override_reason = req->in[SAVE_REASON].s;
 	}
+	dq_to_stored(&s->v.dq, &s->typed);
+	dq_in_force(s->def, &s->typed, &s->used);
+	s->text.typed = &s->typed;
+	s->text.used = &s->used;
+}
+
+/*
+ * A line's quality for the audit trail: A1-A3 and the activity data's
+ * interval in force, and what was typed of the note, keeper and basis
+ * (used: in force, typed: as typed, stored form).
+ */
+static const char *quality_audit(struct arena *a, const struct store_quality *used, const struct store_quality *typed)
+{
+	struct quality_uncertainty ad = { used->ad_lower_milli >= 0 && used->ad_upper_milli >= 0,
+					   { used->ad_lower_milli, used->ad_upper_milli }, 10000 };
+	char b[64];
+	const char *t;
+
+	if (!quality_level(used->a1, used->a2, used->a3))
+		return "未設定 A1–A3（數據品質欄位啟用前存檔）";
+	quality_interval_text(&ad, b, sizeof(b));
+	t = arena_printf(a, "A1 %d／A2 %d／A3 %d；活動數據不確定性 %s", used->a1, used->a2, used->a3, b);
+	if (*typed->dq_note)
+		t = arena_printf(a, "%s；數據可信度資訊說明：%s", t, typed->dq_note);
+	if (*typed->dq_keeper)
+		t = arena_printf(a, "%s；保存單位：%s", t, typed->dq_keeper);
+	if (*typed->ad_basis)
+		t = arena_printf(a, "%s；不確定性依據：%s", t, typed->ad_basis);
+	return t;
 }
 
 /* The form again with the reason in the flash (status already set); rolls back. */
@@ -304,11 +376,25 @@ static int write_line(struct request *req, struct saving *s)
 	char kgtext[64];
 	int r;
 
-	if (db_begin(db) || store_year_lock_row(db, ses->county_id, s->year, &ys) < 0)
+	const char *old_quality = NULL, *new_quality;
+
+	/* The county shared before the county-year's row (DESIGN). */
+	if (db_begin(db) || store_quality_share_county(db, ses->county_id) ||
+	    store_year_lock_row(db, ses->county_id, s->year, &ys) < 0)
 		goto fail;
 	if (ys.locked || ys.published) {
 		db_rollback(db);
 		return activities_frozen(req, s->year);
+	}
+	if (s->v.id) {
+		/* What the line's quality was, for the trail: read at the version the update will require. */
+		struct activity_form *was = arena_alloc(&req->arena, sizeof(*was));
+
+		r = store_activity_get(db, s->v.id, ses->county_id, s->year, was);
+		if (r < 0)
+			goto fail;
+		if (r && was->version == s->v.version)
+			old_quality = quality_audit(&req->arena, &was->used, &was->typed);
 	}
 	if (!s->v.id) {
 		/* Counted under the county-year's row lock, so two saves cannot both take the last place. */
@@ -331,11 +417,17 @@ static int write_line(struct request *req, struct saving *s)
 		return refused(req, s, "conflict", "此筆資料已被他人修改或刪除，未存檔；以下保留您輸入的內容，請重新整理後再修改。");
 	}
 	dec_format(s->line.kg, kgtext, sizeof(kgtext));
-	if (audit_add_county(req, s->year, arena_printf(&req->arena, "非機關活動 %s%s", s->m->label, s->v.id ? "（修改）" : ""), NULL,
+	new_quality = quality_audit(&req->arena, &s->used, &s->typed);
+	if (store_quality_request(db, ses->county_id, s->year) ||
+	    audit_add_county(req, s->year, arena_printf(&req->arena, "非機關活動 %s%s", s->m->label, s->v.id ? "（修改）" : ""), NULL,
 			     arena_printf(&req->arena, "%s %s %s → %s kgCO2e", s->text.description, s->text.quantity, s->m->q_unit,
 					  kgtext)) ||
+	    ((!old_quality || strcmp(old_quality, new_quality)) &&
+	     audit_add_county(req, s->year, arena_printf(&req->arena, "非機關活動 %s 數據品質與不確定性", s->m->label), old_quality,
+			      new_quality)) ||
 	    db_commit(db))
 		goto fail;
+	job_push_quality(&req->app->queue, ses->county_id, s->year);   /* a lost wake-up: the worker's poll finds the request */
 	return redirect(req, arena_printf(&req->arena, "/team/activities?year=%d&saved=1", s->year));
 fail:
 	db_rollback(db);
@@ -354,7 +446,8 @@ int page_team_activities_save(struct request *req)
 		return bad_request(req);
 	s->m = &na_methods[req->in[SAVE_METHOD].i];
 	t = factors_table(req->app);
-	if (!t)
+	s->defaults = activities_defaults(req);
+	if (!t || !s->defaults)
 		return activities_unavailable(req);
 	read_fields(req, s);
 	if (!s->f.nerr)
@@ -381,7 +474,8 @@ int page_team_activities_delete(struct request *req)
 		return st;
 	if (req->in_err->nerr)
 		return bad_request(req);
-	if (db_begin(db) || store_year_lock_row(db, req->session->county_id, year, &ys) < 0)
+	if (db_begin(db) || store_quality_share_county(db, req->session->county_id) ||
+	    store_year_lock_row(db, req->session->county_id, year, &ys) < 0)
 		goto fail;
 	if (ys.locked || ys.published) {
 		db_rollback(db);
@@ -398,10 +492,12 @@ int page_team_activities_delete(struct request *req)
 		form_error(&f, "_", "conflict");
 		return activities_render(req, year, NULL, NULL, &f, "此筆資料已被他人修改或刪除，未刪除。");
 	}
-	if (audit_add_county(req, year, "非機關活動（刪除）", arena_printf(&req->arena, "%s %s %lld", gone.method, gone.description,
+	if (store_quality_request(db, req->session->county_id, year) ||
+	    audit_add_county(req, year, "非機關活動（刪除）", arena_printf(&req->arena, "%s %s %lld", gone.method, gone.description,
 									   gone.kg_milli), NULL) ||
 	    db_commit(db))
 		goto fail;
+	job_push_quality(&req->app->queue, req->session->county_id, year);
 	return redirect(req, arena_printf(&req->arena, "/team/activities?year=%d&deleted=1", year));
 fail:
 	db_rollback(db);

@@ -44,20 +44,6 @@ struct load_ctx {
 	struct report *r;
 };
 
-/* Stored typed quality values (0, "", -1: NULL) as the form's text. */
-static void quality_text(struct arena *a, const struct store_quality *q, struct report_quality *out)
-{
-	const int v[3] = { q->a1, q->a2, q->a3 };
-
-	for (int i = 0; i < 3; i++)
-		out->a[i] = v[i] ? arena_printf(a, "%d", v[i]) : NULL;
-	out->note = *q->dq_note ? arena_strdup(a, q->dq_note) : NULL;
-	out->keeper = *q->dq_keeper ? arena_strdup(a, q->dq_keeper) : NULL;
-	out->ad_lower = q->ad_lower_milli >= 0 ? qty_text(a, q->ad_lower_milli) : NULL;
-	out->ad_upper = q->ad_upper_milli >= 0 ? qty_text(a, q->ad_upper_milli) : NULL;
-	out->basis = *q->ad_basis ? arena_strdup(a, q->ad_basis) : NULL;
-}
-
 /* A stored notation as a mark. */
 static void mark_text(struct arena *a, const struct store_notation *n, struct report_mark *m)
 {
@@ -85,22 +71,22 @@ static int load_item(void *ctx, const struct store_report_item *it)
 	} else if (k == CALC_REFRIGERANT) {
 		if (it->seq == REPORT_SEQ_R134A) {
 			p->r134a = q;
-			quality_text(c->a, &it->q, &p->q134a);
+			dq_from_stored(c->a, &it->q, &p->q134a);
 			mark_text(c->a, &it->n, &p->mk134a);
 		} else if (it->seq == REPORT_SEQ_R410A) {
 			p->r410a = q;
-			quality_text(c->a, &it->q, &p->q410a);
+			dq_from_stored(c->a, &it->q, &p->q410a);
 			mark_text(c->a, &it->n, &p->mk410a);
 		} else if (p->nref < REPORT_EXTRA) {
 			p->ref_type[p->nref] = arena_strdup(c->a, it->refrigerant);
 			p->ref_qty[p->nref] = q;
-			quality_text(c->a, &it->q, &p->qref[p->nref]);
+			dq_from_stored(c->a, &it->q, &p->qref[p->nref]);
 			mark_text(c->a, &it->n, &p->mkref[p->nref]);
 			p->nref++;
 		}
 	} else if (k >= 0) {
 		p->qty[k] = q;
-		quality_text(c->a, &it->q, &p->qk[k]);
+		dq_from_stored(c->a, &it->q, &p->qk[k]);
 		mark_text(c->a, &it->n, &p->mk[k]);
 		if (k == CALC_GENERATOR_DIESEL && *it->name)
 			p->generator_name = arena_strdup(c->a, it->name);
@@ -245,76 +231,11 @@ static const char *declared_text(struct request *req, struct form *f, enum repor
 	return v->set ? v->s : "";
 }
 
-/* A default's A1, A2 or A3 (i 0..2); 0 when none. */
-static int default_a(const struct store_quality *d, int i)
-{
-	return !d ? 0 : i == 0 ? d->a1 : i == 1 ? d->a2 : d->a3;
-}
-
-/* A bound of the interval typed in field `name` into q's text: NULL when blank or the default's. */
-static const char *field_bound(struct request *req, struct form *f, const char *name, int def_milli)
-{
-	const struct form_key k = { .name = name, .kind = FORM_QUANTITY, .max = QUALITY_INTERVAL_MAX / 1000, .unit = "%" };
-	struct form_val v;
-	long long m;
-
-	if (form_read_one(req, &k, &v, f))
-		return v.raw;
-	if (!v.set || dec_to_scaled_i64(v.q, 3, &m) || m == def_milli)
-		return NULL;
-	return v.s;
-}
-
-/* 1 when typed text t is default d as the form normalises text (NFKC: the default's full-width （） come back as ()). */
-static int same_text(struct arena *a, const char *t, const char *d)
-{
-	const char *n = NULL;
-
-	if (!d)
-		return 0;
-	if (!strcmp(t, d))
-		return 1;
-	return input_text(a, d, strlen(d), 1000, 0, &n) == INPUT_OK && n && !strcmp(t, n);
-}
-
-/*
- * The 數據品質與不確定性 fields of the line whose quantity is field `fld`
- * (fld_a1 … fld_ad_basis) for item k into q: a value equal to the item's
- * default is kept as NULL; an A1-A3 away from the default needs the note.
- */
+/* The 數據品質與不確定性 fields of the line whose quantity is field fld (item k), against the item's defaults (dq.c). */
 static void quality_from_form(struct request *req, struct form *f, const char *fld, const struct report_defaults *dq, int k,
-			      struct report_quality *q)
+			      struct dq_typed *q)
 {
-	struct arena *a = &req->arena;
-	const struct store_quality *d = dq && dq->has[k] ? &dq->q[k] : NULL;
-	const char *note = arena_printf(a, "%s_dq_note", fld), *basis;
-	int changed = 0;
-
-	memset(q, 0, sizeof(*q));
-	for (int i = 0; i < 3; i++) {
-		const struct form_key key = { .name = arena_printf(a, "%s_a%d", fld, i + 1), .kind = FORM_INT, .min = 1, .max = 3,
-					      .msg = "請選擇 1、2 或 3。" };
-		struct form_val v;
-
-		if (form_read_one(req, &key, &v, f)) {
-			q->a[i] = v.raw;
-		} else if (v.set && v.i != default_a(d, i)) {
-			q->a[i] = arena_printf(a, "%lld", v.i);
-			changed = 1;
-		}
-	}
-	q->note = field_text(req, f, note, 200);
-	q->keeper = field_text(req, f, arena_printf(a, "%s_dq_keeper", fld), 100);
-	q->ad_lower = field_bound(req, f, arena_printf(a, "%s_ad_lower", fld), d ? d->ad_lower_milli : -1);
-	q->ad_upper = field_bound(req, f, arena_printf(a, "%s_ad_upper", fld), d ? d->ad_upper_milli : -1);
-	basis = field_text(req, f, arena_printf(a, "%s_ad_basis", fld), 200);
-	q->basis = *basis && !same_text(a, basis, d ? d->ad_basis : NULL) ? basis : NULL;
-	if (!*q->note)
-		q->note = NULL;
-	if (!*q->keeper)
-		q->keeper = NULL;
-	if (changed && !q->note && !form_error_of(f, note))
-		form_error(f, note, "A1–A3 與預設值不同時，請填寫數據可信度資訊說明（例如電表校正紀錄、收據）。");
+	dq_read(req, f, fld, dq && dq->has[k] ? &dq->q[k] : NULL, NULL, q);
 }
 
 const struct report_mark *report_mark_of(const struct report *r, int part, int item, int seq)
@@ -733,7 +654,7 @@ int report_from_form(struct request *req, struct report *r, struct form *f, stru
 	return 0;
 }
 
-const struct report_quality *report_typed_quality(const struct report *r, const struct calc_line *l)
+const struct dq_typed *report_typed_quality(const struct report *r, const struct calc_line *l)
 {
 	const struct report_part *rp = &r->part[l->part];
 
@@ -748,59 +669,12 @@ const struct report_quality *report_typed_quality(const struct report *r, const 
 	return NULL;
 }
 
-/* A checked interval text into thousandths of a percent; -1 when NULL (or, never, not a number). */
-static int bound_milli(const char *s)
-{
-	dec_t d;
-	long long m;
-
-	if (!s || dec_parse(s, strlen(s), 3, DEC_ALLOW_GROUPING, &d) != DEC_OK || dec_to_scaled_i64(d, 3, &m) || m < 0 ||
-	    m > QUALITY_INTERVAL_MAX)
-		return -1;
-	return (int)m;
-}
-
-void report_item_quality(const struct report_quality *t, struct store_quality *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->ad_lower_milli = out->ad_upper_milli = -1;
-	if (!t)
-		return;
-	out->a1 = t->a[0] ? atoi(t->a[0]) : 0;
-	out->a2 = t->a[1] ? atoi(t->a[1]) : 0;
-	out->a3 = t->a[2] ? atoi(t->a[2]) : 0;
-	snprintf(out->dq_note, sizeof(out->dq_note), "%s", t->note ? t->note : "");
-	snprintf(out->dq_keeper, sizeof(out->dq_keeper), "%s", t->keeper ? t->keeper : "");
-	out->ad_lower_milli = bound_milli(t->ad_lower);
-	out->ad_upper_milli = bound_milli(t->ad_upper);
-	snprintf(out->ad_basis, sizeof(out->ad_basis), "%s", t->basis ? t->basis : "");
-}
-
 void report_line_quality(const struct report *r, const struct calc_line *l, struct store_quality *out)
 {
 	struct store_quality t;
 
-	memset(out, 0, sizeof(*out));
-	out->ad_lower_milli = out->ad_upper_milli = -1;
-	if (r->dq && r->dq->has[l->item])
-		*out = r->dq->q[l->item];
-	report_item_quality(report_typed_quality(r, l), &t);
-	if (t.a1)
-		out->a1 = t.a1;
-	if (t.a2)
-		out->a2 = t.a2;
-	if (t.a3)
-		out->a3 = t.a3;
-	if (*t.dq_note)
-		memcpy(out->dq_note, t.dq_note, sizeof(t.dq_note));
-	if (*t.dq_keeper)
-		memcpy(out->dq_keeper, t.dq_keeper, sizeof(t.dq_keeper));
-	if (t.ad_lower_milli >= 0)
-		out->ad_lower_milli = t.ad_lower_milli;
-	if (t.ad_upper_milli >= 0)
-		out->ad_upper_milli = t.ad_upper_milli;
-	if (*t.ad_basis)
-		memcpy(out->ad_basis, t.ad_basis, sizeof(t.ad_basis));
+	dq_to_stored(report_typed_quality(r, l), &t);
+	dq_in_force(r->dq && r->dq->has[l->item] ? &r->dq->q[l->item] : NULL, &t, out);
 }
 
 /* The form field a line was computed from (as render_part names it). */

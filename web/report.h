@@ -4,6 +4,7 @@
 
 #include "calc.h"
 #include "carry.h"
+#include "dq.h"
 #include "form.h"
 #include "request.h"
 #include "store_report.h"
@@ -30,19 +31,6 @@ _Static_assert(2 + REPORT_EXTRA <= CALC_MAX_REFRIGERANT_ROWS, "refrigerant rows 
 
 /* 不含委外, 委外: how the audit trail names each part. */
 extern const char *const report_part_label[CALC_PART__MAX];
-
-/*
- * 數據品質與不確定性 beside a quantity (SPEC-2 §2b, §2c), as text (typed or
- * stored): NULL keeps the item's default (a value equal to the default is
- * kept as NULL too, so the line follows the default).
- */
-struct report_quality {
-	const char *a[3];                    /* A1, A2, A3: "1".."3" */
-	const char *note;                    /* 數據可信度資訊說明 */
-	const char *keeper;                  /* 保存單位 */
-	const char *ad_lower, *ad_upper;     /* the activity data's 95 % interval, percent ("1.5") */
-	const char *basis;                   /* its 依據 (meter class, receipt number) */
-};
 
 /* The default quality values of each item (item_quality_defaults): has[k] 0 when the data has none. */
 struct report_defaults {
@@ -71,7 +59,7 @@ struct report_part {
 	int nref;
 	const char *ref_type[REPORT_EXTRA], *ref_qty[REPORT_EXTRA];
 	/* The quality of each line: fixed items, R134a, R410a, the extra refrigerant rows. */
-	struct report_quality qk[CALC__MAX], q134a, q410a, qref[REPORT_EXTRA];
+	struct dq_typed qk[CALC__MAX], q134a, q410a, qref[REPORT_EXTRA];
 	/* NE / IE / 沿用 of the fixed items, the two named refrigerants and the extra refrigerant rows. */
 	struct report_mark mk[CALC__MAX], mk134a, mk410a, mkref[REPORT_EXTRA];
 	int nother;
@@ -140,7 +128,7 @@ int report_viewable(struct request *req, const struct form_val *agency, long lon
  * of each part with form_read_one(), and the rules across fields; errors go
  * to f.  r->revision is -1 when the form's revision is missing or bad.
  * in/n: the calculation inputs of the valid quantities.  The quality
- * fields of each filled quantity (report_quality) are read beside it.
+ * fields of each filled quantity (dq.h) are read beside it.
  * 0, or -1 when the items' defaults could not be read (503).
  */
 int report_from_form(struct request *req, struct report *r, struct form *f,
@@ -192,9 +180,7 @@ const char *report_line_type(const struct report *r, int part, int item, int seq
 const struct report_mark *report_mark_of(const struct report *r, int part, int item, int seq);
 
 /* The quality values typed for line l (by part, item, seq), or NULL. */
-const struct report_quality *report_typed_quality(const struct report *r, const struct calc_line *l);
-/* Typed values as report_items columns (0, "", -1: NULL, the default). */
-void report_item_quality(const struct report_quality *typed, struct store_quality *out);
+const struct dq_typed *report_typed_quality(const struct report *r, const struct calc_line *l);
 /* The values in force for line l: the typed ones, else its item's defaults (0 and -1 where none). */
 void report_line_quality(const struct report *r, const struct calc_line *l, struct store_quality *out);
 /* The form field of line l's quantity (the prefix of its quality fields): "own_electricity", "own_ref_qty_1". */

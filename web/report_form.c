@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dq.h"
 #include "form.h"
 #include "html.h"
 #include "quality.h"
@@ -84,134 +85,11 @@ static void refrigerant_select(struct request *req, const struct calc_table *t, 
 	html(o, "</select>");
 }
 
-/* The choices of A1, A2, A3 (SPEC-2 §2b; the official form's 表六). */
-static const char *const a_names[3] = { "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類" };
-static const char *const a_choices[3][3] = {
-	{ "連續量測", "定期量測或帳單／財務紀錄", "推估" },
-	{ "外部校正或多種佐證", "內部校正或會計簽證", "未校正／無佐證" },
-	{ "自廠／質量平衡", "製造廠或區域", "國家或國際" },
-};
-
-/* A default bound (thousandths of a percent) as a person would type it ("1.5"), or NULL when none. */
-static const char *bound_text(struct arena *a, int milli)
-{
-	char buf[64];
-	size_t n;
-
-	if (milli < 0)
-		return NULL;
-	n = dec_format(dec_from_scaled_i64(milli, 3), buf, sizeof(buf));
-	while (n && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (n && buf[n - 1] == '.')
-		buf[--n] = '\0';
-	return arena_strdup(a, buf);
-}
-
-static void a_select(struct request *req, const struct form *f, const char *name, int i, const char *value, int def, int ro)
-{
-	struct strbuf *o = &req->body;
-	const char *err = form_error_of(f, name);
-	int sel = value ? atoi(value) : def;
-
-	html(o, "<div class=\"field\"><label for=\"f-");
-	html_attr(o, name);
-	html(o, "\">");
-	html_txt(o, a_names[i]);
-	html(o, "</label><div class=\"control\"><select id=\"f-");
-	html_attr(o, name);
-	html(o, "\" name=\"");
-	html_attr(o, name);
-	html(o, "\"");
-	if (ro)
-		html(o, " disabled");
-	if (err) {
-		html(o, " aria-invalid=\"true\" aria-describedby=\"e-");
-		html_attr(o, name);
-		html(o, "\"");
-	}
-	html(o, ">");
-	if (sel < 1 || sel > 3)
-		html(o, "<option value=\"\">請選擇</option>");
-	for (int c = 1; c <= 3; c++) {
-		char v[2] = { (char)('0' + c), 0 };
-		const char *label = arena_printf(&req->arena, "%d %s%s", c, a_choices[i][c - 1], c == def ? "（預設）" : "");
-
-		html_option(o, v, label, c == sel);
-	}
-	html(o, "</select>");
-	if (err) {
-		html(o, "<p class=\"field-error\" id=\"e-");
-		html_attr(o, name);
-		html(o, "\">");
-		html_txt(o, err);
-		html(o, "</p>");
-	}
-	html(o, "</div></div>");
-}
-
-/* Any of the block's fields has a message (the block opens to show it). */
-static int quality_has_error(struct request *req, const struct form *f, const char *fld)
-{
-	static const char *const sfx[] = { "a1", "a2", "a3", "dq_note", "dq_keeper", "ad_lower", "ad_upper", "ad_basis" };
-
-	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
-		if (form_error_of(f, arena_printf(&req->arena, "%s_%s", fld, sfx[i])))
-			return 1;
-	return 0;
-}
-
-/*
- * 數據品質與不確定性 of the line whose quantity is field fld (item k): A1-A3
- * with the item's default selected unless another was typed, the note and
- * keeper, the activity data's interval and its basis (the default's shown).
- */
+/* 數據品質與不確定性 of the line whose quantity is field fld (item k), with the item's defaults (dq.c). */
 static void quality_block(struct request *req, const struct form *f, const struct report *r, const char *fld, int k,
-			  const struct report_quality *q, const char *label, int ro)
+			  const struct dq_typed *q, const char *label, int ro)
 {
-	struct strbuf *o = &req->body;
-	struct arena *a = &req->arena;
-	const struct store_quality *d = r->dq && r->dq->has[k] ? &r->dq->q[k] : NULL;
-	const int def[3] = { d ? d->a1 : 0, d ? d->a2 : 0, d ? d->a3 : 0 };
-	int typed = q->a[0] || q->a[1] || q->a[2] || q->note || q->keeper || q->ad_lower || q->ad_upper || q->basis;
-	struct strbuf hint = STRBUF_INIT;
-
-	html(o, "<details class=\"dq\" id=\"dq-");
-	html_attr(o, fld);
-	html(o, "\"");
-	if (typed || quality_has_error(req, f, fld))
-		html(o, " open");
-	html(o, "><summary>數據品質與不確定性：");
-	html_txt(o, label);
-	if (typed)
-		html(o, "（已自訂）");
-	html(o, "</summary>");
-	for (int i = 0; i < 3; i++)
-		a_select(req, f, arena_printf(a, "%s_a%d", fld, i + 1), i, q->a[i], def[i], ro);
-	if (d && *d->dq_note) {
-		html(&hint, "<span class=\"muted\">預設說明：");
-		html_txt(&hint, d->dq_note);
-		html(&hint, "</span>");
-	}
-	struct field note = { .name = arena_printf(a, "%s_dq_note", fld), .label = "數據可信度資訊說明", .value = q->note,
-			      .maxlength = 200, .readonly = ro, .extra = hint.len ? arena_strdup(a, hint.buf) : NULL };
-	form_field(req, f, &note);
-	strbuf_release(&hint);
-	struct field keeper = { .name = arena_printf(a, "%s_dq_keeper", fld), .label = "保存單位", .value = q->keeper,
-				.maxlength = 100, .readonly = ro };
-	form_field(req, f, &keeper);
-	struct field lo = { .name = arena_printf(a, "%s_ad_lower", fld), .label = "活動數據不確定性下限（95 %）",
-			    .value = q->ad_lower ? q->ad_lower : bound_text(a, d ? d->ad_lower_milli : -1), .unit = "%",
-			    .decimal = 1, .maxlength = 20, .readonly = ro };
-	form_field(req, f, &lo);
-	struct field hi = { .name = arena_printf(a, "%s_ad_upper", fld), .label = "活動數據不確定性上限（95 %）",
-			    .value = q->ad_upper ? q->ad_upper : bound_text(a, d ? d->ad_upper_milli : -1), .unit = "%",
-			    .decimal = 1, .maxlength = 20, .readonly = ro };
-	form_field(req, f, &hi);
-	struct field basis = { .name = arena_printf(a, "%s_ad_basis", fld), .label = "不確定性依據（如電表精度等級、收據編號）",
-			       .value = q->basis ? q->basis : d ? d->ad_basis : NULL, .maxlength = 200, .readonly = ro };
-	form_field(req, f, &basis);
-	html(o, "</details>");
+	dq_render(req, f, fld, r->dq && r->dq->has[k] ? &r->dq->q[k] : NULL, q, label, ro);
 }
 
 /* The message of field name, if any, as a paragraph with its id (aria-describedby points at it). */

@@ -58,7 +58,7 @@ static void flat_add(struct flat *fl, const char *key, const char *label, const 
 }
 
 /* The quality fields of a line as audit entries (only what was typed: the defaults are NULL). */
-static void flat_quality(struct arena *a, struct flat *fl, const char *key, const char *label, const struct report_quality *q)
+static void flat_quality(struct arena *a, struct flat *fl, const char *key, const char *label, const struct dq_typed *q)
 {
 	static const char *const names[3] = { "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類" };
 
@@ -160,7 +160,7 @@ static int milli_of(const char *s, long long *m)
 enum { SAVE_DB = -1, SAVE_UNFIT = -2, SAVE_STALE = -3, SAVE_LOCKED = -4, SAVE_CONFIRMED = -5 };
 
 static int insert_item(struct db *db, long long rid, int part, const char *item, int seq, const char *refrigerant,
-		       const char *name, const char *unit, const char *qty, const struct report_quality *typed,
+		       const char *name, const char *unit, const char *qty, const struct dq_typed *typed,
 		       const struct report_mark *mk)
 {
 	struct store_quality q;
@@ -169,7 +169,7 @@ static int insert_item(struct db *db, long long rid, int part, const char *item,
 
 	if (qty && milli_of(qty, &m))
 		return SAVE_UNFIT;
-	report_item_quality(qty ? typed : NULL, &q);
+	dq_to_stored(qty ? typed : NULL, &q);
 	if (store_report_item_add(db, rid, (enum calc_part)part, item, seq, refrigerant, name, unit, qty ? &m : NULL, &q))
 		return SAVE_DB;
 	if (!mk)

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "db.h"
 #include "decimal.h"
+#include "nonagency.h"
 #include "password.h"
 #include "quality.h"
 #include "store_factor.h"
@@ -169,6 +170,11 @@ out:
  *   quality-defaults.csv (item, a1, a2, a3, dq_note, ad_lower_percent,
  *   ad_upper_percent, ad_basis, source) into item_quality_defaults: item a
  *   calc_items key, A1-A3 1..3, both bounds or neither.
+ *   nonagency-quality-defaults.csv (method, then the same columns) into
+ *   nonagency_quality_defaults: a non-agency method with defaults of its own
+ *   (na_quality_own(): electricity and fuels take the agency form's items'),
+ *   each such method once at least (a line without defaults would have no
+ *   grade).
  * Percents are magnitudes with at most 3 decimals (1.5, 66.667), stored in
  * thousandths of a percent.
  */
@@ -181,6 +187,7 @@ struct csv_file {
 	int ncols;
 	const char *first, *last;   /* the header's first and last column names */
 	int (*take)(struct csv_load *l);   /* one data row: 0 or -1 (message logged) */
+	int (*finish)(struct csv_load *l); /* after the last row, or NULL: 0 or -1 (message logged) */
 };
 
 struct csv_load {
@@ -191,6 +198,7 @@ struct csv_load {
 	int row;
 	int loaded;
 	int failed;
+	char seen[NA_METHODS];     /* nonagency-quality-defaults.csv: the methods (by index) with a row */
 };
 
 static void csv_field(void *data, size_t len, void *ctx)
@@ -288,37 +296,75 @@ static int grade_digit(const char *s)
 	return s[0] >= '1' && s[0] <= '3' && !s[1] ? s[0] - '0' : 0;
 }
 
+/* A row of quality defaults (its key checked by the caller) into q; 0 or -1 (logged). */
+static int quality_row(struct csv_load *l, struct store_item_quality *q)
+{
+	int rl, ru;
+
+	memset(q, 0, sizeof(*q));
+	q->a1 = grade_digit(l->field[1]);
+	q->a2 = grade_digit(l->field[2]);
+	q->a3 = grade_digit(l->field[3]);
+	if (!q->a1 || !q->a2 || !q->a3)
+		return error("%s: row %d (%s): A1, A2 and A3 must be 1, 2 or 3", l->file->name, l->row, l->field[0]);
+	rl = percent_milli(l->field[5], &q->ad_lower_milli);
+	ru = percent_milli(l->field[6], &q->ad_upper_milli);
+	if (rl < 0 || ru < 0 || rl != ru)
+		return error("%s: row %d (%s): the activity data's bounds must be percents with at most 3 decimals,"
+			     " both or neither: '%s', '%s'", l->file->name, l->row, l->field[0], l->field[5], l->field[6]);
+	q->has_ad = rl == 0;
+	if (q->has_ad && !*l->field[7])
+		return error("%s: row %d (%s): an interval needs its basis", l->file->name, l->row, l->field[0]);
+	snprintf(q->item, sizeof(q->item), "%s", l->field[0]);
+	snprintf(q->dq_note, sizeof(q->dq_note), "%s", l->field[4]);
+	snprintf(q->ad_basis, sizeof(q->ad_basis), "%s", l->field[7]);
+	snprintf(q->source, sizeof(q->source), "%s", l->field[8]);
+	if (strlen(l->field[4]) >= sizeof(q->dq_note) || strlen(l->field[7]) >= sizeof(q->ad_basis) ||
+	    strlen(l->field[8]) >= sizeof(q->source))
+		return error("%s: row %d (%s): a text is too long", l->file->name, l->row, l->field[0]);
+	return 0;
+}
+
 static int take_item_quality(struct csv_load *l)
 {
-	struct store_item_quality q = { 0 };
-	int known = 0, rl, ru;
+	struct store_item_quality q;
+	int known = 0;
 
 	for (int i = 0; i < CALC__MAX; i++)
 		known |= !strcmp(calc_items[i].key, l->field[0]);
 	if (!known)
 		return error("%s: row %d: '%s' is not a form item", l->file->name, l->row, l->field[0]);
-	q.a1 = grade_digit(l->field[1]);
-	q.a2 = grade_digit(l->field[2]);
-	q.a3 = grade_digit(l->field[3]);
-	if (!q.a1 || !q.a2 || !q.a3)
-		return error("%s: row %d (%s): A1, A2 and A3 must be 1, 2 or 3", l->file->name, l->row, l->field[0]);
-	rl = percent_milli(l->field[5], &q.ad_lower_milli);
-	ru = percent_milli(l->field[6], &q.ad_upper_milli);
-	if (rl < 0 || ru < 0 || rl != ru)
-		return error("%s: row %d (%s): the activity data's bounds must be percents with at most 3 decimals,"
-			     " both or neither: '%s', '%s'", l->file->name, l->row, l->field[0], l->field[5], l->field[6]);
-	q.has_ad = rl == 0;
-	if (q.has_ad && !*l->field[7])
-		return error("%s: row %d (%s): an interval needs its basis", l->file->name, l->row, l->field[0]);
-	snprintf(q.item, sizeof(q.item), "%s", l->field[0]);
-	snprintf(q.dq_note, sizeof(q.dq_note), "%s", l->field[4]);
-	snprintf(q.ad_basis, sizeof(q.ad_basis), "%s", l->field[7]);
-	snprintf(q.source, sizeof(q.source), "%s", l->field[8]);
-	if (strlen(l->field[4]) >= sizeof(q.dq_note) || strlen(l->field[7]) >= sizeof(q.ad_basis) ||
-	    strlen(l->field[8]) >= sizeof(q.source))
-		return error("%s: row %d (%s): a text is too long", l->file->name, l->row, l->field[0]);
+	if (quality_row(l, &q))
+		return -1;
 	if (store_factor_item_default_upsert(l->db, &q))
 		return error("%s: row %d (%s): %s", l->file->name, l->row, l->field[0], l->db->errstr);
+	return 0;
+}
+
+static int take_method_quality(struct csv_load *l)
+{
+	const struct na_method *m = na_method_get(l->field[0]);
+	struct store_item_quality q;
+
+	if (!m)
+		return error("%s: row %d: '%s' is not a non-agency method", l->file->name, l->row, l->field[0]);
+	if (!na_quality_own(m))
+		return error("%s: row %d: '%s' takes the agency form's defaults (quality-defaults.csv: 電力, or the fuel chosen)",
+			     l->file->name, l->row, l->field[0]);
+	if (quality_row(l, &q))
+		return -1;
+	if (store_factor_method_default_upsert(l->db, &q))
+		return error("%s: row %d (%s): %s", l->file->name, l->row, l->field[0], l->db->errstr);
+	l->seen[m - na_methods] = 1;
+	return 0;
+}
+
+/* Every method with defaults of its own has its row. */
+static int methods_complete(struct csv_load *l)
+{
+	for (int i = 0; i < na_nmethods; i++)
+		if (na_quality_own(&na_methods[i]) && !l->seen[i])
+			return error("%s: no row for the method '%s'", l->file->name, na_methods[i].key);
 	return 0;
 }
 
@@ -363,12 +409,14 @@ static int load_factors(struct db *db, const struct config *cfg)
 	int ret = -1;
 
 	/* The reference copy, then rows the reference gives only in its notes (each row says where),
-	 * then the factors' intervals (on the rows just loaded) and the items' quality defaults. */
+	 * then the factors' intervals (on the rows just loaded), the items' quality defaults and the
+	 * non-agency methods'. */
 	static const struct csv_file files[] = {
-		{ "emission-factors.csv", 9, "key", "source", take_factor },
-		{ "supplementary-factors.csv", 9, "key", "source", take_factor },
-		{ "factor-uncertainty.csv", 4, "fkey", "source", take_factor_ci },
-		{ "quality-defaults.csv", 9, "item", "source", take_item_quality },
+		{ "emission-factors.csv", 9, "key", "source", take_factor, NULL },
+		{ "supplementary-factors.csv", 9, "key", "source", take_factor, NULL },
+		{ "factor-uncertainty.csv", 4, "fkey", "source", take_factor_ci, NULL },
+		{ "quality-defaults.csv", 9, "item", "source", take_item_quality, NULL },
+		{ "nonagency-quality-defaults.csv", 9, "method", "source", take_method_quality, methods_complete },
 	};
 
 	if (db_begin(db))
@@ -384,12 +432,15 @@ static int load_factors(struct db *db, const struct config *cfg)
 		l.file = &files[f];
 		l.row = 0;
 		l.loaded = 0;
+		memset(l.seen, 0, sizeof(l.seen));
 		if (csv_parse(&p, text.buf, text.len, csv_field, csv_row, &l) != text.len ||
 		    csv_fini(&p, csv_field, csv_row, &l)) {
 			error("%s: %s", path.buf, csv_strerror(csv_error(&p)));
 			l.failed = 1;
 		}
 		csv_free(&p);
+		if (!l.failed && files[f].finish && files[f].finish(&l))
+			l.failed = 1;
 		if (l.failed) {
 			db_rollback(db);
 			goto out;

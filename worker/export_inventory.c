@@ -109,7 +109,8 @@ static lxw_row_t filing_counts(lxw_worksheet *ws, lxw_row_t r, const struct inve
  * Issue 13 on the summary sheet from row r (below what it held before): the
  * table by 類別 (未分類: lines saved before 類別, not guessed), the
  * 七大溫室氣體 table (未分氣體: lines not split yet) and the county's grade
- * and uncertainty; each as the 盤查清冊 page shows it.
+ * and uncertainty with what they cover (the non-agency lines too); each as
+ * the 盤查清冊 page shows it.
  */
 static void summary_quality(lxw_worksheet *ws, lxw_row_t r, const struct inventory *inv, const struct fmt *f)
 {
@@ -149,6 +150,8 @@ static void summary_quality(lxw_worksheet *ws, lxw_row_t r, const struct invento
 	grade_cells(ws, r++, 1, q->has, q->has_grade, q->grade_hundredths, q->grade);
 	worksheet_write_string(ws, r, 0, "不確定性（95% 信賴區間）／已評估排放量占比", f->head);
 	interval_cells(ws, r++, 1, q->has, q->assessed, q->lower_milli, q->upper_milli, q->assessed_bp);
+	worksheet_write_string(ws, r, 0, "數據品質涵蓋範圍", f->head);
+	worksheet_write_string(ws, r++, 1, QUALITY_COUNTY_COVERS, NULL);
 	if (q->has && q->uncovered_lines) {
 		char b[160];
 
@@ -346,6 +349,60 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, in
 	return 0;
 }
 
+/*
+ * A non-agency line's A1-A3, level and score, its activity data's interval,
+ * each gas's interval and the line's own (SPEC-2 §2c, a line alone), columns
+ * 14 on, as stored at its save; a line saved before migration 0028 says so.
+ */
+static void activity_quality_cells(lxw_worksheet *ws, lxw_row_t r, const struct store_activity_workbook_row *a)
+{
+	const struct activity_quality *q = &a->q;
+	int level = quality_level(q->a1, q->a2, q->a3), split = 0;
+	struct strbuf iv = STRBUF_INIT;
+	struct quality_acc acc;
+	struct quality_uncertainty u;
+	char b[64];
+
+	if (!level) {
+		worksheet_write_string(ws, r, 14, "未設定（數據品質欄位啟用前存檔）", NULL);
+		return;
+	}
+	worksheet_write_number(ws, r, 14, q->a1, NULL);
+	worksheet_write_number(ws, r, 15, q->a2, NULL);
+	worksheet_write_number(ws, r, 16, q->a3, NULL);
+	worksheet_write_number(ws, r, 17, level, NULL);
+	worksheet_write_number(ws, r, 18, quality_score(level), NULL);
+	if (q->ad_lower >= 0 && q->ad_upper >= 0) {
+		struct quality_uncertainty ad = { 1, { q->ad_lower, q->ad_upper }, 10000 };
+
+		quality_interval_text(&ad, b, sizeof(b));
+		worksheet_write_string(ws, r, 19, b, NULL);
+	}
+	quality_acc_init(&acc);
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		struct quality_acc one;
+
+		if (!q->has_gas[g])
+			continue;
+		split = 1;
+		quality_acc_init(&one);
+		quality_acc_add_gas(&one, q->gas_milli[g], q->ad_lower, q->ad_upper, q->ef_lower[g], q->ef_upper[g]);
+		quality_acc_merge(&acc, &one);
+		if (quality_uncertainty(&one, &u))
+			u.assessed = 0;
+		quality_interval_text(&u, b, sizeof(b));
+		strbuf_addf(&iv, "%s%s %s", iv.len ? "；" : "", calc_gas_labels[g], b);
+	}
+	if (!split)
+		quality_acc_add(&acc, a->kg_milli, NULL);
+	worksheet_write_string(ws, r, 20, iv.len ? iv.buf : "", NULL);
+	strbuf_release(&iv);
+	if (quality_uncertainty(&acc, &u))
+		u.assessed = 0;
+	quality_interval_text(&u, b, sizeof(b));
+	worksheet_write_string(ws, r, 21, b, NULL);
+}
+
 static int activity_row(void *ctx, const struct store_activity_workbook_row *a)
 {
 	struct sheet_rows *s = ctx;
@@ -360,18 +417,22 @@ static int activity_row(void *ctx, const struct store_activity_workbook_row *a)
 	for (int c = 0; c < (int)(sizeof(text) / sizeof(text[0])); c++)
 		worksheet_write_string(ws, r, (lxw_col_t)(2 + c), text[c], NULL);
 	worksheet_write_number(ws, r, 13, kg(a->kg_milli), s->f->num);
+	activity_quality_cells(ws, r, a);
 	return 0;
 }
 
 static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct fmt *f)
 {
 	static const char *const cols[] = { "排放類別", "活動", "說明", "資料說明與來源", "數量", "單位", "第二數量", "選項",
-		"係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "自訂係數理由", "排放量(KgCO₂e)" };
+		"係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "自訂係數理由", "排放量(KgCO₂e)",
+		"A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類", "誤差等級(A1×A2×A3)", "評分",
+		"活動數據不確定性（95%）", "各氣體不確定性（95%）", "本筆不確定性（95%）" };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, 14, f->head);
+	heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
 	worksheet_set_column(ws, 1, 3, 24, NULL);
 	worksheet_set_column(ws, 10, 11, 40, NULL);
+	worksheet_set_column(ws, 19, 21, 30, NULL);
 	return store_activity_each_workbook_row(ctx->db, county, year, activity_row, &s) ? -1 : 0;
 }
 
@@ -675,6 +736,22 @@ static void by_iso(struct charts *c, const struct inventory *inv)
 	c->r++;
 }
 
+/* The county's grade and uncertainty under the tables of 資料, with what they cover (as 摘要 of 轉出明細). */
+static void county_quality(struct charts *c, const struct inventory *inv)
+{
+	const struct store_county_quality *q = &inv->quality;
+
+	table_head(c, "縣市數據品質與不確定性");
+	worksheet_write_string(c->data, (lxw_row_t)c->r, 0, "數據品質等級", NULL);
+	grade_cells(c->data, (lxw_row_t)c->r++, 1, q->has, q->has_grade, q->grade_hundredths, q->grade);
+	worksheet_write_string(c->data, (lxw_row_t)c->r, 0, "不確定性（95% 信賴區間）／已評估排放量占比", NULL);
+	interval_cells(c->data, (lxw_row_t)c->r++, 1, q->has, q->assessed, q->lower_milli, q->upper_milli, q->assessed_bp);
+	worksheet_write_string(c->data, (lxw_row_t)c->r, 0, "數據品質涵蓋範圍", NULL);
+	worksheet_write_string(c->data, (lxw_row_t)c->r++, 1, QUALITY_COUNTY_COVERS, NULL);
+	if (q->pending)
+		worksheet_write_string(c->data, (lxw_row_t)c->r++, 0, "計算中：數據品質等級與不確定性尚未納入最新存檔", NULL);
+}
+
 int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
 	/* Charts need the data in memory: the tables here are small (categories, levels, top 20, years). */
@@ -703,6 +780,7 @@ int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int ye
 	by_level_and_top(&c, &inv);
 	trend(&c, &inv);
 	by_iso(&c, &inv);
+	county_quality(&c, &inv);
 	export_progress(ctx, id, 80);
 	return export_close(wb, err, errlen);
 }

@@ -22,9 +22,10 @@
  * nothing.  Requests made before a run starts are all served by it (they
  * coalesce); one made during a run leaves the row pending for the next.
  *
- * A run reads the county-year in two queries (its agencies with their
- * reports' last save, then every own-operation line with its gases, one row
- * per gas) and computes everything in memory:
+ * A run reads the county-year in three queries (its agencies with their
+ * reports' last save, every own-operation line with its gases, one row per
+ * gas, and the county team's non-agency lines) and computes everything in
+ * memory:
  *  - own: an agency's own lines;
  *  - subtree: the lines of the agency (when active) and of every active
  *    agency under it, as the rollups count them.  The grade is not an
@@ -33,12 +34,15 @@
  *    out in depth-first order, so a subtree's covered lines are one range
  *    of one array, and the grade of every subtree costs lines × depth.  The
  *    uncertainty's sums merge up the tree (quality_acc_merge);
- *  - the county: every active agency's lines.
- * A line saved before migration 0023 (a1 = 0) has no level: it is in no
- * grade and counted as uncovered; its emissions count as not assessed in
- * the uncertainty's share (nothing is guessed).  A covered line without gas
- * rows, or a gas whose activity-data or factor interval is unknown, is not
- * assessed (未評估).
+ *  - the county: every active agency's lines and the county team's
+ *    non-agency lines (county_activities: the county's own operations,
+ *    which no agency or subtree has; a removal counts by its absolute
+ *    value, SPEC-2 §2b, in the grade and in the uncertainty alike).
+ * A line saved before migration 0023 (a non-agency line: before 0028) has
+ * no level: it is in no grade and counted as uncovered; its emissions count
+ * as not assessed in the uncertainty's share (nothing is guessed).  A
+ * covered line without gas rows, or a gas whose activity-data or factor
+ * interval is unknown, is not assessed (未評估).
  *
  * The figures are written in one transaction with the queue row's
  * figures_for (a run that served fewer requests never overwrites newer
@@ -73,6 +77,13 @@ struct run {
 	struct quality_line *act;          /* covered lines of active agencies, depth-first */
 	int n_act;
 	long long lines;                   /* every line read */
+	/* the non-agency lines: the county's figures only */
+	struct quality_line *na;           /* covered, in id order */
+	int n_na, cap_na;
+	struct quality_acc na_acc;
+	int na_unc;
+	long long na_unc_milli;
+	char na_at[24];                    /* the newest save */
 	/* the line being read (its gas rows follow one another) */
 	long long cur_agency;
 	char cur_item[25];
@@ -200,6 +211,44 @@ static int on_row(void *ctx, const struct store_quality_row *x)
 	return 0;
 }
 
+static int on_nonagency(void *ctx, const struct store_quality_nonagency *x)
+{
+	struct run *r = ctx;
+	int level = quality_level(x->a1, x->a2, x->a3), split = 0;
+	long long e = x->kg_milli < 0 ? -x->kg_milli : x->kg_milli;   /* a removal by its absolute value */
+
+	r->lines++;
+	if (strcmp(x->saved_at, r->na_at) > 0)
+		memcpy(r->na_at, x->saved_at, sizeof(r->na_at));
+	if (!level) {
+		/* Saved before 0028: no level to grade, and its emissions count as not assessed. */
+		r->na_unc++;
+		r->na_unc_milli += e;
+		quality_acc_add(&r->na_acc, e, NULL);
+		return 0;
+	}
+	if (r->n_na == r->cap_na) {
+		int cap = r->cap_na ? r->cap_na * 2 : 64;
+		struct quality_line *p = realloc(r->na, (size_t)cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		r->na = p;
+		r->cap_na = cap;
+	}
+	r->na[r->n_na++] = (struct quality_line){ e, level };
+	for (int g = 0; g < STORE_QUALITY_GASES; g++) {
+		if (!x->has_gas[g])
+			continue;
+		split = 1;
+		quality_acc_add_gas(&r->na_acc, x->gas_milli[g] < 0 ? -x->gas_milli[g] : x->gas_milli[g], x->ad_lower, x->ad_upper,
+				    x->ef_lower[g], x->ef_upper[g]);
+	}
+	if (!split)
+		quality_acc_add(&r->na_acc, e, NULL);   /* saved before 0024: not split, not assessed */
+	return 0;
+}
+
 static int on_stored(void *ctx, long long agency_id, int subtree, const struct store_quality_figures *f)
 {
 	struct run *r = ctx;
@@ -280,6 +329,7 @@ static void run_free(struct run *r)
 	free(r->own);
 	free(r->own_agency);
 	free(r->act);
+	free(r->na);
 }
 
 static int fail(struct db *db, struct run *r, const char *what)
@@ -313,6 +363,9 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 		qsort(r.a, (size_t)r.n, sizeof(*r.a), by_id);
 	if (store_quality_lines(db, county, year, on_row, &r))
 		return fail(db, &r, "lines");
+	quality_acc_init(&r.na_acc);
+	if (store_quality_nonagency(db, county, year, on_nonagency, &r))
+		return fail(db, &r, "non-agency lines");
 	*t_read = now_ms() - t0;
 
 	/* Each agency's range of run.own (read in agency order), the tree, then every subtree. */
@@ -322,7 +375,8 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 		if (i >= 0 && r.a[i].own_n++ == 0)
 			r.a[i].own_start = k;
 	}
-	r.act = malloc((size_t)(r.n_own ? r.n_own : 1) * sizeof(*r.act));
+	/* The active agencies' covered lines depth-first, then (for the county only) the non-agency lines. */
+	r.act = malloc((size_t)(r.n_own + r.n_na ? r.n_own + r.n_na : 1) * sizeof(*r.act));
 	if (!r.act)
 		return fail(db, &r, "out of memory");
 	for (int i = r.n - 1; i >= 0; i--) {
@@ -348,6 +402,14 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 			if (strcmp(r.a[i].sub_at, county_at) > 0)
 				memcpy(county_at, r.a[i].sub_at, sizeof(county_at));
 		}
+		/* The non-agency lines, after every subtree's range: in the county's set alone. */
+		if (r.n_na)
+			memcpy(r.act + r.n_act, r.na, (size_t)r.n_na * sizeof(*r.act));
+		quality_acc_merge(&county_acc, &r.na_acc);
+		unc += r.na_unc;
+		unc_milli += r.na_unc_milli;
+		if (strcmp(r.na_at, county_at) > 0)
+			memcpy(county_at, r.na_at, sizeof(county_at));
 		if (store_quality_share_county(db, county))
 			return fail(db, &r, "county lock");
 		todo = store_quality_lock_figures(db, county, year, requests);
@@ -362,7 +424,7 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 		}
 		if (store_quality_stored(db, county, year, on_stored, &r))
 			return fail(db, &r, "stored");
-		if (figures(r.act, r.n_act, &county_acc, unc, unc_milli, county_at, &f))
+		if (figures(r.act, r.n_act + r.n_na, &county_acc, unc, unc_milli, county_at, &f))
 			return fail(db, &r, "the county's figures do not fit");
 		if (store_quality_put_county(db, county, year, &f))
 			return fail(db, &r, "county");

@@ -1,5 +1,6 @@
-// quality_data.test.mjs: `cityinv-admin migrate` loads factor-uncertainty.csv and quality-defaults.csv
-// (SPEC-2 §2b, §2c): the values, idempotent, and a malformed row refused with its reason, nothing changed.
+// quality_data.test.mjs: `cityinv-admin migrate` loads factor-uncertainty.csv, quality-defaults.csv and
+// nonagency-quality-defaults.csv (SPEC-2 §2b, §2c): the values, idempotent, and a malformed row refused
+// with its reason, nothing changed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ const DATA = path.join(ROOT, 'migrations', 'data');
 const snapshot = () => JSON.stringify([
   sql('SELECT fkey, IFNULL(ci_lower_milli, -1), IFNULL(ci_upper_milli, -1), IFNULL(ci_source, \'\') FROM factors ORDER BY fkey'),
   sql('SELECT item, a1, a2, a3, dq_note, IFNULL(ad_lower_milli, -1), IFNULL(ad_upper_milli, -1), ad_basis, source FROM item_quality_defaults ORDER BY item'),
+  sql('SELECT method, a1, a2, a3, dq_note, IFNULL(ad_lower_milli, -1), IFNULL(ad_upper_milli, -1), ad_basis, source FROM nonagency_quality_defaults ORDER BY method'),
 ]);
 
 test('the factors carry 附表一\'s intervals, normalised to thousandths of a percent', () => {
@@ -39,12 +41,24 @@ test('the items\' data-quality defaults', () => {
     'refrigerant top-ups are estimates (A1 3), no AD default');
 });
 
+test('the non-agency methods\' defaults: the Tier 1 estimates and process their own; electricity and fuels the agency form\'s', () => {
+  const rows = Object.fromEntries(sql("SELECT method, CONCAT_WS('/', a1, a2, a3), IFNULL(ad_lower_milli, 'none') FROM nonagency_quality_defaults")
+    .map(([m, a, ad]) => [m, `${a} ${ad}`]));
+  assert.deepEqual(rows, {
+    process: '2/2/3 none', rice: '2/3/3 none', enteric: '2/3/3 none', manure: '2/3/3 none', landuse: '3/3/3 none',
+    landfill: '2/3/3 none', compost: '2/3/3 none', incineration: '2/3/3 none', septic: '3/3/3 none', wastewater: '2/3/3 none',
+  }, 'A1 2 for a record (3 for an estimate), A2 3, A3 3, no AD default; no row for elec_* or fuel_*');
+  const rows2 = fs.readFileSync(path.join(DATA, 'nonagency-quality-defaults.csv'), 'utf8').trim().split('\n').length - 1;
+  assert.equal(Object.keys(rows).length, rows2, 'one per row of the file');
+});
+
 test('migrate again changes nothing', () => {
   const before = snapshot();
   const r = admin('migrate');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /quality: \d+ rows from .*factor-uncertainty\.csv/);
-  assert.match(r.stdout, /quality: 10 rows from .*quality-defaults\.csv/);
+  assert.match(r.stdout, /quality: 10 rows from .*\/quality-defaults\.csv/);
+  assert.match(r.stdout, /quality: 10 rows from .*nonagency-quality-defaults\.csv/);
   assert.equal(snapshot(), before);
 });
 
@@ -62,6 +76,10 @@ const bad = [
   ['quality-defaults.csv', (t) => t.replace(/^electricity,2,1,3,(.*?),1\.5,1\.5,/m, 'electricity,2,1,3,$1,1.5,,'),
     /both or neither/],
   ['quality-defaults.csv', (t) => t + 'gasoline_car,2,2,3,,,,,x\n', /'gasoline_car' is not a form item/],
+  ['nonagency-quality-defaults.csv', (t) => t + 'elec_street,2,1,3,,,,,x\n', /'elec_street' takes the agency form's defaults/],
+  ['nonagency-quality-defaults.csv', (t) => t + 'rice_paddy,2,3,3,,,,,x\n', /'rice_paddy' is not a non-agency method/],
+  ['nonagency-quality-defaults.csv', (t) => t.replace(/^septic,3,3,3,/m, 'septic,3,0,3,'), /\(septic\): A1, A2 and A3 must be 1, 2 or 3/],
+  ['nonagency-quality-defaults.csv', (t) => t.replace(/^septic,.*\n/m, ''), /nonagency-quality-defaults\.csv: no row for the method 'septic'/],
 ];
 
 for (const [file, edit, message] of bad) {

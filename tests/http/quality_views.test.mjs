@@ -45,9 +45,14 @@ const FROM = (join = '') => `FROM agencies a JOIN reports r ON r.agency_id = a.i
 const LINES = FROM();
 const GASES = (on = '') => FROM(`JOIN report_line_gases g ON g.report_id = l.report_id AND g.part = l.part AND g.item = l.item AND g.seq = l.seq ${on}`);
 
-// The county's grade from its covered own lines (the form's formula), as "8.46 第一級".
+// The county team's non-agency lines of Z's year: the county's figures count them too (SPEC-2 §2b).
+const NA = `FROM county_activities WHERE county_id = ${Z()} AND year = ${Y}`;
+const NA_GASES = ['co2', 'ch4', 'n2o', 'hfcs', 'pfcs', 'sf6', 'nf3'];
+
+// The county's grade from its covered own lines and non-agency lines (the form's formula), as "8.46 第一級".
 function expectedGrade() {
-  const lines = sql(`SELECT l.kg_milli, l.a1 * l.a2 * l.a3 ${LINES} AND l.a1 > 0`)
+  const lines = [...sql(`SELECT l.kg_milli, l.a1 * l.a2 * l.a3 ${LINES} AND l.a1 > 0`),
+    ...sql(`SELECT kg_milli, used_a1 * used_a2 * used_a3 ${NA} AND used_a1 > 0`)]
     .map(([e, lv]) => [BigInt(e) < 0n ? -BigInt(e) : BigInt(e), BigInt(lv)]);
   const total = lines.reduce((s, [e]) => s + e, 0n);
   const h = lines.reduce((s, [e, lv]) => s + rdiv(rdiv(e * 10000n, total) * lv, 100n), 0n);
@@ -57,7 +62,10 @@ function expectedGrade() {
 
 // The county's interval: per gas ROUND(√(AD² + EF²), 5), combined √Σ(E·U)² / ΣE, lower and upper apart.
 function expectedInterval() {
-  const rows = sql(`SELECT g.kg_milli, l.ad_lower_milli, l.ad_upper_milli, g.ef_lower_milli, g.ef_upper_milli ${GASES()} AND l.a1 > 0`);
+  const rows = [...sql(`SELECT g.kg_milli, l.ad_lower_milli, l.ad_upper_milli, g.ef_lower_milli, g.ef_upper_milli ${GASES()} AND l.a1 > 0`),
+    ...sql(`SELECT ${NA_GASES.map((g) => `IFNULL(ABS(${g}_milli), 'N'), ${g}_ef_lower_milli, ${g}_ef_upper_milli`).join(', ')},
+      used_ad_lower_milli, used_ad_upper_milli ${NA} AND used_a1 > 0`).flatMap((r) => NA_GASES.map((_, i) => r.slice(3 * i, 3 * i + 3))
+      .filter(([kg]) => kg !== 'N').map(([kg, efl, efu]) => [kg, r[r.length - 2], r[r.length - 1], efl, efu]))];
   let sl = 0, su = 0, e = 0, abs = 0;
   for (const [kg, adl, adu, efl, efu] of rows) {
     const E = Number(kg) / 1000;
@@ -68,8 +76,8 @@ function expectedInterval() {
     e += E;
     abs += Math.abs(E);
   }
-  // Of every own line: a line saved before the quality fields counts as not assessed (worker/quality_job.c).
-  const all = Number(sql(`SELECT SUM(ABS(l.kg_milli)) ${LINES}`)[0][0]) / 1000;
+  // Of every own line and non-agency line: one saved before the quality fields counts as not assessed (worker/quality_job.c).
+  const all = (Number(sql(`SELECT SUM(ABS(l.kg_milli)) ${LINES}`)[0][0]) + Number(sql(`SELECT IFNULL(SUM(ABS(kg_milli)), 0) ${NA}`)[0][0])) / 1000;
   const lo = (Math.sqrt(sl) / e * 100).toFixed(3), hi = (Math.sqrt(su) / e * 100).toFixed(3);
   return { text: lo === hi ? `±${lo} %` : `−${lo} % / +${hi} %`, assessed: `${(abs / all * 100).toFixed(2)} %` };
 }

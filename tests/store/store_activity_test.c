@@ -112,6 +112,57 @@ static void test_write_read(struct db *db, int county, int year, long long by, c
 	is_int(q(db, "SELECT COUNT(*) FROM county_activities WHERE id = %lld", id), 0, "gone");
 }
 
+/*
+ * A line's data quality (0028): what was typed (NULL for a default kept), what
+ * was in force, and each gas's factor interval, written and read back by the
+ * list, the form, and again cleared (inside main's transaction).
+ */
+static void test_quality(struct db *db, int county, int year, long long by)
+{
+	struct store_quality typed = { .a1 = 1, .dq_note = "智慧電表連續量測", .dq_keeper = "總務科", .ad_lower_milli = 2000,
+				       .ad_upper_milli = 2500, .ad_basis = "電表精度 2.0 級" };
+	struct store_quality used = { .a1 = 1, .a2 = 1, .a3 = 3, .ad_lower_milli = 2000, .ad_upper_milli = 2500 };
+	struct activity_text t = { .method = "elec_street", .description = "路燈（品質）", .note = "", .quantity = "10000.000",
+				   .quantity2 = "", .opt = { NULL, NULL, NULL }, .override_factor = "", .override_reason = "",
+				   .typed = &typed, .used = &used };
+	struct na_line el = { .category = INV_STATIONARY, .scope = 2, .factor_text = "0.494", .unit_text = "度", .method = "電力",
+			      .sources = "台電", .iso_category = 2 };
+	struct activity_form fm;
+	struct seen s = { .n = 0 };
+	long long id = 0;
+
+	el.gas[CALC_GAS_CO2] = (struct calc_gas_amount){ .present = 1, .kg = { 4940000, 3 }, .has_ci = 1, .ci_lower_milli = 7000,
+							 .ci_upper_milli = 7100 };
+	ok(store_activity_insert(db, county, year, &t, &el, 4940000, by, &id) == 0 && id > 0, "a line with its quality inserted");
+	is_int(q(db, "SELECT COUNT(*) FROM county_activities WHERE id = %lld AND a1 = 1 AND a2 IS NULL AND a3 IS NULL"
+		 " AND dq_note = '智慧電表連續量測' AND dq_keeper = '總務科' AND ad_lower_milli = 2000 AND ad_upper_milli = 2500"
+		 " AND ad_basis = '電表精度 2.0 級' AND used_a1 = 1 AND used_a2 = 1 AND used_a3 = 3 AND used_ad_lower_milli = 2000"
+		 " AND used_ad_upper_milli = 2500 AND co2_milli = 4940000 AND co2_ef_lower_milli = 7000 AND co2_ef_upper_milli = 7100"
+		 " AND ch4_ef_lower_milli IS NULL", id), 1, "typed (A2, A3 NULL: the defaults), in force, and CO2's ±7 %% stored");
+	s.want_id = id;
+	ok(store_activity_list(db, county, year, &arena, on_row, &s) == 0 && s.found, "listed");
+	ok(s.row.q.a1 == 1 && s.row.q.a2 == 1 && s.row.q.a3 == 3 && s.row.q.typed && s.row.q.ad_lower == 2000 &&
+	   s.row.q.ad_upper == 2500 && s.row.q.has_gas[CALC_GAS_CO2] && s.row.q.ef_lower[CALC_GAS_CO2] == 7000 &&
+	   s.row.q.ef_upper[CALC_GAS_CO2] == 7100 && !s.row.q.has_gas[CALC_GAS_CH4] && s.row.q.ef_lower[CALC_GAS_CH4] == -1,
+	   "the list: in force, typed, the gas and its interval");
+	ok(store_activity_get(db, id, county, year, &fm) == 1 && fm.typed.a1 == 1 && fm.typed.a2 == 0 &&
+	   !strcmp(fm.typed.dq_note, "智慧電表連續量測") && fm.typed.ad_upper_milli == 2500 && fm.used.a3 == 3 &&
+	   fm.used.ad_lower_milli == 2000, "the form: what was typed, and what was in force");
+	t.typed = NULL;
+	used = (struct store_quality){ .a1 = 2, .a2 = 1, .a3 = 3, .ad_lower_milli = 1500, .ad_upper_milli = 1500 };
+	is_int(store_activity_update(db, id, 1, county, year, &t, &el, 4940000, by), 1, "saved again with the defaults");
+	is_int(q(db, "SELECT COUNT(*) FROM county_activities WHERE id = %lld AND a1 IS NULL AND dq_note IS NULL AND dq_keeper IS NULL"
+		 " AND ad_lower_milli IS NULL AND ad_basis IS NULL AND used_a1 = 2 AND used_ad_upper_milli = 1500", id), 1,
+	       "nothing typed: NULLs, the defaults in force");
+	s = (struct seen){ .want_id = id };
+	ok(store_activity_list(db, county, year, &arena, on_row, &s) == 0 && s.found && !s.row.q.typed, "listed as not typed");
+	t.used = NULL;
+	el.gas[CALC_GAS_CO2].has_ci = 0;
+	is_int(store_activity_update(db, id, 2, county, year, &t, &el, 4940000, by), 1, "saved without any quality");
+	is_int(q(db, "SELECT COUNT(*) FROM county_activities WHERE id = %lld AND used_a1 = 0 AND used_ad_lower_milli IS NULL"
+		 " AND co2_ef_lower_milli IS NULL", id), 1, "none: 0s and NULLs (in no grade, 未評估)");
+}
+
 /* What the workbook's callback saw. */
 struct wb_seen {
 	int n, stop_after, ordered, last_category;
@@ -178,6 +229,7 @@ int main(void)
 		strcat(desc, "😀");
 	ok(db_begin(&db) == 0, "a transaction (rolled back at the end)");
 	test_write_read(&db, county, year, by, desc);
+	test_quality(&db, county, year, by);
 	ok(db_rollback(&db) == 0, "rolled back");
 	is_int(q(&db, "SELECT COUNT(*) FROM county_activities WHERE county_id = %d AND year = %d AND method = 'septic' AND note = '備註'",
 		 county, year), 0, "nothing left behind");

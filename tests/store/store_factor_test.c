@@ -1,6 +1,7 @@
 /* store_factor_test.c: the reference data's store (store_factor) against the test stack's MariaDB, inside a transaction rolled back. */
 #include <string.h>
 
+#include "nonagency.h"
 #include "store_factor.h"
 #include "store_test.h"
 
@@ -89,6 +90,67 @@ static int take_default(void *ctx, const struct store_item_quality *q)
 	if (!strcmp(q->item, "zz_store_test"))
 		d->test = *q;
 	return d->stop_after && d->n >= d->stop_after;
+}
+
+/* The non-agency methods' own defaults as read (nonagency-quality-defaults.csv). */
+struct method_defaults {
+	int n, own, stop_after;
+	struct store_item_quality rice, septic, process, test;
+};
+
+static int take_method_default(void *ctx, const struct store_item_quality *q)
+{
+	struct method_defaults *d = ctx;
+	const struct na_method *m = na_method_get(q->item);
+
+	d->n++;
+	d->own += m && na_quality_own(m);
+	if (!strcmp(q->item, "rice"))
+		d->rice = *q;
+	if (!strcmp(q->item, "septic"))
+		d->septic = *q;
+	if (!strcmp(q->item, "process"))
+		d->process = *q;
+	if (!strcmp(q->item, "zz_store_test"))
+		d->test = *q;
+	return d->stop_after && d->n >= d->stop_after;
+}
+
+/*
+ * SPEC-2 §2b, §2c for the team's lines (issue 13): every method with
+ * defaults of its own has its row; electricity and fuels have none (they
+ * take the agency form's items'); the IPCC Tier 1 estimates are A2 3, A3 3
+ * with A1 2 for a record, 3 for an estimate, and no AD interval.
+ */
+static void test_method_defaults(struct db *db)
+{
+	struct method_defaults d = { 0 };
+	struct store_item_quality q = { .item = "zz_store_test", .a1 = 1, .a2 = 2, .a3 = 3, .dq_note = "測試", .has_ad = 1,
+					.ad_lower_milli = 1000, .ad_upper_milli = 2000, .ad_basis = "依據", .source = "a test row" };
+	int own = 0;
+
+	for (int i = 0; i < na_nmethods; i++)
+		own += na_quality_own(&na_methods[i]);
+	ok(store_factor_method_defaults(db, take_method_default, &d) == 0, "the methods' defaults");
+	is_int(d.n, own, "one row per method with defaults of its own (%d)", own);
+	is_int(d.own, d.n, "and only those: no electricity or fuel row");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM nonagency_quality_defaults WHERE method LIKE 'elec\\_%' OR method LIKE 'fuel\\_%'"),
+	       0, "electricity and fuels take the agency form's");
+	ok(d.rice.a1 == 2 && d.rice.a2 == 3 && d.rice.a3 == 3 && !d.rice.has_ad, "rice (a record of areas): 2/3/3, no AD default");
+	ok(d.septic.a1 == 3 && d.septic.a2 == 3 && d.septic.a3 == 3 && !d.septic.has_ad, "septic (person-days estimated): 3/3/3");
+	ok(d.process.a1 == 2 && d.process.a3 == 3 && strstr(d.process.dq_note, "A3") != NULL,
+	   "process as reported: A3 per its source, said in the note (%s)", d.process.dq_note);
+	ok(store_factor_method_default_upsert(db, &q) == 0, "a test method upserted");
+	q.a1 = 3;
+	q.has_ad = 0;
+	ok(store_factor_method_default_upsert(db, &q) == 0, "and again");
+	d = (struct method_defaults){ 0 };
+	ok(store_factor_method_defaults(db, take_method_default, &d) == 0 && d.test.a1 == 3 && !d.test.has_ad &&
+	   !strcmp(d.test.ad_basis, "依據"), "the second replaced the first");
+	q.a2 = 0;
+	ok(store_factor_method_default_upsert(db, &q) == -1, "A2 0 refused by the table's CHECK (%s)", db->errstr);
+	d = (struct method_defaults){ .stop_after = 3 };
+	ok(store_factor_method_defaults(db, take_method_default, &d) == 0 && d.n == 3, "a non-zero return stops the list");
 }
 
 /* The factors' intervals and the items' defaults (inside main's transaction, after the test row exists). */
@@ -210,6 +272,7 @@ int main(void)
 	ok(store_factor_upsert(&db, &row) == -1, "a value longer than its column is refused (%s)", db.errstr);
 	test_in_force(&db);
 	test_quality_data(&db);
+	test_method_defaults(&db);
 
 	v = (struct seen){ 0 };
 	ok(store_factor_eras(&db, take_era, &v) == 0, "the GWP eras");

@@ -49,6 +49,7 @@ static void clear(struct db *db)
 		"DELETE r FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ?",
 		"DELETE q FROM quality_rollups q JOIN agencies a ON a.id = q.agency_id WHERE a.county_id = ?",
 		"DELETE t FROM agency_tree t JOIN agencies a ON a.id = t.descendant_id WHERE a.county_id = ?",
+		"DELETE FROM county_activities WHERE county_id = ?",
 		"DELETE FROM county_quality WHERE county_id = ?",
 		"DELETE FROM quality_queue WHERE county_id = ?",
 		"DELETE FROM agencies WHERE county_id = ? AND parent_id IS NOT NULL AND level = 2",
@@ -247,6 +248,70 @@ static void test_change(struct db *db, struct job_ctx *ctx)
 	ok(db_rollback(db) == 0, "rolled back");
 }
 
+/* A non-agency line of the test's county (-1: NULL): its kg (CO2), levels in force, AD, and the CO2 factor's interval. */
+static void na_line(struct db *db, const char *method, long long kg, int a1, int a2, int a3, int ad, int ef)
+{
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO county_activities (county_id, year, method, quantity, kg_milli, category, scope, factor_text, unit_text,"
+		" method_text, sources, created_by, updated_by, created_at, updated_at, iso_category, co2_milli, used_a1, used_a2,"
+		" used_a3, used_ad_lower_milli, used_ad_upper_milli, co2_ef_lower_milli, co2_ef_upper_milli)"
+		" VALUES (?, ?, ?, 1, ?, 0, 1, 'f', 'u', 'm', 's', 1, 1, NOW(3), NOW(3), 1, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+	db_bind_int(st, 0, TC);
+	db_bind_int(st, 1, y);
+	db_bind_text(st, 2, method);
+	db_bind_int(st, 3, kg);
+	db_bind_int(st, 4, kg);
+	db_bind_int(st, 5, a1);
+	db_bind_int(st, 6, a2);
+	db_bind_int(st, 7, a3);
+	for (int i = 0; i < 2; i++) {
+		if (ad < 0)
+			db_bind_null(st, 8 + i);
+		else
+			db_bind_int(st, 8 + i, ad);
+		if (ef < 0)
+			db_bind_null(st, 10 + i);
+		else
+			db_bind_int(st, 10 + i, ef);
+	}
+	if (db_exec(st))
+		printf("# na_line: %s\n", db->errstr);
+}
+
+/*
+ * The county's figures count the team's non-agency lines (SPEC-2 §2b, §2c); no agency's or
+ * subtree's does.  Added to the tree as test_change left it: street lighting 500 kg at 2/1/3
+ * (level 6), AD ±1.5 %, CO2 EF ±7 %; a land-use removal of 300 kg at 3/3/3 (27), counted by
+ * its magnitude, not assessed (no AD, no EF); a line saved before 0028 (in no grade) of 100 kg.
+ */
+static void test_nonagency(struct db *db, struct job_ctx *ctx)
+{
+	struct store_quality_figures f;
+
+	na_line(db, "elec_street", 500000, 2, 1, 3, 1500, 7000);
+	na_line(db, "landuse", -300000, 3, 3, 3, -1, -1);
+	na_line(db, "process", 100000, 0, 0, 0, -1, -1);
+	ok(store_quality_request(db, TC, y) == 0 && quality_county_year(ctx, TC, y) == 0, "a request and a run");
+	/*
+	 * By hand, of 2,750 kg covered (1000, 500, 250, 200 of the agencies; 500 and |-300|):
+	 * 0.3636 x 6 = 2.18; 0.1818 x 1 = 0.18; 0.0909 x 27 = 2.45; 0.0727 x 1 = 0.07; 0.1818 x 6 = 1.09;
+	 * 0.1091 x 27 = 2.95; 8.92.  Assessed: the agencies' 1698 kg and the lighting's 500 kg at 7.159 %:
+	 * √Σ(E·U)² / 2198 = 3.877 % / 3.884 %; of 3,150 kg (the agencies' 2,250, the team's 500 + 300 + 100): 69.78 %.
+	 */
+	is_int(store_quality_get_county(db, TC, y, &f), 1, "the county's row");
+	is_int((int)f.grade_hundredths, 892, "the county's grade with the non-agency lines: 8.92");
+	is_int(f.grade, 1, "第一級");
+	is_int((int)f.covered_milli, 2750000, "covered: the removal by its magnitude");
+	is_int(f.unc_lower_milli, 3877, "lower bound");
+	is_int(f.unc_upper_milli, 3884, "upper bound");
+	is_int(f.assessed_bp, 6978, "share assessed");
+	is_int(f.uncovered_lines, 2, "the agencies' and the team's line saved before the quality fields");
+	is_int((int)f.uncovered_milli, 400000, "of 300 + 100 kg");
+	figures_are(db, p, 1, 690, 1, 4554, 4565, 7547, 1, "P's subtree: unchanged by the non-agency lines");
+	figures_are(db, p, 0, 600, 1, 7159, 7159, 10000, 0, "P's own: unchanged");
+}
+
 int main(void)
 {
 	struct db db;
@@ -263,6 +328,7 @@ int main(void)
 	plant(&db);
 	test_coalesce_and_figures(&db, &ctx);
 	test_change(&db, &ctx);
+	test_nonagency(&db, &ctx);
 	clear(&db);
 	is_int(q(&db, "SELECT COUNT(*) FROM agencies WHERE county_id = ?", 1, LL(TC)), 0, "nothing of it is left");
 	db_release(&db);

@@ -150,6 +150,63 @@ static void test_gases(void)
 	}
 }
 
+/* Gives the row `key` of the test's table the interval lo / hi (as factor-uncertainty.csv gives the stored table). */
+static void set_ci(const char *key, int lo, int hi)
+{
+	for (int i = 0; i < nfactors; i++)
+		if (!strcmp(factors[i].key, key)) {
+			factors[i].has_ci = 1;
+			factors[i].ci_lower_milli = lo;
+			factors[i].ci_upper_milli = hi;
+			return;
+		}
+	printf("Bail out! no factor %s\n", key);
+	exit(1);
+}
+
+/*
+ * SPEC-2 §2b, §2c: whose defaults a line takes (electricity and fuels the
+ * agency form's items', every other method its own), and each gas's factor
+ * interval where the table has one (electricity, fuels, incineration).
+ */
+static void test_quality(void)
+{
+	struct na_line l;
+
+	ok(!na_quality_own(na_method_get("elec_street")) && !na_quality_own(na_method_get("fuel_mobile")),
+	   "electricity and fuels: no defaults of their own");
+	ok(na_quality_own(na_method_get("rice")) && na_quality_own(na_method_get("process")) &&
+	   na_quality_own(na_method_get("incineration")), "process and the Tier 1 estimates: their own");
+	is_str(na_quality_item(na_method_get("elec_waste"), NULL), "electricity", "electricity: the form's 電力");
+	is_str(na_quality_item(na_method_get("fuel_stationary"), "lpg"), "lpg", "a fuel: the fuel chosen");
+	ok(!na_quality_item(na_method_get("fuel_mobile"), "lpg"), "a fuel the method has not: none");
+	ok(!na_quality_item(na_method_get("fuel_mobile"), NULL), "no fuel chosen: none");
+	ok(!na_quality_item(na_method_get("rice"), "lpg"), "a method with its own: no item");
+
+	set_ci("elec_grid_2023", 7000, 7000);
+	set_ci("ef113_msw_nonbiomass_combustion_CO2", 20065, 31952);
+	set_ci("ef113_msw_nonbiomass_combustion_CH4", 66667, 233333);
+	set_ci("ef113_msw_nonbiomass_combustion_N2O", 62500, 275000);
+	kg(2023, "elec_street", "10000", NULL, NULL, NULL, NULL, &l);
+	ok(l.gas[CALC_GAS_CO2].has_ci && l.gas[CALC_GAS_CO2].ci_lower_milli == 7000, "electricity: the grid factor's ±7 %%");
+	kg(2023, "incineration", "1000", "0.4", NULL, NULL, NULL, &l);
+	ok(l.gas[CALC_GAS_CO2].has_ci && l.gas[CALC_GAS_CO2].ci_lower_milli == 20065 && l.gas[CALC_GAS_CO2].ci_upper_milli == 31952 &&
+	   l.gas[CALC_GAS_CH4].ci_upper_milli == 233333 && l.gas[CALC_GAS_N2O].ci_lower_milli == 62500,
+	   "incineration: each gas its per-TJ factor's interval");
+	kg(2023, "compost", "50", NULL, NULL, NULL, NULL, &l);
+	ok(l.gas[CALC_GAS_CH4].present && !l.gas[CALC_GAS_CH4].has_ci && !l.gas[CALC_GAS_N2O].has_ci,
+	   "compost: no interval in the table (未評估)");
+	kg(2023, "rice", "10", "120", "intermittent_single_aeration", NULL, NULL, &l);
+	ok(!l.gas[CALC_GAS_CH4].has_ci, "rice: none");
+	{
+		struct na_input ov = { .method = "incineration", .q = Q("1000"), .q2 = Q("0.4"), .has_override = 1, .override = Q("2") };
+		char err[300];
+
+		ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == 0 && l.gas[CALC_GAS_CO2].present && !l.gas[CALC_GAS_CO2].has_ci,
+		   "the team's own factor: none");
+	}
+}
+
 /* One line of method m at its maxima with choices idx[] (-1: left out) and the second quantity's sign. */
 static void at_maxima(int year, const struct na_method *m, const int *idx, int negative, struct tally *ty)
 {
@@ -353,6 +410,7 @@ int main(void)
 	test_bounds_all_methods();
 	test_bounds_edges();
 	test_gases();
+	test_quality();
 	{
 		/* The keys a form chooses from: every method's, in order, so a choice's index is its method. */
 		int same = 1;
