@@ -468,6 +468,8 @@ static int compute(struct db *db, int county, int year, long long requests, int 
  * that comes sooner stays pending in quality_queue and the poll, once a
  * second, runs it: the board stays current within 5 s of a save while a
  * run takes under about 2 s.  Each worker remembers its own last runs.
+ * The pace is the worker's (a Redis job, the poll): quality_county_year()
+ * itself runs when called.
  */
 #define QUALITY_GAP_MS 1000
 #define QUALITY_RECENT 64
@@ -515,8 +517,6 @@ int quality_county_year(struct job_ctx *ctx, int county, int year)
 		return error("quality: %s", db->errstr);
 	if (!pending)
 		return 0;   /* served by an earlier run: the requests coalesced */
-	if (too_soon(county, year))
-		return 0;   /* left pending: the poll runs it */
 	if (compute(db, county, year, requests, &written, &t_read))
 		return -1;
 	/* The validation board, after the figures its grade and uncertainty rules read; a failed
@@ -543,6 +543,8 @@ int job_quality(struct job_ctx *ctx, const struct job *j)
 		log_warn("quality job for a year not served dropped: county %d year %d", j->county, j->year);
 		return 0;
 	}
+	if (too_soon(j->county, j->year))
+		return 0;   /* left pending: the poll runs it */
 	return quality_county_year(ctx, j->county, j->year);
 }
 
@@ -554,7 +556,7 @@ int quality_poll(struct job_ctx *ctx)
 	if (store_quality_pending(ctx->db, pairs, 64, &n))
 		return error("quality poll: %s", ctx->db->errstr);
 	for (int i = 0; i < n && !*ctx->stopping; i++)
-		if (quality_county_year(ctx, pairs[i].county, pairs[i].year))
+		if (!too_soon(pairs[i].county, pairs[i].year) && quality_county_year(ctx, pairs[i].county, pairs[i].year))
 			return -1;
 	return n;
 }

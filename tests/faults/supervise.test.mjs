@@ -98,7 +98,8 @@ test('stack.sh run restarts the killed worker and web supervisor, backs off a cr
     assert.ok(worker2 && worker2 !== worker && alive(worker2), `a new worker runs (${worker} -> ${worker2})`);
     assert.match(supervised(), new RegExp(`worker \\(${worker}\\) was killed by signal 9 after \\d+s; restarting it`));
     assert.match(supervised(), new RegExp(`worker restarted \\(pid ${worker2}\\)`));
-    assert.match(out.join(''), new RegExp(`worker \\(${worker}\\) was killed by signal 9`), 'told on the terminal too');
+    // The terminal's pipe is read by this process's event loop: the line may be there before it is read.
+    await waitFor('told on the terminal too', () => new RegExp(`worker \\(${worker}\\) was killed by signal 9`).test(out.join('')), 5000);
 
     // 2. The FastCGI supervisor killed (its children follow it): the site answers again by itself.
     const web = pidOf('web');

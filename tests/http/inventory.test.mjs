@@ -214,7 +214,7 @@ test('轉出明細 and 轉出圖表: built by the worker, read back cell by cell
   assert.equal(r.status, 303);
   const detail = await download(team, r.headers.get('location'), 'inventory-detail.xlsx');
   const book = readBook(detail.file);
-  assert.deepEqual(Object.keys(book), ['摘要', '機關排放明細', '非機關單位活動', '填報情形', '使用係數']);
+  assert.deepEqual(Object.keys(book), ['摘要', '機關排放明細', '非機關單位活動', '排除與註記', '填報情形', '使用係數']);
   const val = (rows, label) => rows.find((row) => row[0][0] === label)[1][0];
   const m = (x) => Math.round(x * 1000);
   assert.equal(m(val(book['摘要'], '排放總量(KgCO₂e)')), m(num(cell(page.text, 'inv-total'))));

@@ -15,7 +15,9 @@ async function save(c, year, fields) {
 }
 
 const pending = () => Number(sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0]);
-const settled = () => waitFor('the outbox to drain', () => pending() === 0, 30000, 200);
+// The totals, then the quality job's grades (the review page says 計算中 while either has work).
+const settled = () => waitFor('the outbox and the quality queue to drain', () => pending() === 0 &&
+  sql('SELECT COUNT(*) FROM quality_queue WHERE done_for < requests')[0][0] === '0', 30000, 200);
 
 // The expected figures, straight from the reports, independent of the worker's SQL.
 function expected(year) {
