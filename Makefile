@@ -69,6 +69,8 @@ UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_quer
 UNIT_TESTS += $(O)/tests/test_board_rules
 # The de minimis 沿用 rule (issue 13).
 UNIT_TESTS += $(O)/tests/test_carry
+# The arena's reset (one kept block, the size of the last request).
+UNIT_TESTS += $(O)/tests/test_arena
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -119,6 +121,7 @@ $(O)/tests/test_report_status: $(O)/tests/unit/test_report_status.o $(O)/shared/
 $(O)/tests/test_quality: $(O)/tests/unit/test_quality.o $(O)/shared/quality.o
 $(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/board_rules.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_carry: $(O)/tests/unit/test_carry.o $(O)/shared/carry.o
+$(O)/tests/test_arena: $(O)/tests/unit/test_arena.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)

@@ -29,6 +29,8 @@ void arena_init(struct arena *a, size_t block_size)
 	a->block_size = block_size ? block_size : 16384;
 }
 
+static void arena_release_blocks(struct arena *a);
+
 static void run_cleanups(struct arena *a)
 {
 	while (a->cleanups) {
@@ -41,31 +43,38 @@ static void run_cleanups(struct arena *a)
 
 void arena_reset(struct arena *a)
 {
-	struct arena_block *b, *keep;
+	struct arena_block *b;
+	size_t total = 0;
 
 	run_cleanups(a);
 	if (!a->head)
 		return;
-	/* Keep the oldest block (the last in the list), free the rest. */
-	for (keep = a->head; keep->next; keep = keep->next)
-		;
-	b = a->head;
-	while (b != keep) {
-		struct arena_block *next = b->next;
-
-		free(b);
-		b = next;
+	if (a->head->next) {
+		/*
+		 * The request outgrew the kept block: the next one like it gets
+		 * one block as large as all of these (up to ARENA_KEEP_MAX), so
+		 * a steady stream of such requests mallocs nothing and touches
+		 * no new page (a block of more than 128 KiB is a fresh mmap: its
+		 * every page faulted in again, request after request).
+		 */
+		for (b = a->head; b; b = b->next)
+			total += b->size;
+		arena_release_blocks(a);
+		if (total > ARENA_KEEP_MAX)
+			total = ARENA_KEEP_MAX;
+		if (total < a->block_size)
+			total = a->block_size;
+		a->head = xmalloc(sizeof(*a->head) + total);
+		a->head->size = total;
+		a->head->next = NULL;
 	}
-	keep->used = 0;
-	a->head = keep;
+	a->head->used = 0;
 }
 
-void arena_release(struct arena *a)
+static void arena_release_blocks(struct arena *a)
 {
-	struct arena_block *b;
+	struct arena_block *b = a->head;
 
-	run_cleanups(a);
-	b = a->head;
 	while (b) {
 		struct arena_block *next = b->next;
 
@@ -73,6 +82,12 @@ void arena_release(struct arena *a)
 		b = next;
 	}
 	a->head = NULL;
+}
+
+void arena_release(struct arena *a)
+{
+	run_cleanups(a);
+	arena_release_blocks(a);
 }
 
 void *arena_alloc(struct arena *a, size_t n)

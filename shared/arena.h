@@ -9,8 +9,9 @@
  * for a page, wrappers of MYSQL_RES or redisReply) comes from one arena that
  * is reset after the response is sent, so nothing of one request survives
  * into the next and nothing needs freeing one by one.  Memory comes in
- * blocks; the first block is kept across resets so a steady stream of
- * requests allocates nothing from malloc.  Cleanups registered with
+ * blocks; a reset keeps one, as large as the request that came before
+ * needed (up to ARENA_KEEP_MAX), so a steady stream of requests allocates
+ * nothing from malloc and touches no new page.  Cleanups registered with
  * arena_cleanup() run, newest first, at reset and release — the way to tie
  * a library object (a MYSQL_RES, a redisReply) to the request's lifetime.
  * Allocation aborts on out-of-memory.
@@ -25,7 +26,9 @@ struct arena {
 };
 
 void arena_init(struct arena *a, size_t block_size);
-/* Runs the cleanups and frees every block but the first. */
+#define ARENA_KEEP_MAX ((size_t)4 << 20)   /* the most memory a reset keeps */
+
+/* Runs the cleanups and keeps one block: the first, or one the size of all of them (up to ARENA_KEEP_MAX). */
 void arena_reset(struct arena *a);
 /* Runs the cleanups and frees everything. */
 void arena_release(struct arena *a);

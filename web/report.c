@@ -137,12 +137,31 @@ static int take_default(void *ctx, const struct store_item_quality *row)
 	return 0;
 }
 
-/* The items' default quality values, in the arena: NULL on a database error. */
+/*
+ * The items' default quality values (item_quality_defaults, written by
+ * migrations only), kept by the process for DEFAULTS_TTL_MS as the years
+ * are (years.c), and kept across a database failure: a form loads two or
+ * three reports a request, and each asked for them.  NULL on a database
+ * error with nothing kept.
+ */
+#define DEFAULTS_TTL_MS 60000
+
 static const struct report_defaults *defaults_load(struct request *req)
 {
-	struct report_defaults *d = arena_zalloc(&req->arena, sizeof(*d));
+	static struct report_defaults cached;
+	static long long loaded_at;
+	static int have;
+	struct report_defaults *d;
 
-	return store_factor_item_defaults(&req->app->db, take_default, d) ? NULL : d;
+	if (have && now_ms() - loaded_at < DEFAULTS_TTL_MS)
+		return &cached;
+	d = arena_zalloc(&req->arena, sizeof(*d));
+	if (store_factor_item_defaults(&req->app->db, take_default, d))
+		return have ? &cached : NULL;
+	cached = *d;
+	loaded_at = now_ms();
+	have = 1;
+	return &cached;
 }
 
 int report_load(struct request *req, long long agency_id, int year, struct report *r)
