@@ -30,7 +30,7 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
-	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o inventory_data.o report_status.o)
+	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o nonagency_methods.o inventory_data.o report_status.o)
 # The data-quality grade and uncertainty (issue 13; sqrtl needs libm).
 SHARED_OBJ += $(O)/shared/quality.o
 LIBS_M = -lm
@@ -49,14 +49,14 @@ WEB_OBJ += $(addprefix $(O)/web/, page_home.o page_info.o page_public.o page_adm
 # The login pages, and the team's years (and their 年度鎖定) and accounts pages.
 WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_year_lock.o page_team_accounts.o)
 # The report form's page (issue 11: split from page_report.c).
-WEB_OBJ += $(O)/web/report_form.o
+WEB_OBJ += $(O)/web/report_form.o $(O)/web/report_figures.o $(O)/web/report_post.o
 # The 數據品質與不確定性 fields the agency form and the non-agency lines share (issue 13).
 WEB_OBJ += $(O)/web/dq.o
 # A report's confirmed versions and their diff (issue 12).
 WEB_OBJ += $(O)/web/page_versions.o
 # The team's validation board (issue 13).
 WEB_OBJ += $(O)/web/page_board.o
-WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o)
+WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o export_charts.o export_notes.o)
 # The validation board's run and its workbook (issue 13).
 WORKER_OBJ += $(O)/worker/board.o $(O)/worker/export_board.o
 # The quality job (issue 13): grade and uncertainty up the tree, then the board.
@@ -90,14 +90,14 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
-WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o \
+WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o nonagency_methods.o \
 	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
 WORKER_SHARED_OBJ += $(O)/shared/quality.o
 WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
 # The loader checks quality-defaults.csv's items against calc_items, and
 # nonagency-quality-defaults.csv's methods against na_methods.
-ADMIN_SHARED_OBJ += $(O)/shared/calc.o $(O)/shared/nonagency.o
+ADMIN_SHARED_OBJ += $(O)/shared/calc.o $(O)/shared/nonagency.o $(O)/shared/nonagency_methods.o
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter $(LIBS_M)
@@ -108,7 +108,7 @@ $(O)/cityinv-admin: $(ADMIN_OBJ) $(ADMIN_SHARED_OBJ) $(STORE_LIB)
 # Unit tests of the pure modules: each links only what it tests.
 $(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o
 $(O)/tests/test_calc: $(O)/tests/unit/test_calc.o $(O)/shared/calc.o $(O)/shared/decimal.o $(O)/shared/input.o $(O)/shared/arena.o $(O)/shared/util.o
-$(O)/tests/test_nonagency: $(O)/tests/unit/test_nonagency.o $(O)/shared/nonagency.o $(O)/shared/calc.o $(O)/shared/decimal.o
+$(O)/tests/test_nonagency: $(O)/tests/unit/test_nonagency.o $(O)/shared/nonagency.o $(O)/shared/nonagency_methods.o $(O)/shared/calc.o $(O)/shared/decimal.o
 $(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared/decimal.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_query: $(O)/tests/unit/test_query.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/shared/ipnet.o $(O)/shared/strbuf.o $(O)/shared/util.o

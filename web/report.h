@@ -108,6 +108,11 @@ enum report_key {
 enum report_action { REPORT_ACTION_CALC, REPORT_ACTION_SAVE, REPORT_ACTION__MAX };
 extern const char *const report_action_names[REPORT_ACTION__MAX + 1];
 
+/* Appends one input line to in[*n] (at most REPORT_MAX_LINES). */
+void report_add_input(struct calc_input *in, int *n, enum calc_item item, enum calc_part part, int seq,
+		      const char *refrigerant, dec_t q);
+/* The items' default quality values, kept by the process for 60 s: NULL on a database error with none kept. */
+const struct report_defaults *report_defaults(struct request *req);
 /* Loads the stored report of (agency, year) into r (empty when none).  0 or -1. */
 int report_load(struct request *req, long long agency_id, int year, struct report *r);
 
@@ -224,6 +229,9 @@ struct report_page {
 
 /* The whole page of the report form (or its read-only view). */
 void report_render(struct request *req, const struct report_page *pg);
+/* 四、排放量小計 of report r: its lines[0..n), the tables by 範疇, 類別 and gas, the data quality (report_figures.c). */
+void report_render_figures(struct request *req, const struct calc_table *t, const struct report *r,
+			   const struct calc_line *lines, int n, const struct calc_result *res);
 
 /* A warning on the whole form (electricity missing while other fields are filled), or NULL. */
 const char *report_form_warning(const struct report *r);

@@ -1,4 +1,4 @@
-/* export_inventory.c: the county inventory's two workbooks (轉出明細 and 轉出圖表), built by the
+/* export_inventory.c: the county inventory's 轉出明細 (轉出圖表: export_charts.c), built by the
  * worker with libxlsxwriter in constant-memory mode, agencies read in bounded chunks. */
 #include <stddef.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 
 #include "inventory_data.h"
 #include "export.h"
+#include "export_inventory.h"
 #include "jobs.h"
 #include "nonagency.h"
 #include "quality.h"
@@ -15,7 +16,6 @@
 #include "store_activity.h"
 #include "store_factor.h"
 #include "store_inventory.h"
-#include "store_report.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -31,11 +31,7 @@
 
 #define CHUNK 400
 
-struct fmt {
-	lxw_format *head, *num, *title;
-};
-
-static void formats(lxw_workbook *wb, struct fmt *f)
+void xinv_formats(lxw_workbook *wb, struct xinv_fmt *f)
 {
 	f->head = export_head_format(wb);
 	f->num = workbook_add_format(wb);
@@ -45,13 +41,13 @@ static void formats(lxw_workbook *wb, struct fmt *f)
 	format_set_font_size(f->title, 14);
 }
 
-static double kg(long long milli)
+double xinv_kg(long long milli)
 {
 	return (double)milli / 1000.0;
 }
 
 /* The figures as the pages write them (two decimals, three; web/inventory.c): "8.46", "±7.159 %", "71.87 %". */
-static void grade_cells(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int has, int has_grade, long long hundredths, int cls)
+void xinv_grade_cells(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int has, int has_grade, long long hundredths, int cls)
 {
 	char b[32];
 
@@ -68,7 +64,7 @@ static void grade_cells(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int has, in
 	worksheet_write_string(ws, r, c + 1, quality_class_label(cls), NULL);
 }
 
-static void interval_cells(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int has, int assessed, int lower, int upper, int bp)
+void xinv_interval_cells(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int has, int assessed, int lower, int upper, int bp)
 {
 	struct quality_uncertainty u = { assessed, { lower, upper }, bp };
 	char b[64];
@@ -83,14 +79,14 @@ static void interval_cells(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int has,
 	}
 }
 
-static void heads(lxw_worksheet *ws, lxw_row_t row, const char *const *cols, int n, lxw_format *f)
+void xinv_heads(lxw_worksheet *ws, lxw_row_t row, const char *const *cols, int n, lxw_format *f)
 {
 	for (int c = 0; c < n; c++)
 		worksheet_write_string(ws, row, (lxw_col_t)c, cols[c], f);
 }
 
 /* 填報情形 on the summary sheet from row r: the agencies, by state; the row after it. */
-static lxw_row_t filing_counts(lxw_worksheet *ws, lxw_row_t r, const struct inventory *inv, const struct fmt *f)
+static lxw_row_t filing_counts(lxw_worksheet *ws, lxw_row_t r, const struct inventory *inv, const struct xinv_fmt *f)
 {
 	worksheet_write_string(ws, r, 0, "機關數", f->head);
 	worksheet_write_number(ws, r++, 1, inv->n_agencies, NULL);
@@ -112,44 +108,44 @@ static lxw_row_t filing_counts(lxw_worksheet *ws, lxw_row_t r, const struct inve
  * and uncertainty with what they cover (the non-agency lines too); each as
  * the 盤查清冊 page shows it.
  */
-static void summary_quality(lxw_worksheet *ws, lxw_row_t r, const struct inventory *inv, const struct fmt *f)
+static void summary_quality(lxw_worksheet *ws, lxw_row_t r, const struct inventory *inv, const struct xinv_fmt *f)
 {
 	static const char *const iso_cols[] = { "類別（ISO 14064-1:2018）", "機關填報(KgCO₂e)", "非機關單位活動(KgCO₂e)", "合計(KgCO₂e)",
 		"委外操作(KgCO₂e，範疇三，不納入總量)" };
 	static const char *const gas_cols[] = { "溫室氣體", "機關填報(KgCO₂e)", "非機關單位活動(KgCO₂e)", "合計(KgCO₂e)" };
 	const struct store_county_quality *q = &inv->quality;
 
-	heads(ws, r++, iso_cols, 5, f->head);
+	xinv_heads(ws, r++, iso_cols, 5, f->head);
 	for (int k = 1; k <= CALC_ISO_MAX + 1; k++) {
 		int i = k % (CALC_ISO_MAX + 1);
 
 		if (!i && !inv->by_iso[0] && !inv->outsourced_by_iso[0])
 			continue;
 		worksheet_write_string(ws, r, 0, i ? calc_iso_labels[i] : "未分類（類別欄位啟用前存檔之明細）", NULL);
-		worksheet_write_number(ws, r, 1, kg(inv->agencies_by_iso[i]), f->num);
-		worksheet_write_number(ws, r, 2, kg(inv->nonagency_by_iso[i]), f->num);
-		worksheet_write_number(ws, r, 3, kg(inv->by_iso[i]), f->num);
-		worksheet_write_number(ws, r++, 4, kg(inv->outsourced_by_iso[i]), f->num);
+		worksheet_write_number(ws, r, 1, xinv_kg(inv->agencies_by_iso[i]), f->num);
+		worksheet_write_number(ws, r, 2, xinv_kg(inv->nonagency_by_iso[i]), f->num);
+		worksheet_write_number(ws, r, 3, xinv_kg(inv->by_iso[i]), f->num);
+		worksheet_write_number(ws, r++, 4, xinv_kg(inv->outsourced_by_iso[i]), f->num);
 	}
 	r++;
-	heads(ws, r++, gas_cols, 4, f->head);
+	xinv_heads(ws, r++, gas_cols, 4, f->head);
 	for (int g = 0; g <= CALC_GAS__MAX; g++) {
 		if (g == CALC_GAS__MAX && !inv->by_gas[g])
 			continue;
 		worksheet_write_string(ws, r, 0, g < CALC_GAS__MAX ? calc_gas_labels[g] : "未分氣體（尚未依氣體拆分之明細）", NULL);
-		worksheet_write_number(ws, r, 1, kg(inv->agencies_by_gas[g]), f->num);
-		worksheet_write_number(ws, r, 2, kg(inv->nonagency_by_gas[g]), f->num);
-		worksheet_write_number(ws, r++, 3, kg(inv->by_gas[g]), f->num);
+		worksheet_write_number(ws, r, 1, xinv_kg(inv->agencies_by_gas[g]), f->num);
+		worksheet_write_number(ws, r, 2, xinv_kg(inv->nonagency_by_gas[g]), f->num);
+		worksheet_write_number(ws, r++, 3, xinv_kg(inv->by_gas[g]), f->num);
 	}
 	worksheet_write_string(ws, r, 0, "合計", f->head);
-	worksheet_write_number(ws, r, 1, kg(inv->agencies_total), f->num);
-	worksheet_write_number(ws, r, 2, kg(inv->nonagency_total), f->num);
-	worksheet_write_number(ws, r++, 3, kg(inv->total), f->num);
+	worksheet_write_number(ws, r, 1, xinv_kg(inv->agencies_total), f->num);
+	worksheet_write_number(ws, r, 2, xinv_kg(inv->nonagency_total), f->num);
+	worksheet_write_number(ws, r++, 3, xinv_kg(inv->total), f->num);
 	r++;
 	worksheet_write_string(ws, r, 0, "數據品質等級", f->head);
-	grade_cells(ws, r++, 1, q->has, q->has_grade, q->grade_hundredths, q->grade);
+	xinv_grade_cells(ws, r++, 1, q->has, q->has_grade, q->grade_hundredths, q->grade);
 	worksheet_write_string(ws, r, 0, "不確定性（95% 信賴區間）／已評估排放量占比", f->head);
-	interval_cells(ws, r++, 1, q->has, q->assessed, q->lower_milli, q->upper_milli, q->assessed_bp);
+	xinv_interval_cells(ws, r++, 1, q->has, q->assessed, q->lower_milli, q->upper_milli, q->assessed_bp);
 	worksheet_write_string(ws, r, 0, "數據品質涵蓋範圍", f->head);
 	worksheet_write_string(ws, r++, 1, QUALITY_COUNTY_COVERS, NULL);
 	if (q->has && q->uncovered_lines) {
@@ -164,7 +160,7 @@ static void summary_quality(lxw_worksheet *ws, lxw_row_t r, const struct invento
 }
 
 /* The summary sheet; the row after it. */
-static void summary(lxw_worksheet *ws, const struct inventory *inv, const struct fmt *f)
+static void summary(lxw_worksheet *ws, const struct inventory *inv, const struct xinv_fmt *f)
 {
 	static const char *const scope_labels[] = { "範疇一（直接排放）", "範疇二（能源間接排放）" };
 	char title[200];
@@ -183,30 +179,27 @@ static void summary(lxw_worksheet *ws, const struct inventory *inv, const struct
 	};
 	for (size_t i = 0; i < sizeof(totals) / sizeof(totals[0]); i++, r++) {
 		worksheet_write_string(ws, r, 0, totals[i].label, f->head);
-		worksheet_write_number(ws, r, 1, kg(*(const long long *)((const char *)inv + totals[i].off)), f->num);
+		worksheet_write_number(ws, r, 1, xinv_kg(*(const long long *)((const char *)inv + totals[i].off)), f->num);
 	}
 	r = filing_counts(ws, r, inv, f) + 1;
 	static const char *const cols[] = { "排放類別", "機關填報(KgCO₂e)", "非機關單位活動(KgCO₂e)", "合計(KgCO₂e)" };
-	heads(ws, r++, cols, 4, f->head);
+	xinv_heads(ws, r++, cols, 4, f->head);
 	for (int c = 0; c < INV_CAT__MAX; c++, r++) {
 		worksheet_write_string(ws, r, 0, inv_category_labels[c], NULL);
-		worksheet_write_number(ws, r, 1, kg(inv->agencies_by_category[c]), f->num);
-		worksheet_write_number(ws, r, 2, kg(inv->nonagency_by_category[c]), f->num);
-		worksheet_write_number(ws, r, 3, kg(inv->by_category[c]), f->num);
+		worksheet_write_number(ws, r, 1, xinv_kg(inv->agencies_by_category[c]), f->num);
+		worksheet_write_number(ws, r, 2, xinv_kg(inv->nonagency_by_category[c]), f->num);
+		worksheet_write_number(ws, r, 3, xinv_kg(inv->by_category[c]), f->num);
 	}
 	r++;
 	for (int s = 1; s <= 2; s++, r++) {
 		worksheet_write_string(ws, r, 0, scope_labels[s - 1], f->head);
-		worksheet_write_number(ws, r, 1, kg(inv->by_scope[s]), f->num);
+		worksheet_write_number(ws, r, 1, xinv_kg(inv->by_scope[s]), f->num);
 	}
 	summary_quality(ws, r + 1, inv, f);
 }
 
-/* The heading of the column that states the version an agency's figures come from. */
-#define VERSION_HEAD "數據版本（已確認：第 n 版；未確認：最新存檔資料）"
-
 /* An agency's state and the version its figures come from, in columns status_col and version_col of row r. */
-static void state_cells(lxw_worksheet *ws, lxw_row_t r, int status_col, int version_col, const struct store_inventory_state *st)
+void xinv_state_cells(lxw_worksheet *ws, lxw_row_t r, int status_col, int version_col, const struct store_inventory_state *st)
 {
 	char v[64];
 
@@ -215,17 +208,7 @@ static void state_cells(lxw_worksheet *ws, lxw_row_t r, int status_col, int vers
 			       export_version_text(v, sizeof(v), st->status, st->confirmed_version, st->last_version), NULL);
 }
 
-/* A chunk of rows being written: the sheet, its next row, and what the chunk saw. */
-struct sheet_rows {
-	lxw_worksheet *ws;
-	const struct fmt *f;
-	lxw_row_t r;
-	long long last;   /* the last agency id written */
-	int rows;         /* rows in this chunk */
-	int agencies;     /* agencies seen in all */
-};
-
-static const char *item_label(const char *item)
+const char *xinv_item_label(const char *item)
 {
 	for (int i = 0; i < CALC__MAX; i++)
 		if (!strcmp(calc_items[i].key, item))
@@ -238,7 +221,7 @@ static const char *item_label(const char *item)
  * interval of each gas, columns 14 on (after the columns it had before).
  * A line saved before migration 0023 says so rather than guess.
  */
-static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inventory_line *l, const struct fmt *f)
+static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inventory_line *l, const struct xinv_fmt *f)
 {
 	static const char *const scopes[] = { "", "範疇一", "範疇二", "範疇三" };
 	int outsourced = !strcmp(l->part, "outsourced"), split = 0, level = quality_level(l->a1, l->a2, l->a3);
@@ -253,7 +236,7 @@ static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inve
 		if (!l->gas[g].present)
 			continue;
 		split = 1;
-		worksheet_write_number(ws, r, (lxw_col_t)(16 + g), kg(l->gas[g].milli), f->num);
+		worksheet_write_number(ws, r, (lxw_col_t)(16 + g), xinv_kg(l->gas[g].milli), f->num);
 		strbuf_addf(&iv, "%s%s ", iv.len ? "；" : "", calc_gas_labels[g]);
 		if (l->ad_lower < 0 || l->ad_upper < 0 || l->gas[g].ef_lower < 0 || l->gas[g].ef_upper < 0 ||
 		    quality_gas_interval((struct quality_interval){ l->ad_lower, l->ad_upper },
@@ -267,7 +250,7 @@ static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inve
 		}
 	}
 	if (!split)
-		worksheet_write_number(ws, r, 23, kg(l->kg_milli), f->num);
+		worksheet_write_number(ws, r, 23, xinv_kg(l->kg_milli), f->num);
 	if (level) {
 		worksheet_write_number(ws, r, 24, l->a1, NULL);
 		worksheet_write_number(ws, r, 25, l->a2, NULL);
@@ -301,23 +284,23 @@ static int line_row(void *ctx, const struct store_inventory_line *l)
 	worksheet_write_string(ws, r, 1, l->name, NULL);
 	worksheet_write_number(ws, r, 2, (double)l->level, NULL);
 	worksheet_write_string(ws, r, 3, l->parent_code, NULL);
-	state_cells(ws, r, 4, 13, &l->state);
+	xinv_state_cells(ws, r, 4, 13, &l->state);
 	if (!l->has_line)
 		return 0;
 	worksheet_write_string(ws, r, 5, !strcmp(l->part, "own") ? "自有" : "委外", NULL);
-	worksheet_write_string(ws, r, 6, item_label(l->item), NULL);
-	worksheet_write_number(ws, r, 7, kg(l->quantity_milli), s->f->num);
+	worksheet_write_string(ws, r, 6, xinv_item_label(l->item), NULL);
+	worksheet_write_number(ws, r, 7, xinv_kg(l->quantity_milli), s->f->num);
 	worksheet_write_string(ws, r, 8, l->factor_text, NULL);
 	worksheet_write_string(ws, r, 9, l->gwp_set, NULL);
 	worksheet_write_string(ws, r, 10, l->method, NULL);
 	worksheet_write_string(ws, r, 11, l->sources, NULL);
-	worksheet_write_number(ws, r, 12, kg(l->kg_milli), s->f->num);
+	worksheet_write_number(ws, r, 12, xinv_kg(l->kg_milli), s->f->num);
 	line_quality(ws, r, l, s->f);
 	return 0;
 }
 
 /* Every agency and every line of its report, CHUNK agencies at a time. */
-static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, int county, int year, const struct fmt *f,
+static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f,
 			int n_agencies)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關代碼", "登錄狀況", "部分", "項目",
@@ -327,7 +310,7 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, in
 		"活動數據不確定性（95%）", "各氣體不確定性（95%）" };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
+	xinv_heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
 	worksheet_set_column(ws, 16, 23, 14, NULL);
 	worksheet_set_column(ws, 29, 30, 30, NULL);
 	worksheet_set_column(ws, 0, 0, 14, NULL);
@@ -416,12 +399,12 @@ static int activity_row(void *ctx, const struct store_activity_workbook_row *a)
 	worksheet_write_string(ws, r, 1, m ? m->label : a->method, NULL);
 	for (int c = 0; c < (int)(sizeof(text) / sizeof(text[0])); c++)
 		worksheet_write_string(ws, r, (lxw_col_t)(2 + c), text[c], NULL);
-	worksheet_write_number(ws, r, 13, kg(a->kg_milli), s->f->num);
+	worksheet_write_number(ws, r, 13, xinv_kg(a->kg_milli), s->f->num);
 	activity_quality_cells(ws, r, a);
 	return 0;
 }
 
-static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct fmt *f)
+static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f)
 {
 	static const char *const cols[] = { "排放類別", "活動", "說明", "資料說明與來源", "數量", "單位", "第二數量", "選項",
 		"係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "自訂係數理由", "排放量(KgCO₂e)",
@@ -429,78 +412,11 @@ static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, i
 		"活動數據不確定性（95%）", "各氣體不確定性（95%）", "本筆不確定性（95%）" };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
+	xinv_heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
 	worksheet_set_column(ws, 1, 3, 24, NULL);
 	worksheet_set_column(ws, 10, 11, 40, NULL);
 	worksheet_set_column(ws, 19, 21, 30, NULL);
 	return store_activity_each_workbook_row(ctx->db, county, year, activity_row, &s) ? -1 : 0;
-}
-
-/*
- * 排除與註記 (SPEC-2 §2d: "shown in the inventory"): every 排除之排放源 of the
- * county-year's agency reports with its reason, then every NE / IE / 沿用
- * line, all of them (the page shows the first 1,000 of each).
- */
-static int exclusion_row(void *ctx, const struct store_report_exclusion *e)
-{
-	struct sheet_rows *s = ctx;
-	lxw_row_t r = s->r++;
-
-	s->rows++;
-	worksheet_write_string(s->ws, r, 0, e->agency_name, NULL);
-	worksheet_write_string(s->ws, r, 1, e->name, NULL);
-	worksheet_write_string(s->ws, r, 2, e->reason, NULL);
-	return 0;
-}
-
-static int noted_row(void *ctx, const struct store_report_noted *n)
-{
-	struct sheet_rows *s = ctx;
-	lxw_row_t r = s->r++;
-	int refrigerant = !strcmp(n->item, "refrigerant");
-
-	s->rows++;
-	worksheet_write_string(s->ws, r, 0, n->agency_name, NULL);
-	worksheet_write_string(s->ws, r, 1, n->part == CALC_OUTSOURCED ? "委外" : "本身", NULL);
-	worksheet_write_string(s->ws, r, 2, item_label(n->item), NULL);
-	worksheet_write_string(s->ws, r, 3, refrigerant ? (*n->refrigerant ? n->refrigerant : "（型號不明）") : "", NULL);
-	if (n->n.carried_from) {
-		worksheet_write_string(s->ws, r, 4, "沿用", NULL);
-		worksheet_write_number(s->ws, r, 5, (double)n->n.carried_from, NULL);
-		if (n->has_quantity)
-			worksheet_write_number(s->ws, r, 6, kg(n->quantity_milli), s->f->num);
-	} else {
-		worksheet_write_string(s->ws, r, 4, store_notation_names[n->n.key], NULL);
-		worksheet_write_string(s->ws, r, 7, n->n.text, NULL);
-	}
-	return 0;
-}
-
-static int exclusions_and_notes(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct fmt *f)
-{
-	static const char *const ex_cols[] = { "機關單位名稱", "排除之排放源", "排除理由" };
-	static const char *const nt_cols[] = { "機關單位名稱", "範圍", "項目", "冷媒型號", "註記", "沿用數量之年度", "沿用數量",
-		"原因或計入處（NE：未估算之原因；IE：已計入何處）" };
-	struct sheet_rows s = { .ws = ws, .f = f };
-
-	worksheet_set_column(ws, 0, 0, 30, NULL);
-	worksheet_set_column(ws, 1, 2, 24, NULL);
-	worksheet_set_column(ws, 7, 7, 50, NULL);
-	worksheet_write_string(ws, s.r++, 0, "排除之排放源", f->title);
-	heads(ws, s.r++, ex_cols, 3, f->head);
-	if (store_report_exclusions_county(ctx->db, county, year, exclusion_row, &s))
-		return -1;
-	if (!s.rows)
-		worksheet_write_string(ws, s.r++, 0, "本年度各機關未列排除之排放源。", NULL);
-	s.r++;
-	worksheet_write_string(ws, s.r++, 0, "註記：NE（未估算）、IE（已計入他處）、沿用", f->title);
-	heads(ws, s.r++, nt_cols, 8, f->head);
-	s.rows = 0;
-	if (store_report_noted_county(ctx->db, county, year, noted_row, &s))
-		return -1;
-	if (!s.rows)
-		worksheet_write_string(ws, s.r++, 0, "本年度各機關無標示 NE、IE 或沿用之項目。", NULL);
-	return 0;
 }
 
 static int filing_row(void *ctx, const struct store_inventory_filing *a)
@@ -515,28 +431,28 @@ static int filing_row(void *ctx, const struct store_inventory_filing *a)
 	worksheet_write_string(ws, r, 1, a->name, NULL);
 	worksheet_write_number(ws, r, 2, (double)a->level, NULL);
 	worksheet_write_string(ws, r, 3, a->parent_name, NULL);
-	state_cells(ws, r, 4, 10, &a->state);
+	xinv_state_cells(ws, r, 4, 10, &a->state);
 	worksheet_write_string(ws, r, 5, a->contact_name, NULL);
 	worksheet_write_string(ws, r, 6, a->contact_phone, NULL);
 	worksheet_write_string(ws, r, 7, a->contact_email, NULL);
-	worksheet_write_number(ws, r, 8, kg(a->own_milli), s->f->num);
-	worksheet_write_number(ws, r, 9, kg(a->outsourced_milli), s->f->num);
-	grade_cells(ws, r, 11, a->own_q.has, a->own_q.has_grade, a->own_q.grade_hundredths, a->own_q.grade);
-	interval_cells(ws, r, 13, a->own_q.has, a->own_q.assessed, a->own_q.lower_milli, a->own_q.upper_milli, a->own_q.assessed_bp);
-	grade_cells(ws, r, 15, a->subtree_q.has, a->subtree_q.has_grade, a->subtree_q.grade_hundredths, a->subtree_q.grade);
-	interval_cells(ws, r, 17, a->subtree_q.has, a->subtree_q.assessed, a->subtree_q.lower_milli, a->subtree_q.upper_milli,
+	worksheet_write_number(ws, r, 8, xinv_kg(a->own_milli), s->f->num);
+	worksheet_write_number(ws, r, 9, xinv_kg(a->outsourced_milli), s->f->num);
+	xinv_grade_cells(ws, r, 11, a->own_q.has, a->own_q.has_grade, a->own_q.grade_hundredths, a->own_q.grade);
+	xinv_interval_cells(ws, r, 13, a->own_q.has, a->own_q.assessed, a->own_q.lower_milli, a->own_q.upper_milli, a->own_q.assessed_bp);
+	xinv_grade_cells(ws, r, 15, a->subtree_q.has, a->subtree_q.has_grade, a->subtree_q.grade_hundredths, a->subtree_q.grade);
+	xinv_interval_cells(ws, r, 17, a->subtree_q.has, a->subtree_q.assessed, a->subtree_q.lower_milli, a->subtree_q.upper_milli,
 		       a->subtree_q.assessed_bp);
 	return 0;
 }
 
-static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct fmt *f)
+static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關", "登錄狀況", "聯絡人", "連絡電話", "Email",
 		"本身排放量(KgCO₂e)", "委外(KgCO₂e)", VERSION_HEAD, "本機關數據品質等級", "等級", "本機關不確定性（95%）", "已評估占比",
 		"含所屬機關數據品質等級", "等級", "含所屬機關不確定性（95%）", "已評估占比" };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
+	xinv_heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
 	worksheet_set_column(ws, 11, 18, 18, NULL);
 	worksheet_set_column(ws, 1, 1, 30, NULL);
 	worksheet_set_column(ws, 3, 3, 24, NULL);
@@ -561,19 +477,19 @@ static int factor_row(void *ctx, const struct store_factor_text *row)
 }
 
 /* The factors in force for the year (the table the lines were computed from). */
-static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int year, const struct fmt *f)
+static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int year, const struct xinv_fmt *f)
 {
 	static const char *const cols[] = { "係數代碼", "類別", "範疇", "氣體", "單位", "數值", "適用起年", "適用迄年", "來源", "可信度" };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	heads(ws, 0, cols, 10, f->head);
+	xinv_heads(ws, 0, cols, 10, f->head);
 	worksheet_set_column(ws, 0, 0, 40, NULL);
 	worksheet_set_column(ws, 8, 8, 60, NULL);
 	return store_factor_each_in_force(ctx->db, year, factor_row, &s) ? -1 : 0;
 }
 
 /* The inventory of the county-year; 0, or an export status: -2 (the database) or -1 (sums beyond the bounds). */
-static int load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struct inventory *inv, char *err, size_t errlen)
+int xinv_load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struct inventory *inv, char *err, size_t errlen)
 {
 	int rc = inventory_load(ctx->db, county, year, inv);
 
@@ -591,13 +507,13 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 {
 	lxw_workbook *wb = export_open(path, 1, err, errlen);
 	struct inventory inv;
-	struct fmt f;
+	struct xinv_fmt f;
 	int rc;
 
 	if (!wb)
 		return -1;
-	formats(wb, &f);
-	if ((rc = load(ctx, wb, county, year, &inv, err, errlen)))
+	xinv_formats(wb, &f);
+	if ((rc = xinv_load(ctx, wb, county, year, &inv, err, errlen)))
 		return rc;
 	summary(workbook_add_worksheet(wb, "摘要"), &inv, &f);
 	export_progress(ctx, id, 10);
@@ -605,7 +521,7 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 		goto dberr;
 	if (nonagency_lines(ctx, workbook_add_worksheet(wb, "非機關單位活動"), county, year, &f))
 		goto dberr;
-	if (exclusions_and_notes(ctx, workbook_add_worksheet(wb, "排除與註記"), county, year, &f))
+	if (xinv_notes_sheet(ctx, workbook_add_worksheet(wb, "排除與註記"), county, year, &f))
 		goto dberr;
 	export_progress(ctx, id, 75);
 	if (filing(ctx, workbook_add_worksheet(wb, "填報情形"), county, year, &f))
@@ -616,171 +532,4 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	return export_close(wb, err, errlen);
 dberr:
 	return export_dberr(wb, err, errlen);
-}
-
-/* A chart of rows first..last of column `col` (labels in column 0) of sheet `sheet`. */
-static lxw_chart *chart(lxw_workbook *wb, uint8_t type, const char *title, const char *sheet, int first, int last, int col)
-{
-	lxw_chart *c = workbook_add_chart(wb, type);
-	lxw_chart_series *s = chart_add_series(c, NULL, NULL);
-
-	chart_series_set_categories(s, sheet, (lxw_row_t)first, 0, (lxw_row_t)last, 0);
-	chart_series_set_values(s, sheet, (lxw_row_t)first, (lxw_col_t)col, (lxw_row_t)last, (lxw_col_t)col);
-	chart_series_set_name(s, title);
-	chart_title_set_name(c, title);
-	chart_legend_set_position(c, LXW_CHART_LEGEND_NONE);
-	return c;
-}
-
-/* 資料: small tables one under the other, each with its chart on 圖表; r is 資料's next row. */
-struct charts {
-	lxw_workbook *wb;
-	lxw_worksheet *ch, *data;
-	const struct fmt *f;
-	int r;
-};
-
-/* A table's heading; the first row of its data. */
-static int table_head(struct charts *c, const char *title)
-{
-	worksheet_write_string(c->data, (lxw_row_t)c->r++, 0, title, c->f->head);
-	return c->r;
-}
-
-static void table_row(struct charts *c, const char *label, long long milli)
-{
-	worksheet_write_string(c->data, (lxw_row_t)c->r, 0, label, NULL);
-	worksheet_write_number(c->data, (lxw_row_t)c->r, 1, kg(milli), c->f->num);
-	c->r++;
-}
-
-/* The chart of the table whose data began at `first`, at row, col of 圖表; then a blank row. */
-static void table_chart(struct charts *c, uint8_t type, const char *title, int first, lxw_row_t row, lxw_col_t col)
-{
-	worksheet_insert_chart(c->ch, row, col, chart(c->wb, type, title, "資料", first, c->r - 1, 1));
-	c->r++;
-}
-
-static void by_category_and_scope(struct charts *c, const struct inventory *inv)
-{
-	static const char *const scope_labels[] = { "範疇一", "範疇二" };
-	int first = table_head(c, "依排放類別");
-
-	for (int k = 0; k < INV_CAT__MAX; k++)
-		table_row(c, inv_category_labels[k], inv->by_category[k]);
-	table_chart(c, LXW_CHART_BAR, "依排放類別", first, 2, 0);
-	first = table_head(c, "依範疇");
-	for (int s = 1; s <= 2; s++)
-		table_row(c, scope_labels[s - 1], inv->by_scope[s]);
-	table_chart(c, LXW_CHART_PIE, "依範疇", first, 2, 9);
-}
-
-static void by_level_and_top(struct charts *c, const struct inventory *inv)
-{
-	static const char *const level_labels[] = { "", "一級機關", "二級機關", "三級機關", "四級機關", "五級機關", "六級以下機關" };
-	int first = table_head(c, "依機關層級");
-
-	for (int lv = 1; lv <= INV_LEVELS; lv++)
-		if (inv->by_level[lv] || lv <= 3)
-			table_row(c, level_labels[lv], inv->by_level[lv]);
-	table_chart(c, LXW_CHART_COLUMN, "依機關層級", first, 18, 0);
-	first = table_head(c, "排放量前 20 大機關");
-	worksheet_write_string(c->data, (lxw_row_t)(first - 1), 1, "排放量(KgCO₂e)", c->f->head);
-	worksheet_write_string(c->data, (lxw_row_t)(first - 1), 2, "登錄狀況", c->f->head);
-	worksheet_write_string(c->data, (lxw_row_t)(first - 1), 3, VERSION_HEAD, c->f->head);
-	for (int i = 0; i < inv->ntop; i++) {
-		state_cells(c->data, (lxw_row_t)c->r, 2, 3, &inv->top[i].state);
-		table_row(c, inv->top[i].name, inv->top[i].milli);
-	}
-	if (inv->ntop) {
-		table_chart(c, LXW_CHART_BAR, "排放量前 20 大機關", first, 18, 9);
-	} else {
-		worksheet_write_string(c->data, (lxw_row_t)c->r++, 0, "本年度尚無機關填報排放量", NULL);
-		c->r++;
-	}
-}
-
-/* The trend: the years served that have a total. */
-static void trend(struct charts *c, const struct inventory *inv)
-{
-	int first = table_head(c, "歷年趨勢");
-
-	for (int i = 0; i < inv->trend_n; i++) {
-		char y[32];
-
-		if (!inv->trend_has[i])
-			continue;
-		snprintf(y, sizeof(y), "民國 %d 年", inv->trend_first + i - 1911);
-		table_row(c, y, inv->trend[i]);
-	}
-	if (c->r > first)
-		worksheet_insert_chart(c->ch, 34, 0, chart(c->wb, LXW_CHART_LINE, "歷年趨勢", "資料", first, c->r - 1, 1));
-}
-
-/*
- * By 類別 (ISO 14064-1:2018), after the tables that were there before: own
- * emissions and the outsourced (範疇三) together, as the page's chart; 未分類
- * only when lines saved before 類別 exist.  Its chart beside the trend's.
- */
-static void by_iso(struct charts *c, const struct inventory *inv)
-{
-	int first;
-
-	c->r++;
-	first = table_head(c, "依類別");
-	for (int i = 1; i <= CALC_ISO_MAX; i++)
-		table_row(c, calc_iso_labels[i], inv->by_iso[i] + inv->outsourced_by_iso[i]);
-	if (inv->by_iso[0] || inv->outsourced_by_iso[0])
-		table_row(c, "未分類", inv->by_iso[0] + inv->outsourced_by_iso[0]);
-	worksheet_insert_chart(c->ch, 34, 9, chart(c->wb, LXW_CHART_BAR, "依類別", "資料", first, c->r - 1, 1));
-	c->r++;
-}
-
-/* The county's grade and uncertainty under the tables of 資料, with what they cover (as 摘要 of 轉出明細). */
-static void county_quality(struct charts *c, const struct inventory *inv)
-{
-	const struct store_county_quality *q = &inv->quality;
-
-	table_head(c, "縣市數據品質與不確定性");
-	worksheet_write_string(c->data, (lxw_row_t)c->r, 0, "數據品質等級", NULL);
-	grade_cells(c->data, (lxw_row_t)c->r++, 1, q->has, q->has_grade, q->grade_hundredths, q->grade);
-	worksheet_write_string(c->data, (lxw_row_t)c->r, 0, "不確定性（95% 信賴區間）／已評估排放量占比", NULL);
-	interval_cells(c->data, (lxw_row_t)c->r++, 1, q->has, q->assessed, q->lower_milli, q->upper_milli, q->assessed_bp);
-	worksheet_write_string(c->data, (lxw_row_t)c->r, 0, "數據品質涵蓋範圍", NULL);
-	worksheet_write_string(c->data, (lxw_row_t)c->r++, 1, QUALITY_COUNTY_COVERS, NULL);
-	if (q->pending)
-		worksheet_write_string(c->data, (lxw_row_t)c->r++, 0, "計算中：數據品質等級與不確定性尚未納入最新存檔", NULL);
-}
-
-int build_inventory_charts(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
-{
-	/* Charts need the data in memory: the tables here are small (categories, levels, top 20, years). */
-	lxw_workbook *wb = export_open(path, 0, err, errlen);
-	struct inventory inv;
-	struct fmt f;
-	struct charts c = { .f = &f };
-	int r;
-	char title[200];
-
-	if (!wb)
-		return -1;
-	formats(wb, &f);
-	if ((r = load(ctx, wb, county, year, &inv, err, errlen)))
-		return r;
-	export_progress(ctx, id, 40);
-	c.wb = wb;
-	c.ch = workbook_add_worksheet(wb, "圖表");
-	c.data = workbook_add_worksheet(wb, "資料");
-	snprintf(title, sizeof(title), "%s 政府機關溫室氣體盤查　民國 %d 年（%d）（單位：KgCO₂e）", inv.county_name, year - 1911, year);
-	worksheet_write_string(c.ch, 0, 0, title, f.title);
-	worksheet_set_column(c.data, 0, 0, 30, NULL);
-	worksheet_set_column(c.data, 1, 1, 20, NULL);
-	worksheet_set_column(c.data, 2, 3, 24, NULL);
-	by_category_and_scope(&c, &inv);
-	by_level_and_top(&c, &inv);
-	trend(&c, &inv);
-	by_iso(&c, &inv);
-	county_quality(&c, &inv);
-	export_progress(ctx, id, 80);
-	return export_close(wb, err, errlen);
 }
