@@ -215,6 +215,18 @@ void dq_read(struct request *req, struct form *f, const char *fld, const struct 
 		form_error(f, note, "A1–A3 與預設值不同時，請填寫數據可信度資訊說明（例如電表校正紀錄、收據）。");
 }
 
+void dq_default_of(const struct store_item_quality *row, struct store_quality *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->a1 = row->a1;
+	out->a2 = row->a2;
+	out->a3 = row->a3;
+	snprintf(out->dq_note, sizeof(out->dq_note), "%s", row->dq_note);
+	out->ad_lower_milli = row->has_ad ? row->ad_lower_milli : -1;
+	out->ad_upper_milli = row->has_ad ? row->ad_upper_milli : -1;
+	snprintf(out->ad_basis, sizeof(out->ad_basis), "%s", row->ad_basis);
+}
+
 void dq_from_stored(struct arena *a, const struct store_quality *q, struct dq_typed *out)
 {
 	const int v[3] = { q->a1, q->a2, q->a3 };

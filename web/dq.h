@@ -4,6 +4,7 @@
 
 #include "form.h"
 #include "request.h"
+#include "store_factor.h"
 #include "store_report.h"
 
 /*
@@ -44,6 +45,8 @@ void dq_read(struct request *req, struct form *f, const char *fld, const struct 
 	     const struct store_quality *shown, struct dq_typed *q);
 
 /* Stored typed values (0, "", -1 for NULL) as text, in the arena. */
+/* A default row (item_quality_defaults, nonagency_quality_defaults) as the values in force: no AD is -1. */
+void dq_default_of(const struct store_item_quality *row, struct store_quality *out);
 void dq_from_stored(struct arena *a, const struct store_quality *q, struct dq_typed *out);
 /* Checked text (dq_read's, or dq_from_stored's) into stored values; t NULL: nothing typed. */
 void dq_to_stored(const struct dq_typed *t, struct store_quality *out);

@@ -49,14 +49,7 @@ static int take_item(void *ctx, const struct store_item_quality *row)
 		if (strcmp(calc_items[k].key, row->item))
 			continue;
 		d->has_item[k] = 1;
-		memset(&d->item[k], 0, sizeof(d->item[k]));
-		d->item[k].a1 = row->a1;
-		d->item[k].a2 = row->a2;
-		d->item[k].a3 = row->a3;
-		snprintf(d->item[k].dq_note, sizeof(d->item[k].dq_note), "%s", row->dq_note);
-		d->item[k].ad_lower_milli = row->has_ad ? row->ad_lower_milli : -1;
-		d->item[k].ad_upper_milli = row->has_ad ? row->ad_upper_milli : -1;
-		snprintf(d->item[k].ad_basis, sizeof(d->item[k].ad_basis), "%s", row->ad_basis);
+		dq_default_of(row, &d->item[k]);
 	}
 	return 0;
 }
@@ -65,20 +58,11 @@ static int take_method(void *ctx, const struct store_item_quality *row)
 {
 	struct activity_defaults *d = ctx;
 	const struct na_method *m = na_method_get(row->item);
-	struct store_quality *q;
 
 	if (!m)
 		return 0;
-	q = &d->method[m - na_methods];
 	d->has_method[m - na_methods] = 1;
-	memset(q, 0, sizeof(*q));
-	q->a1 = row->a1;
-	q->a2 = row->a2;
-	q->a3 = row->a3;
-	snprintf(q->dq_note, sizeof(q->dq_note), "%s", row->dq_note);
-	q->ad_lower_milli = row->has_ad ? row->ad_lower_milli : -1;
-	q->ad_upper_milli = row->has_ad ? row->ad_upper_milli : -1;
-	snprintf(q->ad_basis, sizeof(q->ad_basis), "%s", row->ad_basis);
+	dq_default_of(row, &d->method[m - na_methods]);
 	return 0;
 }
 

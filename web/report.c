@@ -122,17 +122,8 @@ static int take_default(void *ctx, const struct store_item_quality *row)
 	int k = item_index(row->item);
 
 	if (k >= 0) {
-		struct store_quality *q = &d->q[k];
-
 		d->has[k] = 1;
-		memset(q, 0, sizeof(*q));
-		q->a1 = row->a1;
-		q->a2 = row->a2;
-		q->a3 = row->a3;
-		snprintf(q->dq_note, sizeof(q->dq_note), "%s", row->dq_note);
-		q->ad_lower_milli = row->has_ad ? row->ad_lower_milli : -1;
-		q->ad_upper_milli = row->has_ad ? row->ad_upper_milli : -1;
-		snprintf(q->ad_basis, sizeof(q->ad_basis), "%s", row->ad_basis);
+		dq_default_of(row, &d->q[k]);
 	}
 	return 0;
 }

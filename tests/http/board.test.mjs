@@ -145,6 +145,10 @@ test('thresholds: a bad value is refused beside its field with the input back; a
   assert.equal(r.status, 400);
   assert.match(r.text, /請填 1 至 10000 之間的整數（%）。/);
   assert.match(r.text, /value="abc"/);
+  // A run writes what changed only: a finding that holds as it was is not written again (seen_run: the run that last wrote it).
+  const written = () => new Map(sql(`SELECT id, seen_run FROM board_findings WHERE county_id = ${W} AND year = ${Y} AND holds = 1`));
+  const before = written();
+  const [[run0]] = sql(`SELECT run_no FROM board_runs WHERE county_id = ${W} AND year = ${Y}`);
   r = await team.post('/team/board', { ...form, change_pct: '150' });
   assert.equal(r.status, 303);
   assert.equal(sql(`SELECT change_pct FROM board_thresholds WHERE county_id = ${W} AND year = ${Y}`)[0][0], '150');
@@ -153,6 +157,10 @@ test('thresholds: a bad value is refused beside its field with the input back; a
   const q = await current('the rerun with ±150 %', (h) => !rows(h, 'board-open').some((x) => x.html.includes(`乙${TAG}`)));
   assert.ok(rows(q.text, 'board-history').some((x) => x.html.includes(`乙${TAG}`) && x.html.includes('已不成立')));
   assert.ok(rows(q.text, 'board-open')[0].html.includes(`甲${TAG}`));
+  assert.ok(+sql(`SELECT run_no FROM board_runs WHERE county_id = ${W} AND year = ${Y}`)[0][0] > +run0, 'the board ran again');
+  const after = written();
+  assert.ok(after.size > 0);
+  for (const [id, run] of after) if (before.has(id)) assert.equal(run, before.get(id), `finding ${id}, unchanged, not written again`);
 });
 
 test('the workbook: the same findings, in the same order, with the same Δ as the page', async () => {
