@@ -62,7 +62,7 @@ static long long absll(long long v)
 	return v < 0 ? -v : v;
 }
 
-static struct board_finding *add(struct board_findings *out, enum board_rule rule, const struct board_agency *a)
+struct board_finding *board_findings_push(struct board_findings *out)
 {
 	struct board_finding *f;
 
@@ -72,6 +72,13 @@ static struct board_finding *add(struct board_findings *out, enum board_rule rul
 	}
 	f = &out->v[out->n++];
 	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+static struct board_finding *add(struct board_findings *out, enum board_rule rule, const struct board_agency *a)
+{
+	struct board_finding *f = board_findings_push(out);
+
 	f->rule = rule;
 	f->agency = a->id;
 	f->agency_rev = a->rev;
@@ -395,10 +402,15 @@ static void rule_agency_wide(const struct board_input *in, const struct board_th
 
 int board_finding_cmp(const struct board_finding *a, const struct board_finding *b)
 {
-	int c;
-
 	if (a->delta_milli != b->delta_milli)
 		return a->delta_milli > b->delta_milli ? -1 : 1;
+	return board_finding_identity_cmp(a, b);
+}
+
+int board_finding_identity_cmp(const struct board_finding *a, const struct board_finding *b)
+{
+	int c;
+
 	if (a->rule != b->rule)
 		return a->rule < b->rule ? -1 : 1;
 	if (a->agency != b->agency)

@@ -122,6 +122,10 @@ void board_findings_release(struct board_findings *f);
 
 /* The board's order: Δ descending, then rule, agency, item, seq, other (a total order). */
 int board_finding_cmp(const struct board_finding *a, const struct board_finding *b);
+/* A finding's identity (board_findings_identity): rule, agency, item, seq, other. */
+int board_finding_identity_cmp(const struct board_finding *a, const struct board_finding *b);
+/* A new zeroed finding at the end of out (grown as needed). */
+struct board_finding *board_findings_push(struct board_findings *out);
 void board_sort(struct board_finding *v, int n);
 
 /* "12,345.678" (kgCO2e thousandths, grouped, three decimals) into buf. */

@@ -121,21 +121,9 @@ static void data_release(struct data *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* The identity of a finding (board_findings_identity): rule, agency, item, seq, other agency. */
 static int identity_cmp(const void *x, const void *y)
 {
-	const struct board_finding *a = x, *b = y;
-	int c;
-
-	if (a->rule != b->rule)
-		return a->rule < b->rule ? -1 : 1;
-	if (a->agency != b->agency)
-		return a->agency < b->agency ? -1 : 1;
-	if ((c = strcmp(a->item, b->item)))
-		return c;
-	if (a->seq != b->seq)
-		return a->seq < b->seq ? -1 : 1;
-	return a->other < b->other ? -1 : a->other > b->other;
+	return board_finding_identity_cmp(x, y);
 }
 
 static int same_finding(const struct board_finding *a, const struct board_finding *b)
@@ -146,13 +134,7 @@ static int same_finding(const struct board_finding *a, const struct board_findin
 
 static int got_holding(void *ctx, const struct board_finding *f)
 {
-	struct board_findings *h = ctx;
-
-	if (h->n == h->cap) {
-		h->cap = h->cap ? 2 * h->cap : 256;
-		h->v = xrealloc(h->v, (size_t)h->cap * sizeof(*h->v));
-	}
-	h->v[h->n++] = *f;
+	*board_findings_push(ctx) = *f;
 	return 0;
 }
 
