@@ -146,7 +146,9 @@ test('thresholds: a bad value is refused beside its field with the input back; a
   assert.match(r.text, /請填 1 至 10000 之間的整數（%）。/);
   assert.match(r.text, /value="abc"/);
   // A run writes what changed only: a finding that holds as it was is not written again (seen_run: the run that last wrote it).
-  const written = () => new Map(sql(`SELECT id, seen_run FROM board_findings WHERE county_id = ${W} AND year = ${Y} AND holds = 1`));
+  // (A finding whose text names the threshold changes with it, and is written: only the others are compared.)
+  const written = () => new Map(sql(`SELECT id, seen_run, delta_milli, sig, detail FROM board_findings
+    WHERE county_id = ${W} AND year = ${Y} AND holds = 1`).map(([id, run, ...data]) => [id, { run, data: JSON.stringify(data) }]));
   const before = written();
   const [[run0]] = sql(`SELECT run_no FROM board_runs WHERE county_id = ${W} AND year = ${Y}`);
   r = await team.post('/team/board', { ...form, change_pct: '150' });
@@ -159,8 +161,11 @@ test('thresholds: a bad value is refused beside its field with the input back; a
   assert.ok(rows(q.text, 'board-open')[0].html.includes(`甲${TAG}`));
   assert.ok(+sql(`SELECT run_no FROM board_runs WHERE county_id = ${W} AND year = ${Y}`)[0][0] > +run0, 'the board ran again');
   const after = written();
-  assert.ok(after.size > 0);
-  for (const [id, run] of after) if (before.has(id)) assert.equal(run, before.get(id), `finding ${id}, unchanged, not written again`);
+  const same = [...after].filter(([id, x]) => before.has(id) && before.get(id).data === x.data);
+  assert.ok(same.length > 0, 'findings that held as they were');
+  for (const [id, x] of same) assert.equal(x.run, before.get(id).run, `finding ${id}, unchanged, not written again`);
+  assert.ok([...after].some(([id, x]) => before.has(id) && before.get(id).data !== x.data && x.run !== before.get(id).run),
+    'a finding whose text changed was written');
 });
 
 test('the workbook: the same findings, in the same order, with the same Δ as the page', async () => {
