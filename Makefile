@@ -60,7 +60,7 @@ WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_re
 # The validation board's run and its workbook (issue 13).
 WORKER_OBJ += $(O)/worker/board.o $(O)/worker/export_board.o
 # The quality job (issue 13): grade and uncertainty up the tree, then the board.
-WORKER_OBJ += $(O)/worker/quality_job.o
+WORKER_OBJ += $(O)/worker/quality_job.o $(O)/worker/quality_pace.o
 ADMIN_OBJ = $(O)/worker/admin.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
@@ -71,6 +71,8 @@ UNIT_TESTS += $(O)/tests/test_board_rules
 UNIT_TESTS += $(O)/tests/test_carry
 # The arena's reset (one kept block, the size of the last request).
 UNIT_TESTS += $(O)/tests/test_arena
+# The quality job's pace (a run put off by its gap is due when the gap ends).
+UNIT_TESTS += $(O)/tests/test_quality_pace
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -122,12 +124,14 @@ $(O)/tests/test_quality: $(O)/tests/unit/test_quality.o $(O)/shared/quality.o
 $(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/board_rules.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_carry: $(O)/tests/unit/test_carry.o $(O)/shared/carry.o
 $(O)/tests/test_arena: $(O)/tests/unit/test_arena.o $(O)/shared/arena.o $(O)/shared/util.o
+$(O)/tests/test_quality_pace: $(O)/tests/unit/test_quality_pace.o $(O)/worker/quality_pace.o $(O)/shared/util.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_IMPORT) -lutf8proc -lxlsxwriter $(LIBS_REDIS) $(LIBS_M)
 
 $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
+$(O)/tests/unit/test_quality_pace.o: CPPFLAGS += -Iworker
 
 # Store tests: the SQL of shared/store_*.c against the test stack's MariaDB (tests/run.sh
 # runs them once the stack is up).  Each links the stores and what they need.
@@ -142,7 +146,7 @@ $(O)/tests/store/store_board_test.o: CPPFLAGS += -Iworker
 $(O)/tests/store_board_test: $(O)/worker/board.o
 # The quality job's figures are tested on a planted tree: its test links the job itself.
 $(O)/tests/store/store_quality_test.o: CPPFLAGS += -Iworker
-$(O)/tests/store_quality_test: $(O)/tests/store/store_quality_test.o $(O)/worker/quality_job.o $(O)/worker/board.o $(WORKER_SHARED_OBJ) $(O)/shared/arena.o $(STORE_LIB)
+$(O)/tests/store_quality_test: $(O)/tests/store/store_quality_test.o $(O)/worker/quality_job.o $(O)/worker/quality_pace.o $(O)/worker/board.o $(WORKER_SHARED_OBJ) $(O)/shared/arena.o $(STORE_LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) $(LIBS_M)
 # The declared forms are the web's: their test links the web's objects but its main.

@@ -156,13 +156,13 @@ static redisReply *command(struct queue *q, const char *what, const char *fmt, .
 	return r;
 }
 
-static redisReply *blocking(struct queue *q, int timeout_s, const char *what, const char *fmt, ...)
+static redisReply *blocking(struct queue *q, long block_ms, const char *what, const char *fmt, ...)
 {
 	va_list ap;
 	redisReply *r;
 
 	va_start(ap, fmt);
-	r = vcommand(q, 1000L * timeout_s, what, fmt, ap);
+	r = vcommand(q, block_ms, what, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -192,7 +192,7 @@ int queue_ping(struct queue *q)
 int queue_claim(struct queue *q, const char *worker_id, int timeout_s, char **job, size_t *len)
 {
 	const char *p = q->cfg->queue_prefix;
-	redisReply *r = blocking(q, timeout_s, "claim", "BLMOVE %s:jobs %s:processing:%s RIGHT LEFT %d",
+	redisReply *r = blocking(q, 1000L * timeout_s, "claim", "BLMOVE %s:jobs %s:processing:%s RIGHT LEFT %d",
 				 p, p, worker_id, timeout_s);
 
 	if (!r)
@@ -351,10 +351,15 @@ int queue_push_to(struct queue *q, const char *list, const char *job, size_t len
 	return 0;
 }
 
-int queue_pop(struct queue *q, const char *list, int timeout_s, char **job, size_t *len)
+int queue_pop(struct queue *q, const char *list, int timeout_ms, char **job, size_t *len)
 {
 	const char *p = q->cfg->queue_prefix;
-	redisReply *r = blocking(q, timeout_s, "pop", "BRPOP %s:%s %d", p, list, timeout_s);
+	redisReply *r;
+
+	/* BRPOP takes seconds with a fraction (Redis 6); 0 would wait for ever. */
+	if (timeout_ms < 1)
+		timeout_ms = 1;
+	r = blocking(q, timeout_ms, "pop", "BRPOP %s:%s %d.%03d", p, list, timeout_ms / 1000, timeout_ms % 1000);
 
 	if (!r)
 		return -1;

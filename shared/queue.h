@@ -71,11 +71,11 @@ int queue_requeue_dead(struct queue *q, int *moved);
  * worker; the job's record and its claim are in MySQL (a lost job is found
  * by the worker's poll), so there is no processing list and no ack.
  * queue_push_to LPUSHes onto it; queue_pop takes one job (BRPOP), waiting
- * up to timeout_s seconds: 1 with *job (malloc'd, NUL-terminated; free it)
+ * up to timeout_ms milliseconds: 1 with *job (malloc'd, NUL-terminated; free it)
  * and *len set, 0 when nothing came, -1 on error.
  */
 #define QUEUE_LIST_EXPORTS "exports"   /* the export workers' wake-ups */
 int queue_push_to(struct queue *q, const char *list, const char *job, size_t len);
-int queue_pop(struct queue *q, const char *list, int timeout_s, char **job, size_t *len);
+int queue_pop(struct queue *q, const char *list, int timeout_ms, char **job, size_t *len);
 
 #endif

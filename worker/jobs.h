@@ -80,6 +80,16 @@ int job_quality(struct job_ctx *ctx, const struct job *j);
 int quality_county_year(struct job_ctx *ctx, int county, int year);
 /* Runs the county-years with requests pending (a lost wake-up, a killed worker); how many, or -1. */
 int quality_poll(struct job_ctx *ctx);
+
+/* quality_pace.c: the gap between a county-year's quality runs, and when a run put off is due. */
+/* 1 (and the county-year marked put off) when its last run ended less than its gap ago, else 0. */
+int quality_too_soon(int county, int year);
+/* Records a run that took took_ms, which sets the gap before the next. */
+void quality_ran(int county, int year, long long took_ms);
+/* Forgets what was put off (the poll finds what is still pending). */
+void quality_undefer(void);
+/* Milliseconds until a county-year put off by its gap is due (0: now), or -1 when none is. */
+long long quality_due_ms(void);
 /* Requests the figures of every county-year with rollups and no quality_queue row; how many, or -1. */
 int quality_fill_missing(struct job_ctx *ctx);
 

@@ -192,7 +192,7 @@ static void run_exports(struct job_ctx *ctx)
 			if (poll_done(ctx, export_expire(ctx), "the lease check"))
 				last_expire = now_ms();
 		}
-		rc = queue_pop(q, job_list(JOB_EXPORT), 1, &job, &len);
+		rc = queue_pop(q, job_list(JOB_EXPORT), 1000, &job, &len);
 		if (redis_failed(&rs, rc, q))
 			continue;
 		if (rc == 0)
@@ -217,20 +217,25 @@ static void run_quality(struct job_ctx *ctx)
 	while (!stopping) {
 		char *job = NULL;
 		size_t len = 0;
+		long long due;
 		int rc;
 
 		if (rs.backoff)
 			pause_ms(rs.backoff);
 		if (stopping)
 			break;
-		/* quality_queue is the record: lost wake-ups and killed runs, with or without Redis. */
-		if (now_ms() - last_poll >= 1000) {
+		/*
+		 * quality_queue is the record: lost wake-ups and killed runs, with or
+		 * without Redis.  A county-year put off by its gap runs when it is due.
+		 */
+		if (now_ms() - last_poll >= 1000 || quality_due_ms() == 0) {
 			if (poll_done(ctx, quality_poll(ctx), "the quality poll"))
 				last_poll = now_ms();
 		}
 		if (stopping)
 			break;
-		rc = queue_pop(q, JOB_LIST_QUALITY, 1, &job, &len);
+		due = quality_due_ms();
+		rc = queue_pop(q, JOB_LIST_QUALITY, due >= 0 && due < 1000 ? (int)due : 1000, &job, &len);
 		if (redis_failed(&rs, rc, q))
 			continue;
 		if (rc == 0)

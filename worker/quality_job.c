@@ -459,53 +459,6 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 	return 0;
 }
 
-/*
- * A county-year's runs are at least QUALITY_GAP_MS apart (from the end of
- * one to the start of the next), so that a burst of saves shares the
- * machine with a few runs, not with back-to-back ones: every run reads all
- * of the county-year's lines, and a county of 5,000 agencies kept one core
- * busy while its agencies saved (bench/README.md, issue 13).  A request
- * that comes sooner stays pending in quality_queue and the poll, once a
- * second, runs it: the board stays current within 5 s of a save while a
- * run takes under about 2 s.  Each worker remembers its own last runs.
- * The pace is the worker's (a Redis job, the poll): quality_county_year()
- * itself runs when called.
- */
-#define QUALITY_GAP_MS 1000
-#define QUALITY_RECENT 64
-
-static struct {
-	int county, year;
-	long long ended;
-} recent[QUALITY_RECENT];
-static int recent_next;
-
-static int too_soon(int county, int year)
-{
-	long long now = now_ms();
-
-	for (int i = 0; i < QUALITY_RECENT; i++)
-		if (recent[i].county == county && recent[i].year == year)
-			return now - recent[i].ended < QUALITY_GAP_MS;
-	return 0;
-}
-
-static void ran(int county, int year)
-{
-	int i;
-
-	for (i = 0; i < QUALITY_RECENT; i++)
-		if (recent[i].county == county && recent[i].year == year)
-			break;
-	if (i == QUALITY_RECENT) {
-		i = recent_next;
-		recent_next = (recent_next + 1) % QUALITY_RECENT;
-	}
-	recent[i].county = county;
-	recent[i].year = year;
-	recent[i].ended = now_ms();
-}
-
 int quality_county_year(struct job_ctx *ctx, int county, int year)
 {
 	struct db *db = ctx->db;
@@ -528,7 +481,7 @@ int quality_county_year(struct job_ctx *ctx, int county, int year)
 		return error("quality: done: %s", db->errstr);
 	log_info("quality county %d year %d: %lld request(s) served, read %lld ms, board %lld ms, took %lld ms", county, year,
 		 requests, t_read, now_ms() - t_board, now_ms() - started);
-	ran(county, year);
+	quality_ran(county, year, now_ms() - started);
 	return 0;
 }
 
@@ -543,7 +496,7 @@ int job_quality(struct job_ctx *ctx, const struct job *j)
 		log_warn("quality job for a year not served dropped: county %d year %d", j->county, j->year);
 		return 0;
 	}
-	if (too_soon(j->county, j->year))
+	if (quality_too_soon(j->county, j->year))
 		return 0;   /* left pending: the poll runs it */
 	return quality_county_year(ctx, j->county, j->year);
 }
@@ -553,10 +506,12 @@ int quality_poll(struct job_ctx *ctx)
 	struct store_quality_pending pairs[64];
 	int n;
 
+	/* What is still pending and too soon is found again below; the rest ran elsewhere. */
+	quality_undefer();
 	if (store_quality_pending(ctx->db, pairs, 64, &n))
 		return error("quality poll: %s", ctx->db->errstr);
 	for (int i = 0; i < n && !*ctx->stopping; i++)
-		if (!too_soon(pairs[i].county, pairs[i].year) && quality_county_year(ctx, pairs[i].county, pairs[i].year))
+		if (!quality_too_soon(pairs[i].county, pairs[i].year) && quality_county_year(ctx, pairs[i].county, pairs[i].year))
 			return -1;
 	return n;
 }
