@@ -182,10 +182,10 @@ static void rule_missing_electricity(const struct board_input *in, const struct 
 			snprintf(f->sig, sizeof(f->sig), "%lld/%lld", a->rev, a->last_rev);
 			snprintf(f->detail, sizeof(f->detail), "本年未填電力；去年電力 %s kgCO2e。", a_txt);
 		} else if (ls && ls->n) {
+			/* The level's median, which moves with every save of the level: named, not copied (its Δ). */
 			set_delta(f, round_ld(ls->median));
-			board_kg_text(f->delta_milli, a_txt, sizeof(a_txt));
-			snprintf(f->detail, sizeof(f->detail), "本年未填電力；去年無電力資料，以政府%d級機關電力中位數 %s kgCO2e 估計影響。",
-				 a->level, a_txt);
+			f->delta_level = a->level >= 1 && a->level <= 255 ? a->level : 0;
+			snprintf(f->detail, sizeof(f->detail), "本年未填電力；去年無電力資料，以政府%d級機關電力中位數估計影響。", a->level);
 		} else {
 			snprintf(f->detail, sizeof(f->detail), "本年未填電力；去年與同級機關皆無電力資料可估計影響。");
 		}

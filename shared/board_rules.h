@@ -101,6 +101,7 @@ struct board_finding {
 	char item[BOARD_ITEM_MAX];    /* "" when the finding is about the agency as a whole */
 	int seq;
 	long long delta_milli;        /* Δ, kgCO2e thousandths, >= 0 */
+	int delta_level;              /* > 0: Δ is this level's median electricity (stored once, board_level_medians) */
 	long long agency_rev;         /* the agency's report revision the finding was computed on */
 	char sig[BOARD_SIG_MAX];      /* the data behind it */
 	char detail[BOARD_DETAIL_MAX];

@@ -221,17 +221,18 @@ int store_board_each_line(struct db *db, int county, int year,
  * again after being closed is open again (closed_at cleared).
  */
 #define PUT_INSERT "INSERT INTO board_findings (county_id, year, rule, agency_id, item, seq, other_agency_id, delta_milli," \
-	" detail, sig, agency_rev, seen_run, first_seen_at, updated_at) VALUES "
-#define PUT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))"
+	" delta_level, detail, sig, agency_rev, seen_run, first_seen_at, updated_at) VALUES "
+#define PUT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(3))"
+#define PUT_CHANGED "holds = 0 OR delta_milli <> VALUES(delta_milli) OR delta_level <> VALUES(delta_level)" \
+	" OR detail <> VALUES(detail) OR sig <> VALUES(sig) OR agency_rev <> VALUES(agency_rev)"
 #define PUT_UPDATE " ON DUPLICATE KEY UPDATE" \
-	" rev = rev + IF(holds = 0 OR delta_milli <> VALUES(delta_milli) OR detail <> VALUES(detail) OR sig <> VALUES(sig)" \
-	"   OR agency_rev <> VALUES(agency_rev), 1, 0)," \
-	" updated_at = IF(holds = 0 OR delta_milli <> VALUES(delta_milli) OR detail <> VALUES(detail) OR sig <> VALUES(sig)" \
-	"   OR agency_rev <> VALUES(agency_rev), NOW(3), updated_at)," \
-	" delta_milli = VALUES(delta_milli), detail = VALUES(detail), sig = VALUES(sig), agency_rev = VALUES(agency_rev)," \
-	" holds = 1, closed_at = NULL, seen_run = VALUES(seen_run)"
+	" rev = rev + IF(" PUT_CHANGED ", 1, 0)," \
+	" updated_at = IF(" PUT_CHANGED ", NOW(3), updated_at)," \
+	" delta_milli = VALUES(delta_milli), delta_level = VALUES(delta_level), detail = VALUES(detail), sig = VALUES(sig)," \
+	" agency_rev = VALUES(agency_rev), holds = 1, closed_at = NULL, seen_run = VALUES(seen_run)"
 #define PUT_ROW4 PUT_ROW "," PUT_ROW "," PUT_ROW "," PUT_ROW
 #define PUT_ROWS 8   /* findings a statement writes (a county's first run writes thousands; DB_MAX_PARAMS 128) */
+#define PUT_PARAMS 13
 
 static void bind_put(struct db_stmt *st, int at, int county, int year, long long run_no, const struct board_finding *f)
 {
@@ -242,11 +243,12 @@ static void bind_put(struct db_stmt *st, int at, int county, int year, long long
 	db_bind_text(st, at + 4, f->item);
 	db_bind_int(st, at + 5, f->seq);
 	db_bind_int(st, at + 6, f->other);
-	db_bind_int(st, at + 7, f->delta_milli);
-	db_bind_text(st, at + 8, f->detail);
-	db_bind_text(st, at + 9, f->sig);
-	db_bind_int(st, at + 10, f->agency_rev);
-	db_bind_int(st, at + 11, run_no);
+	db_bind_int(st, at + 7, f->delta_level ? 0 : f->delta_milli);   /* a level's median: board_level_medians */
+	db_bind_int(st, at + 8, f->delta_level);
+	db_bind_text(st, at + 9, f->detail);
+	db_bind_text(st, at + 10, f->sig);
+	db_bind_int(st, at + 11, f->agency_rev);
+	db_bind_int(st, at + 12, run_no);
 }
 
 int store_board_put(struct db *db, int county, int year, long long run_no, const struct board_finding *const *f, int n)
@@ -259,7 +261,7 @@ int store_board_put(struct db *db, int county, int year, long long run_no, const
 		if (!st)
 			return -1;
 		for (int k = 0; k < PUT_ROWS; k++)
-			bind_put(st, 12 * k, county, year, run_no, f[i + k]);
+			bind_put(st, PUT_PARAMS * k, county, year, run_no, f[i + k]);
 		if (db_exec(st))
 			return -1;
 	}
@@ -279,7 +281,7 @@ int store_board_each_holding(struct db *db, int county, int year,
 			     int (*each)(void *ctx, const struct board_finding *f), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT rule, agency_id, item, seq, other_agency_id, delta_milli, detail, sig, agency_rev FROM board_findings"
+		"SELECT rule, agency_id, item, seq, other_agency_id, delta_milli, detail, sig, agency_rev, delta_level FROM board_findings"
 		" WHERE county_id = ? AND year = ? AND holds = 1");
 	struct board_finding f;
 	char rule[25];
@@ -303,6 +305,7 @@ int store_board_each_holding(struct db *db, int county, int year,
 		db_col_copy(st, 6, f.detail, sizeof(f.detail));
 		db_col_copy(st, 7, f.sig, sizeof(f.sig));
 		f.agency_rev = db_col_int(st, 8);
+		f.delta_level = (int)db_col_int(st, 9);
 		if (f.rule == BOARD_RULE__MAX)
 			continue;   /* a newer program's rule: its own runs keep it */
 		if (each(ctx, &f))
@@ -310,6 +313,61 @@ int store_board_each_holding(struct db *db, int county, int year,
 	}
 	db_reset(st);
 	return r < 0 ? -1 : 0;
+}
+
+int store_board_medians(struct db *db, int county, int year, const int *levels, const long long *medians, int n)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT level, median_milli FROM board_level_medians WHERE county_id = ? AND year = ?");
+	int stored[256] = { 0 }, r;
+	long long was[256];
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		int level = (int)db_col_int(st, 0);
+
+		stored[level & 255] = 1;
+		was[level & 255] = db_col_int(st, 1);
+	}
+	db_reset(st);
+	if (r < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int level = levels[i] & 255;
+
+		if (stored[level] == 1 && was[level] == medians[i]) {
+			stored[level] = 2;   /* as it was: kept, not written */
+			continue;
+		}
+		stored[level] = 2;
+		st = db_prepare(db, "INSERT INTO board_level_medians (county_id, year, level, median_milli) VALUES (?, ?, ?, ?)"
+				    " ON DUPLICATE KEY UPDATE median_milli = VALUES(median_milli)");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, county);
+		db_bind_int(st, 1, year);
+		db_bind_int(st, 2, level);
+		db_bind_int(st, 3, medians[i]);
+		if (db_exec(st))
+			return -1;
+	}
+	for (int level = 0; level < 256; level++) {
+		if (stored[level] != 1)
+			continue;
+		st = db_prepare(db, "DELETE FROM board_level_medians WHERE county_id = ? AND year = ? AND level = ?");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, county);
+		db_bind_int(st, 1, year);
+		db_bind_int(st, 2, level);
+		if (db_exec(st))
+			return -1;
+	}
+	return 0;
 }
 
 int store_board_close(struct db *db, int county, int year, const struct board_finding *f)
@@ -369,13 +427,15 @@ int store_board_last_run(struct db *db, int county, int year, char *stamp, char 
 
 /* The columns of a row as the board shows it (both lists). */
 #define ROW_SELECT \
-	"SELECT f.id, f.rule, f.agency_id, IFNULL(a.name, ''), f.other_agency_id, IFNULL(o.name, ''), f.item, f.seq, f.delta_milli," \
+	"SELECT f.id, f.rule, f.agency_id, IFNULL(a.name, ''), f.other_agency_id, IFNULL(o.name, ''), f.item, f.seq," \
+	" IF(f.delta_level, IFNULL(m.median_milli, 0), f.delta_milli) AS delta," \
 	" f.detail, f.rev, f.holds, f.checked_at IS NOT NULL AND f.checked_sig = f.sig," \
 	" f.checked_at IS NOT NULL AND f.checked_sig <> f.sig, IFNULL(r.revision, 0) <> f.agency_rev," \
 	" IFNULL(DATE_FORMAT(f.checked_at, '%Y-%m-%d %H:%i:%s'), ''), IFNULL(c.login, ''), IFNULL(f.check_note, '')," \
 	" DATE_FORMAT(f.first_seen_at, '%Y-%m-%d %H:%i:%s'), IFNULL(DATE_FORMAT(f.closed_at, '%Y-%m-%d %H:%i:%s'), '')" \
 	" FROM board_findings f LEFT JOIN agencies a ON a.id = f.agency_id LEFT JOIN agencies o ON o.id = f.other_agency_id" \
 	" LEFT JOIN reports r ON r.agency_id = f.agency_id AND r.year = f.year LEFT JOIN accounts c ON c.id = f.checked_by" \
+	" LEFT JOIN board_level_medians m ON m.county_id = f.county_id AND m.year = f.year AND m.level = f.delta_level" \
 	" WHERE f.county_id = ? AND f.year = ?"
 
 int store_board_each(struct db *db, int county, int year, int history,
@@ -385,7 +445,7 @@ int store_board_each(struct db *db, int county, int year, int history,
 		ROW_SELECT " AND (f.holds = 0 OR (f.checked_at IS NOT NULL AND f.checked_sig = f.sig))"
 		" ORDER BY f.updated_at DESC, f.id DESC" :
 		ROW_SELECT " AND f.holds = 1 AND (f.checked_at IS NULL OR f.checked_sig <> f.sig)"
-		" ORDER BY f.delta_milli DESC, f.rule, f.agency_id, f.item, f.seq, f.other_agency_id");
+		" ORDER BY delta DESC, f.rule, f.agency_id, f.item, f.seq, f.other_agency_id");
 	struct store_board_row *row;
 	char rule[25];
 	int r;

@@ -83,6 +83,13 @@ int store_board_each_holding(struct db *db, int county, int year,
  * seen_run is the run that last wrote the row.  0 or -1.
  */
 int store_board_put(struct db *db, int county, int year, long long run_no, const struct board_finding *const *f, int n);
+/*
+ * The medians the run's findings name (delta_level: a missing-electricity
+ * finding's Δ is its level's median), levels[i] → medians[i] for i < n:
+ * written where they differ from the stored ones, the stored ones of other
+ * levels deleted.  0 or -1.
+ */
+int store_board_medians(struct db *db, int county, int year, const int *levels, const long long *medians, int n);
 /* Closes a holding finding the run did not find again (kept, with its 已查核): 0 or -1. */
 int store_board_close(struct db *db, int county, int year, const struct board_finding *f);
 /* The next run's number (board_runs.run_no + 1), after store_board_lock: 0 or -1. */

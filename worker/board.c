@@ -126,9 +126,10 @@ static int identity_cmp(const void *x, const void *y)
 	return board_finding_identity_cmp(x, y);
 }
 
+/* What a row holds: a Δ that is a level's median is that level's row (board_level_medians), not the finding's. */
 static int same_finding(const struct board_finding *a, const struct board_finding *b)
 {
-	return a->delta_milli == b->delta_milli && a->agency_rev == b->agency_rev && !strcmp(a->sig, b->sig) &&
+	return a->delta_level == b->delta_level && (a->delta_level || a->delta_milli == b->delta_milli) && a->agency_rev == b->agency_rev && !strcmp(a->sig, b->sig) &&
 	       !strcmp(a->detail, b->detail);
 }
 
@@ -136,6 +137,27 @@ static int got_holding(void *ctx, const struct board_finding *f)
 {
 	*board_findings_push(ctx) = *f;
 	return 0;
+}
+
+/* The level medians f's findings name (a level's findings all carry its median). */
+static int write_medians(struct db *db, int county, int year, const struct board_findings *f)
+{
+	int levels[256], n = 0;
+	long long medians[256];
+
+	for (int i = 0; i < f->n; i++) {
+		int k = 0;
+
+		if (!f->v[i].delta_level)
+			continue;
+		while (k < n && levels[k] != f->v[i].delta_level)
+			k++;
+		if (k == n && n < 256) {
+			levels[n] = f->v[i].delta_level;
+			medians[n++] = f->v[i].delta_milli;
+		}
+	}
+	return store_board_medians(db, county, year, levels, medians, n);
 }
 
 /*
@@ -173,7 +195,7 @@ static int write_changes(struct db *db, int county, int year, long long run_no, 
 			put = xmalloc((size_t)f->n * sizeof(*put));
 		put[n++] = &f->v[i++];
 	}
-	if (store_board_put(db, county, year, run_no, put, n))
+	if (store_board_put(db, county, year, run_no, put, n) || write_medians(db, county, year, f))
 		goto out;
 	*written = n;
 	rc = 0;

@@ -44,6 +44,7 @@ static void cleanup(void)
 {
 	q("DELETE FROM board_findings WHERE county_id = ?", 1, (long long)TC);
 	q("DELETE FROM board_runs WHERE county_id = ?", 1, (long long)TC);
+	q("DELETE FROM board_level_medians WHERE county_id = ?", 1, (long long)TC);
 	q("DELETE FROM board_thresholds WHERE county_id = ?", 1, (long long)TC);
 	q("DELETE r FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ?", 1, (long long)TC);
 	q("DELETE t FROM agency_tree t JOIN agencies a ON a.id = t.descendant_id WHERE a.county_id = ?", 1, (long long)TC);
@@ -88,11 +89,57 @@ static const char *list(int history)
 	return got.text;
 }
 
+/* A finding whose Δ is its level's median names the level: a save that moves the median writes one row, not the finding. */
+static void level_median(long long a, long long b)
+{
+	char want[256];
+	long long c, f, rev, updated;
+
+	c = q("INSERT INTO agencies (county_id, code, name, level) VALUES (?, 'BT3', '檢核丙', 1)", 1, (long long)TC);
+	q("INSERT INTO reports (agency_id, year, own_total_milli) VALUES (?, ?, 0)", 2, c, (long long)Y);   /* no electricity */
+	ok(!board_run(&db, TC, Y), "a run with 丙, which has no electricity this year or last");
+	list(0);
+	snprintf(want, sizeof(want), "missing_electricity:%lld:2000000:0:0:0", c);
+	ok(strstr(got.text, want) != NULL, "its Δ is the median of its level (甲 1,000 and 乙 3,000 kgCO2e: 2,000)");
+	f = q("SELECT id FROM board_findings WHERE county_id = ? AND year = ? AND rule = 'missing_electricity' AND agency_id = ?", 3,
+	      (long long)TC, (long long)Y, c);
+	is_int(q("SELECT delta_level * 1000000000 + delta_milli FROM board_findings WHERE id = ?", 1, f), 1000000000LL,
+	       "stored as level 1's median, not as the figure");
+	is_int(q("SELECT median_milli FROM board_level_medians WHERE county_id = ? AND year = ? AND level = 1", 2, (long long)TC,
+		 (long long)Y), 2000000, "the median, once for the level");
+	rev = q("SELECT rev FROM board_findings WHERE id = ?", 1, f);
+	updated = q("SELECT ROUND(UNIX_TIMESTAMP(updated_at) * 1000) FROM board_findings WHERE id = ?", 1, f);
+
+	/* 乙 saves: 5,000 kgCO2e of electricity, and the level's median moves to 3,000. */
+	q("UPDATE reports SET revision = revision + 1, own_total_milli = 5000000 WHERE agency_id = ? AND year = ?", 2, b, (long long)Y);
+	q("UPDATE report_lines l JOIN reports r ON r.id = l.report_id SET l.kg_milli = 5000000 WHERE r.agency_id = ? AND r.year = ?", 2,
+	  b, (long long)Y);
+	ok(!board_run(&db, TC, Y), "the run after 乙's save");
+	list(0);
+	snprintf(want, sizeof(want), "missing_electricity:%lld:3000000:0:0:0", c);
+	ok(strstr(got.text, want) != NULL, "丙's Δ follows the median (3,000)");
+	is_int(q("SELECT median_milli FROM board_level_medians WHERE county_id = ? AND year = ? AND level = 1", 2, (long long)TC,
+		 (long long)Y), 3000000, "the level's row was written");
+	is_int(q("SELECT rev FROM board_findings WHERE id = ?", 1, f), rev, "the finding was not (its rev: a page open stays valid)");
+	is_int(q("SELECT ROUND(UNIX_TIMESTAMP(updated_at) * 1000) FROM board_findings WHERE id = ?", 1, f), updated, "nor its updated_at");
+
+	/* 丙 files electricity: its finding closes; no finding names level 1 any more, and its median goes. */
+	q("UPDATE reports SET revision = revision + 1, own_total_milli = 100000 WHERE agency_id = ? AND year = ?", 2, c, (long long)Y);
+	q("INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set,"
+	  " method, sources) SELECT id, 'own', 'electricity', 0, 'stationary', 2, 200000, 100000, '0.5', '', '', '' FROM reports"
+	  " WHERE agency_id = ? AND year = ?", 2, c, (long long)Y);
+	ok(!board_run(&db, TC, Y), "the run after 丙's electricity");
+	is_int(q("SELECT holds FROM board_findings WHERE id = ?", 1, f), 0, "丙's finding closed");
+	is_int(q("SELECT COUNT(*) FROM board_level_medians WHERE county_id = ? AND year = ?", 2, (long long)TC, (long long)Y), 0,
+	       "and the median no finding names is gone");
+	(void)a;
+}
+
 int main(void)
 {
 	struct board_thresholds t;
 	char stamp[STORE_BOARD_STAMP_MAX + 1], now[STORE_BOARD_STAMP_MAX + 1], newest[20], ran[20], want[256];
-	long long a, b, ra, rev, agency = 0;
+	long long a, b, ra, rev, agency = 0, seen_run, updated, run_no;
 
 	store_test_open(&db);
 	cleanup();
@@ -121,9 +168,21 @@ int main(void)
 	ok(store_board_last_run(&db, TC, Y, stamp, ran) == 1 && !store_board_stamp(&db, TC, Y, now, newest), "the run and the data now");
 	is_str(stamp, now, "the run's stamp is the data's: the board is current");
 
+	list(0);
+	seen_run = q("SELECT seen_run FROM board_findings WHERE id = ?", 1, got.first.id);
+	ok(seen_run == 1, "the first run wrote the finding (seen_run 1)");
+	updated = q("SELECT ROUND(UNIX_TIMESTAMP(updated_at) * 1000) FROM board_findings WHERE id = ?", 1, got.first.id);
+	run_no = q("SELECT run_no FROM board_runs WHERE county_id = ? AND year = ?", 2, (long long)TC, (long long)Y);
 	ok(!board_run(&db, TC, Y), "run again");
 	list(0);
 	is_int(got.first.rev, rev, "nothing changed: the finding's rev stays (a page open is not stale)");
+	is_int(q("SELECT run_no FROM board_runs WHERE county_id = ? AND year = ?", 2, (long long)TC, (long long)Y), run_no + 1,
+	       "the run counted");
+	is_int(q("SELECT seen_run FROM board_findings WHERE id = ?", 1, got.first.id), seen_run,
+	       "but a finding that holds as it was is not written again (seen_run as the first run left it)");
+	is_int(q("SELECT ROUND(UNIX_TIMESTAMP(updated_at) * 1000) FROM board_findings WHERE id = ?", 1, got.first.id), updated,
+	       "nor its updated_at");
+	ok(list(0)[0] && !got.first.closed_at[0], "and it stays open");
 
 	ok(!db_begin(&db), "begin");
 	is_int(store_board_check(&db, got.first.id, TC, Y, rev + 1, 1, "x", &agency), STORE_BOARD_STALE, "a stale rev is refused");
@@ -162,6 +221,7 @@ int main(void)
 	ok(!store_board_thresholds_set(&db, TC, Y, &t, 1), "thresholds set");
 	ok(store_board_thresholds(&db, TC, Y, &t) == 1 && t.change_pct == 10 && t.refrigerant_milli == 20000, "and read back");
 	ok(!store_board_stamp(&db, TC, Y, now, newest) && strcmp(stamp, now), "a threshold changed moves the stamp");
+	level_median(a, b);
 
 	cleanup();
 	db_release(&db);

@@ -95,9 +95,11 @@ static void test_missing_electricity(void)
 	run(a, 4, l, 3, &T, &f);
 	is_int(count(&f, BOARD_MISSING_ELECTRICITY), 2, "甲 and 乙 have no electricity");
 	x = find(&f, BOARD_MISSING_ELECTRICITY, 1);
-	ok(x && x->delta_milli == 400000, "Δ is last year's electricity");
+	ok(x && x->delta_milli == 400000 && !x->delta_level, "Δ is last year's electricity, the finding's own");
 	x = find(&f, BOARD_MISSING_ELECTRICITY, 2);
 	ok(x && x->delta_milli == 200000, "else the median of its level (100 and 300 -> 200)");
+	ok(x && x->delta_level == 3 && !strstr(x->detail, "200"),
+	   "which the finding names (level 3), not copies: its text holds no figure that moves with the level's saves");
 	a[1].status = 0;
 	run(a, 4, l, 3, &T, &f);
 	ok(!find(&f, BOARD_MISSING_ELECTRICITY, 2), "an agency without a report is not asked");
