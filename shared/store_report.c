@@ -32,7 +32,8 @@ int store_report_get(struct db *db, long long agency_id, int year, struct store_
 				       " IFNULL(r.confirmed_version, 0), r.last_version, r.returned, IFNULL(r.return_comment, ''),"
 				       ACTOR_COLS("ra", "rg", "rc") "," AT_COL("r.returned_at") ","
 				       " IFNULL(r.correction_reason, '')," AT_COL("r.correction_at") ", IFNULL(r.reopen_reason, ''),"
-				       ACTOR_COLS("oa", "og", "oc") "," AT_COL("r.reopened_at")
+				       ACTOR_COLS("oa", "og", "oc") "," AT_COL("r.reopened_at") ","
+				       " EXISTS (SELECT 1 FROM report_exclusions x WHERE x.report_id = r.id)"
 				       " FROM reports r" ACTOR_JOIN("r.returned_by", "ra", "rg", "rc") ACTOR_JOIN("r.reopened_by", "oa", "og", "oc")
 				       " WHERE r.agency_id = ? AND r.year = ?");
 	int r;
@@ -62,6 +63,7 @@ int store_report_get(struct db *db, long long agency_id, int year, struct store_
 		db_col_copy(st, 16, out->correction_at, sizeof(out->correction_at));
 		db_col_copy(st, 17, out->reopen_reason, sizeof(out->reopen_reason));
 		actor_copy(st, 18, &out->reopened_by);
+		out->has_exclusions = (int)db_col_int(st, 21);
 	}
 	db_reset(st);
 	return r;

@@ -51,6 +51,7 @@ struct store_report {
 	char correction_at[20];
 	char reopen_reason[2001];           /* why it was reopened, until the next 確認; "" when not */
 	struct store_report_actor reopened_by;
+	int has_exclusions;                 /* any 排除之排放源 row (report_exclusions) */
 };
 
 /* The report of (agency_id, year): 1 found, 0 none, -1. */

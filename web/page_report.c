@@ -112,6 +112,7 @@ struct edit {
 	struct report r, prev;
 	struct store_workflow_version *v;   /* the report's versions */
 	int nv;
+	int have_state;                     /* r.st and v read (edit_state); a save that succeeds never needs them */
 	struct calc_input in[REPORT_MAX_LINES];
 	struct calc_line lines[REPORT_MAX_LINES];
 	int n;
@@ -132,12 +133,19 @@ static const char *readonly_why(const struct edit *e)
 	return NULL;
 }
 
+/* The report whose versions are to be read: 0 when it has none (never confirmed), which asks nothing. */
+static long long versions_of(const struct edit *e)
+{
+	return e->r.st && e->r.st->last_version ? e->r.st->id : 0;
+}
+
 /* The stored state and versions of the agency's report into e (after a refusal: as they are now).  0 or -1. */
 static int edit_state(struct request *req, struct edit *e)
 {
 	if (report_state(req, req->session->agency_id, e->y.year, &e->r.st))
 		return -1;
-	return report_versions_load(req, e->r.st ? e->r.st->id : 0, &e->v, &e->nv);
+	e->have_state = 1;
+	return report_versions_load(req, versions_of(e), &e->v, &e->nv);
 }
 
 /*
@@ -152,8 +160,18 @@ static int edit_page(struct request *req, struct edit *e, int status, const stru
 	struct report_page pg = {
 		.f = &e->f, .t = e->t, .r = &e->r, .prev = &e->prev, .deadline = e->y.deadline,
 		.lines = e->lines, .n = res ? e->n : 0, .res = res, .flash = flash, .flash_kind = kind,
-		.readonly_why = readonly_why(e), .versions = e->v, .nversions = e->nv, .correction_reason = reason,
+		.correction_reason = reason,
 	};
+
+	/*
+	 * The stored state, read when a page needs it.  The page of a save whose
+	 * outcome is unknown (503) shows what was typed even without it.
+	 */
+	if (!e->have_state && edit_state(req, e) && status != 503)
+		return unavailable(req);
+	pg.readonly_why = readonly_why(e);
+	pg.versions = e->v;
+	pg.nversions = e->nv;
 
 	/* A bad revision goes back as sent: the next 存檔 is refused again, never taken as another. */
 	if (posted)
@@ -171,8 +189,11 @@ static int edit_stored(struct request *req, struct edit *e, int status, const ch
 {
 	int ok;
 
-	if (report_load(req, req->session->agency_id, e->y.year, &e->r) || edit_state(req, e))
+	/* report_load read the state (r.st) too: only the versions are left. */
+	if (report_load(req, req->session->agency_id, e->y.year, &e->r) ||
+	    report_versions_load(req, versions_of(e), &e->v, &e->nv))
 		return unavailable(req);
+	e->have_state = 1;
 	e->r.prev = &e->prev;
 	report_inputs(req, &e->r, e->in, &e->n);
 	ok = calc_compute(e->t, e->y.year, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err)) == 0;
@@ -233,7 +254,7 @@ static int edit_post(struct request *req, struct edit *e)
 	e->r.agency_id = req->session->agency_id;
 	e->r.year = e->y.year;
 	e->r.prev = &e->prev;   /* what 沿用 reuses */
-	if (report_from_form(req, &e->r, &e->f, e->in, &e->n) || edit_state(req, e))
+	if (report_from_form(req, &e->r, &e->f, e->in, &e->n))
 		return unavailable(req);
 	report_check_refrigerants(req, &e->f, &e->r, e->t);
 	if (saving && !*e->r.scope_text)

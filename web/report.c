@@ -178,6 +178,8 @@ int report_load(struct request *req, long long agency_id, int year, struct repor
 	r->updated_at = row->updated_at;
 	if (store_report_items(&req->app->db, r->id, load_item, &ctx))
 		return -1;
+	if (!row->has_exclusions)
+		return 0;   /* most reports have none: no query for them */
 	return store_report_exclusions(&req->app->db, r->id, load_exclusion, &ctx);
 }
 

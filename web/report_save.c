@@ -184,8 +184,8 @@ static int insert_item(struct db *db, long long rid, int part, const char *item,
 	return store_report_item_notation(db, rid, (enum calc_part)part, item, seq, &nt) ? SAVE_DB : 0;
 }
 
-/* What was typed, as report_items rows (all of them again). */
-static int write_items(struct db *db, long long rid, const struct report *r)
+/* What was typed, as report_items rows (all of them again); had_excl: the report had 排除之排放源 rows. */
+static int write_items(struct db *db, long long rid, const struct report *r, int had_excl)
 {
 	int rc = 0;
 
@@ -215,8 +215,8 @@ static int write_items(struct db *db, long long rid, const struct report *r)
 	}
 	if (rc)
 		return rc;
-	/* 排除之排放源, all of them again. */
-	if (store_report_exclusions_clear(db, rid))
+	/* 排除之排放源, all of them again (read under the report's lock: none to clear is none). */
+	if (had_excl && store_report_exclusions_clear(db, rid))
 		return SAVE_DB;
 	for (int i = 0; i < r->nexcl; i++)
 		if (store_report_exclusion_add(db, rid, i + 1, r->excl_name[i], r->excl_reason[i]))
@@ -402,7 +402,7 @@ static int save_writes(struct request *req, struct report *r, const struct calc_
 	if (!rc)
 		rc = write_report(req, r, old, res, token, &rid);
 	if (!rc)
-		rc = write_items(db, rid, r);
+		rc = write_items(db, rid, r, old->st && old->st->has_exclusions);
 	if (!rc)
 		rc = write_lines(db, rid, r, lines, n);
 	if (rc)

@@ -456,8 +456,15 @@ static void test_notation(struct db *db, long long rid, long long agency, int co
 			mine += nd.row[i].agency_id == agency;
 		is_int(mine, 3, "three of this agency: NE, IE and 沿用, not the plain one");
 	}
-	ok(store_report_exclusions_clear(db, rid) == 0 && store_report_exclusions(db, rid, take_excl, &(struct excls){ .n = 0 }) == 0 &&
-	   store_test_int(db, "SELECT COUNT(*) FROM report_exclusions WHERE report_id = @r") == 0, "cleared");
+	{
+		struct store_report *row = xmalloc(sizeof(*row));
+
+		ok(store_report_get(db, agency, year, row) == 1 && row->has_exclusions, "the report says it has exclusions");
+		ok(store_report_exclusions_clear(db, rid) == 0 && store_report_exclusions(db, rid, take_excl, &(struct excls){ .n = 0 }) == 0 &&
+		   store_test_int(db, "SELECT COUNT(*) FROM report_exclusions WHERE report_id = @r") == 0, "cleared");
+		ok(store_report_get(db, agency, year, row) == 1 && !row->has_exclusions, "and then that it has none (no query for them)");
+		free(row);
+	}
 	ok(store_report_exclusion_add(db, rid, 1, "宿舍瓦斯", "x") == 0, "(one again, for the cascade)");
 }
 
