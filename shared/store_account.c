@@ -17,16 +17,18 @@ int store_account_find_login(struct db *db, const char *login, const char *lette
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.id, a.password_hash, a.locked_until IS NOT NULL AND a.locked_until > NOW(), a.must_change_password"
-		" FROM accounts a LEFT JOIN counties c ON c.id = a.county_id LEFT JOIN agencies g ON g.id = a.agency_id"
-		" WHERE a.login = ? AND a.active = 1 AND (g.id IS NULL OR g.active = 1)"
-		" AND ((? = '' AND a.kind = 'admin') OR c.letter = ?)");
+		" FROM accounts a LEFT JOIN agencies g ON g.id = a.agency_id"
+		/* One row of the key (county_key, login): the county's by its letter, the admins' under 0. */
+		" WHERE a.county_key = IF(? = '', 0, (SELECT c.id FROM counties c WHERE c.letter = ?)) AND a.login = ?"
+		" AND (? <> '' OR a.kind = 'admin') AND a.active = 1 AND (g.id IS NULL OR g.active = 1)");
 	int r;
 
 	if (!st)
 		return -1;
-	db_bind_text(st, 0, login);
+	db_bind_text(st, 0, letter);
 	db_bind_text(st, 1, letter);
-	db_bind_text(st, 2, letter);
+	db_bind_text(st, 2, login);
+	db_bind_text(st, 3, letter);
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);

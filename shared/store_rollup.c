@@ -85,29 +85,25 @@ int store_rollup_missing(struct db *db, int county, int year, long long *missing
 	return 0;
 }
 
-int store_rollup_claimed_ancestors(struct db *db, const char *claim, long long *ids, int max, int *n)
+int store_rollup_claimed_deepest(struct db *db, const char *claim, int *level)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT DISTINCT a.id, a.level FROM outbox o JOIN agency_tree t ON t.descendant_id = o.agency_id"
-					    " JOIN agencies a ON a.id = t.ancestor_id WHERE o.claim = ? ORDER BY a.level DESC, a.id");
-	int r;
+	struct db_stmt *st = db_prepare(db, "SELECT IFNULL(MAX(a.level), 0) FROM outbox o JOIN agencies a ON a.id = o.agency_id"
+					    " WHERE o.claim = ?");
 
-	*n = 0;
 	if (!st)
 		return -1;
 	db_bind_text(st, 0, claim);
-	if (db_exec(st))
+	if (db_exec(st) || db_step(st) != 1)
 		return -1;
-	while ((r = db_step(st)) == 1) {
-		if (*n == max) {
-			db_reset(st);
-			return 1;
-		}
-		ids[(*n)++] = db_col_int(st, 0);
-	}
-	return r < 0 ? -1 : 0;
+	*level = (int)db_col_int(st, 0);
+	db_reset(st);
+	return 0;
 }
 
-int store_rollup_agency(struct db *db, long long agency, int year)
+/* The agencies `claim` names and every ancestor of theirs (agency_tree holds each agency as its own, depth 0). */
+#define CLAIMED_TREE "SELECT t.ancestor_id FROM outbox o JOIN agency_tree t ON t.descendant_id = o.agency_id WHERE o.claim = ?"
+
+int store_rollup_level(struct db *db, const char *claim, int year, int level)
 {
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
@@ -117,11 +113,12 @@ int store_rollup_agency(struct db *db, long long agency, int year)
 		"  IF(x.active, IFNULL(r.outsourced_total_milli, 0), 0) + IFNULL(c.o, 0),"
 		"  x.active + IFNULL(c.n, 0), (x.active AND r.id IS NULL) + IFNULL(c.n0, 0),"
 		"  (x.active AND r.filed <=> 0) + IFNULL(c.n1, 0), (x.active AND r.filed <=> 1) + IFNULL(c.n2, 0), NOW(3)"
-		" FROM agencies x LEFT JOIN reports r ON r.agency_id = x.id AND r.year = ?"
-		" LEFT JOIN (SELECT SUM(cr.subtree_milli) s, SUM(cr.subtree_outsourced_milli) o, SUM(cr.n_agencies) n,"
+		" FROM (SELECT DISTINCT z.ancestor_id id FROM (" CLAIMED_TREE ") z) w JOIN agencies x ON x.id = w.id AND x.level = ?"
+		" LEFT JOIN reports r ON r.agency_id = x.id AND r.year = ?"
+		" LEFT JOIN (SELECT ch.parent_id p, SUM(cr.subtree_milli) s, SUM(cr.subtree_outsourced_milli) o, SUM(cr.n_agencies) n,"
 		"  SUM(cr.n_unreported) n0, SUM(cr.n_in_progress) n1, SUM(cr.n_complete) n2"
-		"  FROM agencies ch JOIN rollups cr ON cr.agency_id = ch.id AND cr.year = ? WHERE ch.parent_id = ?) c ON 1"
-		" WHERE x.id = ?"
+		"  FROM agencies ch JOIN rollups cr ON cr.agency_id = ch.id AND cr.year = ?"
+		"  WHERE ch.level = ? + 1 AND ch.parent_id IN (" CLAIMED_TREE ") GROUP BY ch.parent_id) c ON c.p = x.id"
 		" ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli),"
 		" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli),"
 		" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress),"
@@ -130,10 +127,12 @@ int store_rollup_agency(struct db *db, long long agency, int year)
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, agency);
-	db_bind_int(st, 4, agency);
+	db_bind_text(st, 1, claim);
+	db_bind_int(st, 2, level);
+	db_bind_int(st, 3, year);
+	db_bind_int(st, 4, year);
+	db_bind_int(st, 5, level);
+	db_bind_text(st, 6, claim);
 	return db_exec(st);
 }
 

@@ -30,14 +30,14 @@ int store_rollup_claim(struct db *db, int county, int year, const char *claim, l
 int store_rollup_claimed(struct db *db, const char *claim, long long *changes, long long *county_wide);
 /* How many agencies of the county have no rollup for the year. */
 int store_rollup_missing(struct db *db, int county, int year, long long *missing);
+/* The deepest level among the agencies `claim` names (0: none). */
+int store_rollup_claimed_deepest(struct db *db, const char *claim, int *level);
 /*
- * Every ancestor (and the agency itself) of the agencies `claim` names,
- * deepest first, into ids[0..*n): 0, 1 when there are more than max (ids
- * then holds the first max, and the caller recomputes everything), or -1.
+ * The rollups of the agencies at `level` that `claim` names or that are
+ * ancestors of one, each from its own report and its children's stored
+ * rollups (one statement, whatever their number): called deepest level first.
  */
-int store_rollup_claimed_ancestors(struct db *db, const char *claim, long long *ids, int max, int *n);
-/* One agency's rollup from its own report and its children's stored rollups. */
-int store_rollup_agency(struct db *db, long long agency, int year);
+int store_rollup_level(struct db *db, const char *claim, int year, int level);
 /* The county's row from its 一級 agencies' stored rollups. */
 int store_rollup_county_from_roots(struct db *db, int county, int year);
 /* Every agency's rollup of the county-year from the reports, from scratch (one statement). */

@@ -36,34 +36,31 @@ static int fail(struct db *db, const char *what)
 
 /*
  * The fast path, inside the caller's transaction: when the claimed changes
- * name a few agencies (no county-wide row) and every agency of the county
- * already has its rollup for the year, only the changed agencies' ancestors
- * are recomputed, deepest first, each from its own report plus its
- * children's stored subtree sums; then the county row from the 一級
- * agencies.  Returns 1 when done, 0 when the full recompute is needed, -1 on
- * error.
+ * name agencies (no county-wide row) and every agency of the county already
+ * has its rollup for the year, only the changed agencies and their
+ * ancestors are recomputed, one level at a time from the deepest, each from
+ * its own report plus its children's stored subtree sums; then the county
+ * row from the 一級 agencies.  A batch of any size takes it: a statement a
+ * level, not one an agency.  Returns 1 when done, 0 when the full
+ * recompute is needed, -1 on error.
  */
-#define INCREMENTAL_MAX 50
-
 static int incremental(struct db *db, int county, int year, const char *claim)
 {
-	long long ids[INCREMENTAL_MAX * 8];
 	long long changes, county_wide, missing;
-	int n, r;
+	int deepest;
 
 	if (store_rollup_claimed(db, claim, &changes, &county_wide))
 		return -1;
-	if (!changes || county_wide || changes > INCREMENTAL_MAX)
+	if (!changes || county_wide)
 		return 0;
 	if (store_rollup_missing(db, county, year, &missing))
 		return -1;
 	if (missing)
 		return 0;
-	r = store_rollup_claimed_ancestors(db, claim, ids, (int)(sizeof(ids) / sizeof(ids[0])), &n);
-	if (r)
-		return r < 0 ? -1 : 0;
-	for (int i = 0; i < n; i++)
-		if (store_rollup_agency(db, ids[i], year))
+	if (store_rollup_claimed_deepest(db, claim, &deepest))
+		return -1;
+	for (int level = deepest; level >= 1; level--)
+		if (store_rollup_level(db, claim, year, level))
 			return -1;
 	if (store_rollup_county_from_roots(db, county, year))
 		return -1;

@@ -133,19 +133,28 @@ static void test_full(struct db *db)
 	is_int(q(db, "SELECT outsourced_milli FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)), 30, "its outsourced");
 }
 
-/* Only the changed agency's ancestors, then the county from its 一級 agencies. */
+/* Only the changed agency's ancestors, level by level, then the county from its 一級 agencies. */
 static void test_incremental(struct db *db)
 {
-	long long ids[4];
-	int k = -1;
+	int deepest = -1;
 
-	ok(store_rollup_claimed_ancestors(db, "store-test-1", ids, 4, &k) == 0 && k == 2 && ids[0] == c && ids[1] == r,
-	   "the changed agency and its ancestor, deepest first");
-	is_int(store_rollup_claimed_ancestors(db, "store-test-1", ids, 1, &k), 1, "more than max: 1");
-	ok(store_rollup_claimed_ancestors(db, "store-test-none", ids, 4, &k) == 0 && k == 0, "an unknown claim: none");
+	ok(store_rollup_claimed_deepest(db, "store-test-1", &deepest) == 0 && deepest == 2, "the changed agency is at level 2");
+	ok(store_rollup_claimed_deepest(db, "store-test-none", &deepest) == 0 && deepest == 0, "an unknown claim: none");
 	ok(q(db, "UPDATE reports SET own_total_milli = 2500 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0, "the change itself");
-	ok(store_rollup_agency(db, c, y) == 0 && store_rollup_agency(db, r, y) == 0, "both recomputed");
-	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 3500, "from the stored child");
+	ok(q(db, "UPDATE reports SET own_total_milli = 7000 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0,
+	   "and one the claim does not name (the inactive 二級)");
+	ok(store_rollup_level(db, "store-test-1", y, 2) == 0, "level 2 recomputed");
+	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, c, LL(y)), 2500, "the changed agency");
+	is_int(q(db, "SELECT own_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, d, LL(y)), 5000,
+	       "its sibling, not named, is left as it was");
+	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 3000,
+	       "its parent not yet (the level above is the next statement)");
+	ok(store_rollup_level(db, "store-test-none", y, 1) == 0 &&
+	   q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 3000,
+	   "an unknown claim recomputes nothing");
+	ok(store_rollup_level(db, "store-test-1", y, 1) == 0, "level 1 recomputed");
+	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 3500, "from the stored children");
+	ok(q(db, "UPDATE reports SET own_total_milli = 5000 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0, "(the sibling back)");
 	ok(store_rollup_county_from_roots(db, TC, y) == 0, "the county from its 一級 agencies");
 	is_int(q(db, "SELECT total_milli * 10 + n_agencies FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)),
 	       35002, "3,500 over two agencies");
