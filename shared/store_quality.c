@@ -73,11 +73,13 @@ int store_quality_begin(struct db *db, int county, int year, long long *requests
 	return r < 0 ? -1 : pending;
 }
 
-int store_quality_lock_figures(struct db *db, int county, int year, long long requests)
+int store_quality_lock_figures(struct db *db, int county, int year, long long requests, int *runs)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT figures_for FROM quality_queue WHERE county_id = ? AND year = ? FOR UPDATE");
+	struct db_stmt *st = db_prepare(db, "SELECT figures_for, runs FROM quality_queue WHERE county_id = ? AND year = ? FOR UPDATE");
 	int r, todo = 0;
 
+	if (runs)
+		*runs = -1;
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county);
@@ -85,8 +87,11 @@ int store_quality_lock_figures(struct db *db, int county, int year, long long re
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
-	if (r == 1)
+	if (r == 1) {
 		todo = db_col_int(st, 0) < requests;
+		if (runs)
+			*runs = (int)db_col_int(st, 1);
+	}
 	db_reset(st);
 	return r < 0 ? -1 : todo;
 }

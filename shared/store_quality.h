@@ -45,7 +45,7 @@ int store_quality_share_county(struct db *db, int county);
  * figures of `requests` are still to be written: 1 yes, 0 when a run that
  * served as many or more requests already wrote its own (nothing to write), -1.
  */
-int store_quality_lock_figures(struct db *db, int county, int year, long long requests);
+int store_quality_lock_figures(struct db *db, int county, int year, long long requests, int *runs);
 /* In the same transaction: the figures of `requests` are written (figures_for, runs + 1). */
 int store_quality_figures_written(struct db *db, int county, int year, long long requests);
 /* After everything of the run (figures, board): done_for = at least `requests`. */

@@ -78,6 +78,8 @@ int rollup_fill_missing(struct job_ctx *ctx);
 int job_quality(struct job_ctx *ctx, const struct job *j);
 /* Computes the county-year's figures when a request is pending (they coalesce): 0 (done or nothing to do), -1. */
 int quality_county_year(struct job_ctx *ctx, int county, int year);
+/* Tests only: called once a run has read and computed everything, before it locks the queue row. */
+extern void (*quality_before_lock)(int county, int year);
 /* Runs the county-years with requests pending (a lost wake-up, a killed worker); how many, or -1. */
 int quality_poll(struct job_ctx *ctx);
 

@@ -47,11 +47,15 @@
  * The figures are written in one transaction with the queue row's
  * figures_for (a run that served fewer requests never overwrites newer
  * figures), only the rows that changed, and always the county's row (its
- * computed_at is what the pages' caches compare).  Then the board, then
+ * computed_at is what the pages' caches compare).  The queue row is locked
+ * only once everything is read and computed (see compute()): the rollup
+ * that asks for the next run updates that row and would wait for it.  Then the board, then
  * done_for.  Everything is recomputed from the lines: a run repeated, or
  * cut short by a killed worker (its transaction rolls back), counts nothing
  * twice.
  */
+
+void (*quality_before_lock)(int county, int year);
 
 struct qagency {
 	long long id, parent_id;
@@ -66,6 +70,8 @@ struct qagency {
 	char sub_at[24];
 	struct store_quality_figures stored[2];   /* own, subtree as stored */
 	int has_stored[2];
+	struct store_quality_figures fig[2];      /* own, subtree as computed */
+	int fig_ok[2];
 };
 
 struct run {
@@ -340,9 +346,45 @@ static int fail(struct db *db, struct run *r, const char *what)
 	return -1;
 }
 
+/* The figures of every agency, own and subtree, into a->fig (a->fig_ok 0 when one does not fit: logged, left as it was). */
+static void agency_figures(struct run *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct qagency *a = &r->a[i];
+
+		a->fig_ok[0] = !figures(r->own + a->own_start, a->own_n, &a->own_acc, a->own_unc, a->own_unc_milli,
+					a->saved_at, &a->fig[0]);
+		a->fig_ok[1] = !figures(r->act + a->sub_start, a->sub_n, &a->sub_acc, a->sub_unc, a->sub_unc_milli,
+					a->sub_at, &a->fig[1]);
+		for (int s = 0; s < 2; s++)
+			if (!a->fig_ok[s])
+				error("quality: agency %lld: a figure does not fit; left as it was", a->id);
+	}
+}
+
+/* Reads what is stored (after the queue's count of runs, *runs: a run that writes figures adds one). */
+static int read_stored(struct db *db, int county, int year, struct run *r, int *runs)
+{
+	struct store_quality_queue qq;
+
+	for (int i = 0; i < r->n; i++)
+		r->a[i].has_stored[0] = r->a[i].has_stored[1] = 0;
+	if (store_quality_queue_get(db, county, year, &qq) < 0)
+		return -1;
+	*runs = qq.runs;
+	return store_quality_stored(db, county, year, on_stored, r);
+}
+
 /*
  * Reads, computes and writes the figures of `requests` in one transaction;
  * *written counts the rows written.  0, or -1 (logged, rolled back).
+ *
+ * Everything is read and computed before the queue row is locked: a rollup
+ * asks for the next run by updating that row, and waits while a run holds
+ * it.  What is stored is read first too, with the queue's count of runs; if
+ * the count has moved when the lock is granted (another run wrote figures
+ * meanwhile), it is read again under the lock.  The lock is held only for
+ * the rows that differ.
  */
 static int compute(struct db *db, int county, int year, long long requests, int *written, long long *t_read)
 {
@@ -351,7 +393,8 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 	struct store_quality_figures f;
 	char county_at[24] = "";
 	long long t0 = now_ms();
-	int todo;
+	int todo, runs_read, runs_locked, unc = 0;
+	long long unc_milli = 0;
 
 	memset(&r, 0, sizeof(r));
 	*written = 0;
@@ -366,6 +409,8 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 	quality_acc_init(&r.na_acc);
 	if (store_quality_nonagency(db, county, year, on_nonagency, &r))
 		return fail(db, &r, "non-agency lines");
+	if (read_stored(db, county, year, &r, &runs_read))
+		return fail(db, &r, "stored");
 	*t_read = now_ms() - t0;
 
 	/* Each agency's range of run.own (read in agency order), the tree, then every subtree. */
@@ -388,63 +433,53 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 		}
 	}
 	quality_acc_init(&county_acc);
-	{
-		int unc = 0;
-		long long unc_milli = 0;
-
-		for (int i = 0; i < r.n; i++) {
-			if (r.a[i].parent_id && find(&r, r.a[i].parent_id) >= 0)
-				continue;
-			walk(&r, i);
-			quality_acc_merge(&county_acc, &r.a[i].sub_acc);
-			unc += r.a[i].sub_unc;
-			unc_milli += r.a[i].sub_unc_milli;
-			if (strcmp(r.a[i].sub_at, county_at) > 0)
-				memcpy(county_at, r.a[i].sub_at, sizeof(county_at));
-		}
-		/* The non-agency lines, after every subtree's range: in the county's set alone. */
-		if (r.n_na)
-			memcpy(r.act + r.n_act, r.na, (size_t)r.n_na * sizeof(*r.act));
-		quality_acc_merge(&county_acc, &r.na_acc);
-		unc += r.na_unc;
-		unc_milli += r.na_unc_milli;
-		if (strcmp(r.na_at, county_at) > 0)
-			memcpy(county_at, r.na_at, sizeof(county_at));
-		if (store_quality_share_county(db, county))
-			return fail(db, &r, "county lock");
-		todo = store_quality_lock_figures(db, county, year, requests);
-		if (todo < 0)
-			return fail(db, &r, "lock");
-		if (!todo) {
-			/* A run that served as many requests or more already wrote its figures. */
-			if (db_commit(db))
-				return fail(db, &r, "commit");
-			run_free(&r);
-			return 0;
-		}
-		if (store_quality_stored(db, county, year, on_stored, &r))
-			return fail(db, &r, "stored");
-		if (figures(r.act, r.n_act + r.n_na, &county_acc, unc, unc_milli, county_at, &f))
-			return fail(db, &r, "the county's figures do not fit");
-		if (store_quality_put_county(db, county, year, &f))
-			return fail(db, &r, "county");
+	for (int i = 0; i < r.n; i++) {
+		if (r.a[i].parent_id && find(&r, r.a[i].parent_id) >= 0)
+			continue;
+		walk(&r, i);
+		quality_acc_merge(&county_acc, &r.a[i].sub_acc);
+		unc += r.a[i].sub_unc;
+		unc_milli += r.a[i].sub_unc_milli;
+		if (strcmp(r.a[i].sub_at, county_at) > 0)
+			memcpy(county_at, r.a[i].sub_at, sizeof(county_at));
 	}
+	/* The non-agency lines, after every subtree's range: in the county's set alone. */
+	if (r.n_na)
+		memcpy(r.act + r.n_act, r.na, (size_t)r.n_na * sizeof(*r.act));
+	quality_acc_merge(&county_acc, &r.na_acc);
+	unc += r.na_unc;
+	unc_milli += r.na_unc_milli;
+	if (strcmp(r.na_at, county_at) > 0)
+		memcpy(county_at, r.na_at, sizeof(county_at));
+	if (figures(r.act, r.n_act + r.n_na, &county_acc, unc, unc_milli, county_at, &f))
+		return fail(db, &r, "the county's figures do not fit");
+	agency_figures(&r);
+
+	if (quality_before_lock)
+		quality_before_lock(county, year);
+	if (store_quality_share_county(db, county))
+		return fail(db, &r, "county lock");
+	todo = store_quality_lock_figures(db, county, year, requests, &runs_locked);
+	if (todo < 0)
+		return fail(db, &r, "lock");
+	if (!todo) {
+		/* A run that served as many requests or more already wrote its figures. */
+		if (db_commit(db))
+			return fail(db, &r, "commit");
+		run_free(&r);
+		return 0;
+	}
+	if (runs_locked != runs_read && read_stored(db, county, year, &r, &runs_read))
+		return fail(db, &r, "stored");
+	if (store_quality_put_county(db, county, year, &f))
+		return fail(db, &r, "county");
 	for (int i = 0; i < r.n; i++) {
 		struct qagency *a = &r.a[i];
 
 		for (int s = 0; s < 2; s++) {
-			int rc = s == 0 ? figures(r.own + a->own_start, a->own_n, &a->own_acc, a->own_unc, a->own_unc_milli,
-						  a->saved_at, &f)
-					: figures(r.act + a->sub_start, a->sub_n, &a->sub_acc, a->sub_unc, a->sub_unc_milli,
-						  a->sub_at, &f);
-
-			if (rc) {
-				error("quality: agency %lld: a figure does not fit; left as it was", a->id);
+			if (!a->fig_ok[s] || (a->has_stored[s] && same(&a->stored[s], &a->fig[s])))
 				continue;
-			}
-			if (a->has_stored[s] && same(&a->stored[s], &f))
-				continue;
-			if (store_quality_put_agency(db, a->id, year, s, &f))
+			if (store_quality_put_agency(db, a->id, year, s, &a->fig[s]))
 				return fail(db, &r, "agency");
 			(*written)++;
 		}

@@ -243,8 +243,8 @@ static void test_change(struct db *db, struct job_ctx *ctx)
 	is_int(qq.runs, 2, "two runs in all");
 	/* A run that served fewer requests than the figures stored writes nothing. */
 	ok(db_begin(db) == 0, "a transaction");
-	is_int(store_quality_lock_figures(db, TC, y, 3), 0, "older figures (3 requests) are not to be written over those of 4");
-	is_int(store_quality_lock_figures(db, TC, y, 5), 1, "newer ones are");
+	is_int(store_quality_lock_figures(db, TC, y, 3, NULL), 0, "older figures (3 requests) are not to be written over those of 4");
+	is_int(store_quality_lock_figures(db, TC, y, 5, NULL), 1, "newer ones are");
 	ok(db_rollback(db) == 0, "rolled back");
 }
 
@@ -312,6 +312,47 @@ static void test_nonagency(struct db *db, struct job_ctx *ctx)
 	figures_are(db, p, 0, 600, 1, 7159, 7159, 10000, 0, "P's own: unchanged");
 }
 
+/*
+ * Another run writes figures between this run's reads and its lock (the
+ * hook below plays it on a second connection: a row made wrong, the queue's
+ * count of runs moved).  The run reads what is stored again under the lock
+ * and puts the row right; had it trusted what it read before, the row would
+ * stay wrong, since its figures equal those read then.
+ */
+static struct db *other_db;
+static long long spoiled;
+
+static void spoil(int county, int year)
+{
+	if (county != TC)
+		return;
+	spoiled = q(other_db, "UPDATE quality_rollups SET grade_hundredths = 1 WHERE agency_id = ? AND year = ? AND scope = 'own'", 2,
+		    c1, LL(year));
+	q(other_db, "UPDATE quality_queue SET runs = runs + 1 WHERE county_id = ? AND year = ?", 2, LL(county), LL(year));
+}
+
+static void test_written_meanwhile(struct db *db, struct job_ctx *ctx)
+{
+	struct db other;
+	struct store_quality_queue qq;
+
+	if (db_init(&other, &store_test_cfg) || db_connect(&other)) {
+		ok(0, "a second connection");
+		return;
+	}
+	other_db = &other;
+	spoiled = -2;
+	ok(store_quality_request(db, TC, y) == 0, "a request");
+	quality_before_lock = spoil;
+	ok(quality_county_year(ctx, TC, y) == 0, "a run while another writes figures");
+	quality_before_lock = NULL;
+	is_int((int)spoiled, 0, "the hook ran");
+	figures_are(db, c1, 0, 967, 1, 5385, 5385, 6640, 0, "C1's own, spoiled meanwhile, written again");
+	store_quality_queue_get(db, TC, y, &qq);
+	ok(qq.done_for == qq.requests, "the request served (%lld of %lld)", qq.done_for, qq.requests);
+	db_release(&other);
+}
+
 int main(void)
 {
 	struct db db;
@@ -329,6 +370,7 @@ int main(void)
 	test_coalesce_and_figures(&db, &ctx);
 	test_change(&db, &ctx);
 	test_nonagency(&db, &ctx);
+	test_written_meanwhile(&db, &ctx);
 	clear(&db);
 	is_int(q(&db, "SELECT COUNT(*) FROM agencies WHERE county_id = ?", 1, LL(TC)), 0, "nothing of it is left");
 	db_release(&db);
