@@ -1,8 +1,10 @@
 /* store_review.c: what 所屬機關填報確認 reads and locks: who may see or act on an agency, the county-year stamp, the subtree, its totals and its reports' states. */
 #include <stdio.h>
+#include <string.h>
 
 #include "store_report.h"
 #include "store_review.h"
+#include "store_session.h"
 
 /* Runs a prepared one-row existence check: 1 a row, 0 none, -1. */
 static int exists(struct db_stmt *st)
@@ -69,7 +71,22 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
 	"  WHERE cq.county_id = " c " AND cq.year = ?), '-')," \
 	" IFNULL((SELECT qq.requests - qq.figures_for FROM quality_queue qq WHERE qq.county_id = " c " AND qq.year = ?), 0)"
 
-/* Reads the stamp's row (columns: served, found, county, last outbox, pending, computed_at, lock): found, or -1. */
+/* The stamp's columns of the current row from column c on (served, found, county, last outbox, pending,
+ * computed_at, lock, quality_at, quality pending): found. */
+static int stamp_cols(struct db_stmt *st, int c, struct store_review_stamp *out)
+{
+	out->served = (int)db_col_int(st, c);
+	out->county_id = db_col_int(st, c + 2);
+	out->last_outbox = db_col_int(st, c + 3);
+	out->pending = db_col_int(st, c + 4);
+	db_col_copy(st, c + 5, out->computed_at, sizeof(out->computed_at));
+	out->lock_id = db_col_int(st, c + 6);
+	db_col_copy(st, c + 7, out->quality_at, sizeof(out->quality_at));
+	out->quality_pending = db_col_int(st, c + 8) > 0;
+	return (int)db_col_int(st, c + 1);
+}
+
+/* Reads the stamp's row (the columns of stamp_cols): found, or -1. */
 static int stamp_read(struct db_stmt *st, struct store_review_stamp *out)
 {
 	int found;
@@ -81,15 +98,7 @@ static int stamp_read(struct db_stmt *st, struct store_review_stamp *out)
 		db_reset(st);
 		return -1;
 	}
-	out->served = (int)db_col_int(st, 0);
-	found = (int)db_col_int(st, 1);
-	out->county_id = db_col_int(st, 2);
-	out->last_outbox = db_col_int(st, 3);
-	out->pending = db_col_int(st, 4);
-	db_col_copy(st, 5, out->computed_at, sizeof(out->computed_at));
-	out->lock_id = db_col_int(st, 6);
-	db_col_copy(st, 7, out->quality_at, sizeof(out->quality_at));
-	out->quality_pending = db_col_int(st, 8) > 0;
+	found = stamp_cols(st, 0, out);
 	db_reset(st);
 	return found;
 }
@@ -148,6 +157,49 @@ int store_review_stamp_county(struct db *db, int county_id, int year, struct sto
 	db_bind_int(st, 9, county_id);
 	db_bind_int(st, 10, year);
 	return stamp_read(st, out) < 0 ? -1 : 0;
+}
+
+int store_review_session(struct db *db, const char *token, long long agency_id, int year, struct arena *a,
+			 struct store_session *sess, struct store_review_stamp *stamp, int *found)
+{
+	/* tc: the county whose stamp it is (the agency's; the team's own for its county as a whole). */
+	struct db_stmt *st = db_prepare(db,
+		"SELECT " STORE_SESSION_COLS ","
+		" EXISTS (SELECT 1 FROM inventory_years iy WHERE iy.county_id = a.county_id AND iy.year = ?),"
+		" IF(? = 0 AND a.kind = 'team', 1, sa.id IS NOT NULL), IFNULL(tc.id, 0),"
+		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = tc.id AND o.year = ?),"
+		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = tc.id AND o.year = ? AND o.done_at IS NULL),"
+		" IFNULL((SELECT IFNULL(DATE_FORMAT(cr.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups cr"
+		"  WHERE cr.county_id = tc.id AND cr.year = ?), '-'),"
+		" IFNULL((SELECT i.lock_id FROM inventory_years i WHERE i.county_id = tc.id AND i.year = ?), 0),"
+		QUALITY_STAMP("tc.id")
+		STORE_SESSION_FROM
+		" LEFT JOIN agencies sa ON sa.id = IF(? = 0, a.agency_id, ?)"
+		" LEFT JOIN counties tc ON tc.id = IF(? = 0 AND a.kind = 'team', a.county_id, sa.county_id)"
+		STORE_SESSION_WHERE);
+	int r, k = 0;
+
+	*found = 0;
+	memset(stamp, 0, sizeof(*stamp));
+	if (!st)
+		return -1;
+	db_bind_int(st, k++, year);
+	db_bind_int(st, k++, agency_id);
+	for (int i = 0; i < 6; i++)
+		db_bind_int(st, k++, year);   /* last outbox, pending, computed_at, lock, the quality's two */
+	db_bind_int(st, k++, agency_id);
+	db_bind_int(st, k++, agency_id);
+	db_bind_int(st, k++, agency_id);
+	db_bind_text(st, k, token);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		store_session_read(st, a, sess);
+		*found = stamp_cols(st, STORE_SESSION_NCOLS, stamp);
+	}
+	db_reset(st);
+	return r;
 }
 
 int store_review_trail(struct db *db, long long agency_id, long long viewer_agency_id,

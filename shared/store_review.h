@@ -55,6 +55,18 @@ int store_review_stamp(struct db *db, int county_id, long long agency_id, int ye
 /* The same for the county as a whole (the team's list of its 一級 agencies): 0 or -1. */
 int store_review_stamp_county(struct db *db, int county_id, int year, struct store_review_stamp *out);
 
+/*
+ * The session of `token` (store_session_find) and, in the same statement, the
+ * stamp the review page of (agency_id, year) reads first: that of
+ * store_review_stamp(county of the account, agency_id or, when 0, the
+ * account's own agency), or for the team with agency_id 0
+ * store_review_stamp_county; *found as they return it.  1 session found
+ * (*sess, *stamp, *found set), 0 none, -1.
+ */
+struct store_session;
+int store_review_session(struct db *db, const char *token, long long agency_id, int year, struct arena *a,
+			 struct store_session *sess, struct store_review_stamp *stamp, int *found);
+
 /* One step of the breadcrumb. */
 struct store_review_crumb {
 	long long id;

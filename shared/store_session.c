@@ -3,18 +3,24 @@
 
 #include "store_session.h"
 
+void store_session_read(struct db_stmt *st, struct arena *a, struct store_session *out)
+{
+	out->account_id = db_col_int(st, 0);
+	out->kind = store_account_kind(db_col_text(st, 1, NULL));
+	out->county_id = (int)db_col_int(st, 2);
+	out->agency_id = db_col_int(st, 3);
+	db_col_copy(st, 4, out->login, sizeof(out->login));
+	db_col_copy(st, 5, out->csrf, sizeof(out->csrf));
+	out->must_change_password = (int)db_col_int(st, 6);
+	out->agency_name = arena_strdup(a, db_col_text(st, 7, NULL));
+	db_col_copy(st, 8, out->county_name, sizeof(out->county_name));
+	out->has_contact = (int)db_col_int(st, 9);
+	out->stale = (int)db_col_int(st, 10);
+}
+
 int store_session_find(struct db *db, const char *token, struct arena *a, struct store_session *out)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.kind, IFNULL(a.county_id, 0), IFNULL(a.agency_id, 0), a.login, s.csrf,"
-		" a.must_change_password, IFNULL(g.name, ''), IFNULL(c.name, ''),"
-		" g.contact_name IS NOT NULL AND g.contact_email IS NOT NULL AND g.contact_phone IS NOT NULL,"
-		" s.last_seen_at < NOW() - INTERVAL 1 MINUTE"
-		" FROM sessions s JOIN accounts a ON a.id = s.account_id"
-		" LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN counties c ON c.id = a.county_id"
-		" WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.expires_at > NOW()"
-		" AND s.last_seen_at > NOW() - INTERVAL 30 MINUTE AND a.active = 1"
-		" AND (g.id IS NULL OR g.active = 1)");
+	struct db_stmt *st = db_prepare(db, "SELECT " STORE_SESSION_COLS STORE_SESSION_FROM STORE_SESSION_WHERE);
 	int r;
 
 	if (!st)
@@ -23,19 +29,8 @@ int store_session_find(struct db *db, const char *token, struct arena *a, struct
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
-	if (r == 1) {
-		out->account_id = db_col_int(st, 0);
-		out->kind = store_account_kind(db_col_text(st, 1, NULL));
-		out->county_id = (int)db_col_int(st, 2);
-		out->agency_id = db_col_int(st, 3);
-		db_col_copy(st, 4, out->login, sizeof(out->login));
-		db_col_copy(st, 5, out->csrf, sizeof(out->csrf));
-		out->must_change_password = (int)db_col_int(st, 6);
-		out->agency_name = arena_strdup(a, db_col_text(st, 7, NULL));
-		db_col_copy(st, 8, out->county_name, sizeof(out->county_name));
-		out->has_contact = (int)db_col_int(st, 9);
-		out->stale = (int)db_col_int(st, 10);
-	}
+	if (r == 1)
+		store_session_read(st, a, out);
 	db_reset(st);
 	return r;
 }

@@ -35,6 +35,24 @@ struct store_session {
  */
 int store_session_find(struct db *db, const char *token, struct arena *a, struct store_session *out);
 
+/*
+ * The statement of store_session_find, for a statement that reads more with
+ * the session in the same round trip (store_review_session): its columns
+ * (STORE_SESSION_NCOLS, first in the row; aliases s, a, g, c), its tables
+ * and its condition (one parameter, the token, the statement's last).
+ */
+#define STORE_SESSION_COLS "a.id, a.kind, IFNULL(a.county_id, 0), IFNULL(a.agency_id, 0), a.login, s.csrf," \
+	" a.must_change_password, IFNULL(g.name, ''), IFNULL(c.name, '')," \
+	" g.contact_name IS NOT NULL AND g.contact_email IS NOT NULL AND g.contact_phone IS NOT NULL," \
+	" s.last_seen_at < NOW() - INTERVAL 1 MINUTE"
+#define STORE_SESSION_NCOLS 11
+#define STORE_SESSION_FROM " FROM sessions s JOIN accounts a ON a.id = s.account_id" \
+	" LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN counties c ON c.id = a.county_id"
+#define STORE_SESSION_WHERE " WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.expires_at > NOW()" \
+	" AND s.last_seen_at > NOW() - INTERVAL 30 MINUTE AND a.active = 1 AND (g.id IS NULL OR g.active = 1)"
+/* Reads those columns of the current row (agency_name in a). */
+void store_session_read(struct db_stmt *st, struct arena *a, struct store_session *out);
+
 /* Marks the session seen now (a no-op within a minute of the last time).  0 / -1. */
 int store_session_touch(struct db *db, const char *token);
 

@@ -77,10 +77,15 @@ static unsigned long long cache_clock;
 static int stamp_of(struct request *req, long long agency, int year, char *out, size_t size, int *served, int *locked,
 		    int *quality_pending)
 {
+	const struct session_stamp *pre = req->stamp;
 	struct store_review_stamp st;
 	int found;
 
-	if (agency)
+	if (pre && pre->year == year && (pre->agency ? pre->agency : req->session->agency_id) == agency) {
+		/* Read with the session (page_review_stamp). */
+		st = pre->st;
+		found = pre->found;
+	} else if (agency)
 		found = store_review_stamp(&req->app->db, req->session->county_id, agency, year, &st);
 	else if (req->session->kind == ACCOUNT_TEAM)
 		found = store_review_stamp_county(&req->app->db, req->session->county_id, year, &st) ? -1 : 1;
@@ -341,6 +346,18 @@ static const char *done_flash(struct request *req)
 	if (!may)
 		return arena_printf(&req->arena, "%s。", verbs[d->i]);
 	return arena_printf(&req->arena, "%s「%s」的填報資料。", verbs[d->i], a->name);
+}
+
+/* The stamp page_review reads first, when its fields name one (routes.c reads it with the session). */
+int page_review_stamp(struct request *req, long long *agency, int *year)
+{
+	const struct form_val *ya = &req->in[REVIEW_YEAR], *aa = &req->in[REVIEW_AGENCY];
+
+	if (!ya->set || (aa->raw && !aa->set))
+		return 0;
+	*agency = aa->set ? aa->i : 0;
+	*year = (int)ya->i;
+	return 1;
 }
 
 int page_review(struct request *req)

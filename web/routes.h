@@ -98,6 +98,12 @@ struct route {
 	int (*handler)(struct request *req);
 	const struct form_decl *in;
 	const char *action;
+	/*
+	 * A GET whose page answers from a cache once it has a stamp: its fields
+	 * are read before the session, and when this says which stamp (1) it is
+	 * read in the session's statement (req->stamp).
+	 */
+	int (*stamp)(struct request *req, long long *agency, int *year);
 };
 
 void routes_dispatch(struct request *req);
@@ -131,6 +137,7 @@ int page_report_history(struct request *req);
 int page_report_correction(struct request *req);
 int page_report_versions(struct request *req);
 int page_review(struct request *req);
+int page_review_stamp(struct request *req, long long *agency, int *year);
 extern const struct form_decl report_edit_in, report_view_in, report_history_in, review_in;
 extern const struct form_decl report_correction_in, report_versions_in;
 /* 所屬機關填報確認's actions (page_review_act.c). */

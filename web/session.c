@@ -45,17 +45,25 @@ static struct session *session_of(struct request *req, const struct store_sessio
 	return s;
 }
 
-int session_load(struct request *req)
+int session_load(struct request *req, const struct session_stamp *want)
 {
 	struct db *db = &req->app->db;
 	const char *tok = session_token(req);
 	struct store_session row;
+	struct session_stamp *got = NULL;
 	int r;
 
 	req->session = NULL;
+	req->stamp = NULL;
 	if (!tok)
 		return 0;
-	r = store_session_find(db, tok, &req->arena, &row);
+	if (want) {
+		got = arena_alloc(&req->arena, sizeof(*got));
+		*got = *want;
+		r = store_review_session(db, tok, want->agency, want->year, &req->arena, &row, &got->st, &got->found);
+	} else {
+		r = store_session_find(db, tok, &req->arena, &row);
+	}
 	if (r < 0)
 		goto fail;
 	if (r == 0)
@@ -65,6 +73,7 @@ int session_load(struct request *req)
 		goto fail;
 	req->session = session_of(req, &row);
 	req->csrf = req->session->csrf;
+	req->stamp = got;
 	return 0;
 fail:
 	error("session: %s", db->errstr);

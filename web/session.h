@@ -4,6 +4,7 @@
 
 #include "request.h"
 #include "store_account.h"
+#include "store_review.h"
 
 /* The logged-in account of a request (arena memory). */
 struct session {
@@ -20,11 +21,25 @@ struct session {
 };
 
 /*
- * Looks up the session cookie: sets req->session and req->csrf when it names
- * a live session (idle < 30 min, age < 12 h) of an active account.  0, or -1
- * when the database failed (req->status set to 503).
+ * The review page's stamp, read in the session's statement (a route's
+ * `stamp`): the page asks MariaDB nothing more before it can answer from its
+ * cache.  agency as the page was asked (0: the viewer's own; for the team,
+ * its county as a whole).
  */
-int session_load(struct request *req);
+struct session_stamp {
+	long long agency;
+	int year;
+	int found;                  /* as store_review_stamp() returns it */
+	struct store_review_stamp st;
+};
+
+/*
+ * Looks up the session cookie: sets req->session and req->csrf when it names
+ * a live session (idle < 30 min, age < 12 h) of an active account, and with
+ * want (else NULL) req->stamp, read in the same statement.  0, or -1 when
+ * the database failed (req->status set to 503).
+ */
+int session_load(struct request *req, const struct session_stamp *want);
 
 /*
  * Starts a session of account_id for req: a new token in the cookie, the

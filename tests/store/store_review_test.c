@@ -3,6 +3,7 @@
 
 #include "arena.h"
 #include "store_review.h"
+#include "store_session.h"
 #include "store_test.h"
 
 struct crumbs {
@@ -315,6 +316,73 @@ static void test_subject(struct db *db, long long hall, long long edu, long long
 	   "the test's report: its id and revision 8");
 }
 
+/* Every field of two stamps. */
+static int same_stamp(const struct store_review_stamp *a, const struct store_review_stamp *b)
+{
+	return a->served == b->served && a->county_id == b->county_id && a->last_outbox == b->last_outbox &&
+	       a->pending == b->pending && !strcmp(a->computed_at, b->computed_at) && a->lock_id == b->lock_id &&
+	       !strcmp(a->quality_at, b->quality_at) && a->quality_pending == b->quality_pending;
+}
+
+/* store_review_session against store_session_find and the two stamps, for the team and an agency. */
+static void session_case(struct db *db, const char *tok, long long agency, int year, const struct store_review_stamp *want,
+			 int want_found, const char *what)
+{
+	struct arena a;
+	struct store_session s1, s2;
+	struct store_review_stamp st;
+	int found = -9;
+
+	arena_init(&a, 1024);
+	ok(store_session_find(db, tok, &a, &s1) == 1, "%s: the session", what);
+	ok(store_review_session(db, tok, agency, year, &a, &s2, &st, &found) == 1, "%s: found with its stamp", what);
+	ok(s1.account_id == s2.account_id && s1.kind == s2.kind && s1.county_id == s2.county_id &&
+	   s1.agency_id == s2.agency_id && !strcmp(s1.csrf, s2.csrf) && !strcmp(s1.login, s2.login) &&
+	   !strcmp(s1.agency_name, s2.agency_name) && !strcmp(s1.county_name, s2.county_name) &&
+	   s1.has_contact == s2.has_contact && s1.must_change_password == s2.must_change_password,
+	   "%s: the same session as store_session_find", what);
+	is_int(found, want_found, "%s: found", what);
+	ok(same_stamp(&st, want), "%s: the same stamp (%lld/%lld/%lld/%s/%lld/%s/%d)", what, st.county_id, st.last_outbox,
+	   st.pending, st.computed_at, st.lock_id, st.quality_at, st.quality_pending);
+	arena_release(&a);
+}
+
+static void test_session_stamp(struct db *db, long long edu, long long school, int county, int year)
+{
+	const char *team_tok = "store-review-test-team-0000000000000000000000000000000000000000000";
+	const char *edu_tok = "store-review-test-edu-00000000000000000000000000000000000000000000";
+	long long team = store_test_int(db, "SELECT id FROM accounts WHERE kind = 'team' AND county_id = @c AND active = 1 LIMIT 1");
+	long long agency = store_test_int(db, "SELECT id FROM accounts WHERE agency_id = @e AND active = 1 LIMIT 1");
+	struct store_review_stamp want;
+	struct arena a;
+	struct store_session s;
+	int found;
+
+	ok(team > 0 && agency > 0, "a team account and the education bureau's");
+	ok(store_session_create(db, team_tok, team, "csrf-team", "127.0.0.1") == 0 &&
+	   store_session_create(db, edu_tok, agency, "csrf-edu", "127.0.0.1") == 0, "two sessions");
+	/* Rows queued meanwhile would move the stamp: one more, so the pending count is not 0. */
+	store_test_int(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (@c, @y, @s, NOW(3))");
+	store_review_stamp_county(db, county, year, &want);
+	session_case(db, team_tok, 0, year, &want, 1, "the team, its county as a whole");
+	store_review_stamp(db, county, school, year, &want);
+	session_case(db, team_tok, school, year, &want, 1, "the team, a school");
+	store_review_stamp(db, county, edu, year, &want);
+	session_case(db, edu_tok, 0, year, &want, 1, "the bureau, its own");
+	store_review_stamp(db, county, school, year, &want);
+	session_case(db, edu_tok, school, year, &want, 1, "the bureau, its school");
+	store_review_stamp(db, county, 999999999, year, &want);
+	session_case(db, edu_tok, 999999999, year, &want, 0, "no such agency");
+	store_review_stamp_county(db, county, 1999, &want);
+	session_case(db, team_tok, 0, 1999, &want, 1, "a year the county does not have");
+	ok(!want.served, "that year is not served");
+	arena_init(&a, 1024);
+	is_int(store_review_session(db, "no-such-session", 0, year, &a, &s, &want, &found), 0, "no such session: none");
+	store_test_int(db, "UPDATE accounts SET active = 0 WHERE agency_id = @e");
+	is_int(store_review_session(db, edu_tok, 0, year, &a, &s, &want, &found), 0, "an account deactivated: none at once");
+	arena_release(&a);
+}
+
 int main(void)
 {
 	struct db db;
@@ -341,6 +409,7 @@ int main(void)
 	test_children(&db, hall, edu, school, county, year);
 	test_states(&db, edu, school, county, year);
 	test_subject(&db, hall, edu, school, county, year);
+	test_session_stamp(&db, edu, school, county, year);
 
 	ok(db_rollback(&db) == 0, "rolled back");
 	db_release(&db);
