@@ -32,7 +32,7 @@ static enum calc_confidence confidence_of(const char *s)
 
 int store_factor_stamp(struct db *db, char *out, size_t size)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT CONCAT(COUNT(*), '/', IFNULL(MAX(updated_at), '')) FROM factors");
+	struct db_stmt *st = db_prepare(db, "SELECT " STORE_FACTOR_STAMP_SQL);
 
 	if (!st || db_exec(st))
 		return -1;

@@ -18,6 +18,8 @@
  * "N/YYYY-MM-DD HH:MM:SS" into out (cut to size).  0 or -1.
  */
 int store_factor_stamp(struct db *db, char *out, size_t size);
+/* That stamp as a scalar subquery, for a statement that reads it with more (store_session_find). */
+#define STORE_FACTOR_STAMP_SQL "(SELECT CONCAT(COUNT(*), '/', IFNULL(MAX(fs.updated_at), '')) FROM factors fs)"
 
 /* A factors row as the calculation reads it; value is the exact decimal text. */
 struct store_factor {

@@ -1,6 +1,7 @@
 /* store_session.c: the server-side sessions (sessions) and the login lockout (accounts' failure count). */
 #include <stdio.h>
 
+#include "store_factor.h"
 #include "store_session.h"
 
 void store_session_read(struct db_stmt *st, struct arena *a, struct store_session *out)
@@ -20,7 +21,15 @@ void store_session_read(struct db_stmt *st, struct arena *a, struct store_sessio
 
 int store_session_find(struct db *db, const char *token, struct arena *a, struct store_session *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT " STORE_SESSION_COLS STORE_SESSION_FROM STORE_SESSION_WHERE);
+	return store_session_find_factors(db, token, a, out, NULL, 0);
+}
+
+int store_session_find_factors(struct db *db, const char *token, struct arena *a, struct store_session *out,
+			       char *factors, size_t size)
+{
+	struct db_stmt *st = factors
+		? db_prepare(db, "SELECT " STORE_SESSION_COLS ", " STORE_FACTOR_STAMP_SQL STORE_SESSION_FROM STORE_SESSION_WHERE)
+		: db_prepare(db, "SELECT " STORE_SESSION_COLS STORE_SESSION_FROM STORE_SESSION_WHERE);
 	int r;
 
 	if (!st)
@@ -29,8 +38,11 @@ int store_session_find(struct db *db, const char *token, struct arena *a, struct
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
-	if (r == 1)
+	if (r == 1) {
 		store_session_read(st, a, out);
+		if (factors)
+			db_col_copy(st, STORE_SESSION_NCOLS, factors, size);
+	}
 	db_reset(st);
 	return r;
 }

@@ -34,6 +34,9 @@ struct store_session {
  * account (and agency) active: 1 / 0 / -1.
  */
 int store_session_find(struct db *db, const char *token, struct arena *a, struct store_session *out);
+/* The same, and the factor table's stamp (store_factor_stamp) into factors[size] in the same statement. */
+int store_session_find_factors(struct db *db, const char *token, struct arena *a, struct store_session *out,
+			       char *factors, size_t size);
 
 /*
  * The statement of store_session_find, for a statement that reads more with

@@ -10,7 +10,7 @@
 static struct calc_table table;
 static struct calc_factor *rows;
 static int nrows;
-static char stamp[64];
+static char stamp[FACTOR_STAMP_MAX];
 
 static void drop(void)
 {
@@ -85,11 +85,13 @@ static int load(struct db *db)
 	return 0;
 }
 
-const struct calc_table *factors_table(struct app *app)
+const struct calc_table *factors_table(struct app *app, const char *given)
 {
-	char now[64];
+	char now[FACTOR_STAMP_MAX];
 
-	if (store_factor_stamp(&app->db, now, sizeof(now)))
+	if (given)
+		snprintf(now, sizeof(now), "%s", given);
+	else if (store_factor_stamp(&app->db, now, sizeof(now)))
 		return NULL;
 	if (nrows && !strcmp(now, stamp))
 		return &table;

@@ -9,8 +9,11 @@
  * The factors, GWP eras and refrigerants as a calc_table.  Read from the
  * database at first use and again whenever the factors table changes (its
  * row count or newest update differ), so a corrected factor is used at once.
- * NULL when the database cannot be read.
+ * NULL when the database cannot be read.  `stamp`: the factor table's stamp
+ * when the request read it with its session (req->factor_stamp), or NULL to
+ * read it here.
  */
-const struct calc_table *factors_table(struct app *app);
+#define FACTOR_STAMP_MAX 64
+const struct calc_table *factors_table(struct app *app, const char *stamp);
 
 #endif

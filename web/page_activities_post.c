@@ -445,7 +445,7 @@ int page_team_activities_save(struct request *req)
 	if (!req->in[SAVE_METHOD].set || form_error_of(req->in_err, "id") || form_error_of(req->in_err, "version"))
 		return bad_request(req);
 	s->m = &na_methods[req->in[SAVE_METHOD].i];
-	t = factors_table(req->app);
+	t = factors_table(req->app, req->factor_stamp);
 	s->defaults = activities_defaults(req);
 	if (!t || !s->defaults)
 		return activities_unavailable(req);

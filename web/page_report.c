@@ -282,7 +282,7 @@ static int edit_year(struct request *req, struct edit *e, int key)
 {
 	int rc;
 
-	e->t = factors_table(req->app);
+	e->t = factors_table(req->app, req->factor_stamp);
 	if (!e->t)
 		return unavailable(req), 0;
 	if (!req->in[key].set)
@@ -395,7 +395,7 @@ int page_report_view(struct request *req)
 	long long agency = 0;
 	int rc;
 
-	e->t = pg.t = factors_table(req->app);
+	e->t = pg.t = factors_table(req->app, req->factor_stamp);
 	if (!e->t)
 		return unavailable(req);
 	if (!req->in[REPORT_VIEW_YEAR].set)

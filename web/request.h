@@ -64,6 +64,7 @@ struct request {
 	const char *csrf;           /* the token forms must carry */
 	struct session *session;    /* the logged-in account, or NULL */
 	struct session_stamp *stamp;    /* read with the session when the route asks (session.h), or NULL */
+	const char *factor_stamp;       /* the same for the factor table (ROUTE_FACTORS, factors.h), or NULL */
 
 	/* A failed login shows the home page again with these. */
 	const char *login_error;

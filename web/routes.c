@@ -33,8 +33,8 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_ACCOUNT]   = { "/account",   GET_HEAD | METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_account, &account_in },
 	[PAGE_PASSWORD]  = { "/password",  GET_HEAD | METHOD_POST, ROLE_LOGGED_IN, ROUTE_CSRF | ROUTE_PASSWORD_OK, page_password, &password_in },
 	[PAGE_REPORT_YEARS]   = { "/report",         GET_HEAD, ROLE_AGENCY, 0, page_report_years },
-	[PAGE_REPORT_EDIT]    = { "/report/edit",    GET_HEAD | METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_report_edit, &report_edit_in },
-	[PAGE_REPORT_VIEW]    = { "/report/view",    GET_HEAD, ROLE_LOGGED_IN, 0, page_report_view, &report_view_in },
+	[PAGE_REPORT_EDIT]    = { "/report/edit",    GET_HEAD | METHOD_POST, ROLE_AGENCY, ROUTE_CSRF | ROUTE_FACTORS, page_report_edit, &report_edit_in },
+	[PAGE_REPORT_VIEW]    = { "/report/view",    GET_HEAD, ROLE_LOGGED_IN, ROUTE_FACTORS, page_report_view, &report_view_in },
 	[PAGE_REPORT_HISTORY] = { "/report/history", GET_HEAD, ROLE_AGENCY, 0, page_report_history, &report_history_in },
 	[PAGE_REPORT_CORRECTION] = { "/report/correction", METHOD_POST, ROLE_AGENCY, ROUTE_CSRF, page_report_correction, &report_correction_in },
 	[PAGE_REPORT_VERSIONS] = { "/report/versions", GET_HEAD, ROLE_LOGGED_IN, 0, page_report_versions, &report_versions_in },
@@ -65,7 +65,7 @@ static const struct route routes[PAGE__MAX] = {
 					    &team_agencies_deactivate_in, "deactivate" },
 	[PAGE_TEAM_IMPORT]    = { "/team/agencies/import", GET_HEAD | METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_import, &team_import_in },
 	[PAGE_TEAM_ACTIVITIES] = { "/team/activities", GET_HEAD, ROLE_TEAM, ROUTE_CSRF, page_team_activities, &team_activities_in },
-	[PAGE_TEAM_ACTIVITIES_SAVE] = { "/team/activities", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities_save, &team_activities_save_in, "save" },
+	[PAGE_TEAM_ACTIVITIES_SAVE] = { "/team/activities", METHOD_POST, ROLE_TEAM, ROUTE_CSRF | ROUTE_FACTORS, page_team_activities_save, &team_activities_save_in, "save" },
 	[PAGE_TEAM_ACTIVITIES_DELETE] = { "/team/activities", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_activities_delete, &team_activities_delete_in, "delete" },
 	[PAGE_TEAM_INVENTORY] = { "/team/inventory", GET_HEAD, ROLE_TEAM, 0, page_team_inventory, &team_inventory_in },
 	[PAGE_TEAM_INVENTORY_PUBLISH] = { "/team/inventory", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_inventory_publish,
@@ -235,7 +235,7 @@ void routes_dispatch(struct request *req)
 			w = &want;
 	}
 	/* Without a session cookie this costs nothing; public pages show who is logged in. */
-	if (session_load(req, w)) {
+	if (session_load(req, w, r->flags & ROUTE_FACTORS)) {
 		routes_error_page(req);
 		return;
 	}

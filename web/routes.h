@@ -17,6 +17,7 @@ enum role {
 /* Route flags. */
 #define ROUTE_CSRF 1       /* a POST must carry the form token */
 #define ROUTE_PASSWORD_OK 2 /* open to an account that must still change its password */
+#define ROUTE_FACTORS 4    /* uses the factor table: its stamp is read with the session (req->factor_stamp) */
 
 /* The pages; adding one is a change here, in routes.c and a page_<name>.c. */
 enum page {

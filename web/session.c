@@ -1,4 +1,5 @@
 /* session.c: server-side sessions: the request's logged-in account, and starting and ending one. */
+#include "factors.h"
 #include "session.h"
 #include "store_session.h"
 #include "util.h"
@@ -45,7 +46,7 @@ static struct session *session_of(struct request *req, const struct store_sessio
 	return s;
 }
 
-int session_load(struct request *req, const struct session_stamp *want)
+int session_load(struct request *req, const struct session_stamp *want, int factors)
 {
 	struct db *db = &req->app->db;
 	const char *tok = session_token(req);
@@ -53,11 +54,17 @@ int session_load(struct request *req, const struct session_stamp *want)
 	struct session_stamp *got = NULL;
 	int r;
 
+	char *fs = NULL;
+
 	req->session = NULL;
 	req->stamp = NULL;
+	req->factor_stamp = NULL;
 	if (!tok)
 		return 0;
-	if (want) {
+	if (factors) {
+		fs = arena_alloc(&req->arena, FACTOR_STAMP_MAX);
+		r = store_session_find_factors(db, tok, &req->arena, &row, fs, FACTOR_STAMP_MAX);
+	} else if (want) {
 		got = arena_alloc(&req->arena, sizeof(*got));
 		*got = *want;
 		r = store_review_session(db, tok, want->agency, want->year, &req->arena, &row, &got->st, &got->found);
@@ -74,6 +81,7 @@ int session_load(struct request *req, const struct session_stamp *want)
 	req->session = session_of(req, &row);
 	req->csrf = req->session->csrf;
 	req->stamp = got;
+	req->factor_stamp = fs;
 	return 0;
 fail:
 	error("session: %s", db->errstr);

@@ -36,10 +36,11 @@ struct session_stamp {
 /*
  * Looks up the session cookie: sets req->session and req->csrf when it names
  * a live session (idle < 30 min, age < 12 h) of an active account, and with
- * want (else NULL) req->stamp, read in the same statement.  0, or -1 when
+ * want (else NULL) req->stamp, and with factors req->factor_stamp (factors.h),
+ * read in the same statement.  0, or -1 when
  * the database failed (req->status set to 503).
  */
-int session_load(struct request *req, const struct session_stamp *want);
+int session_load(struct request *req, const struct session_stamp *want, int factors);
 
 /*
  * Starts a session of account_id for req: a new token in the cookie, the

@@ -1,6 +1,7 @@
 /* store_session_test.c: sessions and the login lockout (store_session) against the stack's MariaDB, in a rolled-back transaction. */
 #include <string.h>
 
+#include "store_factor.h"
 #include "store_session.h"
 #include "store_test.h"
 #include "store_text.h"
@@ -123,6 +124,25 @@ static void test_lockout(struct db *db, long long school)
 	ok(store_session_lock_state(db, 0, &locked, &failures) == 0, "no such account: not found");
 }
 
+/* The factor table's stamp read with the session: the same as store_factor_stamp, and it moves with a factor. */
+static void test_factor_stamp(struct db *db, long long school)
+{
+	const char *tok = "store-session-test-factors-000000000000000000000000000000000000000";
+	struct store_session a, b;
+	char alone[64], with[64], after[64];
+
+	ok(store_session_create(db, tok, school, "csrf-factors", "127.0.0.1") == 0, "a session");
+	ok(store_factor_stamp(db, alone, sizeof(alone)) == 0, "the factor stamp alone: %s", alone);
+	is_int(store_session_find_factors(db, tok, &arena, &a, with, sizeof(with)), 1, "the session with the factor stamp");
+	is_str(with, alone, "the same stamp");
+	is_int(store_session_find(db, tok, &arena, &b), 1, "the session alone");
+	ok(a.account_id == b.account_id && !strcmp(a.csrf, b.csrf) && a.county_id == b.county_id, "the same session");
+	store_test_int(db, "UPDATE factors SET updated_at = NOW() + INTERVAL 1 DAY ORDER BY fkey LIMIT 1");
+	is_int(store_session_find_factors(db, tok, &arena, &a, after, sizeof(after)), 1, "again after a factor changed");
+	ok(strcmp(after, with) != 0, "the stamp moved (%s)", after);
+	is_int(store_session_find_factors(db, "no-such-token", &arena, &a, after, sizeof(after)), 0, "no such session: none");
+}
+
 int main(void)
 {
 	struct db db;
@@ -137,6 +157,10 @@ int main(void)
 
 	ok(db_begin(&db) == 0, "a transaction");
 	test_find(&db, school, team, admin);
+	ok(db_rollback(&db) == 0, "rolled back");
+
+	ok(db_begin(&db) == 0, "a transaction");
+	test_factor_stamp(&db, school);
 	ok(db_rollback(&db) == 0, "rolled back");
 
 	ok(db_begin(&db) == 0, "a transaction");
