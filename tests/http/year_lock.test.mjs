@@ -274,7 +274,9 @@ test('unlocking needs a reason (beside the field, typed back); a stale lock is 4
  * waits); it commits as soon as another transaction waits for a lock on inventory_years (at most 10 s),
  * so a request that meets it waits and then goes on.  held: resolves once the row is held; done: the
  * client's output and exit.  It looks every 150 ms: InnoDB refreshes what information_schema shows of
- * its locks only when it was last read more than 100 ms before.
+ * its locks only when it was last read more than 100 ms before.  `waiters` counts the transactions
+ * that wait (INNODB_LOCK_WAITS has a row per blocker: one waiter blocked by this holder and by another
+ * transaction's share lock on the row is one).
  */
 function holder(mode, change) {
   const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -300,7 +302,7 @@ BEGIN NOT ATOMIC
   END WHILE;
 END //
 DELIMITER ;
-SELECT 'waiters', COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w
+SELECT 'waiters', COUNT(DISTINCT w.requesting_trx_id) FROM information_schema.INNODB_LOCK_WAITS w
   JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id WHERE l.lock_table LIKE '%\`inventory_years\`';
 COMMIT;
 `);
