@@ -13,26 +13,8 @@ cd "$ROOT"
 AFTER=$ROOT/build
 TMP=$(mktemp -d /tmp/cityinv-ab.XXXXXX)
 export CITYINV_VAR=$TMP/var PORT=${PORT:-28082}
-S=scripts/stack.sh
-sql() { $S sql -N -B "$@"; }
-cleanup() { $S stop >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-trap "exit 130" INT TERM
-idle() { # waits, bounded, for the outbox to empty
-	for _ in $(seq 1200); do
-		[ "$(sql -e 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')" = 0 ] && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
-make -s all
-$S start >/dev/null
-sql <bench/synthetic.sql
-$S stop-service worker >/dev/null
-$S start-service worker >/dev/null
-sleep 2
-idle
+. bench/synthetic_stack.sh
+synthetic_stack
 county=$(sql -e "SELECT id FROM counties WHERE letter = 'B'")
 admin=$(sql -e "SELECT id FROM accounts WHERE kind = 'admin' LIMIT 1")
 parent=$(sql -e "SELECT id FROM agencies WHERE code = 'BZ010000'")

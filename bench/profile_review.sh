@@ -11,18 +11,9 @@ cd "$ROOT"
 SECS=${1:-10}
 TMP=$(mktemp -d /tmp/cityinv-prof.XXXXXX)
 export CITYINV_VAR=$TMP/var PORT=${PORT:-28480}
-S=scripts/stack.sh
 command -v perf >/dev/null || { echo "perf is missing: apt-get install linux-perf" >&2; exit 1; }
-trap '$S stop >/dev/null 2>&1 || true' EXIT
-sql() { $S sql -N -B "$@"; }
-make -s all
-$S start >/dev/null
-sql <bench/synthetic.sql
-$S stop-service worker >/dev/null
-$S start-service worker >/dev/null
-sleep 5
-for _ in $(seq 1200); do [ "$(sql -e 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')" = 0 ] && break; sleep 0.5; done
-for _ in $(seq 2400); do [ "$(sql -e 'SELECT COUNT(*) FROM quality_queue WHERE done_for < requests')" = 0 ] && break; sleep 0.5; done
+. bench/synthetic_stack.sh
+synthetic_stack quality
 parent=$(sql -e "SELECT id FROM agencies WHERE code = 'BZ010000'")
 cookie=$(node bench/saves.mjs login BZ010000)
 url="http://127.0.0.1:$PORT/review?year=2020&agency=$parent"

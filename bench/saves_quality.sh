@@ -10,17 +10,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 TMP=$(mktemp -d /tmp/cityinv-bench-q.XXXXXX)
 export CITYINV_VAR=$TMP/var PORT=${PORT:-28090}
-S=scripts/stack.sh
-trap '$S stop >/dev/null 2>&1 || true' EXIT
-sql() { $S sql -N -B "$@"; }
-make -s all
-$S start >/dev/null
-sql <bench/synthetic.sql
-$S stop-service worker >/dev/null
-$S start-service worker >/dev/null
-sleep 5
-for _ in $(seq 1200); do [ "$(sql -e 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')" = 0 ] && break; sleep 0.5; done
-for _ in $(seq 2400); do [ "$(sql -e 'SELECT COUNT(*) FROM quality_queue WHERE done_for < requests')" = 0 ] && break; sleep 0.5; done
+. bench/synthetic_stack.sh
+synthetic_stack quality
 waits() {
 	tail -n +"$(($1 + 1))" "$CITYINV_VAR/log/worker.log" | grep "rollup county" |
 		sed -n 's/.*oldest waited \([0-9-]*\) ms.*/\1/p' | sort -n |

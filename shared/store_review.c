@@ -71,6 +71,20 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
 	"  WHERE cq.county_id = " c " AND cq.year = ?), '-')," \
 	" IFNULL((SELECT qq.requests - qq.figures_for FROM quality_queue qq WHERE qq.county_id = " c " AND qq.year = ?), 0)"
 
+/*
+ * The stamp's parts after served, found and county, as the columns
+ * stamp_cols reads (the newest outbox row, those pending, the county
+ * total's computed_at, the lock in force, then the quality job's): `c`
+ * names the county in the query; six parameters, the year each.
+ */
+#define STAMP_PARTS(c) " (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = " c " AND o.year = ?)," \
+	" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = " c " AND o.year = ? AND o.done_at IS NULL)," \
+	" IFNULL((SELECT IFNULL(DATE_FORMAT(cr.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups cr" \
+	"  WHERE cr.county_id = " c " AND cr.year = ?), '-')," \
+	" IFNULL((SELECT ly.lock_id FROM inventory_years ly WHERE ly.county_id = " c " AND ly.year = ?), 0)," \
+	QUALITY_STAMP(c)
+#define STAMP_PARAMS 6
+
 /* The stamp's columns of the current row from column c on (served, found, county, last outbox, pending,
  * computed_at, lock, quality_at, quality pending): found. */
 static int stamp_cols(struct db_stmt *st, int c, struct store_review_stamp *out)
@@ -106,56 +120,38 @@ static int stamp_read(struct db_stmt *st, struct store_review_stamp *out)
 int store_review_stamp(struct db *db, int county_id, long long agency_id, int year, struct store_review_stamp *out)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT y.served, a.county_id IS NOT NULL, IFNULL(a.county_id, 0),"
-		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ?),"
-		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = a.county_id AND o.year = ? AND o.done_at IS NULL),"
-		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
-		"  WHERE c.county_id = a.county_id AND c.year = ?), '-'),"
-		" IFNULL((SELECT i.lock_id FROM inventory_years i WHERE i.county_id = a.county_id AND i.year = ?), 0),"
-		QUALITY_STAMP("a.county_id")
+		"SELECT y.served, a.county_id IS NOT NULL, IFNULL(a.county_id, 0)," STAMP_PARTS("a.county_id")
 		" FROM (SELECT EXISTS (SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?) AS served) y"
 		" LEFT JOIN agencies a ON a.id = ?");
+	int k = 0;
 
 	out->served = 0;
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, year);
-	db_bind_int(st, 4, year);
-	db_bind_int(st, 5, year);
-	db_bind_int(st, 6, county_id);
-	db_bind_int(st, 7, year);
-	db_bind_int(st, 8, agency_id);
+	while (k < STAMP_PARAMS)
+		db_bind_int(st, k++, year);
+	db_bind_int(st, k++, county_id);
+	db_bind_int(st, k++, year);
+	db_bind_int(st, k, agency_id);
 	return stamp_read(st, out);
 }
 
 int store_review_stamp_county(struct db *db, int county_id, int year, struct store_review_stamp *out)
 {
+	/* A year the county does not have: no inventory_years row, every part empty (and not served). */
 	struct db_stmt *st = db_prepare(db,
-		"SELECT i.county_id IS NOT NULL, 1, ?,"
-		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = ? AND o.year = ?),"
-		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = ? AND o.year = ? AND o.done_at IS NULL),"
-		" IFNULL((SELECT IFNULL(DATE_FORMAT(c.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups c"
-		"  WHERE c.county_id = ? AND c.year = ?), '-'),"
-		" IFNULL(i.lock_id, 0),"
-		QUALITY_STAMP("i.county_id")
+		"SELECT i.county_id IS NOT NULL, 1, ?," STAMP_PARTS("i.county_id")
 		" FROM (SELECT 1) one LEFT JOIN inventory_years i ON i.county_id = ? AND i.year = ?");
+	int k = 0;
 
 	out->served = 0;
 	if (!st)
 		return -1;
-	/* county, then (county, year) for the outbox twice and the rollup; the quality's two years; the lock's (county, year). */
-	db_bind_int(st, 0, county_id);
-	for (int i = 0; i < 3; i++) {
-		db_bind_int(st, 1 + 2 * i, county_id);
-		db_bind_int(st, 2 + 2 * i, year);
-	}
-	db_bind_int(st, 7, year);
-	db_bind_int(st, 8, year);
-	db_bind_int(st, 9, county_id);
-	db_bind_int(st, 10, year);
+	db_bind_int(st, k++, county_id);
+	while (k < 1 + STAMP_PARAMS)
+		db_bind_int(st, k++, year);
+	db_bind_int(st, k++, county_id);
+	db_bind_int(st, k, year);
 	return stamp_read(st, out) < 0 ? -1 : 0;
 }
 
@@ -166,13 +162,7 @@ int store_review_session(struct db *db, const char *token, long long agency_id, 
 	struct db_stmt *st = db_prepare(db,
 		"SELECT " STORE_SESSION_COLS ","
 		" EXISTS (SELECT 1 FROM inventory_years iy WHERE iy.county_id = a.county_id AND iy.year = ?),"
-		" IF(? = 0 AND a.kind = 'team', 1, sa.id IS NOT NULL), IFNULL(tc.id, 0),"
-		" (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = tc.id AND o.year = ?),"
-		" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = tc.id AND o.year = ? AND o.done_at IS NULL),"
-		" IFNULL((SELECT IFNULL(DATE_FORMAT(cr.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups cr"
-		"  WHERE cr.county_id = tc.id AND cr.year = ?), '-'),"
-		" IFNULL((SELECT i.lock_id FROM inventory_years i WHERE i.county_id = tc.id AND i.year = ?), 0),"
-		QUALITY_STAMP("tc.id")
+		" IF(? = 0 AND a.kind = 'team', 1, sa.id IS NOT NULL), IFNULL(tc.id, 0)," STAMP_PARTS("tc.id")
 		STORE_SESSION_FROM
 		" LEFT JOIN agencies sa ON sa.id = IF(? = 0, a.agency_id, ?)"
 		" LEFT JOIN counties tc ON tc.id = IF(? = 0 AND a.kind = 'team', a.county_id, sa.county_id)"
@@ -185,8 +175,8 @@ int store_review_session(struct db *db, const char *token, long long agency_id, 
 		return -1;
 	db_bind_int(st, k++, year);
 	db_bind_int(st, k++, agency_id);
-	for (int i = 0; i < 6; i++)
-		db_bind_int(st, k++, year);   /* last outbox, pending, computed_at, lock, the quality's two */
+	for (int i = 0; i < STAMP_PARAMS; i++)
+		db_bind_int(st, k++, year);
 	db_bind_int(st, k++, agency_id);
 	db_bind_int(st, k++, agency_id);
 	db_bind_int(st, k++, agency_id);

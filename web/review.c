@@ -312,7 +312,7 @@ void review_emit(struct request *req, const struct strbuf *cached)
 	/* The token escaped once: a table of 200 rows holds a mark in every row's forms. */
 	strbuf_init(&tok, 128);
 	html_attr(&tok, req->csrf ? req->csrf : "");
-	strbuf_grow(&req->body, cached->len + 64 * tok.len);
+	strbuf_grow(&req->body, cached->len);
 	while ((m = memchr(p, REVIEW_CSRF_MARK[0], (size_t)(end - p)))) {
 		strbuf_add(&req->body, p, (size_t)(m - p));
 		strbuf_add(&req->body, tok.buf, tok.len);

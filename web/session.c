@@ -52,9 +52,8 @@ int session_load(struct request *req, const struct session_stamp *want, int fact
 	const char *tok = session_token(req);
 	struct store_session row;
 	struct session_stamp *got = NULL;
-	int r;
-
 	char *fs = NULL;
+	int r;
 
 	req->session = NULL;
 	req->stamp = NULL;
