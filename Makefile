@@ -12,6 +12,7 @@ LIBS_DB = -lmariadb
 LIBS_REDIS = -lhiredis
 LIBS_PW = -largon2
 LIBS_IMPORT = -lcsv -lzip -lexpat
+LIBS_Z = -lz
 
 ifeq ($(SANITIZE),)
 O = build
@@ -54,6 +55,8 @@ WEB_OBJ += $(O)/web/report_form.o $(O)/web/report_figures.o $(O)/web/report_post
 WEB_OBJ += $(O)/web/dq.o
 # A report's confirmed versions and their diff (issue 12).
 WEB_OBJ += $(O)/web/page_versions.o
+# gzip for the pages served again unchanged (issue 14).
+WEB_OBJ += $(O)/web/compress.o
 # The team's validation board (issue 13).
 WEB_OBJ += $(O)/web/page_board.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o export_charts.o export_notes.o)
@@ -73,6 +76,8 @@ UNIT_TESTS += $(O)/tests/test_carry
 UNIT_TESTS += $(O)/tests/test_arena
 # The quality job's pace (a run put off by its gap is due when the gap ends).
 UNIT_TESTS += $(O)/tests/test_quality_pace
+# gzip for the pages served again unchanged (issue 14).
+UNIT_TESTS += $(O)/tests/test_compress
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -88,7 +93,7 @@ $(STORE_LIB): $(STORE_OBJ)
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark $(LIBS_M)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark $(LIBS_M) $(LIBS_Z)
 
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
@@ -125,13 +130,15 @@ $(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/boar
 $(O)/tests/test_carry: $(O)/tests/unit/test_carry.o $(O)/shared/carry.o
 $(O)/tests/test_arena: $(O)/tests/unit/test_arena.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_quality_pace: $(O)/tests/unit/test_quality_pace.o $(O)/worker/quality_pace.o $(O)/shared/util.o
+$(O)/tests/test_compress: $(O)/tests/unit/test_compress.o $(O)/web/compress.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_IMPORT) -lutf8proc -lxlsxwriter $(LIBS_REDIS) $(LIBS_M)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_IMPORT) -lutf8proc -lxlsxwriter $(LIBS_REDIS) $(LIBS_M) $(LIBS_Z)
 
 $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
 $(O)/tests/unit/test_quality_pace.o: CPPFLAGS += -Iworker
+$(O)/tests/unit/test_compress.o: CPPFLAGS += -Iweb
 
 # Store tests: the SQL of shared/store_*.c against the test stack's MariaDB (tests/run.sh
 # runs them once the stack is up).  Each links the stores and what they need.
@@ -152,7 +159,7 @@ $(O)/tests/store_quality_test: $(O)/tests/store/store_quality_test.o $(O)/worker
 # The declared forms are the web's: their test links the web's objects but its main.
 $(O)/tests/form_test: $(O)/tests/store/form_test.o $(filter-out $(O)/web/main.o,$(WEB_OBJ)) $(SHARED_OBJ) $(STORE_LIB)
 	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark $(LIBS_M)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lutf8proc $(LIBS_IMPORT) -lcmark $(LIBS_M) $(LIBS_Z)
 
 unit: $(UNIT_TESTS) $(STORE_TESTS)
 

@@ -118,11 +118,15 @@ cookie=$(node bench/saves.mjs login BZ010000)
 url="http://127.0.0.1:$PORT/review?year=2020&agency=$parent"
 curl -s -H "Cookie: cityinv_session=$cookie" "$url" >web/static/bench-review.html
 printf 'page size %s bytes, rows %s\n' "$(wc -c <web/static/bench-review.html)" "$(grep -o 'data-agency=' web/static/bench-review.html | wc -l)"
-for target in "review|$url" "static|http://127.0.0.1:$PORT/static/bench-review.html" "hello|http://127.0.0.1:$PORT/bench-hello"; do
+# "review gzip" asks as every browser does (Accept-Encoding: gzip): the page compressed once and
+# served as kept (web/compress.c); "review" asks for it uncompressed, as the runs before it did.
+for target in "review|$url|identity" "review gzip|$url|gzip" "static|http://127.0.0.1:$PORT/static/bench-review.html|identity" \
+	"hello|http://127.0.0.1:$PORT/bench-hello|identity"; do
 	name=${target%%|*}
-	u=${target#*|}
+	rest=${target#*|}
+	u=${rest%|*}
 	printf '%s: ' "$name"
-	wrk -t2 -c32 -d10s --latency -H "Cookie: cityinv_session=$cookie" "$u" |
+	wrk -t2 -c32 -d10s --latency -H "Cookie: cityinv_session=$cookie" -H "Accept-Encoding: ${rest##*|}" "$u" |
 		awk '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s req/s, p50 %s, p99 %s%s\n", rps, p50, p99, bad ? ", non-2xx " bad : ""}'
 done
 
@@ -155,14 +159,16 @@ out=$TMP/out
 recompute=$(sed -n "s/.*, full, oldest waited .* ms, took \([0-9]*\) ms.*/\1/p" "$out" | median)
 raw=$(sed -n 's/^raw SQL rollup: \([0-9]*\) ms/\1/p' "$out" | median)
 review=$(sed -n 's/^review: \([0-9.]*\) req.*/\1/p' "$out")
+reviewgz=$(sed -n 's/^review gzip: \([0-9.]*\) req.*/\1/p' "$out")
 hello=$(sed -n 's/^hello: \([0-9.]*\) req.*/\1/p' "$out")
 detail=$(sed -n 's/^inventory_detail: export [0-9]*: done in \([0-9]*\) ms.*/\1/p' "$out")
 bare=$(sed -n 's/^bare libxlsxwriter: .* in \([0-9]*\) ms.*/\1/p' "$out")
 startup=$(sed -n 's/^all computed in \([0-9.]*\) s/\1/p' "$out")
 rawall=$(sed -n 's/^raw SQL pass over every county-year: \([0-9.]*\) s/\1/p' "$out")
 echo "== ratios"
-awk -v rv="$review" -v he="$hello" -v rc="$recompute" -v rw="$raw" -v de="$detail" -v ba="$bare" -v su="$startup" -v ra="$rawall" 'BEGIN {
+awk -v rv="$review" -v rz="$reviewgz" -v he="$hello" -v rc="$recompute" -v rw="$raw" -v de="$detail" -v ba="$bare" -v su="$startup" -v ra="$rawall" 'BEGIN {
 	printf "review / hello %.3f (%s / %s req/s)\n", he ? rv / he : 0, rv, he
+	printf "review gzip / hello %.3f (%s / %s req/s)\n", he ? rz / he : 0, rz, he
 	printf "recompute / raw SQL %.2f (%s / %s ms)\n", rw ? rc / rw : 0, rc, rw
 	printf "detail workbook / bare %.2f (%s / %s ms)\n", ba ? de / ba : 0, de, ba
 	printf "startup computation / raw SQL pass %.2f (%s / %s s)\n", ra ? su / ra : 0, su, ra

@@ -5,7 +5,7 @@
 set -eu
 
 RUN_PKGS="gcc make libc6-dev libfcgi-dev libmariadb-dev libhiredis-dev libxlsxwriter-dev
-libargon2-dev libcsv-dev libutf8proc-dev libcmark-dev libzip-dev libexpat1-dev
+libargon2-dev libcsv-dev libutf8proc-dev libcmark-dev libzip-dev libexpat1-dev zlib1g-dev
 mariadb-server mariadb-client redis-server redis-tools nginx-light curl util-linux procps"
 TEST_PKGS="nodejs npm chromium fonts-wqy-microhei python3 python3-openpyxl docker-compose wrk clang libclang-rt-14-dev
 systemd"

@@ -320,6 +320,8 @@ int review_page(struct request *req, long long at, int year, const char *flash, 
 		if (!c)
 			return req->status;
 		c->used = ++cache_clock;
+		/* Served again unchanged until the stamp moves: gzipped once, then as kept (compress.c). */
+		req->compress = 1;
 		return review_write(req, &v, &c->head, &c->table, flash);
 	}
 	/* A refused form: rendered afresh with what was typed, never kept. */

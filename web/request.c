@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <sys/random.h>
 
+#include "compress.h"
 #include "request.h"
 #include "routes.h"
 #include "session.h"
@@ -189,9 +190,13 @@ static int read_body(struct request *req)
 	return 0;
 }
 
+/* Bodies smaller than this go as they are: gzip's header alone is 18 bytes. */
+#define COMPRESS_MIN 1024
+
 static void send_response(struct request *req)
 {
 	struct strbuf head = STRBUF_INIT;
+	const struct strbuf *gz = NULL;
 	const char *reason;
 
 	switch (req->status) {
@@ -212,12 +217,20 @@ static void send_response(struct request *req)
 	strbuf_addstr(&head, "Content-Type: ");
 	strbuf_addstr(&head, req->content_type);
 	strbuf_addstr(&head, "\r\nCache-Control: no-store\r\n");
-	strbuf_addf(&head, "Content-Length: %zu\r\n", req->body.len);
+	if (req->compress) {
+		strbuf_addstr(&head, "Vary: Accept-Encoding\r\n");
+		if (req->status == 200 && req->body.len >= COMPRESS_MIN &&
+		    compress_accepted(req_param(req, "HTTP_ACCEPT_ENCODING")))
+			gz = compress_body(req->body.buf, req->body.len);
+		if (gz)
+			strbuf_addstr(&head, "Content-Encoding: gzip\r\n");
+	}
+	strbuf_addf(&head, "Content-Length: %zu\r\n", gz ? gz->len : req->body.len);
 	strbuf_add(&head, req->headers.buf, req->headers.len);
 	strbuf_addstr(&head, "\r\n");
 	req->io->write(req, head.buf, head.len);
 	if (req->method != METHOD_HEAD)
-		req->io->write(req, req->body.buf, req->body.len);
+		req->io->write(req, gz ? gz->buf : req->body.buf, gz ? gz->len : req->body.len);
 	strbuf_release(&head);
 }
 
@@ -243,6 +256,7 @@ void request_handle(struct request *req)
 
 	req->status = 200;
 	req->content_type = "text/html; charset=utf-8";
+	req->compress = 0;
 	req->method = parse_method(req_param(req, "REQUEST_METHOD"));
 	req->remote_addr = client_addr(req);
 	req->cookie_header = req_param(req, "HTTP_COOKIE");

@@ -73,6 +73,7 @@ struct request {
 
 	int status;
 	const char *content_type;
+	int compress;               /* the body may go gzipped to a client that takes it (compress.h) */
 	struct strbuf headers;      /* extra header lines, each ending "\r\n" */
 	struct strbuf body;
 };
