@@ -62,41 +62,35 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
 }
 
 /*
- * The quality job's part of the stamp (issue 13): when the county's figures
- * were last written, and whether a run is still to come (requests not yet
- * in the figures), so a cached page moves when the job finishes.  `c` names
- * the county in the query; two parameters, the year each.
+ * The stamp's parts after served, found and county, as the columns stamp_cols
+ * reads, for the county-year row `iy` (inventory_years: served when it is
+ * there, and its lock) and its quality_queue row `qq` (STAMP_JOINS): the
+ * newest outbox row (every change queues one: a save, a move, a rename, the
+ * trigger of migration 0022), the rollups that committed a change (each adds
+ * one to qq.requests in its transaction, which also marks its outbox rows
+ * done and writes the county total), the quality runs that wrote figures
+ * (qq.runs, in the figures' transaction), the lock in force, and whether a
+ * quality run is still to come.  One index step and two rows read by their
+ * keys: issue 14 found the six subqueries this replaced (the outbox's
+ * pending count, the county total's and the quality figures' computed_at
+ * among them) cost more than the session itself, every request.
  */
-#define QUALITY_STAMP(c) " IFNULL((SELECT DATE_FORMAT(cq.computed_at, '%Y%m%d%H%i%s%f') FROM county_quality cq" \
-	"  WHERE cq.county_id = " c " AND cq.year = ?), '-')," \
-	" IFNULL((SELECT qq.requests - qq.figures_for FROM quality_queue qq WHERE qq.county_id = " c " AND qq.year = ?), 0)"
+#define STAMP_COLS " (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = iy.county_id AND o.year = iy.year)," \
+	" IFNULL(qq.requests, 0), IFNULL(qq.runs, 0), IFNULL(iy.lock_id, 0), IFNULL(qq.requests > qq.figures_for, 0)"
+/* The county-year of county `c` and the year (one parameter). */
+#define STAMP_JOINS(c) " LEFT JOIN inventory_years iy ON iy.county_id = " c " AND iy.year = ?" \
+	" LEFT JOIN quality_queue qq ON qq.county_id = iy.county_id AND qq.year = iy.year"
 
-/*
- * The stamp's parts after served, found and county, as the columns
- * stamp_cols reads (the newest outbox row, those pending, the county
- * total's computed_at, the lock in force, then the quality job's): `c`
- * names the county in the query; six parameters, the year each.
- */
-#define STAMP_PARTS(c) " (SELECT IFNULL(MAX(o.id), 0) FROM outbox o WHERE o.county_id = " c " AND o.year = ?)," \
-	" (SELECT COUNT(*) FROM outbox o WHERE o.county_id = " c " AND o.year = ? AND o.done_at IS NULL)," \
-	" IFNULL((SELECT IFNULL(DATE_FORMAT(cr.computed_at, '%Y%m%d%H%i%s%f'), '-') FROM county_rollups cr" \
-	"  WHERE cr.county_id = " c " AND cr.year = ?), '-')," \
-	" IFNULL((SELECT ly.lock_id FROM inventory_years ly WHERE ly.county_id = " c " AND ly.year = ?), 0)," \
-	QUALITY_STAMP(c)
-#define STAMP_PARAMS 6
-
-/* The stamp's columns of the current row from column c on (served, found, county, last outbox, pending,
- * computed_at, lock, quality_at, quality pending): found. */
+/* The stamp's columns of the current row from column c on (served, found, county, then STAMP_COLS): found. */
 static int stamp_cols(struct db_stmt *st, int c, struct store_review_stamp *out)
 {
 	out->served = (int)db_col_int(st, c);
 	out->county_id = db_col_int(st, c + 2);
 	out->last_outbox = db_col_int(st, c + 3);
-	out->pending = db_col_int(st, c + 4);
-	db_col_copy(st, c + 5, out->computed_at, sizeof(out->computed_at));
+	out->rollups = db_col_int(st, c + 4);
+	out->quality_runs = db_col_int(st, c + 5);
 	out->lock_id = db_col_int(st, c + 6);
-	db_col_copy(st, c + 7, out->quality_at, sizeof(out->quality_at));
-	out->quality_pending = db_col_int(st, c + 8) > 0;
+	out->quality_pending = db_col_int(st, c + 7) > 0;
 	return (int)db_col_int(st, c + 1);
 }
 
@@ -119,20 +113,20 @@ static int stamp_read(struct db_stmt *st, struct store_review_stamp *out)
 
 int store_review_stamp(struct db *db, int county_id, long long agency_id, int year, struct store_review_stamp *out)
 {
+	/* An agency of another county is no agency here: the page refuses it alike (404). */
 	struct db_stmt *st = db_prepare(db,
-		"SELECT y.served, a.county_id IS NOT NULL, IFNULL(a.county_id, 0)," STAMP_PARTS("a.county_id")
-		" FROM (SELECT EXISTS (SELECT 1 FROM inventory_years WHERE county_id = ? AND year = ?) AS served) y"
-		" LEFT JOIN agencies a ON a.id = ?");
-	int k = 0;
+		"SELECT iy.year IS NOT NULL, a.id IS NOT NULL, ?," STAMP_COLS
+		" FROM (SELECT 1) one" STAMP_JOINS("?")
+		" LEFT JOIN agencies a ON a.id = ? AND a.county_id = ?");
 
 	out->served = 0;
 	if (!st)
 		return -1;
-	while (k < STAMP_PARAMS)
-		db_bind_int(st, k++, year);
-	db_bind_int(st, k++, county_id);
-	db_bind_int(st, k++, year);
-	db_bind_int(st, k, agency_id);
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, county_id);
+	db_bind_int(st, 2, year);
+	db_bind_int(st, 3, agency_id);
+	db_bind_int(st, 4, county_id);
 	return stamp_read(st, out);
 }
 
@@ -140,32 +134,27 @@ int store_review_stamp_county(struct db *db, int county_id, int year, struct sto
 {
 	/* A year the county does not have: no inventory_years row, every part empty (and not served). */
 	struct db_stmt *st = db_prepare(db,
-		"SELECT i.county_id IS NOT NULL, 1, ?," STAMP_PARTS("i.county_id")
-		" FROM (SELECT 1) one LEFT JOIN inventory_years i ON i.county_id = ? AND i.year = ?");
-	int k = 0;
+		"SELECT iy.year IS NOT NULL, 1, ?," STAMP_COLS " FROM (SELECT 1) one" STAMP_JOINS("?"));
 
 	out->served = 0;
 	if (!st)
 		return -1;
-	db_bind_int(st, k++, county_id);
-	while (k < 1 + STAMP_PARAMS)
-		db_bind_int(st, k++, year);
-	db_bind_int(st, k++, county_id);
-	db_bind_int(st, k, year);
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, county_id);
+	db_bind_int(st, 2, year);
 	return stamp_read(st, out) < 0 ? -1 : 0;
 }
 
 int store_review_session(struct db *db, const char *token, long long agency_id, int year, struct arena *a,
 			 struct store_session *sess, struct store_review_stamp *stamp, int *found)
 {
-	/* tc: the county whose stamp it is (the agency's; the team's own for its county as a whole). */
+	/* The stamp is the account's county's: sa, the agency named (or the account's own), only within it. */
 	struct db_stmt *st = db_prepare(db,
-		"SELECT " STORE_SESSION_COLS ","
-		" EXISTS (SELECT 1 FROM inventory_years iy WHERE iy.county_id = a.county_id AND iy.year = ?),"
-		" IF(? = 0 AND a.kind = 'team', 1, sa.id IS NOT NULL), IFNULL(tc.id, 0)," STAMP_PARTS("tc.id")
+		"SELECT " STORE_SESSION_COLS ", iy.year IS NOT NULL,"
+		" IF(? = 0 AND a.kind = 'team', 1, sa.id IS NOT NULL), IFNULL(a.county_id, 0)," STAMP_COLS
 		STORE_SESSION_FROM
-		" LEFT JOIN agencies sa ON sa.id = IF(? = 0, a.agency_id, ?)"
-		" LEFT JOIN counties tc ON tc.id = IF(? = 0 AND a.kind = 'team', a.county_id, sa.county_id)"
+		" LEFT JOIN agencies sa ON sa.id = IF(? = 0, a.agency_id, ?) AND sa.county_id = a.county_id"
+		STAMP_JOINS("a.county_id")
 		STORE_SESSION_WHERE);
 	int r, k = 0;
 
@@ -173,13 +162,10 @@ int store_review_session(struct db *db, const char *token, long long agency_id, 
 	memset(stamp, 0, sizeof(*stamp));
 	if (!st)
 		return -1;
+	db_bind_int(st, k++, agency_id);
+	db_bind_int(st, k++, agency_id);
+	db_bind_int(st, k++, agency_id);
 	db_bind_int(st, k++, year);
-	db_bind_int(st, k++, agency_id);
-	for (int i = 0; i < STAMP_PARAMS; i++)
-		db_bind_int(st, k++, year);
-	db_bind_int(st, k++, agency_id);
-	db_bind_int(st, k++, agency_id);
-	db_bind_int(st, k++, agency_id);
 	db_bind_text(st, k, token);
 	if (db_exec(st))
 		return -1;

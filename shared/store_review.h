@@ -33,20 +33,19 @@ struct store_review_agency {
 int store_review_agency(struct db *db, long long agency_id, struct store_review_agency *out);
 
 /*
- * The county-year stamp of agency_id's county (page_review.c's DESIGN):
- * the newest outbox row, the number still pending, the county total's
- * computed_at, and the county-year's 年度鎖定 (inventory_years.lock_id: a
- * new lock row each time it is locked).  served: `year` is one of
- * county_id's inventory years (whether or not the agency exists).
+ * The county-year stamp of county_id (page_review.c's DESIGN): the newest
+ * outbox row, the rollups and quality runs committed, and the county-year's
+ * 年度鎖定 (inventory_years.lock_id: a new lock row each time it is locked).
+ * served: `year` is one of county_id's inventory years.  An agency of
+ * another county is not found.
  */
 struct store_review_stamp {
 	int served;
-	long long county_id;                /* the agency's county (0 when no such agency) */
+	long long county_id;                /* the county the stamp is of */
 	long long last_outbox;
-	long long pending;
-	char computed_at[32];               /* YYYYMMDDHHMMSSffffff, or "-" */
+	long long rollups;                  /* quality_queue.requests: one a rollup that changed something */
+	long long quality_runs;             /* quality_queue.runs: one a quality run that wrote figures */
 	long long lock_id;                  /* 0: the county-year is not locked */
-	char quality_at[32];                /* county_quality.computed_at, YYYYMMDDHHMMSSffffff, or "-" */
 	int quality_pending;                /* the quality job has requests not yet in the figures */
 };
 

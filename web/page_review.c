@@ -39,12 +39,12 @@ static int not_found(struct request *req)
  * something under the county-year changes, and every change (a save, a
  * move, a rename, a worker's rollup, a 確認 / 退回 / 重新開放 / 申請更正,
  * which queue an outbox row by the trigger of migration 0022, a 年度鎖定)
- * moves the county-year's stamp: the newest outbox row, the number still
- * pending, the county total's computed_at, the lock in force, and the
- * quality job's (the county's figures' computed_at and whether a run is
- * still to come: the grades move when that job finishes).  So each
+ * moves the county-year's stamp: the newest outbox row, the rollups
+ * committed (their totals landed), the lock in force, and the quality
+ * job's (its runs that wrote figures and whether a run is still to come:
+ * the grades move when that job finishes).  So each
  * process keeps the rendered breadcrumb and table of the last few (viewer,
- * agency, year) it served, reads the stamp first (one indexed query), and
+ * agency, year) it served, reads the stamp first (with the session), and
  * renders again only when it moved.  Reading the stamp before rendering
  * means a cached table is never older than its stamp.  The forms in it are
  * the viewer's (who acts depends on the viewer and the lock only), their
@@ -97,8 +97,8 @@ static int stamp_of(struct request *req, long long agency, int year, char *out, 
 	*locked = st.lock_id != 0;
 	if (quality_pending)
 		*quality_pending = st.quality_pending;
-	snprintf(out, size, "%lld/%lld/%lld/%s/%lld/%s/%d", st.county_id, st.last_outbox, st.pending, st.computed_at, st.lock_id,
-		 st.quality_at, st.quality_pending);
+	snprintf(out, size, "%lld/%lld/%lld/%lld/%lld/%d", st.county_id, st.last_outbox, st.rollups, st.quality_runs, st.lock_id,
+		 st.quality_pending);
 	return found;
 }
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "store_quality.h"
 #include "store_review.h"
 #include "store_session.h"
 #include "store_test.h"
@@ -68,8 +69,8 @@ static void test_stamp_county(struct db *db, long long school, int county, int y
 
 	ok(store_review_stamp(db, county, school, year, &a) == 1 && store_review_stamp_county(db, county, year, &c) == 0,
 	   "both stamps read");
-	ok(c.served && c.county_id == county && c.last_outbox == a.last_outbox && c.pending == a.pending &&
-	   !strcmp(c.computed_at, a.computed_at) && c.lock_id == a.lock_id, "the same stamp");
+	ok(c.served && c.county_id == county && c.last_outbox == a.last_outbox && c.rollups == a.rollups &&
+	   c.quality_runs == a.quality_runs && c.lock_id == a.lock_id && c.quality_pending == a.quality_pending, "the same stamp");
 	is_int(a.lock_id, store_test_int(db, "SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = @c AND year = @y"),
 	       "the lock in force (%lld)", a.lock_id);
 	ok(db_exec_sql(db, "INSERT INTO year_locks (county_id, year, locked_at, locked_by)"
@@ -85,21 +86,39 @@ static void test_stamp_county(struct db *db, long long school, int county, int y
 	ok(store_review_stamp_county(db, county, 1999, &c) == 0 && !c.served && c.lock_id == 0, "a year the county does not have");
 }
 
+/* An agency of a county other than @c. */
+static long long hall_of_other(struct db *db)
+{
+	return store_test_int(db, "SELECT MIN(id) FROM agencies WHERE county_id <> @c");
+}
+
 static void test_stamp(struct db *db, long long school, int county, int year)
 {
-	struct store_review_stamp st;
+	struct store_review_stamp st, before;
 
 	ok(store_review_stamp(db, county, school, year, &st) == 1 && st.served, "a served year of an existing agency");
 	is_int(st.county_id, county, "its county");
 	is_int(st.last_outbox, store_test_int(db, "SELECT IFNULL(MAX(id), 0) FROM outbox WHERE county_id = @c AND year = @y"),
 	       "the newest outbox row");
-	is_int(st.pending, store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE county_id = @c AND year = @y AND done_at IS NULL"),
-	       "the number pending");
+	is_int(st.rollups, store_test_int(db, "SELECT IFNULL(MAX(requests), 0) FROM quality_queue WHERE county_id = @c AND year = @y"),
+	       "the rollups committed (quality_queue.requests)");
+	is_int(st.quality_runs, store_test_int(db, "SELECT IFNULL(MAX(runs), 0) FROM quality_queue WHERE county_id = @c AND year = @y"),
+	       "the quality runs (quality_queue.runs)");
 	ok(db_exec_sql(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (@c, @y, @s, NOW(3))") == 0,
 	   "a save's outbox row");
 	ok(store_review_stamp(db, county, school, year, &st) == 1 &&
 	   st.last_outbox == store_test_int(db, "SELECT MAX(id) FROM outbox WHERE county_id = @c AND year = @y"), "moves the stamp");
-	ok(*st.computed_at, "a computed_at or '-' (%s)", st.computed_at);
+	/* The rollup's commit and the quality run's, through the functions the worker calls in their transactions. */
+	before = st;
+	ok(store_quality_request(db, county, year) == 0 && store_review_stamp(db, county, school, year, &st) == 1 &&
+	   st.rollups == before.rollups + 1 && st.quality_pending && st.last_outbox == before.last_outbox,
+	   "a rollup's request for quality figures moves it, and a quality run is to come");
+	before = st;
+	ok(store_quality_figures_written(db, county, year, st.rollups) == 0 && store_review_stamp(db, county, school, year, &st) == 1 &&
+	   st.quality_runs == before.quality_runs + 1 && !st.quality_pending && st.rollups == before.rollups,
+	   "a quality run's figures move it, and none is to come");
+	ok(store_review_stamp(db, county, hall_of_other(db), year, &st) == 0 && st.served,
+	   "an agency of another county: not found here");
 	ok(store_review_stamp(db, county, school, 1999, &st) == 1 && !st.served, "a year the county does not have: not served");
 	ok(store_review_stamp(db, county, 0, year, &st) == 0 && st.served, "no such agency: 0, the year still served");
 	test_stamp_county(db, school, county, year);
@@ -320,8 +339,8 @@ static void test_subject(struct db *db, long long hall, long long edu, long long
 static int same_stamp(const struct store_review_stamp *a, const struct store_review_stamp *b)
 {
 	return a->served == b->served && a->county_id == b->county_id && a->last_outbox == b->last_outbox &&
-	       a->pending == b->pending && !strcmp(a->computed_at, b->computed_at) && a->lock_id == b->lock_id &&
-	       !strcmp(a->quality_at, b->quality_at) && a->quality_pending == b->quality_pending;
+	       a->rollups == b->rollups && a->quality_runs == b->quality_runs && a->lock_id == b->lock_id &&
+	       a->quality_pending == b->quality_pending;
 }
 
 /* store_review_session against store_session_find and the two stamps, for the team and an agency. */
@@ -342,8 +361,8 @@ static void session_case(struct db *db, const char *tok, long long agency, int y
 	   s1.has_contact == s2.has_contact && s1.must_change_password == s2.must_change_password,
 	   "%s: the same session as store_session_find", what);
 	is_int(found, want_found, "%s: found", what);
-	ok(same_stamp(&st, want), "%s: the same stamp (%lld/%lld/%lld/%s/%lld/%s/%d)", what, st.county_id, st.last_outbox,
-	   st.pending, st.computed_at, st.lock_id, st.quality_at, st.quality_pending);
+	ok(same_stamp(&st, want), "%s: the same stamp (%lld/%lld/%lld/%lld/%lld/%d)", what, st.county_id, st.last_outbox,
+	   st.rollups, st.quality_runs, st.lock_id, st.quality_pending);
 	arena_release(&a);
 }
 
@@ -361,8 +380,9 @@ static void test_session_stamp(struct db *db, long long edu, long long school, i
 	ok(team > 0 && agency > 0, "a team account and the education bureau's");
 	ok(store_session_create(db, team_tok, team, "csrf-team", "127.0.0.1") == 0 &&
 	   store_session_create(db, edu_tok, agency, "csrf-edu", "127.0.0.1") == 0, "two sessions");
-	/* Rows queued meanwhile would move the stamp: one more, so the pending count is not 0. */
+	/* A change and a rollup's request, so no part of the stamp is 0. */
 	store_test_int(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (@c, @y, @s, NOW(3))");
+	ok(store_quality_request(db, county, year) == 0, "a quality request");
 	store_review_stamp_county(db, county, year, &want);
 	session_case(db, team_tok, 0, year, &want, 1, "the team, its county as a whole");
 	store_review_stamp(db, county, school, year, &want);
@@ -373,6 +393,9 @@ static void test_session_stamp(struct db *db, long long edu, long long school, i
 	session_case(db, edu_tok, school, year, &want, 1, "the bureau, its school");
 	store_review_stamp(db, county, 999999999, year, &want);
 	session_case(db, edu_tok, 999999999, year, &want, 0, "no such agency");
+	store_review_stamp(db, county, hall_of_other(db), year, &want);
+	session_case(db, team_tok, hall_of_other(db), year, &want, 0, "the team, an agency of another county");
+	ok(want.served && want.county_id == county, "whose stamp is its own county's");
 	store_review_stamp_county(db, county, 1999, &want);
 	session_case(db, team_tok, 0, 1999, &want, 1, "a year the county does not have");
 	ok(!want.served, "that year is not served");
