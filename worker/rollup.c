@@ -118,10 +118,15 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 	inc = incremental(db, county, year, claim);
 	if (inc < 0)
 		return fail(db, "incremental");
-	/* Else every agency of the county, its own report and its subtree's, from scratch; then the county, every active agency once. */
+	/*
+	 * Else every agency of the county, its own report and its subtree's, from scratch; then the
+	 * county from its 一級 agencies' subtrees just computed (every agency is in exactly one, so
+	 * this counts every active agency once, as store_rollup_county_all would by reading them all
+	 * again: 15-20 ms of a 100 ms recompute of 5,000 agencies).
+	 */
 	if (!inc && store_rollup_agencies_all(db, county, year))
 		return fail(db, "agencies");
-	if (!inc && store_rollup_county_all(db, county, year))
+	if (!inc && store_rollup_county_from_roots(db, county, year))
 		return fail(db, "county");
 	if (store_rollup_done(db, claim, &rows))
 		return fail(db, "done");

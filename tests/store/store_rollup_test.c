@@ -131,6 +131,12 @@ static void test_full(struct db *db)
 	ok(store_rollup_county_all(db, TC, y) == 0, "the county row from scratch");
 	is_int(q(db, "SELECT total_milli FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)), 3000, "its total");
 	is_int(q(db, "SELECT outsourced_milli FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)), 30, "its outsourced");
+	/* The full recompute's county row (worker/rollup.c): from the 一級 agencies' subtrees, the same figures. */
+	ok(q(db, "UPDATE county_rollups SET total_milli = 1, outsourced_milli = 1, n_agencies = 0 WHERE county_id = ? AND year = ?",
+	     2, LL(TC), LL(y)) >= 0 && store_rollup_county_from_roots(db, TC, y) == 0, "the county row from its 一級 agencies");
+	ok(q(db, "SELECT total_milli = 3000 AND outsourced_milli = 30 AND n_agencies * 100 + n_in_progress * 10 + n_complete = 211"
+		 " FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)) == 1,
+	   "equal to the row from scratch (3,000, 30, two agencies: one in progress, one complete)");
 }
 
 /* Only the changed agency's ancestors, level by level, then the county from its 一級 agencies. */
