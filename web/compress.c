@@ -17,6 +17,13 @@
  * when it is not byte for byte one of them.  The comparison is the whole
  * body (memcmp, after the lengths): nothing about who asked or when can
  * make a remembered answer wrong, it is served only for the same bytes.
+ *
+ * A page opts in (req->compress).  Compression beside a secret (the CSRF
+ * token) leaks it only to someone who can both see the lengths and make the
+ * victim's requests reflect text of their choosing (BREACH); the review page
+ * reflects nothing of the request but checked numbers, which is why it may.
+ * A page that echoes free text from the request must not opt in.  Memory:
+ * at most MEMO_SLOTS bodies of MEMO_MAX each, with their gzip, a process.
  */
 #define MEMO_SLOTS 8
 #define MEMO_MAX (4u << 20)     /* larger bodies are compressed every time, never kept */

@@ -73,7 +73,7 @@ struct request {
 
 	int status;
 	const char *content_type;
-	int compress;               /* the body may go gzipped to a client that takes it (compress.h) */
+	int compress;               /* the body may go gzipped to a client that takes it: never for a page echoing free text of the request (compress.c) */
 	struct strbuf headers;      /* extra header lines, each ending "\r\n" */
 	struct strbuf body;
 };
