@@ -169,30 +169,56 @@ int store_rollup_county_from_roots(struct db *db, int county, int year)
  * itself MariaDB sometimes read the whole agency_tree in its key's order
  * (every county's, 22 times the rows) to save the sort of the groups, and
  * took 210-390 ms for a county of 5,000 agencies where this takes 85-135
- * (issue 14, EXPLAIN / ANALYZE on bench/synthetic.sql).
+ * (issue 14, EXPLAIN / ANALYZE on bench/synthetic.sql).  ROLLUP_ALL_FROM(y)
+ * joins the county's agencies (a), their subtrees (t, d) and the reports of
+ * year y (r); ROLLUP_ALL_SUMS the columns after agency and year.
  */
+#define ROLLUP_ALL_INTO "INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli," \
+	" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
+#define ROLLUP_ALL_SUMS \
+	"  SUM(IF(t.depth = 0, IFNULL(r.own_total_milli, 0), 0)), SUM(IF(t.depth = 0, IFNULL(r.outsourced_total_milli, 0), 0))," \
+	"  SUM(IF(d.active, IFNULL(r.own_total_milli, 0), 0)), SUM(IF(d.active, IFNULL(r.outsourced_total_milli, 0), 0))," \
+	"  SUM(d.active), SUM(d.active AND r.id IS NULL), SUM(d.active AND r.filed <=> 0), SUM(d.active AND r.filed <=> 1), NOW(3)"
+#define ROLLUP_ALL_TREE " FROM agencies a STRAIGHT_JOIN agency_tree t ON t.ancestor_id = a.id" \
+	" STRAIGHT_JOIN agencies d ON d.id = t.descendant_id"
+#define ROLLUP_ALL_UPSERT " ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli)," \
+	" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli)," \
+	" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress)," \
+	" n_complete = VALUES(n_complete), computed_at = VALUES(computed_at)"
+
 int store_rollup_agencies_all(struct db *db, int county, int year)
 {
 	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
-		" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
-		" SELECT t.ancestor_id, ?,"
-		"  SUM(IF(t.depth = 0, IFNULL(r.own_total_milli, 0), 0)), SUM(IF(t.depth = 0, IFNULL(r.outsourced_total_milli, 0), 0)),"
-		"  SUM(IF(d.active, IFNULL(r.own_total_milli, 0), 0)), SUM(IF(d.active, IFNULL(r.outsourced_total_milli, 0), 0)),"
-		"  SUM(d.active), SUM(d.active AND r.id IS NULL), SUM(d.active AND r.filed <=> 0), SUM(d.active AND r.filed <=> 1), NOW(3)"
-		" FROM agencies a STRAIGHT_JOIN agency_tree t ON t.ancestor_id = a.id STRAIGHT_JOIN agencies d ON d.id = t.descendant_id"
+		ROLLUP_ALL_INTO " SELECT t.ancestor_id, ?," ROLLUP_ALL_SUMS ROLLUP_ALL_TREE
 		" LEFT JOIN reports r ON r.agency_id = d.id AND r.year = ?"
-		" WHERE a.county_id = ? GROUP BY t.ancestor_id"
-		" ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli),"
-		" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli),"
-		" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress),"
-		" n_complete = VALUES(n_complete), computed_at = VALUES(computed_at)");
+		" WHERE a.county_id = ? GROUP BY t.ancestor_id" ROLLUP_ALL_UPSERT);
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, year);
 	db_bind_int(st, 1, year);
 	db_bind_int(st, 2, county);
+	return db_exec(st);
+}
+
+/*
+ * The same for every year `claim` holds outbox rows of: the subtrees are
+ * joined once and each row of them meets each year, as one raw pass over
+ * every county-year does (bench/run.sh), where a statement a year joins
+ * them again for each.
+ */
+int store_rollup_agencies_claimed_years(struct db *db, int county, const char *claim)
+{
+	struct db_stmt *st = db_prepare(db,
+		ROLLUP_ALL_INTO " SELECT t.ancestor_id, y.year," ROLLUP_ALL_SUMS ROLLUP_ALL_TREE
+		" STRAIGHT_JOIN (SELECT DISTINCT year FROM outbox WHERE claim = ?) y"
+		" LEFT JOIN reports r ON r.agency_id = d.id AND r.year = y.year"
+		" WHERE a.county_id = ? GROUP BY t.ancestor_id, y.year" ROLLUP_ALL_UPSERT);
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	db_bind_int(st, 1, county);
 	return db_exec(st);
 }
 
@@ -248,8 +274,8 @@ int store_rollup_oldest_wait(struct db *db, const char *claim, long long *ms)
 int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int *n)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT DISTINCT county_id, year FROM outbox WHERE done_at IS NULL"
-		" AND created_at < NOW(3) - INTERVAL 1 SECOND LIMIT 200");
+		"SELECT county_id, year, MAX(agency_id IS NULL) FROM outbox WHERE done_at IS NULL"
+		" AND created_at < NOW(3) - INTERVAL 1 SECOND GROUP BY county_id, year ORDER BY county_id, year LIMIT 200");
 	int rc = 0;
 
 	*n = 0;
@@ -258,6 +284,7 @@ int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int ma
 	while (*n < max && (rc = db_step(st)) == 1) {
 		out[*n].county = (int)db_col_int(st, 0);
 		out[*n].year = (int)db_col_int(st, 1);
+		out[*n].county_wide = (int)db_col_int(st, 2);
 		(*n)++;
 	}
 	if (rc < 0)

@@ -42,6 +42,8 @@ int store_rollup_level(struct db *db, const char *claim, int year, int level);
 int store_rollup_county_from_roots(struct db *db, int county, int year);
 /* Every agency's rollup of the county-year from the reports, from scratch (one statement). */
 int store_rollup_agencies_all(struct db *db, int county, int year);
+/* The same for every year of the county that `claim` holds outbox rows of, in one statement. */
+int store_rollup_agencies_claimed_years(struct db *db, int county, const char *claim);
 /* The county's row from the reports of its active agencies, from scratch. */
 int store_rollup_county_all(struct db *db, int county, int year);
 /* Marks the rows `claim` holds done; *n is how many. */
@@ -52,11 +54,12 @@ int store_rollup_oldest_wait(struct db *db, const char *claim, long long *ms);
 /* A county-year with work pending. */
 struct store_rollup_pending {
 	int county, year;
+	int county_wide;            /* a county-wide row is among them: the full recompute */
 };
 /*
  * The county-years with outbox rows pending for more than a second (a job
  * on its way through Redis goes first), at most 200 and at most max, into
- * out[0..*n).
+ * out[0..*n), by county and year.
  */
 int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int *n);
 /*

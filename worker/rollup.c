@@ -27,6 +27,9 @@
  * there: every figure stays below 3 x 10^17 thousandths.
  */
 
+/* The most years of one county the poll recomputes in one transaction. */
+#define ROLLUP_YEARS_MAX 16
+
 static int fail(struct db *db, const char *what)
 {
 	error("rollup: %s: %s", what, db->errstr);
@@ -161,20 +164,87 @@ int job_rollup(struct job_ctx *ctx, const struct job *j)
 }
 
 /*
+ * Several years of one county, each with a county-wide row pending (the
+ * worker's start after a bulk load, a migration, an agency's move between
+ * counties): one transaction and one aggregate for all of them
+ * (store_rollup_agencies_claimed_years), the subtrees joined once instead
+ * of once a year.  Their county rows are locked in year order, as a
+ * one-year job locks its one, and their quality requests are recorded
+ * before any rollups row (rollup_county_year says why).  0, or -1.
+ */
+static int rollup_county_years(struct job_ctx *ctx, int county, const int *years, int n)
+{
+	struct db *db = ctx->db;
+	char claim[33];
+	static unsigned long seq;
+	long long started = now_ms(), rows = 0, oldest = -1, claimed, total = 0;
+
+	snprintf(claim, sizeof(claim), "%.20s-y%lu", ctx->worker_id, ++seq);
+	for (int i = 0; i < n; i++)
+		if (store_rollup_county_row(db, county, years[i]))
+			return error("rollup: %s", db->errstr);
+	if (store_rollup_read_committed(db) || db_begin(db))
+		return error("rollup: %s", db->errstr);
+	for (int i = 0; i < n; i++) {
+		if (store_rollup_lock(db, county, years[i]))
+			return fail(db, "lock");
+		if (store_rollup_claim(db, county, years[i], claim, &claimed))
+			return fail(db, "claim");
+		if (claimed && store_quality_request(db, county, years[i]))
+			return fail(db, "quality request");
+		total += claimed;
+	}
+	if (!total) {
+		/* Another worker did it meanwhile. */
+		if (db_commit(db))
+			return fail(db, "commit");
+		return 0;
+	}
+	if (store_rollup_agencies_claimed_years(db, county, claim))
+		return fail(db, "agencies");
+	for (int i = 0; i < n; i++)
+		if (store_rollup_county_from_roots(db, county, years[i]))
+			return fail(db, "county");
+	if (store_rollup_done(db, claim, &rows))
+		return fail(db, "done");
+	if (store_rollup_oldest_wait(db, claim, &oldest))
+		oldest = -1;
+	if (db_commit(db))
+		return error("rollup: commit: %s", db->errstr);
+	for (int i = 0; i < n; i++)
+		job_push_quality(ctx->queue, county, years[i]);
+	log_info("rollup county %d years %d-%d (%d): %lld change(s), full, oldest waited %lld ms, took %lld ms",
+		 county, years[0], years[n - 1], n, rows, oldest, now_ms() - started);
+	return 0;
+}
+
+/*
  * The outbox poll: county-years with work pending for more than a second
- * (so a job on its way through Redis goes first).  Runs them in turn;
- * returns how many, or -1 when the database failed.
+ * (so a job on its way through Redis goes first), by county and year.
+ * Those of one county with a county-wide row go together
+ * (rollup_county_years), the others one at a time.  Returns how many, or
+ * -1 when the database failed.
  */
 int rollup_poll(struct job_ctx *ctx)
 {
 	struct store_rollup_pending pairs[200];
-	int n;
+	int n, years[ROLLUP_YEARS_MAX];
 
 	if (store_rollup_pending(ctx->db, pairs, 200, &n))
 		return error("rollup poll: %s", ctx->db->errstr);
-	for (int i = 0; i < n; i++)
-		if (rollup_county_year(ctx, pairs[i].county, pairs[i].year))
+	for (int i = 0; i < n; i++) {
+		int k = 0;
+
+		for (int j = i; j < n && k < ROLLUP_YEARS_MAX && pairs[j].county == pairs[i].county && pairs[j].county_wide; j++)
+			years[k++] = pairs[j].year;
+		if (k > 1) {
+			if (rollup_county_years(ctx, pairs[i].county, years, k))
+				return -1;
+			i += k - 1;
+		} else if (rollup_county_year(ctx, pairs[i].county, pairs[i].year)) {
 			return -1;
+		}
+	}
 	return n;
 }
 

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, Client, VAR, alive, csrfOf, dbSecret, pidOf, redis, sql, stack, waitFor, loginAs as login } from '../lib.mjs';
 
@@ -63,6 +64,25 @@ test('saves at every level roll up to every ancestor and the county', async () =
   // 502 + 1004.251 + 265.0334 (AR4 gasoline 100 L) + 1673.333 + 1430: the lines as stored
   const [[sum]] = sql("SELECT SUM(own_total_milli) FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = 22 AND r.year = 2020");
   assert.equal(county, sum);
+});
+
+test('county-wide rows of several years of one county: recomputed together by the poll, equal to independent sums', async () => {
+  await settled();
+  const [[z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
+  const years = sql(`SELECT year FROM inventory_years WHERE county_id = ${z} ORDER BY year`).map(([y]) => +y);
+  assert.ok(years.length >= 2 && years.length <= 16, `${years.length} years`);
+  // Every rollup of the county wrong (as after a bulk load or a restore), then the rows the startup check
+  // queues, a county-wide one a year, older than a second so that the outbox poll takes them (no job is pushed).
+  sql(`UPDATE rollups r JOIN agencies a ON a.id = r.agency_id SET r.subtree_milli = r.subtree_milli + 7 WHERE a.county_id = ${z}`);
+  const log = path.join(VAR, 'log/worker.log');
+  const before = fs.statSync(log).size;
+  sql(`INSERT INTO outbox (county_id, year, agency_id, created_at)
+    SELECT county_id, year, NULL, NOW(3) - INTERVAL 2 SECOND FROM inventory_years WHERE county_id = ${z}`);
+  await settled();
+  for (const y of years) checkAll(y);
+  const tail = fs.readFileSync(log).subarray(before).toString();
+  assert.match(tail, new RegExp(`rollup county ${z} years ${years[0]}-${years.at(-1)} \\(${years.length}\\): ${years.length} change\\(s\\), full`),
+    'one transaction for all of them');
 });
 
 test('the review page shows the totals, the computed time and the counts', async () => {

@@ -139,6 +139,34 @@ static void test_full(struct db *db)
 	   "equal to the row from scratch (3,000, 30, two agencies: one in progress, one complete)");
 }
 
+/* The rows of one year of the test county's three agencies, as one number (computed_at aside). */
+static long long year_sum(struct db *db, int year)
+{
+	return q(db, "SELECT SUM(CRC32(CONCAT_WS('/', agency_id, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
+		     " n_agencies, n_unreported, n_in_progress, n_complete))) + COUNT(*) FROM rollups WHERE year = ? AND agency_id IN (?, ?, ?)",
+		 4, LL(year), r, c, d);
+}
+
+/* Several years in one statement (the poll's county-wide rows of one county): the rows one statement a year gives. */
+static void test_years(struct db *db)
+{
+	long long once = year_sum(db, y), next;
+
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at, claim) VALUES (?, ?, NULL, NOW(3), 'store-test-years'),"
+		 " (?, ? + 1, NULL, NOW(3), 'store-test-years')", 4, LL(TC), LL(y), LL(TC), LL(y)) > 0, "two years claimed together");
+	ok(q(db, "UPDATE rollups SET subtree_milli = 1 WHERE year = ? AND agency_id = ?", 2, LL(y), r) >= 0, "a rollup spoilt");
+	ok(store_rollup_agencies_claimed_years(db, TC, "store-test-years") == 0, "both years in one statement");
+	is_int(year_sum(db, y), once, "the first year: the rows its own statement gave");
+	next = year_sum(db, y + 1);
+	is_int(q(db, "SELECT COUNT(*) FROM rollups WHERE year = ? + 1 AND agency_id IN (?, ?, ?)", 4, LL(y), r, c, d), 3,
+	       "the second year: its three rows");
+	ok(store_rollup_agencies_all(db, TC, y + 1) == 0 && year_sum(db, y + 1) == next, "equal to its own statement's");
+	ok(store_rollup_agencies_claimed_years(db, TC, "store-test-none") == 0 && year_sum(db, y) == once,
+	   "a claim that holds nothing: nothing changes");
+	ok(q(db, "DELETE FROM rollups WHERE year = ? + 1 AND agency_id IN (?, ?, ?)", 4, LL(y), r, c, d) >= 0 &&
+	   q(db, "DELETE FROM outbox WHERE claim = 'store-test-years'", 0) >= 0, "(the second year without rollups again)");
+}
+
 /* Only the changed agency's ancestors, level by level, then the county from its 一級 agencies. */
 static void test_incremental(struct db *db)
 {
@@ -205,6 +233,20 @@ static void test_fill_and_pending(struct db *db)
 		if (pend[i].county == TC)
 			found |= 1 << (pend[i].year - y);
 	is_int(found & (3 << 5), 1 << 5, "the old one is pending, the new one not yet");
+	for (int i = 0; i < k; i++)
+		if (pend[i].county == TC && pend[i].year == y + 5)
+			ok(pend[i].county_wide, "a county-wide row: the full recompute");
+	for (int i = 1; i < k; i++)
+		if (pend[i].county < pend[i - 1].county || (pend[i].county == pend[i - 1].county && pend[i].year <= pend[i - 1].year))
+			found = -1;
+	ok(found >= 0, "by county and year (%d county-years)", k);
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 7, ?, NOW(3) - INTERVAL 2 SECOND)",
+	     3, LL(TC), LL(y), c) > 0 && store_rollup_pending(db, pend, 200, &k) == 0, "an agency's change two seconds old");
+	found = 0;
+	for (int i = 0; i < k; i++)
+		if (pend[i].county == TC && pend[i].year == y + 7)
+			found = pend[i].county_wide ? 2 : 1;
+	is_int(found, 1, "pending, not county-wide");
 	ok(store_rollup_pending(db, pend, 0, &k) == 0 && k == 0, "max 0: none");
 }
 
@@ -251,6 +293,7 @@ int main(void)
 	setup(&db);
 	test_claim(&db);
 	test_full(&db);
+	test_years(&db);
 	test_incremental(&db);
 	test_done(&db);
 	test_fill_and_pending(&db);
