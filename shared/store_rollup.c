@@ -169,9 +169,9 @@ int store_rollup_county_from_roots(struct db *db, int county, int year)
  * itself MariaDB sometimes read the whole agency_tree in its key's order
  * (every county's, 22 times the rows) to save the sort of the groups, and
  * took 210-390 ms for a county of 5,000 agencies where this takes 85-135
- * (issue 14, EXPLAIN / ANALYZE on bench/synthetic.sql).  ROLLUP_ALL_FROM(y)
- * joins the county's agencies (a), their subtrees (t, d) and the reports of
- * year y (r); ROLLUP_ALL_SUMS the columns after agency and year.
+ * (issue 14, EXPLAIN / ANALYZE on bench/synthetic.sql).  ROLLUP_ALL_TREE
+ * joins the county's agencies (a) and their subtrees (t, d), the caller the
+ * reports (r); ROLLUP_ALL_SUMS are the columns after agency and year.
  */
 #define ROLLUP_ALL_INTO "INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli," \
 	" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
@@ -219,27 +219,6 @@ int store_rollup_agencies_claimed_years(struct db *db, int county, const char *c
 		return -1;
 	db_bind_text(st, 0, claim);
 	db_bind_int(st, 1, county);
-	return db_exec(st);
-}
-
-int store_rollup_county_all(struct db *db, int county, int year)
-{
-	struct db_stmt *st = db_prepare(db,
-		"UPDATE county_rollups c JOIN (SELECT IFNULL(SUM(r.own_total_milli), 0) AS total,"
-		"  IFNULL(SUM(r.outsourced_total_milli), 0) AS outsourced, COUNT(*) AS n,"
-		"  SUM(r.id IS NULL) AS n0, SUM(r.filed <=> 0) AS n1, SUM(r.filed <=> 1) AS n2"
-		"  FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-		"  WHERE a.county_id = ? AND a.active = 1) s"
-		" SET c.total_milli = s.total, c.outsourced_milli = s.outsourced, c.n_agencies = s.n,"
-		" c.n_unreported = IFNULL(s.n0, 0), c.n_in_progress = IFNULL(s.n1, 0), c.n_complete = IFNULL(s.n2, 0), c.computed_at = NOW(3)"
-		" WHERE c.county_id = ? AND c.year = ?");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, county);
-	db_bind_int(st, 2, county);
-	db_bind_int(st, 3, year);
 	return db_exec(st);
 }
 

@@ -44,8 +44,6 @@ int store_rollup_county_from_roots(struct db *db, int county, int year);
 int store_rollup_agencies_all(struct db *db, int county, int year);
 /* The same for every year of the county that `claim` holds outbox rows of, in one statement. */
 int store_rollup_agencies_claimed_years(struct db *db, int county, const char *claim);
-/* The county's row from the reports of its active agencies, from scratch. */
-int store_rollup_county_all(struct db *db, int county, int year);
 /* Marks the rows `claim` holds done; *n is how many. */
 int store_rollup_done(struct db *db, const char *claim, long long *n);
 /* How long, in ms, the oldest row `claim` holds has waited (-1 when it holds none). */

@@ -1,4 +1,4 @@
-/* rollup.c: recomputes the precomputed totals of one county-year from the reports. */
+/* rollup.c: recomputes the precomputed totals of a county-year (or several of one county) from the reports. */
 #include <stdio.h>
 
 #include "jobs.h"
@@ -8,14 +8,15 @@
 #include "years.h"
 
 /*
- * DESIGN: one transaction per county-year, in READ COMMITTED.  The county's
+ * DESIGN: one transaction per county-year (or per several years of one
+ * county, which the poll takes together), in READ COMMITTED.  The county's
  * row in county_rollups is locked first, so two workers on the same
  * county-year take turns.  The pending outbox rows are then claimed (an
- * UPDATE, which also waits for a save still committing its row), every
- * rollup of the county-year is recomputed from the reports with one
- * aggregate over the closure table, the county total likewise, and the
- * claimed rows are marked done, and the county-year's quality figures are
- * asked for (quality_queue; a separate job computes them).  Nothing is added to a stored total, so a
+ * UPDATE, which also waits for a save still committing its row), the
+ * county-year's quality figures are asked for (quality_queue; a separate
+ * job computes them), every rollup of the county-year is recomputed from
+ * the reports with one aggregate over the closure table, the county total
+ * from its 一級 agencies' rollups, and the claimed rows are marked done.  Nothing is added to a stored total, so a
  * job run twice, or by two workers, computes the same figures; a worker
  * killed mid-job rolls back and leaves the rows pending for the next one.
  *
@@ -71,66 +72,76 @@ static int incremental(struct db *db, int county, int year, const char *claim)
 }
 
 /*
- * Locks the county-year and claims its pending outbox rows, inside a
- * transaction begun here: 1 claimed (the transaction stays open), 0 nothing
- * pending (committed), -1 failed (rolled back, logged).
+ * Locks the county-years (in the order given, ascending) and claims their
+ * pending outbox rows under one claim, inside a transaction begun here, and
+ * asks the quality job for every year that had any: how many rows were
+ * claimed (the transaction stays open), 0 nothing pending (committed), -1
+ * failed (rolled back, logged).
  */
-static int begin_claim(struct db *db, int county, int year, const char *claim)
+static long long begin_claim(struct db *db, int county, const int *years, int n, const char *claim)
 {
-	long long claimed;
+	long long claimed, total = 0;
 
-	if (store_rollup_county_row(db, county, year) || store_rollup_read_committed(db) || db_begin(db))
+	for (int i = 0; i < n; i++)
+		if (store_rollup_county_row(db, county, years[i]))
+			return error("rollup: %s", db->errstr);
+	if (store_rollup_read_committed(db) || db_begin(db))
 		return error("rollup: %s", db->errstr);
-	if (store_rollup_lock(db, county, year))
-		return fail(db, "lock");
-	if (store_rollup_claim(db, county, year, claim, &claimed))
-		return fail(db, "claim");
+	for (int i = 0; i < n; i++) {
+		if (store_rollup_lock(db, county, years[i]))
+			return fail(db, "lock");
+		if (store_rollup_claim(db, county, years[i], claim, &claimed))
+			return fail(db, "claim");
+		/*
+		 * The quality figures of the county-year are to be computed again (worker/quality_job.c):
+		 * recorded with the change, and first, before any rollups row: its row's foreign key takes a
+		 * shared lock on the county, which the web's agency edits lock before their agencies, while
+		 * the rollups rows lock their agencies; taken in that same order, the two cannot deadlock.
+		 */
+		if (claimed && store_quality_request(db, county, years[i]))
+			return fail(db, "quality request");
+		total += claimed;
+	}
 	/*
 	 * Nothing pending: another job or the poll already did this work (a job
 	 * pushed once per save finds it done when several saves came together).
 	 * The figures stand as they are; recomputing them would only cost time.
 	 */
-	if (claimed == 0) {
-		if (db_commit(db))
-			return fail(db, "commit");
-		return 0;
-	}
-	return 1;
+	if (!total && db_commit(db))
+		return fail(db, "commit");
+	return total;
 }
 
-int rollup_county_year(struct job_ctx *ctx, int county, int year)
+/*
+ * The rollups of n years of one county in one transaction.  One year takes
+ * the incremental path when it can; else every agency of the county, its
+ * own report and its subtree's, from scratch, in one aggregate for all the
+ * years (the subtrees joined once, not once a year); then each year's
+ * county row from its 一級 agencies' subtrees just computed (every agency is
+ * in exactly one, so this counts every active agency once without reading
+ * them all again: 15-20 ms of a 100 ms recompute of 5,000 agencies).
+ */
+static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n)
 {
 	struct db *db = ctx->db;
-	char claim[33];
+	char claim[33], what[48];
 	static unsigned long seq;
-	long long started = now_ms(), rows = 0, oldest = -1;
-	int inc;
+	long long started = now_ms(), rows = 0, oldest = -1, claimed;
+	int inc = 0;
 
 	snprintf(claim, sizeof(claim), "%.20s-%lu", ctx->worker_id, ++seq);
-	inc = begin_claim(db, county, year, claim);
-	if (inc <= 0)
-		return inc;
-	/*
-	 * The quality figures of the county-year are to be computed again (worker/quality_job.c):
-	 * recorded with the change, and first, before any rollups row: its row's foreign key takes a
-	 * shared lock on the county, which the web's agency edits lock before their agencies, while
-	 * the rollups rows lock their agencies; taken in that same order, the two cannot deadlock.
-	 */
-	if (store_quality_request(db, county, year))
-		return fail(db, "quality request");
-	inc = incremental(db, county, year, claim);
+	claimed = begin_claim(db, county, years, n, claim);
+	if (claimed <= 0)
+		return (int)claimed;
+	if (n == 1)
+		inc = incremental(db, county, years[0], claim);
 	if (inc < 0)
 		return fail(db, "incremental");
-	/*
-	 * Else every agency of the county, its own report and its subtree's, from scratch; then the
-	 * county from its 一級 agencies' subtrees just computed (every agency is in exactly one, so
-	 * this counts every active agency once, as store_rollup_county_all would by reading them all
-	 * again: 15-20 ms of a 100 ms recompute of 5,000 agencies).
-	 */
-	if (!inc && store_rollup_agencies_all(db, county, year))
+	if (!inc && (n == 1 ? store_rollup_agencies_all(db, county, years[0]) : store_rollup_agencies_claimed_years(db, county, claim)))
 		return fail(db, "agencies");
-	if (!inc && store_rollup_county_from_roots(db, county, year))
-		return fail(db, "county");
+	for (int i = 0; !inc && i < n; i++)
+		if (store_rollup_county_from_roots(db, county, years[i]))
+			return fail(db, "county");
 	if (store_rollup_done(db, claim, &rows))
 		return fail(db, "done");
 	/* How long the oldest change waited for its totals (the log feeds bench/); not worth failing the job for. */
@@ -138,11 +149,21 @@ int rollup_county_year(struct job_ctx *ctx, int county, int year)
 		oldest = -1;
 	if (db_commit(db))
 		return error("rollup: commit: %s", db->errstr);
-	/* Only wakes the quality worker: the request is in quality_queue, which it polls. */
-	job_push_quality(ctx->queue, county, year);
-	log_info("rollup county %d year %d: %lld change(s), %s, oldest waited %lld ms, took %lld ms",
-		 county, year, rows, inc ? "incremental" : "full", oldest, now_ms() - started);
+	/* Only wakes the quality worker: the requests are in quality_queue, which it polls. */
+	for (int i = 0; i < n; i++)
+		job_push_quality(ctx->queue, county, years[i]);
+	if (n == 1)
+		snprintf(what, sizeof(what), "year %d", years[0]);
+	else
+		snprintf(what, sizeof(what), "years %d-%d (%d)", years[0], years[n - 1], n);
+	log_info("rollup county %d %s: %lld change(s), %s, oldest waited %lld ms, took %lld ms",
+		 county, what, rows, inc ? "incremental" : "full", oldest, now_ms() - started);
 	return 0;
+}
+
+int rollup_county_year(struct job_ctx *ctx, int county, int year)
+{
+	return rollup_years(ctx, county, &year, 1);
 }
 
 /*
@@ -164,65 +185,12 @@ int job_rollup(struct job_ctx *ctx, const struct job *j)
 }
 
 /*
- * Several years of one county, each with a county-wide row pending (the
- * worker's start after a bulk load, a migration, an agency's move between
- * counties): one transaction and one aggregate for all of them
- * (store_rollup_agencies_claimed_years), the subtrees joined once instead
- * of once a year.  Their county rows are locked in year order, as a
- * one-year job locks its one, and their quality requests are recorded
- * before any rollups row (rollup_county_year says why).  0, or -1.
- */
-static int rollup_county_years(struct job_ctx *ctx, int county, const int *years, int n)
-{
-	struct db *db = ctx->db;
-	char claim[33];
-	static unsigned long seq;
-	long long started = now_ms(), rows = 0, oldest = -1, claimed, total = 0;
-
-	snprintf(claim, sizeof(claim), "%.20s-y%lu", ctx->worker_id, ++seq);
-	for (int i = 0; i < n; i++)
-		if (store_rollup_county_row(db, county, years[i]))
-			return error("rollup: %s", db->errstr);
-	if (store_rollup_read_committed(db) || db_begin(db))
-		return error("rollup: %s", db->errstr);
-	for (int i = 0; i < n; i++) {
-		if (store_rollup_lock(db, county, years[i]))
-			return fail(db, "lock");
-		if (store_rollup_claim(db, county, years[i], claim, &claimed))
-			return fail(db, "claim");
-		if (claimed && store_quality_request(db, county, years[i]))
-			return fail(db, "quality request");
-		total += claimed;
-	}
-	if (!total) {
-		/* Another worker did it meanwhile. */
-		if (db_commit(db))
-			return fail(db, "commit");
-		return 0;
-	}
-	if (store_rollup_agencies_claimed_years(db, county, claim))
-		return fail(db, "agencies");
-	for (int i = 0; i < n; i++)
-		if (store_rollup_county_from_roots(db, county, years[i]))
-			return fail(db, "county");
-	if (store_rollup_done(db, claim, &rows))
-		return fail(db, "done");
-	if (store_rollup_oldest_wait(db, claim, &oldest))
-		oldest = -1;
-	if (db_commit(db))
-		return error("rollup: commit: %s", db->errstr);
-	for (int i = 0; i < n; i++)
-		job_push_quality(ctx->queue, county, years[i]);
-	log_info("rollup county %d years %d-%d (%d): %lld change(s), full, oldest waited %lld ms, took %lld ms",
-		 county, years[0], years[n - 1], n, rows, oldest, now_ms() - started);
-	return 0;
-}
-
-/*
  * The outbox poll: county-years with work pending for more than a second
  * (so a job on its way through Redis goes first), by county and year.
- * Those of one county with a county-wide row go together
- * (rollup_county_years), the others one at a time.  Returns how many, or
+ * Several years of one county that each have a county-wide row pending
+ * (the worker's start after a bulk load, a migration, an agency's move
+ * between counties) go in one transaction (rollup_years), at most
+ * ROLLUP_YEARS_MAX; the others one at a time.  Returns how many, or
  * -1 when the database failed.
  */
 int rollup_poll(struct job_ctx *ctx)
@@ -238,7 +206,7 @@ int rollup_poll(struct job_ctx *ctx)
 		for (int j = i; j < n && k < ROLLUP_YEARS_MAX && pairs[j].county == pairs[i].county && pairs[j].county_wide; j++)
 			years[k++] = pairs[j].year;
 		if (k > 1) {
-			if (rollup_county_years(ctx, pairs[i].county, years, k))
+			if (rollup_years(ctx, pairs[i].county, years, k))
 				return -1;
 			i += k - 1;
 		} else if (rollup_county_year(ctx, pairs[i].county, pairs[i].year)) {
