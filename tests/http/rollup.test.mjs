@@ -85,6 +85,46 @@ test('county-wide rows of several years of one county: recomputed together by th
     'one transaction for all of them');
 });
 
+test('a worker killed inside a several-year job loses nothing and counts nothing twice', async () => {
+  await settled();
+  const [[z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
+  const years = sql(`SELECT year FROM inventory_years WHERE county_id = ${z} ORDER BY year`).map(([y]) => +y);
+  const last = years.at(-1);
+  const requests = () => sql(`SELECT IFNULL(SUM(requests), 0) FROM quality_queue WHERE county_id = ${z}`)[0][0];
+  // Hold the last year's county row: the job locks the years in order, so it is caught holding
+  // the others, their claims and their quality requests.
+  const holder = spawn('mariadb', ['--no-defaults', `--socket=${path.join(VAR, 'run/mysql.sock')}`, '-ucityinv', `-p${dbSecret()}`, 'cityinv'],
+    { stdio: ['pipe', 'ignore', 'ignore'] });
+  holder.stdin.write(`BEGIN; SELECT * FROM county_rollups WHERE county_id = ${z} AND year = ${last} FOR UPDATE; SELECT SLEEP(120); COMMIT;\n`);
+  holder.stdin.end();
+  let asked;
+  try {
+    const root = (q) => stack('sql-root', '-N', '-B', '-e', q).trim();
+    const hid = await waitFor('the lock to be held', () => root("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(120)%'"));
+    sql(`UPDATE rollups r JOIN agencies a ON a.id = r.agency_id SET r.subtree_milli = r.subtree_milli + 11 WHERE a.county_id = ${z}`);
+    asked = requests();
+    sql(`INSERT INTO outbox (county_id, year, agency_id, created_at)
+      SELECT county_id, year, NULL, NOW(3) - INTERVAL 2 SECOND FROM inventory_years WHERE county_id = ${z}`);
+    await waitFor('the worker to wait for the lock', () => root("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'") !== '0', 30000);
+    stack('kill-service', 'worker', 'KILL');
+    root(`KILL ${hid}`);
+    await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
+  } finally {
+    if (holder.exitCode === null) holder.kill('SIGKILL');
+  }
+  await waitFor('the killed job rolled back', () => sql(`SELECT COUNT(*) FROM outbox WHERE county_id = ${z} AND done_at IS NULL
+    AND claim IS NULL AND agency_id IS NULL`)[0][0] === String(years.length), 15000);
+  assert.equal(requests(), asked, 'its quality requests rolled back with it');
+  const log = path.join(VAR, 'log/worker.log');
+  const before = fs.statSync(log).size;
+  stack('start-service', 'worker');
+  await settled();
+  for (const y of years) checkAll(y);
+  assert.equal(Number(requests()), Number(asked) + years.length, 'one quality request a year, once');
+  assert.match(fs.readFileSync(log).subarray(before).toString(), new RegExp(`rollup county ${z} years ${years[0]}-${last} `),
+    'done again by one job after the restart');
+});
+
 test('the review page shows the totals, the computed time and the counts', async () => {
   const c = await login('Z', '371000000A');
   const r = await c.get('/review?year=2020');
