@@ -62,7 +62,7 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
 }
 
 /*
- * The stamp's parts after served, found and county, as the columns stamp_cols
+ * The stamp's parts after served and found, as the columns stamp_cols
  * reads, for the county-year row `iy` (inventory_years: served when it is
  * there, and its lock) and its quality_queue row `qq` (STAMP_JOINS): the
  * newest outbox row (every change queues one: a save, a move, a rename, the
@@ -81,16 +81,15 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
 #define STAMP_JOINS(c) " LEFT JOIN inventory_years iy ON iy.county_id = " c " AND iy.year = ?" \
 	" LEFT JOIN quality_queue qq ON qq.county_id = iy.county_id AND qq.year = iy.year"
 
-/* The stamp's columns of the current row from column c on (served, found, county, then STAMP_COLS): found. */
+/* The stamp's columns of the current row from column c on (served, found, then STAMP_COLS): found. */
 static int stamp_cols(struct db_stmt *st, int c, struct store_review_stamp *out)
 {
 	out->served = (int)db_col_int(st, c);
-	out->county_id = db_col_int(st, c + 2);
-	out->last_outbox = db_col_int(st, c + 3);
-	out->rollups = db_col_int(st, c + 4);
-	out->quality_runs = db_col_int(st, c + 5);
-	out->lock_id = db_col_int(st, c + 6);
-	out->quality_pending = db_col_int(st, c + 7) > 0;
+	out->last_outbox = db_col_int(st, c + 2);
+	out->rollups = db_col_int(st, c + 3);
+	out->quality_runs = db_col_int(st, c + 4);
+	out->lock_id = db_col_int(st, c + 5);
+	out->quality_pending = db_col_int(st, c + 6) > 0;
 	return (int)db_col_int(st, c + 1);
 }
 
@@ -115,7 +114,7 @@ int store_review_stamp(struct db *db, int county_id, long long agency_id, int ye
 {
 	/* An agency of another county is no agency here: the page refuses it alike (404). */
 	struct db_stmt *st = db_prepare(db,
-		"SELECT iy.year IS NOT NULL, a.id IS NOT NULL, ?," STAMP_COLS
+		"SELECT iy.year IS NOT NULL, a.id IS NOT NULL," STAMP_COLS
 		" FROM (SELECT 1) one" STAMP_JOINS("?")
 		" LEFT JOIN agencies a ON a.id = ? AND a.county_id = ?");
 
@@ -123,10 +122,9 @@ int store_review_stamp(struct db *db, int county_id, long long agency_id, int ye
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, county_id);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, agency_id);
-	db_bind_int(st, 4, county_id);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, agency_id);
+	db_bind_int(st, 3, county_id);
 	return stamp_read(st, out);
 }
 
@@ -134,14 +132,13 @@ int store_review_stamp_county(struct db *db, int county_id, int year, struct sto
 {
 	/* A year the county does not have: no inventory_years row, every part empty (and not served). */
 	struct db_stmt *st = db_prepare(db,
-		"SELECT iy.year IS NOT NULL, 1, ?," STAMP_COLS " FROM (SELECT 1) one" STAMP_JOINS("?"));
+		"SELECT iy.year IS NOT NULL, 1," STAMP_COLS " FROM (SELECT 1) one" STAMP_JOINS("?"));
 
 	out->served = 0;
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, county_id);
-	db_bind_int(st, 2, year);
+	db_bind_int(st, 1, year);
 	return stamp_read(st, out) < 0 ? -1 : 0;
 }
 
@@ -151,7 +148,7 @@ int store_review_session(struct db *db, const char *token, long long agency_id, 
 	/* The stamp is the account's county's: sa, the agency named (or the account's own), only within it. */
 	struct db_stmt *st = db_prepare(db,
 		"SELECT " STORE_SESSION_COLS ", iy.year IS NOT NULL,"
-		" IF(? = 0 AND a.kind = 'team', 1, sa.id IS NOT NULL), IFNULL(a.county_id, 0)," STAMP_COLS
+		" IF(? = 0 AND a.kind = 'team', 1, sa.id IS NOT NULL)," STAMP_COLS
 		STORE_SESSION_FROM
 		" LEFT JOIN agencies sa ON sa.id = IF(? = 0, a.agency_id, ?) AND sa.county_id = a.county_id"
 		STAMP_JOINS("a.county_id")

@@ -41,7 +41,6 @@ int store_review_agency(struct db *db, long long agency_id, struct store_review_
  */
 struct store_review_stamp {
 	int served;
-	long long county_id;                /* the county the stamp is of */
 	long long last_outbox;
 	long long rollups;                  /* quality_queue.requests: one a rollup that changed something */
 	long long quality_runs;             /* quality_queue.runs: one a quality run that wrote figures */

@@ -4,7 +4,6 @@
 #include <zlib.h>
 
 #include "compress.h"
-#include "util.h"
 
 /*
  * DESIGN: a review page of 200 subordinates is 200 KB of HTML, and the same

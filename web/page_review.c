@@ -97,8 +97,8 @@ static int stamp_of(struct request *req, long long agency, int year, char *out, 
 	*locked = st.lock_id != 0;
 	if (quality_pending)
 		*quality_pending = st.quality_pending;
-	snprintf(out, size, "%lld/%lld/%lld/%lld/%lld/%d", st.county_id, st.last_outbox, st.rollups, st.quality_runs, st.lock_id,
-		 st.quality_pending);
+	/* The viewer's county's (the cache is per viewer, so the county is the same in every stamp compared). */
+	snprintf(out, size, "%lld/%lld/%lld/%lld/%d", st.last_outbox, st.rollups, st.quality_runs, st.lock_id, st.quality_pending);
 	return found;
 }
 
