@@ -17,10 +17,12 @@ int store_account_find_login(struct db *db, const char *login, const char *lette
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.id, a.password_hash, a.locked_until IS NOT NULL AND a.locked_until > NOW(), a.must_change_password"
-		" FROM accounts a LEFT JOIN agencies g ON g.id = a.agency_id"
+		" FROM accounts a LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN counties k ON k.id = a.county_id"
 		/* One row of the key (county_key, login): the county's by its letter, the admins' under 0. */
 		" WHERE a.county_key = IF(? = '', 0, (SELECT c.id FROM counties c WHERE c.letter = ?)) AND a.login = ?"
-		" AND (? <> '' OR a.kind = 'admin') AND a.active = 1 AND (g.id IS NULL OR g.active = 1)");
+		" AND (? <> '' OR a.kind = 'admin') AND a.active = 1 AND a.admin_locked = 0 AND (g.id IS NULL OR g.active = 1)"
+		/* A county the platform does not host (any more) has no logins. */
+		" AND (k.id IS NULL OR k.hosted = 1)");
 	int r;
 
 	if (!st)

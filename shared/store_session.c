@@ -114,6 +114,16 @@ int store_session_delete_agency(struct db *db, long long agency_id)
 	return db_exec(st);
 }
 
+int store_session_delete_county(struct db *db, int county_id)
+{
+	struct db_stmt *st = db_prepare(db, "DELETE s FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.county_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	return db_exec(st);
+}
+
 int store_session_count_failure(struct db *db, long long account_id, int *locked)
 {
 	struct db_stmt *st = db_prepare(db,

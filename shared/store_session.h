@@ -23,7 +23,7 @@ struct store_session {
 	char login[41];
 	char csrf[65];
 	int must_change_password;
-	const char *agency_name;    /* "" unless an agency account (caller's arena) */
+	const char *agency_name;    /* an agency account's agency, a team or admin account's person; "" none (caller's arena) */
 	char county_name[65];       /* "" for the admin */
 	int has_contact;            /* the agency's contact name, email and phone are there */
 	int stale;                  /* last seen over a minute ago: store_session_touch() it */
@@ -45,14 +45,15 @@ int store_session_find_factors(struct db *db, const char *token, struct arena *a
  * and its condition (one parameter, the token, the statement's last).
  */
 #define STORE_SESSION_COLS "a.id, a.kind, IFNULL(a.county_id, 0), IFNULL(a.agency_id, 0), a.login, s.csrf," \
-	" a.must_change_password, IFNULL(g.name, ''), IFNULL(c.name, '')," \
+	" a.must_change_password, IFNULL(g.name, IFNULL(a.display_name, '')), IFNULL(c.name, '')," \
 	" g.contact_name IS NOT NULL AND g.contact_email IS NOT NULL AND g.contact_phone IS NOT NULL," \
 	" s.last_seen_at < NOW() - INTERVAL 1 MINUTE"
 #define STORE_SESSION_NCOLS 11
 #define STORE_SESSION_FROM " FROM sessions s JOIN accounts a ON a.id = s.account_id" \
 	" LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN counties c ON c.id = a.county_id"
 #define STORE_SESSION_WHERE " WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.expires_at > NOW()" \
-	" AND s.last_seen_at > NOW() - INTERVAL 30 MINUTE AND a.active = 1 AND (g.id IS NULL OR g.active = 1)"
+	" AND s.last_seen_at > NOW() - INTERVAL 30 MINUTE AND a.active = 1 AND a.admin_locked = 0" \
+	" AND (g.id IS NULL OR g.active = 1) AND (c.id IS NULL OR c.hosted = 1)"
 /* Reads those columns of the current row (agency_name in a). */
 void store_session_read(struct db_stmt *st, struct arena *a, struct store_session *out);
 
@@ -73,6 +74,9 @@ int store_session_delete_account(struct db *db, long long account_id);
 
 /* Ends every session of agency_id's account (the agency deactivated).  0 / -1. */
 int store_session_delete_agency(struct db *db, long long agency_id);
+
+/* Ends every session of every account of county_id (the platform stops hosting it).  0 / -1. */
+int store_session_delete_county(struct db *db, int county_id);
 
 /*
  * The lockout shared by login and 變更密碼: LOCK_FAILURES failed attempts

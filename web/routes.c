@@ -87,6 +87,23 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_ADMIN_CONTENT]  = { "/admin/content",  GET_HEAD, ROLE_ADMIN, ROUTE_CSRF, page_admin_content, &admin_content_in },
 	[PAGE_ADMIN_CONTENT_SAVE] = { "/admin/content", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_content_save, &admin_content_save_in, "save" },
 	[PAGE_ADMIN_CONTENT_DELETE] = { "/admin/content", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_content_delete, &admin_content_delete_in, "delete" },
+	[PAGE_ADMIN]          = { "/admin",          GET_HEAD, ROLE_ADMIN, 0, page_admin, &admin_in },
+	[PAGE_ADMIN_HOST]     = { "/admin",          METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_host, &admin_host_in, "host" },
+	[PAGE_ADMIN_UNHOST]   = { "/admin",          METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_unhost, &admin_host_in, "unhost" },
+	[PAGE_ADMIN_AUDIT]    = { "/admin/audit",    GET_HEAD, ROLE_ADMIN, 0, page_admin_audit },
+	[PAGE_ADMIN_ACCOUNTS] = { "/admin/accounts", GET_HEAD, ROLE_ADMIN, 0, page_admin_accounts, &admin_accounts_in },
+	[PAGE_ADMIN_ACCOUNT_CREATE] = { "/admin/accounts", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_account_create,
+					&admin_account_create_in, "create" },
+	[PAGE_ADMIN_ACCOUNT_RESET] = { "/admin/accounts", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_account_reset,
+				       &admin_account_in, "reset" },
+	[PAGE_ADMIN_ACCOUNT_LOCK] = { "/admin/accounts", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_account_lock,
+				      &admin_account_in, "lock" },
+	[PAGE_ADMIN_ACCOUNT_UNLOCK] = { "/admin/accounts", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_account_unlock,
+					&admin_account_in, "unlock" },
+	[PAGE_ADMIN_ACCOUNT_DEACTIVATE] = { "/admin/accounts", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_account_deactivate,
+					    &admin_account_in, "deactivate" },
+	[PAGE_ADMIN_ACCOUNT_REACTIVATE] = { "/admin/accounts", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_account_reactivate,
+					    &admin_account_in, "reactivate" },
 };
 
 int routes_unavailable(struct request *req, const char *what)

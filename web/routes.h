@@ -79,6 +79,17 @@ enum page {
 	PAGE_ADMIN_CONTENT,
 	PAGE_ADMIN_CONTENT_SAVE,
 	PAGE_ADMIN_CONTENT_DELETE,
+	PAGE_ADMIN,
+	PAGE_ADMIN_HOST,
+	PAGE_ADMIN_UNHOST,
+	PAGE_ADMIN_AUDIT,
+	PAGE_ADMIN_ACCOUNTS,
+	PAGE_ADMIN_ACCOUNT_CREATE,
+	PAGE_ADMIN_ACCOUNT_RESET,
+	PAGE_ADMIN_ACCOUNT_LOCK,
+	PAGE_ADMIN_ACCOUNT_UNLOCK,
+	PAGE_ADMIN_ACCOUNT_DEACTIVATE,
+	PAGE_ADMIN_ACCOUNT_REACTIVATE,
 	PAGE__MAX
 };
 
@@ -196,6 +207,20 @@ int page_admin_content(struct request *req);
 int page_admin_content_save(struct request *req);
 int page_admin_content_delete(struct request *req);
 extern const struct form_decl admin_content_in, admin_content_save_in, admin_content_delete_in;
+/* page_admin.c, page_admin_accounts.c: the platform operator's console. */
+int page_admin(struct request *req);
+int page_admin_host(struct request *req);
+int page_admin_unhost(struct request *req);
+int page_admin_audit(struct request *req);
+int page_admin_accounts(struct request *req);
+int page_admin_account_create(struct request *req);
+int page_admin_account_reset(struct request *req);
+int page_admin_account_lock(struct request *req);
+int page_admin_account_unlock(struct request *req);
+int page_admin_account_deactivate(struct request *req);
+int page_admin_account_reactivate(struct request *req);
+extern const struct form_decl admin_in, admin_host_in, admin_accounts_in, admin_account_create_in,
+	admin_account_in;
 
 /* Wakes an export worker for export <id>; when Redis is down the export worker's poll finds the row anyway. */
 void export_push(struct request *req, long long id);

@@ -40,9 +40,10 @@ static struct session *session_of(struct request *req, const struct store_sessio
 	if (s->kind == ACCOUNT_AGENCY)
 		s->display_name = row->agency_name;
 	else if (s->kind == ACCOUNT_TEAM)
-		s->display_name = arena_printf(&req->arena, "%s盤查小組", s->county_name);
+		s->display_name = arena_printf(&req->arena, "%s盤查小組%s%s", s->county_name, *row->agency_name ? "　" : "",
+					       row->agency_name);
 	else
-		s->display_name = "平台管理者";
+		s->display_name = *row->agency_name ? arena_printf(&req->arena, "平台管理者　%s", row->agency_name) : "平台管理者";
 	return s;
 }
 

@@ -14,6 +14,7 @@
 #include "nonagency.h"
 #include "password.h"
 #include "quality.h"
+#include "store_console.h"
 #include "store_factor.h"
 #include "store_schema.h"
 #include "strbuf.h"
@@ -511,12 +512,45 @@ static int cmd_hash_password(void)
 	return 0;
 }
 
+/*
+ * A platform admin account with a one-time password, printed once (changed
+ * at first login): the first admin of a new deployment, after which the
+ * console (/admin/accounts) makes the others.  Audited as the console's.
+ */
+static int cmd_add_admin(struct db *db, const char *login, const char *name)
+{
+	char pw[13], hash[PASSWORD_HASH_MAX];
+	long long id = 0;
+	int r;
+
+	if (!store_console_login_ok(login))
+		return error("add-admin: a login is 2 to 40 ASCII letters, digits and . _ -, from a letter or a digit");
+	if (!*name || strlen(name) > 150)
+		return error("add-admin: give the person's name (at most 50 characters)");
+	if (password_onetime(pw) || password_hash(pw, 12, hash))
+		return error("add-admin: no password could be made");
+	if (db_begin(db))
+		return error("add-admin: %s", db->errstr);
+	r = store_console_add_account(db, 0, login, name, hash, 0, &id);
+	if (r == 0) {
+		db_rollback(db);
+		return error("add-admin: an admin account %s exists already", login);
+	}
+	if (r < 0 || store_console_audit(db, 0, 0, id, "建立帳號", login, "cityinv-admin") || db_commit(db)) {
+		db_rollback(db);
+		return error("add-admin: %s", db->errstr);
+	}
+	printf("admin %s created; one-time password (shown once, changed at first login): %s\n", login, pw);
+	return 0;
+}
+
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: cityinv-admin [-c FILE] migrate | demo | hash-password\n"
+	fprintf(stderr, "usage: cityinv-admin [-c FILE] migrate | demo | hash-password | add-admin LOGIN NAME\n"
 		"  migrate        apply the migrations not yet applied\n"
 		"  demo           load the demo data (never on a production database)\n"
-		"  hash-password  print the argon2id hash of the password on standard input\n");
+		"  hash-password  print the argon2id hash of the password on standard input\n"
+		"  add-admin      a platform admin account with a one-time password (the first one; the console makes the rest)\n");
 	exit(2);
 }
 
@@ -536,9 +570,11 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc - 1)
+	if (optind >= argc)
 		usage();
 	cmd = argv[optind];
+	if (optind != argc - 1 && !(optind == argc - 3 && !strcmp(cmd, "add-admin")))
+		usage();
 	if (!strcmp(cmd, "hash-password"))
 		return cmd_hash_password() ? 1 : 0;
 	if (!path)
@@ -553,6 +589,8 @@ int main(int argc, char **argv)
 		rc = cmd_migrate(&db, &cfg);
 	else if (!strcmp(cmd, "demo"))
 		rc = cmd_demo(&db, &cfg);
+	else if (!strcmp(cmd, "add-admin") && optind == argc - 3)
+		rc = cmd_add_admin(&db, argv[optind + 1], argv[optind + 2]);
 	else
 		usage();
 	db_release(&db);

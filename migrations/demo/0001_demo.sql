@@ -34,3 +34,6 @@ INSERT IGNORE INTO accounts (kind, county_id, agency_id, login, password_hash, m
   SELECT 'team', id, NULL, 'TEAM', '$argon2id$v=19$m=19456,t=2,p=1$y2XFpkLS6xs/OdaCTN6S4Q$ny/alcjw79qY2mXUfFyIMOC1dKAtjh3KPix7/fHiTOI', 0 FROM counties WHERE letter IN ('Z', 'W');
 INSERT IGNORE INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
   VALUES ('admin', NULL, NULL, 'admin', '$argon2id$v=19$m=19456,t=2,p=1$y2XFpkLS6xs/OdaCTN6S4Q$ny/alcjw79qY2mXUfFyIMOC1dKAtjh3KPix7/fHiTOI', 0);
+
+-- The two demo counties are hosted (once: an admin who stops hosting one is not overruled).
+UPDATE counties SET hosted = 1, hosted_at = NOW() WHERE letter IN ('Z', 'W') AND hosted_at IS NULL;
