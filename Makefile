@@ -60,7 +60,7 @@ WEB_OBJ += $(O)/web/compress.o
 # The team's validation board (issue 13).
 WEB_OBJ += $(O)/web/page_board.o
 # The platform operator's console (issue 15).
-WEB_OBJ += $(O)/web/page_admin.o $(O)/web/page_admin_accounts.o
+WEB_OBJ += $(O)/web/page_admin.o $(O)/web/page_admin_accounts.o $(O)/web/page_admin_factors.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o export_charts.o export_notes.o)
 # The validation board's run and its workbook (issue 13).
 WORKER_OBJ += $(O)/worker/board.o $(O)/worker/export_board.o

@@ -246,3 +246,47 @@ int store_console_audit_lines(struct db *db, int (*each)(void *ctx, const struct
 	db_reset(st);
 	return r < 0 ? -1 : 0;
 }
+
+int store_console_factors(struct db *db, const char *category, int year,
+			  int (*each)(void *ctx, const struct store_console_factor *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT fkey, category, scope, gas, unit, value, source, confidence, IFNULL(ci_source, ''),"
+		" DATE_FORMAT(updated_at, '%Y-%m-%d'), IFNULL(valid_from, 0), IFNULL(valid_to, 0),"
+		" ci_lower_milli IS NOT NULL AND ci_upper_milli IS NOT NULL, IFNULL(ci_lower_milli, 0), IFNULL(ci_upper_milli, 0)"
+		" FROM factors WHERE (? = '' OR category = ?)"
+		" AND (? = 0 OR ((valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)))"
+		" ORDER BY category, fkey");
+	struct store_console_factor row;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, category);
+	db_bind_text(st, 1, category);
+	for (int i = 2; i < 5; i++)
+		db_bind_int(st, i, year);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		row.key = db_col_text(st, 0, NULL);
+		row.category = db_col_text(st, 1, NULL);
+		row.scope = db_col_text(st, 2, NULL);
+		row.gas = db_col_text(st, 3, NULL);
+		row.unit = db_col_text(st, 4, NULL);
+		row.value = db_col_text(st, 5, NULL);
+		row.source = db_col_text(st, 6, NULL);
+		row.confidence = db_col_text(st, 7, NULL);
+		row.ci_source = db_col_text(st, 8, NULL);
+		row.updated_at = db_col_text(st, 9, NULL);
+		row.valid_from = (int)db_col_int(st, 10);
+		row.valid_to = (int)db_col_int(st, 11);
+		row.has_ci = (int)db_col_int(st, 12);
+		row.ci_lower_milli = (int)db_col_int(st, 13);
+		row.ci_upper_milli = (int)db_col_int(st, 14);
+		if (each(ctx, &row))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}

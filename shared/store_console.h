@@ -94,4 +94,18 @@ struct store_console_audit_line {
 int store_console_audit_lines(struct db *db, int (*each)(void *ctx, const struct store_console_audit_line *row),
 			      void *ctx);
 
+/* A factor as the console's factor table shows it. */
+struct store_console_factor {
+	const char *key, *category, *scope, *gas, *unit, *value, *source, *confidence, *ci_source, *updated_at;
+	int valid_from, valid_to;          /* 0: open */
+	int has_ci, ci_lower_milli, ci_upper_milli;
+};
+
+/*
+ * The factors of `category` ("" every one) in force in `year` (0 every
+ * year), by category and key, each to each(ctx, row): 0 / -1.
+ */
+int store_console_factors(struct db *db, const char *category, int year,
+			  int (*each)(void *ctx, const struct store_console_factor *row), void *ctx);
+
 #endif

@@ -97,6 +97,7 @@ static void login_box(struct request *req)
 		if (s->kind == ACCOUNT_ADMIN)
 			html(o, "<li><a href=\"/admin\">平台管理</a></li>"
 				"<li><a href=\"/admin/accounts\">平台管理者帳號</a></li>"
+				"<li><a href=\"/admin/factors\">係數表</a></li>"
 				"<li><a href=\"/admin/audit\">管理紀錄</a></li>"
 				"<li><a href=\"/admin/content\">網站內容管理</a></li>");
 		html(o, "<li><a href=\"/password\">變更密碼</a></li></ul>"

@@ -89,7 +89,8 @@ static int counties_page(struct request *req, const char *flash, const char *ref
 
 	layout_begin(req, "平台管理", "平台管理");
 	html(o, "<h1>平台管理：託管縣市</h1>"
-		"<p class=\"muted\"><a href=\"/admin/accounts\">平台管理者帳號</a>｜<a href=\"/admin/audit\">管理紀錄</a>｜"
+		"<p class=\"muted\"><a href=\"/admin/accounts\">平台管理者帳號</a>｜<a href=\"/admin/factors\">係數表</a>｜"
+		"<a href=\"/admin/audit\">管理紀錄</a>｜"
 		"<a href=\"/admin/content\">網站內容管理</a></p>"
 		"<p>縣市加入平台：先「開始託管」，再為盤查小組成員建立個人帳號（一次性密碼，首次登入須變更）。"
 		"停止託管的縣市無法登入，資料保留。</p>");

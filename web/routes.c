@@ -104,6 +104,7 @@ static const struct route routes[PAGE__MAX] = {
 					    &admin_account_in, "deactivate" },
 	[PAGE_ADMIN_ACCOUNT_REACTIVATE] = { "/admin/accounts", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_account_reactivate,
 					    &admin_account_in, "reactivate" },
+	[PAGE_ADMIN_FACTORS]  = { "/admin/factors",  GET_HEAD, ROLE_ADMIN, 0, page_admin_factors, &admin_factors_in },
 };
 
 int routes_unavailable(struct request *req, const char *what)

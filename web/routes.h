@@ -90,6 +90,7 @@ enum page {
 	PAGE_ADMIN_ACCOUNT_UNLOCK,
 	PAGE_ADMIN_ACCOUNT_DEACTIVATE,
 	PAGE_ADMIN_ACCOUNT_REACTIVATE,
+	PAGE_ADMIN_FACTORS,
 	PAGE__MAX
 };
 
@@ -219,8 +220,9 @@ int page_admin_account_lock(struct request *req);
 int page_admin_account_unlock(struct request *req);
 int page_admin_account_deactivate(struct request *req);
 int page_admin_account_reactivate(struct request *req);
+int page_admin_factors(struct request *req);
 extern const struct form_decl admin_in, admin_host_in, admin_accounts_in, admin_account_create_in,
-	admin_account_in;
+	admin_account_in, admin_factors_in;
 
 /* Wakes an export worker for export <id>; when Redis is down the export worker's poll finds the row anyway. */
 void export_push(struct request *req, long long id);

@@ -58,6 +58,9 @@ test('the admin onboards 屏東縣 and its team member logs in, changes the pass
   await admin.locator('#accounts').getByText(LOGIN).waitFor();
   await admin.locator('#accounts').getByText('待變更密碼').waitFor();
   await checkA11y(admin, '盤查小組帳號 with a one-time password');
+  await admin.goto(BASE + '/admin/factors?category=electricity&year=2025');
+  await admin.locator('#factors').getByText('elec_grid_2025_industry').waitFor();
+  await checkA11y(admin, '係數表');
   await admin.goto(BASE + '/admin/audit');
   await admin.locator('#console-audit').getByText('建立帳號').first().waitFor();
   await checkA11y(admin, '管理紀錄');

@@ -31,7 +31,7 @@ async function act(admin, path, form) {
 }
 
 const ROUTES = [
-  ['GET', '/admin'], ['GET', '/admin/audit'], ['GET', '/admin/accounts'], ['GET', `/admin/accounts?county=${LETTER}`],
+  ['GET', '/admin'], ['GET', '/admin/audit'], ['GET', '/admin/factors'], ['GET', '/admin/accounts'], ['GET', `/admin/accounts?county=${LETTER}`],
   ['POST', '/admin', { action: 'host', county: LETTER }], ['POST', '/admin', { action: 'unhost', county: LETTER, confirm: '1' }],
   ...['create', 'reset', 'lock', 'unlock', 'deactivate', 'reactivate'].map((action) =>
     ['POST', '/admin/accounts', { action, county: LETTER, account: '1', login: `nope${TAG}`, name: '不該建立' }]),
@@ -309,4 +309,47 @@ test('two admins lock each other at once, five times: never both, and the platfo
     sql(`UPDATE accounts SET admin_locked = 0 WHERE id = ${demo}`);
     sql(`UPDATE accounts SET active = 0 WHERE id IN (${made[0].id}, ${made[1].id})`);
   }
+});
+
+test('係數表: every factor as the calculation reads it, by category and year; a bad year is refused beside its field', async () => {
+  const admin = await loginAs('', 'admin');
+  const rows = (html) => [...html.matchAll(/<tr><td><code>([^<]+)<\/code><\/td>/g)].map((m) => m[1]);
+  const all = await admin.get('/admin/factors');
+  assert.equal(all.status, 200);
+  assert.deepEqual(rows(all.text), sql('SELECT fkey FROM factors ORDER BY category, fkey').map((r) => r[0]), 'every factor, by category and key');
+
+  const elec = await admin.get('/admin/factors?category=electricity&year=2025');
+  const want = sql(`SELECT fkey, value, unit, confidence FROM factors WHERE category = 'electricity'
+    AND (valid_from IS NULL OR valid_from <= 2025) AND (valid_to IS NULL OR valid_to >= 2025) ORDER BY fkey`);
+  assert.deepEqual(rows(elec.text), want.map((r) => r[0]), '2025\'s electricity factors');
+  const variants = want.filter(([key]) => key.startsWith('elec_grid_2025'));
+  assert.equal(variants.length, 3, 'the announced variants of 2025');
+  for (const [key, value, unit] of variants) {
+    const row = elec.text.match(new RegExp(`<code>${key}</code>[\\s\\S]*?</tr>`))[0];
+    assert.match(row, new RegExp(`<td class="num">${value.replace('.', '\\.')}</td><td>${unit}</td><td>2025</td>`), key);
+    assert.match(row, /正式公告/, `${key}: official`);
+  }
+  assert.match(elec.text, /<option value="electricity" selected>電力排碳係數<\/option>/);
+  assert.match(elec.text, /非政策用的排放係數/);
+
+  // A provisional heat value says 暫用; a factor with an interval shows it, one without says 未評估.
+  const heat = await admin.get('/admin/factors?category=heat_value&year=2024');
+  const prov = heat.text.match(/<code>lhv113_provisional_gasoline_per_L<\/code>[\s\S]*?<\/tr>/)[0];
+  assert.match(prov, /<span class="status s1">暫用<\/span>/);
+  const [[ciKey, lo, hi]] = sql('SELECT fkey, ci_lower_milli, ci_upper_milli FROM factors WHERE ci_lower_milli IS NOT NULL AND ci_lower_milli = ci_upper_milli ORDER BY fkey LIMIT 1');
+  const ci = (await admin.get('/admin/factors')).text.match(new RegExp(`<code>${ciKey}</code>[\\s\\S]*?</tr>`))[0];
+  assert.match(ci, new RegExp(`±${Math.floor(lo / 1000)}\\.${String(lo % 1000).padStart(3, '0')} %`), `${ciKey}: ±${lo} / ${hi}`);
+  const [[noCi]] = sql('SELECT fkey FROM factors WHERE ci_lower_milli IS NULL ORDER BY fkey LIMIT 1');
+  assert.match((await admin.get('/admin/factors')).text.match(new RegExp(`<code>${noCi}</code>[\\s\\S]*?</tr>`))[0], /未評估/);
+
+  for (const bad of ['1800', 'abc', '2020.5', '9'.repeat(20)]) {
+    const r = await admin.get(`/admin/factors?year=${bad}`);
+    assert.equal(r.status, 200, bad);
+    assert.match(r.text, /id="f-year"[^>]*aria-invalid="true"/, `${bad}: marked`);
+    assert.match(r.text, /年度須為 1990 至 2100 的西元年/);
+    assert.equal(rows(r.text).length, Number(q1('SELECT COUNT(*) FROM factors')), `${bad}: every year listed`);
+  }
+  const none = await admin.get('/admin/factors?category=conversion&year=1990');
+  assert.match(none.text, /沒有符合的係數|<code>/);
+  assert.equal((await admin.get('/admin/factors?category=nope')).status, 200, 'an unknown category lists every one');
 });
