@@ -34,6 +34,8 @@ SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o 
 	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o nonagency_methods.o inventory_data.o report_status.o)
 # The data-quality grade and uncertainty (issue 13; sqrtl needs libm).
 SHARED_OBJ += $(O)/shared/quality.o
+# The calculation's reference table read from the database (web and worker; factor day).
+SHARED_OBJ += $(O)/shared/factor_table.o
 LIBS_M = -lm
 # The validation board's rules (issue 13).
 SHARED_OBJ += $(O)/shared/board_rules.o
@@ -50,7 +52,7 @@ WEB_OBJ += $(addprefix $(O)/web/, page_home.o page_info.o page_public.o page_adm
 # The login pages, and the team's years (and their 年度鎖定) and accounts pages.
 WEB_OBJ += $(addprefix $(O)/web/, page_login.o page_team_years.o page_year_lock.o page_team_accounts.o)
 # The report form's page (issue 11: split from page_report.c).
-WEB_OBJ += $(O)/web/report_form.o $(O)/web/report_figures.o $(O)/web/report_post.o
+WEB_OBJ += $(O)/web/report_form.o $(O)/web/report_figures.o $(O)/web/report_post.o $(O)/web/report_notices.o
 # The 數據品質與不確定性 fields the agency form and the non-agency lines share (issue 13).
 WEB_OBJ += $(O)/web/dq.o
 # A report's confirmed versions and their diff (issue 12).
@@ -60,8 +62,10 @@ WEB_OBJ += $(O)/web/compress.o
 # The team's validation board (issue 13).
 WEB_OBJ += $(O)/web/page_board.o
 # The platform operator's console (issue 15).
-WEB_OBJ += $(O)/web/page_admin.o $(O)/web/page_admin_accounts.o $(O)/web/page_admin_factors.o
+WEB_OBJ += $(O)/web/page_admin.o $(O)/web/page_admin_accounts.o $(O)/web/page_admin_factors.o $(O)/web/page_admin_factor_change.o
 WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o export_charts.o export_notes.o)
+# Factor day (issue 15).
+WORKER_OBJ += $(O)/worker/factor_day.o
 # The validation board's run and its workbook (issue 13).
 WORKER_OBJ += $(O)/worker/board.o $(O)/worker/export_board.o
 # The quality job (issue 13): grade and uncertainty up the tree, then the board.
@@ -101,7 +105,7 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o nonagency_methods.o \
 	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
-WORKER_SHARED_OBJ += $(O)/shared/quality.o
+WORKER_SHARED_OBJ += $(O)/shared/quality.o $(O)/shared/factor_table.o
 WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
 # The loader checks quality-defaults.csv's items against calc_items, and

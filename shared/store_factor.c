@@ -19,7 +19,7 @@ static int stopped(struct db_stmt *st, int r)
 	return r;
 }
 
-static enum calc_confidence confidence_of(const char *s)
+enum calc_confidence store_factor_confidence(const char *s)
 {
 	if (!strcmp(s, "provisional"))
 		return CONF_PROVISIONAL;
@@ -63,7 +63,7 @@ int store_factor_each(struct db *db, int (*each)(void *ctx, const struct store_f
 		db_col_copy(st, 3, f.source, sizeof(f.source));
 		f.valid_from = (int)db_col_int(st, 4);
 		f.valid_to = (int)db_col_int(st, 5);
-		f.confidence = confidence_of(db_col_text(st, 6, NULL));
+		f.confidence = store_factor_confidence(db_col_text(st, 6, NULL));
 		f.has_ci = (int)db_col_int(st, 7);
 		f.ci_lower_milli = (int)db_col_int(st, 8);
 		f.ci_upper_milli = (int)db_col_int(st, 9);
@@ -119,9 +119,13 @@ int store_factor_upsert(struct db *db, const struct store_factor_load *row)
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence)"
 		" VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?)"
-		" ON DUPLICATE KEY UPDATE category = VALUES(category), scope = VALUES(scope), gas = VALUES(gas),"
-		" unit = VALUES(unit), value = VALUES(value), valid_from = VALUES(valid_from),"
-		" valid_to = VALUES(valid_to), source = VALUES(source), confidence = VALUES(confidence)");
+		/* A factor the console changed (factor day) is the console's now: the CSV no longer rules it. */
+		" ON DUPLICATE KEY UPDATE category = IF(change_id IS NULL, VALUES(category), category),"
+		" scope = IF(change_id IS NULL, VALUES(scope), scope), gas = IF(change_id IS NULL, VALUES(gas), gas),"
+		" unit = IF(change_id IS NULL, VALUES(unit), unit), value = IF(change_id IS NULL, VALUES(value), value),"
+		" valid_from = IF(change_id IS NULL, VALUES(valid_from), valid_from),"
+		" valid_to = IF(change_id IS NULL, VALUES(valid_to), valid_to), source = IF(change_id IS NULL, VALUES(source), source),"
+		" confidence = IF(change_id IS NULL, VALUES(confidence), confidence)");
 
 	if (!st)
 		return -1;

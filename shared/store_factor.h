@@ -36,6 +36,9 @@ struct store_factor {
 	int ci_lower_milli, ci_upper_milli;
 };
 
+/* factors.confidence's text as the enum ("" or anything unknown: official). */
+enum calc_confidence store_factor_confidence(const char *s);
+
 /* Every factor: 0 or -1. */
 int store_factor_each(struct db *db, int (*each)(void *ctx, const struct store_factor *row), void *ctx);
 /* The GWP eras by from_year (to 0: open): 0 or -1. */

@@ -215,7 +215,10 @@ int store_report_update(struct db *db, long long id, long long revision, const s
 	struct db_stmt *st = db_prepare(db, "UPDATE reports SET filed_at = IF(? <> 0 AND filed = 0, NOW(), filed_at),"
 				       " revision = revision + 1, filed = ?, scope_text = ?,"
 				       " outsourced_scope_text = ?, own_total_milli = ?, outsourced_total_milli = ?,"
-				       " computed_at = NOW(), updated_at = NOW(), updated_by = ?, save_token = ? WHERE id = ? AND revision = ?");
+				       " computed_at = NOW(), updated_at = NOW(), updated_by = ?, save_token = ?,"
+				       /* computed with the factors of now: a 重算值 of factor day is behind it */
+				       " restated_own_milli = NULL, restated_outsourced_milli = NULL, restated_change_id = NULL,"
+				       " restated_at = NULL WHERE id = ? AND revision = ?");
 
 	if (!st)
 		return -1;

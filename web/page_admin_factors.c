@@ -9,6 +9,9 @@
 #include "routes.h"
 #include "session.h"
 #include "store_console.h"
+#include "store_factorday.h"
+
+void admin_factor_change_form(struct request *req, const struct form *f);
 
 /*
  * DESIGN: the table as the calculation reads it (factors, loaded from
@@ -131,36 +134,79 @@ static int factor_row(void *ctx, const struct store_console_factor *f)
 	return 0;
 }
 
-int page_admin_factors(struct request *req)
+static int change_row(void *ctx, const struct store_fd_change *c)
+{
+	struct listing *l = ctx;
+	struct strbuf *o = l->o;
+
+	l->n++;
+	strbuf_addf(o, "<tr><td><a href=\"/admin/factors/change?id=%lld\">#%lld</a></td><td><code>", c->id, c->id);
+	html_txt(o, c->key);
+	html(o, "</code></td><td class=\"num\">");
+	html_txt(o, c->is_new ? "（新增）" : c->old_value);
+	html(o, " → ");
+	html_txt(o, c->value);
+	html(o, "</td><td>");
+	html_txt(o, c->status);
+	html(o, "</td><td>");
+	html_txt(o, c->created_at);
+	html(o, "</td></tr>");
+	return 0;
+}
+
+/* The page: the filters (category index cat, -1 every one; year, 0 every one), the table, the changes and their form (f). */
+static int render(struct request *req, int cat, int year, const char *year_raw, const struct form *filters, const struct form *f)
 {
 	struct strbuf *o = &req->body;
-	const struct form_val *cat = &req->in[FAC_CATEGORY], *year = &req->in[FAC_YEAR];
 	struct listing l = { .o = o };
-	char y[16] = "";
 
-	if (year->set)
-		snprintf(y, sizeof(y), "%lld", year->i);
 	layout_begin(req, "係數表", "係數表");
 	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/admin\">平台管理</a> › 係數表</nav><h1>係數表</h1>"
 		"<p>計算所用的每個係數：數值、單位、適用年度、來源、信度與不確定性（95 % 信賴區間）。"
 		"電力為盤查用的電力排碳係數（非政策用的排放係數）；公告有產業、民生等分類係數的年度，計算採用公用售電業整體係數。"
 		"尚未公告的年度暫用最近一年的係數，並標示為暫用。</p>");
+	if (f && f->nerr)
+		form_flash(req, "error", "尚未存檔：請修正標示的欄位。");
 	html(o, "<form method=\"get\" action=\"/admin/factors\" class=\"filters\"><div class=\"field\"><label for=\"f-category\">類別</label>"
 		"<div class=\"control\"><select id=\"f-category\" name=\"category\"><option value=\"\">全部</option>");
 	for (int i = 0; i < NCATEGORIES; i++)
-		html_option(o, categories[i].key, categories[i].name, cat->set && cat->i == i);
+		html_option(o, categories[i].key, categories[i].name, cat == i);
 	html(o, "</select></div></div>");
-	struct field fy = { .name = "year", .label = "適用年度（西元，空白：全部）", .value = year->raw ? year->raw : "", .maxlength = 4 };
-	form_field(req, req->in_err, &fy);
+	struct field fy = { .name = "year", .label = "適用年度（西元，空白：全部）", .value = year_raw, .maxlength = 4 };
+	form_field(req, filters, &fy);
 	html(o, "<div class=\"actions\"><button type=\"submit\">篩選</button></div></form>");
 	html(o, "<table id=\"factors\"><thead><tr><th>代碼</th><th>類別</th><th>範疇</th><th>氣體</th><th class=\"num\">數值</th>"
 		"<th>單位</th><th>適用年度</th><th>信度</th><th>不確定性（95 %）</th><th>來源</th></tr></thead><tbody>");
-	if (store_console_factors(&req->app->db, cat->set ? categories[cat->i].key : "", year->set ? (int)year->i : 0, factor_row, &l))
+	if (store_console_factors(&req->app->db, cat >= 0 ? categories[cat].key : "", year, factor_row, &l))
 		return routes_unavailable(req, "console factors");
 	if (!l.n)
 		html(o, "<tr><td colspan=\"10\" class=\"empty\">沒有符合的係數。</td></tr>");
 	html(o, "</tbody></table>");
-	strbuf_addf(o, "<p class=\"muted\">共 %d 個係數%s%s。</p>", l.n, *y ? "，適用於 " : "", *y ? y : "");
+	if (year)
+		strbuf_addf(o, "<p class=\"muted\">共 %d 個係數，適用於 %d 年。</p>", l.n, year);
+	else
+		strbuf_addf(o, "<p class=\"muted\">共 %d 個係數。</p>", l.n);
+	html(o, "<h2>係數變更</h2>");
+	admin_factor_change_form(req, f);
+	l.n = 0;
+	html(o, "<table id=\"changes\"><thead><tr><th>變更</th><th>係數</th><th class=\"num\">數值</th><th>狀態</th><th>建立時間</th></tr></thead><tbody>");
+	if (store_fd_list(&req->app->db, change_row, &l))
+		return routes_unavailable(req, "factor changes");
+	if (!l.n)
+		html(o, "<tr><td colspan=\"5\" class=\"empty\">尚無變更。</td></tr>");
+	html(o, "</tbody></table>");
 	layout_end(req);
 	return req->status;
+}
+
+int page_admin_factors_render(struct request *req, const struct form *f)
+{
+	return render(req, -1, 0, "", NULL, f);
+}
+
+int page_admin_factors(struct request *req)
+{
+	const struct form_val *cat = &req->in[FAC_CATEGORY], *year = &req->in[FAC_YEAR];
+
+	return render(req, cat->set ? (int)cat->i : -1, year->set ? (int)year->i : 0, year->raw ? year->raw : "", req->in_err, NULL);
 }

@@ -105,6 +105,13 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_ADMIN_ACCOUNT_REACTIVATE] = { "/admin/accounts", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_account_reactivate,
 					    &admin_account_in, "reactivate" },
 	[PAGE_ADMIN_FACTORS]  = { "/admin/factors",  GET_HEAD, ROLE_ADMIN, 0, page_admin_factors, &admin_factors_in },
+	[PAGE_ADMIN_FACTOR_PROPOSE] = { "/admin/factors", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_factor_propose,
+					&admin_factor_change_in, "propose" },
+	[PAGE_ADMIN_FACTOR_CHANGE] = { "/admin/factors/change", GET_HEAD, ROLE_ADMIN, 0, page_admin_factor_change, &admin_factor_one_in },
+	[PAGE_ADMIN_FACTOR_APPLY] = { "/admin/factors/change", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_factor_apply,
+				      &admin_factor_one_in, "apply" },
+	[PAGE_ADMIN_FACTOR_CANCEL] = { "/admin/factors/change", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_factor_cancel,
+				       &admin_factor_one_in, "cancel" },
 };
 
 int routes_unavailable(struct request *req, const char *what)

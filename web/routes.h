@@ -91,6 +91,10 @@ enum page {
 	PAGE_ADMIN_ACCOUNT_DEACTIVATE,
 	PAGE_ADMIN_ACCOUNT_REACTIVATE,
 	PAGE_ADMIN_FACTORS,
+	PAGE_ADMIN_FACTOR_PROPOSE,
+	PAGE_ADMIN_FACTOR_CHANGE,
+	PAGE_ADMIN_FACTOR_APPLY,
+	PAGE_ADMIN_FACTOR_CANCEL,
 	PAGE__MAX
 };
 
@@ -221,8 +225,14 @@ int page_admin_account_unlock(struct request *req);
 int page_admin_account_deactivate(struct request *req);
 int page_admin_account_reactivate(struct request *req);
 int page_admin_factors(struct request *req);
+int page_admin_factors_render(struct request *req, const struct form *f);
+void admin_factor_change_form(struct request *req, const struct form *f);
+int page_admin_factor_propose(struct request *req);
+int page_admin_factor_change(struct request *req);
+int page_admin_factor_apply(struct request *req);
+int page_admin_factor_cancel(struct request *req);
 extern const struct form_decl admin_in, admin_host_in, admin_accounts_in, admin_account_create_in,
-	admin_account_in, admin_factors_in;
+	admin_account_in, admin_factors_in, admin_factor_change_in, admin_factor_one_in;
 
 /* Wakes an export worker for export <id>; when Redis is down the export worker's poll finds the row anyway. */
 void export_push(struct request *req, long long id);

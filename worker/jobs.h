@@ -41,6 +41,12 @@ int export_poll(struct job_ctx *ctx);
 /* Deletes the workbooks past their time (and those replaced); how many, or -1. */
 int export_expire(struct job_ctx *ctx);
 
+/*
+ * factor_day.c: the next factor change to preview or to run (or to resume,
+ * its lease run out), done here: 1 one was, 0 none, -1 a database error.
+ */
+int factor_day_poll(struct job_ctx *ctx);
+
 /* Builds export `id` now (cityinv-worker -e), printing its time and peak memory; the exit status. */
 int export_once(struct job_ctx *ctx, long long id);
 /*

@@ -183,7 +183,9 @@ static void run_exports(struct job_ctx *ctx)
 			break;
 		/* The exports table is the record: lost wake-ups and dead workers' exports, with or without Redis. */
 		if (now_ms() - last_poll >= 1000) {
-			if (poll_done(ctx, export_poll(ctx), "the exports poll"))
+			/* Factor day's changes are long jobs too: their rows are the record (no wake-up). */
+			if (poll_done(ctx, export_poll(ctx), "the exports poll") &&
+			    poll_done(ctx, factor_day_poll(ctx), "the factor day poll"))
 				last_poll = now_ms();
 		}
 		if (stopping)

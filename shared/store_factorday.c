@@ -1,0 +1,331 @@
+/* store_factorday.c: factor day: the changes, their previews, their runs, 重算值 and notices. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_factorday.h"
+
+/* Every column of a change, in the order change_read reads them. */
+#define CHANGE_COLS "c.id, c.fkey, c.category, c.scope, c.gas, c.unit, c.value, IFNULL(c.old_value, ''), IFNULL(c.old_confidence, '')," \
+	" c.source, c.confidence, c.status, c.preview_status, IFNULL(c.error, ''), DATE_FORMAT(c.created_at, '%Y-%m-%d %H:%i:%s')," \
+	" IFNULL(DATE_FORMAT(c.finished_at, '%Y-%m-%d %H:%i:%s'), ''), IFNULL(b.login, ''), c.is_new, IFNULL(c.valid_from, 0)," \
+	" IFNULL(c.valid_to, 0), c.first_year, c.last_year, c.cursor_report_id, c.total_reports, c.done_reports," \
+	" c.changed_reports, c.restated_reports FROM factor_changes c LEFT JOIN accounts b ON b.id = c.created_by"
+
+static void change_read(struct db_stmt *st, struct store_fd_change *c)
+{
+	c->id = db_col_int(st, 0);
+	db_col_copy(st, 1, c->key, sizeof(c->key));
+	db_col_copy(st, 2, c->category, sizeof(c->category));
+	db_col_copy(st, 3, c->scope, sizeof(c->scope));
+	db_col_copy(st, 4, c->gas, sizeof(c->gas));
+	db_col_copy(st, 5, c->unit, sizeof(c->unit));
+	db_col_copy(st, 6, c->value, sizeof(c->value));
+	db_col_copy(st, 7, c->old_value, sizeof(c->old_value));
+	db_col_copy(st, 8, c->old_confidence, sizeof(c->old_confidence));
+	db_col_copy(st, 9, c->source, sizeof(c->source));
+	db_col_copy(st, 10, c->confidence, sizeof(c->confidence));
+	db_col_copy(st, 11, c->status, sizeof(c->status));
+	db_col_copy(st, 12, c->preview_status, sizeof(c->preview_status));
+	db_col_copy(st, 13, c->error, sizeof(c->error));
+	db_col_copy(st, 14, c->created_at, sizeof(c->created_at));
+	db_col_copy(st, 15, c->finished_at, sizeof(c->finished_at));
+	db_col_copy(st, 16, c->by, sizeof(c->by));
+	c->is_new = (int)db_col_int(st, 17);
+	c->valid_from = (int)db_col_int(st, 18);
+	c->valid_to = (int)db_col_int(st, 19);
+	c->first_year = (int)db_col_int(st, 20);
+	c->last_year = (int)db_col_int(st, 21);
+	c->cursor = db_col_int(st, 22);
+	c->total = db_col_int(st, 23);
+	c->done = db_col_int(st, 24);
+	c->changed = db_col_int(st, 25);
+	c->restated = db_col_int(st, 26);
+}
+
+int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT category, scope, gas, unit, value, confidence, IFNULL(valid_from, 0), IFNULL(valid_to, 0), source"
+		" FROM factors WHERE fkey = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, key);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		db_col_copy(st, 0, out->category, sizeof(out->category));
+		db_col_copy(st, 1, out->scope, sizeof(out->scope));
+		db_col_copy(st, 2, out->gas, sizeof(out->gas));
+		db_col_copy(st, 3, out->unit, sizeof(out->unit));
+		db_col_copy(st, 4, out->old_value, sizeof(out->old_value));
+		db_col_copy(st, 5, out->old_confidence, sizeof(out->old_confidence));
+		out->valid_from = (int)db_col_int(st, 6);
+		out->valid_to = (int)db_col_int(st, 7);
+		db_col_copy(st, 8, out->source, sizeof(out->source));
+	}
+	db_reset(st);
+	return r;
+}
+
+int store_fd_create(struct db *db, const struct store_fd_change *c, long long by, long long *id)
+{
+	/* The years it can touch: from its first valid year (or the first served) to the last served (a later year
+	 * without a factor of its own may fall back on it: the electricity factor's 暫用). */
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO factor_changes (fkey, is_new, category, scope, gas, unit, value, old_value, old_confidence,"
+		" valid_from, valid_to, source, confidence, first_year, last_year, created_by, created_at)"
+		" SELECT ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, 0), NULLIF(?, 0), ?, ?,"
+		" GREATEST(?, IFNULL(MIN(year), 0)), IFNULL(MAX(year), 0), ?, NOW() FROM inventory_years");
+	int k = 0;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, k++, c->key);
+	db_bind_int(st, k++, c->is_new);
+	db_bind_text(st, k++, c->category);
+	db_bind_text(st, k++, c->scope);
+	db_bind_text(st, k++, c->gas);
+	db_bind_text(st, k++, c->unit);
+	db_bind_text(st, k++, c->value);
+	db_bind_text(st, k++, c->old_value);
+	db_bind_text(st, k++, c->old_confidence);
+	db_bind_int(st, k++, c->valid_from);
+	db_bind_int(st, k++, c->valid_to);
+	db_bind_text(st, k++, c->source);
+	db_bind_text(st, k++, c->confidence);
+	db_bind_int(st, k++, c->valid_from);
+	db_bind_int(st, k, by);
+	if (db_exec(st))
+		return db_err_duplicate(db) ? 0 : -1;
+	*id = (long long)db_insert_id(st);
+	return 1;
+}
+
+int store_fd_get(struct db *db, long long id, struct store_fd_change *out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT " CHANGE_COLS " WHERE c.id = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		change_read(st, out);
+	db_reset(st);
+	return r;
+}
+
+int store_fd_list(struct db *db, int (*each)(void *ctx, const struct store_fd_change *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT " CHANGE_COLS " ORDER BY c.id DESC LIMIT 50");
+	struct store_fd_change c;
+	int r;
+
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		change_read(st, &c);
+		if (each(ctx, &c))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_fd_effects(struct db *db, long long id, int (*each)(void *ctx, const struct store_fd_effect *row), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT e.county_id, e.year, k.name, e.agency_years, e.confirmed_years, e.line_count, e.delta_milli"
+		" FROM factor_change_effects e JOIN counties k ON k.id = e.county_id WHERE e.change_id = ? ORDER BY k.letter, e.year");
+	struct store_fd_effect e;
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		e.county_id = (int)db_col_int(st, 0);
+		e.year = (int)db_col_int(st, 1);
+		e.county = db_col_text(st, 2, NULL);
+		e.agency_years = db_col_int(st, 3);
+		e.confirmed_years = db_col_int(st, 4);
+		e.lines = db_col_int(st, 5);
+		e.delta_milli = db_col_int(st, 6);
+		if (each(ctx, &e))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_fd_effects_set(struct db *db, long long id, const struct store_fd_effect *rows, int n)
+{
+	struct db_stmt *st = db_prepare(db, "DELETE FROM factor_change_effects WHERE change_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		st = db_prepare(db, "INSERT INTO factor_change_effects (change_id, county_id, year, agency_years, confirmed_years,"
+				" line_count, delta_milli) VALUES (?, ?, ?, ?, ?, ?, ?)");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, id);
+		db_bind_int(st, 1, rows[i].county_id);
+		db_bind_int(st, 2, rows[i].year);
+		db_bind_int(st, 3, rows[i].agency_years);
+		db_bind_int(st, 4, rows[i].confirmed_years);
+		db_bind_int(st, 5, rows[i].lines);
+		db_bind_int(st, 6, rows[i].delta_milli);
+		if (db_exec(st))
+			return -1;
+	}
+	st = db_prepare(db, "UPDATE factor_changes SET preview_status = 'done', error = NULL WHERE id = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	return db_exec(st);
+}
+
+int store_fd_preview_failed(struct db *db, long long id, const char *why)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE factor_changes SET preview_status = 'failed', error = LEFT(?, 300) WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, why);
+	db_bind_int(st, 1, id);
+	return db_exec(st);
+}
+
+/* An UPDATE of change id whose row count is the answer: 1 / 0 / -1. */
+static int one_row(struct db_stmt *st, long long id, int k)
+{
+	if (!st)
+		return -1;
+	db_bind_int(st, k, id);
+	if (db_exec(st))
+		return -1;
+	return db_affected(st) == 1;
+}
+
+int store_fd_queue(struct db *db, long long id)
+{
+	return one_row(db_prepare(db, "UPDATE factor_changes SET status = 'queued', queued_at = NOW()"
+				  " WHERE id = ? AND status = 'draft' AND preview_status = 'done'"), id, 0);
+}
+
+int store_fd_cancel(struct db *db, long long id)
+{
+	return one_row(db_prepare(db, "UPDATE factor_changes SET status = 'cancelled', finished_at = NOW() WHERE id = ? AND status = 'draft'"),
+		       id, 0);
+}
+
+int store_fd_next(struct db *db, long long *id, int *what)
+{
+	struct db_stmt *st = db_prepare(db,
+		"(SELECT 1, id FROM factor_changes WHERE status = 'draft' AND preview_status = 'pending' ORDER BY id LIMIT 1)"
+		" UNION ALL (SELECT 2, id FROM factor_changes WHERE (status = 'running' AND lease_until < NOW())"
+		"  OR (status = 'queued' AND NOT EXISTS (SELECT 1 FROM factor_changes r WHERE r.status = 'running'))"
+		"  ORDER BY status = 'running' DESC, id LIMIT 1) LIMIT 1");
+	int r;
+
+	*what = 0;
+	if (!st || db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		*what = (int)db_col_int(st, 0);
+		*id = db_col_int(st, 1);
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT status, status = 'queued' FROM factor_changes WHERE id = ? AND ((status = 'running' AND lease_until < NOW())"
+		" OR (status = 'queued' AND NOT EXISTS (SELECT 1 FROM factor_changes r WHERE r.status = 'running' AND r.id <> ?))) FOR UPDATE");
+	int r, first;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	db_bind_int(st, 1, id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	first = r == 1 ? (int)db_col_int(st, 1) : 0;
+	db_reset(st);
+	if (r != 1)
+		return r;
+	st = db_prepare(db, "UPDATE factor_changes SET status = 'running', claim = ?, lease_until = NOW() + INTERVAL ? SECOND,"
+			" attempts = attempts + 1, started_at = IFNULL(started_at, NOW()),"
+			" total_reports = IF(? = 1, (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
+			"  WHERE r.year BETWEEN first_year AND last_year), total_reports)"
+			" WHERE id = ?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	db_bind_int(st, 1, lease);
+	db_bind_int(st, 2, first);
+	db_bind_int(st, 3, id);
+	if (db_exec(st))
+		return -1;
+	if (!first)
+		return 1;
+	/* The factor itself, the first time: from now on every save computes with it; the run brings the rest in line. */
+	st = db_prepare(db,
+		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, change_id)"
+		" SELECT fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, id FROM factor_changes WHERE id = ?"
+		" ON DUPLICATE KEY UPDATE value = VALUES(value), valid_from = VALUES(valid_from), valid_to = VALUES(valid_to),"
+		" source = VALUES(source), confidence = VALUES(confidence), change_id = VALUES(change_id)");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	return db_exec(st) ? -1 : 1;
+}
+
+int store_fd_progress(struct db *db, long long id, const char *claim, long long cursor, int done, int changed,
+		      int restated, int lease)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE factor_changes SET cursor_report_id = ?, done_reports = done_reports + ?, changed_reports = changed_reports + ?,"
+		" restated_reports = restated_reports + ?, lease_until = NOW() + INTERVAL ? SECOND"
+		" WHERE claim = ? AND status = 'running' AND id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, cursor);
+	db_bind_int(st, 1, done);
+	db_bind_int(st, 2, changed);
+	db_bind_int(st, 3, restated);
+	db_bind_int(st, 4, lease);
+	db_bind_text(st, 5, claim);
+	return one_row(st, id, 6);
+}
+
+int store_fd_finish(struct db *db, long long id, const char *claim, const char *error)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE factor_changes SET status = IF(? = '', 'done', 'failed'), error = NULLIF(LEFT(?, 300), ''), finished_at = NOW(),"
+		" claim = NULL, lease_until = NULL WHERE claim = ? AND status = 'running' AND id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, error ? error : "");
+	db_bind_text(st, 1, error ? error : "");
+	db_bind_text(st, 2, claim);
+	return one_row(st, id, 3) < 0 ? -1 : 0;
+}

@@ -1,0 +1,106 @@
+/* store_factorday.h: factor day (SPEC-2 §3): a factor added or replaced by the platform admin, its
+ * preview, its run over the reports it changes (resumable), its 重算值 and its notices. */
+#ifndef CITYINV_STORE_FACTORDAY_H
+#define CITYINV_STORE_FACTORDAY_H
+
+#include "calc.h"
+#include "db.h"
+
+/* Return conventions as the other stores: a lookup 1 / 0 / -1, anything else 0 / -1. */
+
+struct store_fd_change {
+	long long id;
+	char key[65], category[41], scope[5], gas[17], unit[161], value[41], old_value[41], old_confidence[17];
+	char source[2401], confidence[17], status[16], preview_status[16], error[1201];
+	char created_at[20], finished_at[20], by[41];
+	int is_new, valid_from, valid_to, first_year, last_year;
+	long long cursor, total, done, changed, restated;
+};
+
+/* The factor `key` now (category, scope, gas, unit, value, confidence of out): 1 / 0 / -1. */
+int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out);
+
+/*
+ * A draft change of factor c->key (c->is_new: a factor the table does not
+ * have; else c->old_value and old_confidence are the factor's now), its
+ * preview to come: 1 (*id set), 0 another change of that factor is not
+ * finished (nothing written), -1.
+ */
+int store_fd_create(struct db *db, const struct store_fd_change *c, long long by, long long *id);
+int store_fd_get(struct db *db, long long id, struct store_fd_change *out);
+/* The newest 50 changes, newest first. */
+int store_fd_list(struct db *db, int (*each)(void *ctx, const struct store_fd_change *row), void *ctx);
+
+/* A preview's line of one county-year. */
+struct store_fd_effect {
+	int county_id, year;
+	const char *county;
+	long long agency_years, confirmed_years, lines, delta_milli;
+};
+int store_fd_effects(struct db *db, long long id, int (*each)(void *ctx, const struct store_fd_effect *row), void *ctx);
+/* The preview's rows replaced by rows[0..n), preview_status 'done': in the caller's transaction. */
+int store_fd_effects_set(struct db *db, long long id, const struct store_fd_effect *rows, int n);
+int store_fd_preview_failed(struct db *db, long long id, const char *why);
+
+/* draft (previewed) -> queued: 1, 0 not a previewed draft. */
+int store_fd_queue(struct db *db, long long id);
+/* draft -> cancelled: 1, 0 not a draft. */
+int store_fd_cancel(struct db *db, long long id);
+
+/*
+ * What a worker should do next: *what 1 preview change *id, 2 run it
+ * (queued while none runs, or running with its lease run out), 0 nothing.
+ */
+int store_fd_next(struct db *db, long long *id, int *what);
+
+/*
+ * Claims change id to run (queued, or running with its lease out) for
+ * `lease` seconds: 1 claimed, 0 not (someone else has it).  In its
+ * transaction the factor itself is written (change_id set) the first time.
+ */
+int store_fd_claim(struct db *db, long long id, const char *claim, int lease);
+/*
+ * A batch's outcome, in its transaction: the cursor, the counts, the lease
+ * renewed, while the claim is still this worker's: 1, 0 (claim lost: roll back).
+ */
+int store_fd_progress(struct db *db, long long id, const char *claim, long long cursor, int done, int changed,
+		      int restated, int lease);
+int store_fd_finish(struct db *db, long long id, const char *claim, const char *error);
+
+/* The reports of years [y0, y1] after report id `after`, by id, at most max of them (the run's batch). */
+struct store_fd_report {
+	long long id, agency_id;
+	int county_id, year;
+	long long own_milli, outsourced_milli;
+	int frozen;                 /* confirmed, or its year locked or published: a 重算值, never overwritten */
+};
+/* n rows into out (locked FOR UPDATE when lock is 1): the count, or -1. */
+int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_report *out);
+/* Every quantity of reports ids (sorted) [lo, hi], by report, part, item, seq. */
+struct store_fd_item {
+	long long report_id;
+	const char *part, *item, *refrigerant;
+	int seq;
+	long long quantity_milli;
+};
+int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *ctx, const struct store_fd_item *row), void *ctx);
+
+/* A line's new figures written in place (its quality columns kept). */
+int store_fd_line_set(struct db *db, long long report_id, const struct calc_line *l, long long kg_milli);
+int store_fd_gases_clear(struct db *db, long long report_id);
+int store_fd_report_totals(struct db *db, long long report_id, long long own_milli, long long outsourced_milli);
+int store_fd_report_restated(struct db *db, long long report_id, long long change_id, long long own_milli,
+			     long long outsourced_milli);
+int store_fd_notice(struct db *db, long long change_id, const struct store_fd_report *r, long long new_own,
+		    long long new_outsourced, int restated);
+
+/* The notices of agency_id's year (every change that moved its figures), newest first. */
+struct store_fd_notice {
+	char key[65], value[41], old_value[41], finished_at[20];
+	long long old_own, new_own, old_outsourced, new_outsourced;
+	int restated;
+};
+int store_fd_notices(struct db *db, long long agency_id, int year,
+		     int (*each)(void *ctx, const struct store_fd_notice *row), void *ctx);
+
+#endif

@@ -1,0 +1,196 @@
+// factor_day.test.mjs: factor day (issue 15, SPEC-2 §3) over HTTP with the real exporter worker: the
+// provisional 2025 electricity factor replaced by the official one.  The preview counts what it
+// will change; applied, an unconfirmed report is recomputed in place (audit 係數更新, a notice with
+// its old and new totals, rollups equal to independent sums), a confirmed one keeps its figures and
+// gets a 重算值 beside them; nothing of another year moves.  The form's refusals, and the console's
+// routes refused to everyone but the admin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, csrfOf, loginAs, rollupMismatches, sql, waitFor } from '../lib.mjs';
+
+const Y = 2025;
+const KEY = 'elec_grid_2025_public_average';
+const q1 = (s) => sql(s)[0]?.[0];
+const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
+const TAG = `FD${Date.now() % 1000000}`;
+const code = (k) => `${TAG}${k}`;
+const idOf = (k) => q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '${code(k)}'`);
+let A, B, P;
+const settled = () => waitFor('the outbox to drain', () => q1('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL') === '0', 60000, 200);
+
+before(() => {
+  // This file's own agencies: a 二級 P under the demo county hall, its schools A and B, with contacts and the demo password.
+  const hall = q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371000000A'`);
+  const contact = "'承辦', '0836-22381', 'fd@example.gov.tw'";
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email)
+       VALUES (${Z}, '${code('P')}', '係數日測試處${TAG}', 2, ${hall}, ${contact})`);
+  P = idOf('P');
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email) VALUES
+       (${Z}, '${code('A')}', '係數日學校A${TAG}', 3, ${P}, ${contact}), (${Z}, '${code('B')}', '係數日學校B${TAG}', 3, ${P}, ${contact})`);
+  A = idOf('A');
+  B = idOf('B');
+  sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
+       SELECT 'agency', ${Z}, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'team' AND county_id = ${Z}), 0
+       FROM agencies a WHERE a.county_id = ${Z} AND a.code LIKE '${TAG}%'`);
+  // 2025's factor as it stood before 能源署 announced it: 2024's value, 暫用.
+  sql(`UPDATE factors SET value = '0.474', confidence = 'provisional', change_id = NULL WHERE fkey = '${KEY}'`);
+});
+after(async () => {
+  sql(`UPDATE factors SET value = '0.467', confidence = 'official', change_id = NULL WHERE fkey = '${KEY}';
+       UPDATE factor_changes SET status = 'cancelled' WHERE fkey = '${KEY}' AND status = 'draft'`);
+  const mine = `SELECT id FROM agencies WHERE county_id = ${Z} AND code LIKE '${TAG}%'`;
+  sql(`DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${mine}));
+       UPDATE accounts SET active = 0 WHERE agency_id IN (${mine});
+       UPDATE agencies SET active = 0 WHERE county_id = ${Z} AND code LIKE '${TAG}%';
+       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
+  await settled();
+});
+
+async function save(c, fields) {
+  const f = await c.get(`/report/edit?year=${Y}`);
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', ...fields });
+  assert.equal(r.status, 303, 'saved');
+}
+
+async function propose(admin, fields) {
+  const page = await admin.get('/admin/factors');
+  return admin.post('/admin/factors', { csrf: csrfOf(page.text), action: 'propose', ...fields });
+}
+
+test('the provisional 2025 electricity factor replaced by the official one: preview, then in place or 重算值', async () => {
+  const a = await loginAs('Z', code('A'));
+  const b = await loginAs('Z', code('B'));
+  await save(a, { own_electricity: '10000' });
+  await save(b, { own_electricity: '20000', filed: '1' });
+  const parent = await loginAs('Z', code('P'));
+  const review = await parent.get(`/review?year=${Y}`);
+  const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${B} AND year = ${Y}`);
+  const conf = await parent.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(B), revision: rev, at: String(P) });
+  assert.equal(conf.status, 303, 'B confirmed by its parent');
+  await settled();
+  assert.deepEqual(sql(`SELECT agency_id, own_total_milli, confirmed_version IS NOT NULL FROM reports WHERE year = ${Y} AND agency_id IN (${A}, ${B}) ORDER BY agency_id`),
+    [[A, '4740000', '0'], [B, '9480000', '1']], 'computed with the 暫用 0.474');
+  assert.match(q1(`SELECT l.method FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`), /0\.474/);
+  const otherYears = () => sql(`SELECT CONCAT(COUNT(*), ':', IFNULL(SUM(own_total_milli), 0)) FROM reports WHERE year <> ${Y}`)[0][0]
+    + sql(`SELECT COUNT(*), IFNULL(SUM(kg_milli), 0) FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.year <> ${Y}`)[0].join(':');
+  const before = otherYears();
+
+  const admin = await loginAs('', 'admin');
+  const made = await propose(admin, { key: KEY, value: '0.467', confidence: 'official', source: '能源署115.6.2公布114年電力排碳係數' });
+  assert.equal(made.status, 303);
+  const id = made.headers.get('location').match(/id=(\d+)$/)[1];
+  assert.equal(q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`), '0.474', 'a draft changes nothing');
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+  const page = await admin.get(`/admin/factors/change?id=${id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /草稿（已預覽）/);
+  const body = page.text.match(/<table id="effects">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/)[1];
+  const shown = [...body.matchAll(/<tr><td>([^<]+)<\/td><td>(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">([-\d,.]+)<\/td><\/tr>/g)]
+    .map((m) => [m[1], m[2], m[3], m[4], m[5], m[6].replace(/,/g, '')]);
+  // The same, straight from the stored rows: every active agency's 2025 report with an electricity line, its lines, and
+  // the change of its own total (each electricity line again at 0.467, rounded half up, in place of the stored one).
+  const want = sql(`SELECT k.name, r.year, COUNT(*), SUM(r.confirmed_version IS NOT NULL OR iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL),
+      SUM(e.n), FORMAT(SUM(e.new_own - e.old_own) / 1000, 3, 'en_US')
+    FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1 JOIN counties k ON k.id = a.county_id
+    LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = r.year
+    JOIN (SELECT i.report_id, COUNT(*) n, SUM(IF(i.part = 'own', ROUND(i.quantity_milli * 0.467), 0)) new_own,
+            SUM(IF(i.part = 'own', l.kg_milli, 0)) old_own
+          FROM report_items i JOIN report_lines l ON l.report_id = i.report_id AND l.part = i.part AND l.item = i.item AND l.seq = i.seq
+          WHERE i.item = 'electricity' AND i.quantity_milli IS NOT NULL GROUP BY i.report_id) e ON e.report_id = r.id
+    WHERE r.year = ${Y} GROUP BY k.id, r.year ORDER BY k.letter`).map((r) => [...r.slice(0, 5), r[5].replace(/,/g, '')]);
+  assert.deepEqual(shown, want, 'the preview equals an independent count');
+  const z = shown.find((r) => r[0] === '連江縣');
+  // This file's part of Z 2025: A and B (B confirmed), two lines, (4,670 − 4,740) + (9,340 − 9,480) kg.
+  assert.ok(Number(z[2]) >= 2 && Number(z[3]) >= 1 && Number(z[5]) <= -210, JSON.stringify(z));
+
+  const apply = await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'apply', id });
+  assert.equal(apply.status, 303);
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
+  await settled();
+
+  assert.deepEqual(sql(`SELECT value, confidence, change_id FROM factors WHERE fkey = '${KEY}'`)[0], ['0.467', 'official', id]);
+  // A, unconfirmed: in place.
+  assert.equal(q1(`SELECT own_total_milli FROM reports WHERE agency_id = ${A} AND year = ${Y}`), '4670000');
+  const [kg, ftext, method] = sql(`SELECT l.kg_milli, l.factor_text, l.method FROM report_lines l JOIN reports r ON r.id = l.report_id
+    WHERE r.agency_id = ${A} AND r.year = ${Y}`)[0];
+  assert.equal(kg, '4670000');
+  assert.equal(ftext, '0.467');
+  assert.doesNotMatch(method, /暫用/);
+  assert.equal(q1(`SELECT SUM(g.kg_milli) FROM report_line_gases g JOIN reports r ON r.id = g.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`), '4670000', 'the gases add up');
+  const [field, oldV, newV] = sql(`SELECT field, old_value, new_value FROM audit_log WHERE agency_id = ${A} AND year = ${Y} ORDER BY id DESC LIMIT 1`)[0];
+  assert.equal(field, '係數更新');
+  assert.match(oldV, /0\.474：自有 4740\.000/);
+  assert.match(newV, /0\.467：自有 4670\.000/);
+  // B, confirmed: its figures kept, the 重算值 beside them.
+  assert.deepEqual(sql(`SELECT own_total_milli, restated_own_milli, restated_change_id FROM reports WHERE agency_id = ${B} AND year = ${Y}`)[0],
+    ['9480000', '9340000', id]);
+  assert.equal(q1(`SELECT kg_milli FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.agency_id = ${B} AND r.year = ${Y}`), '9480000', 'its lines kept');
+  assert.equal(q1(`SELECT field FROM audit_log WHERE agency_id = ${B} AND year = ${Y} ORDER BY id DESC LIMIT 1`), '係數更新（重算值）');
+  assert.deepEqual(sql(`SELECT agency_id, old_own_milli, new_own_milli, restated FROM factor_notices WHERE change_id = ${id} ORDER BY agency_id`),
+    [[A, '4740000', '4670000', '0'], [B, '9480000', '9340000', '1']]);
+  assert.deepEqual(rollupMismatches(Y), [], 'every rollup equals an independent sum');
+  assert.equal(otherYears(), before, 'nothing of another year moved');
+  assert.match((await admin.get(`/admin/factors/change?id=${id}`)).text, /已完成[\s\S]*2 \/ \d+ 份填報；就地更新 1，重算值 1/);
+
+  // Each agency sees its notice.
+  const pa = (await a.get(`/report/edit?year=${Y}`)).text;
+  assert.match(pa, /id="factor-notices"[\s\S]*elec_grid_2025_public_average<\/code> 由 0\.474 改為 0\.467：自有 4,740\.000 → 4,670\.000[\s\S]*已依新係數重新計算/);
+  const pb = (await b.get(`/report/edit?year=${Y}`)).text;
+  assert.match(pb, /id="factor-notices"[\s\S]*自有 9,480\.000 → 9,340\.000[\s\S]*<strong>重算值<\/strong>/);
+  assert.doesNotMatch((await a.get('/report/edit?year=2024')).text, /id="factor-notices"/, 'not another year');
+});
+
+test('the change form: each refusal beside its field with what was typed; one unfinished change per factor', async () => {
+  const admin = await loginAs('', 'admin');
+  const snapshot = () => sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n');
+  const before = snapshot();
+  for (const [fields, field, msg] of [
+    [{ key: 'Elec-Grid', value: '0.5', confidence: 'official', source: 'x' }, 'key', '係數代碼為 3 至 64 個小寫英文字母'],
+    [{ key: 'elec_grid_2024', value: '-1', confidence: 'official', source: 'x' }, 'value', '請填寫係數數值'],
+    [{ key: 'elec_grid_2024', value: 'abc', confidence: 'official', source: 'x' }, 'value', '請填寫係數數值'],
+    [{ key: 'elec_grid_2024', value: '100001', confidence: 'official', source: 'x' }, 'value', '請填寫係數數值'],
+    [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: '' }, 'source', '請填寫來源'],
+    [{ key: 'elec_grid_2024', value: '0.474', confidence: 'official', source: 'x' }, 'value', '數值與信度都與現行相同'],
+    [{ key: 'elec_grid_2027', value: '0.45', confidence: 'official', source: 'x' }, 'category', '新係數須填類別'],
+    [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: 'x', valid_from: '2024', valid_to: '2020' }, 'valid_to', '適用年度迄不可早於起'],
+  ]) {
+    const r = await propose(admin, fields);
+    assert.equal(r.status, 400, JSON.stringify(fields));
+    assert.match(r.text, new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`), `${field} marked`);
+    assert.match(r.text, new RegExp(msg), msg);
+    assert.match(r.text, new RegExp(`name="value"[^>]*value="${fields.value.replace('.', '\\.')}"`), 'the value typed comes back');
+  }
+  assert.equal(snapshot(), before, 'nothing written');
+  const first = await propose(admin, { key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: '測試' });
+  assert.equal(first.status, 303);
+  const id = first.headers.get('location').match(/id=(\d+)$/)[1];
+  const second = await propose(admin, { key: 'elec_grid_2024', value: '0.49', confidence: 'official', source: '測試' });
+  assert.equal(second.status, 400);
+  assert.match(second.text, /這個係數已有一筆尚未完成的變更/);
+  // Withdrawn: cancelled, never run; the factor as it was.
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+  const page = await admin.get(`/admin/factors/change?id=${id}`);
+  assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'cancel', id })).status, 303);
+  assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${id}`), 'cancelled');
+  const again = await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'apply', id });
+  assert.equal(again.status, 409);
+  assert.match(again.text, /只有已預覽的草稿可以套用/);
+  assert.equal(q1("SELECT value FROM factors WHERE fkey = 'elec_grid_2024'"), '0.474');
+  assert.equal((await admin.get('/admin/factors/change?id=999999')).status, 404);
+  assert.equal((await admin.get('/admin/factors/change?id=abc')).status, 404);
+});
+
+test('factor day\'s routes: 401 anonymous, 403 to an agency and to a team account, nothing written', async () => {
+  const before = sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n');
+  for (const [who, c] of [['anonymous', new Client()], ['agency', await loginAs('Z', '371036500X')], ['team', await loginAs('Z', 'TEAM')]]) {
+    const csrf = csrfOf((await c.get('/')).text);
+    for (const [method, path, form] of [['GET', '/admin/factors/change?id=1'],
+      ['POST', '/admin/factors', { action: 'propose', key: 'elec_grid_2024', value: '0.5', confidence: 'official', source: 'x' }],
+      ['POST', '/admin/factors/change', { action: 'apply', id: '1' }], ['POST', '/admin/factors/change', { action: 'cancel', id: '1' }]]) {
+      const r = method === 'GET' ? await c.get(path) : await c.post(path, { csrf, ...form });
+      assert.equal(r.status, who === 'anonymous' ? 401 : 403, `${who} ${method} ${path} ${form?.action || ''}`);
+    }
+  }
+  assert.equal(sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n'), before);
+});

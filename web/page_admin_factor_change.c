@@ -1,0 +1,345 @@
+/* page_admin_factor_change.c: factor day in the console: 新增或取代係數 (POST /admin/factors), a change's
+ * page (/admin/factors/change?id=) with its preview, 套用 and 取消, and its run's progress. */
+#include <stdio.h>
+#include <string.h>
+
+#include "calc.h"
+#include "form.h"
+#include "html.h"
+#include "routes.h"
+#include "session.h"
+#include "store_console.h"
+#include "store_factorday.h"
+
+/*
+ * DESIGN: a change is never applied as it is typed.  It is saved as a
+ * draft, and the exporter worker computes its preview (factor_day.c: which
+ * county-years, how many agency-years and lines, the change of the
+ * agencies' own total per county-year, and how many of those agency-years
+ * are confirmed or locked and get a 重算值 instead).  Only a previewed
+ * draft can be applied (套用): it is queued, and runs when no other change
+ * runs.  One unfinished change per factor (migration 0032).
+ */
+
+static const char KEY_BAD[] = "係數代碼為 3 至 64 個小寫英文字母、數字或底線。";
+static const char VALUE_BAD[] = "請填寫係數數值：0 以上的數字（至多 12 位小數）。";
+static const char SOURCE_BAD[] = "請填寫來源（公告文號、日期或網址；600 字以內）。";
+static const char *const conf_keys[] = { "official", "provisional", NULL };
+static const char *const conf_names[] = { "正式公告", "暫用" };
+
+enum { CH_KEY, CH_VALUE, CH_FROM, CH_TO, CH_CONF, CH_SOURCE, CH_CATEGORY, CH_UNIT, CH__MAX };
+static const struct form_key admin_factor_change_keys[CH__MAX] = {
+	[CH_KEY] = { "key", FORM_TEXT, FORM_REQUIRED, .max = 64, .msg = KEY_BAD },
+	[CH_VALUE] = { "value", FORM_TEXT, FORM_REQUIRED, .max = 40, .msg = VALUE_BAD },
+	[CH_FROM] = { "valid_from", FORM_INT, 0, 1990, 2100, .msg = "適用年度須為 1990 至 2100 的西元年。" },
+	[CH_TO] = { "valid_to", FORM_INT, 0, 1990, 2100, .msg = "適用年度須為 1990 至 2100 的西元年。" },
+	[CH_CONF] = { "confidence", FORM_ENUM, FORM_REQUIRED, .choices = conf_keys, .msg = "請選擇信度。" },
+	[CH_SOURCE] = { "source", FORM_TEXT, FORM_REQUIRED, .max = 600, .msg = SOURCE_BAD },
+	[CH_CATEGORY] = { "category", FORM_TEXT, 0, .max = 40 },
+	[CH_UNIT] = { "unit", FORM_TEXT, 0, .max = 40 },
+};
+const struct form_decl admin_factor_change_in = FORM_DECL(admin_factor_change_keys);
+
+enum { ONE_ID, ONE__MAX };
+static const struct form_key admin_factor_one_keys[ONE__MAX] = {
+	[ONE_ID] = { "id", FORM_ID, FORM_REQUIRED },
+};
+const struct form_decl admin_factor_one_in = FORM_DECL(admin_factor_one_keys);
+
+/* The form of a change, with what was typed and its refusals (f NULL: empty). */
+void admin_factor_change_form(struct request *req, const struct form *f)
+{
+	struct strbuf *o = &req->body;
+	const struct form_val *in = f ? req->in : NULL;
+	const char *conf = in && in[CH_CONF].set ? conf_keys[in[CH_CONF].i] : "official";
+#define V(k) (in && in[k].raw ? in[k].raw : "")
+
+	html(o, "<form method=\"post\" action=\"/admin/factors\" id=\"factor-change\" novalidate><fieldset><legend>新增或取代係數</legend>"
+		"<p class=\"muted\">先存為草稿並計算預覽（影響的縣市年度、機關年度、明細與排放量變化），確認後再套用。"
+		"套用後，未確認的填報就地重算並留下「係數更新」紀錄；已確認、已鎖定或已公開的數值不覆寫，改列重算值。</p>");
+	html_hidden(o, "csrf", req->csrf);
+	html_hidden(o, "action", "propose");
+	struct field fs[] = {
+		{ .name = "key", .label = "係數代碼（例：elec_grid_2026）", .value = V(CH_KEY), .maxlength = 64, .required = 1, .autocomplete = "off" },
+		{ .name = "value", .label = "數值", .value = V(CH_VALUE), .maxlength = 40, .required = 1, .decimal = 1 },
+		{ .name = "valid_from", .label = "適用年度起（西元）", .value = V(CH_FROM), .maxlength = 4 },
+		{ .name = "valid_to", .label = "適用年度迄（西元）", .value = V(CH_TO), .maxlength = 4 },
+		{ .name = "source", .label = "來源", .value = V(CH_SOURCE), .maxlength = 600, .required = 1 },
+		{ .name = "category", .label = "類別（新係數才需填，例：electricity）", .value = V(CH_CATEGORY), .maxlength = 40 },
+		{ .name = "unit", .label = "單位（新係數才需填，例：kgCO2e/kWh）", .value = V(CH_UNIT), .maxlength = 40 },
+	};
+	for (size_t i = 0; i < 4; i++)
+		form_field(req, f, &fs[i]);
+	html(o, "<div class=\"field\"><label for=\"f-confidence\">信度</label><div class=\"control\"><select id=\"f-confidence\" name=\"confidence\">");
+	for (int i = 0; conf_keys[i]; i++)
+		html_option(o, conf_keys[i], conf_names[i], !strcmp(conf, conf_keys[i]));
+	html(o, "</select></div></div>");
+	for (size_t i = 4; i < sizeof(fs) / sizeof(fs[0]); i++)
+		form_field(req, f, &fs[i]);
+	html(o, "<div class=\"actions\"><button type=\"submit\">存為草稿並預覽</button></div></fieldset></form>");
+#undef V
+}
+
+
+/* A key as factors.fkey holds it: 3 to 64 of [a-z0-9_]. */
+static int key_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 3 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+int page_admin_factor_propose(struct request *req)
+{
+	struct db *db = &req->app->db;
+	struct form *f = req->in_err;
+	const struct form_val *in = req->in;
+	struct store_fd_change c;
+	long long id = 0;
+	dec_t v, max;
+	int r = 0;
+
+	memset(&c, 0, sizeof(c));
+	if (in[CH_KEY].set && !key_ok(in[CH_KEY].s) && !form_error_of(f, "key"))
+		form_error(f, "key", KEY_BAD);
+	dec_from_int(CALC_FACTOR_MAX, &max);
+	if (in[CH_VALUE].set && !form_error_of(f, "value") &&
+	    (dec_parse(in[CH_VALUE].s, strlen(in[CH_VALUE].s), 12, 0, &v) != DEC_OK || dec_cmp(v, max) > 0))
+		form_error(f, "value", VALUE_BAD);
+	if (in[CH_FROM].set && in[CH_TO].set && in[CH_TO].i < in[CH_FROM].i)
+		form_error(f, "valid_to", "適用年度迄不可早於起。");
+	if (!form_error_of(f, "key") && in[CH_KEY].set) {
+		snprintf(c.key, sizeof(c.key), "%s", in[CH_KEY].s);
+		r = store_fd_factor(db, c.key, &c);
+		if (r < 0)
+			return routes_unavailable(req, "factor change");
+		c.is_new = r == 0;
+		if (c.is_new && (!in[CH_CATEGORY].set || !key_ok(in[CH_CATEGORY].s)))
+			form_error(f, "category", "新係數須填類別（小寫英文字母、數字或底線，例：electricity）。");
+		if (c.is_new && !in[CH_UNIT].set)
+			form_error(f, "unit", "新係數須填單位（例：kgCO2e/kWh）。");
+		if (!c.is_new && in[CH_VALUE].set && in[CH_CONF].set && !strcmp(c.old_value, in[CH_VALUE].s) &&
+		    !strcmp(c.old_confidence, conf_keys[in[CH_CONF].i]))
+			form_error(f, "value", "數值與信度都與現行相同：沒有要變更的。");
+	}
+	if (!f->nerr) {
+		if (c.is_new) {
+			snprintf(c.category, sizeof(c.category), "%s", in[CH_CATEGORY].s);
+			snprintf(c.unit, sizeof(c.unit), "%s", in[CH_UNIT].s);
+		}
+		snprintf(c.value, sizeof(c.value), "%s", in[CH_VALUE].s);
+		snprintf(c.source, sizeof(c.source), "%s", in[CH_SOURCE].s);
+		snprintf(c.confidence, sizeof(c.confidence), "%s", conf_keys[in[CH_CONF].i]);
+		/* Years left blank keep the factor's own (a new one's: open). */
+		if (in[CH_FROM].set)
+			c.valid_from = (int)in[CH_FROM].i;
+		if (in[CH_TO].set)
+			c.valid_to = (int)in[CH_TO].i;
+		if (db_begin(db))
+			return routes_unavailable(req, "factor change");
+		r = store_fd_create(db, &c, req->session->account_id, &id);
+		if (r == 0)
+			form_error(f, "key", "這個係數已有一筆尚未完成的變更（草稿、排隊或執行中）：請先完成或取消它。");
+		if (r < 0 || (r == 1 && (store_console_audit(db, req->session->account_id, 0, 0, "係數變更草稿",
+							       arena_printf(&req->arena, "%s：%s → %s（%s）", c.key,
+									    c.is_new ? "（新增）" : c.old_value, c.value, c.confidence),
+							       req->remote_addr) || db_commit(db)))) {
+			db_rollback(db);
+			return routes_unavailable(req, "factor change");
+		}
+		if (r == 0)
+			db_rollback(db);
+	}
+	if (f->nerr) {
+		req->status = 400;
+		return page_admin_factors_render(req, f);
+	}
+	return redirect(req, arena_printf(&req->arena, "/admin/factors/change?id=%lld", id));
+}
+
+static const char *status_name(const struct store_fd_change *c)
+{
+	if (!strcmp(c->status, "draft"))
+		return !strcmp(c->preview_status, "done") ? "草稿（已預覽）" : !strcmp(c->preview_status, "failed") ? "草稿（預覽失敗）"
+											   : "草稿（預覽計算中）";
+	if (!strcmp(c->status, "queued"))
+		return "排隊中（等候其他變更完成）";
+	if (!strcmp(c->status, "running"))
+		return "重新計算中";
+	if (!strcmp(c->status, "done"))
+		return "已完成";
+	if (!strcmp(c->status, "failed"))
+		return "失敗";
+	return "已取消";
+}
+
+/* Thousandths of a kgCO2e as "−1,234.567" into the page. */
+static void milli(struct strbuf *o, long long v)
+{
+	char b[64];
+	dec_t d = dec_from_scaled_i64(v, 3);
+
+	dec_format_grouped(d, b, sizeof(b));
+	html_txt(o, b);
+}
+
+struct effects_view {
+	struct strbuf *o;
+	int n;
+	long long ay, conf, lines, delta;
+};
+
+static int effect_row(void *ctx, const struct store_fd_effect *e)
+{
+	struct effects_view *v = ctx;
+	struct strbuf *o = v->o;
+
+	v->n++;
+	v->ay += e->agency_years;
+	v->conf += e->confirmed_years;
+	v->lines += e->lines;
+	v->delta += e->delta_milli;
+	html(o, "<tr><td>");
+	html_txt(o, e->county);
+	strbuf_addf(o, "</td><td>%d</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">",
+		    e->year, e->agency_years, e->confirmed_years, e->lines);
+	milli(o, e->delta_milli);
+	html(o, "</td></tr>");
+	return 0;
+}
+
+/* The small form of an action on change id. */
+static void action_button(struct request *req, long long id, const char *action, const char *label, const char *cls)
+{
+	struct strbuf *o = &req->body;
+
+	html(o, "<form method=\"post\" action=\"/admin/factors/change\" class=\"inline\">");
+	html_hidden(o, "csrf", req->csrf);
+	html_hidden(o, "action", action);
+	strbuf_addf(o, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><button type=\"submit\" class=\"%s\">", id, cls);
+	html_txt(o, label);
+	html(o, "</button></form> ");
+}
+
+static int change_page(struct request *req, long long id, const char *flash, const char *kind)
+{
+	struct strbuf *o = &req->body;
+	struct store_fd_change c;
+	struct effects_view v = { .o = o };
+	int r = store_fd_get(&req->app->db, id, &c);
+
+	if (r <= 0) {
+		if (r < 0)
+			return routes_unavailable(req, "factor change");
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	layout_begin(req, "係數變更", "係數變更");
+	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/admin\">平台管理</a> › <a href=\"/admin/factors\">係數表</a> › 係數變更</nav>");
+	strbuf_addf(o, "<h1>係數變更 #%lld：<code>", c.id);
+	html_txt(o, c.key);
+	html(o, "</code></h1>");
+	if (flash)
+		form_flash(req, kind, flash);
+	html(o, "<dl class=\"facts\" id=\"change\"><dt>狀態</dt><dd id=\"change-status\">");
+	html_txt(o, status_name(&c));
+	html(o, "</dd><dt>數值</dt><dd>");
+	html_txt(o, c.is_new ? "（新增）" : c.old_value);
+	html(o, " → <strong>");
+	html_txt(o, c.value);
+	html(o, "</strong> ");
+	html_txt(o, c.unit);
+	html(o, "</dd><dt>信度</dt><dd>");
+	html_txt(o, !strcmp(c.confidence, "provisional") ? "暫用" : "正式公告");
+	strbuf_addf(o, "</dd><dt>重算的年度</dt><dd>%d–%d</dd><dt>來源</dt><dd>", c.first_year, c.last_year);
+	html_txt(o, c.source);
+	html(o, "</dd><dt>建立</dt><dd>");
+	html_txt(o, c.created_at);
+	html(o, " ");
+	html_txt(o, c.by);
+	html(o, "</dd>");
+	if (strcmp(c.status, "draft") && strcmp(c.status, "cancelled"))
+		strbuf_addf(o, "<dt>進度</dt><dd id=\"change-progress\">%lld / %lld 份填報；就地更新 %lld，重算值 %lld</dd>", c.done, c.total,
+			    c.changed, c.restated);
+	if (*c.error) {
+		html(o, "<dt>錯誤</dt><dd>");
+		html_txt(o, c.error);
+		html(o, "</dd>");
+	}
+	html(o, "</dl>");
+	if (!strcmp(c.preview_status, "done")) {
+		html(o, "<h2>預覽</h2><table id=\"effects\"><thead><tr><th>縣市</th><th>年度</th><th class=\"num\">機關年度</th>"
+			"<th class=\"num\">其中已確認或已鎖定（列重算值）</th><th class=\"num\">明細筆數</th><th class=\"num\">自有排放量變化（kgCO₂e）</th>"
+			"</tr></thead><tbody>");
+		if (store_fd_effects(&req->app->db, c.id, effect_row, &v))
+			return routes_unavailable(req, "factor change");
+		if (!v.n)
+			html(o, "<tr><td colspan=\"6\" class=\"empty\">沒有任何填報會因此變更。</td></tr>");
+		strbuf_addf(o, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"2\">合計</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+			    "<td class=\"num\">%lld</td><td class=\"num\">", v.ay, v.conf, v.lines);
+		milli(o, v.delta);
+		html(o, "</td></tr></tfoot></table>");
+	} else if (!strcmp(c.status, "draft") && strcmp(c.preview_status, "failed")) {
+		html(o, "<p class=\"muted\" role=\"status\">預覽計算中，請稍候重新整理本頁。</p>");
+	}
+	if (!strcmp(c.status, "draft")) {
+		html(o, "<p>");
+		if (!strcmp(c.preview_status, "done"))
+			action_button(req, c.id, "apply", "套用", "");
+		action_button(req, c.id, "cancel", "取消這個草稿", "secondary");
+		html(o, "</p>");
+	}
+	layout_end(req);
+	return req->status;
+}
+
+int page_admin_factor_change(struct request *req)
+{
+	if (req->in_err->nerr) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	return change_page(req, req->in[ONE_ID].i, NULL, NULL);
+}
+
+/* 套用 (apply 1) or 取消 (0) of a draft. */
+static int act(struct request *req, int apply)
+{
+	struct db *db = &req->app->db;
+	long long id = req->in[ONE_ID].i;
+	int r;
+
+	if (req->in_err->nerr) {
+		req->status = 404;
+		return routes_error_page(req);
+	}
+	if (db_begin(db))
+		return routes_unavailable(req, "factor change");
+	r = apply ? store_fd_queue(db, id) : store_fd_cancel(db, id);
+	if (r < 0 || (r == 1 && (store_console_audit(db, req->session->account_id, 0, 0, apply ? "套用係數變更" : "取消係數變更",
+						       arena_printf(&req->arena, "#%lld", id), req->remote_addr) || db_commit(db)))) {
+		db_rollback(db);
+		return routes_unavailable(req, "factor change");
+	}
+	if (r == 0) {
+		db_rollback(db);
+		req->status = 409;
+		return change_page(req, id, apply ? "只有已預覽的草稿可以套用。" : "只有草稿可以取消。", "error");
+	}
+	return redirect(req, arena_printf(&req->arena, "/admin/factors/change?id=%lld", id));
+}
+
+int page_admin_factor_apply(struct request *req)
+{
+	return act(req, 1);
+}
+
+int page_admin_factor_cancel(struct request *req)
+{
+	return act(req, 0);
+}

@@ -1,0 +1,56 @@
+/* report_notices.c: 係數更新 on the report form: the factor changes (factor day) that moved the year's figures. */
+#include "html.h"
+#include "report.h"
+#include "routes.h"
+#include "store_factorday.h"
+#include "util.h"
+
+/* A factor day notice (store_fd_notices' callback): what the change did to this year's figures. */
+static int factor_notice(void *ctx, const struct store_fd_notice *n)
+{
+	struct strbuf *o = ctx;
+
+	html(o, "<li>");
+	html_txt(o, n->finished_at);
+	html(o, "　係數 <code>");
+	html_txt(o, n->key);
+	html(o, "</code> 由 ");
+	html_txt(o, *n->old_value ? n->old_value : "（無）");
+	html(o, " 改為 ");
+	html_txt(o, n->value);
+	html(o, "：自有 ");
+	html_milli(o, n->old_own);
+	html(o, " → ");
+	html_milli(o, n->new_own);
+	html(o, "、委外 ");
+	html_milli(o, n->old_outsourced);
+	html(o, " → ");
+	html_milli(o, n->new_outsourced);
+	html(o, " kgCO₂e");
+	if (n->restated)
+		html(o, "（<strong>重算值</strong>：已確認或已鎖定的數值不覆寫，重新存檔並確認新版本後採用）");
+	else
+		html(o, "（已依新係數重新計算）");
+	html(o, "</li>");
+	return 0;
+}
+
+/* 係數更新: the factor changes that moved this report's figures (factor day), newest first. */
+void report_factor_notices(struct request *req, const struct report *r)
+{
+	struct strbuf *o = &req->body;
+	size_t at = o->len;
+
+	if (!r->id)
+		return;
+	html(o, "<div class=\"warn\" id=\"factor-notices\" role=\"status\"><p><strong>係數更新</strong>：排放係數公告或更正後，系統已重新計算本年度：</p><ul>");
+	size_t items = o->len;
+	if (store_fd_notices(&req->app->db, r->agency_id, r->year, factor_notice, o))
+		error("factor notices: %s", req->app->db.errstr);
+	if (o->len == items) {
+		strbuf_setlen(o, at);   /* none: nothing shown */
+		return;
+	}
+	html(o, "</ul></div>");
+}
+

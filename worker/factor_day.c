@@ -1,0 +1,370 @@
+/* factor_day.c: factor day (SPEC-2 §3): a factor change previewed, then run over every report it
+ * changes, by the exporter worker (long jobs), resumable after a kill. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "factor_table.h"
+#include "jobs.h"
+#include "store_audit.h"
+#include "store_factor.h"
+#include "store_factorday.h"
+#include "store_report.h"
+#include "store_rollup.h"
+#include "strbuf.h"
+#include "util.h"
+
+/*
+ * DESIGN: a report is changed by a factor change when the calculation
+ * (calc_compute, the only place emissions are computed) gives any of its
+ * lines another amount, factor or method with the table after the change
+ * than with the table before it: both are computed from the report's
+ * stored quantities, so nothing else (an older drift) is counted as the
+ * change's.  The factor itself is written when the run is first claimed
+ * (store_fd_claim): from then on every save computes with it, and the run
+ * brings the stored reports in line, BATCH at a time in id order.  Each
+ * batch is one transaction: its reports locked, their new lines, totals,
+ * audit lines, notices and outbox rows, and the cursor past them, so a run
+ * killed half-way resumes after its last commit and counts nothing twice.
+ * A report that is confirmed, or of a locked or published year, is never
+ * overwritten: it gets a 重算值 (restated totals) beside its figures, until
+ * its owner saves and confirms a new version.  The preview is the same
+ * walk without writing, summed by county-year.
+ */
+
+#define BATCH 500
+#define MAX_INPUTS (2 * (CALC__MAX + 2 * CALC_MAX_REFRIGERANT_ROWS))
+
+struct item {
+	long long report_id;
+	struct calc_input in;
+	char refrigerant[17];
+};
+
+struct batch {
+	struct store_fd_report rep[BATCH];
+	int n;
+	struct item *items;
+	int nitems, cap;
+};
+
+static int collect_item(void *ctx, const struct store_fd_item *row)
+{
+	struct batch *b = ctx;
+	struct item *it;
+	int k = -1;
+
+	for (int i = 0; i < CALC__MAX; i++)
+		if (!strcmp(calc_items[i].key, row->item))
+			k = i;
+	if (k < 0)
+		return 0;
+	if (b->nitems == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 4096;
+		b->items = xrealloc(b->items, sizeof(*b->items) * (size_t)b->cap);
+	}
+	it = &b->items[b->nitems++];
+	memset(it, 0, sizeof(*it));
+	it->report_id = row->report_id;
+	it->in.item = (enum calc_item)k;
+	it->in.part = strcmp(row->part, "own") ? CALC_OUTSOURCED : CALC_OWN;
+	it->in.seq = row->seq;
+	snprintf(it->refrigerant, sizeof(it->refrigerant), "%s", row->refrigerant);
+	it->in.quantity = dec_from_scaled_i64(row->quantity_milli, 3);
+	return 0;
+}
+
+/* One report's outcome: its lines and totals with the new table, and whether the change moves them. */
+struct outcome {
+	struct calc_line lines[MAX_INPUTS];
+	struct calc_result res;
+	int n, changed_lines, affected;
+	long long own, outsourced;
+};
+
+/* Report r's inputs (items [*pos..) of it) computed with both tables into *o: 0, or -1 with err. */
+static int compute(const struct factor_table *old, const struct factor_table *new, struct batch *b, int *pos,
+		   const struct store_fd_report *r, struct outcome *o, char *err, size_t errlen)
+{
+	static struct calc_line before[MAX_INPUTS];
+	struct calc_input in[MAX_INPUTS];
+	struct calc_result rb;
+	char e2[300];
+	int n = 0, old_ok;
+
+	while (*pos < b->nitems && b->items[*pos].report_id < r->id)
+		(*pos)++;
+	for (; *pos < b->nitems && b->items[*pos].report_id == r->id; (*pos)++) {
+		if (n == MAX_INPUTS)
+			continue;
+		in[n] = b->items[*pos].in;
+		in[n].refrigerant = b->items[*pos].refrigerant[0] ? b->items[*pos].refrigerant : NULL;
+		n++;
+	}
+	o->n = n;
+	o->changed_lines = o->affected = 0;
+	if (!n)
+		return 0;
+	if (calc_compute(&new->t, r->year, in, n, o->lines, &o->res, err, errlen))
+		return -1;
+	old_ok = !calc_compute(&old->t, r->year, in, n, before, &rb, e2, sizeof(e2));
+	for (int i = 0; i < n; i++)
+		if (!old_ok || dec_cmp(before[i].kg, o->lines[i].kg) || strcmp(before[i].factor_text, o->lines[i].factor_text) ||
+		    strcmp(before[i].method, o->lines[i].method))
+			o->changed_lines++;
+	o->affected = o->changed_lines > 0;
+	if (dec_to_scaled_i64(o->res.total[CALC_OWN], 3, &o->own) ||
+	    dec_to_scaled_i64(o->res.total[CALC_OUTSOURCED], 3, &o->outsourced))
+		return calc_fail(err, errlen, "a total does not fit");
+	return 0;
+}
+
+/* The tables before and after change c, from the table in the database now. */
+static int tables(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new)
+{
+	struct factor_table now;
+	struct factor_table_change after = { c->key, c->value, c->unit, c->source, store_factor_confidence(c->confidence),
+					     c->valid_from, c->valid_to };
+	struct factor_table_change before = after;
+	int rc = -1;
+
+	if (factor_table_load(db, &now))
+		goto out;
+	if (factor_table_with(&now, &after, new))
+		goto out;
+	before.value = c->is_new ? NULL : c->old_value;
+	before.confidence = store_factor_confidence(c->old_confidence);
+	rc = factor_table_with(&now, &before, old);
+out:
+	factor_table_free(&now);
+	return rc;
+}
+
+/* The preview's rows, one per county-year met. */
+struct effects {
+	struct store_fd_effect *rows;
+	int n, cap;
+};
+
+static struct store_fd_effect *effect_of(struct effects *e, int county, int year)
+{
+	for (int i = 0; i < e->n; i++)
+		if (e->rows[i].county_id == county && e->rows[i].year == year)
+			return &e->rows[i];
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 64;
+		e->rows = xrealloc(e->rows, sizeof(*e->rows) * (size_t)e->cap);
+	}
+	memset(&e->rows[e->n], 0, sizeof(e->rows[0]));
+	e->rows[e->n].county_id = county;
+	e->rows[e->n].year = year;
+	return &e->rows[e->n++];
+}
+
+/* Reads batch b after report `after` (locked when lock): its size, or -1. */
+static int read_batch(struct db *db, const struct store_fd_change *c, long long after, int lock, struct batch *b)
+{
+	b->nitems = 0;
+	b->n = store_fd_reports(db, c->first_year, c->last_year, after, BATCH, lock, b->rep);
+	if (b->n <= 0)
+		return b->n;
+	if (store_fd_items(db, b->rep[0].id, b->rep[b->n - 1].id, collect_item, b))
+		return -1;
+	return b->n;
+}
+
+static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
+{
+	struct factor_table old = { 0 }, new = { 0 };
+	struct batch *b = calloc(1, sizeof(*b));
+	struct outcome *o = malloc(sizeof(*o));
+	struct effects e = { 0 };
+	char err[300] = "";
+	long long after = 0;
+	int rc = -1, n = 0;
+
+	if (!b || !o)
+		die("out of memory");
+	if (tables(ctx->db, c, &old, &new)) {
+		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
+		goto failed;
+	}
+	while (!*ctx->stopping && (n = read_batch(ctx->db, c, after, 0, b)) > 0) {
+		int pos = 0;
+
+		for (int i = 0; i < n; i++) {
+			const struct store_fd_report *r = &b->rep[i];
+			struct store_fd_effect *f;
+
+			if (compute(&old, &new, b, &pos, r, o, err, sizeof(err)))
+				goto failed;
+			if (!o->affected)
+				continue;
+			f = effect_of(&e, r->county_id, r->year);
+			f->agency_years++;
+			f->confirmed_years += r->frozen;
+			f->lines += o->changed_lines;
+			f->delta_milli += o->own - r->own_milli;
+		}
+		after = b->rep[n - 1].id;
+	}
+	if (*ctx->stopping || n < 0)
+		goto out;
+	if (db_begin(ctx->db) || store_fd_effects_set(ctx->db, c->id, e.rows, e.n) || db_commit(ctx->db)) {
+		db_rollback(ctx->db);
+		goto out;
+	}
+	log_info("factor change %lld previewed: %d county-year(s) affected", c->id, e.n);
+	rc = 0;
+	goto out;
+failed:
+	db_rollback(ctx->db);
+	store_fd_preview_failed(ctx->db, c->id, *err ? err : "預覽失敗");
+	error("factor change %lld: preview failed: %s", c->id, err);
+	rc = 0;
+out:
+	factor_table_free(&old);
+	factor_table_free(&new);
+	free(b->items);
+	free(b);
+	free(o);
+	free(e.rows);
+	return rc;
+}
+
+/* A report's audit line: what the change did to its totals. */
+static int audit(struct db *db, const struct store_fd_change *c, const struct store_fd_report *r, const struct outcome *o)
+{
+	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT;
+	struct store_audit_entry e = { .agency_id = r->agency_id, .year = r->year,
+				       .field = r->frozen ? "係數更新（重算值）" : "係數更新", .client_addr = "factor-day" };
+	int rc;
+
+	strbuf_addf(&old, "%s %s：自有 %lld.%03lld、委外 %lld.%03lld kgCO₂e", c->key, c->is_new ? "（新增）" : c->old_value,
+		    r->own_milli / 1000, llabs(r->own_milli % 1000), r->outsourced_milli / 1000, llabs(r->outsourced_milli % 1000));
+	strbuf_addf(&new, "%s %s：自有 %lld.%03lld、委外 %lld.%03lld kgCO₂e", c->key, c->value, o->own / 1000, llabs(o->own % 1000),
+		    o->outsourced / 1000, llabs(o->outsourced % 1000));
+	e.old_value = old.buf;
+	e.new_value = new.buf;
+	rc = store_audit_add(db, &e);
+	strbuf_release(&old);
+	strbuf_release(&new);
+	return rc;
+}
+
+/* The writes of one affected report, in the batch's transaction. */
+static int write_report(struct db *db, const struct store_fd_change *c, const struct store_fd_report *r, const struct outcome *o)
+{
+	if (r->frozen)
+		return store_fd_report_restated(db, r->id, c->id, o->own, o->outsourced) ||
+		       store_fd_notice(db, c->id, r, o->own, o->outsourced, 1) || audit(db, c, r, o) ? -1 : 0;
+	for (int i = 0; i < o->n; i++) {
+		long long kg;
+
+		if (dec_to_scaled_i64(o->lines[i].kg, 3, &kg) || store_fd_line_set(db, r->id, &o->lines[i], kg))
+			return -1;
+	}
+	if (store_fd_gases_clear(db, r->id) || store_report_line_gases_add(db, r->id, o->lines, o->n) ||
+	    store_fd_report_totals(db, r->id, o->own, o->outsourced) || store_fd_notice(db, c->id, r, o->own, o->outsourced, 0) ||
+	    audit(db, c, r, o) || store_rollup_queue_agency(db, r->agency_id, r->year))
+		return -1;
+	return 0;
+}
+
+static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim)
+{
+	struct factor_table old = { 0 }, new = { 0 };
+	struct batch *b = calloc(1, sizeof(*b));
+	struct outcome *o = malloc(sizeof(*o));
+	int lease = ctx->cfg->worker_heartbeat_seconds, rc = -1, n = 0;
+	long long after = c->cursor;
+	char err[300] = "";
+
+	if (!b || !o)
+		die("out of memory");
+	if (tables(ctx->db, c, &old, &new)) {
+		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
+		goto failed;
+	}
+	for (;;) {
+		int pos = 0, changed = 0, restated = 0;
+
+		if (*ctx->stopping)
+			goto out;
+		if (db_begin(ctx->db))
+			goto out;
+		n = read_batch(ctx->db, c, after, 1, b);
+		if (n < 0)
+			goto rollback;
+		if (n == 0) {
+			db_rollback(ctx->db);
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			const struct store_fd_report *r = &b->rep[i];
+
+			if (compute(&old, &new, b, &pos, r, o, err, sizeof(err))) {
+				db_rollback(ctx->db);
+				goto failed;
+			}
+			if (!o->affected)
+				continue;
+			if (write_report(ctx->db, c, r, o))
+				goto rollback;
+			changed += !r->frozen;
+			restated += r->frozen;
+		}
+		after = b->rep[n - 1].id;
+		if (store_fd_progress(ctx->db, c->id, claim, after, n, changed, restated, lease) != 1 || db_commit(ctx->db))
+			goto rollback;   /* the claim lost (another worker took it after our lease ran out): stop */
+	}
+	if (store_fd_finish(ctx->db, c->id, claim, NULL))
+		goto out;
+	log_info("factor change %lld (%s = %s) done", c->id, c->key, c->value);
+	rc = 0;
+	goto out;
+rollback:
+	db_rollback(ctx->db);
+	error("factor change %lld: %s (the next claim resumes after report %lld)", c->id, ctx->db->errstr, after);
+	goto out;
+failed:
+	error("factor change %lld failed: %s", c->id, err);
+	store_fd_finish(ctx->db, c->id, claim, *err ? err : "重新計算失敗");
+	rc = 0;
+out:
+	factor_table_free(&old);
+	factor_table_free(&new);
+	free(b->items);
+	free(b);
+	free(o);
+	return rc;
+}
+
+int factor_day_poll(struct job_ctx *ctx)
+{
+	static unsigned seq;
+	struct store_fd_change c;
+	long long id = 0;
+	int what, r;
+	char claim[80];
+
+	if (store_fd_next(ctx->db, &id, &what))
+		return error("factor day poll: %s", ctx->db->errstr);
+	if (!what || store_fd_get(ctx->db, id, &c) != 1)
+		return 0;
+	if (what == 1)
+		return preview(ctx, &c) ? -1 : 1;
+	snprintf(claim, sizeof(claim), "%.50s-fd%u-%d", ctx->worker_id, ++seq, rand() & 0xffff);
+	if (db_begin(ctx->db))
+		return -1;
+	r = store_fd_claim(ctx->db, id, claim, ctx->cfg->worker_heartbeat_seconds);
+	if (r != 1 || db_commit(ctx->db)) {
+		db_rollback(ctx->db);
+		return r < 0 ? error("factor change %lld: claim: %s", id, ctx->db->errstr) : 0;
+	}
+	/* Read again: the claim wrote the factor and set the totals. */
+	if (store_fd_get(ctx->db, id, &c) != 1)
+		return -1;
+	log_info("factor change %lld (%s = %s): run claimed, from report %lld", id, c.key, c.value, c.cursor);
+	return run(ctx, &c, claim) ? -1 : 1;
+}
