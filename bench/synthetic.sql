@@ -19,7 +19,7 @@ INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, con
   FROM agencies p JOIN seq s ON s.n <= IF(SUBSTRING(p.code, 3, 2) = '25', 174, 200) WHERE p.level = 2 AND p.code LIKE 'B%';
 
 INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
-  SELECT 'agency', a.county_id, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'admin'), 0
+  SELECT 'agency', a.county_id, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'admin' AND login = 'admin'), 0
   FROM agencies a WHERE a.code LIKE 'B%';
 
 -- Ten years of reports: three in four agencies have one, two in three of those ticked 已登錄完成 (filed).

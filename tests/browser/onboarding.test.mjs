@@ -19,7 +19,10 @@ before(async () => {
   sql(`UPDATE counties SET hosted = 0 WHERE id = ${T}`);
 });
 after(async () => {
-  sql(`UPDATE counties SET hosted = 1 WHERE id = ${T}`);
+  sql(`UPDATE counties SET hosted = 1 WHERE id = ${T};
+       UPDATE accounts SET active = 0 WHERE (county_id = ${T} AND login = '${LOGIN}')
+         OR agency_id IN (SELECT id FROM agencies WHERE county_id = ${T} AND code = '${CODE}');
+       UPDATE agencies SET active = 0 WHERE county_id = ${T} AND code = '${CODE}'`);
   await browser?.close();
 });
 

@@ -1,5 +1,5 @@
 // factor_day_kill.test.mjs: factor day's run SIGKILLed half-way (issue 15).  3,000 agency-years of
-// 澎湖縣 2025, each 1,000 kWh at the 暫用 0.474; the official 0.467 applied; the exporter worker
+// 苗栗縣 2025, each 1,000 kWh at the 暫用 0.474; the official 0.467 applied; the exporter worker
 // killed once a batch or more has committed and before the last; started again, it resumes after
 // its last commit: every report recomputed exactly once (one audit line, one notice each), every
 // total 467 kg, every rollup equal to an independent sum.
@@ -11,7 +11,7 @@ const Y = 2025;
 const N = 3000;
 const KEY = 'elec_grid_2025_public_average';
 const q1 = (s) => sql(s)[0]?.[0];
-const [[X]] = sql("SELECT id FROM counties WHERE letter = 'X'");
+const [[X]] = sql("SELECT id FROM counties WHERE letter = 'K'");
 const TAG = `FK${Date.now() % 100000}`;
 const mine = `SELECT id FROM agencies WHERE county_id = ${X} AND code LIKE '${TAG}%'`;
 

@@ -45,7 +45,7 @@ test('an account flagged so must change its password first; the rules are enforc
   const hist = sql("SELECT field, IFNULL(old_value, '-'), new_value FROM audit_log WHERE field = '密碼' ORDER BY id DESC LIMIT 1");
   assert.deepEqual(hist, [['密碼', '-', '已變更']], 'the audit trail records the change, never the password');
   // Back to the demo password for the tests that follow.
-  sql("UPDATE accounts a JOIN (SELECT password_hash FROM accounts WHERE kind = 'admin') d SET a.password_hash = d.password_hash WHERE a.login = '371040000A'");
+  sql("UPDATE accounts a JOIN (SELECT password_hash FROM accounts WHERE kind = 'admin' AND login = 'admin') d SET a.password_hash = d.password_hash WHERE a.login = '371040000A'");
 });
 
 async function fill(c, year, fields) {

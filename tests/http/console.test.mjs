@@ -3,18 +3,26 @@
 // and onboarded again (hosting, a personal team account with a one-time password, its first login
 // and password change, an agency created by it); lock, unlock, reset, deactivate, reactivate with
 // their sessions ended; the refusals beside their fields with what was typed; the audit lines.
-// County X (澎湖縣) is this file's own; it leaves X hosted, as tests/run.sh has every county.
-import { test } from 'node:test';
+// County N (彰化縣) is this file's own; it leaves N hosted, as tests/run.sh has every county, and
+// every account and agency it made deactivated (tests/http/schema.test.mjs counts the demo's).
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, csrfOf, loginAs, sql } from '../lib.mjs';
 
-const LETTER = 'X';
+const LETTER = 'N';
 const [[X]] = sql(`SELECT id FROM counties WHERE letter = '${LETTER}'`);
 const TAG = String(Date.now() % 100000);
 const q1 = (s) => sql(s)[0]?.[0];
 const snapshot = () => sql('CHECKSUM TABLE accounts, counties, audit_log, sessions').map((r) => r.join(' ')).join('\n');
 const otpOf = (html) => (html.match(/<strong id="otp">([^<]+)<\/strong>/) || [])[1];
 const hosted = () => Number(q1(`SELECT hosted FROM counties WHERE id = ${X}`));
+
+after(() => {
+  sql(`UPDATE counties SET hosted = 1 WHERE id = ${X};
+       UPDATE accounts SET active = 0 WHERE login LIKE '%.${TAG}'
+         OR agency_id IN (SELECT id FROM agencies WHERE county_id = ${X} AND code LIKE 'X${TAG}%');
+       UPDATE agencies SET active = 0 WHERE county_id = ${X} AND code LIKE 'X${TAG}%'`);
+});
 
 // A login: the client (logged in or not) and the status of the POST.
 async function login(county, account, password) {
@@ -132,7 +140,7 @@ test('a county off the platform and onboarded again: hosting, a personal team ac
   assert.equal(changed.status, 303);
   const team = await first.c.get('/team');
   assert.equal(team.status, 200);
-  assert.match(team.text, /澎湖縣盤查小組　王小明/, 'named as the person');
+  assert.match(team.text, /彰化縣盤查小組　王小明/, 'named as the person');
 
   // The team creates the county's first agency.
   const ag = await first.c.get('/team/agencies');
@@ -149,7 +157,7 @@ test('a county off the platform and onboarded again: hosting, a personal team ac
 
   const audit = await admin.get('/admin/audit');
   for (const field of ['停止託管', '開始託管', '建立帳號']) assert.match(audit.text, new RegExp(`<td>${field}</td>`), field);
-  assert.match(audit.text, new RegExp(`<td>澎湖縣</td><td>${login1.replace('.', '\\.')}</td><td>建立帳號</td><td>${login1.replace('.', '\\.')}（王小明）</td>`));
+  assert.match(audit.text, new RegExp(`<td>彰化縣</td><td>${login1.replace('.', '\\.')}</td><td>建立帳號</td><td>${login1.replace('.', '\\.')}（王小明）</td>`));
 });
 
 test('creating an account: each refusal beside its field with what was typed, nothing written', async () => {

@@ -43,7 +43,7 @@ test('the payload in every shown text field: stored as typed, escaped on pages, 
   assert.equal(sql(`SELECT name FROM agencies WHERE id = ${hid}`)[0][0], P, 'stored literally');
   // The agency's own contact data and its report's scope.
   const otp = created.text.match(/<strong id="otp">([A-Za-z0-9]{12})<\/strong>/)[1];
-  sql(`UPDATE accounts SET password_hash = (SELECT h FROM (SELECT password_hash h FROM accounts WHERE kind = 'admin') x), must_change_password = 0 WHERE login = '${CODE}'`);
+  sql(`UPDATE accounts SET password_hash = (SELECT h FROM (SELECT password_hash h FROM accounts WHERE kind = 'admin' AND login = 'admin') x), must_change_password = 0 WHERE login = '${CODE}'`);
   assert.ok(otp);
   const a = await login('Z', CODE);
   const acc = await a.get('/account');

@@ -83,7 +83,7 @@ test('setup: three new agencies under 連江縣政府 with accounts and contacts
     const page = await team.get('/team/agencies');
     const r = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'create', code, name: `上限測試機關${i}`, parent: '371000000A' });
     assert.equal(r.status, 200, r.text.slice(0, 300));
-    sql(`UPDATE accounts SET password_hash = (SELECT h FROM (SELECT password_hash h FROM accounts WHERE kind = 'admin') x), must_change_password = 0
+    sql(`UPDATE accounts SET password_hash = (SELECT h FROM (SELECT password_hash h FROM accounts WHERE kind = 'admin' AND login = 'admin') x), must_change_password = 0
          WHERE login = '${code}'; UPDATE agencies SET contact_name = '承辦', contact_phone = '0836-22381', contact_email = 'o@example.gov.tw' WHERE code = '${code}'`);
     agencies.push([code, sql(`SELECT id FROM agencies WHERE code = '${code}'`)[0][0], await login('Z', code)]);
   }
@@ -223,7 +223,7 @@ print(json.dumps({str(r[0].value): r[1].value for r in ws.iter_rows(min_row=3, m
 // County X: a team account of its own for the cases below.
 function xteam() {
   sql(`INSERT IGNORE INTO accounts (kind, county_id, login, password_hash, must_change_password)
-       SELECT 'team', ${X}, '${XTEAM}', password_hash, 0 FROM accounts WHERE kind = 'admin'`);
+       SELECT 'team', ${X}, '${XTEAM}', password_hash, 0 FROM accounts WHERE kind = 'admin' AND login = 'admin'`);
   return login('X', XTEAM);
 }
 

@@ -44,7 +44,7 @@ before(() => {
   assert.deepEqual(sql(`SELECT (SELECT COUNT(*) FROM agencies WHERE county_id = ${V}), (SELECT COUNT(*) FROM accounts WHERE county_id = ${V})`),
     [['0', '0']], 'the county is the test\'s own (it deletes everything of it at the end)');
   sql(`INSERT INTO accounts (kind, county_id, login, password_hash, must_change_password)
-       SELECT 'team', ${V}, 'TEAM', password_hash, 0 FROM accounts WHERE kind = 'admin'`);
+       SELECT 'team', ${V}, 'TEAM', password_hash, 0 FROM accounts WHERE kind = 'admin' AND login = 'admin'`);
   for (const [code, name, level, parent] of AGENCIES) {
     sql(`INSERT INTO agencies (county_id, code, name, level, parent_id)
       SELECT ${V}, '${code}', '${name}', ${level}, ${parent ? `(SELECT id FROM agencies p WHERE p.county_id = ${V} AND p.code = '${parent}')` : 'NULL'}`);
@@ -52,7 +52,7 @@ before(() => {
   }
   for (const code of ['OVS1', 'OVS2']) {
     sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
-      SELECT 'agency', ${V}, ${id[code]}, '${code}', password_hash, 0 FROM accounts WHERE kind = 'admin'`);
+      SELECT 'agency', ${V}, ${id[code]}, '${code}', password_hash, 0 FROM accounts WHERE kind = 'admin' AND login = 'admin'`);
   }
   sql(`UPDATE agencies SET contact_name = '林承辦', contact_phone = '089-123456', contact_email = 'ovs1@example.gov.tw' WHERE id = ${id.OVS1}`);
   sql(`UPDATE inventory_years SET confirm_within_days = 14 WHERE county_id = ${V} AND year = ${Y}`);

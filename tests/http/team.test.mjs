@@ -92,7 +92,7 @@ test('解鎖機關帳號, and a reset gives a one-time password that must be cha
   const first = await login('Z', '371036600X', otp);
   assert.equal(first.r.headers.get('location'), '/password', 'change forced at first login');
   assert.doesNotMatch((await c.get('/team/accounts')).text, new RegExp(otp), 'shown once only');
-  sql("UPDATE accounts a JOIN (SELECT password_hash FROM accounts WHERE kind = 'admin') d SET a.password_hash = d.password_hash, a.must_change_password = 0 WHERE a.login = '371036600X'");
+  sql("UPDATE accounts a JOIN (SELECT password_hash FROM accounts WHERE kind = 'admin' AND login = 'admin') d SET a.password_hash = d.password_hash, a.must_change_password = 0 WHERE a.login = '371036600X'");
 });
 
 test("a team sees and changes nothing of another county; agencies cannot use the console", async () => {

@@ -20,7 +20,7 @@ export function seed(n) {
          FROM agencies p JOIN (WITH RECURSIVE q (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM q WHERE n < ${Math.ceil(n / 10)}) SELECT n FROM q) s
          WHERE p.code LIKE 'LQ__0000' AND p.level = 2;
        INSERT IGNORE INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
-         SELECT 'agency', a.county_id, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'admin'), 0
+         SELECT 'agency', a.county_id, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'admin' AND login = 'admin'), 0
          FROM agencies a WHERE a.code LIKE 'LQ%';
        UPDATE inventory_years SET is_open = 1 WHERE county_id = ${county} AND year = ${YEAR}`);
   return sql("SELECT code FROM agencies WHERE code LIKE 'LQ%' AND level = 3 ORDER BY code").map((r) => r[0]).slice(0, n);
