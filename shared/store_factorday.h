@@ -85,14 +85,27 @@ struct store_fd_item {
 };
 int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *ctx, const struct store_fd_item *row), void *ctx);
 
-/* A line's new figures written in place (its quality columns kept). */
-int store_fd_line_set(struct db *db, long long report_id, const struct calc_line *l, long long kg_milli);
-int store_fd_gases_clear(struct db *db, long long report_id);
-int store_fd_report_totals(struct db *db, long long report_id, long long own_milli, long long outsourced_milli);
-int store_fd_report_restated(struct db *db, long long report_id, long long change_id, long long own_milli,
-			     long long outsourced_milli);
-int store_fd_notice(struct db *db, long long change_id, const struct store_fd_report *r, long long new_own,
-		    long long new_outsourced, int restated);
+/*
+ * A batch's writes, staged and then applied with a few set-based
+ * statements (a batch of 500 reports is a few dozen statements, not
+ * thousands).  store_fd_stage_open() once per connection (temporary
+ * tables), store_fd_stage_clear() per batch, the rows, then
+ * store_fd_stage_apply() in the batch's transaction.
+ */
+int store_fd_stage_open(struct db *db);
+int store_fd_stage_clear(struct db *db);
+/* An affected report: its old and new totals, its audit texts, whether it is frozen (a 重算值). */
+struct store_fd_staged {
+	const struct store_fd_report *r;
+	long long new_own, new_outsourced;
+	const char *old_text, *new_text;
+};
+int store_fd_stage_report(struct db *db, const struct store_fd_staged *s);
+/* A line's new figures (written in place, its quality columns kept) and its gases. */
+int store_fd_stage_line(struct db *db, long long report_id, const struct calc_line *l, long long kg_milli);
+int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_line *l, int gas, long long kg_milli);
+/* Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值, notices, audit, outbox.  0 / -1. */
+int store_fd_stage_apply(struct db *db, long long change_id);
 
 /* The notices of agency_id's year (every change that moved its figures), newest first. */
 struct store_fd_notice {

@@ -1,8 +1,11 @@
 /* store_factorday_rows.c: factor day's rows: the reports of a batch, their quantities and lines, the
  * figures it writes (in place, or as a 重算值), and the notices. */
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_factorday.h"
+#include "util.h"
 
 /*
  * A batch: the reports of active agencies (a deactivated agency's figures are its history, counted
@@ -104,83 +107,236 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
 	return r < 0 ? -1 : 0;
 }
 
-int store_fd_line_set(struct db *db, long long report_id, const struct calc_line *l, long long kg_milli)
-{
-	struct db_stmt *st = db_prepare(db,
-		"UPDATE report_lines SET kg_milli = ?, factor_text = ?, gwp_set = ?, method = ?, sources = ?, provisional = ?"
-		" WHERE report_id = ? AND part = ? AND item = ? AND seq = ?");
+/*
+ * Staging: rows are kept here until a statement's worth of a kind are
+ * waiting (STAGE_PARAMS parameters at most: db.c's bound on a statement),
+ * then sent as one multi-row INSERT into the connection's temporary table
+ * (the statement text of n rows built once and kept: the statement cache
+ * is keyed by the text's address).
+ */
+#define STAGE_PARAMS 128
+#define STAGE_ROWS 16            /* rows of the narrowest kind (8 columns) */
 
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, kg_milli);
-	db_bind_text(st, 1, l->factor_text);
-	db_bind_text(st, 2, l->gwp_set);
-	db_bind_text(st, 3, l->method);
-	db_bind_text(st, 4, l->sources);
-	db_bind_int(st, 5, l->provisional);
-	db_bind_int(st, 6, report_id);
-	db_bind_text(st, 7, calc_part_keys[l->part]);
-	db_bind_text(st, 8, calc_items[l->item].key);
-	db_bind_int(st, 9, l->seq);
-	return db_exec(st);
+struct stage_kind {
+	const char *head;       /* INSERT INTO fd_x (...) VALUES */
+	const char *row;        /* (?, ?, ...) */
+	int ncols;
+	char *sql[STAGE_ROWS + 1];
+};
+
+static struct stage_kind k_lines = { "INSERT INTO fd_lines (report_id, part, item, seq, kg_milli, factor_text, gwp_set, method, sources,"
+				      " provisional) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 10, { 0 } };
+static struct stage_kind k_gases = { "INSERT INTO fd_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli)"
+				      " VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?)", 8, { 0 } };
+static struct stage_kind k_reports = { "INSERT INTO fd_reports (report_id, agency_id, county_id, year, frozen, old_own, old_outsourced,"
+					" new_own, new_outsourced, old_text, new_text) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 11, { 0 } };
+
+/* What waits to be sent: values as text or integers, per kind. */
+struct cell {
+	int is_text;
+	long long i;
+	char *s;
+};
+struct pending {
+	struct stage_kind *k;
+	struct cell cells[STAGE_ROWS][12];
+	int n;
+};
+static struct pending p_lines = { .k = &k_lines }, p_gases = { .k = &k_gases }, p_reports = { .k = &k_reports };
+
+static const char *rows_sql(struct stage_kind *k, int n)
+{
+	if (!k->sql[n]) {
+		size_t hl = strlen(k->head), rl = strlen(k->row), len = hl + (size_t)n * (rl + 1) + 1;
+		char *q = xmalloc(len), *w = q;
+
+		memcpy(w, k->head, hl);
+		w += hl;
+		for (int i = 0; i < n; i++) {
+			if (i)
+				*w++ = ',';
+			memcpy(w, k->row, rl);
+			w += rl;
+		}
+		*w = '\0';
+		k->sql[n] = q;
+	}
+	return k->sql[n];
 }
 
-int store_fd_gases_clear(struct db *db, long long report_id)
+static void release(struct pending *p)
 {
-	struct db_stmt *st = db_prepare(db, "DELETE FROM report_line_gases WHERE report_id = ?");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, report_id);
-	return db_exec(st);
+	for (int r = 0; r < p->n; r++)
+		for (int c = 0; c < p->k->ncols; c++)
+			free(p->cells[r][c].s);
+	p->n = 0;
 }
 
-int store_fd_report_totals(struct db *db, long long report_id, long long own_milli, long long outsourced_milli)
+static int flush(struct db *db, struct pending *p)
 {
-	struct db_stmt *st = db_prepare(db,
-		"UPDATE reports SET own_total_milli = ?, outsourced_total_milli = ?, computed_at = NOW() WHERE id = ?");
+	struct db_stmt *st;
+	int rc;
 
-	if (!st)
+	if (!p->n)
+		return 0;
+	st = db_prepare(db, rows_sql(p->k, p->n));
+	if (!st) {
+		release(p);
 		return -1;
-	db_bind_int(st, 0, own_milli);
-	db_bind_int(st, 1, outsourced_milli);
-	db_bind_int(st, 2, report_id);
-	return db_exec(st);
+	}
+	for (int r = 0; r < p->n; r++)
+		for (int c = 0; c < p->k->ncols; c++) {
+			const struct cell *x = &p->cells[r][c];
+			int i = r * p->k->ncols + c;
+
+			if (x->is_text)
+				db_bind_text(st, i, x->s);
+			else if (x->i == LLONG_MIN)
+				db_bind_null(st, i);
+			else
+				db_bind_int(st, i, x->i);
+		}
+	rc = db_exec(st);
+	release(p);
+	return rc;
 }
 
-int store_fd_report_restated(struct db *db, long long report_id, long long change_id, long long own_milli,
-			     long long outsourced_milli)
+/* The next row of p (sent first when full). */
+static struct cell *row_of(struct db *db, struct pending *p, int *err)
 {
-	struct db_stmt *st = db_prepare(db,
-		"UPDATE reports SET restated_own_milli = ?, restated_outsourced_milli = ?, restated_change_id = ?, restated_at = NOW()"
-		" WHERE id = ?");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, own_milli);
-	db_bind_int(st, 1, outsourced_milli);
-	db_bind_int(st, 2, change_id);
-	db_bind_int(st, 3, report_id);
-	return db_exec(st);
+	*err = p->n == STAGE_PARAMS / p->k->ncols ? flush(db, p) : 0;
+	memset(p->cells[p->n], 0, sizeof(p->cells[p->n]));
+	return p->cells[p->n++];
 }
 
-int store_fd_notice(struct db *db, long long change_id, const struct store_fd_report *r, long long new_own,
-		    long long new_outsourced, int restated)
+static void txt(struct cell *c, const char *s)
 {
-	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO factor_notices (change_id, agency_id, year, old_own_milli, new_own_milli, old_outsourced_milli,"
-		" new_outsourced_milli, restated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NOW())");
+	c->is_text = 1;
+	c->s = xstrdup(s ? s : "");
+}
 
+int store_fd_stage_open(struct db *db)
+{
+	static const char *const ddl[] = {
+		"CREATE TEMPORARY TABLE IF NOT EXISTS fd_lines (report_id INT UNSIGNED NOT NULL, part VARCHAR(16) NOT NULL,"
+		" item VARCHAR(24) NOT NULL, seq SMALLINT UNSIGNED NOT NULL, kg_milli BIGINT NOT NULL, factor_text VARCHAR(64) NOT NULL,"
+		" gwp_set VARCHAR(8) NOT NULL, method VARCHAR(600) NOT NULL, sources VARCHAR(1000) NOT NULL, provisional TINYINT NOT NULL,"
+		" PRIMARY KEY (report_id, part, item, seq))",
+		"CREATE TEMPORARY TABLE IF NOT EXISTS fd_gases (report_id INT UNSIGNED NOT NULL, part VARCHAR(16) NOT NULL,"
+		" item VARCHAR(24) NOT NULL, seq SMALLINT UNSIGNED NOT NULL, gas VARCHAR(8) NOT NULL, kg_milli BIGINT NOT NULL,"
+		" ef_lower_milli INT UNSIGNED NULL, ef_upper_milli INT UNSIGNED NULL)",
+		"CREATE TEMPORARY TABLE IF NOT EXISTS fd_reports (report_id INT UNSIGNED NOT NULL PRIMARY KEY, agency_id INT UNSIGNED NOT NULL,"
+		" county_id TINYINT UNSIGNED NOT NULL, year SMALLINT UNSIGNED NOT NULL, frozen TINYINT NOT NULL, old_own BIGINT NOT NULL,"
+		" old_outsourced BIGINT NOT NULL, new_own BIGINT NOT NULL, new_outsourced BIGINT NOT NULL, old_text VARCHAR(300) NOT NULL,"
+		" new_text VARCHAR(300) NOT NULL)",
+	};
+
+	for (size_t i = 0; i < sizeof(ddl) / sizeof(ddl[0]); i++)
+		if (db_exec_sql(db, ddl[i]))
+			return -1;
+	return 0;
+}
+
+int store_fd_stage_clear(struct db *db)
+{
+	release(&p_lines);
+	release(&p_gases);
+	release(&p_reports);
+	return db_exec_sql(db, "DELETE FROM fd_lines") || db_exec_sql(db, "DELETE FROM fd_gases") ||
+	       db_exec_sql(db, "DELETE FROM fd_reports") ? -1 : 0;
+}
+
+int store_fd_stage_report(struct db *db, const struct store_fd_staged *s)
+{
+	int err;
+	struct cell *c = row_of(db, &p_reports, &err);
+
+	c[0].i = s->r->id;
+	c[1].i = s->r->agency_id;
+	c[2].i = s->r->county_id;
+	c[3].i = s->r->year;
+	c[4].i = s->r->frozen;
+	c[5].i = s->r->own_milli;
+	c[6].i = s->r->outsourced_milli;
+	c[7].i = s->new_own;
+	c[8].i = s->new_outsourced;
+	txt(&c[9], s->old_text);
+	txt(&c[10], s->new_text);
+	return err;
+}
+
+int store_fd_stage_line(struct db *db, long long report_id, const struct calc_line *l, long long kg_milli)
+{
+	int err;
+	struct cell *c = row_of(db, &p_lines, &err);
+
+	c[0].i = report_id;
+	txt(&c[1], calc_part_keys[l->part]);
+	txt(&c[2], calc_items[l->item].key);
+	c[3].i = l->seq;
+	c[4].i = kg_milli;
+	txt(&c[5], l->factor_text);
+	txt(&c[6], l->gwp_set);
+	txt(&c[7], l->method);
+	txt(&c[8], l->sources);
+	c[9].i = l->provisional;
+	return err;
+}
+
+int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_line *l, int gas, long long kg_milli)
+{
+	const struct calc_gas_amount *a = &l->gas[gas];
+	int err;
+	struct cell *c = row_of(db, &p_gases, &err);
+
+	c[0].i = report_id;
+	txt(&c[1], calc_part_keys[l->part]);
+	txt(&c[2], calc_items[l->item].key);
+	c[3].i = l->seq;
+	txt(&c[4], calc_gas_keys[gas]);
+	c[5].i = kg_milli;
+	c[6].i = a->has_ci ? a->ci_lower_milli : LLONG_MIN;
+	c[7].i = a->has_ci ? a->ci_upper_milli : LLONG_MIN;
+	return err;
+}
+
+int store_fd_stage_apply(struct db *db, long long change_id)
+{
+	static const char *const sql[] = {
+		"UPDATE report_lines l JOIN fd_lines t ON t.report_id = l.report_id AND t.part = l.part AND t.item = l.item AND t.seq = l.seq"
+		" SET l.kg_milli = t.kg_milli, l.factor_text = t.factor_text, l.gwp_set = t.gwp_set, l.method = t.method,"
+		" l.sources = t.sources, l.provisional = t.provisional",
+		"DELETE g FROM report_line_gases g JOIN fd_reports t ON t.report_id = g.report_id AND t.frozen = 0",
+		"INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli)"
+		" SELECT report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli FROM fd_gases",
+		"UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 0"
+		" SET r.own_total_milli = t.new_own, r.outsourced_total_milli = t.new_outsourced, r.computed_at = NOW()",
+		"INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
+		" SELECT NOW(3), NULL, agency_id, year, IF(frozen, '係數更新（重算值）', '係數更新'), old_text, new_text, 'factor-day'"
+		" FROM fd_reports ORDER BY report_id",
+		"INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT county_id, year, agency_id, NOW(3) FROM fd_reports"
+		" WHERE frozen = 0 ORDER BY report_id",
+	};
+	struct db_stmt *st;
+
+	if (flush(db, &p_lines) || flush(db, &p_gases) || flush(db, &p_reports))
+		return -1;
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		if (db_exec_sql(db, sql[i]))
+			return -1;
+	st = db_prepare(db, "UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 1 SET r.restated_own_milli = t.new_own,"
+			" r.restated_outsourced_milli = t.new_outsourced, r.restated_change_id = ?, r.restated_at = NOW()");
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, change_id);
-	db_bind_int(st, 1, r->agency_id);
-	db_bind_int(st, 2, r->year);
-	db_bind_int(st, 3, r->own_milli);
-	db_bind_int(st, 4, new_own);
-	db_bind_int(st, 5, r->outsourced_milli);
-	db_bind_int(st, 6, new_outsourced);
-	db_bind_int(st, 7, restated);
+	if (db_exec(st))
+		return -1;
+	st = db_prepare(db, "INSERT INTO factor_notices (change_id, agency_id, year, old_own_milli, new_own_milli, old_outsourced_milli,"
+			" new_outsourced_milli, restated, created_at)"
+			" SELECT ?, agency_id, year, old_own, new_own, old_outsourced, new_outsourced, frozen, NOW() FROM fd_reports");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, change_id);
 	return db_exec(st);
 }
 

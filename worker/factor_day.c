@@ -6,12 +6,8 @@
 
 #include "factor_table.h"
 #include "jobs.h"
-#include "store_audit.h"
 #include "store_factor.h"
 #include "store_factorday.h"
-#include "store_report.h"
-#include "store_rollup.h"
-#include "strbuf.h"
 #include "util.h"
 
 /*
@@ -24,7 +20,8 @@
  * (store_fd_claim): from then on every save computes with it, and the run
  * brings the stored reports in line, BATCH at a time in id order.  Each
  * batch is one transaction: its reports locked, their new lines, totals,
- * audit lines, notices and outbox rows, and the cursor past them, so a run
+ * audit lines, notices and outbox rows (staged, then written by a few
+ * set-based statements), and the cursor past them, so a run
  * killed half-way resumes after its last commit and counts nothing twice.
  * A report that is confirmed, or of a locked or published year, is never
  * overwritten: it gets a 重算值 (restated totals) beside its figures, until
@@ -232,43 +229,37 @@ out:
 	return rc;
 }
 
-/* A report's audit line: what the change did to its totals. */
-static int audit(struct db *db, const struct store_fd_change *c, const struct store_fd_report *r, const struct outcome *o)
+/* "<key> <value>：自有 4740.000、委外 0.000 kgCO₂e" into buf: a report's totals as its audit line says them. */
+static const char *totals_text(char *buf, size_t size, const struct store_fd_change *c, const char *value, long long own,
+			       long long outsourced)
 {
-	struct strbuf old = STRBUF_INIT, new = STRBUF_INIT;
-	struct store_audit_entry e = { .agency_id = r->agency_id, .year = r->year,
-				       .field = r->frozen ? "係數更新（重算值）" : "係數更新", .client_addr = "factor-day" };
-	int rc;
-
-	strbuf_addf(&old, "%s %s：自有 %lld.%03lld、委外 %lld.%03lld kgCO₂e", c->key, c->is_new ? "（新增）" : c->old_value,
-		    r->own_milli / 1000, llabs(r->own_milli % 1000), r->outsourced_milli / 1000, llabs(r->outsourced_milli % 1000));
-	strbuf_addf(&new, "%s %s：自有 %lld.%03lld、委外 %lld.%03lld kgCO₂e", c->key, c->value, o->own / 1000, llabs(o->own % 1000),
-		    o->outsourced / 1000, llabs(o->outsourced % 1000));
-	e.old_value = old.buf;
-	e.new_value = new.buf;
-	rc = store_audit_add(db, &e);
-	strbuf_release(&old);
-	strbuf_release(&new);
-	return rc;
+	snprintf(buf, size, "%s %s：自有 %lld.%03lld、委外 %lld.%03lld kgCO₂e", c->key, value, own / 1000, llabs(own % 1000),
+		 outsourced / 1000, llabs(outsourced % 1000));
+	return buf;
 }
 
-/* The writes of one affected report, in the batch's transaction. */
-static int write_report(struct db *db, const struct store_fd_change *c, const struct store_fd_report *r, const struct outcome *o)
+/* Stages the writes of one affected report (store_fd_stage_*): its lines and gases unless frozen, its totals. */
+static int stage_report(struct db *db, const struct store_fd_change *c, const struct store_fd_report *r, const struct outcome *o)
 {
-	if (r->frozen)
-		return store_fd_report_restated(db, r->id, c->id, o->own, o->outsourced) ||
-		       store_fd_notice(db, c->id, r, o->own, o->outsourced, 1) || audit(db, c, r, o) ? -1 : 0;
-	for (int i = 0; i < o->n; i++) {
+	char before[300], after[300];
+	struct store_fd_staged s = { r, o->own, o->outsourced,
+				     totals_text(before, sizeof(before), c, c->is_new ? "（新增）" : c->old_value, r->own_milli, r->outsourced_milli),
+				     totals_text(after, sizeof(after), c, c->value, o->own, o->outsourced) };
+
+	for (int i = 0; !r->frozen && i < o->n; i++) {
+		const struct calc_line *l = &o->lines[i];
 		long long kg;
 
-		if (dec_to_scaled_i64(o->lines[i].kg, 3, &kg) || store_fd_line_set(db, r->id, &o->lines[i], kg))
+		if (dec_to_scaled_i64(l->kg, 3, &kg) || store_fd_stage_line(db, r->id, l, kg))
 			return -1;
+		for (int g = 0; g < CALC_GAS__MAX; g++) {
+			if (!l->gas[g].present)
+				continue;
+			if (dec_to_scaled_i64(l->gas[g].kg, 3, &kg) || store_fd_stage_gas(db, r->id, l, g, kg))
+				return -1;
+		}
 	}
-	if (store_fd_gases_clear(db, r->id) || store_report_line_gases_add(db, r->id, o->lines, o->n) ||
-	    store_fd_report_totals(db, r->id, o->own, o->outsourced) || store_fd_notice(db, c->id, r, o->own, o->outsourced, 0) ||
-	    audit(db, c, r, o) || store_rollup_queue_agency(db, r->agency_id, r->year))
-		return -1;
-	return 0;
+	return store_fd_stage_report(db, &s);
 }
 
 static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim)
@@ -291,8 +282,8 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 
 		if (*ctx->stopping)
 			goto out;
-		if (db_begin(ctx->db))
-			goto out;
+		if (store_fd_stage_open(ctx->db) || db_begin(ctx->db) || store_fd_stage_clear(ctx->db))
+			goto rollback;
 		n = read_batch(ctx->db, c, after, 1, b);
 		if (n < 0)
 			goto rollback;
@@ -309,13 +300,13 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 			}
 			if (!o->affected)
 				continue;
-			if (write_report(ctx->db, c, r, o))
+			if (stage_report(ctx->db, c, r, o))
 				goto rollback;
 			changed += !r->frozen;
 			restated += r->frozen;
 		}
 		after = b->rep[n - 1].id;
-		if (store_fd_progress(ctx->db, c->id, claim, after, n, changed, restated, lease) != 1 || db_commit(ctx->db))
+		if (store_fd_stage_apply(ctx->db, c->id) || store_fd_progress(ctx->db, c->id, claim, after, n, changed, restated, lease) != 1 || db_commit(ctx->db))
 			goto rollback;   /* the claim lost (another worker took it after our lease ran out): stop */
 	}
 	if (store_fd_finish(ctx->db, c->id, claim, NULL))
