@@ -84,6 +84,8 @@ UNIT_TESTS += $(O)/tests/test_arena
 UNIT_TESTS += $(O)/tests/test_quality_pace
 # gzip for the pages served again unchanged (issue 14).
 UNIT_TESTS += $(O)/tests/test_compress
+# Factor day's tables before and after a change (issue 15).
+UNIT_TESTS += $(O)/tests/test_factor_table
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -132,6 +134,7 @@ $(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.
 $(O)/tests/test_job: $(O)/tests/unit/test_job.o $(O)/shared/job.o $(O)/shared/queue.o $(O)/shared/util.o
 $(O)/tests/test_report_status: $(O)/tests/unit/test_report_status.o $(O)/shared/report_status.o
 $(O)/tests/test_quality: $(O)/tests/unit/test_quality.o $(O)/shared/quality.o
+$(O)/tests/test_factor_table: $(O)/tests/unit/test_factor_table.o $(O)/shared/factor_table.o $(O)/shared/calc.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/board_rules.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_carry: $(O)/tests/unit/test_carry.o $(O)/shared/carry.o
 $(O)/tests/test_arena: $(O)/tests/unit/test_arena.o $(O)/shared/arena.o $(O)/shared/util.o
