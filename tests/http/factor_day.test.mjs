@@ -194,3 +194,32 @@ test('factor day\'s routes: 401 anonymous, 403 to an agency and to a team accoun
   }
   assert.equal(sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n'), before);
 });
+
+test('a second change waits while one runs, and runs when it is over', async () => {
+  const admin = await loginAs('', 'admin');
+  const keys = ['elec_grid_2016', 'elec_grid_2017'];
+  const ids = [];
+  try {
+    for (const key of keys) {
+      // Its confidence only: the figures stay as they are (the test leaves every report alone).
+      const r = await propose(admin, { key, value: q1(`SELECT value FROM factors WHERE fkey = '${key}'`), confidence: 'provisional', source: '測試：等候' });
+      assert.equal(r.status, 303, key);
+      ids.push(r.headers.get('location').match(/id=(\d+)$/)[1]);
+    }
+    for (const id of ids)
+      await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+    // The first one held as running by another worker (a lease far ahead).
+    sql(`UPDATE factor_changes SET status = 'running', claim = 'another-worker', lease_until = NOW() + INTERVAL 1 HOUR, started_at = NOW() WHERE id = ${ids[0]}`);
+    const page = await admin.get(`/admin/factors/change?id=${ids[1]}`);
+    assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'apply', id: ids[1] })).status, 303);
+    assert.match((await admin.get(`/admin/factors/change?id=${ids[1]}`)).text, /排隊中（等候其他變更完成）/);
+    await new Promise((r) => setTimeout(r, 3000));   // three of the exporter's polls
+    assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${ids[1]}`), 'queued', 'waits while the other runs');
+    assert.equal(q1(`SELECT confidence FROM factors WHERE fkey = '${keys[1]}'`), 'official', 'its factor not written yet');
+    sql(`UPDATE factor_changes SET status = 'done', claim = NULL, lease_until = NULL, finished_at = NOW() WHERE id = ${ids[0]}`);
+    await waitFor('the second to run', () => q1(`SELECT status FROM factor_changes WHERE id = ${ids[1]}`) === 'done', 30000, 200);
+    assert.equal(q1(`SELECT confidence FROM factors WHERE fkey = '${keys[1]}'`), 'provisional', 'then written');
+  } finally {
+    sql(`UPDATE factors SET confidence = 'official', change_id = NULL WHERE fkey IN ('${keys.join("', '")}')`);
+  }
+});
