@@ -39,6 +39,11 @@ CREATE TABLE factor_changes (
   done_reports INT UNSIGNED NOT NULL DEFAULT 0,
   changed_reports INT UNSIGNED NOT NULL DEFAULT 0,
   restated_reports INT UNSIGNED NOT NULL DEFAULT 0,
+  -- The county's non-agency lines (county_activities), walked after the reports the same way;
+  -- a line of a locked or published year is kept as it is (kept_activities).
+  activity_cursor BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  changed_activities INT UNSIGNED NOT NULL DEFAULT 0,
+  kept_activities INT UNSIGNED NOT NULL DEFAULT 0,
   error VARCHAR(300) NULL,
   -- One unfinished change of a factor at a time (a draft, queued or running one).
   open_fkey VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin AS (IF(status IN ('draft', 'queued', 'running'), fkey, NULL)) PERSISTENT,
@@ -48,7 +53,8 @@ CREATE TABLE factor_changes (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- What a change would do, county-year by county-year (the preview): the agency-years and lines
--- whose figures it changes, and the change of the agencies' total (thousandths of a kgCO2e).
+-- whose figures it changes, and the change of the agencies' total (thousandths of a kgCO2e); the
+-- county's non-agency lines it changes, and the change of their total.
 CREATE TABLE factor_change_effects (
   change_id INT UNSIGNED NOT NULL,
   county_id TINYINT UNSIGNED NOT NULL,
@@ -57,6 +63,8 @@ CREATE TABLE factor_change_effects (
   confirmed_years INT UNSIGNED NOT NULL,
   line_count INT UNSIGNED NOT NULL,
   delta_milli BIGINT NOT NULL,
+  activity_lines INT UNSIGNED NOT NULL DEFAULT 0,
+  activity_delta_milli BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (change_id, county_id, year),
   CONSTRAINT factor_change_effects_change FOREIGN KEY (change_id) REFERENCES factor_changes (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -9,7 +9,8 @@
 	" c.source, c.confidence, c.status, c.preview_status, IFNULL(c.error, ''), DATE_FORMAT(c.created_at, '%Y-%m-%d %H:%i:%s')," \
 	" IFNULL(DATE_FORMAT(c.finished_at, '%Y-%m-%d %H:%i:%s'), ''), IFNULL(b.login, ''), c.is_new, IFNULL(c.valid_from, 0)," \
 	" IFNULL(c.valid_to, 0), c.first_year, c.last_year, c.cursor_report_id, c.total_reports, c.done_reports," \
-	" c.changed_reports, c.restated_reports FROM factor_changes c LEFT JOIN accounts b ON b.id = c.created_by"
+	" c.changed_reports, c.restated_reports, c.activity_cursor, c.changed_activities, c.kept_activities" \
+	" FROM factor_changes c LEFT JOIN accounts b ON b.id = c.created_by"
 
 static void change_read(struct db_stmt *st, struct store_fd_change *c)
 {
@@ -40,6 +41,9 @@ static void change_read(struct db_stmt *st, struct store_fd_change *c)
 	c->done = db_col_int(st, 24);
 	c->changed = db_col_int(st, 25);
 	c->restated = db_col_int(st, 26);
+	c->activity_cursor = db_col_int(st, 27);
+	c->changed_activities = db_col_int(st, 28);
+	c->kept_activities = db_col_int(st, 29);
 }
 
 int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
@@ -141,7 +145,8 @@ int store_fd_list(struct db *db, int (*each)(void *ctx, const struct store_fd_ch
 int store_fd_effects(struct db *db, long long id, int (*each)(void *ctx, const struct store_fd_effect *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT e.county_id, e.year, k.name, e.agency_years, e.confirmed_years, e.line_count, e.delta_milli"
+		"SELECT e.county_id, e.year, k.name, e.agency_years, e.confirmed_years, e.line_count, e.delta_milli,"
+		" e.activity_lines, e.activity_delta_milli"
 		" FROM factor_change_effects e JOIN counties k ON k.id = e.county_id WHERE e.change_id = ? ORDER BY k.letter, e.year");
 	struct store_fd_effect e;
 	int r;
@@ -159,6 +164,8 @@ int store_fd_effects(struct db *db, long long id, int (*each)(void *ctx, const s
 		e.confirmed_years = db_col_int(st, 4);
 		e.lines = db_col_int(st, 5);
 		e.delta_milli = db_col_int(st, 6);
+		e.activity_lines = db_col_int(st, 7);
+		e.activity_delta_milli = db_col_int(st, 8);
 		if (each(ctx, &e))
 			break;
 	}
@@ -177,7 +184,7 @@ int store_fd_effects_set(struct db *db, long long id, const struct store_fd_effe
 		return -1;
 	for (int i = 0; i < n; i++) {
 		st = db_prepare(db, "INSERT INTO factor_change_effects (change_id, county_id, year, agency_years, confirmed_years,"
-				" line_count, delta_milli) VALUES (?, ?, ?, ?, ?, ?, ?)");
+				" line_count, delta_milli, activity_lines, activity_delta_milli) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 		if (!st)
 			return -1;
 		db_bind_int(st, 0, id);
@@ -187,6 +194,8 @@ int store_fd_effects_set(struct db *db, long long id, const struct store_fd_effe
 		db_bind_int(st, 4, rows[i].confirmed_years);
 		db_bind_int(st, 5, rows[i].lines);
 		db_bind_int(st, 6, rows[i].delta_milli);
+		db_bind_int(st, 7, rows[i].activity_lines);
+		db_bind_int(st, 8, rows[i].activity_delta_milli);
 		if (db_exec(st))
 			return -1;
 	}

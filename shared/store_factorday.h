@@ -4,6 +4,7 @@
 #define CITYINV_STORE_FACTORDAY_H
 
 #include "calc.h"
+#include "nonagency.h"
 #include "db.h"
 
 /* Return conventions as the other stores: a lookup 1 / 0 / -1, anything else 0 / -1. */
@@ -15,6 +16,7 @@ struct store_fd_change {
 	char created_at[20], finished_at[20], by[41];
 	int is_new, valid_from, valid_to, first_year, last_year;
 	long long cursor, total, done, changed, restated;
+	long long activity_cursor, changed_activities, kept_activities;
 };
 
 /* The factor `key` now (category, scope, gas, unit, value, confidence of out): 1 / 0 / -1. */
@@ -36,6 +38,7 @@ struct store_fd_effect {
 	int county_id, year;
 	const char *county;
 	long long agency_years, confirmed_years, lines, delta_milli;
+	long long activity_lines, activity_delta_milli;
 };
 int store_fd_effects(struct db *db, long long id, int (*each)(void *ctx, const struct store_fd_effect *row), void *ctx);
 /* The preview's rows replaced by rows[0..n), preview_status 'done': in the caller's transaction. */
@@ -106,6 +109,25 @@ int store_fd_stage_line(struct db *db, long long report_id, const struct calc_li
 int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_line *l, int gas, long long kg_milli);
 /* Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值, notices, audit, outbox.  0 / -1. */
 int store_fd_stage_apply(struct db *db, long long change_id);
+
+/* A county's non-agency line of years [y0, y1] as factor day recomputes it (its inputs as stored). */
+struct store_fd_activity {
+	long long id;
+	int county_id, year, frozen;
+	char method[25], quantity[48], quantity2[48], opt[3][49], override_factor[48];
+	long long kg_milli;
+};
+/*
+ * The lines after id `after`, by id, at most max (locked when lock: the
+ * county-years' quality requests first, as a save of the team's takes them,
+ * then the lines, then the years' lock in share mode): the count, or -1.
+ */
+int store_fd_activities(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_activity *out);
+/* Line a's computed columns from l (its inputs and quality kept), its version moved on, an audit line of its county. */
+int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, const struct na_line *l, long long kg_milli,
+			  const char *old_text, const char *new_text);
+/* The activities' part of a run's progress, in the batch's transaction (claim checked): 1, 0 claim lost, -1. */
+int store_fd_activity_progress(struct db *db, long long id, const char *claim, long long cursor, int changed, int kept, int lease);
 
 /* The notices of agency_id's year (every change that moved its figures), newest first. */
 struct store_fd_notice {

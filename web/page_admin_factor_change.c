@@ -191,7 +191,7 @@ static void milli(struct strbuf *o, long long v)
 struct effects_view {
 	struct strbuf *o;
 	int n;
-	long long ay, conf, lines, delta;
+	long long ay, conf, lines, delta, alines, adelta;
 };
 
 static int effect_row(void *ctx, const struct store_fd_effect *e)
@@ -204,11 +204,15 @@ static int effect_row(void *ctx, const struct store_fd_effect *e)
 	v->conf += e->confirmed_years;
 	v->lines += e->lines;
 	v->delta += e->delta_milli;
+	v->alines += e->activity_lines;
+	v->adelta += e->activity_delta_milli;
 	html(o, "<tr><td>");
 	html_txt(o, e->county);
 	strbuf_addf(o, "</td><td>%d</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">",
 		    e->year, e->agency_years, e->confirmed_years, e->lines);
 	milli(o, e->delta_milli);
+	strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">", e->activity_lines);
+	milli(o, e->activity_delta_milli);
 	html(o, "</td></tr>");
 	return 0;
 }
@@ -264,8 +268,9 @@ static int change_page(struct request *req, long long id, const char *flash, con
 	html_txt(o, c.by);
 	html(o, "</dd>");
 	if (strcmp(c.status, "draft") && strcmp(c.status, "cancelled"))
-		strbuf_addf(o, "<dt>進度</dt><dd id=\"change-progress\">%lld / %lld 份填報；就地更新 %lld，重算值 %lld</dd>", c.done, c.total,
-			    c.changed, c.restated);
+		strbuf_addf(o, "<dt>進度</dt><dd id=\"change-progress\">%lld / %lld 份填報；就地更新 %lld，重算值 %lld；"
+			    "非機關活動更新 %lld 筆，保留 %lld 筆（年度已鎖定或已公開）</dd>", c.done, c.total, c.changed, c.restated,
+			    c.changed_activities, c.kept_activities);
 	if (*c.error) {
 		html(o, "<dt>錯誤</dt><dd>");
 		html_txt(o, c.error);
@@ -275,14 +280,16 @@ static int change_page(struct request *req, long long id, const char *flash, con
 	if (!strcmp(c.preview_status, "done")) {
 		html(o, "<h2>預覽</h2><table id=\"effects\"><thead><tr><th>縣市</th><th>年度</th><th class=\"num\">機關年度</th>"
 			"<th class=\"num\">其中已確認或已鎖定（列重算值）</th><th class=\"num\">明細筆數</th><th class=\"num\">自有排放量變化（kgCO₂e）</th>"
-			"</tr></thead><tbody>");
+			"<th class=\"num\">非機關活動筆數</th><th class=\"num\">非機關活動排放量變化（kgCO₂e）</th></tr></thead><tbody>");
 		if (store_fd_effects(&req->app->db, c.id, effect_row, &v))
 			return routes_unavailable(req, "factor change");
 		if (!v.n)
-			html(o, "<tr><td colspan=\"6\" class=\"empty\">沒有任何填報會因此變更。</td></tr>");
+			html(o, "<tr><td colspan=\"8\" class=\"empty\">沒有任何填報或非機關活動會因此變更。</td></tr>");
 		strbuf_addf(o, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"2\">合計</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
 			    "<td class=\"num\">%lld</td><td class=\"num\">", v.ay, v.conf, v.lines);
 		milli(o, v.delta);
+		strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">", v.alines);
+		milli(o, v.adelta);
 		html(o, "</td></tr></tfoot></table>");
 	} else if (!strcmp(c.status, "draft") && strcmp(c.preview_status, "failed")) {
 		html(o, "<p class=\"muted\" role=\"status\">預覽計算中，請稍候重新整理本頁。</p>");

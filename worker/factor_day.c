@@ -40,6 +40,7 @@ struct item {
 
 struct batch {
 	struct store_fd_report rep[BATCH];
+	struct store_fd_activity act[BATCH];
 	int n;
 	struct item *items;
 	int nitems, cap;
@@ -137,6 +138,46 @@ out:
 	return rc;
 }
 
+/* An activity's outcome: its line with the new table, and whether the change moves it. */
+struct na_outcome {
+	struct na_line line;
+	long long kg;
+	int affected;
+};
+
+static int parse_dec(const char *s, int scale, unsigned flags, dec_t *out)
+{
+	return dec_parse(s, strlen(s), scale, flags, out) == DEC_OK ? 0 : -1;
+}
+
+/* Activity a computed with both tables (nonagency.c's na_compute, as the team's save does) into *o: 0, or -1 with err. */
+static int compute_activity(const struct factor_table *old, const struct factor_table *new, const struct store_fd_activity *a,
+			    struct na_outcome *o, char *err, size_t errlen)
+{
+	struct na_input in;
+	struct na_line before;
+	char e2[300];
+
+	memset(&in, 0, sizeof(in));
+	in.method = a->method;
+	if (parse_dec(a->quantity, 3, 0, &in.q) || (*a->quantity2 && parse_dec(a->quantity2, 6, DEC_ALLOW_NEGATIVE, &in.q2)))
+		return calc_fail(err, errlen, "非機關活動 %lld 的數量無法讀取", a->id);
+	for (int i = 0; i < NA_MAX_OPTIONS && i < 3; i++)
+		in.opt[i] = *a->opt[i] ? a->opt[i] : NULL;
+	if (*a->override_factor) {
+		in.has_override = 1;
+		if (parse_dec(a->override_factor, 9, 0, &in.override))
+			return calc_fail(err, errlen, "非機關活動 %lld 的自訂係數無法讀取", a->id);
+	}
+	if (na_compute(&new->t, a->year, &in, &o->line, err, errlen))
+		return -1;
+	o->affected = na_compute(&old->t, a->year, &in, &before, e2, sizeof(e2)) || dec_cmp(before.kg, o->line.kg) ||
+		      strcmp(before.factor_text, o->line.factor_text) || strcmp(before.method, o->line.method);
+	if (dec_to_scaled_i64(o->line.kg, 3, &o->kg))
+		return calc_fail(err, errlen, "非機關活動 %lld 的排放量超出範圍", a->id);
+	return 0;
+}
+
 /* The preview's rows, one per county-year met. */
 struct effects {
 	struct store_fd_effect *rows;
@@ -175,12 +216,13 @@ static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
 	struct factor_table old = { 0 }, new = { 0 };
 	struct batch *b = calloc(1, sizeof(*b));
 	struct outcome *o = malloc(sizeof(*o));
+	struct na_outcome *na = malloc(sizeof(*na));
 	struct effects e = { 0 };
 	char err[300] = "";
 	long long after = 0;
 	int rc = -1, n = 0;
 
-	if (!b || !o)
+	if (!b || !o || !na)
 		die("out of memory");
 	if (tables(ctx->db, c, &old, &new)) {
 		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
@@ -207,6 +249,23 @@ static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
 	}
 	if (*ctx->stopping || n < 0)
 		goto out;
+	for (after = 0; !*ctx->stopping && (n = store_fd_activities(ctx->db, c->first_year, c->last_year, after, BATCH, 0, b->act)) > 0;
+	     after = b->act[n - 1].id) {
+		for (int i = 0; i < n; i++) {
+			const struct store_fd_activity *a = &b->act[i];
+			struct store_fd_effect *f;
+
+			if (compute_activity(&old, &new, a, na, err, sizeof(err)))
+				goto failed;
+			if (!na->affected)
+				continue;
+			f = effect_of(&e, a->county_id, a->year);
+			f->activity_lines++;
+			f->activity_delta_milli += na->kg - a->kg_milli;
+		}
+	}
+	if (*ctx->stopping || n < 0)
+		goto out;
 	if (db_begin(ctx->db) || store_fd_effects_set(ctx->db, c->id, e.rows, e.n) || db_commit(ctx->db)) {
 		db_rollback(ctx->db);
 		goto out;
@@ -225,6 +284,7 @@ out:
 	free(b->items);
 	free(b);
 	free(o);
+	free(na);
 	free(e.rows);
 	return rc;
 }
@@ -267,11 +327,12 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 	struct factor_table old = { 0 }, new = { 0 };
 	struct batch *b = calloc(1, sizeof(*b));
 	struct outcome *o = malloc(sizeof(*o));
+	struct na_outcome *na = malloc(sizeof(*na));
 	int lease = ctx->cfg->worker_heartbeat_seconds, rc = -1, n = 0;
 	long long after = c->cursor;
 	char err[300] = "";
 
-	if (!b || !o)
+	if (!b || !o || !na)
 		die("out of memory");
 	if (tables(ctx->db, c, &old, &new)) {
 		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
@@ -309,6 +370,46 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 		if (store_fd_stage_apply(ctx->db, c->id) || store_fd_progress(ctx->db, c->id, claim, after, n, changed, restated, lease) != 1 || db_commit(ctx->db))
 			goto rollback;   /* the claim lost (another worker took it after our lease ran out): stop */
 	}
+	/* Then the counties' non-agency lines, the same way (a line of a locked or published year kept). */
+	for (after = c->activity_cursor;;) {
+		int changed = 0, kept = 0;
+
+		if (*ctx->stopping)
+			goto out;
+		if (db_begin(ctx->db))
+			goto rollback;
+		n = store_fd_activities(ctx->db, c->first_year, c->last_year, after, BATCH, 1, b->act);
+		if (n < 0)
+			goto rollback;
+		if (n == 0) {
+			db_rollback(ctx->db);
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			const struct store_fd_activity *a = &b->act[i];
+			char before[300], now[300];
+
+			if (compute_activity(&old, &new, a, na, err, sizeof(err))) {
+				db_rollback(ctx->db);
+				goto failed;
+			}
+			if (!na->affected)
+				continue;
+			if (a->frozen) {
+				kept++;
+				continue;
+			}
+			snprintf(before, sizeof(before), "%s %s：%lld.%03lld kgCO₂e", c->key, c->is_new ? "（新增）" : c->old_value,
+				 a->kg_milli / 1000, llabs(a->kg_milli % 1000));
+			snprintf(now, sizeof(now), "%s %s：%lld.%03lld kgCO₂e", c->key, c->value, na->kg / 1000, llabs(na->kg % 1000));
+			if (store_fd_activity_set(ctx->db, a, &na->line, na->kg, before, now))
+				goto rollback;
+			changed++;
+		}
+		after = b->act[n - 1].id;
+		if (store_fd_activity_progress(ctx->db, c->id, claim, after, changed, kept, lease) != 1 || db_commit(ctx->db))
+			goto rollback;
+	}
 	if (store_fd_finish(ctx->db, c->id, claim, NULL))
 		goto out;
 	log_info("factor change %lld (%s = %s) done", c->id, c->key, c->value);
@@ -316,7 +417,7 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 	goto out;
 rollback:
 	db_rollback(ctx->db);
-	error("factor change %lld: %s (the next claim resumes after report %lld)", c->id, ctx->db->errstr, after);
+	error("factor change %lld: %s (the next claim resumes after its last commit, %lld)", c->id, ctx->db->errstr, after);
 	goto out;
 failed:
 	error("factor change %lld failed: %s", c->id, err);
@@ -328,6 +429,7 @@ out:
 	free(b->items);
 	free(b);
 	free(o);
+	free(na);
 	return rc;
 }
 

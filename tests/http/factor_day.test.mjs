@@ -68,6 +68,14 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${B} AND year = ${Y}`);
   const conf = await parent.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(B), revision: rev, at: String(P) });
   assert.equal(conf.status, 303, 'B confirmed by its parent');
+  // The county team's own line: street lighting, 1,000 kWh.
+  const team = await loginAs('Z', 'TEAM');
+  const af = await team.get(`/team/activities?year=${Y}&method=elec_street`);
+  const saved = await team.post('/team/activities', { csrf: csrfOf(af.text), action: 'save', method: 'elec_street', year: String(Y), id: '0',
+    version: '0', description: `路燈${TAG}`, q: '1000' });
+  assert.equal(saved.status, 303, 'the non-agency line saved');
+  const [[act, actVersion]] = sql(`SELECT id, version FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}'`);
+  assert.equal(q1(`SELECT kg_milli FROM county_activities WHERE id = ${act}`), '474000');
   await settled();
   assert.deepEqual(sql(`SELECT agency_id, own_total_milli, confirmed_version IS NOT NULL FROM reports WHERE year = ${Y} AND agency_id IN (${A}, ${B}) ORDER BY agency_id`),
     [[A, '4740000', '0'], [B, '9480000', '1']], 'computed with the 暫用 0.474');
@@ -86,8 +94,11 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   assert.equal(page.status, 200);
   assert.match(page.text, /草稿（已預覽）/);
   const body = page.text.match(/<table id="effects">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/)[1];
-  const shown = [...body.matchAll(/<tr><td>([^<]+)<\/td><td>(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">([-\d,.]+)<\/td><\/tr>/g)]
-    .map((m) => [m[1], m[2], m[3], m[4], m[5], m[6].replace(/,/g, '')]);
+  const shown = [...body.matchAll(/<tr><td>([^<]+)<\/td><td>(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">([-\d,.]+)<\/td><td class="num">(\d+)<\/td><td class="num">([-\d,.]+)<\/td><\/tr>/g)]
+    .map((m) => [m[1], m[2], m[3], m[4], m[5], m[6].replace(/,/g, ''), m[7], m[8].replace(/,/g, '')]);
+  const acts = Object.fromEntries(sql(`SELECT k.name, COUNT(*), FORMAT(SUM(ROUND(a.quantity * 467) - a.kg_milli) / 1000, 3, 'en_US')
+    FROM county_activities a JOIN counties k ON k.id = a.county_id WHERE a.year = ${Y} AND a.method LIKE 'elec%'
+    AND a.override_factor IS NULL GROUP BY k.id`).map(([k, n, d]) => [k, [n, d.replace(/,/g, '')]]));
   // The same, straight from the stored rows: every active agency's 2025 report with an electricity line, its lines, and
   // the change of its own total (each electricity line again at 0.467, rounded half up, in place of the stored one).
   const want = sql(`SELECT k.name, r.year, COUNT(*), SUM(r.confirmed_version IS NOT NULL OR iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL),
@@ -98,7 +109,7 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
             SUM(IF(i.part = 'own', l.kg_milli, 0)) old_own
           FROM report_items i JOIN report_lines l ON l.report_id = i.report_id AND l.part = i.part AND l.item = i.item AND l.seq = i.seq
           WHERE i.item = 'electricity' AND i.quantity_milli IS NOT NULL GROUP BY i.report_id) e ON e.report_id = r.id
-    WHERE r.year = ${Y} GROUP BY k.id, r.year ORDER BY k.letter`).map((r) => [...r.slice(0, 5), r[5].replace(/,/g, '')]);
+    WHERE r.year = ${Y} GROUP BY k.id, r.year ORDER BY k.letter`).map((r) => [...r.slice(0, 5), r[5].replace(/,/g, ''), ...(acts[r[0]] || ['0', '0.000'])]);
   assert.deepEqual(shown, want, 'the preview equals an independent count');
   const z = shown.find((r) => r[0] === '連江縣');
   // This file's part of Z 2025: A and B (B confirmed), two lines, (4,670 − 4,740) + (9,340 − 9,480) kg.
@@ -131,7 +142,10 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
     [[A, '4740000', '4670000', '0'], [B, '9480000', '9340000', '1']]);
   assert.deepEqual(rollupMismatches(Y), [], 'every rollup equals an independent sum');
   assert.equal(otherYears(), before, 'nothing of another year moved');
-  assert.match((await admin.get(`/admin/factors/change?id=${id}`)).text, /已完成[\s\S]*2 \/ \d+ 份填報；就地更新 1，重算值 1/);
+  assert.match((await admin.get(`/admin/factors/change?id=${id}`)).text, /已完成[\s\S]*\d+ \/ \d+ 份填報；就地更新 \d+，重算值 \d+；非機關活動更新 \d+ 筆/);
+  // The team's line too: 467 kg, its version moved on (an edit form open on the old one is refused), an audit line of the county.
+  assert.deepEqual(sql(`SELECT kg_milli, factor_text, version FROM county_activities WHERE id = ${act}`)[0], ['467000', '0.467', String(Number(actVersion) + 1)]);
+  assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${Z} AND year = ${Y} AND field = '係數更新（非機關活動）' ORDER BY id DESC LIMIT 1`), /0\.467：467\.000 kgCO₂e/);
 
   // Each agency sees its notice.
   const pa = (await a.get(`/report/edit?year=${Y}`)).text;

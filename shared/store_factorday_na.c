@@ -1,0 +1,178 @@
+/* store_factorday_na.c: factor day's walk over the counties' non-agency lines (county_activities). */
+#include <string.h>
+
+#include "store_factorday.h"
+
+/* The lines with their county-year's lock or publication (frozen: kept as they are). */
+#define ACTIVITY_SQL "SELECT a.id, a.county_id, a.year, a.method, a.quantity, IFNULL(a.quantity2, ''), IFNULL(a.opt1, '')," \
+	" IFNULL(a.opt2, ''), IFNULL(a.opt3, ''), IFNULL(a.override_factor, ''), a.kg_milli," \
+	" iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL" \
+	" FROM county_activities a LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = a.year" \
+	" WHERE a.year BETWEEN ? AND ? AND a.id > ? ORDER BY a.id LIMIT ?"
+
+static struct db_stmt *bound(struct db_stmt *st, int y0, int y1, long long after, int max)
+{
+	if (!st)
+		return NULL;
+	db_bind_int(st, 0, y0);
+	db_bind_int(st, 1, y1);
+	db_bind_int(st, 2, after);
+	db_bind_int(st, 3, max);
+	return st;
+}
+
+/*
+ * The county-years of the next batch (a plain read), each asked for a
+ * quality run (the line's save does so too: quality_queue's row, the
+ * county's shared by its key, before the lines): in county, year order.
+ */
+static int request_quality(struct db *db, int y0, int y1, long long after, int max)
+{
+	struct db_stmt *st = bound(db_prepare(db,
+		"SELECT DISTINCT county_id, year FROM (SELECT county_id, year FROM county_activities"
+		" WHERE year BETWEEN ? AND ? AND id > ? ORDER BY id LIMIT ?) b ORDER BY county_id, year"), y0, y1, after, max);
+	int cy[2 * 64], n = 0, r;
+
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		if (n < 64) {
+			cy[2 * n] = (int)db_col_int(st, 0);
+			cy[2 * n + 1] = (int)db_col_int(st, 1);
+		}
+		n++;
+	}
+	db_reset(st);
+	if (r < 0 || n > 64)
+		return -1;   /* more county-years than 22 counties' batch can have: not this table */
+	for (int i = 0; i < n; i++) {
+		st = db_prepare(db, "INSERT INTO quality_queue (county_id, year, requests, requested_at) VALUES (?, ?, 1, NOW(3))"
+				" ON DUPLICATE KEY UPDATE requests = requests + 1, requested_at = NOW(3)");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, cy[2 * i]);
+		db_bind_int(st, 1, cy[2 * i + 1]);
+		if (db_exec(st))
+			return -1;
+	}
+	return 0;
+}
+
+int store_fd_activities(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_activity *out)
+{
+	struct db_stmt *st;
+	int n = 0, r;
+
+	if (lock) {
+		if (request_quality(db, y0, y1, after, max))
+			return -1;
+		st = bound(db_prepare(db, "SELECT id FROM county_activities WHERE year BETWEEN ? AND ? AND id > ? ORDER BY id LIMIT ? FOR UPDATE"),
+			   y0, y1, after, max);
+		if (!st || db_exec(st))
+			return -1;
+		while ((r = db_step(st)) == 1)
+			;
+		db_reset(st);
+		if (r < 0)
+			return -1;
+		st = db_prepare(db, "SELECT COUNT(*) FROM inventory_years WHERE year BETWEEN ? AND ? LOCK IN SHARE MODE");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, y0);
+		db_bind_int(st, 1, y1);
+		if (db_exec(st) || db_step(st) != 1)
+			return -1;
+		db_reset(st);
+	}
+	st = bound(db_prepare(db, ACTIVITY_SQL), y0, y1, after, max);
+	if (!st || db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1 && n < max) {
+		struct store_fd_activity *a = &out[n++];
+
+		a->id = db_col_int(st, 0);
+		a->county_id = (int)db_col_int(st, 1);
+		a->year = (int)db_col_int(st, 2);
+		db_col_copy(st, 3, a->method, sizeof(a->method));
+		db_col_copy(st, 4, a->quantity, sizeof(a->quantity));
+		db_col_copy(st, 5, a->quantity2, sizeof(a->quantity2));
+		for (int i = 0; i < 3; i++)
+			db_col_copy(st, 6 + i, a->opt[i], sizeof(a->opt[i]));
+		db_col_copy(st, 9, a->override_factor, sizeof(a->override_factor));
+		a->kg_milli = db_col_int(st, 10);
+		a->frozen = (int)db_col_int(st, 11);
+	}
+	db_reset(st);
+	return r < 0 ? -1 : n;
+}
+
+#define SET_GAS(g) g "_milli = ?, " g "_ef_lower_milli = ?, " g "_ef_upper_milli = ?, "
+
+int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, const struct na_line *l, long long kg_milli,
+			  const char *old_text, const char *new_text)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE county_activities SET kg_milli = ?, gwp_set = ?, factor_text = ?, unit_text = ?, method_text = ?, sources = ?,"
+		" provisional = ?, iso_category = ?, " SET_GAS("co2") SET_GAS("ch4") SET_GAS("n2o") SET_GAS("hfcs") SET_GAS("pfcs")
+		SET_GAS("sf6") SET_GAS("nf3") "version = version + 1, updated_at = NOW(3) WHERE id = ?");
+	int i = 0;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, i++, kg_milli);
+	db_bind_text(st, i++, l->gwp_set);
+	db_bind_text(st, i++, l->factor_text);
+	db_bind_text(st, i++, l->unit_text);
+	db_bind_text(st, i++, l->method);
+	db_bind_text(st, i++, l->sources);
+	db_bind_int(st, i++, l->provisional);
+	db_bind_int(st, i++, l->iso_category);
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		const struct calc_gas_amount *ga = &l->gas[g];
+		long long m;
+
+		if (ga->present && !dec_to_scaled_i64(ga->kg, 3, &m))
+			db_bind_int(st, i++, m);
+		else
+			db_bind_null(st, i++);
+		if (ga->present && ga->has_ci) {
+			db_bind_int(st, i++, ga->ci_lower_milli);
+			db_bind_int(st, i++, ga->ci_upper_milli);
+		} else {
+			db_bind_null(st, i++);
+			db_bind_null(st, i++);
+		}
+	}
+	db_bind_int(st, i, a->id);
+	if (db_exec(st))
+		return -1;
+	st = db_prepare(db, "INSERT INTO audit_log (at, account_id, county_id, year, field, old_value, new_value, client_addr)"
+			" VALUES (NOW(3), NULL, ?, ?, '係數更新（非機關活動）', ?, ?, 'factor-day')");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, a->county_id);
+	db_bind_int(st, 1, a->year);
+	db_bind_text(st, 2, old_text);
+	db_bind_text(st, 3, new_text);
+	return db_exec(st);
+}
+
+int store_fd_activity_progress(struct db *db, long long id, const char *claim, long long cursor, int changed, int kept, int lease)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE factor_changes SET activity_cursor = ?, changed_activities = changed_activities + ?,"
+		" kept_activities = kept_activities + ?, lease_until = NOW() + INTERVAL ? SECOND"
+		" WHERE claim = ? AND status = 'running' AND id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, cursor);
+	db_bind_int(st, 1, changed);
+	db_bind_int(st, 2, kept);
+	db_bind_int(st, 3, lease);
+	db_bind_text(st, 4, claim);
+	db_bind_int(st, 5, id);
+	if (db_exec(st))
+		return -1;
+	return db_affected(st) == 1;
+}
