@@ -22,6 +22,12 @@ CREATE TABLE factor_changes (
   valid_to SMALLINT UNSIGNED NULL,
   source VARCHAR(600) NOT NULL,
   confidence ENUM('official', 'secondary', 'derived', 'provisional') NOT NULL,
+  -- The factor's 95 % interval as the change sets it (thousandths of a percent; NULL: kept as it is).
+  ci_lower_milli INT UNSIGNED NULL,
+  ci_upper_milli INT UNSIGNED NULL,
+  -- The factor's interval before the change (NULL: none), for the run's "before" table.
+  old_ci_lower_milli INT UNSIGNED NULL,
+  old_ci_upper_milli INT UNSIGNED NULL,
   status ENUM('draft', 'queued', 'running', 'done', 'failed', 'cancelled') NOT NULL DEFAULT 'draft',
   first_year SMALLINT UNSIGNED NOT NULL,
   last_year SMALLINT UNSIGNED NOT NULL,

@@ -127,6 +127,14 @@ int factor_table_with(const struct factor_table *src, const struct factor_table_
 	f->confidence = c->confidence;
 	f->valid_from = c->valid_from;
 	f->valid_to = c->valid_to;
+	if (c->ci_lower_milli >= 0 && c->ci_upper_milli >= 0) {
+		f->has_ci = 1;
+		f->ci_lower_milli = c->ci_lower_milli;
+		f->ci_upper_milli = c->ci_upper_milli;
+	} else if (c->ci_lower_milli == -2) {
+		f->has_ci = 0;
+		f->ci_lower_milli = f->ci_upper_milli = 0;
+	}
 	seal(out);
 	return 0;
 }

@@ -25,6 +25,7 @@ struct factor_table_change {
 	const char *key, *value, *unit, *source;
 	enum calc_confidence confidence;
 	int valid_from, valid_to;
+	int ci_lower_milli, ci_upper_milli;   /* the interval set (thousandths of a percent); -1: kept (a new one's: none); -2: none */
 };
 int factor_table_with(const struct factor_table *src, const struct factor_table_change *c, struct factor_table *out);
 

@@ -9,7 +9,8 @@
 	" c.source, c.confidence, c.status, c.preview_status, IFNULL(c.error, ''), DATE_FORMAT(c.created_at, '%Y-%m-%d %H:%i:%s')," \
 	" IFNULL(DATE_FORMAT(c.finished_at, '%Y-%m-%d %H:%i:%s'), ''), IFNULL(b.login, ''), c.is_new, IFNULL(c.valid_from, 0)," \
 	" IFNULL(c.valid_to, 0), c.first_year, c.last_year, c.cursor_report_id, c.total_reports, c.done_reports," \
-	" c.changed_reports, c.restated_reports, c.activity_cursor, c.changed_activities, c.kept_activities" \
+	" c.changed_reports, c.restated_reports, c.activity_cursor, c.changed_activities, c.kept_activities," \
+	" IFNULL(c.ci_lower_milli, -1), IFNULL(c.ci_upper_milli, -1), IFNULL(c.old_ci_lower_milli, -1), IFNULL(c.old_ci_upper_milli, -1)" \
 	" FROM factor_changes c LEFT JOIN accounts b ON b.id = c.created_by"
 
 static void change_read(struct db_stmt *st, struct store_fd_change *c)
@@ -44,13 +45,17 @@ static void change_read(struct db_stmt *st, struct store_fd_change *c)
 	c->activity_cursor = db_col_int(st, 27);
 	c->changed_activities = db_col_int(st, 28);
 	c->kept_activities = db_col_int(st, 29);
+	c->ci_lower_milli = (int)db_col_int(st, 30);
+	c->ci_upper_milli = (int)db_col_int(st, 31);
+	c->old_ci_lower_milli = (int)db_col_int(st, 32);
+	c->old_ci_upper_milli = (int)db_col_int(st, 33);
 }
 
 int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT category, scope, gas, unit, value, confidence, IFNULL(valid_from, 0), IFNULL(valid_to, 0), source"
-		" FROM factors WHERE fkey = ?");
+		"SELECT category, scope, gas, unit, value, confidence, IFNULL(valid_from, 0), IFNULL(valid_to, 0), source,"
+		" IFNULL(ci_lower_milli, -1), IFNULL(ci_upper_milli, -1) FROM factors WHERE fkey = ?");
 	int r;
 
 	if (!st)
@@ -69,6 +74,8 @@ int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
 		out->valid_from = (int)db_col_int(st, 6);
 		out->valid_to = (int)db_col_int(st, 7);
 		db_col_copy(st, 8, out->source, sizeof(out->source));
+		out->old_ci_lower_milli = (int)db_col_int(st, 9);
+		out->old_ci_upper_milli = (int)db_col_int(st, 10);
 	}
 	db_reset(st);
 	return r;
@@ -80,8 +87,10 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 	 * without a factor of its own may fall back on it: the electricity factor's 暫用). */
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO factor_changes (fkey, is_new, category, scope, gas, unit, value, old_value, old_confidence,"
-		" valid_from, valid_to, source, confidence, first_year, last_year, created_by, created_at)"
-		" SELECT ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, 0), NULLIF(?, 0), ?, ?,"
+		" valid_from, valid_to, source, confidence, ci_lower_milli, ci_upper_milli, old_ci_lower_milli, old_ci_upper_milli,"
+		" first_year, last_year, created_by, created_at)"
+		" SELECT ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, 0), NULLIF(?, 0), ?, ?, NULLIF(?, -1), NULLIF(?, -1),"
+		" NULLIF(?, -1), NULLIF(?, -1),"
 		" GREATEST(?, IFNULL(MIN(year), 0)), IFNULL(MAX(year), 0), ?, NOW() FROM inventory_years");
 	int k = 0;
 
@@ -100,6 +109,10 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 	db_bind_int(st, k++, c->valid_to);
 	db_bind_text(st, k++, c->source);
 	db_bind_text(st, k++, c->confidence);
+	db_bind_int(st, k++, c->ci_lower_milli);
+	db_bind_int(st, k++, c->ci_upper_milli);
+	db_bind_int(st, k++, c->is_new ? -1 : c->old_ci_lower_milli);
+	db_bind_int(st, k++, c->is_new ? -1 : c->old_ci_upper_milli);
 	db_bind_int(st, k++, c->valid_from);
 	db_bind_int(st, k, by);
 	if (db_exec(st))
@@ -296,10 +309,16 @@ int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
 		return 1;
 	/* The factor itself, the first time: from now on every save computes with it; the run brings the rest in line. */
 	st = db_prepare(db,
-		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, change_id)"
-		" SELECT fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, id FROM factor_changes WHERE id = ?"
+		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, change_id,"
+		" ci_lower_milli, ci_upper_milli, ci_source)"
+		" SELECT fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, id, ci_lower_milli, ci_upper_milli,"
+		" IF(ci_lower_milli IS NULL, NULL, source) FROM factor_changes WHERE id = ?"
 		" ON DUPLICATE KEY UPDATE value = VALUES(value), valid_from = VALUES(valid_from), valid_to = VALUES(valid_to),"
-		" source = VALUES(source), confidence = VALUES(confidence), change_id = VALUES(change_id)");
+		" source = VALUES(source), confidence = VALUES(confidence), change_id = VALUES(change_id),"
+		/* an interval the change does not set is kept */
+		" ci_source = IF(VALUES(ci_lower_milli) IS NULL, factors.ci_source, VALUES(ci_source)),"
+		" ci_lower_milli = IFNULL(VALUES(ci_lower_milli), factors.ci_lower_milli),"
+		" ci_upper_milli = IFNULL(VALUES(ci_upper_milli), factors.ci_upper_milli)");
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, id);

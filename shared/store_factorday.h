@@ -15,6 +15,8 @@ struct store_fd_change {
 	char source[2401], confidence[17], status[16], preview_status[16], error[1201];
 	char created_at[20], finished_at[20], by[41];
 	int is_new, valid_from, valid_to, first_year, last_year;
+	int ci_lower_milli, ci_upper_milli;      /* the interval the change sets; -1: kept */
+	int old_ci_lower_milli, old_ci_upper_milli;   /* the factor's now (store_fd_factor); -1: none */
 	long long cursor, total, done, changed, restated;
 	long long activity_cursor, changed_activities, kept_activities;
 };

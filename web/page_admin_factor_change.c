@@ -24,10 +24,23 @@
 static const char KEY_BAD[] = "係數代碼為 3 至 64 個小寫英文字母、數字或底線。";
 static const char VALUE_BAD[] = "請填寫係數數值：0 以上的數字（至多 12 位小數）。";
 static const char SOURCE_BAD[] = "請填寫來源（公告文號、日期或網址；600 字以內）。";
+static const char CI_BAD[] = "不確定性為 0 至 1000 的百分比（至多 3 位小數）；下限與上限須一起填寫，或都空白。";
+
+/* A bound typed as a percent ("7.0") in thousandths of a percent, or -1 when it is none. */
+static int ci_of(const char *s)
+{
+	dec_t v, max;
+	long long m;
+
+	dec_from_int(1000, &max);
+	if (dec_parse(s, strlen(s), 3, 0, &v) != DEC_OK || dec_cmp(v, max) > 0 || dec_to_scaled_i64(v, 3, &m))
+		return -1;
+	return (int)m;
+}
 static const char *const conf_keys[] = { "official", "provisional", NULL };
 static const char *const conf_names[] = { "正式公告", "暫用" };
 
-enum { CH_KEY, CH_VALUE, CH_FROM, CH_TO, CH_CONF, CH_SOURCE, CH_CATEGORY, CH_UNIT, CH__MAX };
+enum { CH_KEY, CH_VALUE, CH_FROM, CH_TO, CH_CONF, CH_SOURCE, CH_CATEGORY, CH_UNIT, CH_CI_LOWER, CH_CI_UPPER, CH__MAX };
 static const struct form_key admin_factor_change_keys[CH__MAX] = {
 	[CH_KEY] = { "key", FORM_TEXT, FORM_REQUIRED, .max = 64, .msg = KEY_BAD },
 	[CH_VALUE] = { "value", FORM_TEXT, FORM_REQUIRED, .max = 40, .msg = VALUE_BAD },
@@ -37,6 +50,8 @@ static const struct form_key admin_factor_change_keys[CH__MAX] = {
 	[CH_SOURCE] = { "source", FORM_TEXT, FORM_REQUIRED, .max = 600, .msg = SOURCE_BAD },
 	[CH_CATEGORY] = { "category", FORM_TEXT, 0, .max = 40 },
 	[CH_UNIT] = { "unit", FORM_TEXT, 0, .max = 40 },
+	[CH_CI_LOWER] = { "ci_lower", FORM_TEXT, 0, .max = 12 },
+	[CH_CI_UPPER] = { "ci_upper", FORM_TEXT, 0, .max = 12 },
 };
 const struct form_decl admin_factor_change_in = FORM_DECL(admin_factor_change_keys);
 
@@ -67,6 +82,8 @@ void admin_factor_change_form(struct request *req, const struct form *f)
 		{ .name = "source", .label = "來源", .value = V(CH_SOURCE), .maxlength = 600, .required = 1 },
 		{ .name = "category", .label = "類別（新係數才需填，例：electricity）", .value = V(CH_CATEGORY), .maxlength = 40 },
 		{ .name = "unit", .label = "單位（新係數才需填，例：kgCO2e/kWh）", .value = V(CH_UNIT), .maxlength = 40 },
+		{ .name = "ci_lower", .label = "不確定性下限（95 %，係數的百分比，例：7.0；空白：不變）", .value = V(CH_CI_LOWER), .maxlength = 12, .decimal = 1 },
+		{ .name = "ci_upper", .label = "不確定性上限（95 %，係數的百分比；空白：不變）", .value = V(CH_CI_UPPER), .maxlength = 12, .decimal = 1 },
 	};
 	for (size_t i = 0; i < 4; i++)
 		form_field(req, f, &fs[i]);
@@ -113,6 +130,15 @@ int page_admin_factor_propose(struct request *req)
 		form_error(f, "value", VALUE_BAD);
 	if (in[CH_FROM].set && in[CH_TO].set && in[CH_TO].i < in[CH_FROM].i)
 		form_error(f, "valid_to", "適用年度迄不可早於起。");
+	c.ci_lower_milli = c.ci_upper_milli = -1;
+	if (in[CH_CI_LOWER].set || in[CH_CI_UPPER].set) {
+		c.ci_lower_milli = in[CH_CI_LOWER].set ? ci_of(in[CH_CI_LOWER].s) : -1;
+		c.ci_upper_milli = in[CH_CI_UPPER].set ? ci_of(in[CH_CI_UPPER].s) : -1;
+		if (c.ci_lower_milli < 0 || c.ci_upper_milli < 0) {
+			form_error(f, c.ci_lower_milli < 0 ? "ci_lower" : "ci_upper", CI_BAD);
+			c.ci_lower_milli = c.ci_upper_milli = -1;
+		}
+	}
 	if (!form_error_of(f, "key") && in[CH_KEY].set) {
 		snprintf(c.key, sizeof(c.key), "%s", in[CH_KEY].s);
 		r = store_fd_factor(db, c.key, &c);
@@ -124,7 +150,8 @@ int page_admin_factor_propose(struct request *req)
 		if (c.is_new && !in[CH_UNIT].set)
 			form_error(f, "unit", "新係數須填單位（例：kgCO2e/kWh）。");
 		if (!c.is_new && in[CH_VALUE].set && in[CH_CONF].set && !strcmp(c.old_value, in[CH_VALUE].s) &&
-		    !strcmp(c.old_confidence, conf_keys[in[CH_CONF].i]))
+		    !strcmp(c.old_confidence, conf_keys[in[CH_CONF].i]) &&
+		    (c.ci_lower_milli < 0 || (c.ci_lower_milli == c.old_ci_lower_milli && c.ci_upper_milli == c.old_ci_upper_milli)))
 			form_error(f, "value", "數值與信度都與現行相同：沒有要變更的。");
 	}
 	if (!f->nerr) {
@@ -260,6 +287,16 @@ static int change_page(struct request *req, long long id, const char *flash, con
 	html_txt(o, c.unit);
 	html(o, "</dd><dt>信度</dt><dd>");
 	html_txt(o, !strcmp(c.confidence, "provisional") ? "暫用" : "正式公告");
+	if (c.ci_lower_milli >= 0) {
+		html(o, "</dd><dt>不確定性（95 %）</dt><dd>");
+		if (c.old_ci_lower_milli >= 0)
+			strbuf_addf(o, "−%d.%03d %% / +%d.%03d %% → ", c.old_ci_lower_milli / 1000, c.old_ci_lower_milli % 1000,
+				    c.old_ci_upper_milli / 1000, c.old_ci_upper_milli % 1000);
+		else
+			html(o, "未評估 → ");
+		strbuf_addf(o, "−%d.%03d %% / +%d.%03d %%", c.ci_lower_milli / 1000, c.ci_lower_milli % 1000, c.ci_upper_milli / 1000,
+			    c.ci_upper_milli % 1000);
+	}
 	strbuf_addf(o, "</dd><dt>重算的年度</dt><dd>%d–%d</dd><dt>來源</dt><dd>", c.first_year, c.last_year);
 	html_txt(o, c.source);
 	html(o, "</dd><dt>建立</dt><dd>");

@@ -72,6 +72,19 @@ static int collect_item(void *ctx, const struct store_fd_item *row)
 	return 0;
 }
 
+/* Whether two computations of a line give its gases other amounts or intervals. */
+static int gases_differ(const struct calc_line *a, const struct calc_line *b)
+{
+	for (int g = 0; g < CALC_GAS__MAX; g++) {
+		const struct calc_gas_amount *x = &a->gas[g], *y = &b->gas[g];
+
+		if (x->present != y->present || (x->present && (dec_cmp(x->kg, y->kg) || x->has_ci != y->has_ci ||
+		    (x->has_ci && (x->ci_lower_milli != y->ci_lower_milli || x->ci_upper_milli != y->ci_upper_milli)))))
+			return 1;
+	}
+	return 0;
+}
+
 /* One report's outcome: its lines and totals with the new table, and whether the change moves them. */
 struct outcome {
 	struct calc_line lines[MAX_INPUTS];
@@ -108,7 +121,7 @@ static int compute(const struct factor_table *old, const struct factor_table *ne
 	old_ok = !calc_compute(&old->t, r->year, in, n, before, &rb, e2, sizeof(e2));
 	for (int i = 0; i < n; i++)
 		if (!old_ok || dec_cmp(before[i].kg, o->lines[i].kg) || strcmp(before[i].factor_text, o->lines[i].factor_text) ||
-		    strcmp(before[i].method, o->lines[i].method))
+		    strcmp(before[i].method, o->lines[i].method) || gases_differ(&before[i], &o->lines[i]))
 			o->changed_lines++;
 	o->affected = o->changed_lines > 0;
 	if (dec_to_scaled_i64(o->res.total[CALC_OWN], 3, &o->own) ||
@@ -122,7 +135,7 @@ static int tables(struct db *db, const struct store_fd_change *c, struct factor_
 {
 	struct factor_table now;
 	struct factor_table_change after = { c->key, c->value, c->unit, c->source, store_factor_confidence(c->confidence),
-					     c->valid_from, c->valid_to };
+					     c->valid_from, c->valid_to, c->ci_lower_milli, c->ci_upper_milli };
 	struct factor_table_change before = after;
 	int rc = -1;
 
@@ -132,6 +145,9 @@ static int tables(struct db *db, const struct store_fd_change *c, struct factor_
 		goto out;
 	before.value = c->is_new ? NULL : c->old_value;
 	before.confidence = store_factor_confidence(c->old_confidence);
+	/* The interval as it was (the change keeps it): the table holds the new one once the run has written it. */
+	before.ci_lower_milli = c->old_ci_lower_milli >= 0 ? c->old_ci_lower_milli : -2;
+	before.ci_upper_milli = c->old_ci_upper_milli >= 0 ? c->old_ci_upper_milli : -2;
 	rc = factor_table_with(&now, &before, old);
 out:
 	factor_table_free(&now);

@@ -237,3 +237,36 @@ test('a second change waits while one runs, and runs when it is over', async () 
     sql(`UPDATE factors SET confidence = 'official', change_id = NULL WHERE fkey IN ('${keys.join("', '")}')`);
   }
 });
+
+test('an interval alone: the change sets the factor\'s 95 % interval, and the lines\' gases carry it; refusals beside the fields', async () => {
+  const admin = await loginAs('', 'admin');
+  const [ciL, ciU, ciS] = sql(`SELECT IFNULL(ci_lower_milli, -1), IFNULL(ci_upper_milli, -1), IFNULL(ci_source, '') FROM factors WHERE fkey = '${KEY}'`)[0];
+  const value = q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`);
+  const conf = q1(`SELECT confidence FROM factors WHERE fkey = '${KEY}'`);
+  const before = sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n');
+  for (const [lo, hi, field] of [['5', '', 'ci_upper'], ['', '5', 'ci_lower'], ['abc', '5', 'ci_lower'], ['5', '1000.001', 'ci_upper'], ['-1', '5', 'ci_lower']]) {
+    const r = await propose(admin, { key: KEY, value, confidence: conf, source: '區間', ci_lower: lo, ci_upper: hi });
+    assert.equal(r.status, 400, `${lo} / ${hi}`);
+    assert.match(r.text, new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`), `${lo} / ${hi}: ${field} marked`);
+    assert.match(r.text, /不確定性為 0 至 1000 的百分比/);
+  }
+  assert.equal(sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n'), before, 'nothing written');
+  try {
+    const made = await propose(admin, { key: KEY, value, confidence: conf, source: '測試：區間', ci_lower: '9.999', ci_upper: '9.999' });
+    assert.equal(made.status, 303);
+    const id = made.headers.get('location').match(/id=(\d+)$/)[1];
+    await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+    const page = await admin.get(`/admin/factors/change?id=${id}`);
+    assert.match(page.text, /不確定性（95 %）<\/dt><dd>[^<]*→ −9\.999 % \/ \+9\.999 %/);
+    assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'apply', id })).status, 303);
+    await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
+    assert.deepEqual(sql(`SELECT value, ci_lower_milli, ci_upper_milli FROM factors WHERE fkey = '${KEY}'`)[0], [value, '9999', '9999']);
+    // A's line: the same amount, its gas with the new interval.
+    assert.deepEqual(sql(`SELECT g.kg_milli, g.ef_lower_milli, g.ef_upper_milli FROM report_line_gases g JOIN reports r ON r.id = g.report_id
+      WHERE r.agency_id = ${A} AND r.year = ${Y}`)[0], ['4670000', '9999', '9999']);
+    assert.equal(q1(`SELECT own_total_milli FROM reports WHERE agency_id = ${A} AND year = ${Y}`), '4670000', 'the amount unchanged');
+  } finally {
+    sql(`UPDATE factors SET ci_lower_milli = NULLIF(${ciL}, -1), ci_upper_milli = NULLIF(${ciU}, -1), ci_source = NULLIF('${ciS.replace(/'/g, "''")}', '')
+      WHERE fkey = '${KEY}'`);
+  }
+});
