@@ -293,16 +293,12 @@ int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
 	if (r != 1)
 		return r;
 	st = db_prepare(db, "UPDATE factor_changes SET status = 'running', claim = ?, lease_until = NOW() + INTERVAL ? SECOND,"
-			" attempts = attempts + 1, started_at = IFNULL(started_at, NOW()),"
-			" total_reports = IF(? = 1, (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
-			"  WHERE r.year BETWEEN first_year AND last_year), total_reports)"
-			" WHERE id = ?");
+			" attempts = attempts + 1, started_at = IFNULL(started_at, NOW()) WHERE id = ?");
 	if (!st)
 		return -1;
 	db_bind_text(st, 0, claim);
 	db_bind_int(st, 1, lease);
-	db_bind_int(st, 2, first);
-	db_bind_int(st, 3, id);
+	db_bind_int(st, 2, id);
 	if (db_exec(st))
 		return -1;
 	if (!first)
@@ -323,6 +319,21 @@ int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
 		return -1;
 	db_bind_int(st, 0, id);
 	return db_exec(st) ? -1 : 1;
+}
+
+int store_fd_total(struct db *db, long long id, const char *claim, int y0, int y1)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE factor_changes SET total_reports = (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		" AND a.active = 1 WHERE r.year BETWEEN ? AND ?) WHERE claim = ? AND status = 'running' AND id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, y0);
+	db_bind_int(st, 1, y1);
+	db_bind_text(st, 2, claim);
+	db_bind_int(st, 3, id);
+	return db_exec(st);
 }
 
 int store_fd_progress(struct db *db, long long id, const char *claim, long long cursor, int done, int changed,

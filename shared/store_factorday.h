@@ -64,6 +64,8 @@ int store_fd_next(struct db *db, long long *id, int *what);
  * transaction the factor itself is written (change_id set) the first time.
  */
 int store_fd_claim(struct db *db, long long id, const char *claim, int lease);
+/* The reports of years [y0, y1] (the walk's), as the run's total: 0 / -1. */
+int store_fd_total(struct db *db, long long id, const char *claim, int y0, int y1);
 /*
  * A batch's outcome, in its transaction: the cursor, the counts, the lease
  * renewed, while the claim is still this worker's: 1, 0 (claim lost: roll back).

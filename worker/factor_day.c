@@ -130,6 +130,59 @@ static int compute(const struct factor_table *old, const struct factor_table *ne
 	return 0;
 }
 
+/*
+ * Whether the change can move any agency line of `year`: one unit of every
+ * item of both parts and of every refrigerant, computed with both tables.
+ * A line is its quantity times its factor, each on its own, so a year where
+ * none of these moves has no report the change moves: the walk skips it
+ * (an electricity factor of 2024 walks 2024, and the years after it only
+ * while they have no factor of their own to use instead).
+ */
+static int year_matters(const struct factor_table *old, const struct factor_table *new, int year)
+{
+	static struct calc_line a[MAX_INPUTS], b[MAX_INPUTS];
+	struct calc_input in[MAX_INPUTS];
+	struct calc_result ra, rb;
+	char e1[300], e2[300];
+	int n = 0, fa, fb;
+
+	for (int p = 0; p < CALC_PART__MAX; p++) {
+		for (int k = 0; k < CALC__MAX; k++) {
+			if (k == CALC_REFRIGERANT)
+				continue;
+			in[n] = (struct calc_input){ (enum calc_item)k, (enum calc_part)p, 0, NULL, dec_from_scaled_i64(1, 0) };
+			n++;
+		}
+		for (int r = 0; r < new->t.nrefrigerants && n < MAX_INPUTS; r++) {
+			in[n] = (struct calc_input){ CALC_REFRIGERANT, (enum calc_part)p, r, new->t.refrigerants[r].code, dec_from_scaled_i64(1, 0) };
+			n++;
+		}
+	}
+	/* One input at a time: a missing factor fails the whole computation, and must not hide the others. */
+	for (int i = 0; i < n; i++) {
+		fa = calc_compute(&old->t, year, &in[i], 1, a, &ra, e1, sizeof(e1));
+		fb = calc_compute(&new->t, year, &in[i], 1, b, &rb, e2, sizeof(e2));
+		if (fa != fb || (!fa && (dec_cmp(a[0].kg, b[0].kg) || strcmp(a[0].factor_text, b[0].factor_text) ||
+					strcmp(a[0].method, b[0].method) || gases_differ(&a[0], &b[0]))))
+			return 1;
+	}
+	return 0;
+}
+
+/* The years of c's span whose reports the change can move, as the smallest range holding them: 0, or -1 when none. */
+static int years_that_matter(const struct factor_table *old, const struct factor_table *new, const struct store_fd_change *c,
+			     int *y0, int *y1)
+{
+	*y0 = *y1 = 0;
+	for (int y = c->first_year; y && y <= c->last_year; y++)
+		if (year_matters(old, new, y)) {
+			if (!*y0)
+				*y0 = y;
+			*y1 = y;
+		}
+	return *y0 ? 0 : -1;
+}
+
 /* The tables before and after change c, from the table in the database now. */
 static int tables(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new)
 {
@@ -216,10 +269,12 @@ static struct store_fd_effect *effect_of(struct effects *e, int county, int year
 }
 
 /* Reads batch b after report `after` (locked when lock): its size, or -1. */
-static int read_batch(struct db *db, const struct store_fd_change *c, long long after, int lock, struct batch *b)
+static int read_batch(struct db *db, int y0, int y1, long long after, int lock, struct batch *b)
 {
 	b->nitems = 0;
-	b->n = store_fd_reports(db, c->first_year, c->last_year, after, BATCH, lock, b->rep);
+	if (!y0)
+		return b->n = 0;   /* no year the change can move */
+	b->n = store_fd_reports(db, y0, y1, after, BATCH, lock, b->rep);
 	if (b->n <= 0)
 		return b->n;
 	if (store_fd_items(db, b->rep[0].id, b->rep[b->n - 1].id, collect_item, b))
@@ -236,7 +291,7 @@ static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
 	struct effects e = { 0 };
 	char err[300] = "";
 	long long after = 0;
-	int rc = -1, n = 0;
+	int rc = -1, n = 0, y0 = 0, y1 = 0;
 
 	if (!b || !o || !na)
 		die("out of memory");
@@ -244,7 +299,8 @@ static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
 		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
 		goto failed;
 	}
-	while (!*ctx->stopping && (n = read_batch(ctx->db, c, after, 0, b)) > 0) {
+	years_that_matter(&old, &new, c, &y0, &y1);
+	while (!*ctx->stopping && (n = read_batch(ctx->db, y0, y1, after, 0, b)) > 0) {
 		int pos = 0;
 
 		for (int i = 0; i < n; i++) {
@@ -344,7 +400,7 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 	struct batch *b = calloc(1, sizeof(*b));
 	struct outcome *o = malloc(sizeof(*o));
 	struct na_outcome *na = malloc(sizeof(*na));
-	int lease = ctx->cfg->worker_heartbeat_seconds, rc = -1, n = 0;
+	int lease = ctx->cfg->worker_heartbeat_seconds, rc = -1, n = 0, y0 = 0, y1 = 0;
 	long long after = c->cursor;
 	char err[300] = "";
 
@@ -354,6 +410,9 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
 		goto failed;
 	}
+	years_that_matter(&old, &new, c, &y0, &y1);
+	if (!c->done && y0 && store_fd_total(ctx->db, c->id, claim, y0, y1))
+		goto out;
 	for (;;) {
 		int pos = 0, changed = 0, restated = 0;
 
@@ -361,7 +420,7 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 			goto out;
 		if (store_fd_stage_open(ctx->db) || db_begin(ctx->db) || store_fd_stage_clear(ctx->db))
 			goto rollback;
-		n = read_batch(ctx->db, c, after, 1, b);
+		n = read_batch(ctx->db, y0, y1, after, 1, b);
 		if (n < 0)
 			goto rollback;
 		if (n == 0) {
