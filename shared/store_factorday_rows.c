@@ -20,28 +20,47 @@
 int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_report *out)
 {
 	struct db_stmt *st;
+	long long max_id = (1LL << 53);
 	int n = 0, r;
 
 	if (lock) {
 		/*
-		 * The run: the batch's reports locked first (a save of one of them
-		 * waits, or has committed), then the years' lock and publication in
-		 * share mode (a year lock waits, or has committed: store_year_lock
-		 * reads the reports in share mode too), and only then a consistent
-		 * read, whose snapshot begins after both.
+		 * The run (a READ COMMITTED transaction: each read sees what is
+		 * committed when it runs): the batch's last report found, then its
+		 * reports locked by their id range, the reports only (a save of one
+		 * of them waits, or has committed; the rollup job's reads of
+		 * agencies are not in the way), then the years' lock and
+		 * publication in share mode (a year lock waits, or has committed:
+		 * store_year_lock reads the reports in share mode too), and only
+		 * then the batch read below.
 		 */
-		st = db_prepare(db, "SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
-				" WHERE r.year BETWEEN ? AND ? AND r.id > ? ORDER BY r.id LIMIT ? FOR UPDATE");
+		long long hi = 0;
+
+		st = db_prepare(db, "SELECT MAX(id) FROM (SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
+				" WHERE r.year BETWEEN ? AND ? AND r.id > ? ORDER BY r.id LIMIT ?) b");
 		if (!st)
 			return -1;
 		db_bind_int(st, 0, y0);
 		db_bind_int(st, 1, y1);
 		db_bind_int(st, 2, after);
 		db_bind_int(st, 3, max);
+		if (db_exec(st) || db_step(st) != 1)
+			return -1;
+		hi = db_col_int(st, 0);
+		db_reset(st);
+		if (!hi)
+			return 0;
+		st = db_prepare(db, "SELECT id FROM reports WHERE id > ? AND id <= ? AND year BETWEEN ? AND ? FOR UPDATE");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, after);
+		db_bind_int(st, 1, hi);
+		db_bind_int(st, 2, y0);
+		db_bind_int(st, 3, y1);
 		if (db_exec(st))
 			return -1;
 		while ((r = db_step(st)) == 1)
-			n++;
+			;
 		db_reset(st);
 		if (r < 0)
 			return -1;
@@ -53,14 +72,16 @@ int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, in
 		if (db_exec(st) || db_step(st) != 1)
 			return -1;
 		db_reset(st);
+		max_id = hi;
 	}
-	st = db_prepare(db, BATCH_SQL " ORDER BY r.id LIMIT ?");
+	st = db_prepare(db, BATCH_SQL " AND r.id <= ? ORDER BY r.id LIMIT ?");
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, y0);
 	db_bind_int(st, 1, y1);
 	db_bind_int(st, 2, after);
-	db_bind_int(st, 3, max);
+	db_bind_int(st, 3, max_id);
+	db_bind_int(st, 4, max);
 	if (db_exec(st))
 		return -1;
 	n = 0;
@@ -314,8 +335,13 @@ int store_fd_stage_apply(struct db *db, long long change_id)
 		"INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
 		" SELECT NOW(3), NULL, agency_id, year, IF(frozen, '係數更新（重算值）', '係數更新'), old_text, new_text, 'factor-day'"
 		" FROM fd_reports ORDER BY report_id",
-		"INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT county_id, year, agency_id, NOW(3) FROM fd_reports"
-		" WHERE frozen = 0 ORDER BY report_id",
+		/*
+		 * The rollups: one full recompute of each county-year the batch
+		 * changed (the path kept for repairs: a batch changes hundreds of
+		 * agencies, where the incremental path walks each one's ancestors).
+		 */
+		"INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT DISTINCT county_id, year, NULL, NOW(3) FROM fd_reports"
+		" WHERE frozen = 0 ORDER BY county_id, year",
 	};
 	struct db_stmt *st;
 

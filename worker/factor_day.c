@@ -394,117 +394,166 @@ static int stage_report(struct db *db, const struct store_fd_change *c, const st
 	return store_fd_stage_report(db, &s);
 }
 
+/* A walk in hand: the tables, the batch, the years and the cursor. */
+struct walk {
+	const struct factor_table *old, *new;
+	struct batch *b;
+	struct outcome *o;
+	struct na_outcome *na;
+	int y0, y1, lease;
+	long long after;
+	char err[300];
+};
+
+/* What one batch of the run came to. */
+enum step { STEP_DONE, STEP_NONE, STEP_FAILED, STEP_DB };
+
+/* A READ COMMITTED transaction (store_fd_reports, store_fd_activities: each read sees what the locks protect). */
+static int begin(struct db *db)
+{
+	return db_exec_sql(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED") || db_begin(db) ? -1 : 0;
+}
+
+/* One batch of reports after *after, committed with the cursor past it. */
+static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim, struct walk *w)
+{
+	int pos = 0, changed = 0, restated = 0, n;
+
+	if (store_fd_stage_open(ctx->db) || begin(ctx->db) || store_fd_stage_clear(ctx->db))
+		return STEP_DB;
+	n = read_batch(ctx->db, w->y0, w->y1, w->after, 1, w->b);
+	if (n < 0)
+		return STEP_DB;
+	if (n == 0) {
+		db_rollback(ctx->db);
+		return STEP_NONE;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct store_fd_report *r = &w->b->rep[i];
+
+		if (compute(w->old, w->new, w->b, &pos, r, w->o, w->err, sizeof(w->err)))
+			return STEP_FAILED;
+		if (!w->o->affected)
+			continue;
+		if (stage_report(ctx->db, c, r, w->o))
+			return STEP_DB;
+		changed += !r->frozen;
+		restated += r->frozen;
+	}
+	if (store_fd_stage_apply(ctx->db, c->id) ||
+	    store_fd_progress(ctx->db, c->id, claim, w->b->rep[n - 1].id, n, changed, restated, w->lease) != 1 || db_commit(ctx->db))
+		return STEP_DB;   /* a lost claim too: another worker took it after our lease ran out */
+	w->after = w->b->rep[n - 1].id;
+	return STEP_DONE;
+}
+
+/* One batch of the counties' non-agency lines after *after (a line of a locked or published year kept). */
+static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim, struct walk *w)
+{
+	int changed = 0, kept = 0, n;
+
+	if (begin(ctx->db))
+		return STEP_DB;
+	n = store_fd_activities(ctx->db, c->first_year, c->last_year, w->after, BATCH, 1, w->b->act);
+	if (n < 0)
+		return STEP_DB;
+	if (n == 0) {
+		db_rollback(ctx->db);
+		return STEP_NONE;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct store_fd_activity *a = &w->b->act[i];
+		char before[300], now[300];
+
+		if (compute_activity(w->old, w->new, a, w->na, w->err, sizeof(w->err)))
+			return STEP_FAILED;
+		if (!w->na->affected)
+			continue;
+		if (a->frozen) {
+			kept++;
+			continue;
+		}
+		snprintf(before, sizeof(before), "%s %s：%lld.%03lld kgCO₂e", c->key, c->is_new ? "（新增）" : c->old_value,
+			 a->kg_milli / 1000, llabs(a->kg_milli % 1000));
+		snprintf(now, sizeof(now), "%s %s：%lld.%03lld kgCO₂e", c->key, c->value, w->na->kg / 1000, llabs(w->na->kg % 1000));
+		if (store_fd_activity_set(ctx->db, a, &w->na->line, w->na->kg, before, now))
+			return STEP_DB;
+		changed++;
+	}
+	if (store_fd_activity_progress(ctx->db, c->id, claim, w->b->act[n - 1].id, changed, kept, w->lease) != 1 || db_commit(ctx->db))
+		return STEP_DB;
+	w->after = w->b->act[n - 1].id;
+	return STEP_DONE;
+}
+
+#define STEP_TRIES 5   /* a batch met by a deadlock (a rollup job's reads, a save) is tried again at once */
+
+/* Every batch of one walk: 0 walked, 1 failed (w->err), -1 stopped or a database error (the next claim resumes). */
+static int walk(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim, struct walk *w,
+		enum step (*step)(struct job_ctx *, const struct store_fd_change *, const char *, struct walk *))
+{
+	for (int tries = 0; !*ctx->stopping;) {
+		enum step s = step(ctx, c, claim, w);
+
+		if (s == STEP_DONE) {
+			tries = 0;
+			continue;
+		}
+		db_rollback(ctx->db);
+		if (s == STEP_NONE)
+			return 0;
+		if (s == STEP_FAILED)
+			return 1;
+		if (!db_err_contention(ctx->db) || ++tries == STEP_TRIES) {
+			error("factor change %lld: %s (the next claim resumes after its last commit, %lld)", c->id, ctx->db->errstr, w->after);
+			return -1;
+		}
+	}
+	return -1;
+}
+
 static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim)
 {
 	struct factor_table old = { 0 }, new = { 0 };
-	struct batch *b = calloc(1, sizeof(*b));
-	struct outcome *o = malloc(sizeof(*o));
-	struct na_outcome *na = malloc(sizeof(*na));
-	int lease = ctx->cfg->worker_heartbeat_seconds, rc = -1, n = 0, y0 = 0, y1 = 0;
-	long long after = c->cursor;
-	char err[300] = "";
+	struct walk w = { .old = &old, .new = &new, .lease = ctx->cfg->worker_heartbeat_seconds };
+	int rc = -1, r;
 
-	if (!b || !o || !na)
+	w.b = calloc(1, sizeof(*w.b));
+	w.o = malloc(sizeof(*w.o));
+	w.na = malloc(sizeof(*w.na));
+	if (!w.b || !w.o || !w.na)
 		die("out of memory");
 	if (tables(ctx->db, c, &old, &new)) {
-		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
+		snprintf(w.err, sizeof(w.err), "%s", "係數數值無法讀取");
 		goto failed;
 	}
-	years_that_matter(&old, &new, c, &y0, &y1);
-	if (!c->done && y0 && store_fd_total(ctx->db, c->id, claim, y0, y1))
+	years_that_matter(&old, &new, c, &w.y0, &w.y1);
+	if (!c->done && w.y0 && store_fd_total(ctx->db, c->id, claim, w.y0, w.y1))
 		goto out;
-	for (;;) {
-		int pos = 0, changed = 0, restated = 0;
-
-		if (*ctx->stopping)
-			goto out;
-		if (store_fd_stage_open(ctx->db) || db_begin(ctx->db) || store_fd_stage_clear(ctx->db))
-			goto rollback;
-		n = read_batch(ctx->db, y0, y1, after, 1, b);
-		if (n < 0)
-			goto rollback;
-		if (n == 0) {
-			db_rollback(ctx->db);
-			break;
-		}
-		for (int i = 0; i < n; i++) {
-			const struct store_fd_report *r = &b->rep[i];
-
-			if (compute(&old, &new, b, &pos, r, o, err, sizeof(err))) {
-				db_rollback(ctx->db);
-				goto failed;
-			}
-			if (!o->affected)
-				continue;
-			if (stage_report(ctx->db, c, r, o))
-				goto rollback;
-			changed += !r->frozen;
-			restated += r->frozen;
-		}
-		after = b->rep[n - 1].id;
-		if (store_fd_stage_apply(ctx->db, c->id) || store_fd_progress(ctx->db, c->id, claim, after, n, changed, restated, lease) != 1 || db_commit(ctx->db))
-			goto rollback;   /* the claim lost (another worker took it after our lease ran out): stop */
+	w.after = c->cursor;
+	r = walk(ctx, c, claim, &w, report_step);
+	if (r == 0) {
+		w.after = c->activity_cursor;
+		r = walk(ctx, c, claim, &w, activity_step);
 	}
-	/* Then the counties' non-agency lines, the same way (a line of a locked or published year kept). */
-	for (after = c->activity_cursor;;) {
-		int changed = 0, kept = 0;
-
-		if (*ctx->stopping)
-			goto out;
-		if (db_begin(ctx->db))
-			goto rollback;
-		n = store_fd_activities(ctx->db, c->first_year, c->last_year, after, BATCH, 1, b->act);
-		if (n < 0)
-			goto rollback;
-		if (n == 0) {
-			db_rollback(ctx->db);
-			break;
-		}
-		for (int i = 0; i < n; i++) {
-			const struct store_fd_activity *a = &b->act[i];
-			char before[300], now[300];
-
-			if (compute_activity(&old, &new, a, na, err, sizeof(err))) {
-				db_rollback(ctx->db);
-				goto failed;
-			}
-			if (!na->affected)
-				continue;
-			if (a->frozen) {
-				kept++;
-				continue;
-			}
-			snprintf(before, sizeof(before), "%s %s：%lld.%03lld kgCO₂e", c->key, c->is_new ? "（新增）" : c->old_value,
-				 a->kg_milli / 1000, llabs(a->kg_milli % 1000));
-			snprintf(now, sizeof(now), "%s %s：%lld.%03lld kgCO₂e", c->key, c->value, na->kg / 1000, llabs(na->kg % 1000));
-			if (store_fd_activity_set(ctx->db, a, &na->line, na->kg, before, now))
-				goto rollback;
-			changed++;
-		}
-		after = b->act[n - 1].id;
-		if (store_fd_activity_progress(ctx->db, c->id, claim, after, changed, kept, lease) != 1 || db_commit(ctx->db))
-			goto rollback;
-	}
-	if (store_fd_finish(ctx->db, c->id, claim, NULL))
+	if (r > 0)
+		goto failed;
+	if (r < 0 || store_fd_finish(ctx->db, c->id, claim, NULL))
 		goto out;
 	log_info("factor change %lld (%s = %s) done", c->id, c->key, c->value);
 	rc = 0;
 	goto out;
-rollback:
-	db_rollback(ctx->db);
-	error("factor change %lld: %s (the next claim resumes after its last commit, %lld)", c->id, ctx->db->errstr, after);
-	goto out;
 failed:
-	error("factor change %lld failed: %s", c->id, err);
-	store_fd_finish(ctx->db, c->id, claim, *err ? err : "重新計算失敗");
+	error("factor change %lld failed: %s", c->id, w.err);
+	store_fd_finish(ctx->db, c->id, claim, *w.err ? w.err : "重新計算失敗");
 	rc = 0;
 out:
 	factor_table_free(&old);
 	factor_table_free(&new);
-	free(b->items);
-	free(b);
-	free(o);
-	free(na);
+	free(w.b->items);
+	free(w.b);
+	free(w.o);
+	free(w.na);
 	return rc;
 }
 
