@@ -1,7 +1,9 @@
 /* store_factorday_na.c: factor day's walk over the counties' non-agency lines (county_activities). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_factorday.h"
+#include "util.h"
 
 /* The lines with their county-year's lock or publication (frozen: kept as they are). */
 #define ACTIVITY_SQL "SELECT a.id, a.county_id, a.year, a.method, a.quantity, IFNULL(a.quantity2, ''), IFNULL(a.opt1, '')," \
@@ -31,31 +33,36 @@ static int request_quality(struct db *db, int y0, int y1, long long after, int m
 	struct db_stmt *st = bound(db_prepare(db,
 		"SELECT DISTINCT county_id, year FROM (SELECT county_id, year FROM county_activities"
 		" WHERE year BETWEEN ? AND ? AND id > ? ORDER BY id LIMIT ?) b ORDER BY county_id, year"), y0, y1, after, max);
-	int cy[2 * 64], n = 0, r;
+	int *cy = NULL, n = 0, cap = 0, r, rc = -1;
 
 	if (!st || db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {
-		if (n < 64) {
-			cy[2 * n] = (int)db_col_int(st, 0);
-			cy[2 * n + 1] = (int)db_col_int(st, 1);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			cy = xrealloc(cy, sizeof(*cy) * 2 * (size_t)cap);
 		}
+		cy[2 * n] = (int)db_col_int(st, 0);
+		cy[2 * n + 1] = (int)db_col_int(st, 1);
 		n++;
 	}
 	db_reset(st);
-	if (r < 0 || n > 64)
-		return -1;   /* more county-years than 22 counties' batch can have: not this table */
+	if (r < 0)
+		goto out;
 	for (int i = 0; i < n; i++) {
 		st = db_prepare(db, "INSERT INTO quality_queue (county_id, year, requests, requested_at) VALUES (?, ?, 1, NOW(3))"
 				" ON DUPLICATE KEY UPDATE requests = requests + 1, requested_at = NOW(3)");
 		if (!st)
-			return -1;
+			goto out;
 		db_bind_int(st, 0, cy[2 * i]);
 		db_bind_int(st, 1, cy[2 * i + 1]);
 		if (db_exec(st))
-			return -1;
+			goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	free(cy);
+	return rc;
 }
 
 int store_fd_activities(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_activity *out)
