@@ -34,7 +34,7 @@ int store_audit_add_county(struct db *db, const struct store_audit_entry *e)
 {
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO audit_log (at, account_id, county_id, year, field, old_value, new_value, client_addr)"
-		" VALUES (NOW(3), ?, ?, ?, ?, ?, ?, ?)");
+		" VALUES (NOW(3), NULLIF(?, 0), ?, ?, ?, ?, ?, ?)");
 
 	if (!st)
 		return -1;

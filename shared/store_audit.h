@@ -10,7 +10,7 @@
  * value is stored as NULL.
  */
 struct store_audit_entry {
-	long long account_id;       /* who; 0: nobody logged in (NULL) */
+	long long account_id;       /* who; 0: nobody logged in, or the system (factor day): NULL */
 	long long agency_id;        /* the agency changed; 0: none (store_audit_add) */
 	int county_id;              /* the county changed (store_audit_add_county) */
 	int year;                   /* 0: none (store_audit_add) */

@@ -81,6 +81,11 @@ struct store_fd_report {
 	long long own_milli, outsourced_milli;
 	int frozen;                 /* confirmed, or its year locked or published: a 重算值, never overwritten */
 };
+/*
+ * The lock and publication of every county's years [y0, y1] in share mode, for a batch's
+ * transaction: a year lock or a publication waits for it, or has committed before it.  0 / -1.
+ */
+int store_fd_lock_years(struct db *db, int y0, int y1);
 /* n rows into out (locked FOR UPDATE when lock is 1): the count, or -1. */
 int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_report *out);
 /* Every quantity of reports ids (sorted) [lo, hi], by report, part, item, seq. */

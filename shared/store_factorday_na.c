@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_audit.h"
 #include "store_factorday.h"
 #include "util.h"
 
@@ -82,14 +83,8 @@ int store_fd_activities(struct db *db, int y0, int y1, long long after, int max,
 		db_reset(st);
 		if (r < 0)
 			return -1;
-		st = db_prepare(db, "SELECT COUNT(*) FROM inventory_years WHERE year BETWEEN ? AND ? LOCK IN SHARE MODE");
-		if (!st)
+		if (store_fd_lock_years(db, y0, y1))
 			return -1;
-		db_bind_int(st, 0, y0);
-		db_bind_int(st, 1, y1);
-		if (db_exec(st) || db_step(st) != 1)
-			return -1;
-		db_reset(st);
 	}
 	st = bound(db_prepare(db, ACTIVITY_SQL), y0, y1, after, max);
 	if (!st || db_exec(st))
@@ -153,15 +148,8 @@ int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, cons
 	db_bind_int(st, i, a->id);
 	if (db_exec(st))
 		return -1;
-	st = db_prepare(db, "INSERT INTO audit_log (at, account_id, county_id, year, field, old_value, new_value, client_addr)"
-			" VALUES (NOW(3), NULL, ?, ?, '係數更新（非機關活動）', ?, ?, 'factor-day')");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, a->county_id);
-	db_bind_int(st, 1, a->year);
-	db_bind_text(st, 2, old_text);
-	db_bind_text(st, 3, new_text);
-	return db_exec(st);
+	return store_audit_add_county(db, &(struct store_audit_entry){ .county_id = a->county_id, .year = a->year,
+		.field = "係數更新（非機關活動）", .old_value = old_text, .new_value = new_text, .client_addr = "factor-day" });
 }
 
 int store_fd_activity_progress(struct db *db, long long id, const char *claim, long long cursor, int changed, int kept, int lease)

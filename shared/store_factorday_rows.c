@@ -17,6 +17,20 @@
 	" LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = r.year" \
 	" WHERE r.year BETWEEN ? AND ? AND r.id > ?"
 
+int store_fd_lock_years(struct db *db, int y0, int y1)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM inventory_years WHERE year BETWEEN ? AND ? LOCK IN SHARE MODE");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, y0);
+	db_bind_int(st, 1, y1);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	db_reset(st);
+	return 0;
+}
+
 int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_report *out)
 {
 	struct db_stmt *st;
@@ -64,14 +78,8 @@ int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, in
 		db_reset(st);
 		if (r < 0)
 			return -1;
-		st = db_prepare(db, "SELECT COUNT(*) FROM inventory_years WHERE year BETWEEN ? AND ? LOCK IN SHARE MODE");
-		if (!st)
+		if (store_fd_lock_years(db, y0, y1))
 			return -1;
-		db_bind_int(st, 0, y0);
-		db_bind_int(st, 1, y1);
-		if (db_exec(st) || db_step(st) != 1)
-			return -1;
-		db_reset(st);
 		max_id = hi;
 	}
 	st = db_prepare(db, BATCH_SQL " AND r.id <= ? ORDER BY r.id LIMIT ?");

@@ -205,16 +205,6 @@ static const char *status_name(const struct store_fd_change *c)
 	return "已取消";
 }
 
-/* Thousandths of a kgCO2e as "−1,234.567" into the page. */
-static void milli(struct strbuf *o, long long v)
-{
-	char b[64];
-	dec_t d = dec_from_scaled_i64(v, 3);
-
-	dec_format_grouped(d, b, sizeof(b));
-	html_txt(o, b);
-}
-
 struct effects_view {
 	struct strbuf *o;
 	int n;
@@ -237,9 +227,9 @@ static int effect_row(void *ctx, const struct store_fd_effect *e)
 	html_txt(o, e->county);
 	strbuf_addf(o, "</td><td>%d</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">",
 		    e->year, e->agency_years, e->confirmed_years, e->lines);
-	milli(o, e->delta_milli);
+	html_milli(o, e->delta_milli);
 	strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">", e->activity_lines);
-	milli(o, e->activity_delta_milli);
+	html_milli(o, e->activity_delta_milli);
 	html(o, "</td></tr>");
 	return 0;
 }
@@ -324,9 +314,9 @@ static int change_page(struct request *req, long long id, const char *flash, con
 			html(o, "<tr><td colspan=\"8\" class=\"empty\">沒有任何填報或非機關活動會因此變更。</td></tr>");
 		strbuf_addf(o, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"2\">合計</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
 			    "<td class=\"num\">%lld</td><td class=\"num\">", v.ay, v.conf, v.lines);
-		milli(o, v.delta);
+		html_milli(o, v.delta);
 		strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">", v.alines);
-		milli(o, v.adelta);
+		html_milli(o, v.adelta);
 		html(o, "</td></tr></tfoot></table>");
 	} else if (!strcmp(c.status, "draft") && strcmp(c.preview_status, "failed")) {
 		html(o, "<p class=\"muted\" role=\"status\">預覽計算中，請稍候重新整理本頁。</p>");

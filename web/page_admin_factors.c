@@ -23,32 +23,16 @@ void admin_factor_change_form(struct request *req, const struct form *f);
  * (shared/calc.c), which the page says beside the table.
  */
 
-/* The categories in the order shown, with their names. */
-static const struct {
-	const char *key, *name;
-} categories[] = {
-	{ "electricity", "電力排碳係數" },
-	{ "stationary_combustion", "固定燃燒" },
-	{ "mobile_combustion", "移動燃燒" },
-	{ "heat_value", "熱值" },
-	{ "gwp", "全球暖化潛勢（GWP）" },
-	{ "fugitive_refrigerant", "冷媒逸散" },
-	{ "fugitive_fire_extinguisher", "滅火器逸散" },
-	{ "fugitive_septic", "化糞池逸散" },
-	{ "agriculture_rice", "農業：稻作" },
-	{ "agriculture_livestock", "農業：畜牧" },
-	{ "waste_landfill", "廢棄物：掩埋" },
-	{ "waste_incineration", "廢棄物：焚化" },
-	{ "waste_biological", "廢棄物：生物處理" },
-	{ "waste_wastewater", "廢棄物：廢水" },
-	{ "conversion", "單位換算" },
-};
-#define NCATEGORIES (int)(sizeof(categories) / sizeof(categories[0]))
-
-static const char *const category_keys[NCATEGORIES + 1] = {
+/* The categories in the order shown (the filter's choices, NULL-terminated), and their names. */
+static const char *const category_keys[] = {
 	"electricity", "stationary_combustion", "mobile_combustion", "heat_value", "gwp", "fugitive_refrigerant",
 	"fugitive_fire_extinguisher", "fugitive_septic", "agriculture_rice", "agriculture_livestock", "waste_landfill",
 	"waste_incineration", "waste_biological", "waste_wastewater", "conversion", NULL,
+};
+#define NCATEGORIES (int)(sizeof(category_keys) / sizeof(category_keys[0]) - 1)
+static const char *const category_names[NCATEGORIES] = {
+	"電力排碳係數", "固定燃燒", "移動燃燒", "熱值", "全球暖化潛勢（GWP）", "冷媒逸散", "滅火器逸散", "化糞池逸散",
+	"農業：稻作", "農業：畜牧", "廢棄物：掩埋", "廢棄物：焚化", "廢棄物：生物處理", "廢棄物：廢水", "單位換算",
 };
 
 enum { FAC_CATEGORY, FAC_YEAR, FAC__MAX };
@@ -61,8 +45,8 @@ const struct form_decl admin_factors_in = FORM_DECL(admin_factors_keys);
 static const char *category_name(const char *key)
 {
 	for (int i = 0; i < NCATEGORIES; i++)
-		if (!strcmp(categories[i].key, key))
-			return categories[i].name;
+		if (!strcmp(category_keys[i], key))
+			return category_names[i];
 	return key;
 }
 
@@ -170,14 +154,14 @@ static int render(struct request *req, int cat, int year, const char *year_raw, 
 	html(o, "<form method=\"get\" action=\"/admin/factors\" class=\"filters\"><div class=\"field\"><label for=\"f-category\">類別</label>"
 		"<div class=\"control\"><select id=\"f-category\" name=\"category\"><option value=\"\">全部</option>");
 	for (int i = 0; i < NCATEGORIES; i++)
-		html_option(o, categories[i].key, categories[i].name, cat == i);
+		html_option(o, category_keys[i], category_names[i], cat == i);
 	html(o, "</select></div></div>");
 	struct field fy = { .name = "year", .label = "適用年度（西元，空白：全部）", .value = year_raw, .maxlength = 4 };
 	form_field(req, filters, &fy);
 	html(o, "<div class=\"actions\"><button type=\"submit\">篩選</button></div></form>");
 	html(o, "<table id=\"factors\"><thead><tr><th>代碼</th><th>類別</th><th>範疇</th><th>氣體</th><th class=\"num\">數值</th>"
 		"<th>單位</th><th>適用年度</th><th>信度</th><th>不確定性（95 %）</th><th>來源</th></tr></thead><tbody>");
-	if (store_console_factors(&req->app->db, cat >= 0 ? categories[cat].key : "", year, factor_row, &l))
+	if (store_console_factors(&req->app->db, cat >= 0 ? category_keys[cat] : "", year, factor_row, &l))
 		return routes_unavailable(req, "console factors");
 	if (!l.n)
 		html(o, "<tr><td colspan=\"10\" class=\"empty\">沒有符合的係數。</td></tr>");

@@ -85,6 +85,12 @@ static int gases_differ(const struct calc_line *a, const struct calc_line *b)
 	return 0;
 }
 
+/* Whether two computations of one input give its line another amount, factor, method or gases. */
+static int line_differs(const struct calc_line *a, const struct calc_line *b)
+{
+	return dec_cmp(a->kg, b->kg) || strcmp(a->factor_text, b->factor_text) || strcmp(a->method, b->method) || gases_differ(a, b);
+}
+
 /* One report's outcome: its lines and totals with the new table, and whether the change moves them. */
 struct outcome {
 	struct calc_line lines[MAX_INPUTS];
@@ -106,8 +112,8 @@ static int compute(const struct factor_table *old, const struct factor_table *ne
 	while (*pos < b->nitems && b->items[*pos].report_id < r->id)
 		(*pos)++;
 	for (; *pos < b->nitems && b->items[*pos].report_id == r->id; (*pos)++) {
-		if (n == MAX_INPUTS)
-			continue;
+		if (n == MAX_INPUTS)   /* more than the form can save: never computed in part */
+			return calc_fail(err, errlen, "填報 %lld 的明細超過 %d 筆", r->id, MAX_INPUTS);
 		in[n] = b->items[*pos].in;
 		in[n].refrigerant = b->items[*pos].refrigerant[0] ? b->items[*pos].refrigerant : NULL;
 		n++;
@@ -120,9 +126,7 @@ static int compute(const struct factor_table *old, const struct factor_table *ne
 		return -1;
 	old_ok = !calc_compute(&old->t, r->year, in, n, before, &rb, e2, sizeof(e2));
 	for (int i = 0; i < n; i++)
-		if (!old_ok || dec_cmp(before[i].kg, o->lines[i].kg) || strcmp(before[i].factor_text, o->lines[i].factor_text) ||
-		    strcmp(before[i].method, o->lines[i].method) || gases_differ(&before[i], &o->lines[i]))
-			o->changed_lines++;
+		o->changed_lines += !old_ok || line_differs(&before[i], &o->lines[i]);
 	o->affected = o->changed_lines > 0;
 	if (dec_to_scaled_i64(o->res.total[CALC_OWN], 3, &o->own) ||
 	    dec_to_scaled_i64(o->res.total[CALC_OUTSOURCED], 3, &o->outsourced))
@@ -162,16 +166,15 @@ static int year_matters(const struct factor_table *old, const struct factor_tabl
 	for (int i = 0; i < n; i++) {
 		fa = calc_compute(&old->t, year, &in[i], 1, a, &ra, e1, sizeof(e1));
 		fb = calc_compute(&new->t, year, &in[i], 1, b, &rb, e2, sizeof(e2));
-		if (fa != fb || (!fa && (dec_cmp(a[0].kg, b[0].kg) || strcmp(a[0].factor_text, b[0].factor_text) ||
-					strcmp(a[0].method, b[0].method) || gases_differ(&a[0], &b[0]))))
+		if (fa != fb || (!fa && line_differs(&a[0], &b[0])))
 			return 1;
 	}
 	return 0;
 }
 
-/* The years of c's span whose reports the change can move, as the smallest range holding them: 0, or -1 when none. */
-static int years_that_matter(const struct factor_table *old, const struct factor_table *new, const struct store_fd_change *c,
-			     int *y0, int *y1)
+/* The years of c's span whose reports the change can move, as the smallest range holding them (0, 0: none). */
+static void years_that_matter(const struct factor_table *old, const struct factor_table *new, const struct store_fd_change *c,
+			      int *y0, int *y1)
 {
 	*y0 = *y1 = 0;
 	for (int y = c->first_year; y && y <= c->last_year; y++)
@@ -180,7 +183,6 @@ static int years_that_matter(const struct factor_table *old, const struct factor
 				*y0 = y;
 			*y1 = y;
 		}
-	return *y0 ? 0 : -1;
 }
 
 /* The tables before and after change c, from the table in the database now. */
