@@ -189,33 +189,70 @@ static const struct calc_factor *gwp(const struct calc_table *t, const char *set
 	return calc_factor_get(t, key);
 }
 
-/* The electricity factor of `year`, or of the latest earlier year (provisional). */
-static int electricity(const struct calc_table *t, int year, struct calc_line *l, dec_t *pu, char *err, size_t errlen)
+const char *const calc_elec_keys[CALC_ELEC__MAX + 1] = { "overall", "industry", "residential", NULL };
+const char *const calc_elec_names[CALC_ELEC__MAX] = { "公用售電業整體", "產業", "民生" };
+static const char *const elec_suffix[CALC_ELEC__MAX] = { "public_average", "industry", "residential" };
+
+enum calc_elec calc_elec_of(const char *s)
 {
-	char key[64], b[64];
+	for (int i = 0; s && i < CALC_ELEC__MAX; i++)
+		if (!strcmp(s, calc_elec_keys[i]))
+			return (enum calc_elec)i;
+	return CALC_ELEC_OVERALL;
+}
 
-	for (int y = year; y >= year - 20; y--) {
-		const struct calc_factor *f;
+/*
+ * The electricity factor of year y in t: the county's variant where y has
+ * one (*variant 1), else the year's overall factor (elec_grid_<y>_public_average,
+ * or elec_grid_<y> for a year without variants); NULL when y has none.
+ */
+static const struct calc_factor *elec_factor(const struct calc_table *t, int y, enum calc_elec elec, int *variant)
+{
+	const struct calc_factor *f;
+	char key[64];
 
-		snprintf(key, sizeof(key), "elec_grid_%d_public_average", y);
-		f = calc_factor_get(t, key);
-		if (!f) {
-			snprintf(key, sizeof(key), "elec_grid_%d", y);
-			f = calc_factor_get(t, key);
+	*variant = 0;
+	if (elec != CALC_ELEC_OVERALL) {
+		snprintf(key, sizeof(key), "elec_grid_%d_%s", y, elec_suffix[elec]);
+		if ((f = calc_factor_get(t, key))) {
+			*variant = 1;
+			return f;
 		}
+	}
+	snprintf(key, sizeof(key), "elec_grid_%d_public_average", y);
+	if ((f = calc_factor_get(t, key)))
+		return f;
+	snprintf(key, sizeof(key), "elec_grid_%d", y);
+	return calc_factor_get(t, key);
+}
+
+/* The electricity factor of `year`, or of the latest earlier year (provisional). */
+static int electricity(const struct calc_table *t, int year, enum calc_elec elec, struct calc_line *l, dec_t *pu,
+		       char *err, size_t errlen)
+{
+	char b[64], kind[64] = "";
+
+	if (elec < 0 || elec >= CALC_ELEC__MAX)
+		return calc_fail(err, errlen, "未知的電力排碳係數類別");
+	for (int y = year; y >= year - 20; y--) {
+		int variant;
+		const struct calc_factor *f = elec_factor(t, y, elec, &variant);
+
 		if (!f)
 			continue;
+		if (variant)
+			snprintf(kind, sizeof(kind), "（%s）", calc_elec_names[elec]);
 		l->factor = f->value;
 		use(l, f);
 		gas_unit(l, pu, CALC_GAS_CO2, f->value, f);
 		if (y == year) {
-			snprintf(l->method, sizeof(l->method), "%d 年電力排碳係數 %s kgCO₂e/度（已為二氧化碳當量，不乘 GWP）",
-				 year, num(f->value, b, sizeof(b)));
+			snprintf(l->method, sizeof(l->method), "%d 年電力排碳係數%s %s kgCO₂e/度（已為二氧化碳當量，不乘 GWP）",
+				 year, kind, num(f->value, b, sizeof(b)));
 		} else {
 			l->provisional = 1;
 			snprintf(l->method, sizeof(l->method),
-				 "暫用：%d 年電力排碳係數尚未公告，暫用 %d 年係數 %s kgCO₂e/度；公告後將重新計算",
-				 year, y, num(f->value, b, sizeof(b)));
+				 "暫用：%d 年電力排碳係數尚未公告，暫用 %d 年係數%s %s kgCO₂e/度；公告後將重新計算",
+				 year, y, kind, num(f->value, b, sizeof(b)));
 		}
 		return 0;
 	}
@@ -385,14 +422,14 @@ static int fits_milli(dec_t d)
 }
 
 /* The factor (and method, sources) of line l by its item's rule; 0 or -1 with err. */
-static int line_factor(const struct calc_table *t, int year, const char *set, struct calc_line *l, dec_t *pu,
-		       char *err, size_t errlen)
+static int line_factor(const struct calc_table *t, int year, enum calc_elec elec, const char *set, struct calc_line *l,
+		       dec_t *pu, char *err, size_t errlen)
 {
 	int rc = -1;
 
 	switch (l->item) {
 	case CALC_ELECTRICITY:
-		rc = electricity(t, year, l, pu, err, errlen);
+		rc = electricity(t, year, elec, l, pu, err, errlen);
 		break;
 	case CALC_EXT_CO2:
 		rc = extinguisher(t, set, "fire_ext_CO2_refill", l, pu, err, errlen);
@@ -495,7 +532,7 @@ static int line_total(const struct calc_item_info *info, struct calc_line *l, co
 	return 0;
 }
 
-int calc_compute(const struct calc_table *t, int year, const struct calc_input *in, int n,
+int calc_compute(const struct calc_table *t, int year, enum calc_elec elec, const struct calc_input *in, int n,
 		 struct calc_line *out, struct calc_result *res, char *err, size_t errlen)
 {
 	const char *set = calc_gwp_set(t, year);
@@ -534,7 +571,7 @@ int calc_compute(const struct calc_table *t, int year, const struct calc_input *
 		classify(info, l);
 		if (l->item != CALC_ELECTRICITY)
 			snprintf(l->gwp_set, sizeof(l->gwp_set), "%s", set);
-		if (line_factor(t, year, set, l, pu, err, errlen) || line_total(info, l, pu, res, err, errlen))
+		if (line_factor(t, year, elec, set, l, pu, err, errlen) || line_total(info, l, pu, res, err, errlen))
 			return -1;
 	}
 	return 0;

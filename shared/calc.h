@@ -57,6 +57,19 @@ enum calc_item {
 	CALC__MAX
 };
 
+/*
+ * The electricity factor a county chose for a year (SPEC-2 §3): where a year's
+ * 排碳係數 has tariff-class variants (2025: 公用售電業整體 0.467, 產業 0.466,
+ * 民生 0.471), every agency of the county uses the one the county chose, until
+ * meters carry a tariff class.  A year without variants uses its one factor
+ * whatever the choice.  The keys are inventory_years.elec_variant's.
+ */
+enum calc_elec { CALC_ELEC_OVERALL, CALC_ELEC_INDUSTRY, CALC_ELEC_RESIDENTIAL, CALC_ELEC__MAX };
+extern const char *const calc_elec_keys[CALC_ELEC__MAX + 1];   /* "overall", "industry", "residential", NULL */
+extern const char *const calc_elec_names[CALC_ELEC__MAX];      /* 公用售電業整體, 產業, 民生 */
+/* The variant of key s (calc_elec_keys), or CALC_ELEC_OVERALL for anything else. */
+enum calc_elec calc_elec_of(const char *s);
+
 enum calc_category { CALC_CAT_STATIONARY, CALC_CAT_TRANSPORT, CALC_CAT_FUGITIVE, CALC_CAT__MAX };
 enum calc_part { CALC_OWN, CALC_OUTSOURCED, CALC_PART__MAX };
 enum calc_confidence { CONF_OFFICIAL, CONF_SECONDARY, CONF_DERIVED, CONF_PROVISIONAL };
@@ -210,14 +223,15 @@ __attribute__((format(printf, 3, 4)))
 int calc_fail(char *err, size_t errlen, const char *fmt, ...);
 
 /*
- * Computes n lines for data year `year` into out[0..n).  Returns 0, or -1
+ * Computes n lines for data year `year`, with the county's electricity
+ * variant `elec` for that year, into out[0..n).  Returns 0, or -1
  * with a message (in Traditional Chinese, for the page) in err when a
  * factor is missing or outside 0..CALC_FACTOR_MAX, or a number would
  * overflow (a line or total whose thousandths do not fit in int64 is
  * refused: on success dec_to_scaled_i64(x, 3) succeeds for every kg and
  * total).
  */
-int calc_compute(const struct calc_table *t, int year, const struct calc_input *in, int n,
+int calc_compute(const struct calc_table *t, int year, enum calc_elec elec, const struct calc_input *in, int n,
 		 struct calc_line *out, struct calc_result *res, char *err, size_t errlen);
 
 /*

@@ -15,6 +15,7 @@ static const char *num(dec_t d, char *buf, size_t size)
 struct work {
 	const struct calc_table *t;
 	int year;
+	enum calc_elec elec;
 	struct na_line *l;
 	char *err;
 	size_t errlen;
@@ -102,7 +103,7 @@ static int electricity(struct work *w, const char *use)
 	struct calc_line line;
 	struct calc_result res;
 
-	if (calc_compute(w->t, w->year, &in, 1, &line, &res, w->err, w->errlen))
+	if (calc_compute(w->t, w->year, w->elec, &in, 1, &line, &res, w->err, w->errlen))
 		return -1;
 	w->acc = line.factor;
 	w->l->method[0] = '\0';
@@ -126,7 +127,7 @@ static int fuel(struct work *w, const char *item)
 	if (i == CALC__MAX)
 		return calc_fail(w->err, w->errlen, "未知的燃料");
 	in.item = (enum calc_item)i;
-	if (calc_compute(w->t, w->year, &in, 1, &line, &res, w->err, w->errlen))
+	if (calc_compute(w->t, w->year, w->elec, &in, 1, &line, &res, w->err, w->errlen))
 		return -1;
 	w->acc = line.factor;
 	w->l->method[0] = '\0';
@@ -521,7 +522,7 @@ static int split_as_form(struct work *w, const struct na_method *m, const struct
 			;
 		ci.item = (enum calc_item)i;   /* fuel() has found it */
 	}
-	if (calc_compute(w->t, w->year, &ci, 1, &line, &res, w->err, w->errlen))
+	if (calc_compute(w->t, w->year, w->elec, &ci, 1, &line, &res, w->err, w->errlen))
 		return -1;
 	if (dec_cmp(line.kg, w->l->kg))
 		return calc_fail(w->err, w->errlen, "%s的各溫室氣體排放量無法計算", m->label);
@@ -559,12 +560,12 @@ static int split_gases(struct work *w, const struct na_method *m, const struct n
 	return 0;
 }
 
-int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
+int na_compute(const struct calc_table *t, int year, enum calc_elec elec, const struct na_input *in, struct na_line *out,
 	       char *err, size_t errlen)
 {
 	const struct na_method *m = na_method_get(in->method);
 	const char *set = calc_gwp_set(t, year);
-	struct work w = { .t = t, .year = year, .l = out, .err = err, .errlen = errlen, .acc = { 1, 0 } };
+	struct work w = { .t = t, .year = year, .elec = elec, .l = out, .err = err, .errlen = errlen, .acc = { 1, 0 } };
 	dec_t q = in->q;
 	long long divisor = 1;
 

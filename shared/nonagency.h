@@ -132,11 +132,12 @@ const char *na_quality_item(const struct na_method *m, const char *fuel);
 enum calc_gas na_main_gas(const struct na_method *m);
 
 /*
- * Computes one line for data year `year`; 0, or -1 with a Traditional
+ * Computes one line for data year `year` (electricity with the county's
+ * variant `elec` for that year, as its agencies' reports); 0, or -1 with a Traditional
  * Chinese message in err (a quantity outside the method's bounds, or a line
  * beyond NA_LINE_MAX_KG, included: on success the line's thousandths fit).
  */
-int na_compute(const struct calc_table *t, int year, const struct na_input *in, struct na_line *out,
+int na_compute(const struct calc_table *t, int year, enum calc_elec elec, const struct na_input *in, struct na_line *out,
 	       char *err, size_t errlen);
 
 #endif

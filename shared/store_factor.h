@@ -14,12 +14,15 @@
  */
 
 /*
- * What changes when the factors do: their count and newest update, as
- * "N/YYYY-MM-DD HH:MM:SS" into out (cut to size).  0 or -1.
+ * What changes when the factors do: their count, newest update and the
+ * newest factor day's change written into them (two changes within one
+ * second still move it), as "N/YYYY-MM-DD HH:MM:SS/C" into out (cut to
+ * size).  0 or -1.
  */
 int store_factor_stamp(struct db *db, char *out, size_t size);
 /* That stamp as a scalar subquery, for a statement that reads it with more (store_session_find). */
-#define STORE_FACTOR_STAMP_SQL "(SELECT CONCAT(COUNT(*), '/', IFNULL(MAX(fs.updated_at), '')) FROM factors fs)"
+#define STORE_FACTOR_STAMP_FROM "CONCAT(COUNT(*), '/', IFNULL(MAX(fs.updated_at), ''), '/', IFNULL(MAX(fs.change_id), 0)) FROM factors fs"
+#define STORE_FACTOR_STAMP_SQL "(SELECT " STORE_FACTOR_STAMP_FROM ")"
 
 /* A factors row as the calculation reads it; value is the exact decimal text. */
 struct store_factor {

@@ -10,8 +10,9 @@
 	" IFNULL(DATE_FORMAT(c.finished_at, '%Y-%m-%d %H:%i:%s'), ''), IFNULL(b.login, ''), c.is_new, IFNULL(c.valid_from, 0)," \
 	" IFNULL(c.valid_to, 0), c.first_year, c.last_year, c.cursor_report_id, c.total_reports, c.done_reports," \
 	" c.changed_reports, c.restated_reports, c.activity_cursor, c.changed_activities, c.kept_activities," \
-	" IFNULL(c.ci_lower_milli, -1), IFNULL(c.ci_upper_milli, -1), IFNULL(c.old_ci_lower_milli, -1), IFNULL(c.old_ci_upper_milli, -1)" \
-	" FROM factor_changes c LEFT JOIN accounts b ON b.id = c.created_by"
+	" IFNULL(c.ci_lower_milli, -1), IFNULL(c.ci_upper_milli, -1), IFNULL(c.old_ci_lower_milli, -1), IFNULL(c.old_ci_upper_milli, -1)," \
+	" IFNULL(c.county_id, 0), IFNULL(k.name, '')" \
+	" FROM factor_changes c LEFT JOIN accounts b ON b.id = c.created_by LEFT JOIN counties k ON k.id = c.county_id"
 
 static void change_read(struct db_stmt *st, struct store_fd_change *c)
 {
@@ -49,6 +50,8 @@ static void change_read(struct db_stmt *st, struct store_fd_change *c)
 	c->ci_upper_milli = (int)db_col_int(st, 31);
 	c->old_ci_lower_milli = (int)db_col_int(st, 32);
 	c->old_ci_upper_milli = (int)db_col_int(st, 33);
+	c->county_id = (int)db_col_int(st, 34);
+	db_col_copy(st, 35, c->county, sizeof(c->county));
 }
 
 int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
@@ -83,21 +86,25 @@ int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
 
 int store_fd_create(struct db *db, const struct store_fd_change *c, long long by, long long *id)
 {
-	/* The years it can touch: from its first valid year (or the first served) to the last served (a later year
-	 * without a factor of its own may fall back on it: the electricity factor's 暫用). */
+	/*
+	 * The years it can touch: from its first valid year (or the first served) to the last served (a later year
+	 * without a factor of its own may fall back on it: the electricity factor's 暫用); a county's choice of
+	 * electricity variant, its one year (every year has its own choice).
+	 */
 	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO factor_changes (fkey, is_new, category, scope, gas, unit, value, old_value, old_confidence,"
+		"INSERT INTO factor_changes (fkey, is_new, county_id, category, scope, gas, unit, value, old_value, old_confidence,"
 		" valid_from, valid_to, source, confidence, ci_lower_milli, ci_upper_milli, old_ci_lower_milli, old_ci_upper_milli,"
 		" first_year, last_year, created_by, created_at)"
-		" SELECT ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, 0), NULLIF(?, 0), ?, ?, NULLIF(?, -1), NULLIF(?, -1),"
-		" NULLIF(?, -1), NULLIF(?, -1),"
-		" GREATEST(?, IFNULL(MIN(year), 0)), IFNULL(MAX(year), 0), ?, NOW() FROM inventory_years");
+		" SELECT ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, 0), NULLIF(?, 0), ?, ?, NULLIF(?, -1),"
+		" NULLIF(?, -1), NULLIF(?, -1), NULLIF(?, -1),"
+		" GREATEST(?, IFNULL(MIN(year), 0)), IF(? > 0, ?, IFNULL(MAX(year), 0)), ?, NOW() FROM inventory_years");
 	int k = 0;
 
 	if (!st)
 		return -1;
 	db_bind_text(st, k++, c->key);
 	db_bind_int(st, k++, c->is_new);
+	db_bind_int(st, k++, c->county_id);
 	db_bind_text(st, k++, c->category);
 	db_bind_text(st, k++, c->scope);
 	db_bind_text(st, k++, c->gas);
@@ -114,6 +121,8 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 	db_bind_int(st, k++, c->is_new ? -1 : c->old_ci_lower_milli);
 	db_bind_int(st, k++, c->is_new ? -1 : c->old_ci_upper_milli);
 	db_bind_int(st, k++, c->valid_from);
+	db_bind_int(st, k++, c->county_id);
+	db_bind_int(st, k++, c->valid_from);
 	db_bind_int(st, k, by);
 	if (db_exec(st))
 		return db_err_duplicate(db) ? 0 : -1;
@@ -129,6 +138,24 @@ int store_fd_get(struct db *db, long long id, struct store_fd_change *out)
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		change_read(st, out);
+	db_reset(st);
+	return r;
+}
+
+int store_fd_latest_choice(struct db *db, int county_id, int year, struct store_fd_change *out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT " CHANGE_COLS " WHERE c.county_id = ? AND c.first_year = ? ORDER BY c.id DESC LIMIT 1");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
@@ -303,12 +330,23 @@ int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
 		return -1;
 	if (!first)
 		return 1;
-	/* The factor itself, the first time: from now on every save computes with it; the run brings the rest in line. */
+	/*
+	 * The factor itself (or the county-year's choice of variant), the first time: from now on every save
+	 * computes with it (a save in progress holds these rows in share mode, store_year_save_basis, and
+	 * commits first); the run brings the rest in line.
+	 */
+	st = db_prepare(db, "UPDATE inventory_years y JOIN factor_changes c ON c.county_id = y.county_id AND c.first_year = y.year"
+			" SET y.elec_variant = c.value WHERE c.id = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return -1;
 	st = db_prepare(db,
 		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, change_id,"
 		" ci_lower_milli, ci_upper_milli, ci_source)"
 		" SELECT fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, id, ci_lower_milli, ci_upper_milli,"
-		" IF(ci_lower_milli IS NULL, NULL, source) FROM factor_changes WHERE id = ?"
+		" IF(ci_lower_milli IS NULL, NULL, source) FROM factor_changes WHERE id = ? AND county_id IS NULL"
 		" ON DUPLICATE KEY UPDATE value = VALUES(value), valid_from = VALUES(valid_from), valid_to = VALUES(valid_to),"
 		" source = VALUES(source), confidence = VALUES(confidence), change_id = VALUES(change_id),"
 		/* an interval the change does not set is kept */
@@ -321,18 +359,20 @@ int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
 	return db_exec(st) ? -1 : 1;
 }
 
-int store_fd_total(struct db *db, long long id, const char *claim, int y0, int y1)
+int store_fd_total(struct db *db, long long id, const char *claim, const struct store_fd_span *sp)
 {
 	struct db_stmt *st = db_prepare(db,
 		"UPDATE factor_changes SET total_reports = (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id"
-		" AND a.active = 1 WHERE r.year BETWEEN ? AND ?) WHERE claim = ? AND status = 'running' AND id = ?");
+		" AND a.active = 1 WHERE r.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?)) WHERE claim = ? AND status = 'running' AND id = ?");
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, y0);
-	db_bind_int(st, 1, y1);
-	db_bind_text(st, 2, claim);
-	db_bind_int(st, 3, id);
+	db_bind_int(st, 0, sp->y0);
+	db_bind_int(st, 1, sp->y1);
+	db_bind_int(st, 2, sp->county_id);
+	db_bind_int(st, 3, sp->county_id);
+	db_bind_text(st, 4, claim);
+	db_bind_int(st, 5, id);
 	return db_exec(st);
 }
 
@@ -367,4 +407,26 @@ int store_fd_finish(struct db *db, long long id, const char *claim, const char *
 	db_bind_text(st, 1, error ? error : "");
 	db_bind_text(st, 2, claim);
 	return one_row(st, id, 3) < 0 ? -1 : 0;
+}
+
+int store_fd_variants(struct db *db, int y0, int y1, int (*each)(void *ctx, int county_id, int year, enum calc_elec elec), void *ctx)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT county_id, year, elec_variant FROM inventory_years"
+					" WHERE year BETWEEN ? AND ? AND elec_variant <> 'overall'");
+	char v[16];
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, y0);
+	db_bind_int(st, 1, y1);
+	if (db_exec(st))
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		db_col_copy(st, 2, v, sizeof(v));
+		if (each(ctx, (int)db_col_int(st, 0), (int)db_col_int(st, 1), calc_elec_of(v)))
+			break;
+	}
+	db_reset(st);
+	return r < 0 ? -1 : 0;
 }

@@ -19,6 +19,13 @@ struct store_fd_change {
 	int old_ci_lower_milli, old_ci_upper_milli;   /* the factor's now (store_fd_factor); -1: none */
 	long long cursor, total, done, changed, restated;
 	long long activity_cursor, changed_activities, kept_activities;
+	/*
+	 * A county's choice of electricity variant for one year (county_id set):
+	 * key 'elec_variant_<letter>_<year>', value and old_value the variants'
+	 * keys (calc_elec_keys), first_year = last_year = valid_from the year.
+	 */
+	int county_id;
+	char county[49];
 };
 
 /* The factor `key` now (category, scope, gas, unit, value, confidence of out): 1 / 0 / -1. */
@@ -32,6 +39,8 @@ int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
  */
 int store_fd_create(struct db *db, const struct store_fd_change *c, long long by, long long *id);
 int store_fd_get(struct db *db, long long id, struct store_fd_change *out);
+/* The newest change of county_id's choice of electricity variant for `year`: 1 / 0 none / -1. */
+int store_fd_latest_choice(struct db *db, int county_id, int year, struct store_fd_change *out);
 /* The newest 50 changes, newest first. */
 int store_fd_list(struct db *db, int (*each)(void *ctx, const struct store_fd_change *row), void *ctx);
 
@@ -61,11 +70,16 @@ int store_fd_next(struct db *db, long long *id, int *what);
 /*
  * Claims change id to run (queued, or running with its lease out) for
  * `lease` seconds: 1 claimed, 0 not (someone else has it).  In its
- * transaction the factor itself is written (change_id set) the first time.
+ * transaction the factor itself is written (change_id set), or the
+ * county-year's electricity variant, the first time.
  */
 int store_fd_claim(struct db *db, long long id, const char *claim, int lease);
-/* The reports of years [y0, y1] (the walk's), as the run's total: 0 / -1. */
-int store_fd_total(struct db *db, long long id, const char *claim, int y0, int y1);
+/* What a walk goes over: the years [y0, y1] of every county (county_id 0), or of one. */
+struct store_fd_span {
+	int county_id, y0, y1;
+};
+/* The reports of span sp (the walk's), as the run's total: 0 / -1. */
+int store_fd_total(struct db *db, long long id, const char *claim, const struct store_fd_span *sp);
 /*
  * A batch's outcome, in its transaction: the cursor, the counts, the lease
  * renewed, while the claim is still this worker's: 1, 0 (claim lost: roll back).
@@ -74,7 +88,7 @@ int store_fd_progress(struct db *db, long long id, const char *claim, long long 
 		      int restated, int lease);
 int store_fd_finish(struct db *db, long long id, const char *claim, const char *error);
 
-/* The reports of years [y0, y1] after report id `after`, by id, at most max of them (the run's batch). */
+/* The reports of span sp after report id `after`, by id, at most max of them (the run's batch). */
 struct store_fd_report {
 	long long id, agency_id;
 	int county_id, year;
@@ -87,7 +101,7 @@ struct store_fd_report {
  */
 int store_fd_lock_years(struct db *db, int y0, int y1);
 /* n rows into out (locked FOR UPDATE when lock is 1): the count, or -1. */
-int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_report *out);
+int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long after, int max, int lock, struct store_fd_report *out);
 /* Every quantity of reports ids (sorted) [lo, hi], by report, part, item, seq. */
 struct store_fd_item {
 	long long report_id;
@@ -119,7 +133,7 @@ int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_lin
 /* Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值, notices, audit, outbox.  0 / -1. */
 int store_fd_stage_apply(struct db *db, long long change_id);
 
-/* A county's non-agency line of years [y0, y1] as factor day recomputes it (its inputs as stored). */
+/* A county's non-agency line of span sp as factor day recomputes it (its inputs as stored). */
 struct store_fd_activity {
 	long long id;
 	int county_id, year, frozen;
@@ -131,18 +145,22 @@ struct store_fd_activity {
  * county-years' quality requests first, as a save of the team's takes them,
  * then the lines, then the years' lock in share mode): the count, or -1.
  */
-int store_fd_activities(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_activity *out);
+int store_fd_activities(struct db *db, const struct store_fd_span *sp, long long after, int max, int lock, struct store_fd_activity *out);
 /* Line a's computed columns from l (its inputs and quality kept), its version moved on, an audit line of its county. */
 int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, const struct na_line *l, long long kg_milli,
 			  const char *old_text, const char *new_text);
 /* The activities' part of a run's progress, in the batch's transaction (claim checked): 1, 0 claim lost, -1. */
 int store_fd_activity_progress(struct db *db, long long id, const char *claim, long long cursor, int changed, int kept, int lease);
 
+/* The county-years of [y0, y1] whose electricity variant is not the overall one (a walk's choices). */
+int store_fd_variants(struct db *db, int y0, int y1, int (*each)(void *ctx, int county_id, int year, enum calc_elec elec), void *ctx);
+
 /* The notices of agency_id's year (every change that moved its figures), newest first. */
 struct store_fd_notice {
 	char key[65], value[41], old_value[41], finished_at[20];
 	long long old_own, new_own, old_outsourced, new_outsourced;
 	int restated;
+	int choice;                 /* the county's choice of electricity variant (value, old_value: its keys) */
 };
 int store_fd_notices(struct db *db, long long agency_id, int year,
 		     int (*each)(void *ctx, const struct store_fd_notice *row), void *ctx);

@@ -11,16 +11,18 @@
 	" IFNULL(a.opt2, ''), IFNULL(a.opt3, ''), IFNULL(a.override_factor, ''), a.kg_milli," \
 	" iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL" \
 	" FROM county_activities a LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = a.year" \
-	" WHERE a.year BETWEEN ? AND ? AND a.id > ? ORDER BY a.id LIMIT ?"
+	" WHERE a.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?) AND a.id > ? ORDER BY a.id LIMIT ?"
 
-static struct db_stmt *bound(struct db_stmt *st, int y0, int y1, long long after, int max)
+static struct db_stmt *bound(struct db_stmt *st, const struct store_fd_span *sp, long long after, int max)
 {
 	if (!st)
 		return NULL;
-	db_bind_int(st, 0, y0);
-	db_bind_int(st, 1, y1);
-	db_bind_int(st, 2, after);
-	db_bind_int(st, 3, max);
+	db_bind_int(st, 0, sp->y0);
+	db_bind_int(st, 1, sp->y1);
+	db_bind_int(st, 2, sp->county_id);
+	db_bind_int(st, 3, sp->county_id);
+	db_bind_int(st, 4, after);
+	db_bind_int(st, 5, max);
 	return st;
 }
 
@@ -29,11 +31,12 @@ static struct db_stmt *bound(struct db_stmt *st, int y0, int y1, long long after
  * quality run (the line's save does so too: quality_queue's row, the
  * county's shared by its key, before the lines): in county, year order.
  */
-static int request_quality(struct db *db, int y0, int y1, long long after, int max)
+static int request_quality(struct db *db, const struct store_fd_span *sp, long long after, int max)
 {
 	struct db_stmt *st = bound(db_prepare(db,
 		"SELECT DISTINCT county_id, year FROM (SELECT county_id, year FROM county_activities"
-		" WHERE year BETWEEN ? AND ? AND id > ? ORDER BY id LIMIT ?) b ORDER BY county_id, year"), y0, y1, after, max);
+		" WHERE year BETWEEN ? AND ? AND (? = 0 OR county_id = ?) AND id > ? ORDER BY id LIMIT ?) b ORDER BY county_id, year"),
+		sp, after, max);
 	int *cy = NULL, n = 0, cap = 0, r, rc = -1;
 
 	if (!st || db_exec(st))
@@ -66,16 +69,16 @@ out:
 	return rc;
 }
 
-int store_fd_activities(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_activity *out)
+int store_fd_activities(struct db *db, const struct store_fd_span *sp, long long after, int max, int lock, struct store_fd_activity *out)
 {
 	struct db_stmt *st;
 	int n = 0, r;
 
 	if (lock) {
-		if (request_quality(db, y0, y1, after, max))
+		if (request_quality(db, sp, after, max))
 			return -1;
-		st = bound(db_prepare(db, "SELECT id FROM county_activities WHERE year BETWEEN ? AND ? AND id > ? ORDER BY id LIMIT ? FOR UPDATE"),
-			   y0, y1, after, max);
+		st = bound(db_prepare(db, "SELECT id FROM county_activities WHERE year BETWEEN ? AND ? AND (? = 0 OR county_id = ?)"
+				      " AND id > ? ORDER BY id LIMIT ? FOR UPDATE"), sp, after, max);
 		if (!st || db_exec(st))
 			return -1;
 		while ((r = db_step(st)) == 1)
@@ -83,10 +86,10 @@ int store_fd_activities(struct db *db, int y0, int y1, long long after, int max,
 		db_reset(st);
 		if (r < 0)
 			return -1;
-		if (store_fd_lock_years(db, y0, y1))
+		if (store_fd_lock_years(db, sp->y0, sp->y1))
 			return -1;
 	}
-	st = bound(db_prepare(db, ACTIVITY_SQL), y0, y1, after, max);
+	st = bound(db_prepare(db, ACTIVITY_SQL), sp, after, max);
 	if (!st || db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1 && n < max) {

@@ -15,7 +15,7 @@
 	" r.confirmed_version IS NOT NULL OR iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL" \
 	" FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1" \
 	" LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = r.year" \
-	" WHERE r.year BETWEEN ? AND ? AND r.id > ?"
+	" WHERE r.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?) AND r.id > ?"
 
 int store_fd_lock_years(struct db *db, int y0, int y1)
 {
@@ -31,8 +31,9 @@ int store_fd_lock_years(struct db *db, int y0, int y1)
 	return 0;
 }
 
-int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, int lock, struct store_fd_report *out)
+int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long after, int max, int lock, struct store_fd_report *out)
 {
+	int y0 = sp->y0, y1 = sp->y1;
 	struct db_stmt *st;
 	long long max_id = (1LL << 53);
 	int n = 0, r;
@@ -51,13 +52,15 @@ int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, in
 		long long hi = 0;
 
 		st = db_prepare(db, "SELECT MAX(id) FROM (SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
-				" WHERE r.year BETWEEN ? AND ? AND r.id > ? ORDER BY r.id LIMIT ?) b");
+				" WHERE r.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?) AND r.id > ? ORDER BY r.id LIMIT ?) b");
 		if (!st)
 			return -1;
 		db_bind_int(st, 0, y0);
 		db_bind_int(st, 1, y1);
-		db_bind_int(st, 2, after);
-		db_bind_int(st, 3, max);
+		db_bind_int(st, 2, sp->county_id);
+		db_bind_int(st, 3, sp->county_id);
+		db_bind_int(st, 4, after);
+		db_bind_int(st, 5, max);
 		if (db_exec(st) || db_step(st) != 1)
 			return -1;
 		hi = db_col_int(st, 0);
@@ -87,9 +90,11 @@ int store_fd_reports(struct db *db, int y0, int y1, long long after, int max, in
 		return -1;
 	db_bind_int(st, 0, y0);
 	db_bind_int(st, 1, y1);
-	db_bind_int(st, 2, after);
-	db_bind_int(st, 3, max_id);
-	db_bind_int(st, 4, max);
+	db_bind_int(st, 2, sp->county_id);
+	db_bind_int(st, 3, sp->county_id);
+	db_bind_int(st, 4, after);
+	db_bind_int(st, 5, max_id);
+	db_bind_int(st, 6, max);
 	if (db_exec(st))
 		return -1;
 	n = 0;
@@ -379,7 +384,7 @@ int store_fd_notices(struct db *db, long long agency_id, int year,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT c.fkey, c.value, IFNULL(c.old_value, ''), IFNULL(DATE_FORMAT(c.finished_at, '%Y-%m-%d'), ''), n.old_own_milli,"
-		" n.new_own_milli, n.old_outsourced_milli, n.new_outsourced_milli, n.restated"
+		" n.new_own_milli, n.old_outsourced_milli, n.new_outsourced_milli, n.restated, c.county_id IS NOT NULL"
 		" FROM factor_notices n JOIN factor_changes c ON c.id = n.change_id WHERE n.agency_id = ? AND n.year = ?"
 		" ORDER BY n.change_id DESC LIMIT 20");
 	struct store_fd_notice n;
@@ -401,6 +406,7 @@ int store_fd_notices(struct db *db, long long agency_id, int year,
 		n.old_outsourced = db_col_int(st, 6);
 		n.new_outsourced = db_col_int(st, 7);
 		n.restated = (int)db_col_int(st, 8);
+		n.choice = (int)db_col_int(st, 9);
 		if (each(ctx, &n))
 			break;
 	}

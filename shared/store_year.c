@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_factor.h"   /* STORE_FACTOR_STAMP_FROM (store_year_save_basis) */
 #include "store_report.h"   /* STORE_REPORT_STATUS_SQL (store_year_report_each) */
 #include "store_year.h"
 
@@ -13,6 +14,15 @@ static int stopped(struct db_stmt *st, int r)
 }
 
 /* The platform's years: the first and last of any county. */
+/* Column i of st, an elec_variant. */
+static enum calc_elec elec_col(struct db_stmt *st, int i)
+{
+	char v[16];
+
+	db_col_copy(st, i, v, sizeof(v));
+	return calc_elec_of(v);
+}
+
 int store_year_span(struct db *db, int *first, int *last)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT MIN(year), MAX(year) FROM inventory_years");
@@ -87,7 +97,7 @@ int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ct
 	struct db_stmt *st = db_prepare(db,
 		"SELECT y.year, y.is_open, IFNULL(DATE_FORMAT(y.deadline, '%Y-%m-%d'), ''), y.confirm_within_days, y.published_at IS NOT NULL,"
 		" IFNULL(y.lock_id, 0), IFNULL(DATE_FORMAT(l.locked_at, '%Y-%m-%d %H:%i'), ''), IFNULL(a.login, ''),"
-		" (SELECT COUNT(*) FROM year_lock_exceptions e WHERE e.lock_id = y.lock_id)"
+		" (SELECT COUNT(*) FROM year_lock_exceptions e WHERE e.lock_id = y.lock_id), y.elec_variant"
 		" FROM inventory_years y LEFT JOIN year_locks l ON l.id = y.lock_id LEFT JOIN accounts a ON a.id = l.locked_by"
 		" WHERE y.county_id = ? ORDER BY y.year DESC");
 	struct store_year_row row;
@@ -108,6 +118,7 @@ int store_year_each_of_county(struct db *db, int county_id, int (*each)(void *ct
 		db_col_copy(st, 6, row.locked_at, sizeof(row.locked_at));
 		db_col_copy(st, 7, row.locked_by, sizeof(row.locked_by));
 		row.exceptions = (int)db_col_int(st, 8);
+		row.elec = elec_col(st, 9);
 		if (each(ctx, &row))
 			break;
 	}
@@ -121,7 +132,7 @@ int store_year_report_get(struct db *db, int county_id, int year, struct store_y
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT is_open, IFNULL(CONCAT(YEAR(deadline) - 1911, '年', MONTH(deadline), '月', DAY(deadline), '日'), ''),"
-		" lock_id IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ?");
+		" lock_id IS NOT NULL, elec_variant FROM inventory_years WHERE county_id = ? AND year = ?");
 	int r;
 
 	if (!st)
@@ -136,6 +147,7 @@ int store_year_report_get(struct db *db, int county_id, int year, struct store_y
 		out->is_open = (int)db_col_int(st, 0);
 		db_col_copy(st, 1, out->deadline, sizeof(out->deadline));
 		out->locked = (int)db_col_int(st, 2);
+		out->elec = elec_col(st, 3);
 		out->status = 0;
 		out->returned = 0;
 		out->return_comment[0] = '\0';
@@ -180,7 +192,7 @@ int store_year_report_each(struct db *db, long long agency_id, int county_id,
 /* Publication (盤查清冊, 公開資訊, the home page, and the non-agency lines it freezes). */
 
 /* The state's columns (read_state reads them in this order). */
-#define STATE_COLUMNS "is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), ''), IFNULL(lock_id, 0)"
+#define STATE_COLUMNS "is_open, published_at IS NOT NULL, IFNULL(DATE_FORMAT(published_at, '%Y-%m-%d %H:%i'), ''), IFNULL(lock_id, 0), elec_variant"
 
 /* Runs st (the county-year's state, plain or locked): 1 with *out, 0 none (*out zeroed), -1. */
 static int read_state(struct db_stmt *st, int county, int year, struct store_year_state *out)
@@ -200,6 +212,7 @@ static int read_state(struct db_stmt *st, int county, int year, struct store_yea
 		db_col_copy(st, 2, out->published_at, sizeof(out->published_at));
 		out->lock_id = db_col_int(st, 3);
 		out->locked = out->lock_id != 0;
+		out->elec = elec_col(st, 4);
 	}
 	db_reset(st);
 	return r;
@@ -272,6 +285,31 @@ int store_year_lock_state(struct db *db, int county_id, int year, int *locked)
 	r = db_step(st);
 	if (r == 1)
 		*locked = db_col_int(st, 0) != 0;
+	db_reset(st);
+	return r;
+}
+
+int store_year_save_basis(struct db *db, int county_id, int year, struct store_year_basis *out)
+{
+	/* The subquery's own clause: an outer locking read does not lock a subquery's rows. */
+	struct db_stmt *st = db_prepare(db,
+		"SELECT lock_id IS NOT NULL, elec_variant, (SELECT " STORE_FACTOR_STAMP_FROM " LOCK IN SHARE MODE)"
+		" FROM inventory_years WHERE county_id = ? AND year = ? LOCK IN SHARE MODE");
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->locked = db_col_int(st, 0) != 0;
+		out->elec = elec_col(st, 1);
+		db_col_copy(st, 2, out->factors, sizeof(out->factors));
+	}
 	db_reset(st);
 	return r;
 }

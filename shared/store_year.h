@@ -2,6 +2,7 @@
 #ifndef CITYINV_STORE_YEAR_H
 #define CITYINV_STORE_YEAR_H
 
+#include "calc.h"
 #include "db.h"
 
 /*
@@ -43,6 +44,7 @@ struct store_year_row {
 	char locked_at[17];         /* YYYY-MM-DD HH:MM */
 	char locked_by[41];         /* the account's login */
 	int exceptions;             /* agencies locked without being 已確認 */
+	enum calc_elec elec;        /* the electricity variant the county chose for the year */
 };
 
 /* county_id's years, latest first, each passed to each(ctx, row) (non-zero stops).  0 / -1. */
@@ -65,7 +67,24 @@ struct store_year_report {
 	int status;
 	int returned;
 	char return_comment[2001];          /* reports.return_comment VARCHAR(500) */
+	enum calc_elec elec;                /* the county's electricity variant of the year (store_year_report_get) */
 };
+
+/*
+ * What a save computed with must still hold when it writes, read inside its
+ * transaction in share mode (the county-year's row, then every factor row):
+ * the year's lock, the county's electricity variant, and the factors' stamp
+ * (store_factor_stamp).  A factor day's run writes the factor, or the
+ * variant, only after such a save has committed; a save that finds another
+ * variant or stamp than it computed with computes again.  1 / 0 no such
+ * county-year / -1.
+ */
+struct store_year_basis {
+	int locked;
+	enum calc_elec elec;
+	char factors[64];
+};
+int store_year_save_basis(struct db *db, int county_id, int year, struct store_year_basis *out);
 
 /* The county's year row: 1 found, 0 not one of its years, -1. */
 int store_year_report_get(struct db *db, int county_id, int year, struct store_year_report *out);
@@ -91,6 +110,7 @@ struct store_year_state {
 	char published_at[20];  /* "YYYY-MM-DD HH:MM", "" when not published */
 	int locked;             /* 年度鎖定 in force */
 	long long lock_id;      /* its year_locks.id, 0 when not locked */
+	enum calc_elec elec;    /* the electricity variant the county chose for the year */
 };
 /* A plain read (a page's): 1 found, 0 the county has no such year, -1. */
 int store_year_get_state(struct db *db, int county, int year, struct store_year_state *out);

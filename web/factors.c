@@ -30,3 +30,8 @@ const struct calc_table *factors_table(struct app *app, const char *given)
 	snprintf(stamp, sizeof(stamp), "%s", now);
 	return &table.t;
 }
+
+const char *factors_table_stamp(void)
+{
+	return stamp;
+}

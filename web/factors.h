@@ -15,5 +15,7 @@
  */
 #define FACTOR_STAMP_MAX 64
 const struct calc_table *factors_table(struct app *app, const char *stamp);
+/* The stamp of the table factors_table() last returned ("" before any). */
+const char *factors_table_stamp(void);
 
 #endif

@@ -62,7 +62,7 @@ static const char *const opt_names[NA_MAX_OPTIONS] = { "opt1", "opt2", "opt3" };
  * that a refused change says so before its fields: the write checks again
  * under the county-year's row lock.
  */
-static int year_gate(struct request *req, const struct form_val *y, int *year)
+static int year_gate(struct request *req, const struct form_val *y, int *year, enum calc_elec *elec)
 {
 	struct store_year_state ys;
 	int r;
@@ -77,6 +77,8 @@ static int year_gate(struct request *req, const struct form_val *y, int *year)
 	r = store_year_get_state(&req->app->db, req->session->county_id, *year, &ys);
 	if (r < 0)
 		return activities_unavailable(req);
+	if (elec)
+		*elec = ys.elec;
 	return r && (ys.locked || ys.published) ? activities_frozen(req, *year) : 0;
 }
 
@@ -126,6 +128,7 @@ static void decimals_message(struct request *req, struct form *f, const char *fi
 struct saving {
 	const struct na_method *m;
 	int year;
+	enum calc_elec elec;            /* the county's electricity variant of the year, as computed with */
 	struct activity_values v;       /* as sent, for the form again */
 	struct na_input in;
 	struct activity_text text;      /* as stored */
@@ -285,7 +288,7 @@ static void compute(struct request *req, const struct calc_table *t, struct savi
 	const struct na_method *m = s->m;
 	char err[300] = "";
 
-	if (na_compute(t, s->year, &s->in, &s->line, err, sizeof(err))) {
+	if (na_compute(t, s->year, s->elec, &s->in, &s->line, err, sizeof(err))) {
 		const char *field = strstr(err, "選") ? "opt1" : strstr(err, "比例") ? "q2" : "q";
 
 		for (int i = 0; i < NA_MAX_OPTIONS && m->options[i].name; i++)
@@ -367,11 +370,12 @@ static int refused(struct request *req, struct saving *s, const char *why, const
  * line only below NA_MAX_LINES (nonagency.h BOUNDS), an edit only at the
  * version it read.
  */
-static int write_line(struct request *req, struct saving *s)
+static int write_line(struct request *req, struct saving *s, int *recalc)
 {
 	struct db *db = &req->app->db;
 	const struct session *ses = req->session;
 	struct store_year_state ys;
+	struct store_year_basis now;
 	long long lines = 0;
 	char kgtext[64];
 	int r;
@@ -380,11 +384,18 @@ static int write_line(struct request *req, struct saving *s)
 
 	/* The county shared before the county-year's row (DESIGN). */
 	if (db_begin(db) || store_quality_share_county(db, ses->county_id) ||
-	    store_year_lock_row(db, ses->county_id, s->year, &ys) < 0)
+	    store_year_lock_row(db, ses->county_id, s->year, &ys) < 0 ||
+	    store_year_save_basis(db, ses->county_id, s->year, &now) < 0)
 		goto fail;
 	if (ys.locked || ys.published) {
 		db_rollback(db);
 		return activities_frozen(req, s->year);
+	}
+	if (now.elec != s->elec || strcmp(now.factors, factors_table_stamp())) {
+		/* A factor day's run wrote a factor or the variant since the line was computed: compute again. */
+		db_rollback(db);
+		*recalc = 1;
+		return 0;
 	}
 	if (s->v.id) {
 		/* What the line's quality was, for the trail: read at the version the update will require. */
@@ -438,7 +449,7 @@ int page_team_activities_save(struct request *req)
 {
 	const struct calc_table *t;
 	struct saving *s = arena_zalloc(&req->arena, sizeof(*s));
-	int st = year_gate(req, &req->in[SAVE_YEAR], &s->year);
+	int st = year_gate(req, &req->in[SAVE_YEAR], &s->year, &s->elec);
 
 	if (st)
 		return st;
@@ -459,7 +470,27 @@ int page_team_activities_save(struct request *req)
 			"資料未存檔：請修正標示的欄位。");
 	}
 	stored_text(req, s);
-	return write_line(req, s);
+	for (int tries = 0; tries < 3; tries++) {
+		int recalc = 0;
+
+		st = write_line(req, s, &recalc);
+		if (!recalc)
+			return st;
+		/* What the run wrote (write_line's DESIGN): the table and the variant again, the line computed with them. */
+		t = factors_table(req->app, NULL);
+		if (!t)
+			return activities_unavailable(req);
+		st = year_gate(req, &req->in[SAVE_YEAR], &s->year, &s->elec);
+		if (st)
+			return st;
+		compute(req, t, s);
+		if (s->f.nerr) {
+			req->status = 400;
+			return activities_render(req, s->year, s->m, &s->v, &s->f, "資料未存檔：係數剛更新，以新係數計算時有欄位需要修正。");
+		}
+		stored_text(req, s);
+	}
+	return activities_unavailable(req);
 }
 
 int page_team_activities_delete(struct request *req)
@@ -468,7 +499,7 @@ int page_team_activities_delete(struct request *req)
 	const struct form_val *in = req->in;
 	struct activity_gone gone;
 	struct store_year_state ys;
-	int year, r, st = year_gate(req, &in[DEL_YEAR], &year);
+	int year, r, st = year_gate(req, &in[DEL_YEAR], &year, NULL);
 
 	if (st)
 		return st;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "calc.h"
+#include "factor_change_view.h"
 #include "form.h"
 #include "html.h"
 #include "routes.h"
@@ -189,51 +190,6 @@ int page_admin_factor_propose(struct request *req)
 	return redirect(req, arena_printf(&req->arena, "/admin/factors/change?id=%lld", id));
 }
 
-static const char *status_name(const struct store_fd_change *c)
-{
-	if (!strcmp(c->status, "draft"))
-		return !strcmp(c->preview_status, "done") ? "草稿（已預覽）" : !strcmp(c->preview_status, "failed") ? "草稿（預覽失敗）"
-											   : "草稿（預覽計算中）";
-	if (!strcmp(c->status, "queued"))
-		return "排隊中（等候其他變更完成）";
-	if (!strcmp(c->status, "running"))
-		return "重新計算中";
-	if (!strcmp(c->status, "done"))
-		return "已完成";
-	if (!strcmp(c->status, "failed"))
-		return "失敗";
-	return "已取消";
-}
-
-struct effects_view {
-	struct strbuf *o;
-	int n;
-	long long ay, conf, lines, delta, alines, adelta;
-};
-
-static int effect_row(void *ctx, const struct store_fd_effect *e)
-{
-	struct effects_view *v = ctx;
-	struct strbuf *o = v->o;
-
-	v->n++;
-	v->ay += e->agency_years;
-	v->conf += e->confirmed_years;
-	v->lines += e->lines;
-	v->delta += e->delta_milli;
-	v->alines += e->activity_lines;
-	v->adelta += e->activity_delta_milli;
-	html(o, "<tr><td>");
-	html_txt(o, e->county);
-	strbuf_addf(o, "</td><td>%d</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">",
-		    e->year, e->agency_years, e->confirmed_years, e->lines);
-	html_milli(o, e->delta_milli);
-	strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">", e->activity_lines);
-	html_milli(o, e->activity_delta_milli);
-	html(o, "</td></tr>");
-	return 0;
-}
-
 /* The small form of an action on change id. */
 static void action_button(struct request *req, long long id, const char *action, const char *label, const char *cls)
 {
@@ -251,7 +207,6 @@ static int change_page(struct request *req, long long id, const char *flash, con
 {
 	struct strbuf *o = &req->body;
 	struct store_fd_change c;
-	struct effects_view v = { .o = o };
 	int r = store_fd_get(&req->app->db, id, &c);
 
 	if (r <= 0) {
@@ -268,7 +223,7 @@ static int change_page(struct request *req, long long id, const char *flash, con
 	if (flash)
 		form_flash(req, kind, flash);
 	html(o, "<dl class=\"facts\" id=\"change\"><dt>狀態</dt><dd id=\"change-status\">");
-	html_txt(o, status_name(&c));
+	html_txt(o, factor_change_status(&c));
 	html(o, "</dd><dt>數值</dt><dd>");
 	html_txt(o, c.is_new ? "（新增）" : c.old_value);
 	html(o, " → <strong>");
@@ -294,33 +249,15 @@ static int change_page(struct request *req, long long id, const char *flash, con
 	html(o, " ");
 	html_txt(o, c.by);
 	html(o, "</dd>");
-	if (strcmp(c.status, "draft") && strcmp(c.status, "cancelled"))
-		strbuf_addf(o, "<dt>進度</dt><dd id=\"change-progress\">%lld / %lld 份填報；就地更新 %lld，重算值 %lld；"
-			    "非機關活動更新 %lld 筆，保留 %lld 筆（年度已鎖定或已公開）</dd>", c.done, c.total, c.changed, c.restated,
-			    c.changed_activities, c.kept_activities);
+	factor_change_progress(o, &c);
 	if (*c.error) {
 		html(o, "<dt>錯誤</dt><dd>");
 		html_txt(o, c.error);
 		html(o, "</dd>");
 	}
 	html(o, "</dl>");
-	if (!strcmp(c.preview_status, "done")) {
-		html(o, "<h2>預覽</h2><table id=\"effects\"><thead><tr><th>縣市</th><th>年度</th><th class=\"num\">機關年度</th>"
-			"<th class=\"num\">其中已確認或已鎖定（列重算值）</th><th class=\"num\">明細筆數</th><th class=\"num\">自有排放量變化（kgCO₂e）</th>"
-			"<th class=\"num\">非機關活動筆數</th><th class=\"num\">非機關活動排放量變化（kgCO₂e）</th></tr></thead><tbody>");
-		if (store_fd_effects(&req->app->db, c.id, effect_row, &v))
-			return routes_unavailable(req, "factor change");
-		if (!v.n)
-			html(o, "<tr><td colspan=\"8\" class=\"empty\">沒有任何填報或非機關活動會因此變更。</td></tr>");
-		strbuf_addf(o, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"2\">合計</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-			    "<td class=\"num\">%lld</td><td class=\"num\">", v.ay, v.conf, v.lines);
-		html_milli(o, v.delta);
-		strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">", v.alines);
-		html_milli(o, v.adelta);
-		html(o, "</td></tr></tfoot></table>");
-	} else if (!strcmp(c.status, "draft") && strcmp(c.preview_status, "failed")) {
-		html(o, "<p class=\"muted\" role=\"status\">預覽計算中，請稍候重新整理本頁。</p>");
-	}
+	if (factor_change_effects(req, &c))
+		return routes_unavailable(req, "factor change");
 	if (!strcmp(c.status, "draft")) {
 		html(o, "<p>");
 		if (!strcmp(c.preview_status, "done"))

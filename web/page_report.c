@@ -1,4 +1,5 @@
 /* page_report.c: 機關單位登錄: the year list, the report form (計算 / 存檔), its read-only view, 申請更正, the history. */
+#include <stdio.h>
 #include <string.h>
 
 #include "audit.h"
@@ -196,7 +197,7 @@ static int edit_stored(struct request *req, struct edit *e, int status, const ch
 	e->have_state = 1;
 	e->r.prev = &e->prev;
 	report_inputs(req, &e->r, e->in, &e->n);
-	ok = calc_compute(e->t, e->y.year, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err)) == 0;
+	ok = calc_compute(e->t, e->y.year, e->y.elec, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err)) == 0;
 	if (!flash) {
 		flash = ok ? report_form_warning(&e->r) : e->err;
 		kind = "error";
@@ -213,10 +214,48 @@ static int edit_get(struct request *req, struct edit *e)
 	return edit_stored(req, e, 200, NULL, NULL, NULL);
 }
 
+/*
+ * report_save() with what the lines were computed with; when a factor day's
+ * run wrote a factor or the county's electricity variant since (REPORT_RECALC),
+ * the lines computed again with them, a few times at most.  *failed 1: they
+ * no longer compute (e->err), 2: their total is now above the report bound
+ * (the message beside the field).
+ */
+static enum report_save save_computed(struct request *req, struct edit *e, int *failed)
+{
+	enum report_save out = REPORT_FAILED;
+
+	*failed = 0;
+	for (int tries = 0; tries < 3; tries++) {
+		struct store_year_basis used = { .elec = e->y.elec };
+
+		snprintf(used.factors, sizeof(used.factors), "%s", factors_table_stamp());
+		out = report_save(req, &e->r, e->lines, e->n, &e->res, &used);
+		if (out != REPORT_RECALC)
+			return out;
+		e->t = factors_table(req->app, NULL);
+		if (!e->t || store_year_report_get(&req->app->db, req->session->county_id, e->y.year, &e->y) != 1)
+			return REPORT_FAILED;
+		if (calc_compute(e->t, e->y.year, e->y.elec, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err))) {
+			*failed = 1;
+			return REPORT_FAILED;
+		}
+		if (report_check_total(req, &e->f, e->lines, e->n, &e->res)) {   /* the report bound, beside the field */
+			*failed = 2;
+			return REPORT_FAILED;
+		}
+	}
+	return REPORT_FAILED;
+}
+
 /* 存檔 of a checked form: the outcome of report_save() as a page. */
 static int edit_save(struct request *req, struct edit *e)
 {
-	enum report_save out = report_save(req, &e->r, e->lines, e->n, &e->res);
+	int failed;
+	enum report_save out = save_computed(req, e, &failed);
+
+	if (failed)
+		return edit_page(req, e, 400, failed == 2 ? &e->res : NULL, failed == 2 ? NULL : e->err, "error", 1, NULL);
 
 	if (out == REPORT_SAVED)
 		return redirect(req, arena_printf(&req->arena, "/report/edit?year=%d&saved=1", e->y.year));
@@ -265,7 +304,7 @@ static int edit_post(struct request *req, struct edit *e)
 		return edit_page(req, e, 400, NULL,
 				 "未存檔：表單缺少版本資訊或版本不正確（頁面可能不完整或已被改動）。您輸入的內容保留在下方；"
 				 "請另開新視窗重新開啟本年度報表，確認後再重新輸入並存檔。", "error", 1, NULL);
-	rc = calc_compute(e->t, e->y.year, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err));
+	rc = calc_compute(e->t, e->y.year, e->y.elec, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err));
 	if (!rc && !report_check_total(req, &e->f, e->lines, e->n, &e->res))   /* the report bound: refused beside the field */
 		report_check_carry(req, &e->f, &e->r, e->lines, e->n, &e->res);   /* 沿用's thresholds, with this year's total */
 	if (e->f.nerr || rc)
@@ -417,7 +456,7 @@ int page_report_view(struct request *req)
 		e->r.agency_name = arena_strdup(&req->arena, a->name);
 	}
 	report_inputs(req, &e->r, e->in, &e->n);
-	rc = calc_compute(e->t, e->y.year, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err));
+	rc = calc_compute(e->t, e->y.year, e->y.elec, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err));
 	pg.deadline = e->y.deadline;
 	pg.n = e->n;
 	pg.res = rc ? NULL : &e->res;

@@ -121,7 +121,9 @@ static int year_row(void *ctx, const struct store_year_row *row)
 	field_error(o, bad ? bad->days_msg : NULL, days_id);
 	html(o, "</form></td>");
 	lock_cell(o, row);
-	html(o, "</tr>");
+	html(o, "<td class=\"elec\">");
+	html_txt(o, calc_elec_names[row->elec]);
+	strbuf_addf(o, "<br><a href=\"/team/elec?year=%d\">電力排碳係數</a></td></tr>", y);
 	return 0;
 }
 
@@ -138,7 +140,7 @@ static int years_page(struct request *req, const struct years_refused *bad)
 		form_flash(req, "ok", "已存檔。");
 	if (bad)
 		strbuf_addf(o, "<p class=\"flash error\" role=\"status\">民國 %d 年未存檔：請修正標示的欄位。</p>\n", roc_year(bad->year));
-	html(o, "<table id=\"years\"><thead><tr><th>年度</th><th>開放填報</th><th>填報期限</th><th>確認期限</th><th><span class=\"visually-hidden\">存檔</span></th><th>年度鎖定</th></tr></thead><tbody>");
+	html(o, "<table id=\"years\"><thead><tr><th>年度</th><th>開放填報</th><th>填報期限</th><th>確認期限</th><th><span class=\"visually-hidden\">存檔</span></th><th>年度鎖定</th><th>電力排碳係數</th></tr></thead><tbody>");
 	if (store_year_each_of_county(&req->app->db, req->session->county_id, year_row, &c))
 		return routes_unavailable(req, "team years");
 	html(o, "</tbody></table>");

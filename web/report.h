@@ -9,6 +9,7 @@
 #include "request.h"
 #include "store_report.h"
 #include "store_workflow.h"
+#include "store_year.h"
 
 #define REPORT_EXTRA 20      /* at most this many extra refrigerant / other rows per part */
 #define REPORT_MAX_LINES (2 * (CALC__MAX + 2 * REPORT_EXTRA + 2))
@@ -198,14 +199,17 @@ void report_inputs(struct request *req, const struct report *r, struct calc_inpu
  * REPORT_UNKNOWN: the connection was lost at COMMIT and the database could not be asked since.
  * REPORT_YEAR_LOCKED: the county-year is locked (年度鎖定); REPORT_ALREADY_CONFIRMED: the report is 已確認.
  * Both write nothing.  REPORT_RETRY stays inside report_save(): a deadlock, tried again.
+ * REPORT_RECALC: a factor day's run changed the factors or the county's electricity variant
+ * since `used` (what the lines were computed with); nothing written: compute again and save.
  */
-enum report_save { REPORT_SAVED, REPORT_STALE, REPORT_FAILED, REPORT_UNKNOWN, REPORT_YEAR_LOCKED, REPORT_ALREADY_CONFIRMED, REPORT_RETRY };
+enum report_save { REPORT_SAVED, REPORT_STALE, REPORT_FAILED, REPORT_UNKNOWN, REPORT_YEAR_LOCKED, REPORT_ALREADY_CONFIRMED, REPORT_RETRY,
+		   REPORT_RECALC };
 /*
  * Saves r (one transaction: the county-year's lock state, the report row
  * locked, report, items, computed lines, the 退回 flag cleared, audit).
  */
 enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
-			     const struct calc_result *res);
+			     const struct calc_result *res, const struct store_year_basis *used);
 
 /* What the report's page shows (report_form.c). */
 struct report_page {

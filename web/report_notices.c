@@ -12,12 +12,19 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 
 	html(o, "<li>");
 	html_txt(o, n->finished_at);
-	html(o, "　係數 <code>");
-	html_txt(o, n->key);
-	html(o, "</code> 由 ");
-	html_txt(o, *n->old_value ? n->old_value : "（無）");
-	html(o, " 改為 ");
-	html_txt(o, n->value);
+	if (n->choice) {
+		html(o, "　縣市的電力排碳係數由");
+		html_txt(o, calc_elec_names[calc_elec_of(n->old_value)]);
+		html(o, "改採");
+		html_txt(o, calc_elec_names[calc_elec_of(n->value)]);
+	} else {
+		html(o, "　係數 <code>");
+		html_txt(o, n->key);
+		html(o, "</code> 由 ");
+		html_txt(o, *n->old_value ? n->old_value : "（無）");
+		html(o, " 改為 ");
+		html_txt(o, n->value);
+	}
 	html(o, "：自有 ");
 	html_milli(o, n->old_own);
 	html(o, " → ");

@@ -17,8 +17,13 @@
 
 /*
  * DESIGN: a save is one transaction.  It first reads the county-year's
- * lock (store_year_lock_state, share mode: a 年度鎖定 waits for the save or
+ * lock (store_year_save_basis, share mode: a 年度鎖定 waits for the save or
  * the save for it) and writes nothing in a locked year (REPORT_LOCKED).
+ * The same read takes the county's electricity variant and the factors'
+ * stamp in share mode: when a factor day's run wrote either after the
+ * page computed the lines, the save says REPORT_RECALC and the page
+ * computes them again (factor day's walk may already have passed this
+ * report; the lines it stores must be the new factor's).
  * Then the report row is locked (FOR UPDATE): a 已確認 report is refused
  * (REPORT_CONFIRMED: the agency asks 申請更正 instead), and its revision is
  * compared with the one the form was opened at: another save, a 退回 or a
@@ -157,7 +162,7 @@ static int milli_of(const char *s, long long *m)
  * save (or a 退回, a 重新開放) came first; SAVE_LOCKED, the county-year is
  * locked; SAVE_CONFIRMED, the report is 已確認.
  */
-enum { SAVE_DB = -1, SAVE_UNFIT = -2, SAVE_STALE = -3, SAVE_LOCKED = -4, SAVE_CONFIRMED = -5 };
+enum { SAVE_DB = -1, SAVE_UNFIT = -2, SAVE_STALE = -3, SAVE_LOCKED = -4, SAVE_CONFIRMED = -5, SAVE_RECALC = -6 };
 
 static int insert_item(struct db *db, long long rid, int part, const char *item, int seq, const char *refrigerant,
 		       const char *name, const char *unit, const char *qty, const struct dq_typed *typed,
@@ -278,16 +283,18 @@ static int write_audit(struct request *req, const struct report *old, const stru
  * with the form's; then what is stored (the audit trail's old values) into
  * *old.
  */
-static int check_state(struct request *req, const struct report *r, struct report *old)
+static int check_state(struct request *req, const struct report *r, const struct store_year_basis *used, struct report *old)
 {
 	struct db *db = &req->app->db;
 	struct store_report_locked l;
-	int locked = 0;
+	struct store_year_basis now;
 
-	if (store_year_lock_state(db, req->session->county_id, r->year, &locked) < 0)
+	if (store_year_save_basis(db, req->session->county_id, r->year, &now) < 0)
 		return SAVE_DB;
-	if (locked)
+	if (now.locked)
 		return SAVE_LOCKED;
+	if (now.elec != used->elec || strcmp(now.factors, used->factors))
+		return SAVE_RECALC;   /* a factor day's run wrote since: compute again with what it wrote */
 	if (store_report_lock(db, r->agency_id, r->year, &l) < 0)
 		return SAVE_DB;
 	if (l.confirmed_version)
@@ -391,14 +398,14 @@ static int new_token(char token[33])
 
 /* The writes of one save, in the open transaction: 0, or a SAVE_ value. */
 static int save_writes(struct request *req, struct report *r, const struct calc_line *lines, int n,
-		       const struct calc_result *res, const char *token)
+		       const struct calc_result *res, const struct store_year_basis *used, const char *token)
 {
 	struct db *db = &req->app->db;
 	struct report *old = arena_alloc(&req->arena, sizeof(*old));
 	long long rid = 0;
 	int rc;
 
-	rc = check_state(req, r, old);
+	rc = check_state(req, r, used, old);
 	if (!rc)
 		rc = write_report(req, r, old, res, token, &rid);
 	if (!rc)
@@ -418,7 +425,7 @@ static int save_writes(struct request *req, struct report *r, const struct calc_
 }
 
 static enum report_save save_once(struct request *req, struct report *r, const struct calc_line *lines, int n,
-				  const struct calc_result *res)
+				  const struct calc_result *res, const struct store_year_basis *used)
 {
 	struct db *db = &req->app->db;
 	enum report_save out;
@@ -427,7 +434,7 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 
 	if (new_token(token) || db_begin(db))
 		return REPORT_FAILED;
-	rc = save_writes(req, r, lines, n, res, token);
+	rc = save_writes(req, r, lines, n, res, used, token);
 	if (!rc)
 		rc = commit(db, r, token, &out);
 	if (!rc) {
@@ -438,10 +445,10 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 		}
 		return out;
 	}
-	if (rc == SAVE_STALE || rc == SAVE_UNFIT || rc == SAVE_LOCKED || rc == SAVE_CONFIRMED) {
+	if (rc == SAVE_STALE || rc == SAVE_UNFIT || rc == SAVE_LOCKED || rc == SAVE_CONFIRMED || rc == SAVE_RECALC) {
 		db_rollback(db);
 		return rc == SAVE_STALE ? REPORT_STALE : rc == SAVE_LOCKED ? REPORT_YEAR_LOCKED
-			: rc == SAVE_CONFIRMED ? REPORT_ALREADY_CONFIRMED : REPORT_FAILED;
+			: rc == SAVE_CONFIRMED ? REPORT_ALREADY_CONFIRMED : rc == SAVE_RECALC ? REPORT_RECALC : REPORT_FAILED;
 	}
 	if (db_err_contention(db)) {
 		/* A deadlock (or a lock wait) with another save or the worker: InnoDB rolled back; try again. */
@@ -455,14 +462,14 @@ static enum report_save save_once(struct request *req, struct report *r, const s
 }
 
 enum report_save report_save(struct request *req, struct report *r, const struct calc_line *lines, int n,
-			     const struct calc_result *res)
+			     const struct calc_result *res, const struct store_year_basis *used)
 {
 	enum report_save rc = REPORT_FAILED;
 	long long t0 = now_ms();
 
 	/* Deadlocks are retried at once; lock waits only while the request is young. */
 	for (int attempt = 0; attempt < 4 && now_ms() - t0 < 1500; attempt++) {
-		rc = save_once(req, r, lines, n, res);
+		rc = save_once(req, r, lines, n, res, used);
 		if (rc != REPORT_RETRY)
 			return rc;
 		usleep(10000 * (attempt + 1));

@@ -52,6 +52,10 @@ enum page {
 	PAGE_TEAM_YEAR_LOCK,
 	PAGE_TEAM_YEAR_LOCK_TAKE,
 	PAGE_TEAM_YEAR_UNLOCK,
+	PAGE_TEAM_ELEC,
+	PAGE_TEAM_ELEC_PROPOSE,
+	PAGE_TEAM_ELEC_APPLY,
+	PAGE_TEAM_ELEC_CANCEL,
 	PAGE_TEAM_ACCOUNTS,
 	PAGE_TEAM_UNLOCK,
 	PAGE_TEAM_RESET,
@@ -231,8 +235,12 @@ int page_admin_factor_propose(struct request *req);
 int page_admin_factor_change(struct request *req);
 int page_admin_factor_apply(struct request *req);
 int page_admin_factor_cancel(struct request *req);
+int page_team_elec(struct request *req);
+int page_team_elec_propose(struct request *req);
+int page_team_elec_apply(struct request *req);
+int page_team_elec_cancel(struct request *req);
 extern const struct form_decl admin_in, admin_host_in, admin_accounts_in, admin_account_create_in,
-	admin_account_in, admin_factors_in, admin_factor_change_in, admin_factor_one_in;
+	admin_account_in, admin_factors_in, admin_factor_change_in, admin_factor_one_in, team_elec_in;
 
 /* Wakes an export worker for export <id>; when Redis is down the export worker's poll finds the row anyway. */
 void export_push(struct request *req, long long id);

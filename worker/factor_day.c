@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "factor_day_calc.h"
 #include "factor_table.h"
 #include "jobs.h"
 #include "store_factor.h"
@@ -28,23 +29,6 @@
  * its owner saves and confirms a new version.  The preview is the same
  * walk without writing, summed by county-year.
  */
-
-#define BATCH 500
-#define MAX_INPUTS (2 * (CALC__MAX + 2 * CALC_MAX_REFRIGERANT_ROWS))
-
-struct item {
-	long long report_id;
-	struct calc_input in;
-	char refrigerant[17];
-};
-
-struct batch {
-	struct store_fd_report rep[BATCH];
-	struct store_fd_activity act[BATCH];
-	int n;
-	struct item *items;
-	int nitems, cap;
-};
 
 static int collect_item(void *ctx, const struct store_fd_item *row)
 {
@@ -72,183 +56,6 @@ static int collect_item(void *ctx, const struct store_fd_item *row)
 	return 0;
 }
 
-/* Whether two computations of a line give its gases other amounts or intervals. */
-static int gases_differ(const struct calc_line *a, const struct calc_line *b)
-{
-	for (int g = 0; g < CALC_GAS__MAX; g++) {
-		const struct calc_gas_amount *x = &a->gas[g], *y = &b->gas[g];
-
-		if (x->present != y->present || (x->present && (dec_cmp(x->kg, y->kg) || x->has_ci != y->has_ci ||
-		    (x->has_ci && (x->ci_lower_milli != y->ci_lower_milli || x->ci_upper_milli != y->ci_upper_milli)))))
-			return 1;
-	}
-	return 0;
-}
-
-/* Whether two computations of one input give its line another amount, factor, method or gases. */
-static int line_differs(const struct calc_line *a, const struct calc_line *b)
-{
-	return dec_cmp(a->kg, b->kg) || strcmp(a->factor_text, b->factor_text) || strcmp(a->method, b->method) || gases_differ(a, b);
-}
-
-/* One report's outcome: its lines and totals with the new table, and whether the change moves them. */
-struct outcome {
-	struct calc_line lines[MAX_INPUTS];
-	struct calc_result res;
-	int n, changed_lines, affected;
-	long long own, outsourced;
-};
-
-/* Report r's inputs (items [*pos..) of it) computed with both tables into *o: 0, or -1 with err. */
-static int compute(const struct factor_table *old, const struct factor_table *new, struct batch *b, int *pos,
-		   const struct store_fd_report *r, struct outcome *o, char *err, size_t errlen)
-{
-	static struct calc_line before[MAX_INPUTS];
-	struct calc_input in[MAX_INPUTS];
-	struct calc_result rb;
-	char e2[300];
-	int n = 0, old_ok;
-
-	while (*pos < b->nitems && b->items[*pos].report_id < r->id)
-		(*pos)++;
-	for (; *pos < b->nitems && b->items[*pos].report_id == r->id; (*pos)++) {
-		if (n == MAX_INPUTS)   /* more than the form can save: never computed in part */
-			return calc_fail(err, errlen, "填報 %lld 的明細超過 %d 筆", r->id, MAX_INPUTS);
-		in[n] = b->items[*pos].in;
-		in[n].refrigerant = b->items[*pos].refrigerant[0] ? b->items[*pos].refrigerant : NULL;
-		n++;
-	}
-	o->n = n;
-	o->changed_lines = o->affected = 0;
-	if (!n)
-		return 0;
-	if (calc_compute(&new->t, r->year, in, n, o->lines, &o->res, err, errlen))
-		return -1;
-	old_ok = !calc_compute(&old->t, r->year, in, n, before, &rb, e2, sizeof(e2));
-	for (int i = 0; i < n; i++)
-		o->changed_lines += !old_ok || line_differs(&before[i], &o->lines[i]);
-	o->affected = o->changed_lines > 0;
-	if (dec_to_scaled_i64(o->res.total[CALC_OWN], 3, &o->own) ||
-	    dec_to_scaled_i64(o->res.total[CALC_OUTSOURCED], 3, &o->outsourced))
-		return calc_fail(err, errlen, "a total does not fit");
-	return 0;
-}
-
-/*
- * Whether the change can move any agency line of `year`: one unit of every
- * item of both parts and of every refrigerant, computed with both tables.
- * A line is its quantity times its factor, each on its own, so a year where
- * none of these moves has no report the change moves: the walk skips it
- * (an electricity factor of 2024 walks 2024, and the years after it only
- * while they have no factor of their own to use instead).
- */
-static int year_matters(const struct factor_table *old, const struct factor_table *new, int year)
-{
-	static struct calc_line a[MAX_INPUTS], b[MAX_INPUTS];
-	struct calc_input in[MAX_INPUTS];
-	struct calc_result ra, rb;
-	char e1[300], e2[300];
-	int n = 0, fa, fb;
-
-	for (int p = 0; p < CALC_PART__MAX; p++) {
-		for (int k = 0; k < CALC__MAX; k++) {
-			if (k == CALC_REFRIGERANT)
-				continue;
-			in[n] = (struct calc_input){ (enum calc_item)k, (enum calc_part)p, 0, NULL, dec_from_scaled_i64(1, 0) };
-			n++;
-		}
-		for (int r = 0; r < new->t.nrefrigerants && n < MAX_INPUTS; r++) {
-			in[n] = (struct calc_input){ CALC_REFRIGERANT, (enum calc_part)p, r, new->t.refrigerants[r].code, dec_from_scaled_i64(1, 0) };
-			n++;
-		}
-	}
-	/* One input at a time: a missing factor fails the whole computation, and must not hide the others. */
-	for (int i = 0; i < n; i++) {
-		fa = calc_compute(&old->t, year, &in[i], 1, a, &ra, e1, sizeof(e1));
-		fb = calc_compute(&new->t, year, &in[i], 1, b, &rb, e2, sizeof(e2));
-		if (fa != fb || (!fa && line_differs(&a[0], &b[0])))
-			return 1;
-	}
-	return 0;
-}
-
-/* The years of c's span whose reports the change can move, as the smallest range holding them (0, 0: none). */
-static void years_that_matter(const struct factor_table *old, const struct factor_table *new, const struct store_fd_change *c,
-			      int *y0, int *y1)
-{
-	*y0 = *y1 = 0;
-	for (int y = c->first_year; y && y <= c->last_year; y++)
-		if (year_matters(old, new, y)) {
-			if (!*y0)
-				*y0 = y;
-			*y1 = y;
-		}
-}
-
-/* The tables before and after change c, from the table in the database now. */
-static int tables(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new)
-{
-	struct factor_table now;
-	struct factor_table_change after = { c->key, c->value, c->unit, c->source, store_factor_confidence(c->confidence),
-					     c->valid_from, c->valid_to, c->ci_lower_milli, c->ci_upper_milli };
-	struct factor_table_change before = after;
-	int rc = -1;
-
-	if (factor_table_load(db, &now))
-		goto out;
-	if (factor_table_with(&now, &after, new))
-		goto out;
-	before.value = c->is_new ? NULL : c->old_value;
-	before.confidence = store_factor_confidence(c->old_confidence);
-	/* The interval as it was (the change keeps it): the table holds the new one once the run has written it. */
-	before.ci_lower_milli = c->old_ci_lower_milli >= 0 ? c->old_ci_lower_milli : -2;
-	before.ci_upper_milli = c->old_ci_upper_milli >= 0 ? c->old_ci_upper_milli : -2;
-	rc = factor_table_with(&now, &before, old);
-out:
-	factor_table_free(&now);
-	return rc;
-}
-
-/* An activity's outcome: its line with the new table, and whether the change moves it. */
-struct na_outcome {
-	struct na_line line;
-	long long kg;
-	int affected;
-};
-
-static int parse_dec(const char *s, int scale, unsigned flags, dec_t *out)
-{
-	return dec_parse(s, strlen(s), scale, flags, out) == DEC_OK ? 0 : -1;
-}
-
-/* Activity a computed with both tables (nonagency.c's na_compute, as the team's save does) into *o: 0, or -1 with err. */
-static int compute_activity(const struct factor_table *old, const struct factor_table *new, const struct store_fd_activity *a,
-			    struct na_outcome *o, char *err, size_t errlen)
-{
-	struct na_input in;
-	struct na_line before;
-	char e2[300];
-
-	memset(&in, 0, sizeof(in));
-	in.method = a->method;
-	if (parse_dec(a->quantity, 3, 0, &in.q) || (*a->quantity2 && parse_dec(a->quantity2, 6, DEC_ALLOW_NEGATIVE, &in.q2)))
-		return calc_fail(err, errlen, "非機關活動 %lld 的數量無法讀取", a->id);
-	for (int i = 0; i < NA_MAX_OPTIONS && i < 3; i++)
-		in.opt[i] = *a->opt[i] ? a->opt[i] : NULL;
-	if (*a->override_factor) {
-		in.has_override = 1;
-		if (parse_dec(a->override_factor, 9, 0, &in.override))
-			return calc_fail(err, errlen, "非機關活動 %lld 的自訂係數無法讀取", a->id);
-	}
-	if (na_compute(&new->t, a->year, &in, &o->line, err, errlen))
-		return -1;
-	o->affected = na_compute(&old->t, a->year, &in, &before, e2, sizeof(e2)) || dec_cmp(before.kg, o->line.kg) ||
-		      strcmp(before.factor_text, o->line.factor_text) || strcmp(before.method, o->line.method);
-	if (dec_to_scaled_i64(o->line.kg, 3, &o->kg))
-		return calc_fail(err, errlen, "非機關活動 %lld 的排放量超出範圍", a->id);
-	return 0;
-}
-
 /* The preview's rows, one per county-year met. */
 struct effects {
 	struct store_fd_effect *rows;
@@ -271,12 +78,12 @@ static struct store_fd_effect *effect_of(struct effects *e, int county, int year
 }
 
 /* Reads batch b after report `after` (locked when lock): its size, or -1. */
-static int read_batch(struct db *db, int y0, int y1, long long after, int lock, struct batch *b)
+static int read_batch(struct db *db, const struct store_fd_span *sp, long long after, int lock, struct batch *b)
 {
 	b->nitems = 0;
-	if (!y0)
+	if (!sp->y0)
 		return b->n = 0;   /* no year the change can move */
-	b->n = store_fd_reports(db, y0, y1, after, BATCH, lock, b->rep);
+	b->n = store_fd_reports(db, sp, after, BATCH, lock, b->rep);
 	if (b->n <= 0)
 		return b->n;
 	if (store_fd_items(db, b->rep[0].id, b->rep[b->n - 1].id, collect_item, b))
@@ -291,25 +98,27 @@ static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
 	struct outcome *o = malloc(sizeof(*o));
 	struct na_outcome *na = malloc(sizeof(*na));
 	struct effects e = { 0 };
+	struct choices ch = { .c = c };
+	struct store_fd_span sp, asp = { c->county_id, c->first_year, c->last_year };
 	char err[300] = "";
 	long long after = 0;
-	int rc = -1, n = 0, y0 = 0, y1 = 0;
+	int rc = -1, n = 0;
 
 	if (!b || !o || !na)
 		die("out of memory");
-	if (tables(ctx->db, c, &old, &new)) {
+	if (fd_tables(ctx->db, c, &old, &new) || store_fd_variants(ctx->db, c->first_year, c->last_year, fd_add_choice, &ch)) {
 		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
 		goto failed;
 	}
-	years_that_matter(&old, &new, c, &y0, &y1);
-	while (!*ctx->stopping && (n = read_batch(ctx->db, y0, y1, after, 0, b)) > 0) {
+	fd_years(&old, &new, c, &sp);
+	while (!*ctx->stopping && (n = read_batch(ctx->db, &sp, after, 0, b)) > 0) {
 		int pos = 0;
 
 		for (int i = 0; i < n; i++) {
 			const struct store_fd_report *r = &b->rep[i];
 			struct store_fd_effect *f;
 
-			if (compute(&old, &new, b, &pos, r, o, err, sizeof(err)))
+			if (fd_compute(&old, &new, &ch, b, &pos, r, o, err, sizeof(err)))
 				goto failed;
 			if (!o->affected)
 				continue;
@@ -323,13 +132,13 @@ static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
 	}
 	if (*ctx->stopping || n < 0)
 		goto out;
-	for (after = 0; !*ctx->stopping && (n = store_fd_activities(ctx->db, c->first_year, c->last_year, after, BATCH, 0, b->act)) > 0;
+	for (after = 0; !*ctx->stopping && (n = store_fd_activities(ctx->db, &asp, after, BATCH, 0, b->act)) > 0;
 	     after = b->act[n - 1].id) {
 		for (int i = 0; i < n; i++) {
 			const struct store_fd_activity *a = &b->act[i];
 			struct store_fd_effect *f;
 
-			if (compute_activity(&old, &new, a, na, err, sizeof(err)))
+			if (fd_compute_activity(&old, &new, &ch, a, na, err, sizeof(err)))
 				goto failed;
 			if (!na->affected)
 				continue;
@@ -360,15 +169,18 @@ out:
 	free(o);
 	free(na);
 	free(e.rows);
+	free(ch.v);
 	return rc;
 }
 
-/* "<key> <value>：自有 4740.000、委外 0.000 kgCO₂e" into buf: a report's totals as its audit line says them. */
-static const char *totals_text(char *buf, size_t size, const struct store_fd_change *c, const char *value, long long own,
+/* "<basis>：自有 4740.000、委外 0.000 kgCO₂e" into buf: a report's totals as its audit line says them. */
+static const char *totals_text(char *buf, size_t size, const struct store_fd_change *c, int after, long long own,
 			       long long outsourced)
 {
-	snprintf(buf, size, "%s %s：自有 %lld.%03lld、委外 %lld.%03lld kgCO₂e", c->key, value, own / 1000, llabs(own % 1000),
-		 outsourced / 1000, llabs(outsourced % 1000));
+	char b[160];
+
+	snprintf(buf, size, "%s：自有 %lld.%03lld、委外 %lld.%03lld kgCO₂e", fd_basis_text(b, sizeof(b), c, after), own / 1000,
+		 llabs(own % 1000), outsourced / 1000, llabs(outsourced % 1000));
 	return buf;
 }
 
@@ -377,8 +189,8 @@ static int stage_report(struct db *db, const struct store_fd_change *c, const st
 {
 	char before[300], after[300];
 	struct store_fd_staged s = { r, o->own, o->outsourced,
-				     totals_text(before, sizeof(before), c, c->is_new ? "（新增）" : c->old_value, r->own_milli, r->outsourced_milli),
-				     totals_text(after, sizeof(after), c, c->value, o->own, o->outsourced) };
+				     totals_text(before, sizeof(before), c, 0, r->own_milli, r->outsourced_milli),
+				     totals_text(after, sizeof(after), c, 1, o->own, o->outsourced) };
 
 	for (int i = 0; !r->frozen && i < o->n; i++) {
 		const struct calc_line *l = &o->lines[i];
@@ -399,10 +211,12 @@ static int stage_report(struct db *db, const struct store_fd_change *c, const st
 /* A walk in hand: the tables, the batch, the years and the cursor. */
 struct walk {
 	const struct factor_table *old, *new;
+	struct choices ch;
 	struct batch *b;
 	struct outcome *o;
 	struct na_outcome *na;
-	int y0, y1, lease;
+	struct store_fd_span sp, asp;   /* the reports', the non-agency lines' */
+	int lease;
 	long long after;
 	char err[300];
 };
@@ -423,7 +237,7 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 
 	if (store_fd_stage_open(ctx->db) || begin(ctx->db) || store_fd_stage_clear(ctx->db))
 		return STEP_DB;
-	n = read_batch(ctx->db, w->y0, w->y1, w->after, 1, w->b);
+	n = read_batch(ctx->db, &w->sp, w->after, 1, w->b);
 	if (n < 0)
 		return STEP_DB;
 	if (n == 0) {
@@ -433,7 +247,7 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 	for (int i = 0; i < n; i++) {
 		const struct store_fd_report *r = &w->b->rep[i];
 
-		if (compute(w->old, w->new, w->b, &pos, r, w->o, w->err, sizeof(w->err)))
+		if (fd_compute(w->old, w->new, &w->ch, w->b, &pos, r, w->o, w->err, sizeof(w->err)))
 			return STEP_FAILED;
 		if (!w->o->affected)
 			continue;
@@ -456,7 +270,7 @@ static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change
 
 	if (begin(ctx->db))
 		return STEP_DB;
-	n = store_fd_activities(ctx->db, c->first_year, c->last_year, w->after, BATCH, 1, w->b->act);
+	n = store_fd_activities(ctx->db, &w->asp, w->after, BATCH, 1, w->b->act);
 	if (n < 0)
 		return STEP_DB;
 	if (n == 0) {
@@ -465,9 +279,9 @@ static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change
 	}
 	for (int i = 0; i < n; i++) {
 		const struct store_fd_activity *a = &w->b->act[i];
-		char before[300], now[300];
+		char before[300], now[300], b1[160], b2[160];
 
-		if (compute_activity(w->old, w->new, a, w->na, w->err, sizeof(w->err)))
+		if (fd_compute_activity(w->old, w->new, &w->ch, a, w->na, w->err, sizeof(w->err)))
 			return STEP_FAILED;
 		if (!w->na->affected)
 			continue;
@@ -475,9 +289,10 @@ static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change
 			kept++;
 			continue;
 		}
-		snprintf(before, sizeof(before), "%s %s：%lld.%03lld kgCO₂e", c->key, c->is_new ? "（新增）" : c->old_value,
-			 a->kg_milli / 1000, llabs(a->kg_milli % 1000));
-		snprintf(now, sizeof(now), "%s %s：%lld.%03lld kgCO₂e", c->key, c->value, w->na->kg / 1000, llabs(w->na->kg % 1000));
+		snprintf(before, sizeof(before), "%s：%lld.%03lld kgCO₂e", fd_basis_text(b1, sizeof(b1), c, 0), a->kg_milli / 1000,
+			 llabs(a->kg_milli % 1000));
+		snprintf(now, sizeof(now), "%s：%lld.%03lld kgCO₂e", fd_basis_text(b2, sizeof(b2), c, 1), w->na->kg / 1000,
+			 llabs(w->na->kg % 1000));
 		if (store_fd_activity_set(ctx->db, a, &w->na->line, w->na->kg, before, now))
 			return STEP_DB;
 		changed++;
@@ -525,12 +340,14 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 	w.na = malloc(sizeof(*w.na));
 	if (!w.b || !w.o || !w.na)
 		die("out of memory");
-	if (tables(ctx->db, c, &old, &new)) {
+	w.ch.c = c;
+	w.asp = (struct store_fd_span){ c->county_id, c->first_year, c->last_year };
+	if (fd_tables(ctx->db, c, &old, &new) || store_fd_variants(ctx->db, c->first_year, c->last_year, fd_add_choice, &w.ch)) {
 		snprintf(w.err, sizeof(w.err), "%s", "係數數值無法讀取");
 		goto failed;
 	}
-	years_that_matter(&old, &new, c, &w.y0, &w.y1);
-	if (!c->done && w.y0 && store_fd_total(ctx->db, c->id, claim, w.y0, w.y1))
+	fd_years(&old, &new, c, &w.sp);
+	if (!c->done && w.sp.y0 && store_fd_total(ctx->db, c->id, claim, &w.sp))
 		goto out;
 	w.after = c->cursor;
 	r = walk(ctx, c, claim, &w, report_step);
@@ -556,6 +373,7 @@ out:
 	free(w.b);
 	free(w.o);
 	free(w.na);
+	free(w.ch.v);
 	return rc;
 }
 

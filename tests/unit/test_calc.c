@@ -108,7 +108,7 @@ static const char *largest_refrigerant(const struct calc_table *t, int year, dec
 	for (int i = 0; i < t->nrefrigerants; i++) {
 		struct calc_input in = { CALC_REFRIGERANT, CALC_OWN, 10, t->refrigerants[i].code, { 1, 0 } };
 
-		if (calc_compute(t, year, &in, 1, &l, &res, err, sizeof(err)) == 0 && (!best || dec_cmp(l.factor, *factor) > 0)) {
+		if (calc_compute(t, year, CALC_ELEC_OVERALL, &in, 1, &l, &res, err, sizeof(err)) == 0 && (!best || dec_cmp(l.factor, *factor) > 0)) {
 			best = t->refrigerants[i].code;
 			*factor = l.factor;
 		}
@@ -149,7 +149,7 @@ static void test_bounds_all_fields(const struct calc_table *t)
 			for (int i = 0; i < CALC_MAX_REFRIGERANT_ROWS; i++)
 				in[n++] = (struct calc_input){ CALC_REFRIGERANT, (enum calc_part)p, 10 + i, ref, { CALC_MAX_REFRIGERANT, 0 } };
 		}
-		if (!ok(ref && calc_compute(t, year, in, n, lines, &res, err, sizeof(err)) == 0,
+		if (!ok(ref && calc_compute(t, year, CALC_ELEC_OVERALL, in, n, lines, &res, err, sizeof(err)) == 0,
 			"%d: every field at its maximum, %d rows of %s, computes", year, CALC_MAX_REFRIGERANT_ROWS, ref ? ref : "?")) {
 			printf("# %s\n", err);
 			continue;
@@ -191,16 +191,16 @@ static void test_factor_ceiling(void)
 	char err[256];
 	long long m;
 
-	ok(calc_compute(&small, 2023, &in, 1, &l, &res, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), "1000000000000000.000") &&
+	ok(calc_compute(&small, 2023, CALC_ELEC_OVERALL, &in, 1, &l, &res, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), "1000000000000000.000") &&
 	   dec_to_scaled_i64(l.kg, 3, &m) == 0, "factor 100,000 x 10^10 kWh: 10^15 kg, fits");
 	f.value = (dec_t){ 100000001, 3 };
-	ok(calc_compute(&small, 2023, &in, 1, &l, &res, err, sizeof(err)) == -1 && strstr(err, "100,000"),
+	ok(calc_compute(&small, 2023, CALC_ELEC_OVERALL, &in, 1, &l, &res, err, sizeof(err)) == -1 && strstr(err, "100,000"),
 	   "factor 100,000.001 refused as a data error: %s", err);
 	f.value = (dec_t){ -1, 3 };
-	ok(calc_compute(&small, 2023, &in, 1, &l, &res, err, sizeof(err)) == -1, "a negative factor refused");
+	ok(calc_compute(&small, 2023, CALC_ELEC_OVERALL, &in, 1, &l, &res, err, sizeof(err)) == -1, "a negative factor refused");
 	f.value = (dec_t){ 494, 3 };
 	in.quantity = (dec_t){ -1, 0 };
-	ok(calc_compute(&small, 2023, &in, 1, &l, &res, err, sizeof(err)) == -1, "a negative quantity refused");
+	ok(calc_compute(&small, 2023, CALC_ELEC_OVERALL, &in, 1, &l, &res, err, sizeof(err)) == -1, "a negative quantity refused");
 }
 
 /*
@@ -224,18 +224,18 @@ static void test_report_bound(const struct calc_table *t)
 	char err[256];
 	int part = 9, line = 9;
 
-	ok(calc_compute(t, 2023, in, 6, lines, &res, err, sizeof(err)) == 0, "the report at its bound computes");
+	ok(calc_compute(t, 2023, CALC_ELEC_OVERALL, in, 6, lines, &res, err, sizeof(err)) == 0, "the report at its bound computes");
 	is_str(fmt(res.total[CALC_OWN]), "10000000000.000", "own: exactly 10^10 kg");
 	is_str(fmt(res.total[CALC_OUTSOURCED]), "10000000000.000", "outsourced: exactly 10^10 kg");
 	is_int(calc_over_limit(&res, lines, 6, &part, &line), 0, "both at the bound: accepted");
 	in[5].quantity = (dec_t){ 2415001, 3 };
-	ok(calc_compute(t, 2023, in, 6, lines, &res, err, sizeof(err)) == 0 &&
+	ok(calc_compute(t, 2023, CALC_ELEC_OVERALL, in, 6, lines, &res, err, sizeof(err)) == 0 &&
 	   !strcmp(fmt(res.total[CALC_OUTSOURCED]), "10000000000.001"), "outsourced 0.001 kg above");
 	ok(calc_over_limit(&res, lines, 6, &part, &line) == -1 && part == CALC_OUTSOURCED && line == 4,
 	   "refused: the outsourced part, beside its R507A line");
 	in[5].quantity = (dec_t){ 2415, 0 };
 	in[2].quantity = (dec_t){ 2415001, 3 };
-	ok(calc_compute(t, 2023, in, 6, lines, &res, err, sizeof(err)) == 0 &&
+	ok(calc_compute(t, 2023, CALC_ELEC_OVERALL, in, 6, lines, &res, err, sizeof(err)) == 0 &&
 	   calc_over_limit(&res, lines, 6, &part, &line) == -1 && part == CALC_OWN && line == 1,
 	   "own 0.001 kg above: refused beside its R507A line");
 
@@ -245,7 +245,7 @@ static void test_report_bound(const struct calc_table *t)
 
 	for (int i = 0; i < 20; i++)
 		r404[i] = (struct calc_input){ CALC_REFRIGERANT, CALC_OWN, 10 + i, "R404A", { 1000000000000LL, 0 } };
-	ok(calc_compute(t, 2023, r404, 20, l20, &res, err, sizeof(err)) == -1 && strstr(err, "合計過大"),
+	ok(calc_compute(t, 2023, CALC_ELEC_OVERALL, r404, 20, l20, &res, err, sizeof(err)) == -1 && strstr(err, "合計過大"),
 	   "twenty 10^12 kg R404A rows: the total's thousandths do not fit, refused (%s)", err);
 }
 
@@ -329,7 +329,7 @@ static void test_gases(const struct calc_table *t)
 		struct calc_input in = { CALC_NATURAL_GAS, CALC_OWN, 0, NULL, { (dec_i128)i * 7919, 3 } };
 		dec_t r[3], sum = { 0, 3 }, co2;
 
-		if (calc_compute(t, 2023, &in, 1, &l, &res, err, sizeof(err))) {
+		if (calc_compute(t, 2023, CALC_ELEC_OVERALL, &in, 1, &l, &res, err, sizeof(err))) {
 			bad++;
 			continue;
 		}
@@ -359,7 +359,7 @@ static void test_gases(const struct calc_table *t)
 	{
 		struct calc_input in = { CALC_VEHICLE_DIESEL, CALC_OWN, 0, NULL, Q("12345.678") };
 
-		ok(calc_compute(t, 2025, &in, 1, &l, &res, err, sizeof(err)) == 0 && !dec_cmp(gas_sum(&l), l.kg) &&
+		ok(calc_compute(t, 2025, CALC_ELEC_OVERALL, &in, 1, &l, &res, err, sizeof(err)) == 0 && !dec_cmp(gas_sum(&l), l.kg) &&
 		   l.gas[CALC_GAS_CH4].present && dec_sign(l.gas[CALC_GAS_N2O].kg) > 0, "2025 diesel: gases add up to %s", fmt(l.kg));
 	}
 }
@@ -395,7 +395,7 @@ static void test_iso_every_item(struct calc_table *t)
 		int bad = 0;
 		dec_t iso_sum[CALC_PART__MAX] = { { 0, 3 }, { 0, 3 } }, gas_tot[CALC_PART__MAX] = { { 0, 3 }, { 0, 3 } };
 
-		if (calc_compute(t, years[y], in, 2 * CALC__MAX, lines, &res, err, sizeof(err))) {
+		if (calc_compute(t, years[y], CALC_ELEC_OVERALL, in, 2 * CALC__MAX, lines, &res, err, sizeof(err))) {
 			ok(0, "%d: every item computes: %s", years[y], err);
 			continue;
 		}
@@ -440,9 +440,44 @@ static void test_iso_every_item(struct calc_table *t)
 	{
 		struct calc_input r22 = { CALC_REFRIGERANT, CALC_OWN, 1, "R22", Q("10") };
 
-		ok(calc_compute(t, 2023, &r22, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].gas[CALC_GAS_HFC].present &&
+		ok(calc_compute(t, 2023, CALC_ELEC_OVERALL, &r22, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].gas[CALC_GAS_HFC].present &&
 		   dec_is_zero(lines[0].gas[CALC_GAS_HFC].kg), "R22 (counted 0): its gas present at 0 kg");
 	}
+}
+
+/*
+ * The county's electricity variant (SPEC-2 §3): 2025's three announced
+ * values (emission-factors.csv: 0.467 overall, 0.466 產業, 0.471 民生) by
+ * the choice; a year without variants the same whatever the choice; 2026
+ * without a factor falls back on 2025's value of the same variant.
+ */
+static int no_variant(const char *method)
+{
+	return !strstr(method, "（產業）") && !strstr(method, "（民生）") && !strstr(method, "（公用售電業整體）");
+}
+
+static void test_elec_variants(const struct calc_table *t)
+{
+	static struct calc_line l;
+	struct calc_result res;
+	char err[300];
+	struct calc_input in = { CALC_ELECTRICITY, CALC_OWN, 0, NULL, Q("1000") };
+	const char *want2025[CALC_ELEC__MAX] = { "467.000", "466.000", "471.000" };
+	const char *word[CALC_ELEC__MAX] = { NULL, "（產業）", "（民生）" };
+
+	for (int e = 0; e < CALC_ELEC__MAX; e++) {
+		ok(calc_compute(t, 2025, (enum calc_elec)e, &in, 1, &l, &res, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), want2025[e]) &&
+		   !l.provisional, "2025 %s: 1,000 kWh -> %s", calc_elec_keys[e], want2025[e]);
+		ok(word[e] ? strstr(l.method, word[e]) != NULL : no_variant(l.method), "its method names the variant: %s", l.method);
+		ok(calc_compute(t, 2024, (enum calc_elec)e, &in, 1, &l, &res, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), "474.000") &&
+		   no_variant(l.method), "2024 has no variants: 474.000 whatever the choice (%s)", calc_elec_keys[e]);
+		ok(calc_compute(t, 2026, (enum calc_elec)e, &in, 1, &l, &res, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), want2025[e]) &&
+		   l.provisional, "2026 without a factor: 2025's %s, provisional", calc_elec_keys[e]);
+	}
+	ok(calc_compute(t, 2025, (enum calc_elec)CALC_ELEC__MAX, &in, 1, &l, &res, err, sizeof(err)) == -1, "an unknown variant refused");
+	ok(calc_elec_of("industry") == CALC_ELEC_INDUSTRY && calc_elec_of("residential") == CALC_ELEC_RESIDENTIAL &&
+	   calc_elec_of("overall") == CALC_ELEC_OVERALL && calc_elec_of("x") == CALC_ELEC_OVERALL && calc_elec_of(NULL) == CALC_ELEC_OVERALL,
+	   "calc_elec_of: the keys, anything else overall");
 }
 
 int main(void)
@@ -462,7 +497,7 @@ int main(void)
 	/* The independent cases. */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct calc_input in = { item_of(cases[i].item), CALC_OWN, 0, cases[i].refrigerant, Q(cases[i].qty) };
-		int rc = calc_compute(&t, cases[i].year, &in, 1, lines, &res, err, sizeof(err));
+		int rc = calc_compute(&t, cases[i].year, CALC_ELEC_OVERALL, &in, 1, lines, &res, err, sizeof(err));
 		if (rc)
 			printf("# %s\n", err);
 		is_str(rc ? err : fmt(lines[0].kg), cases[i].kg, "%d %s %s %s", cases[i].year, cases[i].item,
@@ -478,7 +513,7 @@ int main(void)
 			{ CALC_EXT_CO2, CALC_OWN, 0, NULL, Q("5") },
 			{ CALC_ELECTRICITY, CALC_OUTSOURCED, 0, NULL, Q("1000") },
 		};
-		ok(calc_compute(&t, 2023, in, 5, lines, &res, err, sizeof(err)) == 0, "2023 worked checks compute");
+		ok(calc_compute(&t, 2023, CALC_ELEC_OVERALL, in, 5, lines, &res, err, sizeof(err)) == 0, "2023 worked checks compute");
 		is_str(fmt(lines[0].kg), "4940.000", "10,000 kWh -> 4,940.000");
 		is_str(fmt(lines[1].kg), "235.523", "100 L gasoline in a 公務車 -> 235.523");
 		is_str(fmt(lines[2].kg), "3847.000", "2 kg R410A -> 3,847.000");
@@ -506,34 +541,35 @@ int main(void)
 			{ CALC_EXT_BC, CALC_OWN, 0, NULL, Q("10") },
 			{ CALC_LPG, CALC_OWN, 0, NULL, Q("10") },
 		};
-		ok(calc_compute(&t, 2024, in, 3, lines, &res, err, sizeof(err)) == 0, "2024 computes");
+		ok(calc_compute(&t, 2024, CALC_ELEC_OVERALL, in, 3, lines, &res, err, sizeof(err)) == 0, "2024 computes");
 		ok(lines[0].provisional, "2024 gasoline uses a provisional heat value");
 		ok(strstr(lines[0].method, "暫用") != NULL, "and says 暫用");
 		ok(res.provisional, "the result is marked provisional");
 		ok(lines[1].derived && strstr(lines[1].method, "推估"), "BC powder is marked derived");
-		ok(calc_compute(&t, 2019, &in[2], 1, lines, &res, err, sizeof(err)) == 0 && lines[0].derived,
+		ok(calc_compute(&t, 2019, CALC_ELEC_OVERALL, &in[2], 1, lines, &res, err, sizeof(err)) == 0 && lines[0].derived,
 		   "LPG per kg in 2019 is marked derived");
 		ok(!res.provisional, "2019 is not provisional");
-		ok(calc_compute(&t, 2014, &in[0], 1, lines, &res, err, sizeof(err)) == 0 &&
+		ok(calc_compute(&t, 2014, CALC_ELEC_OVERALL, &in[0], 1, lines, &res, err, sizeof(err)) == 0 &&
 		   strstr(lines[0].method, "6.0.3") != NULL, "2014 fuels say 6.0.3 stands in");
 		struct calc_input r22 = { CALC_REFRIGERANT, CALC_OWN, 1, "R22", Q("10") };
-		ok(calc_compute(&t, 2020, &r22, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].note[0],
+		ok(calc_compute(&t, 2020, CALC_ELEC_OVERALL, &r22, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].note[0],
 		   "R22 counts 0 with its note");
 	}
 
 	/* Refusals. */
 	{
 		struct calc_input bad = { CALC_REFRIGERANT, CALC_OWN, 1, "R999", Q("1") };
-		ok(calc_compute(&t, 2023, &bad, 1, lines, &res, err, sizeof(err)) == -1 && strstr(err, "R999"),
+		ok(calc_compute(&t, 2023, CALC_ELEC_OVERALL, &bad, 1, lines, &res, err, sizeof(err)) == -1 && strstr(err, "R999"),
 		   "unknown refrigerant refused: %s", err);
 		struct calc_input old = { CALC_ELECTRICITY, CALC_OWN, 0, NULL, Q("1") };
-		ok(calc_compute(&t, 1980, &old, 1, lines, &res, err, sizeof(err)) == -1, "a year without a GWP set refused");
+		ok(calc_compute(&t, 1980, CALC_ELEC_OVERALL, &old, 1, lines, &res, err, sizeof(err)) == -1, "a year without a GWP set refused");
 		struct calc_input future = { CALC_ELECTRICITY, CALC_OWN, 0, NULL, Q("1000") };
-		ok(calc_compute(&t, 2026, &future, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].provisional &&
+		ok(calc_compute(&t, 2026, CALC_ELEC_OVERALL, &future, 1, lines, &res, err, sizeof(err)) == 0 && lines[0].provisional &&
 		   !strcmp(fmt(lines[0].kg), "467.000"), "a year without its electricity factor uses the latest, provisional");
 		struct calc_input huge = { CALC_REFRIGERANT, CALC_OWN, 1, "R410a", { (dec_i128)1000000000000000000LL * 100000000000000000LL, 3 } };
-		ok(calc_compute(&t, 2023, &huge, 1, lines, &res, err, sizeof(err)) == -1, "overflow refused, not wrapped");
+		ok(calc_compute(&t, 2023, CALC_ELEC_OVERALL, &huge, 1, lines, &res, err, sizeof(err)) == -1, "overflow refused, not wrapped");
 	}
+	test_elec_variants(&t);
 	test_gases(&t);
 	test_iso_every_item(&t);
 	test_bounds_all_fields(&t);

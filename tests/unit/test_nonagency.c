@@ -38,7 +38,7 @@ static const char *kg(int year, const char *method, const char *q, const char *q
 	char err[300] = "";
 	struct na_input in = { .method = method, .q = Q(q), .q2 = Q(q2 ? q2 : "0"), .opt = { o0, o1, o2 } };
 
-	if (na_compute(&t, year, &in, l, err, sizeof(err))) {
+	if (na_compute(&t, year, CALC_ELEC_OVERALL, &in, l, err, sizeof(err))) {
 		snprintf(out, sizeof(out), "error: %s", err);
 		return out;
 	}
@@ -127,7 +127,7 @@ static void test_gases(void)
 	ok(!strcmp(gas_kg(&l, CALC_GAS_CH4), "26208.000") && !strcmp(gas_kg(&l, CALC_GAS_CO2), "-"), "rice: CH4 only");
 	kg(2023, "landfill", "100", NULL, "food", "managed_anaerobic", NULL, &l);
 	is_str(gas_kg(&l, CALC_GAS_CH4), "140000.000", "landfill (÷12 at the rounding): CH4");
-	ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == 0, "compost on the team's own factor");
+	ok(na_compute(&t, 2023, CALC_ELEC_OVERALL, &ov, &l, err, sizeof(err)) == 0, "compost on the team's own factor");
 	ok(!strcmp(gas_kg(&l, CALC_GAS_CH4), "100.000") && !l.gas[CALC_GAS_N2O].present, "the own factor: one gas, CH4 (%s)",
 	   gas_kg(&l, CALC_GAS_CH4));
 	is_int(na_main_gas(na_method_get("process")), CALC_GAS_CO2, "process emissions count as CO2");
@@ -202,7 +202,7 @@ static void test_quality(void)
 		struct na_input ov = { .method = "incineration", .q = Q("1000"), .q2 = Q("0.4"), .has_override = 1, .override = Q("2") };
 		char err[300];
 
-		ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == 0 && l.gas[CALC_GAS_CO2].present && !l.gas[CALC_GAS_CO2].has_ci,
+		ok(na_compute(&t, 2023, CALC_ELEC_OVERALL, &ov, &l, err, sizeof(err)) == 0 && l.gas[CALC_GAS_CO2].present && !l.gas[CALC_GAS_CO2].has_ci,
 		   "the team's own factor: none");
 	}
 }
@@ -218,7 +218,7 @@ static void at_maxima(int year, const struct na_method *m, const int *idx, int n
 
 	for (int o = 0; o < NA_MAX_OPTIONS && m->options[o].name; o++)
 		in.opt[o] = idx[o] >= 0 ? m->options[o].choices[idx[o]].key : NULL;
-	if (na_compute(&t, year, &in, &l, err, sizeof(err)) == 0) {
+	if (na_compute(&t, year, CALC_ELEC_OVERALL, &in, &l, err, sizeof(err)) == 0) {
 		dec_t mag = l.kg;
 
 		if (mag.m < 0)
@@ -294,13 +294,13 @@ static void test_bounds_edges(void)
 	ok(strstr(kg(2023, "rice", "1", "367", "upland", NULL, NULL, &l), "須介於 0 與 366 之間") != NULL, "367 days a year refused");
 	is_str(kg(2023, "rice", "1", "366", "continuously_flooded", NULL, NULL, &l), "13322.400", "366 days accepted (1 x 366 x 1.3 x 1 x 28)");
 	/* The team's own factor: 10^5 t x 10^6 kg/t = 10^11 kg, at both limits. */
-	ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), "100000000000.000"),
+	ok(na_compute(&t, 2023, CALC_ELEC_OVERALL, &ov, &l, err, sizeof(err)) == 0 && !strcmp(fmt(l.kg), "100000000000.000"),
 	   "an override of 10^6 kgCO2e per unit accepted");
 	ov.override = Q("1000000.000000001");
-	ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == -1 && strstr(err, "自訂係數"), "10^-9 more refused: %s", err);
+	ok(na_compute(&t, 2023, CALC_ELEC_OVERALL, &ov, &l, err, sizeof(err)) == -1 && strstr(err, "自訂係數"), "10^-9 more refused: %s", err);
 	ov.override = Q("1000000");
 	ov.q = Q("100000.001");
-	ok(na_compute(&t, 2023, &ov, &l, err, sizeof(err)) == -1 && strstr(err, "超過單筆上限"), "0.001 t more: the line bound");
+	ok(na_compute(&t, 2023, CALC_ELEC_OVERALL, &ov, &l, err, sizeof(err)) == -1 && strstr(err, "超過單筆上限"), "0.001 t more: the line bound");
 	/* A street-lighting line at its maximum, 10^11 kWh x 0.494 = 4.94 x 10^10 kg, fits. */
 	is_str(kg(2023, "elec_street", "100000000000", NULL, NULL, NULL, NULL, &l), "49400000000.000", "10^11 kWh of street lighting");
 	ok(strstr(kg(2023, "elec_street", "100000000000.001", NULL, NULL, NULL, NULL, &l), "須介於 0 與 100,000,000,000 度") != NULL,
@@ -382,7 +382,7 @@ int main(void)
 				       .has_override = 1, .override = Q("2") };
 		char err[200];
 
-		ok(na_compute(&t, 2023, &in, &l, err, sizeof(err)) == 0, "an override computes");
+		ok(na_compute(&t, 2023, CALC_ELEC_OVERALL, &in, &l, err, sizeof(err)) == 0, "an override computes");
 		is_str(fmt(l.kg), "2400.000", "with the team's factor");
 		ok(strstr(l.method, "自訂係數") != NULL, "and says so");
 	}
@@ -400,7 +400,7 @@ int main(void)
 					for (int k = 0; k < NA_MAX_OPTIONS && na_methods[i].options[k].name; k++)
 						in.opt[k] = na_methods[i].options[k].required ? na_methods[i].options[k].choices[0].key : NULL;
 					in.opt[o] = na_methods[i].options[o].choices[c].key;
-					if (na_compute(&t, 2023, &in, &l, err, sizeof(err))) {
+					if (na_compute(&t, 2023, CALC_ELEC_OVERALL, &in, &l, err, sizeof(err))) {
 						printf("# %s %s: %s\n", na_methods[i].key, in.opt[o], err);
 						missing++;
 					}

@@ -1,0 +1,234 @@
+// elec_variant.test.mjs: a county's choice of electricity factor for a year (issue 15, SPEC-2 §3):
+// 2025 has 公用售電業整體 0.467, 產業 0.466 and 民生 0.471.  The county team of 新竹縣 (J, this
+// file's own county) changes its 2025 choice to 產業: a preview over its county-year only, then the
+// run through factor day's walk (an unconfirmed report in place with 係數更新, a confirmed one with
+// its 重算值, the team's own line, notices, rollups equal to independent sums, no other county
+// moved); a save after it computes with 0.466; a save whose transaction meets the run's write
+// computes again.  The page's refusals, and its routes for every role.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { Client, STACK, alive, csrfOf, loginAs, rollupMismatches, sql, waitFor } from '../lib.mjs';
+
+const Y = 2025;
+const q1 = (s) => sql(s)[0]?.[0];
+const [[J]] = sql("SELECT id FROM counties WHERE letter = 'J'");
+const TAG = `EV${Date.now() % 1000000}`;
+const code = (k) => `${TAG}${k}`;
+const idOf = (k) => q1(`SELECT id FROM agencies WHERE county_id = ${J} AND code = '${code(k)}'`);
+let H, A, B;
+const settled = () => waitFor('the outbox to drain', () => q1('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL') === '0', 60000, 200);
+const hash = () => q1("SELECT password_hash FROM accounts WHERE kind = 'team' AND county_id = (SELECT id FROM counties WHERE letter = 'Z') LIMIT 1");
+
+before(() => {
+  const contact = "'承辦', '03-5518101', 'ev@example.gov.tw'";
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email)
+       VALUES (${J}, '${code('H')}', '電力係數測試府${TAG}', 1, NULL, ${contact})`);
+  H = idOf('H');
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email) VALUES
+       (${J}, '${code('A')}', '電力係數測試處A${TAG}', 2, ${H}, ${contact}), (${J}, '${code('B')}', '電力係數測試處B${TAG}', 2, ${H}, ${contact})`);
+  A = idOf('A');
+  B = idOf('B');
+  sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
+       SELECT 'agency', ${J}, a.id, a.code, '${hash()}', 0 FROM agencies a WHERE a.county_id = ${J} AND a.code LIKE '${TAG}%';
+       INSERT IGNORE INTO accounts (kind, county_id, login, password_hash, must_change_password, display_name)
+       VALUES ('team', ${J}, 'TEAM', '${hash()}', 0, '測試員');
+       UPDATE counties SET hosted = 1 WHERE id = ${J}`);
+});
+after(async () => {
+  const mine = `SELECT id FROM agencies WHERE county_id = ${J} AND code LIKE '${TAG}%'`;
+  sql(`DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE county_id = ${J});
+       UPDATE accounts SET active = 0 WHERE agency_id IN (${mine});
+       UPDATE agencies SET active = 0 WHERE county_id = ${J} AND code LIKE '${TAG}%';
+       UPDATE factor_changes SET status = 'cancelled' WHERE county_id = ${J} AND status = 'draft';
+       UPDATE inventory_years SET elec_variant = 'overall' WHERE county_id = ${J};
+       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${J}, ${Y}, NULL, NOW(3))`);
+  await settled();
+});
+
+async function save(c, fields, year = Y) {
+  const f = await c.get(`/report/edit?year=${year}`);
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  return c.post('/report/edit', { csrf: csrfOf(f.text), year: String(year), revision, action: 'save', scope_text: '辦公廳舍', ...fields });
+}
+
+const elecLine = (agency) => sql(`SELECT l.kg_milli, l.factor_text, l.method FROM report_lines l JOIN reports r ON r.id = l.report_id
+  WHERE r.agency_id = ${agency} AND r.year = ${Y} AND l.item = 'electricity' AND l.part = 'own'`)[0];
+
+test('新竹縣 chooses 產業 for 2025: a preview of its county-year, then in place or 重算值, notices, exact rollups', async () => {
+  const a = await loginAs('J', code('A'));
+  const b = await loginAs('J', code('B'));
+  assert.equal((await save(a, { own_electricity: '10000' })).status, 303);
+  assert.equal((await save(b, { own_electricity: '20000', filed: '1' })).status, 303);
+  const hall = await loginAs('J', code('H'));
+  const review = await hall.get(`/review?year=${Y}`);
+  const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${B} AND year = ${Y}`);
+  assert.equal((await hall.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(B), revision: rev, at: String(H) })).status,
+    303, 'B confirmed by its parent');
+  const team = await loginAs('J', 'TEAM');
+  const af = await team.get(`/team/activities?year=${Y}&method=elec_street`);
+  assert.equal((await team.post('/team/activities', { csrf: csrfOf(af.text), action: 'save', method: 'elec_street', year: String(Y), id: '0',
+    version: '0', description: `路燈${TAG}`, q: '1000' })).status, 303, 'the team\'s own line');
+  const act = q1(`SELECT id FROM county_activities WHERE county_id = ${J} AND year = ${Y} AND description = '路燈${TAG}'`);
+  await settled();
+  assert.deepEqual(elecLine(A).slice(0, 2), ['4670000', '0.467'], 'the overall factor by default');
+  assert.equal(q1(`SELECT kg_milli FROM county_activities WHERE id = ${act}`), '467000');
+  const others = () => sql(`SELECT COUNT(*), IFNULL(SUM(r.own_total_milli), 0), IFNULL(SUM(r.restated_own_milli), 0) FROM reports r
+    JOIN agencies g ON g.id = r.agency_id WHERE g.county_id <> ${J}`)[0].join(':')
+    + sql(`SELECT COUNT(*), IFNULL(SUM(kg_milli), 0) FROM county_activities WHERE county_id <> ${J}`)[0].join(':');
+  const before = others();
+
+  const years = await team.get('/team/years');
+  assert.match(years.text, /<th>電力排碳係數<\/th>/);
+  assert.match(years.text, /公用售電業整體<br><a href="\/team\/elec\?year=2025">電力排碳係數<\/a>/);
+  const page = await team.get(`/team/elec?year=${Y}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /目前採用：<strong>公用售電業整體 0\.467 kgCO₂e\/度<\/strong>/);
+  assert.match(page.text, /<option value="industry">產業 0\.466 kgCO₂e\/度<\/option>/);
+  assert.match(page.text, /<option value="residential">民生 0\.471 kgCO₂e\/度<\/option>/);
+  const made = await team.post('/team/elec', { csrf: csrfOf(page.text), action: 'propose', year: String(Y), variant: 'industry' });
+  assert.equal(made.status, 303);
+  const id = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND first_year = ${Y} ORDER BY id DESC LIMIT 1`);
+  assert.equal(q1(`SELECT elec_variant FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`), 'overall', 'a draft changes nothing');
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+  const previewed = await team.get(`/team/elec?year=${Y}`);
+  assert.match(previewed.text, /草稿（已預覽）/);
+  const rows = [...previewed.text.match(/<table id="effects">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/)[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
+    .map((m) => [...m[1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]));
+  // Only 新竹縣 2025, as an independent count of the stored rows: every active agency's report with an electricity line,
+  // its lines, the change of its own total (each line again at 0.466, rounded half up); the team's electricity lines.
+  // This file's part: A and B (B confirmed), (4,660 − 4,670) + (9,320 − 9,340); the street light 466 − 467.
+  const [ay, conf, lines, delta] = sql(`SELECT COUNT(*), SUM(r.confirmed_version IS NOT NULL), SUM(e.n), FORMAT(SUM(e.d) / 1000, 3, 'en_US')
+    FROM reports r JOIN agencies g ON g.id = r.agency_id AND g.active = 1 AND g.county_id = ${J}
+    JOIN (SELECT i.report_id, COUNT(*) n, SUM(IF(i.part = 'own', ROUND(i.quantity_milli * 0.466) - l.kg_milli, 0)) d
+          FROM report_items i JOIN report_lines l ON l.report_id = i.report_id AND l.part = i.part AND l.item = i.item AND l.seq = i.seq
+          WHERE i.item = 'electricity' AND i.quantity_milli IS NOT NULL GROUP BY i.report_id) e ON e.report_id = r.id
+    WHERE r.year = ${Y}`)[0];
+  const [alines, adelta] = sql(`SELECT COUNT(*), FORMAT(SUM(ROUND(quantity * 466) - kg_milli) / 1000, 3, 'en_US') FROM county_activities
+    WHERE county_id = ${J} AND year = ${Y} AND method LIKE 'elec%' AND override_factor IS NULL`)[0];
+  assert.deepEqual(rows, [['新竹縣', '2025', ay, conf, lines, delta, alines, adelta]]);
+  assert.ok(Number(ay) >= 2 && Number(conf) >= 1 && Number(delta.replace(/,/g, '')) <= -30 && Number(adelta) <= -1, rows.join());
+  assert.doesNotMatch(previewed.text, /id="elec-choose"/, 'no second change while one is open');
+
+  const applied = await team.post('/team/elec', { csrf: csrfOf(previewed.text), action: 'apply', year: String(Y), id });
+  assert.equal(applied.status, 303);
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
+  await settled();
+  assert.equal(q1(`SELECT elec_variant FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`), 'industry');
+  // A, unconfirmed: in place at 0.466, its method naming 產業; the gases add up.
+  const [kg, ftext, method] = elecLine(A);
+  assert.deepEqual([kg, ftext], ['4660000', '0.466']);
+  assert.match(method, /2025 年電力排碳係數（產業） 0\.466/);
+  assert.equal(q1(`SELECT own_total_milli FROM reports WHERE agency_id = ${A} AND year = ${Y}`), '4660000');
+  assert.equal(q1(`SELECT SUM(g.kg_milli) FROM report_line_gases g JOIN reports r ON r.id = g.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`), '4660000');
+  const [field, oldV, newV] = sql(`SELECT field, old_value, new_value FROM audit_log WHERE agency_id = ${A} AND year = ${Y} ORDER BY id DESC LIMIT 1`)[0];
+  assert.equal(field, '係數更新');
+  assert.equal(oldV, '2025 年電力排碳係數（公用售電業整體）：自有 4670.000、委外 0.000 kgCO₂e');
+  assert.equal(newV, '2025 年電力排碳係數（產業）：自有 4660.000、委外 0.000 kgCO₂e');
+  // B, confirmed: kept, with its 重算值.
+  assert.deepEqual(sql(`SELECT own_total_milli, restated_own_milli, restated_change_id FROM reports WHERE agency_id = ${B} AND year = ${Y}`)[0],
+    ['9340000', '9320000', id]);
+  assert.deepEqual(sql(`SELECT agency_id, old_own_milli, new_own_milli, restated FROM factor_notices WHERE change_id = ${id} AND agency_id IN (${A}, ${B}) ORDER BY agency_id`),
+    [[A, '4670000', '4660000', '0'], [B, '9340000', '9320000', '1']]);
+  assert.equal(q1(`SELECT kg_milli FROM county_activities WHERE id = ${act}`), '466000', 'the team\'s line too');
+  assert.deepEqual(rollupMismatches(Y), [], 'every rollup equals an independent sum');
+  assert.equal(others(), before, 'no other county moved');
+  assert.match((await a.get(`/report/edit?year=${Y}`)).text, /id="factor-notices"[\s\S]*縣市的電力排碳係數由公用售電業整體改採產業：自有 4,670\.000 → 4,660\.000/);
+  assert.match((await team.get(`/team/elec?year=${Y}`)).text, /目前採用：<strong>產業 0\.466[\s\S]*已完成/);
+  assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${J} AND year = ${Y} AND field = '電力排碳係數（套用）' ORDER BY id DESC LIMIT 1`), /產業/);
+
+  // A save from now on computes with 產業.
+  assert.equal((await save(a, { own_electricity: '20000' })).status, 303);
+  assert.deepEqual(elecLine(A).slice(0, 2), ['9320000', '0.466']);
+  // 2024 has one factor: nothing to choose, and a choice of it refused.
+  const y24 = await team.get('/team/elec?year=2024');
+  assert.match(y24.text, /id="no-variants"/);
+  assert.doesNotMatch(y24.text, /id="elec-choose"/);
+  const r24 = await team.post('/team/elec', { csrf: csrfOf(y24.text), action: 'propose', year: '2024', variant: 'industry' });
+  assert.equal(r24.status, 409);
+  await settled();
+});
+
+test('a save whose transaction meets the run\'s write of the choice computes again with it', async () => {
+  const a = await loginAs('J', code('A'));
+  const f = await a.get(`/report/edit?year=${Y}`);
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  // Another session holds the county-year's row as the run's claim does (writing 民生), then commits.
+  const holder = spawn(STACK, ['sql', '-e',
+    `BEGIN; UPDATE inventory_years SET elec_variant = 'residential' WHERE county_id = ${J} AND year = ${Y}; SELECT SLEEP(1.5); COMMIT;`],
+  { env: process.env, stdio: 'ignore' });
+  const exited = new Promise((resolve) => holder.on('exit', resolve));
+  // Held when a locking read that does not wait is refused.
+  const held = () => spawnSync(STACK, ['sql', '-N', '-e', `SELECT 1 FROM inventory_years WHERE county_id = ${J} AND year = ${Y} FOR UPDATE NOWAIT`],
+    { env: process.env, stdio: 'ignore' }).status !== 0;
+  await waitFor('the holder\'s lock', held, 10000, 50);
+  try {
+    // The page reads the year without a lock (still 產業), computes, then waits for the row in its transaction.
+    const r = await a.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', own_electricity: '10000' });
+    assert.equal(r.status, 303);
+  } finally {
+    await exited;
+    if (alive(holder.pid)) holder.kill('SIGKILL');
+  }
+  assert.deepEqual(elecLine(A).slice(0, 2), ['4710000', '0.471'], 'computed again with 民生, not stored at 產業');
+  sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
+});
+
+test('the choice\'s refusals: beside the field with the choice back, a locked year, another county\'s change; nothing written', async () => {
+  const team = await loginAs('J', 'TEAM');
+  const snapshot = () => sql('CHECKSUM TABLE factor_changes, inventory_years').map((r) => r.join(' ')).join('\n');
+  const before = snapshot();
+  const page = await team.get(`/team/elec?year=${Y}`);
+  const csrf = csrfOf(page.text);
+  let r = await team.post('/team/elec', { csrf, action: 'propose', year: String(Y) });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /id="variant"[^>]*aria-invalid="true"[\s\S]*請選擇要採用的電力排碳係數/);
+  r = await team.post('/team/elec', { csrf, action: 'propose', year: String(Y), variant: 'industry' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /與目前採用的相同/);
+  r = await team.post('/team/elec', { csrf, action: 'propose', year: String(Y), variant: 'residential', });
+  assert.equal(r.status, 303, 'a real change is a draft');
+  const id = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
+  r = await team.post('/team/elec', { csrf, action: 'propose', year: String(Y), variant: 'overall' });
+  assert.equal(r.status, 409);
+  assert.match(r.text, /已有一筆尚未完成的變更/);
+  assert.equal((await team.post('/team/elec', { csrf, action: 'cancel', year: String(Y), id })).status, 303);
+  assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${id}`), 'cancelled');
+  sql(`UPDATE factor_changes SET status = 'cancelled' WHERE id = ${id}`);
+  // A published year keeps its choice.
+  sql(`UPDATE inventory_years SET published_at = NOW() WHERE county_id = ${J} AND year = ${Y}`);
+  try {
+    const frozen = await team.get(`/team/elec?year=${Y}`);
+    assert.match(frozen.text, /id="frozen"/);
+    r = await team.post('/team/elec', { csrf, action: 'propose', year: String(Y), variant: 'overall' });
+    assert.equal(r.status, 409);
+  } finally {
+    sql(`UPDATE inventory_years SET published_at = NULL WHERE county_id = ${J} AND year = ${Y}`);
+  }
+  // Another county's team cannot reach this county's change, nor a factor change of the admin's.
+  const z = await loginAs('Z', 'TEAM');
+  const zp = await z.get(`/team/elec?year=${Y}`);
+  assert.equal((await z.post('/team/elec', { csrf: csrfOf(zp.text), action: 'apply', year: String(Y), id })).status, 404);
+  const fid = q1('SELECT id FROM factor_changes WHERE county_id IS NULL ORDER BY id LIMIT 1');
+  if (fid) assert.equal((await team.post('/team/elec', { csrf, action: 'apply', year: String(Y), id: fid })).status, 404);
+  assert.equal((await team.get('/team/elec?year=1999')).status, 404);
+  assert.equal((await team.get('/team/elec')).status, 404);
+  // Cancelled drafts are rows of their own; beyond them nothing changed.
+  sql(`DELETE FROM factor_changes WHERE id = ${id}`);
+  assert.equal(snapshot(), before, 'nothing else written');
+});
+
+test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused; nothing written', async () => {
+  const before = sql('CHECKSUM TABLE factor_changes, inventory_years').map((r) => r.join(' ')).join('\n');
+  const admin = await loginAs('', 'admin');
+  for (const [who, c, want] of [['anonymous', new Client(), 401], ['agency', await loginAs('J', code('A')), 403], ['admin', admin, 403]]) {
+    assert.equal((await c.get(`/team/elec?year=${Y}`)).status, want, `${who} GET`);
+    const home = await c.get('/');
+    const token = csrfOf(home.text) || 'x';
+    for (const action of ['propose', 'apply', 'cancel'])
+      assert.ok([401, 403].includes((await c.post('/team/elec', { csrf: token, action, year: String(Y), variant: 'overall', id: '1' })).status), `${who} ${action}`);
+  }
+  const team = await loginAs('J', 'TEAM');
+  assert.equal((await team.post('/team/elec', { csrf: 'forged', action: 'propose', year: String(Y), variant: 'overall' })).status, 403, 'CSRF');
+  assert.equal(sql('CHECKSUM TABLE factor_changes, inventory_years').map((r) => r.join(' ')).join('\n'), before);
+});

@@ -1,0 +1,84 @@
+/* factor_day_calc.h: factor day's computations (factor_day_calc.c): a report's or a non-agency
+ * line's figures with the tables before and after a change, the electricity variant each
+ * county-year computes with, the years a change can move, and the audit lines' wording. */
+#ifndef CITYINV_FACTOR_DAY_CALC_H
+#define CITYINV_FACTOR_DAY_CALC_H
+
+#include "calc.h"
+#include "factor_table.h"
+#include "nonagency.h"
+#include "store_factorday.h"
+
+#define BATCH 500
+#define MAX_INPUTS (2 * (CALC__MAX + 2 * CALC_MAX_REFRIGERANT_ROWS))
+
+struct item {
+	long long report_id;
+	struct calc_input in;
+	char refrigerant[17];
+};
+
+struct batch {
+	struct store_fd_report rep[BATCH];
+	struct store_fd_activity act[BATCH];
+	int n;
+	struct item *items;
+	int nitems, cap;
+};
+
+
+/*
+ * The electricity variant each county-year computes with, before and after
+ * the change: the county's choice (inventory_years.elec_variant) for both,
+ * except the county-year whose choice the change is.
+ */
+struct choices {
+	const struct store_fd_change *c;
+	struct choice {
+		int county_id, year;
+		enum calc_elec elec;
+	} *v;
+	int n, cap;
+};
+
+/* store_fd_variants' callback: one county-year's choice into ctx (a struct choices). */
+int fd_add_choice(void *ctx, int county_id, int year, enum calc_elec elec);
+
+/* One report's outcome: its lines and totals with the new table, and whether the change moves them. */
+struct outcome {
+	struct calc_line lines[MAX_INPUTS];
+	struct calc_result res;
+	int n, changed_lines, affected;
+	long long own, outsourced;
+};
+
+/* Report r's inputs (items [*pos..) of b) computed with both tables into *o: 0, or -1 with err. */
+int fd_compute(const struct factor_table *old, const struct factor_table *new, const struct choices *ch, struct batch *b,
+	       int *pos, const struct store_fd_report *r, struct outcome *o, char *err, size_t errlen);
+
+/*
+ * The span a walk goes over: the years of c's whose reports the change can
+ * move, as the smallest range holding them (y0 0: none), of every county or
+ * of the one county whose choice of variant c is.
+ */
+void fd_years(const struct factor_table *old, const struct factor_table *new, const struct store_fd_change *c,
+	      struct store_fd_span *sp);
+
+/* The tables before and after change c, from the table in the database now (a choice of variant: both as they are). */
+int fd_tables(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new);
+
+/* An activity's outcome: its line with the new table, and whether the change moves it. */
+struct na_outcome {
+	struct na_line line;
+	long long kg;
+	int affected;
+};
+
+/* Activity a computed with both tables (na_compute, as the team's save does) into *o: 0, or -1 with err. */
+int fd_compute_activity(const struct factor_table *old, const struct factor_table *new, const struct choices *ch,
+			const struct store_fd_activity *a, struct na_outcome *o, char *err, size_t errlen);
+
+/* What figures were computed with, before the change (after 0) or after it, as an audit line begins. */
+const char *fd_basis_text(char *buf, size_t size, const struct store_fd_change *c, int after);
+
+#endif
