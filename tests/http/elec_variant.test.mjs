@@ -149,13 +149,13 @@ test('新竹縣 chooses 產業 for 2025: a preview of its county-year, then in p
   await settled();
 });
 
-test('a save whose transaction meets the run\'s write of the choice computes again with it', async () => {
+test('a save whose transaction meets a run\'s write of the choice, or of a factor, computes again with it', async () => {
   const a = await loginAs('J', code('A'));
   const f = await a.get(`/report/edit?year=${Y}`);
   const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
-  // Another session holds the county-year's row as the run's claim does (writing 民生), then commits.
+  // Another session holds the county-year's row as the run's claim does (writing 民生) for 0.8 s (the web waits up to 1 s), then commits.
   const holder = spawn(STACK, ['sql', '-e',
-    `BEGIN; UPDATE inventory_years SET elec_variant = 'residential' WHERE county_id = ${J} AND year = ${Y}; SELECT SLEEP(1.5); COMMIT;`],
+    `BEGIN; UPDATE inventory_years SET elec_variant = 'residential' WHERE county_id = ${J} AND year = ${Y}; SELECT SLEEP(0.8); COMMIT;`],
   { env: process.env, stdio: 'ignore' });
   const exited = new Promise((resolve) => holder.on('exit', resolve));
   // Held when a locking read that does not wait is refused.
@@ -171,12 +171,38 @@ test('a save whose transaction meets the run\'s write of the choice computes aga
     if (alive(holder.pid)) holder.kill('SIGKILL');
   }
   assert.deepEqual(elecLine(A).slice(0, 2), ['4710000', '0.471'], 'computed again with 民生, not stored at 產業');
-  sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
+
+  // The same with a factor: a run's claim writing 民生's 2025 factor while the save is under way.
+  const KEY = 'elec_grid_2025_residential';
+  const g = await a.get(`/report/edit?year=${Y}`);
+  const rev2 = g.text.match(/name="revision" value="(\d+)"/)[1];
+  const factorHolder = spawn(STACK, ['sql', '-e',
+    `BEGIN; UPDATE factors SET value = '0.472', change_id = 2000000000 WHERE fkey = '${KEY}'; SELECT SLEEP(0.8); COMMIT;`],
+  { env: process.env, stdio: 'ignore' });
+  const done = new Promise((resolve) => factorHolder.on('exit', resolve));
+  const factorHeld = () => spawnSync(STACK, ['sql', '-N', '-e', `SELECT 1 FROM factors WHERE fkey = '${KEY}' FOR UPDATE NOWAIT`],
+    { env: process.env, stdio: 'ignore' }).status !== 0;
+  try {
+    await waitFor('the factor\'s lock', factorHeld, 10000, 50);
+    const r = await a.post('/report/edit', { csrf: csrfOf(g.text), year: String(Y), revision: rev2, action: 'save', scope_text: '辦公廳舍', own_electricity: '10000' });
+    assert.equal(r.status, 303);
+  } finally {
+    await done;
+    if (alive(factorHolder.pid)) factorHolder.kill('SIGKILL');
+  }
+  try {
+    assert.deepEqual(elecLine(A).slice(0, 2), ['4720000', '0.472'], 'computed again with the factor the claim wrote');
+  } finally {
+    sql(`UPDATE factors SET value = '0.471', change_id = NULL WHERE fkey = '${KEY}';
+         UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
+  }
 });
 
 test('the choice\'s refusals: beside the field with the choice back, a locked year, another county\'s change; nothing written', async () => {
   const team = await loginAs('J', 'TEAM');
-  const snapshot = () => sql('CHECKSUM TABLE factor_changes, inventory_years').map((r) => r.join(' ')).join('\n');
+  sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
+  const snapshot = () => JSON.stringify([sql('SELECT id, fkey, status, preview_status, value FROM factor_changes ORDER BY id'),
+    sql('CHECKSUM TABLE inventory_years')]);
   const before = snapshot();
   const page = await team.get(`/team/elec?year=${Y}`);
   const csrf = csrfOf(page.text);
