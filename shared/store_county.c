@@ -62,7 +62,12 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT IFNULL(c.total_milli, 0), IFNULL(c.outsourced_milli, 0), IFNULL(DATE_FORMAT(c.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
-		" EXISTS (SELECT 1 FROM outbox o WHERE o.county_id = ? AND o.year = ? AND o.done_at IS NULL)"
+		" EXISTS (SELECT 1 FROM outbox o WHERE o.county_id = ? AND o.year = ? AND o.done_at IS NULL),"
+		/* 重算值: the confirmed or locked reports' restated figures in place of theirs */
+		" (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
+		"  WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL),"
+		" (SELECT IFNULL(SUM(r.restated_own_milli - r.own_total_milli), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		"  AND a.active = 1 WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL)"
 		" FROM counties k LEFT JOIN county_rollups c ON c.county_id = k.id AND c.year = ? WHERE k.id = ?");
 	int r;
 
@@ -71,7 +76,9 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 	db_bind_int(st, 0, county_id);
 	db_bind_int(st, 1, year);
 	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, county_id);
+	db_bind_int(st, 3, year);
+	db_bind_int(st, 4, year);
+	db_bind_int(st, 5, county_id);
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
@@ -80,6 +87,8 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 		out->outsourced_milli = db_col_int(st, 1);
 		db_col_copy(st, 2, out->computed_at, sizeof(out->computed_at));
 		out->pending = (int)db_col_int(st, 3);
+		out->restated_reports = db_col_int(st, 4);
+		out->restated_delta_milli = db_col_int(st, 5);
 	}
 	db_reset(st);
 	return r;
@@ -203,6 +212,8 @@ static void agency_row(struct db_stmt *st, struct store_county_agency *row)
 	row->contact_email = db_col_text(st, 10, NULL);
 	row->locked = (int)db_col_int(st, 11);
 	row->returned = (int)db_col_int(st, 12);
+	row->has_restated = (int)db_col_int(st, 13);
+	row->restated_own_milli = db_col_int(st, 14);
 }
 
 int store_county_each_agency(struct db *db, const struct store_county_filter *f,
@@ -211,7 +222,8 @@ int store_county_each_agency(struct db *db, const struct store_county_filter *f,
 	struct db_stmt *st = db_prepare(db,
 		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), " STORE_REPORT_STATUS_SQL("rep") ","
 		" IFNULL(rep.own_total_milli, 0), IFNULL(r.subtree_milli, 0), IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''),"
-		" IFNULL(a.contact_email, ''), ac.locked_until IS NOT NULL AND ac.locked_until > NOW(), IFNULL(rep.returned, 0)"
+		" IFNULL(a.contact_email, ''), ac.locked_until IS NOT NULL AND ac.locked_until > NOW(), IFNULL(rep.returned, 0),"
+		" rep.restated_own_milli IS NOT NULL, IFNULL(rep.restated_own_milli, 0)"
 		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
 		" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?"
 		" LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"

@@ -33,6 +33,8 @@ struct store_county_total {
 	long long outsourced_milli;
 	char computed_at[20];         /* YYYY-MM-DD HH:MM:SS, "" when never computed */
 	int pending;                  /* work for this county and year is still in the outbox */
+	long long restated_reports;   /* active agencies' reports with a 重算值 (factor day: confirmed or locked) */
+	long long restated_delta_milli;   /* what their 重算值 add to the total (new − confirmed) */
 };
 
 /* The total of county_id in `year`: 1 / 0 (no such county) / -1. */
@@ -108,6 +110,8 @@ struct store_county_agency {
 	long long subtree_milli;        /* with its subordinates (rollups) */
 	const char *contact_name, *contact_phone, *contact_email;   /* "" when absent */
 	int locked;                     /* its account is locked */
+	int has_restated;               /* its report has a 重算值 (factor day), beside its confirmed figures */
+	long long restated_own_milli;
 };
 
 /* The active agencies of f->county_id that pass the filter, by level and code, at most 2000.  0 / -1. */

@@ -352,9 +352,12 @@ int store_fd_stage_apply(struct db *db, long long change_id)
 		 * The rollups: one full recompute of each county-year the batch
 		 * changed (the path kept for repairs: a batch changes hundreds of
 		 * agencies, where the incremental path walks each one's ancestors).
+		 * A county-year with only 重算值 gets one too: it changes no sum, but
+		 * its outbox row moves the review page's stamp (store_review.c), so
+		 * the pages cached before show the 重算值.
 		 */
 		"INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT DISTINCT county_id, year, NULL, NOW(3) FROM fd_reports"
-		" WHERE frozen = 0 ORDER BY county_id, year",
+		" ORDER BY county_id, year",
 	};
 	struct db_stmt *st;
 

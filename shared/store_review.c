@@ -273,7 +273,8 @@ int store_review_report_state(struct db *db, long long agency_id, int year, stru
 	" r.agency_id IS NULL AND rep.id IS NOT NULL," \
 	" EXISTS (SELECT 1 FROM agencies c WHERE c.parent_id = a.id AND c.active = 1), " STATE_COLS "," \
 	" qr.agency_id IS NOT NULL, qr.grade_hundredths, IFNULL(qr.grade, 0), qr.unc_lower_milli, qr.unc_upper_milli," \
-	" IFNULL(qr.assessed_bp, 0), IFNULL(qr.uncovered_lines, 0)" \
+	" IFNULL(qr.assessed_bp, 0), IFNULL(qr.uncovered_lines, 0)," \
+	" rep.restated_own_milli IS NOT NULL, IFNULL(rep.restated_own_milli, 0), IFNULL(rep.own_total_milli, 0)" \
 	" FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?" \
 	" LEFT JOIN reports rep ON rep.agency_id = a.id AND rep.year = ?" \
 	" LEFT JOIN quality_rollups qr ON qr.agency_id = a.id AND qr.year = ? AND qr.scope = 'subtree'"
@@ -313,6 +314,9 @@ int store_review_children(struct db *db, int county_id, long long agency_id, int
 		c.q.upper_milli = (int)db_col_int(st, 18);
 		c.q.assessed_bp = (int)db_col_int(st, 19);
 		c.q.uncovered_lines = (int)db_col_int(st, 20);
+		c.has_restated = (int)db_col_int(st, 21);
+		c.restated_own_milli = db_col_int(st, 22);
+		c.own_total_milli = db_col_int(st, 23);
 		if (each(ctx, &c))
 			break;
 	}

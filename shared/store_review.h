@@ -127,6 +127,9 @@ struct store_review_child {
 	int has_children;                   /* active children of its own */
 	struct store_review_state st;
 	struct store_review_quality q;      /* the subtree's grade and uncertainty */
+	long long own_total_milli;          /* its own report's total (0 without one) */
+	int has_restated;                   /* its report has a 重算值 (factor day) beside its confirmed figures */
+	long long restated_own_milli;
 };
 
 /*

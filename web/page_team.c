@@ -42,6 +42,11 @@ static int team_total(struct request *req, int year)
 	html_milli(o, t.total_milli);
 	if (t.pending)
 		html(o, " <span class=\"status s1 pending\">計算中</span>");
+	if (t.restated_reports) {
+		html(o, "</td></tr><tr><th>重算值（係數更新後）</th><td class=\"num\" id=\"county-restated\">");
+		html_milli(o, t.total_milli + t.restated_delta_milli);
+		strbuf_addf(o, "<br><span class=\"muted\">%lld 份已確認或已鎖定的填報依新係數重算，確認新版本後採用</span>", t.restated_reports);
+	}
 	html(o, "</td></tr><tr><th>委外部分（不納入總量計算）</th><td class=\"num\">");
 	html_milli(o, t.outsourced_milli);
 	html(o, "</td></tr><tr><th>計算時間</th><td class=\"num\">");
@@ -255,6 +260,11 @@ static int agency_row(void *ctx, const struct store_county_agency *a)
 	html_txt(o, report_status_text(a->status, a->returned));
 	html(o, "</span></td><td class=\"num\">");
 	html_milli(o, a->own_total_milli);
+	if (a->has_restated) {
+		html(o, "<br><span class=\"restated\">重算值 ");
+		html_milli(o, a->restated_own_milli);
+		html(o, "</span>");
+	}
 	html(o, "</td><td class=\"num\">");
 	html_milli(o, a->subtree_milli);
 	for (int i = 0; i < 3; i++) {

@@ -214,6 +214,14 @@ static int table_row(void *ctx, const struct store_review_child *c)
 	quality_cells(o, &c->q, pending || t->v->quality_pending);
 	html(o, "<td>");
 	review_state(o, &c->st);
+	if (c->has_restated) {
+		/* Factor day: the figures it confirmed stand; what they come to with the factors of now, beside them. */
+		html(o, "<br><span class=\"restated\">重算值：本機關 ");
+		html_milli(o, c->own_total_milli);
+		html(o, " → ");
+		html_milli(o, c->restated_own_milli);
+		html(o, " kgCO₂e（係數更新後；重新存檔並確認新版本後採用）</span>");
+	}
 	html(o, "</td>");
 	if (stt)
 		strbuf_addf(o, "<td><a href=\"/report/view?year=%d&amp;agency=%lld\">檢視</a></td>", year, c->id);

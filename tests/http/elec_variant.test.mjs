@@ -198,6 +198,54 @@ test('a save whose transaction meets a run\'s write of the choice, or of a facto
   }
 });
 
+test('only confirmed reports moved: 重算值 on the parent\'s review page (cached before the run) and on the team\'s overview', async () => {
+  const a = await loginAs('J', code('A'));
+  assert.equal((await save(a, { own_electricity: '10000', filed: '1' })).status, 303);
+  const hall = await loginAs('J', code('H'));
+  const review = await hall.get(`/review?year=${Y}`);
+  const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${A} AND year = ${Y}`);
+  assert.equal((await hall.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(A), revision: rev, at: String(H) })).status, 303);
+  // The team's own lines go (their change would move the page's stamp by a quality run): only the reports' 重算值 must.
+  sql(`UPDATE reports SET restated_own_milli = NULL, restated_outsourced_milli = NULL, restated_change_id = NULL, restated_at = NULL
+       WHERE agency_id IN (${A}, ${B}) AND year = ${Y};
+       DELETE FROM county_activities WHERE county_id = ${J} AND year = ${Y};
+       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${J}, ${Y}, NULL, NOW(3))`);
+  await settled();
+  await waitFor('the quality run', () => q1(`SELECT requests = figures_for FROM quality_queue WHERE county_id = ${J} AND year = ${Y}`) !== '0', 30000, 200);
+  // Enough requests to meet every web process (as review_workflow.test.mjs): each caches the page with this stamp.
+  for (let i = 0; i < 12; i++) assert.doesNotMatch((await hall.get(`/review?year=${Y}`)).text, /class="restated"/);
+  // Every report of 新竹縣 2025 confirmed, or not this file's: the run changes nothing in place here.
+  const unconfirmed = q1(`SELECT COUNT(*) FROM reports r JOIN agencies g ON g.id = r.agency_id AND g.active = 1
+    WHERE g.county_id = ${J} AND r.year = ${Y} AND r.confirmed_version IS NULL`);
+  const team = await loginAs('J', 'TEAM');
+  const page = await team.get(`/team/elec?year=${Y}`);
+  assert.match(page.text, /目前採用：<strong>產業/);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(page.text), action: 'propose', year: String(Y), variant: 'residential' })).status, 303);
+  const id = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(page.text), action: 'apply', year: String(Y), id })).status, 303);
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
+  await settled();
+  // A (confirmed at 產業 0.466) and B (at the overall 0.467) keep their figures, each with its 重算值 at 民生 (0.471).
+  assert.deepEqual(sql(`SELECT agency_id, own_total_milli, restated_own_milli FROM reports WHERE agency_id IN (${A}, ${B}) AND year = ${Y} ORDER BY agency_id`),
+    [[A, '4660000', '4710000'], [B, '9340000', '9420000']]);
+  if (unconfirmed === '0')
+    assert.equal(q1(`SELECT changed_reports FROM factor_changes WHERE id = ${id}`), '0', 'nothing changed in place');
+  for (let i = 0; i < 12; i++) {
+    const shown = await hall.get(`/review?year=${Y}`);
+    assert.match(shown.text, new RegExp(`data-agency="${A}"[\\s\\S]*?重算值：本機關 4,660\\.000 → 4,710\\.000`), 'on every process at once');
+    assert.match(shown.text, new RegExp(`data-agency="${B}"[\\s\\S]*?重算值：本機關 9,340\\.000 → 9,420\\.000`));
+  }
+  const overview = await team.get(`/team?year=${Y}`);
+  assert.match(overview.text, /4,660\.000<br><span class="restated">重算值 4,710\.000<\/span>/);
+  const [total, delta] = sql(`SELECT c.total_milli, (SELECT SUM(r.restated_own_milli - r.own_total_milli) FROM reports r JOIN agencies g
+    ON g.id = r.agency_id AND g.active = 1 WHERE g.county_id = ${J} AND r.year = ${Y} AND r.restated_own_milli IS NOT NULL)
+    FROM county_rollups c WHERE c.county_id = ${J} AND c.year = ${Y}`)[0];
+  const fmt = (m) => (Number(m) / 1000).toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  assert.match(overview.text, new RegExp(`id="county-restated">${fmt(Number(total) + Number(delta)).replace(/[.]/g, '\\.')}`));
+  sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
+});
+
 test('the choice\'s refusals: beside the field with the choice back, a locked year, another county\'s change; nothing written', async () => {
   const team = await loginAs('J', 'TEAM');
   sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
