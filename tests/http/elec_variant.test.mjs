@@ -42,6 +42,7 @@ after(async () => {
        UPDATE agencies SET active = 0 WHERE county_id = ${J} AND code LIKE '${TAG}%';
        UPDATE factor_changes SET status = 'cancelled' WHERE county_id = ${J} AND status = 'draft';
        UPDATE inventory_years SET elec_variant = 'overall' WHERE county_id = ${J};
+       DELETE FROM county_activities WHERE county_id = ${J} AND description LIKE '路燈${TAG}%';
        INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${J}, ${Y}, NULL, NOW(3))`);
   await settled();
 });
