@@ -60,6 +60,16 @@ test('the team locks a year and publishes it, and a visitor sees it; withdrawn, 
   const yearRow = team.locator(`tr[data-year="${Y}"]`);
   assert.match(await yearRow.locator('td.lock').textContent(), /未鎖定/);
   await checkA11y(team, '年度管理');
+  // 電力排碳係數 of 2025 (the year with variants): the page, and the current choice sent again, refused beside the field.
+  await team.goto(BASE + '/team/elec?year=2025');
+  await checkA11y(team, '電力排碳係數');
+  await team.getByRole('button', { name: '預覽變更' }).click();
+  assert.match(await team.locator('#variant-error').textContent(), /與目前採用的相同/);
+  assert.equal(await team.getByLabel('電力排碳係數').inputValue(), 'overall', 'the choice comes back');
+  await checkA11y(team, '電力排碳係數, refused');
+  assert.deepEqual(team.problems.splice(0), ['Failed to load resource: the server responded with a status of 400 (Bad Request)'],
+    'the refusal\'s 400, and nothing else');
+  await team.goto(BASE + '/team/years');
   await yearRow.getByRole('link', { name: '年度鎖定' }).click();
   await team.waitForURL(new RegExp(`/team/years/lock\\?year=${Y}$`));
   const agencies = sql(`SELECT a.name FROM agencies a JOIN counties c ON c.id = a.county_id AND c.letter = 'W'
