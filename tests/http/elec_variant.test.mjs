@@ -31,14 +31,14 @@ before(() => {
   B = idOf('B');
   sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
        SELECT 'agency', ${J}, a.id, a.code, '${hash()}', 0 FROM agencies a WHERE a.county_id = ${J} AND a.code LIKE '${TAG}%';
-       INSERT IGNORE INTO accounts (kind, county_id, login, password_hash, must_change_password, display_name)
-       VALUES ('team', ${J}, 'TEAM', '${hash()}', 0, '測試員');
+       INSERT INTO accounts (kind, county_id, login, password_hash, must_change_password, display_name)
+       VALUES ('team', ${J}, 'TEAM', '${hash()}', 0, '測試員') ON DUPLICATE KEY UPDATE active = 1;
        UPDATE counties SET hosted = 1 WHERE id = ${J}`);
 });
 after(async () => {
   const mine = `SELECT id FROM agencies WHERE county_id = ${J} AND code LIKE '${TAG}%'`;
   sql(`DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE county_id = ${J});
-       UPDATE accounts SET active = 0 WHERE agency_id IN (${mine});
+       UPDATE accounts SET active = 0 WHERE agency_id IN (${mine}) OR (county_id = ${J} AND kind = 'team' AND login = 'TEAM');
        UPDATE agencies SET active = 0 WHERE county_id = ${J} AND code LIKE '${TAG}%';
        UPDATE factor_changes SET status = 'cancelled' WHERE county_id = ${J} AND status = 'draft';
        UPDATE inventory_years SET elec_variant = 'overall' WHERE county_id = ${J};
