@@ -37,5 +37,7 @@ int parse_digits(const char *s, size_t len, long long *out);
 
 /* Milliseconds of a monotonic clock. */
 long long now_ms(void);
+/* Microseconds of the same clock. */
+long long now_us(void);
 
 #endif

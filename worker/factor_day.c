@@ -217,6 +217,7 @@ struct walk {
 	struct na_outcome *na;
 	struct store_fd_span sp, asp;   /* the reports', the non-agency lines' */
 	int lease;
+	long long us[4];                /* where the reports' walk went: read, compute and stage, apply, commit (µs) */
 	long long after;
 	char err[300];
 };
@@ -235,11 +236,14 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 {
 	int pos = 0, changed = 0, restated = 0, n;
 
+	long long t0 = now_us(), t1, t2, t3;
+
 	if (store_fd_stage_open(ctx->db) || begin(ctx->db) || store_fd_stage_clear(ctx->db))
 		return STEP_DB;
 	n = read_batch(ctx->db, &w->sp, w->after, 1, w->b);
 	if (n < 0)
 		return STEP_DB;
+	t1 = now_us();
 	if (n == 0) {
 		db_rollback(ctx->db);
 		return STEP_NONE;
@@ -256,9 +260,17 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 		changed += !r->frozen;
 		restated += r->frozen;
 	}
+	t2 = now_us();
 	if (store_fd_stage_apply(ctx->db, c->id) ||
-	    store_fd_progress(ctx->db, c->id, claim, w->b->rep[n - 1].id, n, changed, restated, w->lease) != 1 || db_commit(ctx->db))
+	    store_fd_progress(ctx->db, c->id, claim, w->b->rep[n - 1].id, n, changed, restated, w->lease) != 1)
+		return STEP_DB;
+	t3 = now_us();
+	if (db_commit(ctx->db))
 		return STEP_DB;   /* a lost claim too: another worker took it after our lease ran out */
+	w->us[0] += t1 - t0;
+	w->us[1] += t2 - t1;
+	w->us[2] += t3 - t2;
+	w->us[3] += now_us() - t3;
 	w->after = w->b->rep[n - 1].id;
 	return STEP_DONE;
 }
@@ -359,7 +371,8 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 		goto failed;
 	if (r < 0 || store_fd_finish(ctx->db, c->id, claim, NULL))
 		goto out;
-	log_info("factor change %lld (%s = %s) done", c->id, c->key, c->value);
+	log_info("factor change %lld (%s = %s) done; the reports' batches: read %lld ms, computed and staged %lld ms, written %lld ms,"
+		 " committed %lld ms", c->id, c->key, c->value, w.us[0] / 1000, w.us[1] / 1000, w.us[2] / 1000, w.us[3] / 1000);
 	rc = 0;
 	goto out;
 failed:
