@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+/* The most parameters a statement may have (a sanity bound: each statement allocates what its own count needs). */
+#define DB_MAX_PARAMS 1024
+
 /*
  * DESIGN: every statement is a prepared statement; values are bound, never
  * formatted into SQL.  Statements are cached per connection, keyed by the

@@ -7,7 +7,6 @@
 #include "db.h"
 #include "strbuf.h"
 
-#define DB_MAX_PARAMS 128
 #define DB_COL_INIT 256
 #define DB_BUF_KEEP (64 << 10)
 

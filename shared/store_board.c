@@ -231,7 +231,7 @@ int store_board_each_line(struct db *db, int county, int year,
 	" delta_milli = VALUES(delta_milli), delta_level = VALUES(delta_level), detail = VALUES(detail), sig = VALUES(sig)," \
 	" agency_rev = VALUES(agency_rev), holds = 1, closed_at = NULL, seen_run = VALUES(seen_run)"
 #define PUT_ROW4 PUT_ROW "," PUT_ROW "," PUT_ROW "," PUT_ROW
-#define PUT_ROWS 8   /* findings a statement writes (a county's first run writes thousands; DB_MAX_PARAMS 128) */
+#define PUT_ROWS 8   /* findings a statement writes (a county's first run writes thousands; a statement of many rows) */
 #define PUT_PARAMS 13
 
 static void bind_put(struct db_stmt *st, int at, int county, int year, long long run_no, const struct board_finding *f)

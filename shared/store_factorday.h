@@ -115,8 +115,8 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
  * A batch's writes, staged and then applied with a few set-based
  * statements (a batch of 500 reports is a few dozen statements, not
  * thousands).  store_fd_stage_open() once per connection (temporary
- * tables), store_fd_stage_clear() per batch, the rows, then
- * store_fd_stage_apply() in the batch's transaction.
+ * tables), store_fd_stage_clear() per batch before its transaction, the
+ * rows, then store_fd_stage_apply() in the batch's transaction.
  */
 int store_fd_stage_open(struct db *db);
 int store_fd_stage_clear(struct db *db);
@@ -130,8 +130,8 @@ int store_fd_stage_report(struct db *db, const struct store_fd_staged *s);
 /* A line's new figures (written in place, its quality columns kept) and its gases. */
 int store_fd_stage_line(struct db *db, long long report_id, const struct calc_line *l, long long kg_milli);
 int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_line *l, int gas, long long kg_milli);
-/* Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值, notices, audit, outbox.  0 / -1. */
-int store_fd_stage_apply(struct db *db, long long change_id);
+/* Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值 (restated: how many), notices, audit, outbox.  0 / -1. */
+int store_fd_stage_apply(struct db *db, long long change_id, int restated);
 
 /* A county's non-agency line of span sp as factor day recomputes it (its inputs as stored). */
 struct store_fd_activity {

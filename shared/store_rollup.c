@@ -253,8 +253,12 @@ int store_rollup_oldest_wait(struct db *db, const char *claim, long long *ms)
 int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int *n)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT county_id, year, MAX(agency_id IS NULL) FROM outbox WHERE done_at IS NULL"
-		" AND created_at < NOW(3) - INTERVAL 1 SECOND GROUP BY county_id, year ORDER BY county_id, year LIMIT 200");
+		"SELECT county_id, year, MAX(agency_id IS NULL) FROM outbox o WHERE done_at IS NULL"
+		" AND created_at < NOW(3) - INTERVAL 1 SECOND GROUP BY county_id, year"
+		/* DEFERRED: a county-year whose only work is full recomputes while a factor change walks it */
+		" HAVING MIN(agency_id IS NULL) = 0 OR NOT EXISTS (SELECT 1 FROM factor_changes c WHERE c.status = 'running'"
+		"  AND c.lease_until > NOW() AND o.year BETWEEN c.first_year AND c.last_year AND (c.county_id IS NULL OR c.county_id = o.county_id))"
+		" ORDER BY county_id, year LIMIT 200");
 	int rc = 0;
 
 	*n = 0;

@@ -57,7 +57,14 @@ struct store_rollup_pending {
 /*
  * The county-years with outbox rows pending for more than a second (a job
  * on its way through Redis goes first), at most 200 and at most max, into
- * out[0..*n), by county and year.
+ * out[0..*n), by county and year.  Deferred: a county-year whose rows are
+ * all full recomputes while a factor change's run (its lease alive) walks
+ * it: factor day queues one with each batch it commits (the record, in the
+ * batch's transaction), and recomputing the county-year after every batch
+ * only competed with the run (issue 15's bench: 91 recomputes, 42 s of
+ * the rollup worker's time during a 57 s run); the run's end, or its lease
+ * running out when it dies, lets them through: one recompute each.  A
+ * save's row is never deferred (and its recompute takes the rest too).
  */
 int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int *n);
 /*

@@ -9,6 +9,7 @@
 #include "jobs.h"
 #include "store_factor.h"
 #include "store_factorday.h"
+#include "store_rollup.h"
 #include "util.h"
 
 /*
@@ -238,7 +239,7 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 
 	long long t0 = now_us(), t1, t2, t3;
 
-	if (store_fd_stage_open(ctx->db) || begin(ctx->db) || store_fd_stage_clear(ctx->db))
+	if (store_fd_stage_open(ctx->db) || store_fd_stage_clear(ctx->db) || begin(ctx->db))
 		return STEP_DB;
 	n = read_batch(ctx->db, &w->sp, w->after, 1, w->b);
 	if (n < 0)
@@ -261,7 +262,7 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 		restated += r->frozen;
 	}
 	t2 = now_us();
-	if (store_fd_stage_apply(ctx->db, c->id) ||
+	if (store_fd_stage_apply(ctx->db, c->id, restated) ||
 	    store_fd_progress(ctx->db, c->id, claim, w->b->rep[n - 1].id, n, changed, restated, w->lease) != 1)
 		return STEP_DB;
 	t3 = now_us();
@@ -341,6 +342,22 @@ static int walk(struct job_ctx *ctx, const struct store_fd_change *c, const char
 	return -1;
 }
 
+/*
+ * The rollups the run deferred (store_rollup_pending's DESIGN) are due now:
+ * the rollup worker is woken for each county-year (its poll would find them
+ * within a second or two; Redis down, it still does).
+ */
+static void wake_rollups(struct job_ctx *ctx)
+{
+	struct store_rollup_pending p[200];
+	int n = 0;
+
+	if (store_rollup_pending(ctx->db, p, 200, &n))
+		return;
+	for (int i = 0; i < n; i++)
+		job_push_rollup(ctx->queue, p[i].county, p[i].year);
+}
+
 static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim)
 {
 	struct factor_table old = { 0 }, new = { 0 };
@@ -371,6 +388,7 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 		goto failed;
 	if (r < 0 || store_fd_finish(ctx->db, c->id, claim, NULL))
 		goto out;
+	wake_rollups(ctx);
 	log_info("factor change %lld (%s = %s) done; the reports' batches: read %lld ms, computed and staged %lld ms, written %lld ms,"
 		 " committed %lld ms", c->id, c->key, c->value, w.us[0] / 1000, w.us[1] / 1000, w.us[2] / 1000, w.us[3] / 1000);
 	rc = 0;

@@ -249,6 +249,34 @@ static void test_fill_and_pending(struct db *db)
 			found = pend[i].county_wide ? 2 : 1;
 	is_int(found, 1, "pending, not county-wide");
 	ok(store_rollup_pending(db, pend, 0, &k) == 0 && k == 0, "max 0: none");
+
+	/* Deferred while a factor change walks the years (its lease alive): full rows only, never an agency's. */
+	ok(q(db, "INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, status, first_year, last_year,"
+		  " created_at, lease_until) VALUES ('store_test_defer', 0, 'electricity', 'kgCO2e/kWh', '1', 'test', 'official', 'running',"
+		  " ? + 5, ? + 7, NOW(), NOW() + INTERVAL 1 MINUTE)", 2, LL(y), LL(y)) > 0, "a factor change running over those years");
+	found = 0;
+	ok(store_rollup_pending(db, pend, 200, &k) == 0, "the pending county-years");
+	for (int i = 0; i < k; i++)
+		if (pend[i].county == TC)
+			found |= 1 << (pend[i].year - y);
+	is_int(found & (1 << 5), 0, "the full recompute waits for the run");
+	is_int(found & (1 << 7), 1 << 7, "an agency's change does not");
+	ok(q(db, "UPDATE factor_changes SET county_id = ? WHERE fkey = 'store_test_defer'", 1, LL(TC == 1 ? 2 : 1)) >= 0, "the change another county's choice");
+	found = 0;
+	ok(store_rollup_pending(db, pend, 200, &k) == 0, "the pending county-years");
+	for (int i = 0; i < k; i++)
+		if (pend[i].county == TC && pend[i].year == y + 5)
+			found = 1;
+	is_int(found, 1, "another county's run defers nothing here");
+	ok(q(db, "UPDATE factor_changes SET county_id = NULL, lease_until = NOW() - INTERVAL 1 SECOND WHERE fkey = 'store_test_defer'", 0) >= 0,
+	   "the run died: its lease ran out");
+	found = 0;
+	ok(store_rollup_pending(db, pend, 200, &k) == 0, "the pending county-years");
+	for (int i = 0; i < k; i++)
+		if (pend[i].county == TC && pend[i].year == y + 5)
+			found = 1;
+	is_int(found, 1, "pending again");
+	q(db, "DELETE FROM factor_changes WHERE fkey = 'store_test_defer'", 0);
 }
 
 /* Pings counted per token. */
