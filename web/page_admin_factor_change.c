@@ -125,6 +125,9 @@ int page_admin_factor_propose(struct request *req)
 	memset(&c, 0, sizeof(c));
 	if (in[CH_KEY].set && !key_ok(in[CH_KEY].s) && !form_error_of(f, "key"))
 		form_error(f, "key", KEY_BAD);
+	/* The counties' choices of electricity variant are changes of these keys (page_team_elec.c): never a factor. */
+	if (in[CH_KEY].set && !strncmp(in[CH_KEY].s, "elec_variant_", 13) && !form_error_of(f, "key"))
+		form_error(f, "key", "elec_variant_ 開頭的代碼保留給縣市的電力排碳係數選擇（年度管理 → 電力排碳係數）。");
 	dec_from_int(CALC_FACTOR_MAX, &max);
 	if (in[CH_VALUE].set && !form_error_of(f, "value") &&
 	    (dec_parse(in[CH_VALUE].s, strlen(in[CH_VALUE].s), 12, 0, &v) != DEC_OK || dec_cmp(v, max) > 0))
@@ -224,12 +227,23 @@ static int change_page(struct request *req, long long id, const char *flash, con
 		form_flash(req, kind, flash);
 	html(o, "<dl class=\"facts\" id=\"change\"><dt>狀態</dt><dd id=\"change-status\">");
 	html_txt(o, factor_change_status(&c));
-	html(o, "</dd><dt>數值</dt><dd>");
-	html_txt(o, c.is_new ? "（新增）" : c.old_value);
-	html(o, " → <strong>");
-	html_txt(o, c.value);
-	html(o, "</strong> ");
-	html_txt(o, c.unit);
+	if (c.county_id) {
+		/* A county team's choice of electricity variant (page_team_elec.c): its own names, not key values. */
+		html(o, "</dd><dt>縣市選擇</dt><dd id=\"choice\">");
+		html_txt(o, c.county);
+		strbuf_addf(o, " %d 年電力排碳係數：", c.first_year);
+		html_txt(o, calc_elec_names[calc_elec_of(c.old_value)]);
+		html(o, " → <strong>");
+		html_txt(o, calc_elec_names[calc_elec_of(c.value)]);
+		html(o, "</strong>");
+	} else {
+		html(o, "</dd><dt>數值</dt><dd>");
+		html_txt(o, c.is_new ? "（新增）" : c.old_value);
+		html(o, " → <strong>");
+		html_txt(o, c.value);
+		html(o, "</strong> ");
+		html_txt(o, c.unit);
+	}
 	html(o, "</dd><dt>信度</dt><dd>");
 	html_txt(o, !strcmp(c.confidence, "provisional") ? "暫用" : "正式公告");
 	if (c.ci_lower_milli >= 0) {

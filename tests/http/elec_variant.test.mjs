@@ -137,6 +137,9 @@ test('新竹縣 chooses 產業 for 2025: a preview of its county-year, then in p
   assert.match((await a.get(`/report/edit?year=${Y}`)).text, /id="factor-notices"[\s\S]*縣市的電力排碳係數由公用售電業整體改採產業：自有 4,670\.000 → 4,660\.000/);
   assert.match((await team.get(`/team/elec?year=${Y}`)).text, /目前採用：<strong>產業 0\.466[\s\S]*已完成/);
   assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${J} AND year = ${Y} AND field = '電力排碳係數（套用）' ORDER BY id DESC LIMIT 1`), /產業/);
+  // The platform admin sees it among the factor changes, in the county's words.
+  const admin = await loginAs('', 'admin');
+  assert.match((await admin.get(`/admin/factors/change?id=${id}`)).text, /id="choice">新竹縣 2025 年電力排碳係數：公用售電業整體 → <strong>產業<\/strong>/);
 
   // A save from now on computes with 產業.
   assert.equal((await save(a, { own_electricity: '20000' })).status, 303);

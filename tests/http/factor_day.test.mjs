@@ -161,6 +161,7 @@ test('the change form: each refusal beside its field with what was typed; one un
   const before = snapshot();
   for (const [fields, field, msg] of [
     [{ key: 'Elec-Grid', value: '0.5', confidence: 'official', source: 'x' }, 'key', '係數代碼為 3 至 64 個小寫英文字母'],
+    [{ key: 'elec_variant_10_2025', value: '0.5', confidence: 'official', source: 'x' }, 'key', 'elec_variant_ 開頭的代碼保留給縣市'],
     [{ key: 'elec_grid_2024', value: '-1', confidence: 'official', source: 'x' }, 'value', '請填寫係數數值'],
     [{ key: 'elec_grid_2024', value: 'abc', confidence: 'official', source: 'x' }, 'value', '請填寫係數數值'],
     [{ key: 'elec_grid_2024', value: '100001', confidence: 'official', source: 'x' }, 'value', '請填寫係數數值'],
