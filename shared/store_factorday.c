@@ -301,6 +301,59 @@ int store_fd_next(struct db *db, long long *id, int *what)
 	return r < 0 ? -1 : 0;
 }
 
+/*
+ * A county's choice of electricity variant, at its first claim: 1 written
+ * (or not a choice), 2 refused and the change failed (the year was locked
+ * or published after it was proposed: a signed year keeps its choice), -1.
+ * The "before" is the choice as it is now, not as it was when proposed (a
+ * change finished in between), and the year's row is locked while it is read.
+ */
+static int claim_choice(struct db *db, long long id)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT y.lock_id IS NOT NULL OR y.published_at IS NOT NULL FROM factor_changes c JOIN inventory_years y"
+		" ON y.county_id = c.county_id AND y.year = c.first_year WHERE c.id = ? FOR UPDATE");
+	int r, frozen = 0;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		frozen = (int)db_col_int(st, 0);
+	db_reset(st);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return 1;   /* a factor, not a county's choice */
+	st = db_prepare(db, frozen
+		? "UPDATE factor_changes SET status = 'failed', finished_at = NOW(), claim = NULL, lease_until = NULL,"
+		  " error = '本年度已鎖定或已公開：電力排碳係數未變更（須先解除年度鎖定）。' WHERE id = ?"
+		: "UPDATE factor_changes c JOIN inventory_years y ON y.county_id = c.county_id AND y.year = c.first_year"
+		  " SET c.old_value = y.elec_variant, y.elec_variant = c.value WHERE c.id = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	if (db_exec(st))
+		return -1;
+	return frozen ? 2 : 1;
+}
+
+int store_fd_claim_lock(struct db *db, int take)
+{
+	struct db_stmt *st = db_prepare(db, take ? "SELECT GET_LOCK('cityinv-factor-day-claim', 10)"
+					       : "SELECT RELEASE_LOCK('cityinv-factor-day-claim')");
+	int r;
+
+	if (!st || db_exec(st))
+		return -1;
+	r = db_step(st) == 1 && db_col_int(st, 0) == 1;
+	db_reset(st);
+	return r ? 0 : -1;
+}
+
 int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
 {
 	struct db_stmt *st = db_prepare(db,
@@ -335,13 +388,9 @@ int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
 	 * computes with it (a save in progress holds these rows in share mode, store_year_save_basis, and
 	 * commits first); the run brings the rest in line.
 	 */
-	st = db_prepare(db, "UPDATE inventory_years y JOIN factor_changes c ON c.county_id = y.county_id AND c.first_year = y.year"
-			" SET y.elec_variant = c.value WHERE c.id = ?");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, id);
-	if (db_exec(st))
-		return -1;
+	r = claim_choice(db, id);
+	if (r != 1)
+		return r;
 	st = db_prepare(db,
 		"INSERT INTO factors (fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence, change_id,"
 		" ci_lower_milli, ci_upper_milli, ci_source)"

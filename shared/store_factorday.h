@@ -71,9 +71,17 @@ int store_fd_next(struct db *db, long long *id, int *what);
  * Claims change id to run (queued, or running with its lease out) for
  * `lease` seconds: 1 claimed, 0 not (someone else has it).  In its
  * transaction the factor itself is written (change_id set), or the
- * county-year's electricity variant, the first time.
+ * county-year's electricity variant, the first time; 2: a county's choice
+ * of a year locked or published since, failed instead (commit it).
  */
 int store_fd_claim(struct db *db, long long id, const char *claim, int lease);
+/*
+ * The claims of every worker, one at a time (a named lock, held across the
+ * claim's transaction and released after its commit): two exporters never
+ * both see no change running and both start one.  take 1: waits up to 10 s;
+ * 0 releases.  0 / -1.
+ */
+int store_fd_claim_lock(struct db *db, int take);
 /* What a walk goes over: the years [y0, y1] of every county (county_id 0), or of one. */
 struct store_fd_span {
 	int county_id, y0, y1;

@@ -368,8 +368,10 @@ int store_fd_stage_apply(struct db *db, long long change_id, int restated)
 		"DELETE g FROM report_line_gases g JOIN fd_reports t ON t.report_id = g.report_id AND t.frozen = 0"
 		" LEFT JOIN fd_gases x ON x.report_id = g.report_id AND x.part = g.part AND x.item = g.item AND x.seq = g.seq AND x.gas = g.gas"
 		" WHERE x.report_id IS NULL",
+		/* In place: a 重算值 of an earlier change (the report confirmed then, reopened since) is no longer one. */
 		"UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 0"
-		" SET r.own_total_milli = t.new_own, r.outsourced_total_milli = t.new_outsourced, r.computed_at = NOW()",
+		" SET r.own_total_milli = t.new_own, r.outsourced_total_milli = t.new_outsourced, r.computed_at = NOW(),"
+		" r.restated_own_milli = NULL, r.restated_outsourced_milli = NULL, r.restated_change_id = NULL, r.restated_at = NULL",
 		"INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
 		" SELECT NOW(3), NULL, agency_id, year, IF(frozen, '係數更新（重算值）', '係數更新'), old_text, new_text, 'factor-day'"
 		" FROM fd_reports ORDER BY report_id",

@@ -218,8 +218,8 @@ static int edit_get(struct request *req, struct edit *e)
  * report_save() with what the lines were computed with; when a factor day's
  * run wrote a factor or the county's electricity variant since (REPORT_RECALC),
  * the lines computed again with them, a few times at most.  *failed 1: they
- * no longer compute (e->err), 2: their total is now above the report bound
- * (the message beside the field).
+ * no longer compute (e->err), 2: a check of the form's now refuses them (the
+ * report bound, 沿用's thresholds, a refrigerant: the message beside the field).
  */
 static enum report_save save_computed(struct request *req, struct edit *e, int *failed)
 {
@@ -240,7 +240,11 @@ static enum report_save save_computed(struct request *req, struct edit *e, int *
 			*failed = 1;
 			return REPORT_FAILED;
 		}
-		if (report_check_total(req, &e->f, e->lines, e->n, &e->res)) {   /* the report bound, beside the field */
+		/* The form's checks that depend on the figures, again (as edit_post does). */
+		report_check_refrigerants(req, &e->f, &e->r, e->t);
+		if (!report_check_total(req, &e->f, e->lines, e->n, &e->res))
+			report_check_carry(req, &e->f, &e->r, e->lines, e->n, &e->res);
+		if (e->f.nerr) {
 			*failed = 2;
 			return REPORT_FAILED;
 		}

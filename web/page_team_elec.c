@@ -111,7 +111,7 @@ static void action_button(struct request *req, int year, long long id, const cha
 }
 
 /* The latest change of this county-year's choice, if it is not a finished one of long ago: its state and preview. */
-static int change_view(struct request *req, int year, const struct store_fd_change *c, const struct variants *v)
+static int change_view(struct request *req, int year, const struct store_fd_change *c, const struct variants *v, int frozen)
 {
 	struct strbuf *o = &req->body;
 
@@ -137,7 +137,7 @@ static int change_view(struct request *req, int year, const struct store_fd_chan
 		return -1;
 	if (!strcmp(c->status, "draft")) {
 		html(o, "<p>");
-		if (!strcmp(c->preview_status, "done"))
+		if (!strcmp(c->preview_status, "done") && !frozen)
 			action_button(req, year, c->id, "apply", "套用", "");
 		action_button(req, year, c->id, "cancel", "取消這個草稿", "secondary");
 		html(o, "</p>");
@@ -172,7 +172,7 @@ static int elec_page(struct request *req, const struct store_year_state *ys, con
 	html(o, "<p id=\"current\">目前採用：<strong>");
 	variant_name(o, v, ys->elec);
 	html(o, "</strong></p>");
-	if (r == 1 && (is_open(&c) || !strcmp(c.status, "done") || !strcmp(c.status, "failed")) && change_view(req, year, &c, v))
+	if (r == 1 && (is_open(&c) || !strcmp(c.status, "done") || !strcmp(c.status, "failed")) && change_view(req, year, &c, v, ys->locked || ys->published))
 		return routes_unavailable(req, "team elec");
 	if (!v->differ) {
 		html(o, "<p id=\"no-variants\">本年度的電力排碳係數沒有分類公告，所有機關採用同一個係數，不需選擇。</p>");
@@ -301,6 +301,11 @@ static int act(struct request *req, int apply)
 	if (!r || c.county_id != req->session->county_id || c.first_year != year) {
 		req->status = 404;   /* another county's, or not a choice of variant at all */
 		return routes_error_page(req);
+	}
+	if (apply && (ys.locked || ys.published)) {
+		/* Locked or published since it was proposed (the worker's claim checks again under the row's lock). */
+		req->status = 409;
+		return elec_page(req, &ys, &v, NULL, "未套用：本年度已鎖定或已公開，電力排碳係數不能變更；須先解除年度鎖定。", "error");
 	}
 	if (db_begin(db))
 		return routes_unavailable(req, "team elec");

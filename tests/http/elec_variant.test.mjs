@@ -247,7 +247,25 @@ test('only confirmed reports moved: 重算值 on the parent\'s review page (cach
     FROM county_rollups c WHERE c.county_id = ${J} AND c.year = ${Y}`)[0];
   const fmt = (m) => (Number(m) / 1000).toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   assert.match(overview.text, new RegExp(`id="county-restated">${fmt(Number(total) + Number(delta)).replace(/[.]/g, '\\.')}`));
-  sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
+
+  // A reopened since (not confirmed any more): the next change moves it in place, and its old 重算值 goes.  The change
+  // recorded a stale "before" (another change finished in between): its run takes the choice as it is at its claim.
+  sql(`UPDATE reports SET confirmed_version = NULL, filed = 0 WHERE agency_id = ${A} AND year = ${Y}`);
+  await settled();
+  const back = await team.get(`/team/elec?year=${Y}`);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(back.text), action: 'propose', year: String(Y), variant: 'industry' })).status, 303);
+  const id2 = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id2}`) === 'done', 30000, 200);
+  sql(`UPDATE factor_changes SET old_value = 'overall' WHERE id = ${id2}`);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(back.text), action: 'apply', year: String(Y), id: id2 })).status, 303);
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id2}`) === 'done', 60000, 200);
+  await settled();
+  assert.equal(q1(`SELECT old_value FROM factor_changes WHERE id = ${id2}`), 'residential', 'the before as it was at the claim');
+  assert.deepEqual(sql(`SELECT own_total_milli, restated_own_milli IS NULL FROM reports WHERE agency_id = ${A} AND year = ${Y}`)[0],
+    ['4660000', '1'], 'A in place at 產業, its 重算值 gone');
+  assert.equal(q1(`SELECT old_value FROM audit_log WHERE agency_id = ${A} AND year = ${Y} AND field = '係數更新' ORDER BY id DESC LIMIT 1`),
+    '2025 年電力排碳係數（民生）：自有 4660.000、委外 0.000 kgCO₂e');
+  assert.deepEqual(rollupMismatches(Y), []);
 });
 
 test('the choice\'s refusals: beside the field with the choice back, a locked year, another county\'s change; nothing written', async () => {
@@ -273,15 +291,29 @@ test('the choice\'s refusals: beside the field with the choice back, a locked ye
   assert.equal((await team.post('/team/elec', { csrf, action: 'cancel', year: String(Y), id })).status, 303);
   assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${id}`), 'cancelled');
   sql(`UPDATE factor_changes SET status = 'cancelled' WHERE id = ${id}`);
-  // A published year keeps its choice.
+  // A published year keeps its choice: no proposal; a draft previewed before is not applied, from the page or by the worker.
+  r = await team.post('/team/elec', { csrf, action: 'propose', year: String(Y), variant: 'overall' });
+  assert.equal(r.status, 303);
+  const late = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${late}`) === 'done', 30000, 200);
   sql(`UPDATE inventory_years SET published_at = NOW() WHERE county_id = ${J} AND year = ${Y}`);
   try {
     const frozen = await team.get(`/team/elec?year=${Y}`);
-    assert.match(frozen.text, /id="frozen"/);
+    assert.doesNotMatch(frozen.text, /id="elec-choose"|name="action" value="apply"/, 'no form, no 套用');
+    r = await team.post('/team/elec', { csrf, action: 'apply', year: String(Y), id: late });
+    assert.equal(r.status, 409);
+    assert.match(r.text, /未套用：本年度已鎖定或已公開/);
+    sql(`UPDATE factor_changes SET status = 'queued' WHERE id = ${late}`);   // queued before the year was published
+    await waitFor('the worker to refuse it', () => q1(`SELECT status FROM factor_changes WHERE id = ${late}`) === 'failed', 30000, 200);
+    assert.match(q1(`SELECT error FROM factor_changes WHERE id = ${late}`), /已鎖定或已公開/);
+    assert.equal(q1(`SELECT elec_variant FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`), 'industry', 'the choice kept');
+    const frozen2 = await team.get(`/team/elec?year=${Y}`);
+    assert.match(frozen2.text, /id="frozen"/);
     r = await team.post('/team/elec', { csrf, action: 'propose', year: String(Y), variant: 'overall' });
     assert.equal(r.status, 409);
   } finally {
-    sql(`UPDATE inventory_years SET published_at = NULL WHERE county_id = ${J} AND year = ${Y}`);
+    sql(`UPDATE inventory_years SET published_at = NULL WHERE county_id = ${J} AND year = ${Y};
+         DELETE FROM factor_change_effects WHERE change_id = ${late}; DELETE FROM factor_changes WHERE id = ${late}`);
   }
   // Another county's team cannot reach this county's change, nor a factor change of the admin's.
   const z = await loginAs('Z', 'TEAM');
@@ -292,7 +324,7 @@ test('the choice\'s refusals: beside the field with the choice back, a locked ye
   assert.equal((await team.get('/team/elec?year=1999')).status, 404);
   assert.equal((await team.get('/team/elec')).status, 404);
   // Cancelled drafts are rows of their own; beyond them nothing changed.
-  sql(`DELETE FROM factor_changes WHERE id = ${id}`);
+  sql(`DELETE FROM factor_change_effects WHERE change_id = ${id}; DELETE FROM factor_changes WHERE id = ${id}`);
   assert.equal(snapshot(), before, 'nothing else written');
 });
 
