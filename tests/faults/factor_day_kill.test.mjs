@@ -3,70 +3,18 @@
 // killed once a batch or more has committed and before the last; started again, it resumes after
 // its last commit: every report recomputed exactly once (one audit line, one notice each), every
 // total 467 kg, every rollup equal to an independent sum.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alive, csrfOf, loginAs, pidOf, rollupMismatches, sleep, sql, stack, waitFor } from '../lib.mjs';
+import { alive, pidOf, sql, stack, waitFor } from '../lib.mjs';
+import { N, Y, applyOfficial, atFirstCommit, checkOnce, factorDayCounty, q1 } from './factor_day_lib.mjs';
 
-const Y = 2025;
-const N = 3000;
-const KEY = 'elec_grid_2025_public_average';
-const q1 = (s) => sql(s)[0]?.[0];
-const [[X]] = sql("SELECT id FROM counties WHERE letter = 'K'");
-const TAG = `FK${Date.now() % 100000}`;
-const mine = `SELECT id FROM agencies WHERE county_id = ${X} AND code LIKE '${TAG}%'`;
-
-before(() => {
-  sql(`UPDATE factors SET value = '0.474', confidence = 'provisional', change_id = NULL WHERE fkey = '${KEY}'`);
-  // N 一級 agencies, each with a 2025 report of 1,000 kWh computed at 0.474 (as a save would have stored it).
-  sql(`INSERT INTO agencies (county_id, code, name, level)
-       WITH RECURSIVE d (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 9),
-         s (n) AS (SELECT 1 + a.n + 10 * b.n + 100 * c.n + 1000 * e.n FROM d a, d b, d c, d e WHERE 1 + a.n + 10 * b.n + 100 * c.n + 1000 * e.n <= ${N})
-       SELECT ${X}, CONCAT('${TAG}', LPAD(n, 5, '0')), CONCAT('係數日壓力測試機關', n), 1 FROM s`);
-  sql(`INSERT INTO reports (agency_id, year, own_total_milli, outsourced_total_milli, computed_at)
-       SELECT id, ${Y}, 474000, 0, NOW() FROM agencies WHERE county_id = ${X} AND code LIKE '${TAG}%'`);
-  sql(`INSERT INTO report_items (report_id, part, item, seq, quantity_milli)
-       SELECT r.id, 'own', 'electricity', 0, 1000000 FROM reports r WHERE r.agency_id IN (${mine}) AND r.year = ${Y}`);
-  sql(`INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources,
-         provisional, iso_category)
-       SELECT r.id, 'own', 'electricity', 0, 'stationary', 2, 1000000, 474000, '0.474', '', '暫用', '', 1, 2
-       FROM reports r WHERE r.agency_id IN (${mine}) AND r.year = ${Y}`);
-  sql(`INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${X}, ${Y}, NULL, NOW(3))`);
-});
-after(async () => {
-  sql(`UPDATE factors SET value = '0.467', confidence = 'official', change_id = NULL WHERE fkey = '${KEY}';
-       UPDATE factor_changes SET status = 'cancelled' WHERE fkey = '${KEY}' AND status = 'draft'`);
-  sql(`UPDATE agencies SET active = 0 WHERE county_id = ${X} AND code LIKE '${TAG}%';
-       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${X}, ${Y}, NULL, NOW(3))`);
-  if (!alive(pidOf('exporter'))) stack('start-service', 'exporter');
-  await waitFor('the outbox to drain', () => q1('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL') === '0', 120000, 200);
-});
+const { X, mine } = factorDayCounty('K', 'FK');
 
 test('the run SIGKILLed after a committed batch resumes after it: every report once, every rollup exact', async () => {
-  await waitFor('the outbox to drain', () => q1('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL') === '0', 120000, 200);
-  const admin = await loginAs('', 'admin');
-  const page = await admin.get('/admin/factors');
-  const made = await admin.post('/admin/factors', { csrf: csrfOf(page.text), action: 'propose', key: KEY, value: '0.467',
-    confidence: 'official', source: '能源署115.6.2公布' });
-  assert.equal(made.status, 303);
-  const id = made.headers.get('location').match(/id=(\d+)$/)[1];
-  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 120000, 200);
-  assert.equal(q1(`SELECT agency_years FROM factor_change_effects WHERE change_id = ${id} AND county_id = ${X}`), String(N));
-  const cp = await admin.get(`/admin/factors/change?id=${id}`);
-  assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(cp.text), action: 'apply', id })).status, 303);
-
+  const id = await applyOfficial(X);
   // Killed as soon as one batch has committed (its cursor moved) and the run is not over.
   const pid = pidOf('exporter');
-  let killedAt = null;
-  for (let i = 0; i < 3000 && killedAt === null; i++) {
-    const [status, done] = sql(`SELECT status, done_reports FROM factor_changes WHERE id = ${id}`)[0];
-    if (status === 'running' && Number(done) > 0) {
-      process.kill(pid, 'SIGKILL');
-      killedAt = Number(done);
-    } else if (status === 'done') {
-      break;
-    }
-    await sleep(5);
-  }
+  const killedAt = await atFirstCommit(id, () => process.kill(pid, 'SIGKILL'));
   assert.ok(killedAt !== null, 'the run was caught half-way');
   await waitFor('the exporter to die', () => !alive(pid), 10000, 50);
   const [status, done, cursor] = sql(`SELECT status, done_reports, cursor_report_id FROM factor_changes WHERE id = ${id}`)[0];
@@ -77,18 +25,6 @@ test('the run SIGKILLed after a committed batch resumes after it: every report o
   assert.equal(changedSoFar, q1(`SELECT COUNT(*) FROM reports WHERE agency_id IN (${mine}) AND year = ${Y} AND id <= ${cursor}`),
     'exactly the committed batches are written');
   assert.ok(Number(changedSoFar) > 0 && Number(changedSoFar) < N, `half-way: ${changedSoFar} of ${N}`);
-
   stack('start-service', 'exporter');
-  await waitFor('the run to finish', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 120000, 200);
-  assert.equal(q1(`SELECT attempts FROM factor_changes WHERE id = ${id}`), '2', 'claimed again once');
-  assert.equal(q1(`SELECT COUNT(*) FROM reports WHERE agency_id IN (${mine}) AND year = ${Y} AND own_total_milli = 467000`), String(N));
-  assert.equal(q1(`SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.agency_id IN (${mine})
-    AND l.kg_milli = 467000 AND l.factor_text = '0.467'`), String(N));
-  assert.equal(q1(`SELECT COUNT(*) FROM (SELECT agency_id FROM audit_log WHERE agency_id IN (${mine}) AND field = '係數更新'
-    GROUP BY agency_id HAVING COUNT(*) = 1) x`), String(N), 'one audit line each');
-  assert.equal(q1(`SELECT COUNT(*) FROM factor_notices WHERE change_id = ${id} AND agency_id IN (${mine})`), String(N), 'one notice each');
-  await waitFor('the outbox to drain', () => q1('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL') === '0', 120000, 200);
-  assert.deepEqual(rollupMismatches(Y), []);
-  assert.equal(q1(`SELECT total_milli FROM county_rollups WHERE county_id = ${X} AND year = ${Y}`),
-    q1(`SELECT SUM(r.own_total_milli) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1 WHERE a.county_id = ${X} AND r.year = ${Y}`));
+  await checkOnce(id, X, mine, 'claimed again once');
 });
