@@ -130,14 +130,11 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 	return 1;
 }
 
-int store_fd_get(struct db *db, long long id, struct store_fd_change *out)
+/* Runs st (bound), the one change it selects into *out: 1 / 0 / -1. */
+static int change_one(struct db_stmt *st, struct store_fd_change *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT " CHANGE_COLS " WHERE c.id = ?");
 	int r;
 
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, id);
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
@@ -147,22 +144,25 @@ int store_fd_get(struct db *db, long long id, struct store_fd_change *out)
 	return r;
 }
 
+int store_fd_get(struct db *db, long long id, struct store_fd_change *out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT " CHANGE_COLS " WHERE c.id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	return change_one(st, out);
+}
+
 int store_fd_latest_choice(struct db *db, int county_id, int year, struct store_fd_change *out)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT " CHANGE_COLS " WHERE c.county_id = ? AND c.first_year = ? ORDER BY c.id DESC LIMIT 1");
-	int r;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county_id);
 	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	r = db_step(st);
-	if (r == 1)
-		change_read(st, out);
-	db_reset(st);
-	return r;
+	return change_one(st, out);
 }
 
 int store_fd_list(struct db *db, int (*each)(void *ctx, const struct store_fd_change *row), void *ctx)

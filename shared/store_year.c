@@ -13,7 +13,6 @@ static int stopped(struct db_stmt *st, int r)
 	return r;
 }
 
-/* The platform's years: the first and last of any county. */
 /* Column i of st, an elec_variant. */
 static enum calc_elec elec_col(struct db_stmt *st, int i)
 {
@@ -23,6 +22,7 @@ static enum calc_elec elec_col(struct db_stmt *st, int i)
 	return calc_elec_of(v);
 }
 
+/* The platform's years: the first and last of any county. */
 int store_year_span(struct db *db, int *first, int *last)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT MIN(year), MAX(year) FROM inventory_years");
@@ -312,6 +312,11 @@ int store_year_save_basis(struct db *db, int county_id, int year, struct store_y
 	}
 	db_reset(st);
 	return r;
+}
+
+int store_year_basis_moved(const struct store_year_basis *now, enum calc_elec elec, const char *factors)
+{
+	return now->elec != elec || strcmp(now->factors, factors) != 0;
 }
 
 int store_year_each_published_of_county(struct db *db, int county, int (*each)(void *ctx, int year), void *ctx)

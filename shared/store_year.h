@@ -85,6 +85,8 @@ struct store_year_basis {
 	char factors[64];
 };
 int store_year_save_basis(struct db *db, int county_id, int year, struct store_year_basis *out);
+/* Whether `now` (store_year_save_basis) is not what a save computed with: the variant elec, the factors' stamp. */
+int store_year_basis_moved(const struct store_year_basis *now, enum calc_elec elec, const char *factors);
 
 /* The county's year row: 1 found, 0 not one of its years, -1. */
 int store_year_report_get(struct db *db, int county_id, int year, struct store_year_report *out);

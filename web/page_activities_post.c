@@ -391,7 +391,7 @@ static int write_line(struct request *req, struct saving *s, int *recalc)
 		db_rollback(db);
 		return activities_frozen(req, s->year);
 	}
-	if (now.elec != s->elec || strcmp(now.factors, factors_table_stamp())) {
+	if (store_year_basis_moved(&now, s->elec, factors_table_stamp())) {
 		/* A factor day's run wrote a factor or the variant since the line was computed: compute again. */
 		db_rollback(db);
 		*recalc = 1;

@@ -293,7 +293,7 @@ static int check_state(struct request *req, const struct report *r, const struct
 		return SAVE_DB;
 	if (now.locked)
 		return SAVE_LOCKED;
-	if (now.elec != used->elec || strcmp(now.factors, used->factors))
+	if (store_year_basis_moved(&now, used->elec, used->factors))
 		return SAVE_RECALC;   /* a factor day's run wrote since: compute again with what it wrote */
 	if (store_report_lock(db, r->agency_id, r->year, &l) < 0)
 		return SAVE_DB;
