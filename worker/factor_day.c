@@ -99,7 +99,7 @@ static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
 	struct outcome *o = malloc(sizeof(*o));
 	struct na_outcome *na = malloc(sizeof(*na));
 	struct effects e = { 0 };
-	struct choices ch = { .c = c };
+	struct choices ch = { 0 };
 	struct store_fd_span sp, asp = { c->county_id, c->first_year, c->last_year };
 	char err[300] = "";
 	long long after = 0;
@@ -107,11 +107,13 @@ static int preview(struct job_ctx *ctx, const struct store_fd_change *c)
 
 	if (!b || !o || !na)
 		die("out of memory");
-	if (fd_tables(ctx->db, c, &old, &new) || store_fd_variants(ctx->db, c->first_year, c->last_year, fd_add_choice, &ch)) {
+	n = fd_setup(ctx->db, c, &old, &new, &ch, &sp);
+	if (n < 0)
+		goto out;   /* the database: the next poll previews it */
+	if (n > 0) {
 		snprintf(err, sizeof(err), "%s", "係數數值無法讀取");
 		goto failed;
 	}
-	fd_years(&old, &new, c, &sp);
 	while (!*ctx->stopping && (n = read_batch(ctx->db, &sp, after, 0, b)) > 0) {
 		int pos = 0;
 
@@ -369,13 +371,14 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 	w.na = malloc(sizeof(*w.na));
 	if (!w.b || !w.o || !w.na)
 		die("out of memory");
-	w.ch.c = c;
 	w.asp = (struct store_fd_span){ c->county_id, c->first_year, c->last_year };
-	if (fd_tables(ctx->db, c, &old, &new) || store_fd_variants(ctx->db, c->first_year, c->last_year, fd_add_choice, &w.ch)) {
+	r = fd_setup(ctx->db, c, &old, &new, &w.ch, &w.sp);
+	if (r < 0)
+		goto out;   /* the database: the next claim, when the lease runs out, resumes it */
+	if (r > 0) {
 		snprintf(w.err, sizeof(w.err), "%s", "係數數值無法讀取");
 		goto failed;
 	}
-	fd_years(&old, &new, c, &w.sp);
 	if (!c->done && w.sp.y0 && store_fd_total(ctx->db, c->id, claim, &w.sp))
 		goto out;
 	w.after = c->cursor;

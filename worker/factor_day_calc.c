@@ -137,7 +137,7 @@ static int year_matters(const struct factor_table *old, const struct factor_tabl
  * (a factor: with each variant a county may have chosen) or of the one
  * county whose choice of variant it is.
  */
-void fd_years(const struct factor_table *old, const struct factor_table *new, const struct store_fd_change *c,
+static void fd_years(const struct factor_table *old, const struct factor_table *new, const struct store_fd_change *c,
 			      struct store_fd_span *sp)
 {
 	sp->county_id = c->county_id;
@@ -157,20 +157,24 @@ void fd_years(const struct factor_table *old, const struct factor_table *new, co
 	}
 }
 
-/* The tables before and after change c, from the table in the database now (a choice of variant: both as they are). */
-int fd_tables(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new)
+/*
+ * The tables before and after change c, from the table in the database now (a county's choice of
+ * variant: both as they are): 0, -1 the database could not be read, 1 a value does not parse.
+ */
+static int tables(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new)
 {
 	struct factor_table now;
-
-	if (c->county_id)
-		return factor_table_load(db, old) || factor_table_load(db, new) ? -1 : 0;
 	struct factor_table_change after = { c->key, c->value, c->unit, c->source, store_factor_confidence(c->confidence),
 					     c->valid_from, c->valid_to, c->ci_lower_milli, c->ci_upper_milli };
 	struct factor_table_change before = after;
-	int rc = -1;
+	int rc = 1;
 
-	if (factor_table_load(db, &now))
+	if (c->county_id)
+		return factor_table_load(db, old) || factor_table_load(db, new) ? -1 : 0;
+	if (factor_table_load(db, &now)) {
+		rc = -1;
 		goto out;
+	}
 	if (factor_table_with(&now, &after, new))
 		goto out;
 	before.value = c->is_new ? NULL : c->old_value;
@@ -178,12 +182,26 @@ int fd_tables(struct db *db, const struct store_fd_change *c, struct factor_tabl
 	/* The interval as it was (the change keeps it): the table holds the new one once the run has written it. */
 	before.ci_lower_milli = c->old_ci_lower_milli >= 0 ? c->old_ci_lower_milli : -2;
 	before.ci_upper_milli = c->old_ci_upper_milli >= 0 ? c->old_ci_upper_milli : -2;
-	rc = factor_table_with(&now, &before, old);
+	rc = factor_table_with(&now, &before, old) ? 1 : 0;
 out:
 	factor_table_free(&now);
 	return rc;
 }
 
+int fd_setup(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new, struct choices *ch,
+	     struct store_fd_span *sp)
+{
+	int rc;
+
+	ch->c = c;
+	rc = tables(db, c, old, new);
+	if (rc)
+		return rc;
+	if (store_fd_variants(db, c->first_year, c->last_year, fd_add_choice, ch))
+		return -1;
+	fd_years(old, new, c, sp);
+	return 0;
+}
 
 static int parse_dec(const char *s, int scale, unsigned flags, dec_t *out)
 {

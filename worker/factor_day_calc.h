@@ -57,15 +57,15 @@ int fd_compute(const struct factor_table *old, const struct factor_table *new, c
 	       int *pos, const struct store_fd_report *r, struct outcome *o, char *err, size_t errlen);
 
 /*
- * The span a walk goes over: the years of c's whose reports the change can
- * move, as the smallest range holding them (y0 0: none), of every county or
- * of the one county whose choice of variant c is.
+ * What a walk (preview or run) needs: the tables before and after change c
+ * (from the table in the database now), every county-year's choice of
+ * variant into *ch, and the span it goes over: the years of c's whose
+ * reports the change can move, of every county or of the one county whose
+ * choice c is.  0; -1 the database could not be read (try again later);
+ * 1 a value of the change does not parse (the change fails).
  */
-void fd_years(const struct factor_table *old, const struct factor_table *new, const struct store_fd_change *c,
-	      struct store_fd_span *sp);
-
-/* The tables before and after change c, from the table in the database now (a choice of variant: both as they are). */
-int fd_tables(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new);
+int fd_setup(struct db *db, const struct store_fd_change *c, struct factor_table *old, struct factor_table *new, struct choices *ch,
+	     struct store_fd_span *sp);
 
 /* An activity's outcome: its line with the new table, and whether the change moves it. */
 struct na_outcome {
