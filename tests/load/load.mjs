@@ -35,7 +35,12 @@ function pct(v, p) {
 // Runs `users` virtual users for `seconds`; each logs in as its own agency and loops over a mix.
 export async function run({ seconds, users, codes }) {
   const stats = { view: [], calc: [], save: [], review: [], errors5xx: 0, other: 0 };
+  const start = performance.now();
+  const odd = [];   // the first few answers that were not 200 or 303: what, when, how long
+  const note = (what, res, t0) => { if (odd.length < 10) odd.push(`${what} ${res.status} at +${Math.round(performance.now() - start)} ms after ${Math.round(performance.now() - t0)} ms`); };
   const saved = {};   // code -> values answered with success, in order
+  // The audit trail's last id before this run: a run again on the same stack counts only its own saves.
+  const since = Number(sql('SELECT IFNULL(MAX(id), 0) FROM audit_log')[0][0]);
   const end = Date.now() + seconds * 1000;
   let counter = 0;
   async function user(code) {
@@ -56,7 +61,7 @@ export async function run({ seconds, users, codes }) {
         res = await c.get(`/review?year=${YEAR}`);
       } else {
         const f = await c.get(`/report/edit?year=${YEAR}`);
-        if (f.status >= 500) stats.errors5xx++;
+        if (f.status >= 500) { stats.errors5xx++; note(`${code} GET /report/edit`, f, t0); }
         const revision = (f.text.match(/name="revision" value="(\d+)"/) || [])[1];
         const value = String(1000 + (counter++));
         kind = dice < 0.75 ? 'calc' : 'save';
@@ -67,6 +72,7 @@ export async function run({ seconds, users, codes }) {
       stats[kind].push(performance.now() - t0);
       if (res.status >= 500) stats.errors5xx++;
       else if (![200, 303].includes(res.status)) stats.other++;
+      if (![200, 303].includes(res.status)) note(`${code} ${kind}`, res, t0);
     }
   }
   const t0 = Date.now();
@@ -74,21 +80,21 @@ export async function run({ seconds, users, codes }) {
   const elapsed = (Date.now() - t0) / 1000;
   const all = [...stats.view, ...stats.calc, ...stats.save, ...stats.review];
   const summary = {
-    seconds: elapsed, users, requests: all.length, rps: all.length / elapsed, errors5xx: stats.errors5xx, other: stats.other,
+    seconds: elapsed, users, requests: all.length, rps: all.length / elapsed, errors5xx: stats.errors5xx, other: stats.other, odd,
     p50: pct(all, 0.5), p99: pct(all, 0.99),
     byKind: Object.fromEntries(['view', 'review', 'calc', 'save'].map((k) => [k, { n: stats[k].length, p50: pct(stats[k], 0.5), p99: pct(stats[k], 0.99) }])),
   };
-  return { summary, saved };
+  return { summary, saved: { since, values: saved } };
 }
 
-// Every success saved exactly once (audit), the last one in the report, and rollups equal to SQL sums.
-export async function verify(saved) {
+// Every success of the run saved exactly once (audit rows after `since`), the last one in the report, and rollups equal to SQL sums.
+export async function verify({ since, values: saved }) {
   const problems = [];
   await waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 120000, 500);
   for (const [code, values] of Object.entries(saved)) {
     if (!values.length) continue;
     const id = sql(`SELECT id FROM agencies WHERE code = '${code}'`)[0][0];
-    const audit = sql(`SELECT new_value FROM audit_log WHERE agency_id = ${id} AND year = ${YEAR} AND field = '不含委外 電力'`).map((r) => Number(r[0].replace(/,/g, '')));
+    const audit = sql(`SELECT new_value FROM audit_log WHERE id > ${since} AND agency_id = ${id} AND year = ${YEAR} AND field = '不含委外 電力'`).map((r) => Number(r[0].replace(/,/g, '')));
     for (const v of values) {
       const n = audit.filter((a) => a === Number(v)).length;
       if (n !== 1) problems.push(`${code}: save ${v} recorded ${n} times`);

@@ -8,8 +8,8 @@ test('a mixed load for 20 s: no 5xx, every save once, rollups converge', { timeo
   const codes = seed(100);
   const { summary, saved } = await run({ seconds: 20, users: 24, codes });
   console.log(`# ${JSON.stringify(summary)}`);
-  assert.equal(summary.errors5xx, 0, 'no 5xx');
-  assert.equal(summary.other, 0, 'no unexpected answer');
+  assert.equal(summary.errors5xx, 0, `no 5xx: ${summary.odd.join('; ')}`);
+  assert.equal(summary.other, 0, `no unexpected answer: ${summary.odd.join('; ')}`);
   assert.ok(summary.byKind.save.n > 20, `${summary.byKind.save.n} saves`);
   assert.deepEqual(await verify(saved), []);
 });
