@@ -346,6 +346,25 @@ static int claim_choice(struct db *db, long long id)
 	return frozen ? 2 : 1;
 }
 
+int store_fd_choice_unfinished(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM factor_changes WHERE county_id = ? AND first_year = ?"
+					" AND status IN ('queued', 'running')");
+	int r, n = 0;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		n = (int)db_col_int(st, 0);
+	db_reset(st);
+	return r == 1 ? n > 0 : -1;
+}
+
 int store_fd_claim_lock(struct db *db, int take)
 {
 	struct db_stmt *st = db_prepare(db, take ? "SELECT GET_LOCK('cityinv-factor-day-claim', 10)"
@@ -460,7 +479,7 @@ int store_fd_finish(struct db *db, long long id, const char *claim, const char *
 	db_bind_text(st, 0, error ? error : "");
 	db_bind_text(st, 1, error ? error : "");
 	db_bind_text(st, 2, claim);
-	return one_row(st, id, 3) < 0 ? -1 : 0;
+	return one_row(st, id, 3);
 }
 
 int store_fd_variants(struct db *db, int y0, int y1, int (*each)(void *ctx, int county_id, int year, enum calc_elec elec), void *ctx)

@@ -60,6 +60,13 @@ int store_fd_preview_failed(struct db *db, long long id, const char *why);
 int store_fd_queue(struct db *db, long long id);
 /* draft -> cancelled: 1, 0 not a draft. */
 int store_fd_cancel(struct db *db, long long id);
+/*
+ * Whether a county's choice of electricity variant for the year is applied
+ * and not finished (queued or running): 1, 0, -1.  A plain read, for 年度鎖定
+ * after it has locked the year's row: a claim (which locks the change and
+ * then the year's row) has either committed before it or finds the year locked.
+ */
+int store_fd_choice_unfinished(struct db *db, int county, int year);
 
 /*
  * What a worker should do next: *what 1 preview change *id, 2 run it
@@ -94,6 +101,7 @@ int store_fd_total(struct db *db, long long id, const char *claim, const struct 
  */
 int store_fd_progress(struct db *db, long long id, const char *claim, long long cursor, int done, int changed,
 		      int restated, int lease);
+/* The run over (error NULL: done; else failed, with it), while the claim is still this worker's: 1, 0 (lost), -1. */
 int store_fd_finish(struct db *db, long long id, const char *claim, const char *error);
 
 /* The reports of span sp after report id `after`, by id, at most max of them (the run's batch). */
@@ -104,10 +112,10 @@ struct store_fd_report {
 	int frozen;                 /* confirmed, or its year locked or published: a 重算值, never overwritten */
 };
 /*
- * The lock and publication of every county's years [y0, y1] in share mode, for a batch's
- * transaction: a year lock or a publication waits for it, or has committed before it.  0 / -1.
+ * The lock and publication of the span's years [y0, y1] (every county's, or its county's) in share
+ * mode, for a batch's transaction: a year lock or a publication waits for it, or has committed before it.  0 / -1.
  */
-int store_fd_lock_years(struct db *db, int y0, int y1);
+int store_fd_lock_years(struct db *db, const struct store_fd_span *sp);
 /* n rows into out (locked FOR UPDATE when lock is 1): the count, or -1. */
 int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long after, int max, int lock, struct store_fd_report *out);
 /* Every quantity of reports ids (sorted) [lo, hi], by report, part, item, seq. */

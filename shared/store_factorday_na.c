@@ -86,7 +86,7 @@ int store_fd_activities(struct db *db, const struct store_fd_span *sp, long long
 		db_reset(st);
 		if (r < 0)
 			return -1;
-		if (store_fd_lock_years(db, sp->y0, sp->y1))
+		if (store_fd_lock_years(db, sp))
 			return -1;
 	}
 	st = bound(db_prepare(db, ACTIVITY_SQL), sp, after, max);

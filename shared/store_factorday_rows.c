@@ -19,14 +19,17 @@
 	" LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = r.year" \
 	" WHERE r.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?) AND r.id > ?"
 
-int store_fd_lock_years(struct db *db, int y0, int y1)
+int store_fd_lock_years(struct db *db, const struct store_fd_span *sp)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM inventory_years WHERE year BETWEEN ? AND ? LOCK IN SHARE MODE");
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM inventory_years WHERE year BETWEEN ? AND ? AND (? = 0 OR county_id = ?)"
+					" LOCK IN SHARE MODE");
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, y0);
-	db_bind_int(st, 1, y1);
+	db_bind_int(st, 0, sp->y0);
+	db_bind_int(st, 1, sp->y1);
+	db_bind_int(st, 2, sp->county_id);
+	db_bind_int(st, 3, sp->county_id);
 	if (db_exec(st) || db_step(st) != 1)
 		return -1;
 	db_reset(st);
@@ -69,13 +72,17 @@ int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long af
 		db_reset(st);
 		if (!hi)
 			return 0;
-		st = db_prepare(db, "SELECT id FROM reports WHERE id > ? AND id <= ? AND year BETWEEN ? AND ? FOR UPDATE");
+		/* One county's run locks its county's reports only (READ COMMITTED: a row that does not match is not kept locked). */
+		st = db_prepare(db, "SELECT id FROM reports WHERE id > ? AND id <= ? AND year BETWEEN ? AND ?"
+				" AND (? = 0 OR agency_id IN (SELECT id FROM agencies WHERE county_id = ?)) FOR UPDATE");
 		if (!st)
 			return -1;
 		db_bind_int(st, 0, after);
 		db_bind_int(st, 1, hi);
 		db_bind_int(st, 2, y0);
 		db_bind_int(st, 3, y1);
+		db_bind_int(st, 4, sp->county_id);
+		db_bind_int(st, 5, sp->county_id);
 		if (db_exec(st))
 			return -1;
 		while ((r = db_step(st)) == 1)
@@ -83,7 +90,7 @@ int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long af
 		db_reset(st);
 		if (r < 0)
 			return -1;
-		if (store_fd_lock_years(db, y0, y1))
+		if (store_fd_lock_years(db, sp))
 			return -1;
 		max_id = hi;
 	}

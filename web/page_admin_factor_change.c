@@ -272,7 +272,9 @@ static int change_page(struct request *req, long long id, const char *flash, con
 	html(o, "</dl>");
 	if (factor_change_effects(req, &c))
 		return routes_unavailable(req, "factor change");
-	if (!strcmp(c.status, "draft")) {
+	if (c.county_id && !strcmp(c.status, "draft"))
+		html(o, "<p>這是縣市團隊對該年度電力排碳係數的選擇：由該縣市團隊套用或取消。</p>");
+	else if (!strcmp(c.status, "draft")) {
 		html(o, "<p>");
 		if (!strcmp(c.preview_status, "done"))
 			action_button(req, c.id, "apply", "套用", "");
@@ -297,6 +299,7 @@ static int act(struct request *req, int apply)
 {
 	struct db *db = &req->app->db;
 	long long id = req->in[ONE_ID].i;
+	struct store_fd_change c;
 	int r;
 
 	if (req->in_err->nerr) {
@@ -305,7 +308,14 @@ static int act(struct request *req, int apply)
 	}
 	if (db_begin(db))
 		return routes_unavailable(req, "factor change");
-	r = apply ? store_fd_queue(db, id) : store_fd_cancel(db, id);
+	/* A county's choice of electricity variant is its team's to apply or cancel (page_team_elec.c), not the platform's. */
+	r = store_fd_get(db, id, &c);
+	if (r == 1 && c.county_id) {
+		db_rollback(db);
+		req->status = 409;
+		return change_page(req, id, "這是縣市團隊的選擇，只能由該縣市團隊套用或取消。", "error");
+	}
+	r = r < 0 ? -1 : apply ? store_fd_queue(db, id) : store_fd_cancel(db, id);
 	if (r < 0 || (r == 1 && (store_console_audit(db, req->session->account_id, 0, 0, apply ? "套用係數變更" : "取消係數變更",
 						       arena_printf(&req->arena, "#%lld", id), req->remote_addr) || db_commit(db)))) {
 		db_rollback(db);

@@ -45,7 +45,7 @@ static int team_total(struct request *req, int year)
 	if (t.restated_reports) {
 		html(o, "</td></tr><tr><th>重算值（係數更新後）</th><td class=\"num\" id=\"county-restated\">");
 		html_milli(o, t.total_milli + t.restated_delta_milli);
-		strbuf_addf(o, "<br><span class=\"muted\">%lld 份已確認或已鎖定的填報依新係數重算，確認新版本後採用</span>", t.restated_reports);
+		strbuf_addf(o, "<br><span class=\"muted\">%lld 份已確認或已鎖定的填報依新係數重算；已確認的數字不變，經申請更正、重新開放（年度鎖定中須先解除鎖定）後重新存檔並確認，才採用新數字</span>", t.restated_reports);
 	}
 	html(o, "</td></tr><tr><th>委外部分（不納入總量計算）</th><td class=\"num\">");
 	html_milli(o, t.outsourced_milli);

@@ -8,6 +8,7 @@
 #include "routes.h"
 #include "session.h"
 #include "store_year.h"
+#include "store_factorday.h"
 #include "store_year_lock.h"
 
 /*
@@ -521,9 +522,14 @@ int page_team_year_lock_take(struct request *req)
 		db_rollback(db);
 		return not_found(req);
 	}
-	if (ys.locked) {
+	/* A signed year keeps one choice of electricity factor: one being applied finishes first. */
+	r = ys.locked ? 0 : store_fd_choice_unfinished(db, req->session->county_id, year);
+	if (r < 0)
+		goto fail;
+	if (ys.locked || r) {
 		v.list = NULL;
-		v.flash = "本年度已經鎖定（可能剛由他人完成），未重複鎖定；以下是目前的狀態。";
+		v.flash = ys.locked ? "本年度已經鎖定（可能剛由他人完成），未重複鎖定；以下是目前的狀態。"
+			: "未鎖定：本年度的電力排碳係數變更已套用、正在重新計算，完成後才能鎖定；請稍候再試。";
 		return refused(req, year, 409, &v);
 	}
 	if (store_year_lock_agencies(db, req->session->county_id, year, 1, list_agency, l))

@@ -35,7 +35,7 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 	html_milli(o, n->new_outsourced);
 	html(o, " kgCO₂e");
 	if (n->restated)
-		html(o, "（<strong>重算值</strong>：已確認或已鎖定的數值不覆寫，重新存檔並確認新版本後採用）");
+		html(o, "（<strong>重算值</strong>：已確認或已鎖定的數值不覆寫；如需採用新數字，請「申請更正」，經上級機關重新開放後重新存檔並確認；年度鎖定中須先由縣市盤查小組解除鎖定）");
 	else
 		html(o, "（已依新係數重新計算）");
 	html(o, "</li>");

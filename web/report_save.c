@@ -467,12 +467,20 @@ enum report_save report_save(struct request *req, struct report *r, const struct
 	enum report_save rc = REPORT_FAILED;
 	long long t0 = now_ms();
 
-	/* Deadlocks are retried at once; lock waits only while the request is young. */
-	for (int attempt = 0; attempt < 4 && now_ms() - t0 < 1500; attempt++) {
+	/*
+	 * Deadlocks are retried, lock waits only while the request is young.
+	 * The wait before each try grows and is drawn at random, so that two
+	 * saves that met in a deadlock do not try again in the same moment.
+	 */
+	for (int attempt = 0; attempt < 6 && now_ms() - t0 < 1500; attempt++) {
+		unsigned short jitter = 0;
+
 		rc = save_once(req, r, lines, n, res, used);
 		if (rc != REPORT_RETRY)
 			return rc;
-		usleep(10000 * (attempt + 1));
+		if (getrandom(&jitter, sizeof(jitter), 0) != (ssize_t)sizeof(jitter))
+			jitter = 0;
+		usleep((useconds_t)(5000 + jitter % 10000) * (useconds_t)(attempt + 1));
 	}
 	return REPORT_FAILED;
 }

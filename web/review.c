@@ -220,7 +220,7 @@ static int table_row(void *ctx, const struct store_review_child *c)
 		html_milli(o, c->own_total_milli);
 		html(o, " → ");
 		html_milli(o, c->restated_own_milli);
-		html(o, " kgCO₂e（係數更新後；重新存檔並確認新版本後採用）</span>");
+		html(o, " kgCO₂e（係數更新後；已確認的數字不變，經申請更正、重新開放後重新存檔並確認，才採用新數字；年度鎖定中須先解除鎖定）</span>");
 	}
 	html(o, "</td>");
 	if (stt)

@@ -226,7 +226,16 @@ struct walk {
 };
 
 /* What one batch of the run came to. */
-enum step { STEP_DONE, STEP_NONE, STEP_FAILED, STEP_DB };
+/* STEP_LOST: the claim is no longer this worker's (it hung past its lease and another took the run over). */
+enum step { STEP_DONE, STEP_NONE, STEP_FAILED, STEP_DB, STEP_LOST };
+
+/* A batch's progress written (r of store_fd_progress) and committed: STEP_DONE, or why not. */
+static enum step batch_end(struct db *db, int r)
+{
+	if (r != 1)
+		return r == 0 ? STEP_LOST : STEP_DB;
+	return db_commit(db) ? STEP_DB : STEP_DONE;
+}
 
 /* A READ COMMITTED transaction (store_fd_reports, store_fd_activities: each read sees what the locks protect). */
 static int begin(struct db *db)
@@ -238,7 +247,7 @@ static int begin(struct db *db)
 static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim, struct walk *w)
 {
 	int pos = 0, changed = 0, restated = 0, n;
-
+	enum step s;
 	long long t0 = now_us(), t1, t2, t3;
 
 	if (store_fd_stage_open(ctx->db) || store_fd_stage_clear(ctx->db) || begin(ctx->db))
@@ -264,12 +273,12 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 		restated += r->frozen;
 	}
 	t2 = now_us();
-	if (store_fd_stage_apply(ctx->db, c->id, restated) ||
-	    store_fd_progress(ctx->db, c->id, claim, w->b->rep[n - 1].id, n, changed, restated, w->lease) != 1)
+	if (store_fd_stage_apply(ctx->db, c->id, restated))
 		return STEP_DB;
 	t3 = now_us();
-	if (db_commit(ctx->db))
-		return STEP_DB;   /* a lost claim too: another worker took it after our lease ran out */
+	s = batch_end(ctx->db, store_fd_progress(ctx->db, c->id, claim, w->b->rep[n - 1].id, n, changed, restated, w->lease));
+	if (s != STEP_DONE)
+		return s;
 	w->us[0] += t1 - t0;
 	w->us[1] += t2 - t1;
 	w->us[2] += t3 - t2;
@@ -282,6 +291,7 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim, struct walk *w)
 {
 	int changed = 0, kept = 0, n;
+	enum step s;
 
 	if (begin(ctx->db))
 		return STEP_DB;
@@ -312,8 +322,9 @@ static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change
 			return STEP_DB;
 		changed++;
 	}
-	if (store_fd_activity_progress(ctx->db, c->id, claim, w->b->act[n - 1].id, changed, kept, w->lease) != 1 || db_commit(ctx->db))
-		return STEP_DB;
+	s = batch_end(ctx->db, store_fd_activity_progress(ctx->db, c->id, claim, w->b->act[n - 1].id, changed, kept, w->lease));
+	if (s != STEP_DONE)
+		return s;
 	w->after = w->b->act[n - 1].id;
 	return STEP_DONE;
 }
@@ -336,6 +347,11 @@ static int walk(struct job_ctx *ctx, const struct store_fd_change *c, const char
 			return 0;
 		if (s == STEP_FAILED)
 			return 1;
+		if (s == STEP_LOST) {
+			log_warn("factor change %lld: another worker took the run over (this one's lease ran out); this batch is rolled back",
+				 c->id);
+			return -1;
+		}
 		if (!db_err_contention(ctx->db) || ++tries == STEP_TRIES) {
 			error("factor change %lld: %s (the next claim resumes after its last commit, %lld)", c->id, ctx->db->errstr, w->after);
 			return -1;
@@ -389,8 +405,14 @@ static int run(struct job_ctx *ctx, const struct store_fd_change *c, const char 
 	}
 	if (r > 0)
 		goto failed;
-	if (r < 0 || store_fd_finish(ctx->db, c->id, claim, NULL))
+	if (r < 0)
 		goto out;
+	r = store_fd_finish(ctx->db, c->id, claim, NULL);
+	if (r != 1) {
+		if (r == 0)
+			log_warn("factor change %lld: another worker took the run over before its end (this one's lease ran out)", c->id);
+		goto out;
+	}
 	wake_rollups(ctx);
 	log_info("factor change %lld (%s = %s) done; the reports' batches: read %lld ms, computed and staged %lld ms, written %lld ms,"
 		 " committed %lld ms", c->id, c->key, c->value, w.us[0] / 1000, w.us[1] / 1000, w.us[2] / 1000, w.us[3] / 1000);

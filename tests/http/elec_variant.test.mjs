@@ -328,7 +328,34 @@ test('the choice\'s refusals: beside the field with the choice back, a locked ye
   assert.equal(snapshot(), before, 'nothing else written');
 });
 
-test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused; nothing written', async () => {
+test('年度鎖定 waits for a choice being applied: refused while it is queued or running; nothing written', async () => {
+  const team = await loginAs('J', 'TEAM');
+  const page = await team.get(`/team/years/lock?year=${Y}`);
+  assert.equal(page.status, 200);
+  const lockOf = () => q1(`SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`);
+  const change = (fkey, year, status) => sql(`INSERT INTO factor_changes (fkey, is_new, county_id, category, unit, value, old_value,
+      source, confidence, status, first_year, last_year, preview_status, created_at, queued_at, claim, lease_until)
+    VALUES ('${fkey}', 0, ${J}, 'electricity', '', 'residential', 'industry', '縣市選擇', 'official', '${status}', ${year}, ${year}, 'done',
+      NOW(), NOW(), ${status === 'running' ? "'locktest', NOW() + INTERVAL 60 SECOND" : 'NULL, NULL'})`);
+  assert.equal(lockOf(), '0');
+  try {
+    // Another year's change running (its lease alive): the worker claims nothing queued meanwhile.
+    change('elec_variant_locktest_other', Y - 1, 'running');
+    for (const status of ['queued', 'running']) {
+      change('elec_variant_locktest', Y, status);
+      const r = await team.post('/team/years/lock', { csrf: csrfOf(page.text), action: 'lock', year: String(Y) });
+      assert.equal(r.status, 409, status);
+      assert.match(r.text, /未鎖定：本年度的電力排碳係數變更已套用、正在重新計算，完成後才能鎖定/);
+      assert.equal(lockOf(), '0', `not locked (${status})`);
+      assert.equal(q1("SELECT status FROM factor_changes WHERE fkey = 'elec_variant_locktest'"), status, 'the change left as it was');
+      sql("DELETE FROM factor_changes WHERE fkey = 'elec_variant_locktest'");
+    }
+  } finally {
+    sql("DELETE FROM factor_changes WHERE fkey LIKE 'elec_variant_locktest%'");
+  }
+});
+
+test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused, nothing written; the admin cannot apply a county\'s draft', async () => {
   const before = sql('CHECKSUM TABLE factor_changes, inventory_years').map((r) => r.join(' ')).join('\n');
   const admin = await loginAs('', 'admin');
   for (const [who, c, want] of [['anonymous', new Client(), 401], ['agency', await loginAs('J', code('A')), 403], ['admin', admin, 403]]) {
@@ -341,4 +368,24 @@ test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused
   const team = await loginAs('J', 'TEAM');
   assert.equal((await team.post('/team/elec', { csrf: 'forged', action: 'propose', year: String(Y), variant: 'overall' })).status, 403, 'CSRF');
   assert.equal(sql('CHECKSUM TABLE factor_changes, inventory_years').map((r) => r.join(' ')).join('\n'), before);
+
+  // The county's draft on the admin's console: shown, but the admin can neither apply nor cancel it.
+  const page = await team.get(`/team/elec?year=${Y}`);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(page.text), action: 'propose', year: String(Y), variant: 'residential' })).status, 303);
+  const id = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
+  try {
+    await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+    const cp = await admin.get(`/admin/factors/change?id=${id}`);
+    assert.equal(cp.status, 200);
+    assert.match(cp.text, /由該縣市團隊套用或取消/);
+    assert.doesNotMatch(cp.text, /name="action" value="(apply|cancel)"/, 'no 套用 or 取消 for the admin');
+    for (const action of ['apply', 'cancel']) {
+      const r = await admin.post('/admin/factors/change', { csrf: csrfOf(cp.text), action, id });
+      assert.equal(r.status, 409, action);
+      assert.match(r.text, /只能由該縣市團隊套用或取消/);
+      assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${id}`), 'draft', `${action}: still the team's draft`);
+    }
+  } finally {
+    sql(`DELETE FROM factor_change_effects WHERE change_id = ${id}; DELETE FROM factor_changes WHERE id = ${id}`);
+  }
 });

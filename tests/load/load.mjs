@@ -1,7 +1,9 @@
 // load.mjs: a mixed workload through nginx — page views, 計算 previews and saves by many agencies at
 // once — and the checks that nothing was lost or doubled and the rollups converged.  Used by
 // tests/load/load.test.mjs (a short run in make test) and bench/loadtest.sh (make loadtest).
-import { Client, csrfOf, sql, waitFor } from '../lib.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, VAR, csrfOf, sql, waitFor } from '../lib.mjs';
 
 const YEAR = 2022;
 
@@ -24,6 +26,29 @@ export function seed(n) {
          FROM agencies a WHERE a.code LIKE 'LQ%';
        UPDATE inventory_years SET is_open = 1 WHERE county_id = ${county} AND year = ${YEAR}`);
   return sql("SELECT code FROM agencies WHERE code LIKE 'LQ%' AND level = 3 ORDER BY code").map((r) => r[0]).slice(0, n);
+}
+
+// The web's and MariaDB's logs from here on: what a failed run's message adds (web errors and
+// warnings, MariaDB's deadlocks: the stack logs every one of them).
+export function logMark() {
+  const size = (f) => { try { return fs.statSync(path.join(VAR, 'log', f)).size; } catch { return 0; } };
+  const at = { 'web.log': size('web.log'), 'mariadb.log': size('mariadb.log') };
+  return () => Object.entries(at).flatMap(([f, from]) => {
+    let text = '';
+    try {
+      const fd = fs.openSync(path.join(VAR, 'log', f), 'r');
+      const buf = Buffer.alloc(Math.min(1 << 20, Math.max(0, fs.fstatSync(fd).size - from)));
+      fs.readSync(fd, buf, 0, buf.length, from);
+      fs.closeSync(fd);
+      text = buf.toString('utf8');
+    } catch { /* no such log */ }
+    const seen = new Map();   // a message once, with how many times it came (time and process left out)
+    for (const l of text.split('\n').filter((x) => /error|warning|DEADLOCK|TRANSACTION|WAITING|HOLDS|lock_mode|SQL|Query/i.test(x))) {
+      const key = l.replace(/^\S+ \S+ \S+\[\d+\] /, '').slice(0, 300);
+      seen.set(key, (seen.get(key) || 0) + 1);
+    }
+    return [...seen].slice(0, 40).map(([l, n]) => `${f}: ${l}${n > 1 ? ` (×${n})` : ''}`);
+  }).join('\n');
 }
 
 function pct(v, p) {
