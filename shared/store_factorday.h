@@ -146,8 +146,12 @@ int store_fd_stage_report(struct db *db, const struct store_fd_staged *s);
 /* A line's new figures (written in place, its quality columns kept) and its gases. */
 int store_fd_stage_line(struct db *db, long long report_id, const struct calc_line *l, long long kg_milli);
 int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_line *l, int gas, long long kg_milli);
-/* Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值 (restated: how many), notices, audit, outbox.  0 / -1. */
-int store_fd_stage_apply(struct db *db, long long change_id, int restated);
+/*
+ * Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值 (frozen: how
+ * many frozen reports are staged; one whose totals come to its stored ones gets none, and no
+ * notice), notices, audit, outbox.  0 / -1.
+ */
+int store_fd_stage_apply(struct db *db, long long change_id, int frozen);
 
 /* A county's non-agency line of span sp as factor day recomputes it (its inputs as stored). */
 struct store_fd_activity {

@@ -361,7 +361,10 @@ int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_lin
 	return err;
 }
 
-int store_fd_stage_apply(struct db *db, long long change_id, int restated)
+/* A staged report whose recomputed totals are its stored ones. */
+#define FD_SAME "t.new_own = t.old_own AND t.new_outsourced = t.old_outsourced"
+
+int store_fd_stage_apply(struct db *db, long long change_id, int frozen)
 {
 	static const char *const sql[] = {
 		"UPDATE report_lines l JOIN fd_lines t ON t.report_id = l.report_id AND t.part = l.part AND t.item = l.item AND t.seq = l.seq"
@@ -400,9 +403,12 @@ int store_fd_stage_apply(struct db *db, long long change_id, int restated)
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
 		if (db_exec_sql(db, sql[i]))
 			return -1;
-	if (restated) {
-		st = db_prepare(db, "UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 1 SET r.restated_own_milli = t.new_own,"
-				" r.restated_outsourced_milli = t.new_outsourced, r.restated_change_id = ?, r.restated_at = NOW()");
+	if (frozen) {
+		/* Recomputed figures equal to the confirmed ones are no 重算值 (and clear one an earlier change left). */
+		st = db_prepare(db, "UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 1"
+				" SET r.restated_own_milli = IF(" FD_SAME ", NULL, t.new_own),"
+				" r.restated_outsourced_milli = IF(" FD_SAME ", NULL, t.new_outsourced),"
+				" r.restated_change_id = IF(" FD_SAME ", NULL, ?), r.restated_at = IF(" FD_SAME ", NULL, NOW())");
 		if (!st)
 			return -1;
 		db_bind_int(st, 0, change_id);
@@ -411,7 +417,8 @@ int store_fd_stage_apply(struct db *db, long long change_id, int restated)
 	}
 	st = db_prepare(db, "INSERT INTO factor_notices (change_id, agency_id, year, old_own_milli, new_own_milli, old_outsourced_milli,"
 			" new_outsourced_milli, restated, created_at)"
-			" SELECT ?, agency_id, year, old_own, new_own, old_outsourced, new_outsourced, frozen, NOW() FROM fd_reports");
+			" SELECT ?, agency_id, year, old_own, new_own, old_outsourced, new_outsourced, frozen, NOW() FROM fd_reports t"
+			" WHERE NOT (t.frozen = 1 AND " FD_SAME ")");
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, change_id);

@@ -246,7 +246,7 @@ static int begin(struct db *db)
 /* One batch of reports after *after, committed with the cursor past it. */
 static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim, struct walk *w)
 {
-	int pos = 0, changed = 0, restated = 0, n;
+	int pos = 0, changed = 0, restated = 0, frozen = 0, n;
 	enum step s;
 	long long t0 = now_us(), t1, t2, t3;
 
@@ -270,10 +270,12 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 		if (stage_report(ctx->db, c, r, w->o))
 			return STEP_DB;
 		changed += !r->frozen;
-		restated += r->frozen;
+		frozen += r->frozen;
+		/* Figures that come to what was confirmed (saved with the new basis already, or a change undone) get no 重算值. */
+		restated += r->frozen && (w->o->own != r->own_milli || w->o->outsourced != r->outsourced_milli);
 	}
 	t2 = now_us();
-	if (store_fd_stage_apply(ctx->db, c->id, restated))
+	if (store_fd_stage_apply(ctx->db, c->id, frozen))
 		return STEP_DB;
 	t3 = now_us();
 	s = batch_end(ctx->db, store_fd_progress(ctx->db, c->id, claim, w->b->rep[n - 1].id, n, changed, restated, w->lease));

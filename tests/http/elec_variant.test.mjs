@@ -265,6 +265,22 @@ test('only confirmed reports moved: 重算值 on the parent\'s review page (cach
     ['4660000', '1'], 'A in place at 產業, its 重算值 gone');
   assert.equal(q1(`SELECT old_value FROM audit_log WHERE agency_id = ${A} AND year = ${Y} AND field = '係數更新' ORDER BY id DESC LIMIT 1`),
     '2025 年電力排碳係數（民生）：自有 4660.000、委外 0.000 kgCO₂e');
+  assert.deepEqual(sql(`SELECT own_total_milli, restated_own_milli FROM reports WHERE agency_id = ${B} AND year = ${Y}`)[0], ['9340000', '9320000']);
+  assert.deepEqual(rollupMismatches(Y), []);
+
+  // Back to 整體, the basis B was confirmed with: its figures come to the confirmed ones, so its 重算值 goes and it gets no notice.
+  const again = await team.get(`/team/elec?year=${Y}`);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(again.text), action: 'propose', year: String(Y), variant: 'overall' })).status, 303);
+  const id3 = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id3}`) === 'done', 30000, 200);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(again.text), action: 'apply', year: String(Y), id: id3 })).status, 303);
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id3}`) === 'done', 60000, 200);
+  await settled();
+  assert.deepEqual(sql(`SELECT agency_id, own_total_milli, IFNULL(restated_own_milli, 'none') FROM reports WHERE agency_id IN (${A}, ${B})
+    AND year = ${Y} ORDER BY agency_id`), [[A, '4670000', 'none'], [B, '9340000', 'none']], 'A in place at 整體; B as confirmed, no 重算值');
+  assert.equal(q1(`SELECT COUNT(*) FROM factor_notices WHERE change_id = ${id3} AND agency_id = ${B}`), '0', 'no notice to B');
+  assert.equal(q1(`SELECT COUNT(*) FROM factor_notices WHERE change_id = ${id3} AND agency_id = ${A}`), '1', 'A told');
+  assert.doesNotMatch((await team.get(`/team?year=${Y}`)).text, /9,340\.000<br><span class="restated">/);
   assert.deepEqual(rollupMismatches(Y), []);
 });
 
