@@ -178,7 +178,7 @@ start_service() {
 			--tmpdir="$VAR/tmp" --socket="$RUN/mysql.sock" --skip-networking --pid-file="$RUN/mariadbd.pid" \
 			--log-error="$LOG/mariadb.log" --character-set-server=utf8mb4 \
 			--collation-server=utf8mb4_unicode_ci --default-time-zone=+08:00 --innodb-buffer-pool-size=256M \
-			--innodb-log-file-size=64M --max-connections=500 --skip-name-resolve --innodb-print-all-deadlocks=ON
+			--innodb-log-file-size=64M --max-connections=500 --skip-name-resolve
 		wait_for MariaDB 600 sql_root -e 'SELECT 1' || return 1
 		secret
 		sql_root <<SQL || fail "cannot create the cityinv database and user"

@@ -346,10 +346,31 @@ static int claim_choice(struct db *db, long long id)
 	return frozen ? 2 : 1;
 }
 
+int store_fd_retry(struct db *db, long long id)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE factor_changes c SET c.status = 'queued', c.error = NULL, c.finished_at = NULL, c.queued_at = NOW()"
+		" WHERE c.id = ? AND c.status = 'failed' AND c.attempts > 0 AND IF(c.county_id IS NULL,"
+		" EXISTS (SELECT 1 FROM factors f WHERE f.fkey = c.fkey AND f.change_id = c.id),"
+		" EXISTS (SELECT 1 FROM inventory_years y WHERE y.county_id = c.county_id AND y.year = c.first_year AND y.elec_variant = c.value))");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, id);
+	if (!db_exec(st))
+		return db_affected(st) == 1;
+	r = db_err_duplicate(db) ? 0 : -1;   /* another change of the same key is open meanwhile */
+	return r;
+}
+
 int store_fd_choice_unfinished(struct db *db, int county, int year)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM factor_changes WHERE county_id = ? AND first_year = ?"
-					" AND status IN ('queued', 'running')");
+	/* Queued or running; or failed after its claim wrote the choice, and not followed by another run since (重新執行 due). */
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM factor_changes c JOIN inventory_years y ON y.county_id = c.county_id"
+					" AND y.year = c.first_year WHERE c.county_id = ? AND c.first_year = ? AND (c.status IN ('queued', 'running')"
+					" OR (c.status = 'failed' AND c.attempts > 0 AND y.elec_variant = c.value AND c.id = (SELECT MAX(m.id)"
+					" FROM factor_changes m WHERE m.county_id = c.county_id AND m.first_year = c.first_year AND m.status IN ('done', 'failed'))))");
 	int r, n = 0;
 
 	if (!st)
@@ -381,7 +402,7 @@ int store_fd_claim_lock(struct db *db, int take)
 int store_fd_claim(struct db *db, long long id, const char *claim, int lease)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT status, status = 'queued' FROM factor_changes WHERE id = ? AND ((status = 'running' AND lease_until < NOW())"
+		"SELECT status, status = 'queued' AND attempts = 0 FROM factor_changes WHERE id = ? AND ((status = 'running' AND lease_until < NOW())"
 		" OR (status = 'queued' AND NOT EXISTS (SELECT 1 FROM factor_changes r WHERE r.status = 'running' AND r.id <> ?))) FOR UPDATE");
 	int r, first;
 

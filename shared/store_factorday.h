@@ -61,8 +61,16 @@ int store_fd_queue(struct db *db, long long id);
 /* draft -> cancelled: 1, 0 not a draft. */
 int store_fd_cancel(struct db *db, long long id);
 /*
+ * failed -> queued again, to go on after its last commit once what failed it
+ * is mended: only a change whose run wrote its factor (or its county's
+ * choice) before it failed, with its "before" kept (the next claim does not
+ * write either again).  1, 0 not such a change or another of its key is open, -1.
+ */
+int store_fd_retry(struct db *db, long long id);
+/*
  * Whether a county's choice of electricity variant for the year is applied
- * and not finished (queued or running): 1, 0, -1.  A plain read, for 年度鎖定
+ * and not finished (queued, running, or failed after writing the choice and
+ * not run again since: store_fd_retry is due): 1, 0, -1.  A plain read, for 年度鎖定
  * after it has locked the year's row: a claim (which locks the change and
  * then the year's row) has either committed before it or finds the year locked.
  */

@@ -111,7 +111,8 @@ static void action_button(struct request *req, int year, long long id, const cha
 }
 
 /* The latest change of this county-year's choice, if it is not a finished one of long ago: its state and preview. */
-static int change_view(struct request *req, int year, const struct store_fd_change *c, const struct variants *v, int frozen)
+static int change_view(struct request *req, int year, const struct store_fd_change *c, const struct variants *v, int frozen,
+		       int written)
 {
 	struct strbuf *o = &req->body;
 
@@ -140,6 +141,11 @@ static int change_view(struct request *req, int year, const struct store_fd_chan
 		if (!strcmp(c->preview_status, "done") && !frozen)
 			action_button(req, year, c->id, "apply", "套用", "");
 		action_button(req, year, c->id, "cancel", "取消這個草稿", "secondary");
+		html(o, "</p>");
+	} else if (!strcmp(c->status, "failed") && written) {
+		/* Failed after its claim wrote the choice: the year is half recomputed until it goes on. */
+		html(o, "<p id=\"retry-note\">這筆變更已寫入本年度的選擇，但重新計算未完成；排除上方錯誤所指的資料後，請重新執行（從中斷處繼續）。</p><p>");
+		action_button(req, year, c->id, "retry", "重新執行", "");
 		html(o, "</p>");
 	}
 	return 0;
@@ -172,7 +178,8 @@ static int elec_page(struct request *req, const struct store_year_state *ys, con
 	html(o, "<p id=\"current\">目前採用：<strong>");
 	variant_name(o, v, ys->elec);
 	html(o, "</strong></p>");
-	if (r == 1 && (is_open(&c) || !strcmp(c.status, "done") || !strcmp(c.status, "failed")) && change_view(req, year, &c, v, ys->locked || ys->published))
+	if (r == 1 && (is_open(&c) || !strcmp(c.status, "done") || !strcmp(c.status, "failed")) && change_view(req, year, &c, v, ys->locked || ys->published,
+								   ys->elec == calc_elec_of(c.value)))
 		return routes_unavailable(req, "team elec");
 	if (!v->differ) {
 		html(o, "<p id=\"no-variants\">本年度的電力排碳係數沒有分類公告，所有機關採用同一個係數，不需選擇。</p>");
@@ -283,9 +290,15 @@ pending:
 	return elec_page(req, &ys, &v, NULL, "未變更：本年度已有一筆尚未完成的變更，請先完成或取消它。", "error");
 }
 
-/* 套用 (apply 1) or 取消 (0) of this county-year's draft. */
-static int act(struct request *req, int apply)
+enum act { ACT_CANCEL, ACT_APPLY, ACT_RETRY };
+
+/* 套用 or 取消 of this county-year's draft, or 重新執行 of its failed change. */
+static int act(struct request *req, enum act what)
 {
+	static const char *const audit_field[] = { "電力排碳係數（取消草稿）", "電力排碳係數（套用）", "電力排碳係數（重新執行）" };
+	static const char *const refused[] = { "只有草稿可以取消。", "只有已預覽的草稿可以套用。",
+		"只有已寫入本年度選擇、重新計算未完成的變更可以重新執行（或本年度已有另一筆尚未完成的變更）。" };
+	int apply = what == ACT_APPLY;
 	struct db *db = &req->app->db;
 	struct store_year_state ys;
 	struct variants v;
@@ -309,8 +322,8 @@ static int act(struct request *req, int apply)
 	}
 	if (db_begin(db))
 		return routes_unavailable(req, "team elec");
-	r = apply ? store_fd_queue(db, c.id) : store_fd_cancel(db, c.id);
-	if (r < 0 || (r == 1 && (audit_add_county(req, year, apply ? "電力排碳係數（套用）" : "電力排碳係數（取消草稿）",
+	r = apply ? store_fd_queue(db, c.id) : what == ACT_RETRY ? store_fd_retry(db, c.id) : store_fd_cancel(db, c.id);
+	if (r < 0 || (r == 1 && (audit_add_county(req, year, audit_field[what],
 						  calc_elec_names[calc_elec_of(c.old_value)], calc_elec_names[calc_elec_of(c.value)]) ||
 				 db_commit(db)))) {
 		db_rollback(db);
@@ -319,17 +332,22 @@ static int act(struct request *req, int apply)
 	if (r == 0) {
 		db_rollback(db);
 		req->status = 409;
-		return elec_page(req, &ys, &v, NULL, apply ? "只有已預覽的草稿可以套用。" : "只有草稿可以取消。", "error");
+		return elec_page(req, &ys, &v, NULL, refused[what], "error");
 	}
 	return redirect(req, arena_printf(&req->arena, "/team/elec?year=%d", year));
 }
 
 int page_team_elec_apply(struct request *req)
 {
-	return act(req, 1);
+	return act(req, ACT_APPLY);
 }
 
 int page_team_elec_cancel(struct request *req)
 {
-	return act(req, 0);
+	return act(req, ACT_CANCEL);
+}
+
+int page_team_elec_retry(struct request *req)
+{
+	return act(req, ACT_RETRY);
 }

@@ -529,7 +529,7 @@ int page_team_year_lock_take(struct request *req)
 	if (ys.locked || r) {
 		v.list = NULL;
 		v.flash = ys.locked ? "本年度已經鎖定（可能剛由他人完成），未重複鎖定；以下是目前的狀態。"
-			: "未鎖定：本年度的電力排碳係數變更已套用、正在重新計算，完成後才能鎖定；請稍候再試。";
+			: "未鎖定：本年度的電力排碳係數變更尚未完成（重新計算中，或失敗待重新執行），完成後才能鎖定。";
 		return refused(req, year, 409, &v);
 	}
 	if (store_year_lock_agencies(db, req->session->county_id, year, 1, list_agency, l))

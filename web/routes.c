@@ -54,6 +54,7 @@ static const struct route routes[PAGE__MAX] = {
 	[PAGE_TEAM_ELEC_PROPOSE] = { "/team/elec", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_elec_propose, &team_elec_in, "propose" },
 	[PAGE_TEAM_ELEC_APPLY] = { "/team/elec", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_elec_apply, &team_elec_in, "apply" },
 	[PAGE_TEAM_ELEC_CANCEL] = { "/team/elec", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_elec_cancel, &team_elec_in, "cancel" },
+	[PAGE_TEAM_ELEC_RETRY] = { "/team/elec", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_elec_retry, &team_elec_in, "retry" },
 	[PAGE_TEAM_YEAR_LOCK] = { "/team/years/lock", GET_HEAD, ROLE_TEAM, 0, page_team_year_lock, &team_year_lock_in },
 	[PAGE_TEAM_YEAR_LOCK_TAKE] = { "/team/years/lock", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_year_lock_take, &team_year_lock_take_in, "lock" },
 	[PAGE_TEAM_YEAR_UNLOCK] = { "/team/years/lock", METHOD_POST, ROLE_TEAM, ROUTE_CSRF, page_team_year_unlock, &team_year_unlock_in, "unlock" },

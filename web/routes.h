@@ -56,6 +56,7 @@ enum page {
 	PAGE_TEAM_ELEC_PROPOSE,
 	PAGE_TEAM_ELEC_APPLY,
 	PAGE_TEAM_ELEC_CANCEL,
+	PAGE_TEAM_ELEC_RETRY,
 	PAGE_TEAM_ACCOUNTS,
 	PAGE_TEAM_UNLOCK,
 	PAGE_TEAM_RESET,
@@ -239,6 +240,7 @@ int page_team_elec(struct request *req);
 int page_team_elec_propose(struct request *req);
 int page_team_elec_apply(struct request *req);
 int page_team_elec_cancel(struct request *req);
+int page_team_elec_retry(struct request *req);
 extern const struct form_decl admin_in, admin_host_in, admin_accounts_in, admin_account_create_in,
 	admin_account_in, admin_factors_in, admin_factor_change_in, admin_factor_one_in, team_elec_in;
 

@@ -361,7 +361,7 @@ test('年度鎖定 waits for a choice being applied: refused while it is queued 
       change('elec_variant_locktest', Y, status);
       const r = await team.post('/team/years/lock', { csrf: csrfOf(page.text), action: 'lock', year: String(Y) });
       assert.equal(r.status, 409, status);
-      assert.match(r.text, /未鎖定：本年度的電力排碳係數變更已套用、正在重新計算，完成後才能鎖定/);
+      assert.match(r.text, /未鎖定：本年度的電力排碳係數變更尚未完成（重新計算中，或失敗待重新執行），完成後才能鎖定/);
       assert.equal(lockOf(), '0', `not locked (${status})`);
       assert.equal(q1("SELECT status FROM factor_changes WHERE fkey = 'elec_variant_locktest'"), status, 'the change left as it was');
       sql("DELETE FROM factor_changes WHERE fkey = 'elec_variant_locktest'");
@@ -369,6 +369,51 @@ test('年度鎖定 waits for a choice being applied: refused while it is queued 
   } finally {
     sql("DELETE FROM factor_changes WHERE fkey LIKE 'elec_variant_locktest%'");
   }
+});
+
+test('a run that fails half-way (a report it cannot compute) goes on once mended: 重新執行 from its last commit, the before kept', async () => {
+  const team = await loginAs('J', 'TEAM');
+  sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
+  const page = await team.get(`/team/elec?year=${Y}`);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(page.text), action: 'propose', year: String(Y), variant: 'residential' })).status, 303);
+  const id = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+  // A's report given more rows than any form saves (as a broken import might): the run cannot compute it.
+  const rid = q1(`SELECT id FROM reports WHERE agency_id = ${A} AND year = ${Y}`);
+  const wasA = elecLine(A);
+  sql(`INSERT INTO report_items (report_id, part, item, seq, refrigerant, quantity_milli)
+       WITH RECURSIVE s (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 150) SELECT ${rid}, 'own', 'refrigerant', 100 + n, 'R134a', 1000 FROM s`);
+  try {
+    assert.equal((await team.post('/team/elec', { csrf: csrfOf(page.text), action: 'apply', year: String(Y), id })).status, 303);
+    await waitFor('the run to fail', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'failed', 60000, 200);
+    assert.match(q1(`SELECT error FROM factor_changes WHERE id = ${id}`), /明細超過/);
+    assert.equal(q1(`SELECT elec_variant FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`), 'residential', 'the choice written at the claim');
+    assert.deepEqual(elecLine(A), wasA, 'the failed batch rolled back');
+    const failed = await team.get(`/team/elec?year=${Y}`);
+    assert.match(failed.text, /id="retry-note"[\s\S]*name="action" value="retry"/);
+    // Half recomputed: the year cannot be locked (signed) until the run goes on.
+    const lockPage = await team.get(`/team/years/lock?year=${Y}`);
+    const lr = await team.post('/team/years/lock', { csrf: csrfOf(lockPage.text), action: 'lock', year: String(Y) });
+    assert.equal(lr.status, 409);
+    assert.match(lr.text, /失敗待重新執行/);
+    assert.equal(q1(`SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`), '0');
+  } finally {
+    sql(`DELETE FROM report_items WHERE report_id = ${rid} AND item = 'refrigerant' AND seq > 100`);
+  }
+  const mended = await team.get(`/team/elec?year=${Y}`);
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(mended.text), action: 'retry', year: String(Y), id })).status, 303);
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
+  await settled();
+  assert.deepEqual(sql(`SELECT old_value, attempts, error IS NULL FROM factor_changes WHERE id = ${id}`)[0], ['industry', '2', '1'],
+    'claimed again, the before kept (not the choice it had itself written)');
+  assert.deepEqual(elecLine(A).slice(0, 2), ['4710000', '0.471'], 'A in place at 民生');
+  assert.equal(q1(`SELECT new_value FROM audit_log WHERE county_id = ${J} AND year = ${Y} AND field = '電力排碳係數（重新執行）' ORDER BY id DESC LIMIT 1`),
+    '民生');
+  // Done: no second retry.
+  const r = await team.post('/team/elec', { csrf: csrfOf(mended.text), action: 'retry', year: String(Y), id });
+  assert.equal(r.status, 409);
+  assert.match(r.text, /只有已寫入本年度選擇、重新計算未完成的變更可以重新執行/);
+  assert.deepEqual(rollupMismatches(Y), []);
 });
 
 test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused, nothing written; the admin cannot apply a county\'s draft', async () => {
@@ -387,7 +432,8 @@ test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused
 
   // The county's draft on the admin's console: shown, but the admin can neither apply nor cancel it.
   const page = await team.get(`/team/elec?year=${Y}`);
-  assert.equal((await team.post('/team/elec', { csrf: csrfOf(page.text), action: 'propose', year: String(Y), variant: 'residential' })).status, 303);
+  const other = q1(`SELECT elec_variant FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`) === 'residential' ? 'industry' : 'residential';
+  assert.equal((await team.post('/team/elec', { csrf: csrfOf(page.text), action: 'propose', year: String(Y), variant: other })).status, 303);
   const id = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
   try {
     await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
