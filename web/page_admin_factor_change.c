@@ -272,8 +272,13 @@ static int change_page(struct request *req, long long id, const char *flash, con
 	html(o, "</dl>");
 	if (factor_change_effects(req, &c))
 		return routes_unavailable(req, "factor change");
-	if (c.county_id && !strcmp(c.status, "draft"))
-		html(o, "<p>這是縣市團隊對該年度電力排碳係數的選擇：由該縣市團隊套用或取消。</p>");
+	if (c.county_id && (!strcmp(c.status, "draft") || !strcmp(c.status, "failed")))
+		html(o, "<p>這是縣市團隊對該年度電力排碳係數的選擇：由該縣市團隊套用、取消或重新執行。</p>");
+	else if (!strcmp(c.status, "failed")) {
+		html(o, "<p id=\"retry-note\">重新計算未完成。若係數已寫入（此後的存檔都已採用新係數），排除上方錯誤所指的資料後，請重新執行（從中斷處繼續）。</p><p>");
+		action_button(req, c.id, "retry", "重新執行", "");
+		html(o, "</p>");
+	}
 	else if (!strcmp(c.status, "draft")) {
 		html(o, "<p>");
 		if (!strcmp(c.preview_status, "done"))
@@ -294,9 +299,14 @@ int page_admin_factor_change(struct request *req)
 	return change_page(req, req->in[ONE_ID].i, NULL, NULL);
 }
 
-/* 套用 (apply 1) or 取消 (0) of a draft. */
-static int act(struct request *req, int apply)
+enum act { ACT_CANCEL, ACT_APPLY, ACT_RETRY };
+
+/* 套用 or 取消 of a draft, or 重新執行 of a change whose run failed. */
+static int act(struct request *req, enum act what)
 {
+	static const char *const audit_what[] = { "取消係數變更", "套用係數變更", "重新執行係數變更" };
+	static const char *const refused[] = { "只有草稿可以取消。", "只有已預覽的草稿可以套用。",
+		"只有寫入係數後才失敗的變更可以重新執行（在寫入係數之前失敗的，或同一係數已有另一筆尚未完成的變更，請重新建立變更）。" };
 	struct db *db = &req->app->db;
 	long long id = req->in[ONE_ID].i;
 	struct store_fd_change c;
@@ -313,10 +323,10 @@ static int act(struct request *req, int apply)
 	if (r == 1 && c.county_id) {
 		db_rollback(db);
 		req->status = 409;
-		return change_page(req, id, "這是縣市團隊的選擇，只能由該縣市團隊套用或取消。", "error");
+		return change_page(req, id, "這是縣市團隊的選擇，只能由該縣市團隊套用、取消或重新執行。", "error");
 	}
-	r = r < 0 ? -1 : apply ? store_fd_queue(db, id) : store_fd_cancel(db, id);
-	if (r < 0 || (r == 1 && (store_console_audit(db, req->session->account_id, 0, 0, apply ? "套用係數變更" : "取消係數變更",
+	r = r < 0 ? -1 : what == ACT_APPLY ? store_fd_queue(db, id) : what == ACT_RETRY ? store_fd_retry(db, id) : store_fd_cancel(db, id);
+	if (r < 0 || (r == 1 && (store_console_audit(db, req->session->account_id, 0, 0, audit_what[what],
 						       arena_printf(&req->arena, "#%lld", id), req->remote_addr) || db_commit(db)))) {
 		db_rollback(db);
 		return routes_unavailable(req, "factor change");
@@ -324,17 +334,22 @@ static int act(struct request *req, int apply)
 	if (r == 0) {
 		db_rollback(db);
 		req->status = 409;
-		return change_page(req, id, apply ? "只有已預覽的草稿可以套用。" : "只有草稿可以取消。", "error");
+		return change_page(req, id, refused[what], "error");
 	}
 	return redirect(req, arena_printf(&req->arena, "/admin/factors/change?id=%lld", id));
 }
 
 int page_admin_factor_apply(struct request *req)
 {
-	return act(req, 1);
+	return act(req, ACT_APPLY);
 }
 
 int page_admin_factor_cancel(struct request *req)
 {
-	return act(req, 0);
+	return act(req, ACT_CANCEL);
+}
+
+int page_admin_factor_retry(struct request *req)
+{
+	return act(req, ACT_RETRY);
 }

@@ -117,6 +117,8 @@ static const struct route routes[PAGE__MAX] = {
 				      &admin_factor_one_in, "apply" },
 	[PAGE_ADMIN_FACTOR_CANCEL] = { "/admin/factors/change", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_factor_cancel,
 				       &admin_factor_one_in, "cancel" },
+	[PAGE_ADMIN_FACTOR_RETRY] = { "/admin/factors/change", METHOD_POST, ROLE_ADMIN, ROUTE_CSRF, page_admin_factor_retry,
+				      &admin_factor_one_in, "retry" },
 };
 
 int routes_unavailable(struct request *req, const char *what)

@@ -100,6 +100,7 @@ enum page {
 	PAGE_ADMIN_FACTOR_CHANGE,
 	PAGE_ADMIN_FACTOR_APPLY,
 	PAGE_ADMIN_FACTOR_CANCEL,
+	PAGE_ADMIN_FACTOR_RETRY,
 	PAGE__MAX
 };
 
@@ -236,6 +237,7 @@ int page_admin_factor_propose(struct request *req);
 int page_admin_factor_change(struct request *req);
 int page_admin_factor_apply(struct request *req);
 int page_admin_factor_cancel(struct request *req);
+int page_admin_factor_retry(struct request *req);
 int page_team_elec(struct request *req);
 int page_team_elec_propose(struct request *req);
 int page_team_elec_apply(struct request *req);

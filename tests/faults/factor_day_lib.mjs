@@ -1,5 +1,7 @@
-// factor_day_lib.mjs: what the two factor-day fault tests share (factor_day_kill: the exporter
-// SIGKILLed half-way; factor_day_hang: MariaDB SIGSTOPped half-way).  N 一級 agencies of one
+// factor_day_lib.mjs: what the factor-day fault tests share (factor_day_kill: the exporter
+// SIGKILLed half-way; factor_day_hang: MariaDB SIGSTOPped half-way; factor_day_takeover: the
+// exporter SIGSTOPped, a second one taking over; factor_day_retry: a run failed half-way, mended
+// and resumed).  N 一級 agencies of one
 // county, each a 2025 report of 1,000 kWh at the 暫用 0.474; the official 0.467 proposed and
 // applied through the console; the moment a batch has committed; what must hold once the run
 // is over: every report recomputed exactly once (one audit line, one notice), rollups exact.
@@ -46,8 +48,8 @@ export function factorDayCounty(letter, prefix) {
   return { X, mine };
 }
 
-// The official value proposed, previewed (N agency-years of county X) and applied: the change's id.
-export async function applyOfficial(X) {
+// The official value proposed, previewed (N agency-years of county X), beforeApply() run, and applied: the change's id.
+export async function applyOfficial(X, beforeApply = () => {}) {
   await drained();
   const admin = await loginAs('', 'admin');
   const page = await admin.get('/admin/factors');
@@ -57,6 +59,7 @@ export async function applyOfficial(X) {
   const id = made.headers.get('location').match(/id=(\d+)$/)[1];
   await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 120000, 200);
   assert.equal(q1(`SELECT agency_years FROM factor_change_effects WHERE change_id = ${id} AND county_id = ${X}`), String(N));
+  beforeApply();
   const cp = await admin.get(`/admin/factors/change?id=${id}`);
   assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(cp.text), action: 'apply', id })).status, 303);
   return id;
@@ -76,10 +79,10 @@ export async function atFirstCommit(id, act) {
   return null;
 }
 
-// Once the run is over: claimed twice, every report of the county's N once at 0.467, rollups exact.
-export async function checkOnce(id, X, mine, attemptsWhy) {
+// Once the run is over: claimed `attempts` times (twice), every report of the county's N once at 0.467, rollups exact.
+export async function checkOnce(id, X, mine, attemptsWhy, attempts = '2') {
   await waitFor('the run to finish', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 120000, 200);
-  assert.equal(q1(`SELECT attempts FROM factor_changes WHERE id = ${id}`), '2', attemptsWhy);
+  assert.equal(q1(`SELECT attempts FROM factor_changes WHERE id = ${id}`), attempts, attemptsWhy);
   assert.equal(q1(`SELECT COUNT(*) FROM reports WHERE agency_id IN (${mine}) AND year = ${Y} AND own_total_milli = 467000`), String(N));
   assert.equal(q1(`SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.agency_id IN (${mine})
     AND l.kg_milli = 467000 AND l.factor_text = '0.467'`), String(N));
