@@ -439,12 +439,12 @@ test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused
     await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
     const cp = await admin.get(`/admin/factors/change?id=${id}`);
     assert.equal(cp.status, 200);
-    assert.match(cp.text, /由該縣市團隊套用或取消/);
-    assert.doesNotMatch(cp.text, /name="action" value="(apply|cancel)"/, 'no 套用 or 取消 for the admin');
-    for (const action of ['apply', 'cancel']) {
+    assert.match(cp.text, /由該縣市團隊套用、取消或重新執行/);
+    assert.doesNotMatch(cp.text, /name="action" value="(apply|cancel|retry)"/, 'no 套用, 取消 or 重新執行 for the admin');
+    for (const action of ['apply', 'cancel', 'retry']) {
       const r = await admin.post('/admin/factors/change', { csrf: csrfOf(cp.text), action, id });
       assert.equal(r.status, 409, action);
-      assert.match(r.text, /只能由該縣市團隊套用或取消/);
+      assert.match(r.text, /只能由該縣市團隊套用、取消或重新執行/);
       assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${id}`), 'draft', `${action}: still the team's draft`);
     }
   } finally {
