@@ -140,7 +140,9 @@ int db_connect(struct db *db)
 	int n = snprintf(init, sizeof(init), "SET time_zone = '+08:00', sql_mode = "
 			 "'STRICT_ALL_TABLES,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
 	if (db->lock_wait > 0)
-		snprintf(init + n, sizeof(init) - (size_t)n, ", innodb_lock_wait_timeout = %d", db->lock_wait);
+		n += snprintf(init + n, sizeof(init) - (size_t)n, ", innodb_lock_wait_timeout = %d", db->lock_wait);
+	if (db->idle_tx > 0 && n < (int)sizeof(init))
+		snprintf(init + n, sizeof(init) - (size_t)n, ", idle_transaction_timeout = %d", db->idle_tx);
 	mysql_options(m, MYSQL_INIT_COMMAND, init);
 	t0 = now_ms();
 	if (!mysql_real_connect(m, cfg->db_host[0] ? cfg->db_host : NULL, cfg->db_user,

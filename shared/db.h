@@ -46,6 +46,7 @@ struct db {
 	int tx_lost;               /* a transaction went with its connection: nothing runs until db_rollback */
 	int timeout;               /* read/write timeout, seconds (db_init: cfg->db_timeout) */
 	int lock_wait;             /* innodb_lock_wait_timeout of the session, seconds; 0: server's */
+	int idle_tx;               /* idle_transaction_timeout of the session, seconds; 0: server's (none) */
 	long long paused_until;    /* now_ms() before which calls fail without trying */
 	long long op_start;        /* now_ms() when the call in hand began */
 	unsigned err;              /* server error number of the last failure */

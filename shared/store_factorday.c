@@ -346,44 +346,58 @@ static int claim_choice(struct db *db, long long id)
 	return frozen ? 2 : 1;
 }
 
+/*
+ * A failed change whose 重新執行 is due: its run wrote its factor (factors'
+ * row still its own) or its county's choice (the year's choice still its
+ * value, and no change of that county-year ran after it).
+ */
+#define FD_FACTOR_DUE(c) c ".status = 'failed' AND " c ".attempts > 0" \
+	" AND EXISTS (SELECT 1 FROM factors f WHERE f.fkey = " c ".fkey AND f.change_id = " c ".id)"
+#define FD_CHOICE_DUE(c) c ".status = 'failed' AND " c ".attempts > 0 AND y.elec_variant = " c ".value" \
+	" AND " c ".id = (SELECT MAX(m.id) FROM factor_changes m WHERE m.county_id = " c ".county_id" \
+	" AND m.first_year = " c ".first_year AND m.status IN ('done', 'failed'))"
+
 int store_fd_retry(struct db *db, long long id)
 {
+	/* A county's choice also not in a year locked or published since (its claim's check is not made again). */
 	struct db_stmt *st = db_prepare(db,
 		"UPDATE factor_changes c SET c.status = 'queued', c.error = NULL, c.finished_at = NULL, c.queued_at = NOW()"
-		" WHERE c.id = ? AND c.status = 'failed' AND c.attempts > 0 AND IF(c.county_id IS NULL,"
-		" EXISTS (SELECT 1 FROM factors f WHERE f.fkey = c.fkey AND f.change_id = c.id),"
-		" EXISTS (SELECT 1 FROM inventory_years y WHERE y.county_id = c.county_id AND y.year = c.first_year AND y.elec_variant = c.value))");
-	int r;
+		" WHERE c.id = ? AND IF(c.county_id IS NULL, " FD_FACTOR_DUE("c") ","
+		" EXISTS (SELECT 1 FROM inventory_years y WHERE y.county_id = c.county_id AND y.year = c.first_year"
+		" AND y.lock_id IS NULL AND y.published_at IS NULL AND " FD_CHOICE_DUE("c") "))");
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, id);
 	if (!db_exec(st))
 		return db_affected(st) == 1;
-	r = db_err_duplicate(db) ? 0 : -1;   /* another change of the same key is open meanwhile */
-	return r;
+	return db_err_duplicate(db) ? 0 : -1;   /* another change of the same key is open meanwhile */
 }
 
-int store_fd_choice_unfinished(struct db *db, int county, int year)
+int store_fd_unfinished(struct db *db, int county, int year, int factors)
 {
-	/* Queued or running; or failed after its claim wrote the choice, and not followed by another run since (重新執行 due). */
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM factor_changes c JOIN inventory_years y ON y.county_id = c.county_id"
-					" AND y.year = c.first_year WHERE c.county_id = ? AND c.first_year = ? AND (c.status IN ('queued', 'running')"
-					" OR (c.status = 'failed' AND c.attempts > 0 AND y.elec_variant = c.value AND c.id = (SELECT MAX(m.id)"
-					" FROM factor_changes m WHERE m.county_id = c.county_id AND m.first_year = c.first_year AND m.status IN ('done', 'failed'))))");
-	int r, n = 0;
+	struct db_stmt *st = db_prepare(db,
+		"SELECT (SELECT COUNT(*) FROM factor_changes c JOIN inventory_years y ON y.county_id = c.county_id AND y.year = c.first_year"
+		" WHERE c.county_id = ? AND c.first_year = ? AND (c.status IN ('queued', 'running') OR " FD_CHOICE_DUE("c") ")),"
+		" (SELECT COUNT(*) FROM factor_changes g WHERE ? AND g.county_id IS NULL AND g.first_year <= ?"
+		" AND (g.status IN ('queued', 'running') OR " FD_FACTOR_DUE("g") "))");
+	int r, choice = 0, factor = 0;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county);
 	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, factors);
+	db_bind_int(st, 3, year);
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
-	if (r == 1)
-		n = (int)db_col_int(st, 0);
+	if (r == 1) {
+		choice = db_col_int(st, 0) > 0;
+		factor = db_col_int(st, 1) > 0;
+	}
 	db_reset(st);
-	return r == 1 ? n > 0 : -1;
+	return r != 1 ? -1 : choice ? 1 : factor ? 2 : 0;
 }
 
 int store_fd_claim_lock(struct db *db, int take)

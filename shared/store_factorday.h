@@ -68,13 +68,15 @@ int store_fd_cancel(struct db *db, long long id);
  */
 int store_fd_retry(struct db *db, long long id);
 /*
- * Whether a county's choice of electricity variant for the year is applied
- * and not finished (queued, running, or failed after writing the choice and
- * not run again since: store_fd_retry is due): 1, 0, -1.  A plain read, for 年度鎖定
- * after it has locked the year's row: a claim (which locks the change and
- * then the year's row) has either committed before it or finds the year locked.
+ * Whether the county-year's figures wait for a change to finish: 1 its
+ * county's choice of electricity variant is queued, running, or failed
+ * after writing the choice (store_fd_retry due); with `factors`, 2 a
+ * platform factor change of that year or before is queued, running or
+ * due; 0 neither; -1.  A plain read, for 年度鎖定 after it has locked the
+ * year's row: a claim (which locks the change and then the year's row) has
+ * either committed before it or finds the year locked.
  */
-int store_fd_choice_unfinished(struct db *db, int county, int year);
+int store_fd_unfinished(struct db *db, int county, int year, int factors);
 
 /*
  * What a worker should do next: *what 1 preview change *id, 2 run it
@@ -156,8 +158,8 @@ int store_fd_stage_line(struct db *db, long long report_id, const struct calc_li
 int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_line *l, int gas, long long kg_milli);
 /*
  * Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值 (frozen: how
- * many frozen reports are staged; one whose totals come to its stored ones gets none, and no
- * notice), notices, audit, outbox.  0 / -1.
+ * many frozen reports are staged; one whose totals come to its stored ones gets none, no
+ * notice and no audit line), notices, audit, outbox.  0 / -1.
  */
 int store_fd_stage_apply(struct db *db, long long change_id, int frozen);
 

@@ -72,7 +72,7 @@ int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long af
 		db_reset(st);
 		if (!hi)
 			return 0;
-		/* One county's run locks its county's reports only (READ COMMITTED: a row that does not match is not kept locked). */
+		/* One county's run keeps its county's reports only locked (READ COMMITTED: a row that does not match is let go once read). */
 		st = db_prepare(db, "SELECT id FROM reports WHERE id > ? AND id <= ? AND year BETWEEN ? AND ?"
 				" AND (? = 0 OR agency_id IN (SELECT id FROM agencies WHERE county_id = ?)) FOR UPDATE");
 		if (!st)
@@ -384,7 +384,7 @@ int store_fd_stage_apply(struct db *db, long long change_id, int frozen)
 		" r.restated_own_milli = NULL, r.restated_outsourced_milli = NULL, r.restated_change_id = NULL, r.restated_at = NULL",
 		"INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
 		" SELECT NOW(3), NULL, agency_id, year, IF(frozen, '係數更新（重算值）', '係數更新'), old_text, new_text, 'factor-day'"
-		" FROM fd_reports ORDER BY report_id",
+		" FROM fd_reports t WHERE NOT (t.frozen = 1 AND " FD_SAME ") ORDER BY report_id",
 		/*
 		 * The rollups: one full recompute of each county-year the batch
 		 * changed (the path kept for repairs: a batch changes hundreds of

@@ -242,6 +242,12 @@ int page_team_elec_propose(struct request *req)
 		return routes_unavailable(req, "team elec");
 	if (r == 1 && is_open(&c))
 		goto pending;
+	/* A failed run that wrote the choice is finished (重新執行) before another change. */
+	r = store_fd_unfinished(db, req->session->county_id, year, 0);
+	if (r < 0)
+		return routes_unavailable(req, "team elec");
+	if (r)
+		goto pending;
 	if (!req->in[ELEC_VARIANT].set) {
 		form_error(&f, "variant", "請選擇要採用的電力排碳係數。");
 		req->status = 400;

@@ -522,14 +522,15 @@ int page_team_year_lock_take(struct request *req)
 		db_rollback(db);
 		return not_found(req);
 	}
-	/* A signed year keeps one choice of electricity factor: one being applied finishes first. */
-	r = ys.locked ? 0 : store_fd_choice_unfinished(db, req->session->county_id, year);
+	/* A signed year's figures have one basis: a change being applied finishes first. */
+	r = ys.locked ? 0 : store_fd_unfinished(db, req->session->county_id, year, 1);
 	if (r < 0)
 		goto fail;
 	if (ys.locked || r) {
 		v.list = NULL;
 		v.flash = ys.locked ? "本年度已經鎖定（可能剛由他人完成），未重複鎖定；以下是目前的狀態。"
-			: "未鎖定：本年度的電力排碳係數變更尚未完成（重新計算中，或失敗待重新執行），完成後才能鎖定。";
+			: r == 1 ? "未鎖定：本年度的電力排碳係數變更尚未完成（重新計算中，或失敗待重新執行），完成後才能鎖定。"
+			: "未鎖定：平台的係數變更尚未完成（重新計算中，或失敗待重新執行），完成後才能鎖定。";
 		return refused(req, year, 409, &v);
 	}
 	if (store_year_lock_agencies(db, req->session->county_id, year, 1, list_agency, l))

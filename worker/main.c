@@ -298,6 +298,14 @@ int main(int argc, char **argv)
 
 	db_init(&db, &cfg);
 	db.timeout = cfg.worker_db_timeout;   /* rollups and exports may run long statements */
+	/*
+	 * A worker that stops between the statements of a transaction (SIGSTOP, a
+	 * stalled host) would keep its row locks for as long as its connection
+	 * lives, and no other worker could take its claimed work over when its
+	 * lease runs out: the server rolls such a transaction back and closes the
+	 * connection once it has been idle as long as a statement may run.
+	 */
+	db.idle_tx = cfg.worker_db_timeout;
 	queue_init(&q, &cfg);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;

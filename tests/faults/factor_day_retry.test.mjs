@@ -27,6 +27,19 @@ test('a run failed half-way by a report it cannot compute goes on from its last 
     assert.equal(q1(`SELECT COUNT(*) FROM reports WHERE agency_id IN (${mine}) AND year = ${Y} AND own_total_milli = 467000`),
       q1(`SELECT COUNT(*) FROM reports WHERE agency_id IN (${mine}) AND year = ${Y} AND id <= ${cursor}`), 'exactly the committed batches');
 
+    // Half recomputed: no county can lock (sign) 2025 until the run goes on.
+    const team = await loginAs('Z', 'TEAM');
+    const lockPage = await team.get(`/team/years/lock?year=${Y}`);
+    const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
+    try {
+      const lr = await team.post('/team/years/lock', { csrf: csrfOf(lockPage.text), action: 'lock', year: String(Y) });
+      assert.equal(lr.status, 409);
+      assert.match(lr.text, /未鎖定：平台的係數變更尚未完成（重新計算中，或失敗待重新執行）/);
+      assert.equal(q1(`SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`), '0');
+    } finally {
+      sql(`UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${Z} AND year = ${Y}`);   // had a lock got through
+    }
+
     const admin = await loginAs('', 'admin');
     const page = await admin.get(`/admin/factors/change?id=${id}`);
     assert.match(page.text, /id="retry-note"[\s\S]*name="action" value="retry"/);

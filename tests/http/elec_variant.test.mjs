@@ -269,6 +269,8 @@ test('only confirmed reports moved: 重算值 on the parent\'s review page (cach
   assert.deepEqual(rollupMismatches(Y), []);
 
   // Back to 整體, the basis B was confirmed with: its figures come to the confirmed ones, so its 重算值 goes and it gets no notice.
+  const trailB = () => q1(`SELECT COUNT(*) FROM audit_log WHERE agency_id = ${B} AND year = ${Y} AND field LIKE '係數更新%'`);
+  const trailBefore = trailB();
   const again = await team.get(`/team/elec?year=${Y}`);
   assert.equal((await team.post('/team/elec', { csrf: csrfOf(again.text), action: 'propose', year: String(Y), variant: 'overall' })).status, 303);
   const id3 = q1(`SELECT id FROM factor_changes WHERE county_id = ${J} AND status = 'draft'`);
@@ -279,6 +281,7 @@ test('only confirmed reports moved: 重算值 on the parent\'s review page (cach
   assert.deepEqual(sql(`SELECT agency_id, own_total_milli, IFNULL(restated_own_milli, 'none') FROM reports WHERE agency_id IN (${A}, ${B})
     AND year = ${Y} ORDER BY agency_id`), [[A, '4670000', 'none'], [B, '9340000', 'none']], 'A in place at 整體; B as confirmed, no 重算值');
   assert.equal(q1(`SELECT COUNT(*) FROM factor_notices WHERE change_id = ${id3} AND agency_id = ${B}`), '0', 'no notice to B');
+  assert.equal(trailB(), trailBefore, 'no audit line for B: its figures did not move');
   assert.equal(q1(`SELECT COUNT(*) FROM factor_notices WHERE change_id = ${id3} AND agency_id = ${A}`), '1', 'A told');
   assert.doesNotMatch((await team.get(`/team?year=${Y}`)).text, /9,340\.000<br><span class="restated">/);
   assert.deepEqual(rollupMismatches(Y), []);
@@ -367,11 +370,12 @@ test('年度鎖定 waits for a choice being applied: refused while it is queued 
       sql("DELETE FROM factor_changes WHERE fkey = 'elec_variant_locktest'");
     }
   } finally {
-    sql("DELETE FROM factor_changes WHERE fkey LIKE 'elec_variant_locktest%'");
+    sql(`DELETE FROM factor_changes WHERE fkey LIKE 'elec_variant_locktest%';
+         UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${J} AND year = ${Y}`);   // had a lock got through
   }
 });
 
-test('a run that fails half-way (a report it cannot compute) goes on once mended: 重新執行 from its last commit, the before kept', async () => {
+test('a run that fails (a report it cannot compute) goes on once mended: 重新執行, the before kept; no other change or lock meanwhile', async () => {
   const team = await loginAs('J', 'TEAM');
   sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
   const page = await team.get(`/team/elec?year=${Y}`);
@@ -397,6 +401,10 @@ test('a run that fails half-way (a report it cannot compute) goes on once mended
     assert.equal(lr.status, 409);
     assert.match(lr.text, /失敗待重新執行/);
     assert.equal(q1(`SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`), '0');
+    // Nor another change before this one is finished.
+    const other = await team.post('/team/elec', { csrf: csrfOf(failed.text), action: 'propose', year: String(Y), variant: 'overall' });
+    assert.equal(other.status, 409);
+    assert.match(other.text, /已有一筆尚未完成的變更/);
   } finally {
     sql(`DELETE FROM report_items WHERE report_id = ${rid} AND item = 'refrigerant' AND seq > 100`);
   }
