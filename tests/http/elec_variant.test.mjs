@@ -237,7 +237,8 @@ test('only confirmed reports moved: 重算值 on the parent\'s review page (cach
     assert.equal(q1(`SELECT changed_reports FROM factor_changes WHERE id = ${id}`), '0', 'nothing changed in place');
   for (let i = 0; i < 12; i++) {
     const shown = await hall.get(`/review?year=${Y}`);
-    assert.match(shown.text, new RegExp(`data-agency="${A}"[\\s\\S]*?重算值：本機關 4,660\\.000 → 4,710\\.000`), 'on every process at once');
+    assert.match(shown.text, new RegExp(`data-agency="${A}"[\\s\\S]*?重算值：本機關 4,660\\.000 → 4,710\\.000 kgCO₂e（係數更新後；已確認的數字不變，經申請更正、重新開放後`),
+      'on every process at once, with how it is adopted');
     assert.match(shown.text, new RegExp(`data-agency="${B}"[\\s\\S]*?重算值：本機關 9,340\\.000 → 9,420\\.000`));
   }
   const overview = await team.get(`/team?year=${Y}`);

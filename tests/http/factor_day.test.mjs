@@ -151,7 +151,8 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   const pa = (await a.get(`/report/edit?year=${Y}`)).text;
   assert.match(pa, /id="factor-notices"[\s\S]*elec_grid_2025_public_average<\/code> 由 0\.474 改為 0\.467：自有 4,740\.000 → 4,670\.000[\s\S]*已依新係數重新計算/);
   const pb = (await b.get(`/report/edit?year=${Y}`)).text;
-  assert.match(pb, /id="factor-notices"[\s\S]*自有 9,480\.000 → 9,340\.000[\s\S]*<strong>重算值<\/strong>/);
+  assert.match(pb, /id="factor-notices"[\s\S]*自有 9,480\.000 → 9,340\.000[\s\S]*<strong>重算值<\/strong>：已確認或已鎖定的數值不覆寫；如需採用新數字，請「申請更正」/,
+    'the notice says how the new figures are adopted (a confirmed report cannot simply be saved)');
   assert.doesNotMatch((await a.get('/report/edit?year=2024')).text, /id="factor-notices"/, 'not another year');
 });
 
