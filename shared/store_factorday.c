@@ -328,22 +328,17 @@ static int claim_choice(struct db *db, long long id)
 		return -1;
 	if (r == 0)
 		return 1;   /* a factor, not a county's choice */
+	if (frozen)
+		return one_row(db_prepare(db, "UPDATE factor_changes SET status = 'failed', finished_at = NOW(), claim = NULL,"
+					  " lease_until = NULL, error = '本年度已鎖定或已公開：電力排碳係數未變更（須先解除年度鎖定）。'"
+					  " WHERE id = ?"), id, 0) < 0 ? -1 : 2;
 	/* Two statements: a multi-table UPDATE does not promise the order of its assignments. */
-	for (int i = 0; i < (frozen ? 1 : 2); i++) {
-		st = db_prepare(db, frozen
-			? "UPDATE factor_changes SET status = 'failed', finished_at = NOW(), claim = NULL, lease_until = NULL,"
-			  " error = '本年度已鎖定或已公開：電力排碳係數未變更（須先解除年度鎖定）。' WHERE id = ?"
-			: i == 0 ? "UPDATE factor_changes c JOIN inventory_years y ON y.county_id = c.county_id AND y.year = c.first_year"
-				   " SET c.old_value = y.elec_variant WHERE c.id = ?"
-			: "UPDATE inventory_years y JOIN factor_changes c ON c.county_id = y.county_id AND c.first_year = y.year"
-			  " SET y.elec_variant = c.value WHERE c.id = ?");
-		if (!st)
-			return -1;
-		db_bind_int(st, 0, id);
-		if (db_exec(st))
-			return -1;
-	}
-	return frozen ? 2 : 1;
+	if (one_row(db_prepare(db, "UPDATE factor_changes c JOIN inventory_years y ON y.county_id = c.county_id AND y.year = c.first_year"
+			       " SET c.old_value = y.elec_variant WHERE c.id = ?"), id, 0) < 0 ||
+	    one_row(db_prepare(db, "UPDATE inventory_years y JOIN factor_changes c ON c.county_id = y.county_id AND c.first_year = y.year"
+			       " SET y.elec_variant = c.value WHERE c.id = ?"), id, 0) < 0)
+		return -1;
+	return 1;
 }
 
 /*
