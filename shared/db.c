@@ -82,6 +82,16 @@ int db_fail(struct db *db, unsigned err, const char *msg)
 	return db_drop_if_dead(db);
 }
 
+int db_library_init(void)
+{
+	return mysql_library_init(0, NULL, NULL) ? -1 : 0;
+}
+
+void db_thread_end(void)
+{
+	mysql_thread_end();
+}
+
 int db_init(struct db *db, const struct config *cfg)
 {
 	memset(db, 0, sizeof(*db));

@@ -55,6 +55,13 @@ struct db {
 
 #define DB_PAUSE_MS 2000
 
+/*
+ * The client library's global state: set up by a process that will connect
+ * from more than one thread, before any starts (the worker's export reader,
+ * export_prefetch.c); db_thread_end() frees a thread's own state at its end.
+ */
+int db_library_init(void);
+void db_thread_end(void);
 /* Sets the timeouts of the web (cfg->db_timeout); the worker sets db->timeout after it. */
 int db_init(struct db *db, const struct config *cfg);
 /* Is the server known to hang just now (calls fail without trying)? */

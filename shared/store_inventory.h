@@ -3,6 +3,7 @@
 #ifndef CITYINV_STORE_INVENTORY_H
 #define CITYINV_STORE_INVENTORY_H
 
+#include "arena.h"
 #include "db.h"
 #include "report_status.h"
 
@@ -136,19 +137,30 @@ struct store_inventory_line {
 	int iso;                   /* 類別 1..6, 0 未分類 */
 	int a1, a2, a3;            /* 1..3, 0 not set */
 	int ad_lower, ad_upper;    /* the activity data's interval, thousandths of a percent; -1 none */
+	int seq;                   /* report_lines.seq: the line's place among its item's */
 	struct {
 		int present;                  /* a report_line_gases row */
 		long long milli;
 		int ef_lower, ef_upper;       /* the factor's interval; -1 未評估 */
 	} gas[STORE_INVENTORY_GASES];     /* in the order of calc_gas_keys */
 };
+/* A chunk of lines in memory: their strings live in `text` until the next read. */
+struct store_inventory_lines {
+	struct store_inventory_line *v;
+	size_t n, cap;
+	long long last;            /* the chunk's highest agency id, the next read's `after`; 0: no agency left */
+	struct arena text;
+};
+void store_inventory_lines_init(struct store_inventory_lines *ls);
+void store_inventory_lines_release(struct store_inventory_lines *ls);
 /*
  * The lines of the next `limit` active agencies of the county whose id is
- * above `after` (keyset), by agency id: one row per line, one for an
- * agency without lines.
+ * above `after` (keyset) into *ls, emptied first: one row per line, one
+ * for an agency without lines, by agency id, then 委外 before 本身, by
+ * item and seq (store_inventory_lines.c).  Three statements: inside a
+ * transaction (REPEATABLE READ) they read one snapshot.  0 or -1.
  */
-int store_inventory_each_line(struct db *db, int county, int year, long long after, int limit,
-			      int (*each)(void *ctx, const struct store_inventory_line *row), void *ctx);
+int store_inventory_read_lines(struct db *db, int county, int year, long long after, int limit, struct store_inventory_lines *ls);
 
 /* An agency's (or subtree's) grade and uncertainty as the quality job last wrote them (quality_rollups). */
 struct store_inventory_quality {

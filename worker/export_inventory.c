@@ -9,6 +9,7 @@
 #include "inventory_data.h"
 #include "export.h"
 #include "export_inventory.h"
+#include "export_prefetch.h"
 #include "jobs.h"
 #include "nonagency.h"
 #include "quality.h"
@@ -24,8 +25,9 @@
  * 盤查清冊 page, from inventory_load(), and the stored lines), so the
  * workbook and the page cannot disagree.  Text is written as strings, never
  * as formulas, so a name such as "=HYPERLINK(...)" stays text.  The detail
- * sheet reads agencies CHUNK at a time by id (keyset), so memory stays
- * bounded for a county of thousands of agencies; constant-memory mode
+ * and filing sheets read agencies CHUNK at a time by id (keyset), on a
+ * thread of their own ahead of the writing (export_prefetch.h), so memory
+ * stays bounded for a county of thousands of agencies; constant-memory mode
  * writes each row to disk as it goes.
  */
 
@@ -299,9 +301,13 @@ static int line_row(void *ctx, const struct store_inventory_line *l)
 	return 0;
 }
 
-/* Every agency and every line of its report, CHUNK agencies at a time. */
-static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f,
-			int n_agencies)
+/*
+ * Every agency and every line of its report, as the reader thread hands
+ * them over (CHUNK agencies a chunk); the progress counts the agencies
+ * once the summary's reader (`load`, into *inv) knows how many there are.
+ */
+static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f,
+			struct xpf_inventory *load, const struct inventory *inv)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關代碼", "登錄狀況", "部分", "項目",
 		"數量", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)", VERSION_HEAD,
@@ -320,16 +326,20 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, in
 	worksheet_set_column(ws, 12, 12, 18, NULL);
 	worksheet_set_column(ws, 13, 13, 24, NULL);
 	for (;;) {
-		long long after = s.last;
+		struct xpf_chunk *c = xpf_next(pf);
+		size_t n = c->n;
+		int failed = c->failed;
 
-		s.rows = 0;
-		if (store_inventory_each_line(ctx->db, county, year, after, CHUNK, line_row, &s))
+		for (size_t i = 0; i < n; i++)
+			line_row(&s, &c->lines.v[i]);
+		xpf_recycle(pf, c);
+		if (failed)
 			return -1;
-		if (!s.rows)
-			break;
-		export_progress(ctx, id, 10 + (n_agencies ? 60 * s.agencies / n_agencies : 0));
+		if (!n)
+			return 0;
+		if (xpf_inventory_done(load) && inv->n_agencies)
+			export_progress(ctx, id, 10 + 60 * s.agencies / inv->n_agencies);
 	}
-	return 0;
 }
 
 /*
@@ -445,7 +455,7 @@ static int filing_row(void *ctx, const struct store_inventory_filing *a)
 	return 0;
 }
 
-static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f)
+static int filing(lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關", "登錄狀況", "聯絡人", "連絡電話", "Email",
 		"本身排放量(KgCO₂e)", "委外(KgCO₂e)", VERSION_HEAD, "本機關數據品質等級", "等級", "本機關不確定性（95%）", "已評估占比",
@@ -458,12 +468,19 @@ static int filing(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, 
 	worksheet_set_column(ws, 3, 3, 24, NULL);
 	worksheet_set_column(ws, 5, 9, 16, NULL);
 	worksheet_set_column(ws, 10, 10, 24, NULL);
-	do {
-		s.rows = 0;
-		if (store_inventory_each_filing(ctx->db, county, year, s.last, CHUNK, filing_row, &s))
+	for (;;) {
+		struct xpf_chunk *c = xpf_next(pf);
+		size_t n = c->n;
+		int failed = c->failed;
+
+		for (size_t i = 0; i < n; i++)
+			filing_row(&s, &c->filing[i]);
+		xpf_recycle(pf, c);
+		if (failed)
 			return -1;
-	} while (s.rows == CHUNK);
-	return 0;
+		if (!n)
+			return 0;
+	}
 }
 
 static int factor_row(void *ctx, const struct store_factor_text *row)
@@ -488,11 +505,9 @@ static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int year, const 
 	return store_factor_each_in_force(ctx->db, year, factor_row, &s) ? -1 : 0;
 }
 
-/* The inventory of the county-year; 0, or an export status: -2 (the database) or -1 (sums beyond the bounds). */
-int xinv_load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struct inventory *inv, char *err, size_t errlen)
+/* inventory_load()'s result as an export status: 0, -2 (the database) or -1 (sums beyond the bounds). */
+static int xinv_loaded(lxw_workbook *wb, int rc, char *err, size_t errlen)
 {
-	int rc = inventory_load(ctx->db, county, year, inv);
-
 	if (!rc)
 		return 0;
 	if (rc != INVENTORY_RANGE)
@@ -503,33 +518,56 @@ int xinv_load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struc
 	return -1;
 }
 
+int xinv_load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struct inventory *inv, char *err, size_t errlen)
+{
+	return xinv_loaded(wb, inventory_load(ctx->db, county, year, inv), err, errlen);
+}
+
+/*
+ * The sheets in the order the workbook shows them, but the summary written
+ * last: its figures are read on a thread of their own while the long
+ * sheets are written (export_prefetch.h).  Constant-memory mode keeps each
+ * sheet's rows in a file of its own, so a sheet may be written after the
+ * ones behind it.
+ */
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
 	lxw_workbook *wb = export_open(path, 1, err, errlen);
 	struct inventory inv;
 	struct xinv_fmt f;
-	int rc;
+	struct xpf_inventory *load;
+	struct xpf *pf;
+	lxw_worksheet *sum;
+	int rc, loaded;
 
 	if (!wb)
 		return -1;
+	if (!(load = xpf_inventory_start(ctx->cfg, county, year, &inv)))
+		return export_dberr(wb, err, errlen);
+	if (!(pf = xpf_start(ctx->cfg, county, year, CHUNK))) {
+		xpf_inventory_wait(load);
+		return export_dberr(wb, err, errlen);
+	}
 	xinv_formats(wb, &f);
-	if ((rc = xinv_load(ctx, wb, county, year, &inv, err, errlen)))
-		return rc;
-	summary(workbook_add_worksheet(wb, "摘要"), &inv, &f);
+	sum = workbook_add_worksheet(wb, "摘要");
 	export_progress(ctx, id, 10);
-	if (agency_lines(ctx, id, workbook_add_worksheet(wb, "機關排放明細"), county, year, &f, inv.n_agencies))
-		goto dberr;
-	if (nonagency_lines(ctx, workbook_add_worksheet(wb, "非機關單位活動"), county, year, &f))
-		goto dberr;
-	if (xinv_notes_sheet(ctx, workbook_add_worksheet(wb, "排除與註記"), county, year, &f))
-		goto dberr;
-	export_progress(ctx, id, 75);
-	if (filing(ctx, workbook_add_worksheet(wb, "填報情形"), county, year, &f))
-		goto dberr;
-	export_progress(ctx, id, 90);
-	if (factors_used(ctx, workbook_add_worksheet(wb, "使用係數"), year, &f))
-		goto dberr;
+	rc = agency_lines(ctx, id, workbook_add_worksheet(wb, "機關排放明細"), pf, &f, load, &inv) ||
+	     nonagency_lines(ctx, workbook_add_worksheet(wb, "非機關單位活動"), county, year, &f) ||
+	     xinv_notes_sheet(ctx, workbook_add_worksheet(wb, "排除與註記"), county, year, &f);
+	if (!rc) {
+		export_progress(ctx, id, 75);
+		rc = filing(workbook_add_worksheet(wb, "填報情形"), pf, &f);
+	}
+	if (!rc) {
+		export_progress(ctx, id, 90);
+		rc = factors_used(ctx, workbook_add_worksheet(wb, "使用係數"), year, &f);
+	}
+	xpf_stop(pf);
+	loaded = xpf_inventory_wait(load);
+	if (rc)
+		return export_dberr(wb, err, errlen);
+	if ((rc = xinv_loaded(wb, loaded, err, errlen)))
+		return rc;
+	summary(sum, &inv, &f);
 	return export_close(wb, err, errlen);
-dberr:
-	return export_dberr(wb, err, errlen);
 }

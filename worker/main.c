@@ -296,6 +296,10 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (db_library_init()) {
+		error("worker: the MariaDB client library could not start");
+		return 1;
+	}
 	db_init(&db, &cfg);
 	db.timeout = cfg.worker_db_timeout;   /* rollups and exports may run long statements */
 	/*

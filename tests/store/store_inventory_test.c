@@ -220,6 +220,22 @@ static int line(void *ctx, const struct store_inventory_line *row)
 	return ctx ? *(int *)ctx : 0;
 }
 
+/* The lines of the next `limit` agencies after `after` through line(); the chunk's last agency id into *last (may be NULL). */
+static int read_lines(struct db *db, long long after, int limit, long long *last)
+{
+	struct store_inventory_lines ls;
+	int rc;
+
+	store_inventory_lines_init(&ls);
+	rc = store_inventory_read_lines(db, TC, y, after, limit, &ls);
+	for (size_t i = 0; !rc && i < ls.n; i++)
+		line(NULL, &ls.v[i]);
+	if (last)
+		*last = ls.last;
+	store_inventory_lines_release(&ls);
+	return rc;
+}
+
 static int filing(void *ctx, const struct store_inventory_filing *row)
 {
 	(void)ctx;
@@ -240,7 +256,7 @@ static void test_states(struct db *db)
 	ok(store_inventory_each_filing(db, TC, y, 0, 400, filing, NULL) == 0, "the filing again");
 	is_str(seen.text, "STIN1<>3/0/2/2;STIN2<一級機關>1/1/0/1承辦;STIN3<二級機關>0/0/0/0;", "their states and versions");
 	reset();
-	ok(store_inventory_each_line(db, TC, y, 0, 400, line, NULL) == 0 && seen.sum[3] == 3 * 3022 + 1101 && !strcmp(seen.text, "STIN3 STIN2 0"),
+	ok(read_lines(db, 0, 400, NULL) == 0 && seen.sum[3] == 3 * 3022 + 1101 && !strcmp(seen.text, "STIN3 STIN2 0"),
 	   "each line with its agency's state (%lld)", seen.sum[3]);
 	reset();
 	ok(store_inventory_each_top(db, TC, y, top, NULL) == 0, "the largest emitters");
@@ -253,31 +269,93 @@ static void test_states(struct db *db)
 	   q(db, "UPDATE reports SET returned = 0, last_version = 0 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) == 0, "(as they were)");
 }
 
+/*
+ * The lines in the order the one statement gave them before they were
+ * sorted in C (ORDER BY agency, part DESC, item, seq, in the columns'
+ * collations), whatever the items' case and underscores; and each gas row
+ * on its own line.
+ */
+static void test_line_order(struct db *db)
+{
+	struct store_inventory_lines ls;
+	struct db_stmt *st;
+	char want[512] = "", got[512] = "";
+	int n = 0, gases_ok;
+
+	ok(q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources)"
+		 " SELECT p.id, x.part, x.item, x.seq, 'stationary', 1, 1, 1, '1', 'AR5', 'm', 's' FROM reports p JOIN ("
+		 "  SELECT 'own' part, 'ext_co2' item, 2 seq UNION ALL SELECT 'own', 'EXTRA', 0 UNION ALL SELECT 'own', 'ext_co2', 10"
+		 "  UNION ALL SELECT 'outsourced', 'Ext', 1 UNION ALL SELECT 'own', 'ext', 0 UNION ALL SELECT 'outsourced', 'a_b', 0"
+		 "  UNION ALL SELECT 'outsourced', 'aab', 0) x WHERE p.agency_id = ? AND p.year = ?", 2, c, LL(y)) >= 0 &&
+	   q(db, "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli)"
+		 " SELECT id, 'own', 'ext_co2', 10, 'CH4', 42, 100, 200 FROM reports WHERE agency_id = ? AND year = ?"
+		 " UNION ALL SELECT id, 'own', 'electricity', 0, 'NF3', 7, NULL, NULL FROM reports WHERE agency_id = ? AND year = ?"
+		 " UNION ALL SELECT id, 'outsourced', 'electricity', 0, 'CO2', 50, NULL, NULL FROM reports WHERE agency_id = ? AND year = ?",
+		 6, c, LL(y), r, LL(y), r, LL(y)) >= 0,
+	   "(lines whose items differ in case and underscores, both parts; three gas rows)");
+	st = db_prepare(db, "SELECT a.code, l.part, l.item, l.seq FROM agencies a JOIN reports p ON p.agency_id = a.id AND p.year = ?"
+			    " JOIN report_lines l ON l.report_id = p.id WHERE a.county_id = ? AND a.active = 1 ORDER BY a.id, l.part DESC, l.item, l.seq");
+	if (st) {
+		db_bind_int(st, 0, y);
+		db_bind_int(st, 1, TC);
+		if (!db_exec(st))
+			while (db_step(st) == 1)
+				snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s/%s/%s/%lld ", db_col_text(st, 0, NULL),
+					 db_col_text(st, 1, NULL), db_col_text(st, 2, NULL), db_col_int(st, 3));
+		db_reset(st);
+	}
+	store_inventory_lines_init(&ls);
+	ok(store_inventory_read_lines(db, TC, y, 0, 400, &ls) == 0, "the lines");
+	gases_ok = 1;
+	for (size_t i = 0; i < ls.n; i++) {
+		const struct store_inventory_line *l = &ls.v[i];
+		int co2 = l->agency == r && !strcmp(l->part, "outsourced") && !strcmp(l->item, "electricity");
+		int nf3 = l->agency == r && !strcmp(l->part, "own") && !strcmp(l->item, "electricity");
+		int ch4 = l->agency == c && !strcmp(l->item, "ext_co2") && l->seq == 10;
+
+		if (l->has_line)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s/%s/%s/%d ", l->code, l->part, l->item, l->seq);
+		for (int k = 0; k < STORE_INVENTORY_GASES; k++) {
+			int want_gas = (k == 0 && co2) || (k == 1 && ch4) || (k == 6 && nf3);
+
+			n += l->gas[k].present;
+			if (l->gas[k].present != want_gas)
+				gases_ok = 0;
+		}
+		if (ch4 && (l->gas[1].milli != 42 || l->gas[1].ef_lower != 100 || l->gas[1].ef_upper != 200))
+			gases_ok = 0;
+		if (nf3 && (l->gas[6].milli != 7 || l->gas[6].ef_lower != -1 || l->gas[6].ef_upper != -1))
+			gases_ok = 0;
+	}
+	store_inventory_lines_release(&ls);
+	ok(want[0] && !strcmp(got, want), "in the statement's order: %s", got);
+	ok(gases_ok && n == 3, "each gas row on its line and gas, with its interval (%d)", n);
+}
+
 static void test_rows(struct db *db)
 {
-	int stop = 7;
+
+	long long last;
 
 	reset();
-	ok(store_inventory_each_line(db, TC, y, 0, 1, line, NULL) == 0 && seen.sum[0] == 1 && seen.last == r && seen.rows == 3,
+	ok(read_lines(db, 0, 1, &last) == 0 && seen.sum[0] == 1 && seen.last == r && seen.rows == 3 && last == r,
 	   "one agency a chunk: the first, with its three lines");
 	reset();
-	ok(store_inventory_each_line(db, TC, y, r, 400, line, NULL) == 0 && seen.sum[0] == 2 && seen.rows == 2 && seen.sum[1] == 1,
+	ok(read_lines(db, r, 400, &last) == 0 && seen.sum[0] == 2 && seen.rows == 2 && seen.sum[1] == 1 && last == g,
 	   "after it: the 二級 agency's line and the 三級 one without any; not the inactive one");
 	is_str(seen.text, "STIN3 STIN2 0", "the agency without a report: its parent's code, no status");
 	is_int(seen.sum[2], 700, "the lines' kgCO2e");
 	reset();
-	ok(store_inventory_each_line(db, TC, y, g, 400, line, NULL) == 0 && seen.rows == 0, "after the last: nothing");
+	ok(read_lines(db, g, 400, &last) == 0 && seen.rows == 0 && last == 0, "after the last: nothing, and no next chunk");
 	reset();
-	is_int(store_inventory_each_line(db, TC, y, 0, 400, line, &stop), 7, "a callback that stops: its value");
-	is_int(seen.rows, 1, "after one row");
-	reset();
-	ok(store_inventory_each_line(db, TC, y, 0, 400, line, NULL) == 0 && seen.rows == 5, "the statement is whole again after a stop");
+	ok(read_lines(db, 0, 400, NULL) == 0 && seen.rows == 5, "all of them in one chunk");
 
 	reset();
 	ok(store_inventory_each_filing(db, TC, y, 0, 2, filing, NULL) == 0 && seen.rows == 2 && seen.last == c, "the filing, two at a time");
 	ok(store_inventory_each_filing(db, TC, y, c, 2, filing, NULL) == 0 && seen.rows == 3 && seen.last == g, "then the rest");
 	is_str(seen.text, "STIN1<>2/0/0/0;STIN2<一級機關>1/0/0/0承辦;STIN3<二級機關>0/0/0/0;", "codes, parents, states and contacts");
 	test_states(db);
+	test_line_order(db);   /* last: it adds lines */
 }
 
 int main(void)
