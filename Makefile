@@ -165,6 +165,11 @@ $(O)/tests/store/store_quality_test.o: CPPFLAGS += -Iworker
 $(O)/tests/store_quality_test: $(O)/tests/store/store_quality_test.o $(O)/worker/quality_job.o $(O)/worker/quality_pace.o $(O)/worker/board.o $(WORKER_SHARED_OBJ) $(O)/shared/arena.o $(STORE_LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) $(LIBS_M)
+# The detail workbook's readers are threads of the worker's: their test links them.
+$(O)/tests/store/export_prefetch_test.o: CPPFLAGS += -Iworker
+$(O)/tests/export_prefetch_test: $(O)/tests/store/export_prefetch_test.o $(O)/worker/export_prefetch.o $(WORKER_SHARED_OBJ) $(O)/shared/arena.o $(STORE_LIB)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(LDFLAGS) -pthread -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) $(LIBS_M)
 # The declared forms are the web's: their test links the web's objects but its main.
 $(O)/tests/form_test: $(O)/tests/store/form_test.o $(filter-out $(O)/web/main.o,$(WEB_OBJ)) $(SHARED_OBJ) $(STORE_LIB)
 	@mkdir -p $(dir $@)

@@ -1,7 +1,6 @@
 /* export_prefetch.c: the detail workbook's reads beside its writing (export_prefetch.h). */
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "db.h"
@@ -227,7 +226,8 @@ struct xpf_inventory {
 	int county, year;
 	struct inventory *inv;
 	int rc;
-	atomic_int done;
+	pthread_mutex_t mu;
+	int done;                          /* under mu: rc and *inv are written */
 };
 
 static void *inventory_reader(void *arg)
@@ -240,7 +240,9 @@ static void *inventory_reader(void *arg)
 	h->rc = inventory_load(&db, h->county, h->year, h->inv);
 	db_release(&db);
 	db_thread_end();
-	atomic_store(&h->done, 1);
+	pthread_mutex_lock(&h->mu);
+	h->done = 1;
+	pthread_mutex_unlock(&h->mu);
 	return NULL;
 }
 
@@ -252,7 +254,9 @@ struct xpf_inventory *xpf_inventory_start(const struct config *cfg, int county, 
 	h->county = county;
 	h->year = year;
 	h->inv = inv;
+	pthread_mutex_init(&h->mu, NULL);
 	if (spawn(&h->thread, inventory_reader, h)) {
+		pthread_mutex_destroy(&h->mu);
 		free(h);
 		return NULL;
 	}
@@ -261,7 +265,12 @@ struct xpf_inventory *xpf_inventory_start(const struct config *cfg, int county, 
 
 int xpf_inventory_done(struct xpf_inventory *h)
 {
-	return atomic_load(&h->done);
+	int done;
+
+	pthread_mutex_lock(&h->mu);
+	done = h->done;
+	pthread_mutex_unlock(&h->mu);
+	return done;
 }
 
 int xpf_inventory_wait(struct xpf_inventory *h)
@@ -270,6 +279,7 @@ int xpf_inventory_wait(struct xpf_inventory *h)
 
 	pthread_join(h->thread, NULL);
 	rc = h->rc;
+	pthread_mutex_destroy(&h->mu);
 	free(h);
 	return rc;
 }
