@@ -101,6 +101,12 @@ int export_dberr(lxw_workbook *wb, char *err, size_t errlen)
 
 int export_progress(struct job_ctx *ctx, long long id, int pct)
 {
+	static long long last_id, last_at;   /* the job's thread's alone */
+
+	if (id == last_id && now_ms() - last_at < EXPORT_PROGRESS_MS)
+		return 0;
+	last_id = id;
+	last_at = now_ms();
 	/*
 	 * Any other failure is not the job's failure (the commit at the end
 	 * checks the claim); a lost connection is, for db.c has then freed every

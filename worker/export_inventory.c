@@ -338,7 +338,7 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, st
 		if (!n)
 			return 0;
 		if (xpf_inventory_done(load) && inv->n_agencies)
-			export_progress(ctx, id, 10 + 60 * s.agencies / inv->n_agencies);
+			export_progress(ctx, id, 10 + 70 * s.agencies / inv->n_agencies);
 	}
 }
 
@@ -524,9 +524,11 @@ int xinv_load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struc
 }
 
 /*
- * The sheets in the order the workbook shows them, but the summary written
- * last: its figures are read on a thread of their own while the long
- * sheets are written (export_prefetch.h).  Constant-memory mode keeps each
+ * The sheets in the order the workbook shows them, but written in another:
+ * first the three short ones (on the job's connection, while the readers
+ * fetch their first chunks), then the two long ones as their readers hand
+ * them over, and the summary last, its figures read on a thread of their
+ * own meanwhile (export_prefetch.h).  Constant-memory mode keeps each
  * sheet's rows in a file of its own, so a sheet may be written after the
  * ones behind it.
  */
@@ -536,38 +538,42 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	struct inventory inv;
 	struct xinv_fmt f;
 	struct xpf_inventory *load;
-	struct xpf *pf;
-	lxw_worksheet *sum;
-	int rc, loaded;
+	struct xpf *lines = NULL, *filed = NULL;
+	lxw_worksheet *sum = NULL, *ws_lines, *ws_na, *ws_notes, *ws_filing, *ws_factors;
+	int rc = -1, loaded;
 
 	if (!wb)
 		return -1;
 	if (!(load = xpf_inventory_start(ctx->cfg, county, year, &inv)))
 		return export_dberr(wb, err, errlen);
-	if (!(pf = xpf_start(ctx->cfg, county, year, CHUNK))) {
-		xpf_inventory_wait(load);
-		return export_dberr(wb, err, errlen);
+	if ((lines = xpf_start(ctx->cfg, XPF_LINES, county, year, CHUNK)) &&
+	    (filed = xpf_start(ctx->cfg, XPF_FILING, county, year, CHUNK))) {
+		xinv_formats(wb, &f);
+		sum = workbook_add_worksheet(wb, "摘要");
+		ws_lines = workbook_add_worksheet(wb, "機關排放明細");
+		ws_na = workbook_add_worksheet(wb, "非機關單位活動");
+		ws_notes = workbook_add_worksheet(wb, "排除與註記");
+		ws_filing = workbook_add_worksheet(wb, "填報情形");
+		ws_factors = workbook_add_worksheet(wb, "使用係數");
+		rc = nonagency_lines(ctx, ws_na, county, year, &f) || xinv_notes_sheet(ctx, ws_notes, county, year, &f) ||
+		     factors_used(ctx, ws_factors, year, &f);
+		if (!rc) {
+			export_progress(ctx, id, 10);
+			rc = agency_lines(ctx, id, ws_lines, lines, &f, load, &inv);
+		}
+		if (!rc) {
+			export_progress(ctx, id, 80);
+			rc = filing(ws_filing, filed, &f);
+		}
 	}
-	xinv_formats(wb, &f);
-	sum = workbook_add_worksheet(wb, "摘要");
-	export_progress(ctx, id, 10);
-	rc = agency_lines(ctx, id, workbook_add_worksheet(wb, "機關排放明細"), pf, &f, load, &inv) ||
-	     nonagency_lines(ctx, workbook_add_worksheet(wb, "非機關單位活動"), county, year, &f) ||
-	     xinv_notes_sheet(ctx, workbook_add_worksheet(wb, "排除與註記"), county, year, &f);
-	if (!rc) {
-		export_progress(ctx, id, 75);
-		rc = filing(workbook_add_worksheet(wb, "填報情形"), pf, &f);
-	}
-	if (!rc) {
-		export_progress(ctx, id, 90);
-		rc = factors_used(ctx, workbook_add_worksheet(wb, "使用係數"), year, &f);
-	}
-	xpf_stop(pf);
+	xpf_stop(lines);
+	xpf_stop(filed);
 	loaded = xpf_inventory_wait(load);
 	if (rc)
 		return export_dberr(wb, err, errlen);
 	if ((rc = xinv_loaded(wb, loaded, err, errlen)))
 		return rc;
+	export_progress(ctx, id, 90);
 	summary(sum, &inv, &f);
 	return export_close(wb, err, errlen);
 }

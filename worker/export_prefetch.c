@@ -10,7 +10,8 @@
 struct xpf {
 	pthread_t thread;
 	const struct config *cfg;
-	int county, year, chunk;
+	enum xpf_sheet sheet;
+	int county, year, chunk, ahead;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;                /* a chunk put, taken or handed back; cancel set */
 	struct xpf_chunk *head, *tail;    /* read, waiting to be written, oldest first */
@@ -18,14 +19,14 @@ struct xpf {
 	int ready, cancel;
 };
 
-/* An empty chunk to fill, once fewer than XPF_AHEAD wait; NULL once cancelled. */
+/* An empty chunk to fill, once fewer than pf->ahead wait; NULL once cancelled. */
 static struct xpf_chunk *take(struct xpf *pf)
 {
 	struct xpf_chunk *c;
 	int cancel;
 
 	pthread_mutex_lock(&pf->mu);
-	while (pf->ready >= XPF_AHEAD && !pf->cancel)
+	while (pf->ready >= pf->ahead && !pf->cancel)
 		pthread_cond_wait(&pf->cv, &pf->mu);
 	cancel = pf->cancel;
 	c = cancel ? NULL : pf->spare;
@@ -85,9 +86,10 @@ static int copy_filing(void *ctx, const struct store_inventory_filing *a)
 }
 
 /*
- * The lines sheet's chunks until one comes back empty (the sheet's end),
- * then the filing sheet's until one is short, and an empty one after it.
- * A chunk of `failed` ends everything on a database error.
+ * The sheet's chunks until one comes back empty (the lines: the first of
+ * XPF_FIRST agencies, so that the writing starts soon), or, for the
+ * filing, one short and an empty one after it.  A chunk of `failed` ends
+ * the sheet on a database error.
  */
 static void *reader(void *arg)
 {
@@ -96,23 +98,28 @@ static void *reader(void *arg)
 	struct db db;
 	long long after = 0;
 	size_t n;
+	int limit = pf->chunk < XPF_FIRST ? pf->chunk : XPF_FIRST;
 
 	db_init(&db, pf->cfg);
 	db.timeout = pf->cfg->worker_db_timeout;
+	if (pf->sheet == XPF_FILING)
+		goto filing;
 	do {
 		if (!(c = take(pf)))
 			goto out;
 		/* One snapshot for a chunk's three statements: no line without its gases. */
-		if (db_begin(&db) || store_inventory_read_lines(&db, pf->county, pf->year, after, pf->chunk, &c->lines) ||
+		if (db_begin(&db) || store_inventory_read_lines(&db, pf->county, pf->year, after, limit, &c->lines) ||
 		    db_commit(&db)) {
 			db_rollback(&db);
 			goto failed;
 		}
 		n = c->n = c->lines.n;
 		after = c->lines.last;
+		limit = pf->chunk;
 		put(pf, c);
 	} while (n);
-	after = 0;
+	goto out;
+filing:
 	do {
 		if (!(c = take(pf)))
 			goto out;
@@ -148,11 +155,13 @@ static int spawn(pthread_t *t, void *(*fn)(void *), void *arg)
 	return rc;
 }
 
-struct xpf *xpf_start(const struct config *cfg, int county, int year, int chunk)
+struct xpf *xpf_start(const struct config *cfg, enum xpf_sheet sheet, int county, int year, int chunk)
 {
 	struct xpf *pf = xcalloc(1, sizeof(*pf));
 
 	pf->cfg = cfg;
+	pf->sheet = sheet;
+	pf->ahead = sheet == XPF_FILING ? XPF_AHEAD_FILING : XPF_AHEAD;
 	pf->county = county;
 	pf->year = year;
 	pf->chunk = chunk;

@@ -10,21 +10,25 @@
 #include "store_inventory.h"
 
 /*
- * DESIGN: the detail workbook (export_inventory.c) spends about as long
+ * DESIGN: the detail workbook (export_inventory.c) spent about as long
  * waiting for MariaDB as libxlsxwriter and zlib spend writing (issue 14: 0.5
- * s each for 5,000 agencies), one after the other.  A reader thread, with a
- * connection of its own, reads the agencies' lines and then their filing,
- * chunk by chunk, into copies, while the job's thread writes the chunks
- * before; so the two overlap on the machine's two cores.  At most
- * XPF_AHEAD chunks wait to be written, so memory stays bounded whatever the
- * county's size.  The reads were separate statements before (no snapshot
- * spans them), so a second connection changes nothing of what is read.
- * Each sheet's chunks end with an empty one; a database error ends
- * everything with one whose `failed` is set.  The summary sheet's figures
- * (inventory_load, 0.15 s) are read on a third connection at the same
- * time, and the summary written once the long sheets are.
+ * s each for 5,000 agencies), one after the other.  Now each long sheet has
+ * a reader thread with a connection of its own, which reads it chunk by
+ * chunk into copies while the job's thread writes the chunks before; so the
+ * reading and the writing overlap on the machine's two cores.  At most
+ * XPF_AHEAD chunks of lines (XPF_AHEAD_FILING of the small filing rows)
+ * wait to be written, so memory stays bounded whatever the county's size.
+ * The reads were separate statements before (no snapshot spans them), so
+ * other connections change nothing of what is read.  A sheet's chunks end
+ * with an empty one; a database error ends them with one whose `failed` is
+ * set.  The summary sheet's figures (inventory_load, 0.15 s) are read on a
+ * connection of their own at the same time, and the summary written last.
  */
 #define XPF_AHEAD 8
+#define XPF_AHEAD_FILING 16
+#define XPF_FIRST 64        /* agencies in the first chunk of lines */
+
+enum xpf_sheet { XPF_LINES, XPF_FILING };
 
 struct xpf_chunk {
 	struct xpf_chunk *next;
@@ -39,8 +43,8 @@ struct xpf_chunk {
 struct xpf;
 struct xpf_inventory;
 
-/* Starts reading county-year's lines, then its filing, `chunk` agencies at a time; NULL if no thread could start. */
-struct xpf *xpf_start(const struct config *cfg, int county, int year, int chunk);
+/* Starts reading the county-year's lines or its filing, `chunk` agencies at a time; NULL if no thread could start. */
+struct xpf *xpf_start(const struct config *cfg, enum xpf_sheet sheet, int county, int year, int chunk);
 /* The next chunk, waiting for it; hand it back with xpf_recycle(). */
 struct xpf_chunk *xpf_next(struct xpf *pf);
 void xpf_recycle(struct xpf *pf, struct xpf_chunk *c);

@@ -27,7 +27,9 @@ test('轉excel: queued, built by the worker, downloaded through nginx, cells equ
   sql("UPDATE agencies SET contact_name = '承辦', contact_phone = '0836-123456', contact_email = 'x@example.gov.tw'");
   const hall = sql("SELECT id FROM agencies WHERE code = '371000000A'")[0][0];
   const c = await login('Z', '371000000A');
-  await waitFor('no pending work', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 30000);
+  // No pending work, the quality job's included: the page and the workbook show its grades (尚未計算 before its run).
+  await waitFor('no pending work', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0' &&
+    sql('SELECT COUNT(*) FROM quality_queue WHERE done_for < requests')[0][0] === '0', 30000);
   const { page, status } = await requestExport(c, 2020, hall);
   assert.match(status, /^\/exports\?id=\d+$/);
   const done = await waitFor('the export to finish', async () => {

@@ -1,13 +1,76 @@
-/* export_prefetch_test.c: the detail workbook's readers (worker/export_prefetch.c) against the
- * test stack's demo data: the chunks they hand over are what the stores read in one go, they stop
+/* export_prefetch_test.c: the detail workbook's readers (worker/export_prefetch.c) on a county of
+ * the test's own, committed (and removed at the end): the chunks they hand over are what the stores read in one go, they stop
  * when told at any point, and a database that cannot be reached ends them with a failure. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "export_prefetch.h"
 #include "store_test.h"
 #include "strbuf.h"
 
+#define TC 96   /* the test's county (letter R), committed: the readers have connections of their own */
+#define AGENCIES 40
+
 static int county, year;
+
+/* One statement of the test's own with n integer parameters; 0 or -1. */
+static int run(struct db *db, const char *sql, int n, ...)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	va_list ap;
+	int rc;
+
+	if (!st)
+		return -1;
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		db_bind_int(st, i, va_arg(ap, long long));
+	va_end(ap);
+	rc = db_exec(st);
+	db_reset(st);
+	return rc;
+}
+
+/* Everything of the test's county, children first (also what an interrupted run left). */
+static int drop_county(struct db *db)
+{
+	return run(db, "DELETE g FROM report_line_gases g JOIN reports r ON r.id = g.report_id JOIN agencies a ON a.id = r.agency_id"
+		       " WHERE a.county_id = ?", 1, (long long)TC) ||
+	       run(db, "DELETE l FROM report_lines l JOIN reports r ON r.id = l.report_id JOIN agencies a ON a.id = r.agency_id"
+		       " WHERE a.county_id = ?", 1, (long long)TC) ||
+	       run(db, "DELETE r FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ?", 1, (long long)TC) ||
+	       run(db, "DELETE t FROM agency_tree t JOIN agencies a ON a.id = t.descendant_id WHERE a.county_id = ?", 1, (long long)TC) ||
+	       run(db, "DELETE FROM agencies WHERE county_id = ?", 1, (long long)TC) ||
+	       run(db, "DELETE FROM inventory_years WHERE county_id = ?", 1, (long long)TC) ||
+	       run(db, "DELETE FROM counties WHERE id = ?", 1, (long long)TC);
+}
+
+/*
+ * AGENCIES agencies, each with a report of two or three lines (both parts;
+ * the items in an order the sort must mend) and gas rows on some.
+ */
+static void plant(struct db *db)
+{
+	long long y = (long long)year;
+
+	ok(drop_county(db) == 0 &&
+	   run(db, "INSERT INTO counties (id, letter, name) VALUES (?, 'R', '讀取測試縣')", 1, (long long)TC) == 0 &&
+	   run(db, "INSERT INTO inventory_years (county_id, year, is_open) VALUES (?, ?, 1)", 2, (long long)TC, y) == 0 &&
+	   run(db, "INSERT INTO agencies (county_id, code, name, level) WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s"
+		   " WHERE n < ?) SELECT ?, CONCAT('PF', LPAD(n, 4, '0')), CONCAT('讀取機關', n), 1 FROM s", 2, (long long)AGENCIES, (long long)TC) == 0 &&
+	   run(db, "INSERT INTO reports (agency_id, year, filed, own_total_milli) SELECT id, ?, id % 2, 1000 FROM agencies WHERE county_id = ?",
+	       2, y, (long long)TC) == 0 &&
+	   run(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources)"
+		   " SELECT r.id, x.part, x.item, x.seq, 'stationary', 2, 1000, 500 + x.seq, '0.5', 'AR5', 'm', 's'"
+		   " FROM reports r JOIN agencies a ON a.id = r.agency_id JOIN (SELECT 'own' part, 'vehicle_gasoline' item, 0 seq"
+		   "  UNION ALL SELECT 'outsourced', 'electricity', 0 UNION ALL SELECT 'own', 'ext_co2', 3 UNION ALL SELECT 'own', 'electricity', 0) x"
+		   " WHERE a.county_id = ? AND r.year = ? AND (x.item <> 'ext_co2' OR a.id % 3 = 0)", 2, (long long)TC, y) == 0 &&
+	   run(db, "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli) SELECT l.report_id, l.part, l.item, l.seq,"
+		   " IF(l.item = 'ext_co2', 'CH4', 'CO2'), l.kg_milli FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		   " JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND l.part = 'own'", 1, (long long)TC) == 0,
+	   "a county of the test's own: %d agencies, their lines and gases (committed)", AGENCIES);
+	county = TC;
+}
 
 static void line_sig(struct strbuf *b, const struct store_inventory_line *l)
 {
@@ -44,7 +107,8 @@ static void read_whole(struct db *db, struct strbuf *lines, struct strbuf *filin
 static void test_chunks(struct db *db)
 {
 	struct strbuf want_lines, want_filing, lines, filing;
-	struct xpf *pf = xpf_start(&store_test_cfg, county, year, 1);
+	struct xpf *pf = xpf_start(&store_test_cfg, XPF_LINES, county, year, 1);
+	struct xpf *pff = xpf_start(&store_test_cfg, XPF_FILING, county, year, 1);
 	struct xpf_chunk *c;
 	int chunks = 0, failed = 0;
 
@@ -53,7 +117,7 @@ static void test_chunks(struct db *db)
 	strbuf_init(&lines, 0);
 	strbuf_init(&filing, 0);
 	read_whole(db, &want_lines, &want_filing);
-	ok(pf != NULL, "the reader starts");
+	ok(pf && pff, "the readers start");
 	while ((c = xpf_next(pf))->n) {
 		for (size_t i = 0; i < c->n; i++)
 			line_sig(&lines, &c->lines.v[i]);
@@ -66,18 +130,19 @@ static void test_chunks(struct db *db)
 	ok(!failed && chunks > XPF_AHEAD, "the lines' chunks, then an empty one (%d chunks)", chunks);
 	ok(lines.len && !strcmp(lines.buf, want_lines.buf), "the same lines in the same order");
 	chunks = 0;
-	while ((c = xpf_next(pf))->n) {
+	while ((c = xpf_next(pff))->n) {
 		for (size_t i = 0; i < c->n; i++)
 			filing_sig(&filing, &c->filing[i]);
 		failed |= c->failed;
 		chunks++;
-		xpf_recycle(pf, c);
+		xpf_recycle(pff, c);
 	}
 	failed |= c->failed;
-	xpf_recycle(pf, c);
-	ok(!failed && chunks > XPF_AHEAD, "the filing's chunks, then an empty one (%d chunks)", chunks);
+	xpf_recycle(pff, c);
+	ok(!failed && chunks > XPF_AHEAD_FILING, "the filing's chunks, then an empty one (%d chunks)", chunks);
 	ok(filing.len && !strcmp(filing.buf, want_filing.buf), "the same filing rows");
 	xpf_stop(pf);
+	xpf_stop(pff);
 	strbuf_release(&want_lines);
 	strbuf_release(&want_filing);
 	strbuf_release(&lines);
@@ -87,14 +152,14 @@ static void test_chunks(struct db *db)
 /* Told to stop while it waits for room, or before it has read anything: it stops. */
 static void test_stop(void)
 {
-	struct xpf *pf = xpf_start(&store_test_cfg, county, year, 1);
+	struct xpf *pf = xpf_start(&store_test_cfg, XPF_LINES, county, year, 1);
 	struct xpf_chunk *c = xpf_next(pf);
 
 	ok(c->n > 0 && !c->failed, "a first chunk");
 	xpf_recycle(pf, c);
 	xpf_stop(pf);
 	ok(1, "stopped with the reader ahead (no wait without end)");
-	xpf_stop(xpf_start(&store_test_cfg, county, year, 1));
+	xpf_stop(xpf_start(&store_test_cfg, XPF_FILING, county, year, 1));
 	ok(1, "stopped at once");
 }
 
@@ -122,11 +187,13 @@ static void test_unreachable(void)
 
 	snprintf(cfg.db_socket, sizeof(cfg.db_socket), "%s", "/nonexistent/mysql.sock");
 	cfg.db_host[0] = '\0';
-	pf = xpf_start(&cfg, county, year, 1);
-	c = xpf_next(pf);
-	ok(c->failed && c->n == 0, "the lines' reader: a failed chunk");
-	xpf_recycle(pf, c);
-	xpf_stop(pf);
+	for (int k = XPF_LINES; k <= XPF_FILING; k++) {
+		pf = xpf_start(&cfg, (enum xpf_sheet)k, county, year, 1);
+		c = xpf_next(pf);
+		ok(c->failed && c->n == 0, "the %s reader: a failed chunk", k == XPF_LINES ? "lines'" : "filing's");
+		xpf_recycle(pf, c);
+		xpf_stop(pf);
+	}
 	ok(xpf_inventory_wait(xpf_inventory_start(&cfg, county, year, &inv)) != 0, "the summary's reader: a failure");
 }
 
@@ -139,16 +206,13 @@ int main(void)
 		printf("Bail out! the client library\n");
 		return 1;
 	}
-	/* The demo county-year with the most lines. */
-	county = (int)store_test_int(&db, "SELECT a.county_id * 10000 + r.year FROM report_lines l JOIN reports r ON r.id = l.report_id"
-					  " JOIN agencies a ON a.id = r.agency_id AND a.active = 1 GROUP BY a.county_id, r.year ORDER BY COUNT(*) DESC, 1 LIMIT 1");
-	year = county % 10000;
-	county /= 10000;
-	ok(county > 0, "a demo county-year with lines (%d, %d)", county, year);
+	year = (int)store_test_int(&db, "SELECT MIN(year) FROM inventory_years");
+	plant(&db);
 	test_chunks(&db);
 	test_stop();
 	test_summary(&db);
 	test_unreachable();
+	ok(drop_county(&db) == 0, "the test's county removed");
 	db_release(&db);
 	return tap_done();
 }
