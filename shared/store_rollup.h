@@ -40,7 +40,7 @@ int store_rollup_claimed_deepest(struct db *db, const char *claim, int *level);
 int store_rollup_level(struct db *db, const char *claim, int year, int level);
 /* The county's row from its 一級 agencies' stored rollups. */
 int store_rollup_county_from_roots(struct db *db, int county, int year);
-/* Every agency's rollup of the county-year from the reports, from scratch (one statement). */
+/* Every agency's rollup of the county-year from the reports, from scratch (one statement); only rows that differ are written. */
 int store_rollup_agencies_all(struct db *db, int county, int year);
 /* The same for every year of the county that `claim` holds outbox rows of, in one statement. */
 int store_rollup_agencies_claimed_years(struct db *db, int county, const char *claim);

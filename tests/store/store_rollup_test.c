@@ -138,6 +138,16 @@ static void test_full(struct db *db)
 	ok(q(db, "SELECT total_milli = 3000 AND outsourced_milli = 30 AND n_agencies * 100 + n_in_progress * 10 + n_complete = 211"
 		 " FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)) == 1,
 	   "3,000, 30 outsourced, two agencies: one in progress, one complete");
+	/* From scratch again: only the rows whose figures differ are written (computed_at: when they last changed). */
+	ok(q(db, "UPDATE rollups SET computed_at = '2001-01-01' WHERE year = ? AND agency_id IN (?, ?, ?)", 4, LL(y), r, c, d) >= 0 &&
+	   store_rollup_agencies_all(db, TC, y) == 0, "again, nothing changed");
+	is_int(q(db, "SELECT COUNT(*) FROM rollups WHERE year = ? AND agency_id IN (?, ?, ?) AND computed_at = '2001-01-01'", 4, LL(y), r, c, d), 3,
+	       "no row written");
+	ok(q(db, "UPDATE rollups SET n_complete = 7 WHERE year = ? AND agency_id = ?", 2, LL(y), c) >= 0 &&
+	   store_rollup_agencies_all(db, TC, y) == 0, "again, one row spoilt");
+	is_int(q(db, "SELECT SUM(IF(agency_id = ?, n_complete <> 7 AND computed_at > '2001-01-01', computed_at = '2001-01-01'))"
+		     " FROM rollups WHERE year = ? AND agency_id IN (?, ?, ?)", 5, c, LL(y), r, c, d), 3,
+	       "that row mended and stamped now, the others untouched");
 }
 
 /* The rows of one year of the test county's three agencies, as one number (computed_at aside). */
