@@ -270,7 +270,7 @@ int db_exec(struct db_stmt *st)
 
 int db_step(struct db_stmt *st)
 {
-	int rc;
+	int rc, grown = 0;
 
 	/* Its rows went with a connection lost meanwhile: an error, never a short result. */
 	if (st->lost) {
@@ -284,6 +284,13 @@ int db_step(struct db_stmt *st)
 		return 0;
 	if (rc == 1)
 		return db_fail(st->db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
+	/*
+	 * A column longer than its buffer: grow the buffer and fetch that column
+	 * again; the larger buffers are bound for the later rows only once every
+	 * column of this row is read.  Bound in the middle of the row, a second
+	 * long column in it came back cut at its old buffer's size (the
+	 * detail workbook's sources, after a long method: 688 bytes read as 255).
+	 */
 	for (int i = 0; i < st->ncols; i++) {
 		struct db_col *c = &st->colv[i];
 
@@ -293,7 +300,6 @@ int db_step(struct db_stmt *st)
 			continue;
 		}
 		if (c->len >= c->alloc) {
-			/* Truncated: grow and fetch the whole column again. */
 			MYSQL_BIND *b = &st->cols[i];
 
 			c->alloc = c->len + 1;
@@ -302,12 +308,12 @@ int db_step(struct db_stmt *st)
 			b->buffer_length = c->alloc - 1;
 			if (mysql_stmt_fetch_column(st->stmt, b, (unsigned)i, 0))
 				return db_fail(st->db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
-			/* Later rows keep using the larger buffer. */
-			if (mysql_stmt_bind_result(st->stmt, st->cols))
-				return db_fail(st->db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
+			grown = 1;
 		}
 		c->buf[c->len] = '\0';
 	}
+	if (grown && mysql_stmt_bind_result(st->stmt, st->cols))
+		return db_fail(st->db, mysql_stmt_errno(st->stmt), mysql_stmt_error(st->stmt));
 	return 1;
 }
 

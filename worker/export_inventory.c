@@ -304,10 +304,10 @@ static int line_row(void *ctx, const struct store_inventory_line *l)
 /*
  * Every agency and every line of its report, as the reader thread hands
  * them over (CHUNK agencies a chunk); the progress counts the agencies
- * once the summary's reader (`load`, into *inv) knows how many there are.
+ * once the reader has read the summary (into *inv) and knows how many.
  */
 static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f,
-			struct xpf_inventory *load, const struct inventory *inv)
+			const struct inventory *inv)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關代碼", "登錄狀況", "部分", "項目",
 		"數量", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)", VERSION_HEAD,
@@ -326,18 +326,18 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, st
 	worksheet_set_column(ws, 12, 12, 18, NULL);
 	worksheet_set_column(ws, 13, 13, 24, NULL);
 	for (;;) {
-		struct xpf_chunk *c = xpf_next(pf);
+		struct xpf_chunk *c = xpf_next(pf, XPF_LINES);
 		size_t n = c->n;
 		int failed = c->failed;
 
 		for (size_t i = 0; i < n; i++)
 			line_row(&s, &c->lines.v[i]);
-		xpf_recycle(pf, c);
+		xpf_recycle(pf, XPF_LINES, c);
 		if (failed)
 			return -1;
 		if (!n)
 			return 0;
-		if (xpf_inventory_done(load) && inv->n_agencies)
+		if (xpf_summary_done(pf) && inv->n_agencies)
 			export_progress(ctx, id, 10 + 70 * s.agencies / inv->n_agencies);
 	}
 }
@@ -469,13 +469,13 @@ static int filing(lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f)
 	worksheet_set_column(ws, 5, 9, 16, NULL);
 	worksheet_set_column(ws, 10, 10, 24, NULL);
 	for (;;) {
-		struct xpf_chunk *c = xpf_next(pf);
+		struct xpf_chunk *c = xpf_next(pf, XPF_FILING);
 		size_t n = c->n;
 		int failed = c->failed;
 
 		for (size_t i = 0; i < n; i++)
 			filing_row(&s, &c->filing[i]);
-		xpf_recycle(pf, c);
+		xpf_recycle(pf, XPF_FILING, c);
 		if (failed)
 			return -1;
 		if (!n)
@@ -525,50 +525,44 @@ int xinv_load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struc
 
 /*
  * The sheets in the order the workbook shows them, but written in another:
- * first the three short ones (on the job's connection, while the readers
- * fetch their first chunks), then the two long ones as their readers hand
- * them over, and the summary last, its figures read on a thread of their
- * own meanwhile (export_prefetch.h).  Constant-memory mode keeps each
- * sheet's rows in a file of its own, so a sheet may be written after the
- * ones behind it.
+ * first the three short ones (on the job's connection, while the reader
+ * fetches its first chunk), then the two long ones as the reader hands them
+ * over, and the summary last, its figures read by the reader meanwhile
+ * (export_prefetch.h).  Constant-memory mode keeps each sheet's rows in a
+ * file of its own, so a sheet may be written after the ones behind it.
  */
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
 	lxw_workbook *wb = export_open(path, 1, err, errlen);
 	struct inventory inv;
 	struct xinv_fmt f;
-	struct xpf_inventory *load;
-	struct xpf *lines = NULL, *filed = NULL;
-	lxw_worksheet *sum = NULL, *ws_lines, *ws_na, *ws_notes, *ws_filing, *ws_factors;
-	int rc = -1, loaded;
+	struct xpf *pf;
+	lxw_worksheet *sum, *ws_lines, *ws_na, *ws_notes, *ws_filing, *ws_factors;
+	int rc, loaded;
 
 	if (!wb)
 		return -1;
-	if (!(load = xpf_inventory_start(ctx->cfg, county, year, &inv)))
+	if (!(pf = xpf_start(ctx->cfg, county, year, CHUNK, &inv)))
 		return export_dberr(wb, err, errlen);
-	if ((lines = xpf_start(ctx->cfg, XPF_LINES, county, year, CHUNK)) &&
-	    (filed = xpf_start(ctx->cfg, XPF_FILING, county, year, CHUNK))) {
-		xinv_formats(wb, &f);
-		sum = workbook_add_worksheet(wb, "摘要");
-		ws_lines = workbook_add_worksheet(wb, "機關排放明細");
-		ws_na = workbook_add_worksheet(wb, "非機關單位活動");
-		ws_notes = workbook_add_worksheet(wb, "排除與註記");
-		ws_filing = workbook_add_worksheet(wb, "填報情形");
-		ws_factors = workbook_add_worksheet(wb, "使用係數");
-		rc = nonagency_lines(ctx, ws_na, county, year, &f) || xinv_notes_sheet(ctx, ws_notes, county, year, &f) ||
-		     factors_used(ctx, ws_factors, year, &f);
-		if (!rc) {
-			export_progress(ctx, id, 10);
-			rc = agency_lines(ctx, id, ws_lines, lines, &f, load, &inv);
-		}
-		if (!rc) {
-			export_progress(ctx, id, 80);
-			rc = filing(ws_filing, filed, &f);
-		}
+	xinv_formats(wb, &f);
+	sum = workbook_add_worksheet(wb, "摘要");
+	ws_lines = workbook_add_worksheet(wb, "機關排放明細");
+	ws_na = workbook_add_worksheet(wb, "非機關單位活動");
+	ws_notes = workbook_add_worksheet(wb, "排除與註記");
+	ws_filing = workbook_add_worksheet(wb, "填報情形");
+	ws_factors = workbook_add_worksheet(wb, "使用係數");
+	rc = nonagency_lines(ctx, ws_na, county, year, &f) || xinv_notes_sheet(ctx, ws_notes, county, year, &f) ||
+	     factors_used(ctx, ws_factors, year, &f);
+	if (!rc) {
+		export_progress(ctx, id, 10);
+		rc = agency_lines(ctx, id, ws_lines, pf, &f, &inv);
 	}
-	xpf_stop(lines);
-	xpf_stop(filed);
-	loaded = xpf_inventory_wait(load);
+	if (!rc) {
+		export_progress(ctx, id, 80);
+		rc = filing(ws_filing, pf, &f);
+	}
+	loaded = rc ? 0 : xpf_summary(pf);
+	xpf_stop(pf);
 	if (rc)
 		return export_dberr(wb, err, errlen);
 	if ((rc = xinv_loaded(wb, loaded, err, errlen)))

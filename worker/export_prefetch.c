@@ -7,34 +7,57 @@
 #include "export_prefetch.h"
 #include "util.h"
 
+/* One sheet's chunks: read, waiting to be written, oldest first; and those handed back. */
+struct queue {
+	struct xpf_chunk *head, *tail, *spare;
+	int ready, ahead;
+	int ended;                 /* its last chunk (empty or failed) is put */
+	long long after;           /* the keyset: the last agency read */
+};
+
 struct xpf {
 	pthread_t thread;
 	const struct config *cfg;
-	enum xpf_sheet sheet;
-	int county, year, chunk, ahead;
+	int county, year, chunk;
+	struct inventory *inv;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;                /* a chunk put, taken or handed back; cancel set */
-	struct xpf_chunk *head, *tail;    /* read, waiting to be written, oldest first */
-	struct xpf_chunk *spare;          /* handed back, to be filled again */
-	int ready, cancel;
+	pthread_cond_t cv;         /* a chunk put or handed back, the summary read, cancel set */
+	struct queue q[XPF__SHEETS];
+	int summary_done, summary_rc, cancel;
 };
 
-/* An empty chunk to fill, once fewer than pf->ahead wait; NULL once cancelled. */
-static struct xpf_chunk *take(struct xpf *pf)
+enum work { NOTHING, LINES, SUMMARY, FILING, STOP };
+
+/* What the reader does next (under mu), waiting until there is something. */
+static enum work next_work(struct xpf *pf)
 {
+	for (;;) {
+		struct queue *l = &pf->q[XPF_LINES], *f = &pf->q[XPF_FILING];
+
+		if (pf->cancel)
+			return STOP;
+		if (!l->ended && l->ready < l->ahead)
+			return LINES;
+		if (!pf->summary_done)
+			return SUMMARY;
+		if (!f->ended && f->ready < f->ahead)
+			return FILING;
+		if (l->ended && f->ended)
+			return STOP;
+		pthread_cond_wait(&pf->cv, &pf->mu);
+	}
+}
+
+/* An empty chunk of the sheet to fill. */
+static struct xpf_chunk *take(struct xpf *pf, enum xpf_sheet sheet)
+{
+	struct queue *q = &pf->q[sheet];
 	struct xpf_chunk *c;
-	int cancel;
 
 	pthread_mutex_lock(&pf->mu);
-	while (pf->ready >= pf->ahead && !pf->cancel)
-		pthread_cond_wait(&pf->cv, &pf->mu);
-	cancel = pf->cancel;
-	c = cancel ? NULL : pf->spare;
-	if (c)
-		pf->spare = c->next;
+	if ((c = q->spare))
+		q->spare = c->next;
 	pthread_mutex_unlock(&pf->mu);
-	if (cancel)
-		return NULL;
 	if (!c) {
 		c = xcalloc(1, sizeof(*c));
 		store_inventory_lines_init(&c->lines);
@@ -47,15 +70,20 @@ static struct xpf_chunk *take(struct xpf *pf)
 	return c;
 }
 
-static void put(struct xpf *pf, struct xpf_chunk *c)
+/* Hands c over; an empty or failed chunk ends its sheet. */
+static void put(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c)
 {
+	struct queue *q = &pf->q[sheet];
+
 	pthread_mutex_lock(&pf->mu);
-	if (pf->tail)
-		pf->tail->next = c;
+	if (q->tail)
+		q->tail->next = c;
 	else
-		pf->head = c;
-	pf->tail = c;
-	pf->ready++;
+		q->head = c;
+	q->tail = c;
+	q->ready++;
+	if (!c->n || c->failed)
+		q->ended = 1;
 	pthread_cond_broadcast(&pf->cv);
 	pthread_mutex_unlock(&pf->mu);
 }
@@ -86,57 +114,104 @@ static int copy_filing(void *ctx, const struct store_inventory_filing *a)
 }
 
 /*
- * The sheet's chunks until one comes back empty (the lines: the first of
- * XPF_FIRST agencies, so that the writing starts soon), or, for the
- * filing, one short and an empty one after it.  A chunk of `failed` ends
- * the sheet on a database error.
+ * The next chunk of lines (the first of XPF_FIRST agencies, so that the
+ * writing starts soon), its three statements in one snapshot: no line
+ * without its gases.  It comes back empty at the sheet's end.
  */
+static int read_lines(struct xpf *pf, struct db *db)
+{
+	struct queue *q = &pf->q[XPF_LINES];
+	struct xpf_chunk *c = take(pf, XPF_LINES);
+	int limit = q->after || pf->chunk < XPF_FIRST ? pf->chunk : XPF_FIRST;
+
+	if (db_begin(db) || store_inventory_read_lines(db, pf->county, pf->year, q->after, limit, &c->lines) || db_commit(db)) {
+		db_rollback(db);
+		c->failed = 1;
+	}
+	c->n = c->failed ? 0 : c->lines.n;
+	q->after = c->lines.last;
+	put(pf, XPF_LINES, c);
+	return c->failed ? -1 : 0;
+}
+
+/* The next chunk of the filing; after a short one, an empty one ends the sheet. */
+static int read_filing(struct xpf *pf, struct db *db)
+{
+	struct queue *q = &pf->q[XPF_FILING];
+	struct xpf_chunk *c = take(pf, XPF_FILING);
+	size_t n;
+
+	if (q->after < 0) {   /* the short one was the last */
+		put(pf, XPF_FILING, c);
+		return 0;
+	}
+	if (store_inventory_each_filing(db, pf->county, pf->year, q->after, pf->chunk, copy_filing, c)) {
+		c->n = 0;
+		c->failed = 1;
+		put(pf, XPF_FILING, c);
+		return -1;
+	}
+	n = c->n;
+	q->after = n == (size_t)pf->chunk ? c->filing[n - 1].agency : -1;
+	put(pf, XPF_FILING, c);
+	return 0;
+}
+
+/* A database error: every sheet not yet ended ends with a failed chunk, the summary with -1. */
+static void fail_all(struct xpf *pf)
+{
+	for (int s = 0; s < XPF__SHEETS; s++) {
+		struct xpf_chunk *c;
+
+		if (pf->q[s].ended)
+			continue;
+		c = take(pf, (enum xpf_sheet)s);
+		c->failed = 1;
+		put(pf, (enum xpf_sheet)s, c);
+	}
+	pthread_mutex_lock(&pf->mu);
+	if (!pf->summary_done) {
+		pf->summary_done = 1;
+		pf->summary_rc = -1;
+	}
+	pthread_cond_broadcast(&pf->cv);
+	pthread_mutex_unlock(&pf->mu);
+}
+
 static void *reader(void *arg)
 {
 	struct xpf *pf = arg;
-	struct xpf_chunk *c;
 	struct db db;
-	long long after = 0;
-	size_t n;
-	int limit = pf->chunk < XPF_FIRST ? pf->chunk : XPF_FIRST;
+	enum work w;
+	int rc = 0;
 
 	db_init(&db, pf->cfg);
 	db.timeout = pf->cfg->worker_db_timeout;
-	if (pf->sheet == XPF_FILING)
-		goto filing;
-	do {
-		if (!(c = take(pf)))
-			goto out;
-		/* One snapshot for a chunk's three statements: no line without its gases. */
-		if (db_begin(&db) || store_inventory_read_lines(&db, pf->county, pf->year, after, limit, &c->lines) ||
-		    db_commit(&db)) {
-			db_rollback(&db);
-			goto failed;
+	for (;;) {
+		pthread_mutex_lock(&pf->mu);
+		w = next_work(pf);
+		pthread_mutex_unlock(&pf->mu);
+		if (w == STOP)
+			break;
+		if (w == LINES)
+			rc = read_lines(pf, &db);
+		else if (w == FILING)
+			rc = read_filing(pf, &db);
+		else {
+			int r = inventory_load(&db, pf->county, pf->year, pf->inv);
+
+			pthread_mutex_lock(&pf->mu);
+			pf->summary_rc = r;
+			pf->summary_done = 1;
+			pthread_cond_broadcast(&pf->cv);
+			pthread_mutex_unlock(&pf->mu);
+			rc = r && r != INVENTORY_RANGE ? -1 : 0;
 		}
-		n = c->n = c->lines.n;
-		after = c->lines.last;
-		limit = pf->chunk;
-		put(pf, c);
-	} while (n);
-	goto out;
-filing:
-	do {
-		if (!(c = take(pf)))
-			goto out;
-		if (store_inventory_each_filing(&db, pf->county, pf->year, after, pf->chunk, copy_filing, c))
-			goto failed;
-		if ((n = c->n))
-			after = c->filing[n - 1].agency;
-		put(pf, c);
-	} while (n == (size_t)pf->chunk);
-	if (n && (c = take(pf)))
-		put(pf, c);
-	goto out;
-failed:
-	c->n = 0;
-	c->failed = 1;
-	put(pf, c);
-out:
+		if (rc) {
+			fail_all(pf);
+			break;
+		}
+	}
 	db_release(&db);
 	db_thread_end();
 	return NULL;
@@ -155,16 +230,17 @@ static int spawn(pthread_t *t, void *(*fn)(void *), void *arg)
 	return rc;
 }
 
-struct xpf *xpf_start(const struct config *cfg, enum xpf_sheet sheet, int county, int year, int chunk)
+struct xpf *xpf_start(const struct config *cfg, int county, int year, int chunk, struct inventory *inv)
 {
 	struct xpf *pf = xcalloc(1, sizeof(*pf));
 
 	pf->cfg = cfg;
-	pf->sheet = sheet;
-	pf->ahead = sheet == XPF_FILING ? XPF_AHEAD_FILING : XPF_AHEAD;
 	pf->county = county;
 	pf->year = year;
 	pf->chunk = chunk;
+	pf->inv = inv;
+	pf->q[XPF_LINES].ahead = XPF_AHEAD;
+	pf->q[XPF_FILING].ahead = XPF_AHEAD_FILING;
 	pthread_mutex_init(&pf->mu, NULL);
 	pthread_cond_init(&pf->cv, NULL);
 	if (spawn(&pf->thread, reader, pf)) {
@@ -176,28 +252,51 @@ struct xpf *xpf_start(const struct config *cfg, enum xpf_sheet sheet, int county
 	return pf;
 }
 
-struct xpf_chunk *xpf_next(struct xpf *pf)
+struct xpf_chunk *xpf_next(struct xpf *pf, enum xpf_sheet sheet)
 {
+	struct queue *q = &pf->q[sheet];
 	struct xpf_chunk *c;
 
 	pthread_mutex_lock(&pf->mu);
-	while (!pf->head)
+	while (!q->head)
 		pthread_cond_wait(&pf->cv, &pf->mu);
-	c = pf->head;
-	if (!(pf->head = c->next))
-		pf->tail = NULL;
-	pf->ready--;
+	c = q->head;
+	if (!(q->head = c->next))
+		q->tail = NULL;
+	q->ready--;
 	pthread_cond_broadcast(&pf->cv);
 	pthread_mutex_unlock(&pf->mu);
 	return c;
 }
 
-void xpf_recycle(struct xpf *pf, struct xpf_chunk *c)
+void xpf_recycle(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c)
 {
 	pthread_mutex_lock(&pf->mu);
-	c->next = pf->spare;
-	pf->spare = c;
+	c->next = pf->q[sheet].spare;
+	pf->q[sheet].spare = c;
 	pthread_mutex_unlock(&pf->mu);
+}
+
+int xpf_summary_done(struct xpf *pf)
+{
+	int done;
+
+	pthread_mutex_lock(&pf->mu);
+	done = pf->summary_done;
+	pthread_mutex_unlock(&pf->mu);
+	return done;
+}
+
+int xpf_summary(struct xpf *pf)
+{
+	int rc;
+
+	pthread_mutex_lock(&pf->mu);
+	while (!pf->summary_done)
+		pthread_cond_wait(&pf->cv, &pf->mu);
+	rc = pf->summary_rc;
+	pthread_mutex_unlock(&pf->mu);
+	return rc;
 }
 
 static void free_chunks(struct xpf_chunk *c)
@@ -222,73 +321,11 @@ void xpf_stop(struct xpf *pf)
 	pthread_cond_broadcast(&pf->cv);
 	pthread_mutex_unlock(&pf->mu);
 	pthread_join(pf->thread, NULL);
-	free_chunks(pf->head);
-	free_chunks(pf->spare);
+	for (int s = 0; s < XPF__SHEETS; s++) {
+		free_chunks(pf->q[s].head);
+		free_chunks(pf->q[s].spare);
+	}
 	pthread_cond_destroy(&pf->cv);
 	pthread_mutex_destroy(&pf->mu);
 	free(pf);
-}
-
-struct xpf_inventory {
-	pthread_t thread;
-	const struct config *cfg;
-	int county, year;
-	struct inventory *inv;
-	int rc;
-	pthread_mutex_t mu;
-	int done;                          /* under mu: rc and *inv are written */
-};
-
-static void *inventory_reader(void *arg)
-{
-	struct xpf_inventory *h = arg;
-	struct db db;
-
-	db_init(&db, h->cfg);
-	db.timeout = h->cfg->worker_db_timeout;
-	h->rc = inventory_load(&db, h->county, h->year, h->inv);
-	db_release(&db);
-	db_thread_end();
-	pthread_mutex_lock(&h->mu);
-	h->done = 1;
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
-}
-
-struct xpf_inventory *xpf_inventory_start(const struct config *cfg, int county, int year, struct inventory *inv)
-{
-	struct xpf_inventory *h = xcalloc(1, sizeof(*h));
-
-	h->cfg = cfg;
-	h->county = county;
-	h->year = year;
-	h->inv = inv;
-	pthread_mutex_init(&h->mu, NULL);
-	if (spawn(&h->thread, inventory_reader, h)) {
-		pthread_mutex_destroy(&h->mu);
-		free(h);
-		return NULL;
-	}
-	return h;
-}
-
-int xpf_inventory_done(struct xpf_inventory *h)
-{
-	int done;
-
-	pthread_mutex_lock(&h->mu);
-	done = h->done;
-	pthread_mutex_unlock(&h->mu);
-	return done;
-}
-
-int xpf_inventory_wait(struct xpf_inventory *h)
-{
-	int rc;
-
-	pthread_join(h->thread, NULL);
-	rc = h->rc;
-	pthread_mutex_destroy(&h->mu);
-	free(h);
-	return rc;
 }

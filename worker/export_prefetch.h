@@ -12,23 +12,27 @@
 /*
  * DESIGN: the detail workbook (export_inventory.c) spent about as long
  * waiting for MariaDB as libxlsxwriter and zlib spend writing (issue 14: 0.5
- * s each for 5,000 agencies), one after the other.  Now each long sheet has
- * a reader thread with a connection of its own, which reads it chunk by
- * chunk into copies while the job's thread writes the chunks before; so the
- * reading and the writing overlap on the machine's two cores.  At most
- * XPF_AHEAD chunks of lines (XPF_AHEAD_FILING of the small filing rows)
- * wait to be written, so memory stays bounded whatever the county's size.
- * The reads were separate statements before (no snapshot spans them), so
- * other connections change nothing of what is read.  A sheet's chunks end
- * with an empty one; a database error ends them with one whose `failed` is
- * set.  The summary sheet's figures (inventory_load, 0.15 s) are read on a
- * connection of their own at the same time, and the summary written last.
+ * s each for 5,000 agencies), one after the other.  Now one reader thread,
+ * with a connection of its own, reads the long sheets chunk by chunk into
+ * copies while the job's thread writes the chunks before, so the reading
+ * and the writing overlap on the machine's two cores.  The reader does one
+ * thing at a time: the next chunk of lines while fewer than XPF_AHEAD wait;
+ * else the summary's figures (inventory_load) once; else the next chunk of
+ * the filing while fewer than XPF_AHEAD_FILING of its small rows wait; else
+ * it waits for room.  One connection an export, one statement at a time:
+ * three readers side by side (one a sheet, one for the summary) were no
+ * faster (8 exports of each in turns, synthetic county B: medians 645 and
+ * 643 ms) and held three connections.  What waits to be written is bounded, whatever the county's
+ * size.  The reads were separate statements before (no snapshot spans
+ * them), so another connection changes nothing of what is read.  A sheet's
+ * chunks end with an empty one; a database error ends every sheet not yet
+ * ended with one whose `failed` is set, and the summary with -1.
  */
-#define XPF_AHEAD 8
+#define XPF_AHEAD 10
 #define XPF_AHEAD_FILING 16
 #define XPF_FIRST 64        /* agencies in the first chunk of lines */
 
-enum xpf_sheet { XPF_LINES, XPF_FILING };
+enum xpf_sheet { XPF_LINES, XPF_FILING, XPF__SHEETS };
 
 struct xpf_chunk {
 	struct xpf_chunk *next;
@@ -41,21 +45,20 @@ struct xpf_chunk {
 };
 
 struct xpf;
-struct xpf_inventory;
 
-/* Starts reading the county-year's lines or its filing, `chunk` agencies at a time; NULL if no thread could start. */
-struct xpf *xpf_start(const struct config *cfg, enum xpf_sheet sheet, int county, int year, int chunk);
-/* The next chunk, waiting for it; hand it back with xpf_recycle(). */
-struct xpf_chunk *xpf_next(struct xpf *pf);
-void xpf_recycle(struct xpf *pf, struct xpf_chunk *c);
+/*
+ * Starts reading the county-year's two long sheets, `chunk` agencies at a
+ * time, and its summary into *inv; NULL if no thread could start.
+ */
+struct xpf *xpf_start(const struct config *cfg, int county, int year, int chunk, struct inventory *inv);
+/* The sheet's next chunk, waiting for it; hand it back with xpf_recycle(). */
+struct xpf_chunk *xpf_next(struct xpf *pf, enum xpf_sheet sheet);
+void xpf_recycle(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c);
+/* Has the summary been read (without waiting)? */
+int xpf_summary_done(struct xpf *pf);
+/* Waits for the summary: inventory_load()'s result. */
+int xpf_summary(struct xpf *pf);
 /* Stops the reader (after its statement in hand), waits for it and frees everything. */
 void xpf_stop(struct xpf *pf);
-
-/* inventory_load() of county-year into *inv, on a thread and a connection of its own; NULL if no thread could start. */
-struct xpf_inventory *xpf_inventory_start(const struct config *cfg, int county, int year, struct inventory *inv);
-/* Has it finished (without waiting)? */
-int xpf_inventory_done(struct xpf_inventory *h);
-/* Waits for it and frees it: inventory_load()'s result. */
-int xpf_inventory_wait(struct xpf_inventory *h);
 
 #endif

@@ -103,98 +103,98 @@ static void read_whole(struct db *db, struct strbuf *lines, struct strbuf *filin
 	ok(store_inventory_each_filing(db, county, year, 0, 1000000, filing_sig, filing) == 0 && filing->len > 0, "the filing in one go");
 }
 
-/* One agency a chunk, so that the reader runs XPF_AHEAD chunks ahead and waits. */
-static void test_chunks(struct db *db)
+/* The chunks of one sheet until its end into sig (with sig_line or sig_filing); how many, -1 if one failed. */
+static int drain(struct xpf *pf, enum xpf_sheet sheet, struct strbuf *sig)
 {
-	struct strbuf want_lines, want_filing, lines, filing;
-	struct xpf *pf = xpf_start(&store_test_cfg, XPF_LINES, county, year, 1);
-	struct xpf *pff = xpf_start(&store_test_cfg, XPF_FILING, county, year, 1);
 	struct xpf_chunk *c;
 	int chunks = 0, failed = 0;
 
+	while ((c = xpf_next(pf, sheet))->n) {
+		for (size_t i = 0; i < c->n; i++)
+			if (sheet == XPF_LINES)
+				line_sig(sig, &c->lines.v[i]);
+			else
+				filing_sig(sig, &c->filing[i]);
+		chunks++;
+		xpf_recycle(pf, sheet, c);
+	}
+	failed = c->failed;
+	xpf_recycle(pf, sheet, c);
+	return failed ? -1 : chunks;
+}
+
+/*
+ * One agency a chunk, so that the reader runs XPF_AHEAD chunks ahead and
+ * turns to the summary and the filing meanwhile; the sheets taken in
+ * either order.
+ */
+static void test_chunks(struct db *db)
+{
+	struct strbuf want_lines, want_filing, lines, filing;
+	struct inventory want, got;
+
 	strbuf_init(&want_lines, 0);
 	strbuf_init(&want_filing, 0);
-	strbuf_init(&lines, 0);
-	strbuf_init(&filing, 0);
 	read_whole(db, &want_lines, &want_filing);
-	ok(pf && pff, "the readers start");
-	while ((c = xpf_next(pf))->n) {
-		for (size_t i = 0; i < c->n; i++)
-			line_sig(&lines, &c->lines.v[i]);
-		failed |= c->failed;
-		chunks++;
-		xpf_recycle(pf, c);
+	ok(inventory_load(db, county, year, &want) == 0, "the summary on the test's connection");
+	for (int order = 0; order < 2; order++) {
+		struct xpf *pf = xpf_start(&store_test_cfg, county, year, 1, &got);
+		int nl, nf;
+
+		strbuf_init(&lines, 0);
+		strbuf_init(&filing, 0);
+		ok(pf != NULL, "the reader starts");
+		if (!order) {
+			nl = drain(pf, XPF_LINES, &lines);
+			nf = drain(pf, XPF_FILING, &filing);
+		} else {
+			nf = drain(pf, XPF_FILING, &filing);
+			nl = drain(pf, XPF_LINES, &lines);
+		}
+		ok(nl > XPF_AHEAD && nf > XPF_AHEAD_FILING, "%s: each sheet's chunks, then an empty one (%d, %d)",
+		   order ? "the filing first" : "the lines first", nl, nf);
+		ok(lines.len && !strcmp(lines.buf, want_lines.buf), "the same lines in the same order");
+		ok(filing.len && !strcmp(filing.buf, want_filing.buf), "the same filing rows");
+		ok(xpf_summary_done(pf) && xpf_summary(pf) == 0 && got.total == want.total && got.n_agencies == want.n_agencies &&
+		   got.outsourced == want.outsourced && !memcmp(got.by_level, want.by_level, sizeof(want.by_level)),
+		   "the summary's figures, the same (total %lld, %d agencies)", got.total, got.n_agencies);
+		xpf_stop(pf);
+		strbuf_release(&lines);
+		strbuf_release(&filing);
 	}
-	failed |= c->failed;
-	xpf_recycle(pf, c);
-	ok(!failed && chunks > XPF_AHEAD, "the lines' chunks, then an empty one (%d chunks)", chunks);
-	ok(lines.len && !strcmp(lines.buf, want_lines.buf), "the same lines in the same order");
-	chunks = 0;
-	while ((c = xpf_next(pff))->n) {
-		for (size_t i = 0; i < c->n; i++)
-			filing_sig(&filing, &c->filing[i]);
-		failed |= c->failed;
-		chunks++;
-		xpf_recycle(pff, c);
-	}
-	failed |= c->failed;
-	xpf_recycle(pff, c);
-	ok(!failed && chunks > XPF_AHEAD_FILING, "the filing's chunks, then an empty one (%d chunks)", chunks);
-	ok(filing.len && !strcmp(filing.buf, want_filing.buf), "the same filing rows");
-	xpf_stop(pf);
-	xpf_stop(pff);
 	strbuf_release(&want_lines);
 	strbuf_release(&want_filing);
-	strbuf_release(&lines);
-	strbuf_release(&filing);
 }
 
 /* Told to stop while it waits for room, or before it has read anything: it stops. */
 static void test_stop(void)
 {
-	struct xpf *pf = xpf_start(&store_test_cfg, XPF_LINES, county, year, 1);
-	struct xpf_chunk *c = xpf_next(pf);
+	struct inventory inv;
+	struct xpf *pf = xpf_start(&store_test_cfg, county, year, 1, &inv);
+	struct xpf_chunk *c = xpf_next(pf, XPF_LINES);
 
 	ok(c->n > 0 && !c->failed, "a first chunk");
-	xpf_recycle(pf, c);
+	xpf_recycle(pf, XPF_LINES, c);
 	xpf_stop(pf);
 	ok(1, "stopped with the reader ahead (no wait without end)");
-	xpf_stop(xpf_start(&store_test_cfg, XPF_FILING, county, year, 1));
+	xpf_stop(xpf_start(&store_test_cfg, county, year, 1, &inv));
 	ok(1, "stopped at once");
 }
 
-static void test_summary(struct db *db)
-{
-	struct inventory want, got;
-	struct xpf_inventory *h = xpf_inventory_start(&store_test_cfg, county, year, &got);
-	int rc;
-
-	ok(inventory_load(db, county, year, &want) == 0, "the summary on the test's connection");
-	ok(h != NULL, "and on a thread of its own");
-	rc = xpf_inventory_wait(h);
-	ok(rc == 0 && got.total == want.total && got.n_agencies == want.n_agencies && got.outsourced == want.outsourced &&
-	   !memcmp(got.by_level, want.by_level, sizeof(want.by_level)),
-	   "the same figures (total %lld, %d agencies)", got.total, got.n_agencies);
-}
-
-/* A server nobody answers at: every reader ends with a failure, none waits for ever. */
+/* A server nobody answers at: every sheet ends with a failure and so does the summary; nothing waits for ever. */
 static void test_unreachable(void)
 {
 	struct config cfg = store_test_cfg;
 	struct inventory inv;
 	struct xpf *pf;
-	struct xpf_chunk *c;
+	struct strbuf sig = STRBUF_INIT;
 
 	snprintf(cfg.db_socket, sizeof(cfg.db_socket), "%s", "/nonexistent/mysql.sock");
 	cfg.db_host[0] = '\0';
-	for (int k = XPF_LINES; k <= XPF_FILING; k++) {
-		pf = xpf_start(&cfg, (enum xpf_sheet)k, county, year, 1);
-		c = xpf_next(pf);
-		ok(c->failed && c->n == 0, "the %s reader: a failed chunk", k == XPF_LINES ? "lines'" : "filing's");
-		xpf_recycle(pf, c);
-		xpf_stop(pf);
-	}
-	ok(xpf_inventory_wait(xpf_inventory_start(&cfg, county, year, &inv)) != 0, "the summary's reader: a failure");
+	pf = xpf_start(&cfg, county, year, 1, &inv);
+	ok(drain(pf, XPF_LINES, &sig) == -1 && drain(pf, XPF_FILING, &sig) == -1 && sig.len == 0, "both sheets: a failed chunk");
+	ok(xpf_summary(pf) != 0, "the summary: a failure");
+	xpf_stop(pf);
 }
 
 int main(void)
@@ -210,7 +210,6 @@ int main(void)
 	plant(&db);
 	test_chunks(&db);
 	test_stop();
-	test_summary(&db);
 	test_unreachable();
 	ok(drop_county(&db) == 0, "the test's county removed");
 	db_release(&db);
