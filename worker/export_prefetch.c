@@ -15,8 +15,18 @@ struct queue {
 	long long after;           /* the keyset: the last agency read */
 };
 
-struct xpf {
+struct xpf;
+
+/* A reader: its thread, and what it reads (the lines; or the summary, then the filing). */
+struct reader {
 	pthread_t thread;
+	struct xpf *pf;
+	int lines;
+	int started;
+};
+
+struct xpf {
+	struct reader r[2];
 	const struct config *cfg;
 	int county, year, chunk;
 	struct inventory *inv;
@@ -28,22 +38,27 @@ struct xpf {
 
 enum work { NOTHING, LINES, SUMMARY, FILING, STOP };
 
-/* What the reader does next (under mu), waiting until there is something. */
-static enum work next_work(struct xpf *pf)
+/* What a reader does next (under mu), waiting until there is something. */
+static enum work next_work(struct xpf *pf, int lines)
 {
 	for (;;) {
 		struct queue *l = &pf->q[XPF_LINES], *f = &pf->q[XPF_FILING];
 
 		if (pf->cancel)
 			return STOP;
-		if (!l->ended && l->ready < l->ahead)
-			return LINES;
-		if (!pf->summary_done)
-			return SUMMARY;
-		if (!f->ended && f->ready < f->ahead)
-			return FILING;
-		if (l->ended && f->ended)
-			return STOP;
+		if (lines) {
+			if (l->ended)
+				return STOP;
+			if (l->ready < l->ahead)
+				return LINES;
+		} else {
+			if (!pf->summary_done)
+				return SUMMARY;
+			if (f->ended)
+				return STOP;
+			if (f->ready < f->ahead)
+				return FILING;
+		}
 		pthread_cond_wait(&pf->cv, &pf->mu);
 	}
 }
@@ -161,13 +176,24 @@ static int read_filing(struct xpf *pf, struct db *db)
 static void fail_all(struct xpf *pf)
 {
 	for (int s = 0; s < XPF__SHEETS; s++) {
-		struct xpf_chunk *c;
+		struct queue *q = &pf->q[s];
+		struct xpf_chunk *c = take(pf, (enum xpf_sheet)s);
 
-		if (pf->q[s].ended)
-			continue;
-		c = take(pf, (enum xpf_sheet)s);
 		c->failed = 1;
-		put(pf, (enum xpf_sheet)s, c);
+		pthread_mutex_lock(&pf->mu);
+		if (!q->ended) {   /* (the other reader may have ended it meanwhile) */
+			if (q->tail)
+				q->tail->next = c;
+			else
+				q->head = c;
+			q->tail = c;
+			q->ready++;
+			q->ended = 1;
+		} else {
+			c->next = q->spare;
+			q->spare = c;
+		}
+		pthread_mutex_unlock(&pf->mu);
 	}
 	pthread_mutex_lock(&pf->mu);
 	if (!pf->summary_done) {
@@ -180,7 +206,8 @@ static void fail_all(struct xpf *pf)
 
 static void *reader(void *arg)
 {
-	struct xpf *pf = arg;
+	struct reader *me = arg;
+	struct xpf *pf = me->pf;
 	struct db db;
 	enum work w;
 	int rc = 0;
@@ -189,7 +216,7 @@ static void *reader(void *arg)
 	db.timeout = pf->cfg->worker_db_timeout;
 	for (;;) {
 		pthread_mutex_lock(&pf->mu);
-		w = next_work(pf);
+		w = next_work(pf, me->lines);
 		pthread_mutex_unlock(&pf->mu);
 		if (w == STOP)
 			break;
@@ -243,11 +270,14 @@ struct xpf *xpf_start(const struct config *cfg, int county, int year, int chunk,
 	pf->q[XPF_FILING].ahead = XPF_AHEAD_FILING;
 	pthread_mutex_init(&pf->mu, NULL);
 	pthread_cond_init(&pf->cv, NULL);
-	if (spawn(&pf->thread, reader, pf)) {
-		pthread_cond_destroy(&pf->cv);
-		pthread_mutex_destroy(&pf->mu);
-		free(pf);
-		return NULL;
+	for (int i = 0; i < 2; i++) {
+		pf->r[i].pf = pf;
+		pf->r[i].lines = i == 0;
+		if (spawn(&pf->r[i].thread, reader, &pf->r[i])) {
+			xpf_stop(pf);
+			return NULL;
+		}
+		pf->r[i].started = 1;
 	}
 	return pf;
 }
@@ -320,7 +350,9 @@ void xpf_stop(struct xpf *pf)
 	pf->cancel = 1;
 	pthread_cond_broadcast(&pf->cv);
 	pthread_mutex_unlock(&pf->mu);
-	pthread_join(pf->thread, NULL);
+	for (int i = 0; i < 2; i++)
+		if (pf->r[i].started)
+			pthread_join(pf->r[i].thread, NULL);
 	for (int s = 0; s < XPF__SHEETS; s++) {
 		free_chunks(pf->q[s].head);
 		free_chunks(pf->q[s].spare);

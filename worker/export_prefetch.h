@@ -12,21 +12,22 @@
 /*
  * DESIGN: the detail workbook (export_inventory.c) spent about as long
  * waiting for MariaDB as libxlsxwriter and zlib spend writing (issue 14: 0.5
- * s each for 5,000 agencies), one after the other.  Now one reader thread,
- * with a connection of its own, reads the long sheets chunk by chunk into
- * copies while the job's thread writes the chunks before, so the reading
- * and the writing overlap on the machine's two cores.  The reader does one
- * thing at a time: the next chunk of lines while fewer than XPF_AHEAD wait;
- * else the summary's figures (inventory_load) once; else the next chunk of
- * the filing while fewer than XPF_AHEAD_FILING of its small rows wait; else
- * it waits for room.  One connection an export, one statement at a time:
- * three readers side by side (one a sheet, one for the summary) were no
- * faster (8 exports of each in turns, synthetic county B: medians 645 and
- * 643 ms) and held three connections.  What waits to be written is bounded, whatever the county's
- * size.  The reads were separate statements before (no snapshot spans
- * them), so another connection changes nothing of what is read.  A sheet's
- * chunks end with an empty one; a database error ends every sheet not yet
- * ended with one whose `failed` is set, and the summary with -1.
+ * s each for 5,000 agencies), one after the other.  Now two reader
+ * threads, each with a connection of its own, read beside the writing: one
+ * the lines, chunk by chunk into copies, while fewer than XPF_AHEAD wait;
+ * the other the summary's figures (inventory_load), then the filing while
+ * fewer than XPF_AHEAD_FILING of its small rows wait.  The job's thread
+ * writes the chunks before, so reading and writing overlap on the
+ * machine's two cores.  One reader for all three was as fast on a quiet
+ * machine (8 exports each in turns, synthetic county B: medians 643 and
+ * 645 ms) but 1.65 times the bare program in a bench run where MariaDB
+ * answered slower, the summary's statements then standing in the lines'
+ * way; three readers held a connection more for nothing.  What waits to be
+ * written is bounded, whatever the county's size.  The reads were separate
+ * statements before (no snapshot spans them), so other connections change
+ * nothing of what is read.  A sheet's chunks end with an empty one; a
+ * database error ends every sheet not yet ended with one whose `failed` is
+ * set, and the summary with -1.
  */
 #define XPF_AHEAD 10
 #define XPF_AHEAD_FILING 16
