@@ -98,6 +98,18 @@ static int chunk_bound(struct db *db, int county, long long after, int limit, lo
 	return 0;
 }
 
+/* Executes st, a statement of the chunk's agencies: its parameters year, county and the ids (after, bound]. */
+static int range_exec(struct db_stmt *st, int county, int year, long long after, long long bound)
+{
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, year);
+	db_bind_int(st, 1, county);
+	db_bind_int(st, 2, after);
+	db_bind_int(st, 3, bound);
+	return db_exec(st);
+}
+
 static int read_lines(struct db *db, int county, int year, long long after, long long bound, struct store_inventory_lines *ls)
 {
 	struct db_stmt *st = db_prepare(db,
@@ -113,13 +125,7 @@ static int read_lines(struct db *db, int county, int year, long long after, long
 		" WHERE a.county_id = ? AND a.active = 1 AND a.id > ? AND a.id <= ?");
 	int r;
 
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, county);
-	db_bind_int(st, 2, after);
-	db_bind_int(st, 3, bound);
-	if (db_exec(st))
+	if (range_exec(st, county, year, after, bound))
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		struct store_inventory_line *l;
@@ -168,13 +174,7 @@ static int read_gases(struct db *db, int county, int year, long long after, long
 		" WHERE a.county_id = ? AND a.active = 1 AND a.id > ? AND a.id <= ?");
 	int r;
 
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, county);
-	db_bind_int(st, 2, after);
-	db_bind_int(st, 3, bound);
-	if (db_exec(st))
+	if (range_exec(st, county, year, after, bound))
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		long long agency = db_col_int(st, 0);

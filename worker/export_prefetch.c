@@ -85,12 +85,9 @@ static struct xpf_chunk *take(struct xpf *pf, enum xpf_sheet sheet)
 	return c;
 }
 
-/* Hands c over; an empty or failed chunk ends its sheet. */
-static void put(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c)
+/* Appends c to q's chunks waiting to be written (under mu); an empty or failed chunk ends the sheet. */
+static void append(struct queue *q, struct xpf_chunk *c)
 {
-	struct queue *q = &pf->q[sheet];
-
-	pthread_mutex_lock(&pf->mu);
 	if (q->tail)
 		q->tail->next = c;
 	else
@@ -99,6 +96,13 @@ static void put(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c)
 	q->ready++;
 	if (!c->n || c->failed)
 		q->ended = 1;
+}
+
+/* Hands c over. */
+static void put(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c)
+{
+	pthread_mutex_lock(&pf->mu);
+	append(&pf->q[sheet], c);
 	pthread_cond_broadcast(&pf->cv);
 	pthread_mutex_unlock(&pf->mu);
 }
@@ -182,13 +186,7 @@ static void fail_all(struct xpf *pf)
 		c->failed = 1;
 		pthread_mutex_lock(&pf->mu);
 		if (!q->ended) {   /* (the other reader may have ended it meanwhile) */
-			if (q->tail)
-				q->tail->next = c;
-			else
-				q->head = c;
-			q->tail = c;
-			q->ready++;
-			q->ended = 1;
+			append(q, c);
 		} else {
 			c->next = q->spare;
 			q->spare = c;

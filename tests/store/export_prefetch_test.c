@@ -1,7 +1,6 @@
 /* export_prefetch_test.c: the detail workbook's readers (worker/export_prefetch.c) on a county of
  * the test's own, committed (and removed at the end): the chunks they hand over are what the stores read in one go, they stop
  * when told at any point, and a database that cannot be reached ends them with a failure. */
-#include <stdarg.h>
 #include <string.h>
 
 #include "export_prefetch.h"
@@ -9,27 +8,10 @@
 #include "strbuf.h"
 
 #define TC 96   /* the test's county (letter R), committed: the readers have connections of their own */
+#define run(...) (store_test_q(__VA_ARGS__) < 0)
 #define AGENCIES 40
 
 static int county, year;
-
-/* One statement of the test's own with n integer parameters; 0 or -1. */
-static int run(struct db *db, const char *sql, int n, ...)
-{
-	struct db_stmt *st = db_prepare(db, sql);
-	va_list ap;
-	int rc;
-
-	if (!st)
-		return -1;
-	va_start(ap, n);
-	for (int i = 0; i < n; i++)
-		db_bind_int(st, i, va_arg(ap, long long));
-	va_end(ap);
-	rc = db_exec(st);
-	db_reset(st);
-	return rc;
-}
 
 /* Everything of the test's county, children first (also what an interrupted run left). */
 static int drop_county(struct db *db)

@@ -17,28 +17,8 @@
 
 static struct db db;
 
-/* One statement of the test's own with n integer parameters: its first column, or the insert id; -1 on error. */
-static long long q(const char *sql, int n, ...)
-{
-	struct db_stmt *st = db_prepare(&db, sql);
-	long long v = -1;
-	va_list ap;
-
-	if (!st)
-		return -1;
-	va_start(ap, n);
-	for (int i = 0; i < n; i++)
-		db_bind_int(st, i, va_arg(ap, long long));
-	va_end(ap);
-	if (db_exec(st))
-		return -1;
-	if (db_step(st) == 1)
-		v = db_col_int(st, 0);
-	else
-		v = (long long)db_insert_id(st);
-	db_reset(st);
-	return v;
-}
+/* One statement of the test's own on its connection (store_test_q). */
+#define q(sql, n, ...) store_test_q(&db, sql, n, ##__VA_ARGS__)
 
 static void cleanup(void)
 {

@@ -9,28 +9,7 @@
 
 #define TC 99   /* the test's county: no other has this id, and the letter Y is no longer in use */
 
-/* One statement of the test's own with n integer parameters: its first column (or, with no result, the insert id); -1 on error. */
-static long long q(struct db *db, const char *sql, int n, ...)
-{
-	struct db_stmt *st = db_prepare(db, sql);
-	long long v = -1;
-	va_list ap;
-
-	if (!st)
-		return -1;
-	va_start(ap, n);
-	for (int i = 0; i < n; i++)
-		db_bind_int(st, i, va_arg(ap, long long));
-	va_end(ap);
-	if (db_exec(st))
-		return -1;
-	if (db_step(st) == 1)
-		v = db_col_int(st, 0);
-	else
-		v = (long long)db_insert_id(st);
-	db_reset(st);
-	return v;
-}
+#define q store_test_q
 
 #define LL(x) ((long long)(x))
 

@@ -2,6 +2,7 @@
 #ifndef CITYINV_STORE_TEST_H
 #define CITYINV_STORE_TEST_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -48,6 +49,30 @@ __attribute__((unused)) static long long store_test_int(struct db *db, const cha
 		v = db_col_int(st, 0);
 	if (st)
 		db_reset(st);
+	return v;
+}
+
+/*
+ * One statement of the test's own with n integer parameters (long long):
+ * its first column, or with no result the insert id (0 when none); -1 on
+ * error.  The store tests' way to plant rows and read what a store wrote.
+ */
+__attribute__((unused)) static long long store_test_q(struct db *db, const char *sql, int n, ...)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	long long v;
+	va_list ap;
+
+	if (!st)
+		return -1;
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		db_bind_int(st, i, va_arg(ap, long long));
+	va_end(ap);
+	if (db_exec(st))
+		return -1;
+	v = db_step(st) == 1 ? db_col_int(st, 0) : (long long)db_insert_id(st);
+	db_reset(st);
 	return v;
 }
 
