@@ -2,8 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_inventory.h"
-#include "store_report.h"
+#include "store_inventory_sql.h"
 #include "util.h"
 
 /*
@@ -113,8 +112,7 @@ static int range_exec(struct db_stmt *st, int county, int year, long long after,
 static int read_lines(struct db *db, int county, int year, long long after, long long bound, struct store_inventory_lines *ls)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), " STORE_REPORT_STATUS_SQL("r") ","
-		" IFNULL(r.returned, 0), IFNULL(r.confirmed_version, 0), IFNULL(r.last_version, 0),"
+		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), " STATE_COLS ","
 		" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, ''),"
 		" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL,"
 		" IFNULL(l.scope, 0), IFNULL(l.iso_category, 0), IFNULL(l.a1, 0), IFNULL(l.a2, 0), IFNULL(l.a3, 0),"
@@ -140,10 +138,7 @@ static int read_lines(struct db *db, int county, int year, long long after, long
 		l->name = keep(ls, st, 2);
 		l->level = (int)db_col_int(st, 3);
 		l->parent_code = keep(ls, st, 4);
-		l->state.status = (int)db_col_int(st, 5);
-		l->state.returned = (int)db_col_int(st, 6);
-		l->state.confirmed_version = (int)db_col_int(st, 7);
-		l->state.last_version = (int)db_col_int(st, 8);
+		state_of(st, 5, &l->state);
 		l->part = keep(ls, st, 9);
 		l->item = keep(ls, st, 10);
 		l->quantity_milli = db_col_int(st, 11);

@@ -272,13 +272,11 @@ static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inve
 	strbuf_release(&iv);
 }
 
-static int line_row(void *ctx, const struct store_inventory_line *l)
+static void line_row(struct sheet_rows *s, const struct store_inventory_line *l)
 {
-	struct sheet_rows *s = ctx;
 	lxw_worksheet *ws = s->ws;
 	lxw_row_t r = s->r++;
 
-	s->rows++;
 	if (l->agency != s->last)
 		s->agencies++;
 	s->last = l->agency;
@@ -288,7 +286,7 @@ static int line_row(void *ctx, const struct store_inventory_line *l)
 	worksheet_write_string(ws, r, 3, l->parent_code, NULL);
 	xinv_state_cells(ws, r, 4, 13, &l->state);
 	if (!l->has_line)
-		return 0;
+		return;
 	worksheet_write_string(ws, r, 5, !strcmp(l->part, "own") ? "自有" : "委外", NULL);
 	worksheet_write_string(ws, r, 6, xinv_item_label(l->item), NULL);
 	worksheet_write_number(ws, r, 7, xinv_kg(l->quantity_milli), s->f->num);
@@ -298,14 +296,29 @@ static int line_row(void *ctx, const struct store_inventory_line *l)
 	worksheet_write_string(ws, r, 11, l->sources, NULL);
 	worksheet_write_number(ws, r, 12, xinv_kg(l->kg_milli), s->f->num);
 	line_quality(ws, r, l, s->f);
-	return 0;
 }
 
-/*
- * Every agency and every line of its report, as the reader thread hands
- * them over (CHUNK agencies a chunk); the progress counts the agencies
- * once the reader has read the summary (into *inv) and knows how many.
- */
+/* The lines sheet as it is written: its rows, and what the progress needs. */
+struct lines_out {
+	struct sheet_rows s;
+	struct job_ctx *ctx;
+	long long id;
+	struct xpf *pf;
+	const struct inventory *inv;
+};
+
+/* A chunk's rows; the progress counts the agencies once the summary (*inv) says how many there are. */
+static void lines_chunk(void *arg, const struct xpf_chunk *c)
+{
+	struct lines_out *o = arg;
+
+	for (size_t i = 0; i < c->n; i++)
+		line_row(&o->s, &c->lines.v[i]);
+	if (xpf_summary_done(o->pf) && o->inv->n_agencies)
+		export_progress(o->ctx, o->id, 10 + 70 * o->s.agencies / o->inv->n_agencies);
+}
+
+/* Every agency and every line of its report, as the reader hands them over (CHUNK agencies a chunk). */
 static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f,
 			const struct inventory *inv)
 {
@@ -314,7 +327,7 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, st
 		"範疇", "類別", "CO₂(KgCO₂e)", "CH₄(KgCO₂e)", "N₂O(KgCO₂e)", "HFCs(KgCO₂e)", "PFCs(KgCO₂e)", "SF₆(KgCO₂e)", "NF₃(KgCO₂e)",
 		"未分氣體(KgCO₂e)", "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類", "誤差等級(A1×A2×A3)", "評分",
 		"活動數據不確定性（95%）", "各氣體不確定性（95%）" };
-	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
+	struct lines_out o = { .s = { .ws = ws, .f = f, .r = 1 }, .ctx = ctx, .id = id, .pf = pf, .inv = inv };
 
 	xinv_heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
 	worksheet_set_column(ws, 16, 23, 14, NULL);
@@ -325,21 +338,7 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, st
 	worksheet_set_column(ws, 10, 11, 40, NULL);
 	worksheet_set_column(ws, 12, 12, 18, NULL);
 	worksheet_set_column(ws, 13, 13, 24, NULL);
-	for (;;) {
-		struct xpf_chunk *c = xpf_next(pf, XPF_LINES);
-		size_t n = c->n;
-		int failed = c->failed;
-
-		for (size_t i = 0; i < n; i++)
-			line_row(&s, &c->lines.v[i]);
-		xpf_recycle(pf, XPF_LINES, c);
-		if (failed)
-			return -1;
-		if (!n)
-			return 0;
-		if (xpf_summary_done(pf) && inv->n_agencies)
-			export_progress(ctx, id, 10 + 70 * s.agencies / inv->n_agencies);
-	}
+	return xpf_each(pf, XPF_LINES, lines_chunk, &o);
 }
 
 /*
@@ -429,14 +428,11 @@ static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, i
 	return store_activity_each_workbook_row(ctx->db, county, year, activity_row, &s) ? -1 : 0;
 }
 
-static int filing_row(void *ctx, const struct store_inventory_filing *a)
+static void filing_row(struct sheet_rows *s, const struct store_inventory_filing *a)
 {
-	struct sheet_rows *s = ctx;
 	lxw_worksheet *ws = s->ws;
 	lxw_row_t r = s->r++;
 
-	s->rows++;
-	s->last = a->agency;
 	worksheet_write_string(ws, r, 0, a->code, NULL);
 	worksheet_write_string(ws, r, 1, a->name, NULL);
 	worksheet_write_number(ws, r, 2, (double)a->level, NULL);
@@ -452,7 +448,12 @@ static int filing_row(void *ctx, const struct store_inventory_filing *a)
 	xinv_grade_cells(ws, r, 15, a->subtree_q.has, a->subtree_q.has_grade, a->subtree_q.grade_hundredths, a->subtree_q.grade);
 	xinv_interval_cells(ws, r, 17, a->subtree_q.has, a->subtree_q.assessed, a->subtree_q.lower_milli, a->subtree_q.upper_milli,
 		       a->subtree_q.assessed_bp);
-	return 0;
+}
+
+static void filing_chunk(void *arg, const struct xpf_chunk *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		filing_row(arg, &c->filing[i]);
 }
 
 static int filing(lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f)
@@ -468,19 +469,7 @@ static int filing(lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f)
 	worksheet_set_column(ws, 3, 3, 24, NULL);
 	worksheet_set_column(ws, 5, 9, 16, NULL);
 	worksheet_set_column(ws, 10, 10, 24, NULL);
-	for (;;) {
-		struct xpf_chunk *c = xpf_next(pf, XPF_FILING);
-		size_t n = c->n;
-		int failed = c->failed;
-
-		for (size_t i = 0; i < n; i++)
-			filing_row(&s, &c->filing[i]);
-		xpf_recycle(pf, XPF_FILING, c);
-		if (failed)
-			return -1;
-		if (!n)
-			return 0;
-	}
+	return xpf_each(pf, XPF_FILING, filing_chunk, &s);
 }
 
 static int factor_row(void *ctx, const struct store_factor_text *row)

@@ -36,7 +36,7 @@ struct xpf {
 	int summary_done, summary_rc, cancel;
 };
 
-enum work { NOTHING, LINES, SUMMARY, FILING, STOP };
+enum work { LINES, SUMMARY, FILING, STOP };
 
 /* What a reader does next (under mu), waiting until there is something. */
 static enum work next_work(struct xpf *pf, int lines)
@@ -303,6 +303,23 @@ void xpf_recycle(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c)
 	c->next = pf->q[sheet].spare;
 	pf->q[sheet].spare = c;
 	pthread_mutex_unlock(&pf->mu);
+}
+
+int xpf_each(struct xpf *pf, enum xpf_sheet sheet, void (*fn)(void *ctx, const struct xpf_chunk *c), void *ctx)
+{
+	for (;;) {
+		struct xpf_chunk *c = xpf_next(pf, sheet);
+		size_t n = c->n;
+		int failed = c->failed;
+
+		if (n)
+			fn(ctx, c);
+		xpf_recycle(pf, sheet, c);
+		if (failed)
+			return -1;
+		if (!n)
+			return 0;
+	}
 }
 
 int xpf_summary_done(struct xpf *pf)

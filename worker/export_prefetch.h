@@ -55,6 +55,8 @@ struct xpf *xpf_start(const struct config *cfg, int county, int year, int chunk,
 /* The sheet's next chunk, waiting for it; hand it back with xpf_recycle(). */
 struct xpf_chunk *xpf_next(struct xpf *pf, enum xpf_sheet sheet);
 void xpf_recycle(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c);
+/* Hands each chunk of the sheet to fn, in order, to the sheet's end: 0, or -1 when it ended on a database error. */
+int xpf_each(struct xpf *pf, enum xpf_sheet sheet, void (*fn)(void *ctx, const struct xpf_chunk *c), void *ctx);
 /* Has the summary been read (without waiting)? */
 int xpf_summary_done(struct xpf *pf);
 /* Waits for the summary: inventory_load()'s result. */

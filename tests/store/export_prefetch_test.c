@@ -1,7 +1,13 @@
 /* export_prefetch_test.c: the detail workbook's readers (worker/export_prefetch.c) on a county of
  * the test's own, committed (and removed at the end): the chunks they hand over are what the stores read in one go, they stop
  * when told at any point, and a database that cannot be reached ends them with a failure. */
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "export_prefetch.h"
 #include "store_test.h"
@@ -85,24 +91,38 @@ static void read_whole(struct db *db, struct strbuf *lines, struct strbuf *filin
 	ok(store_inventory_each_filing(db, county, year, 0, 1000000, filing_sig, filing) == 0 && filing->len > 0, "the filing in one go");
 }
 
-/* The chunks of one sheet until its end into sig (with sig_line or sig_filing); how many, -1 if one failed. */
+/* What drain() saw: the signatures, and how many chunks. */
+struct drained {
+	struct strbuf *sig;
+	int chunks;
+};
+
+static void lines_chunk(void *arg, const struct xpf_chunk *c)
+{
+	struct drained *d = arg;
+
+	for (size_t i = 0; i < c->n; i++)
+		line_sig(d->sig, &c->lines.v[i]);
+	d->chunks++;
+}
+
+static void filing_chunk(void *arg, const struct xpf_chunk *c)
+{
+	struct drained *d = arg;
+
+	for (size_t i = 0; i < c->n; i++)
+		filing_sig(d->sig, &c->filing[i]);
+	d->chunks++;
+}
+
+/* The chunks of one sheet until its end into sig; how many, -1 if it ended on a failure. */
 static int drain(struct xpf *pf, enum xpf_sheet sheet, struct strbuf *sig)
 {
-	struct xpf_chunk *c;
-	int chunks = 0, failed = 0;
+	struct drained d = { sig, 0 };
 
-	while ((c = xpf_next(pf, sheet))->n) {
-		for (size_t i = 0; i < c->n; i++)
-			if (sheet == XPF_LINES)
-				line_sig(sig, &c->lines.v[i]);
-			else
-				filing_sig(sig, &c->filing[i]);
-		chunks++;
-		xpf_recycle(pf, sheet, c);
-	}
-	failed = c->failed;
-	xpf_recycle(pf, sheet, c);
-	return failed ? -1 : chunks;
+	if (xpf_each(pf, sheet, sheet == XPF_LINES ? lines_chunk : filing_chunk, &d))
+		return -1;
+	return d.chunks;
 }
 
 /*
@@ -148,35 +168,216 @@ static void test_chunks(struct db *db)
 	strbuf_release(&want_filing);
 }
 
+/*
+ * What must end never waits for ever: a test that hangs is failed after
+ * DEADLINE seconds (the readers' own timeouts are a few seconds here).
+ */
+#define DEADLINE 30
+static const char *waiting_for = "";
+
+static void deadline(int sig)
+{
+	(void)sig;
+	printf("not ok - still waiting after %d s: %s\n", DEADLINE, waiting_for);
+	fflush(stdout);
+	_exit(1);
+}
+
+static void expect_within(const char *what)
+{
+	waiting_for = what;
+	alarm(DEADLINE);
+}
+
 /* Told to stop while it waits for room, or before it has read anything: it stops. */
 static void test_stop(void)
 {
 	struct inventory inv;
 	struct xpf *pf = xpf_start(&store_test_cfg, county, year, 1, &inv);
 	struct xpf_chunk *c = xpf_next(pf, XPF_LINES);
+	long long t0;
 
 	ok(c->n > 0 && !c->failed, "a first chunk");
 	xpf_recycle(pf, XPF_LINES, c);
+	/* One agency a chunk and 40 agencies: the lines' reader soon waits for room, the other for the filing's. */
+	expect_within("xpf_stop() with the readers waiting for room");
+	t0 = now_ms();
 	xpf_stop(pf);
-	ok(1, "stopped with the reader ahead (no wait without end)");
+	alarm(0);
+	ok(now_ms() - t0 < 1000LL * store_test_cfg.worker_db_timeout, "stopped with the readers ahead (%lld ms)", now_ms() - t0);
+	expect_within("xpf_stop() at once");
 	xpf_stop(xpf_start(&store_test_cfg, county, year, 1, &inv));
-	ok(1, "stopped at once");
+	alarm(0);
+	ok(1, "stopped at once, within %d s", DEADLINE);
 }
 
-/* A server nobody answers at: every sheet ends with a failure and so does the summary; nothing waits for ever. */
+/* Both sheets end with a failure, and so does the summary, within the deadline. */
+static void expect_failures(const struct config *cfg, const char *what)
+{
+	struct inventory inv;
+	struct strbuf sig = STRBUF_INIT;
+	struct xpf *pf = xpf_start(cfg, county, year, 1, &inv);
+	long long t0 = now_ms();
+
+	expect_within(what);
+	ok(drain(pf, XPF_LINES, &sig) == -1 && drain(pf, XPF_FILING, &sig) == -1 && sig.len == 0, "%s: both sheets end failed", what);
+	ok(xpf_summary(pf) != 0, "%s: the summary fails", what);
+	xpf_stop(pf);
+	alarm(0);
+	printf("# %s: ended in %lld ms\n", what, now_ms() - t0);
+}
+
+/*
+ * A relay between the readers and the test stack's MariaDB that stops
+ * passing anything on when told: the server frozen in the middle of the
+ * export (SIGSTOP), without freezing the server the other suites share.
+ */
+#define RELAY_MAX 8
+static struct {
+	int listen_fd, frozen, stop;
+	int fd[RELAY_MAX][2];      /* client, server; -1 when free */
+	pthread_mutex_t mu;
+} relay = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static int connect_unix(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void *relay_main(void *arg)
+{
+	const char *server = arg;
+
+	for (int rounds = 0; rounds < 100000; rounds++) {   /* ~100 s at most */
+		struct pollfd p[1 + 2 * RELAY_MAX];
+		int n = 0, frozen, stop;
+
+		pthread_mutex_lock(&relay.mu);
+		frozen = relay.frozen;
+		stop = relay.stop;
+		pthread_mutex_unlock(&relay.mu);
+		if (stop)
+			break;
+		p[n++] = (struct pollfd){ .fd = relay.listen_fd, .events = POLLIN };
+		for (int i = 0; i < RELAY_MAX; i++)
+			for (int k = 0; k < 2; k++)
+				p[n++] = (struct pollfd){ .fd = frozen ? -1 : relay.fd[i][k], .events = POLLIN };
+		if (poll(p, (nfds_t)n, 1) <= 0)
+			continue;
+		if (p[0].revents & POLLIN) {
+			int c = accept(relay.listen_fd, NULL, NULL);
+
+			for (int i = 0; c >= 0 && i < RELAY_MAX; i++)
+				if (relay.fd[i][0] < 0) {
+					relay.fd[i][0] = c;
+					relay.fd[i][1] = connect_unix(server);
+					c = -1;
+				}
+			if (c >= 0)
+				close(c);
+		}
+		for (int i = 0; i < RELAY_MAX; i++)
+			for (int k = 0; k < 2; k++) {
+				char buf[16384];
+				ssize_t r;
+
+				if (!(p[1 + 2 * i + k].revents & (POLLIN | POLLHUP)))
+					continue;
+				r = read(relay.fd[i][k], buf, sizeof(buf));
+				if (r <= 0 || write(relay.fd[i][!k], buf, (size_t)r) != r) {
+					close(relay.fd[i][0]);
+					close(relay.fd[i][1]);
+					relay.fd[i][0] = relay.fd[i][1] = -1;
+					break;
+				}
+			}
+	}
+	for (int i = 0; i < RELAY_MAX; i++)
+		for (int k = 0; k < 2; k++)
+			if (relay.fd[i][k] >= 0)
+				close(relay.fd[i][k]);
+	return NULL;
+}
+
+static int listen_unix(const char *name, char *path, size_t size)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *tmp = getenv("CITYINV_TEST_TMP");
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(path, size, "%s/prefetch-%s-%d.sock", tmp ? tmp : "/tmp", name, (int)getpid());
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	if (fd >= 0 && (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * A server that is not there; one that takes the connection and never
+ * answers; and the stack's server frozen half-way through the sheets.
+ */
 static void test_unreachable(void)
 {
 	struct config cfg = store_test_cfg;
 	struct inventory inv;
-	struct xpf *pf;
 	struct strbuf sig = STRBUF_INIT;
+	char mute[256], relayed[256];
+	struct xpf *pf;
+	pthread_t t;
+	int fd, nl, nf;
+	long long t0;
 
-	snprintf(cfg.db_socket, sizeof(cfg.db_socket), "%s", "/nonexistent/mysql.sock");
 	cfg.db_host[0] = '\0';
+	cfg.db_connect_timeout = 1;
+	cfg.worker_db_timeout = 2;
+	snprintf(cfg.db_socket, sizeof(cfg.db_socket), "%s", "/nonexistent/mysql.sock");
+	expect_failures(&cfg, "no server");
+
+	fd = listen_unix("mute", mute, sizeof(mute));
+	if (!ok(fd >= 0, "(a socket that never answers)"))
+		return;
+	snprintf(cfg.db_socket, sizeof(cfg.db_socket), "%s", mute);
+	expect_failures(&cfg, "a server that never answers");
+	close(fd);
+	unlink(mute);
+
+	for (int i = 0; i < RELAY_MAX; i++)
+		relay.fd[i][0] = relay.fd[i][1] = -1;
+	relay.listen_fd = listen_unix("relay", relayed, sizeof(relayed));
+	if (!ok(relay.listen_fd >= 0 && !pthread_create(&t, NULL, relay_main, store_test_cfg.db_socket), "(a relay to the server)"))
+		return;
+	snprintf(cfg.db_socket, sizeof(cfg.db_socket), "%s", relayed);
 	pf = xpf_start(&cfg, county, year, 1, &inv);
-	ok(drain(pf, XPF_LINES, &sig) == -1 && drain(pf, XPF_FILING, &sig) == -1 && sig.len == 0, "both sheets: a failed chunk");
-	ok(xpf_summary(pf) != 0, "the summary: a failure");
+	expect_within("the server frozen half-way");
+	t0 = now_ms();
+	ok(xpf_summary(pf) == 0, "through the relay: the summary read");
+	pthread_mutex_lock(&relay.mu);
+	relay.frozen = 1;   /* the readers are ahead, and more is to come: 40 agencies, one a chunk */
+	pthread_mutex_unlock(&relay.mu);
+	nl = drain(pf, XPF_LINES, &sig);
+	nf = drain(pf, XPF_FILING, &sig);
 	xpf_stop(pf);
+	alarm(0);
+	ok(nl == -1 && nf == -1 && sig.len > 0, "frozen half-way: both sheets end failed after the rows read before");
+	printf("# frozen half-way: ended in %lld ms\n", now_ms() - t0);
+	pthread_mutex_lock(&relay.mu);
+	relay.stop = 1;
+	pthread_mutex_unlock(&relay.mu);
+	pthread_join(t, NULL);
+	close(relay.listen_fd);
+	unlink(relayed);
+	strbuf_release(&sig);
 }
 
 int main(void)
@@ -184,6 +385,7 @@ int main(void)
 	struct db db;
 
 	store_test_open(&db);
+	signal(SIGALRM, deadline);
 	if (db_library_init()) {
 		printf("Bail out! the client library\n");
 		return 1;
