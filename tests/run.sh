@@ -42,20 +42,21 @@ count() {
 	FAIL=$((FAIL + f))
 	if [ "$f" -gt 0 ]; then
 		FAILED_SUITES+=("$name")
-		printf '  %-44s %4d passed, %d FAILED\n' "$name" "$p" "$f"
+		printf '  %-44s %4d passed, %d FAILED %5ss\n' "$name" "$p" "$f" "${SUITE_SECS:-}"
 		grep -E -A12 '^not ok ' "$file" | grep -v -E '^\s+(duration_ms|type|\.\.\.|---)' | head -60 | sed 's/^/      /'
 	else
-		printf '  %-44s %4d passed\n' "$name" "$p"
+		printf '  %-44s %4d passed %5ss\n' "$name" "$p" "${SUITE_SECS:-}"
 	fi
 }
 
 # suite NAME COMMAND...: runs a TAP-producing command with a time limit.
 suite() {
-	local name=$1 file rc
+	local name=$1 file rc t0=$SECONDS
 	shift
 	file=$LOGS/$(echo "$name" | tr '/ ' '__').log
 	timeout --kill-after=10 "${SUITE_TIMEOUT:-600}" "$@" >"$file" 2>&1
 	rc=$?
+	SUITE_SECS=$((SECONDS - t0))   # shown beside the suite's count: where make test's time goes
 	count "$name" "$file" "$rc"
 }
 
