@@ -69,36 +69,12 @@ int store_rollup_claimed(struct db *db, const char *claim, long long *changes, l
 	return 0;
 }
 
-int store_rollup_missing(struct db *db, int county, int year, long long *missing)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = ?"
-					    " WHERE a.county_id = ? AND r.agency_id IS NULL");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, county);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	*missing = db_col_int(st, 0);
-	db_reset(st);
-	return 0;
-}
-
-int store_rollup_claimed_deepest(struct db *db, const char *claim, int *level)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT IFNULL(MAX(a.level), 0) FROM outbox o JOIN agencies a ON a.id = o.agency_id"
-					    " WHERE o.claim = ?");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, claim);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	*level = (int)db_col_int(st, 0);
-	db_reset(st);
-	return 0;
-}
+/*
+ * The state an agency's own report is counted in (rollups.own_state, 0034_rollup_own_state.sql):
+ * 0 none (n_unreported), 1 登錄中 (n_in_progress), 2 已登錄完成 (n_complete); 3 a value of
+ * filed the counts do not know, counted in none, as the full aggregate's n_* do not.
+ */
+#define OWN_STATE "IF(r.id IS NULL, 0, IF(r.filed = 0, 1, IF(r.filed = 1, 2, 3)))"
 
 /*
  * The agencies `claim` names and every ancestor of theirs (agency_tree holds each agency as its own, depth 0).
@@ -107,41 +83,67 @@ int store_rollup_claimed_deepest(struct db *db, const char *claim, int *level)
  * rows per descendant taken as thousands) it read every agency of every county instead (1.2 s a
  * statement where this takes a millisecond).
  */
-#define CLAIMED "SELECT DISTINCT t.ancestor_id id FROM outbox o JOIN agency_tree t ON t.descendant_id = o.agency_id"
-#define CLAIMED_TREE CLAIMED " WHERE o.claim = ?"
-#define CLAIMED_AT_LEVEL CLAIMED " JOIN agencies pa ON pa.id = t.ancestor_id WHERE o.claim = ? AND pa.level = ?"
+#define CLAIMED "SELECT DISTINCT t.ancestor_id id FROM outbox o STRAIGHT_JOIN agency_tree t ON t.descendant_id = o.agency_id"
 
-int store_rollup_level(struct db *db, const char *claim, int year, int level)
+int store_rollup_unknown(struct db *db, const char *claim, int year, long long *n)
 {
-	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
-		" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
-		" SELECT x.id, ?, IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0),"
-		"  IF(x.active, IFNULL(r.own_total_milli, 0), 0) + IFNULL(c.s, 0),"
-		"  IF(x.active, IFNULL(r.outsourced_total_milli, 0), 0) + IFNULL(c.o, 0),"
-		"  x.active + IFNULL(c.n, 0), (x.active AND r.id IS NULL) + IFNULL(c.n0, 0),"
-		"  (x.active AND r.filed <=> 0) + IFNULL(c.n1, 0), (x.active AND r.filed <=> 1) + IFNULL(c.n2, 0), NOW(3)"
-		" FROM (" CLAIMED_TREE ") w STRAIGHT_JOIN agencies x ON x.id = w.id AND x.level = ?"
-		" LEFT JOIN reports r ON r.agency_id = x.id AND r.year = ?"
-		" LEFT JOIN (SELECT ch.parent_id p, SUM(cr.subtree_milli) s, SUM(cr.subtree_outsourced_milli) o, SUM(cr.n_agencies) n,"
-		"  SUM(cr.n_unreported) n0, SUM(cr.n_in_progress) n1, SUM(cr.n_complete) n2"
-		"  FROM (" CLAIMED_AT_LEVEL ") w2 STRAIGHT_JOIN agencies ch ON ch.parent_id = w2.id"
-		"  STRAIGHT_JOIN rollups cr ON cr.agency_id = ch.id AND cr.year = ? GROUP BY ch.parent_id) c ON c.p = x.id"
-		" ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli),"
-		" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli),"
-		" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress),"
-		" n_complete = VALUES(n_complete), computed_at = VALUES(computed_at)");
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM (" CLAIMED " WHERE o.claim = ?) w"
+					    " LEFT JOIN rollups r ON r.agency_id = w.id AND r.year = ? WHERE r.own_state IS NULL");
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_text(st, 1, claim);
-	db_bind_int(st, 2, level);
+	db_bind_text(st, 0, claim);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	*n = db_col_int(st, 0);
+	db_reset(st);
+	return 0;
+}
+
+/*
+ * x: each agency the claim names, with its report's figures now (own,
+ * outs, st) and those its rollup counted (o_own, o_outs, o_st); d: each of
+ * their ancestors (themselves included, depth 0) with the sum of the
+ * differences it is to be moved by.  An inactive agency's own figures move
+ * (they are shown on its page) but not its ancestors' sums, which count
+ * active agencies only; its activity cannot change under a claim of
+ * agencies (the pages that change it queue a county-wide row).  The
+ * derived tables are computed before any row is written (GROUP BY
+ * materialises d), so each ancestor moves once by all its changed
+ * descendants together; a row whose differences are all zero is not
+ * written.
+ */
+#define DELTA_X "SELECT c.id, g.active, IFNULL(r.own_total_milli, 0) own, IFNULL(r.outsourced_total_milli, 0) outs, " OWN_STATE " st," \
+	" o.own_milli o_own, o.outsourced_milli o_outs, o.own_state o_st" \
+	" FROM (SELECT DISTINCT agency_id id FROM outbox WHERE claim = ?) c STRAIGHT_JOIN agencies g ON g.id = c.id" \
+	" STRAIGHT_JOIN rollups o ON o.agency_id = c.id AND o.year = ? LEFT JOIN reports r ON r.agency_id = c.id AND r.year = ?"
+#define DELTA_D "SELECT t.ancestor_id id, SUM(IF(t.depth = 0, x.own - x.o_own, 0)) d_own, SUM(IF(t.depth = 0, x.outs - x.o_outs, 0)) d_outs," \
+	" SUM(IF(t.depth = 0, x.st - x.o_st, 0)) d_st, SUM(IF(x.active, x.own - x.o_own, 0)) d_sub, SUM(IF(x.active, x.outs - x.o_outs, 0)) d_subo," \
+	" SUM(IF(x.active, (x.st = 0) - (x.o_st = 0), 0)) d0, SUM(IF(x.active, (x.st = 1) - (x.o_st = 1), 0)) d1," \
+	" SUM(IF(x.active, (x.st = 2) - (x.o_st = 2), 0)) d2" \
+	" FROM (" DELTA_X ") x STRAIGHT_JOIN agency_tree t ON t.descendant_id = x.id GROUP BY t.ancestor_id"
+
+int store_rollup_deltas(struct db *db, const char *claim, int year, long long *moved)
+{
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE rollups a JOIN (" DELTA_D ") d ON a.agency_id = d.id AND a.year = ?"
+		" SET a.own_milli = a.own_milli + d.d_own, a.outsourced_milli = a.outsourced_milli + d.d_outs,"
+		" a.own_state = a.own_state + d.d_st, a.subtree_milli = a.subtree_milli + d.d_sub,"
+		" a.subtree_outsourced_milli = a.subtree_outsourced_milli + d.d_subo, a.n_unreported = a.n_unreported + d.d0,"
+		" a.n_in_progress = a.n_in_progress + d.d1, a.n_complete = a.n_complete + d.d2, a.computed_at = NOW(3)"
+		" WHERE d.d_own <> 0 OR d.d_outs <> 0 OR d.d_st <> 0 OR d.d_sub <> 0 OR d.d_subo <> 0 OR d.d0 <> 0 OR d.d1 <> 0 OR d.d2 <> 0");
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, claim);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, year);
 	db_bind_int(st, 3, year);
-	db_bind_text(st, 4, claim);
-	db_bind_int(st, 5, level);
-	db_bind_int(st, 6, year);
-	return db_exec(st);
+	if (db_exec(st))
+		return -1;
+	*moved = (long long)db_affected(st);
+	return 0;
 }
 
 int store_rollup_county_from_roots(struct db *db, int county, int year)
@@ -173,16 +175,18 @@ int store_rollup_county_from_roots(struct db *db, int county, int year)
  * joins the county's agencies (a) and their subtrees (t, d), the caller the
  * reports (r); ROLLUP_ALL_SUMS are the columns after agency and year.
  */
-#define ROLLUP_ALL_INTO "INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli," \
+#define ROLLUP_ALL_INTO "INSERT INTO rollups (agency_id, year, own_milli, outsourced_milli, own_state, subtree_milli, subtree_outsourced_milli," \
 	" n_agencies, n_unreported, n_in_progress, n_complete, computed_at)"
 #define ROLLUP_ALL_SUMS \
 	"  SUM(IF(t.depth = 0, IFNULL(r.own_total_milli, 0), 0)) own, SUM(IF(t.depth = 0, IFNULL(r.outsourced_total_milli, 0), 0)) outs," \
+	"  SUM(IF(t.depth = 0, " OWN_STATE ", 0)) st," \
 	"  SUM(IF(d.active, IFNULL(r.own_total_milli, 0), 0)) sub, SUM(IF(d.active, IFNULL(r.outsourced_total_milli, 0), 0)) subo," \
 	"  SUM(d.active) n, SUM(d.active AND r.id IS NULL) n0, SUM(d.active AND r.filed <=> 0) n1, SUM(d.active AND r.filed <=> 1) n2," \
 	"  NOW(3) at"
 #define ROLLUP_ALL_TREE " FROM agencies a STRAIGHT_JOIN agency_tree t ON t.ancestor_id = a.id" \
 	" STRAIGHT_JOIN agencies d ON d.id = t.descendant_id"
 #define ROLLUP_ALL_UPSERT " ON DUPLICATE KEY UPDATE own_milli = VALUES(own_milli), outsourced_milli = VALUES(outsourced_milli)," \
+	" own_state = VALUES(own_state)," \
 	" subtree_milli = VALUES(subtree_milli), subtree_outsourced_milli = VALUES(subtree_outsourced_milli)," \
 	" n_agencies = VALUES(n_agencies), n_unreported = VALUES(n_unreported), n_in_progress = VALUES(n_in_progress)," \
 	" n_complete = VALUES(n_complete), computed_at = VALUES(computed_at)"
@@ -197,7 +201,7 @@ int store_rollup_county_from_roots(struct db *db, int county, int year)
  */
 #define ROLLUP_CHANGED_INTO ROLLUP_ALL_INTO " SELECT x.* FROM ("
 #define ROLLUP_CHANGED_UPSERT ") x LEFT JOIN rollups o ON o.agency_id = x.id AND o.year = x.y" \
-	" WHERE NOT (o.own_milli <=> x.own AND o.outsourced_milli <=> x.outs AND o.subtree_milli <=> x.sub" \
+	" WHERE NOT (o.own_milli <=> x.own AND o.outsourced_milli <=> x.outs AND o.own_state <=> x.st AND o.subtree_milli <=> x.sub" \
 	" AND o.subtree_outsourced_milli <=> x.subo AND o.n_agencies <=> x.n AND o.n_unreported <=> x.n0" \
 	" AND o.n_in_progress <=> x.n1 AND o.n_complete <=> x.n2)" ROLLUP_ALL_UPSERT
 
@@ -299,7 +303,7 @@ int store_rollup_fill_missing(struct db *db, long long *n)
 		" WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.county_id = y.county_id AND o.year = y.year"
 		"   AND o.done_at IS NULL AND o.agency_id IS NULL)"
 		" AND EXISTS (SELECT 1 FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = y.year"
-		"   WHERE a.county_id = y.county_id AND r.agency_id IS NULL)");
+		"   WHERE a.county_id = y.county_id AND r.own_state IS NULL)");
 
 	if (!st || db_exec(st))
 		return -1;

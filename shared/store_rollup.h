@@ -28,16 +28,19 @@ int store_rollup_lock(struct db *db, int county, int year);
 int store_rollup_claim(struct db *db, int county, int year, const char *claim, long long *n);
 /* How many rows `claim` holds, and how many of them are county-wide (no agency). */
 int store_rollup_claimed(struct db *db, const char *claim, long long *changes, long long *county_wide);
-/* How many agencies of the county have no rollup for the year. */
-int store_rollup_missing(struct db *db, int county, int year, long long *missing);
-/* The deepest level among the agencies `claim` names (0: none). */
-int store_rollup_claimed_deepest(struct db *db, const char *claim, int *level);
 /*
- * The rollups of the agencies at `level` that `claim` names or that are
- * ancestors of one, each from its own report and its children's stored
- * rollups (one statement, whatever their number): called deepest level first.
+ * How many of the agencies `claim` names and of their ancestors have no
+ * rollup for the year, or one whose own_state is not known: any, and the
+ * claim takes the full recompute.
  */
-int store_rollup_level(struct db *db, const char *claim, int year, int level);
+int store_rollup_unknown(struct db *db, const char *claim, int year, long long *n);
+/*
+ * Moves the rollups of the agencies `claim` names and of their ancestors by
+ * the differences between each named agency's report now and what its
+ * rollup counted (one statement, whatever their number; the DESIGN in
+ * worker/rollup.c); *moved is how many rows changed.
+ */
+int store_rollup_deltas(struct db *db, const char *claim, int year, long long *moved);
 /* The county's row from its 一級 agencies' stored rollups. */
 int store_rollup_county_from_roots(struct db *db, int county, int year);
 /* Every agency's rollup of the county-year from the reports, from scratch (one statement); only rows that differ are written. */

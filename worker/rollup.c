@@ -14,11 +14,13 @@
  * county-year take turns.  The pending outbox rows are then claimed (an
  * UPDATE, which also waits for a save still committing its row), the
  * county-year's quality figures are asked for (quality_queue; a separate
- * job computes them), every rollup of the county-year is recomputed from
- * the reports with one aggregate over the closure table, the county total
- * from its 一級 agencies' rollups, and the claimed rows are marked done.  Nothing is added to a stored total, so a
- * job run twice, or by two workers, computes the same figures; a worker
- * killed mid-job rolls back and leaves the rows pending for the next one.
+ * job computes them), and either the changed agencies' rollups and their
+ * ancestors' are moved by the changes (incremental, below) or every rollup
+ * of the county-year is recomputed from the reports with one aggregate over
+ * the closure table; the county total from its 一級 agencies' rollups, and
+ * the claimed rows are marked done.  A job run twice, or by two workers,
+ * computes the same figures; a worker killed mid-job rolls back and leaves
+ * the rows pending for the next one.
  *
  * No total can wrap: SUM() of the BIGINT columns is a DECIMAL, and storing
  * a value beyond BIGINT is an error under the connection's STRICT_ALL_TABLES
@@ -40,33 +42,37 @@ static int fail(struct db *db, const char *what)
 
 /*
  * The fast path, inside the caller's transaction: when the claimed changes
- * name agencies (no county-wide row) and every agency of the county already
- * has its rollup for the year, only the changed agencies and their
- * ancestors are recomputed, one level at a time from the deepest, each from
- * its own report plus its children's stored subtree sums; then the county
- * row from the 一級 agencies.  A batch of any size takes it: a statement a
- * level, not one an agency.  Returns 1 when done, 0 when the full
- * recompute is needed, -1 on error.
+ * name agencies (no county-wide row) and they and their ancestors all have
+ * their rollups with the state their own report was counted in, each of
+ * them and of their ancestors is moved by the differences between the
+ * named agencies' reports now and what their rollups counted; then the
+ * county row from the 一級 agencies.  Only those rows are read and
+ * written: a batch's cost grows with the changes and their depth, not with
+ * the children of the ancestors (summing every child of every ancestor
+ * again made a batch of 20 saves 50-110 ms, one 13).  Returns 1 when done,
+ * 0 when the full recompute is needed, -1 on error.
+ *
+ * Still nothing is added blindly: a difference is taken against what the
+ * rollup counted, in the transaction that moves it, under the county-year's
+ * lock, so a claim run twice moves nothing the second time, and a report
+ * saved again after the claim (its row pending) is taken as it is now, the
+ * next claim finding no difference left.  The rows always hold, for every
+ * agency, the sums of what its descendants' rows counted, as the full
+ * recompute's do; a change of the tree (a county-wide row) takes that.
  */
 static int incremental(struct db *db, int county, int year, const char *claim)
 {
-	long long changes, county_wide, missing;
-	int deepest;
+	long long changes, county_wide, unknown, moved;
 
 	if (store_rollup_claimed(db, claim, &changes, &county_wide))
 		return -1;
 	if (!changes || county_wide)
 		return 0;
-	if (store_rollup_missing(db, county, year, &missing))
+	if (store_rollup_unknown(db, claim, year, &unknown))
 		return -1;
-	if (missing)
+	if (unknown)
 		return 0;
-	if (store_rollup_claimed_deepest(db, claim, &deepest))
-		return -1;
-	for (int level = deepest; level >= 1; level--)
-		if (store_rollup_level(db, claim, year, level))
-			return -1;
-	if (store_rollup_county_from_roots(db, county, year))
+	if (store_rollup_deltas(db, claim, year, &moved) || store_rollup_county_from_roots(db, county, year))
 		return -1;
 	return 1;
 }

@@ -94,11 +94,14 @@ static void test_full(struct db *db)
 {
 	long long n = -1;
 
-	ok(store_rollup_missing(db, TC, y, &n) == 0, "the agencies without their rollup");
-	is_int(n, 3, "all three");
+	ok(store_rollup_unknown(db, "store-test-1", y, &n) == 0, "the claimed agency and its ancestors without their rollup");
+	is_int(n, 2, "the 二級 and the 一級");
 	ok(store_rollup_agencies_all(db, TC, y) == 0, "every agency's rollup");
-	ok(store_rollup_missing(db, TC, y, &n) == 0 && n == 0, "none missing now");
-	ok(store_rollup_missing(db, TC, y + 1, &n) == 0 && n == 3, "but all three in the next year");
+	ok(store_rollup_unknown(db, "store-test-1", y, &n) == 0 && n == 0, "none missing now");
+	ok(store_rollup_unknown(db, "store-test-1", y + 1, &n) == 0 && n == 2, "but both in the next year");
+	ok(store_rollup_unknown(db, "store-test-none", y, &n) == 0 && n == 0, "an unknown claim names none");
+	is_int(q(db, "SELECT SUM(own_state * POW(10, agency_id = ?) * POW(100, agency_id = ?)) FROM rollups WHERE year = ? AND agency_id IN (?, ?, ?)",
+		 6, c, d, LL(y), r, c, d), 2 + 10 + 200, "the states their reports are counted in: 已登錄完成 2, 登錄中 1, the inactive one's 2");
 	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)),
 	       q(db, "SELECT SUM(own_total_milli) FROM reports p JOIN agencies a ON a.id = p.agency_id"
 		      " WHERE a.county_id = ? AND a.active = 1 AND p.year = ?", 2, LL(TC), LL(y)),
@@ -132,7 +135,7 @@ static void test_full(struct db *db)
 /* The rows of one year of the test county's three agencies, as one number (computed_at aside). */
 static long long year_sum(struct db *db, int year)
 {
-	return q(db, "SELECT SUM(CRC32(CONCAT_WS('/', agency_id, own_milli, outsourced_milli, subtree_milli, subtree_outsourced_milli,"
+	return q(db, "SELECT SUM(CRC32(CONCAT_WS('/', agency_id, own_milli, outsourced_milli, own_state, subtree_milli, subtree_outsourced_milli,"
 		     " n_agencies, n_unreported, n_in_progress, n_complete))) + COUNT(*) FROM rollups WHERE year = ? AND agency_id IN (?, ?, ?)",
 		 4, LL(year), r, c, d);
 }
@@ -157,28 +160,61 @@ static void test_years(struct db *db)
 	   q(db, "DELETE FROM outbox WHERE claim = 'store-test-years'", 0) >= 0, "(the second year without rollups again)");
 }
 
-/* Only the changed agency's ancestors, level by level, then the county from its 一級 agencies. */
+/* The rows of the county-year, as one number, after the full recompute (which leaves them as they were if they were right). */
+static long long full_sum(struct db *db)
+{
+	return store_rollup_agencies_all(db, TC, y) == 0 ? year_sum(db, y) : -1;
+}
+
+/* The changed agency and its ancestors moved by the change, then the county from its 一級 agencies. */
 static void test_incremental(struct db *db)
 {
-	int deepest = -1;
+	long long n = -1, before;
 
-	ok(store_rollup_claimed_deepest(db, "store-test-1", &deepest) == 0 && deepest == 2, "the changed agency is at level 2");
-	ok(store_rollup_claimed_deepest(db, "store-test-none", &deepest) == 0 && deepest == 0, "an unknown claim: none");
-	ok(q(db, "UPDATE reports SET own_total_milli = 2500 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0, "the change itself");
+	ok(q(db, "UPDATE rollups SET own_state = NULL WHERE agency_id = ? AND year = ?", 2, r, LL(y)) >= 0 &&
+	   store_rollup_unknown(db, "store-test-1", y, &n) == 0 && n == 1, "an ancestor's own state not known: the full recompute");
+	ok(store_rollup_agencies_all(db, TC, y) == 0 && store_rollup_unknown(db, "store-test-1", y, &n) == 0 && n == 0,
+	   "which knows it again");
+	ok(q(db, "UPDATE reports SET own_total_milli = 2500, outsourced_total_milli = 25, filed = 1 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0,
+	   "the change itself: 2,500, and 已登錄完成");
 	ok(q(db, "UPDATE reports SET own_total_milli = 7000 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0,
 	   "and one the claim does not name (the inactive 二級)");
-	ok(store_rollup_level(db, "store-test-1", y, 2) == 0, "level 2 recomputed");
-	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, c, LL(y)), 2500, "the changed agency");
+	ok(store_rollup_deltas(db, "store-test-1", y, &n) == 0, "moved by the change");
+	is_int(n, 2, "two rows: the agency and its 一級");
+	is_int(q(db, "SELECT subtree_milli * 10 + own_state FROM rollups WHERE agency_id = ? AND year = ?", 2, c, LL(y)), 25002, "the changed agency");
 	is_int(q(db, "SELECT own_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, d, LL(y)), 5000,
 	       "its sibling, not named, is left as it was");
-	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 3000,
-	       "its parent not yet (the level above is the next statement)");
-	ok(store_rollup_level(db, "store-test-none", y, 1) == 0 &&
-	   q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 3000,
-	   "an unknown claim recomputes nothing");
-	ok(store_rollup_level(db, "store-test-1", y, 1) == 0, "level 1 recomputed");
-	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 3500, "from the stored children");
+	is_int(q(db, "SELECT subtree_milli * 1000 + subtree_outsourced_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)),
+	       3500035, "its parent: 3,500 and 35");
+	is_int(q(db, "SELECT n_agencies * 1000 + n_unreported * 100 + n_in_progress * 10 + n_complete FROM rollups WHERE agency_id = ? AND year = ?",
+		 2, r, LL(y)), 2002, "two agencies, both complete now");
+	ok(store_rollup_deltas(db, "store-test-1", y, &n) == 0 && n == 0, "the same claim again moves nothing");
+	ok(store_rollup_deltas(db, "store-test-none", y, &n) == 0 && n == 0, "an unknown claim moves nothing");
 	ok(q(db, "UPDATE reports SET own_total_milli = 5000 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0, "(the sibling back)");
+	before = year_sum(db, y);
+	is_int(full_sum(db), before, "every row as the full recompute gives it");
+
+	/* The inactive agency named: its own figures move, not its ancestors' (they count active agencies only). */
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at, claim) VALUES (?, ?, ?, NOW(3), 'store-test-3')",
+	     3, LL(TC), LL(y), d) > 0 && q(db, "UPDATE reports SET own_total_milli = 6000, filed = 0 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0,
+	   "the inactive agency's report changed, and claimed");
+	ok(store_rollup_deltas(db, "store-test-3", y, &n) == 0 && n == 1, "one row moved");
+	is_int(q(db, "SELECT own_milli * 10 + own_state FROM rollups WHERE agency_id = ? AND year = ?", 2, d, LL(y)), 60001, "its own");
+	before = year_sum(db, y);
+	is_int(full_sum(db), before, "the 一級 untouched, as the full recompute has it");
+	/* A report deleted: counted as none. */
+	ok(q(db, "UPDATE outbox SET claim = 'store-test-3' WHERE claim = 'store-test-1'", 0) >= 0 &&
+	   q(db, "DELETE FROM reports WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0, "the 二級's report gone");
+	ok(store_rollup_deltas(db, "store-test-3", y, &n) == 0 && n == 2, "moved");
+	is_int(q(db, "SELECT n_unreported * 10 + n_complete FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 11,
+	       "the 一級: one without a report, one complete");
+	before = year_sum(db, y);
+	is_int(full_sum(db), before, "as the full recompute has it");
+	ok(q(db, "INSERT INTO reports (agency_id, year, filed, own_total_milli, outsourced_total_milli) VALUES (?, ?, 0, 2500, 25)", 2, c, LL(y)) >= 0 &&
+	   q(db, "UPDATE reports SET own_total_milli = 5000, filed = 1 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0 &&
+	   store_rollup_deltas(db, "store-test-3", y, &n) == 0 && full_sum(db) == year_sum(db, y), "(both back, moved back)");
+	ok(q(db, "UPDATE outbox SET claim = 'store-test-1' WHERE claim = 'store-test-3' AND agency_id = ?", 1, c) >= 0 &&
+	   q(db, "DELETE FROM outbox WHERE claim = 'store-test-3'", 0) >= 0, "(the claims as they were)");
 	ok(store_rollup_county_from_roots(db, TC, y) == 0, "the county from its 一級 agencies");
 	is_int(q(db, "SELECT total_milli * 10 + n_agencies FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)),
 	       35002, "3,500 over two agencies");
