@@ -70,6 +70,10 @@ free_port() {
 }
 
 cleanup() {
+	# Interrupted while the suites beside the others run: their `timeout` passes the TERM on.
+	if [ -n "${BESIDE_PID:-}" ] && kill -0 "$BESIDE_PID" 2>/dev/null; then
+		pkill -TERM -P "$BESIDE_PID"
+	fi
 	if [ "$STACK_UP" = 1 ]; then
 		CITYINV_VAR=$TMP/var scripts/stack.sh stop >>"$LOGS/stack.log" 2>&1
 	fi
@@ -155,18 +159,50 @@ for t in build/tests/*_test; do
 	suite "store/$n" env $(cat "$CITYINV_VAR/secrets.env") "$t"
 done
 
+# Suites that run stacks of their own (their own data directory, ports and processes, started and
+# stopped by PID) and spend most of their time waiting for them (a restart's backoff, a second
+# `make run`): one after the other beside the rest, counted at the end.  Nearly four of
+# make test's minutes on this 2-core machine, where running beside the others costs them little.
+BESIDE=(tests/faults/supervise.test.mjs tests/http/run.test.mjs)
+beside() { [[ " ${BESIDE[*]} " == *" $1 "* ]]; }
+BESIDE_RUN=()
+for t in "${BESIDE[@]}"; do
+	sel "$t" && BESIDE_RUN+=("$t")
+done
+if [ ${#BESIDE_RUN[@]} -gt 0 ]; then
+	(
+		for t in "${BESIDE_RUN[@]}"; do
+			f=$LOGS/$(echo "${t#tests/}" | tr '/ ' '__').log
+			t0=$SECONDS
+			timeout --kill-after=10 "${SUITE_TIMEOUT:-600}" node --test-reporter=tap "$t" >"$f" 2>&1
+			echo "$? $((SECONDS - t0))" >"$f.rc"
+		done
+	) &
+	BESIDE_PID=$!
+fi
+
 log "== integration tests"
 for t in tests/http/*.test.mjs tests/browser/*.test.mjs; do
 	[ -e "$t" ] || continue
-	sel "$t" || continue
+	sel "$t" && ! beside "$t" || continue
 	suite "${t#tests/}" node --test-reporter=tap "$t"
 done
 log "== fault and load tests"
 for t in tests/faults/*.test.mjs tests/load/*.test.mjs; do
 	[ -e "$t" ] || continue
-	sel "$t" || continue
+	sel "$t" && ! beside "$t" || continue
 	suite "${t#tests/}" node --test-reporter=tap "$t"
 done
+if [ ${#BESIDE_RUN[@]} -gt 0 ]; then
+	log "== beside the others (stacks of their own)"
+	wait "$BESIDE_PID"
+	BESIDE_PID=
+	for t in "${BESIDE_RUN[@]}"; do
+		f=$LOGS/$(echo "${t#tests/}" | tr '/ ' '__').log
+		read -r rc SUITE_SECS <"$f.rc" 2>/dev/null || { rc=1; SUITE_SECS=; }
+		count "${t#tests/}" "$f" "$rc"
+	done
+fi
 for t in tests/deploy/*_test.sh; do
 	[ -e "$t" ] || continue
 	sel "$t" || continue
