@@ -136,6 +136,20 @@ export async function waitFor(what, fn, ms = 15000, step = 100) {
   throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
 }
 
+/*
+ * Waits (bounded) until every outbox row is done: every change has its totals.  Rows a test wrote
+ * by SQL have no job in Redis, so the worker would find them at its next poll (up to
+ * worker_poll_seconds, 5 s, later): a rollup job is pushed for each county-year pending, as the
+ * web pushes one after a save.  Where a test is about the poll itself (Redis stopped), it waits
+ * for the outbox by its own means.
+ */
+export async function outboxDrained(ms = 60000) {
+  const pending = () => sql('SELECT DISTINCT county_id, year FROM outbox WHERE done_at IS NULL');
+  const jobs = pending().map(([c, y]) => `rollup ${c} ${y}`);
+  if (jobs.length) redis('LPUSH', 'cityinv:jobs', ...jobs);
+  return waitFor('the outbox to drain', () => pending().length === 0, ms, 200);
+}
+
 export async function healthz() {
   const r = await new Client().get('/healthz');
   return r;

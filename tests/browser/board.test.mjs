@@ -8,7 +8,7 @@
 // deleted at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, sql, waitFor } from '../lib.mjs';
+import { BASE, outboxDrained, sql, waitFor } from '../lib.mjs';
 import { checkA11y, launch, newPage } from './chromium.mjs';
 
 const Y = 2014;
@@ -42,7 +42,7 @@ after(async () => {
   sql(`DELETE FROM reports WHERE agency_id IN (${mine}); UPDATE agencies SET active = 0 WHERE code LIKE '${TAG}%' AND county_id = ${W};
        DELETE FROM board_findings WHERE county_id = ${W} AND year = ${Y}; DELETE FROM board_runs WHERE county_id = ${W} AND year = ${Y};
        INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${W}, ${Y}, NULL, NOW(3))`);
-  await waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+  await outboxDrained();
   // Then the agencies themselves (no reports, accounts or versions left): later suites compare W's tree.
   const ids = sql(`SELECT id FROM agencies WHERE county_id = ${W} AND code LIKE '${TAG}%'`).map((r) => r[0]).join(',');
   if (ids) sql(`DELETE FROM rollups WHERE agency_id IN (${ids}); DELETE FROM agency_tree WHERE descendant_id IN (${ids});

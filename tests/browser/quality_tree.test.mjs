@@ -5,7 +5,7 @@
 // the stored lines, within 10 s (polled, bounded); axe-core finds no WCAG 2.1 A/AA violation.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, sql, waitFor } from '../lib.mjs';
+import { BASE, outboxDrained, sql, waitFor } from '../lib.mjs';
 import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 const Y = 2022;                 // a year no other suite saves lines for in 連江縣 (Z)
@@ -27,7 +27,7 @@ after(async () => {
   // A deleted report queues nothing: ask for the county-year's totals again, so the suites after this
   // one (browser/review.test reads 2022's rolled-up totals) find them as they were.
   sql(`INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT county_id, ${Y}, NULL, NOW(3) FROM agencies WHERE code = '${SCHOOL}'`);
-  await waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+  await outboxDrained();
   for (const [code, n, p, e] of contacts) sql(`UPDATE agencies SET contact_name = ${v(n)}, contact_phone = ${v(p)}, contact_email = ${v(e)} WHERE code = '${code}'`);
 });
 

@@ -4,7 +4,7 @@
 // 連江縣 2013, deactivated at the end: confirmed reports cannot be deleted).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, csrfOf, Client, sql, waitFor } from '../lib.mjs';
+import { BASE, csrfOf, Client, outboxDrained, sql, waitFor } from '../lib.mjs';
 import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 let browser;
@@ -19,7 +19,7 @@ before(async () => {
   const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
   const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: '2022', revision, action: 'save', scope_text: '校舍', own_electricity: '2000' });
   assert.equal(r.status, 303);
-  await waitFor('the totals', () => sql("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL")[0][0] === '0', 30000);
+  await outboxDrained(30000);
 });
 after(async () => { await browser?.close(); });
 

@@ -2,7 +2,7 @@
 // the closure table, the levels and the rollups follow; a cycle is refused; history stays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, csrfOf, sql, waitFor, checkTree } from '../lib.mjs';
+import { Client, csrfOf, outboxDrained, sql, waitFor, checkTree } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -10,7 +10,7 @@ async function login(county, account, password = 'cityinv-demo') {
   const r = await c.post('/login', { csrf: csrfOf(home.text), county, account, password });
   return { c, r };
 }
-const settled = () => waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+const settled = () => outboxDrained();
 const id = (code) => sql(`SELECT id FROM agencies WHERE code = '${code}'`)[0][0];
 
 

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, csrfOf, sql, waitFor, loginAs as login, readXlsx, TMP } from '../lib.mjs';
+import { Client, csrfOf, outboxDrained, sql, waitFor, loginAs as login, readXlsx, TMP } from '../lib.mjs';
 
 const Y = 2016;
 const TAG = `BD${Date.now() % 1000000}`;
@@ -60,7 +60,7 @@ after(async () => {
        UPDATE board_thresholds SET change_pct = 50, mad_tenths = 30, refrigerant_milli = 50000, uncertainty_milli = 30000,
          updated_at = NULL, updated_by = NULL WHERE county_id = ${W} AND year = ${Y}`);
   kick();
-  await waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+  await outboxDrained();
   // Then the agencies themselves (they have no reports, accounts or versions left): a suite that
   // follows compares W's whole tree.
   const ids = sql(`SELECT id FROM agencies WHERE county_id = ${W} AND code LIKE '${TAG}%'`).map((r) => r[0]).join(',');

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { Client, STACK, alive, csrfOf, loginAs, rollupMismatches, sql, waitFor } from '../lib.mjs';
+import { Client, STACK, alive, csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor } from '../lib.mjs';
 
 const Y = 2025;
 const q1 = (s) => sql(s)[0]?.[0];
@@ -17,7 +17,7 @@ const TAG = `EV${Date.now() % 1000000}`;
 const code = (k) => `${TAG}${k}`;
 const idOf = (k) => q1(`SELECT id FROM agencies WHERE county_id = ${J} AND code = '${code(k)}'`);
 let H, A, B;
-const settled = () => waitFor('the outbox to drain', () => q1('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL') === '0', 60000, 200);
+const settled = () => outboxDrained();
 const hash = () => q1("SELECT password_hash FROM accounts WHERE kind = 'team' AND county_id = (SELECT id FROM counties WHERE letter = 'Z') LIMIT 1");
 
 before(() => {

@@ -6,7 +6,7 @@
 // routes refused to everyone but the admin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, csrfOf, loginAs, rollupMismatches, sql, waitFor } from '../lib.mjs';
+import { Client, csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor } from '../lib.mjs';
 
 const Y = 2025;
 const KEY = 'elec_grid_2025_public_average';
@@ -16,7 +16,7 @@ const TAG = `FD${Date.now() % 1000000}`;
 const code = (k) => `${TAG}${k}`;
 const idOf = (k) => q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '${code(k)}'`);
 let A, B, P;
-const settled = () => waitFor('the outbox to drain', () => q1('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL') === '0', 60000, 200);
+const settled = () => outboxDrained();
 
 before(() => {
   // This file's own agencies: a 二級 P under the demo county hall, its schools A and B, with contacts and the demo password.

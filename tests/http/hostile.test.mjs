@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, csrfOf, sql, waitFor, loginAs as login } from '../lib.mjs';
+import { Client, TMP, csrfOf, outboxDrained, sql, waitFor, loginAs as login } from '../lib.mjs';
 
 const P = `<script>alert(1)</script>"'><img src=x onerror=alert(1)>'; DROP TABLE agencies; -- =HYPERLINK("http://e.example","x")`;
 const CODE = `HOSTILE${Date.now() % 10000000}`;   // unique: a rerun on the same stack still works
@@ -55,7 +55,7 @@ test('the payload in every shown text field: stored as typed, escaped on pages, 
   // Non-agency line and site content.
   const act = await team.get('/team/activities?year=2023&method=septic');
   assert.equal((await team.post('/team/activities', { csrf: csrfOf(act.text), action: 'save', method: 'septic', year: '2023', id: '0', version: '0', description: P.slice(0, 200), note: P.slice(0, 300), q: '10' })).status, 303);
-  await waitFor('rollups', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+  await outboxDrained();
   // Every page that shows them.
   const hall = sql("SELECT id FROM agencies WHERE code = '371000000A'")[0][0];
   for (const [c, p] of [[team, '/team/agencies'], [team, '/team?year=2023'], [team, `/team/agencies?edit=${hid}`],

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, csrfOf, sql, waitFor, checkTree, readXlsx, uploadImport } from '../lib.mjs';
+import { Client, TMP, csrfOf, outboxDrained, sql, waitFor, checkTree, readXlsx, uploadImport } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -19,7 +19,7 @@ async function login(county, account, password = 'cityinv-demo') {
 const P = `3979${String(Date.now() % 10000).padStart(4, '0')}`;
 const team = async (county = 'W') => (await login(county, 'TEAM')).c;
 const count = (where = '1') => Number(sql(`SELECT COUNT(*) FROM agencies WHERE ${where}`)[0][0]);
-const settled = () => waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+const settled = () => outboxDrained();
 
 const upload = (c, name, bytes) => uploadImport(c, name, bytes);
 

@@ -5,7 +5,7 @@
 // every POST route that reaches MySQL and compares every table's checksum before and after.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, checkTree, csrfOf, sql, waitFor } from '../lib.mjs';
+import { Client, checkTree, csrfOf, outboxDrained, sql, waitFor } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -24,7 +24,7 @@ function multipart(fields) {
   return fd;
 }
 
-const settled = () => waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+const settled = () => outboxDrained();
 
 // Every table a form can write (sessions aside: any page view touches them). CHECKSUM TABLE
 // covers every column of every row, so an UPDATE shows as well as an INSERT or a DELETE.

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, TMP, csrfOf, sql, waitFor } from '../lib.mjs';
+import { Client, TMP, csrfOf, outboxDrained, sql, waitFor } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -161,7 +161,7 @@ test('publication: only a locked year; the public sees published county-years on
   // Only the team may publish; an agency is refused.
   const agency = await login('W', '397020000A');
   assert.equal((await agency.get(`/team/inventory?year=${Y}`)).status, 403);
-  await waitFor('nothing pending', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 30000);
+  await outboxDrained(30000);
 });
 
 // Reads every sheet of a workbook with openpyxl (an independent reader): values and cell types.

@@ -13,7 +13,7 @@
 // they are deactivated with their accounts, and Z's 2013 recomputed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfOf, sql, waitFor, loginAs as login } from '../lib.mjs';
+import { csrfOf, outboxDrained, sql, waitFor, loginAs as login } from '../lib.mjs';
 
 const Y = 2013;
 const ROC = Y - 1911;
@@ -49,7 +49,7 @@ after(async () => {
        UPDATE accounts SET active = 0 WHERE agency_id IN (${mine});
        UPDATE agencies SET active = 0 WHERE county_id = ${Z} AND code LIKE '${TAG}%';
        INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
-  await waitFor('the outbox to drain', () => sql('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')[0][0] === '0', 60000, 200);
+  await outboxDrained();
 });
 
 // A report of k in Y as the agency would have left it (never a confirmed one: that is done by 確認).
