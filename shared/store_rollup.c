@@ -20,6 +20,21 @@ int store_rollup_county_row(struct db *db, int county, int year)
 	return db_exec(st);
 }
 
+int store_rollup_any_pending(struct db *db, int county, int year, int *any)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM outbox WHERE county_id = ? AND year = ? AND done_at IS NULL)");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	*any = (int)db_col_int(st, 0);
+	db_reset(st);
+	return 0;
+}
+
 int store_rollup_read_committed(struct db *db)
 {
 	return db_exec_sql(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");

@@ -14,6 +14,11 @@
  * call leaves nothing to reset.
  */
 
+/*
+ * Whether the county-year has outbox rows pending (*any 1) or not (0), read
+ * without a lock, outside any transaction: what was committed when it ran.
+ */
+int store_rollup_any_pending(struct db *db, int county, int year, int *any);
 /* The county-year's row in county_rollups, created (all zero) when missing. */
 int store_rollup_county_row(struct db *db, int county, int year);
 /* The isolation level of the next transactions of this session: READ COMMITTED. */

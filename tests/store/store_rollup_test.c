@@ -74,6 +74,7 @@ static void setup(struct db *db)
 static void test_claim(struct db *db)
 {
 	long long n = -1, m = -1;
+	int any = -1;
 
 	ok(store_rollup_county_row(db, TC, y) == 0 && store_rollup_county_row(db, TC, y) == 0, "the county row, twice");
 	is_int(q(db, "SELECT COUNT(*) FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)), 1, "one row");
@@ -81,6 +82,8 @@ static void test_claim(struct db *db)
 	/* The claim. */
 	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, ?, NOW(3) - INTERVAL 5 SECOND)", 3, LL(TC),
 	     LL(y), c) > 0, "a change of the 二級 agency, five seconds old");
+	ok(store_rollup_any_pending(db, TC, y, &any) == 0 && any == 1, "something pending in the year");
+	ok(store_rollup_any_pending(db, TC, y + 1, &any) == 0 && any == 0, "nothing in the next");
 	ok(store_rollup_claim(db, TC, y, "store-test-1", &n) == 0, "claimed");
 	is_int(n, 1, "one row");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-1' AND done_at IS NULL"), 1, "under the claim");
@@ -224,6 +227,7 @@ static void test_incremental(struct db *db)
 static void test_done(struct db *db)
 {
 	long long n = -1;
+	int any = -1;
 
 	ok(store_rollup_oldest_wait(db, "store-test-1", &n) == 0, "how long the oldest change waited");
 	ok(n >= 5000 && n < 600000, "its five seconds and the test's time (%lld ms)", n);
@@ -231,6 +235,7 @@ static void test_done(struct db *db)
 	ok(store_rollup_done(db, "store-test-1", &n) == 0 && n == 1, "marked done");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-1' AND done_at IS NOT NULL"), 1, "done_at set");
 	ok(store_rollup_claim(db, TC, y, "store-test-2", &n) == 0 && n == 0, "nothing pending any more");
+	ok(store_rollup_any_pending(db, TC, y, &any) == 0 && any == 0, "nor found by the read before the lock");
 }
 
 /* The startup check (county-years whose agencies lack rollups, unless one is pending), then the poll's list (older than a second only). */
