@@ -72,7 +72,20 @@ static int incremental(struct db *db, int county, int year, const char *claim)
 		return -1;
 	if (unknown)
 		return 0;
-	if (store_rollup_deltas(db, claim, year, &moved) || store_rollup_county_from_roots(db, county, year))
+	if (store_rollup_deltas(db, claim, year, &moved)) {
+		if (db_err_is_connection(db) || db_err_contention(db))
+			return -1;
+		/*
+		 * The statement alone was refused (a count moved below zero, a total
+		 * out of range): the rows did not hold what the rollups counted (edited
+		 * by hand, or by a worker older than migration 0034 running beside this
+		 * one).  Moving them again would fail every time; the full recompute,
+		 * in the same transaction, puts them right.
+		 */
+		log_warn("rollup county %d year %d: the changes could not be moved (%s); recomputing in full", county, year, db->errstr);
+		return 0;
+	}
+	if (store_rollup_county_from_roots(db, county, year))
 		return -1;
 	return 1;
 }

@@ -218,6 +218,15 @@ static void test_incremental(struct db *db)
 	   store_rollup_deltas(db, "store-test-3", y, &n) == 0 && full_sum(db) == year_sum(db, y), "(both back, moved back)");
 	ok(q(db, "UPDATE outbox SET claim = 'store-test-1' WHERE claim = 'store-test-3' AND agency_id = ?", 1, c) >= 0 &&
 	   q(db, "DELETE FROM outbox WHERE claim = 'store-test-3'", 0) >= 0, "(the claims as they were)");
+	/* Rows that do not hold what they counted (edited by hand): the move is refused, the statement alone, and the full recompute mends. */
+	before = year_sum(db, y);
+	ok(q(db, "UPDATE rollups SET n_in_progress = 0 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) >= 0 &&
+	   q(db, "UPDATE reports SET filed = 1 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0, "a count spoilt, then a change that lowers it");
+	ok(store_rollup_deltas(db, "store-test-1", y, &n) < 0, "the move refused (a count below zero)");
+	ok(!db_err_is_connection(db) && !db_err_contention(db), "neither the connection nor a lock: the worker recomputes in full");
+	is_int(q(db, "SELECT own_state FROM rollups WHERE agency_id = ? AND year = ?", 2, c, LL(y)), 1, "nothing of it written");
+	ok(q(db, "UPDATE reports SET filed = 0 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 && full_sum(db) == before,
+	   "the transaction goes on: the full recompute mends the row");
 	ok(store_rollup_county_from_roots(db, TC, y) == 0, "the county from its 一級 agencies");
 	is_int(q(db, "SELECT total_milli * 10 + n_agencies FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)),
 	       35002, "3,500 over two agencies");
