@@ -44,6 +44,8 @@ SHARED_OBJ += $(O)/shared/carry.o
 # The stores (shared/store_*.c: all the SQL there is, by entity) as an archive, so that
 # each program links only the stores it calls.
 STORE_OBJ = $(patsubst shared/%.c,$(O)/shared/%.o,$(wildcard shared/store_*.c))
+# The full recompute's sums up the agency tree, in memory (store_rollup.c; issue 14).
+STORE_OBJ += $(O)/shared/rollup_tree.o
 STORE_LIB = $(O)/libstore.a
 WEB_OBJ = $(addprefix $(O)/web/, main.o request.o routes.o layout.o counties.o session.o \
 	form.o audit.o factors.o report.o report_save.o page_healthz.o page_account.o page_report.o page_review.o review.o page_review_act.o page_export.o page_team.o page_agencies.o agencies.o page_import.o import_view.o page_activities.o page_inventory.o inventory.o)
@@ -86,6 +88,8 @@ UNIT_TESTS += $(O)/tests/test_quality_pace
 UNIT_TESTS += $(O)/tests/test_compress
 # Factor day's tables before and after a change (issue 15).
 UNIT_TESTS += $(O)/tests/test_factor_table
+# The full recompute's sums up the agency tree (issue 14).
+UNIT_TESTS += $(O)/tests/test_rollup_tree
 
 .PHONY: all build unit deps run stop test migrate install clean help loadtest fuzz
 all: $(BINS)
@@ -137,6 +141,7 @@ $(O)/tests/test_quality: $(O)/tests/unit/test_quality.o $(O)/shared/quality.o
 $(O)/tests/test_factor_table: $(O)/tests/unit/test_factor_table.o $(O)/shared/factor_table.o $(O)/shared/calc.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/board_rules.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_carry: $(O)/tests/unit/test_carry.o $(O)/shared/carry.o
+$(O)/tests/test_rollup_tree: $(O)/tests/unit/test_rollup_tree.o $(O)/shared/rollup_tree.o $(O)/shared/decimal.o
 $(O)/tests/test_arena: $(O)/tests/unit/test_arena.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_quality_pace: $(O)/tests/unit/test_quality_pace.o $(O)/worker/quality_pace.o $(O)/shared/util.o
 $(O)/tests/test_compress: $(O)/tests/unit/test_compress.o $(O)/web/compress.o $(O)/shared/strbuf.o $(O)/shared/util.o

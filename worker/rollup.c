@@ -16,15 +16,18 @@
  * county-year's quality figures are asked for (quality_queue; a separate
  * job computes them), and either the changed agencies' rollups and their
  * ancestors' are moved by the changes (incremental, below) or every rollup
- * of the county-year is recomputed from the reports with one aggregate over
- * the closure table; the county total from its 一級 agencies' rollups, and
- * the claimed rows are marked done.  A job run twice, or by two workers,
+ * of the county-year is recomputed from the reports (the county's agencies,
+ * reports and stored rows read at once and summed up the tree in memory,
+ * store_rollup_agencies_all; several years at startup, one aggregate over
+ * the closure table); the county total from its 一級 agencies' rollups,
+ * and the claimed rows are marked done.  A job run twice, or by two workers,
  * computes the same figures; a worker killed mid-job rolls back and leaves
  * the rows pending for the next one.
  *
  * No total can wrap: SUM() of the BIGINT columns is a DECIMAL, and storing
  * a value beyond BIGINT is an error under the connection's STRICT_ALL_TABLES
- * (as is BIGINT arithmetic beyond it), so such a job fails, is logged and
+ * (as is BIGINT arithmetic beyond it; the sums in memory check every step,
+ * rollup_tree.c), so such a job fails, is logged and
  * stays pending (the pages keep showing 計算中) instead of storing a wrong
  * figure.  Within the bounds of inventory_data.h no county-year can get
  * there: every figure stays below 3 x 10^17 thousandths.
@@ -147,9 +150,10 @@ static long long begin_claim(struct db *db, int county, const int *years, int n,
 
 /*
  * The rollups of n years of one county in one transaction.  One year takes
- * the incremental path when it can; else every agency of the county, its
- * own report and its subtree's, from scratch, in one aggregate for all the
- * years (the subtrees joined once, not once a year); then each year's
+ * the incremental path when it can, else the full recompute of its agencies
+ * in memory; several take one aggregate for all the years (the subtrees
+ * joined once, not once a year; their rows are mostly missing, and sending
+ * every row to the worker and back would cost more); then each year's
  * county row from its 一級 agencies' subtrees just computed (every agency is
  * in exactly one, so this counts every active agency once without reading
  * them all again: 15-20 ms of a 100 ms recompute of 5,000 agencies).

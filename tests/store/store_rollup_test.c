@@ -133,6 +133,16 @@ static void test_full(struct db *db)
 	is_int(q(db, "SELECT SUM(IF(agency_id = ?, n_complete <> 7 AND computed_at > '2001-01-01', computed_at = '2001-01-01'))"
 		     " FROM rollups WHERE year = ? AND agency_id IN (?, ?, ?)", 5, c, LL(y), r, c, d), 3,
 	       "that row mended and stamped now, the others untouched");
+	/* A tree the sums cannot walk (a loop made by hand): refused, named, nothing written. */
+	ok(q(db, "UPDATE rollups SET computed_at = '2001-01-01', n_complete = 7 WHERE year = ? AND agency_id = ?", 2, LL(y), c) >= 0 &&
+	   q(db, "UPDATE agencies SET parent_id = ? WHERE id = ?", 2, d, c) >= 0 && q(db, "UPDATE agencies SET parent_id = ? WHERE id = ?", 2, c, d) >= 0,
+	   "two agencies each other's parent");
+	ok(store_rollup_agencies_all(db, TC, y) < 0 && strstr(db->errstr, "a loop in the agency tree"), "the recompute refused: %s", db->errstr);
+	ok(!db_err_is_connection(db) && !db_err_contention(db), "not taken for the connection or a lock");
+	is_int(q(db, "SELECT n_complete * 10 + (computed_at = '2001-01-01') FROM rollups WHERE year = ? AND agency_id = ?", 2, LL(y), c), 71,
+	       "nothing written");
+	ok(q(db, "UPDATE agencies SET parent_id = ? WHERE id IN (?, ?)", 3, r, c, d) >= 0 && store_rollup_agencies_all(db, TC, y) == 0 &&
+	   q(db, "SELECT n_complete FROM rollups WHERE year = ? AND agency_id = ?", 2, LL(y), c) == 0, "the tree mended, so is the row");
 }
 
 /* The rows of one year of the test county's three agencies, as one number (computed_at aside). */
