@@ -95,3 +95,27 @@ test('a batch of 500 changes takes the incremental path and ends equal to indepe
   assert.equal(BigInt(rollup(HALL)[0]) - hallBefore, delta, 'the county hall moved by the batch');
   assert.equal(county() - countyBefore, delta, 'the county total likewise');
 });
+
+test('rows spoilt by hand refuse the move, and the worker recomputes the county-year in full instead of failing', async () => {
+  const file = path.join(VAR, 'log', 'worker.log');
+  const start = fs.statSync(file).size;
+  const [mid] = mine().find(([, , level]) => level === '2');
+  const leaf = sql(`SELECT id FROM agencies WHERE parent_id = ${mid} ORDER BY id LIMIT 1`)[0][0];
+  const inProgress = () => sql(`SELECT COUNT(*) FROM agencies a JOIN reports p ON p.agency_id = a.id AND p.year = ${Y}
+    WHERE a.active = 1 AND p.filed = 0 AND (a.id = ${mid} OR a.parent_id = ${mid})`)[0][0];
+  assert.equal(sql(`SELECT filed FROM reports WHERE agency_id = ${leaf} AND year = ${Y}`)[0][0], '0', 'the leaf is 登錄中');
+  // The 二級 row counts no report in progress and 5 too much; then the leaf's report is completed, which moves that count below zero.
+  sql(`UPDATE rollups SET n_in_progress = 0, subtree_milli = subtree_milli + 5 WHERE agency_id = ${mid} AND year = ${Y};
+       START TRANSACTION; UPDATE reports SET filed = 1 WHERE agency_id = ${leaf} AND year = ${Y};
+       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${W}, ${Y}, ${leaf}, NOW(3)); COMMIT`);
+  await drained();   // the outbox empty: the job did not fail and stay pending
+
+  const log = fs.readFileSync(file).subarray(start).toString('utf8');
+  assert.match(log, new RegExp(`rollup county ${W} year ${Y}: the changes could not be moved`), 'the refusal logged');
+  assert.match(log, new RegExp(`rollup county ${W} year ${Y}: 1 change\\(s\\), full`), 'then the full recompute');
+  const kids = sql(`SELECT id FROM agencies WHERE parent_id = ${mid}`).map(([k]) => k);
+  const [subtree] = rollup(mid);
+  assert.equal(BigInt(subtree), kids.reduce((s, k) => s + own[k], own[mid]), 'the 二級 subtree mended: its own and its 三級');
+  assert.equal(sql(`SELECT n_in_progress, n_complete FROM rollups WHERE agency_id = ${mid} AND year = ${Y}`)[0].join('/'),
+    `${inProgress()}/1`, 'its counts mended: the leaf complete, the rest in progress');
+});
