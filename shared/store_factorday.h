@@ -144,6 +144,7 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
  * tables), store_fd_stage_clear() per batch before its transaction, the
  * rows, then store_fd_stage_apply() in the batch's transaction.
  */
+#define STORE_FD_STAGE_REPORTS 512   /* the most reports whose lines a batch stages */
 int store_fd_stage_open(struct db *db);
 int store_fd_stage_clear(struct db *db);
 /* An affected report: its old and new totals, its audit texts, whether it is frozen (a 重算值). */

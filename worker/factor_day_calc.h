@@ -10,6 +10,7 @@
 #include "store_factorday.h"
 
 #define BATCH 500
+_Static_assert(BATCH <= STORE_FD_STAGE_REPORTS, "a batch stages the lines of at most STORE_FD_STAGE_REPORTS reports");
 #define MAX_INPUTS (2 * (CALC__MAX + 2 * CALC_MAX_REFRIGERANT_ROWS))
 
 struct item {

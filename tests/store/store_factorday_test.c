@@ -1,7 +1,9 @@
 /* store_factorday_test.c: factor day's batch locks (store_fd_reports): a county's run keeps only its
- * county's reports and year rows locked; a run of every county locks the whole id range. */
+ * county's reports and year rows locked; a run of every county locks the whole id range.  A batch's
+ * writes (store_fd_stage_apply): lines and gases in place, a new gas inserted, a gone one removed. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store_factorday.h"
 #include "store_test.h"
@@ -68,6 +70,95 @@ static int cleanup(struct db *db)
 	       db_exec_sql(db, "DELETE FROM agencies WHERE code LIKE 'SFDT%'") ? -1 : 0;
 }
 
+/* A line as the test stages it: its item, method, and which gases it has (gas_kg[g] >= 0). */
+static void line_of(struct calc_line *l, enum calc_item item, const char *method, const long long gas_kg[CALC_GAS__MAX])
+{
+	memset(l, 0, sizeof(*l));
+	l->item = item;
+	l->part = CALC_OWN;
+	snprintf(l->factor_text, sizeof(l->factor_text), "%s", "0.5");
+	snprintf(l->method, sizeof(l->method), "%s", method);
+	snprintf(l->sources, sizeof(l->sources), "%s", "係數日測試");
+	for (int g = 0; g < CALC_GAS__MAX; g++)
+		l->gas[g].present = gas_kg[g] >= 0;
+}
+
+/*
+ * A batch's writes: report rid's electricity line gets a new amount and a gas it did not have
+ * (CH4), its natural gas line keeps CH4 as it was and loses N2O; report other's line, not staged,
+ * is not touched.  All in one transaction, rolled back.
+ */
+static void test_apply(struct db *db, long long rid, long long other)
+{
+	static const long long elec[CALC_GAS__MAX] = { 200000, 3000, -1, -1, -1, -1, -1 };
+	static const long long ng[CALC_GAS__MAX] = { 55000, 5000, -1, -1, -1, -1, -1 };
+	struct store_fd_report r = { rid, 0, 0, Y, 100000 + 56000, 0, 0 };
+	struct store_fd_staged staged = { &r, 203000 + 60000, 0, "before", "after" };
+	struct calc_line l;
+	long long change;
+	int rc = 0;
+
+	r.agency_id = store_test_q(db, "SELECT agency_id FROM reports WHERE id = ?", 1, rid);
+	r.county_id = (int)store_test_q(db, "SELECT county_id FROM agencies WHERE id = ?", 1, r.agency_id);
+	ok(store_fd_stage_open(db) == 0 && store_fd_stage_clear(db) == 0 && db_begin(db) == 0, "staging opened, a transaction begun");
+	change = store_test_q(db, "INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, first_year, last_year,"
+			      " created_at) VALUES ('sfdt_test', 0, 'electricity', 'kWh', '0.5', '測試', 'official', ?, ?, NOW())", 2, LL(Y), LL(Y));
+	for (int i = 0; i < 2; i++) {
+		long long rep = i ? other : rid;
+
+		rc |= store_test_q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli,"
+				   " factor_text, gwp_set, method, sources) VALUES (?, 'own', 'electricity', 0, 'stationary', 2, 1000, 100000,"
+				   " '0.1', '', 'old', 'old')", 1, rep) < 0;
+		rc |= store_test_q(db, "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli) VALUES (?, 'own',"
+				   " 'electricity', 0, 'CO2', 100000)", 1, rep) < 0;
+	}
+	rc |= store_test_q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli,"
+			   " factor_text, gwp_set, method, sources) VALUES (?, 'own', 'natural_gas', 0, 'stationary', 1, 1000, 56000,"
+			   " '0.1', 'AR5', 'old', 'old')", 1, rid) < 0;
+	rc |= store_test_q(db, "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli) VALUES (?, 'own', 'natural_gas', 0,"
+			   " 'CO2', 50000), (?, 'own', 'natural_gas', 0, 'CH4', 5000), (?, 'own', 'natural_gas', 0, 'N2O', 1000)", 3, rid, rid, rid) < 0;
+	ok(change > 0 && !rc, "a change, two reports' lines and gases planted");
+
+	line_of(&l, CALC_ELECTRICITY, "新方法", elec);
+	rc = store_fd_stage_line(db, rid, &l, 203000);
+	for (int g = 0; g < CALC_GAS__MAX; g++)
+		if (elec[g] >= 0)
+			rc |= store_fd_stage_gas(db, rid, &l, g, elec[g]);
+	line_of(&l, CALC_NATURAL_GAS, "天然氣新方法", ng);
+	rc |= store_fd_stage_line(db, rid, &l, 60000);
+	for (int g = 0; g < CALC_GAS__MAX; g++)
+		if (ng[g] >= 0)
+			rc |= store_fd_stage_gas(db, rid, &l, g, ng[g]);
+	rc |= store_fd_stage_report(db, &staged);
+	ok(!rc && store_fd_stage_apply(db, change, 0) == 0, "two lines and four gases staged and applied");
+
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_lines WHERE report_id = ? AND item = 'electricity'", 1, rid), 203000,
+	       "the electricity line's amount in place");
+	is_int(store_test_q(db, "SELECT method = '新方法' AND sources = '係數日測試' AND factor_text = '0.5' FROM report_lines"
+			    " WHERE report_id = ? AND item = 'electricity'", 1, rid), 1, "its method, sources and factor too");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_lines WHERE report_id = ? AND item = 'natural_gas'", 1, rid), 60000,
+	       "the natural gas line's amount in place");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ? AND item = 'electricity' AND gas = 'CO2'", 1, rid),
+	       200000, "electricity's CO2 updated");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ? AND item = 'electricity' AND gas = 'CH4'", 1, rid),
+	       3000, "electricity's CH4, a gas it did not have, inserted");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ? AND item = 'natural_gas' AND gas = 'CO2'", 1, rid),
+	       55000, "natural gas's CO2 updated");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ? AND item = 'natural_gas' AND gas = 'CH4'", 1, rid),
+	       5000, "natural gas's CH4, the same figures, kept");
+	is_int(store_test_q(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = ? AND item = 'natural_gas' AND gas = 'N2O'", 1, rid),
+	       0, "natural gas's N2O, a gas it no longer has, removed");
+	is_int(store_test_q(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = ?", 1, rid), 4, "four gases in all");
+	is_int(store_test_q(db, "SELECT own_total_milli FROM reports WHERE id = ?", 1, rid), 263000, "the report's total in place");
+	is_int(store_test_q(db, "SELECT kg_milli * 10 + (method = 'old') FROM report_lines WHERE report_id = ?", 1, other), 1000001,
+	       "the other report's line, not staged, untouched");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ?", 1, other), 100000,
+	       "the other report's gas untouched");
+	is_int(store_test_q(db, "SELECT COUNT(*) FROM factor_notices WHERE change_id = ? AND agency_id = ?", 2, change, r.agency_id), 1,
+	       "a notice for the agency");
+	ok(db_rollback(db) == 0, "rolled back");
+}
+
 int main(void)
 {
 	struct db db, other;
@@ -101,6 +192,7 @@ int main(void)
 		db_rollback(&other);
 		ok(db_rollback(&db) == 0, "rolled back");
 	}
+	test_apply(&db, report_of(&db, "Z", "SFDTZ0002"), report_of(&db, "Z", "SFDTZ0003"));
 	ok(cleanup(&db) == 0, "the test's rows deleted");
 	db_release(&other);
 	db_release(&db);
