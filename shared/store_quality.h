@@ -133,8 +133,14 @@ struct store_quality_figures {
  */
 typedef int (*store_quality_stored_fn)(void *ctx, long long agency_id, int subtree, const struct store_quality_figures *f);
 int store_quality_stored(struct db *db, int county, int year, store_quality_stored_fn each, void *ctx);
-/* Writes one agency's figures (scope own or subtree). */
-int store_quality_put_agency(struct db *db, long long agency_id, int year, int subtree, const struct store_quality_figures *f);
+/* An agency's figures to write (scope own or subtree). */
+struct store_quality_put {
+	long long agency_id;
+	int subtree;
+	struct store_quality_figures f;
+};
+/* Writes rows[0..n) of `year`, many to a statement. */
+int store_quality_put_agencies(struct db *db, int year, const struct store_quality_put *rows, int n);
 /* Writes the county's figures (always: its computed_at is the pages' stamp). */
 int store_quality_put_county(struct db *db, int county, int year, const struct store_quality_figures *f);
 

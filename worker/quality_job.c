@@ -346,6 +346,33 @@ static int fail(struct db *db, struct run *r, const char *what)
 	return -1;
 }
 
+/* The agencies' figures that differ from what is stored, written (*written: how many rows): 0 / -1. */
+static int put_agencies(struct db *db, const struct run *r, int year, int *written)
+{
+	struct store_quality_put *rows = malloc((size_t)(r->n ? 2 * r->n : 1) * sizeof(*rows));
+	int n = 0, rc;
+
+	if (!rows) {
+		snprintf(db->errstr, sizeof(db->errstr), "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < r->n; i++) {
+		const struct qagency *a = &r->a[i];
+
+		for (int s = 0; s < 2; s++) {
+			if (!a->fig_ok[s] || (a->has_stored[s] && same(&a->stored[s], &a->fig[s])))
+				continue;
+			rows[n].agency_id = a->id;
+			rows[n].subtree = s;
+			rows[n++].f = a->fig[s];
+		}
+	}
+	rc = store_quality_put_agencies(db, year, rows, n);
+	free(rows);
+	*written = rc ? 0 : n;
+	return rc;
+}
+
 /* The figures of every agency, own and subtree, into a->fig (a->fig_ok 0 when one does not fit: logged, left as it was). */
 static void agency_figures(struct run *r)
 {
@@ -473,17 +500,8 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 		return fail(db, &r, "stored");
 	if (store_quality_put_county(db, county, year, &f))
 		return fail(db, &r, "county");
-	for (int i = 0; i < r.n; i++) {
-		struct qagency *a = &r.a[i];
-
-		for (int s = 0; s < 2; s++) {
-			if (!a->fig_ok[s] || (a->has_stored[s] && same(&a->stored[s], &a->fig[s])))
-				continue;
-			if (store_quality_put_agency(db, a->id, year, s, &a->fig[s]))
-				return fail(db, &r, "agency");
-			(*written)++;
-		}
-	}
+	if (put_agencies(db, &r, year, written))
+		return fail(db, &r, "agency");
 	if (store_quality_figures_written(db, county, year, requests))
 		return fail(db, &r, "queue");
 	if (db_commit(db))

@@ -333,6 +333,53 @@ static void test_written_meanwhile(struct db *db, struct job_ctx *ctx)
 	db_release(&other);
 }
 
+/*
+ * store_quality_put_agencies: 124 rows (two statements of 50, then 24 one by one), each with
+ * figures of its own, written and read back; then written again with other figures (the upsert).
+ */
+static void test_many_rows(struct db *db)
+{
+	struct store_quality_put rows[124];
+	long long last = 0;
+	int n = 0, ok_rows = 1;
+
+	for (int i = 0; i < 62 && ok_rows; i++) {
+		long long id = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) SELECT ?, CONCAT('QM', LPAD(?, 2, '0')), 'M', 2, ?",
+		       3, LL(TC), LL(i), p);
+		ok_rows = id > 0;
+		last = id;
+		for (int s = 0; s < 2 && ok_rows; s++, n++) {
+			memset(&rows[n], 0, sizeof(rows[n]));
+			rows[n].agency_id = id;
+			rows[n].subtree = s;
+			rows[n].f.covered_milli = id * 10 + s;
+			rows[n].f.has_grade = s;
+			rows[n].f.grade_hundredths = n;
+			rows[n].f.grade = 1 + n % 3;
+			rows[n].f.assessed = !s;
+			rows[n].f.unc_lower_milli = n;
+			rows[n].f.unc_upper_milli = 2 * n;
+			rows[n].f.uncovered_lines = n % 7;
+		}
+	}
+	ok(ok_rows && n == 124, "62 agencies of the test's, 124 rows to write");
+	for (int round = 0; round < 2; round++) {
+		if (round)
+			for (int i = 0; i < n; i++)
+				rows[i].f.covered_milli += 5;
+		ok(store_quality_put_agencies(db, y, rows, n) == 0, "round %d: written", round + 1);
+		is_int(q(db, "SELECT COUNT(*) FROM quality_rollups q JOIN agencies a ON a.id = q.agency_id WHERE a.county_id = ?"
+			     " AND a.code LIKE 'QM%' AND q.year = ?", 2, LL(TC), LL(y)), 124, "round %d: 124 rows", round + 1);
+		is_int(q(db, "SELECT COUNT(*) FROM quality_rollups q JOIN agencies a ON a.id = q.agency_id WHERE a.county_id = ?"
+			     " AND a.code LIKE 'QM%' AND q.year = ? AND q.covered_milli = q.agency_id * 10 + (q.scope = 'subtree') + ?"
+			     " AND (q.grade_hundredths IS NULL) = (q.scope = 'own') AND (q.unc_lower_milli IS NULL) = (q.scope = 'subtree')"
+			     " AND q.unc_upper_milli <=> 2 * q.unc_lower_milli", 3, LL(TC), LL(y), LL(round * 5)),
+		       124, "round %d: every row's own figures", round + 1);
+	}
+	is_int(q(db, "SELECT grade * 1000 + uncovered_lines FROM quality_rollups WHERE agency_id = ? AND year = ? AND scope = 'subtree'", 2,
+		 last, LL(y)), (1 + 123 % 3) * 1000 + 123 % 7, "the last row, written alone, as given");
+}
+
 int main(void)
 {
 	struct db db;
@@ -351,6 +398,7 @@ int main(void)
 	test_change(&db, &ctx);
 	test_nonagency(&db, &ctx);
 	test_written_meanwhile(&db, &ctx);
+	test_many_rows(&db);
 	clear(&db);
 	is_int(q(&db, "SELECT COUNT(*) FROM agencies WHERE county_id = ?", 1, LL(TC)), 0, "nothing of it is left");
 	db_release(&db);
