@@ -337,18 +337,28 @@ int store_fd_stage_report(struct db *db, const struct store_fd_staged *s)
 	return err;
 }
 
+/* Report id among those whose lines or gases are staged (a report's rows come one after another): 0, -1 too many. */
+static int staged_id(struct db *db, long long report_id)
+{
+	if (n_staged_ids && staged_ids[n_staged_ids - 1] == report_id)
+		return 0;
+	if (n_staged_ids == STAGE_IDS) {
+		db->err = 0;   /* not the server's: no retry */
+		snprintf(db->errstr, sizeof(db->errstr), "more than %d reports staged in one batch", STAGE_IDS);
+		return -1;
+	}
+	staged_ids[n_staged_ids++] = report_id;
+	return 0;
+}
+
 int store_fd_stage_line(struct db *db, long long report_id, const struct calc_line *l, long long kg_milli)
 {
 	int err;
-	struct cell *c = row_of(db, &p_lines, &err);
+	struct cell *c;
 
-	if (!n_staged_ids || staged_ids[n_staged_ids - 1] != report_id) {
-		if (n_staged_ids == STAGE_IDS) {
-			snprintf(db->errstr, sizeof(db->errstr), "more than %d reports staged in one batch", STAGE_IDS);
-			return -1;
-		}
-		staged_ids[n_staged_ids++] = report_id;
-	}
+	if (staged_id(db, report_id))
+		return -1;
+	c = row_of(db, &p_lines, &err);
 	c[0].i = report_id;
 	txt(&c[1], calc_part_keys[l->part]);
 	txt(&c[2], calc_items[l->item].key);
@@ -366,8 +376,11 @@ int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_lin
 {
 	const struct calc_gas_amount *a = &l->gas[gas];
 	int err;
-	struct cell *c = row_of(db, &p_gases, &err);
+	struct cell *c;
 
+	if (staged_id(db, report_id))
+		return -1;
+	c = row_of(db, &p_gases, &err);
 	n_staged_gases++;
 	c[0].i = report_id;
 	txt(&c[1], calc_part_keys[l->part]);
@@ -457,7 +470,10 @@ static int apply_lines(struct db *db)
 		return -1;
 	if (changed == n_staged_gases)
 		return 0;
-	/* A gas the line did not have before (or one whose figures are the same: the connection counts changed rows). */
+	/*
+	 * A gas the line did not have before, or one whose figures are the same (the connection counts
+	 * changed rows, not matched ones): a report with lines the change does not move runs this too.
+	 */
 	return db_exec_sql(db, GASES_INSERT " SELECT x.report_id, x.part, x.item, x.seq, x.gas, x.kg_milli, x.ef_lower_milli,"
 			   " x.ef_upper_milli FROM fd_gases x LEFT JOIN report_line_gases g" GASES_ON " WHERE g.report_id IS NULL");
 }

@@ -84,41 +84,49 @@ static void line_of(struct calc_line *l, enum calc_item item, const char *method
 }
 
 /*
- * A batch's writes: report rid's electricity line gets a new amount and a gas it did not have
- * (CH4), its natural gas line keeps CH4 as it was and loses N2O; report other's line, not staged,
- * is not touched.  All in one transaction, rolled back.
+ * A batch's writes.  Report rid's electricity line gets a new amount and a gas it did not have
+ * (CH4), its natural gas line keeps CH4 as it was and loses N2O; report rid2's line gets a new
+ * amount; report mid, between them by id, is not staged and keeps its line and gas; report frozen
+ * (confirmed) gets a 重算值 and keeps its line and gas.  All in one transaction, rolled back.
  */
-static void test_apply(struct db *db, long long rid, long long other)
+static void test_apply(struct db *db, long long rid, long long mid, long long rid2, long long frozen)
 {
 	static const long long elec[CALC_GAS__MAX] = { 200000, 3000, -1, -1, -1, -1, -1 };
 	static const long long ng[CALC_GAS__MAX] = { 55000, 5000, -1, -1, -1, -1, -1 };
-	struct store_fd_report r = { rid, 0, 0, Y, 100000 + 56000, 0, 0 };
-	struct store_fd_staged staged = { &r, 203000 + 60000, 0, "before", "after" };
+	static const long long elec2[CALC_GAS__MAX] = { 150000, -1, -1, -1, -1, -1, -1 };
+	struct store_fd_report r[3] = { { rid, 0, 0, Y, 100000 + 56000, 0, 0 }, { rid2, 0, 0, Y, 100000, 0, 0 },
+					{ frozen, 0, 0, Y, 100000, 0, 1 } };
+	struct store_fd_staged staged[3] = { { &r[0], 203000 + 60000, 0, "before", "after" }, { &r[1], 150000, 0, "before", "after" },
+					     { &r[2], 120000, 0, "before", "after" } };
+	const long long planted[4] = { rid, mid, rid2, frozen };
 	struct calc_line l;
 	long long change;
 	int rc = 0;
 
-	r.agency_id = store_test_q(db, "SELECT agency_id FROM reports WHERE id = ?", 1, rid);
-	r.county_id = (int)store_test_q(db, "SELECT county_id FROM agencies WHERE id = ?", 1, r.agency_id);
+	for (int i = 0; i < 3; i++) {
+		r[i].agency_id = store_test_q(db, "SELECT agency_id FROM reports WHERE id = ?", 1, r[i].id);
+		r[i].county_id = (int)store_test_q(db, "SELECT county_id FROM agencies WHERE id = ?", 1, r[i].agency_id);
+	}
+	ok(rid < mid && mid < rid2, "report mid lies between the staged ones by id");
 	ok(store_fd_stage_open(db) == 0 && store_fd_stage_clear(db) == 0 && db_begin(db) == 0, "staging opened, a transaction begun");
 	change = store_test_q(db, "INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, first_year, last_year,"
 			      " created_at) VALUES ('sfdt_test', 0, 'electricity', 'kWh', '0.5', '測試', 'official', ?, ?, NOW())", 2, LL(Y), LL(Y));
-	for (int i = 0; i < 2; i++) {
-		long long rep = i ? other : rid;
-
+	for (int i = 0; i < 4; i++) {
 		rc |= store_test_q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli,"
 				   " factor_text, gwp_set, method, sources) VALUES (?, 'own', 'electricity', 0, 'stationary', 2, 1000, 100000,"
-				   " '0.1', '', 'old', 'old')", 1, rep) < 0;
+				   " '0.1', '', 'old', 'old')", 1, planted[i]) < 0;
 		rc |= store_test_q(db, "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli) VALUES (?, 'own',"
-				   " 'electricity', 0, 'CO2', 100000)", 1, rep) < 0;
+				   " 'electricity', 0, 'CO2', 100000)", 1, planted[i]) < 0;
 	}
 	rc |= store_test_q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli,"
 			   " factor_text, gwp_set, method, sources) VALUES (?, 'own', 'natural_gas', 0, 'stationary', 1, 1000, 56000,"
 			   " '0.1', 'AR5', 'old', 'old')", 1, rid) < 0;
 	rc |= store_test_q(db, "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli) VALUES (?, 'own', 'natural_gas', 0,"
 			   " 'CO2', 50000), (?, 'own', 'natural_gas', 0, 'CH4', 5000), (?, 'own', 'natural_gas', 0, 'N2O', 1000)", 3, rid, rid, rid) < 0;
-	ok(change > 0 && !rc, "a change, two reports' lines and gases planted");
+	rc |= store_test_q(db, "UPDATE reports SET own_total_milli = 100000, confirmed_version = 1 WHERE id = ?", 1, frozen) < 0;
+	ok(change > 0 && !rc, "a change, four reports' lines and gases planted");
 
+	/* As the worker stages them: each report's lines, each line's gases after it; a frozen report's totals only. */
 	line_of(&l, CALC_ELECTRICITY, "新方法", elec);
 	rc = store_fd_stage_line(db, rid, &l, 203000);
 	for (int g = 0; g < CALC_GAS__MAX; g++)
@@ -129,15 +137,20 @@ static void test_apply(struct db *db, long long rid, long long other)
 	for (int g = 0; g < CALC_GAS__MAX; g++)
 		if (ng[g] >= 0)
 			rc |= store_fd_stage_gas(db, rid, &l, g, ng[g]);
-	rc |= store_fd_stage_report(db, &staged);
-	ok(!rc && store_fd_stage_apply(db, change, 0) == 0, "two lines and four gases staged and applied");
+	rc |= store_fd_stage_report(db, &staged[0]);
+	line_of(&l, CALC_ELECTRICITY, "新方法", elec2);
+	rc |= store_fd_stage_line(db, rid2, &l, 150000);
+	rc |= store_fd_stage_gas(db, rid2, &l, CALC_GAS_CO2, 150000);
+	rc |= store_fd_stage_report(db, &staged[1]);
+	rc |= store_fd_stage_report(db, &staged[2]);
+	ok(!rc && store_fd_stage_apply(db, change, 1) == 0, "three lines, five gases and three reports staged and applied");
 
 	is_int(store_test_q(db, "SELECT kg_milli FROM report_lines WHERE report_id = ? AND item = 'electricity'", 1, rid), 203000,
-	       "the electricity line's amount in place");
+	       "rid's electricity line: its amount in place");
 	is_int(store_test_q(db, "SELECT method = '新方法' AND sources = '係數日測試' AND factor_text = '0.5' FROM report_lines"
 			    " WHERE report_id = ? AND item = 'electricity'", 1, rid), 1, "its method, sources and factor too");
 	is_int(store_test_q(db, "SELECT kg_milli FROM report_lines WHERE report_id = ? AND item = 'natural_gas'", 1, rid), 60000,
-	       "the natural gas line's amount in place");
+	       "rid's natural gas line: its amount in place");
 	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ? AND item = 'electricity' AND gas = 'CO2'", 1, rid),
 	       200000, "electricity's CO2 updated");
 	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ? AND item = 'electricity' AND gas = 'CH4'", 1, rid),
@@ -149,13 +162,20 @@ static void test_apply(struct db *db, long long rid, long long other)
 	is_int(store_test_q(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = ? AND item = 'natural_gas' AND gas = 'N2O'", 1, rid),
 	       0, "natural gas's N2O, a gas it no longer has, removed");
 	is_int(store_test_q(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = ?", 1, rid), 4, "four gases in all");
-	is_int(store_test_q(db, "SELECT own_total_milli FROM reports WHERE id = ?", 1, rid), 263000, "the report's total in place");
-	is_int(store_test_q(db, "SELECT kg_milli * 10 + (method = 'old') FROM report_lines WHERE report_id = ?", 1, other), 1000001,
-	       "the other report's line, not staged, untouched");
-	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ?", 1, other), 100000,
-	       "the other report's gas untouched");
-	is_int(store_test_q(db, "SELECT COUNT(*) FROM factor_notices WHERE change_id = ? AND agency_id = ?", 2, change, r.agency_id), 1,
-	       "a notice for the agency");
+	is_int(store_test_q(db, "SELECT own_total_milli FROM reports WHERE id = ?", 1, rid), 263000, "rid's total in place");
+	is_int(store_test_q(db, "SELECT kg_milli * 10 + (method = '新方法') FROM report_lines WHERE report_id = ?", 1, rid2), 1500001,
+	       "rid2, the second id staged: its line in place");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ?", 1, rid2), 150000, "and its gas");
+	is_int(store_test_q(db, "SELECT own_total_milli FROM reports WHERE id = ?", 1, rid2), 150000, "and its total");
+	is_int(store_test_q(db, "SELECT kg_milli * 10 + (method = 'old') FROM report_lines WHERE report_id = ?", 1, mid), 1000001,
+	       "mid, not staged: its line untouched");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ?", 1, mid), 100000, "and its gas");
+	is_int(store_test_q(db, "SELECT kg_milli * 10 + (method = 'old') FROM report_lines WHERE report_id = ?", 1, frozen), 1000001,
+	       "frozen: its line kept");
+	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ?", 1, frozen), 100000, "and its gas");
+	is_int(store_test_q(db, "SELECT own_total_milli * 1000000 + restated_own_milli FROM reports WHERE id = ?", 1, frozen),
+	       100000LL * 1000000 + 120000, "its confirmed total kept, the 重算值 beside it");
+	is_int(store_test_q(db, "SELECT COUNT(*) FROM factor_notices WHERE change_id = ?", 1, change), 3, "a notice for each of the three");
 	ok(db_rollback(db) == 0, "rolled back");
 }
 
@@ -192,7 +212,11 @@ int main(void)
 		db_rollback(&other);
 		ok(db_rollback(&db) == 0, "rolled back");
 	}
-	test_apply(&db, report_of(&db, "Z", "SFDTZ0002"), report_of(&db, "Z", "SFDTZ0003"));
+	{
+		long long rid = report_of(&db, "Z", "SFDTZ0002"), mid = report_of(&db, "Z", "SFDTZ0003");
+
+		test_apply(&db, rid, mid, report_of(&db, "Z", "SFDTZ0004"), report_of(&db, "Z", "SFDTZ0005"));
+	}
 	ok(cleanup(&db) == 0, "the test's rows deleted");
 	db_release(&other);
 	db_release(&db);
