@@ -20,6 +20,21 @@ NEW=0.480
 now() { date +%s.%N; }
 secs() { awk "BEGIN {printf \"%.1f\", $2 - $1}"; }
 
+# The raw SQL baseline's statements at factor value $1: the lines and totals updated, then the raw rollup.
+raw_statements() {
+	cat <<SQL
+UPDATE report_lines l JOIN reports r ON r.id = l.report_id AND r.year = $Y
+  SET l.kg_milli = ROUND(l.quantity_milli * $1), l.factor_text = '$1' WHERE l.item = 'electricity';
+UPDATE reports r JOIN (SELECT l.report_id, SUM(IF(l.part = 'own', l.kg_milli, 0)) o, SUM(IF(l.part = 'outsourced', l.kg_milli, 0)) x
+    FROM report_lines l JOIN reports r2 ON r2.id = l.report_id AND r2.year = $Y GROUP BY l.report_id) s ON s.report_id = r.id
+  SET r.own_total_milli = s.o, r.outsourced_total_milli = s.x;
+CREATE TEMPORARY TABLE raw_rollup AS SELECT t.ancestor_id, SUM(IFNULL(r.own_total_milli, 0)) s, SUM(IFNULL(r.outsourced_total_milli, 0)) o,
+  COUNT(*) n, SUM(r.id IS NULL) n0, SUM(r.filed <=> 0) n1, SUM(r.filed <=> 1) n2
+  FROM agencies a STRAIGHT_JOIN agency_tree t ON t.ancestor_id = a.id STRAIGHT_JOIN agencies d ON d.id = t.descendant_id
+  LEFT JOIN reports r ON r.agency_id = d.id AND r.year = $Y GROUP BY t.ancestor_id;
+SQL
+}
+
 exec > >(tee "$TMP/out")
 # With the quality job's first pass done too: nothing else runs beside what is measured.
 synthetic_stack quality
@@ -49,15 +64,7 @@ echo "== $(sql -e "SELECT COUNT(*) FROM reports WHERE year = $Y") agency-years o
 
 echo "== raw SQL: the same lines and totals updated, then the raw rollup of $Y (one transaction, rolled back)"
 sql -e "SET @t = NOW(6); START TRANSACTION;
-UPDATE report_lines l JOIN reports r ON r.id = l.report_id AND r.year = $Y
-  SET l.kg_milli = ROUND(l.quantity_milli * $NEW), l.factor_text = '$NEW' WHERE l.item = 'electricity';
-UPDATE reports r JOIN (SELECT l.report_id, SUM(IF(l.part = 'own', l.kg_milli, 0)) o, SUM(IF(l.part = 'outsourced', l.kg_milli, 0)) x
-    FROM report_lines l JOIN reports r2 ON r2.id = l.report_id AND r2.year = $Y GROUP BY l.report_id) s ON s.report_id = r.id
-  SET r.own_total_milli = s.o, r.outsourced_total_milli = s.x;
-CREATE TEMPORARY TABLE raw_rollup AS SELECT t.ancestor_id, SUM(IFNULL(r.own_total_milli, 0)) s, SUM(IFNULL(r.outsourced_total_milli, 0)) o,
-  COUNT(*) n, SUM(r.id IS NULL) n0, SUM(r.filed <=> 0) n1, SUM(r.filed <=> 1) n2
-  FROM agencies a STRAIGHT_JOIN agency_tree t ON t.ancestor_id = a.id STRAIGHT_JOIN agencies d ON d.id = t.descendant_id
-  LEFT JOIN reports r ON r.agency_id = d.id AND r.year = $Y GROUP BY t.ancestor_id;
+$(raw_statements "$NEW")
 SELECT CONCAT('raw SQL: ', ROUND(TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) / 1000000, 1), ' s'); ROLLBACK"
 
 echo "== factor day: $KEY changed to $NEW through the console"
@@ -87,15 +94,7 @@ sql -e "SELECT CONCAT('changed ', changed_reports, ' reports, restated ', restat
 NEW2=0.486
 echo "== raw SQL again, with every row factor day must also write: each line's gases, an audit line and a notice a report (rolled back)"
 sql -e "SET @t = NOW(6); START TRANSACTION;
-UPDATE report_lines l JOIN reports r ON r.id = l.report_id AND r.year = $Y
-  SET l.kg_milli = ROUND(l.quantity_milli * $NEW2), l.factor_text = '$NEW2' WHERE l.item = 'electricity';
-UPDATE reports r JOIN (SELECT l.report_id, SUM(IF(l.part = 'own', l.kg_milli, 0)) o, SUM(IF(l.part = 'outsourced', l.kg_milli, 0)) x
-    FROM report_lines l JOIN reports r2 ON r2.id = l.report_id AND r2.year = $Y GROUP BY l.report_id) s ON s.report_id = r.id
-  SET r.own_total_milli = s.o, r.outsourced_total_milli = s.x;
-CREATE TEMPORARY TABLE raw_rollup AS SELECT t.ancestor_id, SUM(IFNULL(r.own_total_milli, 0)) s, SUM(IFNULL(r.outsourced_total_milli, 0)) o,
-  COUNT(*) n, SUM(r.id IS NULL) n0, SUM(r.filed <=> 0) n1, SUM(r.filed <=> 1) n2
-  FROM agencies a STRAIGHT_JOIN agency_tree t ON t.ancestor_id = a.id STRAIGHT_JOIN agencies d ON d.id = t.descendant_id
-  LEFT JOIN reports r ON r.agency_id = d.id AND r.year = $Y GROUP BY t.ancestor_id;
+$(raw_statements "$NEW2")
 UPDATE report_line_gases g JOIN reports r ON r.id = g.report_id AND r.year = $Y SET g.kg_milli = ROUND(g.kg_milli * $NEW2 / $NEW);
 INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)
   SELECT NOW(3), NULL, r.agency_id, r.year, '係數更新', CONCAT('$Y 年電力排碳係數 $NEW：自有 ', r.own_total_milli, ' kgCO₂e'),
