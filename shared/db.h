@@ -111,6 +111,23 @@ unsigned long long db_insert_id(struct db_stmt *st);
 /* Frees the result of the last execution (done by db_prepare too). */
 void db_reset(struct db_stmt *st);
 
+/*
+ * A statement of many rows (or many ids): head, then groups joined by commas, then tail, e.g.
+ * "INSERT … VALUES " "(?, ?, NOW(3))" " ON DUPLICATE KEY UPDATE …", or "… IN (" "?" ")".  A
+ * caller sends its rows in power-of-two chunks (db_repeat_chunk), so a kind has at most eleven
+ * texts, each built at its first use and kept: db_prepare's cache is keyed by the text's
+ * address, and prepares each once per connection.
+ */
+struct db_repeat {
+	const char *head, *group, *tail;
+	int per;                        /* the parameters in one group */
+	char *sql[11];                  /* the texts, by log2 of their groups */
+};
+/* The largest power of two, at most left (>= 1), of groups that one statement takes (DB_MAX_PARAMS). */
+int db_repeat_chunk(const struct db_repeat *r, int left);
+/* The text of n groups, n a power of two that db_repeat_chunk gives. */
+const char *db_repeat_sql(struct db_repeat *r, int n);
+
 /* One-shot helpers: prepare, bind nothing, exec; for fixed SQL only. */
 int db_exec_sql(struct db *db, const char *sql);
 

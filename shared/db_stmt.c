@@ -373,3 +373,37 @@ void db_col_copy(struct db_stmt *st, int i, char *dst, size_t size)
 	memcpy(dst, s, n);
 	dst[n] = '\0';
 }
+
+int db_repeat_chunk(const struct db_repeat *r, int left)
+{
+	int n = 1;
+
+	while (n * 2 <= left && n * 2 * r->per <= DB_MAX_PARAMS)
+		n *= 2;
+	return n;
+}
+
+const char *db_repeat_sql(struct db_repeat *r, int n)
+{
+	int lg = 0;
+
+	while ((1 << lg) < n)
+		lg++;
+	assert(n >= 1 && (1 << lg) == n && n * r->per <= DB_MAX_PARAMS);
+	if (!r->sql[lg]) {
+		size_t hl = strlen(r->head), gl = strlen(r->group), tl = strlen(r->tail);
+		char *q = xmalloc(hl + (size_t)n * (gl + 1) + tl + 1), *w = q;
+
+		memcpy(w, r->head, hl);
+		w += hl;
+		for (int i = 0; i < n; i++) {
+			if (i)
+				*w++ = ',';
+			memcpy(w, r->group, gl);
+			w += gl;
+		}
+		memcpy(w, r->tail, tl + 1);
+		r->sql[lg] = q;
+	}
+	return r->sql[lg];
+}

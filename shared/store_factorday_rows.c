@@ -157,28 +157,18 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
 
 /*
  * Staging: rows are kept here until a statement's worth of a kind are
- * waiting (at most STAGE_PARAMS parameters: db.c's bound on a statement),
- * then sent as multi-row INSERTs into the connection's temporary table, in
- * power-of-two numbers of rows (a kind has at most log2(STAGE_ROWS) + 1
- * statement texts, each built once and kept: the statement cache is keyed
- * by the text's address, and prepares each once per connection).
+ * waiting (db_repeat_chunk: at most DB_MAX_PARAMS parameters), then sent as
+ * multi-row INSERTs into the connection's temporary table, in power-of-two
+ * numbers of rows (db_repeat_sql).
  */
-#define STAGE_PARAMS DB_MAX_PARAMS
 #define STAGE_ROWS 128           /* rows of the narrowest kind (8 columns) */
 
-struct stage_kind {
-	const char *head;       /* INSERT INTO fd_x (...) VALUES */
-	const char *row;        /* (?, ?, ...) */
-	int ncols;
-	char *sql[STAGE_ROWS + 1];
-};
-
-static struct stage_kind k_lines = { "INSERT INTO fd_lines (report_id, part, item, seq, kg_milli, factor_text, gwp_set, method, sources,"
-				      " provisional) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 10, { 0 } };
-static struct stage_kind k_gases = { "INSERT INTO fd_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli)"
-				      " VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?)", 8, { 0 } };
-static struct stage_kind k_reports = { "INSERT INTO fd_reports (report_id, agency_id, county_id, year, frozen, old_own, old_outsourced,"
-					" new_own, new_outsourced, old_text, new_text) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 11, { 0 } };
+static struct db_repeat k_lines = { "INSERT INTO fd_lines (report_id, part, item, seq, kg_milli, factor_text, gwp_set, method, sources,"
+				     " provisional) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 10, { 0 } };
+static struct db_repeat k_gases = { "INSERT INTO fd_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli)"
+				     " VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?)", "", 8, { 0 } };
+static struct db_repeat k_reports = { "INSERT INTO fd_reports (report_id, agency_id, county_id, year, frozen, old_own, old_outsourced,"
+				       " new_own, new_outsourced, old_text, new_text) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 11, { 0 } };
 
 /* What waits to be sent: values as text or integers, per kind. */
 struct cell {
@@ -187,7 +177,7 @@ struct cell {
 	char *s;
 };
 struct pending {
-	struct stage_kind *k;
+	struct db_repeat *k;
 	struct cell cells[STAGE_ROWS][12];
 	int n;
 };
@@ -198,30 +188,10 @@ static struct pending p_lines = { .k = &k_lines }, p_gases = { .k = &k_gases }, 
 static long long staged_ids[STAGE_IDS];
 static int n_staged_ids, n_staged_gases;
 
-static const char *rows_sql(struct stage_kind *k, int n)
-{
-	if (!k->sql[n]) {
-		size_t hl = strlen(k->head), rl = strlen(k->row), len = hl + (size_t)n * (rl + 1) + 1;
-		char *q = xmalloc(len), *w = q;
-
-		memcpy(w, k->head, hl);
-		w += hl;
-		for (int i = 0; i < n; i++) {
-			if (i)
-				*w++ = ',';
-			memcpy(w, k->row, rl);
-			w += rl;
-		}
-		*w = '\0';
-		k->sql[n] = q;
-	}
-	return k->sql[n];
-}
-
 static void release(struct pending *p)
 {
 	for (int r = 0; r < p->n; r++)
-		for (int c = 0; c < p->k->ncols; c++)
+		for (int c = 0; c < p->k->per; c++)
 			free(p->cells[r][c].s);
 	p->n = 0;
 }
@@ -229,14 +199,14 @@ static void release(struct pending *p)
 /* Rows [off, off + n) of p as one statement. */
 static int send_rows(struct db *db, const struct pending *p, int off, int n)
 {
-	struct db_stmt *st = db_prepare(db, rows_sql(p->k, n));
+	struct db_stmt *st = db_prepare(db, db_repeat_sql(p->k, n));
 
 	if (!st)
 		return -1;
 	for (int r = 0; r < n; r++)
-		for (int c = 0; c < p->k->ncols; c++) {
+		for (int c = 0; c < p->k->per; c++) {
 			const struct cell *x = &p->cells[off + r][c];
-			int i = r * p->k->ncols + c;
+			int i = r * p->k->per + c;
 
 			if (x->is_text)
 				db_bind_text(st, i, x->s);
@@ -253,28 +223,17 @@ static int flush(struct db *db, struct pending *p)
 	int rc = 0;
 
 	for (int off = 0, k; !rc && off < p->n; off += k) {
-		for (k = 1; k * 2 <= p->n - off; k *= 2)
-			;
+		k = db_repeat_chunk(p->k, p->n - off);
 		rc = send_rows(db, p, off, k);
 	}
 	release(p);
 	return rc;
 }
 
-/* The most rows of kind k a statement takes: a power of two. */
-static int rows_max(const struct stage_kind *k)
-{
-	int n = 1;
-
-	while (n * 2 * k->ncols <= STAGE_PARAMS && n * 2 <= STAGE_ROWS)
-		n *= 2;
-	return n;
-}
-
 /* The next row of p (sent first when full). */
 static struct cell *row_of(struct db *db, struct pending *p, int *err)
 {
-	*err = p->n == rows_max(p->k) ? flush(db, p) : 0;
+	*err = p->n == db_repeat_chunk(p->k, STAGE_ROWS) ? flush(db, p) : 0;
 	memset(p->cells[p->n], 0, sizeof(p->cells[p->n]));
 	return p->cells[p->n++];
 }
@@ -416,29 +375,6 @@ int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_lin
 #define GASES_ON " ON x.report_id = g.report_id AND x.part = g.part AND x.item = g.item AND x.seq = g.seq AND x.gas = g.gas"
 #define GASES_INSERT "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli)"
 
-/* "<head> IN (?, ... ?)" with STAGE_IDS parameters, built once per head. */
-static const char *in_list(char **sql, const char *head)
-{
-	if (!*sql) {
-		size_t hl = strlen(head), len = hl + 6 + (size_t)STAGE_IDS * 2 + 2;
-		char *q = xmalloc(len), *w = q;
-
-		memcpy(w, head, hl);
-		w += hl;
-		memcpy(w, " IN (", 5);
-		w += 5;
-		for (int i = 0; i < STAGE_IDS; i++) {
-			*w++ = i ? ',' : '?';
-			if (i)
-				*w++ = '?';
-		}
-		*w++ = ')';
-		*w = '\0';
-		*sql = q;
-	}
-	return *sql;
-}
-
 /* Statement sql with the staged ids bound from parameter 0: the rows it changed, or -1. */
 static long long exec_ids(struct db *db, const char *sql)
 {
@@ -456,16 +392,17 @@ static long long exec_ids(struct db *db, const char *sql)
 /* The staged lines and gases written, the stored rows read first: 0 / -1. */
 static int apply_lines(struct db *db)
 {
-	static char *lines_sql, *gases_sql;
+	static struct db_repeat lines = { "UPDATE report_lines l STRAIGHT_JOIN fd_lines t" LINES_ON LINES_SET
+					  " WHERE l.report_id IN (", "?", ")", 1, { 0 } };
+	static struct db_repeat gases = { "UPDATE report_line_gases g STRAIGHT_JOIN fd_gases x" GASES_ON GASES_SET
+					  " WHERE g.report_id IN (", "?", ")", 1, { 0 } };
 	long long changed;
 
 	if (!n_staged_ids)
 		return 0;
-	if (exec_ids(db, in_list(&lines_sql, "UPDATE report_lines l STRAIGHT_JOIN fd_lines t" LINES_ON LINES_SET
-				 " WHERE l.report_id")) < 0)
+	if (exec_ids(db, db_repeat_sql(&lines, STAGE_IDS)) < 0)
 		return -1;
-	changed = exec_ids(db, in_list(&gases_sql, "UPDATE report_line_gases g STRAIGHT_JOIN fd_gases x" GASES_ON GASES_SET
-				       " WHERE g.report_id"));
+	changed = exec_ids(db, db_repeat_sql(&gases, STAGE_IDS));
 	if (changed < 0)
 		return -1;
 	if (changed == n_staged_gases)

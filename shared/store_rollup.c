@@ -216,7 +216,7 @@ int store_rollup_county_from_roots(struct db *db, int county, int year)
  * county's agencies with their reports and their stored rows in one read
  * (FULL_READ, by the county's index and two primary keys), summed up the
  * tree in memory (rollup_tree.c), and only the rows whose figures differ
- * written, FULL_BATCH to a statement.  The aggregate over the closure table
+ * written, up to FULL_BATCH to a statement.  The aggregate over the closure table
  * it replaces made MariaDB join each agency to every ancestor, 15,000 rows
  * for 5,000 agencies, and compare its 5,000 groups with the stored rows:
  * 68-69 ms a county-year against 57-58 for the bare aggregate (issue 14).
@@ -232,10 +232,9 @@ int store_rollup_county_from_roots(struct db *db, int county, int year)
 	" LEFT JOIN rollups o ON o.agency_id = a.id AND o.year = ? WHERE a.county_id = ?"
 /* The most agencies one county may have here (the synthetic county of bench/ has 5,000). */
 #define FULL_MAX 1000000
-#define FULL_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))"
-#define FULL_ROWS10 FULL_ROW "," FULL_ROW "," FULL_ROW "," FULL_ROW "," FULL_ROW "," FULL_ROW "," FULL_ROW "," FULL_ROW "," FULL_ROW "," FULL_ROW
-#define FULL_BATCH 50
-#define FULL_ROWS50 FULL_ROWS10 "," FULL_ROWS10 "," FULL_ROWS10 "," FULL_ROWS10 "," FULL_ROWS10
+/* The rows written, many to a statement. */
+static struct db_repeat full_rows = { ROLLUP_ALL_INTO " VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))", ROLLUP_ALL_UPSERT, 11, { 0 } };
+#define FULL_BATCH 64
 
 /* A recompute refused for what it read (not a statement of the server's): -1, with db->errstr. */
 static int refuse(struct db *db, int county, int year, const char *why)
@@ -326,34 +325,40 @@ static void full_bind(struct db_stmt *st, int k, const struct rollup_node *x, in
 	db_bind_int(st, k + 10, s->n2);
 }
 
-/* Writes the nodes whose rows differ, FULL_BATCH at a time, then one by one. */
-static int full_write(struct db *db, const struct rollup_node *v, size_t n, int year)
+/* Rows b[0, k) written, in power-of-two statements. */
+static int full_send(struct db *db, const struct rollup_node *const *b, int k, int year)
 {
-	const struct rollup_node *batch[FULL_BATCH];
-	struct db_stmt *st;
-	int k = 0;
+	for (int i = 0, c; i < k; i += c) {
+		struct db_stmt *st;
 
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && rollup_tree_changed(&v[i]))
-			batch[k++] = &v[i];
-		if (k == FULL_BATCH) {
-			if (!(st = db_prepare(db, ROLLUP_ALL_INTO " VALUES " FULL_ROWS50 ROLLUP_ALL_UPSERT)))
-				return -1;
-			for (int j = 0; j < k; j++)
-				full_bind(st, 11 * j, batch[j], year);
-			if (db_exec(st))
-				return -1;
-			k = 0;
-		}
-	}
-	for (int j = 0; j < k; j++) {
-		if (!(st = db_prepare(db, ROLLUP_ALL_INTO " VALUES " FULL_ROW ROLLUP_ALL_UPSERT)))
+		c = db_repeat_chunk(&full_rows, k - i);
+		if (!(st = db_prepare(db, db_repeat_sql(&full_rows, c))))
 			return -1;
-		full_bind(st, 0, batch[j], year);
+		for (int j = 0; j < c; j++)
+			full_bind(st, full_rows.per * j, b[i + j], year);
 		if (db_exec(st))
 			return -1;
 	}
 	return 0;
+}
+
+/* Writes the nodes whose rows differ, FULL_BATCH at a time. */
+static int full_write(struct db *db, const struct rollup_node *v, size_t n, int year)
+{
+	const struct rollup_node *batch[FULL_BATCH];
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!rollup_tree_changed(&v[i]))
+			continue;
+		batch[k++] = &v[i];
+		if (k == FULL_BATCH) {
+			if (full_send(db, batch, k, year))
+				return -1;
+			k = 0;
+		}
+	}
+	return full_send(db, batch, k, year);
 }
 
 int store_rollup_agencies_all(struct db *db, int county, int year)

@@ -179,6 +179,24 @@ static void test_apply(struct db *db, long long rid, long long mid, long long ri
 	ok(db_rollback(db) == 0, "rolled back");
 }
 
+/* db_repeat: the chunks a statement takes (DB_MAX_PARAMS) and their texts, each built once. */
+static void test_repeat(void)
+{
+	struct db_repeat ids = { "SELECT id FROM t WHERE id IN (", "?", ")", 1, { 0 } };
+	struct db_repeat rows = { "INSERT INTO t VALUES ", "(?, ?, NOW())", " ON DUPLICATE KEY UPDATE a = 1", 3, { 0 } };
+	const char *sql;
+
+	is_int(db_repeat_chunk(&ids, 1), 1, "one id: one group");
+	is_int(db_repeat_chunk(&ids, 7), 4, "seven ids: a chunk of four first");
+	is_int(db_repeat_chunk(&ids, 5000), DB_MAX_PARAMS, "5,000 ids: as many as a statement takes");
+	is_int(db_repeat_chunk(&rows, 1000), 256, "rows of three parameters: 256 to a statement");
+	is_str(db_repeat_sql(&ids, 4), "SELECT id FROM t WHERE id IN (?,?,?,?)", "four ids");
+	is_str(db_repeat_sql(&rows, 2), "INSERT INTO t VALUES (?, ?, NOW()),(?, ?, NOW()) ON DUPLICATE KEY UPDATE a = 1", "two rows");
+	sql = db_repeat_sql(&rows, 1);
+	is_str(sql, "INSERT INTO t VALUES (?, ?, NOW()) ON DUPLICATE KEY UPDATE a = 1", "one row");
+	ok(db_repeat_sql(&rows, 1) == sql, "a text is built once and kept (the statement cache's key)");
+}
+
 int main(void)
 {
 	struct db db, other;
@@ -186,6 +204,7 @@ int main(void)
 	long long mine, theirs;
 	int county, elsewhere;
 
+	test_repeat();
 	store_test_open(&db);
 	store_test_open(&other);
 	if (!out || cleanup(&db))
