@@ -31,6 +31,11 @@ const settled = () => outboxDrained();
 const TABLES = ['agencies', 'agency_tree', 'accounts', 'reports', 'report_items', 'report_lines', 'audit_log', 'inventory_years',
   'county_activities', 'site_content', 'exports', 'agency_imports', 'outbox', 'rollups'];
 const checksum = () => sql(`CHECKSUM TABLE ${TABLES.join(', ')}`).map((r) => r.join(' ')).join('\n');
+// Which tables a checksum's change is in, for the failure's message.
+const changed = (a, b) => {
+  const was = new Set(a.split('\n'));
+  return b.split('\n').filter((l) => !was.has(l)).map((l) => l.split(' ')[0]).join(', ');
+};
 
 test('年度管理: an impossible or malformed deadline is refused beside the year\'s field, typed value back, nothing written', async () => {
   const team = await login('Z', 'TEAM');
@@ -264,7 +269,8 @@ test('every POST field with a value its column cannot hold: a 4xx (the login pag
     const what = `${route} ${valid.action || ''} ${field}=${value.length > 24 ? `${[...value][0]}×${[...value].length}` : value}`;
     const want = route === '/login' ? r.status === 200 && /登入失敗/.test(r.text) : r.status >= 400 && r.status < 500;
     if (!want) failures.push(`${what}: ${r.status}`);
-    if (checksum() !== before) failures.push(`${what}: something was written`);
+    const after = checksum();
+    if (after !== before) failures.push(`${what}: something was written (${changed(before, after)})`);
   }
   assert.deepEqual(failures, [], failures.join('\n'));
 });
