@@ -159,6 +159,13 @@ static void test_sums(struct db *db)
 	reset();
 	ok(store_inventory_each_trend(db, TC, y + 1, y + 1, trend, NULL) == 0 && seen.rows == 1 && !seen.fits_all, "beyond int64: not fitting");
 	reset();
+	ok(store_inventory_each_trend(db, TC, y - 9, y, trend, NULL) == 0 && seen.rows == 1 && seen.last == y && seen.fits_all,
+	   "years up to y: the reports of y + 1 left out");
+	is_int(seen.own, 2000 + 750, "the sum of y, as on its own");
+	reset();
+	ok(store_inventory_each_trend(db, TC, y + 1, y + 9, trend, NULL) == 0 && seen.rows == 1 && seen.last == y + 1,
+	   "years from y + 1: the non-agency emissions of y left out");
+	reset();
 	ok(store_inventory_each_trend(db, TC, y + 2, y + 9, trend, NULL) == 0 && seen.rows == 0, "years without data: none");
 }
 
