@@ -1,7 +1,10 @@
 /* export_prefetch.c: the detail workbook's reads beside its writing (export_prefetch.h). */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "export_prefetch.h"
@@ -202,6 +205,18 @@ static void fail_all(struct xpf *pf)
 	pthread_mutex_unlock(&pf->mu);
 }
 
+/* This thread (Linux: a thread's nice value is its own) XPF_READER_NICE nicer; a hint, its failure ignored. */
+static void yield_to_writer(void)
+{
+	int base;
+
+	errno = 0;
+	base = getpriority(PRIO_PROCESS, 0);
+	if (errno)
+		return;
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), base + XPF_READER_NICE > 19 ? 19 : base + XPF_READER_NICE);
+}
+
 static void *reader(void *arg)
 {
 	struct reader *me = arg;
@@ -210,6 +225,7 @@ static void *reader(void *arg)
 	enum work w;
 	int rc = 0;
 
+	yield_to_writer();
 	db_init(&db, pf->cfg);
 	db.timeout = pf->cfg->worker_db_timeout;
 	for (;;) {

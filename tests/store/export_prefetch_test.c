@@ -1,10 +1,12 @@
 /* export_prefetch_test.c: the detail workbook's readers (worker/export_prefetch.c) on a county of
  * the test's own, committed (and removed at the end): the chunks they hand over are what the stores read in one go, they stop
  * when told at any point, and a database that cannot be reached ends them with a failure. */
+#include <dirent.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -189,6 +191,39 @@ static void expect_within(const char *what)
 	alarm(DEADLINE);
 }
 
+/* How many of this process's threads run at nice `want` (/proc/self/task/TID/stat, field 19). */
+static int threads_at_nice(int want)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char path[300], buf[1024], *p;
+		FILE *f;
+		int field = 3, nice;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (!p)
+			continue;
+		for (p += 2; *p && field < 19; p++)   /* after ") ": field 3, the state */
+			if (*p == ' ')
+				field++;
+		if (sscanf(p, "%d", &nice) == 1 && nice == want)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 /* Told to stop while it waits for room, or before it has read anything: it stops. */
 static void test_stop(void)
 {
@@ -198,6 +233,17 @@ static void test_stop(void)
 	long long t0;
 
 	ok(c->n > 0 && !c->failed, "a first chunk");
+	{
+		int base = getpriority(PRIO_PROCESS, 0), nicer = base + XPF_READER_NICE > 19 ? 19 : base + XPF_READER_NICE;
+
+		int n = 0;
+
+		/* Both threads are started; the second may not have run its first line yet: 2 s at most. */
+		for (int i = 0; i < 200 && (n = threads_at_nice(nicer)) < 2; i++)
+			poll(NULL, 0, 10);
+		is_int(n, 2, "both readers run %d nicer than the job's thread (at %d)", XPF_READER_NICE, nicer);
+		is_int(getpriority(PRIO_PROCESS, 0), base, "the job's thread keeps its own");
+	}
 	xpf_recycle(pf, XPF_LINES, c);
 	/* One agency a chunk and 40 agencies: the lines' reader soon waits for room, the other for the filing's. */
 	expect_within("xpf_stop() with the readers waiting for room");
