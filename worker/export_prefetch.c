@@ -205,16 +205,19 @@ static void fail_all(struct xpf *pf)
 	pthread_mutex_unlock(&pf->mu);
 }
 
-/* This thread (Linux: a thread's nice value is its own) XPF_READER_NICE nicer; a hint, its failure ignored. */
+/*
+ * This thread XPF_READER_NICE nicer than the one that started it (Linux: a
+ * thread's nice value is its own; beyond 19 the kernel clamps it).  A hint:
+ * its failure is ignored.
+ */
 static void yield_to_writer(void)
 {
 	int base;
 
 	errno = 0;
 	base = getpriority(PRIO_PROCESS, 0);
-	if (errno)
-		return;
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), base + XPF_READER_NICE > 19 ? 19 : base + XPF_READER_NICE);
+	if (!errno)
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), base + XPF_READER_NICE);
 }
 
 static void *reader(void *arg)

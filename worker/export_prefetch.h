@@ -38,6 +38,10 @@
  * program's) is what the workbook waits for: on two cores shared with
  * MariaDB the readers' own CPU should not take the writer's turn.  Measured
  * in bench/README.md (2026-12-05, stop 31): 581-597 ms at 0, 562-578 at 10.
+ * The other side: on a machine busy with other work at nice 0 (web
+ * requests, a factor day) the readers get the smaller share, and a workbook
+ * whose writer waits for them would take longer (not measured): it is the
+ * background job.
  */
 #define XPF_READER_NICE 10
 
