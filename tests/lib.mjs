@@ -109,6 +109,28 @@ export function sql(query) {
   return out.split('\n').filter((l) => l.length).map((l) => l.split('\t'));
 }
 
+// What "nothing written" compares: a line per table, "name rows digest", the digest the sum of
+// each row's CRC32 over every column's value.  Not CHECKSUM TABLE: that also hashes how InnoDB
+// holds a row, and moved with no value changed (tests/http/console.test.mjs, the general log
+// showing only reads, locking reads and rollbacks between two CHECKSUM TABLE accounts that
+// differed while SELECT * gave the same rows).
+const digestColumns = new Map();
+export function tableDigest(tables) {
+  const missing = tables.filter((t) => !digestColumns.has(t));
+  if (missing.length) {
+    for (const t of missing) digestColumns.set(t, []);
+    for (const [t, c] of sql(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = DATABASE()
+      AND table_name IN (${missing.map((t) => `'${t}'`).join(', ')}) ORDER BY table_name, ordinal_position`)) digestColumns.get(t).push(c);
+  }
+  const one = (t) => {
+    const cols = digestColumns.get(t);
+    if (!cols.length) throw new Error(`tableDigest: no table ${t}`);
+    const row = cols.map((c) => `IFNULL(HEX(CONCAT(\`${c}\`)), 'N')`).join(', ');
+    return `SELECT '${t}', COUNT(*), IFNULL(SUM(CRC32(CONCAT_WS(',', ${row}))), 0) FROM \`${t}\``;
+  };
+  return sql(tables.map(one).join(' UNION ALL ')).map((r) => r.join(' ')).join('\n');
+}
+
 export function redis(...args) {
   return execFileSync(STACK, ['redis-cli', ...args], { env: process.env, encoding: 'utf8', timeout: 30000 }).trim();
 }

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { Client, STACK, alive, csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor } from '../lib.mjs';
+import { Client, STACK, alive, csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor, tableDigest } from '../lib.mjs';
 
 const Y = 2025;
 const q1 = (s) => sql(s)[0]?.[0];
@@ -292,7 +292,7 @@ test('the choice\'s refusals: beside the field with the choice back, a locked ye
   const team = await loginAs('J', 'TEAM');
   sql(`UPDATE inventory_years SET elec_variant = 'industry' WHERE county_id = ${J} AND year = ${Y}`);
   const snapshot = () => JSON.stringify([sql('SELECT id, fkey, status, preview_status, value FROM factor_changes ORDER BY id'),
-    sql('CHECKSUM TABLE inventory_years')]);
+    tableDigest(['inventory_years'])]);
   const before = snapshot();
   const page = await team.get(`/team/elec?year=${Y}`);
   const csrf = csrfOf(page.text);
@@ -426,7 +426,7 @@ test('a run that fails (a report it cannot compute) goes on once mended: 重新�
 });
 
 test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused, nothing written; the admin cannot apply a county\'s draft', async () => {
-  const before = sql('CHECKSUM TABLE factor_changes, inventory_years').map((r) => r.join(' ')).join('\n');
+  const before = tableDigest(['factor_changes', 'inventory_years']);
   const admin = await loginAs('', 'admin');
   for (const [who, c, want] of [['anonymous', new Client(), 401], ['agency', await loginAs('J', code('A')), 403], ['admin', admin, 403]]) {
     assert.equal((await c.get(`/team/elec?year=${Y}`)).status, want, `${who} GET`);
@@ -437,7 +437,7 @@ test('/team/elec: 401 anonymous, 403 to an agency and to the admin, CSRF refused
   }
   const team = await loginAs('J', 'TEAM');
   assert.equal((await team.post('/team/elec', { csrf: 'forged', action: 'propose', year: String(Y), variant: 'overall' })).status, 403, 'CSRF');
-  assert.equal(sql('CHECKSUM TABLE factor_changes, inventory_years').map((r) => r.join(' ')).join('\n'), before);
+  assert.equal(tableDigest(['factor_changes', 'inventory_years']), before);
 
   // The county's draft on the admin's console: shown, but the admin can neither apply nor cancel it.
   const page = await team.get(`/team/elec?year=${Y}`);

@@ -6,7 +6,7 @@
 // routes refused to everyone but the admin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor } from '../lib.mjs';
+import { Client, csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor, tableDigest } from '../lib.mjs';
 
 const Y = 2025;
 const KEY = 'elec_grid_2025_public_average';
@@ -158,7 +158,7 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
 
 test('the change form: each refusal beside its field with what was typed; one unfinished change per factor', async () => {
   const admin = await loginAs('', 'admin');
-  const snapshot = () => sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n');
+  const snapshot = () => tableDigest(['factor_changes', 'factors']);
   const before = snapshot();
   for (const [fields, field, msg] of [
     [{ key: 'Elec-Grid', value: '0.5', confidence: 'official', source: 'x' }, 'key', '係數代碼為 3 至 64 個小寫英文字母'],
@@ -198,7 +198,7 @@ test('the change form: each refusal beside its field with what was typed; one un
 });
 
 test('factor day\'s routes: 401 anonymous, 403 to an agency and to a team account, nothing written', async () => {
-  const before = sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n');
+  const before = tableDigest(['factor_changes', 'factors']);
   for (const [who, c] of [['anonymous', new Client()], ['agency', await loginAs('Z', '371036500X')], ['team', await loginAs('Z', 'TEAM')]]) {
     const csrf = csrfOf((await c.get('/')).text);
     for (const [method, path, form] of [['GET', '/admin/factors/change?id=1'],
@@ -208,7 +208,7 @@ test('factor day\'s routes: 401 anonymous, 403 to an agency and to a team accoun
       assert.equal(r.status, who === 'anonymous' ? 401 : 403, `${who} ${method} ${path} ${form?.action || ''}`);
     }
   }
-  assert.equal(sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n'), before);
+  assert.equal(tableDigest(['factor_changes', 'factors']), before);
 });
 
 test('a second change waits while one runs, and runs when it is over', async () => {
@@ -245,14 +245,14 @@ test('an interval alone: the change sets the factor\'s 95 % interval, and the li
   const [ciL, ciU, ciS] = sql(`SELECT IFNULL(ci_lower_milli, -1), IFNULL(ci_upper_milli, -1), IFNULL(ci_source, '') FROM factors WHERE fkey = '${KEY}'`)[0];
   const value = q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`);
   const conf = q1(`SELECT confidence FROM factors WHERE fkey = '${KEY}'`);
-  const before = sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n');
+  const before = tableDigest(['factor_changes', 'factors']);
   for (const [lo, hi, field] of [['5', '', 'ci_upper'], ['', '5', 'ci_lower'], ['abc', '5', 'ci_lower'], ['5', '1000.001', 'ci_upper'], ['-1', '5', 'ci_lower']]) {
     const r = await propose(admin, { key: KEY, value, confidence: conf, source: '區間', ci_lower: lo, ci_upper: hi });
     assert.equal(r.status, 400, `${lo} / ${hi}`);
     assert.match(r.text, new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`), `${lo} / ${hi}: ${field} marked`);
     assert.match(r.text, /不確定性為 0 至 1000 的百分比/);
   }
-  assert.equal(sql('CHECKSUM TABLE factor_changes, factors').map((r) => r.join(' ')).join('\n'), before, 'nothing written');
+  assert.equal(tableDigest(['factor_changes', 'factors']), before, 'nothing written');
   try {
     const made = await propose(admin, { key: KEY, value, confidence: conf, source: '測試：區間', ci_lower: '9.999', ci_upper: '9.999' });
     assert.equal(made.status, 303);
