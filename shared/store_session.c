@@ -58,16 +58,22 @@ int store_session_touch(struct db *db, const char *token)
 	return db_exec(st);
 }
 
+/*
+ * The account's rows are read in share mode, the county's before the
+ * agency's (STRAIGHT_JOIN): an agency's edit locks its county, then the
+ * agency (store_agency_lock_county), so a login meeting it waits on the
+ * county and never holds the agency the edit is about to take.
+ */
 int store_session_create(struct db *db, const char *token, long long account_id, const char *csrf, const char *client_addr)
 {
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO sessions (token_hash, account_id, kind, county_id, agency_id, login, must_change_password, name,"
 		" county_name, has_contact, csrf, created_at, last_seen_at, expires_at, client_addr)"
-		" SELECT UNHEX(SHA2(?, 256)), a.id, a.kind, a.county_id, a.agency_id, a.login, a.must_change_password,"
+		" SELECT STRAIGHT_JOIN UNHEX(SHA2(?, 256)), a.id, a.kind, a.county_id, a.agency_id, a.login, a.must_change_password,"
 		" IFNULL(g.name, IFNULL(a.display_name, '')), IFNULL(c.name, ''),"
 		" IFNULL(g.contact_name IS NOT NULL AND g.contact_email IS NOT NULL AND g.contact_phone IS NOT NULL, 0),"
 		" ?, NOW(), NOW(), NOW() + INTERVAL 12 HOUR, ?"
-		" FROM accounts a LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN counties c ON c.id = a.county_id"
+		" FROM accounts a LEFT JOIN counties c ON c.id = a.county_id LEFT JOIN agencies g ON g.id = a.agency_id"
 		" WHERE a.id = ? AND a.active = 1 AND a.admin_locked = 0 AND (g.id IS NULL OR g.active = 1)"
 		" AND (c.id IS NULL OR c.hosted = 1) LOCK IN SHARE MODE");
 
