@@ -85,7 +85,7 @@ int store_agency_height(struct db *db, long long x, int *height);
  * 0 or -1.
  */
 int store_agency_set_parent(struct db *db, long long x, long long p, int level);
-/* Agency `id` inactive (its history stays; migration 0036's trigger ends its account's sessions).  0 or -1. */
+/* Agency `id` inactive (its history stays; store_session_delete_agency() ends its account's sessions).  0 or -1. */
 int store_agency_deactivate(struct db *db, long long id);
 
 /*

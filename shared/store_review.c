@@ -148,10 +148,10 @@ int store_review_session(struct db *db, const char *token, long long agency_id, 
 	/* The stamp is the account's county's: sa, the agency named (or the account's own), only within it. */
 	struct db_stmt *st = db_prepare(db,
 		"SELECT " STORE_SESSION_COLS ", iy.year IS NOT NULL,"
-		" IF(? = 0 AND s.kind = 'team', 1, sa.id IS NOT NULL)," STAMP_COLS
+		" IF(? = 0 AND a.kind = 'team', 1, sa.id IS NOT NULL)," STAMP_COLS
 		STORE_SESSION_FROM
-		" LEFT JOIN agencies sa ON sa.id = IF(? = 0, s.agency_id, ?) AND sa.county_id = s.county_id"
-		STAMP_JOINS("s.county_id")
+		" LEFT JOIN agencies sa ON sa.id = IF(? = 0, a.agency_id, ?) AND sa.county_id = a.county_id"
+		STAMP_JOINS("a.county_id")
 		STORE_SESSION_WHERE);
 	int r, k = 0;
 

@@ -58,31 +58,18 @@ int store_session_touch(struct db *db, const char *token)
 	return db_exec(st);
 }
 
-/*
- * The account's rows are read in share mode, the county's before the
- * agency's (STRAIGHT_JOIN): an agency's edit locks its county, then the
- * agency (store_agency_lock_county), so a login meeting it waits on the
- * county and never holds the agency the edit is about to take.
- */
 int store_session_create(struct db *db, const char *token, long long account_id, const char *csrf, const char *client_addr)
 {
 	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO sessions (token_hash, account_id, kind, county_id, agency_id, login, must_change_password, name,"
-		" county_name, has_contact, csrf, created_at, last_seen_at, expires_at, client_addr)"
-		" SELECT STRAIGHT_JOIN UNHEX(SHA2(?, 256)), a.id, a.kind, a.county_id, a.agency_id, a.login, a.must_change_password,"
-		" IFNULL(g.name, IFNULL(a.display_name, '')), IFNULL(c.name, ''),"
-		" IFNULL(g.contact_name IS NOT NULL AND g.contact_email IS NOT NULL AND g.contact_phone IS NOT NULL, 0),"
-		" ?, NOW(), NOW(), NOW() + INTERVAL 12 HOUR, ?"
-		" FROM accounts a LEFT JOIN counties c ON c.id = a.county_id LEFT JOIN agencies g ON g.id = a.agency_id"
-		" WHERE a.id = ? AND a.active = 1 AND a.admin_locked = 0 AND (g.id IS NULL OR g.active = 1)"
-		" AND (c.id IS NULL OR c.hosted = 1) LOCK IN SHARE MODE");
+		"INSERT INTO sessions (token_hash, account_id, csrf, created_at, last_seen_at, expires_at, client_addr)"
+		" VALUES (UNHEX(SHA2(?, 256)), ?, ?, NOW(), NOW(), NOW() + INTERVAL 12 HOUR, ?)");
 
 	if (!st)
 		return -1;
 	db_bind_text(st, 0, token);
-	db_bind_text(st, 1, csrf);
-	db_bind_text(st, 2, client_addr);
-	db_bind_int(st, 3, account_id);
+	db_bind_int(st, 1, account_id);
+	db_bind_text(st, 2, csrf);
+	db_bind_text(st, 3, client_addr);
 	return db_exec(st);
 }
 
@@ -114,6 +101,26 @@ int store_session_delete_account(struct db *db, long long account_id)
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, account_id);
+	return db_exec(st);
+}
+
+int store_session_delete_agency(struct db *db, long long agency_id)
+{
+	struct db_stmt *st = db_prepare(db, "DELETE s FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.agency_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency_id);
+	return db_exec(st);
+}
+
+int store_session_delete_county(struct db *db, int county_id)
+{
+	struct db_stmt *st = db_prepare(db, "DELETE s FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.county_id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
 	return db_exec(st);
 }
 

@@ -41,29 +41,26 @@ int store_session_find_factors(struct db *db, const char *token, struct arena *a
 /*
  * The statement of store_session_find, for a statement that reads more with
  * the session in the same round trip (store_review_session): its columns
- * (STORE_SESSION_NCOLS, first in the row; alias s), its table and its
- * condition (one parameter, the token, the statement's last).  One row read
- * by its key: the session carries its account's, agency's and county's
- * state, and exists only while they are active (migration 0036's triggers).
+ * (STORE_SESSION_NCOLS, first in the row; aliases s, a, g, c), its tables
+ * and its condition (one parameter, the token, the statement's last).
  */
-#define STORE_SESSION_COLS "s.account_id, s.kind, IFNULL(s.county_id, 0), IFNULL(s.agency_id, 0), s.login, s.csrf," \
-	" s.must_change_password, s.name, s.county_name, s.has_contact, s.last_seen_at < NOW() - INTERVAL 1 MINUTE"
+#define STORE_SESSION_COLS "a.id, a.kind, IFNULL(a.county_id, 0), IFNULL(a.agency_id, 0), a.login, s.csrf," \
+	" a.must_change_password, IFNULL(g.name, IFNULL(a.display_name, '')), IFNULL(c.name, '')," \
+	" g.contact_name IS NOT NULL AND g.contact_email IS NOT NULL AND g.contact_phone IS NOT NULL," \
+	" s.last_seen_at < NOW() - INTERVAL 1 MINUTE"
 #define STORE_SESSION_NCOLS 11
-#define STORE_SESSION_FROM " FROM sessions s"
+#define STORE_SESSION_FROM " FROM sessions s JOIN accounts a ON a.id = s.account_id" \
+	" LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN counties c ON c.id = a.county_id"
 #define STORE_SESSION_WHERE " WHERE s.token_hash = UNHEX(SHA2(?, 256)) AND s.expires_at > NOW()" \
-	" AND s.last_seen_at > NOW() - INTERVAL 30 MINUTE"
+	" AND s.last_seen_at > NOW() - INTERVAL 30 MINUTE AND a.active = 1 AND a.admin_locked = 0" \
+	" AND (g.id IS NULL OR g.active = 1) AND (c.id IS NULL OR c.hosted = 1)"
 /* Reads those columns of the current row (agency_name in a). */
 void store_session_read(struct db_stmt *st, struct arena *a, struct store_session *out);
 
 /* Marks the session seen now (a no-op within a minute of the last time).  0 / -1. */
 int store_session_touch(struct db *db, const char *token);
 
-/*
- * A new session for account_id with its CSRF token, from client_addr, from
- * the account's rows as they are now: none when the account, its agency or
- * its county is no longer active (a deactivation that came between the
- * password's check and this: the cookie then names no session).  0 / -1.
- */
+/* A new session for account_id with its CSRF token, from client_addr.  0 / -1. */
 int store_session_create(struct db *db, const char *token, long long account_id, const char *csrf, const char *client_addr);
 
 /* Ends the session of `token` (none is fine).  0 / -1. */
@@ -74,6 +71,12 @@ int store_session_delete_others(struct db *db, long long account_id, const char 
 
 /* Ends every session of account_id (its password reset).  0 / -1. */
 int store_session_delete_account(struct db *db, long long account_id);
+
+/* Ends every session of agency_id's account (the agency deactivated).  0 / -1. */
+int store_session_delete_agency(struct db *db, long long agency_id);
+
+/* Ends every session of every account of county_id (the platform stops hosting it).  0 / -1. */
+int store_session_delete_county(struct db *db, int county_id);
 
 /*
  * The lockout shared by login and 變更密碼: LOCK_FAILURES failed attempts

@@ -11,9 +11,9 @@
 
 /*
  * DESIGN: hosting.  A county the platform hosts is one whose accounts log
- * in (store_account_find_login) and whose sessions live.  Stopping it ends
- * every session of the county in the same transaction as the flag and its
- * audit line (migration 0036's trigger on counties), and keeps every
+ * in (store_account_find_login) and whose sessions count
+ * (STORE_SESSION_WHERE).  Stopping it ends every session of the county in
+ * the same transaction as the flag and its audit line, and keeps every
  * figure: hosting it again brings its accounts back as they were.  Hosting
  * a county is the first step of onboarding it; its team accounts are the
  * second (/admin/accounts?county=).
@@ -138,6 +138,7 @@ static int set_hosted(struct request *req, int hosted)
 	}
 	/* Already so (a second click, another admin): nothing to change, nothing to audit. */
 	if (r < 0 || (was != hosted && (store_console_set_hosted(db, id, hosted) ||
+					(!hosted && store_session_delete_county(db, id)) ||
 					store_console_audit(db, req->session->account_id, id, 0, hosted ? "開始託管" : "停止託管",
 							    NULL, req->remote_addr))) ||
 	    db_commit(db)) {

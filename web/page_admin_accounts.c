@@ -344,8 +344,8 @@ static int change(struct request *req, enum change what)
 		if (!err) {
 			r = what == CHANGE_LOCK || what == CHANGE_UNLOCK ? store_console_set_locked(db, id, what == CHANGE_LOCK)
 									 : store_console_set_active(db, id, what == CHANGE_REACTIVATE);
-			/* A lock or a deactivation ends the account's sessions in this transaction (migration 0036's trigger). */
-			err = r || store_console_audit(db, req->session->account_id, s.id, id, fields[what], t.login, req->remote_addr) ||
+			err = r || ((what == CHANGE_LOCK || what == CHANGE_DEACTIVATE) && store_session_delete_account(db, id)) ||
+			      store_console_audit(db, req->session->account_id, s.id, id, fields[what], t.login, req->remote_addr) ||
 			      db_commit(db);
 		}
 		if (!err)

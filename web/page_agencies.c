@@ -542,7 +542,7 @@ int page_team_agencies_deactivate(struct request *req)
 	if (!r)
 		return agencies_not_found(req);
 	if (db_begin(db) || store_agency_lock_county(db, county) || store_agency_deactivate(db, x->i) ||
-	    store_rollup_queue_county(db, county) ||
+	    store_session_delete_agency(db, x->i) || store_rollup_queue_county(db, county) ||
 	    audit_add(req, x->i, 0, "停用機關", NULL, "已停用") || db_commit(db)) {
 		db_rollback(db);
 		return agencies_unavailable(req);

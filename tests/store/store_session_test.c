@@ -80,72 +80,19 @@ static void test_delete(struct db *db, long long school)
 			      " WHERE a.county_id = 22 AND a.login = '371036500X'"), 0, "none left");
 }
 
-#define LIVE(tok) store_test_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('" tok "', 256))")
-#define SCHOOL_AGENCY "(SELECT agency_id FROM accounts WHERE county_id = 22 AND login = '371036500X')"
-
-/*
- * What the session row copies is kept by migration 0036's triggers, whoever
- * writes: a name or a contact changed is seen by the next request; an
- * account locked or deactivated, an agency deactivated, a county no longer
- * hosted ends its sessions at once, and bringing it back does not revive
- * them; changes of anything else leave the sessions alone.
- */
-static void test_triggers(struct db *db, long long school, long long team, long long admin)
+/* An agency deactivated: its account's sessions end, no one else's. */
+static void test_delete_agency(struct db *db, long long school, long long team)
 {
-	struct store_session s;
-	char buf[512];
+	long long agency = store_test_int(db, "SELECT agency_id FROM accounts WHERE county_id = 22 AND login = '371036500X'");
 
-	ok(store_session_create(db, TOK1, school, "c1", "") == 0 && store_session_create(db, TOK2, team, "c2", "") == 0 &&
-	   store_session_create(db, TOK3, admin, "c3", "") == 0, "the school's, the team's and the admin's sessions");
-	ok(db_exec_sql(db, "UPDATE accounts SET failed_logins = failed_logins + 1, password_changed_at = NOW() WHERE id IN (@school, @team, @admin)") == 0 &&
-	   db_exec_sql(db, "UPDATE agencies SET full_name = 'x', contact_fax = '02-0000' WHERE id = " SCHOOL_AGENCY) == 0 &&
-	   db_exec_sql(db, "UPDATE counties SET hosted_at = NOW() WHERE id = 22") == 0, "other columns of each row changed");
-	is_int(LIVE(TOK1) + LIVE(TOK2) + LIVE(TOK3), 3, "every session lives on");
-
-	ok(db_exec_sql(db, "UPDATE agencies SET name = '改名後的學校', contact_phone = NULL WHERE id = " SCHOOL_AGENCY) == 0 &&
-	   db_exec_sql(db, "UPDATE counties SET name = '改名後的縣' WHERE id = 22") == 0 &&
-	   db_exec_sql(db, "UPDATE accounts SET must_change_password = 1 - must_change_password WHERE id = @school") == 0,
-	   "the school renamed and its phone cleared, the county renamed, must_change_password flipped");
-	memset(&s, 0, sizeof(s));
-	ok(store_session_find(db, TOK1, &arena, &s) == 1, "the school's session");
-	is_str(s.agency_name, "改名後的學校", "shows the new name");
-	is_str(s.county_name, "改名後的縣", "and the county's");
-	is_int(s.has_contact, 0, "its contact is no longer complete");
-	is_int(s.must_change_password, store_test_int(db, "SELECT must_change_password FROM accounts WHERE county_id = 22 AND login = '371036500X'"),
-	       "must_change_password as the account has it");
-	ok(db_exec_sql(db, "UPDATE agencies SET contact_phone = '02-1234' WHERE id = " SCHOOL_AGENCY) == 0 &&
-	   store_session_find(db, TOK1, &arena, &s) == 1 && s.has_contact == store_test_int(db,
-		"SELECT contact_name IS NOT NULL AND contact_email IS NOT NULL FROM agencies WHERE id = " SCHOOL_AGENCY), "complete again");
-	ok(db_exec_sql(db, "UPDATE accounts SET display_name = '新的名字', login = 'TEAM2' WHERE id = @team") == 0 &&
-	   store_session_find(db, TOK2, &arena, &s) == 1, "the team account renamed");
-	is_str(s.agency_name, "新的名字", "its person's name");
-	is_str(s.login, "TEAM2", "its login");
-	is_str(s.county_name, "改名後的縣", "its county's new name");
-	ok(store_session_find(db, TOK3, &arena, &s) == 1 && !strcmp(s.county_name, "") && !strcmp(s.agency_name,
-	   store_test_text(db, "SELECT IFNULL(display_name, '') FROM accounts WHERE id = @admin", buf, sizeof(buf))), "the admin's: no county, as before");
-
-	ok(db_exec_sql(db, "UPDATE agencies SET active = 0 WHERE id = " SCHOOL_AGENCY) == 0, "the school deactivated");
-	ok(LIVE(TOK1) == 0 && store_session_find(db, TOK1, &arena, &s) == 0, "its session ended at once");
-	ok(db_exec_sql(db, "UPDATE agencies SET active = 1 WHERE id = " SCHOOL_AGENCY) == 0 && store_session_find(db, TOK1, &arena, &s) == 0,
-	   "and stays ended when the school is active again");
-	ok(store_session_create(db, TOK1, school, "c1", "") == 0 && LIVE(TOK1) == 1, "a new login makes one");
-	ok(db_exec_sql(db, "UPDATE accounts SET admin_locked = 1 WHERE id = @school") == 0 &&
-	   LIVE(TOK1) == 0, "an account locked by the admin: ended");
-	ok(store_session_create(db, TOK1, school, "c1", "") == 0 && LIVE(TOK1) == 0, "no session for a locked account");
-	ok(db_exec_sql(db, "UPDATE accounts SET admin_locked = 0, active = 0 WHERE county_id = 22 AND login = '371036500X'") == 0 &&
-	   store_session_create(db, TOK1, school, "c1", "") == 0 && LIVE(TOK1) == 0, "nor for a deactivated one");
-	ok(db_exec_sql(db, "UPDATE accounts SET active = 1 WHERE county_id = 22 AND login = '371036500X'") == 0 &&
-	   db_exec_sql(db, "UPDATE agencies SET active = 0 WHERE id = " SCHOOL_AGENCY) == 0 &&
-	   store_session_create(db, TOK1, school, "c1", "") == 0 && LIVE(TOK1) == 0, "nor for one of a deactivated agency");
-	ok(db_exec_sql(db, "UPDATE agencies SET active = 1 WHERE id = " SCHOOL_AGENCY) == 0 &&
-	   store_session_create(db, TOK1, school, "c1", "") == 0 && LIVE(TOK1) == 1, "the school active again: a login works");
-
-	ok(db_exec_sql(db, "UPDATE counties SET hosted = 0 WHERE id = 22") == 0, "the county no longer hosted");
-	is_int(LIVE(TOK1) + LIVE(TOK2), 0, "the school's and the team's sessions ended");
-	is_int(LIVE(TOK3), 1, "the admin's lives on");
-	ok(store_session_create(db, TOK2, team, "c2", "") == 0 && LIVE(TOK2) == 0, "no session for an account of a county not hosted");
-	ok(db_exec_sql(db, "UPDATE accounts SET active = 0 WHERE id = @admin") == 0 &&
-	   LIVE(TOK3) == 0, "the admin deactivated: ended too");
+	ok(store_session_create(db, TOK1, school, "c1", "") == 0 && store_session_create(db, TOK2, school, "c2", "") == 0 &&
+	   store_session_create(db, TOK3, team, "c3", "") == 0, "two sessions of the agency's account, one of the team's");
+	ok(store_session_delete_agency(db, agency) == 0, "the agency's ended");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id"
+			      " WHERE a.county_id = 22 AND a.login = '371036500X'"), 0, "none of its account left");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('" TOK3 "', 256))"), 1, "the team's kept");
+	ok(store_session_delete_agency(db, 0) == 0, "no such agency: nothing to end, no error");
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('" TOK3 "', 256))"), 1, "the team's still kept");
 }
 
 static void test_lockout(struct db *db, long long school)
@@ -207,9 +154,6 @@ int main(void)
 	team = store_test_int(&db, "SELECT id FROM accounts WHERE county_id = 22 AND login = 'TEAM'");
 	admin = store_test_int(&db, "SELECT id FROM accounts WHERE kind = 'admin' ORDER BY id LIMIT 1");
 	ok(school > 0 && team > 0 && admin > 0, "the demo accounts");
-	ok(db_exec_sql(&db, "SET @school = (SELECT id FROM accounts WHERE county_id = 22 AND login = '371036500X'),"
-			    " @team = (SELECT id FROM accounts WHERE county_id = 22 AND login = 'TEAM'),"
-			    " @admin = (SELECT id FROM accounts WHERE kind = 'admin' ORDER BY id LIMIT 1)") == 0, "their ids in SQL");
 
 	ok(db_begin(&db) == 0, "a transaction");
 	test_find(&db, school, team, admin);
@@ -224,7 +168,7 @@ int main(void)
 	ok(db_rollback(&db) == 0, "rolled back");
 
 	ok(db_begin(&db) == 0, "a transaction");
-	test_triggers(&db, school, team, admin);
+	test_delete_agency(&db, school, team);
 	ok(db_rollback(&db) == 0, "rolled back");
 
 	ok(db_begin(&db) == 0, "a transaction");
