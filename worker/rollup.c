@@ -1,5 +1,6 @@
 /* rollup.c: recomputes the precomputed totals of a county-year (or several of one county) from the reports. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "jobs.h"
 #include "store_quality.h"
@@ -163,10 +164,20 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 	struct db *db = ctx->db;
 	char claim[33], what[48];
 	static unsigned long seq;
+	static char nonce[9];
 	long long started = now_ms(), rows = 0, oldest = -1, claimed;
 	int inc = 0;
 
-	snprintf(claim, sizeof(claim), "%.20s-%lu", ctx->worker_id, ++seq);
+	/*
+	 * Claims never repeat: outbox rows keep theirs when done, and a claim
+	 * matches rows by name, so a worker restarted under the same id (a fixed
+	 * -i, PID 1 in a container, a long hostname cut) must not name its jobs
+	 * as the last run did.  The nonce is the process's (rand, seeded from the
+	 * PID and the clock in main.c).
+	 */
+	if (!*nonce)
+		snprintf(nonce, sizeof(nonce), "%08x", (unsigned)rand());
+	snprintf(claim, sizeof(claim), "%.12s-%s-%lx", ctx->worker_id, nonce, ++seq);
 	claimed = begin_claim(db, county, years, n, claim);
 	if (claimed <= 0)
 		return (int)claimed;
