@@ -169,11 +169,12 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 	int inc = 0;
 
 	/*
-	 * Claims never repeat: outbox rows keep theirs when done, and a claim
-	 * matches rows by name, so a worker restarted under the same id (a fixed
-	 * -i, PID 1 in a container, a long hostname cut) must not name its jobs
-	 * as the last run did.  The nonce is the process's (rand, seeded from the
-	 * PID and the clock in main.c).
+	 * Outbox rows keep their claim when done, and a claim matches rows by
+	 * name, so a worker restarted under the same id (a fixed -i, PID 1 in a
+	 * container, a long hostname cut) must not name its jobs as the last run
+	 * did.  The process's nonce (rand, seeded from the PID and the clock in
+	 * main.c) makes that a 1 in 2^32 chance, not a certainty; matching only
+	 * rows not yet done would close it (store_rollup.c's claim statements).
 	 */
 	if (!*nonce)
 		snprintf(nonce, sizeof(nonce), "%08x", (unsigned)rand());
