@@ -417,7 +417,18 @@ int main(void)
 
 	store_test_open(&db);
 	test_locks(&db);
+	/*
+	 * The stack's worker rolls county Z up and runs its quality figures
+	 * while these tests read them: the county-year's quality_queue row is
+	 * locked first, before the transaction's first plain read takes its
+	 * snapshot, so that no commit of the worker's lands between a stamp
+	 * read and the one after it (a rollup's commit there made the stamp
+	 * move by 2, not 1: CI of 87a5134).
+	 */
+	store_test_int(&db, "SELECT @c := c.id FROM counties c WHERE c.letter = 'Z'");
+	store_test_int(&db, "SELECT @y := MAX(year) FROM inventory_years WHERE county_id = @c");
 	ok(db_begin(&db) == 0, "a transaction");
+	store_test_int(&db, "SELECT COUNT(*) FROM quality_queue WHERE county_id = @c AND year = @y FOR UPDATE");
 	hall = store_test_int(&db, "SELECT @h := a.id FROM agencies a JOIN counties c ON c.id = a.county_id"
 				   " WHERE c.letter = 'Z' AND a.code = '371000000A'");
 	edu = store_test_int(&db, "SELECT @e := id FROM agencies WHERE county_id = (SELECT county_id FROM agencies WHERE id = @h)"
