@@ -76,7 +76,8 @@ int store_rollup_claim(struct db *db, int county, int year, const char *claim, l
 
 int store_rollup_claimed(struct db *db, const char *claim, long long *changes, long long *county_wide)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*), IFNULL(SUM(agency_id IS NULL), 0) FROM outbox WHERE claim = ?");
+	struct db_stmt *st = db_prepare(db,
+		"SELECT COUNT(*), IFNULL(SUM(agency_id IS NULL), 0) FROM outbox WHERE claim = ? AND done_at IS NULL");
 
 	if (!st)
 		return -1;
@@ -107,7 +108,7 @@ int store_rollup_claimed(struct db *db, const char *claim, long long *changes, l
 
 int store_rollup_unknown(struct db *db, const char *claim, int year, long long *n)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM (" CLAIMED " WHERE o.claim = ?) w"
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM (" CLAIMED " WHERE o.claim = ? AND o.done_at IS NULL) w"
 					    " LEFT JOIN rollups r ON r.agency_id = w.id AND r.year = ? WHERE r.own_state IS NULL");
 
 	if (!st)
@@ -136,7 +137,7 @@ int store_rollup_unknown(struct db *db, const char *claim, int year, long long *
  */
 #define DELTA_X "SELECT c.id, g.active, IFNULL(r.own_total_milli, 0) own, IFNULL(r.outsourced_total_milli, 0) outs, " OWN_STATE " st," \
 	" o.own_milli o_own, o.outsourced_milli o_outs, o.own_state o_st" \
-	" FROM (SELECT DISTINCT agency_id id FROM outbox WHERE claim = ?) c STRAIGHT_JOIN agencies g ON g.id = c.id" \
+	" FROM (SELECT DISTINCT agency_id id FROM outbox WHERE claim = ? AND done_at IS NULL) c STRAIGHT_JOIN agencies g ON g.id = c.id" \
 	" STRAIGHT_JOIN rollups o ON o.agency_id = c.id AND o.year = ? LEFT JOIN reports r ON r.agency_id = c.id AND r.year = ?"
 #define DELTA_D "SELECT t.ancestor_id id, SUM(IF(t.depth = 0, x.own - x.o_own, 0)) d_own, SUM(IF(t.depth = 0, x.outs - x.o_outs, 0)) d_outs," \
 	" SUM(IF(t.depth = 0, x.st - x.o_st, 0)) d_st, SUM(IF(x.active, x.own - x.o_own, 0)) d_sub, SUM(IF(x.active, x.outs - x.o_outs, 0)) d_subo," \
@@ -388,7 +389,7 @@ int store_rollup_agencies_claimed_years(struct db *db, int county, const char *c
 {
 	struct db_stmt *st = db_prepare(db,
 		ROLLUP_ALL_INTO " SELECT t.ancestor_id id, y.year y," ROLLUP_ALL_SUMS ROLLUP_ALL_TREE
-		" STRAIGHT_JOIN (SELECT DISTINCT year FROM outbox WHERE claim = ?) y"
+		" STRAIGHT_JOIN (SELECT DISTINCT year FROM outbox WHERE claim = ? AND done_at IS NULL) y"
 		" LEFT JOIN reports r ON r.agency_id = d.id AND r.year = y.year"
 		" WHERE a.county_id = ? GROUP BY t.ancestor_id, y.year" ROLLUP_ALL_UPSERT);
 
@@ -401,7 +402,7 @@ int store_rollup_agencies_claimed_years(struct db *db, int county, const char *c
 
 int store_rollup_done(struct db *db, const char *claim, long long *n)
 {
-	struct db_stmt *st = db_prepare(db, "UPDATE outbox SET done_at = NOW(3) WHERE claim = ?");
+	struct db_stmt *st = db_prepare(db, "UPDATE outbox SET done_at = NOW(3) WHERE claim = ? AND done_at IS NULL");
 
 	if (!st)
 		return -1;
@@ -415,7 +416,7 @@ int store_rollup_done(struct db *db, const char *claim, long long *n)
 int store_rollup_oldest_wait(struct db *db, const char *claim, long long *ms)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT IFNULL(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000, -1) FROM outbox WHERE claim = ?");
+		"SELECT IFNULL(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000, -1) FROM outbox WHERE claim = ? AND done_at IS NULL");
 
 	if (!st)
 		return -1;

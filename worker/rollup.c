@@ -169,12 +169,12 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 	int inc = 0;
 
 	/*
-	 * Outbox rows keep their claim when done, and a claim matches rows by
-	 * name, so a worker restarted under the same id (a fixed -i, PID 1 in a
-	 * container, a long hostname cut) must not name its jobs as the last run
-	 * did.  The process's nonce (rand, seeded from the PID and the clock in
-	 * main.c) makes that a 1 in 2^32 chance, not a certainty; matching only
-	 * rows not yet done would close it (store_rollup.c's claim statements).
+	 * Outbox rows keep their claim when done.  The claim's statements
+	 * (store_rollup.c) match only rows not done yet, so a worker restarted
+	 * under the same id (a fixed -i, PID 1 in a container, a long hostname
+	 * cut) that names a job as its last run did cannot touch that run's
+	 * rows; the process's nonce (rand, seeded from the PID and the clock in
+	 * main.c) keeps the names apart as well, for whoever reads the table.
 	 */
 	if (!*nonce)
 		snprintf(nonce, sizeof(nonce), "%08x", (unsigned)rand());
@@ -191,11 +191,15 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 	for (int i = 0; !inc && i < n; i++)
 		if (store_rollup_county_from_roots(db, county, years[i]))
 			return fail(db, "county");
-	if (store_rollup_done(db, claim, &rows))
-		return fail(db, "done");
-	/* How long the oldest change waited for its totals (the log feeds bench/); not worth failing the job for. */
+	/*
+	 * How long the oldest change waited for its totals (the log feeds bench/);
+	 * not worth failing the job for.  Read before the rows are marked done:
+	 * the claim's statements match only rows not done yet.
+	 */
 	if (store_rollup_oldest_wait(db, claim, &oldest))
 		oldest = -1;
+	if (store_rollup_done(db, claim, &rows))
+		return fail(db, "done");
 	if (db_commit(db))
 		return error("rollup: commit: %s", db->errstr);
 	/* Only wakes the quality worker: the requests are in quality_queue, which it polls. */

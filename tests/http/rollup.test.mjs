@@ -224,6 +224,10 @@ test('a year outside the inventory years is refused on every process, before and
 
 test('a job run twice, and two workers at once, never double count', async () => {
   const before = sql('SELECT agency_id, subtree_milli FROM rollups WHERE year = 2020 ORDER BY agency_id');
+  // A change done is done once: no later job, of this worker or another, claims it or marks it again.
+  const doneRows = () => sql('SELECT id, claim, DATE_FORMAT(done_at, \'%Y-%m-%d %H:%i:%s.%f\') FROM outbox WHERE done_at IS NOT NULL ORDER BY id');
+  const doneBefore = doneRows();
+  assert.ok(doneBefore.length > 0, 'some changes already done');
   redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020', 'rollup 22 2020', 'rollup 22 2020');
   await waitFor('the jobs to run', () => redis('LLEN', 'cityinv:jobs') === '0');
   // Claimed is not finished: wait until no worker holds one either.
@@ -241,6 +245,9 @@ test('a job run twice, and two workers at once, never double count', async () =>
     }
     await settled();
     checkAll(2020);
+    const doneAfter = doneRows();
+    assert.deepEqual(doneAfter.slice(0, doneBefore.length), doneBefore, 'the rows done before kept their claim and done_at');
+    assert.ok(doneAfter.length >= doneBefore.length + 20, `the 20 saves' changes done (${doneAfter.length - doneBefore.length})`);
   } finally {
     second.kill('SIGTERM');
     await waitFor('the second worker to stop', () => !alive(second.pid), 15000);

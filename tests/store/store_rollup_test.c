@@ -253,6 +253,15 @@ static void test_done(struct db *db)
 	ok(store_rollup_oldest_wait(db, "store-test-none", &n) == 0 && n == -1, "an unknown claim: -1");
 	ok(store_rollup_done(db, "store-test-1", &n) == 0 && n == 1, "marked done");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-1' AND done_at IS NOT NULL"), 1, "done_at set");
+	/* A done row is no longer its claim's: a worker restarted under the same name, its job named as one of the last run's, finds nothing. */
+	long long m = -1, was = store_test_int(db, "SELECT UNIX_TIMESTAMP(done_at) * 1000 FROM outbox WHERE claim = 'store-test-1'");
+	ok(store_rollup_claimed(db, "store-test-1", &n, &m) == 0 && n == 0 && m == 0, "the claim holds no change once done");
+	ok(store_rollup_deltas(db, "store-test-1", y, &n) == 0 && n == 0, "and moves nothing");
+	ok(store_rollup_unknown(db, "store-test-1", y + 1, &n) == 0 && n == 0, "names no agency");
+	ok(store_rollup_oldest_wait(db, "store-test-1", &n) == 0 && n == -1, "has no oldest change");
+	ok(store_rollup_done(db, "store-test-1", &n) == 0 && n == 0, "and marks none done again");
+	is_int(store_test_int(db, "SELECT UNIX_TIMESTAMP(done_at) * 1000 FROM outbox WHERE claim = 'store-test-1'"), was,
+	       "the first done_at stays");
 	ok(store_rollup_claim(db, TC, y, "store-test-2", &n) == 0 && n == 0, "nothing pending any more");
 	ok(store_rollup_any_pending(db, TC, y, &any) == 0 && any == 0, "nor found by the read before the lock");
 }
