@@ -395,17 +395,16 @@ int store_fd_unfinished(struct db *db, int county, int year, int factors)
 	return r != 1 ? -1 : choice ? 1 : factor ? 2 : 0;
 }
 
-int store_fd_claim_lock(struct db *db, int take)
+int store_fd_claim_lock(struct db *db)
 {
-	struct db_stmt *st = db_prepare(db, take ? "SELECT GET_LOCK('cityinv-factor-day-claim', 10)"
-					       : "SELECT RELEASE_LOCK('cityinv-factor-day-claim')");
+	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM worker_claims WHERE name = 'factor-day' FOR UPDATE SKIP LOCKED");
 	int r;
 
 	if (!st || db_exec(st))
 		return -1;
-	r = db_step(st) == 1 && db_col_int(st, 0) == 1;
+	r = db_step(st);
 	db_reset(st);
-	return r ? 0 : -1;
+	return r < 0 ? -1 : r == 1 ? 0 : 1;
 }
 
 int store_fd_claim(struct db *db, long long id, const char *claim, int lease)

@@ -93,12 +93,13 @@ int store_fd_next(struct db *db, long long *id, int *what);
  */
 int store_fd_claim(struct db *db, long long id, const char *claim, int lease);
 /*
- * The claims of every worker, one at a time (a named lock, held across the
- * claim's transaction and released after its commit): two exporters never
- * both see no change running and both start one.  take 1: waits up to 10 s;
- * 0 releases.  0 / -1.
+ * The claims of every worker, one at a time: inside the claim's transaction,
+ * the row of worker_claims (migration 0038) locked until its commit or
+ * rollback, so two exporters never both see no change running and both
+ * start one.  Never waits: 0 locked, 1 another worker is claiming (try at
+ * the next poll), -1 the database.
  */
-int store_fd_claim_lock(struct db *db, int take);
+int store_fd_claim_lock(struct db *db);
 /* What a walk goes over: the years [y0, y1] of every county (county_id 0), or of one. */
 struct store_fd_span {
 	int county_id, y0, y1;
@@ -120,6 +121,7 @@ struct store_fd_report {
 	int county_id, year;
 	long long own_milli, outsourced_milli;
 	int frozen;                 /* confirmed, or its year locked or published: a 重算值, never overwritten */
+	int restated;               /* it holds an earlier change's 重算值 */
 };
 /*
  * The lock and publication of the span's years [y0, y1] (every county's, or its county's) in share

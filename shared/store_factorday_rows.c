@@ -15,7 +15,7 @@
  * 500 at 110,000 agencies: issue 15's bench, where this read was 43 of the run's 68 s).
  */
 #define BATCH_SQL "SELECT r.id, r.agency_id, a.county_id, r.year, r.own_total_milli, r.outsourced_total_milli," \
-	" r.confirmed_version IS NOT NULL OR iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL" \
+	" r.confirmed_version IS NOT NULL OR iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL, r.restated_change_id IS NOT NULL" \
 	" FROM reports r STRAIGHT_JOIN agencies a ON a.id = r.agency_id AND a.active = 1" \
 	" LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = r.year" \
 	" WHERE r.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?) AND r.id > ?"
@@ -122,6 +122,7 @@ int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long af
 		o->own_milli = db_col_int(st, 4);
 		o->outsourced_milli = db_col_int(st, 5);
 		o->frozen = (int)db_col_int(st, 6);
+		o->restated = (int)db_col_int(st, 7);
 	}
 	db_reset(st);
 	return r < 0 ? -1 : n;
@@ -422,9 +423,14 @@ int store_fd_stage_apply(struct db *db, long long change_id, int frozen)
 		"DELETE g FROM report_line_gases g JOIN fd_reports t ON t.report_id = g.report_id AND t.frozen = 0"
 		" LEFT JOIN fd_gases x ON x.report_id = g.report_id AND x.part = g.part AND x.item = g.item AND x.seq = g.seq AND x.gas = g.gas"
 		" WHERE x.report_id IS NULL",
-		/* In place: a 重算值 of an earlier change (the report confirmed then, reopened since) is no longer one. */
+		/*
+		 * In place, as a save: the revision moves, so a form or a review page drawn before (their
+		 * revision) is refused as stale, never saving or confirming figures it did not show; a
+		 * 重算值 of an earlier change (the report confirmed then, reopened since) is no longer one.
+		 */
 		"UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 0"
-		" SET r.own_total_milli = t.new_own, r.outsourced_total_milli = t.new_outsourced, r.computed_at = NOW(),"
+		" SET r.revision = r.revision + 1, r.own_total_milli = t.new_own, r.outsourced_total_milli = t.new_outsourced,"
+		" r.computed_at = NOW(),"
 		" r.restated_own_milli = NULL, r.restated_outsourced_milli = NULL, r.restated_change_id = NULL, r.restated_at = NULL",
 		"INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
 		" SELECT NOW(3), NULL, agency_id, year, IF(frozen, '係數更新（重算值）', '係數更新'), old_text, new_text, 'factor-day'"

@@ -159,6 +159,15 @@ static void app_init(struct app *app, const struct config *cfg)
 	db_init(&app->db, cfg);
 	/* A lock wait ends as an error the server reports (db_err_contention) before the read timeout drops the link. */
 	app->db.lock_wait = cfg->db_timeout > 1 ? cfg->db_timeout - 1 : 1;
+	/*
+	 * A process stopped inside a transaction (SIGSTOP, a stalled host) would
+	 * keep its row locks for as long as its connection lives, eight hours by
+	 * the server's default: every save of that report, and factor day's
+	 * batch over it, refused meanwhile.  The server rolls it back once it has
+	 * been idle ten statement timeouts; a request's statements follow one
+	 * another within milliseconds.
+	 */
+	app->db.idle_tx = 10 * cfg->db_timeout;
 	db_init(&app->health, cfg);
 	app->health.timeout = 1;
 	queue_init(&app->queue, cfg);

@@ -273,7 +273,7 @@ static int edit_save(struct request *req, struct edit *e)
 	switch (out) {
 	case REPORT_STALE:
 		return edit_page(req, e, 409, &e->res,
-				 "未存檔：這份報表在您開啟之後已被他人（或另一個視窗）修改並存檔，或已由上級機關退回、重新開放。"
+				 "未存檔：這份報表在您開啟之後已被他人（或另一個視窗）修改並存檔、已由上級機關退回或重新開放，或因係數更新而重新計算。"
 				 "您輸入的內容保留在下方；請另開新視窗檢視目前內容，確認後再重新輸入並存檔。", "error", 1, NULL);
 	case REPORT_YEAR_LOCKED:
 		e->y.locked = 1;   /* as the transaction saw it */

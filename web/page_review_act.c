@@ -185,7 +185,7 @@ static const char *back_url(struct request *req, int year, long long at)
 }
 
 static const char *const stale_msg =
-	"此機關的填報資料在您開啟頁面之後已有變更（機關再次存檔，或已由他人確認、退回或重新開放），未執行。請回列表查看目前的狀態後再操作。";
+	"此機關的填報資料在您開啟頁面之後已有變更（機關再次存檔、因係數更新而重新計算，或已由他人確認、退回或重新開放），未執行。請回列表查看目前的狀態後再操作。";
 
 static const char *locked_msg(struct request *req, int year)
 {
@@ -325,7 +325,7 @@ static int bulk_read(struct request *req, struct bulk *b)
 static const char *bulk_why(struct request *req, const struct bulk_row *r)
 {
 	switch (r->out) {
-	case OUT_STALE: return "在您開啟頁面之後已有變更（再次存檔，或已被確認或退回）";
+	case OUT_STALE: return "在您開啟頁面之後已有變更（再次存檔、係數更新重新計算，或已被確認或退回）";
 	case OUT_LOCKED: return arena_printf(&req->arena, "民國 %d 年已年度鎖定", roc_year((int)req->in[ALL_YEAR].i));
 	case OUT_NO_REPORT: return "沒有填報資料";
 	case OUT_REFUSED: return "您不是此機關的上級機關";

@@ -450,20 +450,23 @@ int factor_day_poll(struct job_ctx *ctx)
 	if (what == 1)
 		return preview(ctx, &c) ? -1 : 1;
 	snprintf(claim, sizeof(claim), "%.50s-fd%u-%d", ctx->worker_id, ++seq, rand() & 0xffff);
-	if (store_fd_claim_lock(ctx->db, 1))
-		return 0;   /* another worker is claiming: the next poll sees what it did */
-	r = db_begin(ctx->db) ? -1 : store_fd_claim(ctx->db, id, claim, ctx->cfg->worker_heartbeat_seconds);
+	if (db_begin(ctx->db))
+		return error("factor change %lld: claim: %s", id, ctx->db->errstr);
+	r = store_fd_claim_lock(ctx->db);
+	if (r) {
+		db_rollback(ctx->db);
+		/* 1: another worker is claiming; the next poll sees what it did. */
+		return r < 0 ? error("factor change %lld: claim: %s", id, ctx->db->errstr) : 0;
+	}
+	r = store_fd_claim(ctx->db, id, claim, ctx->cfg->worker_heartbeat_seconds);
 	if (r == 2 && !db_commit(ctx->db)) {
-		store_fd_claim_lock(ctx->db, 0);
 		log_warn("factor change %lld: its county-year was locked or published since it was proposed: failed", id);
 		return 1;
 	}
 	if (r != 1 || db_commit(ctx->db)) {
 		db_rollback(ctx->db);
-		store_fd_claim_lock(ctx->db, 0);
 		return r < 0 ? error("factor change %lld: claim: %s", id, ctx->db->errstr) : 0;
 	}
-	store_fd_claim_lock(ctx->db, 0);
 	/* Read again: the claim wrote the factor and set the totals. */
 	if (store_fd_get(ctx->db, id, &c) != 1)
 		return -1;

@@ -89,6 +89,23 @@ int fd_compute(const struct factor_table *old, const struct factor_table *new, c
 	if (dec_to_scaled_i64(o->res.total[CALC_OWN], 3, &o->own) ||
 	    dec_to_scaled_i64(o->res.total[CALC_OUTSOURCED], 3, &o->outsourced))
 		return calc_fail(err, errlen, "a total does not fit");
+	/*
+	 * The old table's lines are what a report not saved since holds.  One
+	 * whose stored totals are already the new table's, where the old
+	 * table's are not, was saved after the claim wrote the change (a save
+	 * computes with the factors in force): nothing of it to rewrite, and no
+	 * 係數更新 nor notice to record.  A confirmed one is left to the apply
+	 * (FD_SAME there: no 重算值, and an earlier change's cleared), and so is
+	 * one reopened with an earlier change's 重算值 still on it (the apply
+	 * clears it: figures that equal the new table's were confirmed ones).
+	 */
+	if (o->affected && !r->frozen && !r->restated && old_ok && o->own == r->own_milli && o->outsourced == r->outsourced_milli) {
+		long long own, outsourced;
+
+		if (!dec_to_scaled_i64(rb.total[CALC_OWN], 3, &own) && !dec_to_scaled_i64(rb.total[CALC_OUTSOURCED], 3, &outsourced) &&
+		    (own != o->own || outsourced != o->outsourced))
+			o->affected = 0;
+	}
 	return 0;
 }
 

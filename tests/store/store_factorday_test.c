@@ -94,8 +94,8 @@ static void test_apply(struct db *db, long long rid, long long mid, long long ri
 	static const long long elec[CALC_GAS__MAX] = { 200000, 3000, -1, -1, -1, -1, -1 };
 	static const long long ng[CALC_GAS__MAX] = { 55000, 5000, -1, -1, -1, -1, -1 };
 	static const long long elec2[CALC_GAS__MAX] = { 150000, -1, -1, -1, -1, -1, -1 };
-	struct store_fd_report r[3] = { { rid, 0, 0, Y, 100000 + 56000, 0, 0 }, { rid2, 0, 0, Y, 100000, 0, 0 },
-					{ frozen, 0, 0, Y, 100000, 0, 1 } };
+	struct store_fd_report r[3] = { { rid, 0, 0, Y, 100000 + 56000, 0, 0, 0 }, { rid2, 0, 0, Y, 100000, 0, 0, 0 },
+					{ frozen, 0, 0, Y, 100000, 0, 1, 0 } };
 	struct store_fd_staged staged[3] = { { &r[0], 203000 + 60000, 0, "before", "after" }, { &r[1], 150000, 0, "before", "after" },
 					     { &r[2], 120000, 0, "before", "after" } };
 	const long long planted[4] = { rid, mid, rid2, frozen };
@@ -125,6 +125,9 @@ static void test_apply(struct db *db, long long rid, long long mid, long long ri
 			   " 'CO2', 50000), (?, 'own', 'natural_gas', 0, 'CH4', 5000), (?, 'own', 'natural_gas', 0, 'N2O', 1000)", 3, rid, rid, rid) < 0;
 	rc |= store_test_q(db, "UPDATE reports SET own_total_milli = 100000, confirmed_version = 1 WHERE id = ?", 1, frozen) < 0;
 	ok(change > 0 && !rc, "a change, four reports' lines and gases planted");
+	long long rev = store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, rid),
+		  rev_mid = store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, mid),
+		  rev_frozen = store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, frozen);
 
 	/* As the worker stages them: each report's lines, each line's gases after it; a frozen report's totals only. */
 	line_of(&l, CALC_ELECTRICITY, "新方法", elec);
@@ -163,6 +166,11 @@ static void test_apply(struct db *db, long long rid, long long mid, long long ri
 	       0, "natural gas's N2O, a gas it no longer has, removed");
 	is_int(store_test_q(db, "SELECT COUNT(*) FROM report_line_gases WHERE report_id = ?", 1, rid), 4, "four gases in all");
 	is_int(store_test_q(db, "SELECT own_total_milli FROM reports WHERE id = ?", 1, rid), 263000, "rid's total in place");
+	/* As a save does: a form or review page drawn before is refused as stale (page_report.c, page_review_act.c). */
+	is_int(store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, rid), rev + 1, "rid's revision moved on");
+	is_int(store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, mid), rev_mid, "mid's, not staged, did not");
+	is_int(store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, frozen), rev_frozen,
+	       "nor frozen's: its confirmed figures stand");
 	is_int(store_test_q(db, "SELECT kg_milli * 10 + (method = '新方法') FROM report_lines WHERE report_id = ?", 1, rid2), 1500001,
 	       "rid2, the second id staged: its line in place");
 	is_int(store_test_q(db, "SELECT kg_milli FROM report_line_gases WHERE report_id = ?", 1, rid2), 150000, "and its gas");
@@ -177,6 +185,23 @@ static void test_apply(struct db *db, long long rid, long long mid, long long ri
 	       100000LL * 1000000 + 120000, "its confirmed total kept, the 重算值 beside it");
 	is_int(store_test_q(db, "SELECT COUNT(*) FROM factor_notices WHERE change_id = ?", 1, change), 3, "a notice for each of the three");
 	ok(db_rollback(db) == 0, "rolled back");
+}
+
+/* The claims' row (migration 0038): one worker's claim at a time, the others skip it at once; it goes with the transaction. */
+static void test_claim_lock(struct db *db, struct db *other)
+{
+	long long t0;
+
+	ok(db_begin(db) == 0 && store_fd_claim_lock(db) == 0, "a claim takes the row");
+	t0 = now_ms();
+	ok(db_begin(other) == 0, "another worker's claim begins");
+	is_int(store_fd_claim_lock(other), 1, "and finds the row taken");
+	ok(now_ms() - t0 < 1000, "without waiting (%lld ms)", now_ms() - t0);
+	ok(db_rollback(other) == 0 && db_rollback(db) == 0, "both rolled back");
+	ok(db_begin(other) == 0 && store_fd_claim_lock(other) == 0, "the row free again once the first's transaction ended");
+	ok(db_commit(other) == 0, "committed");
+	is_int(store_test_int(db, "SELECT IS_USED_LOCK('cityinv-factor-day-claim') IS NULL"), 1,
+	       "no named lock, which a worker stopped outside a transaction would keep");
 }
 
 /* db_repeat: the chunks a statement takes (DB_MAX_PARAMS) and their texts, each built once. */
@@ -236,6 +261,7 @@ int main(void)
 
 		test_apply(&db, rid, mid, report_of(&db, "Z", "SFDTZ0004"), report_of(&db, "Z", "SFDTZ0005"));
 	}
+	test_claim_lock(&db, &other);
 	ok(cleanup(&db) == 0, "the test's rows deleted");
 	db_release(&other);
 	db_release(&db);

@@ -1,0 +1,107 @@
+// factor_day_races.test.mjs: people acting while factor day's run rewrites their reports (found
+// by a reviewer's attack).  Around one run (the exporter SIGSTOPped after its first batch):
+//   - a parent's 確認 posted from a review page drawn before the run rewrote the report is refused
+//     as stale (the run moves the report's revision, as a save does), never confirming figures
+//     the page did not show;
+//   - a report saved at the new factor while the run is half-way, before the walk reaches it, gets
+//     no 係數更新 line and no notice of "X → X" when the walk gets there: nothing of it changes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { VAR, csrfOf, loginAs, outboxDrained, pidOf, rollupMismatches, sql } from '../lib.mjs';
+import { Y, applyOfficial, atFirstCommit, factorDayCounty, q1 } from './factor_day_lib.mjs';
+
+const { X } = factorDayCounty('K', 'FR');
+const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
+const TAG = `FQ${Date.now() % 100000}`;
+
+// A 二級 agency P under county Z's hall, A its 三級 subordinate, C another 二級: each with an account.
+function plant() {
+  const hall = q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371000000A'`);
+  const contact = "'承辦', '0836-22381', 'fd@example.gov.tw'";
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email) VALUES
+       (${Z}, '${TAG}P', '係數競態處${TAG}', 2, ${hall}, ${contact}), (${Z}, '${TAG}C', '係數競態C${TAG}', 2, ${hall}, ${contact})`);
+  const P = q1(`SELECT id FROM agencies WHERE code = '${TAG}P'`);
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email) VALUES
+       (${Z}, '${TAG}A', '係數競態學校${TAG}', 3, ${P}, ${contact})`);
+  sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
+       SELECT 'agency', ${Z}, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'team' AND county_id = ${Z}), 0
+       FROM agencies a WHERE a.county_id = ${Z} AND a.code LIKE '${TAG}%'`);
+  const id = (k) => q1(`SELECT id FROM agencies WHERE code = '${TAG}${k}'`);
+  return { P, A: id('A'), C: id('C') };
+}
+
+async function save(c, fields) {
+  const f = await c.get(`/report/edit?year=${Y}`);
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  return c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', ...fields });
+}
+
+test('around a run: a stale 確認 refused, a report saved mid-run at the new factor left as saved', { timeout: 300000 }, async () => {
+  const { P, A, C } = plant();
+  const total = (agency) => q1(`SELECT own_total_milli FROM reports WHERE agency_id = ${agency} AND year = ${Y}`);
+  const a = await loginAs('Z', `${TAG}A`);
+  const c = await loginAs('Z', `${TAG}C`);
+  assert.equal((await save(a, { own_electricity: '10000', filed: '1' })).status, 303);
+  assert.equal((await save(c, { own_electricity: '10000' })).status, 303);
+  await outboxDrained();
+  assert.equal(total(A), '4740000', 'A at the 暫用 0.474');
+  assert.equal(total(C), '4740000', 'C too');
+
+  // The parent draws its review page: A 已登錄完成 at 4,740.000 kg.
+  const parent = await loginAs('Z', `${TAG}P`);
+  const review = await parent.get(`/review?year=${Y}`);
+  assert.match(review.text, /4,740\.000/);
+  const shown = review.text.match(new RegExp(`name="agency" value="${A}"><input type="hidden" name="revision" value="(\\d+)"`));
+  assert.ok(shown, 'the page has A\'s 確認 form');
+
+  const id = await applyOfficial(X);
+  const ex = pidOf('exporter');
+  let stopped = false;
+  try {
+    const done = await atFirstCommit(id, () => { process.kill(ex, 'SIGSTOP'); stopped = true; });
+    assert.ok(done !== null && stopped, 'the run caught after its first batch');
+    const cursor = Number(q1(`SELECT cursor_report_id FROM factor_changes WHERE id = ${id}`));
+    assert.ok(Number(q1(`SELECT id FROM reports WHERE agency_id = ${C} AND year = ${Y}`)) > cursor, 'C not walked yet');
+    assert.doesNotThrow(() => sql(`BEGIN; SELECT id FROM reports WHERE agency_id = ${C} AND year = ${Y} FOR UPDATE NOWAIT; ROLLBACK`),
+      'nor in the batch the run was stopped in');
+    // C saves again, the same quantity: the save computes with the factor now in force.
+    const r = await save(c, { own_electricity: '10000' });
+    // Should it wait (a lock of the stopped run's batch): what InnoDB says about it, in the failure.
+    assert.equal(r.status, 303, r.status === 303 ? '' : spawnSync('mariadb', ['--no-defaults', `--socket=${VAR}/run/mysql.sock`, '-uroot',
+      '-e', 'SHOW ENGINE INNODB STATUS\\G'], { encoding: 'utf8' }).stdout);
+    assert.equal(total(C), '4670000', 'C saved at the official 0.467');
+  } finally {
+    if (stopped) process.kill(ex, 'SIGCONT');
+  }
+  await outboxDrained();
+  assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${id}`), 'done');
+
+  // C: as saved; no 係數更新 line nor notice claiming its figures were 4,670.000 at 0.474.
+  assert.equal(total(C), '4670000');
+  assert.deepEqual(sql(`SELECT field, old_value FROM audit_log WHERE agency_id = ${C} AND year = ${Y} AND field LIKE '係數更新%'`), []);
+  assert.deepEqual(sql(`SELECT old_own_milli, new_own_milli FROM factor_notices WHERE change_id = ${id} AND agency_id = ${C}`), []);
+  // A: rewritten in place, with its 係數更新 line and notice.
+  assert.equal(total(A), '4670000', 'A rewritten at 0.467');
+  assert.equal(q1(`SELECT COUNT(*) FROM audit_log WHERE agency_id = ${A} AND year = ${Y} AND field = '係數更新'`), '1');
+  assert.deepEqual(sql(`SELECT old_own_milli, new_own_milli FROM factor_notices WHERE change_id = ${id} AND agency_id = ${A}`),
+    [['4740000', '4670000']]);
+
+  // The parent's 確認 from the page drawn before: refused, nothing confirmed.
+  const r = await parent.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(A),
+    revision: shown[1], at: String(P) });
+  assert.equal(r.status, 409, 'a 確認 of figures the page did not show');
+  assert.match(r.text, /因係數更新而重新計算/);
+  assert.equal(q1(`SELECT COUNT(*) FROM report_versions WHERE agency_id = ${A} AND year = ${Y}`), '0', 'no version confirmed');
+  // Drawn again, the page shows the figures as they are, and its 確認 goes through.
+  const again = await parent.get(`/review?year=${Y}`);
+  assert.match(again.text, /4,670\.000/);
+  const rev = again.text.match(new RegExp(`name="agency" value="${A}"><input type="hidden" name="revision" value="(\\d+)"`))[1];
+  assert.notEqual(rev, shown[1], 'the revision moved');
+  assert.equal((await parent.post('/review', { csrf: csrfOf(again.text), action: 'confirm', year: String(Y), agency: String(A),
+    revision: rev, at: String(P) })).status, 303);
+  assert.deepEqual(sql(`SELECT own_total_milli FROM report_versions WHERE agency_id = ${A} AND year = ${Y}`), [['4670000']]);
+  assert.deepEqual(rollupMismatches(Y), []);
+  sql(`UPDATE agencies SET active = 0 WHERE county_id = ${Z} AND code LIKE '${TAG}%';
+       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
+});
