@@ -137,13 +137,46 @@ int store_console_account_lock(struct db *db, long long id, int county_id, struc
 	return r;
 }
 
+/*
+ * A login typed without a county is an admin's as typed, else a county's
+ * behind its letter (page_login.c): an admin named "z" and a login of county
+ * Z would take that account's way in without a county, and a county account
+ * so named under an admin's would have none.  1 such an account exists, 0, -1.
+ */
+static int shadows(struct db *db, int county_id, const char *login)
+{
+	struct db_stmt *st = db_prepare(db, county_id
+		? "SELECT COUNT(*) FROM accounts a JOIN counties c ON c.id = ? WHERE a.county_key = 0 AND a.login = CONCAT(c.letter, ?)"
+		: "SELECT COUNT(*) FROM accounts a JOIN counties c ON c.id = a.county_key WHERE c.letter = UPPER(LEFT(?, 1))"
+		  " AND a.login = SUBSTRING(?, 2)");
+	int r;
+
+	if (!st)
+		return -1;
+	if (county_id) {
+		db_bind_int(st, 0, county_id);
+		db_bind_text(st, 1, login);
+	} else {
+		db_bind_text(st, 0, login);
+		db_bind_text(st, 1, login);
+	}
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	r = db_col_int(st, 0) > 0;
+	db_reset(st);
+	return r;
+}
+
 int store_console_add_account(struct db *db, int county_id, const char *login, const char *display_name,
 			      const char *hash, long long created_by, long long *id)
 {
-	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO accounts (kind, county_id, agency_id, login, display_name, password_hash, must_change_password, created_by)"
-		" VALUES (IF(? = 0, 'admin', 'team'), NULLIF(?, 0), NULL, ?, ?, ?, 1, NULLIF(?, 0))");
+	int shadowed = shadows(db, county_id, login);
+	struct db_stmt *st;
 
+	if (shadowed)
+		return shadowed < 0 ? -1 : 2;
+	st = db_prepare(db, "INSERT INTO accounts (kind, county_id, agency_id, login, display_name, password_hash, must_change_password,"
+			" created_by) VALUES (IF(? = 0, 'admin', 'team'), NULLIF(?, 0), NULL, ?, ?, ?, 1, NULLIF(?, 0))");
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county_id);

@@ -64,7 +64,9 @@ int store_console_account_lock(struct db *db, long long id, int county_id, struc
 /*
  * A new team account of county_id (an admin account when 0) with its
  * one-time password's hash, to be changed at first login: 1 added (*id
- * set), 0 the login is taken in that county, -1.  created_by 0: nobody (cityinv-admin add-admin).
+ * set), 0 the login is taken in that county, 2 it would shadow a login
+ * without a county or be shadowed (an admin's "z" + a county Z login), -1.
+ * created_by 0: nobody (cityinv-admin add-admin).
  */
 int store_console_add_account(struct db *db, int county_id, const char *login, const char *display_name,
 			      const char *hash, long long created_by, long long *id);

@@ -240,13 +240,17 @@ int page_admin_account_create(struct request *req)
 		r = store_console_add_account(db, s.id, login->s, name->s, hash, req->session->account_id, &id);
 		if (r == 0)
 			form_error(req->in_err, "login", s.id ? "此縣市已有這個帳號（含機關帳號），請換一個。" : "已有這個平台管理者帳號，請換一個。");
+		if (r == 2)
+			form_error(req->in_err, "login", s.id
+				   ? "已有平台管理者帳號為「縣市代碼＋此帳號」，不選縣市登入時兩者無法區分，請換一個。"
+				   : "此帳號等於「縣市代碼＋該縣市既有帳號」，會使該帳號無法不選縣市登入，請換一個。");
 		if (r < 0 || (r == 1 && (store_console_audit(db, req->session->account_id, s.id, id, "建立帳號",
 							       arena_printf(&req->arena, "%s（%s）", login->s, name->s),
 							       req->remote_addr) || db_commit(db)))) {
 			db_rollback(db);
 			return routes_unavailable(req, "console create");
 		}
-		if (r == 0)
+		if (r == 0 || r == 2)
 			db_rollback(db);
 	}
 	if (req->in_err->nerr) {

@@ -532,9 +532,10 @@ static int cmd_add_admin(struct db *db, const char *login, const char *name)
 	if (db_begin(db))
 		return error("add-admin: %s", db->errstr);
 	r = store_console_add_account(db, 0, login, name, hash, 0, &id);
-	if (r == 0) {
+	if (r == 0 || r == 2) {
 		db_rollback(db);
-		return error("add-admin: an admin account %s exists already", login);
+		return r == 0 ? error("add-admin: an admin account %s exists already", login)
+			      : error("add-admin: %s is a county's letter and one of its logins: that account could not log in without a county", login);
 	}
 	if (r < 0 || store_console_audit(db, 0, 0, id, "建立帳號", login, "cityinv-admin") || db_commit(db)) {
 		db_rollback(db);

@@ -190,6 +190,19 @@ test('creating an account: each refusal beside its field with what was typed, no
   const clash = await act(admin, '/admin/accounts', { action: 'create', county: 'Z', login: zAgency, name: '丙' });
   assert.equal(clash.status, 400, 'an agency account\'s login in Z is taken in Z');
   assert.equal(snapshot(), before, 'nothing written');
+  // A login typed without a county is an admin's as typed, else a county's behind its letter: an admin
+  // named "z" + Z's agency login would take that agency's way in, and the other way round.
+  const shadow = await act(admin, '/admin/accounts', { action: 'create', login: `z${zAgency}`, name: '丁' });
+  assert.equal(shadow.status, 400, 'an admin named as letter + a county login');
+  assert.match(shadow.text, /<p class="field-error"[^>]*>此帳號等於「縣市代碼＋該縣市既有帳號」/);
+  assert.equal(snapshot(), before, 'nothing written');
+  const first = `${LETTER.toLowerCase()}first.${TAG}`;
+  assert.equal((await act(admin, '/admin/accounts', { action: 'create', login: first, name: '戊' })).status, 200, 'an admin so named first');
+  const shadowed = await act(admin, '/admin/accounts', { action: 'create', county: LETTER, login: `first.${TAG}`, name: '己' });
+  assert.equal(shadowed.status, 400, 'then a team login of that county behind it');
+  assert.match(shadowed.text, /<p class="field-error"[^>]*>已有平台管理者帳號為「縣市代碼＋此帳號」/);
+  assert.equal(q1(`SELECT COUNT(*) FROM accounts WHERE county_id = (SELECT id FROM counties WHERE letter = '${LETTER}') AND login = 'first.${TAG}'`), '0');
+  sql(`UPDATE accounts SET active = 0 WHERE kind = 'admin' AND login = '${first}'`);   // the admins the tests below count
 });
 
 test('lock, unlock, reset, deactivate, reactivate: sessions ended, logins refused and allowed again, each audited', async () => {
