@@ -74,7 +74,9 @@ static void read_row(struct db_stmt *st, struct arena *a, struct activity_row *r
 	db_col_copy(st, 18, row->override_reason, sizeof(row->override_reason));
 	row->version = db_col_int(st, 19);
 	row->iso_category = (int)db_col_int(st, 20);
-	read_quality(st, 21, &row->q);
+	row->has_restated = (int)db_col_int(st, 21);
+	row->restated_kg_milli = db_col_int(st, 22);
+	read_quality(st, 23, &row->q);
 }
 
 int store_activity_list(struct db *db, int county_id, int year, struct arena *a,
@@ -83,8 +85,8 @@ int store_activity_list(struct db *db, int county_id, int year, struct arena *a,
 	struct db_stmt *st = db_prepare(db,
 		"SELECT id, method, description, note, quantity, IFNULL(quantity2, ''), IFNULL(opt1, ''), IFNULL(opt2, ''),"
 		" IFNULL(opt3, ''), kg_milli, category, scope, gwp_set, factor_text, unit_text, method_text, sources, provisional,"
-		" IFNULL(override_reason, ''), version, iso_category, " QUALITY_COLS
-		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
+		" IFNULL(override_reason, ''), version, iso_category, restated_kg_milli IS NOT NULL, IFNULL(restated_kg_milli, 0), "
+		QUALITY_COLS " FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
 	struct activity_row row;
 	int r = 0, stop = 0;
 
@@ -294,7 +296,7 @@ int store_activity_update(struct db *db, long long id, long long version, int co
 		" opt1 = NULLIF(?, ''), opt2 = NULLIF(?, ''), opt3 = NULLIF(?, ''), override_factor = NULLIF(?, ''),"
 		" override_reason = NULLIF(?, ''), kg_milli = ?, category = ?, scope = ?, gwp_set = ?, factor_text = ?,"
 		" unit_text = ?, method_text = ?, sources = ?, provisional = ?, iso_category = ?, " SET_COLS ","
-		" version = version + 1, updated_by = ?,"
+		" version = version + 1, updated_by = ?, restated_kg_milli = NULL, restated_change_id = NULL, restated_at = NULL,"
 		" updated_at = NOW(3) WHERE id = ? AND county_id = ? AND year = ? AND method = ? AND version = ?");
 	int i;
 

@@ -66,6 +66,8 @@ struct activity_row {
 	int provisional;
 	char override_reason[ACTIVITY_NOTE_SIZE];   /* "" when none */
 	int iso_category;                       /* 類別 1..6; 0: saved before it existed */
+	int has_restated;                       /* a factor change's 重算值 beside its kept figures (a locked or published year) */
+	long long restated_kg_milli;
 	struct activity_quality q;              /* its gases, A1-A3 and intervals */
 };
 

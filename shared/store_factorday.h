@@ -179,7 +179,14 @@ struct store_fd_activity {
  * then the lines, then the years' lock in share mode): the count, or -1.
  */
 int store_fd_activities(struct db *db, const struct store_fd_span *sp, long long after, int max, int lock, struct store_fd_activity *out);
-/* Line a's computed columns from l (its inputs and quality kept), its version moved on, an audit line of its county. */
+/*
+ * Line a of a locked or published year, kept: kg_milli, its figure at the new factors, as its
+ * 重算值 with an audit line of its county (none when it is the kept figure: an earlier change's
+ * cleared).  0 / -1.
+ */
+int store_fd_activity_restate(struct db *db, const struct store_fd_activity *a, long long kg_milli, long long change_id,
+			      const char *old_text, const char *new_text);
+/* Line a's computed columns from l (its inputs and quality kept), its version moved on, an earlier 重算值 cleared, an audit line of its county. */
 int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, const struct na_line *l, long long kg_milli,
 			  const char *old_text, const char *new_text);
 /* The activities' part of a run's progress, in the batch's transaction (claim checked): 1, 0 claim lost, -1. */

@@ -119,7 +119,8 @@ int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, cons
 	struct db_stmt *st = db_prepare(db,
 		"UPDATE county_activities SET kg_milli = ?, gwp_set = ?, factor_text = ?, unit_text = ?, method_text = ?, sources = ?,"
 		" provisional = ?, iso_category = ?, " SET_GAS("co2") SET_GAS("ch4") SET_GAS("n2o") SET_GAS("hfcs") SET_GAS("pfcs")
-		SET_GAS("sf6") SET_GAS("nf3") "version = version + 1, updated_at = NOW(3) WHERE id = ?");
+		SET_GAS("sf6") SET_GAS("nf3") "version = version + 1, restated_kg_milli = NULL, restated_change_id = NULL,"
+		" restated_at = NULL, updated_at = NOW(3) WHERE id = ?");
 	int i = 0;
 
 	if (!st)
@@ -173,4 +174,25 @@ int store_fd_activity_progress(struct db *db, long long id, const char *claim, l
 	if (db_exec(st))
 		return -1;
 	return db_affected(st) == 1;
+}
+
+int store_fd_activity_restate(struct db *db, const struct store_fd_activity *a, long long kg_milli, long long change_id,
+			      const char *old_text, const char *new_text)
+{
+	int same = kg_milli == a->kg_milli;
+	struct db_stmt *st = db_prepare(db, "UPDATE county_activities SET restated_kg_milli = IF(?, NULL, ?),"
+					" restated_change_id = IF(?, NULL, ?), restated_at = IF(?, NULL, NOW()) WHERE id = ?");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, same);
+	db_bind_int(st, 1, kg_milli);
+	db_bind_int(st, 2, same);
+	db_bind_int(st, 3, change_id);
+	db_bind_int(st, 4, same);
+	db_bind_int(st, 5, a->id);
+	if (db_exec(st) || same)
+		return same ? 0 : -1;
+	return store_audit_add_county(db, &(struct store_audit_entry){ .county_id = a->county_id, .year = a->year,
+		.field = "係數更新（非機關活動重算值）", .old_value = old_text, .new_value = new_text, .client_addr = "factor-day" });
 }

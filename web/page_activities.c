@@ -253,6 +253,8 @@ struct listing {
 	int frozen;             /* locked or published: no 修改 or 刪除 */
 	int n;
 	long long cat_total[INV_CAT__MAX], emissions, removals;
+	int restated;           /* lines with a 重算值 (a factor change since the year was locked or published) */
+	long long re_emissions, re_removals;   /* the totals with each 重算值 in place of its line's figure */
 };
 
 /* The cells of a line's activity (with its options) and of its quantities. */
@@ -378,6 +380,12 @@ static int list_row(void *ctx, const struct activity_row *r)
 	if (cat >= 0 && cat < INV_CAT__MAX)
 		add_checked(&l->cat_total[cat], r->kg_milli);
 	add_checked(r->kg_milli < 0 ? &l->removals : &l->emissions, r->kg_milli);
+	{
+		long long re = r->has_restated ? r->restated_kg_milli : r->kg_milli;
+
+		l->restated += r->has_restated;
+		add_checked(re < 0 ? &l->re_removals : &l->re_emissions, re);
+	}
 	strbuf_addf(o, "<tr data-activity=\"%lld\"><td>", r->id);
 	html_txt(o, cat >= 0 && cat < INV_CAT__MAX ? inv_category_labels[cat] : "?");
 	html(o, "</td><td>");
@@ -391,6 +399,11 @@ static int list_row(void *ctx, const struct activity_row *r)
 	}
 	html(o, "</td><td class=\"num kg\">");
 	html_milli(o, r->kg_milli);
+	if (r->has_restated) {
+		html(o, "<br><span class=\"restated\">重算值 ");
+		html_milli(o, r->restated_kg_milli);
+		html(o, "</span>");
+	}
 	html(o, "</td>");
 	row_gases(o, r);
 	row_quality(o, r);
@@ -425,7 +438,17 @@ static void list_totals(struct strbuf *o, const struct listing *l)
 	html(o, "</td><td></td><td></td><td></td></tr><tr><th colspan=\"6\">吸收量合計（另列，不與排放量相抵）</th>"
 		"<td class=\"num\" id=\"na-removals\">");
 	sum_cell(o, l->removals);
-	html(o, "</td><td></td><td></td><td></td></tr></tfoot></table>");
+	html(o, "</td><td></td><td></td><td></td></tr>");
+	if (l->restated) {
+		strbuf_addf(o, "<tr class=\"restated\"><th colspan=\"6\">重算值（係數更新後；%d 筆已鎖定或已公開的數字不變）：排放量合計"
+			    "</th><td class=\"num\" id=\"na-restated-emissions\">", l->restated);
+		sum_cell(o, l->re_emissions);
+		html(o, "</td><td></td><td></td><td></td></tr><tr class=\"restated\"><th colspan=\"6\">重算值：吸收量合計</th>"
+			"<td class=\"num\" id=\"na-restated-removals\">");
+		sum_cell(o, l->re_removals);
+		html(o, "</td><td></td><td></td><td></td></tr>");
+	}
+	html(o, "</tfoot></table>");
 }
 
 /* The links to each method's form. */

@@ -312,17 +312,16 @@ static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change
 			return STEP_FAILED;
 		if (!w->na->affected)
 			continue;
-		if (a->frozen) {
-			kept++;
-			continue;
-		}
 		snprintf(before, sizeof(before), "%s：%lld.%03lld kgCO₂e", fd_basis_text(b1, sizeof(b1), c, 0), a->kg_milli / 1000,
 			 llabs(a->kg_milli % 1000));
 		snprintf(now, sizeof(now), "%s：%lld.%03lld kgCO₂e", fd_basis_text(b2, sizeof(b2), c, 1), w->na->kg / 1000,
 			 llabs(w->na->kg % 1000));
-		if (store_fd_activity_set(ctx->db, a, &w->na->line, w->na->kg, before, now))
+		/* A locked or published year's line is kept as it is, its 重算值 beside it. */
+		if (a->frozen ? store_fd_activity_restate(ctx->db, a, w->na->kg, c->id, before, now)
+			      : store_fd_activity_set(ctx->db, a, &w->na->line, w->na->kg, before, now))
 			return STEP_DB;
-		changed++;
+		kept += a->frozen;
+		changed += !a->frozen;
 	}
 	s = batch_end(ctx->db, store_fd_activity_progress(ctx->db, c->id, claim, w->b->act[n - 1].id, changed, kept, w->lease));
 	if (s != STEP_DONE)

@@ -115,6 +115,16 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   // This file's part of Z 2025: A and B (B confirmed), two lines, (4,670 − 4,740) + (9,340 − 9,480) kg.
   assert.ok(Number(z[2]) >= 2 && Number(z[3]) >= 1 && Number(z[5]) <= -210, JSON.stringify(z));
 
+  // County W's street lighting of the year, its year then locked: kept through the change, its 重算值 beside it.
+  const [[W]] = sql("SELECT id FROM counties WHERE letter = 'W'");
+  const wteam = await loginAs('W', 'TEAM');
+  const wf = await wteam.get(`/team/activities?year=${Y}&method=elec_street`);
+  assert.equal((await wteam.post('/team/activities', { csrf: csrfOf(wf.text), action: 'save', method: 'elec_street', year: String(Y), id: '0',
+    version: '0', description: `路燈W${TAG}`, q: '1000' })).status, 303, 'W\'s line saved');
+  const [[wact]] = sql(`SELECT id FROM county_activities WHERE county_id = ${W} AND year = ${Y} AND description = '路燈W${TAG}'`);
+  sql(`INSERT INTO year_locks (county_id, year, locked_at, locked_by) SELECT ${W}, ${Y}, NOW(), MIN(id) FROM accounts
+       WHERE kind = 'team' AND county_id = ${W}; UPDATE inventory_years SET lock_id = LAST_INSERT_ID() WHERE county_id = ${W} AND year = ${Y}`);
+
   const apply = await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'apply', id });
   assert.equal(apply.status, 303);
   await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
@@ -146,6 +156,19 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   // The team's line too: 467 kg, its version moved on (an edit form open on the old one is refused), an audit line of the county.
   assert.deepEqual(sql(`SELECT kg_milli, factor_text, version FROM county_activities WHERE id = ${act}`)[0], ['467000', '0.467', String(Number(actVersion) + 1)]);
   assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${Z} AND year = ${Y} AND field = '係數更新（非機關活動）' ORDER BY id DESC LIMIT 1`), /0\.467：467\.000 kgCO₂e/);
+
+  // W's line, of a locked year: its figures kept, the 重算值 beside them, on the team's page with the totals'.
+  assert.deepEqual(sql(`SELECT kg_milli, restated_kg_milli, restated_change_id FROM county_activities WHERE id = ${wact}`)[0],
+    ['474000', '467000', id]);
+  assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${W} AND year = ${Y} AND field = '係數更新（非機關活動重算值）'
+    ORDER BY id DESC LIMIT 1`), /0\.467：467\.000 kgCO₂e/);
+  const wpage = (await wteam.get(`/team/activities?year=${Y}`)).text;
+  assert.match(wpage, new RegExp(`data-activity="${wact}"[\\s\\S]*?474\\.000<br><span class="restated">重算值 467\\.000</span>`));
+  const wsum = (col) => Number(q1(`SELECT IFNULL(SUM(IFNULL(${col}, kg_milli)), 0) FROM county_activities WHERE county_id = ${W} AND year = ${Y} AND kg_milli >= 0`));
+  assert.equal(wsum('restated_kg_milli') - wsum('kg_milli'), -7000, 'the restated total 7 kg below the kept one');
+  assert.match(wpage, new RegExp(`id="na-restated-emissions">${(wsum('restated_kg_milli') / 1000).toLocaleString('en-US', { minimumFractionDigits: 3 })
+    .replace(/[.]/g, '\\.')}<`));
+  sql(`UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${W} AND year = ${Y}; DELETE FROM county_activities WHERE id = ${wact}`);
 
   // Each agency sees its notice.
   const pa = (await a.get(`/report/edit?year=${Y}`)).text;
