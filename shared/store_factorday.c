@@ -11,7 +11,7 @@
 	" IFNULL(c.valid_to, 0), c.first_year, c.last_year, c.cursor_report_id, c.total_reports, c.done_reports," \
 	" c.changed_reports, c.restated_reports, c.activity_cursor, c.changed_activities, c.kept_activities," \
 	" IFNULL(c.ci_lower_milli, -1), IFNULL(c.ci_upper_milli, -1), IFNULL(c.old_ci_lower_milli, -1), IFNULL(c.old_ci_upper_milli, -1)," \
-	" IFNULL(c.county_id, 0), IFNULL(k.name, '')" \
+	" IFNULL(c.county_id, 0), IFNULL(k.name, ''), IFNULL(UNIX_TIMESTAMP(c.started_at), 0)" \
 	" FROM factor_changes c LEFT JOIN accounts b ON b.id = c.created_by LEFT JOIN counties k ON k.id = c.county_id"
 
 static void change_read(struct db_stmt *st, struct store_fd_change *c)
@@ -52,6 +52,7 @@ static void change_read(struct db_stmt *st, struct store_fd_change *c)
 	c->old_ci_upper_milli = (int)db_col_int(st, 33);
 	c->county_id = (int)db_col_int(st, 34);
 	db_col_copy(st, 35, c->county, sizeof(c->county));
+	c->started = db_col_int(st, 36);
 }
 
 int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)

@@ -26,6 +26,7 @@ struct store_fd_change {
 	 */
 	int county_id;
 	char county[49];
+	long long started;              /* its run's first claim, seconds since the epoch; 0: not claimed yet */
 };
 
 /* The factor `key` now (category, scope, gas, unit, value, confidence of out): 1 / 0 / -1. */
@@ -122,6 +123,7 @@ struct store_fd_report {
 	long long own_milli, outsourced_milli;
 	int frozen;                 /* confirmed, or its year locked or published: a 重算值, never overwritten */
 	int restated;               /* it holds an earlier change's 重算值 */
+	long long computed;         /* when its figures were computed, seconds since the epoch */
 };
 /*
  * The lock and publication of the span's years [y0, y1] (every county's, or its county's) in share

@@ -191,8 +191,10 @@ int store_fd_activity_restate(struct db *db, const struct store_fd_activity *a, 
 	db_bind_int(st, 3, change_id);
 	db_bind_int(st, 4, same);
 	db_bind_int(st, 5, a->id);
-	if (db_exec(st) || same)
-		return same ? 0 : -1;
+	if (db_exec(st))
+		return -1;
+	if (same)
+		return 0;
 	return store_audit_add_county(db, &(struct store_audit_entry){ .county_id = a->county_id, .year = a->year,
 		.field = "係數更新（非機關活動重算值）", .old_value = old_text, .new_value = new_text, .client_addr = "factor-day" });
 }

@@ -15,7 +15,8 @@
  * 500 at 110,000 agencies: issue 15's bench, where this read was 43 of the run's 68 s).
  */
 #define BATCH_SQL "SELECT r.id, r.agency_id, a.county_id, r.year, r.own_total_milli, r.outsourced_total_milli," \
-	" r.confirmed_version IS NOT NULL OR iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL, r.restated_change_id IS NOT NULL" \
+	" r.confirmed_version IS NOT NULL OR iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL, r.restated_change_id IS NOT NULL," \
+	" IFNULL(UNIX_TIMESTAMP(r.computed_at), 0)" \
 	" FROM reports r STRAIGHT_JOIN agencies a ON a.id = r.agency_id AND a.active = 1" \
 	" LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = r.year" \
 	" WHERE r.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?) AND r.id > ?"
@@ -123,6 +124,7 @@ int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long af
 		o->outsourced_milli = db_col_int(st, 5);
 		o->frozen = (int)db_col_int(st, 6);
 		o->restated = (int)db_col_int(st, 7);
+		o->computed = db_col_int(st, 8);
 	}
 	db_reset(st);
 	return r < 0 ? -1 : n;

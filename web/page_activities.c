@@ -440,7 +440,7 @@ static void list_totals(struct strbuf *o, const struct listing *l)
 	sum_cell(o, l->removals);
 	html(o, "</td><td></td><td></td><td></td></tr>");
 	if (l->restated) {
-		strbuf_addf(o, "<tr class=\"restated\"><th colspan=\"6\">重算值（係數更新後；%d 筆已鎖定或已公開的數字不變）：排放量合計"
+		strbuf_addf(o, "<tr class=\"restated\"><th colspan=\"6\">重算值（係數更新後，%d 筆於年度鎖定或公開時保留原數字）：排放量合計"
 			    "</th><td class=\"num\" id=\"na-restated-emissions\">", l->restated);
 		sum_cell(o, l->re_emissions);
 		html(o, "</td><td></td><td></td><td></td></tr><tr class=\"restated\"><th colspan=\"6\">重算值：吸收量合計</th>"

@@ -91,15 +91,19 @@ int fd_compute(const struct factor_table *old, const struct factor_table *new, c
 		return calc_fail(err, errlen, "a total does not fit");
 	/*
 	 * The old table's lines are what a report not saved since holds.  One
-	 * whose stored totals are already the new table's, where the old
-	 * table's are not, was saved after the claim wrote the change (a save
-	 * computes with the factors in force): nothing of it to rewrite, and no
-	 * 係數更新 nor notice to record.  A confirmed one is left to the apply
-	 * (FD_SAME there: no 重算值, and an earlier change's cleared), and so is
-	 * one reopened with an earlier change's 重算值 still on it (the apply
-	 * clears it: figures that equal the new table's were confirmed ones).
+	 * computed since the run's first claim wrote the change, whose stored
+	 * totals are already the new table's where the old table's are not, was
+	 * saved with the change in force (a save computes with the factors in
+	 * force; before the claim its totals could only be the old table's):
+	 * nothing of it to rewrite, and no 係數更新 nor notice to record.  One
+	 * computed before the claim is rewritten whatever its totals (an
+	 * earlier run that never reached it left its lines' texts behind).  A
+	 * confirmed one is left to the apply (FD_SAME there: no 重算值, and an
+	 * earlier change's cleared), and so is one reopened with an earlier
+	 * change's 重算值 still on it.
 	 */
-	if (o->affected && !r->frozen && !r->restated && old_ok && o->own == r->own_milli && o->outsourced == r->outsourced_milli) {
+	if (o->affected && !r->frozen && !r->restated && ch->c->started && r->computed >= ch->c->started && old_ok &&
+	    o->own == r->own_milli && o->outsourced == r->outsourced_milli) {
 		long long own, outsourced;
 
 		if (!dec_to_scaled_i64(rb.total[CALC_OWN], 3, &own) && !dec_to_scaled_i64(rb.total[CALC_OUTSOURCED], 3, &outsourced) &&

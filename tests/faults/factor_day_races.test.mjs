@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { VAR, csrfOf, loginAs, outboxDrained, pidOf, rollupMismatches, sql } from '../lib.mjs';
+import { VAR, csrfOf, loginAs, outboxDrained, pidOf, rollupMismatches, sql, waitFor } from '../lib.mjs';
 import { Y, applyOfficial, atFirstCommit, factorDayCounty, q1 } from './factor_day_lib.mjs';
 
 const { X } = factorDayCounty('K', 'FR');
@@ -28,7 +28,17 @@ function plant() {
        SELECT 'agency', ${Z}, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'team' AND county_id = ${Z}), 0
        FROM agencies a WHERE a.county_id = ${Z} AND a.code LIKE '${TAG}%'`);
   const id = (k) => q1(`SELECT id FROM agencies WHERE code = '${TAG}${k}'`);
-  return { P, A: id('A'), C: id('C') };
+  // E: a report an earlier run never reached, computed a day ago when 0.467 was still 暫用: its totals
+  // already the official value's, its line still marked provisional and without the source.
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email) VALUES
+       (${Z}, '${TAG}E', '係數競態E${TAG}', 2, ${hall}, ${contact})`);
+  sql(`INSERT INTO reports (agency_id, year, own_total_milli, outsourced_total_milli, computed_at)
+       VALUES (${id('E')}, ${Y}, 467000, 0, NOW() - INTERVAL 1 DAY)`);
+  const re = q1(`SELECT id FROM reports WHERE agency_id = ${id('E')} AND year = ${Y}`);
+  sql(`INSERT INTO report_items (report_id, part, item, seq, quantity_milli) VALUES (${re}, 'own', 'electricity', 0, 1000000);
+       INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources,
+         provisional, iso_category) VALUES (${re}, 'own', 'electricity', 0, 'stationary', 2, 1000000, 467000, '0.467', '', '暫用', '', 1, 2)`);
+  return { P, A: id('A'), C: id('C'), E: id('E') };
 }
 
 async function save(c, fields) {
@@ -38,7 +48,7 @@ async function save(c, fields) {
 }
 
 test('around a run: a stale 確認 refused, a report saved mid-run at the new factor left as saved', { timeout: 300000 }, async () => {
-  const { P, A, C } = plant();
+  const { P, A, C, E } = plant();
   const total = (agency) => q1(`SELECT own_total_milli FROM reports WHERE agency_id = ${agency} AND year = ${Y}`);
   const a = await loginAs('Z', `${TAG}A`);
   const c = await loginAs('Z', `${TAG}C`);
@@ -74,13 +84,18 @@ test('around a run: a stale 確認 refused, a report saved mid-run at the new fa
   } finally {
     if (stopped) process.kill(ex, 'SIGCONT');
   }
-  await outboxDrained();
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) !== 'running', 120000, 200);
   assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${id}`), 'done');
+  await outboxDrained();
 
   // C: as saved; no 係數更新 line nor notice claiming its figures were 4,670.000 at 0.474.
   assert.equal(total(C), '4670000');
   assert.deepEqual(sql(`SELECT field, old_value FROM audit_log WHERE agency_id = ${C} AND year = ${Y} AND field LIKE '係數更新%'`), []);
   assert.deepEqual(sql(`SELECT old_own_milli, new_own_milli FROM factor_notices WHERE change_id = ${id} AND agency_id = ${C}`), []);
+  // E: its totals were already the new table's, but it was computed before the run: rewritten, its line official now.
+  assert.deepEqual(sql(`SELECT l.kg_milli, l.provisional, l.sources <> '' FROM report_lines l JOIN reports r ON r.id = l.report_id
+    WHERE r.agency_id = ${E} AND r.year = ${Y}`), [['467000', '0', '1']]);
+  assert.equal(q1(`SELECT COUNT(*) FROM audit_log WHERE agency_id = ${E} AND year = ${Y} AND field = '係數更新'`), '1');
   // A: rewritten in place, with its 係數更新 line and notice.
   assert.equal(total(A), '4670000', 'A rewritten at 0.467');
   assert.equal(q1(`SELECT COUNT(*) FROM audit_log WHERE agency_id = ${A} AND year = ${Y} AND field = '係數更新'`), '1');

@@ -168,7 +168,8 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   assert.equal(wsum('restated_kg_milli') - wsum('kg_milli'), -7000, 'the restated total 7 kg below the kept one');
   assert.match(wpage, new RegExp(`id="na-restated-emissions">${(wsum('restated_kg_milli') / 1000).toLocaleString('en-US', { minimumFractionDigits: 3 })
     .replace(/[.]/g, '\\.')}<`));
-  sql(`UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${W} AND year = ${Y}; DELETE FROM county_activities WHERE id = ${wact}`);
+  sql(`UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${W} AND year = ${Y}; DELETE FROM year_locks WHERE county_id = ${W} AND year = ${Y};
+       DELETE FROM county_activities WHERE id = ${wact}`);
 
   // Each agency sees its notice.
   const pa = (await a.get(`/report/edit?year=${Y}`)).text;
