@@ -179,18 +179,19 @@ int store_fd_activity_progress(struct db *db, long long id, const char *claim, l
 int store_fd_activity_restate(struct db *db, const struct store_fd_activity *a, long long kg_milli, long long change_id,
 			      const char *old_text, const char *new_text)
 {
+	/* The kept figure itself is no 重算值: NULL clears one an earlier change left. */
 	int same = kg_milli == a->kg_milli;
-	struct db_stmt *st = db_prepare(db, "UPDATE county_activities SET restated_kg_milli = IF(?, NULL, ?),"
-					" restated_change_id = IF(?, NULL, ?), restated_at = IF(?, NULL, NOW()) WHERE id = ?");
+	struct db_stmt *st = db_prepare(db, "UPDATE county_activities SET restated_kg_milli = ?, restated_change_id = ?,"
+					" restated_at = IF(? IS NULL, NULL, NOW()) WHERE id = ?");
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, same);
-	db_bind_int(st, 1, kg_milli);
-	db_bind_int(st, 2, same);
-	db_bind_int(st, 3, change_id);
-	db_bind_int(st, 4, same);
-	db_bind_int(st, 5, a->id);
+	for (int i = 0; i < 3; i++)
+		if (same)
+			db_bind_null(st, i);
+		else
+			db_bind_int(st, i, i == 1 ? change_id : kg_milli);
+	db_bind_int(st, 3, a->id);
 	if (db_exec(st))
 		return -1;
 	if (same)
