@@ -191,6 +191,7 @@ static const struct calc_factor *gwp(const struct calc_table *t, const char *set
 
 const char *const calc_elec_keys[CALC_ELEC__MAX + 1] = { "overall", "industry", "residential", NULL };
 const char *const calc_elec_names[CALC_ELEC__MAX] = { "公用售電業整體", "產業", "民生" };
+const char *const calc_confidence_names[CONF__MAX] = { "正式公告", "次級資料", "推導", "暫用" };
 static const char *const elec_suffix[CALC_ELEC__MAX] = { "public_average", "industry", "residential" };
 
 enum calc_elec calc_elec_of(const char *s)

@@ -72,7 +72,8 @@ enum calc_elec calc_elec_of(const char *s);
 
 enum calc_category { CALC_CAT_STATIONARY, CALC_CAT_TRANSPORT, CALC_CAT_FUGITIVE, CALC_CAT__MAX };
 enum calc_part { CALC_OWN, CALC_OUTSOURCED, CALC_PART__MAX };
-enum calc_confidence { CONF_OFFICIAL, CONF_SECONDARY, CONF_DERIVED, CONF_PROVISIONAL };
+enum calc_confidence { CONF_OFFICIAL, CONF_SECONDARY, CONF_DERIVED, CONF_PROVISIONAL, CONF__MAX };
+extern const char *const calc_confidence_names[CONF__MAX];   /* 正式公告, 次級資料, 推導, 暫用 */
 
 /*
  * The gases of a line (SPEC-2 §2a), in the order of the registry's 七大溫室氣體

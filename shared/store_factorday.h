@@ -200,6 +200,7 @@ int store_fd_variants(struct db *db, int y0, int y1, int (*each)(void *ctx, int 
 /* The notices of agency_id's year (every change that moved its figures), newest first. */
 struct store_fd_notice {
 	char key[65], value[41], old_value[41], finished_at[20];
+	char confidence[17], old_confidence[17];   /* factors.confidence's texts ("": a new factor's before) */
 	long long old_own, new_own, old_outsourced, new_outsourced;
 	int restated;
 	int choice;                 /* the county's choice of electricity variant (value, old_value: its keys) */

@@ -484,7 +484,8 @@ int store_fd_notices(struct db *db, long long agency_id, int year,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT c.fkey, c.value, IFNULL(c.old_value, ''), IFNULL(DATE_FORMAT(c.finished_at, '%Y-%m-%d'), ''), n.old_own_milli,"
-		" n.new_own_milli, n.old_outsourced_milli, n.new_outsourced_milli, n.restated, c.county_id IS NOT NULL"
+		" n.new_own_milli, n.old_outsourced_milli, n.new_outsourced_milli, n.restated, c.county_id IS NOT NULL,"
+		" c.confidence, IFNULL(c.old_confidence, '')"
 		" FROM factor_notices n JOIN factor_changes c ON c.id = n.change_id WHERE n.agency_id = ? AND n.year = ?"
 		" ORDER BY n.change_id DESC LIMIT 20");
 	struct store_fd_notice n;
@@ -507,6 +508,8 @@ int store_fd_notices(struct db *db, long long agency_id, int year,
 		n.new_outsourced = db_col_int(st, 7);
 		n.restated = (int)db_col_int(st, 8);
 		n.choice = (int)db_col_int(st, 9);
+		db_col_copy(st, 10, n.confidence, sizeof(n.confidence));
+		db_col_copy(st, 11, n.old_confidence, sizeof(n.old_confidence));
 		if (each(ctx, &n))
 			break;
 	}

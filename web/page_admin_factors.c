@@ -9,6 +9,7 @@
 #include "routes.h"
 #include "session.h"
 #include "store_console.h"
+#include "store_factor.h"
 #include "store_factorday.h"
 
 void admin_factor_change_form(struct request *req, const struct form *f);
@@ -50,17 +51,6 @@ static const char *category_name(const char *key)
 	return key;
 }
 
-static const char *confidence_name(const char *c)
-{
-	if (!strcmp(c, "official"))
-		return "正式公告";
-	if (!strcmp(c, "secondary"))
-		return "次級資料";
-	if (!strcmp(c, "derived"))
-		return "推導";
-	return "暫用";
-}
-
 struct listing {
 	struct strbuf *o;
 	int n;
@@ -97,7 +87,7 @@ static int factor_row(void *ctx, const struct store_console_factor *f)
 	else
 		html(o, "不限");
 	strbuf_addf(o, "</td><td><span class=\"status %s\">", !strcmp(f->confidence, "provisional") ? "s1" : "s3");
-	html_txt(o, confidence_name(f->confidence));
+	html_txt(o, calc_confidence_names[store_factor_confidence(f->confidence)]);
 	html(o, "</span></td><td>");
 	if (f->has_ci) {
 		struct quality_uncertainty u = { 1, { f->ci_lower_milli, f->ci_upper_milli }, 10000 };

@@ -1,7 +1,10 @@
 /* report_notices.c: 係數更新 on the report form: the factor changes (factor day) that moved the year's figures. */
+#include <string.h>
+
 #include "html.h"
 #include "report.h"
 #include "routes.h"
+#include "store_factor.h"
 #include "store_factorday.h"
 #include "util.h"
 
@@ -9,6 +12,7 @@
 static int factor_notice(void *ctx, const struct store_fd_notice *n)
 {
 	struct strbuf *o = ctx;
+	int conf;
 
 	html(o, "<li>");
 	html_txt(o, n->finished_at);
@@ -22,8 +26,19 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 		html_txt(o, n->key);
 		html(o, "</code> 由 ");
 		html_txt(o, *n->old_value ? n->old_value : "（無）");
+		conf = *n->old_value && strcmp(n->confidence, n->old_confidence);
+		if (conf) {
+			html(o, "（");
+			html_txt(o, calc_confidence_names[store_factor_confidence(n->old_confidence)]);
+			html(o, "）");
+		}
 		html(o, " 改為 ");
 		html_txt(o, n->value);
+		if (conf) {
+			html(o, "（");
+			html_txt(o, calc_confidence_names[store_factor_confidence(n->confidence)]);
+			html(o, "）");
+		}
 	}
 	html(o, "：自有 ");
 	html_milli(o, n->old_own);

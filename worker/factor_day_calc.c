@@ -35,11 +35,11 @@ static void elec_of(const struct choices *ch, int county_id, int year, enum calc
 			*before = *after = ch->v[i].elec;
 }
 
-/* Whether two computations of a line give its gases other amounts or intervals. */
-static int gases_differ(const struct calc_line *a, const struct calc_line *b)
+/* Whether two computations of a line give its gases (a[], b[]) other amounts or intervals. */
+static int gases_differ(const struct calc_gas_amount *a, const struct calc_gas_amount *b)
 {
 	for (int g = 0; g < CALC_GAS__MAX; g++) {
-		const struct calc_gas_amount *x = &a->gas[g], *y = &b->gas[g];
+		const struct calc_gas_amount *x = &a[g], *y = &b[g];
 
 		if (x->present != y->present || (x->present && (dec_cmp(x->kg, y->kg) || x->has_ci != y->has_ci ||
 		    (x->has_ci && (x->ci_lower_milli != y->ci_lower_milli || x->ci_upper_milli != y->ci_upper_milli)))))
@@ -48,10 +48,17 @@ static int gases_differ(const struct calc_line *a, const struct calc_line *b)
 	return 0;
 }
 
-/* Whether two computations of one input give its line another amount, factor, method or gases. */
+/*
+ * Whether two computations of one input give its line another amount,
+ * factor, method, gases, sources or 暫用 / derived mark: a 暫用 value
+ * announced as it stood (暫用 0.474 → 正式 0.474) moves no figure, but
+ * every line that used it loses its 暫用 mark and gets the announcement's
+ * source.
+ */
 static int line_differs(const struct calc_line *a, const struct calc_line *b)
 {
-	return dec_cmp(a->kg, b->kg) || strcmp(a->factor_text, b->factor_text) || strcmp(a->method, b->method) || gases_differ(a, b);
+	return dec_cmp(a->kg, b->kg) || strcmp(a->factor_text, b->factor_text) || strcmp(a->method, b->method) ||
+	       strcmp(a->sources, b->sources) || a->provisional != b->provisional || a->derived != b->derived || gases_differ(a->gas, b->gas);
 }
 
 
@@ -253,7 +260,9 @@ int fd_compute_activity(const struct factor_table *old, const struct factor_tabl
 	if (na_compute(&new->t, a->year, en, &in, &o->line, err, errlen))
 		return -1;
 	o->affected = na_compute(&old->t, a->year, eo, &in, &before, e2, sizeof(e2)) || dec_cmp(before.kg, o->line.kg) ||
-		      strcmp(before.factor_text, o->line.factor_text) || strcmp(before.method, o->line.method);
+		      strcmp(before.factor_text, o->line.factor_text) || strcmp(before.method, o->line.method) ||
+		      strcmp(before.sources, o->line.sources) || before.provisional != o->line.provisional ||
+		      gases_differ(before.gas, o->line.gas);
 	if (dec_to_scaled_i64(o->line.kg, 3, &o->kg))
 		return calc_fail(err, errlen, "非機關活動 %lld 的排放量超出範圍", a->id);
 	return 0;
@@ -262,7 +271,9 @@ int fd_compute_activity(const struct factor_table *old, const struct factor_tabl
 /*
  * What the figures were computed with, before the change or after it, as
  * an audit line begins: "elec_grid_2025_public_average 0.467" (a factor;
- * "（新增）" before a new one), "2025 年電力排碳係數（產業）" (a county's choice).
+ * "（新增）" before a new one; its confidence after the value where the
+ * change moves it: "0.474（暫用）"), "2025 年電力排碳係數（產業）" (a county's
+ * choice).
  */
 const char *fd_basis_text(char *buf, size_t size, const struct store_fd_change *c, int after)
 {
@@ -270,7 +281,12 @@ const char *fd_basis_text(char *buf, size_t size, const struct store_fd_change *
 
 	if (c->county_id)
 		snprintf(buf, size, "%d 年電力排碳係數（%s）", c->first_year, calc_elec_names[calc_elec_of(v)]);
+	else if (!after && c->is_new)
+		snprintf(buf, size, "%s （新增）", c->key);
+	else if (strcmp(c->confidence, c->old_confidence))   /* 暫用 0.474 → 正式公告 0.474 says what changed */
+		snprintf(buf, size, "%s %s（%s）", c->key, v,
+			 calc_confidence_names[store_factor_confidence(after ? c->confidence : c->old_confidence)]);
 	else
-		snprintf(buf, size, "%s %s", c->key, !after && c->is_new ? "（新增）" : v);
+		snprintf(buf, size, "%s %s", c->key, v);
 	return buf;
 }

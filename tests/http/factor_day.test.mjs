@@ -58,6 +58,19 @@ async function propose(admin, fields) {
   return admin.post('/admin/factors', { csrf: csrfOf(page.text), action: 'propose', ...fields });
 }
 
+// A change proposed, previewed, applied and run to its end: its id.
+async function changeOf(admin, fields) {
+  const made = await propose(admin, fields);
+  assert.equal(made.status, 303, JSON.stringify(fields));
+  const id = made.headers.get('location').match(/id=(\d+)$/)[1];
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+  const page = await admin.get(`/admin/factors/change?id=${id}`);
+  assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'apply', id })).status, 303);
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
+  await settled();
+  return id;
+}
+
 test('the provisional 2025 electricity factor replaced by the official one: preview, then in place or 重算值', async () => {
   const a = await loginAs('Z', code('A'));
   const b = await loginAs('Z', code('B'));
@@ -141,8 +154,8 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   assert.equal(q1(`SELECT SUM(g.kg_milli) FROM report_line_gases g JOIN reports r ON r.id = g.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`), '4670000', 'the gases add up');
   const [field, oldV, newV] = sql(`SELECT field, old_value, new_value FROM audit_log WHERE agency_id = ${A} AND year = ${Y} ORDER BY id DESC LIMIT 1`)[0];
   assert.equal(field, '係數更新');
-  assert.match(oldV, /0\.474：自有 4740\.000/);
-  assert.match(newV, /0\.467：自有 4670\.000/);
+  assert.match(oldV, /0\.474（暫用）：自有 4740\.000/, 'the basis with its confidence, which the change moves');
+  assert.match(newV, /0\.467（正式公告）：自有 4670\.000/);
   // B, confirmed: its figures kept, the 重算值 beside them.
   assert.deepEqual(sql(`SELECT own_total_milli, restated_own_milli, restated_change_id FROM reports WHERE agency_id = ${B} AND year = ${Y}`)[0],
     ['9480000', '9340000', id]);
@@ -155,13 +168,13 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   assert.match((await admin.get(`/admin/factors/change?id=${id}`)).text, /已完成[\s\S]*\d+ \/ \d+ 份填報；就地更新 \d+，重算值 \d+；非機關活動更新 \d+ 筆/);
   // The team's line too: 467 kg, its version moved on (an edit form open on the old one is refused), an audit line of the county.
   assert.deepEqual(sql(`SELECT kg_milli, factor_text, version FROM county_activities WHERE id = ${act}`)[0], ['467000', '0.467', String(Number(actVersion) + 1)]);
-  assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${Z} AND year = ${Y} AND field = '係數更新（非機關活動）' ORDER BY id DESC LIMIT 1`), /0\.467：467\.000 kgCO₂e/);
+  assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${Z} AND year = ${Y} AND field = '係數更新（非機關活動）' ORDER BY id DESC LIMIT 1`), /0\.467（正式公告）：467\.000 kgCO₂e/);
 
   // W's line, of a locked year: its figures kept, the 重算值 beside them, on the team's page with the totals'.
   assert.deepEqual(sql(`SELECT kg_milli, restated_kg_milli, restated_change_id FROM county_activities WHERE id = ${wact}`)[0],
     ['474000', '467000', id]);
   assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${W} AND year = ${Y} AND field = '係數更新（非機關活動重算值）'
-    ORDER BY id DESC LIMIT 1`), /0\.467：467\.000 kgCO₂e/);
+    ORDER BY id DESC LIMIT 1`), /0\.467（正式公告）：467\.000 kgCO₂e/);
   const wpage = (await wteam.get(`/team/activities?year=${Y}`)).text;
   assert.match(wpage, new RegExp(`data-activity="${wact}"[\\s\\S]*?474\\.000<br><span class="restated">重算值 467\\.000</span>`));
   const wsum = (col) => Number(q1(`SELECT IFNULL(SUM(IFNULL(${col}, kg_milli)), 0) FROM county_activities WHERE county_id = ${W} AND year = ${Y} AND kg_milli >= 0`));
@@ -173,7 +186,7 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
 
   // Each agency sees its notice.
   const pa = (await a.get(`/report/edit?year=${Y}`)).text;
-  assert.match(pa, /id="factor-notices"[\s\S]*elec_grid_2025_public_average<\/code> 由 0\.474 改為 0\.467：自有 4,740\.000 → 4,670\.000[\s\S]*已依新係數重新計算/);
+  assert.match(pa, /id="factor-notices"[\s\S]*elec_grid_2025_public_average<\/code> 由 0\.474（暫用） 改為 0\.467（正式公告）：自有 4,740\.000 → 4,670\.000[\s\S]*已依新係數重新計算/);
   const pb = (await b.get(`/report/edit?year=${Y}`)).text;
   assert.match(pb, /id="factor-notices"[\s\S]*自有 9,480\.000 → 9,340\.000[\s\S]*<strong>重算值<\/strong>：已確認或已鎖定的數值不覆寫；如需採用新數字，請「申請更正」/,
     'the notice says how the new figures are adopted (a confirmed report cannot simply be saved)');
@@ -260,7 +273,10 @@ test('a second change waits while one runs, and runs when it is over', async () 
     await waitFor('the second to run', () => q1(`SELECT status FROM factor_changes WHERE id = ${ids[1]}`) === 'done', 30000, 200);
     assert.equal(q1(`SELECT confidence FROM factors WHERE fkey = '${keys[1]}'`), 'provisional', 'then written');
   } finally {
-    sql(`UPDATE factors SET confidence = 'official', change_id = NULL WHERE fkey IN ('${keys.join("', '")}')`);
+    // The first never ran (its factor as it was); the second marked every line of its year 暫用: undone by a change too.
+    sql(`UPDATE factors SET confidence = 'official', change_id = NULL WHERE fkey = '${keys[0]}'`);
+    if (q1(`SELECT confidence FROM factors WHERE fkey = '${keys[1]}'`) === 'provisional')
+      await changeOf(admin, { key: keys[1], value: q1(`SELECT value FROM factors WHERE fkey = '${keys[1]}'`), confidence: 'official', source: '測試：還原' });
   }
 });
 
@@ -294,5 +310,58 @@ test('an interval alone: the change sets the factor\'s 95 % interval, and the li
   } finally {
     sql(`UPDATE factors SET ci_lower_milli = NULLIF(${ciL}, -1), ci_upper_milli = NULLIF(${ciU}, -1), ci_source = NULLIF('${ciS.replace(/'/g, "''")}', '')
       WHERE fkey = '${KEY}'`);
+  }
+});
+
+test('a 暫用 value announced as it stood: no figure moves, every line loses its 暫用 mark and gets the announcement as its source', async () => {
+  const admin = await loginAs('', 'admin');
+  const value = q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`);
+  const OFFICIAL = '能源署115.6.2公布114年電力排碳係數';
+  const lineOf = (agency) => sql(`SELECT l.kg_milli, l.provisional, l.sources FROM report_lines l JOIN reports r ON r.id = l.report_id
+    WHERE r.agency_id = ${agency} AND r.year = ${Y} AND l.item = 'electricity'`)[0];
+  const totals = () => sql(`SELECT agency_id, own_total_milli, IFNULL(restated_own_milli, '') FROM reports WHERE year = ${Y} AND agency_id IN (${A}, ${B})
+    ORDER BY agency_id`);
+  const [[act]] = sql(`SELECT id FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}'`);
+  assert.equal(value, '0.467');
+  const was = totals();
+  const bLine = lineOf(B);
+  try {
+    // The value made 暫用 again (as it stood before 能源署's announcement), then announced as it stood.
+    const toProvisional = await changeOf(admin, { key: KEY, value, confidence: 'provisional', source: '測試暫用值' });
+    assert.deepEqual(lineOf(A), ['4670000', '1', '測試暫用值'], 'A\'s line marked 暫用, its source the 暫用 value\'s');
+    assert.equal(q1(`SELECT provisional FROM county_activities WHERE id = ${act}`), '1');
+    const made = await propose(admin, { key: KEY, value, confidence: 'official', source: OFFICIAL });
+    assert.equal(made.status, 303);
+    const id = made.headers.get('location').match(/id=(\d+)$/)[1];
+    await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+    const page = await admin.get(`/admin/factors/change?id=${id}`);
+    const z = page.text.match(/<tr><td>連江縣<\/td><td>2025<\/td><td class="num">(\d+)<\/td><td class="num">\d+<\/td><td class="num">(\d+)<\/td><td class="num">([-\d,.]+)<\/td>/);
+    assert.ok(z, 'the preview lists 連江縣 2025');
+    assert.ok(Number(z[1]) >= 2 && Number(z[2]) >= 2, `A and B counted, and their lines: ${z[0]}`);
+    // No figure moves: the Δ is only that of the confirmed reports' 重算值 already beside their figures (B's −140 kg).
+    const restatedDelta = Number(q1(`SELECT IFNULL(SUM(r.restated_own_milli - r.own_total_milli), 0) FROM reports r
+      JOIN agencies g ON g.id = r.agency_id AND g.active = 1 WHERE g.county_id = ${Z} AND r.year = ${Y} AND r.restated_own_milli IS NOT NULL`));
+    assert.ok(restatedDelta <= -140000, `B's 重算值 among them: ${restatedDelta}`);
+    assert.equal(Number(z[3].replace(/,/g, '')) * 1000, restatedDelta, 'no figure moves but the 重算值 already shown');
+    assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'apply', id })).status, 303);
+    await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
+    await settled();
+
+    assert.deepEqual(lineOf(A), ['4670000', '0', OFFICIAL], 'A\'s line: the same amount, 正式, the announcement its source');
+    assert.deepEqual(totals(), was, 'no total moved, B\'s 重算值 as it was');
+    assert.deepEqual(lineOf(B), bLine, 'B\'s confirmed line kept');
+    const [field, oldV, newV] = sql(`SELECT field, old_value, new_value FROM audit_log WHERE agency_id = ${A} AND year = ${Y} ORDER BY id DESC LIMIT 1`)[0];
+    assert.equal(field, '係數更新');
+    assert.match(oldV, /0\.467（暫用）：自有 4670\.000/);
+    assert.match(newV, /0\.467（正式公告）：自有 4670\.000/);
+    assert.deepEqual(sql(`SELECT kg_milli, provisional, sources FROM county_activities WHERE id = ${act}`)[0], ['467000', '0', OFFICIAL],
+      'the team\'s line too');
+    const a = await loginAs('Z', code('A'));
+    const pa = (await a.get(`/report/edit?year=${Y}`)).text;
+    assert.match(pa, /id="factor-notices"[\s\S]*?由 0\.467（暫用） 改為 0\.467（正式公告）：自有 4,670\.000 → 4,670\.000/);
+    assert.deepEqual(rollupMismatches(Y), [], 'every rollup equals an independent sum');
+    assert.notEqual(toProvisional, id);
+  } finally {
+    sql(`UPDATE factors SET confidence = 'official', source = '${OFFICIAL}' WHERE fkey = '${KEY}'`);
   }
 });
