@@ -188,7 +188,12 @@ int store_fd_activities(struct db *db, const struct store_fd_span *sp, long long
  */
 int store_fd_activity_restate(struct db *db, const struct store_fd_activity *a, long long kg_milli, long long change_id,
 			      const char *old_text, const char *new_text);
-/* Line a's computed columns from l (its inputs and quality kept), its version moved on, an earlier 重算值 cleared, an audit line of its county. */
+/*
+ * Line a's computed columns from l (its inputs and quality kept), its version
+ * moved on, an earlier 重算值 cleared, an audit line of its county: 0; 1 it
+ * holds them already (saved at the new factors since the run began: left as
+ * it is); -1.
+ */
 int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, const struct na_line *l, long long kg_milli,
 			  const char *old_text, const char *new_text);
 /* The activities' part of a run's progress, in the batch's transaction (claim checked): 1, 0 claim lost, -1. */

@@ -112,19 +112,12 @@ int store_fd_activities(struct db *db, const struct store_fd_span *sp, long long
 }
 
 #define SET_GAS(g) g "_milli = ?, " g "_ef_lower_milli = ?, " g "_ef_upper_milli = ?, "
+#define ROW_GAS(g) ", " g "_milli, " g "_ef_lower_milli, " g "_ef_upper_milli"
+#define ROW_PARAMS "?, ?, ?, ?, ?, ?, ?, ?" ", ?, ?, ?" ", ?, ?, ?" ", ?, ?, ?" ", ?, ?, ?" ", ?, ?, ?" ", ?, ?, ?" ", ?, ?, ?"
 
-int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, const struct na_line *l, long long kg_milli,
-			  const char *old_text, const char *new_text)
+/* Line l's computed columns bound from parameter i on, in SET_GAS's order: the next parameter's index. */
+static int bind_line(struct db_stmt *st, int i, const struct na_line *l, long long kg_milli)
 {
-	struct db_stmt *st = db_prepare(db,
-		"UPDATE county_activities SET kg_milli = ?, gwp_set = ?, factor_text = ?, unit_text = ?, method_text = ?, sources = ?,"
-		" provisional = ?, iso_category = ?, " SET_GAS("co2") SET_GAS("ch4") SET_GAS("n2o") SET_GAS("hfcs") SET_GAS("pfcs")
-		SET_GAS("sf6") SET_GAS("nf3") "version = version + 1, restated_kg_milli = NULL, restated_change_id = NULL,"
-		" restated_at = NULL, updated_at = NOW(3) WHERE id = ?");
-	int i = 0;
-
-	if (!st)
-		return -1;
 	db_bind_int(st, i++, kg_milli);
 	db_bind_text(st, i++, l->gwp_set);
 	db_bind_text(st, i++, l->factor_text);
@@ -149,9 +142,37 @@ int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, cons
 			db_bind_null(st, i++);
 		}
 	}
-	db_bind_int(st, i, a->id);
+	return i;
+}
+
+int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, const struct na_line *l, long long kg_milli,
+			  const char *old_text, const char *new_text)
+{
+	/*
+	 * A line that already holds every computed column as l has them, with
+	 * no 重算值, was written at the new factors since the run began (the
+	 * team saved it, which wrote its own audit line): left as it is.  The
+	 * texts are compared byte for byte, not by the column's collation.
+	 */
+	struct db_stmt *st = db_prepare(db,
+		"UPDATE county_activities SET kg_milli = ?, gwp_set = ?, factor_text = ?, unit_text = ?, method_text = ?, sources = ?,"
+		" provisional = ?, iso_category = ?, " SET_GAS("co2") SET_GAS("ch4") SET_GAS("n2o") SET_GAS("hfcs") SET_GAS("pfcs")
+		SET_GAS("sf6") SET_GAS("nf3") "version = version + 1, restated_kg_milli = NULL, restated_change_id = NULL,"
+		" restated_at = NULL, updated_at = NOW(3) WHERE id = ? AND NOT (restated_kg_milli IS NULL AND"
+		" (kg_milli, BINARY gwp_set, BINARY factor_text, BINARY unit_text, BINARY method_text, BINARY sources, provisional,"
+		" iso_category" ROW_GAS("co2") ROW_GAS("ch4") ROW_GAS("n2o") ROW_GAS("hfcs") ROW_GAS("pfcs") ROW_GAS("sf6")
+		ROW_GAS("nf3") ") <=> (" ROW_PARAMS "))");
+	int i;
+
+	if (!st)
+		return -1;
+	i = bind_line(st, 0, l, kg_milli);
+	db_bind_int(st, i++, a->id);
+	bind_line(st, i, l, kg_milli);
 	if (db_exec(st))
 		return -1;
+	if (!db_affected(st))
+		return 1;
 	return store_audit_add_county(db, &(struct store_audit_entry){ .county_id = a->county_id, .year = a->year,
 		.field = "係數更新（非機關活動）", .old_value = old_text, .new_value = new_text, .client_addr = "factor-day" });
 }

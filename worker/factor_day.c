@@ -292,7 +292,7 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 /* One batch of the counties' non-agency lines after *after (a line of a locked or published year kept). */
 static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim, struct walk *w)
 {
-	int changed = 0, kept = 0, n;
+	int changed = 0, kept = 0, n, r;
 	enum step s;
 
 	if (begin(ctx->db))
@@ -317,11 +317,16 @@ static enum step activity_step(struct job_ctx *ctx, const struct store_fd_change
 		snprintf(now, sizeof(now), "%s：%lld.%03lld kgCO₂e", fd_basis_text(b2, sizeof(b2), c, 1), w->na->kg / 1000,
 			 llabs(w->na->kg % 1000));
 		/* A locked or published year's line is kept as it is, its 重算值 beside it. */
-		if (a->frozen ? store_fd_activity_restate(ctx->db, a, w->na->kg, c->id, before, now)
-			      : store_fd_activity_set(ctx->db, a, &w->na->line, w->na->kg, before, now))
+		if (a->frozen) {
+			if (store_fd_activity_restate(ctx->db, a, w->na->kg, c->id, before, now))
+				return STEP_DB;
+			kept++;
+			continue;
+		}
+		r = store_fd_activity_set(ctx->db, a, &w->na->line, w->na->kg, before, now);
+		if (r < 0)
 			return STEP_DB;
-		kept += a->frozen;
-		changed += !a->frozen;
+		changed += r == 0;
 	}
 	s = batch_end(ctx->db, store_fd_activity_progress(ctx->db, c->id, claim, w->b->act[n - 1].id, changed, kept, w->lease));
 	if (s != STEP_DONE)

@@ -4,7 +4,8 @@
 //     as stale (the run moves the report's revision, as a save does), never confirming figures
 //     the page did not show;
 //   - a report saved at the new factor while the run is half-way, before the walk reaches it, gets
-//     no 係數更新 line and no notice of "X → X" when the walk gets there: nothing of it changes.
+//     no 係數更新 line and no notice of "X → X" when the walk gets there: nothing of it changes;
+//   - so does the county team's non-agency line saved then: its version stays the save's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -65,6 +66,16 @@ test('around a run: a stale 確認 refused, a report saved mid-run at the new fa
   const shown = review.text.match(new RegExp(`name="agency" value="${A}"><input type="hidden" name="revision" value="(\\d+)"`));
   assert.ok(shown, 'the page has A\'s 確認 form');
 
+  // The county team's street lighting, 1,000 kWh at the 暫用 0.474.
+  const team = await loginAs('Z', 'TEAM');
+  const lineForm = async () => csrfOf((await team.get(`/team/activities?year=${Y}&method=elec_street`)).text);
+  const saveLine = (csrf, id, version) => team.post('/team/activities', { csrf, action: 'save', method: 'elec_street', year: String(Y),
+    id: String(id), version: String(version), description: `路燈${TAG}`, q: '1000' });
+  assert.equal((await saveLine(await lineForm(), 0, 0)).status, 303);
+  const [[act, actVersion, actKg]] = sql(`SELECT id, version, kg_milli FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}'`);
+  assert.equal(actKg, '474000');
+  const line = () => sql(`SELECT kg_milli, version FROM county_activities WHERE id = ${act}`)[0];
+
   const id = await applyOfficial(X);
   const ex = pidOf('exporter');
   let stopped = false;
@@ -81,6 +92,18 @@ test('around a run: a stale 確認 refused, a report saved mid-run at the new fa
     assert.equal(r.status, 303, r.status === 303 ? '' : spawnSync('mariadb', ['--no-defaults', `--socket=${VAR}/run/mysql.sock`, '-uroot',
       '-e', 'SHOW ENGINE INNODB STATUS\\G'], { encoding: 'utf8' }).stdout);
     assert.equal(total(C), '4670000', 'C saved at the official 0.467');
+    // The team saves its line again, the same quantity.  The save waits for the county-year's row, which the
+    // stopped batch holds in share mode; once the exporter goes on and commits that batch, the save's lock,
+    // asked for first, is granted before the next batch's: the line is saved before the walk gets to the
+    // non-agency lines (were it walked first, the save would be refused as stale: 409).
+    assert.equal(q1(`SELECT activity_cursor FROM factor_changes WHERE id = ${id}`), '0', 'no non-agency line walked yet');
+    const csrf = await lineForm();
+    const pending = saveLine(csrf, act, actVersion);
+    await new Promise((r) => setTimeout(r, 150));
+    process.kill(ex, 'SIGCONT');
+    stopped = false;
+    assert.equal((await pending).status, 303, 'the team\'s line saved again');
+    assert.deepEqual(line(), ['467000', String(Number(actVersion) + 1)], 'at the official 0.467');
   } finally {
     if (stopped) process.kill(ex, 'SIGCONT');
   }
@@ -92,6 +115,8 @@ test('around a run: a stale 確認 refused, a report saved mid-run at the new fa
   assert.equal(total(C), '4670000');
   assert.deepEqual(sql(`SELECT field, old_value FROM audit_log WHERE agency_id = ${C} AND year = ${Y} AND field LIKE '係數更新%'`), []);
   assert.deepEqual(sql(`SELECT old_own_milli, new_own_milli FROM factor_notices WHERE change_id = ${id} AND agency_id = ${C}`), []);
+  // The team's line: as saved, not written again (its version the save's).
+  assert.deepEqual(line(), ['467000', String(Number(actVersion) + 1)], 'the line left as saved');
   // E: its totals were already the new table's, but it was computed before the run: rewritten, its line official now.
   assert.deepEqual(sql(`SELECT l.kg_milli, l.provisional, l.sources <> '' FROM report_lines l JOIN reports r ON r.id = l.report_id
     WHERE r.agency_id = ${E} AND r.year = ${Y}`), [['467000', '0', '1']]);
@@ -117,6 +142,7 @@ test('around a run: a stale 確認 refused, a report saved mid-run at the new fa
     revision: rev, at: String(P) })).status, 303);
   assert.deepEqual(sql(`SELECT own_total_milli FROM report_versions WHERE agency_id = ${A} AND year = ${Y}`), [['4670000']]);
   assert.deepEqual(rollupMismatches(Y), []);
-  sql(`UPDATE agencies SET active = 0 WHERE county_id = ${Z} AND code LIKE '${TAG}%';
+  sql(`DELETE FROM county_activities WHERE id = ${act};
+       UPDATE agencies SET active = 0 WHERE county_id = ${Z} AND code LIKE '${TAG}%';
        INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
 });

@@ -188,6 +188,78 @@ static void test_apply(struct db *db, long long rid, long long mid, long long ri
 }
 
 /* The claims' row (migration 0038): one worker's claim at a time, the others skip it at once; it goes with the transaction. */
+#define NA_AUDITS "SELECT COUNT(*) FROM audit_log WHERE county_id = ? AND year = 2019 AND field LIKE '係數更新（非機關活動%'"
+#define NA_ROW "SELECT CONCAT_WS('/', kg_milli, version, IFNULL(restated_kg_milli, '-'), method_text) FROM county_activities WHERE id = ?"
+
+/* One statement's first column as text (a row's columns joined), with one integer parameter. */
+static const char *row_text(struct db *db, const char *sql, long long a)
+{
+	static char buf[700];
+	struct db_stmt *st = db_prepare(db, sql);
+
+	snprintf(buf, sizeof(buf), "%s", "(error)");
+	if (st)
+		db_bind_int(st, 0, a);
+	if (st && !db_exec(st)) {
+		if (db_step(st) == 1)
+			db_col_copy(st, 0, buf, sizeof(buf));
+		db_reset(st);
+	}
+	return buf;
+}
+
+/*
+ * A non-agency line's writes: store_fd_activity_set writes a line that
+ * differs (its version on, an audit line) and leaves one that already holds
+ * the figures (saved at the new factors mid-run: 1, no version, no audit),
+ * comparing its texts byte for byte and rewriting one with a 重算值;
+ * store_fd_activity_restate sets a 重算值 with its audit line, and clears one
+ * when the new figure is the kept one.  In one transaction, rolled back.
+ */
+static void test_activity(struct db *db, int county)
+{
+	struct store_fd_activity a = { .county_id = county, .year = Y, .kg_milli = 474000 };
+	struct na_line l;
+	long long audits;
+
+	memset(&l, 0, sizeof(l));
+	l.kg = dec_from_scaled_i64(467000, 3);
+	snprintf(l.factor_text, sizeof(l.factor_text), "%s", "0.467");
+	snprintf(l.unit_text, sizeof(l.unit_text), "%s", "度");
+	snprintf(l.method, sizeof(l.method), "%s", "Street lighting 0.467");
+	snprintf(l.sources, sizeof(l.sources), "%s", "係數日測試");
+	l.iso_category = 2;
+	l.gas[CALC_GAS_CO2] = (struct calc_gas_amount){ 1, dec_from_scaled_i64(467000, 3), 1, 5000, 5000 };
+	ok(db_begin(db) == 0, "a non-agency line's transaction");
+	a.id = store_test_q(db, "INSERT INTO county_activities (county_id, year, method, quantity, kg_milli, category, scope, factor_text,"
+			    " unit_text, method_text, sources, provisional, created_by, updated_by, created_at, updated_at)"
+			    " VALUES (?, 2019, 'elec_street', 1000, 474000, 2, 2, '0.474', '度', 'street lighting 0.474', '暫用', 1, 1, 1,"
+			    " NOW(3), NOW(3))", 1, LL(county));
+	ok(a.id > 0, "a line of 474 kg planted");
+	audits = store_test_q(db, NA_AUDITS, 1, LL(county));
+	is_int(store_fd_activity_set(db, &a, &l, 467000, "舊", "新"), 0, "a line that differs is written");
+	is_str(row_text(db, NA_ROW, a.id), "467000/2/-/Street lighting 0.467", "its figures, its version on");
+	is_int(store_test_q(db, NA_AUDITS, 1, LL(county)), audits + 1, "an audit line");
+	a.kg_milli = 467000;
+	is_int(store_fd_activity_set(db, &a, &l, 467000, "舊", "新"), 1, "one that holds the figures already is left");
+	is_str(row_text(db, NA_ROW, a.id), "467000/2/-/Street lighting 0.467", "its version as it was");
+	is_int(store_test_q(db, NA_AUDITS, 1, LL(county)), audits + 1, "no audit line");
+	snprintf(l.method, sizeof(l.method), "%s", "street lighting 0.467");
+	is_int(store_fd_activity_set(db, &a, &l, 467000, "舊", "新"), 0, "a text that differs in case only is written (bytes, not collation)");
+	is_str(row_text(db, NA_ROW, a.id), "467000/3/-/street lighting 0.467", "its version on");
+	ok(store_test_q(db, "UPDATE county_activities SET restated_kg_milli = 1 WHERE id = ?", 1, a.id) >= 0, "a 重算值 planted");
+	is_int(store_fd_activity_set(db, &a, &l, 467000, "舊", "新"), 0, "one with a 重算值 is written");
+	is_str(row_text(db, NA_ROW, a.id), "467000/4/-/street lighting 0.467", "the 重算值 cleared");
+	audits = store_test_q(db, NA_AUDITS, 1, LL(county));
+	is_int(store_fd_activity_restate(db, &a, 460000, 1, "舊", "新"), 0, "a kept line's 重算值");
+	is_str(row_text(db, NA_ROW, a.id), "467000/4/460000/street lighting 0.467", "beside its figure, the line as it was");
+	is_int(store_test_q(db, NA_AUDITS, 1, LL(county)), audits + 1, "an audit line");
+	is_int(store_fd_activity_restate(db, &a, 467000, 2, "舊", "新"), 0, "a 重算值 that is the kept figure");
+	is_str(row_text(db, NA_ROW, a.id), "467000/4/-/street lighting 0.467", "clears the earlier one");
+	is_int(store_test_q(db, NA_AUDITS, 1, LL(county)), audits + 1, "with no audit line");
+	ok(db_rollback(db) == 0, "rolled back");
+}
+
 static void test_claim_lock(struct db *db, struct db *other)
 {
 	long long t0;
@@ -259,6 +331,7 @@ int main(void)
 
 		test_apply(&db, rid, mid, report_of(&db, "Z", "SFDTZ0004"), report_of(&db, "Z", "SFDTZ0005"));
 	}
+	test_activity(&db, county);
 	test_claim_lock(&db, &other);
 	ok(cleanup(&db) == 0, "the test's rows deleted");
 	db_release(&other);
