@@ -142,6 +142,8 @@ int store_console_account_lock(struct db *db, long long id, int county_id, struc
  * behind its letter (page_login.c): an admin named "z" and a login of county
  * Z would take that account's way in without a county, and a county account
  * so named under an admin's would have none.  1 such an account exists, 0, -1.
+ * An agency's login is its official 機關代碼, never refused for an admin's:
+ * an agency made after such an admin logs in with its county chosen.
  */
 static int shadows(struct db *db, int county_id, const char *login)
 {
@@ -167,10 +169,34 @@ static int shadows(struct db *db, int county_id, const char *login)
 	return r;
 }
 
+/*
+ * The county row a new login can clash with, locked for the transaction:
+ * a team login's county, an admin's behind its first letter (none: nothing
+ * to lock).  Every change to a county's logins takes it first (an agency's
+ * create, edit and import: store_agency_lock_county), so the check for a
+ * shadow and the INSERT after it are one step against them.
+ */
+static int lock_county_of(struct db *db, int county_id, const char *login)
+{
+	struct db_stmt *st = db_prepare(db, county_id ? "SELECT id FROM counties WHERE id = ? FOR UPDATE"
+						       : "SELECT id FROM counties WHERE letter = UPPER(LEFT(?, 1)) FOR UPDATE");
+
+	if (!st)
+		return -1;
+	if (county_id)
+		db_bind_int(st, 0, county_id);
+	else
+		db_bind_text(st, 0, login);
+	if (db_exec(st))
+		return -1;
+	db_reset(st);
+	return 0;
+}
+
 int store_console_add_account(struct db *db, int county_id, const char *login, const char *display_name,
 			      const char *hash, long long created_by, long long *id)
 {
-	int shadowed = shadows(db, county_id, login);
+	int shadowed = lock_county_of(db, county_id, login) ? -1 : shadows(db, county_id, login);
 	struct db_stmt *st;
 
 	if (shadowed)

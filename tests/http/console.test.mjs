@@ -7,7 +7,8 @@
 // every account and agency it made deactivated (tests/http/schema.test.mjs counts the demo's).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, csrfOf, loginAs, sql, tableDigest } from '../lib.mjs';
+import { spawn } from 'node:child_process';
+import { Client, STACK, csrfOf, loginAs, sql, tableDigest } from '../lib.mjs';
 
 const LETTER = 'N';
 const [[X]] = sql(`SELECT id FROM counties WHERE letter = '${LETTER}'`);
@@ -203,6 +204,59 @@ test('creating an account: each refusal beside its field with what was typed, no
   assert.match(shadowed.text, /<p class="field-error"[^>]*>已有平台管理者帳號為「縣市代碼＋此帳號」/);
   assert.equal(q1(`SELECT COUNT(*) FROM accounts WHERE county_id = (SELECT id FROM counties WHERE letter = '${LETTER}') AND login = 'first.${TAG}'`), '0');
   sql(`UPDATE accounts SET active = 0 WHERE kind = 'admin' AND login = '${first}'`);   // the admins the tests below count
+});
+
+/*
+ * A transaction holding county X's row FOR UPDATE, as a change to the county's logins does (another admin
+ * making a team account, the team making an agency), and making `change` under it, as MariaDB's root; it
+ * commits once another connection waits for that row (at most 10 s, looking every 150 ms).
+ */
+function holdCounty(change) {
+  const waiting = `FROM information_schema.INNODB_TRX t JOIN information_schema.INNODB_LOCKS l ON l.lock_id = t.trx_requested_lock_id
+    WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%\`counties\`' AND l.lock_data = '${X}'`;
+  const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const held = new Promise((resolve, reject) => {
+    p.stdout.on('data', (d) => { out += d; if (out.includes('held')) resolve(); });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('exit', () => reject(new Error(`the holder ended before holding the row: ${out}`)));
+  });
+  held.catch(() => {});
+  const done = new Promise((resolve) => p.on('exit', (code) => resolve({ code, out })));
+  p.stdin.end(`BEGIN;
+SELECT id FROM counties WHERE id = ${X} FOR UPDATE;
+${change}
+SELECT 'held';
+DELIMITER //
+BEGIN NOT ATOMIC
+  DECLARE i INT DEFAULT 0;
+  WHILE i < 70 AND NOT EXISTS (SELECT 1 ${waiting}) DO
+    DO SLEEP(0.15);
+    SET i = i + 1;
+  END WHILE;
+END //
+DELIMITER ;
+SELECT 'waiters', COUNT(DISTINCT t.trx_mysql_thread_id) ${waiting};
+COMMIT;
+`);
+  return { held, done };
+}
+
+test('two admins at once: an admin login checked against the county behind its letter under that county\'s lock, so a team login made meanwhile is seen (400)', async () => {
+  const admin = await loginAs('', 'admin');
+  const page = await admin.get('/admin/accounts');
+  const team = `race.${TAG}`, shadow = `${LETTER.toLowerCase()}race.${TAG}`;
+  const h = holdCounty(`INSERT INTO accounts (kind, county_id, login, display_name, password_hash, must_change_password)
+    VALUES ('team', ${X}, '${team}', '庚', '!', 1);`);
+  await h.held;
+  const r = await admin.post('/admin/accounts', { csrf: csrfOf(page.text), action: 'create', login: shadow, name: '辛' });
+  const { code, out } = await h.done;
+  assert.equal(code, 0, out);
+  assert.match(out, /waiters\t1/, 'the admin\'s create waited for the county\'s row');
+  assert.equal(r.status, 400, 'then saw the team login behind the letter');
+  assert.match(r.text, /<p class="field-error"[^>]*>此帳號等於「縣市代碼＋該縣市既有帳號」/);
+  assert.equal(q1(`SELECT COUNT(*) FROM accounts WHERE county_key = 0 AND login = '${shadow}'`), '0', 'no admin so named');
+  assert.equal(q1(`SELECT COUNT(*) FROM accounts WHERE county_id = ${X} AND login = '${team}'`), '1', 'the team login stands');
 });
 
 test('lock, unlock, reset, deactivate, reactivate: sessions ended, logins refused and allowed again, each audited', async () => {
