@@ -209,11 +209,13 @@ test('creating an account: each refusal beside its field with what was typed, no
 /*
  * A transaction holding county X's row FOR UPDATE, as a change to the county's logins does (another admin
  * making a team account, the team making an agency), and making `change` under it, as MariaDB's root; it
- * commits once another connection waits for that row (at most 10 s, looking every 150 ms).
+ * commits once an admin's create waits for that row, found by its county letter (at most 10 s, looking
+ * every 150 ms; a write of the worker's with a foreign key to the row may wait too and is not counted).
  */
 function holdCounty(change) {
   const waiting = `FROM information_schema.INNODB_TRX t JOIN information_schema.INNODB_LOCKS l ON l.lock_id = t.trx_requested_lock_id
-    WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%\`counties\`' AND l.lock_data = '${X}'`;
+    WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%\`counties\`' AND l.lock_data = '${X}'
+      AND t.trx_query LIKE '%FROM counties WHERE letter = %'`;
   const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const held = new Promise((resolve, reject) => {

@@ -268,11 +268,11 @@ test('unlocking needs a reason (beside the field, typed back); a stale lock is 4
   assert.equal(edit.status, 303, 'unlocked: the line changes');
 });
 
-// The transactions waiting for a lock on inventory_years, but a factor-day run's (see holder).
+// The requests waiting for a lock on the county-year's row (see holder).
 const WAITING = `FROM information_schema.INNODB_TRX t
     JOIN information_schema.INNODB_LOCKS l ON l.lock_id = t.trx_requested_lock_id
     WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%\`inventory_years\`'
-      AND IFNULL(t.trx_query, '') NOT LIKE '%FORCE INDEX (PRIMARY)%'`;
+      AND t.trx_query LIKE '%FROM inventory_years WHERE county_id = % AND year = %'`;
 
 /*
  * Another transaction holding the county-year's row (`mode`: FOR UPDATE as 年度鎖定 does, or in share
@@ -283,9 +283,10 @@ const WAITING = `FROM information_schema.INNODB_TRX t
  * its locks only when it was last read more than 100 ms before.  `waiters` counts the connections
  * whose transaction waits for a lock on the table (INNODB_TRX in LOCK WAIT, by its thread: InnoDB
  * shows every transaction that has written nothing as trx_id 0, so ids do not tell two such waiters
- * apart).  A factor-day run of another suite, which holds every county's rows of its years in share
- * mode (store_fd_lock_years, its one query by the primary key), may wait on the row too: it is not
- * counted, nor does it end the wait.
+ * apart), in a statement that reads the county-year's row by its key, as a save and a lock do.  Others
+ * may wait on the row too and are not counted, nor do they end the wait: the worker's data-quality
+ * board writing its run (a foreign key to the row: its check takes it in share mode, queued behind a
+ * waiting lock), a factor-day run of another suite (every county's rows of its years in share mode).
  */
 function holder(mode, change) {
   const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
