@@ -85,6 +85,10 @@ test('county-wide rows of several years of one county: recomputed together by th
     'one transaction for all of them');
 });
 
+// Transactions waiting for a lock on county_rollups (the row a test holds), not on another suite's rows.
+const WAITING_ROLLUPS = `SELECT COUNT(*) FROM information_schema.INNODB_TRX t JOIN information_schema.INNODB_LOCKS l
+  ON l.lock_id = t.trx_requested_lock_id WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%county_rollups%'`;
+
 test('a worker killed inside a several-year job loses nothing and counts nothing twice', async () => {
   await settled();
   const [[z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
@@ -105,7 +109,7 @@ test('a worker killed inside a several-year job loses nothing and counts nothing
     asked = requests();
     sql(`INSERT INTO outbox (county_id, year, agency_id, created_at)
       SELECT county_id, year, NULL, NOW(3) - INTERVAL 2 SECOND FROM inventory_years WHERE county_id = ${z}`);
-    await waitFor('the worker to wait for the lock', () => root("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'") !== '0', 30000);
+    await waitFor('the worker to wait for the lock', () => root(WAITING_ROLLUPS) !== '0', 30000);
     stack('kill-service', 'worker', 'KILL');
     root(`KILL ${hid}`);
     await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
@@ -270,7 +274,7 @@ test('a worker killed mid-job loses nothing', async () => {
     const c = await login('Z', '371036600X');
     await save(c, 2020, { own_electricity: '4321' });
     redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020');
-    await waitFor('the worker to wait for the lock', () => root("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'") !== '0', 30000);
+    await waitFor('the worker to wait for the lock', () => root(WAITING_ROLLUPS) !== '0', 30000);
     stack('kill-service', 'worker', 'KILL');
     root(`KILL ${hid}`);
     await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
