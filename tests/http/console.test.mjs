@@ -215,7 +215,7 @@ test('creating an account: each refusal beside its field with what was typed, no
 function holdCounty(change) {
   const waiting = `FROM information_schema.INNODB_TRX t JOIN information_schema.INNODB_LOCKS l ON l.lock_id = t.trx_requested_lock_id
     WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%\`counties\`' AND l.lock_data = '${X}'
-      AND t.trx_query LIKE '%FROM counties WHERE letter = %'`;
+      AND t.trx_query LIKE 'SELECT id FROM counties WHERE letter = %'`;
   const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const held = new Promise((resolve, reject) => {

@@ -272,7 +272,7 @@ test('unlocking needs a reason (beside the field, typed back); a stale lock is 4
 const WAITING = `FROM information_schema.INNODB_TRX t
     JOIN information_schema.INNODB_LOCKS l ON l.lock_id = t.trx_requested_lock_id
     WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%\`inventory_years\`'
-      AND t.trx_query LIKE '%FROM inventory_years WHERE county_id = % AND year = %'`;
+      AND t.trx_query LIKE 'SELECT %FROM inventory_years WHERE county_id = % AND year = %'`;
 
 /*
  * Another transaction holding the county-year's row (`mode`: FOR UPDATE as 年度鎖定 does, or in share
@@ -283,10 +283,11 @@ const WAITING = `FROM information_schema.INNODB_TRX t
  * its locks only when it was last read more than 100 ms before.  `waiters` counts the connections
  * whose transaction waits for a lock on the table (INNODB_TRX in LOCK WAIT, by its thread: InnoDB
  * shows every transaction that has written nothing as trx_id 0, so ids do not tell two such waiters
- * apart), in a statement that reads the county-year's row by its key, as a save and a lock do.  Others
- * may wait on the row too and are not counted, nor do they end the wait: the worker's data-quality
- * board writing its run (a foreign key to the row: its check takes it in share mode, queued behind a
- * waiting lock), a factor-day run of another suite (every county's rows of its years in share mode).
+ * apart), in a SELECT of the county-year's row by its key, as a save and a lock do.  Others may wait
+ * on the row too and are not counted, nor do they end the wait: the worker's data-quality board
+ * making sure of its thresholds' row after a rollup (an INSERT with a foreign key to the row: its
+ * check takes it in share mode, queued behind a waiting lock), a factor-day run (every county's rows
+ * of its years in share mode).
  */
 function holder(mode, change) {
   const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
