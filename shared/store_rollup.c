@@ -428,19 +428,25 @@ int store_rollup_oldest_wait(struct db *db, const char *claim, long long *ms)
 	return 0;
 }
 
-int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int *n)
+/* A factor change's run walks county-year o, its lease alive: o's full recomputes wait for it (store_rollup.h). */
+#define WALKED_BY_RUN(o) "EXISTS (SELECT 1 FROM factor_changes c WHERE c.status = 'running' AND c.lease_until > NOW()" \
+	" AND " o ".year BETWEEN c.first_year AND c.last_year AND (c.county_id IS NULL OR c.county_id = " o ".county_id))"
+
+int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int min_age_ms, int *n)
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT county_id, year, MAX(agency_id IS NULL) FROM outbox o WHERE done_at IS NULL"
-		" AND created_at < NOW(3) - INTERVAL 1 SECOND GROUP BY county_id, year"
+		" AND created_at <= NOW(3) - INTERVAL ? MICROSECOND GROUP BY county_id, year"
 		/* DEFERRED: a county-year whose only work is full recomputes while a factor change walks it */
-		" HAVING MIN(agency_id IS NULL) = 0 OR NOT EXISTS (SELECT 1 FROM factor_changes c WHERE c.status = 'running'"
-		"  AND c.lease_until > NOW() AND o.year BETWEEN c.first_year AND c.last_year AND (c.county_id IS NULL OR c.county_id = o.county_id))"
+		" HAVING MIN(agency_id IS NULL) = 0 OR NOT " WALKED_BY_RUN("o")
 		" ORDER BY county_id, year LIMIT 200");
 	int rc = 0;
 
 	*n = 0;
-	if (!st || db_exec(st))
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, (long long)min_age_ms * 1000);
+	if (db_exec(st))
 		return -1;
 	while (*n < max && (rc = db_step(st)) == 1) {
 		out[*n].county = (int)db_col_int(st, 0);
@@ -452,6 +458,19 @@ int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int ma
 		return -1;
 	db_reset(st);
 	return 0;
+}
+
+int store_rollup_bulk_pending(struct db *db)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM outbox o WHERE done_at IS NULL AND agency_id IS NULL"
+					" AND NOT " WALKED_BY_RUN("o") ")");
+	int r;
+
+	if (!st || db_exec(st) || db_step(st) != 1)
+		return -1;
+	r = db_col_int(st, 0) != 0;
+	db_reset(st);
+	return r;
 }
 
 int store_rollup_fill_missing(struct db *db, long long *n)

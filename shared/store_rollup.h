@@ -63,8 +63,9 @@ struct store_rollup_pending {
 	int county_wide;            /* a county-wide row is among them: the full recompute */
 };
 /*
- * The county-years with outbox rows pending for more than a second (a job
- * on its way through Redis goes first), at most 200 and at most max, into
+ * The county-years with outbox rows pending for at least min_age_ms (1,000:
+ * a job on its way through Redis goes first; 0: rows no job is on its way
+ * for, the startup check's), at most 200 and at most max, into
  * out[0..*n), by county and year.  Deferred: a county-year whose rows are
  * all full recomputes while a factor change's run (its lease alive) walks
  * it: factor day queues one with each batch it commits (the record, in the
@@ -74,7 +75,12 @@ struct store_rollup_pending {
  * running out when it dies, lets them through: one recompute each.  A
  * save's row is never deferred (and its recompute takes the rest too).
  */
-int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int *n);
+int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int max, int min_age_ms, int *n);
+/*
+ * 1 when a county-wide row (a full recompute) is pending that the rollup
+ * worker can take (one a factor change's run defers is not), 0, -1.
+ */
+int store_rollup_bulk_pending(struct db *db);
 /*
  * Queues a county-wide outbox row for every county-year (of inventory_years)
  * where an agency has no rollup and none is pending; *n is how many.

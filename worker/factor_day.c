@@ -376,7 +376,7 @@ static void wake_rollups(struct job_ctx *ctx)
 	struct store_rollup_pending p[200];
 	int n = 0;
 
-	if (store_rollup_pending(ctx->db, p, 200, &n))
+	if (store_rollup_pending(ctx->db, p, 200, 1000, &n))
 		return;
 	for (int i = 0; i < n; i++)
 		job_push_rollup(ctx->queue, p[i].county, p[i].year);

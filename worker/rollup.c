@@ -246,12 +246,12 @@ int job_rollup(struct job_ctx *ctx, const struct job *j)
  * ROLLUP_YEARS_MAX; the others one at a time.  Returns how many, or
  * -1 when the database failed.
  */
-int rollup_poll(struct job_ctx *ctx)
+int rollup_poll(struct job_ctx *ctx, int min_age_ms)
 {
 	struct store_rollup_pending pairs[200];
 	int n, years[ROLLUP_YEARS_MAX];
 
-	if (store_rollup_pending(ctx->db, pairs, 200, &n))
+	if (store_rollup_pending(ctx->db, pairs, 200, min_age_ms, &n))
 		return error("rollup poll: %s", ctx->db->errstr);
 	for (int i = 0; i < n; i++) {
 		int k = 0;

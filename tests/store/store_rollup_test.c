@@ -266,7 +266,7 @@ static void test_done(struct db *db)
 	ok(store_rollup_any_pending(db, TC, y, &any) == 0 && any == 0, "nor found by the read before the lock");
 }
 
-/* The startup check (county-years whose agencies lack rollups, unless one is pending), then the poll's list (older than a second only). */
+/* The startup check (county-years whose agencies lack rollups, unless one is pending), then the poll's list (older than a second, or at once). */
 static void test_fill_and_pending(struct db *db)
 {
 	struct store_rollup_pending pend[200];
@@ -286,7 +286,7 @@ static void test_fill_and_pending(struct db *db)
 	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 5, NULL, NOW(3) - INTERVAL 2 SECOND),"
 		  " (?, ? + 6, NULL, NOW(3) + INTERVAL 1 MINUTE)", 4, LL(TC), LL(y), LL(TC), LL(y)) > 0,
 	   "a change two seconds old, and one (dated ahead so a slow machine cannot age it) not yet a second old");
-	ok(store_rollup_pending(db, pend, 200, &k) == 0, "the pending county-years");
+	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the pending county-years");
 	found = 0;
 	for (int i = 0; i < k; i++)
 		if (pend[i].county == TC)
@@ -299,21 +299,37 @@ static void test_fill_and_pending(struct db *db)
 		if (pend[i].county < pend[i - 1].county || (pend[i].county == pend[i - 1].county && pend[i].year <= pend[i - 1].year))
 			found = -1;
 	ok(found >= 0, "by county and year (%d county-years)", k);
+	/* The startup check's rows, which no job is on its way for: taken at once (min_age_ms 0), as the worker does after it. */
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 8, NULL, NOW(3))", 2, LL(TC), LL(y)) > 0,
+	   "a county-wide row just made");
+	found = 0;
+	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the poll's list");
+	for (int i = 0; i < k; i++)
+		if (pend[i].county == TC)
+			found |= 1 << (pend[i].year - y);
+	is_int(found & (1 << 8), 0, "not yet in the poll's list");
+	found = 0;
+	ok(store_rollup_pending(db, pend, 200, 0, &k) == 0, "the list at once");
+	for (int i = 0; i < k; i++)
+		if (pend[i].county == TC)
+			found |= 1 << (pend[i].year - y);
+	is_int(found & ((1 << 8) | (1 << 6) | (1 << 5)), (1 << 8) | (1 << 5), "in the list at once, beside the old one; the one dated ahead is not");
+	q(db, "DELETE FROM outbox WHERE county_id = ? AND year = ? + 8", 2, LL(TC), LL(y));
 	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 7, ?, NOW(3) - INTERVAL 2 SECOND)",
-	     3, LL(TC), LL(y), c) > 0 && store_rollup_pending(db, pend, 200, &k) == 0, "an agency's change two seconds old");
+	     3, LL(TC), LL(y), c) > 0 && store_rollup_pending(db, pend, 200, 1000, &k) == 0, "an agency's change two seconds old");
 	found = 0;
 	for (int i = 0; i < k; i++)
 		if (pend[i].county == TC && pend[i].year == y + 7)
 			found = pend[i].county_wide ? 2 : 1;
 	is_int(found, 1, "pending, not county-wide");
-	ok(store_rollup_pending(db, pend, 0, &k) == 0 && k == 0, "max 0: none");
+	ok(store_rollup_pending(db, pend, 0, 1000, &k) == 0 && k == 0, "max 0: none");
 
 	/* Deferred while a factor change walks the years (its lease alive): full rows only, never an agency's. */
 	ok(q(db, "INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, status, first_year, last_year,"
 		  " created_at, lease_until) VALUES ('store_test_defer', 0, 'electricity', 'kgCO2e/kWh', '1', 'test', 'official', 'running',"
 		  " ? + 5, ? + 7, NOW(), NOW() + INTERVAL 1 MINUTE)", 2, LL(y), LL(y)) > 0, "a factor change running over those years");
 	found = 0;
-	ok(store_rollup_pending(db, pend, 200, &k) == 0, "the pending county-years");
+	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the pending county-years");
 	for (int i = 0; i < k; i++)
 		if (pend[i].county == TC)
 			found |= 1 << (pend[i].year - y);
@@ -321,7 +337,7 @@ static void test_fill_and_pending(struct db *db)
 	is_int(found & (1 << 7), 1 << 7, "an agency's change does not");
 	ok(q(db, "UPDATE factor_changes SET county_id = ? WHERE fkey = 'store_test_defer'", 1, LL(TC == 1 ? 2 : 1)) >= 0, "the change another county's choice");
 	found = 0;
-	ok(store_rollup_pending(db, pend, 200, &k) == 0, "the pending county-years");
+	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the pending county-years");
 	for (int i = 0; i < k; i++)
 		if (pend[i].county == TC && pend[i].year == y + 5)
 			found = 1;
@@ -329,7 +345,7 @@ static void test_fill_and_pending(struct db *db)
 	ok(q(db, "UPDATE factor_changes SET county_id = NULL, lease_until = NOW() - INTERVAL 1 SECOND WHERE fkey = 'store_test_defer'", 0) >= 0,
 	   "the run died: its lease ran out");
 	found = 0;
-	ok(store_rollup_pending(db, pend, 200, &k) == 0, "the pending county-years");
+	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the pending county-years");
 	for (int i = 0; i < k; i++)
 		if (pend[i].county == TC && pend[i].year == y + 5)
 			found = 1;
