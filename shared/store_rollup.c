@@ -463,7 +463,7 @@ int store_rollup_pending(struct db *db, struct store_rollup_pending *out, int ma
 int store_rollup_bulk_pending(struct db *db)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM outbox o WHERE done_at IS NULL AND agency_id IS NULL"
-					" AND NOT " WALKED_BY_RUN("o") ")");
+					" AND created_at <= NOW(3) AND NOT " WALKED_BY_RUN("o") ")");
 	int r;
 
 	if (!st || db_exec(st) || db_step(st) != 1)

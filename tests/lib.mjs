@@ -1,6 +1,6 @@
 // lib.mjs: what the integration tests share: the stack's address, HTTP with
 // cookies, SQL and Redis on the private stack, bounded waiting.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,44 @@ export function dbSecret() {
 
 export function stack(...args) {
   return execFileSync(STACK, args, { env: process.env, encoding: 'utf8', timeout: 120000 });
+}
+
+/*
+ * A transaction of MariaDB's root (who reads InnoDB's lock waits) that runs `hold` (statements taking a
+ * row's lock and making a change under it), then commits as soon as a connection waits for a lock in
+ * the way `waiting` finds (a FROM clause over information_schema.INNODB_TRX t JOIN INNODB_LOCKS l),
+ * at most 10 s, so that a request which meets the row waits and then goes on.  It looks every 150 ms:
+ * InnoDB refreshes what information_schema shows of its locks only when it was last read more than
+ * 100 ms before.  Waiters are counted by their connection (InnoDB shows every transaction that has
+ * written nothing as trx_id 0).  held: resolves once the row is held; done: the client's output
+ * (with "waiters\tN") and exit code.
+ */
+export function holdUntilWaited(hold, waiting) {
+  const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const held = new Promise((resolve, reject) => {
+    p.stdout.on('data', (d) => { out += d; if (out.includes('held')) resolve(); });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('exit', () => reject(new Error(`the holder ended before holding the row: ${out}`)));
+  });
+  held.catch(() => {});
+  const done = new Promise((resolve) => p.on('exit', (code) => resolve({ code, out })));
+  p.stdin.end(`BEGIN;
+${hold}
+SELECT 'held';
+DELIMITER //
+BEGIN NOT ATOMIC
+  DECLARE i INT DEFAULT 0;
+  WHILE i < 70 AND NOT EXISTS (SELECT 1 ${waiting}) DO
+    DO SLEEP(0.15);
+    SET i = i + 1;
+  END WHILE;
+END //
+DELIMITER ;
+SELECT 'waiters', COUNT(DISTINCT t.trx_mysql_thread_id) ${waiting};
+COMMIT;
+`);
+  return { held, done };
 }
 
 // Rows of a query on the stack's database, as arrays of strings.

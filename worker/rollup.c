@@ -238,8 +238,9 @@ int job_rollup(struct job_ctx *ctx, const struct job *j)
 }
 
 /*
- * The outbox poll: county-years with work pending for more than a second
- * (so a job on its way through Redis goes first), by county and year.
+ * The outbox poll: county-years with work pending for min_age_ms (1,000:
+ * a job on its way through Redis goes first; 0 after the startup check,
+ * whose rows no job is on its way for), by county and year.
  * Several years of one county that each have a county-wide row pending
  * (the worker's start after a bulk load, a migration, an agency's move
  * between counties) go in one transaction (rollup_years), at most

@@ -7,8 +7,7 @@
 // every account and agency it made deactivated (tests/http/schema.test.mjs counts the demo's).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { Client, STACK, csrfOf, loginAs, sql, tableDigest } from '../lib.mjs';
+import { Client, csrfOf, holdUntilWaited, loginAs, sql, tableDigest } from '../lib.mjs';
 
 const LETTER = 'N';
 const [[X]] = sql(`SELECT id FROM counties WHERE letter = '${LETTER}'`);
@@ -206,50 +205,21 @@ test('creating an account: each refusal beside its field with what was typed, no
   sql(`UPDATE accounts SET active = 0 WHERE kind = 'admin' AND login = '${first}'`);   // the admins the tests below count
 });
 
-/*
- * A transaction holding county X's row FOR UPDATE, as a change to the county's logins does (another admin
- * making a team account, the team making an agency), and making `change` under it, as MariaDB's root; it
- * commits once an admin's create waits for that row, found by its county letter (at most 10 s, looking
- * every 150 ms; a write of the worker's with a foreign key to the row may wait too and is not counted).
- */
-function holdCounty(change) {
-  const waiting = `FROM information_schema.INNODB_TRX t JOIN information_schema.INNODB_LOCKS l ON l.lock_id = t.trx_requested_lock_id
+// An admin's create waiting for county X's row, found by its county letter (a write of the worker's with a
+// foreign key to the row may wait too and is not counted).
+const WAITING_CREATE = `FROM information_schema.INNODB_TRX t JOIN information_schema.INNODB_LOCKS l ON l.lock_id = t.trx_requested_lock_id
     WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%\`counties\`' AND l.lock_data = '${X}'
       AND t.trx_query LIKE 'SELECT id FROM counties WHERE letter = %'`;
-  const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  const held = new Promise((resolve, reject) => {
-    p.stdout.on('data', (d) => { out += d; if (out.includes('held')) resolve(); });
-    p.stderr.on('data', (d) => { out += d; });
-    p.on('exit', () => reject(new Error(`the holder ended before holding the row: ${out}`)));
-  });
-  held.catch(() => {});
-  const done = new Promise((resolve) => p.on('exit', (code) => resolve({ code, out })));
-  p.stdin.end(`BEGIN;
-SELECT id FROM counties WHERE id = ${X} FOR UPDATE;
-${change}
-SELECT 'held';
-DELIMITER //
-BEGIN NOT ATOMIC
-  DECLARE i INT DEFAULT 0;
-  WHILE i < 70 AND NOT EXISTS (SELECT 1 ${waiting}) DO
-    DO SLEEP(0.15);
-    SET i = i + 1;
-  END WHILE;
-END //
-DELIMITER ;
-SELECT 'waiters', COUNT(DISTINCT t.trx_mysql_thread_id) ${waiting};
-COMMIT;
-`);
-  return { held, done };
-}
 
 test('two admins at once: an admin login checked against the county behind its letter under that county\'s lock, so a team login made meanwhile is seen (400)', async () => {
   const admin = await loginAs('', 'admin');
   const page = await admin.get('/admin/accounts');
   const team = `race.${TAG}`, shadow = `${LETTER.toLowerCase()}race.${TAG}`;
-  const h = holdCounty(`INSERT INTO accounts (kind, county_id, login, display_name, password_hash, must_change_password)
-    VALUES ('team', ${X}, '${team}', '庚', '!', 1);`);
+  // County X's row held FOR UPDATE, as a change to the county's logins holds it (another admin making a
+  // team account, the team making an agency), with a team login made under it.
+  const h = holdUntilWaited(`SELECT id FROM counties WHERE id = ${X} FOR UPDATE;
+INSERT INTO accounts (kind, county_id, login, display_name, password_hash, must_change_password)
+  VALUES ('team', ${X}, '${team}', '庚', '!', 1);`, WAITING_CREATE);
   await h.held;
   const r = await admin.post('/admin/accounts', { csrf: csrfOf(page.text), action: 'create', login: shadow, name: '辛' });
   const { code, out } = await h.done;

@@ -29,8 +29,9 @@ test('a county-wide row pending: the quality worker waits for it, then runs once
   try {
     sql(`INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
     request();
-    // The quality worker looks every second (its poll) and would have run it by now.
-    await sleep(3000);
+    // Without the wait the quality worker would have run it by now: it looks every second (its poll),
+    // and a county-year it ran just before waits its gap, 3 s at most after that run (quality_pace.c).
+    await sleep(5000);
     assert.ok(!served(), `the request waits while the full recompute is pending (${queue()})`);
   } finally {
     stack('start-service', 'worker');

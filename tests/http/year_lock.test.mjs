@@ -6,8 +6,7 @@
 // On 連江縣 (Z) 2013, which no other suite writes; everything is put back at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { Client, STACK, csrfOf, loginAs, sql, waitFor } from '../lib.mjs';
+import { Client, csrfOf, holdUntilWaited, loginAs, sql, waitFor } from '../lib.mjs';
 
 const Y = 2013;
 const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
@@ -276,47 +275,15 @@ const WAITING = `FROM information_schema.INNODB_TRX t
 
 /*
  * Another transaction holding the county-year's row (`mode`: FOR UPDATE as 年度鎖定 does, or in share
- * mode as a save or a 確認 does) and making `change` in it, as MariaDB's root (who reads InnoDB's lock
- * waits); it commits as soon as another transaction waits for a lock on inventory_years (at most 10 s),
- * so a request that meets it waits and then goes on.  held: resolves once the row is held; done: the
- * client's output and exit.  It looks every 150 ms: InnoDB refreshes what information_schema shows of
- * its locks only when it was last read more than 100 ms before.  `waiters` counts the connections
- * whose transaction waits for a lock on the table (INNODB_TRX in LOCK WAIT, by its thread: InnoDB
- * shows every transaction that has written nothing as trx_id 0, so ids do not tell two such waiters
- * apart), in a SELECT of the county-year's row by its key, as a save and a lock do.  Others may wait
- * on the row too and are not counted, nor do they end the wait: the worker's data-quality board
- * making sure of its thresholds' row after a rollup (an INSERT with a foreign key to the row: its
- * check takes it in share mode, queued behind a waiting lock), a factor-day run (every county's rows
- * of its years in share mode).
+ * mode as a save or a 確認 does) and making `change` in it, until a request waits for the row
+ * (holdUntilWaited).  `waiters` counts the requests waiting in a SELECT of the county-year's row by its
+ * key, as a save and a lock do.  Others may wait on the row too and are not counted, nor do they end
+ * the wait: the worker's data-quality board making sure of its thresholds' row after a rollup (an
+ * INSERT with a foreign key to the row: its check takes it in share mode, queued behind a waiting
+ * lock), a factor-day run (every county's rows of its years in share mode).
  */
-function holder(mode, change) {
-  const p = spawn(STACK, ['sql-root', '-n', '-N', '-B', 'cityinv'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  const held = new Promise((resolve, reject) => {
-    p.stdout.on('data', (d) => { out += d; if (out.includes('held')) resolve(); });
-    p.stderr.on('data', (d) => { out += d; });
-    p.on('exit', () => reject(new Error(`the holder ended before holding the row: ${out}`)));
-  });
-  held.catch(() => {});
-  const done = new Promise((resolve) => p.on('exit', (code) => resolve({ code, out })));
-  p.stdin.end(`BEGIN;
-SELECT lock_id FROM inventory_years WHERE county_id = ${Z} AND year = ${Y} ${mode};
-${change}
-SELECT 'held';
-DELIMITER //
-BEGIN NOT ATOMIC
-  DECLARE i INT DEFAULT 0;
-  WHILE i < 70 AND NOT EXISTS (SELECT 1 ${WAITING}) DO
-    DO SLEEP(0.15);
-    SET i = i + 1;
-  END WHILE;
-END //
-DELIMITER ;
-SELECT 'waiters', COUNT(DISTINCT t.trx_mysql_thread_id) ${WAITING};
-COMMIT;
-`);
-  return { held, done };
-}
+const holder = (mode, change) => holdUntilWaited(`SELECT lock_id FROM inventory_years WHERE county_id = ${Z} AND year = ${Y} ${mode};
+${change}`, WAITING);
 
 test('concurrency: a line\'s save that waited for a lock being taken is refused once it is; a lock that waited for a filing sees it (409)', async () => {
   const [[teamId]] = sql(`SELECT id FROM accounts WHERE county_id = ${Z} AND login = 'TEAM'`);

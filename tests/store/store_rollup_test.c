@@ -303,11 +303,12 @@ static void test_fill_and_pending(struct db *db)
 	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 8, NULL, NOW(3))", 2, LL(TC), LL(y)) > 0,
 	   "a county-wide row just made");
 	found = 0;
-	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the poll's list");
+	/* A minute, not the poll's second: a busy machine may take a second between the two statements. */
+	ok(store_rollup_pending(db, pend, 200, 60000, &k) == 0, "a list of rows a minute old");
 	for (int i = 0; i < k; i++)
 		if (pend[i].county == TC)
 			found |= 1 << (pend[i].year - y);
-	is_int(found & (1 << 8), 0, "not yet in the poll's list");
+	is_int(found & (1 << 8), 0, "not yet in it");
 	found = 0;
 	ok(store_rollup_pending(db, pend, 200, 0, &k) == 0, "the list at once");
 	for (int i = 0; i < k; i++)
