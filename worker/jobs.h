@@ -78,7 +78,11 @@ int build_board(struct job_ctx *ctx, long long id, int county, int year, const c
 /* rollup.c */
 int job_rollup(struct job_ctx *ctx, const struct job *j);
 int rollup_county_year(struct job_ctx *ctx, int county, int year);
-/* Runs the county-years with outbox rows pending for min_age_ms (store_rollup_pending); how many, or -1. */
+/*
+ * Runs the county-years with outbox rows pending for min_age_ms (store_rollup_pending), at most
+ * ROLLUP_POLL_MAX of them; how many (ROLLUP_POLL_MAX: more may be waiting), or -1.
+ */
+#define ROLLUP_POLL_MAX 200
 int rollup_poll(struct job_ctx *ctx, int min_age_ms);
 /* Queues a full recompute of every county-year where an agency has no rollup; how many, or -1. */
 int rollup_fill_missing(struct job_ctx *ctx);

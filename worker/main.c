@@ -110,12 +110,17 @@ static void run_rollups(struct job_ctx *ctx)
 	const char *id = ctx->worker_id;
 	struct redis_state rs = { 0, 0 };
 	long long last_beat = 0, last_reap = 0, last_poll = 0;
-	int n = rollup_fill_missing(ctx);
+	int n = rollup_fill_missing(ctx), r;
 
 	if (n >= 0)
 		log_info("startup check: %d county-year(s) with incomplete rollups queued", n);
-	/* No job is on its way for those (the poll leaves a row its first second): computed now, not at the next poll. */
-	if (n > 0 && poll_done(ctx, rollup_poll(ctx, 0), "the startup check"))
+	/*
+	 * No job is on its way for those (the poll leaves a row its first
+	 * second): computed now, not at the next poll.  A full list may leave
+	 * more behind (the check of 286 county-years): the poll goes again at
+	 * once, here and below, not worker_poll_seconds later.
+	 */
+	if (n > 0 && (r = rollup_poll(ctx, 0), poll_done(ctx, r, "the startup check")) && r < ROLLUP_POLL_MAX)
 		last_poll = now_ms();
 	while (!stopping) {
 		char *job = NULL;
@@ -128,7 +133,8 @@ static void run_rollups(struct job_ctx *ctx)
 			break;
 		/* The outbox is the record of pending work: catch up on it, with or without Redis. */
 		if (now_ms() - last_poll >= 1000LL * cfg->worker_poll_seconds) {
-			if (poll_done(ctx, rollup_poll(ctx, 1000), "the outbox poll"))
+			r = rollup_poll(ctx, 1000);
+			if (poll_done(ctx, r, "the outbox poll") && r < ROLLUP_POLL_MAX)
 				last_poll = now_ms();
 		}
 		if (now_ms() - last_beat >= 1000LL * cfg->worker_heartbeat_seconds / 3) {

@@ -249,10 +249,10 @@ int job_rollup(struct job_ctx *ctx, const struct job *j)
  */
 int rollup_poll(struct job_ctx *ctx, int min_age_ms)
 {
-	struct store_rollup_pending pairs[200];
+	struct store_rollup_pending pairs[ROLLUP_POLL_MAX];
 	int n, years[ROLLUP_YEARS_MAX];
 
-	if (store_rollup_pending(ctx->db, pairs, 200, min_age_ms, &n))
+	if (store_rollup_pending(ctx->db, pairs, ROLLUP_POLL_MAX, min_age_ms, &n))
 		return error("rollup poll: %s", ctx->db->errstr);
 	for (int i = 0; i < n; i++) {
 		int k = 0;

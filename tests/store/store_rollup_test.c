@@ -266,6 +266,19 @@ static void test_done(struct db *db)
 	ok(store_rollup_any_pending(db, TC, y, &any) == 0 && any == 0, "nor found by the read before the lock");
 }
 
+/* The test county's years in the list of rows min_age_ms old, as bits from y (pend, *k: the list); -1 if it failed. */
+static int listed(struct db *db, int min_age_ms, struct store_rollup_pending *pend, int *k)
+{
+	int found = 0;
+
+	if (store_rollup_pending(db, pend, 200, min_age_ms, k))
+		return -1;
+	for (int i = 0; i < *k; i++)
+		if (pend[i].county == TC)
+			found |= 1 << (pend[i].year - y);
+	return found;
+}
+
 /* The startup check (county-years whose agencies lack rollups, unless one is pending), then the poll's list (older than a second, or at once). */
 static void test_fill_and_pending(struct db *db)
 {
@@ -286,11 +299,8 @@ static void test_fill_and_pending(struct db *db)
 	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 5, NULL, NOW(3) - INTERVAL 2 SECOND),"
 		  " (?, ? + 6, NULL, NOW(3) + INTERVAL 1 MINUTE)", 4, LL(TC), LL(y), LL(TC), LL(y)) > 0,
 	   "a change two seconds old, and one (dated ahead so a slow machine cannot age it) not yet a second old");
-	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the pending county-years");
-	found = 0;
-	for (int i = 0; i < k; i++)
-		if (pend[i].county == TC)
-			found |= 1 << (pend[i].year - y);
+	found = listed(db, 1000, pend, &k);
+	ok(found >= 0, "the pending county-years");
 	is_int(found & (3 << 5), 1 << 5, "the old one is pending, the new one not yet");
 	for (int i = 0; i < k; i++)
 		if (pend[i].county == TC && pend[i].year == y + 5)
@@ -302,18 +312,12 @@ static void test_fill_and_pending(struct db *db)
 	/* The startup check's rows, which no job is on its way for: taken at once (min_age_ms 0), as the worker does after it. */
 	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 8, NULL, NOW(3))", 2, LL(TC), LL(y)) > 0,
 	   "a county-wide row just made");
-	found = 0;
 	/* A minute, not the poll's second: a busy machine may take a second between the two statements. */
-	ok(store_rollup_pending(db, pend, 200, 60000, &k) == 0, "a list of rows a minute old");
-	for (int i = 0; i < k; i++)
-		if (pend[i].county == TC)
-			found |= 1 << (pend[i].year - y);
+	found = listed(db, 60000, pend, &k);
+	ok(found >= 0, "a list of rows a minute old");
 	is_int(found & (1 << 8), 0, "not yet in it");
-	found = 0;
-	ok(store_rollup_pending(db, pend, 200, 0, &k) == 0, "the list at once");
-	for (int i = 0; i < k; i++)
-		if (pend[i].county == TC)
-			found |= 1 << (pend[i].year - y);
+	found = listed(db, 0, pend, &k);
+	ok(found >= 0, "the list at once");
 	is_int(found & ((1 << 8) | (1 << 6) | (1 << 5)), (1 << 8) | (1 << 5), "in the list at once, beside the old one; the one dated ahead is not");
 	q(db, "DELETE FROM outbox WHERE county_id = ? AND year = ? + 8", 2, LL(TC), LL(y));
 	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ? + 7, ?, NOW(3) - INTERVAL 2 SECOND)",
@@ -329,28 +333,19 @@ static void test_fill_and_pending(struct db *db)
 	ok(q(db, "INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, status, first_year, last_year,"
 		  " created_at, lease_until) VALUES ('store_test_defer', 0, 'electricity', 'kgCO2e/kWh', '1', 'test', 'official', 'running',"
 		  " ? + 5, ? + 7, NOW(), NOW() + INTERVAL 1 MINUTE)", 2, LL(y), LL(y)) > 0, "a factor change running over those years");
-	found = 0;
-	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the pending county-years");
-	for (int i = 0; i < k; i++)
-		if (pend[i].county == TC)
-			found |= 1 << (pend[i].year - y);
+	found = listed(db, 1000, pend, &k);
+	ok(found >= 0, "the pending county-years");
 	is_int(found & (1 << 5), 0, "the full recompute waits for the run");
 	is_int(found & (1 << 7), 1 << 7, "an agency's change does not");
 	ok(q(db, "UPDATE factor_changes SET county_id = ? WHERE fkey = 'store_test_defer'", 1, LL(TC == 1 ? 2 : 1)) >= 0, "the change another county's choice");
-	found = 0;
-	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the pending county-years");
-	for (int i = 0; i < k; i++)
-		if (pend[i].county == TC && pend[i].year == y + 5)
-			found = 1;
-	is_int(found, 1, "another county's run defers nothing here");
+	found = listed(db, 1000, pend, &k);
+	ok(found >= 0, "the pending county-years");
+	is_int(found & (1 << 5), 1 << 5, "another county's run defers nothing here");
 	ok(q(db, "UPDATE factor_changes SET county_id = NULL, lease_until = NOW() - INTERVAL 1 SECOND WHERE fkey = 'store_test_defer'", 0) >= 0,
 	   "the run died: its lease ran out");
-	found = 0;
-	ok(store_rollup_pending(db, pend, 200, 1000, &k) == 0, "the pending county-years");
-	for (int i = 0; i < k; i++)
-		if (pend[i].county == TC && pend[i].year == y + 5)
-			found = 1;
-	is_int(found, 1, "pending again");
+	found = listed(db, 1000, pend, &k);
+	ok(found >= 0, "the pending county-years");
+	is_int(found & (1 << 5), 1 << 5, "pending again");
 	q(db, "DELETE FROM factor_changes WHERE fkey = 'store_test_defer'", 0);
 }
 
