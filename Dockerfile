@@ -29,8 +29,8 @@ RUN apt-get update \
     && groupadd --system --gid 10001 cityinv \
     && useradd --system --uid 10001 --gid cityinv --home-dir /var/lib/cityinv \
        --no-create-home --shell /usr/sbin/nologin cityinv \
-    && mkdir -p /var/lib/cityinv/files /etc/cityinv /usr/share/cityinv \
-    && chown cityinv:cityinv /var/lib/cityinv /var/lib/cityinv/files
+    && mkdir -p /var/lib/cityinv/files /etc/cityinv /usr/share/cityinv /run/cityinv \
+    && chown cityinv:cityinv /var/lib/cityinv /var/lib/cityinv/files /run/cityinv
 COPY --from=build /src/build/cityinv-web /src/build/cityinv-worker /src/build/cityinv-admin \
      /usr/local/bin/
 # The schema and the reference data (migrations/data); never the demo data

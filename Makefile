@@ -31,7 +31,7 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
-	decimal.o calc.o input.o db.o db_stmt.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o nonagency_methods.o inventory_data.o report_status.o)
+	decimal.o calc.o input.o db.o db_stmt.o epoch.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o nonagency_methods.o inventory_data.o report_status.o)
 # The data-quality grade and uncertainty (issue 13; sqrtl needs libm).
 SHARED_OBJ += $(O)/shared/quality.o
 # The calculation's reference table read from the database (web and worker; factor day).
@@ -82,6 +82,7 @@ UNIT_TESTS += $(O)/tests/test_board_rules
 UNIT_TESTS += $(O)/tests/test_carry
 # The arena's reset (one kept block, the size of the last request).
 UNIT_TESTS += $(O)/tests/test_arena
+UNIT_TESTS += $(O)/tests/test_epoch
 # The quality job's pace (a run put off by its gap is due when the gap ends).
 UNIT_TESTS += $(O)/tests/test_quality_pace
 # gzip for the pages served again unchanged (issue 14).
@@ -110,10 +111,10 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o nonagency_methods.o \
-	db.o db_stmt.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
+	db.o db_stmt.o epoch.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
 WORKER_SHARED_OBJ += $(O)/shared/quality.o $(O)/shared/factor_table.o
 WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
-ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o password.o)
+ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o epoch.o password.o)
 # The loader checks quality-defaults.csv's items against calc_items, and
 # nonagency-quality-defaults.csv's methods against na_methods.
 ADMIN_SHARED_OBJ += $(O)/shared/calc.o $(O)/shared/nonagency.o $(O)/shared/nonagency_methods.o
@@ -143,6 +144,7 @@ $(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/boar
 $(O)/tests/test_carry: $(O)/tests/unit/test_carry.o $(O)/shared/carry.o
 $(O)/tests/test_rollup_tree: $(O)/tests/unit/test_rollup_tree.o $(O)/shared/rollup_tree.o $(O)/shared/decimal.o
 $(O)/tests/test_arena: $(O)/tests/unit/test_arena.o $(O)/shared/arena.o $(O)/shared/util.o
+$(O)/tests/test_epoch: $(O)/tests/unit/test_epoch.o $(O)/shared/epoch.o $(O)/shared/util.o
 $(O)/tests/test_quality_pace: $(O)/tests/unit/test_quality_pace.o $(O)/worker/quality_pace.o $(O)/shared/util.o
 $(O)/tests/test_compress: $(O)/tests/unit/test_compress.o $(O)/web/compress.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o

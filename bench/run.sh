@@ -129,8 +129,9 @@ url="http://127.0.0.1:$PORT/review?year=2020&agency=$parent"
 curl -s -H "Cookie: cityinv_session=$cookie" "$url" >web/static/bench-review.html
 printf 'page size %s bytes, rows %s\n' "$(wc -c <web/static/bench-review.html)" "$(grep -o 'data-agency=' web/static/bench-review.html | wc -l)"
 # "hello one query": hello that first asks MariaDB one prepared SELECT 1 and answers as many bytes
-# as the gzipped review page, the least any logged-in page can cost (it must ask MariaDB once to
-# keep logout and deactivation immediate): the bound on review gzip / hello (issue 14).
+# as the gzipped review page: what a page that asks MariaDB once a request could reach.  The review
+# page asked again asks none while the write epoch stands still (shared/epoch.h, web/session.c),
+# which is what lets it pass this figure; logout and deactivation stay immediate by the epoch.
 gzbytes=$(curl -s -H "Accept-Encoding: gzip" -H "Cookie: cityinv_session=$cookie" "$url" | wc -c)
 (set -a; . "$CITYINV_VAR/secrets.env"; exec "$TMP/hello" "$CITYINV_VAR/run/hello1q.sock" "$CITYINV_VAR/run/mysql.sock" "$gzbytes") &
 HELLO1Q_PID=$!
@@ -201,15 +202,17 @@ review=$(sed -n 's/^review: \([0-9.]*\) req.*/\1/p' "$out")
 reviewgz=$(sed -n 's/^review gzip: \([0-9.]*\) req.*/\1/p' "$out")
 hello=$(sed -n 's/^hello: \([0-9.]*\) req.*/\1/p' "$out")
 hello1q=$(sed -n 's/^hello one query: \([0-9.]*\) req.*/\1/p' "$out")
+static=$(sed -n 's/^static: \([0-9.]*\) req.*/\1/p' "$out")
 detail=$(sed -n 's/^inventory_detail: export [0-9]*: done in \([0-9]*\) ms.*/\1/p' "$out" | median)
 bare=$(sed -n 's/^bare libxlsxwriter: .* in \([0-9]*\) ms.*/\1/p' "$out" | median)
 startup=$(sed -n 's/^all computed in \([0-9.]*\) s/\1/p' "$out")
 rawall=$(sed -n 's/^raw SQL pass over every county-year: \([0-9.]*\) s/\1/p' "$out")
 echo "== ratios"
-awk -v rv="$review" -v rz="$reviewgz" -v he="$hello" -v h1="$hello1q" -v rc="$recompute" -v rw="$raw" -v de="$detail" -v ba="$bare" -v su="$startup" -v ra="$rawall" 'BEGIN {
-	printf "review / hello %.3f (%s / %s req/s)\n", he ? rv / he : 0, rv, he
-	printf "review gzip / hello %.3f (%s / %s req/s)\n", he ? rz / he : 0, rz, he
-	printf "hello one query / hello %.3f (%s / %s req/s): the bound on the two above\n", he ? h1 / he : 0, h1, he
+awk -v rv="$review" -v rz="$reviewgz" -v he="$hello" -v h1="$hello1q" -v st="$static" -v rc="$recompute" -v rw="$raw" -v de="$detail" -v ba="$bare" -v su="$startup" -v ra="$rawall" 'BEGIN {
+	printf "review gzip / hello %.3f (%s / %s req/s): the page as a browser asks for it (issue 14: >= 0.5)\n", he ? rz / he : 0, rz, he
+	printf "review / hello %.3f (%s / %s req/s), uncompressed\n", he ? rv / he : 0, rv, he
+	printf "static / hello %.3f (%s / %s req/s): nginx sending the uncompressed page from a file, its bound\n", he ? st / he : 0, st, he
+	printf "hello one query / hello %.3f (%s / %s req/s): a page that asks MariaDB once\n", he ? h1 / he : 0, h1, he
 	printf "recompute / raw SQL %.2f (%s / %s ms)\n", rw ? rc / rw : 0, rc, rw
 	printf "detail workbook / bare %.2f (%s / %s ms)\n", ba ? de / ba : 0, de, ba
 	printf "startup computation / raw SQL pass %.2f (%s / %s s)\n", ra ? su / ra : 0, su, ra

@@ -9,7 +9,7 @@
 #   scripts/stack.sh start | stop   the same in the background (used by the tests)
 #   scripts/stack.sh stop-service NAME | start-service NAME | kill-service NAME [SIGNAL]
 #   scripts/stack.sh pid NAME       the PID of a service (mariadb redis web worker exporter quality nginx)
-#   scripts/stack.sh sql [ARGS]     a mariadb client on the stack's database
+#   scripts/stack.sh sql [ARGS]     a mariadb client on the stack's database (then the write epoch moved)
 #   scripts/stack.sh redis-cli [ARGS]
 #   scripts/stack.sh backup FILE    a consistent dump of the database (mariadb-dump --single-transaction)
 #   scripts/stack.sh restore FILE [DB]   loads a dump into DB (default cityinv; created if missing)
@@ -108,6 +108,7 @@ db_user = cityinv
 redis_socket = $RUN/redis.sock
 queue_prefix = cityinv
 files_dir = $VAR/files
+epoch_file = $RUN/epoch
 migrations_dir = $ROOT/migrations
 worker_poll_seconds = 5
 worker_heartbeat_seconds = 6
@@ -165,6 +166,9 @@ spawn() {
 }
 
 sql_root() { "$MARIADB" --no-defaults --socket="$RUN/mysql.sock" -uroot "$@"; }
+# After SQL by hand (sql, sql-root): the write epoch moved, as the platform's own writes move it,
+# so no web process answers from a session it read before (shared/epoch.h).
+moved_by_hand() { [ ! -x "$BIN/cityinv-admin" ] || [ ! -f "$CONF" ] || "$BIN/cityinv-admin" -c "$CONF" epoch || true; }
 
 start_service() {
 	alive "$1" && return 0
@@ -374,7 +378,10 @@ start-service) init; start_service "$2" ;;
 stop-service) stop_service "$2" ;;
 kill-service) stop_service "$2" "${3:-KILL}" ;;
 pid) pid_of "$2" ;;
-sql) shift; secret; "$MARIADB" --no-defaults --socket="$RUN/mysql.sock" -ucityinv -p"$CITYINV_DB_PASSWORD" cityinv "$@" ;;
+sql) shift; secret; rc=0
+	"$MARIADB" --no-defaults --socket="$RUN/mysql.sock" -ucityinv -p"$CITYINV_DB_PASSWORD" cityinv "$@" || rc=$?
+	moved_by_hand
+	exit "$rc" ;;
 redis-cli) shift; "$REDIS_CLI" -s "$RUN/redis.sock" "$@" ;;
 backup)
 	[ $# -eq 2 ] || fail "usage: stack.sh backup FILE"
@@ -391,7 +398,8 @@ restore)
 	sql_root -e "CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 		GRANT ALL PRIVILEGES ON \`$db\`.* TO 'cityinv'@'localhost'" || fail "cannot create $db"
 	sql_root "$db" <"$2" || fail "restore into $db failed"
+	moved_by_hand
 	;;
-sql-root) shift; sql_root "$@" ;;
+sql-root) shift; rc=0; sql_root "$@" || rc=$?; moved_by_hand; exit "$rc" ;;
 *) sed -n '2,/^set -u$/{/^#/p}' "$0"; exit 2 ;;
 esac

@@ -47,6 +47,7 @@ static const struct config_key keys[] = {
 	INT_KEY(db_timeout, 1, 600, "2"),
 	INT_KEY(worker_db_timeout, 1, 3600, "60"),
 	STR_KEY(files_dir, 1, "/var/lib/cityinv/files"),
+	STR_KEY(epoch_file, 0, ""),
 	STR_KEY(migrations_dir, 1, "/usr/share/cityinv/migrations"),
 	INT_KEY(worker_poll_seconds, 1, 300, "5"),
 	INT_KEY(worker_heartbeat_seconds, 2, 3600, "30"),

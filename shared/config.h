@@ -50,6 +50,7 @@ struct config {
 	int worker_db_timeout;             /* the same for the worker and admin, seconds */
 
 	char files_dir[CONFIG_STR_MAX];    /* generated files, served by nginx */
+	char epoch_file[CONFIG_STR_MAX];   /* the write epoch (epoch.h), on a tmpfs; "" none */
 	char migrations_dir[CONFIG_STR_MAX];
 
 	int worker_poll_seconds;           /* outbox poll and claim timeout */

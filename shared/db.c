@@ -1,12 +1,14 @@
 /* db.c: the only door to MySQL/MariaDB: connections, timeouts, transactions, errors (statements: db_stmt.c). */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <mysql.h>
 #include <errmsg.h>
 
 #include "db.h"
 #include "db_internal.h"
+#include "epoch.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -94,6 +96,13 @@ void db_thread_end(void)
 
 int db_init(struct db *db, const struct config *cfg)
 {
+	static int epoch_tried;
+
+	/* The process's write epoch, once: every write through this module moves it. */
+	if (!epoch_tried) {
+		epoch_tried = 1;
+		epoch_open(cfg->epoch_file);
+	}
 	memset(db, 0, sizeof(*db));
 	db->cfg = cfg;
 	db->timeout = cfg->db_timeout > 0 ? cfg->db_timeout : 2;
@@ -211,14 +220,34 @@ static int query(struct db *db, const char *sql, size_t len)
 	return 0;
 }
 
+int db_sql_writes(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '(')
+		sql++;
+	return strncasecmp(sql, "SELECT", 6) != 0;
+}
+
+void db_wrote(struct db *db)
+{
+	if (db->in_tx)
+		db->tx_wrote = 1;
+	else
+		epoch_bump();
+}
+
 int db_exec_sql(struct db *db, const char *sql)
 {
-	return query(db, sql, strlen(sql));
+	int rc = query(db, sql, strlen(sql));
+
+	if (db_sql_writes(sql))
+		db_wrote(db);
+	return rc;
 }
 
 int db_begin(struct db *db)
 {
 	db->tx_lost = 0;
+	db->tx_wrote = 0;
 	if (query(db, "START TRANSACTION", 17))
 		return -1;
 	db->in_tx = 1;
@@ -229,6 +258,10 @@ int db_commit(struct db *db)
 {
 	int rc = query(db, "COMMIT", 6);
 
+	/* Committed, or its outcome unknown (the link went): either way what others kept may be stale. */
+	if (db->tx_wrote)
+		epoch_bump();
+	db->tx_wrote = 0;
 	db->in_tx = 0;
 	return rc;
 }
@@ -238,6 +271,7 @@ int db_rollback(struct db *db)
 	int rc = 0;
 
 	db->tx_lost = 0;
+	db->tx_wrote = 0;
 	if (db->conn)
 		rc = query(db, "ROLLBACK", 8);
 	db->in_tx = 0;
@@ -293,6 +327,8 @@ int db_run_script(struct db *db, const char *text, size_t len)
 		}
 	ret = 0;
 out:
+	/* A migration changes what any process may have kept (epoch.h), whether or not it finished. */
+	epoch_bump();
 	strbuf_release(&stmt);
 	return ret;
 }

@@ -43,6 +43,7 @@ struct db {
 	const struct config *cfg;
 	struct db_stmt *stmts;     /* the cache */
 	int in_tx;
+	int tx_wrote;              /* the transaction in hand may have changed rows: its commit moves the epoch */
 	int tx_lost;               /* a transaction went with its connection: nothing runs until db_rollback */
 	int timeout;               /* read/write timeout, seconds (db_init: cfg->db_timeout) */
 	int lock_wait;             /* innodb_lock_wait_timeout of the session, seconds; 0: server's */

@@ -33,7 +33,13 @@ struct db_stmt {
 	struct db_col *colv;
 	int has_result;
 	int lost;                 /* its result went with the connection: db_step fails */
+	int writes;               /* not a SELECT: moves the write epoch (db_wrote) */
 };
+
+/* sql is not a SELECT (it may change rows): 1 / 0. */
+int db_sql_writes(const char *sql);
+/* A statement that may have changed rows ran (or its outcome is unknown): epoch.h, at its commit. */
+void db_wrote(struct db *db);
 
 MYSQL *db_mysql(struct db *db);
 void db_set_err(struct db *db, unsigned err, const char *msg);

@@ -160,11 +160,15 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 			return st;
 		}
 	st = stmt_new(db, sql);
+	if (st)
+		st->writes = db_sql_writes(sql);
 	if (!st && db_err_is_connection(db) && !db->in_tx && !db_paused(db)) {
 		/* The link died since the last request (a server restart): once more. */
 		if (db_connect(db))
 			return NULL;
 		st = stmt_new(db, sql);
+		if (st)
+			st->writes = db_sql_writes(sql);
 	}
 	if (!st)
 		return NULL;
@@ -218,7 +222,19 @@ void db_bind_null(struct db_stmt *st, int i)
 	b->buffer_type = MYSQL_TYPE_NULL;
 }
 
+static int exec(struct db_stmt *st);
+
+/* Every statement: a write moves the write epoch once it is committed (epoch.h). */
 int db_exec(struct db_stmt *st)
+{
+	int rc = exec(st);
+
+	if (st->writes)
+		db_wrote(st->db);
+	return rc;
+}
+
+static int exec(struct db_stmt *st)
 {
 	struct db *db = st->db;
 

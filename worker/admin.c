@@ -11,6 +11,7 @@
 #include "config.h"
 #include "db.h"
 #include "decimal.h"
+#include "epoch.h"
 #include "nonagency.h"
 #include "password.h"
 #include "quality.h"
@@ -547,11 +548,12 @@ static int cmd_add_admin(struct db *db, const char *login, const char *name)
 
 __attribute__((noreturn)) static void usage(void)
 {
-	fprintf(stderr, "usage: cityinv-admin [-c FILE] migrate | demo | hash-password | add-admin LOGIN NAME\n"
+	fprintf(stderr, "usage: cityinv-admin [-c FILE] migrate | demo | hash-password | add-admin LOGIN NAME | epoch\n"
 		"  migrate        apply the migrations not yet applied\n"
 		"  demo           load the demo data (never on a production database)\n"
 		"  hash-password  print the argon2id hash of the password on standard input\n"
-		"  add-admin      a platform admin account with a one-time password (the first one; the console makes the rest)\n");
+		"  add-admin      a platform admin account with a one-time password (the first one; the console makes the rest)\n"
+		"  epoch          move the write epoch after SQL by hand: every web process reads its sessions again\n");
 	exit(2);
 }
 
@@ -582,6 +584,15 @@ int main(int argc, char **argv)
 		path = "/etc/cityinv/cityinv.conf";
 	if (config_load(&cfg, path, err, sizeof(err)))
 		die("%s", err);
+	/* No database: what was written by hand is committed already (shared/epoch.h). */
+	if (!strcmp(cmd, "epoch")) {
+		if (!*cfg.epoch_file)
+			die("%s sets no epoch_file", path);
+		if (epoch_open(cfg.epoch_file))
+			return 1;
+		epoch_bump();
+		return 0;
+	}
 	db_init(&db, &cfg);
 	db.timeout = cfg.worker_db_timeout;   /* migrations and demo data run long statements */
 	if (db_connect(&db))

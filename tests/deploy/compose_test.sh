@@ -144,7 +144,7 @@ for svc in mysql redis migrate web worker exporter quality nginx; do
 	q "service $svc is defined" "'$svc' in s"
 done
 q "no other service" "set(s) == {'mysql', 'redis', 'migrate', 'web', 'worker', 'exporter', 'quality', 'nginx'}"
-for vol in db files; do
+for vol in db files epoch; do
 	q "named volume $vol is declared" "'$vol' in (c.get('volumes') or {})"
 done
 # (log-bin-trust-function-creators: the migrations create a trigger, which MySQL 8, with its
@@ -197,6 +197,10 @@ q "web writes the files volume at files_dir too (the files of 資訊下載 go to
 q "web, the workers and nginx mount the one files volume at the same path, files_dir" \
   "{tgt for x in ('web', 'worker', 'exporter', 'nginx') for src, tgt, m in vols(x) if src == 'files'} == {conf['files_dir']}
    and all(any(src == 'files' for src, tgt, m in vols(x)) for x in ('web', 'worker', 'exporter', 'nginx'))"
+q "migrate, web and every worker mount the epoch volume where epoch_file is (one write epoch for all)" \
+  "conf['epoch_file'].startswith('/run/cityinv/') and all(('epoch', '/run/cityinv', 'rw') in vols(x) for x in ('migrate', 'web', 'worker', 'exporter', 'quality'))"
+q "the Dockerfile makes the epoch volume's directory the app user's (a new volume takes its owner)" \
+  "any('/run/cityinv' in l and 'chown cityinv:cityinv' in l for l in df)"
 q "nginx mounts the files volume and the static files read-only" \
   "('files', conf['files_dir'], 'ro') in vols('nginx')
    and any(src.endswith('/web/static') and m == 'ro' for src, tgt, m in vols('nginx'))"

@@ -72,9 +72,10 @@ for u in $UNITS; do
 done
 t "the settings name the installed schema (PREFIX/share/cityinv/migrations)" \
   grep -qx "migrations_dir = $PREFIX/share/cityinv/migrations" "$STAGE/etc/cityinv/cityinv.conf"
-t "the settings: Secure cookies, files_dir the units' state directory, the socket in their runtime directory" \
+t "the settings: Secure cookies, files_dir and the epoch in the units' state directory, the socket in their runtime directory" \
   bash -c "grep -qx 'cookie_secure = yes' '$STAGE/etc/cityinv/cityinv.conf' &&
            grep -qx 'files_dir = /var/lib/cityinv/files' '$STAGE/etc/cityinv/cityinv.conf' &&
+           grep -qx 'epoch_file = /var/lib/cityinv/epoch' '$STAGE/etc/cityinv/cityinv.conf' &&
            grep -qx 'web_socket = /run/cityinv/web.sock' '$STAGE/etc/cityinv/cityinv.conf' &&
            grep -qx 'RuntimeDirectory=cityinv' '$P/lib/systemd/system/cityinv-web.service'"
 out=$(env -u CITYINV_CONFIG -u CITYINV_REDIS_PASSWORD CITYINV_DB_PASSWORD=x \

@@ -1,8 +1,68 @@
 /* db_stmt_test.c: the statement layer (shared/db_stmt.c) against the test stack's MariaDB:
- * columns longer than their first buffer come back whole, however many there are in a row. */
+ * columns longer than their first buffer come back whole, however many there are in a row; and
+ * the write epoch (shared/epoch.h) moves after a write is committed, never for a read. */
 #include <string.h>
+#include <unistd.h>
 
+#include "db_internal.h"
+#include "epoch.h"
 #include "store_test.h"
+
+static unsigned long long epoch_now(void)
+{
+	unsigned long long e = 0;
+
+	return epoch_read(&e) ? e : ~0ULL;
+}
+
+/* One statement of the test's own; 0 or -1. */
+static int run(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare(db, sql);
+	int rc = st ? db_exec(st) : -1;
+
+	while (!rc && st && db_step(st) == 1)
+		;
+	if (st)
+		db_reset(st);
+	return rc;
+}
+
+/*
+ * The epoch's moves.  A private file, mapped before store_test_open (whose
+ * db_init would map the stack's, which its worker moves meanwhile): only this
+ * process moves it, so every count is exact.
+ */
+static void check_epoch(struct db *db)
+{
+	unsigned long long e;
+
+	ok(!db_sql_writes("SELECT 1") && !db_sql_writes("  (SELECT 1) UNION (SELECT 2)") && !db_sql_writes("select 1"),
+	   "SELECT, (SELECT and select are reads");
+	ok(db_sql_writes("INSERT INTO t VALUES (1)") && db_sql_writes("WITH x AS (SELECT 1) SELECT * FROM x") &&
+	   db_sql_writes("DELETE FROM t") && db_sql_writes("SELECTED") == 0 && db_sql_writes("CALL p()"),
+	   "anything else counts as a write (WITH and CALL included: when in doubt, it moves)");
+	e = epoch_now();
+	ok(e != ~0ULL, "the private epoch is mapped");
+	ok(db_exec_sql(db, "CREATE TEMPORARY TABLE epoch_t (n INT)") == 0 && epoch_now() == e + 1,
+	   "a statement outside a transaction moves it once");
+	e = epoch_now();
+	ok(run(db, "SELECT COUNT(*) FROM epoch_t") == 0 && epoch_now() == e, "a read does not");
+	ok(run(db, "INSERT INTO epoch_t VALUES (1)") == 0 && epoch_now() == e + 1, "an autocommitted INSERT does, once");
+	e = epoch_now();
+	ok(db_begin(db) == 0 && run(db, "INSERT INTO epoch_t VALUES (2)") == 0 && epoch_now() == e,
+	   "an INSERT in a transaction does not move it before the commit");
+	ok(db_commit(db) == 0 && epoch_now() == e + 1, "its commit does, once");
+	e = epoch_now();
+	ok(db_begin(db) == 0 && run(db, "INSERT INTO epoch_t VALUES (3)") == 0 && db_rollback(db) == 0 && epoch_now() == e,
+	   "a transaction rolled back leaves it");
+	ok(db_begin(db) == 0 && run(db, "SELECT n FROM epoch_t FOR UPDATE") == 0 && db_commit(db) == 0 && epoch_now() == e,
+	   "a transaction that only read (locking) leaves it at its commit");
+	ok(db_begin(db) == 0 && run(db, "INSERT INTO epoch_t VALUES (4)") == 0 && db_rollback(db) == 0 &&
+	   db_begin(db) == 0 && run(db, "SELECT 1") == 0 && db_commit(db) == 0 && epoch_now() == e,
+	   "a write rolled back does not move the next transaction's commit");
+	ok(db_exec_sql(db, "DROP TEMPORARY TABLE epoch_t") == 0 && epoch_now() == e + 1, "db_exec_sql of a write moves it");
+}
 
 /* Each row: its columns' lengths and whether each is what REPEAT() made (n copies of one character). */
 static void check_row(struct db_stmt *st, const int *want, int ncols, const char *what)
@@ -31,7 +91,17 @@ int main(void)
 	/* Two long columns in the first row, beyond the first buffer (256 bytes) and each other's; shorter, then longer, after. */
 	static const int rows[3][4] = { { 10, 300, 700, 20 }, { 5, 90, 260, 1 }, { 2000, 1500, 3, 400 } };
 
+	char epoch_dir[] = "/tmp/cityinv-dbepoch.XXXXXX", epoch_path[64];
+
+	if (!mkdtemp(epoch_dir))
+		return 1;
+	snprintf(epoch_path, sizeof(epoch_path), "%s/epoch", epoch_dir);
+	if (epoch_open(epoch_path))
+		return 1;
 	store_test_open(&db);
+	check_epoch(&db);
+	unlink(epoch_path);
+	rmdir(epoch_dir);
 	st = db_prepare(&db, "SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)"
 			     " UNION ALL SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)"
 			     " UNION ALL SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)");
