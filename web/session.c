@@ -121,7 +121,9 @@ static void keep_put(const char *tok, enum keep_mode mode, const struct store_se
 	struct kept *k = &kept[0];
 
 	for (int i = 0; i < KEEP_SLOTS; i++) {
-		if (!kept[i].used || (same_token(kept[i].tok, tok) && kept[i].mode == mode)) {
+		/* An empty slot, or this one's own (the same page of the same session, read again). */
+		if (!kept[i].used || (same_token(kept[i].tok, tok) && kept[i].mode == mode &&
+				      (mode != KEEP_REVIEW || (kept[i].agency == stamp->agency && kept[i].year == stamp->year)))) {
 			k = &kept[i];
 			break;
 		}
@@ -170,7 +172,7 @@ int session_load(struct request *req, const struct session_stamp *want, int fact
 		k = keep_find(tok, mode, want, epoch, now);
 	if (factors)
 		fs = arena_alloc(&req->arena, FACTOR_STAMP_MAX);
-	if (want) {
+	if (mode == KEEP_REVIEW) {
 		got = arena_alloc(&req->arena, sizeof(*got));
 		*got = *want;
 	}
