@@ -88,6 +88,12 @@ void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t len);
 void db_bind_null(struct db_stmt *st, int i);
 /* Executes; every parameter must have been bound.  0 or -1. */
 int db_exec(struct db_stmt *st);
+/*
+ * db_exec of a write that changes nothing another process keeps by the write
+ * epoch (epoch.h): a session's last-seen time, which only lengthens its life.
+ * Every other write moves the epoch once committed.
+ */
+int db_exec_unkept(struct db_stmt *st);
 /* Next row: 1, 0 at the end, -1 on error. */
 int db_step(struct db_stmt *st);
 int db_col_isnull(struct db_stmt *st, int i);

@@ -234,6 +234,11 @@ int db_exec(struct db_stmt *st)
 	return rc;
 }
 
+int db_exec_unkept(struct db_stmt *st)
+{
+	return exec(st);
+}
+
 static int exec(struct db_stmt *st)
 {
 	struct db *db = st->db;

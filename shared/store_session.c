@@ -55,7 +55,8 @@ int store_session_touch(struct db *db, const char *token)
 	if (!st)
 		return -1;
 	db_bind_text(st, 0, token);
-	return db_exec(st);
+	/* A later last-seen time ends no session sooner: nothing any web process kept is stale by it. */
+	return db_exec_unkept(st);
 }
 
 int store_session_create(struct db *db, const char *token, long long account_id, const char *csrf, const char *client_addr)

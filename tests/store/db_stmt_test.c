@@ -61,6 +61,14 @@ static void check_epoch(struct db *db)
 	ok(db_begin(db) == 0 && run(db, "INSERT INTO epoch_t VALUES (4)") == 0 && db_rollback(db) == 0 &&
 	   db_begin(db) == 0 && run(db, "SELECT 1") == 0 && db_commit(db) == 0 && epoch_now() == e,
 	   "a write rolled back does not move the next transaction's commit");
+	{
+		struct db_stmt *st = db_prepare(db, "INSERT INTO epoch_t VALUES (5)");
+
+		ok(st && db_exec_unkept(st) == 0 && epoch_now() == e, "db_exec_unkept (a session's last-seen time) leaves it");
+		if (st)
+			db_reset(st);
+	}
+	ok(store_test_int(db, "SELECT COUNT(*) FROM epoch_t WHERE n = 5") == 1, "and wrote its row");
 	ok(db_exec_sql(db, "DROP TEMPORARY TABLE epoch_t") == 0 && epoch_now() == e + 1, "db_exec_sql of a write moves it");
 }
 
