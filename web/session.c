@@ -58,8 +58,9 @@ static struct session *session_of(struct request *req, const struct store_sessio
  * moved since the statement and for a second at most.  Every write the
  * platform commits moves the epoch: a logout, a login (it ends the old
  * token), a deactivation, a lock, a password change, a save, a rollup, a
- * quality run; so a request that begins after any of them reads again, and
- * logout and deactivation stay immediate in every process.  The second
+ * quality run (all but a session's last-seen time, which ends none sooner);
+ * so a request that begins after any of them reads again, and logout and
+ * deactivation stay immediate in every process.  The second
  * bounds what the epoch cannot see: SQL by hand, a process without the
  * epoch file.  A POST always reads: an action is authorised on the
  * database's word.  Tokens are compared in constant time; a kept token is
