@@ -3,7 +3,8 @@
 // its total still arrives (the outbox is the record); with MariaDB frozen every request answers
 // 503 with the Chinese page within 3 s and nothing is half-written; /healthz answers within
 // 1.5 s naming the part, whatever hangs.  After SIGCONT: every save answered 303 is recorded
-// exactly once, every refused one not at all, and the rollups equal independent sums.  These
+// exactly once, every refused one not at all, and the rollups equal independent sums.  A review
+// page a process kept a moment before (the write epoch) still answers in the hang's first second.  These
 // bounds are the one place where the suite asserts a time (SPEC-2 §7), with those margins.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -232,5 +233,34 @@ test('both frozen: healthz names both within 1.5 s; then everything recovers', {
     thaw(m);
     thaw(r);
   }
+  await waitFor('healthz 200 after SIGCONT', async () => (await healthz()).status === 200, 30000, 100);
+});
+
+// A review page a web process kept (web/session.c: the same page of the same cookie read under a
+// second before, and no write since, by the write epoch) asks MariaDB nothing: asked again in the
+// first second of a hang it still answers, from that process; any other process meets the hang
+// and answers 503 within the bound.  So at least one answer is the page, and none waits longer.
+test('MariaDB frozen: a review page asked again within the second answers from what its process kept', { timeout: 60000 }, async () => {
+  const team = await login('Z', 'TEAM');
+  const url = `/review?year=${Y}`;
+  await waitFor('the workers idle (no write moves the epoch meanwhile)', () => sql(`SELECT (SELECT COUNT(*) FROM outbox WHERE done_at IS NULL)
+    + (SELECT COUNT(*) FROM quality_queue WHERE done_for < requests)`)[0][0] === '0', 60000, 200);
+  for (let i = 0; i < 4; i++) assert.equal((await team.get(url)).status, 200, 'the page, kept');
+  const page = await team.get(url);
+  const pid = freeze('mariadb');
+  const answers = [];
+  try {
+    for (let i = 0; i < 4; i++) {
+      const r = await timed(() => team.get(url), 'review page kept, MariaDB frozen');
+      answers.push(r.status);
+      assert.ok(r.ms < 3000, `the review page took ${r.ms.toFixed(0)} ms with MariaDB frozen (bound 3000)`);
+      if (r.status === 200) assert.equal(r.text, page.text, 'the page as kept');
+      else assert.equal(r.status, 503);
+      if (r.status === 200) break;
+    }
+  } finally {
+    thaw(pid);
+  }
+  assert.ok(answers.includes(200), `some process answered from what it kept (${answers.join(' ')})`);
   await waitFor('healthz 200 after SIGCONT', async () => (await healthz()).status === 200, 30000, 100);
 });
