@@ -72,7 +72,7 @@ WORKER_OBJ += $(O)/worker/factor_day.o $(O)/worker/factor_day_calc.o
 WORKER_OBJ += $(O)/worker/board.o $(O)/worker/export_board.o
 # The quality job (issue 13): grade and uncertainty up the tree, then the board.
 WORKER_OBJ += $(O)/worker/quality_job.o $(O)/worker/quality_pace.o
-ADMIN_OBJ = $(O)/worker/admin.o
+ADMIN_OBJ = $(O)/worker/admin.o $(O)/worker/admin_reference.o
 
 BINS = $(O)/cityinv-web $(O)/cityinv-worker $(O)/cityinv-admin
 UNIT_TESTS = $(addprefix $(O)/tests/, test_decimal test_calc test_html test_query test_config test_ipnet test_strbuf test_multipart test_import test_nonagency test_input test_job test_report_status test_quality)
