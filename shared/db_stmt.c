@@ -75,6 +75,7 @@ static struct db_stmt *stmt_new(struct db *db, const char *sql)
 
 	st->db = db;
 	st->sql = sql;
+	st->writes = db_sql_writes(sql);
 	if (handle(st)) {
 		free(st);
 		return NULL;
@@ -160,15 +161,11 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 			return st;
 		}
 	st = stmt_new(db, sql);
-	if (st)
-		st->writes = db_sql_writes(sql);
 	if (!st && db_err_is_connection(db) && !db->in_tx && !db_paused(db)) {
 		/* The link died since the last request (a server restart): once more. */
 		if (db_connect(db))
 			return NULL;
 		st = stmt_new(db, sql);
-		if (st)
-			st->writes = db_sql_writes(sql);
 	}
 	if (!st)
 		return NULL;

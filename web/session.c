@@ -106,9 +106,9 @@ static struct kept *keep_find(const char *tok, enum keep_mode mode, const struct
 	for (int i = 0; i < KEEP_SLOTS; i++) {
 		struct kept *k = &kept[i];
 
-		if (same_token(k->tok, tok) && k->used && k->mode == mode && k->epoch == epoch &&
-		    now - k->at < KEEP_MS && now >= k->at &&
-		    (mode != KEEP_REVIEW || (k->agency == want->agency && k->year == want->year)))
+		/* The token last: only a live entry's is compared (those fields say nothing of it). */
+		if (k->used && k->mode == mode && k->epoch == epoch && now - k->at < KEEP_MS && now >= k->at &&
+		    (mode != KEEP_REVIEW || (k->agency == want->agency && k->year == want->year)) && same_token(k->tok, tok))
 			hit = k;
 	}
 	if (hit)
