@@ -287,9 +287,19 @@ int db_settle(struct db *db)
 	return open;
 }
 
+/* Only blanks in s[0..n)? */
+static int blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\n' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
 int db_run_script(struct db *db, const char *text, size_t len)
 {
 	struct strbuf stmt = STRBUF_INIT;
+	char delim[8] = ";";
 	size_t pos = 0;
 	int ret = -1;
 
@@ -297,7 +307,7 @@ int db_run_script(struct db *db, const char *text, size_t len)
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		const char *line = text + pos;
-		size_t t = n;
+		size_t t = n, dl = strlen(delim);
 
 		pos += n + (nl ? 1 : 0);
 		while (t && (line[t - 1] == ' ' || line[t - 1] == '\t' || line[t - 1] == '\r'))
@@ -308,10 +318,28 @@ int db_run_script(struct db *db, const char *text, size_t len)
 			lead++;
 		if (t - lead >= 2 && line[lead] == '-' && line[lead + 1] == '-')
 			continue;
+		/* "DELIMITER //", as the mariadb client has it: a procedure's body holds statements ending in ';'. */
+		if (t - lead > 10 && !strncasecmp(line + lead, "DELIMITER ", 10)) {
+			size_t k = lead + 10;
+
+			while (k < t && line[k] == ' ')
+				k++;
+			if (!blank(stmt.buf, stmt.len) || t - k >= sizeof(delim) || memchr(line + k, ' ', t - k)) {
+				error("db: script: a DELIMITER line inside a statement, or not one word of at most %d characters", (int)sizeof(delim) - 1);
+				goto out;
+			}
+			memcpy(delim, line + k, t - k);
+			delim[t - k] = '\0';
+			strbuf_reset(&stmt);
+			continue;
+		}
 		strbuf_add(&stmt, line, t);
 		strbuf_addch(&stmt, '\n');
-		if (t && line[t - 1] == ';') {
-			if (query(db, stmt.buf, stmt.len)) {
+		if (t - lead >= dl && !memcmp(line + t - dl, delim, dl)) {
+			/* ';' is sent with its statement; any other delimiter is the script's, not the server's. */
+			size_t send = strcmp(delim, ";") ? stmt.len - 1 - dl : stmt.len;
+
+			if (query(db, stmt.buf, send)) {
 				const char *eol = strchr(stmt.buf, '\n');
 				error("db: script statement failed: %s [%.*s]", db->errstr,
 				      (int)(eol ? eol - stmt.buf : 80), stmt.buf);
@@ -320,11 +348,10 @@ int db_run_script(struct db *db, const char *text, size_t len)
 			strbuf_reset(&stmt);
 		}
 	}
-	for (size_t i = 0; i < stmt.len; i++)
-		if (stmt.buf[i] != ' ' && stmt.buf[i] != '\n' && stmt.buf[i] != '\t') {
-			error("db: script ends without ';'");
-			goto out;
-		}
+	if (!blank(stmt.buf, stmt.len)) {
+		error("db: script ends without '%s'", delim);
+		goto out;
+	}
 	ret = 0;
 out:
 	/* A migration changes what any process may have kept (epoch.h), whether or not it finished. */

@@ -155,8 +155,10 @@ int db_settle(struct db *db);
 
 /*
  * Runs a script of SQL statements separated by ';' at the end of a line
- * (the migrations).  Only for files shipped with the program, never for
- * user input.  0 or -1 (with the failing statement's first line logged).
+ * (the migrations); a line "DELIMITER //" makes "//" the end instead, until
+ * "DELIMITER ;" (a procedure's body, as the mariadb client reads it).  Only
+ * for files shipped with the program, never for user input.  0 or -1 (with
+ * the failing statement's first line logged).
  */
 int db_run_script(struct db *db, const char *text, size_t len);
 

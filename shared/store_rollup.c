@@ -74,98 +74,12 @@ int store_rollup_claim(struct db *db, int county, int year, const char *claim, l
 	return 0;
 }
 
-int store_rollup_claimed(struct db *db, const char *claim, long long *changes, long long *county_wide)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT COUNT(*), IFNULL(SUM(agency_id IS NULL), 0) FROM outbox WHERE claim = ? AND done_at IS NULL");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, claim);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	*changes = db_col_int(st, 0);
-	*county_wide = db_col_int(st, 1);
-	db_reset(st);
-	return 0;
-}
-
 /*
  * The state an agency's own report is counted in (rollups.own_state, 0034_rollup_own_state.sql):
  * 0 none (n_unreported), 1 登錄中 (n_in_progress), 2 已登錄完成 (n_complete); 3 a value of
  * filed the counts do not know, counted in none, as the full aggregate's n_* do not.
  */
 #define OWN_STATE "IF(r.id IS NULL, 0, IF(r.filed = 0, 1, IF(r.filed = 1, 2, 3)))"
-
-/*
- * The agencies `claim` names and every ancestor of theirs (agency_tree holds each agency as its own, depth 0).
- * The statement reads from the claimed set outwards, in that order (STRAIGHT_JOIN): the
- * claimed set is a few agencies, and with the estimates MariaDB has just after a bulk load (agency_tree's
- * rows per descendant taken as thousands) it read every agency of every county instead (1.2 s a
- * statement where this takes a millisecond).
- */
-#define CLAIMED "SELECT DISTINCT t.ancestor_id id FROM outbox o STRAIGHT_JOIN agency_tree t ON t.descendant_id = o.agency_id"
-
-int store_rollup_unknown(struct db *db, const char *claim, int year, long long *n)
-{
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM (" CLAIMED " WHERE o.claim = ? AND o.done_at IS NULL) w"
-					    " LEFT JOIN rollups r ON r.agency_id = w.id AND r.year = ? WHERE r.own_state IS NULL");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, claim);
-	db_bind_int(st, 1, year);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	*n = db_col_int(st, 0);
-	db_reset(st);
-	return 0;
-}
-
-/*
- * x: each agency the claim names, with its report's figures now (own,
- * outs, st) and those its rollup counted (o_own, o_outs, o_st); d: each of
- * their ancestors (themselves included, depth 0) with the sum of the
- * differences it is to be moved by.  An inactive agency's own figures move
- * (they are shown on its page) but not its ancestors' sums, which count
- * active agencies only; its activity cannot change under a claim of
- * agencies (the pages that change it queue a county-wide row).  The
- * derived tables are computed before any row is written (GROUP BY
- * materialises d), so each ancestor moves once by all its changed
- * descendants together; a row whose differences are all zero is not
- * written.
- */
-#define DELTA_X "SELECT c.id, g.active, IFNULL(r.own_total_milli, 0) own, IFNULL(r.outsourced_total_milli, 0) outs, " OWN_STATE " st," \
-	" o.own_milli o_own, o.outsourced_milli o_outs, o.own_state o_st" \
-	" FROM (SELECT DISTINCT agency_id id FROM outbox WHERE claim = ? AND done_at IS NULL) c STRAIGHT_JOIN agencies g ON g.id = c.id" \
-	" STRAIGHT_JOIN rollups o ON o.agency_id = c.id AND o.year = ? LEFT JOIN reports r ON r.agency_id = c.id AND r.year = ?"
-#define DELTA_D "SELECT t.ancestor_id id, SUM(IF(t.depth = 0, x.own - x.o_own, 0)) d_own, SUM(IF(t.depth = 0, x.outs - x.o_outs, 0)) d_outs," \
-	" SUM(IF(t.depth = 0, x.st - x.o_st, 0)) d_st, SUM(IF(x.active, x.own - x.o_own, 0)) d_sub, SUM(IF(x.active, x.outs - x.o_outs, 0)) d_subo," \
-	" SUM(IF(x.active, (x.st = 0) - (x.o_st = 0), 0)) d0, SUM(IF(x.active, (x.st = 1) - (x.o_st = 1), 0)) d1," \
-	" SUM(IF(x.active, (x.st = 2) - (x.o_st = 2), 0)) d2" \
-	" FROM (" DELTA_X ") x STRAIGHT_JOIN agency_tree t ON t.descendant_id = x.id GROUP BY t.ancestor_id"
-
-int store_rollup_deltas(struct db *db, const char *claim, int year, long long *moved)
-{
-	struct db_stmt *st = db_prepare(db,
-		"UPDATE rollups a JOIN (" DELTA_D ") d ON a.agency_id = d.id AND a.year = ?"
-		" SET a.own_milli = a.own_milli + d.d_own, a.outsourced_milli = a.outsourced_milli + d.d_outs,"
-		" a.own_state = a.own_state + d.d_st, a.subtree_milli = a.subtree_milli + d.d_sub,"
-		" a.subtree_outsourced_milli = a.subtree_outsourced_milli + d.d_subo, a.n_unreported = a.n_unreported + d.d0,"
-		" a.n_in_progress = a.n_in_progress + d.d1, a.n_complete = a.n_complete + d.d2, a.computed_at = NOW(3)"
-		" WHERE d.d_own <> 0 OR d.d_outs <> 0 OR d.d_st <> 0 OR d.d_sub <> 0 OR d.d_subo <> 0 OR d.d0 <> 0 OR d.d1 <> 0 OR d.d2 <> 0");
-
-	if (!st)
-		return -1;
-	db_bind_text(st, 0, claim);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, year);
-	if (db_exec(st))
-		return -1;
-	*moved = (long long)db_affected(st);
-	return 0;
-}
 
 int store_rollup_county_from_roots(struct db *db, int county, int year)
 {
@@ -524,4 +438,37 @@ int store_rollup_ping(struct db *db, const char *token, const char *worker)
 	db_bind_text(st, 0, token);
 	db_bind_text(st, 1, worker);
 	return db_exec(st);
+}
+
+/*
+ * The single year's claim and incremental move are one statement, the procedure of
+ * migrations/0040_rollup_changes.sql (the statements it runs are its own), and one more for
+ * its OUT parameters, which a prepared CALL hands back through session variables.
+ */
+int store_rollup_changes(struct db *db, int county, int year, const char *claim, int own_tx, struct store_rollup_changes *out)
+{
+	struct db_stmt *st = db_prepare(db, "CALL rollup_changes(?, ?, ?, ?, @rc_status, @rc_rows, @rc_waited, @rc_error)");
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	db_bind_text(st, 2, claim);
+	db_bind_int(st, 3, own_tx);
+	if (db_exec(st))
+		return -1;
+	st = db_prepare(db, "SELECT @rc_status, @rc_rows, @rc_waited, IFNULL(@rc_error, '')");
+	if (!st || db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1) {
+		out->status = (int)db_col_int(st, 0);
+		out->rows = db_col_int(st, 1);
+		out->waited = db_col_int(st, 2);
+		db_col_copy(st, 3, out->error, sizeof(out->error));
+	}
+	db_reset(st);
+	return r == 1 ? 0 : -1;
 }

@@ -31,22 +31,7 @@ int store_rollup_lock(struct db *db, int county, int year);
  * save still committing its row); *n is how many (0: nothing pending).
  */
 int store_rollup_claim(struct db *db, int county, int year, const char *claim, long long *n);
-/* How many rows `claim` holds, and how many of them are county-wide (no agency). */
-int store_rollup_claimed(struct db *db, const char *claim, long long *changes, long long *county_wide);
-/*
- * How many of the agencies `claim` names and of their ancestors have no
- * rollup for the year, or one whose own_state is not known: any, and the
- * claim takes the full recompute.
- */
-int store_rollup_unknown(struct db *db, const char *claim, int year, long long *n);
-/*
- * Moves the rollups of the agencies `claim` names and of their ancestors by
- * the differences between each named agency's report now and what its
- * rollup counted (one statement, whatever their number; the DESIGN in
- * worker/rollup.c); *moved is how many rows changed.
- */
-int store_rollup_deltas(struct db *db, const char *claim, int year, long long *moved);
-/* The county's row from its 一級 agencies' stored rollups. */
+/* The county's row from its 一級 agencies' stored rollups (rollup_changes has the same statement). */
 int store_rollup_county_from_roots(struct db *db, int county, int year);
 /* Every agency's rollup of the county-year from the reports, from scratch (one statement); only rows that differ are written. */
 int store_rollup_agencies_all(struct db *db, int county, int year);
@@ -56,6 +41,21 @@ int store_rollup_agencies_claimed_years(struct db *db, int county, const char *c
 int store_rollup_done(struct db *db, const char *claim, long long *n);
 /* How long, in ms, the oldest row `claim` holds has waited (-1 when it holds none). */
 int store_rollup_oldest_wait(struct db *db, const char *claim, long long *ms);
+
+/*
+ * One year's claim and, when the claim can take it, its incremental move: the
+ * procedure rollup_changes (migrations/0040_rollup_changes.sql, which says
+ * what it does), in a transaction of its own (own_tx 1: the worker) or inside
+ * the caller's (0).  0, or -1 on an error (a lock wait or a deadlock among
+ * them; with own_tx, rolled back); what it did is in *out.
+ */
+struct store_rollup_changes {
+	int status;          /* 1 done, 0 nothing pending, 2 the full recompute needed, 3 the move refused (error says why) */
+	long long rows;      /* 1: the changes marked done; 2, 3 without own_tx: the changes claimed */
+	long long waited;    /* 1: ms the oldest of them waited */
+	char error[512];
+};
+int store_rollup_changes(struct db *db, int county, int year, const char *claim, int own_tx, struct store_rollup_changes *out);
 
 /* A county-year with work pending. */
 struct store_rollup_pending {

@@ -45,16 +45,18 @@ static int fail(struct db *db, const char *what)
 }
 
 /*
- * The fast path, inside the caller's transaction: when the claimed changes
- * name agencies (no county-wide row) and they and their ancestors all have
- * their rollups with the state their own report was counted in, each of
- * them and of their ancestors is moved by the differences between the
- * named agencies' reports now and what their rollups counted; then the
- * county row from the 一級 agencies.  Only those rows are read and
- * written: a batch's cost grows with the changes and their depth, not with
- * the children of the ancestors (summing every child of every ancestor
- * again made a batch of 20 saves 50-110 ms, one 13).  Returns 1 when done,
- * 0 when the full recompute is needed, -1 on error.
+ * The fast path: one year's claim, and when it names agencies (no county-wide
+ * row) whose rollups and their ancestors' all have the state their own report
+ * was counted in, each of them and of their ancestors moved by the
+ * differences between the named agencies' reports now and what their rollups
+ * counted; then the county row from the 一級 agencies, and the rows marked
+ * done.  Only those rows are read and written: a batch's cost grows with the
+ * changes and their depth, not with the children of the ancestors (summing
+ * every child of every ancestor again made a batch of 20 saves 50-110 ms, one
+ * 13).  All of it, with its transaction, is one statement, the procedure
+ * rollup_changes (migrations/0040_rollup_changes.sql): as fourteen
+ * statements, in a burst of saves most of a job went between them
+ * (bench/README.md, stop 37).
  *
  * Still nothing is added blindly: a difference is taken against what the
  * rollup counted, in the transaction that moves it, under the county-year's
@@ -63,35 +65,25 @@ static int fail(struct db *db, const char *what)
  * next claim finding no difference left.  The rows always hold, for every
  * agency, the sums of what its descendants' rows counted, as the full
  * recompute's do; a change of the tree (a county-wide row) takes that.
+ *
+ * Returns 1 done (committed; *c says how many and how long the oldest
+ * waited), 0 nothing pending, 2 the full recompute needed (nothing left
+ * claimed), -1 failed (rolled back, logged).
  */
-static int incremental(struct db *db, int county, int year, const char *claim)
+static int claim_one(struct db *db, int county, int year, const char *claim, struct store_rollup_changes *c)
 {
-	long long changes, county_wide, unknown, moved;
-
-	if (store_rollup_claimed(db, claim, &changes, &county_wide))
-		return -1;
-	if (!changes || county_wide)
-		return 0;
-	if (store_rollup_unknown(db, claim, year, &unknown))
-		return -1;
-	if (unknown)
-		return 0;
-	if (store_rollup_deltas(db, claim, year, &moved)) {
-		if (db_err_is_connection(db) || db_err_contention(db))
-			return -1;
+	if (store_rollup_changes(db, county, year, claim, 1, c))
+		return error("rollup county %d year %d: %s", county, year, db->errstr);
+	if (c->status == 3)
 		/*
-		 * The statement alone was refused (a count moved below zero, a total
-		 * out of range): the rows did not hold what the rollups counted (edited
-		 * by hand, or by a worker older than migration 0034 running beside this
-		 * one).  Moving them again would fail every time; the full recompute,
-		 * in the same transaction, puts them right.
+		 * The move alone was refused (a count moved below zero, a total out of
+		 * range): the rows did not hold what the rollups counted (edited by
+		 * hand, or by a worker older than migration 0034 running beside this
+		 * one).  Moving them again would fail every time; the full recompute
+		 * puts them right.
 		 */
-		log_warn("rollup county %d year %d: the changes could not be moved (%s); recomputing in full", county, year, db->errstr);
-		return 0;
-	}
-	if (store_rollup_county_from_roots(db, county, year))
-		return -1;
-	return 1;
+		log_warn("rollup county %d year %d: the changes could not be moved (%s); recomputing in full", county, year, c->error);
+	return c->status == 3 ? 2 : c->status;
 }
 
 /*
@@ -151,7 +143,7 @@ static long long begin_claim(struct db *db, int county, const int *years, int n,
 
 /*
  * The rollups of n years of one county in one transaction.  One year takes
- * the incremental path when it can, else the full recompute of its agencies
+ * the incremental path when it can (claim_one), else the full recompute of its agencies
  * in memory; several take one aggregate for all the years (the subtrees
  * joined once, not once a year; their rows are mostly missing, and sending
  * every row to the worker and back would cost more); then each year's
@@ -179,16 +171,26 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 	if (!*nonce)
 		snprintf(nonce, sizeof(nonce), "%08x", (unsigned)rand());
 	snprintf(claim, sizeof(claim), "%.12s-%s-%lx", ctx->worker_id, nonce, ++seq);
+	if (n == 1) {
+		struct store_rollup_changes c;
+
+		inc = claim_one(db, county, years[0], claim, &c);
+		if (inc <= 0)
+			return inc;
+		if (inc == 1) {
+			rows = c.rows;
+			oldest = c.waited;
+			goto done;
+		}
+		inc = 0;
+		snprintf(claim, sizeof(claim), "%.12s-%s-%lx", ctx->worker_id, nonce, ++seq);
+	}
 	claimed = begin_claim(db, county, years, n, claim);
 	if (claimed <= 0)
 		return (int)claimed;
-	if (n == 1)
-		inc = incremental(db, county, years[0], claim);
-	if (inc < 0)
-		return fail(db, "incremental");
-	if (!inc && (n == 1 ? store_rollup_agencies_all(db, county, years[0]) : store_rollup_agencies_claimed_years(db, county, claim)))
+	if (n == 1 ? store_rollup_agencies_all(db, county, years[0]) : store_rollup_agencies_claimed_years(db, county, claim))
 		return fail(db, "agencies");
-	for (int i = 0; !inc && i < n; i++)
+	for (int i = 0; i < n; i++)
 		if (store_rollup_county_from_roots(db, county, years[i]))
 			return fail(db, "county");
 	/*
@@ -202,6 +204,7 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 		return fail(db, "done");
 	if (db_commit(db))
 		return error("rollup: commit: %s", db->errstr);
+done:
 	/* Only wakes the quality worker: the requests are in quality_queue, which it polls. */
 	for (int i = 0; i < n; i++)
 		job_push_quality(ctx->queue, county, years[i]);

@@ -1,6 +1,6 @@
 // backup.test.mjs: docs/operations.md's backup and restore, rehearsed: a dump taken while the
 // stack runs (scripts/stack.sh backup) loads into an empty database (scripts/stack.sh restore)
-// with every table's rows and checksum equal, the trigger and the migrations' record included.
+// with every table's rows and checksum equal, the trigger, the procedures and the migrations' record included.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,6 +21,7 @@ test('backup while running, restore into an empty database: every table equal', 
   const text = fs.readFileSync(file, 'utf8');
   assert.match(text, /CREATE TABLE `reports`/);
   assert.match(text, /TRIGGER/, 'the closure-table trigger is in the dump');
+  assert.match(text, /PROCEDURE `rollup_changes`/, "the rollups' procedure is in the dump (migrations/0040)");
   assert.doesNotMatch(text, /CITYINV_DB_PASSWORD|IDENTIFIED BY/, 'no credentials in the dump');
   root('DROP DATABASE IF EXISTS cityinv_restore');
   try {
@@ -39,6 +40,11 @@ test('backup while running, restore into an empty database: every table equal', 
     }
     assert.deepEqual(root("SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = 'cityinv_restore'"),
       root("SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = 'cityinv'"));
+    // The procedures, body and all (the worker cannot move a save's totals without rollup_changes).
+    const routines = (db) => root(`SELECT routine_name, MD5(routine_definition), security_type, sql_mode FROM information_schema.routines
+      WHERE routine_schema = '${db}' ORDER BY 1`);
+    assert.ok(routines('cityinv').length >= 1, 'the procedures');
+    assert.deepEqual(routines('cityinv_restore'), routines('cityinv'));
   } finally {
     root('DROP DATABASE IF EXISTS cityinv_restore');
   }

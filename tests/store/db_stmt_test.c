@@ -73,6 +73,33 @@ static void check_epoch(struct db *db)
 }
 
 /* Each row: its columns' lengths and whether each is what REPEAT() made (n copies of one character). */
+/* Scripts (the migrations): ';' ends a statement, or the delimiter a DELIMITER line sets. */
+static void check_script(struct db *db)
+{
+	static const char proc[] =
+		"-- a comment line\n"
+		"DROP PROCEDURE IF EXISTS db_stmt_test_proc;\n"
+		"DELIMITER //\n"
+		"CREATE PROCEDURE db_stmt_test_proc(OUT o INT)\n"
+		"BEGIN\n"
+		"  SET o = 41;\n"
+		"  SET o = o + 1;\n"
+		"END //\n"
+		"DELIMITER ;\n"
+		"SET @db_stmt_test = 0;\n";
+	static const char inside[] = "SELECT 1\nDELIMITER //\n;\n";
+	static const char unended[] = "DELIMITER //\nSELECT 1;\n";
+	static const char two_words[] = "DELIMITER / /\nSELECT 1;\n";
+
+	ok(db_run_script(db, proc, sizeof(proc) - 1) == 0, "a procedure's body between DELIMITER lines");
+	ok(db_exec_sql(db, "CALL db_stmt_test_proc(@db_stmt_test)") == 0 && store_test_int(db, "SELECT @db_stmt_test") == 42,
+	   "made whole: both of its statements ran (42)");
+	ok(db_run_script(db, inside, sizeof(inside) - 1) < 0, "a DELIMITER line inside a statement: refused");
+	ok(db_run_script(db, unended, sizeof(unended) - 1) < 0, "a statement not ended by the delimiter in force: refused");
+	ok(db_run_script(db, two_words, sizeof(two_words) - 1) < 0, "a delimiter of two words: refused");
+	ok(db_exec_sql(db, "DROP PROCEDURE db_stmt_test_proc") == 0, "(dropped)");
+}
+
 static void check_row(struct db_stmt *st, const int *want, int ncols, const char *what)
 {
 	int good = 1;
@@ -110,6 +137,7 @@ int main(void)
 	check_epoch(&db);
 	unlink(epoch_path);
 	rmdir(epoch_dir);
+	check_script(&db);
 	st = db_prepare(&db, "SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)"
 			     " UNION ALL SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)"
 			     " UNION ALL SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)");

@@ -73,7 +73,7 @@ static void setup(struct db *db)
 /* The county's row, and a change claimed. */
 static void test_claim(struct db *db)
 {
-	long long n = -1, m = -1;
+	long long n = -1;
 	int any = -1;
 
 	ok(store_rollup_county_row(db, TC, y) == 0 && store_rollup_county_row(db, TC, y) == 0, "the county row, twice");
@@ -88,21 +88,13 @@ static void test_claim(struct db *db)
 	is_int(n, 1, "one row");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-1' AND done_at IS NULL"), 1, "under the claim");
 	ok(store_rollup_claim(db, TC, y + 1, "store-test-0", &n) == 0 && n == 0, "another year: nothing to claim");
-	ok(store_rollup_claimed(db, "store-test-1", &n, &m) == 0 && n == 1 && m == 0, "one change, none county-wide");
-	ok(store_rollup_claimed(db, "store-test-none", &n, &m) == 0 && n == 0 && m == 0, "an unknown claim holds none");
 }
 
 /* Every rollup of the county-year from scratch. */
 static void test_full(struct db *db)
 {
-	long long n = -1;
-
-	ok(store_rollup_unknown(db, "store-test-1", y, &n) == 0, "the claimed agency and its ancestors without their rollup");
-	is_int(n, 2, "the 二級 and the 一級");
+	is_int(q(db, "SELECT COUNT(*) FROM rollups WHERE year = ? AND agency_id IN (?, ?, ?)", 4, LL(y), r, c, d), 0, "no rollups yet");
 	ok(store_rollup_agencies_all(db, TC, y) == 0, "every agency's rollup");
-	ok(store_rollup_unknown(db, "store-test-1", y, &n) == 0 && n == 0, "none missing now");
-	ok(store_rollup_unknown(db, "store-test-1", y + 1, &n) == 0 && n == 2, "but both in the next year");
-	ok(store_rollup_unknown(db, "store-test-none", y, &n) == 0 && n == 0, "an unknown claim names none");
 	is_int(q(db, "SELECT SUM(own_state * POW(10, agency_id = ?) * POW(100, agency_id = ?)) FROM rollups WHERE year = ? AND agency_id IN (?, ?, ?)",
 		 6, c, d, LL(y), r, c, d), 2 + 10 + 200, "the states their reports are counted in: 已登錄完成 2, 登錄中 1, the inactive one's 2");
 	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)),
@@ -179,21 +171,49 @@ static long long full_sum(struct db *db)
 	return store_rollup_agencies_all(db, TC, y) == 0 ? year_sum(db, y) : -1;
 }
 
-/* The changed agency and its ancestors moved by the change, then the county from its 一級 agencies. */
-static void test_incremental(struct db *db)
+/* A change of agency a, two seconds old, pending in the test county-year. */
+static int change(struct db *db, long long a)
 {
-	long long n = -1, before;
+	return q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, ?, NOW(3) - INTERVAL 2 SECOND)",
+		 3, LL(TC), LL(y), a) > 0;
+}
 
-	ok(q(db, "UPDATE rollups SET own_state = NULL WHERE agency_id = ? AND year = ?", 2, r, LL(y)) >= 0 &&
-	   store_rollup_unknown(db, "store-test-1", y, &n) == 0 && n == 1, "an ancestor's own state not known: the full recompute");
-	ok(store_rollup_agencies_all(db, TC, y) == 0 && store_rollup_unknown(db, "store-test-1", y, &n) == 0 && n == 0,
-	   "which knows it again");
-	ok(q(db, "UPDATE reports SET own_total_milli = 2500, outsourced_total_milli = 25, filed = 1 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0,
-	   "the change itself: 2,500, and 已登錄完成");
+/* rollup_changes on the test county-year inside the test's transaction: its status, or -1 if it failed. */
+static int changes(struct db *db, const char *claim, struct store_rollup_changes *rc)
+{
+	return store_rollup_changes(db, TC, y, claim, 0, rc) ? -1 : rc->status;
+}
+
+/* The rows claim c holds that are not done yet (claims are the test's own names). */
+#define pending(db, c) store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE claim = '" c "' AND done_at IS NULL")
+
+/*
+ * The procedure of a save's rollup (migrations/0040_rollup_changes.sql): the
+ * changed agencies and their ancestors moved by the changes, the county from
+ * its 一級 agencies, the rows done; each step equal to the full recompute.
+ */
+static void test_changes(struct db *db)
+{
+	struct store_rollup_changes rc;
+	long long before, n;
+
+	is_int(changes(db, "store-test-c0", &rc), 0, "nothing pending: nothing done");
+	ok(q(db, "UPDATE rollups SET own_state = NULL WHERE agency_id = ? AND year = ?", 2, r, LL(y)) >= 0 && change(db, c),
+	   "an ancestor's own state not known, and a change under it");
+	is_int(changes(db, "store-test-c1", &rc), 2, "the full recompute needed");
+	is_int(rc.rows, 1, "the change claimed");
+	is_int(pending(db, "store-test-c1"), 1, "and left claimed for it");
+	is_int(q(db, "SELECT COUNT(*) FROM quality_queue WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)), 1, "the quality job asked for");
+	ok(store_rollup_agencies_all(db, TC, y) == 0 && store_rollup_done(db, "store-test-c1", &n) == 0 && n == 1, "(recomputed in full, done)");
+
+	ok(q(db, "UPDATE reports SET own_total_milli = 2500, outsourced_total_milli = 25, filed = 1 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 &&
+	   change(db, c), "the change itself: 2,500, and 已登錄完成");
 	ok(q(db, "UPDATE reports SET own_total_milli = 7000 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0,
-	   "and one the claim does not name (the inactive 二級)");
-	ok(store_rollup_deltas(db, "store-test-1", y, &n) == 0, "moved by the change");
-	is_int(n, 2, "two rows: the agency and its 一級");
+	   "and one no change names (the inactive 二級)");
+	is_int(changes(db, "store-test-c2", &rc), 1, "moved");
+	is_int(rc.rows, 1, "one change done");
+	ok(rc.waited >= 2000 && rc.waited < 600000, "how long it waited: its two seconds and the test's time (%lld ms)", rc.waited);
+	is_int(pending(db, "store-test-c2"), 0, "nothing left pending");
 	is_int(q(db, "SELECT subtree_milli * 10 + own_state FROM rollups WHERE agency_id = ? AND year = ?", 2, c, LL(y)), 25002, "the changed agency");
 	is_int(q(db, "SELECT own_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, d, LL(y)), 5000,
 	       "its sibling, not named, is left as it was");
@@ -201,45 +221,51 @@ static void test_incremental(struct db *db)
 	       3500035, "its parent: 3,500 and 35");
 	is_int(q(db, "SELECT n_agencies * 1000 + n_unreported * 100 + n_in_progress * 10 + n_complete FROM rollups WHERE agency_id = ? AND year = ?",
 		 2, r, LL(y)), 2002, "two agencies, both complete now");
-	ok(store_rollup_deltas(db, "store-test-1", y, &n) == 0 && n == 0, "the same claim again moves nothing");
-	ok(store_rollup_deltas(db, "store-test-none", y, &n) == 0 && n == 0, "an unknown claim moves nothing");
+	is_int(q(db, "SELECT total_milli * 10 + n_agencies FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)),
+	       35002, "the county from its 一級 agencies: 3,500 over two agencies");
+	is_int(changes(db, "store-test-c3", &rc), 0, "again: nothing pending");
 	ok(q(db, "UPDATE reports SET own_total_milli = 5000 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0, "(the sibling back)");
 	before = year_sum(db, y);
 	is_int(full_sum(db), before, "every row as the full recompute gives it");
 
 	/* The inactive agency named: its own figures move, not its ancestors' (they count active agencies only). */
-	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at, claim) VALUES (?, ?, ?, NOW(3), 'store-test-3')",
-	     3, LL(TC), LL(y), d) > 0 && q(db, "UPDATE reports SET own_total_milli = 6000, filed = 0 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0,
-	   "the inactive agency's report changed, and claimed");
-	ok(store_rollup_deltas(db, "store-test-3", y, &n) == 0 && n == 1, "one row moved");
+	ok(change(db, d) && q(db, "UPDATE reports SET own_total_milli = 6000, filed = 0 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0,
+	   "the inactive agency's report changed");
+	ok(changes(db, "store-test-c4", &rc) == 1 && rc.rows == 1, "moved");
 	is_int(q(db, "SELECT own_milli * 10 + own_state FROM rollups WHERE agency_id = ? AND year = ?", 2, d, LL(y)), 60001, "its own");
 	before = year_sum(db, y);
 	is_int(full_sum(db), before, "the 一級 untouched, as the full recompute has it");
 	/* A report deleted: counted as none. */
-	ok(q(db, "UPDATE outbox SET claim = 'store-test-3' WHERE claim = 'store-test-1'", 0) >= 0 &&
-	   q(db, "DELETE FROM reports WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0, "the 二級's report gone");
-	ok(store_rollup_deltas(db, "store-test-3", y, &n) == 0 && n == 2, "moved");
+	ok(q(db, "DELETE FROM reports WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 && change(db, c), "the 二級's report gone");
+	is_int(changes(db, "store-test-c5", &rc), 1, "moved");
 	is_int(q(db, "SELECT n_unreported * 10 + n_complete FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 11,
 	       "the 一級: one without a report, one complete");
 	before = year_sum(db, y);
 	is_int(full_sum(db), before, "as the full recompute has it");
 	ok(q(db, "INSERT INTO reports (agency_id, year, filed, own_total_milli, outsourced_total_milli) VALUES (?, ?, 0, 2500, 25)", 2, c, LL(y)) >= 0 &&
 	   q(db, "UPDATE reports SET own_total_milli = 5000, filed = 1 WHERE agency_id = ? AND year = ?", 2, d, LL(y)) >= 0 &&
-	   store_rollup_deltas(db, "store-test-3", y, &n) == 0 && full_sum(db) == year_sum(db, y), "(both back, moved back)");
-	ok(q(db, "UPDATE outbox SET claim = 'store-test-1' WHERE claim = 'store-test-3' AND agency_id = ?", 1, c) >= 0 &&
-	   q(db, "DELETE FROM outbox WHERE claim = 'store-test-3'", 0) >= 0, "(the claims as they were)");
-	/* Rows that do not hold what they counted (edited by hand): the move is refused, the statement alone, and the full recompute mends. */
+	   change(db, c) && change(db, d), "both back, two changes");
+	ok(changes(db, "store-test-c6", &rc) == 1 && rc.rows == 2, "two changes in one claim");
 	before = year_sum(db, y);
+	is_int(full_sum(db), before, "as the full recompute has it");
+
+	/* Rows that do not hold what they counted (edited by hand): the move is refused, that statement alone, and the full recompute mends. */
 	ok(q(db, "UPDATE rollups SET n_in_progress = 0 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) >= 0 &&
-	   q(db, "UPDATE reports SET filed = 1 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0, "a count spoilt, then a change that lowers it");
-	ok(store_rollup_deltas(db, "store-test-1", y, &n) < 0, "the move refused (a count below zero)");
-	ok(!db_err_is_connection(db) && !db_err_contention(db), "neither the connection nor a lock: the worker recomputes in full");
+	   q(db, "UPDATE reports SET filed = 1 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 && change(db, c),
+	   "a count spoilt, then a change that lowers it");
+	is_int(changes(db, "store-test-c7", &rc), 3, "the move refused (a count below zero)");
+	ok(rc.error[0] != '\0', "and why: %s", rc.error);
 	is_int(q(db, "SELECT own_state FROM rollups WHERE agency_id = ? AND year = ?", 2, c, LL(y)), 1, "nothing of it written");
-	ok(q(db, "UPDATE reports SET filed = 0 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 && full_sum(db) == before,
-	   "the transaction goes on: the full recompute mends the row");
-	ok(store_rollup_county_from_roots(db, TC, y) == 0, "the county from its 一級 agencies");
-	is_int(q(db, "SELECT total_milli * 10 + n_agencies FROM county_rollups WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)),
-	       35002, "3,500 over two agencies");
+	is_int(pending(db, "store-test-c7"), 1, "the change left claimed");
+	ok(q(db, "UPDATE reports SET filed = 0 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 && full_sum(db) == before &&
+	   store_rollup_done(db, "store-test-c7", &n) == 0, "the transaction goes on: the full recompute mends the row");
+
+	/* A county-wide row (a change of the tree): the full recompute. */
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, NULL, NOW(3))", 2, LL(TC), LL(y)) > 0 && change(db, c),
+	   "a county-wide row beside an agency's");
+	is_int(changes(db, "store-test-c8", &rc), 2, "the full recompute needed");
+	ok(rc.rows == 2 && store_rollup_done(db, "store-test-c8", &n) == 0 && n == 2, "both claimed, then done");
+	is_int(year_sum(db, y), before, "nothing moved");
 }
 
 /* How long the claimed change waited; the claim marked done. */
@@ -254,11 +280,8 @@ static void test_done(struct db *db)
 	ok(store_rollup_done(db, "store-test-1", &n) == 0 && n == 1, "marked done");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-1' AND done_at IS NOT NULL"), 1, "done_at set");
 	/* A done row is no longer its claim's: a worker restarted under the same name, its job named as one of the last run's, finds nothing. */
-	long long m = -1, was = store_test_int(db, "SELECT UNIX_TIMESTAMP(done_at) * 1000 FROM outbox WHERE claim = 'store-test-1'");
-	ok(store_rollup_claimed(db, "store-test-1", &n, &m) == 0 && n == 0 && m == 0, "the claim holds no change once done");
-	ok(store_rollup_deltas(db, "store-test-1", y, &n) == 0 && n == 0, "and moves nothing");
-	ok(store_rollup_unknown(db, "store-test-1", y + 1, &n) == 0 && n == 0, "names no agency");
-	ok(store_rollup_oldest_wait(db, "store-test-1", &n) == 0 && n == -1, "has no oldest change");
+	long long was = store_test_int(db, "SELECT UNIX_TIMESTAMP(done_at) * 1000 FROM outbox WHERE claim = 'store-test-1'");
+	ok(store_rollup_oldest_wait(db, "store-test-1", &n) == 0 && n == -1, "the claim has no oldest change once done");
 	ok(store_rollup_done(db, "store-test-1", &n) == 0 && n == 0, "and marks none done again");
 	is_int(store_test_int(db, "SELECT UNIX_TIMESTAMP(done_at) * 1000 FROM outbox WHERE claim = 'store-test-1'"), was,
 	       "the first done_at stays");
@@ -393,8 +416,8 @@ int main(void)
 	test_claim(&db);
 	test_full(&db);
 	test_years(&db);
-	test_incremental(&db);
 	test_done(&db);
+	test_changes(&db);
 	test_fill_and_pending(&db);
 	test_ping(&db);
 	test_queue(&db);
