@@ -20,13 +20,15 @@
 --            3  the changes could not be moved (a count below zero, a total out of range: rows
 --               edited by hand): o_error says why; rolled back when p_tx, else that statement
 --               alone undone.
--- Any other error (a lock wait, a deadlock) is raised again as itself (its MYSQL_ERRNO), the
--- transaction rolled back when p_tx.  The statements are those of shared/store_rollup.c, which
+-- o_wrote is 1 when anything was committed or left in the caller's transaction (the write epoch
+-- moves: shared/epoch.h), 0 when nothing was written.  Any other error (a lock wait, a deadlock)
+-- is raised again as itself (its MYSQL_ERRNO), the transaction rolled back when p_tx.  The statements are those of shared/store_rollup.c, which
 -- keeps the full recompute and the several years' path; SQL SECURITY INVOKER: it runs with the
 -- caller's privileges, whoever made it.
 DELIMITER //
 CREATE PROCEDURE rollup_changes(IN p_county INT, IN p_year INT, IN p_claim CHAR(32) CHARACTER SET ascii, IN p_tx INT,
-                                OUT o_status INT, OUT o_rows BIGINT, OUT o_waited BIGINT, OUT o_error VARCHAR(512))
+                                OUT o_status INT, OUT o_rows BIGINT, OUT o_waited BIGINT, OUT o_error VARCHAR(512),
+                                OUT o_wrote INT)
   MODIFIES SQL DATA SQL SECURITY INVOKER
 proc: BEGIN
   DECLARE v_locked, v_wide, v_unknown BIGINT DEFAULT 0;
@@ -40,7 +42,7 @@ proc: BEGIN
     END IF;
     SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = v_errno, MESSAGE_TEXT = v_msg;
   END;
-  SET o_status = 0, o_rows = 0, o_waited = -1, o_error = NULL;
+  SET o_status = 0, o_rows = 0, o_waited = -1, o_error = NULL, o_wrote = 0;
   -- Nothing pending (read first, without a lock): a job pushed once per save finds the work done
   -- when an earlier job claimed its change with others; a change committed after this read
   -- pushes a job of its own.
@@ -51,14 +53,18 @@ proc: BEGIN
   -- INSERT IGNORE then FOR UPDATE on the same new row could deadlock).
   IF NOT EXISTS (SELECT 1 FROM county_rollups WHERE county_id = p_county AND year = p_year) THEN
     INSERT IGNORE INTO county_rollups (county_id, year) VALUES (p_county, p_year);
+    SET o_wrote = ROW_COUNT() > 0;
   END IF;
   IF p_tx THEN
     SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;
     START TRANSACTION;
   END IF;
-  SELECT COUNT(*) INTO v_locked FROM (SELECT county_id FROM county_rollups WHERE county_id = p_county AND year = p_year FOR UPDATE) l;
+  SELECT county_id INTO v_locked FROM county_rollups WHERE county_id = p_county AND year = p_year FOR UPDATE;
   UPDATE outbox SET claim = p_claim WHERE county_id = p_county AND year = p_year AND done_at IS NULL;
   SET o_rows = ROW_COUNT();
+  IF o_rows > 0 AND NOT p_tx THEN
+    SET o_wrote = 1;
+  END IF;
   IF o_rows = 0 THEN
     IF p_tx THEN
       COMMIT;
@@ -136,7 +142,7 @@ proc: BEGIN
   SELECT IFNULL(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000, -1) INTO o_waited
     FROM outbox WHERE claim = p_claim AND done_at IS NULL;
   UPDATE outbox SET done_at = NOW(3) WHERE claim = p_claim AND done_at IS NULL;
-  SET o_rows = ROW_COUNT(), o_status = 1;
+  SET o_rows = ROW_COUNT(), o_status = 1, o_wrote = 1;
   IF p_tx THEN
     COMMIT;
   END IF;

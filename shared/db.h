@@ -94,6 +94,8 @@ int db_exec(struct db_stmt *st);
  * Every other write moves the epoch once committed.
  */
 int db_exec_unkept(struct db_stmt *st);
+/* A write executed with db_exec_unkept after all (a procedure that says it wrote): moves the epoch once committed. */
+void db_wrote(struct db *db);
 /* Next row: 1, 0 at the end, -1 on error. */
 int db_step(struct db_stmt *st);
 int db_col_isnull(struct db_stmt *st, int i);

@@ -443,32 +443,61 @@ int store_rollup_ping(struct db *db, const char *token, const char *worker)
 /*
  * The single year's claim and incremental move are one statement, the procedure of
  * migrations/0040_rollup_changes.sql (the statements it runs are its own), and one more for
- * its OUT parameters, which a prepared CALL hands back through session variables.
+ * its OUT parameters, which a prepared CALL hands back through session variables.  The CALL
+ * moves the write epoch only when the procedure says it wrote: in a burst of saves two jobs in
+ * three find nothing pending, and every move of the epoch makes the web processes read their
+ * sessions again (epoch.h).
  */
 int store_rollup_changes(struct db *db, int county, int year, const char *claim, int own_tx, struct store_rollup_changes *out)
 {
-	struct db_stmt *st = db_prepare(db, "CALL rollup_changes(?, ?, ?, ?, @rc_status, @rc_rows, @rc_waited, @rc_error)");
+	struct db_stmt *st;
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	/* Its START TRANSACTION would commit the caller's work. */
+	if (own_tx && db->in_tx)
+		return refuse(db, county, year, "rollup_changes in a transaction of its own, called inside one");
+	st = db_prepare(db, "CALL rollup_changes(?, ?, ?, ?, @rc_status, @rc_rows, @rc_waited, @rc_error, @rc_wrote)");
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county);
 	db_bind_int(st, 1, year);
 	db_bind_text(st, 2, claim);
 	db_bind_int(st, 3, own_tx);
-	if (db_exec(st))
-		return -1;
-	st = db_prepare(db, "SELECT @rc_status, @rc_rows, @rc_waited, IFNULL(@rc_error, '')");
+	if (db_exec_unkept(st))
+		goto failed;
+	st = db_prepare(db, "SELECT IFNULL(@rc_status, -1), @rc_rows, @rc_waited, IFNULL(@rc_error, ''), IFNULL(@rc_wrote, 1)");
 	if (!st || db_exec(st))
-		return -1;
+		goto failed;
 	r = db_step(st);
 	if (r == 1) {
 		out->status = (int)db_col_int(st, 0);
 		out->rows = db_col_int(st, 1);
 		out->waited = db_col_int(st, 2);
 		db_col_copy(st, 3, out->error, sizeof(out->error));
+		if (db_col_int(st, 4))
+			db_wrote(db);
 	}
 	db_reset(st);
+	/* The session's variables unset: the connection was lost between the CALL and the SELECT. */
+	if (r == 1 && out->status < 0)
+		return refuse(db, county, year, "the results of rollup_changes were lost with its connection");
 	return r == 1 ? 0 : -1;
+failed:
+	/*
+	 * A statement the procedure's handler could not catch (a KILL QUERY) may leave its
+	 * transaction open, which the connection's own state does not know of; and what it
+	 * wrote before failing is not known either.
+	 */
+	if (own_tx && db->conn) {
+		int err = db->err;
+		char why[sizeof(db->errstr)];
+
+		snprintf(why, sizeof(why), "%s", db->errstr);
+		db_rollback(db);
+		db->err = err;
+		snprintf(db->errstr, sizeof(db->errstr), "%s", why);
+	}
+	db_wrote(db);
+	return -1;
 }

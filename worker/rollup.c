@@ -68,7 +68,10 @@ static int fail(struct db *db, const char *what)
  *
  * Returns 1 done (committed; *c says how many and how long the oldest
  * waited), 0 nothing pending, 2 the full recompute needed (nothing left
- * claimed), -1 failed (rolled back, logged).
+ * claimed), -1 failed (rolled back, logged).  A CALL whose connection was
+ * lost is made again on a new one (db_stmt.c, outside a transaction); if the
+ * first had committed, the second finds nothing pending, and the quality job
+ * it asked for in MySQL is found by that worker's poll instead of a wake-up.
  */
 static int claim_one(struct db *db, int county, int year, const char *claim, struct store_rollup_changes *c)
 {

@@ -72,7 +72,6 @@ static void check_epoch(struct db *db)
 	ok(db_exec_sql(db, "DROP TEMPORARY TABLE epoch_t") == 0 && epoch_now() == e + 1, "db_exec_sql of a write moves it");
 }
 
-/* Each row: its columns' lengths and whether each is what REPEAT() made (n copies of one character). */
 /* Scripts (the migrations): ';' ends a statement, or the delimiter a DELIMITER line sets. */
 static void check_script(struct db *db)
 {
@@ -87,19 +86,23 @@ static void check_script(struct db *db)
 		"END //\n"
 		"DELIMITER ;\n"
 		"SET @db_stmt_test = 0;\n";
-	static const char inside[] = "SELECT 1\nDELIMITER //\n;\n";
-	static const char unended[] = "DELIMITER //\nSELECT 1;\n";
-	static const char two_words[] = "DELIMITER / /\nSELECT 1;\n";
+	/* Each refused before anything of it is sent: @db_stmt_test stays 0 (a parser that sent it would set it). */
+	static const char inside[] = "SET @db_stmt_test = 1\nDELIMITER //\n;\n";
+	static const char unended[] = "DELIMITER //\nSET @db_stmt_test = 2;\n";
+	static const char two_words[] = "DELIMITER / /\nSET @db_stmt_test = 3;\n";
 
 	ok(db_run_script(db, proc, sizeof(proc) - 1) == 0, "a procedure's body between DELIMITER lines");
 	ok(db_exec_sql(db, "CALL db_stmt_test_proc(@db_stmt_test)") == 0 && store_test_int(db, "SELECT @db_stmt_test") == 42,
 	   "made whole: both of its statements ran (42)");
+	ok(db_exec_sql(db, "SET @db_stmt_test = 0") == 0, "(0 again)");
 	ok(db_run_script(db, inside, sizeof(inside) - 1) < 0, "a DELIMITER line inside a statement: refused");
-	ok(db_run_script(db, unended, sizeof(unended) - 1) < 0, "a statement not ended by the delimiter in force: refused");
+	ok(db_run_script(db, unended, sizeof(unended) - 1) < 0, "';' does not end a statement while '//' is the delimiter: refused at the end");
 	ok(db_run_script(db, two_words, sizeof(two_words) - 1) < 0, "a delimiter of two words: refused");
+	is_int(store_test_int(db, "SELECT @db_stmt_test"), 0, "none of them sent");
 	ok(db_exec_sql(db, "DROP PROCEDURE db_stmt_test_proc") == 0, "(dropped)");
 }
 
+/* Each row: its columns' lengths and whether each is what REPEAT() made (n copies of one character). */
 static void check_row(struct db_stmt *st, const int *want, int ncols, const char *what)
 {
 	int good = 1;

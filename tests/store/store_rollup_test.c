@@ -50,6 +50,19 @@ static void test_lock(struct db *db)
 	is_int(lock_from_elsewhere(z, y + 1), 0, "but may lock the next year's");
 	ok(db_rollback(db) == 0, "let go");
 	is_int(lock_from_elsewhere(z, y), 0, "then it may lock it too");
+
+	/* The procedure of a save's rollup takes the same lock (a county-wide row: it claims, then leaves the rest to the full recompute). */
+	struct store_rollup_changes rc;
+
+	ok(db_begin(db) == 0 && q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, NULL, NOW(3))", 2, LL(z), LL(y)) > 0,
+	   "a county-wide change, not committed");
+	ok(store_rollup_changes(db, z, y, "store-test-lock", 0, &rc) == 0 && rc.status == 2 && rc.rows == 1, "rollup_changes: claimed, the full recompute needed");
+	is_int(lock_from_elsewhere(z, y), -1, "another connection cannot lock the county-year meanwhile");
+	is_int(lock_from_elsewhere(z, y + 1), 0, "but may lock the next year's");
+	ok(store_rollup_changes(db, z, y, "store-test-lock", 1, &rc) < 0 && strstr(db->errstr, "called inside one"),
+	   "its own transaction refused inside the caller's: %s", db->errstr);
+	ok(db_rollback(db) == 0, "let go");
+	is_int(lock_from_elsewhere(z, y), 0, "then it may lock it too");
 }
 
 /* The test county: two years, three agencies (one inactive) and their reports; READ COMMITTED, in a transaction. */
@@ -260,12 +273,17 @@ static void test_changes(struct db *db)
 	ok(q(db, "UPDATE reports SET filed = 0 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 && full_sum(db) == before &&
 	   store_rollup_done(db, "store-test-c7", &n) == 0, "the transaction goes on: the full recompute mends the row");
 
-	/* A county-wide row (a change of the tree): the full recompute. */
-	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, NULL, NOW(3))", 2, LL(TC), LL(y)) > 0 && change(db, c),
-	   "a county-wide row beside an agency's");
+	/* A county-wide row (a change of the tree): the full recompute, nothing moved by the procedure. */
+	ok(q(db, "UPDATE reports SET own_total_milli = 2600 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 &&
+	   q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, NULL, NOW(3))", 2, LL(TC), LL(y)) > 0 && change(db, c),
+	   "the 二級's report changed, and a county-wide row beside its change");
 	is_int(changes(db, "store-test-c8", &rc), 2, "the full recompute needed");
-	ok(rc.rows == 2 && store_rollup_done(db, "store-test-c8", &n) == 0 && n == 2, "both claimed, then done");
+	is_int(rc.rows, 2, "both claimed");
 	is_int(year_sum(db, y), before, "nothing moved");
+	ok(store_rollup_agencies_all(db, TC, y) == 0 && store_rollup_done(db, "store-test-c8", &n) == 0 && n == 2, "(recomputed in full, done)");
+	is_int(q(db, "SELECT subtree_milli FROM rollups WHERE agency_id = ? AND year = ?", 2, r, LL(y)), 3600, "the change counted");
+	ok(q(db, "UPDATE reports SET own_total_milli = 2500 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 && full_sum(db) == before,
+	   "(back)");
 }
 
 /* How long the claimed change waited; the claim marked done. */
