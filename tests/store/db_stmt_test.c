@@ -141,6 +141,20 @@ int main(void)
 	unlink(epoch_path);
 	rmdir(epoch_dir);
 	check_script(&db);
+	{
+		/* The session's settings from the connection's first statement (db.c), the MariaDB-only one in its executable comment. */
+		struct db other;
+
+		ok(db_init(&other, &store_test_cfg) == 0, "another connection");
+		other.lock_wait = 3;
+		other.idle_tx = 7;
+		ok(db_connect(&other) == 0, "connected with its settings");
+		is_int(store_test_int(&other, "SELECT @@SESSION.innodb_lock_wait_timeout * 100 + @@SESSION.idle_transaction_timeout"), 307,
+		       "innodb_lock_wait_timeout 3, idle_transaction_timeout 7");
+		is_int(store_test_int(&other, "SELECT @@SESSION.time_zone = '+08:00' AND FIND_IN_SET('STRICT_ALL_TABLES', @@SESSION.sql_mode) > 0"), 1,
+		       "Taiwan's time and strict tables");
+		db_release(&other);
+	}
 	st = db_prepare(&db, "SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)"
 			     " UNION ALL SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)"
 			     " UNION ALL SELECT REPEAT('a', ?), REPEAT('機', ?), REPEAT('a', ?), REPEAT('機', ?)");
