@@ -94,7 +94,12 @@ int db_exec(struct db_stmt *st);
  * Every other write moves the epoch once committed.
  */
 int db_exec_unkept(struct db_stmt *st);
-/* A write executed with db_exec_unkept after all (a procedure that says it wrote): moves the epoch once committed. */
+/*
+ * A statement that may have changed rows ran, or its outcome is unknown: the
+ * epoch moves at its commit (epoch.h).  db_exec calls it for every write; a
+ * caller of db_exec_unkept whose statement wrote after all (a procedure that
+ * says so) calls it itself.
+ */
 void db_wrote(struct db *db);
 /* Next row: 1, 0 at the end, -1 on error. */
 int db_step(struct db_stmt *st);

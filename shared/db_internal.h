@@ -38,7 +38,6 @@ struct db_stmt {
 
 /* sql is not a SELECT (it may change rows): 1 / 0. */
 int db_sql_writes(const char *sql);
-/* A statement that may have changed rows ran (or its outcome is unknown): epoch.h, at its commit. */
 
 MYSQL *db_mysql(struct db *db);
 void db_set_err(struct db *db, unsigned err, const char *msg);

@@ -489,15 +489,8 @@ failed:
 	 * transaction open, which the connection's own state does not know of; and what it
 	 * wrote before failing is not known either.
 	 */
-	if (own_tx && db->conn) {
-		int err = db->err;
-		char why[sizeof(db->errstr)];
-
-		snprintf(why, sizeof(why), "%s", db->errstr);
+	if (own_tx && db->conn)
 		db_rollback(db);
-		db->err = err;
-		snprintf(db->errstr, sizeof(db->errstr), "%s", why);
-	}
 	db_wrote(db);
 	return -1;
 }

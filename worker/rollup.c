@@ -146,15 +146,16 @@ static long long begin_claim(struct db *db, int county, const int *years, int n,
 
 /*
  * The rollups of n years of one county in one transaction.  One year takes
- * the incremental path when it can (claim_one), else the full recompute of its agencies
- * in memory; several take one aggregate for all the years (the subtrees
+ * the incremental path when it can (claim_one), else the full recompute of
+ * its agencies in memory, at once when the caller knows a county-wide row is
+ * pending (full: the poll; the procedure would only claim and roll back); several take one aggregate for all the years (the subtrees
  * joined once, not once a year; their rows are mostly missing, and sending
  * every row to the worker and back would cost more); then each year's
  * county row from its 一級 agencies' subtrees just computed (every agency is
  * in exactly one, so this counts every active agency once without reading
  * them all again: 15-20 ms of a 100 ms recompute of 5,000 agencies).
  */
-static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n)
+static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n, int full)
 {
 	struct db *db = ctx->db;
 	char claim[33], what[48];
@@ -174,19 +175,19 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 	if (!*nonce)
 		snprintf(nonce, sizeof(nonce), "%08x", (unsigned)rand());
 	snprintf(claim, sizeof(claim), "%.12s-%s-%lx", ctx->worker_id, nonce, ++seq);
-	if (n == 1) {
+	if (n == 1 && !full) {
 		struct store_rollup_changes c;
+		int r = claim_one(db, county, years[0], claim, &c);
 
-		inc = claim_one(db, county, years[0], claim, &c);
-		if (inc <= 0)
-			return inc;
-		if (inc == 1) {
+		if (r <= 0)
+			return r;
+		if (r == 1) {
 			rows = c.rows;
 			oldest = c.waited;
+			inc = 1;
 			goto done;
 		}
-		inc = 0;
-		snprintf(claim, sizeof(claim), "%.12s-%s-%lx", ctx->worker_id, nonce, ++seq);
+		/* 2: rolled back, nothing of the claim kept; the full recompute under the same name. */
 	}
 	claimed = begin_claim(db, county, years, n, claim);
 	if (claimed <= 0)
@@ -222,7 +223,7 @@ done:
 
 int rollup_county_year(struct job_ctx *ctx, int county, int year)
 {
-	return rollup_years(ctx, county, &year, 1);
+	return rollup_years(ctx, county, &year, 1, 0);
 }
 
 /*
@@ -266,10 +267,10 @@ int rollup_poll(struct job_ctx *ctx, int min_age_ms)
 		for (int j = i; j < n && k < ROLLUP_YEARS_MAX && pairs[j].county == pairs[i].county && pairs[j].county_wide; j++)
 			years[k++] = pairs[j].year;
 		if (k > 1) {
-			if (rollup_years(ctx, pairs[i].county, years, k))
+			if (rollup_years(ctx, pairs[i].county, years, k, 1))
 				return -1;
 			i += k - 1;
-		} else if (rollup_county_year(ctx, pairs[i].county, pairs[i].year)) {
+		} else if (rollup_years(ctx, pairs[i].county, &pairs[i].year, 1, pairs[i].county_wide)) {
 			return -1;
 		}
 	}

@@ -259,40 +259,64 @@ test('a job run twice, and two workers at once, never double count', async () =>
   }
 });
 
-// A save's job is one statement in MariaDB, the procedure rollup_changes (migrations/0040); hold the
-// county-year's lock so the worker is caught inside it, waiting.  Every step waits for its
-// condition (the lock held, the worker waiting for it), never for a time, so a busy machine only
-// makes it slower.  Returns the lock holder's and the worker's sessions, and the holder's process.
-async function catchJob(root, agency) {
+// A save's job is one statement in MariaDB, the procedure rollup_changes (migrations/0040). Hold
+// the county-year's quality_queue row, so the worker is caught inside it after its claim has
+// written (the claim, then the quality request, which waits).  Every step waits for its condition,
+// never for a time, so a busy machine only makes it slower.  Returns the lock holder's and the
+// worker's sessions, the holder's process and the county-year's quality requests before.
+const WAITING_QUALITY = `SELECT COUNT(*) FROM information_schema.INNODB_TRX t JOIN information_schema.INNODB_LOCKS l
+  ON l.lock_id = t.trx_requested_lock_id WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%quality_queue%'`;
+const requests = () => Number(sql('SELECT requests FROM quality_queue WHERE county_id = 22 AND year = 2020')[0][0]);
+let caughtSaves = 0;
+async function catchJob(root) {
+  await settled();
+  const before = requests();
   const holder = spawn('mariadb', ['--no-defaults', `--socket=${path.join(VAR, 'run/mysql.sock')}`, '-ucityinv', `-p${dbSecret()}`, 'cityinv'],
     { stdio: ['pipe', 'ignore', 'ignore'] });
-  holder.stdin.write("BEGIN; SELECT * FROM county_rollups WHERE county_id = 22 AND year = 2020 FOR UPDATE; SELECT SLEEP(120); COMMIT;\n");
+  holder.stdin.write("BEGIN; SELECT * FROM quality_queue WHERE county_id = 22 AND year = 2020 FOR UPDATE; SELECT SLEEP(120); COMMIT;\n");
   holder.stdin.end();
-  const hid = await waitFor('the lock to be held', () => root("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(120)%'"));
-  const c = await login('Z', agency);
-  await save(c, 2020, { own_electricity: String(4000 + Math.floor(Math.random() * 1000)) });
-  redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020');
-  await waitFor('the worker to wait for the lock', () => root(WAITING_ROLLUPS) !== '0', 30000);
-  const wid = await waitFor("the worker's statement", () => root("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CALL rollup_changes%'"));
-  return { holder, hid, wid };
+  let hid;
+  try {
+    hid = await waitFor('the lock to be held', () => root("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(120)%'"));
+    const c = await login('Z', '371036600X');
+    await save(c, 2020, { own_electricity: String(4100 + ++caughtSaves) });
+    redis('LPUSH', 'cityinv:jobs', 'rollup 22 2020');
+    await waitFor('the worker to wait for the lock, its claim written', () => root(WAITING_QUALITY) !== '0', 30000);
+    // Its session: the one whose statement is the procedure's request (the quality worker's would be an UPDATE).
+    const wid = await waitFor("the worker's statement", () => root(`SELECT ID FROM information_schema.PROCESSLIST
+      WHERE INFO LIKE 'CALL rollup_changes%' OR INFO LIKE 'INSERT INTO quality_queue%'`));
+    return { holder, hid, wid, before };
+  } catch (e) {
+    release(root, { holder, hid });
+    throw e;
+  }
+}
+
+// The holder's session ends with it (a killed client's SLEEP would hold the lock two minutes).
+function release(root, caught) {
+  if (!caught) return;
+  if (caught.holder.exitCode === null) {
+    if (caught.hid) root(`KILL ${caught.hid}`);
+    caught.holder.kill('SIGKILL');
+  }
 }
 
 test('a worker killed mid-job loses nothing and counts nothing twice', async () => {
   // As MariaDB's root: other sessions' transactions need the PROCESS privilege.
   const root = (q) => stack('sql-root', '-N', '-B', '-e', q).trim();
-  let holder, wid;
+  let caught;
   try {
-    let hid;
-    ({ holder, hid, wid } = await catchJob(root, '371036600X'));
+    caught = await catchJob(root);
     stack('kill-service', 'worker', 'KILL');
-    root(`KILL ${hid}`);
-    await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
+    root(`KILL ${caught.hid}`);
+    await waitFor('the lock holder to finish', () => caught.holder.exitCode !== null, 15000);
     // The worker is gone, its statement is not: MariaDB runs it to its end, which commits the job whole.
-    await waitFor("the dead worker's statement to end", () => root(`SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ${wid}`) === '0', 30000);
+    await waitFor("the dead worker's statement to end", () => root(`SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ${caught.wid}`) === '0', 30000);
     assert.equal(pending(), 0, 'its work done, whole, by its one statement');
+    assert.equal(requests(), caught.before + 1, 'its quality request counted once');
     checkAll(2020);
   } finally {
-    if (holder && holder.exitCode === null) holder.kill('SIGKILL');
+    release(root, caught);
     stack('start-service', 'worker');
   }
   await settled();
@@ -302,25 +326,24 @@ test('a worker killed mid-job loses nothing and counts nothing twice', async () 
 test("a job whose MariaDB session dies mid-statement rolls back whole, and the worker does it again", async () => {
   const root = (q) => stack('sql-root', '-N', '-B', '-e', q).trim();
   const log = path.join(VAR, 'log/worker.log');
-  const before = fs.statSync(log).size;
-  let holder;
+  const size = fs.statSync(log).size;
+  let caught;
   try {
-    const caught = await catchJob(root, '371036600X');
-    holder = caught.holder;
-    // The worker's session killed inside the procedure: its transaction is rolled back; then the lock let go.
+    caught = await catchJob(root);
+    // The worker's session killed inside the procedure, its claim written: rolled back.  Then the lock let go.
     root(`KILL ${caught.wid}`);
     await waitFor("the killed session's transaction to be gone", () => root(`SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ${caught.wid}`) === '0', 15000);
-    assert.ok(pending() > 0, 'its work still pending: nothing of it committed');
     root(`KILL ${caught.hid}`);
-    await waitFor('the lock holder to finish', () => holder.exitCode !== null, 15000);
+    await waitFor('the lock holder to finish', () => caught.holder.exitCode !== null, 15000);
   } finally {
-    if (holder && holder.exitCode === null) holder.kill('SIGKILL');
+    release(root, caught);
   }
   await settled();
   checkAll(2020);
-  const text = fs.readFileSync(log).subarray(before).toString();
+  // Had the killed statement's claim and request stayed, the change would count twice or its request would.
+  assert.equal(requests(), caught.before + 1, 'one quality request: the killed one rolled back with its claim');
   // The worker makes the statement again on a new connection (db_stmt.c), or its job fails and is tried again.
-  assert.match(text, /rollup county 22 year 2020: \d+ change\(s\)/, 'the job done again');
+  assert.match(fs.readFileSync(log).subarray(size).toString(), /rollup county 22 year 2020: \d+ change\(s\), incremental/, 'the job done again');
 });
 
 test('with Redis stopped, saves still succeed and the worker catches up from the outbox', async () => {
