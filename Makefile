@@ -31,7 +31,7 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
-	decimal.o calc.o input.o db.o db_stmt.o epoch.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o nonagency_methods.o inventory_data.o report_status.o)
+	decimal.o calc.o input.o db.o db_stmt.o db_bulk.o epoch.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o nonagency_methods.o inventory_data.o report_status.o)
 # The data-quality grade and uncertainty (issue 13; sqrtl needs libm).
 SHARED_OBJ += $(O)/shared/quality.o
 # The calculation's reference table read from the database (web and worker; factor day).
@@ -89,6 +89,8 @@ UNIT_TESTS += $(O)/tests/test_quality_pace
 UNIT_TESTS += $(O)/tests/test_compress
 # Factor day's tables before and after a change (issue 15).
 UNIT_TESTS += $(O)/tests/test_factor_table
+# A factor-day batch cut to what its staging tables take (worker/factor_day_calc.h).
+UNIT_TESTS += $(O)/tests/test_batch_fit
 # The full recompute's sums up the agency tree (issue 14).
 UNIT_TESTS += $(O)/tests/test_rollup_tree
 
@@ -111,10 +113,10 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
 WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o nonagency_methods.o \
-	db.o db_stmt.o epoch.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
+	db.o db_stmt.o db_bulk.o epoch.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
 WORKER_SHARED_OBJ += $(O)/shared/quality.o $(O)/shared/factor_table.o
 WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
-ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o epoch.o password.o)
+ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o db_bulk.o epoch.o password.o)
 # The loader checks quality-defaults.csv's items against calc_items, and
 # nonagency-quality-defaults.csv's methods against na_methods.
 ADMIN_SHARED_OBJ += $(O)/shared/calc.o $(O)/shared/nonagency.o $(O)/shared/nonagency_methods.o
@@ -147,6 +149,7 @@ $(O)/tests/test_arena: $(O)/tests/unit/test_arena.o $(O)/shared/arena.o $(O)/sha
 $(O)/tests/test_epoch: $(O)/tests/unit/test_epoch.o $(O)/shared/epoch.o $(O)/shared/util.o
 $(O)/tests/test_quality_pace: $(O)/tests/unit/test_quality_pace.o $(O)/worker/quality_pace.o $(O)/shared/util.o
 $(O)/tests/test_compress: $(O)/tests/unit/test_compress.o $(O)/web/compress.o $(O)/shared/strbuf.o $(O)/shared/util.o
+$(O)/tests/test_batch_fit: $(O)/tests/unit/test_batch_fit.o
 $(O)/tests/test_input: $(O)/tests/unit/test_input.o $(O)/shared/input.o $(O)/shared/decimal.o $(O)/shared/arena.o $(O)/shared/util.o
 $(UNIT_TESTS):
 	@mkdir -p $(dir $@)
@@ -154,6 +157,7 @@ $(UNIT_TESTS):
 
 $(O)/tests/unit/%.o: CPPFLAGS += -Itests/unit
 $(O)/tests/unit/test_quality_pace.o: CPPFLAGS += -Iworker
+$(O)/tests/unit/test_batch_fit.o: CPPFLAGS += -Iworker
 $(O)/tests/unit/test_compress.o: CPPFLAGS += -Iweb
 
 # Store tests: the SQL of shared/store_*.c against the test stack's MariaDB (tests/run.sh

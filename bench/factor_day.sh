@@ -59,7 +59,9 @@ UPDATE reports r JOIN (SELECT report_id, SUM(IF(part = 'own', kg_milli, 0)) o, S
   SET r.own_total_milli = s.o, r.outsourced_total_milli = s.x WHERE r.year = $Y;
 INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT id, $Y, NULL, NOW(3) FROM counties;
 SQL
+# Every rollup, then the quality job they asked for: nothing else runs beside what is measured.
 idle
+quality_idle
 echo "== $(sql -e "SELECT COUNT(*) FROM reports WHERE year = $Y") agency-years of $Y, $(sql -e "SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.year = $Y") electricity lines"
 
 echo "== raw SQL: the same lines and totals updated, then the raw rollup of $Y (one transaction, rolled back)"
@@ -70,18 +72,12 @@ SELECT CONCAT('raw SQL: ', ROUND(TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) / 100000
 echo "== factor day: $KEY changed to $NEW through the console"
 t0=$(now)
 id=$(node bench/factor_day.mjs propose "$KEY" "$NEW")
-for _ in $(seq 6000); do
-	[ "$(sql -e "SELECT preview_status FROM factor_changes WHERE id = $id")" = done ] && break
-	sleep 0.1
-done
+poll_until "SELECT preview_status FROM factor_changes WHERE id = $id" done 6000 0.1
 t1=$(now)
 echo "preview: $(secs "$t0" "$t1") s ($(sql -e "SELECT CONCAT(SUM(agency_years), ' agency-years, ', SUM(line_count), ' lines') FROM factor_change_effects WHERE change_id = $id"))"
 node bench/factor_day.mjs apply "$id" >/dev/null
 t2=$(now)
-for _ in $(seq 12000); do
-	[ "$(sql -e "SELECT status FROM factor_changes WHERE id = $id")" = done ] && break
-	sleep 0.1
-done
+poll_until "SELECT status FROM factor_changes WHERE id = $id" done 12000 0.1
 t3=$(now)
 idle
 t4=$(now)

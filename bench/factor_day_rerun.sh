@@ -12,18 +12,20 @@ cd "$ROOT"
 export CITYINV_VAR=$1 PORT=${PORT:-28180}
 VALUE=$2
 S=scripts/stack.sh
-sql() { $S sql -N -B -e "$1"; }
 now() { date +%s.%N; }
+. bench/poll.sh
+trap poll_close EXIT
 $S start >/dev/null
+poll_open
 [ "${3:-}" = noworker ] && $S stop-service worker >/dev/null
 id=$(node bench/factor_day.mjs propose elec_grid_2024 "$VALUE")
-for _ in $(seq 3000); do [ "$(sql "SELECT preview_status FROM factor_changes WHERE id = $id")" = done ] && break; sleep 0.1; done
+poll_until "SELECT preview_status FROM factor_changes WHERE id = $id" done 3000 0.1
 node bench/factor_day.mjs apply "$id" >/dev/null
 t2=$(now)
-for _ in $(seq 12000); do [ "$(sql "SELECT status FROM factor_changes WHERE id = $id")" = done ] && break; sleep 0.1; done
+poll_until "SELECT status FROM factor_changes WHERE id = $id" done 12000 0.1
 t3=$(now)
 [ "${3:-}" = noworker ] && $S start-service worker >/dev/null
-for _ in $(seq 2400); do [ "$(sql 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')" = 0 ] && break; sleep 0.25; done
+poll_until 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL' 0 6000 0.1
 t4=$(now)
 echo "elec_grid_2024 = $VALUE ${3:-}: run $(awk "BEGIN {printf \"%.1f\", $t3 - $t2}") s, then every rollup $(awk "BEGIN {printf \"%.1f\", $t4 - $t3}") s"
 grep -h "factor change $id " "$CITYINV_VAR/log/exporter.log" | tail -1

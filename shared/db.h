@@ -48,6 +48,7 @@ struct db {
 	int timeout;               /* read/write timeout, seconds (db_init: cfg->db_timeout) */
 	int lock_wait;             /* innodb_lock_wait_timeout of the session, seconds; 0: server's */
 	int idle_tx;               /* idle_transaction_timeout of the session, seconds; 0: server's (none) */
+	int bulk_off;              /* db_exec_rows row by row even where the server takes arrays (tests) */
 	long long paused_until;    /* now_ms() before which calls fail without trying */
 	long long op_start;        /* now_ms() when the call in hand began */
 	unsigned err;              /* server error number of the last failure */
@@ -101,6 +102,20 @@ int db_exec_unkept(struct db_stmt *st);
  * says so) calls it itself.
  */
 void db_wrote(struct db *db);
+/*
+ * Many rows of parameters for one statement (a staging table filled): st runs once for each
+ * row, cells[r * params + c], in one round trip where the server can (MariaDB's array
+ * binding: one COM_STMT_BULK_EXECUTE), else row by row (MySQL; db->bulk_off).  A column's
+ * cells are integers or NULLs, or texts or NULLs (the texts are read, not kept).  Inside a
+ * transaction as any statement; a lost connection is not tried again.  0 or -1.
+ */
+enum db_cell_kind { DB_CELL_NULL, DB_CELL_INT, DB_CELL_TEXT };
+struct db_cell {
+	enum db_cell_kind kind;
+	long long i;
+	const char *s;
+};
+int db_exec_rows(struct db_stmt *st, int nrows, const struct db_cell *cells);
 /* Next row: 1, 0 at the end, -1 on error. */
 int db_step(struct db_stmt *st);
 int db_col_isnull(struct db_stmt *st, int i);

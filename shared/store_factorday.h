@@ -149,6 +149,15 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
  * rows, then store_fd_stage_apply() in the batch's transaction.
  */
 #define STORE_FD_STAGE_REPORTS 512   /* the most reports whose lines a batch stages */
+/*
+ * The most quantities a batch reads, and so the most lines it stages: the
+ * staging tables are in memory (ENGINE=MEMORY, a row as wide as its
+ * longest texts could be: about 7 KiB a line), so a batch of reports with
+ * many lines each is cut to its first reports within this (never fewer
+ * than one: a report has at most 108 lines), and the next batch starts
+ * after them.
+ */
+#define STORE_FD_STAGE_LINES 8192
 int store_fd_stage_open(struct db *db);
 int store_fd_stage_clear(struct db *db);
 /* An affected report: its old and new totals, its audit texts, whether it is frozen (a 重算值). */

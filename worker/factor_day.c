@@ -89,7 +89,8 @@ static int read_batch(struct db *db, const struct store_fd_span *sp, long long a
 		return b->n;
 	if (store_fd_items(db, b->rep[0].id, b->rep[b->n - 1].id, collect_item, b))
 		return -1;
-	return b->n;
+	/* Its first reports whose quantities fit STORE_FD_STAGE_LINES: the rest are the next batch's. */
+	return batch_fit(b, STORE_FD_STAGE_LINES);
 }
 
 static int preview(struct job_ctx *ctx, const struct store_fd_change *c)

@@ -26,6 +26,33 @@ struct batch {
 	struct item *items;
 	int nitems, cap;
 };
+_Static_assert(MAX_INPUTS <= STORE_FD_STAGE_LINES, "one report's lines fit a batch");
+
+/*
+ * Batch b (its reports rep[0..n) and their quantities, items[0..nitems) in
+ * report order, with those of reports in their id range that are not the
+ * batch's) cut to its first reports whose quantities number at most cap,
+ * never fewer than one report: the rest are the next batch's.  Its new n.
+ */
+static inline int batch_fit(struct batch *b, int cap)
+{
+	int k = 0, m = 0;
+
+	if (b->nitems <= cap)
+		return b->n;
+	while (k < b->n) {
+		int e = m;
+
+		while (e < b->nitems && b->items[e].report_id <= b->rep[k].id)
+			e++;
+		if (k > 0 && e > cap)
+			break;
+		m = e;
+		k++;
+	}
+	b->nitems = m;
+	return b->n = k;
+}
 
 
 /*

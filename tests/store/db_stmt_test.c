@@ -1,6 +1,7 @@
-/* db_stmt_test.c: the statement layer (shared/db_stmt.c) against the test stack's MariaDB:
- * columns longer than their first buffer come back whole, however many there are in a row; and
- * the write epoch (shared/epoch.h) moves after a write is committed, never for a read. */
+/* db_stmt_test.c: the statement layer (shared/db_stmt.c, db_bulk.c) against the test stack's MariaDB:
+ * columns longer than their first buffer come back whole, however many there are in a row; the
+ * write epoch (shared/epoch.h) moves after a write is committed, never for a read; and many rows
+ * of parameters for one statement (db_exec_rows) arrive whole by either path. */
 #include <string.h>
 #include <unistd.h>
 
@@ -102,6 +103,56 @@ static void check_script(struct db *db)
 	ok(db_exec_sql(db, "DROP PROCEDURE db_stmt_test_proc") == 0, "(dropped)");
 }
 
+/*
+ * db_exec_rows, in one round trip (MariaDB's arrays) and row by row (db->bulk_off, MySQL's
+ * path): 1,000 rows of integers, texts of every length up to 700 characters (CJK among them)
+ * and NULLs arrive as sent, read back by a checksum of each column; a duplicate key among them
+ * fails the call, and the transaction's rollback leaves nothing of it.
+ */
+static void check_rows(struct db *db, int bulk_off)
+{
+	enum { N = 1000 };
+	static struct db_cell cells[N * 3];
+	static char texts[N][2200];
+	const char *how = bulk_off ? "row by row" : "in one round trip";
+	long long sum_id = 0, sum_len = 0, nulls = 0;
+	struct db_stmt *st;
+
+	db->bulk_off = bulk_off;
+	ok(db_exec_sql(db, "CREATE TEMPORARY TABLE IF NOT EXISTS db_rows_test (id BIGINT NOT NULL PRIMARY KEY, t VARCHAR(800) NULL,"
+			   " n BIGINT NULL)") == 0 && db_exec_sql(db, "TRUNCATE TABLE db_rows_test") == 0, "%s: a scratch table", how);
+	for (int r = 0; r < N; r++) {
+		int len = (r * 37) % 701;
+
+		texts[r][0] = '\0';
+		for (int k = 0; k < len; k++)
+			strcat(texts[r], r % 2 ? "機" : "a");
+		cells[r * 3] = (struct db_cell){ DB_CELL_INT, (long long)r * 1000003LL - 5000000000LL, NULL };
+		cells[r * 3 + 1] = r % 7 ? (struct db_cell){ DB_CELL_TEXT, 0, texts[r] } : (struct db_cell){ DB_CELL_NULL, 0, NULL };
+		cells[r * 3 + 2] = r % 5 ? (struct db_cell){ DB_CELL_INT, -r, NULL } : (struct db_cell){ DB_CELL_NULL, 0, NULL };
+		sum_id += (long long)r * 1000003LL - 5000000000LL;
+		sum_len += r % 7 ? len : 0;
+		nulls += !(r % 7) + !(r % 5);
+	}
+	st = db_prepare(db, "INSERT INTO db_rows_test (id, t, n) VALUES (?, ?, ?)");
+	ok(st && db_exec_rows(st, N, cells) == 0, "%s: 1,000 rows sent", how);
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM db_rows_test"), N, "%s: 1,000 rows there", how);
+	is_int(store_test_int(db, "SELECT SUM(id) FROM db_rows_test"), sum_id, "%s: every id as sent (their sum)", how);
+	is_int(store_test_int(db, "SELECT SUM(CHAR_LENGTH(t)) FROM db_rows_test"), sum_len, "%s: every text whole (their lengths)", how);
+	is_int(store_test_int(db, "SELECT SUM(t IS NULL) + SUM(n IS NULL) FROM db_rows_test"), nulls, "%s: the NULLs where sent", how);
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM db_rows_test WHERE n IS NOT NULL AND n <> -((id + 5000000000) DIV 1000003)"), 0, "%s: each row's number with its own id", how);
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM db_rows_test WHERE t IS NOT NULL AND t <> REPEAT(IF(((id + 5000000000) DIV 1000003) % 2,"
+			      " '機', 'a'), CHAR_LENGTH(t))"), 0, "%s: each text as sent (CJK whole)", how);
+	/* A duplicate in the middle: the call fails; inside a transaction, its rollback leaves none of the rows. */
+	ok(db_exec_sql(db, "TRUNCATE TABLE db_rows_test") == 0 && db_begin(db) == 0, "%s: (a transaction)", how);
+	cells[600 * 3] = cells[10 * 3];
+	st = db_prepare(db, "INSERT INTO db_rows_test (id, t, n) VALUES (?, ?, ?)");
+	ok(st && db_exec_rows(st, N, cells) < 0 && db_err_duplicate(db), "%s: a duplicate key among the rows fails the call", how);
+	ok(db_rollback(db) == 0, "%s: rolled back", how);
+	is_int(store_test_int(db, "SELECT COUNT(*) FROM db_rows_test"), 0, "%s: nothing of it left", how);
+	db->bulk_off = 0;
+}
+
 /* Each row: its columns' lengths and whether each is what REPEAT() made (n copies of one character). */
 static void check_row(struct db_stmt *st, const int *want, int ncols, const char *what)
 {
@@ -141,6 +192,8 @@ int main(void)
 	unlink(epoch_path);
 	rmdir(epoch_dir);
 	check_script(&db);
+	check_rows(&db, 0);
+	check_rows(&db, 1);
 	{
 		/* The session's settings from the connection's first statement (db.c), the MariaDB-only one in its executable comment. */
 		struct db other;
