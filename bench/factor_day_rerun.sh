@@ -17,6 +17,9 @@ now() { date +%s.%N; }
 trap poll_close EXIT
 $S start >/dev/null
 poll_open
+# Nothing else running beside what is measured: the last run's rollups, and the quality job's runs they asked for.
+poll_until 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL' 0 6000 0.1
+poll_until 'SELECT COUNT(*) FROM quality_queue WHERE done_for < requests' 0 12000 0.1
 [ "${3:-}" = noworker ] && $S stop-service worker >/dev/null
 id=$(node bench/factor_day.mjs propose elec_grid_2024 "$VALUE")
 poll_until "SELECT preview_status FROM factor_changes WHERE id = $id" done 3000 0.1
