@@ -17,12 +17,15 @@ cleanup() {
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
+	poll_close
 	$STACK stop >/dev/null 2>&1 || true
 	rm -f web/static/bench-review.html
 }
 trap cleanup EXIT
 trap "exit 130" INT TERM
 sql() { $STACK sql -N -B "$@"; }
+# The waits' queries on one client (bench/poll.sh: a shell and a client started ten times a second took half a core).
+. bench/poll.sh
 
 exec > >(tee "$TMP/out")
 make -s all
@@ -38,26 +41,21 @@ printf 'agencies %s, reports %s, loaded in %.1f s\n' "$(sql -e 'SELECT COUNT(*) 
 echo "== every county-year computed once (the worker, restarted, queues those with incomplete rollups)"
 $STACK stop-service worker >/dev/null
 checks=$(grep -c 'startup check' "$CITYINV_VAR/log/worker.log" || true)
+poll_open
 t0=$(date +%s.%N)
 $STACK start-service worker >/dev/null
 for _ in $(seq 600); do
 	[ "$(grep -c 'startup check' "$CITYINV_VAR/log/worker.log" || true)" -gt "$checks" ] && break
 	sleep 0.1
 done
-for _ in $(seq 1200); do
-	[ "$(sql -e 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')" = 0 ] && break
-	sleep 0.5
-done
+poll_until 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL' 0 6000 0.1
 t1=$(date +%s.%N)
 grep 'startup check' "$CITYINV_VAR/log/worker.log" | tail -1 | sed 's/.*: //'
 printf 'all computed in %.1f s\n' "$(awk "BEGIN {print $t1 - $t0}")"
 # The quality job (grade and uncertainty up the tree, then the validation board) follows the
 # rollups on its own worker: the figures below are measured once it has caught up.
 if sql -e "SHOW TABLES LIKE 'quality_queue'" | grep -q quality_queue; then
-	for _ in $(seq 2400); do
-		[ "$(sql -e 'SELECT COUNT(*) FROM quality_queue WHERE done_for < requests')" = 0 ] && break
-		sleep 0.5
-	done
+	poll_until 'SELECT COUNT(*) FROM quality_queue WHERE done_for < requests' 0 12000 0.1
 	t2=$(date +%s.%N)
 	printf 'quality figures and board of every county-year done %.1f s after the rollups (%s run(s))\n' \
 		"$(awk "BEGIN {print $t2 - $t1}")" "$(sql -e 'SELECT IFNULL(SUM(runs), 0) FROM quality_queue')"
@@ -78,17 +76,11 @@ county=$(sql -e "SELECT id FROM counties WHERE letter = 'B'")
 for i in 1 2 3 4 5; do
 	sql -e "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES ($county, 2020, NULL, NOW(3))"
 	$STACK redis-cli LPUSH cityinv:jobs "rollup $county 2020" >/dev/null
-	for _ in $(seq 100); do
-		[ "$(sql -e 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL')" = 0 ] && break
-		sleep 0.1
-	done
+	poll_until 'SELECT COUNT(*) FROM outbox WHERE done_at IS NULL' 0 100 0.1
 	# Each recompute asks the quality job for a run of the county-year (a second or two on the
 	# other worker): let it finish, so that the next recompute and the raw rollups below are
 	# each measured alone.
-	for _ in $(seq 600); do
-		[ "$(sql -e 'SELECT COUNT(*) FROM quality_queue WHERE done_for < requests')" = 0 ] && break
-		sleep 0.1
-	done
+	poll_until 'SELECT COUNT(*) FROM quality_queue WHERE done_for < requests' 0 600 0.1
 done
 grep "rollup county $county year 2020" "$CITYINV_VAR/log/worker.log" | tail -5 | sed 's/.*: //'
 # The raw rollup: the same aggregate, straight into a scratch table, timed inside MariaDB, in the
