@@ -27,6 +27,14 @@ void db_stmt_free(struct db_stmt *st)
 	free(st->bound);
 	free(st->cols);
 	free(st->colv);
+	if (st->repeat) {
+		for (size_t i = 0; i < sizeof(st->repeat->sql) / sizeof(st->repeat->sql[0]); i++)
+			free(st->repeat->sql[i]);
+		free((char *)st->repeat->head);
+		free((char *)st->repeat->group);
+		free((char *)st->repeat->tail);
+		free(st->repeat);
+	}
 	free(st);
 }
 

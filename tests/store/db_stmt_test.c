@@ -112,7 +112,7 @@ static void check_script(struct db *db)
 static void check_rows(struct db *db, int bulk_off)
 {
 	enum { N = 1000 };
-	static struct db_cell cells[N * 3];
+	static struct db_cell cells[N * 3], upd[N * 2], ups[N * 3];
 	static char texts[N][2200];
 	const char *how = bulk_off ? "row by row" : "in one round trip";
 	long long sum_id = 0, sum_len = 0, nulls = 0;
@@ -143,6 +143,23 @@ static void check_rows(struct db *db, int bulk_off)
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM db_rows_test WHERE n IS NOT NULL AND n <> -((id + 5000000000) DIV 1000003)"), 0, "%s: each row's number with its own id", how);
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM db_rows_test WHERE t IS NOT NULL AND t <> REPEAT(IF(((id + 5000000000) DIV 1000003) % 2,"
 			      " '機', 'a'), CHAR_LENGTH(t))"), 0, "%s: each text as sent (CJK whole)", how);
+	/* Statements that are not one INSERT group: an UPDATE, and an upsert with a parameter in its tail (row by row without arrays). */
+	for (int r = 0; r < N; r++) {
+		upd[r * 2] = (struct db_cell){ DB_CELL_INT, 7 * r, NULL };
+		upd[r * 2 + 1] = cells[r * 3];
+	}
+	st = db_prepare(db, "UPDATE db_rows_test SET n = ? WHERE id = ?");
+	ok(st && db_exec_rows(st, N, upd) == 0, "%s: an UPDATE for each of 1,000 rows", how);
+	is_int(store_test_int(db, "SELECT SUM(n) FROM db_rows_test"), 7LL * N * (N - 1) / 2, "%s: each row's own value (their sum)", how);
+	for (int r = 0; r < N; r++) {
+		ups[r * 3] = cells[r * 3];
+		ups[r * 3 + 1] = (struct db_cell){ DB_CELL_TEXT, 0, "x" };
+		ups[r * 3 + 2] = (struct db_cell){ DB_CELL_INT, r % 2, NULL };
+	}
+	st = db_prepare(db, "INSERT INTO db_rows_test (id, t) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = n * ?");
+	ok(st && db_exec_rows(st, N, ups) == 0, "%s: an upsert whose tail has a parameter", how);
+	is_int(store_test_int(db, "SELECT SUM(n) FROM db_rows_test"), 7LL * (N / 2) * (N / 2), "%s: the odd rows kept, the even made 0",
+	       how);
 	/* A duplicate in the middle: the call fails; inside a transaction, its rollback leaves none of the rows. */
 	ok(db_exec_sql(db, "TRUNCATE TABLE db_rows_test") == 0 && db_begin(db) == 0, "%s: (a transaction)", how);
 	cells[600 * 3] = cells[10 * 3];
