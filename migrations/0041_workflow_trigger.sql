@@ -4,7 +4,7 @@
 -- factor day's 110,000 totals (issue 15's bench) took 1.9-2.8 s with it, 1.2-1.3 s with the
 -- statement behind an IF (the same UPDATE, rolled back, three runs each).  The condition and the
 -- row it queues are 0022's.
-DROP TRIGGER reports_workflow_outbox;
+DROP TRIGGER IF EXISTS reports_workflow_outbox;
 DELIMITER //
 CREATE TRIGGER reports_workflow_outbox AFTER UPDATE ON reports FOR EACH ROW
 BEGIN

@@ -48,7 +48,8 @@ struct db {
 	int timeout;               /* read/write timeout, seconds (db_init: cfg->db_timeout) */
 	int lock_wait;             /* innodb_lock_wait_timeout of the session, seconds; 0: server's */
 	int idle_tx;               /* idle_transaction_timeout of the session, seconds; 0: server's (none) */
-	int bulk_off;              /* db_exec_rows row by row even where the server takes arrays (tests) */
+	int bulk_off;              /* db_exec_rows without arrays even where the server takes them (tests) */
+	unsigned long bulk_sent;   /* db_exec_rows calls sent as arrays (tests) */
 	long long paused_until;    /* now_ms() before which calls fail without trying */
 	long long op_start;        /* now_ms() when the call in hand began */
 	unsigned err;              /* server error number of the last failure */

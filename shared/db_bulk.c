@@ -161,6 +161,7 @@ int db_exec_rows(struct db_stmt *st, int nrows, const struct db_cell *cells)
 		else if (db_err_is_connection(db))
 			db_close(db);
 	} else {
+		db->bulk_sent++;
 		rc = 0;
 	}
 	/* The statement's next use, bulk or not, binds again; its array size goes back to one row. */

@@ -13,6 +13,10 @@
 #include "strbuf.h"
 #include "util.h"
 
+/*
+ * Only with the whole cache (db_release): st->repeat's texts are the keys
+ * (by address) of other cached statements, which must go with them.
+ */
 void db_stmt_free(struct db_stmt *st)
 {
 	if (st->stmt)

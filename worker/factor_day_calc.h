@@ -29,24 +29,28 @@ struct batch {
 _Static_assert(MAX_INPUTS <= STORE_FD_STAGE_LINES, "one report's lines fit a batch");
 
 /*
- * Batch b (its reports rep[0..n) and their quantities, items[0..nitems) in
- * report order, with those of reports in their id range that are not the
- * batch's) cut to its first reports whose quantities number at most cap,
- * never fewer than one report: the rest are the next batch's.  Its new n.
+ * Batch b (its reports rep[0..n) and the quantities of their id range,
+ * items[0..nitems) in report order, those of reports not the batch's among
+ * them) cut to its first reports whose own quantities number at most cap,
+ * never fewer than one report: the rest are the next batch's.  Only the
+ * batch's own count: the others are never staged, and counting them could
+ * cut a one-county run over ids spread among counties to a few reports a
+ * batch.  Its new n.
  */
 static inline int batch_fit(struct batch *b, int cap)
 {
-	int k = 0, m = 0;
+	int k = 0, m = 0, counted = 0;
 
 	if (b->nitems <= cap)
 		return b->n;
 	while (k < b->n) {
-		int e = m;
+		int e = m, own = 0;
 
-		while (e < b->nitems && b->items[e].report_id <= b->rep[k].id)
-			e++;
-		if (k > 0 && e > cap)
+		for (; e < b->nitems && b->items[e].report_id <= b->rep[k].id; e++)
+			own += b->items[e].report_id == b->rep[k].id;
+		if (k > 0 && counted + own > cap)
 			break;
+		counted += own;
 		m = e;
 		k++;
 	}

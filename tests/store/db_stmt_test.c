@@ -116,6 +116,7 @@ static void check_rows(struct db *db, int bulk_off)
 	static char texts[N][2200];
 	const char *how = bulk_off ? "row by row" : "in one round trip";
 	long long sum_id = 0, sum_len = 0, nulls = 0;
+	unsigned long sent;
 	struct db_stmt *st;
 
 	db->bulk_off = bulk_off;
@@ -134,8 +135,10 @@ static void check_rows(struct db *db, int bulk_off)
 		sum_len += r % 7 ? len : 0;
 		nulls += !(r % 7) + !(r % 5);
 	}
+	sent = db->bulk_sent;
 	st = db_prepare(db, "INSERT INTO db_rows_test (id, t, n) VALUES (?, ?, ?)");
 	ok(st && db_exec_rows(st, N, cells) == 0, "%s: 1,000 rows sent", how);
+	is_int((long long)(db->bulk_sent - sent), bulk_off ? 0 : 1, "%s: %s", how, bulk_off ? "no array sent" : "as one array");
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM db_rows_test"), N, "%s: 1,000 rows there", how);
 	is_int(store_test_int(db, "SELECT SUM(id) FROM db_rows_test"), sum_id, "%s: every id as sent (their sum)", how);
 	is_int(store_test_int(db, "SELECT SUM(CHAR_LENGTH(t)) FROM db_rows_test"), sum_len, "%s: every text whole (their lengths)", how);
@@ -151,6 +154,13 @@ static void check_rows(struct db *db, int bulk_off)
 	st = db_prepare(db, "UPDATE db_rows_test SET n = ? WHERE id = ?");
 	ok(st && db_exec_rows(st, N, upd) == 0, "%s: an UPDATE for each of 1,000 rows", how);
 	is_int(store_test_int(db, "SELECT SUM(n) FROM db_rows_test"), 7LL * N * (N - 1) / 2, "%s: each row's own value (their sum)", how);
+	/* The same statement once more as one row: the array's size does not stay with it. */
+	st = db_prepare(db, "UPDATE db_rows_test SET n = ? WHERE id = ?");
+	db_bind_int(st, 0, 7000000);
+	db_bind_int(st, 1, cells[3].i);
+	ok(db_exec(st) == 0 && db_affected(st) == 1, "%s: then one row by the same statement", how);
+	is_int(store_test_int(db, "SELECT SUM(n) FROM db_rows_test"), 7LL * N * (N - 1) / 2 - 7 + 7000000, "%s: that row alone changed", how);
+	ok(db_exec_sql(db, "UPDATE db_rows_test SET n = 7 WHERE n = 7000000") == 0, "%s: (as before)", how);
 	for (int r = 0; r < N; r++) {
 		ups[r * 3] = cells[r * 3];
 		ups[r * 3 + 1] = (struct db_cell){ DB_CELL_TEXT, 0, "x" };
@@ -167,6 +177,12 @@ static void check_rows(struct db *db, int bulk_off)
 	ok(st && db_exec_rows(st, N, cells) < 0 && db_err_duplicate(db), "%s: a duplicate key among the rows fails the call", how);
 	ok(db_rollback(db) == 0, "%s: rolled back", how);
 	is_int(store_test_int(db, "SELECT COUNT(*) FROM db_rows_test"), 0, "%s: nothing of it left", how);
+	st = db_prepare(db, "INSERT INTO db_rows_test (id, t, n) VALUES (?, ?, ?)");
+	db_bind_int(st, 0, 1);
+	db_bind_text(st, 1, "one");
+	db_bind_null(st, 2);
+	ok(db_exec(st) == 0 && store_test_int(db, "SELECT COUNT(*) FROM db_rows_test WHERE id = 1 AND t = 'one'") == 1,
+	   "%s: after the failed call, the statement inserts one row", how);
 	db->bulk_off = 0;
 }
 

@@ -23,7 +23,7 @@ int main(void)
 	struct batch *b = calloc(1, sizeof(*b));
 	static const int small[4] = { 3, 2, 5, 1 }, big[5] = { 40, 50, 30, 100, 2 }, huge[3] = { 108, 108, 108 };
 
-	if (!b || !(b->items = calloc(10000, sizeof(*b->items))))
+	if (!b || !(b->items = calloc(20000, sizeof(*b->items))))
 		return 1;
 	fill(b, 4, small, 2);
 	is_int(batch_fit(b, 100), 4, "within the cap: the batch whole");
@@ -37,8 +37,13 @@ int main(void)
 	is_int(b->nitems, 120, "their 120 quantities kept, the rest the next batch's");
 	is_int((int)b->items[b->nitems - 1].report_id, 30, "the last kept is the third report's");
 	fill(b, 5, big, 4);
-	is_int(batch_fit(b, 125), 2, "another report's quantities between them count (4 each): 40 + 4 + 50 + 4 + 30 = 128 do not fit 125");
-	is_int(b->nitems, 94, "the first two reports and what lies between them");
+	is_int(batch_fit(b, 125), 3, "another report's quantities between them (4 each) do not count: 40 + 50 + 30 = 120 fit 125");
+	is_int(b->nitems, 128, "the first three reports and what lies between them");
+	fill(b, 5, big, 4);
+	is_int(batch_fit(b, 119), 2, "at 119, two");
+	is_int(b->nitems, 94, "their 90 and the 4 between them");
+	fill(b, 5, big, 400);
+	is_int(batch_fit(b, 125), 3, "however many lie between");
 	fill(b, 3, huge, 0);
 	is_int(batch_fit(b, 50), 1, "a first report beyond the cap alone: never fewer than one");
 	is_int(b->nitems, 108, "all of its quantities");
