@@ -29,9 +29,9 @@ poll_until() {
 	done
 	return 1
 }
-poll_close() {
+poll_close() { # never fails: an EXIT trap under set -e would end at a failing command, before what follows it
 	[ -n "$POLL_PID" ] || return 0
-	kill "$POLL_PID" 2>/dev/null
-	wait "$POLL_PID" 2>/dev/null
+	kill "$POLL_PID" 2>/dev/null || true
+	wait "$POLL_PID" 2>/dev/null || true
 	POLL_PID=
 }

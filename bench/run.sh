@@ -17,9 +17,9 @@ cleanup() {
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	poll_close
 	$STACK stop >/dev/null 2>&1 || true
 	rm -f web/static/bench-review.html
+	poll_close
 }
 trap cleanup EXIT
 trap "exit 130" INT TERM

@@ -6,7 +6,7 @@
 S=scripts/stack.sh
 sql() { $S sql -N -B "$@"; }
 . bench/poll.sh
-trap 'poll_close; $S stop >/dev/null 2>&1 || true' EXIT
+trap '$S stop >/dev/null 2>&1 || true; poll_close' EXIT
 trap "exit 130" INT TERM
 idle() { # the outbox empty: every change has its totals (asked every 0.1 s, at most 10 minutes)
 	[ -n "$POLL_PID" ] || poll_open
