@@ -42,69 +42,17 @@ int store_fd_lock_years(struct db *db, const struct store_fd_span *sp)
 	return 0;
 }
 
-int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long after, int max, int lock, struct store_fd_report *out)
+/* The reports (id, after] of the span, at most max, in id order: how many into out, or -1. */
+static int batch_read(struct db *db, const struct store_fd_span *sp, long long after, long long max_id, int max,
+		      struct store_fd_report *out)
 {
-	int y0 = sp->y0, y1 = sp->y1;
-	struct db_stmt *st;
-	long long max_id = (1LL << 53);
+	struct db_stmt *st = db_prepare(db, BATCH_SQL " AND r.id <= ? ORDER BY r.id LIMIT ?");
 	int n = 0, r;
 
-	if (lock) {
-		/*
-		 * The run (a READ COMMITTED transaction: each read sees what is
-		 * committed when it runs): the batch's last report found, then its
-		 * reports locked by their id range, the reports only (a save of one
-		 * of them waits, or has committed; the rollup job's reads of
-		 * agencies are not in the way), then the years' lock and
-		 * publication in share mode (a year lock waits, or has committed:
-		 * store_year_lock reads the reports in share mode too), and only
-		 * then the batch read below.
-		 */
-		long long hi = 0;
-
-		st = db_prepare(db, "SELECT MAX(id) FROM (SELECT r.id FROM reports r STRAIGHT_JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
-				" WHERE r.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?) AND r.id > ? ORDER BY r.id LIMIT ?) b");
-		if (!st)
-			return -1;
-		db_bind_int(st, 0, y0);
-		db_bind_int(st, 1, y1);
-		db_bind_int(st, 2, sp->county_id);
-		db_bind_int(st, 3, sp->county_id);
-		db_bind_int(st, 4, after);
-		db_bind_int(st, 5, max);
-		if (db_exec(st) || db_step(st) != 1)
-			return -1;
-		hi = db_col_int(st, 0);
-		db_reset(st);
-		if (!hi)
-			return 0;
-		/* One county's run keeps its county's reports only locked (READ COMMITTED: a row that does not match is let go once read). */
-		st = db_prepare(db, "SELECT id FROM reports WHERE id > ? AND id <= ? AND year BETWEEN ? AND ?"
-				" AND (? = 0 OR agency_id IN (SELECT id FROM agencies WHERE county_id = ?)) FOR UPDATE");
-		if (!st)
-			return -1;
-		db_bind_int(st, 0, after);
-		db_bind_int(st, 1, hi);
-		db_bind_int(st, 2, y0);
-		db_bind_int(st, 3, y1);
-		db_bind_int(st, 4, sp->county_id);
-		db_bind_int(st, 5, sp->county_id);
-		if (db_exec(st))
-			return -1;
-		while ((r = db_step(st)) == 1)
-			;
-		db_reset(st);
-		if (r < 0)
-			return -1;
-		if (store_fd_lock_years(db, sp))
-			return -1;
-		max_id = hi;
-	}
-	st = db_prepare(db, BATCH_SQL " AND r.id <= ? ORDER BY r.id LIMIT ?");
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, y0);
-	db_bind_int(st, 1, y1);
+	db_bind_int(st, 0, sp->y0);
+	db_bind_int(st, 1, sp->y1);
 	db_bind_int(st, 2, sp->county_id);
 	db_bind_int(st, 3, sp->county_id);
 	db_bind_int(st, 4, after);
@@ -112,7 +60,6 @@ int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long af
 	db_bind_int(st, 6, max);
 	if (db_exec(st))
 		return -1;
-	n = 0;
 	while ((r = db_step(st)) == 1 && n < max) {
 		struct store_fd_report *o = &out[n++];
 
@@ -128,6 +75,57 @@ int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long af
 	}
 	db_reset(st);
 	return r < 0 ? -1 : n;
+}
+
+int store_fd_reports(struct db *db, const struct store_fd_span *sp, long long after, int max, int lock, struct store_fd_report *out)
+{
+	int years_locked = 0;
+
+	if (!lock)
+		return batch_read(db, sp, after, 1LL << 53, max, out);
+	/*
+	 * The run (a READ COMMITTED transaction: each read sees what is
+	 * committed when it runs): the next max reports of the span's years
+	 * after `after` locked by their primary key, the reports only (a save
+	 * of one of them waits, or has committed; the rollup job's reads of
+	 * agencies are not in the way), then the years' lock and publication in
+	 * share mode (a year lock waits, or has committed: store_year_lock reads
+	 * the reports in share mode too), and only then the batch read, up to
+	 * the last report locked.  The locked reports may include a deactivated
+	 * agency's, which the batch read leaves out: a batch is then smaller
+	 * than max, and a range of such reports alone is stepped over.
+	 */
+	for (;;) {
+		/* One county's run keeps its county's reports only locked (READ COMMITTED: a row that does not match is let go once read). */
+		struct db_stmt *st = db_prepare(db, "SELECT id FROM reports FORCE INDEX (PRIMARY) WHERE id > ? AND year BETWEEN ? AND ?"
+						" AND (? = 0 OR agency_id IN (SELECT id FROM agencies WHERE county_id = ?)) ORDER BY id LIMIT ? FOR UPDATE");
+		long long hi = 0;
+		int n, r;
+
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, after);
+		db_bind_int(st, 1, sp->y0);
+		db_bind_int(st, 2, sp->y1);
+		db_bind_int(st, 3, sp->county_id);
+		db_bind_int(st, 4, sp->county_id);
+		db_bind_int(st, 5, max);
+		if (db_exec(st))
+			return -1;
+		while ((r = db_step(st)) == 1)
+			hi = db_col_int(st, 0);
+		db_reset(st);
+		if (r < 0)
+			return -1;
+		if (!hi)
+			return 0;
+		if (!years_locked++ && store_fd_lock_years(db, sp))
+			return -1;
+		n = batch_read(db, sp, after, hi, max, out);
+		if (n)
+			return n;
+		after = hi;
+	}
 }
 
 int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *ctx, const struct store_fd_item *row), void *ctx)

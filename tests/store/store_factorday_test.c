@@ -327,6 +327,24 @@ int main(void)
 		ok(db_rollback(&db) == 0, "rolled back");
 	}
 	{
+		/* A deactivated agency's report first in the range: never in a batch; a batch of one steps over it to the next. */
+		long long gone = report_of(&db, "Z", "SFDTZ0006"), next = report_of(&db, "Z", "SFDTZ0007");
+		struct store_fd_span sp = { county, Y, Y };
+
+		ok(gone > 0 && next > gone && db_exec_sql(&db, "UPDATE agencies SET active = 0 WHERE code = 'SFDTZ0006'") == 0,
+		   "a deactivated agency's report %lld before %lld", gone, next);
+		for (int max = 1; max <= 2; max++) {
+			int n;
+
+			ok(db_exec_sql(&db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED") == 0 && db_begin(&db) == 0, "(a batch of %d)", max);
+			n = store_fd_reports(&db, &sp, gone - 1, max, 1, out);
+			ok(n == 1 && out[0].id == next, "a batch of %d: only the next report read (%d: %lld)", max, n, n > 0 ? out[0].id : 0);
+			is_int(held(&other, REPORT_HELD, next, Y), 1, "a batch of %d: the report read is locked", max);
+			db_rollback(&other);
+			ok(db_rollback(&db) == 0, "(rolled back)");
+		}
+	}
+	{
 		long long rid = report_of(&db, "Z", "SFDTZ0002"), mid = report_of(&db, "Z", "SFDTZ0003");
 
 		test_apply(&db, rid, mid, report_of(&db, "Z", "SFDTZ0004"), report_of(&db, "Z", "SFDTZ0005"));
