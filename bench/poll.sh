@@ -30,7 +30,7 @@ poll_until() {
 	return 1
 }
 poll_close() { # never fails: an EXIT trap under set -e would end at a failing command, before what follows it
-	[ -n "$POLL_PID" ] || return 0
+	[ -n "${POLL_PID:-}" ] || return 0
 	kill "$POLL_PID" 2>/dev/null || true
 	wait "$POLL_PID" 2>/dev/null || true
 	POLL_PID=

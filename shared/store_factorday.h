@@ -143,12 +143,12 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
 
 /*
  * A batch's writes, staged and then applied with a few set-based
- * statements (a batch of 500 reports is a few dozen statements, not
+ * statements (a batch of 1,000 reports is a few dozen statements, not
  * thousands).  store_fd_stage_open() once per connection (temporary
  * tables), store_fd_stage_clear() per batch before its transaction, the
  * rows, then store_fd_stage_apply() in the batch's transaction.
  */
-#define STORE_FD_STAGE_REPORTS 512   /* the most reports whose lines a batch stages */
+#define STORE_FD_STAGE_REPORTS 1024  /* the most reports whose lines a batch stages */
 /*
  * The most quantities a batch reads, and so the most lines it stages: the
  * staging tables are in memory (ENGINE=MEMORY, a row as wide as its

@@ -160,9 +160,10 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
  * Staging: rows are kept here until a batch's worth of a kind are waiting,
  * then sent to the connection's temporary table by one statement run for
  * every row (db_exec_rows: one round trip where MariaDB takes arrays).  A
- * batch of 500 reports stages about 1,000 lines, 1,000 gases and 500
- * reports: three statements, where multi-row INSERTs of at most
- * DB_MAX_PARAMS parameters took about forty.
+ * batch of 1,000 reports of one or two lines each stages about 2,000 lines,
+ * 2,000 gases and 1,000 reports: five statements of at most STAGE_ROWS rows,
+ * where multi-row INSERTs of at most DB_MAX_PARAMS parameters took about
+ * eighty.
  */
 #define STAGE_ROWS 1024
 
@@ -185,6 +186,8 @@ static struct pending p_lines = { .sql = sql_lines, .per = 10 }, p_gases = { .sq
 
 /* The reports whose lines are staged in this batch, and its gases. */
 #define STAGE_IDS STORE_FD_STAGE_REPORTS
+_Static_assert((STAGE_IDS & (STAGE_IDS - 1)) == 0 && STAGE_IDS <= DB_MAX_PARAMS,
+	       "the staged ids are one statement's IN list (db_repeat_sql: a power of two, at most DB_MAX_PARAMS)");
 static long long staged_ids[STAGE_IDS];
 static int n_staged_ids, n_staged_gases;
 

@@ -9,7 +9,7 @@
 #include "nonagency.h"
 #include "store_factorday.h"
 
-#define BATCH 500
+#define BATCH 1000
 _Static_assert(BATCH <= STORE_FD_STAGE_REPORTS, "a batch stages the lines of at most STORE_FD_STAGE_REPORTS reports");
 #define MAX_INPUTS (2 * (CALC__MAX + 2 * CALC_MAX_REFRIGERANT_ROWS))
 

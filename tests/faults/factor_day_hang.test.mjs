@@ -1,4 +1,4 @@
-// factor_day_hang.test.mjs: factor day's run while MariaDB hangs (issue 15).  3,000 agency-years of
+// factor_day_hang.test.mjs: factor day's run while MariaDB hangs (issue 15).  6,000 agency-years of
 // 南投縣 2025 at the 暫用 0.474; the official 0.467 applied; MariaDB SIGSTOPped once a batch has
 // committed, for longer than the worker's statement timeout, then SIGCONTed: the worker gives the
 // run up when its statement times out, claims it again and resumes after its last commit: every

@@ -1,4 +1,4 @@
-// factor_day_kill.test.mjs: factor day's run SIGKILLed half-way (issue 15).  3,000 agency-years of
+// factor_day_kill.test.mjs: factor day's run SIGKILLed half-way (issue 15).  6,000 agency-years of
 // 苗栗縣 2025, each 1,000 kWh at the 暫用 0.474; the official 0.467 applied; the exporter worker
 // killed once a batch or more has committed and before the last; started again, it resumes after
 // its last commit: every report recomputed exactly once (one audit line, one notice each), every

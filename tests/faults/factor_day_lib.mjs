@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { alive, csrfOf, loginAs, pidOf, rollupMismatches, sleep, sql, stack, waitFor } from '../lib.mjs';
 
 export const Y = 2025;
-export const N = 3000;
+export const N = 6000;
 const KEY = 'elec_grid_2025_public_average';
 export const q1 = (s) => sql(s)[0]?.[0];
 const drained = () => waitFor('the outbox to drain', () => q1('SELECT COUNT(*) FROM outbox WHERE done_at IS NULL') === '0', 120000, 200);

@@ -1,4 +1,4 @@
-// factor_day_retry.test.mjs: factor day's run failing half-way, then mended (issue 15).  3,000
+// factor_day_retry.test.mjs: factor day's run failing half-way, then mended (issue 15).  6,000
 // agency-years of 臺南市 2025 at the 暫用 0.474; one report in the middle has more rows than any form
 // saves (as a broken import might leave it), so the official 0.467's run fails at its batch, after
 // the batches before it have committed.  The admin's 重新執行 before the mend fails again and writes

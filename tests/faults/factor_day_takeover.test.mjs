@@ -1,5 +1,5 @@
 // factor_day_takeover.test.mjs: factor day's run on a worker that hangs, not dies (issue 15).
-// 3,000 agency-years of 雲林縣 2025 at the 暫用 0.474; the official 0.467 applied; the exporter
+// 6,000 agency-years of 雲林縣 2025 at the 暫用 0.474; the official 0.467 applied; the exporter
 // SIGSTOPped once a batch has committed, a second exporter started beside it: once the first's
 // lease has run out (and, when it was stopped inside a batch's transaction, once the server has
 // rolled that back: idle_transaction_timeout, the worker's 60 s statement timeout, frees its
