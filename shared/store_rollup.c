@@ -61,7 +61,8 @@ int store_rollup_lock(struct db *db, int county, int year)
 
 int store_rollup_claim(struct db *db, int county, int year, const char *claim, long long *n)
 {
-	struct db_stmt *st = db_prepare(db, "UPDATE outbox SET claim = ? WHERE county_id = ? AND year = ? AND done_at IS NULL");
+	struct db_stmt *st = db_prepare(db, "UPDATE outbox FORCE INDEX (outbox_pending) SET claim = ?"
+					    " WHERE county_id = ? AND year = ? AND done_at IS NULL");
 
 	if (!st)
 		return -1;
@@ -316,7 +317,8 @@ int store_rollup_agencies_claimed_years(struct db *db, int county, const char *c
 
 int store_rollup_done(struct db *db, const char *claim, long long *n)
 {
-	struct db_stmt *st = db_prepare(db, "UPDATE outbox SET done_at = NOW(3) WHERE claim = ? AND done_at IS NULL");
+	struct db_stmt *st = db_prepare(db, "UPDATE outbox FORCE INDEX (outbox_claim) SET done_at = NOW(3)"
+					    " WHERE claim = ? AND done_at IS NULL");
 
 	if (!st)
 		return -1;

@@ -29,6 +29,10 @@ int store_rollup_lock(struct db *db, int county, int year);
 /*
  * Claims the county-year's pending outbox rows under `claim` (waiting for a
  * save still committing its row); *n is how many (0: nothing pending).
+ * This and store_rollup_done lock only the claim's rows, each reading
+ * through the index it names: left to choose, MariaDB read a claim's rows
+ * through every pending one, another worker's claim among them, and two
+ * workers deadlocked (migrations/0042_outbox_claim_apart.sql).
  */
 int store_rollup_claim(struct db *db, int county, int year, const char *claim, long long *n);
 /* The county's row from its 一級 agencies' stored rollups (rollup_changes has the same statement). */

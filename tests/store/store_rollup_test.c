@@ -286,6 +286,58 @@ static void test_changes(struct db *db)
 	   "(back)");
 }
 
+/*
+ * Two workers' claims at once, of two county-years: each touches only its
+ * own outbox rows.  Another connection holds 2,000 pending rows it has not
+ * committed (another county-year's, as another worker's claim holds its
+ * rows); this connection's claim, move and done must not wait for them.
+ * Found with two rollup workers after a factor day: MariaDB chose to read a
+ * claim's rows through the pending ones (index_merge, intersecting
+ * outbox_claim with outbox_done's done_at IS NULL), locked the other
+ * claim's rows on its way, and the two full recomputes deadlocked at done.
+ * A second's lock wait here fails the statement instead of waiting.
+ */
+static void test_apart(struct db *db)
+{
+	struct store_rollup_changes rc = { 0 };
+	struct db other;
+	long long n = -1, timeout = store_test_int(db, "SELECT @@SESSION.innodb_lock_wait_timeout");
+	int err;
+
+	if (db_init(&other, &store_test_cfg) || db_connect(&other)) {
+		ok(0, "another connection: %s", other.errstr);
+		return;
+	}
+	/* The done rows as a platform keeps them (the bench's outbox: 10,000 rows, 2,420 pending after a factor day). */
+	ok(db_begin(&other) == 0 &&
+	   q(&other, "INSERT INTO outbox (county_id, year, agency_id, created_at, claim, done_at)"
+		     " SELECT ?, ?, NULL, NOW(3), 'store-test-done', NOW(3) FROM seq_1_to_10000", 2, LL(TC - 1), LL(y)) >= 0 &&
+	   q(&other, "INSERT INTO outbox (county_id, year, agency_id, created_at, claim)"
+		     " SELECT ?, ?, NULL, NOW(3), 'store-test-other' FROM seq_1_to_2000", 2, LL(TC - 1), LL(y)) >= 0,
+	   "another connection: 10,000 done rows and 2,000 pending of another county-year, not committed");
+	is_int(q(&other, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-other' AND done_at IS NULL", 0), 2000, "held");
+	ok(q(db, "SET SESSION innodb_lock_wait_timeout = 1", 0) >= 0, "(a second's lock wait, not 50)");
+
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT ?, ?, NULL, NOW(3) FROM seq_1_to_100", 2, LL(TC), LL(y)) >= 0,
+	   "100 county-wide rows of the test county-year");
+	ok(store_rollup_claim(db, TC, y, "store-test-a1", &n) == 0 && n == 100, "the full path's claim: its 100 (%lld)", n);
+	err = store_rollup_agencies_claimed_years(db, TC, "store-test-a1");
+	ok(err == 0, "the several years' recompute of the claim, not waiting: %s", err ? db->errstr : "done");
+	n = -1;
+	err = store_rollup_done(db, "store-test-a1", &n);
+	ok(err == 0 && n == 100, "and its done, not waiting for the other's rows: %s", err ? db->errstr : "done");
+
+	ok(q(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT ?, ?, ?, NOW(3) FROM seq_1_to_100", 3, LL(TC), LL(y), c) >= 0,
+	   "100 changes of the 二級 agency");
+	err = changes(db, "store-test-a2", &rc);
+	ok(err == 1 && rc.rows == 100, "the procedure's claim, move and done, not waiting either: %s", err < 0 ? db->errstr : "done");
+	is_int(pending(db, "store-test-a2"), 0, "nothing of its left pending");
+	is_int(q(&other, "SELECT COUNT(*) FROM outbox WHERE claim = 'store-test-other' AND done_at IS NULL", 0), 2000, "the other's rows as they were");
+	db_rollback(&other);
+	db_release(&other);
+	ok(q(db, "SET SESSION innodb_lock_wait_timeout = ?", 1, timeout) >= 0, "(the lock wait as it was)");
+}
+
 /* How long the claimed change waited; the claim marked done. */
 static void test_done(struct db *db)
 {
@@ -436,6 +488,7 @@ int main(void)
 	test_years(&db);
 	test_done(&db);
 	test_changes(&db);
+	test_apart(&db);
 	test_fill_and_pending(&db);
 	test_ping(&db);
 	test_queue(&db);
