@@ -399,7 +399,8 @@ int store_rollup_fill_missing(struct db *db, long long *n)
 		" AND EXISTS (SELECT 1 FROM agencies a LEFT JOIN rollups r ON r.agency_id = a.id AND r.year = y.year"
 		"   WHERE a.county_id = y.county_id AND r.own_state IS NULL)");
 
-	if (!st || db_exec(st))
+	/* In READ COMMITTED, its reads take no locks (store_rollup.h). */
+	if (!st || store_rollup_read_committed(db) || db_exec(st))
 		return -1;
 	*n = (long long)db_affected(st);
 	return 0;

@@ -338,6 +338,38 @@ static void test_apart(struct db *db)
 	ok(q(db, "SET SESSION innodb_lock_wait_timeout = ?", 1, timeout) >= 0, "(the lock wait as it was)");
 }
 
+/*
+ * The worker's startup check (store_rollup_fill_missing) takes no locks a
+ * save waits for: in REPEATABLE READ, the server's default a connection
+ * starts in, its INSERT … SELECT read outbox and rollups with shared
+ * next-key locks, and a save's outbox row waited for the whole statement
+ * (3.6 s at 110,000 agencies).  Run on a new connection, the second time
+ * inside a transaction kept open; a third connection's outbox row of a
+ * county-year it read must go in at once (a second's lock wait fails it).
+ */
+static void test_fill_apart(void)
+{
+	struct db other, third;
+	long long n = -1;
+	int z, a, err;
+
+	if (db_init(&other, &store_test_cfg) || db_connect(&other) || db_init(&third, &store_test_cfg) || db_connect(&third)) {
+		ok(0, "two more connections");
+		return;
+	}
+	z = (int)store_test_int(&other, "SELECT id FROM counties WHERE letter = 'Z'");
+	a = (int)store_test_int(&other, "SELECT MIN(id) FROM agencies WHERE county_id = (SELECT id FROM counties WHERE letter = 'Z')");
+	ok(store_rollup_fill_missing(&other, &n) == 0, "the startup check on a new connection");
+	ok(db_begin(&other) == 0 && store_rollup_fill_missing(&other, &n) == 0, "and again inside a transaction kept open");
+	ok(q(&third, "SET SESSION innodb_lock_wait_timeout = 1", 0) >= 0 && db_begin(&third) == 0, "(another: a second's lock wait)");
+	err = q(&third, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, ?, NOW(3))", 3, LL(z), LL(y), LL(a)) < 0;
+	ok(!err, "a save's outbox row of a county-year it read goes in meanwhile: %s", err ? third.errstr : "at once");
+	db_rollback(&third);
+	db_rollback(&other);
+	db_release(&third);
+	db_release(&other);
+}
+
 /* How long the claimed change waited; the claim marked done. */
 static void test_done(struct db *db)
 {
@@ -482,6 +514,7 @@ int main(void)
 	store_test_open(&db);
 	y = (int)store_test_int(&db, "SELECT MIN(year) FROM inventory_years");
 	test_lock(&db);
+	test_fill_apart();
 	setup(&db);
 	test_claim(&db);
 	test_full(&db);
