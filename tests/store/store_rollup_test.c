@@ -370,6 +370,40 @@ static void test_fill_apart(void)
 	db_release(&other);
 }
 
+/*
+ * The county's row is summed from its own 一級 agencies only: another
+ * county's 一級 agency locked (an edit, an import) must not hold it up.
+ * With a county of more agencies than there are 一級 agencies in all,
+ * MariaDB read every county's 一級 agencies through agencies_parent,
+ * locking each on its way (migrations/0043_agencies_roots.sql).
+ */
+static void test_roots_apart(struct db *db)
+{
+	struct db other;
+	long long timeout = store_test_int(db, "SELECT @@SESSION.innodb_lock_wait_timeout"), roots;
+	int err;
+
+	if (db_init(&other, &store_test_cfg) || db_connect(&other)) {
+		ok(0, "another connection: %s", other.errstr);
+		return;
+	}
+	roots = store_test_int(db, "SELECT COUNT(*) FROM agencies WHERE parent_id IS NULL");
+	ok(q(db, "SAVEPOINT roots", 0) >= 0 && q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) SELECT ?, CONCAT('STRR', seq), '二級', 2, ?"
+		 " FROM seq_1_to_2000 WHERE seq <= ? + 100", 3, LL(TC), r, roots) >= 0,
+	   "the test county: more agencies than the %lld 一級 agencies of every county", roots);
+	err = db_begin(&other) || q(&other, "SELECT MIN(id) FROM agencies WHERE parent_id IS NULL AND county_id <> ?", 1, LL(TC)) <= 0 ||
+	      q(&other, "SELECT id FROM agencies WHERE id = (SELECT MIN(id) FROM agencies WHERE parent_id IS NULL AND county_id <> ?) FOR UPDATE",
+		1, LL(TC)) <= 0;
+	ok(!err, "another connection locks another county's 一級 agency: %s", err ? other.errstr : "locked");
+	ok(q(db, "SET SESSION innodb_lock_wait_timeout = 1", 0) >= 0, "(a second's lock wait, not 50)");
+	err = store_rollup_county_from_roots(db, TC, y);
+	ok(err == 0, "the county's row from its own 一級 agencies, not waiting: %s", err ? db->errstr : "done");
+	db_rollback(&other);
+	db_release(&other);
+	ok(q(db, "SET SESSION innodb_lock_wait_timeout = ?", 1, timeout) >= 0 && q(db, "ROLLBACK TO SAVEPOINT roots", 0) >= 0,
+	   "(as it was)");
+}
+
 /* How long the claimed change waited; the claim marked done. */
 static void test_done(struct db *db)
 {
@@ -522,6 +556,7 @@ int main(void)
 	test_done(&db);
 	test_changes(&db);
 	test_apart(&db);
+	test_roots_apart(&db);
 	test_fill_and_pending(&db);
 	test_ping(&db);
 	test_queue(&db);
