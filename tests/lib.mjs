@@ -185,6 +185,20 @@ export function alive(pid) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// A test that starts processes of its own (a stack under `stack.sh run`, `make run`): stop() is
+// called if the test itself is sent SIGTERM or SIGINT (tests/run.sh interrupted, or its
+// `timeout`), which would otherwise end node at once and leave them running. The handler's
+// remover.
+export function onInterrupt(stop) {
+  const h = (sig) => {
+    try { stop(); } catch { /* gone */ }
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGTERM', h);
+  process.once('SIGINT', h);
+  return () => { process.off('SIGTERM', h); process.off('SIGINT', h); };
+}
+
 // Polls fn() until it returns a truthy value; throws after ms.
 export async function waitFor(what, fn, ms = 15000, step = 100) {
   const end = Date.now() + ms;

@@ -171,11 +171,18 @@ for t in "${BESIDE[@]}"; do
 done
 if [ ${#BESIDE_RUN[@]} -gt 0 ]; then
 	(
+		# `timeout` runs in a process group of its own: a TERM to this one's (the whole run
+		# interrupted) is passed on to it, and so to the suite, which stops the stack it started.
+		tp=
+		trap '[ -z "$tp" ] || { kill -TERM "$tp" 2>/dev/null; wait "$tp"; }; exit 143' TERM INT
 		for t in "${BESIDE_RUN[@]}"; do
 			f=$LOGS/$(echo "${t#tests/}" | tr '/ ' '__').log
 			t0=$SECONDS
-			timeout --kill-after=10 "${SUITE_TIMEOUT:-600}" node --test-reporter=tap "$t" >"$f" 2>&1
+			timeout --kill-after=10 "${SUITE_TIMEOUT:-600}" node --test-reporter=tap "$t" >"$f" 2>&1 &
+			tp=$!
+			wait "$tp"
 			echo "$? $((SECONDS - t0))" >"$f.rc"
+			tp=
 		done
 	) &
 	BESIDE_PID=$!

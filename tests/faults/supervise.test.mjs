@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { BIN, Client, ROOT, STACK, TMP, alive, csrfOf, sleep, waitFor } from '../lib.mjs';
+import { BIN, Client, ROOT, STACK, TMP, alive, csrfOf, onInterrupt, sleep, waitFor } from '../lib.mjs';
 
 const VAR3 = path.join(TMP, 'supervise-var');
 const BIN3 = path.join(TMP, 'supervise-bin');
@@ -81,6 +81,7 @@ test('stack.sh run restarts the killed worker and web supervisor, backs off a cr
   run.stdout.on('data', (d) => out.push(d.toString()));
   run.stderr.on('data', (d) => out.push(d.toString()));
   const exited = new Promise((resolve) => run.on('exit', (code, sig) => resolve({ code, sig })));
+  const offInterrupt = onInterrupt(() => process.kill(-run.pid, 'SIGTERM'));
   try {
     await waitFor('stack.sh run to serve /healthz', async () => (await new Client(base).get('/healthz')).status === 200, 240000, 500);
     await waitFor('the banner', () => out.join('').includes('Ctrl-C stops everything'), 10000);
@@ -135,6 +136,7 @@ test('stack.sh run restarts the killed worker and web supervisor, backs off a cr
     }, 90000, 250);
     await saveAndWaitForTotal(c, agency, 3456, 'the total of a save after the crash loop ended');
   } finally {
+    offInterrupt();
     const pids = ['nginx', 'worker', 'web', 'redis', 'mariadb'].map(pidOf);
     try { process.kill(run.pid, 'SIGTERM'); } catch { /* gone */ }
     const ex = await Promise.race([exited, sleep(90000).then(() => 'timeout')]);

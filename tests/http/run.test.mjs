@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ROOT, TMP, alive, sleep, waitFor } from '../lib.mjs';
+import { ROOT, TMP, alive, onInterrupt, sleep, waitFor } from '../lib.mjs';
 
 const VAR2 = path.join(TMP, 'run-var');
 const SERVICES = ['mariadb', 'redis', 'web', 'worker', 'exporter', 'quality', 'nginx'];
@@ -29,7 +29,8 @@ function startRun(port) {
   child.stdout.on('data', (d) => out.push(d.toString()));
   child.stderr.on('data', (d) => out.push(d.toString()));
   const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
-  return { child, out, exited };
+  const offInterrupt = onInterrupt(() => process.kill(-child.pid, 'SIGTERM'));
+  return { child, out, exited, offInterrupt };
 }
 
 const pids = () => SERVICES.map((s) => {
@@ -76,6 +77,7 @@ test('make run serves the site; Ctrl-C stops every process; a second run keeps t
     for (const [i, pid] of first.entries()) assert.ok(!alive(pid), `${SERVICES[i]} (${pid}) stopped`);
     assert.match(run.out.join(''), /stopped/);
 
+    run.offInterrupt();
     run = startRun(port);
     const second = await upAndMark(port, run);
     assert.doesNotMatch(run.out.join(''), /creating the MariaDB data directory/, 'the data directory was reused');
@@ -90,6 +92,7 @@ test('make run serves the site; Ctrl-C stops every process; a second run keeps t
     for (const [i, pid] of second.entries()) assert.ok(!alive(pid), `${SERVICES[i]} (${pid}) stopped after SIGTERM`);
   } finally {
     // Whatever happened, leave nothing behind.
+    run.offInterrupt();
     try { process.kill(-run.child.pid, 'SIGKILL'); } catch { /* gone */ }
     for (const pid of pids()) if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
   }
