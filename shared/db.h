@@ -157,6 +157,12 @@ struct db_repeat {
 int db_repeat_chunk(const struct db_repeat *r, int left);
 /* The text of n groups, n a power of two that db_repeat_chunk gives. */
 const char *db_repeat_sql(struct db_repeat *r, int n);
+/*
+ * db_exec_rows for r's one-group statement (db_repeat_sql(r, 1)); without arrays
+ * its rows go as statements of as many groups as fit (db_repeat_chunk), not
+ * one by one.  r's group holds all of a row's parameters, its tail none.
+ */
+int db_insert_rows(struct db *db, struct db_repeat *r, int nrows, const struct db_cell *cells);
 
 /* One-shot helpers: prepare, bind nothing, exec; for fixed SQL only. */
 int db_exec_sql(struct db *db, const char *sql);

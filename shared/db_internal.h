@@ -34,7 +34,6 @@ struct db_stmt {
 	int has_result;
 	int lost;                 /* its result went with the connection: db_step fails */
 	int writes;               /* not a SELECT: moves the write epoch (db_wrote) */
-	struct db_repeat *repeat; /* db_exec_rows without arrays: its INSERT's multi-row texts (db_bulk.c) */
 };
 
 /* sql is not a SELECT (it may change rows): 1 / 0. */

@@ -13,10 +13,7 @@
 #include "strbuf.h"
 #include "util.h"
 
-/*
- * Only with the whole cache (db_release): st->repeat's texts are the keys
- * (by address) of other cached statements, which must go with them.
- */
+/* A cached statement, freed with the whole cache (db_release). */
 void db_stmt_free(struct db_stmt *st)
 {
 	if (st->stmt)
@@ -31,14 +28,6 @@ void db_stmt_free(struct db_stmt *st)
 	free(st->bound);
 	free(st->cols);
 	free(st->colv);
-	if (st->repeat) {
-		for (size_t i = 0; i < sizeof(st->repeat->sql) / sizeof(st->repeat->sql[0]); i++)
-			free(st->repeat->sql[i]);
-		free((char *)st->repeat->head);
-		free((char *)st->repeat->group);
-		free((char *)st->repeat->tail);
-		free(st->repeat);
-	}
 	free(st);
 }
 

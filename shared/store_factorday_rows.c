@@ -159,7 +159,7 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
 /*
  * Staging: rows are kept here until a batch's worth of a kind are waiting,
  * then sent to the connection's temporary table by one statement run for
- * every row (db_exec_rows: one round trip where MariaDB takes arrays).  A
+ * every row (db_insert_rows: one round trip where MariaDB takes arrays).  A
  * batch of 1,000 reports of one or two lines each stages about 2,000 lines,
  * 2,000 gases and 1,000 reports: five statements of at most STAGE_ROWS rows,
  * where multi-row INSERTs of at most DB_MAX_PARAMS parameters took about
@@ -167,22 +167,22 @@ int store_fd_items(struct db *db, long long lo, long long hi, int (*each)(void *
  */
 #define STAGE_ROWS 1024
 
-static const char sql_lines[] = "INSERT INTO fd_lines (report_id, part, item, seq, kg_milli, factor_text, gwp_set, method, sources,"
-				" provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_gases[] = "INSERT INTO fd_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli)"
-				" VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_reports[] = "INSERT INTO fd_reports (report_id, agency_id, county_id, year, frozen, old_own, old_outsourced,"
-				  " new_own, new_outsourced, old_text, new_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* Each kind's staging INSERT: one group a row (db_insert_rows). */
+static struct db_repeat r_lines = { "INSERT INTO fd_lines (report_id, part, item, seq, kg_milli, factor_text, gwp_set, method, sources,"
+				    " provisional) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 10, { 0 } };
+static struct db_repeat r_gases = { "INSERT INTO fd_gases (report_id, part, item, seq, gas, kg_milli, ef_lower_milli, ef_upper_milli)"
+				    " VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?)", "", 8, { 0 } };
+static struct db_repeat r_reports = { "INSERT INTO fd_reports (report_id, agency_id, county_id, year, frozen, old_own, old_outsourced,"
+				      " new_own, new_outsourced, old_text, new_text) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", 11,
+				      { 0 } };
 
 /* What waits to be sent, per kind: its rows' cells, row after row (texts owned here). */
 struct pending {
-	const char *sql;
-	int per;                        /* cells in a row */
+	struct db_repeat *rep;          /* its INSERT; rep->per cells a row */
 	struct db_cell cells[STAGE_ROWS * 11];
 	int n;
 };
-static struct pending p_lines = { .sql = sql_lines, .per = 10 }, p_gases = { .sql = sql_gases, .per = 8 },
-		      p_reports = { .sql = sql_reports, .per = 11 };
+static struct pending p_lines = { .rep = &r_lines }, p_gases = { .rep = &r_gases }, p_reports = { .rep = &r_reports };
 
 /* The reports whose lines are staged in this batch, and its gases. */
 #define STAGE_IDS STORE_FD_STAGE_REPORTS
@@ -193,7 +193,7 @@ static int n_staged_ids, n_staged_gases;
 
 static void release(struct pending *p)
 {
-	for (int i = 0; i < p->n * p->per; i++)
+	for (int i = 0; i < p->n * p->rep->per; i++)
 		if (p->cells[i].kind == DB_CELL_TEXT)
 			free((char *)p->cells[i].s);
 	p->n = 0;
@@ -201,8 +201,7 @@ static void release(struct pending *p)
 
 static int flush(struct db *db, struct pending *p)
 {
-	struct db_stmt *st = p->n ? db_prepare(db, p->sql) : NULL;
-	int rc = p->n && (!st || db_exec_rows(st, p->n, p->cells)) ? -1 : 0;
+	int rc = db_insert_rows(db, p->rep, p->n, p->cells);
 
 	release(p);
 	return rc;
@@ -214,8 +213,8 @@ static struct db_cell *row_of(struct db *db, struct pending *p, int *err)
 	struct db_cell *c;
 
 	*err = p->n == STAGE_ROWS ? flush(db, p) : 0;
-	c = &p->cells[p->n++ * p->per];
-	memset(c, 0, sizeof(*c) * (size_t)p->per);
+	c = &p->cells[p->n++ * p->rep->per];
+	memset(c, 0, sizeof(*c) * (size_t)p->rep->per);
 	return c;
 }
 
