@@ -155,9 +155,10 @@ int db_exec_rows(struct db_stmt *st, int nrows, const struct db_cell *cells)
 
 int db_insert_rows(struct db *db, struct db_repeat *r, int nrows, const struct db_cell *cells)
 {
-	struct db_stmt *st = nrows > 0 ? db_prepare(db, db_repeat_sql(r, 1)) : NULL;
+	struct db_stmt *st;
 
 	if (nrows <= 0)
 		return 0;
+	st = db_prepare(db, db_repeat_sql(r, 1));
 	return st ? exec_rows(st, r, nrows, cells) : -1;
 }
