@@ -18,6 +18,8 @@ Y=2024
 KEY=elec_grid_$Y
 NEW=0.480
 now() { date +%s.%N; }
+# SQL: the seconds between two NOW(6) marks.
+part() { echo "ROUND(TIMESTAMPDIFF(MICROSECOND, $1, $2) / 1000000, 2)"; }
 secs() { awk "BEGIN {printf \"%.1f\", $2 - $1}"; }
 
 # The raw SQL baseline's statements at factor value $1: the lines and totals updated, then the raw rollup.
@@ -25,13 +27,16 @@ raw_statements() {
 	cat <<SQL
 UPDATE report_lines l JOIN reports r ON r.id = l.report_id AND r.year = $Y
   SET l.kg_milli = ROUND(l.quantity_milli * $1), l.factor_text = '$1' WHERE l.item = 'electricity';
+SET @t_lines = NOW(6);
 UPDATE reports r JOIN (SELECT l.report_id, SUM(IF(l.part = 'own', l.kg_milli, 0)) o, SUM(IF(l.part = 'outsourced', l.kg_milli, 0)) x
     FROM report_lines l JOIN reports r2 ON r2.id = l.report_id AND r2.year = $Y GROUP BY l.report_id) s ON s.report_id = r.id
   SET r.own_total_milli = s.o, r.outsourced_total_milli = s.x;
+SET @t_totals = NOW(6);
 CREATE TEMPORARY TABLE raw_rollup AS SELECT t.ancestor_id, SUM(IFNULL(r.own_total_milli, 0)) s, SUM(IFNULL(r.outsourced_total_milli, 0)) o,
   COUNT(*) n, SUM(r.id IS NULL) n0, SUM(r.filed <=> 0) n1, SUM(r.filed <=> 1) n2
   FROM agencies a STRAIGHT_JOIN agency_tree t ON t.ancestor_id = a.id STRAIGHT_JOIN agencies d ON d.id = t.descendant_id
   LEFT JOIN reports r ON r.agency_id = d.id AND r.year = $Y GROUP BY t.ancestor_id;
+SET @t_rollup = NOW(6);
 SQL
 }
 
@@ -67,7 +72,9 @@ echo "== $(sql -e "SELECT COUNT(*) FROM reports WHERE year = $Y") agency-years o
 echo "== raw SQL: the same lines and totals updated, then the raw rollup of $Y (one transaction, rolled back)"
 sql -e "SET @t = NOW(6); START TRANSACTION;
 $(raw_statements "$NEW")
-SELECT CONCAT('raw SQL: ', ROUND(TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) / 1000000, 1), ' s'); ROLLBACK"
+SELECT CONCAT('raw SQL: ', ROUND(TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) / 1000000, 1), ' s');
+SELECT CONCAT('  by statement: lines ', $(part @t @t_lines), ', totals ', $(part @t_lines @t_totals), ', raw rollup ', $(part @t_totals @t_rollup), ' s');
+ROLLBACK"
 
 echo "== factor day: $KEY changed to $NEW through the console"
 t0=$(now)
@@ -92,15 +99,21 @@ echo "== raw SQL again, with every row factor day must also write: each line's g
 sql -e "SET @t = NOW(6); START TRANSACTION;
 $(raw_statements "$NEW2")
 UPDATE report_line_gases g JOIN reports r ON r.id = g.report_id AND r.year = $Y SET g.kg_milli = ROUND(g.kg_milli * $NEW2 / $NEW);
+SET @t_gases = NOW(6);
 INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)
   SELECT NOW(3), NULL, r.agency_id, r.year, '係數更新', CONCAT('$Y 年電力排碳係數 $NEW：自有 ', r.own_total_milli, ' kgCO₂e'),
     CONCAT('$Y 年電力排碳係數 $NEW2：自有 ', r.own_total_milli, ' kgCO₂e'), 'factor-day' FROM reports r WHERE r.year = $Y ORDER BY r.id;
+SET @t_audit = NOW(6);
 INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, first_year, last_year, created_at)
   VALUES ('bench', 0, 'electricity', 'kWh', '$NEW2', 'bench', 'official', $Y, $Y, NOW());
 INSERT INTO factor_notices (change_id, agency_id, year, old_own_milli, new_own_milli, old_outsourced_milli, new_outsourced_milli, restated,
     created_at) SELECT LAST_INSERT_ID(), r.agency_id, r.year, r.own_total_milli, r.own_total_milli, r.outsourced_total_milli,
     r.outsourced_total_milli, 0, NOW() FROM reports r WHERE r.year = $Y;
-SELECT CONCAT('raw SQL with every row: ', ROUND(TIMESTAMPDIFF(MICROSECOND, @t, NOW(6)) / 1000000, 1), ' s'); ROLLBACK"
+SET @t_notices = NOW(6);
+SELECT CONCAT('raw SQL with every row: ', ROUND(TIMESTAMPDIFF(MICROSECOND, @t, @t_notices) / 1000000, 1), ' s');
+SELECT CONCAT('  by statement: lines ', $(part @t @t_lines), ', totals ', $(part @t_lines @t_totals), ', raw rollup ', $(part @t_totals @t_rollup),
+  ', gases ', $(part @t_rollup @t_gases), ', audit ', $(part @t_gases @t_audit), ', factor_changes and notices ', $(part @t_audit @t_notices), ' s');
+ROLLBACK"
 
 raw=$(sed -n 's/^raw SQL: \([0-9.]*\) s/\1/p' "$TMP/out")
 echo "== ratio: factor day with every rollup / raw SQL $(awk "BEGIN {printf \"%.2f\", ($t4 - $t2) / $raw}") ($(secs "$t2" "$t4") / $raw s)"

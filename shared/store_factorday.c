@@ -85,12 +85,31 @@ int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
 	return r;
 }
 
+int store_fd_key_other_case(struct db *db, const char *key, char *out, size_t size)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT fkey FROM factors WHERE LOWER(fkey) = LOWER(?) AND fkey <> ? LIMIT 1");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, key);
+	db_bind_text(st, 1, key);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		db_col_copy(st, 0, out, size);
+	db_reset(st);
+	return r;
+}
+
 int store_fd_create(struct db *db, const struct store_fd_change *c, long long by, long long *id)
 {
 	/*
-	 * The years it can touch: from its first valid year (or the first served) to the last served (a later year
-	 * without a factor of its own may fall back on it: the electricity factor's 暫用); a county's choice of
-	 * electricity variant, its one year (every year has its own choice).
+	 * The years it can touch: from its first valid year before or after the change, whichever is
+	 * earlier (or the first served), to the last served (a later year without a factor of its own may
+	 * fall back on it: the electricity factor's 暫用); a county's choice of electricity variant, its one
+	 * year (every year has its own choice).
 	 */
 	struct db_stmt *st = db_prepare(db,
 		"INSERT INTO factor_changes (fkey, is_new, county_id, category, scope, gas, unit, value, old_value, old_confidence,"
@@ -121,7 +140,7 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 	db_bind_int(st, k++, c->ci_upper_milli);
 	db_bind_int(st, k++, c->is_new ? -1 : c->old_ci_lower_milli);
 	db_bind_int(st, k++, c->is_new ? -1 : c->old_ci_upper_milli);
-	db_bind_int(st, k++, c->valid_from);
+	db_bind_int(st, k++, c->county_id ? c->valid_from : c->recompute_from);
 	db_bind_int(st, k++, c->county_id);
 	db_bind_int(st, k++, c->valid_from);
 	db_bind_int(st, k, by);

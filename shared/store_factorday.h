@@ -15,6 +15,7 @@ struct store_fd_change {
 	char source[2401], confidence[17], status[16], preview_status[16], error[1201];
 	char created_at[20], finished_at[20], by[41];
 	int is_new, valid_from, valid_to, first_year, last_year;
+	int recompute_from;             /* store_fd_create: the first year it can move (the lower of valid_from before and after; 0: the first served) */
 	int ci_lower_milli, ci_upper_milli;      /* the interval the change sets; -1: kept */
 	int old_ci_lower_milli, old_ci_upper_milli;   /* the factor's now (store_fd_factor); -1: none */
 	long long cursor, total, done, changed, restated;
@@ -31,6 +32,9 @@ struct store_fd_change {
 
 /* The factor `key` now (category, scope, gas, unit, value, confidence of out): 1 / 0 / -1. */
 int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out);
+
+/* An existing key that differs from `key` only in case, into out: 1 / 0 / -1. */
+int store_fd_key_other_case(struct db *db, const char *key, char *out, size_t size);
 
 /*
  * A draft change of factor c->key (c->is_new: a factor the table does not

@@ -2,6 +2,7 @@
  * county's team, none for the admins): the personal accounts, 建立帳號 with a one-time password,
  * 重設密碼, 鎖定 / 解除鎖定, 停用 / 重新啟用; each action its own route, each audited. */
 #include <string.h>
+#include <strings.h>
 
 #include "counties.h"
 #include "form.h"
@@ -83,7 +84,7 @@ static int scope_of(struct request *req, int k, struct scope *s)
 	if (!n)
 		return -1;
 	for (int i = 0; c->set && i < n; i++) {
-		if (!strcmp(all[i].letter, c->s)) {
+		if (!strcasecmp(all[i].letter, c->s)) {   /* z as Z, as the console's other forms take it */
 			s->id = all[i].id;
 			s->letter = all[i].letter;
 			s->name = all[i].name;

@@ -22,7 +22,7 @@
  * runs.  One unfinished change per factor (migration 0032).
  */
 
-static const char KEY_BAD[] = "係數代碼為 3 至 64 個小寫英文字母、數字或底線。";
+static const char KEY_BAD[] = "係數代碼為 3 至 64 個英文字母、數字或底線（大小寫照係數表，例：ef113_diesel_stationary_CO2）。";
 static const char VALUE_BAD[] = "請填寫係數數值：0 以上的數字（至多 12 位小數）。";
 static const char SOURCE_BAD[] = "請填寫來源（公告文號、日期或網址；600 字以內）。";
 static const char CI_BAD[] = "不確定性為 0 至 1000 的百分比（至多 3 位小數）；下限與上限須一起填寫，或都空白。";
@@ -68,6 +68,7 @@ void admin_factor_change_form(struct request *req, const struct form *f)
 	struct strbuf *o = &req->body;
 	const struct form_val *in = f ? req->in : NULL;
 	const char *conf = in && in[CH_CONF].set ? conf_keys[in[CH_CONF].i] : "official";
+	const char *conf_err = f ? form_error_of(f, "confidence") : NULL;
 #define V(k) (in && in[k].raw ? in[k].raw : "")
 
 	html(o, "<form method=\"post\" action=\"/admin/factors\" id=\"factor-change\" novalidate><fieldset><legend>新增或取代係數</legend>"
@@ -88,10 +89,19 @@ void admin_factor_change_form(struct request *req, const struct form *f)
 	};
 	for (size_t i = 0; i < 4; i++)
 		form_field(req, f, &fs[i]);
-	html(o, "<div class=\"field\"><label for=\"f-confidence\">信度</label><div class=\"control\"><select id=\"f-confidence\" name=\"confidence\">");
+	html(o, "<div class=\"field\"><label for=\"f-confidence\">信度</label><div class=\"control\"><select id=\"f-confidence\" name=\"confidence\"");
+	if (conf_err)
+		html(o, " aria-invalid=\"true\" aria-describedby=\"e-confidence\"");
+	html(o, ">");
 	for (int i = 0; conf_keys[i]; i++)
 		html_option(o, conf_keys[i], conf_names[i], !strcmp(conf, conf_keys[i]));
-	html(o, "</select></div></div>");
+	html(o, "</select>");
+	if (conf_err) {
+		html(o, "<p class=\"field-error\" id=\"e-confidence\">");
+		html_txt(o, conf_err);
+		html(o, "</p>");
+	}
+	html(o, "</div></div>");
 	for (size_t i = 4; i < sizeof(fs) / sizeof(fs[0]); i++)
 		form_field(req, f, &fs[i]);
 	html(o, "<div class=\"actions\"><button type=\"submit\">存為草稿並預覽</button></div></fieldset></form>");
@@ -99,17 +109,41 @@ void admin_factor_change_form(struct request *req, const struct form *f)
 }
 
 
-/* A key as factors.fkey holds it: 3 to 64 of [a-z0-9_]. */
-static int key_ok(const char *s)
+/* 3 to 64 of [a-z0-9_], and of [A-Z] too when upper: a factor key as factors.fkey holds them (…_CO2), or a category. */
+static int key_ok(const char *s, int upper)
 {
 	size_t n = strlen(s);
 
 	if (n < 3 || n > 64)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (upper && s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_'))
 			return 0;
 	return 1;
+}
+
+/*
+ * The years typed, with the factor's own where left blank, must be a range;
+ * the change is recomputed from the lower of its first year before and
+ * after (store_fd_create): a report of a year the factor leaves is moved
+ * as one of a year it takes.
+ */
+static void years_check(struct request *req, struct form *f, const struct form_val *in, struct store_fd_change *c)
+{
+	int from = in[CH_FROM].set ? (int)in[CH_FROM].i : c->valid_from;
+	int to = in[CH_TO].set ? (int)in[CH_TO].i : c->valid_to;
+
+	c->recompute_from = c->is_new || !from || !c->valid_from ? from : from < c->valid_from ? from : c->valid_from;
+	if (!from || !to || to >= from || form_error_of(f, "valid_from") || form_error_of(f, "valid_to"))
+		return;
+	if (in[CH_FROM].set && in[CH_TO].set)
+		form_error(f, "valid_to", "適用年度迄不可早於起。");
+	else if (in[CH_FROM].set)
+		form_error(f, "valid_from", c->is_new ? "適用年度起不可晚於迄。" :
+			   arena_printf(&req->arena, "適用年度起不可晚於這個係數現行的適用年度迄（%d）；要一併變更請填寫迄。", to));
+	else
+		form_error(f, "valid_to", arena_printf(&req->arena, "適用年度迄不可早於這個係數現行的適用年度起（%d）；要一併變更請填寫起。", from));
 }
 
 int page_admin_factor_propose(struct request *req)
@@ -123,7 +157,7 @@ int page_admin_factor_propose(struct request *req)
 	int r = 0;
 
 	memset(&c, 0, sizeof(c));
-	if (in[CH_KEY].set && !key_ok(in[CH_KEY].s) && !form_error_of(f, "key"))
+	if (in[CH_KEY].set && !key_ok(in[CH_KEY].s, 1) && !form_error_of(f, "key"))
 		form_error(f, "key", KEY_BAD);
 	/* The counties' choices of electricity variant are changes of these keys (page_team_elec.c): never a factor. */
 	if (in[CH_KEY].set && !strncmp(in[CH_KEY].s, "elec_variant_", 13) && !form_error_of(f, "key"))
@@ -149,7 +183,17 @@ int page_admin_factor_propose(struct request *req)
 		if (r < 0)
 			return routes_unavailable(req, "factor change");
 		c.is_new = r == 0;
-		if (c.is_new && (!in[CH_CATEGORY].set || !key_ok(in[CH_CATEGORY].s)))
+		if (c.is_new) {
+			char same[65];
+
+			r = store_fd_key_other_case(db, c.key, same, sizeof(same));
+			if (r < 0)
+				return routes_unavailable(req, "factor change");
+			if (r)
+				form_error(f, "key", arena_printf(&req->arena, "係數表已有只差大小寫的代碼 %s：要取代它，請照係數表的寫法填寫。", same));
+		}
+		years_check(req, f, in, &c);
+		if (c.is_new && (!in[CH_CATEGORY].set || !key_ok(in[CH_CATEGORY].s, 0)))
 			form_error(f, "category", "新係數須填類別（小寫英文字母、數字或底線，例：electricity）。");
 		if (c.is_new && !in[CH_UNIT].set)
 			form_error(f, "unit", "新係數須填單位（例：kgCO2e/kWh）。");

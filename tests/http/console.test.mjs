@@ -74,6 +74,11 @@ test('the admin\'s console: a form without its token is refused (403), an unknow
   }
   assert.equal((await admin.get('/admin/accounts?county=Y')).status, 404, 'Y is no county now');
   assert.equal((await admin.get('/admin/accounts?county=%E5%8F%B0')).status, 404, 'not a letter');
+  for (const typed of [LETTER.toLowerCase(), String.fromCodePoint(0xFF21 + LETTER.charCodeAt(0) - 65)]) {
+    const r = await admin.get(`/admin/accounts?county=${encodeURIComponent(typed)}`);
+    assert.equal(r.status, 200, `county=${typed} is ${LETTER}, as /admin takes it`);
+    assert.match(r.text, new RegExp(`name="county" value="${LETTER}"`));
+  }
   for (const county of ['Y', 'ZZ', '']) {
     const r = await act(admin, '/admin', { action: 'host', county });
     assert.equal(r.status, 404, `host county=${county}`);

@@ -198,7 +198,15 @@ test('the change form: each refusal beside its field with what was typed; one un
   const snapshot = () => tableDigest(['factor_changes', 'factors']);
   const before = snapshot();
   for (const [fields, field, msg] of [
-    [{ key: 'Elec-Grid', value: '0.5', confidence: 'official', source: 'x' }, 'key', '係數代碼為 3 至 64 個小寫英文字母'],
+    [{ key: 'Elec-Grid', value: '0.5', confidence: 'official', source: 'x' }, 'key', '係數代碼為 3 至 64 個英文字母'],
+    [{ key: 'ELEC_GRID_2024', value: '0.5', confidence: 'official', source: 'x', category: 'electricity', unit: 'kgCO2e/kWh' }, 'key',
+      '係數表已有只差大小寫的代碼 elec_grid_2024'],
+    // One year typed (full-width digits too), the factor's own other: still a range (its own is 2024-2024).
+    [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: 'x', valid_from: '２１００' }, 'valid_from',
+      '適用年度起不可晚於這個係數現行的適用年度迄（2024）'],
+    [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: 'x', valid_to: '2020' }, 'valid_to',
+      '適用年度迄不可早於這個係數現行的適用年度起（2024）'],
+    [{ key: 'elec_grid_2024', value: '0.48', confidence: 'derived', source: 'x' }, 'confidence', '請選擇信度'],
     [{ key: 'elec_variant_10_2025', value: '0.5', confidence: 'official', source: 'x' }, 'key', 'elec_variant_ 開頭的代碼保留給縣市'],
     [{ key: 'elec_grid_2024', value: '-1', confidence: 'official', source: 'x' }, 'value', '請填寫係數數值'],
     [{ key: 'elec_grid_2024', value: 'abc', confidence: 'official', source: 'x' }, 'value', '請填寫係數數值'],
@@ -232,6 +240,30 @@ test('the change form: each refusal beside its field with what was typed; one un
   assert.equal(q1("SELECT value FROM factors WHERE fkey = 'elec_grid_2024'"), '0.474');
   assert.equal((await admin.get('/admin/factors/change?id=999999')).status, 404);
   assert.equal((await admin.get('/admin/factors/change?id=abc')).status, 404);
+});
+
+test('any factor of the table can be changed, its key as the table writes it; the years recomputed are those it leaves and takes', async () => {
+  const admin = await loginAs('', 'admin');
+  const withdraw = async (id) => {
+    await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+    const page = await admin.get(`/admin/factors/change?id=${id}`);
+    assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'cancel', id })).status, 303);
+  };
+  const served = Number(q1('SELECT MIN(year) FROM inventory_years'));
+  for (const [fields, first] of [
+    // A gas's factor, its key in capitals as the table holds it (2016-2023).
+    [{ key: 'ef604_gasoline_stationary_N2O', value: '0.00002', confidence: 'official', source: '測試' }, Math.max(2016, served)],
+    // Moved a year later: the reports of 2024, which leave it, are recomputed too.
+    [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: '測試', valid_from: '2025', valid_to: '2025' }, 2024],
+    // Moved earlier: from the earlier year.
+    [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: '測試', valid_from: '２０２３' }, Math.max(2023, served)],
+  ]) {
+    const r = await propose(admin, fields);
+    assert.equal(r.status, 303, `${JSON.stringify(fields)}: ${r.status}`);
+    const id = r.headers.get('location').match(/id=(\d+)$/)[1];
+    assert.deepEqual(sql(`SELECT fkey, is_new, first_year FROM factor_changes WHERE id = ${id}`)[0], [fields.key, '0', String(first)]);
+    await withdraw(id);
+  }
 });
 
 test('factor day\'s routes: 401 anonymous, 403 to an agency and to a team account, nothing written', async () => {

@@ -133,6 +133,7 @@ test('the request-body limit is enforced by nginx', async () => {
   const r = await new Client().req('/', { method: 'POST', body: big,
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 413);
+  assert.match(r.text, /<html lang="zh-Hant-TW">[\s\S]*送出的資料過大[\s\S]*沒有寫入任何資料/, 'its page in Chinese, not nginx\'s own');
 });
 
 test('nginx -t accepts the generated configuration', () => {

@@ -336,9 +336,10 @@ test('年度管理: 確認期限 from 1 to 365, refused beside the field with th
     assert.ok(r.text.includes(`value="${v}" aria-invalid="true" aria-describedby="e-days-${Y}"`), `days=${v}: typed back`);
     assert.equal([days(), audits()].join(' '), before, `days=${v}: nothing written`);
   }
-  for (const v of ['1', '365', '30']) {
+  // Full-width digits and white space around, as every number field takes them.
+  for (const [v, want] of [['1', '1'], ['365', '365'], [' ３０ ', '30']]) {
     assert.equal((await save({ confirm_within_days: v })).status, 303, v);
-    assert.equal(days(), v);
+    assert.equal(days(), want);
   }
   assert.deepEqual(sql(`SELECT field, new_value FROM audit_log WHERE county_id = ${Z} AND year = ${Y} ORDER BY id DESC LIMIT 1`)[0], ['確認期限', '30 天']);
   assert.equal((await save({})).status, 303, 'a form without the field');
