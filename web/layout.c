@@ -106,6 +106,8 @@ static void login_box(struct request *req)
 		html(o, "<button type=\"submit\" class=\"secondary\">登出</button></form></aside>\n");
 		return;
 	}
+	if (req->session_unread)
+		return;   /* a logged-in user's malformed request is not told to log in */
 	csrf_ensure(req);
 	c = counties_all(req->app, &n);
 	html(o, "<aside class=\"login\" aria-labelledby=\"login-title\">"

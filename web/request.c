@@ -264,6 +264,7 @@ void request_handle(struct request *req)
 	req->query.n = req->form.n = 0;
 	req->csrf = NULL;
 	req->session = NULL;
+	req->session_unread = 0;
 	req->login_error = req->login_county = req->login_account = NULL;
 
 	/* The path is DOCUMENT_URI when nginx gives it, else REQUEST_URI up to '?'. */
@@ -281,10 +282,12 @@ void request_handle(struct request *req)
 	qs = req_param(req, "QUERY_STRING");
 	if (qs && query_parse(&req->arena, qs, strlen(qs), &req->query) != QUERY_OK) {
 		req->status = 400;
+		req->session_unread = 1;
 		routes_error_page(req);
 		goto send;
 	}
 	if (req->method == METHOD_POST && read_body(req)) {
+		req->session_unread = 1;
 		routes_error_page(req);
 		goto send;
 	}

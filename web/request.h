@@ -63,6 +63,7 @@ struct request {
 
 	const char *csrf;           /* the token forms must carry */
 	struct session *session;    /* the logged-in account, or NULL */
+	int session_unread;         /* answered before the session was read (a malformed request): neither logged in nor out */
 	struct session_stamp *stamp;    /* read with the session when the route asks (session.h), or NULL */
 	const char *factor_stamp;       /* the same for the factor table (ROUTE_FACTORS, factors.h), or NULL */
 

@@ -161,7 +161,7 @@ int routes_error_page(struct request *req)
 	case 403: msg = "您沒有權限執行此操作，或表單已逾時，請重新整理頁面後再試。"; break;
 	case 404: msg = "找不到您要的頁面。"; break;
 	case 405: msg = "不支援此請求方式。"; break;
-	case 413: msg = "送出的資料過大。"; break;
+	case 413: msg = "送出的資料過大，沒有寫入任何資料；請縮小檔案或分批送出後再試。"; break;
 	case 503: msg = "系統暫時無法服務，請稍後再試。"; break;
 	default: msg = "系統發生錯誤，請稍後再試。"; break;
 	}

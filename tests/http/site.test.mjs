@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, Client, ROOT, TMP, VAR, csrfOf, dbSecret } from '../lib.mjs';
+import { BIN, Client, ROOT, TMP, VAR, csrfOf, dbSecret, loginAs } from '../lib.mjs';
 
 const MENU = ['首頁', '國際資訊', '專用名詞', '案例分享', '資訊下載', '常見問題', '公開資訊'];
 const COUNTIES = [['A', '臺北市'], ['B', '臺中市'], ['C', '基隆市'], ['D', '臺南市'], ['E', '高雄市'],
@@ -134,6 +134,16 @@ test('the request-body limit is enforced by nginx', async () => {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 413);
   assert.match(r.text, /<html lang="zh-Hant-TW">[\s\S]*送出的資料過大[\s\S]*沒有寫入任何資料/, 'its page in Chinese, not nginx\'s own');
+});
+
+test('a body over the application\'s own limit: 413 in Chinese, and a logged-in user is not shown the login box', async () => {
+  const c = await loginAs('Z', '371036500X');
+  const r = await c.req('/account', { method: 'POST', body: 'a='.concat('x'.repeat(5 * 1024 * 1024)),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 413);
+  assert.match(r.text, /送出的資料過大，沒有寫入任何資料/);
+  assert.doesNotMatch(r.text, /系統登入/, 'no login box: the session was not read, not absent');
+  assert.match((await c.get('/account')).text, /已登入/, 'still logged in');
 });
 
 test('nginx -t accepts the generated configuration', () => {
