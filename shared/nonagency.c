@@ -343,7 +343,11 @@ static int compost(struct work *w)
 	return 0;
 }
 
-/* t x 1,000 x LHV x kcal_to_TJ x fossil share x (CO2 + CH4 x GWP + N2O x GWP) kg/TJ */
+/*
+ * t x 1,000 x LHV x kcal_to_TJ x (fossil share x CO2 + CH4 x GWP + N2O x GWP) kg/TJ: the fossil
+ * share scales CO2 only (SPEC §6a; IPCC 2006 Vol. 5 Ch. 5: the biogenic carbon's CO2 is not
+ * counted, the CH4 and N2O of burning all of it are).
+ */
 static int incineration(struct work *w, const struct na_input *in)
 {
 	const dec_t one = { 1, 0 };
@@ -360,15 +364,13 @@ static int incineration(struct work *w, const struct na_input *in)
 	snprintf(w->l->method, sizeof(w->l->method), "焚化量 × 1,000 公斤/公噸");
 	if (times_const(w, 1000) || msw_heat(w) || times(w, "kcal_to_TJ", "TJ/kcal"))
 		return -1;
-	if (dec_mul(w->acc, in->q2, &w->acc))
-		return calc_fail(w->err, w->errlen, "數值過大，無法計算");
-	calc_append(w->l->method, sizeof(w->l->method), " × 化石碳比例 %s × (", num(in->q2, b, sizeof(b)));
+	calc_append(w->l->method, sizeof(w->l->method), " × ( 化石碳比例 %s", num(in->q2, b, sizeof(b)));
 	for (int i = 0; i < 3; i++) {
 		const struct calc_factor *f;
 
 		if (i)
 			calc_append(w->l->method, sizeof(w->l->method), " ＋");
-		g.acc = one;
+		g.acc = i ? one : in->q2;
 		if (times(&g, keys[i], labels[i]) || (i && times_gwp(&g, i == 1 ? "CH4" : "N2O")))
 			return -1;
 		per_gas[i] = g.acc;

@@ -115,7 +115,7 @@ static void test_gases(void)
 	is_str(gas_kg(&l, CALC_GAS_N2O), "3975.000", "compost N2O 3,975");
 	is_int(l.iso_category, 1, "compost: 類別一");
 	kg(2017, "incineration", "1000", "0.4", NULL, NULL, NULL, &l);
-	is_str(fmt(l.kg), "318291.823", "incineration's kg unchanged by the split");
+	is_str(fmt(l.kg), "328193.193", "incineration's kg unchanged by the split");
 	ok(gases_add_up(&l) && l.gas[CALC_GAS_CH4].present && l.gas[CALC_GAS_N2O].present &&
 	   dec_cmp(l.gas[CALC_GAS_CO2].kg, l.gas[CALC_GAS_N2O].kg) > 0,
 	   "incineration: CO2 %s + CH4 %s + N2O %s add up", gas_kg(&l, CALC_GAS_CO2), gas_kg(&l, CALC_GAS_CH4),
@@ -361,12 +361,15 @@ int main(void)
 	ok(l.factor_text[0] != '\0' && strstr(l.factor_text, "≈") != NULL, "the per-tonne factor after ÷12 is marked ≈ (%s)", l.factor_text);
 	/* 7 t paper, semi-aerobic 0.5, covered OX 0.1: 7,000 x 0.4 x 0.5 x 0.5 x 0.5 x 16/12 x 0.9 x 28 = 11,760. */
 	is_str(kg(2023, "landfill", "7", NULL, "paper", "managed_semi_aerobic", "covered", &l), "11760.000", "landfill with OX");
-	/* Incineration 2017 (AR4): 1,000 t x 1,000 x 2,029.61 kcal/kg x 4.1868e-9 x 0.4 x (91,700 + 30 x 25 + 4 x 298)
-	 * = 318,291.8229764064 -> 318,291.823. */
-	is_str(kg(2017, "incineration", "1000", "0.4", NULL, NULL, NULL, &l), "318291.823", "incineration 1,000 t, 2017");
+	/* Incineration 2017 (AR4): 1,000 t x 1,000 x 2,029.61 kcal/kg x 4.1868e-9 = 8.497571148 TJ, x (0.4 x 91,700
+	 * + 30 x 25 + 4 x 298): the fossil share scales CO2 only = 328,193.192878056 -> 328,193.193. */
+	is_str(kg(2017, "incineration", "1000", "0.4", NULL, NULL, NULL, &l), "328193.193", "incineration 1,000 t, 2017");
 	ok(!l.provisional, "2017 has its own heat value");
-	/* 2023 has no heat value: 2017's, marked; GWP AR5: (91,700 + 30 x 28 + 4 x 265) -> 318,149.064. */
-	is_str(kg(2023, "incineration", "1000", "0.4", NULL, NULL, NULL, &l), "318149.064", "incineration 2023 (2017 heat value)");
+	is_str(gas_kg(&l, CALC_GAS_CO2), "311690.910", "incineration CO2: 8.497571148 TJ x 0.4 x 91,700 = 311,690.90970864");
+	is_str(gas_kg(&l, CALC_GAS_CH4), "6373.178", "incineration CH4: not scaled by the share, 8.497571148 x 30 x 25");
+	is_str(gas_kg(&l, CALC_GAS_N2O), "10129.105", "incineration N2O: not scaled by the share, 8.497571148 x 4 x 298");
+	/* 2023 has no heat value: 2017's, marked; GWP AR5: (0.4 x 91,700 + 30 x 28 + 4 x 265) -> 327,836.295. */
+	is_str(kg(2023, "incineration", "1000", "0.4", NULL, NULL, NULL, &l), "327836.295", "incineration 2023 (2017 heat value)");
 	ok(l.provisional && strstr(l.method, "暫用 2017"), "marked provisional (暫用 2017)");
 	is_str(kg(2023, "incineration", "1000", "1.5", NULL, NULL, NULL, &l), "error: 化石碳比例須介於 0 與 1 之間", "fossil share above 1");
 	/* Septic: 10,000 person-days x 40 g / 1,000 x 0.6 x 0.5 x 28 = 3,360. */
