@@ -430,6 +430,61 @@ int store_rollup_queue_county(struct db *db, int county_id)
 	return db_exec(st);
 }
 
+int store_rollup_queue_year(struct db *db, int county_id, int year)
+{
+	struct db_stmt *st = db_prepare(db, "INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (?, ?, NULL, NOW(3))");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	return db_exec(st);
+}
+
+int store_rollup_set_aside(struct db *db, int county_id, int year, const char *claim, long long *rows)
+{
+	struct db_stmt *st;
+	char at[32];
+	int r, left = 0;
+
+	*rows = 0;
+	if (store_rollup_read_committed(db) || db_begin(db))
+		return -1;
+	st = db_prepare(db, "SELECT DATE_FORMAT(l.locked_at, '%Y-%m-%d %H:%i:%s.%f') FROM inventory_years y"
+			" JOIN year_locks l ON l.id = y.lock_id WHERE y.county_id = ? AND y.year = ? FOR UPDATE");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		goto fail;
+	if (r == 1)
+		db_col_copy(st, 0, at, sizeof(at));
+	db_reset(st);
+	if (r == 1) {
+		/* Written after the lock: set aside.  Before it (a save the lock saw): computed as ever. */
+		st = db_prepare(db, "UPDATE outbox FORCE INDEX (outbox_pending) SET claim = ?, done_at = NOW(3)"
+				" WHERE county_id = ? AND year = ? AND done_at IS NULL AND created_at > ?");
+		if (!st)
+			goto fail;
+		db_bind_text(st, 0, claim);
+		db_bind_int(st, 1, county_id);
+		db_bind_int(st, 2, year);
+		db_bind_text(st, 3, at);
+		if (db_exec(st))
+			goto fail;
+		*rows = (long long)db_affected(st);
+		if (store_rollup_any_pending(db, county_id, year, &left))
+			goto fail;
+	}
+	if (db_commit(db))
+		goto fail;
+	return r == 1 && !left;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 int store_rollup_ping(struct db *db, const char *token, const char *worker)
 {
 	struct db_stmt *st = db_prepare(db,

@@ -1,5 +1,6 @@
 /* store_year_lock.c: 年度鎖定, the county team's locks of a county-year (year_locks, year_lock_exceptions). */
 #include "store_report.h"
+#include "store_rollup.h"
 #include "store_year_lock.h"
 
 int store_year_lock_agencies(struct db *db, int county, int year, int locking,
@@ -38,7 +39,7 @@ int store_year_lock_agencies(struct db *db, int county, int year, int locking,
 
 int store_year_lock_take(struct db *db, int county, int year, long long account, long long *lock_id)
 {
-	struct db_stmt *st = db_prepare(db, "INSERT INTO year_locks (county_id, year, locked_at, locked_by) VALUES (?, ?, NOW(), ?)");
+	struct db_stmt *st = db_prepare(db, "INSERT INTO year_locks (county_id, year, locked_at, locked_by) VALUES (?, ?, NOW(3), ?)");
 
 	if (!st)
 		return -1;
@@ -93,7 +94,8 @@ int store_year_lock_release(struct db *db, int county, int year, long long lock_
 	db_bind_int(st, 2, lock_id);
 	db_bind_int(st, 3, county);
 	db_bind_int(st, 4, year);
-	if (db_exec(st))
+	/* What the tree did while it was locked (the rollup worker set it aside: store_rollup_set_aside). */
+	if (db_exec(st) || store_rollup_queue_year(db, county, year))
 		return -1;
 	*done = 1;
 	return 0;

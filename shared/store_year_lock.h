@@ -57,7 +57,8 @@ int store_year_lock_add_exception(struct db *db, long long lock_id, long long ag
 /*
  * Unlocks the county-year's lock lock_id now, by `account`, with its
  * reason (≤ 500 characters, checked by the caller): year_locks.unlocked_*
- * set, inventory_years.lock_id cleared.  *done is 0 when lock_id was not
+ * set, inventory_years.lock_id cleared, its full recompute queued (what
+ * changed in the tree meanwhile).  *done is 0 when lock_id was not
  * the lock in force of that county-year (nothing changed).
  */
 int store_year_lock_release(struct db *db, int county, int year, long long lock_id, long long account, const char *reason,

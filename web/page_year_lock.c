@@ -4,6 +4,7 @@
 #include "audit.h"
 #include "form.h"
 #include "html.h"
+#include "job.h"
 #include "report_status.h"
 #include "routes.h"
 #include "session.h"
@@ -43,7 +44,6 @@
 #define LOCK_MAX_LISTED 400
 /* The locks the page lists, newest first. */
 #define HISTORY_MAX 50
-
 #define REASON_MSG "請說明列為例外的理由，500 字以內。"
 
 enum { VIEW_YEAR, VIEW_LOCKED, VIEW_UNLOCKED, VIEW__MAX };
@@ -592,6 +592,7 @@ int page_team_year_unlock(struct request *req)
 	    !done || audit_add_county(req, year, "解除鎖定", arena_printf(&req->arena, "鎖定 #%lld", ys.lock_id), in[UNLOCK_REASON].s) ||
 	    db_commit(db))
 		goto fail;
+	job_push_rollup(&req->app->queue, req->session->county_id, year);   /* what the tree did while it was locked */
 	return redirect(req, arena_printf(&req->arena, "/team/years/lock?year=%d&unlocked=1", year));
 fail:
 	db_rollback(db);

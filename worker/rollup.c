@@ -145,6 +145,30 @@ static long long begin_claim(struct db *db, int county, const int *years, int n,
 }
 
 /*
+ * The years of `years` whose figures may move, into kept: a locked year's
+ * rows written after its lock are set aside (store_rollup_set_aside), its
+ * rollups kept as they were when it was signed.  How many, or -1.
+ */
+static int unfrozen(struct db *db, int county, const int *years, int n, const char *claim, int *kept)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		long long rows;
+		int r = store_rollup_set_aside(db, county, years[i], claim, &rows);
+
+		if (r < 0)
+			return error("rollup county %d year %d: set aside: %s", county, years[i], db->errstr);
+		if (rows)
+			log_info("rollup county %d year %d: locked, %lld change(s) after the lock set aside, its figures kept as signed",
+				 county, years[i], rows);
+		if (!r)
+			kept[k++] = years[i];
+	}
+	return k;
+}
+
+/*
  * The rollups of n years of one county in one transaction.  One year takes
  * the incremental path when it can (claim_one), else the full recompute of
  * its agencies in memory, at once when the caller knows a county-wide row is
@@ -162,7 +186,7 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 	static unsigned long seq;
 	static char nonce[9];
 	long long started = now_ms(), rows = 0, oldest = -1, claimed;
-	int inc = 0;
+	int inc = 0, kept[ROLLUP_YEARS_MAX];
 
 	/*
 	 * Outbox rows keep their claim when done.  The claim's statements
@@ -189,6 +213,11 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 		}
 		/* 2: rolled back, nothing of the claim kept; the full recompute under the same name. */
 	}
+	/* The full recompute only: a locked year's data cannot change, its tree can (unfrozen). */
+	n = unfrozen(db, county, years, n, claim, kept);
+	if (n <= 0)
+		return n;
+	years = kept;
 	claimed = begin_claim(db, county, years, n, claim);
 	if (claimed <= 0)
 		return (int)claimed;
