@@ -90,7 +90,7 @@ int store_agency_each(struct db *db, int county_id, store_agency_each_fn each, v
 
 int store_agency_state(struct db *db, int county_id, long long id, struct store_agency *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT level, active FROM agencies WHERE id = ? AND county_id = ?");
+	struct db_stmt *st = db_prepare(db, "SELECT level, active, code, name FROM agencies WHERE id = ? AND county_id = ?");
 	int r;
 
 	if (!st)
@@ -105,6 +105,8 @@ int store_agency_state(struct db *db, int county_id, long long id, struct store_
 	out->id = id;
 	out->level = (int)db_col_int(st, 0);
 	out->active = (int)db_col_int(st, 1);
+	db_col_copy(st, 2, out->code, sizeof(out->code));
+	db_col_copy(st, 3, out->name, sizeof(out->name));
 	db_reset(st);
 	return 1;
 }
@@ -221,6 +223,20 @@ int store_agency_in_subtree(struct db *db, long long ancestor, long long descend
 	if (r)
 		db_reset(st);
 	return r;
+}
+
+int store_agency_active_children(struct db *db, long long x, long long *n)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM agencies WHERE parent_id = ? AND active = 1");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, x);
+	if (db_exec(st) || step_one(st) != 1)
+		return -1;
+	*n = db_col_int(st, 0);
+	db_reset(st);
+	return 0;
 }
 
 int store_agency_height(struct db *db, long long x, int *height)

@@ -48,7 +48,7 @@ int store_agency_list(struct db *db, int county_id, store_agency_each_fn each, v
 /* Every agency of the county, in no order (the import's plan): id, code, name, parent_code, active.  0 or -1. */
 int store_agency_each(struct db *db, int county_id, store_agency_each_fn each, void *ctx);
 
-/* Agency `id` of the county, active or not: fills level and active (and id).  1, 0, -1. */
+/* Agency `id` of the county, active or not: fills level, active, code and name (and id).  1, 0, -1. */
 int store_agency_state(struct db *db, int county_id, long long id, struct store_agency *out);
 /*
  * Active agency `id` of the county: fills code and name (and id); with
@@ -75,6 +75,8 @@ int store_agency_set_name(struct db *db, long long id, const char *name);
 
 /* Is agency `descendant` inside `ancestor`'s subtree (itself included)?  1, 0, -1. */
 int store_agency_in_subtree(struct db *db, long long ancestor, long long descendant);
+/* How many active agencies are directly under x into *n.  0 or -1. */
+int store_agency_active_children(struct db *db, long long x, long long *n);
 /* The depth of agency x's subtree below it (0 for a leaf or no agency) into *height.  0 or -1. */
 int store_agency_height(struct db *db, long long x, int *height);
 /*

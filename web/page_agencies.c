@@ -535,18 +535,33 @@ int page_team_agencies_deactivate(struct request *req)
 	const struct form_val *x = &req->in[DEACTIVATE_AGENCY];
 	int county = req->session->county_id;
 	struct store_agency a;
+	long long kids;
 	int r = x->set ? store_agency_state(db, county, x->i, &a) : 0;
 
 	if (r < 0)
 		return agencies_unavailable(req);
 	if (!r)
 		return agencies_not_found(req);
-	if (db_begin(db) || store_agency_lock_county(db, county) || store_agency_deactivate(db, x->i) ||
-	    store_session_delete_agency(db, x->i) || store_rollup_queue_county(db, county) ||
-	    audit_add(req, x->i, 0, "停用機關", NULL, "已停用") || db_commit(db)) {
+	/* Its subordinates read under the county's lock: none may be left with no one to confirm them (review.c). */
+	if (db_begin(db) || store_agency_lock_county(db, county) || store_agency_active_children(db, x->i, &kids))
+		goto fail;
+	if (kids) {
+		struct form f = { .nerr = 0 };
+		struct agencies_view v = { .f = &f };
+
 		db_rollback(db);
-		return agencies_unavailable(req);
+		v.flash = arena_printf(&req->arena, "未停用：%s %s 尚有 %lld 個啟用中的所屬機關，停用後將無人確認它們的填報；"
+				       "請先將它們移到其他上級機關，或先停用它們。", a.code, a.name, kids);
+		form_error(&f, "deactivate", v.flash);
+		req->status = 409;
+		return agencies_render(req, &v);
 	}
+	if (store_agency_deactivate(db, x->i) || store_session_delete_agency(db, x->i) || store_rollup_queue_county(db, county) ||
+	    audit_add(req, x->i, 0, "停用機關", NULL, "已停用") || db_commit(db))
+		goto fail;
 	agencies_wake_worker(req);
 	return redirect(req, "/team/agencies?deactivated=1");
+fail:
+	db_rollback(db);
+	return agencies_unavailable(req);
 }

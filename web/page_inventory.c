@@ -32,6 +32,7 @@ enum team_inventory_key {
 	TEAM_INVENTORY_MUST_LOCK,
 	TEAM_INVENTORY_PUBLISHED,
 	TEAM_INVENTORY_WITHDRAWN,
+	TEAM_INVENTORY_ALREADY,
 	TEAM_INVENTORY__MAX
 };
 static const struct form_key team_inventory_keys[TEAM_INVENTORY__MAX] = {
@@ -39,6 +40,7 @@ static const struct form_key team_inventory_keys[TEAM_INVENTORY__MAX] = {
 	[TEAM_INVENTORY_MUST_LOCK] = { .name = "must_lock", .kind = FORM_FLAG },
 	[TEAM_INVENTORY_PUBLISHED] = { .name = "published", .kind = FORM_FLAG },
 	[TEAM_INVENTORY_WITHDRAWN] = { .name = "withdrawn", .kind = FORM_FLAG },
+	[TEAM_INVENTORY_ALREADY] = { .name = "already", .kind = FORM_FLAG },
 };
 const struct form_decl team_inventory_in = FORM_DECL(team_inventory_keys);
 
@@ -137,6 +139,11 @@ static int publish(struct request *req, int on)
 	if (on && !ys.locked) {
 		db_rollback(db);
 		return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&must_lock=1", year));
+	}
+	/* Already so (a second tab, a second click): nothing written, the first publication's time kept. */
+	if (on == ys.published) {
+		db_rollback(db);
+		return redirect(req, arena_printf(&req->arena, "/team/inventory?year=%d&already=1", year));
 	}
 	if ((on ? store_year_publish(db, county, year, req->session->account_id) : store_year_withdraw(db, county, year)) ||
 	    audit_add_county(req, year, on ? "公開盤查成果" : "撤回公開", NULL, on ? "公開" : "撤回") || db_commit(db))
@@ -269,6 +276,8 @@ int page_team_inventory(struct request *req)
 		form_flash(req, "ok", "已公開，民眾可於「公開資訊」查閱。");
 	else if (in[TEAM_INVENTORY_WITHDRAWN].set)
 		form_flash(req, "ok", "已撤回公開。");
+	else if (in[TEAM_INVENTORY_ALREADY].set)
+		form_flash(req, "ok", ys.published ? "本年度已是公開狀態（可能剛由他人完成），未重複公開。" : "本年度目前未公開，沒有可撤回的公開。");
 	team_forms(req, year, &ys);
 	inventory_render(req, inv);
 	inventory_notes_render(req, notes);

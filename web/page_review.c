@@ -285,7 +285,7 @@ static int review_write(struct request *req, const struct review_view *v, const 
 	layout_begin(req, "所屬機關填報確認", "所屬機關填報確認");
 	review_emit(req, head);
 	if (flash)
-		form_flash(req, "ok", flash);
+		form_flash(req, v->err ? "error" : "ok", flash);
 	if (req->session->kind == ACCOUNT_AGENCY) {
 		/* 轉出明細: 轉excel — built by the worker, followed on its own page (the form carries this session's token). */
 		html(o, "<form method=\"post\" action=\"/review/export\" class=\"inline\">轉出明細：");

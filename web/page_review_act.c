@@ -240,7 +240,9 @@ static int act_page(struct request *req, enum act_kind kind)
 					  form_error_of(req->in_err, name) };
 
 		req->status = 400;
-		return review_page(req, at, a.year, NULL, &err);
+		/* Above the table too: the row's form shows only while the report is in the state it acts on. */
+		return review_page(req, at, a.year, kind == ACT_RETURN ? "未退回：請填寫退回原因，500 字以內。"
+				   : "未重新開放：請填寫重新開放原因，500 字以內。", &err);
 	}
 	a.text = kind == ACT_CONFIRM ? NULL : in[ACT_TEXT].s;
 	switch (act_run(req, &a, &res)) {

@@ -133,3 +133,12 @@ test('類別 and the amount of each gas of every line, stored and shown; the gas
     AND IFNULL(co2_milli, 0) + IFNULL(ch4_milli, 0) + IFNULL(n2o_milli, 0) + IFNULL(hfcs_milli, 0) + IFNULL(pfcs_milli, 0)
       + IFNULL(sf6_milli, 0) + IFNULL(nf3_milli, 0) <> kg_milli`), [['0']]);
 });
+
+test('a fuel line shows its fuel\'s unit beside the quantity, not the method\'s list of them', async () => {
+  const { c } = await login('Z', 'TEAM');
+  assert.equal((await add(c, 'fuel_stationary', { description: '抽水站發電機', q: '777.7', opt1: 'generator_diesel' })).status, 303);
+  const row = rows((await c.get(`/team/activities?year=${Y}`)).text).find((r) => r.html.includes('抽水站發電機'));
+  assert.match(row.html, /777\.7\d* 公升/);
+  assert.doesNotMatch(row.html, /立方公尺／公斤／公升/);
+  sql(`DELETE FROM county_activities WHERE county_id = 22 AND year = ${Y} AND description = '抽水站發電機'`);
+});

@@ -67,6 +67,11 @@ test('deactivate: no login, out of the totals, its history kept', async () => {
   const { c } = await login('Z', 'TEAM');
   const page = await c.get('/team/agencies');
   const before = sql("SELECT COUNT(*) FROM reports WHERE agency_id = (SELECT id FROM agencies WHERE code = '371036600X')")[0][0];
+  // An agency with active subordinates: refused, or their reports would have no one to confirm them.
+  const refused = await c.post('/team/agencies', { csrf: csrfOf(page.text), action: 'deactivate', agency: id('371000000A') });
+  assert.equal(refused.status, 409);
+  assert.match(refused.text, /class="flash error"[^>]*>未停用：371000000A 連江縣政府 尚有 \d+ 個啟用中的所屬機關/);
+  assert.equal(sql("SELECT active FROM agencies WHERE code = '371000000A'")[0][0], '1', 'nothing written');
   assert.equal((await c.post('/team/agencies', { csrf: csrfOf(page.text), action: 'deactivate', agency: id('371036600X') })).status, 303);
   await settled();
   assert.equal((await login('Z', '371036600X')).r.status, 200, 'its account cannot log in');

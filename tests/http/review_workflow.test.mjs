@@ -200,6 +200,7 @@ test('退回: the comment is required and at most 500 characters; a bad one come
     if (comment !== undefined) fields.comment = comment;
     const r = await post(parent, fields);
     assert.equal(r.status, 400, what);
+    assert.match(r.text, /<p class="flash error" role="status">未退回：請填寫退回原因，500 字以內。<\/p>/, `${what}: said above the table too`);
     const row = rowOf(r.text, 'E');
     assert.match(row, /<details class="act" open><summary>退回<\/summary>/, `${what}: the form open`);
     assert.ok(row.includes(`<textarea id="rt-${id('E')}" name="comment" rows="3" maxlength="500" required aria-invalid="true"`

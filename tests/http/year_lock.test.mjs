@@ -188,6 +188,14 @@ test('publishing a locked year is accepted; it cannot be unlocked while publishe
   assert.equal(r.status, 303);
   assert.match(r.headers.get('location'), /published=1/);
   assert.equal(yearRow(), `${lockId}/1`, 'published, still locked');
+  // Published again (a second tab): nothing written, the first publication's time kept.
+  const once = [sql(`SELECT published_at FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`)[0][0], audits()].join(' ');
+  await new Promise((res) => setTimeout(res, 1100));
+  r = await team.post('/team/inventory', { csrf: csrfOf(inv.text), year: String(Y), action: 'publish' });
+  assert.equal(r.status, 303);
+  assert.match(r.headers.get('location'), /already=1/);
+  assert.match((await team.get(r.headers.get('location'))).text, /本年度已是公開狀態（可能剛由他人完成），未重複公開。/);
+  assert.equal([sql(`SELECT published_at FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`)[0][0], audits()].join(' '), once);
   const page = await team.get(`/team/years/lock?year=${Y}`);
   assert.match(page.text, /id="unlock-blocked">本年度盤查成果已公開：須先於「<a href="\/team\/inventory\?year=2013">盤查清冊<\/a>」撤回公開，才能解除鎖定。/);
   assert.doesNotMatch(page.text, /id="unlock-form"/, 'no unlock form');
@@ -202,6 +210,11 @@ test('publishing a locked year is accepted; it cannot be unlocked while publishe
   r = await team.post('/team/inventory', { csrf: csrfOf(inv.text), year: String(Y), action: 'withdraw' });
   assert.equal(r.status, 303);
   assert.equal(yearRow(), `${lockId}/0`, 'withdrawn, still locked');
+  const withdrawn = audits();
+  r = await team.post('/team/inventory', { csrf: csrfOf(inv.text), year: String(Y), action: 'withdraw' });
+  assert.match(r.headers.get('location'), /already=1/, 'withdrawing what is not published');
+  assert.match((await team.get(r.headers.get('location'))).text, /本年度目前未公開，沒有可撤回的公開。/);
+  assert.equal(audits(), withdrawn, 'no second 撤回公開 line');
 });
 
 test('who may: an agency is refused (403), anonymous 401; another county\'s team reaches only its own year (409, nothing changes)', async () => {
