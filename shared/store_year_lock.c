@@ -85,7 +85,7 @@ int store_year_lock_release(struct db *db, int county, int year, long long lock_
 		return -1;
 	if (!db_affected(st))
 		return 0;   /* not the lock in force: nothing changed */
-	st = db_prepare(db, "UPDATE year_locks SET unlocked_at = NOW(), unlocked_by = ?, unlock_reason = ?"
+	st = db_prepare(db, "UPDATE year_locks SET unlocked_at = NOW(3), unlocked_by = ?, unlock_reason = ?"
 			    " WHERE id = ? AND county_id = ? AND year = ? AND unlocked_at IS NULL");
 	if (!st)
 		return -1;

@@ -137,9 +137,11 @@ static const char *check(struct request *req, const struct form_key *k, struct f
 	struct years y;
 
 	*bad = 0;
-	/* Numbers as the text fields take them: full-width digits and minus (NFKC), white space around. */
-	if ((k->kind == FORM_YEAR || k->kind == FORM_ID || k->kind == FORM_INT) &&
-	    input_text(a, raw, len, 32, 0, &raw) != INPUT_OK)
+	/*
+	 * A number typed as the text fields take it: full-width digits and minus (NFKC), white space
+	 * around.  Not an id or a year, which the pages send as they wrote them.
+	 */
+	if (k->kind == FORM_INT && input_text(a, raw, len, 32, 0, &raw) != INPUT_OK)
 		return k->msg ? k->msg : kind_messages[k->kind];
 	switch (k->kind) {
 	case FORM_YEAR:
