@@ -31,7 +31,7 @@ say =
 endif
 
 SHARED_OBJ = $(addprefix $(O)/shared/, years.o util.o strbuf.o arena.o config.o ipnet.o html.o query.o \
-	decimal.o calc.o input.o db.o db_stmt.o db_bulk.o epoch.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o nonagency_methods.o inventory_data.o report_status.o)
+	decimal.o calc.o calc_sum.o input.o db.o db_stmt.o db_bulk.o epoch.o queue.o job.o password.o multipart.o sheet.o sheet_csv.o sheet_xlsx.o agency_import.o nonagency.o nonagency_methods.o inventory_data.o report_status.o)
 # The data-quality grade and uncertainty (issue 13; sqrtl needs libm).
 SHARED_OBJ += $(O)/shared/quality.o
 # The calculation's reference table read from the database (web and worker; factor day).
@@ -112,14 +112,14 @@ $(O)/cityinv-web: $(WEB_OBJ) $(SHARED_OBJ) $(STORE_LIB)
 
 # The worker and the admin link only the shared modules they use (not the web's request
 # parsing, HTML or the agency importer, nor libcsv, libzip and expat with them).
-WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o nonagency.o nonagency_methods.o \
+WORKER_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o calc.o calc_sum.o nonagency.o nonagency_methods.o \
 	db.o db_stmt.o db_bulk.o epoch.o queue.o job.o password.o inventory_data.o years.o arena.o report_status.o)
 WORKER_SHARED_OBJ += $(O)/shared/quality.o $(O)/shared/factor_table.o
 WORKER_SHARED_OBJ += $(O)/shared/board_rules.o
 ADMIN_SHARED_OBJ = $(addprefix $(O)/shared/, util.o strbuf.o config.o ipnet.o decimal.o db.o db_stmt.o db_bulk.o epoch.o password.o)
 # The loader checks quality-defaults.csv's items against calc_items, and
 # nonagency-quality-defaults.csv's methods against na_methods.
-ADMIN_SHARED_OBJ += $(O)/shared/calc.o $(O)/shared/nonagency.o $(O)/shared/nonagency_methods.o
+ADMIN_SHARED_OBJ += $(O)/shared/calc.o $(O)/shared/calc_sum.o $(O)/shared/nonagency.o $(O)/shared/nonagency_methods.o
 
 $(O)/cityinv-worker: $(WORKER_OBJ) $(WORKER_SHARED_OBJ) $(STORE_LIB)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS) -pthread -o $@ $^ $(LIBS_DB) $(LIBS_REDIS) $(LIBS_PW) -lxlsxwriter $(LIBS_M)
@@ -129,8 +129,8 @@ $(O)/cityinv-admin: $(ADMIN_OBJ) $(ADMIN_SHARED_OBJ) $(STORE_LIB)
 
 # Unit tests of the pure modules: each links only what it tests.
 $(O)/tests/test_decimal: $(O)/tests/unit/test_decimal.o $(O)/shared/decimal.o
-$(O)/tests/test_calc: $(O)/tests/unit/test_calc.o $(O)/shared/calc.o $(O)/shared/decimal.o $(O)/shared/input.o $(O)/shared/arena.o $(O)/shared/util.o
-$(O)/tests/test_nonagency: $(O)/tests/unit/test_nonagency.o $(O)/shared/nonagency.o $(O)/shared/nonagency_methods.o $(O)/shared/calc.o $(O)/shared/decimal.o
+$(O)/tests/test_calc: $(O)/tests/unit/test_calc.o $(O)/shared/calc.o $(O)/shared/calc_sum.o $(O)/shared/decimal.o $(O)/shared/input.o $(O)/shared/arena.o $(O)/shared/util.o
+$(O)/tests/test_nonagency: $(O)/tests/unit/test_nonagency.o $(O)/shared/nonagency.o $(O)/shared/nonagency_methods.o $(O)/shared/calc.o $(O)/shared/calc_sum.o $(O)/shared/decimal.o
 $(O)/tests/test_html: $(O)/tests/unit/test_html.o $(O)/shared/html.o $(O)/shared/decimal.o $(O)/shared/strbuf.o $(O)/shared/util.o
 $(O)/tests/test_query: $(O)/tests/unit/test_query.o $(O)/shared/query.o $(O)/shared/arena.o $(O)/shared/util.o
 $(O)/tests/test_config: $(O)/tests/unit/test_config.o $(O)/shared/config.o $(O)/shared/ipnet.o $(O)/shared/strbuf.o $(O)/shared/util.o
@@ -141,7 +141,7 @@ $(O)/tests/test_import: $(O)/tests/unit/test_import.o $(O)/shared/agency_import.
 $(O)/tests/test_job: $(O)/tests/unit/test_job.o $(O)/shared/job.o $(O)/shared/queue.o $(O)/shared/util.o
 $(O)/tests/test_report_status: $(O)/tests/unit/test_report_status.o $(O)/shared/report_status.o
 $(O)/tests/test_quality: $(O)/tests/unit/test_quality.o $(O)/shared/quality.o
-$(O)/tests/test_factor_table: $(O)/tests/unit/test_factor_table.o $(O)/shared/factor_table.o $(O)/shared/calc.o $(O)/shared/decimal.o $(O)/shared/util.o
+$(O)/tests/test_factor_table: $(O)/tests/unit/test_factor_table.o $(O)/shared/factor_table.o $(O)/shared/calc.o $(O)/shared/calc_sum.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_board_rules: $(O)/tests/unit/test_board_rules.o $(O)/shared/board_rules.o $(O)/shared/decimal.o $(O)/shared/util.o
 $(O)/tests/test_carry: $(O)/tests/unit/test_carry.o $(O)/shared/carry.o
 $(O)/tests/test_rollup_tree: $(O)/tests/unit/test_rollup_tree.o $(O)/shared/rollup_tree.o $(O)/shared/decimal.o

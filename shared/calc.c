@@ -519,17 +519,8 @@ static int line_total(const struct calc_item_info *info, struct calc_line *l, co
 		return calc_fail(err, errlen, "未知的項目");
 	if (split_gases(l, pu))
 		return calc_fail(err, errlen, "%s 的數量過大，無法計算", info->label);
-	if (dec_add(res->total[l->part], l->kg, &res->total[l->part]) ||
-	    dec_add(res->by_category[l->part][l->category], l->kg, &res->by_category[l->part][l->category]) ||
-	    dec_add(res->by_scope[l->part][l->scope], l->kg, &res->by_scope[l->part][l->scope]) ||
-	    dec_add(res->by_iso[l->part][l->iso_category], l->kg, &res->by_iso[l->part][l->iso_category]) ||
-	    !fits_milli(res->total[l->part]))
+	if (calc_result_add(res, l))
 		return calc_fail(err, errlen, "合計過大，無法計算");
-	for (int g = 0; g < CALC_GAS__MAX; g++)
-		if (l->gas[g].present && dec_add(res->by_gas[l->part][g], l->gas[g].kg, &res->by_gas[l->part][g]))
-			return calc_fail(err, errlen, "合計過大，無法計算");
-	if (l->provisional)
-		res->provisional = 1;
 	return 0;
 }
 
@@ -537,20 +528,8 @@ int calc_compute(const struct calc_table *t, int year, enum calc_elec elec, cons
 		 struct calc_line *out, struct calc_result *res, char *err, size_t errlen)
 {
 	const char *set = calc_gwp_set(t, year);
-	const dec_t zero = { 0, 3 };
 
-	for (int p = 0; p < CALC_PART__MAX; p++) {
-		res->total[p] = zero;
-		for (int c = 0; c < CALC_CAT__MAX; c++)
-			res->by_category[p][c] = zero;
-		for (int s = 0; s < 4; s++)
-			res->by_scope[p][s] = zero;
-		for (int c = 0; c <= CALC_ISO_MAX; c++)
-			res->by_iso[p][c] = zero;
-		for (int g = 0; g < CALC_GAS__MAX; g++)
-			res->by_gas[p][g] = zero;
-	}
-	res->provisional = 0;
+	calc_result_zero(res);
 	if (!set)
 		return calc_fail(err, errlen, "%d 年沒有適用的 GWP 版本", year);
 
@@ -574,24 +553,6 @@ int calc_compute(const struct calc_table *t, int year, enum calc_elec elec, cons
 			snprintf(l->gwp_set, sizeof(l->gwp_set), "%s", set);
 		if (line_factor(t, year, elec, set, l, pu, err, errlen) || line_total(info, l, pu, res, err, errlen))
 			return -1;
-	}
-	return 0;
-}
-
-int calc_over_limit(const struct calc_result *res, const struct calc_line *lines, int n, int *part, int *line)
-{
-	dec_t max;
-
-	dec_from_int(CALC_REPORT_MAX_KG, &max);
-	for (int p = 0; p < CALC_PART__MAX; p++) {
-		if (dec_cmp(res->total[p], max) <= 0)
-			continue;
-		*part = p;
-		*line = -1;
-		for (int i = 0; i < n; i++)
-			if (lines[i].part == (enum calc_part)p && (*line < 0 || dec_cmp(lines[i].kg, lines[*line].kg) > 0))
-				*line = i;
-		return -1;
 	}
 	return 0;
 }

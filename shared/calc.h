@@ -243,4 +243,11 @@ int calc_compute(const struct calc_table *t, int year, enum calc_elec elec, cons
  */
 int calc_over_limit(const struct calc_result *res, const struct calc_line *lines, int n, int *part, int *line);
 
+/* res all zero (0.000), nothing provisional (calc_sum.c). */
+void calc_result_zero(struct calc_result *res);
+/* Adds line l (its kg, by category, scope, 類別 and gas) to res: 0, or -1 when a total leaves int64 thousandths or l names no part, scope or 類別. */
+int calc_result_add(struct calc_result *res, const struct calc_line *l);
+/* res as the sums of lines[0..n) as they are (a report's stored lines): 0 or -1 as calc_result_add. */
+int calc_sum(const struct calc_line *lines, int n, struct calc_result *res);
+
 #endif

@@ -268,6 +268,26 @@ struct store_report_line {
 int store_report_lines(struct db *db, long long report_id,
 		       int (*each)(void *ctx, const struct store_report_line *row), void *ctx);
 
+/* A line's figures as stored (report_lines, report_line_gases): what a confirmed or locked report shows. */
+struct store_report_figure {
+	enum calc_part part;
+	char item[25];
+	int seq;
+	long long kg_milli;
+	char factor_text[65], gwp_set[9];
+	char method[2401], sources[4001];   /* VARCHAR(600), VARCHAR(1000) */
+	int provisional;
+	struct {
+		int present;
+		long long kg_milli;
+		int ci_lower_milli, ci_upper_milli;   /* -1: 未評估 */
+	} gas[CALC_GAS__MAX];
+};
+
+/* The stored lines of report_id with their gases, by part, item, seq: 0 or -1. */
+int store_report_figures(struct db *db, long long report_id,
+			 int (*each)(void *ctx, const struct store_report_figure *f), void *ctx);
+
 
 /*
  * After a connection lost at COMMIT: does the report of (agency_id, year)

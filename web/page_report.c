@@ -134,6 +134,12 @@ static const char *readonly_why(const struct edit *e)
 	return NULL;
 }
 
+/* A stored report shown with the figures it was confirmed or locked with (report_stored_figures), not today's factors'. */
+static int frozen(const struct report *r, const struct store_year_report *y)
+{
+	return r->id && ((r->st && r->st->confirmed_version) || y->locked);
+}
+
 /* The report whose versions are to be read: 0 when it has none (never confirmed), which asks nothing. */
 static long long versions_of(const struct edit *e)
 {
@@ -198,6 +204,8 @@ static int edit_stored(struct request *req, struct edit *e, int status, const ch
 	e->r.prev = &e->prev;
 	report_inputs(req, &e->r, e->in, &e->n);
 	ok = calc_compute(e->t, e->y.year, e->y.elec, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err)) == 0;
+	if (ok && frozen(&e->r, &e->y) && report_stored_figures(req, e->r.id, e->lines, e->n, &e->res))
+		return unavailable(req);
 	if (!flash) {
 		flash = ok ? report_form_warning(&e->r) : e->err;
 		kind = "error";
@@ -461,6 +469,8 @@ int page_report_view(struct request *req)
 	}
 	report_inputs(req, &e->r, e->in, &e->n);
 	rc = calc_compute(e->t, e->y.year, e->y.elec, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err));
+	if (!rc && frozen(&e->r, &e->y) && report_stored_figures(req, e->r.id, e->lines, e->n, &e->res))
+		return unavailable(req);
 	pg.deadline = e->y.deadline;
 	pg.n = e->n;
 	pg.res = rc ? NULL : &e->res;

@@ -330,3 +330,56 @@ void report_noted_label(struct strbuf *o, const struct store_report_noted *n)
 	}
 	html_txt(o, n->item);
 }
+
+struct stored {
+	struct calc_line *lines;
+	int n;
+};
+
+/* src into dst[size]: a stored text was written from a calc_line's, so it fits; cut if not. */
+static void copy(char *dst, size_t size, const char *src)
+{
+	size_t k = strnlen(src, size - 1);
+
+	memcpy(dst, src, k);
+	dst[k] = '\0';
+}
+
+static int take_figure(void *ctx, const struct store_report_figure *f)
+{
+	struct stored *s = ctx;
+
+	for (int i = 0; i < s->n; i++) {
+		struct calc_line *l = &s->lines[i];
+		dec_t factor;
+
+		if (l->part != f->part || l->seq != f->seq || strcmp(calc_items[l->item].key, f->item))
+			continue;
+		l->kg = dec_from_scaled_i64(f->kg_milli, 3);
+		if (dec_parse(f->factor_text, strlen(f->factor_text), DEC_MAX_SCALE, DEC_ALLOW_EXPONENT, &factor) == DEC_OK)
+			l->factor = factor;
+		copy(l->factor_text, sizeof(l->factor_text), f->factor_text);
+		copy(l->gwp_set, sizeof(l->gwp_set), f->gwp_set);
+		copy(l->method, sizeof(l->method), f->method);
+		copy(l->sources, sizeof(l->sources), f->sources);
+		l->provisional = f->provisional;
+		for (int g = 0; g < CALC_GAS__MAX; g++) {
+			l->gas[g].present = f->gas[g].present;
+			l->gas[g].kg = dec_from_scaled_i64(f->gas[g].kg_milli, 3);
+			l->gas[g].has_ci = f->gas[g].ci_lower_milli >= 0;
+			l->gas[g].ci_lower_milli = l->gas[g].has_ci ? f->gas[g].ci_lower_milli : 0;
+			l->gas[g].ci_upper_milli = l->gas[g].has_ci ? f->gas[g].ci_upper_milli : 0;
+		}
+		break;
+	}
+	return 0;
+}
+
+int report_stored_figures(struct request *req, long long report_id, struct calc_line *lines, int n, struct calc_result *res)
+{
+	struct stored s = { lines, n };
+
+	if (store_report_figures(&req->app->db, report_id, take_figure, &s))
+		return -1;
+	return calc_sum(lines, n, res);
+}

@@ -190,6 +190,11 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   const pb = (await b.get(`/report/edit?year=${Y}`)).text;
   assert.match(pb, /id="factor-notices"[\s\S]*自有 9,480\.000 → 9,340\.000[\s\S]*<strong>重算值<\/strong>：已確認或已鎖定的數值不覆寫；如需採用新數字，請「申請更正」/,
     'the notice says how the new figures are adopted (a confirmed report cannot simply be saved)');
+  // Its page shows the figures it was confirmed with, computed at 0.474 then, not today's 0.467: the 重算值 is the notice's.
+  assert.match(pb, /id="total-own">9,480\.000</, 'the confirmed total in 四、排放量小計');
+  assert.doesNotMatch(pb, /id="total-own">9,340\.000</);
+  const parentView = (await parent.get(`/report/view?year=${Y}&agency=${idOf('B')}`)).text;
+  assert.match(parentView, /id="total-own">9,480\.000</, 'and on the parent\'s view of it');
   assert.doesNotMatch((await a.get('/report/edit?year=2024')).text, /id="factor-notices"/, 'not another year');
 });
 
