@@ -225,6 +225,22 @@ int store_agency_in_subtree(struct db *db, long long ancestor, long long descend
 	return r;
 }
 
+int store_agency_locked_report_year(struct db *db, long long x, int *year)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT IFNULL(MIN(r.year), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
+					" JOIN inventory_years y ON y.county_id = a.county_id AND y.year = r.year"
+					" WHERE r.agency_id = ? AND y.lock_id IS NOT NULL");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, x);
+	if (db_exec(st) || step_one(st) != 1)
+		return -1;
+	*year = (int)db_col_int(st, 0);
+	db_reset(st);
+	return 0;
+}
+
 int store_agency_active_children(struct db *db, long long x, long long *n)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM agencies WHERE parent_id = ? AND active = 1");

@@ -536,22 +536,29 @@ int page_team_agencies_deactivate(struct request *req)
 	int county = req->session->county_id;
 	struct store_agency a;
 	long long kids;
-	int r = x->set ? store_agency_state(db, county, x->i, &a) : 0;
+	int signed_year, r = x->set ? store_agency_state(db, county, x->i, &a) : 0;
 
 	if (r < 0)
 		return agencies_unavailable(req);
 	if (!r)
 		return agencies_not_found(req);
-	/* Its subordinates read under the county's lock: none may be left with no one to confirm them (review.c). */
-	if (db_begin(db) || store_agency_lock_county(db, county) || store_agency_active_children(db, x->i, &kids))
+	/*
+	 * Under the county's lock: no subordinate may be left with no one to confirm
+	 * it (review.c), and no locked year's signed figures may lose its report (a
+	 * deactivated agency leaves every year's totals; worker/rollup.c's unfrozen).
+	 */
+	if (db_begin(db) || store_agency_lock_county(db, county) || store_agency_active_children(db, x->i, &kids) ||
+	    store_agency_locked_report_year(db, x->i, &signed_year))
 		goto fail;
-	if (kids) {
+	if (kids || signed_year) {
 		struct form f = { .nerr = 0 };
 		struct agencies_view v = { .f = &f };
 
 		db_rollback(db);
-		v.flash = arena_printf(&req->arena, "未停用：%s %s 尚有 %lld 個啟用中的所屬機關，停用後將無人確認它們的填報；"
-				       "請先將它們移到其他上級機關，或先停用它們。", a.code, a.name, kids);
+		v.flash = kids ? arena_printf(&req->arena, "未停用：%s %s 尚有 %lld 個啟用中的所屬機關，停用後將無人確認它們的填報；"
+					      "請先將它們移到其他上級機關，或先停用它們。", a.code, a.name, kids)
+			: arena_printf(&req->arena, "未停用：%s %s 在已鎖定的民國 %d 年有填報資料，停用會改變該年度已簽署的數字；"
+				       "請先解除該年度的鎖定（已公開者須先撤回公開）。", a.code, a.name, roc_year(signed_year));
 		form_error(&f, "deactivate", v.flash);
 		req->status = 409;
 		return agencies_render(req, &v);

@@ -1,8 +1,9 @@
 // year_lock_frozen.test.mjs: a locked county-year keeps its figures as they were signed. An agency
-// deactivated after the lock leaves the year's totals as they were (the rollup worker sets the
-// change aside, worker/rollup.c), while a year not locked takes it; unlocking recomputes the year
-// with what changed meanwhile. A save the lock saw is still computed. On 連江縣 (Z) 2015, with
-// an agency of this run's own under 連江縣政府; the year is unlocked again at the end.
+// moved after the lock leaves the year's rollups as they were (the rollup worker sets the change
+// aside, worker/rollup.c) while a year not locked takes it, and unlocking recomputes the year with
+// what changed meanwhile; an agency with a report in a locked year cannot be deactivated (its
+// report would leave the signed totals). A save the lock saw is still computed. On 連江縣 (Z) 2015
+// and 2016, with an agency of this run's own under 連江縣政府; the year is unlocked again at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { csrfOf, loginAs, outboxDrained, rollupMismatches, sql, stack } from '../lib.mjs';
@@ -41,10 +42,11 @@ before(async () => {
   const r = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'create', code: CODE, name: '鎖定凍結測試機關', parent: '371000000A' });
   assert.equal(r.status, 200, r.text);
   [[X]] = sql(`SELECT id FROM agencies WHERE code = '${CODE}'`);
-  // Its report of Y at 7,000 kgCO2e, as a save leaves it, and the totals with it.
-  sql(`INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, computed_at)
-       VALUES (${X}, ${Y}, 1, 1, '測試', 7000000, 0, NOW());
-       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
+  // Its reports of Y and OTHER at 7,000 kgCO2e, as a save leaves them, and the totals with them.
+  for (const y of [Y, OTHER])
+    sql(`INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, computed_at)
+         VALUES (${X}, ${y}, 1, 1, '測試', 7000000, 0, NOW());
+         INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${y}, NULL, NOW(3))`);
   await outboxDrained();
 });
 
@@ -54,25 +56,38 @@ after(async () => {
   await outboxDrained();
 });
 
-test('an agency deactivated after the lock: the locked year keeps its totals, another year takes it; unlocking recomputes', async () => {
-  const signed = county(Y), other = county(OTHER);
-  const [total, n] = signed.split('/').map(Number);
+test('an agency moved after the lock: the locked year keeps its rollups, another year takes the move; unlocking recomputes; no deactivation meanwhile', async () => {
+  const [[edu]] = sql(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371030000A'`);
+  const sub = (a, y) => Number(sql(`SELECT subtree_milli FROM rollups WHERE agency_id = ${a} AND year = ${y}`)[0][0]);
+  const signed = county(Y), eduY = sub(edu, Y), eduOther = sub(edu, OTHER);
   assert.deepEqual(rollupMismatches(Y), [], 'the year adds up before the lock');
   await lock();
-  const agencies = await team.get('/team/agencies');
-  const d = await team.post('/team/agencies', { csrf: csrfOf(agencies.text), action: 'deactivate', agency: X });
-  assert.equal(d.status, 303, d.text);
+
+  let page = await team.get('/team/agencies');
+  const d = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'deactivate', agency: X });
+  assert.equal(d.status, 409, 'its report is in a locked year');
+  assert.match(d.text, new RegExp(`class="flash error"[^>]*>未停用：${CODE} 鎖定凍結測試機關 在已鎖定的民國 104 年有填報資料，停用會改變該年度已簽署的數字`));
+  assert.equal(sql(`SELECT active FROM agencies WHERE id = ${X}`)[0][0], '1', 'nothing written');
+
+  const m = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'move', agency: X, parent: '371030000A' });
+  assert.equal(m.status, 303, m.text);
   await outboxDrained();
-  assert.equal(county(Y), signed, 'the locked year: its totals and its count as signed');
-  assert.equal(sql(`SELECT subtree_milli FROM rollups WHERE agency_id = ${X} AND year = ${Y}`)[0][0], '7000000', 'and the agency\'s own row');
+  assert.equal(county(Y), signed, 'the locked year: the county as signed');
+  assert.equal(sub(edu, Y), eduY, 'and 教育處\'s subtree as signed, without the agency moved under it');
   assert.equal(pending(), '0', 'its change set aside, nothing left pending');
-  const [ot, on] = other.split('/').map(Number);
-  assert.equal(county(OTHER), `${ot}/${on - 1}`, 'a year not locked took the deactivation');
+  assert.equal(sub(edu, OTHER), eduOther + 7000000, 'a year not locked took the move');
 
   await unlock();
   await outboxDrained();
-  assert.equal(county(Y), `${total - 7000000}/${n - 1}`, 'unlocked: recomputed with what changed while it was locked');
+  assert.equal(sub(edu, Y), eduY + 7000000, 'unlocked: recomputed with what changed while it was locked');
+  assert.equal(county(Y), signed);
   assert.deepEqual(rollupMismatches(Y), []);
+
+  page = await team.get('/team/agencies');
+  assert.equal((await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'deactivate', agency: X })).status, 303, 'unlocked, it may go');
+  await outboxDrained();
+  const [total, n] = signed.split('/').map(Number);
+  assert.equal(county(Y), `${total - 7000000}/${n - 1}`);
 });
 
 test('a change written before the lock is still computed; one after it is not, even with the worker stopped meanwhile', async () => {
