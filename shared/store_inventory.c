@@ -160,6 +160,28 @@ int store_inventory_each_level(struct db *db, int county, int year, int max_leve
 	return r;
 }
 
+int store_inventory_provisional(struct db *db, int county, int year, int *lines, long long *milli)
+{
+	struct db_stmt *st = db_prepare(db,
+		"SELECT COUNT(*), IFNULL(SUM(k), 0) FROM (SELECT l.kg_milli k FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND l.part = 'own'"
+		" AND l.provisional = 1 UNION ALL SELECT kg_milli FROM county_activities WHERE county_id = ? AND year = ?"
+		" AND provisional = 1 AND kg_milli > 0) p");
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, county);
+	db_bind_int(st, 3, year);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	*lines = (int)db_col_int(st, 0);
+	*milli = db_col_int(st, 1);
+	db_reset(st);
+	return 0;
+}
+
 int store_inventory_each_top(struct db *db, int county, int year,
 			     int (*each)(void *ctx, const struct store_inventory_top *row), void *ctx)
 {

@@ -84,6 +84,13 @@ struct store_inventory_state {
 	int confirmed_version, last_version;
 };
 
+/*
+ * The county-year's own emissions computed with a 暫用 (provisional)
+ * factor: the active agencies' own lines and the non-agency emission lines
+ * stored with it, how many and their kgCO2e thousandths.  0 or -1.
+ */
+int store_inventory_provisional(struct db *db, int county, int year, int *lines, long long *milli);
+
 /* The largest emitters of the county-year (each agency's own report), largest first, at most 20. */
 struct store_inventory_top {
 	const char *code, *name;

@@ -112,6 +112,13 @@ static void totals(struct strbuf *o, const struct inventory *inv)
 		if (s == REPORT_DRAFT)
 			strbuf_addf(o, "（其中退回 <span id=\"inv-returned\">%d</span> 個）", inv->n_returned);
 	}
+	/* What rests on a 暫用 factor, said where the total is (SPEC-2 §3: the official one recomputes it). */
+	if (inv->provisional_lines) {
+		strbuf_addf(o, "</dd><dt>暫用係數</dt><dd id=\"inv-provisional\"><span id=\"inv-provisional-lines\">%d</span> 筆、",
+			    inv->provisional_lines);
+		html_milli(o, inv->provisional_milli);
+		html(o, " KgCO₂e 以暫用係數計算：正式係數公告後由平台重新計算，未確認的填報就地更新，已確認或已鎖定者另列重算值。");
+	}
 	html(o, "</dd></dl>");
 }
 
@@ -371,6 +378,15 @@ static void trend(struct strbuf *o, const struct inventory *inv)
 		html(o, "</td></tr>");
 	}
 	html(o, "</tbody></table>");
+}
+
+int inventory_load_page(struct db *db, int county_id, int year, struct inventory *inv)
+{
+	int r = inventory_load(db, county_id, year, inv);
+
+	if (!r && store_inventory_provisional(db, county_id, year, &inv->provisional_lines, &inv->provisional_milli))
+		r = -1;
+	return r;
 }
 
 void inventory_render(struct request *req, const struct inventory *inv)

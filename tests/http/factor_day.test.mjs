@@ -102,6 +102,14 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   assert.equal(made.status, 303);
   const id = made.headers.get('location').match(/id=(\d+)$/)[1];
   assert.equal(q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`), '0.474', 'a draft changes nothing');
+  // What rests on the 暫用 factor is said beside the inventory's total, counted as an independent query counts it.
+  const provisional = () => sql(`SELECT COUNT(*), IFNULL(SUM(k), 0) FROM (SELECT l.kg_milli k FROM report_lines l JOIN reports r ON r.id = l.report_id
+      JOIN agencies g ON g.id = r.agency_id WHERE g.county_id = ${Z} AND g.active = 1 AND r.year = ${Y} AND l.part = 'own' AND l.provisional = 1
+    UNION ALL SELECT kg_milli FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND provisional = 1 AND kg_milli > 0) p`)[0].map(Number);
+  const provShown = async () => ((await team.get(`/team/inventory?year=${Y}`)).text.match(/id="inv-provisional-lines">(\d+)</) || [])[1];
+  const [provLines] = provisional();
+  assert.ok(provLines >= 2, 'A\'s and B\'s electricity at least');
+  assert.equal(await provShown(), String(provLines));
   await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
   const page = await admin.get(`/admin/factors/change?id=${id}`);
   assert.equal(page.status, 200);
@@ -144,6 +152,9 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   await settled();
 
   assert.deepEqual(sql(`SELECT value, confidence, change_id FROM factors WHERE fkey = '${KEY}'`)[0], ['0.467', 'official', id]);
+  const [provAfter] = provisional();
+  assert.ok(provAfter < provLines, `the official factor: fewer lines on a 暫用 one (${provAfter} of ${provLines}), B's confirmed one kept`);
+  assert.equal(await provShown(), provAfter ? String(provAfter) : undefined);
   // A, unconfirmed: in place.
   assert.equal(q1(`SELECT own_total_milli FROM reports WHERE agency_id = ${A} AND year = ${Y}`), '4670000');
   const [kg, ftext, method] = sql(`SELECT l.kg_milli, l.factor_text, l.method FROM report_lines l JOIN reports r ON r.id = l.report_id
