@@ -154,18 +154,24 @@ int store_agency_by_code(struct db *db, int county_id, const char *code, long lo
 	return 1;
 }
 
-int store_agency_count(struct db *db, int county_id, long long *n)
+/* The one integer statement sql gives for the id x, into *out.  0 or -1. */
+static int one_number(struct db *db, const char *sql, long long x, long long *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM agencies WHERE county_id = ?");
+	struct db_stmt *st = db_prepare(db, sql);
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 0, x);
 	if (db_exec(st) || step_one(st) != 1)
 		return -1;
-	*n = db_col_int(st, 0);
+	*out = db_col_int(st, 0);
 	db_reset(st);
 	return 0;
+}
+
+int store_agency_count(struct db *db, int county_id, long long *n)
+{
+	return one_number(db, "SELECT COUNT(*) FROM agencies WHERE county_id = ?", county_id, n);
 }
 
 int store_agency_create(struct db *db, int county_id, const char *code, const char *name, int level, long long parent_id,
@@ -227,45 +233,28 @@ int store_agency_in_subtree(struct db *db, long long ancestor, long long descend
 
 int store_agency_locked_report_year(struct db *db, long long x, int *year)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT IFNULL(MIN(r.year), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
-					" JOIN inventory_years y ON y.county_id = a.county_id AND y.year = r.year"
-					" WHERE r.agency_id = ? AND y.lock_id IS NOT NULL");
+	long long y;
 
-	if (!st)
+	if (one_number(db, "SELECT IFNULL(MIN(r.year), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		       " JOIN inventory_years y ON y.county_id = a.county_id AND y.year = r.year"
+		       " WHERE r.agency_id = ? AND y.lock_id IS NOT NULL", x, &y))
 		return -1;
-	db_bind_int(st, 0, x);
-	if (db_exec(st) || step_one(st) != 1)
-		return -1;
-	*year = (int)db_col_int(st, 0);
-	db_reset(st);
+	*year = (int)y;
 	return 0;
 }
 
 int store_agency_active_children(struct db *db, long long x, long long *n)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM agencies WHERE parent_id = ? AND active = 1");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, x);
-	if (db_exec(st) || step_one(st) != 1)
-		return -1;
-	*n = db_col_int(st, 0);
-	db_reset(st);
-	return 0;
+	return one_number(db, "SELECT COUNT(*) FROM agencies WHERE parent_id = ? AND active = 1", x, n);
 }
 
 int store_agency_height(struct db *db, long long x, int *height)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT IFNULL(MAX(depth), 0) FROM agency_tree WHERE ancestor_id = ?");
+	long long h;
 
-	if (!st)
+	if (one_number(db, "SELECT IFNULL(MAX(depth), 0) FROM agency_tree WHERE ancestor_id = ?", x, &h))
 		return -1;
-	db_bind_int(st, 0, x);
-	if (db_exec(st) || step_one(st) != 1)
-		return -1;
-	*height = (int)db_col_int(st, 0);
-	db_reset(st);
+	*height = (int)h;
 	return 0;
 }
 
