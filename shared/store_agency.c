@@ -237,7 +237,7 @@ int store_agency_locked_report_year(struct db *db, long long x, int *year)
 
 	if (one_number(db, "SELECT IFNULL(MIN(r.year), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
 		       " JOIN inventory_years y ON y.county_id = a.county_id AND y.year = r.year"
-		       " WHERE r.agency_id = ? AND y.lock_id IS NOT NULL", x, &y))
+		       " WHERE r.agency_id = ? AND y.lock_id IS NOT NULL LOCK IN SHARE MODE", x, &y))
 		return -1;
 	*year = (int)y;
 	return 0;

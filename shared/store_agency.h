@@ -75,7 +75,11 @@ int store_agency_set_name(struct db *db, long long id, const char *name);
 
 /* Is agency `descendant` inside `ancestor`'s subtree (itself included)?  1, 0, -1. */
 int store_agency_in_subtree(struct db *db, long long ancestor, long long descendant);
-/* The first locked year (0: none) in which agency x has a report, into *year: its figures are signed.  0 or -1. */
+/*
+ * The first locked year (0: none) in which agency x has a report, into
+ * *year: its figures are signed.  Read locking: a lock being taken is
+ * waited for, and one taken after cannot miss what follows.  0 or -1.
+ */
 int store_agency_locked_report_year(struct db *db, long long x, int *year);
 /* How many active agencies are directly under x into *n.  0 or -1. */
 int store_agency_active_children(struct db *db, long long x, long long *n);

@@ -165,7 +165,7 @@ int store_inventory_provisional(struct db *db, int county, int year, int *lines,
 	struct db_stmt *st = db_prepare(db,
 		"SELECT COUNT(*), IFNULL(SUM(k), 0) FROM (SELECT l.kg_milli k FROM report_lines l JOIN reports r ON r.id = l.report_id"
 		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND l.part = 'own'"
-		" AND l.provisional = 1 UNION ALL SELECT kg_milli FROM county_activities WHERE county_id = ? AND year = ?"
+		" AND l.provisional = 1 AND l.kg_milli > 0 UNION ALL SELECT kg_milli FROM county_activities WHERE county_id = ? AND year = ?"
 		" AND provisional = 1 AND kg_milli > 0) p");
 
 	if (!st)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rollup_tree.h"
+#include "store_quality.h"
 #include "store_rollup.h"
 
 /*
@@ -444,42 +445,40 @@ int store_rollup_queue_year(struct db *db, int county_id, int year)
 int store_rollup_set_aside(struct db *db, int county_id, int year, const char *claim, long long *rows)
 {
 	struct db_stmt *st;
-	char at[32];
-	int r, left = 0;
+	int r;
 
 	*rows = 0;
 	if (store_rollup_read_committed(db) || db_begin(db))
 		return -1;
-	st = db_prepare(db, "SELECT DATE_FORMAT(l.locked_at, '%Y-%m-%d %H:%i:%s.%f') FROM inventory_years y"
-			" JOIN year_locks l ON l.id = y.lock_id WHERE y.county_id = ? AND y.year = ? FOR UPDATE");
+	st = db_prepare(db, "SELECT lock_id IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
 	if (!st)
 		goto fail;
 	db_bind_int(st, 0, county_id);
 	db_bind_int(st, 1, year);
 	if (db_exec(st) || (r = db_step(st)) < 0)
 		goto fail;
-	if (r == 1)
-		db_col_copy(st, 0, at, sizeof(at));
+	r = r == 1 && db_col_int(st, 0);
 	db_reset(st);
-	if (r == 1) {
-		/* Written after the lock: set aside.  Before it (a save the lock saw): computed as ever. */
+	if (r) {
 		st = db_prepare(db, "UPDATE outbox FORCE INDEX (outbox_pending) SET claim = ?, done_at = NOW(3)"
-				" WHERE county_id = ? AND year = ? AND done_at IS NULL AND created_at > ?");
+				" WHERE county_id = ? AND year = ? AND done_at IS NULL");
 		if (!st)
 			goto fail;
 		db_bind_text(st, 0, claim);
 		db_bind_int(st, 1, county_id);
 		db_bind_int(st, 2, year);
-		db_bind_text(st, 3, at);
 		if (db_exec(st))
 			goto fail;
 		*rows = (long long)db_affected(st);
-		if (store_rollup_any_pending(db, county_id, year, &left))
-			goto fail;
 	}
 	if (db_commit(db))
 		goto fail;
-	return r == 1 && !left;
+	/*
+	 * The quality job still runs (a board's thresholds changed in a locked year),
+	 * on its own, after the year's row is let go: its row's foreign key takes the
+	 * county's in share mode, which an agency edit holds before the years'.
+	 */
+	return r && *rows && store_quality_request(db, county_id, year) ? -1 : r;
 fail:
 	db_rollback(db);
 	return -1;

@@ -112,13 +112,13 @@ int store_rollup_queue_county(struct db *db, int county_id);
 int store_rollup_queue_year(struct db *db, int county_id, int year);
 /*
  * A locked (so also a published) county-year's figures stay as they were
- * signed: its pending outbox rows written after the lock (a change of the
+ * signed: none of its outbox rows is pending when it is locked
+ * (store_year_lock_pending), so those written since (a change of the
  * tree, a factor day's, the startup check's) are marked done under `claim`
  * without a recompute, in a transaction that holds the year's row, so an
  * unlock (which queues the recompute, store_year_lock_release) comes
- * wholly before or after.  *rows how many; 1 nothing is left to compute,
- * 0 the year is not locked or rows written before its lock are left (the
- * caller computes them as ever), -1.
+ * wholly before or after; its quality job is asked for.  *rows how many;
+ * 1 the year is locked, 0 not (nothing done), -1.
  */
 int store_rollup_set_aside(struct db *db, int county_id, int year, const char *claim, long long *rows);
 

@@ -37,6 +37,23 @@ int store_year_lock_agencies(struct db *db, int county, int year, int locking,
 	return r < 0 ? -1 : 0;
 }
 
+int store_year_lock_pending(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM outbox FORCE INDEX (outbox_pending)"
+				       " WHERE county_id = ? AND year = ? AND done_at IS NULL LOCK IN SHARE MODE");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	r = db_col_int(st, 0) > 0;
+	db_reset(st);
+	return r;
+}
+
 int store_year_lock_take(struct db *db, int county, int year, long long account, long long *lock_id)
 {
 	struct db_stmt *st = db_prepare(db, "INSERT INTO year_locks (county_id, year, locked_at, locked_by) VALUES (?, ?, NOW(3), ?)");

@@ -45,6 +45,15 @@ int store_year_lock_agencies(struct db *db, int county, int year, int locking,
 			     int (*each)(void *ctx, const struct store_year_lock_agency *a), void *ctx);
 
 /*
+ * 1 when the county-year's totals are still being computed (an outbox row
+ * pending: a save, a confirmation or a change of the tree not yet in its
+ * rollups), 0 not, -1.  Read locking, after the lock's own reads: a
+ * locked year's pending rows are set aside by the rollup worker
+ * (store_rollup_set_aside), so none may be pending when it is locked.
+ */
+int store_year_lock_pending(struct db *db, int county, int year);
+
+/*
  * Locks the county-year now, by `account`: a year_locks row, named by
  * inventory_years.lock_id; *lock_id its id.  Its exceptions follow with
  * store_year_lock_add_exception(), in the same transaction.

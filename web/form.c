@@ -141,8 +141,14 @@ static const char *check(struct request *req, const struct form_key *k, struct f
 	 * A number typed as the text fields take it: full-width digits and minus (NFKC), white space
 	 * around.  Not an id or a year, which the pages send as they wrote them.
 	 */
-	if (k->kind == FORM_INT && input_text(a, raw, len, 32, 0, &raw) != INPUT_OK)
-		return k->msg ? k->msg : kind_messages[k->kind];
+	if (k->kind == FORM_INT) {
+		enum input_err ie = input_text(a, raw, len, 32, 0, &raw);
+
+		if (ie == INPUT_EMPTY)
+			return NULL;   /* blank (an ideographic space): not sent */
+		if (ie)
+			return k->msg ? k->msg : kind_messages[k->kind];
+	}
 	switch (k->kind) {
 	case FORM_YEAR:
 		if (years_get(&req->app->db, &y))

@@ -2,6 +2,7 @@
  * page (/admin/factors/change?id=) with its preview, 套用 and 取消, and its run's progress. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "calc.h"
 #include "factor_change_view.h"
@@ -134,7 +135,7 @@ static void years_check(struct request *req, struct form *f, const struct form_v
 	int from = in[CH_FROM].set ? (int)in[CH_FROM].i : c->valid_from;
 	int to = in[CH_TO].set ? (int)in[CH_TO].i : c->valid_to;
 
-	c->recompute_from = c->is_new || !from || !c->valid_from ? from : from < c->valid_from ? from : c->valid_from;
+	c->recompute_from = c->is_new ? from : !from || !c->valid_from ? 0 : from < c->valid_from ? from : c->valid_from;
 	if (!from || !to || to >= from || form_error_of(f, "valid_from") || form_error_of(f, "valid_to"))
 		return;
 	if (in[CH_FROM].set && in[CH_TO].set)
@@ -160,7 +161,7 @@ int page_admin_factor_propose(struct request *req)
 	if (in[CH_KEY].set && !key_ok(in[CH_KEY].s, 1) && !form_error_of(f, "key"))
 		form_error(f, "key", KEY_BAD);
 	/* The counties' choices of electricity variant are changes of these keys (page_team_elec.c): never a factor. */
-	if (in[CH_KEY].set && !strncmp(in[CH_KEY].s, "elec_variant_", 13) && !form_error_of(f, "key"))
+	if (in[CH_KEY].set && !strncasecmp(in[CH_KEY].s, "elec_variant_", 13) && !form_error_of(f, "key"))
 		form_error(f, "key", "elec_variant_ 開頭的代碼保留給縣市的電力排碳係數選擇（年度管理 → 電力排碳係數）。");
 	dec_from_int(CALC_FACTOR_MAX, &max);
 	if (in[CH_VALUE].set && !form_error_of(f, "value") &&

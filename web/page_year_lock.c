@@ -42,8 +42,7 @@
  * county with more not 已確認 is told to confirm first.
  */
 #define LOCK_MAX_LISTED 400
-/* The locks the page lists, newest first. */
-#define HISTORY_MAX 50
+#define HISTORY_MAX 50      /* the locks the page lists, newest first */
 #define REASON_MSG "請說明列為例外的理由，500 字以內。"
 
 enum { VIEW_YEAR, VIEW_LOCKED, VIEW_UNLOCKED, VIEW__MAX };
@@ -535,12 +534,13 @@ int page_team_year_lock_take(struct request *req)
 	}
 	if (store_year_lock_agencies(db, req->session->county_id, year, 1, list_agency, l))
 		goto fail;
-	if (l->nstale) {
-		v.flash = "未鎖定：以下機關的狀態在此頁顯示後已變動，請檢視下方目前的清單後再鎖定。";
-		return refused(req, year, 409, &v);
-	}
-	if (l->n > LOCK_MAX_LISTED) {
-		v.flash = "未鎖定：未確認的機關超過一次可列為例外的上限。";
+	/* None pending: a locked year's rows are set aside (store_year_lock_pending). */
+	if ((r = store_year_lock_pending(db, req->session->county_id, year)) < 0)
+		goto fail;
+	if (l->nstale || r || l->n > LOCK_MAX_LISTED) {
+		v.flash = l->nstale ? "未鎖定：以下機關的狀態在此頁顯示後已變動，請檢視下方目前的清單後再鎖定。"
+			: r ? "未鎖定：本年度的總計仍在計算中（剛有存檔、確認或機關變動），請稍候幾秒再鎖定。"
+			: "未鎖定：未確認的機關超過一次可列為例外的上限。";
 		return refused(req, year, 409, &v);
 	}
 	if (read_reasons(req, l)) {

@@ -146,11 +146,12 @@ static long long begin_claim(struct db *db, int county, const int *years, int n,
 
 /*
  * The years of `years` whose figures may move, into kept: a locked year's
- * rows written after its lock are set aside (store_rollup_set_aside), its
- * rollups kept as they were when it was signed.  How many, or -1.
+ * rows are set aside (store_rollup_set_aside), its rollups kept as they
+ * were when it was signed.  How many, or -1.
  */
-static int unfrozen(struct db *db, int county, const int *years, int n, const char *claim, int *kept)
+static int unfrozen(struct job_ctx *ctx, int county, const int *years, int n, const char *claim, int *kept)
 {
+	struct db *db = ctx->db;
 	int k = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -159,9 +160,11 @@ static int unfrozen(struct db *db, int county, const int *years, int n, const ch
 
 		if (r < 0)
 			return error("rollup county %d year %d: set aside: %s", county, years[i], db->errstr);
-		if (rows)
-			log_info("rollup county %d year %d: locked, %lld change(s) after the lock set aside, its figures kept as signed",
+		if (rows) {
+			log_info("rollup county %d year %d: locked, %lld change(s) set aside, its figures kept as signed",
 				 county, years[i], rows);
+			job_push_quality(ctx->queue, county, years[i]);
+		}
 		if (!r)
 			kept[k++] = years[i];
 	}
@@ -214,7 +217,7 @@ static int rollup_years(struct job_ctx *ctx, int county, const int *years, int n
 		/* 2: rolled back, nothing of the claim kept; the full recompute under the same name. */
 	}
 	/* The full recompute only: a locked year's data cannot change, its tree can (unfrozen). */
-	n = unfrozen(db, county, years, n, claim, kept);
+	n = unfrozen(ctx, county, years, n, claim, kept);
 	if (n <= 0)
 		return n;
 	years = kept;

@@ -9,7 +9,7 @@
 // its 申請更正, the versions, the team's pages).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, sql, waitFor } from '../lib.mjs';
+import { BASE, outboxDrained, sql, waitFor } from '../lib.mjs';
 import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 const Y = 2017;
@@ -144,6 +144,7 @@ test('school → 教育處 → 連江縣政府 → team: 退回, 確認, 申請�
   await confirm(team, '連江縣政府');
   assert.match(await team.getByRole('row', { name: /連江縣政府/ }).first().textContent(), /已確認 第 1 版/);
   await checkA11y(team, 'the team\'s 所屬機關填報確認');
+  await outboxDrained();   // the confirmations' totals: a year with totals still pending is not locked
 
   await team.goto(BASE + `/team/years/lock?year=${Y}`);
   const reasons = await team.getByRole('textbox', { name: /的例外理由$/ }).all();

@@ -104,7 +104,7 @@ test('the provisional 2025 electricity factor replaced by the official one: prev
   assert.equal(q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`), '0.474', 'a draft changes nothing');
   // What rests on the 暫用 factor is said beside the inventory's total, counted as an independent query counts it.
   const provisional = () => sql(`SELECT COUNT(*), IFNULL(SUM(k), 0) FROM (SELECT l.kg_milli k FROM report_lines l JOIN reports r ON r.id = l.report_id
-      JOIN agencies g ON g.id = r.agency_id WHERE g.county_id = ${Z} AND g.active = 1 AND r.year = ${Y} AND l.part = 'own' AND l.provisional = 1
+      JOIN agencies g ON g.id = r.agency_id WHERE g.county_id = ${Z} AND g.active = 1 AND r.year = ${Y} AND l.part = 'own' AND l.provisional = 1 AND l.kg_milli > 0
     UNION ALL SELECT kg_milli FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND provisional = 1 AND kg_milli > 0) p`)[0].map(Number);
   const provShown = async () => ((await team.get(`/team/inventory?year=${Y}`)).text.match(/id="inv-provisional-lines">(\d+)</) || [])[1];
   const [provLines] = provisional();
@@ -273,6 +273,8 @@ test('any factor of the table can be changed, its key as the table writes it; th
     [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: '測試', valid_from: '2025', valid_to: '2025' }, 2024],
     // Moved earlier: from the earlier year.
     [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: '測試', valid_from: '２０２３' }, Math.max(2023, served)],
+    // A factor open at its start given a first year: the years before it leave it, from the first served.
+    [{ key: 'ipcc_compost_N2O_wet_604', value: '0.31', confidence: 'official', source: '測試', valid_from: '2020' }, served],
   ]) {
     const r = await propose(admin, fields);
     assert.equal(r.status, 303, `${JSON.stringify(fields)}: ${r.status}`);

@@ -22,6 +22,7 @@ const cell = (html, id) => html.match(new RegExp(`id="${id}">([-\\d,.]+)`))[1];
 
 // 年度鎖定 of W's year, every agency not 已確認 listed as an exception; and its unlocking.
 async function lockYear(team) {
+  await outboxDrained();   // a year with totals still pending is not locked
   const p = await team.get(`/team/years/lock?year=${Y}`);
   const form = { csrf: csrfOf(p.text), action: 'lock', year: String(Y) };
   for (const [, id, st] of p.text.matchAll(/name="st_(\d+)" value="(\d)"/g)) Object.assign(form, { [`st_${id}`]: st, [`reason_${id}`]: '測試：尚未確認' });

@@ -2,7 +2,7 @@
 // moved after the lock leaves the year's rollups as they were (the rollup worker sets the change
 // aside, worker/rollup.c) while a year not locked takes it, and unlocking recomputes the year with
 // what changed meanwhile; an agency with a report in a locked year cannot be deactivated (its
-// report would leave the signed totals). A save the lock saw is still computed. On 連江縣 (Z) 2015
+// report would leave the signed totals); a year with totals still pending is not locked. On 連江縣 (Z) 2015
 // and 2016, with an agency of this run's own under 連江縣政府; the year is unlocked again at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +17,7 @@ const pending = () => sql(`SELECT COUNT(*) FROM outbox WHERE county_id = ${Z} AN
 let team, X, lockId;
 
 async function lock() {
+  await outboxDrained();   // a year with totals still being computed is not locked (the last test)
   const page = await team.get(`/team/years/lock?year=${Y}`);
   const form = { csrf: csrfOf(page.text), action: 'lock', year: String(Y) };
   for (const [, id, st] of page.text.matchAll(/name="st_(\d+)" value="(\d)"/g)) {
@@ -60,6 +61,7 @@ test('an agency moved after the lock: the locked year keeps its rollups, another
   const [[edu]] = sql(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371030000A'`);
   const sub = (a, y) => Number(sql(`SELECT subtree_milli FROM rollups WHERE agency_id = ${a} AND year = ${y}`)[0][0]);
   const signed = county(Y), eduY = sub(edu, Y), eduOther = sub(edu, OTHER);
+  const quality = () => Number(sql(`SELECT IFNULL(MAX(requests), 0) FROM quality_queue WHERE county_id = ${Z} AND year = ${Y}`)[0][0]);
   assert.deepEqual(rollupMismatches(Y), [], 'the year adds up before the lock');
   await lock();
 
@@ -69,12 +71,14 @@ test('an agency moved after the lock: the locked year keeps its rollups, another
   assert.match(d.text, new RegExp(`class="flash error"[^>]*>未停用：${CODE} 鎖定凍結測試機關 在已鎖定的民國 104 年有填報資料，停用會改變該年度已簽署的數字`));
   assert.equal(sql(`SELECT active FROM agencies WHERE id = ${X}`)[0][0], '1', 'nothing written');
 
+  const asked = quality();
   const m = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'move', agency: X, parent: '371030000A' });
   assert.equal(m.status, 303, m.text);
   await outboxDrained();
   assert.equal(county(Y), signed, 'the locked year: the county as signed');
   assert.equal(sub(edu, Y), eduY, 'and 教育處\'s subtree as signed, without the agency moved under it');
   assert.equal(pending(), '0', 'its change set aside, nothing left pending');
+  assert.ok(quality() > asked, 'the quality job still asked for (a board\'s thresholds may have changed)');
   assert.equal(sub(edu, OTHER), eduOther + 7000000, 'a year not locked took the move');
 
   await unlock();
@@ -90,27 +94,36 @@ test('an agency moved after the lock: the locked year keeps its rollups, another
   assert.equal(county(Y), `${total - 7000000}/${n - 1}`);
 });
 
-test('a change written before the lock is still computed; one after it is not, even with the worker stopped meanwhile', async () => {
+test('a year whose totals are still being computed is not locked: 409, nothing written; once they are, it is', async () => {
   const before = county(Y);
   const [total] = before.split('/').map(Number);
   const [[school]] = sql(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371036500X'`);
   const [[had]] = sql(`SELECT IFNULL(MAX(own_total_milli), '-') FROM reports WHERE agency_id = ${school} AND year = ${Y}`);
+  const locks = () => sql(`SELECT COUNT(*) FROM year_locks WHERE county_id = ${Z} AND year = ${Y}`)[0][0];
+  const n = locks();
   stack('stop-service', 'worker');
   try {
-    // A save the lock saw (its outbox row pending, the worker down), then the lock, then a change of the tree.
+    // A save's change, its outbox row pending (the worker down): the lock would leave it out of the signed totals.
     if (had === '-') sql(`INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, computed_at)
                           VALUES (${school}, ${Y}, 1, 0, '測試', 0, 0, NOW())`);
     sql(`UPDATE reports SET own_total_milli = own_total_milli + 1234 WHERE agency_id = ${school} AND year = ${Y};
          INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT county_id, ${Y}, id, NOW(3) FROM agencies WHERE id = ${school}`);
-    await new Promise((r) => setTimeout(r, 5));
-    await lock();
-    await new Promise((r) => setTimeout(r, 5));
-    sql(`INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
+    const page = await team.get(`/team/years/lock?year=${Y}`);
+    const form = { csrf: csrfOf(page.text), action: 'lock', year: String(Y) };
+    for (const [, id, st] of page.text.matchAll(/name="st_(\d+)" value="(\d)"/g)) {
+      form[`st_${id}`] = st;
+      form[`reason_${id}`] = '凍結測試';
+    }
+    const r = await team.post('/team/years/lock', form);
+    assert.equal(r.status, 409);
+    assert.match(r.text, /未鎖定：本年度的總計仍在計算中（剛有存檔、確認或機關變動），請稍候幾秒再鎖定。/);
+    assert.match(r.text, /id="lock-form"/, 'the form again');
+    assert.equal(locks(), n, 'nothing written');
   } finally {
     stack('start-service', 'worker');
   }
-  await outboxDrained();
-  assert.equal(Number(county(Y).split('/')[0]), total + 1234, 'the save before the lock is in the totals');
+  await lock();
+  assert.equal(Number(county(Y).split('/')[0]), total + 1234, 'the save in the signed totals');
   assert.deepEqual(rollupMismatches(Y), []);
   await unlock();
   sql(`UPDATE reports SET own_total_milli = own_total_milli - 1234 WHERE agency_id = ${school} AND year = ${Y}`);
