@@ -28,7 +28,15 @@ int store_rollup_county_row(struct db *db, int county, int year)
 
 int store_rollup_any_pending(struct db *db, int county, int year, int *any)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM outbox WHERE county_id = ? AND year = ? AND done_at IS NULL)");
+	return store_rollup_pending_in(db, county, year, 0, any);
+}
+
+int store_rollup_pending_in(struct db *db, int county, int year, int locking, int *any)
+{
+	struct db_stmt *st = db_prepare(db, locking ?
+		"SELECT EXISTS (SELECT 1 FROM outbox FORCE INDEX (outbox_pending) WHERE county_id = ? AND year = ? AND done_at IS NULL"
+		" LOCK IN SHARE MODE)" :
+		"SELECT EXISTS (SELECT 1 FROM outbox WHERE county_id = ? AND year = ? AND done_at IS NULL)");
 
 	if (!st)
 		return -1;

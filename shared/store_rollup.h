@@ -19,6 +19,8 @@
  * without a lock, outside any transaction: what was committed when it ran.
  */
 int store_rollup_any_pending(struct db *db, int county, int year, int *any);
+/* The same, read locking when `locking` (the committed rows, their locks held to the end: 年度鎖定). */
+int store_rollup_pending_in(struct db *db, int county, int year, int locking, int *any);
 /* The county-year's row in county_rollups, created (all zero) when missing. */
 int store_rollup_county_row(struct db *db, int county, int year);
 /* The isolation level of the next transactions of this session: READ COMMITTED. */

@@ -39,19 +39,9 @@ int store_year_lock_agencies(struct db *db, int county, int year, int locking,
 
 int store_year_lock_pending(struct db *db, int county, int year)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM outbox FORCE INDEX (outbox_pending)"
-				       " WHERE county_id = ? AND year = ? AND done_at IS NULL LOCK IN SHARE MODE");
-	int r;
+	int any;
 
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	db_bind_int(st, 1, year);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	r = db_col_int(st, 0) > 0;
-	db_reset(st);
-	return r;
+	return store_rollup_pending_in(db, county, year, 1, &any) ? -1 : any;
 }
 
 int store_year_lock_take(struct db *db, int county, int year, long long account, long long *lock_id)

@@ -16,15 +16,20 @@ const county = (y) => sql(`SELECT total_milli, n_agencies FROM county_rollups WH
 const pending = () => sql(`SELECT COUNT(*) FROM outbox WHERE county_id = ${Z} AND year = ${Y} AND done_at IS NULL`)[0][0];
 let team, X, lockId;
 
-async function lock() {
-  await outboxDrained();   // a year with totals still being computed is not locked (the last test)
+// The lock as the page asks for it: every agency listed with its state and a reason.
+async function postLock() {
   const page = await team.get(`/team/years/lock?year=${Y}`);
   const form = { csrf: csrfOf(page.text), action: 'lock', year: String(Y) };
   for (const [, id, st] of page.text.matchAll(/name="st_(\d+)" value="(\d)"/g)) {
     form[`st_${id}`] = st;
     form[`reason_${id}`] = '凍結測試';
   }
-  const r = await team.post('/team/years/lock', form);
+  return team.post('/team/years/lock', form);
+}
+
+async function lock() {
+  await outboxDrained();   // a year with totals still being computed is not locked (the last test)
+  const r = await postLock();
   assert.equal(r.status, 303, r.text);
   [[lockId]] = sql(`SELECT lock_id FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`);
 }
@@ -108,13 +113,7 @@ test('a year whose totals are still being computed is not locked: 409, nothing w
                           VALUES (${school}, ${Y}, 1, 0, '測試', 0, 0, NOW())`);
     sql(`UPDATE reports SET own_total_milli = own_total_milli + 1234 WHERE agency_id = ${school} AND year = ${Y};
          INSERT INTO outbox (county_id, year, agency_id, created_at) SELECT county_id, ${Y}, id, NOW(3) FROM agencies WHERE id = ${school}`);
-    const page = await team.get(`/team/years/lock?year=${Y}`);
-    const form = { csrf: csrfOf(page.text), action: 'lock', year: String(Y) };
-    for (const [, id, st] of page.text.matchAll(/name="st_(\d+)" value="(\d)"/g)) {
-      form[`st_${id}`] = st;
-      form[`reason_${id}`] = '凍結測試';
-    }
-    const r = await team.post('/team/years/lock', form);
+    const r = await postLock();
     assert.equal(r.status, 409);
     assert.match(r.text, /未鎖定：本年度的總計仍在計算中（剛有存檔、確認或機關變動），請稍候幾秒再鎖定。/);
     assert.match(r.text, /id="lock-form"/, 'the form again');
