@@ -450,23 +450,47 @@ int store_rollup_queue_year(struct db *db, int county_id, int year)
 	return db_exec(st);
 }
 
+/* Is the county-year locked (its row read FOR UPDATE when for_update)?  1, 0, -1. */
+static int year_locked(struct db *db, int county_id, int year, int for_update)
+{
+	struct db_stmt *st = db_prepare(db, for_update ?
+		"SELECT lock_id IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE" :
+		"SELECT lock_id IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ?");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || (r = db_step(st)) < 0)
+		return -1;
+	r = r == 1 && db_col_int(st, 0);
+	db_reset(st);
+	return r;
+}
+
 int store_rollup_set_aside(struct db *db, int county_id, int year, const char *claim, long long *rows)
 {
 	struct db_stmt *st;
 	int r;
 
 	*rows = 0;
-	if (store_rollup_read_committed(db) || db_begin(db))
-		return -1;
-	st = db_prepare(db, "SELECT lock_id IS NOT NULL FROM inventory_years WHERE county_id = ? AND year = ? FOR UPDATE");
-	if (!st)
+	/*
+	 * Not locked, as nearly always: a plain read, no transaction.  It cannot be
+	 * locked before this job's rows are done: a lock waits for none pending.
+	 */
+	r = year_locked(db, county_id, year, 0);
+	if (r <= 0)
+		return r;
+	/*
+	 * Locked: the quality request first (its foreign key takes the county's row in
+	 * share mode, which an agency edit holds before the year's), then the year's
+	 * row, so that an unlock (which queues the recompute) comes wholly before or
+	 * after, and the rows set aside with the request asked for, or neither.
+	 */
+	if (store_rollup_read_committed(db) || db_begin(db) || store_quality_request(db, county_id, year) ||
+	    (r = year_locked(db, county_id, year, 1)) < 0)
 		goto fail;
-	db_bind_int(st, 0, county_id);
-	db_bind_int(st, 1, year);
-	if (db_exec(st) || (r = db_step(st)) < 0)
-		goto fail;
-	r = r == 1 && db_col_int(st, 0);
-	db_reset(st);
 	if (r) {
 		st = db_prepare(db, "UPDATE outbox FORCE INDEX (outbox_pending) SET claim = ?, done_at = NOW(3)"
 				" WHERE county_id = ? AND year = ? AND done_at IS NULL");
@@ -479,14 +503,9 @@ int store_rollup_set_aside(struct db *db, int county_id, int year, const char *c
 			goto fail;
 		*rows = (long long)db_affected(st);
 	}
-	if (db_commit(db))
+	if (*rows ? db_commit(db) : db_rollback(db))   /* nothing set aside: no quality request either */
 		goto fail;
-	/*
-	 * The quality job still runs (a board's thresholds changed in a locked year),
-	 * on its own, after the year's row is let go: its row's foreign key takes the
-	 * county's in share mode, which an agency edit holds before the years'.
-	 */
-	return r && *rows && store_quality_request(db, county_id, year) ? -1 : r;
+	return r;
 fail:
 	db_rollback(db);
 	return -1;

@@ -117,10 +117,11 @@ int store_rollup_queue_year(struct db *db, int county_id, int year);
  * signed: none of its outbox rows is pending when it is locked
  * (store_year_lock_pending), so those written since (a change of the
  * tree, a factor day's, the startup check's) are marked done under `claim`
- * without a recompute, in a transaction that holds the year's row, so an
- * unlock (which queues the recompute, store_year_lock_release) comes
- * wholly before or after; its quality job is asked for.  *rows how many;
- * 1 the year is locked, 0 not (nothing done), -1.
+ * without a recompute, and its quality job asked for (a board's thresholds
+ * changed), in one transaction that holds the year's row, so an unlock
+ * (which queues the recompute, store_year_lock_release) comes wholly
+ * before or after.  A year not locked costs one plain read.  *rows how
+ * many; 1 the year is locked, 0 not (nothing done), -1.
  */
 int store_rollup_set_aside(struct db *db, int county_id, int year, const char *claim, long long *rows);
 

@@ -6,7 +6,7 @@
 // and 2016, with an agency of this run's own under 連江縣政府; the year is unlocked again at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfOf, loginAs, outboxDrained, rollupMismatches, sql, stack } from '../lib.mjs';
+import { csrfOf, holdUntilWaited, loginAs, outboxDrained, rollupMismatches, sql, stack } from '../lib.mjs';
 
 const Y = 2015, OTHER = 2016;
 const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
@@ -60,6 +60,30 @@ after(async () => {
   if (sql(`SELECT lock_id IS NOT NULL FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`)[0][0] === '1') await unlock();
   sql(`DELETE FROM reports WHERE agency_id = ${X}`);
   await outboxDrained();
+});
+
+test('two at once: a deactivation that meets a lock being taken waits for it, then is refused (409), nothing written', async () => {
+  const [[teamId]] = sql(`SELECT id FROM accounts WHERE county_id = ${Z} AND login = 'TEAM'`);
+  const page = await team.get('/team/agencies');
+  // 年度鎖定 in progress: the year's row held FOR UPDATE, the lock written under it, until the deactivation waits.
+  const h = holdUntilWaited(`SELECT lock_id FROM inventory_years WHERE county_id = ${Z} AND year = ${Y} FOR UPDATE;
+INSERT INTO year_locks (county_id, year, locked_at, locked_by) VALUES (${Z}, ${Y}, NOW(3), ${teamId});
+UPDATE inventory_years SET lock_id = LAST_INSERT_ID() WHERE county_id = ${Z} AND year = ${Y};`,
+  `FROM information_schema.INNODB_TRX t JOIN information_schema.INNODB_LOCKS l ON l.lock_id = t.trx_requested_lock_id
+    WHERE t.trx_state = 'LOCK WAIT' AND l.lock_table LIKE '%\`inventory_years\`' AND t.trx_query LIKE 'SELECT IFNULL(MIN(r.year)%'`);
+  await h.held;
+  try {
+    const d = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'deactivate', agency: X });
+    const { code, out } = await h.done;
+    assert.equal(code, 0, out);
+    assert.match(out, /waiters\t1/, 'the deactivation waited for the lock being taken');
+    assert.equal(d.status, 409, 'then saw the year locked');
+    assert.match(d.text, /在已鎖定的民國 104 年有填報資料/);
+    assert.equal(sql(`SELECT active FROM agencies WHERE id = ${X}`)[0][0], '1', 'nothing written');
+  } finally {
+    sql(`UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${Z} AND year = ${Y};
+         DELETE FROM year_locks WHERE county_id = ${Z} AND year = ${Y} AND unlocked_at IS NULL`);
+  }
 });
 
 test('an agency moved after the lock: the locked year keeps its rollups, another year takes the move; unlocking recomputes; no deactivation meanwhile', async () => {
