@@ -78,6 +78,9 @@ static int agency_sum(void *ctx, const struct store_inventory_agency_sum *row)
 		return range(ld, "agency lines", inv->year);
 	if (!strcmp(row->part, "outsourced"))
 		return add(row->milli, &inv->outsourced, &inv->outsourced_by_iso[iso], NULL, NULL) ? range(ld, "outsourced lines", inv->year) : 0;
+	inv->provisional_lines += row->provisional_lines;
+	if (add(row->provisional_milli, &inv->provisional_milli, NULL, NULL, NULL))
+		return range(ld, "agency lines", inv->year);
 	if (c < 0 || row->scope < 1 || row->scope > 2)
 		return 0;
 	if (add(row->milli, &inv->agencies_total, &inv->agencies_by_category[c], &inv->by_category[c], &inv->by_scope[row->scope]))
@@ -95,8 +98,10 @@ static int nonagency_sum(void *ctx, const struct store_inventory_nonagency_sum *
 	int c = row->category;
 	int iso = row->iso >= 1 && row->iso <= CALC_ISO_MAX ? row->iso : 0;
 
-	if (!row->fits || add(row->removals, &inv->removals, NULL, NULL, NULL))
+	if (!row->fits || add(row->removals, &inv->removals, NULL, NULL, NULL) ||
+	    add(row->provisional_milli, &inv->provisional_milli, NULL, NULL, NULL))
 		return range(ld, "non-agency lines", inv->year);
+	inv->provisional_lines += row->provisional_lines;
 	if (c < 0 || c >= INV_CAT__MAX || row->scope < 1 || row->scope > 2)
 		return 0;
 	if (add(row->emissions, &inv->nonagency_total, &inv->nonagency_by_category[c], &inv->by_category[c], &inv->by_scope[row->scope]))

@@ -42,7 +42,7 @@ struct inventory {
 	int n_status[REPORT_STATUS__MAX];           /* by the state of their report (enum report_status), */
 	int n_returned;                             /* of them 登錄中（退回） */
 	int provisional_lines;                      /* own emission lines computed with a 暫用 factor, */
-	long long provisional_milli;                /* and their sum (store_inventory_provisional: the pages read them) */
+	long long provisional_milli;                /* and their sum */
 	struct {
 		char code[24]; char name[208]; int level; long long milli;
 		struct store_inventory_state state;     /* the version its figure comes from */

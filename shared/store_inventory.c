@@ -11,11 +11,15 @@ static int stopped(struct db_stmt *st, int r)
 	return r;
 }
 
+/* A group's emission lines computed with a 暫用 factor: how many, and their sum. */
+#define PROVISIONAL(t) "SUM(" t ".provisional AND " t ".kg_milli > 0), SUM(IF(" t ".provisional AND " t ".kg_milli > 0, " t ".kg_milli, 0))"
+
 int store_inventory_each_agency_sum(struct db *db, int county, int year,
 				    int (*each)(void *ctx, const struct store_inventory_agency_sum *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT l.part, l.category, l.scope, l.iso_category, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
+		"SELECT l.part, l.category, l.scope, l.iso_category, SUM(l.kg_milli), " PROVISIONAL("l")
+		" FROM report_lines l JOIN reports r ON r.id = l.report_id"
 		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
 		" GROUP BY l.part, l.category, l.scope, l.iso_category");
 	int r;
@@ -34,7 +38,8 @@ int store_inventory_each_agency_sum(struct db *db, int county, int year,
 			.iso = (int)db_col_int(st, 3),
 		};
 
-		row.fits = !db_col_i64(st, 4, &row.milli);
+		row.fits = !db_col_i64(st, 4, &row.milli) && !db_col_i64(st, 6, &row.provisional_milli);
+		row.provisional_lines = (int)db_col_int(st, 5);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}
@@ -45,8 +50,8 @@ int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 				       int (*each)(void *ctx, const struct store_inventory_nonagency_sum *row), void *ctx)
 {
 	struct db_stmt *st = db_prepare(db,
-		"SELECT category, scope, iso_category, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0))"
-		" FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope, iso_category");
+		"SELECT category, scope, iso_category, SUM(IF(kg_milli > 0, kg_milli, 0)), SUM(IF(kg_milli < 0, kg_milli, 0)), "
+		PROVISIONAL("county_activities") " FROM county_activities WHERE county_id = ? AND year = ? GROUP BY category, scope, iso_category");
 	int r;
 
 	if (!st)
@@ -60,7 +65,9 @@ int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 			.category = (int)db_col_int(st, 0), .scope = (int)db_col_int(st, 1), .iso = (int)db_col_int(st, 2),
 		};
 
-		row.fits = !db_col_i64(st, 3, &row.emissions) && !db_col_i64(st, 4, &row.removals);
+		row.fits = !db_col_i64(st, 3, &row.emissions) && !db_col_i64(st, 4, &row.removals) &&
+			   !db_col_i64(st, 6, &row.provisional_milli);
+		row.provisional_lines = (int)db_col_int(st, 5);
 		if (!row.fits)
 			row.emissions = row.removals = 0;
 		if ((r = each(ctx, &row)))
@@ -158,28 +165,6 @@ int store_inventory_each_level(struct db *db, int county, int year, int max_leve
 			return stopped(st, r);
 	}
 	return r;
-}
-
-int store_inventory_provisional(struct db *db, int county, int year, int *lines, long long *milli)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT COUNT(*), IFNULL(SUM(k), 0) FROM (SELECT l.kg_milli k FROM report_lines l JOIN reports r ON r.id = l.report_id"
-		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND l.part = 'own'"
-		" AND l.provisional = 1 AND l.kg_milli > 0 UNION ALL SELECT kg_milli FROM county_activities WHERE county_id = ? AND year = ?"
-		" AND provisional = 1 AND kg_milli > 0) p");
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, county);
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, county);
-	db_bind_int(st, 3, year);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	*lines = (int)db_col_int(st, 0);
-	*milli = db_col_int(st, 1);
-	db_reset(st);
-	return 0;
 }
 
 int store_inventory_each_top(struct db *db, int county, int year,

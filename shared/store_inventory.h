@@ -24,6 +24,8 @@ struct store_inventory_agency_sum {
 	int scope;
 	int iso;                /* ISO 14064-1 類別 1..6; 0 a line saved before 類別 existed (未分類) */
 	long long milli;
+	int provisional_lines;  /* of them, emission lines on a 暫用 factor, */
+	long long provisional_milli;   /* and their sum */
 	int fits;
 };
 int store_inventory_each_agency_sum(struct db *db, int county, int year,
@@ -34,6 +36,8 @@ struct store_inventory_nonagency_sum {
 	int category, scope;
 	int iso;                         /* 類別 1..6, 0 not computed (未分類) */
 	long long emissions, removals;   /* removals <= 0 */
+	int provisional_lines;           /* emission lines on a 暫用 factor, */
+	long long provisional_milli;     /* and their sum */
 	int fits;
 };
 int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
@@ -83,13 +87,6 @@ struct store_inventory_state {
 	int returned;              /* 登錄中（退回） */
 	int confirmed_version, last_version;
 };
-
-/*
- * The county-year's own emissions computed with a 暫用 (provisional)
- * factor: the active agencies' own lines and the non-agency emission lines
- * stored with it, how many and their kgCO2e thousandths.  0 or -1.
- */
-int store_inventory_provisional(struct db *db, int county, int year, int *lines, long long *milli);
 
 /* The largest emitters of the county-year (each agency's own report), largest first, at most 20. */
 struct store_inventory_top {

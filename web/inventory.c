@@ -380,15 +380,6 @@ static void trend(struct strbuf *o, const struct inventory *inv)
 	html(o, "</tbody></table>");
 }
 
-int inventory_load_page(struct db *db, int county_id, int year, struct inventory *inv)
-{
-	int r = inventory_load(db, county_id, year, inv);
-
-	if (!r && store_inventory_provisional(db, county_id, year, &inv->provisional_lines, &inv->provisional_milli))
-		r = -1;
-	return r;
-}
-
 void inventory_render(struct request *req, const struct inventory *inv)
 {
 	struct strbuf *o = &req->body;

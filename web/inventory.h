@@ -25,9 +25,6 @@ int inventory_out_of_range(struct request *req, const char *title);
  */
 void inventory_quality_html(struct strbuf *o, const struct store_county_quality *q, const char *id);
 
-/* inventory_load() and what the pages show beside it (its lines on a 暫用 factor): its results. */
-int inventory_load_page(struct db *db, int county_id, int year, struct inventory *inv);
-
 /* The inventory's tables and SVG charts (server-drawn, no script) into the page body. */
 void inventory_render(struct request *req, const struct inventory *inv);
 

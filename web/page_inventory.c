@@ -257,7 +257,7 @@ int page_team_inventory(struct request *req)
 	if (!r)
 		return not_found(req);
 	inv = arena_zalloc(&req->arena, sizeof(*inv));
-	r = inventory_load_page(&req->app->db, req->session->county_id, year, inv);
+	r = inventory_load(&req->app->db, req->session->county_id, year, inv);
 	if (r == INVENTORY_RANGE)
 		return inventory_out_of_range(req, "盤查清冊");
 	if (r)

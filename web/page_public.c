@@ -88,7 +88,7 @@ static int public_one(struct request *req, const char *letter, int year)
 	if (!r)
 		return not_found(req);
 	inv = arena_zalloc(&req->arena, sizeof(*inv));
-	r = inventory_load_page(&req->app->db, c->id, year, inv);
+	r = inventory_load(&req->app->db, c->id, year, inv);
 	if (r == INVENTORY_RANGE)
 		return inventory_out_of_range(req, "公開資訊");
 	if (r || published_trend_only(req, c->id, inv))
