@@ -1,6 +1,5 @@
 /* store_report.c: an agency's yearly report (reports, report_items, report_lines), what its pages list, and its save's writes. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "store_report.h"
@@ -512,15 +511,6 @@ int store_report_lines(struct db *db, long long report_id,
 	return r < 0 ? -1 : 0;
 }
 
-/* Hands *f on when the next row is another line (or none): 0, or each's non-zero. */
-static int figure_done(struct store_report_figure *f, int *have, int (*each)(void *, const struct store_report_figure *), void *ctx)
-{
-	int stop = *have ? each(ctx, f) : 0;
-
-	*have = 0;
-	return stop;
-}
-
 int store_report_figures(struct db *db, long long report_id,
 			 int (*each)(void *ctx, const struct store_report_figure *f), void *ctx)
 {
@@ -528,55 +518,40 @@ int store_report_figures(struct db *db, long long report_id,
 		"SELECT l.part, l.item, l.seq, l.kg_milli, l.factor_text, l.gwp_set, l.method, l.sources, l.provisional,"
 		" IFNULL(g.gas, ''), IFNULL(g.kg_milli, 0), IFNULL(g.ef_lower_milli, -1), IFNULL(g.ef_upper_milli, -1)"
 		" FROM report_lines l LEFT JOIN report_line_gases g ON g.report_id = l.report_id AND g.part = l.part"
-		" AND g.item = l.item AND g.seq = l.seq WHERE l.report_id = ? ORDER BY l.part, l.item, l.seq, g.gas");
-	struct store_report_figure *f = malloc(sizeof(*f));
-	int r = -1, have = 0, stop = 0;
+		" AND g.item = l.item AND g.seq = l.seq WHERE l.report_id = ?");
+	int r;
 
-	if (!st || !f)
-		goto out;
+	if (!st)
+		return -1;
 	db_bind_int(st, 0, report_id);
 	if (db_exec(st))
-		goto out;
-	while (!stop && (r = db_step(st)) == 1) {
-		enum calc_part part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED;
-		int seq = (int)db_col_int(st, 2), g = -1;
+		return -1;
+	while ((r = db_step(st)) == 1) {
+		struct store_report_figure f = {
+			.part = !strcmp(db_col_text(st, 0, NULL), "own") ? CALC_OWN : CALC_OUTSOURCED,
+			.item = db_col_text(st, 1, NULL),
+			.seq = (int)db_col_int(st, 2),
+			.kg_milli = db_col_int(st, 3),
+			.factor_text = db_col_text(st, 4, NULL),
+			.gwp_set = db_col_text(st, 5, NULL),
+			.method = db_col_text(st, 6, NULL),
+			.sources = db_col_text(st, 7, NULL),
+			.provisional = (int)db_col_int(st, 8),
+			.gas = -1,
+			.gas_milli = db_col_int(st, 10),
+			.ci_lower_milli = (int)db_col_int(st, 11),
+			.ci_upper_milli = (int)db_col_int(st, 12),
+		};
 		const char *gas = db_col_text(st, 9, NULL);
 
-		if (have && (f->part != part || strcmp(f->item, db_col_text(st, 1, NULL)) || f->seq != seq))
-			stop = figure_done(f, &have, each, ctx);
-		if (stop)
-			break;
-		if (!have) {
-			memset(f, 0, sizeof(*f));
-			f->part = part;
-			db_col_copy(st, 1, f->item, sizeof(f->item));
-			f->seq = seq;
-			f->kg_milli = db_col_int(st, 3);
-			db_col_copy(st, 4, f->factor_text, sizeof(f->factor_text));
-			db_col_copy(st, 5, f->gwp_set, sizeof(f->gwp_set));
-			db_col_copy(st, 6, f->method, sizeof(f->method));
-			db_col_copy(st, 7, f->sources, sizeof(f->sources));
-			f->provisional = (int)db_col_int(st, 8);
-			have = 1;
-		}
 		for (int k = 0; k < CALC_GAS__MAX; k++)
 			if (!strcmp(gas, calc_gas_keys[k]))
-				g = k;
-		if (g >= 0) {
-			f->gas[g].present = 1;
-			f->gas[g].kg_milli = db_col_int(st, 10);
-			f->gas[g].ci_lower_milli = (int)db_col_int(st, 11);
-			f->gas[g].ci_upper_milli = (int)db_col_int(st, 12);
-		}
+				f.gas = k;
+		if ((r = each(ctx, &f)))
+			break;
 	}
-	if (r >= 0 && !stop)
-		figure_done(f, &have, each, ctx);
 	db_reset(st);
-	if (r >= 0)
-		r = 0;
-out:
-	free(f);
-	return r;
+	return r < 0 ? -1 : 0;
 }
 
 int store_report_token_is(struct db *db, long long agency_id, int year, const char *token)

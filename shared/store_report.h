@@ -268,23 +268,24 @@ struct store_report_line {
 int store_report_lines(struct db *db, long long report_id,
 		       int (*each)(void *ctx, const struct store_report_line *row), void *ctx);
 
-/* A line's figures as stored (report_lines, report_line_gases): what a confirmed or locked report shows. */
+/*
+ * A stored line's figures (report_lines) with one of its gases
+ * (report_line_gases): what a confirmed or locked report shows.  Texts
+ * valid during the callback.
+ */
 struct store_report_figure {
 	enum calc_part part;
-	char item[25];
+	const char *item;
 	int seq;
 	long long kg_milli;
-	char factor_text[65], gwp_set[9];
-	char method[2401], sources[4001];   /* VARCHAR(600), VARCHAR(1000) */
+	const char *factor_text, *gwp_set, *method, *sources;
 	int provisional;
-	struct {
-		int present;
-		long long kg_milli;
-		int ci_lower_milli, ci_upper_milli;   /* -1: 未評估 */
-	} gas[CALC_GAS__MAX];
+	int gas;                               /* enum calc_gas; -1: the line has no gas rows */
+	long long gas_milli;
+	int ci_lower_milli, ci_upper_milli;    /* the gas's interval; -1: 未評估 */
 };
 
-/* The stored lines of report_id with their gases, by part, item, seq: 0 or -1. */
+/* The stored lines of report_id, a row a line and gas, in no order: 0 or -1. */
 int store_report_figures(struct db *db, long long report_id,
 			 int (*each)(void *ctx, const struct store_report_figure *f), void *ctx);
 

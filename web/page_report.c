@@ -204,7 +204,7 @@ static int edit_stored(struct request *req, struct edit *e, int status, const ch
 	e->r.prev = &e->prev;
 	report_inputs(req, &e->r, e->in, &e->n);
 	ok = calc_compute(e->t, e->y.year, e->y.elec, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err)) == 0;
-	if (ok && frozen(&e->r, &e->y) && report_stored_figures(req, e->r.id, e->lines, e->n, &e->res))
+	if (ok && frozen(&e->r, &e->y) && report_stored_figures(req, e->r.id, e->lines, &e->n, &e->res))
 		return unavailable(req);
 	if (!flash) {
 		flash = ok ? report_form_warning(&e->r) : e->err;
@@ -469,7 +469,7 @@ int page_report_view(struct request *req)
 	}
 	report_inputs(req, &e->r, e->in, &e->n);
 	rc = calc_compute(e->t, e->y.year, e->y.elec, e->in, e->n, e->lines, &e->res, e->err, sizeof(e->err));
-	if (!rc && frozen(&e->r, &e->y) && report_stored_figures(req, e->r.id, e->lines, e->n, &e->res))
+	if (!rc && frozen(&e->r, &e->y) && report_stored_figures(req, e->r.id, e->lines, &e->n, &e->res))
 		return unavailable(req);
 	pg.deadline = e->y.deadline;
 	pg.n = e->n;

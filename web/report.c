@@ -333,6 +333,7 @@ void report_noted_label(struct strbuf *o, const struct store_report_noted *n)
 
 struct stored {
 	struct calc_line *lines;
+	char *seen;                     /* [i]: lines[i] was stored */
 	int n;
 };
 
@@ -345,6 +346,7 @@ static void copy(char *dst, size_t size, const char *src)
 	dst[k] = '\0';
 }
 
+/* A stored line's figures over the computed line of the same part, item and seq; the first row of a line clears its gases. */
 static int take_figure(void *ctx, const struct store_report_figure *f)
 {
 	struct stored *s = ctx;
@@ -355,31 +357,43 @@ static int take_figure(void *ctx, const struct store_report_figure *f)
 
 		if (l->part != f->part || l->seq != f->seq || strcmp(calc_items[l->item].key, f->item))
 			continue;
-		l->kg = dec_from_scaled_i64(f->kg_milli, 3);
-		if (dec_parse(f->factor_text, strlen(f->factor_text), DEC_MAX_SCALE, DEC_ALLOW_EXPONENT, &factor) == DEC_OK)
-			l->factor = factor;
-		copy(l->factor_text, sizeof(l->factor_text), f->factor_text);
-		copy(l->gwp_set, sizeof(l->gwp_set), f->gwp_set);
-		copy(l->method, sizeof(l->method), f->method);
-		copy(l->sources, sizeof(l->sources), f->sources);
-		l->provisional = f->provisional;
-		for (int g = 0; g < CALC_GAS__MAX; g++) {
-			l->gas[g].present = f->gas[g].present;
-			l->gas[g].kg = dec_from_scaled_i64(f->gas[g].kg_milli, 3);
-			l->gas[g].has_ci = f->gas[g].ci_lower_milli >= 0;
-			l->gas[g].ci_lower_milli = l->gas[g].has_ci ? f->gas[g].ci_lower_milli : 0;
-			l->gas[g].ci_upper_milli = l->gas[g].has_ci ? f->gas[g].ci_upper_milli : 0;
+		if (!s->seen[i]) {
+			s->seen[i] = 1;
+			l->kg = dec_from_scaled_i64(f->kg_milli, 3);
+			if (dec_parse(f->factor_text, strlen(f->factor_text), DEC_MAX_SCALE, DEC_ALLOW_EXPONENT, &factor) == DEC_OK)
+				l->factor = factor;
+			copy(l->factor_text, sizeof(l->factor_text), f->factor_text);
+			copy(l->gwp_set, sizeof(l->gwp_set), f->gwp_set);
+			copy(l->method, sizeof(l->method), f->method);
+			copy(l->sources, sizeof(l->sources), f->sources);
+			l->provisional = f->provisional;
+			memset(l->gas, 0, sizeof(l->gas));
+		}
+		if (f->gas >= 0) {
+			struct calc_gas_amount *g = &l->gas[f->gas];
+
+			g->present = 1;
+			g->kg = dec_from_scaled_i64(f->gas_milli, 3);
+			g->has_ci = f->ci_lower_milli >= 0;
+			g->ci_lower_milli = g->has_ci ? f->ci_lower_milli : 0;
+			g->ci_upper_milli = g->has_ci ? f->ci_upper_milli : 0;
 		}
 		break;
 	}
 	return 0;
 }
 
-int report_stored_figures(struct request *req, long long report_id, struct calc_line *lines, int n, struct calc_result *res)
+int report_stored_figures(struct request *req, long long report_id, struct calc_line *lines, int *n, struct calc_result *res)
 {
-	struct stored s = { lines, n };
+	struct stored s = { lines, arena_zalloc(&req->arena, (size_t)*n + 1), *n };
+	int k = 0;
 
 	if (store_report_figures(&req->app->db, report_id, take_figure, &s))
 		return -1;
-	return calc_sum(lines, n, res);
+	/* Only what was stored: a line computed from the inputs but never stored is not the report's. */
+	for (int i = 0; i < *n; i++)
+		if (s.seen[i])
+			lines[k++] = lines[i];
+	*n = k;
+	return calc_sum(lines, k, res);
 }

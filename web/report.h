@@ -196,14 +196,14 @@ const char *report_line_field(struct arena *a, const struct calc_line *l);
 void report_inputs(struct request *req, const struct report *r, struct calc_input *in, int *n);
 
 /*
- * lines[0..n) (computed from a stored report's inputs) and res as the
- * report's lines were stored: their amounts, gases, factors, methods and
+ * lines[0..*n) (computed from a stored report's inputs), *n and res as the
+ * report's lines were stored (a line never stored left out): their amounts, gases, factors, methods and
  * sources as computed when saved, not with today's factors.  What a
  * confirmed report, or one of a locked year, shows: the figures its owner
  * confirmed (a later factor change gives it a 重算值 beside them, never
  * new figures).  0, or -1 (the database; or the stored lines do not add up).
  */
-int report_stored_figures(struct request *req, long long report_id, struct calc_line *lines, int n, struct calc_result *res);
+int report_stored_figures(struct request *req, long long report_id, struct calc_line *lines, int *n, struct calc_result *res);
 
 /*
  * REPORT_UNKNOWN: the connection was lost at COMMIT and the database could not be asked since.
