@@ -278,8 +278,8 @@ static void row_activity(struct strbuf *o, const struct na_method *lm, const str
 	html(o, "</td><td class=\"num\">");
 	html_txt(o, r->quantity);
 	html(o, " ");
-	/* A method whose unit is the chosen fuel's ("立方公尺／公斤／公升"): the line's own, as its factor's. */
-	html_txt(o, !lm ? "" : strstr(lm->q_unit, "／") && *r->unit_text ? r->unit_text : lm->q_unit);
+	/* A fuel's quantity is in that fuel's unit: the line's own, as its factor's (nonagency.c). */
+	html_txt(o, !lm ? "" : lm->options[0].name && !strcmp(lm->options[0].name, "fuel") && *r->unit_text ? r->unit_text : lm->q_unit);
 	if (lm && lm->q2_label) {
 		html(o, "<br>");
 		html_txt(o, r->quantity2);

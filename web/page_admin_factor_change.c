@@ -23,7 +23,7 @@
  * runs.  One unfinished change per factor (migration 0032).
  */
 
-static const char KEY_BAD[] = "係數代碼為 3 至 64 個英文字母、數字或底線（大小寫照係數表，例：ef113_diesel_stationary_CO2）。";
+static const char KEY_BAD[] = "係數代碼為 3 至 64 個英文字母、數字、底線或連字號（照係數表的寫法，例：ef113_diesel_stationary_CO2、gwp_AR5_HFC-32）。";
 static const char VALUE_BAD[] = "請填寫係數數值：0 以上的數字（至多 12 位小數）。";
 static const char SOURCE_BAD[] = "請填寫來源（公告文號、日期或網址；600 字以內）。";
 static const char CI_BAD[] = "不確定性為 0 至 1000 的百分比（至多 3 位小數）；下限與上限須一起填寫，或都空白。";
@@ -110,16 +110,19 @@ void admin_factor_change_form(struct request *req, const struct form *f)
 }
 
 
-/* 3 to 64 of [a-z0-9_], and of [A-Z] too when upper: a factor key as factors.fkey holds them (…_CO2), or a category. */
-static int key_ok(const char *s, int upper)
+/*
+ * 3 to 64 of [a-z0-9_]: a category; with `key`, of [A-Z-] too: a factor key
+ * as factors.fkey holds every one of them (ef113_diesel_stationary_CO2, gwp_AR5_HFC-32).
+ */
+static int key_ok(const char *s, int key)
 {
 	size_t n = strlen(s);
 
 	if (n < 3 || n > 64)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (upper && s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		      s[i] == '_'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (key && ((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-')) ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return 0;
 	return 1;
 }

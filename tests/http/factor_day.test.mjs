@@ -214,7 +214,7 @@ test('the change form: each refusal beside its field with what was typed; one un
   const snapshot = () => tableDigest(['factor_changes', 'factors']);
   const before = snapshot();
   for (const [fields, field, msg] of [
-    [{ key: 'Elec-Grid', value: '0.5', confidence: 'official', source: 'x' }, 'key', '係數代碼為 3 至 64 個英文字母'],
+    [{ key: 'Elec Grid', value: '0.5', confidence: 'official', source: 'x' }, 'key', '係數代碼為 3 至 64 個英文字母'],
     [{ key: 'ELEC_GRID_2024', value: '0.5', confidence: 'official', source: 'x', category: 'electricity', unit: 'kgCO2e/kWh' }, 'key',
       '係數表已有只差大小寫的代碼 elec_grid_2024'],
     // One year typed (full-width digits too), the factor's own other: still a range (its own is 2024-2024).
@@ -273,6 +273,8 @@ test('any factor of the table can be changed, its key as the table writes it; th
     [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: '測試', valid_from: '2025', valid_to: '2025' }, 2024],
     // Moved earlier: from the earlier year.
     [{ key: 'elec_grid_2024', value: '0.48', confidence: 'official', source: '測試', valid_from: '２０２３' }, Math.max(2023, served)],
+    // A GWP, its key with a hyphen as the table holds it.
+    [{ key: 'gwp_AR5_HFC-32', value: '680', confidence: 'official', source: '測試' }, Math.max(2024, served)],
     // A factor open at its start given a first year: the years before it leave it, from the first served.
     [{ key: 'ipcc_compost_N2O_wet_604', value: '0.31', confidence: 'official', source: '測試', valid_from: '2020' }, served],
   ]) {
