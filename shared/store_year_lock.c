@@ -1,6 +1,8 @@
 /* store_year_lock.c: 年度鎖定, the county team's locks of a county-year (year_locks, year_lock_exceptions). */
+#include "store_agency.h"
 #include "store_report.h"
 #include "store_rollup.h"
+#include "store_year.h"
 #include "store_year_lock.h"
 
 int store_year_lock_agencies(struct db *db, int county, int year, int locking,
@@ -35,6 +37,11 @@ int store_year_lock_agencies(struct db *db, int county, int year, int locking,
 	}
 	db_reset(st);
 	return r < 0 ? -1 : 0;
+}
+
+int store_year_lock_begin(struct db *db, int county, int year, struct store_year_state *out)
+{
+	return store_agency_lock_county(db, county) ? -1 : store_year_lock_row(db, county, year, out);
 }
 
 int store_year_lock_pending(struct db *db, int county, int year)

@@ -21,6 +21,19 @@
  * non-zero return stops it, and the list returns 0.
  */
 
+/*
+ * A lock's or an unlock's first step, inside the caller's transaction: the
+ * county's row FOR UPDATE (store_agency_lock_county), then the county-year's
+ * (store_year_lock_row), so that it and an agency's create, edit, move,
+ * import or deactivation, which take the county's row first, come one after
+ * the other.  Taken the other way round, a move holding its agency's row
+ * waited for the year's row (queueing its recalculation) while the lock
+ * held that and waited for the agency's row: a deadlock, and a 503.
+ * 1 with the state in *out, 0 when the county has no such year, -1.
+ */
+struct store_year_state;
+int store_year_lock_begin(struct db *db, int county, int year, struct store_year_state *out);
+
 /* The reasons' bound (year_lock_exceptions.reason, year_locks.unlock_reason: VARCHAR(500)). */
 #define STORE_YEAR_LOCK_REASON_MAX 500
 

@@ -16,9 +16,9 @@
  * DESIGN: the page lists every active agency of the county whose report of
  * the year is not 已確認, each with the state it shows (a hidden
  * st_<agency id>) and its reason (reason_<agency id>).  A lock is one
- * transaction: the county-year's row FOR UPDATE (it waits for a save or a
- * 確認 holding the row in share mode, and they wait for it), the agencies'
- * states read again in share mode and compared with what the page listed.
+ * transaction: the county's row, then the county-year's, FOR UPDATE (it
+ * waits for an agency's change, a save or a 確認, and they for it), the
+ * agencies' states read again in share mode and compared with the page.
  * An agency listed whose state changed since (filed, confirmed, returned),
  * or one not 已確認 that the page did not list, makes it a 409 naming them:
  * the page again as it is now, with the reasons typed for the agencies
@@ -515,7 +515,7 @@ int page_team_year_lock_take(struct request *req)
 		return r;
 	l->req = req;
 	l->posted = 1;
-	if (db_begin(db) || (r = store_year_lock_row(db, req->session->county_id, year, &ys)) < 0)
+	if (db_begin(db) || (r = store_year_lock_begin(db, req->session->county_id, year, &ys)) < 0)
 		goto fail;
 	if (!r) {
 		db_rollback(db);
@@ -570,7 +570,7 @@ int page_team_year_unlock(struct request *req)
 		req->status = 400;   /* the form always names its lock */
 		return routes_error_page(req);
 	}
-	if (db_begin(db) || (r = store_year_lock_row(db, req->session->county_id, year, &ys)) < 0)
+	if (db_begin(db) || (r = store_year_lock_begin(db, req->session->county_id, year, &ys)) < 0)
 		goto fail;
 	if (!r) {
 		db_rollback(db);
