@@ -11,10 +11,8 @@
 #include "export_inventory.h"
 #include "export_prefetch.h"
 #include "jobs.h"
-#include "nonagency.h"
 #include "quality.h"
 #include "report_status.h"
-#include "store_activity.h"
 #include "store_factor.h"
 #include "store_inventory.h"
 #include "strbuf.h"
@@ -210,17 +208,24 @@ void xinv_state_cells(lxw_worksheet *ws, lxw_row_t r, int status_col, int versio
 			       export_version_text(v, sizeof(v), st->status, st->confirmed_version, st->last_version), NULL);
 }
 
-const char *xinv_item_label(const char *item)
+static const struct calc_item_info *item_info(const char *item)
 {
 	for (int i = 0; i < CALC__MAX; i++)
 		if (!strcmp(calc_items[i].key, item))
-			return calc_items[i].label;
-	return item;
+			return &calc_items[i];
+	return NULL;
+}
+
+const char *xinv_item_label(const char *item)
+{
+	const struct calc_item_info *it = item_info(item);
+
+	return it ? it->label : item;
 }
 
 /*
  * A line's 範疇, 類別, gases, A1-A3, level, activity-data interval and the
- * interval of each gas, columns 14 on (after the columns it had before).
+ * interval of each gas, columns 15 on.
  * A line saved before migration 0023 says so rather than guess.
  */
 static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inventory_line *l, const struct xinv_fmt *f)
@@ -230,15 +235,15 @@ static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inve
 	struct strbuf iv = STRBUF_INIT;
 	char b[64];
 
-	worksheet_write_string(ws, r, 14, outsourced ? scopes[3] : l->scope >= 1 && l->scope <= 2 ? scopes[l->scope] : "", NULL);
-	worksheet_write_string(ws, r, 15, l->iso >= 1 && l->iso <= CALC_ISO_MAX ? calc_iso_labels[l->iso] : "未分類", NULL);
+	worksheet_write_string(ws, r, 15, outsourced ? scopes[3] : l->scope >= 1 && l->scope <= 2 ? scopes[l->scope] : "", NULL);
+	worksheet_write_string(ws, r, 16, l->iso >= 1 && l->iso <= CALC_ISO_MAX ? calc_iso_labels[l->iso] : "未分類", NULL);
 	for (int g = 0; g < CALC_GAS__MAX; g++) {
 		struct quality_interval u;
 
 		if (!l->gas[g].present)
 			continue;
 		split = 1;
-		worksheet_write_number(ws, r, (lxw_col_t)(16 + g), xinv_kg(l->gas[g].milli), f->num);
+		worksheet_write_number(ws, r, (lxw_col_t)(17 + g), xinv_kg(l->gas[g].milli), f->num);
 		strbuf_addf(&iv, "%s%s ", iv.len ? "；" : "", calc_gas_labels[g]);
 		if (l->ad_lower < 0 || l->ad_upper < 0 || l->gas[g].ef_lower < 0 || l->gas[g].ef_upper < 0 ||
 		    quality_gas_interval((struct quality_interval){ l->ad_lower, l->ad_upper },
@@ -252,23 +257,23 @@ static void line_quality(lxw_worksheet *ws, lxw_row_t r, const struct store_inve
 		}
 	}
 	if (!split)
-		worksheet_write_number(ws, r, 23, xinv_kg(l->kg_milli), f->num);
+		worksheet_write_number(ws, r, 24, xinv_kg(l->kg_milli), f->num);
 	if (level) {
-		worksheet_write_number(ws, r, 24, l->a1, NULL);
-		worksheet_write_number(ws, r, 25, l->a2, NULL);
-		worksheet_write_number(ws, r, 26, l->a3, NULL);
-		worksheet_write_number(ws, r, 27, level, NULL);
-		worksheet_write_number(ws, r, 28, quality_score(level), NULL);
+		worksheet_write_number(ws, r, 25, l->a1, NULL);
+		worksheet_write_number(ws, r, 26, l->a2, NULL);
+		worksheet_write_number(ws, r, 27, l->a3, NULL);
+		worksheet_write_number(ws, r, 28, level, NULL);
+		worksheet_write_number(ws, r, 29, quality_score(level), NULL);
 	} else {
-		worksheet_write_string(ws, r, 24, "未設定（數據品質欄位啟用前存檔）", NULL);
+		worksheet_write_string(ws, r, 25, "未設定（數據品質欄位啟用前存檔）", NULL);
 	}
 	if (l->ad_lower >= 0 && l->ad_upper >= 0) {
 		struct quality_uncertainty q = { 1, { l->ad_lower, l->ad_upper }, 10000 };
 
 		quality_interval_text(&q, b, sizeof(b));
-		worksheet_write_string(ws, r, 29, b, NULL);
+		worksheet_write_string(ws, r, 30, b, NULL);
 	}
-	worksheet_write_string(ws, r, 30, iv.len ? iv.buf : "", NULL);
+	worksheet_write_string(ws, r, 31, iv.len ? iv.buf : "", NULL);
 	strbuf_release(&iv);
 }
 
@@ -276,6 +281,7 @@ static void line_row(struct sheet_rows *s, const struct store_inventory_line *l)
 {
 	lxw_worksheet *ws = s->ws;
 	lxw_row_t r = s->r++;
+	const struct calc_item_info *it;
 
 	if (l->agency != s->last)
 		s->agencies++;
@@ -284,17 +290,19 @@ static void line_row(struct sheet_rows *s, const struct store_inventory_line *l)
 	worksheet_write_string(ws, r, 1, l->name, NULL);
 	worksheet_write_number(ws, r, 2, (double)l->level, NULL);
 	worksheet_write_string(ws, r, 3, l->parent_code, NULL);
-	xinv_state_cells(ws, r, 4, 13, &l->state);
+	xinv_state_cells(ws, r, 4, 14, &l->state);
 	if (!l->has_line)
 		return;
+	it = item_info(l->item);
 	worksheet_write_string(ws, r, 5, !strcmp(l->part, "own") ? "自有" : "委外", NULL);
-	worksheet_write_string(ws, r, 6, xinv_item_label(l->item), NULL);
+	worksheet_write_string(ws, r, 6, it ? it->label : l->item, NULL);
 	worksheet_write_number(ws, r, 7, xinv_kg(l->quantity_milli), s->f->num);
-	worksheet_write_string(ws, r, 8, l->factor_text, NULL);
-	worksheet_write_string(ws, r, 9, l->gwp_set, NULL);
-	worksheet_write_string(ws, r, 10, l->method, NULL);
-	worksheet_write_string(ws, r, 11, l->sources, NULL);
-	worksheet_write_number(ws, r, 12, xinv_kg(l->kg_milli), s->f->num);
+	worksheet_write_string(ws, r, 8, it ? it->unit : "", NULL);
+	worksheet_write_string(ws, r, 9, l->factor_text, NULL);
+	worksheet_write_string(ws, r, 10, l->gwp_set, NULL);
+	worksheet_write_string(ws, r, 11, l->method, NULL);
+	worksheet_write_string(ws, r, 12, l->sources, NULL);
+	worksheet_write_number(ws, r, 13, xinv_kg(l->kg_milli), s->f->num);
 	line_quality(ws, r, l, s->f);
 }
 
@@ -323,109 +331,21 @@ static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, st
 			const struct inventory *inv)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關代碼", "登錄狀況", "部分", "項目",
-		"數量", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)", VERSION_HEAD,
-		"範疇", "類別", "CO₂(KgCO₂e)", "CH₄(KgCO₂e)", "N₂O(KgCO₂e)", "HFCs(KgCO₂e)", "PFCs(KgCO₂e)", "SF₆(KgCO₂e)", "NF₃(KgCO₂e)",
-		"未分氣體(KgCO₂e)", "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類", "誤差等級(A1×A2×A3)", "評分",
+		"數量", "單位", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)", VERSION_HEAD,
+		"範疇", "類別", GAS_HEADS, "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類", "誤差等級(A1×A2×A3)", "評分",
 		"活動數據不確定性（95%）", "各氣體不確定性（95%）" };
 	struct lines_out o = { .s = { .ws = ws, .f = f, .r = 1 }, .ctx = ctx, .id = id, .pf = pf, .inv = inv };
 
 	xinv_heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
-	worksheet_set_column(ws, 16, 23, 14, NULL);
-	worksheet_set_column(ws, 29, 30, 30, NULL);
+	worksheet_set_column(ws, 17, 24, 14, NULL);
+	worksheet_set_column(ws, 30, 31, 30, NULL);
 	worksheet_set_column(ws, 0, 0, 14, NULL);
 	worksheet_set_column(ws, 1, 1, 30, NULL);
 	worksheet_set_column(ws, 6, 6, 22, NULL);
-	worksheet_set_column(ws, 10, 11, 40, NULL);
-	worksheet_set_column(ws, 12, 12, 18, NULL);
-	worksheet_set_column(ws, 13, 13, 24, NULL);
+	worksheet_set_column(ws, 11, 12, 40, NULL);
+	worksheet_set_column(ws, 13, 13, 18, NULL);
+	worksheet_set_column(ws, 14, 14, 24, NULL);
 	return xpf_each(pf, XPF_LINES, lines_chunk, &o);
-}
-
-/*
- * A non-agency line's A1-A3, level and score, its activity data's interval,
- * each gas's interval and the line's own (SPEC-2 §2c, a line alone), columns
- * 14 on, as stored at its save; a line saved before migration 0028 says so.
- */
-static void activity_quality_cells(lxw_worksheet *ws, lxw_row_t r, const struct store_activity_workbook_row *a)
-{
-	const struct activity_quality *q = &a->q;
-	int level = quality_level(q->a1, q->a2, q->a3), split = 0;
-	struct strbuf iv = STRBUF_INIT;
-	struct quality_acc acc;
-	struct quality_uncertainty u;
-	char b[64];
-
-	if (!level) {
-		worksheet_write_string(ws, r, 14, "未設定（數據品質欄位啟用前存檔）", NULL);
-		return;
-	}
-	worksheet_write_number(ws, r, 14, q->a1, NULL);
-	worksheet_write_number(ws, r, 15, q->a2, NULL);
-	worksheet_write_number(ws, r, 16, q->a3, NULL);
-	worksheet_write_number(ws, r, 17, level, NULL);
-	worksheet_write_number(ws, r, 18, quality_score(level), NULL);
-	if (q->ad_lower >= 0 && q->ad_upper >= 0) {
-		struct quality_uncertainty ad = { 1, { q->ad_lower, q->ad_upper }, 10000 };
-
-		quality_interval_text(&ad, b, sizeof(b));
-		worksheet_write_string(ws, r, 19, b, NULL);
-	}
-	quality_acc_init(&acc);
-	for (int g = 0; g < CALC_GAS__MAX; g++) {
-		struct quality_acc one;
-
-		if (!q->has_gas[g])
-			continue;
-		split = 1;
-		quality_acc_init(&one);
-		quality_acc_add_gas(&one, q->gas_milli[g], q->ad_lower, q->ad_upper, q->ef_lower[g], q->ef_upper[g]);
-		quality_acc_merge(&acc, &one);
-		if (quality_uncertainty(&one, &u))
-			u.assessed = 0;
-		quality_interval_text(&u, b, sizeof(b));
-		strbuf_addf(&iv, "%s%s %s", iv.len ? "；" : "", calc_gas_labels[g], b);
-	}
-	if (!split)
-		quality_acc_add(&acc, a->kg_milli, NULL);
-	worksheet_write_string(ws, r, 20, iv.len ? iv.buf : "", NULL);
-	strbuf_release(&iv);
-	if (quality_uncertainty(&acc, &u))
-		u.assessed = 0;
-	quality_interval_text(&u, b, sizeof(b));
-	worksheet_write_string(ws, r, 21, b, NULL);
-}
-
-static int activity_row(void *ctx, const struct store_activity_workbook_row *a)
-{
-	struct sheet_rows *s = ctx;
-	lxw_worksheet *ws = s->ws;
-	lxw_row_t r = s->r++;
-	const struct na_method *m = na_method_get(a->method);
-	const char *text[] = { a->description, a->note, a->quantity, a->unit, a->quantity2, a->options, a->factor_text,
-		a->gwp_set, a->method_text, a->sources, a->override_reason };
-
-	worksheet_write_string(ws, r, 0, a->category >= 0 && a->category < INV_CAT__MAX ? inv_category_labels[a->category] : "", NULL);
-	worksheet_write_string(ws, r, 1, m ? m->label : a->method, NULL);
-	for (int c = 0; c < (int)(sizeof(text) / sizeof(text[0])); c++)
-		worksheet_write_string(ws, r, (lxw_col_t)(2 + c), text[c], NULL);
-	worksheet_write_number(ws, r, 13, xinv_kg(a->kg_milli), s->f->num);
-	activity_quality_cells(ws, r, a);
-	return 0;
-}
-
-static int nonagency_lines(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f)
-{
-	static const char *const cols[] = { "排放類別", "活動", "說明", "資料說明與來源", "數量", "單位", "第二數量", "選項",
-		"係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "自訂係數理由", "排放量(KgCO₂e)",
-		"A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類", "誤差等級(A1×A2×A3)", "評分",
-		"活動數據不確定性（95%）", "各氣體不確定性（95%）", "本筆不確定性（95%）" };
-	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
-
-	xinv_heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
-	worksheet_set_column(ws, 1, 3, 24, NULL);
-	worksheet_set_column(ws, 10, 11, 40, NULL);
-	worksheet_set_column(ws, 19, 21, 30, NULL);
-	return store_activity_each_workbook_row(ctx->db, county, year, activity_row, &s) ? -1 : 0;
 }
 
 static void filing_row(struct sheet_rows *s, const struct store_inventory_filing *a)
@@ -540,7 +460,7 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	ws_notes = workbook_add_worksheet(wb, "排除與註記");
 	ws_filing = workbook_add_worksheet(wb, "填報情形");
 	ws_factors = workbook_add_worksheet(wb, "使用係數");
-	rc = nonagency_lines(ctx, ws_na, county, year, &f) || xinv_notes_sheet(ctx, ws_notes, county, year, &f) ||
+	rc = xinv_nonagency_sheet(ctx, ws_na, county, year, &f) || xinv_notes_sheet(ctx, ws_notes, county, year, &f) ||
 	     factors_used(ctx, ws_factors, year, &f);
 	if (!rc) {
 		export_progress(ctx, id, 10);

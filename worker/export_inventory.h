@@ -40,10 +40,16 @@ struct sheet_rows {
 	int agencies;     /* agencies seen in all */
 };
 
+/* A line's gases, one column each in calc_gas order, then what a line not split by gas has. */
+#define GAS_HEADS "CO₂(KgCO₂e)", "CH₄(KgCO₂e)", "N₂O(KgCO₂e)", "HFCs(KgCO₂e)", "PFCs(KgCO₂e)", "SF₆(KgCO₂e)", "NF₃(KgCO₂e)", \
+	"未分氣體(KgCO₂e)"
+
 /* Column headings cols[0..n) in row `row`. */
 void xinv_heads(lxw_worksheet *ws, lxw_row_t row, const char *const *cols, int n, lxw_format *f);
 /* The label of a form item (calc_items[].key), or the key. */
 const char *xinv_item_label(const char *item);
+/* 非機關單位活動: every non-agency line of the county-year, its gases and data quality.  0 or -1. */
+int xinv_nonagency_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f);
 /* 排除與註記: every exclusion of the county-year's reports, then every NE / IE / 沿用 line.  0 or -1. */
 int xinv_notes_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f);
 

@@ -233,10 +233,35 @@ test('轉出明細 and 轉出圖表: built by the worker, read back cell by cell
   const [[nLines]] = sql(`SELECT COUNT(*) FROM report_lines l JOIN reports r ON r.id = l.report_id JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ${w} AND a.active = 1 AND r.year = ${Y}`);
   const [[nBare]] = sql(`SELECT COUNT(*) FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ${Y} WHERE a.county_id = ${w} AND a.active = 1 AND (r.id IS NULL OR NOT EXISTS (SELECT 1 FROM report_lines l WHERE l.report_id = r.id))`);
   assert.equal(lines.length, Number(nLines) + Number(nBare));
-  const own = lines.filter((row) => row[5][0] === '自有').reduce((a, row) => a + m(row[12][0]), 0);
+  const head = book['機關排放明細'][0].map((x) => x[0]);
+  const kgCol = head.indexOf('排放量(KgCO₂e)');
+  const own = lines.filter((row) => row[5][0] === '自有').reduce((a, row) => a + m(row[kgCol][0]), 0);
   assert.equal(own, m(num(cell(page.text, 'inv-agencies'))), 'own lines add up to the agencies\' total');
+  // Each line's quantity with its unit (the form's units, SPEC §4), as a number.
+  const units = { 電力: '度', 天然氣: '立方公尺', 瓦斯: '公斤', '公務車用油 汽油': '公升', '公務車用油 柴油': '公升',
+    '其他設施(如發電機) 柴油': '公升', 二氧化碳滅火器: '公斤', BC乾粉滅火器: '公斤', KBC乾粉滅火器: '公斤', 冷媒: '公斤' };
+  const withLine = lines.filter((row) => row[5][0]);
+  assert.ok(withLine.length > 0);
+  for (const row of withLine) {
+    assert.equal(row[head.indexOf('單位')][0], units[row[6][0]], `${row[0][0]} ${row[6][0]}: its unit`);
+    assert.equal(row[head.indexOf('數量')][1], 'n', 'its quantity a number cell');
+  }
   const na = book['非機關單位活動'].slice(1);
   assert.equal(na.length, Number(sql(`SELECT COUNT(*) FROM county_activities WHERE county_id = ${w} AND year = ${Y}`)[0][0]));
+  // Its quantities as number cells equal to the stored ones, and each line's gases adding up to it.
+  const naHead = book['非機關單位活動'][0].map((x) => x[0]);
+  const nc = (h) => naHead.indexOf(h);
+  const gasHeads = ['CO₂(KgCO₂e)', 'CH₄(KgCO₂e)', 'N₂O(KgCO₂e)', 'HFCs(KgCO₂e)', 'PFCs(KgCO₂e)', 'SF₆(KgCO₂e)', 'NF₃(KgCO₂e)', '未分氣體(KgCO₂e)'];
+  assert.ok(gasHeads.every((g) => nc(g) > nc('排放量(KgCO₂e)')), 'a column for each gas after the line\'s total');
+  for (const row of na) {
+    assert.equal(row[nc('數量')][1], 'n', 'the quantity a number cell');
+    assert.equal(gasHeads.reduce((t, g) => t + m(row[nc(g)][0] || 0), 0), m(row[nc('排放量(KgCO₂e)')][0]), `${row[nc('說明')][0]}: the gases add up`);
+  }
+  const sortedN = (xs) => xs.map(Number).sort((a, b) => a - b);
+  assert.deepEqual(sortedN(na.map((row) => m(row[nc('數量')][0]))),
+    sortedN(sql(`SELECT ROUND(quantity * 1000) FROM county_activities WHERE county_id = ${w} AND year = ${Y}`).map(([q]) => q)));
+  assert.deepEqual(sortedN(na.filter((row) => row[nc('第二數量')][0] !== null).map((row) => Math.round(row[nc('第二數量')][0] * 1e6))),
+    sortedN(sql(`SELECT ROUND(quantity2 * 1000000) FROM county_activities WHERE county_id = ${w} AND year = ${Y} AND quantity2 IS NOT NULL`).map(([q]) => q)));
   const hyper = na.find((row) => String(row[2][0]).startsWith('=HYPERLINK'));
   assert.ok(hyper, 'the formula-like description is there');
   assert.equal(hyper[2][1], 's', 'as a string cell, never a formula');

@@ -253,8 +253,8 @@ test('the inventory workbooks state each agency\'s state and version; a 退回 m
   };
   assert.deepEqual(statesOf(filing, 0, 4, 10), want);
   const lines = readXlsx(detail.file, '機關排放明細');
-  assert.match(lines[0][13], /數據版本/);
-  assert.deepEqual(statesOf(lines, 0, 4, 13), want);
+  assert.match(lines[0][14], /數據版本/);
+  assert.deepEqual(statesOf(lines, 0, 4, 14), want);
   // The summary's counts.
   const summary = Object.fromEntries(readXlsx(detail.file, '摘要').filter((x) => typeof x[1] === 'number').map((x) => [x[0], x[1]]));
   const c = sqlCounts(V, Y);
