@@ -38,7 +38,9 @@ static int team_total(struct request *req, int year)
 
 	if (store_county_total(&req->app->db, req->session->county_id, year, &t) != 1)
 		return -1;
-	html(o, "<table class=\"totals\"><tbody><tr><th>縣市合計 (KgCO₂e)</th><td class=\"num\" id=\"county-total\">");
+	/* The agencies' own figures only: the inventory's 排放總量 adds the team's non-agency lines. */
+	strbuf_addf(o, "<table class=\"totals\"><tbody><tr><th>各機關填報合計 (KgCO₂e)<br><span class=\"muted\">不含非機關單位活動；"
+		    "全縣市的排放總量見<a href=\"/team/inventory?year=%d\">盤查清冊</a></span></th><td class=\"num\" id=\"county-total\">", year);
 	html_milli(o, t.total_milli);
 	if (t.pending)
 		html(o, " <span class=\"status s1 pending\">計算中</span>");

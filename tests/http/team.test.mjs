@@ -31,6 +31,8 @@ test('the console lists every agency of the county with status, totals and conta
   const [[total]] = sql("SELECT total_milli FROM county_rollups WHERE county_id = 22 AND year = 2020");
   const shown = (BigInt(total) / 1000n).toLocaleString('en-US') + '.' + String(BigInt(total) % 1000n).padStart(3, '0');
   assert.match(r.text, new RegExp(`id="county-total">${shown.replace(/[.]/g, '\\.')}`));
+  // Named for what it is: the agencies' own figures, the inventory's 排放總量 (with the non-agency lines) linked.
+  assert.match(r.text, /<th>各機關填報合計 \(KgCO₂e\)<br><span class="muted">不含非機關單位活動；全縣市的排放總量見<a href="\/team\/inventory\?year=2020">盤查清冊<\/a>/);
   assert.match(rowOf(r.text, '371036500X'), /承辦<\/td><td>0836-123456<\/td><td>x@example\.gov\.tw/);
   assert.match(r.text, /<caption>各一級機關（含所屬機關）填報狀況<\/caption>/);
   // 檢視: the team opens the agency's report, read-only.
