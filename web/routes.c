@@ -123,8 +123,18 @@ static const struct route routes[PAGE__MAX] = {
 
 int routes_unavailable(struct request *req, const char *what)
 {
-	error("%s: %s", what, req->app->db.errstr);
-	req->status = 503;
+	/*
+	 * A deadlock or a lock wait that ran out (another change of the same rows
+	 * at once): InnoDB rolled the transaction back, and the database is fine.
+	 * The user is told so and asked to look again, not that the system is down.
+	 */
+	if (db_err_contention(&req->app->db)) {
+		log_warn("%s: %s", what, req->app->db.errstr);
+		req->status = 409;
+	} else {
+		error("%s: %s", what, req->app->db.errstr);
+		req->status = 503;
+	}
 	strbuf_reset(&req->body);
 	strbuf_reset(&req->headers);
 	routes_error_page(req);
@@ -162,6 +172,7 @@ int routes_error_page(struct request *req)
 	case 404: msg = "找不到您要的頁面。"; break;
 	case 405: msg = "不支援此請求方式。"; break;
 	case 413: msg = "送出的資料過大，沒有寫入任何資料；請縮小檔案或分批送出後再試。"; break;
+	case 409: msg = "有其他人同時在變更相同的資料，這次操作沒有完成；請重新整理頁面，確認目前的資料後再試一次。"; break;
 	case 503: msg = "系統暫時無法服務，請稍後再試。"; break;
 	default: msg = "系統發生錯誤，請稍後再試。"; break;
 	}
