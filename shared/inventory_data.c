@@ -215,23 +215,24 @@ int inventory_load(struct db *db, int county_id, int year, struct inventory *inv
 		return -1;
 	inv->trend_first = y.first;
 	inv->trend_n = years_count(&y);
-	if (store_county_name(db, county_id, inv->county_name, sizeof(inv->county_name)) < 0)
+	if (store_county_name(db, county_id, inv->county_name, sizeof(inv->county_name)) < 0 ||
+	    store_inventory_lock(db, county_id, year, &inv->lock))
 		return -1;
-	if ((r = loaded(&ld, store_inventory_each_agency_sum(db, county_id, year, agency_sum, &ld))))
+	if ((r = loaded(&ld, store_inventory_each_agency_sum(db, county_id, year, inv->lock, agency_sum, &ld))))
 		return r;
 	if ((r = loaded(&ld, store_inventory_each_nonagency_sum(db, county_id, year, nonagency_sum, &ld))))
 		return r;
 	if (dec_add_i64(inv->agencies_total, inv->nonagency_total, &inv->total))
 		return loaded(&ld, range(&ld, "the total", year));
-	if ((r = loaded(&ld, store_inventory_each_agency_gas(db, county_id, year, agency_gas, &ld))))
+	if ((r = loaded(&ld, store_inventory_each_agency_gas(db, county_id, year, inv->lock, agency_gas, &ld))))
 		return r;
 	if ((r = loaded(&ld, store_inventory_each_nonagency_gas(db, county_id, year, nonagency_gas, &ld))))
 		return r;
 	if (store_county_quality(db, county_id, year, &inv->quality) < 0)
 		return -1;
-	if ((r = loaded(&ld, store_inventory_each_level(db, county_id, year, INV_LEVELS, level, &ld))))
+	if ((r = loaded(&ld, store_inventory_each_level(db, county_id, year, inv->lock, INV_LEVELS, level, &ld))))
 		return r;
-	if ((r = loaded(&ld, store_inventory_each_top(db, county_id, year, top, &ld))))
+	if ((r = loaded(&ld, store_inventory_each_top(db, county_id, year, inv->lock, top, &ld))))
 		return r;
 	return loaded(&ld, store_inventory_each_trend(db, county_id, y.first, y.last, trend, &ld));
 }

@@ -16,6 +16,7 @@
 
 struct inventory {
 	int county_id, year;
+	long long lock;     /* the year's lock (0 none): its agencies are the ones it was locked with (store_inventory.h) */
 	char county_name[32];
 	/* kgCO2e x 1,000 (milli); own emissions, the outsourced apart, removals apart (negative) */
 	long long agencies_total, nonagency_total, total, outsourced, removals;

@@ -14,19 +14,39 @@ static int stopped(struct db_stmt *st, int r)
 /* A group's emission lines computed with a 暫用 factor: how many, and their sum. */
 #define PROVISIONAL(t) "SUM(" t ".provisional AND " t ".kg_milli > 0), SUM(IF(" t ".provisional AND " t ".kg_milli > 0, " t ".kg_milli, 0))"
 
-int store_inventory_each_agency_sum(struct db *db, int county, int year,
+int store_inventory_lock(struct db *db, int county, int year, long long *lock)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = ? AND year = ?");
+	int r;
+
+	*lock = 0;
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st))
+		return -1;
+	if ((r = db_step(st)) == 1)
+		*lock = db_col_int(st, 0);
+	db_reset(st);
+	return r < 0 ? -1 : 0;
+}
+
+#define AGENCY_SUM_SQL(V) \
+	"SELECT l.part, l.category, l.scope, l.iso_category, SUM(l.kg_milli), " PROVISIONAL("l") \
+	" FROM report_lines l JOIN reports r ON r.id = l.report_id" \
+	" JOIN (" V##_FROM ") ON " V##_ID " = r.agency_id WHERE " V##_WHERE " AND r.year = ?" \
+	" GROUP BY l.part, l.category, l.scope, l.iso_category"
+
+int store_inventory_each_agency_sum(struct db *db, int county, int year, long long lock,
 				    int (*each)(void *ctx, const struct store_inventory_agency_sum *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT l.part, l.category, l.scope, l.iso_category, SUM(l.kg_milli), " PROVISIONAL("l")
-		" FROM report_lines l JOIN reports r ON r.id = l.report_id"
-		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
-		" GROUP BY l.part, l.category, l.scope, l.iso_category");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, AGENCY_SUM_SQL));
 	int r;
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, county);
+	db_bind_int(st, 0, INV_KEY(lock, county));
 	db_bind_int(st, 1, year);
 	if (db_exec(st))
 		return -1;
@@ -77,7 +97,7 @@ int store_inventory_each_nonagency_sum(struct db *db, int county, int year,
 }
 
 /* The rows of a gas query bound to (county, year) `nbind` times over. */
-static int gas_rows(struct db_stmt *st, int nbind, int county, int year,
+static int gas_rows(struct db_stmt *st, int nbind, long long county, int year,
 		    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx)
 {
 	int r;
@@ -100,20 +120,20 @@ static int gas_rows(struct db_stmt *st, int nbind, int county, int year,
 	return r;
 }
 
-int store_inventory_each_agency_gas(struct db *db, int county, int year,
+/* The lines without gas rows by NOT EXISTS on report_line_gases' primary key. */
+#define AGENCY_GAS_SQL(V) \
+	"SELECT CAST(g.gas AS CHAR), SUM(g.kg_milli) FROM report_line_gases g JOIN reports r ON r.id = g.report_id" \
+	" JOIN (" V##_FROM ") ON " V##_ID " = r.agency_id WHERE " V##_WHERE " AND r.year = ? AND g.part = 'own'" \
+	" GROUP BY g.gas" \
+	" UNION ALL SELECT NULL, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id" \
+	" JOIN (" V##_FROM ") ON " V##_ID " = r.agency_id WHERE " V##_WHERE " AND r.year = ? AND l.part = 'own'" \
+	" AND NOT EXISTS (SELECT 1 FROM report_line_gases g WHERE g.report_id = l.report_id AND g.part = l.part" \
+	" AND g.item = l.item AND g.seq = l.seq)"
+
+int store_inventory_each_agency_gas(struct db *db, int county, int year, long long lock,
 				    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx)
 {
-	/* The lines without gas rows by NOT EXISTS on report_line_gases' primary key. */
-	struct db_stmt *st = db_prepare(db,
-		"SELECT CAST(g.gas AS CHAR), SUM(g.kg_milli) FROM report_line_gases g JOIN reports r ON r.id = g.report_id"
-		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND g.part = 'own'"
-		" GROUP BY g.gas"
-		" UNION ALL SELECT NULL, SUM(l.kg_milli) FROM report_lines l JOIN reports r ON r.id = l.report_id"
-		" JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND l.part = 'own'"
-		" AND NOT EXISTS (SELECT 1 FROM report_line_gases g WHERE g.report_id = l.report_id AND g.part = l.part"
-		" AND g.item = l.item AND g.seq = l.seq)");
-
-	return gas_rows(st, 2, county, year, each, ctx);
+	return gas_rows(db_prepare(db, INV_SQL(lock, AGENCY_GAS_SQL)), 2, INV_KEY(lock, county), year, each, ctx);
 }
 
 int store_inventory_each_nonagency_gas(struct db *db, int county, int year,
@@ -132,22 +152,24 @@ int store_inventory_each_nonagency_gas(struct db *db, int county, int year,
 	return gas_rows(st, 8, county, year, each, ctx);
 }
 
-int store_inventory_each_level(struct db *db, int county, int year, int max_level,
+#define LEVEL_SQL(V) \
+	"SELECT LEAST(" V##_LEVEL ", ?), COUNT(*), SUM(" STORE_REPORT_STATUS_SQL("r") " = 0)," \
+	" SUM(" STORE_REPORT_STATUS_SQL("r") " = 1), SUM(" STORE_REPORT_STATUS_SQL("r") " = 2)," \
+	" SUM(" STORE_REPORT_STATUS_SQL("r") " = 3), SUM(" STORE_REPORT_STATUS_SQL("r") " = 1 AND r.returned = 1)," \
+	" SUM(IFNULL(r.own_total_milli, 0)) FROM " V##_FROM " LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?" \
+	" WHERE " V##_WHERE " GROUP BY LEAST(" V##_LEVEL ", ?)"
+
+int store_inventory_each_level(struct db *db, int county, int year, long long lock, int max_level,
 			       int (*each)(void *ctx, const struct store_inventory_level *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT LEAST(a.level, ?), COUNT(*), SUM(" STORE_REPORT_STATUS_SQL("r") " = 0), SUM(" STORE_REPORT_STATUS_SQL("r") " = 1),"
-		" SUM(" STORE_REPORT_STATUS_SQL("r") " = 2), SUM(" STORE_REPORT_STATUS_SQL("r") " = 3),"
-		" SUM(" STORE_REPORT_STATUS_SQL("r") " = 1 AND r.returned = 1), SUM(IFNULL(r.own_total_milli, 0))"
-		" FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-		" WHERE a.county_id = ? AND a.active = 1 GROUP BY LEAST(a.level, ?)");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, LEVEL_SQL));
 	int r;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, max_level);
 	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, county);
+	db_bind_int(st, 2, INV_KEY(lock, county));
 	db_bind_int(st, 3, max_level);
 	if (db_exec(st))
 		return -1;
@@ -167,18 +189,20 @@ int store_inventory_each_level(struct db *db, int county, int year, int max_leve
 	return r;
 }
 
-int store_inventory_each_top(struct db *db, int county, int year,
+#define TOP_SQL(V) \
+	"SELECT a.code, a.name, " V##_LEVEL ", r.own_total_milli, " STATE_COLS " FROM reports r" \
+	" JOIN (" V##_FROM ") ON " V##_ID " = r.agency_id WHERE " V##_WHERE " AND r.year = ? AND r.own_total_milli > 0" \
+	" ORDER BY r.own_total_milli DESC, a.code LIMIT 20"
+
+int store_inventory_each_top(struct db *db, int county, int year, long long lock,
 			     int (*each)(void *ctx, const struct store_inventory_top *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT a.code, a.name, a.level, r.own_total_milli, " STATE_COLS " FROM reports r JOIN agencies a ON a.id = r.agency_id"
-		" WHERE a.county_id = ? AND a.active = 1 AND r.year = ? AND r.own_total_milli > 0"
-		" ORDER BY r.own_total_milli DESC, a.code LIMIT 20");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, TOP_SQL));
 	int r;
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, county);
+	db_bind_int(st, 0, INV_KEY(lock, county));
 	db_bind_int(st, 1, year);
 	if (db_exec(st))
 		return -1;
@@ -284,17 +308,20 @@ static void quality_of(struct db_stmt *st, int i, struct store_inventory_quality
 	q->assessed_bp = (int)db_col_int(st, i + 7);
 }
 
-int store_inventory_each_filing(struct db *db, int county, int year, long long after, int limit,
+#define FILING_SQL(V) \
+	"SELECT a.id, a.code, a.name, " V##_LEVEL ", IFNULL(p.name, ''), " STATE_COLS "," \
+	" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, '')," \
+	" IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0), " QUALITY_COLS("qo") ", " QUALITY_COLS("qs") \
+	" FROM " V##_FROM " LEFT JOIN agencies p ON p.id = " V##_PARENT \
+	" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?" \
+	" LEFT JOIN quality_rollups qo ON qo.agency_id = a.id AND qo.year = ? AND qo.scope = 'own'" \
+	" LEFT JOIN quality_rollups qs ON qs.agency_id = a.id AND qs.year = ? AND qs.scope = 'subtree'" \
+	" WHERE " V##_WHERE " AND " V##_ID " > ? ORDER BY " V##_ID " LIMIT ?"
+
+int store_inventory_each_filing(struct db *db, int county, int year, long long lock, long long after, int limit,
 				int (*each)(void *ctx, const struct store_inventory_filing *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.name, ''), " STATE_COLS ","
-		" IFNULL(a.contact_name, ''), IFNULL(a.contact_phone, ''), IFNULL(a.contact_email, ''),"
-		" IFNULL(r.own_total_milli, 0), IFNULL(r.outsourced_total_milli, 0), " QUALITY_COLS("qo") ", " QUALITY_COLS("qs")
-		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-		" LEFT JOIN quality_rollups qo ON qo.agency_id = a.id AND qo.year = ? AND qo.scope = 'own'"
-		" LEFT JOIN quality_rollups qs ON qs.agency_id = a.id AND qs.year = ? AND qs.scope = 'subtree'"
-		" WHERE a.county_id = ? AND a.active = 1 AND a.id > ? ORDER BY a.id LIMIT ?");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, FILING_SQL));
 	int r;
 
 	if (!st)
@@ -302,7 +329,7 @@ int store_inventory_each_filing(struct db *db, int county, int year, long long a
 	db_bind_int(st, 0, year);
 	db_bind_int(st, 1, year);
 	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, county);
+	db_bind_int(st, 3, INV_KEY(lock, county));
 	db_bind_int(st, 4, after);
 	db_bind_int(st, 5, limit);
 	if (db_exec(st))

@@ -17,6 +17,16 @@
  * checked: `fits` is 0 when it did not, and the figure is then 0.
  */
 
+/*
+ * The agencies a county-year counts: with `lock` 0 the county's active
+ * agencies as they are; with the year's lock (store_inventory_lock) the
+ * agencies it was locked with, at their parents and levels then
+ * (year_lock_agencies), whatever was done to the agencies since.  The
+ * statements below that take a lock read the one or the other.
+ */
+/* The lock in force on the county-year (inventory_years.lock_id) into *lock, 0 none.  0 or -1. */
+int store_inventory_lock(struct db *db, int county, int year, long long *lock);
+
 /* The agencies' report lines of the county-year, summed by part, category, scope and 類別. */
 struct store_inventory_agency_sum {
 	const char *part;       /* "own", "outsourced" */
@@ -28,7 +38,7 @@ struct store_inventory_agency_sum {
 	long long provisional_milli;   /* and their sum */
 	int fits;
 };
-int store_inventory_each_agency_sum(struct db *db, int county, int year,
+int store_inventory_each_agency_sum(struct db *db, int county, int year, long long lock,
 				    int (*each)(void *ctx, const struct store_inventory_agency_sum *row), void *ctx);
 
 /* The county's non-agency lines of the year, by category (an index), scope and 類別: emissions and removals apart. */
@@ -54,7 +64,7 @@ struct store_inventory_gas_sum {
 	long long milli;
 	int fits;
 };
-int store_inventory_each_agency_gas(struct db *db, int county, int year,
+int store_inventory_each_agency_gas(struct db *db, int county, int year, long long lock,
 				    int (*each)(void *ctx, const struct store_inventory_gas_sum *row), void *ctx);
 
 /*
@@ -74,7 +84,7 @@ struct store_inventory_level {
 	long long milli;        /* their own reports */
 	int fits;
 };
-int store_inventory_each_level(struct db *db, int county, int year, int max_level,
+int store_inventory_each_level(struct db *db, int county, int year, long long lock, int max_level,
 			       int (*each)(void *ctx, const struct store_inventory_level *row), void *ctx);
 
 /*
@@ -95,7 +105,7 @@ struct store_inventory_top {
 	long long milli;
 	struct store_inventory_state state;
 };
-int store_inventory_each_top(struct db *db, int county, int year,
+int store_inventory_each_top(struct db *db, int county, int year, long long lock,
 			     int (*each)(void *ctx, const struct store_inventory_top *row), void *ctx);
 
 /* The county's total of each year from first to last that has one (the agencies' and the non-agency emissions). */
@@ -164,7 +174,8 @@ void store_inventory_lines_release(struct store_inventory_lines *ls);
  * item and seq (store_inventory_lines.c).  Three statements: inside a
  * transaction (REPEATABLE READ) they read one snapshot.  0 or -1.
  */
-int store_inventory_read_lines(struct db *db, int county, int year, long long after, int limit, struct store_inventory_lines *ls);
+int store_inventory_read_lines(struct db *db, int county, int year, long long lock, long long after, int limit,
+			       struct store_inventory_lines *ls);
 
 /* An agency's (or subtree's) grade and uncertainty as the quality job last wrote them (quality_rollups). */
 struct store_inventory_quality {
@@ -188,7 +199,7 @@ struct store_inventory_filing {
 	struct store_inventory_quality own_q, subtree_q;   /* quality_rollups of its report, of its subtree */
 };
 /* The next `limit` agencies whose id is above `after`, by id. */
-int store_inventory_each_filing(struct db *db, int county, int year, long long after, int limit,
+int store_inventory_each_filing(struct db *db, int county, int year, long long lock, long long after, int limit,
 				int (*each)(void *ctx, const struct store_inventory_filing *row), void *ctx);
 
 #endif

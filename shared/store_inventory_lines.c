@@ -80,14 +80,17 @@ static const char *keep(struct store_inventory_lines *ls, struct db_stmt *st, in
 }
 
 /* The highest id of the next `limit` active agencies above `after` into *bound (0: none left). */
-static int chunk_bound(struct db *db, int county, long long after, int limit, long long *bound)
+#define CHUNK_SQL(V) \
+	"SELECT IFNULL(MAX(id), 0) FROM (SELECT " V##_ID " id FROM " V##_FROM " WHERE " V##_WHERE " AND " V##_ID " > ?" \
+	" ORDER BY " V##_ID " LIMIT ?) ch"
+
+static int chunk_bound(struct db *db, int county, long long lock, long long after, int limit, long long *bound)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT IFNULL(MAX(id), 0) FROM (SELECT id FROM agencies WHERE county_id = ? AND active = 1 AND id > ? ORDER BY id LIMIT ?) ch");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, CHUNK_SQL));
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, county);
+	db_bind_int(st, 0, INV_KEY(lock, county));
 	db_bind_int(st, 1, after);
 	db_bind_int(st, 2, limit);
 	if (db_exec(st) || db_step(st) != 1)
@@ -97,8 +100,8 @@ static int chunk_bound(struct db *db, int county, long long after, int limit, lo
 	return 0;
 }
 
-/* Executes st, a statement of the chunk's agencies: its parameters year, county and the ids (after, bound]. */
-static int range_exec(struct db_stmt *st, int county, int year, long long after, long long bound)
+/* Executes st, a statement of the chunk's agencies: its parameters year, county (or lock) and the ids (after, bound]. */
+static int range_exec(struct db_stmt *st, long long county, int year, long long after, long long bound)
 {
 	if (!st)
 		return -1;
@@ -109,21 +112,24 @@ static int range_exec(struct db_stmt *st, int county, int year, long long after,
 	return db_exec(st);
 }
 
-static int read_lines(struct db *db, int county, int year, long long after, long long bound, struct store_inventory_lines *ls)
+#define LINES_SQL(V) \
+	"SELECT a.id, a.code, a.name, " V##_LEVEL ", IFNULL(p.code, ''), " STATE_COLS "," \
+	" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, '')," \
+	" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL," \
+	" IFNULL(l.scope, 0), IFNULL(l.iso_category, 0), IFNULL(l.a1, 0), IFNULL(l.a2, 0), IFNULL(l.a3, 0)," \
+	" IFNULL(l.ad_lower_milli, -1), IFNULL(l.ad_upper_milli, -1), IFNULL(l.seq, 0)" \
+	" FROM " V##_FROM " LEFT JOIN agencies p ON p.id = " V##_PARENT \
+	" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?" \
+	" LEFT JOIN report_lines l ON l.report_id = r.id" \
+	" WHERE " V##_WHERE " AND " V##_ID " > ? AND " V##_ID " <= ?"
+
+static int read_lines(struct db *db, int county, int year, long long lock, long long after, long long bound,
+		      struct store_inventory_lines *ls)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT a.id, a.code, a.name, a.level, IFNULL(p.code, ''), " STATE_COLS ","
-		" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, ''),"
-		" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL,"
-		" IFNULL(l.scope, 0), IFNULL(l.iso_category, 0), IFNULL(l.a1, 0), IFNULL(l.a2, 0), IFNULL(l.a3, 0),"
-		" IFNULL(l.ad_lower_milli, -1), IFNULL(l.ad_upper_milli, -1), IFNULL(l.seq, 0)"
-		" FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id"
-		" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
-		" LEFT JOIN report_lines l ON l.report_id = r.id"
-		" WHERE a.county_id = ? AND a.active = 1 AND a.id > ? AND a.id <= ?");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, LINES_SQL));
 	int r;
 
-	if (range_exec(st, county, year, after, bound))
+	if (range_exec(st, INV_KEY(lock, county), year, after, bound))
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		struct store_inventory_line *l;
@@ -161,15 +167,18 @@ static int read_lines(struct db *db, int county, int year, long long after, long
 }
 
 /* The gases of the chunk's lines, each into its line (found by bisection in the sorted lines). */
-static int read_gases(struct db *db, int county, int year, long long after, long long bound, struct store_inventory_lines *ls)
+#define GASES_SQL(V) \
+	"SELECT r.agency_id, g.part + 0, g.item, g.seq, g.gas + 0, g.kg_milli, IFNULL(g.ef_lower_milli, -1)," \
+	" IFNULL(g.ef_upper_milli, -1) FROM " V##_FROM " JOIN reports r ON r.agency_id = a.id AND r.year = ?" \
+	" JOIN report_line_gases g ON g.report_id = r.id WHERE " V##_WHERE " AND " V##_ID " > ? AND " V##_ID " <= ?"
+
+static int read_gases(struct db *db, int county, int year, long long lock, long long after, long long bound,
+		      struct store_inventory_lines *ls)
 {
-	struct db_stmt *st = db_prepare(db,
-		"SELECT r.agency_id, g.part + 0, g.item, g.seq, g.gas + 0, g.kg_milli, IFNULL(g.ef_lower_milli, -1), IFNULL(g.ef_upper_milli, -1)"
-		" FROM agencies a JOIN reports r ON r.agency_id = a.id AND r.year = ? JOIN report_line_gases g ON g.report_id = r.id"
-		" WHERE a.county_id = ? AND a.active = 1 AND a.id > ? AND a.id <= ?");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, GASES_SQL));
 	int r;
 
-	if (range_exec(st, county, year, after, bound))
+	if (range_exec(st, INV_KEY(lock, county), year, after, bound))
 		return -1;
 	while ((r = db_step(st)) == 1) {
 		long long agency = db_col_int(st, 0);
@@ -199,18 +208,19 @@ static int read_gases(struct db *db, int county, int year, long long after, long
 	return r;
 }
 
-int store_inventory_read_lines(struct db *db, int county, int year, long long after, int limit, struct store_inventory_lines *ls)
+int store_inventory_read_lines(struct db *db, int county, int year, long long lock, long long after, int limit,
+			       struct store_inventory_lines *ls)
 {
 	ls->n = 0;
 	ls->last = 0;
 	arena_reset(&ls->text);
-	if (chunk_bound(db, county, after, limit, &ls->last))
+	if (chunk_bound(db, county, lock, after, limit, &ls->last))
 		goto fail;
 	if (ls->last) {
-		if (read_lines(db, county, year, after, ls->last, ls))
+		if (read_lines(db, county, year, lock, after, ls->last, ls))
 			goto fail;
 		qsort(ls->v, ls->n, sizeof(*ls->v), line_cmp);
-		if (read_gases(db, county, year, after, ls->last, ls))
+		if (read_gases(db, county, year, lock, after, ls->last, ls))
 			goto fail;
 	}
 	return 0;

@@ -63,6 +63,15 @@ int store_year_lock_take(struct db *db, int county, int year, long long account,
 	if (db_exec(st))
 		return -1;
 	*lock_id = (long long)db_insert_id(st);
+	/* The tree it is signed with (migration 0045): read under the lock's share locks of the agencies. */
+	st = db_prepare(db, "INSERT INTO year_lock_agencies (lock_id, agency_id, parent_id, level)"
+			" SELECT ?, id, parent_id, level FROM agencies WHERE county_id = ? AND active = 1");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, *lock_id);
+	db_bind_int(st, 1, county);
+	if (db_exec(st))
+		return -1;
 	st = db_prepare(db, "UPDATE inventory_years SET lock_id = ? WHERE county_id = ? AND year = ?");
 	if (!st)
 		return -1;

@@ -68,7 +68,9 @@ int store_year_lock_pending(struct db *db, int county, int year);
 
 /*
  * Locks the county-year now, by `account`: a year_locks row, named by
- * inventory_years.lock_id; *lock_id its id.  Its exceptions follow with
+ * inventory_years.lock_id, and the county's active agencies with their
+ * parents and levels (year_lock_agencies: the tree the year is signed
+ * with, which its inventory reads); *lock_id its id.  Its exceptions follow with
  * store_year_lock_add_exception(), in the same transaction.
  */
 int store_year_lock_take(struct db *db, int county, int year, long long account, long long *lock_id);

@@ -448,10 +448,11 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	struct xpf *pf;
 	lxw_worksheet *sum, *ws_lines, *ws_na, *ws_notes, *ws_filing, *ws_factors;
 	int rc, loaded;
+	long long lock;
 
 	if (!wb)
 		return -1;
-	if (!(pf = xpf_start(ctx->cfg, county, year, CHUNK, &inv)))
+	if (store_inventory_lock(ctx->db, county, year, &lock) || !(pf = xpf_start(ctx->cfg, county, year, lock, CHUNK, &inv)))
 		return export_dberr(wb, err, errlen);
 	xinv_formats(wb, &f);
 	sum = workbook_add_worksheet(wb, "摘要");

@@ -32,6 +32,7 @@ struct xpf {
 	struct reader r[2];
 	const struct config *cfg;
 	int county, year, chunk;
+	long long lock;            /* the year's lock, 0 none (store_inventory.h) */
 	struct inventory *inv;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;         /* a chunk put or handed back, the summary read, cancel set */
@@ -146,7 +147,7 @@ static int read_lines(struct xpf *pf, struct db *db)
 	struct xpf_chunk *c = take(pf, XPF_LINES);
 	int limit = q->after || pf->chunk < XPF_FIRST ? pf->chunk : XPF_FIRST;
 
-	if (db_begin(db) || store_inventory_read_lines(db, pf->county, pf->year, q->after, limit, &c->lines) || db_commit(db)) {
+	if (db_begin(db) || store_inventory_read_lines(db, pf->county, pf->year, pf->lock, q->after, limit, &c->lines) || db_commit(db)) {
 		db_rollback(db);
 		c->failed = 1;
 	}
@@ -167,7 +168,7 @@ static int read_filing(struct xpf *pf, struct db *db)
 		put(pf, XPF_FILING, c);
 		return 0;
 	}
-	if (store_inventory_each_filing(db, pf->county, pf->year, q->after, pf->chunk, copy_filing, c)) {
+	if (store_inventory_each_filing(db, pf->county, pf->year, pf->lock, q->after, pf->chunk, copy_filing, c)) {
 		c->n = 0;
 		c->failed = 1;
 		put(pf, XPF_FILING, c);
@@ -274,13 +275,14 @@ static int spawn(pthread_t *t, void *(*fn)(void *), void *arg)
 	return rc;
 }
 
-struct xpf *xpf_start(const struct config *cfg, int county, int year, int chunk, struct inventory *inv)
+struct xpf *xpf_start(const struct config *cfg, int county, int year, long long lock, int chunk, struct inventory *inv)
 {
 	struct xpf *pf = xcalloc(1, sizeof(*pf));
 
 	pf->cfg = cfg;
 	pf->county = county;
 	pf->year = year;
+	pf->lock = lock;
 	pf->chunk = chunk;
 	pf->inv = inv;
 	pf->q[XPF_LINES].ahead = XPF_AHEAD;

@@ -61,9 +61,10 @@ struct xpf;
 
 /*
  * Starts reading the county-year's two long sheets, `chunk` agencies at a
- * time, and its summary into *inv; NULL if no thread could start.
+ * time, of the agencies the year counts (`lock`: store_inventory_lock), and
+ * its summary into *inv; NULL if no thread could start.
  */
-struct xpf *xpf_start(const struct config *cfg, int county, int year, int chunk, struct inventory *inv);
+struct xpf *xpf_start(const struct config *cfg, int county, int year, long long lock, int chunk, struct inventory *inv);
 /* The sheet's next chunk, waiting for it; hand it back with xpf_recycle(). */
 struct xpf_chunk *xpf_next(struct xpf *pf, enum xpf_sheet sheet);
 void xpf_recycle(struct xpf *pf, enum xpf_sheet sheet, struct xpf_chunk *c);

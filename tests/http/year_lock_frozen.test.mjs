@@ -123,6 +123,57 @@ test('an agency moved after the lock: the locked year keeps its rollups, another
   assert.equal(county(Y), `${total - 7000000}/${n - 1}`);
 });
 
+test('the agencies a locked year counts are those it was locked with: created, moved, deactivated after the lock, its counts and figures by level stay as signed', async () => {
+  // The inventory's 填報情形 and 依機關層級, as the team's page (and /public, the workbooks) shows them.
+  const shown = async (y) => {
+    const t = (await team.get(`/team/inventory?year=${y}`)).text;
+    return { filing: t.split('id="inv-filing">')[1].split('</dd>')[0], levels: t.split('id="inv-level">')[1].split('</table>')[0] };
+  };
+  let page = await team.get('/team/agencies');
+  const mk = async (code, name) => {
+    const r = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'create', code, name, parent: '371000000A' });
+    assert.equal(r.status, 200, r.text);
+    return sql(`SELECT id FROM agencies WHERE code = '${code}'`)[0][0];
+  };
+  const before = await mk(`${CODE}B`, '鎖定前新增機關');   // 未登錄 when the year is locked (an exception)
+  const mover = await mk(`${CODE}M`, '鎖定後移動機關');     // a 二級 agency with reports of 5,000 kgCO2e in both years
+  for (const y of [Y, OTHER])
+    sql(`INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, computed_at)
+         VALUES (${mover}, ${y}, 1, 1, '測試', 5000000, 0, NOW());
+         INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${y}, NULL, NOW(3))`);
+  await outboxDrained();
+  await lock();
+  const signed = await shown(Y), other = await shown(OTHER);
+  assert.match(signed.filing, /機關 \d+ 個/);
+
+  page = await team.get('/team/agencies');
+  const after = await mk(`${CODE}A`, '鎖定後新增機關');
+  await outboxDrained();
+  assert.deepEqual(await shown(Y), signed, 'an agency created: the locked year as signed');
+  assert.notEqual((await shown(OTHER)).filing, other.filing, 'a year not locked counts it');
+  let r = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'move', agency: mover, parent: '' });
+  assert.equal(r.status, 303, 'a 二級 agency with a report in the year moved to 一級');
+  await outboxDrained();
+  assert.deepEqual(await shown(Y), signed, 'an agency moved: the locked year as signed');
+  assert.notDeepEqual((await shown(OTHER)).levels, other.levels, 'a year not locked counts it at its new level');
+  r = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'deactivate', agency: before });
+  assert.equal(r.status, 303, 'the exception without a report deactivated');
+  await outboxDrained();
+  assert.deepEqual(await shown(Y), signed, 'an agency deactivated: the locked year as signed');
+  assert.deepEqual(rollupMismatches(OTHER), []);
+
+  await unlock();
+  await outboxDrained();
+  assert.notDeepEqual(await shown(Y), signed, 'unlocked: the year counts the agencies as they are');
+  sql(`DELETE FROM reports WHERE agency_id = ${mover}`);
+  page = await team.get('/team/agencies');
+  for (const agency of [mover, after]) {
+    r = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'deactivate', agency });
+    assert.equal(r.status, 303, r.text);
+  }
+  await outboxDrained();
+});
+
 test('a year whose totals are still being computed is not locked: 409, nothing written; once they are, it is', async () => {
   const before = county(Y);
   const [total] = before.split('/').map(Number);

@@ -85,12 +85,12 @@ static void read_whole(struct db *db, struct strbuf *lines, struct strbuf *filin
 	int rc;
 
 	store_inventory_lines_init(&ls);
-	rc = db_begin(db) || store_inventory_read_lines(db, county, year, 0, 1000000, &ls) || db_commit(db);
+	rc = db_begin(db) || store_inventory_read_lines(db, county, year, 0, 0, 1000000, &ls) || db_commit(db);
 	ok(!rc && ls.n > 0, "the lines in one go (%zu)", ls.n);
 	for (size_t i = 0; i < ls.n; i++)
 		line_sig(lines, &ls.v[i]);
 	store_inventory_lines_release(&ls);
-	ok(store_inventory_each_filing(db, county, year, 0, 1000000, filing_sig, filing) == 0 && filing->len > 0, "the filing in one go");
+	ok(store_inventory_each_filing(db, county, year, 0, 0, 1000000, filing_sig, filing) == 0 && filing->len > 0, "the filing in one go");
 }
 
 /* What drain() saw: the signatures, and how many chunks. */
@@ -142,7 +142,7 @@ static void test_chunks(struct db *db)
 	read_whole(db, &want_lines, &want_filing);
 	ok(inventory_load(db, county, year, &want) == 0, "the summary on the test's connection");
 	for (int order = 0; order < 2; order++) {
-		struct xpf *pf = xpf_start(&store_test_cfg, county, year, 1, &got);
+		struct xpf *pf = xpf_start(&store_test_cfg, county, year, 0, 1, &got);
 		int nl, nf;
 
 		strbuf_init(&lines, 0);
@@ -228,7 +228,7 @@ static int threads_at_nice(int want)
 static void test_stop(void)
 {
 	struct inventory inv;
-	struct xpf *pf = xpf_start(&store_test_cfg, county, year, 1, &inv);
+	struct xpf *pf = xpf_start(&store_test_cfg, county, year, 0, 1, &inv);
 	struct xpf_chunk *c = xpf_next(pf, XPF_LINES);
 	long long t0;
 
@@ -252,7 +252,7 @@ static void test_stop(void)
 	alarm(0);
 	ok(now_ms() - t0 < 1000LL * store_test_cfg.worker_db_timeout, "stopped with the readers ahead (%lld ms)", now_ms() - t0);
 	expect_within("xpf_stop() at once");
-	xpf_stop(xpf_start(&store_test_cfg, county, year, 1, &inv));
+	xpf_stop(xpf_start(&store_test_cfg, county, year, 0, 1, &inv));
 	alarm(0);
 	ok(1, "stopped at once, within %d s", DEADLINE);
 }
@@ -262,7 +262,7 @@ static void expect_failures(const struct config *cfg, const char *what)
 {
 	struct inventory inv;
 	struct strbuf sig = STRBUF_INIT;
-	struct xpf *pf = xpf_start(cfg, county, year, 1, &inv);
+	struct xpf *pf = xpf_start(cfg, county, year, 0, 1, &inv);
 	long long t0 = now_ms();
 
 	expect_within(what);
@@ -404,7 +404,7 @@ static void test_unreachable(void)
 	if (!ok(relay.listen_fd >= 0 && !pthread_create(&t, NULL, relay_main, store_test_cfg.db_socket), "(a relay to the server)"))
 		return;
 	snprintf(cfg.db_socket, sizeof(cfg.db_socket), "%s", relayed);
-	pf = xpf_start(&cfg, county, year, 1, &inv);
+	pf = xpf_start(&cfg, county, year, 0, 1, &inv);
 	expect_within("the server frozen half-way");
 	t0 = now_ms();
 	ok(xpf_summary(pf) == 0, "through the relay: the summary read");

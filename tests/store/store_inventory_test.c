@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "store_inventory.h"
+#include "store_year_lock.h"
 #include "store_test.h"
 
 #define TC 99   /* the test's county: no other has this id, and the letter Y is no longer in use */
@@ -125,14 +126,14 @@ static int trend(void *ctx, const struct store_inventory_trend *row)
 static void test_sums(struct db *db)
 {
 	reset();
-	ok(store_inventory_each_agency_sum(db, TC, y, agency_sum, NULL) == 0 && seen.fits_all, "the agencies' sums");
+	ok(store_inventory_each_agency_sum(db, TC, y, 0, agency_sum, NULL) == 0 && seen.fits_all, "the agencies' sums");
 	is_int(seen.own, q(db, "SELECT SUM(l.kg_milli) FROM report_lines l JOIN reports p ON p.id = l.report_id JOIN agencies a ON a.id = p.agency_id"
 			       " WHERE a.county_id = ? AND a.active = 1 AND p.year = ? AND l.part = 'own'", 2, LL(TC), LL(y)),
 	       "own: the active agencies' lines (%lld)", seen.own);
 	is_int(seen.outsourced, 50, "outsourced apart");
 	is_int(seen.sum[0], 300, "transport, scope 1 on its own row");
 	reset();
-	ok(store_inventory_each_agency_sum(db, TC, y + 1, agency_sum, NULL) == 0 && seen.rows == 1 && !seen.fits_all && seen.own == 0,
+	ok(store_inventory_each_agency_sum(db, TC, y + 1, 0, agency_sum, NULL) == 0 && seen.rows == 1 && !seen.fits_all && seen.own == 0,
 	   "a sum beyond int64: read as not fitting, never wrapped");
 
 	reset();
@@ -142,15 +143,15 @@ static void test_sums(struct db *db)
 	ok(store_inventory_each_nonagency_sum(db, TC, y + 1, nonagency_sum, NULL) == 0 && seen.rows == 0, "none the next year");
 
 	reset();
-	ok(store_inventory_each_level(db, TC, y, 2, level, NULL) == 0 && seen.rows == 2 && seen.fits_all, "two levels when deeper ones count as 2");
+	ok(store_inventory_each_level(db, TC, y, 0, 2, level, NULL) == 0 && seen.rows == 2 && seen.fits_all, "two levels when deeper ones count as 2");
 	is_int(seen.sum[1], 1000100, "level 1: one agency, 已登錄完成");
 	is_int(seen.sum[2], 2110000, "level 2: the 二級 and the 三級 agency, one 登錄中 and one 未登錄");
 	is_int(seen.own, 2000, "their own reports, the inactive one's not");
 	reset();
-	ok(store_inventory_each_level(db, TC, y, 6, level, NULL) == 0 && seen.rows == 3, "three levels otherwise");
+	ok(store_inventory_each_level(db, TC, y, 0, 6, level, NULL) == 0 && seen.rows == 3, "three levels otherwise");
 
 	reset();
-	ok(store_inventory_each_top(db, TC, y, top, NULL) == 0, "the largest emitters");
+	ok(store_inventory_each_top(db, TC, y, 0, top, NULL) == 0, "the largest emitters");
 	is_str(seen.text, "STIN1:1300:2/0/0/0;STIN2:700:1/0/0/0;", "largest first, with their states; neither a zero report nor an inactive agency");
 
 	reset();
@@ -213,7 +214,7 @@ static int read_lines(struct db *db, long long after, int limit, long long *last
 	int rc;
 
 	store_inventory_lines_init(&ls);
-	rc = store_inventory_read_lines(db, TC, y, after, limit, &ls);
+	rc = store_inventory_read_lines(db, TC, y, 0, after, limit, &ls);
 	for (size_t i = 0; !rc && i < ls.n; i++)
 		line(NULL, &ls.v[i]);
 	if (last)
@@ -239,16 +240,16 @@ static void test_states(struct db *db)
 	   q(db, "UPDATE reports SET returned = 1, last_version = 1 WHERE agency_id = ? AND year = ?", 2, c, LL(y)) == 0,
 	   "(the 一級 agency 已確認 in version 2, the 二級 one 登錄中（退回） after version 1)");
 	reset();
-	ok(store_inventory_each_filing(db, TC, y, 0, 400, filing, NULL) == 0, "the filing again");
+	ok(store_inventory_each_filing(db, TC, y, 0, 0, 400, filing, NULL) == 0, "the filing again");
 	is_str(seen.text, "STIN1<>3/0/2/2;STIN2<一級機關>1/1/0/1承辦;STIN3<二級機關>0/0/0/0;", "their states and versions");
 	reset();
 	ok(read_lines(db, 0, 400, NULL) == 0 && seen.sum[3] == 3 * 3022 + 1101 && !strcmp(seen.text, "STIN3 STIN2 0"),
 	   "each line with its agency's state (%lld)", seen.sum[3]);
 	reset();
-	ok(store_inventory_each_top(db, TC, y, top, NULL) == 0, "the largest emitters");
+	ok(store_inventory_each_top(db, TC, y, 0, top, NULL) == 0, "the largest emitters");
 	is_str(seen.text, "STIN1:1300:3/0/2/2;STIN2:700:1/1/0/1;", "with their versions");
 	reset();
-	ok(store_inventory_each_level(db, TC, y, 2, level, NULL) == 0, "the levels");
+	ok(store_inventory_each_level(db, TC, y, 0, 2, level, NULL) == 0, "the levels");
 	ok(seen.sum[1] == 1000010 && seen.sum[2] == 2111000, "已確認 at level 1; 登錄中 of which 退回 at level 2 (%lld, %lld)",
 	   seen.sum[1], seen.sum[2]);
 	ok(q(db, "UPDATE reports SET confirmed_version = NULL, last_version = 0 WHERE agency_id = ? AND year = ?", 2, r, LL(y)) == 0 &&
@@ -291,7 +292,7 @@ static void test_line_order(struct db *db)
 		db_reset(st);
 	}
 	store_inventory_lines_init(&ls);
-	ok(store_inventory_read_lines(db, TC, y, 0, 400, &ls) == 0, "the lines");
+	ok(store_inventory_read_lines(db, TC, y, 0, 0, 400, &ls) == 0, "the lines");
 	gases_ok = 1;
 	for (size_t i = 0; i < ls.n; i++) {
 		const struct store_inventory_line *l = &ls.v[i];
@@ -318,6 +319,62 @@ static void test_line_order(struct db *db)
 	ok(gases_ok && n == 3, "each gas row on its line and gas, with its interval (%d)", n);
 }
 
+/*
+ * A locked year counts the agencies it was locked with, at their parents
+ * and levels then (year_lock_agencies), whatever happened to the tree since:
+ * the 三級 agency moved to 一級, the 二級 one deactivated, a new one created.
+ * The year not locked (lock 0) sees the tree as it is.
+ */
+static void test_locked(struct db *db)
+{
+	long long lock = 0, seen_lock = -1, n;
+	long long level1, level2, level3;
+
+	ok(store_year_lock_take(db, TC, y, admin, &lock) == 0 && lock > 0, "the year locked");
+	ok(store_inventory_lock(db, TC, y, &seen_lock) == 0 && seen_lock == lock, "its lock read back");
+	ok(store_inventory_lock(db, TC, y + 1, &seen_lock) == 0 && seen_lock == 0, "the next year's: none");
+	ok(q(db, "UPDATE agencies SET parent_id = NULL, level = 1 WHERE id = ?", 1, g) == 0 &&
+	   q(db, "UPDATE agencies SET active = 0 WHERE id = ?", 1, c) == 0, "(the 三級 agency moved to 一級, the 二級 one deactivated)");
+	n = q(db, "INSERT INTO agencies (county_id, code, name, level, parent_id) VALUES (?, 'STIN5', '新機關', 2, ?)", 2, LL(TC), r);
+	ok(n > 0, "(an agency created)");
+
+	reset();
+	ok(store_inventory_each_level(db, TC, y, lock, 6, level, NULL) == 0 && seen.rows == 3, "the levels as locked");
+	level1 = seen.sum[1], level2 = seen.sum[2], level3 = seen.sum[3];
+	ok(level1 == 1000100 && level2 == 1010000 && level3 == 1100000 && seen.own == 2000,
+	   "一級 已登錄完成, 二級 登錄中, 三級 未登錄, their 2,000 (%lld %lld %lld %lld)", level1, level2, level3, seen.own);
+	reset();
+	ok(store_inventory_each_level(db, TC, y, 0, 6, level, NULL) == 0, "the levels of the tree as it is");
+	ok(seen.sum[1] == 2100100 && seen.sum[2] == 1100000 && seen.own == 1300,
+	   "not locked: two 一級 agencies, the new 二級 one, the deactivated one's report gone (%lld %lld %lld)", seen.sum[1], seen.sum[2], seen.own);
+	reset();
+	ok(store_inventory_each_agency_sum(db, TC, y, lock, agency_sum, NULL) == 0, "the sums as locked");
+	is_int(seen.own, 2000, "the deactivated agency's report among them");
+	reset();
+	ok(store_inventory_each_top(db, TC, y, lock, top, NULL) == 0, "the largest emitters as locked");
+	is_str(seen.text, "STIN1:1300:2/0/0/0;STIN2:700:1/0/0/0;", "the deactivated one among them");
+	reset();
+	ok(store_inventory_each_filing(db, TC, y, lock, 0, 400, filing, NULL) == 0 && seen.rows == 3, "the filing as locked");
+	is_str(seen.text, "STIN1<>2/0/0/0;STIN2<一級機關>1/0/0/0承辦;STIN3<二級機關>0/0/0/0;", "its agencies and their parents then; not the new one");
+	reset();
+	{
+		struct store_inventory_lines ls;
+
+		store_inventory_lines_init(&ls);
+		ok(store_inventory_read_lines(db, TC, y, lock, 0, 400, &ls) == 0 && ls.n == 5 && ls.last == g, "the lines as locked");
+		for (size_t i = 0; i < ls.n; i++)
+			if (ls.v[i].agency == g && (ls.v[i].level != 3 || strcmp(ls.v[i].parent_code, "STIN2")))
+				seen.rows++;
+		store_inventory_lines_release(&ls);
+	}
+	is_int(seen.rows, 0, "the moved agency at its level and parent then");
+	ok(q(db, "UPDATE agencies SET parent_id = ?, level = 3 WHERE id = ?", 2, c, g) >= 0 &&
+	   q(db, "UPDATE agencies SET active = 1 WHERE id = ?", 1, c) >= 0 && q(db, "UPDATE agencies SET active = 0 WHERE id = ?", 1, n) >= 0 &&
+	   q(db, "UPDATE inventory_years SET lock_id = NULL WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)) >= 0 &&
+	   q(db, "DELETE FROM year_lock_agencies WHERE lock_id = ?", 1, lock) >= 0 && q(db, "DELETE FROM year_locks WHERE id = ?", 1, lock) >= 0,
+	   "(the tree and the year as they were, the new agency deactivated)");
+}
+
 static void test_rows(struct db *db)
 {
 
@@ -337,10 +394,11 @@ static void test_rows(struct db *db)
 	ok(read_lines(db, 0, 400, NULL) == 0 && seen.rows == 5, "all of them in one chunk");
 
 	reset();
-	ok(store_inventory_each_filing(db, TC, y, 0, 2, filing, NULL) == 0 && seen.rows == 2 && seen.last == c, "the filing, two at a time");
-	ok(store_inventory_each_filing(db, TC, y, c, 2, filing, NULL) == 0 && seen.rows == 3 && seen.last == g, "then the rest");
+	ok(store_inventory_each_filing(db, TC, y, 0, 0, 2, filing, NULL) == 0 && seen.rows == 2 && seen.last == c, "the filing, two at a time");
+	ok(store_inventory_each_filing(db, TC, y, 0, c, 2, filing, NULL) == 0 && seen.rows == 3 && seen.last == g, "then the rest");
 	is_str(seen.text, "STIN1<>2/0/0/0;STIN2<一級機關>1/0/0/0承辦;STIN3<二級機關>0/0/0/0;", "codes, parents, states and contacts");
 	test_states(db);
+	test_locked(db);
 	test_line_order(db);   /* last: it adds lines */
 }
 
