@@ -91,7 +91,7 @@ int import_read(struct arena *a, const char *data, size_t len, struct import_fil
 		row->parent = upper(a, row->parent);
 	}
 	if (bad_utf8) {
-		out->error = "檔案不是 UTF-8 編碼。請在 Excel 選「另存新檔」→「CSV UTF-8（逗號分隔）」，或直接上傳 .xlsx。";
+		out->error = IMPORT_NOT_UTF8;
 		return -1;
 	}
 	/* A heading row. */

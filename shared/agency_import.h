@@ -53,6 +53,9 @@ struct import_row {
 	int parent_row;         /* or the index of the row that creates the parent, or -1 (一級) */
 };
 
+/* The refusal of a file that is not UTF-8 text (a CSV saved as Big5 or UTF-16, a binary). */
+#define IMPORT_NOT_UTF8 "檔案不是 UTF-8 編碼。請在 Excel 選「另存新檔」→「CSV UTF-8（逗號分隔）」，或直接上傳 .xlsx。"
+
 struct import_file {
 	struct import_row *rows;
 	int n;

@@ -94,6 +94,22 @@ const char *input_max_message(struct arena *a, long long max, const char *unit)
 	return arena_printf(a, "數值過大（上限 %s%s%s）。", b, unit && *unit ? " " : "", unit ? unit : "");
 }
 
+int input_number_chars(const char *raw, size_t len)
+{
+	utf8proc_int32_t cp;
+
+	for (size_t i = 0; i < len;) {
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)raw + i, (utf8proc_ssize_t)(len - i), &cp);
+
+		if (k <= 0)
+			return 1;   /* not UTF-8: input_text says so */
+		if (cp >= 0x80 && cp != 0x3000 && !(cp >= 0xff01 && cp <= 0xff5e))
+			return 0;
+		i += (size_t)k;
+	}
+	return 1;
+}
+
 enum input_err input_quantity(struct arena *a, const char *raw, size_t len, long long max, dec_t *out,
 			      const char **normalised)
 {
@@ -105,6 +121,8 @@ enum input_err input_quantity(struct arena *a, const char *raw, size_t len, long
 		*normalised = s;
 	if (e)
 		return e == INPUT_TOO_LONG ? INPUT_NOT_NUMBER : e;
+	if (!input_number_chars(raw, len))
+		return INPUT_NOT_NUMBER;
 	switch (dec_parse(s, strlen(s), 3, DEC_ALLOW_GROUPING, out)) {
 	case DEC_OK:
 		break;

@@ -47,8 +47,17 @@ enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t m
 			  unsigned flags, const char **out);
 
 /*
+ * Is raw[0..len) written only in characters a typed number may use before
+ * NFKC: ASCII, the full-width forms of ASCII (U+FF01-FF5E) and the
+ * ideographic space?  1 yes, 0 no: NFKC would make "10²" 102 and "①" 1,
+ * which nobody typing a quantity means.
+ */
+int input_number_chars(const char *raw, size_t len);
+
+/*
  * A quantity of at most `max` (whole units; INPUT_TOO_LARGE above it):
- * INPUT_EMPTY for a blank field (not an error for optional fields).
+ * INPUT_EMPTY for a blank field (not an error for optional fields);
+ * INPUT_NOT_NUMBER for characters beyond input_number_chars().
  */
 enum input_err input_quantity(struct arena *a, const char *raw, size_t len, long long max, dec_t *out,
 			      const char **normalised);

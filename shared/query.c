@@ -34,7 +34,8 @@ static char *decode(struct arena *a, const char *s, size_t len, size_t *outlen)
 			lo = hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return NULL;
-			d[j++] = (char)(hi * 16 + lo);
+			/* A NUL (%00) cannot be held in a C string: kept as U+0001, a control character the field's check refuses. */
+			d[j++] = (char)(hi * 16 + lo ? hi * 16 + lo : 1);
 			i += 2;
 		} else {
 			d[j++] = (char)c;

@@ -40,14 +40,19 @@ int sheet_csv_read(struct rows *r, const char *data, size_t len)
 
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
 		data += 3, len -= 3;
-	if (csv_init(&p, CSV_REPALL_NL))
+	/* A text in UTF-8 has no NUL byte; UTF-16 (without its BOM) and binaries do. */
+	if (memchr(data, '\0', len)) {
+		r->f->error = IMPORT_NOT_UTF8;
 		return -1;
-	if (csv_parse(&p, data, len, csv_field, csv_row, r) != len) {
+	}
+	/* Strict: a quote opened and never closed, or text after a closing quote, is an error, not the rest of the file in one cell. */
+	if (csv_init(&p, CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI))
+		return -1;
+	if (csv_parse(&p, data, len, csv_field, csv_row, r) != len || csv_fini(&p, csv_field, csv_row, r)) {
 		r->f->error = arena_printf(r->a, "CSV 格式錯誤（%s），請確認引號成對。", csv_strerror(csv_error(&p)));
 		csv_free(&p);
 		return -1;
 	}
-	csv_fini(&p, csv_field, csv_row, r);
 	csv_free(&p);
 	return 0;
 }

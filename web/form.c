@@ -146,7 +146,7 @@ static const char *check(struct request *req, const struct form_key *k, struct f
 
 		if (ie == INPUT_EMPTY)
 			return NULL;   /* blank (an ideographic space): not sent */
-		if (ie)
+		if (ie || !input_number_chars(v->raw, len))
 			return k->msg ? k->msg : kind_messages[k->kind];
 	}
 	switch (k->kind) {

@@ -90,14 +90,19 @@ static int bad_request(struct request *req)
 }
 
 /*
- * A signed or unsigned decimal typed by the team (already NFKC text, at
- * most 40 characters; thousands separators allowed), at most `max` in
- * magnitude.
+ * A signed or unsigned decimal typed by the team (its field's NFKC text, at
+ * most 40 characters; thousands separators allowed; typed in the characters
+ * of input_number_chars), at most `max` in magnitude.
  */
-static enum input_err number(const char *s, int max_scale, int allow_negative, long long max, dec_t *out)
+static enum input_err number(const struct form_val *v, int max_scale, int allow_negative, long long max, dec_t *out)
 {
+	const char *s = v->s;
 	dec_t lim, mag;
-	enum dec_err d = dec_parse(s, strlen(s), max_scale, DEC_ALLOW_GROUPING | (allow_negative ? DEC_ALLOW_NEGATIVE : 0), out);
+	enum dec_err d;
+
+	if (!input_number_chars(v->raw, strlen(v->raw)))
+		return INPUT_NOT_NUMBER;
+	d = dec_parse(s, strlen(s), max_scale, DEC_ALLOW_GROUPING | (allow_negative ? DEC_ALLOW_NEGATIVE : 0), out);
 
 	switch (d) {
 	case DEC_OK: break;
@@ -167,7 +172,7 @@ static void read_q2(struct request *req, struct saving *s)
 		form_error(&s->f, "q2", err);
 		return;
 	}
-	e = q2->set ? number(q2->s, 6, m->q2_signed, m->q2_max, &s->in.q2) : INPUT_EMPTY;
+	e = q2->set ? number(q2, 6, m->q2_signed, m->q2_max, &s->in.q2) : INPUT_EMPTY;
 	if (e == INPUT_EMPTY) {
 		form_error(&s->f, "q2", "此欄位為必填。");
 	} else if (e == INPUT_TOO_LARGE) {
@@ -226,7 +231,7 @@ static void read_override(struct request *req, struct saving *s)
 	s->in.has_override = 1;
 	if (err)
 		form_error(&s->f, "override", err);
-	else if ((e = o->set ? number(o->s, 9, 0, NA_OVERRIDE_MAX, &s->in.override) : INPUT_EMPTY))
+	else if ((e = o->set ? number(o, 9, 0, NA_OVERRIDE_MAX, &s->in.override) : INPUT_EMPTY))
 		decimals_message(req, &s->f, "override", e, 9, NA_OVERRIDE_MAX, "kgCO₂e／每單位數量");
 	if (!req->in[SAVE_REASON].set)
 		form_error(&s->f, "reason", team_activities_save_keys[SAVE_REASON].msg);

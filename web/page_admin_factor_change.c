@@ -8,6 +8,7 @@
 #include "factor_change_view.h"
 #include "form.h"
 #include "html.h"
+#include "input.h"
 #include "routes.h"
 #include "session.h"
 #include "store_console.h"
@@ -28,14 +29,15 @@ static const char VALUE_BAD[] = "請填寫係數數值：0 以上的數字（至
 static const char SOURCE_BAD[] = "請填寫來源（公告文號、日期或網址；600 字以內）。";
 static const char CI_BAD[] = "不確定性為 0 至 1000 的百分比（至多 3 位小數）；下限與上限須一起填寫，或都空白。";
 
-/* A bound typed as a percent ("7.0") in thousandths of a percent, or -1 when it is none. */
-static int ci_of(const char *s)
+/* A bound typed as a percent ("7.0", input_number_chars) in thousandths of a percent, or -1 when it is none. */
+static int ci_of(const struct form_val *f)
 {
 	dec_t v, max;
 	long long m;
 
 	dec_from_int(1000, &max);
-	if (dec_parse(s, strlen(s), 3, 0, &v) != DEC_OK || dec_cmp(v, max) > 0 || dec_to_scaled_i64(v, 3, &m))
+	if (!input_number_chars(f->raw, strlen(f->raw)) || dec_parse(f->s, strlen(f->s), 3, 0, &v) != DEC_OK || dec_cmp(v, max) > 0 ||
+	    dec_to_scaled_i64(v, 3, &m))
 		return -1;
 	return (int)m;
 }
@@ -167,15 +169,15 @@ int page_admin_factor_propose(struct request *req)
 	if (in[CH_KEY].set && !strncasecmp(in[CH_KEY].s, "elec_variant_", 13) && !form_error_of(f, "key"))
 		form_error(f, "key", "elec_variant_ 開頭的代碼保留給縣市的電力排碳係數選擇（年度管理 → 電力排碳係數）。");
 	dec_from_int(CALC_FACTOR_MAX, &max);
-	if (in[CH_VALUE].set && !form_error_of(f, "value") &&
-	    (dec_parse(in[CH_VALUE].s, strlen(in[CH_VALUE].s), 12, 0, &v) != DEC_OK || dec_cmp(v, max) > 0))
+	if (in[CH_VALUE].set && !form_error_of(f, "value") && (!input_number_chars(in[CH_VALUE].raw, strlen(in[CH_VALUE].raw)) ||
+	    dec_parse(in[CH_VALUE].s, strlen(in[CH_VALUE].s), 12, 0, &v) != DEC_OK || dec_cmp(v, max) > 0))
 		form_error(f, "value", VALUE_BAD);
 	if (in[CH_FROM].set && in[CH_TO].set && in[CH_TO].i < in[CH_FROM].i)
 		form_error(f, "valid_to", "適用年度迄不可早於起。");
 	c.ci_lower_milli = c.ci_upper_milli = -1;
 	if (in[CH_CI_LOWER].set || in[CH_CI_UPPER].set) {
-		c.ci_lower_milli = in[CH_CI_LOWER].set ? ci_of(in[CH_CI_LOWER].s) : -1;
-		c.ci_upper_milli = in[CH_CI_UPPER].set ? ci_of(in[CH_CI_UPPER].s) : -1;
+		c.ci_lower_milli = in[CH_CI_LOWER].set ? ci_of(&in[CH_CI_LOWER]) : -1;
+		c.ci_upper_milli = in[CH_CI_UPPER].set ? ci_of(&in[CH_CI_UPPER]) : -1;
 		if (c.ci_lower_milli < 0 || c.ci_upper_milli < 0) {
 			form_error(f, c.ci_lower_milli < 0 ? "ci_lower" : "ci_upper", CI_BAD);
 			c.ci_lower_milli = c.ci_upper_milli = -1;

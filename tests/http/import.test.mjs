@@ -137,8 +137,13 @@ test('unreadable files are refused beside the field, with the reason', async () 
   assert.match(r.text, /無法讀取此 \.xlsx 檔案/);
   r = await upload(c, 'empty.csv', Buffer.from('機關代碼,機關單位名稱,上級機關代碼\n'));
   assert.match(r.text, /檔案中沒有任何機關資料列/);
-  r = await upload(c, 'quote.csv', Buffer.from('397099001A,"未結束的引號,\n'));
-  assert.equal(r.status, 303, 'a lenient CSV reader keeps what it can; the preview shows it');
+  // A quote opened and never closed would take the rest of the file into one cell, its rows gone from the preview.
+  r = await upload(c, 'quote.csv', Buffer.from('397099001A,"未結束的引號,\n397099002A,x,\n'));
+  assert.equal(r.status, 400);
+  assert.match(r.text, /<p class="field-error" id="file-error">CSV 格式錯誤（[^）]*），請確認引號成對/);
+  r = await upload(c, 'utf16.csv', Buffer.from('397099001A,x,\n', 'utf16le'));
+  assert.equal(r.status, 400, 'UTF-16 without its BOM');
+  assert.match(r.text, /<p class="field-error" id="file-error">檔案不是 UTF-8 編碼/);
 });
 
 test('CSV import: preview, confirm, the tree and accounts follow, one-time passwords in a workbook that logs in', async () => {

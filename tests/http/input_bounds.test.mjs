@@ -5,7 +5,7 @@
 // every POST route that reaches MySQL and compares every table's checksum before and after.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, checkTree, csrfOf, outboxDrained, sql, waitFor, tableDigest } from '../lib.mjs';
+import { Client, checkTree, csrfOf, outboxDrained, sql, uploadImport, waitFor, tableDigest } from '../lib.mjs';
 
 async function login(county, account, password = 'cityinv-demo') {
   const c = new Client();
@@ -107,6 +107,42 @@ test('非機關活動: a 300-character option is refused (one the method lacks, 
   const mobile = await post({ method: 'fuel_mobile', opt1: 'vehicle_diesel', opt2: '柴油' });
   assert.equal(mobile.status, 400, 'a non-ASCII value for an option the method lacks (an ASCII column)');
   assert.equal(count(), before, 'nothing written');
+});
+
+test('a NUL or a superscript digit is refused beside its field, the input back, nothing written (not a value cut at the NUL, not 10² read as 102)', async () => {
+  // The agency's report: a quantity typed as 10², a scope with a NUL.
+  const a = await login('Z', '371036600X');
+  const f = await a.get('/report/edit?year=2024');
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  const report = () => sql(`SELECT IFNULL(MAX(CONCAT(r.revision, '/', r.scope_text)), '-') FROM reports r JOIN agencies g ON g.id = r.agency_id
+    WHERE g.code = '371036600X' AND r.year = 2024`)[0][0];
+  const before = report();
+  let r = await a.post('/report/edit', { csrf: csrfOf(f.text), year: '2024', revision, action: 'save', scope_text: '辦公室', own_electricity: '10²' });
+  assert.equal(r.status, 400, 'a superscript two is not a 2');
+  assert.match(r.text, /name="own_electricity"[^>]*value="10²"[\s\S]*?<p class="field-error"[^>]*>請輸入數字/, 'beside the field, the input back');
+  r = await a.post('/report/edit', { csrf: csrfOf(f.text), year: '2024', revision, action: 'save', scope_text: '範圍\0尾巴', own_electricity: '100' });
+  assert.equal(r.status, 400, 'a NUL in a text');
+  assert.match(r.text, /含有不允許的控制字元/);
+  assert.equal(report(), before, 'the report as it was');
+  // The team's non-agency lines: the same.
+  const team = await login('Z', 'TEAM');
+  const page = await team.get('/team/activities?year=2024&method=compost');
+  const count = () => sql("SELECT COUNT(*) FROM county_activities WHERE description LIKE 'NUL測試%'")[0][0];
+  const post = (fields) => team.post('/team/activities', { csrf: csrfOf(page.text), action: 'save', method: 'compost', year: '2024', id: '0', version: '0', ...fields });
+  r = await post({ description: 'NUL測試', q: '10²' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /id="f-q" name="q" type="text" value="10²"[^>]*>[\s\S]*?<p class="field-error"[^>]*>請輸入數字/);
+  r = await post({ description: 'NUL測試\0<b>隱藏</b>', q: '10' });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /說明過長（200 字以內）或含有不允許的字元/);
+  assert.equal(count(), '0', 'nothing written');
+  // The agency import: a NUL in a cell, a quote never closed.
+  const agencies = () => sql("SELECT COUNT(*) FROM agencies WHERE code IN ('ZZA00005', 'ZZA00007', 'ZZA00008')")[0][0];
+  r = await uploadImport(team, 'nul.csv', Buffer.from('ZZA00005,名稱\0<b>hidden</b>,371000000A\n'));
+  assert.match(r.text, /檔案不是 UTF-8 編碼/, 'a file with a NUL byte is no UTF-8 text');
+  r = await uploadImport(team, 'quote.csv', Buffer.from('ZZA00007,"名稱七,371000000A\nZZA00008,x,\n'));
+  assert.match(r.text, /CSV 格式錯誤（[^）]*），請確認引號成對/, 'a quote never closed');
+  assert.equal(agencies(), '0', 'no agency');
 });
 
 // County A (臺北市) has no demo data: a 20-level chain and a school are built there for this test

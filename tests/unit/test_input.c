@@ -16,6 +16,17 @@ int main(void)
 	const char *out;
 
 	arena_init(&a, 4096);
+	{
+		dec_t q;
+		const char *n;
+
+		is_int(input_quantity(&a, "１２３４．５", strlen("１２３４．５"), 1000000, &q, &n), INPUT_OK, "full-width digits: a quantity");
+		is_str(n, "1234.5", "read as ASCII");
+		is_int(input_quantity(&a, "10\xc2\xb2", 4, 1000000, &q, &n), INPUT_NOT_NUMBER, "10 and a superscript two: not 102");
+		is_int(input_quantity(&a, "\xe2\x91\xa0", 3, 1000000, &q, &n), INPUT_NOT_NUMBER, "a circled one: not 1");
+		is_int(input_quantity(&a, "\xe3\x80\x80" "5", 4, 1000000, &q, &n), INPUT_OK, "an ideographic space around it is fine");
+		ok(input_number_chars("1,234.5", 7) && !input_number_chars("\xef\xbc\x91\xc2\xb9", 5), "the characters of a typed number");
+	}
 	is_int(date("2024-06-30", &out), INPUT_OK, "a plain date");
 	is_str(out, "2024-06-30", "given back as typed");
 	is_int(date(" 2024-06-30　", &out), INPUT_OK, "surrounding spaces (ideographic too) trimmed");
