@@ -146,9 +146,13 @@ int store_quality_queue_get(struct db *db, int county, int year, struct store_qu
 	return r;
 }
 
-int store_quality_agencies(struct db *db, int county, int year, store_quality_agency_fn each, void *ctx)
+int store_quality_agencies(struct db *db, int county, int year, long long lock, store_quality_agency_fn each, void *ctx)
 {
-	struct db_stmt *st = db_prepare(db,
+	/* A locked year: the tree it was locked with (year_lock_agencies, every one active then). */
+	struct db_stmt *st = db_prepare(db, lock ?
+		"SELECT a.id, IFNULL(m.parent_id, 0), 1, IFNULL(DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s.000'), '')"
+		" FROM year_lock_agencies m JOIN agencies a ON a.id = m.agency_id LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?"
+		" WHERE m.lock_id = ?" :
 		"SELECT a.id, IFNULL(a.parent_id, 0), a.active, IFNULL(DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s.000'), '')"
 		" FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ? WHERE a.county_id = ?");
 	struct store_quality_agency a;
@@ -157,7 +161,7 @@ int store_quality_agencies(struct db *db, int county, int year, store_quality_ag
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, county);
+	db_bind_int(st, 1, lock ? lock : county);
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {

@@ -61,7 +61,9 @@ int store_quality_queue_get(struct db *db, int county, int year, struct store_qu
 /*
  * What a run reads: every agency of the county (active or not: an agency's
  * own figures are kept like its rollup; a subtree counts only its active
- * agencies, as rollups do) with its report's last save of the year ...
+ * agencies, as rollups do) with its report's last save of the year; of a
+ * locked year (`lock`, store_inventory_lock) the agencies it was locked with
+ * at their parents then, so that its grades stay as signed ...
  */
 struct store_quality_agency {
 	long long id, parent_id;      /* parent_id 0 for a 一級 agency */
@@ -69,7 +71,7 @@ struct store_quality_agency {
 	char saved_at[24];            /* reports.updated_at, "" when the agency has no report */
 };
 typedef int (*store_quality_agency_fn)(void *ctx, const struct store_quality_agency *a);
-int store_quality_agencies(struct db *db, int county, int year, store_quality_agency_fn each, void *ctx);
+int store_quality_agencies(struct db *db, int county, int year, long long lock, store_quality_agency_fn each, void *ctx);
 
 /*
  * ... and, in one query, every own-operation line of their reports of the

@@ -7,6 +7,7 @@
 #include "board.h"
 #include "jobs.h"
 #include "quality.h"
+#include "store_inventory.h"
 #include "store_quality.h"
 #include "store_rollup.h"
 #include "util.h"
@@ -421,13 +422,13 @@ static int compute(struct db *db, int county, int year, long long requests, int 
 	char county_at[24] = "";
 	long long t0 = now_ms();
 	int todo, runs_read, runs_locked, unc = 0;
-	long long unc_milli = 0;
+	long long unc_milli = 0, lock;
 
 	memset(&r, 0, sizeof(r));
 	*written = 0;
-	if (store_rollup_read_committed(db) || db_begin(db))
+	if (store_rollup_read_committed(db) || db_begin(db) || store_inventory_lock(db, county, year, &lock))
 		return fail(db, &r, "begin");
-	if (store_quality_agencies(db, county, year, on_agency, &r))
+	if (store_quality_agencies(db, county, year, lock, on_agency, &r))
 		return fail(db, &r, "agencies");
 	if (r.n)
 		qsort(r.a, (size_t)r.n, sizeof(*r.a), by_id);

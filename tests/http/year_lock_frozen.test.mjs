@@ -6,7 +6,7 @@
 // and 2016, with an agency of this run's own under 連江縣政府; the year is unlocked again at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfOf, holdUntilWaited, loginAs, outboxDrained, rollupMismatches, sql, stack } from '../lib.mjs';
+import { csrfOf, holdUntilWaited, loginAs, outboxDrained, rollupMismatches, sql, stack, waitFor } from '../lib.mjs';
 
 const Y = 2015, OTHER = 2016;
 const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
@@ -137,13 +137,28 @@ test('the agencies a locked year counts are those it was locked with: created, m
   };
   const before = await mk(`${CODE}B`, '鎖定前新增機關');   // 未登錄 when the year is locked (an exception)
   const mover = await mk(`${CODE}M`, '鎖定後移動機關');     // a 二級 agency with reports of 5,000 kgCO2e in both years
+  // Each with one electricity line of A1-A3 1/1/3, ±2 %, so that the line counts in 連江縣政府's subtree grade.
   for (const y of [Y, OTHER])
     sql(`INSERT INTO reports (agency_id, year, revision, filed, scope_text, own_total_milli, outsourced_total_milli, computed_at)
          VALUES (${mover}, ${y}, 1, 1, '測試', 5000000, 0, NOW());
+         INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli, factor_text, gwp_set, method, sources,
+           a1, a2, a3, ad_lower_milli, ad_upper_milli)
+         SELECT id, 'own', 'electricity', 0, 'stationary', 2, 10000000, 5000000, '0.5', 'AR5', 'm', 's', 1, 1, 3, 2000, 2000
+           FROM reports WHERE agency_id = ${mover} AND year = ${y};
          INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${y}, NULL, NOW(3))`);
   await outboxDrained();
+  // 連江縣政府's subtree figures as the quality job wrote them, once it has served every request.
+  const [[hall]] = sql(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371000000A'`);
+  const graded = async (y) => {
+    await waitFor('the quality job', () => {
+      const q = sql(`SELECT requests, done_for FROM quality_queue WHERE county_id = ${Z} AND year = ${y}`);
+      return q.length && q[0][0] === q[0][1];
+    }, 30000, 100);
+    return sql(`SELECT CONCAT_WS('/', covered_milli, IFNULL(grade_hundredths, '-'), IFNULL(unc_lower_milli, '-'), assessed_bp)
+      FROM quality_rollups WHERE agency_id = ${hall} AND year = ${y} AND scope = 'subtree'`)[0][0];
+  };
   await lock();
-  const signed = await shown(Y), other = await shown(OTHER);
+  const signed = await shown(Y), other = await shown(OTHER), gradedY = await graded(Y), gradedOther = await graded(OTHER);
   assert.match(signed.filing, /機關 \d+ 個/);
 
   page = await team.get('/team/agencies');
@@ -156,6 +171,8 @@ test('the agencies a locked year counts are those it was locked with: created, m
   await outboxDrained();
   assert.deepEqual(await shown(Y), signed, 'an agency moved: the locked year as signed');
   assert.notDeepEqual((await shown(OTHER)).levels, other.levels, 'a year not locked counts it at its new level');
+  assert.equal(await graded(Y), gradedY, 'and 連江縣政府\'s subtree grade as signed, the moved line in it');
+  assert.notEqual(await graded(OTHER), gradedOther, 'a year not locked grades the subtree without it');
   r = await team.post('/team/agencies', { csrf: csrfOf(page.text), action: 'deactivate', agency: before });
   assert.equal(r.status, 303, 'the exception without a report deactivated');
   await outboxDrained();
