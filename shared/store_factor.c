@@ -142,31 +142,6 @@ int store_factor_upsert(struct db *db, const struct store_factor_load *row)
 	return db_exec(st);
 }
 
-int store_factor_each_in_force(struct db *db, int year, int (*each)(void *ctx, const struct store_factor_text *row), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db,
-		"SELECT fkey, category, IFNULL(scope, ''), IFNULL(gas, ''), unit, value, IFNULL(valid_from, ''), IFNULL(valid_to, ''),"
-		" source, confidence FROM factors WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)"
-		" ORDER BY category, fkey");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, year);
-	db_bind_int(st, 1, year);
-	if (db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1) {
-		struct store_factor_text row;
-
-		for (int c = 0; c < 10; c++)
-			row.col[c] = db_col_text(st, c, NULL);
-		if ((r = each(ctx, &row)))
-			return stopped(st, r);
-	}
-	return r;
-}
-
 int store_factor_set_ci(struct db *db, const char *key, int lower_milli, int upper_milli, const char *source)
 {
 	struct db_stmt *st = db_prepare(db,

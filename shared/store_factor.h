@@ -62,17 +62,6 @@ struct store_factor_load {
 int store_factor_upsert(struct db *db, const struct store_factor_load *row);
 
 /*
- * The factors in force in `year` (the inventory's workbook lists them):
- * the table's ten columns as text, by category and key.  Each row is valid
- * only during the call; a non-zero return stops the list, and the function
- * returns that value.  0 or -1 otherwise.
- */
-struct store_factor_text {
-	const char *col[10];   /* fkey, category, scope, gas, unit, value, valid_from, valid_to, source, confidence */
-};
-int store_factor_each_in_force(struct db *db, int year, int (*each)(void *ctx, const struct store_factor_text *row), void *ctx);
-
-/*
  * Sets the interval of the factor `key` (factor-uncertainty.csv): bounds in
  * thousandths of a percent, with where they come from.  0, 1 when there is
  * no factor of that key (nothing changed), or -1.

@@ -11,9 +11,9 @@
 #include "export_inventory.h"
 #include "export_prefetch.h"
 #include "jobs.h"
+#include "nonagency.h"
 #include "quality.h"
 #include "report_status.h"
-#include "store_factor.h"
 #include "store_inventory.h"
 #include "strbuf.h"
 #include "util.h"
@@ -392,26 +392,59 @@ static int filing(lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f)
 	return xpf_each(pf, XPF_FILING, filing_chunk, &s);
 }
 
-static int factor_row(void *ctx, const struct store_factor_text *row)
+/* One factor the lines used: where, what, its text and source, and how much rests on it. */
+static int factor_row(void *ctx, const struct store_inventory_factor *row)
 {
 	struct sheet_rows *s = ctx;
+	lxw_worksheet *ws = s->ws;
+	lxw_row_t r = s->r++;
+	const char *tab = row->nonagency ? strchr(row->item, '\t') : NULL;
 
-	for (int c = 0; c < 10; c++)
-		worksheet_write_string(s->ws, s->r, (lxw_col_t)c, row->col[c], NULL);
-	s->r++;
+	if (row->nonagency) {
+		char method[32];
+		const struct na_method *m;
+
+		snprintf(method, sizeof(method), "%.*s", tab ? (int)(tab - row->item) : (int)strlen(row->item), row->item);
+		m = na_method_get(method);
+		worksheet_write_string(ws, r, 0, "非機關單位活動", NULL);
+		worksheet_write_string(ws, r, 1, m ? m->label : method, NULL);
+		worksheet_write_string(ws, r, 2, tab ? tab + 1 : "", NULL);
+	} else {
+		const struct calc_item_info *it = item_info(row->item);
+
+		worksheet_write_string(ws, r, 0, !strcmp(row->part, "own") ? "機關自有" : "機關委外", NULL);
+		worksheet_write_string(ws, r, 1, it ? it->label : row->item, NULL);
+		worksheet_write_string(ws, r, 2, it ? it->unit : "", NULL);
+	}
+	worksheet_write_string(ws, r, 3, row->factor_text, NULL);
+	worksheet_write_string(ws, r, 4, row->gwp_set, NULL);
+	worksheet_write_string(ws, r, 5, row->sources, NULL);
+	worksheet_write_string(ws, r, 6, row->provisional ? "暫用" : "", NULL);
+	worksheet_write_number(ws, r, 7, (double)row->lines, NULL);
+	if (row->fits)
+		worksheet_write_number(ws, r, 8, xinv_kg(row->milli), s->f->num);
+	else
+		worksheet_write_string(ws, r, 8, "超出範圍", NULL);
 	return 0;
 }
 
-/* The factors in force for the year (the table the lines were computed from). */
-static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int year, const struct xinv_fmt *f)
+/*
+ * 使用係數: the factors the year's lines were computed with, as the lines
+ * keep them (not today's table: after a factor day a signed year's lines
+ * keep the factor they were signed with), each with its lines and their sum.
+ */
+static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, long long lock, const struct xinv_fmt *f)
 {
-	static const char *const cols[] = { "係數代碼", "類別", "範疇", "氣體", "單位", "數值", "適用起年", "適用迄年", "來源", "可信度" };
+	static const char *const cols[] = { "排放源", "項目", "單位", "係數(kgCO₂e/單位)", "GWP 版本", "來源", "暫用係數",
+		"明細筆數", "排放量(KgCO₂e)" };
 	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
 
-	xinv_heads(ws, 0, cols, 10, f->head);
-	worksheet_set_column(ws, 0, 0, 40, NULL);
-	worksheet_set_column(ws, 8, 8, 60, NULL);
-	return store_factor_each_in_force(ctx->db, year, factor_row, &s) ? -1 : 0;
+	xinv_heads(ws, 0, cols, 9, f->head);
+	worksheet_set_column(ws, 1, 1, 28, NULL);
+	worksheet_set_column(ws, 3, 3, 18, NULL);
+	worksheet_set_column(ws, 5, 5, 60, NULL);
+	worksheet_set_column(ws, 8, 8, 18, NULL);
+	return store_inventory_each_factor(ctx->db, county, year, lock, factor_row, &s) ? -1 : 0;
 }
 
 /* inventory_load()'s result as an export status: 0, -2 (the database) or -1 (sums beyond the bounds). */
@@ -462,7 +495,7 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	ws_filing = workbook_add_worksheet(wb, "填報情形");
 	ws_factors = workbook_add_worksheet(wb, "使用係數");
 	rc = xinv_nonagency_sheet(ctx, ws_na, county, year, &f) || xinv_notes_sheet(ctx, ws_notes, county, year, &f) ||
-	     factors_used(ctx, ws_factors, year, &f);
+	     factors_used(ctx, ws_factors, county, year, lock, &f);
 	if (!rc) {
 		export_progress(ctx, id, 10);
 		rc = agency_lines(ctx, id, ws_lines, pf, &f, &inv);

@@ -266,7 +266,17 @@ test('轉出明細 and 轉出圖表: built by the worker, read back cell by cell
   assert.ok(hyper, 'the formula-like description is there');
   assert.equal(hyper[2][1], 's', 'as a string cell, never a formula');
   assert.equal(book['填報情形'].length - 1, Number(sql(`SELECT COUNT(*) FROM agencies WHERE county_id = ${w} AND active = 1`)[0][0]));
-  assert.ok(book['使用係數'].length > 100, 'the factors in force');
+  // 使用係數: the factors the lines were computed with, each with its lines and their sum, adding up to every line.
+  const used = book['使用係數'];
+  assert.deepEqual(used[0].map((x) => x[0]), ['排放源', '項目', '單位', '係數(kgCO₂e/單位)', 'GWP 版本', '來源', '暫用係數', '明細筆數', '排放量(KgCO₂e)']);
+  const [[nAg, kgAg]] = sql(`SELECT COUNT(*), IFNULL(SUM(l.kg_milli), 0) FROM report_lines l JOIN reports r ON r.id = l.report_id JOIN agencies a ON a.id = r.agency_id
+    WHERE a.county_id = ${w} AND a.active = 1 AND r.year = ${Y} AND l.factor_text <> ''`);
+  const [[nNa, kgNa]] = sql(`SELECT COUNT(*), IFNULL(SUM(kg_milli), 0) FROM county_activities WHERE county_id = ${w} AND year = ${Y} AND factor_text <> ''`);
+  const usedSum = (rows) => [rows.reduce((t, row) => t + row[7][0], 0), rows.reduce((t, row) => t + m(row[8][0]), 0)];
+  assert.deepEqual(usedSum(used.slice(1).filter((row) => row[0][0] !== '非機關單位活動')), [Number(nAg), Number(kgAg)], 'the agencies\' lines');
+  assert.deepEqual(usedSum(used.slice(1).filter((row) => row[0][0] === '非機關單位活動')), [Number(nNa), Number(kgNa)], 'the non-agency lines');
+  const factorTexts = new Set(sql(`SELECT DISTINCT factor_text FROM county_activities WHERE county_id = ${w} AND year = ${Y} AND factor_text <> ''`).map(([x]) => x));
+  assert.ok([...factorTexts].every((t) => used.some((row) => row[0][0] === '非機關單位活動' && row[3][0] === t)), 'each non-agency factor listed');
   // The same request again: the same file (nothing changed).
   const again = await team.post('/team/inventory', { csrf: csrfOf(page.text), year: String(Y), action: 'export_detail' });
   assert.equal(again.headers.get('location'), `/exports?id=${detail.id}&reused=1`);

@@ -52,26 +52,6 @@ static int take_refrigerant(void *ctx, const struct calc_refrigerant *r)
 	return v->stop_after && v->n >= v->stop_after;
 }
 
-/* What the in-force listing saw: rows, rows with a key, and the test's own row's ten columns. */
-struct in_force {
-	int n, keyed, stop_after;
-	char row[512];
-};
-
-static int take_in_force(void *ctx, const struct store_factor_text *f)
-{
-	struct in_force *v = ctx;
-
-	v->n++;
-	v->keyed += f->col[0][0] != '\0';
-	if (!strcmp(f->col[0], "store_factor_test_key")) {
-		v->row[0] = '\0';
-		for (int c = 0; c < 10; c++)
-			snprintf(v->row + strlen(v->row), sizeof(v->row) - strlen(v->row), "%s|", f->col[c]);
-	}
-	return v->stop_after && v->n >= v->stop_after ? 5 : 0;
-}
-
 /* The items' data-quality defaults as read. */
 struct defaults {
 	int n, stop_after;
@@ -200,36 +180,6 @@ static void test_quality_data(struct db *db)
 	ok(store_factor_item_defaults(db, take_default, &d) == 0 && d.n == 2, "a non-zero return stops the list");
 }
 
-/* The factors in force in a year, as the inventory's workbook lists them (inside main's transaction). */
-static void test_in_force(struct db *db)
-{
-	struct in_force v = { 0 };
-	struct db_stmt *st;
-	int y = (int)store_test_int(db, "SELECT MIN(year) FROM inventory_years");
-	long long want = -1;
-
-	ok(store_factor_each_in_force(db, y, take_in_force, &v) == 0 && v.n == v.keyed, "the factors in force in %d, each with its key", y);
-	st = db_prepare(db, "SELECT COUNT(*) FROM factors WHERE IFNULL(valid_from, ?) <= ? AND IFNULL(valid_to, ?) >= ?");
-	if (st) {
-		for (int i = 0; i < 4; i++)
-			db_bind_int(st, i, y);
-		if (!db_exec(st) && db_step(st) == 1)
-			want = db_col_int(st, 0);
-		db_reset(st);
-	}
-	is_int(v.n, want, "as many as are in force that year (%d)", v.n);
-	is_str(v.row, "store_factor_test_key|test|1|CO2|公斤|2.25||2030|DERIVED: a test row|official|",
-	       "the test's own row (valid until 2030): its ten columns as text");
-	v = (struct in_force){ 0 };
-	ok(store_factor_each_in_force(db, 2031, take_in_force, &v) == 0 && !v.row[0], "not in force after its last year");
-	v = (struct in_force){ 0 };
-	ok(store_factor_each_in_force(db, 1, take_in_force, &v) == 0, "in year 1");
-	is_int(v.n, store_test_int(db, "SELECT COUNT(*) FROM factors WHERE valid_from IS NULL"), "only those without a first year");
-	v = (struct in_force){ .stop_after = 2 };
-	is_int(store_factor_each_in_force(db, y, take_in_force, &v), 5, "a callback that stops: its value");
-	is_int(v.n, 2, "after two rows");
-}
-
 int main(void)
 {
 	struct db db;
@@ -270,7 +220,6 @@ int main(void)
 	is_int(store_test_int(&db, "SELECT COUNT(*) FROM factors WHERE fkey = 'store_factor_test_key'"), 1, "still one row");
 	row.value = "1234567890123456789012345678901234567890x";
 	ok(store_factor_upsert(&db, &row) == -1, "a value longer than its column is refused (%s)", db.errstr);
-	test_in_force(&db);
 	test_quality_data(&db);
 	test_method_defaults(&db);
 
