@@ -65,7 +65,7 @@ WEB_OBJ += $(O)/web/compress.o
 WEB_OBJ += $(O)/web/page_board.o
 # The platform operator's console (issue 15).
 WEB_OBJ += $(O)/web/page_admin.o $(O)/web/page_admin_accounts.o $(O)/web/page_admin_factors.o $(O)/web/page_admin_factor_change.o $(O)/web/factor_change_view.o $(O)/web/page_team_elec.o
-WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o export_charts.o export_notes.o export_nonagency.o export_prefetch.o)
+WORKER_OBJ = $(addprefix $(O)/worker/, main.o jobs.o rollup.o export.o export_review.o export_passwords.o export_inventory.o export_charts.o export_notes.o export_nonagency.o export_factors.o export_prefetch.o)
 # Factor day (issue 15).
 WORKER_OBJ += $(O)/worker/factor_day.o $(O)/worker/factor_day_calc.o
 # The validation board's run and its workbook (issue 13).

@@ -17,6 +17,7 @@ static int stopped(struct db_stmt *st, int r)
  * in the order of calc_gas_keys.
  */
 #define GAS_COLS(g) " " g "_milli, " g "_ef_lower_milli, " g "_ef_upper_milli"
+#define QUALITY_NCOLS (6 + 3 * CALC_GAS__MAX)
 #define QUALITY_COLS "used_a1, used_a2, used_a3, a1 IS NOT NULL OR a2 IS NOT NULL OR a3 IS NOT NULL OR dq_note IS NOT NULL" \
 	" OR dq_keeper IS NOT NULL OR ad_lower_milli IS NOT NULL OR ad_upper_milli IS NOT NULL OR ad_basis IS NOT NULL," \
 	" used_ad_lower_milli, used_ad_upper_milli," GAS_COLS("co2") "," GAS_COLS("ch4") "," GAS_COLS("n2o") "," \
@@ -350,7 +351,7 @@ int store_activity_each_workbook_row(struct db *db, int county, int year,
 	struct db_stmt *st = db_prepare(db,
 		"SELECT category, method, description, note, quantity, unit_text, IFNULL(quantity2, ''),"
 		" CONCAT_WS(' / ', opt1, opt2, opt3), factor_text, gwp_set, method_text, sources, IFNULL(override_reason, ''), kg_milli,"
-		" " QUALITY_COLS
+		" " QUALITY_COLS ", provisional"
 		" FROM county_activities WHERE county_id = ? AND year = ? ORDER BY category, method, id");
 	int r;
 
@@ -379,7 +380,7 @@ int store_activity_each_workbook_row(struct db *db, int county, int year,
 		};
 
 		read_quality(st, 14, &row.q);
-
+		row.provisional = (int)db_col_int(st, 14 + QUALITY_NCOLS);
 		if ((r = each(ctx, &row)))
 			return stopped(st, r);
 	}

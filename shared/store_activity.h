@@ -161,6 +161,7 @@ struct store_activity_workbook_row {
 	const char *factor_text, *gwp_set, *method_text, *sources, *override_reason;
 	long long kg_milli;
 	struct activity_quality q;
+	int provisional;           /* computed with a 暫用 factor */
 };
 int store_activity_each_workbook_row(struct db *db, int county, int year,
 				     int (*each)(void *ctx, const struct store_activity_workbook_row *row), void *ctx);

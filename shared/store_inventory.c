@@ -221,54 +221,6 @@ int store_inventory_each_top(struct db *db, int county, int year, long long lock
 	return r;
 }
 
-/*
- * The factors the year's lines were computed with, as each line keeps them
- * (its factor text, GWP set and sources): the agencies' lines of the
- * agencies the year counts, then the non-agency lines, each distinct
- * factor once with its lines and their sum.
- */
-#define FACTOR_SQL(V) \
-	"SELECT 0, l.part, l.item, l.factor_text, l.gwp_set, l.sources, MAX(l.provisional), COUNT(*), SUM(l.kg_milli)" \
-	" FROM report_lines l JOIN reports r ON r.id = l.report_id" \
-	" JOIN (" V##_FROM ") ON " V##_ID " = r.agency_id WHERE " V##_WHERE " AND r.year = ? AND l.factor_text <> ''" \
-	" GROUP BY l.part, l.item, l.factor_text, l.gwp_set, l.sources" \
-	" UNION ALL SELECT 1, '', CONCAT(method, '\t', unit_text), factor_text, gwp_set, sources, MAX(provisional), COUNT(*)," \
-	" SUM(kg_milli) FROM county_activities WHERE county_id = ? AND year = ? AND factor_text <> ''" \
-	" GROUP BY method, unit_text, factor_text, gwp_set, sources ORDER BY 1, 2 DESC, 3, 4"
-
-int store_inventory_each_factor(struct db *db, int county, int year, long long lock,
-				int (*each)(void *ctx, const struct store_inventory_factor *row), void *ctx)
-{
-	struct db_stmt *st = db_prepare(db, INV_SQL(lock, FACTOR_SQL));
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, INV_KEY(lock, county));
-	db_bind_int(st, 1, year);
-	db_bind_int(st, 2, county);
-	db_bind_int(st, 3, year);
-	if (db_exec(st))
-		return -1;
-	while ((r = db_step(st)) == 1) {
-		struct store_inventory_factor row = {
-			.nonagency = (int)db_col_int(st, 0),
-			.part = db_col_text(st, 1, NULL),
-			.item = db_col_text(st, 2, NULL),
-			.factor_text = db_col_text(st, 3, NULL),
-			.gwp_set = db_col_text(st, 4, NULL),
-			.sources = db_col_text(st, 5, NULL),
-			.provisional = (int)db_col_int(st, 6),
-			.lines = db_col_int(st, 7),
-		};
-
-		row.fits = !db_col_i64(st, 8, &row.milli);
-		if ((r = each(ctx, &row)))
-			return stopped(st, r);
-	}
-	return r;
-}
-
 int store_inventory_each_trend(struct db *db, int county, int first, int last,
 			       int (*each)(void *ctx, const struct store_inventory_trend *row), void *ctx)
 {

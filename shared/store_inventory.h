@@ -108,23 +108,6 @@ struct store_inventory_top {
 int store_inventory_each_top(struct db *db, int county, int year, long long lock,
 			     int (*each)(void *ctx, const struct store_inventory_top *row), void *ctx);
 
-/*
- * A factor the county-year's lines were computed with, as the lines keep it:
- * an agency line's part and item (calc_items[].key), or a non-agency line's
- * method and quantity unit as "method<TAB>unit"; its factor text (kgCO2e a
- * unit), GWP set and sources; whether any of them was 暫用; how many lines
- * and their kgCO2e x 1,000.  Agency lines first.
- */
-struct store_inventory_factor {
-	int nonagency;
-	const char *part, *item, *factor_text, *gwp_set, *sources;
-	int provisional;
-	long long lines, milli;
-	int fits;
-};
-int store_inventory_each_factor(struct db *db, int county, int year, long long lock,
-				int (*each)(void *ctx, const struct store_inventory_factor *row), void *ctx);
-
 /* The county's total of each year from first to last that has one (the agencies' and the non-agency emissions). */
 struct store_inventory_trend {
 	int year;
@@ -169,6 +152,7 @@ struct store_inventory_line {
 	int a1, a2, a3;            /* 1..3, 0 not set */
 	int ad_lower, ad_upper;    /* the activity data's interval, thousandths of a percent; -1 none */
 	int seq;                   /* report_lines.seq: the line's place among its item's */
+	int provisional;           /* computed with a 暫用 factor */
 	struct {
 		int present;                  /* a report_line_gases row */
 		long long milli;

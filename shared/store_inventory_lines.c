@@ -117,7 +117,7 @@ static int range_exec(struct db_stmt *st, long long county, int year, long long 
 	" IFNULL(l.part, ''), IFNULL(l.item, ''), IFNULL(l.quantity_milli, 0), IFNULL(l.factor_text, '')," \
 	" IFNULL(l.gwp_set, ''), IFNULL(l.method, ''), IFNULL(l.sources, ''), IFNULL(l.kg_milli, 0), l.report_id IS NULL," \
 	" IFNULL(l.scope, 0), IFNULL(l.iso_category, 0), IFNULL(l.a1, 0), IFNULL(l.a2, 0), IFNULL(l.a3, 0)," \
-	" IFNULL(l.ad_lower_milli, -1), IFNULL(l.ad_upper_milli, -1), IFNULL(l.seq, 0)" \
+	" IFNULL(l.ad_lower_milli, -1), IFNULL(l.ad_upper_milli, -1), IFNULL(l.seq, 0), IFNULL(l.provisional, 0)" \
 	" FROM " V##_FROM " LEFT JOIN agencies p ON p.id = " V##_PARENT \
 	" LEFT JOIN reports r ON r.agency_id = a.id AND r.year = ?" \
 	" LEFT JOIN report_lines l ON l.report_id = r.id" \
@@ -162,6 +162,7 @@ static int read_lines(struct db *db, int county, int year, long long lock, long 
 		l->ad_lower = (int)db_col_int(st, 23);
 		l->ad_upper = (int)db_col_int(st, 24);
 		l->seq = (int)db_col_int(st, 25);
+		l->provisional = (int)db_col_int(st, 26);
 	}
 	return r;
 }

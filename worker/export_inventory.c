@@ -11,7 +11,6 @@
 #include "export_inventory.h"
 #include "export_prefetch.h"
 #include "jobs.h"
-#include "nonagency.h"
 #include "quality.h"
 #include "report_status.h"
 #include "store_inventory.h"
@@ -304,6 +303,9 @@ static void line_row(struct sheet_rows *s, const struct store_inventory_line *l)
 	worksheet_write_string(ws, r, 12, l->sources, NULL);
 	worksheet_write_number(ws, r, 13, xinv_kg(l->kg_milli), s->f->num);
 	line_quality(ws, r, l, s->f);
+	if (s->used)
+		xinv_factors_add(s->used, 0, l->part, l->item, it ? it->unit : "", l->factor_text, l->gwp_set, l->sources,
+				 l->provisional, l->kg_milli);
 }
 
 /* The lines sheet as it is written: its rows, and what the progress needs. */
@@ -328,13 +330,13 @@ static void lines_chunk(void *arg, const struct xpf_chunk *c)
 
 /* Every agency and every line of its report, as the reader hands them over (CHUNK agencies a chunk). */
 static int agency_lines(struct job_ctx *ctx, long long id, lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f,
-			const struct inventory *inv)
+			const struct inventory *inv, struct xinv_factors *used)
 {
 	static const char *const cols[] = { "機關代碼", "機關單位名稱", "層級", "上級機關代碼", "登錄狀況", "部分", "項目",
 		"數量", "單位", "係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "排放量(KgCO₂e)", VERSION_HEAD,
 		"範疇", "類別", GAS_HEADS, "A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類", "誤差等級(A1×A2×A3)", "評分",
 		"活動數據不確定性（95%）", "各氣體不確定性（95%）" };
-	struct lines_out o = { .s = { .ws = ws, .f = f, .r = 1 }, .ctx = ctx, .id = id, .pf = pf, .inv = inv };
+	struct lines_out o = { .s = { .ws = ws, .f = f, .used = used, .r = 1 }, .ctx = ctx, .id = id, .pf = pf, .inv = inv };
 
 	xinv_heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
 	worksheet_set_column(ws, 17, 24, 14, NULL);
@@ -392,61 +394,6 @@ static int filing(lxw_worksheet *ws, struct xpf *pf, const struct xinv_fmt *f)
 	return xpf_each(pf, XPF_FILING, filing_chunk, &s);
 }
 
-/* One factor the lines used: where, what, its text and source, and how much rests on it. */
-static int factor_row(void *ctx, const struct store_inventory_factor *row)
-{
-	struct sheet_rows *s = ctx;
-	lxw_worksheet *ws = s->ws;
-	lxw_row_t r = s->r++;
-	const char *tab = row->nonagency ? strchr(row->item, '\t') : NULL;
-
-	if (row->nonagency) {
-		char method[32];
-		const struct na_method *m;
-
-		snprintf(method, sizeof(method), "%.*s", tab ? (int)(tab - row->item) : (int)strlen(row->item), row->item);
-		m = na_method_get(method);
-		worksheet_write_string(ws, r, 0, "非機關單位活動", NULL);
-		worksheet_write_string(ws, r, 1, m ? m->label : method, NULL);
-		worksheet_write_string(ws, r, 2, tab ? tab + 1 : "", NULL);
-	} else {
-		const struct calc_item_info *it = item_info(row->item);
-
-		worksheet_write_string(ws, r, 0, !strcmp(row->part, "own") ? "機關自有" : "機關委外", NULL);
-		worksheet_write_string(ws, r, 1, it ? it->label : row->item, NULL);
-		worksheet_write_string(ws, r, 2, it ? it->unit : "", NULL);
-	}
-	worksheet_write_string(ws, r, 3, row->factor_text, NULL);
-	worksheet_write_string(ws, r, 4, row->gwp_set, NULL);
-	worksheet_write_string(ws, r, 5, row->sources, NULL);
-	worksheet_write_string(ws, r, 6, row->provisional ? "暫用" : "", NULL);
-	worksheet_write_number(ws, r, 7, (double)row->lines, NULL);
-	if (row->fits)
-		worksheet_write_number(ws, r, 8, xinv_kg(row->milli), s->f->num);
-	else
-		worksheet_write_string(ws, r, 8, "超出範圍", NULL);
-	return 0;
-}
-
-/*
- * 使用係數: the factors the year's lines were computed with, as the lines
- * keep them (not today's table: after a factor day a signed year's lines
- * keep the factor they were signed with), each with its lines and their sum.
- */
-static int factors_used(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, long long lock, const struct xinv_fmt *f)
-{
-	static const char *const cols[] = { "排放源", "項目", "單位", "係數(kgCO₂e/單位)", "GWP 版本", "來源", "暫用係數",
-		"明細筆數", "排放量(KgCO₂e)" };
-	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
-
-	xinv_heads(ws, 0, cols, 9, f->head);
-	worksheet_set_column(ws, 1, 1, 28, NULL);
-	worksheet_set_column(ws, 3, 3, 18, NULL);
-	worksheet_set_column(ws, 5, 5, 60, NULL);
-	worksheet_set_column(ws, 8, 8, 18, NULL);
-	return store_inventory_each_factor(ctx->db, county, year, lock, factor_row, &s) ? -1 : 0;
-}
-
 /* inventory_load()'s result as an export status: 0, -2 (the database) or -1 (sums beyond the bounds). */
 static int xinv_loaded(lxw_workbook *wb, int rc, char *err, size_t errlen)
 {
@@ -467,11 +414,12 @@ int xinv_load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struc
 
 /*
  * The sheets in the order the workbook shows them, but written in another:
- * first the three short ones (on the job's connection, while the reader
+ * first the two short ones (on the job's connection, while the reader
  * fetches its first chunk), then the two long ones as the reader hands them
- * over, and the summary last, its figures read by the reader meanwhile
- * (export_prefetch.h).  Constant-memory mode keeps each sheet's rows in a
- * file of its own, so a sheet may be written after the ones behind it.
+ * over, 使用係數 from the lines written, and the summary last, its figures
+ * read by the reader meanwhile (export_prefetch.h).  Constant-memory mode
+ * keeps each sheet's rows in a file of its own, so a sheet may be written
+ * after the ones behind it.
  */
 int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int year, const char *path, char *err, size_t errlen)
 {
@@ -480,6 +428,7 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	struct xinv_fmt f;
 	struct xpf *pf;
 	lxw_worksheet *sum, *ws_lines, *ws_na, *ws_notes, *ws_filing, *ws_factors;
+	struct xinv_factors used = { 0 };
 	int rc, loaded;
 	long long lock;
 
@@ -494,16 +443,19 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	ws_notes = workbook_add_worksheet(wb, "排除與註記");
 	ws_filing = workbook_add_worksheet(wb, "填報情形");
 	ws_factors = workbook_add_worksheet(wb, "使用係數");
-	rc = xinv_nonagency_sheet(ctx, ws_na, county, year, &f) || xinv_notes_sheet(ctx, ws_notes, county, year, &f) ||
-	     factors_used(ctx, ws_factors, county, year, lock, &f);
+	rc = xinv_nonagency_sheet(ctx, ws_na, county, year, &f, &used) || xinv_notes_sheet(ctx, ws_notes, county, year, &f);
 	if (!rc) {
 		export_progress(ctx, id, 10);
-		rc = agency_lines(ctx, id, ws_lines, pf, &f, &inv);
+		rc = agency_lines(ctx, id, ws_lines, pf, &f, &inv, &used);
 	}
 	if (!rc) {
 		export_progress(ctx, id, 80);
 		rc = filing(ws_filing, pf, &f);
 	}
+	/* Last: the factors of every line the two sheets wrote. */
+	if (!rc)
+		xinv_factors_sheet(ws_factors, &used, &f);
+	xinv_factors_release(&used);
 	loaded = rc ? 0 : xpf_summary(pf);
 	xpf_stop(pf);
 	if (rc)

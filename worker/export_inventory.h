@@ -30,10 +30,24 @@ int xinv_load(struct job_ctx *ctx, lxw_workbook *wb, int county, int year, struc
 /* An agency's state and the version its figures come from, in columns status_col and version_col of row r. */
 void xinv_state_cells(lxw_worksheet *ws, lxw_row_t r, int status_col, int version_col, const struct store_inventory_state *st);
 
+/* 使用係數 as the long sheets hand their lines over (export_factors.c). */
+struct xinv_factor;
+struct xinv_factors {
+	struct xinv_factor *v;
+	size_t n, cap;
+};
+/* A line's factor counted: an agency line's part and item (calc_items[].key), or a non-agency line's method. */
+int xinv_factors_add(struct xinv_factors *fs, int nonagency, const char *part, const char *item, const char *unit,
+		     const char *factor_text, const char *gwp_set, const char *sources, int provisional, long long milli);
+/* The sheet of the factors counted, by source, item and factor.  0. */
+int xinv_factors_sheet(lxw_worksheet *ws, struct xinv_factors *fs, const struct xinv_fmt *f);
+void xinv_factors_release(struct xinv_factors *fs);
+
 /* A chunk of rows being written: the sheet, its next row, and what the chunk saw. */
 struct sheet_rows {
 	lxw_worksheet *ws;
 	const struct xinv_fmt *f;
+	struct xinv_factors *used;   /* the factors of the lines written (NULL: not counted) */
 	lxw_row_t r;
 	long long last;   /* the last agency id written */
 	int rows;         /* rows in this chunk */
@@ -49,7 +63,8 @@ void xinv_heads(lxw_worksheet *ws, lxw_row_t row, const char *const *cols, int n
 /* The label of a form item (calc_items[].key), or the key. */
 const char *xinv_item_label(const char *item);
 /* 非機關單位活動: every non-agency line of the county-year, its gases and data quality.  0 or -1. */
-int xinv_nonagency_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f);
+int xinv_nonagency_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f,
+			 struct xinv_factors *used);
 /* 排除與註記: every exclusion of the county-year's reports, then every NE / IE / 沿用 line.  0 or -1. */
 int xinv_notes_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f);
 

@@ -108,16 +108,19 @@ static int activity_row(void *ctx, const struct store_activity_workbook_row *a)
 	quantity_cell(ws, r, 6, a->quantity2, NULL);
 	worksheet_write_number(ws, r, 13, xinv_kg(a->kg_milli), s->f->num);
 	activity_quality_cells(ws, r, a, s->f);
+	if (s->used)
+		xinv_factors_add(s->used, 1, "", a->method, a->unit, a->factor_text, a->gwp_set, a->sources, a->provisional, a->kg_milli);
 	return 0;
 }
 
-int xinv_nonagency_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f)
+int xinv_nonagency_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f,
+			 struct xinv_factors *used)
 {
 	static const char *const cols[] = { "排放類別", "活動", "說明", "資料說明與來源", "數量", "單位", "第二數量", "選項",
 		"係數(kgCO₂e/單位)", "GWP 版本", "方法", "來源", "自訂係數理由", "排放量(KgCO₂e)", GAS_HEADS,
 		"A1 活動數據種類", "A2 活動數據可信度", "A3 係數種類", "誤差等級(A1×A2×A3)", "評分",
 		"活動數據不確定性（95%）", "各氣體不確定性（95%）", "本筆不確定性（95%）" };
-	struct sheet_rows s = { .ws = ws, .f = f, .r = 1 };
+	struct sheet_rows s = { .ws = ws, .f = f, .used = used, .r = 1 };
 
 	xinv_heads(ws, 0, cols, (int)(sizeof(cols) / sizeof(cols[0])), f->head);
 	worksheet_set_column(ws, 1, 3, 24, NULL);
