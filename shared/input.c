@@ -103,7 +103,7 @@ int input_number_chars(const char *raw, size_t len)
 
 		if (k <= 0)
 			return 1;   /* not UTF-8: input_text says so */
-		if (cp >= 0x80 && cp != 0x3000 && !(cp >= 0xff01 && cp <= 0xff5e))
+		if (cp >= 0x80 && utf8proc_category(cp) != UTF8PROC_CATEGORY_ZS && !(cp >= 0xff01 && cp <= 0xff5e))
 			return 0;
 		i += (size_t)k;
 	}

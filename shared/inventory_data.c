@@ -204,6 +204,15 @@ static int loaded(const struct load *ld, int r)
 
 int inventory_load(struct db *db, int county_id, int year, struct inventory *inv)
 {
+	long long lock;
+
+	if (store_inventory_lock(db, county_id, year, &lock))
+		return -1;
+	return inventory_load_locked(db, county_id, year, lock, inv);
+}
+
+int inventory_load_locked(struct db *db, int county_id, int year, long long lock, struct inventory *inv)
+{
 	struct load ld = { inv, NULL, year };
 	struct years y;
 	int r;
@@ -211,12 +220,12 @@ int inventory_load(struct db *db, int county_id, int year, struct inventory *inv
 	memset(inv, 0, sizeof(*inv));
 	inv->county_id = county_id;
 	inv->year = year;
+	inv->lock = lock;
 	if (years_get(db, &y))
 		return -1;
 	inv->trend_first = y.first;
 	inv->trend_n = years_count(&y);
-	if (store_county_name(db, county_id, inv->county_name, sizeof(inv->county_name)) < 0 ||
-	    store_inventory_lock(db, county_id, year, &inv->lock))
+	if (store_county_name(db, county_id, inv->county_name, sizeof(inv->county_name)) < 0)
 		return -1;
 	if ((r = loaded(&ld, store_inventory_each_agency_sum(db, county_id, year, inv->lock, agency_sum, &ld))))
 		return r;

@@ -75,5 +75,7 @@ struct inventory {
  * above cannot cause: never a wrapped figure.
  */
 int inventory_load(struct db *db, int county_id, int year, struct inventory *inv);
+/* The same for the agencies of `lock` (store_inventory_lock, read before): the workbook's sheets and summary read one tree. */
+int inventory_load_locked(struct db *db, int county_id, int year, long long lock, struct inventory *inv);
 
 #endif

@@ -49,7 +49,9 @@ int sheet_csv_read(struct rows *r, const char *data, size_t len)
 	if (csv_init(&p, CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI))
 		return -1;
 	if (csv_parse(&p, data, len, csv_field, csv_row, r) != len || csv_fini(&p, csv_field, csv_row, r)) {
-		r->f->error = arena_printf(r->a, "CSV 格式錯誤（%s），請確認引號成對。", csv_strerror(csv_error(&p)));
+		/* r->line rows were complete: the fault is in the next one (a quote never closed: where it opened). */
+		r->f->error = arena_printf(r->a, "CSV 格式錯誤（第 %d 列起）：請確認引號成對。含有逗號或引號的欄位須整欄以雙引號括住，"
+					   "欄內的引號寫成兩個（\"\"）；Excel 另存的 CSV 即是如此。", r->line + 1);
 		csv_free(&p);
 		return -1;
 	}

@@ -1,4 +1,4 @@
-/* store_inventory_sql.h: what the inventory stores' statements share (store_inventory*.c only). */
+/* store_inventory_sql.h: what the inventory's statements share (store_inventory*.c, and the county-year's exclusions and notations in store_report*.c). */
 #ifndef CITYINV_STORE_INVENTORY_SQL_H
 #define CITYINV_STORE_INVENTORY_SQL_H
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_inventory_sql.h"
 #include "store_report.h"
 
 const char *const store_notation_names[3] = { "", "NE", "IE" };
@@ -304,20 +305,22 @@ int store_report_item_notation(struct db *db, long long report_id, enum calc_par
 	return db_exec(st);
 }
 
-int store_report_noted_county(struct db *db, int county_id, int year,
+#define NOTED_SQL(V) \
+	"SELECT r.agency_id, i.part, i.item, i.seq, IFNULL(i.refrigerant, ''), i.quantity_milli, IFNULL(i.notation + 0, 0)," \
+	" IFNULL(i.notation_text, ''), IFNULL(i.carried_from, 0), a.name FROM report_items i JOIN reports r ON r.id = i.report_id" \
+	" JOIN (" V##_FROM ") ON " V##_ID " = r.agency_id WHERE " V##_WHERE " AND r.year = ?" \
+	" AND (i.notation IS NOT NULL OR i.carried_from IS NOT NULL) ORDER BY a.code, i.part, i.item, i.seq"
+
+int store_report_noted_county(struct db *db, int county_id, int year, long long lock,
 			      int (*each)(void *ctx, const struct store_report_noted *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, i.part, i.item, i.seq, IFNULL(i.refrigerant, ''), i.quantity_milli,"
-				       " IFNULL(i.notation + 0, 0), IFNULL(i.notation_text, ''), IFNULL(i.carried_from, 0), a.name"
-				       " FROM report_items i JOIN reports r ON r.id = i.report_id JOIN agencies a ON a.id = r.agency_id"
-				       " WHERE a.county_id = ? AND a.active = 1 AND r.year = ?"
-				       " AND (i.notation IS NOT NULL OR i.carried_from IS NOT NULL) ORDER BY a.code, i.part, i.item, i.seq");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, NOTED_SQL));
 	struct store_report_noted row;
 	int r;
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 0, INV_KEY(lock, county_id));
 	db_bind_int(st, 1, year);
 	if (db_exec(st))
 		return -1;

@@ -201,9 +201,10 @@ int store_report_exclusions(struct db *db, long long report_id,
 /*
  * For the inventory and the 報告書 (SPEC-2 §2d: "shown in the inventory and
  * 報告書"): every exclusion of the county-year's agency reports (the latest
- * saved data, as the rollups), by agency code then seq, agency_id set.  0 or -1.
+ * saved data, as the rollups), by agency code then seq, agency_id set; of
+ * the agencies the year counts (`lock`: store_inventory_lock).  0 or -1.
  */
-int store_report_exclusions_county(struct db *db, int county_id, int year,
+int store_report_exclusions_county(struct db *db, int county_id, int year, long long lock,
 				   int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx);
 
 /* A marked or carried line of an agency's report, for the inventory and the 報告書. */
@@ -219,8 +220,8 @@ struct store_report_noted {
 	char agency_name[801];              /* in the county-wide list; "" otherwise */
 };
 
-/* Every NE / IE / 沿用 line of the county-year's agency reports, by agency code, part, item, seq: 0 or -1. */
-int store_report_noted_county(struct db *db, int county_id, int year,
+/* Every NE / IE / 沿用 line of the county-year's agency reports (the agencies the year counts, `lock`), by agency code, part, item, seq: 0 or -1. */
+int store_report_noted_county(struct db *db, int county_id, int year, long long lock,
 			      int (*each)(void *ctx, const struct store_report_noted *row), void *ctx);
 
 /* Removes the computed lines of report_id: 0 or -1. */

@@ -1,4 +1,5 @@
 /* store_report_exclusions.c: the sources an agency's report excludes (report_exclusions), each with its reason (SPEC-2 §2d). */
+#include "store_inventory_sql.h"
 #include "store_report.h"
 
 int store_report_exclusions_clear(struct db *db, long long report_id)
@@ -57,16 +58,18 @@ int store_report_exclusions(struct db *db, long long report_id,
 	return exclusion_rows(st, each, ctx);
 }
 
-int store_report_exclusions_county(struct db *db, int county_id, int year,
+#define EXCLUSIONS_SQL(V) \
+	"SELECT r.agency_id, e.seq, e.name, e.reason, a.name FROM report_exclusions e JOIN reports r ON r.id = e.report_id" \
+	" JOIN (" V##_FROM ") ON " V##_ID " = r.agency_id WHERE " V##_WHERE " AND r.year = ? ORDER BY a.code, e.seq"
+
+int store_report_exclusions_county(struct db *db, int county_id, int year, long long lock,
 				   int (*each)(void *ctx, const struct store_report_exclusion *row), void *ctx)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT r.agency_id, e.seq, e.name, e.reason, a.name FROM report_exclusions e"
-				       " JOIN reports r ON r.id = e.report_id JOIN agencies a ON a.id = r.agency_id"
-				       " WHERE a.county_id = ? AND a.active = 1 AND r.year = ? ORDER BY a.code, e.seq");
+	struct db_stmt *st = db_prepare(db, INV_SQL(lock, EXCLUSIONS_SQL));
 
 	if (!st)
 		return -1;
-	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 0, INV_KEY(lock, county_id));
 	db_bind_int(st, 1, year);
 	return exclusion_rows(st, each, ctx);
 }

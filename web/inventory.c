@@ -426,12 +426,12 @@ static int take_noted(void *ctx, const struct store_report_noted *r)
 	return 0;
 }
 
-int inventory_notes_load(struct request *req, int county, int year, struct inventory_notes *n)
+int inventory_notes_load(struct request *req, const struct inventory *inv, struct inventory_notes *n)
 {
 	memset(n, 0, sizeof(*n));
 	n->a = &req->arena;
-	if (store_report_exclusions_county(&req->app->db, county, year, take_exclusion, n) ||
-	    store_report_noted_county(&req->app->db, county, year, take_noted, n))
+	if (store_report_exclusions_county(&req->app->db, inv->county_id, inv->year, inv->lock, take_exclusion, n) ||
+	    store_report_noted_county(&req->app->db, inv->county_id, inv->year, inv->lock, take_noted, n))
 		return -1;
 	return 0;
 }

@@ -40,7 +40,7 @@ struct inventory_notes {
 	int nex, nnoted, more_ex, more_noted;
 	struct arena *a;
 };
-int inventory_notes_load(struct request *req, int county, int year, struct inventory_notes *n);
+int inventory_notes_load(struct request *req, const struct inventory *inv, struct inventory_notes *n);
 void inventory_notes_render(struct request *req, const struct inventory_notes *n);
 
 #endif

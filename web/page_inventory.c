@@ -263,7 +263,7 @@ int page_team_inventory(struct request *req)
 	if (r)
 		return unavailable(req);
 	notes = arena_alloc(&req->arena, sizeof(*notes));
-	if (inventory_notes_load(req, req->session->county_id, year, notes))
+	if (inventory_notes_load(req, inv, notes))
 		return unavailable(req);
 	layout_begin(req, "盤查清冊", "盤查清冊");
 	strbuf_addf(o, "<h1>");

@@ -94,7 +94,7 @@ static int public_one(struct request *req, const char *letter, int year)
 	if (r || published_trend_only(req, c->id, inv))
 		return unavailable(req);
 	notes = arena_alloc(&req->arena, sizeof(*notes));
-	if (inventory_notes_load(req, c->id, year, notes))
+	if (inventory_notes_load(req, inv, notes))
 		return unavailable(req);
 	layout_begin(req, "公開資訊", "公開資訊");
 	html(o, "<nav class=\"trail\" aria-label=\"路徑\"><a href=\"/public\">公開資訊</a> › ");

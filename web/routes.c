@@ -255,6 +255,8 @@ void routes_dispatch(struct request *req)
 	struct session_stamp want = { 0 }, *w = NULL;
 	int bad_action, inputs_read = 0;
 
+	/* The error a request reports is its own: not one the process kept from an earlier request (routes_unavailable). */
+	req->app->db.err = 0;
 	r = route_find(req, &bad_action);
 	if (!r) {
 		req->status = 404;

@@ -443,7 +443,7 @@ int build_inventory_detail(struct job_ctx *ctx, long long id, int county, int ye
 	ws_notes = workbook_add_worksheet(wb, "排除與註記");
 	ws_filing = workbook_add_worksheet(wb, "填報情形");
 	ws_factors = workbook_add_worksheet(wb, "使用係數");
-	rc = xinv_nonagency_sheet(ctx, ws_na, county, year, &f, &used) || xinv_notes_sheet(ctx, ws_notes, county, year, &f);
+	rc = xinv_nonagency_sheet(ctx, ws_na, county, year, &f, &used) || xinv_notes_sheet(ctx, ws_notes, county, year, lock, &f);
 	if (!rc) {
 		export_progress(ctx, id, 10);
 		rc = agency_lines(ctx, id, ws_lines, pf, &f, &inv, &used);

@@ -65,7 +65,7 @@ const char *xinv_item_label(const char *item);
 /* 非機關單位活動: every non-agency line of the county-year, its gases and data quality.  0 or -1. */
 int xinv_nonagency_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f,
 			 struct xinv_factors *used);
-/* 排除與註記: every exclusion of the county-year's reports, then every NE / IE / 沿用 line.  0 or -1. */
-int xinv_notes_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f);
+/* 排除與註記: every exclusion of the county-year's reports, then every NE / IE / 沿用 line (the agencies it counts: lock).  0 or -1. */
+int xinv_notes_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, long long lock, const struct xinv_fmt *f);
 
 #endif

@@ -46,7 +46,7 @@ static int noted_row(void *ctx, const struct store_report_noted *n)
 	return 0;
 }
 
-int xinv_notes_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f)
+int xinv_notes_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, long long lock, const struct xinv_fmt *f)
 {
 	static const char *const ex_cols[] = { "機關單位名稱", "排除之排放源", "排除理由" };
 	static const char *const nt_cols[] = { "機關單位名稱", "範圍", "項目", "冷媒型號", "註記", "沿用數量之年度", "沿用數量",
@@ -58,7 +58,7 @@ int xinv_notes_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int yea
 	worksheet_set_column(ws, 7, 7, 50, NULL);
 	worksheet_write_string(ws, s.r++, 0, "排除之排放源", f->title);
 	xinv_heads(ws, s.r++, ex_cols, 3, f->head);
-	if (store_report_exclusions_county(ctx->db, county, year, exclusion_row, &s))
+	if (store_report_exclusions_county(ctx->db, county, year, lock, exclusion_row, &s))
 		return -1;
 	if (!s.rows)
 		worksheet_write_string(ws, s.r++, 0, "本年度各機關未列排除之排放源。", NULL);
@@ -66,7 +66,7 @@ int xinv_notes_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int yea
 	worksheet_write_string(ws, s.r++, 0, "註記：NE（未估算）、IE（已計入他處）、沿用", f->title);
 	xinv_heads(ws, s.r++, nt_cols, 8, f->head);
 	s.rows = 0;
-	if (store_report_noted_county(ctx->db, county, year, noted_row, &s))
+	if (store_report_noted_county(ctx->db, county, year, lock, noted_row, &s))
 		return -1;
 	if (!s.rows)
 		worksheet_write_string(ws, s.r++, 0, "本年度各機關無標示 NE、IE 或沿用之項目。", NULL);

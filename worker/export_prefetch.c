@@ -243,7 +243,7 @@ static void *reader(void *arg)
 		else if (w == FILING)
 			rc = read_filing(pf, &db);
 		else {
-			int r = inventory_load(&db, pf->county, pf->year, pf->inv);
+			int r = inventory_load_locked(&db, pf->county, pf->year, pf->lock, pf->inv);
 
 			pthread_mutex_lock(&pf->mu);
 			pf->summary_rc = r;

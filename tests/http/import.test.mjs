@@ -140,7 +140,7 @@ test('unreadable files are refused beside the field, with the reason', async () 
   // A quote opened and never closed would take the rest of the file into one cell, its rows gone from the preview.
   r = await upload(c, 'quote.csv', Buffer.from('397099001A,"未結束的引號,\n397099002A,x,\n'));
   assert.equal(r.status, 400);
-  assert.match(r.text, /<p class="field-error" id="file-error">CSV 格式錯誤（[^）]*），請確認引號成對/);
+  assert.match(r.text, /<p class="field-error" id="file-error">CSV 格式錯誤（第 1 列起）：請確認引號成對/);
   r = await upload(c, 'utf16.csv', Buffer.from('397099001A,x,\n', 'utf16le'));
   assert.equal(r.status, 400, 'UTF-16 without its BOM');
   assert.match(r.text, /<p class="field-error" id="file-error">檔案不是 UTF-8 編碼/);

@@ -141,7 +141,7 @@ test('a NUL or a superscript digit is refused beside its field, the input back, 
   r = await uploadImport(team, 'nul.csv', Buffer.from('ZZA00005,名稱\0<b>hidden</b>,371000000A\n'));
   assert.match(r.text, /檔案不是 UTF-8 編碼/, 'a file with a NUL byte is no UTF-8 text');
   r = await uploadImport(team, 'quote.csv', Buffer.from('ZZA00007,"名稱七,371000000A\nZZA00008,x,\n'));
-  assert.match(r.text, /CSV 格式錯誤（[^）]*），請確認引號成對/, 'a quote never closed');
+  assert.match(r.text, /CSV 格式錯誤（第 1 列起）：請確認引號成對/, 'a quote never closed');
   assert.equal(agencies(), '0', 'no agency');
 });
 

@@ -351,6 +351,11 @@ static void test_locked(struct db *db)
 	ok(store_inventory_each_agency_sum(db, TC, y, lock, agency_sum, NULL) == 0, "the sums as locked");
 	is_int(seen.own, 2000, "the deactivated agency's report among them");
 	reset();
+	ok(store_inventory_each_trend(db, TC, y, y + 1, trend, NULL) == 0 && seen.rows == 2, "the trend over the locked year and the next");
+	reset();
+	ok(store_inventory_each_trend(db, TC, y, y, trend, NULL) == 0 && seen.own == 2000 + 750,
+	   "the locked year's point: its agencies as locked, the deactivated one's report in it");
+	reset();
 	ok(store_inventory_each_top(db, TC, y, lock, top, NULL) == 0, "the largest emitters as locked");
 	is_str(seen.text, "STIN1:1300:2/0/0/0;STIN2:700:1/0/0/0;", "the deactivated one among them");
 	reset();

@@ -447,8 +447,8 @@ static void test_notation(struct db *db, long long rid, long long agency, int co
 	ok(store_report_exclusions(db, rid, take_excl, &e) == 0 && e.n == 2 && e.row[0].seq == 1 && !strcmp(e.row[0].name, "宿舍瓦斯") &&
 	   !strcmp(e.row[1].reason, "類別三，本年度不盤查") && e.row[0].agency_id == agency, "read back by seq, with the agency");
 	e.n = 0;
-	ok(store_report_exclusions_county(db, county, year, take_excl, &e) == 0 && e.n >= 2, "the county-year's list has them");
-	ok(store_report_noted_county(db, county, year, take_noted, &nd) == 0, "the county-year's marked and carried lines");
+	ok(store_report_exclusions_county(db, county, year, 0, take_excl, &e) == 0 && e.n >= 2, "the county-year's list has them");
+	ok(store_report_noted_county(db, county, year, 0, take_noted, &nd) == 0, "the county-year's marked and carried lines");
 	{
 		int mine = 0;
 

@@ -88,9 +88,9 @@ static void test_csv(void)
 	ok(read_str("機關代碼,機關單位名稱\n", &f) && contains(f.error, "沒有任何機關資料列"), "a heading only");
 	ok(read_str("\xBE\xF7\xC3\xF6,A\n", &f) && contains(f.error, "UTF-8"), "Big5 is refused with advice");
 	ok(import_read(&a, "Z\0Z\0A\0,\0n\0\n\0", 12, &f) && contains(f.error, "UTF-8"), "UTF-16 without its BOM: refused as not UTF-8");
-	ok(import_read(&a, "ZZA00005,\xe5\x90\x8d\0<b>x</b>,371000000A\n", 31, &f) && contains(f.error, "UTF-8"),
+	ok(import_read(&a, "ZZA00005,\xe5\x90\x8d\0<b>x</b>,371000000A\n", 33, &f) && contains(f.error, "UTF-8"),
 	   "a NUL inside a cell: the file refused, not the cell cut at it");
-	ok(read_str("ZZA00007,\"\xe5\x90\x8d,371000000A\nZZA00008,x,\n", &f) && contains(f.error, "引號成對"),
+	ok(read_str("ZZA00006,x,\nZZA00007,\"\xe5\x90\x8d,371000000A\nZZA00008,x,\n", &f) && contains(f.error, "第 2 列起") && contains(f.error, "引號成對"),
 	   "a quote opened and never closed: refused, not the rest of the file in one cell");
 	ok(import_read(&a, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1xxxx", 12, &f) && contains(f.error, ".xls"), "an old .xls");
 	ok(import_read(&a, "PK\x03\x04garbage", 11, &f) && contains(f.error, ".xlsx"), "a broken zip");
