@@ -27,6 +27,31 @@ const char *input_message(enum input_err e)
 	return e >= 0 && e < INPUT__MAX ? messages[e] : "輸入錯誤。";
 }
 
+/*
+ * Does s[0..n) (valid UTF-8) show anything?  Not when it is only spaces,
+ * format characters (a zero-width space, a joiner) and combining marks with
+ * nothing to combine with: a name that reads as blank is blank.
+ */
+static int visible(const utf8proc_uint8_t *s, size_t n)
+{
+	utf8proc_int32_t cp;
+
+	for (size_t i = 0; i < n;) {
+		utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+
+		if (k <= 0)
+			return 1;
+		switch (utf8proc_category(cp)) {
+		case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME:
+			break;
+		default:
+			return 1;
+		}
+		i += (size_t)k;
+	}
+	return 0;
+}
+
 enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t max_chars,
 			  unsigned flags, const char **out)
 {
@@ -67,7 +92,7 @@ enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t m
 		start++;
 	while (end > start && (norm[end - 1] == ' ' || norm[end - 1] == '\t' || norm[end - 1] == '\n' || norm[end - 1] == '\r'))
 		end--;
-	if (start == end) {
+	if (start == end || !visible(norm + start, end - start)) {
 		ret = INPUT_EMPTY;
 		goto out;
 	}

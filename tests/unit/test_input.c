@@ -27,6 +27,8 @@ int main(void)
 		is_int(input_quantity(&a, "\xe3\x80\x80" "5", 4, 1000000, &q, &n), INPUT_OK, "an ideographic space around it is fine");
 		ok(input_number_chars("1,234.5", 7) && !input_number_chars("\xef\xbc\x91\xc2\xb9", 5), "the characters of a typed number");
 		is_int(input_quantity(&a, "1234\xc2\xa0", 6, 1000000, &q, &n), INPUT_OK, "a no-break space pasted after it is trimmed");
+		is_int(input_text(&a, "\xe2\x80\x8b\xcc\x81", 5, 200, 0, &n), INPUT_EMPTY, "a zero-width space and a lone accent: blank");
+		is_int(input_text(&a, "\xe2\x80\x8b\xe5\x90\x8d", 6, 200, 0, &n), INPUT_OK, "with a character beside them: not blank");
 		is_int(input_quantity(&a, "\xe2\x80\x89" "12", 5, 1000000, &q, &n), INPUT_OK, "a thin space before it too");
 	}
 	is_int(date("2024-06-30", &out), INPUT_OK, "a plain date");
