@@ -10,7 +10,7 @@
 #include "session.h"
 #include "util.h"
 
-#define BODY_MAX (4 << 20)  /* nginx refuses larger bodies first */
+#define BODY_MAX (4 << 20)  /* the upload forms' 4 MB; nginx refuses bodies over 8 MB before (both pages say 4 MB) */
 
 const char *req_param(struct request *req, const char *name)
 {

@@ -171,7 +171,7 @@ int routes_error_page(struct request *req)
 	case 403: msg = "您沒有權限執行此操作，或表單已逾時，請重新整理頁面後再試。"; break;
 	case 404: msg = "找不到您要的頁面。"; break;
 	case 405: msg = "不支援此請求方式。"; break;
-	case 413: msg = "送出的資料過大，沒有寫入任何資料；請縮小檔案或分批送出後再試。"; break;
+	case 413: msg = "送出的資料過大（上傳檔案以 4 MB 為限），沒有寫入任何資料；請縮小檔案或分批送出後再試。"; break;
 	case 409: msg = "有其他人同時在變更相同的資料，這次操作沒有完成；請重新整理頁面，確認目前的資料後再試一次。"; break;
 	case 503: msg = "系統暫時無法服務，請稍後再試。"; break;
 	default: msg = "系統發生錯誤，請稍後再試。"; break;

@@ -133,7 +133,7 @@ test('the request-body limit is enforced by nginx', async () => {
   const r = await new Client().req('/', { method: 'POST', body: big,
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 413);
-  assert.match(r.text, /<html lang="zh-Hant-TW">[\s\S]*送出的資料過大[\s\S]*沒有寫入任何資料/, 'its page in Chinese, not nginx\'s own');
+  assert.match(r.text, /<html lang="zh-Hant-TW">[\s\S]*送出的資料過大（上傳檔案以 4 MB 為限）[\s\S]*沒有寫入任何資料/, 'its page in Chinese, not nginx\'s own, with the limit the upload form states');
 });
 
 test('a body over the application\'s own limit: 413 in Chinese, and a logged-in user is not shown the login box', async () => {
@@ -141,7 +141,7 @@ test('a body over the application\'s own limit: 413 in Chinese, and a logged-in 
   const r = await c.req('/account', { method: 'POST', body: 'a='.concat('x'.repeat(5 * 1024 * 1024)),
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 413);
-  assert.match(r.text, /送出的資料過大，沒有寫入任何資料/);
+  assert.match(r.text, /送出的資料過大（上傳檔案以 4 MB 為限），沒有寫入任何資料/, 'the same limit as the upload form and nginx\'s page');
   assert.doesNotMatch(r.text, /系統登入/, 'no login box: the session was not read, not absent');
   assert.match((await c.get('/account')).text, /已登入/, 'still logged in');
 });
