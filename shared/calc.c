@@ -19,6 +19,21 @@ const struct calc_item_info calc_items[CALC__MAX] = {
 	[CALC_REFRIGERANT]      = { "refrigerant", "冷媒", "公斤", CALC_CAT_FUGITIVE, 1, CALC_MAX_REFRIGERANT },
 };
 
+int calc_item_index(const char *key)
+{
+	for (int i = 0; i < CALC__MAX; i++)
+		if (!strcmp(calc_items[i].key, key))
+			return i;
+	return -1;
+}
+
+const char *calc_item_label(const char *key)
+{
+	int i = calc_item_index(key);
+
+	return i < 0 ? key : calc_items[i].label;
+}
+
 /*
  * The proof of BOUNDS (calc.h): both parts with every item at its maximum
  * (one electricity line, five fuels, three extinguishers and

@@ -111,6 +111,10 @@ struct calc_item_info {
 	long long max;          /* the largest quantity the form accepts, in `unit` */
 };
 extern const struct calc_item_info calc_items[CALC__MAX];
+/* The item of stored name `key` (calc_items[].key): its index, or -1. */
+int calc_item_index(const char *key);
+/* Its label (電力), or the key itself when it is no item. */
+const char *calc_item_label(const char *key);
 extern const char *const calc_category_labels[CALC_CAT__MAX];  /* 固定式能源 … */
 extern const char *const calc_category_keys[CALC_CAT__MAX];    /* stationary … */
 extern const char *const calc_part_keys[CALC_PART__MAX];       /* own, outsourced */

@@ -119,12 +119,9 @@ static int fuel(struct work *w, const char *item)
 	struct calc_input in = { .quantity = { 1, 0 } };
 	struct calc_line line;
 	struct calc_result res;
-	int i;
+	int i = calc_item_index(item);
 
-	for (i = 0; i < CALC__MAX; i++)
-		if (!strcmp(calc_items[i].key, item))
-			break;
-	if (i == CALC__MAX)
+	if (i < 0)
 		return calc_fail(w->err, w->errlen, "未知的燃料");
 	in.item = (enum calc_item)i;
 	if (calc_compute(w->t, w->year, w->elec, &in, 1, &line, &res, w->err, w->errlen))
@@ -517,13 +514,8 @@ static int split_as_form(struct work *w, const struct na_method *m, const struct
 	struct calc_line line;
 	struct calc_result res;
 
-	if (!strncmp(m->key, "fuel_", 5)) {
-		int i;
-
-		for (i = 0; i < CALC__MAX && strcmp(calc_items[i].key, in->opt[0]); i++)
-			;
-		ci.item = (enum calc_item)i;   /* fuel() has found it */
-	}
+	if (!strncmp(m->key, "fuel_", 5))
+		ci.item = (enum calc_item)calc_item_index(in->opt[0]);   /* fuel() has found it */
 	if (calc_compute(w->t, w->year, w->elec, &ci, 1, &line, &res, w->err, w->errlen))
 		return -1;
 	if (dec_cmp(line.kg, w->l->kg))

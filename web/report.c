@@ -31,14 +31,6 @@ static const char *qty_text(struct arena *a, long long milli)
 	return arena_strdup(a, buf);
 }
 
-static int item_index(const char *key)
-{
-	for (int i = 0; i < CALC__MAX; i++)
-		if (!strcmp(calc_items[i].key, key))
-			return i;
-	return -1;
-}
-
 struct load_ctx {
 	struct arena *a;
 	struct report *r;
@@ -59,7 +51,7 @@ static int load_item(void *ctx, const struct store_report_item *it)
 	struct load_ctx *c = ctx;
 	struct report_part *p = &c->r->part[it->part];
 	const char *q = it->has_quantity ? qty_text(c->a, it->quantity_milli) : NULL;
-	int k = item_index(it->item);
+	int k = calc_item_index(it->item);
 
 	if (!strcmp(it->item, "other")) {
 		if (p->nother < REPORT_EXTRA) {
@@ -119,7 +111,7 @@ int report_state(struct request *req, long long agency_id, int year, const struc
 static int take_default(void *ctx, const struct store_item_quality *row)
 {
 	struct report_defaults *d = ctx;
-	int k = item_index(row->item);
+	int k = calc_item_index(row->item);
 
 	if (k >= 0) {
 		d->has[k] = 1;

@@ -189,11 +189,8 @@ static int quality_row(struct csv_load *l, struct store_item_quality *q)
 static int take_item_quality(struct csv_load *l)
 {
 	struct store_item_quality q;
-	int known = 0;
 
-	for (int i = 0; i < CALC__MAX; i++)
-		known |= !strcmp(calc_items[i].key, l->field[0]);
-	if (!known)
+	if (calc_item_index(l->field[0]) < 0)
 		return error("%s: row %d: '%s' is not a form item", l->file->name, l->row, l->field[0]);
 	if (quality_row(l, &q))
 		return -1;

@@ -60,14 +60,6 @@ static int got_line(void *ctx, const struct store_board_line *l)
 	return 0;
 }
 
-static const char *item_label(const char *key)
-{
-	for (int i = 0; i < CALC__MAX; i++)
-		if (!strcmp(calc_items[i].key, key))
-			return calc_items[i].label;
-	return key;
-}
-
 /* The agency index of id among d->ag (sorted by id): -1 when not there. */
 static int agency_index(const struct data *d, long long id)
 {
@@ -106,7 +98,7 @@ static void build_input(struct data *d, struct board_input *in)
 
 		if (ix < 0)
 			continue;
-		d->in_li[n++] = (struct board_line){ ix, l->last_year, l->item, item_label(l->item), l->seq, l->refrigerant,
+		d->in_li[n++] = (struct board_line){ ix, l->last_year, l->item, calc_item_label(l->item), l->seq, l->refrigerant,
 						     l->quantity_milli, l->kg_milli };
 	}
 	*in = (struct board_input){ d->in_ag, d->nag, d->in_li, n };

@@ -96,7 +96,7 @@ int xinv_factors_sheet(lxw_worksheet *ws, struct xinv_factors *fs, const struct 
 		const struct na_method *m = x->nonagency ? na_method_get(x->item) : NULL;
 
 		worksheet_write_string(ws, r, 0, x->nonagency ? "非機關單位活動" : !strcmp(x->part, "own") ? "機關自有" : "機關委外", NULL);
-		worksheet_write_string(ws, r, 1, x->nonagency ? (m ? m->label : x->item) : xinv_item_label(x->item), NULL);
+		worksheet_write_string(ws, r, 1, x->nonagency ? (m ? m->label : x->item) : calc_item_label(x->item), NULL);
 		worksheet_write_string(ws, r, 2, x->unit, NULL);
 		worksheet_write_string(ws, r, 3, x->factor_text, NULL);
 		worksheet_write_string(ws, r, 4, x->gwp_set, NULL);

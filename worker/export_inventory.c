@@ -207,20 +207,14 @@ void xinv_state_cells(lxw_worksheet *ws, lxw_row_t r, int status_col, int versio
 			       export_version_text(v, sizeof(v), st->status, st->confirmed_version, st->last_version), NULL);
 }
 
+/* The form item of stored name `item`, or NULL. */
 static const struct calc_item_info *item_info(const char *item)
 {
-	for (int i = 0; i < CALC__MAX; i++)
-		if (!strcmp(calc_items[i].key, item))
-			return &calc_items[i];
-	return NULL;
+	int i = calc_item_index(item);
+
+	return i < 0 ? NULL : &calc_items[i];
 }
 
-const char *xinv_item_label(const char *item)
-{
-	const struct calc_item_info *it = item_info(item);
-
-	return it ? it->label : item;
-}
 
 /*
  * A line's 範疇, 類別, gases, A1-A3, level, activity-data interval and the

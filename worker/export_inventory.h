@@ -60,8 +60,6 @@ struct sheet_rows {
 
 /* Column headings cols[0..n) in row `row`. */
 void xinv_heads(lxw_worksheet *ws, lxw_row_t row, const char *const *cols, int n, lxw_format *f);
-/* The label of a form item (calc_items[].key), or the key. */
-const char *xinv_item_label(const char *item);
 /* 非機關單位活動: every non-agency line of the county-year, its gases and data quality.  0 or -1. */
 int xinv_nonagency_sheet(struct job_ctx *ctx, lxw_worksheet *ws, int county, int year, const struct xinv_fmt *f,
 			 struct xinv_factors *used);

@@ -32,7 +32,7 @@ static int noted_row(void *ctx, const struct store_report_noted *n)
 	s->rows++;
 	worksheet_write_string(s->ws, r, 0, n->agency_name, NULL);
 	worksheet_write_string(s->ws, r, 1, n->part == CALC_OUTSOURCED ? "委外" : "本身", NULL);
-	worksheet_write_string(s->ws, r, 2, xinv_item_label(n->item), NULL);
+	worksheet_write_string(s->ws, r, 2, calc_item_label(n->item), NULL);
 	worksheet_write_string(s->ws, r, 3, refrigerant ? (*n->refrigerant ? n->refrigerant : "（型號不明）") : "", NULL);
 	if (n->n.carried_from) {
 		worksheet_write_string(s->ws, r, 4, "沿用", NULL);

@@ -35,11 +35,8 @@ static int collect_item(void *ctx, const struct store_fd_item *row)
 {
 	struct batch *b = ctx;
 	struct item *it;
-	int k = -1;
+	int k = calc_item_index(row->item);
 
-	for (int i = 0; i < CALC__MAX; i++)
-		if (!strcmp(calc_items[i].key, row->item))
-			k = i;
 	if (k < 0)
 		return 0;
 	if (b->nitems == b->cap) {

@@ -493,6 +493,10 @@ int main(void)
 	is_str(calc_gwp_set(&t, 2016), "AR4", "2016 uses AR4");
 	is_str(calc_gwp_set(&t, 2022), "AR4", "2022 uses AR4");
 	is_str(calc_gwp_set(&t, 2023), "AR5", "2023 uses AR5");
+	is_int(calc_item_index("electricity"), CALC_ELECTRICITY, "an item by its stored name");
+	is_int(calc_item_index("Electricity"), -1, "exactly as stored");
+	is_str(calc_item_label("refrigerant"), "冷媒", "its label");
+	is_str(calc_item_label("no_such_item"), "no_such_item", "no item: the key itself");
 
 	/* The independent cases. */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
