@@ -221,19 +221,32 @@ int store_inventory_each_top(struct db *db, int county, int year, long long lock
 	return r;
 }
 
+/*
+ * From the county's agencies outwards (STRAIGHT_JOIN): left to choose,
+ * MariaDB read every county's reports, 0.4 s of the detail workbook's 1.3 s
+ * for one county of the synthetic 22 (bench/README.md).  The totals come
+ * from reports_agency_total alone (0035_county_reads.sql), each side summed
+ * by year before the two are added.  When the span has a locked year, LOCKED
+ * leaves those years out of the first sum and sums them from their locks'
+ * trees (year_lock_agencies); NOT IN costs the statement about 5 ms on the
+ * bench's county where a join of inventory_years cost 35, so a span with no
+ * lock (the first statement says) runs without it.
+ */
+#define TREND_SQL(LOCKED) \
+	"SELECT y, SUM(v) FROM (" \
+	" SELECT r.year y, SUM(r.own_total_milli) v FROM agencies a STRAIGHT_JOIN reports r" \
+	"  ON r.agency_id = a.id AND r.year BETWEEN ? AND ? WHERE a.county_id = ? AND a.active = 1" LOCKED \
+	" UNION ALL SELECT year, SUM(kg_milli) FROM county_activities" \
+	"  WHERE county_id = ? AND kg_milli > 0 AND year BETWEEN ? AND ? GROUP BY year) t GROUP BY y"
+#define TREND_LOCKED \
+	" AND r.year NOT IN (SELECT year FROM inventory_years WHERE county_id = ? AND lock_id IS NOT NULL) GROUP BY r.year" \
+	" UNION ALL SELECT iy.year, SUM(r.own_total_milli) FROM inventory_years iy JOIN year_lock_agencies m ON m.lock_id = iy.lock_id" \
+	"  JOIN reports r ON r.agency_id = m.agency_id AND r.year = iy.year" \
+	"  WHERE iy.county_id = ? AND iy.year BETWEEN ? AND ? AND iy.lock_id IS NOT NULL GROUP BY iy.year"
+
 int store_inventory_each_trend(struct db *db, int county, int first, int last,
 			       int (*each)(void *ctx, const struct store_inventory_trend *row), void *ctx)
 {
-	/*
-	 * From the county's agencies outwards (STRAIGHT_JOIN): left to choose,
-	 * MariaDB read every county's reports, 0.4 s of the detail workbook's
-	 * 1.3 s for one county of the synthetic 22 (bench/README.md).  The
-	 * totals come from reports_agency_total alone (0035_county_reads.sql),
-	 * each side summed by year before the two are added.  A locked year
-	 * counts the agencies it was locked with: when the span has one, the
-	 * years not locked are summed as before and the locked ones from their
-	 * locks' trees (the first statement only tells which).
-	 */
 	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM inventory_years WHERE county_id = ? AND year BETWEEN ? AND ?"
 				       " AND lock_id IS NOT NULL");
 	int r, locked;
@@ -247,30 +260,14 @@ int store_inventory_each_trend(struct db *db, int county, int first, int last,
 		return -1;
 	locked = db_col_int(st, 0) > 0;
 	db_reset(st);
-	st = db_prepare(db, locked ?
-		"SELECT y, SUM(v) FROM ("
-		" SELECT r.year y, SUM(r.own_total_milli) v FROM agencies a STRAIGHT_JOIN reports r"
-		"  ON r.agency_id = a.id AND r.year BETWEEN ? AND ? LEFT JOIN inventory_years iy ON iy.county_id = a.county_id"
-		"  AND iy.year = r.year WHERE a.county_id = ? AND a.active = 1 AND iy.lock_id IS NULL GROUP BY r.year"
-		" UNION ALL SELECT iy.year, SUM(r.own_total_milli) FROM inventory_years iy JOIN year_lock_agencies m ON m.lock_id = iy.lock_id"
-		"  JOIN reports r ON r.agency_id = m.agency_id AND r.year = iy.year"
-		"  WHERE iy.county_id = ? AND iy.year BETWEEN ? AND ? AND iy.lock_id IS NOT NULL GROUP BY iy.year"
-		" UNION ALL SELECT year, SUM(kg_milli) FROM county_activities"
-		"  WHERE county_id = ? AND kg_milli > 0 AND year BETWEEN ? AND ? GROUP BY year) t"
-		" GROUP BY y" :
-		"SELECT y, SUM(v) FROM ("
-		" SELECT r.year y, SUM(r.own_total_milli) v FROM agencies a STRAIGHT_JOIN reports r"
-		"  ON r.agency_id = a.id AND r.year BETWEEN ? AND ? WHERE a.county_id = ? AND a.active = 1 GROUP BY r.year"
-		" UNION ALL SELECT year, SUM(kg_milli) FROM county_activities"
-		"  WHERE county_id = ? AND kg_milli > 0 AND year BETWEEN ? AND ? GROUP BY year) t"
-		" GROUP BY y");
-	if (!st)
+	if (!(st = db_prepare(db, locked ? TREND_SQL(TREND_LOCKED) : TREND_SQL(" GROUP BY r.year"))))
 		return -1;
 	r = 0;
 	db_bind_int(st, r++, first);
 	db_bind_int(st, r++, last);
 	db_bind_int(st, r++, county);
 	if (locked) {
+		db_bind_int(st, r++, county);
 		db_bind_int(st, r++, county);
 		db_bind_int(st, r++, first);
 		db_bind_int(st, r++, last);
