@@ -35,13 +35,13 @@ static int same(const struct xinv_factor *f, int nonagency, const char *part, co
 	       !strcmp(f->factor_text, factor_text) && !strcmp(f->gwp_set, gwp_set) && !strcmp(f->sources, sources);
 }
 
-int xinv_factors_add(struct xinv_factors *fs, int nonagency, const char *part, const char *item, const char *unit,
-		     const char *factor_text, const char *gwp_set, const char *sources, int provisional, long long milli)
+void xinv_factors_add(struct xinv_factors *fs, int nonagency, const char *part, const char *item, const char *unit,
+		      const char *factor_text, const char *gwp_set, const char *sources, int provisional, long long milli)
 {
 	struct xinv_factor *f = NULL;
 
 	if (!factor_text || !*factor_text)
-		return 0;   /* a line without a factor (none is stored so today) */
+		return;   /* a line without a factor (none is stored so today) */
 	for (size_t i = fs->n; i-- > 0;)
 		if (same(&fs->v[i], nonagency, part, item, factor_text, gwp_set, sources)) {
 			f = &fs->v[i];
@@ -61,7 +61,6 @@ int xinv_factors_add(struct xinv_factors *fs, int nonagency, const char *part, c
 	f->lines++;
 	if (f->fits && __builtin_add_overflow(f->milli, milli, &f->milli))
 		f->fits = 0;
-	return 0;
 }
 
 static int by_place(const void *x, const void *y)
@@ -78,7 +77,7 @@ static int by_place(const void *x, const void *y)
 	return strcmp(a->factor_text, b->factor_text);
 }
 
-int xinv_factors_sheet(lxw_worksheet *ws, struct xinv_factors *fs, const struct xinv_fmt *f)
+void xinv_factors_sheet(lxw_worksheet *ws, struct xinv_factors *fs, const struct xinv_fmt *f)
 {
 	static const char *const cols[] = { "排放源", "項目", "單位", "係數(kgCO₂e/單位)", "GWP 版本", "來源", "暫用係數",
 		"明細筆數", "排放量(KgCO₂e)" };
@@ -108,7 +107,6 @@ int xinv_factors_sheet(lxw_worksheet *ws, struct xinv_factors *fs, const struct 
 		else
 			worksheet_write_string(ws, r, 8, "超出範圍", NULL);
 	}
-	return 0;
 }
 
 void xinv_factors_release(struct xinv_factors *fs)

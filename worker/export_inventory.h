@@ -37,10 +37,10 @@ struct xinv_factors {
 	size_t n, cap;
 };
 /* A line's factor counted: an agency line's part and item (calc_items[].key), or a non-agency line's method. */
-int xinv_factors_add(struct xinv_factors *fs, int nonagency, const char *part, const char *item, const char *unit,
-		     const char *factor_text, const char *gwp_set, const char *sources, int provisional, long long milli);
-/* The sheet of the factors counted, by source, item and factor.  0. */
-int xinv_factors_sheet(lxw_worksheet *ws, struct xinv_factors *fs, const struct xinv_fmt *f);
+void xinv_factors_add(struct xinv_factors *fs, int nonagency, const char *part, const char *item, const char *unit,
+		      const char *factor_text, const char *gwp_set, const char *sources, int provisional, long long milli);
+/* The sheet of the factors counted, by source, item and factor. */
+void xinv_factors_sheet(lxw_worksheet *ws, struct xinv_factors *fs, const struct xinv_fmt *f);
 void xinv_factors_release(struct xinv_factors *fs);
 
 /* A chunk of rows being written: the sheet, its next row, and what the chunk saw. */
