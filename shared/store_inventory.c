@@ -294,7 +294,6 @@ int store_inventory_stamp(struct db *db, int county, char stamp[STORE_INVENTORY_
 		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(id), 0), ':', IFNULL(SUM(kg_milli), 0), ':', IFNULL(MAX(updated_at), ''))"
 		"  FROM county_activities WHERE county_id = ?),"
 		" (SELECT IFNULL(MAX(contact_updated_at), '') FROM agencies WHERE county_id = ?),"
-		" (SELECT CONCAT(COUNT(*), ':', IFNULL(MAX(updated_at), '')) FROM factors),"
 		" (SELECT CONCAT(IFNULL(SUM(r.last_version), 0), ':', IFNULL(SUM(r.filed), 0), ':', IFNULL(SUM(r.returned), 0), ':',"
 		"  IFNULL(SUM(r.confirmed_version IS NOT NULL), 0)) FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.county_id = ?),"
 		/* The quality job's last run (the grades and intervals the workbooks show), written after the save's rollup. */

@@ -119,8 +119,10 @@ int store_inventory_each_trend(struct db *db, int county, int first, int last,
 
 /*
  * The stamp of the data under the county's workbooks (its newest outbox row
- * — every agency change makes one —, its non-agency lines, its agencies'
- * contacts, the factor table, and the states of its reports: 確認, 退回 and
+ * — every agency change and every factor day's batch makes one —, its
+ * non-agency lines, its agencies' contacts, and the states of its reports
+ * (the factor table is not in it: the workbooks show the factors the
+ * lines keep, not the table): 確認, 退回 and
  * 重新開放 make no outbox row but move the sum of last_version (a 確認
  * raises it) or of filed (the others lower it; only a save raises it
  * again)) and the quality job's last run (county_quality), as exports.stamp holds it (VARCHAR(200)): -1 also when it would
