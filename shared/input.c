@@ -27,29 +27,39 @@ const char *input_message(enum input_err e)
 	return e >= 0 && e < INPUT__MAX ? messages[e] : "輸入錯誤。";
 }
 
-/*
- * Does s[0..n) (valid UTF-8) show anything?  Not when it is only spaces,
- * format characters (a zero-width space, a joiner) and combining marks with
- * nothing to combine with: a name that reads as blank is blank.
- */
-static int visible(const utf8proc_uint8_t *s, size_t n)
+/* Is every character of s[0..n) one that ok() takes?  (Text that is not UTF-8 ends the look: its check refuses it.) */
+static int every_char(const char *s, size_t n, int (*ok)(utf8proc_int32_t cp))
 {
 	utf8proc_int32_t cp;
 
 	for (size_t i = 0; i < n;) {
-		utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
 
 		if (k <= 0)
 			return 1;
-		switch (utf8proc_category(cp)) {
-		case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME:
-			break;
-		default:
-			return 1;
-		}
+		if (!ok(cp))
+			return 0;
 		i += (size_t)k;
 	}
-	return 0;
+	return 1;
+}
+
+/*
+ * A character that shows nothing: a space, a format character (a
+ * zero-width space, a joiner) or a combining mark.  A name of only these
+ * reads as blank, so it is blank.
+ */
+static int shows_nothing(utf8proc_int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+
+	return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_CF || c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_ME;
+}
+
+/* A character a typed number may use before NFKC (input_number_chars). */
+static int number_char(utf8proc_int32_t cp)
+{
+	return cp < 0x80 || (cp >= 0xff01 && cp <= 0xff5e) || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
 enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t max_chars,
@@ -92,7 +102,7 @@ enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t m
 		start++;
 	while (end > start && (norm[end - 1] == ' ' || norm[end - 1] == '\t' || norm[end - 1] == '\n' || norm[end - 1] == '\r'))
 		end--;
-	if (start == end || !visible(norm + start, end - start)) {
+	if (start == end || every_char((const char *)norm + start, end - start, shows_nothing)) {
 		ret = INPUT_EMPTY;
 		goto out;
 	}
@@ -121,18 +131,7 @@ const char *input_max_message(struct arena *a, long long max, const char *unit)
 
 int input_number_chars(const char *raw, size_t len)
 {
-	utf8proc_int32_t cp;
-
-	for (size_t i = 0; i < len;) {
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)raw + i, (utf8proc_ssize_t)(len - i), &cp);
-
-		if (k <= 0)
-			return 1;   /* not UTF-8: input_text says so */
-		if (cp >= 0x80 && utf8proc_category(cp) != UTF8PROC_CATEGORY_ZS && !(cp >= 0xff01 && cp <= 0xff5e))
-			return 0;
-		i += (size_t)k;
-	}
-	return 1;
+	return every_char(raw, len, number_char);
 }
 
 enum input_err input_quantity(struct arena *a, const char *raw, size_t len, long long max, dec_t *out,

@@ -50,8 +50,9 @@ enum input_err input_text(struct arena *a, const char *raw, size_t len, size_t m
  * Is raw[0..len) written only in characters a typed number may use before
  * NFKC: ASCII, the full-width forms of ASCII (U+FF01-FF5E) and the spaces
  * (Unicode's Zs: the ideographic, no-break and thin spaces pasted with a
- * number, which NFKC makes a space and the check trims or refuses)?  1 yes, 0 no: NFKC would make "10²" 102 and "①" 1,
- * which nobody typing a quantity means.
+ * number, which NFKC makes a space and the check trims or refuses)?  1 yes,
+ * 0 no: NFKC would make "10²" 102 and "①" 1, which nobody typing a
+ * quantity means.
  */
 int input_number_chars(const char *raw, size_t len);
 
