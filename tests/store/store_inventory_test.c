@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "store_inventory.h"
+#include "store_report.h"
 #include "store_year_lock.h"
 #include "store_test.h"
 
@@ -319,6 +320,22 @@ static void test_line_order(struct db *db)
 	ok(gases_ok && n == 3, "each gas row on its line and gas, with its interval (%d)", n);
 }
 
+static int count_exclusion(void *ctx, const struct store_report_exclusion *row)
+{
+	(void)ctx;
+	(void)row;
+	seen.rows++;
+	return 0;
+}
+
+static int count_noted(void *ctx, const struct store_report_noted *row)
+{
+	(void)ctx;
+	(void)row;
+	seen.rows++;
+	return 0;
+}
+
 /*
  * A locked year counts the agencies it was locked with, at their parents
  * and levels then (year_lock_agencies), whatever happened to the tree since:
@@ -350,6 +367,18 @@ static void test_locked(struct db *db)
 	reset();
 	ok(store_inventory_each_agency_sum(db, TC, y, lock, agency_sum, NULL) == 0, "the sums as locked");
 	is_int(seen.own, 2000, "the deactivated agency's report among them");
+	ok(q(db, "INSERT INTO report_exclusions (report_id, seq, name, reason) SELECT id, 1, '鍋爐', '已停用' FROM reports"
+		 " WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0 &&
+	   q(db, "INSERT INTO report_items (report_id, part, item, seq, notation, notation_text) SELECT id, 'own', 'lpg', 0, 'NE', '無資料'"
+		 " FROM reports WHERE agency_id = ? AND year = ?", 2, c, LL(y)) >= 0, "(the deactivated agency's report: an exclusion, an NE line)");
+	reset();
+	ok(store_report_exclusions_county(db, TC, y, lock, count_exclusion, NULL) == 0 && seen.rows == 1, "its exclusion as locked");
+	reset();
+	ok(store_report_exclusions_county(db, TC, y, 0, count_exclusion, NULL) == 0 && seen.rows == 0, "not in the tree as it is");
+	reset();
+	ok(store_report_noted_county(db, TC, y, lock, count_noted, NULL) == 0 && seen.rows == 1, "its NE line as locked");
+	reset();
+	ok(store_report_noted_county(db, TC, y, 0, count_noted, NULL) == 0 && seen.rows == 0, "not in the tree as it is");
 	reset();
 	ok(store_inventory_each_trend(db, TC, y, y + 1, trend, NULL) == 0 && seen.rows == 2, "the trend over the locked year and the next");
 	reset();
@@ -373,7 +402,9 @@ static void test_locked(struct db *db)
 		store_inventory_lines_release(&ls);
 	}
 	is_int(seen.rows, 0, "the moved agency at its level and parent then");
-	ok(q(db, "UPDATE agencies SET parent_id = ?, level = 3 WHERE id = ?", 2, c, g) >= 0 &&
+	ok(q(db, "DELETE e FROM report_exclusions e JOIN reports r ON r.id = e.report_id WHERE r.agency_id = ?", 1, c) >= 0 &&
+	   q(db, "DELETE i FROM report_items i JOIN reports r ON r.id = i.report_id WHERE r.agency_id = ? AND i.item = 'lpg'", 1, c) >= 0 &&
+	   q(db, "UPDATE agencies SET parent_id = ?, level = 3 WHERE id = ?", 2, c, g) >= 0 &&
 	   q(db, "UPDATE agencies SET active = 1 WHERE id = ?", 1, c) >= 0 && q(db, "UPDATE agencies SET active = 0 WHERE id = ?", 1, n) >= 0 &&
 	   q(db, "UPDATE inventory_years SET lock_id = NULL WHERE county_id = ? AND year = ?", 2, LL(TC), LL(y)) >= 0 &&
 	   q(db, "DELETE FROM year_lock_agencies WHERE lock_id = ?", 1, lock) >= 0 && q(db, "DELETE FROM year_locks WHERE id = ?", 1, lock) >= 0,
