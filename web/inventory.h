@@ -6,8 +6,11 @@
 #include "request.h"
 #include "store_report.h"
 
-/* 1 when the county-year is published (page_inventory.c), 0 when not, -1 on a database error. */
-int inventory_year_published(struct request *req, int county, int year);
+/*
+ * 1 when the county-year is published (page_inventory.c), 0 when not, -1 on
+ * a database error; its lock into *lock (0 none) unless lock is NULL.
+ */
+int inventory_year_published(struct request *req, int county, int year, long long *lock);
 
 /*
  * A sum beyond int64 (inventory_load()'s INVENTORY_RANGE): rows outside the

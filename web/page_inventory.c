@@ -91,11 +91,13 @@ int inventory_out_of_range(struct request *req, const char *title)
 	return req->status;
 }
 
-int inventory_year_published(struct request *req, int county, int year)
+int inventory_year_published(struct request *req, int county, int year, long long *lock)
 {
 	struct store_year_state ys;
 	int r = store_year_get_state(&req->app->db, county, year, &ys);
 
+	if (lock)
+		*lock = r > 0 ? ys.lock_id : 0;
 	return r < 0 ? -1 : r && ys.published;
 }
 
@@ -257,7 +259,7 @@ int page_team_inventory(struct request *req)
 	if (!r)
 		return not_found(req);
 	inv = arena_zalloc(&req->arena, sizeof(*inv));
-	r = inventory_load(&req->app->db, req->session->county_id, year, inv);
+	r = inventory_load_locked(&req->app->db, req->session->county_id, year, ys.lock_id, inv);
 	if (r == INVENTORY_RANGE)
 		return inventory_out_of_range(req, "盤查清冊");
 	if (r)

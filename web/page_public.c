@@ -74,6 +74,7 @@ static int public_one(struct request *req, const char *letter, int year)
 	const struct county *all, *c = NULL;
 	struct inventory *inv;
 	struct inventory_notes *notes;
+	long long lock;
 	int nc, r;
 
 	all = counties_all(req->app, &nc);
@@ -82,13 +83,13 @@ static int public_one(struct request *req, const char *letter, int year)
 			c = &all[i];
 	if (!c)
 		return not_found(req);
-	r = inventory_year_published(req, c->id, year);
+	r = inventory_year_published(req, c->id, year, &lock);
 	if (r < 0)
 		return unavailable(req);
 	if (!r)
 		return not_found(req);
 	inv = arena_zalloc(&req->arena, sizeof(*inv));
-	r = inventory_load(&req->app->db, c->id, year, inv);
+	r = inventory_load_locked(&req->app->db, c->id, year, lock, inv);
 	if (r == INVENTORY_RANGE)
 		return inventory_out_of_range(req, "公開資訊");
 	if (r || published_trend_only(req, c->id, inv))

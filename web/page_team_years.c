@@ -235,7 +235,7 @@ static int years_save(struct request *req)
 	days = days_check(req, &bad);
 	if (!bad.msg && bad.open) {
 		/* A published year stays closed: its public figures must not move. */
-		int pub = inventory_year_published(req, req->session->county_id, bad.year);
+		int pub = inventory_year_published(req, req->session->county_id, bad.year, NULL);
 
 		if (pub < 0)
 			return routes_unavailable(req, "team years");
