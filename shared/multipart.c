@@ -83,7 +83,7 @@ static int add_field(struct arena *a, struct params *out, const char *name, cons
 	if (out->n)
 		memcpy(v, out->v, sizeof(*v) * (size_t)out->n);
 	v[out->n].name = name;
-	v[out->n].value = arena_strndup(a, data, len);
+	v[out->n].value = query_value_dup(a, data, len);
 	v[out->n].len = len;
 	out->v = v;
 	out->n++;

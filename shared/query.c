@@ -34,8 +34,7 @@ static char *decode(struct arena *a, const char *s, size_t len, size_t *outlen)
 			lo = hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return NULL;
-			/* A NUL (%00) cannot be held in a C string: kept as U+0001, a control character the field's check refuses. */
-			d[j++] = (char)(hi * 16 + lo ? hi * 16 + lo : 1);
+			d[j++] = (char)(hi * 16 + lo ? hi * 16 + lo : 1);   /* %00: query_value_dup's rule */
 			i += 2;
 		} else {
 			d[j++] = (char)c;
@@ -43,6 +42,16 @@ static char *decode(struct arena *a, const char *s, size_t len, size_t *outlen)
 	}
 	d[j] = '\0';
 	*outlen = j;
+	return d;
+}
+
+char *query_value_dup(struct arena *a, const char *s, size_t len)
+{
+	char *d = arena_alloc(a, len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		d[i] = s[i] ? s[i] : 1;
+	d[len] = '\0';
 	return d;
 }
 

@@ -35,6 +35,14 @@ enum query_err {
 enum query_err query_parse(struct arena *a, const char *s, size_t len, struct params *out);
 const char *query_strerror(enum query_err e);
 
+/*
+ * A form value's s[0..len) copied into the arena as a C string.  A NUL
+ * cannot be held in one: each is kept as U+0001, a control character every
+ * field's check refuses, so the value is refused beside its field instead
+ * of cut at the NUL.  The query decoder and multipart fields both use it.
+ */
+char *query_value_dup(struct arena *a, const char *s, size_t len);
+
 /* The first value of `name`, or NULL. */
 const char *query_get(const struct params *p, const char *name);
 /* The first value of `name` and its length; NULL when absent. */

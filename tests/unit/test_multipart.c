@@ -43,6 +43,17 @@ int main(void)
 	is_int(parse(&a, "multipart/form-data; boundary=\"q q\"", "--q q\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--q q--", &p, f, &nf),
 	       MULTIPART_OK, "a quoted boundary and an unquoted name");
 	is_str(query_get(&p, "x"), "1", "its value");
+	{
+		static const char nul[] = "--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nab\0<i>c</i>\r\n--b--";
+		size_t n;
+
+		p.n = 0;
+		p.v = NULL;
+		is_int(multipart_parse(&a, "multipart/form-data; boundary=b", nul, sizeof(nul) - 1, &p, f, &nf), MULTIPART_OK,
+		       "a field with a NUL in it");
+		ok(query_getn(&p, "title", &n) && n == 11 && !strcmp(query_get(&p, "title"), "ab\x01<i>c</i>"),
+		   "kept whole with the NUL as U+0001 (the field's check refuses it), not cut at it");
+	}
 
 	is_int(parse(&a, "preamble; boundary=b", "--b--", &p, f, &nf), MULTIPART_NO_BOUNDARY, "not multipart/form-data");
 	is_int(parse(&a, "multipart/form-data", "--b--", &p, f, &nf), MULTIPART_NO_BOUNDARY, "no boundary parameter");
