@@ -11,7 +11,7 @@
 	" IFNULL(c.valid_to, 0), c.first_year, c.last_year, c.cursor_report_id, c.total_reports, c.done_reports," \
 	" c.changed_reports, c.restated_reports, c.activity_cursor, c.changed_activities, c.kept_activities," \
 	" IFNULL(c.ci_lower_milli, -1), IFNULL(c.ci_upper_milli, -1), IFNULL(c.old_ci_lower_milli, -1), IFNULL(c.old_ci_upper_milli, -1)," \
-	" IFNULL(c.county_id, 0), IFNULL(k.name, ''), IFNULL(UNIX_TIMESTAMP(c.started_at), 0)" \
+	" IFNULL(c.county_id, 0), IFNULL(k.name, ''), IFNULL(UNIX_TIMESTAMP(c.started_at), 0), c.kind = 'unlock'" \
 	" FROM factor_changes c LEFT JOIN accounts b ON b.id = c.created_by LEFT JOIN counties k ON k.id = c.county_id"
 
 static void change_read(struct db_stmt *st, struct store_fd_change *c)
@@ -53,6 +53,7 @@ static void change_read(struct db_stmt *st, struct store_fd_change *c)
 	c->county_id = (int)db_col_int(st, 34);
 	db_col_copy(st, 35, c->county, sizeof(c->county));
 	c->started = db_col_int(st, 36);
+	c->unlock = (int)db_col_int(st, 37);
 }
 
 int store_fd_factor(struct db *db, const char *key, struct store_fd_change *out)
@@ -112,10 +113,10 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 	 * year (every year has its own choice).
 	 */
 	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO factor_changes (fkey, is_new, county_id, category, scope, gas, unit, value, old_value, old_confidence,"
+		"INSERT INTO factor_changes (fkey, is_new, kind, county_id, category, scope, gas, unit, value, old_value, old_confidence,"
 		" valid_from, valid_to, source, confidence, ci_lower_milli, ci_upper_milli, old_ci_lower_milli, old_ci_upper_milli,"
 		" first_year, last_year, created_by, created_at)"
-		" SELECT ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, 0), NULLIF(?, 0), ?, ?, NULLIF(?, -1),"
+		" SELECT ?, ?, IF(? > 0, 'choice', 'factor'), NULLIF(?, 0), ?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, 0), NULLIF(?, 0), ?, ?, NULLIF(?, -1),"
 		" NULLIF(?, -1), NULLIF(?, -1), NULLIF(?, -1),"
 		" GREATEST(?, IFNULL(MIN(year), 0)), IF(? > 0, ?, IFNULL(MAX(year), 0)), ?, NOW() FROM inventory_years");
 	int k = 0;
@@ -124,6 +125,7 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 		return -1;
 	db_bind_text(st, k++, c->key);
 	db_bind_int(st, k++, c->is_new);
+	db_bind_int(st, k++, c->county_id);
 	db_bind_int(st, k++, c->county_id);
 	db_bind_text(st, k++, c->category);
 	db_bind_text(st, k++, c->scope);
@@ -150,6 +152,40 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 	return 1;
 }
 
+int store_fd_unlock_queue(struct db *db, int county_id, int year, long long lock_id, long long by, const char *reason)
+{
+	/*
+	 * Queued as the admin's 套用 queues a change (no preview: it moves only figures kept while the
+	 * year was locked, each back to what a save would write).  The key names the lock, so each
+	 * unlocking has its own run: one queued after a lock taken and undone again while an earlier
+	 * run went on (and found the year locked) still applies what that run left.
+	 */
+	struct db_stmt *st = db_prepare(db,
+		"INSERT INTO factor_changes (fkey, is_new, kind, county_id, category, unit, value, source, confidence, status, preview_status,"
+		" first_year, last_year, created_by, created_at, queued_at)"
+		" SELECT CONCAT('unlock_', ?), 0, 'unlock', ?, '', '', '', LEFT(?, 600), 'official', 'queued', 'done', ?, ?, ?, NOW(), NOW()"
+		" FROM DUAL WHERE EXISTS (SELECT 1 FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		"  WHERE a.county_id = ? AND r.year = ? AND r.restated_change_id IS NOT NULL AND r.confirmed_version IS NULL)"
+		" OR EXISTS (SELECT 1 FROM county_activities WHERE county_id = ? AND year = ? AND restated_change_id IS NOT NULL)");
+	int k = 0;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, k++, lock_id);
+	db_bind_int(st, k++, county_id);
+	db_bind_text(st, k++, reason);
+	db_bind_int(st, k++, year);
+	db_bind_int(st, k++, year);
+	db_bind_int(st, k++, by);
+	db_bind_int(st, k++, county_id);
+	db_bind_int(st, k++, year);
+	db_bind_int(st, k++, county_id);
+	db_bind_int(st, k, year);
+	if (db_exec(st))
+		return -1;
+	return db_affected(st) > 0;
+}
+
 /* Runs st (bound), the one change it selects into *out: 1 / 0 / -1. */
 static int change_one(struct db_stmt *st, struct store_fd_change *out)
 {
@@ -174,15 +210,27 @@ int store_fd_get(struct db *db, long long id, struct store_fd_change *out)
 	return change_one(st, out);
 }
 
-int store_fd_latest_choice(struct db *db, int county_id, int year, struct store_fd_change *out)
+/* The newest change of county_id's year of kind `kind`: 1 / 0 / -1. */
+static int latest_of(struct db *db, int county_id, int year, const char *kind, struct store_fd_change *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT " CHANGE_COLS " WHERE c.county_id = ? AND c.first_year = ? ORDER BY c.id DESC LIMIT 1");
+	struct db_stmt *st = db_prepare(db, "SELECT " CHANGE_COLS " WHERE c.county_id = ? AND c.first_year = ? AND c.kind = ? ORDER BY c.id DESC LIMIT 1");
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, county_id);
 	db_bind_int(st, 1, year);
+	db_bind_text(st, 2, kind);
 	return change_one(st, out);
+}
+
+int store_fd_latest_choice(struct db *db, int county_id, int year, struct store_fd_change *out)
+{
+	return latest_of(db, county_id, year, "choice", out);
+}
+
+int store_fd_latest_unlock(struct db *db, int county_id, int year, struct store_fd_change *out)
+{
+	return latest_of(db, county_id, year, "unlock", out);
 }
 
 int store_fd_list(struct db *db, int (*each)(void *ctx, const struct store_fd_change *row), void *ctx)
@@ -332,7 +380,7 @@ static int claim_choice(struct db *db, long long id)
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT y.lock_id IS NOT NULL OR y.published_at IS NOT NULL FROM factor_changes c JOIN inventory_years y"
-		" ON y.county_id = c.county_id AND y.year = c.first_year WHERE c.id = ? FOR UPDATE");
+		" ON y.county_id = c.county_id AND y.year = c.first_year WHERE c.id = ? AND c.kind = 'choice' FOR UPDATE");
 	int r, frozen = 0;
 
 	if (!st)
@@ -347,7 +395,7 @@ static int claim_choice(struct db *db, long long id)
 	if (r < 0)
 		return -1;
 	if (r == 0)
-		return 1;   /* a factor, not a county's choice */
+		return 1;   /* a factor or an unlock's run, not a county's choice */
 	if (frozen)
 		return one_row(db_prepare(db, "UPDATE factor_changes SET status = 'failed', finished_at = NOW(), claim = NULL,"
 					  " lease_until = NULL, error = '本年度已鎖定或已公開：電力排碳係數未變更（須先解除年度鎖定）。'"
@@ -372,6 +420,9 @@ static int claim_choice(struct db *db, long long id)
 	" AND " c ".id = (SELECT MAX(m.id) FROM factor_changes m WHERE m.county_id = " c ".county_id" \
 	" AND m.first_year = " c ".first_year AND m.status IN ('done', 'failed'))"
 
+/* An unlock's run that failed: nothing was written before its first batch, so it is due whenever the year is unlocked. */
+#define FD_UNLOCK_DUE(c) c ".status = 'failed' AND " c ".attempts > 0"
+
 int store_fd_retry(struct db *db, long long id)
 {
 	/* A county's choice also not in a year locked or published since (its claim's check is not made again). */
@@ -379,7 +430,7 @@ int store_fd_retry(struct db *db, long long id)
 		"UPDATE factor_changes c SET c.status = 'queued', c.error = NULL, c.finished_at = NULL, c.queued_at = NOW()"
 		" WHERE c.id = ? AND IF(c.county_id IS NULL, " FD_FACTOR_DUE("c") ","
 		" EXISTS (SELECT 1 FROM inventory_years y WHERE y.county_id = c.county_id AND y.year = c.first_year"
-		" AND y.lock_id IS NULL AND y.published_at IS NULL AND " FD_CHOICE_DUE("c") "))");
+		" AND y.lock_id IS NULL AND y.published_at IS NULL AND IF(c.kind = 'unlock', " FD_UNLOCK_DUE("c") ", " FD_CHOICE_DUE("c") ")))");
 
 	if (!st)
 		return -1;
@@ -393,10 +444,12 @@ int store_fd_unfinished(struct db *db, int county, int year, int factors)
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT (SELECT COUNT(*) FROM factor_changes c JOIN inventory_years y ON y.county_id = c.county_id AND y.year = c.first_year"
-		" WHERE c.county_id = ? AND c.first_year = ? AND (c.status IN ('queued', 'running') OR " FD_CHOICE_DUE("c") ")),"
+		" WHERE c.county_id = ? AND c.first_year = ? AND c.kind = 'choice' AND (c.status IN ('queued', 'running') OR " FD_CHOICE_DUE("c") ")),"
 		" (SELECT COUNT(*) FROM factor_changes g WHERE ? AND g.county_id IS NULL AND g.first_year <= ?"
-		" AND (g.status IN ('queued', 'running') OR " FD_FACTOR_DUE("g") "))");
-	int r, choice = 0, factor = 0;
+		" AND (g.status IN ('queued', 'running') OR " FD_FACTOR_DUE("g") ")),"
+		" (SELECT COUNT(*) FROM factor_changes u WHERE u.county_id = ? AND u.first_year = ? AND u.kind = 'unlock'"
+		" AND u.status IN ('queued', 'running'))");
+	int r, choice = 0, factor = 0, unlock = 0;
 
 	if (!st)
 		return -1;
@@ -404,15 +457,18 @@ int store_fd_unfinished(struct db *db, int county, int year, int factors)
 	db_bind_int(st, 1, year);
 	db_bind_int(st, 2, factors);
 	db_bind_int(st, 3, year);
+	db_bind_int(st, 4, county);
+	db_bind_int(st, 5, year);
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
 	if (r == 1) {
 		choice = db_col_int(st, 0) > 0;
 		factor = db_col_int(st, 1) > 0;
+		unlock = db_col_int(st, 2) > 0;
 	}
 	db_reset(st);
-	return r != 1 ? -1 : choice ? 1 : factor ? 2 : 0;
+	return r != 1 ? -1 : choice ? 1 : factor ? 2 : unlock ? 3 : 0;
 }
 
 int store_fd_claim_lock(struct db *db)

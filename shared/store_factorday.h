@@ -27,6 +27,14 @@ struct store_fd_change {
 	 */
 	int county_id;
 	char county[49];
+	/*
+	 * A run queued by 解除鎖定 (store_fd_unlock_queue; county_id and
+	 * first_year = last_year its county-year): nothing in the table moves;
+	 * the unconfirmed reports and the non-agency lines that hold a 重算值
+	 * (kept while the year was locked) are computed again with the factors
+	 * in force and written in place.
+	 */
+	int unlock;
 	long long started;              /* its run's first claim, seconds since the epoch; 0: not claimed yet */
 };
 
@@ -44,8 +52,16 @@ int store_fd_key_other_case(struct db *db, const char *key, char *out, size_t si
  */
 int store_fd_create(struct db *db, const struct store_fd_change *c, long long by, long long *id);
 int store_fd_get(struct db *db, long long id, struct store_fd_change *out);
+/*
+ * After 解除鎖定 of lock_id, in its transaction: a run of kind 'unlock' over
+ * the county-year, queued when any report not confirmed or any non-agency
+ * line of it holds a 重算值: 1 queued, 0 nothing to apply, -1.
+ */
+int store_fd_unlock_queue(struct db *db, int county_id, int year, long long lock_id, long long by, const char *reason);
 /* The newest change of county_id's choice of electricity variant for `year`: 1 / 0 none / -1. */
 int store_fd_latest_choice(struct db *db, int county_id, int year, struct store_fd_change *out);
+/* The newest run queued by 解除鎖定 of county_id's `year`: 1 / 0 none / -1. */
+int store_fd_latest_unlock(struct db *db, int county_id, int year, struct store_fd_change *out);
 /* The newest 50 changes, newest first. */
 int store_fd_list(struct db *db, int (*each)(void *ctx, const struct store_fd_change *row), void *ctx);
 
@@ -77,7 +93,7 @@ int store_fd_retry(struct db *db, long long id);
  * county's choice of electricity variant is queued, running, or failed
  * after writing the choice (store_fd_retry due); with `factors`, 2 a
  * platform factor change of that year or before is queued, running or
- * due; 0 neither; -1.  A plain read, for 年度鎖定 after it has locked the
+ * due; 3 the run queued by 解除鎖定 is queued or running; 0 none; -1.  A plain read, for 年度鎖定 after it has locked the
  * year's row: a claim (which locks the change and then the year's row) has
  * either committed before it or finds the year locked.
  */
@@ -185,6 +201,7 @@ int store_fd_stage_apply(struct db *db, long long change_id, int frozen);
 struct store_fd_activity {
 	long long id;
 	int county_id, year, frozen;
+	int restated;               /* it holds a 重算值 (kept while its year was locked or published) */
 	char method[25], quantity[48], quantity2[48], opt[3][49], override_factor[48];
 	long long kg_milli;
 };
@@ -222,6 +239,7 @@ struct store_fd_notice {
 	long long old_own, new_own, old_outsourced, new_outsourced;
 	int restated;
 	int choice;                 /* the county's choice of electricity variant (value, old_value: its keys) */
+	int unlock;                 /* applied after 解除鎖定 (old: the figures kept while locked) */
 };
 int store_fd_notices(struct db *db, long long agency_id, int year,
 		     int (*each)(void *ctx, const struct store_fd_notice *row), void *ctx);

@@ -9,7 +9,7 @@
 /* The lines with their county-year's lock or publication (frozen: kept as they are). */
 #define ACTIVITY_SQL "SELECT a.id, a.county_id, a.year, a.method, a.quantity, IFNULL(a.quantity2, ''), IFNULL(a.opt1, '')," \
 	" IFNULL(a.opt2, ''), IFNULL(a.opt3, ''), IFNULL(a.override_factor, ''), a.kg_milli," \
-	" iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL" \
+	" iy.lock_id IS NOT NULL OR iy.published_at IS NOT NULL, a.restated_change_id IS NOT NULL" \
 	" FROM county_activities a LEFT JOIN inventory_years iy ON iy.county_id = a.county_id AND iy.year = a.year" \
 	" WHERE a.year BETWEEN ? AND ? AND (? = 0 OR a.county_id = ?) AND a.id > ? ORDER BY a.id LIMIT ?"
 
@@ -106,6 +106,7 @@ int store_fd_activities(struct db *db, const struct store_fd_span *sp, long long
 		db_col_copy(st, 9, a->override_factor, sizeof(a->override_factor));
 		a->kg_milli = db_col_int(st, 10);
 		a->frozen = (int)db_col_int(st, 11);
+		a->restated = (int)db_col_int(st, 12);
 	}
 	db_reset(st);
 	return r < 0 ? -1 : n;

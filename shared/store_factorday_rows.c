@@ -472,8 +472,8 @@ int store_fd_notices(struct db *db, long long agency_id, int year,
 {
 	struct db_stmt *st = db_prepare(db,
 		"SELECT c.fkey, c.value, IFNULL(c.old_value, ''), IFNULL(DATE_FORMAT(c.finished_at, '%Y-%m-%d'), ''), n.old_own_milli,"
-		" n.new_own_milli, n.old_outsourced_milli, n.new_outsourced_milli, n.restated, c.county_id IS NOT NULL,"
-		" c.confidence, IFNULL(c.old_confidence, '')"
+		" n.new_own_milli, n.old_outsourced_milli, n.new_outsourced_milli, n.restated, c.kind = 'choice',"
+		" c.confidence, IFNULL(c.old_confidence, ''), c.kind = 'unlock'"
 		" FROM factor_notices n JOIN factor_changes c ON c.id = n.change_id WHERE n.agency_id = ? AND n.year = ?"
 		" ORDER BY n.change_id DESC LIMIT 20");
 	struct store_fd_notice n;
@@ -498,6 +498,7 @@ int store_fd_notices(struct db *db, long long agency_id, int year,
 		n.choice = (int)db_col_int(st, 9);
 		db_col_copy(st, 10, n.confidence, sizeof(n.confidence));
 		db_col_copy(st, 11, n.old_confidence, sizeof(n.old_confidence));
+		n.unlock = (int)db_col_int(st, 12);
 		if (each(ctx, &n))
 			break;
 	}

@@ -1,5 +1,6 @@
 /* store_year_lock.c: 年度鎖定, the county team's locks of a county-year (year_locks, year_lock_exceptions). */
 #include "store_agency.h"
+#include "store_factorday.h"
 #include "store_report.h"
 #include "store_rollup.h"
 #include "store_year.h"
@@ -117,8 +118,13 @@ int store_year_lock_release(struct db *db, int county, int year, long long lock_
 	db_bind_int(st, 2, lock_id);
 	db_bind_int(st, 3, county);
 	db_bind_int(st, 4, year);
-	/* What the tree did while it was locked (the rollup worker set it aside: store_rollup_set_aside). */
-	if (db_exec(st) || store_rollup_queue_year(db, county, year))
+	/*
+	 * What the tree did while it was locked (the rollup worker set it aside: store_rollup_set_aside),
+	 * and the figures a factor change could not overwrite while it was (their 重算值): those not
+	 * confirmed are written in place by the exporter's run (store_fd_unlock_queue).
+	 */
+	if (db_exec(st) || store_rollup_queue_year(db, county, year) ||
+	    store_fd_unlock_queue(db, county, year, lock_id, account, reason) < 0)
 		return -1;
 	*done = 1;
 	return 0;

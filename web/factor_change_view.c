@@ -5,6 +5,7 @@
 
 #include "factor_change_view.h"
 #include "html.h"
+#include "session.h"
 
 const char *factor_change_status(const struct store_fd_change *c)
 {
@@ -81,5 +82,33 @@ int factor_change_effects(struct request *req, const struct store_fd_change *c)
 	} else if (!strcmp(c->status, "draft") && strcmp(c->preview_status, "failed")) {
 		html(o, "<p class=\"muted\" role=\"status\">預覽計算中，請稍候重新整理本頁。</p>");
 	}
+	return 0;
+}
+
+int factor_unlock_section(struct request *req, int year)
+{
+	struct strbuf *o = &req->body;
+	struct store_fd_change c;
+	int r = store_fd_latest_unlock(&req->app->db, req->session->county_id, year, &c);
+
+	if (r <= 0)
+		return r;
+	html(o, "<section id=\"unlock-run\"><h2>解除鎖定後的重新計算</h2><p>年度鎖定期間若有係數變更，未確認的填報與非機關活動只另列重算值；"
+		"解除鎖定後，系統依現行係數就地重新計算這些數值（各留下「係數更新」紀錄，並通知所屬機關）。"
+		"已確認的填報維持確認時的數字與重算值，如需採用新數字，須經「申請更正」後重新存檔並確認。</p>"
+		"<dl class=\"facts\"><dt>解除鎖定</dt><dd>");
+	html_txt(o, c.created_at);
+	html(o, " ");
+	html_txt(o, c.by);
+	html(o, "</dd><dt>狀態</dt><dd id=\"unlock-status\">");
+	html_txt(o, factor_change_status(&c));
+	html(o, "</dd>");
+	factor_change_progress(o, &c);
+	if (!strcmp(c.status, "failed")) {
+		html(o, "<dt>錯誤</dt><dd>");
+		html_txt(o, c.error);
+		html(o, "（尚未更新的填報於機關下次存檔時依現行係數計算；排除錯誤後，平台管理者可於係數變更頁重新執行）</dd>");
+	}
+	html(o, "</dl></section>");
 	return 0;
 }

@@ -277,7 +277,11 @@ static int change_page(struct request *req, long long id, const char *flash, con
 		form_flash(req, kind, flash);
 	html(o, "<dl class=\"facts\" id=\"change\"><dt>狀態</dt><dd id=\"change-status\">");
 	html_txt(o, factor_change_status(&c));
-	if (c.county_id) {
+	if (c.unlock) {
+		html(o, "</dd><dt>解除鎖定</dt><dd id=\"unlock\">");
+		html_txt(o, c.county);
+		strbuf_addf(o, " %d 年解除年度鎖定：鎖定期間保留的重算值，於未確認的填報與非機關活動就地套用（已確認的填報維持重算值）", c.first_year);
+	} else if (c.county_id) {
 		/* A county team's choice of electricity variant (page_team_elec.c): its own names, not key values. */
 		html(o, "</dd><dt>縣市選擇</dt><dd id=\"choice\">");
 		html_txt(o, c.county);
@@ -294,8 +298,10 @@ static int change_page(struct request *req, long long id, const char *flash, con
 		html(o, "</strong> ");
 		html_txt(o, c.unit);
 	}
-	html(o, "</dd><dt>信度</dt><dd>");
-	html_txt(o, !strcmp(c.confidence, "provisional") ? "暫用" : "正式公告");
+	if (!c.unlock) {
+		html(o, "</dd><dt>信度</dt><dd>");
+		html_txt(o, !strcmp(c.confidence, "provisional") ? "暫用" : "正式公告");
+	}
 	if (c.ci_lower_milli >= 0) {
 		html(o, "</dd><dt>不確定性（95 %）</dt><dd>");
 		if (c.old_ci_lower_milli >= 0)
@@ -306,7 +312,7 @@ static int change_page(struct request *req, long long id, const char *flash, con
 		strbuf_addf(o, "−%d.%03d %% / +%d.%03d %%", c.ci_lower_milli / 1000, c.ci_lower_milli % 1000, c.ci_upper_milli / 1000,
 			    c.ci_upper_milli % 1000);
 	}
-	strbuf_addf(o, "</dd><dt>重算的年度</dt><dd>%d–%d</dd><dt>來源</dt><dd>", c.first_year, c.last_year);
+	strbuf_addf(o, "</dd><dt>重算的年度</dt><dd>%d–%d</dd><dt>%s</dt><dd>", c.first_year, c.last_year, c.unlock ? "解除理由" : "來源");
 	html_txt(o, c.source);
 	html(o, "</dd><dt>建立</dt><dd>");
 	html_txt(o, c.created_at);
@@ -322,7 +328,7 @@ static int change_page(struct request *req, long long id, const char *flash, con
 	html(o, "</dl>");
 	if (factor_change_effects(req, &c))
 		return routes_unavailable(req, "factor change");
-	if (c.county_id && (!strcmp(c.status, "draft") || !strcmp(c.status, "failed")))
+	if (c.county_id && !c.unlock && (!strcmp(c.status, "draft") || !strcmp(c.status, "failed")))
 		html(o, "<p>這是縣市團隊對該年度電力排碳係數的選擇：由該縣市團隊套用、取消或重新執行。</p>");
 	else if (!strcmp(c.status, "failed")) {
 		html(o, "<p id=\"retry-note\">重新計算未完成。若係數已寫入（此後的存檔都已採用新係數），排除上方錯誤所指的資料後，請重新執行（從中斷處繼續）。</p><p>");
@@ -370,7 +376,7 @@ static int act(struct request *req, enum act what)
 		return routes_unavailable(req, "factor change");
 	/* A county's choice of electricity variant is its team's to apply or cancel (page_team_elec.c), not the platform's. */
 	r = store_fd_get(db, id, &c);
-	if (r == 1 && c.county_id) {
+	if (r == 1 && c.county_id && !c.unlock) {
 		db_rollback(db);
 		req->status = 409;
 		return change_page(req, id, "這是縣市團隊的選擇，只能由該縣市團隊套用、取消或重新執行。", "error");

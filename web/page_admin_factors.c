@@ -114,12 +114,19 @@ static int change_row(void *ctx, const struct store_fd_change *c)
 	struct strbuf *o = l->o;
 
 	l->n++;
-	strbuf_addf(o, "<tr><td><a href=\"/admin/factors/change?id=%lld\">#%lld</a></td><td><code>", c->id, c->id);
-	html_txt(o, c->key);
-	html(o, "</code></td><td class=\"num\">");
-	html_txt(o, c->is_new ? "（新增）" : c->old_value);
-	html(o, " → ");
-	html_txt(o, c->value);
+	strbuf_addf(o, "<tr><td><a href=\"/admin/factors/change?id=%lld\">#%lld</a></td><td>", c->id, c->id);
+	if (c->unlock) {
+		/* Queued by a county team's 解除鎖定 (store_fd_unlock_queue): no factor of its own. */
+		html_txt(o, c->county);
+		strbuf_addf(o, " %d 年解除鎖定後重新計算</td><td class=\"num\">", c->first_year);
+	} else {
+		html(o, "<code>");
+		html_txt(o, c->key);
+		html(o, "</code></td><td class=\"num\">");
+		html_txt(o, c->is_new ? "（新增）" : c->old_value);
+		html(o, " → ");
+		html_txt(o, c->value);
+	}
 	html(o, "</td><td>");
 	html_txt(o, c->status);
 	html(o, "</td><td>");

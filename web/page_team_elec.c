@@ -246,7 +246,7 @@ int page_team_elec_propose(struct request *req)
 	r = store_fd_unfinished(db, req->session->county_id, year, 0);
 	if (r < 0)
 		return routes_unavailable(req, "team elec");
-	if (r)
+	if (r == 1)   /* (3, an unlock's run: the choice's queues behind it) */
 		goto pending;
 	if (!req->in[ELEC_VARIANT].set) {
 		form_error(&f, "variant", "請選擇要採用的電力排碳係數。");

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "factor_change_view.h"
 #include "form.h"
 #include "html.h"
 #include "job.h"
@@ -9,7 +10,6 @@
 #include "routes.h"
 #include "session.h"
 #include "store_year.h"
-#include "store_factorday.h"
 #include "store_year_lock.h"
 
 /*
@@ -27,13 +27,12 @@
  * since the page was drawn is no longer one of the county-year's: it is
  * neither checked nor an exception.
  *
- * A published county-year cannot be unlocked: its public figures would
- * stand on a year open to changes again.  The team withdraws the
- * publication (盤查清冊) first.  The unlock form names the lock it showed:
- * another since (unlocked and locked again) is a 409.
+ * A published county-year cannot be unlocked (its public figures would stand
+ * on a year open to changes): the team withdraws the publication first.  The
+ * unlock form names the lock it showed (another since is a 409); unlocking
+ * queues the exporter's run over what the lock kept as 重算值 (store_fd_unlock_queue).
  *
- * The county is always the session's (no field names one): a team reaches
- * only its own county's years.
+ * The county is always the session's: a team reaches only its own years.
  */
 
 /*
@@ -450,7 +449,7 @@ static int lock_page(struct request *req, int year, const struct lock_view *v)
 		locked_section(req, year, &ys, &h, v->unlock_reason, v->unlock_msg);
 	else
 		lock_form(req, year, l);
-	if (history_section(req, year, &h))
+	if (factor_unlock_section(req, year) || history_section(req, year, &h))
 		return routes_unavailable(req, "year lock history");
 	layout_end(req);
 	return req->status;
@@ -529,6 +528,7 @@ int page_team_year_lock_take(struct request *req)
 		v.list = NULL;
 		v.flash = ys.locked ? "本年度已經鎖定（可能剛由他人完成），未重複鎖定；以下是目前的狀態。"
 			: r == 1 ? "未鎖定：本年度的電力排碳係數變更尚未完成（重新計算中，或失敗待重新執行），完成後才能鎖定。"
+			: r == 3 ? "未鎖定：解除鎖定後的重新計算尚未完成（未確認的填報依現行係數更新中），完成後才能鎖定。"
 			: "未鎖定：平台的係數變更尚未完成（重新計算中，或失敗待重新執行），完成後才能鎖定。";
 		return refused(req, year, 409, &v);
 	}

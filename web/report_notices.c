@@ -16,7 +16,9 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 
 	html(o, "<li>");
 	html_txt(o, n->finished_at);
-	if (n->choice) {
+	if (n->unlock) {
+		html(o, "　年度解除鎖定，鎖定期間保留的數值依現行係數重新計算");
+	} else if (n->choice) {
 		html(o, "　縣市的電力排碳係數由");
 		html_txt(o, calc_elec_names[calc_elec_of(n->old_value)]);
 		html(o, "改採");

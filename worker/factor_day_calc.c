@@ -25,7 +25,7 @@ static void elec_of(const struct choices *ch, int county_id, int year, enum calc
 	const struct store_fd_change *c = ch->c;
 
 	*before = *after = CALC_ELEC_OVERALL;
-	if (c->county_id && c->county_id == county_id && c->first_year == year) {
+	if (c->county_id && !c->unlock && c->county_id == county_id && c->first_year == year) {
 		*before = calc_elec_of(c->old_value);
 		*after = calc_elec_of(c->value);
 		return;
@@ -89,6 +89,15 @@ int fd_compute(const struct factor_table *old, const struct factor_table *new, c
 	elec_of(ch, r->county_id, r->year, &eo, &en);
 	if (calc_compute(&new->t, r->year, en, in, n, o->lines, &o->res, err, errlen))
 		return -1;
+	if (ch->c->unlock) {
+		/* After 解除鎖定: a report its owner has not confirmed, holding a 重算值 the lock kept, written as a save would. */
+		o->affected = !r->frozen && r->restated;
+		o->changed_lines = o->affected ? n : 0;
+		if (dec_to_scaled_i64(o->res.total[CALC_OWN], 3, &o->own) ||
+		    dec_to_scaled_i64(o->res.total[CALC_OUTSOURCED], 3, &o->outsourced))
+			return calc_fail(err, errlen, "a total does not fit");
+		return 0;
+	}
 	old_ok = !calc_compute(&old->t, r->year, eo, in, n, before, &rb, e2, sizeof(e2));
 	for (int i = 0; i < n; i++)
 		o->changed_lines += !old_ok || line_differs(&before[i], &o->lines[i]);
@@ -173,7 +182,9 @@ static void fd_years(const struct factor_table *old, const struct factor_table *
 	for (int y = c->first_year; y && y <= c->last_year; y++) {
 		int m = 0;
 
-		if (c->county_id)
+		if (c->unlock)
+			m = 1;   /* its one county-year, whatever the table */
+		else if (c->county_id)
 			m = year_matters(old, new, y, calc_elec_of(c->old_value), calc_elec_of(c->value));
 		for (int e = 0; !c->county_id && !m && e < CALC_ELEC__MAX; e++)
 			m = year_matters(old, new, y, (enum calc_elec)e, (enum calc_elec)e);
@@ -259,7 +270,10 @@ int fd_compute_activity(const struct factor_table *old, const struct factor_tabl
 	elec_of(ch, a->county_id, a->year, &eo, &en);
 	if (na_compute(&new->t, a->year, en, &in, &o->line, err, errlen))
 		return -1;
-	o->affected = na_compute(&old->t, a->year, eo, &in, &before, e2, sizeof(e2)) || dec_cmp(before.kg, o->line.kg) ||
+	if (ch->c->unlock)
+		o->affected = !a->frozen && a->restated;
+	else
+		o->affected = na_compute(&old->t, a->year, eo, &in, &before, e2, sizeof(e2)) || dec_cmp(before.kg, o->line.kg) ||
 		      strcmp(before.factor_text, o->line.factor_text) || strcmp(before.method, o->line.method) ||
 		      strcmp(before.sources, o->line.sources) || before.provisional != o->line.provisional ||
 		      gases_differ(before.gas, o->line.gas);
@@ -279,7 +293,9 @@ const char *fd_basis_text(char *buf, size_t size, const struct store_fd_change *
 {
 	const char *v = after ? c->value : c->old_value;
 
-	if (c->county_id)
+	if (c->unlock)
+		snprintf(buf, size, "%s", after ? "解除年度鎖定後依現行係數" : "年度鎖定期間保留的數值");
+	else if (c->county_id)
 		snprintf(buf, size, "%d 年電力排碳係數（%s）", c->first_year, calc_elec_names[calc_elec_of(v)]);
 	else if (!after && c->is_new)
 		snprintf(buf, size, "%s （新增）", c->key);

@@ -353,9 +353,9 @@ test('年度鎖定 waits for a choice being applied: refused while it is queued 
   const page = await team.get(`/team/years/lock?year=${Y}`);
   assert.equal(page.status, 200);
   const lockOf = () => q1(`SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = ${J} AND year = ${Y}`);
-  const change = (fkey, year, status) => sql(`INSERT INTO factor_changes (fkey, is_new, county_id, category, unit, value, old_value,
+  const change = (fkey, year, status) => sql(`INSERT INTO factor_changes (fkey, is_new, kind, county_id, category, unit, value, old_value,
       source, confidence, status, first_year, last_year, preview_status, created_at, queued_at, claim, lease_until)
-    VALUES ('${fkey}', 0, ${J}, 'electricity', '', 'residential', 'industry', '縣市選擇', 'official', '${status}', ${year}, ${year}, 'done',
+    VALUES ('${fkey}', 0, 'choice', ${J}, 'electricity', '', 'residential', 'industry', '縣市選擇', 'official', '${status}', ${year}, ${year}, 'done',
       NOW(), NOW(), ${status === 'running' ? "'locktest', NOW() + INTERVAL 60 SECOND" : 'NULL, NULL'})`);
   assert.equal(lockOf(), '0');
   try {

@@ -1,0 +1,203 @@
+// factor_day_unlock.test.mjs: a factor change made while a county-year is locked leaves every figure
+// of it as signed, with a 重算值 beside it (issue 15, SPEC-2 §3).  Once the team unlocks the year, the
+// figures nobody confirmed are no longer signed ones: the exporter's run that 解除鎖定 queues writes
+// them in place at the factors in force (an unconfirmed report, the county's non-agency line), each
+// with an audit line 係數更新 and a notice, while a confirmed report keeps its figures and its 重算值.
+// Rollups equal independent sums; an unlock with nothing of the kind queues nothing.
+// On 連江縣 (Z) 2016's electricity factor (0.53), put back at the end by a second change.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor } from '../lib.mjs';
+
+const Y = 2016;
+const KEY = 'elec_grid_2016';
+const q1 = (s) => sql(s)[0]?.[0];
+const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
+const TAG = `FU${Date.now() % 1000000}`;
+const code = (k) => `${TAG}${k}`;
+const idOf = (k) => q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '${code(k)}'`);
+let A, B, P, team, admin;
+
+before(async () => {
+  assert.equal(q1(`SELECT IFNULL(lock_id, '-') FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`), '-', 'the year is not locked before the test');
+  assert.equal(q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`), '0.53');
+  const hall = q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371000000A'`);
+  const contact = "'承辦', '0836-22381', 'fu@example.gov.tw'";
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email)
+       VALUES (${Z}, '${code('P')}', '解鎖測試處${TAG}', 2, ${hall}, ${contact})`);
+  P = idOf('P');
+  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email) VALUES
+       (${Z}, '${code('A')}', '解鎖測試學校A${TAG}', 3, ${P}, ${contact}), (${Z}, '${code('B')}', '解鎖測試學校B${TAG}', 3, ${P}, ${contact})`);
+  A = idOf('A');
+  B = idOf('B');
+  sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
+       SELECT 'agency', ${Z}, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'team' AND county_id = ${Z}), 0
+       FROM agencies a WHERE a.county_id = ${Z} AND a.code LIKE '${TAG}%'`);
+  team = await loginAs('Z', 'TEAM');
+  admin = await loginAs('', 'admin');
+});
+
+after(async () => {
+  // Unlocked (a failed assertion may have left it locked), the factor put back by a change (so every figure
+  // the test moved comes back), then this file's agencies gone from the tree.
+  sql(`UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${Z} AND year = ${Y};
+       UPDATE factor_changes SET status = 'cancelled' WHERE fkey = '${KEY}' AND status = 'draft'`);
+  await outboxDrained();
+  if (q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`) !== '0.53')
+    await changeOf({ key: KEY, value: '0.53', confidence: 'official', source: '測試結束：回復 105 年電力排碳係數' });
+  const mine = `SELECT id FROM agencies WHERE county_id = ${Z} AND code LIKE '${TAG}%'`;
+  sql(`DELETE FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}';
+       DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${mine}));
+       UPDATE accounts SET active = 0 WHERE agency_id IN (${mine});
+       UPDATE agencies SET active = 0 WHERE county_id = ${Z} AND code LIKE '${TAG}%';
+       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
+  await outboxDrained();
+});
+
+async function save(c, fields) {
+  const f = await c.get(`/report/edit?year=${Y}`);
+  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
+  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', ...fields });
+  assert.equal(r.status, 303, 'saved');
+}
+
+// A factor change proposed, previewed, applied and run to its end: its id.
+async function changeOf(fields) {
+  const page = await admin.get('/admin/factors');
+  const made = await admin.post('/admin/factors', { csrf: csrfOf(page.text), action: 'propose', ...fields });
+  assert.equal(made.status, 303, JSON.stringify(fields));
+  const id = made.headers.get('location').match(/id=(\d+)$/)[1];
+  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
+  const cp = await admin.get(`/admin/factors/change?id=${id}`);
+  assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(cp.text), action: 'apply', id })).status, 303);
+  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
+  await outboxDrained();
+  return id;
+}
+
+// 年度鎖定 through its page: every agency not 已確認 listed with a reason.  The lock's id.
+async function lock() {
+  const page = await team.get(`/team/years/lock?year=${Y}`);
+  const form = { csrf: csrfOf(page.text), action: 'lock', year: String(Y) };
+  for (const m of page.text.matchAll(/name="st_(\d+)" value="(\d)"/g)) {
+    form[`st_${m[1]}`] = m[2];
+    form[`reason_${m[1]}`] = `例外理由 ${m[1]}`;
+  }
+  const r = await team.post('/team/years/lock', form);
+  assert.equal(r.status, 303, 'locked');
+  return q1(`SELECT lock_id FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`);
+}
+
+async function unlock(lockId) {
+  const page = await team.get(`/team/years/lock?year=${Y}`);
+  const r = await team.post('/team/years/lock', { csrf: csrfOf(page.text), action: 'unlock', year: String(Y), lock: String(lockId), reason: '更正係數後重新檢視' });
+  assert.equal(r.status, 303, 'unlocked');
+}
+
+const report = (agency) => sql(`SELECT own_total_milli, IFNULL(restated_own_milli, '-'), confirmed_version IS NOT NULL FROM reports
+  WHERE agency_id = ${agency} AND year = ${Y}`)[0];
+const unlockRuns = () => Number(q1(`SELECT COUNT(*) FROM factor_changes WHERE kind = 'unlock' AND county_id = ${Z} AND first_year = ${Y}`));
+
+test('a factor change while the year is locked: 重算值; unlocked, the unconfirmed figures are written in place, the confirmed keep theirs', async () => {
+  const a = await loginAs('Z', code('A'));
+  const b = await loginAs('Z', code('B'));
+  await save(a, { own_electricity: '10000' });
+  await save(b, { own_electricity: '20000', filed: '1' });
+  const parent = await loginAs('Z', code('P'));
+  const review = await parent.get(`/review?year=${Y}`);
+  const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${B} AND year = ${Y}`);
+  assert.equal((await parent.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(B), revision: rev, at: String(P) })).status,
+    303, 'B confirmed by its parent');
+  const af = await team.get(`/team/activities?year=${Y}&method=elec_street`);
+  assert.equal((await team.post('/team/activities', { csrf: csrfOf(af.text), action: 'save', method: 'elec_street', year: String(Y), id: '0',
+    version: '0', description: `路燈${TAG}`, q: '1000' })).status, 303, 'the non-agency line saved');
+  const [[act]] = sql(`SELECT id FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}'`);
+  await outboxDrained();
+  assert.deepEqual(report(A), ['5300000', '-', '0']);
+  assert.deepEqual(report(B), ['10600000', '-', '1']);
+
+  const lockId = await lock();
+  const runsBefore = unlockRuns();
+  const change = await changeOf({ key: KEY, value: '0.531', confidence: 'official', source: '105 年電力排碳係數更正（測試）' });
+  // Locked: nothing overwritten, the 重算值 beside each figure.
+  assert.deepEqual(report(A), ['5300000', '5310000', '0'], 'A, not confirmed but of a locked year: kept, its 重算值 beside it');
+  assert.deepEqual(report(B), ['10600000', '10620000', '1']);
+  assert.deepEqual(sql(`SELECT kg_milli, restated_kg_milli FROM county_activities WHERE id = ${act}`)[0], ['530000', '531000']);
+  assert.deepEqual(rollupMismatches(Y), []);
+
+  // What the unlock's run is to write in place, counted independently: the county-year's reports not confirmed holding a 重算值.
+  const [[pending]] = sql(`SELECT COUNT(*) FROM reports r JOIN agencies g ON g.id = r.agency_id AND g.active = 1
+    WHERE g.county_id = ${Z} AND r.year = ${Y} AND r.confirmed_version IS NULL AND r.restated_change_id IS NOT NULL`);
+  assert.ok(Number(pending) >= 1, 'A at least');
+  const [[lines]] = sql(`SELECT COUNT(*) FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND restated_change_id IS NOT NULL`);
+  assert.ok(Number(lines) >= 1, 'the team\'s line at least');
+  // Another change running (of 2025 only, its lease alive): the unlock's run waits in the queue behind it.
+  sql(`INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, status, first_year, last_year, preview_status,
+       created_at, queued_at, claim, lease_until) VALUES ('unlocktest_${TAG}', 0, 'electricity', '', '0.5', '測試', 'official', 'running',
+       2025, 2025, 'done', NOW(), NOW(), 'unlocktest', NOW() + INTERVAL 60 SECOND)`);
+  let run;
+  try {
+    await unlock(lockId);
+    assert.equal(unlockRuns(), runsBefore + 1, 'the unlock queued a run of its own');
+    const [[id, status, y0, y1]] = sql(`SELECT id, status, first_year, last_year FROM factor_changes WHERE kind = 'unlock' AND county_id = ${Z}
+      AND first_year = ${Y} ORDER BY id DESC LIMIT 1`);
+    run = id;
+    assert.deepEqual([status, y0, y1], ['queued', String(Y), String(Y)]);
+    // Meanwhile the year cannot be signed again: its figures would have two bases.
+    const page = await team.get(`/team/years/lock?year=${Y}`);
+    assert.match(page.text, /id="unlock-run"[\s\S]*id="unlock-status">排隊中/);
+    const refused = await team.post('/team/years/lock', { csrf: csrfOf(page.text), action: 'lock', year: String(Y) });
+    assert.equal(refused.status, 409);
+    assert.match(refused.text, /未鎖定：解除鎖定後的重新計算尚未完成（未確認的填報依現行係數更新中），完成後才能鎖定。/);
+    assert.equal(q1(`SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`), '0');
+    assert.deepEqual(report(A), ['5300000', '5310000', '0'], 'nothing written before the run');
+  } finally {
+    sql(`DELETE FROM factor_changes WHERE fkey = 'unlocktest_${TAG}'`);
+  }
+  await waitFor('the unlock\'s run', () => q1(`SELECT status FROM factor_changes WHERE id = ${run}`) === 'done', 60000, 200);
+  await outboxDrained();
+
+  // A: in place at 0.531, its lines and gases with it, its 重算值 gone; an audit line 係數更新 and a notice.
+  assert.deepEqual(report(A), ['5310000', '-', '0']);
+  assert.deepEqual(sql(`SELECT l.kg_milli, l.factor_text FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`),
+    [['5310000', '0.531']]);
+  assert.equal(q1(`SELECT SUM(g.kg_milli) FROM report_line_gases g JOIN reports r ON r.id = g.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`), '5310000');
+  const [field, oldV, newV] = sql(`SELECT field, old_value, new_value FROM audit_log WHERE agency_id = ${A} AND year = ${Y} ORDER BY id DESC LIMIT 1`)[0];
+  assert.equal(field, '係數更新');
+  assert.match(oldV, /^年度鎖定期間保留的數值：自有 5300\.000/);
+  assert.match(newV, /^解除年度鎖定後依現行係數：自有 5310\.000/);
+  assert.deepEqual(sql(`SELECT agency_id, old_own_milli, new_own_milli, restated FROM factor_notices WHERE change_id = ${run} AND agency_id IN (${A}, ${B})`),
+    [[A, '5300000', '5310000', '0']], 'a notice for A, none for B: it is confirmed');
+  assert.equal(q1(`SELECT COUNT(*) FROM factor_notices WHERE change_id = ${run}`), pending, 'one for each report written in place');
+  assert.equal(q1(`SELECT COUNT(*) FROM reports r JOIN agencies g ON g.id = r.agency_id WHERE g.county_id = ${Z} AND r.year = ${Y}
+    AND r.confirmed_version IS NULL AND r.restated_change_id IS NOT NULL`), '0', 'no report not confirmed holds a 重算值');
+  // B: confirmed, its figures and its 重算值 kept.
+  assert.deepEqual(report(B), ['10600000', '10620000', '1']);
+  assert.equal(q1(`SELECT kg_milli FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.agency_id = ${B} AND r.year = ${Y}`), '10600000');
+  // The team's line: in place, its 重算值 gone, an audit line of the county.
+  assert.deepEqual(sql(`SELECT kg_milli, IFNULL(restated_kg_milli, '-'), factor_text FROM county_activities WHERE id = ${act}`)[0], ['531000', '-', '0.531']);
+  assert.match(q1(`SELECT new_value FROM audit_log WHERE county_id = ${Z} AND year = ${Y} AND field = '係數更新（非機關活動）' ORDER BY id DESC LIMIT 1`),
+    /^解除年度鎖定後依現行係數：531\.000 kgCO₂e/);
+  assert.deepEqual(rollupMismatches(Y), [], 'every rollup equals an independent sum');
+  assert.deepEqual(sql(`SELECT changed_reports, restated_reports, changed_activities FROM factor_changes WHERE id = ${run}`)[0], [pending, '0', lines]);
+
+  // What each one sees: A's notice, B's unchanged advice, the team's account of the run, the console's.
+  const pa = (await a.get(`/report/edit?year=${Y}`)).text;
+  assert.match(pa, /id="factor-notices"[\s\S]*年度解除鎖定，鎖定期間保留的數值依現行係數重新計算：自有 5,300\.000 → 5,310\.000[\s\S]*已依新係數重新計算/);
+  assert.match(pa, /id="total-own">5,310\.000</);
+  const pb = (await b.get(`/report/edit?year=${Y}`)).text;
+  assert.doesNotMatch(pb, /年度解除鎖定/);
+  assert.match(pb, /自有 10,600\.000 → 10,620\.000[\s\S]*<strong>重算值<\/strong>/);
+  const lp = (await team.get(`/team/years/lock?year=${Y}`)).text;
+  assert.match(lp, new RegExp(`id="unlock-run"[\\s\\S]*id="unlock-status">已完成<[\\s\\S]*(\\d+) / \\1 份填報；就地更新 ${pending}，重算值 0；非機關活動更新 ${lines} 筆`));
+  const cp = (await admin.get(`/admin/factors/change?id=${run}`)).text;
+  assert.match(cp, /id="unlock">連江縣 2016 年解除年度鎖定/);
+  assert.match(cp, /解除理由<\/dt><dd>更正係數後重新檢視</);
+  assert.match((await admin.get('/admin/factors')).text, new RegExp(`#${run}</a></td><td>連江縣 2016 年解除鎖定後重新計算`));
+  assert.ok(Number(change) < Number(run));
+
+  // Locked and unlocked again with nothing but a confirmed 重算值 left: no run queued.
+  const again = await lock();
+  await unlock(again);
+  assert.equal(unlockRuns(), runsBefore + 1, 'nothing not confirmed holds a 重算值: no run');
+});
