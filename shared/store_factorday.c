@@ -155,20 +155,43 @@ int store_fd_create(struct db *db, const struct store_fd_change *c, long long by
 int store_fd_unlock_queue(struct db *db, int county_id, int year, long long lock_id, long long by, const char *reason)
 {
 	/*
-	 * Queued as the admin's 套用 queues a change (no preview: it moves only figures kept while the
-	 * year was locked, each back to what a save would write).  The key names the lock, so each
-	 * unlocking has its own run: one queued after a lock taken and undone again while an earlier
-	 * run went on (and found the year locked) still applies what that run left.
+	 * A plain read, not INSERT ... SELECT: that would take the reports' rows in share mode while
+	 * this transaction holds the year's row, the order opposite to a factor day batch's (its
+	 * reports, then the years in share mode).  A batch that restates a report of the year has
+	 * either committed before this read, or waits for the year's row and then finds it unlocked
+	 * (and writes in place).
 	 */
 	struct db_stmt *st = db_prepare(db,
-		"INSERT INTO factor_changes (fkey, is_new, kind, county_id, category, unit, value, source, confidence, status, preview_status,"
-		" first_year, last_year, created_by, created_at, queued_at)"
-		" SELECT CONCAT('unlock_', ?), 0, 'unlock', ?, '', '', '', LEFT(?, 600), 'official', 'queued', 'done', ?, ?, ?, NOW(), NOW()"
-		" FROM DUAL WHERE EXISTS (SELECT 1 FROM reports r JOIN agencies a ON a.id = r.agency_id"
+		"SELECT EXISTS (SELECT 1 FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
 		"  WHERE a.county_id = ? AND r.year = ? AND r.restated_change_id IS NOT NULL AND r.confirmed_version IS NULL)"
 		" OR EXISTS (SELECT 1 FROM county_activities WHERE county_id = ? AND year = ? AND restated_change_id IS NOT NULL)");
-	int k = 0;
+	int r, any = 0, k = 0;
 
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, county_id);
+	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, county_id);
+	db_bind_int(st, 3, year);
+	if (db_exec(st))
+		return -1;
+	r = db_step(st);
+	if (r == 1)
+		any = (int)db_col_int(st, 0);
+	db_reset(st);
+	if (r != 1)
+		return -1;
+	if (!any)
+		return 0;
+	/*
+	 * Queued as the admin's 套用 queues a change (no preview: it moves only figures kept while the
+	 * year was locked, each back to what a save would write).  The key names the lock, so each
+	 * unlocking has its own run, with a '#' no factor's key has (store_console's [a-z0-9_]).
+	 */
+	st = db_prepare(db,
+		"INSERT INTO factor_changes (fkey, is_new, kind, county_id, category, unit, value, source, confidence, status, preview_status,"
+		" first_year, last_year, created_by, created_at, queued_at)"
+		" VALUES (CONCAT('unlock#', ?), 0, 'unlock', ?, '', '', '', LEFT(?, 600), 'official', 'queued', 'done', ?, ?, ?, NOW(), NOW())");
 	if (!st)
 		return -1;
 	db_bind_int(st, k++, lock_id);
@@ -176,14 +199,8 @@ int store_fd_unlock_queue(struct db *db, int county_id, int year, long long lock
 	db_bind_text(st, k++, reason);
 	db_bind_int(st, k++, year);
 	db_bind_int(st, k++, year);
-	db_bind_int(st, k++, by);
-	db_bind_int(st, k++, county_id);
-	db_bind_int(st, k++, year);
-	db_bind_int(st, k++, county_id);
-	db_bind_int(st, k, year);
-	if (db_exec(st))
-		return -1;
-	return db_affected(st) > 0;
+	db_bind_int(st, k, by);
+	return db_exec(st) ? -1 : 1;
 }
 
 /* Runs st (bound), the one change it selects into *out: 1 / 0 / -1. */
@@ -418,7 +435,7 @@ static int claim_choice(struct db *db, long long id)
 	" AND EXISTS (SELECT 1 FROM factors f WHERE f.fkey = " c ".fkey AND f.change_id = " c ".id)"
 #define FD_CHOICE_DUE(c) c ".status = 'failed' AND " c ".attempts > 0 AND y.elec_variant = " c ".value" \
 	" AND " c ".id = (SELECT MAX(m.id) FROM factor_changes m WHERE m.county_id = " c ".county_id" \
-	" AND m.first_year = " c ".first_year AND m.status IN ('done', 'failed'))"
+	" AND m.first_year = " c ".first_year AND m.kind = 'choice' AND m.status IN ('done', 'failed'))"
 
 /* An unlock's run that failed: nothing was written before its first batch, so it is due whenever the year is unlocked. */
 #define FD_UNLOCK_DUE(c) c ".status = 'failed' AND " c ".attempts > 0"
@@ -448,7 +465,7 @@ int store_fd_unfinished(struct db *db, int county, int year, int factors)
 		" (SELECT COUNT(*) FROM factor_changes g WHERE ? AND g.county_id IS NULL AND g.first_year <= ?"
 		" AND (g.status IN ('queued', 'running') OR " FD_FACTOR_DUE("g") ")),"
 		" (SELECT COUNT(*) FROM factor_changes u WHERE u.county_id = ? AND u.first_year = ? AND u.kind = 'unlock'"
-		" AND u.status IN ('queued', 'running'))");
+		" AND (u.status IN ('queued', 'running') OR " FD_UNLOCK_DUE("u") "))");
 	int r, choice = 0, factor = 0, unlock = 0;
 
 	if (!st)

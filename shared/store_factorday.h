@@ -93,7 +93,7 @@ int store_fd_retry(struct db *db, long long id);
  * county's choice of electricity variant is queued, running, or failed
  * after writing the choice (store_fd_retry due); with `factors`, 2 a
  * platform factor change of that year or before is queued, running or
- * due; 3 the run queued by 解除鎖定 is queued or running; 0 none; -1.  A plain read, for 年度鎖定 after it has locked the
+ * due; 3 the run queued by 解除鎖定 is queued, running, or failed (重新執行 due); 0 none; -1.  A plain read, for 年度鎖定 after it has locked the
  * year's row: a claim (which locks the change and then the year's row) has
  * either committed before it or finds the year locked.
  */

@@ -172,8 +172,14 @@ int store_fd_activity_set(struct db *db, const struct store_fd_activity *a, cons
 	bind_line(st, i, l, kg_milli);
 	if (db_exec(st))
 		return -1;
-	if (!db_affected(st))
-		return 1;
+	if (!db_affected(st)) {
+		/* It holds them: no longer one a change held back (store_fd_activity_restate). */
+		st = db_prepare(db, "UPDATE county_activities SET restated_change_id = NULL WHERE id = ? AND restated_kg_milli IS NULL");
+		if (!st)
+			return -1;
+		db_bind_int(st, 0, a->id);
+		return db_exec(st) ? -1 : 1;
+	}
 	return store_audit_add_county(db, &(struct store_audit_entry){ .county_id = a->county_id, .year = a->year,
 		.field = "係數更新（非機關活動）", .old_value = old_text, .new_value = new_text, .client_addr = "factor-day" });
 }
@@ -201,18 +207,23 @@ int store_fd_activity_progress(struct db *db, long long id, const char *claim, l
 int store_fd_activity_restate(struct db *db, const struct store_fd_activity *a, long long kg_milli, long long change_id,
 			      const char *old_text, const char *new_text)
 {
-	/* The kept figure itself is no 重算值: NULL clears one an earlier change left. */
+	/*
+	 * The kept figure itself is no 重算值: NULL clears one an earlier change left.  The line is
+	 * still one the change held back (restated_change_id, as store_fd_stage_apply marks a report):
+	 * written in place once its year is unlocked, unless it already holds what it computes to.
+	 */
 	int same = kg_milli == a->kg_milli;
 	struct db_stmt *st = db_prepare(db, "UPDATE county_activities SET restated_kg_milli = ?, restated_change_id = ?,"
 					" restated_at = IF(? IS NULL, NULL, NOW()) WHERE id = ?");
 
 	if (!st)
 		return -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i += 2)
 		if (same)
 			db_bind_null(st, i);
 		else
-			db_bind_int(st, i, i == 1 ? change_id : kg_milli);
+			db_bind_int(st, i, kg_milli);
+	db_bind_int(st, 1, change_id);
 	db_bind_int(st, 3, a->id);
 	if (db_exec(st))
 		return -1;

@@ -446,11 +446,16 @@ int store_fd_stage_apply(struct db *db, long long change_id, int frozen)
 		if (db_exec_sql(db, sql[i]))
 			return -1;
 	if (frozen) {
-		/* Recomputed figures equal to the confirmed ones are no 重算值 (and clear one an earlier change left). */
+		/*
+		 * Recomputed figures equal to the confirmed ones are no 重算值 (and clear one an earlier
+		 * change left), but the report is still one the change held back (restated_change_id):
+		 * its lines' texts may have moved alone (暫用 → 正式公告 at the same value), and an
+		 * unconfirmed one is written in place once its year is unlocked (store_fd_unlock_queue).
+		 */
 		st = db_prepare(db, "UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 1"
 				" SET r.restated_own_milli = IF(" FD_SAME ", NULL, t.new_own),"
 				" r.restated_outsourced_milli = IF(" FD_SAME ", NULL, t.new_outsourced),"
-				" r.restated_change_id = IF(" FD_SAME ", NULL, ?), r.restated_at = IF(" FD_SAME ", NULL, NOW())");
+				" r.restated_change_id = ?, r.restated_at = IF(" FD_SAME ", NULL, NOW())");
 		if (!st)
 			return -1;
 		db_bind_int(st, 0, change_id);

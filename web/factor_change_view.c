@@ -107,7 +107,7 @@ int factor_unlock_section(struct request *req, int year)
 	if (!strcmp(c.status, "failed")) {
 		html(o, "<dt>錯誤</dt><dd>");
 		html_txt(o, c.error);
-		html(o, "（尚未更新的填報於機關下次存檔時依現行係數計算；排除錯誤後，平台管理者可於係數變更頁重新執行）</dd>");
+		html(o, "（排除錯誤後，由平台管理者於係數變更頁重新執行，從中斷處繼續；完成前本年度不能再鎖定。尚未更新的填報，機關存檔時即依現行係數計算）</dd>");
 	}
 	html(o, "</dl></section>");
 	return 0;

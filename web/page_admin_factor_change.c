@@ -326,12 +326,13 @@ static int change_page(struct request *req, long long id, const char *flash, con
 		html(o, "</dd>");
 	}
 	html(o, "</dl>");
-	if (factor_change_effects(req, &c))
+	if (!c.unlock && factor_change_effects(req, &c))   /* an unlock's run has no preview */
 		return routes_unavailable(req, "factor change");
 	if (c.county_id && !c.unlock && (!strcmp(c.status, "draft") || !strcmp(c.status, "failed")))
 		html(o, "<p>這是縣市團隊對該年度電力排碳係數的選擇：由該縣市團隊套用、取消或重新執行。</p>");
 	else if (!strcmp(c.status, "failed")) {
-		html(o, "<p id=\"retry-note\">重新計算未完成。若係數已寫入（此後的存檔都已採用新係數），排除上方錯誤所指的資料後，請重新執行（從中斷處繼續）。</p><p>");
+		html(o, c.unlock ? "<p id=\"retry-note\">解除鎖定後的重新計算未完成。排除上方錯誤所指的資料後，請重新執行（從中斷處繼續；年度須仍未鎖定）。</p><p>"
+			: "<p id=\"retry-note\">重新計算未完成。若係數已寫入（此後的存檔都已採用新係數），排除上方錯誤所指的資料後，請重新執行（從中斷處繼續）。</p><p>");
 		action_button(req, c.id, "retry", "重新執行", "");
 		html(o, "</p>");
 	}

@@ -317,7 +317,7 @@ static int act(struct request *req, enum act what)
 	r = req->in[ELEC_ID].set ? store_fd_get(db, req->in[ELEC_ID].i, &c) : 0;
 	if (r < 0)
 		return routes_unavailable(req, "team elec");
-	if (!r || c.county_id != req->session->county_id || c.first_year != year) {
+	if (!r || c.unlock || c.county_id != req->session->county_id || c.first_year != year) {
 		req->status = 404;   /* another county's, or not a choice of variant at all */
 		return routes_error_page(req);
 	}

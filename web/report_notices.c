@@ -8,10 +8,17 @@
 #include "store_factorday.h"
 #include "util.h"
 
+/* Where the notices go, and whether the report is confirmed (what its 重算值 waits for). */
+struct notices {
+	struct strbuf *o;
+	int confirmed;
+};
+
 /* A factor day notice (store_fd_notices' callback): what the change did to this year's figures. */
 static int factor_notice(void *ctx, const struct store_fd_notice *n)
 {
-	struct strbuf *o = ctx;
+	const struct notices *v = ctx;
+	struct strbuf *o = v->o;
 	int conf;
 
 	html(o, "<li>");
@@ -51,8 +58,10 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 	html(o, " → ");
 	html_milli(o, n->new_outsourced);
 	html(o, " kgCO₂e");
-	if (n->restated)
+	if (n->restated && v->confirmed)
 		html(o, "（<strong>重算值</strong>：已確認或已鎖定的數值不覆寫；如需採用新數字，請「申請更正」，經上級機關重新開放後重新存檔並確認；年度鎖定中須先由縣市盤查小組解除鎖定）");
+	else if (n->restated)   /* not confirmed: its year was locked then (an unlocking, or the next save, writes it) */
+		html(o, "（<strong>重算值</strong>：年度鎖定中的數值不覆寫；縣市盤查小組解除鎖定後，系統依現行係數就地更新）");
 	else
 		html(o, "（已依新係數重新計算）");
 	html(o, "</li>");
@@ -63,13 +72,14 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 void report_factor_notices(struct request *req, const struct report *r)
 {
 	struct strbuf *o = &req->body;
+	struct notices v = { o, r->st && r->st->confirmed_version };
 	size_t at = o->len;
 
 	if (!r->id)
 		return;
 	html(o, "<div class=\"warn\" id=\"factor-notices\" role=\"status\"><p><strong>係數更新</strong>：排放係數公告或更正後，系統已重新計算本年度：</p><ul>");
 	size_t items = o->len;
-	if (store_fd_notices(&req->app->db, r->agency_id, r->year, factor_notice, o))
+	if (store_fd_notices(&req->app->db, r->agency_id, r->year, factor_notice, &v))
 		error("factor notices: %s", req->app->db.errstr);
 	if (o->len == items) {
 		strbuf_setlen(o, at);   /* none: nothing shown */

@@ -90,7 +90,10 @@ int fd_compute(const struct factor_table *old, const struct factor_table *new, c
 	if (calc_compute(&new->t, r->year, en, in, n, o->lines, &o->res, err, errlen))
 		return -1;
 	if (ch->c->unlock) {
-		/* After 解除鎖定: a report its owner has not confirmed, holding a 重算值 the lock kept, written as a save would. */
+		/*
+		 * After 解除鎖定: a report its owner has not confirmed that a change held back while the
+		 * year was locked (a 重算值, or lines whose texts alone moved), written as a save would.
+		 */
 		o->affected = !r->frozen && r->restated;
 		o->changed_lines = o->affected ? n : 0;
 		if (dec_to_scaled_i64(o->res.total[CALC_OWN], 3, &o->own) ||

@@ -124,6 +124,10 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
   assert.deepEqual(report(B), ['10600000', '10620000', '1']);
   assert.deepEqual(sql(`SELECT kg_milli, restated_kg_milli FROM county_activities WHERE id = ${act}`)[0], ['530000', '531000']);
   assert.deepEqual(rollupMismatches(Y), []);
+  // A's notice says what its 重算值 waits for: not a 申請更正 (it is not confirmed), the unlocking.
+  const held = (await a.get(`/report/edit?year=${Y}`)).text;
+  assert.match(held, /id="factor-notices"[\s\S]*自有 5,300\.000 → 5,310\.000[\s\S]*年度鎖定中的數值不覆寫；縣市盤查小組解除鎖定後，系統依現行係數就地更新/);
+  assert.doesNotMatch(held, /申請更正/);
 
   // What the unlock's run is to write in place, counted independently: the county-year's reports not confirmed holding a 重算值.
   const [[pending]] = sql(`SELECT COUNT(*) FROM reports r JOIN agencies g ON g.id = r.agency_id AND g.active = 1
@@ -148,7 +152,7 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
     assert.match(page.text, /id="unlock-run"[\s\S]*id="unlock-status">排隊中/);
     const refused = await team.post('/team/years/lock', { csrf: csrfOf(page.text), action: 'lock', year: String(Y) });
     assert.equal(refused.status, 409);
-    assert.match(refused.text, /未鎖定：解除鎖定後的重新計算尚未完成（未確認的填報依現行係數更新中），完成後才能鎖定。/);
+    assert.match(refused.text, /未鎖定：解除鎖定後的重新計算尚未完成（更新中，或失敗待重新執行），完成後才能鎖定。/);
     assert.equal(q1(`SELECT IFNULL(lock_id, 0) FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`), '0');
     assert.deepEqual(report(A), ['5300000', '5310000', '0'], 'nothing written before the run');
   } finally {
@@ -196,8 +200,40 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
   assert.match((await admin.get('/admin/factors')).text, new RegExp(`#${run}</a></td><td>連江縣 2016 年解除鎖定後重新計算`));
   assert.ok(Number(change) < Number(run));
 
+  // The run is the platform's: the team cannot run it again as if it were its choice of variant.
+  const ep = await team.get(`/team/elec?year=${Y}`);
+  const retry = await team.post('/team/elec', { csrf: csrfOf(ep.text), action: 'retry', year: String(Y), id: String(run) });
+  assert.equal(retry.status, 404);
+  assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${run}`), 'done');
+
   // Locked and unlocked again with nothing but a confirmed 重算值 left: no run queued.
   const again = await lock();
   await unlock(again);
   assert.equal(unlockRuns(), runsBefore + 1, 'nothing not confirmed holds a 重算值: no run');
+});
+
+test('a 暫用 value announced as it stood while the year is locked: no 重算值, yet once unlocked the unconfirmed lines lose their 暫用 mark', async () => {
+  // 0.531 made 暫用 while the year is open: A's line, not confirmed, carries the mark.
+  await changeOf({ key: KEY, value: '0.531', confidence: 'provisional', source: '105 年電力排碳係數（暫用，測試）' });
+  const mark = (agency) => q1(`SELECT GROUP_CONCAT(l.provisional) FROM report_lines l JOIN reports r ON r.id = l.report_id
+    WHERE r.agency_id = ${agency} AND r.year = ${Y}`);
+  assert.equal(mark(A), '1');
+  assert.equal(mark(B), '0', 'B confirmed at 0.53, official then');
+  const runs = unlockRuns();
+  const lockId = await lock();
+  await changeOf({ key: KEY, value: '0.531', confidence: 'official', source: '105 年電力排碳係數正式公告（測試）' });
+  assert.deepEqual(report(A), ['5310000', '-', '0'], 'the same total: no 重算值');
+  assert.equal(mark(A), '1', 'and its line kept as locked');
+  await unlock(lockId);
+  assert.equal(unlockRuns(), runs + 1, 'held back all the same: a run');
+  const run = q1(`SELECT MAX(id) FROM factor_changes WHERE kind = 'unlock' AND county_id = ${Z} AND first_year = ${Y}`);
+  await waitFor('the unlock\'s run', () => q1(`SELECT status FROM factor_changes WHERE id = ${run}`) === 'done', 60000, 200);
+  await outboxDrained();
+  assert.equal(mark(A), '0', 'A\'s line no longer 暫用');
+  assert.deepEqual(report(A), ['5310000', '-', '0']);
+  assert.match(q1(`SELECT method FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`), /0\.531/);
+  assert.doesNotMatch(q1(`SELECT method FROM report_lines l JOIN reports r ON r.id = l.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`), /暫用/);
+  assert.equal(q1(`SELECT COUNT(*) FROM reports r JOIN agencies g ON g.id = r.agency_id WHERE g.county_id = ${Z} AND r.year = ${Y}
+    AND r.confirmed_version IS NULL AND r.restated_change_id IS NOT NULL`), '0', 'nothing not confirmed held back any more');
+  assert.deepEqual(rollupMismatches(Y), []);
 });

@@ -496,11 +496,11 @@ static void test_fill_and_pending(struct db *db)
 	ok(found >= 0, "the pending county-years");
 	is_int(found & (1 << 5), 0, "the full recompute waits for the run");
 	is_int(found & (1 << 7), 1 << 7, "an agency's change does not");
-	ok(q(db, "UPDATE factor_changes SET county_id = ? WHERE fkey = 'store_test_defer'", 1, LL(TC == 1 ? 2 : 1)) >= 0, "the change another county's choice");
+	ok(q(db, "UPDATE factor_changes SET county_id = ?, kind = 'choice' WHERE fkey = 'store_test_defer'", 1, LL(TC == 1 ? 2 : 1)) >= 0, "the change another county's choice");
 	found = listed(db, 1000, pend, &k);
 	ok(found >= 0, "the pending county-years");
 	is_int(found & (1 << 5), 1 << 5, "another county's run defers nothing here");
-	ok(q(db, "UPDATE factor_changes SET county_id = NULL, lease_until = NOW() - INTERVAL 1 SECOND WHERE fkey = 'store_test_defer'", 0) >= 0,
+	ok(q(db, "UPDATE factor_changes SET county_id = NULL, kind = 'factor', lease_until = NOW() - INTERVAL 1 SECOND WHERE fkey = 'store_test_defer'", 0) >= 0,
 	   "the run died: its lease ran out");
 	found = listed(db, 1000, pend, &k);
 	ok(found >= 0, "the pending county-years");
