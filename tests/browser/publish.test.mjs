@@ -4,7 +4,7 @@
 // team withdraws it the visitor no longer can, and the team unlocks the year with a reason.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, outboxDrained, sql } from '../lib.mjs';
+import { BASE, outboxDrained, sql, waitFor } from '../lib.mjs';
 import { checkA11y, launch, newPage, shotPath } from './chromium.mjs';
 
 const Y = 2019;
@@ -117,11 +117,22 @@ test('the team locks a year and publishes it, and a visitor sees it; withdrawn, 
   await visitor.goto(BASE + '/public');
   assert.equal(await visitor.getByRole('row', { name: /金門縣/ }).count(), 0);
 
-  // Withdrawn, the year may be unlocked again, with a reason.
+  // Withdrawn, the year may be unlocked again, with a reason.  The street lighting holds a 重算值 (as a
+  // factor change made while the year was locked leaves it): the unlocking has it computed again in place.
+  const w = sql("SELECT id FROM counties WHERE letter = 'W'")[0][0];
+  sql(`UPDATE county_activities SET restated_kg_milli = 1, restated_change_id = 1, restated_at = NOW() WHERE county_id = ${w} AND year = ${Y}`);
   await team.goto(BASE + `/team/years/lock?year=${Y}`);
   await team.getByRole('textbox', { name: /解除鎖定的理由/ }).fill('更正路燈用電量');
   await team.getByRole('button', { name: '解除鎖定' }).click();
   await team.waitForURL(/unlocked=1/);
+  await waitFor('the unlock\'s run', () => sql(`SELECT status FROM factor_changes WHERE kind = 'unlock' AND county_id = ${w} AND first_year = ${Y}
+    ORDER BY id DESC LIMIT 1`)[0]?.[0] === 'done', 30000, 200);
+  await team.reload();
+  const run = team.getByRole('region', { name: '解除鎖定後的重新計算' });
+  assert.match(await run.locator('#unlock-status').textContent(), /已完成/);
+  assert.match(await run.textContent(), /非機關活動更新 1 筆/);
+  assert.deepEqual(sql(`SELECT restated_kg_milli IS NULL, kg_milli <> 554000 FROM county_activities WHERE county_id = ${w} AND year = ${Y}`), [['1', '1']],
+    'the line computed again at the factor in force, its 重算值 gone');
   assert.match(await team.locator('#lock-state').textContent(), /未鎖定/);
   assert.match(await team.locator('#lock-history').textContent(), /理由：更正路燈用電量/);
   await team.screenshot({ path: shotPath('year-lock.png'), fullPage: true });
