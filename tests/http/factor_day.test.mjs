@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor, tableDigest } from '../lib.mjs';
+import { proposeChange, runChange, saveReport, threeAgencies } from './factor_day_fixture.mjs';
 
 const Y = 2025;
 const KEY = 'elec_grid_2025_public_average';
@@ -15,61 +16,24 @@ const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
 const TAG = `FD${Date.now() % 1000000}`;
 const code = (k) => `${TAG}${k}`;
 const idOf = (k) => q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '${code(k)}'`);
-let A, B, P;
 const settled = () => outboxDrained();
+// This file's own agencies: a 二級 P under the demo county hall, its schools A and B.
+const three = threeAgencies(Z, TAG, '係數日測試', Y);
+let A, B, P;
 
 before(() => {
-  // This file's own agencies: a 二級 P under the demo county hall, its schools A and B, with contacts and the demo password.
-  const hall = q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371000000A'`);
-  const contact = "'承辦', '0836-22381', 'fd@example.gov.tw'";
-  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email)
-       VALUES (${Z}, '${code('P')}', '係數日測試處${TAG}', 2, ${hall}, ${contact})`);
-  P = idOf('P');
-  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email) VALUES
-       (${Z}, '${code('A')}', '係數日學校A${TAG}', 3, ${P}, ${contact}), (${Z}, '${code('B')}', '係數日學校B${TAG}', 3, ${P}, ${contact})`);
-  A = idOf('A');
-  B = idOf('B');
-  sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
-       SELECT 'agency', ${Z}, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'team' AND county_id = ${Z}), 0
-       FROM agencies a WHERE a.county_id = ${Z} AND a.code LIKE '${TAG}%'`);
+  ({ A, B, P } = three);
   // 2025's factor as it stood before 能源署 announced it: 2024's value, 暫用.
   sql(`UPDATE factors SET value = '0.474', confidence = 'provisional', change_id = NULL WHERE fkey = '${KEY}'`);
 });
-after(async () => {
+after(() => {
   sql(`UPDATE factors SET value = '0.467', confidence = 'official', change_id = NULL WHERE fkey = '${KEY}';
        UPDATE factor_changes SET status = 'cancelled' WHERE fkey = '${KEY}' AND status = 'draft'`);
-  const mine = `SELECT id FROM agencies WHERE county_id = ${Z} AND code LIKE '${TAG}%'`;
-  sql(`DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${mine}));
-       UPDATE accounts SET active = 0 WHERE agency_id IN (${mine});
-       UPDATE agencies SET active = 0 WHERE county_id = ${Z} AND code LIKE '${TAG}%';
-       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
-  await settled();
 });
 
-async function save(c, fields) {
-  const f = await c.get(`/report/edit?year=${Y}`);
-  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
-  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', ...fields });
-  assert.equal(r.status, 303, 'saved');
-}
-
-async function propose(admin, fields) {
-  const page = await admin.get('/admin/factors');
-  return admin.post('/admin/factors', { csrf: csrfOf(page.text), action: 'propose', ...fields });
-}
-
-// A change proposed, previewed, applied and run to its end: its id.
-async function changeOf(admin, fields) {
-  const made = await propose(admin, fields);
-  assert.equal(made.status, 303, JSON.stringify(fields));
-  const id = made.headers.get('location').match(/id=(\d+)$/)[1];
-  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
-  const page = await admin.get(`/admin/factors/change?id=${id}`);
-  assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(page.text), action: 'apply', id })).status, 303);
-  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
-  await settled();
-  return id;
-}
+const save = (c, fields) => saveReport(c, Y, fields);
+const propose = proposeChange;
+const changeOf = runChange;
 
 test('the provisional 2025 electricity factor replaced by the official one: preview, then in place or 重算值', async () => {
   const a = await loginAs('Z', code('A'));

@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor } from '../lib.mjs';
+import { runChange, saveReport, threeAgencies } from './factor_day_fixture.mjs';
 
 const Y = 2016;
 const KEY = 'elec_grid_2016';
@@ -15,65 +16,30 @@ const q1 = (s) => sql(s)[0]?.[0];
 const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
 const TAG = `FU${Date.now() % 1000000}`;
 const code = (k) => `${TAG}${k}`;
-const idOf = (k) => q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '${code(k)}'`);
+const three = threeAgencies(Z, TAG, '解鎖測試', Y);
 let A, B, P, team, admin;
 
 before(async () => {
   assert.equal(q1(`SELECT IFNULL(lock_id, '-') FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`), '-', 'the year is not locked before the test');
   assert.equal(q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`), '0.53');
-  const hall = q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code = '371000000A'`);
-  const contact = "'承辦', '0836-22381', 'fu@example.gov.tw'";
-  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email)
-       VALUES (${Z}, '${code('P')}', '解鎖測試處${TAG}', 2, ${hall}, ${contact})`);
-  P = idOf('P');
-  sql(`INSERT INTO agencies (county_id, code, name, level, parent_id, contact_name, contact_phone, contact_email) VALUES
-       (${Z}, '${code('A')}', '解鎖測試學校A${TAG}', 3, ${P}, ${contact}), (${Z}, '${code('B')}', '解鎖測試學校B${TAG}', 3, ${P}, ${contact})`);
-  A = idOf('A');
-  B = idOf('B');
-  sql(`INSERT INTO accounts (kind, county_id, agency_id, login, password_hash, must_change_password)
-       SELECT 'agency', ${Z}, a.id, a.code, (SELECT password_hash FROM accounts WHERE kind = 'team' AND county_id = ${Z}), 0
-       FROM agencies a WHERE a.county_id = ${Z} AND a.code LIKE '${TAG}%'`);
+  ({ A, B, P } = three);
   team = await loginAs('Z', 'TEAM');
   admin = await loginAs('', 'admin');
 });
 
 after(async () => {
   // Unlocked (a failed assertion may have left it locked), the factor put back by a change (so every figure
-  // the test moved comes back), then this file's agencies gone from the tree.
+  // the test moved comes back), the team's line gone (the agencies go by threeAgencies).
   sql(`UPDATE inventory_years SET lock_id = NULL WHERE county_id = ${Z} AND year = ${Y};
        UPDATE factor_changes SET status = 'cancelled' WHERE fkey = '${KEY}' AND status = 'draft'`);
   await outboxDrained();
   if (q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`) !== '0.53')
     await changeOf({ key: KEY, value: '0.53', confidence: 'official', source: '測試結束：回復 105 年電力排碳係數' });
-  const mine = `SELECT id FROM agencies WHERE county_id = ${Z} AND code LIKE '${TAG}%'`;
-  sql(`DELETE FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}';
-       DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE agency_id IN (${mine}));
-       UPDATE accounts SET active = 0 WHERE agency_id IN (${mine});
-       UPDATE agencies SET active = 0 WHERE county_id = ${Z} AND code LIKE '${TAG}%';
-       INSERT INTO outbox (county_id, year, agency_id, created_at) VALUES (${Z}, ${Y}, NULL, NOW(3))`);
-  await outboxDrained();
+  sql(`DELETE FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}'`);
 });
 
-async function save(c, fields) {
-  const f = await c.get(`/report/edit?year=${Y}`);
-  const revision = f.text.match(/name="revision" value="(\d+)"/)[1];
-  const r = await c.post('/report/edit', { csrf: csrfOf(f.text), year: String(Y), revision, action: 'save', scope_text: '辦公廳舍', ...fields });
-  assert.equal(r.status, 303, 'saved');
-}
-
-// A factor change proposed, previewed, applied and run to its end: its id.
-async function changeOf(fields) {
-  const page = await admin.get('/admin/factors');
-  const made = await admin.post('/admin/factors', { csrf: csrfOf(page.text), action: 'propose', ...fields });
-  assert.equal(made.status, 303, JSON.stringify(fields));
-  const id = made.headers.get('location').match(/id=(\d+)$/)[1];
-  await waitFor('the preview', () => q1(`SELECT preview_status FROM factor_changes WHERE id = ${id}`) === 'done', 30000, 200);
-  const cp = await admin.get(`/admin/factors/change?id=${id}`);
-  assert.equal((await admin.post('/admin/factors/change', { csrf: csrfOf(cp.text), action: 'apply', id })).status, 303);
-  await waitFor('the run', () => q1(`SELECT status FROM factor_changes WHERE id = ${id}`) === 'done', 60000, 200);
-  await outboxDrained();
-  return id;
-}
+const save = (c, fields) => saveReport(c, Y, fields);
+const changeOf = (fields) => runChange(admin, fields);
 
 // 年度鎖定 through its page: every agency not 已確認 listed with a reason.  The lock's id.
 async function lock() {
