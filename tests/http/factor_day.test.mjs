@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor, tableDigest } from '../lib.mjs';
-import { proposeChange, runChange, saveReport, threeAgencies } from './factor_day_fixture.mjs';
+import { aSavedBConfirmed, proposeChange, runChange, saveReport, threeAgencies } from './factor_day_fixture.mjs';
 
 const Y = 2025;
 const KEY = 'elec_grid_2025_public_average';
@@ -19,10 +19,10 @@ const idOf = (k) => q1(`SELECT id FROM agencies WHERE county_id = ${Z} AND code 
 const settled = () => outboxDrained();
 // This file's own agencies: a 二級 P under the demo county hall, its schools A and B.
 const three = threeAgencies(Z, TAG, '係數日測試', Y);
-let A, B, P;
+let A, B;
 
 before(() => {
-  ({ A, B, P } = three);
+  ({ A, B } = three);
   // 2025's factor as it stood before 能源署 announced it: 2024's value, 暫用.
   sql(`UPDATE factors SET value = '0.474', confidence = 'provisional', change_id = NULL WHERE fkey = '${KEY}'`);
 });
@@ -36,15 +36,7 @@ const propose = proposeChange;
 const changeOf = runChange;
 
 test('the provisional 2025 electricity factor replaced by the official one: preview, then in place or 重算值', async () => {
-  const a = await loginAs('Z', code('A'));
-  const b = await loginAs('Z', code('B'));
-  await save(a, { own_electricity: '10000' });
-  await save(b, { own_electricity: '20000', filed: '1' });
-  const parent = await loginAs('Z', code('P'));
-  const review = await parent.get(`/review?year=${Y}`);
-  const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${B} AND year = ${Y}`);
-  const conf = await parent.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(B), revision: rev, at: String(P) });
-  assert.equal(conf.status, 303, 'B confirmed by its parent');
+  const { a, b, parent } = await aSavedBConfirmed(three, TAG, Y);
   // The county team's own line: street lighting, 1,000 kWh.
   const team = await loginAs('Z', 'TEAM');
   const af = await team.get(`/team/activities?year=${Y}&method=elec_street`);

@@ -4,7 +4,7 @@
 // console to its end.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrfOf, outboxDrained, sql, waitFor } from '../lib.mjs';
+import { csrfOf, loginAs, outboxDrained, sql, waitFor } from '../lib.mjs';
 
 const q1 = (s) => sql(s)[0]?.[0];
 
@@ -39,6 +39,24 @@ export function threeAgencies(Z, TAG, name, Y) {
     await outboxDrained();
   });
   return ids;
+}
+
+/*
+ * The agencies of threeAgencies(…, TAG, …) logged in; A's report of Y saved with 10,000 kWh, B's with
+ * 20,000 kWh and 已登錄完成, then confirmed by P on its review page: { a, b, parent } (the clients).
+ */
+export async function aSavedBConfirmed(ids, TAG, Y) {
+  const a = await loginAs('Z', `${TAG}A`);
+  const b = await loginAs('Z', `${TAG}B`);
+  await saveReport(a, Y, { own_electricity: '10000' });
+  await saveReport(b, Y, { own_electricity: '20000', filed: '1' });
+  const parent = await loginAs('Z', `${TAG}P`);
+  const review = await parent.get(`/review?year=${Y}`);
+  const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${ids.B} AND year = ${Y}`);
+  const conf = await parent.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(ids.B), revision: rev,
+    at: String(ids.P) });
+  assert.equal(conf.status, 303, 'B confirmed by its parent');
+  return { a, b, parent };
 }
 
 // Client c's report of `year` saved through the form with `fields` (303 asserted).

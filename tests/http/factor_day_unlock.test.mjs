@@ -8,21 +8,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor } from '../lib.mjs';
-import { runChange, saveReport, threeAgencies } from './factor_day_fixture.mjs';
+import { aSavedBConfirmed, runChange, threeAgencies } from './factor_day_fixture.mjs';
 
 const Y = 2016;
 const KEY = 'elec_grid_2016';
 const q1 = (s) => sql(s)[0]?.[0];
 const [[Z]] = sql("SELECT id FROM counties WHERE letter = 'Z'");
 const TAG = `FU${Date.now() % 1000000}`;
-const code = (k) => `${TAG}${k}`;
 const three = threeAgencies(Z, TAG, '解鎖測試', Y);
-let A, B, P, team, admin;
+let A, B, team, admin;
 
 before(async () => {
   assert.equal(q1(`SELECT IFNULL(lock_id, '-') FROM inventory_years WHERE county_id = ${Z} AND year = ${Y}`), '-', 'the year is not locked before the test');
   assert.equal(q1(`SELECT value FROM factors WHERE fkey = '${KEY}'`), '0.53');
-  ({ A, B, P } = three);
+  ({ A, B } = three);
   team = await loginAs('Z', 'TEAM');
   admin = await loginAs('', 'admin');
 });
@@ -38,7 +37,6 @@ after(async () => {
   sql(`DELETE FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}'`);
 });
 
-const save = (c, fields) => saveReport(c, Y, fields);
 const changeOf = (fields) => runChange(admin, fields);
 
 // 年度鎖定 through its page: every agency not 已確認 listed with a reason.  The lock's id.
@@ -65,15 +63,7 @@ const report = (agency) => sql(`SELECT own_total_milli, IFNULL(restated_own_mill
 const unlockRuns = () => Number(q1(`SELECT COUNT(*) FROM factor_changes WHERE kind = 'unlock' AND county_id = ${Z} AND first_year = ${Y}`));
 
 test('a factor change while the year is locked: 重算值; unlocked, the unconfirmed figures are written in place, the confirmed keep theirs', async () => {
-  const a = await loginAs('Z', code('A'));
-  const b = await loginAs('Z', code('B'));
-  await save(a, { own_electricity: '10000' });
-  await save(b, { own_electricity: '20000', filed: '1' });
-  const parent = await loginAs('Z', code('P'));
-  const review = await parent.get(`/review?year=${Y}`);
-  const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${B} AND year = ${Y}`);
-  assert.equal((await parent.post('/review', { csrf: csrfOf(review.text), action: 'confirm', year: String(Y), agency: String(B), revision: rev, at: String(P) })).status,
-    303, 'B confirmed by its parent');
+  const { a, b } = await aSavedBConfirmed(three, TAG, Y);
   const af = await team.get(`/team/activities?year=${Y}&method=elec_street`);
   assert.equal((await team.post('/team/activities', { csrf: csrfOf(af.text), action: 'save', method: 'elec_street', year: String(Y), id: '0',
     version: '0', description: `路燈${TAG}`, q: '1000' })).status, 303, 'the non-agency line saved');
