@@ -268,7 +268,10 @@ void report_versions_render(struct request *req, long long agency_id, int year,
 void report_noted_label(struct strbuf *o, const struct store_report_noted *n);
 void report_noted_text(struct strbuf *o, const struct store_report_noted *n);
 
-/* report_notices.c: 係數更新, the factor changes that moved report r's figures (nothing when none). */
-void report_factor_notices(struct request *req, const struct report *r);
+/*
+ * report_notices.c: 係數更新, the factor changes that moved report r's figures (nothing when none);
+ * readonly: the page has no form (its year locked or closed), which says what a 重算值 waits for.
+ */
+void report_factor_notices(struct request *req, const struct report *r, int readonly);
 
 #endif

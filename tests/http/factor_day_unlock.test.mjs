@@ -145,6 +145,7 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
   const pa = (await a.get(`/report/edit?year=${Y}`)).text;
   assert.match(pa, /id="factor-notices"[\s\S]*年度解除鎖定，鎖定期間保留的數值依現行係數重新計算：自有 5,300\.000 → 5,310\.000[\s\S]*已依新係數重新計算/);
   assert.match(pa, /id="total-own">5,310\.000</);
+  assert.match(pa, /自有 5,300\.000 → 5,310\.000[\s\S]*當時年度鎖定，數值未覆寫；重新存檔時即依現行係數計算/, 'the lock\'s notice, the year open again');
   const pb = (await b.get(`/report/edit?year=${Y}`)).text;
   assert.doesNotMatch(pb, /年度解除鎖定/);
   assert.match(pb, /自有 10,600\.000 → 10,620\.000[\s\S]*<strong>重算值<\/strong>/);
