@@ -277,9 +277,9 @@ int fd_compute_activity(const struct factor_table *old, const struct factor_tabl
 		o->affected = !a->frozen && a->restated;
 	else
 		o->affected = na_compute(&old->t, a->year, eo, &in, &before, e2, sizeof(e2)) || dec_cmp(before.kg, o->line.kg) ||
-		      strcmp(before.factor_text, o->line.factor_text) || strcmp(before.method, o->line.method) ||
-		      strcmp(before.sources, o->line.sources) || before.provisional != o->line.provisional ||
-		      gases_differ(before.gas, o->line.gas);
+			      strcmp(before.factor_text, o->line.factor_text) || strcmp(before.method, o->line.method) ||
+			      strcmp(before.sources, o->line.sources) || before.provisional != o->line.provisional ||
+			      gases_differ(before.gas, o->line.gas);
 	if (dec_to_scaled_i64(o->line.kg, 3, &o->kg))
 		return calc_fail(err, errlen, "非機關活動 %lld 的排放量超出範圍", a->id);
 	return 0;
