@@ -13,9 +13,10 @@ void factor_change_progress(struct strbuf *o, const struct store_fd_change *c);
 int factor_change_effects(struct request *req, const struct store_fd_change *c);
 
 /*
- * 年度鎖定's account of the newest run its 解除鎖定 queued for the session's county and `year`
- * (store_fd_unlock_queue), into req->body: nothing when there is none.  0, or -1 on a database error.
+ * 年度鎖定's account of the run that unlocking lock_id (the year's newest lock) queued for the
+ * session's county and `year` (store_fd_unlock_queue), into req->body: nothing when it queued none
+ * (an older unlocking's run is not this one's).  0, or -1 on a database error.
  */
-int factor_unlock_section(struct request *req, int year);
+int factor_unlock_section(struct request *req, int year, long long lock_id);
 
 #endif

@@ -184,6 +184,7 @@ static int edit_page(struct request *req, struct edit *e, int status, const stru
 	if (posted)
 		pg.revision = rev->set ? NULL : rev->raw ? rev->raw : "";
 	pg.readonly = pg.readonly_why != NULL;
+	pg.year_locked = e->y.locked;
 	/* 申請更正 on a confirmed report, not in a locked year (the lock refuses it too). */
 	pg.correction = e->r.st && e->r.st->confirmed_version && !e->y.locked;
 	req->status = status;
@@ -476,6 +477,7 @@ int page_report_view(struct request *req)
 	pg.res = rc ? NULL : &e->res;
 	pg.flash = rc ? e->err : NULL;
 	pg.readonly_why = e->y.locked ? LOCKED_TEXT "。" : !e->y.is_open ? "此年度已關閉，資料僅供檢視。" : NULL;
+	pg.year_locked = e->y.locked;
 	pg.versions = e->v;
 	pg.nversions = e->nv;
 	report_render(req, &pg);

@@ -449,7 +449,7 @@ static int lock_page(struct request *req, int year, const struct lock_view *v)
 		locked_section(req, year, &ys, &h, v->unlock_reason, v->unlock_msg);
 	else
 		lock_form(req, year, l);
-	if (factor_unlock_section(req, year) || history_section(req, year, &h))
+	if (factor_unlock_section(req, year, h.n ? h.e[0].id : 0) || history_section(req, year, &h))
 		return routes_unavailable(req, "year lock history");
 	layout_end(req);
 	return req->status;

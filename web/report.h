@@ -233,6 +233,7 @@ struct report_page {
 	const struct calc_result *res;     /* NULL: no 四、排放量小計 */
 	const char *flash, *flash_kind;    /* a message above the form ("ok" or "error"), or NULL */
 	int readonly;                      /* no form: a closed or locked year, a confirmed report, another agency's */
+	int year_locked;                   /* the county-year is locked (年度鎖定) */
 	const char *readonly_why;          /* why, shown above it; NULL: nothing said */
 	const char *revision;              /* the revision field as posted; NULL: r->revision */
 	const struct store_workflow_version *versions;   /* the report's versions, oldest first */
@@ -270,8 +271,8 @@ void report_noted_text(struct strbuf *o, const struct store_report_noted *n);
 
 /*
  * report_notices.c: 係數更新, the factor changes that moved report r's figures (nothing when none);
- * readonly: the page has no form (its year locked or closed), which says what a 重算值 waits for.
+ * year_locked: the county-year is locked now, which says what an unconfirmed report's 重算值 waits for.
  */
-void report_factor_notices(struct request *req, const struct report *r, int readonly);
+void report_factor_notices(struct request *req, const struct report *r, int year_locked);
 
 #endif

@@ -453,7 +453,7 @@ static void render_heading(struct request *req, const struct report_page *pg)
 		html(o, "</p>");
 	}
 	render_state(req, pg);
-	report_factor_notices(req, pg->r, pg->readonly);
+	report_factor_notices(req, pg->r, pg->year_locked);
 }
 
 /* 一、盤查範圍 (with the form's hidden fields before it). */

@@ -8,10 +8,10 @@
 #include "store_factorday.h"
 #include "util.h"
 
-/* Where the notices go, and what the report's 重算值 waits for: its owner (confirmed), the unlocking (read-only), a save. */
+/* Where the notices go, and what the report's 重算值 waits for: its owner (confirmed), the unlocking (locked), a save. */
 struct notices {
 	struct strbuf *o;
-	int confirmed, readonly;
+	int confirmed, locked;
 };
 
 /* A factor day notice (store_fd_notices' callback): what the change did to this year's figures. */
@@ -60,10 +60,10 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 	html(o, " kgCO₂e");
 	if (n->restated && v->confirmed)
 		html(o, "（<strong>重算值</strong>：已確認或已鎖定的數值不覆寫；如需採用新數字，請「申請更正」，經上級機關重新開放後重新存檔並確認；年度鎖定中須先由縣市盤查小組解除鎖定）");
-	else if (n->restated && v->readonly)   /* not confirmed, its year locked: the unlocking's run writes it */
+	else if (n->restated && v->locked)   /* not confirmed, its year locked: the unlocking's run writes it */
 		html(o, "（<strong>重算值</strong>：年度鎖定中的數值不覆寫；縣市盤查小組解除鎖定後，系統依現行係數就地更新）");
-	else if (n->restated)   /* not confirmed, open again (a 退回 after the unlocking, or its run not done) */
-		html(o, "（<strong>重算值</strong>：當時年度鎖定，數值未覆寫；重新存檔時即依現行係數計算）");
+	else if (n->restated)   /* not confirmed now: reopened since, or its year unlocked since (the lock's notice kept) */
+		html(o, "（<strong>重算值</strong>：當時已確認或年度鎖定，數值未覆寫；重新存檔時即依現行係數計算）");
 	else
 		html(o, "（已依新係數重新計算）");
 	html(o, "</li>");
@@ -71,10 +71,10 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 }
 
 /* 係數更新: the factor changes that moved this report's figures (factor day), newest first. */
-void report_factor_notices(struct request *req, const struct report *r, int readonly)
+void report_factor_notices(struct request *req, const struct report *r, int year_locked)
 {
 	struct strbuf *o = &req->body;
-	struct notices v = { o, r->st && r->st->confirmed_version, readonly };
+	struct notices v = { o, r->st && r->st->confirmed_version, year_locked };
 	size_t at = o->len;
 
 	if (!r->id)

@@ -63,7 +63,7 @@ const report = (agency) => sql(`SELECT own_total_milli, IFNULL(restated_own_mill
 const unlockRuns = () => Number(q1(`SELECT COUNT(*) FROM factor_changes WHERE kind = 'unlock' AND county_id = ${Z} AND first_year = ${Y}`));
 
 test('a factor change while the year is locked: 重算值; unlocked, the unconfirmed figures are written in place, the confirmed keep theirs', async () => {
-  const { a, b } = await aSavedBConfirmed(three, TAG, Y);
+  const { a, b, parent } = await aSavedBConfirmed(three, TAG, Y);
   const af = await team.get(`/team/activities?year=${Y}&method=elec_street`);
   assert.equal((await team.post('/team/activities', { csrf: csrfOf(af.text), action: 'save', method: 'elec_street', year: String(Y), id: '0',
     version: '0', description: `路燈${TAG}`, q: '1000' })).status, 303, 'the non-agency line saved');
@@ -145,7 +145,7 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
   const pa = (await a.get(`/report/edit?year=${Y}`)).text;
   assert.match(pa, /id="factor-notices"[\s\S]*年度解除鎖定，鎖定期間保留的數值依現行係數重新計算：自有 5,300\.000 → 5,310\.000[\s\S]*已依新係數重新計算/);
   assert.match(pa, /id="total-own">5,310\.000</);
-  assert.match(pa, /自有 5,300\.000 → 5,310\.000[\s\S]*當時年度鎖定，數值未覆寫；重新存檔時即依現行係數計算/, 'the lock\'s notice, the year open again');
+  assert.match(pa, /自有 5,300\.000 → 5,310\.000[\s\S]*當時已確認或年度鎖定，數值未覆寫；重新存檔時即依現行係數計算/, 'the lock\'s notice, the year open again');
   const pb = (await b.get(`/report/edit?year=${Y}`)).text;
   assert.doesNotMatch(pb, /年度解除鎖定/);
   assert.match(pb, /自有 10,600\.000 → 10,620\.000[\s\S]*<strong>重算值<\/strong>/);
@@ -167,6 +167,14 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
   const again = await lock();
   await unlock(again);
   assert.equal(unlockRuns(), runsBefore + 1, 'nothing not confirmed holds a 重算值: no run');
+  assert.doesNotMatch((await team.get(`/team/years/lock?year=${Y}`)).text, /id="unlock-run"/, 'the earlier unlocking\'s run is not this one\'s');
+  // B reopened by P, its year open: its 重算值 waits for B's next save, not for an unlocking.
+  const rp = await parent.get(`/review?year=${Y}`);
+  assert.equal((await parent.post('/review', { csrf: csrfOf(rp.text), action: 'reopen', year: String(Y), agency: String(B), at: String(three.P),
+    revision: q1(`SELECT revision FROM reports WHERE agency_id = ${B} AND year = ${Y}`), reason: '測試：重新開放' })).status, 303, 'B reopened');
+  const reopened = (await b.get(`/report/edit?year=${Y}`)).text;
+  assert.match(reopened, /自有 10,600\.000 → 10,620\.000[\s\S]*當時已確認或年度鎖定，數值未覆寫；重新存檔時即依現行係數計算/);
+  assert.doesNotMatch(reopened, /解除鎖定後，系統依現行係數就地更新|申請更正」/);
 });
 
 test('a 暫用 value announced as it stood while the year is locked: no 重算值, yet once unlocked the unconfirmed lines lose their 暫用 mark', async () => {
@@ -175,7 +183,7 @@ test('a 暫用 value announced as it stood while the year is locked: no 重算�
   const mark = (agency) => q1(`SELECT GROUP_CONCAT(l.provisional) FROM report_lines l JOIN reports r ON r.id = l.report_id
     WHERE r.agency_id = ${agency} AND r.year = ${Y}`);
   assert.equal(mark(A), '1');
-  assert.equal(mark(B), '0', 'B confirmed at 0.53, official then');
+  assert.equal(mark(B), '1', 'B too: reopened in the test before, it is written in place');
   const runs = unlockRuns();
   const lockId = await lock();
   await changeOf({ key: KEY, value: '0.531', confidence: 'official', source: '105 年電力排碳係數正式公告（測試）' });
