@@ -191,7 +191,7 @@ int store_fd_unlock_queue(struct db *db, int county_id, int year, long long lock
 	st = db_prepare(db,
 		"INSERT INTO factor_changes (fkey, is_new, kind, county_id, category, unit, value, source, confidence, status, preview_status,"
 		" first_year, last_year, created_by, created_at, queued_at)"
-		" VALUES (CONCAT('unlock#', ?), 0, 'unlock', ?, '', '', '', LEFT(?, 600), 'official', 'queued', 'done', ?, ?, ?, NOW(), NOW())");
+		" VALUES (CONCAT('" STORE_FD_UNLOCK_KEY "', ?), 0, 'unlock', ?, '', '', '', LEFT(?, 600), 'official', 'queued', 'done', ?, ?, ?, NOW(), NOW())");
 	if (!st)
 		return -1;
 	db_bind_int(st, k++, lock_id);

@@ -57,6 +57,7 @@ int store_fd_get(struct db *db, long long id, struct store_fd_change *out);
  * the county-year, queued when any report not confirmed or any non-agency
  * line of it holds a 重算值: 1 queued, 0 nothing to apply, -1.
  */
+#define STORE_FD_UNLOCK_KEY "unlock#"   /* its key: this and the lock's id ('#': in no factor's key) */
 int store_fd_unlock_queue(struct db *db, int county_id, int year, long long lock_id, long long by, const char *reason);
 /* The newest change of county_id's choice of electricity variant for `year`: 1 / 0 none / -1. */
 int store_fd_latest_choice(struct db *db, int county_id, int year, struct store_fd_change *out);

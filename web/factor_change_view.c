@@ -92,7 +92,7 @@ int factor_unlock_section(struct request *req, int year, long long lock_id)
 	char key[sizeof(c.key)];
 	int r = lock_id ? store_fd_latest_unlock(&req->app->db, req->session->county_id, year, &c) : 0;
 
-	snprintf(key, sizeof(key), "unlock#%lld", lock_id);   /* store_fd_unlock_queue's key */
+	snprintf(key, sizeof(key), STORE_FD_UNLOCK_KEY "%lld", lock_id);
 	if (r <= 0 || strcmp(c.key, key))
 		return r < 0 ? -1 : 0;
 	html(o, "<section id=\"unlock-run\" aria-labelledby=\"unlock-run-h\"><h2 id=\"unlock-run-h\">解除鎖定後的重新計算</h2><p>年度鎖定期間若有係數變更，未確認的填報與非機關活動只另列重算值；"
