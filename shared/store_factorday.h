@@ -194,9 +194,12 @@ int store_fd_stage_gas(struct db *db, long long report_id, const struct calc_lin
 /*
  * Flushes what is staged in memory, then writes it: lines, gases, totals, 重算值 (frozen: how
  * many frozen reports are staged; one whose totals come to its stored ones gets none, no
- * notice and no audit line), notices, audit, outbox.  0 / -1.
+ * notice and no audit line), notices, audit, outbox.  unlock (the run 解除鎖定 queues): a
+ * report not frozen that already holds every staged figure (a change held back, then undone
+ * while the year was locked) is only no longer marked, with no audit line, notice or new
+ * revision.  How many reports were left so, or -1.
  */
-int store_fd_stage_apply(struct db *db, long long change_id, int frozen);
+int store_fd_stage_apply(struct db *db, long long change_id, int frozen, int unlock);
 
 /* A county's non-agency line of span sp as factor day recomputes it (its inputs as stored). */
 struct store_fd_activity {

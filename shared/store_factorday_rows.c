@@ -243,7 +243,7 @@ int store_fd_stage_open(struct db *db)
 		"CREATE TEMPORARY TABLE IF NOT EXISTS fd_reports (report_id INT UNSIGNED NOT NULL PRIMARY KEY, agency_id INT UNSIGNED NOT NULL,"
 		" county_id TINYINT UNSIGNED NOT NULL, year SMALLINT UNSIGNED NOT NULL, frozen TINYINT NOT NULL, old_own BIGINT NOT NULL,"
 		" old_outsourced BIGINT NOT NULL, new_own BIGINT NOT NULL, new_outsourced BIGINT NOT NULL, old_text VARCHAR(300) NOT NULL,"
-		" new_text VARCHAR(300) NOT NULL) ENGINE=MEMORY",
+		" new_text VARCHAR(300) NOT NULL, same TINYINT NOT NULL DEFAULT 0) ENGINE=MEMORY",
 	};
 
 	/* A batch's rows in memory (STORE_FD_STAGE_LINES: at most about 56 MiB of lines, their gases and reports beside them). */
@@ -406,7 +406,47 @@ static int apply_lines(struct db *db)
 			   " x.ef_upper_milli FROM fd_gases x LEFT JOIN report_line_gases g" GASES_ON " WHERE g.report_id IS NULL");
 }
 
-int store_fd_stage_apply(struct db *db, long long change_id, int frozen)
+/*
+ * The unlock's run: which staged reports (not frozen, their totals as stored) already hold every
+ * staged line and gas, as stored, and no stored line or gas the staging lacks: same = 1.  A change
+ * made and undone while the year was locked left such a report marked with nothing to write.
+ * Read before the lines are written, each statement naming each temporary table once (MySQL
+ * cannot open one twice in a statement).  Their count, or -1.
+ */
+static long long same_as_stored(struct db *db)
+{
+	static const char *const sql[] = {
+		"UPDATE fd_reports t SET t.same = (t.frozen = 0 AND " FD_SAME ")",
+		"UPDATE fd_reports t JOIN fd_lines s ON s.report_id = t.report_id LEFT JOIN report_lines l ON l.report_id = s.report_id"
+		" AND l.part = s.part AND l.item = s.item AND l.seq = s.seq SET t.same = 0 WHERE t.same = 1 AND NOT"
+		" (l.kg_milli <=> s.kg_milli AND BINARY l.factor_text <=> BINARY s.factor_text AND BINARY l.gwp_set <=> BINARY s.gwp_set"
+		" AND BINARY l.method <=> BINARY s.method AND BINARY l.sources <=> BINARY s.sources AND l.provisional <=> s.provisional)",
+		"UPDATE fd_reports t JOIN report_lines l ON l.report_id = t.report_id LEFT JOIN fd_lines s ON s.report_id = l.report_id"
+		" AND s.part = l.part AND s.item = l.item AND s.seq = l.seq SET t.same = 0 WHERE t.same = 1 AND s.report_id IS NULL",
+		"UPDATE fd_reports t JOIN fd_gases x ON x.report_id = t.report_id LEFT JOIN report_line_gases g" GASES_ON
+		" SET t.same = 0 WHERE t.same = 1 AND NOT (g.kg_milli <=> x.kg_milli AND g.ef_lower_milli <=> x.ef_lower_milli"
+		" AND g.ef_upper_milli <=> x.ef_upper_milli)",
+		"UPDATE fd_reports t JOIN report_line_gases g ON g.report_id = t.report_id LEFT JOIN fd_gases x" GASES_ON
+		" SET t.same = 0 WHERE t.same = 1 AND x.report_id IS NULL",
+		/* No longer one a change held back; a 重算值 left beside figures the factors in force give is none. */
+		"UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.same = 1 SET r.restated_own_milli = NULL,"
+		" r.restated_outsourced_milli = NULL, r.restated_change_id = NULL, r.restated_at = NULL",
+	};
+	struct db_stmt *st;
+	long long n = -1;
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		if (db_exec_sql(db, sql[i]))
+			return -1;
+	st = db_prepare(db, "SELECT COUNT(*) FROM fd_reports WHERE same = 1");
+	if (st && !db_exec(st) && db_step(st) == 1)
+		n = db_col_int(st, 0);
+	if (st)
+		db_reset(st);
+	return n;
+}
+
+int store_fd_stage_apply(struct db *db, long long change_id, int frozen, int unlock)
 {
 	static const char *const sql[] = {
 		/* A gas the line no longer has removed. */
@@ -418,13 +458,13 @@ int store_fd_stage_apply(struct db *db, long long change_id, int frozen)
 		 * revision) is refused as stale, never saving or confirming figures it did not show; a
 		 * 重算值 of an earlier change (the report confirmed then, reopened since) is no longer one.
 		 */
-		"UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 0"
+		"UPDATE reports r JOIN fd_reports t ON t.report_id = r.id AND t.frozen = 0 AND t.same = 0"
 		" SET r.revision = r.revision + 1, r.own_total_milli = t.new_own, r.outsourced_total_milli = t.new_outsourced,"
 		" r.computed_at = NOW(),"
 		" r.restated_own_milli = NULL, r.restated_outsourced_milli = NULL, r.restated_change_id = NULL, r.restated_at = NULL",
 		"INSERT INTO audit_log (at, account_id, agency_id, year, field, old_value, new_value, client_addr)"
 		" SELECT NOW(3), NULL, agency_id, year, IF(frozen, '係數更新（重算值）', '係數更新'), old_text, new_text, 'factor-day'"
-		" FROM fd_reports t WHERE NOT (t.frozen = 1 AND " FD_SAME ") ORDER BY report_id",
+		" FROM fd_reports t WHERE NOT (t.frozen = 1 AND " FD_SAME ") AND t.same = 0 ORDER BY report_id",
 		/*
 		 * The rollups: one full recompute of each county-year the batch
 		 * changed (the path kept for repairs: a batch changes hundreds of
@@ -437,8 +477,11 @@ int store_fd_stage_apply(struct db *db, long long change_id, int frozen)
 		" ORDER BY county_id, year",
 	};
 	struct db_stmt *st;
+	long long same = 0;
 
 	if (flush(db, &p_lines) || flush(db, &p_gases) || flush(db, &p_reports))
+		return -1;
+	if (unlock && (same = same_as_stored(db)) < 0)
 		return -1;
 	if (apply_lines(db))
 		return -1;
@@ -465,11 +508,11 @@ int store_fd_stage_apply(struct db *db, long long change_id, int frozen)
 	st = db_prepare(db, "INSERT INTO factor_notices (change_id, agency_id, year, old_own_milli, new_own_milli, old_outsourced_milli,"
 			" new_outsourced_milli, restated, created_at)"
 			" SELECT ?, agency_id, year, old_own, new_own, old_outsourced, new_outsourced, frozen, NOW() FROM fd_reports t"
-			" WHERE NOT (t.frozen = 1 AND " FD_SAME ")");
+			" WHERE NOT (t.frozen = 1 AND " FD_SAME ") AND t.same = 0");
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, change_id);
-	return db_exec(st);
+	return db_exec(st) ? -1 : (int)same;
 }
 
 int store_fd_notices(struct db *db, long long agency_id, int year,

@@ -244,7 +244,7 @@ static int begin(struct db *db)
 /* One batch of reports after *after, committed with the cursor past it. */
 static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *c, const char *claim, struct walk *w)
 {
-	int pos = 0, changed = 0, restated = 0, frozen = 0, n;
+	int pos = 0, changed = 0, restated = 0, frozen = 0, same, n;
 	enum step s;
 	long long t0 = now_us(), t1, t2, t3;
 
@@ -273,8 +273,10 @@ static enum step report_step(struct job_ctx *ctx, const struct store_fd_change *
 		restated += r->frozen && (w->o->own != r->own_milli || w->o->outsourced != r->outsourced_milli);
 	}
 	t2 = now_us();
-	if (store_fd_stage_apply(ctx->db, c->id, frozen))
+	same = store_fd_stage_apply(ctx->db, c->id, frozen, c->unlock);
+	if (same < 0)
 		return STEP_DB;
+	changed -= same;   /* the unlock's: already as computed, only no longer marked */
 	t3 = now_us();
 	s = batch_end(ctx->db, store_fd_progress(ctx->db, c->id, claim, w->b->rep[n - 1].id, n, changed, restated, w->lease));
 	if (s != STEP_DONE)

@@ -202,3 +202,51 @@ test('a 暫用 value announced as it stood while the year is locked: no 重算�
     AND r.confirmed_version IS NULL AND r.restated_change_id IS NOT NULL`), '0', 'nothing not confirmed held back any more');
   assert.deepEqual(rollupMismatches(Y), []);
 });
+
+test('a change made and undone while the year is locked: once unlocked, the figures already as computed are only no longer marked', async () => {
+  // After the test before: 0.531 official, A and B not confirmed at 5,310 and 10,620, the team's line at 531.
+  const [[act]] = sql(`SELECT id FROM county_activities WHERE county_id = ${Z} AND year = ${Y} AND description = '路燈${TAG}'`);
+  const state = (agency) => sql(`SELECT own_total_milli, IFNULL(restated_own_milli, '-'), restated_change_id IS NOT NULL, revision
+    FROM reports WHERE agency_id = ${agency} AND year = ${Y}`)[0];
+  const [, , , revA] = state(A);
+  const [, , , revB] = state(B);
+  assert.deepEqual(state(A).slice(0, 3), ['5310000', '-', '0']);
+  assert.deepEqual(state(B).slice(0, 3), ['10620000', '-', '0']);
+  // The audit lines factor day writes (the lock and the unlock write their own).
+  const audits = () => q1(`SELECT COUNT(*) FROM audit_log WHERE year = ${Y} AND (agency_id IN (${A}, ${B}) OR county_id = ${Z})
+    AND client_addr = 'factor-day'`);
+  const a = await loginAs('Z', `${TAG}A`);
+  const unlockNotices = async () => ((await a.get(`/report/edit?year=${Y}`)).text.match(/年度解除鎖定，/g) || []).length;
+  const unlockNoticesBefore = await unlockNotices();
+  assert.ok(unlockNoticesBefore >= 1, 'the earlier runs\' notices are there');
+  const runs = unlockRuns();
+  const lockId = await lock();
+  await changeOf({ key: KEY, value: '0.532', confidence: 'official', source: '105 年電力排碳係數更正（測試，誤植）' });
+  assert.deepEqual(state(A).slice(0, 3), ['5310000', '5320000', '1'], 'locked: a 重算值');
+  // Put back as it was, its source too (a line's sources name it: another text would be a line to rewrite).
+  await changeOf({ key: KEY, value: '0.531', confidence: 'official', source: '105 年電力排碳係數正式公告（測試）' });
+  assert.deepEqual(state(A).slice(0, 3), ['5310000', '-', '1'], 'undone: no 重算值, still one a change held back');
+  assert.deepEqual(state(B).slice(0, 3), ['10620000', '-', '1']);
+  assert.equal(q1(`SELECT CONCAT(kg_milli, '/', IFNULL(restated_kg_milli, '-'), '/', restated_change_id IS NOT NULL) FROM county_activities WHERE id = ${act}`),
+    '531000/-/1');
+  const auditsLocked = audits();
+  await unlock(lockId);
+  assert.equal(unlockRuns(), runs + 1, 'marked: a run');
+  const run = q1(`SELECT MAX(id) FROM factor_changes WHERE kind = 'unlock' AND county_id = ${Z} AND first_year = ${Y}`);
+  await waitFor('the unlock\'s run', () => q1(`SELECT status FROM factor_changes WHERE id = ${run}`) === 'done', 60000, 200);
+  await outboxDrained();
+  // Nothing moved: no new revision (a form drawn before still saves), no audit line, no notice "5,310 → 5,310".
+  assert.deepEqual(state(A), ['5310000', '-', '0', revA]);
+  assert.deepEqual(state(B), ['10620000', '-', '0', revB]);
+  assert.equal(q1(`SELECT CONCAT(kg_milli, '/', IFNULL(restated_kg_milli, '-'), '/', restated_change_id IS NOT NULL) FROM county_activities WHERE id = ${act}`),
+    '531000/-/0');
+  assert.equal(audits(), auditsLocked, 'the unlock\'s run wrote no audit line for them');
+  assert.equal(q1(`SELECT COUNT(*) FROM factor_notices WHERE change_id = ${run} AND agency_id IN (${A}, ${B})`), '0');
+  const [changed, notices] = sql(`SELECT changed_reports, (SELECT COUNT(*) FROM factor_notices WHERE change_id = ${run}) FROM factor_changes
+    WHERE id = ${run}`)[0];
+  assert.equal(changed, notices, 'the run counts as written in place only the reports it wrote, each with its notice');
+  assert.equal(q1(`SELECT changed_activities FROM factor_changes WHERE id = ${run}`), '0');
+  assert.doesNotMatch((await team.get(`/team/years/lock?year=${Y}`)).text, /非機關活動更新 [1-9]/);
+  assert.equal(await unlockNotices(), unlockNoticesBefore, 'A\'s page shows no notice of this run');
+  assert.deepEqual(rollupMismatches(Y), []);
+});

@@ -146,7 +146,7 @@ static void test_apply(struct db *db, long long rid, long long mid, long long ri
 	rc |= store_fd_stage_gas(db, rid2, &l, CALC_GAS_CO2, 150000);
 	rc |= store_fd_stage_report(db, &staged[1]);
 	rc |= store_fd_stage_report(db, &staged[2]);
-	ok(!rc && store_fd_stage_apply(db, change, 1) == 0, "three lines, five gases and three reports staged and applied");
+	ok(!rc && store_fd_stage_apply(db, change, 1, 0) == 0, "three lines, five gases and three reports staged and applied");
 
 	is_int(store_test_q(db, "SELECT kg_milli FROM report_lines WHERE report_id = ? AND item = 'electricity'", 1, rid), 203000,
 	       "rid's electricity line: its amount in place");
@@ -185,6 +185,75 @@ static void test_apply(struct db *db, long long rid, long long mid, long long ri
 	       100000LL * 1000000 + 120000, "its confirmed total kept, the 重算值 beside it");
 	is_int(store_test_q(db, "SELECT COUNT(*) FROM factor_notices WHERE change_id = ?", 1, change), 3, "a notice for each of the three");
 	ok(db_rollback(db) == 0, "rolled back");
+}
+
+/*
+ * The unlock's run (unlock = 1): of four unconfirmed reports, each a change held back while their
+ * year was locked (restated_change_id), with one electricity line and its CO2 as stored, staged
+ * with the same totals: r[0] exactly as stored (only no longer marked: no revision, notice or audit
+ * line); r[1] with its sources moved (the factor's source text); r[2] with a CH4 more; r[3] with a
+ * second stored line the staging lacks.  The three are written as a save would.  Rolled back.
+ */
+static void test_unlock_same(struct db *db, const long long id[4])
+{
+	static const long long co2[CALC_GAS__MAX] = { 100000, -1, -1, -1, -1, -1, -1 };
+	static const long long more[CALC_GAS__MAX] = { 100000, 2000, -1, -1, -1, -1, -1 };
+	struct store_fd_report r[4];
+	struct calc_line l;
+	long long change, rev[4], audits;
+	int rc = 0, same;
+
+	ok(store_fd_stage_open(db) == 0 && store_fd_stage_clear(db) == 0 && db_begin(db) == 0, "unlock: staging opened, a transaction begun");
+	change = store_test_q(db, "INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, first_year, last_year,"
+			      " created_at) VALUES ('sfdt_unlock', 0, 'electricity', 'kWh', '0.5', '測試', 'official', ?, ?, NOW())", 2, LL(Y), LL(Y));
+	for (int i = 0; i < 4; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].id = id[i];
+		r[i].year = Y;
+		r[i].restated = 1;
+		r[i].own_milli = 100000 + (i == 3 ? 1000 : 0);
+		r[i].agency_id = store_test_q(db, "SELECT agency_id FROM reports WHERE id = ?", 1, id[i]);
+		r[i].county_id = (int)store_test_q(db, "SELECT county_id FROM agencies WHERE id = ?", 1, r[i].agency_id);
+		rc |= store_test_q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli,"
+				   " factor_text, gwp_set, method, sources) VALUES (?, 'own', 'electricity', 0, 'stationary', 2, 1000, 100000,"
+				   " '0.5', '', '電力', '係數日測試')", 1, id[i]) < 0;
+		rc |= store_test_q(db, "INSERT INTO report_line_gases (report_id, part, item, seq, gas, kg_milli) VALUES (?, 'own',"
+				   " 'electricity', 0, 'CO2', 100000)", 1, id[i]) < 0;
+		rc |= store_test_q(db, "UPDATE reports SET own_total_milli = ?, outsourced_total_milli = 0, confirmed_version = NULL,"
+				   " restated_change_id = ? WHERE id = ?", 3, LL(r[i].own_milli), change, id[i]) < 0;
+		rev[i] = store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, id[i]);
+	}
+	rc |= store_test_q(db, "INSERT INTO report_lines (report_id, part, item, seq, category, scope, quantity_milli, kg_milli,"
+			   " factor_text, gwp_set, method, sources) VALUES (?, 'own', 'electricity', 1, 'stationary', 2, 10, 1000,"
+			   " '0.5', '', '電力', '係數日測試')", 1, id[3]) < 0;
+	ok(change > 0 && !rc, "unlock: four marked reports planted (%s)", rc ? db->errstr : "");
+	audits = store_test_q(db, "SELECT COUNT(*) FROM audit_log WHERE field = '係數更新' AND client_addr = 'factor-day'", 0);
+	for (int i = 0; i < 4; i++) {
+		struct store_fd_staged s = { &r[i], r[i].own_milli, 0, "年度鎖定期間保留的數值", "解除年度鎖定後依現行係數" };
+
+		line_of(&l, CALC_ELECTRICITY, "電力", i == 2 ? more : co2);
+		if (i == 1)
+			snprintf(l.sources, sizeof(l.sources), "%s", "係數日測試（更正）");
+		rc |= store_fd_stage_line(db, id[i], &l, 100000);
+		for (int g = 0; g < CALC_GAS__MAX; g++)
+			if ((i == 2 ? more : co2)[g] >= 0)
+				rc |= store_fd_stage_gas(db, id[i], &l, g, (i == 2 ? more : co2)[g]);
+		rc |= store_fd_stage_report(db, &s);
+	}
+	same = rc ? -1 : store_fd_stage_apply(db, change, 0, 1);
+	is_int(same, 1, "unlock: one report already as computed");
+	is_int(store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, id[0]), rev[0], "it keeps its revision");
+	is_int(store_test_q(db, "SELECT restated_change_id IS NULL FROM reports WHERE id = ?", 1, id[0]), 1, "and is no longer marked");
+	for (int i = 1; i < 4; i++) {
+		is_int(store_test_q(db, "SELECT revision FROM reports WHERE id = ?", 1, id[i]), rev[i] + 1, "report %d written in place", i);
+		is_int(store_test_q(db, "SELECT restated_change_id IS NULL FROM reports WHERE id = ?", 1, id[i]), 1, "report %d no longer marked", i);
+	}
+	is_int(store_test_q(db, "SELECT COUNT(*) FROM factor_notices WHERE change_id = ?", 1, change), 3, "unlock: a notice for each of the three");
+	is_int(store_test_q(db, "SELECT COUNT(*) FROM factor_notices WHERE change_id = ? AND agency_id = ?", 2, change, r[0].agency_id), 0,
+	       "none for the one as computed");
+	is_int(store_test_q(db, "SELECT COUNT(*) FROM audit_log WHERE field = '係數更新' AND client_addr = 'factor-day'", 0), audits + 3,
+	       "unlock: an audit line for each of the three");
+	ok(db_rollback(db) == 0, "unlock: rolled back");
 }
 
 /* The claims' row (migration 0038): one worker's claim at a time, the others skip it at once; it goes with the transaction. */
@@ -346,8 +415,10 @@ int main(void)
 	}
 	{
 		long long rid = report_of(&db, "Z", "SFDTZ0002"), mid = report_of(&db, "Z", "SFDTZ0003");
+		long long four[4] = { rid, mid, report_of(&db, "Z", "SFDTZ0004"), report_of(&db, "Z", "SFDTZ0005") };
 
-		test_apply(&db, rid, mid, report_of(&db, "Z", "SFDTZ0004"), report_of(&db, "Z", "SFDTZ0005"));
+		test_apply(&db, rid, mid, four[2], four[3]);
+		test_unlock_same(&db, four);
 	}
 	test_activity(&db, county);
 	test_claim_lock(&db, &other);
