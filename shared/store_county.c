@@ -67,7 +67,9 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 		" (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
 		"  WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL),"
 		" (SELECT IFNULL(SUM(r.restated_own_milli - r.own_total_milli), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
-		"  AND a.active = 1 WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL)"
+		"  AND a.active = 1 WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL),"
+		" (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
+		"  WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL AND r.confirmed_version IS NOT NULL)"
 		" FROM counties k LEFT JOIN county_rollups c ON c.county_id = k.id AND c.year = ? WHERE k.id = ?");
 	int r;
 
@@ -78,7 +80,8 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 	db_bind_int(st, 2, year);
 	db_bind_int(st, 3, year);
 	db_bind_int(st, 4, year);
-	db_bind_int(st, 5, county_id);
+	db_bind_int(st, 5, year);
+	db_bind_int(st, 6, county_id);
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);
@@ -89,6 +92,7 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 		out->pending = (int)db_col_int(st, 3);
 		out->restated_reports = db_col_int(st, 4);
 		out->restated_delta_milli = db_col_int(st, 5);
+		out->restated_confirmed = db_col_int(st, 6);
 	}
 	db_reset(st);
 	return r;

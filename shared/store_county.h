@@ -35,6 +35,7 @@ struct store_county_total {
 	int pending;                  /* work for this county and year is still in the outbox */
 	long long restated_reports;   /* active agencies' reports with a 重算值 (factor day: confirmed or locked) */
 	long long restated_delta_milli;   /* what their 重算值 add to the total (new − confirmed) */
+	long long restated_confirmed;     /* of restated_reports, those confirmed */
 };
 
 /* The total of county_id in `year`: 1 / 0 (no such county) / -1. */

@@ -99,6 +99,14 @@ int store_fd_retry(struct db *db, long long id);
  * either committed before it or finds the year locked.
  */
 int store_fd_unfinished(struct db *db, int county, int year, int factors);
+/* The run queued by 解除鎖定 of county's `year` is queued, running, or failed (重新執行 due): 1 / 0 / -1. */
+int store_fd_unlock_pending(struct db *db, int county, int year);
+/*
+ * Report report_id (its row locked) is one a change held back while its year was locked, and the
+ * run of the year's unlocking is to write it in place, but has not yet: 1 / 0 / -1.  確認 waits
+ * for it (store_workflow_confirm): a figure the platform said it would update is not signed first.
+ */
+int store_fd_unlock_waits(struct db *db, long long report_id);
 
 /*
  * What a worker should do next: *what 1 preview change *id, 2 run it

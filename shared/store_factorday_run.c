@@ -252,16 +252,79 @@ int store_fd_progress(struct db *db, long long id, const char *claim, long long 
 
 int store_fd_finish(struct db *db, long long id, const char *claim, const char *error)
 {
-	struct db_stmt *st = db_prepare(db,
+	struct db_stmt *st;
+	int r;
+
+	if (db_begin(db))
+		return -1;
+	st = db_prepare(db,
 		"UPDATE factor_changes SET status = IF(? = '', 'done', 'failed'), error = NULLIF(LEFT(?, 300), ''), finished_at = NOW(),"
 		" claim = NULL, lease_until = NULL WHERE claim = ? AND status = 'running' AND id = ?");
+	if (st) {
+		db_bind_text(st, 0, error ? error : "");
+		db_bind_text(st, 1, error ? error : "");
+		db_bind_text(st, 2, claim);
+	}
+	r = one_row(st, id, 3);
+	/*
+	 * An unlock's run done: the county-year's pages drawn while it was due (the review page's
+	 * cache, by the outbox's stamp: store_review.c) say so, and a run that wrote nothing queued no row.
+	 */
+	if (r == 1 && !error && one_row(db_prepare(db, "INSERT INTO outbox (county_id, year, agency_id, created_at)"
+						   " SELECT county_id, first_year, NULL, NOW(3) FROM factor_changes WHERE id = ? AND kind = 'unlock'"),
+					id, 0) < 0)
+		r = -1;
+	if (r >= 0 && db_commit(db))
+		r = -1;
+	if (r < 0)
+		db_rollback(db);
+	return r;
+}
+
+int store_fd_unlock_pending(struct db *db, int county, int year)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM factor_changes u WHERE u.county_id = ? AND u.first_year = ?"
+					" AND u.kind = 'unlock' AND (u.status IN ('queued', 'running') OR " FD_UNLOCK_DUE("u") ")");
+	int r;
 
 	if (!st)
 		return -1;
-	db_bind_text(st, 0, error ? error : "");
-	db_bind_text(st, 1, error ? error : "");
-	db_bind_text(st, 2, claim);
-	return one_row(st, id, 3);
+	db_bind_int(st, 0, county);
+	db_bind_int(st, 1, year);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	r = db_col_int(st, 0) > 0;
+	db_reset(st);
+	return r;
+}
+
+int store_fd_unlock_waits(struct db *db, long long report_id)
+{
+	/* The report's row as locked (its marker as it is now), then the runs by a plain read. */
+	struct db_stmt *st = db_prepare(db, "SELECT restated_change_id IS NOT NULL, agency_id, year FROM reports WHERE id = ? FOR UPDATE");
+	long long agency;
+	int marked, year, county;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	marked = (int)db_col_int(st, 0);
+	agency = db_col_int(st, 1);
+	year = (int)db_col_int(st, 2);
+	db_reset(st);
+	if (!marked)
+		return 0;
+	st = db_prepare(db, "SELECT county_id FROM agencies WHERE id = ?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, agency);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	county = (int)db_col_int(st, 0);
+	db_reset(st);
+	return store_fd_unlock_pending(db, county, year);
 }
 
 int store_fd_variants(struct db *db, int y0, int y1, int (*each)(void *ctx, int county_id, int year, enum calc_elec elec), void *ctx)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store_factorday.h"
 #include "store_workflow.h"
 
 static const char *const result_words[STORE_WORKFLOW__MAX] = {
@@ -11,6 +12,7 @@ static const char *const result_words[STORE_WORKFLOW__MAX] = {
 	[STORE_WORKFLOW_NOT_FILED] = "the report is not filed",
 	[STORE_WORKFLOW_ALREADY_CONFIRMED] = "the report is confirmed",
 	[STORE_WORKFLOW_NOT_CONFIRMED] = "the report is not confirmed",
+	[STORE_WORKFLOW_RECALC_DUE] = "the unlock's run has yet to write the report",
 };
 
 const char *store_workflow_strerror(enum store_workflow_result r)
@@ -91,6 +93,11 @@ enum store_workflow_result store_workflow_confirm(struct db *db, long long repor
 
 	if (res != STORE_WORKFLOW_OK)
 		return res;
+	switch (store_fd_unlock_waits(db, report_id)) {
+	case 0: break;
+	case 1: return STORE_WORKFLOW_RECALC_DUE;
+	default: return STORE_WORKFLOW_ERROR;
+	}
 	v = l.last_version + 1;
 	st = db_prepare(db, "INSERT INTO report_versions (report_id, version_no, agency_id, year, revision, own_total_milli,"
 			" outsourced_total_milli, scope_text, outsourced_scope_text, confirmed_by, confirmed_at,"

@@ -33,6 +33,7 @@ enum store_workflow_result {
 	STORE_WORKFLOW_NOT_FILED,          /* filed = 0: not 已登錄完成 */
 	STORE_WORKFLOW_ALREADY_CONFIRMED,  /* confirmed_version is set: 已確認 */
 	STORE_WORKFLOW_NOT_CONFIRMED,      /* reopen or 申請更正 of a report that is not 已確認 */
+	STORE_WORKFLOW_RECALC_DUE,         /* 確認 of figures the unlock's run is to rewrite (store_fd_unlock_waits) */
 	STORE_WORKFLOW__MAX
 };
 
@@ -45,6 +46,8 @@ const char *store_workflow_strerror(enum store_workflow_result r);
  * quality values, its lines with their 類別, quality values and gases, who
  * and when, and the reopen_* of the reopening before it), sets
  * confirmed_version and last_version to it and clears reopen_*.
+ * STORE_WORKFLOW_RECALC_DUE: a factor change held it back while its year was
+ * locked, and the run of the year's unlocking has not yet written it.
  * *version_no is set on STORE_WORKFLOW_OK only.
  */
 enum store_workflow_result store_workflow_confirm(struct db *db, long long report_id, long long expected_revision,

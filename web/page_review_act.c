@@ -76,6 +76,7 @@ enum outcome {
 	OUT_REFUSED,            /* who may not act: status 403 or 404 */
 	OUT_LOCKED,             /* 年度鎖定 */
 	OUT_STALE,              /* the report is not as the page showed it */
+	OUT_RECALC,             /* 確認 of figures the unlock's run has yet to write (STORE_WORKFLOW_RECALC_DUE) */
 	OUT_NO_REPORT,
 	OUT_FAILED,             /* a database error (db->errstr) */
 	OUT_RETRY,
@@ -134,6 +135,8 @@ static enum outcome act_writes(struct request *req, const struct act *a, struct 
 		return OUT_FAILED;
 	if (w == STORE_WORKFLOW_NOT_FOUND)
 		return OUT_NO_REPORT;
+	if (w == STORE_WORKFLOW_RECALC_DUE)
+		return OUT_RECALC;
 	if (w != STORE_WORKFLOW_OK)
 		return OUT_STALE;   /* not filed, already confirmed, not confirmed: not as shown */
 	return act_audit(req, a, res) ? OUT_FAILED : OUT_DONE;
@@ -186,6 +189,10 @@ static const char *back_url(struct request *req, int year, long long at)
 
 static const char *const stale_msg =
 	"此機關的填報資料在您開啟頁面之後已有變更（機關再次存檔、因係數更新而重新計算，或已由他人確認、退回或重新開放），未執行。請回列表查看目前的狀態後再操作。";
+
+static const char *const recalc_msg =
+	"此機關的填報在年度鎖定期間遇係數更新而保留原數值；縣市盤查小組解除鎖定後，系統正依現行係數就地重新計算（或計算失敗，待平臺管理者重新執行）。"
+	"重新計算完成前不能確認，未執行。請稍後回列表查看更新後的數值再確認。";
 
 static const char *locked_msg(struct request *req, int year)
 {
@@ -255,6 +262,8 @@ static int act_page(struct request *req, enum act_kind kind)
 		return conflict(req, a.year, at, locked_msg(req, a.year));
 	case OUT_STALE:
 		return conflict(req, a.year, at, stale_msg);
+	case OUT_RECALC:
+		return conflict(req, a.year, at, recalc_msg);
 	case OUT_NO_REPORT:
 		return status_page(req, 404);
 	default:
@@ -330,6 +339,7 @@ static const char *bulk_why(struct request *req, const struct bulk_row *r)
 	case OUT_STALE: return "在您開啟頁面之後已有變更（再次存檔、係數更新重新計算，或已被確認或退回）";
 	case OUT_LOCKED: return arena_printf(&req->arena, "民國 %d 年已年度鎖定", roc_year((int)req->in[ALL_YEAR].i));
 	case OUT_NO_REPORT: return "沒有填報資料";
+	case OUT_RECALC: return "解除年度鎖定後的重新計算尚未完成，完成後才能確認";
 	case OUT_REFUSED: return "您不是此機關的上級機關";
 	default: return "系統暫時無法處理，請稍後再試";
 	}

@@ -11,6 +11,8 @@
 #include "routes.h"
 #include "session.h"
 #include "store_county.h"
+#include "store_factorday.h"
+#include "store_year.h"
 #include "years.h"
 
 /* The status filter's value for 登錄中（退回）; 0 to 3 are an enum report_status. */
@@ -45,9 +47,23 @@ static int team_total(struct request *req, int year)
 	if (t.pending)
 		html(o, " <span class=\"status s1 pending\">計算中</span>");
 	if (t.restated_reports) {
+		long long open = t.restated_reports - t.restated_confirmed;
+		int locked = 0, due = 0;
+
+		/* What the figures not confirmed wait for, as their agencies' notices say (report_notices.c). */
+		if (open && (store_year_lock_state(&req->app->db, req->session->county_id, year, &locked) < 0 ||
+			     (!locked && (due = store_fd_unlock_pending(&req->app->db, req->session->county_id, year)) < 0)))
+			return -1;
 		html(o, "</td></tr><tr><th>重算值（係數更新後）</th><td class=\"num\" id=\"county-restated\">");
 		html_milli(o, t.total_milli + t.restated_delta_milli);
-		strbuf_addf(o, "<br><span class=\"muted\">%lld 份已確認或已鎖定的填報依新係數重算；已確認的數字不變，經申請更正、重新開放（年度鎖定中須先解除鎖定）後重新存檔並確認，才採用新數字</span>", t.restated_reports);
+		strbuf_addf(o, "<br><span class=\"muted\">%lld 份填報依新係數重算", t.restated_reports);
+		if (t.restated_confirmed)
+			strbuf_addf(o, "；已確認 %lld 份：數字不變，經申請更正、重新開放（年度鎖定中須先解除鎖定）後重新存檔並確認，才採用新數字",
+				    t.restated_confirmed);
+		if (open)
+			strbuf_addf(o, "；未確認 %lld 份：%s", open, locked ? "年度鎖定中的數值不覆寫，解除鎖定後由系統依現行係數就地更新"
+				    : due ? "解除年度鎖定後的重新計算尚未完成，完成後就地更新" : "機關重新存檔時即依現行係數計算");
+		html(o, "</span>");
 	}
 	html(o, "</td></tr><tr><th>委外部分（不納入總量計算）</th><td class=\"num\">");
 	html_milli(o, t.outsourced_milli);

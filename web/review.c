@@ -188,12 +188,31 @@ struct table {
 	int nbulk;
 };
 
+/*
+ * What a report's 重算值 waits for, as report_notices.c tells its agency: confirmed figures stand
+ * until a new version is confirmed; figures not confirmed are rewritten by the run of the year's
+ * unlocking, or at the agency's next save.
+ */
+static const char *restated_wait(int confirmed, const struct review_view *v)
+{
+	if (confirmed)
+		return v->locked ? "已確認的數字不變；年度鎖定中須先解除鎖定，再經申請更正、重新開放後重新存檔並確認，才採用新數字"
+				 : "已確認的數字不變，經申請更正、重新開放後重新存檔並確認，才採用新數字";
+	if (v->locked)
+		return "未確認：年度鎖定中的數值不覆寫，解除鎖定後由系統依現行係數就地更新";
+	if (v->unlock_pending)
+		return "未確認：解除年度鎖定後的重新計算尚未完成，完成後就地更新，才能確認";
+	return "未確認：機關重新存檔時即依現行係數計算";
+}
+
 static int table_row(void *ctx, const struct store_review_child *c)
 {
 	struct table *t = ctx;
 	struct strbuf *o = t->o;
 	int stt = c->st.status >= 0 && c->st.status < REPORT_STATUS__MAX ? c->st.status : REPORT_NONE;
 	int pending = t->all_pending || c->uncounted, year = t->v->year;
+	/* Figures the unlock's run is to rewrite: 確認 waits for it (store_workflow_confirm refuses it meanwhile). */
+	int held = c->has_restated && stt == REPORT_FILED && t->v->unlock_pending;
 
 	for (int i = 0; !pending && i < t->npend; i++)
 		pending = t->pend[i] == c->id;
@@ -215,12 +234,14 @@ static int table_row(void *ctx, const struct store_review_child *c)
 	html(o, "<td>");
 	review_state(o, &c->st);
 	if (c->has_restated) {
-		/* Factor day: the figures it confirmed stand; what they come to with the factors of now, beside them. */
+		/* Factor day: the figures it kept stand; what they come to with the factors of now, beside them, and what they wait for. */
 		html(o, "<br><span class=\"restated\">重算值：本機關 ");
 		html_milli(o, c->own_total_milli);
 		html(o, " → ");
 		html_milli(o, c->restated_own_milli);
-		html(o, " kgCO₂e（係數更新後；已確認的數字不變，經申請更正、重新開放後重新存檔並確認，才採用新數字；年度鎖定中須先解除鎖定）</span>");
+		html(o, " kgCO₂e（係數更新後；");
+		html(o, restated_wait(stt == REPORT_CONFIRMED, t->v));
+		html(o, "）</span>");
 	}
 	html(o, "</td>");
 	if (stt)
@@ -231,7 +252,9 @@ static int table_row(void *ctx, const struct store_review_child *c)
 		strbuf_addf(o, "<td><a href=\"/review?year=%d&amp;agency=%lld\">所屬機關列表</a></td>", year, c->id);
 	else
 		html(o, "<td>—</td>");
-	if (t->v->acts) {
+	if (t->v->acts && held) {
+		html(o, "<td class=\"acts\"><span class=\"muted\">重新計算完成後才能確認</span></td>");
+	} else if (t->v->acts) {
 		html(o, "<td class=\"acts\">");
 		review_actions(o, t->v, c->id, &c->st);
 		html(o, "</td>");

@@ -53,6 +53,7 @@ struct review_view {
 	int acts;               /* the viewer is the rows' direct parent and the year is not locked */
 	int locked;             /* the county-year is locked (年度鎖定) */
 	int quality_pending;    /* the quality job has work not yet in the grades (計算中) */
+	int unlock_pending;     /* the run of the year's unlocking is to write the figures held back (store_fd_unlock_pending) */
 	const struct review_err *err;
 };
 

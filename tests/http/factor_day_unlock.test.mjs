@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { csrfOf, loginAs, outboxDrained, rollupMismatches, sql, waitFor } from '../lib.mjs';
-import { aSavedBConfirmed, runChange, threeAgencies } from './factor_day_fixture.mjs';
+import { aSavedBConfirmed, runChange, saveReport, threeAgencies } from './factor_day_fixture.mjs';
 
 const Y = 2016;
 const KEY = 'elec_grid_2016';
@@ -248,5 +248,57 @@ test('a change made and undone while the year is locked: once unlocked, the figu
   assert.equal(q1(`SELECT changed_activities FROM factor_changes WHERE id = ${run}`), '0');
   assert.doesNotMatch((await team.get(`/team/years/lock?year=${Y}`)).text, /非機關活動更新 [1-9]/);
   assert.equal(await unlockNotices(), unlockNoticesBefore, 'A\'s page shows no notice of this run');
+  assert.deepEqual(rollupMismatches(Y), []);
+});
+
+test('確認 waits for the unlock\'s run: figures the platform said it would rewrite are not confirmed before it has', async () => {
+  // A 已登錄完成 and not confirmed when the year is locked; a change while locked gives it a 重算值.
+  const a = await loginAs('Z', `${TAG}A`);
+  const parent = await loginAs('Z', `${TAG}P`);
+  await saveReport(a, Y, { own_electricity: '10000', filed: '1' });
+  const lockId = await lock();
+  await changeOf({ key: KEY, value: '0.532', confidence: 'official', source: '105 年電力排碳係數更正（測試，確認等待）' });
+  assert.deepEqual(report(A), ['5310000', '5320000', '0']);
+  const rowOf = (text) => text.match(new RegExp(`<tr data-agency="${A}">[\\s\\S]*?</tr>`))[0];
+  assert.match(rowOf((await parent.get(`/review?year=${Y}`)).text), /未確認：年度鎖定中的數值不覆寫，解除鎖定後由系統依現行係數就地更新/);
+  assert.match((await team.get(`/team?year=${Y}`)).text, /id="county-restated">[\s\S]*?未確認 \d+ 份：年度鎖定中的數值不覆寫/);
+  sql(`INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, status, first_year, last_year, preview_status,
+       created_at, queued_at, claim, lease_until) VALUES ('unlockwait_${TAG}', 0, 'electricity', '', '0.5', '測試', 'official', 'running',
+       2025, 2025, 'done', NOW(), NOW(), 'unlockwait', NOW() + INTERVAL 60 SECOND)`);
+  let run;
+  try {
+    await unlock(lockId);
+    run = q1(`SELECT MAX(id) FROM factor_changes WHERE kind = 'unlock' AND county_id = ${Z} AND first_year = ${Y}`);
+    assert.equal(q1(`SELECT status FROM factor_changes WHERE id = ${run}`), 'queued');
+    // The row says what it waits for and offers no 確認; the bulk form leaves it out.
+    const page = (await parent.get(`/review?year=${Y}`)).text;
+    assert.match(rowOf(page), /未確認：解除年度鎖定後的重新計算尚未完成，完成後就地更新，才能確認/);
+    assert.match(rowOf(page), /重新計算完成後才能確認/);
+    assert.doesNotMatch(rowOf(page), /value="confirm"/);
+    assert.doesNotMatch(page, new RegExp(`name="rev-${A}"`));
+    assert.match((await team.get(`/team?year=${Y}`)).text, /未確認 \d+ 份：解除年度鎖定後的重新計算尚未完成，完成後就地更新/);
+    // A 確認 posted all the same (a page drawn before, or by hand) is refused, and so is 全部確認 of it: nothing written.
+    const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${A} AND year = ${Y}`);
+    const one = await parent.post('/review', { csrf: csrfOf(page), action: 'confirm', year: String(Y), agency: String(A), revision: rev });
+    assert.equal(one.status, 409);
+    assert.match(one.text, /系統正依現行係數就地重新計算（或計算失敗，待平臺管理者重新執行）。重新計算完成前不能確認，未執行。/);
+    const all = await parent.post('/review', { csrf: csrfOf(page), action: 'confirm_all', year: String(Y), [`rev-${A}`]: rev });
+    assert.equal(all.status, 409);
+    assert.match(all.text, /未確認：[\s\S]*解除年度鎖定後的重新計算尚未完成，完成後才能確認/);
+    assert.deepEqual(report(A), ['5310000', '5320000', '0'], 'not confirmed, its 重算值 kept for the run');
+    assert.equal(q1(`SELECT COUNT(*) FROM report_versions v JOIN reports r ON r.id = v.report_id WHERE r.agency_id = ${A} AND r.year = ${Y}`), '0');
+  } finally {
+    sql(`DELETE FROM factor_changes WHERE fkey = 'unlockwait_${TAG}'`);
+  }
+  await waitFor('the unlock\'s run', () => q1(`SELECT status FROM factor_changes WHERE id = ${run}`) === 'done', 60000, 200);
+  await outboxDrained();
+  // Written in place; the page (drawn again: the run's end moved its stamp) offers 確認, which is taken.
+  assert.deepEqual(report(A), ['5320000', '-', '0']);
+  const after = (await parent.get(`/review?year=${Y}`)).text;
+  assert.doesNotMatch(rowOf(after), /重算值|重新計算完成後才能確認/);
+  assert.match(rowOf(after), /value="confirm"/);
+  const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${A} AND year = ${Y}`);
+  assert.equal((await parent.post('/review', { csrf: csrfOf(after), action: 'confirm', year: String(Y), agency: String(A), revision: rev })).status, 303);
+  assert.deepEqual(report(A), ['5320000', '-', '1']);
   assert.deepEqual(rollupMismatches(Y), []);
 });
