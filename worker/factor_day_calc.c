@@ -84,7 +84,8 @@ int fd_compute(const struct factor_table *old, const struct factor_table *new, c
 	}
 	o->n = n;
 	o->changed_lines = o->affected = 0;
-	if (!n)
+	/* The unlock's run writes only what a change held back and nobody confirmed: the others are not computed (nor can fail it). */
+	if (!n || (ch->c->unlock && (r->frozen || !r->restated)))
 		return 0;
 	elec_of(ch, r->county_id, r->year, &eo, &en);
 	if (calc_compute(&new->t, r->year, en, in, n, o->lines, &o->res, err, errlen))
@@ -259,6 +260,10 @@ int fd_compute_activity(const struct factor_table *old, const struct factor_tabl
 	enum calc_elec eo, en;
 	char e2[300];
 
+	if (ch->c->unlock && (a->frozen || !a->restated)) {   /* as fd_compute: not the unlock's to write */
+		o->affected = 0;
+		return 0;
+	}
 	memset(&in, 0, sizeof(in));
 	in.method = a->method;
 	if (parse_dec(a->quantity, 3, 0, &in.q) || (*a->quantity2 && parse_dec(a->quantity2, 6, DEC_ALLOW_NEGATIVE, &in.q2)))

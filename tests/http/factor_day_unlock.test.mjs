@@ -95,6 +95,9 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
   sql(`INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, status, first_year, last_year, preview_status,
        created_at, queued_at, claim, lease_until) VALUES ('unlocktest_${TAG}', 0, 'electricity', '', '0.5', '測試', 'official', 'running',
        2025, 2025, 'done', NOW(), NOW(), 'unlocktest', NOW() + INTERVAL 60 SECOND)`);
+  // B, confirmed, is not the run's to write: an item no calculation accepts (planted; no form saves it) must not fail the run.
+  const bogus = `SELECT id, 'own', 'refrigerant', 9, 'ZZZ', 1000 FROM reports WHERE agency_id = ${B} AND year = ${Y}`;
+  sql(`INSERT INTO report_items (report_id, part, item, seq, refrigerant, quantity_milli) ${bogus}`);
   let run;
   try {
     await unlock(lockId);
@@ -114,7 +117,9 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
   } finally {
     sql(`DELETE FROM factor_changes WHERE fkey = 'unlocktest_${TAG}'`);
   }
-  await waitFor('the unlock\'s run', () => q1(`SELECT status FROM factor_changes WHERE id = ${run}`) === 'done', 60000, 200);
+  await waitFor('the unlock\'s run', () => /done|failed/.test(q1(`SELECT status FROM factor_changes WHERE id = ${run}`)), 60000, 200);
+  sql(`DELETE i FROM report_items i JOIN reports r ON r.id = i.report_id WHERE r.agency_id = ${B} AND r.year = ${Y} AND i.refrigerant = 'ZZZ'`);
+  assert.deepEqual(sql(`SELECT status, IFNULL(error, '-') FROM factor_changes WHERE id = ${run}`)[0], ['done', '-']);
   await outboxDrained();
 
   // A: in place at 0.531, its lines and gases with it, its 重算值 gone; an audit line 係數更新 and a notice.
