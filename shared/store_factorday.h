@@ -253,6 +253,7 @@ struct store_fd_notice {
 	int choice;                 /* the county's choice of electricity variant (value, old_value: its keys) */
 	int unlock;                 /* applied after 解除鎖定 (old: the figures kept while locked) */
 };
+#define STORE_FD_NOTICES 20   /* the newest, at most */
 int store_fd_notices(struct db *db, long long agency_id, int year,
 		     int (*each)(void *ctx, const struct store_fd_notice *row), void *ctx);
 

@@ -523,7 +523,7 @@ int store_fd_notices(struct db *db, long long agency_id, int year,
 		" n.new_own_milli, n.old_outsourced_milli, n.new_outsourced_milli, n.restated, c.kind = 'choice',"
 		" c.confidence, IFNULL(c.old_confidence, ''), c.kind = 'unlock'"
 		" FROM factor_notices n JOIN factor_changes c ON c.id = n.change_id WHERE n.agency_id = ? AND n.year = ?"
-		" ORDER BY n.change_id DESC LIMIT 20");
+		" ORDER BY n.change_id DESC LIMIT ?");
 	struct store_fd_notice n;
 	int r;
 
@@ -531,6 +531,7 @@ int store_fd_notices(struct db *db, long long agency_id, int year,
 		return -1;
 	db_bind_int(st, 0, agency_id);
 	db_bind_int(st, 1, year);
+	db_bind_int(st, 2, STORE_FD_NOTICES);
 	if (db_exec(st))
 		return -1;
 	while ((r = db_step(st)) == 1) {

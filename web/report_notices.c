@@ -4,6 +4,7 @@
 #include "html.h"
 #include "report.h"
 #include "routes.h"
+#include "session.h"
 #include "store_factor.h"
 #include "store_factorday.h"
 #include "util.h"
@@ -12,12 +13,24 @@
 struct notices {
 	struct strbuf *o;
 	int confirmed, locked;
+	int due;                /* the run of the year's unlocking is due (store_fd_unlock_pending) */
+	struct store_fd_notice *rows;
+	int n;
 };
 
-/* A factor day notice (store_fd_notices' callback): what the change did to this year's figures. */
-static int factor_notice(void *ctx, const struct store_fd_notice *n)
+/* store_fd_notices' callback: the rows kept (at most STORE_FD_NOTICES), to be written once all are read. */
+static int take_notice(void *ctx, const struct store_fd_notice *n)
 {
-	const struct notices *v = ctx;
+	struct notices *v = ctx;
+
+	if (v->n < STORE_FD_NOTICES)
+		v->rows[v->n++] = *n;
+	return 0;
+}
+
+/* A factor day notice: what the change did to this year's figures. */
+static void factor_notice(const struct notices *v, const struct store_fd_notice *n)
+{
 	struct strbuf *o = v->o;
 	int conf;
 
@@ -63,30 +76,38 @@ static int factor_notice(void *ctx, const struct store_fd_notice *n)
 	else if (n->restated && v->locked)   /* not confirmed, its year locked: the unlocking's run writes it */
 		html(o, "（<strong>重算值</strong>：年度鎖定中的數值不覆寫；縣市盤查小組解除鎖定後，系統依現行係數就地更新）");
 	else if (n->restated)   /* not confirmed now: reopened since, or its year unlocked since (the lock's notice kept) */
-		html(o, "（<strong>重算值</strong>：當時已確認或年度鎖定，數值未覆寫；重新存檔時即依現行係數計算）");
+		html(o, v->due ? "（<strong>重算值</strong>：當時已確認或年度鎖定，數值未覆寫；年度已解除鎖定，系統正依現行係數重新計算，完成後就地更新）"
+			       : "（<strong>重算值</strong>：當時已確認或年度鎖定，數值未覆寫；重新存檔時即依現行係數計算）");
 	else
 		html(o, "（已依新係數重新計算）");
 	html(o, "</li>");
-	return 0;
 }
 
 /* 係數更新: the factor changes that moved this report's figures (factor day), newest first. */
 void report_factor_notices(struct request *req, const struct report *r, int year_locked)
 {
 	struct strbuf *o = &req->body;
-	struct notices v = { o, r->st && r->st->confirmed_version, year_locked };
-	size_t at = o->len;
+	struct store_fd_notice rows[STORE_FD_NOTICES];
+	struct notices v = { o, r->st && r->st->confirmed_version, year_locked, 0, rows, 0 };
+	int ask = 0;
 
 	if (!r->id)
 		return;
-	html(o, "<div class=\"warn\" id=\"factor-notices\" role=\"status\"><p><strong>係數更新</strong>：排放係數公告或更正後，系統已重新計算本年度：</p><ul>");
-	size_t items = o->len;
-	if (store_fd_notices(&req->app->db, r->agency_id, r->year, factor_notice, &v))
+	if (store_fd_notices(&req->app->db, r->agency_id, r->year, take_notice, &v)) {
 		error("factor notices: %s", req->app->db.errstr);
-	if (o->len == items) {
-		strbuf_setlen(o, at);   /* none: nothing shown */
 		return;
 	}
+	if (!v.n)
+		return;
+	/* A 重算值 not confirmed in an open year: is the run of its unlocking still to write it? */
+	for (int i = 0; i < v.n; i++)
+		ask |= rows[i].restated && !v.confirmed && !v.locked;
+	if (ask && (v.due = store_fd_unlock_pending(&req->app->db, req->session->county_id, r->year)) < 0) {
+		error("factor notices: the unlock's run: %s", req->app->db.errstr);
+		v.due = 0;
+	}
+	html(o, "<div class=\"warn\" id=\"factor-notices\" role=\"status\"><p><strong>係數更新</strong>：排放係數公告或更正後，系統已重新計算本年度：</p><ul>");
+	for (int i = 0; i < v.n; i++)
+		factor_notice(&v, &rows[i]);
 	html(o, "</ul></div>");
 }
-

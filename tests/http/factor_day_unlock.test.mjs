@@ -282,6 +282,9 @@ test('確認 waits for the unlock\'s run: figures the platform said it would rew
     assert.doesNotMatch(rowOf(page), /value="confirm"/);
     assert.doesNotMatch(page, new RegExp(`name="rev-${A}"`));
     assert.match((await team.get(`/team?year=${Y}`)).text, /未確認 \d+ 份：解除年度鎖定後的重新計算尚未完成，完成後就地更新/);
+    // A's own notice says the run is under way, not only that a save would do it.
+    assert.match((await a.get(`/report/edit?year=${Y}`)).text,
+      /自有 5,310\.000 → 5,320\.000[^<]*<strong>重算值<\/strong>：當時已確認或年度鎖定，數值未覆寫；年度已解除鎖定，系統正依現行係數重新計算，完成後就地更新/);
     // A 確認 posted all the same (a page drawn before, or by hand) is refused, and so is 全部確認 of it: nothing written.
     const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${A} AND year = ${Y}`);
     const one = await parent.post('/review', { csrf: csrfOf(page), action: 'confirm', year: String(Y), agency: String(A), revision: rev });
