@@ -107,6 +107,8 @@ int store_fd_unlock_pending(struct db *db, int county, int year);
  * for it (store_workflow_confirm): a figure the platform said it would update is not signed first.
  */
 int store_fd_unlock_waits(struct db *db, long long report_id);
+/* As store_fd_unlock_waits by a plain read, for a page (no lock): 1 / 0 / -1. */
+int store_fd_unlock_due_for(struct db *db, long long report_id);
 
 /*
  * What a worker should do next: *what 1 preview change *id, 2 run it

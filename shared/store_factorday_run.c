@@ -252,33 +252,16 @@ int store_fd_progress(struct db *db, long long id, const char *claim, long long 
 
 int store_fd_finish(struct db *db, long long id, const char *claim, const char *error)
 {
-	struct db_stmt *st;
-	int r;
-
-	if (db_begin(db))
-		return -1;
-	st = db_prepare(db,
+	struct db_stmt *st = db_prepare(db,
 		"UPDATE factor_changes SET status = IF(? = '', 'done', 'failed'), error = NULLIF(LEFT(?, 300), ''), finished_at = NOW(),"
 		" claim = NULL, lease_until = NULL WHERE claim = ? AND status = 'running' AND id = ?");
-	if (st) {
-		db_bind_text(st, 0, error ? error : "");
-		db_bind_text(st, 1, error ? error : "");
-		db_bind_text(st, 2, claim);
-	}
-	r = one_row(st, id, 3);
-	/*
-	 * An unlock's run done: the county-year's pages drawn while it was due (the review page's
-	 * cache, by the outbox's stamp: store_review.c) say so, and a run that wrote nothing queued no row.
-	 */
-	if (r == 1 && !error && one_row(db_prepare(db, "INSERT INTO outbox (county_id, year, agency_id, created_at)"
-						   " SELECT county_id, first_year, NULL, NOW(3) FROM factor_changes WHERE id = ? AND kind = 'unlock'"),
-					id, 0) < 0)
-		r = -1;
-	if (r >= 0 && db_commit(db))
-		r = -1;
-	if (r < 0)
-		db_rollback(db);
-	return r;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 0, error ? error : "");
+	db_bind_text(st, 1, error ? error : "");
+	db_bind_text(st, 2, claim);
+	return one_row(st, id, 3);
 }
 
 int store_fd_unlock_pending(struct db *db, int county, int year)
@@ -291,6 +274,24 @@ int store_fd_unlock_pending(struct db *db, int county, int year)
 		return -1;
 	db_bind_int(st, 0, county);
 	db_bind_int(st, 1, year);
+	if (db_exec(st) || db_step(st) != 1)
+		return -1;
+	r = db_col_int(st, 0) > 0;
+	db_reset(st);
+	return r;
+}
+
+int store_fd_unlock_due_for(struct db *db, long long report_id)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id"
+					" JOIN factor_changes u ON u.county_id = a.county_id AND u.first_year = r.year AND u.kind = 'unlock'"
+					" AND (u.status IN ('queued', 'running') OR " FD_UNLOCK_DUE("u") ")"
+					" WHERE r.id = ? AND r.restated_change_id IS NOT NULL");
+	int r;
+
+	if (!st)
+		return -1;
+	db_bind_int(st, 0, report_id);
 	if (db_exec(st) || db_step(st) != 1)
 		return -1;
 	r = db_col_int(st, 0) > 0;

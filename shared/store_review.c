@@ -235,7 +235,7 @@ int store_review_pending(struct db *db, int county_id, int year, struct arena *a
  */
 #define STATE_COLS STORE_REPORT_STATUS_SQL("rep") ", IFNULL(rep.returned, 0), IFNULL(rep.revision, 0)," \
 	" IFNULL(rep.confirmed_version, 0), IFNULL(rep.return_comment, ''), IFNULL(rep.correction_reason, '')," \
-	" IFNULL(DATE_FORMAT(rep.correction_at, '%Y-%m-%d %H:%i:%s'), '')"
+	" IFNULL(DATE_FORMAT(rep.correction_at, '%Y-%m-%d %H:%i:%s'), ''), rep.restated_change_id IS NOT NULL"
 
 static void state_read(struct db_stmt *st, int i, struct store_review_state *out)
 {
@@ -246,6 +246,7 @@ static void state_read(struct db_stmt *st, int i, struct store_review_state *out
 	db_col_copy(st, i + 4, out->return_comment, sizeof(out->return_comment));
 	db_col_copy(st, i + 5, out->correction_reason, sizeof(out->correction_reason));
 	db_col_copy(st, i + 6, out->correction_at, sizeof(out->correction_at));
+	out->held_back = (int)db_col_int(st, i + 7);
 }
 
 int store_review_report_state(struct db *db, long long agency_id, int year, struct store_review_state *out)
@@ -305,18 +306,18 @@ int store_review_children(struct db *db, int county_id, long long agency_id, int
 		c.uncounted = (int)db_col_int(st, 5);
 		c.has_children = (int)db_col_int(st, 6);
 		state_read(st, 7, &c.st);
-		c.q.has = (int)db_col_int(st, 14);
-		c.q.has_grade = !db_col_isnull(st, 15);
-		c.q.grade_hundredths = db_col_int(st, 15);
-		c.q.grade = (int)db_col_int(st, 16);
-		c.q.assessed = !db_col_isnull(st, 17);
-		c.q.lower_milli = (int)db_col_int(st, 17);
-		c.q.upper_milli = (int)db_col_int(st, 18);
-		c.q.assessed_bp = (int)db_col_int(st, 19);
-		c.q.uncovered_lines = (int)db_col_int(st, 20);
-		c.has_restated = (int)db_col_int(st, 21);
-		c.restated_own_milli = db_col_int(st, 22);
-		c.own_total_milli = db_col_int(st, 23);
+		c.q.has = (int)db_col_int(st, 15);
+		c.q.has_grade = !db_col_isnull(st, 16);
+		c.q.grade_hundredths = db_col_int(st, 16);
+		c.q.grade = (int)db_col_int(st, 17);
+		c.q.assessed = !db_col_isnull(st, 18);
+		c.q.lower_milli = (int)db_col_int(st, 18);
+		c.q.upper_milli = (int)db_col_int(st, 19);
+		c.q.assessed_bp = (int)db_col_int(st, 20);
+		c.q.uncovered_lines = (int)db_col_int(st, 21);
+		c.has_restated = (int)db_col_int(st, 22);
+		c.restated_own_milli = db_col_int(st, 23);
+		c.own_total_milli = db_col_int(st, 24);
 		if (each(ctx, &c))
 			break;
 	}

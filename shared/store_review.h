@@ -99,6 +99,7 @@ struct store_review_state {
 	char return_comment[2001];          /* VARCHAR(500): the last 退回's, "" */
 	char correction_reason[2001];       /* a pending 申請更正, "" when none */
 	char correction_at[20];             /* YYYY-MM-DD HH:MM:SS, "" */
+	int held_back;                      /* a factor change held it back while its year was locked (restated_change_id) */
 };
 
 /* agency_id's report of `year` into *out (status 0 when it has none): 1, 0 no such agency, -1. */

@@ -96,8 +96,8 @@ int factor_unlock_section(struct request *req, int year, long long lock_id)
 	if (r <= 0 || strcmp(c.key, key))
 		return r < 0 ? -1 : 0;
 	html(o, "<section id=\"unlock-run\" aria-labelledby=\"unlock-run-h\"><h2 id=\"unlock-run-h\">解除鎖定後的重新計算</h2><p>年度鎖定期間若有係數變更，未確認的填報與非機關活動只另列重算值；"
-		"解除鎖定後，系統依現行係數就地重新計算這些數值（各留下「係數更新」紀錄，並通知所屬機關）。"
-		"已確認的填報維持確認時的數字與重算值，如需採用新數字，須經「申請更正」後重新存檔並確認。</p>"
+		"解除鎖定後，系統依現行係數就地重新計算這些數值（數值或計算依據有變動者，各留下「係數更新」紀錄，並通知所屬機關）；"
+		"完成前，這些填報不能確認。已確認的填報維持確認時的數字與重算值，如需採用新數字，須經「申請更正」後重新存檔並確認。</p>"
 		"<dl class=\"facts\"><dt>解除鎖定</dt><dd>");
 	html_txt(o, c.created_at);
 	html(o, " ");

@@ -242,7 +242,11 @@ static int render(struct request *req, struct review_view *v, struct strbuf *hea
 		return not_found(req), -1;
 	/* The viewer acts on the rows when it is their direct parent: its own list, or the team's top. */
 	v->acts = !v->locked && (s->kind == ACCOUNT_AGENCY ? v->agency == s->agency_id : !v->agency);
-	/* Cached with the page: 解除鎖定 moves the stamp's lock, the run's end queues an outbox row (store_fd_finish). */
+	/*
+	 * Cached with the page.  It matters only for rows held back (review_held, the 重算值's words),
+	 * each of which the run stages, and a staged batch queues its county-year's outbox row: the
+	 * stamp moves at 解除鎖定 (its lock) and as the run writes them.
+	 */
 	v->unlock_pending = v->locked ? 0 : store_fd_unlock_pending(&req->app->db, v->county, v->year);
 	if (v->unlock_pending < 0 || render_head(req, v, head) || review_table(req, v, table))
 		return unavailable(req), -1;

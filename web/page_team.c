@@ -48,11 +48,12 @@ static int team_total(struct request *req, int year)
 		html(o, " <span class=\"status s1 pending\">計算中</span>");
 	if (t.restated_reports) {
 		long long open = t.restated_reports - t.restated_confirmed;
+		struct store_year_state ys = { 0 };
 		int locked = 0, due = 0;
 
-		/* What the figures not confirmed wait for, as their agencies' notices say (report_notices.c). */
-		if (open && (store_year_lock_state(&req->app->db, req->session->county_id, year, &locked) < 0 ||
-			     (!locked && (due = store_fd_unlock_pending(&req->app->db, req->session->county_id, year)) < 0)))
+		/* What the figures not confirmed wait for, as their agencies' notices say (report_notices.c): plain reads. */
+		if (open && (store_year_get_state(&req->app->db, req->session->county_id, year, &ys) < 0 ||
+			     (!(locked = ys.locked) && (due = store_fd_unlock_pending(&req->app->db, req->session->county_id, year)) < 0)))
 			return -1;
 		html(o, "</td></tr><tr><th>重算值（係數更新後）</th><td class=\"num\" id=\"county-restated\">");
 		html_milli(o, t.total_milli + t.restated_delta_milli);

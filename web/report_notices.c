@@ -13,7 +13,7 @@
 struct notices {
 	struct strbuf *o;
 	int confirmed, locked;
-	int due;                /* the run of the year's unlocking is due (store_fd_unlock_pending) */
+	int due;                /* the run of the year's unlocking is to rewrite this report (store_fd_unlock_due_for) */
 	struct store_fd_notice *rows;
 	int n;
 };
@@ -76,7 +76,7 @@ static void factor_notice(const struct notices *v, const struct store_fd_notice 
 	else if (n->restated && v->locked)   /* not confirmed, its year locked: the unlocking's run writes it */
 		html(o, "（<strong>重算值</strong>：年度鎖定中的數值不覆寫；縣市盤查小組解除鎖定後，系統依現行係數就地更新）");
 	else if (n->restated)   /* not confirmed now: reopened since, or its year unlocked since (the lock's notice kept) */
-		html(o, v->due ? "（<strong>重算值</strong>：當時已確認或年度鎖定，數值未覆寫；年度已解除鎖定，系統正依現行係數重新計算，完成後就地更新）"
+		html(o, v->due ? "（<strong>重算值</strong>：當時已確認或年度鎖定，數值未覆寫；年度已解除鎖定，系統將依現行係數就地重新計算）"
 			       : "（<strong>重算值</strong>：當時已確認或年度鎖定，數值未覆寫；重新存檔時即依現行係數計算）");
 	else
 		html(o, "（已依新係數重新計算）");
@@ -99,10 +99,10 @@ void report_factor_notices(struct request *req, const struct report *r, int year
 	}
 	if (!v.n)
 		return;
-	/* A 重算值 not confirmed in an open year: is the run of its unlocking still to write it? */
+	/* A 重算值 not confirmed in an open year: is the run of its unlocking still to write this report? */
 	for (int i = 0; i < v.n; i++)
 		ask |= rows[i].restated && !v.confirmed && !v.locked;
-	if (ask && (v.due = store_fd_unlock_pending(&req->app->db, req->session->county_id, r->year)) < 0) {
+	if (ask && (v.due = store_fd_unlock_due_for(&req->app->db, r->id)) < 0) {
 		error("factor notices: the unlock's run: %s", req->app->db.errstr);
 		v.due = 0;
 	}

@@ -122,11 +122,20 @@ static void text_form(struct strbuf *o, const struct review_view *v, long long a
 	strbuf_addf(o, "<button type=\"submit\" class=\"secondary\">送出%s</button></form></details>", label);
 }
 
+int review_held(const struct review_view *v, const struct store_review_state *st)
+{
+	return v->unlock_pending && st->held_back && !st->confirmed_version;
+}
+
 void review_actions(struct strbuf *o, const struct review_view *v, long long agency, const struct store_review_state *st)
 {
 	if (!v->acts)
 		return;
-	if (st->status == REPORT_FILED) {
+	if (st->status == REPORT_FILED && review_held(v, st)) {
+		/* The unlock's run is to rewrite its figures: 確認 waits (store_workflow_confirm), 退回 does not. */
+		html(o, "<span class=\"muted held\">解除年度鎖定後的重新計算完成後才能確認</span>");
+		text_form(o, v, agency, st, 0);
+	} else if (st->status == REPORT_FILED) {
 		html(o, "<form method=\"post\" action=\"/review\" class=\"inline\">");
 		form_head(o, v, "confirm", agency, st->revision);
 		html(o, "<button type=\"submit\">確認</button></form>");
@@ -211,8 +220,6 @@ static int table_row(void *ctx, const struct store_review_child *c)
 	struct strbuf *o = t->o;
 	int stt = c->st.status >= 0 && c->st.status < REPORT_STATUS__MAX ? c->st.status : REPORT_NONE;
 	int pending = t->all_pending || c->uncounted, year = t->v->year;
-	/* Figures the unlock's run is to rewrite: 確認 waits for it (store_workflow_confirm refuses it meanwhile). */
-	int held = c->has_restated && stt == REPORT_FILED && t->v->unlock_pending;
 
 	for (int i = 0; !pending && i < t->npend; i++)
 		pending = t->pend[i] == c->id;
@@ -252,13 +259,11 @@ static int table_row(void *ctx, const struct store_review_child *c)
 		strbuf_addf(o, "<td><a href=\"/review?year=%d&amp;agency=%lld\">所屬機關列表</a></td>", year, c->id);
 	else
 		html(o, "<td>—</td>");
-	if (t->v->acts && held) {
-		html(o, "<td class=\"acts\"><span class=\"muted\">重新計算完成後才能確認</span></td>");
-	} else if (t->v->acts) {
+	if (t->v->acts) {
 		html(o, "<td class=\"acts\">");
 		review_actions(o, t->v, c->id, &c->st);
 		html(o, "</td>");
-		if (stt == REPORT_FILED) {
+		if (stt == REPORT_FILED && !review_held(t->v, &c->st)) {
 			strbuf_addf(&t->bulk, "<input type=\"hidden\" name=\"rev-%lld\" value=\"%lld\">", c->id, c->st.revision);
 			t->nbulk++;
 		}

@@ -261,10 +261,14 @@ test('確認 waits for the unlock\'s run: figures the platform said it would rew
   const a = await loginAs('Z', `${TAG}A`);
   const parent = await loginAs('Z', `${TAG}P`);
   await saveReport(a, Y, { own_electricity: '10000', filed: '1' });
+  await saveReport(await loginAs('Z', `${TAG}B`), Y, { own_electricity: '20000', filed: '1' });
   const lockId = await lock();
   await changeOf({ key: KEY, value: '0.532', confidence: 'official', source: '105 年電力排碳係數更正（測試，確認等待）' });
   assert.deepEqual(report(A), ['5310000', '5320000', '0']);
-  const rowOf = (text) => text.match(new RegExp(`<tr data-agency="${A}">[\\s\\S]*?</tr>`))[0];
+  // B held back with no 重算值 to show, as a 暫用 value announced as it stood leaves a report (the second test): planted.
+  sql(`UPDATE reports SET restated_own_milli = NULL, restated_outsourced_milli = NULL, restated_at = NULL WHERE agency_id = ${B} AND year = ${Y}`);
+  assert.deepEqual(report(B), ['10620000', '-', '0']);
+  const rowOf = (text, agency = A) => text.match(new RegExp(`<tr data-agency="${agency}">[\\s\\S]*?</tr>`))[0];
   assert.match(rowOf((await parent.get(`/review?year=${Y}`)).text), /未確認：年度鎖定中的數值不覆寫，解除鎖定後由系統依現行係數就地更新/);
   assert.match((await team.get(`/team?year=${Y}`)).text, /id="county-restated">[\s\S]*?未確認 \d+ 份：年度鎖定中的數值不覆寫/);
   sql(`INSERT INTO factor_changes (fkey, is_new, category, unit, value, source, confidence, status, first_year, last_year, preview_status,
@@ -278,13 +282,25 @@ test('確認 waits for the unlock\'s run: figures the platform said it would rew
     // The row says what it waits for and offers no 確認; the bulk form leaves it out.
     const page = (await parent.get(`/review?year=${Y}`)).text;
     assert.match(rowOf(page), /未確認：解除年度鎖定後的重新計算尚未完成，完成後就地更新，才能確認/);
-    assert.match(rowOf(page), /重新計算完成後才能確認/);
+    assert.match(rowOf(page), /解除年度鎖定後的重新計算完成後才能確認/);
     assert.doesNotMatch(rowOf(page), /value="confirm"/);
+    assert.match(rowOf(page), /value="return"/, '退回 does not wait');
     assert.doesNotMatch(page, new RegExp(`name="rev-${A}"`));
+    // B too, though it has no 重算值 to show: the run is to rewrite it all the same.
+    assert.doesNotMatch(rowOf(page, B), /重算值|value="confirm"/);
+    assert.match(rowOf(page, B), /解除年度鎖定後的重新計算完成後才能確認/);
+    assert.doesNotMatch(page, new RegExp(`name="rev-${B}"`));
+    const revB = q1(`SELECT revision FROM reports WHERE agency_id = ${B} AND year = ${Y}`);
+    assert.equal((await parent.post('/review', { csrf: csrfOf(page), action: 'confirm', year: String(Y), agency: String(B), revision: revB })).status,
+      409);
+    // A's own list, as its parent sees it: A's report offers no 確認 there either.
+    const own = (await parent.get(`/review?year=${Y}&agency=${A}`)).text;
+    assert.match(own, /class="own-report"[\s\S]*解除年度鎖定後的重新計算完成後才能確認[\s\S]*<\/section>/);
+    assert.doesNotMatch(own.match(/class="own-report"[\s\S]*?<\/section>/)[0], /value="confirm"/);
     assert.match((await team.get(`/team?year=${Y}`)).text, /未確認 \d+ 份：解除年度鎖定後的重新計算尚未完成，完成後就地更新/);
     // A's own notice says the run is under way, not only that a save would do it.
     assert.match((await a.get(`/report/edit?year=${Y}`)).text,
-      /自有 5,310\.000 → 5,320\.000[^<]*<strong>重算值<\/strong>：當時已確認或年度鎖定，數值未覆寫；年度已解除鎖定，系統正依現行係數重新計算，完成後就地更新/);
+      /自有 5,310\.000 → 5,320\.000[^<]*<strong>重算值<\/strong>：當時已確認或年度鎖定，數值未覆寫；年度已解除鎖定，系統將依現行係數就地重新計算/);
     // A 確認 posted all the same (a page drawn before, or by hand) is refused, and so is 全部確認 of it: nothing written.
     const rev = q1(`SELECT revision FROM reports WHERE agency_id = ${A} AND year = ${Y}`);
     const one = await parent.post('/review', { csrf: csrfOf(page), action: 'confirm', year: String(Y), agency: String(A), revision: rev });
@@ -300,7 +316,7 @@ test('確認 waits for the unlock\'s run: figures the platform said it would rew
   }
   await waitFor('the unlock\'s run', () => q1(`SELECT status FROM factor_changes WHERE id = ${run}`) === 'done', 60000, 200);
   await outboxDrained();
-  // Written in place; the page (drawn again: the run's end moved its stamp) offers 確認, which is taken.
+  // Written in place; the page (drawn again: the run's batch moved its stamp) offers 確認, which is taken.
   assert.deepEqual(report(A), ['5320000', '-', '0']);
   const after = (await parent.get(`/review?year=${Y}`)).text;
   assert.doesNotMatch(rowOf(after), /重算值|重新計算完成後才能確認/);
