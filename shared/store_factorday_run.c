@@ -281,28 +281,11 @@ int store_fd_unlock_pending(struct db *db, int county, int year)
 	return r;
 }
 
-int store_fd_unlock_due_for(struct db *db, long long report_id)
+/* Report report_id marked, and its county-year's unlock run due: its row read FOR UPDATE (lock) or plainly. */
+static int report_due(struct db *db, long long report_id, int lock)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id"
-					" JOIN factor_changes u ON u.county_id = a.county_id AND u.first_year = r.year AND u.kind = 'unlock'"
-					" AND (u.status IN ('queued', 'running') OR " FD_UNLOCK_DUE("u") ")"
-					" WHERE r.id = ? AND r.restated_change_id IS NOT NULL");
-	int r;
-
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, report_id);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	r = db_col_int(st, 0) > 0;
-	db_reset(st);
-	return r;
-}
-
-int store_fd_unlock_waits(struct db *db, long long report_id)
-{
-	/* The report's row as locked (its marker as it is now), then the runs by a plain read. */
-	struct db_stmt *st = db_prepare(db, "SELECT restated_change_id IS NOT NULL, agency_id, year FROM reports WHERE id = ? FOR UPDATE");
+	struct db_stmt *st = db_prepare(db, lock ? "SELECT restated_change_id IS NOT NULL, agency_id, year FROM reports WHERE id = ? FOR UPDATE"
+					     : "SELECT restated_change_id IS NOT NULL, agency_id, year FROM reports WHERE id = ?");
 	long long agency;
 	int marked, year, county;
 
@@ -317,6 +300,7 @@ int store_fd_unlock_waits(struct db *db, long long report_id)
 	db_reset(st);
 	if (!marked)
 		return 0;
+	/* The agency and the runs by plain reads: 確認 has locked what it relies on, the report's row. */
 	st = db_prepare(db, "SELECT county_id FROM agencies WHERE id = ?");
 	if (!st)
 		return -1;
@@ -326,6 +310,16 @@ int store_fd_unlock_waits(struct db *db, long long report_id)
 	county = (int)db_col_int(st, 0);
 	db_reset(st);
 	return store_fd_unlock_pending(db, county, year);
+}
+
+int store_fd_unlock_waits(struct db *db, long long report_id)
+{
+	return report_due(db, report_id, 1);
+}
+
+int store_fd_unlock_due_for(struct db *db, long long report_id)
+{
+	return report_due(db, report_id, 0);
 }
 
 int store_fd_variants(struct db *db, int y0, int y1, int (*each)(void *ctx, int county_id, int year, enum calc_elec elec), void *ctx)
