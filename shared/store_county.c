@@ -60,17 +60,15 @@ int store_county_name(struct db *db, int county, char *name, size_t size)
 
 int store_county_total(struct db *db, int county_id, int year, struct store_county_total *out)
 {
+	/* 重算值: the confirmed or locked reports' restated figures in place of theirs, in one pass over them. */
 	struct db_stmt *st = db_prepare(db,
 		"SELECT IFNULL(c.total_milli, 0), IFNULL(c.outsourced_milli, 0), IFNULL(DATE_FORMAT(c.computed_at, '%Y-%m-%d %H:%i:%s'), ''),"
 		" EXISTS (SELECT 1 FROM outbox o WHERE o.county_id = ? AND o.year = ? AND o.done_at IS NULL),"
-		/* 重算值: the confirmed or locked reports' restated figures in place of theirs */
-		" (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
-		"  WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL),"
-		" (SELECT IFNULL(SUM(r.restated_own_milli - r.own_total_milli), 0) FROM reports r JOIN agencies a ON a.id = r.agency_id"
-		"  AND a.active = 1 WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL),"
-		" (SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
-		"  WHERE a.county_id = k.id AND r.year = ? AND r.restated_own_milli IS NOT NULL AND r.confirmed_version IS NOT NULL)"
-		" FROM counties k LEFT JOIN county_rollups c ON c.county_id = k.id AND c.year = ? WHERE k.id = ?");
+		" rs.n, IFNULL(rs.delta, 0), IFNULL(rs.confirmed, 0)"
+		" FROM counties k LEFT JOIN county_rollups c ON c.county_id = k.id AND c.year = ?"
+		" JOIN (SELECT COUNT(*) n, SUM(r.restated_own_milli - r.own_total_milli) delta, SUM(r.confirmed_version IS NOT NULL) confirmed"
+		"  FROM reports r JOIN agencies a ON a.id = r.agency_id AND a.active = 1"
+		"  WHERE a.county_id = ? AND r.year = ? AND r.restated_own_milli IS NOT NULL) rs WHERE k.id = ?");
 	int r;
 
 	if (!st)
@@ -78,10 +76,9 @@ int store_county_total(struct db *db, int county_id, int year, struct store_coun
 	db_bind_int(st, 0, county_id);
 	db_bind_int(st, 1, year);
 	db_bind_int(st, 2, year);
-	db_bind_int(st, 3, year);
+	db_bind_int(st, 3, county_id);
 	db_bind_int(st, 4, year);
-	db_bind_int(st, 5, year);
-	db_bind_int(st, 6, county_id);
+	db_bind_int(st, 5, county_id);
 	if (db_exec(st))
 		return -1;
 	r = db_step(st);

@@ -102,12 +102,11 @@ int store_fd_unfinished(struct db *db, int county, int year, int factors);
 /* The run queued by 解除鎖定 of county's `year` is queued, running, or failed (重新執行 due): 1 / 0 / -1. */
 int store_fd_unlock_pending(struct db *db, int county, int year);
 /*
- * Report report_id (its row locked) is one a change held back while its year was locked, and the
- * run of the year's unlocking is to write it in place, but has not yet: 1 / 0 / -1.  確認 waits
- * for it (store_workflow_confirm): a figure the platform said it would update is not signed first.
+ * Report report_id is one a change held back while its year was locked (restated_change_id), and
+ * the run of the year's unlocking is to write it in place but has not yet: 1 / 0 / -1.  A plain
+ * read: 確認 asks it only for a report whose locked row is marked (store_workflow_confirm), and
+ * waits for the run: a figure the platform said it would update is not signed first.
  */
-int store_fd_unlock_waits(struct db *db, long long report_id);
-/* As store_fd_unlock_waits by a plain read, for a page (no lock): 1 / 0 / -1. */
 int store_fd_unlock_due_for(struct db *db, long long report_id);
 
 /*

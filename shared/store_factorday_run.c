@@ -99,6 +99,8 @@ static int claim_choice(struct db *db, long long id)
 
 /* An unlock's run that failed: nothing was written before its first batch, so it is due whenever the year is unlocked. */
 #define FD_UNLOCK_DUE(c) c ".status = 'failed' AND " c ".attempts > 0"
+/* An unlock's run not done yet: queued, running, or failed with 重新執行 due. */
+#define FD_UNLOCK_OPEN(c) c ".kind = 'unlock' AND (" c ".status IN ('queued', 'running') OR " FD_UNLOCK_DUE(c) ")"
 
 int store_fd_retry(struct db *db, long long id)
 {
@@ -124,8 +126,7 @@ int store_fd_unfinished(struct db *db, int county, int year, int factors)
 		" WHERE c.county_id = ? AND c.first_year = ? AND c.kind = 'choice' AND (c.status IN ('queued', 'running') OR " FD_CHOICE_DUE("c") ")),"
 		" (SELECT COUNT(*) FROM factor_changes g WHERE ? AND g.county_id IS NULL AND g.first_year <= ?"
 		" AND (g.status IN ('queued', 'running') OR " FD_FACTOR_DUE("g") ")),"
-		" (SELECT COUNT(*) FROM factor_changes u WHERE u.county_id = ? AND u.first_year = ? AND u.kind = 'unlock'"
-		" AND (u.status IN ('queued', 'running') OR " FD_UNLOCK_DUE("u") "))");
+		" (SELECT COUNT(*) FROM factor_changes u WHERE u.county_id = ? AND u.first_year = ? AND " FD_UNLOCK_OPEN("u") ")");
 	int r, choice = 0, factor = 0, unlock = 0;
 
 	if (!st)
@@ -267,7 +268,7 @@ int store_fd_finish(struct db *db, long long id, const char *claim, const char *
 int store_fd_unlock_pending(struct db *db, int county, int year)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM factor_changes u WHERE u.county_id = ? AND u.first_year = ?"
-					" AND u.kind = 'unlock' AND (u.status IN ('queued', 'running') OR " FD_UNLOCK_DUE("u") ")");
+					" AND " FD_UNLOCK_OPEN("u"));
 	int r;
 
 	if (!st)
@@ -281,45 +282,21 @@ int store_fd_unlock_pending(struct db *db, int county, int year)
 	return r;
 }
 
-/* Report report_id marked, and its county-year's unlock run due: its row read FOR UPDATE (lock) or plainly. */
-static int report_due(struct db *db, long long report_id, int lock)
+int store_fd_unlock_due_for(struct db *db, long long report_id)
 {
-	struct db_stmt *st = db_prepare(db, lock ? "SELECT restated_change_id IS NOT NULL, agency_id, year FROM reports WHERE id = ? FOR UPDATE"
-					     : "SELECT restated_change_id IS NOT NULL, agency_id, year FROM reports WHERE id = ?");
-	long long agency;
-	int marked, year, county;
+	struct db_stmt *st = db_prepare(db, "SELECT COUNT(*) FROM reports r JOIN agencies a ON a.id = r.agency_id"
+					" JOIN factor_changes u ON u.county_id = a.county_id AND u.first_year = r.year AND " FD_UNLOCK_OPEN("u")
+					" WHERE r.id = ? AND r.restated_change_id IS NOT NULL");
+	int r;
 
 	if (!st)
 		return -1;
 	db_bind_int(st, 0, report_id);
 	if (db_exec(st) || db_step(st) != 1)
 		return -1;
-	marked = (int)db_col_int(st, 0);
-	agency = db_col_int(st, 1);
-	year = (int)db_col_int(st, 2);
+	r = db_col_int(st, 0) > 0;
 	db_reset(st);
-	if (!marked)
-		return 0;
-	/* The agency and the runs by plain reads: 確認 has locked what it relies on, the report's row. */
-	st = db_prepare(db, "SELECT county_id FROM agencies WHERE id = ?");
-	if (!st)
-		return -1;
-	db_bind_int(st, 0, agency);
-	if (db_exec(st) || db_step(st) != 1)
-		return -1;
-	county = (int)db_col_int(st, 0);
-	db_reset(st);
-	return store_fd_unlock_pending(db, county, year);
-}
-
-int store_fd_unlock_waits(struct db *db, long long report_id)
-{
-	return report_due(db, report_id, 1);
-}
-
-int store_fd_unlock_due_for(struct db *db, long long report_id)
-{
-	return report_due(db, report_id, 0);
+	return r;
 }
 
 int store_fd_variants(struct db *db, int y0, int y1, int (*each)(void *ctx, int county_id, int year, enum calc_elec elec), void *ctx)

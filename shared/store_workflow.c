@@ -30,13 +30,14 @@ struct locked {
 	int filed;
 	int confirmed;                      /* confirmed_version IS NOT NULL */
 	int last_version;
+	int held_back;          /* restated_change_id: a change held it back while its year was locked */
 };
 
 /* Locks the reports row FOR UPDATE: 1 with *out, 0 no such report, -1. */
 static int lock_report(struct db *db, long long report_id, struct locked *out)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT revision, filed, confirmed_version IS NOT NULL, last_version"
-				       " FROM reports WHERE id = ? FOR UPDATE");
+	struct db_stmt *st = db_prepare(db, "SELECT revision, filed, confirmed_version IS NOT NULL, last_version,"
+				       " restated_change_id IS NOT NULL FROM reports WHERE id = ? FOR UPDATE");
 	int r;
 
 	if (!st)
@@ -50,6 +51,7 @@ static int lock_report(struct db *db, long long report_id, struct locked *out)
 		out->filed = (int)db_col_int(st, 1);
 		out->confirmed = (int)db_col_int(st, 2);
 		out->last_version = (int)db_col_int(st, 3);
+		out->held_back = (int)db_col_int(st, 4);
 	}
 	db_reset(st);
 	return r;
@@ -93,10 +95,11 @@ enum store_workflow_result store_workflow_confirm(struct db *db, long long repor
 
 	if (res != STORE_WORKFLOW_OK)
 		return res;
-	switch (store_fd_unlock_waits(db, report_id)) {
-	case 0: break;
-	case 1: return STORE_WORKFLOW_RECALC_DUE;
-	default: return STORE_WORKFLOW_ERROR;
+	if (l.held_back) {   /* its row as locked; the run's state by a plain read */
+		int due = store_fd_unlock_due_for(db, report_id);
+
+		if (due)
+			return due < 0 ? STORE_WORKFLOW_ERROR : STORE_WORKFLOW_RECALC_DUE;
 	}
 	v = l.last_version + 1;
 	st = db_prepare(db, "INSERT INTO report_versions (report_id, version_no, agency_id, year, revision, own_total_milli,"

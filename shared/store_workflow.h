@@ -33,7 +33,7 @@ enum store_workflow_result {
 	STORE_WORKFLOW_NOT_FILED,          /* filed = 0: not 已登錄完成 */
 	STORE_WORKFLOW_ALREADY_CONFIRMED,  /* confirmed_version is set: 已確認 */
 	STORE_WORKFLOW_NOT_CONFIRMED,      /* reopen or 申請更正 of a report that is not 已確認 */
-	STORE_WORKFLOW_RECALC_DUE,         /* 確認 of figures the unlock's run is to rewrite (store_fd_unlock_waits) */
+	STORE_WORKFLOW_RECALC_DUE,         /* 確認 of figures the unlock's run is to rewrite (store_fd_unlock_due_for) */
 	STORE_WORKFLOW__MAX
 };
 

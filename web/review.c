@@ -124,7 +124,7 @@ static void text_form(struct strbuf *o, const struct review_view *v, long long a
 
 int review_held(const struct review_view *v, const struct store_review_state *st)
 {
-	return v->unlock_pending && st->held_back && !st->confirmed_version;
+	return v->unlock_pending && st->held_back;
 }
 
 void review_actions(struct strbuf *o, const struct review_view *v, long long agency, const struct store_review_state *st)

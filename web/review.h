@@ -60,7 +60,7 @@ struct review_view {
 /* The table of subordinates, its counts per state and the bulk 確認 into o.  0 or -1. */
 int review_table(struct request *req, const struct review_view *v, struct strbuf *o);
 
-/* The report's figures wait for the run of the year's unlocking (held back while locked): 確認 waits too. */
+/* A report not confirmed (an 已登錄完成 row) whose figures wait for the run of the year's unlocking: 確認 waits too. */
 int review_held(const struct review_view *v, const struct store_review_state *st);
 
 /* The forms acting on one report (確認 and 退回, or 重新開放) into o, as its state allows. */

@@ -95,8 +95,8 @@ int fd_compute(const struct factor_table *old, const struct factor_table *new, c
 		 * After 解除鎖定: a report its owner has not confirmed that a change held back while the
 		 * year was locked (a 重算值, or lines whose texts alone moved), written as a save would.
 		 */
-		o->affected = !r->frozen && r->restated;
-		o->changed_lines = o->affected ? n : 0;
+		o->affected = 1;   /* not frozen and held back: those alone are computed (above) */
+		o->changed_lines = n;
 		if (dec_to_scaled_i64(o->res.total[CALC_OWN], 3, &o->own) ||
 		    dec_to_scaled_i64(o->res.total[CALC_OUTSOURCED], 3, &o->outsourced))
 			return calc_fail(err, errlen, "a total does not fit");
@@ -279,7 +279,7 @@ int fd_compute_activity(const struct factor_table *old, const struct factor_tabl
 	if (na_compute(&new->t, a->year, en, &in, &o->line, err, errlen))
 		return -1;
 	if (ch->c->unlock)
-		o->affected = !a->frozen && a->restated;
+		o->affected = 1;   /* not frozen and held back (above) */
 	else
 		o->affected = na_compute(&old->t, a->year, eo, &in, &before, e2, sizeof(e2)) || dec_cmp(before.kg, o->line.kg) ||
 			      strcmp(before.factor_text, o->line.factor_text) || strcmp(before.method, o->line.method) ||

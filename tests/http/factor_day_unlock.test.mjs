@@ -80,6 +80,12 @@ test('a factor change while the year is locked: 重算值; unlocked, the unconfi
   assert.deepEqual(report(B), ['10600000', '10620000', '1']);
   assert.deepEqual(sql(`SELECT kg_milli, restated_kg_milli FROM county_activities WHERE id = ${act}`)[0], ['530000', '531000']);
   assert.deepEqual(rollupMismatches(Y), []);
+  // The team's overview counts them, confirmed and not apart, as independent counts do.
+  const [[n, nc]] = sql(`SELECT COUNT(*), SUM(r.confirmed_version IS NOT NULL) FROM reports r JOIN agencies g ON g.id = r.agency_id AND g.active = 1
+    WHERE g.county_id = ${Z} AND r.year = ${Y} AND r.restated_own_milli IS NOT NULL`);
+  assert.ok(Number(nc) >= 1 && Number(n) > Number(nc), 'B confirmed, A not');
+  assert.match((await team.get(`/team?year=${Y}`)).text, new RegExp(`id="county-restated">[^<]*<br><span class="muted">${n} 份填報依新係數重算；已確認 ${nc} 份：`
+    + `[^<]*；未確認 ${Number(n) - Number(nc)} 份：年度鎖定中的數值不覆寫，解除鎖定後由系統依現行係數就地更新</span>`));
   // A's notice says what its 重算值 waits for: not a 申請更正 (it is not confirmed), the unlocking.
   const held = (await a.get(`/report/edit?year=${Y}`)).text;
   assert.match(held, /id="factor-notices"[\s\S]*自有 5,300\.000 → 5,310\.000[\s\S]*年度鎖定中的數值不覆寫；縣市盤查小組解除鎖定後，系統依現行係數就地更新/);
